@@ -1,0 +1,50 @@
+import winston from 'winston';
+
+export type Logger = winston.Logger;
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Included on every line, so interleaved cluster logs stay readable. */
+  nodeId?: number;
+  component?: string;
+  /** JSON lines; defaults to true when stdout is not a TTY. */
+  json?: boolean;
+  /** Log to stderr instead of stdout (CLIs keep stdout for data). */
+  stderr?: boolean;
+  silent?: boolean;
+}
+
+export function createLogger(opts: LoggerOptions = {}): Logger {
+  const json = opts.json ?? !process.stdout.isTTY;
+  const format = json
+    ? winston.format.combine(winston.format.timestamp(), winston.format.json())
+    : winston.format.combine(
+        winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
+        winston.format.printf(({ timestamp, level, message, node, component, ...rest }) => {
+          const meta = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+          const who = node !== undefined ? `node-${String(node)} ` : '';
+          const comp = component !== undefined ? `[${String(component)}] ` : '';
+          return `${String(timestamp)} ${level.toUpperCase().padEnd(5)} ${who}${comp}${String(message)}${meta}`;
+        }),
+      );
+  const defaultMeta: Record<string, unknown> = {};
+  if (opts.nodeId !== undefined) defaultMeta['node'] = opts.nodeId;
+  if (opts.component !== undefined) defaultMeta['component'] = opts.component;
+  return winston.createLogger({
+    level: opts.level ?? 'info',
+    format,
+    defaultMeta,
+    silent: opts.silent ?? false,
+    transports: [
+      new winston.transports.Console(
+        opts.stderr === true ? { stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] } : {},
+      ),
+    ],
+  });
+}
+
+/** A logger that drops everything: the default for library code and tests. */
+export function silentLogger(): Logger {
+  return createLogger({ silent: true });
+}

@@ -1,0 +1,17 @@
+// Original file: gregor/v1/client.proto
+
+import type { ResourceType as _gregor_v1_ResourceType, ResourceType__Output as _gregor_v1_ResourceType__Output } from '../../gregor/v1/ResourceType';
+
+export interface AlterConfigsResource {
+  'resourceType'?: (_gregor_v1_ResourceType);
+  'resourceName'?: (string);
+  'set'?: ({[key: string]: string});
+  'delete'?: (string)[];
+}
+
+export interface AlterConfigsResource__Output {
+  'resourceType': (_gregor_v1_ResourceType__Output);
+  'resourceName': (string);
+  'set': ({[key: string]: string});
+  'delete': (string)[];
+}

@@ -1,0 +1,20 @@
+// Original file: gregor/v1/client.proto
+
+import type { Error as _gregor_v1_Error, Error__Output as _gregor_v1_Error__Output } from '../../gregor/v1/Error';
+import type { Long } from '@grpc/proto-loader';
+
+export interface ProducePartitionResult {
+  'partition'?: (number);
+  'error'?: (_gregor_v1_Error | null);
+  'baseOffset'?: (number | string | Long);
+  'logAppendTimeMs'?: (number | string | Long);
+  'logStartOffset'?: (number | string | Long);
+}
+
+export interface ProducePartitionResult__Output {
+  'partition': (number);
+  'error': (_gregor_v1_Error__Output | null);
+  'baseOffset': (string);
+  'logAppendTimeMs': (string);
+  'logStartOffset': (string);
+}
