@@ -5,3 +5,4 @@ export * from './topic';
 export * from './config';
 export * from './logger';
 export * from './retry';
+export * from './poll';
