@@ -1,0 +1,205 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pollUntil } from '@gregor/common';
+import { DEFAULT_BASE_PORT, nodeLayout, nodeProperties, type NodeLayout } from './layout';
+import { isAlive, spawnDetached, stopProcess, tailOf, waitForExit } from './process';
+
+/** DIR/cluster.json — the contract tools and tests read (DESIGN.md §9). */
+export interface ClusterFile {
+  basePort: number;
+  nodes: ClusterNode[];
+}
+
+export interface ClusterNode {
+  id: number;
+  pid: number;
+  grpc: string;
+  controller: string;
+  http: string;
+  dataDir: string;
+  logFile: string;
+  configFile: string;
+}
+
+export interface UpOptions {
+  dir: string;
+  nodes?: number;
+  basePort?: number;
+  /** Extra node config (key → value) for every node, e.g. faster timeouts in tests. */
+  config?: Readonly<Record<string, string>>;
+  readyTimeoutMs?: number;
+  /** Path of gregor-node's bin.js; defaults to the one in this workspace. */
+  nodeBin?: string;
+  env?: NodeJS.ProcessEnv;
+  onProgress?: (message: string) => void;
+}
+
+export interface NodeStatus {
+  id: number;
+  pid: number;
+  alive: boolean;
+  ready: boolean;
+  grpc: string;
+  http: string;
+}
+
+export const DEFAULT_NODE_BIN = path.resolve(__dirname, '../../node/dist/bin.js');
+const CLUSTER_FILE = 'cluster.json';
+
+export function clusterFilePath(dir: string): string {
+  return path.join(dir, CLUSTER_FILE);
+}
+
+export function readClusterFile(dir: string): ClusterFile {
+  const file = clusterFilePath(dir);
+  if (!existsSync(file)) throw new Error(`no cluster in ${dir} (${file} does not exist); start one with "gregor dev-cluster up --dir ${dir}"`);
+  return JSON.parse(readFileSync(file, 'utf8')) as ClusterFile;
+}
+
+function writeClusterFile(dir: string, cluster: ClusterFile): void {
+  const file = clusterFilePath(dir);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(cluster, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+async function isReady(httpUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${httpUrl}/readyz`, { signal: AbortSignal.timeout(1000) });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function startNodeProcess(node: ClusterNode, nodeBin: string, env: NodeJS.ProcessEnv): number {
+  if (!existsSync(nodeBin)) throw new Error(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
+  return spawnDetached(process.execPath, [nodeBin, '--config', node.configFile], node.logFile, env);
+}
+
+async function waitReady(node: ClusterNode, timeoutMs: number): Promise<void> {
+  let outcome: 'ready' | 'exited';
+  try {
+    outcome = await pollUntil(
+      async () => (!isAlive(node.pid) ? 'exited' : (await isReady(node.http)) ? 'ready' : undefined),
+      { timeoutMs, what: `node ${node.id} to be ready (${node.http}/readyz)`, intervalMs: 100 },
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last lines of ${node.logFile}:\n${tailOf(node.logFile)}`);
+  }
+  if (outcome === 'exited') {
+    throw new Error(`node ${node.id} (pid ${node.pid}) exited during start-up; last lines of ${node.logFile}:\n${tailOf(node.logFile)}`);
+  }
+}
+
+
+function childEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  // Node config comes from the properties file only: drop inherited GREGOR_*.
+  const base = env ?? process.env;
+  return Object.fromEntries(Object.entries(base).filter(([k]) => !k.startsWith('GREGOR_')));
+}
+
+/**
+ * Starts `nodes` combined-mode nodes as separate OS processes and returns once
+ * every node answers /readyz (registered, unfenced, caught up).
+ */
+export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
+  const dir = path.resolve(opts.dir);
+  const count = opts.nodes ?? 3;
+  const basePort = opts.basePort ?? DEFAULT_BASE_PORT;
+  const nodeBin = opts.nodeBin ?? DEFAULT_NODE_BIN;
+  const progress = opts.onProgress ?? (() => undefined);
+  if (!Number.isInteger(count) || count < 1 || count > 99) throw new Error(`--nodes must be 1..99, got ${count}`);
+  if (existsSync(clusterFilePath(dir))) {
+    const running = readClusterFile(dir).nodes.filter((n) => isAlive(n.pid));
+    if (running.length > 0) {
+      throw new Error(`a cluster is already running in ${dir} (pids ${running.map((n) => n.pid).join(', ')}); stop it with "gregor dev-cluster down --dir ${dir}"`);
+    }
+  }
+  mkdirSync(dir, { recursive: true });
+  const layouts: NodeLayout[] = [];
+  for (let id = 1; id <= count; id++) layouts.push(nodeLayout(id, basePort, dir));
+  const env = childEnv(opts.env);
+  const cluster: ClusterFile = { basePort, nodes: [] };
+  try {
+    for (const layout of layouts) {
+      mkdirSync(layout.dataDir, { recursive: true });
+      const configFile = path.join(dir, `node-${layout.id}.properties`);
+      writeFileSync(configFile, nodeProperties(layout, layouts, opts.config));
+      const node: ClusterNode = {
+        id: layout.id,
+        pid: 0,
+        grpc: `${layout.host}:${layout.clientPort}`,
+        controller: `${layout.host}:${layout.controllerPort}`,
+        http: `http://${layout.host}:${layout.httpPort}`,
+        dataDir: layout.dataDir,
+        logFile: path.join(dir, `node-${layout.id}.log`),
+        configFile,
+      };
+      node.pid = startNodeProcess(node, nodeBin, env);
+      cluster.nodes.push(node);
+      progress(`started node ${node.id} (pid ${node.pid}, client ${node.grpc}, log ${node.logFile})`);
+    }
+    writeClusterFile(dir, cluster);
+    const timeoutMs = opts.readyTimeoutMs ?? 60_000;
+    for (const node of cluster.nodes) {
+      await waitReady(node, timeoutMs);
+      progress(`node ${node.id} is ready`);
+    }
+    return cluster;
+  } catch (err) {
+    await Promise.all(cluster.nodes.map((n) => stopProcess(n.pid, 2000)));
+    throw err;
+  }
+}
+
+/** Stops every node (SIGTERM, then SIGKILL after `graceMs`). */
+export async function clusterDown(dirArg: string, graceMs = 15_000, onProgress?: (m: string) => void): Promise<void> {
+  const dir = path.resolve(dirArg);
+  const cluster = readClusterFile(dir);
+  await Promise.all(
+    cluster.nodes.map(async (n) => {
+      const how = await stopProcess(n.pid, graceMs);
+      onProgress?.(`node ${n.id} (pid ${n.pid}): ${how}`);
+    }),
+  );
+}
+
+function findNode(cluster: ClusterFile, id: number, dir: string): ClusterNode {
+  const node = cluster.nodes.find((n) => n.id === id);
+  if (node === undefined) throw new Error(`no node ${id} in ${dir} (nodes: ${cluster.nodes.map((n) => n.id).join(', ')})`);
+  return node;
+}
+
+/** kill -9 (default) or another signal; waits until the process is gone. */
+export async function killNode(dirArg: string, id: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<ClusterNode> {
+  const dir = path.resolve(dirArg);
+  const node = findNode(readClusterFile(dir), id, dir);
+  if (isAlive(node.pid)) {
+    process.kill(node.pid, signal);
+    if (!(await waitForExit(node.pid, 30_000))) throw new Error(`node ${id} (pid ${node.pid}) did not exit after ${signal}`);
+  }
+  return node;
+}
+
+/** Starts node `id` again (stopping it first if it runs) and waits until it is ready. */
+export async function restartNode(dirArg: string, id: number, opts: { readyTimeoutMs?: number; nodeBin?: string; env?: NodeJS.ProcessEnv; wait?: boolean } = {}): Promise<ClusterNode> {
+  const dir = path.resolve(dirArg);
+  const cluster = readClusterFile(dir);
+  const node = findNode(cluster, id, dir);
+  if (isAlive(node.pid)) await stopProcess(node.pid, 15_000);
+  node.pid = startNodeProcess(node, opts.nodeBin ?? DEFAULT_NODE_BIN, childEnv(opts.env));
+  writeClusterFile(dir, cluster);
+  if (opts.wait !== false) await waitReady(node, opts.readyTimeoutMs ?? 60_000);
+  return node;
+}
+
+export async function clusterStatus(dirArg: string): Promise<NodeStatus[]> {
+  const dir = path.resolve(dirArg);
+  const cluster = readClusterFile(dir);
+  return Promise.all(
+    cluster.nodes.map(async (n) => {
+      const alive = isAlive(n.pid);
+      return { id: n.id, pid: n.pid, alive, ready: alive && (await isReady(n.http)), grpc: n.grpc, http: n.http };
+    }),
+  );
+}

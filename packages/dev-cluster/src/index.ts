@@ -1,0 +1,3 @@
+export * from './layout';
+export * from './cluster';
+export { findFreeBasePort, isAlive } from './process';

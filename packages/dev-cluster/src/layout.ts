@@ -1,0 +1,51 @@
+/**
+ * Where each node of a local cluster listens (DESIGN.md §9): node i (1-based)
+ * gets base+i-1 for the client API, +100 for the controller quorum, +200 for
+ * HTTP and +300 for the Kafka listener, so `--base-port` shifts all four and
+ * two clusters can run side by side.
+ */
+export interface NodeLayout {
+  id: number;
+  host: string;
+  clientPort: number;
+  controllerPort: number;
+  httpPort: number;
+  kafkaPort: number;
+  dataDir: string;
+}
+
+export const DEFAULT_BASE_PORT = 9092;
+
+export function nodeLayout(id: number, basePort: number, dir: string, host = '127.0.0.1'): NodeLayout {
+  const offset = id - 1;
+  return {
+    id,
+    host,
+    clientPort: basePort + offset,
+    controllerPort: basePort + 100 + offset,
+    httpPort: basePort + 200 + offset,
+    kafkaPort: basePort + 300 + offset,
+    dataDir: `${dir}/node-${id}`,
+  };
+}
+
+/** `1@127.0.0.1:9192,2@127.0.0.1:9193,…` — Kafka's controller.quorum.voters format. */
+export function quorumVoters(nodes: readonly NodeLayout[]): string {
+  return nodes.map((n) => `${n.id}@${n.host}:${n.controllerPort}`).join(',');
+}
+
+/** The properties file a node of the dev cluster starts with. */
+export function nodeProperties(node: NodeLayout, all: readonly NodeLayout[], extra: Readonly<Record<string, string>> = {}): string {
+  const props: Record<string, string> = {
+    'node.id': String(node.id),
+    'process.roles': 'broker,controller',
+    'log.dirs': node.dataDir,
+    listeners: `CLIENT://${node.host}:${node.clientPort},CONTROLLER://${node.host}:${node.controllerPort},HTTP://${node.host}:${node.httpPort}`,
+    'controller.quorum.voters': quorumVoters(all),
+    ...extra,
+  };
+  return Object.entries(props)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')
+    .concat('\n');
+}

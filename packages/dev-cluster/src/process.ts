@@ -1,0 +1,98 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { pollUntil } from '@gregor/common';
+
+/** True while a process with this pid exists (and is not a zombie we own). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A killed child of this very process stays a zombie until reaped; /proc tells.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Starts a detached process (its own process group, so a Ctrl-C of the
+ * parent does not take it down) with stdout and stderr appended to `logFile`.
+ */
+export function spawnDetached(command: string, args: readonly string[], logFile: string, env: NodeJS.ProcessEnv): number {
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', fd, fd], env });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`failed to start ${command}`);
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  try {
+    await pollUntil(() => !isAlive(pid), { timeoutMs, what: `process ${pid} to exit`, intervalMs: 20 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGTERM, then SIGKILL if it has not gone within `graceMs`. */
+export async function stopProcess(pid: number, graceMs: number): Promise<'terminated' | 'killed' | 'gone'> {
+  if (!isAlive(pid)) return 'gone';
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return 'gone';
+  }
+  if (await waitForExit(pid, graceMs)) return 'terminated';
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    return 'gone';
+  }
+  await waitForExit(pid, 10_000);
+  return 'killed';
+}
+
+export function tailOf(file: string, lines = 20): string {
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+async function portIsFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port whose whole layout (4 listeners × nodes) is free right now, for
+ * tests that run clusters side by side. Random within [20000, 50000).
+ */
+export async function findFreeBasePort(nodes: number, host = '127.0.0.1', random: () => number = Math.random): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20000 + Math.floor(random() * 300) * 100;
+    const ports: number[] = [];
+    for (let i = 0; i < nodes; i++) ports.push(base + i, base + 100 + i, base + 200 + i, base + 300 + i);
+    let free = true;
+    for (const p of ports) {
+      if (!(await portIsFree(p, host))) {
+        free = false;
+        break;
+      }
+    }
+    if (free) return base;
+  }
+  throw new Error('no free base port found after 200 attempts');
+}

@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  clusterDown,
+  clusterStatus,
+  clusterUp,
+  findFreeBasePort,
+  isAlive,
+  killNode,
+  nodeLayout,
+  quorumVoters,
+  readClusterFile,
+  restartNode,
+} from '@gregor/dev-cluster';
+
+const fakeNode = path.join(__dirname, 'fixtures', 'fake-node.js');
+
+describe('layout', () => {
+  it('shifts all four listeners with the base port', () => {
+    const n2 = nodeLayout(2, 9092, '/d');
+    expect([n2.clientPort, n2.controllerPort, n2.httpPort, n2.kafkaPort]).toEqual([9093, 9193, 9293, 9393]);
+    expect(quorumVoters([nodeLayout(1, 9092, '/d'), n2])).toBe('1@127.0.0.1:9192,2@127.0.0.1:9193');
+  });
+});
+
+describe('dev-cluster process management (fake nodes)', () => {
+  const dirs: string[] = [];
+  const newDir = (): string => {
+    const d = mkdtempSync(path.join(tmpdir(), 'gregor-devcluster-'));
+    dirs.push(d);
+    return d;
+  };
+
+  afterAll(async () => {
+    for (const d of dirs) {
+      try {
+        await clusterDown(d, 2000);
+      } catch {
+        /* no cluster there */
+      }
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('up writes cluster.json, kill/restart/status/down work', async () => {
+    const dir = newDir();
+    const basePort = await findFreeBasePort(3);
+    const progress: string[] = [];
+    const cluster = await clusterUp({ dir, nodes: 3, basePort, nodeBin: fakeNode, onProgress: (m) => progress.push(m) });
+    expect(cluster.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    const file = JSON.parse(readFileSync(path.join(dir, 'cluster.json'), 'utf8'));
+    expect(file.nodes[1]).toMatchObject({
+      id: 2,
+      grpc: `127.0.0.1:${basePort + 1}`,
+      controller: `127.0.0.1:${basePort + 101}`,
+      http: `http://127.0.0.1:${basePort + 201}`,
+    });
+    expect(readFileSync(path.join(dir, 'node-1.properties'), 'utf8')).toContain(
+      `controller.quorum.voters=1@127.0.0.1:${basePort + 100},2@127.0.0.1:${basePort + 101},3@127.0.0.1:${basePort + 102}`,
+    );
+    expect(progress.filter((m) => m.endsWith('is ready'))).toHaveLength(3);
+
+    await expect(clusterUp({ dir, nodes: 3, basePort, nodeBin: fakeNode })).rejects.toThrow(/already running/);
+
+    const killed = await killNode(dir, 2);
+    expect(isAlive(killed.pid)).toBe(false);
+    const status = await clusterStatus(dir);
+    expect(status.map((s) => [s.id, s.alive, s.ready])).toEqual([
+      [1, true, true],
+      [2, false, false],
+      [3, true, true],
+    ]);
+
+    const restarted = await restartNode(dir, 2, { nodeBin: fakeNode });
+    expect(restarted.pid).not.toBe(killed.pid);
+    expect(readClusterFile(dir).nodes[1]!.pid).toBe(restarted.pid);
+    expect((await clusterStatus(dir)).every((s) => s.ready)).toBe(true);
+
+    await clusterDown(dir, 5000);
+    expect((await clusterStatus(dir)).some((s) => s.alive)).toBe(false);
+  });
+
+  it('reports a node that exits during start-up with its log, and leaves nothing running', async () => {
+    const dir = newDir();
+    const basePort = await findFreeBasePort(3);
+    await expect(
+      clusterUp({ dir, nodes: 3, basePort, nodeBin: fakeNode, env: { ...process.env, FAKE_NODE_FAIL: '1' }, readyTimeoutMs: 10_000 }),
+    ).rejects.toThrow(/node 1 .* exited during start-up[\s\S]*bogus\.key/);
+    expect((await clusterStatus(dir)).some((s) => s.alive)).toBe(false);
+  });
+
+  it('refuses an unknown node id', async () => {
+    const dir = newDir();
+    await clusterUp({ dir, nodes: 1, basePort: await findFreeBasePort(1), nodeBin: fakeNode });
+    await expect(killNode(dir, 7)).rejects.toThrow(/no node 7/);
+  });
+});
