@@ -1,1 +1,37 @@
-export {};
+export { Broker, type BrokerOptions } from './broker';
+export { defaultBrokerConfig, type BrokerConfig } from './broker-config';
+export type {
+  BrokerEndpoint,
+  MetadataEvent,
+  MetadataSource,
+  NewTopicSpec,
+  PartitionAssignment,
+  TopicMetadataView,
+} from './metadata-source';
+export { LocalMetadataStore, METADATA_FILE_NAME, type LocalMetadataStoreOptions } from './local-metadata-store';
+export {
+  TOPIC_CONFIG_SCHEMA,
+  alterTopicConfigOverrides,
+  checkTopicDefaults,
+  describeTopicConfig,
+  effectiveTopicConfig,
+  validateTopicConfigOverrides,
+  type TopicConfig,
+  type TopicConfigEntry,
+  type TopicConfigOverrides,
+} from './topic-config';
+export { planNewTopic, type CreateTopicInput, type CreateTopicLimits } from './create-topic-plan';
+export {
+  DEFAULT_FETCH_MAX_BYTES,
+  DEFAULT_PARTITION_FETCH_MAX_BYTES,
+  MAX_FETCH_WAIT_MS,
+  normalizeFetchShape,
+  partitionReadBudget,
+  shouldAnswerFetchNow,
+  type FetchShape,
+} from './fetch-budget';
+export { FetchPurgatory, type FetchWaiter } from './fetch-purgatory';
+export { highWatermarkFor } from './partition-manager';
+export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
+export type { AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';
+export { writeFileAtomic } from './atomic-file';

@@ -1,0 +1,45 @@
+import type { Clock, Logger } from '@gregor/common';
+import type { BrokerConfig } from './broker-config';
+import type { FetchPurgatory } from './fetch-purgatory';
+import type { MetadataSource, TopicMetadataView } from './metadata-source';
+import type { BrokerObserver } from './observer';
+import type { PartitionManager } from './partition-manager';
+import type { LogStorePort, PartitionLogPort } from './storage-port';
+import { effectiveTopicConfig, type TopicConfig } from './topic-config';
+
+/** Everything a handler may use; built once by the Broker. */
+export interface BrokerContext {
+  readonly config: BrokerConfig;
+  /** Broker defaults merged over Kafka's, under topic key names. */
+  readonly topicDefaults: Readonly<Record<string, string>>;
+  readonly metadata: MetadataSource;
+  readonly store: LogStorePort;
+  readonly partitions: PartitionManager<PartitionLogPort>;
+  readonly purgatory: FetchPurgatory;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly observer: BrokerObserver;
+  readonly topicConfigs: TopicConfigCache;
+  isStopping(): boolean;
+  /** Keeps `work` in the set that stop() waits for (e.g. acks=0 appends). */
+  track<T>(work: Promise<T>): Promise<T>;
+}
+
+/**
+ * Effective topic configs, parsed once per metadata snapshot. Views are
+ * immutable snapshots replaced on change, so identity tells staleness.
+ */
+export class TopicConfigCache {
+  private readonly cache = new WeakMap<TopicMetadataView, TopicConfig>();
+
+  constructor(private readonly defaults: Readonly<Record<string, string>>) {}
+
+  get(view: TopicMetadataView): TopicConfig {
+    let config = this.cache.get(view);
+    if (config === undefined) {
+      config = effectiveTopicConfig(this.defaults, view.configs);
+      this.cache.set(view, config);
+    }
+    return config;
+  }
+}

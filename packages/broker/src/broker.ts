@@ -1,0 +1,214 @@
+import * as grpc from '@grpc/grpc-js';
+import { isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { loadClientProto, type GregorHandlers } from '@gregor/proto';
+import type { BrokerConfig } from './broker-config';
+import { TopicConfigCache, type BrokerContext } from './broker-context';
+import { FetchPurgatory } from './fetch-purgatory';
+import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
+import { handleFetch } from './handlers/fetch';
+import { handleListOffsets } from './handlers/list-offsets';
+import { handleMetadata } from './handlers/metadata';
+import { handleProduce } from './handlers/produce';
+import { handleCreateTopics, handleDeleteTopics } from './handlers/topics';
+import type { MetadataSource } from './metadata-source';
+import { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
+import { RequestOutcome } from './outcome';
+import { PartitionManager } from './partition-manager';
+import { applyRetentionOnce, RetentionTask } from './retention';
+import type { LogStorePort, PartitionLogPort } from './storage-port';
+import { checkTopicDefaults } from './topic-config';
+import { tpKey } from '@gregor/common';
+
+export interface BrokerOptions {
+  config: BrokerConfig;
+  metadata: MetadataSource;
+  store: LogStorePort<PartitionLogPort>;
+  logger?: Logger;
+  clock?: Clock;
+  observer?: BrokerObserver;
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * The client API server of one node: binds the gRPC listener, serves every
+ * RPC of gregor.v1.Gregor, runs retention, and shuts down in order (stop
+ * accepting, answer waiting fetches, finish in-flight writes). It owns
+ * neither storage nor metadata: the node opens and closes those.
+ */
+export class Broker {
+  private readonly server: grpc.Server;
+  private readonly ctx: BrokerContext;
+  private readonly inflight = new Set<Promise<unknown>>();
+  private readonly retention: RetentionTask;
+  private readonly partitions: PartitionManager<PartitionLogPort>;
+  private stopping = false;
+  private serving = false;
+  private boundPort = 0;
+  private stopped: Promise<void> | undefined;
+
+  private constructor(private readonly opts: BrokerOptions) {
+    const logger = opts.logger ?? silentLogger();
+    const purgatory = new FetchPurgatory(opts.config.fetchMaxWaitingRequests);
+    this.partitions = new PartitionManager(opts.store, opts.metadata, opts.config.nodeId, logger, (topic, count) => {
+      // Waiting fetches on a deleted topic re-read and answer with the error.
+      for (let p = 0; p < count; p++) purgatory.notify(tpKey(topic, p));
+    });
+    const topicDefaults = checkTopicDefaults(opts.config.topicDefaults);
+    this.ctx = {
+      config: opts.config,
+      topicDefaults,
+      metadata: opts.metadata,
+      store: opts.store,
+      partitions: this.partitions,
+      purgatory,
+      clock: opts.clock ?? systemClock,
+      logger,
+      observer: opts.observer ?? NOOP_OBSERVER,
+      topicConfigs: new TopicConfigCache(topicDefaults),
+      isStopping: () => this.stopping,
+      track: (work) => this.track(work),
+    };
+    this.retention = new RetentionTask(this.ctx, opts.config.retentionCheckIntervalMs);
+    this.server = new grpc.Server({
+      'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
+      'grpc.max_send_message_length': -1,
+    });
+    this.server.addService(loadClientProto().gregor.v1.Gregor.service, this.handlers());
+  }
+
+  /** Opens led partitions, binds the listener, registers with metadata. */
+  static async start(opts: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(opts);
+    await broker.partitions.start();
+    const { host, port } = opts.config;
+    broker.boundPort = await new Promise<number>((resolve, reject) => {
+      broker.server.bindAsync(hostPort(host, port), grpc.ServerCredentials.createInsecure(), (err, bound) =>
+        err === null ? resolve(bound) : reject(err),
+      );
+    });
+    await opts.metadata.registerBroker({
+      nodeId: opts.config.nodeId,
+      host: opts.config.advertisedHost ?? host,
+      port: opts.config.advertisedPort !== undefined && opts.config.advertisedPort !== 0 ? opts.config.advertisedPort : broker.boundPort,
+    });
+    broker.retention.start();
+    broker.serving = true;
+    broker.ctx.logger.info('broker serving', { address: hostPort(host, broker.boundPort) });
+    return broker;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** "host:port" of the client listener. */
+  get address(): string {
+    return hostPort(this.opts.config.host, this.boundPort);
+  }
+
+  get isServing(): boolean {
+    return this.serving && !this.stopping;
+  }
+
+  get waitingFetches(): number {
+    return this.ctx.purgatory.size;
+  }
+
+  /** One retention pass now (tests; the periodic task does the same). */
+  runRetention(): Promise<number> {
+    return applyRetentionOnce(this.ctx);
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= this.doStop();
+    return this.stopped;
+  }
+
+  private async doStop(): Promise<void> {
+    const log = this.ctx.logger;
+    this.stopping = true;
+    this.serving = false;
+    log.info('broker stopping: no new fetches will wait');
+    await this.retention.stop();
+    const waiting = this.ctx.purgatory.size;
+    this.ctx.purgatory.wakeAll();
+    log.info('answered waiting fetches', { count: waiting });
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        log.warn('in-flight calls did not finish in time; cutting them', { graceMs: this.opts.config.shutdownGraceMs });
+        this.server.forceShutdown();
+        resolve();
+      }, this.opts.config.shutdownGraceMs);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    log.info('client listener closed');
+    await Promise.allSettled([...this.inflight]);
+    await this.partitions.stop();
+    log.info('broker stopped', { inflightWritesFlushed: true });
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inflight.add(work);
+    const forget = (): void => {
+      this.inflight.delete(work);
+    };
+    work.then(forget, forget);
+    return work;
+  }
+
+  private unary<Req, Res>(
+    api: ApiName,
+    fn: (req: Req, outcome: RequestOutcome, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+  ): grpc.handleUnaryCall<Req, Res> {
+    return (call, callback) => {
+      const started = this.ctx.clock.monotonicMs();
+      const outcome = new RequestOutcome(this.ctx.logger, api);
+      const work = this.track(Promise.resolve().then(() => fn(call.request, outcome, call)));
+      work.then(
+        (response) => {
+          this.ctx.observer.requestCompleted(api, outcome.firstError, this.ctx.clock.monotonicMs() - started);
+          callback(null, response);
+        },
+        (err: unknown) => {
+          // Handlers report bad input per item; reaching here means the
+          // whole request was unusable (INVALID_ARGUMENT) or a bug (INTERNAL).
+          const bad = isGregorError(err) && err.errorName !== 'UNKNOWN_SERVER_ERROR';
+          const name = isGregorError(err) ? err.errorName : 'UNKNOWN_SERVER_ERROR';
+          if (!bad) this.ctx.logger.error('request failed', { api, err: err instanceof Error ? err.stack : String(err) });
+          this.ctx.observer.requestCompleted(api, name, this.ctx.clock.monotonicMs() - started);
+          const metadata = new grpc.Metadata();
+          metadata.set('gregor-error-name', name);
+          callback({
+            code: bad ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL,
+            details: isGregorError(err) ? err.message : `UNKNOWN_SERVER_ERROR: ${String(err)}`,
+            metadata,
+          });
+        },
+      );
+    };
+  }
+
+  private handlers(): GregorHandlers {
+    const ctx = this.ctx;
+    return {
+      Produce: this.unary('Produce', (req, outcome) => handleProduce(ctx, req, outcome)),
+      Fetch: this.unary('Fetch', (req, outcome, call) =>
+        handleFetch(ctx, req, outcome, (cb) => {
+          call.on('cancelled', cb);
+        }),
+      ),
+      ListOffsets: this.unary('ListOffsets', (req, outcome) => handleListOffsets(ctx, req, outcome)),
+      Metadata: this.unary('Metadata', (req, outcome) => handleMetadata(ctx, req, outcome)),
+      CreateTopics: this.unary('CreateTopics', (req, outcome) => handleCreateTopics(ctx, req, outcome)),
+      DeleteTopics: this.unary('DeleteTopics', (req, outcome) => handleDeleteTopics(ctx, req, outcome)),
+      DescribeConfigs: this.unary('DescribeConfigs', (req, outcome) => handleDescribeConfigs(ctx, req, outcome)),
+      AlterConfigs: this.unary('AlterConfigs', (req, outcome) => handleAlterConfigs(ctx, req, outcome)),
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { GregorError } from '@gregor/common';
+import type { ListOffsetsPartitionResult, ListOffsetsRequest__Output, ListOffsetsResponse } from '@gregor/proto';
+import type { BrokerContext } from '../broker-context';
+import type { RequestOutcome } from '../outcome';
+import type { PartitionLogPort } from '../storage-port';
+import { int64 } from '../wire';
+
+export const EARLIEST_TIMESTAMP = -2n;
+export const LATEST_TIMESTAMP = -1n;
+
+/**
+ * One partition's answer. Latest is the HW, not the log end: consumers
+ * must not be pointed past what they may read. A timestamp lookup that
+ * lands at or beyond the HW is "no such offset" (-1) for the same reason.
+ */
+export async function lookUpOffset(log: PartitionLogPort, timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint }> {
+  if (timestamp === EARLIEST_TIMESTAMP) return { offset: log.logStartOffset, timestamp: -1n };
+  if (timestamp === LATEST_TIMESTAMP) return { offset: log.highWatermark, timestamp: -1n };
+  if (timestamp < 0n) throw new GregorError('INVALID_REQUEST', `timestamp ${timestamp} is neither -2, -1 nor a time in ms`);
+  const found = await log.offsetForTimestamp(timestamp);
+  if (found === undefined || found.offset >= log.highWatermark) return { offset: -1n, timestamp: -1n };
+  return found;
+}
+
+export async function handleListOffsets(
+  ctx: BrokerContext,
+  req: ListOffsetsRequest__Output,
+  outcome: RequestOutcome,
+): Promise<ListOffsetsResponse> {
+  const topics = [];
+  for (const topic of req.topics) {
+    const partitions: ListOffsetsPartitionResult[] = [];
+    for (const p of topic.partitions) {
+      const result: ListOffsetsPartitionResult = { partition: p.partition, error: null, timestamp: '-1', offset: '-1', leaderEpoch: -1 };
+      partitions.push(result);
+      try {
+        const led = await ctx.partitions.leaderLog(topic.name, p.partition);
+        const found = await lookUpOffset(led.log, int64(p.timestamp, 'timestamp'));
+        result.offset = found.offset.toString();
+        result.timestamp = found.timestamp.toString();
+        result.leaderEpoch = led.assignment.leaderEpoch;
+      } catch (err) {
+        result.error = outcome.fail(err, { topic: topic.name, partition: p.partition });
+      }
+    }
+    topics.push({ name: topic.name, partitions });
+  }
+  return { topics };
+}

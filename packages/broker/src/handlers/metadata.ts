@@ -1,0 +1,79 @@
+import { GregorError, isGregorError, validateTopicName } from '@gregor/common';
+import type { MetadataRequest__Output, MetadataResponse, TopicMetadata } from '@gregor/proto';
+import type { BrokerContext } from '../broker-context';
+import { planNewTopic } from '../create-topic-plan';
+import type { TopicMetadataView } from '../metadata-source';
+import type { RequestOutcome } from '../outcome';
+
+function describeTopic(view: TopicMetadataView): TopicMetadata {
+  return {
+    error: null,
+    name: view.name,
+    topicId: view.topicId,
+    isInternal: false,
+    partitions: view.partitions.map((a) => ({
+      error: null,
+      partition: a.partition,
+      leaderId: a.leaderId,
+      leaderEpoch: a.leaderEpoch,
+      replicaNodes: [...a.replicas],
+      isrNodes: [...a.isr],
+      offlineReplicas: [],
+    })),
+  };
+}
+
+/**
+ * A missing topic is created only when the broker allows it
+ * (`auto.create.topics.enable`, off by default) and the request asks for it,
+ * with the broker's default partitions and replication factor. Unlike
+ * Kafka, which answers LEADER_NOT_AVAILABLE right after auto-creating, the
+ * new topic is returned at once: creation here completes before the reply.
+ */
+async function missingTopic(ctx: BrokerContext, name: string, allowAutoCreate: boolean, outcome: RequestOutcome): Promise<TopicMetadata> {
+  const empty: TopicMetadata = { name, topicId: '', isInternal: false, partitions: [], error: null };
+  try {
+    validateTopicName(name);
+    if (!(allowAutoCreate && ctx.config.autoCreateTopicsEnable)) {
+      throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`, { topic: name });
+    }
+    const spec = planNewTopic(
+      { name, numPartitions: -1, replicationFactor: -1, configs: {} },
+      {
+        defaultNumPartitions: ctx.config.numPartitions,
+        defaultReplicationFactor: ctx.config.defaultReplicationFactor,
+        liveBrokerCount: ctx.metadata.liveBrokers().length,
+        maxPartitionsPerTopic: ctx.config.maxPartitionsPerTopic,
+      },
+    );
+    let view: TopicMetadataView;
+    try {
+      view = await ctx.metadata.createTopic(spec);
+      ctx.logger.info('auto-created topic', { topic: name, partitions: spec.numPartitions });
+    } catch (err) {
+      // Two clients auto-creating the same topic at once: the loser sees it.
+      const existing = ctx.metadata.topic(name);
+      if (!(isGregorError(err) && err.errorName === 'TOPIC_ALREADY_EXISTS') || existing === undefined) throw err;
+      view = existing;
+    }
+    return describeTopic(view);
+  } catch (err) {
+    empty.error = outcome.fail(err, { topic: name });
+    return empty;
+  }
+}
+
+export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest__Output, outcome: RequestOutcome): Promise<MetadataResponse> {
+  const brokers = ctx.metadata.liveBrokers().map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? '' }));
+  let topics: TopicMetadata[];
+  if (req.topics.length === 0) {
+    topics = ctx.metadata.topics().map(describeTopic);
+  } else {
+    topics = [];
+    for (const name of new Set(req.topics)) {
+      const view = ctx.metadata.topic(name);
+      topics.push(view !== undefined ? describeTopic(view) : await missingTopic(ctx, name, req.allowAutoTopicCreation, outcome));
+    }
+  }
+  return { brokers, clusterId: ctx.metadata.clusterId, controllerId: ctx.metadata.controllerId(), topics };
+}

@@ -1,0 +1,27 @@
+/**
+ * Hooks the broker calls so that the node can keep metrics without the
+ * broker depending on a metrics library. All methods must be cheap and must
+ * not throw: they run on the request path.
+ */
+export type ApiName =
+  | 'Produce'
+  | 'Fetch'
+  | 'ListOffsets'
+  | 'Metadata'
+  | 'CreateTopics'
+  | 'DeleteTopics'
+  | 'DescribeConfigs'
+  | 'AlterConfigs';
+
+export interface BrokerObserver {
+  /** `errorName` is the first per-item error of the response, or NONE. */
+  requestCompleted(api: ApiName, errorName: string, durationMs: number): void;
+  bytesIn(topic: string, bytes: number, records: number): void;
+  bytesOut(topic: string, bytes: number, records: number): void;
+}
+
+export const NOOP_OBSERVER: BrokerObserver = {
+  requestCompleted: () => undefined,
+  bytesIn: () => undefined,
+  bytesOut: () => undefined,
+};

@@ -1,0 +1,54 @@
+/**
+ * What the broker needs from the partition log (@gregor/storage). The broker
+ * takes these as arguments instead of constructing storage itself, so tests
+ * can inject faults (a failing append must become KAFKA_STORAGE_ERROR on the
+ * wire, not a crash) and the node decides how storage is opened. The real
+ * `LogStore` satisfies this interface structurally.
+ */
+export interface AppendResult {
+  baseOffset: bigint;
+  lastOffset: bigint;
+  maxTimestamp: bigint;
+  recordCount: number;
+  bytes: number;
+}
+
+export interface ReadResult {
+  /** Whole batches; the first may start before the fetch offset. */
+  records: Buffer;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+}
+
+export interface RetentionLimits {
+  /** -1 = keep forever. */
+  retentionMs: number;
+  /** -1 = no size limit. */
+  retentionBytes: number;
+}
+
+export interface PartitionLogPort {
+  readonly logStartOffset: bigint;
+  readonly logEndOffset: bigint;
+  readonly highWatermark: bigint;
+  setHighWatermark(offset: bigint): unknown;
+  read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
+  offsetForTimestamp(timestampMs: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;
+  applyRetention(limits: RetentionLimits, nowMs: number): Promise<unknown>;
+}
+
+export interface AppendRequest<L> {
+  log: L;
+  /** One or more validated RecordBatch v2 batches, concatenated. */
+  batches: Buffer;
+  leaderEpoch: number;
+}
+
+export interface LogStorePort<L extends PartitionLogPort = PartitionLogPort> {
+  openPartition(topic: string, partition: number): Promise<L>;
+  getPartition(topic: string, partition: number): L | undefined;
+  listPartitions(): Iterable<{ topic: string; partition: number }> | Promise<Iterable<{ topic: string; partition: number }>>;
+  deletePartition(topic: string, partition: number): Promise<unknown>;
+  /** All appends of one produce request in one storage write. */
+  appendMany(requests: AppendRequest<L>[]): Promise<AppendResult[]>;
+}
