@@ -43,6 +43,8 @@ export const COMPRESSION_CODEC_MASK = 0x07;
 export const TIMESTAMP_TYPE_MASK = 0x08;
 export const TRANSACTIONAL_FLAG_MASK = 0x10;
 export const CONTROL_FLAG_MASK = 0x20;
+/** KIP-534: when set, baseTimestamp holds the delete horizon (set by the log cleaner). */
+export const DELETE_HORIZON_FLAG_MASK = 0x40;
 
 export const NO_PRODUCER_ID = -1n;
 export const NO_PRODUCER_EPOCH = -1;
@@ -119,4 +121,16 @@ export function setBaseOffset(buf: Buffer, baseOffset: bigint, pos = 0): void {
 /** Writes partitionLeaderEpoch in place. Outside the CRC, so the CRC stays valid. */
 export function setPartitionLeaderEpoch(buf: Buffer, epoch: number, pos = 0): void {
   buf.writeInt32BE(epoch, pos + PARTITION_LEADER_EPOCH_OFFSET);
+}
+
+export function timestampTypeOf(attributes: number): TimestampType {
+  return (attributes & TIMESTAMP_TYPE_MASK) !== 0 ? TimestampType.LogAppendTime : TimestampType.CreateTime;
+}
+
+export function isTransactionalBatch(attributes: number): boolean {
+  return (attributes & TRANSACTIONAL_FLAG_MASK) !== 0;
+}
+
+export function isControlBatch(attributes: number): boolean {
+  return (attributes & CONTROL_FLAG_MASK) !== 0;
 }
