@@ -1,6 +1,6 @@
 import { GregorError, isGregorError, tpKey } from '@gregor/common';
 import type { ProducePartitionResult, ProduceRequest__Output, ProduceResponse } from '@gregor/proto';
-import { validateRecordBatches } from '@gregor/record-batch';
+import { setMaxTimestamp, TimestampType, validateRecordBatches, type ValidatedBatch } from '@gregor/record-batch';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import { highWatermarkFor, type LedPartition } from '../partition-manager';
@@ -15,30 +15,35 @@ interface PendingAppend {
   config: TopicConfig;
   records: Buffer;
   recordCount: number;
+  logAppendTimeMs: number | undefined;
 }
 
 /**
- * Checks one partition's records without decoding any record: header, CRC
- * and size of each batch. Anything that is not a GregorError from the
- * validator (a truncated buffer read) is still bad input: CORRUPT_MESSAGE.
+ * Checks one partition's records without decoding any record: frame, CRC,
+ * codec and size of each batch (record-batch's validator). Anything that is
+ * not a GregorError (a bug in reading the frame) still counts as bad input.
+ * Returns the batches found and their record count.
  */
-export function checkProducedRecords(records: Buffer, maxMessageBytes: number): number {
-  let batches;
+export function checkProducedRecords(records: Buffer, maxMessageBytes: number): { batches: ValidatedBatch[]; recordCount: number } {
+  let batches: ValidatedBatch[];
   try {
-    batches = validateRecordBatches(records);
+    batches = validateRecordBatches(records, { origin: 'client', maxBatchBytes: maxMessageBytes });
   } catch (err) {
     if (isGregorError(err)) throw err;
     throw new GregorError('CORRUPT_MESSAGE', `record batches could not be read: ${String(err)}`);
   }
-  if (batches.length === 0) throw new GregorError('CORRUPT_MESSAGE', 'the request carries no record batch');
   let recordCount = 0;
-  for (const batch of batches) {
-    if (batch.size > maxMessageBytes) {
-      throw new GregorError('MESSAGE_TOO_LARGE', `batch of ${batch.size} bytes is larger than max.message.bytes ${maxMessageBytes}`);
-    }
-    recordCount += batch.header.recordCount;
-  }
-  return recordCount;
+  for (const batch of batches) recordCount += batch.header.recordCount;
+  return { batches, recordCount };
+}
+
+/**
+ * LogAppendTime topics: the leader stamps each batch's maxTimestamp with its
+ * clock (Kafka's LogValidator), which rewrites the batch CRC once per batch
+ * — no per-record work.
+ */
+function stampLogAppendTime(records: Buffer, batches: readonly ValidatedBatch[], nowMs: number): void {
+  for (const b of batches) setMaxTimestamp(records, TimestampType.LogAppendTime, BigInt(nowMs), b.pos);
 }
 
 /**
@@ -65,14 +70,19 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
         seen.add(key);
         const led = await ctx.partitions.leaderLog(topic.name, p.partition);
         const config = ctx.topicConfigs.get(led.topic);
-        const recordCount = checkProducedRecords(p.records, config.maxMessageBytes);
+        const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes);
         if (acks === -1 && led.assignment.isr.length < config.minInsyncReplicas) {
           throw new GregorError(
             'NOT_ENOUGH_REPLICAS',
             `${led.assignment.isr.length} in-sync replicas, min.insync.replicas is ${config.minInsyncReplicas}`,
           );
         }
-        pending.push({ result, led, config, records: p.records, recordCount });
+        let logAppendTimeMs: number | undefined;
+        if (config.messageTimestampType === 'LogAppendTime') {
+          logAppendTimeMs = ctx.clock.nowMs();
+          stampLogAppendTime(p.records, batches, logAppendTimeMs);
+        }
+        pending.push({ result, led, config, records: p.records, recordCount, logAppendTimeMs });
       } catch (err) {
         result.error = outcome.fail(err, where);
       }
@@ -80,12 +90,14 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
     topics.push({ name: topic.name, partitions });
   }
   if (pending.length > 0) {
-    const write = ctx.track(appendAll(ctx, pending, outcome));
-    if (acks === 0) {
-      write.catch((err: unknown) => ctx.logger.warn('acks=0 produce failed', { err: String(err) }));
-    } else {
-      await write;
-    }
+    // acks=0 has already answered by the time the write ends: its results
+    // go to copies, never to the response being serialised.
+    const targets = acks === 0 ? pending.map((a) => ({ ...a, result: { ...a.result } })) : pending;
+    const write = ctx.track(appendAll(ctx, targets, outcome));
+    // appendAll reports failures per partition (and logs them); it only
+    // rejects on a bug, which the RPC wrapper turns into INTERNAL.
+    if (acks !== 0) await write;
+    else write.catch((err: unknown) => ctx.logger.error('acks=0 produce failed', { err: String(err) }));
   }
   return { topics };
 }
@@ -100,16 +112,15 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     const failure = isGregorError(err) ? err : new GregorError('KAFKA_STORAGE_ERROR', `append failed: ${String(err)}`, {}, err);
     ctx.logger.error('append failed', { partitions: pending.length, err: err instanceof Error ? err.stack : String(err) });
     for (const a of pending) a.result.error = outcome.fail(failure, { topic: a.led.topic.name, partition: a.led.assignment.partition });
-    throw failure;
+    return;
   }
-  const nowMs = ctx.clock.nowMs();
   pending.forEach((a, i) => {
     const appended = results[i]!;
     const log = a.led.log;
     log.setHighWatermark(highWatermarkFor(a.led.assignment, ctx.config.nodeId, log.logEndOffset, log.highWatermark));
     a.result.baseOffset = appended.baseOffset.toString();
     a.result.logStartOffset = log.logStartOffset.toString();
-    if (a.config.messageTimestampType === 'LogAppendTime') a.result.logAppendTimeMs = String(nowMs);
+    if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = String(a.logAppendTimeMs);
     ctx.observer.bytesIn(a.led.topic.name, a.records.length, a.recordCount);
     ctx.purgatory.notify(tpKey(a.led.topic.name, a.led.assignment.partition));
   });
