@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+import { ConfigError, createLogger, type Logger } from '@gregor/common';
+import { parseNodeArgs, USAGE } from './args';
+import { loadNodeConfig, type NodeConfig } from './node-config';
+import { startNode, type RunningNode } from './start-node';
+
+function flush(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, 1000);
+    logger.on('finish', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    logger.end();
+  });
+}
+
+async function main(): Promise<number> {
+  const args = parseNodeArgs(process.argv.slice(2));
+  if (args.kind === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.kind === 'error') {
+    process.stderr.write(`gregor-node: ${args.message}\n\n${USAGE}`);
+    return 1;
+  }
+  let config: NodeConfig;
+  try {
+    config = loadNodeConfig({
+      ...(args.configFile !== undefined ? { file: args.configFile } : {}),
+      env: process.env,
+      overrides: args.overrides,
+    });
+  } catch (err) {
+    const message = err instanceof ConfigError ? err.message : `cannot read config: ${err instanceof Error ? err.message : String(err)}`;
+    process.stderr.write(`gregor-node: ${message}\n`);
+    return 1;
+  }
+  const logger = createLogger({ level: config.logLevel, nodeId: config.nodeId });
+  let node: RunningNode;
+  try {
+    node = await startNode(config, { logger });
+  } catch (err) {
+    logger.error('start-up failed', { err: err instanceof Error ? err.message : String(err) });
+    await flush(logger);
+    return 1;
+  }
+  return new Promise<number>((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signalled) {
+        logger.warn('second signal: exiting without a clean shutdown', { signal });
+        resolve(1);
+        return;
+      }
+      signalled = true;
+      logger.info('signal received: shutting down', { signal });
+      node.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error('shutdown failed', { err: err instanceof Error ? err.stack : String(err) });
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }).then(async (code) => {
+    await flush(logger);
+    return code;
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`gregor-node: fatal: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,57 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@gregor/common';
+import type { Registry } from 'prom-client';
+
+export interface HttpEndpoints {
+  isReady(): boolean;
+  registry: Registry;
+  logger: Logger;
+}
+
+/**
+ * /healthz: the process answers (200). /readyz: 200 once every role is
+ * serving, 503 before and while stopping. /metrics: Prometheus text.
+ */
+export function createHttpServer(endpoints: HttpEndpoints): http.Server {
+  return http.createServer((req, res) => {
+    const url = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else if (url === '/readyz') {
+      const ready = endpoints.isReady();
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+    } else if (url === '/metrics') {
+      endpoints.registry.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': endpoints.registry.contentType }).end(text),
+        (err: unknown) => {
+          endpoints.logger.error('metrics collection failed', { err: String(err) });
+          res.writeHead(500).end();
+        },
+      );
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    }
+  });
+}
+
+export function listen(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host === '' ? undefined : host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+export function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,141 @@
+import * as os from 'node:os';
+import {
+  ConfigError,
+  loadConfig,
+  parseConfigEntries,
+  withDefaults,
+  type ConfigSchema,
+  type ConfigSources,
+  type ConfigValue,
+  type ConfigValues,
+  type LogLevel,
+} from '@gregor/common';
+import { parseListeners, parseQuorumVoters, type Listener } from './listeners';
+
+const check = (fn: (text: string) => unknown) => (value: ConfigValue) => {
+  try {
+    fn(String(value));
+    return undefined;
+  } catch (err) {
+    return err instanceof ConfigError ? err.message.replace(/^invalid config "[^"]+": /, '') : String(err);
+  }
+};
+
+/** Node settings, with Kafka's key names where Kafka has the setting. */
+export const NODE_CONFIG_SCHEMA: ConfigSchema = {
+  'node.id': { type: 'int', min: 0, max: 2_147_483_647, default: 1, doc: 'This node; unique in the cluster.' },
+  'process.roles': {
+    type: 'list',
+    oneOf: ['broker', 'controller'],
+    default: ['broker', 'controller'],
+    check: (v) => ((v as readonly string[]).length === 0 ? 'must name at least one role' : undefined),
+    doc: 'broker and/or controller (the controller role arrives with issue 3).',
+  },
+  'log.dirs': {
+    type: 'string',
+    default: '/tmp/gregor-logs',
+    check: (v) => (String(v) === '' ? 'must name a directory' : String(v).includes(',') ? 'only one data directory is supported' : undefined),
+    doc: 'Data directory: partition logs and metadata.',
+  },
+  listeners: {
+    type: 'string',
+    default: 'CLIENT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9192,HTTP://127.0.0.1:9292',
+    check: check((t) => parseListeners('listeners', t)),
+    doc: 'NAME://host:port,… for CLIENT, CONTROLLER, HTTP (and KAFKA later).',
+  },
+  'advertised.listeners': {
+    type: 'string',
+    default: '',
+    check: check((t) => parseListeners('advertised.listeners', t)),
+    doc: 'What clients are told (Metadata); empty = the bound listeners.',
+  },
+  'controller.quorum.voters': { type: 'string', default: '', check: check((t) => parseQuorumVoters('controller.quorum.voters', t)), doc: 'id@host:port,…' },
+  'cluster.id': { type: 'string', default: null, doc: 'Must match the id stored in the data dir; generated on first start when absent.' },
+  'num.partitions': { type: 'int', min: 1, max: 10_000, default: 1, doc: 'Partitions of a topic created with -1 or auto-created.' },
+  'default.replication.factor': { type: 'int', min: 1, max: 32_767, default: 1, doc: 'Replication factor for -1 and auto-created topics.' },
+  'min.insync.replicas': { type: 'int', min: 1, default: 1, doc: 'Default min.insync.replicas of topics.' },
+  'auto.create.topics.enable': { type: 'boolean', default: false, doc: 'Metadata requests may create missing topics.' },
+  'message.max.bytes': { type: 'int', min: 0, default: 1_048_588, doc: 'Default max.message.bytes of topics.' },
+  'socket.request.max.bytes': { type: 'int', min: 1024, max: 2_147_483_647, default: 104_857_600, doc: 'Largest request message.' },
+  'log.retention.ms': { type: 'long', min: -1, default: 604_800_000, doc: 'Default retention.ms of topics.' },
+  'log.retention.bytes': { type: 'long', min: -1, default: -1, doc: 'Default retention.bytes of topics.' },
+  'log.retention.check.interval.ms': { type: 'long', min: 1, default: 300_000, doc: 'How often retention runs.' },
+  'log.sync.writes': { type: 'boolean', default: false, doc: 'fsync every append (survives power loss; slower).' },
+  'log.level': { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'Log level.' },
+  'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },
+};
+
+export interface NodeConfig {
+  nodeId: number;
+  roles: readonly ('broker' | 'controller')[];
+  dataDir: string;
+  listeners: readonly Listener[];
+  advertisedListeners: readonly Listener[];
+  quorumVoters: readonly { id: number; host: string; port: number }[];
+  clusterId: string | undefined;
+  numPartitions: number;
+  defaultReplicationFactor: number;
+  minInsyncReplicas: number;
+  autoCreateTopicsEnable: boolean;
+  messageMaxBytes: number;
+  socketRequestMaxBytes: number;
+  logRetentionMs: number;
+  logRetentionBytes: number;
+  logRetentionCheckIntervalMs: number;
+  logSyncWrites: boolean;
+  logLevel: LogLevel;
+  fetchMaxWaitingRequests: number;
+  /** Every key with its effective value, for logging and DescribeConfigs. */
+  raw: Readonly<Record<string, string>>;
+}
+
+/** Typed view of validated values; cross-key checks name the key too. */
+export function toNodeConfig(v: ConfigValues): NodeConfig {
+  const roles = v['process.roles'] as NodeConfig['roles'];
+  const listeners = parseListeners('listeners', v['listeners'] as string);
+  if (roles.includes('broker') && !listeners.some((l) => l.name === 'CLIENT')) {
+    throw new ConfigError('listeners', 'process.roles includes broker but there is no CLIENT listener');
+  }
+  let advertised = parseListeners('advertised.listeners', v['advertised.listeners'] as string);
+  if (advertised.length === 0) {
+    advertised = listeners.map((l) => ({ ...l, host: l.host === '' || l.host === '0.0.0.0' || l.host === '::' ? os.hostname() : l.host }));
+  }
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(v)) {
+    if (value !== null) raw[key] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  const clusterId = v['cluster.id'];
+  return {
+    nodeId: v['node.id'] as number,
+    roles,
+    dataDir: v['log.dirs'] as string,
+    listeners,
+    advertisedListeners: advertised,
+    quorumVoters: parseQuorumVoters('controller.quorum.voters', v['controller.quorum.voters'] as string),
+    clusterId: typeof clusterId === 'string' && clusterId !== '' ? clusterId : undefined,
+    numPartitions: v['num.partitions'] as number,
+    defaultReplicationFactor: v['default.replication.factor'] as number,
+    minInsyncReplicas: v['min.insync.replicas'] as number,
+    autoCreateTopicsEnable: v['auto.create.topics.enable'] as boolean,
+    messageMaxBytes: v['message.max.bytes'] as number,
+    socketRequestMaxBytes: v['socket.request.max.bytes'] as number,
+    logRetentionMs: v['log.retention.ms'] as number,
+    logRetentionBytes: v['log.retention.bytes'] as number,
+    logRetentionCheckIntervalMs: v['log.retention.check.interval.ms'] as number,
+    logSyncWrites: v['log.sync.writes'] as boolean,
+    logLevel: v['log.level'] as LogLevel,
+    fetchMaxWaitingRequests: v['fetch.max.waiting.requests'] as number,
+    raw,
+  };
+}
+
+/** file < GREGOR_* env < flags; throws ConfigError naming the key. */
+export function loadNodeConfig(sources: ConfigSources): NodeConfig {
+  return toNodeConfig(loadConfig(NODE_CONFIG_SCHEMA, sources));
+}
+
+/** For in-process use: Kafka-named settings, validated like the file. */
+export function nodeConfig(settings: Readonly<Record<string, string | number | boolean>>): NodeConfig {
+  const raw = Object.fromEntries(Object.entries(settings).map(([k, val]) => [k, String(val)]));
+  return toNodeConfig(withDefaults(NODE_CONFIG_SCHEMA, parseConfigEntries(NODE_CONFIG_SCHEMA, raw)));
+}

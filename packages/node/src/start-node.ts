@@ -1,0 +1,136 @@
+import { mkdir } from 'node:fs/promises';
+import type * as http from 'node:http';
+import * as path from 'node:path';
+import { createLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { Broker, LocalMetadataStore, defaultBrokerConfig, type BrokerConfig } from '@gregor/broker';
+import { LogStore } from '@gregor/storage';
+import { closeServer, createHttpServer, listen } from './http-server';
+import { NodeMetrics } from './metrics';
+import type { NodeConfig } from './node-config';
+
+export interface StartNodeOptions {
+  /** Defaults to a winston logger at the config's level with the node id. */
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface RunningNode {
+  readonly nodeId: number;
+  readonly clusterId: string;
+  readonly dataDir: string;
+  /** host:port of the gRPC client listener as bound (port 0 resolved). */
+  readonly clientAddress: string | undefined;
+  readonly clientPort: number | undefined;
+  /** http://host:port of the HTTP listener, when configured. */
+  readonly httpUrl: string | undefined;
+  readonly broker: Broker | undefined;
+  readonly metrics: NodeMetrics;
+  isReady(): boolean;
+  /** Stop accepting, answer waiting fetches, flush, close storage. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Storage and metadata live side by side under log.dirs. */
+export const PARTITIONS_SUBDIR = 'partitions';
+
+export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPort: number): BrokerConfig {
+  const advertised = config.advertisedListeners.find((l) => l.name === 'CLIENT');
+  return defaultBrokerConfig({
+    nodeId: config.nodeId,
+    host: clientHost,
+    port: clientPort,
+    ...(advertised !== undefined ? { advertisedHost: advertised.host, advertisedPort: advertised.port } : {}),
+    numPartitions: config.numPartitions,
+    defaultReplicationFactor: config.defaultReplicationFactor,
+    autoCreateTopicsEnable: config.autoCreateTopicsEnable,
+    socketRequestMaxBytes: config.socketRequestMaxBytes,
+    fetchMaxWaitingRequests: config.fetchMaxWaitingRequests,
+    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    topicDefaults: {
+      'retention.ms': String(config.logRetentionMs),
+      'retention.bytes': String(config.logRetentionBytes),
+      'max.message.bytes': String(config.messageMaxBytes),
+      'min.insync.replicas': String(config.minInsyncReplicas),
+    },
+    describedBrokerConfigs: config.raw,
+  });
+}
+
+/**
+ * Wires one node: storage and metadata under log.dirs, the broker on the
+ * CLIENT listener, health and metrics on HTTP. The controller role is
+ * accepted but has nothing to run until issue 3.
+ */
+export async function startNode(config: NodeConfig, options: StartNodeOptions = {}): Promise<RunningNode> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
+  const clock = options.clock ?? systemClock;
+  const metrics = new NodeMetrics(config.nodeId);
+  logger.info('gregor-node starting', { roles: config.roles, dataDir: config.dataDir });
+  if (config.roles.includes('controller')) logger.info('controller role accepted; the Raft controller arrives with issue 3');
+
+  await mkdir(config.dataDir, { recursive: true });
+  const metadata = await LocalMetadataStore.open({
+    dir: config.dataDir,
+    nodeId: config.nodeId,
+    ...(config.clusterId !== undefined ? { clusterId: config.clusterId } : {}),
+    logger,
+  });
+  const store = await LogStore.open({ dataDir: path.join(config.dataDir, PARTITIONS_SUBDIR), logger, clock, syncWrites: config.logSyncWrites });
+  let broker: Broker | undefined;
+  let httpServer: http.Server | undefined;
+  let httpUrl: string | undefined;
+  let stopping = false;
+  try {
+    const client = config.listeners.find((l) => l.name === 'CLIENT');
+    if (config.roles.includes('broker') && client !== undefined) {
+      broker = await Broker.start({ config: brokerConfigFor(config, client.host, client.port), metadata, store, logger, clock, observer: metrics });
+    }
+    const httpListener = config.listeners.find((l) => l.name === 'HTTP');
+    if (httpListener !== undefined) {
+      const isReady = (): boolean => !stopping && (broker === undefined || broker.isServing);
+      httpServer = createHttpServer({ isReady, registry: metrics.registry, logger });
+      const port = await listen(httpServer, httpListener.host, httpListener.port);
+      httpUrl = `http://${httpListener.host.includes(':') ? `[${httpListener.host}]` : httpListener.host || '127.0.0.1'}:${port}`;
+    }
+  } catch (err) {
+    await broker?.stop();
+    if (httpServer !== undefined) await closeServer(httpServer);
+    await store.close();
+    throw err;
+  }
+
+  let stopped: Promise<void> | undefined;
+  const node: RunningNode = {
+    nodeId: config.nodeId,
+    clusterId: metadata.clusterId,
+    dataDir: config.dataDir,
+    clientAddress: broker?.address,
+    clientPort: broker?.port,
+    httpUrl,
+    broker,
+    metrics,
+    isReady: () => !stopping && (broker === undefined || broker.isServing),
+    stop: () => {
+      stopped ??= (async () => {
+        stopping = true;
+        logger.info('gregor-node stopping');
+        if (broker !== undefined) await broker.stop();
+        if (httpServer !== undefined) {
+          await closeServer(httpServer);
+          logger.info('http listener closed');
+        }
+        await store.close();
+        logger.info('storage closed');
+        logger.info('gregor-node stopped');
+      })();
+      return stopped;
+    },
+  };
+  logger.info('gregor-node ready', {
+    nodeId: config.nodeId,
+    clusterId: metadata.clusterId,
+    client: broker?.address,
+    http: httpUrl,
+  });
+  return node;
+}

@@ -1,0 +1,91 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ConfigError } from '@gregor/common';
+import { loadNodeConfig, nodeConfig, parseListeners, parseNodeArgs } from '@gregor/node';
+
+function keyOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (err) {
+    if (err instanceof ConfigError) return err.key;
+    throw err;
+  }
+}
+
+describe('node config', () => {
+  test('defaults are Kafka-like and the documented listeners', () => {
+    const c = nodeConfig({});
+    expect(c.nodeId).toBe(1);
+    expect(c.roles).toEqual(['broker', 'controller']);
+    expect(c.listeners).toEqual([
+      { name: 'CLIENT', host: '127.0.0.1', port: 9092 },
+      { name: 'CONTROLLER', host: '127.0.0.1', port: 9192 },
+      { name: 'HTTP', host: '127.0.0.1', port: 9292 },
+    ]);
+    expect(c.advertisedListeners).toEqual(c.listeners);
+    expect(c.autoCreateTopicsEnable).toBe(false);
+    expect(c.messageMaxBytes).toBe(1_048_588);
+    expect(c.socketRequestMaxBytes).toBe(104_857_600);
+    expect(c.logRetentionMs).toBe(604_800_000);
+  });
+
+  test('file < GREGOR_* env < overrides', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-cfg-'));
+    try {
+      const file = path.join(dir, 'node.properties');
+      await writeFile(file, '# a node\nnode.id=3\nnum.partitions=4\nlog.level=debug\n');
+      const c = loadNodeConfig({ file, env: { GREGOR_NODE_ID: '5', GREGOR_NUM_PARTITIONS: '6', PATH: '/bin' }, overrides: { 'num.partitions': '8' } });
+      expect(c.nodeId).toBe(5);
+      expect(c.numPartitions).toBe(8);
+      expect(c.logLevel).toBe('debug');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [{ 'bogus.key': '1' }, 'bogus.key'],
+    [{ 'node.id': 'one' }, 'node.id'],
+    [{ 'node.id': '-1' }, 'node.id'],
+    [{ 'process.roles': 'broker,janitor' }, 'process.roles'],
+    [{ listeners: 'CLIENT://127.0.0.1' }, 'listeners'],
+    [{ listeners: 'GOPHER://127.0.0.1:1' }, 'listeners'],
+    [{ listeners: 'CLIENT://a:1,CLIENT://b:2' }, 'listeners'],
+    [{ listeners: 'HTTP://127.0.0.1:0' }, 'listeners'],
+    [{ 'log.dirs': '/a,/b' }, 'log.dirs'],
+    [{ 'auto.create.topics.enable': 'yes' }, 'auto.create.topics.enable'],
+    [{ 'log.level': 'chatty' }, 'log.level'],
+    [{ 'num.partitions': '0' }, 'num.partitions'],
+    [{ 'log.retention.ms': '-2' }, 'log.retention.ms'],
+    [{ 'controller.quorum.voters': '1@host' }, 'controller.quorum.voters'],
+  ])('%j is refused naming %s', (settings, key) => {
+    expect(keyOf(() => nodeConfig(settings))).toBe(key);
+  });
+
+  test('listeners: IPv6, empty host, port 0', () => {
+    expect(parseListeners('listeners', 'CLIENT://[::1]:0,HTTP://:9292')).toEqual([
+      { name: 'CLIENT', host: '::1', port: 0 },
+      { name: 'HTTP', host: '', port: 9292 },
+    ]);
+  });
+});
+
+describe('gregor-node arguments', () => {
+  test('config, repeated overrides and help', () => {
+    expect(parseNodeArgs(['--config', 'n.properties', '--override', 'node.id=2', '--override', 'listeners=CLIENT://h:1'])).toEqual({
+      kind: 'run',
+      configFile: 'n.properties',
+      overrides: { 'node.id': '2', listeners: 'CLIENT://h:1' },
+    });
+    expect(parseNodeArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseNodeArgs([])).toEqual({ kind: 'run', configFile: undefined, overrides: {} });
+  });
+
+  test('unknown flags and malformed overrides are usage errors', () => {
+    expect(parseNodeArgs(['--frobnicate']).kind).toBe('error');
+    expect(parseNodeArgs(['--override', 'novalue']).kind).toBe('error');
+    expect(parseNodeArgs(['stray']).kind).toBe('error');
+  });
+});
