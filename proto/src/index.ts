@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as ClientProto } from './generated/client';
+import type { ProtoGrpcType as ControllerProto } from './generated/controller';
 
 /** Folder that holds gregor/v1/*.proto (works from src/ and from dist/). */
 export const PROTO_ROOT = path.resolve(__dirname, '..');
@@ -32,6 +33,14 @@ let clientProto: ClientProto | undefined;
 export function loadClientProto(): ClientProto {
   clientProto ??= load('gregor/v1/client.proto') as unknown as ClientProto;
   return clientProto;
+}
+
+let controllerProto: ControllerProto | undefined;
+
+/** The controller quorum API (gregor.v1.GregorController). Loaded once per process. */
+export function loadControllerProto(): ControllerProto {
+  controllerProto ??= load('gregor/v1/controller.proto') as unknown as ControllerProto;
+  return controllerProto;
 }
 
 export * from './generated/gregor/v1';

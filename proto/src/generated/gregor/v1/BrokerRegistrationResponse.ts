@@ -1,0 +1,18 @@
+// Original file: gregor/v1/controller.proto
+
+import type { ControllerError as _gregor_v1_ControllerError, ControllerError__Output as _gregor_v1_ControllerError__Output } from '../../gregor/v1/ControllerError';
+import type { Long } from '@grpc/proto-loader';
+
+export interface BrokerRegistrationResponse {
+  'error'?: (_gregor_v1_ControllerError | null);
+  'controllerId'?: (number);
+  'controllerAddress'?: (string);
+  'brokerEpoch'?: (number | string | Long);
+}
+
+export interface BrokerRegistrationResponse__Output {
+  'error': (_gregor_v1_ControllerError__Output | null);
+  'controllerId': (number);
+  'controllerAddress': (string);
+  'brokerEpoch': (string);
+}

@@ -1,0 +1,15 @@
+// Original file: gregor/v1/controller.proto
+
+import type { ControllerError as _gregor_v1_ControllerError, ControllerError__Output as _gregor_v1_ControllerError__Output } from '../../gregor/v1/ControllerError';
+
+export interface ControllerTopicResult {
+  'name'?: (string);
+  'error'?: (_gregor_v1_ControllerError | null);
+  'topicId'?: (string);
+}
+
+export interface ControllerTopicResult__Output {
+  'name': (string);
+  'error': (_gregor_v1_ControllerError__Output | null);
+  'topicId': (string);
+}
