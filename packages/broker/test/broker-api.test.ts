@@ -72,6 +72,24 @@ describe('broker client API (in-process, port 0)', () => {
     expect(h.store.appendCalls).toBe(1);
   });
 
+  test('fetch byte budgets: max_bytes across partitions, at least one batch for the first', async () => {
+    await createTopic(h.client, 'budget', 2);
+    const big = batchOf(['x'.repeat(1000)]);
+    await produce(h.client, 'budget', 0, big);
+    await produce(h.client, 'budget', 1, batchOf(['y'.repeat(1000)]));
+    const both = (maxBytes: number) =>
+      call(h.client, 'Fetch', {
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes,
+        topics: [{ name: 'budget', partitions: [0, 1].map((partition) => ({ partition, fetchOffset: '0', partitionMaxBytes: 0, currentLeaderEpoch: -1 })) }],
+      });
+    const sizes = async (maxBytes: number) => (await both(maxBytes)).topics[0].partitions.map((p: any) => p.records.length);
+    expect(await sizes(big.length * 3)).toEqual([big.length, big.length]);
+    expect(await sizes(big.length + 10)).toEqual([big.length, 0]);
+    expect(await sizes(10)).toEqual([big.length, 0]);
+  });
+
   test('a waiting fetch wakes up on produce and answers with the data', async () => {
     await createTopic(h.client, 'lp');
     let settled: any;

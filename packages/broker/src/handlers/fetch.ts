@@ -71,10 +71,12 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
       if (budget > 0) {
         // Consumers only see what every in-sync replica has: stop at the HW.
         const read = await log.read(t.fetchOffset, budget, hw);
-        result.records = read.records;
+        // Storage returns at least one batch; only the first partition with
+        // data may go over the budget that way (KIP-74), later ones wait.
+        result.records = bytes > 0 && read.records.length > budget ? Buffer.alloc(0) : read.records;
         logStartOffset = read.logStartOffset;
-        bytes += read.records.length;
-        if (read.records.length > 0) ctx.observer.bytesOut(t.topic, read.records.length, countRecords(read.records));
+        bytes += result.records.length;
+        if (result.records.length > 0) ctx.observer.bytesOut(t.topic, result.records.length, countRecords(result.records));
       }
       result.highWatermark = hw.toString();
       result.lastStableOffset = hw.toString();

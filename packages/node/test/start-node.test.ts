@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { silentLogger } from '@gregor/common';
+import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
+import { call, connect, createTopic, httpGet, produce, readAll } from './helpers/client';
+
+describe('startNode (in-process, real storage)', () => {
+  let dir: string;
+  let node: RunningNode | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-node-'));
+  });
+  afterEach(async () => {
+    await node?.stop();
+    node = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const config = () => nodeConfig({ 'log.dirs': dir, listeners: 'CLIENT://127.0.0.1:0,HTTP://127.0.0.1:0', 'node.id': 4 });
+
+  test('serves gRPC, health, readiness and metrics; topics and data survive a restart', async () => {
+    node = await startNode(config(), { logger: silentLogger() });
+    expect(node.isReady()).toBe(true);
+    expect((await httpGet(`${node.httpUrl}/healthz`)).status).toBe(200);
+    expect((await httpGet(`${node.httpUrl}/readyz`)).status).toBe(200);
+    expect((await httpGet(`${node.httpUrl}/nope`)).status).toBe(404);
+    let client = connect(node.clientAddress!);
+    await createTopic(client, 'persist', 2);
+    await produce(client, 'persist', ['a', 'b']);
+    await produce(client, 'persist', ['c'], -1);
+    expect(await readAll(client, 'persist')).toEqual(['a', 'b', 'c']);
+    const metrics = (await httpGet(`${node.httpUrl}/metrics`)).body;
+    expect(metrics).toMatch(/gregor_requests_total\{api="Produce",error="NONE",node="4"\} 2/);
+    expect(metrics).toMatch(/gregor_records_in_total\{topic="persist",node="4"\} 3/);
+    expect(metrics).toMatch(/gregor_records_out_total\{topic="persist",node="4"\} 3/);
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+    const clusterId = node.clusterId;
+    const topicId = (await call(client, 'Metadata', { topics: ['persist'] })).topics[0].topicId;
+    client.close();
+    await node.stop();
+    expect(node.isReady()).toBe(false);
+
+    node = await startNode(config(), { logger: silentLogger() });
+    client = connect(node.clientAddress!);
+    try {
+      expect(node.clusterId).toBe(clusterId);
+      const md = await call(client, 'Metadata', { topics: ['persist'] });
+      expect(md.topics[0].topicId).toBe(topicId);
+      expect(md.topics[0].partitions).toHaveLength(2);
+      expect(await readAll(client, 'persist')).toEqual(['a', 'b', 'c']);
+      expect(await produce(client, 'persist', ['d'])).toBe('3');
+      const latest = await call(client, 'ListOffsets', { topics: [{ name: 'persist', partitions: [{ partition: 0, timestamp: '-1' }] }] });
+      expect(latest.topics[0].partitions[0].offset).toBe('4');
+    } finally {
+      client.close();
+    }
+  });
+
+  test('a second node on the same data dir fails to start and the first keeps serving', async () => {
+    node = await startNode(config(), { logger: silentLogger() });
+    await expect(startNode(config(), { logger: silentLogger() })).rejects.toThrow();
+    const client = connect(node.clientAddress!);
+    try {
+      await createTopic(client, 'still');
+      expect(await produce(client, 'still', ['ok'])).toBe('0');
+    } finally {
+      client.close();
+    }
+  });
+});
