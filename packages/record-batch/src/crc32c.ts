@@ -51,7 +51,6 @@ export function selectCrc32c(load: () => { crc32c: Crc32cFn }): {
   return { fn: crc32cJs, implementation: 'js' };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const selected = selectCrc32c(() => require('@node-rs/crc32') as { crc32c: Crc32cFn });
 
 /** Which implementation this process uses (for logs and metrics). */
