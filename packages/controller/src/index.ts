@@ -1,0 +1,5 @@
+export * from './records';
+export * from './image';
+export * from './placement';
+export * from './election';
+export * from './plans';
