@@ -1,1 +1,22 @@
-export {};
+/**
+ * @gregor/client — the TypeScript SDK: Producer, Consumer and Admin over
+ * Gregor's gRPC client API. Errors are GregorError from @gregor/common.
+ */
+export { Gregor, createClient } from './client';
+export type { ClientOptions, RetryPolicy } from './options';
+export { Producer } from './producer/producer';
+export type { ProducerOptions, ResolvedProducerOptions } from './producer/options';
+export { Consumer, type PollOptions } from './consumer/consumer';
+export type { ConsumerOptions, ResolvedConsumerOptions } from './consumer/options';
+export { Admin } from './admin/admin';
+export type * from './admin/types';
+export type { BrokerInfo, ClusterMetadata, PartitionInfo, TopicInfo } from './metadata';
+export type * from './types';
+export { murmur2, toPositive } from './murmur2';
+export { StickyPartitioner, partitionForKey } from './partitioner';
+export { isRetriableError, needsMetadataRefresh } from './errors';
+export { parseBootstrap } from './wire';
+// Pure building blocks, exported for tests and tools.
+export { RecordAccumulator, ProducerBatch, type PendingRecord, type ReadyResult } from './producer/accumulator';
+export { estimateRecordSize } from './producer/record-size';
+export { GregorError, isGregorError, type ErrorName } from '@gregor/common';

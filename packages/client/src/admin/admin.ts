@@ -1,0 +1,230 @@
+import { GregorError, validateTopicName } from '@gregor/common';
+import type { ResourceType__Output } from '@gregor/proto';
+import type { Cluster } from '../cluster';
+import { errorFromWire, firstFailure } from '../errors';
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce } from '../list-offsets';
+import { parseMetadata, type ClusterMetadata } from '../metadata';
+import type { ResolvedClientOptions } from '../options';
+import { partitionResults, perItemWithRetry, type ItemResult } from './per-item';
+import type {
+  AdminCallOptions,
+  ConfigAlteration,
+  ConfigResourceQuery,
+  ConfigResourceType,
+  CreatedTopic,
+  ListOffsetsQuery,
+  NewTopic,
+  PartitionOffset,
+  ResourceConfigs,
+  TopicDescription,
+} from './types';
+
+const RESOURCE_TYPE: Record<ConfigResourceType, ResourceType__Output> = { topic: 'RESOURCE_TYPE_TOPIC', broker: 'RESOURCE_TYPE_BROKER' };
+
+/**
+ * Topics, configs and offsets. Batched calls either succeed for every item
+ * or throw a GregorError: the first item's error, with every failed item
+ * listed in `error.context.failures`. Retriable errors are retried with
+ * backoff within `timeoutMs`; "unknown topic" is an answer, not retried.
+ */
+export class Admin {
+  /** @internal Use `client.admin()`. */
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly client: ResolvedClientOptions,
+  ) {}
+
+  /** Creates topics; TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_CONFIG… are thrown. */
+  async createTopics(topics: readonly NewTopic[], opts: AdminCallOptions & { validateOnly?: boolean } = {}): Promise<CreatedTopic[]> {
+    for (const t of topics) validateTopicName(t.topic);
+    const results = await perItemWithRetry<NewTopic, CreatedTopic>(
+      topics,
+      (t) => t.topic,
+      async (pending) => {
+        const res = await this.cluster.callAny('CreateTopics', {
+          topics: pending.map((t) => ({ name: t.topic, numPartitions: t.numPartitions ?? -1, replicationFactor: t.replicationFactor ?? -1, configs: { ...t.configs } })),
+          timeoutMs: this.client.requestTimeoutMs,
+          validateOnly: opts.validateOnly ?? false,
+        });
+        const out = new Map<string, ItemResult<CreatedTopic>>();
+        for (const r of res.topics) {
+          const err = errorFromWire(r.error, { topic: r.name });
+          out.set(r.name, err ?? { topic: r.name, topicId: r.topicId, numPartitions: r.numPartitions, replicationFactor: r.replicationFactor, configs: { ...r.configs } });
+        }
+        return out;
+      },
+      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION'),
+    );
+    const { ok, failures } = partitionResults(topics, (t) => t.topic, results);
+    throwIfFailed(failures);
+    this.cluster.track(topics.map((t) => t.topic));
+    return ok;
+  }
+
+  /** Deletes topics; UNKNOWN_TOPIC_OR_PARTITION when one does not exist. */
+  async deleteTopics(names: readonly string[], opts: AdminCallOptions = {}): Promise<void> {
+    const results = await perItemWithRetry<string, true>(
+      names,
+      (n) => n,
+      async (pending) => {
+        const res = await this.cluster.callAny('DeleteTopics', { topicNames: [...pending], timeoutMs: this.client.requestTimeoutMs });
+        return new Map(res.topics.map((r) => [r.name, errorFromWire(r.error, { topic: r.name }) ?? (true as const)]));
+      },
+      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION'),
+    );
+    throwIfFailed(partitionResults(names, (n) => n, results).failures);
+  }
+
+  /** Topic names, sorted; internal topics only when asked. */
+  async listTopics(opts: AdminCallOptions & { includeInternal?: boolean } = {}): Promise<string[]> {
+    const md = await this.metadata(undefined, opts);
+    return md.topics
+      .filter((t) => t.error === null && (opts.includeInternal === true || !t.isInternal))
+      .map((t) => t.name)
+      .sort();
+  }
+
+  /** Partitions, leaders, replicas and ISR of the named topics (all topics when none are named). */
+  async describeTopics(names?: readonly string[], opts: AdminCallOptions = {}): Promise<TopicDescription[]> {
+    const md = await this.metadata(names, opts);
+    const byName = new Map(md.topics.map((t) => [t.name, t]));
+    const wanted = names ?? md.topics.filter((t) => !t.isInternal).map((t) => t.name).sort();
+    const failures: { name: string; error: GregorError }[] = [];
+    const out: TopicDescription[] = [];
+    for (const name of wanted) {
+      const t = byName.get(name);
+      if (t === undefined || (t.error !== null && t.partitions.length === 0)) {
+        failures.push({ name, error: t?.error ?? new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`, { topic: name }) });
+        continue;
+      }
+      out.push({
+        name: t.name,
+        topicId: t.topicId,
+        isInternal: t.isInternal,
+        partitions: t.partitions.map((p) => ({
+          partition: p.partition,
+          leader: p.leader >= 0 ? p.leader : null,
+          leaderEpoch: p.leaderEpoch,
+          replicas: p.replicas,
+          isr: p.isr,
+          offlineReplicas: p.offlineReplicas,
+        })),
+      });
+    }
+    throwIfFailed(failures);
+    return out;
+  }
+
+  async describeConfigs(resources: readonly ConfigResourceQuery[], opts: AdminCallOptions = {}): Promise<ResourceConfigs[]> {
+    const nameOf = (r: { type: ConfigResourceType; name: string }): string => `${r.type}:${r.name}`;
+    const results = await perItemWithRetry<ConfigResourceQuery, ResourceConfigs>(
+      resources,
+      nameOf,
+      async (pending) => {
+        const res = await this.cluster.callAny('DescribeConfigs', {
+          resources: pending.map((r) => ({ resourceType: RESOURCE_TYPE[r.type], resourceName: r.name, configNames: [...(r.keys ?? [])] })),
+        });
+        const out = new Map<string, ItemResult<ResourceConfigs>>();
+        for (const r of res.results) {
+          const type = resourceTypeName(r.resourceType);
+          const err = errorFromWire(r.error, type === 'topic' ? { topic: r.resourceName } : { resource: r.resourceName });
+          out.set(
+            nameOf({ type, name: r.resourceName }),
+            err ?? { type, name: r.resourceName, configs: r.configs.map((c) => ({ name: c.name, value: c.value, readOnly: c.readOnly, isDefault: c.isDefault })) },
+          );
+        }
+        return out;
+      },
+      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION'),
+    );
+    const { ok, failures } = partitionResults(resources, nameOf, results);
+    throwIfFailed(failures);
+    return ok;
+  }
+
+  /** Incremental config change (KIP-339); throws INVALID_CONFIG etc. per resource. */
+  async alterConfigs(alterations: readonly ConfigAlteration[], opts: AdminCallOptions & { validateOnly?: boolean } = {}): Promise<void> {
+    const nameOf = (r: { type: ConfigResourceType; name: string }): string => `${r.type}:${r.name}`;
+    const results = await perItemWithRetry<ConfigAlteration, true>(
+      alterations,
+      nameOf,
+      async (pending) => {
+        const res = await this.cluster.callAny('AlterConfigs', {
+          resources: pending.map((a) => ({ resourceType: RESOURCE_TYPE[a.type], resourceName: a.name, set: { ...a.set }, delete: [...(a.delete ?? [])] })),
+          validateOnly: opts.validateOnly ?? false,
+        });
+        return new Map(
+          res.results.map((r) => {
+            const type = resourceTypeName(r.resourceType);
+            return [nameOf({ type, name: r.resourceName }), errorFromWire(r.error, type === 'topic' ? { topic: r.resourceName } : { resource: r.resourceName }) ?? (true as const)];
+          }),
+        );
+      },
+      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION'),
+    );
+    throwIfFailed(partitionResults(alterations, nameOf, results).failures);
+  }
+
+  /** Earliest / latest / by-timestamp offsets, asked of each partition's leader. */
+  async listOffsets(queries: readonly ListOffsetsQuery[], opts: AdminCallOptions = {}): Promise<PartitionOffset[]> {
+    const nameOf = (q: { topic: string; partition: number }): string => `${q.topic}-${q.partition}`;
+    const topics = [...new Set(queries.map((q) => q.topic))];
+    if (topics.some((t) => this.cluster.metadata.topic(t) === undefined)) await this.cluster.refreshMetadata(topics).catch(() => undefined);
+    const results = await perItemWithRetry<ListOffsetsQuery, PartitionOffset>(
+      queries,
+      nameOf,
+      async (pending) => {
+        const { answers, errors } = await listOffsetsOnce(
+          this.cluster,
+          pending.map((q) => ({
+            topic: q.topic,
+            partition: q.partition,
+            timestamp: q.spec === 'earliest' ? EARLIEST_TIMESTAMP : q.spec === 'latest' ? LATEST_TIMESTAMP : q.spec.timestamp,
+          })),
+        );
+        return new Map<string, ItemResult<PartitionOffset>>([...answers, ...errors]);
+      },
+      // Metadata was fresh: an unknown partition really is unknown.
+      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION' || this.cluster.metadata.topic(String(e.context.topic)) !== undefined),
+    );
+    const { ok, failures } = partitionResults(queries, nameOf, results);
+    throwIfFailed(failures);
+    return ok;
+  }
+
+  /** Brokers, controller and topics (all topics when none are named), straight from a broker. */
+  async metadata(topics?: readonly string[], opts: AdminCallOptions = {}): Promise<ClusterMetadata> {
+    const results = await perItemWithRetry<'metadata', ClusterMetadata>(
+      ['metadata'],
+      (n) => n,
+      async () => {
+        const res = await this.cluster.callAny('Metadata', { topics: [...(topics ?? [])], allowAutoTopicCreation: false });
+        const md = parseMetadata(res);
+        this.cluster.metadata.apply(md, topics === undefined ? 'all' : topics, this.client.clock.monotonicMs());
+        return new Map([['metadata', md]]);
+      },
+      this.perItemOptions(opts, () => true),
+    );
+    const md = results.get('metadata')!;
+    if (md instanceof GregorError) throw md;
+    return md;
+  }
+
+  private perItemOptions(opts: AdminCallOptions, retriable: (e: GregorError) => boolean): Parameters<typeof perItemWithRetry>[3] {
+    return {
+      cluster: this.cluster,
+      deadlineMs: this.client.clock.monotonicMs() + (opts.timeoutMs ?? this.client.defaultApiTimeoutMs),
+      retriable,
+      random: this.client.random,
+    };
+  }
+}
+
+function resourceTypeName(t: ResourceType__Output): ConfigResourceType {
+  return t === 'RESOURCE_TYPE_BROKER' ? 'broker' : 'topic';
+}
+
+function throwIfFailed(failures: { name: string; error: GregorError }[]): void {
+  const err = firstFailure(failures);
+  if (err !== undefined) throw err;
+}

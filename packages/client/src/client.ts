@@ -1,0 +1,65 @@
+import { Admin } from './admin/admin';
+import { Cluster } from './cluster';
+import { Consumer } from './consumer/consumer';
+import type { ConsumerOptions } from './consumer/options';
+import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options';
+import type { ProducerOptions } from './producer/options';
+import { Producer } from './producer/producer';
+
+/**
+ * A connection to a Gregor cluster: one gRPC channel per broker and one
+ * metadata cache, shared by the producers, consumers and admin it creates.
+ *
+ * ```ts
+ * const client = createClient({ bootstrap: '127.0.0.1:9092' });
+ * const producer = client.producer();
+ * await producer.send({ topic: 'orders', key: 'o-1', value: '{"qty":1}' });
+ * await client.close();
+ * ```
+ */
+export class Gregor {
+  readonly options: Readonly<ResolvedClientOptions>;
+  private readonly cluster: Cluster;
+  private readonly producers = new Set<Producer>();
+  private readonly consumers = new Set<Consumer>();
+  private adminClient: Admin | undefined;
+  private closing: Promise<void> | undefined;
+
+  constructor(opts: ClientOptions) {
+    this.options = resolveClientOptions(opts);
+    this.cluster = new Cluster(this.options);
+  }
+
+  producer(opts: ProducerOptions = {}): Producer {
+    const p = new Producer(this.cluster, this.options, opts, (closed) => this.producers.delete(closed));
+    this.producers.add(p);
+    return p;
+  }
+
+  consumer(opts: ConsumerOptions = {}): Consumer {
+    const c = new Consumer(this.cluster, this.options, opts, (closed) => this.consumers.delete(closed));
+    this.consumers.add(c);
+    return c;
+  }
+
+  /** The admin client (one per Gregor instance). */
+  admin(): Admin {
+    this.adminClient ??= new Admin(this.cluster, this.options);
+    return this.adminClient;
+  }
+
+  /** Closes consumers, flushes and closes producers, then the connections. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await Promise.all([...this.consumers].map((c) => c.close()));
+      await Promise.allSettled([...this.producers].map((p) => p.close()));
+      this.cluster.close();
+    })();
+    return this.closing;
+  }
+}
+
+/** Creates a client; connections open lazily on first use. */
+export function createClient(opts: ClientOptions): Gregor {
+  return new Gregor(opts);
+}

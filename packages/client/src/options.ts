@@ -1,0 +1,67 @@
+import { ConfigError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { parseBootstrap } from './wire';
+
+/** Backoff for retriable errors: exponential with jitter, capped (see withRetry in @gregor/common). */
+export interface RetryPolicy {
+  /** Attempts after the first; the deadline of the operation bounds them too. */
+  retries: number;
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** Options of `createClient`. Names follow Kafka's client configs, camelCased, unit last. */
+export interface ClientOptions {
+  /** "host:port", a comma-separated list, or an array; any live broker will do. */
+  bootstrap: string | readonly string[];
+  clientId?: string;
+  logger?: Logger;
+  /** How long one RPC may take (Kafka's request.timeout.ms). Default 30000. */
+  requestTimeoutMs?: number;
+  /** Budget of an admin call including retries (Kafka's default.api.timeout.ms). Default 60000. */
+  defaultApiTimeoutMs?: number;
+  /** Metadata is refreshed at least this often (Kafka's metadata.max.age.ms). Default 300000. */
+  metadataMaxAgeMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Injected for tests. */
+  clock?: Clock;
+  random?: () => number;
+}
+
+export interface ResolvedClientOptions {
+  bootstrap: string[];
+  clientId: string;
+  logger: Logger;
+  requestTimeoutMs: number;
+  defaultApiTimeoutMs: number;
+  metadataMaxAgeMs: number;
+  retry: RetryPolicy;
+  clock: Clock;
+  random: () => number;
+}
+
+// Kafka retries "forever" (retries = MAX_INT) and lets the deadline decide.
+export const DEFAULT_RETRY: RetryPolicy = { retries: 2147483647, initialBackoffMs: 100, maxBackoffMs: 1000 };
+
+export function resolveClientOptions(opts: ClientOptions): ResolvedClientOptions {
+  return {
+    bootstrap: parseBootstrap(opts.bootstrap),
+    clientId: opts.clientId ?? 'gregor-client',
+    logger: opts.logger ?? silentLogger(),
+    requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs ?? 30000),
+    defaultApiTimeoutMs: positive('defaultApiTimeoutMs', opts.defaultApiTimeoutMs ?? 60000),
+    metadataMaxAgeMs: positive('metadataMaxAgeMs', opts.metadataMaxAgeMs ?? 300000),
+    retry: { ...DEFAULT_RETRY, ...opts.retry },
+    clock: opts.clock ?? systemClock,
+    random: opts.random ?? Math.random,
+  };
+}
+
+export function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(name, `must be a positive number, got ${value}`);
+  return value;
+}
+
+export function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) throw new ConfigError(name, `must be zero or more, got ${value}`);
+  return value;
+}

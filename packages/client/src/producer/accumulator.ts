@@ -1,0 +1,229 @@
+import { assert, tpKey, type GregorError } from '@gregor/common';
+import type { RecordHeader, RecordMetadata } from '../types';
+import { BATCH_OVERHEAD_BYTES } from './record-size';
+
+/** A record waiting in a batch, with the callbacks of its `send`. */
+export interface PendingRecord {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
+  timestamp: bigint;
+  /** Estimated encoded size; reserved from buffer.memory until the record completes. */
+  sizeBytes: number;
+  resolve(meta: RecordMetadata): void;
+  reject(err: GregorError): void;
+}
+
+/** Records for one partition that travel, and succeed or fail, together. */
+export class ProducerBatch {
+  readonly records: PendingRecord[] = [];
+  sizeBytes = BATCH_OVERHEAD_BYTES;
+  /** No more appends: it is full, or drained for sending. */
+  closed = false;
+  /** Send attempts that failed with a retriable error. */
+  attempts = 0;
+  /** Monotonic ms before which a retry must not be sent. */
+  retryAtMs = 0;
+  lastError: GregorError | undefined;
+  /** The encoded bytes, kept so that a retry sends exactly the same batch. */
+  encoded: Buffer | undefined;
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly createdMs: number,
+  ) {}
+
+  get key(): string {
+    return tpKey(this.topic, this.partition);
+  }
+
+  recordBytes(): number {
+    let n = 0;
+    for (const r of this.records) n += r.sizeBytes;
+    return n;
+  }
+}
+
+export interface AccumulatorConfig {
+  batchSizeBytes: number;
+  lingerMs: number;
+}
+
+export interface AppendResult {
+  batch: ProducerBatch;
+  /** The append closed the batch (it reached batch.size): time to switch sticky partitions. */
+  batchClosed: boolean;
+}
+
+export interface ReadyContext {
+  /** Send everything now, ignoring linger (flush, close, buffer.memory exhausted). */
+  flushing: boolean;
+  /** Partitions that have a request in flight; they wait (keeps per-partition order). */
+  muted: ReadonlySet<string>;
+  leaderOf(topic: string, partition: number): number | undefined;
+}
+
+export interface ReadyResult {
+  /** Partition keys ready to send, per leader node id. */
+  readyByLeader: Map<number, string[]>;
+  /** Some partition with data has no known leader: metadata is needed. */
+  unknownLeader: boolean;
+  /** Monotonic ms when something may become ready (linger or backoff ends); Infinity if nothing waits. */
+  nextCheckMs: number;
+}
+
+/**
+ * Per-partition queues of batches, oldest first. Pure: time comes in as an
+ * argument, no timers and no I/O; the Sender asks it what is ready and drains it.
+ *
+ * Invariants: only the last batch of a queue may be open; a queue never holds
+ * an empty batch; batches leave the queue only through drain/expire.
+ */
+export class RecordAccumulator {
+  private readonly queues = new Map<string, ProducerBatch[]>();
+  private records = 0;
+
+  constructor(private readonly config: AccumulatorConfig) {}
+
+  /** Records currently queued (not in flight). */
+  get recordCount(): number {
+    return this.records;
+  }
+
+  append(topic: string, partition: number, record: PendingRecord, nowMs: number): AppendResult {
+    const key = tpKey(topic, partition);
+    let queue = this.queues.get(key);
+    if (queue === undefined) {
+      queue = [];
+      this.queues.set(key, queue);
+    }
+    let batch = queue[queue.length - 1];
+    if (batch !== undefined && !batch.closed && batch.sizeBytes + record.sizeBytes > this.config.batchSizeBytes) {
+      // Does not fit: close this one; the record starts a new batch. A record
+      // larger than batch.size gets a batch of its own.
+      batch.closed = true;
+    }
+    if (batch === undefined || batch.closed) {
+      batch = new ProducerBatch(topic, partition, nowMs);
+      queue.push(batch);
+    }
+    batch.records.push(record);
+    batch.sizeBytes += record.sizeBytes;
+    this.records++;
+    if (batch.sizeBytes >= this.config.batchSizeBytes) batch.closed = true;
+    return { batch, batchClosed: batch.closed };
+  }
+
+  ready(nowMs: number, ctx: ReadyContext): ReadyResult {
+    const readyByLeader = new Map<number, string[]>();
+    let unknownLeader = false;
+    let nextCheckMs = Number.POSITIVE_INFINITY;
+    for (const [key, queue] of this.queues) {
+      const head = queue[0];
+      if (head === undefined || ctx.muted.has(key)) continue;
+      const leader = ctx.leaderOf(head.topic, head.partition);
+      if (leader === undefined) {
+        unknownLeader = true;
+        continue;
+      }
+      if (head.attempts > 0 && nowMs < head.retryAtMs) {
+        nextCheckMs = Math.min(nextCheckMs, head.retryAtMs);
+        continue;
+      }
+      const lingerEndMs = head.createdMs + this.config.lingerMs;
+      const sendable = queue.length > 1 || head.closed || head.attempts > 0 || ctx.flushing || nowMs >= lingerEndMs;
+      if (sendable) {
+        let list = readyByLeader.get(leader);
+        if (list === undefined) readyByLeader.set(leader, (list = []));
+        list.push(key);
+      } else {
+        nextCheckMs = Math.min(nextCheckMs, lingerEndMs);
+      }
+    }
+    return { readyByLeader, unknownLeader, nextCheckMs };
+  }
+
+  /**
+   * Takes the sendable batches of each partition, in order, while the request
+   * stays under `maxRequestBytes` (the first batch always goes). The open
+   * tail batch goes only when it is sendable by itself (linger over, flushing).
+   * Returns them grouped per partition, oldest first; they are closed.
+   */
+  drain(keys: readonly string[], maxRequestBytes: number, nowMs: number, flushing: boolean): ProducerBatch[][] {
+    const out: ProducerBatch[][] = [];
+    let requestBytes = 0;
+    for (const key of keys) {
+      const queue = this.queues.get(key);
+      if (queue === undefined || queue.length === 0) continue;
+      const taken: ProducerBatch[] = [];
+      while (queue.length > 0) {
+        const batch = queue[0]!;
+        const isTail = queue.length === 1;
+        if (isTail && !batch.closed && !flushing && batch.attempts === 0 && nowMs < batch.createdMs + this.config.lingerMs && taken.length > 0) break;
+        if (requestBytes > 0 && requestBytes + batch.sizeBytes > maxRequestBytes) break;
+        queue.shift();
+        batch.closed = true;
+        taken.push(batch);
+        requestBytes += batch.sizeBytes;
+        this.records -= batch.records.length;
+      }
+      if (queue.length === 0) this.queues.delete(key);
+      if (taken.length > 0) out.push(taken);
+      if (requestBytes >= maxRequestBytes) break;
+    }
+    assert(this.records >= 0, 'accumulator record count went negative');
+    return out;
+  }
+
+  /** Puts batches whose send failed back at the front of their queue, in order, to retry at `retryAtMs`. */
+  reenqueue(batches: readonly ProducerBatch[], retryAtMs: number): void {
+    const first = batches[0];
+    if (first === undefined) return;
+    let queue = this.queues.get(first.key);
+    if (queue === undefined) {
+      queue = [];
+      this.queues.set(first.key, queue);
+    }
+    for (const b of batches) {
+      assert(b.key === first.key, 'reenqueue mixes partitions');
+      b.retryAtMs = retryAtMs;
+      this.records += b.records.length;
+    }
+    queue.unshift(...batches);
+  }
+
+  /** Removes and returns queued batches older than the delivery timeout. */
+  expire(nowMs: number, deliveryTimeoutMs: number): ProducerBatch[] {
+    const expired: ProducerBatch[] = [];
+    for (const [key, queue] of this.queues) {
+      // Batches are queued oldest first, but retried ones return to the front
+      // with their original creation time, so check every batch.
+      const keep: ProducerBatch[] = [];
+      for (const b of queue) {
+        if (nowMs - b.createdMs >= deliveryTimeoutMs) {
+          expired.push(b);
+          this.records -= b.records.length;
+        } else keep.push(b);
+      }
+      if (keep.length === 0) this.queues.delete(key);
+      else if (keep.length !== queue.length) this.queues.set(key, keep);
+    }
+    return expired;
+  }
+
+  /** Monotonic ms of the next delivery-timeout expiry, Infinity when empty. */
+  nextExpiryMs(deliveryTimeoutMs: number): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const queue of this.queues.values()) for (const b of queue) min = Math.min(min, b.createdMs + deliveryTimeoutMs);
+    return min;
+  }
+
+  /** Removes and returns every queued batch (close without flush, fatal errors). */
+  drainAll(): ProducerBatch[] {
+    const all = [...this.queues.values()].flat();
+    this.queues.clear();
+    this.records = 0;
+    return all;
+  }
+}

@@ -1,0 +1,67 @@
+import { ConfigError } from '@gregor/common';
+import { CompressionType } from '@gregor/record-batch';
+import { nonNegative, positive, type RetryPolicy } from '../options';
+import type { Acks, Compression } from '../types';
+
+/** Producer options; Kafka's producer configs, camelCased, unit last. */
+export interface ProducerOptions {
+  /** 0: no acknowledgement; 1: the leader; -1 / 'all' (default): every in-sync replica. */
+  acks?: Acks;
+  /** How long a batch may wait for more records (linger.ms). Default 5. */
+  lingerMs?: number;
+  /** Target batch size in bytes (batch.size). Default 16384. */
+  batchSize?: number;
+  /** Produce requests in flight per broker (max.in.flight.requests.per.connection). Default 5. */
+  maxInFlight?: number;
+  /** Bytes of records accepted but not yet acknowledged (buffer.memory). Default 32 MiB. */
+  bufferMemory?: number;
+  /** How long `send` may wait for metadata or buffer.memory before failing (max.block.ms). Default 60000. */
+  maxBlockMs?: number;
+  /** Largest produce request in bytes (max.request.size). Default 1 MiB. */
+  maxRequestSize?: number;
+  /** Time from `send` to success or failure, retries included (delivery.timeout.ms). Default 120000. */
+  deliveryTimeoutMs?: number;
+  /** Deadline of one produce request. Default: the client's requestTimeoutMs. */
+  requestTimeoutMs?: number;
+  compression?: Compression;
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface ResolvedProducerOptions {
+  acks: -1 | 0 | 1;
+  lingerMs: number;
+  batchSizeBytes: number;
+  maxInFlight: number;
+  bufferMemoryBytes: number;
+  maxBlockMs: number;
+  maxRequestBytes: number;
+  deliveryTimeoutMs: number;
+  requestTimeoutMs: number;
+  compression: CompressionType;
+  retry: RetryPolicy;
+}
+
+export function resolveProducerOptions(opts: ProducerOptions, client: { requestTimeoutMs: number; retry: RetryPolicy }): ResolvedProducerOptions {
+  const acks = opts.acks ?? 'all';
+  if (acks !== 0 && acks !== 1 && acks !== -1 && acks !== 'all') throw new ConfigError('acks', `must be 0, 1, -1 or "all", got ${String(acks)}`);
+  const compression = opts.compression ?? 'none';
+  if (compression !== 'none' && compression !== 'gzip') throw new ConfigError('compression', `must be "none" or "gzip", got ${String(compression)}`);
+  const resolved: ResolvedProducerOptions = {
+    acks: acks === 'all' ? -1 : acks,
+    lingerMs: nonNegative('lingerMs', opts.lingerMs ?? 5),
+    batchSizeBytes: positive('batchSize', opts.batchSize ?? 16384),
+    maxInFlight: positive('maxInFlight', opts.maxInFlight ?? 5),
+    bufferMemoryBytes: positive('bufferMemory', opts.bufferMemory ?? 32 * 1024 * 1024),
+    maxBlockMs: nonNegative('maxBlockMs', opts.maxBlockMs ?? 60000),
+    maxRequestBytes: positive('maxRequestSize', opts.maxRequestSize ?? 1024 * 1024),
+    deliveryTimeoutMs: positive('deliveryTimeoutMs', opts.deliveryTimeoutMs ?? 120000),
+    requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs ?? client.requestTimeoutMs),
+    compression: compression === 'gzip' ? CompressionType.Gzip : CompressionType.None,
+    retry: { ...client.retry, ...opts.retry },
+  };
+  // As Kafka: a batch must be able to wait out linger and one full request.
+  if (resolved.deliveryTimeoutMs < resolved.lingerMs + resolved.requestTimeoutMs) {
+    throw new ConfigError('deliveryTimeoutMs', `must be at least lingerMs + requestTimeoutMs (${resolved.lingerMs + resolved.requestTimeoutMs})`);
+  }
+  return resolved;
+}

@@ -1,0 +1,255 @@
+import { GregorError, backoffMs, sleep, toGregorError, validateTopicName } from '@gregor/common';
+import type { Cluster } from '../cluster';
+import type { ResolvedClientOptions } from '../options';
+import { StickyPartitioner, partitionForKey } from '../partitioner';
+import type { Message, ProducerBatchInput, ProducerRecord, RecordMetadata } from '../types';
+import { normalizeHeaders, toBuffer, toTimestamp } from '../wire';
+import { RecordAccumulator, type PendingRecord } from './accumulator';
+import { MemoryBudget } from './memory-budget';
+import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options';
+import { estimateRecordSize } from './record-size';
+import { Sender } from './sender';
+
+/** A send that could not be appended at once (no metadata yet, or buffer.memory full). */
+interface WaitingSend {
+  topic: string;
+  partition: number | undefined;
+  record: PendingRecord;
+  deadlineMs: number;
+}
+
+/**
+ * Batches records per partition and sends them to partition leaders.
+ *
+ * `send` appends to the accumulator synchronously when it can (metadata
+ * known, buffer.memory free) — the hot path does no awaiting. Otherwise the
+ * send joins a FIFO that waits for metadata or memory, at most maxBlockMs;
+ * sends are appended in call order either way, so records of one partition
+ * keep the order of the `send` calls.
+ */
+export class Producer {
+  private readonly config: ResolvedProducerOptions;
+  private readonly accumulator: RecordAccumulator;
+  private readonly memory: MemoryBudget;
+  private readonly sender: Sender;
+  private readonly sticky: StickyPartitioner;
+  private readonly random: () => number;
+  private readonly waiting: WaitingSend[] = [];
+  private pumping = false;
+  /** Acknowledgements not yet settled; flush() waits for them. */
+  private readonly outstanding = new Set<Promise<RecordMetadata>>();
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use `client.producer()`. */
+  constructor(
+    private readonly cluster: Cluster,
+    client: ResolvedClientOptions,
+    opts: ProducerOptions = {},
+    private readonly onClose: (p: Producer) => void = () => undefined,
+  ) {
+    this.config = resolveProducerOptions(opts, client);
+    this.random = client.random;
+    this.accumulator = new RecordAccumulator({ batchSizeBytes: this.config.batchSizeBytes, lingerMs: this.config.lingerMs });
+    this.memory = new MemoryBudget(this.config.bufferMemoryBytes);
+    this.sticky = new StickyPartitioner(client.random);
+    this.sender = new Sender({
+      cluster,
+      accumulator: this.accumulator,
+      memory: this.memory,
+      config: this.config,
+      logger: client.logger,
+      clock: client.clock,
+      random: client.random,
+      onBatchClosed: (topic, partition) => this.onBatchClosed(topic, partition),
+      memoryWanted: () => this.waiting.length > 0,
+    });
+  }
+
+  /** The options in effect, defaults filled in. */
+  get options(): Readonly<ResolvedProducerOptions> {
+    return this.config;
+  }
+
+  /**
+   * Sends one record; resolves once it is acknowledged at the producer's
+   * `acks` level (with `acks: 0`, once sent; offset -1n), rejects with a
+   * GregorError when it fails for good (non-retriable error, or
+   * deliveryTimeoutMs / maxBlockMs passed).
+   */
+  send(record: ProducerRecord): Promise<RecordMetadata>;
+  /** Sends several records to one topic; resolves to their metadata in order, rejects on the first failure. */
+  send(batch: ProducerBatchInput): Promise<RecordMetadata[]>;
+  send(input: ProducerRecord | ProducerBatchInput): Promise<RecordMetadata> | Promise<RecordMetadata[]> {
+    if ('messages' in input && Array.isArray(input.messages)) {
+      const acks = input.messages.map((m) => this.enqueue(input.topic, m));
+      return Promise.all(acks);
+    }
+    return this.enqueue((input as ProducerRecord).topic, input as ProducerRecord);
+  }
+
+  /** Sends everything buffered now (ignoring linger) and waits until every earlier send has settled. */
+  async flush(): Promise<void> {
+    const pending = [...this.outstanding];
+    if (pending.length === 0) return;
+    this.sender.beginFlush();
+    try {
+      await Promise.allSettled(pending);
+    } finally {
+      this.sender.endFlush();
+    }
+  }
+
+  /** Refuses new sends, flushes, and stops. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flush();
+      this.sender.stop();
+      this.onClose(this);
+    })();
+    return this.closing;
+  }
+
+  private enqueue(topic: string, message: Message): Promise<RecordMetadata> {
+    let waiting: WaitingSend | undefined;
+    const ack = new Promise<RecordMetadata>((resolve, reject) => {
+      if (this.closing !== undefined) throw new GregorError('INVALID_REQUEST', 'producer is closed', { topic });
+      validateTopicName(topic);
+      const key = toBuffer(message.key);
+      const value = toBuffer(message.value);
+      const headers = normalizeHeaders(message.headers);
+      const timestamp = toTimestamp(message.timestamp, Date.now());
+      const sizeBytes = estimateRecordSize(key, value, headers);
+      const limit = Math.min(this.config.maxRequestBytes, this.config.bufferMemoryBytes);
+      if (sizeBytes > limit) {
+        throw new GregorError('MESSAGE_TOO_LARGE', `record of about ${sizeBytes} bytes exceeds maxRequestSize/bufferMemory (${limit})`, { topic });
+      }
+      if (message.partition !== undefined && !Number.isInteger(message.partition)) {
+        throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${String(message.partition)} is not an integer`, { topic });
+      }
+      waiting = {
+        topic,
+        partition: message.partition,
+        record: { key, value, headers, timestamp, sizeBytes, resolve, reject },
+        deadlineMs: this.now() + this.config.maxBlockMs,
+      };
+    });
+    // The executor threw (bad input): nothing was queued.
+    if (waiting === undefined) return ack;
+    this.outstanding.add(ack);
+    const forget = (): void => void this.outstanding.delete(ack);
+    ack.then(forget, forget);
+    if (this.waiting.length > 0 || !this.tryAppend(waiting)) {
+      this.waiting.push(waiting);
+      void this.pump();
+    }
+    return ack;
+  }
+
+  /** Appends if metadata and memory allow; true when the send is done with (appended or rejected). */
+  private tryAppend(w: WaitingSend): boolean {
+    const md = this.cluster.metadata;
+    const info = md.topic(w.topic);
+    if (info === undefined) {
+      const err = md.topicError(w.topic);
+      if (err !== undefined && !err.retriable) {
+        w.record.reject(err);
+        return true;
+      }
+      return false;
+    }
+    const numPartitions = info.partitions.length;
+    if (w.partition !== undefined && (w.partition < 0 || w.partition >= numPartitions)) {
+      w.record.reject(new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${w.partition} is not in [0, ${numPartitions}) for topic "${w.topic}"`, { topic: w.topic, partition: w.partition }));
+      return true;
+    }
+    if (!this.memory.tryReserve(w.record.sizeBytes)) return false;
+    const keyed = w.partition === undefined && w.record.key !== null;
+    const partition = w.partition ?? (keyed ? partitionForKey(w.record.key!, numPartitions) : this.sticky.partition(w.topic, numPartitions, md.availablePartitions(w.topic)));
+    const { batchClosed } = this.accumulator.append(w.topic, partition, w.record, this.now());
+    if (batchClosed) this.onBatchClosed(w.topic, partition);
+    this.sender.wakeup();
+    return true;
+  }
+
+  /** Works through sends that wait for metadata or memory, oldest first. One pump runs at a time. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    let metadataAttempts = 0;
+    let lastError: unknown;
+    try {
+      while (this.waiting.length > 0) {
+        const w = this.waiting[0]!;
+        if (this.tryAppend(w)) {
+          this.waiting.shift();
+          metadataAttempts = 0;
+          lastError = undefined;
+          continue;
+        }
+        const left = w.deadlineMs - this.now();
+        const needsMetadata = this.cluster.metadata.topic(w.topic) === undefined;
+        if (left <= 0) {
+          this.waiting.shift();
+          w.record.reject(this.blockedError(w, needsMetadata, lastError));
+          continue;
+        }
+        if (needsMetadata) {
+          if (metadataAttempts > 0) await sleep(Math.min(left, backoffMs(metadataAttempts - 1, this.config.retry.initialBackoffMs, this.config.retry.maxBackoffMs, this.random)));
+          metadataAttempts++;
+          try {
+            await withTimeout(this.cluster.refreshMetadata([w.topic]), Math.max(1, w.deadlineMs - this.now()));
+          } catch (err) {
+            lastError = err;
+          }
+        } else {
+          // buffer.memory is full: the sender sends without lingering while we wait.
+          this.sender.wakeup();
+          await withTimeout(this.memory.released(), left).catch(() => undefined);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private blockedError(w: WaitingSend, needsMetadata: boolean, lastError: unknown): GregorError {
+    const ctx = { topic: w.topic };
+    if (needsMetadata) {
+      const known = this.cluster.metadata.topicError(w.topic) ?? (lastError !== undefined ? toGregorError(lastError, ctx) : undefined);
+      const detail = known !== undefined ? `: ${known.message}` : '';
+      return new GregorError(known?.errorName ?? 'REQUEST_TIMED_OUT', `topic "${w.topic}" not present in metadata after ${this.config.maxBlockMs} ms (maxBlockMs)${detail}`, ctx, known);
+    }
+    return new GregorError(
+      'REQUEST_TIMED_OUT',
+      `bufferMemory (${this.config.bufferMemoryBytes} bytes) stayed full for ${this.config.maxBlockMs} ms (maxBlockMs): records are produced faster than brokers acknowledge them`,
+      ctx,
+    );
+  }
+
+  private onBatchClosed(topic: string, partition: number): void {
+    const md = this.cluster.metadata;
+    const n = md.topic(topic)?.partitions.length;
+    if (n !== undefined) this.sticky.onBatchClosed(topic, partition, n, md.availablePartitions(topic));
+  }
+
+  private now(): number {
+    return this.cluster.opts.clock.monotonicMs();
+  }
+}
+
+/** Resolves or rejects with `p`, or rejects after `ms` (the timer is cleared either way). */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new GregorError('REQUEST_TIMED_OUT', `timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,0 +1,253 @@
+import { GregorError, backoffMs, toGregorError, type Clock, type Logger } from '@gregor/common';
+import { encodeRecordBatch } from '@gregor/record-batch';
+import type { ProducePartition, ProduceResponse__Output, ProduceTopic } from '@gregor/proto';
+import type { BrokerConnection } from '../broker-connection';
+import type { Cluster } from '../cluster';
+import { errorFromWire, needsMetadataRefresh } from '../errors';
+import { int64 } from '../wire';
+import type { ProducerBatch, RecordAccumulator } from './accumulator';
+import type { MemoryBudget } from './memory-budget';
+import type { ResolvedProducerOptions } from './options';
+
+export interface SenderDeps {
+  cluster: Cluster;
+  accumulator: RecordAccumulator;
+  memory: MemoryBudget;
+  config: ResolvedProducerOptions;
+  logger: Logger;
+  clock: Clock;
+  random: () => number;
+  /** A batch left the accumulator: the sticky partitioner moves on. */
+  onBatchClosed(topic: string, partition: number): void;
+  /** Sends are waiting for buffer.memory: send without lingering. */
+  memoryWanted(): boolean;
+}
+
+/**
+ * The producer's I/O loop. Each run: fail batches past delivery.timeout.ms,
+ * ask the accumulator what is ready, and send one Produce request per broker
+ * carrying every ready partition's batches, up to maxInFlight requests per
+ * broker. A partition with a request in flight is muted, so its batches are
+ * sent, and retried, strictly in order.
+ */
+export class Sender {
+  private readonly inFlightByNode = new Map<number, number>();
+  private readonly muted = new Set<string>();
+  private flushDepth = 0;
+  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAtMs = Number.POSITIVE_INFINITY;
+  private awaitingMetadata = false;
+  private stopped = false;
+  private requestsInFlight = 0;
+
+  constructor(private readonly deps: SenderDeps) {}
+
+  get inFlight(): number {
+    return this.requestsInFlight;
+  }
+
+  beginFlush(): void {
+    this.flushDepth++;
+    this.wakeup();
+  }
+
+  endFlush(): void {
+    this.flushDepth--;
+  }
+
+  /** Runs the loop soon (coalesced: many sends in one tick cause one run). */
+  wakeup(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.run();
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private run(): void {
+    if (this.stopped) return;
+    const { accumulator, cluster, config, clock } = this.deps;
+    const now = clock.monotonicMs();
+    for (const batch of accumulator.expire(now, config.deliveryTimeoutMs)) this.failBatch(batch, expiryError(batch, now, config.deliveryTimeoutMs));
+    const flushing = this.flushDepth > 0 || this.deps.memoryWanted();
+    const ready = accumulator.ready(now, {
+      flushing,
+      muted: this.muted,
+      leaderOf: (topic, partition) => cluster.metadata.leaderOf(topic, partition),
+    });
+    if (ready.unknownLeader) this.awaitMetadata();
+    for (const [node, keys] of ready.readyByLeader) {
+      let pending = keys;
+      while (pending.length > 0 && (this.inFlightByNode.get(node) ?? 0) < config.maxInFlight) {
+        const conn = cluster.isClosed ? undefined : cluster.connectionForNode(node);
+        if (conn === undefined) {
+          this.awaitMetadata();
+          break;
+        }
+        const groups = accumulator.drain(pending, config.maxRequestBytes, now, flushing);
+        if (groups.length === 0) break;
+        this.send(node, conn, groups);
+        pending = pending.filter((k) => !this.muted.has(k));
+      }
+    }
+    cluster.maybeRefreshStale();
+    this.schedule(Math.min(ready.nextCheckMs, accumulator.nextExpiryMs(config.deliveryTimeoutMs)), now);
+  }
+
+  private schedule(atMs: number, now: number): void {
+    if (atMs === Number.POSITIVE_INFINITY) return;
+    if (this.timer !== undefined && this.timerAtMs <= atMs) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAtMs = atMs;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAtMs = Number.POSITIVE_INFINITY;
+      this.run();
+    }, Math.max(0, Math.ceil(atMs - now)));
+  }
+
+  private awaitMetadata(): void {
+    if (this.awaitingMetadata) return;
+    this.awaitingMetadata = true;
+    void this.deps.cluster.requestRefresh().then(() => {
+      this.awaitingMetadata = false;
+      this.wakeup();
+    });
+  }
+
+  private send(node: number, conn: BrokerConnection, groups: ProducerBatch[][]): void {
+    const { config } = this.deps;
+    const topics = new Map<string, ProducePartition[]>();
+    const sent: ProducerBatch[][] = [];
+    for (const group of groups) {
+      const first = group[0]!;
+      let records: Buffer;
+      try {
+        records = Buffer.concat(group.map((batch) => this.encode(batch)));
+      } catch (err) {
+        // Encoding only fails on records the batch format cannot hold.
+        for (const batch of group) this.failBatch(batch, toGregorError(err, { topic: first.topic, partition: first.partition }));
+        continue;
+      }
+      for (const batch of group) this.deps.onBatchClosed(batch.topic, batch.partition);
+      this.muted.add(first.key);
+      sent.push(group);
+      let list = topics.get(first.topic);
+      if (list === undefined) topics.set(first.topic, (list = []));
+      list.push({ partition: first.partition, records });
+    }
+    if (sent.length === 0) return;
+    const request = {
+      acks: config.acks,
+      timeoutMs: config.requestTimeoutMs,
+      topics: [...topics].map(([name, partitions]): ProduceTopic => ({ name, partitions })),
+    };
+    this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 0) + 1);
+    this.requestsInFlight++;
+    // The broker answers acks=all itself after timeoutMs; the RPC deadline
+    // leaves it a moment to do so.
+    conn
+      .call('Produce', request, { timeoutMs: config.requestTimeoutMs + 1000 })
+      .then(
+        (res) => this.handleResponse(sent, res),
+        (err: unknown) => {
+          const error = toGregorError(err);
+          for (const group of sent) this.retryOrFail(group, error);
+        },
+      )
+      .finally(() => {
+        this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 1) - 1);
+        this.requestsInFlight--;
+        for (const group of sent) this.muted.delete(group[0]!.key);
+        this.wakeup();
+      });
+  }
+
+  private encode(batch: ProducerBatch): Buffer {
+    batch.encoded ??= encodeRecordBatch(
+      batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
+      { compression: this.deps.config.compression },
+    );
+    return batch.encoded;
+  }
+
+  private handleResponse(groups: ProducerBatch[][], res: ProduceResponse__Output): void {
+    const results = new Map<string, ProduceResponse__Output['topics'][number]['partitions'][number]>();
+    for (const t of res.topics) for (const p of t.partitions) results.set(`${t.name}\u0000${p.partition}`, p);
+    for (const group of groups) {
+      const { topic, partition } = group[0]!;
+      const result = results.get(`${topic}\u0000${partition}`);
+      const error =
+        result === undefined
+          ? new GregorError('UNKNOWN_SERVER_ERROR', `produce response has no result for ${topic}-${partition}`, { topic, partition })
+          : errorFromWire(result.error, { topic, partition });
+      if (error !== undefined) {
+        this.retryOrFail(group, error);
+        continue;
+      }
+      const baseOffset = int64(result!.baseOffset);
+      const appendTime = int64(result!.logAppendTimeMs);
+      this.complete(group, baseOffset, appendTime);
+    }
+  }
+
+  /** Offsets are consecutive: the broker gives the first record `baseOffset`. */
+  private complete(group: ProducerBatch[], baseOffset: bigint, logAppendTimeMs: bigint): void {
+    const acked = this.deps.config.acks !== 0;
+    let offset = baseOffset;
+    for (const batch of group) {
+      for (const r of batch.records) {
+        r.resolve({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: acked ? offset : -1n,
+          timestamp: logAppendTimeMs >= 0n ? logAppendTimeMs : r.timestamp,
+        });
+        offset++;
+      }
+      this.deps.memory.release(batch.recordBytes());
+    }
+  }
+
+  private retryOrFail(group: ProducerBatch[], error: GregorError): void {
+    const { config, clock, accumulator, logger } = this.deps;
+    const now = clock.monotonicMs();
+    const head = group[0]!;
+    const inTime = now - head.createdMs < config.deliveryTimeoutMs;
+    if (!error.retriable || head.attempts >= config.retry.retries || !inTime) {
+      for (const batch of group) this.failBatch(batch, error);
+      return;
+    }
+    for (const batch of group) {
+      batch.attempts++;
+      batch.lastError = error;
+    }
+    const delay = backoffMs(head.attempts - 1, config.retry.initialBackoffMs, config.retry.maxBackoffMs, this.deps.random);
+    accumulator.reenqueue(group, now + delay);
+    logger.debug('produce failed, will retry', { topic: head.topic, partition: head.partition, attempt: head.attempts, delayMs: delay, error: error.message });
+    if (needsMetadataRefresh(error)) this.awaitMetadata();
+  }
+
+  private failBatch(batch: ProducerBatch, error: GregorError): void {
+    for (const r of batch.records) r.reject(error);
+    this.deps.memory.release(batch.recordBytes());
+  }
+}
+
+function expiryError(batch: ProducerBatch, now: number, deliveryTimeoutMs: number): GregorError {
+  const last = batch.lastError !== undefined ? `; last error: ${batch.lastError.message}` : '';
+  return new GregorError(
+    'REQUEST_TIMED_OUT',
+    `${batch.records.length} record(s) for ${batch.topic}-${batch.partition} expired: ${Math.round(now - batch.createdMs)} ms since the batch was created (deliveryTimeoutMs ${deliveryTimeoutMs})${last}`,
+    { topic: batch.topic, partition: batch.partition },
+    batch.lastError,
+  );
+}
