@@ -1,0 +1,358 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GregorError, assert, silentLogger, systemClock, tpKey, validateTopicName, type Clock, type Logger } from '@gregor/common';
+import { appendItems } from './append';
+import {
+  FORMAT_VERSION,
+  MAX_PARTITION_ID,
+  Side,
+  decodeDirectoryKey,
+  decodeTombstoneKey,
+  directoryKey,
+  directoryRange,
+  formatKey,
+  nextIdKey,
+  partitionRange,
+  sideKey,
+  tombstoneKey,
+  tombstoneRange,
+} from './keys';
+import { Kv, type KvOp, type KvStats } from './kv';
+import { recoverPartition } from './recovery';
+import { PartitionCore, PartitionLog, coreOf, type AppendPart, type AppendResult, type StoreContext } from './partition-log';
+import { emptyPartitionState, sideKeyOps, stageBatches, type StagedState } from './partition-state';
+import { decodeUint32, encodeInt64, encodeSize, encodeUint32 } from './values';
+import { WriteQueue, type GroupItem } from './write-queue';
+
+export interface LogStoreOptions {
+  /** The node's data directory; the store lives in `<dataDir>/log-store`. */
+  dataDir: string;
+  logger?: Logger;
+  clock?: Clock;
+  /**
+   * fsync every write before acknowledging it. Off by default, like Kafka's
+   * default flush policy: durability comes from replication, and a process
+   * crash loses nothing either way (see README).
+   */
+  syncWrites?: boolean;
+  /** Appends allowed to wait behind the write in flight (default 256 MiB). */
+  maxQueuedBytes?: number;
+  /** Batches removed per write by truncation and retention (default 1000). */
+  maintenanceChunkBatches?: number;
+}
+
+export interface LogStoreStats extends KvStats {
+  partitions: number;
+  queuedBytes: number;
+  queuedJobs: number;
+}
+
+const DEFAULT_MAX_QUEUED_BYTES = 256 * 1024 * 1024;
+const MAX_QUEUED_JOBS = 100_000;
+const MAX_GROUP_BYTES = 8 * 1024 * 1024;
+const MAX_GROUP_ITEMS = 1024;
+
+interface AppendJob extends GroupItem {
+  parts: AppendPart[];
+  results: AppendResult[];
+  resolve(results: AppendResult[]): void;
+}
+
+/**
+ * All partition logs of one node in one LevelDB (see README for why one and
+ * not one per partition). Owns the single write queue; every change to any
+ * partition is one LevelDB write issued from it.
+ */
+export class LogStore {
+  private readonly logs = new Map<string, PartitionLog>();
+  private readonly opening = new Map<string, Promise<PartitionLog>>();
+  private readonly dirtyHighWatermarks = new Set<PartitionCore>();
+  private readonly queue: WriteQueue<AppendJob>;
+  private readonly context: StoreContext;
+  /** Deleted partitions' ranges are cleared one at a time, off the write queue. */
+  private clearing: Promise<void> = Promise.resolve();
+  private failure: GregorError | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly kv: Kv,
+    private readonly directory: Map<string, number>,
+    private nextPartitionId: number,
+    private readonly opts: Required<Pick<LogStoreOptions, 'syncWrites' | 'maxQueuedBytes' | 'maintenanceChunkBatches'>> & {
+      logger: Logger;
+      clock: Clock;
+    },
+  ) {
+    this.queue = new WriteQueue<AppendJob>(
+      { maxQueuedBytes: opts.maxQueuedBytes, maxQueuedJobs: MAX_QUEUED_JOBS, maxGroupBytes: MAX_GROUP_BYTES, maxGroupItems: MAX_GROUP_ITEMS },
+      (jobs) => this.writeGroup(jobs),
+    );
+    const store = this;
+    this.context = {
+      kv,
+      maintenanceChunkBatches: opts.maintenanceChunkBatches,
+      checkCapacity: (bytes) => this.queue.checkCapacity(bytes),
+      appendParts: (parts, bytes, results) =>
+        new Promise<AppendResult[]>((resolve, reject) => this.queue.push({ parts, bytes, results, resolve, reject })),
+      exclusive: (fn) => {
+        store.checkWritable({});
+        return this.queue.exclusive(fn);
+      },
+      write: (ops) => this.write(ops),
+      checkWritable: (context) => this.checkWritable(context),
+      markHighWatermarkDirty: (core) => {
+        if (core.status === 'open') this.dirtyHighWatermarks.add(core);
+      },
+    };
+  }
+
+  static async open(options: LogStoreOptions): Promise<LogStore> {
+    const logger = options.logger ?? silentLogger();
+    const clock = options.clock ?? systemClock;
+    const startedMs = clock.monotonicMs();
+    const location = join(options.dataDir, 'log-store');
+    await mkdir(location, { recursive: true });
+    const kv = await Kv.open(location);
+    try {
+      const [format, nextId] = await kv.getMany([formatKey(), nextIdKey()]);
+      if (format === undefined) {
+        await kv.write(
+          [
+            { type: 'put', key: formatKey(), value: encodeUint32(FORMAT_VERSION) },
+            { type: 'put', key: nextIdKey(), value: encodeUint32(0) },
+          ],
+          true,
+        );
+      } else if (decodeUint32(format) !== FORMAT_VERSION) {
+        throw new GregorError('KAFKA_STORAGE_ERROR', `${location} has log-store format ${decodeUint32(format)}, expected ${FORMAT_VERSION}`);
+      }
+      const directory = new Map<string, number>();
+      const dirIt = kv.iterate(directoryRange());
+      try {
+        for (let e = await dirIt.next(); e !== undefined; e = await dirIt.next()) {
+          const { topic, partition } = decodeDirectoryKey(e[0]);
+          directory.set(tpKey(topic, partition), decodeUint32(e[1]));
+        }
+      } finally {
+        await dirIt.close();
+      }
+      const store = new LogStore(kv, directory, nextId === undefined ? 0 : decodeUint32(nextId), {
+        syncWrites: options.syncWrites ?? false,
+        maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
+        maintenanceChunkBatches: options.maintenanceChunkBatches ?? 1000,
+        logger,
+        clock,
+      });
+      await store.resumeDeletions();
+      logger.info('log store opened', { location, partitions: directory.size, ms: Math.round(clock.monotonicMs() - startedMs) });
+      return store;
+    } catch (err) {
+      await kv.close();
+      throw err;
+    }
+  }
+
+  /** Opens (recovering its state from side keys, no data scan) or creates the partition. */
+  openPartition(topic: string, partition: number): Promise<PartitionLog> {
+    try {
+      this.checkWritable({ topic, partition });
+      validateTopicName(topic);
+      if (!Number.isInteger(partition) || partition < 0 || partition > 0x7fff_ffff) {
+        throw new GregorError('INVALID_PARTITIONS', `partition ${partition} is not a partition number`, { topic, partition });
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const key = tpKey(topic, partition);
+    const open = this.logs.get(key);
+    if (open !== undefined) return Promise.resolve(open);
+    let pending = this.opening.get(key);
+    if (pending === undefined) {
+      pending = this.queue.exclusive(() => this.loadOrCreate(topic, partition)).finally(() => this.opening.delete(key));
+      this.opening.set(key, pending);
+    }
+    return pending;
+  }
+
+  getPartition(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(tpKey(topic, partition));
+  }
+
+  /** Partitions that exist on disk (so a restarted broker finds them), in no particular order. */
+  async listPartitions(): Promise<{ topic: string; partition: number }[]> {
+    return this.queue.exclusive(async () => {
+      const out: { topic: string; partition: number }[] = [];
+      const it = this.kv.iterate(directoryRange());
+      try {
+        for (let e = await it.next(); e !== undefined; e = await it.next()) out.push(decodeDirectoryKey(e[0]));
+      } finally {
+        await it.close();
+      }
+      return out;
+    });
+  }
+
+  /**
+   * Removes the partition and all its keys. The directory entry goes first,
+   * with a tombstone for its id, in one write; the id's key range is then
+   * cleared in the background (and again after a restart if a crash
+   * interrupted it). Appends queued before this call are still written, then
+   * removed; later ones fail with UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  async deletePartition(topic: string, partition: number): Promise<void> {
+    this.checkWritable({ topic, partition });
+    const key = tpKey(topic, partition);
+    const log = this.logs.get(key);
+    if (log !== undefined) coreOf(log).status = 'deleted';
+    await this.queue.exclusive(async () => {
+      const id = this.directory.get(key);
+      if (id === undefined) return;
+      await this.write([
+        { type: 'del', key: directoryKey(topic, partition) },
+        { type: 'put', key: tombstoneKey(id), value: Buffer.alloc(0) },
+      ]);
+      const current = this.logs.get(key);
+      if (current !== undefined) {
+        coreOf(current).status = 'deleted';
+        this.dirtyHighWatermarks.delete(coreOf(current));
+      }
+      this.logs.delete(key);
+      this.directory.delete(key);
+      this.clearInBackground(id);
+      this.opts.logger.info('partition deleted', { topic, partition, id });
+    });
+  }
+
+  /** Appends to several partitions in ONE LevelDB write (one produce request = one write). */
+  appendMany(items: { log: PartitionLog; batches: Buffer; leaderEpoch: number }[]): Promise<AppendResult[]> {
+    return appendItems(
+      this.context,
+      items.map((i) => ({ core: coreOf(i.log), batches: i.batches, leaderEpoch: i.leaderEpoch })),
+    );
+  }
+
+  /** Writes high watermarks changed since the last write (a node may call this on a timer). */
+  async checkpointHighWatermarks(): Promise<void> {
+    if (this.dirtyHighWatermarks.size === 0) return;
+    await this.context.exclusive(() => this.write([]));
+  }
+
+  stats(): LogStoreStats {
+    return { ...this.kv.stats, partitions: this.logs.size, queuedBytes: this.queue.pendingBytes, queuedJobs: this.queue.pendingJobs };
+  }
+
+  /** Waits for queued writes, checkpoints high watermarks, closes LevelDB. Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.queue.drain();
+      if (this.failure === undefined && this.dirtyHighWatermarks.size > 0) {
+        await this.write([]).catch((err: unknown) => this.opts.logger.error('high watermark checkpoint failed on close', { err }));
+      }
+      await this.clearing;
+      for (const log of this.logs.values()) coreOf(log).status = 'closed';
+      this.logs.clear();
+      await this.kv.close();
+      this.opts.logger.info('log store closed');
+    })();
+    return this.closing;
+  }
+
+  private checkWritable(context: { topic?: string; partition?: number }): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.closing !== undefined) throw new GregorError('KAFKA_STORAGE_ERROR', 'log store is closed', context);
+  }
+
+  /** Runs on the write queue, so nothing else touches the directory meanwhile. */
+  private async loadOrCreate(topic: string, partition: number): Promise<PartitionLog> {
+    const key = tpKey(topic, partition);
+    let id = this.directory.get(key);
+    let core: PartitionCore;
+    if (id === undefined) {
+      id = this.nextPartitionId;
+      if (id > MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic, partition });
+      const state = emptyPartitionState(0n);
+      await this.write([
+        { type: 'put', key: directoryKey(topic, partition), value: encodeUint32(id) },
+        { type: 'put', key: nextIdKey(), value: encodeUint32(id + 1) },
+        { type: 'put', key: sideKey(id, Side.LogStartOffset), value: encodeInt64(state.logStartOffset) },
+        { type: 'put', key: sideKey(id, Side.SizeBytes), value: encodeSize(state.sizeBytes) },
+      ]);
+      this.nextPartitionId = id + 1;
+      this.directory.set(key, id);
+      core = new PartitionCore(this.context, topic, partition, id, state, 0n);
+      this.opts.logger.debug('partition created', { topic, partition, id });
+    } else {
+      const recovered = await recoverPartition(this.kv, id);
+      core = new PartitionCore(this.context, topic, partition, id, recovered.state, recovered.highWatermark);
+      this.opts.logger.debug('partition opened', { topic, partition, id, logEndOffset: recovered.state.logEndOffset });
+    }
+    const log = new PartitionLog(core);
+    this.logs.set(key, log);
+    return log;
+  }
+
+  /** The queue's group writer: every queued append's keys, merged into one LevelDB write. */
+  private async writeGroup(jobs: AppendJob[]): Promise<void> {
+    const ops: KvOp[] = [];
+    const staged = new Map<PartitionCore, StagedState>();
+    for (const job of jobs) {
+      for (const part of job.parts) {
+        let s = staged.get(part.core);
+        if (s === undefined) {
+          s = { ...part.core.state };
+          staged.set(part.core, s);
+        }
+        stageBatches(s, part.core.id, part.buf, part.frames, ops);
+      }
+    }
+    for (const [core, s] of staged) ops.push(...sideKeyOps(core.id, core.state, s));
+    await this.write(ops);
+    for (const [core, s] of staged) core.commit(s);
+    for (const job of jobs) job.resolve(job.results);
+  }
+
+  /**
+   * Every LevelDB write goes through here (from the queue only), carrying any
+   * high watermarks that changed since the last one. A failed write leaves
+   * memory ahead of disk, so the store stops writing (Kafka takes the log dir
+   * offline): the node should restart and recover from what is on disk.
+   */
+  private async write(ops: KvOp[]): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    const checkpoints = [...this.dirtyHighWatermarks].map((core) => ({ core, hw: core.highWatermark }));
+    for (const { core, hw } of checkpoints) {
+      ops.push({ type: 'put', key: sideKey(core.id, Side.HighWatermark), value: encodeInt64(hw) });
+    }
+    try {
+      await this.kv.write(ops, this.opts.syncWrites);
+    } catch (err) {
+      this.failure = new GregorError('KAFKA_STORAGE_ERROR', `log store write failed: ${String(err)}`, {}, err);
+      this.queue.fail(this.failure);
+      this.opts.logger.error('log store write failed; no further writes', { err });
+      throw this.failure;
+    }
+    for (const { core, hw } of checkpoints) if (core.highWatermark === hw) this.dirtyHighWatermarks.delete(core);
+  }
+
+  private async resumeDeletions(): Promise<void> {
+    const it = this.kv.iterate({ ...tombstoneRange(), keysOnly: true });
+    try {
+      for (let e = await it.next(); e !== undefined; e = await it.next()) this.clearInBackground(decodeTombstoneKey(e[0]));
+    } finally {
+      await it.close();
+    }
+  }
+
+  private clearInBackground(id: number): void {
+    assert(![...this.directory.values()].includes(id), `clearing partition id ${id} that is still in the directory`);
+    this.clearing = this.clearing.then(async () => {
+      try {
+        await this.kv.clear(partitionRange(id));
+        await this.kv.write([{ type: 'del', key: tombstoneKey(id) }], false);
+      } catch (err) {
+        // The tombstone stays; the next open retries.
+        this.opts.logger.warn('clearing a deleted partition failed', { id, err });
+      }
+    });
+  }
+}
