@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import type * as http from 'node:http';
-import * as path from 'node:path';
 import { createLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { Broker, LocalMetadataStore, defaultBrokerConfig, type BrokerConfig } from '@gregor/broker';
 import { LogStore } from '@gregor/storage';
@@ -29,9 +28,6 @@ export interface RunningNode {
   /** Stop accepting, answer waiting fetches, flush, close storage. Idempotent. */
   stop(): Promise<void>;
 }
-
-/** Storage and metadata live side by side under log.dirs. */
-export const PARTITIONS_SUBDIR = 'partitions';
 
 export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPort: number): BrokerConfig {
   const advertised = config.advertisedListeners.find((l) => l.name === 'CLIENT');
@@ -75,7 +71,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     ...(config.clusterId !== undefined ? { clusterId: config.clusterId } : {}),
     logger,
   });
-  const store = await LogStore.open({ dataDir: path.join(config.dataDir, PARTITIONS_SUBDIR), logger, clock, syncWrites: config.logSyncWrites });
+  const store = await LogStore.open({ dataDir: config.dataDir, logger, clock, syncWrites: config.logSyncWrites });
   let broker: Broker | undefined;
   let httpServer: http.Server | undefined;
   let httpUrl: string | undefined;

@@ -73,10 +73,11 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
         const read = await log.read(t.fetchOffset, budget, hw);
         // Storage returns at least one batch; only the first partition with
         // data may go over the budget that way (KIP-74), later ones wait.
-        result.records = bytes > 0 && read.records.length > budget ? Buffer.alloc(0) : read.records;
+        const records = bytes > 0 && read.records.length > budget ? Buffer.alloc(0) : read.records;
+        result.records = records;
         logStartOffset = read.logStartOffset;
-        bytes += result.records.length;
-        if (result.records.length > 0) ctx.observer.bytesOut(t.topic, result.records.length, countRecords(result.records));
+        bytes += records.length;
+        if (records.length > 0) ctx.observer.bytesOut(t.topic, records.length, countRecords(records));
       }
       result.highWatermark = hw.toString();
       result.lastStableOffset = hw.toString();

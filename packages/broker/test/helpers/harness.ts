@@ -3,21 +3,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Clock } from '@gregor/common';
 import { Broker, LocalMetadataStore, defaultBrokerConfig, type BrokerConfig } from '@gregor/broker';
+import { LogStore, type PartitionLog } from '@gregor/storage';
 import { connect, type Client } from './grpc-client';
-import { MemoryStore } from './memory-store';
+import { InstrumentedStore } from './instrumented-store';
 
 export interface Harness {
   broker: Broker;
   client: Client;
-  store: MemoryStore;
+  store: InstrumentedStore<PartitionLog>;
   metadata: LocalMetadataStore;
   dir: string;
   close(): Promise<void>;
 }
 
+/** A broker on port 0 over real storage and metadata in a temp dir. */
 export async function startHarness(overrides: Partial<BrokerConfig> = {}, clock?: Clock): Promise<Harness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-broker-'));
-  const store = new MemoryStore();
+  const logStore = await LogStore.open({ dataDir: dir, ...(clock !== undefined ? { clock } : {}) });
+  const store = new InstrumentedStore(logStore);
   const metadata = await LocalMetadataStore.open({ dir, nodeId: 1 });
   const broker = await Broker.start({
     config: defaultBrokerConfig({ retentionCheckIntervalMs: 3_600_000, ...overrides }),
@@ -35,6 +38,7 @@ export async function startHarness(overrides: Partial<BrokerConfig> = {}, clock?
     close: async () => {
       client.close();
       await broker.stop();
+      await logStore.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
