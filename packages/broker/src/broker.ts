@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { isGregorError, silentLogger, systemClock, tpKey, type Clock, type Logger } from '@gregor/common';
 import { loadClientProto, type GregorHandlers } from '@gregor/proto';
 import type { BrokerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
@@ -17,7 +17,6 @@ import { PartitionManager } from './partition-manager';
 import { applyRetentionOnce, RetentionTask } from './retention';
 import type { LogStorePort, PartitionLogPort } from './storage-port';
 import { checkTopicDefaults } from './topic-config';
-import { tpKey } from '@gregor/common';
 
 export interface BrokerOptions {
   config: BrokerConfig;

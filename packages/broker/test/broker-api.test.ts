@@ -118,6 +118,23 @@ describe('broker client API (in-process, port 0)', () => {
     expect(valuesOf(settled.records)).toEqual(['x', 'y', 'z']);
   });
 
+  test('a cancelled waiting fetch leaves the waiting set', async () => {
+    await createTopic(h.client, 'cancel');
+    const pending = (h.client as any).Fetch(
+      {
+        maxWaitMs: 60_000,
+        minBytes: 1,
+        maxBytes: 0,
+        topics: [{ name: 'cancel', partitions: [{ partition: 0, fetchOffset: '0', partitionMaxBytes: 0, currentLeaderEpoch: -1 }] }],
+      },
+      () => undefined,
+    );
+    await pollUntil(() => h.broker.waitingFetches === 1, { timeoutMs: 10_000, what: 'the fetch to wait' });
+    pending.cancel();
+    await pollUntil(() => h.broker.waitingFetches === 0, { timeoutMs: 10_000, what: 'the cancelled fetch to leave' });
+    expect((await produce(h.client, 'cancel', 0, batchOf(['after']))).error).toBeNull();
+  });
+
   test('a waiting fetch times out with empty records', async () => {
     await createTopic(h.client, 'idle');
     const res = await fetchOnce(h.client, 'idle', 0, 0n, { maxWaitMs: 150, minBytes: 1 });

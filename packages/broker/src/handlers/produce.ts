@@ -5,14 +5,12 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import { highWatermarkFor, type LedPartition } from '../partition-manager';
 import type { AppendResult, PartitionLogPort } from '../storage-port';
-import type { TopicConfig } from '../topic-config';
 
 const VALID_ACKS = new Set([0, 1, -1]);
 
 interface PendingAppend {
   result: ProducePartitionResult;
   led: LedPartition<PartitionLogPort>;
-  config: TopicConfig;
   records: Buffer;
   recordCount: number;
   logAppendTimeMs: number | undefined;
@@ -82,7 +80,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
           logAppendTimeMs = ctx.clock.nowMs();
           stampLogAppendTime(p.records, batches, logAppendTimeMs);
         }
-        pending.push({ result, led, config, records: p.records, recordCount, logAppendTimeMs });
+        pending.push({ result, led, records: p.records, recordCount, logAppendTimeMs });
       } catch (err) {
         result.error = outcome.fail(err, where);
       }
