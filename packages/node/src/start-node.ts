@@ -63,6 +63,9 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   const metrics = new NodeMetrics(config.nodeId);
   logger.info('gregor-node starting', { roles: config.roles, dataDir: config.dataDir });
   if (config.roles.includes('controller')) logger.info('controller role accepted; the Raft controller arrives with issue 3');
+  for (const l of config.listeners.filter((x) => x.name === 'CONTROLLER' || x.name === 'KAFKA')) {
+    logger.info('listener accepted but not served yet', { listener: l.name, port: l.port });
+  }
 
   await mkdir(config.dataDir, { recursive: true });
   const metadata = await LocalMetadataStore.open({
