@@ -42,8 +42,14 @@ export async function listOffsetsOnce(cluster: Cluster, queries: readonly Offset
     const leader = cluster.metadata.leaderOf(q.topic, q.partition);
     if (leader === undefined) {
       const known = cluster.metadata.topic(q.topic);
-      const name = known === undefined ? 'UNKNOWN_TOPIC_OR_PARTITION' : 'LEADER_NOT_AVAILABLE';
-      const why = known === undefined ? `topic "${q.topic}" is not in metadata` : `partition ${q.topic}-${q.partition} has no known leader`;
+      const exists = known !== undefined && cluster.metadata.partition(q.topic, q.partition) !== undefined;
+      const name = exists ? 'LEADER_NOT_AVAILABLE' : 'UNKNOWN_TOPIC_OR_PARTITION';
+      const why =
+        known === undefined
+          ? `topic "${q.topic}" is not in metadata`
+          : exists
+            ? `partition ${q.topic}-${q.partition} has no leader`
+            : `topic "${q.topic}" has no partition ${q.partition}`;
       errors.set(tpKey(q.topic, q.partition), cluster.metadata.topicError(q.topic) ?? new GregorError(name, why, { topic: q.topic, partition: q.partition }));
       continue;
     }

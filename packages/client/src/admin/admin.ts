@@ -1,4 +1,4 @@
-import { GregorError, validateTopicName } from '@gregor/common';
+import { GregorError, tpKey, validateTopicName } from '@gregor/common';
 import type { ResourceType__Output } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { errorFromWire, firstFailure } from '../errors';
@@ -165,29 +165,48 @@ export class Admin {
     throwIfFailed(partitionResults(alterations, nameOf, results).failures);
   }
 
-  /** Earliest / latest / by-timestamp offsets, asked of each partition's leader. */
+  /**
+   * Earliest / latest / by-timestamp offsets, asked of each partition's
+   * leader. Results come in query order; a partition asked several times
+   * (say earliest and latest) is asked in separate rounds, since one request
+   * may name a partition only once.
+   */
   async listOffsets(queries: readonly ListOffsetsQuery[], opts: AdminCallOptions = {}): Promise<PartitionOffset[]> {
-    const nameOf = (q: { topic: string; partition: number }): string => `${q.topic}-${q.partition}`;
     const topics = [...new Set(queries.map((q) => q.topic))];
     if (topics.some((t) => this.cluster.metadata.topic(t) === undefined)) await this.cluster.refreshMetadata(topics).catch(() => undefined);
-    const results = await perItemWithRetry<ListOffsetsQuery, PartitionOffset>(
-      queries,
-      nameOf,
-      async (pending) => {
-        const { answers, errors } = await listOffsetsOnce(
-          this.cluster,
-          pending.map((q) => ({
-            topic: q.topic,
-            partition: q.partition,
-            timestamp: q.spec === 'earliest' ? EARLIEST_TIMESTAMP : q.spec === 'latest' ? LATEST_TIMESTAMP : q.spec.timestamp,
-          })),
-        );
-        return new Map<string, ItemResult<PartitionOffset>>([...answers, ...errors]);
-      },
-      // Metadata was fresh: an unknown partition really is unknown.
-      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION' || this.cluster.metadata.topic(String(e.context.topic)) !== undefined),
-    );
-    const { ok, failures } = partitionResults(queries, nameOf, results);
+    const rounds: ListOffsetsQuery[][] = [];
+    const seen = new Map<string, number>();
+    for (const q of queries) {
+      const key = tpKey(q.topic, q.partition);
+      const round = seen.get(key) ?? 0;
+      seen.set(key, round + 1);
+      (rounds[round] ??= []).push(q);
+    }
+    const byQuery = new Map<ListOffsetsQuery, ItemResult<PartitionOffset>>();
+    // Metadata was refreshed above for unknown topics: an unknown partition is an answer.
+    const itemOptions = this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION');
+    for (const round of rounds) {
+      const results = await perItemWithRetry<ListOffsetsQuery, PartitionOffset>(
+        round,
+        (q) => tpKey(q.topic, q.partition),
+        async (pending) => {
+          const { answers, errors } = await listOffsetsOnce(
+            this.cluster,
+            pending.map((q) => ({ topic: q.topic, partition: q.partition, timestamp: q.spec === 'earliest' ? EARLIEST_TIMESTAMP : q.spec === 'latest' ? LATEST_TIMESTAMP : q.spec.timestamp })),
+          );
+          return new Map<string, ItemResult<PartitionOffset>>([...answers, ...errors]);
+        },
+        itemOptions,
+      );
+      for (const q of round) byQuery.set(q, results.get(tpKey(q.topic, q.partition))!);
+    }
+    const ok: PartitionOffset[] = [];
+    const failures: { name: string; error: GregorError }[] = [];
+    for (const q of queries) {
+      const r = byQuery.get(q)!;
+      if (r instanceof GregorError) failures.push({ name: tpKey(q.topic, q.partition), error: r });
+      else ok.push(r);
+    }
     throwIfFailed(failures);
     return ok;
   }

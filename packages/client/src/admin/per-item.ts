@@ -1,4 +1,4 @@
-import { GregorError, backoffMs, sleep, toGregorError } from '@gregor/common';
+import { GregorError, toGregorError, withRetry } from '@gregor/common';
 import type { Cluster } from '../cluster';
 import { needsMetadataRefresh } from '../errors';
 
@@ -12,10 +12,17 @@ export interface PerItemOptions {
   random: () => number;
 }
 
+/** Thrown inside the retry loop to ask for another round; never escapes. */
+class RetryRound extends Error {
+  constructor(readonly errors: GregorError[]) {
+    super('some items failed with retriable errors');
+  }
+}
+
 /**
- * Runs a batched admin request, retrying only the items that failed with a
- * retriable error (retrying all would turn a created topic into
- * TOPIC_ALREADY_EXISTS), with backoff, until the deadline. A whole-request
+ * Runs a batched admin request through withRetry, re-sending only the items
+ * that failed with a retriable error (re-sending all would turn a created
+ * topic into TOPIC_ALREADY_EXISTS), until the deadline. A whole-request
  * failure counts as every item failing with that error. Every item ends with
  * a result or its last error.
  */
@@ -28,27 +35,46 @@ export async function perItemWithRetry<I, R>(
   const out = new Map<string, ItemResult<R>>();
   const { retry, clock } = opts.cluster.opts;
   let pending = items;
-  for (let tries = 0; ; tries++) {
-    let results: Map<string, ItemResult<R>>;
-    try {
-      results = await attempt(pending);
-    } catch (err) {
-      const error = toGregorError(err);
-      results = new Map(pending.map((i) => [nameOf(i), error]));
-    }
-    const again: I[] = [];
-    for (const item of pending) {
-      const name = nameOf(item);
-      const r = results.get(name) ?? new GregorError('UNKNOWN_SERVER_ERROR', `response has no result for "${name}"`);
-      out.set(name, r);
-      if (r instanceof GregorError && r.retriable && opts.retriable(r)) again.push(item);
-    }
-    const left = opts.deadlineMs - clock.monotonicMs();
-    if (again.length === 0 || left <= 0 || tries >= retry.retries) return out;
-    if (again.some((i) => needsMetadataRefresh(out.get(nameOf(i))))) await opts.cluster.refreshMetadata().catch(() => undefined);
-    await sleep(Math.min(left, backoffMs(tries, retry.initialBackoffMs, retry.maxBackoffMs, opts.random)));
-    pending = again;
+  try {
+    await withRetry(
+      async () => {
+        let results: Map<string, ItemResult<R>>;
+        try {
+          results = await attempt(pending);
+        } catch (err) {
+          const error = toGregorError(err);
+          results = new Map(pending.map((i) => [nameOf(i), error]));
+        }
+        const again: I[] = [];
+        for (const item of pending) {
+          const name = nameOf(item);
+          const r = results.get(name) ?? new GregorError('UNKNOWN_SERVER_ERROR', `response has no result for "${name}"`);
+          out.set(name, r);
+          if (r instanceof GregorError && r.retriable && opts.retriable(r)) again.push(item);
+        }
+        if (again.length > 0) {
+          pending = again;
+          throw new RetryRound(again.map((i) => out.get(nameOf(i)) as GregorError));
+        }
+      },
+      {
+        retries: retry.retries,
+        initialBackoffMs: retry.initialBackoffMs,
+        maxBackoffMs: retry.maxBackoffMs,
+        deadlineMs: Math.max(0, opts.deadlineMs - clock.monotonicMs()),
+        now: () => clock.monotonicMs(),
+        random: opts.random,
+        isRetriable: (err) => err instanceof RetryRound,
+        onRetry: async (err) => {
+          if (err instanceof RetryRound && err.errors.some(needsMetadataRefresh)) await opts.cluster.refreshMetadata().catch(() => undefined);
+        },
+      },
+    );
+  } catch (err) {
+    // Out of retries or time: `out` holds each item's last error.
+    if (!(err instanceof RetryRound)) throw err;
   }
+  return out;
 }
 
 /** Splits results into successes (in item order) and failures. */

@@ -115,6 +115,20 @@ export class RecordAccumulator {
     return { batch, batchClosed: batch.closed };
   }
 
+  /**
+   * Closes the partition's open batch when `sizeBytes` more would not fit,
+   * and says so. The sticky partitioner asks before appending, so that a
+   * full batch makes the record move to the next partition (as Kafka's
+   * abortOnNewBatch) instead of starting a nearly empty batch here.
+   */
+  closeIfFull(topic: string, partition: number, sizeBytes: number): boolean {
+    const queue = this.queues.get(tpKey(topic, partition));
+    const last = queue?.[queue.length - 1];
+    if (last === undefined || last.closed || last.sizeBytes + sizeBytes <= this.config.batchSizeBytes) return false;
+    last.closed = true;
+    return true;
+  }
+
   ready(nowMs: number, ctx: ReadyContext): ReadyResult {
     const readyByLeader = new Map<number, string[]>();
     let unknownLeader = false;

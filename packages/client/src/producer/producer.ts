@@ -163,8 +163,16 @@ export class Producer {
       return true;
     }
     if (!this.memory.tryReserve(w.record.sizeBytes)) return false;
-    const keyed = w.partition === undefined && w.record.key !== null;
-    const partition = w.partition ?? (keyed ? partitionForKey(w.record.key!, numPartitions) : this.sticky.partition(w.topic, numPartitions, md.availablePartitions(w.topic)));
+    let partition: number;
+    if (w.partition !== undefined) partition = w.partition;
+    else if (w.record.key !== null) partition = partitionForKey(w.record.key, numPartitions);
+    else {
+      partition = this.sticky.partition(w.topic, numPartitions, md.availablePartitions(w.topic));
+      if (this.accumulator.closeIfFull(w.topic, partition, w.record.sizeBytes)) {
+        this.onBatchClosed(w.topic, partition);
+        partition = this.sticky.partition(w.topic, numPartitions, md.availablePartitions(w.topic));
+      }
+    }
     const { batchClosed } = this.accumulator.append(w.topic, partition, w.record, this.now());
     if (batchClosed) this.onBatchClosed(w.topic, partition);
     this.sender.wakeup();

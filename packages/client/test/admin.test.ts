@@ -1,0 +1,135 @@
+import * as grpc from '@grpc/grpc-js';
+import { createClient, type Gregor } from '@gregor/client';
+import { encodeRecordBatch } from '@gregor/record-batch';
+import { FakeCluster, deadPort, wireError } from './helpers/fake-cluster';
+
+const FAST_RETRY = { initialBackoffMs: 5, maxBackoffMs: 20 };
+
+describe('Admin against a fake gRPC cluster', () => {
+  let cluster: FakeCluster;
+  let client: Gregor | undefined;
+
+  beforeEach(() => {
+    cluster = new FakeCluster();
+  });
+
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+    await cluster.stopAll();
+  });
+
+  it('creates, lists, describes and deletes topics', async () => {
+    const b1 = await cluster.startBroker(1);
+    client = createClient({ bootstrap: b1.address });
+    const admin = client.admin();
+    const created = await admin.createTopics([{ topic: 'b', numPartitions: 3, configs: { 'retention.ms': '1000' } }, { topic: 'a' }]);
+    expect(created.map((t) => [t.topic, t.numPartitions])).toEqual([
+      ['b', 3],
+      ['a', 1],
+    ]);
+    expect(cluster.callsOf('CreateTopics')[0]!.request.topics[1]).toMatchObject({ name: 'a', numPartitions: -1, replicationFactor: -1 });
+    expect(await admin.listTopics()).toEqual(['a', 'b']);
+    const [desc] = await admin.describeTopics(['b']);
+    expect(desc!.partitions.map((p) => [p.partition, p.leader, p.replicas, p.isr])).toEqual([
+      [0, 1, [1], [1]],
+      [1, 1, [1], [1]],
+      [2, 1, [1], [1]],
+    ]);
+    await admin.deleteTopics(['a']);
+    expect(await admin.listTopics()).toEqual(['b']);
+  });
+
+  it('reports per-topic failures with Kafka names, all of them in context.failures', async () => {
+    const b1 = await cluster.startBroker(1);
+    cluster.createTopic('exists', 1);
+    client = createClient({ bootstrap: b1.address });
+    const admin = client.admin();
+    await expect(admin.createTopics([{ topic: 'exists' }])).rejects.toMatchObject({ errorName: 'TOPIC_ALREADY_EXISTS', code: 36 });
+    const both = await admin.createTopics([{ topic: 'exists' }, { topic: 'zero', numPartitions: 0 }]).catch((e: unknown) => e);
+    expect(both).toMatchObject({ errorName: 'TOPIC_ALREADY_EXISTS', context: { failures: [{ name: 'exists', error: 'TOPIC_ALREADY_EXISTS' }, { name: 'zero', error: 'INVALID_PARTITIONS' }] } });
+    await expect(admin.describeTopics(['missing'])).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION', context: { topic: 'missing' } });
+    await expect(admin.deleteTopics(['missing'])).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    await expect(admin.createTopics([{ topic: '..' }])).rejects.toMatchObject({ errorName: 'INVALID_TOPIC_EXCEPTION' });
+    // "Unknown topic" is an answer: one DeleteTopics call, no retries.
+    expect(cluster.callsOf('DeleteTopics')).toHaveLength(1);
+  });
+
+  it('retries a retriable per-topic error for that topic only', async () => {
+    const b1 = await cluster.startBroker(1);
+    let once = true;
+    cluster.interceptor = (call) => {
+      if (call.method !== 'CreateTopics' || !once) return undefined;
+      once = false;
+      cluster.createTopic('ok', 1);
+      return { response: { topics: [{ name: 'ok', numPartitions: 1 }, { name: 'later', error: wireError('NOT_CONTROLLER', 'moving') }] } };
+    };
+    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const created = await client.admin().createTopics([{ topic: 'ok' }, { topic: 'later' }]);
+    expect(created.map((t) => t.topic)).toEqual(['ok', 'later']);
+    const calls = cluster.callsOf('CreateTopics');
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.request.topics.map((t: { name: string }) => t.name)).toEqual(['later']);
+  });
+
+  it('describes and alters configs', async () => {
+    const b1 = await cluster.startBroker(1);
+    cluster.createTopic('conf', 1, [1], { 'retention.ms': '5000' });
+    client = createClient({ bootstrap: b1.address });
+    const admin = client.admin();
+    const [before] = await admin.describeConfigs([{ type: 'topic', name: 'conf' }]);
+    expect(before!.configs.find((c) => c.name === 'retention.ms')).toMatchObject({ value: '5000', isDefault: false });
+    expect(before!.configs.find((c) => c.name === 'cleanup.policy')).toMatchObject({ value: 'delete', isDefault: true });
+    await admin.alterConfigs([{ type: 'topic', name: 'conf', set: { 'cleanup.policy': 'compact' }, delete: ['retention.ms'] }]);
+    const [after] = await admin.describeConfigs([{ type: 'topic', name: 'conf', keys: ['cleanup.policy'] }]);
+    expect(after!.configs.find((c) => c.name === 'cleanup.policy')).toMatchObject({ value: 'compact', isDefault: false });
+    expect(after!.configs.find((c) => c.name === 'retention.ms')).toMatchObject({ isDefault: true });
+    await expect(admin.alterConfigs([{ type: 'topic', name: 'conf', set: { 'Bad Key': '1' } }])).rejects.toMatchObject({ errorName: 'INVALID_CONFIG' });
+    await expect(admin.describeConfigs([{ type: 'topic', name: 'nope' }])).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
+  });
+
+  it('lists earliest, latest and by-timestamp offsets from the leaders', async () => {
+    const b1 = await cluster.startBroker(1);
+    await cluster.startBroker(2);
+    cluster.createTopic('offs', 2, [1, 2]);
+    cluster.append('offs', 1, encodeRecordBatch([10n, 20n, 30n].map((timestamp) => ({ value: Buffer.from('x'), timestamp }))));
+    client = createClient({ bootstrap: b1.address });
+    const res = await client.admin().listOffsets([
+      { topic: 'offs', partition: 0, spec: 'latest' },
+      { topic: 'offs', partition: 1, spec: 'earliest' },
+      { topic: 'offs', partition: 1, spec: 'latest' },
+    ]);
+    expect(res.map((r) => r.offset)).toEqual([0n, 0n, 3n]);
+    const [byTime] = await client.admin().listOffsets([{ topic: 'offs', partition: 1, spec: { timestamp: 15n } }]);
+    expect(byTime).toMatchObject({ offset: 1n, timestamp: 20n });
+    expect(new Set(cluster.callsOf('ListOffsets').map((c) => c.nodeId))).toEqual(new Set([1, 2]));
+    await expect(client.admin().listOffsets([{ topic: 'offs', partition: 7, spec: 'latest' }])).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
+  });
+
+  it('returns cluster metadata and fails over past a dead bootstrap broker', async () => {
+    const b2 = await cluster.startBroker(2);
+    cluster.createTopic('t', 2, [2]);
+    client = createClient({ bootstrap: [`127.0.0.1:${await deadPort()}`, b2.address] });
+    const md = await client.admin().metadata();
+    expect(md.brokers.map((b) => b.nodeId)).toEqual([2]);
+    expect(md.topics.map((t) => [t.name, t.partitions.length])).toEqual([['t', 2]]);
+  });
+
+  it('gives up after its timeout with NETWORK_EXCEPTION when no broker answers', async () => {
+    client = createClient({ bootstrap: `127.0.0.1:${await deadPort()}`, retry: FAST_RETRY });
+    const err = await client
+      .admin()
+      .listTopics({ timeoutMs: 300 })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ errorName: 'NETWORK_EXCEPTION', retriable: true });
+    expect((err as Error).message).toContain('no broker answered');
+  });
+
+  it('maps a gRPC rejection of the request to a Kafka name without retrying', async () => {
+    const b1 = await cluster.startBroker(1);
+    cluster.interceptor = (call) => (call.method === 'Metadata' ? { status: grpc.status.INVALID_ARGUMENT, details: 'malformed' } : undefined);
+    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    await expect(client.admin().listTopics()).rejects.toMatchObject({ errorName: 'INVALID_REQUEST' });
+    expect(cluster.callsOf('Metadata')).toHaveLength(1);
+  });
+});
