@@ -40,7 +40,7 @@ export interface TopicImage {
 /** What one batch changed: drives events, logs and the controller's follow-ups. */
 export type MetadataChange =
   | { kind: 'broker-registered'; broker: BrokerRegistration; previous: BrokerRegistration | undefined }
-  | { kind: 'broker-fenced'; broker: BrokerRegistration }
+  | { kind: 'broker-fenced'; broker: BrokerRegistration; reason?: string }
   | { kind: 'broker-unfenced'; broker: BrokerRegistration }
   | { kind: 'topic-created'; topic: TopicImage }
   | { kind: 'topic-deleted'; name: string; topicId: string }
@@ -172,7 +172,8 @@ export class MetadataImage {
         assert(b.brokerEpoch === r.brokerEpoch, `${r.type} for broker ${r.brokerId} epoch ${r.brokerEpoch}, current ${b.brokerEpoch}`);
         const broker = { ...b, fenced: r.type === 'fence-broker' };
         this.brokersById.set(r.brokerId, broker);
-        out.push(r.type === 'fence-broker' ? { kind: 'broker-fenced', broker } : { kind: 'broker-unfenced', broker });
+        if (r.type === 'fence-broker') out.push({ kind: 'broker-fenced', broker, ...(r.reason !== undefined ? { reason: r.reason } : {}) });
+        else out.push({ kind: 'broker-unfenced', broker });
         return;
       }
       case 'topic': {

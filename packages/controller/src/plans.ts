@@ -186,11 +186,11 @@ export function planRegisterBroker(
   return records;
 }
 
-export function planFenceBroker(image: MetadataImage, brokerId: number): MetadataRecord[] {
+export function planFenceBroker(image: MetadataImage, brokerId: number, reason?: string): MetadataRecord[] {
   const broker = image.broker(brokerId);
   if (broker === undefined || broker.fenced) return [];
   return [
-    { type: 'fence-broker', brokerId, brokerEpoch: broker.brokerEpoch },
+    { type: 'fence-broker', brokerId, brokerEpoch: broker.brokerEpoch, ...(reason !== undefined ? { reason } : {}) },
     ...changesForFencedBroker(image, brokerId, electionContext(image, new Map([[brokerId, false]]))),
   ];
 }

@@ -36,6 +36,8 @@ export interface FenceBrokerRecord {
   readonly type: 'fence-broker';
   readonly brokerId: number;
   readonly brokerEpoch: number;
+  /** Why (session expired, controlled shutdown, …): for the one log line. */
+  readonly reason?: string;
 }
 
 export interface UnfenceBrokerRecord {

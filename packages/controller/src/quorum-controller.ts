@@ -1,0 +1,289 @@
+import type { Clock, Logger } from '@gregor/common';
+import { assert, GregorError } from '@gregor/common';
+import type { Entry, LogIndex, RaftStatus, Snapshot } from '@gregor/raft';
+import { BrokerSessions } from './broker-sessions';
+import { describeChange } from './change-log';
+import type { MetadataChange } from './image';
+import { MetadataImage } from './image';
+import { diffImages } from './image-diff';
+import type { LevelRaftStorage } from './level-raft-storage';
+import { planFenceBroker } from './plans';
+import type { RaftDriver, RaftView } from './raft-driver';
+import type { MetadataRecord } from './records';
+import { decodeRecordBatch, encodeRecordBatch } from './records';
+import type { WritePlan } from './write-queue';
+import { WriteQueue } from './write-queue';
+
+/**
+ * The metadata state machine on one controller, and — while its Raft node
+ * leads — the active controller.
+ *
+ * Every node applies committed entries to its MetadataImage. The Raft leader
+ * becomes *active* only once its own leader-change record is applied: by
+ * then its image holds every record committed in earlier terms, so its
+ * plans cannot act on a stale view. While active it serves writes through
+ * the WriteQueue and keeps broker sessions; on losing leadership it fails
+ * everything pending with NOT_CONTROLLER and forgets the sessions.
+ */
+
+export interface VoterAddress {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface QuorumControllerOptions {
+  nodeId: number;
+  clusterId: string;
+  voters: readonly VoterAddress[];
+  brokerSessionTimeoutMs: number;
+  /** Used when a request does not say; requests may not ask for more than maxWriteTimeoutMs. */
+  writeTimeoutMs: number;
+  maxWriteTimeoutMs: number;
+  maxQueuedWrites: number;
+  /** Take a snapshot after this many applied entries. */
+  snapshotIntervalEntries: number;
+  /** Entries kept behind a snapshot for followers slightly behind. */
+  snapshotRetainEntries: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What listeners get after each applied entry (or installed snapshot). */
+export interface AppliedEvent {
+  readonly offset: number;
+  readonly changes: readonly MetadataChange[];
+}
+
+export class QuorumController {
+  private currentImage: MetadataImage;
+  private driver: RaftDriver | undefined;
+  private readonly queue: WriteQueue;
+  readonly sessions: BrokerSessions;
+  private active = false;
+  private activeTerm = -1;
+  /** The term this node leads (or led last); entries of it are this node's. */
+  private leaderTerm = -1;
+  private lastSnapshotIndex: number;
+  private sessionTimer: NodeJS.Timeout | undefined;
+  private readonly fencing = new Set<number>();
+  private readonly listeners = new Set<(e: AppliedEvent) => void>();
+  private readonly voterById: ReadonlyMap<number, VoterAddress>;
+
+  constructor(
+    readonly opts: QuorumControllerOptions,
+    private readonly storage: LevelRaftStorage,
+  ) {
+    const snap = storage.snapshot();
+    this.currentImage = snap.metadata.index > 0 ? MetadataImage.fromSnapshot(snap.data) : new MetadataImage();
+    assert(this.currentImage.offset === snap.metadata.index, `snapshot at ${snap.metadata.index} holds an image at ${this.currentImage.offset}`);
+    this.lastSnapshotIndex = snap.metadata.index;
+    this.sessions = new BrokerSessions(opts.brokerSessionTimeoutMs);
+    this.voterById = new Map(opts.voters.map((v) => [v.id, v]));
+    this.queue = new WriteQueue({
+      maxQueued: opts.maxQueuedWrites,
+      image: () => this.currentImage,
+      proposer: { propose: (records) => this.proposeRecords(records) },
+    });
+  }
+
+  get nodeId(): number {
+    return this.opts.nodeId;
+  }
+
+  get image(): MetadataImage {
+    return this.currentImage;
+  }
+
+  /** Index the image reflects: the start point for the Raft node after a restart. */
+  get appliedIndex(): LogIndex {
+    return this.currentImage.offset as LogIndex;
+  }
+
+  attach(driver: RaftDriver): void {
+    this.driver = driver;
+  }
+
+  isActive(): boolean {
+    return this.active;
+  }
+
+  /** The Raft leader's id as this node knows it; -1 when unknown. */
+  leaderId(): number {
+    return this.driver?.currentView.leaderId ?? -1;
+  }
+
+  voterAddress(id: number): string {
+    const v = this.voterById.get(id);
+    return v === undefined ? '' : `${v.host}:${v.port}`;
+  }
+
+  raftStatus(): RaftStatus | undefined {
+    return this.driver?.status();
+  }
+
+  storageView(): LevelRaftStorage {
+    return this.storage;
+  }
+
+  subscribe(listener: (e: AppliedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notController(): GregorError {
+    const leader = this.leaderId();
+    const where = leader === -1 ? 'no active controller is known' : `the active controller is node ${leader} at ${this.voterAddress(leader)}`;
+    return new GregorError('NOT_CONTROLLER', `node ${this.nodeId} is not the active controller; ${where}`, leader === -1 ? {} : { leaderHint: leader });
+  }
+
+  requireActive(): void {
+    if (!this.active) throw this.notController();
+  }
+
+  /** Clamps a request's timeout (0 = the default). */
+  timeoutFor(requestedMs: number): number {
+    if (!Number.isFinite(requestedMs) || requestedMs <= 0) return this.opts.writeTimeoutMs;
+    return Math.min(requestedMs, this.opts.maxWriteTimeoutMs);
+  }
+
+  /** Plans and commits one write on the active controller; see WriteQueue. */
+  write<R>(what: string, plan: (image: MetadataImage) => WritePlan<R>, timeoutMs = 0): Promise<R> {
+    if (!this.active) return Promise.reject(this.notController());
+    return this.queue.submit(what, plan, this.timeoutFor(timeoutMs));
+  }
+
+  private proposeRecords(records: readonly MetadataRecord[]): { index: number; term: number } {
+    assert(this.driver !== undefined, 'controller has no raft driver');
+    return this.driver.propose(encodeRecordBatch({ origin: `node-${this.nodeId}`, records }));
+  }
+
+  // ---- driver callbacks ------------------------------------------------------
+
+  onViewChange(view: RaftView, prev: RaftView): void {
+    if (this.active && (view.role !== 'leader' || view.term !== this.activeTerm)) {
+      this.deactivate(view);
+    }
+    if (view.role === 'leader' && (prev.role !== 'leader' || prev.term !== view.term)) {
+      this.leaderTerm = view.term;
+      // KRaft's LeaderChangeMessage: once applied, the image is complete.
+      try {
+        this.proposeRecords([{ type: 'leader-change', leaderId: this.nodeId, term: view.term }]);
+      } catch (err) {
+        this.opts.logger.warn(`could not propose the leader-change record for term ${view.term}: ${(err as Error).message}`);
+      }
+    }
+    if (view.leaderId !== prev.leaderId) {
+      this.opts.logger.debug(`raft leader is now ${view.leaderId ?? 'unknown'} (term ${view.term}, this node ${view.role})`);
+    }
+  }
+
+  async applyCommitted(snapshot: Snapshot | undefined, entries: readonly Entry[]): Promise<void> {
+    if (snapshot !== undefined && snapshot.metadata.index > this.currentImage.offset) {
+      const before = this.currentImage;
+      this.currentImage = MetadataImage.fromSnapshot(snapshot.data);
+      this.lastSnapshotIndex = snapshot.metadata.index;
+      this.opts.logger.info(`installed metadata snapshot at offset ${snapshot.metadata.index} from the leader`);
+      this.emit({ offset: this.currentImage.offset, changes: diffImages(before, this.currentImage) });
+    }
+    for (const e of entries) {
+      if (e.index <= this.currentImage.offset) continue; // covered by the snapshot we started from
+      if (e.type === 'noop' || e.data.byteLength === 0) {
+        this.currentImage.advanceTo(e.index);
+        this.emit({ offset: e.index, changes: [] });
+      } else {
+        const changes = this.currentImage.apply(decodeRecordBatch(e.data), e.index);
+        if (e.term === this.leaderTerm) this.logChanges(changes);
+        this.emit({ offset: e.index, changes });
+        for (const c of changes) {
+          if (c.kind === 'leader-change' && c.leaderId === this.nodeId && c.term === this.leaderTerm) this.maybeActivate(c.term);
+        }
+      }
+      this.queue.onApplied(e.index, e.term);
+    }
+    if (this.currentImage.offset - this.lastSnapshotIndex >= this.opts.snapshotIntervalEntries) {
+      const index = this.currentImage.offset as LogIndex;
+      await this.storage.createSnapshot(index, this.currentImage.toSnapshot(), this.opts.snapshotRetainEntries);
+      this.lastSnapshotIndex = index;
+      this.opts.logger.debug(`wrote metadata snapshot at offset ${index}`);
+    }
+  }
+
+  private emit(e: AppliedEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch (err) {
+        this.opts.logger.error(`metadata listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private logChanges(changes: readonly MetadataChange[]): void {
+    for (const c of changes) {
+      const line = describeChange(c);
+      if (line !== undefined) this.opts.logger.info(line);
+    }
+  }
+
+  // ---- activity --------------------------------------------------------------
+
+  private maybeActivate(term: number): void {
+    const view = this.driver?.currentView;
+    if (view === undefined || view.role !== 'leader' || view.term !== term || this.active) return;
+    this.active = true;
+    this.activeTerm = term;
+    // A new controller cannot know when brokers last heard from the old one:
+    // everyone gets a full session before anyone is fenced (KRaft does the same).
+    this.sessions.resetAll(
+      this.currentImage.brokers().map((b) => b.brokerId),
+      this.opts.clock.monotonicMs(),
+    );
+    this.fencing.clear();
+    const every = Math.max(20, Math.min(250, Math.floor(this.opts.brokerSessionTimeoutMs / 4)));
+    this.sessionTimer = setInterval(() => this.fenceExpiredBrokers(), every);
+    this.opts.logger.info(`node ${this.nodeId} became active controller (term ${term})`);
+    this.queue.activate();
+  }
+
+  private deactivate(view: RaftView): void {
+    this.active = false;
+    if (this.sessionTimer !== undefined) clearInterval(this.sessionTimer);
+    this.sessionTimer = undefined;
+    this.sessions.clear();
+    const leader = view.leaderId === null ? 'unknown' : `node ${view.leaderId}`;
+    this.opts.logger.info(`node ${this.nodeId} is no longer the active controller (term ${view.term}, leader ${leader})`);
+    this.queue.deactivate(this.notController());
+  }
+
+  private fenceExpiredBrokers(): void {
+    if (!this.active) return;
+    const now = this.opts.clock.monotonicMs();
+    for (const id of this.sessions.expired(this.currentImage.unfencedBrokerIds(), now)) {
+      if (this.fencing.has(id)) continue;
+      this.fencing.add(id);
+      const silentMs = Math.round(now - (this.sessions.get(id)?.lastContactMs ?? now));
+      const reason = `no heartbeat for ${silentMs} ms (broker.session.timeout.ms=${this.opts.brokerSessionTimeoutMs})`;
+      this.write(`fence broker ${id}`, (image) => ({
+        // The broker may have come back while this waited in the queue.
+        records: this.sessions.hasLiveSession(id, this.opts.clock.monotonicMs()) ? [] : planFenceBroker(image, id, reason),
+        result: () => undefined,
+      }))
+        .catch((err: Error) => this.opts.logger.warn(`could not fence broker ${id}: ${err.message}`))
+        .finally(() => this.fencing.delete(id));
+    }
+  }
+
+  /** Stops timers and fails pending writes (the node is shutting down). */
+  close(): void {
+    if (this.sessionTimer !== undefined) clearInterval(this.sessionTimer);
+    this.sessionTimer = undefined;
+    this.active = false;
+    this.queue.deactivate(new GregorError('NOT_CONTROLLER', `controller ${this.nodeId} is shutting down`));
+  }
+
+  /** For DescribeQuorum and logs. */
+  voters(): readonly VoterAddress[] {
+    return this.opts.voters;
+  }
+}
