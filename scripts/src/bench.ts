@@ -1,0 +1,152 @@
+/**
+ * `pnpm bench [--nodes N] [--replication-factor R] [--acks 0|1|all] [--records N]`
+ *
+ * Starts a local cluster (real node processes) in a temp dir, produces N
+ * records of --record-size bytes from one producer as fast as it can, consumes
+ * them back, then measures produce latency at a fixed modest rate. Prints one
+ * JSON line on stdout; progress goes to stderr. Not a test: no thresholds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createClient, type Acks, type Message } from '@gregor/client';
+import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
+import { intFlag, parseFlags } from './args';
+
+const flags = parseFlags({
+  nodes: { type: 'string', default: '1' },
+  'replication-factor': { type: 'string' },
+  acks: { type: 'string' },
+  records: { type: 'string', default: '1000000' },
+  'record-size': { type: 'string', default: '100' },
+  partitions: { type: 'string', default: '6' },
+  'latency-rate': { type: 'string', default: '1000' },
+  'latency-seconds': { type: 'string', default: '5' },
+  keep: { type: 'boolean', default: false },
+});
+
+const nodes = intFlag('nodes', flags.nodes, 1);
+const replicationFactor = intFlag('replication-factor', flags['replication-factor'] ?? String(Math.min(3, nodes)), 1);
+const acksText = flags.acks ?? (nodes === 1 ? '1' : 'all');
+const records = intFlag('records', flags.records, 1);
+const recordSize = intFlag('record-size', flags['record-size'], 0);
+const partitions = intFlag('partitions', flags.partitions, 1);
+const latencyRate = intFlag('latency-rate', flags['latency-rate'], 1);
+const latencySeconds = intFlag('latency-seconds', flags['latency-seconds'], 1);
+if (!['0', '1', 'all', '-1'].includes(acksText)) {
+  process.stderr.write(`--acks must be 0, 1 or all, got "${acksText}"\n`);
+  process.exit(1);
+}
+const acks: Acks = acksText === 'all' || acksText === '-1' ? 'all' : (Number(acksText) as 0 | 1);
+
+const log = (msg: string): void => {
+  process.stderr.write(`[bench] ${msg}\n`);
+};
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gregor-bench-'));
+  const basePort = await findFreeBasePort(nodes);
+  log(`starting ${nodes} node(s) in ${dir}`);
+  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn' } });
+  const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
+  try {
+    const topic = 'bench';
+    await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor }]);
+
+    // Throughput: one producer, records sent in chunks so the SDK batches freely.
+    const value = randomBytes(recordSize);
+    const chunk: Message[] = Array.from({ length: 1000 }, () => ({ value }));
+    const producer = client.producer({ acks, lingerMs: 5, batchSize: 256 * 1024, maxRequestSize: 4 * 1024 * 1024, maxInFlight: 5 });
+    let acked = 0;
+    const progress = setInterval(() => log(`produced ${acked}/${records}`), 1000);
+    const t0 = performance.now();
+    const inflight = new Set<Promise<void>>();
+    for (let sent = 0; sent < records; sent += chunk.length) {
+      const n = Math.min(chunk.length, records - sent);
+      const p = producer.send({ topic, messages: n === chunk.length ? chunk : chunk.slice(0, n) }).then(() => {
+        acked += n;
+        inflight.delete(p);
+      });
+      inflight.add(p);
+      if (inflight.size >= 64) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+    await producer.flush();
+    const produceSec = (performance.now() - t0) / 1000;
+    clearInterval(progress);
+    log(`produced ${records} records in ${produceSec.toFixed(2)} s`);
+
+    // Consume everything back from the beginning.
+    const consumer = client.consumer({ maxBytes: 16 * 1024 * 1024, maxWaitMs: 100 });
+    consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
+    for (let partition = 0; partition < partitions; partition++) consumer.seek({ topic, partition }, 'earliest');
+    let consumed = 0;
+    const t1 = performance.now();
+    const consumeProgress = setInterval(() => log(`consumed ${consumed}/${records}`), 1000);
+    while (consumed < records) {
+      consumed += (await consumer.poll({ timeoutMs: 1000 })).length;
+    }
+    const consumeSec = (performance.now() - t1) / 1000;
+    clearInterval(consumeProgress);
+    await consumer.close();
+    log(`consumed ${consumed} records in ${consumeSec.toFixed(2)} s`);
+
+    // Latency at a fixed modest rate: each record sent alone, linger 0.
+    const latencyProducer = client.producer({ acks, lingerMs: 0 });
+    const latencies: number[] = [];
+    const total = latencyRate * latencySeconds;
+    const perTick = Math.max(1, Math.round(latencyRate / 100));
+    const pending: Promise<void>[] = [];
+    log(`measuring latency: ${latencyRate} records/s for ${latencySeconds} s`);
+    await new Promise<void>((resolve) => {
+      let issued = 0;
+      const timer = setInterval(() => {
+        for (let i = 0; i < perTick && issued < total; i++, issued++) {
+          const start = performance.now();
+          pending.push(latencyProducer.send({ topic, value }).then(() => void latencies.push(performance.now() - start)));
+        }
+        if (issued >= total) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 10);
+    });
+    await Promise.all(pending);
+    latencies.sort((a, b) => a - b);
+
+    const result = {
+      produce_rps: Math.round(records / produceSec),
+      produce_mb_s: Number(((records * recordSize) / produceSec / 1e6).toFixed(2)),
+      consume_rps: Math.round(records / consumeSec),
+      lat_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
+      lat_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+      nodes,
+      replication_factor: replicationFactor,
+      acks: acksText,
+      records,
+      record_size: recordSize,
+      partitions,
+      latency_rate: latencyRate,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await client.close();
+    if (flags.keep) {
+      log(`cluster left running in ${dir}`);
+    } else {
+      await clusterDown(dir, 10_000);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(2);
+});
