@@ -15,3 +15,7 @@ export * from './quorum-controller';
 export * from './controller-operations';
 export * from './controller-service';
 export * from './controller-node';
+export * from './controller-client';
+export * from './metadata-view';
+export * from './metadata-follower';
+export * from './controller-metadata-source';

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@gregor/common';
+import { GregorError, silentLogger } from '@gregor/common';
+import type { AlterPartitionItemResult, ControllerClient } from './controller-client';
+import type { BrokerEndpoint, MetadataEvent, MetadataImageSource, NewTopicSpec, TopicMetadataView } from './metadata-view';
+import { eventsFor, topicView } from './metadata-view';
+
+/**
+ * The broker's MetadataSource answered by the controller quorum (KRaft's
+ * broker side):
+ * - reads come from the local applied MetadataImage (the co-located
+ *   controller in combined mode, or a MetadataFollower on a broker-only node);
+ * - the broker registers with an incarnation id and heartbeats every
+ *   `heartbeatIntervalMs`, reporting how far it has applied the log; the
+ *   controller unfences it once it has caught up;
+ * - admin writes go to the active controller through ControllerClient, and
+ *   resolve once the local image has applied them (read-your-writes);
+ * - each applied batch becomes broker events.
+ */
+
+export interface ControllerMetadataSourceOptions {
+  clusterId: string;
+  nodeId: number;
+  source: MetadataImageSource;
+  client: ControllerClient;
+  /** broker.heartbeat.interval.ms. Default 500. */
+  heartbeatIntervalMs?: number;
+  /** How long registerBroker waits to be registered and unfenced. Default 60000. */
+  registrationTimeoutMs?: number;
+  /** How long a write waits for the local image to catch up. Default 10000. */
+  localApplyTimeoutMs?: number;
+  /** Random per process start unless given. */
+  incarnationId?: string;
+  listenerName?: string;
+  logger?: Logger;
+}
+
+type Waiter = { offset: number; resolve: () => void };
+
+export class ControllerMetadataSource {
+  readonly clusterId: string;
+  readonly incarnationId: string;
+  private brokerEpochValue = -1;
+  private fenced = true;
+  private endpoint: BrokerEndpoint | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatInFlight = false;
+  private closed = false;
+  private readonly listeners = new Set<(e: MetadataEvent) => void>();
+  private waiters: Waiter[] = [];
+  private readonly unsubscribe: () => void;
+  private readonly logger: Logger;
+  private fencedWaiters: (() => void)[] = [];
+
+  constructor(private readonly opts: ControllerMetadataSourceOptions) {
+    this.clusterId = opts.clusterId;
+    this.incarnationId = opts.incarnationId ?? randomUUID();
+    this.logger = opts.logger ?? silentLogger();
+    this.unsubscribe = opts.source.subscribe((e) => {
+      if (e.changes.length > 0 && this.listeners.size > 0) {
+        for (const ev of eventsFor(opts.source.image, e)) {
+          for (const l of this.listeners) {
+            try {
+              l(ev);
+            } catch (err) {
+              this.logger.error(`metadata listener failed: ${(err as Error).message}`);
+            }
+          }
+        }
+      }
+      if (this.waiters.length > 0) {
+        const ready = this.waiters.filter((w) => w.offset <= e.offset);
+        this.waiters = this.waiters.filter((w) => w.offset > e.offset);
+        for (const w of ready) w.resolve();
+      }
+    });
+  }
+
+  /** This broker's epoch (-1 before registration). */
+  get brokerEpoch(): number {
+    return this.brokerEpochValue;
+  }
+
+  get isFenced(): boolean {
+    return this.fenced;
+  }
+
+  controllerId(): number {
+    return this.opts.source.leaderId();
+  }
+
+  liveBrokers(): readonly BrokerEndpoint[] {
+    const name = this.opts.listenerName ?? 'CLIENT';
+    const out: BrokerEndpoint[] = [];
+    for (const b of this.opts.source.image.brokers()) {
+      if (b.fenced) continue;
+      const l = b.listeners.find((x) => x.name === name) ?? b.listeners[0];
+      if (l === undefined) continue;
+      out.push({ nodeId: b.brokerId, host: l.host, port: l.port, ...(b.rack !== null ? { rack: b.rack } : {}) });
+    }
+    return out;
+  }
+
+  topic(name: string): TopicMetadataView | undefined {
+    const image = this.opts.source.image;
+    const t = image.topicByName(name);
+    return t === undefined ? undefined : topicView(image, t);
+  }
+
+  topics(): readonly TopicMetadataView[] {
+    const image = this.opts.source.image;
+    return image.topics().map((t) => topicView(image, t));
+  }
+
+  subscribe(listener: (event: MetadataEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once the local image has applied `offset` (bounded). */
+  waitForOffset(offset: number, timeoutMs = this.opts.localApplyTimeoutMs ?? 10_000): Promise<void> {
+    if (this.opts.source.image.offset >= offset) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new GregorError('REQUEST_TIMED_OUT', `the write is committed at offset ${offset} but this node has applied only ${this.opts.source.image.offset}`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        offset,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  // ---- broker lifecycle ------------------------------------------------------
+
+  /**
+   * Registers this broker (retrying through elections, and while an older
+   * incarnation's session is still live after a fast restart), starts
+   * heartbeats, and resolves once the controller has unfenced it.
+   */
+  async registerBroker(endpoint: BrokerEndpoint): Promise<void> {
+    this.endpoint = endpoint;
+    const deadline = Date.now() + (this.opts.registrationTimeoutMs ?? 60_000);
+    await this.register(deadline);
+    this.scheduleHeartbeat(0);
+    if (this.fenced) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new GregorError('REQUEST_TIMED_OUT', `broker ${this.opts.nodeId} registered but was not unfenced in time`)),
+          Math.max(0, deadline - Date.now()),
+        );
+        this.fencedWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private async register(deadline: number): Promise<void> {
+    const endpoint = this.endpoint!;
+    for (;;) {
+      try {
+        const { brokerEpoch } = await this.opts.client.registerBroker(
+          {
+            brokerId: this.opts.nodeId,
+            incarnationId: this.incarnationId,
+            listeners: [{ name: this.opts.listenerName ?? 'CLIENT', host: endpoint.host, port: endpoint.port }],
+            rack: endpoint.rack ?? null,
+          },
+          0,
+          Math.max(1, deadline - Date.now()),
+        );
+        if (brokerEpoch !== this.brokerEpochValue) this.logger.info(`broker ${this.opts.nodeId} registered with broker epoch ${brokerEpoch}`);
+        this.brokerEpochValue = brokerEpoch;
+        this.fenced = true;
+        return;
+      } catch (err) {
+        const e = err as GregorError;
+        // The previous incarnation's session has not expired yet (fast restart): wait it out.
+        if (e.errorName !== 'DUPLICATE_BROKER_REGISTRATION' || Date.now() >= deadline || this.closed) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(250, this.opts.heartbeatIntervalMs ?? 500)));
+      }
+    }
+  }
+
+  private scheduleHeartbeat(delayMs: number): void {
+    if (this.closed) return;
+    this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.closed || this.heartbeatInFlight) return;
+    this.heartbeatInFlight = true;
+    const interval = this.opts.heartbeatIntervalMs ?? 500;
+    try {
+      const out = await this.opts.client.heartbeat(
+        {
+          brokerId: this.opts.nodeId,
+          brokerEpoch: this.brokerEpochValue,
+          metadataOffset: this.opts.source.image.offset,
+          wantFence: false,
+          wantShutdown: false,
+        },
+        Math.max(interval * 4, 2000),
+      );
+      if (out.isFenced !== this.fenced) this.logger.info(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
+      this.fenced = out.isFenced;
+      if (!this.fenced) for (const w of this.fencedWaiters.splice(0)) w();
+    } catch (err) {
+      const e = err as GregorError;
+      if (e.errorName === 'STALE_BROKER_EPOCH' || e.errorName === 'BROKER_ID_NOT_REGISTERED') {
+        this.logger.warn(`broker ${this.opts.nodeId} must register again: ${e.message}`);
+        try {
+          await this.register(Date.now() + 10_000);
+        } catch (regErr) {
+          this.logger.warn(`re-registration failed: ${(regErr as Error).message}`);
+        }
+      } else {
+        this.logger.debug(`heartbeat failed: ${e.message}`);
+      }
+    } finally {
+      this.heartbeatInFlight = false;
+      this.scheduleHeartbeat(interval);
+    }
+  }
+
+  /**
+   * Stops heartbeats. With `controlledShutdown` the controller first moves
+   * this broker's leaderships away (KRaft's controlled shutdown), so clients
+   * fail over at once instead of after the session timeout.
+   */
+  async close(opts: { controlledShutdown?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.heartbeatTimer !== undefined) clearTimeout(this.heartbeatTimer);
+    this.unsubscribe();
+    if ((opts.controlledShutdown ?? true) && this.brokerEpochValue >= 0) {
+      await this.opts.client
+        .heartbeat(
+          { brokerId: this.opts.nodeId, brokerEpoch: this.brokerEpochValue, metadataOffset: this.opts.source.image.offset, wantFence: true, wantShutdown: true },
+          opts.timeoutMs ?? 2000,
+        )
+        .catch((err: Error) => this.logger.warn(`controlled shutdown was not confirmed: ${err.message}`));
+    }
+  }
+
+  // ---- admin writes ----------------------------------------------------------
+
+  /** Throws GregorError TOPIC_ALREADY_EXISTS / INVALID_REPLICATION_FACTOR / … */
+  async createTopic(spec: NewTopicSpec): Promise<TopicMetadataView> {
+    const out = await this.opts.client.createTopics([spec]);
+    const r = out.results[0];
+    if (r?.error !== undefined) throw r.error;
+    await this.waitForOffset(out.metadataOffset);
+    const view = this.topic(spec.name);
+    if (view === undefined) throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${spec.name}" was deleted right after it was created`, { topic: spec.name });
+    return view;
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    const out = await this.opts.client.deleteTopics([name]);
+    const r = out.results[0];
+    if (r?.error !== undefined) throw r.error;
+    await this.waitForOffset(out.metadataOffset);
+  }
+
+  /** Replaces the topic's overrides (already validated by the broker). */
+  async setTopicConfigs(name: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    const out = await this.opts.client.alterConfigs([{ name, set: configs, remove: [], replace: true }]);
+    const r = out.results[0];
+    if (r?.error !== undefined) throw r.error;
+    await this.waitForOffset(out.metadataOffset);
+  }
+
+  /** Grows a topic to `count` partitions. */
+  async createPartitions(name: string, count: number): Promise<void> {
+    const out = await this.opts.client.createPartitions([{ name, count }]);
+    const r = out.results[0];
+    if (r?.error !== undefined) throw r.error;
+    await this.waitForOffset(out.metadataOffset);
+  }
+
+  /** AlterPartition for partitions this broker leads (issue 4's ISR updates). */
+  async alterPartition(
+    items: readonly { topic: string; partition: number; leaderEpoch: number; partitionEpoch: number; newIsr: readonly number[] }[],
+  ): Promise<AlterPartitionItemResult[]> {
+    const out = await this.opts.client.alterPartition(this.opts.nodeId, this.brokerEpochValue, items);
+    if (out.metadataOffset > 0) await this.waitForOffset(out.metadataOffset).catch(() => undefined);
+    return out.results;
+  }
+
+  allocateProducerIds(): Promise<{ firstProducerId: bigint; size: number }> {
+    return this.opts.client.allocateProducerIds(this.opts.nodeId, this.brokerEpochValue);
+  }
+}

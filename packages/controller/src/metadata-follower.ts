@@ -1,0 +1,113 @@
+import type { Logger } from '@gregor/common';
+import { silentLogger, sleep } from '@gregor/common';
+import type { ControllerClient } from './controller-client';
+import { MetadataImage } from './image';
+import { diffImages } from './image-diff';
+import type { MetadataImageSource } from './metadata-view';
+import type { AppliedEvent, VoterAddress } from './quorum-controller';
+import { decodeRecordBatch } from './records';
+
+/**
+ * Keeps a MetadataImage on a broker-only node (no local controller) by
+ * pulling committed entries from the voters with FetchMetadata: a snapshot
+ * first when the log it needs is compacted, then entries in order. Committed
+ * entries are the same on every voter, so any voter will do; on an error it
+ * moves to the next. Polls every `pollIntervalMs` when caught up.
+ */
+export class MetadataFollower implements MetadataImageSource {
+  private current = new MetadataImage();
+  private readonly listeners = new Set<(e: AppliedEvent) => void>();
+  private stopped = true;
+  private loopDone: Promise<void> = Promise.resolve();
+  private voterIndex = 0;
+  private lastLeader = -1;
+
+  constructor(
+    private readonly opts: {
+      client: ControllerClient;
+      voters: readonly VoterAddress[];
+      pollIntervalMs?: number;
+      maxBytes?: number;
+      logger?: Logger;
+    },
+  ) {}
+
+  get image(): MetadataImage {
+    return this.current;
+  }
+
+  leaderId(): number {
+    return this.opts.client.activeControllerGuess ?? this.lastLeader;
+  }
+
+  subscribe(listener: (e: AppliedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loopDone = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loopDone;
+  }
+
+  private emit(e: AppliedEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        // Listeners must not throw; one that does must not stop the others.
+      }
+    }
+  }
+
+  /** One fetch; returns how many entries were applied. */
+  async pollOnce(): Promise<number> {
+    const voter = this.opts.voters[this.voterIndex % this.opts.voters.length]!;
+    let res;
+    try {
+      res = await this.opts.client.fetchMetadata(voter.id, this.current.offset + 1, this.opts.maxBytes ?? 4 * 1024 * 1024, 2000);
+    } catch (err) {
+      this.voterIndex++;
+      throw err;
+    }
+    if (res.snapshot.length > 0 && Number(res.snapshotOffset) > this.current.offset) {
+      const before = this.current;
+      this.current = MetadataImage.fromSnapshot(res.snapshot);
+      this.emit({ offset: this.current.offset, changes: diffImages(before, this.current) });
+    }
+    let applied = 0;
+    for (const e of res.entries) {
+      const offset = Number(e.offset);
+      if (offset <= this.current.offset) continue;
+      if (e.data.length === 0) {
+        this.current.advanceTo(offset);
+        this.emit({ offset, changes: [] });
+      } else {
+        const changes = this.current.apply(decodeRecordBatch(e.data), offset);
+        for (const c of changes) if (c.kind === 'leader-change') this.lastLeader = c.leaderId;
+        this.emit({ offset, changes });
+      }
+      applied++;
+    }
+    return applied;
+  }
+
+  private async loop(): Promise<void> {
+    const logger = this.opts.logger ?? silentLogger();
+    while (!this.stopped) {
+      try {
+        const n = await this.pollOnce();
+        if (n === 0) await sleep(this.opts.pollIntervalMs ?? 100);
+      } catch (err) {
+        logger.debug(`metadata fetch failed: ${(err as Error).message}`);
+        await sleep(this.opts.pollIntervalMs ?? 100);
+      }
+    }
+  }
+}

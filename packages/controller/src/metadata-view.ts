@@ -1,0 +1,128 @@
+import type { MetadataImage, TopicImage } from './image';
+import type { AppliedEvent } from './quorum-controller';
+
+/*
+ * The broker's view of cluster metadata. These shapes mirror
+ * packages/broker/src/metadata-source.ts structurally (the controller must
+ * not depend on the broker: both sit below the node in the dependency
+ * order), so a ControllerMetadataSource can be handed to the broker as its
+ * MetadataSource. One addition: the 'partition-changed' event, for leader,
+ * ISR and partition-count changes.
+ */
+
+export interface BrokerEndpoint {
+  nodeId: number;
+  host: string;
+  port: number;
+  rack?: string;
+}
+
+export interface PartitionAssignment {
+  partition: number;
+  /** -1 when no leader is available. */
+  leaderId: number;
+  leaderEpoch: number;
+  replicas: readonly number[];
+  isr: readonly number[];
+  /** Not in the broker's interface yet: AlterPartition needs it (issue 4). */
+  partitionEpoch: number;
+}
+
+export interface TopicMetadataView {
+  name: string;
+  topicId: string;
+  replicationFactor: number;
+  partitions: readonly PartitionAssignment[];
+  configs: Readonly<Record<string, string>>;
+}
+
+export interface NewTopicSpec {
+  name: string;
+  numPartitions: number;
+  replicationFactor: number;
+  configs: Readonly<Record<string, string>>;
+}
+
+export type MetadataEvent =
+  | { type: 'topic-created'; topic: TopicMetadataView }
+  | { type: 'topic-deleted'; name: string; topicId: string }
+  | { type: 'configs-changed'; topic: TopicMetadataView }
+  /** Leader, leader epoch, ISR changed, or partitions were added. */
+  | { type: 'partition-changed'; topic: TopicMetadataView; partitions: readonly number[] };
+
+/** Where a broker reads applied metadata from: the local controller, or a follower of the log. */
+export interface MetadataImageSource {
+  readonly image: MetadataImage;
+  subscribe(listener: (e: AppliedEvent) => void): () => void;
+  /** The active controller's id as this source knows it; -1 when unknown. */
+  leaderId(): number;
+}
+
+export function topicView(image: MetadataImage, t: TopicImage): TopicMetadataView {
+  return {
+    name: t.name,
+    topicId: t.topicId,
+    replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+    partitions: t.partitions.map((p) => ({
+      partition: p.partition,
+      leaderId: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicas: p.replicas,
+      isr: p.isr,
+      partitionEpoch: p.partitionEpoch,
+    })),
+    configs: image.topicConfigs(t.name),
+  };
+}
+
+/**
+ * Broker events for one applied batch. A topic created in the batch is one
+ * topic-created (its partitions and configs included); other changes are
+ * grouped per topic.
+ */
+export function eventsFor(image: MetadataImage, e: AppliedEvent): MetadataEvent[] {
+  const out: MetadataEvent[] = [];
+  const created = new Set<string>();
+  const partitions = new Map<string, Set<number>>();
+  const configs = new Set<string>();
+  for (const c of e.changes) {
+    switch (c.kind) {
+      case 'topic-created':
+        created.add(c.topic.topicId);
+        break;
+      case 'topic-deleted':
+        out.push({ type: 'topic-deleted', name: c.name, topicId: c.topicId });
+        break;
+      case 'partition-created':
+      case 'partition-changed': {
+        const p = c.kind === 'partition-created' ? c.partition.partition : c.after.partition;
+        const set = partitions.get(c.topicId) ?? new Set<number>();
+        set.add(p);
+        partitions.set(c.topicId, set);
+        break;
+      }
+      case 'configs-changed': {
+        const t = image.topicByName(c.topic);
+        if (t !== undefined) configs.add(t.topicId);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  for (const id of created) {
+    const t = image.topic(id);
+    if (t !== undefined) out.push({ type: 'topic-created', topic: topicView(image, t) });
+  }
+  for (const [id, ps] of partitions) {
+    const t = image.topic(id);
+    if (t === undefined || created.has(id)) continue;
+    out.push({ type: 'partition-changed', topic: topicView(image, t), partitions: [...ps].sort((a, b) => a - b) });
+  }
+  for (const id of configs) {
+    const t = image.topic(id);
+    if (t === undefined || created.has(id)) continue;
+    out.push({ type: 'configs-changed', topic: topicView(image, t) });
+  }
+  return out;
+}
