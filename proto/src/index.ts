@@ -3,6 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as ClientProto } from './generated/client';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller';
+import type { ProtoGrpcType as ReplicationProto } from './generated/replication';
 
 /** Folder that holds gregor/v1/*.proto (works from src/ and from dist/). */
 export const PROTO_ROOT = path.resolve(__dirname, '..');
@@ -41,6 +42,17 @@ let controllerProto: ControllerProto | undefined;
 export function loadControllerProto(): ControllerProto {
   controllerProto ??= load('gregor/v1/controller.proto') as unknown as ControllerProto;
   return controllerProto;
+}
+
+let replicationProto: ReplicationProto | undefined;
+
+/**
+ * The replication API (gregor.v1.GregorReplication): followers fetching from
+ * partition leaders. Served on the client listener. Loaded once per process.
+ */
+export function loadReplicationProto(): ReplicationProto {
+  replicationProto ??= load('gregor/v1/replication.proto') as unknown as ReplicationProto;
+  return replicationProto;
 }
 
 export * from './generated/gregor/v1';
