@@ -138,7 +138,9 @@ export class ControllerClient {
         initialBackoffMs: 25,
         maxBackoffMs: 500,
         deadlineMs,
-        isRetriable: (err) => err instanceof GregorError && (err.errorName === 'NOT_CONTROLLER' || err.errorName === 'NETWORK_EXCEPTION'),
+        isRetriable: (err) =>
+          !this.closed &&
+          err instanceof GregorError && (err.errorName === 'NOT_CONTROLLER' || err.errorName === 'NETWORK_EXCEPTION'),
         onRetry: (err, attempt) => {
           if (attempt % 10 === 0) this.logger.debug(`still looking for the active controller (${method}): ${(err as Error).message}`);
         },

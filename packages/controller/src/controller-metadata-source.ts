@@ -68,6 +68,7 @@ export class ControllerMetadataSource {
           }
         }
       }
+      if (this.fencedWaiters.length > 0 && this.unfencedLocally()) for (const w of this.fencedWaiters.splice(0)) w();
       if (this.waiters.length > 0) {
         const ready = this.waiters.filter((w) => w.offset <= e.offset);
         this.waiters = this.waiters.filter((w) => w.offset > e.offset);
@@ -81,8 +82,14 @@ export class ControllerMetadataSource {
     return this.brokerEpochValue;
   }
 
+  /** Fenced as the local image sees it (the controller's answer reaches the image a moment later). */
   get isFenced(): boolean {
-    return this.fenced;
+    return !this.unfencedLocally();
+  }
+
+  private unfencedLocally(): boolean {
+    const b = this.opts.source.image.broker(this.opts.nodeId);
+    return b !== undefined && b.brokerEpoch === this.brokerEpochValue && !b.fenced;
   }
 
   controllerId(): number {
@@ -148,7 +155,7 @@ export class ControllerMetadataSource {
     const deadline = Date.now() + (this.opts.registrationTimeoutMs ?? 60_000);
     await this.register(deadline);
     this.scheduleHeartbeat(0);
-    if (this.fenced) {
+    if (!this.unfencedLocally()) {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new GregorError('REQUEST_TIMED_OUT', `broker ${this.opts.nodeId} registered but was not unfenced in time`)),
@@ -211,7 +218,6 @@ export class ControllerMetadataSource {
       );
       if (out.isFenced !== this.fenced) this.logger.info(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
       this.fenced = out.isFenced;
-      if (!this.fenced) for (const w of this.fencedWaiters.splice(0)) w();
     } catch (err) {
       const e = err as GregorError;
       if (e.errorName === 'STALE_BROKER_EPOCH' || e.errorName === 'BROKER_ID_NOT_REGISTERED') {

@@ -20,7 +20,6 @@ export class MetadataFollower implements MetadataImageSource {
   private stopped = true;
   private loopDone: Promise<void> = Promise.resolve();
   private voterIndex = 0;
-  private lastLeader = -1;
 
   constructor(
     private readonly opts: {
@@ -37,7 +36,8 @@ export class MetadataFollower implements MetadataImageSource {
   }
 
   leaderId(): number {
-    return this.opts.client.activeControllerGuess ?? this.lastLeader;
+    // The last leader-change record it applied (snapshots carry it too).
+    return this.opts.client.activeControllerGuess ?? this.current.lastLeaderChange?.leaderId ?? -1;
   }
 
   subscribe(listener: (e: AppliedEvent) => void): () => void {
@@ -90,7 +90,6 @@ export class MetadataFollower implements MetadataImageSource {
         this.emit({ offset, changes: [] });
       } else {
         const changes = this.current.apply(decodeRecordBatch(e.data), offset);
-        for (const c of changes) if (c.kind === 'leader-change') this.lastLeader = c.leaderId;
         this.emit({ offset, changes });
       }
       applied++;
