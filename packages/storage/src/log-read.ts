@@ -1,5 +1,5 @@
 import { summarizeStoredBatch } from './batch-frames';
-import { baseOffsetOfDataKey, dataKey, dataRange, timeKey, timeRange } from './keys';
+import { dataKey, dataRange, timeKey, timeRange } from './keys';
 import type { Kv, KvEntry } from './kv';
 import { firstRecordAtOrAfter } from './record-timestamps';
 import { decodeInt64 } from './values';
@@ -33,12 +33,13 @@ export async function readBatches(
     lt: dataKey(id, upperOffset),
     snapshot,
     readAheadBytes: Math.min(MAX_READ_AHEAD_BYTES, Math.max(MIN_READ_AHEAD_BYTES, maxBytes)),
+    valuesOnly: true, // a stored batch starts with its own baseOffset: the keys would be a second copy of it
   });
   try {
     const out: Buffer[] = [];
     let total = 0;
     let entry: KvEntry | undefined = await it.next();
-    if (entry === undefined || baseOffsetOfDataKey(entry[0]) !== fetchOffset) {
+    if (entry === undefined || entry[1].readBigInt64BE(0) !== fetchOffset) {
       const containing = await kv.first({ gte: dataRange(id).gte, lte: dataKey(id, fetchOffset), reverse: true, snapshot });
       if (containing === undefined || summarizeStoredBatch(containing[1]).lastOffset < fetchOffset) return undefined;
       out.push(containing[1]);
