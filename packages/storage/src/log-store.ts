@@ -164,7 +164,7 @@ export class LogStore {
       return Promise.reject(err);
     }
     const key = tpKey(topic, partition);
-    const open = this.logs.get(key);
+    const open = this.getPartition(topic, partition);
     if (open !== undefined) return Promise.resolve(open);
     let pending = this.opening.get(key);
     if (pending === undefined) {
@@ -174,13 +174,16 @@ export class LogStore {
     return pending;
   }
 
+  /** The open log, unless it is closed or its deletion has been requested. */
   getPartition(topic: string, partition: number): PartitionLog | undefined {
-    return this.logs.get(tpKey(topic, partition));
+    const log = this.logs.get(tpKey(topic, partition));
+    return log !== undefined && coreOf(log).status === 'open' ? log : undefined;
   }
 
   /** Partitions that exist on disk (so a restarted broker finds them), in no particular order. */
   async listPartitions(): Promise<{ topic: string; partition: number }[]> {
-    return this.queue.exclusive(async () => {
+    // On the queue, so that creations and deletions requested earlier are reflected.
+    return this.context.exclusive(async () => {
       const out: { topic: string; partition: number }[] = [];
       const it = this.kv.iterate(directoryRange());
       try {
@@ -269,7 +272,7 @@ export class LogStore {
     let core: PartitionCore;
     if (id === undefined) {
       id = this.nextPartitionId;
-      if (id > MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic, partition });
+      if (id >= MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic, partition });
       const state = emptyPartitionState(0n);
       await this.write([
         { type: 'put', key: directoryKey(topic, partition), value: encodeUint32(id) },

@@ -173,6 +173,18 @@ describe('LogStore', () => {
     ctx.store = await LogStore.open({ dataDir: ctx.dir });
   });
 
+  test('opening a partition whose deletion is still queued gives a fresh log', async () => {
+    const log = await ctx.store.openPartition('d', 0);
+    await log.append(makeBatch({ records: 3 }), 0);
+    const deletion = ctx.store.deletePartition('d', 0);
+    expect(ctx.store.getPartition('d', 0)).toBeUndefined();
+    const fresh = await ctx.store.openPartition('d', 0);
+    await deletion;
+    expect(fresh).not.toBe(log);
+    expect(fresh.logEndOffset).toBe(0n);
+    expect(ctx.store.getPartition('d', 0)).toBe(fresh);
+  });
+
   test('deleting an unopened or unknown partition works and is idempotent', async () => {
     const log = await ctx.store.openPartition('x', 1);
     await log.append(makeBatch(), 0);
@@ -181,6 +193,26 @@ describe('LogStore', () => {
     await store.deletePartition('x', 1);
     await store.deletePartition('never', 0);
     expect(await store.listPartitions()).toEqual([]);
+  });
+
+  test('a failed LevelDB write stops the store: KAFKA_STORAGE_ERROR now and for every later write', async () => {
+    const log = await ctx.store.openPartition('f', 0);
+    await log.append(makeBatch({ records: 2 }), 0);
+    // Fault injection through the private Kv: the disk "fails" from here on.
+    const kv = (ctx.store as unknown as { kv: { write: (...args: unknown[]) => Promise<void> } }).kv;
+    const realWrite = kv.write.bind(kv);
+    kv.write = () => Promise.reject(new Error('EIO: disk on fire'));
+    const [first, second] = await Promise.allSettled([log.append(makeBatch(), 0), log.append(makeBatch(), 0)]);
+    expect(first).toMatchObject({ status: 'rejected', reason: { errorName: 'KAFKA_STORAGE_ERROR' } });
+    expect(second).toMatchObject({ status: 'rejected', reason: { errorName: 'KAFKA_STORAGE_ERROR' } });
+    kv.write = realWrite; // even a healthy disk is not written again: memory may be ahead of it
+    await expectGregorError(log.append(makeBatch(), 0), 'KAFKA_STORAGE_ERROR');
+    await expectGregorError(log.truncateTo(0n), 'KAFKA_STORAGE_ERROR');
+    expect(log.logEndOffset).toBe(2n); // what readers see is what is on disk
+    expect(batchRanges((await log.read(0n, 1000)).records)).toEqual([[0n, 1n]]);
+    const reopened = await (await ctx.reopen()).openPartition('f', 0);
+    expect(reopened.logEndOffset).toBe(2n);
+    expect((await reopened.append(makeBatch(), 0)).baseOffset).toBe(2n);
   });
 
   test('a closed store refuses work with a storage error', async () => {
