@@ -65,7 +65,12 @@ export interface ControllerNode {
   readonly controller: QuorumController;
   readonly operations: ControllerOperations;
   readonly driver: RaftDriver;
-  stop(): Promise<void>;
+  /**
+   * Stops everything. By default an active leader first hands leadership to
+   * another voter; `transferLeadership: false` stops like a crash would
+   * (tests of failover).
+   */
+  stop(opts?: { transferLeadership?: boolean }): Promise<void>;
 }
 
 export const CONTROLLER_SERVER_OPTIONS: grpc.ServerOptions = {
@@ -179,8 +184,9 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
     controller: qc,
     operations: ops,
     driver,
-    stop: () => {
+    stop: (stopOpts = {}) => {
       stopPromise ??= (async () => {
+        if (stopOpts.transferLeadership ?? true) await handOverLeadership(driver, opts.nodeId, (opts.electionTimeoutMs ?? 1000) * 2, logger);
         qc.close();
         await driver.stop();
         for (const p of peers.values()) p.close();
@@ -192,6 +198,24 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
     },
   };
   return node;
+}
+
+/**
+ * On a graceful stop the leader hands leadership to the most caught-up voter
+ * first (Raft's leadership transfer), so the quorum does not sit out an
+ * election timeout. Bounded: after `waitMs` it stops anyway.
+ */
+async function handOverLeadership(driver: RaftDriver, self: number, waitMs: number, logger: Logger): Promise<void> {
+  const status = driver.status();
+  if (status.role !== 'leader') return;
+  const target = status.progress
+    .filter((p) => p.id !== self && p.recentActive)
+    .sort((a, b) => b.match - a.match)[0];
+  if (target === undefined) return;
+  logger.info(`handing raft leadership to node ${target.id} before stopping`);
+  driver.transferLeadership(target.id);
+  const deadline = Date.now() + waitMs;
+  while (driver.currentView.role === 'leader' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
 /** Graceful shutdown, forced after a short grace period so stop() is bounded. */

@@ -1,5 +1,5 @@
 import type { Logger } from '@gregor/common';
-import { silentLogger, sleep } from '@gregor/common';
+import { GregorError, silentLogger, sleep } from '@gregor/common';
 import type { ControllerClient } from './controller-client';
 import { MetadataImage } from './image';
 import { diffImages } from './image-diff';
@@ -66,8 +66,8 @@ export class MetadataFollower implements MetadataImageSource {
     }
   }
 
-  /** One fetch; returns how many entries were applied. */
-  async pollOnce(): Promise<number> {
+  /** One fetch; returns how many entries were applied and the voter's commit index. */
+  async pollOnce(): Promise<{ applied: number; commitIndex: number }> {
     const voter = this.opts.voters[this.voterIndex % this.opts.voters.length]!;
     let res;
     try {
@@ -94,15 +94,37 @@ export class MetadataFollower implements MetadataImageSource {
       }
       applied++;
     }
-    return applied;
+    return { applied, commitIndex: Number(res.commitIndex) };
+  }
+
+  /**
+   * Fetches until the image holds everything a voter reported as committed
+   * (before a broker serves, so it does not act on a stale view). Throws
+   * after `timeoutMs` with the last error.
+   */
+  async catchUp(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError: unknown;
+    for (;;) {
+      try {
+        const { commitIndex } = await this.pollOnce();
+        if (this.current.offset >= commitIndex && commitIndex > 0) return;
+      } catch (err) {
+        lastError = err;
+      }
+      if (Date.now() >= deadline) {
+        throw new GregorError('REQUEST_TIMED_OUT', `could not catch up with the metadata log in ${timeoutMs} ms${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
+      }
+      await sleep(this.opts.pollIntervalMs ?? 100);
+    }
   }
 
   private async loop(): Promise<void> {
     const logger = this.opts.logger ?? silentLogger();
     while (!this.stopped) {
       try {
-        const n = await this.pollOnce();
-        if (n === 0) await sleep(this.opts.pollIntervalMs ?? 100);
+        const { applied } = await this.pollOnce();
+        if (applied === 0) await sleep(this.opts.pollIntervalMs ?? 100);
       } catch (err) {
         logger.debug(`metadata fetch failed: ${(err as Error).message}`);
         await sleep(this.opts.pollIntervalMs ?? 100);

@@ -116,6 +116,13 @@ export class RaftDriver {
     return pos;
   }
 
+  /** Asks the leader to hand leadership to `to` (thesis §3.10); no-op elsewhere. */
+  transferLeadership(to: NodeId): void {
+    if (this.stopped || this.node.role !== 'leader') return;
+    this.node.transferLeadership(to);
+    this.schedule();
+  }
+
   reportUnreachable(id: NodeId): void {
     if (!this.stopped) this.node.reportUnreachable(id);
   }

@@ -15,7 +15,8 @@ export interface TestQuorum {
   nodes: Map<number, ControllerNode>;
   options: Partial<ControllerNodeOptions>;
   start(id: number): Promise<ControllerNode>;
-  stop(id: number): Promise<void>;
+  /** Stops node `id` as a crash would (no leadership hand-over) unless `graceful`. */
+  stop(id: number, graceful?: boolean): Promise<void>;
   active(): ControllerNode | undefined;
   waitForActive(timeoutMs?: number, exclude?: number): Promise<ControllerNode>;
   close(): Promise<void>;
@@ -58,10 +59,10 @@ export async function startQuorum(size: number, options: Partial<ControllerNodeO
       nodes.set(id, node);
       return node;
     },
-    async stop(id) {
+    async stop(id, graceful = false) {
       const node = nodes.get(id);
       nodes.delete(id);
-      await node?.stop();
+      await node?.stop({ transferLeadership: graceful });
     },
     active() {
       return [...nodes.values()].find((n) => n.controller.isActive());

@@ -124,6 +124,17 @@ describe('controller quorum (3 in-process controllers over gRPC on loopback)', (
     await expectSameImages(q, out.metadataOffset);
   });
 
+  it('hands leadership over on a graceful stop of the active controller', async () => {
+    const first = await setup();
+    await registerBrokers(client, [1]);
+    await q.stop(first.nodeId, true);
+    // The transfer finished before stop() returned: another voter leads already.
+    const leaders = [...q.nodes.values()].filter((n) => n.driver.currentView.role === 'leader');
+    expect(leaders).toHaveLength(1);
+    expect(leaders[0]!.nodeId).not.toBe(first.nodeId);
+    expect((await createTopic(client, 'handed-over', 1, 1)).results[0]!.error).toBeUndefined();
+  });
+
   it('with 2 of 3 voters down, writes fail with a retriable error after a bounded wait; service resumes when they return', async () => {
     const active = await setup();
     await registerBrokers(client, [1]);
@@ -149,7 +160,9 @@ describe('controller quorum (3 in-process controllers over gRPC on loopback)', (
     expect(out.results[0]!.error).toBeUndefined();
     const image = q.active()!.controller.image;
     expect(image.topicByName('kept')).toBeDefined();
-    expect(image.topicByName('lost')).toBeUndefined();
+    // 'lost' may or may not exist: the isolated leader had appended it, and a
+    // later leader may commit it (as in Kafka, a timed-out write has an
+    // unknown outcome). What must hold is that every node agrees.
     await expectSameImages(q, out.metadataOffset);
   });
 
