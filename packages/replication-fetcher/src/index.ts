@@ -1,0 +1,30 @@
+export { ReplicaFetcherManager, type ReplicaFetcherManagerOptions } from './fetcher-manager';
+export { DEFAULT_REPLICA_FETCHER_CONFIG, type ReplicaFetcherConfig } from './fetcher-config';
+export type { FollowedPartition, FollowerLog } from './follower-log';
+export type { FetchPartitionStatus, FetchPhase } from './partition-fetch';
+export {
+  grpcReplicationClient,
+  type LeaderEpochAnswer,
+  type LeaderEpochQuery,
+  type ReplicaFetchPartitionRequest,
+  type ReplicaFetchPartitionResponse,
+  type ReplicaFetchRequest,
+  type ReplicationClient,
+  type ReplicationClientFactory,
+} from './replication-client';
+export { buildFetchRequest, rotate } from './fetch-request';
+export {
+  UNDEFINED_EPOCH,
+  UNDEFINED_EPOCH_END_OFFSET,
+  UNDEFINED_EPOCH_OFFSET,
+  checkFetchPosition,
+  isUndefinedEpochEndOffset,
+  leaderEndOffsetForEpoch,
+  outOfRangeAction,
+  truncationPoint,
+  type EpochEndOffset,
+  type FetchPositionCheck,
+  type LeaderEpochView,
+  type OutOfRangeAction,
+  type TruncationDecision,
+} from './epochs';

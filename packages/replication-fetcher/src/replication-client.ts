@@ -1,0 +1,188 @@
+import * as grpc from '@grpc/grpc-js';
+import { GregorError, errorNameForCode } from '@gregor/common';
+import {
+  loadReplicationProto,
+  type GregorReplicationClient,
+  type OffsetsForLeaderEpochResponse__Output,
+  type ReplicaFetchResponse__Output,
+  type ReplicationError__Output,
+} from '@gregor/proto';
+import type { EpochEndOffset } from './epochs';
+
+/** One partition of a follower fetch, in domain types (the wire stops in this file). */
+export interface ReplicaFetchPartitionRequest {
+  topic: string;
+  partition: number;
+  fetchOffset: bigint;
+  lastFetchedEpoch: number;
+  currentLeaderEpoch: number;
+  partitionMaxBytes: number;
+  logStartOffset: bigint;
+}
+
+export interface ReplicaFetchRequest {
+  replicaId: number;
+  brokerEpoch: bigint;
+  maxWaitMs: number;
+  minBytes: number;
+  maxBytes: number;
+  partitions: readonly ReplicaFetchPartitionRequest[];
+}
+
+export interface ReplicaFetchPartitionResponse {
+  topic: string;
+  partition: number;
+  error: GregorError | undefined;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+  divergingEpoch: EpochEndOffset | undefined;
+  records: Buffer;
+}
+
+export interface LeaderEpochQuery {
+  topic: string;
+  partition: number;
+  currentLeaderEpoch: number;
+  leaderEpoch: number;
+}
+
+export interface LeaderEpochAnswer {
+  topic: string;
+  partition: number;
+  error: GregorError | undefined;
+  endOffset: EpochEndOffset;
+}
+
+/**
+ * The follower's connection to one leader. An interface so that tests can
+ * script a leader; `grpcReplicationClient` is the real one. Both methods
+ * reject with a GregorError: NETWORK_EXCEPTION for transport failures,
+ * REQUEST_TIMED_OUT past the deadline, the leader's code for request-level
+ * errors. Per-partition errors are in the answers.
+ */
+export interface ReplicationClient {
+  fetch(request: ReplicaFetchRequest, timeoutMs: number, signal?: AbortSignal): Promise<ReplicaFetchPartitionResponse[]>;
+  offsetsForLeaderEpoch(replicaId: number, queries: readonly LeaderEpochQuery[], timeoutMs: number): Promise<LeaderEpochAnswer[]>;
+  close(): void;
+}
+
+export type ReplicationClientFactory = (address: string) => ReplicationClient;
+
+function errorOf(wire: ReplicationError__Output | null, context: { topic?: string; partition?: number }): GregorError | undefined {
+  if (wire === null || wire.code === 0) return undefined;
+  const leaderHint = wire.leaderHint >= 0 ? { leaderHint: wire.leaderHint } : {};
+  return new GregorError(errorNameForCode(wire.code), wire.message.replace(/^[A-Z_]+: /, ''), { ...context, ...leaderHint });
+}
+
+function transportError(err: grpc.ServiceError, address: string): GregorError {
+  if (err.code === grpc.status.DEADLINE_EXCEEDED) return new GregorError('REQUEST_TIMED_OUT', `no answer from leader ${address} in time`, {}, err);
+  if (err.code === grpc.status.CANCELLED) return new GregorError('NETWORK_EXCEPTION', `fetch from ${address} was cancelled`, { cancelled: true }, err);
+  return new GregorError('NETWORK_EXCEPTION', `leader ${address}: ${err.details || err.message}`, {}, err);
+}
+
+export function decodeFetchResponse(res: ReplicaFetchResponse__Output): ReplicaFetchPartitionResponse[] {
+  const requestError = errorOf(res.error, {});
+  if (requestError !== undefined) throw requestError;
+  const out: ReplicaFetchPartitionResponse[] = [];
+  for (const t of res.topics) {
+    for (const p of t.partitions) {
+      const d = p.divergingEpoch;
+      out.push({
+        topic: t.name,
+        partition: p.partition,
+        error: errorOf(p.error, { topic: t.name, partition: p.partition }),
+        highWatermark: BigInt(p.highWatermark),
+        logStartOffset: BigInt(p.logStartOffset),
+        logEndOffset: BigInt(p.logEndOffset),
+        divergingEpoch: d !== null && d.epoch >= 0 ? { epoch: d.epoch, endOffset: BigInt(d.endOffset) } : undefined,
+        records: p.records,
+      });
+    }
+  }
+  return out;
+}
+
+function decodeEpochResponse(res: OffsetsForLeaderEpochResponse__Output): LeaderEpochAnswer[] {
+  const out: LeaderEpochAnswer[] = [];
+  for (const t of res.topics) {
+    for (const p of t.partitions) {
+      out.push({
+        topic: t.name,
+        partition: p.partition,
+        error: errorOf(p.error, { topic: t.name, partition: p.partition }),
+        endOffset: { epoch: p.leaderEpoch, endOffset: BigInt(p.endOffset) },
+      });
+    }
+  }
+  return out;
+}
+
+/** Groups partitions by topic, keeping first-seen order. */
+function byTopic<T extends { topic: string }, W>(items: readonly T[], toWire: (item: T) => W): { name: string; partitions: W[] }[] {
+  const topics = new Map<string, W[]>();
+  for (const item of items) {
+    let list = topics.get(item.topic);
+    if (list === undefined) topics.set(item.topic, (list = []));
+    list.push(toWire(item));
+  }
+  return [...topics].map(([name, partitions]) => ({ name, partitions }));
+}
+
+/** The real client: gregor.v1.GregorReplication over one gRPC channel. */
+export function grpcReplicationClient(address: string): ReplicationClient {
+  const Ctor = loadReplicationProto().gregor.v1.GregorReplication;
+  const client: GregorReplicationClient = new Ctor(address, grpc.credentials.createInsecure(), {
+    'grpc.max_receive_message_length': -1,
+    // Reconnect quickly after a leader restart: failover time matters more than a few SYNs.
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 1000,
+  });
+  return {
+    fetch(request, timeoutMs, signal) {
+      return new Promise((resolve, reject) => {
+        const wire = {
+          replicaId: request.replicaId,
+          brokerEpoch: request.brokerEpoch.toString(),
+          maxWaitMs: request.maxWaitMs,
+          minBytes: request.minBytes,
+          maxBytes: request.maxBytes,
+          topics: byTopic(request.partitions, (p) => ({
+            partition: p.partition,
+            fetchOffset: p.fetchOffset.toString(),
+            lastFetchedEpoch: p.lastFetchedEpoch,
+            currentLeaderEpoch: p.currentLeaderEpoch,
+            partitionMaxBytes: p.partitionMaxBytes,
+            logStartOffset: p.logStartOffset.toString(),
+          })),
+        };
+        const call = client.FetchFromLeader(wire, { deadline: Date.now() + timeoutMs }, (err, res) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (err !== null) return reject(transportError(err, address));
+          try {
+            resolve(decodeFetchResponse(res!));
+          } catch (e) {
+            reject(e);
+          }
+        });
+        const onAbort = (): void => call.cancel();
+        if (signal?.aborted === true) call.cancel();
+        else signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    offsetsForLeaderEpoch(replicaId, queries, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const wire = {
+          replicaId,
+          topics: byTopic(queries, (q) => ({ partition: q.partition, currentLeaderEpoch: q.currentLeaderEpoch, leaderEpoch: q.leaderEpoch })),
+        };
+        client.OffsetsForLeaderEpoch(wire, { deadline: Date.now() + timeoutMs }, (err, res) =>
+          err !== null ? reject(transportError(err, address)) : resolve(decodeEpochResponse(res!)),
+        );
+      });
+    },
+    close() {
+      client.close();
+    },
+  };
+}
