@@ -1,5 +1,11 @@
 import { assert } from '@gregor/common';
 
+// Module-level copies: global lookups are slow inside vm contexts (jest), and
+// the simulator calls these millions of times.
+const imul = Math.imul;
+const floor = Math.floor;
+const isSafeInteger = Number.isSafeInteger;
+
 /**
  * The only source of randomness in the core: injected, seeded and so
  * reproducible. Math.random() would make a failing simulation seed unreplayable.
@@ -20,12 +26,12 @@ export interface Prng {
  */
 export function createPrng(seed: number): Prng {
   assert(Number.isSafeInteger(seed), `PRNG seed must be an integer, got ${seed}`);
-  let sm = (seed ^ Math.floor(seed / 0x1_0000_0000)) >>> 0;
+  let sm = (seed ^ floor(seed / 0x1_0000_0000)) >>> 0;
   const splitmix = (): number => {
     sm = (sm + 0x9e3779b9) >>> 0;
     let z = sm;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    z = imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
   let s0 = splitmix();
@@ -35,7 +41,7 @@ export function createPrng(seed: number): Prng {
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point
 
   const nextUint32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const result = imul(rotl(imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
@@ -50,8 +56,8 @@ export function createPrng(seed: number): Prng {
     nextUint32,
     nextFloat,
     nextInt: (maxExclusive: number): number => {
-      assert(Number.isSafeInteger(maxExclusive) && maxExclusive > 0, `nextInt bound must be positive, got ${maxExclusive}`);
-      return Math.floor(nextFloat() * maxExclusive);
+      assert(isSafeInteger(maxExclusive) && maxExclusive > 0, `nextInt bound must be positive, got ${maxExclusive}`);
+      return floor(nextFloat() * maxExclusive);
     },
   };
 }

@@ -79,6 +79,14 @@ export class RaftNode {
     return this.raft.lead;
   }
 
+  /**
+   * Term of the entry at `index` in this node's log (durable or not), or
+   * undefined when compacted or past the end. For checkers and status tools.
+   */
+  logTerm(index: LogIndex): Term | undefined {
+    return this.raft.log.term(index);
+  }
+
   /** Advances logical time by one tick (elections, heartbeats, CheckQuorum). */
   tick(): void {
     this.raft.tick();

@@ -133,13 +133,32 @@ export class Interaction {
     });
   }
 
+  /**
+   * Crash and restart: only what the node persisted survives (its storage);
+   * its application state comes back from the storage's snapshot.
+   */
+  restart(id: number): this {
+    return this.command(`restart ${id}`, () => {
+      const old = this.get(id);
+      const snap = old.storage.snapshot();
+      const text = new TextDecoder().decode(snap.data);
+      const fresh = this.start(nodeId(id), old.storage, snap.metadata.index);
+      fresh.applied = text === '' ? [] : text.split(',');
+      this.nodes.set(nodeId(id), fresh);
+      const s = fresh.node.status();
+      this.say(`${id}: restarted as ${s.role} term=${s.term} vote=${s.vote ?? '-'} commit=${s.commit} log=(${s.firstIndex - 1}, ${s.lastIndex}]`);
+    });
+  }
+
   /** Handles one Ready of one node (persist, send, apply, advance). */
   process(id: number): this {
+    return this.command(`process ${id}`, () => this.processNode(id));
+  }
+
+  private processNode(id: number): void {
     const n = this.get(id);
-    if (!n.node.hasReady()) return this;
-    const rd = n.node.ready();
-    this.handleReady(id, n, rd);
-    return this;
+    if (!n.node.hasReady()) return;
+    this.handleReady(id, n, n.node.ready());
   }
 
   private handleReady(id: number, n: SimpleNode, rd: Ready): void {
@@ -172,8 +191,14 @@ export class Interaction {
     n.node.advance(rd);
   }
 
-  /** Delivers every message in flight now (FIFO); partitions drop some. */
-  deliver(filter: (m: Message) => boolean = () => true): this {
+  /** Delivers every message in flight (FIFO), or only those to `to`; partitions drop some. */
+  deliver(to?: number): this {
+    return this.command(to === undefined ? 'deliver' : `deliver to ${to}`, () =>
+      this.deliverWhere((m) => to === undefined || m.to === to),
+    );
+  }
+
+  private deliverWhere(filter: (m: Message) => boolean): void {
     const now = this.inFlight.filter(filter);
     this.inFlight = this.inFlight.filter((m) => !filter(m));
     for (const m of now) {
@@ -183,7 +208,6 @@ export class Interaction {
       }
       this.get(m.to).node.step(m);
     }
-    return this;
   }
 
   /** Drops messages in flight that match (a lossy network, scripted). */
@@ -202,12 +226,12 @@ export class Interaction {
         for (const id of this.ids) {
           if (this.get(id).node.hasReady()) {
             busy = true;
-            this.process(id);
+            this.processNode(id);
           }
         }
         if (this.inFlight.length > 0) {
           busy = true;
-          this.deliver();
+          this.deliverWhere(() => true);
         }
         if (!busy) return;
       }
@@ -218,7 +242,7 @@ export class Interaction {
   /** Runs Readies only (persist and queue messages), delivering nothing. */
   processAll(): this {
     return this.command('process-ready', () => {
-      for (const id of this.ids) this.process(id);
+      for (const id of this.ids) this.processNode(id);
     });
   }
 
@@ -226,12 +250,13 @@ export class Interaction {
     return this.command(`status ${id}`, () => {
       const s = this.node(id).status();
       this.say(
-        `${id}: ${s.role} term=${s.term} lead=${s.leaderId ?? '-'} commit=${s.commit} applied=${s.applied} log=[${s.firstIndex}, ${s.lastIndex}]`,
+        `${id}: ${s.role} term=${s.term} lead=${s.leaderId ?? '-'} commit=${s.commit} applied=${s.applied} log=(${s.firstIndex - 1}, ${s.lastIndex}]`,
       );
       for (const p of s.progress) {
         if (p.id === s.id) continue;
         this.say(
-          `  ${p.id}: ${p.state} match=${p.match} next=${p.next}${p.paused ? ' paused' : ''} inflight=${p.inflightMessages}`,
+          `  ${p.id}: ${p.state} match=${p.match} next=${p.next}${p.paused ? ' paused' : ''} inflight=${p.inflightMessages}` +
+            (p.inflightBytes > 0 ? ` (${p.inflightBytes} bytes)` : ''),
         );
       }
     });
@@ -243,7 +268,10 @@ export class Interaction {
       for (const id of this.ids) {
         const st = this.get(id).storage;
         const ents = st.lastIndex() >= st.firstIndex() ? st.entries(st.firstIndex(), (st.lastIndex() + 1) as LogIndex, Infinity) : [];
-        this.say(`${id}: ${ents.map(formatEntry).join(', ') || '(empty)'}`);
+        const snap = st.snapshot().metadata;
+        const parts = snap.index > 0 ? [`[snapshot ${snap.index}/${snap.term}]`] : [];
+        parts.push(...ents.map(formatEntry));
+        this.say(`${id}: ${parts.join(', ') || '(empty)'}`);
       }
     });
   }
