@@ -1,1 +1,7 @@
-export {};
+/** @gregor/cli — the `gregor` command; `run` lets tests and tools call it in-process. */
+export { run, buildProgram } from './program';
+export { CliContext, type CommandModule } from './context';
+export type { CliIO } from './io';
+export { EXIT_OK, EXIT_USAGE, EXIT_SERVER, UsageError, reportError } from './errors';
+export { addCommonOptions, connect, intArg, keyValue, DEFAULT_BOOTSTRAP, type CommonOptions } from './options';
+export { formatRecord, formatTopicDescription, recordJson, toJson, type RecordFormat } from './format';

@@ -1,6 +1,6 @@
 import { GregorError, sleep } from '@gregor/common';
 import { BrokerConnection, type CallOptions, type RpcName, type Rpcs } from './broker-connection';
-import { isTransportError } from './errors';
+import { isTransportError, withoutName } from './errors';
 import { MetadataCache, parseMetadata, type ClusterMetadata } from './metadata';
 import type { ResolvedClientOptions } from './options';
 
@@ -73,7 +73,7 @@ export class Cluster {
       }
     }
     throw lastError instanceof GregorError
-      ? new GregorError(lastError.errorName, `no broker answered (tried ${this.candidates().join(', ')}); last: ${lastError.message}`, lastError.context, lastError)
+      ? new GregorError(lastError.errorName, `no broker answered (tried ${this.candidates().join(', ')}); last: ${withoutName(lastError.message)}`, lastError.context, lastError)
       : new GregorError('NETWORK_EXCEPTION', 'no broker to ask', { transport: true });
   }
 

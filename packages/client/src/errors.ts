@@ -11,8 +11,14 @@ import type { Error__Output } from '@gregor/proto';
 /** The per-partition/per-topic error on the wire; undefined when it is NONE. */
 export function errorFromWire(error: Error__Output | null | undefined, context: GregorErrorContext = {}): GregorError | undefined {
   if (error === null || error === undefined || error.code === 0) return undefined;
-  const err = GregorError.fromCode(error.code, error.message !== '' ? error.message : error.name, context);
-  return err;
+  // Brokers may send GregorError messages that already start with the name.
+  const text = error.message !== '' ? withoutName(error.message) : error.name;
+  return GregorError.fromCode(error.code, text, context);
+}
+
+/** "NAME: detail" → "detail", so that wrapping an error does not repeat its name. */
+export function withoutName(message: string): string {
+  return message.replace(/^[A-Z][A-Z_]+: /, '');
 }
 
 /**
@@ -37,8 +43,14 @@ export function errorFromGrpc(err: unknown, broker: string, context: GregorError
   const e = err as Partial<grpc.ServiceError>;
   const code = typeof e.code === 'number' ? (e.code as grpc.status) : undefined;
   const name = (code !== undefined ? GRPC_TO_KAFKA[code] : undefined) ?? 'UNKNOWN_SERVER_ERROR';
-  const details = e.details !== undefined && e.details !== '' ? e.details : (e.message ?? String(err));
+  const details = trimGrpcDetails(e.details !== undefined && e.details !== '' ? e.details : (e.message ?? String(err)));
   return new GregorError(name, `broker ${broker}: ${details}`, { ...context, broker, grpcCode: code, transport: isTransport(code) }, err);
+}
+
+/** grpc-js connection failures append a long "Resolution note"; keep the first useful part. */
+function trimGrpcDetails(details: string): string {
+  const m = /Last error: (?:Error: )?(.*?)(?:\. Resolution note|$)/.exec(details);
+  return m !== null ? `cannot connect (${m[1]!.trim()})` : details;
 }
 
 function isTransport(code: grpc.status | undefined): boolean {
@@ -85,7 +97,7 @@ export function firstFailure(failures: readonly { name: string; error: GregorErr
   if (failures.length === 1) return first.error;
   const err = new GregorError(
     first.error.errorName,
-    `${first.error.message.replace(/^[A-Z_]+: /, '')} (and ${failures.length - 1} more failure(s))`,
+    `${withoutName(first.error.message)} (and ${failures.length - 1} more failure(s))`,
     { ...first.error.context, failures: failures.map((f) => ({ name: f.name, error: f.error.errorName, message: f.error.message })) },
   );
   return err;

@@ -85,6 +85,8 @@ export class MetadataCache {
   controllerId = -1;
   /** Monotonic ms of the last update; -Infinity before the first. */
   updatedAtMs = Number.NEGATIVE_INFINITY;
+  /** Bumped by every update: "has metadata been refreshed since X?" */
+  version = 0;
 
   /** `requested` = the topics asked for, or 'all' (then absent topics were deleted). */
   apply(md: ClusterMetadata, requested: readonly string[] | 'all', nowMs: number): void {
@@ -92,6 +94,7 @@ export class MetadataCache {
     this.clusterId = md.clusterId;
     this.controllerId = md.controllerId;
     this.updatedAtMs = nowMs;
+    this.version++;
     const seen = new Set<string>();
     for (const t of md.topics) {
       seen.add(t.name);

@@ -33,6 +33,12 @@ export interface SenderDeps {
 export class Sender {
   private readonly inFlightByNode = new Map<number, number>();
   private readonly muted = new Set<string>();
+  /**
+   * Partitions that failed with stale metadata (NOT_LEADER_OR_FOLLOWER…),
+   * with the metadata version they saw: they wait for a newer version so the
+   * retry goes to the new leader, not the old one again.
+   */
+  private readonly staleMetadata = new Map<string, number>();
   private flushDepth = 0;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
@@ -78,9 +84,12 @@ export class Sender {
     const now = clock.monotonicMs();
     for (const batch of accumulator.expire(now, config.deliveryTimeoutMs)) this.failBatch(batch, expiryError(batch, now, config.deliveryTimeoutMs));
     const flushing = this.flushDepth > 0 || this.deps.memoryWanted();
+    const version = cluster.metadata.version;
+    for (const [key, seen] of this.staleMetadata) if (version > seen) this.staleMetadata.delete(key);
+    if (this.staleMetadata.size > 0) this.awaitMetadata();
     const ready = accumulator.ready(now, {
       flushing,
-      muted: this.muted,
+      muted: this.staleMetadata.size === 0 ? this.muted : new Set([...this.muted, ...this.staleMetadata.keys()]),
       leaderOf: (topic, partition) => cluster.metadata.leaderOf(topic, partition),
     });
     if (ready.unknownLeader) this.awaitMetadata();
@@ -221,9 +230,15 @@ export class Sender {
     const { config, clock, accumulator, logger } = this.deps;
     const now = clock.monotonicMs();
     const head = group[0]!;
-    const inTime = now - head.createdMs < config.deliveryTimeoutMs;
-    if (!error.retriable || head.attempts >= config.retry.retries || !inTime) {
+    if (!error.retriable || head.attempts >= config.retry.retries) {
       for (const batch of group) this.failBatch(batch, error);
+      return;
+    }
+    if (now - head.createdMs >= config.deliveryTimeoutMs) {
+      for (const batch of group) {
+        batch.lastError = error;
+        this.failBatch(batch, expiryError(batch, now, config.deliveryTimeoutMs));
+      }
       return;
     }
     for (const batch of group) {
@@ -233,7 +248,10 @@ export class Sender {
     const delay = backoffMs(head.attempts - 1, config.retry.initialBackoffMs, config.retry.maxBackoffMs, this.deps.random);
     accumulator.reenqueue(group, now + delay);
     logger.debug('produce failed, will retry', { topic: head.topic, partition: head.partition, attempt: head.attempts, delayMs: delay, error: error.message });
-    if (needsMetadataRefresh(error)) this.awaitMetadata();
+    if (needsMetadataRefresh(error)) {
+      this.staleMetadata.set(head.key, this.deps.cluster.metadata.version);
+      this.awaitMetadata();
+    }
   }
 
   private failBatch(batch: ProducerBatch, error: GregorError): void {

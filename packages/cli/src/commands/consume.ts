@@ -1,0 +1,120 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { GregorError } from '@gregor/common';
+import type { Consumer, OffsetSpec } from '@gregor/client';
+import type { CliContext } from '../context';
+import { UsageError } from '../errors';
+import { formatRecord, recordJson } from '../format';
+import { write } from '../io';
+import { addCommonOptions, intArg, type CommonOptions } from '../options';
+import { checkName } from './topic';
+
+interface ConsumeOptions extends CommonOptions {
+  fromBeginning: boolean;
+  offset?: bigint | 'earliest' | 'latest';
+  partition?: number;
+  maxMessages?: number;
+  timeoutMs?: number;
+  printKey: boolean;
+  printOffset: boolean;
+  printPartition: boolean;
+  printTimestamp: boolean;
+  keySeparator: string;
+  group?: string;
+}
+
+/** `gregor consume TOPIC`: one value per line on stdout (Kafka's console consumer). */
+export function registerConsume(program: Command, ctx: CliContext): void {
+  addCommonOptions(
+    program
+      .command('consume')
+      .description('print records of a topic, one value per line')
+      .argument('<topic>', 'topic name')
+      .option('--from-beginning', 'start at the earliest offset (default: only new records)', false)
+      .option('--offset <offset>', 'start offset: a number (needs --partition), earliest or latest', parseOffset)
+      .option('--partition <p>', 'read only this partition (default: all)', intArg('--partition', 0))
+      .option('--max-messages <n>', 'stop after N records', intArg('--max-messages', 1))
+      .option('--timeout-ms <ms>', 'stop after T ms without a new record (exit 0)', intArg('--timeout-ms', 0))
+      .option('--print-key', 'print the key before the value', false)
+      .option('--print-offset', 'print Offset:N before the record', false)
+      .option('--print-partition', 'print Partition:P before the record', false)
+      .option('--print-timestamp', 'print CreateTime:T before the record', false)
+      .option('--key-separator <sep>', 'separator between printed fields', '\t')
+      .option('--group <group>', 'consumer group (not supported yet)'),
+  ).action(async (topic: string, opts: ConsumeOptions) => {
+    checkName(topic);
+    if (opts.group !== undefined) {
+      throw new UsageError('consumer groups are not supported yet (--group); read with --partition/--offset/--from-beginning instead');
+    }
+    if (opts.fromBeginning && opts.offset !== undefined) throw new UsageError('--from-beginning and --offset cannot be used together');
+    if (typeof opts.offset === 'bigint' && opts.partition === undefined) throw new UsageError('--offset N needs --partition (an offset belongs to one partition)');
+    await ctx.withClient(opts, async (client) => {
+      const [desc] = await client.admin().describeTopics([topic]);
+      const count = desc!.partitions.length;
+      if (opts.partition !== undefined && opts.partition >= count) {
+        throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${topic}" has ${count} partition(s); there is no partition ${opts.partition}`, { topic, partition: opts.partition });
+      }
+      const partitions = opts.partition !== undefined ? [opts.partition] : desc!.partitions.map((p) => p.partition);
+      const start: OffsetSpec = opts.fromBeginning ? 'earliest' : (opts.offset ?? 'latest');
+      // As Kafka's console consumer: an out-of-range start falls back to the beginning or the end.
+      const consumer = client.consumer({ autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest' });
+      const tps = partitions.map((partition) => ({ topic, partition }));
+      consumer.assign(tps);
+      for (const tp of tps) consumer.seek(tp, start);
+      const printed = await printRecords(ctx, consumer, opts);
+      await consumer.close();
+      await ctx.note(`Processed a total of ${printed} messages`);
+    });
+  });
+}
+
+/** Prints until --max-messages, --timeout-ms idle, SIGINT/SIGTERM, or stdout closing. */
+async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOptions): Promise<number> {
+  const format = {
+    printKey: opts.printKey,
+    printOffset: opts.printOffset,
+    printPartition: opts.printPartition,
+    printTimestamp: opts.printTimestamp,
+    separator: opts.keySeparator,
+  };
+  const max = opts.maxMessages ?? Number.POSITIVE_INFINITY;
+  let printed = 0;
+  let stdoutClosed = false;
+  const onStdoutError = (): void => {
+    stdoutClosed = true;
+    void consumer.close();
+  };
+  ctx.io.stdout.once('error', onStdoutError);
+  const onAbort = (): void => void consumer.close();
+  ctx.io.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    let lastRecordAt = Date.now();
+    while (printed < max && !ctx.io.signal.aborted && !stdoutClosed) {
+      const waitMs = opts.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, lastRecordAt + opts.timeoutMs - Date.now());
+      const records = await consumer.poll({ maxRecords: Math.min(500, max - printed), timeoutMs: waitMs });
+      if (records.length === 0) {
+        if (opts.timeoutMs !== undefined && Date.now() - lastRecordAt >= opts.timeoutMs) break;
+        continue;
+      }
+      lastRecordAt = Date.now();
+      const lines = records.map((r) => (opts.json ? recordJson(r) : formatRecord(r, format)));
+      printed += records.length;
+      try {
+        await write(ctx.io.stdout, `${lines.join('\n')}\n`);
+      } catch {
+        // The reader went away (`| head`): stop quietly, as cat does.
+        break;
+      }
+    }
+  } finally {
+    ctx.io.signal.removeEventListener('abort', onAbort);
+    ctx.io.stdout.removeListener('error', onStdoutError);
+  }
+  return printed;
+}
+
+function parseOffset(value: string): bigint | 'earliest' | 'latest' {
+  if (value === 'earliest' || value === 'latest') return value;
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('--offset must be a non-negative integer, earliest or latest.');
+  return BigInt(value);
+}

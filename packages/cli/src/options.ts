@@ -1,0 +1,49 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { createClient, parseBootstrap, type ClientOptions, type Gregor } from '@gregor/client';
+import { UsageError } from './errors';
+
+export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
+
+/** Options every command takes (DESIGN.md §9). */
+export interface CommonOptions {
+  bootstrap: string;
+  json: boolean;
+}
+
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--bootstrap <list>', 'brokers to contact first, host:port,host:port', DEFAULT_BOOTSTRAP)
+    .option('--json', 'machine-readable output', false);
+}
+
+/**
+ * The client a command talks through. Tighter timeouts than the SDK's
+ * defaults: a person at a terminal should hear about a dead cluster in
+ * seconds, not minutes.
+ */
+export function connect(opts: CommonOptions, extra: Partial<ClientOptions> = {}): Gregor {
+  let bootstrap: string[];
+  try {
+    bootstrap = parseBootstrap(opts.bootstrap);
+  } catch (err) {
+    throw new UsageError(`--bootstrap: ${err instanceof Error ? err.message.replace(/^[A-Z_]+: /, '') : String(err)}`);
+  }
+  return createClient({ bootstrap, clientId: 'gregor-cli', requestTimeoutMs: 15000, defaultApiTimeoutMs: 15000, ...extra });
+}
+
+/** Commander parser for integers in [min, max]. */
+export function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be an integer, got "${value}".`);
+    const n = Number(value);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, got ${n}.`);
+    return n;
+  };
+}
+
+/** Collects key=value pairs (repeatable, or several after one flag). */
+export function keyValue(item: string, previous: Record<string, string> = {}): Record<string, string> {
+  const eq = item.indexOf('=');
+  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${item}".`);
+  return { ...previous, [item.slice(0, eq).trim()]: item.slice(eq + 1) };
+}

@@ -1,0 +1,87 @@
+import { createServer } from 'node:net';
+import { connect, run, type CommonOptions } from '@gregor/cli';
+import { captureIO } from './helpers';
+
+/** A port nothing listens on. */
+function deadPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Like the CLI's connect, with a short budget so "no broker" answers fast. */
+const quickConnect: typeof connect = (opts: CommonOptions, extra = {}) => connect(opts, { defaultApiTimeoutMs: 300, retry: { initialBackoffMs: 10, maxBackoffMs: 50 }, ...extra });
+
+async function gregor(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  const c = captureIO(stdin);
+  const code = await run(args, c.io, quickConnect);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+describe('gregor argument parsing (exit 1 = usage)', () => {
+  it.each([
+    [['topic', 'create'], /missing required argument 'name'/],
+    [['topic', 'create', 't', '--partitions', 'zero'], /--partitions must be an integer/],
+    [['topic', 'create', 't', '--partitions', '0'], /--partitions must be between 1/],
+    [['topic', 'create', 't', '--config', 'novalue'], /expected key=value/],
+    [['topic', 'create', 'bad name!'], /INVALID_TOPIC_EXCEPTION: topic name "bad name!" is illegal/],
+    [['topic', 'delete', '..'], /INVALID_TOPIC_EXCEPTION/],
+    [['topic', 'frobnicate'], /unknown command 'frobnicate'/],
+    [['produce', 't', '--acks', '2'], /--acks must be 0, 1, all or -1/],
+    [['produce', 't', '--key-separator', ''], /--key-separator must not be empty/],
+    [['consume', 't', '--group', 'g1'], /consumer groups are not supported yet/],
+    [['consume', 't', '--from-beginning', '--offset', '5', '--partition', '0'], /cannot be used together/],
+    [['consume', 't', '--offset', '5'], /--offset N needs --partition/],
+    [['consume', 't', '--offset', 'soon'], /--offset must be a non-negative integer, earliest or latest/],
+    [['consume', 't', '--max-messages', '0'], /--max-messages must be between 1/],
+    [['topic', 'list', '--bootstrap', 'nohostport'], /--bootstrap: bootstrap address "nohostport" is not host:port/],
+    [['topic', 'list', '--nope'], /unknown option '--nope'/],
+    [['nosuchcommand'], /unknown command/],
+  ])('gregor %j exits 1', async (args, message) => {
+    const res = await gregor(args);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(message);
+    expect(res.stdout).toBe('');
+  });
+
+  it('prints help on stdout and exits 0', async () => {
+    const res = await gregor(['--help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/Usage: gregor/);
+    expect(res.stdout).toMatch(/topic/);
+    expect(res.stdout).toMatch(/produce/);
+    expect(res.stdout).toMatch(/consume/);
+    const sub = await gregor(['consume', '--help']);
+    expect(sub.code).toBe(0);
+    for (const flag of ['--from-beginning', '--offset', '--partition', '--max-messages', '--timeout-ms', '--print-key', '--print-offset', '--group', '--bootstrap', '--json']) {
+      expect(sub.stdout).toContain(flag);
+    }
+  });
+
+  it('a bare group command shows its usage and exits 1', async () => {
+    const res = await gregor(['topic']);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/Usage: gregor topic/);
+  });
+});
+
+describe('gregor server errors (exit 2)', () => {
+  it('names NETWORK_EXCEPTION when no broker answers', async () => {
+    const port = await deadPort();
+    const res = await gregor(['topic', 'list', '--bootstrap', `127.0.0.1:${port}`]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^NETWORK_EXCEPTION: no broker answered/);
+  });
+
+  it('prints the error as JSON with --json', async () => {
+    const port = await deadPort();
+    const res = await gregor(['topic', 'describe', 'x', '--json', '--bootstrap', `127.0.0.1:${port}`]);
+    expect(res.code).toBe(2);
+    expect(JSON.parse(res.stderr)).toMatchObject({ error: 'NETWORK_EXCEPTION', code: 13, retriable: true });
+  });
+});
