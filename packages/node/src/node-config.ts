@@ -29,7 +29,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     oneOf: ['broker', 'controller'],
     default: ['broker', 'controller'],
     check: (v) => ((v as readonly string[]).length === 0 ? 'must name at least one role' : undefined),
-    doc: 'broker and/or controller (the controller role arrives with issue 3).',
+    doc: 'broker and/or controller; the controller runs when controller.quorum.voters is set.',
   },
   'log.dirs': {
     type: 'string',
@@ -49,7 +49,37 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     check: check((t) => parseListeners('advertised.listeners', t)),
     doc: 'What clients are told (Metadata); empty = the bound listeners.',
   },
-  'controller.quorum.voters': { type: 'string', default: '', check: check((t) => parseQuorumVoters('controller.quorum.voters', t)), doc: 'id@host:port,…' },
+  'controller.quorum.voters': {
+    type: 'string',
+    default: '',
+    check: check((t) => parseQuorumVoters('controller.quorum.voters', t)),
+    doc: 'id@host:port,… of the Raft controller quorum. Empty: single-node mode with a local metadata file (no controller).',
+  },
+  'controller.quorum.election.timeout.ms': {
+    type: 'int',
+    min: 10,
+    default: 1000,
+    doc: 'Base Raft election timeout; each wait is drawn from [T, 2T) as in KRaft.',
+  },
+  'controller.quorum.tick.interval.ms': {
+    type: 'int',
+    min: 1,
+    default: 100,
+    doc: 'Gregor: the Raft driver tick; timeouts are counted in ticks and leaders heartbeat every tick.',
+  },
+  'broker.heartbeat.interval.ms': { type: 'int', min: 1, default: 500, doc: 'How often a broker heartbeats to the active controller.' },
+  'broker.session.timeout.ms': {
+    type: 'int',
+    min: 1,
+    default: 3000,
+    doc: 'A broker without a heartbeat for this long is fenced and its leaderships move (Kafka: 9000; shorter for fast failover).',
+  },
+  'metadata.snapshot.interval.entries': {
+    type: 'int',
+    min: 1,
+    default: 1000,
+    doc: 'Gregor: applied metadata entries between snapshots of the metadata image (the log behind them is compacted).',
+  },
   'cluster.id': { type: 'string', default: null, doc: 'Must match the id stored in the data dir; generated on first start when absent.' },
   'num.partitions': { type: 'int', min: 1, max: 10_000, default: 1, doc: 'Partitions of a topic created with -1 or auto-created.' },
   'default.replication.factor': { type: 'int', min: 1, max: 32_767, default: 1, doc: 'Replication factor for -1 and auto-created topics.' },
@@ -72,6 +102,11 @@ export interface NodeConfig {
   listeners: readonly Listener[];
   advertisedListeners: readonly Listener[];
   quorumVoters: readonly { id: number; host: string; port: number }[];
+  controllerElectionTimeoutMs: number;
+  controllerTickIntervalMs: number;
+  brokerHeartbeatIntervalMs: number;
+  brokerSessionTimeoutMs: number;
+  metadataSnapshotIntervalEntries: number;
   clusterId: string | undefined;
   numPartitions: number;
   defaultReplicationFactor: number;
@@ -96,6 +131,22 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
   if (roles.includes('broker') && !listeners.some((l) => l.name === 'CLIENT')) {
     throw new ConfigError('listeners', 'process.roles includes broker but there is no CLIENT listener');
   }
+  const voters = parseQuorumVoters('controller.quorum.voters', v['controller.quorum.voters'] as string);
+  const nodeId = v['node.id'] as number;
+  if (voters.length > 0 && roles.includes('controller')) {
+    const self = voters.find((x) => x.id === nodeId);
+    if (self === undefined) throw new ConfigError('controller.quorum.voters', `process.roles includes controller but node.id ${nodeId} is not a voter`);
+    const listener = listeners.find((l) => l.name === 'CONTROLLER');
+    if (listener === undefined) throw new ConfigError('listeners', 'process.roles includes controller but there is no CONTROLLER listener');
+    if (listener.port !== 0 && listener.port !== self.port) {
+      throw new ConfigError('listeners', `the CONTROLLER listener port ${listener.port} differs from this node's voter port ${self.port} in controller.quorum.voters`);
+    }
+  }
+  if (new Set(voters.map((x) => x.id)).size !== voters.length) throw new ConfigError('controller.quorum.voters', 'a voter id is listed twice');
+  const tick = v['controller.quorum.tick.interval.ms'] as number;
+  if ((v['controller.quorum.election.timeout.ms'] as number) < 2 * tick) {
+    throw new ConfigError('controller.quorum.election.timeout.ms', `must be at least two ticks (controller.quorum.tick.interval.ms=${tick})`);
+  }
   let advertised = parseListeners('advertised.listeners', v['advertised.listeners'] as string);
   if (advertised.length === 0) {
     advertised = listeners.map((l) => ({ ...l, host: l.host === '' || l.host === '0.0.0.0' || l.host === '::' ? os.hostname() : l.host }));
@@ -106,12 +157,17 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
   }
   const clusterId = v['cluster.id'];
   return {
-    nodeId: v['node.id'] as number,
+    nodeId,
     roles,
     dataDir: v['log.dirs'] as string,
     listeners,
     advertisedListeners: advertised,
-    quorumVoters: parseQuorumVoters('controller.quorum.voters', v['controller.quorum.voters'] as string),
+    quorumVoters: voters,
+    controllerElectionTimeoutMs: v['controller.quorum.election.timeout.ms'] as number,
+    controllerTickIntervalMs: tick,
+    brokerHeartbeatIntervalMs: v['broker.heartbeat.interval.ms'] as number,
+    brokerSessionTimeoutMs: v['broker.session.timeout.ms'] as number,
+    metadataSnapshotIntervalEntries: v['metadata.snapshot.interval.entries'] as number,
     clusterId: typeof clusterId === 'string' && clusterId !== '' ? clusterId : undefined,
     numPartitions: v['num.partitions'] as number,
     defaultReplicationFactor: v['default.replication.factor'] as number,

@@ -1,10 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type * as http from 'node:http';
 import { createLogger, systemClock, type Clock, type Logger } from '@gregor/common';
-import { Broker, LocalMetadataStore, defaultBrokerConfig, type BrokerConfig } from '@gregor/broker';
+import { Broker, LocalMetadataStore, defaultBrokerConfig, type BrokerConfig, type MetadataSource } from '@gregor/broker';
+import type { ControllerNode } from '@gregor/controller';
 import { LogStore } from '@gregor/storage';
 import { closeServer, createHttpServer, listen } from './http-server';
 import { NodeMetrics } from './metrics';
+import { startQuorumRole, type QuorumRole } from './controller-role';
 import type { NodeConfig } from './node-config';
 
 export interface StartNodeOptions {
@@ -23,6 +25,8 @@ export interface RunningNode {
   /** http://host:port of the HTTP listener, when configured. */
   readonly httpUrl: string | undefined;
   readonly broker: Broker | undefined;
+  /** The Raft controller, when this node is a voter (controller.quorum.voters set). */
+  readonly controller: ControllerNode | undefined;
   readonly metrics: NodeMetrics;
   isReady(): boolean;
   /** Stop accepting, answer waiting fetches, flush, close storage. Idempotent. */
@@ -54,39 +58,56 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
 
 /**
  * Wires one node: storage and metadata under log.dirs, the broker on the
- * CLIENT listener, health and metrics on HTTP. The controller role is
- * accepted but has nothing to run until issue 3.
+ * CLIENT listener, health and metrics on HTTP. With controller.quorum.voters
+ * set, metadata comes from the Raft quorum (a voter on the CONTROLLER
+ * listener when process.roles includes controller); without, from a local
+ * metadata file (single-node mode).
  */
 export async function startNode(config: NodeConfig, options: StartNodeOptions = {}): Promise<RunningNode> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
   const clock = options.clock ?? systemClock;
   const metrics = new NodeMetrics(config.nodeId);
   logger.info('gregor-node starting', { roles: config.roles, dataDir: config.dataDir });
-  if (config.roles.includes('controller')) logger.info('controller role accepted; the Raft controller arrives with issue 3');
-  for (const l of config.listeners.filter((x) => x.name === 'CONTROLLER' || x.name === 'KAFKA')) {
+  const quorumMode = config.quorumVoters.length > 0;
+  if (!quorumMode && config.roles.includes('controller')) {
+    logger.info('controller.quorum.voters is empty: single-node mode, metadata in a local file');
+  }
+  for (const l of config.listeners.filter((x) => x.name === 'KAFKA' || (x.name === 'CONTROLLER' && !quorumMode))) {
     logger.info('listener accepted but not served yet', { listener: l.name, port: l.port });
   }
 
   await mkdir(config.dataDir, { recursive: true });
-  const metadata = await LocalMetadataStore.open({
-    dir: config.dataDir,
-    nodeId: config.nodeId,
-    ...(config.clusterId !== undefined ? { clusterId: config.clusterId } : {}),
-    logger,
-  });
-  const store = await LogStore.open({ dataDir: config.dataDir, logger, clock, syncWrites: config.logSyncWrites });
+  let quorum: QuorumRole | undefined;
+  let metadata: MetadataSource | undefined;
+  let clusterId: string;
+  if (quorumMode) {
+    quorum = await startQuorumRole(config, logger, clock);
+    metadata = quorum.metadata;
+    clusterId = quorum.clusterId;
+  } else {
+    const local = await LocalMetadataStore.open({
+      dir: config.dataDir,
+      nodeId: config.nodeId,
+      ...(config.clusterId !== undefined ? { clusterId: config.clusterId } : {}),
+      logger,
+    });
+    metadata = local;
+    clusterId = local.clusterId;
+  }
+  let store: LogStore | undefined;
   let broker: Broker | undefined;
   let httpServer: http.Server | undefined;
   let httpUrl: string | undefined;
   let stopping = false;
+  const isReady = (): boolean => !stopping && (broker === undefined || broker.isServing) && (quorum === undefined || quorum.isReady());
   try {
     const client = config.listeners.find((l) => l.name === 'CLIENT');
-    if (config.roles.includes('broker') && client !== undefined) {
+    if (config.roles.includes('broker') && client !== undefined && metadata !== undefined) {
+      store = await LogStore.open({ dataDir: config.dataDir, logger, clock, syncWrites: config.logSyncWrites });
       broker = await Broker.start({ config: brokerConfigFor(config, client.host, client.port), metadata, store, logger, clock, observer: metrics });
     }
     const httpListener = config.listeners.find((l) => l.name === 'HTTP');
     if (httpListener !== undefined) {
-      const isReady = (): boolean => !stopping && (broker === undefined || broker.isServing);
       httpServer = createHttpServer({ isReady, registry: metrics.registry, logger });
       const port = await listen(httpServer, httpListener.host, httpListener.port);
       httpUrl = `http://${httpListener.host.includes(':') ? `[${httpListener.host}]` : httpListener.host || '127.0.0.1'}:${port}`;
@@ -94,32 +115,42 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   } catch (err) {
     await broker?.stop();
     if (httpServer !== undefined) await closeServer(httpServer);
-    await store.close();
+    await store?.close();
+    await quorum?.stop();
     throw err;
   }
 
   let stopped: Promise<void> | undefined;
   const node: RunningNode = {
     nodeId: config.nodeId,
-    clusterId: metadata.clusterId,
+    clusterId,
     dataDir: config.dataDir,
     clientAddress: broker?.address,
     clientPort: broker?.port,
     httpUrl,
     broker,
+    controller: quorum?.controller,
     metrics,
-    isReady: () => !stopping && (broker === undefined || broker.isServing),
+    isReady,
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
         logger.info('gregor-node stopping');
+        if (quorum !== undefined && broker !== undefined) {
+          await quorum.beforeBrokerStop();
+          logger.info('controlled shutdown done: leaderships moved away');
+        }
         if (broker !== undefined) await broker.stop();
         if (httpServer !== undefined) {
           await closeServer(httpServer);
           logger.info('http listener closed');
         }
-        await store.close();
+        await store?.close();
         logger.info('storage closed');
+        if (quorum !== undefined) {
+          await quorum.stop();
+          logger.info('controller quorum role stopped');
+        }
         logger.info('gregor-node stopped');
       })();
       return stopped;
@@ -127,7 +158,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   };
   logger.info('gregor-node ready', {
     nodeId: config.nodeId,
-    clusterId: metadata.clusterId,
+    clusterId,
     client: broker?.address,
     http: httpUrl,
   });

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import type { Clock, Logger } from '@gregor/common';
+import type { MetadataEvent, MetadataSource } from '@gregor/broker';
+import { validateTopicConfigOverrides } from '@gregor/broker';
+import type { ControllerNode } from '@gregor/controller';
+import { bindControllerServer, ControllerClient, ControllerMetadataSource, MetadataFollower, startControllerNode } from '@gregor/controller';
+import type { NodeConfig } from './node-config';
+
+/**
+ * The node's side of the KRaft-style quorum (controller.quorum.voters set):
+ * - controller role: a Raft voter on the CONTROLLER listener, with its
+ *   metadata log under log.dirs;
+ * - broker role: a ControllerMetadataSource in place of the local metadata
+ *   file — reads from the co-located controller's image (combined mode) or
+ *   from a MetadataFollower (broker-only), registration and heartbeats to
+ *   the active controller.
+ */
+export interface QuorumRole {
+  readonly clusterId: string;
+  readonly controller: ControllerNode | undefined;
+  /** For the broker; undefined on a controller-only node. */
+  readonly metadata: MetadataSource | undefined;
+  readonly metadataSource: ControllerMetadataSource | undefined;
+  /** Registered, unfenced and caught up (broker); a leader is known (controller-only). */
+  isReady(): boolean;
+  /** Controlled shutdown: moves this broker's leaderships away before it stops serving. */
+  beforeBrokerStop(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The broker's MetadataSource over the controller-backed one. The controller
+ * package mirrors the broker's shapes (it cannot import the broker); this
+ * adapter is where the compiler checks that the two agree.
+ */
+export function asBrokerMetadataSource(cms: ControllerMetadataSource): MetadataSource {
+  return {
+    clusterId: cms.clusterId,
+    controllerId: () => cms.controllerId(),
+    registerBroker: (endpoint) => cms.registerBroker(endpoint),
+    liveBrokers: () => cms.liveBrokers(),
+    topic: (name) => cms.topic(name),
+    topics: () => cms.topics(),
+    createTopic: (spec) => cms.createTopic(spec),
+    deleteTopic: (name) => cms.deleteTopic(name),
+    setTopicConfigs: (name, configs) => cms.setTopicConfigs(name, configs),
+    subscribe: (listener) => cms.subscribe((event: MetadataEvent) => listener(event)),
+    brokerEndpoint: (nodeId) => cms.brokerEndpoint(nodeId),
+    localBrokerEpoch: () => cms.localBrokerEpoch(),
+    alterPartition: (topic, partition, request) => cms.alterPartition(topic, partition, request),
+  };
+}
+
+/**
+ * Without cluster.id, every node of one quorum derives the same id from the
+ * voter list (Raft traffic from another cluster is refused by this id).
+ */
+export function quorumClusterId(config: NodeConfig): string {
+  if (config.clusterId !== undefined) return config.clusterId;
+  const voters = [...config.quorumVoters]
+    .sort((a, b) => a.id - b.id)
+    .map((v) => `${v.id}@${v.host}:${v.port}`)
+    .join(',');
+  return `gregor-${createHash('sha256').update(voters).digest('hex').slice(0, 16)}`;
+}
+
+export async function startQuorumRole(config: NodeConfig, logger: Logger, clock: Clock): Promise<QuorumRole> {
+  const clusterId = quorumClusterId(config);
+  const voters = config.quorumVoters;
+  let controller: ControllerNode | undefined;
+  if (config.roles.includes('controller')) {
+    const listener = config.listeners.find((l) => l.name === 'CONTROLLER')!;
+    const server = await bindControllerServer(listener.host === '' ? '0.0.0.0' : listener.host, listener.port);
+    controller = await startControllerNode({
+      nodeId: config.nodeId,
+      clusterId,
+      voters,
+      dataDir: config.dataDir,
+      server,
+      tickIntervalMs: config.controllerTickIntervalMs,
+      electionTimeoutMs: config.controllerElectionTimeoutMs,
+      brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
+      snapshotIntervalEntries: config.metadataSnapshotIntervalEntries,
+      validateTopicConfigs: validateTopicConfigOverrides,
+      logger: logger.child({ component: 'controller' }),
+      clock,
+      onFatal: (err) => {
+        // A controller that cannot persist or hit a broken invariant must not limp on.
+        logger.error('controller failed: exiting', { err: err instanceof Error ? err.stack : String(err) });
+        process.exit(1);
+      },
+    });
+  }
+
+  let client: ControllerClient | undefined;
+  let follower: MetadataFollower | undefined;
+  let metadata: ControllerMetadataSource | undefined;
+  if (config.roles.includes('broker')) {
+    client = new ControllerClient({ voters, clusterId, logger });
+    let source: ControllerNode['controller'] | MetadataFollower;
+    if (controller !== undefined) {
+      source = controller.controller;
+    } else {
+      follower = new MetadataFollower({ client, voters, logger });
+      source = follower;
+    }
+    metadata = new ControllerMetadataSource({
+      clusterId,
+      nodeId: config.nodeId,
+      source,
+      client,
+      heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+      logger: logger.child({ component: 'broker-lifecycle' }),
+    });
+    // The broker must not start on a stale image (it would drop the logs of
+    // topics it has not seen yet): first apply what is known committed.
+    if (controller !== undefined) {
+      await metadata.waitForOffset(controller.controller.storageView().hardState().commit, 60_000);
+    } else {
+      await follower!.catchUp(60_000);
+      follower!.start();
+    }
+  }
+
+  let stopped: Promise<void> | undefined;
+  return {
+    clusterId,
+    controller,
+    metadata: metadata === undefined ? undefined : asBrokerMetadataSource(metadata),
+    metadataSource: metadata,
+    isReady: () => {
+      if (metadata !== undefined) return !metadata.isFenced;
+      return controller !== undefined && controller.controller.leaderId() !== -1;
+    },
+    beforeBrokerStop: async () => {
+      await metadata?.close({ controlledShutdown: true, timeoutMs: 3000 });
+    },
+    stop: () => {
+      stopped ??= (async () => {
+        await metadata?.close({ controlledShutdown: false });
+        await follower?.stop();
+        await controller?.stop();
+        client?.close();
+      })();
+      return stopped;
+    },
+  };
+}
