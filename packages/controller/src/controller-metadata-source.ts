@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@gregor/common';
 import { GregorError, silentLogger } from '@gregor/common';
 import type { AlterPartitionItemResult, ControllerClient } from './controller-client';
-import type { BrokerEndpoint, MetadataEvent, MetadataImageSource, NewTopicSpec, TopicMetadataView } from './metadata-view';
+import type { BrokerRegistration } from './image';
+import type {
+  AlterIsrRequest,
+  BrokerEndpoint,
+  MetadataEvent,
+  MetadataImageSource,
+  NewTopicSpec,
+  PartitionAssignment,
+  TopicMetadataView,
+} from './metadata-view';
 import { eventsFor, topicView } from './metadata-view';
 
 /**
@@ -37,6 +46,15 @@ export interface ControllerMetadataSourceOptions {
 
 type Waiter = { offset: number; resolve: () => void };
 
+interface PendingAlter {
+  item: { topic: string; partition: number; leaderEpoch: number; partitionEpoch: number; newIsr: readonly number[] };
+  resolve: (a: PartitionAssignment) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Bound on AlterPartition calls waiting for the next RPC; beyond it they fail (retriable). */
+const MAX_PENDING_ALTERS = 10_000;
+
 export class ControllerMetadataSource {
   readonly clusterId: string;
   readonly incarnationId: string;
@@ -51,6 +69,8 @@ export class ControllerMetadataSource {
   private readonly unsubscribe: () => void;
   private readonly logger: Logger;
   private fencedWaiters: (() => void)[] = [];
+  private pendingAlters: PendingAlter[] = [];
+  private alterFlushScheduled = false;
 
   constructor(private readonly opts: ControllerMetadataSourceOptions) {
     this.clusterId = opts.clusterId;
@@ -96,16 +116,33 @@ export class ControllerMetadataSource {
     return this.opts.source.leaderId();
   }
 
-  liveBrokers(): readonly BrokerEndpoint[] {
+  private endpointOf(b: BrokerRegistration): BrokerEndpoint | undefined {
     const name = this.opts.listenerName ?? 'CLIENT';
+    const l = b.listeners.find((x) => x.name === name) ?? b.listeners[0];
+    if (l === undefined) return undefined;
+    return { nodeId: b.brokerId, host: l.host, port: l.port, brokerEpoch: BigInt(b.brokerEpoch), ...(b.rack !== null ? { rack: b.rack } : {}) };
+  }
+
+  /** Registered, unfenced brokers: the ones that may lead or join an ISR. */
+  liveBrokers(): readonly BrokerEndpoint[] {
     const out: BrokerEndpoint[] = [];
     for (const b of this.opts.source.image.brokers()) {
       if (b.fenced) continue;
-      const l = b.listeners.find((x) => x.name === name) ?? b.listeners[0];
-      if (l === undefined) continue;
-      out.push({ nodeId: b.brokerId, host: l.host, port: l.port, ...(b.rack !== null ? { rack: b.rack } : {}) });
+      const e = this.endpointOf(b);
+      if (e !== undefined) out.push(e);
     }
     return out;
+  }
+
+  /** Broker `nodeId`'s registered endpoint, fenced or not. */
+  brokerEndpoint(nodeId: number): BrokerEndpoint | undefined {
+    const b = this.opts.source.image.broker(nodeId);
+    return b === undefined ? undefined : this.endpointOf(b);
+  }
+
+  /** This broker's epoch; -1n before it has registered. */
+  localBrokerEpoch(): bigint {
+    return BigInt(this.brokerEpochValue);
   }
 
   topic(name: string): TopicMetadataView | undefined {
@@ -292,13 +329,54 @@ export class ControllerMetadataSource {
     await this.waitForOffset(out.metadataOffset);
   }
 
-  /** AlterPartition for partitions this broker leads (issue 4's ISR updates). */
-  async alterPartition(
-    items: readonly { topic: string; partition: number; leaderEpoch: number; partitionEpoch: number; newIsr: readonly number[] }[],
-  ): Promise<AlterPartitionItemResult[]> {
-    const out = await this.opts.client.alterPartition(this.opts.nodeId, this.brokerEpochValue, items);
-    if (out.metadataOffset > 0) await this.waitForOffset(out.metadataOffset).catch(() => undefined);
-    return out.results;
+  /**
+   * AlterPartition for a partition this broker leads. Calls made in the same
+   * turn of the event loop travel in one RPC. Resolves with the assignment
+   * as committed, once the local image shows it; rejects with the
+   * controller's GregorError for this partition (FENCED_LEADER_EPOCH,
+   * NOT_LEADER_OR_FOLLOWER, INVALID_REQUEST, …) or a retriable one.
+   */
+  alterPartition(topic: string, partition: number, request: AlterIsrRequest): Promise<PartitionAssignment> {
+    if (this.pendingAlters.length >= MAX_PENDING_ALTERS) {
+      return Promise.reject(new GregorError('THROTTLING_QUOTA_EXCEEDED', `${MAX_PENDING_ALTERS} AlterPartition calls are waiting`, { topic, partition }));
+    }
+    return new Promise((resolve, reject) => {
+      this.pendingAlters.push({
+        item: { topic, partition, leaderEpoch: request.leaderEpoch, partitionEpoch: request.partitionEpoch, newIsr: request.isr },
+        resolve,
+        reject,
+      });
+      if (!this.alterFlushScheduled) {
+        this.alterFlushScheduled = true;
+        setImmediate(() => void this.flushAlters());
+      }
+    });
+  }
+
+  private async flushAlters(): Promise<void> {
+    this.alterFlushScheduled = false;
+    const batch = this.pendingAlters.splice(0);
+    if (batch.length === 0) return;
+    let results: AlterPartitionItemResult[];
+    let metadataOffset: number;
+    try {
+      ({ results, metadataOffset } = await this.opts.client.alterPartition(
+        this.opts.nodeId,
+        this.brokerEpochValue,
+        batch.map((p) => p.item),
+      ));
+      if (metadataOffset > 0) await this.waitForOffset(metadataOffset);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const r = results[i];
+      if (r?.error !== undefined) return p.reject(r.error);
+      const a = this.topic(p.item.topic)?.partitions[p.item.partition];
+      if (a === undefined) return p.reject(new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `${p.item.topic}-${p.item.partition} is gone`, { topic: p.item.topic, partition: p.item.partition }));
+      p.resolve(a);
+    });
   }
 
   allocateProducerIds(): Promise<{ firstProducerId: bigint; size: number }> {

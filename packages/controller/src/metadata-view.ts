@@ -15,6 +15,8 @@ export interface BrokerEndpoint {
   host: string;
   port: number;
   rack?: string;
+  /** The broker epoch of its current registration (the metadata offset of the record). */
+  brokerEpoch?: bigint;
 }
 
 export interface PartitionAssignment {
@@ -24,7 +26,7 @@ export interface PartitionAssignment {
   leaderEpoch: number;
   replicas: readonly number[];
   isr: readonly number[];
-  /** Not in the broker's interface yet: AlterPartition needs it (issue 4). */
+  /** Bumped on every change of leader, ISR or replicas (KIP-497). */
   partitionEpoch: number;
 }
 
@@ -41,6 +43,14 @@ export interface NewTopicSpec {
   numPartitions: number;
   replicationFactor: number;
   configs: Readonly<Record<string, string>>;
+}
+
+/** What a partition leader asks the controller to commit (AlterPartition, KIP-497). */
+export interface AlterIsrRequest {
+  leaderEpoch: number;
+  partitionEpoch: number;
+  /** The whole new ISR, including the leader. */
+  isr: readonly number[];
 }
 
 export type MetadataEvent =
