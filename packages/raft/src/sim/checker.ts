@@ -27,12 +27,15 @@ export class SafetyViolation extends Error {
   }
 }
 
+/** What the checker reads from a live node (a RaftNode, or a stub in tests). */
+export type RaftView = Pick<RaftNode, 'role' | 'term' | 'logTerm' | 'status'>;
+
 /** What the checker sees of a simulated node. */
 export interface CheckedNode {
   readonly id: NodeId;
   readonly storage: MemoryStorage;
   /** Null while crashed. */
-  readonly raft: RaftNode | null;
+  readonly raft: RaftView | null;
 }
 
 interface EntryFacts {
@@ -210,7 +213,7 @@ export class SafetyChecker {
    * a term below T, so the leader of T must have them (§5.4). The highest such
    * index is enough: Log Matching covers the rest.
    */
-  private checkLeaderCompleteness(id: NodeId, raft: RaftNode): void {
+  private checkLeaderCompleteness(id: NodeId, raft: RaftView): void {
     let index = 0;
     for (const [t, i] of this.commitByTerm) if (t < raft.term && i > index) index = i;
     if (index === 0) return;

@@ -65,6 +65,8 @@ function main(): void {
   const failures: SimResult[] = [];
   const totals = { ticks: 0, leadersElected: 0, committed: 0, crashes: 0, partitions: 0, snapshots: 0, messagesSent: 0 };
   let maxLivenessTicks = 0;
+  let maxLivenessBudgetUsed = 0;
+  const clusterSizes: Record<string, number> = {};
   const every = Math.max(1, Math.floor(args.seeds / 20));
   for (let k = 0; k < args.seeds; k++) {
     const seed = args.start + k;
@@ -83,6 +85,8 @@ function main(): void {
     totals.snapshots += s.snapshots;
     totals.messagesSent += s.messagesSent;
     maxLivenessTicks = Math.max(maxLivenessTicks, s.livenessTicks);
+    maxLivenessBudgetUsed = Math.max(maxLivenessBudgetUsed, s.livenessTicks / s.livenessBudgetTicks);
+    clusterSizes[`${result.nodes} nodes`] = (clusterSizes[`${result.nodes} nodes`] ?? 0) + 1;
     if (!result.ok) {
       failures.push(result);
       const f = result.failure;
@@ -99,11 +103,14 @@ function main(): void {
     seeds: args.seeds,
     start: args.start,
     nodes: args.nodes ?? 'by seed (even 3, odd 5)',
+    clusterSizes,
     passed: args.seeds - failures.length,
     failed: failures.length,
     durationMs: Date.now() - started,
     totals,
     maxLivenessTicks,
+    /** The worst seed's recovery time as a fraction of its liveness bound. */
+    maxLivenessBudgetUsed: Number(maxLivenessBudgetUsed.toFixed(3)),
     failures: failures.map((r) => ({
       seed: r.seed,
       nodes: r.nodes,

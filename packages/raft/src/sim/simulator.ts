@@ -31,6 +31,8 @@ export interface SimStats {
   transfers: number;
   /** Ticks from healing to the liveness proposal being applied everywhere. */
   livenessTicks: number;
+  /** The bound on `livenessTicks` for this seed. */
+  livenessBudgetTicks: number;
 }
 
 export interface SimFailure {
@@ -105,6 +107,7 @@ class Simulation {
     snapshots: 0,
     transfers: 0,
     livenessTicks: 0,
+    livenessBudgetTicks: 0,
   };
 
   constructor(private readonly options: SimOptions) {
@@ -118,6 +121,7 @@ class Simulation {
     const slowest = 1 / this.profile.tickRateRange[0];
     const election = this.profile.raft.electionTimeoutTicks ?? 10;
     this.livenessTicks = options.livenessTicks ?? Math.ceil(40 * 2 * election * slowest);
+    this.stats.livenessBudgetTicks = this.livenessTicks;
     this.network = new SimNetwork(this.rng, {
       dropProbability: this.profile.dropProbability,
       duplicateProbability: this.profile.duplicateProbability,
