@@ -8,6 +8,9 @@ export function partitionForKey(key: Uint8Array, numPartitions: number): number 
   return toPositive(murmur2(key)) % numPartitions;
 }
 
+/** Partitions with a leader, or a function computing them (called only when a choice is made). */
+export type Available = readonly number[] | (() => readonly number[]);
+
 /**
  * Sticky partitioning for records without a key (KIP-480): every null-key
  * record of a topic goes to one partition until that partition's batch is
@@ -26,20 +29,21 @@ export class StickyPartitioner {
    * a leader; when none has one, any partition is used (the record waits in
    * the accumulator for a leader).
    */
-  partition(topic: string, numPartitions: number, available: readonly number[] = []): number {
+  partition(topic: string, numPartitions: number, available: Available = []): number {
     const sticky = this.current.get(topic);
     if (sticky !== undefined && sticky < numPartitions) return sticky;
     return this.choose(topic, numPartitions, available, undefined);
   }
 
   /** A batch for `topic`/`partition` closed: move on if that was the sticky one. */
-  onBatchClosed(topic: string, partition: number, numPartitions: number, available: readonly number[] = []): void {
+  onBatchClosed(topic: string, partition: number, numPartitions: number, available: Available = []): void {
     if (this.current.get(topic) !== partition) return;
     this.choose(topic, numPartitions, available, partition);
   }
 
-  private choose(topic: string, numPartitions: number, available: readonly number[], previous: number | undefined): number {
-    const pool = available.length > 0 ? available : Array.from({ length: numPartitions }, (_, i) => i);
+  private choose(topic: string, numPartitions: number, available: Available, previous: number | undefined): number {
+    const listed = typeof available === 'function' ? available() : available;
+    const pool = listed.length > 0 ? listed : Array.from({ length: numPartitions }, (_, i) => i);
     // Kafka picks at random among partitions other than the previous one.
     const candidates = pool.length > 1 && previous !== undefined ? pool.filter((p) => p !== previous) : pool;
     const next = candidates[Math.floor(this.random() * candidates.length) % candidates.length]!;

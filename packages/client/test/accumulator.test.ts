@@ -4,11 +4,15 @@ import { RecordAccumulator, estimateRecordSize, type PendingRecord } from '@greg
 function record(valueBytes: number): PendingRecord {
   const value = Buffer.alloc(valueBytes, 1);
   return {
+    topic: 't',
+    explicitPartition: undefined,
     key: null,
     value,
     headers: [],
     timestamp: 0n,
     sizeBytes: estimateRecordSize(null, value, []),
+    deadlineMs: 0,
+    epoch: 0,
     resolve: () => undefined,
     reject: () => undefined,
   };

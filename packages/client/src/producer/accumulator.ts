@@ -2,14 +2,24 @@ import { assert, tpKey, type GregorError } from '@gregor/common';
 import type { RecordHeader, RecordMetadata } from '../types';
 import { BATCH_OVERHEAD_BYTES } from './record-size';
 
-/** A record waiting in a batch, with the callbacks of its `send`. */
+/**
+ * A record from `send` until it settles: waiting for metadata or memory,
+ * then in a batch. One object per record on the hot path.
+ */
 export interface PendingRecord {
+  topic: string;
+  /** The partition the caller asked for, if any. */
+  explicitPartition: number | undefined;
   key: Buffer | null;
   value: Buffer | null;
   headers: RecordHeader[];
   timestamp: bigint;
   /** Estimated encoded size; reserved from buffer.memory until the record completes. */
   sizeBytes: number;
+  /** Monotonic ms until which `send` may wait for metadata or memory (maxBlockMs). */
+  deadlineMs: number;
+  /** The producer's flush epoch at `send`: flush() waits for records of earlier epochs. */
+  epoch: number;
   resolve(meta: RecordMetadata): void;
   reject(err: GregorError): void;
 }

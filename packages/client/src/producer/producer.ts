@@ -9,14 +9,7 @@ import { MemoryBudget } from './memory-budget';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options';
 import { estimateRecordSize } from './record-size';
 import { Sender } from './sender';
-
-/** A send that could not be appended at once (no metadata yet, or buffer.memory full). */
-interface WaitingSend {
-  topic: string;
-  partition: number | undefined;
-  record: PendingRecord;
-  deadlineMs: number;
-}
+import { Fifo } from '../fifo';
 
 /**
  * Batches records per partition and sends them to partition leaders.
@@ -34,10 +27,18 @@ export class Producer {
   private readonly sender: Sender;
   private readonly sticky: StickyPartitioner;
   private readonly random: () => number;
-  private readonly waiting: WaitingSend[] = [];
+  /** Sends that could not be appended at once (no metadata yet, or buffer.memory full), oldest first. */
+  private readonly waiting = new Fifo<PendingRecord>();
   private pumping = false;
-  /** Acknowledgements not yet settled; flush() waits for them. */
-  private readonly outstanding = new Set<Promise<RecordMetadata>>();
+  /**
+   * flush() waits for the records sent before it. Records carry the epoch
+   * of their send; each flush starts a new epoch; `unsettled` counts records
+   * per epoch (a handful of entries), which costs nothing per record beyond
+   * a counter, unlike a set of promises.
+   */
+  private flushEpoch = 0;
+  private readonly unsettled = new Map<number, number>();
+  private flushWaiters: { epoch: number; resolve: () => void }[] = [];
   private closing: Promise<void> | undefined;
 
   /** @internal Use `client.producer()`. */
@@ -62,6 +63,7 @@ export class Producer {
       random: client.random,
       onBatchClosed: (topic, partition) => this.onBatchClosed(topic, partition),
       memoryWanted: () => this.waiting.length > 0,
+      onSettled: (record) => this.onSettled(record),
     });
   }
 
@@ -89,11 +91,11 @@ export class Producer {
 
   /** Sends everything buffered now (ignoring linger) and waits until every earlier send has settled. */
   async flush(): Promise<void> {
-    const pending = [...this.outstanding];
-    if (pending.length === 0) return;
+    const epoch = this.flushEpoch++;
+    if (this.settledUpTo(epoch)) return;
     this.sender.beginFlush();
     try {
-      await Promise.allSettled(pending);
+      await new Promise<void>((resolve) => this.flushWaiters.push({ epoch, resolve }));
     } finally {
       this.sender.endFlush();
     }
@@ -110,7 +112,7 @@ export class Producer {
   }
 
   private enqueue(topic: string, message: Message): Promise<RecordMetadata> {
-    let waiting: WaitingSend | undefined;
+    let pending: PendingRecord | undefined;
     const ack = new Promise<RecordMetadata>((resolve, reject) => {
       if (this.closing !== undefined) throw new GregorError('INVALID_REQUEST', 'producer is closed', { topic });
       validateTopicName(topic);
@@ -126,55 +128,92 @@ export class Producer {
       if (message.partition !== undefined && !Number.isInteger(message.partition)) {
         throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${String(message.partition)} is not an integer`, { topic });
       }
-      waiting = {
+      pending = {
         topic,
-        partition: message.partition,
-        record: { key, value, headers, timestamp, sizeBytes, resolve, reject },
+        explicitPartition: message.partition,
+        key,
+        value,
+        headers,
+        timestamp,
+        sizeBytes,
         deadlineMs: this.now() + this.config.maxBlockMs,
+        epoch: this.flushEpoch,
+        resolve,
+        reject,
       };
     });
     // The executor threw (bad input): nothing was queued.
-    if (waiting === undefined) return ack;
-    this.outstanding.add(ack);
-    const forget = (): void => void this.outstanding.delete(ack);
-    ack.then(forget, forget);
-    if (this.waiting.length > 0 || !this.tryAppend(waiting)) {
-      this.waiting.push(waiting);
+    if (pending === undefined) return ack;
+    this.unsettled.set(pending.epoch, (this.unsettled.get(pending.epoch) ?? 0) + 1);
+    if (this.waiting.length > 0 || !this.tryAppend(pending)) {
+      this.waiting.push(pending);
       void this.pump();
     }
     return ack;
   }
 
+  private onSettled(record: PendingRecord): void {
+    const left = (this.unsettled.get(record.epoch) ?? 0) - 1;
+    if (left > 0) {
+      this.unsettled.set(record.epoch, left);
+      return;
+    }
+    this.unsettled.delete(record.epoch);
+    if (this.flushWaiters.length === 0) return;
+    const still: { epoch: number; resolve: () => void }[] = [];
+    for (const w of this.flushWaiters) {
+      if (this.settledUpTo(w.epoch)) w.resolve();
+      else still.push(w);
+    }
+    this.flushWaiters = still;
+  }
+
+  /** Every record sent in epochs up to `epoch` has settled. */
+  private settledUpTo(epoch: number): boolean {
+    for (const e of this.unsettled.keys()) if (e <= epoch) return false;
+    return true;
+  }
+
+  private rejectPending(r: PendingRecord, err: GregorError): void {
+    r.reject(err);
+    this.onSettled(r);
+  }
+
   /** Appends if metadata and memory allow; true when the send is done with (appended or rejected). */
-  private tryAppend(w: WaitingSend): boolean {
+  private tryAppend(r: PendingRecord): boolean {
     const md = this.cluster.metadata;
-    const info = md.topic(w.topic);
+    const info = md.topic(r.topic);
     if (info === undefined) {
-      const err = md.topicError(w.topic);
+      const err = md.topicError(r.topic);
       if (err !== undefined && !err.retriable) {
-        w.record.reject(err);
+        this.rejectPending(r, err);
         return true;
       }
       return false;
     }
     const numPartitions = info.partitions.length;
-    if (w.partition !== undefined && (w.partition < 0 || w.partition >= numPartitions)) {
-      w.record.reject(new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${w.partition} is not in [0, ${numPartitions}) for topic "${w.topic}"`, { topic: w.topic, partition: w.partition }));
+    if (r.explicitPartition !== undefined && (r.explicitPartition < 0 || r.explicitPartition >= numPartitions)) {
+      const err = new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${r.explicitPartition} is not in [0, ${numPartitions}) for topic "${r.topic}"`, {
+        topic: r.topic,
+        partition: r.explicitPartition,
+      });
+      this.rejectPending(r, err);
       return true;
     }
-    if (!this.memory.tryReserve(w.record.sizeBytes)) return false;
+    if (!this.memory.tryReserve(r.sizeBytes)) return false;
     let partition: number;
-    if (w.partition !== undefined) partition = w.partition;
-    else if (w.record.key !== null) partition = partitionForKey(w.record.key, numPartitions);
+    if (r.explicitPartition !== undefined) partition = r.explicitPartition;
+    else if (r.key !== null) partition = partitionForKey(r.key, numPartitions);
     else {
-      partition = this.sticky.partition(w.topic, numPartitions, md.availablePartitions(w.topic));
-      if (this.accumulator.closeIfFull(w.topic, partition, w.record.sizeBytes)) {
-        this.onBatchClosed(w.topic, partition);
-        partition = this.sticky.partition(w.topic, numPartitions, md.availablePartitions(w.topic));
+      const available = (): number[] => md.availablePartitions(r.topic);
+      partition = this.sticky.partition(r.topic, numPartitions, available);
+      if (this.accumulator.closeIfFull(r.topic, partition, r.sizeBytes)) {
+        this.onBatchClosed(r.topic, partition);
+        partition = this.sticky.partition(r.topic, numPartitions, available);
       }
     }
-    const { batchClosed } = this.accumulator.append(w.topic, partition, w.record, this.now());
-    if (batchClosed) this.onBatchClosed(w.topic, partition);
+    const { batchClosed } = this.accumulator.append(r.topic, partition, r, this.now());
+    if (batchClosed) this.onBatchClosed(r.topic, partition);
     this.sender.wakeup();
     return true;
   }
@@ -187,7 +226,7 @@ export class Producer {
     let lastError: unknown;
     try {
       while (this.waiting.length > 0) {
-        const w = this.waiting[0]!;
+        const w = this.waiting.peek()!;
         if (this.tryAppend(w)) {
           this.waiting.shift();
           metadataAttempts = 0;
@@ -198,7 +237,7 @@ export class Producer {
         const needsMetadata = this.cluster.metadata.topic(w.topic) === undefined;
         if (left <= 0) {
           this.waiting.shift();
-          w.record.reject(this.blockedError(w, needsMetadata, lastError));
+          this.rejectPending(w, this.blockedError(w, needsMetadata, lastError));
           continue;
         }
         if (needsMetadata) {
@@ -220,7 +259,7 @@ export class Producer {
     }
   }
 
-  private blockedError(w: WaitingSend, needsMetadata: boolean, lastError: unknown): GregorError {
+  private blockedError(w: PendingRecord, needsMetadata: boolean, lastError: unknown): GregorError {
     const ctx = { topic: w.topic };
     if (needsMetadata) {
       const known = this.cluster.metadata.topicError(w.topic) ?? (lastError !== undefined ? toGregorError(lastError, ctx) : undefined);
@@ -237,7 +276,7 @@ export class Producer {
   private onBatchClosed(topic: string, partition: number): void {
     const md = this.cluster.metadata;
     const n = md.topic(topic)?.partitions.length;
-    if (n !== undefined) this.sticky.onBatchClosed(topic, partition, n, md.availablePartitions(topic));
+    if (n !== undefined) this.sticky.onBatchClosed(topic, partition, n, () => md.availablePartitions(topic));
   }
 
   private now(): number {

@@ -5,7 +5,7 @@ import type { BrokerConnection } from '../broker-connection';
 import type { Cluster } from '../cluster';
 import { errorFromWire, needsMetadataRefresh } from '../errors';
 import { int64 } from '../wire';
-import type { ProducerBatch, RecordAccumulator } from './accumulator';
+import type { PendingRecord, ProducerBatch, RecordAccumulator } from './accumulator';
 import type { MemoryBudget } from './memory-budget';
 import type { ResolvedProducerOptions } from './options';
 
@@ -21,6 +21,8 @@ export interface SenderDeps {
   onBatchClosed(topic: string, partition: number): void;
   /** Sends are waiting for buffer.memory: send without lingering. */
   memoryWanted(): boolean;
+  /** Called after a record's promise is settled (flush bookkeeping). */
+  onSettled(record: PendingRecord): void;
 }
 
 /**
@@ -220,6 +222,7 @@ export class Sender {
           offset: acked ? offset : -1n,
           timestamp: logAppendTimeMs >= 0n ? logAppendTimeMs : r.timestamp,
         });
+        this.deps.onSettled(r);
         offset++;
       }
       this.deps.memory.release(batch.recordBytes());
@@ -255,7 +258,10 @@ export class Sender {
   }
 
   private failBatch(batch: ProducerBatch, error: GregorError): void {
-    for (const r of batch.records) r.reject(error);
+    for (const r of batch.records) {
+      r.reject(error);
+      this.deps.onSettled(r);
+    }
     this.deps.memory.release(batch.recordBytes());
   }
 }
