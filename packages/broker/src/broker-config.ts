@@ -33,6 +33,37 @@ export interface BrokerConfig {
   describedBrokerConfigs?: Readonly<Record<string, string>>;
   /** Grace period for in-flight calls on stop before they are cut. */
   shutdownGraceMs: number;
+
+  // ---- replication ----
+  /**
+   * `replica.lag.time.max.ms`: a follower that has not caught up with the
+   * leader's log end for this long leaves the ISR. Kafka's default is 30 s
+   * (10 s before 2.5); 5 s here because while a dead follower is still in
+   * the ISR every acks=all write waits for it, and the brief asks for fast
+   * failover. Followers fetch every `replicaFetchWaitMaxMs` even when idle,
+   * so 5 s is still ten idle fetches of slack.
+   */
+  replicaLagTimeMaxMs: number;
+  /** `replica.fetch.max.bytes`: per partition, per follower fetch. */
+  replicaFetchMaxBytes: number;
+  /** `replica.fetch.response.max.bytes`: per follower fetch response. */
+  replicaFetchResponseMaxBytes: number;
+  /** `replica.fetch.wait.max.ms`: the follower long-poll. */
+  replicaFetchWaitMaxMs: number;
+  /** `replica.fetch.min.bytes`. */
+  replicaFetchMinBytes: number;
+  /** `replica.fetch.backoff.ms`: first delay after a follower fetch error (grows to 1 s). */
+  replicaFetchBackoffMs: number;
+  /** `replica.socket.timeout.ms`: a follower fetch unanswered this long past its wait is retried. */
+  replicaSocketTimeoutMs: number;
+  /**
+   * Bound on acks=all produce partitions waiting for the high watermark. At
+   * the limit a produce is refused before anything is written
+   * (REQUEST_TIMED_OUT, retriable), so memory and timers stay bounded.
+   */
+  produceMaxWaitingPartitions: number;
+  /** acks=all wait when a produce asks for timeout_ms <= 0 (Kafka's request.timeout.ms default). */
+  defaultProduceTimeoutMs: number;
 }
 
 export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
@@ -49,6 +80,15 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     retentionCheckIntervalMs: 300_000,
     topicDefaults: {},
     shutdownGraceMs: 5000,
+    replicaLagTimeMaxMs: 5000,
+    replicaFetchMaxBytes: 1_048_576,
+    replicaFetchResponseMaxBytes: 10_485_760,
+    replicaFetchWaitMaxMs: 500,
+    replicaFetchMinBytes: 1,
+    replicaFetchBackoffMs: 50,
+    replicaSocketTimeoutMs: 10_000,
+    produceMaxWaitingPartitions: 10_000,
+    defaultProduceTimeoutMs: 30_000,
     ...overrides,
   };
 }

@@ -3,8 +3,9 @@ import type { BrokerConfig } from './broker-config';
 import type { FetchPurgatory } from './fetch-purgatory';
 import type { MetadataSource, TopicMetadataView } from './metadata-source';
 import type { BrokerObserver } from './observer';
-import type { PartitionManager } from './partition-manager';
-import type { LogStorePort, PartitionLogPort } from './storage-port';
+import type { ProducePurgatory } from './replica/produce-purgatory';
+import type { ReplicaManager } from './replica/replica-manager';
+import type { LogStorePort } from './storage-port';
 import { effectiveTopicConfig, type TopicConfig } from './topic-config';
 
 /** Everything a handler may use; built once by the Broker. */
@@ -14,8 +15,11 @@ export interface BrokerContext {
   readonly topicDefaults: Readonly<Record<string, string>>;
   readonly metadata: MetadataSource;
   readonly store: LogStorePort;
-  readonly partitions: PartitionManager<PartitionLogPort>;
+  /** Roles of hosted partitions; `leaderFor` is how handlers reach a led partition's log. */
+  readonly replicas: ReplicaManager;
   readonly purgatory: FetchPurgatory;
+  /** acks=all produces waiting for the high watermark. */
+  readonly producePurgatory: ProducePurgatory;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly observer: BrokerObserver;

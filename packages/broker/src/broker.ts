@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { isGregorError, silentLogger, systemClock, tpKey, type Clock, type Logger } from '@gregor/common';
-import { loadClientProto, type GregorHandlers } from '@gregor/proto';
+import { isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { loadClientProto, loadReplicationProto, type GregorHandlers, type GregorReplicationHandlers } from '@gregor/proto';
+import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
 import type { BrokerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { FetchPurgatory } from './fetch-purgatory';
@@ -8,12 +9,16 @@ import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
 import { handleFetch } from './handlers/fetch';
 import { handleListOffsets } from './handlers/list-offsets';
 import { handleMetadata } from './handlers/metadata';
+import { handleOffsetsForLeaderEpoch } from './handlers/offsets-for-leader-epoch';
 import { handleProduce } from './handlers/produce';
+import { handleReplicaFetch } from './handlers/replica-fetch';
 import { handleCreateTopics, handleDeleteTopics } from './handlers/topics';
 import type { MetadataSource } from './metadata-source';
 import { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 import { RequestOutcome } from './outcome';
 import { PartitionManager } from './partition-manager';
+import { ProducePurgatory } from './replica/produce-purgatory';
+import { ReplicaManager, type FollowerFetcher, type ReplicaRoleSnapshot } from './replica/replica-manager';
 import { applyRetentionOnce, RetentionTask } from './retention';
 import type { LogStorePort, PartitionLogPort } from './storage-port';
 import { checkTopicDefaults } from './topic-config';
@@ -25,6 +30,11 @@ export interface BrokerOptions {
   logger?: Logger;
   clock?: Clock;
   observer?: BrokerObserver;
+  /**
+   * The follower side; by default a ReplicaFetcherManager over gRPC that
+   * finds leaders through `metadata.brokerEndpoint`.
+   */
+  fetcher?: FollowerFetcher;
 }
 
 function hostPort(host: string, port: number): string {
@@ -42,7 +52,7 @@ export class Broker {
   private readonly ctx: BrokerContext;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly retention: RetentionTask;
-  private readonly partitions: PartitionManager<PartitionLogPort>;
+  private readonly replicas: ReplicaManager;
   private stopping = false;
   private serving = false;
   private boundPort = 0;
@@ -50,20 +60,50 @@ export class Broker {
 
   private constructor(private readonly opts: BrokerOptions) {
     const logger = opts.logger ?? silentLogger();
-    const purgatory = new FetchPurgatory(opts.config.fetchMaxWaitingRequests);
-    this.partitions = new PartitionManager(opts.store, opts.metadata, opts.config.nodeId, logger, (topic, count) => {
-      // Waiting fetches on a deleted topic re-read and answer with the error.
-      for (let p = 0; p < count; p++) purgatory.notify(tpKey(topic, p));
+    const clock = opts.clock ?? systemClock;
+    const config = opts.config;
+    const purgatory = new FetchPurgatory(config.fetchMaxWaitingRequests);
+    const producePurgatory = new ProducePurgatory(config.produceMaxWaitingPartitions);
+    const fetcher =
+      opts.fetcher ??
+      new ReplicaFetcherManager({
+        replicaId: config.nodeId,
+        leaderAddress: (id) => {
+          const e = opts.metadata.brokerEndpoint(id);
+          return e === undefined ? undefined : hostPort(e.host, e.port);
+        },
+        brokerEpoch: () => opts.metadata.localBrokerEpoch(),
+        config: {
+          partitionMaxBytes: config.replicaFetchMaxBytes,
+          responseMaxBytes: config.replicaFetchResponseMaxBytes,
+          maxWaitMs: config.replicaFetchWaitMaxMs,
+          minBytes: config.replicaFetchMinBytes,
+          backoffMs: config.replicaFetchBackoffMs,
+          requestTimeoutMs: config.replicaSocketTimeoutMs,
+        },
+        logger,
+        clock,
+      });
+    this.replicas = new ReplicaManager({
+      config,
+      metadata: opts.metadata,
+      partitions: new PartitionManager<PartitionLogPort>(opts.store, opts.metadata, logger),
+      fetcher,
+      fetchPurgatory: purgatory,
+      producePurgatory,
+      clock,
+      logger,
     });
-    const topicDefaults = checkTopicDefaults(opts.config.topicDefaults);
+    const topicDefaults = checkTopicDefaults(config.topicDefaults);
     this.ctx = {
-      config: opts.config,
+      config,
       topicDefaults,
       metadata: opts.metadata,
       store: opts.store,
-      partitions: this.partitions,
+      replicas: this.replicas,
       purgatory,
-      clock: opts.clock ?? systemClock,
+      producePurgatory,
+      clock,
       logger,
       observer: opts.observer ?? NOOP_OBSERVER,
       topicConfigs: new TopicConfigCache(topicDefaults),
@@ -76,12 +116,17 @@ export class Broker {
       'grpc.max_send_message_length': -1,
     });
     this.server.addService(loadClientProto().gregor.v1.Gregor.service, this.handlers());
+    // Followers fetch on the same listener: no extra port to configure or open.
+    this.server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, this.replicationHandlers());
   }
 
-  /** Opens led partitions, binds the listener, registers with metadata. */
+  /**
+   * Binds the listener, registers with metadata, then takes the role of
+   * every hosted partition (leaders open their logs, followers start
+   * fetching) before it reports serving.
+   */
   static async start(opts: BrokerOptions): Promise<Broker> {
     const broker = new Broker(opts);
-    await broker.partitions.start();
     const { host, port } = opts.config;
     broker.boundPort = await new Promise<number>((resolve, reject) => {
       broker.server.bindAsync(hostPort(host, port), grpc.ServerCredentials.createInsecure(), (err, bound) =>
@@ -93,6 +138,7 @@ export class Broker {
       host: opts.config.advertisedHost ?? host,
       port: opts.config.advertisedPort !== undefined && opts.config.advertisedPort !== 0 ? opts.config.advertisedPort : broker.boundPort,
     });
+    await broker.replicas.start();
     broker.retention.start();
     broker.serving = true;
     broker.ctx.logger.info('broker serving', { address: hostPort(host, broker.boundPort) });
@@ -116,6 +162,16 @@ export class Broker {
     return this.ctx.purgatory.size;
   }
 
+  /** acks=all produce partitions waiting for replication. */
+  get waitingProduces(): number {
+    return this.ctx.producePurgatory.size;
+  }
+
+  /** This broker's role and positions for a partition, undefined when it hosts none. */
+  partitionState(topic: string, partition: number): ReplicaRoleSnapshot | undefined {
+    return this.replicas.describe(topic, partition);
+  }
+
   /** One retention pass now (tests; the periodic task does the same). */
   runRetention(): Promise<number> {
     return applyRetentionOnce(this.ctx);
@@ -133,8 +189,11 @@ export class Broker {
     log.info('broker stopping: no new fetches will wait');
     await this.retention.stop();
     const waiting = this.ctx.purgatory.size;
+    const producing = this.ctx.producePurgatory.size;
     this.ctx.purgatory.wakeAll();
-    log.info('answered waiting fetches', { count: waiting });
+    // acks=all waiters answer NOT_LEADER_OR_FOLLOWER: the client retries on the next leader.
+    this.ctx.producePurgatory.notifyAll();
+    log.info('answered waiting fetches and produces', { fetches: waiting, produces: producing });
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         log.warn('in-flight calls did not finish in time; cutting them', { graceMs: this.opts.config.shutdownGraceMs });
@@ -148,7 +207,7 @@ export class Broker {
     });
     log.info('client listener closed');
     await Promise.allSettled([...this.inflight]);
-    await this.partitions.stop();
+    await this.replicas.stop();
     log.info('broker stopped', { inflightWritesFlushed: true });
   }
 
@@ -208,6 +267,18 @@ export class Broker {
       DeleteTopics: this.unary('DeleteTopics', (req, outcome) => handleDeleteTopics(ctx, req, outcome)),
       DescribeConfigs: this.unary('DescribeConfigs', (req, outcome) => handleDescribeConfigs(ctx, req, outcome)),
       AlterConfigs: this.unary('AlterConfigs', (req, outcome) => handleAlterConfigs(ctx, req, outcome)),
+    };
+  }
+
+  private replicationHandlers(): GregorReplicationHandlers {
+    const ctx = this.ctx;
+    return {
+      FetchFromLeader: this.unary('FetchFromLeader', (req, outcome, call) =>
+        handleReplicaFetch(ctx, req, outcome, (cb) => {
+          call.on('cancelled', cb);
+        }),
+      ),
+      OffsetsForLeaderEpoch: this.unary('OffsetsForLeaderEpoch', (req, outcome) => handleOffsetsForLeaderEpoch(ctx, req, outcome)),
     };
   }
 }

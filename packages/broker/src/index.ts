@@ -1,6 +1,7 @@
 export { Broker, type BrokerOptions } from './broker';
 export { defaultBrokerConfig, type BrokerConfig } from './broker-config';
 export type {
+  AlterPartitionRequest,
   BrokerEndpoint,
   MetadataEvent,
   MetadataSource,
@@ -31,7 +32,11 @@ export {
   type FetchShape,
 } from './fetch-budget';
 export { FetchPurgatory, type FetchWaiter } from './fetch-purgatory';
-export { highWatermarkFor } from './partition-manager';
+export { computeHighWatermark, type HighWatermarkInput } from './replica/high-watermark';
+export { decideIsrChange, type IsrChange, type IsrInput } from './replica/isr-decision';
+export { initialFollowerState, isCaughtUp, recordFetch, type FollowerState } from './replica/follower-state';
+export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
+export type { FollowerFetcher, ReplicaRoleSnapshot } from './replica/replica-manager';
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 export type { AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';
 export { writeFileAtomic } from './atomic-file';

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { GregorError, silentLogger, type Logger } from '@gregor/common';
 import { writeFileAtomic } from './atomic-file';
 import type {
+  AlterPartitionRequest,
   BrokerEndpoint,
   MetadataEvent,
   MetadataSource,
@@ -40,7 +41,7 @@ export interface LocalMetadataStoreOptions {
 
 /**
  * Single-node metadata: this node is the only broker, leads every partition,
- * and is the whole ISR; leader epochs stay 0. Topics are kept in one JSON
+ * and is the whole ISR; leader and partition epochs stay 0. Topics are kept in one JSON
  * file replaced atomically on each change, so they survive restarts and a
  * crash mid-write leaves the previous version. Writes are serialised; the
  * in-memory view changes only after the file is durable, so nothing is
@@ -106,6 +107,43 @@ export class LocalMetadataStore implements MetadataSource {
 
   liveBrokers(): readonly BrokerEndpoint[] {
     return this.endpoint === undefined ? [] : [this.endpoint];
+  }
+
+  brokerEndpoint(nodeId: number): BrokerEndpoint | undefined {
+    return nodeId === this.nodeId ? this.endpoint : undefined;
+  }
+
+  /** No registration on a single node. */
+  localBrokerEpoch(): bigint {
+    return -1n;
+  }
+
+  /**
+   * The ISR of a single-node partition is always [this node] and nothing
+   * ever asks to change it; anything else is answered as the controller would.
+   */
+  async alterPartition(topic: string, partition: number, request: AlterPartitionRequest): Promise<PartitionAssignment> {
+    const assignment = this.views.get(topic)?.partitions[partition];
+    if (assignment === undefined) {
+      throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `no partition ${topic}-${partition}`, { topic, partition });
+    }
+    if (request.leaderEpoch !== assignment.leaderEpoch) {
+      throw new GregorError('FENCED_LEADER_EPOCH', `leader epoch ${request.leaderEpoch} is not the current ${assignment.leaderEpoch}`, {
+        topic,
+        partition,
+      });
+    }
+    if (request.partitionEpoch !== assignment.partitionEpoch) {
+      throw new GregorError('INVALID_REQUEST', `partition epoch ${request.partitionEpoch} is not the current ${assignment.partitionEpoch}`, {
+        topic,
+        partition,
+        kafkaError: 'INVALID_UPDATE_VERSION',
+      });
+    }
+    if (request.isr.length !== 1 || request.isr[0] !== this.nodeId) {
+      throw new GregorError('INVALID_REQUEST', `the ISR of a single-node partition is [${this.nodeId}]`, { topic, partition });
+    }
+    return assignment;
   }
 
   topic(name: string): TopicMetadataView | undefined {
@@ -196,7 +234,7 @@ export class LocalMetadataStore implements MetadataSource {
   private viewOf(name: string, topic: StoredTopic): TopicMetadataView {
     const partitions: PartitionAssignment[] = [];
     for (let p = 0; p < topic.numPartitions; p++) {
-      partitions.push({ partition: p, leaderId: this.nodeId, leaderEpoch: 0, replicas: [this.nodeId], isr: [this.nodeId] });
+      partitions.push({ partition: p, leaderId: this.nodeId, leaderEpoch: 0, partitionEpoch: 0, replicas: [this.nodeId], isr: [this.nodeId] });
     }
     return { name, topicId: topic.topicId, replicationFactor: topic.replicationFactor, partitions, configs: { ...topic.configs } };
   }

@@ -6,21 +6,49 @@ import type { TopicConfigOverrides } from './topic-config';
  * each topic's config overrides. Here it is answered by LocalMetadataStore;
  * issue 3 answers it from the Raft controller's metadata log, so the broker
  * must not assume anything the controller could not provide (in particular:
- * writes are asynchronous and notifications may arrive later).
+ * writes are asynchronous and notifications may arrive later). The broker
+ * treats events as hints: on each it re-reads the current view, so a missed
+ * or repeated event costs nothing but latency.
  */
 export interface BrokerEndpoint {
   nodeId: number;
+  /** The CLIENT listener, which also serves gregor.v1.GregorReplication. */
   host: string;
   port: number;
   rack?: string;
+  /**
+   * The broker epoch of its current registration (KRaft: the metadata offset
+   * of its BrokerRegistration record), when known. A leader compares it with
+   * the one a follower sends in FetchFromLeader and does not let a stale
+   * incarnation into the ISR (KIP-903).
+   */
+  brokerEpoch?: bigint;
 }
 
 export interface PartitionAssignment {
   partition: number;
   /** -1 when no leader is available. */
   leaderId: number;
+  /** Bumped by the controller on every leader change (and only then). */
   leaderEpoch: number;
   replicas: readonly number[];
+  /** Always in `replicas` order; contains the leader while there is one. */
+  isr: readonly number[];
+  /**
+   * Bumped by the controller on every change of this partition's leader,
+   * ISR or replicas (KIP-497). An AlterPartition names the partition epoch
+   * it was computed from; the controller rejects it if that is not current.
+   */
+  partitionEpoch: number;
+}
+
+/** What a partition leader asks the controller to commit (AlterPartition, KIP-497). */
+export interface AlterPartitionRequest {
+  /** The epoch this broker leads in; must be the current one. */
+  leaderEpoch: number;
+  /** The partition epoch the new ISR was computed from; must be the current one. */
+  partitionEpoch: number;
+  /** The whole new ISR, including the leader. */
   isr: readonly number[];
 }
 
@@ -45,7 +73,14 @@ export interface NewTopicSpec {
 export type MetadataEvent =
   | { type: 'topic-created'; topic: TopicMetadataView }
   | { type: 'topic-deleted'; name: string; topicId: string }
-  | { type: 'configs-changed'; topic: TopicMetadataView };
+  | { type: 'configs-changed'; topic: TopicMetadataView }
+  /**
+   * The leader, leader epoch, ISR or replicas of `partitions` changed (or
+   * partitions were added); `topic` is the view after the change. The broker
+   * re-reads those partitions' assignments and moves to the role they say
+   * (leader, follower of a new leader, or neither).
+   */
+  | { type: 'partition-changed'; topic: TopicMetadataView; partitions: readonly number[] };
 
 export interface MetadataSource {
   readonly clusterId: string;
@@ -53,6 +88,7 @@ export interface MetadataSource {
   controllerId(): number;
   /** Registers this broker's client endpoint (KRaft: BrokerRegistration). */
   registerBroker(endpoint: BrokerEndpoint): Promise<void>;
+  /** Registered, unfenced brokers: the ones that may lead or join an ISR. */
   liveBrokers(): readonly BrokerEndpoint[];
   topic(name: string): TopicMetadataView | undefined;
   topics(): readonly TopicMetadataView[];
@@ -64,4 +100,32 @@ export interface MetadataSource {
   setTopicConfigs(name: string, configs: TopicConfigOverrides): Promise<void>;
   /** Returns an unsubscribe function. Listeners must not throw. */
   subscribe(listener: (event: MetadataEvent) => void): () => void;
+
+  // ---- replication (issue 4) ----
+
+  /**
+   * The registered endpoint of broker `nodeId`, fenced or not; undefined if
+   * it never registered. Followers find their leader's address with it (the
+   * replication service is on the CLIENT listener), and look again after a
+   * connection failure, since a restarted broker may come back elsewhere.
+   */
+  brokerEndpoint(nodeId: number): BrokerEndpoint | undefined;
+  /** This broker's epoch from its registration; -1n when there is none (single node). */
+  localBrokerEpoch(): bigint;
+  /**
+   * AlterPartition for a partition this broker leads: asks the controller,
+   * the only writer of ISR and leadership, to make `request.isr` the ISR.
+   * Resolves with the assignment as committed once `topic()` shows it
+   * (implementations may batch concurrent calls into one RPC). Rejects with
+   * a GregorError, after which the broker drops its proposal and decides
+   * again on the next 'partition-changed' event or after a backoff:
+   * - FENCED_LEADER_EPOCH: leaderEpoch is not current (leadership moved);
+   * - NOT_LEADER_OR_FOLLOWER: this broker does not lead the partition;
+   * - INVALID_REQUEST: stale partitionEpoch (Kafka's INVALID_UPDATE_VERSION),
+   *   or an ISR without the leader, with non-replicas, or adding a fenced
+   *   broker (Kafka's INELIGIBLE_REPLICA);
+   * - STALE_BROKER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION;
+   * - retriable NOT_CONTROLLER / REQUEST_TIMED_OUT / NETWORK_EXCEPTION.
+   */
+  alterPartition(topic: string, partition: number, request: AlterPartitionRequest): Promise<PartitionAssignment>;
 }

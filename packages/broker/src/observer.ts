@@ -11,7 +11,9 @@ export type ApiName =
   | 'CreateTopics'
   | 'DeleteTopics'
   | 'DescribeConfigs'
-  | 'AlterConfigs';
+  | 'AlterConfigs'
+  | 'FetchFromLeader'
+  | 'OffsetsForLeaderEpoch';
 
 export interface BrokerObserver {
   /** `errorName` is the first per-item error of the response, or NONE. */

@@ -2,22 +2,26 @@ import type { BrokerContext } from './broker-context';
 
 /**
  * Applies each topic's retention.ms / retention.bytes to the logs this node
- * leads, one partition at a time (retention is background work: it must not
- * compete with produce for the disk more than one delete range at a time).
- * Returns the number of partitions checked.
+ * hosts, led or followed (as in Kafka, each replica trims its own log; the
+ * log only ever deletes below its high watermark), one partition at a time
+ * (retention is background work: it must not compete with produce for the
+ * disk more than one delete range at a time). Returns the number of
+ * partitions checked.
  */
 export async function applyRetentionOnce(ctx: BrokerContext): Promise<number> {
   const nowMs = ctx.clock.nowMs();
   let checked = 0;
-  for (const led of await ctx.partitions.ledLogs()) {
+  for (const hosted of ctx.replicas.hostedLogs()) {
     if (ctx.isStopping()) break;
-    const config = ctx.topicConfigs.get(led.topic);
+    const view = ctx.metadata.topic(hosted.topic);
+    if (view === undefined) continue;
+    const config = ctx.topicConfigs.get(view);
     if (!config.cleanupPolicy.includes('delete')) continue;
     try {
-      await led.log.applyRetention({ retentionMs: config.retentionMs, retentionBytes: config.retentionBytes }, nowMs);
+      await hosted.log.applyRetention({ retentionMs: config.retentionMs, retentionBytes: config.retentionBytes }, nowMs);
       checked++;
     } catch (err) {
-      ctx.logger.error('retention failed', { topic: led.topic.name, partition: led.assignment.partition, err: String(err) });
+      ctx.logger.error('retention failed', { topic: hosted.topic, partition: hosted.partition, err: String(err) });
     }
   }
   return checked;

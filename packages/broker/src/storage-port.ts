@@ -1,3 +1,5 @@
+import type { FollowerLog } from '@gregor/replication-fetcher';
+
 /**
  * What the broker needs from the partition log (@gregor/storage). The broker
  * takes these as arguments instead of constructing storage itself, so tests
@@ -27,7 +29,12 @@ export interface RetentionLimits {
   retentionBytes: number;
 }
 
-export interface PartitionLogPort {
+/**
+ * A partition log as the broker uses it: as leader (read, retention, the
+ * epoch cache for OffsetsForLeaderEpoch) and, through the FollowerLog part,
+ * handed to the replication fetcher as follower.
+ */
+export interface PartitionLogPort extends FollowerLog {
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
   readonly highWatermark: bigint;

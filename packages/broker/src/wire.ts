@@ -1,5 +1,5 @@
 import { ERRORS, GregorError, type ErrorName } from '@gregor/common';
-import type { Error as WireError } from '@gregor/proto';
+import type { ReplicationError, Error as WireError } from '@gregor/proto';
 
 /**
  * Conversions at the RPC edge: generated protobuf types stop here. int64
@@ -29,4 +29,10 @@ export function int64(value: string | number | undefined, field: string): bigint
 
 export function int64String(value: bigint | number): string {
   return value.toString();
+}
+
+/** The replication API's error shape: client.proto's plus the leader hint. */
+export function replicationWireError(err: GregorError): ReplicationError {
+  const hint = err.context.leaderHint;
+  return { ...wireError(err), leaderHint: typeof hint === 'number' ? hint : -1 };
 }

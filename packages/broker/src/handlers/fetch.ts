@@ -1,9 +1,9 @@
-import { GregorError, tpKey } from '@gregor/common';
+import { GregorError } from '@gregor/common';
 import type { FetchPartitionResult, FetchRequest__Output, FetchResponse, FetchTopicResult } from '@gregor/proto';
 import { batchSizeAt, readBatchHeader, LOG_OVERHEAD, RECORDS_OFFSET } from '@gregor/record-batch';
 import type { BrokerContext } from '../broker-context';
-import { normalizeFetchShape, partitionReadBudget, shouldAnswerFetchNow, type FetchShape } from '../fetch-budget';
-import type { FetchWaiter } from '../fetch-purgatory';
+import { normalizeFetchShape, partitionReadBudget, type FetchShape } from '../fetch-budget';
+import { answerWhenReady, type FetchRound } from '../long-poll';
 import type { RequestOutcome } from '../outcome';
 import { int64 } from '../wire';
 
@@ -15,14 +15,8 @@ interface FetchTarget {
   currentLeaderEpoch: number;
 }
 
-interface FetchRead {
-  response: FetchResponse;
-  bytes: number;
-  anyError: boolean;
-}
-
 /** Fences clients that know a different leader epoch (KIP-320). */
-function checkLeaderEpoch(requested: number, current: number, topic: string, partition: number): void {
+export function checkLeaderEpoch(requested: number, current: number, topic: string, partition: number): void {
   if (requested === -1) return;
   if (requested < current) {
     throw new GregorError('FENCED_LEADER_EPOCH', `leader epoch ${requested} is older than the current ${current}`, { topic, partition });
@@ -45,7 +39,7 @@ export function countRecords(records: Buffer): number {
   return count;
 }
 
-async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shape: FetchShape, outcome: RequestOutcome): Promise<FetchRead> {
+async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shape: FetchShape, outcome: RequestOutcome): Promise<FetchRound<FetchResponse>> {
   const byTopic = new Map<string, FetchTopicResult & { partitions: FetchPartitionResult[] }>();
   let bytes = 0;
   let anyError = false;
@@ -62,8 +56,8 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
     };
     topicResult.partitions.push(result);
     try {
-      const led = await ctx.partitions.leaderLog(t.topic, t.partition);
-      checkLeaderEpoch(t.currentLeaderEpoch, led.assignment.leaderEpoch, t.topic, t.partition);
+      const led = await ctx.replicas.leaderFor(t.topic, t.partition);
+      checkLeaderEpoch(t.currentLeaderEpoch, led.leader.leaderEpoch, t.topic, t.partition);
       const log = led.log;
       const budget = partitionReadBudget(shape.maxBytes - bytes, t.partitionMaxBytes, bytes === 0);
       const hw = log.highWatermark;
@@ -91,11 +85,8 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
 }
 
 /**
- * Fetch with long-poll: read once; if the answer is not good enough yet
- * (fewer than min_bytes, no error), park in the bounded purgatory and read
- * again whenever a produce touches one of the partitions, answering once
- * min_bytes are there or max_wait_ms has passed. Shutdown and client
- * cancellation end the wait.
+ * Fetch with long-poll (see answerWhenReady): consumers read up to the high
+ * watermark of partitions this broker leads.
  */
 export async function handleFetch(
   ctx: BrokerContext,
@@ -116,54 +107,5 @@ export async function handleFetch(
       });
     }
   }
-  const first = await readAll(ctx, targets, shape, outcome);
-  if (shouldAnswerFetchNow(shape, first.bytes, first.anyError, ctx.isStopping())) return first.response;
-  return new Promise<FetchResponse>((resolve) => {
-    let done = false;
-    let reading = false;
-    let wokenWhileReading = false;
-    let expired = false;
-    let timer: NodeJS.Timeout | undefined;
-    const finish = (response: FetchResponse): void => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      ctx.purgatory.remove(waiter);
-      resolve(response);
-    };
-    const evaluate = async (): Promise<void> => {
-      if (done) return;
-      if (reading) {
-        wokenWhileReading = true;
-        return;
-      }
-      reading = true;
-      try {
-        do {
-          wokenWhileReading = false;
-          const again = await readAll(ctx, targets, shape, outcome);
-          if (expired || shouldAnswerFetchNow(shape, again.bytes, again.anyError, ctx.isStopping())) {
-            finish(again.response);
-            return;
-          }
-        } while (wokenWhileReading && !done);
-      } catch (err) {
-        ctx.logger.error('fetch re-read failed', { err: err instanceof Error ? err.stack : String(err) });
-        finish(first.response);
-      } finally {
-        reading = false;
-      }
-    };
-    const waiter: FetchWaiter = { wake: () => void evaluate() };
-    const keys = [...new Set(targets.map((t) => tpKey(t.topic, t.partition)))];
-    if (!ctx.purgatory.tryAdd(waiter, keys)) {
-      finish(first.response);
-      return;
-    }
-    timer = setTimeout(() => {
-      expired = true;
-      void evaluate();
-    }, shape.maxWaitMs);
-    onCancel(() => finish({ topics: [] }));
-  });
+  return answerWhenReady(ctx, shape, targets, () => readAll(ctx, targets, shape, outcome), onCancel, { topics: [] });
 }

@@ -34,11 +34,11 @@ export async function handleListOffsets(
       const result: ListOffsetsPartitionResult = { partition: p.partition, error: null, timestamp: '-1', offset: '-1', leaderEpoch: -1 };
       partitions.push(result);
       try {
-        const led = await ctx.partitions.leaderLog(topic.name, p.partition);
+        const led = await ctx.replicas.leaderFor(topic.name, p.partition);
         const found = await lookUpOffset(led.log, int64(p.timestamp, 'timestamp'));
         result.offset = found.offset.toString();
         result.timestamp = found.timestamp.toString();
-        result.leaderEpoch = led.assignment.leaderEpoch;
+        result.leaderEpoch = led.leader.leaderEpoch;
       } catch (err) {
         result.error = outcome.fail(err, { topic: topic.name, partition: p.partition });
       }

@@ -1,20 +1,26 @@
-import { GregorError, isGregorError, tpKey } from '@gregor/common';
+import { GregorError, isGregorError, tpKey, type ErrorName } from '@gregor/common';
 import type { ProducePartitionResult, ProduceRequest__Output, ProduceResponse } from '@gregor/proto';
 import { setMaxTimestamp, TimestampType, validateRecordBatches, type ValidatedBatch } from '@gregor/record-batch';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
-import { highWatermarkFor, type LedPartition } from '../partition-manager';
-import type { AppendResult, PartitionLogPort } from '../storage-port';
+import type { LedPartition } from '../replica/replica-manager';
+import type { AppendResult } from '../storage-port';
 
 const VALID_ACKS = new Set([0, 1, -1]);
 
 interface PendingAppend {
   result: ProducePartitionResult;
-  led: LedPartition<PartitionLogPort>;
+  led: LedPartition;
   records: Buffer;
   recordCount: number;
   logAppendTimeMs: number | undefined;
+  minInsyncReplicas: number;
+  /** Set once appended: the offset the high watermark must reach for acks=all. */
+  requiredOffset?: bigint;
 }
+
+/** Longest acks=all wait, whatever timeout_ms asks (a waiter holds a timer and a slot). */
+export const MAX_PRODUCE_TIMEOUT_MS = 300_000;
 
 /**
  * Checks one partition's records without decoding any record: frame, CRC,
@@ -48,7 +54,10 @@ function stampLogAppendTime(records: Buffer, batches: readonly ValidatedBatch[],
  * Produce: validate every partition, then one storage write for all the
  * valid ones (appendMany), then advance the HW and wake waiting fetches.
  * acks=0 answers before the write; its failures are only logged, as in
- * Kafka where such a producer never hears back.
+ * Kafka where such a producer never hears back. acks=all (-1) first needs
+ * an ISR of at least min.insync.replicas (else NOT_ENOUGH_REPLICAS, nothing
+ * written), then waits until the high watermark passes each partition's
+ * last offset (see awaitReplication).
  */
 export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Output, outcome: RequestOutcome): Promise<ProduceResponse> {
   const acks = req.acks;
@@ -66,13 +75,15 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
         const key = tpKey(topic.name, p.partition);
         if (seen.has(key)) throw new GregorError('INVALID_REQUEST', `${key} appears more than once in the request`);
         seen.add(key);
-        const led = await ctx.partitions.leaderLog(topic.name, p.partition);
+        const led = await ctx.replicas.leaderFor(topic.name, p.partition);
         const config = ctx.topicConfigs.get(led.topic);
         const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes);
-        if (acks === -1 && led.assignment.isr.length < config.minInsyncReplicas) {
+        // Kafka checks the committed ISR before appending (Partition.appendRecordsToLeader).
+        if (acks === -1 && led.leader.isr.length < config.minInsyncReplicas) {
           throw new GregorError(
             'NOT_ENOUGH_REPLICAS',
-            `${led.assignment.isr.length} in-sync replicas, min.insync.replicas is ${config.minInsyncReplicas}`,
+            `${led.leader.isr.length} in-sync replicas [${led.leader.isr.join(',')}], min.insync.replicas is ${config.minInsyncReplicas}`,
+            where,
           );
         }
         let logAppendTimeMs: number | undefined;
@@ -80,46 +91,117 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
           logAppendTimeMs = ctx.clock.nowMs();
           stampLogAppendTime(p.records, batches, logAppendTimeMs);
         }
-        pending.push({ result, led, records: p.records, recordCount, logAppendTimeMs });
+        pending.push({ result, led, records: p.records, recordCount, logAppendTimeMs, minInsyncReplicas: config.minInsyncReplicas });
       } catch (err) {
         result.error = outcome.fail(err, where);
       }
     }
     topics.push({ name: topic.name, partitions });
   }
-  if (pending.length > 0) {
-    // acks=0 has already answered by the time the write ends: its results
-    // go to copies, never to the response being serialised.
-    const targets = acks === 0 ? pending.map((a) => ({ ...a, result: { ...a.result } })) : pending;
-    const write = ctx.track(appendAll(ctx, targets, outcome));
-    // appendAll reports failures per partition (and logs them); it only
-    // rejects on a bug, which the RPC wrapper turns into INTERNAL.
-    if (acks !== 0) await write;
-    else write.catch((err: unknown) => ctx.logger.error('acks=0 produce failed', { err: String(err) }));
+  if (pending.length === 0) return { topics };
+  if (acks === -1 && !ctx.producePurgatory.tryReserve(pending.length)) {
+    const full = new GregorError(
+      'REQUEST_TIMED_OUT',
+      `${ctx.producePurgatory.size} acks=all partitions are already waiting (limit ${ctx.producePurgatory.maxWaiting}); nothing was written`,
+    );
+    for (const a of pending) a.result.error = outcome.fail(full, { topic: a.led.topic.name, partition: a.led.assignment.partition });
+    return { topics };
   }
+  // acks=0 has already answered by the time the write ends: its results
+  // go to copies, never to the response being serialised.
+  const targets = acks === 0 ? pending.map((a) => ({ ...a, result: { ...a.result } })) : pending;
+  const write = ctx.track(appendAll(ctx, targets, outcome));
+  // appendAll reports failures per partition (and logs them); it only
+  // rejects on a bug, which the RPC wrapper turns into INTERNAL.
+  if (acks === 0) {
+    write.catch((err: unknown) => ctx.logger.error('acks=0 produce failed', { err: String(err) }));
+    return { topics };
+  }
+  if (acks === 1) {
+    await write;
+    return { topics };
+  }
+  try {
+    await write;
+  } catch (err) {
+    ctx.producePurgatory.release(pending.length);
+    throw err;
+  }
+  const timeoutMs = req.timeoutMs > 0 ? Math.min(req.timeoutMs, MAX_PRODUCE_TIMEOUT_MS) : ctx.config.defaultProduceTimeoutMs;
+  await Promise.all(pending.map((a) => awaitReplication(ctx, a, timeoutMs, outcome)));
   return { topics };
 }
 
-async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: RequestOutcome): Promise<void> {
-  let results: AppendResult[];
-  try {
-    results = await ctx.store.appendMany(
-      pending.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.assignment.leaderEpoch })),
-    );
-  } catch (err) {
-    const failure = isGregorError(err) ? err : new GregorError('KAFKA_STORAGE_ERROR', `append failed: ${String(err)}`, {}, err);
-    ctx.logger.error('append failed', { partitions: pending.length, err: err instanceof Error ? err.stack : String(err) });
-    for (const a of pending) a.result.error = outcome.fail(failure, { topic: a.led.topic.name, partition: a.led.assignment.partition });
+/**
+ * acks=all, after the append (Kafka's DelayedProduce): done when the high
+ * watermark reaches the batch's end — then NONE, or
+ * NOT_ENOUGH_REPLICAS_AFTER_APPEND if the ISR shrank below
+ * min.insync.replicas meanwhile (the records are committed but not as
+ * durably as asked); NOT_LEADER_OR_FOLLOWER if leadership moves or the
+ * broker stops first; REQUEST_TIMED_OUT after `timeoutMs`. In the error
+ * cases the records may or may not survive, as in Kafka. Uses the slot
+ * reserved before the append.
+ */
+async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs: number, outcome: RequestOutcome): Promise<void> {
+  if (a.requiredOffset === undefined) {
+    ctx.producePurgatory.release(1); // the append failed; its error is already in the result
     return;
   }
-  pending.forEach((a, i) => {
+  const required = a.requiredOffset;
+  const leader = a.led.leader;
+  const result = await ctx.producePurgatory.wait(leader.key, timeoutMs, () => {
+    if (leader.deposed || ctx.replicas.leaderOf(leader.key) !== leader) return 'NOT_LEADER_OR_FOLLOWER';
+    if (leader.log.highWatermark >= required) return leader.isr.length >= a.minInsyncReplicas ? 'NONE' : 'NOT_ENOUGH_REPLICAS_AFTER_APPEND';
+    if (ctx.isStopping()) return 'NOT_LEADER_OR_FOLLOWER';
+    return undefined;
+  });
+  if (result === 'NONE') return;
+  const where = { topic: leader.topic, partition: leader.partition };
+  const messages: Partial<Record<ErrorName, string>> = {
+    NOT_LEADER_OR_FOLLOWER: `node ${ctx.config.nodeId} stopped leading ${leader.key} before the records were replicated`,
+    NOT_ENOUGH_REPLICAS_AFTER_APPEND: `records written, but the ISR [${leader.isr.join(',')}] is smaller than min.insync.replicas ${a.minInsyncReplicas}`,
+    REQUEST_TIMED_OUT: `records not replicated to the ISR within ${timeoutMs} ms`,
+  };
+  const hint = result === 'NOT_LEADER_OR_FOLLOWER' ? { leaderHint: ctx.metadata.topic(leader.topic)?.partitions[leader.partition]?.leaderId ?? -1 } : {};
+  a.result.error = outcome.fail(new GregorError(result, messages[result] ?? 'acks=all failed', { ...where, ...hint }), where);
+  a.result.baseOffset = '-1';
+}
+
+async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: RequestOutcome): Promise<void> {
+  // Leadership may have moved while the request was being checked; the
+  // check and the start of the append are one synchronous step, so a
+  // broker stepping down waits for exactly the appends it let through.
+  const live: PendingAppend[] = [];
+  for (const a of pending) {
+    if (a.led.leader.deposed) {
+      const where = { topic: a.led.topic.name, partition: a.led.assignment.partition };
+      a.result.error = outcome.fail(new GregorError('NOT_LEADER_OR_FOLLOWER', `leadership of ${a.led.leader.key} moved`, where), where);
+    } else {
+      live.push(a);
+    }
+  }
+  if (live.length === 0) return;
+  let results: AppendResult[];
+  try {
+    const write = ctx.store.appendMany(live.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.leader.leaderEpoch })));
+    for (const a of live) a.led.leader.trackAppend(write);
+    results = await write;
+  } catch (err) {
+    const failure = isGregorError(err) ? err : new GregorError('KAFKA_STORAGE_ERROR', `append failed: ${String(err)}`, {}, err);
+    ctx.logger.error('append failed', { partitions: live.length, err: err instanceof Error ? err.stack : String(err) });
+    for (const a of live) a.result.error = outcome.fail(failure, { topic: a.led.topic.name, partition: a.led.assignment.partition });
+    return;
+  }
+  live.forEach((a, i) => {
     const appended = results[i]!;
     const log = a.led.log;
-    log.setHighWatermark(highWatermarkFor(a.led.assignment, ctx.config.nodeId, log.logEndOffset, log.highWatermark));
+    a.requiredOffset = appended.lastOffset + 1n;
     a.result.baseOffset = appended.baseOffset.toString();
     a.result.logStartOffset = log.logStartOffset.toString();
     if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = String(a.logAppendTimeMs);
     ctx.observer.bytesIn(a.led.topic.name, a.records.length, a.recordCount);
-    ctx.purgatory.notify(tpKey(a.led.topic.name, a.led.assignment.partition));
+    ctx.replicas.afterLeaderAppend(a.led.leader);
+    // Wakes parked follower fetches (new data) and consumer fetches (if the HW moved).
+    ctx.purgatory.notify(a.led.leader.key);
   });
 }

@@ -49,8 +49,9 @@ export async function handleCreateTopics(
       const view = await ctx.metadata.createTopic(spec);
       result.topicId = view.topicId;
       // The topic is usable when the reply arrives: its logs exist.
+      // Led partitions answer produce as soon as the caller hears back.
       const led = view.partitions.filter((a) => a.leaderId === ctx.config.nodeId);
-      await Promise.all(led.map((a) => ctx.partitions.leaderLog(view.name, a.partition)));
+      await Promise.all(led.map((a) => ctx.replicas.leaderFor(view.name, a.partition)));
       ctx.logger.info('created topic', { topic: view.name, topicId: view.topicId, partitions: spec.numPartitions });
     } catch (err) {
       result.error = outcome.fail(err, { topic: t.name });

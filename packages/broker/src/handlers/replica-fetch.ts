@@ -1,0 +1,133 @@
+import { GregorError, toGregorError } from '@gregor/common';
+import type { ReplicaFetchPartitionResult, ReplicaFetchRequest__Output, ReplicaFetchResponse, ReplicaFetchTopicResult } from '@gregor/proto';
+import { checkFetchPosition } from '@gregor/replication-fetcher';
+import type { BrokerContext } from '../broker-context';
+import { normalizeFetchShape, partitionReadBudget, type FetchShape } from '../fetch-budget';
+import { answerWhenReady, type FetchRound } from '../long-poll';
+import type { RequestOutcome } from '../outcome';
+import { int64, replicationWireError } from '../wire';
+import { checkLeaderEpoch } from './fetch';
+
+interface ReplicaTarget {
+  topic: string;
+  partition: number;
+  fetchOffset: bigint;
+  lastFetchedEpoch: number;
+  currentLeaderEpoch: number;
+  partitionMaxBytes: number;
+}
+
+function emptyResult(partition: number): ReplicaFetchPartitionResult {
+  return {
+    partition,
+    error: null,
+    highWatermark: '-1',
+    logStartOffset: '-1',
+    logEndOffset: '-1',
+    divergingEpoch: null,
+    records: Buffer.alloc(0),
+  };
+}
+
+/**
+ * One pass over a follower's partitions, on the leader. Per partition, in
+ * Kafka's order: this broker leads it in the follower's epoch
+ * (NOT_LEADER_OR_FOLLOWER / FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH); the
+ * asker is one of its followers; its last fetched epoch agrees with our
+ * epoch cache (else a diverging epoch and no records, KIP-320); its offset
+ * is in our log (else OFFSET_OUT_OF_RANGE with our offsets). Only then, and
+ * only on the request's first pass, does its position count towards the
+ * high watermark and the ISR. Records are read up to the log end, not the
+ * high watermark: followers need them before they can be committed.
+ */
+async function readForFollower(
+  ctx: BrokerContext,
+  replicaId: number,
+  brokerEpoch: bigint,
+  targets: readonly ReplicaTarget[],
+  shape: FetchShape,
+  first: boolean,
+  outcome: RequestOutcome,
+): Promise<FetchRound<ReplicaFetchResponse>> {
+  const byTopic = new Map<string, ReplicaFetchTopicResult & { partitions: ReplicaFetchPartitionResult[] }>();
+  let bytes = 0;
+  let anyError = false;
+  for (const t of targets) {
+    let topicResult = byTopic.get(t.topic);
+    if (topicResult === undefined) byTopic.set(t.topic, (topicResult = { name: t.topic, partitions: [] }));
+    const result = emptyResult(t.partition);
+    topicResult.partitions.push(result);
+    const where = { topic: t.topic, partition: t.partition };
+    try {
+      const led = await ctx.replicas.leaderFor(t.topic, t.partition);
+      const { leader, log } = led;
+      checkLeaderEpoch(t.currentLeaderEpoch, leader.leaderEpoch, t.topic, t.partition);
+      if (replicaId === ctx.config.nodeId || !leader.replicas.includes(replicaId)) {
+        throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${replicaId} is not a follower of ${leader.key} (replicas ${leader.replicas.join(',')})`, where);
+      }
+      result.logStartOffset = log.logStartOffset.toString();
+      result.logEndOffset = log.logEndOffset.toString();
+      result.highWatermark = log.highWatermark.toString();
+      const position = checkFetchPosition(t.fetchOffset, t.lastFetchedEpoch, (e) => leader.endOffsetForEpoch(e));
+      if (position.kind === 'diverging') {
+        result.divergingEpoch = { epoch: position.divergingEpoch.epoch, endOffset: position.divergingEpoch.endOffset.toString() };
+        anyError = true;
+        continue;
+      }
+      if (position.kind === 'unknown-epoch' || t.fetchOffset < log.logStartOffset || t.fetchOffset > log.logEndOffset) {
+        throw new GregorError(
+          'OFFSET_OUT_OF_RANGE',
+          `follower ${replicaId} fetch at ${t.fetchOffset} (last epoch ${t.lastFetchedEpoch}) is outside [${log.logStartOffset}, ${log.logEndOffset}] or its epoch is unknown here`,
+          where,
+        );
+      }
+      if (first) ctx.replicas.recordFollowerFetch(leader, replicaId, t.fetchOffset, brokerEpoch);
+      result.highWatermark = log.highWatermark.toString();
+      const budget = partitionReadBudget(shape.maxBytes - bytes, t.partitionMaxBytes, bytes === 0);
+      if (budget > 0) {
+        const read = await log.read(t.fetchOffset, budget);
+        // Only the first partition with data may go over the budget (KIP-74).
+        const records = bytes > 0 && read.records.length > budget ? Buffer.alloc(0) : read.records;
+        result.records = records;
+        bytes += records.length;
+      }
+    } catch (err) {
+      anyError = true;
+      outcome.fail(err, where);
+      result.error = replicationWireError(toGregorError(err, where));
+    }
+  }
+  return { response: { error: null, topics: [...byTopic.values()] }, bytes, anyError };
+}
+
+/** FetchFromLeader: the follower long-poll (see answerWhenReady). */
+export async function handleReplicaFetch(
+  ctx: BrokerContext,
+  req: ReplicaFetchRequest__Output,
+  outcome: RequestOutcome,
+  onCancel: (cb: () => void) => void,
+): Promise<ReplicaFetchResponse> {
+  const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
+  const brokerEpoch = int64(req.brokerEpoch, 'broker_epoch');
+  const targets: ReplicaTarget[] = [];
+  for (const topic of req.topics) {
+    for (const p of topic.partitions) {
+      targets.push({
+        topic: topic.name,
+        partition: p.partition,
+        fetchOffset: int64(p.fetchOffset, 'fetch_offset'),
+        lastFetchedEpoch: p.lastFetchedEpoch,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+        partitionMaxBytes: p.partitionMaxBytes,
+      });
+    }
+  }
+  return answerWhenReady(
+    ctx,
+    shape,
+    targets,
+    (first) => readForFollower(ctx, req.replicaId, brokerEpoch, targets, shape, first, outcome),
+    onCancel,
+    { error: null, topics: [] },
+  );
+}

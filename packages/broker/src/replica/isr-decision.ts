@@ -1,0 +1,55 @@
+import { isCaughtUp, type FollowerState } from './follower-state';
+
+export interface IsrInput {
+  selfId: number;
+  replicas: readonly number[];
+  /** The committed ISR. */
+  isr: readonly number[];
+  followers: ReadonlyMap<number, FollowerState>;
+  /** Unfenced and, when both sides know it, with the broker epoch metadata holds (KIP-903). */
+  isEligible: (replicaId: number, brokerEpoch: bigint) => boolean;
+  leaderLogEndOffset: bigint;
+  highWatermark: bigint;
+  leaderEpochStartOffset: bigint;
+  nowMs: number;
+  replicaLagTimeMaxMs: number;
+}
+
+export type IsrChange =
+  | { kind: 'shrink'; isr: number[]; removed: number[] }
+  | { kind: 'expand'; isr: number[]; added: number[] };
+
+/**
+ * What the leader should ask the controller for, if anything. Shrinking
+ * comes first: an ISR member that has not been caught up for
+ * `replicaLagTimeMaxMs` holds every acks=all write hostage (Kafka's
+ * maybeShrinkIsr). Otherwise, replicas outside the ISR whose log reaches
+ * both the high watermark and the start of the current leader epoch — so
+ * they hold every committed record and have truncated any stale tail — and
+ * that are eligible join it (Kafka's isFollowerInSync). The new ISR keeps
+ * assignment order. The leader never removes itself.
+ */
+export function decideIsrChange(input: IsrInput): IsrChange | undefined {
+  const follower = (id: number): FollowerState | undefined => input.followers.get(id);
+  const removed = input.isr.filter((id) => {
+    if (id === input.selfId) return false;
+    const f = follower(id);
+    return f === undefined || !isCaughtUp(f, input.leaderLogEndOffset, input.nowMs, input.replicaLagTimeMaxMs);
+  });
+  if (removed.length > 0) {
+    return { kind: 'shrink', isr: input.isr.filter((id) => !removed.includes(id)), removed };
+  }
+  const added = input.replicas.filter((id) => {
+    if (id === input.selfId || input.isr.includes(id)) return false;
+    const f = follower(id);
+    return (
+      f !== undefined &&
+      f.logEndOffset >= 0n &&
+      f.logEndOffset >= input.highWatermark &&
+      f.logEndOffset >= input.leaderEpochStartOffset &&
+      input.isEligible(id, f.brokerEpoch)
+    );
+  });
+  if (added.length === 0) return undefined;
+  return { kind: 'expand', isr: input.replicas.filter((id) => input.isr.includes(id) || added.includes(id)), added };
+}

@@ -1,0 +1,448 @@
+import { GregorError, backoffMs, isGregorError, tpKey, type Clock, type Logger } from '@gregor/common';
+import type { FollowedPartition } from '@gregor/replication-fetcher';
+import type { BrokerConfig } from '../broker-config';
+import type { FetchPurgatory } from '../fetch-purgatory';
+import type { MetadataEvent, MetadataSource, PartitionAssignment, TopicMetadataView } from '../metadata-source';
+import type { PartitionManager } from '../partition-manager';
+import type { PartitionLogPort } from '../storage-port';
+import { PartitionLeader, type LeaderTiming } from './partition-leader';
+import type { ProducePurgatory } from './produce-purgatory';
+
+/** The part of ReplicaFetcherManager the broker drives (a port, for tests). */
+export interface FollowerFetcher {
+  addPartitions(partitions: readonly FollowedPartition[]): Promise<void>;
+  removePartitions(partitions: readonly { topic: string; partition: number }[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A partition this broker leads, as a request handler needs it. */
+export interface LedPartition {
+  leader: PartitionLeader;
+  log: PartitionLogPort;
+  /** The metadata view at the time of the lookup (configs). */
+  topic: TopicMetadataView;
+  assignment: PartitionAssignment;
+}
+
+export type ReplicaRoleSnapshot =
+  | {
+      role: 'leader';
+      leaderId: number;
+      leaderEpoch: number;
+      isr: readonly number[];
+      pendingIsr: readonly number[] | undefined;
+      logEndOffset: bigint;
+      highWatermark: bigint;
+      leaderEpochStartOffset: bigint;
+    }
+  | { role: 'follower'; leaderId: number; leaderEpoch: number; logEndOffset: bigint; highWatermark: bigint };
+
+export interface ReplicaManagerDeps {
+  config: BrokerConfig;
+  metadata: MetadataSource;
+  partitions: PartitionManager<PartitionLogPort>;
+  fetcher: FollowerFetcher;
+  fetchPurgatory: FetchPurgatory;
+  producePurgatory: ProducePurgatory;
+  clock: Clock;
+  logger: Logger;
+}
+
+const ISR_RETRY_INITIAL_MS = 100;
+const ISR_RETRY_MAX_MS = 5000;
+
+/**
+ * Each hosted partition's role on this broker — leader, follower of some
+ * leader, or neither — kept in step with metadata, and the leader side of
+ * replication (high watermark, ISR proposals).
+ *
+ * Role changes are level-triggered: an event (or the periodic check) only
+ * names partitions to look at; `reconcile` reads the current assignment
+ * and moves to it. Changes of one partition run one at a time, in order
+ * (a per-partition promise chain), so a deletion followed by a re-creation
+ * of a topic, or two quick leader changes, apply in sequence:
+ * - become leader: stop the follower fetch (waiting for its last append),
+ *   record the log end as the epoch's start offset, start tracking
+ *   followers;
+ * - become follower: end the leadership (no new appends, wait for started
+ *   ones, answer acks=all waiters NOT_LEADER_OR_FOLLOWER), then hand the log
+ *   to the fetcher, which truncates as the new leader says and fetches.
+ */
+export class ReplicaManager {
+  private readonly leaders = new Map<string, PartitionLeader>();
+  private readonly following = new Map<string, { leaderId: number; leaderEpoch: number }>();
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly isrFailures = new Map<string, number>();
+  private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly selfId: number;
+
+  constructor(private readonly deps: ReplicaManagerDeps) {
+    this.selfId = deps.config.nodeId;
+  }
+
+  /** Subscribes to metadata, takes every hosted partition's role, starts the ISR/consistency timer. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.deps.metadata.subscribe((e) => this.handleEvent(e));
+    await this.deps.partitions.removeOrphans();
+    const all: Promise<void>[] = [];
+    for (const view of this.deps.metadata.topics()) {
+      for (const a of view.partitions) if (a.replicas.includes(this.selfId)) all.push(this.reconcile(view.name, a.partition));
+    }
+    await Promise.all(all);
+    this.scheduleTick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await Promise.allSettled([...this.chains.values()]);
+    await this.deps.fetcher.stop();
+    await Promise.all([...this.leaders.values()].map((l) => l.depose()));
+    this.deps.producePurgatory.notifyAll();
+  }
+
+  /** The current leadership of a partition, if this broker holds it (synchronous; for waiters). */
+  leaderOf(key: string): PartitionLeader | undefined {
+    const l = this.leaders.get(key);
+    return l !== undefined && !l.deposed ? l : undefined;
+  }
+
+  /**
+   * The partition if this broker leads it in the epoch metadata names.
+   * Metadata may name this broker before the role change has run: then the
+   * change is awaited (it is quick: stop a fetch, open a log). Throws
+   * UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER (with a leader hint).
+   */
+  async leaderFor(topic: string, partition: number): Promise<LedPartition> {
+    for (let attempt = 0; ; attempt++) {
+      const view = this.deps.metadata.topic(topic);
+      const assignment = view?.partitions[partition];
+      if (view === undefined || assignment === undefined) {
+        throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `this server does not host ${tpKey(topic, partition)}`, { topic, partition });
+      }
+      if (assignment.leaderId !== this.selfId) {
+        throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is not the leader of ${tpKey(topic, partition)}`, {
+          topic,
+          partition,
+          leaderHint: assignment.leaderId,
+        });
+      }
+      const leader = this.leaderOf(tpKey(topic, partition));
+      if (leader !== undefined && leader.leaderEpoch === assignment.leaderEpoch) return { leader, log: leader.log, topic: view, assignment };
+      if (attempt > 0 || this.stopped) {
+        throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is becoming the leader of ${tpKey(topic, partition)}`, {
+          topic,
+          partition,
+        });
+      }
+      await this.reconcile(topic, partition);
+    }
+  }
+
+  /** This broker's view of one partition (tests, tools). */
+  describe(topic: string, partition: number): ReplicaRoleSnapshot | undefined {
+    const key = tpKey(topic, partition);
+    const leader = this.leaders.get(key);
+    const log = this.deps.partitions.get(topic, partition);
+    if (leader !== undefined) {
+      return {
+        role: 'leader',
+        leaderId: this.selfId,
+        leaderEpoch: leader.leaderEpoch,
+        isr: leader.isr,
+        pendingIsr: leader.pendingIsr,
+        logEndOffset: leader.log.logEndOffset,
+        highWatermark: leader.log.highWatermark,
+        leaderEpochStartOffset: leader.leaderEpochStartOffset,
+      };
+    }
+    const following = this.following.get(key);
+    if (following !== undefined && log !== undefined) {
+      return { role: 'follower', leaderId: following.leaderId, leaderEpoch: following.leaderEpoch, logEndOffset: log.logEndOffset, highWatermark: log.highWatermark };
+    }
+    return undefined;
+  }
+
+  /** Logs of every hosted partition (led or followed), for retention. */
+  hostedLogs(): { topic: string; partition: number; log: PartitionLogPort }[] {
+    return this.deps.partitions.openLogs().filter((o) => this.leaders.has(tpKey(o.topic, o.partition)) || this.following.has(tpKey(o.topic, o.partition)));
+  }
+
+  /** A follower's fetch passed the checks: record its position, then move the HW and maybe the ISR. */
+  recordFollowerFetch(leader: PartitionLeader, replicaId: number, fetchOffset: bigint, brokerEpoch: bigint): void {
+    leader.recordFollowerFetch(replicaId, fetchOffset, brokerEpoch, this.deps.clock.monotonicMs());
+    this.maybeAdvanceHighWatermark(leader);
+    this.maybeProposeIsr(leader);
+  }
+
+  /** A leader append finished: with no follower to wait for, the HW moves now. */
+  afterLeaderAppend(leader: PartitionLeader): void {
+    this.maybeAdvanceHighWatermark(leader);
+  }
+
+  // ---- leader side ----------------------------------------------------------
+
+  private timing(): LeaderTiming {
+    return { nowMs: this.deps.clock.monotonicMs(), replicaLagTimeMaxMs: this.deps.config.replicaLagTimeMaxMs };
+  }
+
+  /** Unfenced and, when both are known, the broker epoch metadata holds (KIP-903). */
+  private isEligible = (replicaId: number, brokerEpoch = -1n): boolean => {
+    if (!this.deps.metadata.liveBrokers().some((b) => b.nodeId === replicaId)) return false;
+    const registered = this.deps.metadata.brokerEndpoint(replicaId)?.brokerEpoch;
+    return registered === undefined || brokerEpoch < 0n || registered === brokerEpoch;
+  };
+
+  private maybeAdvanceHighWatermark(leader: PartitionLeader): void {
+    if (leader.maybeAdvanceHighWatermark(this.timing(), (id) => this.isEligible(id))) {
+      this.deps.fetchPurgatory.notify(leader.key);
+      this.deps.producePurgatory.notify(leader.key);
+    }
+  }
+
+  /**
+   * Proposes the ISR change the pure rule asks for, through the controller;
+   * the ISR changes here only when the controller's answer (or the
+   * metadata event for it) arrives. While it is in flight the HW already
+   * waits for the union of old and new ISR.
+   */
+  private maybeProposeIsr(leader: PartitionLeader): void {
+    const timing = this.timing();
+    const change = leader.isrChangeToPropose(timing, this.isEligible);
+    if (change === undefined) return;
+    leader.pendingIsr = change.isr;
+    const { topic, partition } = leader;
+    this.deps.logger.info(`proposing ISR ${change.kind}`, {
+      topic,
+      partition,
+      leaderEpoch: leader.leaderEpoch,
+      isr: leader.isr,
+      proposed: change.isr,
+      ...(change.kind === 'shrink' ? { removed: change.removed } : { added: change.added }),
+    });
+    this.deps.metadata
+      .alterPartition(topic, partition, { leaderEpoch: leader.leaderEpoch, partitionEpoch: leader.partitionEpoch, isr: change.isr })
+      .then(
+        (committed) => {
+          this.isrFailures.delete(leader.key);
+          if (committed.leaderEpoch === leader.leaderEpoch && committed.leaderId === this.selfId && !leader.deposed) {
+            this.applyLeaderAssignment(leader, committed);
+          }
+        },
+        (err: unknown) => {
+          const failures = (this.isrFailures.get(leader.key) ?? 0) + 1;
+          this.isrFailures.set(leader.key, failures);
+          leader.isrRetryAtMs = this.deps.clock.monotonicMs() + backoffMs(failures - 1, ISR_RETRY_INITIAL_MS, ISR_RETRY_MAX_MS, Math.random);
+          this.deps.logger.warn('ISR change rejected', {
+            topic,
+            partition,
+            leaderEpoch: leader.leaderEpoch,
+            proposed: change.isr,
+            error: isGregorError(err) ? err.errorName : 'UNKNOWN_SERVER_ERROR',
+            message: err instanceof Error ? err.message : String(err),
+          });
+          // Stale epochs mean metadata moved on: look at it again.
+          void this.reconcile(topic, partition);
+        },
+      )
+      .finally(() => {
+        if (leader.pendingIsr === change.isr) leader.pendingIsr = undefined;
+        this.maybeAdvanceHighWatermark(leader);
+      });
+  }
+
+  /** A committed assignment of the current leader epoch (ISR or replicas changed). */
+  private applyLeaderAssignment(leader: PartitionLeader, assignment: PartitionAssignment): void {
+    const before = leader.isr;
+    if (leader.applyAssignment(assignment, this.deps.clock.monotonicMs())) {
+      this.deps.logger.info('ISR changed', {
+        topic: leader.topic,
+        partition: leader.partition,
+        leaderEpoch: leader.leaderEpoch,
+        partitionEpoch: assignment.partitionEpoch,
+        from: before,
+        to: assignment.isr,
+      });
+    }
+    this.maybeAdvanceHighWatermark(leader);
+    this.deps.producePurgatory.notify(leader.key);
+  }
+
+  private scheduleTick(): void {
+    if (this.stopped) return;
+    // Kafka checks for lagging followers every replica.lag.time.max.ms / 2.
+    const interval = Math.max(50, Math.floor(this.deps.config.replicaLagTimeMaxMs / 2));
+    this.timer = setTimeout(() => {
+      try {
+        this.tick();
+      } catch (err) {
+        this.deps.logger.error('replica check failed', { err: err instanceof Error ? err.stack : String(err) });
+      }
+      this.scheduleTick();
+    }, interval);
+    this.timer.unref();
+  }
+
+  /** Shrinks ISRs of led partitions, and re-reads metadata in case an event was missed. */
+  private tick(): void {
+    for (const leader of this.leaders.values()) {
+      this.maybeAdvanceHighWatermark(leader);
+      this.maybeProposeIsr(leader);
+    }
+    for (const view of this.deps.metadata.topics()) {
+      for (const a of view.partitions) {
+        if (!this.matches(tpKey(view.name, a.partition), a)) void this.reconcile(view.name, a.partition);
+      }
+    }
+  }
+
+  /** Whether the local role already is what `a` says. */
+  private matches(key: string, a: PartitionAssignment): boolean {
+    const hosted = a.replicas.includes(this.selfId);
+    const leader = this.leaders.get(key);
+    const following = this.following.get(key);
+    if (!hosted) return leader === undefined && following === undefined;
+    if (a.leaderId === this.selfId) return leader !== undefined && leader.leaderEpoch === a.leaderEpoch && leader.partitionEpoch >= a.partitionEpoch;
+    if (a.leaderId < 0) return leader === undefined && following === undefined;
+    return leader === undefined && following?.leaderId === a.leaderId && following.leaderEpoch === a.leaderEpoch;
+  }
+
+  // ---- role changes ---------------------------------------------------------
+
+  private handleEvent(event: MetadataEvent): void {
+    if (this.stopped) return;
+    if (event.type === 'topic-created') {
+      for (const a of event.topic.partitions) if (a.replicas.includes(this.selfId)) void this.reconcile(event.topic.name, a.partition);
+    } else if (event.type === 'partition-changed') {
+      for (const p of event.partitions) void this.reconcile(event.topic.name, p);
+    } else if (event.type === 'topic-deleted') {
+      for (const p of this.deps.partitions.openPartitionsOf(event.name)) void this.serially(tpKey(event.name, p), () => this.removeLog(event.name, p));
+    }
+  }
+
+  /** Moves the partition to the role metadata gives it now (serialised per partition). */
+  reconcile(topic: string, partition: number): Promise<void> {
+    return this.serially(tpKey(topic, partition), () => this.reconcileNow(topic, partition));
+  }
+
+  private serially(key: string, op: () => Promise<void>): Promise<void> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const run = previous.then(op).catch((err: unknown) => {
+      this.deps.logger.error('partition role change failed', { partition: key, err: err instanceof Error ? err.stack : String(err) });
+    });
+    this.chains.set(key, run);
+    void run.then(() => {
+      if (this.chains.get(key) === run) this.chains.delete(key);
+    });
+    return run;
+  }
+
+  private async reconcileNow(topic: string, partition: number): Promise<void> {
+    if (this.stopped) return;
+    const view = this.deps.metadata.topic(topic);
+    const a = view?.partitions[partition];
+    const key = tpKey(topic, partition);
+    if (a === undefined || !a.replicas.includes(this.selfId)) {
+      await this.becomeNone(topic, partition, 'not a replica');
+      return;
+    }
+    if (a.leaderId === this.selfId) {
+      const current = this.leaders.get(key);
+      if (current !== undefined && current.leaderEpoch === a.leaderEpoch && !current.deposed) {
+        this.applyLeaderAssignment(current, a);
+        return;
+      }
+      await this.becomeLeader(topic, partition, a);
+      return;
+    }
+    await this.endLeadership(key, a.leaderId);
+    if (a.leaderId < 0) {
+      await this.becomeNone(topic, partition, 'no leader');
+      return;
+    }
+    await this.becomeFollower(topic, partition, a);
+  }
+
+  private async becomeLeader(topic: string, partition: number, a: PartitionAssignment): Promise<void> {
+    const key = tpKey(topic, partition);
+    const previous = this.leaders.get(key);
+    if (previous !== undefined) await this.endLeadership(key, this.selfId);
+    if (this.following.delete(key)) await this.deps.fetcher.removePartitions([{ topic, partition }]);
+    const log = await this.deps.partitions.open(topic, partition);
+    // Kafka assigns (epoch, log end) in the epoch cache here; storage does it
+    // with the epoch's first batch, so the start offset is kept in memory
+    // (PartitionLeader.endOffsetForEpoch answers as if it were cached).
+    const leader = new PartitionLeader(topic, partition, this.selfId, log, a, log.logEndOffset, this.deps.clock.monotonicMs());
+    this.leaders.set(key, leader);
+    this.isrFailures.delete(key);
+    this.deps.logger.info('became leader', {
+      topic,
+      partition,
+      leaderEpoch: a.leaderEpoch,
+      partitionEpoch: a.partitionEpoch,
+      isr: a.isr,
+      epochStartOffset: log.logEndOffset.toString(),
+      highWatermark: log.highWatermark.toString(),
+    });
+    this.maybeAdvanceHighWatermark(leader);
+    // Fetches and produces parked on the partition re-check who leads it.
+    this.deps.fetchPurgatory.notify(key);
+  }
+
+  private async becomeFollower(topic: string, partition: number, a: PartitionAssignment): Promise<void> {
+    const key = tpKey(topic, partition);
+    const current = this.following.get(key);
+    if (current?.leaderId === a.leaderId && current.leaderEpoch === a.leaderEpoch) return;
+    const log = await this.deps.partitions.open(topic, partition);
+    await this.deps.fetcher.addPartitions([{ topic, partition, leaderId: a.leaderId, leaderEpoch: a.leaderEpoch, log }]);
+    this.following.set(key, { leaderId: a.leaderId, leaderEpoch: a.leaderEpoch });
+    this.deps.logger.info('became follower', {
+      topic,
+      partition,
+      leader: a.leaderId,
+      leaderEpoch: a.leaderEpoch,
+      logEndOffset: log.logEndOffset.toString(),
+      highWatermark: log.highWatermark.toString(),
+    });
+  }
+
+  /** Ends this broker's leadership of `key`, if it has one; waits for its appends. */
+  private async endLeadership(key: string, newLeader: number): Promise<void> {
+    const leader = this.leaders.get(key);
+    if (leader === undefined) return;
+    this.leaders.delete(key);
+    this.isrFailures.delete(key);
+    await leader.depose();
+    this.deps.producePurgatory.notify(key);
+    this.deps.fetchPurgatory.notify(key);
+    this.deps.logger.info('resigned leadership', {
+      topic: leader.topic,
+      partition: leader.partition,
+      leaderEpoch: leader.leaderEpoch,
+      newLeader,
+      logEndOffset: leader.log.logEndOffset.toString(),
+      highWatermark: leader.log.highWatermark.toString(),
+    });
+  }
+
+  private async becomeNone(topic: string, partition: number, why: string): Promise<void> {
+    const key = tpKey(topic, partition);
+    await this.endLeadership(key, -1);
+    if (this.following.delete(key)) {
+      await this.deps.fetcher.removePartitions([{ topic, partition }]);
+      this.deps.logger.info('stopped following', { topic, partition, why });
+    }
+  }
+
+  /** The topic was deleted: drop the role, then the log; parked requests re-read and see the error. */
+  private async removeLog(topic: string, partition: number): Promise<void> {
+    await this.becomeNone(topic, partition, 'topic deleted');
+    await this.deps.partitions.delete(topic, partition);
+    const key = tpKey(topic, partition);
+    this.deps.fetchPurgatory.notify(key);
+    this.deps.producePurgatory.notify(key);
+  }
+}
