@@ -1,4 +1,5 @@
 import { assert, tpKey, type GregorError } from '@gregor/common';
+import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE } from '@gregor/record-batch';
 import type { RecordHeader, RecordMetadata } from '../types';
 import { BATCH_OVERHEAD_BYTES } from './record-size';
 
@@ -37,6 +38,13 @@ export class ProducerBatch {
   lastError: GregorError | undefined;
   /** The encoded bytes, kept so that a retry sends exactly the same batch. */
   encoded: Buffer | undefined;
+  /**
+   * Idempotence (a later issue) stamps these before the first send; until
+   * then they stay "none" (-1), which brokers accept without deduplication.
+   */
+  producerId: bigint = NO_PRODUCER_ID;
+  producerEpoch: number = NO_PRODUCER_EPOCH;
+  baseSequence: number = NO_SEQUENCE;
 
   constructor(
     readonly topic: string,

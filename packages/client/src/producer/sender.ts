@@ -185,7 +185,12 @@ export class Sender {
   private encode(batch: ProducerBatch): Buffer {
     batch.encoded ??= encodeRecordBatch(
       batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
-      { compression: this.deps.config.compression },
+      {
+        compression: this.deps.config.compression,
+        producerId: batch.producerId,
+        producerEpoch: batch.producerEpoch,
+        baseSequence: batch.baseSequence,
+      },
     );
     return batch.encoded;
   }
