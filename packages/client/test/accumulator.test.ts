@@ -59,6 +59,19 @@ describe('RecordAccumulator (batching and linger, pure)', () => {
     expect(drained[0]!.map((b) => b.records.length)).toEqual([1, 1]);
   });
 
+  it('closeIfFull closes an open batch the next record would overflow (sticky switch point)', () => {
+    const size = estimateRecordSize(null, Buffer.alloc(100), []);
+    const acc = new RecordAccumulator({ batchSizeBytes: 61 + size * 2 + 10, lingerMs: 1000 });
+    expect(acc.closeIfFull('t', 0, size)).toBe(false); // no batch yet
+    acc.append('t', 0, record(100), 0);
+    expect(acc.closeIfFull('t', 0, size)).toBe(false); // still room
+    acc.append('t', 0, record(100), 0);
+    expect(acc.closeIfFull('t', 0, size)).toBe(true);
+    // Closed means sendable now, not after linger.
+    expect(acc.ready(1, LEADER_1).readyByLeader.get(1)).toEqual(['t-0']);
+    expect(acc.closeIfFull('t', 0, size)).toBe(false);
+  });
+
   it('flushing makes lingering batches ready', () => {
     const acc = new RecordAccumulator({ batchSizeBytes: 16384, lingerMs: 60000 });
     acc.append('t', 0, record(10), 0);
