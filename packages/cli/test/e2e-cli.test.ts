@@ -170,6 +170,28 @@ describe('gregor CLI end to end (real node process)', () => {
     expect(noSep.stderr).toMatch(/line 2 has no key separator/);
   });
 
+  it('consume without limits stops cleanly on SIGINT (exit 0) after printing what arrived', async () => {
+    const b = ['--bootstrap', node.address];
+    expect((await gregor(['topic', 'create', 'follow', ...b])).code).toBe(0);
+    const child = spawn(process.execPath, [CLI_BIN, 'consume', 'follow', ...b], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // It starts at the end: produce until a record produced after it started shows up.
+    await pollUntil(
+      async () => {
+        await gregor(['produce', 'follow', ...b], 'live\n');
+        return stdout.includes('live\n');
+      },
+      { timeoutMs: 30000, intervalMs: 200, what: 'the follower to print a live record' },
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/Processed a total of [1-9]\d* messages/);
+  });
+
   it('10,000 produced lines survive kill -9 and restart of the node, intact and in order', async () => {
     let b = ['--bootstrap', node.address];
     expect((await gregor(['topic', 'create', 'durable', ...b])).code).toBe(0);
