@@ -90,16 +90,19 @@ export class RaftNode {
   /** Advances logical time by one tick (elections, heartbeats, CheckQuorum). */
   tick(): void {
     this.raft.tick();
+    this.raft.checkInvariants();
   }
 
   /** Feeds a message received from a peer. */
   step(message: Message): void {
     this.raft.step(message);
+    this.raft.checkInvariants();
   }
 
   /** Starts an election now (through pre-vote when enabled); no-op on a leader. */
   campaign(): void {
     this.raft.hup(false);
+    this.raft.checkInvariants();
   }
 
   /**
@@ -123,6 +126,7 @@ export class RaftNode {
     r.uncommittedBytes += data.byteLength;
     const index = appendEntry(r, [{ type: 'normal', data }]);
     bcastAppend(r);
+    r.checkInvariants();
     return { index, term: r.term };
   }
 

@@ -74,6 +74,25 @@ export class Raft {
     this.vote = hs.vote;
   }
 
+  /**
+   * Cheap structural invariants, checked after every input. A violation means
+   * a bug in the core or a corrupted log: crash rather than continue.
+   */
+  checkInvariants(): void {
+    const log = this.log;
+    assert(log.applied <= log.committed, `applied ${log.applied} > committed ${log.committed}`);
+    assert(log.committed <= log.lastIndex(), `committed ${log.committed} > last index ${log.lastIndex()}`);
+    if (this.role === 'leader') {
+      assert(this.lead === this.id, `leader ${this.id} names ${this.lead} as leader`);
+      assert(this.progress.size === this.voters.length, 'leader must track every voter');
+      assert(this.selfProgress().match === log.lastIndex(), "leader's own match must be its last index");
+    } else {
+      assert(this.progress.size === 0, `a ${this.role} keeps no replication progress`);
+    }
+    if (this.role === 'candidate') assert(this.vote === this.id, 'a candidate votes for itself');
+    if (this.role === 'pre-candidate' || this.role === 'candidate') assert(this.lead === null, 'a candidate knows no leader');
+  }
+
   hardState(): HardState {
     return { term: this.term, vote: this.vote, commit: this.log.committed };
   }
@@ -342,6 +361,8 @@ export class Raft {
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, reject: false });
       if (m.type === 'MsgVote') {
         assert(m.term === this.term, 'a real vote is granted only at our own term');
+        // §5.2: at most one vote per term; it may only be repeated, never changed.
+        assert(this.vote === null || this.vote === m.from, `node ${this.id} already voted for ${this.vote} in term ${this.term}`);
         this.electionElapsed = 0;
         this.vote = m.from;
       }

@@ -1,5 +1,5 @@
 import { AssertionError, GregorError, nodeId } from '@gregor/common';
-import type { LogIndex, RaftConfig } from '@gregor/raft';
+import type { LogIndex, RaftConfig, Term } from '@gregor/raft';
 import { MemoryStorage, RaftNode, createPrng } from '@gregor/raft';
 
 const voters = [1, 2, 3].map(nodeId);
@@ -64,6 +64,29 @@ describe('ready / advance', () => {
     const next = n.ready();
     expect(next.entries.map((e) => e.type)).toEqual(['noop']);
     expect(next.messages.map((m) => m.type)).toEqual(['MsgApp', 'MsgApp']);
+  });
+
+  test('entries overwritten while their Ready is being persisted stay unstable', () => {
+    const storage = new MemoryStorage(voters);
+    const n = node({ id: nodeId(2), storage });
+    const e = (index: number, t: number) => ({ index: index as LogIndex, term: t as Term, type: 'normal' as const, data: new Uint8Array([t]) });
+    const app = (from: number, t: number, entries: ReturnType<typeof e>[]) =>
+      n.step({
+        type: 'MsgApp', from: nodeId(from), to: nodeId(2), term: t as Term,
+        prevLogIndex: 0 as LogIndex, prevLogTerm: 0 as Term, entries, commit: 0 as LogIndex,
+      });
+    app(1, 1, [e(1, 1), e(2, 1)]);
+    const first = n.ready();
+    expect(first.entries.map((x) => `${x.index}/${x.term}`)).toEqual(['1/1', '2/1']);
+    // A new leader overwrites both entries before the first Ready is durable.
+    app(3, 2, [e(1, 2), e(2, 2)]);
+    storage.persistReady(first);
+    n.advance(first);
+    const second = n.ready();
+    expect(second.entries.map((x) => `${x.index}/${x.term}`)).toEqual(['1/2', '2/2']);
+    storage.persistReady(second);
+    n.advance(second);
+    expect([storage.term(1 as LogIndex), storage.term(2 as LogIndex)]).toEqual([2, 2]);
   });
 
   test('nothing to do means no Ready', () => {

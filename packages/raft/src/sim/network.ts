@@ -32,17 +32,19 @@ export class SimNetwork {
     private readonly maxInFlight = 100_000,
   ) {}
 
-  send(m: Message, now: number): void {
+  /** Returns whether the message was queued (it may still meet a partition). */
+  send(m: Message, now: number): boolean {
     this.sent++;
     if (this.rng.chance(this.faults.dropProbability) || this.inFlight >= this.maxInFlight) {
       this.dropped++;
-      return;
+      return false;
     }
     this.enqueue(m, now);
     if (this.rng.chance(this.faults.duplicateProbability)) {
       this.duplicated++;
       this.enqueue(m, now);
     }
+    return true;
   }
 
   private enqueue(m: Message, now: number): void {

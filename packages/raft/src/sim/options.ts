@@ -45,6 +45,8 @@ export interface SimProfile {
   /** Per tick: the leader hands leadership over; or a node campaigns out of turn. */
   readonly transferProbability: number;
   readonly campaignProbability: number;
+  /** A Ready completes up to this many ticks after it is taken (0: at once). */
+  readonly readyDelayTicks: number;
   /** Per-node tick rates: ticks per simulated tick, around 1. */
   readonly tickRateRange: readonly [number, number];
   readonly raft: Omit<RaftConfig, 'id' | 'voters' | 'storage' | 'prng' | 'applied'>;
@@ -68,6 +70,7 @@ export function drawProfile(rng: SimRandom): SimProfile {
     transferProbability: rng.chance(0.6) ? 0 : rng.floatBetween(0, 0.01),
     campaignProbability: rng.chance(0.6) ? 0 : rng.floatBetween(0, 0.01),
     tickRateRange: [1 - drift, 1 + drift],
+    readyDelayTicks: rng.chance(0.5) ? 0 : rng.intBetween(1, 3),
     raft: {
       electionTimeoutTicks,
       heartbeatIntervalTicks: rng.intBetween(1, Math.max(1, Math.floor(electionTimeoutTicks / 3))),

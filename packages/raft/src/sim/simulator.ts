@@ -4,6 +4,7 @@ import { formatMessage } from '../describe';
 import { MemoryStorage } from '../memory-storage';
 import { createPrng } from '../prng';
 import type { ProposalPosition } from '../raft-node';
+import type { Ready } from '../ready';
 import { RaftNode } from '../raft-node';
 import type { LogIndex } from '../types';
 import type { CheckedNode } from './checker';
@@ -67,6 +68,8 @@ export function replayCommands(seed: number, nodes: number): string[] {
 
 class SimNode implements CheckedNode {
   raft: RaftNode | null = null;
+  /** A Ready taken but not yet carried out (a slow disk). */
+  pending: { ready: Ready; completeAt: number } | null = null;
   state: MachineState = INITIAL_STATE;
   tickRate = 1;
   tickCredit = 0;
@@ -91,6 +94,7 @@ class Simulation {
   private now = 0;
   private phase: 'safety' | 'liveness' = 'safety';
   private healAt = Infinity;
+  private readyDelayTicks: number;
   private proposalCounter = 0;
   private readonly stats: SimStats = {
     ticks: 0,
@@ -128,6 +132,7 @@ class Simulation {
       maxExtraDelay: this.profile.maxExtraDelay,
     });
     this.checker = new SafetyChecker(size);
+    this.readyDelayTicks = this.profile.readyDelayTicks;
     this.nodes = this.ids.map((id) => new SimNode(id, new MemoryStorage(this.ids)));
     if (this.trace !== undefined) this.trace(`profile ${JSON.stringify(this.profile)}`);
     for (const n of this.nodes) this.start(n);
@@ -174,14 +179,18 @@ class Simulation {
   private liveness(): SimFailure | undefined {
     this.phase = 'liveness';
     this.network.heal();
-    // A healed network meets Raft's timing requirement (§5.6: broadcast time
-    // well below the election timeout); the safety phase may violate it on
-    // purpose, which stresses safety but rightly prevents progress.
+    // A healed network and disk meet Raft's timing requirement (§5.6:
+    // broadcast time, fsync included, well below the election timeout); the
+    // safety phase may violate it on purpose, which stresses safety but
+    // rightly prevents progress.
     const election = this.profile.raft.electionTimeoutTicks ?? 10;
+    const slack = Math.max(0, Math.floor(election / 4) - 1);
+    const maxExtraDelay = Math.min(this.profile.maxExtraDelay, slack);
+    this.readyDelayTicks = Math.min(this.profile.readyDelayTicks, slack - maxExtraDelay);
     this.network.faults = {
       dropProbability: 0,
       duplicateProbability: this.profile.duplicateProbability,
-      maxExtraDelay: Math.min(this.profile.maxExtraDelay, Math.max(0, Math.floor(election / 4) - 1)),
+      maxExtraDelay,
     };
     for (const n of this.nodes) if (n.raft === null) this.start(n);
     this.log('heal: network healed, all nodes up');
@@ -262,40 +271,69 @@ class Simulation {
     }
   }
 
-  /** Persist, then send, then apply, then advance: the Ready contract. */
+  /**
+   * Takes Readies and carries them out. With `readyDelayTicks` the disk is
+   * slow: a Ready completes (persist, send, apply, advance) up to that many
+   * ticks after it was taken, while ticks and messages keep arriving: the
+   * core must cope with being stepped while a Ready is in flight.
+   */
   private processReady(n: SimNode, faults: boolean): void {
     for (let round = 0; round < 16; round++) {
       const raft = n.raft;
-      if (raft === null || !raft.hasReady()) return;
+      if (raft === null) return;
+      if (n.pending !== null) {
+        if (n.pending.completeAt > this.now) return;
+        const rd = n.pending.ready;
+        n.pending = null;
+        this.completeReady(n, raft, rd, faults);
+        continue;
+      }
+      if (!raft.hasReady()) return;
       const rd = raft.ready();
       if (rd.softState !== undefined && this.trace !== undefined) {
         this.log(`node ${n.id} ${rd.softState.role} term=${raft.term} lead=${rd.softState.leaderId ?? '-'}`);
       }
-      if (faults && this.rng.chance(this.profile.crashInReadyProbability)) {
-        if (this.rng.chance(0.5)) {
-          this.crash(n, 'before persisting a Ready');
-          return;
-        }
-        n.storage.persistReady(rd);
-        this.checker.onPersisted(n, rd);
-        this.crash(n, 'after persisting a Ready, before sending');
+      const delay = this.rng.intBetween(0, this.readyDelayTicks);
+      if (delay > 0) {
+        n.pending = { ready: rd, completeAt: this.now + delay };
+        return;
+      }
+      this.completeReady(n, raft, rd, faults);
+    }
+  }
+
+  /** Persist, then send, then apply, then advance: the Ready contract. */
+  private completeReady(n: SimNode, raft: RaftNode, rd: Ready, faults: boolean): void {
+    if (faults && this.rng.chance(this.profile.crashInReadyProbability)) {
+      if (this.rng.chance(0.5)) {
+        this.crash(n, 'before persisting a Ready');
         return;
       }
       n.storage.persistReady(rd);
       this.checker.onPersisted(n, rd);
-      for (const m of rd.messages) this.network.send(m, this.now);
-      if (rd.snapshot !== undefined) {
-        const restored = decodeState(rd.snapshot.data);
-        assert(restored.index > n.state.index, `snapshot ${restored.index} does not move node ${n.id} past ${n.state.index}`);
-        n.state = restored;
-        this.checker.onStateRestored(n.id, n.state);
-      }
-      for (const e of rd.committedEntries) {
-        n.state = applyEntry(n.state, e);
-        this.checker.onApplied(n.id, e, n.state);
-      }
-      raft.advance(rd);
+      this.crash(n, 'after persisting a Ready, before sending');
+      return;
     }
+    n.storage.persistReady(rd);
+    this.checker.onPersisted(n, rd);
+    for (const m of rd.messages) {
+      // A transport notices some failures; the core must be safe whether
+      // or not it is told, so report only some of them.
+      if (this.network.isBlocked(m.from, m.to) && this.rng.chance(0.3)) raft.reportUnreachable(m.to);
+      const queued = this.network.send(m, this.now);
+      if (m.type === 'MsgSnap' && this.rng.chance(0.5)) raft.reportSnapshot(m.to, queued);
+    }
+    if (rd.snapshot !== undefined) {
+      const restored = decodeState(rd.snapshot.data);
+      assert(restored.index > n.state.index, `snapshot ${restored.index} does not move node ${n.id} past ${n.state.index}`);
+      n.state = restored;
+      this.checker.onStateRestored(n.id, n.state);
+    }
+    for (const e of rd.committedEntries) {
+      n.state = applyEntry(n.state, e);
+      this.checker.onApplied(n.id, e, n.state);
+    }
+    raft.advance(rd);
   }
 
   // ---- faults -------------------------------------------------------------------
@@ -359,6 +397,7 @@ class Simulation {
     // Only the MemoryStorage (the disk) survives; the RaftNode and the
     // application state are gone, as are its unsent messages.
     n.raft = null;
+    n.pending = null;
     n.state = INITIAL_STATE;
     const [lo, hi] = this.profile.downtimeTicks;
     n.restartAt = this.now + this.rng.intBetween(lo, hi);
