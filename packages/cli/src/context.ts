@@ -25,7 +25,7 @@ export class CliContext {
   }
 
   /** The command's result on stdout: `human` lines, or `json` with --json. */
-  async result(opts: CommonOptions, human: string | readonly string[], json: unknown): Promise<void> {
+  async result(opts: Pick<CommonOptions, 'json'>, human: string | readonly string[], json: unknown): Promise<void> {
     const text = opts.json ? toJson(json) : typeof human === 'string' ? human : human.join('\n');
     await write(this.io.stdout, text.length > 0 ? `${text}\n` : '');
   }

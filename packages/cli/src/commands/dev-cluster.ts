@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import {
+  DEFAULT_BASE_PORT,
+  clusterDown,
+  clusterStatus,
+  clusterUp,
+  killNode,
+  readClusterFile,
+  restartNode,
+} from '@gregor/dev-cluster';
+import type { CliContext } from '../context';
+import { intArg } from '../options';
+
+interface DirOptions {
+  dir: string;
+  json: boolean;
+}
+
+interface UpOptions extends DirOptions {
+  nodes: number;
+  basePort: number;
+  timeoutMs: number;
+  config: Record<string, string>;
+}
+
+const withDir = (cmd: Command): Command =>
+  cmd.requiredOption('--dir <dir>', 'cluster directory (cluster.json, node-N.log, data)').option('--json', 'machine-readable output', false);
+
+/**
+ * `gregor dev-cluster up|down|kill N|restart N|status --dir DIR` (DESIGN.md §9):
+ * a local cluster of separate gregor-node processes on loopback.
+ */
+export function registerDevCluster(program: Command, ctx: CliContext): void {
+  const dev = program.command('dev-cluster').description('run a local cluster of gregor-node processes on loopback');
+
+  withDir(
+    dev
+      .command('up')
+      .description('start the cluster; returns once every node is ready (quorum has a leader, brokers registered and unfenced)')
+      .option('--nodes <n>', 'number of nodes', intArg('--nodes', 1, 99), 3)
+      .option('--base-port <port>', 'node i listens on P+i-1 (client), P+100+i-1 (controller), P+200+i-1 (HTTP), P+300+i-1 (Kafka)', intArg('--base-port', 1, 65000), DEFAULT_BASE_PORT)
+      .option('--timeout-ms <ms>', 'how long to wait for readiness', intArg('--timeout-ms', 1), 60_000)
+      .option('--config <key=value...>', 'extra node config for every node, repeatable', (item: string, prev: Record<string, string> = {}) => {
+        const eq = item.indexOf('=');
+        if (eq <= 0) throw new Error(`--config expects key=value, got "${item}"`);
+        return { ...prev, [item.slice(0, eq)]: item.slice(eq + 1) };
+      }, {}),
+  ).action(async (opts: UpOptions) => {
+    const cluster = await clusterUp({
+      dir: opts.dir,
+      nodes: opts.nodes,
+      basePort: opts.basePort,
+      readyTimeoutMs: opts.timeoutMs,
+      config: opts.config,
+      onProgress: (m) => void ctx.note(m),
+    });
+    await ctx.result(
+      opts,
+      [`Cluster of ${cluster.nodes.length} node(s) is up; bootstrap: ${cluster.nodes.map((n) => n.grpc).join(',')}`],
+      cluster,
+    );
+  });
+
+  withDir(dev.command('down').description('stop every node (SIGTERM, then SIGKILL after a grace period)')).action(async (opts: DirOptions) => {
+    await clusterDown(opts.dir, 15_000, (m) => void ctx.note(m));
+    await ctx.result(opts, 'Cluster stopped.', { stopped: true });
+  });
+
+  withDir(dev.command('kill').description('kill -9 one node').argument('<node>', 'node id', intArg('node', 1, 99))).action(
+    async (id: number, opts: DirOptions) => {
+      const node = await killNode(opts.dir, id);
+      await ctx.result(opts, `Killed node ${id} (pid ${node.pid}).`, { killed: id, pid: node.pid });
+    },
+  );
+
+  withDir(dev.command('restart').description('(re)start one node and wait until it is ready').argument('<node>', 'node id', intArg('node', 1, 99))).action(
+    async (id: number, opts: DirOptions) => {
+      const node = await restartNode(opts.dir, id);
+      await ctx.result(opts, `Node ${id} is running again (pid ${node.pid}).`, { restarted: id, pid: node.pid });
+    },
+  );
+
+  withDir(dev.command('status').description('each node: pid, alive, ready, addresses')).action(async (opts: DirOptions) => {
+    const cluster = readClusterFile(opts.dir);
+    const status = await clusterStatus(opts.dir);
+    const lines = ['NODE  PID      STATE     CLIENT                HTTP'];
+    for (const s of status) {
+      const state = !s.alive ? 'down' : s.ready ? 'ready' : 'starting';
+      lines.push(`${String(s.id).padEnd(6)}${String(s.pid).padEnd(9)}${state.padEnd(10)}${s.grpc.padEnd(22)}${s.http}`);
+    }
+    await ctx.result(opts, lines, { ...cluster, status });
+  });
+}
