@@ -21,4 +21,4 @@ export { createPrng } from './prng';
 export type { ProgressState } from './progress';
 export type { RaftStatus, ProgressStatus, ProposalPosition } from './raft-node';
 export { RaftNode } from './raft-node';
-export { formatMessage, formatEntry } from './describe';
+export { formatMessage, formatEntry } from './format';

@@ -1,6 +1,6 @@
 import type { NodeId } from '@gregor/common';
 import { AssertionError, assert, isGregorError, nodeId } from '@gregor/common';
-import { formatMessage } from '../describe';
+import { formatMessage } from '../format';
 import { MemoryStorage } from '../memory-storage';
 import { createPrng } from '../prng';
 import type { ProposalPosition } from '../raft-node';
