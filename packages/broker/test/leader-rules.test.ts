@@ -1,0 +1,270 @@
+import fc from 'fast-check';
+import {
+  ProducePurgatory,
+  computeHighWatermark,
+  decideIsrChange,
+  initialFollowerState,
+  isCaughtUp,
+  recordFetch,
+  type FollowerState,
+} from '@gregor/broker';
+
+const LAG = 1000;
+const SELF = 1;
+const REPLICAS = [1, 2, 3];
+
+describe('follower state (pure)', () => {
+  test('caught up when fetching at the log end, or when reaching what the leader had at the previous fetch', () => {
+    let s = initialFollowerState(false, 0, 0n);
+    expect(isCaughtUp(s, 10n, 0, LAG)).toBe(false);
+    s = recordFetch(s, 4n, 10n, 100, -1n);
+    expect(s.lastCaughtUpTimeMs).toBe(Number.NEGATIVE_INFINITY);
+    // Steady produce: the leader is at 14 now, the follower has the 10 it had at t=100.
+    s = recordFetch(s, 10n, 14n, 200, -1n);
+    expect(s.lastCaughtUpTimeMs).toBe(100);
+    s = recordFetch(s, 14n, 14n, 300, -1n);
+    expect(s.lastCaughtUpTimeMs).toBe(300);
+    expect(isCaughtUp(s, 20n, 300 + LAG, LAG)).toBe(true);
+    expect(isCaughtUp(s, 20n, 301 + LAG, LAG)).toBe(false);
+    // At the log end counts as caught up whatever the time (Kafka's rule).
+    expect(isCaughtUp(s, 14n, 1e9, LAG)).toBe(true);
+  });
+
+  test('ISR members start caught up, others never were', () => {
+    expect(isCaughtUp(initialFollowerState(true, 5000, 7n), 9n, 5000 + LAG, LAG)).toBe(true);
+    expect(isCaughtUp(initialFollowerState(false, 5000, 7n), 9n, 5000, LAG)).toBe(false);
+  });
+});
+
+/*
+ * A leader with followers 2 and 3, driven by random events. Followers really
+ * hold `has[id]` records and report them when they fetch (what the leader
+ * knows is never ahead of the truth). ISR changes are decided by the pure
+ * rule and committed at once. Safety: the HW never goes down, and every ISR
+ * member really holds everything below it.
+ */
+type Ev =
+  | { t: 'append'; n: number }
+  | { t: 'fetch'; id: 2 | 3; copy: number }
+  | { t: 'time'; ms: number }
+  | { t: 'kill'; id: 2 | 3 }
+  | { t: 'revive'; id: 2 | 3 }
+  | { t: 'decide' };
+
+const idArb = fc.constantFrom(2 as const, 3 as const);
+const evArb: fc.Arbitrary<Ev> = fc.oneof(
+  fc.record({ t: fc.constant('append' as const), n: fc.integer({ min: 1, max: 5 }) }),
+  fc.record({ t: fc.constant('fetch' as const), id: idArb, copy: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({ t: fc.constant('time' as const), ms: fc.integer({ min: 1, max: 800 }) }),
+  fc.record({ t: fc.constant('kill' as const), id: idArb }),
+  fc.record({ t: fc.constant('revive' as const), id: idArb }),
+  fc.constant({ t: 'decide' as const }),
+);
+
+class Model {
+  now = 0;
+  leo: bigint;
+  hw: bigint;
+  isr: number[] = [...REPLICAS];
+  has = new Map<number, bigint>();
+  alive = new Map<number, boolean>([
+    [2, true],
+    [3, true],
+  ]);
+  followers = new Map<number, FollowerState>();
+
+  constructor(readonly epochStart: bigint) {
+    this.leo = epochStart;
+    this.hw = 0n;
+    for (const id of [2, 3]) {
+      this.has.set(id, epochStart);
+      this.followers.set(id, initialFollowerState(true, 0, epochStart));
+    }
+  }
+
+  recompute(): void {
+    const next = computeHighWatermark({
+      selfId: SELF,
+      replicas: REPLICAS,
+      maximalIsr: this.isr,
+      followers: this.followers,
+      isEligible: (id) => this.alive.get(id) === true,
+      leaderLogEndOffset: this.leo,
+      currentHighWatermark: this.hw,
+      leaderEpochStartOffset: this.epochStart,
+      nowMs: this.now,
+      replicaLagTimeMaxMs: LAG,
+    });
+    expect(next).toBeGreaterThanOrEqual(this.hw);
+    expect(next).toBeLessThanOrEqual(this.leo);
+    this.hw = next;
+    for (const id of this.isr) if (id !== SELF) expect(this.has.get(id)!).toBeGreaterThanOrEqual(this.hw);
+  }
+
+  apply(ev: Ev): void {
+    switch (ev.t) {
+      case 'append':
+        this.leo += BigInt(ev.n);
+        break;
+      case 'fetch': {
+        if (!this.alive.get(ev.id)) break;
+        const has = this.has.get(ev.id)!;
+        this.followers.set(ev.id, recordFetch(this.followers.get(ev.id)!, has, this.leo, this.now, -1n));
+        const copied = has + BigInt(ev.copy);
+        this.has.set(ev.id, copied < this.leo ? copied : this.leo);
+        break;
+      }
+      case 'time':
+        this.now += ev.ms;
+        break;
+      case 'kill':
+        this.alive.set(ev.id, false);
+        break;
+      case 'revive':
+        this.alive.set(ev.id, true);
+        break;
+      case 'decide': {
+        const change = decideIsrChange({
+          selfId: SELF,
+          replicas: REPLICAS,
+          isr: this.isr,
+          followers: this.followers,
+          isEligible: (id) => this.alive.get(id) === true,
+          leaderLogEndOffset: this.leo,
+          highWatermark: this.hw,
+          leaderEpochStartOffset: this.epochStart,
+          nowMs: this.now,
+          replicaLagTimeMaxMs: LAG,
+        });
+        if (change !== undefined) {
+          expect(change.isr).toContain(SELF);
+          expect(change.isr).toEqual(REPLICAS.filter((id) => change.isr.includes(id)));
+          if (change.kind === 'shrink') for (const id of change.removed) expect(this.isr).toContain(id);
+          else for (const id of change.added) expect(this.has.get(id)!).toBeGreaterThanOrEqual(this.hw);
+          this.isr = change.isr;
+        }
+        break;
+      }
+    }
+    this.recompute();
+  }
+}
+
+describe('high watermark and ISR rules (pure, simulated)', () => {
+  test('the HW never decreases and every ISR member holds everything below it (property)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 20n }), fc.array(evArb, { maxLength: 80 }), (epochStart, events) => {
+        const m = new Model(epochStart);
+        for (const ev of events) m.apply(ev);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  test('with everyone alive and fetching, the ISR grows back and the HW reaches the log end (property)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 20n }), fc.array(evArb, { maxLength: 60 }), (epochStart, events) => {
+        const m = new Model(epochStart);
+        for (const ev of events) m.apply(ev);
+        m.apply({ t: 'revive', id: 2 });
+        m.apply({ t: 'revive', id: 3 });
+        for (let round = 0; round < 4; round++) {
+          for (const id of [2, 3] as const) m.apply({ t: 'fetch', id, copy: 1_000_000 });
+          m.apply({ t: 'decide' });
+        }
+        expect(m.isr).toEqual(REPLICAS);
+        expect(m.hw).toBe(m.leo);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('a new leader does not commit old-epoch records until the ISR reaches its epoch start', () => {
+    const followers = new Map([
+      [2, recordFetch(initialFollowerState(true, 0, 10n), 8n, 10n, 1, -1n)],
+      [3, recordFetch(initialFollowerState(true, 0, 10n), 10n, 10n, 1, -1n)],
+    ]);
+    const input = {
+      selfId: 1,
+      replicas: REPLICAS,
+      maximalIsr: REPLICAS,
+      followers,
+      isEligible: () => true,
+      leaderLogEndOffset: 10n,
+      currentHighWatermark: 5n,
+      leaderEpochStartOffset: 10n,
+      nowMs: 2,
+      replicaLagTimeMaxMs: LAG,
+    };
+    expect(computeHighWatermark(input)).toBe(5n);
+    followers.set(2, recordFetch(followers.get(2)!, 10n, 10n, 3, -1n));
+    expect(computeHighWatermark({ ...input, nowMs: 3 })).toBe(10n);
+  });
+
+  test('an ISR member that never fetched in this epoch holds the HW back; an expansion in flight counts', () => {
+    const fresh = new Map([
+      [2, initialFollowerState(true, 0, 4n)],
+      [3, recordFetch(initialFollowerState(false, 0, 4n), 6n, 6n, 1, -1n)],
+    ]);
+    const base = {
+      selfId: 1,
+      replicas: REPLICAS,
+      followers: fresh,
+      isEligible: () => false,
+      leaderLogEndOffset: 6n,
+      currentHighWatermark: 4n,
+      leaderEpochStartOffset: 0n,
+      nowMs: 1,
+      replicaLagTimeMaxMs: LAG,
+    };
+    expect(computeHighWatermark({ ...base, maximalIsr: [1, 2] })).toBe(4n);
+    expect(computeHighWatermark({ ...base, maximalIsr: [1, 3] })).toBe(6n);
+  });
+
+  test('a replica of a stale incarnation (other broker epoch) is not added', () => {
+    const followers = new Map([
+      [2, recordFetch(initialFollowerState(false, 0, 0n), 5n, 5n, 1, 7n)],
+      [3, recordFetch(initialFollowerState(true, 0, 0n), 5n, 5n, 1, 9n)],
+    ]);
+    const input = {
+      selfId: 1,
+      replicas: REPLICAS,
+      isr: [1, 3],
+      followers,
+      leaderLogEndOffset: 5n,
+      highWatermark: 5n,
+      leaderEpochStartOffset: 0n,
+      nowMs: 2,
+      replicaLagTimeMaxMs: LAG,
+    };
+    expect(decideIsrChange({ ...input, isEligible: (_id, epoch) => epoch === 8n })).toBeUndefined();
+    expect(decideIsrChange({ ...input, isEligible: (_id, epoch) => epoch === 7n })).toEqual({ kind: 'expand', isr: [1, 2, 3], added: [2] });
+  });
+});
+
+describe('acks=all purgatory', () => {
+  test('bounded: reservations beyond the limit are refused, and every wait returns its slot', async () => {
+    const p = new ProducePurgatory(2);
+    expect(p.tryReserve(2)).toBe(true);
+    expect(p.tryReserve(1)).toBe(false);
+    let done = false;
+    const waiting = p.wait('t-0', 60_000, () => (done ? 'NONE' : undefined));
+    const immediate = await p.wait('t-1', 60_000, () => 'NOT_LEADER_OR_FOLLOWER');
+    expect(immediate).toBe('NOT_LEADER_OR_FOLLOWER');
+    expect(p.size).toBe(1);
+    p.notify('t-0');
+    expect(p.size).toBe(1);
+    done = true;
+    p.notify('t-1');
+    p.notify('t-0');
+    expect(await waiting).toBe('NONE');
+    expect(p.size).toBe(0);
+  });
+
+  test('a wait nobody completes ends REQUEST_TIMED_OUT', async () => {
+    const p = new ProducePurgatory(1);
+    expect(p.tryReserve(1)).toBe(true);
+    expect(await p.wait('t-0', 5, () => undefined)).toBe('REQUEST_TIMED_OUT');
+    expect(p.size).toBe(0);
+  });
+});
