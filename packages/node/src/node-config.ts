@@ -93,6 +93,19 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'log.sync.writes': { type: 'boolean', default: false, doc: 'fsync every append (survives power loss; slower).' },
   'log.level': { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'Log level.' },
   'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },
+  'replica.lag.time.max.ms': {
+    type: 'int',
+    min: 1,
+    default: 5000,
+    doc: 'A follower not caught up for this long leaves the ISR (Kafka: 30000; shorter so acks=all stops waiting for a dead follower sooner).',
+  },
+  'replica.fetch.max.bytes': { type: 'int', min: 1, default: 1_048_576, doc: 'Follower fetch budget per partition.' },
+  'replica.fetch.response.max.bytes': { type: 'int', min: 1, default: 10_485_760, doc: 'Follower fetch budget per response.' },
+  'replica.fetch.wait.max.ms': { type: 'int', min: 0, default: 500, doc: 'How long a leader holds a follower fetch with nothing new.' },
+  'replica.fetch.min.bytes': { type: 'int', min: 0, default: 1, doc: 'Bytes a follower fetch waits for.' },
+  'replica.fetch.backoff.ms': { type: 'int', min: 1, default: 50, doc: 'First delay after a follower fetch error, doubling to 1 s (Kafka: 1000 flat).' },
+  'replica.socket.timeout.ms': { type: 'int', min: 1, default: 10_000, doc: 'A follower fetch unanswered this long past its wait is retried.' },
+  'unclean.leader.election.enable': { type: 'boolean', default: false, doc: 'Default unclean.leader.election.enable of topics.' },
 };
 
 export interface NodeConfig {
@@ -120,6 +133,14 @@ export interface NodeConfig {
   logSyncWrites: boolean;
   logLevel: LogLevel;
   fetchMaxWaitingRequests: number;
+  replicaLagTimeMaxMs: number;
+  replicaFetchMaxBytes: number;
+  replicaFetchResponseMaxBytes: number;
+  replicaFetchWaitMaxMs: number;
+  replicaFetchMinBytes: number;
+  replicaFetchBackoffMs: number;
+  replicaSocketTimeoutMs: number;
+  uncleanLeaderElectionEnable: boolean;
   /** Every key with its effective value, for logging and DescribeConfigs. */
   raw: Readonly<Record<string, string>>;
 }
@@ -181,6 +202,14 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     logSyncWrites: v['log.sync.writes'] as boolean,
     logLevel: v['log.level'] as LogLevel,
     fetchMaxWaitingRequests: v['fetch.max.waiting.requests'] as number,
+    replicaLagTimeMaxMs: v['replica.lag.time.max.ms'] as number,
+    replicaFetchMaxBytes: v['replica.fetch.max.bytes'] as number,
+    replicaFetchResponseMaxBytes: v['replica.fetch.response.max.bytes'] as number,
+    replicaFetchWaitMaxMs: v['replica.fetch.wait.max.ms'] as number,
+    replicaFetchMinBytes: v['replica.fetch.min.bytes'] as number,
+    replicaFetchBackoffMs: v['replica.fetch.backoff.ms'] as number,
+    replicaSocketTimeoutMs: v['replica.socket.timeout.ms'] as number,
+    uncleanLeaderElectionEnable: v['unclean.leader.election.enable'] as boolean,
     raw,
   };
 }
