@@ -24,6 +24,8 @@ const flags = parseFlags({
   'latency-rate': { type: 'string', default: '1000' },
   'latency-seconds': { type: 'string', default: '5' },
   keep: { type: 'boolean', default: false },
+  /** Write a V8 CPU profile of every node process into this folder. */
+  'profile-dir': { type: 'string' },
 });
 
 const nodes = intFlag('nodes', flags.nodes, 1);
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gregor-bench-'));
   const basePort = await findFreeBasePort(nodes);
   log(`starting ${nodes} node(s) in ${dir}`);
-  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn' } });
+  const execArgv = flags['profile-dir'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['profile-dir'])}`] : [];
+  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn' }, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   try {
     const topic = 'bench';

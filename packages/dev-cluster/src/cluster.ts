@@ -31,6 +31,8 @@ export interface UpOptions {
   /** Path of gregor-node's bin.js; defaults to the one in this workspace. */
   nodeBin?: string;
   env?: NodeJS.ProcessEnv;
+  /** Extra arguments for the node's `node` runtime, e.g. ['--cpu-prof'] for profiling. */
+  execArgv?: readonly string[];
   onProgress?: (message: string) => void;
 }
 
@@ -71,9 +73,9 @@ async function isReady(httpUrl: string): Promise<boolean> {
   }
 }
 
-function startNodeProcess(node: ClusterNode, nodeBin: string, env: NodeJS.ProcessEnv): number {
+function startNodeProcess(node: ClusterNode, nodeBin: string, env: NodeJS.ProcessEnv, execArgv: readonly string[] = []): number {
   if (!existsSync(nodeBin)) throw new Error(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
-  return spawnDetached(process.execPath, [nodeBin, '--config', node.configFile], node.logFile, env);
+  return spawnDetached(process.execPath, [...execArgv, nodeBin, '--config', node.configFile], node.logFile, env);
 }
 
 async function waitReady(node: ClusterNode, timeoutMs: number): Promise<void> {
@@ -135,7 +137,7 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
         logFile: path.join(dir, `node-${layout.id}.log`),
         configFile,
       };
-      node.pid = startNodeProcess(node, nodeBin, env);
+      node.pid = startNodeProcess(node, nodeBin, env, opts.execArgv);
       cluster.nodes.push(node);
       progress(`started node ${node.id} (pid ${node.pid}, client ${node.grpc}, log ${node.logFile})`);
     }
