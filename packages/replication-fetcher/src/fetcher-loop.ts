@@ -205,15 +205,20 @@ export class FetcherLoop {
     }
     if (asking.length === 0) return;
     let answers;
+    const abort = new AbortController();
+    this.inflight = abort;
     try {
       answers = await client.offsetsForLeaderEpoch(
         this.deps.replicaId,
         asking.map((p) => ({ topic: p.topic, partition: p.partition, currentLeaderEpoch: p.leaderEpoch, leaderEpoch: p.log.latestEpoch() })),
         this.deps.config.requestTimeoutMs,
+        abort.signal,
       );
     } catch (err) {
-      this.delayAll(asking, isGregorError(err) ? err : undefined);
+      if (!abort.signal.aborted) this.delayAll(asking, isGregorError(err) ? err : undefined);
       return;
+    } finally {
+      this.inflight = undefined;
     }
     this.loopRecovered();
     const sent = new Map(asking.map((p) => [p.key, p]));

@@ -63,7 +63,7 @@ export interface LeaderEpochAnswer {
  */
 export interface ReplicationClient {
   fetch(request: ReplicaFetchRequest, timeoutMs: number, signal?: AbortSignal): Promise<ReplicaFetchPartitionResponse[]>;
-  offsetsForLeaderEpoch(replicaId: number, queries: readonly LeaderEpochQuery[], timeoutMs: number): Promise<LeaderEpochAnswer[]>;
+  offsetsForLeaderEpoch(replicaId: number, queries: readonly LeaderEpochQuery[], timeoutMs: number, signal?: AbortSignal): Promise<LeaderEpochAnswer[]>;
   close(): void;
 }
 
@@ -170,15 +170,20 @@ export function grpcReplicationClient(address: string): ReplicationClient {
         else signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
-    offsetsForLeaderEpoch(replicaId, queries, timeoutMs) {
+    offsetsForLeaderEpoch(replicaId, queries, timeoutMs, signal) {
       return new Promise((resolve, reject) => {
         const wire = {
           replicaId,
           topics: byTopic(queries, (q) => ({ partition: q.partition, currentLeaderEpoch: q.currentLeaderEpoch, leaderEpoch: q.leaderEpoch })),
         };
-        client.OffsetsForLeaderEpoch(wire, { deadline: Date.now() + timeoutMs }, (err, res) =>
-          err !== null ? reject(transportError(err, address)) : resolve(decodeEpochResponse(res!)),
-        );
+        const call = client.OffsetsForLeaderEpoch(wire, { deadline: Date.now() + timeoutMs }, (err, res) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (err !== null) reject(transportError(err, address));
+          else resolve(decodeEpochResponse(res!));
+        });
+        const onAbort = (): void => call.cancel();
+        if (signal?.aborted === true) call.cancel();
+        else signal?.addEventListener('abort', onAbort, { once: true });
       });
     },
     close() {
