@@ -107,45 +107,55 @@ export class ControllerClient {
     });
   }
 
+  /** One try at the voter believed active; NOT_CONTROLLER answers move the guess. */
+  private async attempt<Res extends ControllerAnswer>(method: string, request: unknown, rpcTimeoutMs: number): Promise<Res> {
+    const target = this.pickTarget();
+    let res: Res;
+    try {
+      res = await this.invoke<Res>(target, method, request, rpcTimeoutMs);
+    } catch (err) {
+      if (this.guess === target) this.guess = undefined;
+      throw err;
+    }
+    if (res.error !== null && res.error.name === 'NOT_CONTROLLER') {
+      const hint = res.controllerId ?? res.error.leaderHint;
+      this.guess = hint !== undefined && hint >= 0 && hint !== target ? hint : undefined;
+      throw fromWire(res.error)!;
+    }
+    this.guess = target;
+    return res;
+  }
+
   /**
    * Sends `method` to the active controller. Resolves with its answer unless
    * the answer is NOT_CONTROLLER or the voter is unreachable, which move on
-   * to the next candidate.
+   * to the next candidate; out of time, throws NOT_CONTROLLER (retriable)
+   * saying so.
    */
   async call<Res extends ControllerAnswer>(method: string, request: unknown, opts: { deadlineMs?: number; rpcTimeoutMs?: number } = {}): Promise<Res> {
     const deadlineMs = opts.deadlineMs ?? this.retryDeadlineMs;
     const rpcTimeoutMs = Math.min(opts.rpcTimeoutMs ?? this.rpcTimeoutMs, deadlineMs);
-    return withRetry(
-      async () => {
-        const target = this.pickTarget();
-        let res: Res;
-        try {
-          res = await this.invoke<Res>(target, method, request, rpcTimeoutMs);
-        } catch (err) {
-          if (this.guess === target) this.guess = undefined;
-          throw err;
-        }
-        if (res.error !== null && res.error.name === 'NOT_CONTROLLER') {
-          const hint = res.controllerId ?? res.error.leaderHint;
-          this.guess = hint !== undefined && hint >= 0 && hint !== target ? hint : undefined;
-          throw fromWire(res.error)!;
-        }
-        this.guess = target;
-        return res;
-      },
-      {
+    const lookingFor = (err: unknown): err is GregorError =>
+      err instanceof GregorError && (err.errorName === 'NOT_CONTROLLER' || err.errorName === 'NETWORK_EXCEPTION');
+    const started = Date.now();
+    try {
+      return await withRetry(() => this.attempt<Res>(method, request, rpcTimeoutMs), {
         retries: 1000,
         initialBackoffMs: 25,
         maxBackoffMs: 500,
         deadlineMs,
-        isRetriable: (err) =>
-          !this.closed &&
-          err instanceof GregorError && (err.errorName === 'NOT_CONTROLLER' || err.errorName === 'NETWORK_EXCEPTION'),
+        isRetriable: (err) => !this.closed && lookingFor(err),
         onRetry: (err, attempt) => {
           if (attempt % 10 === 0) this.logger.debug(`still looking for the active controller (${method}): ${(err as Error).message}`);
         },
-      },
-    );
+      });
+    } catch (err) {
+      if (!this.closed && lookingFor(err)) {
+        const last = err.message;
+        throw new GregorError('NOT_CONTROLLER', `no active controller answered ${method} within ${Date.now() - started} ms (last: ${last})`, err.context, err);
+      }
+      throw err;
+    }
   }
 
   private static throwIfError(res: ControllerAnswer, context: Record<string, unknown> = {}): void {
