@@ -96,7 +96,8 @@ export async function startQuorumRole(config: NodeConfig, logger: Logger, clock:
   let follower: MetadataFollower | undefined;
   let metadata: ControllerMetadataSource | undefined;
   if (config.roles.includes('broker')) {
-    client = new ControllerClient({ voters, clusterId, logger });
+    // Admin writes through this broker wait at most this long for an active controller.
+    client = new ControllerClient({ voters, clusterId, logger, retryDeadlineMs: 10_000 });
     let source: ControllerNode['controller'] | MetadataFollower;
     if (controller !== undefined) {
       source = controller.controller;
