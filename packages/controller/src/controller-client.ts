@@ -141,8 +141,10 @@ export class ControllerClient {
     try {
       return await withRetry(() => this.attempt<Res>(method, request, rpcTimeoutMs), {
         retries: 1000,
-        initialBackoffMs: 25,
-        maxBackoffMs: 500,
+        // Short waits: during an election a few cheap RPCs a second cost far
+        // less than answering hundreds of ms after the new leader is ready.
+        initialBackoffMs: 20,
+        maxBackoffMs: 100,
         deadlineMs,
         isRetriable: (err) => !this.closed && lookingFor(err),
         onRetry: (err, attempt) => {
