@@ -154,6 +154,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
   }
   const voters = parseQuorumVoters('controller.quorum.voters', v['controller.quorum.voters'] as string);
   const nodeId = v['node.id'] as number;
+  if (new Set(voters.map((x) => x.id)).size !== voters.length) throw new ConfigError('controller.quorum.voters', 'a voter id is listed twice');
   if (voters.length > 0 && roles.includes('controller')) {
     const self = voters.find((x) => x.id === nodeId);
     if (self === undefined) throw new ConfigError('controller.quorum.voters', `process.roles includes controller but node.id ${nodeId} is not a voter`);
@@ -163,7 +164,6 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
       throw new ConfigError('listeners', `the CONTROLLER listener port ${listener.port} differs from this node's voter port ${self.port} in controller.quorum.voters`);
     }
   }
-  if (new Set(voters.map((x) => x.id)).size !== voters.length) throw new ConfigError('controller.quorum.voters', 'a voter id is listed twice');
   const tick = v['controller.quorum.tick.interval.ms'] as number;
   if ((v['controller.quorum.election.timeout.ms'] as number) < 2 * tick) {
     throw new ConfigError('controller.quorum.election.timeout.ms', `must be at least two ticks (controller.quorum.tick.interval.ms=${tick})`);
