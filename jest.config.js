@@ -15,7 +15,7 @@ module.exports = {
     '^@gregor/proto$': '<rootDir>/proto/src/index.ts',
     '^@gregor/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
-  testMatch: ['<rootDir>/{packages,proto,scripts,deploy}/**/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/{packages,proto,scripts,deploy}/**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 120000,
   maxWorkers: 2,

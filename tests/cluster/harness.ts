@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createClient, type Gregor, type PartitionDescription } from '@gregor/client';
+import { pollUntil } from '@gregor/common';
+import {
+  clusterDown,
+  clusterUp,
+  findFreeBasePort,
+  killNode,
+  restartNode,
+  type ClusterFile,
+} from '@gregor/dev-cluster';
+
+/** Settings that make failover fast enough for tests (all documented node keys). */
+export const FAST_FAILOVER: Readonly<Record<string, string>> = {
+  'broker.heartbeat.interval.ms': '250',
+  'broker.session.timeout.ms': '2000',
+  'replica.lag.time.max.ms': '3000',
+  'log.level': 'info',
+};
+
+/** A real cluster of gregor-node processes in a temp dir, torn down by stop(). */
+export class TestCluster {
+  private constructor(
+    readonly dir: string,
+    readonly cluster: ClusterFile,
+    readonly client: Gregor,
+  ) {}
+
+  static async start(nodes: number, config: Record<string, string> = FAST_FAILOVER): Promise<TestCluster> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gregor-cluster-test-'));
+    const basePort = await findFreeBasePort(nodes);
+    const cluster = await clusterUp({ dir, nodes, basePort, config, readyTimeoutMs: 90_000 });
+    const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc), requestTimeoutMs: 5000 });
+    return new TestCluster(dir, cluster, client);
+  }
+
+  bootstrap(...ids: number[]): string[] {
+    return this.cluster.nodes.filter((n) => ids.length === 0 || ids.includes(n.id)).map((n) => n.grpc);
+  }
+
+  async describe(topic: string): Promise<PartitionDescription[]> {
+    const [t] = await this.client.admin().describeTopics([topic]);
+    return t!.partitions;
+  }
+
+  /** Waits until the partition has a leader other than `not` and returns it. */
+  async waitForLeader(topic: string, partition: number, not: number | null, timeoutMs = 30_000): Promise<PartitionDescription> {
+    return pollUntil(
+      async () => {
+        const p = (await this.describe(topic)).find((d) => d.partition === partition);
+        return p !== undefined && p.leader !== null && p.leader !== not ? p : undefined;
+      },
+      { timeoutMs, what: `a leader other than ${String(not)} for ${topic}-${partition}` },
+    );
+  }
+
+  /** Waits until every partition of the topic has its full replica set in the ISR. */
+  async waitForFullIsr(topic: string, timeoutMs = 60_000): Promise<void> {
+    await pollUntil(
+      async () => (await this.describe(topic)).every((p) => p.leader !== null && p.isr.length === p.replicas.length),
+      { timeoutMs, what: `every partition of ${topic} to have its full ISR` },
+    );
+  }
+
+  kill(id: number): Promise<unknown> {
+    return killNode(this.dir, id);
+  }
+
+  restart(id: number): Promise<unknown> {
+    return restartNode(this.dir, id, { readyTimeoutMs: 90_000 });
+  }
+
+  async stop(): Promise<void> {
+    await this.client.close().catch(() => undefined);
+    await clusterDown(this.dir, 10_000).catch(() => undefined);
+    if (process.env.KEEP_CLUSTER_DIR === undefined) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** mulberry32: a small seeded PRNG so a failing schedule can be replayed with SEED=n. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
