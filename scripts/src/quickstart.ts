@@ -9,8 +9,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { clusterStatus, clusterUp, readClusterFile, type ClusterFile } from '@gregor/dev-cluster';
 
-// 1 until the controller quorum is wired into gregor-node; then 3.
-const NODES = Number(process.env.QUICKSTART_NODES ?? 1);
+const NODES = Number(process.env.QUICKSTART_NODES ?? 3);
 const ROOT = path.resolve(__dirname, '../..');
 const DIR = path.join(ROOT, '.gregor', 'cluster');
 const CLI = path.join(ROOT, 'packages/cli/dist/bin.js');
