@@ -50,7 +50,10 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     // Each broker's registration resolved on its own node; node 1 sees the others a moment later.
     await pollUntil(() => s1.liveBrokers().length === 3, { timeoutMs: 5000, what: 'node 1 to see three live brokers' });
     expect(s1.liveBrokers().map((b) => b.nodeId)).toEqual([1, 2, 3]);
-    expect(s1.liveBrokers()[1]).toEqual({ nodeId: 2, host: '127.0.0.1', port: 9102 });
+    const two = sources.get(2)!;
+    expect(s1.liveBrokers()[1]).toEqual({ nodeId: 2, host: '127.0.0.1', port: 9102, brokerEpoch: two.localBrokerEpoch() });
+    expect(s1.brokerEndpoint(2)).toEqual(s1.liveBrokers()[1]);
+    expect(s1.brokerEndpoint(9)).toBeUndefined();
     const events: MetadataEvent[] = [];
     sources.get(3)!.subscribe((e) => events.push(e));
     const view = await s1.createTopic({ name: 'orders', numPartitions: 3, replicationFactor: 3, configs: { 'retention.ms': '1000' } });
@@ -73,6 +76,33 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     const ids = await s1.allocateProducerIds();
     const ids2 = await sources.get(2)!.allocateProducerIds();
     expect(ids2.firstProducerId).toBe(ids.firstProducerId + BigInt(ids.size));
+  });
+
+  it('alterPartition: the leader changes the ISR; stale epochs are refused with Kafka errors', async () => {
+    const s1 = sources.get(1)!;
+    const view = await s1.createTopic({ name: 'isr', numPartitions: 3, replicationFactor: 3, configs: {} });
+    const p = view.partitions.find((a) => a.leaderId === 1)!;
+    const others = p.replicas.filter((r) => r !== 1);
+    // Two calls in one turn travel in one RPC; both are answered.
+    const [shrunk, stale] = await Promise.allSettled([
+      s1.alterPartition('isr', p.partition, { leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, isr: [1, others[0]!] }),
+      s1.alterPartition('isr', p.partition, { leaderEpoch: p.leaderEpoch + 1, partitionEpoch: p.partitionEpoch, isr: [1] }),
+    ]);
+    expect(shrunk.status).toBe('fulfilled');
+    const after = (shrunk as PromiseFulfilledResult<{ isr: readonly number[]; partitionEpoch: number; leaderEpoch: number }>).value;
+    expect([...after.isr].sort()).toEqual([1, others[0]!].sort());
+    expect(after.partitionEpoch).toBe(p.partitionEpoch + 1);
+    expect(after.leaderEpoch).toBe(p.leaderEpoch);
+    expect((stale as PromiseRejectedResult).reason).toMatchObject({ errorName: 'FENCED_LEADER_EPOCH' });
+    // The old partition epoch is stale now.
+    await expect(s1.alterPartition('isr', p.partition, { leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, isr: [1] })).rejects.toMatchObject({
+      errorName: 'INVALID_REQUEST',
+    });
+    // Only the leader may ask.
+    const notLed = view.partitions.find((a) => a.leaderId !== 1)!;
+    await expect(
+      s1.alterPartition('isr', notLed.partition, { leaderEpoch: notLed.leaderEpoch, partitionEpoch: notLed.partitionEpoch, isr: [notLed.leaderId] }),
+    ).rejects.toMatchObject({ errorName: 'NOT_LEADER_OR_FOLLOWER' });
   });
 
   it('fences a broker whose heartbeats stop, moves its leaderships, and unfences its next incarnation', async () => {
