@@ -1,35 +1,60 @@
 # syntax=docker/dockerfile:1
-# Gregor node image: multi-stage; the runtime stage has only production
-# dependencies and the compiled dist/ folders, and runs as a non-root user.
+# Gregor node image: `gregor-node` (the entrypoint) and the `gregor` CLI.
+#
+#   docker build -t gregor:latest .
+#   docker run --rm gregor:latest --help
+#   docker run --rm --entrypoint gregor gregor:latest topic list --bootstrap host:9092
+#
+# Two stages: the build stage installs with pnpm, compiles, and assembles
+# /out with production dependencies only (deploy/docker/build-runtime.sh);
+# the runtime stage is Debian slim + Node.js + /out, run as a non-root user
+# with its data on a volume. docker-compose.yml runs three of these; the
+# Kubernetes manifests in deploy/kubernetes run a StatefulSet of them.
 
-FROM node:20-bookworm-slim AS build
-WORKDIR /src
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+ENV CI=true PNPM_STORE_DIR=/pnpm/store
 RUN npm install -g pnpm@10.34.8
-COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.json tsconfig.base.json ./
-COPY proto ./proto
-COPY packages ./packages
-COPY scripts ./scripts
-RUN pnpm install --frozen-lockfile \
- && pnpm build \
- && rm -rf node_modules packages/*/node_modules proto/node_modules scripts/node_modules \
- && pnpm install --frozen-lockfile --prod --ignore-scripts \
- && find . -name '*.tsbuildinfo' -delete \
- && rm -rf packages/*/src packages/*/test proto/src scripts/src
+WORKDIR /src
+# The lockfile alone decides what to download: this layer and the store stay
+# cached until pnpm-lock.yaml changes, whatever else is edited.
+COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+RUN --mount=type=cache,id=gregor-pnpm-store,target=/pnpm/store \
+    pnpm fetch --store-dir=/pnpm/store --reporter=append-only
+COPY . .
+RUN --mount=type=cache,id=gregor-pnpm-store,target=/pnpm/store \
+    sh deploy/docker/build-runtime.sh /out
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE} AS runtime
+# tini: PID 1 that forwards SIGTERM to gregor-node (which then shuts down in
+# order: leaderships moved away, storage closed) and reaps children.
+# socat: the loopback forwards of LOOPBACK_FORWARDS (see the entrypoint).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini socat \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 gregor \
- && useradd --system --uid 10001 --gid gregor --home-dir /var/lib/gregor gregor \
- && mkdir -p /var/lib/gregor && chown gregor:gregor /var/lib/gregor
-WORKDIR /opt/gregor
-COPY --from=build /src /opt/gregor
-RUN printf '#!/bin/sh\nexec node /opt/gregor/packages/cli/dist/bin.js "$@"\n' > /usr/local/bin/gregor \
- && printf '#!/bin/sh\nexec node /opt/gregor/packages/node/dist/bin.js "$@"\n' > /usr/local/bin/gregor-node \
- && chmod +x /usr/local/bin/gregor /usr/local/bin/gregor-node
-USER gregor
+ && useradd --system --uid 10001 --gid gregor --home-dir /var/lib/gregor --no-create-home --shell /usr/sbin/nologin gregor \
+ && install -d -o gregor -g gregor -m 0750 /var/lib/gregor
+COPY --from=build /out /opt/gregor
+COPY --chmod=0755 deploy/docker/entrypoint.sh /usr/local/bin/gregor-entrypoint
+COPY --chmod=0644 deploy/docker/healthcheck.js /opt/gregor/healthcheck.js
+RUN ln -s /opt/gregor/packages/node/dist/bin.js /usr/local/bin/gregor-node \
+ && ln -s /opt/gregor/packages/cli/dist/bin.js /usr/local/bin/gregor \
+ && gregor-node --help >/dev/null && gregor --help >/dev/null
+
+ENV NODE_ENV=production \
+    GREGOR_LOG_DIRS=/var/lib/gregor/data \
+    GREGOR_LISTENERS=CLIENT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9192,HTTP://0.0.0.0:9292
+USER gregor:gregor
+WORKDIR /var/lib/gregor
+# The data directory is a subdirectory of the volume: a fresh filesystem's
+# lost+found (a Kubernetes PersistentVolume) then stays out of the node's way.
 VOLUME ["/var/lib/gregor"]
-ENV GREGOR_LOG_DIRS=/var/lib/gregor
-EXPOSE 9092 9192 9292 9392
-# /readyz: registered, unfenced and caught up with the metadata log.
-HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch(process.env.READYZ_URL||'http://127.0.0.1:9292/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["gregor-node"]
+# client API (gRPC), controller quorum (gRPC), HTTP (/metrics, /healthz, /readyz)
+EXPOSE 9092 9192 9292
+# Ready = registered, unfenced, caught up with the metadata log. A new
+# cluster needs a quorum of its nodes up before any is ready: start-period.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
+  CMD ["node", "/opt/gregor/healthcheck.js"]
+ENTRYPOINT ["tini", "--", "gregor-entrypoint"]
