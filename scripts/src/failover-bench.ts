@@ -1,0 +1,138 @@
+/**
+ * `pnpm bench:failover [--trials 10]` — measures, on a local 3-node cluster
+ * with default settings:
+ *  - create-topic latency on a healthy cluster (metadata write through Raft);
+ *  - time from kill -9 of the active controller to a new active controller
+ *    that accepts a write (a create-topic succeeds);
+ *  - time a partition is unavailable for writes after kill -9 of its leader
+ *    (kill → the first acks=all produce sent after the kill succeeds);
+ *  - time for the restarted broker to rejoin the ISR (restart → full ISR).
+ * Prints one JSON line; progress on stderr. Not a test.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createClient, type Gregor } from '@gregor/client';
+import { GregorError, pollUntil } from '@gregor/common';
+import { clusterDown, clusterUp, findFreeBasePort, killNode, restartNode, type ClusterFile } from '@gregor/dev-cluster';
+import { intFlag, parseFlags } from './args';
+
+const flags = parseFlags({ trials: { type: 'string', default: '10' }, keep: { type: 'boolean', default: false } });
+const trials = intFlag('trials', flags.trials, 1);
+const log = (m: string): void => void process.stderr.write(`[failover] ${m}\n`);
+
+function summary(values: number[]): { median_ms: number; max_ms: number; min_ms: number; trials: number } {
+  const s = [...values].sort((a, b) => a - b);
+  return { median_ms: Math.round(s[Math.floor((s.length - 1) / 2)]!), max_ms: Math.round(s[s.length - 1]!), min_ms: Math.round(s[0]!), trials: s.length };
+}
+
+function clientFor(cluster: ClusterFile, exclude: number[] = []): Gregor {
+  return createClient({ bootstrap: cluster.nodes.filter((n) => !exclude.includes(n.id)).map((n) => n.grpc), requestTimeoutMs: 1000 });
+}
+
+async function fullIsr(client: Gregor, topic: string): Promise<boolean> {
+  const [t] = await client.admin().describeTopics([topic]);
+  return t!.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gregor-failover-'));
+  const cluster = await clusterUp({ dir, nodes: 3, basePort: await findFreeBasePort(3), onProgress: log });
+  const admin = clientFor(cluster);
+  try {
+    // 1. Metadata write latency on a healthy cluster.
+    const createMs: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t0 = performance.now();
+      await admin.admin().createTopics([{ topic: `latency-${i}`, numPartitions: 3, replicationFactor: 3 }]);
+      createMs.push(performance.now() - t0);
+    }
+    log(`create topic: ${JSON.stringify(summary(createMs))}`);
+
+    // 2. Active controller failover.
+    const controllerMs: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      const victim = (await admin.admin().metadata()).controllerId;
+      const survivors = clientFor(cluster, [victim]);
+      const t0 = performance.now();
+      await killNode(dir, victim);
+      await pollUntil(
+        async () => {
+          try {
+            await survivors.admin().createTopics([{ topic: `after-controller-kill-${t}`, numPartitions: 1, replicationFactor: 2 }], { timeoutMs: 1000 });
+          } catch (err) {
+            // An earlier attempt that timed out on our side was committed: the write was accepted.
+            if (!(err instanceof GregorError && err.errorName === 'TOPIC_ALREADY_EXISTS')) throw err;
+          }
+          return true;
+        },
+        { timeoutMs: 60_000, what: 'a create-topic after the controller was killed', intervalMs: 10 },
+      );
+      controllerMs.push(performance.now() - t0);
+      await survivors.close();
+      log(`controller trial ${t + 1}: killed node ${victim}, new controller accepted a write after ${Math.round(controllerMs[t]!)} ms`);
+      await restartNode(dir, victim);
+    }
+
+    // 3. Partition leader failover under an acks=all producer, and ISR rejoin.
+    const topic = 'failover';
+    await admin.admin().createTopics([{ topic, numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    const unavailableMs: number[] = [];
+    const rejoinMs: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'full ISR' });
+      const [desc] = await admin.admin().describeTopics([topic]);
+      const leader = desc!.partitions[0]!.leader!;
+      const producerClient = clientFor(cluster, [leader]);
+      const producer = producerClient.producer({ acks: 'all', lingerMs: 0, deliveryTimeoutMs: 60_000 });
+      await producer.send({ topic, partition: 0, value: 'warm-up' });
+      let killedAt = Infinity;
+      let recoveredAt = 0;
+      let running = true;
+      const loop = (async () => {
+        while (running) {
+          const sentAt = performance.now();
+          try {
+            await producer.send({ topic, partition: 0, value: `t${t}` });
+            if (sentAt > killedAt && recoveredAt === 0) recoveredAt = performance.now();
+          } catch {
+            /* retried inside the SDK until deliveryTimeoutMs; a failure just means the next send */
+          }
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 200));
+      killedAt = performance.now();
+      await killNode(dir, leader);
+      await pollUntil(() => recoveredAt > 0, { timeoutMs: 60_000, what: 'a produce to succeed after the leader was killed', intervalMs: 5 });
+      unavailableMs.push(recoveredAt - killedAt);
+      running = false;
+      await loop;
+      await producerClient.close();
+      const restartAt = performance.now();
+      await restartNode(dir, leader);
+      await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'the restarted broker to rejoin the ISR', intervalMs: 20 });
+      rejoinMs.push(performance.now() - restartAt);
+      log(`partition trial ${t + 1}: killed leader ${leader}; writes resumed after ${Math.round(unavailableMs[t]!)} ms; rejoined ISR ${Math.round(rejoinMs[t]!)} ms after restart`);
+    }
+
+    process.stdout.write(
+      `${JSON.stringify({
+        create_topic: summary(createMs),
+        controller_failover: summary(controllerMs),
+        partition_unavailable: summary(unavailableMs),
+        isr_rejoin_after_restart: summary(rejoinMs),
+      })}\n`,
+    );
+  } finally {
+    await admin.close();
+    if (!flags.keep) {
+      await clusterDown(dir, 10_000);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`failover bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(2);
+});
