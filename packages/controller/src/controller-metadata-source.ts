@@ -70,6 +70,12 @@ export class ControllerMetadataSource {
   private readonly logger: Logger;
   private fencedWaiters: (() => void)[] = [];
   private pendingAlters: PendingAlter[] = [];
+  /**
+   * Views built from the image, dropped whenever a batch changes it: the
+   * broker asks for a topic on every produce and fetch.
+   */
+  private readonly viewCache = new Map<string, TopicMetadataView | undefined>();
+  private allViews: readonly TopicMetadataView[] | undefined;
   private alterFlushScheduled = false;
 
   constructor(private readonly opts: ControllerMetadataSourceOptions) {
@@ -77,6 +83,10 @@ export class ControllerMetadataSource {
     this.incarnationId = opts.incarnationId ?? randomUUID();
     this.logger = opts.logger ?? silentLogger();
     this.unsubscribe = opts.source.subscribe((e) => {
+      if (e.changes.length > 0) {
+        this.viewCache.clear();
+        this.allViews = undefined;
+      }
       if (e.changes.length > 0 && this.listeners.size > 0) {
         for (const ev of eventsFor(opts.source.image, e)) {
           for (const l of this.listeners) {
@@ -146,14 +156,18 @@ export class ControllerMetadataSource {
   }
 
   topic(name: string): TopicMetadataView | undefined {
+    if (this.viewCache.has(name)) return this.viewCache.get(name);
     const image = this.opts.source.image;
     const t = image.topicByName(name);
-    return t === undefined ? undefined : topicView(image, t);
+    const view = t === undefined ? undefined : topicView(image, t);
+    // Unknown names are cached too (a client polling a missing topic), within a bound.
+    if (view !== undefined || this.viewCache.size < 10_000) this.viewCache.set(name, view);
+    return view;
   }
 
   topics(): readonly TopicMetadataView[] {
-    const image = this.opts.source.image;
-    return image.topics().map((t) => topicView(image, t));
+    this.allViews ??= this.opts.source.image.topics().map((t) => this.topic(t.name)!);
+    return this.allViews;
   }
 
   subscribe(listener: (event: MetadataEvent) => void): () => void {
