@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseConfigValue } from '@gregor/common';
+import { NODE_CONFIG_SCHEMA, parseListeners, parseQuorumVoters, type NodeConfig } from '@gregor/node';
+import { parse } from 'yaml';
+import { COMPOSE_FILE, REPO_ROOT, loadCompose, type ComposeService } from './helpers/compose';
+import { ENTRYPOINT_ENV, effectiveConfig, splitNodeEnv, unknownKeys } from './helpers/node-env';
+
+const compose = loadCompose();
+const services = compose.services;
+
+function configOf(s: ComposeService): NodeConfig {
+  return effectiveConfig(splitNodeEnv(s.env).settings);
+}
+
+function listener(config: NodeConfig, name: 'CLIENT' | 'CONTROLLER' | 'HTTP', advertised = false) {
+  const found = (advertised ? config.advertisedListeners : config.listeners).find((l) => l.name === name);
+  if (found === undefined) throw new Error(`node ${config.nodeId} has no ${advertised ? 'advertised ' : ''}${name} listener`);
+  return found;
+}
+
+function distinct<T>(values: readonly T[]): boolean {
+  return new Set(values).size === values.length;
+}
+
+describe('docker-compose.yml: structure', () => {
+  test('three gregor services with node ids 1..3 matching their names', () => {
+    expect(services.map((s) => s.name).sort()).toEqual(['gregor-1', 'gregor-2', 'gregor-3']);
+    for (const s of services) expect(`gregor-${configOf(s).nodeId}`).toBe(s.name);
+  });
+
+  test('every GREGOR_* variable is a key gregor-node accepts, and its value parses', () => {
+    for (const s of services) {
+      const { settings, other } = splitNodeEnv(s.env);
+      expect({ service: s.name, unknown: unknownKeys(settings) }).toEqual({ service: s.name, unknown: [] });
+      for (const [key, value] of Object.entries(settings)) {
+        expect(() => parseConfigValue(key, NODE_CONFIG_SCHEMA[key]!, value)).not.toThrow();
+      }
+      // The whole set, with the cross-key checks gregor-node runs at start-up.
+      expect(() => configOf(s)).not.toThrow();
+      for (const name of Object.keys(other)) expect(ENTRYPOINT_ENV).toContain(name);
+    }
+  });
+
+  test('combined mode, with the same voters string naming every service by its node id and CONTROLLER port', () => {
+    const voterStrings = new Set(services.map((s) => s.env['GREGOR_CONTROLLER_QUORUM_VOTERS']));
+    expect(voterStrings.size).toBe(1);
+    const voters = parseQuorumVoters('controller.quorum.voters', [...voterStrings][0]!);
+    expect(voters).toHaveLength(services.length);
+    for (const s of services) {
+      const config = configOf(s);
+      expect(config.roles).toEqual(['broker', 'controller']);
+      const self = voters.find((v) => v.id === config.nodeId);
+      expect(self).toEqual({ id: config.nodeId, host: s.name, port: listener(config, 'CONTROLLER').port });
+    }
+  });
+
+  test('listeners bind all interfaces on ports distinct across nodes (one host publishes them all)', () => {
+    const configs = services.map(configOf);
+    for (const name of ['CLIENT', 'CONTROLLER', 'HTTP'] as const) {
+      const bound = configs.map((c) => listener(c, name));
+      expect(bound.every((l) => l.host === '0.0.0.0')).toBe(true);
+      expect(distinct(bound.map((l) => l.port))).toBe(true);
+    }
+  });
+
+  test('the advertised CLIENT address is on the host loopback, on a port published to the same container port', () => {
+    for (const s of services) {
+      const config = configOf(s);
+      const advertised = listener(config, 'CLIENT', true);
+      expect(['127.0.0.1', 'localhost']).toContain(advertised.host);
+      const published = s.ports.find((p) => p.published === advertised.port);
+      expect(published).toEqual({ hostIp: '127.0.0.1', published: advertised.port, target: listener(config, 'CLIENT').port });
+      // Health and metrics reachable from the host as well.
+      const http = listener(config, 'HTTP');
+      expect(s.ports).toContainEqual({ hostIp: '127.0.0.1', published: http.port, target: http.port });
+    }
+    expect(distinct(services.flatMap((s) => s.ports.map((p) => p.published)))).toBe(true);
+  });
+
+  test("inside each container, every other node's advertised CLIENT address is forwarded to its service", () => {
+    // A broker registers one CLIENT address for clients and replicas alike:
+    // 127.0.0.1:PORT must reach node PORT from every container too.
+    for (const s of services) {
+      const forwards = (s.env['LOOPBACK_FORWARDS'] ?? '').split(',').filter((f) => f !== '').sort();
+      const expected = services
+        .filter((o) => o !== s)
+        .map((o) => {
+          const c = configOf(o);
+          return `${listener(c, 'CLIENT', true).port}=${o.name}:${listener(c, 'CLIENT').port}`;
+        })
+        .sort();
+      expect({ service: s.name, forwards }).toEqual({ service: s.name, forwards: expected });
+      // Its own port is its listener's: a forward there would not bind.
+      expect(forwards.some((f) => f.startsWith(`${listener(configOf(s), 'CLIENT', true).port}=`))).toBe(false);
+    }
+  });
+
+  test('one named volume each, declared, holding log.dirs', () => {
+    const names: string[] = [];
+    for (const s of services) {
+      expect(s.namedVolumes).toHaveLength(1);
+      const { volume, target } = s.namedVolumes[0]!;
+      names.push(volume);
+      expect(Object.keys(compose.volumes)).toContain(volume);
+      const dataDir = configOf(s).dataDir;
+      expect(dataDir === target || dataDir.startsWith(`${target}/`)).toBe(true);
+    }
+    expect(distinct(names)).toBe(true);
+  });
+
+  test('same image built from the repository Dockerfile, restarted unless stopped by hand', () => {
+    expect(new Set(services.map((s) => s.raw['image'])).size).toBe(1);
+    for (const s of services) {
+      expect(s.raw['restart']).toBe('unless-stopped');
+      const build = s.raw['build'];
+      const context = typeof build === 'string' ? build : (build as { context: string }).context;
+      expect(existsSync(path.join(REPO_ROOT, context, 'Dockerfile'))).toBe(true);
+      expect(s.raw['hostname']).toBe(s.name);
+    }
+  });
+
+  test('listener parsing agrees with gregor-node for each raw value (no silent defaults)', () => {
+    for (const s of services) {
+      expect(parseListeners('listeners', s.env['GREGOR_LISTENERS']!).map((l) => l.name).sort()).toEqual(['CLIENT', 'CONTROLLER', 'HTTP']);
+      expect(parseListeners('advertised.listeners', s.env['GREGOR_ADVERTISED_LISTENERS']!).map((l) => l.name)).toEqual(['CLIENT']);
+    }
+  });
+});
+
+/**
+ * `config` validates the file against the compose schema and prints it with
+ * merges and defaults applied; it needs no engine. Debian's docker-compose
+ * (v1) and the v2 plugin (`docker compose`) both work offline.
+ */
+function findCompose(): { cmd: string[]; reason?: undefined } | { cmd?: undefined; reason: string } {
+  const candidates = [['docker', 'compose'], ['docker-compose']];
+  const tried: string[] = [];
+  for (const cmd of candidates) {
+    const r = spawnSync(cmd[0]!, [...cmd.slice(1), 'version'], { encoding: 'utf8', timeout: 20_000 });
+    if (r.status === 0) return { cmd };
+    tried.push(`${cmd.join(' ')}: ${r.error?.message ?? (r.stderr || r.stdout).trim().split('\n')[0]}`);
+  }
+  return { reason: tried.join('; ') };
+}
+
+const found = findCompose();
+if (found.cmd === undefined) {
+  // eslint-disable-next-line no-console
+  console.log(`skipping the docker compose config check: no working compose command (${found.reason})`);
+}
+const withCompose = found.cmd !== undefined ? test : test.skip;
+
+describe('docker-compose.yml: accepted by docker compose', () => {
+  withCompose('`config` accepts the file, and sees the environment these tests checked', () => {
+    const cmd = found.cmd!;
+    const r = spawnSync(cmd[0]!, [...cmd.slice(1), '--project-directory', REPO_ROOT, '-f', COMPOSE_FILE, 'config'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
+    const resolved = parse(r.stdout) as { services: Record<string, { environment: Record<string, string> }> };
+    for (const s of services) {
+      const env = Object.fromEntries(Object.entries(resolved.services[s.name]!.environment).map(([k, v]) => [k, String(v)]));
+      expect(env).toEqual(s.env);
+    }
+  });
+});
