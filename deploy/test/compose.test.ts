@@ -147,7 +147,6 @@ function findCompose(): { cmd: string[]; reason?: undefined } | { cmd?: undefine
 
 const found = findCompose();
 if (found.cmd === undefined) {
-  // eslint-disable-next-line no-console
   console.log(`skipping the docker compose config check: no working compose command (${found.reason})`);
 }
 const withCompose = found.cmd !== undefined ? test : test.skip;
