@@ -43,6 +43,14 @@ async function main() {
 }
 
 if (require.main === module) {
+  // Unhealthy unless proven otherwise: when a peer accepts and then drops the
+  // connection, fetch can be left with nothing keeping the event loop alive,
+  // and a natural exit would otherwise be 0. The ref'd timer bounds the wait.
+  process.exitCode = 1;
+  setTimeout(() => {
+    process.stdout.write('healthcheck: no answer in time\n');
+    process.exit(1);
+  }, TIMEOUT_MS + 500);
   main().then((code) => process.exit(code));
 }
 

@@ -177,4 +177,19 @@ describe('healthcheck.js', () => {
     }
     expect(await check(await freePort())).toBe(1);
   });
+
+  test('exit 1 when the port accepts and drops the connection (a port proxy with nothing behind it)', async () => {
+    const dropper = net.createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
+    const port = (dropper.address() as net.AddressInfo).port;
+    try {
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [HEALTHCHECK], { env: { GREGOR_LISTENERS: `HTTP://127.0.0.1:${port}` }, stdio: 'ignore' });
+        child.on('exit', (c) => resolve(c));
+      });
+      expect(code).toBe(1);
+    } finally {
+      await new Promise((resolve) => dropper.close(resolve));
+    }
+  });
 });

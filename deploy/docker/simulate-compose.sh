@@ -1,0 +1,124 @@
+#!/bin/sh
+# docker-compose.yml without Docker: each service in its own network
+# namespace, as a container would be, to check the addressing end to end —
+# the host client bootstraps from localhost:9092,9093,9094 (published ports),
+# brokers replicate through the advertised 127.0.0.1:909x (the entrypoint's
+# loopback forwards to the service names), controllers find each other by
+# service name. Manual; needs root, iproute2, socat and tini:
+#
+#   sh deploy/docker/simulate-compose.sh IMAGE_DIR      (from the repo root)
+#
+# IMAGE_DIR is the `image` folder that deploy/docker/simulate-build.sh made
+# (WORK_DIR/image). Layout: namespace gregor-sim-host plays the Docker host
+# (a bridge, and one socat per published port standing in for docker-proxy);
+# gregor-sim-1..3 play the containers, with /etc/netns/<ns>/hosts giving the
+# service names (Docker's embedded DNS). All traffic stays inside these
+# namespaces. Each service runs under tini with exactly its compose
+# environment (log.dirs moved to a temp dir). Then, from the "host": create a
+# replicated topic, produce, SIGKILL gregor-2 (`docker compose kill`), produce
+# again, consume everything through localhost:9094 only, restart gregor-2
+# (`docker compose start`), and wait for it to rejoin every ISR.
+set -eu
+
+repo=$(pwd -P)
+image=$(cd "${1:?usage: simulate-compose.sh IMAGE_DIR}" && pwd -P)
+work=$(mktemp -d "${TMPDIR:-/tmp}/gregor-compose-sim-XXXXXX")
+net=10.231.77
+host_ns=gregor-sim-host
+PATH=$image/bin:$PATH
+export PATH
+cli() { ip netns exec "$host_ns" gregor "$@"; }
+
+cleanup() {
+  for i in 1 2 3; do
+    [ ! -f "$work/pid-$i" ] || kill -9 "$(cat "$work/pid-$i")" 2>/dev/null || true
+    ip netns pids "gregor-sim-$i" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "gregor-sim-$i" 2>/dev/null || true
+    rm -rf "/etc/netns/gregor-sim-$i"
+  done
+  ip netns pids "$host_ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+  ip netns del "$host_ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+cleanup
+
+ip netns add "$host_ns"
+ip -n "$host_ns" link set lo up
+ip -n "$host_ns" link add br0 type bridge
+ip -n "$host_ns" addr add "$net.1/24" dev br0
+ip -n "$host_ns" link set br0 up
+for i in 1 2 3; do
+  ns=gregor-sim-$i
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip link add "gsim$i" netns "$host_ns" type veth peer name eth0 netns "$ns"
+  ip -n "$host_ns" link set "gsim$i" master br0 up
+  ip -n "$ns" addr add "$net.1$i/24" dev eth0
+  ip -n "$ns" link set eth0 up
+  mkdir -p "/etc/netns/$ns"
+  printf '127.0.0.1 localhost\n%s.11 gregor-1\n%s.12 gregor-2\n%s.13 gregor-3\n' "$net" "$net" "$net" >"/etc/netns/$ns/hosts"
+done
+
+# The services' environments, merge keys applied, one KEY=VALUE per line.
+node -e '
+  const { parse } = require(process.argv[1]);
+  const doc = parse(require("fs").readFileSync(process.argv[2], "utf8"), { merge: true });
+  for (const [name, s] of Object.entries(doc.services)) {
+    const lines = Object.entries(s.environment).map(([k, v]) => `${k}=${v}`);
+    require("fs").writeFileSync(`${process.argv[3]}/${name}.env`, lines.join("\n") + "\n");
+  }' "$repo/deploy/node_modules/yaml" "$repo/docker-compose.yml" "$work"
+
+start_node() {
+  i=$1
+  env_args=$(grep -v '^GREGOR_LOG_DIRS=' "$work/gregor-$i.env" | tr '\n' ' ')
+  # shellcheck disable=SC2086 # one word per KEY=VALUE (no spaces in our values)
+  ip netns exec "gregor-sim-$i" env -i PATH="$PATH" HOSTNAME="gregor-$i" HOME="$work" $env_args \
+    GREGOR_LOG_DIRS="$work/data-$i" tini -s -- gregor-entrypoint >>"$work/gregor-$i.log" 2>&1 &
+  echo $! >"$work/pid-$i"
+}
+
+# docker-proxy: host 127.0.0.1:PUBLISHED → container:TARGET.
+for i in 1 2 3; do
+  for port in $((9091 + i)) $((9291 + i)); do
+    ip netns exec "$host_ns" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "TCP:$net.1$i:$port" &
+  done
+  start_node "$i"
+done
+
+wait_ready() {
+  deadline=$(($(date +%s) + 90))
+  until ip netns exec "$host_ns" env -i GREGOR_LISTENERS="HTTP://127.0.0.1:$((9291 + $1))" node "$image/opt/gregor/healthcheck.js" >/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "gregor-$1 not ready:"; tail -20 "$work/gregor-$1.log"; exit 1; }
+    sleep 0.5
+  done
+  echo "gregor-$1 ready"
+}
+for i in 1 2 3; do wait_ready "$i"; done
+
+all=localhost:9092,localhost:9093,localhost:9094
+cli topic create sim --partitions 3 --bootstrap "$all"
+cli topic describe sim --bootstrap "$all"
+seq 1 100 | cli produce sim --bootstrap "$all"
+
+echo "== SIGKILL gregor-2 (docker compose kill gregor-2)"
+kill -9 "$(cat "$work/pid-2")"
+ip netns pids gregor-sim-2 | xargs -r kill -9
+seq 101 200 | cli produce sim --bootstrap "$all"
+got=$(cli consume sim --from-beginning --max-messages 200 --timeout-ms 20000 --bootstrap localhost:9094 | sort -n | uniq | wc -l)
+[ "$got" -eq 200 ] || { echo "consumed $got distinct values through localhost:9094, expected 200"; exit 1; }
+echo "consumed 200 distinct values through localhost:9094 with gregor-2 down"
+cli topic describe sim --bootstrap "$all"
+
+echo "== restart gregor-2 (docker compose start gregor-2)"
+start_node 2
+wait_ready 2
+deadline=$(($(date +%s) + 60))
+until cli topic describe sim --json --bootstrap "$all" | node -e '
+  const d = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  const topic = Array.isArray(d) ? d[0] : d;
+  process.exit(topic.partitions.every((p) => p.isr.length === 3) ? 0 : 1)'; do
+  [ "$(date +%s)" -lt "$deadline" ] || { echo "gregor-2 did not rejoin every ISR"; cli topic describe sim --bootstrap "$all"; exit 1; }
+  sleep 1
+done
+cli topic describe sim --bootstrap "$all"
+echo "== ok: gregor-2 is back in every ISR (logs in $work)"
