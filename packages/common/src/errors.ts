@@ -82,11 +82,14 @@ export const ERRORS = {
   UNSTABLE_OFFSET_COMMIT: { code: 88, retriable: true },
   THROTTLING_QUOTA_EXCEEDED: { code: 89, retriable: true },
   PRODUCER_FENCED: { code: 90, retriable: false },
+  INVALID_UPDATE_VERSION: { code: 95, retriable: false },
   UNKNOWN_TOPIC_ID: { code: 100, retriable: true },
   DUPLICATE_BROKER_REGISTRATION: { code: 101, retriable: false },
   BROKER_ID_NOT_REGISTERED: { code: 102, retriable: false },
   INCONSISTENT_TOPIC_ID: { code: 103, retriable: true },
   INCONSISTENT_CLUSTER_ID: { code: 104, retriable: false },
+  INELIGIBLE_REPLICA: { code: 107, retriable: false },
+  NEW_LEADER_ELECTED: { code: 108, retriable: true },
 } as const;
 
 export type ErrorName = keyof typeof ERRORS;
