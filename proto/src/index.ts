@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as AdminProto } from './generated/admin';
 import type { ProtoGrpcType as ClientProto } from './generated/client';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller';
 import type { ProtoGrpcType as ReplicationProto } from './generated/replication';
@@ -53,6 +54,17 @@ let replicationProto: ReplicationProto | undefined;
 export function loadReplicationProto(): ReplicationProto {
   replicationProto ??= load('gregor/v1/replication.proto') as unknown as ReplicationProto;
   return replicationProto;
+}
+
+let adminProto: AdminProto | undefined;
+
+/**
+ * The cluster administration API (gregor.v1.GregorAdmin: DescribeCluster),
+ * served on the client listener. Loaded once per process.
+ */
+export function loadAdminProto(): AdminProto {
+  adminProto ??= load('gregor/v1/admin.proto') as unknown as AdminProto;
+  return adminProto;
 }
 
 export * from './generated/gregor/v1';

@@ -2,7 +2,9 @@
 
 
 export interface DescribeQuorumRequest {
+  'activeOnly'?: (boolean);
 }
 
 export interface DescribeQuorumRequest__Output {
+  'activeOnly': (boolean);
 }

@@ -15,6 +15,8 @@ export interface DescribeQuorumResponse {
   'voters'?: (_gregor_v1_QuorumVoter)[];
   'brokers'?: (_gregor_v1_QuorumBroker)[];
   'role'?: (string);
+  'controllerId'?: (number);
+  'controllerAddress'?: (string);
 }
 
 export interface DescribeQuorumResponse__Output {
@@ -27,4 +29,6 @@ export interface DescribeQuorumResponse__Output {
   'voters': (_gregor_v1_QuorumVoter__Output)[];
   'brokers': (_gregor_v1_QuorumBroker__Output)[];
   'role': (string);
+  'controllerId': (number);
+  'controllerAddress': (string);
 }
