@@ -40,6 +40,7 @@ cleanup() {
   ip netns del "$host_ns" 2>/dev/null || true
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap runs on a signal too
 cleanup
 
 ip netns add "$host_ns"
@@ -102,7 +103,7 @@ seq 1 100 | cli produce sim --bootstrap "$all"
 
 echo "== SIGKILL gregor-2 (docker compose kill gregor-2)"
 kill -9 "$(cat "$work/pid-2")"
-ip netns pids gregor-sim-2 | xargs -r kill -9
+ip netns pids gregor-sim-2 | xargs -r kill -9 2>/dev/null || true
 seq 101 200 | cli produce sim --bootstrap "$all"
 got=$(cli consume sim --from-beginning --max-messages 200 --timeout-ms 20000 --bootstrap localhost:9094 | sort -n | uniq | wc -l)
 [ "$got" -eq 200 ] || { echo "consumed $got distinct values through localhost:9094, expected 200"; exit 1; }
