@@ -17,7 +17,18 @@ import { GregorError, pollUntil } from '@gregor/common';
 import { clusterDown, clusterUp, findFreeBasePort, killNode, restartNode, type ClusterFile } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
 
-const flags = parseFlags({ trials: { type: 'string', default: '10' }, keep: { type: 'boolean', default: false } });
+const flags = parseFlags({
+  trials: { type: 'string', default: '10' },
+  keep: { type: 'boolean', default: false },
+  /** Node settings for every node, comma-separated key=value pairs (default: the nodes' defaults). */
+  config: { type: 'string', default: '' },
+});
+const nodeConfig = Object.fromEntries(
+  flags.config
+    .split(',')
+    .filter((kv) => kv.includes('='))
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 const trials = intFlag('trials', flags.trials, 1);
 const log = (m: string): void => void process.stderr.write(`[failover] ${m}\n`);
 
@@ -37,7 +48,7 @@ async function fullIsr(client: Gregor, topic: string): Promise<boolean> {
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gregor-failover-'));
-  const cluster = await clusterUp({ dir, nodes: 3, basePort: await findFreeBasePort(3), onProgress: log });
+  const cluster = await clusterUp({ dir, nodes: 3, basePort: await findFreeBasePort(3), onProgress: log, config: nodeConfig });
   const admin = clientFor(cluster);
   try {
     // 1. Metadata write latency on a healthy cluster.

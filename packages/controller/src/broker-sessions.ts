@@ -32,6 +32,17 @@ export class BrokerSessions {
     this.sessions.clear();
   }
 
+  /**
+   * The controller itself was stalled for `stallMs` (a long GC pause, a
+   * blocked event loop): heartbeats that arrived meanwhile are still queued
+   * behind the expiry check, so every session gets the stalled time back
+   * instead of being fenced for the controller's own silence.
+   */
+  forgive(stallMs: number): void {
+    if (stallMs <= 0) return;
+    for (const s of this.sessions.values()) s.lastContactMs += stallMs;
+  }
+
   get(brokerId: number): BrokerSession | undefined {
     return this.sessions.get(brokerId);
   }

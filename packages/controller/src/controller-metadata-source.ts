@@ -32,7 +32,7 @@ export interface ControllerMetadataSourceOptions {
   nodeId: number;
   source: MetadataImageSource;
   client: ControllerClient;
-  /** broker.heartbeat.interval.ms. Default 500. */
+  /** broker.heartbeat.interval.ms. Default 250. */
   heartbeatIntervalMs?: number;
   /** How long registerBroker waits to be registered and unfenced. Default 60000. */
   registrationTimeoutMs?: number;
@@ -242,7 +242,7 @@ export class ControllerMetadataSource {
         const e = err as GregorError;
         // The previous incarnation's session has not expired yet (fast restart): wait it out.
         if (e.errorName !== 'DUPLICATE_BROKER_REGISTRATION' || Date.now() >= deadline || this.closed) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(250, this.opts.heartbeatIntervalMs ?? 500)));
+        await new Promise((r) => setTimeout(r, Math.min(250, this.opts.heartbeatIntervalMs ?? 250)));
       }
     }
   }
@@ -255,7 +255,7 @@ export class ControllerMetadataSource {
   private async heartbeat(): Promise<void> {
     if (this.closed || this.heartbeatInFlight) return;
     this.heartbeatInFlight = true;
-    const interval = this.opts.heartbeatIntervalMs ?? 500;
+    const interval = this.opts.heartbeatIntervalMs ?? 250;
     try {
       const out = await this.opts.client.heartbeat(
         {

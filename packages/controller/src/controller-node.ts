@@ -35,7 +35,7 @@ export interface ControllerNodeOptions {
   electionTimeoutMs?: number;
   /** Leader heartbeat interval. Default: one tick. */
   raftHeartbeatIntervalMs?: number;
-  /** broker.session.timeout.ms. Default 3000. */
+  /** broker.session.timeout.ms. Default 1500. */
   brokerSessionTimeoutMs?: number;
   /** Default wait for a metadata write to commit. Default 5000. */
   writeTimeoutMs?: number;
@@ -113,7 +113,7 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
       nodeId: opts.nodeId,
       clusterId: opts.clusterId,
       voters: opts.voters,
-      brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs ?? 3000,
+      brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs ?? 1500,
       writeTimeoutMs: opts.writeTimeoutMs ?? 5000,
       maxWriteTimeoutMs: opts.maxWriteTimeoutMs ?? 30_000,
       maxQueuedWrites: opts.maxQueuedWrites ?? 1000,

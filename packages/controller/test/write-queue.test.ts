@@ -118,6 +118,18 @@ describe('BrokerSessions', () => {
     expect(s.expired([1, 2, 3], 2999)).toEqual([]);
     expect(s.hasLiveSession(3, 3000)).toBe(false);
   });
+
+  it('gives the time of a controller stall back to every session', () => {
+    const s = new BrokerSessions(1000);
+    s.touch(1, 0);
+    s.touch(2, 900);
+    // The controller stalled from 100 to 2100: nobody is to blame.
+    s.forgive(2000);
+    expect(s.expired([1, 2], 2100)).toEqual([]);
+    expect(s.expired([1, 2], 3000)).toEqual([1]);
+    s.forgive(-5);
+    expect(s.get(2)!.lastContactMs).toBe(2900);
+  });
 });
 
 describe('raft codec', () => {

@@ -23,9 +23,9 @@ describe('node config for the controller quorum', () => {
     ]);
     expect(c.controllerElectionTimeoutMs).toBe(1000);
     expect(c.controllerTickIntervalMs).toBe(100);
-    expect(c.brokerHeartbeatIntervalMs).toBe(500);
-    expect(c.brokerSessionTimeoutMs).toBe(3000);
-    expect(nodeConfig({ 'controller.quorum.voters': voters, 'broker.session.timeout.ms': 1500 }).brokerSessionTimeoutMs).toBe(1500);
+    expect(c.brokerHeartbeatIntervalMs).toBe(250);
+    expect(c.brokerSessionTimeoutMs).toBe(1500);
+    expect(nodeConfig({ 'controller.quorum.voters': voters, 'broker.session.timeout.ms': 4000 }).brokerSessionTimeoutMs).toBe(4000);
   });
 
   test('a voter needs to be in the voter list, with a CONTROLLER listener on its voter port', () => {
