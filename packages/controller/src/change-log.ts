@@ -32,7 +32,8 @@ export function describeChange(c: MetadataChange): string | undefined {
       const isrChanged = c.before.isr.length !== c.after.isr.length || c.before.isr.some((id, i) => id !== c.after.isr[i]);
       if (isrChanged) parts.push(`ISR ${list(c.before.isr)} -> ${list(c.after.isr)}`);
       if (parts.length === 0) return undefined;
-      return `partition ${c.topic}-${c.after.partition} ${parts.join(', ')} (partition epoch ${c.after.partitionEpoch})`;
+      const why = c.reason !== undefined ? `: ${c.reason}` : '';
+      return `partition ${c.topic}-${c.after.partition} ${parts.join(', ')} (partition epoch ${c.after.partitionEpoch})${why}`;
     }
     case 'configs-changed':
       return `altered configs of topic ${c.topic}`;

@@ -39,6 +39,44 @@ function fromWire(e: ControllerError__Output | null, context: Record<string, unk
   return err;
 }
 
+/** The active controller's view of the quorum (DescribeQuorum), in domain terms. */
+export interface QuorumDescription {
+  /** The active controller (Raft leader) that answered. */
+  readonly leaderId: number;
+  readonly leaderAddress: string;
+  /** Raft term (KRaft's leader epoch). */
+  readonly term: number;
+  /** Raft commit index: the metadata log's high watermark. */
+  readonly commitIndex: number;
+  /** The leader's last log index. */
+  readonly logEndOffset: number;
+  readonly voters: readonly {
+    readonly nodeId: number;
+    readonly address: string;
+    /** -1 when the leader does not know it yet. */
+    readonly logEndOffset: number;
+    /** 0 for the leader itself; -1 when the leader never heard from it. */
+    readonly lastContactMsAgo: number;
+  }[];
+}
+
+function quorumDescription(res: DescribeQuorumResponse__Output): QuorumDescription {
+  const self = res.voters.find((v) => v.nodeId === res.nodeId);
+  return {
+    leaderId: res.nodeId,
+    leaderAddress: self?.address ?? res.controllerAddress,
+    term: Number(res.term),
+    commitIndex: Number(res.commitIndex),
+    logEndOffset: Number(self?.logEndOffset ?? res.commitIndex),
+    voters: res.voters.map((v) => ({
+      nodeId: v.nodeId,
+      address: v.address,
+      logEndOffset: Number(v.logEndOffset),
+      lastContactMsAgo: Number(v.lastContactMsAgo),
+    })),
+  };
+}
+
 /** One partition's AlterPartition answer: an error, or the partition's new state. */
 export interface AlterPartitionItemResult {
   topic: string;
@@ -275,6 +313,19 @@ export class ControllerClient {
     );
     ControllerClient.throwIfError(res);
     return { firstProducerId: BigInt(res.firstProducerId), size: res.size };
+  }
+
+  /**
+   * The quorum as the active controller sees it (voters' log end offsets and
+   * last contact are only known to the Raft leader): DescribeQuorum with
+   * `active_only`, following NOT_CONTROLLER hints like a write. Throws
+   * NOT_CONTROLLER (retriable) when no active controller answers within
+   * `deadlineMs`.
+   */
+  async describeActiveQuorum(opts: { deadlineMs?: number; rpcTimeoutMs?: number } = {}): Promise<QuorumDescription> {
+    const res = await this.call<DescribeQuorumResponse__Output>('DescribeQuorum', { activeOnly: true }, opts);
+    ControllerClient.throwIfError(res);
+    return quorumDescription(res);
   }
 
   /** DescribeQuorum from one voter (any voter answers with its own view). */

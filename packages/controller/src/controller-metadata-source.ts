@@ -46,6 +46,15 @@ export interface ControllerMetadataSourceOptions {
 
 type Waiter = { offset: number; resolve: () => void };
 
+/** The active controller's last answer to this broker's heartbeat (readiness checks). */
+export interface HeartbeatState {
+  /** Date.now() when the answer arrived. */
+  readonly atMs: number;
+  readonly isFenced: boolean;
+  /** The controller's judgement: this broker has applied the log up to its registration. */
+  readonly isCaughtUp: boolean;
+}
+
 interface PendingAlter {
   item: { topic: string; partition: number; leaderEpoch: number; partitionEpoch: number; newIsr: readonly number[] };
   resolve: (a: PartitionAssignment) => void;
@@ -77,6 +86,7 @@ export class ControllerMetadataSource {
   private readonly viewCache = new Map<string, TopicMetadataView | undefined>();
   private allViews: readonly TopicMetadataView[] | undefined;
   private alterFlushScheduled = false;
+  private lastHeartbeatAnswer: HeartbeatState | undefined;
 
   constructor(private readonly opts: ControllerMetadataSourceOptions) {
     this.clusterId = opts.clusterId;
@@ -112,6 +122,11 @@ export class ControllerMetadataSource {
     return this.brokerEpochValue;
   }
 
+  /** The last heartbeat answer of the current registration; undefined before one arrives. */
+  heartbeatState(): HeartbeatState | undefined {
+    return this.lastHeartbeatAnswer;
+  }
+
   /** Fenced as the local image sees it (the controller's answer reaches the image a moment later). */
   get isFenced(): boolean {
     return !this.unfencedLocally();
@@ -142,6 +157,21 @@ export class ControllerMetadataSource {
       if (e !== undefined) out.push(e);
     }
     return out;
+  }
+
+  /** Every registered broker with its endpoint and fenced state, as the local image has them (by id). */
+  registeredBrokers(): readonly (BrokerEndpoint & { fenced: boolean })[] {
+    const out: (BrokerEndpoint & { fenced: boolean })[] = [];
+    for (const b of this.opts.source.image.brokers()) {
+      const e = this.endpointOf(b);
+      if (e !== undefined) out.push({ ...e, fenced: b.fenced });
+    }
+    return out;
+  }
+
+  /** The metadata offset the local image reflects. */
+  appliedOffset(): number {
+    return this.opts.source.image.offset;
   }
 
   /** Broker `nodeId`'s registered endpoint, fenced or not. */
@@ -237,6 +267,7 @@ export class ControllerMetadataSource {
         if (brokerEpoch !== this.brokerEpochValue) this.logger.info(`broker ${this.opts.nodeId} registered with broker epoch ${brokerEpoch}`);
         this.brokerEpochValue = brokerEpoch;
         this.fenced = true;
+        this.lastHeartbeatAnswer = undefined;
         return;
       } catch (err) {
         const e = err as GregorError;
@@ -267,8 +298,10 @@ export class ControllerMetadataSource {
         },
         Math.max(interval * 4, 2000),
       );
-      if (out.isFenced !== this.fenced) this.logger.info(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
+      // Debug: the active controller logs the one line per fencing and unfencing.
+      if (out.isFenced !== this.fenced) this.logger.debug(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
       this.fenced = out.isFenced;
+      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp };
     } catch (err) {
       const e = err as GregorError;
       if (e.errorName === 'STALE_BROKER_EPOCH' || e.errorName === 'BROKER_ID_NOT_REGISTERED') {

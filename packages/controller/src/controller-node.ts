@@ -5,7 +5,7 @@ import { GregorError, nodeId, silentLogger, systemClock } from '@gregor/common';
 import { loadControllerProto } from '@gregor/proto';
 import type { Message } from '@gregor/raft';
 import { ControllerOperations } from './controller-operations';
-import { createControllerHandlers } from './controller-service';
+import { createControllerHandlers, type ControllerRequestObserver } from './controller-service';
 import { LevelRaftStorage } from './level-raft-storage';
 import { PeerSender } from './peer-sender';
 import type { TopicConfigValidator } from './plans';
@@ -46,12 +46,18 @@ export interface ControllerNodeOptions {
   /** Entries kept behind a snapshot. Default 200. */
   snapshotRetainEntries?: number;
   maxPartitionsPerTopic?: number;
+  /** auto.leader.rebalance.enable. Default true. */
+  autoLeaderRebalanceEnable?: boolean;
+  /** leader.imbalance.check.interval.seconds, in ms. Default 10000. */
+  leaderImbalanceCheckIntervalMs?: number;
   /** Topic config checks (the broker's schema); default checks only what the controller reads. */
   validateTopicConfigs?: TopicConfigValidator;
   logger?: Logger;
   clock?: Clock;
   /** A storage failure or broken invariant. Default: log and stop this controller. */
   onFatal?: (err: unknown) => void;
+  /** Told about every RPC answered on the controller listener (request metrics). */
+  observer?: ControllerRequestObserver;
 }
 
 export interface BoundServer {
@@ -119,6 +125,8 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
       maxQueuedWrites: opts.maxQueuedWrites ?? 1000,
       snapshotIntervalEntries: opts.snapshotIntervalEntries ?? 1000,
       snapshotRetainEntries: opts.snapshotRetainEntries ?? 200,
+      autoLeaderRebalanceEnable: opts.autoLeaderRebalanceEnable ?? true,
+      leaderImbalanceCheckIntervalMs: opts.leaderImbalanceCheckIntervalMs ?? 10_000,
       clock,
       logger,
     },
@@ -171,7 +179,16 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
   const Service = loadControllerProto().gregor.v1.GregorController;
   bound.server.addService(
     Service.service,
-    createControllerHandlers({ qc, ops, driver, clusterId: opts.clusterId, logger, lastHeardMs: new Map(), fetchMaxBytes: 8 * 1024 * 1024 }),
+    createControllerHandlers({
+      qc,
+      ops,
+      driver,
+      clusterId: opts.clusterId,
+      logger,
+      lastHeardMs: new Map(),
+      fetchMaxBytes: 8 * 1024 * 1024,
+      ...(opts.observer !== undefined ? { observer: opts.observer } : {}),
+    }),
   );
   driver.start();
   logger.info(

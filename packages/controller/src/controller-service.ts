@@ -23,6 +23,30 @@ export function wireError(err: GregorError): ControllerError {
 
 const NO_ERROR: ControllerError = { code: 0, name: 'NONE', message: '', retriable: false, leaderHint: -1 };
 
+/**
+ * Told about every controller RPC this node answered, so that the node can
+ * keep request metrics without this package depending on a metrics library.
+ * Must be cheap and must not throw.
+ */
+export interface ControllerRequestObserver {
+  /** `errorName`: the response's error, else the first per-item error, else NONE. */
+  requestCompleted(api: string, errorName: string, durationMs: number): void;
+}
+
+type ErrorCarrier = { error?: { name?: string } | null; topics?: readonly ErrorCarrier[]; partitions?: readonly ErrorCarrier[] };
+
+/** The first error a response reports: its own, else the first per-topic or per-partition one. */
+export function firstResponseError(res: unknown): string {
+  const r = res as ErrorCarrier | null | undefined;
+  const own = r?.error?.name;
+  if (own !== undefined && own !== '' && own !== 'NONE') return own;
+  for (const item of [...(r?.topics ?? []), ...(r?.partitions ?? [])]) {
+    const name = item.error?.name;
+    if (name !== undefined && name !== '' && name !== 'NONE') return name;
+  }
+  return 'NONE';
+}
+
 export interface ServiceDeps {
   qc: QuorumController;
   ops: ControllerOperations;
@@ -33,6 +57,7 @@ export interface ServiceDeps {
   lastHeardMs: Map<number, number>;
   /** Largest FetchMetadata answer. */
   fetchMaxBytes: number;
+  observer?: ControllerRequestObserver;
 }
 
 export function createControllerHandlers(d: ServiceDeps): GregorControllerHandlers {
@@ -46,14 +71,26 @@ export function createControllerHandlers(d: ServiceDeps): GregorControllerHandle
     if (e.errorName === 'UNKNOWN_SERVER_ERROR') d.logger.error(`${what} failed: ${e.message}`);
     return { error: wireError(e), ...hint() };
   };
+  const clock = qc.opts.clock;
+  const observed = <Req, Res>(what: string, handler: grpc.handleUnaryCall<Req, Res>): grpc.handleUnaryCall<Req, Res> => {
+    const observer = d.observer;
+    if (observer === undefined) return handler;
+    return (call, callback) => {
+      const started = clock.monotonicMs();
+      handler(call, (err, res, ...rest) => {
+        observer.requestCompleted(what, err !== null ? 'UNKNOWN_SERVER_ERROR' : firstResponseError(res), clock.monotonicMs() - started);
+        callback(err, res, ...rest);
+      });
+    };
+  };
   // One shape for every unary call: run, answer, or answer with the error.
   function unary<Req, Res>(what: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
-    return (call, callback) => {
+    return observed(what, (call, callback) => {
       fn(call.request).then(
         (res) => callback(null, res),
         (err: unknown) => callback(null, failure(err, what) as Res),
       );
-    };
+    });
   }
   const topicsResponse = (o: TopicsOutcome) => ({
     error: NO_ERROR,
@@ -63,7 +100,7 @@ export function createControllerHandlers(d: ServiceDeps): GregorControllerHandle
   });
 
   return {
-    Raft: (call, callback) => {
+    Raft: observed('Raft', (call, callback) => {
       const batch = call.request;
       if (batch.clusterId !== d.clusterId) {
         callback(null, { error: wireError(new GregorError('INCONSISTENT_CLUSTER_ID', `cluster id "${batch.clusterId}" is not "${d.clusterId}"`)) });
@@ -80,7 +117,7 @@ export function createControllerHandlers(d: ServiceDeps): GregorControllerHandle
       } catch (err) {
         callback(null, { error: wireError(toGregorError(err)) });
       }
-    },
+    }),
 
     BrokerRegistration: unary('BrokerRegistration', async (req) => {
       if (req.clusterId !== '' && req.clusterId !== d.clusterId) {
@@ -167,7 +204,11 @@ export function createControllerHandlers(d: ServiceDeps): GregorControllerHandle
       return { error: NO_ERROR, ...hint(), firstProducerId: out.firstProducerId.toString(), size: Number(out.size) };
     }),
 
-    DescribeQuorum: unary('DescribeQuorum', async () => describeQuorum(d)),
+    DescribeQuorum: unary('DescribeQuorum', async (req) => {
+      // Voter positions and last contact are only known to the leader.
+      if (req.activeOnly) qc.requireActive();
+      return { ...describeQuorum(d), ...hint() };
+    }),
 
     FetchMetadata: unary('FetchMetadata', async (req) => fetchMetadata(d, Number(req.fromOffset), req.maxBytes)),
   };

@@ -45,7 +45,7 @@ export type MetadataChange =
   | { kind: 'topic-created'; topic: TopicImage }
   | { kind: 'topic-deleted'; name: string; topicId: string }
   | { kind: 'partition-created'; topic: string; topicId: string; partition: PartitionState }
-  | { kind: 'partition-changed'; topic: string; topicId: string; before: PartitionState; after: PartitionState }
+  | { kind: 'partition-changed'; topic: string; topicId: string; before: PartitionState; after: PartitionState; reason?: string }
   | { kind: 'configs-changed'; topic: string }
   | { kind: 'producer-ids'; brokerId: number; nextProducerId: bigint }
   | { kind: 'leader-change'; leaderId: number; term: number };
@@ -258,7 +258,7 @@ export class MetadataImage {
     };
     checkPartition(after, `${topic.name}-${r.partition}`);
     topic.partitions[r.partition] = after;
-    out.push({ kind: 'partition-changed', topic: topic.name, topicId: topic.topicId, before, after });
+    out.push({ kind: 'partition-changed', topic: topic.name, topicId: topic.topicId, before, after, ...(r.reason !== undefined ? { reason: r.reason } : {}) });
   }
 
   /** The whole image, canonical order, so equal images give equal bytes. */

@@ -2,6 +2,7 @@ export * from './records';
 export * from './image';
 export * from './placement';
 export * from './election';
+export * from './preferred-leader';
 export * from './plans';
 export * from './image-diff';
 export * from './change-log';

@@ -8,6 +8,7 @@ import { MetadataImage } from './image';
 import { diffImages } from './image-diff';
 import type { LevelRaftStorage } from './level-raft-storage';
 import { planFenceBroker } from './plans';
+import { MAX_PREFERRED_ELECTIONS_PER_WRITE, planPreferredLeaderElections } from './preferred-leader';
 import type { RaftDriver, RaftView } from './raft-driver';
 import type { MetadataRecord } from './records';
 import { decodeRecordBatch, encodeRecordBatch } from './records';
@@ -45,6 +46,10 @@ export interface QuorumControllerOptions {
   snapshotIntervalEntries: number;
   /** Entries kept behind a snapshot for followers slightly behind. */
   snapshotRetainEntries: number;
+  /** auto.leader.rebalance.enable: move leadership back to preferred replicas. Default true. */
+  autoLeaderRebalanceEnable?: boolean;
+  /** leader.imbalance.check.interval.seconds, in ms. Default 10000. */
+  leaderImbalanceCheckIntervalMs?: number;
   clock: Clock;
   logger: Logger;
 }
@@ -66,6 +71,8 @@ export class QuorumController {
   private leaderTerm = -1;
   private lastSnapshotIndex: number;
   private sessionTimer: NodeJS.Timeout | undefined;
+  private rebalanceTimer: NodeJS.Timeout | undefined;
+  private rebalancing = false;
   private sessionCheckIntervalMs = 250;
   private lastSessionCheckMs = 0;
   private readonly fencing = new Set<number>();
@@ -246,14 +253,16 @@ export class QuorumController {
     this.sessionCheckIntervalMs = every;
     this.lastSessionCheckMs = this.opts.clock.monotonicMs();
     this.sessionTimer = setInterval(() => this.fenceExpiredBrokers(), every);
+    if (this.opts.autoLeaderRebalanceEnable ?? true) {
+      this.rebalanceTimer = setInterval(() => this.maybeElectPreferredLeaders(), this.opts.leaderImbalanceCheckIntervalMs ?? 10_000);
+    }
     this.opts.logger.info(`node ${this.nodeId} became active controller (term ${term})`);
     this.queue.activate();
   }
 
   private deactivate(view: RaftView): void {
     this.active = false;
-    if (this.sessionTimer !== undefined) clearInterval(this.sessionTimer);
-    this.sessionTimer = undefined;
+    this.stopTimers();
     this.sessions.clear();
     const leader = view.leaderId === null ? 'unknown' : `node ${view.leaderId}`;
     this.opts.logger.info(`node ${this.nodeId} is no longer the active controller (term ${view.term}, leader ${leader})`);
@@ -287,10 +296,40 @@ export class QuorumController {
     }
   }
 
+  private stopTimers(): void {
+    if (this.sessionTimer !== undefined) clearInterval(this.sessionTimer);
+    if (this.rebalanceTimer !== undefined) clearInterval(this.rebalanceTimer);
+    this.sessionTimer = undefined;
+    this.rebalanceTimer = undefined;
+  }
+
+  /**
+   * Preferred leader election (see preferred-leader.ts): one write with
+   * every move, planned again against the image at its turn in the queue
+   * (a broker may have been fenced meanwhile). One pass at a time; a pass
+   * that hit the per-write bound is followed at once by another.
+   */
+  maybeElectPreferredLeaders(): void {
+    if (!this.active || this.rebalancing) return;
+    // Cheap check first: a balanced cluster costs no write at all.
+    if (planPreferredLeaderElections(this.currentImage, 1).length === 0) return;
+    this.rebalancing = true;
+    this.write('preferred leader election', (image) => {
+      const records = planPreferredLeaderElections(image);
+      return { records, result: () => records.length };
+    })
+      .then((moved) => {
+        if (moved >= MAX_PREFERRED_ELECTIONS_PER_WRITE) setImmediate(() => this.maybeElectPreferredLeaders());
+      })
+      .catch((err: Error) => this.opts.logger.warn(`preferred leader election failed: ${err.message}`))
+      .finally(() => {
+        this.rebalancing = false;
+      });
+  }
+
   /** Stops timers and fails pending writes (the node is shutting down). */
   close(): void {
-    if (this.sessionTimer !== undefined) clearInterval(this.sessionTimer);
-    this.sessionTimer = undefined;
+    this.stopTimers();
     this.active = false;
     this.queue.deactivate(new GregorError('NOT_CONTROLLER', `controller ${this.nodeId} is shutting down`));
   }

@@ -76,6 +76,8 @@ export interface PartitionChangeRecord {
   readonly partition: number;
   readonly leader?: number;
   readonly isr?: readonly number[];
+  /** Why, when it is not the usual (e.g. preferred leader election): for the one log line. */
+  readonly reason?: string;
 }
 
 export interface RemoveTopicRecord {
