@@ -18,7 +18,7 @@ import { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 import { RequestOutcome } from './outcome';
 import { PartitionManager } from './partition-manager';
 import { ProducePurgatory } from './replica/produce-purgatory';
-import { ReplicaManager, type FollowerFetcher, type ReplicaRoleSnapshot } from './replica/replica-manager';
+import { ReplicaManager, type FollowerFetcher, type LedPartitionStatus, type ReplicaRoleSnapshot } from './replica/replica-manager';
 import { applyRetentionOnce, RetentionTask } from './retention';
 import type { LogStorePort, PartitionLogPort } from './storage-port';
 import { checkTopicDefaults } from './topic-config';
@@ -35,6 +35,24 @@ export interface BrokerOptions {
    * finds leaders through `metadata.brokerEndpoint`.
    */
   fetcher?: FollowerFetcher;
+  /**
+   * More gRPC services on the client listener (the node adds
+   * grpc.health.v1.Health there, where load balancers and probes look).
+   */
+  services?: readonly ExtraGrpcService[];
+}
+
+export interface ExtraGrpcService {
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+/** What metrics read on each scrape: hosted and led partitions, waiting requests. */
+export interface BrokerStatus {
+  hostedPartitions: number;
+  led: readonly (LedPartitionStatus & { minInsyncReplicas: number })[];
+  waitingFetches: number;
+  waitingProduces: number;
 }
 
 function hostPort(host: string, port: number): string {
@@ -93,6 +111,7 @@ export class Broker {
       producePurgatory,
       clock,
       logger,
+      ...(opts.observer !== undefined ? { observer: opts.observer } : {}),
     });
     const topicDefaults = checkTopicDefaults(config.topicDefaults);
     this.ctx = {
@@ -118,6 +137,7 @@ export class Broker {
     this.server.addService(loadClientProto().gregor.v1.Gregor.service, this.handlers());
     // Followers fetch on the same listener: no extra port to configure or open.
     this.server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, this.replicationHandlers());
+    for (const s of opts.services ?? []) this.server.addService(s.definition, s.implementation);
   }
 
   /**
@@ -170,6 +190,21 @@ export class Broker {
   /** This broker's role and positions for a partition, undefined when it hosts none. */
   partitionState(topic: string, partition: number): ReplicaRoleSnapshot | undefined {
     return this.replicas.describe(topic, partition);
+  }
+
+  /** A snapshot for metrics: cheap (no I/O), safe to call on every scrape. */
+  status(): BrokerStatus {
+    const { hostedPartitions, led } = this.replicas.status();
+    return {
+      hostedPartitions,
+      led: led.map((p) => {
+        const view = this.ctx.metadata.topic(p.topic);
+        const minInsyncReplicas = view === undefined ? 1 : this.ctx.topicConfigs.get(view).minInsyncReplicas;
+        return { ...p, minInsyncReplicas };
+      }),
+      waitingFetches: this.ctx.purgatory.size,
+      waitingProduces: this.ctx.producePurgatory.size,
+    };
   }
 
   /** One retention pass now (tests; the periodic task does the same). */

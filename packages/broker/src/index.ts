@@ -1,4 +1,4 @@
-export { Broker, type BrokerOptions } from './broker';
+export { Broker, type BrokerOptions, type BrokerStatus, type ExtraGrpcService } from './broker';
 export { defaultBrokerConfig, type BrokerConfig } from './broker-config';
 export type {
   AlterPartitionRequest,
@@ -36,7 +36,7 @@ export { computeHighWatermark, type HighWatermarkInput } from './replica/high-wa
 export { decideIsrChange, type IsrChange, type IsrInput } from './replica/isr-decision';
 export { initialFollowerState, isCaughtUp, recordFetch, type FollowerState } from './replica/follower-state';
 export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
-export type { FollowerFetcher, ReplicaRoleSnapshot } from './replica/replica-manager';
+export type { FollowerFetcher, LedPartitionStatus, ReplicaRoleSnapshot } from './replica/replica-manager';
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 export type { AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';
 export { writeFileAtomic } from './atomic-file';

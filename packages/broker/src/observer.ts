@@ -20,6 +20,11 @@ export interface BrokerObserver {
   requestCompleted(api: ApiName, errorName: string, durationMs: number): void;
   bytesIn(topic: string, bytes: number, records: number): void;
   bytesOut(topic: string, bytes: number, records: number): void;
+  /**
+   * The committed ISR of a partition this broker leads changed within one
+   * leader epoch (Kafka's IsrShrinksPerSec / IsrExpandsPerSec count these).
+   */
+  isrChanged?(topic: string, partition: number, from: readonly number[], to: readonly number[]): void;
 }
 
 export const NOOP_OBSERVER: BrokerObserver = {

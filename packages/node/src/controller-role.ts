@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Clock, Logger } from '@gregor/common';
 import type { MetadataEvent, MetadataSource } from '@gregor/broker';
 import { validateTopicConfigOverrides } from '@gregor/broker';
-import type { ControllerNode } from '@gregor/controller';
+import type { ControllerNode, ControllerRequestObserver } from '@gregor/controller';
 import { bindControllerServer, ControllerClient, ControllerMetadataSource, MetadataFollower, startControllerNode } from '@gregor/controller';
 import type { NodeConfig } from './node-config';
+import type { ReadinessInput } from './readiness';
 
 /**
  * The node's side of the KRaft-style quorum (controller.quorum.voters set):
@@ -21,8 +22,8 @@ export interface QuorumRole {
   /** For the broker; undefined on a controller-only node. */
   readonly metadata: MetadataSource | undefined;
   readonly metadataSource: ControllerMetadataSource | undefined;
-  /** Registered, unfenced and caught up (broker); a leader is known (controller-only). */
-  isReady(): boolean;
+  /** What readiness depends on (see decideReadiness). */
+  readinessInput(): Pick<ReadinessInput, 'quorum' | 'controllerLeaderKnown'>;
   /** Controlled shutdown: moves this broker's leaderships away before it stops serving. */
   beforeBrokerStop(): Promise<void>;
   stop(): Promise<void>;
@@ -64,7 +65,12 @@ export function quorumClusterId(config: NodeConfig): string {
   return `gregor-${createHash('sha256').update(voters).digest('hex').slice(0, 16)}`;
 }
 
-export async function startQuorumRole(config: NodeConfig, logger: Logger, clock: Clock): Promise<QuorumRole> {
+export async function startQuorumRole(
+  config: NodeConfig,
+  logger: Logger,
+  clock: Clock,
+  requestObserver?: ControllerRequestObserver,
+): Promise<QuorumRole> {
   const clusterId = quorumClusterId(config);
   const voters = config.quorumVoters;
   let controller: ControllerNode | undefined;
@@ -84,6 +90,7 @@ export async function startQuorumRole(config: NodeConfig, logger: Logger, clock:
       validateTopicConfigs: validateTopicConfigOverrides,
       logger: logger.child({ component: 'controller' }),
       clock,
+      ...(requestObserver !== undefined ? { observer: requestObserver } : {}),
       onFatal: (err) => {
         // A controller that cannot persist or hit a broken invariant must not limp on.
         logger.error('controller failed: exiting', { err: err instanceof Error ? err.stack : String(err) });
@@ -129,9 +136,18 @@ export async function startQuorumRole(config: NodeConfig, logger: Logger, clock:
     controller,
     metadata: metadata === undefined ? undefined : asBrokerMetadataSource(metadata),
     metadataSource: metadata,
-    isReady: () => {
-      if (metadata !== undefined) return !metadata.isFenced;
-      return controller !== undefined && controller.controller.leaderId() !== -1;
+    readinessInput: () => {
+      if (metadata === undefined) return { quorum: undefined, controllerLeaderKnown: controller !== undefined && controller.controller.leaderId() !== -1 };
+      const hb = metadata.heartbeatState();
+      return {
+        quorum: {
+          brokerEpoch: metadata.brokerEpoch,
+          unfencedLocally: !metadata.isFenced,
+          heartbeat: hb === undefined ? undefined : { ageMs: Date.now() - hb.atMs, isFenced: hb.isFenced, isCaughtUp: hb.isCaughtUp },
+          sessionTimeoutMs: config.brokerSessionTimeoutMs,
+        },
+        controllerLeaderKnown: undefined,
+      };
     },
     beforeBrokerStop: async () => {
       await metadata?.close({ controlledShutdown: true, timeoutMs: 3000 });

@@ -2,16 +2,18 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@gregor/common';
 import type { Registry } from 'prom-client';
+import type { Readiness } from './readiness';
 
 export interface HttpEndpoints {
-  isReady(): boolean;
+  readiness(): Readiness;
   registry: Registry;
   logger: Logger;
 }
 
 /**
  * /healthz: the process answers (200). /readyz: 200 once every role is
- * serving, 503 before and while stopping. /metrics: Prometheus text.
+ * serving (with a quorum: registered, unfenced, caught up), else 503 with
+ * one reason per line. /metrics: Prometheus text.
  */
 export function createHttpServer(endpoints: HttpEndpoints): http.Server {
   return http.createServer((req, res) => {
@@ -23,8 +25,9 @@ export function createHttpServer(endpoints: HttpEndpoints): http.Server {
     if (url === '/healthz') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (url === '/readyz') {
-      const ready = endpoints.isReady();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+      const r = endpoints.readiness();
+      const body = r.ready ? 'ready\n' : `not ready\n${r.reasons.map((why) => `- ${why}\n`).join('')}`;
+      res.writeHead(r.ready ? 200 : 503, { 'content-type': 'text/plain' }).end(body);
     } else if (url === '/metrics') {
       endpoints.registry.metrics().then(
         (text) => res.writeHead(200, { 'content-type': endpoints.registry.contentType }).end(text),

@@ -2,4 +2,9 @@ export { startNode, brokerConfigFor, type RunningNode, type StartNodeOptions } f
 export { NODE_CONFIG_SCHEMA, loadNodeConfig, nodeConfig, toNodeConfig, type NodeConfig } from './node-config';
 export { parseListeners, parseQuorumVoters, LISTENER_NAMES, type Listener, type ListenerName } from './listeners';
 export { parseNodeArgs, USAGE, type ParsedArgs } from './args';
-export { NodeMetrics } from './metrics';
+export { NodeMetrics, type RpcService } from './metrics';
+export { brokerPartitionCounts, type BrokerPartitionCounts } from './broker-metrics';
+export { countElections, imageCounts, type ElectionCounts } from './controller-metrics';
+export type { ConsumerGroupLag, ConsumerGroupLagSource } from './consumer-lag';
+export { decideReadiness, type Readiness, type ReadinessInput } from './readiness';
+export { GrpcHealth, HEALTH_SERVICE_NAMES } from './grpc-health';

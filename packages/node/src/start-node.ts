@@ -7,7 +7,9 @@ import { LogStore } from '@gregor/storage';
 import { closeServer, createHttpServer, listen } from './http-server';
 import { NodeMetrics } from './metrics';
 import { startQuorumRole, type QuorumRole } from './controller-role';
+import { GrpcHealth } from './grpc-health';
 import type { NodeConfig } from './node-config';
+import { decideReadiness, type Readiness } from './readiness';
 
 export interface StartNodeOptions {
   /** Defaults to a winston logger at the config's level with the node id. */
@@ -29,6 +31,8 @@ export interface RunningNode {
   readonly controller: ControllerNode | undefined;
   readonly metrics: NodeMetrics;
   isReady(): boolean;
+  /** isReady() with the reasons when not (what /readyz prints). */
+  readiness(): Readiness;
   /** Stop accepting, answer waiting fetches, flush, close storage. Idempotent. */
   stop(): Promise<void>;
 }
@@ -89,7 +93,8 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   let metadata: MetadataSource | undefined;
   let clusterId: string;
   if (quorumMode) {
-    quorum = await startQuorumRole(config, logger, clock);
+    quorum = await startQuorumRole(config, logger, clock, metrics.controllerRequests);
+    if (quorum.controller !== undefined) metrics.attachController(quorum.controller);
     metadata = quorum.metadata;
     clusterId = quorum.clusterId;
   } else {
@@ -107,20 +112,45 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   let httpServer: http.Server | undefined;
   let httpUrl: string | undefined;
   let stopping = false;
-  const isReady = (): boolean => !stopping && (broker === undefined || broker.isServing) && (quorum === undefined || quorum.isReady());
+  const readiness = (): Readiness =>
+    decideReadiness({
+      stopping,
+      broker: broker === undefined ? undefined : { serving: broker.isServing },
+      ...(quorum === undefined ? { quorum: undefined, controllerLeaderKnown: undefined } : quorum.readinessInput()),
+    });
+  const isReady = (): boolean => readiness().ready;
+  metrics.attachReadiness(isReady);
+  const health = new GrpcHealth(isReady);
+  // Per-topic series go with their topic (Kafka removes BrokerTopicMetrics on deletion too).
+  const unsubscribeMetadata = metadata?.subscribe((e) => {
+    if (e.type === 'topic-deleted') metrics.forgetTopic(e.name);
+  });
   try {
     const client = config.listeners.find((l) => l.name === 'CLIENT');
     if (config.roles.includes('broker') && client !== undefined && metadata !== undefined) {
       store = await LogStore.open({ dataDir: config.dataDir, logger, clock, syncWrites: config.logSyncWrites });
-      broker = await Broker.start({ config: brokerConfigFor(config, client.host, client.port), metadata, store, logger, clock, observer: metrics });
+      broker = await Broker.start({
+        config: brokerConfigFor(config, client.host, client.port),
+        metadata,
+        store,
+        logger,
+        clock,
+        observer: metrics,
+        services: [health.service()],
+      });
+      const started = broker;
+      metrics.attachBroker(() => started.status());
+      health.start();
     }
     const httpListener = config.listeners.find((l) => l.name === 'HTTP');
     if (httpListener !== undefined) {
-      httpServer = createHttpServer({ isReady, registry: metrics.registry, logger });
+      httpServer = createHttpServer({ readiness, registry: metrics.registry, logger });
       const port = await listen(httpServer, httpListener.host, httpListener.port);
       httpUrl = `http://${httpListener.host.includes(':') ? `[${httpListener.host}]` : httpListener.host || '127.0.0.1'}:${port}`;
     }
   } catch (err) {
+    health.close();
+    unsubscribeMetadata?.();
     await broker?.stop();
     if (httpServer !== undefined) await closeServer(httpServer);
     await store?.close();
@@ -140,10 +170,14 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     controller: quorum?.controller,
     metrics,
     isReady,
+    readiness,
     stop: () => {
       stopped ??= (async () => {
         stopping = true;
         logger.info('gregor-node stopping');
+        // Probes and Watch streams hear NOT_SERVING before anything closes.
+        health.close();
+        unsubscribeMetadata?.();
         if (quorum !== undefined && broker !== undefined) {
           await quorum.beforeBrokerStop();
           logger.info('controlled shutdown done: leaderships moved away');

@@ -31,7 +31,7 @@ describe('startNode (in-process, real storage)', () => {
     await produce(client, 'persist', ['c'], -1);
     expect(await readAll(client, 'persist')).toEqual(['a', 'b', 'c']);
     const metrics = (await httpGet(`${node.httpUrl}/metrics`)).body;
-    expect(metrics).toMatch(/gregor_requests_total\{api="Produce",error="NONE",node="4"\} 2/);
+    expect(metrics).toMatch(/gregor_requests_total\{service="client",api="Produce",error="NONE",node="4"\} 2/);
     expect(metrics).toMatch(/gregor_records_in_total\{topic="persist",node="4"\} 3/);
     expect(metrics).toMatch(/gregor_records_out_total\{topic="persist",node="4"\} 3/);
     expect(metrics).toContain('process_cpu_user_seconds_total');

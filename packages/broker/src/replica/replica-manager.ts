@@ -3,6 +3,7 @@ import type { FollowedPartition } from '@gregor/replication-fetcher';
 import type { BrokerConfig } from '../broker-config';
 import type { FetchPurgatory } from '../fetch-purgatory';
 import type { MetadataEvent, MetadataSource, PartitionAssignment, TopicMetadataView } from '../metadata-source';
+import type { BrokerObserver } from '../observer';
 import type { PartitionManager } from '../partition-manager';
 import type { PartitionLogPort } from '../storage-port';
 import { PartitionLeader, type LeaderTiming } from './partition-leader';
@@ -37,6 +38,15 @@ export type ReplicaRoleSnapshot =
     }
   | { role: 'follower'; leaderId: number; leaderEpoch: number; logEndOffset: bigint; highWatermark: bigint };
 
+/** A partition this broker leads, as metrics see it (Kafka's UnderReplicatedPartitions and friends). */
+export interface LedPartitionStatus {
+  topic: string;
+  partition: number;
+  replicas: readonly number[];
+  /** The committed ISR. */
+  isr: readonly number[];
+}
+
 export interface ReplicaManagerDeps {
   config: BrokerConfig;
   metadata: MetadataSource;
@@ -46,6 +56,7 @@ export interface ReplicaManagerDeps {
   producePurgatory: ProducePurgatory;
   clock: Clock;
   logger: Logger;
+  observer?: BrokerObserver;
 }
 
 const ISR_RETRY_INITIAL_MS = 100;
@@ -166,6 +177,15 @@ export class ReplicaManager {
     return undefined;
   }
 
+  /** Partitions this broker leads now, and how many it hosts in any role (metrics, on scrape). */
+  status(): { hostedPartitions: number; led: LedPartitionStatus[] } {
+    const led: LedPartitionStatus[] = [];
+    for (const l of this.leaders.values()) {
+      if (!l.deposed) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
+    }
+    return { hostedPartitions: this.leaders.size + this.following.size, led };
+  }
+
   /** Logs of every hosted partition (led or followed), for retention. */
   hostedLogs(): { topic: string; partition: number; log: PartitionLogPort }[] {
     return this.deps.partitions.openLogs().filter((o) => this.leaders.has(tpKey(o.topic, o.partition)) || this.following.has(tpKey(o.topic, o.partition)));
@@ -215,7 +235,8 @@ export class ReplicaManager {
     if (change === undefined) return;
     leader.pendingIsr = change.isr;
     const { topic, partition } = leader;
-    this.deps.logger.info(`proposing ISR ${change.kind}`, {
+    // The controller logs the committed change (the one line per ISR change).
+    this.deps.logger.debug(`proposing ISR ${change.kind}`, {
       topic,
       partition,
       leaderEpoch: leader.leaderEpoch,
@@ -258,7 +279,9 @@ export class ReplicaManager {
   private applyLeaderAssignment(leader: PartitionLeader, assignment: PartitionAssignment): void {
     const before = leader.isr;
     if (leader.applyAssignment(assignment, this.deps.clock.monotonicMs())) {
-      this.deps.logger.info('ISR changed', {
+      this.deps.observer?.isrChanged?.(leader.topic, leader.partition, before, assignment.isr);
+      // Debug only: the active controller's line is the authoritative one.
+      this.deps.logger.debug('ISR changed', {
         topic: leader.topic,
         partition: leader.partition,
         leaderEpoch: leader.leaderEpoch,
@@ -409,16 +432,20 @@ export class ReplicaManager {
     });
   }
 
-  /** Ends this broker's leadership of `key`, if it has one; waits for its appends. */
-  private async endLeadership(key: string, newLeader: number): Promise<void> {
+  /**
+   * Ends this broker's leadership of `key`, if it has one; waits for its
+   * appends. Returns whether it had one. Logged at debug: the role this
+   * broker takes next ("became follower", "stopped leading") is the line.
+   */
+  private async endLeadership(key: string, newLeader: number): Promise<boolean> {
     const leader = this.leaders.get(key);
-    if (leader === undefined) return;
+    if (leader === undefined) return false;
     this.leaders.delete(key);
     this.isrFailures.delete(key);
     await leader.depose();
     this.deps.producePurgatory.notify(key);
     this.deps.fetchPurgatory.notify(key);
-    this.deps.logger.info('resigned leadership', {
+    this.deps.logger.debug('resigned leadership', {
       topic: leader.topic,
       partition: leader.partition,
       leaderEpoch: leader.leaderEpoch,
@@ -426,11 +453,12 @@ export class ReplicaManager {
       logEndOffset: leader.log.logEndOffset.toString(),
       highWatermark: leader.log.highWatermark.toString(),
     });
+    return true;
   }
 
   private async becomeNone(topic: string, partition: number, why: string): Promise<void> {
     const key = tpKey(topic, partition);
-    await this.endLeadership(key, -1);
+    if (await this.endLeadership(key, -1)) this.deps.logger.info('stopped leading', { topic, partition, why });
     if (this.following.delete(key)) {
       await this.deps.fetcher.removePartitions([{ topic, partition }]);
       this.deps.logger.info('stopped following', { topic, partition, why });

@@ -1,0 +1,60 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { BrokerStatus } from '@gregor/broker';
+
+/** Kafka's ReplicaManager gauges, computed from one status snapshot. */
+export interface BrokerPartitionCounts {
+  /** Replicas hosted here in any role (Kafka: PartitionCount). */
+  partitions: number;
+  /** Partitions this broker leads (LeaderCount). */
+  leaders: number;
+  /** Led partitions whose ISR is smaller than their replica set (UnderReplicatedPartitions). */
+  underReplicated: number;
+  /** Led partitions whose ISR is below min.insync.replicas: acks=all fails there (UnderMinIsrPartitionCount). */
+  underMinIsr: number;
+  /** Led partitions whose ISR is exactly min.insync.replicas: one more loss blocks acks=all (AtMinIsrPartitionCount). */
+  atMinIsr: number;
+}
+
+export function brokerPartitionCounts(status: BrokerStatus): BrokerPartitionCounts {
+  let underReplicated = 0;
+  let underMinIsr = 0;
+  let atMinIsr = 0;
+  for (const p of status.led) {
+    if (p.isr.length < p.replicas.length) underReplicated++;
+    if (p.isr.length < p.minInsyncReplicas) underMinIsr++;
+    else if (p.isr.length === p.minInsyncReplicas) atMinIsr++;
+  }
+  return { partitions: status.hostedPartitions, leaders: status.led.length, underReplicated, underMinIsr, atMinIsr };
+}
+
+/**
+ * Gauges read from the broker's status on every scrape; on a node without
+ * a broker (controller-only) they stay 0.
+ */
+export function registerBrokerGauges(registry: Registry, status: () => BrokerStatus | undefined): void {
+  const registers = [registry];
+  const read = (): { counts: BrokerPartitionCounts; status: BrokerStatus } | undefined => {
+    // Each gauge reads its own snapshot: cheap (no I/O, one pass over led partitions).
+    const s = status();
+    return s === undefined ? undefined : { counts: brokerPartitionCounts(s), status: s };
+  };
+  const gauge = (name: string, help: string, pick: (x: { counts: BrokerPartitionCounts; status: BrokerStatus }) => number): void => {
+    new Gauge({
+      name,
+      help,
+      registers,
+      collect() {
+        const x = read();
+        if (x === undefined) this.reset();
+        else this.set(pick(x));
+      },
+    });
+  };
+  gauge('gregor_partitions', 'Partition replicas hosted on this broker (leader or follower)', (x) => x.counts.partitions);
+  gauge('gregor_leader_partitions', 'Partitions this broker leads', (x) => x.counts.leaders);
+  gauge('gregor_under_replicated_partitions', 'Partitions led here whose ISR is smaller than the replica set', (x) => x.counts.underReplicated);
+  gauge('gregor_under_min_isr_partitions', 'Partitions led here whose ISR is below min.insync.replicas (acks=all fails)', (x) => x.counts.underMinIsr);
+  gauge('gregor_at_min_isr_partitions', 'Partitions led here whose ISR is exactly min.insync.replicas', (x) => x.counts.atMinIsr);
+  gauge('gregor_fetch_waiting_requests', 'Consumer and follower fetches long-polling in the purgatory', (x) => x.status.waitingFetches);
+  gauge('gregor_produce_waiting_partitions', 'acks=all produce partitions waiting for the high watermark', (x) => x.status.waitingProduces);
+}
