@@ -40,3 +40,16 @@ export type { FollowerFetcher, LedPartitionStatus, ReplicaRoleSnapshot } from '.
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 export type { AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';
 export { writeFileAtomic } from './atomic-file';
+export {
+  brokerViews,
+  quorumView,
+  type BrokerView,
+  type ClusterStatusSource,
+  type ClusterView,
+  type QuorumStatus,
+  type QuorumView,
+  type QuorumVoterStatus,
+  type RegisteredBroker,
+  type VoterView,
+} from './cluster-status';
+export { createAdminService, describeCluster, describeClusterResponse, type AdminGrpcService, type AdminServiceDeps } from './handlers/describe-cluster';
