@@ -1,7 +1,8 @@
 import { GregorError, assert } from '@gregor/common';
 import { setBaseOffset, setPartitionLeaderEpoch } from '@gregor/record-batch';
 import { frameBatches, type BatchFrame } from './batch-frames';
-import type { AppendPart, AppendResult, PartitionCore, StoreContext } from './partition-log';
+import type { AppendOutcome, AppendPart, AppendResult, PartitionCore, StoreContext } from './partition-log';
+import { applyProducerBatch, checkProducerBatch, hasProducerId, type ProducerEntry } from './producer-state';
 
 export interface AppendItem {
   core: PartitionCore;
@@ -16,14 +17,34 @@ interface Tail {
   epoch: number;
 }
 
+/** Producer entries changed by the items planned so far, per partition, over `core.producers.pending`. */
+type Staged = Map<PartitionCore, Map<bigint, ProducerEntry>>;
+
+interface Planned {
+  item: AppendItem;
+  frames: BatchFrame[];
+  /** Producer entries after this item, in log order (empty when it has no producer ids). */
+  updates: ProducerEntry[];
+  outcome: AppendOutcome;
+}
+
 /**
  * Appends items (one or many partitions) in one LevelDB write. Everything
- * that can fail is checked before any offset is assigned or any byte is
- * rewritten, so a rejected call leaves every partition as it was. Unless a
- * truncation is running, the function reaches the queue without awaiting:
- * offsets follow call order, and the caller may have many appends in flight.
+ * that can fail for the whole call is checked before any offset is assigned
+ * or any byte is rewritten, so a rejected call leaves every partition as it
+ * was. Unless a truncation is running, the function reaches the queue
+ * without awaiting: offsets follow call order, and the caller may have many
+ * appends in flight.
+ *
+ * A leader append is also checked against the partition's producer state
+ * (KIP-98) in the same synchronous step that assigns its offsets, so
+ * pipelined requests of one producer are judged against each other. That
+ * check answers per item: a duplicate resolves with the original batch's
+ * offsets (`duplicate: true`) and a refused item (out-of-order sequence,
+ * fenced producer epoch) resolves as a GregorError; neither is written, and
+ * the other items are.
  */
-export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promise<AppendResult[]> {
+export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promise<AppendOutcome[]> {
   if (items.length === 0) return [];
   for (let waiting = items.find((i) => i.core.barrier !== undefined); waiting !== undefined; ) {
     await waiting.core.waitForBarrier();
@@ -31,7 +52,8 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
   }
 
   const tails = new Map<PartitionCore, Tail>();
-  const planned = items.map((item) => {
+  const staged: Staged = new Map();
+  const planned = items.map((item): Planned => {
     assert(item.core.ctx === ctx, 'append to a partition of another LogStore');
     item.core.checkWritable();
     const frames = frameBatches(item.batches, item.core.context);
@@ -40,45 +62,59 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
       tail = { nextOffset: item.core.nextOffset, epoch: item.core.assignedEpoch };
       tails.set(item.core, tail);
     }
+    let overlay = staged.get(item.core);
+    if (overlay === undefined) staged.set(item.core, (overlay = new Map()));
     const baseOffset = tail.nextOffset;
-    if (item.leaderEpoch === undefined) planFollower(item.core, tail, frames);
-    else planLeader(item.core, tail, frames, item.leaderEpoch);
-    return { item, frames, result: summarize(baseOffset, tail.nextOffset - 1n, item.batches, frames) };
+    if (item.leaderEpoch === undefined) {
+      planFollower(item.core, tail, frames);
+    } else {
+      checkLeaderEpoch(item.core, tail, item.leaderEpoch);
+      const refused = checkProducers(item.core, overlay, frames);
+      if (refused !== undefined) return { item, frames, updates: [], outcome: refused };
+      planLeader(tail, frames, item.leaderEpoch);
+    }
+    const updates = stageProducers(item.core, overlay, frames);
+    return { item, frames, updates, outcome: summarize(baseOffset, tail.nextOffset - 1n, item.batches, frames) };
   });
+  const appended = planned.filter((p) => !(p.outcome instanceof GregorError) && !p.outcome.duplicate);
   let bytes = 0;
-  for (const item of items) bytes += item.batches.length;
+  for (const p of appended) bytes += p.item.batches.length;
   ctx.checkCapacity(bytes);
 
   // Nothing below can fail: commit the plan.
   const parts: AppendPart[] = [];
-  for (const { item, frames } of planned) {
+  for (const { item, frames, updates } of appended) {
     if (item.leaderEpoch !== undefined) {
       for (const f of frames) {
         setBaseOffset(item.batches, f.baseOffset, f.pos);
         setPartitionLeaderEpoch(item.batches, item.leaderEpoch, f.pos);
       }
     }
-    parts.push({ core: item.core, buf: item.batches, frames });
+    parts.push({ core: item.core, buf: item.batches, frames, producerUpdates: updates });
   }
   for (const [core, tail] of tails) {
     core.nextOffset = tail.nextOffset;
     core.assignedEpoch = tail.epoch;
   }
-  return ctx.appendParts(
-    parts,
-    bytes,
-    planned.map((p) => p.result),
-  );
+  for (const [core, overlay] of staged) for (const [id, entry] of overlay) core.producers.pending.set(id, entry);
+  const outcomes = planned.map((p) => p.outcome);
+  // A duplicate's original may still be queued: answering after the queue
+  // has passed it means "duplicate" never gets ahead of the write it names.
+  if (parts.length === 0 && !outcomes.some((o) => !(o instanceof GregorError) && o.duplicate)) return outcomes;
+  return ctx.appendParts(parts, bytes, outcomes);
 }
 
-function planLeader(core: PartitionCore, tail: Tail, frames: BatchFrame[], leaderEpoch: number): void {
+/** A leader of an older epoch must not write behind a newer one (KIP-101 relies on epochs only growing). */
+function checkLeaderEpoch(core: PartitionCore, tail: Tail, leaderEpoch: number): void {
   if (!Number.isInteger(leaderEpoch) || leaderEpoch < 0 || leaderEpoch > 0x7fff_ffff) {
     throw new GregorError('INVALID_REQUEST', `leader epoch ${leaderEpoch} is not a valid epoch`, core.context);
   }
-  // A leader of an older epoch must not write behind a newer one (KIP-101 relies on epochs only growing).
   if (leaderEpoch < tail.epoch) {
     throw new GregorError('FENCED_LEADER_EPOCH', `append in leader epoch ${leaderEpoch}, the log is at epoch ${tail.epoch}`, core.context);
   }
+}
+
+function planLeader(tail: Tail, frames: BatchFrame[], leaderEpoch: number): void {
   for (const f of frames) {
     f.baseOffset = tail.nextOffset;
     f.partitionLeaderEpoch = leaderEpoch;
@@ -101,6 +137,49 @@ function planFollower(core: PartitionCore, tail: Tail, frames: BatchFrame[]): vo
   for (const f of frames) if (f.partitionLeaderEpoch >= 0) tail.epoch = f.partitionLeaderEpoch;
 }
 
+/**
+ * The producer-state verdict on a leader item: undefined to append it, or
+ * its outcome without appending (a duplicate's original offsets, or the
+ * error). Batches are judged in order, each against the state the earlier
+ * ones leave. A duplicate is only recognised as a whole item: a request
+ * that mixes a duplicate with new batches could not be answered with one
+ * base offset, and well-behaved clients send one batch per partition.
+ */
+function checkProducers(core: PartitionCore, overlay: Map<bigint, ProducerEntry>, frames: readonly BatchFrame[]): AppendOutcome | undefined {
+  let local: Map<bigint, ProducerEntry> | undefined;
+  for (const f of frames) {
+    if (!hasProducerId(f) || f.isControl) continue;
+    const entry = local?.get(f.producerId) ?? overlay.get(f.producerId) ?? core.producers.pending.get(f.producerId);
+    const check = checkProducerBatch(entry, f);
+    if (check.kind === 'reject') return new GregorError(check.error, check.message, { ...core.context, producerId: f.producerId });
+    if (check.kind === 'duplicate') {
+      if (frames.length > 1) {
+        return new GregorError('DUPLICATE_SEQUENCE_NUMBER', `producer ${f.producerId}: a duplicate batch among ${frames.length} in one request`, {
+          ...core.context,
+          producerId: f.producerId,
+        });
+      }
+      const o = check.original;
+      return { baseOffset: o.firstOffset, lastOffset: o.lastOffset, maxTimestamp: o.timestamp, recordCount: f.recordCount, bytes: 0, duplicate: true };
+    }
+    // Offsets are not assigned yet; only the sequence matters for the next batch's check.
+    (local ??= new Map()).set(f.producerId, applyProducerBatch(entry, f, 0n));
+  }
+  return undefined;
+}
+
+/** Applies the item's producer batches (offsets now final) to the overlay; returns the new entries in order. */
+function stageProducers(core: PartitionCore, overlay: Map<bigint, ProducerEntry>, frames: readonly BatchFrame[]): ProducerEntry[] {
+  const updates: ProducerEntry[] = [];
+  for (const f of frames) {
+    if (!hasProducerId(f) || f.isControl) continue;
+    const entry = applyProducerBatch(overlay.get(f.producerId) ?? core.producers.pending.get(f.producerId), f, f.baseOffset);
+    overlay.set(f.producerId, entry);
+    updates.push(entry);
+  }
+  return updates;
+}
+
 function summarize(baseOffset: bigint, lastOffset: bigint, buf: Buffer, frames: readonly BatchFrame[]): AppendResult {
   let maxTimestamp = -1n;
   let recordCount = 0;
@@ -108,5 +187,5 @@ function summarize(baseOffset: bigint, lastOffset: bigint, buf: Buffer, frames: 
     if (f.maxTimestamp > maxTimestamp) maxTimestamp = f.maxTimestamp;
     recordCount += f.recordCount;
   }
-  return { baseOffset, lastOffset, maxTimestamp, recordCount, bytes: buf.length };
+  return { baseOffset, lastOffset, maxTimestamp, recordCount, bytes: buf.length, duplicate: false };
 }

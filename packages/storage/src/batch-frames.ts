@@ -1,13 +1,18 @@
 import { GregorError } from '@gregor/common';
 import {
+  ATTRIBUTES_OFFSET,
+  BASE_SEQUENCE_OFFSET,
   BATCH_HEADER_SIZE,
   CURRENT_MAGIC,
   LAST_OFFSET_DELTA_OFFSET,
   MAGIC_OFFSET,
   MAX_TIMESTAMP_OFFSET,
   PARTITION_LEADER_EPOCH_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
   RECORD_COUNT_OFFSET,
   batchSizeAt,
+  isControlBatch,
 } from '@gregor/record-batch';
 
 /**
@@ -23,6 +28,11 @@ export interface BatchFrame {
   partitionLeaderEpoch: number;
   maxTimestamp: bigint;
   recordCount: number;
+  /** Idempotent producers (KIP-98): -1 when the batch has none. */
+  producerId: bigint;
+  producerEpoch: number;
+  baseSequence: number;
+  isControl: boolean;
 }
 
 /** Splits concatenated v2 batches; throws CORRUPT_MESSAGE when the framing does not add up. */
@@ -51,6 +61,10 @@ export function frameBatches(buf: Buffer, context: { topic: string; partition: n
       partitionLeaderEpoch: buf.readInt32BE(pos + PARTITION_LEADER_EPOCH_OFFSET),
       maxTimestamp: buf.readBigInt64BE(pos + MAX_TIMESTAMP_OFFSET),
       recordCount: buf.readInt32BE(pos + RECORD_COUNT_OFFSET),
+      producerId: buf.readBigInt64BE(pos + PRODUCER_ID_OFFSET),
+      producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
+      baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET),
+      isControl: isControlBatch(buf.readInt16BE(pos + ATTRIBUTES_OFFSET)),
     });
     pos += size;
   }

@@ -1,3 +1,15 @@
 export { LogStore, type LogStoreOptions, type LogStoreStats } from './log-store';
-export { PartitionLog, type AppendResult, type ReadResult } from './partition-log';
+export { PartitionLog, type AppendOutcome, type AppendResult, type ReadResult } from './partition-log';
 export type { RetentionPolicy } from './retention';
+export {
+  MAX_SEQUENCE,
+  PRODUCER_BATCHES_RETAINED,
+  applyProducerBatch,
+  checkProducerBatch,
+  isNextSequence,
+  lastSequenceOf,
+  type ProducerBatchInfo,
+  type ProducerBatchMetadata,
+  type ProducerCheck,
+  type ProducerEntry,
+} from './producer-state';

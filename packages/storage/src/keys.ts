@@ -6,7 +6,8 @@
  *   00 02                          → on-disk format version (uint32)
  *   01 <topic> 00 <partition:u32>  → partition id (uint32)   "directory"
  *   02 <id:u32>                    → (empty) partition being deleted
- *   10 <id:u32> 00 <side:u8>       → side keys (log start, HW, size, epochs)
+ *   10 <id:u32> 00 <side:u8>       → side keys (log start, HW, size, epochs,
+ *                                     producer-state snapshots)
  *   10 <id:u32> 01 <ts:i64 flipped>→ time index: baseOffset (int64)
  *   10 <id:u32> 02 <base:i64>      → one record batch, bytes as produced
  *
@@ -35,6 +36,9 @@ export const Side = {
   HighWatermark: 0x02,
   SizeBytes: 0x03,
   Epochs: 0x04,
+  /** Two slots for idempotent-producer state snapshots (see partition-producers.ts). */
+  ProducerSnapshot0: 0x05,
+  ProducerSnapshot1: 0x06,
 } as const;
 export type Side = (typeof Side)[keyof typeof Side];
 

@@ -19,7 +19,8 @@ import {
 } from './keys';
 import { Kv, type KvOp, type KvStats } from './kv';
 import { recoverPartition } from './recovery';
-import { PartitionCore, PartitionLog, coreOf, type AppendPart, type AppendResult, type StoreContext } from './partition-log';
+import { PartitionCore, PartitionLog, coreOf, type AppendOutcome, type AppendPart, type StoreContext } from './partition-log';
+import { snapshotOps } from './producer-snapshots';
 import { emptyPartitionState, sideKeyOps, stageBatches, type StagedState } from './partition-state';
 import { decodeUint32, encodeInt64, encodeSize, encodeUint32 } from './values';
 import { WriteQueue, type GroupItem } from './write-queue';
@@ -39,6 +40,16 @@ export interface LogStoreOptions {
   maxQueuedBytes?: number;
   /** Batches removed per write by truncation and retention (default 1000). */
   maintenanceChunkBatches?: number;
+  /** Kafka's producer.id.expiration.ms: retention forgets producers silent this long (default 1 day). */
+  producerIdExpirationMs?: number;
+  /**
+   * A partition's producer state is snapshotted (in a side key, with the
+   * next append) after this many batches or bytes since the last snapshot,
+   * and on close. A restart after a crash replays at most about this much
+   * (defaults 1000 batches, 16 MiB).
+   */
+  producerSnapshotIntervalBatches?: number;
+  producerSnapshotIntervalBytes?: number;
 }
 
 export interface LogStoreStats extends KvStats {
@@ -54,8 +65,8 @@ const MAX_GROUP_ITEMS = 1024;
 
 interface AppendJob extends GroupItem {
   parts: AppendPart[];
-  results: AppendResult[];
-  resolve(results: AppendResult[]): void;
+  results: AppendOutcome[];
+  resolve(results: AppendOutcome[]): void;
 }
 
 /**
@@ -78,7 +89,9 @@ export class LogStore {
     private readonly kv: Kv,
     private readonly directory: Map<string, number>,
     private nextPartitionId: number,
-    private readonly opts: Required<Pick<LogStoreOptions, 'syncWrites' | 'maxQueuedBytes' | 'maintenanceChunkBatches'>> & {
+    private readonly opts: Required<
+      Pick<LogStoreOptions, 'syncWrites' | 'maxQueuedBytes' | 'maintenanceChunkBatches' | 'producerIdExpirationMs' | 'producerSnapshotIntervalBatches' | 'producerSnapshotIntervalBytes'>
+    > & {
       logger: Logger;
       clock: Clock;
     },
@@ -91,9 +104,11 @@ export class LogStore {
     this.context = {
       kv,
       maintenanceChunkBatches: opts.maintenanceChunkBatches,
+      producerIdExpirationMs: opts.producerIdExpirationMs,
+      producerSnapshotPolicy: { intervalBatches: opts.producerSnapshotIntervalBatches, intervalBytes: opts.producerSnapshotIntervalBytes },
       checkCapacity: (bytes) => this.queue.checkCapacity(bytes),
       appendParts: (parts, bytes, results) =>
-        new Promise<AppendResult[]>((resolve, reject) => this.queue.push({ parts, bytes, results, resolve, reject })),
+        new Promise<AppendOutcome[]>((resolve, reject) => this.queue.push({ parts, bytes, results, resolve, reject })),
       exclusive: (fn) => {
         store.checkWritable({});
         return this.queue.exclusive(fn);
@@ -140,6 +155,9 @@ export class LogStore {
         syncWrites: options.syncWrites ?? false,
         maxQueuedBytes: options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES,
         maintenanceChunkBatches: options.maintenanceChunkBatches ?? 1000,
+        producerIdExpirationMs: options.producerIdExpirationMs ?? 86_400_000,
+        producerSnapshotIntervalBatches: options.producerSnapshotIntervalBatches ?? 1000,
+        producerSnapshotIntervalBytes: options.producerSnapshotIntervalBytes ?? 16 * 1024 * 1024,
         logger,
         clock,
       });
@@ -226,8 +244,14 @@ export class LogStore {
     });
   }
 
-  /** Appends to several partitions in ONE LevelDB write (one produce request = one write). */
-  appendMany(items: { log: PartitionLog; batches: Buffer; leaderEpoch: number }[]): Promise<AppendResult[]> {
+  /**
+   * Leader appends to several partitions in ONE LevelDB write (one produce
+   * request = one write). Each item's outcome is its AppendResult (possibly
+   * a duplicate of an idempotent producer's earlier batch, not written
+   * again) or the GregorError the producer-state check refused it with;
+   * the call as a whole rejects only when nothing could be written.
+   */
+  appendMany(items: { log: PartitionLog; batches: Buffer; leaderEpoch: number }[]): Promise<AppendOutcome[]> {
     return appendItems(
       this.context,
       items.map((i) => ({ core: coreOf(i.log), batches: i.batches, leaderEpoch: i.leaderEpoch })),
@@ -248,8 +272,25 @@ export class LogStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.queue.drain();
-      if (this.failure === undefined && this.dirtyHighWatermarks.size > 0) {
-        await this.write([]).catch((err: unknown) => this.opts.logger.error('high watermark checkpoint failed on close', { err }));
+      if (this.failure === undefined) {
+        // Nothing is queued: every partition's committed producer state is
+        // its whole log, so a clean restart replays nothing.
+        const ops: KvOp[] = [];
+        const written: (() => void)[] = [];
+        for (const log of this.logs.values()) {
+          const core = coreOf(log);
+          if (core.status !== 'open' || core.producers.batchesSinceSnapshot === 0) continue;
+          const snap = snapshotOps(core.id, core.producers, core.state.logEndOffset, core.highWatermark);
+          if (snap === undefined) continue;
+          ops.push(...snap.ops);
+          written.push(snap.written);
+        }
+        if (ops.length > 0 || this.dirtyHighWatermarks.size > 0) {
+          await this.write(ops).then(
+            () => written.forEach((w) => w()),
+            (err: unknown) => this.opts.logger.error('high watermark and producer state checkpoint failed on close', { err }),
+          );
+        }
       }
       await this.clearing;
       for (const log of this.logs.values()) coreOf(log).status = 'closed';
@@ -287,7 +328,16 @@ export class LogStore {
     } else {
       const recovered = await recoverPartition(this.kv, id);
       core = new PartitionCore(this.context, topic, partition, id, recovered.state, recovered.highWatermark);
-      this.opts.logger.debug('partition opened', { topic, partition, id, logEndOffset: recovered.state.logEndOffset });
+      const p = recovered.producers;
+      core.producers.reset(p.entries, p.slots, p.replayedBatches, p.replayedBytes);
+      this.opts.logger.debug('partition opened', {
+        topic,
+        partition,
+        id,
+        logEndOffset: recovered.state.logEndOffset,
+        producers: p.entries.length,
+        replayedBatches: p.replayedBatches,
+      });
     }
     const log = new PartitionLog(core);
     this.logs.set(key, log);
@@ -298,19 +348,30 @@ export class LogStore {
   private async writeGroup(jobs: AppendJob[]): Promise<void> {
     const ops: KvOp[] = [];
     const staged = new Map<PartitionCore, StagedState>();
+    const snapshotsWritten: (() => void)[] = [];
     for (const job of jobs) {
       for (const part of job.parts) {
         let s = staged.get(part.core);
         if (s === undefined) {
           s = { ...part.core.state };
           staged.set(part.core, s);
+          // The committed producer state describes the log before this write, up to its current end.
+          if (part.core.producers.snapshotDue(this.context.producerSnapshotPolicy)) {
+            const snap = snapshotOps(part.core.id, part.core.producers, part.core.state.logEndOffset, part.core.highWatermark);
+            if (snap !== undefined) {
+              ops.push(...snap.ops);
+              snapshotsWritten.push(snap.written);
+            }
+          }
         }
         stageBatches(s, part.core.id, part.buf, part.frames, ops);
       }
     }
     for (const [core, s] of staged) ops.push(...sideKeyOps(core.id, core.state, s));
     await this.write(ops);
+    for (const w of snapshotsWritten) w();
     for (const [core, s] of staged) core.commit(s);
+    for (const job of jobs) for (const part of job.parts) part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
     for (const job of jobs) job.resolve(job.results);
   }
 

@@ -6,7 +6,11 @@ import type { Kv, KvOp } from './kv';
 import { deletePrefixChunk } from './log-prefix';
 import { findOffsetForTimestamp, readBatches } from './log-read';
 import { truncateChunk, truncationPoint } from './log-truncate';
+import { PartitionProducers, type SnapshotPolicy } from './partition-producers';
 import { sideKeyOps, type PartitionState } from './partition-state';
+import { rebuildProducersAfterTruncation } from './producer-rebuild';
+import { dropSnapshotsAbove, refreshSnapshotsBelow } from './producer-snapshots';
+import type { ProducerEntry } from './producer-state';
 import { initialRetentionState, retentionStep, type BatchSummary, type RetentionPolicy } from './retention';
 
 export interface AppendResult {
@@ -14,8 +18,22 @@ export interface AppendResult {
   lastOffset: bigint;
   maxTimestamp: bigint;
   recordCount: number;
+  /** Bytes written; 0 for a duplicate. */
   bytes: number;
+  /**
+   * The batch repeats one its producer already wrote (a retry, KIP-98):
+   * nothing was written, and the offsets and maxTimestamp are the original's.
+   */
+  duplicate: boolean;
 }
+
+/**
+ * What each item of a leader append came to: appended (or recognised as a
+ * duplicate), or refused by the producer-state check with
+ * OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH or
+ * DUPLICATE_SEQUENCE_NUMBER — then nothing of it was written.
+ */
+export type AppendOutcome = AppendResult | GregorError;
 
 export interface ReadResult {
   /** Whole batches, possibly empty; the first may start before the fetch offset. */
@@ -29,6 +47,8 @@ export interface AppendPart {
   core: PartitionCore;
   buf: Buffer;
   frames: BatchFrame[];
+  /** Producer entries as these batches leave them, in log order. */
+  producerUpdates: ProducerEntry[];
 }
 
 /** What a partition needs from its store; implemented by LogStore. */
@@ -36,10 +56,13 @@ export interface StoreContext {
   readonly kv: Kv;
   /** Batches removed per write by truncation and prefix deletion. */
   readonly maintenanceChunkBatches: number;
+  /** Producers whose newest batch is older than this are forgotten by retention (producer.id.expiration.ms). */
+  readonly producerIdExpirationMs: number;
+  readonly producerSnapshotPolicy: SnapshotPolicy;
   /** Throws if `bytes` more would overflow the write queue. */
   checkCapacity(bytes: number): void;
   /** Queues assigned batches for the next write; resolves with `results` once they are on disk. */
-  appendParts(parts: AppendPart[], bytes: number, results: AppendResult[]): Promise<AppendResult[]>;
+  appendParts(parts: AppendPart[], bytes: number, results: AppendOutcome[]): Promise<AppendOutcome[]>;
   /** Runs `fn` alone on the store's write queue. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** One LevelDB write (plus pending HW checkpoints); only inside exclusive(). */
@@ -66,6 +89,7 @@ export class PartitionCore {
   /** Set while a truncation runs; appends wait for it (they cannot know the new end yet). */
   barrier: Promise<void> | undefined;
   status: PartitionStatus = 'open';
+  readonly producers = new PartitionProducers();
 
   constructor(
     readonly ctx: StoreContext,
@@ -180,14 +204,32 @@ export class PartitionLog {
   async append(batches: Buffer, leaderEpoch: number): Promise<AppendResult> {
     const core = coreOf(this);
     const [result] = await appendItems(core.ctx, [{ core, batches, leaderEpoch }]);
+    if (result instanceof GregorError) throw result;
     return result!;
   }
 
-  /** Follower append: batches keep the leader's offsets; the first must start at the log end. */
+  /**
+   * Follower append: batches keep the leader's offsets; the first must start
+   * at the log end. Producer state follows what the batches say, unchecked.
+   */
   async appendAsFollower(batches: Buffer): Promise<AppendResult> {
     const core = coreOf(this);
     const [result] = await appendItems(core.ctx, [{ core, batches, leaderEpoch: undefined }]);
-    return result!;
+    assert(result !== undefined && !(result instanceof GregorError), 'a follower append was refused by producer state');
+    return result;
+  }
+
+  /**
+   * An idempotent producer's state here, counting appends still being
+   * written: its epoch and its last (at most five) batches.
+   */
+  producerState(producerId: bigint): ProducerEntry | undefined {
+    return coreOf(this).producers.pending.get(producerId);
+  }
+
+  /** Producers with state in this partition. */
+  get producerCount(): number {
+    return coreOf(this).producers.pending.size;
   }
 
   async read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult> {
@@ -262,8 +304,9 @@ export class PartitionLog {
    * than nowMs - retentionMs (time retention stops at the first batch it must
    * keep), or the partition is bigger than retentionBytes. Never a batch with
    * any offset at or above the high watermark. -1 disables either limit.
+   * Also forgets producers silent for longer than producer.id.expiration.ms.
    */
-  async applyRetention(policy: RetentionPolicy, nowMs: number): Promise<{ deletedBatches: number; logStartOffset: bigint }> {
+  async applyRetention(policy: RetentionPolicy, nowMs: number): Promise<{ deletedBatches: number; logStartOffset: bigint; expiredProducers: number }> {
     const core = coreOf(this);
     core.checkWritable();
     let retention: ReturnType<typeof initialRetentionState> | undefined;
@@ -273,7 +316,10 @@ export class PartitionLog {
       retention = step.state;
       return step.delete;
     });
-    return { deletedBatches, logStartOffset: core.state.logStartOffset };
+    // Producer state outlives the batches it came from (KIP-360) until the
+    // producer has been silent for producer.id.expiration.ms.
+    const expiredProducers = core.producers.expire(BigInt(Math.floor(nowMs - core.ctx.producerIdExpirationMs)));
+    return { deletedBatches, logStartOffset: core.state.logStartOffset, expiredProducers };
   }
 
   /**
@@ -316,13 +362,21 @@ async function truncate(core: PartitionCore, plan: () => Promise<bigint | undefi
   const task = (async () => {
     if (previous !== undefined) await previous.catch(() => undefined);
     let newEnd: bigint | undefined;
+    let before: ProducerEntry[] = [];
     for (let done = false; !done; ) {
       done = await core.ctx.exclusive(async () => {
         core.checkWritable();
+        const ops: KvOp[] = [];
         if (newEnd === undefined) {
           assert(core.nextOffset === core.state.logEndOffset, 'an append was assigned offsets during a truncation');
           newEnd = await plan();
           if (newEnd === undefined) return true;
+          // Snapshots of the part being cut go in the first write, before
+          // anything can be appended at offsets they would misdescribe.
+          const dropped = dropSnapshotsAbove(core.id, core.producers.slots, startAt !== undefined ? -1n : newEnd);
+          ops.push(...dropped.ops);
+          core.producers.slots = dropped.kept;
+          before = [...core.producers.committed.values()];
         }
         const chunk = await truncateChunk(core.ctx.kv, core.id, core.state, newEnd, core.ctx.maintenanceChunkBatches);
         let next = chunk.next;
@@ -335,10 +389,11 @@ async function truncate(core: PartitionCore, plan: () => Promise<bigint | undefi
           core.highWatermark = next.logEndOffset;
           core.ctx.markHighWatermarkDirty(core);
         }
-        await core.ctx.write([...chunk.ops, ...sideKeyOps(core.id, core.state, next)]);
+        await core.ctx.write([...ops, ...chunk.ops, ...sideKeyOps(core.id, core.state, next)]);
         core.commit(next);
         core.nextOffset = next.logEndOffset;
         core.assignedEpoch = latestEpochOf(next.epochs);
+        if (chunk.done) await rebuildProducersAfterTruncation(core, startAt !== undefined, before);
         return chunk.done;
       });
     }
@@ -359,7 +414,12 @@ async function deleteFromStart(core: PartitionCore, minLogStart: bigint, shouldD
       core.checkWritable();
       const chunk = await deletePrefixChunk(core.ctx.kv, core.id, core.state, shouldDelete, core.ctx.maintenanceChunkBatches, minLogStart);
       const sideOps = sideKeyOps(core.id, core.state, chunk.next);
-      if (chunk.ops.length + sideOps.length > 0) await core.ctx.write([...chunk.ops, ...sideOps]);
+      // A snapshot whose replay would start in deleted batches is replaced
+      // (in an exclusive job the committed producer state is the whole log).
+      const refresh = refreshSnapshotsBelow(core.id, core.producers, chunk.next.logStartOffset, core.state.logEndOffset, chunk.deleted);
+      const ops = [...chunk.ops, ...sideOps, ...(refresh?.ops ?? [])];
+      if (ops.length > 0) await core.ctx.write(ops);
+      refresh?.written();
       core.commit(chunk.next);
       deleted += chunk.deleted;
       return chunk.done;

@@ -3,6 +3,7 @@ import { summarizeStoredBatch } from './batch-frames';
 import { Side, dataRange, sideKey, timeRange, timestampOfTimeKey } from './keys';
 import type { Kv } from './kv';
 import type { PartitionState } from './partition-state';
+import { SNAPSHOT_SIDES, recoverProducers } from './producer-snapshots';
 import { decodeEpochs, decodeInt64, decodeSize } from './values';
 
 /**
@@ -11,13 +12,20 @@ import { decodeEpochs, decodeInt64, decodeSize } from './values';
  * its lastOffset + 1) and one to the newest time-index entry (the running max
  * timestamp). Side keys were written in the same LevelDB write as the batches
  * they describe, so they agree with the data whatever moment a crash hit.
+ *
+ * Producer state comes from the newest snapshot side key plus the headers
+ * of the batches written after it: none after a clean close (which
+ * snapshots every partition), at most about one snapshot interval after a
+ * crash.
  */
-export async function recoverPartition(kv: Kv, id: number): Promise<{ state: PartitionState; highWatermark: bigint }> {
-  const [logStart, hw, size, epochs] = await kv.getMany([
+export async function recoverPartition(kv: Kv, id: number): Promise<{ state: PartitionState; highWatermark: bigint; producers: Awaited<ReturnType<typeof recoverProducers>> }> {
+  const [logStart, hw, size, epochs, snapshot0, snapshot1] = await kv.getMany([
     sideKey(id, Side.LogStartOffset),
     sideKey(id, Side.HighWatermark),
     sideKey(id, Side.SizeBytes),
     sideKey(id, Side.Epochs),
+    sideKey(id, SNAPSHOT_SIDES[0]),
+    sideKey(id, SNAPSHOT_SIDES[1]),
   ]);
   const last = await kv.first({ ...dataRange(id), reverse: true });
   const newestIndexEntry = await kv.first({ ...timeRange(id), reverse: true, keysOnly: true });
@@ -31,5 +39,6 @@ export async function recoverPartition(kv: Kv, id: number): Promise<{ state: Par
     epochs: epochs === undefined ? [] : decodeEpochs(epochs),
     maxIndexedTimestamp: newestIndexEntry === undefined ? undefined : timestampOfTimeKey(newestIndexEntry[0]),
   };
-  return { state, highWatermark: hw === undefined ? logStartOffset : decodeInt64(hw) };
+  const producers = await recoverProducers(kv, id, [snapshot0, snapshot1], logEndOffset);
+  return { state, highWatermark: hw === undefined ? logStartOffset : decodeInt64(hw), producers };
 }

@@ -27,7 +27,7 @@ describe('append and read', () => {
     const b = makeBatch({ records: 2 });
     const ra = await log.append(a, 4);
     const rb = await log.append(b, 4);
-    expect(ra).toEqual({ baseOffset: 0n, lastOffset: 2n, maxTimestamp: 1002n, recordCount: 3, bytes: a.length });
+    expect(ra).toEqual({ baseOffset: 0n, lastOffset: 2n, maxTimestamp: 1002n, recordCount: 3, bytes: a.length, duplicate: false });
     expect(rb).toMatchObject({ baseOffset: 3n, lastOffset: 4n, recordCount: 2 });
     expect(readBatchHeader(b).baseOffset).toBe(3n);
     expect(readBatchHeader(b).partitionLeaderEpoch).toBe(4);

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeRecordBatches, encodeRecordBatch, validateRecordBatches, type CompressionType } from '@gregor/record-batch';
-import { LogStore, type LogStoreOptions, type PartitionLog } from '@gregor/storage';
+import { LogStore, type LogStoreOptions, type PartitionLog, type ProducerEntry } from '@gregor/storage';
 
 export async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'gregor-storage-'));
@@ -98,4 +98,23 @@ export async function withStore(opts: Partial<LogStoreOptions> = {}): Promise<{ 
 /** Asserts that `promise` rejects with a GregorError of the given name. */
 export async function expectGregorError(promise: Promise<unknown>, errorName: string): Promise<void> {
   await expect(promise).rejects.toMatchObject({ name: 'GregorError', errorName });
+}
+
+/** What the log's own batches say about a producer: the epoch of its newest batch and its last five of that epoch (a naive model). */
+export async function producerStateFromLog(log: PartitionLog, producerId: bigint): Promise<Pick<ProducerEntry, 'epoch' | 'batches'> | undefined> {
+  const batches = decodeRecordBatches(await readAll(log)).filter((b) => b.header.producerId === producerId);
+  const last = batches.at(-1);
+  if (last === undefined) return undefined;
+  const run = [];
+  for (let i = batches.length - 1; i >= 0 && batches[i]!.header.producerEpoch === last.header.producerEpoch; i--) run.unshift(batches[i]!);
+  return {
+    epoch: last.header.producerEpoch,
+    batches: run.slice(-5).map((b) => ({
+      firstSeq: b.header.baseSequence,
+      lastSeq: b.header.baseSequence + b.header.lastOffsetDelta,
+      firstOffset: b.header.baseOffset,
+      lastOffset: b.header.baseOffset + BigInt(b.header.lastOffsetDelta),
+      timestamp: b.header.maxTimestamp,
+    })),
+  };
 }

@@ -97,7 +97,7 @@ describe('retention', () => {
   test('by time deletes batches whose newest record is older than now - retention.ms', async () => {
     const result = await log.applyRetention({ retentionMs: 5000, retentionBytes: -1 }, 10_500);
     // cutoff 5500: batches with max 1000..5000 go (5 batches), the one with max 6000 stays
-    expect(result).toEqual({ deletedBatches: 5, logStartOffset: 10n });
+    expect(result).toEqual({ deletedBatches: 5, logStartOffset: 10n, expiredProducers: 0 });
     expect(log.logStartOffset).toBe(10n);
     expect(log.sizeBytes).toBe(5 * batchBytes);
     await expectGregorError(log.read(9n, 100), 'OFFSET_OUT_OF_RANGE');
@@ -125,12 +125,12 @@ describe('retention', () => {
   test('never deletes at or above the high watermark', async () => {
     log.setHighWatermark(7n); // batch 6-7 holds offset 7: not wholly below the HW
     const result = await log.applyRetention({ retentionMs: 0, retentionBytes: 0 }, 1_000_000);
-    expect(result).toEqual({ deletedBatches: 3, logStartOffset: 6n });
+    expect(result).toEqual({ deletedBatches: 3, logStartOffset: 6n, expiredProducers: 0 });
   });
 
   test('can empty the log once everything is below the high watermark, and appends continue', async () => {
     const result = await log.applyRetention({ retentionMs: 0, retentionBytes: -1 }, 1_000_000);
-    expect(result).toEqual({ deletedBatches: 10, logStartOffset: 20n });
+    expect(result).toEqual({ deletedBatches: 10, logStartOffset: 20n, expiredProducers: 0 });
     expect([log.logStartOffset, log.logEndOffset, log.sizeBytes]).toEqual([20n, 20n, 0]);
     expect((await log.read(20n, 100)).records.length).toBe(0);
     expect((await log.append(makeBatch({ timestamps: [5n] }), 0)).baseOffset).toBe(20n);
@@ -141,7 +141,7 @@ describe('retention', () => {
   });
 
   test('with no limits deletes nothing', async () => {
-    expect(await log.applyRetention({ retentionMs: -1, retentionBytes: -1 }, 1e12)).toEqual({ deletedBatches: 0, logStartOffset: 0n });
+    expect(await log.applyRetention({ retentionMs: -1, retentionBytes: -1 }, 1e12)).toEqual({ deletedBatches: 0, logStartOffset: 0n, expiredProducers: 0 });
   });
 
   test('deleteRecordsBefore moves the start, possibly inside a batch, and survives a restart', async () => {
