@@ -26,6 +26,8 @@ import type { FetchResponse as _gregor_v1_FetchResponse, FetchResponse__Output a
 import type { FetchTopic as _gregor_v1_FetchTopic, FetchTopic__Output as _gregor_v1_FetchTopic__Output } from './gregor/v1/FetchTopic';
 import type { FetchTopicResult as _gregor_v1_FetchTopicResult, FetchTopicResult__Output as _gregor_v1_FetchTopicResult__Output } from './gregor/v1/FetchTopicResult';
 import type { GregorClient as _gregor_v1_GregorClient, GregorDefinition as _gregor_v1_GregorDefinition } from './gregor/v1/Gregor';
+import type { InitProducerIdRequest as _gregor_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _gregor_v1_InitProducerIdRequest__Output } from './gregor/v1/InitProducerIdRequest';
+import type { InitProducerIdResponse as _gregor_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _gregor_v1_InitProducerIdResponse__Output } from './gregor/v1/InitProducerIdResponse';
 import type { ListOffsetsPartition as _gregor_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _gregor_v1_ListOffsetsPartition__Output } from './gregor/v1/ListOffsetsPartition';
 import type { ListOffsetsPartitionResult as _gregor_v1_ListOffsetsPartitionResult, ListOffsetsPartitionResult__Output as _gregor_v1_ListOffsetsPartitionResult__Output } from './gregor/v1/ListOffsetsPartitionResult';
 import type { ListOffsetsRequest as _gregor_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _gregor_v1_ListOffsetsRequest__Output } from './gregor/v1/ListOffsetsRequest';
@@ -75,6 +77,8 @@ export interface ProtoGrpcType {
       FetchTopic: MessageTypeDefinition<_gregor_v1_FetchTopic, _gregor_v1_FetchTopic__Output>
       FetchTopicResult: MessageTypeDefinition<_gregor_v1_FetchTopicResult, _gregor_v1_FetchTopicResult__Output>
       Gregor: SubtypeConstructor<typeof grpc.Client, _gregor_v1_GregorClient> & { service: _gregor_v1_GregorDefinition }
+      InitProducerIdRequest: MessageTypeDefinition<_gregor_v1_InitProducerIdRequest, _gregor_v1_InitProducerIdRequest__Output>
+      InitProducerIdResponse: MessageTypeDefinition<_gregor_v1_InitProducerIdResponse, _gregor_v1_InitProducerIdResponse__Output>
       ListOffsetsPartition: MessageTypeDefinition<_gregor_v1_ListOffsetsPartition, _gregor_v1_ListOffsetsPartition__Output>
       ListOffsetsPartitionResult: MessageTypeDefinition<_gregor_v1_ListOffsetsPartitionResult, _gregor_v1_ListOffsetsPartitionResult__Output>
       ListOffsetsRequest: MessageTypeDefinition<_gregor_v1_ListOffsetsRequest, _gregor_v1_ListOffsetsRequest__Output>

@@ -12,6 +12,8 @@ import type { DescribeConfigsRequest as _gregor_v1_DescribeConfigsRequest, Descr
 import type { DescribeConfigsResponse as _gregor_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _gregor_v1_DescribeConfigsResponse__Output } from '../../gregor/v1/DescribeConfigsResponse';
 import type { FetchRequest as _gregor_v1_FetchRequest, FetchRequest__Output as _gregor_v1_FetchRequest__Output } from '../../gregor/v1/FetchRequest';
 import type { FetchResponse as _gregor_v1_FetchResponse, FetchResponse__Output as _gregor_v1_FetchResponse__Output } from '../../gregor/v1/FetchResponse';
+import type { InitProducerIdRequest as _gregor_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _gregor_v1_InitProducerIdRequest__Output } from '../../gregor/v1/InitProducerIdRequest';
+import type { InitProducerIdResponse as _gregor_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _gregor_v1_InitProducerIdResponse__Output } from '../../gregor/v1/InitProducerIdResponse';
 import type { ListOffsetsRequest as _gregor_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _gregor_v1_ListOffsetsRequest__Output } from '../../gregor/v1/ListOffsetsRequest';
 import type { ListOffsetsResponse as _gregor_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _gregor_v1_ListOffsetsResponse__Output } from '../../gregor/v1/ListOffsetsResponse';
 import type { MetadataRequest as _gregor_v1_MetadataRequest, MetadataRequest__Output as _gregor_v1_MetadataRequest__Output } from '../../gregor/v1/MetadataRequest';
@@ -65,6 +67,15 @@ export interface GregorClient extends grpc.Client {
   fetch(argument: _gregor_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _gregor_v1_FetchRequest, callback: grpc.requestCallback<_gregor_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   
+  InitProducerId(argument: _gregor_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _gregor_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _gregor_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _gregor_v1_InitProducerIdRequest, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _gregor_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _gregor_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _gregor_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _gregor_v1_InitProducerIdRequest, callback: grpc.requestCallback<_gregor_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  
   ListOffsets(argument: _gregor_v1_ListOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
   ListOffsets(argument: _gregor_v1_ListOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
   ListOffsets(argument: _gregor_v1_ListOffsetsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
@@ -105,6 +116,8 @@ export interface GregorHandlers extends grpc.UntypedServiceImplementation {
   
   Fetch: grpc.handleUnaryCall<_gregor_v1_FetchRequest__Output, _gregor_v1_FetchResponse>;
   
+  InitProducerId: grpc.handleUnaryCall<_gregor_v1_InitProducerIdRequest__Output, _gregor_v1_InitProducerIdResponse>;
+  
   ListOffsets: grpc.handleUnaryCall<_gregor_v1_ListOffsetsRequest__Output, _gregor_v1_ListOffsetsResponse>;
   
   Metadata: grpc.handleUnaryCall<_gregor_v1_MetadataRequest__Output, _gregor_v1_MetadataResponse>;
@@ -119,6 +132,7 @@ export interface GregorDefinition extends grpc.ServiceDefinition {
   DeleteTopics: MethodDefinition<_gregor_v1_DeleteTopicsRequest, _gregor_v1_DeleteTopicsResponse, _gregor_v1_DeleteTopicsRequest__Output, _gregor_v1_DeleteTopicsResponse__Output>
   DescribeConfigs: MethodDefinition<_gregor_v1_DescribeConfigsRequest, _gregor_v1_DescribeConfigsResponse, _gregor_v1_DescribeConfigsRequest__Output, _gregor_v1_DescribeConfigsResponse__Output>
   Fetch: MethodDefinition<_gregor_v1_FetchRequest, _gregor_v1_FetchResponse, _gregor_v1_FetchRequest__Output, _gregor_v1_FetchResponse__Output>
+  InitProducerId: MethodDefinition<_gregor_v1_InitProducerIdRequest, _gregor_v1_InitProducerIdResponse, _gregor_v1_InitProducerIdRequest__Output, _gregor_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_gregor_v1_ListOffsetsRequest, _gregor_v1_ListOffsetsResponse, _gregor_v1_ListOffsetsRequest__Output, _gregor_v1_ListOffsetsResponse__Output>
   Metadata: MethodDefinition<_gregor_v1_MetadataRequest, _gregor_v1_MetadataResponse, _gregor_v1_MetadataRequest__Output, _gregor_v1_MetadataResponse__Output>
   Produce: MethodDefinition<_gregor_v1_ProduceRequest, _gregor_v1_ProduceResponse, _gregor_v1_ProduceRequest__Output, _gregor_v1_ProduceResponse__Output>

@@ -59,6 +59,8 @@ export * from './Gregor';
 export * from './GregorAdmin';
 export * from './GregorController';
 export * from './GregorReplication';
+export * from './InitProducerIdRequest';
+export * from './InitProducerIdResponse';
 export * from './LeaderEpochPartition';
 export * from './LeaderEpochPartitionResult';
 export * from './LeaderEpochTopic';
