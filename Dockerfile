@@ -46,7 +46,8 @@ RUN ln -s /opt/gregor/packages/node/dist/bin.js /usr/local/bin/gregor-node \
 ENV NODE_ENV=production \
     GREGOR_LOG_DIRS=/var/lib/gregor/data \
     GREGOR_LISTENERS=CLIENT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9192,HTTP://0.0.0.0:9292
-USER gregor:gregor
+# Numeric, so that Kubernetes can verify runAsNonRoot without a passwd lookup.
+USER 10001:10001
 WORKDIR /var/lib/gregor
 # The data directory is a subdirectory of the volume: a fresh filesystem's
 # lost+found (a Kubernetes PersistentVolume) then stays out of the node's way.

@@ -32,13 +32,18 @@ describe('Dockerfile', () => {
   });
 
   test('runs as a non-root user, data on a volume that holds log.dirs', () => {
-    const user = one('USER').args.split(':')[0]!;
-    expect(['root', '0', '']).not.toContain(user);
+    const runs = all('RUN').map((i) => i.args).join('\n');
+    // `useradd ... --uid N ... gregor` (the options end with the user name).
+    const uid = /useradd [^&]*--uid (\d+)[^&]* gregor /.exec(runs)![1];
+    const [user, group] = one('USER').args.split(':');
+    // Numeric (Kubernetes checks runAsNonRoot on it), the created user, not root.
+    expect({ user, group }).toEqual({ user: uid, group: uid });
+    expect(uid).not.toBe('0');
     const volumes = execForm(one('VOLUME').args)!;
     const dataDir = envOf(runtime)['GREGOR_LOG_DIRS']!;
     expect(volumes.some((v) => dataDir === v || dataDir.startsWith(`${v}/`))).toBe(true);
-    // The user owns the volume's mount point (a new named volume copies it).
-    expect(all('RUN').some((i) => new RegExp(`install -d -o ${user} -g \\S+ -m \\d+ ${volumes[0]}`).test(i.args))).toBe(true);
+    // That user owns the volume's mount point (a new named volume copies it).
+    expect(runs).toMatch(new RegExp(`install -d -o gregor -g gregor -m \\d+ ${volumes[0]}`));
   });
 
   test("the image's GREGOR_* defaults are keys gregor-node accepts, and EXPOSE lists its listeners' ports", () => {
