@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Clock, Logger } from '@gregor/common';
-import type { MetadataEvent, MetadataSource } from '@gregor/broker';
+import type { ClusterStatusSource, MetadataEvent, MetadataSource } from '@gregor/broker';
 import { validateTopicConfigOverrides } from '@gregor/broker';
 import type { ControllerNode, ControllerRequestObserver } from '@gregor/controller';
 import { bindControllerServer, ControllerClient, ControllerMetadataSource, MetadataFollower, startControllerNode } from '@gregor/controller';
+import { clusterStatusSource } from './cluster-status-source';
 import type { NodeConfig } from './node-config';
 import type { ReadinessInput } from './readiness';
 
@@ -22,6 +23,8 @@ export interface QuorumRole {
   /** For the broker; undefined on a controller-only node. */
   readonly metadata: MetadataSource | undefined;
   readonly metadataSource: ControllerMetadataSource | undefined;
+  /** For the broker's DescribeCluster; undefined on a controller-only node. */
+  readonly clusterStatus: ClusterStatusSource | undefined;
   /** What readiness depends on (see decideReadiness). */
   readinessInput(): Pick<ReadinessInput, 'quorum' | 'controllerLeaderKnown'>;
   /** Controlled shutdown: moves this broker's leaderships away before it stops serving. */
@@ -87,6 +90,8 @@ export async function startQuorumRole(
       electionTimeoutMs: config.controllerElectionTimeoutMs,
       brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
       snapshotIntervalEntries: config.metadataSnapshotIntervalEntries,
+      autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
+      leaderImbalanceCheckIntervalMs: config.leaderImbalanceCheckIntervalSeconds * 1000,
       validateTopicConfigs: validateTopicConfigOverrides,
       logger: logger.child({ component: 'controller' }),
       clock,
@@ -136,6 +141,7 @@ export async function startQuorumRole(
     controller,
     metadata: metadata === undefined ? undefined : asBrokerMetadataSource(metadata),
     metadataSource: metadata,
+    clusterStatus: metadata === undefined || client === undefined ? undefined : clusterStatusSource(client, metadata),
     readinessInput: () => {
       if (metadata === undefined) return { quorum: undefined, controllerLeaderKnown: controller !== undefined && controller.controller.leaderId() !== -1 };
       const hb = metadata.heartbeatState();

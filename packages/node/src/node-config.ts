@@ -108,6 +108,18 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'replica.fetch.backoff.ms': { type: 'int', min: 1, default: 50, doc: 'First delay after a follower fetch error, doubling to 1 s (Kafka: 1000 flat).' },
   'replica.socket.timeout.ms': { type: 'int', min: 1, default: 10_000, doc: 'A follower fetch unanswered this long past its wait is retried.' },
   'unclean.leader.election.enable': { type: 'boolean', default: false, doc: 'Default unclean.leader.election.enable of topics.' },
+  'auto.leader.rebalance.enable': {
+    type: 'boolean',
+    default: true,
+    doc: 'The active controller gives leadership back to each partition\'s preferred replica once it is unfenced and in the ISR.',
+  },
+  'leader.imbalance.check.interval.seconds': {
+    type: 'int',
+    min: 1,
+    max: 86_400,
+    default: 10,
+    doc: 'How often the active controller looks for partitions not led by their preferred replica (Kafka: 300; short so leaders spread again soon after a restart).',
+  },
 };
 
 export interface NodeConfig {
@@ -143,6 +155,8 @@ export interface NodeConfig {
   replicaFetchBackoffMs: number;
   replicaSocketTimeoutMs: number;
   uncleanLeaderElectionEnable: boolean;
+  autoLeaderRebalanceEnable: boolean;
+  leaderImbalanceCheckIntervalSeconds: number;
   /** Every key with its effective value, for logging and DescribeConfigs. */
   raw: Readonly<Record<string, string>>;
 }
@@ -212,6 +226,8 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     replicaFetchBackoffMs: v['replica.fetch.backoff.ms'] as number,
     replicaSocketTimeoutMs: v['replica.socket.timeout.ms'] as number,
     uncleanLeaderElectionEnable: v['unclean.leader.election.enable'] as boolean,
+    autoLeaderRebalanceEnable: v['auto.leader.rebalance.enable'] as boolean,
+    leaderImbalanceCheckIntervalSeconds: v['leader.imbalance.check.interval.seconds'] as number,
     raw,
   };
 }

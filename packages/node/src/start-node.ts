@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type * as http from 'node:http';
 import { createLogger, systemClock, type Clock, type Logger } from '@gregor/common';
-import { Broker, LocalMetadataStore, defaultBrokerConfig, type BrokerConfig, type MetadataSource } from '@gregor/broker';
+import { Broker, LocalMetadataStore, createAdminService, defaultBrokerConfig, type BrokerConfig, type MetadataSource } from '@gregor/broker';
 import type { ControllerNode } from '@gregor/controller';
 import { LogStore } from '@gregor/storage';
 import { closeServer, createHttpServer, listen } from './http-server';
@@ -136,7 +136,10 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         logger,
         clock,
         observer: metrics,
-        services: [health.service()],
+        services: [
+          health.service(),
+          createAdminService({ nodeId: config.nodeId, metadata, ...(quorum?.clusterStatus !== undefined ? { clusterStatus: quorum.clusterStatus } : {}), logger }),
+        ],
       });
       const started = broker;
       metrics.attachBroker(() => started.status());
