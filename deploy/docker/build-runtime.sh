@@ -10,6 +10,9 @@
 # only), plus the .proto files the gRPC loader reads at run time. Nothing else
 # of the workspace: no sources, tests, type declarations or dev tools.
 # PNPM_STORE_DIR (optional) is the store that `pnpm fetch` filled.
+# --prefer-offline, not --offline: in Docker the store is a BuildKit cache
+# mount, which can be empty when the fetch layer itself came from a layer
+# cache (a fresh CI builder); then pnpm downloads what is missing.
 set -eu
 
 out=${1:?usage: build-runtime.sh OUT_DIR}
@@ -20,14 +23,14 @@ store=${PNPM_STORE_DIR:+--store-dir=$PNPM_STORE_DIR}
 select="--filter=@gregor/node... --filter=@gregor/cli..."
 
 # shellcheck disable=SC2086 # $store and $select are lists of flags
-pnpm install --offline --frozen-lockfile --reporter=append-only $store
+pnpm install --prefer-offline --frozen-lockfile --reporter=append-only $store
 pnpm exec tsc -b packages/node packages/cli
 
 # Start again with production dependencies of the selected packages only:
 # `pnpm install --prod` on top of a full install would keep the dev tools.
 find . -name node_modules -type d -prune -exec rm -rf {} +
 # shellcheck disable=SC2086
-pnpm install --offline --frozen-lockfile --prod --reporter=append-only $store $select
+pnpm install --prefer-offline --frozen-lockfile --prod --reporter=append-only $store $select
 
 mkdir -p "$out"
 # The virtual store (node_modules/.pnpm); each package's node_modules holds
