@@ -21,3 +21,7 @@ export {
   type StoredMember,
 } from './records';
 export { KafkaReader, KafkaWriter } from './wire-codec';
+export { javaStringHashCode, partitionForGroup } from './partition-for';
+export { encodeCoordinatorBatch, decodeCoordinatorBatches } from './batch-codec';
+export { GroupCoordinatorRuntime, type GroupCoordinatorRuntimeOptions } from './runtime';
+export type { OffsetsLogPort } from './shard-host';
