@@ -1,0 +1,184 @@
+/**
+ * Issue 6 items 4-6 on real gregor-node processes: every node's /metrics
+ * has the operator metrics and they move (bytes in after producing; after
+ * kill -9 of the active controller: a new one, a fenced broker, under-
+ * replicated partitions, elections, ISR shrinks), /readyz holds on the
+ * survivors, and the survivors' logs tell the failover with exactly one line
+ * per controller election, fencing, leader change and ISR change.
+ * Needs the built dist (`pnpm build`).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { pollUntil } from '@gregor/common';
+import type { ClusterNode } from '@gregor/dev-cluster';
+import { TestCluster } from './harness';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Prometheus text format, the part this test needs: `name{a="b",…} value`. */
+function parseMetrics(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (m === null) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!;
+    out.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+async function scrape(node: ClusterNode): Promise<Sample[]> {
+  const res = await fetch(`${node.http}/metrics`, { signal: AbortSignal.timeout(5000) });
+  expect(res.status).toBe(200);
+  return parseMetrics(await res.text());
+}
+
+const sum = (samples: Sample[], name: string, labels: Record<string, string> = {}): number =>
+  samples
+    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((acc, s) => acc + s.value, 0);
+
+const has = (samples: Sample[], name: string): boolean => samples.some((s) => s.name === name);
+
+/** The log lines a node wrote after `from` bytes, as their messages. */
+function logMessagesSince(node: ClusterNode, from: number): string[] {
+  const text = readFileSync(node.logFile).subarray(from).toString('utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => {
+      try {
+        return String((JSON.parse(l) as { message?: unknown }).message ?? '');
+      } catch {
+        return '';
+      }
+    });
+}
+
+describe('observability on a real 3-node cluster', () => {
+  let cluster: TestCluster;
+  const topic = 'observed';
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start(3);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('exports the operator metrics, and metrics, readiness and logs follow a kill -9 of the active controller', async () => {
+    await cluster.client.admin().createTopics([{ topic, numPartitions: 3, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    await cluster.waitForFullIsr(topic);
+    const nodes = cluster.cluster.nodes;
+
+    // 1. Names and labels exist on every node. Followers fetch from every
+    // leader (long polls, counted when answered) and voters talk Raft: both
+    // are counted under their own service.
+    await pollUntil(
+      async () =>
+        (await Promise.all(nodes.map(scrape))).every(
+          (s) => sum(s, 'gregor_requests_total', { service: 'replication', api: 'FetchFromLeader' }) > 0 && sum(s, 'gregor_requests_total', { service: 'controller' }) > 0,
+        ),
+      { timeoutMs: 10_000, what: 'replication and controller requests counted on every node' },
+    );
+    for (const node of nodes) {
+      const samples = await scrape(node);
+      for (const name of [
+        'gregor_requests_total',
+        'gregor_request_duration_seconds_bucket',
+        'gregor_partitions',
+        'gregor_leader_partitions',
+        'gregor_under_replicated_partitions',
+        'gregor_under_min_isr_partitions',
+        'gregor_isr_shrinks_total',
+        'gregor_isr_expands_total',
+        'gregor_controller_active',
+        'gregor_raft_current_term',
+        'gregor_raft_commit_index',
+        'gregor_raft_applied_index',
+        'gregor_controller_fenced_brokers',
+        'gregor_controller_offline_partitions',
+        'gregor_controller_leader_elections_total',
+        'gregor_node_ready',
+        'process_resident_memory_bytes',
+      ]) {
+        expect({ node: node.id, name, present: has(samples, name) }).toEqual({ node: node.id, name, present: true });
+      }
+      expect(sum(samples, 'gregor_partitions')).toBe(3);
+      expect(sum(samples, 'gregor_node_ready')).toBe(1);
+      expect(samples.every((s) => s.labels['node'] === String(node.id))).toBe(true);
+    }
+    const before = await Promise.all(nodes.map(scrape));
+    const actives = nodes.filter((_, i) => sum(before[i]!, 'gregor_controller_active') === 1);
+    expect(actives).toHaveLength(1);
+    const leaderLag = before.find((s) => sum(s, 'gregor_controller_active') === 1)!.filter((s) => s.name === 'gregor_raft_follower_lag_entries');
+    expect(leaderLag.map((s) => s.labels['voter']).sort()).toEqual(nodes.filter((n) => n.id !== actives[0]!.id).map((n) => String(n.id)).sort());
+
+    // 2. Producing moves bytes and records in, per topic.
+    const bytesBefore = before.reduce((acc, s) => acc + sum(s, 'gregor_bytes_in_total', { topic }), 0);
+    const producer = cluster.client.producer({ acks: 'all', lingerMs: 0 });
+    for (let p = 0; p < 3; p++) await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: `v${i}`, partition: p })) });
+    await pollUntil(
+      async () => {
+        const after = await Promise.all(nodes.map(scrape));
+        return after.reduce((acc, s) => acc + sum(s, 'gregor_bytes_in_total', { topic }), 0) > bytesBefore &&
+          after.reduce((acc, s) => acc + sum(s, 'gregor_records_in_total', { topic }), 0) === 30;
+      },
+      { timeoutMs: 10_000, what: 'bytes and records in to move for the topic' },
+    );
+
+    // 3. kill -9 the active controller (it also leads one partition).
+    const victim = actives[0]!;
+    const survivors = nodes.filter((n) => n.id !== victim.id);
+    const logOffsets = new Map(survivors.map((n) => [n.id, statSync(n.logFile).size]));
+    const leadersBefore = await cluster.describe(topic);
+    await cluster.kill(victim.id);
+
+    const settled = await pollUntil(
+      async () => {
+        const s = await Promise.all(survivors.map(scrape));
+        const ok =
+          s.every((x) => sum(x, 'gregor_controller_fenced_brokers') === 1) &&
+          s.filter((x) => sum(x, 'gregor_controller_active') === 1).length === 1 &&
+          s.reduce((acc, x) => acc + sum(x, 'gregor_under_replicated_partitions'), 0) === 3 &&
+          s.reduce((acc, x) => acc + sum(x, 'gregor_leader_partitions'), 0) === 3;
+        return ok ? s : undefined;
+      },
+      { timeoutMs: 30_000, what: 'a new active controller, 1 fenced broker and 3 under-replicated partitions on the survivors' },
+    );
+    const total = (name: string): number => settled.reduce((acc, x) => acc + sum(x, name), 0);
+    expect(total('gregor_controller_leader_elections_total')).toBeGreaterThanOrEqual(1);
+    expect(total('gregor_isr_shrinks_total')).toBeGreaterThanOrEqual(1);
+    expect(total('gregor_controller_offline_partitions')).toBe(0);
+    // A new Raft term on every survivor: the quorum elected a new leader.
+    const oldTerm = sum(before[nodes.indexOf(victim)]!, 'gregor_raft_current_term');
+    for (const x of settled) expect(sum(x, 'gregor_raft_current_term')).toBeGreaterThan(oldTerm);
+    for (const node of survivors) {
+      const ready = await fetch(`${node.http}/readyz`);
+      expect({ node: node.id, status: ready.status }).toEqual({ node: node.id, status: 200 });
+    }
+
+    // 4. The survivors' logs: one line per controller election, fencing, leader change and ISR change.
+    const lines = survivors.flatMap((n) => logMessagesSince(n, logOffsets.get(n.id)!));
+    const matching = (re: RegExp): string[] => lines.filter((l) => re.test(l));
+    expect(matching(/became active controller \(term \d+\)/)).toHaveLength(1);
+    expect(matching(new RegExp(`^fenced broker ${victim.id} \\(epoch \\d+\\)`))).toHaveLength(1);
+    for (const p of leadersBefore) {
+      const about = matching(new RegExp(`^partition ${topic}-${p.partition} `));
+      expect({ partition: p.partition, lines: about.length }).toEqual({ partition: p.partition, lines: 1 });
+      if (p.leader === victim.id) expect(about[0]).toMatch(new RegExp(`leader ${victim.id} -> \\d+ \\(leader epoch \\d+\\)`));
+      expect(about[0]).toMatch(/ISR \[[\d,]+\] -> \[[\d,]+\]/);
+    }
+    // The new leader of the victim's partition says what it did, once.
+    const moved = leadersBefore.filter((p) => p.leader === victim.id).length;
+    expect(matching(/^became leader$/)).toHaveLength(moved);
+    // The broker's own view of ISR changes stays at debug.
+    expect(matching(/^ISR changed$|^proposing ISR/)).toHaveLength(0);
+    await producer.close();
+  });
+});
