@@ -3,6 +3,7 @@ import type { BrokerConfig } from './broker-config';
 import type { FetchPurgatory } from './fetch-purgatory';
 import type { MetadataSource, TopicMetadataView } from './metadata-source';
 import type { BrokerObserver } from './observer';
+import type { ProducerIdManager } from './producer-id-manager';
 import type { ProducePurgatory } from './replica/produce-purgatory';
 import type { ReplicaManager } from './replica/replica-manager';
 import type { LogStorePort } from './storage-port';
@@ -20,6 +21,8 @@ export interface BrokerContext {
   readonly purgatory: FetchPurgatory;
   /** acks=all produces waiting for the high watermark. */
   readonly producePurgatory: ProducePurgatory;
+  /** Producer ids for InitProducerId, from controller-allocated blocks. */
+  readonly producerIds: ProducerIdManager;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly observer: BrokerObserver;

@@ -7,6 +7,7 @@ import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { FetchPurgatory } from './fetch-purgatory';
 import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
 import { handleFetch } from './handlers/fetch';
+import { handleInitProducerId } from './handlers/init-producer-id';
 import { handleListOffsets } from './handlers/list-offsets';
 import { handleMetadata } from './handlers/metadata';
 import { handleOffsetsForLeaderEpoch } from './handlers/offsets-for-leader-epoch';
@@ -17,6 +18,7 @@ import type { MetadataSource } from './metadata-source';
 import { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 import { RequestOutcome } from './outcome';
 import { PartitionManager } from './partition-manager';
+import { ProducerIdManager } from './producer-id-manager';
 import { ProducePurgatory } from './replica/produce-purgatory';
 import { ReplicaManager, type FollowerFetcher, type LedPartitionStatus, type ReplicaRoleSnapshot } from './replica/replica-manager';
 import { applyRetentionOnce, RetentionTask } from './retention';
@@ -122,6 +124,7 @@ export class Broker {
       replicas: this.replicas,
       purgatory,
       producePurgatory,
+      producerIds: new ProducerIdManager(() => opts.metadata.allocateProducerIds(), logger),
       clock,
       logger,
       observer: opts.observer ?? NOOP_OBSERVER,
@@ -302,6 +305,7 @@ export class Broker {
       DeleteTopics: this.unary('DeleteTopics', (req, outcome) => handleDeleteTopics(ctx, req, outcome)),
       DescribeConfigs: this.unary('DescribeConfigs', (req, outcome) => handleDescribeConfigs(ctx, req, outcome)),
       AlterConfigs: this.unary('AlterConfigs', (req, outcome) => handleAlterConfigs(ctx, req, outcome)),
+      InitProducerId: this.unary('InitProducerId', (req, outcome) => handleInitProducerId(ctx, req, outcome)),
     };
   }
 

@@ -7,9 +7,10 @@ export type {
   MetadataSource,
   NewTopicSpec,
   PartitionAssignment,
+  ProducerIdBlock,
   TopicMetadataView,
 } from './metadata-source';
-export { LocalMetadataStore, METADATA_FILE_NAME, type LocalMetadataStoreOptions } from './local-metadata-store';
+export { LOCAL_PRODUCER_ID_BLOCK_SIZE, LocalMetadataStore, METADATA_FILE_NAME, type LocalMetadataStoreOptions } from './local-metadata-store';
 export {
   TOPIC_CONFIG_SCHEMA,
   alterTopicConfigOverrides,
@@ -38,7 +39,8 @@ export { initialFollowerState, isCaughtUp, recordFetch, type FollowerState } fro
 export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
 export type { FollowerFetcher, LedPartitionStatus, ReplicaRoleSnapshot } from './replica/replica-manager';
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
-export type { AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';
+export type { AppendOutcome, AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';
+export { ProducerIdManager } from './producer-id-manager';
 export { writeFileAtomic } from './atomic-file';
 export {
   brokerViews,

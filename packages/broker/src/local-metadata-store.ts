@@ -10,6 +10,7 @@ import type {
   MetadataSource,
   NewTopicSpec,
   PartitionAssignment,
+  ProducerIdBlock,
   TopicMetadataView,
 } from './metadata-source';
 import type { TopicConfigOverrides } from './topic-config';
@@ -26,7 +27,12 @@ interface StoredMetadata {
   version: 1;
   clusterId: string;
   topics: Record<string, StoredTopic>;
+  /** Next producer id to allocate, as a decimal string (added with idempotence; absent = 0). */
+  nextProducerId?: string;
 }
+
+/** Producer ids per allocation on a single node: one file write serves a thousand producers (Kafka's block size). */
+export const LOCAL_PRODUCER_ID_BLOCK_SIZE = 1000;
 
 export const METADATA_FILE_NAME = 'metadata.json';
 
@@ -205,6 +211,18 @@ export class LocalMetadataStore implements MetadataSource {
     this.emit({ type: 'configs-changed', topic: this.views.get(name)! });
   }
 
+  /**
+   * The next block of producer ids, durable in metadata.json before it is
+   * handed out, so a restart never gives an id twice.
+   */
+  async allocateProducerIds(): Promise<ProducerIdBlock> {
+    const { first } = await this.mutate(() => {
+      const first = BigInt(this.state.nextProducerId ?? '0');
+      return { next: { ...this.state, nextProducerId: (first + BigInt(LOCAL_PRODUCER_ID_BLOCK_SIZE)).toString() }, first };
+    });
+    return { firstProducerId: first, size: LOCAL_PRODUCER_ID_BLOCK_SIZE };
+  }
+
   subscribe(listener: (event: MetadataEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -260,6 +278,9 @@ function parseStored(file: string, text: string): StoredMetadata {
   const v = value as Partial<StoredMetadata>;
   if (v.version !== 1 || typeof v.clusterId !== 'string' || typeof v.topics !== 'object' || v.topics === null) {
     throw new Error(`metadata file ${file} has an unexpected shape (version ${String(v.version)})`);
+  }
+  if (v.nextProducerId !== undefined && !/^\d+$/.test(String(v.nextProducerId))) {
+    throw new Error(`metadata file ${file}: nextProducerId "${String(v.nextProducerId)}" is not a number`);
   }
   for (const [name, t] of Object.entries(v.topics)) {
     if (typeof t.topicId !== 'string' || !Number.isInteger(t.numPartitions) || t.numPartitions < 1) {

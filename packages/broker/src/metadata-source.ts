@@ -128,4 +128,22 @@ export interface MetadataSource {
    * - retriable NOT_CONTROLLER / REQUEST_TIMED_OUT / NETWORK_EXCEPTION.
    */
   alterPartition(topic: string, partition: number, request: AlterPartitionRequest): Promise<PartitionAssignment>;
+
+  // ---- idempotent producers (issue 4) ----
+
+  /**
+   * A block of producer ids for this broker to hand out (KIP-730): ids are
+   * allocated by the controller, durably, so no id is ever given twice —
+   * not across brokers, restarts or controller failovers. The controller
+   * decides the block size (Kafka's is 1000). Rejects with a GregorError
+   * (retriable NOT_CONTROLLER / REQUEST_TIMED_OUT / NETWORK_EXCEPTION when
+   * the controller cannot be reached; STALE_BROKER_EPOCH before this broker
+   * is registered).
+   */
+  allocateProducerIds(): Promise<ProducerIdBlock>;
+}
+
+export interface ProducerIdBlock {
+  firstProducerId: bigint;
+  size: number;
 }

@@ -12,6 +12,7 @@ export type ApiName =
   | 'DeleteTopics'
   | 'DescribeConfigs'
   | 'AlterConfigs'
+  | 'InitProducerId'
   | 'FetchFromLeader'
   | 'OffsetsForLeaderEpoch';
 

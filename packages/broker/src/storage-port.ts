@@ -1,3 +1,4 @@
+import type { GregorError } from '@gregor/common';
 import type { FollowerLog } from '@gregor/replication-fetcher';
 
 /**
@@ -13,7 +14,19 @@ export interface AppendResult {
   maxTimestamp: bigint;
   recordCount: number;
   bytes: number;
+  /**
+   * An idempotent producer's retry of a batch already in the log (KIP-98):
+   * not written again; offsets and maxTimestamp are the original's.
+   */
+  duplicate?: boolean;
 }
+
+/**
+ * Per item of appendMany: the result, or the error the log's producer-state
+ * check refused that item with (OUT_OF_ORDER_SEQUENCE_NUMBER,
+ * INVALID_PRODUCER_EPOCH, DUPLICATE_SEQUENCE_NUMBER) — nothing of it written.
+ */
+export type AppendOutcome = AppendResult | GregorError;
 
 export interface ReadResult {
   /** Whole batches; the first may start before the fetch offset. */
@@ -56,6 +69,10 @@ export interface LogStorePort<L extends PartitionLogPort = PartitionLogPort> {
   getPartition(topic: string, partition: number): L | undefined;
   listPartitions(): Iterable<{ topic: string; partition: number }> | Promise<Iterable<{ topic: string; partition: number }>>;
   deletePartition(topic: string, partition: number): Promise<unknown>;
-  /** All appends of one produce request in one storage write. */
-  appendMany(requests: AppendRequest<L>[]): Promise<AppendResult[]>;
+  /**
+   * All appends of one produce request in one storage write; idempotent
+   * batches are checked against each partition's producer state in the same
+   * step that assigns their offsets. Rejects only when the whole write failed.
+   */
+  appendMany(requests: AppendRequest<L>[]): Promise<AppendOutcome[]>;
 }

@@ -52,6 +52,7 @@ export function asBrokerMetadataSource(cms: ControllerMetadataSource): MetadataS
     brokerEndpoint: (nodeId) => cms.brokerEndpoint(nodeId),
     localBrokerEpoch: () => cms.localBrokerEpoch(),
     alterPartition: (topic, partition, request) => cms.alterPartition(topic, partition, request),
+    allocateProducerIds: () => cms.allocateProducerIds(),
   };
 }
 

@@ -4,7 +4,7 @@ import { setMaxTimestamp, TimestampType, validateRecordBatches, type ValidatedBa
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import type { LedPartition } from '../replica/replica-manager';
-import type { AppendResult } from '../storage-port';
+import type { AppendOutcome } from '../storage-port';
 
 const VALID_ACKS = new Set([0, 1, -1]);
 
@@ -181,7 +181,7 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     }
   }
   if (live.length === 0) return;
-  let results: AppendResult[];
+  let results: AppendOutcome[];
   try {
     const write = ctx.store.appendMany(live.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.leader.leaderEpoch })));
     for (const a of live) a.led.leader.trackAppend(write);
@@ -195,9 +195,20 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
   live.forEach((a, i) => {
     const appended = results[i]!;
     const log = a.led.log;
+    if (isGregorError(appended)) {
+      // Refused by the partition's producer state (sequence gap, fenced epoch): nothing written.
+      a.result.error = outcome.fail(appended, { topic: a.led.topic.name, partition: a.led.assignment.partition });
+      return;
+    }
+    // A duplicate (an idempotent producer's retry) answers with the original
+    // offsets, and with acks=all once those are replicated, as Kafka does.
     a.requiredOffset = appended.lastOffset + 1n;
     a.result.baseOffset = appended.baseOffset.toString();
     a.result.logStartOffset = log.logStartOffset.toString();
+    if (appended.duplicate === true) {
+      if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = appended.maxTimestamp.toString();
+      return;
+    }
     if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = String(a.logAppendTimeMs);
     ctx.observer.bytesIn(a.led.topic.name, a.records.length, a.recordCount);
     ctx.replicas.afterLeaderAppend(a.led.leader);

@@ -7,6 +7,7 @@ import type {
   MetadataSource,
   NewTopicSpec,
   PartitionAssignment,
+  ProducerIdBlock,
   TopicConfigOverrides,
   TopicMetadataView,
 } from '@gregor/broker';
@@ -47,6 +48,9 @@ export class FakeController {
   private readonly topicRecords = new Map<string, TopicRecord>();
   private readonly sources = new Map<number, FakeMetadataSource>();
   private nextBrokerEpoch = 100n;
+  /** Next producer id block start; blocks of 10 so tests cross block boundaries. */
+  private nextProducerId = 1000n;
+  readonly producerIdBlockSize = 10;
   readonly alterPartitionCalls: AlterPartitionCall[] = [];
   /** Return an error to reject an AlterPartition the normal checks accepted. */
   alterPartitionFilter: ((call: Omit<AlterPartitionCall, 'outcome'>) => GregorError | undefined) | undefined;
@@ -80,6 +84,12 @@ export class FakeController {
 
   brokerEpoch(nodeId: number): bigint {
     return this.brokers.get(nodeId)?.epoch ?? -1n;
+  }
+
+  allocateProducerIds(): ProducerIdBlock {
+    const first = this.nextProducerId;
+    this.nextProducerId += BigInt(this.producerIdBlockSize);
+    return { firstProducerId: first, size: this.producerIdBlockSize };
   }
 
   createTopic(spec: NewTopicSpec): TopicMetadataView {
@@ -300,6 +310,11 @@ export class FakeMetadataSource implements MetadataSource {
   async alterPartition(topic: string, partition: number, request: AlterPartitionRequest): Promise<PartitionAssignment> {
     this.reachable();
     return this.controller.alterPartition(this.nodeId, topic, partition, request);
+  }
+
+  async allocateProducerIds(): Promise<ProducerIdBlock> {
+    this.reachable();
+    return this.controller.allocateProducerIds();
   }
 
   private reachable(): void {

@@ -1,4 +1,4 @@
-import type { AppendRequest, AppendResult, LogStorePort, PartitionLogPort } from '@gregor/broker';
+import type { AppendOutcome, AppendRequest, LogStorePort, PartitionLogPort } from '@gregor/broker';
 
 /**
  * Wraps the real LogStore to count storage writes and to inject a failing
@@ -26,7 +26,7 @@ export class InstrumentedStore<L extends PartitionLogPort> implements LogStorePo
     return this.inner.deletePartition(topic, partition);
   }
 
-  appendMany(requests: AppendRequest<L>[]): Promise<AppendResult[]> {
+  appendMany(requests: AppendRequest<L>[]): Promise<AppendOutcome[]> {
     this.appendCalls++;
     if (this.failAppends) return Promise.reject(new Error('disk on fire'));
     return this.inner.appendMany(requests);
