@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import {
+  loadAdminProto,
   loadClientProto,
   type AlterConfigsRequest,
   type AlterConfigsResponse__Output,
@@ -7,6 +8,8 @@ import {
   type CreateTopicsResponse__Output,
   type DeleteTopicsRequest,
   type DeleteTopicsResponse__Output,
+  type DescribeClusterRequest,
+  type DescribeClusterResponse__Output,
   type DescribeConfigsRequest,
   type DescribeConfigsResponse__Output,
   type FetchRequest,
@@ -32,8 +35,13 @@ export interface Rpcs {
   DeleteTopics: [DeleteTopicsRequest, DeleteTopicsResponse__Output];
   DescribeConfigs: [DescribeConfigsRequest, DescribeConfigsResponse__Output];
   AlterConfigs: [AlterConfigsRequest, AlterConfigsResponse__Output];
+  // gregor.v1.GregorAdmin, on the same listener (ADMIN_RPCS).
+  DescribeCluster: [DescribeClusterRequest, DescribeClusterResponse__Output];
 }
 export type RpcName = keyof Rpcs;
+
+/** The RPCs of gregor.v1.GregorAdmin; the rest are gregor.v1.Gregor's. */
+const ADMIN_RPCS: ReadonlySet<RpcName> = new Set<RpcName>(['DescribeCluster']);
 
 export interface CallOptions {
   /** Deadline of this call; defaults to the connection's request timeout. */
@@ -55,6 +63,8 @@ export interface ConnectionOptions {
  */
 export class BrokerConnection {
   private readonly client: GregorClient;
+  /** GregorAdmin over the same channel, made on first use. */
+  private admin: grpc.Client | undefined;
   private readonly inFlight = new Set<grpc.ClientUnaryCall>();
   private closed = false;
 
@@ -86,13 +96,14 @@ export class BrokerConnection {
       const onAbort = (): void => call.cancel();
       // The generated client has one overloaded method per RPC; this is the
       // single place where the name is turned into a call.
-      const fn = this.client[method] as unknown as (
+      const stub = this.stubFor(method);
+      const fn = (stub as unknown as Record<string, unknown>)[method] as (
         req: Rpcs[M][0],
         md: grpc.Metadata,
         options: grpc.CallOptions,
         cb: (err: grpc.ServiceError | null, res?: Rpcs[M][1]) => void,
       ) => grpc.ClientUnaryCall;
-      const call = fn.call(this.client, request, metadata, { deadline }, (err, res) => {
+      const call = fn.call(stub, request, metadata, { deadline }, (err, res) => {
         this.inFlight.delete(call);
         opts.signal?.removeEventListener('abort', onAbort);
         if (err !== null || res === undefined) reject(errorFromGrpc(err ?? new Error('empty response'), this.address));
@@ -103,7 +114,16 @@ export class BrokerConnection {
     });
   }
 
-  /** Cancels calls in flight and closes the channel. */
+  /** The generated client serving `method`; admin RPCs share this connection's channel. */
+  private stubFor(method: RpcName): grpc.Client {
+    if (!ADMIN_RPCS.has(method)) return this.client;
+    this.admin ??= new (loadAdminProto().gregor.v1.GregorAdmin)(this.address, grpc.credentials.createInsecure(), {
+      channelOverride: this.client.getChannel(),
+    });
+    return this.admin;
+  }
+
+  /** Cancels calls in flight and closes the channel (the admin stub's too: it is the same one). */
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -20,3 +20,4 @@ export { parseBootstrap } from './wire';
 export { RecordAccumulator, ProducerBatch, type PendingRecord, type ReadyResult } from './producer/accumulator';
 export { estimateRecordSize } from './producer/record-size';
 export { GregorError, isGregorError, type ErrorName } from '@gregor/common';
+export type { ClusterBrokerDescription, ClusterDescription, QuorumDescription, QuorumVoterDescription } from './admin/cluster-description';

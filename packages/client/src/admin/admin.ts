@@ -5,6 +5,7 @@ import { errorFromWire, firstFailure } from '../errors';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce } from '../list-offsets';
 import { parseMetadata, type ClusterMetadata } from '../metadata';
 import type { ResolvedClientOptions } from '../options';
+import { parseClusterDescription, requestError, type ClusterDescription } from './cluster-description';
 import { partitionResults, perItemWithRetry, type ItemResult } from './per-item';
 import type {
   AdminCallOptions,
@@ -227,6 +228,35 @@ export class Admin {
     const md = results.get('metadata')!;
     if (md instanceof GregorError) throw md;
     return md;
+  }
+
+  /**
+   * The controller quorum (active controller, term, commit index, each
+   * voter's log end offset, lag and last contact) and every registered
+   * broker (address, fenced or not, epoch, partitions led and followed).
+   * `quorumTimeoutMs` bounds how long the broker looks for the active
+   * controller (default: the broker's, 5 s); if none answers, the result
+   * has `quorumError` and the broker list, rather than throwing.
+   */
+  async describeCluster(opts: AdminCallOptions & { quorumTimeoutMs?: number } = {}): Promise<ClusterDescription> {
+    const quorumTimeoutMs = opts.quorumTimeoutMs ?? 0;
+    const results = await perItemWithRetry<'cluster', ClusterDescription>(
+      ['cluster'],
+      (n) => n,
+      async () => {
+        // The broker may spend quorumTimeoutMs on the controller: the call must outlive that.
+        const res = await this.cluster.callAny(
+          'DescribeCluster',
+          { timeoutMs: quorumTimeoutMs },
+          { timeoutMs: Math.max(this.client.requestTimeoutMs, (quorumTimeoutMs > 0 ? quorumTimeoutMs : 5000) + 5000) },
+        );
+        return new Map([['cluster', requestError(res) ?? parseClusterDescription(res)]]);
+      },
+      this.perItemOptions(opts, (e) => e.retriable),
+    );
+    const out = results.get('cluster')!;
+    if (out instanceof GregorError) throw out;
+    return out;
   }
 
   private perItemOptions(opts: AdminCallOptions, retriable: (e: GregorError) => boolean): Parameters<typeof perItemWithRetry>[3] {
