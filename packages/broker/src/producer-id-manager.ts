@@ -34,7 +34,8 @@ export class ProducerIdManager {
       const c = this.current;
       if (c !== undefined && c.next < c.end) {
         const id = c.next++;
-        if (c.end - c.next <= BigInt(Math.floor(c.size * (1 - PREFETCH_AT))) && this.prefetched === undefined) void this.fetch().catch(() => undefined);
+        const prefetchBelow = BigInt(c.size - Math.floor(c.size * PREFETCH_AT));
+        if (c.end - c.next <= prefetchBelow && this.prefetched === undefined) void this.fetch().catch(() => undefined);
         return id;
       }
       if (this.prefetched !== undefined) {
