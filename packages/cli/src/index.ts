@@ -5,3 +5,4 @@ export type { CliIO } from './io';
 export { EXIT_OK, EXIT_USAGE, EXIT_SERVER, UsageError, reportError } from './errors';
 export { addCommonOptions, connect, intArg, keyValue, DEFAULT_BOOTSTRAP, type CommonOptions } from './options';
 export { formatRecord, formatTopicDescription, recordJson, toJson, type RecordFormat } from './format';
+export { clusterStatusJson, formatClusterStatus, table } from './cluster-status-format';
