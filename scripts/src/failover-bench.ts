@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createClient, type Gregor } from '@gregor/client';
+import { createClient, type Gregor, type NewTopic } from '@gregor/client';
 import { GregorError, pollUntil } from '@gregor/common';
 import { clusterDown, clusterUp, findFreeBasePort, killNode, restartNode, type ClusterFile } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
@@ -41,6 +41,15 @@ function clientFor(cluster: ClusterFile, exclude: number[] = []): Gregor {
   return createClient({ bootstrap: cluster.nodes.filter((n) => !exclude.includes(n.id)).map((n) => n.grpc), requestTimeoutMs: 1000 });
 }
 
+/** A create whose first attempt timed out on our side may have been committed: TOPIC_ALREADY_EXISTS is success. */
+async function createIfAbsent(client: Gregor, topic: NewTopic, timeoutMs?: number): Promise<void> {
+  try {
+    await client.admin().createTopics([topic], timeoutMs === undefined ? {} : { timeoutMs });
+  } catch (err) {
+    if (!(err instanceof GregorError && err.errorName === 'TOPIC_ALREADY_EXISTS')) throw err;
+  }
+}
+
 async function fullIsr(client: Gregor, topic: string): Promise<boolean> {
   const [t] = await client.admin().describeTopics([topic]);
   return t!.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length);
@@ -55,7 +64,7 @@ async function main(): Promise<void> {
     const createMs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const t0 = performance.now();
-      await admin.admin().createTopics([{ topic: `latency-${i}`, numPartitions: 3, replicationFactor: 3 }]);
+      await createIfAbsent(admin, { topic: `latency-${i}`, numPartitions: 3, replicationFactor: 3 });
       createMs.push(performance.now() - t0);
     }
     log(`create topic: ${JSON.stringify(summary(createMs))}`);
@@ -69,12 +78,7 @@ async function main(): Promise<void> {
       await killNode(dir, victim);
       await pollUntil(
         async () => {
-          try {
-            await survivors.admin().createTopics([{ topic: `after-controller-kill-${t}`, numPartitions: 1, replicationFactor: 2 }], { timeoutMs: 1000 });
-          } catch (err) {
-            // An earlier attempt that timed out on our side was committed: the write was accepted.
-            if (!(err instanceof GregorError && err.errorName === 'TOPIC_ALREADY_EXISTS')) throw err;
-          }
+          await createIfAbsent(survivors, { topic: `after-controller-kill-${t}`, numPartitions: 1, replicationFactor: 2 }, 1000);
           return true;
         },
         { timeoutMs: 60_000, what: 'a create-topic after the controller was killed', intervalMs: 10 },
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
 
     // 3. Partition leader failover under an acks=all producer, and ISR rejoin.
     const topic = 'failover';
-    await admin.admin().createTopics([{ topic, numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    await createIfAbsent(admin, { topic, numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
     const unavailableMs: number[] = [];
     const rejoinMs: number[] = [];
     for (let t = 0; t < trials; t++) {
