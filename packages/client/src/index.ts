@@ -19,5 +19,8 @@ export { parseBootstrap } from './wire';
 // Pure building blocks, exported for tests and tools.
 export { RecordAccumulator, ProducerBatch, type PendingRecord, type ReadyResult } from './producer/accumulator';
 export { estimateRecordSize } from './producer/record-size';
+// Consumer groups: assignors and Kafka's consumer protocol bytes.
+export { cooperativeStickyAssignor, rangeAssignor, roundRobinAssignor, compareMembers, type GroupMember, type PartitionAssignor, type PartitionCounts, type RebalanceProtocol } from './group/assignors';
+export { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription, type MemberAssignment, type Subscription } from './group/consumer-protocol';
 export { GregorError, isGregorError, type ErrorName } from '@gregor/common';
 export type { ClusterBrokerDescription, ClusterDescription, QuorumDescription, QuorumVoterDescription } from './admin/cluster-description';
