@@ -8,16 +8,24 @@ import type { AlterConfigsResult as _gregor_v1_AlterConfigsResult, AlterConfigsR
 import type { Broker as _gregor_v1_Broker, Broker__Output as _gregor_v1_Broker__Output } from './gregor/v1/Broker';
 import type { ConfigEntry as _gregor_v1_ConfigEntry, ConfigEntry__Output as _gregor_v1_ConfigEntry__Output } from './gregor/v1/ConfigEntry';
 import type { ConfigResource as _gregor_v1_ConfigResource, ConfigResource__Output as _gregor_v1_ConfigResource__Output } from './gregor/v1/ConfigResource';
+import type { Coordinator as _gregor_v1_Coordinator, Coordinator__Output as _gregor_v1_Coordinator__Output } from './gregor/v1/Coordinator';
 import type { CreatableTopic as _gregor_v1_CreatableTopic, CreatableTopic__Output as _gregor_v1_CreatableTopic__Output } from './gregor/v1/CreatableTopic';
 import type { CreatableTopicResult as _gregor_v1_CreatableTopicResult, CreatableTopicResult__Output as _gregor_v1_CreatableTopicResult__Output } from './gregor/v1/CreatableTopicResult';
 import type { CreateTopicsRequest as _gregor_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _gregor_v1_CreateTopicsRequest__Output } from './gregor/v1/CreateTopicsRequest';
 import type { CreateTopicsResponse as _gregor_v1_CreateTopicsResponse, CreateTopicsResponse__Output as _gregor_v1_CreateTopicsResponse__Output } from './gregor/v1/CreateTopicsResponse';
+import type { DeletableGroupResult as _gregor_v1_DeletableGroupResult, DeletableGroupResult__Output as _gregor_v1_DeletableGroupResult__Output } from './gregor/v1/DeletableGroupResult';
 import type { DeletableTopicResult as _gregor_v1_DeletableTopicResult, DeletableTopicResult__Output as _gregor_v1_DeletableTopicResult__Output } from './gregor/v1/DeletableTopicResult';
+import type { DeleteGroupsRequest as _gregor_v1_DeleteGroupsRequest, DeleteGroupsRequest__Output as _gregor_v1_DeleteGroupsRequest__Output } from './gregor/v1/DeleteGroupsRequest';
+import type { DeleteGroupsResponse as _gregor_v1_DeleteGroupsResponse, DeleteGroupsResponse__Output as _gregor_v1_DeleteGroupsResponse__Output } from './gregor/v1/DeleteGroupsResponse';
 import type { DeleteTopicsRequest as _gregor_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _gregor_v1_DeleteTopicsRequest__Output } from './gregor/v1/DeleteTopicsRequest';
 import type { DeleteTopicsResponse as _gregor_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _gregor_v1_DeleteTopicsResponse__Output } from './gregor/v1/DeleteTopicsResponse';
 import type { DescribeConfigsRequest as _gregor_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _gregor_v1_DescribeConfigsRequest__Output } from './gregor/v1/DescribeConfigsRequest';
 import type { DescribeConfigsResponse as _gregor_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _gregor_v1_DescribeConfigsResponse__Output } from './gregor/v1/DescribeConfigsResponse';
 import type { DescribeConfigsResult as _gregor_v1_DescribeConfigsResult, DescribeConfigsResult__Output as _gregor_v1_DescribeConfigsResult__Output } from './gregor/v1/DescribeConfigsResult';
+import type { DescribeGroupsRequest as _gregor_v1_DescribeGroupsRequest, DescribeGroupsRequest__Output as _gregor_v1_DescribeGroupsRequest__Output } from './gregor/v1/DescribeGroupsRequest';
+import type { DescribeGroupsResponse as _gregor_v1_DescribeGroupsResponse, DescribeGroupsResponse__Output as _gregor_v1_DescribeGroupsResponse__Output } from './gregor/v1/DescribeGroupsResponse';
+import type { DescribedGroup as _gregor_v1_DescribedGroup, DescribedGroup__Output as _gregor_v1_DescribedGroup__Output } from './gregor/v1/DescribedGroup';
+import type { DescribedGroupMember as _gregor_v1_DescribedGroupMember, DescribedGroupMember__Output as _gregor_v1_DescribedGroupMember__Output } from './gregor/v1/DescribedGroupMember';
 import type { Error as _gregor_v1_Error, Error__Output as _gregor_v1_Error__Output } from './gregor/v1/Error';
 import type { FetchPartition as _gregor_v1_FetchPartition, FetchPartition__Output as _gregor_v1_FetchPartition__Output } from './gregor/v1/FetchPartition';
 import type { FetchPartitionResult as _gregor_v1_FetchPartitionResult, FetchPartitionResult__Output as _gregor_v1_FetchPartitionResult__Output } from './gregor/v1/FetchPartitionResult';
@@ -25,17 +33,43 @@ import type { FetchRequest as _gregor_v1_FetchRequest, FetchRequest__Output as _
 import type { FetchResponse as _gregor_v1_FetchResponse, FetchResponse__Output as _gregor_v1_FetchResponse__Output } from './gregor/v1/FetchResponse';
 import type { FetchTopic as _gregor_v1_FetchTopic, FetchTopic__Output as _gregor_v1_FetchTopic__Output } from './gregor/v1/FetchTopic';
 import type { FetchTopicResult as _gregor_v1_FetchTopicResult, FetchTopicResult__Output as _gregor_v1_FetchTopicResult__Output } from './gregor/v1/FetchTopicResult';
+import type { FindCoordinatorRequest as _gregor_v1_FindCoordinatorRequest, FindCoordinatorRequest__Output as _gregor_v1_FindCoordinatorRequest__Output } from './gregor/v1/FindCoordinatorRequest';
+import type { FindCoordinatorResponse as _gregor_v1_FindCoordinatorResponse, FindCoordinatorResponse__Output as _gregor_v1_FindCoordinatorResponse__Output } from './gregor/v1/FindCoordinatorResponse';
 import type { GregorClient as _gregor_v1_GregorClient, GregorDefinition as _gregor_v1_GregorDefinition } from './gregor/v1/Gregor';
+import type { HeartbeatRequest as _gregor_v1_HeartbeatRequest, HeartbeatRequest__Output as _gregor_v1_HeartbeatRequest__Output } from './gregor/v1/HeartbeatRequest';
+import type { HeartbeatResponse as _gregor_v1_HeartbeatResponse, HeartbeatResponse__Output as _gregor_v1_HeartbeatResponse__Output } from './gregor/v1/HeartbeatResponse';
 import type { InitProducerIdRequest as _gregor_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _gregor_v1_InitProducerIdRequest__Output } from './gregor/v1/InitProducerIdRequest';
 import type { InitProducerIdResponse as _gregor_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _gregor_v1_InitProducerIdResponse__Output } from './gregor/v1/InitProducerIdResponse';
+import type { JoinGroupMember as _gregor_v1_JoinGroupMember, JoinGroupMember__Output as _gregor_v1_JoinGroupMember__Output } from './gregor/v1/JoinGroupMember';
+import type { JoinGroupProtocol as _gregor_v1_JoinGroupProtocol, JoinGroupProtocol__Output as _gregor_v1_JoinGroupProtocol__Output } from './gregor/v1/JoinGroupProtocol';
+import type { JoinGroupRequest as _gregor_v1_JoinGroupRequest, JoinGroupRequest__Output as _gregor_v1_JoinGroupRequest__Output } from './gregor/v1/JoinGroupRequest';
+import type { JoinGroupResponse as _gregor_v1_JoinGroupResponse, JoinGroupResponse__Output as _gregor_v1_JoinGroupResponse__Output } from './gregor/v1/JoinGroupResponse';
+import type { LeaveGroupRequest as _gregor_v1_LeaveGroupRequest, LeaveGroupRequest__Output as _gregor_v1_LeaveGroupRequest__Output } from './gregor/v1/LeaveGroupRequest';
+import type { LeaveGroupResponse as _gregor_v1_LeaveGroupResponse, LeaveGroupResponse__Output as _gregor_v1_LeaveGroupResponse__Output } from './gregor/v1/LeaveGroupResponse';
+import type { LeavingMember as _gregor_v1_LeavingMember, LeavingMember__Output as _gregor_v1_LeavingMember__Output } from './gregor/v1/LeavingMember';
+import type { LeftMember as _gregor_v1_LeftMember, LeftMember__Output as _gregor_v1_LeftMember__Output } from './gregor/v1/LeftMember';
+import type { ListGroupsRequest as _gregor_v1_ListGroupsRequest, ListGroupsRequest__Output as _gregor_v1_ListGroupsRequest__Output } from './gregor/v1/ListGroupsRequest';
+import type { ListGroupsResponse as _gregor_v1_ListGroupsResponse, ListGroupsResponse__Output as _gregor_v1_ListGroupsResponse__Output } from './gregor/v1/ListGroupsResponse';
 import type { ListOffsetsPartition as _gregor_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _gregor_v1_ListOffsetsPartition__Output } from './gregor/v1/ListOffsetsPartition';
 import type { ListOffsetsPartitionResult as _gregor_v1_ListOffsetsPartitionResult, ListOffsetsPartitionResult__Output as _gregor_v1_ListOffsetsPartitionResult__Output } from './gregor/v1/ListOffsetsPartitionResult';
 import type { ListOffsetsRequest as _gregor_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _gregor_v1_ListOffsetsRequest__Output } from './gregor/v1/ListOffsetsRequest';
 import type { ListOffsetsResponse as _gregor_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _gregor_v1_ListOffsetsResponse__Output } from './gregor/v1/ListOffsetsResponse';
 import type { ListOffsetsTopic as _gregor_v1_ListOffsetsTopic, ListOffsetsTopic__Output as _gregor_v1_ListOffsetsTopic__Output } from './gregor/v1/ListOffsetsTopic';
 import type { ListOffsetsTopicResult as _gregor_v1_ListOffsetsTopicResult, ListOffsetsTopicResult__Output as _gregor_v1_ListOffsetsTopicResult__Output } from './gregor/v1/ListOffsetsTopicResult';
+import type { ListedGroup as _gregor_v1_ListedGroup, ListedGroup__Output as _gregor_v1_ListedGroup__Output } from './gregor/v1/ListedGroup';
 import type { MetadataRequest as _gregor_v1_MetadataRequest, MetadataRequest__Output as _gregor_v1_MetadataRequest__Output } from './gregor/v1/MetadataRequest';
 import type { MetadataResponse as _gregor_v1_MetadataResponse, MetadataResponse__Output as _gregor_v1_MetadataResponse__Output } from './gregor/v1/MetadataResponse';
+import type { OffsetCommitPartition as _gregor_v1_OffsetCommitPartition, OffsetCommitPartition__Output as _gregor_v1_OffsetCommitPartition__Output } from './gregor/v1/OffsetCommitPartition';
+import type { OffsetCommitPartitionResult as _gregor_v1_OffsetCommitPartitionResult, OffsetCommitPartitionResult__Output as _gregor_v1_OffsetCommitPartitionResult__Output } from './gregor/v1/OffsetCommitPartitionResult';
+import type { OffsetCommitRequest as _gregor_v1_OffsetCommitRequest, OffsetCommitRequest__Output as _gregor_v1_OffsetCommitRequest__Output } from './gregor/v1/OffsetCommitRequest';
+import type { OffsetCommitResponse as _gregor_v1_OffsetCommitResponse, OffsetCommitResponse__Output as _gregor_v1_OffsetCommitResponse__Output } from './gregor/v1/OffsetCommitResponse';
+import type { OffsetCommitTopic as _gregor_v1_OffsetCommitTopic, OffsetCommitTopic__Output as _gregor_v1_OffsetCommitTopic__Output } from './gregor/v1/OffsetCommitTopic';
+import type { OffsetCommitTopicResult as _gregor_v1_OffsetCommitTopicResult, OffsetCommitTopicResult__Output as _gregor_v1_OffsetCommitTopicResult__Output } from './gregor/v1/OffsetCommitTopicResult';
+import type { OffsetFetchPartitionResult as _gregor_v1_OffsetFetchPartitionResult, OffsetFetchPartitionResult__Output as _gregor_v1_OffsetFetchPartitionResult__Output } from './gregor/v1/OffsetFetchPartitionResult';
+import type { OffsetFetchRequest as _gregor_v1_OffsetFetchRequest, OffsetFetchRequest__Output as _gregor_v1_OffsetFetchRequest__Output } from './gregor/v1/OffsetFetchRequest';
+import type { OffsetFetchResponse as _gregor_v1_OffsetFetchResponse, OffsetFetchResponse__Output as _gregor_v1_OffsetFetchResponse__Output } from './gregor/v1/OffsetFetchResponse';
+import type { OffsetFetchTopic as _gregor_v1_OffsetFetchTopic, OffsetFetchTopic__Output as _gregor_v1_OffsetFetchTopic__Output } from './gregor/v1/OffsetFetchTopic';
+import type { OffsetFetchTopicResult as _gregor_v1_OffsetFetchTopicResult, OffsetFetchTopicResult__Output as _gregor_v1_OffsetFetchTopicResult__Output } from './gregor/v1/OffsetFetchTopicResult';
 import type { PartitionMetadata as _gregor_v1_PartitionMetadata, PartitionMetadata__Output as _gregor_v1_PartitionMetadata__Output } from './gregor/v1/PartitionMetadata';
 import type { ProducePartition as _gregor_v1_ProducePartition, ProducePartition__Output as _gregor_v1_ProducePartition__Output } from './gregor/v1/ProducePartition';
 import type { ProducePartitionResult as _gregor_v1_ProducePartitionResult, ProducePartitionResult__Output as _gregor_v1_ProducePartitionResult__Output } from './gregor/v1/ProducePartitionResult';
@@ -43,6 +77,9 @@ import type { ProduceRequest as _gregor_v1_ProduceRequest, ProduceRequest__Outpu
 import type { ProduceResponse as _gregor_v1_ProduceResponse, ProduceResponse__Output as _gregor_v1_ProduceResponse__Output } from './gregor/v1/ProduceResponse';
 import type { ProduceTopic as _gregor_v1_ProduceTopic, ProduceTopic__Output as _gregor_v1_ProduceTopic__Output } from './gregor/v1/ProduceTopic';
 import type { ProduceTopicResult as _gregor_v1_ProduceTopicResult, ProduceTopicResult__Output as _gregor_v1_ProduceTopicResult__Output } from './gregor/v1/ProduceTopicResult';
+import type { SyncGroupAssignment as _gregor_v1_SyncGroupAssignment, SyncGroupAssignment__Output as _gregor_v1_SyncGroupAssignment__Output } from './gregor/v1/SyncGroupAssignment';
+import type { SyncGroupRequest as _gregor_v1_SyncGroupRequest, SyncGroupRequest__Output as _gregor_v1_SyncGroupRequest__Output } from './gregor/v1/SyncGroupRequest';
+import type { SyncGroupResponse as _gregor_v1_SyncGroupResponse, SyncGroupResponse__Output as _gregor_v1_SyncGroupResponse__Output } from './gregor/v1/SyncGroupResponse';
 import type { TopicMetadata as _gregor_v1_TopicMetadata, TopicMetadata__Output as _gregor_v1_TopicMetadata__Output } from './gregor/v1/TopicMetadata';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -59,16 +96,24 @@ export interface ProtoGrpcType {
       Broker: MessageTypeDefinition<_gregor_v1_Broker, _gregor_v1_Broker__Output>
       ConfigEntry: MessageTypeDefinition<_gregor_v1_ConfigEntry, _gregor_v1_ConfigEntry__Output>
       ConfigResource: MessageTypeDefinition<_gregor_v1_ConfigResource, _gregor_v1_ConfigResource__Output>
+      Coordinator: MessageTypeDefinition<_gregor_v1_Coordinator, _gregor_v1_Coordinator__Output>
       CreatableTopic: MessageTypeDefinition<_gregor_v1_CreatableTopic, _gregor_v1_CreatableTopic__Output>
       CreatableTopicResult: MessageTypeDefinition<_gregor_v1_CreatableTopicResult, _gregor_v1_CreatableTopicResult__Output>
       CreateTopicsRequest: MessageTypeDefinition<_gregor_v1_CreateTopicsRequest, _gregor_v1_CreateTopicsRequest__Output>
       CreateTopicsResponse: MessageTypeDefinition<_gregor_v1_CreateTopicsResponse, _gregor_v1_CreateTopicsResponse__Output>
+      DeletableGroupResult: MessageTypeDefinition<_gregor_v1_DeletableGroupResult, _gregor_v1_DeletableGroupResult__Output>
       DeletableTopicResult: MessageTypeDefinition<_gregor_v1_DeletableTopicResult, _gregor_v1_DeletableTopicResult__Output>
+      DeleteGroupsRequest: MessageTypeDefinition<_gregor_v1_DeleteGroupsRequest, _gregor_v1_DeleteGroupsRequest__Output>
+      DeleteGroupsResponse: MessageTypeDefinition<_gregor_v1_DeleteGroupsResponse, _gregor_v1_DeleteGroupsResponse__Output>
       DeleteTopicsRequest: MessageTypeDefinition<_gregor_v1_DeleteTopicsRequest, _gregor_v1_DeleteTopicsRequest__Output>
       DeleteTopicsResponse: MessageTypeDefinition<_gregor_v1_DeleteTopicsResponse, _gregor_v1_DeleteTopicsResponse__Output>
       DescribeConfigsRequest: MessageTypeDefinition<_gregor_v1_DescribeConfigsRequest, _gregor_v1_DescribeConfigsRequest__Output>
       DescribeConfigsResponse: MessageTypeDefinition<_gregor_v1_DescribeConfigsResponse, _gregor_v1_DescribeConfigsResponse__Output>
       DescribeConfigsResult: MessageTypeDefinition<_gregor_v1_DescribeConfigsResult, _gregor_v1_DescribeConfigsResult__Output>
+      DescribeGroupsRequest: MessageTypeDefinition<_gregor_v1_DescribeGroupsRequest, _gregor_v1_DescribeGroupsRequest__Output>
+      DescribeGroupsResponse: MessageTypeDefinition<_gregor_v1_DescribeGroupsResponse, _gregor_v1_DescribeGroupsResponse__Output>
+      DescribedGroup: MessageTypeDefinition<_gregor_v1_DescribedGroup, _gregor_v1_DescribedGroup__Output>
+      DescribedGroupMember: MessageTypeDefinition<_gregor_v1_DescribedGroupMember, _gregor_v1_DescribedGroupMember__Output>
       Error: MessageTypeDefinition<_gregor_v1_Error, _gregor_v1_Error__Output>
       FetchPartition: MessageTypeDefinition<_gregor_v1_FetchPartition, _gregor_v1_FetchPartition__Output>
       FetchPartitionResult: MessageTypeDefinition<_gregor_v1_FetchPartitionResult, _gregor_v1_FetchPartitionResult__Output>
@@ -76,17 +121,43 @@ export interface ProtoGrpcType {
       FetchResponse: MessageTypeDefinition<_gregor_v1_FetchResponse, _gregor_v1_FetchResponse__Output>
       FetchTopic: MessageTypeDefinition<_gregor_v1_FetchTopic, _gregor_v1_FetchTopic__Output>
       FetchTopicResult: MessageTypeDefinition<_gregor_v1_FetchTopicResult, _gregor_v1_FetchTopicResult__Output>
+      FindCoordinatorRequest: MessageTypeDefinition<_gregor_v1_FindCoordinatorRequest, _gregor_v1_FindCoordinatorRequest__Output>
+      FindCoordinatorResponse: MessageTypeDefinition<_gregor_v1_FindCoordinatorResponse, _gregor_v1_FindCoordinatorResponse__Output>
       Gregor: SubtypeConstructor<typeof grpc.Client, _gregor_v1_GregorClient> & { service: _gregor_v1_GregorDefinition }
+      HeartbeatRequest: MessageTypeDefinition<_gregor_v1_HeartbeatRequest, _gregor_v1_HeartbeatRequest__Output>
+      HeartbeatResponse: MessageTypeDefinition<_gregor_v1_HeartbeatResponse, _gregor_v1_HeartbeatResponse__Output>
       InitProducerIdRequest: MessageTypeDefinition<_gregor_v1_InitProducerIdRequest, _gregor_v1_InitProducerIdRequest__Output>
       InitProducerIdResponse: MessageTypeDefinition<_gregor_v1_InitProducerIdResponse, _gregor_v1_InitProducerIdResponse__Output>
+      JoinGroupMember: MessageTypeDefinition<_gregor_v1_JoinGroupMember, _gregor_v1_JoinGroupMember__Output>
+      JoinGroupProtocol: MessageTypeDefinition<_gregor_v1_JoinGroupProtocol, _gregor_v1_JoinGroupProtocol__Output>
+      JoinGroupRequest: MessageTypeDefinition<_gregor_v1_JoinGroupRequest, _gregor_v1_JoinGroupRequest__Output>
+      JoinGroupResponse: MessageTypeDefinition<_gregor_v1_JoinGroupResponse, _gregor_v1_JoinGroupResponse__Output>
+      LeaveGroupRequest: MessageTypeDefinition<_gregor_v1_LeaveGroupRequest, _gregor_v1_LeaveGroupRequest__Output>
+      LeaveGroupResponse: MessageTypeDefinition<_gregor_v1_LeaveGroupResponse, _gregor_v1_LeaveGroupResponse__Output>
+      LeavingMember: MessageTypeDefinition<_gregor_v1_LeavingMember, _gregor_v1_LeavingMember__Output>
+      LeftMember: MessageTypeDefinition<_gregor_v1_LeftMember, _gregor_v1_LeftMember__Output>
+      ListGroupsRequest: MessageTypeDefinition<_gregor_v1_ListGroupsRequest, _gregor_v1_ListGroupsRequest__Output>
+      ListGroupsResponse: MessageTypeDefinition<_gregor_v1_ListGroupsResponse, _gregor_v1_ListGroupsResponse__Output>
       ListOffsetsPartition: MessageTypeDefinition<_gregor_v1_ListOffsetsPartition, _gregor_v1_ListOffsetsPartition__Output>
       ListOffsetsPartitionResult: MessageTypeDefinition<_gregor_v1_ListOffsetsPartitionResult, _gregor_v1_ListOffsetsPartitionResult__Output>
       ListOffsetsRequest: MessageTypeDefinition<_gregor_v1_ListOffsetsRequest, _gregor_v1_ListOffsetsRequest__Output>
       ListOffsetsResponse: MessageTypeDefinition<_gregor_v1_ListOffsetsResponse, _gregor_v1_ListOffsetsResponse__Output>
       ListOffsetsTopic: MessageTypeDefinition<_gregor_v1_ListOffsetsTopic, _gregor_v1_ListOffsetsTopic__Output>
       ListOffsetsTopicResult: MessageTypeDefinition<_gregor_v1_ListOffsetsTopicResult, _gregor_v1_ListOffsetsTopicResult__Output>
+      ListedGroup: MessageTypeDefinition<_gregor_v1_ListedGroup, _gregor_v1_ListedGroup__Output>
       MetadataRequest: MessageTypeDefinition<_gregor_v1_MetadataRequest, _gregor_v1_MetadataRequest__Output>
       MetadataResponse: MessageTypeDefinition<_gregor_v1_MetadataResponse, _gregor_v1_MetadataResponse__Output>
+      OffsetCommitPartition: MessageTypeDefinition<_gregor_v1_OffsetCommitPartition, _gregor_v1_OffsetCommitPartition__Output>
+      OffsetCommitPartitionResult: MessageTypeDefinition<_gregor_v1_OffsetCommitPartitionResult, _gregor_v1_OffsetCommitPartitionResult__Output>
+      OffsetCommitRequest: MessageTypeDefinition<_gregor_v1_OffsetCommitRequest, _gregor_v1_OffsetCommitRequest__Output>
+      OffsetCommitResponse: MessageTypeDefinition<_gregor_v1_OffsetCommitResponse, _gregor_v1_OffsetCommitResponse__Output>
+      OffsetCommitTopic: MessageTypeDefinition<_gregor_v1_OffsetCommitTopic, _gregor_v1_OffsetCommitTopic__Output>
+      OffsetCommitTopicResult: MessageTypeDefinition<_gregor_v1_OffsetCommitTopicResult, _gregor_v1_OffsetCommitTopicResult__Output>
+      OffsetFetchPartitionResult: MessageTypeDefinition<_gregor_v1_OffsetFetchPartitionResult, _gregor_v1_OffsetFetchPartitionResult__Output>
+      OffsetFetchRequest: MessageTypeDefinition<_gregor_v1_OffsetFetchRequest, _gregor_v1_OffsetFetchRequest__Output>
+      OffsetFetchResponse: MessageTypeDefinition<_gregor_v1_OffsetFetchResponse, _gregor_v1_OffsetFetchResponse__Output>
+      OffsetFetchTopic: MessageTypeDefinition<_gregor_v1_OffsetFetchTopic, _gregor_v1_OffsetFetchTopic__Output>
+      OffsetFetchTopicResult: MessageTypeDefinition<_gregor_v1_OffsetFetchTopicResult, _gregor_v1_OffsetFetchTopicResult__Output>
       PartitionMetadata: MessageTypeDefinition<_gregor_v1_PartitionMetadata, _gregor_v1_PartitionMetadata__Output>
       ProducePartition: MessageTypeDefinition<_gregor_v1_ProducePartition, _gregor_v1_ProducePartition__Output>
       ProducePartitionResult: MessageTypeDefinition<_gregor_v1_ProducePartitionResult, _gregor_v1_ProducePartitionResult__Output>
@@ -95,6 +166,9 @@ export interface ProtoGrpcType {
       ProduceTopic: MessageTypeDefinition<_gregor_v1_ProduceTopic, _gregor_v1_ProduceTopic__Output>
       ProduceTopicResult: MessageTypeDefinition<_gregor_v1_ProduceTopicResult, _gregor_v1_ProduceTopicResult__Output>
       ResourceType: EnumTypeDefinition
+      SyncGroupAssignment: MessageTypeDefinition<_gregor_v1_SyncGroupAssignment, _gregor_v1_SyncGroupAssignment__Output>
+      SyncGroupRequest: MessageTypeDefinition<_gregor_v1_SyncGroupRequest, _gregor_v1_SyncGroupRequest__Output>
+      SyncGroupResponse: MessageTypeDefinition<_gregor_v1_SyncGroupResponse, _gregor_v1_SyncGroupResponse__Output>
       TopicMetadata: MessageTypeDefinition<_gregor_v1_TopicMetadata, _gregor_v1_TopicMetadata__Output>
     }
   }
