@@ -14,6 +14,8 @@ import {
   type DescribeConfigsResponse__Output,
   type FetchRequest,
   type FetchResponse__Output,
+  type InitProducerIdRequest,
+  type InitProducerIdResponse__Output,
   type GregorClient,
   type ListOffsetsRequest,
   type ListOffsetsResponse__Output,
@@ -35,6 +37,7 @@ export interface Rpcs {
   DeleteTopics: [DeleteTopicsRequest, DeleteTopicsResponse__Output];
   DescribeConfigs: [DescribeConfigsRequest, DescribeConfigsResponse__Output];
   AlterConfigs: [AlterConfigsRequest, AlterConfigsResponse__Output];
+  InitProducerId: [InitProducerIdRequest, InitProducerIdResponse__Output];
   // gregor.v1.GregorAdmin, on the same listener (ADMIN_RPCS).
   DescribeCluster: [DescribeClusterRequest, DescribeClusterResponse__Output];
 }

@@ -39,12 +39,16 @@ export class ProducerBatch {
   /** The encoded bytes, kept so that a retry sends exactly the same batch. */
   encoded: Buffer | undefined;
   /**
-   * Idempotence (a later issue) stamps these before the first send; until
-   * then they stay "none" (-1), which brokers accept without deduplication.
+   * An idempotent producer stamps these when the batch is first drained
+   * (see idempotence.ts); a retry resends the same bytes with the same
+   * sequence. Without idempotence they stay "none" (-1), which brokers
+   * accept without deduplication.
    */
   producerId: bigint = NO_PRODUCER_ID;
   producerEpoch: number = NO_PRODUCER_EPOCH;
   baseSequence: number = NO_SEQUENCE;
+  /** Order of sequence assignment within the producer (-1 until assigned): retries are queued by it. */
+  sequenceOrder = -1;
 
   constructor(
     readonly topic: string,
@@ -77,9 +81,11 @@ export interface AppendResult {
 export interface ReadyContext {
   /** Send everything now, ignoring linger (flush, close, buffer.memory exhausted). */
   flushing: boolean;
-  /** Partitions that have a request in flight; they wait (keeps per-partition order). */
+  /** Partitions that may not send now (requests in flight up to the per-partition limit); they wait, which keeps per-partition order. */
   muted: ReadonlySet<string>;
   leaderOf(topic: string, partition: number): number | undefined;
+  /** Whether the queue's first batch may go now (idempotence: retries in sequence order); default yes. */
+  canSendHead?(head: ProducerBatch): boolean;
 }
 
 export interface ReadyResult {
@@ -154,42 +160,60 @@ export class RecordAccumulator {
     for (const [key, queue] of this.queues) {
       const head = queue[0];
       if (head === undefined || ctx.muted.has(key)) continue;
+      if (ctx.canSendHead !== undefined && !ctx.canSendHead(head)) continue;
       const leader = ctx.leaderOf(head.topic, head.partition);
       if (leader === undefined) {
         unknownLeader = true;
         continue;
       }
-      if (head.attempts > 0 && nowMs < head.retryAtMs) {
-        nextCheckMs = Math.min(nextCheckMs, head.retryAtMs);
-        continue;
-      }
-      const lingerEndMs = head.createdMs + this.config.lingerMs;
-      const sendable = queue.length > 1 || head.closed || head.attempts > 0 || ctx.flushing || nowMs >= lingerEndMs;
-      if (sendable) {
+      const waitUntilMs = this.headWaitUntil(queue, nowMs, ctx.flushing);
+      if (waitUntilMs === undefined) {
         let list = readyByLeader.get(leader);
         if (list === undefined) readyByLeader.set(leader, (list = []));
         list.push(key);
       } else {
-        nextCheckMs = Math.min(nextCheckMs, lingerEndMs);
+        nextCheckMs = Math.min(nextCheckMs, waitUntilMs);
       }
     }
     return { readyByLeader, unknownLeader, nextCheckMs };
   }
 
+  /** The partition's first batch, if any. */
+  peek(key: string): ProducerBatch | undefined {
+    return this.queues.get(key)?.[0];
+  }
+
+  /** Whether the partition's first batch is due (its backoff and linger are over), ignoring mutes. */
+  headReady(key: string, nowMs: number, flushing: boolean): boolean {
+    const queue = this.queues.get(key);
+    return queue !== undefined && queue.length > 0 && this.headWaitUntil(queue, nowMs, flushing) === undefined;
+  }
+
+  /** Undefined when the head may go now, else the monotonic ms when it may (backoff or linger end). */
+  private headWaitUntil(queue: readonly ProducerBatch[], nowMs: number, flushing: boolean): number | undefined {
+    const head = queue[0]!;
+    if (head.attempts > 0 && nowMs < head.retryAtMs) return head.retryAtMs;
+    const lingerEndMs = head.createdMs + this.config.lingerMs;
+    const sendable = queue.length > 1 || head.closed || head.attempts > 0 || flushing || nowMs >= lingerEndMs;
+    return sendable ? undefined : lingerEndMs;
+  }
+
   /**
    * Takes the sendable batches of each partition, in order, while the request
-   * stays under `maxRequestBytes` (the first batch always goes). The open
+   * stays under `maxRequestBytes` (the first batch always goes), at most
+   * `maxBatchesPerPartition` each (an idempotent producer sends one, as
+   * Kafka's does, so that each batch is answered on its own). The open
    * tail batch goes only when it is sendable by itself (linger over, flushing).
    * Returns them grouped per partition, oldest first; they are closed.
    */
-  drain(keys: readonly string[], maxRequestBytes: number, nowMs: number, flushing: boolean): ProducerBatch[][] {
+  drain(keys: readonly string[], maxRequestBytes: number, nowMs: number, flushing: boolean, maxBatchesPerPartition = Number.POSITIVE_INFINITY): ProducerBatch[][] {
     const out: ProducerBatch[][] = [];
     let requestBytes = 0;
     for (const key of keys) {
       const queue = this.queues.get(key);
       if (queue === undefined || queue.length === 0) continue;
       const taken: ProducerBatch[] = [];
-      while (queue.length > 0) {
+      while (queue.length > 0 && taken.length < maxBatchesPerPartition) {
         const batch = queue[0]!;
         const isTail = queue.length === 1;
         if (isTail && !batch.closed && !flushing && batch.attempts === 0 && nowMs < batch.createdMs + this.config.lingerMs && taken.length > 0) break;
@@ -208,7 +232,12 @@ export class RecordAccumulator {
     return out;
   }
 
-  /** Puts batches whose send failed back at the front of their queue, in order, to retry at `retryAtMs`. */
+  /**
+   * Puts batches whose send failed back at the front of their queue, in
+   * order, to retry at `retryAtMs`. Batches with sequence numbers go among
+   * the other retries by the order their sequences were assigned: with
+   * several in flight per partition, failures may come back in any order.
+   */
   reenqueue(batches: readonly ProducerBatch[], retryAtMs: number): void {
     const first = batches[0];
     if (first === undefined) return;
@@ -222,7 +251,13 @@ export class RecordAccumulator {
       b.retryAtMs = retryAtMs;
       this.records += b.records.length;
     }
-    queue.unshift(...batches);
+    if (first.sequenceOrder < 0) {
+      queue.unshift(...batches);
+      return;
+    }
+    let at = 0;
+    while (at < queue.length && queue[at]!.sequenceOrder >= 0 && queue[at]!.sequenceOrder < first.sequenceOrder) at++;
+    queue.splice(at, 0, ...batches);
   }
 
   /** Removes and returns queued batches older than the delivery timeout. */

@@ -1,5 +1,6 @@
 import { ConfigError } from '@gregor/common';
 import { CompressionType } from '@gregor/record-batch';
+import { MAX_IN_FLIGHT_FOR_IDEMPOTENCE } from './idempotence';
 import { nonNegative, positive, type RetryPolicy } from '../options';
 import type { Acks, Compression } from '../types';
 
@@ -25,6 +26,14 @@ export interface ProducerOptions {
   requestTimeoutMs?: number;
   compression?: Compression;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Idempotent producer (enable.idempotence, KIP-98): retries never write a
+   * record twice and keep per-partition order with up to `maxInFlight`
+   * batches in flight per partition. Default true — unless acks is 0 or 1
+   * or maxInFlight is above 5, which then turn it off, as in Kafka; set
+   * explicitly to true with those it is a configuration error.
+   */
+  idempotent?: boolean;
 }
 
 export interface ResolvedProducerOptions {
@@ -39,6 +48,7 @@ export interface ResolvedProducerOptions {
   requestTimeoutMs: number;
   compression: CompressionType;
   retry: RetryPolicy;
+  idempotent: boolean;
 }
 
 export function resolveProducerOptions(opts: ProducerOptions, client: { requestTimeoutMs: number; retry: RetryPolicy }): ResolvedProducerOptions {
@@ -58,10 +68,32 @@ export function resolveProducerOptions(opts: ProducerOptions, client: { requestT
     requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs ?? client.requestTimeoutMs),
     compression: compression === 'gzip' ? CompressionType.Gzip : CompressionType.None,
     retry: { ...client.retry, ...opts.retry },
+    idempotent: false,
   };
+  resolved.idempotent = resolveIdempotence(opts.idempotent, resolved);
   // As Kafka: a batch must be able to wait out linger and one full request.
   if (resolved.deliveryTimeoutMs < resolved.lingerMs + resolved.requestTimeoutMs) {
     throw new ConfigError('deliveryTimeoutMs', `must be at least lingerMs + requestTimeoutMs (${resolved.lingerMs + resolved.requestTimeoutMs})`);
   }
   return resolved;
+}
+
+/**
+ * Kafka's rule (ProducerConfig.postProcessAndValidateIdempotenceConfigs):
+ * idempotence needs acks=all, retries and at most 5 requests in flight. When
+ * the user asked for it explicitly, a conflicting setting is an error; when
+ * it is only the default, the conflicting setting wins and idempotence is off.
+ */
+function resolveIdempotence(asked: boolean | undefined, o: ResolvedProducerOptions): boolean {
+  if (asked === false) return false;
+  const conflicts: [string, string][] = [];
+  if (o.acks !== -1) conflicts.push(['acks', `must be "all" (-1) for an idempotent producer, got ${o.acks}; set idempotent: false to use acks ${o.acks}`]);
+  if (o.retry.retries <= 0) conflicts.push(['retry.retries', 'must be above 0 for an idempotent producer; set idempotent: false to disable retries']);
+  if (o.maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE) {
+    conflicts.push(['maxInFlight', `must be at most ${MAX_IN_FLIGHT_FOR_IDEMPOTENCE} for an idempotent producer, got ${o.maxInFlight}`]);
+  }
+  const first = conflicts[0];
+  if (first === undefined) return true;
+  if (asked === true) throw new ConfigError(first[0], first[1]);
+  return false;
 }

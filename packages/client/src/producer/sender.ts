@@ -1,11 +1,12 @@
-import { GregorError, backoffMs, toGregorError, type Clock, type Logger } from '@gregor/common';
+import { GregorError, backoffMs, toGregorError, withRetry, type Clock, type Logger } from '@gregor/common';
 import { encodeRecordBatch } from '@gregor/record-batch';
 import type { ProducePartition, ProduceResponse__Output, ProduceTopic } from '@gregor/proto';
 import type { BrokerConnection } from '../broker-connection';
 import type { Cluster } from '../cluster';
-import { errorFromWire, needsMetadataRefresh } from '../errors';
+import { errorFromWire, isRetriableError, needsMetadataRefresh } from '../errors';
 import { int64 } from '../wire';
 import type { PendingRecord, ProducerBatch, RecordAccumulator } from './accumulator';
+import { IdempotenceState } from './idempotence';
 import type { MemoryBudget } from './memory-budget';
 import type { ResolvedProducerOptions } from './options';
 
@@ -29,12 +30,25 @@ export interface SenderDeps {
  * The producer's I/O loop. Each run: fail batches past delivery.timeout.ms,
  * ask the accumulator what is ready, and send one Produce request per broker
  * carrying every ready partition's batches, up to maxInFlight requests per
- * broker. A partition with a request in flight is muted, so its batches are
- * sent, and retried, strictly in order.
+ * broker.
+ *
+ * Order per partition: without idempotence a partition with a request in
+ * flight is muted, so its batches are sent, and retried, strictly one after
+ * the other. An idempotent producer (see idempotence.ts) sends one batch per
+ * partition per request and keeps up to maxInFlight of them in flight per
+ * partition: the sequence numbers let the leader put them in order, drop a
+ * retry of one it already has and refuse one that would leave a gap.
  */
 export class Sender {
   private readonly inFlightByNode = new Map<number, number>();
+  /** Requests in flight per partition; at the limit the partition is muted. */
+  private readonly inFlightByPartition = new Map<string, number>();
   private readonly muted = new Set<string>();
+  private readonly perPartitionLimit: number;
+  /** Present when the producer is idempotent. */
+  private readonly idempotence: IdempotenceState | undefined;
+  private initializingProducerId = false;
+  private producerIdRetryAtMs = 0;
   /**
    * Partitions that failed with stale metadata (NOT_LEADER_OR_FOLLOWER…),
    * with the metadata version they saw: they wait for a newer version so the
@@ -49,10 +63,18 @@ export class Sender {
   private stopped = false;
   private requestsInFlight = 0;
 
-  constructor(private readonly deps: SenderDeps) {}
+  constructor(private readonly deps: SenderDeps) {
+    this.idempotence = deps.config.idempotent ? new IdempotenceState(deps.config.maxInFlight) : undefined;
+    this.perPartitionLimit = this.idempotence?.maxInFlightPerPartition ?? 1;
+  }
 
   get inFlight(): number {
     return this.requestsInFlight;
+  }
+
+  /** The idempotent producer's id and epoch once it has one (tests, tools). */
+  get producerIdentity(): { producerId: bigint; epoch: number } | undefined {
+    return this.idempotence?.producer;
   }
 
   beginFlush(): void {
@@ -84,17 +106,26 @@ export class Sender {
     if (this.stopped) return;
     const { accumulator, cluster, config, clock } = this.deps;
     const now = clock.monotonicMs();
-    for (const batch of accumulator.expire(now, config.deliveryTimeoutMs)) this.failBatch(batch, expiryError(batch, now, config.deliveryTimeoutMs));
+    for (const batch of accumulator.expire(now, config.deliveryTimeoutMs)) {
+      // A sequenced batch that expires waiting for its retry may or may not be in the log.
+      if (batch.sequenceOrder >= 0) this.idempotence?.failed(batch, batch.lastError, false);
+      this.failBatch(batch, expiryError(batch, now, config.deliveryTimeoutMs));
+    }
+    if (this.idempotence !== undefined) this.prepareIdempotence(now);
     const flushing = this.flushDepth > 0 || this.deps.memoryWanted();
     const version = cluster.metadata.version;
     for (const [key, seen] of this.staleMetadata) if (version > seen) this.staleMetadata.delete(key);
     if (this.staleMetadata.size > 0) this.awaitMetadata();
+    const idem = this.idempotence;
+    const canSendHead = idem === undefined ? undefined : (head: ProducerBatch): boolean => idem.canSendHead(head);
     const ready = accumulator.ready(now, {
       flushing,
       muted: this.staleMetadata.size === 0 ? this.muted : new Set([...this.muted, ...this.staleMetadata.keys()]),
       leaderOf: (topic, partition) => cluster.metadata.leaderOf(topic, partition),
+      ...(canSendHead !== undefined ? { canSendHead } : {}),
     });
     if (ready.unknownLeader) this.awaitMetadata();
+    const batchesPerPartition = idem === undefined ? Number.POSITIVE_INFINITY : 1;
     for (const [node, keys] of ready.readyByLeader) {
       let pending = keys;
       while (pending.length > 0 && (this.inFlightByNode.get(node) ?? 0) < config.maxInFlight) {
@@ -103,10 +134,15 @@ export class Sender {
           this.awaitMetadata();
           break;
         }
-        const groups = accumulator.drain(pending, config.maxRequestBytes, now, flushing);
+        const groups = accumulator.drain(pending, config.maxRequestBytes, now, flushing, batchesPerPartition);
         if (groups.length === 0) break;
         this.send(node, conn, groups);
-        pending = pending.filter((k) => !this.muted.has(k));
+        // Partitions that may send again at once: an idempotent one with room in its window and a due head.
+        pending = pending.filter((k) => {
+          if (this.muted.has(k) || !accumulator.headReady(k, now, flushing)) return false;
+          const head = accumulator.peek(k);
+          return head !== undefined && (canSendHead === undefined || canSendHead(head));
+        });
       }
     }
     cluster.maybeRefreshStale();
@@ -134,22 +170,97 @@ export class Sender {
     });
   }
 
+  /**
+   * Idempotence housekeeping before draining: bump the epoch once a broken
+   * sequence has drained out, and get a producer id when there is none.
+   */
+  private prepareIdempotence(now: number): void {
+    const idem = this.idempotence!;
+    const bumped = idem.maybeBumpEpoch();
+    if (bumped !== undefined) {
+      this.deps.logger.warn('idempotent producer: a batch failed for good, sequences restart in a new epoch', {
+        outcome: bumped,
+        producerId: idem.producer?.producerId.toString(),
+        epoch: idem.producer?.epoch,
+      });
+    }
+    if (idem.needsProducerId && !this.initializingProducerId && this.deps.accumulator.recordCount > 0) {
+      if (now >= this.producerIdRetryAtMs) this.initProducerId();
+      else this.schedule(this.producerIdRetryAtMs, now);
+    }
+  }
+
+  /**
+   * InitProducerId from any broker, retried on retriable errors (no broker
+   * answers, the controller has no block yet) within the delivery timeout.
+   * A non-retriable answer fails the queued batches, as a fatal error does
+   * in Kafka's producer; either way a later run may try again.
+   */
+  private initProducerId(): void {
+    const { cluster, config, logger, random } = this.deps;
+    this.initializingProducerId = true;
+    const started = this.deps.clock.monotonicMs();
+    withRetry(
+      async () => {
+        const res = await cluster.callAny('InitProducerId', { transactionalId: '', transactionTimeoutMs: 0, producerId: '-1', producerEpoch: -1 });
+        const err = errorFromWire(res.error);
+        if (err !== undefined) throw err;
+        return { producerId: int64(res.producerId), epoch: res.producerEpoch };
+      },
+      {
+        retries: config.retry.retries,
+        initialBackoffMs: config.retry.initialBackoffMs,
+        maxBackoffMs: config.retry.maxBackoffMs,
+        deadlineMs: config.deliveryTimeoutMs,
+        isRetriable: isRetriableError,
+        random,
+        onRetry: (err, attempt) => void logger.debug('InitProducerId failed, will retry', { attempt, error: String(err) }),
+      },
+    )
+      .then(
+        (identity) => {
+          if (this.stopped) return;
+          this.idempotence!.setProducer(identity);
+          logger.debug('idempotent producer ready', { producerId: identity.producerId.toString(), epoch: identity.epoch, ms: Math.round(this.deps.clock.monotonicMs() - started) });
+        },
+        (err: unknown) => {
+          const error = toGregorError(err);
+          logger.warn('InitProducerId failed', { error: error.message });
+          this.producerIdRetryAtMs = this.deps.clock.monotonicMs() + config.retry.maxBackoffMs;
+          if (!error.retriable) {
+            for (const batch of this.deps.accumulator.drainAll()) this.failBatch(batch, new GregorError(error.errorName, `no producer id for the idempotent producer: ${error.message}`, {}, error));
+          }
+        },
+      )
+      .finally(() => {
+        this.initializingProducerId = false;
+        this.wakeup();
+      });
+  }
+
   private send(node: number, conn: BrokerConnection, groups: ProducerBatch[][]): void {
     const { config } = this.deps;
     const topics = new Map<string, ProducePartition[]>();
     const sent: ProducerBatch[][] = [];
     for (const group of groups) {
       const first = group[0]!;
+      if (this.idempotence !== undefined) for (const batch of group) if (batch.sequenceOrder < 0) this.idempotence.assign(batch);
       let records: Buffer;
       try {
         records = Buffer.concat(group.map((batch) => this.encode(batch)));
       } catch (err) {
-        // Encoding only fails on records the batch format cannot hold.
-        for (const batch of group) this.failBatch(batch, toGregorError(err, { topic: first.topic, partition: first.partition }));
+        // Encoding only fails on records the batch format cannot hold: never sent, so its sequence goes back.
+        const error = toGregorError(err, { topic: first.topic, partition: first.partition });
+        for (const batch of group) {
+          if (batch.sequenceOrder >= 0) this.idempotence?.failed(batch, error, true);
+          this.failBatch(batch, error);
+        }
         continue;
       }
       for (const batch of group) this.deps.onBatchClosed(batch.topic, batch.partition);
-      this.muted.add(first.key);
+      const inFlight = (this.inFlightByPartition.get(first.key) ?? 0) + 1;
+      this.inFlightByPartition.set(first.key, inFlight);
+      if (inFlight >= this.perPartitionLimit) this.muted.add(first.key);
       sent.push(group);
       let list = topics.get(first.topic);
       if (list === undefined) topics.set(first.topic, (list = []));
@@ -171,13 +282,19 @@ export class Sender {
         (res) => this.handleResponse(sent, res),
         (err: unknown) => {
           const error = toGregorError(err);
-          for (const group of sent) this.retryOrFail(group, error);
+          for (const group of sent) this.retryOrFail(group, error, false);
         },
       )
       .finally(() => {
         this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 1) - 1);
         this.requestsInFlight--;
-        for (const group of sent) this.muted.delete(group[0]!.key);
+        for (const group of sent) {
+          const key = group[0]!.key;
+          const left = (this.inFlightByPartition.get(key) ?? 1) - 1;
+          if (left > 0) this.inFlightByPartition.set(key, left);
+          else this.inFlightByPartition.delete(key);
+          if (left < this.perPartitionLimit) this.muted.delete(key);
+        }
         this.wakeup();
       });
   }
@@ -206,11 +323,12 @@ export class Sender {
           ? new GregorError('UNKNOWN_SERVER_ERROR', `produce response has no result for ${topic}-${partition}`, { topic, partition })
           : errorFromWire(result.error, { topic, partition });
       if (error !== undefined) {
-        this.retryOrFail(group, error);
+        this.retryOrFail(group, error, result !== undefined);
         continue;
       }
       const baseOffset = int64(result!.baseOffset);
       const appendTime = int64(result!.logAppendTimeMs);
+      if (this.idempotence !== undefined) for (const batch of group) this.idempotence.acknowledged(batch);
       this.complete(group, baseOffset, appendTime);
     }
   }
@@ -234,17 +352,29 @@ export class Sender {
     }
   }
 
-  private retryOrFail(group: ProducerBatch[], error: GregorError): void {
+  /**
+   * A send failed: retry (back to the front of its queue, in order) or fail
+   * for good. `answered`: the leader's response carried this error for the
+   * partition (as opposed to the call failing), so a non-retriable error
+   * means nothing was written.
+   */
+  private retryOrFail(group: ProducerBatch[], error: GregorError, answered: boolean): void {
     const { config, clock, accumulator, logger } = this.deps;
     const now = clock.monotonicMs();
     const head = group[0]!;
-    if (!error.retriable || head.attempts >= config.retry.retries) {
-      for (const batch of group) this.failBatch(batch, error);
+    const idem = this.idempotence;
+    const retriable = idem !== undefined && head.sequenceOrder >= 0 ? idem.mayRetry(head, error) : error.retriable;
+    if (!retriable || head.attempts >= config.retry.retries) {
+      for (const batch of group) {
+        if (batch.sequenceOrder >= 0) idem?.failed(batch, error, answered && !error.retriable);
+        this.failBatch(batch, error);
+      }
       return;
     }
     if (now - head.createdMs >= config.deliveryTimeoutMs) {
       for (const batch of group) {
         batch.lastError = error;
+        if (batch.sequenceOrder >= 0) idem?.failed(batch, error, false);
         this.failBatch(batch, expiryError(batch, now, config.deliveryTimeoutMs));
       }
       return;

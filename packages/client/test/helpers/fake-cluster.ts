@@ -10,6 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import { errorCode, type ErrorName } from '@gregor/common';
 import { loadClientProto, type GregorHandlers } from '@gregor/proto';
 import { batchSizeAt, decodeRecordBatches, lastOffsetOf, readBatchHeader, setBaseOffset } from '@gregor/record-batch';
+import { applyProducerBatch, checkProducerBatch, type ProducerEntry } from '@gregor/storage';
 
 export interface FakePartition {
   leader: number;
@@ -17,6 +18,8 @@ export interface FakePartition {
   batches: Buffer[];
   logStartOffset: bigint;
   nextOffset: bigint;
+  /** Idempotent producers' state, with the broker's own rules (@gregor/storage). */
+  producers: Map<bigint, ProducerEntry>;
 }
 
 export interface FakeTopic {
@@ -60,6 +63,8 @@ export class FakeCluster {
   readonly brokers = new Map<number, FakeBroker>();
   readonly calls: CallRecord[] = [];
   interceptor: Interceptor | undefined;
+  /** Next id InitProducerId hands out. */
+  nextProducerId = 100n;
   private readonly appended = new EventEmitter();
 
   constructor() {
@@ -96,6 +101,7 @@ export class FakeCluster {
         batches: [],
         logStartOffset: 0n,
         nextOffset: 0n,
+        producers: new Map(),
       })),
     });
   }
@@ -106,15 +112,28 @@ export class FakeCluster {
     p.leaderEpoch++;
   }
 
-  /** Appends batch bytes as a leader would; returns the base offset. */
-  append(topic: string, partition: number, records: Buffer): bigint {
+  /**
+   * Appends batch bytes as a leader would; returns the base offset. An
+   * idempotent batch (one per request, as the client sends them) is checked
+   * like the real leader does: a duplicate returns the original offset
+   * without appending, a gap or stale epoch returns the error name.
+   */
+  append(topic: string, partition: number, records: Buffer): bigint | ErrorName {
     const p = this.topics.get(topic)!.partitions[partition]!;
+    const first = readBatchHeader(records);
+    if (first.producerId >= 0n) {
+      const verdict = checkProducerBatch(p.producers.get(first.producerId), first);
+      if (verdict.kind === 'duplicate') return verdict.original.firstOffset;
+      if (verdict.kind === 'reject') return verdict.error;
+    }
     const base = p.nextOffset;
     for (let pos = 0; pos < records.length; ) {
       const size = batchSizeAt(records, pos);
       const batch = Buffer.from(records.subarray(pos, pos + size));
       setBaseOffset(batch, p.nextOffset);
-      p.nextOffset += BigInt(readBatchHeader(batch).lastOffsetDelta) + 1n;
+      const header = readBatchHeader(batch);
+      if (header.producerId >= 0n) p.producers.set(header.producerId, applyProducerBatch(p.producers.get(header.producerId), header, p.nextOffset));
+      p.nextOffset += BigInt(header.lastOffsetDelta) + 1n;
       p.batches.push(batch);
       pos += size;
     }
@@ -156,6 +175,7 @@ export class FakeCluster {
     return {
       Metadata: unary('Metadata', (req) => this.metadata(req.topics)),
       Produce: unary('Produce', (req) => this.produce(nodeId, req)),
+      InitProducerId: unary('InitProducerId', () => ({ producerId: (this.nextProducerId++).toString(), producerEpoch: 0 })),
       Fetch: unary('Fetch', (req) => this.fetch(nodeId, req)),
       ListOffsets: unary('ListOffsets', (req) => this.listOffsets(nodeId, req)),
       CreateTopics: unary('CreateTopics', (req) => this.createTopics(req)),
@@ -224,6 +244,7 @@ export class FakeCluster {
           const problem = this.partitionProblem(nodeId, t.name, p.partition);
           if (problem !== undefined) return { partition: p.partition, error: wireError(problem, 'fake'), baseOffset: '-1' };
           const base = this.append(t.name, p.partition, p.records);
+          if (typeof base === 'string') return { partition: p.partition, error: wireError(base, 'fake producer state'), baseOffset: '-1' };
           return { partition: p.partition, baseOffset: req.acks === 0 ? '-1' : base.toString(), logAppendTimeMs: '-1' };
         }),
       })),

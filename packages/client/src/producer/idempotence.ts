@@ -1,0 +1,172 @@
+import { assert, type GregorError } from '@gregor/common';
+import type { ProducerBatch } from './accumulator';
+
+/** Kafka's limit: brokers remember the last five batches per producer and partition. */
+export const MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5;
+const SEQUENCE_MODULUS = 0x8000_0000; // sequences wrap from 2^31 - 1 to 0
+const MAX_PRODUCER_EPOCH = 0x7fff;
+
+export interface ProducerIdentity {
+  readonly producerId: bigint;
+  readonly epoch: number;
+}
+
+interface PartitionSequences {
+  nextSequence: number;
+  /**
+   * Batches with a sequence whose outcome is not known yet — in flight or
+   * waiting to be retried — in assignment order. At most the in-flight
+   * limit, so every one of them that reached the log is among the five
+   * batches the leader remembers.
+   */
+  unresolved: ProducerBatch[];
+  /** A batch here failed for good: later sequences of this epoch can never follow it. */
+  poisoned: boolean;
+}
+
+/** Errors that refuse a batch because of the producer's own state: they call for a new epoch. */
+const PRODUCER_STATE_ERRORS: ReadonlySet<string> = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'INVALID_PRODUCER_EPOCH', 'UNKNOWN_PRODUCER_ID', 'PRODUCER_FENCED']);
+
+/**
+ * The client half of KIP-98, pure bookkeeping (the Sender does the I/O):
+ * the producer id and epoch, and per partition the next sequence and the
+ * batches whose fate is open.
+ *
+ * Rules (Kafka's TransactionManager for an idempotent producer, simplified):
+ * - a batch gets its sequence when first drained and keeps it, with the
+ *   same bytes, on every retry;
+ * - a partition starts a new batch only while fewer than the in-flight
+ *   limit are unresolved, and a retry is sent only when it is the oldest
+ *   unresolved batch of its partition, so the broker sees sequences in
+ *   order and an out-of-order answer for a later batch just means "retry
+ *   after the earlier one";
+ * - OUT_OF_ORDER_SEQUENCE_NUMBER for the oldest unresolved batch is a real
+ *   gap (the broker lost or never had what came before): that batch fails;
+ * - when a sequenced batch fails for good the sequence of its partition is
+ *   broken, so the producer stops starting batches anywhere, lets every
+ *   unresolved batch finish, then bumps its epoch locally (KIP-360; a new
+ *   producer id once the epoch would overflow) and restarts all sequences
+ *   at 0. Batches are never re-stamped: a batch that may be in the log
+ *   keeps its sequence forever, so it can never be written twice.
+ *   Exception: a batch the broker refused outright (MESSAGE_TOO_LARGE…)
+ *   that is its partition's newest just gives its sequence back.
+ */
+export class IdempotenceState {
+  private identity: ProducerIdentity | undefined;
+  private readonly partitions = new Map<string, PartitionSequences>();
+  private bumpPending = false;
+  private unresolvedCount = 0;
+  private order = 0;
+
+  constructor(readonly maxInFlightPerPartition: number) {
+    assert(maxInFlightPerPartition >= 1 && maxInFlightPerPartition <= MAX_IN_FLIGHT_FOR_IDEMPOTENCE, `idempotent in-flight limit ${maxInFlightPerPartition}`);
+  }
+
+  get producer(): ProducerIdentity | undefined {
+    return this.identity;
+  }
+
+  /** No producer id yet (or the epoch ran out): InitProducerId is needed before new batches go. */
+  get needsProducerId(): boolean {
+    return this.identity === undefined;
+  }
+
+  /** Batches with a sequence and an open outcome, over all partitions. */
+  get unresolved(): number {
+    return this.unresolvedCount;
+  }
+
+  setProducer(identity: ProducerIdentity): void {
+    assert(this.unresolvedCount === 0, 'a new producer id while batches of the old one are unresolved');
+    this.identity = identity;
+    this.partitions.clear();
+  }
+
+  /** May `head`, the first queued batch of its partition, be sent now? */
+  canSendHead(head: ProducerBatch): boolean {
+    if (head.sequenceOrder >= 0) return this.partitions.get(head.key)?.unresolved[0] === head;
+    if (this.identity === undefined || this.bumpPending) return false;
+    return (this.partitions.get(head.key)?.unresolved.length ?? 0) < this.maxInFlightPerPartition;
+  }
+
+  /** Stamps a batch being drained for the first time (canSendHead said yes). */
+  assign(batch: ProducerBatch): void {
+    assert(this.identity !== undefined && batch.sequenceOrder < 0, 'sequence assigned twice or without a producer id');
+    let p = this.partitions.get(batch.key);
+    if (p === undefined) this.partitions.set(batch.key, (p = { nextSequence: 0, unresolved: [], poisoned: false }));
+    batch.producerId = this.identity.producerId;
+    batch.producerEpoch = this.identity.epoch;
+    batch.baseSequence = p.nextSequence;
+    batch.sequenceOrder = this.order++;
+    p.nextSequence = (p.nextSequence + batch.records.length) % SEQUENCE_MODULUS;
+    p.unresolved.push(batch);
+    this.unresolvedCount++;
+  }
+
+  /** The broker acknowledged the batch (appended, or a duplicate of its earlier attempt). */
+  acknowledged(batch: ProducerBatch): void {
+    this.resolve(batch);
+  }
+
+  /**
+   * Whether a sequenced batch that failed with `error` may be retried, as
+   * far as sequences go (the caller also applies delivery timeout and retry
+   * count). Out of order is retriable unless the batch is the oldest
+   * unresolved of a partition whose sequence is intact: then it is a gap.
+   */
+  mayRetry(batch: ProducerBatch, error: GregorError): boolean {
+    const p = this.partitions.get(batch.key);
+    if (p === undefined || !p.unresolved.includes(batch)) return false;
+    if (error.errorName === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return !p.poisoned && p.unresolved[0] !== batch;
+    if (PRODUCER_STATE_ERRORS.has(error.errorName)) return false;
+    return error.retriable;
+  }
+
+  /**
+   * A sequenced batch failed for good. `refusedByBroker`: the leader
+   * answered with a non-retriable error, so it was not written.
+   */
+  failed(batch: ProducerBatch, error: GregorError | undefined, refusedByBroker: boolean): void {
+    const p = this.partitions.get(batch.key);
+    if (p === undefined || !this.resolve(batch)) return;
+    const givesBack =
+      refusedByBroker &&
+      error !== undefined &&
+      !PRODUCER_STATE_ERRORS.has(error.errorName) &&
+      !p.poisoned &&
+      p.unresolved.length === 0 &&
+      (batch.baseSequence + batch.records.length) % SEQUENCE_MODULUS === p.nextSequence;
+    if (givesBack) {
+      p.nextSequence = batch.baseSequence;
+      return;
+    }
+    p.poisoned = true;
+    this.bumpPending = true;
+  }
+
+  /**
+   * Called by the Sender before it drains: once a bump is pending and no
+   * batch is unresolved, moves to the next epoch with fresh sequences (or
+   * to "needs a producer id" when the epoch is exhausted). Returns what it did.
+   */
+  maybeBumpEpoch(): 'bumped' | 'needs-producer-id' | undefined {
+    if (!this.bumpPending || this.unresolvedCount > 0 || this.identity === undefined) return undefined;
+    this.bumpPending = false;
+    this.partitions.clear();
+    if (this.identity.epoch >= MAX_PRODUCER_EPOCH) {
+      this.identity = undefined;
+      return 'needs-producer-id';
+    }
+    this.identity = { producerId: this.identity.producerId, epoch: this.identity.epoch + 1 };
+    return 'bumped';
+  }
+
+  private resolve(batch: ProducerBatch): boolean {
+    const p = this.partitions.get(batch.key);
+    const i = p?.unresolved.indexOf(batch) ?? -1;
+    if (i < 0) return false;
+    p!.unresolved.splice(i, 1);
+    this.unresolvedCount--;
+    return true;
+  }
+}
