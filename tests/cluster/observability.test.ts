@@ -4,7 +4,8 @@
  * kill -9 of the active controller: a new one, a fenced broker, under-
  * replicated partitions, elections, ISR shrinks), /readyz holds on the
  * survivors, and the survivors' logs tell the failover with exactly one line
- * per controller election, fencing, leader change and ISR change.
+ * per controller election, fencing, leader change and ISR change; after a
+ * restart, one unfencing line and counted ISR expansions.
  * Needs the built dist (`pnpm build`).
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -179,6 +180,22 @@ describe('observability on a real 3-node cluster', () => {
     expect(matching(/^became leader$/)).toHaveLength(moved);
     // The broker's own view of ISR changes stays at debug.
     expect(matching(/^ISR changed$|^proposing ISR/)).toHaveLength(0);
+
+    // 5. The victim comes back: one unfencing line, ISR expansions counted, nobody fenced.
+    const offsetsBeforeRestart = new Map(nodes.map((n) => [n.id, statSync(n.logFile).size]));
+    await cluster.restart(victim.id);
+    await cluster.waitForFullIsr(topic);
+    await pollUntil(
+      async () => {
+        const s = await Promise.all(nodes.map(scrape));
+        return s.every((x) => sum(x, 'gregor_controller_fenced_brokers') === 0 && sum(x, 'gregor_node_ready') === 1) &&
+          s.reduce((acc, x) => acc + sum(x, 'gregor_isr_expands_total'), 0) >= 1;
+      },
+      { timeoutMs: 30_000, what: 'no fenced broker, every node ready and ISR expansions counted after the restart' },
+    );
+    const afterRestart = nodes.flatMap((n) => logMessagesSince(n, offsetsBeforeRestart.get(n.id)!));
+    expect(afterRestart.filter((l) => new RegExp(`^unfenced broker ${victim.id} \\(epoch \\d+\\)`).test(l))).toHaveLength(1);
+    expect(afterRestart.filter((l) => new RegExp(`^partition ${topic}-\\d+ .*ISR \\[[\\d,]+\\] -> \\[[\\d,]*${victim.id}`).test(l)).length).toBeGreaterThanOrEqual(3);
     await producer.close();
   });
 });
