@@ -105,11 +105,13 @@ wait_for 60 "the consumer to receive $((PHASE * RATE)) values" received_at_least
 # ---- kill -9 node 2 -------------------------------------------------------------
 NODE2_PID="$(node -e 'console.log(require(process.argv[1]).nodes.find((n) => n.id === 2).pid)' "$DIR/cluster.json")"
 step "kill -9 node 2 (pid $NODE2_PID): the partition leader and the consumer's only bootstrap node"
-# Until the idempotent producer lands, a kill in the middle of a send can
-# write that one value twice (the append reached the followers, the answer
-# never reached the producer, and its retry appends again: Kafka's
-# non-idempotent producer does the same). So the kill comes right after an
-# acknowledgement, while the producer waits for its next tick.
+# Until brokers deduplicate retried batches end to end (KIP-98 idempotence:
+# the producer side is in, the log side is in progress), a kill in the middle
+# of a send can write that one value twice (the append reached the
+# followers, the answer never reached the producer, and its retry appends
+# again: a non-idempotent Kafka producer does the same). So the kill comes
+# right after an acknowledgement, while the producer waits for its next tick.
+# Once deduplication is in, this wait can go.
 ACKED_NOW="$(count_lines "$ACKED")"
 while (($(count_lines "$ACKED") == ACKED_NOW)); do sleep 0.01; done
 kill -9 "$NODE2_PID"
