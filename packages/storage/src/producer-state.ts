@@ -16,9 +16,15 @@ import { assert, type ErrorName } from '@gregor/common';
  *   producer is unknown here;
  * - the current epoch must continue at lastSeq + 1, wrapping from
  *   2^31 - 1 to 0; anything else is OUT_OF_ORDER_SEQUENCE_NUMBER;
- * - an unknown producer may start at any sequence: its state may have
- *   expired or been lost to retention, and since Kafka 2.5 (KIP-360) the
- *   broker accepts it rather than answering UNKNOWN_PRODUCER_ID.
+ * - a producer unknown here must start at sequence 0, else
+ *   UNKNOWN_PRODUCER_ID. Kafka since 2.5 (KIP-360) accepts any sequence
+ *   there, because its retention could delete a producer's state; Gregor's
+ *   retention keeps the state (only producer.id.expiration.ms of silence
+ *   removes it), and accepting would let a new producer's second batch in
+ *   ahead of its first when the first was refused (NOT_ENOUGH_REPLICAS) and
+ *   the second was already in flight. The client retries it behind the
+ *   first, or — when it is its oldest batch, after a day of silence — fails
+ *   it and restarts its sequences in a new epoch.
  */
 
 /** Batches remembered per producer: a client keeps at most this many in flight per partition. */
@@ -80,7 +86,10 @@ export function hasProducerId(batch: Pick<ProducerBatchInfo, 'producerId'>): boo
 export function checkProducerBatch(entry: ProducerEntry | undefined, batch: ProducerBatchInfo): ProducerCheck {
   const firstSeq = batch.baseSequence;
   const lastSeq = lastSequenceOf(firstSeq, batch.lastOffsetDelta);
-  if (entry === undefined) return { kind: 'append' };
+  if (entry === undefined) {
+    if (firstSeq === 0) return { kind: 'append' };
+    return { kind: 'reject', error: 'UNKNOWN_PRODUCER_ID', message: `producer ${batch.producerId} is unknown here and starts at sequence ${firstSeq}, not 0` };
+  }
   if (batch.producerEpoch === entry.epoch) {
     const original = entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
     if (original !== undefined) return { kind: 'duplicate', original };

@@ -167,7 +167,9 @@ describe('producer state across restart, truncation and retention', () => {
     expect(log.producerState(PID)!.batches).toHaveLength(1);
     await log.truncateFullyAndStartAt(100n);
     expect(log.producerCount).toBe(0);
-    expect(await log.append(idem(4), 2)).toMatchObject({ baseOffset: 100n });
+    // Unknown again: it must start over at sequence 0.
+    await expectGregorError(log.append(idem(4), 2), 'UNKNOWN_PRODUCER_ID');
+    expect(await log.append(idem(0, 2, { epoch: 1 }), 2)).toMatchObject({ baseOffset: 100n });
     const reopened = await (await ctx.reopen()).openPartition('u', 0);
     await expectStateMatchesLog(reopened);
     expect(reopened.producerCount).toBe(1);

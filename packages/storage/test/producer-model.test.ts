@@ -104,7 +104,7 @@ type Verdict = { kind: 'append' } | { kind: 'duplicate'; base: bigint } | { kind
 
 function modelVerdict(m: Model, s: Sent): Verdict {
   const e = modelEntry(m, s.pid);
-  if (e === undefined) return { kind: 'append' };
+  if (e === undefined) return s.firstSeq === 0 ? { kind: 'append' } : { kind: 'reject', error: 'UNKNOWN_PRODUCER_ID' };
   if (s.epoch === e.epoch) {
     const dup = e.batches.find((b) => b.firstSeq === s.firstSeq && b.lastSeq === s.lastSeq);
     if (dup !== undefined) return { kind: 'duplicate', base: dup.base };

@@ -57,9 +57,10 @@ describe('sequence arithmetic', () => {
 });
 
 describe('checkProducerBatch (the leader rules)', () => {
-  test('an unknown producer may start at any sequence (KIP-360: its state may have expired)', () => {
+  test('an unknown producer must start at sequence 0 (else UNKNOWN_PRODUCER_ID), in any epoch', () => {
     expect(checkProducerBatch(undefined, batch(0))).toEqual({ kind: 'append' });
-    expect(checkProducerBatch(undefined, batch(42))).toEqual({ kind: 'append' });
+    expect(checkProducerBatch(undefined, batch(0, 1, 7))).toEqual({ kind: 'append' });
+    expect(checkProducerBatch(undefined, batch(42))).toMatchObject({ kind: 'reject', error: 'UNKNOWN_PRODUCER_ID' });
   });
 
   test('each of the last five batches is a duplicate answered with its original offsets; the sixth back is not', () => {
@@ -96,11 +97,14 @@ describe('checkProducerBatch (the leader rules)', () => {
   });
 
   test('sequences continue across the wrap at 2^31 - 1', () => {
-    const entry = appendAll([batch(MAX_SEQUENCE - 1, 3)])!;
-    expect(entry.batches[0]!.lastSeq).toBe(0); // MAX - 1, MAX, 0
+    // A producer that has sent up to just below the wrap: MAX - 2 appended, then MAX - 1, MAX, 0 in one batch.
+    const before = applyProducerBatch(undefined, batch(MAX_SEQUENCE - 2), 0n);
+    expect(checkProducerBatch(before, batch(MAX_SEQUENCE - 1, 3))).toEqual({ kind: 'append' });
+    const entry = applyProducerBatch(before, batch(MAX_SEQUENCE - 1, 3), 1n);
+    expect(entry.batches.at(-1)!.lastSeq).toBe(0);
     expect(checkProducerBatch(entry, batch(1))).toEqual({ kind: 'append' });
     expect(checkProducerBatch(entry, batch(2))).toMatchObject({ kind: 'reject', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
-    expect(checkProducerBatch(entry, batch(MAX_SEQUENCE - 1, 3))).toMatchObject({ kind: 'duplicate' });
+    expect(checkProducerBatch(entry, batch(MAX_SEQUENCE - 1, 3))).toMatchObject({ kind: 'duplicate', original: { firstOffset: 1n, lastOffset: 3n } });
   });
 
   test('followers apply what the log says, even an older epoch (the leader decided)', () => {

@@ -40,8 +40,10 @@ const PRODUCER_STATE_ERRORS: ReadonlySet<string> = new Set(['OUT_OF_ORDER_SEQUEN
  *   unresolved batch of its partition, so the broker sees sequences in
  *   order and an out-of-order answer for a later batch just means "retry
  *   after the earlier one";
- * - OUT_OF_ORDER_SEQUENCE_NUMBER for the oldest unresolved batch is a real
- *   gap (the broker lost or never had what came before): that batch fails;
+ * - OUT_OF_ORDER_SEQUENCE_NUMBER (or UNKNOWN_PRODUCER_ID) for the oldest
+ *   unresolved batch is a real gap (the broker lost or never had what came
+ *   before, e.g. it forgot a producer silent for producer.id.expiration.ms):
+ *   that batch fails;
  * - when a sequenced batch fails for good the sequence of its partition is
  *   broken, so the producer stops starting batches anywhere, lets every
  *   unresolved batch finish, then bumps its epoch locally (KIP-360; a new
@@ -117,7 +119,8 @@ export class IdempotenceState {
   mayRetry(batch: ProducerBatch, error: GregorError): boolean {
     const p = this.partitions.get(batch.key);
     if (p === undefined || !p.unresolved.includes(batch)) return false;
-    if (error.errorName === 'OUT_OF_ORDER_SEQUENCE_NUMBER') return !p.poisoned && p.unresolved[0] !== batch;
+    // Behind an unresolved batch, both mean "not yet": the leader has not got the one before.
+    if (error.errorName === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error.errorName === 'UNKNOWN_PRODUCER_ID') return !p.poisoned && p.unresolved[0] !== batch;
     if (PRODUCER_STATE_ERRORS.has(error.errorName)) return false;
     return error.retriable;
   }

@@ -36,11 +36,12 @@ export interface CallRecord {
 /**
  * Return a response to answer instead of the fake, a grpc status to fail the
  * call, a promise to hold the call until it resolves (then answer normally),
- * or undefined to pass.
+ * `loseResponse` to let the fake do the work and then fail the call (the
+ * answer lost on the way back), or undefined to pass.
  */
 export type Interceptor = (
   call: CallRecord,
-) => { response: unknown } | { status: grpc.status; details?: string } | { waitFor: Promise<void> } | undefined;
+) => { response: unknown } | { status: grpc.status; details?: string } | { waitFor: Promise<void> } | { loseResponse: true } | undefined;
 
 export function wireError(name: ErrorName, message = ''): { code: number; name: string; message: string; retriable: boolean } {
   return { code: errorCode(name), name, message, retriable: false };
@@ -168,7 +169,12 @@ export class FakeCluster {
             callback(null, intercepted.response);
             return;
           }
-          callback(null, await fn(call.request));
+          const response = await fn(call.request);
+          if (intercepted !== undefined && 'loseResponse' in intercepted) {
+            callback({ code: grpc.status.UNAVAILABLE, details: 'injected: response lost' });
+            return;
+          }
+          callback(null, response);
         };
         run().catch((err: unknown) => callback({ code: grpc.status.INTERNAL, details: String(err) }));
       };
