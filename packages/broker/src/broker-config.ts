@@ -1,3 +1,5 @@
+import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from '@gregor/group-coordinator';
+
 /**
  * Broker settings, already validated and typed by the node (which reads
  * Kafka-named keys from file, env and flags). Library users fill it with
@@ -64,6 +66,24 @@ export interface BrokerConfig {
   produceMaxWaitingPartitions: number;
   /** acks=all wait when a produce asks for timeout_ms <= 0 (Kafka's request.timeout.ms default). */
   defaultProduceTimeoutMs: number;
+
+  // ---- consumer groups ----
+  /**
+   * `offsets.topic.num.partitions`: partitions of __consumer_offsets, fixed
+   * once the topic exists (a group's coordinator is the leader of partition
+   * abs(hash(group)) % this). Kafka's default is 50; Gregor's is 10: its
+   * clusters are a handful of brokers, and every partition costs a replica
+   * state and follower-fetch entry on each of its replicas, a coordinator
+   * load on every leader move, and controller work on every failover —
+   * while 10 already spreads coordinators over up to 10 brokers.
+   */
+  offsetsTopicNumPartitions: number;
+  /** `offsets.topic.replication.factor` (3), capped at the live brokers when the topic is created. */
+  offsetsTopicReplicationFactor: number;
+  /** `offsets.commit.timeout.ms`: how long an offset commit waits for acks=all (5000). */
+  offsetsCommitTimeoutMs: number;
+  /** group.* and offsets.* coordinator settings (see GroupCoordinatorConfig). */
+  groupCoordinator: GroupCoordinatorConfig;
 }
 
 export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
@@ -89,6 +109,10 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     replicaSocketTimeoutMs: 10_000,
     produceMaxWaitingPartitions: 10_000,
     defaultProduceTimeoutMs: 30_000,
+    offsetsTopicNumPartitions: 10,
+    offsetsTopicReplicationFactor: 3,
+    offsetsCommitTimeoutMs: 5000,
+    groupCoordinator: { ...DEFAULT_GROUP_COORDINATOR_CONFIG },
     ...overrides,
   };
 }

@@ -1,5 +1,6 @@
 import type { Clock, Logger } from '@gregor/common';
 import type { BrokerConfig } from './broker-config';
+import type { GroupCoordination } from './coordinator/group-coordination';
 import type { FetchPurgatory } from './fetch-purgatory';
 import type { MetadataSource, TopicMetadataView } from './metadata-source';
 import type { BrokerObserver } from './observer';
@@ -21,6 +22,8 @@ export interface BrokerContext {
   readonly purgatory: FetchPurgatory;
   /** acks=all produces waiting for the high watermark. */
   readonly producePurgatory: ProducePurgatory;
+  /** The group coordinator: __consumer_offsets and the shards this broker leads. */
+  readonly groups: GroupCoordination;
   /** Producer ids for InitProducerId, from controller-allocated blocks. */
   readonly producerIds: ProducerIdManager;
   readonly clock: Clock;

@@ -4,9 +4,13 @@ import { loadClientProto, loadReplicationProto, type GregorHandlers, type Gregor
 import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
 import type { BrokerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
+import { GroupCoordination } from './coordinator/group-coordination';
 import { FetchPurgatory } from './fetch-purgatory';
 import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
 import { handleFetch } from './handlers/fetch';
+import { handleDeleteGroups, handleDescribeGroups, handleFindCoordinator, handleListGroups } from './handlers/group-admin';
+import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } from './handlers/group-membership';
+import { handleOffsetCommit, handleOffsetFetch } from './handlers/group-offsets';
 import { handleInitProducerId } from './handlers/init-producer-id';
 import { handleListOffsets } from './handlers/list-offsets';
 import { handleMetadata } from './handlers/metadata';
@@ -116,7 +120,9 @@ export class Broker {
       ...(opts.observer !== undefined ? { observer: opts.observer } : {}),
     });
     const topicDefaults = checkTopicDefaults(config.topicDefaults);
+    const groups = new GroupCoordination(config, opts.metadata, () => this.ctx, logger, clock);
     this.ctx = {
+      groups,
       config,
       topicDefaults,
       metadata: opts.metadata,
@@ -163,6 +169,7 @@ export class Broker {
     });
     await broker.replicas.start();
     broker.retention.start();
+    broker.ctx.groups.start();
     broker.serving = true;
     broker.ctx.logger.info('broker serving', { address: hostPort(host, broker.boundPort) });
     return broker;
@@ -226,6 +233,9 @@ export class Broker {
     this.serving = false;
     log.info('broker stopping: no new fetches will wait');
     await this.retention.stop();
+    // Waiting JoinGroups answer NOT_COORDINATOR now (members go find the
+    // next coordinator); commits being written end with the produces below.
+    const groupsStopped = this.ctx.groups.stop();
     const waiting = this.ctx.purgatory.size;
     const producing = this.ctx.producePurgatory.size;
     this.ctx.purgatory.wakeAll();
@@ -245,6 +255,7 @@ export class Broker {
     });
     log.info('client listener closed');
     await Promise.allSettled([...this.inflight]);
+    await groupsStopped;
     await this.replicas.stop();
     log.info('broker stopped', { inflightWritesFlushed: true });
   }
@@ -306,6 +317,16 @@ export class Broker {
       DescribeConfigs: this.unary('DescribeConfigs', (req, outcome) => handleDescribeConfigs(ctx, req, outcome)),
       AlterConfigs: this.unary('AlterConfigs', (req, outcome) => handleAlterConfigs(ctx, req, outcome)),
       InitProducerId: this.unary('InitProducerId', (req, outcome) => handleInitProducerId(ctx, req, outcome)),
+      FindCoordinator: this.unary('FindCoordinator', (req, outcome) => handleFindCoordinator(ctx, req, outcome)),
+      JoinGroup: this.unary('JoinGroup', (req, outcome, call) => handleJoinGroup(ctx, req, outcome, call)),
+      SyncGroup: this.unary('SyncGroup', (req, outcome) => handleSyncGroup(ctx, req, outcome)),
+      Heartbeat: this.unary('Heartbeat', (req, outcome) => handleHeartbeat(ctx, req, outcome)),
+      LeaveGroup: this.unary('LeaveGroup', (req, outcome) => handleLeaveGroup(ctx, req, outcome)),
+      OffsetCommit: this.unary('OffsetCommit', (req, outcome) => handleOffsetCommit(ctx, req, outcome)),
+      OffsetFetch: this.unary('OffsetFetch', (req, outcome) => handleOffsetFetch(ctx, req, outcome)),
+      DescribeGroups: this.unary('DescribeGroups', (req, outcome) => handleDescribeGroups(ctx, req, outcome)),
+      ListGroups: this.unary('ListGroups', (req, outcome) => handleListGroups(ctx, req, outcome)),
+      DeleteGroups: this.unary('DeleteGroups', (req, outcome) => handleDeleteGroups(ctx, req, outcome)),
     };
   }
 

@@ -13,6 +13,16 @@ export type ApiName =
   | 'DescribeConfigs'
   | 'AlterConfigs'
   | 'InitProducerId'
+  | 'FindCoordinator'
+  | 'JoinGroup'
+  | 'SyncGroup'
+  | 'Heartbeat'
+  | 'LeaveGroup'
+  | 'OffsetCommit'
+  | 'OffsetFetch'
+  | 'DescribeGroups'
+  | 'ListGroups'
+  | 'DeleteGroups'
   | 'FetchFromLeader'
   | 'OffsetsForLeaderEpoch';
 

@@ -27,6 +27,9 @@ export interface ShardHostLimits {
   maxRecordsPerWrite: number;
 }
 
+const LOAD_ATTEMPTS = 30;
+const LOAD_RETRY_MS = 100;
+
 /** undefined: the shard was unloaded before answering. */
 type Resolver = (reply: Reply | undefined) => void;
 
@@ -102,7 +105,7 @@ export class ShardHost {
     const started = this.now();
     const loader = new OffsetsLoader();
     let skipped = 0;
-    const { logStartOffset, logEndOffset } = await this.log.bounds(this.partition, this.leaderEpoch);
+    const { logStartOffset, logEndOffset } = await this.boundsWhenLeading();
     // Everything up to the log end as of now: from here on only this host appends.
     let offset = logStartOffset;
     while (offset < logEndOffset) {
@@ -131,6 +134,22 @@ export class ShardHost {
       toOffset: offset.toString(),
       ms: Math.round(this.now() - started),
     });
+  }
+
+  /**
+   * Metadata can name this broker leader a moment before the replica has
+   * taken the role: retriable refusals are retried for a few seconds
+   * before the load gives up (the next election check starts another).
+   */
+  private async boundsWhenLeading(): Promise<{ logStartOffset: bigint; logEndOffset: bigint }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.log.bounds(this.partition, this.leaderEpoch);
+      } catch (err) {
+        if (!isGregorError(err) || !err.retriable || attempt >= LOAD_ATTEMPTS || this.state === 'unloaded') throw err;
+        await new Promise((resolve) => setTimeout(resolve, LOAD_RETRY_MS));
+      }
+    }
   }
 
   private apply(effects: Effects): void {

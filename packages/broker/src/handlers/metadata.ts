@@ -1,5 +1,6 @@
 import { GregorError, isGregorError, validateTopicName } from '@gregor/common';
 import type { MetadataRequest__Output, MetadataResponse, TopicMetadata } from '@gregor/proto';
+import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import type { BrokerContext } from '../broker-context';
 import { planNewTopic } from '../create-topic-plan';
 import type { TopicMetadataView } from '../metadata-source';
@@ -10,7 +11,7 @@ function describeTopic(view: TopicMetadataView): TopicMetadata {
     error: null,
     name: view.name,
     topicId: view.topicId,
-    isInternal: false,
+    isInternal: view.name === OFFSETS_TOPIC,
     partitions: view.partitions.map((a) => ({
       error: null,
       partition: a.partition,

@@ -1,6 +1,7 @@
 import { GregorError, isGregorError, tpKey, type ErrorName } from '@gregor/common';
 import type { ProducePartitionResult, ProduceRequest__Output, ProduceResponse } from '@gregor/proto';
 import { setMaxTimestamp, TimestampType, validateRecordBatches, type ValidatedBatch } from '@gregor/record-batch';
+import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import type { LedPartition } from '../replica/replica-manager';
@@ -59,7 +60,17 @@ function stampLogAppendTime(records: Buffer, batches: readonly ValidatedBatch[],
  * written), then waits until the high watermark passes each partition's
  * last offset (see awaitReplication).
  */
-export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Output, outcome: RequestOutcome): Promise<ProduceResponse> {
+/**
+ * The broker's own writers (the group coordinator) produce through the same
+ * path. They may write to internal topics, which clients may not (Kafka:
+ * INVALID_TOPIC_EXCEPTION), and only as the leader in the epoch they loaded
+ * in: the check and the append's start are one synchronous step.
+ */
+export interface InternalProduce {
+  coordinatorLeaderEpoch: number;
+}
+
+export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Output, outcome: RequestOutcome, internal?: InternalProduce): Promise<ProduceResponse> {
   const acks = req.acks;
   const pending: PendingAppend[] = [];
   const seen = new Set<string>();
@@ -75,7 +86,13 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
         const key = tpKey(topic.name, p.partition);
         if (seen.has(key)) throw new GregorError('INVALID_REQUEST', `${key} appears more than once in the request`);
         seen.add(key);
+        if (internal === undefined && topic.name === OFFSETS_TOPIC) {
+          throw new GregorError('INVALID_TOPIC_EXCEPTION', `${OFFSETS_TOPIC} is internal: only the group coordinator writes to it`, where);
+        }
         const led = await ctx.replicas.leaderFor(topic.name, p.partition);
+        if (internal !== undefined && led.leader.leaderEpoch !== internal.coordinatorLeaderEpoch) {
+          throw new GregorError('NOT_LEADER_OR_FOLLOWER', `${key} is led in epoch ${led.leader.leaderEpoch}, the coordinator loaded in ${internal.coordinatorLeaderEpoch}`, where);
+        }
         const config = ctx.topicConfigs.get(led.topic);
         const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes);
         // Kafka checks the committed ISR before appending (Partition.appendRecordsToLeader).

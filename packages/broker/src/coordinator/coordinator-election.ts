@@ -1,0 +1,54 @@
+import type { Logger } from '@gregor/common';
+import { OFFSETS_TOPIC, type GroupCoordinatorRuntime } from '@gregor/group-coordinator';
+import type { MetadataEvent, MetadataSource } from '../metadata-source';
+
+/**
+ * Keeps the coordinator's shards in step with leadership of
+ * __consumer_offsets, level-triggered like the ReplicaManager: on every
+ * metadata event about the topic, and every `checkIntervalMs` in case an
+ * event was missed, each partition this broker leads (in the epoch
+ * metadata names) is loaded, and each it no longer leads is unloaded.
+ * Loading itself waits for the ReplicaManager to have taken the role.
+ */
+export class CoordinatorElection {
+  private unsubscribe: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly nodeId: number,
+    private readonly metadata: MetadataSource,
+    private readonly runtime: GroupCoordinatorRuntime,
+    private readonly logger: Logger,
+    private readonly checkIntervalMs: number,
+  ) {}
+
+  start(): void {
+    this.unsubscribe = this.metadata.subscribe((e) => this.onEvent(e));
+    this.reconcile();
+    this.timer = setInterval(() => this.reconcile(), this.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.timer !== undefined) clearInterval(this.timer);
+  }
+
+  private onEvent(e: MetadataEvent): void {
+    const name = e.type === 'topic-deleted' ? e.name : e.topic.name;
+    if (name === OFFSETS_TOPIC) this.reconcile();
+  }
+
+  /** Loads what this broker leads, unloads what it does not. */
+  reconcile(): void {
+    try {
+      const view = this.metadata.topic(OFFSETS_TOPIC);
+      const led = new Map<number, number>();
+      for (const a of view?.partitions ?? []) if (a.leaderId === this.nodeId) led.set(a.partition, a.leaderEpoch);
+      for (const p of this.runtime.coordinatedPartitions()) if (!led.has(p)) void this.runtime.onResignation(p);
+      for (const [p, epoch] of led) if (this.runtime.coordinatedEpoch(p) !== epoch) this.runtime.onElection(p, epoch);
+    } catch (err) {
+      this.logger.error('coordinator election check failed', { err: err instanceof Error ? err.stack : String(err) });
+    }
+  }
+}

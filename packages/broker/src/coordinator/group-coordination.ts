@@ -1,0 +1,43 @@
+import type { Clock, Logger } from '@gregor/common';
+import { GroupCoordinatorRuntime } from '@gregor/group-coordinator';
+import type { BrokerConfig } from '../broker-config';
+import type { BrokerContext } from '../broker-context';
+import type { MetadataSource } from '../metadata-source';
+import { CoordinatorElection } from './coordinator-election';
+import { CoordinatorLog } from './coordinator-log';
+import { OffsetsTopic } from './offsets-topic';
+
+/** How often leadership of __consumer_offsets is re-checked besides metadata events. */
+const ELECTION_CHECK_INTERVAL_MS = 2000;
+
+/**
+ * The group coordinator on this broker: the runtime (shards per led
+ * __consumer_offsets partition), the topic itself, and the election
+ * watcher that loads and unloads shards as leadership moves.
+ */
+export class GroupCoordination {
+  readonly topic: OffsetsTopic;
+  readonly runtime: GroupCoordinatorRuntime;
+  private readonly election: CoordinatorElection;
+
+  constructor(config: BrokerConfig, metadata: MetadataSource, context: () => BrokerContext, logger: Logger, clock: Clock) {
+    this.topic = new OffsetsTopic(config, metadata, logger);
+    this.runtime = new GroupCoordinatorRuntime({ config: config.groupCoordinator, log: new CoordinatorLog(context, logger), logger, clock });
+    this.election = new CoordinatorElection(config.nodeId, metadata, this.runtime, logger, ELECTION_CHECK_INTERVAL_MS);
+  }
+
+  start(): void {
+    this.election.start();
+  }
+
+  /** Unloads every shard: waiting JoinGroups answer NOT_COORDINATOR; resolves when writes in flight end. */
+  stop(): Promise<void> {
+    this.election.stop();
+    return this.runtime.stop();
+  }
+
+  /** The group's __consumer_offsets partition, when the topic exists. */
+  partitionFor(groupId: string): number | undefined {
+    return this.topic.partitionFor(groupId);
+  }
+}

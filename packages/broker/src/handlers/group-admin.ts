@@ -1,0 +1,95 @@
+import { GROUP_STATES, type DeleteGroupResult, type DescribedGroup, type GroupState } from '@gregor/group-coordinator';
+import type {
+  DeleteGroupsRequest__Output,
+  DeleteGroupsResponse,
+  DescribeGroupsRequest__Output,
+  DescribeGroupsResponse,
+  FindCoordinatorRequest__Output,
+  FindCoordinatorResponse,
+  ListGroupsRequest__Output,
+  ListGroupsResponse,
+} from '@gregor/proto';
+import type { BrokerContext } from '../broker-context';
+import type { RequestOutcome } from '../outcome';
+import { groupError, orEmpty } from './group-wire';
+
+const GROUP_KEY_TYPE = 0;
+
+/** FindCoordinator (batched, KIP-699): any broker answers; the first call creates __consumer_offsets. */
+export async function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest__Output, outcome: RequestOutcome): Promise<FindCoordinatorResponse> {
+  const coordinators = [];
+  for (const key of new Set(req.keys)) {
+    if (req.keyType !== GROUP_KEY_TYPE) {
+      outcome.firstError = 'INVALID_REQUEST';
+      coordinators.push({ key, error: groupError('INVALID_REQUEST', `key type ${req.keyType} is not supported (0 = group)`), nodeId: -1, host: '', port: -1 });
+      continue;
+    }
+    const where = await ctx.groups.topic.locate(key);
+    if ('error' in where) {
+      coordinators.push({ key, error: outcome.fail(where.error), nodeId: -1, host: '', port: -1 });
+    } else {
+      coordinators.push({ key, error: null, nodeId: where.nodeId, host: where.host, port: where.port });
+    }
+  }
+  return { coordinators };
+}
+
+/** Groups are answered per __consumer_offsets partition; one this broker does not coordinate is NOT_COORDINATOR. */
+function byPartition(ctx: BrokerContext, groupIds: readonly string[]): { partitions: Map<number, string[]>; orphans: string[] } {
+  const partitions = new Map<number, string[]>();
+  const orphans: string[] = [];
+  for (const id of new Set(groupIds)) {
+    const p = ctx.groups.partitionFor(id);
+    if (p === undefined) {
+      orphans.push(id);
+      continue;
+    }
+    let list = partitions.get(p);
+    if (list === undefined) partitions.set(p, (list = []));
+    list.push(id);
+  }
+  return { partitions, orphans };
+}
+
+export async function handleDescribeGroups(ctx: BrokerContext, req: DescribeGroupsRequest__Output, outcome: RequestOutcome): Promise<DescribeGroupsResponse> {
+  const { partitions, orphans } = byPartition(ctx, req.groups);
+  const described: DescribedGroup[] = orphans.map((groupId) => ({ groupId, error: 'NOT_COORDINATOR', state: 'Dead', protocolType: '', protocolData: '', members: [] }));
+  for (const [p, ids] of partitions) described.push(...ctx.groups.runtime.describeGroups(p, ids));
+  for (const g of described) if (g.error !== 'NONE' && outcome.firstError === 'NONE') outcome.firstError = g.error;
+  return {
+    groups: described.map((g) => ({
+      error: groupError(g.error),
+      groupId: g.groupId,
+      groupState: g.state,
+      protocolType: g.protocolType,
+      protocolData: g.protocolData,
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: orEmpty(m.groupInstanceId),
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: m.metadata,
+        memberAssignment: m.assignment,
+      })),
+    })),
+  };
+}
+
+/** The groups this broker coordinates (Kafka: clients ask every broker and merge). */
+export async function handleListGroups(ctx: BrokerContext, req: ListGroupsRequest__Output, outcome: RequestOutcome): Promise<ListGroupsResponse> {
+  // Kafka matches state names case-insensitively.
+  const states = req.statesFilter.map((s) => GROUP_STATES.find((g) => g.toLowerCase() === s.toLowerCase())).filter((s): s is GroupState => s !== undefined);
+  if (req.statesFilter.length > 0 && states.length === 0) return { error: null, groups: [] };
+  const r = ctx.groups.runtime.listGroups(states);
+  if (r.error !== 'NONE') outcome.firstError = r.error;
+  return { error: groupError(r.error), groups: r.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })) };
+}
+
+export async function handleDeleteGroups(ctx: BrokerContext, req: DeleteGroupsRequest__Output, outcome: RequestOutcome): Promise<DeleteGroupsResponse> {
+  const { partitions, orphans } = byPartition(ctx, req.groups);
+  const results: DeleteGroupResult[] = orphans.map((groupId) => ({ groupId, error: 'NOT_COORDINATOR' }));
+  const perPartition = await Promise.all([...partitions].map(([p, ids]) => ctx.groups.runtime.deleteGroups(p, ids)));
+  for (const list of perPartition) results.push(...list);
+  for (const r of results) if (r.error !== 'NONE' && outcome.firstError === 'NONE') outcome.firstError = r.error;
+  return { results: results.map((r) => ({ groupId: r.groupId, error: groupError(r.error) })) };
+}
