@@ -108,6 +108,22 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'replica.fetch.backoff.ms': { type: 'int', min: 1, default: 50, doc: 'First delay after a follower fetch error, doubling to 1 s (Kafka: 1000 flat).' },
   'replica.socket.timeout.ms': { type: 'int', min: 1, default: 10_000, doc: 'A follower fetch unanswered this long past its wait is retried.' },
   'unclean.leader.election.enable': { type: 'boolean', default: false, doc: 'Default unclean.leader.election.enable of topics.' },
+  'offsets.topic.num.partitions': {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 10,
+    doc: 'Partitions of __consumer_offsets, fixed once it exists (Kafka: 50; fewer here since every partition costs replica and failover work on small clusters).',
+  },
+  'offsets.topic.replication.factor': { type: 'int', min: 1, default: 3, doc: 'Replication factor of __consumer_offsets, capped at the live brokers when it is created.' },
+  'offsets.commit.timeout.ms': { type: 'int', min: 1, default: 5000, doc: 'How long an offset commit waits for acks=all.' },
+  'offsets.retention.minutes': { type: 'int', min: 1, default: 10_080, doc: 'Offsets of a group without members are dropped this long after it emptied.' },
+  'offsets.retention.check.interval.ms': { type: 'long', min: 1, default: 600_000, doc: 'How often expired offsets are looked for.' },
+  'offset.metadata.max.bytes': { type: 'int', min: 0, default: 4096, doc: 'Longest metadata string of an offset commit.' },
+  'group.min.session.timeout.ms': { type: 'int', min: 1, default: 6000, doc: 'Smallest session.timeout.ms a consumer may ask for.' },
+  'group.max.session.timeout.ms': { type: 'int', min: 1, default: 1_800_000, doc: 'Largest session.timeout.ms a consumer may ask for.' },
+  'group.initial.rebalance.delay.ms': { type: 'int', min: 0, default: 3000, doc: 'How long a new group waits for more members before its first rebalance (0 for development).' },
+  'group.max.size': { type: 'int', min: 1, default: 1000, doc: 'Members per group (Kafka: unbounded).' },
   'auto.leader.rebalance.enable': {
     type: 'boolean',
     default: true,
@@ -138,6 +154,16 @@ export interface NodeConfig {
   numPartitions: number;
   defaultReplicationFactor: number;
   minInsyncReplicas: number;
+  offsetsTopicNumPartitions: number;
+  offsetsTopicReplicationFactor: number;
+  offsetsCommitTimeoutMs: number;
+  offsetsRetentionMs: number;
+  offsetsRetentionCheckIntervalMs: number;
+  offsetMetadataMaxBytes: number;
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  groupInitialRebalanceDelayMs: number;
+  groupMaxSize: number;
   autoCreateTopicsEnable: boolean;
   messageMaxBytes: number;
   socketRequestMaxBytes: number;
@@ -180,6 +206,9 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
       throw new ConfigError('listeners', `the CONTROLLER listener port ${listener.port} differs from this node's voter port ${self.port} in controller.quorum.voters`);
     }
   }
+  if ((v['group.min.session.timeout.ms'] as number) > (v['group.max.session.timeout.ms'] as number)) {
+    throw new ConfigError('group.min.session.timeout.ms', 'must not exceed group.max.session.timeout.ms');
+  }
   const tick = v['controller.quorum.tick.interval.ms'] as number;
   if ((v['controller.quorum.election.timeout.ms'] as number) < 2 * tick) {
     throw new ConfigError('controller.quorum.election.timeout.ms', `must be at least two ticks (controller.quorum.tick.interval.ms=${tick})`);
@@ -209,6 +238,16 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     numPartitions: v['num.partitions'] as number,
     defaultReplicationFactor: v['default.replication.factor'] as number,
     minInsyncReplicas: v['min.insync.replicas'] as number,
+    offsetsTopicNumPartitions: v['offsets.topic.num.partitions'] as number,
+    offsetsTopicReplicationFactor: v['offsets.topic.replication.factor'] as number,
+    offsetsCommitTimeoutMs: v['offsets.commit.timeout.ms'] as number,
+    offsetsRetentionMs: (v['offsets.retention.minutes'] as number) * 60_000,
+    offsetsRetentionCheckIntervalMs: v['offsets.retention.check.interval.ms'] as number,
+    offsetMetadataMaxBytes: v['offset.metadata.max.bytes'] as number,
+    groupMinSessionTimeoutMs: v['group.min.session.timeout.ms'] as number,
+    groupMaxSessionTimeoutMs: v['group.max.session.timeout.ms'] as number,
+    groupInitialRebalanceDelayMs: v['group.initial.rebalance.delay.ms'] as number,
+    groupMaxSize: v['group.max.size'] as number,
     autoCreateTopicsEnable: v['auto.create.topics.enable'] as boolean,
     messageMaxBytes: v['message.max.bytes'] as number,
     socketRequestMaxBytes: v['socket.request.max.bytes'] as number,
