@@ -58,6 +58,18 @@ describe('IdempotenceState (pure sequence bookkeeping)', () => {
     expect(s.canSendHead(batchOf('t', 0, 1))).toBe(true);
   });
 
+  test('batches acknowledged after an open one still count: the leader must still remember the open one when it is retried', () => {
+    const s = ready(3);
+    const [a, b, c] = [0, 1, 2].map(() => batchOf('t', 0, 1)) as [ProducerBatch, ProducerBatch, ProducerBatch];
+    for (const x of [a, b, c]) s.assign(x);
+    // gRPC answers in any order: b and c are acknowledged while a's answer (lost) is still on its way.
+    s.acknowledged(b);
+    s.acknowledged(c);
+    expect(s.canSendHead(batchOf('t', 0, 1))).toBe(false);
+    s.acknowledged(a);
+    expect(s.canSendHead(batchOf('t', 0, 1))).toBe(true);
+  });
+
   test('OUT_OF_ORDER behind an unresolved batch is retried; on the oldest it is a gap', () => {
     const s = ready();
     const [a, b] = [batchOf('t', 0, 1), batchOf('t', 0, 1)];

@@ -14,12 +14,15 @@ export interface ProducerIdentity {
 interface PartitionSequences {
   nextSequence: number;
   /**
-   * Batches with a sequence whose outcome is not known yet — in flight or
-   * waiting to be retried — in assignment order. At most the in-flight
-   * limit, so every one of them that reached the log is among the five
-   * batches the leader remembers.
+   * The batches from the oldest one whose outcome is open (in flight or
+   * waiting to be retried) to the newest assigned, in order; `open` marks
+   * those not yet acknowledged or failed. A new batch starts only while
+   * this is shorter than the in-flight limit, so however the answers come
+   * back (gRPC does not keep them in request order, Kafka's protocol does),
+   * no more than four batches are written after an open one: it stays
+   * among the five the leader remembers, and its retry is recognised.
    */
-  unresolved: ProducerBatch[];
+  window: { batch: ProducerBatch; open: boolean }[];
   /** A batch here failed for good: later sequences of this epoch can never follow it. */
   poisoned: boolean;
 }
@@ -36,10 +39,10 @@ const PRODUCER_STATE_ERRORS: ReadonlySet<string> = new Set(['OUT_OF_ORDER_SEQUEN
  * - a batch gets its sequence when first drained and keeps it, with the
  *   same bytes, on every retry;
  * - a partition starts a new batch only while fewer than the in-flight
- *   limit are unresolved, and a retry is sent only when it is the oldest
- *   unresolved batch of its partition, so the broker sees sequences in
- *   order and an out-of-order answer for a later batch just means "retry
- *   after the earlier one";
+ *   limit were assigned since its oldest unresolved one, and a retry is
+ *   sent only when it is the oldest unresolved batch of its partition, so
+ *   the broker sees sequences in order and an out-of-order answer for a
+ *   later batch just means "retry after the earlier one";
  * - OUT_OF_ORDER_SEQUENCE_NUMBER (or UNKNOWN_PRODUCER_ID) for the oldest
  *   unresolved batch is a real gap (the broker lost or never had what came
  *   before, e.g. it forgot a producer silent for producer.id.expiration.ms):
@@ -86,22 +89,22 @@ export class IdempotenceState {
 
   /** May `head`, the first queued batch of its partition, be sent now? */
   canSendHead(head: ProducerBatch): boolean {
-    if (head.sequenceOrder >= 0) return this.partitions.get(head.key)?.unresolved[0] === head;
+    if (head.sequenceOrder >= 0) return this.partitions.get(head.key)?.window[0]?.batch === head;
     if (this.identity === undefined || this.bumpPending) return false;
-    return (this.partitions.get(head.key)?.unresolved.length ?? 0) < this.maxInFlightPerPartition;
+    return (this.partitions.get(head.key)?.window.length ?? 0) < this.maxInFlightPerPartition;
   }
 
   /** Stamps a batch being drained for the first time (canSendHead said yes). */
   assign(batch: ProducerBatch): void {
     assert(this.identity !== undefined && batch.sequenceOrder < 0, 'sequence assigned twice or without a producer id');
     let p = this.partitions.get(batch.key);
-    if (p === undefined) this.partitions.set(batch.key, (p = { nextSequence: 0, unresolved: [], poisoned: false }));
+    if (p === undefined) this.partitions.set(batch.key, (p = { nextSequence: 0, window: [], poisoned: false }));
     batch.producerId = this.identity.producerId;
     batch.producerEpoch = this.identity.epoch;
     batch.baseSequence = p.nextSequence;
     batch.sequenceOrder = this.order++;
     p.nextSequence = (p.nextSequence + batch.records.length) % SEQUENCE_MODULUS;
-    p.unresolved.push(batch);
+    p.window.push({ batch, open: true });
     this.unresolvedCount++;
   }
 
@@ -118,9 +121,9 @@ export class IdempotenceState {
    */
   mayRetry(batch: ProducerBatch, error: GregorError): boolean {
     const p = this.partitions.get(batch.key);
-    if (p === undefined || !p.unresolved.includes(batch)) return false;
+    if (p === undefined || !p.window.some((w) => w.batch === batch && w.open)) return false;
     // Behind an unresolved batch, both mean "not yet": the leader has not got the one before.
-    if (error.errorName === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error.errorName === 'UNKNOWN_PRODUCER_ID') return !p.poisoned && p.unresolved[0] !== batch;
+    if (error.errorName === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error.errorName === 'UNKNOWN_PRODUCER_ID') return !p.poisoned && p.window[0]!.batch !== batch;
     if (PRODUCER_STATE_ERRORS.has(error.errorName)) return false;
     return error.retriable;
   }
@@ -137,7 +140,7 @@ export class IdempotenceState {
       error !== undefined &&
       !PRODUCER_STATE_ERRORS.has(error.errorName) &&
       !p.poisoned &&
-      p.unresolved.length === 0 &&
+      p.window.length === 0 &&
       (batch.baseSequence + batch.records.length) % SEQUENCE_MODULUS === p.nextSequence;
     if (givesBack) {
       p.nextSequence = batch.baseSequence;
@@ -166,9 +169,10 @@ export class IdempotenceState {
 
   private resolve(batch: ProducerBatch): boolean {
     const p = this.partitions.get(batch.key);
-    const i = p?.unresolved.indexOf(batch) ?? -1;
-    if (i < 0) return false;
-    p!.unresolved.splice(i, 1);
+    const entry = p?.window.find((w) => w.batch === batch && w.open);
+    if (entry === undefined) return false;
+    entry.open = false;
+    while (p!.window.length > 0 && !p!.window[0]!.open) p!.window.shift();
     this.unresolvedCount--;
     return true;
   }
