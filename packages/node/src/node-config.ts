@@ -93,6 +93,12 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'log.retention.bytes': { type: 'long', min: -1, default: -1, doc: 'Default retention.bytes of topics.' },
   'log.retention.check.interval.ms': { type: 'long', min: 1, default: 300_000, doc: 'How often retention runs.' },
   'log.sync.writes': { type: 'boolean', default: false, doc: 'fsync every append (survives power loss; slower).' },
+  'producer.id.expiration.ms': {
+    type: 'long',
+    min: 1,
+    default: 86_400_000,
+    doc: 'Idempotent-producer state of a partition is forgotten once the producer has been silent this long (checked with retention).',
+  },
   'log.level': { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'Log level.' },
   'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },
   'replica.lag.time.max.ms': {
@@ -171,6 +177,7 @@ export interface NodeConfig {
   logRetentionBytes: number;
   logRetentionCheckIntervalMs: number;
   logSyncWrites: boolean;
+  producerIdExpirationMs: number;
   logLevel: LogLevel;
   fetchMaxWaitingRequests: number;
   replicaLagTimeMaxMs: number;
@@ -255,6 +262,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     logRetentionBytes: v['log.retention.bytes'] as number,
     logRetentionCheckIntervalMs: v['log.retention.check.interval.ms'] as number,
     logSyncWrites: v['log.sync.writes'] as boolean,
+    producerIdExpirationMs: v['producer.id.expiration.ms'] as number,
     logLevel: v['log.level'] as LogLevel,
     fetchMaxWaitingRequests: v['fetch.max.waiting.requests'] as number,
     replicaLagTimeMaxMs: v['replica.lag.time.max.ms'] as number,

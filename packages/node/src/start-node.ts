@@ -141,7 +141,13 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   try {
     const client = config.listeners.find((l) => l.name === 'CLIENT');
     if (config.roles.includes('broker') && client !== undefined && metadata !== undefined) {
-      store = await LogStore.open({ dataDir: config.dataDir, logger, clock, syncWrites: config.logSyncWrites });
+      store = await LogStore.open({
+        dataDir: config.dataDir,
+        logger,
+        clock,
+        syncWrites: config.logSyncWrites,
+        producerIdExpirationMs: config.producerIdExpirationMs,
+      });
       broker = await Broker.start({
         config: brokerConfigFor(config, client.host, client.port),
         metadata,
