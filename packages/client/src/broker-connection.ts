@@ -6,8 +6,28 @@ import {
   type AlterConfigsResponse__Output,
   type CreateTopicsRequest,
   type CreateTopicsResponse__Output,
+  type DeleteGroupsRequest,
+  type DeleteGroupsResponse__Output,
   type DeleteTopicsRequest,
   type DeleteTopicsResponse__Output,
+  type DescribeGroupsRequest,
+  type DescribeGroupsResponse__Output,
+  type FindCoordinatorRequest,
+  type FindCoordinatorResponse__Output,
+  type HeartbeatRequest,
+  type HeartbeatResponse__Output,
+  type JoinGroupRequest,
+  type JoinGroupResponse__Output,
+  type LeaveGroupRequest,
+  type LeaveGroupResponse__Output,
+  type ListGroupsRequest,
+  type ListGroupsResponse__Output,
+  type OffsetCommitRequest,
+  type OffsetCommitResponse__Output,
+  type OffsetFetchRequest,
+  type OffsetFetchResponse__Output,
+  type SyncGroupRequest,
+  type SyncGroupResponse__Output,
   type DescribeClusterRequest,
   type DescribeClusterResponse__Output,
   type DescribeConfigsRequest,
@@ -38,6 +58,17 @@ export interface Rpcs {
   DescribeConfigs: [DescribeConfigsRequest, DescribeConfigsResponse__Output];
   AlterConfigs: [AlterConfigsRequest, AlterConfigsResponse__Output];
   InitProducerId: [InitProducerIdRequest, InitProducerIdResponse__Output];
+  // Consumer groups (Kafka's classic protocol).
+  FindCoordinator: [FindCoordinatorRequest, FindCoordinatorResponse__Output];
+  JoinGroup: [JoinGroupRequest, JoinGroupResponse__Output];
+  SyncGroup: [SyncGroupRequest, SyncGroupResponse__Output];
+  Heartbeat: [HeartbeatRequest, HeartbeatResponse__Output];
+  LeaveGroup: [LeaveGroupRequest, LeaveGroupResponse__Output];
+  OffsetCommit: [OffsetCommitRequest, OffsetCommitResponse__Output];
+  OffsetFetch: [OffsetFetchRequest, OffsetFetchResponse__Output];
+  DescribeGroups: [DescribeGroupsRequest, DescribeGroupsResponse__Output];
+  ListGroups: [ListGroupsRequest, ListGroupsResponse__Output];
+  DeleteGroups: [DeleteGroupsRequest, DeleteGroupsResponse__Output];
   // gregor.v1.GregorAdmin, on the same listener (ADMIN_RPCS).
   DescribeCluster: [DescribeClusterRequest, DescribeClusterResponse__Output];
 }

@@ -1,4 +1,4 @@
-import { GregorError, tpKey, validateTopicName } from '@gregor/common';
+import { GregorError, tpKey, validateTopicName, type TopicPartition } from '@gregor/common';
 import type { ResourceType__Output } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { errorFromWire, firstFailure } from '../errors';
@@ -6,6 +6,8 @@ import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce } from '../list-o
 import { parseMetadata, type ClusterMetadata } from '../metadata';
 import type { ResolvedClientOptions } from '../options';
 import { parseClusterDescription, requestError, type ClusterDescription } from './cluster-description';
+import type { CommittedOffset, ConsumerGroupState, GroupDescription, GroupListing, OffsetToSet } from './group-types';
+import { GroupAdmin } from './groups';
 import { partitionResults, perItemWithRetry, type ItemResult } from './per-item';
 import type {
   AdminCallOptions,
@@ -257,6 +259,40 @@ export class Admin {
     const out = results.get('cluster')!;
     if (out instanceof GregorError) throw out;
     return out;
+  }
+
+  // ---- consumer groups ----------------------------------------------------
+
+  private groupAdmin: GroupAdmin | undefined;
+
+  private groups(): GroupAdmin {
+    this.groupAdmin ??= new GroupAdmin(this.cluster, this.client);
+    return this.groupAdmin;
+  }
+
+  /** Every consumer group in the cluster (each broker lists those it coordinates). */
+  listGroups(opts: AdminCallOptions & { states?: readonly ConsumerGroupState[] } = {}): Promise<GroupListing[]> {
+    return this.groups().listGroups(opts);
+  }
+
+  /** State, members, client ids, hosts and assignments; an unknown group is Dead. */
+  describeGroups(groupIds: readonly string[], opts: AdminCallOptions = {}): Promise<GroupDescription[]> {
+    return this.groups().describeGroups(groupIds, opts);
+  }
+
+  /** Deletes empty groups and their offsets (NON_EMPTY_GROUP, GROUP_ID_NOT_FOUND). */
+  deleteGroups(groupIds: readonly string[], opts: AdminCallOptions = {}): Promise<void> {
+    return this.groups().deleteGroups(groupIds, opts);
+  }
+
+  /** Committed offsets of a group (all of them, or of `partitions`; -1n = none). */
+  listGroupOffsets(groupId: string, partitions?: readonly TopicPartition[], opts: AdminCallOptions = {}): Promise<CommittedOffset[]> {
+    return this.groups().listGroupOffsets(groupId, partitions, opts);
+  }
+
+  /** Sets a group's committed offsets; only while it has no members (reset-offsets). */
+  alterGroupOffsets(groupId: string, offsets: readonly OffsetToSet[], opts: AdminCallOptions = {}): Promise<void> {
+    return this.groups().alterGroupOffsets(groupId, offsets, opts);
   }
 
   private perItemOptions(opts: AdminCallOptions, retriable: (e: GregorError) => boolean): Parameters<typeof perItemWithRetry>[3] {

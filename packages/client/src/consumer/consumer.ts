@@ -1,10 +1,11 @@
-import { GregorError, type TopicPartition } from '@gregor/common';
+import { GregorError, validateTopicName, type TopicPartition } from '@gregor/common';
 import type { Cluster } from '../cluster';
 import type { ResolvedClientOptions } from '../options';
 import type { ConsumerRecord, OffsetSpec } from '../types';
 import { FetchBuffer } from './fetch-buffer';
 import { Fetcher } from './fetcher';
 import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './options';
+import { ConsumerGroup, type OffsetAndMetadata, type RebalanceListener } from './group/consumer-group';
 import { Subscriptions } from './partition-state';
 
 export interface PollOptions {
@@ -27,8 +28,16 @@ export interface PollOptions {
  * background into a bounded buffer (see maxPartitionBytes); errors that need
  * the application (OFFSET_OUT_OF_RANGE with autoOffsetReset 'none', a
  * non-retriable broker error) are thrown by `poll`/the iterator until the
- * partition is sought or reassigned. Consumer groups come later; this
- * consumer does not commit offsets.
+ * partition is sought or reassigned.
+ *
+ * With a `groupId` the consumer can `subscribe` to topics (or a pattern):
+ * the group's coordinator spreads their partitions over the members, each
+ * new partition starts at the group's committed offset (else
+ * autoOffsetReset), positions are committed every autoCommitIntervalMs
+ * from poll, before partitions are revoked and on close (or with
+ * `commit()`), and rebalance callbacks run inside poll. Returned records
+ * count as processed once the application polls again: a member that dies
+ * before that has them redelivered to the next owner (at-least-once).
  */
 export class Consumer implements AsyncIterable<ConsumerRecord> {
   private readonly config: ResolvedConsumerOptions;
@@ -38,6 +47,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private readonly abort = new AbortController();
   private waiters: (() => void)[] = [];
   private closed = false;
+  /** Group membership and committed offsets; only with a groupId. */
+  private readonly group: ConsumerGroup | undefined;
 
   /** @internal Use `client.consumer()`. */
   constructor(
@@ -61,6 +72,18 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       signal: this.abort.signal,
       onProgress: () => this.notify(),
     });
+    const groupId = this.config.groupId;
+    if (groupId !== undefined) {
+      this.group = new ConsumerGroup({
+        cluster,
+        client,
+        config: { ...this.config, groupId },
+        subscriptions: this.subscriptions,
+        buffer: this.buffer,
+        wakeup: () => this.fetcher.wakeup(),
+        notify: () => this.notify(),
+      });
+    }
   }
 
   get options(): Readonly<ResolvedConsumerOptions> {
@@ -74,9 +97,63 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
    */
   assign(tps: readonly TopicPartition[]): void {
     this.ensureOpen();
-    for (const key of this.subscriptions.assign(tps)) this.buffer.removePartition(key);
+    if (this.group?.isSubscribed === true) throw new GregorError('INVALID_REQUEST', 'assign() and subscribe() cannot be mixed: unsubscribe() first');
+    // With a group, manually assigned partitions also start at its committed offsets (as in Kafka).
+    for (const key of this.subscriptions.assign(tps, this.group !== undefined)) this.buffer.removePartition(key);
     this.cluster.track([...new Set(tps.map((tp) => tp.topic))]);
     this.fetcher.wakeup();
+  }
+
+  /**
+   * Joins the consumer's group (needs `groupId`) and consumes the partitions
+   * the group assigns it: of these topics, or of every topic matching the
+   * pattern (the whole name must match; internal topics excluded), checked
+   * again every metadataMaxAgeMs. The callbacks run inside poll.
+   */
+  subscribe(topics: readonly string[] | RegExp, listener: RebalanceListener = {}): void {
+    this.ensureOpen();
+    const group = this.requireGroup('subscribe');
+    if (!group.isSubscribed && this.subscriptions.all().length > 0) throw new GregorError('INVALID_REQUEST', 'assign() and subscribe() cannot be mixed: assign([]) first');
+    if (topics instanceof RegExp) {
+      group.subscribe({ kind: 'pattern', pattern: topics }, listener);
+    } else {
+      if (topics.length === 0) throw new GregorError('INVALID_REQUEST', 'subscribe() needs at least one topic (use unsubscribe() to stop)');
+      for (const t of topics) validateTopicName(t);
+      group.subscribe({ kind: 'topics', topics: [...new Set(topics)] }, listener);
+    }
+    this.notify();
+  }
+
+  /** Leaves the group: commits (auto-commit), calls onPartitionsRevoked, sends LeaveGroup. */
+  async unsubscribe(): Promise<void> {
+    await this.requireGroup('unsubscribe').unsubscribe();
+  }
+
+  /**
+   * Commits offsets to the group: the given ones, or the position of every
+   * assigned partition (the offset after the last record returned). Throws
+   * REBALANCE_IN_PROGRESS during a rebalance, ILLEGAL_GENERATION /
+   * UNKNOWN_MEMBER_ID when this member was removed from the group
+   * (Kafka's CommitFailedException: it rejoins at the next poll).
+   */
+  async commit(offsets?: readonly OffsetAndMetadata[]): Promise<void> {
+    this.ensureOpen();
+    await this.requireGroup('commit').commit(offsets);
+  }
+
+  /** The group's committed offsets for `tps`, keyed "topic-partition" (-1n = none). */
+  async committed(tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
+    return this.requireGroup('committed').committed(tps);
+  }
+
+  /** The member id and generation (Kafka's groupMetadata()); undefined without a group. */
+  groupMetadata(): { groupId: string; memberId: string; generationId: number; groupInstanceId: string | null } | undefined {
+    return this.group?.metadata();
+  }
+
+  private requireGroup(what: string): ConsumerGroup {
+    if (this.group === undefined) throw new GregorError('INVALID_REQUEST', `${what}() needs a groupId in the consumer options`);
+    return this.group;
   }
 
   assignment(): TopicPartition[] {
@@ -104,6 +181,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       if (state.error !== undefined) throw state.error;
       if (state.position !== undefined) return state.position;
       this.ensureOpen();
+      if (state.awaitingCommitted) await this.group?.fetchCommittedNow();
       const left = deadline - this.now();
       if (left <= 0) throw new GregorError('REQUEST_TIMED_OUT', `position of ${state.key} not known after ${timeoutMs} ms`, { topic: tp.topic, partition: tp.partition });
       this.fetcher.wakeup();
@@ -144,6 +222,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     const deadline = this.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
     for (;;) {
       if (this.closed) return [];
+      await this.group?.beforePoll();
+      if (this.closed) return [];
       this.throwIfFailed();
       const records = this.buffer.take(max);
       if (records.length > 0) return records;
@@ -164,6 +244,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       next: async (): Promise<IteratorResult<ConsumerRecord>> => {
         for (;;) {
           if (this.closed) return { done: true, value: undefined };
+          await this.group?.beforePoll();
+          if (this.closed) return { done: true, value: undefined };
           this.throwIfFailed();
           const record = this.buffer.takeOne();
           if (record !== undefined) return { done: false, value: record };
@@ -175,10 +257,18 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     };
   }
 
-  /** Stops fetching (cancelling fetches in flight) and ends iteration. Idempotent. */
+  /**
+   * Stops fetching (cancelling fetches in flight) and ends iteration. In a
+   * group it first commits (auto-commit), revokes and leaves (static
+   * members stay, for a restart within the session timeout). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.notify();
+    await this.group?.close().catch((err: unknown) => {
+      this.client.logger.warn('leaving the group on close failed', { error: err instanceof Error ? err.message : String(err) });
+    });
     this.abort.abort();
     this.fetcher.stop();
     this.notify();

@@ -1,4 +1,5 @@
 import { ConfigError } from '@gregor/common';
+import { cooperativeStickyAssignor, rangeAssignor, roundRobinAssignor, type PartitionAssignor, type RebalanceProtocol } from '../group/assignors';
 import { nonNegative, positive, type RetryPolicy } from '../options';
 import type { AutoOffsetReset } from '../types';
 
@@ -21,6 +22,33 @@ export interface ConsumerOptions {
   /** Records one `poll` returns at most (max.poll.records). Default 500. */
   maxPollRecords?: number;
   retry?: Partial<RetryPolicy>;
+
+  // ---- consumer groups ----
+  /** group.id: needed for subscribe() and commits. */
+  groupId?: string;
+  /** group.instance.id: static membership (KIP-345) — a restart within the session timeout keeps the partitions, no rebalance. */
+  groupInstanceId?: string;
+  /** session.timeout.ms: the coordinator drops a member it has not heard from for this long. Default 45000. */
+  sessionTimeoutMs?: number;
+  /** heartbeat.interval.ms. Default 3000 (keep it below a third of the session timeout). */
+  heartbeatIntervalMs?: number;
+  /**
+   * max.poll.interval.ms: a member that does not call poll (or take from the
+   * iterator) for this long leaves the group, so its partitions move on.
+   * Also the rebalance timeout: how long the group waits for members to rejoin. Default 300000.
+   */
+  maxPollIntervalMs?: number;
+  /** enable.auto.commit: commit the positions of returned records every autoCommitIntervalMs (from poll), on rebalance and on close. Default true. */
+  enableAutoCommit?: boolean;
+  /** auto.commit.interval.ms. Default 5000. */
+  autoCommitIntervalMs?: number;
+  /**
+   * partition.assignment.strategy, preferred first: assignors or their names
+   * ('range', 'roundrobin', 'cooperative-sticky'). Default
+   * ['cooperative-sticky']. The rebalance protocol is COOPERATIVE when every
+   * listed assignor supports it, else EAGER (Kafka's rule).
+   */
+  partitionAssignors?: readonly (PartitionAssignor | 'range' | 'roundrobin' | 'cooperative-sticky')[];
 }
 
 export interface ResolvedConsumerOptions {
@@ -31,6 +59,34 @@ export interface ResolvedConsumerOptions {
   maxPartitionBytes: number;
   maxPollRecords: number;
   retry: RetryPolicy;
+  groupId: string | undefined;
+  groupInstanceId: string | null;
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxPollIntervalMs: number;
+  enableAutoCommit: boolean;
+  autoCommitIntervalMs: number;
+  partitionAssignors: PartitionAssignor[];
+  rebalanceProtocol: RebalanceProtocol;
+}
+
+const ASSIGNORS: Record<string, PartitionAssignor> = {
+  range: rangeAssignor,
+  roundrobin: roundRobinAssignor,
+  'cooperative-sticky': cooperativeStickyAssignor,
+};
+
+function resolveAssignors(list: ConsumerOptions['partitionAssignors']): PartitionAssignor[] {
+  const given = list ?? ['cooperative-sticky'];
+  if (given.length === 0) throw new ConfigError('partitionAssignors', 'needs at least one assignor');
+  const out = given.map((a) => {
+    if (typeof a !== 'string') return a;
+    const found = ASSIGNORS[a];
+    if (found === undefined) throw new ConfigError('partitionAssignors', `unknown assignor "${a}" (range, roundrobin, cooperative-sticky)`);
+    return found;
+  });
+  if (new Set(out.map((a) => a.name)).size !== out.length) throw new ConfigError('partitionAssignors', 'assignor names must be distinct');
+  return out;
 }
 
 export function resolveConsumerOptions(opts: ConsumerOptions, client: { retry: RetryPolicy }): ResolvedConsumerOptions {
@@ -46,5 +102,29 @@ export function resolveConsumerOptions(opts: ConsumerOptions, client: { retry: R
     maxPartitionBytes: positive('maxPartitionBytes', opts.maxPartitionBytes ?? 1024 * 1024),
     maxPollRecords: positive('maxPollRecords', opts.maxPollRecords ?? 500),
     retry: { ...client.retry, ...opts.retry },
+    ...resolveGroupOptions(opts),
+  };
+}
+
+function resolveGroupOptions(opts: ConsumerOptions): Pick<
+  ResolvedConsumerOptions,
+  'groupId' | 'groupInstanceId' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxPollIntervalMs' | 'enableAutoCommit' | 'autoCommitIntervalMs' | 'partitionAssignors' | 'rebalanceProtocol'
+> {
+  if (opts.groupInstanceId !== undefined && opts.groupInstanceId === '') throw new ConfigError('groupInstanceId', 'must not be empty');
+  if (opts.groupInstanceId !== undefined && opts.groupId === undefined) throw new ConfigError('groupInstanceId', 'needs a groupId');
+  const sessionTimeoutMs = positive('sessionTimeoutMs', opts.sessionTimeoutMs ?? 45_000);
+  const heartbeatIntervalMs = positive('heartbeatIntervalMs', opts.heartbeatIntervalMs ?? 3000);
+  if (heartbeatIntervalMs >= sessionTimeoutMs) throw new ConfigError('heartbeatIntervalMs', `must be below sessionTimeoutMs (${sessionTimeoutMs})`);
+  const partitionAssignors = resolveAssignors(opts.partitionAssignors);
+  return {
+    groupId: opts.groupId,
+    groupInstanceId: opts.groupInstanceId ?? null,
+    sessionTimeoutMs,
+    heartbeatIntervalMs,
+    maxPollIntervalMs: positive('maxPollIntervalMs', opts.maxPollIntervalMs ?? 300_000),
+    enableAutoCommit: opts.enableAutoCommit ?? true,
+    autoCommitIntervalMs: positive('autoCommitIntervalMs', opts.autoCommitIntervalMs ?? 5000),
+    partitionAssignors,
+    rebalanceProtocol: partitionAssignors.every((a) => a.supportedProtocols.includes('cooperative')) ? 'cooperative' : 'eager',
   };
 }

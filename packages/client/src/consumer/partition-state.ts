@@ -17,6 +17,11 @@ export interface PartitionState {
   fetchOffset: bigint | undefined;
   /** Pending lookup; while set, the partition is not fetched. */
   reset: ResetTarget | undefined;
+  /**
+   * A group member's new partition waiting for its committed offset
+   * (OffsetFetch); not fetched until it is sought or reset.
+   */
+  awaitingCommitted: boolean;
   /** Bumped by every seek: answers to requests sent before it are stale. */
   epoch: number;
   /** The id of the fetch or lookup in flight for this partition, if any. */
@@ -42,8 +47,12 @@ export class Subscriptions {
 
   constructor(private readonly autoOffsetReset: AutoOffsetReset) {}
 
-  /** Replaces the assignment; kept partitions keep their positions. Returns removed keys. */
-  assign(tps: readonly TopicPartition[]): string[] {
+  /**
+   * Replaces the assignment; kept partitions keep their positions. New ones
+   * start per autoOffsetReset, or, with `awaitCommitted`, wait for the
+   * group's committed offset. Returns removed keys.
+   */
+  assign(tps: readonly TopicPartition[], awaitCommitted = false): string[] {
     const wanted = new Map(tps.map((tp) => [tpKey(tp.topic, tp.partition), tp]));
     const removed: string[] = [];
     for (const key of this.states.keys()) {
@@ -61,6 +70,7 @@ export class Subscriptions {
         position: undefined,
         fetchOffset: undefined,
         reset: undefined,
+        awaitingCommitted: awaitCommitted,
         epoch: 0,
         fetchRequestId: undefined,
         resolveRequestId: undefined,
@@ -72,7 +82,7 @@ export class Subscriptions {
         failedAttempts: 0,
         error: undefined,
       };
-      this.applyAutoReset(state, undefined);
+      if (!awaitCommitted) this.applyAutoReset(state, undefined);
       this.states.set(key, state);
     }
     return removed;
@@ -98,6 +108,7 @@ export class Subscriptions {
   /** Moves a partition; what was fetched for it before is discarded (epoch bump). */
   seek(state: PartitionState, spec: OffsetSpec): void {
     state.epoch++;
+    state.awaitingCommitted = false;
     state.fetchRequestId = undefined;
     state.resolveRequestId = undefined;
     state.bufferedBytes = 0;
@@ -121,6 +132,7 @@ export class Subscriptions {
    * autoOffsetReset, or record an error when it is 'none'.
    */
   applyAutoReset(state: PartitionState, cause: GregorError | undefined): void {
+    state.awaitingCommitted = false;
     if (this.autoOffsetReset === 'none') {
       state.error =
         cause ??
@@ -139,7 +151,7 @@ export class Subscriptions {
 
   /** Partitions whose position must be looked up now. */
   needingLookup(nowMs: number): PartitionState[] {
-    return this.all().filter((s) => s.reset !== undefined && s.resolveRequestId === undefined && s.error === undefined && nowMs >= s.retryAtMs);
+    return this.all().filter((s) => s.reset !== undefined && !s.awaitingCommitted && s.resolveRequestId === undefined && s.error === undefined && nowMs >= s.retryAtMs);
   }
 
   /** Partitions to include in the next fetch: positioned, not paused, not backing off, buffer below the bound. */
@@ -148,6 +160,7 @@ export class Subscriptions {
       (s) =>
         s.fetchOffset !== undefined &&
         s.reset === undefined &&
+        !s.awaitingCommitted &&
         s.error === undefined &&
         !s.paused &&
         s.fetchRequestId === undefined &&
@@ -161,6 +174,11 @@ export class Subscriptions {
     let min = Number.POSITIVE_INFINITY;
     for (const s of this.states.values()) if (s.retryAtMs > nowMs) min = Math.min(min, s.retryAtMs);
     return min;
+  }
+
+  /** Partitions waiting for their committed offset. */
+  awaitingCommitted(): PartitionState[] {
+    return this.all().filter((s) => s.awaitingCommitted);
   }
 
   firstError(): GregorError | undefined {

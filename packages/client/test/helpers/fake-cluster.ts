@@ -9,6 +9,9 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { errorCode, type ErrorName } from '@gregor/common';
 import { loadClientProto, type GregorHandlers } from '@gregor/proto';
+
+/** Group RPCs are served by real brokers in group-consumer.test.ts, not by this fake. */
+type GroupRpc = 'FindCoordinator' | 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'LeaveGroup' | 'OffsetCommit' | 'OffsetFetch' | 'DescribeGroups' | 'ListGroups' | 'DeleteGroups';
 import { batchSizeAt, decodeRecordBatches, lastOffsetOf, readBatchHeader, setBaseOffset } from '@gregor/record-batch';
 import { applyProducerBatch, checkProducerBatch, type ProducerEntry } from '@gregor/storage';
 
@@ -152,7 +155,8 @@ export class FakeCluster {
     return this.calls.filter((c) => c.method === method);
   }
 
-  private handlers(nodeId: number): GregorHandlers {
+  /** The RPCs the SDK's producer/consumer/admin tests use; the rest (group RPCs) answer UNIMPLEMENTED. */
+  private handlers(nodeId: number): Omit<GregorHandlers, GroupRpc> {
     const unary =
       (method: string, fn: (req: any) => unknown | Promise<unknown>): grpc.handleUnaryCall<any, any> =>
       (call, callback) => {
