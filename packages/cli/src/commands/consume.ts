@@ -40,11 +40,16 @@ export function registerConsume(program: Command, ctx: CliContext): void {
       .option('--print-partition', 'print Partition:P before the record', false)
       .option('--print-timestamp', 'print CreateTime:T before the record', false)
       .option('--key-separator <sep>', 'separator between printed fields', '\t')
-      .option('--group <group>', 'consumer group (not supported yet)'),
+      .option('--group <group>', 'consume as a member of this consumer group: its partitions are shared with the other members, offsets are committed'),
   ).action(async (topic: string, opts: ConsumeOptions) => {
     checkName(topic);
     if (opts.group !== undefined) {
-      throw new UsageError('consumer groups are not supported yet (--group); read with --partition/--offset/--from-beginning instead');
+      if (opts.partition !== undefined || opts.offset !== undefined) {
+        throw new UsageError('--group cannot be used with --partition or --offset: the group assigns partitions and resumes from its committed offsets');
+      }
+      if (opts.group === '') throw new UsageError('--group needs a group id');
+      await consumeAsGroup(ctx, topic, opts.group, opts);
+      return;
     }
     if (opts.fromBeginning && opts.offset !== undefined) throw new UsageError('--from-beginning and --offset cannot be used together');
     if (typeof opts.offset === 'bigint' && opts.partition === undefined) throw new UsageError('--offset N needs --partition (an offset belongs to one partition)');
@@ -68,8 +73,28 @@ export function registerConsume(program: Command, ctx: CliContext): void {
   });
 }
 
+/**
+ * Kafka's console consumer with --group: subscribe, start at the group's
+ * committed offsets (else the beginning with --from-beginning, the end
+ * without), commit what was printed when it stops. --timeout-ms counts from
+ * joining the group, so a slow rebalance does not end the run early.
+ */
+async function consumeAsGroup(ctx: CliContext, topic: string, groupId: string, opts: ConsumeOptions): Promise<void> {
+  await ctx.withClient(opts, async (client) => {
+    await client.admin().describeTopics([topic]);
+    const consumer = client.consumer({ groupId, autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest', enableAutoCommit: true });
+    consumer.subscribe([topic]);
+    const printed = await printRecords(ctx, consumer, opts, () => (consumer.groupMetadata()?.generationId ?? -1) >= 0);
+    await consumer.close();
+    await ctx.note(`Processed a total of ${printed} messages`);
+  });
+}
+
+/** How long --timeout-ms may be stretched while waiting to join a group. */
+const MAX_JOIN_WAIT_MS = 60_000;
+
 /** Prints until --max-messages, --timeout-ms idle, SIGINT/SIGTERM, or stdout closing. */
-async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOptions): Promise<number> {
+async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOptions, joined: () => boolean = () => true): Promise<number> {
   const format = {
     printKey: opts.printKey,
     printOffset: opts.printOffset,
@@ -89,10 +114,17 @@ async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOp
   ctx.io.signal.addEventListener('abort', onAbort, { once: true });
   try {
     let lastRecordAt = Date.now();
+    const startedAt = lastRecordAt;
     while (printed < max && !ctx.io.signal.aborted && !stdoutClosed) {
+      // The idle clock starts once the consumer is in its group (bounded).
+      if (!joined() && Date.now() - startedAt < MAX_JOIN_WAIT_MS) lastRecordAt = Date.now();
       const waitMs = opts.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, lastRecordAt + opts.timeoutMs - Date.now());
       const records = await consumer.poll({ maxRecords: Math.min(500, max - printed), timeoutMs: waitMs });
       if (records.length === 0) {
+        if (!joined() && Date.now() - startedAt < MAX_JOIN_WAIT_MS) {
+          lastRecordAt = Date.now();
+          continue;
+        }
         if (opts.timeoutMs !== undefined && Date.now() - lastRecordAt >= opts.timeoutMs) break;
         continue;
       }

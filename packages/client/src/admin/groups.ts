@@ -53,13 +53,14 @@ export class GroupAdmin {
   /** Runs `fn` for one group until it answers without a coordinator error, or the deadline. */
   private async withCoordinator<T>(groupId: string, opts: AdminCallOptions, fn: (c: GroupCoordinator, deadlineMs: number) => Promise<T>): Promise<T> {
     const deadline = this.deadline(opts);
-    const results = await perItemWithRetry<string, T>(
+    // Boxed: a void result must not read as "no result".
+    const results = await perItemWithRetry<string, { value: T }>(
       [groupId],
       (g) => g,
       async () => {
         const c = this.coordinator(groupId);
         try {
-          return new Map<string, ItemResult<T>>([[groupId, await fn(c, deadline)]]);
+          return new Map<string, ItemResult<{ value: T }>>([[groupId, { value: await fn(c, deadline) }]]);
         } catch (err) {
           if (err instanceof GregorError && COORDINATOR_MOVED.has(err.errorName)) c.markUnknown(err.errorName);
           throw err;
@@ -69,7 +70,7 @@ export class GroupAdmin {
     );
     const r = results.get(groupId)!;
     if (r instanceof GregorError) throw r;
-    return r;
+    return r.value;
   }
 
   /** Every group of the cluster (asks each broker; one that does not answer fails the call). */

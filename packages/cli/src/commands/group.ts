@@ -1,0 +1,141 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { GregorError, tpKey } from '@gregor/common';
+import type { Gregor } from '@gregor/client';
+import type { CliContext } from '../context';
+import { UsageError } from '../errors';
+import { formatGroupList, formatGroupView, groupView, groupViewJson, resetTarget, table, type ResetSpec } from '../group-format';
+import { addCommonOptions, intArg, type CommonOptions } from '../options';
+import { checkName } from './topic';
+
+interface ResetOptions extends CommonOptions {
+  topic: string;
+  partition?: number;
+  toEarliest: boolean;
+  toLatest: boolean;
+  toOffset?: bigint;
+  toDatetime?: bigint;
+  dryRun: boolean;
+  execute: boolean;
+}
+
+/**
+ * `gregor group list|describe|reset-offsets|delete` — Kafka's
+ * kafka-consumer-groups.sh. Describe shows, per partition, the committed
+ * offset, the log end offset and the lag, with the member that owns it.
+ */
+export function registerGroup(program: Command, ctx: CliContext): void {
+  const group = program.command('group').description('consumer groups: list, describe (with lag), reset offsets, delete');
+
+  addCommonOptions(group.command('list').description('every consumer group, with its state')).action(async (opts: CommonOptions) => {
+    await ctx.withClient(opts, async (client) => {
+      const groups = await client.admin().listGroups();
+      await ctx.result(opts, formatGroupList(groups), groups);
+    });
+  });
+
+  addCommonOptions(
+    group.command('describe').description('state, members, and per partition the committed offset, log end offset and lag').argument('<group>', 'group id'),
+  ).action(async (groupId: string, opts: CommonOptions) => {
+    await ctx.withClient(opts, async (client) => {
+      const view = await describeGroup(client, groupId);
+      await ctx.result(opts, formatGroupView(view), groupViewJson(view));
+    });
+  });
+
+  addCommonOptions(
+    group
+      .command('reset-offsets')
+      .description('move the committed offsets of a group without members (Kafka: --reset-offsets --execute)')
+      .argument('<group>', 'group id')
+      .requiredOption('--topic <topic>', 'the topic whose offsets to reset')
+      .option('--partition <p>', 'only this partition (default: all)', intArg('--partition', 0))
+      .option('--to-earliest', 'to the log start', false)
+      .option('--to-latest', 'to the log end', false)
+      .option('--to-offset <n>', 'to this offset (clamped to the log)', parseOffset)
+      .option('--to-datetime <iso>', 'to the first record at or after this time (ISO 8601, e.g. 2024-01-31T12:00:00Z)', parseDatetime)
+      .option('--dry-run', 'only show the new offsets', false)
+      .option('--execute', 'apply the new offsets (the default; accepted for Kafka compatibility)', false),
+  ).action(async (groupId: string, opts: ResetOptions) => {
+    checkName(opts.topic);
+    const specs: ResetSpec[] = [];
+    if (opts.toEarliest) specs.push({ kind: 'earliest' });
+    if (opts.toLatest) specs.push({ kind: 'latest' });
+    if (opts.toOffset !== undefined) specs.push({ kind: 'offset', offset: opts.toOffset });
+    if (opts.toDatetime !== undefined) specs.push({ kind: 'datetime', timestampMs: opts.toDatetime });
+    if (specs.length !== 1) throw new UsageError('give exactly one of --to-earliest, --to-latest, --to-offset N, --to-datetime ISO');
+    if (opts.dryRun && opts.execute) throw new UsageError('--dry-run and --execute cannot be used together');
+    await ctx.withClient(opts, async (client) => {
+      const plan = await planReset(client, groupId, opts.topic, opts.partition, specs[0]!);
+      if (!opts.dryRun) await client.admin().alterGroupOffsets(groupId, plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+      await ctx.result(
+        opts,
+        [...table(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], plan.map((p) => [groupId, p.topic, String(p.partition), String(p.offset)])), ...(opts.dryRun ? ['(dry run: nothing changed)'] : [])],
+        { group: groupId, dryRun: opts.dryRun, offsets: plan },
+      );
+    });
+  });
+
+  addCommonOptions(group.command('delete').description('delete groups without members, with their offsets').argument('<groups...>', 'group ids')).action(
+    async (groupIds: string[], opts: CommonOptions) => {
+      await ctx.withClient(opts, async (client) => {
+        await client.admin().deleteGroups(groupIds);
+        await ctx.result(opts, `Deletion of requested consumer groups (${groupIds.map((g) => `'${g}'`).join(', ')}) was successful.`, { deleted: groupIds });
+      });
+    },
+  );
+}
+
+/** Description, committed offsets and log end offsets of every partition involved. */
+async function describeGroup(client: Gregor, groupId: string): Promise<ReturnType<typeof groupView>> {
+  const admin = client.admin();
+  const [d] = await admin.describeGroups([groupId]);
+  const committed = await admin.listGroupOffsets(groupId);
+  if (d!.state === 'Dead' && committed.length === 0) throw new GregorError('GROUP_ID_NOT_FOUND', `consumer group "${groupId}" does not exist`, { group: groupId });
+  const partitions = new Map<string, { topic: string; partition: number }>();
+  for (const c of committed) partitions.set(tpKey(c.topic, c.partition), c);
+  for (const m of d!.members) for (const tp of m.assignment) partitions.set(tpKey(tp.topic, tp.partition), tp);
+  const logEnds = new Map<string, bigint>();
+  // Partitions of deleted topics have no end offset: show "-" rather than fail.
+  const existing = new Set(await admin.listTopics({ includeInternal: false }));
+  const wanted = [...partitions.values()].filter((tp) => existing.has(tp.topic));
+  if (wanted.length > 0) {
+    for (const o of await admin.listOffsets(wanted.map((tp) => ({ ...tp, spec: 'latest' as const })))) logEnds.set(tpKey(o.topic, o.partition), o.offset);
+  }
+  return groupView(d!, committed, logEnds);
+}
+
+/** The new offsets; refused while the group has members (Kafka: "can only be reset if the group is inactive"). */
+async function planReset(client: Gregor, groupId: string, topic: string, partition: number | undefined, spec: ResetSpec): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+  const admin = client.admin();
+  const [d] = await admin.describeGroups([groupId]);
+  if (d!.members.length > 0 || (d!.state !== 'Empty' && d!.state !== 'Dead')) {
+    throw new GregorError(
+      'NON_EMPTY_GROUP',
+      `offsets can only be reset while group "${groupId}" has no members, but it is ${d!.state} with ${d!.members.length} member(s): stop its consumers first`,
+      { group: groupId },
+    );
+  }
+  const [desc] = await admin.describeTopics([topic]);
+  const all = desc!.partitions.map((p) => p.partition);
+  if (partition !== undefined && !all.includes(partition)) {
+    throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${topic}" has ${all.length} partition(s); there is no partition ${partition}`, { topic, partition });
+  }
+  const tps = (partition !== undefined ? [partition] : all).map((p) => ({ topic, partition: p }));
+  const earliest = await admin.listOffsets(tps.map((tp) => ({ ...tp, spec: 'earliest' as const })));
+  const latest = await admin.listOffsets(tps.map((tp) => ({ ...tp, spec: 'latest' as const })));
+  const byTime = spec.kind === 'datetime' ? await admin.listOffsets(tps.map((tp) => ({ ...tp, spec: { timestamp: spec.timestampMs } }))) : undefined;
+  return tps.map((tp, i) => ({ ...tp, offset: resetTarget(spec, earliest[i]!.offset, latest[i]!.offset, byTime?.[i]?.offset) }));
+}
+
+function parseOffset(value: string): bigint {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('--to-offset must be a non-negative integer.');
+  return BigInt(value);
+}
+
+function parseDatetime(value: string): bigint {
+  // Kafka's tool takes yyyy-MM-ddTHH:mm:SS.sss with an optional zone; Date.parse takes ISO 8601.
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) throw new InvalidArgumentError(`--to-datetime must be ISO 8601 (e.g. 2024-01-31T12:00:00Z), got "${value}".`);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidArgumentError(`--to-datetime: "${value}" is not a valid date and time.`);
+  return BigInt(ms);
+}
