@@ -1,4 +1,5 @@
 import type { Clock, Logger } from '@gregor/common';
+import type { AppendSignals } from './append-signals';
 import type { BrokerConfig } from './broker-config';
 import type { GroupCoordination } from './coordinator/group-coordination';
 import type { FetchPurgatory } from './fetch-purgatory';
@@ -24,6 +25,8 @@ export interface BrokerContext {
   readonly producePurgatory: ProducePurgatory;
   /** The group coordinator: __consumer_offsets and the shards this broker leads. */
   readonly groups: GroupCoordination;
+  /** Appends per partition, for idempotent batches held until their predecessors arrive. */
+  readonly appendSignals: AppendSignals;
   /** Producer ids for InitProducerId, from controller-allocated blocks. */
   readonly producerIds: ProducerIdManager;
   readonly clock: Clock;

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { loadClientProto, loadReplicationProto, type GregorHandlers, type GregorReplicationHandlers } from '@gregor/proto';
 import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
+import { AppendSignals } from './append-signals';
 import type { BrokerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { GroupCoordination } from './coordinator/group-coordination';
@@ -131,6 +132,8 @@ export class Broker {
       purgatory,
       producePurgatory,
       producerIds: new ProducerIdManager(() => opts.metadata.allocateProducerIds(), logger),
+      // One held batch per partition of a waiting produce; the acks=all bound is a fair match.
+      appendSignals: new AppendSignals(config.produceMaxWaitingPartitions),
       clock,
       logger,
       observer: opts.observer ?? NOOP_OBSERVER,
@@ -195,6 +198,11 @@ export class Broker {
   /** acks=all produce partitions waiting for replication. */
   get waitingProduces(): number {
     return this.ctx.producePurgatory.size;
+  }
+
+  /** Produce requests holding an idempotent batch that arrived ahead of its predecessors. */
+  get heldProduces(): number {
+    return this.ctx.appendSignals.size;
   }
 
   /** This broker's role and positions for a partition, undefined when it hosts none. */

@@ -244,3 +244,45 @@ describe('idempotence across leader failover (three in-process brokers)', () => 
     expect(await readAllValues(cluster.client(1), 'tail', 0)).toEqual(['t0', 't1', 't2']);
   });
 });
+
+describe('idempotent batches that arrive ahead of their predecessors', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  test('are held until the batches before them are appended, then appended in sequence order', async () => {
+    await createTopic(h.client, 'reorder', 1);
+    const pid = BigInt((await initProducerId(h.client)).producerId);
+    expect((await produce(h.client, 'reorder', 0, idemBatch(['a'], { pid, seq: 0 }), -1)).error).toBeNull();
+    // seq 2 overtakes seq 1 (HTTP/2 does not keep a connection's requests in order).
+    const early = produce(h.client, 'reorder', 0, idemBatch(['c'], { pid, seq: 2 }), -1);
+    await pollUntil(() => h.broker.heldProduces === 1, { timeoutMs: 5000, what: 'the early batch to be held' });
+    const late = await produce(h.client, 'reorder', 0, idemBatch(['b'], { pid, seq: 1 }), -1);
+    expect(late).toMatchObject({ error: null, baseOffset: '1' });
+    expect(await early).toMatchObject({ error: null, baseOffset: '2' });
+    expect(await readAllValues(h.client, 'reorder', 0)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('a new producer whose first batch is late: its second waits for it', async () => {
+    await createTopic(h.client, 'first', 1);
+    const pid = BigInt((await initProducerId(h.client)).producerId);
+    const early = produce(h.client, 'first', 0, idemBatch(['y'], { pid, seq: 1 }), 1);
+    await pollUntil(() => h.broker.heldProduces === 1, { timeoutMs: 5000, what: 'the early batch to be held' });
+    expect(await produce(h.client, 'first', 0, idemBatch(['x'], { pid, seq: 0 }), 1)).toMatchObject({ error: null, baseOffset: '0' });
+    expect(await early).toMatchObject({ error: null, baseOffset: '1' });
+  });
+
+  test('when the predecessor never comes, the refusal stands after the hold', async () => {
+    await createTopic(h.client, 'never', 1);
+    const pid = BigInt((await initProducerId(h.client)).producerId);
+    expect((await produce(h.client, 'never', 0, idemBatch(['a'], { pid, seq: 0 }), -1)).error).toBeNull();
+    const res = await produce(h.client, 'never', 0, idemBatch(['z'], { pid, seq: 5 }), -1);
+    expect(res.error).toMatchObject({ name: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+    expect(h.broker.heldProduces).toBe(0);
+    expect(await readAllValues(h.client, 'never', 0)).toEqual(['a']);
+  });
+});

@@ -151,7 +151,7 @@ function checkProducers(core: PartitionCore, overlay: Map<bigint, ProducerEntry>
     if (!hasProducerId(f) || f.isControl) continue;
     const entry = local?.get(f.producerId) ?? overlay.get(f.producerId) ?? core.producers.pending.get(f.producerId);
     const check = checkProducerBatch(entry, f);
-    if (check.kind === 'reject') return new GregorError(check.error, check.message, { ...core.context, producerId: f.producerId });
+    if (check.kind === 'reject') return new GregorError(check.error, check.message, { ...core.context, producerId: f.producerId, early: check.early === true });
     if (check.kind === 'duplicate') {
       if (frames.length > 1) {
         return new GregorError('DUPLICATE_SEQUENCE_NUMBER', `producer ${f.producerId}: a duplicate batch among ${frames.length} in one request`, {

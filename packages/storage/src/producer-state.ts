@@ -61,7 +61,18 @@ export interface ProducerBatchInfo {
 export type ProducerCheck =
   | { readonly kind: 'append' }
   | { readonly kind: 'duplicate'; readonly original: ProducerBatchMetadata }
-  | { readonly kind: 'reject'; readonly error: ErrorName; readonly message: string };
+  | {
+      readonly kind: 'reject';
+      readonly error: ErrorName;
+      readonly message: string;
+      /**
+       * The batch is ahead of the producer's sequence (or the producer is
+       * unknown and it does not start at 0): the batches before it may still
+       * be on their way — HTTP/2 does not keep a connection's requests in
+       * order — so a leader may hold it briefly instead of refusing it.
+       */
+      readonly early?: boolean;
+    };
 
 /** Read-only view of a table, so staged changes can sit on top of the real one. */
 export interface ProducerLookup {
@@ -88,7 +99,7 @@ export function checkProducerBatch(entry: ProducerEntry | undefined, batch: Prod
   const lastSeq = lastSequenceOf(firstSeq, batch.lastOffsetDelta);
   if (entry === undefined) {
     if (firstSeq === 0) return { kind: 'append' };
-    return { kind: 'reject', error: 'UNKNOWN_PRODUCER_ID', message: `producer ${batch.producerId} is unknown here and starts at sequence ${firstSeq}, not 0` };
+    return { kind: 'reject', error: 'UNKNOWN_PRODUCER_ID', message: `producer ${batch.producerId} is unknown here and starts at sequence ${firstSeq}, not 0`, early: true };
   }
   if (batch.producerEpoch === entry.epoch) {
     const original = entry.batches.find((b) => b.firstSeq === firstSeq && b.lastSeq === lastSeq);
@@ -115,7 +126,15 @@ export function checkProducerBatch(entry: ProducerEntry | undefined, batch: Prod
     kind: 'reject',
     error: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
     message: `producer ${batch.producerId} epoch ${batch.producerEpoch}: sequence ${firstSeq}-${lastSeq} does not follow ${newest.lastSeq}`,
+    early: sequenceDistance(newest.lastSeq, firstSeq) < SEQUENCE_SPACE / 2,
   };
+}
+
+const SEQUENCE_SPACE = MAX_SEQUENCE + 1;
+
+/** How far `to` is ahead of `from` on the 2^31 sequence circle. */
+function sequenceDistance(from: number, to: number): number {
+  return (((to - from) % SEQUENCE_SPACE) + SEQUENCE_SPACE) % SEQUENCE_SPACE;
 }
 
 /**

@@ -78,10 +78,13 @@ describe('checkProducerBatch (the leader rules)', () => {
     expect(checkProducerBatch(entry, batch(10, 1))).toMatchObject({ kind: 'reject', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
   });
 
-  test('a gap is OUT_OF_ORDER_SEQUENCE_NUMBER; the next sequence appends', () => {
-    const entry = appendAll([batch(0, 3)])!;
-    expect(checkProducerBatch(entry, batch(3))).toEqual({ kind: 'append' });
-    expect(checkProducerBatch(entry, batch(4))).toMatchObject({ kind: 'reject', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+  test('a gap is OUT_OF_ORDER_SEQUENCE_NUMBER, flagged early when ahead; the next sequence appends', () => {
+    const entry = appendAll([batch(0, 3), batch(3, 3)])!;
+    expect(checkProducerBatch(entry, batch(6))).toEqual({ kind: 'append' });
+    expect(checkProducerBatch(entry, batch(7))).toMatchObject({ kind: 'reject', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', early: true });
+    // Behind (and not one of the cached batches): a stale retry, not early.
+    expect(checkProducerBatch(entry, batch(1, 2))).toMatchObject({ kind: 'reject', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', early: false });
+    expect(checkProducerBatch(undefined, batch(3))).toMatchObject({ kind: 'reject', error: 'UNKNOWN_PRODUCER_ID', early: true });
   });
 
   test('an older epoch is fenced; a newer one must start at sequence 0 and resets the cache', () => {

@@ -18,7 +18,21 @@ interface PendingAppend {
   minInsyncReplicas: number;
   /** Set once appended: the offset the high watermark must reach for acks=all. */
   requiredOffset?: bigint;
+  /** Refused for now: an idempotent batch ahead of its producer's sequence (see holdEarlyArrivals). */
+  early?: GregorError;
+  /** appendSignals version of its partition right after its last append attempt. */
+  appendVersion?: number;
 }
+
+/**
+ * How long an idempotent batch that arrived ahead of its producer's sequence
+ * is held for the batches before it. A producer pipelines up to five
+ * requests per partition and HTTP/2 does not keep them in order (a larger
+ * request that started first may finish arriving last): refusing the early
+ * one would make the client resend it and everything after it, one at a
+ * time. The ones before it are normally milliseconds away.
+ */
+export const EARLY_ARRIVAL_WAIT_MS = 500;
 
 /** Longest acks=all wait, whatever timeout_ms asks (a waiter holds a timer and a slot). */
 export const MAX_PRODUCE_TIMEOUT_MS = 300_000;
@@ -89,7 +103,10 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
         if (internal === undefined && topic.name === OFFSETS_TOPIC) {
           throw new GregorError('INVALID_TOPIC_EXCEPTION', `${OFFSETS_TOPIC} is internal: only the group coordinator writes to it`, where);
         }
-        const led = await ctx.replicas.leaderFor(topic.name, p.partition);
+        // No await unless a role change must run first: requests then reach
+        // the append in the order they arrived, which an idempotent
+        // producer's pipelined batches of one partition rely on.
+        const led = ctx.replicas.leaderForNow(topic.name, p.partition) ?? (await ctx.replicas.leaderFor(topic.name, p.partition));
         if (internal !== undefined && led.leader.leaderEpoch !== internal.coordinatorLeaderEpoch) {
           throw new GregorError('NOT_LEADER_OR_FOLLOWER', `${key} is led in epoch ${led.leader.leaderEpoch}, the coordinator loaded in ${internal.coordinatorLeaderEpoch}`, where);
         }
@@ -134,17 +151,19 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
     write.catch((err: unknown) => ctx.logger.error('acks=0 produce failed', { err: String(err) }));
     return { topics };
   }
+  const timeoutMs = req.timeoutMs > 0 ? Math.min(req.timeoutMs, MAX_PRODUCE_TIMEOUT_MS) : ctx.config.defaultProduceTimeoutMs;
   if (acks === 1) {
     await write;
+    await holdEarlyArrivals(ctx, pending, outcome, timeoutMs);
     return { topics };
   }
   try {
     await write;
+    await holdEarlyArrivals(ctx, pending, outcome, timeoutMs);
   } catch (err) {
     ctx.producePurgatory.release(pending.length);
     throw err;
   }
-  const timeoutMs = req.timeoutMs > 0 ? Math.min(req.timeoutMs, MAX_PRODUCE_TIMEOUT_MS) : ctx.config.defaultProduceTimeoutMs;
   await Promise.all(pending.map((a) => awaitReplication(ctx, a, timeoutMs, outcome)));
   return { topics };
 }
@@ -200,6 +219,8 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
   if (live.length === 0) return;
   let results: AppendOutcome[];
   try {
+    // What a held batch has seen: an append signalled after this is news to it.
+    for (const a of live) a.appendVersion = ctx.appendSignals.version(a.led.leader.key);
     const write = ctx.store.appendMany(live.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.leader.leaderEpoch })));
     for (const a of live) a.led.leader.trackAppend(write);
     results = await write;
@@ -214,7 +235,8 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     const log = a.led.log;
     if (isGregorError(appended)) {
       // Refused by the partition's producer state (sequence gap, fenced epoch): nothing written.
-      a.result.error = outcome.fail(appended, { topic: a.led.topic.name, partition: a.led.assignment.partition });
+      if (appended.context['early'] === true) a.early = appended;
+      else a.result.error = outcome.fail(appended, { topic: a.led.topic.name, partition: a.led.assignment.partition });
       return;
     }
     // A duplicate (an idempotent producer's retry) answers with the original
@@ -227,9 +249,36 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
       return;
     }
     if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = String(a.logAppendTimeMs);
+    // Only a real append moves producer state: refusals must not wake held
+    // batches, or two of them would wake each other in a loop.
+    ctx.appendSignals.notify(a.led.leader.key);
     ctx.observer.bytesIn(a.led.topic.name, a.records.length, a.recordCount);
     ctx.replicas.afterLeaderAppend(a.led.leader);
     // Wakes parked follower fetches (new data) and consumer fetches (if the HW moved).
     ctx.purgatory.notify(a.led.leader.key);
   });
+}
+
+/**
+ * Idempotent batches refused as early (ahead of their producer's sequence)
+ * wait, at most EARLY_ARRIVAL_WAIT_MS (and the request timeout), for an
+ * append to their partitions and are tried again — in one storage write for
+ * all of them each time — until they go in, are refused for good, or time
+ * runs out; then the refusal stands. Only this path may take a second write
+ * for one request.
+ */
+async function holdEarlyArrivals(ctx: BrokerContext, pending: PendingAppend[], outcome: RequestOutcome, timeoutMs: number): Promise<void> {
+  let early = pending.filter((a) => a.early !== undefined);
+  const deadline = ctx.clock.monotonicMs() + Math.min(EARLY_ARRIVAL_WAIT_MS, timeoutMs);
+  while (early.length > 0 && !ctx.isStopping()) {
+    const seen = new Map(early.map((a) => [a.led.leader.key, a.appendVersion ?? 0] as const));
+    if (!(await ctx.appendSignals.wait(seen, deadline - ctx.clock.monotonicMs()))) break;
+    for (const a of early) a.early = undefined;
+    await appendAll(ctx, early, outcome);
+    early = early.filter((a) => a.early !== undefined);
+  }
+  for (const a of early) {
+    a.result.error = outcome.fail(a.early, { topic: a.led.topic.name, partition: a.led.assignment.partition });
+    a.early = undefined;
+  }
 }

@@ -129,20 +129,8 @@ export class ReplicaManager {
    */
   async leaderFor(topic: string, partition: number): Promise<LedPartition> {
     for (let attempt = 0; ; attempt++) {
-      const view = this.deps.metadata.topic(topic);
-      const assignment = view?.partitions[partition];
-      if (view === undefined || assignment === undefined) {
-        throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `this server does not host ${tpKey(topic, partition)}`, { topic, partition });
-      }
-      if (assignment.leaderId !== this.selfId) {
-        throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is not the leader of ${tpKey(topic, partition)}`, {
-          topic,
-          partition,
-          leaderHint: assignment.leaderId,
-        });
-      }
-      const leader = this.leaderOf(tpKey(topic, partition));
-      if (leader !== undefined && leader.leaderEpoch === assignment.leaderEpoch) return { leader, log: leader.log, topic: view, assignment };
+      const led = this.leaderForNow(topic, partition);
+      if (led !== undefined) return led;
       if (attempt > 0 || this.stopped) {
         throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is becoming the leader of ${tpKey(topic, partition)}`, {
           topic,
@@ -151,6 +139,31 @@ export class ReplicaManager {
       }
       await this.reconcile(topic, partition);
     }
+  }
+
+  /**
+   * leaderFor without waiting: the led partition when the role change is
+   * already done, undefined when it still has to run. Synchronous, so a
+   * handler that needs no role change keeps the order requests arrived in
+   * up to its append (an idempotent producer pipelines several per
+   * partition). Throws as leaderFor does.
+   */
+  leaderForNow(topic: string, partition: number): LedPartition | undefined {
+    const view = this.deps.metadata.topic(topic);
+    const assignment = view?.partitions[partition];
+    if (view === undefined || assignment === undefined) {
+      throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `this server does not host ${tpKey(topic, partition)}`, { topic, partition });
+    }
+    if (assignment.leaderId !== this.selfId) {
+      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is not the leader of ${tpKey(topic, partition)}`, {
+        topic,
+        partition,
+        leaderHint: assignment.leaderId,
+      });
+    }
+    const leader = this.leaderOf(tpKey(topic, partition));
+    if (leader !== undefined && leader.leaderEpoch === assignment.leaderEpoch) return { leader, log: leader.log, topic: view, assignment };
+    return undefined;
   }
 
   /** This broker's view of one partition (tests, tools). */

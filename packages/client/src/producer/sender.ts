@@ -383,7 +383,11 @@ export class Sender {
       batch.attempts++;
       batch.lastError = error;
     }
-    const delay = backoffMs(head.attempts - 1, config.retry.initialBackoffMs, config.retry.maxBackoffMs, this.deps.random);
+    // An idempotent batch that reached the leader ahead of an earlier one
+    // (HTTP/2 streams do not keep request order) waits for its turn anyway
+    // (only the oldest unresolved batch is sent): no backoff on top.
+    const outOfTurn = idem !== undefined && (error.errorName === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error.errorName === 'UNKNOWN_PRODUCER_ID');
+    const delay = outOfTurn ? 0 : backoffMs(head.attempts - 1, config.retry.initialBackoffMs, config.retry.maxBackoffMs, this.deps.random);
     accumulator.reenqueue(group, now + delay);
     logger.debug('produce failed, will retry', { topic: head.topic, partition: head.partition, attempt: head.attempts, delayMs: delay, error: error.message });
     if (needsMetadataRefresh(error)) {
