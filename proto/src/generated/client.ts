@@ -1,6 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AddPartitionsRequest as _gregor_v1_AddPartitionsRequest, AddPartitionsRequest__Output as _gregor_v1_AddPartitionsRequest__Output } from './gregor/v1/AddPartitionsRequest';
+import type { AddPartitionsResponse as _gregor_v1_AddPartitionsResponse, AddPartitionsResponse__Output as _gregor_v1_AddPartitionsResponse__Output } from './gregor/v1/AddPartitionsResponse';
+import type { AddPartitionsTopic as _gregor_v1_AddPartitionsTopic, AddPartitionsTopic__Output as _gregor_v1_AddPartitionsTopic__Output } from './gregor/v1/AddPartitionsTopic';
+import type { AddPartitionsTopicResult as _gregor_v1_AddPartitionsTopicResult, AddPartitionsTopicResult__Output as _gregor_v1_AddPartitionsTopicResult__Output } from './gregor/v1/AddPartitionsTopicResult';
 import type { AlterConfigsRequest as _gregor_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _gregor_v1_AlterConfigsRequest__Output } from './gregor/v1/AlterConfigsRequest';
 import type { AlterConfigsResource as _gregor_v1_AlterConfigsResource, AlterConfigsResource__Output as _gregor_v1_AlterConfigsResource__Output } from './gregor/v1/AlterConfigsResource';
 import type { AlterConfigsResponse as _gregor_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _gregor_v1_AlterConfigsResponse__Output } from './gregor/v1/AlterConfigsResponse';
@@ -89,6 +93,10 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   gregor: {
     v1: {
+      AddPartitionsRequest: MessageTypeDefinition<_gregor_v1_AddPartitionsRequest, _gregor_v1_AddPartitionsRequest__Output>
+      AddPartitionsResponse: MessageTypeDefinition<_gregor_v1_AddPartitionsResponse, _gregor_v1_AddPartitionsResponse__Output>
+      AddPartitionsTopic: MessageTypeDefinition<_gregor_v1_AddPartitionsTopic, _gregor_v1_AddPartitionsTopic__Output>
+      AddPartitionsTopicResult: MessageTypeDefinition<_gregor_v1_AddPartitionsTopicResult, _gregor_v1_AddPartitionsTopicResult__Output>
       AlterConfigsRequest: MessageTypeDefinition<_gregor_v1_AlterConfigsRequest, _gregor_v1_AlterConfigsRequest__Output>
       AlterConfigsResource: MessageTypeDefinition<_gregor_v1_AlterConfigsResource, _gregor_v1_AlterConfigsResource__Output>
       AlterConfigsResponse: MessageTypeDefinition<_gregor_v1_AlterConfigsResponse, _gregor_v1_AlterConfigsResponse__Output>

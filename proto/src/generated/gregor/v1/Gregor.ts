@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AddPartitionsRequest as _gregor_v1_AddPartitionsRequest, AddPartitionsRequest__Output as _gregor_v1_AddPartitionsRequest__Output } from '../../gregor/v1/AddPartitionsRequest';
+import type { AddPartitionsResponse as _gregor_v1_AddPartitionsResponse, AddPartitionsResponse__Output as _gregor_v1_AddPartitionsResponse__Output } from '../../gregor/v1/AddPartitionsResponse';
 import type { AlterConfigsRequest as _gregor_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _gregor_v1_AlterConfigsRequest__Output } from '../../gregor/v1/AlterConfigsRequest';
 import type { AlterConfigsResponse as _gregor_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _gregor_v1_AlterConfigsResponse__Output } from '../../gregor/v1/AlterConfigsResponse';
 import type { CreateTopicsRequest as _gregor_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _gregor_v1_CreateTopicsRequest__Output } from '../../gregor/v1/CreateTopicsRequest';
@@ -50,6 +52,15 @@ export interface GregorClient extends grpc.Client {
   alterConfigs(argument: _gregor_v1_AlterConfigsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
   alterConfigs(argument: _gregor_v1_AlterConfigsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
   alterConfigs(argument: _gregor_v1_AlterConfigsRequest, callback: grpc.requestCallback<_gregor_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreatePartitions(argument: _gregor_v1_AddPartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _gregor_v1_AddPartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _gregor_v1_AddPartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _gregor_v1_AddPartitionsRequest, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _gregor_v1_AddPartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _gregor_v1_AddPartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _gregor_v1_AddPartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _gregor_v1_AddPartitionsRequest, callback: grpc.requestCallback<_gregor_v1_AddPartitionsResponse__Output>): grpc.ClientUnaryCall;
   
   CreateTopics(argument: _gregor_v1_CreateTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_CreateTopicsResponse__Output>): grpc.ClientUnaryCall;
   CreateTopics(argument: _gregor_v1_CreateTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_CreateTopicsResponse__Output>): grpc.ClientUnaryCall;
@@ -218,6 +229,8 @@ export interface GregorClient extends grpc.Client {
 export interface GregorHandlers extends grpc.UntypedServiceImplementation {
   AlterConfigs: grpc.handleUnaryCall<_gregor_v1_AlterConfigsRequest__Output, _gregor_v1_AlterConfigsResponse>;
   
+  CreatePartitions: grpc.handleUnaryCall<_gregor_v1_AddPartitionsRequest__Output, _gregor_v1_AddPartitionsResponse>;
+  
   CreateTopics: grpc.handleUnaryCall<_gregor_v1_CreateTopicsRequest__Output, _gregor_v1_CreateTopicsResponse>;
   
   DeleteGroups: grpc.handleUnaryCall<_gregor_v1_DeleteGroupsRequest__Output, _gregor_v1_DeleteGroupsResponse>;
@@ -258,6 +271,7 @@ export interface GregorHandlers extends grpc.UntypedServiceImplementation {
 
 export interface GregorDefinition extends grpc.ServiceDefinition {
   AlterConfigs: MethodDefinition<_gregor_v1_AlterConfigsRequest, _gregor_v1_AlterConfigsResponse, _gregor_v1_AlterConfigsRequest__Output, _gregor_v1_AlterConfigsResponse__Output>
+  CreatePartitions: MethodDefinition<_gregor_v1_AddPartitionsRequest, _gregor_v1_AddPartitionsResponse, _gregor_v1_AddPartitionsRequest__Output, _gregor_v1_AddPartitionsResponse__Output>
   CreateTopics: MethodDefinition<_gregor_v1_CreateTopicsRequest, _gregor_v1_CreateTopicsResponse, _gregor_v1_CreateTopicsRequest__Output, _gregor_v1_CreateTopicsResponse__Output>
   DeleteGroups: MethodDefinition<_gregor_v1_DeleteGroupsRequest, _gregor_v1_DeleteGroupsResponse, _gregor_v1_DeleteGroupsRequest__Output, _gregor_v1_DeleteGroupsResponse__Output>
   DeleteTopics: MethodDefinition<_gregor_v1_DeleteTopicsRequest, _gregor_v1_DeleteTopicsResponse, _gregor_v1_DeleteTopicsRequest__Output, _gregor_v1_DeleteTopicsResponse__Output>
