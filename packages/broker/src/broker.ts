@@ -18,7 +18,7 @@ import { handleMetadata } from './handlers/metadata';
 import { handleOffsetsForLeaderEpoch } from './handlers/offsets-for-leader-epoch';
 import { handleProduce } from './handlers/produce';
 import { handleReplicaFetch } from './handlers/replica-fetch';
-import { handleCreateTopics, handleDeleteTopics } from './handlers/topics';
+import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from './handlers/topics';
 import type { MetadataSource } from './metadata-source';
 import { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 import { RequestOutcome } from './outcome';
@@ -322,6 +322,7 @@ export class Broker {
       Metadata: this.unary('Metadata', (req, outcome) => handleMetadata(ctx, req, outcome)),
       CreateTopics: this.unary('CreateTopics', (req, outcome) => handleCreateTopics(ctx, req, outcome)),
       DeleteTopics: this.unary('DeleteTopics', (req, outcome) => handleDeleteTopics(ctx, req, outcome)),
+      CreatePartitions: this.unary('CreatePartitions', (req, outcome) => handleCreatePartitions(ctx, req, outcome)),
       DescribeConfigs: this.unary('DescribeConfigs', (req, outcome) => handleDescribeConfigs(ctx, req, outcome)),
       AlterConfigs: this.unary('AlterConfigs', (req, outcome) => handleAlterConfigs(ctx, req, outcome)),
       InitProducerId: this.unary('InitProducerId', (req, outcome) => handleInitProducerId(ctx, req, outcome)),

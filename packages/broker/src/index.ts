@@ -23,6 +23,7 @@ export {
   type TopicConfigOverrides,
 } from './topic-config';
 export { planNewTopic, type CreateTopicInput, type CreateTopicLimits } from './create-topic-plan';
+export { checkPartitionIncrease, type CreatePartitionsLimits } from './create-partitions-plan';
 export {
   DEFAULT_FETCH_MAX_BYTES,
   DEFAULT_PARTITION_FETCH_MAX_BYTES,

@@ -212,6 +212,38 @@ export class LocalMetadataStore implements MetadataSource {
   }
 
   /**
+   * Grows a topic on this node (every partition is led here, ISR [this
+   * node]); persisted before the view changes, then announced as
+   * 'partition-changed' for the new partitions so the replica manager opens
+   * their logs and leads them.
+   */
+  async createPartitions(name: string, totalCount: number, opts: { validateOnly?: boolean } = {}): Promise<void> {
+    const check = (): StoredTopic => {
+      const existing = this.state.topics[name];
+      if (existing === undefined) {
+        throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`, { topic: name });
+      }
+      if (!Number.isInteger(totalCount) || totalCount <= existing.numPartitions) {
+        throw new GregorError('INVALID_PARTITIONS', `topic "${name}" has ${existing.numPartitions} partitions; the new count ${totalCount} must be larger`, {
+          topic: name,
+        });
+      }
+      return existing;
+    };
+    if (opts.validateOnly === true) {
+      check();
+      return;
+    }
+    const { before } = await this.mutate(() => {
+      const existing = check();
+      const grown: StoredTopic = { ...existing, numPartitions: totalCount };
+      return { next: { ...this.state, topics: { ...this.state.topics, [name]: grown } }, before: existing.numPartitions };
+    });
+    const added = Array.from({ length: totalCount - before }, (_, i) => before + i);
+    this.emit({ type: 'partition-changed', topic: this.views.get(name)!, partitions: added });
+  }
+
+  /**
    * The next block of producer ids, durable in metadata.json before it is
    * handed out, so a restart never gives an id twice.
    */

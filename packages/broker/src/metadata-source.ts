@@ -98,6 +98,19 @@ export interface MetadataSource {
   deleteTopic(name: string): Promise<void>;
   /** Replaces the topic's overrides (already validated). */
   setTopicConfigs(name: string, configs: TopicConfigOverrides): Promise<void>;
+  /**
+   * Kafka's CreatePartitions for one topic: grows it to `totalCount`
+   * partitions (the new total, not the number to add), placed with the
+   * topic's replication factor, every replica in the ISR (the new logs are
+   * empty). Resolves once `topic()` shows them, after the
+   * 'partition-changed' event naming the new partitions, on which each
+   * replica opens its log and takes its role. With `validateOnly`, checks
+   * and changes nothing. Throws GregorError UNKNOWN_TOPIC_OR_PARTITION,
+   * INVALID_PARTITIONS (`totalCount` not larger than the current count, or
+   * above the limit), INVALID_REPLICATION_FACTOR (fewer live brokers than
+   * the replication factor), retriable NOT_CONTROLLER / REQUEST_TIMED_OUT.
+   */
+  createPartitions(name: string, totalCount: number, opts?: { validateOnly?: boolean }): Promise<void>;
   /** Returns an unsubscribe function. Listeners must not throw. */
   subscribe(listener: (event: MetadataEvent) => void): () => void;
 

@@ -10,6 +10,7 @@ export type ApiName =
   | 'Metadata'
   | 'CreateTopics'
   | 'DeleteTopics'
+  | 'CreatePartitions'
   | 'DescribeConfigs'
   | 'AlterConfigs'
   | 'InitProducerId'

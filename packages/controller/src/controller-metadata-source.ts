@@ -368,9 +368,13 @@ export class ControllerMetadataSource {
     await this.waitForOffset(out.metadataOffset);
   }
 
-  /** Grows a topic to `count` partitions. */
-  async createPartitions(name: string, count: number): Promise<void> {
-    const out = await this.opts.client.createPartitions([{ name, count }]);
+  /**
+   * Grows a topic to `totalCount` partitions (Kafka's CreatePartitions; the
+   * active controller places them and decides). Resolves once the local
+   * image shows them; with `validateOnly` nothing is written.
+   */
+  async createPartitions(name: string, totalCount: number, opts: { validateOnly?: boolean } = {}): Promise<void> {
+    const out = await this.opts.client.createPartitions([{ name, count: totalCount }], { validateOnly: opts.validateOnly ?? false });
     const r = out.results[0];
     if (r?.error !== undefined) throw r.error;
     await this.waitForOffset(out.metadataOffset);

@@ -48,6 +48,7 @@ export function asBrokerMetadataSource(cms: ControllerMetadataSource): MetadataS
     createTopic: (spec) => cms.createTopic(spec),
     deleteTopic: (name) => cms.deleteTopic(name),
     setTopicConfigs: (name, configs) => cms.setTopicConfigs(name, configs),
+    createPartitions: (name, totalCount, opts) => cms.createPartitions(name, totalCount, opts),
     subscribe: (listener) => cms.subscribe((event: MetadataEvent) => listener(event)),
     brokerEndpoint: (nodeId) => cms.brokerEndpoint(nodeId),
     localBrokerEpoch: () => cms.localBrokerEpoch(),

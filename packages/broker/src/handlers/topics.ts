@@ -1,5 +1,8 @@
 import { GregorError } from '@gregor/common';
 import type {
+  AddPartitionsRequest__Output,
+  AddPartitionsResponse,
+  AddPartitionsTopicResult,
   CreatableTopicResult,
   CreateTopicsRequest__Output,
   CreateTopicsResponse,
@@ -8,6 +11,7 @@ import type {
   DeleteTopicsResponse,
 } from '@gregor/proto';
 import type { BrokerContext } from '../broker-context';
+import { checkPartitionIncrease } from '../create-partitions-plan';
 import { planNewTopic } from '../create-topic-plan';
 import type { RequestOutcome } from '../outcome';
 
@@ -77,4 +81,43 @@ export async function handleDeleteTopics(
     }
   }
   return { topics };
+}
+
+/**
+ * CreatePartitions (Kafka's, with the new total count per topic): a topic
+ * named twice is INVALID_REQUEST for both entries, as in Kafka; the rest is
+ * checked by a pure function and decided by the metadata source (the active
+ * controller in a cluster). The reply waits until the new partitions this
+ * broker leads have their logs open; other leaders open theirs when the
+ * metadata reaches them, so a client may briefly see a retriable
+ * NOT_LEADER_OR_FOLLOWER there.
+ */
+export async function handleCreatePartitions(
+  ctx: BrokerContext,
+  req: AddPartitionsRequest__Output,
+  outcome: RequestOutcome,
+): Promise<AddPartitionsResponse> {
+  const counts = new Map<string, number>();
+  for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
+  const results: AddPartitionsTopicResult[] = [];
+  for (const t of req.topics) {
+    const result: AddPartitionsTopicResult = { name: t.name, error: null };
+    results.push(result);
+    try {
+      if ((counts.get(t.name) ?? 0) > 1) throw new GregorError('INVALID_REQUEST', `topic "${t.name}" appears more than once in the request`, { topic: t.name });
+      checkPartitionIncrease(t.name, t.count, { maxPartitionsPerTopic: ctx.config.maxPartitionsPerTopic });
+      const before = ctx.metadata.topic(t.name)?.partitions.length ?? 0;
+      await ctx.metadata.createPartitions(t.name, t.count, { validateOnly: req.validateOnly });
+      if (req.validateOnly) continue;
+      ctx.logger.info('created partitions', { topic: t.name, from: before, to: t.count });
+      const led = (ctx.metadata.topic(t.name)?.partitions ?? []).filter((a) => a.partition >= before && a.leaderId === ctx.config.nodeId);
+      // The partitions exist once the metadata source answered: a slow role
+      // change here is not a failure of the request (produce retries it).
+      const opened = await Promise.allSettled(led.map((a) => ctx.replicas.leaderFor(t.name, a.partition)));
+      for (const o of opened) if (o.status === 'rejected') ctx.logger.debug('new partition not led yet', { topic: t.name, err: String(o.reason) });
+    } catch (err) {
+      result.error = outcome.fail(err, { topic: t.name });
+    }
+  }
+  return { results };
 }

@@ -120,6 +120,28 @@ export class FakeController {
     this.publish([{ type: 'topic-deleted', name, topicId: t.topicId }]);
   }
 
+  /** Grows a topic, placing new partitions as createTopic does (every replica in the ISR). */
+  createPartitions(name: string, totalCount: number, validateOnly: boolean): void {
+    const t = this.topicRecords.get(name);
+    if (t === undefined) throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`, { topic: name });
+    const current = t.partitions.length;
+    if (totalCount <= current) throw new GregorError('INVALID_PARTITIONS', `${name} has ${current} partitions, not fewer than ${totalCount}`, { topic: name });
+    const ids = this.liveBrokers()
+      .map((b) => b.nodeId)
+      .sort((a, b) => a - b);
+    if (t.replicationFactor > ids.length) {
+      throw new GregorError('INVALID_REPLICATION_FACTOR', `replication factor ${t.replicationFactor} > ${ids.length} brokers`, { topic: name });
+    }
+    if (validateOnly) return;
+    const added: number[] = [];
+    for (let p = current; p < totalCount; p++) {
+      const replicas = Array.from({ length: t.replicationFactor }, (_, i) => ids[(p + i) % ids.length]!);
+      t.partitions.push({ partition: p, leaderId: replicas[0]!, leaderEpoch: 0, partitionEpoch: 0, replicas, isr: replicas });
+      added.push(p);
+    }
+    this.publish([{ type: 'partition-changed', topic: this.view(name)!, partitions: added }]);
+  }
+
   setTopicConfigs(name: string, configs: TopicConfigOverrides): void {
     const t = this.topicRecords.get(name);
     if (t === undefined) throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`, { topic: name });
@@ -295,6 +317,11 @@ export class FakeMetadataSource implements MetadataSource {
   async deleteTopic(name: string): Promise<void> {
     this.reachable();
     this.controller.deleteTopic(name);
+  }
+
+  async createPartitions(name: string, totalCount: number, opts: { validateOnly?: boolean } = {}): Promise<void> {
+    this.reachable();
+    this.controller.createPartitions(name, totalCount, opts.validateOnly ?? false);
   }
 
   async setTopicConfigs(name: string, configs: TopicConfigOverrides): Promise<void> {

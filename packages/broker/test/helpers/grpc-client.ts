@@ -9,7 +9,7 @@ export function connect(address: string): Client {
   return new Ctor(address, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 });
 }
 
-type Method = 'Produce' | 'Fetch' | 'ListOffsets' | 'Metadata' | 'CreateTopics' | 'DeleteTopics' | 'DescribeConfigs' | 'AlterConfigs' | 'InitProducerId';
+type Method = 'Produce' | 'Fetch' | 'ListOffsets' | 'Metadata' | 'CreateTopics' | 'DeleteTopics' | 'CreatePartitions' | 'DescribeConfigs' | 'AlterConfigs' | 'InitProducerId';
 
 /** Promisified unary call: call(client, 'Produce', {...}). */
 export function call<Res = any>(client: Client, method: Method, req: unknown, deadlineMs = 20_000): Promise<Res> {
