@@ -2,6 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import {
   loadAdminProto,
   loadClientProto,
+  type AddPartitionsRequest,
+  type AddPartitionsResponse__Output,
   type AlterConfigsRequest,
   type AlterConfigsResponse__Output,
   type CreateTopicsRequest,
@@ -55,6 +57,7 @@ export interface Rpcs {
   Metadata: [MetadataRequest, MetadataResponse__Output];
   CreateTopics: [CreateTopicsRequest, CreateTopicsResponse__Output];
   DeleteTopics: [DeleteTopicsRequest, DeleteTopicsResponse__Output];
+  CreatePartitions: [AddPartitionsRequest, AddPartitionsResponse__Output];
   DescribeConfigs: [DescribeConfigsRequest, DescribeConfigsResponse__Output];
   AlterConfigs: [AlterConfigsRequest, AlterConfigsResponse__Output];
   InitProducerId: [InitProducerIdRequest, InitProducerIdResponse__Output];

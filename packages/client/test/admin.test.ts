@@ -72,6 +72,50 @@ describe('Admin against a fake gRPC cluster', () => {
     expect(calls[1]!.request.topics.map((t: { name: string }) => t.name)).toEqual(['later']);
   });
 
+  it('grows topics with createPartitions; its producers see the new partitions at once', async () => {
+    const b1 = await cluster.startBroker(1);
+    cluster.createTopic('grow', 1);
+    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const admin = client.admin();
+    const producer = client.producer();
+    expect(await producer.send({ topic: 'grow', value: 'before' })).toMatchObject({ partition: 0 });
+    await admin.createPartitions([{ topic: 'grow', count: 3 }], { validateOnly: true });
+    expect((await admin.describeTopics(['grow']))[0]!.partitions).toHaveLength(1);
+    await admin.createPartitions([{ topic: 'grow', count: 3 }]);
+    expect(cluster.callsOf('CreatePartitions').map((c) => c.request)).toEqual([
+      expect.objectContaining({ topics: [{ name: 'grow', count: 3 }], validateOnly: true }),
+      expect.objectContaining({ topics: [{ name: 'grow', count: 3 }], validateOnly: false }),
+    ]);
+    expect(await producer.send({ topic: 'grow', partition: 2, value: 'after' })).toMatchObject({ partition: 2, offset: 0n });
+    expect(cluster.values('grow', 2)).toEqual(['after']);
+  });
+
+  it('createPartitions: per-topic errors with Kafka names; retriable ones retried for that topic only', async () => {
+    const b1 = await cluster.startBroker(1);
+    cluster.createTopic('two', 2);
+    cluster.createTopic('moving', 1);
+    let once = true;
+    cluster.interceptor = (call) => {
+      if (call.method !== 'CreatePartitions' || !once) return undefined;
+      once = false;
+      return { response: { results: [{ name: 'moving', error: wireError('NOT_CONTROLLER', 'moving') }] } };
+    };
+    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const admin = client.admin();
+    await admin.createPartitions([{ topic: 'moving', count: 2 }]);
+    expect(cluster.callsOf('CreatePartitions')).toHaveLength(2);
+    const both = await admin.createPartitions([{ topic: 'two', count: 2 }, { topic: 'missing', count: 4 }]).catch((e: unknown) => e);
+    expect(both).toMatchObject({
+      errorName: 'INVALID_PARTITIONS',
+      code: 37,
+      context: { failures: [{ name: 'two', error: 'INVALID_PARTITIONS' }, { name: 'missing', error: 'UNKNOWN_TOPIC_OR_PARTITION' }] },
+    });
+    // "Unknown topic" is an answer: that request was not retried.
+    expect(cluster.callsOf('CreatePartitions')).toHaveLength(3);
+    await expect(admin.createPartitions([{ topic: 'two', count: 3 }, { topic: 'two', count: 4 }])).rejects.toMatchObject({ errorName: 'INVALID_REQUEST' });
+    expect(cluster.callsOf('CreatePartitions')).toHaveLength(3);
+  });
+
   it('describes and alters configs', async () => {
     const b1 = await cluster.startBroker(1);
     cluster.createTopic('conf', 1, [1], { 'retention.ms': '5000' });

@@ -16,6 +16,7 @@ import type {
   ConfigResourceType,
   CreatedTopic,
   ListOffsetsQuery,
+  NewPartitions,
   NewTopic,
   PartitionOffset,
   ResourceConfigs,
@@ -62,6 +63,39 @@ export class Admin {
     throwIfFailed(failures);
     this.cluster.track(topics.map((t) => t.topic));
     return ok;
+  }
+
+  /**
+   * Grows topics to `count` partitions each (Kafka's createPartitions with
+   * NewPartitions.increaseTo); the active controller places the new ones.
+   * INVALID_PARTITIONS (count not larger than now), UNKNOWN_TOPIC_OR_PARTITION,
+   * INVALID_REQUEST (a topic named twice) are thrown. Like Kafka, a retry after
+   * a lost answer may report INVALID_PARTITIONS for a change that was made.
+   * Afterwards the client's metadata for these topics is refreshed, so its
+   * producers see the new partitions.
+   */
+  async createPartitions(increases: readonly NewPartitions[], opts: AdminCallOptions & { validateOnly?: boolean } = {}): Promise<void> {
+    const seen = new Set<string>();
+    for (const i of increases) {
+      validateTopicName(i.topic);
+      if (seen.has(i.topic)) throw new GregorError('INVALID_REQUEST', `topic "${i.topic}" appears more than once`, { topic: i.topic });
+      seen.add(i.topic);
+    }
+    const results = await perItemWithRetry<NewPartitions, true>(
+      increases,
+      (i) => i.topic,
+      async (pending) => {
+        const res = await this.cluster.callAny('CreatePartitions', {
+          topics: pending.map((i) => ({ name: i.topic, count: i.count })),
+          timeoutMs: this.client.requestTimeoutMs,
+          validateOnly: opts.validateOnly ?? false,
+        });
+        return new Map(res.results.map((r) => [r.name, errorFromWire(r.error, { topic: r.name }) ?? (true as const)]));
+      },
+      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION'),
+    );
+    throwIfFailed(partitionResults(increases, (i) => i.topic, results).failures);
+    if (opts.validateOnly !== true) await this.cluster.refreshMetadata(increases.map((i) => i.topic)).catch(() => undefined);
   }
 
   /** Deletes topics; UNKNOWN_TOPIC_OR_PARTITION when one does not exist. */

@@ -18,6 +18,12 @@ export interface CreatedTopic {
   configs: Record<string, string>;
 }
 
+/** A CreatePartitions entry: `count` is the new total, as in Kafka's NewPartitions.increaseTo. */
+export interface NewPartitions {
+  topic: string;
+  count: number;
+}
+
 export interface PartitionDescription {
   partition: number;
   /** Node id of the leader; null when the partition has none. */

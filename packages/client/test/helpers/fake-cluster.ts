@@ -189,6 +189,20 @@ export class FakeCluster {
       Fetch: unary('Fetch', (req) => this.fetch(nodeId, req)),
       ListOffsets: unary('ListOffsets', (req) => this.listOffsets(nodeId, req)),
       CreateTopics: unary('CreateTopics', (req) => this.createTopics(req)),
+      CreatePartitions: unary('CreatePartitions', (req) => ({
+        results: req.topics.map((t: { name: string; count: number }) => {
+          const topic = this.topics.get(t.name);
+          if (topic === undefined) return { name: t.name, error: wireError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${t.name}" does not exist`) };
+          if (t.count <= topic.partitions.length) return { name: t.name, error: wireError('INVALID_PARTITIONS', `${topic.partitions.length} partitions already`) };
+          if (!req.validateOnly) {
+            const leader = [...this.brokers.keys()].sort()[0] ?? 1;
+            while (topic.partitions.length < t.count) {
+              topic.partitions.push({ leader, leaderEpoch: 0, batches: [], logStartOffset: 0n, nextOffset: 0n, producers: new Map() });
+            }
+          }
+          return { name: t.name };
+        }),
+      })),
       DeleteTopics: unary('DeleteTopics', (req) => ({
         topics: req.topicNames.map((name: string) => {
           if (!this.topics.has(name)) return { name, error: wireError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`) };
