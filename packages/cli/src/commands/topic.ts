@@ -13,9 +13,9 @@ interface CreateOptions extends CommonOptions {
   ifNotExists: boolean;
 }
 
-/** `gregor topic create|list|describe|delete` (Kafka's kafka-topics). */
+/** `gregor topic create|list|describe|alter|delete` (Kafka's kafka-topics). */
 export function registerTopic(program: Command, ctx: CliContext): void {
-  const topic = program.command('topic').description('create, list, describe and delete topics');
+  const topic = program.command('topic').description('create, list, describe, alter and delete topics');
 
   addCommonOptions(
     topic
@@ -65,6 +65,26 @@ export function registerTopic(program: Command, ctx: CliContext): void {
         topics.map((t) => formatTopicDescription(t, byName.get(t.name))),
         topics.map((t) => topicDescriptionJson(t, byName.get(t.name))),
       );
+    });
+  });
+
+  // kafka-topics --alter --partitions: the count only grows, and keyed
+  // records map to other partitions afterwards (murmur2 modulo the count).
+  addCommonOptions(
+    topic
+      .command('alter')
+      .description('add partitions to a topic (the new total; it can only grow)')
+      .argument('<name>', 'topic name')
+      .requiredOption('--partitions <n>', 'the new number of partitions, larger than the current one', intArg('--partitions', 1, 1_000_000))
+      .option('--validate-only', 'check the change without making it', false),
+  ).action(async (name: string, opts: CommonOptions & { partitions: number; validateOnly: boolean }) => {
+    checkName(name);
+    await ctx.withClient(opts, async (client) => {
+      await client.admin().createPartitions([{ topic: name, count: opts.partitions }], { validateOnly: opts.validateOnly });
+      const human = opts.validateOnly
+        ? `Topic ${name} can grow to ${opts.partitions} partitions (nothing changed).`
+        : `Topic ${name} now has ${opts.partitions} partitions.`;
+      await ctx.result(opts, human, { topic: name, partitions: opts.partitions, validateOnly: opts.validateOnly });
     });
   });
 
