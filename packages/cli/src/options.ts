@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createClient, parseBootstrap, type ClientOptions, type Gregor } from '@gregor/client';
+import { createLogger } from '@gregor/common';
 import { UsageError } from './errors';
 
 export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
@@ -28,7 +29,14 @@ export function connect(opts: CommonOptions, extra: Partial<ClientOptions> = {})
   } catch (err) {
     throw new UsageError(`--bootstrap: ${err instanceof Error ? err.message.replace(/^[A-Z_]+: /, '') : String(err)}`);
   }
-  return createClient({ bootstrap, clientId: 'gregor-cli', requestTimeoutMs: 15000, defaultApiTimeoutMs: 15000, ...extra });
+  return createClient({ bootstrap, clientId: 'gregor-cli', requestTimeoutMs: 15000, defaultApiTimeoutMs: 15000, ...clientLogger(), ...extra });
+}
+
+/** GREGOR_CLI_LOG=debug|info|warn shows the SDK's own log (rebalances, retries) on stderr. */
+function clientLogger(): Partial<ClientOptions> {
+  const level = process.env['GREGOR_CLI_LOG'];
+  if (level !== 'debug' && level !== 'info' && level !== 'warn' && level !== 'error') return {};
+  return { logger: createLogger({ level, json: false, stderr: true, component: 'client' }) };
 }
 
 /** Commander parser for integers in [min, max]. */

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { GregorError } from '@gregor/common';
-import type { Consumer, OffsetSpec } from '@gregor/client';
+import type { Consumer, ConsumerOptions, OffsetSpec } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { formatRecord, recordJson } from '../format';
 import { write } from '../io';
-import { addCommonOptions, intArg, type CommonOptions } from '../options';
+import { addCommonOptions, intArg, keyValue, type CommonOptions } from '../options';
 import { checkName } from './topic';
 
 interface ConsumeOptions extends CommonOptions {
@@ -21,6 +21,7 @@ interface ConsumeOptions extends CommonOptions {
   printTimestamp: boolean;
   keySeparator: string;
   group?: string;
+  consumerProperty: Record<string, string>;
 }
 
 /** `gregor consume TOPIC`: one value per line on stdout (Kafka's console consumer). */
@@ -40,9 +41,11 @@ export function registerConsume(program: Command, ctx: CliContext): void {
       .option('--print-partition', 'print Partition:P before the record', false)
       .option('--print-timestamp', 'print CreateTime:T before the record', false)
       .option('--key-separator <sep>', 'separator between printed fields', '\t')
-      .option('--group <group>', 'consume as a member of this consumer group: its partitions are shared with the other members, offsets are committed'),
+      .option('--group <group>', 'consume as a member of this consumer group: its partitions are shared with the other members, offsets are committed')
+      .option('--consumer-property <key=value...>', `consumer settings with Kafka's names (repeatable): ${Object.keys(CONSUMER_PROPERTIES).join(', ')}`, keyValue, {}),
   ).action(async (topic: string, opts: ConsumeOptions) => {
     checkName(topic);
+    consumerProperties(opts.consumerProperty); // usage errors before connecting
     if (opts.group !== undefined) {
       if (opts.partition !== undefined || opts.offset !== undefined) {
         throw new UsageError('--group cannot be used with --partition or --offset: the group assigns partitions and resumes from its committed offsets');
@@ -62,7 +65,7 @@ export function registerConsume(program: Command, ctx: CliContext): void {
       const partitions = opts.partition !== undefined ? [opts.partition] : desc!.partitions.map((p) => p.partition);
       const start: OffsetSpec = opts.fromBeginning ? 'earliest' : (opts.offset ?? 'latest');
       // As Kafka's console consumer: an out-of-range start falls back to the beginning or the end.
-      const consumer = client.consumer({ autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest' });
+      const consumer = client.consumer({ autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest', ...consumerProperties(opts.consumerProperty) });
       const tps = partitions.map((partition) => ({ topic, partition }));
       consumer.assign(tps);
       for (const tp of tps) consumer.seek(tp, start);
@@ -82,7 +85,7 @@ export function registerConsume(program: Command, ctx: CliContext): void {
 async function consumeAsGroup(ctx: CliContext, topic: string, groupId: string, opts: ConsumeOptions): Promise<void> {
   await ctx.withClient(opts, async (client) => {
     await client.admin().describeTopics([topic]);
-    const consumer = client.consumer({ groupId, autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest', enableAutoCommit: true });
+    const consumer = client.consumer({ autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest', enableAutoCommit: true, ...consumerProperties(opts.consumerProperty), groupId });
     consumer.subscribe([topic]);
     const printed = await printRecords(ctx, consumer, opts, () => (consumer.groupMetadata()?.generationId ?? -1) >= 0);
     await consumer.close();
@@ -149,4 +152,44 @@ function parseOffset(value: string): bigint | 'earliest' | 'latest' {
   if (value === 'earliest' || value === 'latest') return value;
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('--offset must be a non-negative integer, earliest or latest.');
   return BigInt(value);
+}
+
+/** Kafka consumer config names `--consumer-property` understands, and how each maps onto ConsumerOptions. */
+const CONSUMER_PROPERTIES: Record<string, (value: string) => Partial<ConsumerOptions>> = {
+  'group.instance.id': (v) => ({ groupInstanceId: v }),
+  'session.timeout.ms': (v) => ({ sessionTimeoutMs: positiveInt('session.timeout.ms', v) }),
+  'heartbeat.interval.ms': (v) => ({ heartbeatIntervalMs: positiveInt('heartbeat.interval.ms', v) }),
+  'max.poll.interval.ms': (v) => ({ maxPollIntervalMs: positiveInt('max.poll.interval.ms', v) }),
+  'enable.auto.commit': (v) => {
+    if (v !== 'true' && v !== 'false') throw new UsageError(`--consumer-property enable.auto.commit must be true or false, got "${v}"`);
+    return { enableAutoCommit: v === 'true' };
+  },
+  'auto.commit.interval.ms': (v) => ({ autoCommitIntervalMs: positiveInt('auto.commit.interval.ms', v) }),
+  'auto.offset.reset': (v) => {
+    if (v !== 'earliest' && v !== 'latest' && v !== 'none') throw new UsageError(`--consumer-property auto.offset.reset must be earliest, latest or none, got "${v}"`);
+    return { autoOffsetReset: v };
+  },
+  'partition.assignment.strategy': (v) => {
+    const names = v.split(',').map((s) => s.trim());
+    for (const n of names) if (!['range', 'roundrobin', 'cooperative-sticky'].includes(n)) throw new UsageError(`--consumer-property partition.assignment.strategy: unknown assignor "${n}" (range, roundrobin, cooperative-sticky)`);
+    return { partitionAssignors: names as ('range' | 'roundrobin' | 'cooperative-sticky')[] };
+  },
+  'fetch.max.wait.ms': (v) => ({ maxWaitMs: positiveInt('fetch.max.wait.ms', v) }),
+  'max.poll.records': (v) => ({ maxPollRecords: positiveInt('max.poll.records', v) }),
+};
+
+function positiveInt(key: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) <= 0) throw new UsageError(`--consumer-property ${key} must be a positive integer, got "${v}"`);
+  return Number(v);
+}
+
+/** The ConsumerOptions of the --consumer-property pairs; an unknown key is a usage error naming it. */
+export function consumerProperties(props: Readonly<Record<string, string>>): Partial<ConsumerOptions> {
+  let out: Partial<ConsumerOptions> = {};
+  for (const [key, value] of Object.entries(props)) {
+    const map = CONSUMER_PROPERTIES[key];
+    if (map === undefined) throw new UsageError(`--consumer-property: unknown key "${key}" (known: ${Object.keys(CONSUMER_PROPERTIES).join(', ')})`);
+    out = { ...out, ...map(value) };
+  }
+  return out;
 }

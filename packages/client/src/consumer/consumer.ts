@@ -262,8 +262,15 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
    * group it first commits (auto-commit), revokes and leaves (static
    * members stay, for a restart within the session timeout). Idempotent.
    */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    // Callers that arrive while closing (client.close(), a signal handler) wait for the same close.
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private closing: Promise<void> | undefined;
+
+  private async doClose(): Promise<void> {
     this.closed = true;
     this.notify();
     await this.group?.close().catch((err: unknown) => {

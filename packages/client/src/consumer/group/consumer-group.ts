@@ -317,7 +317,7 @@ export class ConsumerGroup {
       }
       if (retry === undefined) return;
       pending = failed;
-      if (attempt + 1 >= attempts || this.now() >= deadline || this.closedForGood) throw retry;
+      if (attempt + 1 >= attempts || this.now() >= deadline || this.closedForGood || this.deps.cluster.isClosed) throw retry;
       await new Promise((r) => setTimeout(r, backoffMs(attempt, config.retry.initialBackoffMs, config.retry.maxBackoffMs, client.random)));
     }
   }
@@ -354,7 +354,7 @@ export class ConsumerGroup {
         if (COORDINATOR_MOVED.has(err.errorName)) this.coordinator.markUnknown(`OffsetFetch: ${err.errorName}`);
         retry = err;
       }
-      if (this.now() >= deadline || this.closedForGood) throw retry;
+      if (this.now() >= deadline || this.closedForGood || this.deps.cluster.isClosed) throw retry;
       await new Promise((r) => setTimeout(r, backoffMs(attempt, config.retry.initialBackoffMs, config.retry.maxBackoffMs, client.random)));
     }
   }
@@ -406,7 +406,6 @@ export class ConsumerGroup {
     if (this.metadataTimer !== undefined) return;
     const interval = this.deps.client.metadataMaxAgeMs;
     this.metadataTimer = setInterval(() => void this.checkMetadata(), interval);
-    this.metadataTimer.unref();
   }
 
   private async checkMetadata(): Promise<void> {

@@ -287,7 +287,8 @@ export class GroupMembership {
           if (this.state === 'stable' && !this.closed && this.heartbeatTimer !== undefined) tick();
         });
       }, this.config.heartbeatIntervalMs);
-      this.heartbeatTimer.unref();
+      // Not unref'd: a member with no partitions (nothing else pending) must
+      // stay alive and in its group until it is closed.
     };
     tick();
   }
