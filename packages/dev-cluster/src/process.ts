@@ -78,11 +78,14 @@ async function portIsFree(port: number, host: string): Promise<boolean> {
 
 /**
  * A base port whose whole layout (4 listeners × nodes) is free right now, for
- * tests that run clusters side by side. Random within [20000, 50000).
+ * tests that run clusters side by side. Random within [10000, 32000): below
+ * Linux's ephemeral range (32768–60999 by default), so an outgoing connection
+ * of some other process cannot take a killed node's port before it restarts
+ * (seen as EADDRINUSE on restart in the chaos test).
  */
 export async function findFreeBasePort(nodes: number, host = '127.0.0.1', random: () => number = Math.random): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20000 + Math.floor(random() * 300) * 100;
+    const base = 10000 + Math.floor(random() * 216) * 100;
     const ports: number[] = [];
     for (let i = 0; i < nodes; i++) ports.push(base + i, base + 100 + i, base + 200 + i, base + 300 + i);
     let free = true;

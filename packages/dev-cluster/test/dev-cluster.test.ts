@@ -24,6 +24,16 @@ describe('layout', () => {
   });
 });
 
+describe('findFreeBasePort', () => {
+  it('keeps every listener of the layout below the ephemeral port range', async () => {
+    for (const r of [0, 0.5, 0.999999]) {
+      const base = await findFreeBasePort(3, '127.0.0.1', () => r);
+      expect(base).toBeGreaterThanOrEqual(10000);
+      expect(base + 300 + 2).toBeLessThan(32768);
+    }
+  });
+});
+
 describe('dev-cluster process management (fake nodes)', () => {
   const dirs: string[] = [];
   const newDir = (): string => {
