@@ -1,6 +1,8 @@
 import { ConfigError } from '@gregor/common';
 import { diffAssignment, matchTopics } from '../src/consumer/group/assignment-diff';
+import { FetchBuffer } from '../src/consumer/fetch-buffer';
 import { resolveConsumerOptions } from '../src/consumer/options';
+import { Subscriptions } from '../src/consumer/partition-state';
 import { DEFAULT_RETRY } from '../src/options';
 
 const tp = (topic: string, partition: number) => ({ topic, partition });
@@ -33,5 +35,23 @@ describe('group consumer decisions', () => {
     expect(() => resolve({ groupId: 'g', partitionAssignors: [] })).toThrow(ConfigError);
     expect(() => resolve({ groupInstanceId: 'i' })).toThrow(/needs a groupId/);
     expect(() => resolve({ groupId: 'g', sessionTimeoutMs: 3000, heartbeatIntervalMs: 3000 })).toThrow(/below sessionTimeoutMs/);
+  });
+});
+
+describe('revoked partitions', () => {
+  test('records fetched for a partition that is no longer assigned are never handed out', () => {
+    const subs = new Subscriptions('earliest');
+    subs.assign([tp('a', 0), tp('a', 1)], true);
+    const s0 = subs.get('a-0')!;
+    subs.seek(s0, 5n);
+    const buffer = new FetchBuffer(() => undefined);
+    const record = (offset: bigint) => ({ topic: 'a', partition: 0, offset, timestamp: 0n, key: null, value: null, headers: [] });
+    buffer.push(s0, [record(5n), record(6n)], 100);
+    // Revoked (the buffer is not even told): the chunk is stale.
+    subs.assign([tp('a', 1)], true);
+    expect(buffer.take(10)).toEqual([]);
+    expect(subs.get('a-1')!.awaitingCommitted).toBe(true);
+    expect(subs.fetchable(0, 1 << 20)).toEqual([]);
+    expect(subs.needingLookup(0)).toEqual([]);
   });
 });

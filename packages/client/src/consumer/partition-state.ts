@@ -55,8 +55,10 @@ export class Subscriptions {
   assign(tps: readonly TopicPartition[], awaitCommitted = false): string[] {
     const wanted = new Map(tps.map((tp) => [tpKey(tp.topic, tp.partition), tp]));
     const removed: string[] = [];
-    for (const key of this.states.keys()) {
+    for (const [key, state] of this.states) {
       if (!wanted.has(key)) {
+        // Fetches in flight and buffered chunks of it become stale.
+        state.epoch++;
         this.states.delete(key);
         removed.push(key);
       }

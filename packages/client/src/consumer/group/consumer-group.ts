@@ -128,8 +128,17 @@ export class ConsumerGroup {
    * needed one is started, auto-commit runs when due, and new partitions
    * get their committed offsets.
    */
-  async beforePoll(): Promise<void> {
+  beforePoll(): Promise<void> {
     this.lastPollMs = this.now();
+    // One at a time (poll and the iterator may overlap); a failure does not block the next.
+    const run = (this.polling ?? Promise.resolve()).catch(() => undefined).then(() => this.beforePollOnce());
+    this.polling = run;
+    return run;
+  }
+
+  private polling: Promise<void> | undefined;
+
+  private async beforePollOnce(): Promise<void> {
     if (this.membership.fatal !== undefined) throw this.membership.fatal;
     if (this.subscription === undefined) {
       if (this.deps.config.enableAutoCommit && this.deps.subscriptions.all().length > 0) this.maybeAutoCommit();
