@@ -202,6 +202,28 @@ describe('group consumer against a real node', () => {
     await Promise.all([stuck.close(), busy.close()]);
   });
 
+  test('unsubscribe leaves the group (even mid-rebalance); subscribing again rejoins', async () => {
+    await client.admin().createTopics([{ topic: 'unsub', numPartitions: 2 }]);
+    const c = client.consumer({ ...fast, groupId: 'unsub-g' });
+    const revoked: string[] = [];
+    c.subscribe(['unsub'], { onPartitionsRevoked: (tps) => void revoked.push(...names(tps)) });
+    await pollAll([c], () => c.assignment().length === 2);
+    await c.unsubscribe();
+    expect(c.assignment()).toEqual([]);
+    expect(revoked).toEqual(['unsub-0', 'unsub-1']);
+    expect((await client.admin().describeGroups(['unsub-g']))[0]!.members).toEqual([]);
+    // Unsubscribing while the first rebalance is still running: no rejoin follows.
+    c.subscribe(['unsub']);
+    const early = c.poll({ timeoutMs: 1 });
+    await early;
+    await c.unsubscribe();
+    expect(c.assignment()).toEqual([]);
+    c.subscribe(['unsub']);
+    await pollAll([c], () => c.assignment().length === 2);
+    expect((await client.admin().describeGroups(['unsub-g']))[0]!.members).toHaveLength(1);
+    await c.close();
+  });
+
   test('manual assignment with a groupId starts at committed offsets and commits with generation -1', async () => {
     await client.admin().createTopics([{ topic: 'manual', numPartitions: 1 }]);
     await produce(client, 'manual', 1, 10);

@@ -187,15 +187,22 @@ export class ConsumerGroup {
     }
     const topics = await this.subscribedTopics();
     const owned = this.owned();
-    const task = this.membership.rebalance(topics, owned, this.ownedGeneration, this.abort.signal).then(
+    // Aborted by close() and by unsubscribe(), which must not be followed by a rejoin.
+    const abort = new AbortController();
+    this.rebalanceAbort = abort;
+    const onClose = (): void => abort.abort();
+    this.abort.signal.addEventListener('abort', onClose, { once: true });
+    const task = this.membership.rebalance(topics, owned, this.ownedGeneration, abort.signal).then(
       (joined) => {
         this.pending = joined;
       },
       (err: unknown) => {
-        if (!this.closed) this.deps.client.logger.error('consumer group rebalance failed', { group: config.groupId, error: err instanceof Error ? err.message : String(err) });
+        if (!this.closed && !abort.signal.aborted) this.deps.client.logger.error('consumer group rebalance failed', { group: config.groupId, error: err instanceof Error ? err.message : String(err) });
       },
     );
     this.rebalancing = task.finally(() => {
+      this.abort.signal.removeEventListener('abort', onClose);
+      if (this.rebalanceAbort === abort) this.rebalanceAbort = undefined;
       this.rebalancing = undefined;
       this.deps.notify();
     });
@@ -213,6 +220,7 @@ export class ConsumerGroup {
   }
 
   private patternTopics: string[] = [];
+  private rebalanceAbort: AbortController | undefined;
 
   /** A rebalance finished: revoke what moved away (committing it first), take what is new. */
   private async apply(joined: JoinedGeneration): Promise<void> {
@@ -446,8 +454,19 @@ export class ConsumerGroup {
 
   /** Leaves the group's membership (subscription cleared): commit, revoke, LeaveGroup. */
   async unsubscribe(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    // A rebalance in flight ends here; its result (if any) is dropped.
+    this.rebalanceAbort?.abort();
+    await this.rebalancing;
+    this.pending = undefined;
+    this.subscription = subscription;
     await this.leaveGroup('the consumer unsubscribed');
     this.subscription = undefined;
+    this.membership.memberId = '';
+    this.membership.generationId = -1;
+    this.membership.state = 'unjoined';
+    this.membership.rejoinNeeded = true;
     this.setAssignment([]);
   }
 
