@@ -140,6 +140,22 @@ describe('group coordinator on one broker', () => {
     expect((await rpc(h.client, 'OffsetFetch', { groupId: g, topics: [] })).topics).toEqual([]);
   });
 
+  test('deleting a topic drops the offsets groups committed for it', async () => {
+    const g = 'topic-gone';
+    await findCoordinator(h.client, g);
+    await createTopic(h.client, 'short-lived', 1);
+    const r = await commit(h.client, g, -1, '', 'short-lived', [[0, 5n]]);
+    expect(errName(r.topics[0].partitions[0].error)).toBe('NONE');
+    expect((await rpc(h.client, 'OffsetFetch', { groupId: g, topics: [] })).topics).toHaveLength(1);
+    await rpc(h.client, 'DeleteTopics', { topicNames: ['short-lived'], timeoutMs: 5000 });
+    await pollUntil(async () => (await rpc(h.client, 'OffsetFetch', { groupId: g, topics: [] })).topics.length === 0, {
+      timeoutMs: 10_000,
+      what: 'the offsets of the deleted topic to go',
+    });
+    const listed = await rpc(h.client, 'ListGroups', {});
+    expect(listed.groups.map((x: any) => x.groupId)).not.toContain(g);
+  });
+
   test('clients cannot produce to __consumer_offsets', async () => {
     await findCoordinator(h.client, 'x');
     const r = await rpc(h.client, 'Produce', { acks: 1, timeoutMs: 1000, topics: [{ name: OFFSETS_TOPIC, partitions: [{ partition: 0, records: Buffer.alloc(0) }] }] });

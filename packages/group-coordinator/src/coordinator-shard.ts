@@ -162,6 +162,32 @@ export class GroupCoordinatorShard implements GroupRegistry {
     });
   }
 
+  /**
+   * Topics were deleted: their committed offsets go (tombstones), and a
+   * group left Empty with no offsets goes too (Kafka's
+   * handleDeletedPartitions). Offsets with a commit in flight stay until
+   * the next deletion check, as with retention.
+   */
+  deleteTopicOffsets(topics: readonly string[], nowMs: number): Effects {
+    return this.run(nowMs, (ctx) => {
+      const gone = new Set(topics);
+      const records: CoordinatorRecord[] = [];
+      for (const g of [...this.groups.values()]) {
+        for (const [key, o] of [...g.offsets]) {
+          if (!gone.has(o.topic) || g.pendingOffsetCommits.has(key)) continue;
+          g.offsets.delete(key);
+          records.push({ type: 'offset', groupId: g.groupId, topic: o.topic, partition: o.partition, value: null });
+        }
+        if (g.is('Empty') && g.offsets.size === 0 && g.pendingOffsetCommits.size === 0 && g.pendingMembers.size === 0 && records.some((r) => r.groupId === g.groupId)) {
+          g.transitionTo('Dead', ctx.wallMs());
+          this.groups.delete(g.groupId);
+          records.push({ type: 'group', groupId: g.groupId, value: null });
+        }
+      }
+      if (records.length > 0) ctx.append(records, { kind: 'expire' });
+    });
+  }
+
   // ---- time and writes -----------------------------------------------------
 
   /** Runs every deadline due at `nowMs`: session expiry, join and sync timeouts, offset retention. */

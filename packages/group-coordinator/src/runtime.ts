@@ -171,6 +171,11 @@ export class GroupCoordinatorRuntime {
     return { error, groups };
   }
 
+  /** Topics were deleted: drop the offsets groups committed for them, on every shard led here. */
+  onTopicsDeleted(topics: readonly string[]): void {
+    for (const host of this.hosts.values()) host.mutate((s, now) => s.deleteTopicOffsets(topics, now));
+  }
+
   /** Unloads every partition (waiters get NOT_COORDINATOR) and waits for writes in flight. */
   async stop(): Promise<void> {
     this.stopped = true;

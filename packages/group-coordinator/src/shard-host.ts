@@ -76,6 +76,12 @@ export class ShardHost {
     });
   }
 
+  /** A change no caller waits for (topic deletion). */
+  mutate(fn: (shard: GroupCoordinatorShard, nowMs: number) => Effects): void {
+    if (this.state !== 'active') return;
+    this.apply(fn(this.shard!, this.now()));
+  }
+
   /** A read-only question answered from the current state. */
   read<T>(fn: (shard: GroupCoordinatorShard) => T): T {
     return fn(this.shard!);

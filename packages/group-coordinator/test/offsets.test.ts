@@ -136,6 +136,24 @@ describe('DescribeGroups / ListGroups / DeleteGroups', () => {
   });
 });
 
+describe('deleted topics', () => {
+  test('their offsets get tombstones; a group left empty with nothing goes; other topics stay', () => {
+    const d = new Driver();
+    d.commit('only-gone', -1, '', [['gone', 0, 1n]]);
+    d.commit('mixed', -1, '', [['gone', 1, 2n], ['kept', 0, 3n]]);
+    const { member, gen } = stableOne(d);
+    d.commit(G, gen, member, [['gone', 0, 9n]]);
+    d.apply(d.shard.deleteTopicOffsets(['gone'], d.nowMs));
+    expect(d.shard.group('only-gone')).toBeUndefined();
+    expect(fetchAll(d, 'mixed').map((o) => o.topic)).toEqual(['kept']);
+    expect(fetchAll(d)).toEqual([]);
+    expect(d.shard.group(G)!.state).toBe('Stable'); // has members: stays
+    d.reload();
+    expect(d.shard.group('only-gone')).toBeUndefined();
+    expect(fetchAll(d, 'mixed').map((o) => o.topic)).toEqual(['kept']);
+  });
+});
+
 describe('offset retention', () => {
   test('offsets of an Empty group expire offsets.retention after it emptied; then the group goes', () => {
     const d = new Driver({ offsetsRetentionMs: 60_000, offsetsRetentionCheckIntervalMs: 10_000 });

@@ -37,6 +37,8 @@ export class CoordinatorElection {
   private onEvent(e: MetadataEvent): void {
     const name = e.type === 'topic-deleted' ? e.name : e.topic.name;
     if (name === OFFSETS_TOPIC) this.reconcile();
+    // Kafka drops the committed offsets of deleted topics.
+    else if (e.type === 'topic-deleted') this.runtime.onTopicsDeleted([e.name]);
   }
 
   /** Loads what this broker leads, unloads what it does not. */
