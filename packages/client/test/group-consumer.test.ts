@@ -163,6 +163,16 @@ describe('group consumer against a real node', () => {
     await c.close();
   });
 
+  test('a subscribed topic that does not exist yet is picked up once it is created', async () => {
+    const c = client.consumer({ ...fast, groupId: 'later-g' });
+    c.subscribe(['later']);
+    await pollAll([c], () => (c.groupMetadata()?.generationId ?? -1) >= 1);
+    expect(c.assignment()).toEqual([]);
+    await client.admin().createTopics([{ topic: 'later', numPartitions: 2 }]);
+    await pollAll([c], () => c.assignment().length === 2);
+    await c.close();
+  });
+
   test('a static member restarts without a rebalance and keeps its partitions', async () => {
     await client.admin().createTopics([{ topic: 'static', numPartitions: 2 }]);
     const opts = { ...fast, groupId: 'static-g', sessionTimeoutMs: 10_000 };

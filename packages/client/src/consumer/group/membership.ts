@@ -258,7 +258,8 @@ export class GroupMembership {
     const md = await this.cluster.refreshMetadata(topics);
     const counts = new Map<string, number>();
     for (const t of md.topics) if (topics.includes(t.name) && t.error === null && t.partitions.length > 0) counts.set(t.name, t.partitions.length);
-    this.leaderSnapshot = new Map(counts);
+    // Topics that do not exist yet count as 0 partitions: their creation triggers a rebalance.
+    this.leaderSnapshot = new Map(topics.map((t) => [t, counts.get(t) ?? 0]));
     const result = assignor.assign(counts, members);
     this.config.logger.info('assigned partitions as group leader', {
       group: this.config.groupId,
