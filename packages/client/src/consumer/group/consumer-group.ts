@@ -1,14 +1,12 @@
-import { GregorError, backoffMs, tpKey, type TopicPartition } from '@gregor/common';
-import type { OffsetCommitTopic, OffsetFetchTopic } from '@gregor/proto';
+import type { TopicPartition } from '@gregor/common';
 import type { Cluster } from '../../cluster';
-import { errorFromWire } from '../../errors';
 import type { ResolvedClientOptions } from '../../options';
-import { int64, int64Wire } from '../../wire';
 import type { FetchBuffer } from '../fetch-buffer';
 import type { ResolvedConsumerOptions } from '../options';
-import type { PartitionState, Subscriptions } from '../partition-state';
+import type { Subscriptions } from '../partition-state';
 import { diffAssignment, matchTopics } from './assignment-diff';
-import { COORDINATOR_MOVED, GroupCoordinator } from './coordinator';
+import { GroupOffsets } from './committed-offsets';
+import { GroupCoordinator } from './coordinator';
 import { GroupMembership, type JoinedGeneration } from './membership';
 
 /** Rebalance callbacks (Kafka's ConsumerRebalanceListener); they run inside poll, so the application is between records. */
@@ -64,11 +62,7 @@ export class ConsumerGroup {
   /** The generation the current assignment is from (what cooperative members report). */
   private ownedGeneration = -1;
   private lastPollMs: number;
-  private nextAutoCommitMs: number;
-  private autoCommitInFlight: Promise<void> | undefined;
-  private readonly lastCommitted = new Map<string, bigint>();
-  private nextCommittedFetchMs = 0;
-  private committedFetchFailures = 0;
+  private readonly offsets: GroupOffsets;
   private metadataTimer: NodeJS.Timeout | undefined;
   private readonly abort = new AbortController();
   private closed = false;
@@ -77,7 +71,6 @@ export class ConsumerGroup {
     const { cluster, client, config } = deps;
     const now = (): number => client.clock.monotonicMs();
     this.lastPollMs = now();
-    this.nextAutoCommitMs = now() + config.autoCommitIntervalMs;
     this.coordinator = new GroupCoordinator(cluster, config.groupId, { retry: config.retry, logger: client.logger, random: client.random, now });
     this.membership = new GroupMembership(
       cluster,
@@ -99,6 +92,7 @@ export class ConsumerGroup {
       () => deps.notify(),
       () => now() - this.lastPollMs > config.maxPollIntervalMs,
     );
+    this.offsets = new GroupOffsets(deps, this.coordinator, this.membership, () => this.subscription !== undefined);
   }
 
   private now(): number {
@@ -141,15 +135,15 @@ export class ConsumerGroup {
   private async beforePollOnce(): Promise<void> {
     if (this.membership.fatal !== undefined) throw this.membership.fatal;
     if (this.subscription === undefined) {
-      if (this.deps.config.enableAutoCommit && this.deps.subscriptions.all().length > 0) this.maybeAutoCommit();
-      await this.maybeFetchCommitted();
+      if (this.deps.config.enableAutoCommit && this.deps.subscriptions.all().length > 0) this.offsets.maybeAutoCommit();
+      await this.offsets.maybeFetchCommitted();
       return;
     }
     if (this.membership.lost) await this.partitionsLost();
     if (this.pending !== undefined) await this.apply(this.pending);
     if (this.membership.rejoinNeeded && this.rebalancing === undefined && !this.closed) await this.startRebalance();
-    if (this.deps.config.enableAutoCommit) this.maybeAutoCommit();
-    await this.maybeFetchCommitted();
+    if (this.deps.config.enableAutoCommit) this.offsets.maybeAutoCommit();
+    await this.offsets.maybeFetchCommitted();
   }
 
   private owned(): TopicPartition[] {
@@ -170,7 +164,7 @@ export class ConsumerGroup {
   private setAssignment(tps: readonly TopicPartition[]): void {
     for (const key of this.deps.subscriptions.assign(tps, true)) {
       this.deps.buffer.removePartition(key);
-      this.lastCommitted.delete(key);
+      this.offsets.forget(key);
     }
     this.deps.cluster.track([...new Set(tps.map((tp) => tp.topic))]);
     this.deps.wakeup();
@@ -179,7 +173,7 @@ export class ConsumerGroup {
   /** Eager members revoke everything (after committing) before they rejoin; cooperative ones keep consuming. */
   private async startRebalance(): Promise<void> {
     const config = this.deps.config;
-    if (config.enableAutoCommit && this.membership.generationId >= 0) await this.commitPositions(undefined, 'sync-quiet');
+    if (config.enableAutoCommit && this.membership.generationId >= 0) await this.offsets.commitPositions(undefined, 'sync-quiet');
     if (config.rebalanceProtocol === 'eager') {
       const owned = this.owned();
       this.setAssignment([]);
@@ -227,7 +221,7 @@ export class ConsumerGroup {
     this.pending = undefined;
     const change = diffAssignment(this.owned(), joined.partitions);
     if (change.revoked.length > 0) {
-      if (this.deps.config.enableAutoCommit) await this.commitPositions(change.revoked, 'sync-quiet');
+      if (this.deps.config.enableAutoCommit) await this.offsets.commitPositions(change.revoked, 'sync-quiet');
       await this.listener.onPartitionsRevoked?.(change.revoked);
     }
     this.ownedGeneration = joined.generationId;
@@ -244,172 +238,19 @@ export class ConsumerGroup {
     if (this.deps.config.rebalanceProtocol === 'cooperative' && change.revoked.length > 0) this.membership.requestRejoin('partitions were revoked');
   }
 
-  // ---- committed offsets -----------------------------------------------------
-
-  private maybeAutoCommit(): void {
-    if (this.now() < this.nextAutoCommitMs || this.autoCommitInFlight !== undefined) return;
-    this.nextAutoCommitMs = this.now() + this.deps.config.autoCommitIntervalMs;
-    this.autoCommitInFlight = this.commitPositions(undefined, 'async').finally(() => {
-      this.autoCommitInFlight = undefined;
-    });
-  }
-
-  /** The member and generation a commit carries: -1 and no member outside group management (manual assignment). */
-  private commitIdentity(): { generationId: number; memberId: string; groupInstanceId: string } | undefined {
-    if (this.subscription === undefined) return { generationId: -1, memberId: '', groupInstanceId: '' };
-    if (this.membership.generationId < 0) return undefined;
-    return { generationId: this.membership.generationId, memberId: this.membership.memberId, groupInstanceId: this.deps.config.groupInstanceId ?? '' };
-  }
-
-  /**
-   * Commits the positions of returned records (all assigned partitions, or
-   * `only`). 'sync' retries retriable failures until the API timeout and
-   * throws; 'sync-quiet' does the same but only logs (rebalance, close);
-   * 'async' tries once and logs (auto-commit).
-   */
-  private async commitPositions(only: readonly TopicPartition[] | undefined, mode: 'sync' | 'sync-quiet' | 'async'): Promise<void> {
-    const keys = only === undefined ? undefined : new Set(only.map((tp) => tpKey(tp.topic, tp.partition)));
-    const offsets: OffsetAndMetadata[] = [];
-    for (const s of this.deps.subscriptions.all()) {
-      if (s.position === undefined || (keys !== undefined && !keys.has(s.key))) continue;
-      if (mode !== 'sync' && this.lastCommitted.get(s.key) === s.position) continue;
-      offsets.push({ topic: s.topic, partition: s.partition, offset: s.position });
-    }
-    if (offsets.length === 0) return;
-    try {
-      await this.commitOffsets(offsets, mode === 'async' ? 1 : Number.POSITIVE_INFINITY);
-    } catch (err) {
-      if (mode === 'sync') throw err;
-      this.deps.client.logger.warn('offset commit failed', { group: this.deps.config.groupId, error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-
   /** Manual commit: the given offsets, or every returned record's position. */
-  async commit(offsets?: readonly OffsetAndMetadata[]): Promise<void> {
-    if (offsets === undefined) return this.commitPositions(undefined, 'sync');
-    return this.commitOffsets(offsets, Number.POSITIVE_INFINITY);
+  commit(offsets?: readonly OffsetAndMetadata[]): Promise<void> {
+    return this.offsets.commit(offsets);
   }
-
-  private async commitOffsets(offsets: readonly OffsetAndMetadata[], attempts: number): Promise<void> {
-    const { client, config } = this.deps;
-    const deadline = this.now() + client.defaultApiTimeoutMs;
-    let pending = [...offsets];
-    for (let attempt = 0; ; attempt++) {
-      const who = this.commitIdentity();
-      if (who === undefined) throw new GregorError('REBALANCE_IN_PROGRESS', `group "${config.groupId}" is rebalancing: no generation to commit in`, { group: config.groupId });
-      const topics = new Map<string, OffsetCommitTopic>();
-      for (const o of pending) {
-        let t = topics.get(o.topic);
-        if (t === undefined) topics.set(o.topic, (t = { name: o.topic, partitions: [] }));
-        t.partitions!.push({ partition: o.partition, committedOffset: int64Wire(o.offset), committedLeaderEpoch: -1, committedMetadata: o.metadata ?? '' });
-      }
-      let retry: GregorError | undefined;
-      const failed: OffsetAndMetadata[] = [];
-      try {
-        const res = await this.coordinator.call('OffsetCommit', { groupId: config.groupId, ...who, topics: [...topics.values()] }, deadline);
-        for (const t of res.topics) {
-          for (const p of t.partitions) {
-            const o = pending.find((x) => x.topic === t.name && x.partition === p.partition);
-            if (o === undefined) continue;
-            const err = errorFromWire(p.error, { group: config.groupId, topic: t.name, partition: p.partition });
-            if (err === undefined) {
-              this.lastCommitted.set(tpKey(o.topic, o.partition), o.offset);
-              continue;
-            }
-            if (COORDINATOR_MOVED.has(err.errorName)) this.coordinator.markUnknown(`OffsetCommit: ${err.errorName}`);
-            if (err.errorName === 'ILLEGAL_GENERATION' || err.errorName === 'UNKNOWN_MEMBER_ID') {
-              // Kafka's CommitFailedException: the member is out of its generation and must rejoin.
-              this.membership.resetGeneration(err.errorName === 'UNKNOWN_MEMBER_ID', `commit refused: ${err.errorName}`);
-              throw err;
-            }
-            if (!err.retriable) throw err;
-            retry = err;
-            failed.push(o);
-          }
-        }
-      } catch (err) {
-        if (!(err instanceof GregorError) || !err.retriable) throw err;
-        retry = err;
-        failed.push(...pending.filter((o) => !failed.includes(o)));
-      }
-      if (retry === undefined) return;
-      pending = failed;
-      if (attempt + 1 >= attempts || this.now() >= deadline || this.closedForGood || this.deps.cluster.isClosed) throw retry;
-      await new Promise((r) => setTimeout(r, backoffMs(attempt, config.retry.initialBackoffMs, config.retry.maxBackoffMs, client.random)));
-    }
-  }
-
-  private closedForGood = false;
 
   /** The group's committed offsets for `tps` (-1n = none). */
-  async committed(tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
-    const { config, client } = this.deps;
-    const deadline = this.now() + client.defaultApiTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      const topics = new Map<string, OffsetFetchTopic>();
-      for (const tp of tps) {
-        let t = topics.get(tp.topic);
-        if (t === undefined) topics.set(tp.topic, (t = { name: tp.topic, partitions: [] }));
-        t.partitions!.push(tp.partition);
-      }
-      let retry: GregorError | undefined;
-      try {
-        const res = await this.coordinator.call('OffsetFetch', { groupId: config.groupId, topics: [...topics.values()], requireStable: true }, deadline);
-        const top = errorFromWire(res.error, { group: config.groupId });
-        if (top !== undefined) throw top;
-        const out = new Map<string, bigint>();
-        for (const t of res.topics) {
-          for (const p of t.partitions) {
-            const err = errorFromWire(p.error, { group: config.groupId, topic: t.name, partition: p.partition });
-            if (err !== undefined) throw err;
-            out.set(tpKey(t.name, p.partition), int64(p.committedOffset));
-          }
-        }
-        return out;
-      } catch (err) {
-        if (!(err instanceof GregorError) || !err.retriable) throw err;
-        if (COORDINATOR_MOVED.has(err.errorName)) this.coordinator.markUnknown(`OffsetFetch: ${err.errorName}`);
-        retry = err;
-      }
-      if (this.now() >= deadline || this.closedForGood || this.deps.cluster.isClosed) throw retry;
-      await new Promise((r) => setTimeout(r, backoffMs(attempt, config.retry.initialBackoffMs, config.retry.maxBackoffMs, client.random)));
-    }
+  committed(tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
+    return this.offsets.committed(tps);
   }
 
   /** position() of a partition waiting for its committed offset. */
   fetchCommittedNow(): Promise<void> {
-    return this.maybeFetchCommitted();
-  }
-
-  /** New partitions start at the group's committed offset, else per autoOffsetReset. */
-  private async maybeFetchCommitted(): Promise<void> {
-    const waiting = this.deps.subscriptions.awaitingCommitted();
-    if (waiting.length === 0 || this.now() < this.nextCommittedFetchMs) return;
-    let committed: Map<string, bigint>;
-    try {
-      committed = await this.committed(waiting.map((s) => ({ topic: s.topic, partition: s.partition })));
-    } catch (err) {
-      const delay = backoffMs(this.committedFetchFailures++, this.deps.config.retry.initialBackoffMs, this.deps.config.retry.maxBackoffMs, this.deps.client.random);
-      this.nextCommittedFetchMs = this.now() + delay;
-      this.deps.client.logger.warn('could not read committed offsets, will retry', { group: this.deps.config.groupId, error: err instanceof Error ? err.message : String(err) });
-      return;
-    }
-    this.committedFetchFailures = 0;
-    for (const s of waiting) {
-      if (!s.awaitingCommitted) continue; // sought meanwhile
-      const offset = committed.get(s.key) ?? -1n;
-      this.startAt(s, offset);
-    }
-    this.deps.wakeup();
-  }
-
-  private startAt(s: PartitionState, committed: bigint): void {
-    if (committed >= 0n) {
-      this.deps.subscriptions.seek(s, committed);
-      this.lastCommitted.set(s.key, committed);
-    } else {
-      this.deps.subscriptions.applyAutoReset(s, undefined);
-    }
+    return this.offsets.maybeFetchCommitted();
   }
 
   // ---- metadata-driven rejoins ----------------------------------------------
@@ -473,7 +314,7 @@ export class ConsumerGroup {
   private async leaveGroup(reason: string): Promise<void> {
     const owned = this.owned();
     if (this.subscription !== undefined && this.membership.generationId >= 0) {
-      if (this.deps.config.enableAutoCommit) await this.commitPositions(undefined, 'sync-quiet');
+      if (this.deps.config.enableAutoCommit) await this.offsets.commitPositions(undefined, 'sync-quiet');
       if (owned.length > 0) await this.listener.onPartitionsRevoked?.(owned);
     } else if (this.subscription !== undefined && owned.length > 0) {
       await this.listener.onPartitionsLost?.(owned);
@@ -490,9 +331,9 @@ export class ConsumerGroup {
     if (this.metadataTimer !== undefined) clearInterval(this.metadataTimer);
     try {
       if (this.subscription !== undefined) await this.leaveGroup('the consumer is closing');
-      else if (this.deps.config.enableAutoCommit) await this.commitPositions(undefined, 'sync-quiet');
+      else if (this.deps.config.enableAutoCommit) await this.offsets.commitPositions(undefined, 'sync-quiet');
     } finally {
-      this.closedForGood = true;
+      this.offsets.close();
       this.membership.close();
       this.abort.abort();
     }
