@@ -253,8 +253,13 @@ export function groupMetadataRecord(group: ClassicGroup, assignment: ReadonlyMap
   return { type: 'group', groupId: group.groupId, value };
 }
 
-/** Kafka's error mapping for a failed group metadata write (GroupMetadataManager.storeGroup). */
-export function storeGroupError(error: ErrorName): ErrorName {
+/**
+ * The part of Kafka's mapping that group and offset writes share: the
+ * offsets partition is not writable here (COORDINATOR_NOT_AVAILABLE), or
+ * not led here any more (NOT_COORDINATOR), or the write was too large
+ * (`whenTooLarge`, which differs between the two).
+ */
+function storeError(error: ErrorName, whenTooLarge: ErrorName): ErrorName {
   switch (error) {
     case 'UNKNOWN_TOPIC_OR_PARTITION':
     case 'NOT_ENOUGH_REPLICAS':
@@ -263,32 +268,21 @@ export function storeGroupError(error: ErrorName): ErrorName {
     case 'NOT_LEADER_OR_FOLLOWER':
     case 'KAFKA_STORAGE_ERROR':
       return 'NOT_COORDINATOR';
-    case 'REQUEST_TIMED_OUT':
-      return 'REBALANCE_IN_PROGRESS';
     case 'MESSAGE_TOO_LARGE':
     case 'RECORD_LIST_TOO_LARGE':
     case 'INVALID_FETCH_SIZE':
-      return 'UNKNOWN_SERVER_ERROR';
+      return whenTooLarge;
     default:
       return error;
   }
 }
 
+/** Kafka's error mapping for a failed group metadata write (GroupMetadataManager.storeGroup). */
+export function storeGroupError(error: ErrorName): ErrorName {
+  return error === 'REQUEST_TIMED_OUT' ? 'REBALANCE_IN_PROGRESS' : storeError(error, 'UNKNOWN_SERVER_ERROR');
+}
+
 /** Kafka's error mapping for a failed offset commit write (GroupMetadataManager.storeOffsets). */
 export function storeOffsetsError(error: ErrorName): ErrorName {
-  switch (error) {
-    case 'UNKNOWN_TOPIC_OR_PARTITION':
-    case 'NOT_ENOUGH_REPLICAS':
-    case 'NOT_ENOUGH_REPLICAS_AFTER_APPEND':
-      return 'COORDINATOR_NOT_AVAILABLE';
-    case 'NOT_LEADER_OR_FOLLOWER':
-    case 'KAFKA_STORAGE_ERROR':
-      return 'NOT_COORDINATOR';
-    case 'MESSAGE_TOO_LARGE':
-    case 'RECORD_LIST_TOO_LARGE':
-    case 'INVALID_FETCH_SIZE':
-      return 'INVALID_COMMIT_OFFSET_SIZE';
-    default:
-      return error;
-  }
+  return storeError(error, 'INVALID_COMMIT_OFFSET_SIZE');
 }
