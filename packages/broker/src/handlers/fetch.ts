@@ -5,15 +5,7 @@ import type { BrokerContext } from '../broker-context';
 import { normalizeFetchShape, partitionReadBudget, type FetchShape } from '../fetch-budget';
 import { answerWhenReady, type FetchRound } from '../long-poll';
 import type { RequestOutcome } from '../outcome';
-import { int64 } from '../wire';
-
-interface FetchTarget {
-  topic: string;
-  partition: number;
-  fetchOffset: bigint;
-  partitionMaxBytes: number;
-  currentLeaderEpoch: number;
-}
+import { fetchTargets, type FetchTarget } from './fetch-targets';
 
 /** Fences clients that know a different leader epoch (KIP-320). */
 export function checkLeaderEpoch(requested: number, current: number, topic: string, partition: number): void {
@@ -95,17 +87,6 @@ export async function handleFetch(
   onCancel: (cb: () => void) => void,
 ): Promise<FetchResponse> {
   const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
-  const targets: FetchTarget[] = [];
-  for (const topic of req.topics) {
-    for (const p of topic.partitions) {
-      targets.push({
-        topic: topic.name,
-        partition: p.partition,
-        fetchOffset: int64(p.fetchOffset, 'fetch_offset'),
-        partitionMaxBytes: p.partitionMaxBytes,
-        currentLeaderEpoch: p.currentLeaderEpoch,
-      });
-    }
-  }
+  const targets = fetchTargets(req.topics, (target) => target);
   return answerWhenReady(ctx, shape, targets, () => readAll(ctx, targets, shape, outcome), onCancel, { topics: [] });
 }

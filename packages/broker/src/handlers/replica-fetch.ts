@@ -7,14 +7,10 @@ import { answerWhenReady, type FetchRound } from '../long-poll';
 import type { RequestOutcome } from '../outcome';
 import { int64, replicationWireError } from '../wire';
 import { checkLeaderEpoch } from './fetch';
+import { fetchTargets, type FetchTarget } from './fetch-targets';
 
-interface ReplicaTarget {
-  topic: string;
-  partition: number;
-  fetchOffset: bigint;
+interface ReplicaTarget extends FetchTarget {
   lastFetchedEpoch: number;
-  currentLeaderEpoch: number;
-  partitionMaxBytes: number;
 }
 
 function emptyResult(partition: number): ReplicaFetchPartitionResult {
@@ -109,19 +105,7 @@ export async function handleReplicaFetch(
 ): Promise<ReplicaFetchResponse> {
   const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
   const brokerEpoch = int64(req.brokerEpoch, 'broker_epoch');
-  const targets: ReplicaTarget[] = [];
-  for (const topic of req.topics) {
-    for (const p of topic.partitions) {
-      targets.push({
-        topic: topic.name,
-        partition: p.partition,
-        fetchOffset: int64(p.fetchOffset, 'fetch_offset'),
-        lastFetchedEpoch: p.lastFetchedEpoch,
-        currentLeaderEpoch: p.currentLeaderEpoch,
-        partitionMaxBytes: p.partitionMaxBytes,
-      });
-    }
-  }
+  const targets: ReplicaTarget[] = fetchTargets(req.topics, (target, p) => ({ ...target, lastFetchedEpoch: p.lastFetchedEpoch }));
   return answerWhenReady(
     ctx,
     shape,
