@@ -186,23 +186,10 @@ export class GroupMembership {
       case 'MEMBER_ID_REQUIRED':
         this.memberId = res.memberId;
         return 'again';
-      case 'UNKNOWN_MEMBER_ID':
-        this.memberId = '';
-        this.generationId = -1;
-        return 'again';
-      case 'ILLEGAL_GENERATION':
-        this.generationId = -1;
-        return 'again';
-      case 'REBALANCE_IN_PROGRESS':
-        return 'again';
       case 'COORDINATOR_LOAD_IN_PROGRESS':
         return 'backoff';
       default:
-        if (COORDINATOR_MOVED.has(error!.errorName)) {
-          this.coordinator.markUnknown(`JoinGroup: ${error!.errorName}`);
-          return 'backoff';
-        }
-        throw error!;
+        return this.afterRebalanceError('JoinGroup', error!);
     }
   }
 
@@ -227,8 +214,19 @@ export class GroupMembership {
     switch (error?.errorName ?? 'NONE') {
       case 'NONE':
         return decodeAssignment(res.assignment).partitions;
-      case 'REBALANCE_IN_PROGRESS':
-        return 'again';
+      default:
+        return this.afterRebalanceError('SyncGroup', error!);
+    }
+  }
+
+  /**
+   * The errors JoinGroup and SyncGroup answer alike: a stale member id or
+   * generation is dropped and the join starts again at once, as does a
+   * rebalance that moved on; a moved coordinator is looked up again after a
+   * backoff. Anything else is thrown for rebalance() to judge.
+   */
+  private afterRebalanceError(api: 'JoinGroup' | 'SyncGroup', error: GregorError): 'again' | 'backoff' {
+    switch (error.errorName) {
       case 'UNKNOWN_MEMBER_ID':
         this.memberId = '';
         this.generationId = -1;
@@ -236,12 +234,14 @@ export class GroupMembership {
       case 'ILLEGAL_GENERATION':
         this.generationId = -1;
         return 'again';
+      case 'REBALANCE_IN_PROGRESS':
+        return 'again';
       default:
-        if (COORDINATOR_MOVED.has(error!.errorName)) {
-          this.coordinator.markUnknown(`SyncGroup: ${error!.errorName}`);
+        if (COORDINATOR_MOVED.has(error.errorName)) {
+          this.coordinator.markUnknown(`${api}: ${error.errorName}`);
           return 'backoff';
         }
-        throw error!;
+        throw error;
     }
   }
 
