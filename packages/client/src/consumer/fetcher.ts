@@ -2,6 +2,7 @@ import { GregorError, backoffMs, toGregorError, type Clock, type Logger } from '
 import type { FetchResponse__Output, FetchTopic } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { errorFromWire, needsMetadataRefresh } from '../errors';
+import { IoLoop } from '../io-loop';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce, type OffsetQuery } from '../list-offsets';
 import { int64, int64Wire } from '../wire';
 import type { FetchBuffer } from './fetch-buffer';
@@ -31,32 +32,21 @@ export interface FetcherDeps {
  */
 export class Fetcher {
   private readonly fetchingNodes = new Set<number>();
-  private scheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAtMs = Number.POSITIVE_INFINITY;
-  private awaitingMetadata = false;
-  private stopped = false;
+  private readonly loop = new IoLoop(() => this.run());
   private nextRequestId = 1;
 
   constructor(private readonly deps: FetcherDeps) {}
 
   wakeup(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.run();
-    });
+    this.loop.wakeup();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop.stop();
   }
 
   private run(): void {
-    if (this.stopped || this.deps.cluster.isClosed) return;
+    if (this.loop.stopped || this.deps.cluster.isClosed) return;
     const { subscriptions, cluster, clock, config } = this.deps;
     const now = clock.monotonicMs();
     const lookups = subscriptions.needingLookup(now);
@@ -77,29 +67,12 @@ export class Fetcher {
       void this.fetch(node, states);
     }
     cluster.maybeRefreshStale();
-    this.schedule(subscriptions.nextRetryMs(now), now);
-  }
-
-  private schedule(atMs: number, now: number): void {
-    if (atMs === Number.POSITIVE_INFINITY) return;
-    if (this.timer !== undefined && this.timerAtMs <= atMs) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAtMs = atMs;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAtMs = Number.POSITIVE_INFINITY;
-      this.run();
-    }, Math.max(0, Math.ceil(atMs - now)));
+    this.loop.runAt(subscriptions.nextRetryMs(now), now);
   }
 
   private awaitMetadata(topics: readonly string[]): void {
     this.deps.cluster.track(topics);
-    if (this.awaitingMetadata) return;
-    this.awaitingMetadata = true;
-    void this.deps.cluster.requestRefresh().then(() => {
-      this.awaitingMetadata = false;
-      this.wakeup();
-    });
+    this.loop.wakeAfter(() => this.deps.cluster.requestRefresh());
   }
 
   private async fetch(node: number, states: PartitionState[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { ProducePartition, ProduceResponse__Output, ProduceTopic } from '@g
 import type { BrokerConnection } from '../broker-connection';
 import type { Cluster } from '../cluster';
 import { errorFromWire, isRetriableError, needsMetadataRefresh } from '../errors';
+import { IoLoop } from '../io-loop';
 import { int64 } from '../wire';
 import type { PendingRecord, ProducerBatch, RecordAccumulator } from './accumulator';
 import { IdempotenceState } from './idempotence';
@@ -56,11 +57,7 @@ export class Sender {
    */
   private readonly staleMetadata = new Map<string, number>();
   private flushDepth = 0;
-  private scheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAtMs = Number.POSITIVE_INFINITY;
-  private awaitingMetadata = false;
-  private stopped = false;
+  private readonly loop = new IoLoop(() => this.run());
   private requestsInFlight = 0;
 
   constructor(private readonly deps: SenderDeps) {
@@ -88,22 +85,15 @@ export class Sender {
 
   /** Runs the loop soon (coalesced: many sends in one tick cause one run). */
   wakeup(): void {
-    if (this.scheduled || this.stopped) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.run();
-    });
+    this.loop.wakeup();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.loop.stop();
   }
 
   private run(): void {
-    if (this.stopped) return;
+    if (this.loop.stopped) return;
     const { accumulator, cluster, config, clock } = this.deps;
     const now = clock.monotonicMs();
     for (const batch of accumulator.expire(now, config.deliveryTimeoutMs)) {
@@ -146,28 +136,11 @@ export class Sender {
       }
     }
     cluster.maybeRefreshStale();
-    this.schedule(Math.min(ready.nextCheckMs, accumulator.nextExpiryMs(config.deliveryTimeoutMs)), now);
-  }
-
-  private schedule(atMs: number, now: number): void {
-    if (atMs === Number.POSITIVE_INFINITY) return;
-    if (this.timer !== undefined && this.timerAtMs <= atMs) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAtMs = atMs;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAtMs = Number.POSITIVE_INFINITY;
-      this.run();
-    }, Math.max(0, Math.ceil(atMs - now)));
+    this.loop.runAt(Math.min(ready.nextCheckMs, accumulator.nextExpiryMs(config.deliveryTimeoutMs)), now);
   }
 
   private awaitMetadata(): void {
-    if (this.awaitingMetadata) return;
-    this.awaitingMetadata = true;
-    void this.deps.cluster.requestRefresh().then(() => {
-      this.awaitingMetadata = false;
-      this.wakeup();
-    });
+    this.loop.wakeAfter(() => this.deps.cluster.requestRefresh());
   }
 
   /**
@@ -186,7 +159,7 @@ export class Sender {
     }
     if (idem.needsProducerId && !this.initializingProducerId && this.deps.accumulator.recordCount > 0) {
       if (now >= this.producerIdRetryAtMs) this.initProducerId();
-      else this.schedule(this.producerIdRetryAtMs, now);
+      else this.loop.runAt(this.producerIdRetryAtMs, now);
     }
   }
 
@@ -219,7 +192,7 @@ export class Sender {
     )
       .then(
         (identity) => {
-          if (this.stopped) return;
+          if (this.loop.stopped) return;
           this.idempotence!.setProducer(identity);
           logger.debug('idempotent producer ready', { producerId: identity.producerId.toString(), epoch: identity.epoch, ms: Math.round(this.deps.clock.monotonicMs() - started) });
         },
