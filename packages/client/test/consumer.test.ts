@@ -1,8 +1,7 @@
-import { createClient, type ConsumerRecord, type Gregor } from '@gregor/client';
+import { createClient, type ConsumerRecord } from '@gregor/client';
 import { encodeRecordBatch } from '@gregor/record-batch';
 import { FakeCluster, wireError } from './helpers/fake-cluster';
-
-const FAST_RETRY = { initialBackoffMs: 5, maxBackoffMs: 20 };
+import { FAST_RETRY, useFakeCluster } from './helpers/fake-cluster-suite';
 
 /** Appends `values` as batches of `perBatch` records with timestamps 1000, 1001, … from `firstTs`. */
 function seed(cluster: FakeCluster, topic: string, partition: number, values: string[], perBatch: number, firstTs = 1000n): void {
@@ -27,26 +26,15 @@ async function take(iterable: AsyncIterable<ConsumerRecord>, n: number): Promise
 }
 
 describe('Consumer against a fake gRPC cluster', () => {
-  let cluster: FakeCluster;
-  let client: Gregor | undefined;
-
-  beforeEach(() => {
-    cluster = new FakeCluster();
-  });
-
-  afterEach(async () => {
-    await client?.close();
-    client = undefined;
-    await cluster.stopAll();
-  });
+  const t = useFakeCluster();
 
   it('iterates a partition in offset order from the beginning', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('log', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('log', 1);
     const values = Array.from({ length: 250 }, (_, i) => `v${i}`);
-    seed(cluster, 'log', 0, values, 7);
-    client = createClient({ bootstrap: b1.address });
-    const consumer = client.consumer({ autoOffsetReset: 'earliest', maxPartitionBytes: 2000 });
+    seed(t.cluster, 'log', 0, values, 7);
+    t.client = createClient({ bootstrap: b1.address });
+    const consumer = t.client.consumer({ autoOffsetReset: 'earliest', maxPartitionBytes: 2000 });
     consumer.assign([{ topic: 'log', partition: 0 }]);
     const got = await take(consumer, 250);
     expect(got.map((r) => r.value!.toString())).toEqual(values);
@@ -58,11 +46,11 @@ describe('Consumer against a fake gRPC cluster', () => {
   });
 
   it('seeks to an offset inside a batch and skips the records before it', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('mid', 1);
-    seed(cluster, 'mid', 0, ['a', 'b', 'c', 'd', 'e', 'f'], 3);
-    client = createClient({ bootstrap: b1.address });
-    const consumer = client.consumer();
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('mid', 1);
+    seed(t.cluster, 'mid', 0, ['a', 'b', 'c', 'd', 'e', 'f'], 3);
+    t.client = createClient({ bootstrap: b1.address });
+    const consumer = t.client.consumer();
     consumer.assign([{ topic: 'mid', partition: 0 }]);
     consumer.seek({ topic: 'mid', partition: 0 }, 4n);
     const got = await take(consumer, 2);
@@ -71,15 +59,15 @@ describe('Consumer against a fake gRPC cluster', () => {
       [5n, 'f'],
     ]);
     // The fetch returned the whole batch starting at 3; offset 3 was skipped.
-    expect(cluster.callsOf('Fetch')[0]!.request.topics[0].partitions[0].fetchOffset).toBe('4');
+    expect(t.cluster.callsOf('Fetch')[0]!.request.topics[0].partitions[0].fetchOffset).toBe('4');
   });
 
   it('seeks by timestamp, to earliest and to latest', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('ts', 1);
-    seed(cluster, 'ts', 0, ['a', 'b', 'c', 'd'], 2, 1000n);
-    client = createClient({ bootstrap: b1.address });
-    const consumer = client.consumer();
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('ts', 1);
+    seed(t.cluster, 'ts', 0, ['a', 'b', 'c', 'd'], 2, 1000n);
+    t.client = createClient({ bootstrap: b1.address });
+    const consumer = t.client.consumer();
     const tp = { topic: 'ts', partition: 0 };
     consumer.assign([tp]);
     consumer.seek(tp, { timestamp: 1002n });
@@ -91,33 +79,33 @@ describe('Consumer against a fake gRPC cluster', () => {
     // After the end: a timestamp later than every record means "from the end".
     consumer.seek(tp, { timestamp: 99999n });
     expect(await consumer.position(tp)).toBe(4n);
-    seed(cluster, 'ts', 0, ['new'], 1, 5000n);
+    seed(t.cluster, 'ts', 0, ['new'], 1, 5000n);
     expect((await take(consumer, 1))[0]).toMatchObject({ offset: 4n });
   });
 
   it('long-polls: a waiting iterator gets a record as soon as it is produced', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('live', 1);
-    client = createClient({ bootstrap: b1.address });
-    const consumer = client.consumer({ maxWaitMs: 10000 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('live', 1);
+    t.client = createClient({ bootstrap: b1.address });
+    const consumer = t.client.consumer({ maxWaitMs: 10000 });
     consumer.assign([{ topic: 'live', partition: 0 }]);
     expect(await consumer.position({ topic: 'live', partition: 0 })).toBe(0n);
     const next = take(consumer, 1);
     await new Promise((r) => setImmediate(r));
-    await client.producer({ lingerMs: 0 }).send({ topic: 'live', value: 'hello' });
+    await t.client.producer({ lingerMs: 0 }).send({ topic: 'live', value: 'hello' });
     const [rec] = await next;
     expect(rec!.value!.toString()).toBe('hello');
     // One long-poll fetch was parked and answered by the produce, not by its 10 s timeout.
-    expect(cluster.callsOf('Fetch').length).toBeLessThanOrEqual(3);
+    expect(t.cluster.callsOf('Fetch').length).toBeLessThanOrEqual(3);
   });
 
   it('reads several partitions, each in order, with poll()', async () => {
-    const b1 = await cluster.startBroker(1);
-    const b2 = await cluster.startBroker(2);
-    cluster.createTopic('multi', 3, [1, 2]);
-    for (let p = 0; p < 3; p++) seed(cluster, 'multi', p, Array.from({ length: 30 }, (_, i) => `${p}:${i}`), 4);
-    client = createClient({ bootstrap: [b1.address, b2.address] });
-    const consumer = client.consumer({ autoOffsetReset: 'earliest' });
+    const b1 = await t.cluster.startBroker(1);
+    const b2 = await t.cluster.startBroker(2);
+    t.cluster.createTopic('multi', 3, [1, 2]);
+    for (let p = 0; p < 3; p++) seed(t.cluster, 'multi', p, Array.from({ length: 30 }, (_, i) => `${p}:${i}`), 4);
+    t.client = createClient({ bootstrap: [b1.address, b2.address] });
+    const consumer = t.client.consumer({ autoOffsetReset: 'earliest' });
     consumer.assign([0, 1, 2].map((partition) => ({ topic: 'multi', partition })));
     const got: ConsumerRecord[] = [];
     while (got.length < 90) got.push(...(await consumer.poll({ timeoutMs: 5000 })));
@@ -125,21 +113,21 @@ describe('Consumer against a fake gRPC cluster', () => {
       expect(got.filter((r) => r.partition === p).map((r) => r.value!.toString())).toEqual(Array.from({ length: 30 }, (_, i) => `${p}:${i}`));
     }
     // Fetches went to both leaders.
-    expect(new Set(cluster.callsOf('Fetch').map((c) => c.nodeId))).toEqual(new Set([1, 2]));
+    expect(new Set(t.cluster.callsOf('Fetch').map((c) => c.nodeId))).toEqual(new Set([1, 2]));
     expect(await consumer.poll({ timeoutMs: 50 })).toEqual([]);
   });
 
   it('applies autoOffsetReset on OFFSET_OUT_OF_RANGE, and surfaces it with "none"', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('oor', 1);
-    seed(cluster, 'oor', 0, ['a', 'b'], 2);
-    client = createClient({ bootstrap: b1.address });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('oor', 1);
+    seed(t.cluster, 'oor', 0, ['a', 'b'], 2);
+    t.client = createClient({ bootstrap: b1.address });
     const tp = { topic: 'oor', partition: 0 };
-    const resetting = client.consumer({ autoOffsetReset: 'earliest' });
+    const resetting = t.client.consumer({ autoOffsetReset: 'earliest' });
     resetting.assign([tp]);
     resetting.seek(tp, 100n);
     expect((await take(resetting, 1))[0]!.offset).toBe(0n);
-    const strict = client.consumer({ autoOffsetReset: 'none' });
+    const strict = t.client.consumer({ autoOffsetReset: 'none' });
     strict.assign([tp]);
     await expect(strict.poll({ timeoutMs: 1000 })).rejects.toMatchObject({ errorName: 'OFFSET_OUT_OF_RANGE' });
     strict.seek(tp, 100n);
@@ -150,26 +138,26 @@ describe('Consumer against a fake gRPC cluster', () => {
   });
 
   it('refreshes metadata and follows the leader on NOT_LEADER_OR_FOLLOWER', async () => {
-    const b1 = await cluster.startBroker(1);
-    await cluster.startBroker(2);
-    cluster.createTopic('moving', 1, [1]);
-    seed(cluster, 'moving', 0, ['a'], 1);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const consumer = client.consumer({ autoOffsetReset: 'earliest', maxWaitMs: 50 });
+    const b1 = await t.cluster.startBroker(1);
+    await t.cluster.startBroker(2);
+    t.cluster.createTopic('moving', 1, [1]);
+    seed(t.cluster, 'moving', 0, ['a'], 1);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const consumer = t.client.consumer({ autoOffsetReset: 'earliest', maxWaitMs: 50 });
     consumer.assign([{ topic: 'moving', partition: 0 }]);
     expect((await take(consumer, 1))[0]!.value!.toString()).toBe('a');
-    cluster.setLeader('moving', 0, 2);
-    seed(cluster, 'moving', 0, ['b'], 1);
+    t.cluster.setLeader('moving', 0, 2);
+    seed(t.cluster, 'moving', 0, ['b'], 1);
     expect((await take(consumer, 1))[0]!.value!.toString()).toBe('b');
-    expect(cluster.callsOf('Fetch').some((c) => c.nodeId === 2)).toBe(true);
+    expect(t.cluster.callsOf('Fetch').some((c) => c.nodeId === 2)).toBe(true);
   });
 
   it('keeps retrying retriable fetch errors and surfaces non-retriable ones', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('errs', 1);
-    seed(cluster, 'errs', 0, ['a'], 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('errs', 1);
+    seed(t.cluster, 'errs', 0, ['a'], 1);
     let flaky = 2;
-    cluster.interceptor = (call) => {
+    t.cluster.interceptor = (call) => {
       if (call.method !== 'Fetch') return undefined;
       if (flaky > 0) {
         flaky--;
@@ -177,22 +165,22 @@ describe('Consumer against a fake gRPC cluster', () => {
       }
       return undefined;
     };
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const consumer = client.consumer({ autoOffsetReset: 'earliest' });
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const consumer = t.client.consumer({ autoOffsetReset: 'earliest' });
     consumer.assign([{ topic: 'errs', partition: 0 }]);
     expect((await take(consumer, 1))[0]!.value!.toString()).toBe('a');
-    cluster.interceptor = (call) =>
+    t.cluster.interceptor = (call) =>
       call.method === 'Fetch' ? { response: { topics: [{ name: 'errs', partitions: [{ partition: 0, error: wireError('TOPIC_AUTHORIZATION_FAILED', 'denied') }] }] } } : undefined;
     await expect(consumer.poll({ timeoutMs: 5000 })).rejects.toMatchObject({ errorName: 'TOPIC_AUTHORIZATION_FAILED', context: { topic: 'errs', partition: 0 } });
   });
 
   it('pause stops a partition, resume continues it; close ends iteration', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('pp', 2);
-    seed(cluster, 'pp', 0, ['a0', 'a1'], 1);
-    seed(cluster, 'pp', 1, ['b0', 'b1'], 1);
-    client = createClient({ bootstrap: b1.address });
-    const consumer = client.consumer({ autoOffsetReset: 'earliest' });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('pp', 2);
+    seed(t.cluster, 'pp', 0, ['a0', 'a1'], 1);
+    seed(t.cluster, 'pp', 1, ['b0', 'b1'], 1);
+    t.client = createClient({ bootstrap: b1.address });
+    const consumer = t.client.consumer({ autoOffsetReset: 'earliest' });
     const p0 = { topic: 'pp', partition: 0 };
     consumer.assign([p0, { topic: 'pp', partition: 1 }]);
     consumer.pause([p0]);
@@ -207,17 +195,17 @@ describe('Consumer against a fake gRPC cluster', () => {
   });
 
   it('does not fetch more while a partition has a full buffer (bounded prefetch)', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('bp', 1);
-    seed(cluster, 'bp', 0, Array.from({ length: 200 }, (_, i) => `${i}`.padStart(100, '0')), 10);
-    client = createClient({ bootstrap: b1.address });
-    const consumer = client.consumer({ autoOffsetReset: 'earliest', maxPartitionBytes: 1500 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('bp', 1);
+    seed(t.cluster, 'bp', 0, Array.from({ length: 200 }, (_, i) => `${i}`.padStart(100, '0')), 10);
+    t.client = createClient({ bootstrap: b1.address });
+    const consumer = t.client.consumer({ autoOffsetReset: 'earliest', maxPartitionBytes: 1500 });
     consumer.assign([{ topic: 'bp', partition: 0 }]);
     await take(consumer, 1);
     // Give the fetcher time to prefetch as much as it is allowed to.
-    const fetchesBefore = cluster.callsOf('Fetch').length;
+    const fetchesBefore = t.cluster.callsOf('Fetch').length;
     await consumer.poll({ maxRecords: 0, timeoutMs: 100 }).catch(() => undefined);
-    const fetchesAfter = cluster.callsOf('Fetch').length;
+    const fetchesAfter = t.cluster.callsOf('Fetch').length;
     // 200 records of ~1.4 KB batches: without a bound it would fetch them all (≈20 fetches).
     expect(fetchesAfter).toBeLessThanOrEqual(3);
     expect(fetchesAfter).toBeGreaterThanOrEqual(fetchesBefore);

@@ -1,12 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { ConfigError, GregorError, pollUntil } from '@gregor/common';
-import { createClient, ProducerBatch, type Gregor, type PendingRecord } from '@gregor/client';
+import { createClient, ProducerBatch, type PendingRecord } from '@gregor/client';
 import { readBatchHeader, type BatchHeader } from '@gregor/record-batch';
 import { IdempotenceState } from '../src/producer/idempotence';
 import { resolveProducerOptions } from '../src/producer/options';
-import { FakeCluster, wireError } from './helpers/fake-cluster';
-
-const FAST_RETRY = { initialBackoffMs: 5, maxBackoffMs: 20 };
+import { wireError } from './helpers/fake-cluster';
+import { FAST_RETRY, useFakeCluster } from './helpers/fake-cluster-suite';
 
 function batchOf(topic: string, partition: number, records: number): ProducerBatch {
   const b = new ProducerBatch(topic, partition, 0);
@@ -146,31 +145,20 @@ describe('idempotence options (Kafka rules)', () => {
 });
 
 describe('idempotent Producer against a fake gRPC cluster', () => {
-  let cluster: FakeCluster;
-  let client: Gregor | undefined;
-
-  beforeEach(() => {
-    cluster = new FakeCluster();
-  });
-
-  afterEach(async () => {
-    await client?.close();
-    client = undefined;
-    await cluster.stopAll();
-  });
+  const t = useFakeCluster();
 
   const headers = (topic: string, partition: number): BatchHeader[] =>
-    cluster.topics.get(topic)!.partitions[partition]!.batches.map((b) => readBatchHeader(b));
+    t.cluster.topics.get(topic)!.partitions[partition]!.batches.map((b) => readBatchHeader(b));
 
   it('gets a producer id once and stamps batches with it and per-partition sequences', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('seq', 2);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer({ lingerMs: 0 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('seq', 2);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer({ lingerMs: 0 });
     // Two sends in one tick share a batch (linger 0 still waits for the sender's next turn).
     for (let i = 0; i < 3; i++) await Promise.all([`a${i}`, `b${i}`].map((value) => producer.send({ topic: 'seq', partition: 0, value })));
     await producer.send({ topic: 'seq', partition: 1, value: 'c' });
-    expect(cluster.callsOf('InitProducerId')).toHaveLength(1);
+    expect(t.cluster.callsOf('InitProducerId')).toHaveLength(1);
     expect(headers('seq', 0).map((h) => [h.producerId, h.producerEpoch, h.baseSequence])).toEqual([
       [100n, 0, 0],
       [100n, 0, 2],
@@ -180,62 +168,62 @@ describe('idempotent Producer against a fake gRPC cluster', () => {
   });
 
   it('InitProducerId is retried on retriable errors', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('init', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('init', 1);
     let refusals = 2;
-    cluster.interceptor = (call) =>
+    t.cluster.interceptor = (call) =>
       call.method === 'InitProducerId' && refusals-- > 0 ? { response: { error: wireError('COORDINATOR_LOAD_IN_PROGRESS', 'no block yet'), producerId: '-1', producerEpoch: -1 } } : undefined;
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    expect((await client.producer().send({ topic: 'init', value: 'x' })).offset).toBe(0n);
-    expect(cluster.callsOf('InitProducerId')).toHaveLength(3);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    expect((await t.client.producer().send({ topic: 'init', value: 'x' })).offset).toBe(0n);
+    expect(t.cluster.callsOf('InitProducerId')).toHaveLength(3);
   });
 
   it('a lost response is retried with the same bytes and the record is in the log once, at the offset reported', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('lost', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('lost', 1);
     let lose = 1;
-    cluster.interceptor = (call) => (call.method === 'Produce' && lose-- > 0 ? { loseResponse: true } : undefined);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer({ lingerMs: 0 });
+    t.cluster.interceptor = (call) => (call.method === 'Produce' && lose-- > 0 ? { loseResponse: true } : undefined);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer({ lingerMs: 0 });
     const meta = await producer.send({ topic: 'lost', messages: [{ value: 'once' }, { value: 'twice?' }] });
     expect(meta.map((m) => m.offset)).toEqual([0n, 1n]);
-    const produces = cluster.callsOf('Produce');
+    const produces = t.cluster.callsOf('Produce');
     expect(produces).toHaveLength(2);
     expect(Buffer.compare(produces[0]!.request.topics[0].partitions[0].records, produces[1]!.request.topics[0].partitions[0].records)).toBe(0);
-    expect(cluster.values('lost', 0)).toEqual(['once', 'twice?']);
+    expect(t.cluster.values('lost', 0)).toEqual(['once', 'twice?']);
     expect((await producer.send({ topic: 'lost', value: 'next' })).offset).toBe(2n);
   });
 
   it('keeps up to maxInFlight batches of one partition in flight, and no more', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('window', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('window', 1);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    cluster.interceptor = (call) => (call.method === 'Produce' ? { waitFor: gate } : undefined);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer({ lingerMs: 0, batchSize: 100, maxInFlight: 4 });
+    t.cluster.interceptor = (call) => (call.method === 'Produce' ? { waitFor: gate } : undefined);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer({ lingerMs: 0, batchSize: 100, maxInFlight: 4 });
     const sends = Array.from({ length: 12 }, (_, i) => producer.send({ topic: 'window', value: `v${i}`.padEnd(80, '.') }));
-    await pollUntil(() => cluster.callsOf('Produce').length >= 4, { timeoutMs: 5000, what: '4 produce requests in flight' });
+    await pollUntil(() => t.cluster.callsOf('Produce').length >= 4, { timeoutMs: 5000, what: '4 produce requests in flight' });
     // Give the sender loop many turns (more sends wake it) to overrun the window before checking it did not.
     for (let i = 0; i < 20; i++) {
       sends.push(producer.send({ topic: 'window', value: `w${i}`.padEnd(80, '.') }));
       await new Promise((r) => setImmediate(r));
     }
-    expect(cluster.callsOf('Produce')).toHaveLength(4);
+    expect(t.cluster.callsOf('Produce')).toHaveLength(4);
     release();
     const metas = await Promise.all(sends);
     expect(metas.map((m) => m.offset)).toEqual(Array.from({ length: 32 }, (_, i) => BigInt(i)));
     const expected = [...Array.from({ length: 12 }, (_, i) => `v${i}`), ...Array.from({ length: 20 }, (_, i) => `w${i}`)].map((v) => v.padEnd(80, '.'));
-    expect(cluster.values('window', 0)).toEqual(expected);
+    expect(t.cluster.values('window', 0)).toEqual(expected);
   });
 
   it('when an early batch fails retriably, the later ones in flight come back out of order and are retried in order', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('order', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('order', 1);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let first = true;
-    cluster.interceptor = (call) => {
+    t.cluster.interceptor = (call) => {
       if (call.method !== 'Produce') return undefined;
       if (first) {
         first = false;
@@ -245,34 +233,34 @@ describe('idempotent Producer against a fake gRPC cluster', () => {
       return undefined;
     };
     // Replace the fake's answer for the very first produce with a retriable error.
-    const realAppend = cluster.append.bind(cluster);
+    const realAppend = t.cluster.append.bind(t.cluster);
     let refused = false;
-    cluster.append = (topic, partition, records) => {
+    t.cluster.append = (topic, partition, records) => {
       if (!refused) {
         refused = true;
         return 'NOT_ENOUGH_REPLICAS';
       }
       return realAppend(topic, partition, records);
     };
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer({ lingerMs: 0, batchSize: 100 });
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer({ lingerMs: 0, batchSize: 100 });
     const sends = Array.from({ length: 5 }, (_, i) => producer.send({ topic: 'order', value: `o${i}`.padEnd(80, '.') }));
-    await pollUntil(() => cluster.callsOf('Produce').length >= 5, { timeoutMs: 5000, what: 'five batches sent' });
+    await pollUntil(() => t.cluster.callsOf('Produce').length >= 5, { timeoutMs: 5000, what: 'five batches sent' });
     release();
     const metas = await Promise.all(sends);
     expect(metas.map((m) => m.offset)).toEqual([0n, 1n, 2n, 3n, 4n]);
-    expect(cluster.values('order', 0)).toEqual(Array.from({ length: 5 }, (_, i) => `o${i}`.padEnd(80, '.')));
+    expect(t.cluster.values('order', 0)).toEqual(Array.from({ length: 5 }, (_, i) => `o${i}`.padEnd(80, '.')));
     expect(headers('order', 0).map((h) => h.baseSequence)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('a real gap fails that batch, bumps the epoch and carries on from sequence 0', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('gap', 1);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer({ lingerMs: 0 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('gap', 1);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer({ lingerMs: 0 });
     await producer.send({ topic: 'gap', value: 'a' });
     let refuse = 1;
-    cluster.interceptor = (call) =>
+    t.cluster.interceptor = (call) =>
       call.method === 'Produce' && refuse-- > 0
         ? { response: { topics: [{ name: 'gap', partitions: [{ partition: 0, error: wireError('OUT_OF_ORDER_SEQUENCE_NUMBER', 'broker lost state'), baseOffset: '-1' }] }] } }
         : undefined;
@@ -282,24 +270,24 @@ describe('idempotent Producer against a fake gRPC cluster', () => {
       [0, 0],
       [1, 0],
     ]);
-    expect(cluster.callsOf('InitProducerId')).toHaveLength(1);
+    expect(t.cluster.callsOf('InitProducerId')).toHaveLength(1);
   });
 
   it('non-idempotent producers (acks=1) send no producer id and need no InitProducerId', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('plain', 1);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    await client.producer({ acks: 1 }).send({ topic: 'plain', value: 'p' });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('plain', 1);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    await t.client.producer({ acks: 1 }).send({ topic: 'plain', value: 'p' });
     expect(headers('plain', 0).map((h) => [h.producerId, h.baseSequence])).toEqual([[-1n, -1]]);
-    expect(cluster.callsOf('InitProducerId')).toHaveLength(0);
+    expect(t.cluster.callsOf('InitProducerId')).toHaveLength(0);
   });
 
   it('a transport failure of InitProducerId on every broker is retried until one answers', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('down', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('down', 1);
     let failures = 2;
-    cluster.interceptor = (call) => (call.method === 'InitProducerId' && failures-- > 0 ? { status: grpc.status.UNAVAILABLE, details: 'injected' } : undefined);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    expect((await client.producer().send({ topic: 'down', value: 'x' })).offset).toBe(0n);
+    t.cluster.interceptor = (call) => (call.method === 'InitProducerId' && failures-- > 0 ? { status: grpc.status.UNAVAILABLE, details: 'injected' } : undefined);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    expect((await t.client.producer().send({ topic: 'down', value: 'x' })).offset).toBe(0n);
   });
 });

@@ -1,69 +1,57 @@
 import * as grpc from '@grpc/grpc-js';
 import { pollUntil } from '@gregor/common';
-import { createClient, partitionForKey, type Gregor } from '@gregor/client';
+import { createClient, partitionForKey } from '@gregor/client';
 import { CompressionType, compressionOf, readBatchHeader } from '@gregor/record-batch';
-import { FakeCluster, deadPort, wireError } from './helpers/fake-cluster';
-
-const FAST_RETRY = { initialBackoffMs: 5, maxBackoffMs: 20 };
+import { deadPort, wireError } from './helpers/fake-cluster';
+import { FAST_RETRY, useFakeCluster } from './helpers/fake-cluster-suite';
 
 describe('Producer against a fake gRPC cluster', () => {
-  let cluster: FakeCluster;
-  let client: Gregor | undefined;
-
-  beforeEach(() => {
-    cluster = new FakeCluster();
-  });
-
-  afterEach(async () => {
-    await client?.close();
-    client = undefined;
-    await cluster.stopAll();
-  });
+  const t = useFakeCluster();
 
   it('sends a record and resolves to its topic, partition and offset', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('orders', 1);
-    client = createClient({ bootstrap: b1.address });
-    const producer = client.producer();
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('orders', 1);
+    t.client = createClient({ bootstrap: b1.address });
+    const producer = t.client.producer();
     const first = await producer.send({ topic: 'orders', value: 'a' });
     const rest = await producer.send({ topic: 'orders', messages: [{ value: 'b' }, { value: 'c', headers: { h: 'v' } }] });
     expect(first).toMatchObject({ topic: 'orders', partition: 0, offset: 0n });
     expect(rest.map((m) => m.offset)).toEqual([1n, 2n]);
-    expect(cluster.values('orders', 0)).toEqual(['a', 'b', 'c']);
+    expect(t.cluster.values('orders', 0)).toEqual(['a', 'b', 'c']);
   });
 
   it('routes keys with murmur2 and puts every partition of a leader in one Produce request', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('keyed', 4);
-    client = createClient({ bootstrap: b1.address });
-    const producer = client.producer({ lingerMs: 60000 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('keyed', 4);
+    t.client = createClient({ bootstrap: b1.address });
+    const producer = t.client.producer({ lingerMs: 60000 });
     const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
     const acks = keys.map((key) => producer.send({ topic: 'keyed', key, value: key }));
     await producer.flush();
     const metas = await Promise.all(acks);
     metas.forEach((m, i) => expect(m.partition).toBe(partitionForKey(Buffer.from(keys[i]!), 4)));
-    const produces = cluster.callsOf('Produce');
+    const produces = t.cluster.callsOf('Produce');
     expect(produces).toHaveLength(1);
     expect(produces[0]!.request.topics[0].partitions).toHaveLength(new Set(metas.map((m) => m.partition)).size);
-    for (let p = 0; p < 4; p++) expect(cluster.values('keyed', p)).toEqual(keys.filter((k) => partitionForKey(Buffer.from(k), 4) === p));
+    for (let p = 0; p < 4; p++) expect(t.cluster.values('keyed', p)).toEqual(keys.filter((k) => partitionForKey(Buffer.from(k), 4) === p));
   });
 
   it('batches records that arrive within linger into few requests', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('batched', 1);
-    client = createClient({ bootstrap: b1.address });
-    const producer = client.producer({ lingerMs: 20 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('batched', 1);
+    t.client = createClient({ bootstrap: b1.address });
+    const producer = t.client.producer({ lingerMs: 20 });
     const metas = await Promise.all(Array.from({ length: 500 }, (_, i) => producer.send({ topic: 'batched', value: `v${i}` })));
     expect(metas.map((m) => m.offset)).toEqual(Array.from({ length: 500 }, (_, i) => BigInt(i)));
     // 500 tiny records sent in one tick fit in one 16 KiB batch… or a few.
-    expect(cluster.callsOf('Produce').length).toBeLessThanOrEqual(3);
+    expect(t.cluster.callsOf('Produce').length).toBeLessThanOrEqual(3);
   });
 
   it('sticks null-key records to one partition per batch (KIP-480)', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('sticky', 3);
-    client = createClient({ bootstrap: b1.address });
-    const producer = client.producer({ lingerMs: 60000, batchSize: 1000 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('sticky', 3);
+    t.client = createClient({ bootstrap: b1.address });
+    const producer = t.client.producer({ lingerMs: 60000, batchSize: 1000 });
     const acks = Array.from({ length: 60 }, (_, i) => producer.send({ topic: 'sticky', value: `${i}`.padStart(20, '0') }));
     await producer.flush();
     const metas = await Promise.all(acks);
@@ -76,89 +64,89 @@ describe('Producer against a fake gRPC cluster', () => {
   });
 
   it('compresses with gzip when asked (attributes codec bits = 1)', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('zipped', 1);
-    client = createClient({ bootstrap: b1.address });
-    const producer = client.producer({ compression: 'gzip' });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('zipped', 1);
+    t.client = createClient({ bootstrap: b1.address });
+    const producer = t.client.producer({ compression: 'gzip' });
     await producer.send({ topic: 'zipped', messages: Array.from({ length: 20 }, () => ({ value: 'x'.repeat(200) })) });
-    const batch = cluster.topics.get('zipped')!.partitions[0]!.batches[0]!;
+    const batch = t.cluster.topics.get('zipped')!.partitions[0]!.batches[0]!;
     expect(compressionOf(readBatchHeader(batch).attributes)).toBe(CompressionType.Gzip);
     expect(batch.length).toBeLessThan(2000);
-    expect(cluster.values('zipped', 0)).toHaveLength(20);
+    expect(t.cluster.values('zipped', 0)).toHaveLength(20);
   });
 
   it('refreshes metadata on NOT_LEADER_OR_FOLLOWER and retries at the new leader', async () => {
-    const b1 = await cluster.startBroker(1);
-    await cluster.startBroker(2);
-    cluster.createTopic('moving', 1, [1]);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer();
+    const b1 = await t.cluster.startBroker(1);
+    await t.cluster.startBroker(2);
+    t.cluster.createTopic('moving', 1, [1]);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer();
     await producer.send({ topic: 'moving', value: 'before' });
-    cluster.setLeader('moving', 0, 2);
+    t.cluster.setLeader('moving', 0, 2);
     const meta = await producer.send({ topic: 'moving', value: 'after' });
     expect(meta.offset).toBe(1n);
-    const produces = cluster.callsOf('Produce');
+    const produces = t.cluster.callsOf('Produce');
     expect(produces.map((c) => c.nodeId)).toEqual([1, 1, 2]);
-    expect(cluster.callsOf('Metadata').length).toBeGreaterThanOrEqual(2);
-    expect(cluster.values('moving', 0)).toEqual(['before', 'after']);
+    expect(t.cluster.callsOf('Metadata').length).toBeGreaterThanOrEqual(2);
+    expect(t.cluster.values('moving', 0)).toEqual(['before', 'after']);
   });
 
   it('fails over to the next bootstrap broker when the first is down', async () => {
-    const b2 = await cluster.startBroker(2);
-    cluster.createTopic('failover', 1, [2]);
-    client = createClient({ bootstrap: [`127.0.0.1:${await deadPort()}`, b2.address], retry: FAST_RETRY });
-    const meta = await client.producer().send({ topic: 'failover', value: 'x' });
+    const b2 = await t.cluster.startBroker(2);
+    t.cluster.createTopic('failover', 1, [2]);
+    t.client = createClient({ bootstrap: [`127.0.0.1:${await deadPort()}`, b2.address], retry: FAST_RETRY });
+    const meta = await t.client.producer().send({ topic: 'failover', value: 'x' });
     expect(meta.offset).toBe(0n);
   });
 
   it('moves on when the leader dies: refresh from another broker, send to the new leader', async () => {
-    const b1 = await cluster.startBroker(1);
-    const b2 = await cluster.startBroker(2);
-    cluster.createTopic('ha', 1, [1]);
-    client = createClient({ bootstrap: [b1.address, b2.address], retry: FAST_RETRY, requestTimeoutMs: 5000 });
-    const producer = client.producer();
+    const b1 = await t.cluster.startBroker(1);
+    const b2 = await t.cluster.startBroker(2);
+    t.cluster.createTopic('ha', 1, [1]);
+    t.client = createClient({ bootstrap: [b1.address, b2.address], retry: FAST_RETRY, requestTimeoutMs: 5000 });
+    const producer = t.client.producer();
     await producer.send({ topic: 'ha', value: 'one' });
-    cluster.stopBroker(1);
-    cluster.setLeader('ha', 0, 2);
+    t.cluster.stopBroker(1);
+    t.cluster.setLeader('ha', 0, 2);
     const meta = await producer.send({ topic: 'ha', value: 'two' });
     expect(meta.offset).toBe(1n);
-    expect(cluster.values('ha', 0)).toEqual(['one', 'two']);
+    expect(t.cluster.values('ha', 0)).toEqual(['one', 'two']);
   });
 
   it('retries retriable errors with backoff and keeps order', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('flaky', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('flaky', 1);
     let failures = 2;
-    cluster.interceptor = (call) => {
+    t.cluster.interceptor = (call) => {
       if (call.method !== 'Produce' || failures === 0) return undefined;
       failures--;
       return { response: { topics: [{ name: 'flaky', partitions: [{ partition: 0, error: wireError('NOT_ENOUGH_REPLICAS', 'isr too small') }] }] } };
     };
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer({ lingerMs: 0 });
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer({ lingerMs: 0 });
     const metas = await Promise.all(['a', 'b', 'c'].map((value) => producer.send({ topic: 'flaky', value })));
     expect(metas.map((m) => m.offset)).toEqual([0n, 1n, 2n]);
-    expect(cluster.values('flaky', 0)).toEqual(['a', 'b', 'c']);
-    expect(cluster.callsOf('Produce').length).toBeGreaterThanOrEqual(3);
+    expect(t.cluster.values('flaky', 0)).toEqual(['a', 'b', 'c']);
+    expect(t.cluster.callsOf('Produce').length).toBeGreaterThanOrEqual(3);
   });
 
   it('does not retry non-retriable errors', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('strict', 1);
-    cluster.interceptor = (call) =>
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('strict', 1);
+    t.cluster.interceptor = (call) =>
       call.method === 'Produce' ? { response: { topics: [{ name: 'strict', partitions: [{ partition: 0, error: wireError('MESSAGE_TOO_LARGE', 'over max.message.bytes') }] }] } } : undefined;
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    await expect(client.producer().send({ topic: 'strict', value: 'x' })).rejects.toMatchObject({ errorName: 'MESSAGE_TOO_LARGE', context: { topic: 'strict', partition: 0 } });
-    expect(cluster.callsOf('Produce')).toHaveLength(1);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    await expect(t.client.producer().send({ topic: 'strict', value: 'x' })).rejects.toMatchObject({ errorName: 'MESSAGE_TOO_LARGE', context: { topic: 'strict', partition: 0 } });
+    expect(t.cluster.callsOf('Produce')).toHaveLength(1);
   });
 
   it('gives up at deliveryTimeoutMs with the last error named', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('stuck', 1);
-    cluster.interceptor = (call) =>
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('stuck', 1);
+    t.cluster.interceptor = (call) =>
       call.method === 'Produce' ? { response: { topics: [{ name: 'stuck', partitions: [{ partition: 0, error: wireError('NOT_ENOUGH_REPLICAS', 'isr') }] }] } } : undefined;
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY, requestTimeoutMs: 200 });
-    const err = await client
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY, requestTimeoutMs: 200 });
+    const err = await t.client
       .producer({ deliveryTimeoutMs: 300, lingerMs: 0 })
       .send({ topic: 'stuck', value: 'x' })
       .catch((e: unknown) => e);
@@ -167,10 +155,10 @@ describe('Producer against a fake gRPC cluster', () => {
   });
 
   it('fails clearly for an unknown topic, an invalid name and a bad partition', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('two', 2);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    const producer = client.producer({ maxBlockMs: 300 });
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('two', 2);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    const producer = t.client.producer({ maxBlockMs: 300 });
     await expect(producer.send({ topic: 'nope', value: 'x' })).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
     await expect(producer.send({ topic: 'bad name!', value: 'x' })).rejects.toMatchObject({ errorName: 'INVALID_TOPIC_EXCEPTION' });
     await expect(producer.send({ topic: 'two', value: 'x', partition: 2 })).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
@@ -178,20 +166,20 @@ describe('Producer against a fake gRPC cluster', () => {
   });
 
   it('applies back-pressure at bufferMemory: waits up to maxBlockMs, then fails clearly', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('slow', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('slow', 1);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let held = 0;
     // Hold every produce answer until the test opens the gate.
-    cluster.interceptor = (call) => {
+    t.cluster.interceptor = (call) => {
       if (call.method !== 'Produce') return undefined;
       held++;
       return { waitFor: gate };
     };
-    client = createClient({ bootstrap: b1.address });
+    t.client = createClient({ bootstrap: b1.address });
     const value = 'v'.repeat(1000);
-    const failing = client.producer({ bufferMemory: 2500, maxBlockMs: 100, lingerMs: 0 });
+    const failing = t.client.producer({ bufferMemory: 2500, maxBlockMs: 100, lingerMs: 0 });
     const a = failing.send({ topic: 'slow', value });
     const b = failing.send({ topic: 'slow', value });
     // Two ~1 KB records fill the 2.5 KB buffer; the third cannot get memory in 100 ms.
@@ -199,25 +187,25 @@ describe('Producer against a fake gRPC cluster', () => {
       errorName: 'REQUEST_TIMED_OUT',
       message: expect.stringContaining('bufferMemory'),
     });
-    const waiting = client.producer({ bufferMemory: 2500, maxBlockMs: 30000, lingerMs: 0 });
+    const waiting = t.client.producer({ bufferMemory: 2500, maxBlockMs: 30000, lingerMs: 0 });
     const c = [0, 1, 2].map(() => waiting.send({ topic: 'slow', value }));
     await pollUntil(() => held >= 2, { timeoutMs: 5000, what: 'both producers to have a request held' });
     // The third send of `waiting` has not been appended: memory is still full.
-    expect(cluster.values('slow', 0)).toHaveLength(0);
+    expect(t.cluster.values('slow', 0)).toHaveLength(0);
     release();
     const metas = await Promise.all([a, b, ...c]);
     expect(metas).toHaveLength(5);
-    expect(cluster.values('slow', 0)).toHaveLength(5);
+    expect(t.cluster.values('slow', 0)).toHaveLength(5);
   });
 
   it('turns a gRPC failure of the whole call into a retriable NETWORK_EXCEPTION and recovers', async () => {
-    const b1 = await cluster.startBroker(1);
-    cluster.createTopic('net', 1);
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('net', 1);
     let failures = 1;
-    cluster.interceptor = (call) => (call.method === 'Produce' && failures-- > 0 ? { status: grpc.status.UNAVAILABLE, details: 'injected outage' } : undefined);
-    client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
-    expect((await client.producer().send({ topic: 'net', value: 'x' })).offset).toBe(0n);
-    expect(cluster.callsOf('Produce')).toHaveLength(2);
+    t.cluster.interceptor = (call) => (call.method === 'Produce' && failures-- > 0 ? { status: grpc.status.UNAVAILABLE, details: 'injected outage' } : undefined);
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    expect((await t.client.producer().send({ topic: 'net', value: 'x' })).offset).toBe(0n);
+    expect(t.cluster.callsOf('Produce')).toHaveLength(2);
   });
 });
 
