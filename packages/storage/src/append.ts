@@ -125,7 +125,9 @@ function planLeader(tail: Tail, frames: BatchFrame[], leaderEpoch: number): void
 
 function planFollower(core: PartitionCore, tail: Tail, frames: BatchFrame[]): void {
   for (const f of frames) {
-    if (f.baseOffset !== tail.nextOffset) {
+    // Later than the log end is a gap compaction left in the leader's log
+    // (Kafka's followers accept any increasing offsets); earlier would overlap.
+    if (f.baseOffset < tail.nextOffset) {
       throw new GregorError('OFFSET_OUT_OF_RANGE', `follower batch starts at ${f.baseOffset}, the log continues at ${tail.nextOffset}`, {
         ...core.context,
         expectedOffset: tail.nextOffset,

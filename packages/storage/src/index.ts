@@ -1,6 +1,8 @@
 export { LogStore, type LogStoreOptions, type LogStoreStats } from './log-store';
 export { PartitionLog, type AppendOutcome, type AppendResult, type ReadResult } from './partition-log';
 export type { RetentionPolicy } from './retention';
+export type { CompactOptions, CompactResult } from './log-compact';
+export { planCompaction, consecutiveRuns, type CompactionRecord } from './compaction-plan';
 export {
   MAX_SEQUENCE,
   PRODUCER_BATCHES_RETAINED,

@@ -11,9 +11,11 @@ const MAX_READ_AHEAD_BYTES = 4 * 1024 * 1024;
 /**
  * Whole batches from the one containing `fetchOffset`, none starting at or
  * past `upperOffset`, up to `maxBytes` but at least one (KIP-74: a batch
- * bigger than the fetch size must still make progress). Returns undefined
- * when no batch contains `fetchOffset`, which only happens when retention or
- * truncation removed it after the caller checked the offsets.
+ * bigger than the fetch size must still make progress). When no batch holds
+ * `fetchOffset` (a gap left by compaction) the answer starts at the next
+ * batch. Returns undefined when there is nothing at or after `fetchOffset`
+ * below `upperOffset`, which only happens when truncation removed it after
+ * the caller checked the offsets.
  *
  * Fetches at a batch boundary (the usual case: consumers and followers ask
  * for the offset after the last batch they got) use one forward iterator.
@@ -41,9 +43,14 @@ export async function readBatches(
     let entry: KvEntry | undefined = await it.next();
     if (entry === undefined || entry[1].readBigInt64BE(0) !== fetchOffset) {
       const containing = await kv.first({ gte: dataRange(id).gte, lte: dataKey(id, fetchOffset), reverse: true, snapshot });
-      if (containing === undefined || summarizeStoredBatch(containing[1]).lastOffset < fetchOffset) return undefined;
-      out.push(containing[1]);
-      total += containing[1].length;
+      if (containing !== undefined && summarizeStoredBatch(containing[1]).lastOffset >= fetchOffset) {
+        out.push(containing[1]);
+        total += containing[1].length;
+      } else if (entry === undefined) {
+        return undefined;
+      }
+      // Otherwise the offset is in a gap compaction left (or retention just
+      // removed it): the answer starts at the next batch, as in Kafka.
     }
     while (entry !== undefined && total + entry[1].length <= maxBytes) {
       out.push(entry[1]);

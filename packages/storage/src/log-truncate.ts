@@ -11,13 +11,19 @@ import { decodeInt64 } from './values';
  * when `target` falls inside a batch that batch goes too and the log ends at
  * its base offset. With no batch at or below `target` (it lies before all the
  * data) the log becomes empty and starts and ends at `target`, as Kafka's
- * truncateFullyAndStartAt does.
+ * truncateFullyAndStartAt does. A target in a gap left by compaction ends the
+ * log where the data before the gap ends (no record is lost: the gap has none).
  */
-export async function truncationPoint(kv: Kv, id: number, target: bigint): Promise<bigint> {
+export async function truncationPoint(kv: Kv, id: number, target: bigint, logStartOffset: bigint): Promise<bigint> {
   const containing = await kv.first({ gte: dataRange(id).gte, lte: dataKey(id, target), reverse: true });
-  if (containing === undefined) return target;
+  // In a compaction gap before the first batch: the log empties at its start
+  // (recovery computes the end from the last batch, so the end must be one
+  // a restart would find).
+  if (containing === undefined) return target < logStartOffset ? target : logStartOffset;
   const base = baseOffsetOfDataKey(containing[0]);
-  return summarizeStoredBatch(containing[1]).lastOffset >= target ? base : target;
+  const last = summarizeStoredBatch(containing[1]).lastOffset;
+  // In a compaction gap: end right after the batch before it, for the same reason.
+  return last >= target ? base : last + 1n;
 }
 
 export interface ChunkResult {

@@ -11,6 +11,7 @@ import { sideKeyOps, type PartitionState } from './partition-state';
 import { rebuildProducersAfterTruncation } from './producer-rebuild';
 import { dropSnapshotsAbove, refreshSnapshotsBelow } from './producer-snapshots';
 import type { ProducerEntry } from './producer-state';
+import { compactLog, type CompactOptions, type CompactResult, type CompactionMark } from './log-compact';
 import { initialRetentionState, retentionStep, type BatchSummary, type RetentionPolicy } from './retention';
 
 export interface AppendResult {
@@ -90,6 +91,10 @@ export class PartitionCore {
   barrier: Promise<void> | undefined;
   status: PartitionStatus = 'open';
   readonly producers = new PartitionProducers();
+  /** Counts truncations started; a compaction pass that sees it change stops (its key index may name records gone). */
+  truncations = 0;
+  /** What the last completed compaction pass covered (log-compact.ts). */
+  compactionMark: CompactionMark | undefined;
 
   constructor(
     readonly ctx: StoreContext,
@@ -272,7 +277,7 @@ export class PartitionLog {
     if (offset < 0n) throw outOfRange(core, offset);
     await truncate(core, async () => {
       if (offset >= core.state.logEndOffset) return undefined;
-      return truncationPoint(core.ctx.kv, core.id, offset);
+      return truncationPoint(core.ctx.kv, core.id, offset, core.state.logStartOffset);
     });
   }
 
@@ -323,6 +328,21 @@ export class PartitionLog {
   }
 
   /**
+   * Log compaction (cleanup.policy=compact, Kafka's LogCleaner): below the
+   * high watermark and before the last batch, keeps only the latest record
+   * of each key and drops tombstones older than deleteRetentionMs. Survivors
+   * keep their offsets (the log gets gaps, as a compacted Kafka log does);
+   * logStartOffset, the log end and the epoch cache do not change. Each
+   * idempotent producer's last batches are kept whole. Runs in bounded
+   * steps, one atomic LevelDB write each (see log-compact.ts).
+   */
+  async compact(opts: CompactOptions): Promise<CompactResult> {
+    const core = coreOf(this);
+    core.checkWritable();
+    return compactLog(core, opts);
+  }
+
+  /**
    * DeleteRecords: moves logStartOffset to `offset` (possibly inside a batch,
    * which then stays until all of it is below the start). `offset` above the
    * high watermark is OFFSET_OUT_OF_RANGE, as in Kafka.
@@ -359,6 +379,7 @@ function outOfRange(core: PartitionCore, offset: bigint): GregorError {
  */
 async function truncate(core: PartitionCore, plan: () => Promise<bigint | undefined>, startAt?: bigint): Promise<void> {
   const previous = core.barrier;
+  core.truncations++;
   const task = (async () => {
     if (previous !== undefined) await previous.catch(() => undefined);
     let newEnd: bigint | undefined;

@@ -10,9 +10,11 @@ import { encodeEpochs, encodeInt64, encodeSize } from './values';
  * no lookups. Only ever replaced after the LevelDB write that makes it true
  * has succeeded, so readers never see offsets that are not on disk.
  *
- * Invariants: logStartOffset <= logEndOffset; the batches on disk are
- * contiguous and end at logEndOffset; the first batch contains
- * logStartOffset (or there are none and logStartOffset == logEndOffset).
+ * Invariants: logStartOffset <= logEndOffset; the batches on disk are in
+ * increasing, non-overlapping offset order and end at logEndOffset; the
+ * first batch contains or follows logStartOffset (or there are none and
+ * logStartOffset == logEndOffset). Offsets between batches are gaps left by
+ * compaction (log-compact.ts): they hold no record, and reads skip them.
  */
 export interface PartitionState {
   readonly logStartOffset: bigint;
@@ -44,7 +46,8 @@ export type StagedState = { -readonly [K in keyof PartitionState]: PartitionStat
  */
 export function stageBatches(s: StagedState, id: number, buf: Buffer, frames: readonly BatchFrame[], ops: KvOp[]): void {
   for (const f of frames) {
-    assert(f.baseOffset === s.logEndOffset, `batch at ${f.baseOffset} would not follow log end ${s.logEndOffset} (partition id ${id})`);
+    // Greater only for a follower copying a gap that compaction left in the leader's log.
+    assert(f.baseOffset >= s.logEndOffset, `batch at ${f.baseOffset} would overlap log end ${s.logEndOffset} (partition id ${id})`);
     ops.push({ type: 'put', key: dataKey(id, f.baseOffset), value: buf.subarray(f.pos, f.pos + f.size) });
     s.sizeBytes += f.size;
     s.logEndOffset = f.baseOffset + BigInt(f.lastOffsetDelta) + 1n;
