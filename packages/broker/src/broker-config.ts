@@ -27,6 +27,13 @@ export interface BrokerConfig {
   /** `log.retention.check.interval.ms`. */
   retentionCheckIntervalMs: number;
   /**
+   * `log.cleaner.backoff.ms` (Kafka's default, 15 s): the pause between two
+   * compaction passes over the compacted partitions this node hosts. A pass
+   * over a partition with nothing new below its high watermark is skipped
+   * without reading it.
+   */
+  logCleanerBackoffMs: number;
+  /**
    * Broker-level topic defaults under topic key names (`retention.ms` from
    * `log.retention.ms`, `max.message.bytes` from `message.max.bytes`, …).
    */
@@ -98,6 +105,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     fetchMaxWaitingRequests: 1000,
     maxPartitionsPerTopic: 10_000,
     retentionCheckIntervalMs: 300_000,
+    logCleanerBackoffMs: 15_000,
     topicDefaults: {},
     shutdownGraceMs: 5000,
     replicaLagTimeMaxMs: 5000,

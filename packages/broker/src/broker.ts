@@ -26,7 +26,7 @@ import { PartitionManager } from './partition-manager';
 import { ProducerIdManager } from './producer-id-manager';
 import { ProducePurgatory } from './replica/produce-purgatory';
 import { ReplicaManager, type FollowerFetcher, type LedPartitionStatus, type ReplicaRoleSnapshot } from './replica/replica-manager';
-import { applyRetentionOnce, RetentionTask } from './retention';
+import { applyCompactionOnce, applyRetentionOnce, PeriodicTask } from './retention';
 import type { LogStorePort, PartitionLogPort } from './storage-port';
 import { checkTopicDefaults } from './topic-config';
 
@@ -76,7 +76,8 @@ export class Broker {
   private readonly server: grpc.Server;
   private readonly ctx: BrokerContext;
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly retention: RetentionTask;
+  private readonly retention: PeriodicTask;
+  private readonly cleaner: PeriodicTask;
   private readonly replicas: ReplicaManager;
   private stopping = false;
   private serving = false;
@@ -141,7 +142,8 @@ export class Broker {
       isStopping: () => this.stopping,
       track: (work) => this.track(work),
     };
-    this.retention = new RetentionTask(this.ctx, opts.config.retentionCheckIntervalMs);
+    this.retention = new PeriodicTask(this.ctx, 'retention check', opts.config.retentionCheckIntervalMs, applyRetentionOnce);
+    this.cleaner = new PeriodicTask(this.ctx, 'log cleaner pass', opts.config.logCleanerBackoffMs, applyCompactionOnce);
     this.server = new grpc.Server({
       'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
       'grpc.max_send_message_length': -1,
@@ -172,6 +174,7 @@ export class Broker {
     });
     await broker.replicas.start();
     broker.retention.start();
+    broker.cleaner.start();
     broker.ctx.groups.start();
     broker.serving = true;
     broker.ctx.logger.info('broker serving', { address: hostPort(host, broker.boundPort) });
@@ -230,6 +233,11 @@ export class Broker {
     return applyRetentionOnce(this.ctx);
   }
 
+  /** One compaction pass now over the compacted partitions hosted here (tests; the cleaner does the same). */
+  runCompaction(): Promise<number> {
+    return applyCompactionOnce(this.ctx);
+  }
+
   stop(): Promise<void> {
     this.stopped ??= this.doStop();
     return this.stopped;
@@ -241,6 +249,7 @@ export class Broker {
     this.serving = false;
     log.info('broker stopping: no new fetches will wait');
     await this.retention.stop();
+    await this.cleaner.stop();
     // Waiting JoinGroups answer NOT_COORDINATOR now (members go find the
     // next coordinator); commits being written end with the produces below.
     const groupsStopped = this.ctx.groups.stop();

@@ -28,18 +28,48 @@ export async function applyRetentionOnce(ctx: BrokerContext): Promise<number> {
 }
 
 /**
- * Runs retention every `intervalMs`; the next run is scheduled after the
- * previous one ends, so runs never overlap. The timer is unref'd: it never
- * keeps the process alive by itself.
+ * Kafka's log cleaner: compacts every hosted partition (led or followed)
+ * whose topic's cleanup.policy includes compact, one partition at a time.
+ * Each replica compacts its own log independently, as in Kafka: compaction
+ * only touches batches wholly below the replica's high watermark, which
+ * every in-sync replica holds identically, so the replicas' logs agree on
+ * every record a consumer can see. "compact,delete" gets both (this and
+ * applyRetentionOnce). Returns the number of partitions compacted.
  */
-export class RetentionTask {
+export async function applyCompactionOnce(ctx: BrokerContext): Promise<number> {
+  const nowMs = ctx.clock.nowMs();
+  let compacted = 0;
+  for (const hosted of ctx.replicas.hostedLogs()) {
+    if (ctx.isStopping()) break;
+    const view = ctx.metadata.topic(hosted.topic);
+    if (view === undefined) continue;
+    const config = ctx.topicConfigs.get(view);
+    if (!config.cleanupPolicy.includes('compact')) continue;
+    try {
+      await hosted.log.compact({ deleteRetentionMs: config.deleteRetentionMs, nowMs });
+      compacted++;
+    } catch (err) {
+      ctx.logger.error('compaction failed', { topic: hosted.topic, partition: hosted.partition, err: String(err) });
+    }
+  }
+  return compacted;
+}
+
+/**
+ * Runs `work` every `intervalMs`; the next run is scheduled after the
+ * previous one ends, so runs never overlap. The timer is unref'd: it never
+ * keeps the process alive by itself. Used for retention and for the cleaner.
+ */
+export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = false;
 
   constructor(
     private readonly ctx: BrokerContext,
+    private readonly name: string,
     private readonly intervalMs: number,
+    private readonly work: (ctx: BrokerContext) => Promise<number>,
   ) {}
 
   start(): void {
@@ -55,9 +85,9 @@ export class RetentionTask {
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = applyRetentionOnce(this.ctx)
-        .then((checked) => this.ctx.logger.debug('retention check done', { partitions: checked }))
-        .catch((err: unknown) => this.ctx.logger.error('retention check failed', { err: String(err) }))
+      this.running = this.work(this.ctx)
+        .then((partitions) => this.ctx.logger.debug(`${this.name} done`, { partitions }))
+        .catch((err: unknown) => this.ctx.logger.error(`${this.name} failed`, { err: String(err) }))
         .finally(() => this.schedule());
     }, this.intervalMs);
     this.timer.unref();

@@ -55,6 +55,14 @@ export interface PartitionLogPort extends FollowerLog {
   read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
   offsetForTimestamp(timestampMs: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;
   applyRetention(limits: RetentionLimits, nowMs: number): Promise<unknown>;
+  /** cleanup.policy=compact: keep the latest record per key below the HW (storage's PartitionLog.compact). */
+  compact(opts: CompactionSettings): Promise<unknown>;
+}
+
+export interface CompactionSettings {
+  /** delete.retention.ms: how long a tombstone stays after its timestamp. */
+  deleteRetentionMs: number;
+  nowMs: number;
 }
 
 export interface AppendRequest<L> {

@@ -21,7 +21,13 @@ export const TOPIC_CONFIG_SCHEMA: ConfigSchema = {
     oneOf: ['delete', 'compact'],
     default: ['delete'],
     check: (v) => ((v as readonly string[]).length === 0 ? 'must name at least one policy' : undefined),
-    doc: 'delete (retention) and/or compact (stored; compaction is a later item).',
+    doc: 'delete (retention) and/or compact (keep the latest record per key; both: compact, then trim by retention).',
+  },
+  'delete.retention.ms': {
+    type: 'long',
+    min: 0,
+    default: 86_400_000,
+    doc: 'On compacted topics, how long a tombstone (null value) stays after its timestamp, so consumers that are reading see the delete.',
   },
   'min.insync.replicas': { type: 'int', min: 1, default: 1, doc: 'ISR size needed for acks=all.' },
   'message.timestamp.type': { type: 'string', oneOf: ['CreateTime', 'LogAppendTime'], default: 'CreateTime', doc: 'Which timestamp the log keeps.' },
@@ -36,6 +42,7 @@ export interface TopicConfig {
   retentionBytes: number;
   maxMessageBytes: number;
   cleanupPolicy: readonly string[];
+  deleteRetentionMs: number;
   minInsyncReplicas: number;
   messageTimestampType: 'CreateTime' | 'LogAppendTime';
   uncleanLeaderElectionEnable: boolean;
@@ -90,6 +97,7 @@ export function effectiveTopicConfig(
     retentionBytes: v['retention.bytes'] as number,
     maxMessageBytes: v['max.message.bytes'] as number,
     cleanupPolicy: v['cleanup.policy'] as readonly string[],
+    deleteRetentionMs: v['delete.retention.ms'] as number,
     minInsyncReplicas: v['min.insync.replicas'] as number,
     messageTimestampType: v['message.timestamp.type'] as TopicConfig['messageTimestampType'],
     uncleanLeaderElectionEnable: v['unclean.leader.election.enable'] as boolean,

@@ -6,6 +6,7 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import type { LedPartition } from '../replica/replica-manager';
 import type { AppendOutcome } from '../storage-port';
+import { checkCompactedKeys } from '../compacted-keys';
 
 const VALID_ACKS = new Set([0, 1, -1]);
 
@@ -112,6 +113,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Out
         }
         const config = ctx.topicConfigs.get(led.topic);
         const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes);
+        if (config.cleanupPolicy.includes('compact')) checkCompactedKeys(p.records, batches);
         // Kafka checks the committed ISR before appending (Partition.appendRecordsToLeader).
         if (acks === -1 && led.leader.isr.length < config.minInsyncReplicas) {
           throw new GregorError(
