@@ -20,7 +20,6 @@ export {
   type OffsetValue,
   type StoredMember,
 } from './records';
-export { KafkaReader, KafkaWriter } from './wire-codec';
 export { javaStringHashCode, partitionForGroup } from './partition-for';
 export { encodeCoordinatorBatch, decodeCoordinatorBatches } from './batch-codec';
 export { GroupCoordinatorRuntime, type GroupCoordinatorRuntimeOptions } from './runtime';

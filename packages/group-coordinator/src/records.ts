@@ -1,5 +1,5 @@
 import { GregorError } from '@gregor/common';
-import { KafkaReader, KafkaWriter } from './wire-codec';
+import { KafkaReader, KafkaWriter } from '@gregor/record-batch';
 
 /**
  * The records of the internal topic `__consumer_offsets`, in Kafka's own

@@ -7,3 +7,4 @@ export { setMaxTimestamp } from './max-timestamp';
 export { computeBatchCrc, MIN_BATCH_LENGTH } from './batch-frame';
 export { DEFAULT_MAX_DECOMPRESSED_BYTES } from './compression';
 export { crc32c, crc32cImplementation, type Crc32cImplementation } from './crc32c';
+export { KafkaReader, KafkaWriter } from './kafka-primitives';

@@ -1,4 +1,5 @@
 import { GregorError, type TopicPartition } from '@gregor/common';
+import { KafkaReader, KafkaWriter } from '@gregor/record-batch';
 
 /**
  * Kafka's consumer protocol (ConsumerProtocolSubscription and
@@ -25,148 +26,90 @@ export interface MemberAssignment {
 }
 
 const VERSION = 3;
+/** Malformed consumer protocol bytes: Kafka's answer for a member's unreadable metadata. */
+const MALFORMED = 'INCONSISTENT_GROUP_PROTOCOL';
 
-class Writer {
-  private readonly parts: Buffer[] = [];
-  int16(v: number): this {
-    const b = Buffer.allocUnsafe(2);
-    b.writeInt16BE(v);
-    this.parts.push(b);
-    return this;
-  }
-  int32(v: number): this {
-    const b = Buffer.allocUnsafe(4);
-    b.writeInt32BE(v);
-    this.parts.push(b);
-    return this;
-  }
-  string(s: string | null): this {
-    if (s === null) return this.int16(-1);
-    const b = Buffer.from(s, 'utf8');
-    if (b.length > 0x7fff) throw new GregorError('INVALID_REQUEST', `string of ${b.length} bytes does not fit the consumer protocol`);
-    this.int16(b.length);
-    this.parts.push(b);
-    return this;
-  }
-  bytes(b: Buffer | null): this {
-    if (b === null) return this.int32(-1);
-    this.int32(b.length);
-    this.parts.push(b);
-    return this;
-  }
-  done(): Buffer {
-    return Buffer.concat(this.parts);
-  }
-}
-
-class Reader {
-  private pos = 0;
-  constructor(
-    private readonly buf: Buffer,
-    private readonly what: string,
-  ) {}
-  private need(n: number): void {
-    if (this.pos + n > this.buf.length) throw new GregorError('INCONSISTENT_GROUP_PROTOCOL', `${this.what}: truncated at byte ${this.pos}`);
-  }
-  get atEnd(): boolean {
-    return this.pos >= this.buf.length;
-  }
-  int16(): number {
-    this.need(2);
-    const v = this.buf.readInt16BE(this.pos);
-    this.pos += 2;
-    return v;
-  }
-  int32(): number {
-    this.need(4);
-    const v = this.buf.readInt32BE(this.pos);
-    this.pos += 4;
-    return v;
-  }
-  string(): string | null {
-    const n = this.int16();
-    if (n < 0) return null;
-    this.need(n);
-    const s = this.buf.toString('utf8', this.pos, this.pos + n);
-    this.pos += n;
-    return s;
-  }
-  bytes(): Buffer | null {
-    const n = this.int32();
-    if (n < 0) return null;
-    this.need(n);
-    const b = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return b;
-  }
-  count(minBytesEach: number): number {
-    const n = this.int32();
-    if (n < 0) return 0;
-    if (n * minBytesEach > this.buf.length - this.pos) throw new GregorError('INCONSISTENT_GROUP_PROTOCOL', `${this.what}: ${n} elements cannot fit`);
-    return n;
-  }
-}
-
-function writePartitions(w: Writer, tps: readonly TopicPartition[]): void {
-  const byTopic = new Map<string, number[]>();
+/** Kafka's layout groups partitions by topic: ARRAY(topic STRING, partitions ARRAY(INT32)). */
+function byTopic(tps: readonly TopicPartition[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
   for (const tp of tps) {
-    let list = byTopic.get(tp.topic);
-    if (list === undefined) byTopic.set(tp.topic, (list = []));
+    let list = out.get(tp.topic);
+    if (list === undefined) out.set(tp.topic, (list = []));
     list.push(tp.partition);
   }
-  w.int32(byTopic.size);
-  for (const [topic, partitions] of byTopic) {
+  return out;
+}
+
+function partitionsSize(grouped: ReadonlyMap<string, number[]>): number {
+  let size = 4;
+  for (const [topic, partitions] of grouped) size += KafkaWriter.stringSize(topic) + 4 + 4 * partitions.length;
+  return size;
+}
+
+function writePartitions(w: KafkaWriter, grouped: ReadonlyMap<string, number[]>): void {
+  w.int32(grouped.size);
+  for (const [topic, partitions] of grouped) {
     w.string(topic).int32(partitions.length);
     for (const p of partitions) w.int32(p);
   }
 }
 
-function readPartitions(r: Reader): TopicPartition[] {
+function readPartitions(r: KafkaReader): TopicPartition[] {
   const out: TopicPartition[] = [];
-  const topics = r.count(6);
+  const topics = r.arrayLength(6);
   for (let i = 0; i < topics; i++) {
-    const topic = r.string() ?? '';
-    const n = r.count(4);
+    const topic = r.nullableString() ?? '';
+    const n = r.arrayLength(4);
     for (let j = 0; j < n; j++) out.push({ topic, partition: r.int32() });
   }
   return out;
 }
 
+/** A copy, so that decoded user data does not pin the whole response buffer. */
+function readUserData(r: KafkaReader): Buffer | null {
+  const b = r.nullableBytes();
+  return b === null ? null : Buffer.from(b);
+}
+
 export function encodeSubscription(s: Subscription): Buffer {
-  const w = new Writer().int16(VERSION).int32(s.topics.length);
+  const owned = byTopic(s.ownedPartitions);
+  let size = 2 + 4 + KafkaWriter.bytesSize(s.userData) + partitionsSize(owned) + 4 + KafkaWriter.stringSize(s.rackId);
+  for (const t of s.topics) size += KafkaWriter.stringSize(t);
+  const w = new KafkaWriter(size).int16(VERSION).int32(s.topics.length);
   for (const t of s.topics) w.string(t);
   w.bytes(s.userData);
-  writePartitions(w, s.ownedPartitions);
+  writePartitions(w, owned);
   return w.int32(s.generationId).string(s.rackId).done();
 }
 
 export function decodeSubscription(buf: Buffer): Subscription {
-  const r = new Reader(buf, 'consumer subscription');
+  const r = new KafkaReader(buf, 'consumer subscription', MALFORMED);
   const version = r.int16();
-  if (version < 0) throw new GregorError('INCONSISTENT_GROUP_PROTOCOL', `consumer subscription version ${version}`);
+  if (version < 0) throw new GregorError(MALFORMED, `consumer subscription version ${version}`);
   const topics: string[] = [];
-  const n = r.count(2);
-  for (let i = 0; i < n; i++) topics.push(r.string() ?? '');
-  const userData = r.bytes();
+  const n = r.arrayLength(2);
+  for (let i = 0; i < n; i++) topics.push(r.nullableString() ?? '');
+  const userData = readUserData(r);
   const ownedPartitions = version >= 1 ? readPartitions(r) : [];
   const generationId = version >= 2 ? r.int32() : -1;
-  const rackId = version >= 3 ? r.string() : null;
+  const rackId = version >= 3 ? r.nullableString() : null;
   return { topics, userData, ownedPartitions, generationId, rackId };
 }
 
 export function encodeAssignment(a: MemberAssignment): Buffer {
-  const w = new Writer().int16(VERSION);
-  writePartitions(w, a.partitions);
+  const grouped = byTopic(a.partitions);
+  const w = new KafkaWriter(2 + partitionsSize(grouped) + KafkaWriter.bytesSize(a.userData)).int16(VERSION);
+  writePartitions(w, grouped);
   return w.bytes(a.userData).done();
 }
 
 /** An empty buffer (a member the leader left out) is an empty assignment. */
 export function decodeAssignment(buf: Buffer): MemberAssignment {
   if (buf.length === 0) return { partitions: [], userData: null };
-  const r = new Reader(buf, 'consumer assignment');
+  const r = new KafkaReader(buf, 'consumer assignment', MALFORMED);
   const version = r.int16();
-  if (version < 0) throw new GregorError('INCONSISTENT_GROUP_PROTOCOL', `consumer assignment version ${version}`);
+  if (version < 0) throw new GregorError(MALFORMED, `consumer assignment version ${version}`);
   const partitions = readPartitions(r);
-  const userData = r.atEnd ? null : r.bytes();
+  const userData = r.remaining === 0 ? null : readUserData(r);
   return { partitions, userData };
 }

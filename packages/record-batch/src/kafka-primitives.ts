@@ -1,11 +1,12 @@
-import { GregorError } from '@gregor/common';
+import { GregorError, type ErrorName } from '@gregor/common';
 
 /**
  * Kafka's classic (non-flexible) primitive encoding, big-endian: int16/32/64,
  * STRING and NULLABLE_STRING (int16 length, -1 = null), BYTES (int32 length,
- * -1 = null), ARRAY (int32 count). Used for __consumer_offsets records and
- * the consumer protocol; sizes are computed first so each value is one
- * allocation.
+ * -1 = null), ARRAY (int32 count). One implementation for every format built
+ * from them: the group coordinator's __consumer_offsets records and the
+ * SDK's consumer protocol (subscriptions and assignments). Sizes are
+ * computed first so each value is one allocation.
  */
 export class KafkaWriter {
   private readonly buf: Buffer;
@@ -60,17 +61,25 @@ export class KafkaWriter {
   }
 }
 
+/**
+ * Reads what KafkaWriter writes. Malformed input (truncated, a negative
+ * length other than -1, an array longer than the bytes left) throws a
+ * GregorError with `errorCode`: the code the format's users expect (a
+ * corrupt stored record, an inconsistent group protocol), and `what` names
+ * the value being read.
+ */
 export class KafkaReader {
   private pos = 0;
 
   constructor(
     private readonly buf: Buffer,
     private readonly what: string,
+    private readonly errorCode: ErrorName = 'CORRUPT_MESSAGE',
   ) {}
 
   private need(n: number): void {
     if (this.pos + n > this.buf.length) {
-      throw new GregorError('CORRUPT_MESSAGE', `${this.what}: needs ${n} more bytes at ${this.pos}, has ${this.buf.length - this.pos}`);
+      throw new GregorError(this.errorCode, `${this.what}: needs ${n} more bytes at ${this.pos}, has ${this.buf.length - this.pos}`);
     }
   }
 
@@ -98,7 +107,7 @@ export class KafkaReader {
   nullableString(): string | null {
     const len = this.int16();
     if (len === -1) return null;
-    if (len < 0) throw new GregorError('CORRUPT_MESSAGE', `${this.what}: string length ${len}`);
+    if (len < 0) throw new GregorError(this.errorCode, `${this.what}: string length ${len}`);
     this.need(len);
     const s = this.buf.toString('utf8', this.pos, this.pos + len);
     this.pos += len;
@@ -107,14 +116,14 @@ export class KafkaReader {
 
   string(): string {
     const s = this.nullableString();
-    if (s === null) throw new GregorError('CORRUPT_MESSAGE', `${this.what}: null where a string is required`);
+    if (s === null) throw new GregorError(this.errorCode, `${this.what}: null where a string is required`);
     return s;
   }
 
   nullableBytes(): Buffer | null {
     const len = this.int32();
     if (len === -1) return null;
-    if (len < 0) throw new GregorError('CORRUPT_MESSAGE', `${this.what}: bytes length ${len}`);
+    if (len < 0) throw new GregorError(this.errorCode, `${this.what}: bytes length ${len}`);
     this.need(len);
     const b = this.buf.subarray(this.pos, this.pos + len);
     this.pos += len;
@@ -130,7 +139,7 @@ export class KafkaReader {
     const n = this.int32();
     if (n === -1) return 0;
     if (n < 0 || n * Math.max(1, minElementBytes) > this.remaining) {
-      throw new GregorError('CORRUPT_MESSAGE', `${this.what}: array of ${n} elements in ${this.remaining} bytes`);
+      throw new GregorError(this.errorCode, `${this.what}: array of ${n} elements in ${this.remaining} bytes`);
     }
     return n;
   }
