@@ -1,8 +1,8 @@
 import { pollUntil } from '@gregor/common';
 import type { MetadataEvent } from '../src';
-import { ControllerClient, ControllerMetadataSource, MetadataFollower } from '../src';
+import { ControllerClient, MetadataFollower } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, startQuorum } from './quorum-helpers';
+import { FAST, TestBrokers, startQuorum } from './quorum-helpers';
 
 /*
  * Combined mode in-process: each of the 3 nodes runs a controller and a
@@ -11,56 +11,38 @@ import { FAST, startQuorum } from './quorum-helpers';
  */
 describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   let q: TestQuorum;
-  const sources = new Map<number, ControllerMetadataSource>();
-  const clients: ControllerClient[] = [];
-
-  function newSource(id: number, incarnationId?: string): ControllerMetadataSource {
-    const client = new ControllerClient({ voters: q.voters, clusterId: 'test-cluster', retryDeadlineMs: 10_000 });
-    clients.push(client);
-    const source = new ControllerMetadataSource({
-      clusterId: 'test-cluster',
-      nodeId: id,
-      source: q.nodes.get(id)!.controller,
-      client,
-      heartbeatIntervalMs: 100,
-      registrationTimeoutMs: 20_000,
-      ...(incarnationId !== undefined ? { incarnationId } : {}),
-    });
-    sources.set(id, source);
-    return source;
-  }
+  let brokers: TestBrokers;
 
   beforeEach(async () => {
     // Small snapshot interval: the log is compacted within a test, as in a long-lived cluster.
     q = await startQuorum(3, { ...FAST, snapshotIntervalEntries: 10, snapshotRetainEntries: 2 });
-    await Promise.all([1, 2, 3].map((id) => newSource(id).registerBroker({ nodeId: id, host: '127.0.0.1', port: 9100 + id })));
+    brokers = new TestBrokers(q);
+    await brokers.registerAll([1, 2, 3]);
   });
 
   afterEach(async () => {
-    for (const s of sources.values()) await s.close({ controlledShutdown: false });
-    sources.clear();
-    for (const c of clients.splice(0)) c.close();
+    await brokers.close();
     await q.close();
   });
 
   it('registers and unfences every broker; creates topics and serves reads from the local image', async () => {
-    const s1 = sources.get(1)!;
+    const s1 = brokers.sources.get(1)!;
     expect(s1.isFenced).toBe(false);
     expect(s1.brokerEpoch).toBeGreaterThan(0);
     // Each broker's registration resolved on its own node; node 1 sees the others a moment later.
     await pollUntil(() => s1.liveBrokers().length === 3, { timeoutMs: 5000, what: 'node 1 to see three live brokers' });
     expect(s1.liveBrokers().map((b) => b.nodeId)).toEqual([1, 2, 3]);
-    const two = sources.get(2)!;
+    const two = brokers.sources.get(2)!;
     expect(s1.liveBrokers()[1]).toEqual({ nodeId: 2, host: '127.0.0.1', port: 9102, brokerEpoch: two.localBrokerEpoch() });
     expect(s1.brokerEndpoint(2)).toEqual(s1.liveBrokers()[1]);
     expect(s1.brokerEndpoint(9)).toBeUndefined();
     const events: MetadataEvent[] = [];
-    sources.get(3)!.subscribe((e) => events.push(e));
+    brokers.sources.get(3)!.subscribe((e) => events.push(e));
     const view = await s1.createTopic({ name: 'orders', numPartitions: 3, replicationFactor: 3, configs: { 'retention.ms': '1000' } });
     expect(view.partitions).toHaveLength(3);
     expect(view.replicationFactor).toBe(3);
     expect(view.configs).toEqual({ 'retention.ms': '1000' });
-    await pollUntil(() => sources.get(3)!.topic('orders'), { timeoutMs: 5000, what: 'node 3 to see the topic' });
+    await pollUntil(() => brokers.sources.get(3)!.topic('orders'), { timeoutMs: 5000, what: 'node 3 to see the topic' });
     await pollUntil(() => events.some((e) => e.type === 'topic-created' && e.topic.name === 'orders'), { timeoutMs: 5000, what: 'topic-created on node 3' });
     await s1.setTopicConfigs('orders', { 'cleanup.policy': 'compact' });
     expect(s1.topic('orders')!.configs).toEqual({ 'cleanup.policy': 'compact' });
@@ -74,12 +56,12 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
       errorName: 'INVALID_REPLICATION_FACTOR',
     });
     const ids = await s1.allocateProducerIds();
-    const ids2 = await sources.get(2)!.allocateProducerIds();
+    const ids2 = await brokers.sources.get(2)!.allocateProducerIds();
     expect(ids2.firstProducerId).toBe(ids.firstProducerId + BigInt(ids.size));
   });
 
   it('alterPartition: the leader changes the ISR; stale epochs are refused with Kafka errors', async () => {
-    const s1 = sources.get(1)!;
+    const s1 = brokers.sources.get(1)!;
     const view = await s1.createTopic({ name: 'isr', numPartitions: 3, replicationFactor: 3, configs: {} });
     const p = view.partitions.find((a) => a.leaderId === 1)!;
     const others = p.replicas.filter((r) => r !== 1);
@@ -106,14 +88,14 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   });
 
   it('fences a broker whose heartbeats stop, moves its leaderships, and unfences its next incarnation', async () => {
-    const s1 = sources.get(1)!;
+    const s1 = brokers.sources.get(1)!;
     await s1.createTopic({ name: 't', numPartitions: 6, replicationFactor: 3, configs: {} });
     const events: MetadataEvent[] = [];
     s1.subscribe((e) => events.push(e));
     const victim = q.active()!.nodeId === 3 ? 2 : 3; // keep the active controller's own broker alive
-    const oldEpoch = sources.get(victim)!.brokerEpoch;
-    await sources.get(victim)!.close({ controlledShutdown: false }); // as if the process died
-    sources.delete(victim);
+    const oldEpoch = brokers.sources.get(victim)!.brokerEpoch;
+    await brokers.sources.get(victim)!.close({ controlledShutdown: false }); // as if the process died
+    brokers.sources.delete(victim);
     await pollUntil(() => !s1.liveBrokers().some((b) => b.nodeId === victim), { timeoutMs: 10_000, what: `broker ${victim} to be fenced` });
     const view = s1.topic('t')!;
     for (const p of view.partitions) {
@@ -123,7 +105,7 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     }
     expect(events.some((e) => e.type === 'partition-changed')).toBe(true);
     // The broker restarts: a new incarnation registers, catches up, is unfenced.
-    const again = newSource(victim, 'second-incarnation');
+    const again = brokers.add(victim, 'second-incarnation');
     await again.registerBroker({ nodeId: victim, host: '127.0.0.1', port: 9200 + victim });
     expect(again.brokerEpoch).toBeGreaterThan(oldEpoch);
     await pollUntil(() => s1.liveBrokers().find((b) => b.nodeId === victim), { timeoutMs: 5000, what: 'node 1 to see the broker back' });
@@ -131,13 +113,13 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   });
 
   it('moves leadership away at once on controlled shutdown', async () => {
-    const s1 = sources.get(1)!;
+    const s1 = brokers.sources.get(1)!;
     await s1.createTopic({ name: 'c', numPartitions: 3, replicationFactor: 2, configs: {} });
     const leaving = q.active()!.nodeId === 3 ? 2 : 3;
     const led = s1.topic('c')!.partitions.filter((p) => p.leaderId === leaving).length;
     expect(led).toBe(1);
-    await sources.get(leaving)!.close({ controlledShutdown: true });
-    sources.delete(leaving);
+    await brokers.sources.get(leaving)!.close({ controlledShutdown: true });
+    brokers.sources.delete(leaving);
     // Well before the session timeout would have done it.
     await pollUntil(() => s1.topic('c')!.partitions.every((p) => p.leaderId !== leaving), { timeoutMs: 1000, what: 'leadership to move' });
     expect(s1.liveBrokers().map((b) => b.nodeId)).not.toContain(leaving);
@@ -146,12 +128,12 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   it('after a controller failover, brokers that keep heartbeating stay unfenced; the dead node\'s broker is fenced', async () => {
     const first = q.active()!;
     const dead = first.nodeId;
-    await sources.get(dead)!.close({ controlledShutdown: false });
-    sources.delete(dead);
+    await brokers.sources.get(dead)!.close({ controlledShutdown: false });
+    brokers.sources.delete(dead);
     await q.stop(dead);
     const second = await q.waitForActive(10_000);
     const alive = [1, 2, 3].filter((id) => id !== dead);
-    const s = sources.get(alive[0]!)!;
+    const s = brokers.sources.get(alive[0]!)!;
     await pollUntil(() => !s.liveBrokers().some((b) => b.nodeId === dead), { timeoutMs: 10_000, what: `broker ${dead} to be fenced by the new controller` });
     // Past a whole session timeout after the failover, the live brokers are still unfenced.
     const since = Date.now();
@@ -161,12 +143,11 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   });
 
   it('a broker-only node follows the log with MetadataFollower, from a snapshot when compacted', async () => {
-    const s1 = sources.get(1)!;
+    const s1 = brokers.sources.get(1)!;
     for (let i = 0; i < 12; i++) await s1.createTopic({ name: `early-${i}`, numPartitions: 1, replicationFactor: 1, configs: {} });
     // Offset 1 is gone from every voter's log: the follower must start from a snapshot.
     await pollUntil(() => [...q.nodes.values()].every((n) => n.controller.storageView().firstIndex() > 1), { timeoutMs: 5000, what: 'compaction' });
-    const client = new ControllerClient({ voters: q.voters, clusterId: 'test-cluster' });
-    clients.push(client);
+    const client = brokers.track(new ControllerClient({ voters: q.voters, clusterId: 'test-cluster' }));
     const follower = new MetadataFollower({ client, voters: q.voters, pollIntervalMs: 20 });
     const seen: number[] = [];
     follower.subscribe((e) => seen.push(e.offset));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, pollUntil, silentLogger } from '@gregor/common';
 import type { BoundServer, ControllerNode, ControllerNodeOptions, VoterAddress } from '../src';
-import { bindControllerServer, startControllerNode } from '../src';
+import { ControllerClient, ControllerMetadataSource, bindControllerServer, startControllerNode } from '../src';
 
 /**
  * In-process controller quorums over real gRPC on loopback: servers bound on
@@ -84,4 +84,50 @@ export async function startQuorum(size: number, options: Partial<ControllerNodeO
   };
   for (let id = 1; id <= size; id++) await q.start(id);
   return q;
+}
+
+/**
+ * Combined mode in-process: a ControllerMetadataSource per node standing in
+ * for its broker, reading that node's image and heartbeating to the active
+ * controller over its own ControllerClient. `close()` closes every source
+ * and client made here (or passed to `track`); the quorum is the caller's.
+ */
+export class TestBrokers {
+  readonly sources = new Map<number, ControllerMetadataSource>();
+  private readonly clients: ControllerClient[] = [];
+
+  constructor(private readonly q: TestQuorum) {}
+
+  /** A broker on node `id` (a new incarnation when `incarnationId` is given), not registered yet. */
+  add(id: number, incarnationId?: string): ControllerMetadataSource {
+    const client = this.track(new ControllerClient({ voters: this.q.voters, clusterId: 'test-cluster', retryDeadlineMs: 10_000 }));
+    const source = new ControllerMetadataSource({
+      clusterId: 'test-cluster',
+      nodeId: id,
+      source: this.q.nodes.get(id)!.controller,
+      client,
+      heartbeatIntervalMs: 100,
+      registrationTimeoutMs: 20_000,
+      ...(incarnationId !== undefined ? { incarnationId } : {}),
+    });
+    this.sources.set(id, source);
+    return source;
+  }
+
+  /** Adds and registers a broker on each of `ids` (listening on port 9100 + id). */
+  async registerAll(ids: readonly number[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.add(id).registerBroker({ nodeId: id, host: '127.0.0.1', port: 9100 + id })));
+  }
+
+  /** A client the test made itself, closed with the brokers. */
+  track(client: ControllerClient): ControllerClient {
+    this.clients.push(client);
+    return client;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sources.values()) await s.close({ controlledShutdown: false });
+    this.sources.clear();
+    for (const c of this.clients.splice(0)) c.close();
+  }
 }

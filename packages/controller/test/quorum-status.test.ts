@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { pollUntil, silentLogger } from '@gregor/common';
 import { loadControllerProto, type DescribeQuorumResponse__Output } from '@gregor/proto';
-import { ControllerClient, ControllerMetadataSource } from '../src';
+import { ControllerClient } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, startQuorum } from './quorum-helpers';
+import { FAST, TestBrokers, startQuorum } from './quorum-helpers';
 
 /*
  * What `gregor cluster status` reads from the quorum (DescribeQuorum on the
@@ -24,33 +24,16 @@ describe('quorum status and preferred leader election (3 in-process controllers)
   let q: TestQuorum;
   const logger = silentLogger();
   const info = jest.spyOn(logger, 'info');
-  const sources = new Map<number, ControllerMetadataSource>();
-  const clients: ControllerClient[] = [];
-
-  function newSource(id: number, incarnationId?: string): ControllerMetadataSource {
-    const client = new ControllerClient({ voters: q.voters, clusterId: 'test-cluster', retryDeadlineMs: 10_000 });
-    clients.push(client);
-    const source = new ControllerMetadataSource({
-      clusterId: 'test-cluster',
-      nodeId: id,
-      source: q.nodes.get(id)!.controller,
-      client,
-      heartbeatIntervalMs: 100,
-      registrationTimeoutMs: 20_000,
-      ...(incarnationId !== undefined ? { incarnationId } : {}),
-    });
-    sources.set(id, source);
-    return source;
-  }
+  let brokers: TestBrokers;
 
   beforeAll(async () => {
     q = await startQuorum(3, { ...FAST, leaderImbalanceCheckIntervalMs: 200, logger });
-    await Promise.all([1, 2, 3].map((id) => newSource(id).registerBroker({ nodeId: id, host: '127.0.0.1', port: 9100 + id })));
+    brokers = new TestBrokers(q);
+    await brokers.registerAll([1, 2, 3]);
   });
 
   afterAll(async () => {
-    for (const s of sources.values()) await s.close({ controlledShutdown: false });
-    for (const c of clients) c.close();
+    await brokers.close();
     await q.close();
   });
 
@@ -58,8 +41,7 @@ describe('quorum status and preferred leader election (3 in-process controllers)
     const active = await q.waitForActive();
     const follower = q.voters.find((v) => v.id !== active.nodeId)!;
     // A client that knows only a follower: it must be redirected by the NOT_CONTROLLER hint.
-    const client = new ControllerClient({ voters: [follower, ...q.voters.filter((v) => v.id !== follower.id)], clusterId: 'test-cluster' });
-    clients.push(client);
+    const client = brokers.track(new ControllerClient({ voters: [follower, ...q.voters.filter((v) => v.id !== follower.id)], clusterId: 'test-cluster' }));
     const d = await pollUntil(
       async () => {
         const x = await client.describeActiveQuorum({ deadlineMs: 5000 });
@@ -95,26 +77,26 @@ describe('quorum status and preferred leader election (3 in-process controllers)
   it('gives leadership back to the preferred replica once it is unfenced and in the ISR again, one log line per move', async () => {
     const active = await q.waitForActive();
     const victim = [1, 2, 3].find((id) => id !== active.nodeId)!;
-    const reader = sources.get(active.nodeId)!;
+    const reader = brokers.sources.get(active.nodeId)!;
     await reader.createTopic({ name: 'pref', numPartitions: 3, replicationFactor: 3, configs: {} });
     const preferredOf = reader.topic('pref')!.partitions.filter((p) => p.replicas[0] === victim).map((p) => p.partition);
     expect(preferredOf.length).toBeGreaterThan(0);
     // The victim's broker dies: fenced, its leaderships move.
-    await sources.get(victim)!.close({ controlledShutdown: false });
-    sources.delete(victim);
+    await brokers.sources.get(victim)!.close({ controlledShutdown: false });
+    brokers.sources.delete(victim);
     await pollUntil(() => reader.topic('pref')!.partitions.every((p) => p.leaderId !== victim && !p.isr.includes(victim)), {
       timeoutMs: 10_000,
       what: `broker ${victim} to be fenced and leave every ISR`,
     });
     const moved = reader.topic('pref')!.partitions.filter((p) => preferredOf.includes(p.partition));
     // It restarts (new incarnation) and is unfenced, but is not in the ISR yet: no move.
-    const again = newSource(victim, 'incarnation-2');
+    const again = brokers.add(victim, 'incarnation-2');
     await again.registerBroker({ nodeId: victim, host: '127.0.0.1', port: 9200 + victim });
     await pollUntil(() => reader.liveBrokers().some((b) => b.nodeId === victim), { timeoutMs: 5000, what: 'the victim to be unfenced' });
     const epochsBefore = new Map(moved.map((p) => [p.partition, p.leaderEpoch]));
     // Each current leader adds the caught-up victim back to its ISR (what its replication would do).
     for (const p of moved) {
-      const leader = sources.get(p.leaderId)!;
+      const leader = brokers.sources.get(p.leaderId)!;
       await leader.alterPartition('pref', p.partition, { leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, isr: [...p.isr, victim] });
     }
     await pollUntil(() => reader.topic('pref')!.partitions.every((p) => p.leaderId === p.replicas[0]), {
