@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { pollUntil, silentLogger } from '@gregor/common';
-import { findFreeBasePort } from '@gregor/dev-cluster';
-import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
+import { nodeConfig, startNode } from '@gregor/node';
 import { loadAdminProto, type DescribeClusterResponse__Output } from '@gregor/proto';
 import { call, connect } from './helpers/client';
+import { startControllerVoters, useInProcessNodes } from './helpers/in-process-nodes';
 
 /*
  * gregor.v1.GregorAdmin DescribeCluster as gregor-node wires it: served on
@@ -23,18 +21,11 @@ function describeCluster(address: string, timeoutMs = 0): Promise<DescribeCluste
 }
 
 describe('DescribeCluster on gregor-node (in-process)', () => {
-  let dir: string;
-  const nodes: RunningNode[] = [];
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-status-'));
-  });
-  afterAll(async () => {
-    for (const n of nodes.reverse()) await n.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = useInProcessNodes('gregor-status-');
+  const { nodes } = suite;
 
   test('single-node mode: no quorum; this broker, unfenced, with the partitions it leads', async () => {
-    const node = await startNode(nodeConfig({ 'log.dirs': path.join(dir, 'single'), listeners: 'CLIENT://127.0.0.1:0' }), { logger: silentLogger() });
+    const node = await startNode(nodeConfig({ 'log.dirs': path.join(suite.dir, 'single'), listeners: 'CLIENT://127.0.0.1:0' }), { logger: silentLogger() });
     nodes.push(node);
     const client = connect(node.clientAddress!);
     try {
@@ -53,19 +44,9 @@ describe('DescribeCluster on gregor-node (in-process)', () => {
   });
 
   test('controller-only voters and a broker-only node: the quorum as the active controller sees it, the broker registered', async () => {
-    const base = await findFreeBasePort(3);
-    const voters = [1, 2, 3].map((id) => `${id}@127.0.0.1:${base + 100 + id - 1}`).join(',');
-    const fast = { 'controller.quorum.voters': voters, 'controller.quorum.election.timeout.ms': 500, 'controller.quorum.tick.interval.ms': 50 };
-    for (const id of [1, 2, 3]) {
-      nodes.push(
-        await startNode(
-          nodeConfig({ ...fast, 'node.id': id, 'process.roles': 'controller', 'log.dirs': path.join(dir, `c${id}`), listeners: `CONTROLLER://127.0.0.1:${base + 100 + id - 1}` }),
-          { logger: silentLogger() },
-        ),
-      );
-    }
+    const { base, quorum: fast } = await startControllerVoters(suite.dir, nodes, { http: false });
     const broker = await startNode(
-      nodeConfig({ ...fast, 'node.id': 4, 'process.roles': 'broker', 'log.dirs': path.join(dir, 'b4'), listeners: 'CLIENT://127.0.0.1:0' }),
+      nodeConfig({ ...fast, 'node.id': 4, 'process.roles': 'broker', 'log.dirs': path.join(suite.dir, 'b4'), listeners: 'CLIENT://127.0.0.1:0' }),
       { logger: silentLogger() },
     );
     nodes.push(broker);

@@ -1,48 +1,23 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pollUntil, silentLogger } from '@gregor/common';
-import { findFreeBasePort } from '@gregor/dev-cluster';
-import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
+import { nodeConfig, startNode } from '@gregor/node';
 import { call, connect, httpGet } from './helpers/client';
+import { startControllerVoters, useInProcessNodes } from './helpers/in-process-nodes';
 
 /*
  * Separate roles in one process: three controller-only voters and one
  * broker-only node that follows the metadata log with FetchMetadata.
  */
 describe('controller-only voters and a broker-only node (in-process)', () => {
-  let dir: string;
-  const nodes: RunningNode[] = [];
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-roles-'));
-  });
-  afterAll(async () => {
-    for (const n of nodes.reverse()) await n.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = useInProcessNodes('gregor-roles-');
+  const { nodes } = suite;
 
   test('the broker registers through the quorum, serves topics, and its /readyz turns 200', async () => {
-    const base = await findFreeBasePort(3);
-    const voters = [1, 2, 3].map((id) => `${id}@127.0.0.1:${base + 100 + id - 1}`).join(',');
-    const fast = { 'controller.quorum.voters': voters, 'controller.quorum.election.timeout.ms': 500, 'controller.quorum.tick.interval.ms': 50 };
-    for (const id of [1, 2, 3]) {
-      nodes.push(
-        await startNode(
-          nodeConfig({
-            ...fast,
-            'node.id': id,
-            'process.roles': 'controller',
-            'log.dirs': path.join(dir, `c${id}`),
-            listeners: `CONTROLLER://127.0.0.1:${base + 100 + id - 1},HTTP://127.0.0.1:0`,
-          }),
-          { logger: silentLogger() },
-        ),
-      );
-    }
+    const { quorum: fast } = await startControllerVoters(suite.dir, nodes, { http: true });
     expect(nodes[0]!.broker).toBeUndefined();
     expect(nodes[0]!.controller).toBeDefined();
     const broker = await startNode(
-      nodeConfig({ ...fast, 'node.id': 4, 'process.roles': 'broker', 'log.dirs': path.join(dir, 'b4'), listeners: 'CLIENT://127.0.0.1:0,HTTP://127.0.0.1:0' }),
+      nodeConfig({ ...fast, 'node.id': 4, 'process.roles': 'broker', 'log.dirs': path.join(suite.dir, 'b4'), listeners: 'CLIENT://127.0.0.1:0,HTTP://127.0.0.1:0' }),
       { logger: silentLogger() },
     );
     nodes.push(broker);

@@ -1,0 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { silentLogger } from '@gregor/common';
+import { findFreeBasePort } from '@gregor/dev-cluster';
+import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
+
+export interface InProcessNodes {
+  /** A temp dir for the suite's data dirs, made before the first test. */
+  readonly dir: string;
+  /** Nodes the tests started: stopped in reverse order after the suite, then the dir removed. */
+  readonly nodes: RunningNode[];
+}
+
+/** Registers the beforeAll/afterAll that suites starting gregor-nodes in-process share. */
+export function useInProcessNodes(dirPrefix: string): InProcessNodes {
+  let dir: string | undefined;
+  const nodes: RunningNode[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), dirPrefix));
+  });
+  afterAll(async () => {
+    for (const n of nodes.reverse()) await n.stop();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir(): string {
+      if (dir === undefined) throw new Error('useInProcessNodes: the dir exists only inside a test');
+      return dir;
+    },
+    nodes,
+  };
+}
+
+/**
+ * Starts three controller-only voters (node ids 1-3, CONTROLLER listeners
+ * on base+100.., fast elections), pushing each on `nodes`; `http` adds an
+ * HTTP listener on port 0. Returns the base port and the quorum settings a
+ * broker-only node needs to follow them.
+ */
+export async function startControllerVoters(
+  dir: string,
+  nodes: RunningNode[],
+  options: { http: boolean },
+): Promise<{ base: number; quorum: Record<string, string | number> }> {
+  const base = await findFreeBasePort(3);
+  const voters = [1, 2, 3].map((id) => `${id}@127.0.0.1:${base + 100 + id - 1}`).join(',');
+  const quorum = { 'controller.quorum.voters': voters, 'controller.quorum.election.timeout.ms': 500, 'controller.quorum.tick.interval.ms': 50 };
+  for (const id of [1, 2, 3]) {
+    const listeners = `CONTROLLER://127.0.0.1:${base + 100 + id - 1}` + (options.http ? ',HTTP://127.0.0.1:0' : '');
+    nodes.push(
+      await startNode(nodeConfig({ ...quorum, 'node.id': id, 'process.roles': 'controller', 'log.dirs': path.join(dir, `c${id}`), listeners }), {
+        logger: silentLogger(),
+      }),
+    );
+  }
+  return { base, quorum };
+}
