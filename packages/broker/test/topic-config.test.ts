@@ -37,6 +37,7 @@ describe('topic configs', () => {
     expectGregor(() => validateTopicConfigOverrides({ 'cleanup.policy': '' }), 'INVALID_CONFIG', 'cleanup.policy');
     expectGregor(() => validateTopicConfigOverrides({ 'message.timestamp.type': 'Now' }), 'INVALID_CONFIG', 'message.timestamp.type');
     expectGregor(() => validateTopicConfigOverrides({ 'min.insync.replicas': '0' }), 'INVALID_CONFIG', 'min.insync.replicas');
+    expectGregor(() => validateTopicConfigOverrides({ 'delete.retention.ms': '-1' }), 'INVALID_CONFIG', 'delete.retention.ms');
   });
 
   test('effective config: overrides over broker defaults over Kafka defaults', () => {
@@ -46,6 +47,7 @@ describe('topic configs', () => {
       retentionBytes: -1,
       maxMessageBytes: 100,
       cleanupPolicy: ['delete'],
+      deleteRetentionMs: 86_400_000,
       minInsyncReplicas: 1,
       messageTimestampType: 'CreateTime',
       uncleanLeaderElectionEnable: false,
