@@ -6,6 +6,7 @@ import { AppendSignals } from './append-signals';
 import type { BrokerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { GroupCoordination } from './coordinator/group-coordination';
+import type { ConsumerGroupLag } from './coordinator/group-lag';
 import { FetchPurgatory } from './fetch-purgatory';
 import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
 import { handleFetch } from './handlers/fetch';
@@ -211,6 +212,11 @@ export class Broker {
   /** This broker's role and positions for a partition, undefined when it hosts none. */
   partitionState(topic: string, partition: number): ReplicaRoleSnapshot | undefined {
     return this.replicas.describe(topic, partition);
+  }
+
+  /** Consumer-group lag of the groups this broker coordinates (metrics; no I/O, bounded). */
+  consumerGroupLags(): ConsumerGroupLag[] {
+    return this.ctx.groups.groupLags((topic, partition) => this.replicas.describe(topic, partition)?.highWatermark);
   }
 
   /** A snapshot for metrics: cheap (no I/O), safe to call on every scrape. */

@@ -56,3 +56,4 @@ export {
   type VoterView,
 } from './cluster-status';
 export { createAdminService, describeCluster, describeClusterResponse, type AdminGrpcService, type AdminServiceDeps } from './handlers/describe-cluster';
+export { computeGroupLags, MAX_LAG_SERIES, type ConsumerGroupLag } from './coordinator/group-lag';

@@ -162,6 +162,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
       });
       const started = broker;
       metrics.attachBroker(() => started.status());
+      metrics.setConsumerGroupLagSource({ consumerGroupLags: () => started.consumerGroupLags() });
       health.start();
     }
     const httpListener = config.listeners.find((l) => l.name === 'HTTP');

@@ -5,6 +5,7 @@ import type { BrokerContext } from '../broker-context';
 import type { MetadataSource } from '../metadata-source';
 import { CoordinatorElection } from './coordinator-election';
 import { CoordinatorLog } from './coordinator-log';
+import { computeGroupLags, type ConsumerGroupLag } from './group-lag';
 import { OffsetsTopic } from './offsets-topic';
 
 /** How often leadership of __consumer_offsets is re-checked besides metadata events. */
@@ -34,6 +35,23 @@ export class GroupCoordination {
   stop(): Promise<void> {
     this.election.stop();
     return this.runtime.stop();
+  }
+
+  /**
+   * Lag of every group this broker coordinates (for the
+   * gregor_consumer_group_lag metric): no I/O, bounded.
+   */
+  groupLags(highWatermark: (topic: string, partition: number) => bigint | undefined): ConsumerGroupLag[] {
+    const { groups } = this.runtime.listGroups();
+    return computeGroupLags(
+      groups,
+      (groupId) => {
+        const partition = this.partitionFor(groupId);
+        if (partition === undefined) return [];
+        return this.runtime.fetchOffsets(partition, { groupId, partitions: null, requireStable: false }).offsets;
+      },
+      highWatermark,
+    );
   }
 
   /** The group's __consumer_offsets partition, when the topic exists. */
