@@ -91,7 +91,11 @@ async function appendFetched(p: PartitionFetch, records: Buffer): Promise<void> 
   for (const b of batches) {
     const last = lastOffsetOf(b.header);
     if (last >= end) {
-      if (b.header.baseOffset !== end) {
+      // A batch that starts after our end is a gap the leader's log
+      // compaction left (offsets kept, records removed): append it as is.
+      // One that starts before our end but ends after it would overlap
+      // records we hold: never valid.
+      if (b.header.baseOffset < end) {
         throw new GregorError('CORRUPT_MESSAGE', `leader sent a batch at ${b.header.baseOffset}..${last}, our log ends at ${end}`, {
           topic: p.topic,
           partition: p.partition,
