@@ -93,6 +93,8 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'log.retention.bytes': { type: 'long', min: -1, default: -1, doc: 'Default retention.bytes of topics.' },
   'log.retention.check.interval.ms': { type: 'long', min: 1, default: 300_000, doc: 'How often retention runs.' },
   'log.sync.writes': { type: 'boolean', default: false, doc: 'fsync every append (survives power loss; slower).' },
+  'log.cleaner.backoff.ms': { type: 'long', min: 1, default: 15_000, doc: 'How often compaction of cleanup.policy=compact topics runs.' },
+  'log.cleaner.delete.retention.ms': { type: 'long', min: 0, default: 86_400_000, doc: 'Default delete.retention.ms of topics: how long compaction keeps tombstones.' },
   'producer.id.expiration.ms': {
     type: 'long',
     min: 1,
@@ -176,6 +178,8 @@ export interface NodeConfig {
   logRetentionMs: number;
   logRetentionBytes: number;
   logRetentionCheckIntervalMs: number;
+  logCleanerBackoffMs: number;
+  logCleanerDeleteRetentionMs: number;
   logSyncWrites: boolean;
   producerIdExpirationMs: number;
   logLevel: LogLevel;
@@ -261,6 +265,8 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     logRetentionMs: v['log.retention.ms'] as number,
     logRetentionBytes: v['log.retention.bytes'] as number,
     logRetentionCheckIntervalMs: v['log.retention.check.interval.ms'] as number,
+    logCleanerBackoffMs: v['log.cleaner.backoff.ms'] as number,
+    logCleanerDeleteRetentionMs: v['log.cleaner.delete.retention.ms'] as number,
     logSyncWrites: v['log.sync.writes'] as boolean,
     producerIdExpirationMs: v['producer.id.expiration.ms'] as number,
     logLevel: v['log.level'] as LogLevel,

@@ -50,6 +50,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     socketRequestMaxBytes: config.socketRequestMaxBytes,
     fetchMaxWaitingRequests: config.fetchMaxWaitingRequests,
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    logCleanerBackoffMs: config.logCleanerBackoffMs,
     replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
     replicaFetchMaxBytes: config.replicaFetchMaxBytes,
     replicaFetchResponseMaxBytes: config.replicaFetchResponseMaxBytes,
@@ -76,6 +77,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
       'max.message.bytes': String(config.messageMaxBytes),
       'min.insync.replicas': String(config.minInsyncReplicas),
       'unclean.leader.election.enable': String(config.uncleanLeaderElectionEnable),
+      'delete.retention.ms': String(config.logCleanerDeleteRetentionMs),
     },
     describedBrokerConfigs: config.raw,
   });

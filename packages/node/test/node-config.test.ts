@@ -89,3 +89,13 @@ describe('gregor-node arguments', () => {
     expect(parseNodeArgs(['stray']).kind).toBe('error');
   });
 });
+
+describe('log cleaner settings', () => {
+  it('maps Kafka keys for compaction, with defaults', () => {
+    expect(nodeConfig({}).logCleanerBackoffMs).toBe(15_000);
+    expect(nodeConfig({}).logCleanerDeleteRetentionMs).toBe(86_400_000);
+    const c = nodeConfig({ 'log.cleaner.backoff.ms': 500, 'log.cleaner.delete.retention.ms': 0 });
+    expect([c.logCleanerBackoffMs, c.logCleanerDeleteRetentionMs]).toEqual([500, 0]);
+    expect(() => nodeConfig({ 'log.cleaner.backoff.ms': 0 })).toThrow(/log\.cleaner\.backoff\.ms/);
+  });
+});
