@@ -1,8 +1,8 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { decodeRecordBatches } from '@gregor/record-batch';
 import { LogStore } from '@gregor/storage';
+import { buildStorage, runAndKill as runHarness, seededRandom } from './crash-harness';
 import { batchRanges, readAll, removeDir, tempDir } from './helpers';
 
 /**
@@ -13,21 +13,15 @@ import { batchRanges, readAll, removeDir, tempDir } from './helpers';
  * value (or a newer one) is still there. Replay with SEED=<n>.
  */
 
-const REPO = join(__dirname, '..', '..', '..');
 const FIXTURE = join(__dirname, 'fixtures', 'compact-until-killed.js');
-const DEADLINE_MS = 60_000;
 const SEED = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
-let prng = SEED;
-const nextRandom = (): number => {
-  prng = (prng * 1103515245 + 12345) % 2 ** 31;
-  return prng / 2 ** 31;
-};
+const nextRandom = seededRandom(SEED);
 
 const children = new Set<ChildProcess>();
 let dir: string;
 
 beforeAll(async () => {
-  execFileSync('pnpm', ['exec', 'tsc', '-b', 'packages/storage'], { cwd: REPO, stdio: 'inherit' });
+  buildStorage();
   dir = await tempDir();
 });
 
@@ -36,35 +30,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-/** Runs the fixture until `acksWanted` acks, SIGKILLs it a random moment later; returns n → keys of each ack. */
 function runAndKill(start: number, acksWanted: number): Promise<[number, string[]][]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FIXTURE, join(dir, 'data'), String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const acks: [number, string[]][] = [];
-    let stderr = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no ${acksWanted} acks within ${DEADLINE_MS} ms (got ${acks.length}); stderr: ${stderr}`));
-    }, DEADLINE_MS);
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const [kind, n, ...keys] = line.split(' ');
-      if (kind !== 'ack') return;
-      acks.push([Number(n), keys]);
-      if (acks.length === acksWanted && !killed) {
-        killed = true;
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(nextRandom() * 6));
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      if (signal === 'SIGKILL' && killed) resolve(acks);
-      else reject(new Error(`fixture exited early (code ${code}, signal ${signal}); stderr: ${stderr}`));
-    });
-  });
+  return runHarness({ fixture: FIXTURE, args: [join(dir, 'data'), String(start)], acksWanted, parse: (f): [number, string[]] => [Number(f[0]), f.slice(1)], maxKillDelayMs: 6, random: nextRandom, children });
 }
 
 test('compaction survives kill -9 at any point: valid batches, increasing offsets, newest acknowledged value per key kept', async () => {

@@ -1,8 +1,8 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { LogStore } from '@gregor/storage';
+import { buildStorage, runAndKill as runHarness, seededRandom } from './crash-harness';
 import { batchRanges, makeBatch, readAll, recordValues, removeDir, tempDir } from './helpers';
 
 /**
@@ -13,10 +13,8 @@ import { batchRanges, makeBatch, readAll, recordValues, removeDir, tempDir } fro
  * behind what was set before an acknowledged write.
  */
 
-const REPO = join(__dirname, '..', '..', '..');
 const FIXTURE = join(__dirname, 'fixtures', 'append-until-killed.js');
 const TEMPLATE_COUNT = 50;
-const DEADLINE_MS = 60_000;
 /**
  * Killing the instant an ack line arrives mostly hits the child while it is
  * still printing, before its next write: a random extra delay (fault
@@ -24,11 +22,7 @@ const DEADLINE_MS = 60_000;
  * cycle. Replay with SEED=<n>.
  */
 const SEED = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
-let prng = SEED;
-const nextRandom = (): number => {
-  prng = (prng * 1103515245 + 12345) % 2 ** 31;
-  return prng / 2 ** 31;
-};
+const nextRandom = seededRandom(SEED);
 
 interface Ack {
   n: number;
@@ -41,8 +35,7 @@ const children = new Set<ChildProcess>();
 let dir: string;
 
 beforeAll(async () => {
-  // The child runs the built package: build it (incremental, cheap when up to date).
-  execFileSync('pnpm', ['exec', 'tsc', '-b', 'packages/storage'], { cwd: REPO, stdio: 'inherit' });
+  buildStorage();
   dir = await tempDir();
   const templates = Array.from({ length: TEMPLATE_COUNT }, (_, i) => makeBatch({ records: 2, label: `t${i}` }));
   await writeFile(join(dir, 'batches.bin'), Buffer.concat(templates));
@@ -53,36 +46,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-/** Runs the fixture until `acksWanted` acks arrived, then SIGKILLs it; returns the acks. */
 function runAndKill(acksWanted: number): Promise<Ack[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FIXTURE, join(dir, 'data'), join(dir, 'batches.bin')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const acks: Ack[] = [];
-    let stderr = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no ${acksWanted} acks within ${DEADLINE_MS} ms (got ${acks.length}); stderr: ${stderr}`));
-    }, DEADLINE_MS);
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const [kind, n, o0, o1, hw] = line.split(' ');
-      if (kind !== 'ack') return;
-      acks.push({ n: Number(n), offset0: BigInt(o0!), offset1: BigInt(o1!), hwBefore: BigInt(hw!) });
-      if (acks.length === acksWanted && !killed) {
-        killed = true;
-        // Mid-stream: 8 appends are in flight at every moment.
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(nextRandom() * 4));
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      if (signal === 'SIGKILL' && killed) resolve(acks);
-      else reject(new Error(`fixture exited early (code ${code}, signal ${signal}); stderr: ${stderr}`));
-    });
-  });
+  return runHarness({ fixture: FIXTURE, args: [join(dir, 'data'), join(dir, 'batches.bin')], acksWanted, parse: (f): Ack => ({ n: Number(f[0]), offset0: BigInt(f[1]!), offset1: BigInt(f[2]!), hwBefore: BigInt(f[3]!) }), maxKillDelayMs: 4, random: nextRandom, children });
 }
 
 test('acknowledged appends survive kill -9, the log stays contiguous and uncorrupted', async () => {

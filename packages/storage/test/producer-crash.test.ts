@@ -1,8 +1,8 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { encodeRecordBatch } from '@gregor/record-batch';
 import { LogStore } from '@gregor/storage';
+import { buildStorage, runAndKill as runHarness, seededRandom } from './crash-harness';
 import { producerStateFromLog, removeDir, tempDir } from './helpers';
 
 /**
@@ -13,23 +13,17 @@ import { producerStateFromLog, removeDir, tempDir } from './helpers';
  * must still be recognised as a duplicate.
  */
 
-const REPO = join(__dirname, '..', '..', '..');
 const FIXTURE = join(__dirname, 'fixtures', 'idempotent-until-killed.js');
 const INTERVAL = 7;
 const IN_FLIGHT = 5;
-const DEADLINE_MS = 60_000;
 const SEED = Number(process.env['SEED'] ?? Date.now() % 1_000_000);
-let prng = SEED;
-const nextRandom = (): number => {
-  prng = (prng * 1103515245 + 12345) % 2 ** 31;
-  return prng / 2 ** 31;
-};
+const nextRandom = seededRandom(SEED);
 
 const children = new Set<ChildProcess>();
 let dir: string;
 
 beforeAll(async () => {
-  execFileSync('pnpm', ['exec', 'tsc', '-b', 'packages/storage'], { cwd: REPO, stdio: 'inherit' });
+  buildStorage();
   dir = await tempDir();
 });
 
@@ -38,35 +32,8 @@ afterAll(async () => {
   await removeDir(dir);
 });
 
-/** Runs the fixture until `acksWanted` acks arrived, then SIGKILLs it; returns [baseSequence, offset] pairs. */
 function runAndKill(acksWanted: number): Promise<[number, bigint][]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FIXTURE, join(dir, 'data'), String(INTERVAL)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    const acks: [number, bigint][] = [];
-    let stderr = '';
-    let killed = false;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no ${acksWanted} acks within ${DEADLINE_MS} ms (got ${acks.length}); stderr: ${stderr}`));
-    }, DEADLINE_MS);
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const [kind, seq, offset] = line.split(' ');
-      if (kind !== 'ack') return;
-      acks.push([Number(seq), BigInt(offset!)]);
-      if (acks.length === acksWanted && !killed) {
-        killed = true;
-        setTimeout(() => child.kill('SIGKILL'), Math.floor(nextRandom() * 4));
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      children.delete(child);
-      if (signal === 'SIGKILL' && killed) resolve(acks);
-      else reject(new Error(`fixture exited early (code ${code}, signal ${signal}); stderr: ${stderr}`));
-    });
-  });
+  return runHarness({ fixture: FIXTURE, args: [join(dir, 'data'), String(INTERVAL)], acksWanted, parse: (f): [number, bigint] => [Number(f[0]), BigInt(f[1]!)], maxKillDelayMs: 4, random: nextRandom, children });
 }
 
 const batchOf = (seq: number): Buffer =>
