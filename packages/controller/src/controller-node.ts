@@ -231,8 +231,14 @@ async function handOverLeadership(driver: RaftDriver, self: number, waitMs: numb
   if (target === undefined) return;
   logger.info(`handing raft leadership to node ${target.id} before stopping`);
   driver.transferLeadership(target.id);
+  // Done once this node has heard from the new leader (its first append),
+  // not merely stepped down: between the two the quorum has no leader yet.
+  const handedOver = (): boolean => {
+    const v = driver.currentView;
+    return v.role !== 'leader' && v.leaderId !== null && v.leaderId !== self;
+  };
   const deadline = Date.now() + waitMs;
-  while (driver.currentView.role === 'leader' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (!handedOver() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
 }
 
 /** Graceful shutdown, forced after a short grace period so stop() is bounded. */
