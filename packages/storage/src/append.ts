@@ -90,7 +90,7 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
         setPartitionLeaderEpoch(item.batches, item.leaderEpoch, f.pos);
       }
     }
-    parts.push({ core: item.core, buf: item.batches, frames, producerUpdates: updates });
+    parts.push({ core: item.core, buf: item.batches, frames, producerUpdates: updates, leader: item.leaderEpoch !== undefined });
   }
   for (const [core, tail] of tails) {
     core.nextOffset = tail.nextOffset;

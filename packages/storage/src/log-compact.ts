@@ -205,6 +205,8 @@ async function compactStep(core: PartitionCore, index: KeyIndex, horizon: bigint
   assert(next.sizeBytes >= 0, `partition size went negative (${next.sizeBytes}) compacting partition id ${core.id}`);
   await core.ctx.write([...ops, ...sideKeyOps(core.id, core.state, next)]);
   core.commit(next);
+  // Rewritten batches must not be served from their old bytes.
+  core.tail.clear();
   return step;
 }
 

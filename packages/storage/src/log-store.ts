@@ -23,6 +23,7 @@ import { PartitionCore, PartitionLog, coreOf, type AppendOutcome, type AppendPar
 import { snapshotOps } from './producer-snapshots';
 import { emptyPartitionState, sideKeyOps, stageBatches, type StagedState } from './partition-state';
 import { decodeUint32, encodeInt64, encodeSize, encodeUint32 } from './values';
+import { TailCacheBudget } from './tail-cache';
 import { WriteQueue, type GroupItem } from './write-queue';
 
 export interface LogStoreOptions {
@@ -50,6 +51,12 @@ export interface LogStoreOptions {
    */
   producerSnapshotIntervalBatches?: number;
   producerSnapshotIntervalBytes?: number;
+  /**
+   * Memory for the newest batches of every partition, so that followers and
+   * consumers at the log end are served without reading LevelDB (default
+   * 64 MiB; 0 turns the cache off). See tail-cache.ts.
+   */
+  tailCacheBytes?: number;
 }
 
 export interface LogStoreStats extends KvStats {
@@ -59,6 +66,7 @@ export interface LogStoreStats extends KvStats {
 }
 
 const DEFAULT_MAX_QUEUED_BYTES = 256 * 1024 * 1024;
+const DEFAULT_TAIL_CACHE_BYTES = 64 * 1024 * 1024;
 const MAX_QUEUED_JOBS = 100_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 const MAX_GROUP_ITEMS = 1024;
@@ -90,7 +98,7 @@ export class LogStore {
     private readonly directory: Map<string, number>,
     private nextPartitionId: number,
     private readonly opts: Required<
-      Pick<LogStoreOptions, 'syncWrites' | 'maxQueuedBytes' | 'maintenanceChunkBatches' | 'producerIdExpirationMs' | 'producerSnapshotIntervalBatches' | 'producerSnapshotIntervalBytes'>
+      Pick<LogStoreOptions, 'syncWrites' | 'maxQueuedBytes' | 'maintenanceChunkBatches' | 'producerIdExpirationMs' | 'producerSnapshotIntervalBatches' | 'producerSnapshotIntervalBytes' | 'tailCacheBytes'>
     > & {
       logger: Logger;
       clock: Clock;
@@ -106,6 +114,7 @@ export class LogStore {
       maintenanceChunkBatches: opts.maintenanceChunkBatches,
       producerIdExpirationMs: opts.producerIdExpirationMs,
       producerSnapshotPolicy: { intervalBatches: opts.producerSnapshotIntervalBatches, intervalBytes: opts.producerSnapshotIntervalBytes },
+      tailCache: new TailCacheBudget(opts.tailCacheBytes),
       checkCapacity: (bytes) => this.queue.checkCapacity(bytes),
       appendParts: (parts, bytes, results) =>
         new Promise<AppendOutcome[]>((resolve, reject) => this.queue.push({ parts, bytes, results, resolve, reject })),
@@ -158,6 +167,7 @@ export class LogStore {
         producerIdExpirationMs: options.producerIdExpirationMs ?? 86_400_000,
         producerSnapshotIntervalBatches: options.producerSnapshotIntervalBatches ?? 1000,
         producerSnapshotIntervalBytes: options.producerSnapshotIntervalBytes ?? 16 * 1024 * 1024,
+        tailCacheBytes: options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES,
         logger,
         clock,
       });
@@ -224,7 +234,10 @@ export class LogStore {
     this.checkWritable({ topic, partition });
     const key = tpKey(topic, partition);
     const log = this.logs.get(key);
-    if (log !== undefined) coreOf(log).status = 'deleted';
+    if (log !== undefined) {
+      coreOf(log).status = 'deleted';
+      coreOf(log).tail.clear();
+    }
     await this.queue.exclusive(async () => {
       const id = this.directory.get(key);
       if (id === undefined) return;
@@ -371,6 +384,12 @@ export class LogStore {
     await this.write(ops);
     for (const w of snapshotsWritten) w();
     for (const [core, s] of staged) core.commit(s);
+    for (const job of jobs) {
+      for (const part of job.parts) {
+        if (part.leader) part.core.tail.add(part.buf, part.frames);
+        else part.core.tail.clear();
+      }
+    }
     for (const job of jobs) for (const part of job.parts) part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
     for (const job of jobs) job.resolve(job.results);
   }

@@ -5,6 +5,7 @@ import { endOffsetForEpoch, latestEpochOf } from './epoch-cache';
 import type { Kv, KvOp } from './kv';
 import { deletePrefixChunk } from './log-prefix';
 import { findOffsetForTimestamp, readBatches } from './log-read';
+import { PartitionTailCache, type TailCacheBudget } from './tail-cache';
 import { truncateChunk, truncationPoint } from './log-truncate';
 import { PartitionProducers, type SnapshotPolicy } from './partition-producers';
 import { sideKeyOps, type PartitionState } from './partition-state';
@@ -50,6 +51,8 @@ export interface AppendPart {
   frames: BatchFrame[];
   /** Producer entries as these batches leave them, in log order. */
   producerUpdates: ProducerEntry[];
+  /** A leader append (its batches go to the tail cache); follower appends are not cached. */
+  leader: boolean;
 }
 
 /** What a partition needs from its store; implemented by LogStore. */
@@ -60,6 +63,8 @@ export interface StoreContext {
   /** Producers whose newest batch is older than this are forgotten by retention (producer.id.expiration.ms). */
   readonly producerIdExpirationMs: number;
   readonly producerSnapshotPolicy: SnapshotPolicy;
+  /** The store-wide budget of the partitions' tail caches. */
+  readonly tailCache: TailCacheBudget;
   /** Throws if `bytes` more would overflow the write queue. */
   checkCapacity(bytes: number): void;
   /** Queues assigned batches for the next write; resolves with `results` once they are on disk. */
@@ -95,6 +100,8 @@ export class PartitionCore {
   truncations = 0;
   /** What the last completed compaction pass covered (log-compact.ts). */
   compactionMark: CompactionMark | undefined;
+  /** The newest batches, served to reads at the log end without LevelDB (tail-cache.ts). */
+  readonly tail: PartitionTailCache;
 
   constructor(
     readonly ctx: StoreContext,
@@ -108,6 +115,7 @@ export class PartitionCore {
     this.highWatermark = clamp(highWatermark, state.logStartOffset, state.logEndOffset);
     this.nextOffset = state.logEndOffset;
     this.assignedEpoch = latestEpochOf(state.epochs);
+    this.tail = new PartitionTailCache(ctx.tailCache);
   }
 
   get context(): { topic: string; partition: number } {
@@ -204,7 +212,9 @@ export class PartitionLog {
    * next offsets by rewriting each baseOffset, and partitionLeaderEpoch =
    * `leaderEpoch`, in place (both outside the CRC); the bytes are otherwise
    * stored as they are. Offsets are assigned before this returns its promise,
-   * so concurrent appends land in call order.
+   * so concurrent appends land in call order. The log takes ownership of
+   * `batches`: it rewrites them and keeps them in its tail cache, so the
+   * caller must not modify them afterwards.
    */
   async append(batches: Buffer, leaderEpoch: number): Promise<AppendResult> {
     const core = coreOf(this);
@@ -247,7 +257,7 @@ export class PartitionLog {
     }
     const upper = maxOffset === undefined || maxOffset > logEndOffset ? logEndOffset : maxOffset;
     if (fetchOffset >= upper) return { records: EMPTY, logStartOffset, logEndOffset };
-    const chunks = await readBatches(core.ctx.kv, core.id, fetchOffset, upper, maxBytes);
+    const chunks = core.tail.read(fetchOffset, upper, maxBytes) ?? (await readBatches(core.ctx.kv, core.id, fetchOffset, upper, maxBytes));
     if (chunks === undefined) throw outOfRange(core, fetchOffset); // retention or truncation got there first
     const records = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     return { records, logStartOffset, logEndOffset };
@@ -412,6 +422,7 @@ async function truncate(core: PartitionCore, plan: () => Promise<bigint | undefi
         }
         await core.ctx.write([...ops, ...chunk.ops, ...sideKeyOps(core.id, core.state, next)]);
         core.commit(next);
+        core.tail.clear();
         core.nextOffset = next.logEndOffset;
         core.assignedEpoch = latestEpochOf(next.epochs);
         if (chunk.done) await rebuildProducersAfterTruncation(core, startAt !== undefined, before);
@@ -442,6 +453,7 @@ async function deleteFromStart(core: PartitionCore, minLogStart: bigint, shouldD
       if (ops.length > 0) await core.ctx.write(ops);
       refresh?.written();
       core.commit(chunk.next);
+      core.tail.dropBelow(chunk.next.logStartOffset);
       deleted += chunk.deleted;
       return chunk.done;
     });

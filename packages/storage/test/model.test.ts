@@ -179,8 +179,9 @@ test('a partition log behaves like a naive in-memory log (fast-check model)', as
   const seed = process.env['SEED'] === undefined ? undefined : Number(process.env['SEED']);
   const path = process.env['PATH_'];
   await fc.assert(
-    fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 25 }), async (commands) => {
-      const ctx = await withStore({ maintenanceChunkBatches: 2 }); // tiny steps, so multi-step paths run
+    // The tail cache off, tiny (constant eviction) and roomy: reads must not tell them apart.
+    fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 25 }), fc.constantFrom(0, 2000, 64 << 20), async (commands, tailCacheBytes) => {
+      const ctx = await withStore({ maintenanceChunkBatches: 2, tailCacheBytes }); // tiny steps, so multi-step paths run
       try {
         let store: LogStore = ctx.store;
         let log = await store.openPartition('model', 0);

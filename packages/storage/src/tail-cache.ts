@@ -1,0 +1,166 @@
+import { assert } from '@gregor/common';
+
+/**
+ * The newest batches of each partition, kept in memory after they are on
+ * disk, so that the reads that dominate a busy cluster — followers and
+ * consumers at the log end — are answered without a LevelDB iterator (a
+ * snapshot, a thread-pool hop and a copy per batch). Kafka gets the same
+ * from the OS page cache.
+ *
+ * One byte budget for the whole store, spent first-in first-out across
+ * partitions: the oldest cached batch of any partition goes first, which is
+ * the one least likely to be read again.
+ *
+ * Invariant: a partition's cached batches are contiguous and end at its log
+ * end, so a read that starts inside them can be answered entirely from them
+ * (no later batch can be missing). Anything that rewrites or removes batches
+ * (truncation, compaction, retention, deletion) or appends without caching
+ * clears the partition's cache first.
+ */
+export interface CachedBatch {
+  readonly baseOffset: bigint;
+  readonly lastOffset: bigint;
+  readonly bytes: Buffer;
+  /** Bytes charged to the budget: at least the batch, more when it pins a larger buffer. */
+  readonly charge: number;
+  /** Set when the partition dropped it; the budget skips it then. */
+  dropped: boolean;
+  readonly owner: PartitionTailCache;
+}
+
+export class TailCacheBudget {
+  /** Every cached batch in insertion order (dropped ones are skipped when reached). */
+  private fifo: CachedBatch[] = [];
+  private head = 0;
+  private used = 0;
+
+  constructor(readonly maxBytes: number) {
+    assert(Number.isSafeInteger(maxBytes) && maxBytes >= 0, 'tail cache budget must be a byte count');
+  }
+
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  /** @internal Called by PartitionTailCache.add. */
+  admit(b: CachedBatch): void {
+    this.fifo.push(b);
+    this.used += b.charge;
+    while (this.used > this.maxBytes && this.head < this.fifo.length) {
+      const oldest = this.fifo[this.head++]!;
+      if (!oldest.dropped) oldest.owner.evictOldest(oldest);
+    }
+    // Compact the array once the consumed prefix dominates it.
+    if (this.head > 1024 && this.head * 2 > this.fifo.length) {
+      this.fifo = this.fifo.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** @internal Called when a partition drops a batch. */
+  release(b: CachedBatch): void {
+    this.used -= b.charge;
+  }
+}
+
+export class PartitionTailCache {
+  private batches: CachedBatch[] = [];
+  private first = 0;
+
+  constructor(private readonly budget: TailCacheBudget) {}
+
+  get size(): number {
+    return this.batches.length - this.first;
+  }
+
+  /**
+   * Caches batches that were just written. `buf` holds them back to back at
+   * the given positions; its underlying memory stays pinned while any is
+   * cached, so the excess is charged to the first.
+   */
+  add(buf: Buffer, frames: readonly { pos: number; size: number; baseOffset: bigint; lastOffsetDelta: number }[]): void {
+    if (this.budget.maxBytes === 0 || frames.length === 0) return;
+    const last = this.batches[this.batches.length - 1];
+    if (this.size > 0 && last!.lastOffset + 1n !== frames[0]!.baseOffset) this.clear();
+    let framed = 0;
+    for (const f of frames) framed += f.size;
+    const pinned = Math.max(0, buf.buffer.byteLength - framed);
+    frames.forEach((f, i) => {
+      const b: CachedBatch = {
+        baseOffset: f.baseOffset,
+        lastOffset: f.baseOffset + BigInt(f.lastOffsetDelta),
+        bytes: buf.subarray(f.pos, f.pos + f.size),
+        charge: f.size + (i === 0 ? pinned : 0),
+        dropped: false,
+        owner: this,
+      };
+      this.batches.push(b);
+      this.budget.admit(b);
+    });
+  }
+
+  /**
+   * Whole batches from the one holding `fetchOffset`, none starting at or
+   * past `upperOffset`, up to `maxBytes` but at least one (the contract of
+   * readBatches). Undefined when `fetchOffset` is not cached.
+   */
+  read(fetchOffset: bigint, upperOffset: bigint, maxBytes: number): Buffer[] | undefined {
+    if (this.size === 0 || fetchOffset < this.batches[this.first]!.baseOffset) return undefined;
+    let lo = this.first;
+    let hi = this.batches.length - 1;
+    // The last batch starting at or before fetchOffset.
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.batches[mid]!.baseOffset <= fetchOffset) lo = mid;
+      else hi = mid - 1;
+    }
+    const start = this.batches[lo]!;
+    if (start.lastOffset < fetchOffset || start.baseOffset >= upperOffset) return undefined;
+    const out: Buffer[] = [start.bytes];
+    let total = start.bytes.length;
+    for (let i = lo + 1; i < this.batches.length; i++) {
+      const b = this.batches[i]!;
+      if (b.baseOffset >= upperOffset || total + b.bytes.length > maxBytes) break;
+      out.push(b.bytes);
+      total += b.bytes.length;
+    }
+    return out;
+  }
+
+  /** Forgets everything (truncation, compaction, deletion, an uncached append). */
+  clear(): void {
+    for (let i = this.first; i < this.batches.length; i++) this.drop(this.batches[i]!);
+    this.batches = [];
+    this.first = 0;
+  }
+
+  /** Forgets batches that end below `offset` (retention moved the log start). */
+  dropBelow(offset: bigint): void {
+    while (this.size > 0 && this.batches[this.first]!.lastOffset < offset) this.drop(this.batches[this.first++]!);
+    this.compact();
+  }
+
+  /** @internal The budget evicts this partition's oldest batch. */
+  evictOldest(b: CachedBatch): void {
+    assert(this.batches[this.first] === b, 'tail cache evicted out of order');
+    this.first++;
+    this.drop(b);
+    this.compact();
+  }
+
+  private drop(b: CachedBatch): void {
+    if (b.dropped) return;
+    b.dropped = true;
+    this.budget.release(b);
+  }
+
+  private compact(): void {
+    if (this.first === this.batches.length) {
+      this.batches = [];
+      this.first = 0;
+    } else if (this.first > 256 && this.first * 2 > this.batches.length) {
+      this.batches = this.batches.slice(this.first);
+      this.first = 0;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { PartitionTailCache, TailCacheBudget } from '../src/tail-cache';
+
+/** `n` back-to-back fake batches of `size` bytes starting at `base`, each holding `perBatch` offsets. */
+function batches(base: bigint, n: number, size: number, perBatch = 10): { buf: Buffer; frames: { pos: number; size: number; baseOffset: bigint; lastOffsetDelta: number }[] } {
+  const buf = Buffer.alloc(n * size);
+  const frames = Array.from({ length: n }, (_, i) => {
+    buf.fill(Number((base + BigInt(i * perBatch)) % 251n), i * size, (i + 1) * size);
+    return { pos: i * size, size, baseOffset: base + BigInt(i * perBatch), lastOffsetDelta: perBatch - 1 };
+  });
+  return { buf, frames };
+}
+
+const firstBytes = (out: Buffer[] | undefined): number[] | undefined => out?.map((b) => b[0]!);
+
+describe('tail cache', () => {
+  it('answers reads inside the cached range with whole batches, like readBatches', () => {
+    const budget = new TailCacheBudget(1 << 20);
+    const cache = new PartitionTailCache(budget);
+    const { buf, frames } = batches(100n, 5, 50); // offsets 100..149, batches at 100,110,...,140
+    cache.add(buf, frames);
+    expect(cache.size).toBe(5);
+    // From the batch holding 115, up to 120 bytes: the holding batch and the next that fits.
+    expect(firstBytes(cache.read(115n, 150n, 120))).toEqual([110, 120]);
+    // At least one batch even when it is bigger than maxBytes (KIP-74).
+    expect(firstBytes(cache.read(130n, 150n, 1))).toEqual([130]);
+    // None starting at or past the upper offset.
+    expect(firstBytes(cache.read(100n, 125n, 1 << 20))).toEqual([100, 110, 120]);
+    // Outside the cache: the caller reads LevelDB.
+    expect(cache.read(99n, 150n, 1000)).toBeUndefined();
+    expect(cache.read(150n, 160n, 1000)).toBeUndefined();
+    // The bytes are the appended bytes, not copies.
+    expect(cache.read(100n, 150n, 50)![0]!.buffer).toBe(buf.buffer);
+  });
+
+  it('restarts when an append does not continue the cached batches', () => {
+    const cache = new PartitionTailCache(new TailCacheBudget(1 << 20));
+    const a = batches(0n, 2, 40);
+    cache.add(a.buf, a.frames);
+    const gap = batches(100n, 1, 40); // offsets 20..99 never cached
+    cache.add(gap.buf, gap.frames);
+    expect(cache.size).toBe(1);
+    expect(cache.read(5n, 200n, 1000)).toBeUndefined();
+    expect(firstBytes(cache.read(100n, 200n, 1000))).toEqual([100]);
+  });
+
+  it('spends one budget oldest-first across partitions and releases what it drops', () => {
+    const budget = new TailCacheBudget(400);
+    const p1 = new PartitionTailCache(budget);
+    const p2 = new PartitionTailCache(budget);
+    const a = batches(0n, 4, 100); // 400 bytes: exactly the budget
+    p1.add(a.buf, a.frames);
+    expect(budget.usedBytes).toBe(400);
+    const b = batches(0n, 2, 100);
+    p2.add(b.buf, b.frames); // evicts p1's two oldest
+    expect(budget.usedBytes).toBe(400);
+    expect([p1.size, p2.size]).toEqual([2, 2]);
+    expect(p1.read(0n, 40n, 1000)).toBeUndefined();
+    expect(firstBytes(p1.read(20n, 40n, 1000))).toEqual([20, 30]);
+    p1.dropBelow(30n);
+    expect([p1.size, budget.usedBytes]).toEqual([1, 300]);
+    p2.clear();
+    expect([p2.size, budget.usedBytes]).toEqual([0, 100]);
+    // Evicting entries already dropped costs nothing and breaks nothing.
+    const c = batches(40n, 3, 100);
+    p1.add(c.buf, c.frames);
+    expect([p1.size, budget.usedBytes]).toEqual([4, 400]);
+    expect(firstBytes(p1.read(30n, 70n, 1000))).toEqual([30, 40, 50, 60]);
+  });
+
+  it('charges a batch that pins a larger buffer for all of it, and a zero budget caches nothing', () => {
+    const budget = new TailCacheBudget(10_000);
+    const cache = new PartitionTailCache(budget);
+    const big = Buffer.alloc(4000);
+    cache.add(big.subarray(0, 100), [{ pos: 0, size: 100, baseOffset: 0n, lastOffsetDelta: 0 }]);
+    expect(budget.usedBytes).toBe(4000);
+    const off = new PartitionTailCache(new TailCacheBudget(0));
+    const a = batches(0n, 1, 10);
+    off.add(a.buf, a.frames);
+    expect(off.size).toBe(0);
+  });
+});
