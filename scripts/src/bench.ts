@@ -6,7 +6,7 @@
  * them back, then measures produce latency at a fixed modest rate. Prints one
  * JSON line on stdout; progress goes to stderr. Not a test: no thresholds.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +26,8 @@ const flags = parseFlags({
   keep: { type: 'boolean', default: false },
   /** Write a V8 CPU profile of every node process into this folder. */
   'profile-dir': { type: 'string' },
+  /** Extra V8/Node flags for every node process, space-separated (e.g. "--trace-gc"). */
+  'node-args': { type: 'string' },
 });
 
 const nodes = intFlag('nodes', flags.nodes, 1);
@@ -46,6 +48,34 @@ const log = (msg: string): void => {
   process.stderr.write(`[bench] ${msg}\n`);
 };
 
+/** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is not readable. */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100;
+
+function clientCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+function nodesCpuSeconds(pids: readonly number[]): number | undefined {
+  let sum = 0;
+  for (const pid of pids) {
+    const s = processCpuSeconds(pid);
+    if (s === undefined) return undefined;
+    sum += s;
+  }
+  return sum;
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -55,7 +85,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gregor-bench-'));
   const basePort = await findFreeBasePort(nodes);
   log(`starting ${nodes} node(s) in ${dir}`);
-  const execArgv = flags['profile-dir'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['profile-dir'])}`] : [];
+  const execArgv = [
+    ...(flags['profile-dir'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['profile-dir'])}`] : []),
+    ...(flags['node-args']?.split(/\s+/).filter((a) => a !== '') ?? []),
+  ];
   const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn' }, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   try {
@@ -68,6 +101,8 @@ async function main(): Promise<void> {
     const producer = client.producer({ acks, lingerMs: 5, batchSize: 256 * 1024, maxRequestSize: 4 * 1024 * 1024, maxInFlight: 5 });
     let acked = 0;
     const progress = setInterval(() => log(`produced ${acked}/${records}`), 1000);
+    const pids = cluster.nodes.map((n) => n.pid);
+    const cpu0 = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) };
     const t0 = performance.now();
     const inflight = new Set<Promise<void>>();
     for (let sent = 0; sent < records; sent += chunk.length) {
@@ -82,6 +117,12 @@ async function main(): Promise<void> {
     await Promise.all(inflight);
     await producer.flush();
     const produceSec = (performance.now() - t0) / 1000;
+    const nodesCpu1 = nodesCpuSeconds(pids);
+    // CPU spent per record produced, in microseconds: where the 2 cores go.
+    const produceCpu = {
+      client: ((clientCpuSeconds() - cpu0.client) / records) * 1e6,
+      nodes: nodesCpu1 === undefined || cpu0.nodes === undefined ? undefined : ((nodesCpu1 - cpu0.nodes) / records) * 1e6,
+    };
     clearInterval(progress);
     log(`produced ${records} records in ${produceSec.toFixed(2)} s`);
 
@@ -126,6 +167,8 @@ async function main(): Promise<void> {
     const result = {
       produce_rps: Math.round(records / produceSec),
       produce_mb_s: Number(((records * recordSize) / produceSec / 1e6).toFixed(2)),
+      produce_cpu_us_per_record_client: Number(produceCpu.client.toFixed(2)),
+      produce_cpu_us_per_record_nodes: produceCpu.nodes === undefined ? null : Number(produceCpu.nodes.toFixed(2)),
       consume_rps: Math.round(records / consumeSec),
       lat_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
       lat_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
