@@ -75,7 +75,18 @@ async function isReady(httpUrl: string): Promise<boolean> {
 
 function startNodeProcess(node: ClusterNode, nodeBin: string, env: NodeJS.ProcessEnv, execArgv: readonly string[] = []): number {
   if (!existsSync(nodeBin)) throw new Error(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
-  return spawnDetached(process.execPath, [...execArgv, nodeBin, '--config', node.configFile], node.logFile, env);
+  return spawnDetached(process.execPath, [...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile], node.logFile, env);
+}
+
+/**
+ * The Node/V8 flags a script declares on its `#!/usr/bin/env -S node ...`
+ * line: started through `node` (to use this very Node binary) the shebang
+ * is ignored, so they are passed explicitly. [] when there are none.
+ */
+export function nodeFlagsOf(script: string): string[] {
+  const first = readFileSync(script, 'utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\S*env(?:\s+-S)?\s+node((?:\s+--\S+)*)\s*$/.exec(first);
+  return m === null ? [] : m[1]!.trim().split(/\s+/).filter((a) => a !== '');
 }
 
 async function waitReady(node: ClusterNode, timeoutMs: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   findFreeBasePort,
   isAlive,
   killNode,
+  nodeFlagsOf,
   nodeLayout,
   quorumVoters,
   readClusterFile,
@@ -21,6 +22,21 @@ describe('layout', () => {
     const n2 = nodeLayout(2, 9092, '/d');
     expect([n2.clientPort, n2.controllerPort, n2.httpPort, n2.kafkaPort]).toEqual([9093, 9193, 9293, 9393]);
     expect(quorumVoters([nodeLayout(1, 9092, '/d'), n2])).toBe('1@127.0.0.1:9192,2@127.0.0.1:9193');
+  });
+});
+
+describe('nodeFlagsOf', () => {
+  it("reads the V8 flags gregor-node declares on its shebang line, and none from a plain one", () => {
+    const flags = nodeFlagsOf(path.resolve(__dirname, '../../node/src/bin.ts'));
+    expect(flags).toContain('--initial-old-space-size=256');
+    expect(flags.every((f) => f.startsWith('--'))).toBe(true);
+    const dir = mkdtempSync(path.join(tmpdir(), 'gregor-nodeflags-'));
+    const plain = path.join(dir, 'plain.js');
+    writeFileSync(plain, '#!/usr/bin/env node\nconsole.log(1)\n');
+    expect(nodeFlagsOf(plain)).toEqual([]);
+    writeFileSync(plain, 'console.log(1)\n');
+    expect(nodeFlagsOf(plain)).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
@@ -63,6 +79,8 @@ describe('dev-cluster process management (fake nodes)', () => {
     const progress: string[] = [];
     const cluster = await clusterUp({ dir, nodes: 3, basePort, nodeBin: fakeNode, onProgress: (m) => progress.push(m) });
     expect(cluster.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    // The flags on the script's shebang line reach the process started through `node`.
+    expect(readFileSync(`/proc/${cluster.nodes[0]!.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=16');
     const file = JSON.parse(readFileSync(path.join(dir, 'cluster.json'), 'utf8'));
     expect(file.nodes[1]).toMatchObject({
       id: 2,
