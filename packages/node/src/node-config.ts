@@ -93,6 +93,12 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'log.retention.bytes': { type: 'long', min: -1, default: -1, doc: 'Default retention.bytes of topics.' },
   'log.retention.check.interval.ms': { type: 'long', min: 1, default: 300_000, doc: 'How often retention runs.' },
   'log.sync.writes': { type: 'boolean', default: false, doc: 'fsync every append (survives power loss; slower).' },
+  'log.tail.cache.bytes': {
+    type: 'long',
+    min: 0,
+    default: 67_108_864,
+    doc: 'Memory for the newest batches of all partitions, so followers and consumers at the log end are served without reading LevelDB (0: off).',
+  },
   'log.cleaner.backoff.ms': { type: 'long', min: 1, default: 15_000, doc: 'How often compaction of cleanup.policy=compact topics runs.' },
   'log.cleaner.delete.retention.ms': { type: 'long', min: 0, default: 86_400_000, doc: 'Default delete.retention.ms of topics: how long compaction keeps tombstones.' },
   'producer.id.expiration.ms': {
@@ -181,6 +187,7 @@ export interface NodeConfig {
   logCleanerBackoffMs: number;
   logCleanerDeleteRetentionMs: number;
   logSyncWrites: boolean;
+  logTailCacheBytes: number;
   producerIdExpirationMs: number;
   logLevel: LogLevel;
   fetchMaxWaitingRequests: number;
@@ -268,6 +275,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     logCleanerBackoffMs: v['log.cleaner.backoff.ms'] as number,
     logCleanerDeleteRetentionMs: v['log.cleaner.delete.retention.ms'] as number,
     logSyncWrites: v['log.sync.writes'] as boolean,
+    logTailCacheBytes: v['log.tail.cache.bytes'] as number,
     producerIdExpirationMs: v['producer.id.expiration.ms'] as number,
     logLevel: v['log.level'] as LogLevel,
     fetchMaxWaitingRequests: v['fetch.max.waiting.requests'] as number,

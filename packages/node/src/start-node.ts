@@ -148,6 +148,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         logger,
         clock,
         syncWrites: config.logSyncWrites,
+        tailCacheBytes: config.logTailCacheBytes,
         producerIdExpirationMs: config.producerIdExpirationMs,
       });
       broker = await Broker.start({

@@ -91,6 +91,13 @@ describe('gregor-node arguments', () => {
 });
 
 describe('log cleaner settings', () => {
+  it('sizes the storage tail cache (64 MiB by default, 0 turns it off) and names the key of a bad value', () => {
+    expect(nodeConfig({}).logTailCacheBytes).toBe(64 * 1024 * 1024);
+    expect(nodeConfig({ 'log.tail.cache.bytes': '0' }).logTailCacheBytes).toBe(0);
+    expect(keyOf(() => nodeConfig({ 'log.tail.cache.bytes': '-1' }))).toBe('log.tail.cache.bytes');
+    expect(keyOf(() => nodeConfig({ 'log.tail.cache.bytes': 'lots' }))).toBe('log.tail.cache.bytes');
+  });
+
   it('maps Kafka keys for compaction, with defaults', () => {
     expect(nodeConfig({}).logCleanerBackoffMs).toBe(15_000);
     expect(nodeConfig({}).logCleanerDeleteRetentionMs).toBe(86_400_000);
