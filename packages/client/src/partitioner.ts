@@ -30,9 +30,17 @@ export class StickyPartitioner {
    * the accumulator for a leader).
    */
   partition(topic: string, numPartitions: number, available: Available = []): number {
+    return this.stickyPartition(topic, numPartitions) ?? this.choose(topic, numPartitions, available, undefined);
+  }
+
+  /**
+   * The sticky partition for `topic` if one is chosen (and below
+   * `numPartitions`), without choosing: lets a caller on the hot path skip
+   * building `available` when it would not be used.
+   */
+  stickyPartition(topic: string, numPartitions: number): number | undefined {
     const sticky = this.current.get(topic);
-    if (sticky !== undefined && sticky < numPartitions) return sticky;
-    return this.choose(topic, numPartitions, available, undefined);
+    return sticky !== undefined && sticky < numPartitions ? sticky : undefined;
   }
 
   /** A batch for `topic`/`partition` closed: move on if that was the sticky one. */

@@ -22,8 +22,16 @@ export function toBuffer(bytes: BytesInput | null | undefined): Buffer | null {
   throw new GregorError('INVALID_RECORD', `expected a Buffer, Uint8Array or string, got ${typeof bytes}`);
 }
 
+/**
+ * The headers of a record that has none, shared by all such records: the
+ * producer keeps one object per record until it is acknowledged, and a new
+ * empty array for each was garbage-collector work for nothing. Frozen, so
+ * that nothing can add to it.
+ */
+export const NO_HEADERS = Object.freeze([]) as unknown as RecordHeader[];
+
 export function normalizeHeaders(headers: HeadersInput | undefined): RecordHeader[] {
-  if (headers === undefined) return [];
+  if (headers === undefined) return NO_HEADERS;
   if (Array.isArray(headers)) {
     return (headers as readonly { key: string; value: BytesInput | null }[]).map((h) => ({ key: h.key, value: toBuffer(h.value) }));
   }

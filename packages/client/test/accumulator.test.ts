@@ -1,20 +1,18 @@
 import fc from 'fast-check';
 import { RecordAccumulator, estimateRecordSize, type PendingRecord } from '@gregor/client';
+import { Delivery } from '../src/producer/delivery';
 
 function record(valueBytes: number): PendingRecord {
   const value = Buffer.alloc(valueBytes, 1);
   return {
-    topic: 't',
     explicitPartition: undefined,
     key: null,
     value,
     headers: [],
     timestamp: 0n,
     sizeBytes: estimateRecordSize(null, value, []),
-    deadlineMs: 0,
-    epoch: 0,
-    resolve: () => undefined,
-    reject: () => undefined,
+    delivery: new Delivery('t', 1, true, 0, 0, () => undefined),
+    index: 0,
   };
 }
 
@@ -36,12 +34,12 @@ describe('RecordAccumulator (batching and linger, pure)', () => {
     const acc = new RecordAccumulator({ batchSizeBytes: 61 + size * 3, lingerMs: 1000 });
     const r1 = acc.append('t', 0, record(100), 0);
     const r2 = acc.append('t', 0, record(100), 0);
-    expect(r1.batchClosed || r2.batchClosed).toBe(false);
+    expect(r1.closed || r2.closed).toBe(false);
     const r3 = acc.append('t', 0, record(100), 0);
-    expect(r3.batchClosed).toBe(true);
+    expect(r3.closed).toBe(true);
     expect(acc.ready(0, LEADER_1).readyByLeader.get(1)).toEqual(['t-0']);
     const r4 = acc.append('t', 0, record(100), 0);
-    expect(r4.batch).not.toBe(r3.batch);
+    expect(r4).not.toBe(r3);
     // Only the full batch drains; the new one still lingers.
     const drained = acc.drain(['t-0'], 1 << 20, 0, false);
     expect(drained).toHaveLength(1);
@@ -53,8 +51,8 @@ describe('RecordAccumulator (batching and linger, pure)', () => {
     const acc = new RecordAccumulator({ batchSizeBytes: 100, lingerMs: 1000 });
     acc.append('t', 0, record(10), 0);
     const big = acc.append('t', 0, record(500), 0);
-    expect(big.batchClosed).toBe(true);
-    expect(big.batch.records).toHaveLength(1);
+    expect(big.closed).toBe(true);
+    expect(big.records).toHaveLength(1);
     const drained = acc.drain(['t-0'], 1 << 20, 0, false);
     expect(drained[0]!.map((b) => b.records.length)).toEqual([1, 1]);
   });
@@ -163,6 +161,49 @@ describe('RecordAccumulator (batching and linger, pure)', () => {
           }
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('property: appends interleaved with drains and expiry keep every record exactly once, in order (queue lookup cache)', () => {
+    type Op = { kind: 'append'; topic: string; partition: number; size: number } | { kind: 'drain' } | { kind: 'expire' };
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('append' as const), topic: fc.constantFrom('t', 'u'), partition: fc.integer({ min: 0, max: 2 }), size: fc.integer({ min: 0, max: 300 }) }),
+      fc.record({ kind: fc.constant('drain' as const) }),
+      fc.record({ kind: fc.constant('expire' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array<Op>(op, { maxLength: 200 }), fc.integer({ min: 64, max: 2000 }), (ops, batchSize) => {
+        const acc = new RecordAccumulator({ batchSizeBytes: batchSize, lingerMs: 0 });
+        const out = new Map<string, number[]>();
+        const take = (batches: readonly { topic: string; partition: number; records: PendingRecord[] }[]): void => {
+          for (const b of batches) {
+            const key = `${b.topic}-${b.partition}`;
+            out.set(key, [...(out.get(key) ?? []), ...b.records.map((r) => Number(r.timestamp))]);
+          }
+        };
+        const keys = ['t-0', 't-1', 't-2', 'u-0', 'u-1', 'u-2'];
+        // Time moves 1 ms per op; expiry takes batches older than 5 ms.
+        ops.forEach((o, now) => {
+          if (o.kind === 'append') {
+            const r = record(o.size);
+            r.timestamp = BigInt(now);
+            const batch = acc.append(o.topic, o.partition, r, now);
+            expect(batch.topic).toBe(o.topic);
+            expect(batch.partition).toBe(o.partition);
+            expect(batch.records[batch.records.length - 1]).toBe(r);
+          } else if (o.kind === 'drain') take(acc.drain(keys, 1 << 20, now, true).flat());
+          else take(acc.expire(now, 5));
+        });
+        take(acc.drainAll());
+        expect(acc.recordCount).toBe(0);
+        for (const key of keys) {
+          const [topic, p] = key.split('-');
+          const expected = ops.flatMap((o, i) => (o.kind === 'append' && o.topic === topic && o.partition === Number(p) ? [i] : []));
+          // Drain and expiry each take a prefix of a queue (batches are oldest first, none retried), so order holds.
+          expect(out.get(key) ?? []).toEqual(expected);
+        }
+      }),
       { numRuns: 300 },
     );
   });

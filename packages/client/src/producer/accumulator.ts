@@ -1,14 +1,17 @@
 import { assert, tpKey, type GregorError } from '@gregor/common';
 import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE } from '@gregor/record-batch';
-import type { RecordHeader, RecordMetadata } from '../types';
+import type { RecordHeader } from '../types';
+import type { Delivery } from './delivery';
 import { BATCH_OVERHEAD_BYTES } from './record-size';
 
 /**
  * A record from `send` until it settles: waiting for metadata or memory,
- * then in a batch. One object per record on the hot path.
+ * then in a batch. One object per record on the hot path, so it holds only
+ * what differs per record; the call's topic, deadline and flush epoch are on
+ * its Delivery. Its key, value, headers and timestamp are what
+ * encodeRecordBatch reads, so a batch's records are encoded as they are.
  */
 export interface PendingRecord {
-  topic: string;
   /** The partition the caller asked for, if any. */
   explicitPartition: number | undefined;
   key: Buffer | null;
@@ -17,12 +20,9 @@ export interface PendingRecord {
   timestamp: bigint;
   /** Estimated encoded size; reserved from buffer.memory until the record completes. */
   sizeBytes: number;
-  /** Monotonic ms until which `send` may wait for metadata or memory (maxBlockMs). */
-  deadlineMs: number;
-  /** The producer's flush epoch at `send`: flush() waits for records of earlier epochs. */
-  epoch: number;
-  resolve(meta: RecordMetadata): void;
-  reject(err: GregorError): void;
+  /** The send call this record belongs to, and its position in it. */
+  delivery: Delivery;
+  index: number;
 }
 
 /** Records for one partition that travel, and succeed or fail, together. */
@@ -60,22 +60,15 @@ export class ProducerBatch {
     return tpKey(this.topic, this.partition);
   }
 
+  /** Bytes of its records (estimated), as reserved from buffer.memory. */
   recordBytes(): number {
-    let n = 0;
-    for (const r of this.records) n += r.sizeBytes;
-    return n;
+    return this.sizeBytes - BATCH_OVERHEAD_BYTES;
   }
 }
 
 export interface AccumulatorConfig {
   batchSizeBytes: number;
   lingerMs: number;
-}
-
-export interface AppendResult {
-  batch: ProducerBatch;
-  /** The append closed the batch (it reached batch.size): time to switch sticky partitions. */
-  batchClosed: boolean;
 }
 
 export interface ReadyContext {
@@ -107,6 +100,16 @@ export interface ReadyResult {
 export class RecordAccumulator {
   private readonly queues = new Map<string, ProducerBatch[]>();
   private records = 0;
+  /**
+   * The queue the last append or closeIfFull looked up: records come in runs
+   * for one partition (a send call, sticky partitioning), and this spares
+   * each of them building the partition's key string. Invariant: when set,
+   * it is the map's queue for (cachedTopic, cachedPartition); every delete
+   * or replacement of a map entry clears it.
+   */
+  private cachedQueue: ProducerBatch[] | undefined;
+  private cachedTopic = '';
+  private cachedPartition = -1;
 
   constructor(private readonly config: AccumulatorConfig) {}
 
@@ -115,12 +118,17 @@ export class RecordAccumulator {
     return this.records;
   }
 
-  append(topic: string, partition: number, record: PendingRecord, nowMs: number): AppendResult {
-    const key = tpKey(topic, partition);
-    let queue = this.queues.get(key);
+  /**
+   * Appends to the partition's open batch, or a new one. Returns the batch;
+   * `batch.closed` says the append closed it (it reached batch.size): time
+   * to switch sticky partitions.
+   */
+  append(topic: string, partition: number, record: PendingRecord, nowMs: number): ProducerBatch {
+    let queue = this.queueOf(topic, partition);
     if (queue === undefined) {
       queue = [];
-      this.queues.set(key, queue);
+      this.queues.set(tpKey(topic, partition), queue);
+      this.cache(topic, partition, queue);
     }
     let batch = queue[queue.length - 1];
     if (batch !== undefined && !batch.closed && batch.sizeBytes + record.sizeBytes > this.config.batchSizeBytes) {
@@ -136,7 +144,7 @@ export class RecordAccumulator {
     batch.sizeBytes += record.sizeBytes;
     this.records++;
     if (batch.sizeBytes >= this.config.batchSizeBytes) batch.closed = true;
-    return { batch, batchClosed: batch.closed };
+    return batch;
   }
 
   /**
@@ -146,11 +154,31 @@ export class RecordAccumulator {
    * abortOnNewBatch) instead of starting a nearly empty batch here.
    */
   closeIfFull(topic: string, partition: number, sizeBytes: number): boolean {
-    const queue = this.queues.get(tpKey(topic, partition));
+    const queue = this.queueOf(topic, partition);
     const last = queue?.[queue.length - 1];
     if (last === undefined || last.closed || last.sizeBytes + sizeBytes <= this.config.batchSizeBytes) return false;
     last.closed = true;
     return true;
+  }
+
+  /** The partition's queue, if it has one. */
+  private queueOf(topic: string, partition: number): ProducerBatch[] | undefined {
+    if (this.cachedQueue !== undefined && partition === this.cachedPartition && topic === this.cachedTopic) return this.cachedQueue;
+    const queue = this.queues.get(tpKey(topic, partition));
+    if (queue !== undefined) this.cache(topic, partition, queue);
+    return queue;
+  }
+
+  private cache(topic: string, partition: number, queue: ProducerBatch[]): void {
+    this.cachedTopic = topic;
+    this.cachedPartition = partition;
+    this.cachedQueue = queue;
+  }
+
+  /** Removes a partition's queue from the map (see the invariant of cachedQueue). */
+  private deleteQueue(key: string): void {
+    this.queues.delete(key);
+    this.cachedQueue = undefined;
   }
 
   ready(nowMs: number, ctx: ReadyContext): ReadyResult {
@@ -224,7 +252,7 @@ export class RecordAccumulator {
         requestBytes += batch.sizeBytes;
         this.records -= batch.records.length;
       }
-      if (queue.length === 0) this.queues.delete(key);
+      if (queue.length === 0) this.deleteQueue(key);
       if (taken.length > 0) out.push(taken);
       if (requestBytes >= maxRequestBytes) break;
     }
@@ -273,8 +301,11 @@ export class RecordAccumulator {
           this.records -= b.records.length;
         } else keep.push(b);
       }
-      if (keep.length === 0) this.queues.delete(key);
-      else if (keep.length !== queue.length) this.queues.set(key, keep);
+      if (keep.length === 0) this.deleteQueue(key);
+      else if (keep.length !== queue.length) {
+        this.queues.set(key, keep);
+        this.cachedQueue = undefined;
+      }
     }
     return expired;
   }
@@ -290,6 +321,7 @@ export class RecordAccumulator {
   drainAll(): ProducerBatch[] {
     const all = [...this.queues.values()].flat();
     this.queues.clear();
+    this.cachedQueue = undefined;
     this.records = 0;
     return all;
   }

@@ -3,11 +3,11 @@ import type { Cluster } from '../cluster';
 import type { ResolvedClientOptions } from '../options';
 import { StickyPartitioner, partitionForKey } from '../partitioner';
 import type { Message, ProducerBatchInput, ProducerRecord, RecordMetadata } from '../types';
-import { normalizeHeaders, toBuffer, toTimestamp } from '../wire';
 import { RecordAccumulator, type PendingRecord } from './accumulator';
+import { Delivery } from './delivery';
 import { MemoryBudget } from './memory-budget';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options';
-import { estimateRecordSize } from './record-size';
+import { toPendingRecord } from './pending-record';
 import { Sender } from './sender';
 import { Fifo } from '../fifo';
 
@@ -19,6 +19,10 @@ import { Fifo } from '../fifo';
  * send joins a FIFO that waits for metadata or memory, at most maxBlockMs;
  * sends are appended in call order either way, so records of one partition
  * keep the order of the `send` calls.
+ *
+ * Per call, not per record: one promise (a Delivery), one topic-name check,
+ * one read of each clock. A call's messages are all checked before any is
+ * queued, so a bad message fails the call and sends nothing of it.
  */
 export class Producer {
   private readonly config: ResolvedProducerOptions;
@@ -31,13 +35,17 @@ export class Producer {
   private readonly waiting = new Fifo<PendingRecord>();
   private pumping = false;
   /**
-   * flush() waits for the records sent before it. Records carry the epoch
-   * of their send; each flush starts a new epoch; `unsettled` counts records
-   * per epoch (a handful of entries), which costs nothing per record beyond
-   * a counter, unlike a set of promises.
+   * flush() waits for the records sent before it. Deliveries (send calls)
+   * carry the epoch of their send; each flush starts a new epoch;
+   * `unsettled` counts deliveries per epoch (a handful of entries), which
+   * costs nothing per call beyond a counter, unlike a set of promises.
    */
   private flushEpoch = 0;
   private readonly unsettled = new Map<number, number>();
+  /** No record may be larger: it could never fit a request or the buffer. */
+  private readonly maxRecordBytes: number;
+  /** Given to every Delivery (one function per producer, not one per send). */
+  private readonly deliverySettled = (delivery: Delivery): void => this.onSettled(delivery.epoch);
   private flushWaiters: { epoch: number; resolve: () => void }[] = [];
   private closing: Promise<void> | undefined;
 
@@ -49,6 +57,7 @@ export class Producer {
     private readonly onClose: (p: Producer) => void = () => undefined,
   ) {
     this.config = resolveProducerOptions(opts, client);
+    this.maxRecordBytes = Math.min(this.config.maxRequestBytes, this.config.bufferMemoryBytes);
     this.random = client.random;
     this.accumulator = new RecordAccumulator({ batchSizeBytes: this.config.batchSizeBytes, lingerMs: this.config.lingerMs });
     this.memory = new MemoryBudget(this.config.bufferMemoryBytes);
@@ -63,7 +72,6 @@ export class Producer {
       random: client.random,
       onBatchClosed: (topic, partition) => this.onBatchClosed(topic, partition),
       memoryWanted: () => this.waiting.length > 0,
-      onSettled: (record) => this.onSettled(record),
     });
   }
 
@@ -82,11 +90,14 @@ export class Producer {
   /** Sends several records to one topic; resolves to their metadata in order, rejects on the first failure. */
   send(batch: ProducerBatchInput): Promise<RecordMetadata[]>;
   send(input: ProducerRecord | ProducerBatchInput): Promise<RecordMetadata> | Promise<RecordMetadata[]> {
+    // The casts: a delivery resolves to a list of metadata exactly when it is not `single`.
     if ('messages' in input && Array.isArray(input.messages)) {
-      const acks = input.messages.map((m) => this.enqueue(input.topic, m));
-      return Promise.all(acks);
+      // No records, no checks: as Promise.all([]) always did.
+      if (input.messages.length === 0) return Promise.resolve([]);
+      return this.enqueue(input.topic, input.messages, undefined) as Promise<RecordMetadata[]>;
     }
-    return this.enqueue((input as ProducerRecord).topic, input as ProducerRecord);
+    const record = input as ProducerRecord;
+    return this.enqueue(record.topic, undefined, record) as Promise<RecordMetadata>;
   }
 
   /** Sends everything buffered now (ignoring linger) and waits until every earlier send has settled. */
@@ -111,54 +122,55 @@ export class Producer {
     return this.closing;
   }
 
-  private enqueue(topic: string, message: Message): Promise<RecordMetadata> {
-    let pending: PendingRecord | undefined;
-    const ack = new Promise<RecordMetadata>((resolve, reject) => {
+  /**
+   * One send call: `messages` for a batch send, `single` for send(record).
+   * Checks everything first, so that bad input rejects the call with nothing
+   * of it queued; then appends each record, or queues it behind the sends
+   * already waiting for metadata or memory.
+   */
+  private enqueue(topic: string, messages: readonly Message[] | undefined, single: Message | undefined): Promise<RecordMetadata | RecordMetadata[]> {
+    let delivery: Delivery;
+    let records: PendingRecord | PendingRecord[];
+    const nowMs = this.now();
+    try {
       if (this.closing !== undefined) throw new GregorError('INVALID_REQUEST', 'producer is closed', { topic });
       validateTopicName(topic);
-      const key = toBuffer(message.key);
-      const value = toBuffer(message.value);
-      const headers = normalizeHeaders(message.headers);
-      const timestamp = toTimestamp(message.timestamp, Date.now());
-      const sizeBytes = estimateRecordSize(key, value, headers);
-      const limit = Math.min(this.config.maxRequestBytes, this.config.bufferMemoryBytes);
-      if (sizeBytes > limit) {
-        throw new GregorError('MESSAGE_TOO_LARGE', `record of about ${sizeBytes} bytes exceeds maxRequestSize/bufferMemory (${limit})`, { topic });
+      const timestamp = BigInt(Date.now());
+      delivery = new Delivery(topic, messages?.length ?? 1, single !== undefined, nowMs + this.config.maxBlockMs, this.flushEpoch, this.deliverySettled);
+      if (single !== undefined) records = toPendingRecord(single, delivery, 0, timestamp, this.maxRecordBytes);
+      else {
+        const list = new Array<PendingRecord>(messages!.length);
+        for (let i = 0; i < list.length; i++) list[i] = toPendingRecord(messages![i]!, delivery, i, timestamp, this.maxRecordBytes);
+        records = list;
       }
-      if (message.partition !== undefined && !Number.isInteger(message.partition)) {
-        throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${String(message.partition)} is not an integer`, { topic });
-      }
-      pending = {
-        topic,
-        explicitPartition: message.partition,
-        key,
-        value,
-        headers,
-        timestamp,
-        sizeBytes,
-        deadlineMs: this.now() + this.config.maxBlockMs,
-        epoch: this.flushEpoch,
-        resolve,
-        reject,
-      };
-    });
-    // The executor threw (bad input): nothing was queued.
-    if (pending === undefined) return ack;
-    this.unsettled.set(pending.epoch, (this.unsettled.get(pending.epoch) ?? 0) + 1);
-    if (this.waiting.length > 0 || !this.tryAppend(pending)) {
-      this.waiting.push(pending);
-      void this.pump();
+    } catch (err) {
+      // Bad input: nothing was queued, and the delivery (if made) is dropped unsettled.
+      return Promise.reject(err);
     }
-    return ack;
+    this.unsettled.set(delivery.epoch, (this.unsettled.get(delivery.epoch) ?? 0) + 1);
+    let waited = false;
+    if (Array.isArray(records)) {
+      for (const r of records) if (!this.appendOrWait(r, nowMs)) waited = true;
+    } else if (!this.appendOrWait(records, nowMs)) waited = true;
+    if (waited) void this.pump();
+    return delivery.promise;
   }
 
-  private onSettled(record: PendingRecord): void {
-    const left = (this.unsettled.get(record.epoch) ?? 0) - 1;
+  /** Appends now, or queues behind the waiting sends (keeping call order); false when it waits. */
+  private appendOrWait(r: PendingRecord, nowMs: number): boolean {
+    if (this.waiting.length === 0 && this.tryAppend(r, nowMs)) return true;
+    this.waiting.push(r);
+    return false;
+  }
+
+  /** A delivery of `epoch` settled: wake the flushes that were waiting for it. */
+  private onSettled(epoch: number): void {
+    const left = (this.unsettled.get(epoch) ?? 0) - 1;
     if (left > 0) {
-      this.unsettled.set(record.epoch, left);
+      this.unsettled.set(epoch, left);
       return;
     }
-    this.unsettled.delete(record.epoch);
+    this.unsettled.delete(epoch);
     if (this.flushWaiters.length === 0) return;
     const still: { epoch: number; resolve: () => void }[] = [];
     for (const w of this.flushWaiters) {
@@ -174,30 +186,26 @@ export class Producer {
     return true;
   }
 
-  private rejectPending(r: PendingRecord, err: GregorError): void {
-    r.reject(err);
-    this.onSettled(r);
-  }
-
-  /** Appends if metadata and memory allow; true when the send is done with (appended or rejected). */
-  private tryAppend(r: PendingRecord): boolean {
+  /** Appends if metadata and memory allow; true when the record is done with (appended or rejected). */
+  private tryAppend(r: PendingRecord, nowMs: number): boolean {
     const md = this.cluster.metadata;
-    const info = md.topic(r.topic);
+    const topic = r.delivery.topic;
+    const info = md.topic(topic);
     if (info === undefined) {
-      const err = md.topicError(r.topic);
+      const err = md.topicError(topic);
       if (err !== undefined && !err.retriable) {
-        this.rejectPending(r, err);
+        r.delivery.fail(err);
         return true;
       }
       return false;
     }
     const numPartitions = info.partitions.length;
     if (r.explicitPartition !== undefined && (r.explicitPartition < 0 || r.explicitPartition >= numPartitions)) {
-      const err = new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${r.explicitPartition} is not in [0, ${numPartitions}) for topic "${r.topic}"`, {
-        topic: r.topic,
+      const err = new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `partition ${r.explicitPartition} is not in [0, ${numPartitions}) for topic "${topic}"`, {
+        topic,
         partition: r.explicitPartition,
       });
-      this.rejectPending(r, err);
+      r.delivery.fail(err);
       return true;
     }
     if (!this.memory.tryReserve(r.sizeBytes)) return false;
@@ -205,15 +213,14 @@ export class Producer {
     if (r.explicitPartition !== undefined) partition = r.explicitPartition;
     else if (r.key !== null) partition = partitionForKey(r.key, numPartitions);
     else {
-      const available = (): number[] => md.availablePartitions(r.topic);
-      partition = this.sticky.partition(r.topic, numPartitions, available);
-      if (this.accumulator.closeIfFull(r.topic, partition, r.sizeBytes)) {
-        this.onBatchClosed(r.topic, partition);
-        partition = this.sticky.partition(r.topic, numPartitions, available);
+      // The list of partitions with a leader is only built when a new sticky partition is chosen.
+      partition = this.sticky.stickyPartition(topic, numPartitions) ?? this.sticky.partition(topic, numPartitions, () => md.availablePartitions(topic));
+      if (this.accumulator.closeIfFull(topic, partition, r.sizeBytes)) {
+        this.onBatchClosed(topic, partition);
+        partition = this.sticky.partition(topic, numPartitions, () => md.availablePartitions(topic));
       }
     }
-    const { batchClosed } = this.accumulator.append(r.topic, partition, r, this.now());
-    if (batchClosed) this.onBatchClosed(r.topic, partition);
+    if (this.accumulator.append(topic, partition, r, nowMs).closed) this.onBatchClosed(topic, partition);
     this.sender.wakeup();
     return true;
   }
@@ -227,24 +234,25 @@ export class Producer {
     try {
       while (this.waiting.length > 0) {
         const w = this.waiting.peek()!;
-        if (this.tryAppend(w)) {
+        const { topic, deadlineMs } = w.delivery;
+        if (this.tryAppend(w, this.now())) {
           this.waiting.shift();
           metadataAttempts = 0;
           lastError = undefined;
           continue;
         }
-        const left = w.deadlineMs - this.now();
-        const needsMetadata = this.cluster.metadata.topic(w.topic) === undefined;
+        const left = deadlineMs - this.now();
+        const needsMetadata = this.cluster.metadata.topic(topic) === undefined;
         if (left <= 0) {
           this.waiting.shift();
-          this.rejectPending(w, this.blockedError(w, needsMetadata, lastError));
+          w.delivery.fail(this.blockedError(topic, needsMetadata, lastError));
           continue;
         }
         if (needsMetadata) {
           if (metadataAttempts > 0) await sleep(Math.min(left, backoffMs(metadataAttempts - 1, this.config.retry.initialBackoffMs, this.config.retry.maxBackoffMs, this.random)));
           metadataAttempts++;
           try {
-            await withTimeout(this.cluster.refreshMetadata([w.topic]), Math.max(1, w.deadlineMs - this.now()));
+            await withTimeout(this.cluster.refreshMetadata([topic]), Math.max(1, deadlineMs - this.now()));
           } catch (err) {
             lastError = err;
           }
@@ -259,12 +267,12 @@ export class Producer {
     }
   }
 
-  private blockedError(w: PendingRecord, needsMetadata: boolean, lastError: unknown): GregorError {
-    const ctx = { topic: w.topic };
+  private blockedError(topic: string, needsMetadata: boolean, lastError: unknown): GregorError {
+    const ctx = { topic };
     if (needsMetadata) {
-      const known = this.cluster.metadata.topicError(w.topic) ?? (lastError !== undefined ? toGregorError(lastError, ctx) : undefined);
+      const known = this.cluster.metadata.topicError(topic) ?? (lastError !== undefined ? toGregorError(lastError, ctx) : undefined);
       const detail = known !== undefined ? `: ${known.message}` : '';
-      return new GregorError(known?.errorName ?? 'REQUEST_TIMED_OUT', `topic "${w.topic}" not present in metadata after ${this.config.maxBlockMs} ms (maxBlockMs)${detail}`, ctx, known);
+      return new GregorError(known?.errorName ?? 'REQUEST_TIMED_OUT', `topic "${topic}" not present in metadata after ${this.config.maxBlockMs} ms (maxBlockMs)${detail}`, ctx, known);
     }
     return new GregorError(
       'REQUEST_TIMED_OUT',

@@ -6,7 +6,7 @@ import type { Cluster } from '../cluster';
 import { errorFromWire, isRetriableError, needsMetadataRefresh } from '../errors';
 import { IoLoop } from '../io-loop';
 import { int64 } from '../wire';
-import type { PendingRecord, ProducerBatch, RecordAccumulator } from './accumulator';
+import type { ProducerBatch, RecordAccumulator } from './accumulator';
 import { IdempotenceState } from './idempotence';
 import type { MemoryBudget } from './memory-budget';
 import type { ResolvedProducerOptions } from './options';
@@ -23,8 +23,6 @@ export interface SenderDeps {
   onBatchClosed(topic: string, partition: number): void;
   /** Sends are waiting for buffer.memory: send without lingering. */
   memoryWanted(): boolean;
-  /** Called after a record's promise is settled (flush bookkeeping). */
-  onSettled(record: PendingRecord): void;
 }
 
 /**
@@ -220,7 +218,8 @@ export class Sender {
       if (this.idempotence !== undefined) for (const batch of group) if (batch.sequenceOrder < 0) this.idempotence.assign(batch);
       let records: Buffer;
       try {
-        records = Buffer.concat(group.map((batch) => this.encode(batch)));
+        // One batch per partition is the common case (always, when idempotent): no copy then.
+        records = group.length === 1 ? this.encode(first) : Buffer.concat(group.map((batch) => this.encode(batch)));
       } catch (err) {
         // Encoding only fails on records the batch format cannot hold: never sent, so its sequence goes back.
         const error = toGregorError(err, { topic: first.topic, partition: first.partition });
@@ -273,8 +272,9 @@ export class Sender {
   }
 
   private encode(batch: ProducerBatch): Buffer {
+    // PendingRecord carries the fields encodeRecordBatch reads (key, value, headers, timestamp), so no copy per record.
     batch.encoded ??= encodeRecordBatch(
-      batch.records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
+      batch.records,
       {
         compression: this.deps.config.compression,
         producerId: batch.producerId,
@@ -309,16 +309,13 @@ export class Sender {
   /** Offsets are consecutive: the broker gives the first record `baseOffset`. */
   private complete(group: ProducerBatch[], baseOffset: bigint, logAppendTimeMs: bigint): void {
     const acked = this.deps.config.acks !== 0;
+    const appendTime = logAppendTimeMs >= 0n;
     let offset = baseOffset;
     for (const batch of group) {
-      for (const r of batch.records) {
-        r.resolve({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: acked ? offset : -1n,
-          timestamp: logAppendTimeMs >= 0n ? logAppendTimeMs : r.timestamp,
-        });
-        this.deps.onSettled(r);
+      const { topic, partition, records } = batch;
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        r.delivery.ack(r.index, { topic, partition, offset: acked ? offset : -1n, timestamp: appendTime ? logAppendTimeMs : r.timestamp });
         offset++;
       }
       this.deps.memory.release(batch.recordBytes());
@@ -370,10 +367,7 @@ export class Sender {
   }
 
   private failBatch(batch: ProducerBatch, error: GregorError): void {
-    for (const r of batch.records) {
-      r.reject(error);
-      this.deps.onSettled(r);
-    }
+    for (const r of batch.records) r.delivery.fail(error);
     this.deps.memory.release(batch.recordBytes());
   }
 }
