@@ -73,7 +73,15 @@ describe('DescribeCluster on gregor-node (in-process)', () => {
     // Two voters down: no active controller; the answer still lists the broker, with the reason.
     const others = nodes.filter((n) => n.controller !== undefined && n !== active).slice(0, 1);
     for (const n of [active, ...others]) await n.stop();
-    const degraded = await describeCluster(broker.clientAddress!, 1500);
+    // A graceful stop hands leadership over first: the voter left may lead
+    // until CheckQuorum makes it step down (one election timeout).
+    const degraded = await pollUntil(
+      async () => {
+        const r = await describeCluster(broker.clientAddress!, 1500);
+        return r.quorum === null ? r : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the last voter to give up leadership without a quorum' },
+    );
     expect(degraded.error).toBeNull();
     expect(degraded.quorum).toBeNull();
     expect(degraded.quorumError).toMatchObject({ name: 'NOT_CONTROLLER', retriable: true });
