@@ -25,7 +25,8 @@ export type ApiName =
   | 'ListGroups'
   | 'DeleteGroups'
   | 'FetchFromLeader'
-  | 'OffsetsForLeaderEpoch';
+  | 'OffsetsForLeaderEpoch'
+  | 'DescribeCluster';
 
 export interface BrokerObserver {
   /** `errorName` is the first per-item error of the response, or NONE. */

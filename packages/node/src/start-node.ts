@@ -160,7 +160,14 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         observer: metrics,
         services: [
           health.service(),
-          createAdminService({ nodeId: config.nodeId, metadata, ...(quorum?.clusterStatus !== undefined ? { clusterStatus: quorum.clusterStatus } : {}), logger }),
+          createAdminService({
+            nodeId: config.nodeId,
+            metadata,
+            ...(quorum?.clusterStatus !== undefined ? { clusterStatus: quorum.clusterStatus } : {}),
+            logger,
+            observer: metrics,
+            clock,
+          }),
         ],
       });
       const started = broker;

@@ -36,6 +36,8 @@ describe('DescribeCluster on gregor-node (in-process)', () => {
     const res = await describeCluster(node.clientAddress!);
     expect(res.error).toBeNull();
     expect(res.clusterId).toBe(node.clusterId);
+    // Counted with the other client APIs.
+    expect(await node.metrics.registry.metrics()).toMatch(/gregor_requests_total\{service="client",api="DescribeCluster",error="NONE",node="1"\} 1\b/);
     expect(res.quorum).toBeNull();
     expect(res.quorumError).toBeNull();
     expect(res.brokers).toEqual([

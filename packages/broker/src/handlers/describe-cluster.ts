@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
-import { silentLogger, toGregorError, type GregorError, type Logger } from '@gregor/common';
+import { silentLogger, systemClock, toGregorError, type Clock, type GregorError, type Logger } from '@gregor/common';
+import type { BrokerObserver } from '../observer';
 import { loadAdminProto, type AdminError, type DescribeClusterResponse, type GregorAdminHandlers } from '@gregor/proto';
 import { brokerViews, quorumView, type ClusterStatusSource, type ClusterView, type RegisteredBroker } from '../cluster-status';
 import type { MetadataSource } from '../metadata-source';
@@ -21,6 +22,9 @@ export interface AdminServiceDeps {
   defaultTimeoutMs?: number;
   /** Cap on a request's timeout_ms. Default 30000. */
   maxTimeoutMs?: number;
+  /** Request metrics, as for the broker's own APIs. */
+  observer?: Pick<BrokerObserver, 'requestCompleted'>;
+  clock?: Clock;
 }
 
 /** A service to add to the client listener's gRPC server. */
@@ -109,16 +113,24 @@ export function describeClusterResponse(v: ClusterView): DescribeClusterResponse
 /** The GregorAdmin service for the broker's client listener. */
 export function createAdminService(deps: AdminServiceDeps): AdminGrpcService {
   const logger = deps.logger ?? silentLogger();
+  const clock = deps.clock ?? systemClock;
   const defaultMs = deps.defaultTimeoutMs ?? 5000;
   const maxMs = deps.maxTimeoutMs ?? 30_000;
   const implementation: GregorAdminHandlers = {
     DescribeCluster: (call, callback) => {
+      const started = clock.monotonicMs();
+      const done = (errorName: string): void => deps.observer?.requestCompleted('DescribeCluster', errorName, clock.monotonicMs() - started);
       describeCluster(deps, clampTimeoutMs(call.request.timeoutMs, defaultMs, maxMs)).then(
-        (view) => callback(null, describeClusterResponse(view)),
+        (view) => {
+          // A quorum that could not be described is part of a good answer, but worth counting.
+          done(view.quorumError?.errorName ?? 'NONE');
+          callback(null, describeClusterResponse(view));
+        },
         (err: unknown) => {
           // Only a bug gets here: the quorum's failures are part of the answer.
           const e = toGregorError(err);
           logger.error('DescribeCluster failed', { err: err instanceof Error ? err.stack : String(err) });
+          done(e.errorName);
           callback(null, { error: adminError(e) });
         },
       );
