@@ -388,9 +388,9 @@ export class LogStore {
       for (const part of job.parts) {
         if (part.leader) part.core.tail.add(part.buf, part.frames);
         else part.core.tail.clear();
+        part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
       }
     }
-    for (const job of jobs) for (const part of job.parts) part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
     for (const job of jobs) job.resolve(job.results);
   }
 

@@ -1,4 +1,5 @@
 import { assert } from '@gregor/common';
+import type { BatchFrame } from './batch-frames';
 
 /**
  * The newest batches of each partition, kept in memory after they are on
@@ -29,10 +30,12 @@ export interface CachedBatch {
 }
 
 export class TailCacheBudget {
-  /** Every cached batch in insertion order (dropped ones are skipped when reached). */
+  /** Cached batches in insertion order; dropped ones are skipped when reached, and swept out (see admit). */
   private fifo: CachedBatch[] = [];
   private head = 0;
   private used = 0;
+  /** Batches admitted and not dropped: what `fifo` must hold at least. */
+  private live = 0;
 
   constructor(readonly maxBytes: number) {
     assert(Number.isSafeInteger(maxBytes) && maxBytes >= 0, 'tail cache budget must be a byte count');
@@ -42,17 +45,27 @@ export class TailCacheBudget {
     return this.used;
   }
 
+  /** Entries the FIFO holds, dropped ones included (bounded by twice the live ones plus a constant). */
+  get trackedEntries(): number {
+    return this.fifo.length - this.head;
+  }
+
   /** @internal Called by PartitionTailCache.add. */
   admit(b: CachedBatch): void {
     this.fifo.push(b);
     this.used += b.charge;
+    this.live++;
     while (this.used > this.maxBytes && this.head < this.fifo.length) {
       const oldest = this.fifo[this.head++]!;
       if (!oldest.dropped) oldest.owner.evictOldest(oldest);
     }
-    // Compact the array once the consumed prefix dominates it.
-    if (this.head > 1024 && this.head * 2 > this.fifo.length) {
-      this.fifo = this.fifo.slice(this.head);
+    // Batches dropped by clear/dropBelow stay in the FIFO (pinning their
+    // buffers) until reached; a cache that is cleared often but never full —
+    // a compacted topic — would never reach them. Sweep once they dominate,
+    // or once the consumed prefix does.
+    const consumedPrefix = this.head > 1024 && this.head * 2 > this.fifo.length;
+    if (consumedPrefix || this.fifo.length - this.head > 2 * this.live + 1024) {
+      this.fifo = this.fifo.slice(this.head).filter((e) => !e.dropped);
       this.head = 0;
     }
   }
@@ -60,6 +73,7 @@ export class TailCacheBudget {
   /** @internal Called when a partition drops a batch. */
   release(b: CachedBatch): void {
     this.used -= b.charge;
+    this.live--;
   }
 }
 
@@ -78,7 +92,7 @@ export class PartitionTailCache {
    * the given positions; its underlying memory stays pinned while any is
    * cached, so the excess is charged to the first.
    */
-  add(buf: Buffer, frames: readonly { pos: number; size: number; baseOffset: bigint; lastOffsetDelta: number }[]): void {
+  add(buf: Buffer, frames: readonly Pick<BatchFrame, 'pos' | 'size' | 'baseOffset' | 'lastOffsetDelta'>[]): void {
     if (this.budget.maxBytes === 0 || frames.length === 0) return;
     const last = this.batches[this.batches.length - 1];
     if (this.size > 0 && last!.lastOffset + 1n !== frames[0]!.baseOffset) this.clear();

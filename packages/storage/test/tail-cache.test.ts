@@ -79,3 +79,17 @@ describe('tail cache', () => {
     expect(off.size).toBe(0);
   });
 });
+
+describe('tail cache budget bookkeeping', () => {
+  it('does not keep dropped batches when the cache is cleared often but never fills (a compacted topic)', () => {
+    const budget = new TailCacheBudget(1 << 30);
+    const cache = new PartitionTailCache(budget);
+    for (let i = 0; i < 20_000; i++) {
+      const { buf, frames } = batches(BigInt(i * 10), 1, 10);
+      cache.add(buf, frames);
+      if (i % 3 === 2) cache.clear();
+    }
+    expect(budget.trackedEntries).toBeLessThanOrEqual(2 * cache.size + 1024);
+    expect(budget.usedBytes).toBe(cache.size * 10);
+  });
+});
