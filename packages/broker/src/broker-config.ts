@@ -1,5 +1,15 @@
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from '@gregor/group-coordinator';
 
+export interface GrpcListenerConfig {
+  name: string;
+  /** Where it binds; port 0 picks a free port. */
+  host: string;
+  port: number;
+  /** What the broker registers for it; defaults to the bound host and port. */
+  advertisedHost?: string;
+  advertisedPort?: number;
+}
+
 /**
  * Broker settings, already validated and typed by the node (which reads
  * Kafka-named keys from file, env and flags). Library users fill it with
@@ -13,6 +23,19 @@ export interface BrokerConfig {
   /** What Metadata advertises; defaults to the bound host and port. */
   advertisedHost?: string;
   advertisedPort?: number;
+  /**
+   * More gRPC listeners serving the same API (Kafka's listeners beyond the
+   * first), e.g. INTERNAL for the traffic between brokers, bound on another
+   * port and advertised under another address. Names are unique and not
+   * CLIENT (the listener above).
+   */
+  extraListeners: readonly GrpcListenerConfig[];
+  /**
+   * `inter.broker.listener.name`: the listener of the leader that followers
+   * fetch from. CLIENT by default; INTERNAL where clients and brokers reach
+   * a node by different addresses (docker compose, NAT, a load balancer).
+   */
+  interBrokerListenerName: string;
   /** `num.partitions`: CreateTopics with -1 partitions. */
   numPartitions: number;
   /** `default.replication.factor`. */
@@ -98,6 +121,8 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     nodeId: 1,
     host: '127.0.0.1',
     port: 0,
+    extraListeners: [],
+    interBrokerListenerName: 'CLIENT',
     numPartitions: 1,
     defaultReplicationFactor: 1,
     autoCreateTopicsEnable: false,

@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import { isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { GregorError, isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { loadClientProto, loadReplicationProto, type GregorHandlers, type GregorReplicationHandlers } from '@gregor/proto';
 import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
 import { AppendSignals } from './append-signals';
-import type { BrokerConfig } from './broker-config';
+import type { BrokerConfig, GrpcListenerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { GroupCoordination } from './coordinator/group-coordination';
 import type { ConsumerGroupLag } from './coordinator/group-lag';
@@ -20,7 +20,7 @@ import { handleOffsetsForLeaderEpoch } from './handlers/offsets-for-leader-epoch
 import { handleProduce } from './handlers/produce';
 import { handleReplicaFetch } from './handlers/replica-fetch';
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from './handlers/topics';
-import type { MetadataSource } from './metadata-source';
+import { CLIENT_LISTENER, listenerEndpoint, type ListenerEndpoint, type MetadataSource } from './metadata-source';
 import { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 import { RequestOutcome } from './outcome';
 import { PartitionManager } from './partition-manager';
@@ -44,8 +44,8 @@ export interface BrokerOptions {
    */
   fetcher?: FollowerFetcher;
   /**
-   * More gRPC services on the client listener (the node adds
-   * grpc.health.v1.Health there, where load balancers and probes look).
+   * More gRPC services on every listener (the node adds
+   * grpc.health.v1.Health, where load balancers and probes look).
    */
   services?: readonly ExtraGrpcService[];
 }
@@ -67,14 +67,40 @@ function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
+/** One bound gRPC listener: its server, and what the broker registers for it. */
+interface ServedListener {
+  readonly config: GrpcListenerConfig;
+  readonly server: grpc.Server;
+  boundPort: number;
+}
+
+/** CLIENT first, then the extra listeners; names unique, the inter-broker one among them. */
+function listenersOf(config: BrokerConfig): GrpcListenerConfig[] {
+  const client: GrpcListenerConfig = {
+    name: CLIENT_LISTENER,
+    host: config.host,
+    port: config.port,
+    ...(config.advertisedHost !== undefined ? { advertisedHost: config.advertisedHost } : {}),
+    ...(config.advertisedPort !== undefined ? { advertisedPort: config.advertisedPort } : {}),
+  };
+  const all = [client, ...config.extraListeners];
+  const names = all.map((l) => l.name);
+  if (new Set(names).size !== names.length) throw new GregorError('INVALID_CONFIG', `listener names must be unique, got ${names.join(', ')}`);
+  if (!names.includes(config.interBrokerListenerName)) {
+    throw new GregorError('INVALID_CONFIG', `inter.broker.listener.name ${config.interBrokerListenerName} is not one of the listeners (${names.join(', ')})`);
+  }
+  return all;
+}
+
 /**
- * The client API server of one node: binds the gRPC listener, serves every
- * RPC of gregor.v1.Gregor, runs retention, and shuts down in order (stop
- * accepting, answer waiting fetches, finish in-flight writes). It owns
- * neither storage nor metadata: the node opens and closes those.
+ * The client API server of one node: binds its gRPC listeners (CLIENT, and
+ * e.g. INTERNAL for replication), serves every RPC of gregor.v1.Gregor on
+ * each, runs retention, and shuts down in order (stop accepting, answer
+ * waiting fetches, finish in-flight writes). It owns neither storage nor
+ * metadata: the node opens and closes those.
  */
 export class Broker {
-  private readonly server: grpc.Server;
+  private readonly listeners: readonly ServedListener[];
   private readonly ctx: BrokerContext;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly retention: PeriodicTask;
@@ -82,7 +108,6 @@ export class Broker {
   private readonly replicas: ReplicaManager;
   private stopping = false;
   private serving = false;
-  private boundPort = 0;
   private stopped: Promise<void> | undefined;
 
   private constructor(private readonly opts: BrokerOptions) {
@@ -96,7 +121,8 @@ export class Broker {
       new ReplicaFetcherManager({
         replicaId: config.nodeId,
         leaderAddress: (id) => {
-          const e = opts.metadata.brokerEndpoint(id);
+          const b = opts.metadata.brokerEndpoint(id);
+          const e = b === undefined ? undefined : listenerEndpoint(b, config.interBrokerListenerName);
           return e === undefined ? undefined : hostPort(e.host, e.port);
         },
         brokerEpoch: () => opts.metadata.localBrokerEpoch(),
@@ -145,14 +171,19 @@ export class Broker {
     };
     this.retention = new PeriodicTask(this.ctx, 'retention check', opts.config.retentionCheckIntervalMs, applyRetentionOnce);
     this.cleaner = new PeriodicTask(this.ctx, 'log cleaner pass', opts.config.logCleanerBackoffMs, applyCompactionOnce);
-    this.server = new grpc.Server({
-      'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
-      'grpc.max_send_message_length': -1,
+    // Kafka serves every API on every listener; so does Gregor. What a
+    // listener changes is the addresses its Metadata and FindCoordinator
+    // answers give out: those of the same listener on the other brokers.
+    this.listeners = listenersOf(config).map((l) => {
+      const server = new grpc.Server({
+        'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
+        'grpc.max_send_message_length': -1,
+      });
+      server.addService(loadClientProto().gregor.v1.Gregor.service, this.handlers(l.name));
+      server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, this.replicationHandlers());
+      for (const s of opts.services ?? []) server.addService(s.definition, s.implementation);
+      return { config: l, server, boundPort: 0 };
     });
-    this.server.addService(loadClientProto().gregor.v1.Gregor.service, this.handlers());
-    // Followers fetch on the same listener: no extra port to configure or open.
-    this.server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, this.replicationHandlers());
-    for (const s of opts.services ?? []) this.server.addService(s.definition, s.implementation);
   }
 
   /**
@@ -162,33 +193,50 @@ export class Broker {
    */
   static async start(opts: BrokerOptions): Promise<Broker> {
     const broker = new Broker(opts);
-    const { host, port } = opts.config;
-    broker.boundPort = await new Promise<number>((resolve, reject) => {
-      broker.server.bindAsync(hostPort(host, port), grpc.ServerCredentials.createInsecure(), (err, bound) =>
-        err === null ? resolve(bound) : reject(err),
-      );
-    });
-    await opts.metadata.registerBroker({
-      nodeId: opts.config.nodeId,
-      host: opts.config.advertisedHost ?? host,
-      port: opts.config.advertisedPort !== undefined && opts.config.advertisedPort !== 0 ? opts.config.advertisedPort : broker.boundPort,
-    });
+    try {
+      for (const l of broker.listeners) {
+        l.boundPort = await new Promise<number>((resolve, reject) => {
+          l.server.bindAsync(hostPort(l.config.host, l.config.port), grpc.ServerCredentials.createInsecure(), (err, bound) =>
+            err === null ? resolve(bound) : reject(err),
+          );
+        });
+      }
+    } catch (err) {
+      for (const l of broker.listeners) l.server.forceShutdown();
+      throw err;
+    }
+    const advertised: ListenerEndpoint[] = broker.listeners.map((l) => ({
+      name: l.config.name,
+      host: l.config.advertisedHost ?? l.config.host,
+      port: l.config.advertisedPort !== undefined && l.config.advertisedPort !== 0 ? l.config.advertisedPort : l.boundPort,
+    }));
+    const client = advertised[0]!;
+    await opts.metadata.registerBroker({ nodeId: opts.config.nodeId, host: client.host, port: client.port, listeners: advertised });
     await broker.replicas.start();
     broker.retention.start();
     broker.cleaner.start();
     broker.ctx.groups.start();
     broker.serving = true;
-    broker.ctx.logger.info('broker serving', { address: hostPort(host, broker.boundPort) });
+    broker.ctx.logger.info('broker serving', {
+      listeners: Object.fromEntries(broker.listeners.map((l) => [l.config.name, hostPort(l.config.host, l.boundPort)])),
+      interBrokerListener: opts.config.interBrokerListenerName,
+    });
     return broker;
   }
 
+  /** The CLIENT listener's bound port. */
   get port(): number {
-    return this.boundPort;
+    return this.listeners[0]!.boundPort;
   }
 
   /** "host:port" of the client listener. */
   get address(): string {
-    return hostPort(this.opts.config.host, this.boundPort);
+    return hostPort(this.opts.config.host, this.port);
+  }
+
+  /** Bound port of each listener by name (port 0 resolved). */
+  get listenerPorts(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.listeners.map((l) => [l.config.name, l.boundPort]));
   }
 
   get isServing(): boolean {
@@ -265,18 +313,23 @@ export class Broker {
     // acks=all waiters answer NOT_LEADER_OR_FOLLOWER: the client retries on the next leader.
     this.ctx.producePurgatory.notifyAll();
     log.info('answered waiting fetches and produces', { fetches: waiting, produces: producing });
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        log.warn('in-flight calls did not finish in time; cutting them', { graceMs: this.opts.config.shutdownGraceMs });
-        this.server.forceShutdown();
-        resolve();
-      }, this.opts.config.shutdownGraceMs);
-      this.server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
-    log.info('client listener closed');
+    await Promise.all(
+      this.listeners.map(
+        ({ server, config }) =>
+          new Promise<void>((resolve) => {
+            const force = setTimeout(() => {
+              log.warn('in-flight calls did not finish in time; cutting them', { listener: config.name, graceMs: this.opts.config.shutdownGraceMs });
+              server.forceShutdown();
+              resolve();
+            }, this.opts.config.shutdownGraceMs);
+            server.tryShutdown(() => {
+              clearTimeout(force);
+              resolve();
+            });
+          }),
+      ),
+    );
+    log.info('client listeners closed');
     await Promise.allSettled([...this.inflight]);
     await groupsStopped;
     await this.replicas.stop();
@@ -324,7 +377,8 @@ export class Broker {
     };
   }
 
-  private handlers(): GregorHandlers {
+  /** gregor.v1.Gregor as served on `listener`: the same handlers, addresses of that listener. */
+  private handlers(listener: string): GregorHandlers {
     const ctx = this.ctx;
     return {
       Produce: this.unary('Produce', (req, outcome) => handleProduce(ctx, req, outcome)),
@@ -334,14 +388,14 @@ export class Broker {
         }),
       ),
       ListOffsets: this.unary('ListOffsets', (req, outcome) => handleListOffsets(ctx, req, outcome)),
-      Metadata: this.unary('Metadata', (req, outcome) => handleMetadata(ctx, req, outcome)),
+      Metadata: this.unary('Metadata', (req, outcome) => handleMetadata(ctx, req, outcome, listener)),
       CreateTopics: this.unary('CreateTopics', (req, outcome) => handleCreateTopics(ctx, req, outcome)),
       DeleteTopics: this.unary('DeleteTopics', (req, outcome) => handleDeleteTopics(ctx, req, outcome)),
       CreatePartitions: this.unary('CreatePartitions', (req, outcome) => handleCreatePartitions(ctx, req, outcome)),
       DescribeConfigs: this.unary('DescribeConfigs', (req, outcome) => handleDescribeConfigs(ctx, req, outcome)),
       AlterConfigs: this.unary('AlterConfigs', (req, outcome) => handleAlterConfigs(ctx, req, outcome)),
       InitProducerId: this.unary('InitProducerId', (req, outcome) => handleInitProducerId(ctx, req, outcome)),
-      FindCoordinator: this.unary('FindCoordinator', (req, outcome) => handleFindCoordinator(ctx, req, outcome)),
+      FindCoordinator: this.unary('FindCoordinator', (req, outcome) => handleFindCoordinator(ctx, req, outcome, listener)),
       JoinGroup: this.unary('JoinGroup', (req, outcome, call) => handleJoinGroup(ctx, req, outcome, call)),
       SyncGroup: this.unary('SyncGroup', (req, outcome) => handleSyncGroup(ctx, req, outcome)),
       Heartbeat: this.unary('Heartbeat', (req, outcome) => handleHeartbeat(ctx, req, outcome)),

@@ -3,6 +3,7 @@ export { defaultBrokerConfig, type BrokerConfig } from './broker-config';
 export type {
   AlterPartitionRequest,
   BrokerEndpoint,
+  ListenerEndpoint,
   MetadataEvent,
   MetadataSource,
   NewTopicSpec,
@@ -10,6 +11,7 @@ export type {
   ProducerIdBlock,
   TopicMetadataView,
 } from './metadata-source';
+export { CLIENT_LISTENER, listenerEndpoint } from './metadata-source';
 export { LOCAL_PRODUCER_ID_BLOCK_SIZE, LocalMetadataStore, METADATA_FILE_NAME, type LocalMetadataStoreOptions } from './local-metadata-store';
 export {
   TOPIC_CONFIG_SCHEMA,

@@ -10,11 +10,29 @@ import type { TopicConfigOverrides } from './topic-config';
  * treats events as hints: on each it re-reads the current view, so a missed
  * or repeated event costs nothing but latency.
  */
-export interface BrokerEndpoint {
-  nodeId: number;
-  /** The CLIENT listener, which also serves gregor.v1.GregorReplication. */
+/** One advertised listener of a broker, e.g. `INTERNAL://gregor-2:19092`. */
+export interface ListenerEndpoint {
+  name: string;
   host: string;
   port: number;
+}
+
+/** The listener clients connect to, and the default for everything else. */
+export const CLIENT_LISTENER = 'CLIENT';
+
+export interface BrokerEndpoint {
+  nodeId: number;
+  /** The CLIENT listener's advertised address. */
+  host: string;
+  port: number;
+  /**
+   * Every gRPC listener the broker advertises (Kafka's advertised.listeners),
+   * CLIENT included. Each serves the whole API; a Metadata or
+   * FindCoordinator answer names brokers by the listener the request came in
+   * on, and followers fetch on `inter.broker.listener.name`. Absent: the
+   * broker has the one listener above, which serves everything.
+   */
+  listeners?: readonly ListenerEndpoint[];
   rack?: string;
   /**
    * The broker epoch of its current registration (KRaft: the metadata offset
@@ -23,6 +41,15 @@ export interface BrokerEndpoint {
    * incarnation into the ISR (KIP-903).
    */
   brokerEpoch?: bigint;
+}
+
+/**
+ * Broker `b`'s address on `listener`; undefined when it does not advertise
+ * that listener (Kafka leaves such brokers out of the Metadata answer).
+ */
+export function listenerEndpoint(b: BrokerEndpoint, listener: string): { host: string; port: number } | undefined {
+  if (b.listeners === undefined) return b;
+  return b.listeners.find((l) => l.name === listener);
 }
 
 export interface PartitionAssignment {

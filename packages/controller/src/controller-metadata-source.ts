@@ -145,7 +145,14 @@ export class ControllerMetadataSource {
     const name = this.opts.listenerName ?? 'CLIENT';
     const l = b.listeners.find((x) => x.name === name) ?? b.listeners[0];
     if (l === undefined) return undefined;
-    return { nodeId: b.brokerId, host: l.host, port: l.port, brokerEpoch: BigInt(b.brokerEpoch), ...(b.rack !== null ? { rack: b.rack } : {}) };
+    return {
+      nodeId: b.brokerId,
+      host: l.host,
+      port: l.port,
+      listeners: b.listeners,
+      brokerEpoch: BigInt(b.brokerEpoch),
+      ...(b.rack !== null ? { rack: b.rack } : {}),
+    };
   }
 
   /** Registered, unfenced brokers: the ones that may lead or join an ISR. */
@@ -258,7 +265,7 @@ export class ControllerMetadataSource {
           {
             brokerId: this.opts.nodeId,
             incarnationId: this.incarnationId,
-            listeners: [{ name: this.opts.listenerName ?? 'CLIENT', host: endpoint.host, port: endpoint.port }],
+            listeners: endpoint.listeners ?? [{ name: this.opts.listenerName ?? 'CLIENT', host: endpoint.host, port: endpoint.port }],
             rack: endpoint.rack ?? null,
           },
           0,

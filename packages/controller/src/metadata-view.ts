@@ -12,8 +12,11 @@ import type { AppliedEvent } from './quorum-controller';
 
 export interface BrokerEndpoint {
   nodeId: number;
+  /** The address on the source's listener (CLIENT unless configured). */
   host: string;
   port: number;
+  /** Every listener the broker registered (CLIENT, INTERNAL, …). */
+  listeners?: readonly { name: string; host: string; port: number }[];
   rack?: string;
   /** The broker epoch of its current registration (the metadata offset of the record). */
   brokerEpoch?: bigint;

@@ -33,7 +33,7 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     await pollUntil(() => s1.liveBrokers().length === 3, { timeoutMs: 5000, what: 'node 1 to see three live brokers' });
     expect(s1.liveBrokers().map((b) => b.nodeId)).toEqual([1, 2, 3]);
     const two = brokers.sources.get(2)!;
-    expect(s1.liveBrokers()[1]).toEqual({ nodeId: 2, host: '127.0.0.1', port: 9102, brokerEpoch: two.localBrokerEpoch() });
+    expect(s1.liveBrokers()[1]).toEqual({ nodeId: 2, host: '127.0.0.1', port: 9102, listeners: [{ name: 'CLIENT', host: '127.0.0.1', port: 9102 }], brokerEpoch: two.localBrokerEpoch() });
     expect(s1.brokerEndpoint(2)).toEqual(s1.liveBrokers()[1]);
     expect(s1.brokerEndpoint(9)).toBeUndefined();
     const events: MetadataEvent[] = [];

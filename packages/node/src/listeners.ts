@@ -2,11 +2,13 @@ import { ConfigError } from '@gregor/common';
 
 /**
  * Kafka-style listener lists: `NAME://host:port,…`. Names say what a
- * listener serves: CLIENT (gRPC client API), CONTROLLER (quorum, issue 3),
- * HTTP (metrics and health), KAFKA (wire protocol, a later milestone).
+ * listener serves: CLIENT (gRPC client API), INTERNAL (the same API on
+ * another address, for traffic between brokers: inter.broker.listener.name),
+ * CONTROLLER (quorum), HTTP (metrics and health), KAFKA (wire protocol, a
+ * later milestone).
  * An empty host means all interfaces; port 0 picks a free port.
  */
-export const LISTENER_NAMES = ['CLIENT', 'CONTROLLER', 'HTTP', 'KAFKA'] as const;
+export const LISTENER_NAMES = ['CLIENT', 'INTERNAL', 'CONTROLLER', 'HTTP', 'KAFKA'] as const;
 export type ListenerName = (typeof LISTENER_NAMES)[number];
 
 export interface Listener {

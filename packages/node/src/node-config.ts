@@ -41,13 +41,19 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     type: 'string',
     default: 'CLIENT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9192,HTTP://127.0.0.1:9292',
     check: check((t) => parseListeners('listeners', t)),
-    doc: 'NAME://host:port,… for CLIENT, CONTROLLER, HTTP (and KAFKA later).',
+    doc: 'NAME://host:port,… for CLIENT, INTERNAL (a second gRPC listener, e.g. for replication), CONTROLLER, HTTP (and KAFKA later).',
   },
   'advertised.listeners': {
     type: 'string',
     default: '',
     check: check((t) => parseListeners('advertised.listeners', t)),
-    doc: 'What clients are told (Metadata); empty = the bound listeners.',
+    doc: 'What other nodes and clients are told for each gRPC listener; a listener not named here advertises its bound address (0.0.0.0 becomes the hostname).',
+  },
+  'inter.broker.listener.name': {
+    type: 'string',
+    oneOf: ['CLIENT', 'INTERNAL'],
+    default: 'CLIENT',
+    doc: 'The listener followers fetch from the leader on. INTERNAL where clients and brokers reach a node by different addresses (docker compose).',
   },
   'controller.quorum.voters': {
     type: 'string',
@@ -157,7 +163,9 @@ export interface NodeConfig {
   roles: readonly ('broker' | 'controller')[];
   dataDir: string;
   listeners: readonly Listener[];
+  /** One per listener: the advertised.listeners entry, else the bound address. */
   advertisedListeners: readonly Listener[];
+  interBrokerListenerName: 'CLIENT' | 'INTERNAL';
   quorumVoters: readonly { id: number; host: string; port: number }[];
   controllerElectionTimeoutMs: number;
   controllerTickIntervalMs: number;
@@ -231,10 +239,18 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
   if ((v['controller.quorum.election.timeout.ms'] as number) < 2 * tick) {
     throw new ConfigError('controller.quorum.election.timeout.ms', `must be at least two ticks (controller.quorum.tick.interval.ms=${tick})`);
   }
-  let advertised = parseListeners('advertised.listeners', v['advertised.listeners'] as string);
-  if (advertised.length === 0) {
-    advertised = listeners.map((l) => ({ ...l, host: l.host === '' || l.host === '0.0.0.0' || l.host === '::' ? os.hostname() : l.host }));
+  const interBrokerListenerName = v['inter.broker.listener.name'] as 'CLIENT' | 'INTERNAL';
+  if (roles.includes('broker') && !listeners.some((l) => l.name === interBrokerListenerName)) {
+    throw new ConfigError('inter.broker.listener.name', `there is no ${interBrokerListenerName} listener in listeners`);
   }
+  // Kafka: an advertised listener must be one that is bound.
+  const given = parseListeners('advertised.listeners', v['advertised.listeners'] as string);
+  for (const a of given) {
+    if (!listeners.some((l) => l.name === a.name)) throw new ConfigError('advertised.listeners', `${a.name} is advertised but not in listeners`);
+  }
+  const advertised = listeners.map(
+    (l) => given.find((a) => a.name === l.name) ?? { ...l, host: l.host === '' || l.host === '0.0.0.0' || l.host === '::' ? os.hostname() : l.host },
+  );
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(v)) {
     if (value !== null) raw[key] = Array.isArray(value) ? value.join(',') : String(value);
@@ -246,6 +262,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     dataDir: v['log.dirs'] as string,
     listeners,
     advertisedListeners: advertised,
+    interBrokerListenerName,
     quorumVoters: voters,
     controllerElectionTimeoutMs: v['controller.quorum.election.timeout.ms'] as number,
     controllerTickIntervalMs: tick,

@@ -38,12 +38,17 @@ export interface RunningNode {
 }
 
 export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPort: number): BrokerConfig {
-  const advertised = config.advertisedListeners.find((l) => l.name === 'CLIENT');
+  const advertisedOf = (name: string): { advertisedHost?: string; advertisedPort?: number } => {
+    const a = config.advertisedListeners.find((l) => l.name === name);
+    return a === undefined ? {} : { advertisedHost: a.host, advertisedPort: a.port };
+  };
   return defaultBrokerConfig({
     nodeId: config.nodeId,
     host: clientHost,
     port: clientPort,
-    ...(advertised !== undefined ? { advertisedHost: advertised.host, advertisedPort: advertised.port } : {}),
+    ...advertisedOf('CLIENT'),
+    extraListeners: config.listeners.filter((l) => l.name === 'INTERNAL').map((l) => ({ name: l.name, host: l.host, port: l.port, ...advertisedOf(l.name) })),
+    interBrokerListenerName: config.interBrokerListenerName,
     numPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,
     autoCreateTopicsEnable: config.autoCreateTopicsEnable,

@@ -60,8 +60,26 @@ describe('node config', () => {
     [{ 'num.partitions': '0' }, 'num.partitions'],
     [{ 'log.retention.ms': '-2' }, 'log.retention.ms'],
     [{ 'controller.quorum.voters': '1@host' }, 'controller.quorum.voters'],
+    [{ 'inter.broker.listener.name': 'INTERNAL' }, 'inter.broker.listener.name'],
+    [{ 'inter.broker.listener.name': 'HTTP' }, 'inter.broker.listener.name'],
+    [{ 'advertised.listeners': 'INTERNAL://gregor-1:19092' }, 'advertised.listeners'],
   ])('%j is refused naming %s', (settings, key) => {
     expect(keyOf(() => nodeConfig(settings))).toBe(key);
+  });
+
+  test('an INTERNAL listener for brokers; advertised.listeners overrides per listener, the rest advertise where they bind', () => {
+    const c = nodeConfig({
+      listeners: 'CLIENT://0.0.0.0:9092,INTERNAL://0.0.0.0:19092,CONTROLLER://0.0.0.0:9192',
+      'advertised.listeners': 'CLIENT://localhost:9092',
+      'inter.broker.listener.name': 'INTERNAL',
+    });
+    expect(c.interBrokerListenerName).toBe('INTERNAL');
+    expect(c.advertisedListeners).toEqual([
+      { name: 'CLIENT', host: 'localhost', port: 9092 },
+      { name: 'INTERNAL', host: os.hostname(), port: 19092 },
+      { name: 'CONTROLLER', host: os.hostname(), port: 9192 },
+    ]);
+    expect(nodeConfig({}).interBrokerListenerName).toBe('CLIENT');
   });
 
   test('listeners: IPv6, empty host, port 0', () => {

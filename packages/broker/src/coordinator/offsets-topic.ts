@@ -1,7 +1,7 @@
 import { GregorError, isGregorError, type Logger } from '@gregor/common';
 import { OFFSETS_TOPIC, partitionForGroup } from '@gregor/group-coordinator';
 import type { BrokerConfig } from '../broker-config';
-import type { MetadataSource, TopicMetadataView } from '../metadata-source';
+import { listenerEndpoint, type MetadataSource, type TopicMetadataView } from '../metadata-source';
 
 /** Where a group's coordinator is, as FindCoordinator answers it. */
 export type CoordinatorLocation = { nodeId: number; host: string; port: number } | { error: GregorError };
@@ -37,7 +37,8 @@ export class OffsetsTopic {
    * answering COORDINATOR_NOT_AVAILABLE until its partitions have leaders
    * (clients retry, as with Kafka).
    */
-  async locate(groupId: string): Promise<CoordinatorLocation> {
+  /** The coordinator of `groupId` with its address on `listener`. */
+  async locate(groupId: string, listener: string): Promise<CoordinatorLocation> {
     const view = this.view();
     if (view === undefined) {
       await this.ensureCreated().catch((err: unknown) => {
@@ -45,19 +46,23 @@ export class OffsetsTopic {
       });
       const created = this.view();
       if (created === undefined) return { error: new GregorError('COORDINATOR_NOT_AVAILABLE', `the ${OFFSETS_TOPIC} topic is being created`) };
-      return this.leaderOf(created, groupId);
+      return this.leaderOf(created, groupId, listener);
     }
-    return this.leaderOf(view, groupId);
+    return this.leaderOf(view, groupId, listener);
   }
 
-  private leaderOf(view: TopicMetadataView, groupId: string): CoordinatorLocation {
+  private leaderOf(view: TopicMetadataView, groupId: string, listener: string): CoordinatorLocation {
     const partition = partitionForGroup(groupId, view.partitions.length);
     const leader = view.partitions[partition]?.leaderId ?? -1;
-    const endpoint = leader >= 0 ? this.metadata.liveBrokers().find((b) => b.nodeId === leader) : undefined;
-    if (endpoint === undefined) {
+    const broker = leader >= 0 ? this.metadata.liveBrokers().find((b) => b.nodeId === leader) : undefined;
+    if (broker === undefined) {
       return { error: new GregorError('COORDINATOR_NOT_AVAILABLE', `${OFFSETS_TOPIC}-${partition} (group "${groupId}") has no live leader`) };
     }
-    return { nodeId: endpoint.nodeId, host: endpoint.host, port: endpoint.port };
+    const endpoint = listenerEndpoint(broker, listener);
+    if (endpoint === undefined) {
+      return { error: new GregorError('COORDINATOR_NOT_AVAILABLE', `the coordinator of group "${groupId}", broker ${leader}, has no ${listener} listener`) };
+    }
+    return { nodeId: leader, host: endpoint.host, port: endpoint.port };
   }
 
   /** Creates the topic once (concurrent callers share the attempt); "already exists" is fine. */

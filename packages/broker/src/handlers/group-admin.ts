@@ -15,8 +15,17 @@ import { groupError, orEmpty } from './group-wire';
 
 const GROUP_KEY_TYPE = 0;
 
-/** FindCoordinator (batched, KIP-699): any broker answers; the first call creates __consumer_offsets. */
-export async function handleFindCoordinator(ctx: BrokerContext, req: FindCoordinatorRequest__Output, outcome: RequestOutcome): Promise<FindCoordinatorResponse> {
+/**
+ * FindCoordinator (batched, KIP-699): any broker answers, with the
+ * coordinator's address on `listener` (the one asked on); the first call
+ * creates __consumer_offsets.
+ */
+export async function handleFindCoordinator(
+  ctx: BrokerContext,
+  req: FindCoordinatorRequest__Output,
+  outcome: RequestOutcome,
+  listener: string,
+): Promise<FindCoordinatorResponse> {
   const coordinators = [];
   for (const key of new Set(req.keys)) {
     if (req.keyType !== GROUP_KEY_TYPE) {
@@ -24,7 +33,7 @@ export async function handleFindCoordinator(ctx: BrokerContext, req: FindCoordin
       coordinators.push({ key, error: groupError('INVALID_REQUEST', `key type ${req.keyType} is not supported (0 = group)`), nodeId: -1, host: '', port: -1 });
       continue;
     }
-    const where = await ctx.groups.topic.locate(key);
+    const where = await ctx.groups.topic.locate(key, listener);
     if ('error' in where) {
       coordinators.push({ key, error: outcome.fail(where.error), nodeId: -1, host: '', port: -1 });
     } else {

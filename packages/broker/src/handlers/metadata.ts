@@ -1,6 +1,7 @@
 import { GregorError, isGregorError, validateTopicName } from '@gregor/common';
 import type { MetadataRequest__Output, MetadataResponse, TopicMetadata } from '@gregor/proto';
 import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
+import { listenerEndpoint } from '../metadata-source';
 import type { BrokerContext } from '../broker-context';
 import { planNewTopic } from '../create-topic-plan';
 import type { TopicMetadataView } from '../metadata-source';
@@ -64,8 +65,18 @@ async function missingTopic(ctx: BrokerContext, name: string, allowAutoCreate: b
   }
 }
 
-export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest__Output, outcome: RequestOutcome): Promise<MetadataResponse> {
-  const brokers = ctx.metadata.liveBrokers().map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? '' }));
+/**
+ * Brokers are named by their address on `listener`, the one the request
+ * came in on (a client inside the cluster network and one outside it each
+ * get addresses they can reach); a broker without that listener is left
+ * out, so its partitions look leaderless to this client (Kafka's way too).
+ */
+export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest__Output, outcome: RequestOutcome, listener: string): Promise<MetadataResponse> {
+  const brokers = [];
+  for (const b of ctx.metadata.liveBrokers()) {
+    const e = listenerEndpoint(b, listener);
+    if (e !== undefined) brokers.push({ nodeId: b.nodeId, host: e.host, port: e.port, rack: b.rack ?? '' });
+  }
   let topics: TopicMetadata[];
   if (req.topics.length === 0) {
     topics = ctx.metadata.topics().map(describeTopic);
