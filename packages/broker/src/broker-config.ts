@@ -108,7 +108,10 @@ export interface BrokerConfig {
    * while 10 already spreads coordinators over up to 10 brokers.
    */
   offsetsTopicNumPartitions: number;
-  /** `offsets.topic.replication.factor` (3), capped at the live brokers when the topic is created. */
+  /**
+   * `offsets.topic.replication.factor` (3), capped at the registered brokers (fenced or not) when the
+   * topic is created; creation waits until that many are live (see planOffsetsTopic).
+   */
   offsetsTopicReplicationFactor: number;
   /** `offsets.commit.timeout.ms`: how long an offset commit waits for acks=all (5000). */
   offsetsCommitTimeoutMs: number;

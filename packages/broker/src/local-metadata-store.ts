@@ -115,6 +115,11 @@ export class LocalMetadataStore implements MetadataSource {
     return this.endpoint === undefined ? [] : [this.endpoint];
   }
 
+  /** This node, once it registered: it is the whole cluster. */
+  registeredBrokerCount(): number {
+    return this.endpoint === undefined ? 0 : 1;
+  }
+
   brokerEndpoint(nodeId: number): BrokerEndpoint | undefined {
     return nodeId === this.nodeId ? this.endpoint : undefined;
   }

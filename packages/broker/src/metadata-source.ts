@@ -117,6 +117,14 @@ export interface MetadataSource {
   registerBroker(endpoint: BrokerEndpoint): Promise<void>;
   /** Registered, unfenced brokers: the ones that may lead or join an ISR. */
   liveBrokers(): readonly BrokerEndpoint[];
+  /**
+   * How many brokers are registered, fenced or not: the cluster's size as
+   * opposed to what is up right now. __consumer_offsets is sized by it, so
+   * a broker that happens to be down at first use does not shrink the
+   * topic's replication factor forever. Optional so that adapters written
+   * before it still type-check; without it only live brokers are counted.
+   */
+  registeredBrokerCount?(): number;
   topic(name: string): TopicMetadataView | undefined;
   topics(): readonly TopicMetadataView[];
   /** Throws GregorError TOPIC_ALREADY_EXISTS / INVALID_REPLICATION_FACTOR. */

@@ -5,6 +5,7 @@ import { Broker, defaultBrokerConfig } from '@gregor/broker';
 import { connect, createTopic, type Client } from './helpers/grpc-client';
 import { startHarness, type Harness } from './helpers/harness';
 import { TestCluster } from './helpers/cluster';
+import { planOffsetsTopic } from '../src/coordinator/offsets-topic';
 
 const groupConfig = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, groupMinSessionTimeoutMs: 100, groupInitialRebalanceDelayMs: 0 };
 const overrides = { groupCoordinator: groupConfig, offsetsTopicNumPartitions: 4 };
@@ -229,5 +230,47 @@ describe('group coordinator across three brokers', () => {
     expect(errName(hb.error)).toBe('NONE');
     const fetched = await rpc(cluster.client(other), 'OffsetFetch', { groupId: g, topics: [{ name: 'events', partitions: [2] }] });
     expect(fetched.topics[0].partitions[0].committedOffset).toBe('1234');
+  });
+});
+
+describe('__consumer_offsets is sized by registered brokers, not the ones up at first use', () => {
+  test('planOffsetsTopic: RF = min(configured, registered); created only once that many are live', () => {
+    const rf = (configured: number, registered: number, live: number) => {
+      const p = planOffsetsTopic(configured, registered, live);
+      return p.create ? p.replicationFactor : p.error.errorName;
+    };
+    expect(rf(3, 1, 1)).toBe(1); // a single node keeps working with the default of 3
+    expect(rf(3, 2, 2)).toBe(2);
+    expect(rf(3, 5, 3)).toBe(3); // two down of five: enough for RF 3
+    expect(rf(3, 3, 2)).toBe('COORDINATOR_NOT_AVAILABLE');
+    expect(rf(1, 3, 1)).toBe(1);
+    expect(rf(3, 0, 0)).toBe('COORDINATOR_NOT_AVAILABLE');
+    expect(rf(3, 1, 2)).toBe(2); // a view that lists a live broker before its registration
+  });
+
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await TestCluster.start(3, overrides);
+  });
+  afterAll(async () => cluster.close());
+
+  test('with one of three registered brokers fenced, FindCoordinator waits (COORDINATOR_NOT_AVAILABLE) and creates nothing; once it is back the topic gets RF 3', async () => {
+    cluster.controller.fence(3);
+    const waiting = await rpc(cluster.client(1), 'FindCoordinator', { keyType: 0, keys: ['early'] });
+    const err = waiting.coordinators[0].error;
+    expect(errName(err)).toBe('COORDINATOR_NOT_AVAILABLE');
+    expect(err.retriable).toBe(true);
+    expect(err.message).toMatch(/waiting for 3 brokers.*2 live of 3 registered/);
+    // Asked again (clients retry), and on another broker: still not created.
+    const again = await rpc(cluster.client(2), 'FindCoordinator', { keyType: 0, keys: ['early'] });
+    expect(errName(again.coordinators[0].error)).toBe('COORDINATOR_NOT_AVAILABLE');
+    expect(cluster.controller.view(OFFSETS_TOPIC)).toBeUndefined();
+
+    cluster.controller.unfence(3);
+    const c = await findCoordinator(cluster.client(1), 'early');
+    expect([1, 2, 3]).toContain(c.nodeId);
+    const view = cluster.controller.view(OFFSETS_TOPIC)!;
+    expect(view.replicationFactor).toBe(3);
+    expect(view.partitions.map((p) => p.replicas.length)).toEqual([3, 3, 3, 3]);
   });
 });

@@ -7,11 +7,44 @@ import { listenerEndpoint, type MetadataSource, type TopicMetadataView } from '.
 export type CoordinatorLocation = { nodeId: number; host: string; port: number } | { error: GregorError };
 
 /**
+ * What to do about a missing __consumer_offsets, decided from counts alone.
+ *
+ * The replication factor is min(configured, registered brokers), fenced
+ * ones included: the topic is created once and keeps its replication
+ * factor for life, so sizing it by the brokers that happen to be up at
+ * first use (one node restarting) would leave it under-replicated forever.
+ * Kafka refuses to create it until enough brokers are alive; so does this,
+ * with a retriable COORDINATOR_NOT_AVAILABLE that clients retry on. Capping
+ * by registered brokers keeps a one- or two-node cluster usable with the
+ * default of 3.
+ */
+export type OffsetsTopicPlan = { create: true; replicationFactor: number } | { create: false; error: GregorError };
+
+export function planOffsetsTopic(configuredReplicationFactor: number, registeredBrokers: number, liveBrokers: number): OffsetsTopicPlan {
+  // A lagging view may count a just-registered broker as live before it is
+  // listed as registered; it is a broker all the same.
+  const registered = Math.max(registeredBrokers, liveBrokers);
+  if (registered === 0) return { create: false, error: new GregorError('COORDINATOR_NOT_AVAILABLE', `no brokers are registered to place ${OFFSETS_TOPIC} on`) };
+  const replicationFactor = Math.min(configuredReplicationFactor, registered);
+  if (liveBrokers < replicationFactor) {
+    return {
+      create: false,
+      error: new GregorError(
+        'COORDINATOR_NOT_AVAILABLE',
+        `waiting for ${replicationFactor} brokers to be live to create ${OFFSETS_TOPIC} with replication factor ${replicationFactor} ` +
+          `(${liveBrokers} live of ${registered} registered; offsets.topic.replication.factor=${configuredReplicationFactor})`,
+      ),
+    };
+  }
+  return { create: true, replicationFactor };
+}
+
+/**
  * The internal topic `__consumer_offsets`: created on first use (Kafka
  * creates it on the first FindCoordinator), compacted, with
- * `offsetsTopicNumPartitions` partitions and a replication factor of
- * min(offsetsTopicReplicationFactor, live brokers). A group's coordinator
- * is the leader of its partition (Kafka's abs(hashCode) % partitions).
+ * `offsetsTopicNumPartitions` partitions and the replication factor
+ * planOffsetsTopic decides. A group's coordinator is the leader of its
+ * partition (Kafka's abs(hashCode) % partitions).
  */
 export class OffsetsTopic {
   private creating: Promise<void> | undefined;
@@ -33,22 +66,34 @@ export class OffsetsTopic {
   }
 
   /**
-   * The coordinator of `groupId`; creates the topic when it is missing,
-   * answering COORDINATOR_NOT_AVAILABLE until its partitions have leaders
-   * (clients retry, as with Kafka).
+   * The coordinator of `groupId` with its address on `listener`; creates
+   * the topic when it is missing and enough brokers are live, answering
+   * COORDINATOR_NOT_AVAILABLE until then and until its partitions have
+   * leaders (clients retry, as with Kafka).
    */
-  /** The coordinator of `groupId` with its address on `listener`. */
   async locate(groupId: string, listener: string): Promise<CoordinatorLocation> {
     const view = this.view();
-    if (view === undefined) {
-      await this.ensureCreated().catch((err: unknown) => {
+    if (view !== undefined) return this.leaderOf(view, groupId, listener);
+    const plan = this.plan();
+    if (!plan.create) return { error: plan.error };
+    const failure = await this.ensureCreated().then(
+      () => undefined,
+      (err: unknown) => {
         this.logger.warn('could not create the offsets topic', { error: err instanceof Error ? err.message : String(err) });
-      });
-      const created = this.view();
-      if (created === undefined) return { error: new GregorError('COORDINATOR_NOT_AVAILABLE', `the ${OFFSETS_TOPIC} topic is being created`) };
-      return this.leaderOf(created, groupId, listener);
-    }
-    return this.leaderOf(view, groupId, listener);
+        return err;
+      },
+    );
+    const created = this.view();
+    if (created !== undefined) return this.leaderOf(created, groupId, listener);
+    const why = isGregorError(failure) ? `: ${failure.errorName}: ${failure.message}` : '';
+    return { error: new GregorError('COORDINATOR_NOT_AVAILABLE', `the ${OFFSETS_TOPIC} topic is being created${why}`) };
+  }
+
+  private plan(): OffsetsTopicPlan {
+    const live = this.metadata.liveBrokers().length;
+    // Adapters without registeredBrokerCount can only count live brokers.
+    const registered = this.metadata.registeredBrokerCount?.() ?? live;
+    return planOffsetsTopic(this.config.offsetsTopicReplicationFactor, registered, live);
   }
 
   private leaderOf(view: TopicMetadataView, groupId: string, listener: string): CoordinatorLocation {
@@ -75,9 +120,9 @@ export class OffsetsTopic {
 
   private async create(): Promise<void> {
     if (this.view() !== undefined) return;
-    const live = this.metadata.liveBrokers().length;
-    if (live === 0) throw new GregorError('COORDINATOR_NOT_AVAILABLE', 'no live brokers to place the offsets topic on');
-    const replicationFactor = Math.min(this.config.offsetsTopicReplicationFactor, live);
+    const plan = this.plan();
+    if (!plan.create) throw plan.error;
+    const { replicationFactor } = plan;
     try {
       await this.metadata.createTopic({
         name: OFFSETS_TOPIC,

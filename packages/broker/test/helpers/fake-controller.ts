@@ -82,6 +82,11 @@ export class FakeController {
     return this.brokers.get(nodeId)?.endpoint;
   }
 
+  /** Registered brokers, fenced or not. */
+  registeredBrokerCount(): number {
+    return [...this.brokers.values()].filter((b) => b.endpoint !== undefined).length;
+  }
+
   brokerEpoch(nodeId: number): bigint {
     return this.brokers.get(nodeId)?.epoch ?? -1n;
   }
@@ -295,6 +300,10 @@ export class FakeMetadataSource implements MetadataSource {
 
   brokerEndpoint(nodeId: number): BrokerEndpoint | undefined {
     return this.controller.brokerEndpoint(nodeId);
+  }
+
+  registeredBrokerCount(): number {
+    return this.controller.registeredBrokerCount();
   }
 
   localBrokerEpoch(): bigint {
