@@ -29,9 +29,8 @@ RUN --mount=type=cache,id=gregor-pnpm-store,target=/pnpm/store \
 FROM ${NODE_IMAGE} AS runtime
 # tini: PID 1 that forwards SIGTERM to gregor-node (which then shuts down in
 # order: leaderships moved away, storage closed) and reaps children.
-# socat: the loopback forwards of LOOPBACK_FORWARDS (see the entrypoint).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini socat \
+ && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 gregor \
  && useradd --system --uid 10001 --gid gregor --home-dir /var/lib/gregor --no-create-home --shell /usr/sbin/nologin gregor \

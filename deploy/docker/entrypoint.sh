@@ -1,7 +1,7 @@
 #!/bin/sh
 # gregor-entrypoint: what the image runs (under tini) before `exec gregor-node "$@"`.
 #
-# Two opt-in deployment helpers, configured by environment. Their names do not
+# An opt-in deployment helper, configured by environment. Its name does not
 # start with GREGOR_ on purpose: gregor-node maps every GREGOR_X_Y to the key
 # x.y and refuses unknown keys.
 #
@@ -11,13 +11,6 @@
 #     and reschedules because its name does. Setting GREGOR_NODE_ID as well is
 #     an error (two sources of truth for the one setting that must not drift).
 #
-#   LOOPBACK_FORWARDS=PORT=HOST:PORT[,PORT=HOST:PORT...]
-#     Listen on 127.0.0.1:PORT and forward each connection to HOST:PORT.
-#     docker compose uses it so that one advertised CLIENT address,
-#     localhost:909x, works both for clients on the host (published port) and
-#     for the other nodes (this forward to the service name). A broker
-#     registers a single CLIENT endpoint, which serves both Metadata answers to
-#     clients and replication fetches between brokers; see deploy/README.md.
 set -eu
 
 fail() {
@@ -38,25 +31,6 @@ if [ -n "${NODE_ID_ORDINAL_OFFSET:-}" ]; then
   is_number "$ordinal" || fail "hostname '$host' does not end in -N (a StatefulSet pod ordinal), needed by NODE_ID_ORDINAL_OFFSET"
   GREGOR_NODE_ID=$((ordinal + NODE_ID_ORDINAL_OFFSET))
   export GREGOR_NODE_ID
-fi
-
-if [ -n "${LOOPBACK_FORWARDS:-}" ]; then
-  command -v socat >/dev/null 2>&1 || fail "LOOPBACK_FORWARDS needs socat on PATH"
-  saved_ifs=$IFS
-  IFS=,
-  for forward in $LOOPBACK_FORWARDS; do
-    IFS=$saved_ifs
-    port=${forward%%=*}
-    target=${forward#*=}
-    is_number "$port" && [ "$target" != "$forward" ] && is_number "${target##*:}" && [ -n "${target%:*}" ] ||
-      fail "LOOPBACK_FORWARDS entry '$forward' is not PORT=HOST:PORT"
-    # fork: one child per connection, so a peer that is down fails only that
-    # connection; the name is resolved per connection, so a restarted peer with
-    # a new address is found again. Errors go to the container log tagged
-    # gregor-forward.
-    socat -lp gregor-forward "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "TCP:$target" &
-  done
-  IFS=$saved_ifs
 fi
 
 exec gregor-node "$@"

@@ -1,10 +1,10 @@
 #!/bin/sh
 # docker-compose.yml without Docker: each service in its own network
 # namespace, as a container would be, to check the addressing end to end —
-# the host client bootstraps from localhost:9092,9093,9094 (published ports),
-# brokers replicate through the advertised 127.0.0.1:909x (the entrypoint's
-# loopback forwards to the service names), controllers find each other by
-# service name. Manual; needs root, iproute2, socat and tini:
+# the host client bootstraps from localhost:9092,9093,9094 (published ports,
+# the CLIENT listeners), brokers replicate over their INTERNAL listeners
+# (advertised by service name), controllers find each other by service
+# name. Manual; needs root, iproute2, socat and tini:
 #
 #   sh deploy/docker/simulate-compose.sh IMAGE_DIR      (from the repo root)
 #

@@ -22,6 +22,8 @@ interface Node {
   child: ChildProcess;
   output: () => string;
   client: string;
+  /** The INTERNAL listener's advertised address (the one brokers fetch from). */
+  internal: string;
   http: string;
 }
 
@@ -48,8 +50,9 @@ beforeAll(async () => {
     child.stdout!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
     child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
     const advertised = /CLIENT:\/\/([^,]+)/.exec(env['GREGOR_ADVERTISED_LISTENERS']!)![1]!;
+    const internal = /INTERNAL:\/\/([^,]+)/.exec(env['GREGOR_ADVERTISED_LISTENERS']!)![1]!;
     const http = /HTTP:\/\/([^,]+)/.exec(env['GREGOR_LISTENERS']!)![1]!;
-    nodes.push({ service: s.name, nodeId: Number(env['GREGOR_NODE_ID']), child, output: () => output, client: advertised, http: `http://${http}` });
+    nodes.push({ service: s.name, nodeId: Number(env['GREGOR_NODE_ID']), child, output: () => output, client: advertised, internal, http: `http://${http}` });
   }
   for (const n of nodes) {
     await pollUntil(async () => (await httpStatus(`${n.http}/readyz`)) === 200, {
@@ -72,6 +75,16 @@ describe('the compose environment runs a 3-node cluster (local processes)', () =
     const md = await client!.admin().metadata();
     const listed = md.brokers.map((b) => `${b.nodeId}=${b.address}`).sort();
     expect(listed).toEqual(nodes.map((n) => `${n.nodeId}=${n.client}`).sort());
+  });
+
+  test('asked on INTERNAL, Metadata lists every broker at its INTERNAL address', async () => {
+    const inside = createClient({ bootstrap: nodes[0]!.internal, requestTimeoutMs: 5000 });
+    try {
+      const md = await inside.admin().metadata();
+      expect(md.brokers.map((b) => `${b.nodeId}=${b.address}`).sort()).toEqual(nodes.map((n) => `${n.nodeId}=${n.internal}`).sort());
+    } finally {
+      await inside.close();
+    }
   });
 
   test('a topic gets the compose defaults (RF 3), replicates, and keeps taking acks=all writes with one node killed', async () => {

@@ -14,7 +14,7 @@ function configOf(s: ComposeService): NodeConfig {
   return effectiveConfig(splitNodeEnv(s.env).settings);
 }
 
-function listener(config: NodeConfig, name: 'CLIENT' | 'CONTROLLER' | 'HTTP', advertised = false) {
+function listener(config: NodeConfig, name: 'CLIENT' | 'INTERNAL' | 'CONTROLLER' | 'HTTP', advertised = false) {
   const found = (advertised ? config.advertisedListeners : config.listeners).find((l) => l.name === name);
   if (found === undefined) throw new Error(`node ${config.nodeId} has no ${advertised ? 'advertised ' : ''}${name} listener`);
   return found;
@@ -58,7 +58,7 @@ describe('docker-compose.yml: structure', () => {
 
   test('listeners bind all interfaces on ports distinct across nodes (one host publishes them all)', () => {
     const configs = services.map(configOf);
-    for (const name of ['CLIENT', 'CONTROLLER', 'HTTP'] as const) {
+    for (const name of ['CLIENT', 'INTERNAL', 'CONTROLLER', 'HTTP'] as const) {
       const bound = configs.map((c) => listener(c, name));
       expect(bound.every((l) => l.host === '0.0.0.0')).toBe(true);
       expect(distinct(bound.map((l) => l.port))).toBe(true);
@@ -79,22 +79,27 @@ describe('docker-compose.yml: structure', () => {
     expect(distinct(services.flatMap((s) => s.ports.map((p) => p.published)))).toBe(true);
   });
 
-  test("inside each container, every other node's advertised CLIENT address is forwarded to its service", () => {
-    // A broker registers one CLIENT address for clients and replicas alike:
-    // 127.0.0.1:PORT must reach node PORT from every container too.
+  test('brokers reach each other on INTERNAL, advertised by service name, a listener clients on the host never get', () => {
+    // Kafka's split: Metadata answers with the addresses of the listener it
+    // was asked on, so host clients (CLIENT) get 127.0.0.1:909x and brokers
+    // (INTERNAL) get gregor-N:1909x, each reachable from where it is used.
     for (const s of services) {
-      const forwards = (s.env['LOOPBACK_FORWARDS'] ?? '').split(',').filter((f) => f !== '').sort();
-      const expected = services
-        .filter((o) => o !== s)
-        .map((o) => {
-          const c = configOf(o);
-          return `${listener(c, 'CLIENT', true).port}=${o.name}:${listener(c, 'CLIENT').port}`;
-        })
-        .sort();
-      expect({ service: s.name, forwards }).toEqual({ service: s.name, forwards: expected });
-      // Its own port is its listener's: a forward there would not bind.
-      expect(forwards.some((f) => f.startsWith(`${listener(configOf(s), 'CLIENT', true).port}=`))).toBe(false);
+      const config = configOf(s);
+      expect({ service: s.name, inter: config.interBrokerListenerName }).toEqual({ service: s.name, inter: 'INTERNAL' });
+      const internal = listener(config, 'INTERNAL', true);
+      expect(internal).toEqual({ name: 'INTERNAL', host: s.name, port: listener(config, 'INTERNAL').port });
+      // Not published: only containers on the compose network use it.
+      expect(s.ports.some((p) => p.target === internal.port)).toBe(false);
+      expect(s.env['LOOPBACK_FORWARDS']).toBeUndefined();
     }
+  });
+
+  test('the CLI inside a container bootstraps from every INTERNAL address (GREGOR_CLI_BOOTSTRAP)', () => {
+    const internal = services.map((s) => {
+      const l = listener(configOf(s), 'INTERNAL', true);
+      return `${l.host}:${l.port}`;
+    });
+    for (const s of services) expect(s.env['GREGOR_CLI_BOOTSTRAP']?.split(',')).toEqual(internal);
   });
 
   test('one named volume each, declared, holding log.dirs', () => {
@@ -123,8 +128,8 @@ describe('docker-compose.yml: structure', () => {
 
   test('listener parsing agrees with gregor-node for each raw value (no silent defaults)', () => {
     for (const s of services) {
-      expect(parseListeners('listeners', s.env['GREGOR_LISTENERS']!).map((l) => l.name).sort()).toEqual(['CLIENT', 'CONTROLLER', 'HTTP']);
-      expect(parseListeners('advertised.listeners', s.env['GREGOR_ADVERTISED_LISTENERS']!).map((l) => l.name)).toEqual(['CLIENT']);
+      expect(parseListeners('listeners', s.env['GREGOR_LISTENERS']!).map((l) => l.name).sort()).toEqual(['CLIENT', 'CONTROLLER', 'HTTP', 'INTERNAL']);
+      expect(parseListeners('advertised.listeners', s.env['GREGOR_ADVERTISED_LISTENERS']!).map((l) => l.name)).toEqual(['CLIENT', 'INTERNAL']);
     }
   });
 });

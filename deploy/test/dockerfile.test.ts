@@ -69,7 +69,7 @@ describe('Dockerfile', () => {
     const script = contextCopies(runtime).find((c) => c.dest === '/usr/local/bin/gregor-entrypoint');
     expect(script).toEqual({ sources: ['deploy/docker/entrypoint.sh'], dest: '/usr/local/bin/gregor-entrypoint', flags: ['--chmod=0755'] });
     const runs = all('RUN').map((i) => i.args).join('\n');
-    expect(runs).toContain('apt-get install -y --no-install-recommends tini socat');
+    expect(runs).toContain('apt-get install -y --no-install-recommends tini');
     expect(runs).toContain('ln -s /opt/gregor/packages/node/dist/bin.js /usr/local/bin/gregor-node');
     expect(runs).toContain('ln -s /opt/gregor/packages/cli/dist/bin.js /usr/local/bin/gregor');
   });

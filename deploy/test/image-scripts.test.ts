@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pollUntil } from '@gregor/common';
 import { REPO_ROOT } from './helpers/compose';
 import { freePort } from './helpers/local-env';
 
@@ -21,9 +20,7 @@ beforeAll(async () => {
   await mkdir(fakeBin);
   // Stand-ins that report how the entrypoint called them.
   await writeFile(path.join(fakeBin, 'gregor-node'), '#!/bin/sh\nprintf "node.id=%s args=%s\\n" "${GREGOR_NODE_ID:-unset}" "$*"\n');
-  await writeFile(path.join(fakeBin, 'socat'), '#!/bin/sh\nprintf "%s\\n" "$*" >> "$SOCAT_LOG"\n');
   await chmod(path.join(fakeBin, 'gregor-node'), 0o755);
-  await chmod(path.join(fakeBin, 'socat'), 0o755);
 });
 
 afterAll(async () => {
@@ -32,7 +29,7 @@ afterAll(async () => {
 
 function entrypoint(env: Record<string, string>, args: string[] = []) {
   const r = spawnSync('sh', [ENTRYPOINT, ...args], {
-    env: { PATH: `${fakeBin}:/usr/bin:/bin`, SOCAT_LOG: path.join(dir, 'socat.log'), ...env },
+    env: { PATH: `${fakeBin}:/usr/bin:/bin`, ...env },
     encoding: 'utf8',
     timeout: 10_000,
   });
@@ -63,80 +60,6 @@ describe('entrypoint: node.id from the StatefulSet ordinal', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(message);
-  });
-});
-
-describe('entrypoint: LOOPBACK_FORWARDS', () => {
-  test('one socat listener on 127.0.0.1 per entry, then gregor-node', async () => {
-    const log = path.join(dir, 'socat.log');
-    await rm(log, { force: true });
-    const r = entrypoint({ LOOPBACK_FORWARDS: '9093=gregor-2:9093,9094=gregor-3:9094' });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toBe('node.id=unset args=\n');
-    // socat runs in the background: wait for both to have started.
-    const lines = await pollUntil(
-      async () => {
-        const text = await readFile(log, 'utf8').catch(() => '');
-        const all = text.split('\n').filter((l) => l !== '');
-        return all.length === 2 ? all.sort() : undefined;
-      },
-      { timeoutMs: 10_000, what: 'two socat invocations' },
-    );
-    expect(lines).toEqual([
-      '-lp gregor-forward TCP-LISTEN:9093,bind=127.0.0.1,reuseaddr,fork TCP:gregor-2:9093',
-      '-lp gregor-forward TCP-LISTEN:9094,bind=127.0.0.1,reuseaddr,fork TCP:gregor-3:9094',
-    ]);
-  });
-
-  test.each(['9093', '9093=gregor-2', 'x=gregor-2:9093', '9093=:9093'])('refuses the entry %s', (entry) => {
-    const r = entrypoint({ LOOPBACK_FORWARDS: entry });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('is not PORT=HOST:PORT');
-  });
-
-  const hasSocat = spawnSync('sh', ['-c', 'command -v socat'], { encoding: 'utf8' }).status === 0;
-  if (!hasSocat) {
-    console.log('skipping the real-socat forward test: socat is not installed (Debian: apt-get install socat)');
-  }
-  (hasSocat ? test : test.skip)('with the real socat, a connection to the forwarded port reaches the target', async () => {
-    const echo = net.createServer((s) => s.pipe(s));
-    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
-    const target = (echo.address() as net.AddressInfo).port;
-    const forwarded = await freePort();
-    // gregor-node stand-in that stays up, as the real one does.
-    const keepBin = path.join(dir, 'keep-bin');
-    await mkdir(keepBin, { recursive: true });
-    await writeFile(path.join(keepBin, 'gregor-node'), '#!/bin/sh\nexec sleep 120\n');
-    await chmod(path.join(keepBin, 'gregor-node'), 0o755);
-    const child = spawn('sh', [ENTRYPOINT], {
-      env: { PATH: `${keepBin}:/usr/bin:/bin`, LOOPBACK_FORWARDS: `${forwarded}=127.0.0.1:${target}` },
-      stdio: 'ignore',
-      detached: true, // its own process group: socat is killed with it below
-    });
-    try {
-      const reply = await pollUntil(
-        () =>
-          new Promise<string | undefined>((resolve) => {
-            const c = net.connect(forwarded, '127.0.0.1');
-            let got = '';
-            c.on('data', (d) => {
-              got += d.toString();
-              if (got === 'ping') {
-                c.end();
-                resolve(got);
-              }
-            });
-            c.on('error', () => resolve(undefined));
-            c.on('close', () => resolve(got === 'ping' ? got : undefined));
-            c.write('ping');
-          }),
-        { timeoutMs: 10_000, what: `an echo through 127.0.0.1:${forwarded}` },
-      );
-      expect(reply).toBe('ping');
-    } finally {
-      process.kill(-child.pid!, 'SIGKILL');
-      echo.close();
-    }
   });
 });
 

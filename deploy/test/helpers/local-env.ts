@@ -25,9 +25,8 @@ export interface LocalEnv {
  * A compose service's environment for a gregor-node process on this host:
  * service names (and wildcard binds) become 127.0.0.1, every port moves
  * through `ports`, log.dirs moves to `dataDir`. Nothing else changes, so the
- * process runs with the compose file's own settings. LOOPBACK_FORWARDS is
- * dropped: on one host the loopback already reaches every node, which is
- * exactly what the forwards recreate inside each container.
+ * process runs with the compose file's own settings (INTERNAL's service
+ * names included: on one host they all become the loopback).
  */
 export function localEnv(
   service: ComposeService,

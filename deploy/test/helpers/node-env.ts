@@ -3,15 +3,15 @@ import { NODE_CONFIG_SCHEMA, nodeConfig, type NodeConfig } from '@gregor/node';
 
 /**
  * Environment variables the image's entrypoint reads (deploy/docker/entrypoint.sh,
- * healthcheck.js). Anything else without the GREGOR_ prefix in a deployment
+ * healthcheck.js), and the gregor CLI's default bootstrap. Anything else without the GREGOR_ prefix in a deployment
  * file is a typo that nothing would report.
  */
-export const ENTRYPOINT_ENV = ['LOOPBACK_FORWARDS', 'NODE_ID_ORDINAL_OFFSET', 'HEALTHCHECK_URL', 'NODE_OPTIONS', 'NODE_ENV'] as const;
+export const ENTRYPOINT_ENV = ['NODE_ID_ORDINAL_OFFSET', 'HEALTHCHECK_URL', 'NODE_OPTIONS', 'NODE_ENV', 'GREGOR_CLI_BOOTSTRAP'] as const;
 
 export interface NodeEnv {
   /** GREGOR_X_Y → x.y, as gregor-node maps them. */
   settings: Record<string, string>;
-  /** Variables without the prefix. */
+  /** Variables without the prefix, and the CLI's GREGOR_CLI_* (gregor-node ignores those). */
   other: Record<string, string>;
 }
 
@@ -19,7 +19,7 @@ export function splitNodeEnv(env: Readonly<Record<string, string>>): NodeEnv {
   const settings: Record<string, string> = {};
   const other: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
-    const key = envKeyToConfigKey(name);
+    const key = name.startsWith('GREGOR_CLI_') ? undefined : envKeyToConfigKey(name);
     if (key === undefined) other[name] = value;
     else settings[key] = value;
   }

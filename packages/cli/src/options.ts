@@ -5,6 +5,16 @@ import { UsageError } from './errors';
 
 export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
 
+/**
+ * --bootstrap's default: GREGOR_CLI_BOOTSTRAP when set (a container image
+ * sets it to the cluster's internal listener, so `docker compose exec … gregor
+ * produce` reaches every broker), else 127.0.0.1:9092.
+ */
+export function defaultBootstrap(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env['GREGOR_CLI_BOOTSTRAP']?.trim();
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_BOOTSTRAP;
+}
+
 /** Options every command takes (DESIGN.md §9). */
 export interface CommonOptions {
   bootstrap: string;
@@ -13,7 +23,7 @@ export interface CommonOptions {
 
 export function addCommonOptions(cmd: Command): Command {
   return cmd
-    .option('--bootstrap <list>', 'brokers to contact first, host:port,host:port', DEFAULT_BOOTSTRAP)
+    .option('--bootstrap <list>', 'brokers to contact first, host:port,host:port (GREGOR_CLI_BOOTSTRAP sets the default)', defaultBootstrap())
     .option('--json', 'machine-readable output', false);
 }
 

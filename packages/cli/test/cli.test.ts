@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { connect, run, type CommonOptions } from '@gregor/cli';
+import { connect, defaultBootstrap, run, type CommonOptions } from '@gregor/cli';
 import { captureIO } from './helpers';
 
 /** A port nothing listens on. */
@@ -76,6 +76,14 @@ describe('gregor argument parsing (exit 1 = usage)', () => {
     const res = await gregor(['topic']);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/Usage: gregor topic/);
+  });
+});
+
+describe('--bootstrap default', () => {
+  test('GREGOR_CLI_BOOTSTRAP when set (a container image sets it), else 127.0.0.1:9092', () => {
+    expect(defaultBootstrap({})).toBe('127.0.0.1:9092');
+    expect(defaultBootstrap({ GREGOR_CLI_BOOTSTRAP: ' ' })).toBe('127.0.0.1:9092');
+    expect(defaultBootstrap({ GREGOR_CLI_BOOTSTRAP: 'gregor-1:19092,gregor-2:19093' })).toBe('gregor-1:19092,gregor-2:19093');
   });
 });
 

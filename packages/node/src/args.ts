@@ -4,11 +4,14 @@ export const USAGE = `Usage: gregor-node [--config FILE.properties] [--override 
 
 Starts one Gregor node. Settings use Kafka's key names; precedence is
 file < GREGOR_* environment (GREGOR_NODE_ID -> node.id) < --override.
+GREGOR_CLI_* variables belong to the gregor CLI and are ignored.
 
 Common keys:
   node.id=1                  process.roles=broker,controller
   log.dirs=/tmp/gregor-logs  num.partitions=1   auto.create.topics.enable=false
   listeners=CLIENT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9192,HTTP://127.0.0.1:9292
+  advertised.listeners=CLIENT://localhost:9092,INTERNAL://gregor-1:19092
+  inter.broker.listener.name=CLIENT (or INTERNAL: followers fetch there)
   log.level=info             log.retention.ms=604800000
 `;
 

@@ -37,6 +37,9 @@ async function main(): Promise<number> {
     config = loadNodeConfig({
       ...(args.configFile !== undefined ? { file: args.configFile } : {}),
       env: process.env,
+      // The gregor CLI's own settings, e.g. GREGOR_CLI_BOOTSTRAP set in a
+      // container image for the CLI inside it: not node keys.
+      envIgnore: Object.keys(process.env).filter((name) => name.startsWith('GREGOR_CLI_')),
       overrides: args.overrides,
     });
   } catch (err) {
