@@ -4,6 +4,13 @@
  * itself is the pure function below.
  */
 export interface ReadinessInput {
+  /**
+   * The start-up step under way, until startNode has brought every role up;
+   * undefined once it has. The HTTP listener opens before the quorum, storage
+   * and broker, so /readyz answers (503) during a start-up that waits on a
+   * quorum or recovers a large log.
+   */
+  starting: string | undefined;
   stopping: boolean;
   /** undefined: this node runs no broker (controller-only). */
   broker: { serving: boolean } | undefined;
@@ -31,7 +38,7 @@ export interface Readiness {
 }
 
 /**
- * Ready = serving, and with a quorum: registered, unfenced both in the local
+ * Ready = started, serving, and with a quorum: registered, unfenced both in the local
  * image and in the controller's latest heartbeat answer, caught up with the
  * metadata log (the controller's judgement in that answer), and that answer
  * recent (within the session timeout: a broker cut off from the controller
@@ -39,6 +46,7 @@ export interface Readiness {
  */
 export function decideReadiness(i: ReadinessInput): Readiness {
   const reasons: string[] = [];
+  if (i.starting !== undefined) reasons.push(`starting: ${i.starting}`);
   if (i.stopping) reasons.push('stopping');
   if (i.broker !== undefined && !i.broker.serving) reasons.push('broker not serving yet');
   const q = i.quorum;

@@ -108,32 +108,20 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     logger.info('listener accepted but not served yet', { listener: l.name, port: l.port });
   }
 
-  await mkdir(config.dataDir, { recursive: true });
   let quorum: QuorumRole | undefined;
   let metadata: MetadataSource | undefined;
-  let clusterId: string;
-  if (quorumMode) {
-    quorum = await startQuorumRole(config, logger, clock, metrics.controllerRequests);
-    if (quorum.controller !== undefined) metrics.attachController(quorum.controller);
-    metadata = quorum.metadata;
-    clusterId = quorum.clusterId;
-  } else {
-    const local = await LocalMetadataStore.open({
-      dir: config.dataDir,
-      nodeId: config.nodeId,
-      ...(config.clusterId !== undefined ? { clusterId: config.clusterId } : {}),
-      logger,
-    });
-    metadata = local;
-    clusterId = local.clusterId;
-  }
+  let clusterId: string | undefined;
   let store: LogStore | undefined;
   let broker: Broker | undefined;
   let httpServer: http.Server | undefined;
   let httpUrl: string | undefined;
+  let unsubscribeMetadata: (() => void) | undefined;
+  // The step under way until every role is up; /readyz names it.
+  let starting: string | undefined = 'opening the HTTP listener';
   let stopping = false;
   const readiness = (): Readiness =>
     decideReadiness({
+      starting,
       stopping,
       broker: broker === undefined ? undefined : { serving: broker.isServing },
       ...(quorum === undefined ? { quorum: undefined, controllerLeaderKnown: undefined } : quorum.readinessInput()),
@@ -141,13 +129,43 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   const isReady = (): boolean => readiness().ready;
   metrics.attachReadiness(isReady);
   const health = new GrpcHealth(isReady);
-  // Per-topic series go with their topic (Kafka removes BrokerTopicMetrics on deletion too).
-  const unsubscribeMetadata = metadata?.subscribe((e) => {
-    if (e.type === 'topic-deleted') metrics.forgetTopic(e.name);
-  });
   try {
+    // HTTP first: /healthz means "the process is alive", so it (and /metrics)
+    // must answer while start-up waits for a quorum or recovers storage, or
+    // an orchestrator would kill a node that is only slow to start. /readyz
+    // answers 503 "starting: <step>" until the broker serves.
+    const httpListener = config.listeners.find((l) => l.name === 'HTTP');
+    if (httpListener !== undefined) {
+      httpServer = createHttpServer({ readiness, registry: metrics.registry, logger });
+      const port = await listen(httpServer, httpListener.host, httpListener.port);
+      httpUrl = `http://${httpListener.host.includes(':') ? `[${httpListener.host}]` : httpListener.host || '127.0.0.1'}:${port}`;
+      logger.info('http listener open (/readyz answers 503 until start-up is done)', { http: httpUrl });
+    }
+    await mkdir(config.dataDir, { recursive: true });
+    if (quorumMode) {
+      starting = 'joining the controller quorum and applying the committed metadata log';
+      quorum = await startQuorumRole(config, logger, clock, metrics.controllerRequests);
+      if (quorum.controller !== undefined) metrics.attachController(quorum.controller);
+      metadata = quorum.metadata;
+      clusterId = quorum.clusterId;
+    } else {
+      starting = 'opening the local metadata file';
+      const local = await LocalMetadataStore.open({
+        dir: config.dataDir,
+        nodeId: config.nodeId,
+        ...(config.clusterId !== undefined ? { clusterId: config.clusterId } : {}),
+        logger,
+      });
+      metadata = local;
+      clusterId = local.clusterId;
+    }
+    // Per-topic series go with their topic (Kafka removes BrokerTopicMetrics on deletion too).
+    unsubscribeMetadata = metadata?.subscribe((e) => {
+      if (e.type === 'topic-deleted') metrics.forgetTopic(e.name);
+    });
     const client = config.listeners.find((l) => l.name === 'CLIENT');
     if (config.roles.includes('broker') && client !== undefined && metadata !== undefined) {
+      starting = 'opening storage (recovering the partition logs)';
       store = await LogStore.open({
         dataDir: config.dataDir,
         logger,
@@ -156,6 +174,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         tailCacheBytes: config.logTailCacheBytes,
         producerIdExpirationMs: config.producerIdExpirationMs,
       });
+      starting = quorumMode ? 'starting the broker (registering with the active controller)' : 'starting the broker';
       broker = await Broker.start({
         config: brokerConfigFor(config, client.host, client.port),
         metadata,
@@ -178,15 +197,11 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
       const started = broker;
       metrics.attachBroker(() => started.status());
       metrics.setConsumerGroupLagSource({ consumerGroupLags: () => started.consumerGroupLags() });
-      health.start();
     }
-    const httpListener = config.listeners.find((l) => l.name === 'HTTP');
-    if (httpListener !== undefined) {
-      httpServer = createHttpServer({ readiness, registry: metrics.registry, logger });
-      const port = await listen(httpServer, httpListener.host, httpListener.port);
-      httpUrl = `http://${httpListener.host.includes(':') ? `[${httpListener.host}]` : httpListener.host || '127.0.0.1'}:${port}`;
-    }
+    starting = undefined;
+    if (broker !== undefined) health.start();
   } catch (err) {
+    stopping = true;
     health.close();
     unsubscribeMetadata?.();
     await broker?.stop();
@@ -195,11 +210,13 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     await quorum?.stop();
     throw err;
   }
+  // Every path through the try above set it, or threw.
+  const startedClusterId: string = clusterId;
 
   let stopped: Promise<void> | undefined;
   const node: RunningNode = {
     nodeId: config.nodeId,
-    clusterId,
+    clusterId: startedClusterId,
     dataDir: config.dataDir,
     clientAddress: broker?.address,
     clientPort: broker?.port,
@@ -238,7 +255,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   };
   logger.info('gregor-node ready', {
     nodeId: config.nodeId,
-    clusterId,
+    clusterId: startedClusterId,
     client: broker?.address,
     http: httpUrl,
   });

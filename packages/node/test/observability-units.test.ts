@@ -11,6 +11,7 @@ const quorum = (over: Partial<NonNullable<ReadinessInput['quorum']>> = {}): Read
   ...over,
 });
 const input = (over: Partial<ReadinessInput> = {}): ReadinessInput => ({
+  starting: undefined,
   stopping: false,
   broker: { serving: true },
   quorum: quorum(),
@@ -25,6 +26,7 @@ describe('decideReadiness', () => {
   });
 
   test.each<[string, Partial<ReadinessInput>, RegExp]>([
+    ['starting', { starting: 'opening storage', broker: undefined, quorum: undefined }, /^starting: opening storage$/],
     ['stopping', { stopping: true }, /stopping/],
     ['broker not serving', { broker: { serving: false } }, /not serving/],
     ['not registered', { quorum: quorum({ brokerEpoch: -1 }) }, /not registered/],
