@@ -252,7 +252,7 @@ export class QuorumController {
     const every = Math.max(20, Math.min(250, Math.floor(this.opts.brokerSessionTimeoutMs / 4)));
     this.sessionCheckIntervalMs = every;
     this.lastSessionCheckMs = this.opts.clock.monotonicMs();
-    this.sessionTimer = setInterval(() => this.fenceExpiredBrokers(), every);
+    this.sessionTimer = setInterval(() => this.maybeFenceExpiredBrokers(), every);
     if (this.opts.autoLeaderRebalanceEnable ?? true) {
       this.rebalanceTimer = setInterval(() => this.maybeElectPreferredLeaders(), this.opts.leaderImbalanceCheckIntervalMs ?? 10_000);
     }
@@ -269,8 +269,15 @@ export class QuorumController {
     this.queue.deactivate(this.notController());
   }
 
-  private fenceExpiredBrokers(): void {
-    if (!this.active) return;
+  /**
+   * The session check, run by a timer every `sessionCheckIntervalMs` while
+   * active (callable directly, e.g. by a test that moves an injected clock):
+   * starts a fence write for each unfenced broker whose session expired, and
+   * returns their ids. Time is the injected clock's, so a test decides how
+   * much of it passes.
+   */
+  maybeFenceExpiredBrokers(): number[] {
+    if (!this.active) return [];
     const now = this.opts.clock.monotonicMs();
     // A check that runs much later than scheduled means this process stalled;
     // do not blame the brokers for it (their heartbeats are queued behind us).
@@ -279,11 +286,13 @@ export class QuorumController {
     if (lateMs > this.sessionCheckIntervalMs) {
       this.sessions.forgive(lateMs);
       this.opts.logger.warn(`controller ${this.nodeId} stalled for about ${Math.round(lateMs)} ms; broker sessions extended by that much`);
-      return;
+      return [];
     }
+    const started: number[] = [];
     for (const id of this.sessions.expired(this.currentImage.unfencedBrokerIds(), now)) {
       if (this.fencing.has(id)) continue;
       this.fencing.add(id);
+      started.push(id);
       const silentMs = Math.round(now - (this.sessions.get(id)?.lastContactMs ?? now));
       const reason = `no heartbeat for ${silentMs} ms (broker.session.timeout.ms=${this.opts.brokerSessionTimeoutMs})`;
       this.write(`fence broker ${id}`, (image) => ({
@@ -294,6 +303,12 @@ export class QuorumController {
         .catch((err: Error) => this.opts.logger.warn(`could not fence broker ${id}: ${err.message}`))
         .finally(() => this.fencing.delete(id));
     }
+    return started;
+  }
+
+  /** How often the session check runs while active (ms of the injected clock between checks before a stall is assumed). */
+  get sessionCheckEveryMs(): number {
+    return this.sessionCheckIntervalMs;
   }
 
   private stopTimers(): void {

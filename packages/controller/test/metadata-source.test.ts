@@ -1,21 +1,42 @@
 import { pollUntil } from '@gregor/common';
-import type { MetadataEvent } from '../src';
+import type { AppliedEvent, MetadataChange, MetadataEvent } from '../src';
 import { ControllerClient, MetadataFollower } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, TestBrokers, startQuorum } from './quorum-helpers';
+import { FAST, ManualClock, TestBrokers, sessionRound, startQuorum } from './quorum-helpers';
 
 /*
  * Combined mode in-process: each of the 3 nodes runs a controller and a
  * "broker" (a ControllerMetadataSource reading its node's image and
  * heartbeating to the active controller over gRPC).
+ *
+ * Broker sessions run on a ManualClock: a session expires only when a test
+ * moves the clock past broker.session.timeout.ms (sessionRound), so no test
+ * waits for wall time to pass and none is fenced by a slow machine.
  */
+const SESSION_TIMEOUT_MS = FAST.brokerSessionTimeoutMs!;
+/** A quarter session per round: four silent rounds expire a session. */
+const ROUND_MS = SESSION_TIMEOUT_MS / 4;
+
+type FenceChange = Extract<MetadataChange, { kind: 'broker-fenced' }>;
+
+/** Every broker-fenced change `node`'s controller applies from now on. */
+function recordFences(q: TestQuorum, nodeId: number): FenceChange[] {
+  const fences: FenceChange[] = [];
+  q.nodes.get(nodeId)!.controller.subscribe((e: AppliedEvent) => {
+    for (const c of e.changes) if (c.kind === 'broker-fenced') fences.push(c);
+  });
+  return fences;
+}
+
 describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   let q: TestQuorum;
   let brokers: TestBrokers;
+  let clock: ManualClock;
 
   beforeEach(async () => {
+    clock = new ManualClock();
     // Small snapshot interval: the log is compacted within a test, as in a long-lived cluster.
-    q = await startQuorum(3, { ...FAST, snapshotIntervalEntries: 10, snapshotRetainEntries: 2 });
+    q = await startQuorum(3, { ...FAST, snapshotIntervalEntries: 10, snapshotRetainEntries: 2, clock });
     brokers = new TestBrokers(q);
     await brokers.registerAll([1, 2, 3]);
   });
@@ -93,10 +114,20 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     const events: MetadataEvent[] = [];
     s1.subscribe((e) => events.push(e));
     const victim = q.active()!.nodeId === 3 ? 2 : 3; // keep the active controller's own broker alive
+    const fences = recordFences(q, q.active()!.nodeId);
     const oldEpoch = brokers.sources.get(victim)!.brokerEpoch;
     await brokers.sources.get(victim)!.close({ controlledShutdown: false }); // as if the process died
     brokers.sources.delete(victim);
-    await pollUntil(() => !s1.liveBrokers().some((b) => b.nodeId === victim), { timeoutMs: 10_000, what: `broker ${victim} to be fenced` });
+    const alive = [1, 2, 3].filter((id) => id !== victim);
+    // Session time passes in rounds in which the others heartbeat and the victim does not.
+    for (let round = 0; round < 8 && fences.length === 0; round++) {
+      await sessionRound(q, clock, ROUND_MS, alive);
+      if (round < 3) expect(fences).toEqual([]); // less than a session timeout of silence
+    }
+    await pollUntil(() => fences.length > 0, { timeoutMs: 10_000, what: `broker ${victim}'s fence record to commit` });
+    expect(fences.map((f) => f.broker.brokerId)).toEqual([victim]);
+    expect(fences[0]!.reason).toMatch(/^no heartbeat for \d+ ms \(broker.session.timeout.ms=1500\)$/);
+    await pollUntil(() => !s1.liveBrokers().some((b) => b.nodeId === victim), { timeoutMs: 10_000, what: `node 1 to see broker ${victim} fenced` });
     const view = s1.topic('t')!;
     for (const p of view.partitions) {
       expect(p.leaderId).not.toBe(victim);
@@ -115,13 +146,18 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   it('moves leadership away at once on controlled shutdown', async () => {
     const s1 = brokers.sources.get(1)!;
     await s1.createTopic({ name: 'c', numPartitions: 3, replicationFactor: 2, configs: {} });
-    const leaving = q.active()!.nodeId === 3 ? 2 : 3;
+    const active = q.active()!;
+    const leaving = active.nodeId === 3 ? 2 : 3;
     const led = s1.topic('c')!.partitions.filter((p) => p.leaderId === leaving).length;
     expect(led).toBe(1);
+    const fences = recordFences(q, active.nodeId);
+    // The session clock does not move: only the controlled shutdown can fence it.
     await brokers.sources.get(leaving)!.close({ controlledShutdown: true });
     brokers.sources.delete(leaving);
-    // Well before the session timeout would have done it.
-    await pollUntil(() => s1.topic('c')!.partitions.every((p) => p.leaderId !== leaving), { timeoutMs: 1000, what: 'leadership to move' });
+    // close() returns once the active controller has committed the fence and the leader moves with it.
+    expect(fences.map((f) => [f.broker.brokerId, f.reason])).toEqual([[leaving, 'controlled shutdown']]);
+    expect(active.controller.image.topicByName('c')!.partitions.every((p) => p.leader !== leaving)).toBe(true);
+    await pollUntil(() => s1.topic('c')!.partitions.every((p) => p.leaderId !== leaving), { timeoutMs: 10_000, what: 'node 1 to see the leadership move' });
     expect(s1.liveBrokers().map((b) => b.nodeId)).not.toContain(leaving);
   });
 
@@ -132,14 +168,20 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     brokers.sources.delete(dead);
     await q.stop(dead);
     const second = await q.waitForActive(10_000);
+    const fences = recordFences(q, second.nodeId);
     const alive = [1, 2, 3].filter((id) => id !== dead);
-    const s = brokers.sources.get(alive[0]!)!;
-    await pollUntil(() => !s.liveBrokers().some((b) => b.nodeId === dead), { timeoutMs: 10_000, what: `broker ${dead} to be fenced by the new controller` });
-    // Past a whole session timeout after the failover, the live brokers are still unfenced.
-    const since = Date.now();
-    await pollUntil(() => Date.now() - since > 2 * 1500, { timeoutMs: 10_000, intervalMs: 100, what: 'two session timeouts' });
+    const epochs = alive.map((id) => brokers.sources.get(id)!.brokerEpoch);
+    // Three session timeouts of session time on the new controller, in
+    // rounds in which the live brokers heartbeat (to it) and the dead one cannot.
+    for (let round = 0; round < 12; round++) await sessionRound(q, clock, ROUND_MS, alive);
+    await pollUntil(() => fences.length > 0, { timeoutMs: 10_000, what: `broker ${dead}'s fence record to commit` });
+    // The committed log says it: the dead node's broker was fenced, once, and no live broker was.
+    expect(fences.map((f) => f.broker.brokerId)).toEqual([dead]);
     expect(second.controller.isActive()).toBe(true);
+    const s = brokers.sources.get(alive[0]!)!;
+    await pollUntil(() => !s.liveBrokers().some((b) => b.nodeId === dead), { timeoutMs: 10_000, what: `node ${alive[0]} to see broker ${dead} fenced` });
     expect(s.liveBrokers().map((b) => b.nodeId).sort()).toEqual(alive);
+    expect(alive.map((id) => brokers.sources.get(id)!.brokerEpoch)).toEqual(epochs);
   });
 
   it('a broker-only node follows the log with MetadataFollower, from a snapshot when compacted', async () => {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '@gregor/common';
 import { createLogger, pollUntil, silentLogger } from '@gregor/common';
 import type { BoundServer, ControllerNode, ControllerNodeOptions, VoterAddress } from '../src';
 import { ControllerClient, ControllerMetadataSource, bindControllerServer, startControllerNode } from '../src';
@@ -23,6 +24,50 @@ export interface TestQuorum {
 }
 
 export const FAST: Partial<ControllerNodeOptions> = { tickIntervalMs: 50, electionTimeoutMs: 500, brokerSessionTimeoutMs: 1500 };
+
+/**
+ * A clock that moves only when the test says so. Given to the controllers,
+ * it is the time their broker sessions see: a session expires after the
+ * test has advanced it past broker.session.timeout.ms, however long the
+ * test really took (Raft ticks and RPC deadlines keep real time).
+ */
+export class ManualClock implements Clock {
+  private ms = 1_000_000;
+
+  nowMs(): number {
+    return this.ms;
+  }
+
+  monotonicMs(): number {
+    return this.ms;
+  }
+
+  advance(ms: number): number {
+    this.ms += ms;
+    return this.ms;
+  }
+}
+
+/**
+ * One round of session time on the active controller: moves `clock` by
+ * `stepMs` (at most two session-check intervals, else the controller takes
+ * the jump for its own stall and forgives everyone), waits until each of
+ * `heartbeating` has heartbeated at the new time, then runs the session
+ * check. Returns the brokers the check began to fence.
+ */
+export async function sessionRound(q: TestQuorum, clock: ManualClock, stepMs: number, heartbeating: readonly number[]): Promise<number[]> {
+  const active = await q.waitForActive(10_000);
+  if (stepMs > 2 * active.controller.sessionCheckEveryMs) {
+    throw new Error(`a ${stepMs} ms step would look like a stall to a controller that checks every ${active.controller.sessionCheckEveryMs} ms`);
+  }
+  const now = clock.advance(stepMs);
+  await pollUntil(() => heartbeating.every((id) => (active.controller.sessions.get(id)?.lastContactMs ?? -1) >= now), {
+    timeoutMs: 10_000,
+    intervalMs: 5,
+    what: `a heartbeat from each of brokers [${heartbeating.join(',')}] at session time ${now}`,
+  });
+  return active.controller.maybeFenceExpiredBrokers();
+}
 
 export async function startQuorum(size: number, options: Partial<ControllerNodeOptions> = FAST): Promise<TestQuorum> {
   const dir = await mkdtemp(join(tmpdir(), 'gregor-quorum-'));

@@ -28,7 +28,7 @@ function setup(maxQueued = 10) {
   return { image, queue, proposed, commit };
 }
 
-const registerPlan = (id: number) => (image: MetadataImage) => ({
+const registerPlan = (id: number) => (_image: MetadataImage) => ({
   records: [{ type: 'register-broker' as const, brokerId: id, incarnationId: `i${id}`, listeners: [], rack: null }],
   result: (after: MetadataImage) => after.broker(id)!.brokerEpoch,
 });
