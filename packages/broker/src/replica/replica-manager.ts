@@ -414,7 +414,7 @@ export class ReplicaManager {
     const leader = new PartitionLeader(topic, partition, this.selfId, log, a, log.logEndOffset, this.deps.clock.monotonicMs());
     this.leaders.set(key, leader);
     this.isrFailures.delete(key);
-    this.deps.logger.info('became leader', {
+    this.deps.logger.debug('became leader', {
       topic,
       partition,
       leaderEpoch: a.leaderEpoch,
@@ -435,7 +435,7 @@ export class ReplicaManager {
     const log = await this.deps.partitions.open(topic, partition);
     await this.deps.fetcher.addPartitions([{ topic, partition, leaderId: a.leaderId, leaderEpoch: a.leaderEpoch, log }]);
     this.following.set(key, { leaderId: a.leaderId, leaderEpoch: a.leaderEpoch });
-    this.deps.logger.info('became follower', {
+    this.deps.logger.debug('became follower', {
       topic,
       partition,
       leader: a.leaderId,
@@ -447,8 +447,10 @@ export class ReplicaManager {
 
   /**
    * Ends this broker's leadership of `key`, if it has one; waits for its
-   * appends. Returns whether it had one. Logged at debug: the role this
-   * broker takes next ("became follower", "stopped leading") is the line.
+   * appends. Returns whether it had one. Logged at debug, like the role
+   * lines ("became leader", "became follower", "stopped leading"): the active controller's "partition t-0 leader 1 -> 2 …" is
+   * the one info line per leadership change in the whole cluster (issue #6),
+   * and every broker repeating it would make a failover harder to follow.
    */
   private async endLeadership(key: string, newLeader: number): Promise<boolean> {
     const leader = this.leaders.get(key);
@@ -471,10 +473,10 @@ export class ReplicaManager {
 
   private async becomeNone(topic: string, partition: number, why: string): Promise<void> {
     const key = tpKey(topic, partition);
-    if (await this.endLeadership(key, -1)) this.deps.logger.info('stopped leading', { topic, partition, why });
+    if (await this.endLeadership(key, -1)) this.deps.logger.debug('stopped leading', { topic, partition, why });
     if (this.following.delete(key)) {
       await this.deps.fetcher.removePartitions([{ topic, partition }]);
-      this.deps.logger.info('stopped following', { topic, partition, why });
+      this.deps.logger.debug('stopped following', { topic, partition, why });
     }
   }
 
