@@ -5,7 +5,9 @@
  *
  * Members print "partition<TAB>offset<TAB>value"; a record counts as
  * processed once its line reached us. Produced values are unique, so
- * "every record exactly once" / "nothing skipped" are set comparisons.
+ * "every record exactly once" / "nothing skipped" are set comparisons, and
+ * a value printed twice is a redelivery whose (partition, offset) can be
+ * compared with the committed offsets read from the coordinator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,6 +27,14 @@ interface Line {
   value: string;
 }
 
+/** The members' consumer settings; a member may override some. */
+const MEMBER_PROPERTIES: Readonly<Record<string, string>> = {
+  'session.timeout.ms': String(SESSION_TIMEOUT_MS),
+  'heartbeat.interval.ms': '500',
+  'auto.commit.interval.ms': '500',
+  'fetch.max.wait.ms': '200',
+};
+
 /** One `gregor consume --group` process. */
 class Member {
   readonly lines: Line[] = [];
@@ -33,29 +43,11 @@ class Member {
   private partial = '';
   readonly exited: Promise<number | null>;
 
-  constructor(bootstrap: string, topic: string, group: string, readonly name: string) {
+  constructor(bootstrap: string, topic: string, group: string, readonly name: string, properties: Readonly<Record<string, string>> = {}) {
+    const props = Object.entries({ ...MEMBER_PROPERTIES, ...properties }).flatMap(([k, v]) => ['--consumer-property', `${k}=${v}`]);
     this.child = spawn(
       process.execPath,
-      [
-        CLI_BIN,
-        'consume',
-        topic,
-        '--group',
-        group,
-        '--from-beginning',
-        '--print-partition',
-        '--print-offset',
-        '--bootstrap',
-        bootstrap,
-        '--consumer-property',
-        `session.timeout.ms=${SESSION_TIMEOUT_MS}`,
-        '--consumer-property',
-        'heartbeat.interval.ms=500',
-        '--consumer-property',
-        'auto.commit.interval.ms=500',
-        '--consumer-property',
-        'fetch.max.wait.ms=200',
-      ],
+      [CLI_BIN, 'consume', topic, '--group', group, '--from-beginning', '--print-partition', '--print-offset', '--bootstrap', bootstrap, ...props],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -73,6 +65,15 @@ class Member {
 
   get alive(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /**
+   * SIGSTOP: the process is frozen (no heartbeats, no commits) until it is
+   * killed, so the group's committed offsets for its partitions stay what
+   * they were when it stopped.
+   */
+  freeze(): void {
+    this.child.kill('SIGSTOP');
   }
 
   /** SIGTERM: the consumer commits what it printed and leaves; SIGKILL: a crash. */
@@ -111,11 +112,33 @@ describe('consumer groups on a real 3-node cluster', () => {
     await Promise.all(sends);
   }
 
-  const start = (topic: string, group: string, name: string): Member => {
-    const m = new Member(bootstrap, topic, group, name);
+  const start = (topic: string, group: string, name: string, properties: Readonly<Record<string, string>> = {}): Member => {
+    const m = new Member(bootstrap, topic, group, name, properties);
     members.push(m);
     return m;
   };
+
+  /** The members of g1, by name, as the tests start them. */
+  const g1 = new Map<string, Member>();
+  const g1Member = (name: string): Member => g1.get(name)!;
+
+  /** The group's committed offset of each partition of `topic` (OffsetFetch; -1n = none). */
+  async function committedOffsets(group: string, topic: string, partitions: number): Promise<bigint[]> {
+    const got = await client.admin().listGroupOffsets(group, Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
+    return Array.from({ length: partitions }, (_, p) => got.find((o) => o.topic === topic && o.partition === p)?.offset ?? -1n);
+  }
+
+  /** How many lines printed each value of `values`, over the given members. */
+  function printCounts(values: ReadonlySet<string>, of: readonly Member[]): Map<string, Line[]> {
+    const out = new Map<string, Line[]>();
+    for (const l of of.flatMap((m) => m.lines)) {
+      if (!values.has(l.value)) continue;
+      const list = out.get(l.value) ?? [];
+      out.set(l.value, list);
+      list.push(l);
+    }
+    return out;
+  }
 
   async function describe(group: string): Promise<GroupDescription> {
     const [d] = await client.admin().describeGroups([group]);
@@ -164,7 +187,8 @@ describe('consumer groups on a real 3-node cluster', () => {
   });
 
   test('3 members of one group on 6 partitions get 2 each and together process every record exactly once', async () => {
-    const ms = [start('orders', 'g1', 'a'), start('orders', 'g1', 'b'), start('orders', 'g1', 'c')];
+    const ms = ['a', 'b', 'c'].map((name) => start('orders', 'g1', name));
+    for (const m of ms) g1.set(m.name, m);
     const d = await stableWith('g1', [2, 2, 2]);
     expect(new Set(d.members.flatMap((m) => m.assignment.map((tp) => tp.partition)))).toEqual(new Set([0, 1, 2, 3, 4, 5]));
     await produce('orders', 600, 6);
@@ -177,12 +201,13 @@ describe('consumer groups on a real 3-node cluster', () => {
   });
 
   test('a 4th member joins and the partitions spread; nothing is skipped', async () => {
-    const ms = members.slice(0, 3);
-    ms.push(start('orders', 'g1', 'd'));
+    const d = start('orders', 'g1', 'd');
+    g1.set('d', d);
+    const ms = [...g1.values()];
     await stableWith('g1', [1, 1, 2, 2]);
     await produce('orders', 400, 6);
     await allProcessed('orders', ms);
-    expect(members[3]!.lines.length).toBeGreaterThan(0);
+    expect(d.lines.length).toBeGreaterThan(0);
   });
 
   test('two groups each receive every record', async () => {
@@ -194,59 +219,120 @@ describe('consumer groups on a real 3-node cluster', () => {
     await Promise.all(others.map((m) => m.stop('SIGTERM')));
   });
 
-  test('a member killed with SIGKILL: its partitions move after the session timeout, nothing skipped', async () => {
-    const ms = members.slice(0, 4);
-    const victim = ms[0]!;
-    const before = await describe('g1');
+  test('a member killed with SIGKILL holding printed-but-uncommitted records: its partitions move after the session timeout and those records are redelivered to the new owners, nothing skipped', async () => {
+    const survivors = ['a', 'b', 'c', 'd'].map(g1Member);
+    // The victim auto-commits once an hour: everything it prints stays
+    // uncommitted (it owns its partitions until it dies, so no revocation
+    // commits them either).
+    const victim = start('orders', 'g1', 'victim', { 'auto.commit.interval.ms': '3600000' });
+    g1.set('victim', victim);
+    await stableWith('g1', [1, 1, 1, 1, 2]);
+    await produce('orders', 300, 6);
+    await allProcessed('orders', [...g1.values()]);
+    const victimPartitions = new Set(victim.lines.map((l) => l.partition));
+    expect(victimPartitions.size).toBeGreaterThan(0);
+    const committed = await committedOffsets('g1', 'orders', 6);
+    const uncommitted = victim.lines.filter((l) => l.offset >= committed[l.partition]!);
+    // The precondition that makes the test able to fail: the victim holds printed records the group has not committed.
+    expect(uncommitted.length).toBeGreaterThan(0);
+
     // Produce while the member dies.
+    const printedBeforeKill = new Map(survivors.map((m) => [m, m.lines.length]));
     const writing = produce('orders', 300, 6);
     await victim.stop('SIGKILL');
     const killedAt = Date.now();
     await writing;
-    const after = await stableWith('g1', [2, 2, 2], SESSION_TIMEOUT_MS + 30_000);
+    const after = await stableWith('g1', [1, 1, 2, 2], SESSION_TIMEOUT_MS + 30_000);
     const movedAfterMs = Date.now() - killedAt;
-    expect(after.members).toHaveLength(3);
-    expect(before.members).toHaveLength(4);
-    await allProcessed('orders', ms);
-    // Only partitions the dead member consumed may be read twice (at-least-once).
-    const victimPartitions = new Set(victim.lines.map((l) => l.partition));
-    const counts = new Map<string, number>();
-    for (const l of ms.flatMap((m) => m.lines)) counts.set(l.value, (counts.get(l.value) ?? 0) + 1);
-    for (const l of ms.flatMap((m) => m.lines)) if (counts.get(l.value)! > 1) expect(victimPartitions.has(l.partition)).toBe(true);
-    console.info(`partitions of the killed member moved ${movedAfterMs} ms after the kill (session timeout ${SESSION_TIMEOUT_MS} ms)`);
+    expect(after.members).toHaveLength(4);
+    await allProcessed('orders', [...g1.values()]);
+
+    // At-least-once: every record the victim printed but had not committed
+    // is printed again, after the kill, by the members that took its partitions.
+    const reprinted = new Set(survivors.flatMap((m) => m.lines.slice(printedBeforeKill.get(m)).map((l) => `${l.partition}/${l.offset}/${l.value}`)));
+    const missing = uncommitted.filter((l) => !reprinted.has(`${l.partition}/${l.offset}/${l.value}`));
+    expect(missing).toEqual([]);
+    // Only records of partitions the dead member consumed may be read twice.
+    const counts = printCounts(new Set(produced.get('orders')!), [...g1.values()]);
+    for (const lines of counts.values()) if (lines.length > 1) expect(victimPartitions.has(lines[0]!.partition)).toBe(true);
+    console.info(
+      `partitions of the killed member moved ${movedAfterMs} ms after the kill (session timeout ${SESSION_TIMEOUT_MS} ms); ${uncommitted.length} uncommitted records redelivered`,
+    );
   });
 
-  test('the coordinator’s node is killed with SIGKILL mid-stream: the group carries on from its committed offsets, nothing skipped', async () => {
-    const ms = members.slice(1, 4);
+  test('the coordinator’s node is killed with SIGKILL mid-stream: committed offsets survive on the new coordinator and the group resumes from them (duplicates only after the last commit), nothing skipped', async () => {
+    const [a, b, c, frozen] = ['a', 'b', 'c', 'd'].map(g1Member) as [Member, Member, Member, Member];
+    const firstValue = produced.get('orders')!.length;
+    // Only this test's producer writes to the topic: the log end offsets now.
+    const endAtStart = Array.from({ length: 6 }, (_, p) => BigInt(perPartition.get(p) ?? 0));
     const coordinator = (await describe('g1')).coordinator;
     expect(cluster.nodes.map((n) => n.id)).toContain(coordinator);
     let stop = false;
     const writer = (async () => {
       while (!stop) await produce('orders', 30, 6);
     })();
-    await pollUntil(() => ms.some((m) => m.lines.length > 0), { timeoutMs: 10_000, what: 'records to flow' });
+    // Some records of this test are committed on every partition before
+    // the kill, so that losing or rewinding offsets would show up below.
+    await pollUntil(
+      async () => {
+        const now = await committedOffsets('g1', 'orders', 6);
+        return now.every((o, p) => o > endAtStart[p]!);
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'commits of new records on every partition' },
+    );
+    // A member frozen before the kill commits nothing after it: its
+    // partitions' committed offsets are final here, and they will move to
+    // other members, which must resume from exactly these offsets — read
+    // from the new coordinator. (A member that closes or revokes commits
+    // its positions first and would hide a lost offset; this one cannot.)
+    frozen.freeze();
+    const beforeKill = await committedOffsets('g1', 'orders', 6);
     await killNode(dir, coordinator);
+
     // The group's coordinator moves to another node; the members find it.
-    const moved = await pollUntil(
+    await pollUntil(
       async () => {
         const d = await describe('g1').catch(() => undefined);
-        return d !== undefined && d.coordinator !== coordinator && d.state === 'Stable' && d.members.length === 3 ? d : undefined;
+        return d !== undefined && d.coordinator !== coordinator ? d : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 200, what: 'the group to be Stable with a new coordinator' },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'a new coordinator for g1' },
     );
+    // What the new coordinator loaded is not behind what the old one had.
+    const loaded = await committedOffsets('g1', 'orders', 6);
+    for (let p = 0; p < 6; p++) expect(loaded[p]!).toBeGreaterThanOrEqual(beforeKill[p]!);
+    // A rebalance after the move: the frozen member's session ends and its
+    // partitions go to members that fetch their committed offsets from the new coordinator.
+    await frozen.stop('SIGKILL');
+    const moved = await stableWith('g1', [2, 2, 2], SESSION_TIMEOUT_MS + 60_000);
     expect(moved.coordinator).not.toBe(coordinator);
-    // Keep writing a little after the move, then everything must arrive.
+    // Keep writing a little after the rebalance, then everything must arrive.
     const target = produced.get('orders')!.length + 300;
     await pollUntil(() => produced.get('orders')!.length >= target, { timeoutMs: 60_000, what: 'more records after the failover' });
     stop = true;
     await writer;
-    await allProcessed('orders', members.slice(0, 4), 60_000);
+    await allProcessed('orders', [...g1.values()], 60_000);
+
+    // Duplicates are limited to records at or after the last commit before
+    // the kill; a rewound or lost offset would redeliver committed ones.
+    const thisTest = new Set(produced.get('orders')!.slice(firstValue));
+    // What the frozen member owned: it printed records of this test from each of its partitions before it froze.
+    const frozenPartitions = new Set(frozen.lines.filter((l) => thisTest.has(l.value)).map((l) => l.partition));
+    const redelivered = [...printCounts(thisTest, [...g1.values()]).values()].filter((lines) => lines.length > 1).map((lines) => lines[0]!);
+    const belowCommit = redelivered.filter((l) => l.offset < beforeKill[l.partition]!);
+    expect(belowCommit).toEqual([]);
+    // The members alive throughout kept their partitions and positions: their records are never printed twice.
+    for (const l of redelivered) expect(frozenPartitions.has(l.partition)).toBe(true);
+    // Committed offsets never went backwards and the group carries on to the end.
+    const after = await committedOffsets('g1', 'orders', 6);
+    for (let p = 0; p < 6; p++) expect(after[p]!).toBeGreaterThanOrEqual(beforeKill[p]!);
+    for (const m of [a, b, c]) expect(m.alive).toBe(true);
+    console.info(`coordinator failover: ${redelivered.length} records redelivered, none below the committed offsets; frozen member owned ${[...frozenPartitions].join(',')}`);
     const restarted = await restartNode(dir, coordinator, { readyTimeoutMs: 60_000 });
     cluster.nodes.find((n) => n.id === coordinator)!.pid = restarted.pid;
   });
 
   test('lag reported by `group describe` is produced − committed, per partition and in total', async () => {
-    const live = members.slice(1, 4);
+    const live = ['a', 'b', 'c'].map(g1Member);
     await Promise.all(live.map((m) => m.stop('SIGTERM'))); // close commits what each printed
     await produce('orders', 60, 6);
     const describeJson = await new Promise<string>((resolveOut, reject) => {
