@@ -16,7 +16,8 @@
 # namespaces. Each service runs under tini with exactly its compose
 # environment (log.dirs moved to a temp dir). Then, from the "host": create a
 # replicated topic, produce, SIGKILL gregor-2 (`docker compose kill`), produce
-# again, consume everything through localhost:9094 only, restart gregor-2
+# again, consume everything through localhost:9094 only, produce and consume
+# with the CLI inside a container (GREGOR_CLI_BOOTSTRAP), restart gregor-2
 # (`docker compose start`), and wait for it to rejoin every ISR.
 set -eu
 
@@ -109,6 +110,14 @@ got=$(cli consume sim --from-beginning --max-messages 200 --timeout-ms 20000 --b
 [ "$got" -eq 200 ] || { echo "consumed $got distinct values through localhost:9094, expected 200"; exit 1; }
 echo "consumed 200 distinct values through localhost:9094 with gregor-2 down"
 cli topic describe sim --bootstrap "$all"
+
+echo "== the CLI inside a container (docker compose exec gregor-3 gregor ...), bootstrapping from INTERNAL"
+# shellcheck disable=SC2046 # one word per KEY=VALUE
+in3() { ip netns exec gregor-sim-3 env -i PATH="$PATH" HOME="$work" $(grep '^GREGOR_CLI_' "$work/gregor-3.env") gregor "$@"; }
+seq 201 300 | in3 produce sim
+got=$(in3 consume sim --from-beginning --max-messages 300 --timeout-ms 20000 | sort -n | uniq | wc -l)
+[ "$got" -eq 300 ] || { echo "consumed $got distinct values inside gregor-sim-3, expected 300"; exit 1; }
+echo "produced and consumed inside gregor-sim-3: 300 distinct values"
 
 echo "== restart gregor-2 (docker compose start gregor-2)"
 start_node 2
