@@ -177,3 +177,50 @@ describe('broker lifecycle and transport errors (3 controllers)', () => {
     await expectServing();
   });
 });
+
+describe('replication factor counts live (unfenced) brokers only', () => {
+  let q: TestQuorum;
+  let client: ControllerClient;
+
+  beforeAll(async () => {
+    q = await startQuorum(3, { ...FAST, clock: new ManualClock() });
+    client = new ControllerClient({ voters: q.voters, clusterId: CLUSTER_ID, retryDeadlineMs: 10_000 });
+    await q.waitForActive();
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await q?.close();
+  });
+
+  it('with one of 3 brokers fenced, RF 3 is INVALID_REPLICATION_FACTOR and RF 2 is placed on the live two', async () => {
+    const epochs = new Map<number, number>();
+    for (const id of [1, 2, 3]) {
+      const { brokerEpoch } = await client.registerBroker({ brokerId: id, incarnationId: `inc-${id}`, listeners: [{ name: 'CLIENT', host: '127.0.0.1', port: 9000 + id }], rack: null });
+      expect((await client.heartbeat({ brokerId: id, brokerEpoch, metadataOffset: brokerEpoch, wantFence: false, wantShutdown: false })).isFenced).toBe(false);
+      epochs.set(id, brokerEpoch);
+    }
+    const spec = (name: string, rf: number) => ({ name, numPartitions: 3, replicationFactor: rf, configs: {} });
+    expect((await client.createTopics([spec('rf3-all-live', 3)])).results[0]!.error).toBeUndefined();
+
+    // Broker 3 is fenced (it asks to be; a lost session ends the same way).
+    const fenced = await client.heartbeat({ brokerId: 3, brokerEpoch: epochs.get(3)!, metadataOffset: epochs.get(3)!, wantFence: true, wantShutdown: false });
+    expect(fenced.isFenced).toBe(true);
+    const image = () => q.active()!.controller.image;
+    expect(image().unfencedBrokerIds()).toEqual([1, 2]);
+    // Registered brokers are 3, live ones 2.
+    expect(image().brokers()).toHaveLength(3);
+
+    const refused = (await client.createTopics([spec('rf3-one-fenced', 3)])).results[0]!;
+    expect(refused.error?.errorName).toBe('INVALID_REPLICATION_FACTOR');
+    expect(refused.error?.message).toContain('larger than the number of available brokers (2)');
+    expect(image().topicByName('rf3-one-fenced')).toBeUndefined();
+    // New partitions of an RF 3 topic need 3 live brokers too.
+    const grown = (await client.createPartitions([{ name: 'rf3-all-live', count: 4 }])).results[0]!;
+    expect(grown.error?.errorName).toBe('INVALID_REPLICATION_FACTOR');
+
+    const placed = await client.createTopics([spec('rf2-live', 2)]);
+    expect(placed.results[0]!.error).toBeUndefined();
+    for (const p of image().topicByName('rf2-live')!.partitions) expect(p.replicas).not.toContain(3);
+  });
+});
