@@ -1,8 +1,8 @@
 import type { Logger, NodeId } from '@gregor/common';
 import { GregorError, toGregorError } from '@gregor/common';
-import type { Entry, LogIndex, Message, ProposalPosition, RaftStatus, Role, Snapshot } from '@gregor/raft';
+import type { Entry, LogIndex, Message, ProposalPosition, RaftStatus, Role, Snapshot, Storage } from '@gregor/raft';
 import { createPrng, RaftNode } from '@gregor/raft';
-import type { LevelRaftStorage } from './level-raft-storage';
+import type { PersistRequest } from './level-raft-storage';
 
 /**
  * Drives a pure RaftNode with real time and real I/O: a timer turns
@@ -19,10 +19,19 @@ export interface RaftView {
   readonly term: number;
 }
 
+/**
+ * What the driver needs of storage: the core's synchronous reads, and a
+ * write of each Ready that resolves only once it is durable (LevelRaftStorage
+ * in production; tests hold the promise to check the ordering).
+ */
+export interface DurableRaftStorage extends Storage {
+  persist(req: PersistRequest): Promise<void>;
+}
+
 export interface RaftDriverOptions {
   id: NodeId;
   voters: readonly NodeId[];
-  storage: LevelRaftStorage;
+  storage: DurableRaftStorage;
   tickIntervalMs: number;
   electionTimeoutTicks: number;
   heartbeatIntervalTicks: number;
