@@ -71,7 +71,10 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     type: 'int',
     min: 1,
     default: 100,
-    doc: 'Gregor: the Raft driver tick; timeouts are counted in ticks and leaders heartbeat every tick.',
+    doc:
+      'Gregor: the Raft driver tick, which is also the Raft heartbeat interval: the leader heartbeats its followers every tick ' +
+      '(there is no separate heartbeat key). Election timeouts are counted in ticks, so controller.quorum.election.timeout.ms ' +
+      'must be at least two ticks.',
   },
   'broker.heartbeat.interval.ms': { type: 'int', min: 1, default: 250, doc: 'How often a broker heartbeats to the active controller (Kafka: 2000).' },
   'broker.session.timeout.ms': {
