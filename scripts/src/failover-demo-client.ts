@@ -6,26 +6,43 @@
  *   leader-of  --bootstrap B --topic T --partition P       prints the partition's leader id
  *   partition-led-by --bootstrap B --topic T --node N      prints a partition node N leads
  *   wait-isr   --bootstrap B --topic T --partition P --node N [--timeout-ms]   until N is in the ISR
- *   produce    --bootstrap B --topic T --partition P --acked-file F [--interval-ms 200]
- *   consume    --bootstrap B --topic T --partition P --out-file F
+ *   serving-node --cluster-dir D --topic T [--timeout-ms]  prints the node serving T's consumers now
+ *   produce    --bootstrap B --topic T --partition P --acked-file F [--in-flight-file G] [--interval-ms 200]
+ *   consume    --bootstrap B --topic T --partition P --out-file F --cluster-dir D
  *
- * produce sends 0, 1, 2, … one at a time with acks=all and appends each
- * acknowledged value to F; SIGTERM stops it after the send in flight. It
+ * produce hands 0, 1, 2, … to an idempotent acks=all producer, one every
+ * interval without waiting for the previous answer (so during a failover
+ * several values are in flight, as with any real producer), appends each
+ * acknowledged value to F, and keeps G listing the values in flight (absent
+ * when none). SIGTERM stops it after the values in flight are answered. It
  * exits non-zero if a send failed. consume reads the partition from the
- * start, appends each value to F, says whenever the partition's leader (the
- * node it fetches from) changes, and flags any value that is not the one it
- * expected next. Lines are prefixed with the role for the watcher.
+ * start, appends each value to F, says which node serves it (from the
+ * nodes' own counters, see serving-node.ts) and whenever that changes, and
+ * flags any value that is not the one it expected next. Lines are prefixed
+ * with the role for the watcher.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createClient, type Gregor } from '@gregor/client';
-import { findFreeBasePort } from '@gregor/dev-cluster';
+import { findFreeBasePort, readClusterFile } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
+import { ServingNodeWatcher, type HttpNode } from './serving-node';
 
 const say = (who: string, msg: string): void => void process.stdout.write(`${who} | ${msg}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Values handed to the producer but not yet answered, at most: at 5 values/s
+ * that is 20 s of failover. At the limit the counter pauses until the oldest
+ * is answered (back-pressure) instead of queueing without bound.
+ */
+const MAX_UNACKED = 100;
+
 function client(bootstrap: string): Gregor {
   return createClient({ bootstrap, clientId: 'failover-demo', requestTimeoutMs: 5000 });
+}
+
+function clusterNodes(dir: string): HttpNode[] {
+  return readClusterFile(dir).nodes.map((n) => ({ id: n.id, http: n.http }));
 }
 
 async function leaderOf(c: Gregor, topic: string, partition: number): Promise<{ leader: number | null; isr: readonly number[] }> {
@@ -39,34 +56,63 @@ async function produce(flags: Record<string, string>): Promise<number> {
   const partition = intFlag('partition', flags['partition']!);
   const intervalMs = intFlag('interval-ms', flags['interval-ms'] ?? '200', 1);
   const ackedFile = flags['acked-file']!;
+  const inFlightFile = flags['in-flight-file'];
   const c = client(flags['bootstrap']!);
+  // Idempotent by default (acks=all): a retry after a lost answer is not written twice.
   const producer = c.producer({ acks: 'all', lingerMs: 0 });
   let running = true;
   process.on('SIGTERM', () => {
     running = false;
   });
-  say('producer', `sending a counter to ${topic}-${partition} every ${intervalMs} ms (acks=all, bootstrap ${flags['bootstrap']})`);
-  let next = 0;
-  let failed = false;
-  while (running) {
-    const value = next;
-    const started = Date.now();
-    try {
-      const md = await producer.send({ topic, partition, value: String(value) });
-      appendFileSync(ackedFile, `${value}\n`);
-      next++;
-      const tookMs = Date.now() - started;
-      // A slow acknowledgement is the failover happening: say so.
-      if (value % 10 === 0 || tookMs > 1000) say('producer', `sent ${value} -> offset ${md.offset}${tookMs > 1000 ? ` (took ${tookMs} ms: the cluster was failing over)` : ''}`);
-    } catch (err) {
-      say('producer', `FAILED to send ${value}: ${(err as Error).message}`);
-      failed = true;
-      break;
+  const unacked = new Map<number, Promise<void>>();
+  // Written whole and renamed, so the script never reads half a file.
+  const publishInFlight = (): void => {
+    if (inFlightFile === undefined) return;
+    if (unacked.size === 0) {
+      rmSync(inFlightFile, { force: true });
+      return;
     }
+    writeFileSync(`${inFlightFile}.tmp`, `${[...unacked.keys()].join(' ')}\n`);
+    renameSync(`${inFlightFile}.tmp`, inFlightFile);
+  };
+  say('producer', `sending a counter to ${topic}-${partition} every ${intervalMs} ms (acks=all, idempotent, bootstrap ${flags['bootstrap']})`);
+  let next = 0;
+  let lastAcked = -1;
+  let failed = false;
+  while (running && !failed) {
+    if (unacked.size >= MAX_UNACKED) {
+      say('producer', `${unacked.size} values unanswered: pausing the counter until the oldest is`);
+      await unacked.values().next().value;
+      continue;
+    }
+    const value = next++;
+    const started = Date.now();
+    const answered = producer
+      .send({ topic, partition, value: String(value) })
+      .then(
+        (md) => {
+          appendFileSync(ackedFile, `${value}\n`);
+          lastAcked = Math.max(lastAcked, value);
+          const tookMs = Date.now() - started;
+          // A slow acknowledgement is the failover happening: say so.
+          if (value % 10 === 0 || tookMs > 1000) say('producer', `sent ${value} -> offset ${md.offset}${tookMs > 1000 ? ` (took ${tookMs} ms: the cluster was failing over)` : ''}`);
+        },
+        (err: unknown) => {
+          say('producer', `FAILED to send ${value}: ${(err as Error).message}`);
+          failed = true;
+        },
+      )
+      .finally(() => {
+        unacked.delete(value);
+        publishInFlight();
+      });
+    unacked.set(value, answered);
+    publishInFlight();
     await sleep(Math.max(0, intervalMs - (Date.now() - started)));
   }
+  await Promise.all(unacked.values());
   await c.close();
-  say('producer', `stopped; last acknowledged value ${next - 1}`);
+  say('producer', `stopped; last acknowledged value ${lastAcked}`);
   return failed ? 2 : 0;
 }
 
@@ -84,22 +130,23 @@ async function consume(flags: Record<string, string>): Promise<number> {
   });
   say('consumer', `reading ${topic}-${partition} from the beginning (bootstrap ${flags['bootstrap']} only)`);
 
-  // Who the consumer fetches from: the partition leader, as its own client's metadata says.
-  let leader: number | null | undefined;
-  let lastLeader: number | undefined;
-  const watchLeader = (async () => {
+  // Who serves this consumer, as the nodes count it (the only consumer of the topic).
+  const watcher = new ServingNodeWatcher(clusterNodes(flags['cluster-dir']!), topic);
+  let serving: number | undefined;
+  let goneSaid = false;
+  const watchServing = (async () => {
     while (running) {
-      try {
-        const now = (await leaderOf(c, topic, partition)).leader;
-        if (now !== leader) {
-          if (leader === undefined) say('consumer', `fetching from node ${now} (the leader of ${topic}-${partition})`);
-          else if (now === null) say('consumer', `node ${leader} is gone and ${topic}-${partition} has no leader yet; retrying`);
-          else say('consumer', `switched: now fetching from node ${now}${lastLeader !== undefined ? ` (was node ${lastLeader})` : ''}`);
-          leader = now;
-          if (now !== null) lastLeader = now;
-        }
-      } catch {
-        // The metadata request failed over too; the next round asks another node.
+      const o = await watcher.look();
+      if (o.grew.length > 0) {
+        // Two nodes in one look: the switch happened within it; the new one is the news.
+        const now = o.grew.find((id) => id !== serving) ?? serving!;
+        if (serving === undefined) say('consumer', `fetching from node ${now} (its /metrics counts the records it serves this consumer)`);
+        else if (now !== serving) say('consumer', `switched: now fetching from node ${now} (was node ${serving})`);
+        serving = now;
+        goneSaid = false;
+      } else if (serving !== undefined && o.unreachable.includes(serving) && !goneSaid) {
+        say('consumer', `node ${serving}, which served this consumer, stopped answering; the consumer looks up the new leader and retries`);
+        goneSaid = true;
       }
       await sleep(300);
     }
@@ -124,9 +171,9 @@ async function consume(flags: Record<string, string>): Promise<number> {
     }
     const first = values[0]!;
     const last = values[values.length - 1]!;
-    if (values.some((v) => v % 10 === 0) || values.length > 5) say('consumer', `got ${first === last ? first : `${first}..${last}`} (from node ${leader ?? '?'})`);
+    if (values.some((v) => v % 10 === 0) || values.length > 5) say('consumer', `got ${first === last ? first : `${first}..${last}`} (from node ${serving ?? '?'})`);
   }
-  await watchLeader;
+  await watchServing;
   await c.close();
   say('consumer', `stopped; received up to ${expected - 1}${anomalies > 0 ? `, ${anomalies} anomalies` : ', no gap, no duplicate'}`);
   return 0;
@@ -144,6 +191,8 @@ async function main(): Promise<number> {
       'interval-ms': { type: 'string' },
       'acked-file': { type: 'string' },
       'out-file': { type: 'string' },
+      'in-flight-file': { type: 'string' },
+      'cluster-dir': { type: 'string' },
     },
     rest,
   ) as Record<string, string>;
@@ -193,14 +242,29 @@ async function main(): Promise<number> {
         await c.close();
       }
     }
+    case 'serving-node': {
+      need('cluster-dir', 'topic');
+      const watcher = new ServingNodeWatcher(clusterNodes(flags['cluster-dir']!), flags['topic']!);
+      const deadline = Date.now() + intFlag('timeout-ms', flags['timeout-ms'] ?? '10000');
+      await watcher.look(); // the baseline
+      while (Date.now() <= deadline) {
+        await sleep(300);
+        const { grew } = await watcher.look();
+        if (grew.length > 0) {
+          process.stdout.write(`${grew.join(',')}\n`);
+          return 0;
+        }
+      }
+      return 3;
+    }
     case 'produce':
       need('bootstrap', 'topic', 'partition', 'acked-file');
       return produce(flags);
     case 'consume':
-      need('bootstrap', 'topic', 'partition', 'out-file');
+      need('bootstrap', 'topic', 'partition', 'out-file', 'cluster-dir');
       return consume(flags);
     default:
-      process.stderr.write('usage: failover-demo-client free-port|leader-of|partition-led-by|wait-isr|produce|consume [flags]\n');
+      process.stderr.write('usage: failover-demo-client free-port|leader-of|partition-led-by|wait-isr|serving-node|produce|consume [flags]\n');
       return 1;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * CI runs scripts/failover-demo.sh (issue 6 item 7), shortened with
- * DEMO_SECONDS: it must exit 0 (every counter value exactly once, in order),
- * narrate each step, and leave no process behind. Needs the built dist
+ * DEMO_SECONDS: it must exit 0 (every counter value exactly once, in order,
+ * with node 2 killed while a send is in flight), narrate each step, and
+ * leave no process behind: no node, no producer, no consumer. Needs the built dist
  * (`pnpm build`; the script builds only when dist/ is missing).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,17 @@ import { pollUntil } from '@gregor/common';
 import { isAlive } from '@gregor/dev-cluster';
 
 const ROOT = path.resolve(__dirname, '../..');
+
+/** Whether any process is left in process group `pgid` (signal 0 probes without signalling). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
 
 describe('scripts/failover-demo.sh', () => {
   let child: ChildProcess | undefined;
@@ -42,8 +54,9 @@ describe('scripts/failover-demo.sh', () => {
       /Node 2 leads partition \d/,
       /consumer \| fetching from node 2/,
       /kill -9 node 2 \(pid \d+\)/,
+      /killed (with value\(s\) [\d ]+ in flight|between two sends)/,
       /consumer \| switched: now fetching from node [13] \(was node 2\)/,
-      /The consumer carried on from node [13]/,
+      /The consumer carried on from node [13] /,
       /Restarting node 2/,
       /Node 2 is back in the ISR/,
       /Isr: .*2/,
@@ -52,6 +65,15 @@ describe('scripts/failover-demo.sh', () => {
     ]) {
       expect(output).toMatch(narration);
     }
+    // The node the consumer says it switched to (from the nodes' counters) is the one the script names.
+    const switchedTo = /consumer \| switched: now fetching from node (\d) \(was node 2\)/.exec(output)![1];
+    expect(output).toMatch(new RegExp(`The consumer carried on from node ${switchedTo} `));
+    // The demo's producer and consumer are gone: by the pids it named, and
+    // nothing is left in its process group (the nodes run in their own).
+    const [, producerPid, consumerPid] = /producer pid (\d+), consumer pid (\d+)/.exec(output) ?? [];
+    expect(producerPid).toBeDefined();
+    for (const pid of [Number(producerPid), Number(consumerPid)]) expect({ pid, alive: isAlive(pid) }).toEqual({ pid, alive: false });
+    expect(groupAlive(child.pid!)).toBe(false);
     // Every node process of the demo's cluster is gone.
     expect(keptDir).toBeDefined();
     const cluster = JSON.parse(readFileSync(path.join(keptDir!, 'cluster.json'), 'utf8')) as { nodes: { id: number; pid: number }[] };
