@@ -35,9 +35,12 @@ export type Completion =
       previous: Pick<Member, 'protocols' | 'rebalanceTimeoutMs' | 'sessionTimeoutMs'>;
       leaderBefore: string | null;
     }
-  | { kind: 'commit'; group: ClassicGroup; requestId: number; committed: CommittedOffsetRecord[]; rejected: { topic: string; partition: number; error: 'OFFSET_METADATA_TOO_LARGE' }[] }
+  | { kind: 'commit'; group: ClassicGroup; requestId: number; committed: CommittedOffsetRecord[]; rejected: { topic: string; partition: number; error: CommitRejection }[] }
   | { kind: 'delete-groups'; requestId: number; results: { groupId: string; error: import('@gregor/common').ErrorName }[]; deleted: Set<string> }
   | { kind: 'expire' };
+
+/** Why one partition of an OffsetCommit was not stored (see offsetCommitRejection). */
+export type CommitRejection = 'INVALID_REQUEST' | 'OFFSET_METADATA_TOO_LARGE';
 
 export interface CommittedOffsetRecord {
   topic: string;

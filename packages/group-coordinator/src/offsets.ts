@@ -1,5 +1,5 @@
 import type { ErrorName } from '@gregor/common';
-import type { CommittedOffsetRecord, Ctx } from './context';
+import type { CommitRejection, CommittedOffsetRecord, Ctx } from './context';
 import { offsetKey, type ClassicGroup } from './group';
 import { validateMember } from './membership';
 import { scheduleHeartbeat } from './rebalance';
@@ -66,13 +66,27 @@ function validateOffsetCommit(group: ClassicGroup, req: OffsetCommitRequest): Er
   return undefined;
 }
 
+/**
+ * Why one offset of a commit cannot be stored, if it cannot. An offset is
+ * the next one to consume, so it is never negative; Kafka's clients refuse
+ * to commit one, but its broker would store it, and -1 reads back as "no
+ * offset" — so a buggy or hostile client could silently rewind a group.
+ * Refusing it per partition leaves the earlier offset in place.
+ */
+export function offsetCommitRejection(offset: bigint, metadata: string, offsetMetadataMaxBytes: number): CommitRejection | undefined {
+  if (offset < 0n) return 'INVALID_REQUEST';
+  if (Buffer.byteLength(metadata, 'utf8') > offsetMetadataMaxBytes) return 'OFFSET_METADATA_TOO_LARGE';
+  return undefined;
+}
+
 function storeOffsets(ctx: Ctx, group: ClassicGroup, requestId: RequestId, req: OffsetCommitRequest): void {
   const wallMs = ctx.wallMs();
   const committed: CommittedOffsetRecord[] = [];
-  const rejected: { topic: string; partition: number; error: 'OFFSET_METADATA_TOO_LARGE' }[] = [];
+  const rejected: { topic: string; partition: number; error: CommitRejection }[] = [];
   for (const o of req.offsets) {
-    if (Buffer.byteLength(o.metadata, 'utf8') > ctx.config.offsetMetadataMaxBytes) {
-      rejected.push({ topic: o.topic, partition: o.partition, error: 'OFFSET_METADATA_TOO_LARGE' });
+    const rejection = offsetCommitRejection(o.offset, o.metadata, ctx.config.offsetMetadataMaxBytes);
+    if (rejection !== undefined) {
+      rejected.push({ topic: o.topic, partition: o.partition, error: rejection });
     } else {
       committed.push({ topic: o.topic, partition: o.partition, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, commitTimestampMs: wallMs });
     }

@@ -75,6 +75,24 @@ describe('OffsetCommit / OffsetFetch', () => {
     expect(d.log).toHaveLength(0);
   });
 
+  test('a negative offset is INVALID_REQUEST for that partition; the earlier offset stays and the rest of the commit is stored', () => {
+    const d = new Driver();
+    const { member, gen } = stableOne(d);
+    d.commit(G, gen, member, [['t', 0, 42n], ['t', 1, 7n]], 'keep');
+    const before = d.log.length;
+    const r = d.expectReply(d.commit(G, gen, member, [['t', 0, -1n], ['t', 1, 8n], ['t', 2, -9_223_372_036_854_775_808n]]), 'commit').response;
+    expect(r.results.map((x) => [x.partition, x.error]).sort()).toEqual([
+      [0, 'INVALID_REQUEST'],
+      [1, 'NONE'],
+      [2, 'INVALID_REQUEST'],
+    ]);
+    expect(d.log.length - before).toBe(1);
+    expect(fetchAll(d).map((o) => [o.partition, o.offset])).toEqual([
+      [0, 42n],
+      [1, 8n],
+    ]);
+  });
+
   test('failed writes map to Kafka’s commit errors and change nothing', () => {
     const d = new Driver();
     d.autoComplete = false;
