@@ -163,6 +163,20 @@ describe('assignor properties (fast-check)', () => {
     fc.assert(fc.property(countsArb, membersArb(false), (counts, members) => checkValid(counts, members, assignor.assign(counts, members), true)));
   });
 
+  test('range: balanced within one per topic, among that topic’s subscribers, whatever the others subscribe to', () => {
+    fc.assert(
+      fc.property(countsArb, membersArb(false), (counts, members) => {
+        const r = rangeAssignor.assign(counts, members);
+        for (const topic of new Set(members.flatMap((m) => m.subscription.topics))) {
+          const subscribers = members.filter((m) => m.subscription.topics.includes(topic));
+          const sizes = subscribers.map((m) => r.get(m.memberId)!.filter((tp) => tp.topic === topic).length);
+          expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+          expect(sizes.reduce((a, b) => a + b, 0)).toBe(counts.get(topic) ?? 0);
+        }
+      }),
+    );
+  });
+
   test('roundrobin: identical subscriptions are balanced within one', () => {
     fc.assert(fc.property(countsArb, membersArb(true), (counts, members) => expect(spread(roundRobinAssignor.assign(counts, members))).toBeLessThanOrEqual(1)));
   });
