@@ -3,15 +3,16 @@
  * one running there), creates a topic, and shows a produce/consume round trip
  * with the same `gregor` CLI commands a user would type. The cluster keeps
  * running afterwards; `pnpm gregor dev-cluster down --dir .gregor/cluster` stops it.
+ * QUICKSTART_DIR, QUICKSTART_BASE_PORT and QUICKSTART_NODES move it (see
+ * quickstart-settings.ts); tests/quickstart.test.ts runs it that way in CI.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { clusterStatus, clusterUp, readClusterFile, type ClusterFile } from '@gregor/dev-cluster';
+import { clusterStatus, clusterUp, DEFAULT_BASE_PORT, readClusterFile, type ClusterFile } from '@gregor/dev-cluster';
+import { quickstartSettings, type QuickstartSettings } from './quickstart-settings';
 
-const NODES = Number(process.env.QUICKSTART_NODES ?? 3);
 const ROOT = path.resolve(__dirname, '../..');
-const DIR = path.join(ROOT, '.gregor', 'cluster');
 const CLI = path.join(ROOT, 'packages/cli/dist/bin.js');
 const say = (msg: string): void => void process.stdout.write(`${msg}\n`);
 
@@ -24,21 +25,23 @@ function gregor(args: string[], input?: string): string {
   return res.stdout;
 }
 
-async function cluster(): Promise<ClusterFile> {
-  if (existsSync(path.join(DIR, 'cluster.json'))) {
-    const status = await clusterStatus(DIR);
+async function cluster({ dir, basePort, nodes }: QuickstartSettings): Promise<ClusterFile> {
+  if (existsSync(path.join(dir, 'cluster.json'))) {
+    const status = await clusterStatus(dir);
     if (status.every((s) => s.ready)) {
-      say(`Reusing the cluster already running in ${DIR}`);
-      return readClusterFile(DIR);
+      say(`Reusing the cluster already running in ${dir}`);
+      return readClusterFile(dir);
     }
-    if (status.some((s) => s.alive)) throw new Error(`a cluster in ${DIR} is partly running; stop it with: pnpm gregor dev-cluster down --dir ${DIR}`);
+    if (status.some((s) => s.alive)) throw new Error(`a cluster in ${dir} is partly running; stop it with: pnpm gregor dev-cluster down --dir ${dir}`);
   }
-  say(`Starting a ${NODES}-node cluster in ${DIR} …`);
-  return clusterUp({ dir: DIR, nodes: NODES, onProgress: (m) => say(`  ${m}`) });
+  say(`Starting a ${nodes}-node cluster in ${dir} (base port ${basePort}) …`);
+  return clusterUp({ dir, nodes, basePort, onProgress: (m) => say(`  ${m}`) });
 }
 
 async function main(): Promise<void> {
-  const c = await cluster();
+  const settings = quickstartSettings(process.env, ROOT);
+  const { dir } = settings;
+  const c = await cluster(settings);
   const bootstrap = c.nodes.map((n) => n.grpc).join(',');
   const topic = `quickstart-${Date.now().toString(36)}`;
   const rf = Math.min(3, c.nodes.length);
@@ -50,10 +53,11 @@ async function main(): Promise<void> {
   if (JSON.stringify(got) !== JSON.stringify([...lines].sort())) throw new Error('round trip mismatch: the consumer did not read back what was produced');
   gregor(['topic', 'describe', topic, '--bootstrap', bootstrap]);
   say(`\nRound trip OK: 10 records produced with acks=all and read back.`);
-  say(`The cluster keeps running (logs in ${DIR}/node-N.log). Try:`);
-  say(`  pnpm gregor topic list`);
-  say(`  pnpm gregor dev-cluster status --dir ${path.relative(process.cwd(), DIR) || DIR}`);
-  say(`  pnpm gregor dev-cluster down --dir ${path.relative(process.cwd(), DIR) || DIR}`);
+  say(`The cluster keeps running (logs in ${dir}/node-N.log). Try:`);
+  // The CLI's default bootstrap is 127.0.0.1:9092: name the cluster's when it moved.
+  say(`  pnpm gregor topic list${c.basePort === DEFAULT_BASE_PORT ? '' : ` --bootstrap ${bootstrap}`}`);
+  say(`  pnpm gregor dev-cluster status --dir ${path.relative(process.cwd(), dir) || dir}`);
+  say(`  pnpm gregor dev-cluster down --dir ${path.relative(process.cwd(), dir) || dir}`);
 }
 
 main().catch((err: unknown) => {
