@@ -1,35 +1,34 @@
-import { nodesForSeed } from '../src/sim/options';
+import { replayCommands, replayOptionsFromEnv } from '../src/sim/replay';
 import type { SimResult } from '../src/sim/simulator';
-import { replayCommands, runSimulation } from '../src/sim/simulator';
+import { runSimulation } from '../src/sim/simulator';
 
 /**
  * The deterministic simulation in CI: thousands of seeds, each a different
  * cluster size, fault profile and history (see src/sim). `SEED=n` (and
- * optionally `NODES=3|5`) replays one seed with a full trace on failure.
+ * optionally `NODES=3|5`, `SAFETY_TICKS`, `LIVENESS_TICKS`, as a failure
+ * report prints them) replays one seed with a full trace on failure.
  */
 
 const SEEDS = 2000;
 const CHUNK = 250;
 
-function describeFailure(r: SimResult): string {
+function describeFailure(r: SimResult, tuning: { safetyTicks?: number; livenessTicks?: number } = {}): string {
   const f = r.failure;
   return [
     `seed ${r.seed} (${r.nodes} nodes) failed in the ${f?.phase} phase at tick ${f?.tick}: ${f?.message}`,
-    ...replayCommands(r.seed, r.nodes).map((c) => `  replay: ${c}`),
+    ...replayCommands(r.seed, r.nodes, tuning).map((c) => `  replay: ${c}`),
   ].join('\n');
 }
 
-const replaySeed = process.env.SEED;
+const replay = replayOptionsFromEnv(process.env);
 
-if (replaySeed !== undefined) {
-  test(`replay seed ${replaySeed}`, () => {
-    const seed = Number(replaySeed);
-    const nodes = process.env.NODES === undefined ? nodesForSeed(seed) : (Number(process.env.NODES) as 3 | 5);
+if (replay !== undefined) {
+  test(`replay seed ${replay.seed}`, () => {
     const trace: string[] = [];
-    const result = runSimulation({ seed, nodes, trace: (line) => trace.push(line) });
+    const result = runSimulation({ ...replay, trace: (line) => trace.push(line) });
     if (!result.ok) {
       // The last few hundred events usually show how the invariant broke.
-      console.log(`${trace.slice(-400).join('\n')}\n${describeFailure(result)}\n${result.failure?.stack ?? ''}`);
+      console.log(`${trace.slice(-400).join('\n')}\n${describeFailure(result, replay)}\n${result.failure?.stack ?? ''}`);
     }
     expect(result.failure).toBeUndefined();
   });

@@ -1,24 +1,28 @@
 #!/usr/bin/env node
 /**
- * `pnpm sim --seeds N [--start S] [--nodes 3|5] [--safety-ticks T] [--verbose]`
+ * `pnpm sim --seeds N [--start S] [--nodes 3|5] [--safety-ticks T] [--liveness-ticks T] [--verbose]`
  * Runs N seeds from S, prints progress on stderr and a JSON summary on stdout;
- * exits 1 if any seed failed, printing the commands that replay it.
+ * exits 1 if any seed failed, printing the commands that replay it (with the
+ * same tick bounds).
  */
+import type { ReplayTuning } from './replay';
+import { replayCommands } from './replay';
 import type { SimResult } from './simulator';
-import { replayCommands, runSimulation } from './simulator';
+import { runSimulation } from './simulator';
 
 interface CliArgs {
   seeds: number;
   start: number;
   nodes: 3 | 5 | undefined;
   safetyTicks: number | undefined;
+  livenessTicks: number | undefined;
   verbose: boolean;
 }
 
-const USAGE = 'usage: pnpm sim --seeds N [--start S] [--nodes 3|5] [--safety-ticks T] [--verbose]';
+const USAGE = 'usage: pnpm sim --seeds N [--start S] [--nodes 3|5] [--safety-ticks T] [--liveness-ticks T] [--verbose]';
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const args: CliArgs = { seeds: 100, start: 1, nodes: undefined, safetyTicks: undefined, verbose: false };
+  const args: CliArgs = { seeds: 100, start: 1, nodes: undefined, safetyTicks: undefined, livenessTicks: undefined, verbose: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = (): number => {
@@ -41,6 +45,9 @@ function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--safety-ticks':
         args.safetyTicks = value();
+        break;
+      case '--liveness-ticks':
+        args.livenessTicks = value();
         break;
       case '--verbose':
         args.verbose = true;
@@ -68,12 +75,16 @@ function main(): void {
   let maxLivenessBudgetUsed = 0;
   const clusterSizes: Record<string, number> = {};
   const every = Math.max(1, Math.floor(args.seeds / 20));
+  const tuning: ReplayTuning = {
+    ...(args.safetyTicks === undefined ? {} : { safetyTicks: args.safetyTicks }),
+    ...(args.livenessTicks === undefined ? {} : { livenessTicks: args.livenessTicks }),
+  };
   for (let k = 0; k < args.seeds; k++) {
     const seed = args.start + k;
     const result = runSimulation({
       seed,
       ...(args.nodes === undefined ? {} : { nodes: args.nodes }),
-      ...(args.safetyTicks === undefined ? {} : { safetyTicks: args.safetyTicks }),
+      ...tuning,
       ...(args.verbose ? { trace: (line: string) => process.stdout.write(`${line}\n`) } : {}),
     });
     const s = result.stats;
@@ -92,7 +103,7 @@ function main(): void {
       const f = result.failure;
       process.stderr.write(
         `seed ${seed} (${result.nodes} nodes) FAILED in ${f?.phase} at tick ${f?.tick}: ${f?.message}\n` +
-          `  replay: ${replayCommands(seed, result.nodes).join('\n      or: ')}\n`,
+          `  replay: ${replayCommands(seed, result.nodes, tuning).join('\n      or: ')}\n`,
       );
     }
     if ((k + 1) % every === 0 || k + 1 === args.seeds) {
@@ -118,7 +129,7 @@ function main(): void {
       tick: r.failure?.tick,
       kind: r.failure?.kind,
       message: r.failure?.message,
-      replay: replayCommands(r.seed, r.nodes),
+      replay: replayCommands(r.seed, r.nodes, tuning),
     })),
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

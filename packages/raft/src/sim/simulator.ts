@@ -58,14 +58,6 @@ export function runSimulation(options: SimOptions): SimResult {
   return new Simulation(options).run();
 }
 
-/** The commands that replay one seed, for failure reports. */
-export function replayCommands(seed: number, nodes: number): string[] {
-  return [
-    `pnpm sim --seeds 1 --start ${seed} --nodes ${nodes} --verbose`,
-    `SEED=${seed} NODES=${nodes} pnpm exec jest packages/raft -t replay`,
-  ];
-}
-
 class SimNode implements CheckedNode {
   raft: RaftNode | null = null;
   /** A Ready taken but not yet carried out (a slow disk). */
