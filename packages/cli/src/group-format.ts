@@ -83,6 +83,17 @@ export function formatGroupView(v: GroupView): string[] {
   const head = `Group ${v.group}: state ${v.state}${v.assignor !== '' ? `, assignor ${v.assignor}` : ''}, coordinator ${v.coordinator}, ${v.members.length} member(s)`;
   const lines = [head];
   if (v.members.length === 0) lines.push(`Consumer group '${v.group}' has no active members.`);
+  else {
+    // Every member, with or without partitions (Kafka's --members view):
+    // an idle member is as much a process to find as a busy one.
+    lines.push('');
+    lines.push(
+      ...table(
+        ['CONSUMER-ID', 'GROUP-INSTANCE-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS'],
+        v.members.map((m) => [m.memberId, dash(m.groupInstanceId), m.host, m.clientId, String(m.partitions.length)]),
+      ),
+    );
+  }
   if (v.partitions.length > 0) {
     lines.push('');
     lines.push(
@@ -92,8 +103,8 @@ export function formatGroupView(v: GroupView): string[] {
       ),
     );
   }
-  const idle = v.members.filter((m) => m.partitions.length === 0);
-  if (v.state === 'Stable' && idle.length > 0) lines.push('', `${idle.length} member(s) without partitions: ${idle.map((m) => m.memberId).join(', ')}`);
+  const idle = v.members.filter((m) => m.partitions.length === 0).length;
+  if (v.state === 'Stable' && idle > 0) lines.push('', `${idle} member(s) without partitions.`);
   lines.push('', `Total lag: ${v.totalLag}`);
   return lines;
 }

@@ -9,7 +9,7 @@ const description: GroupDescription = {
   coordinator: 2,
   members: [
     { memberId: 'm-1', groupInstanceId: null, clientId: 'app', clientHost: '/10.0.0.1', assignment: [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }] },
-    { memberId: 'm-2', groupInstanceId: null, clientId: 'app', clientHost: '/10.0.0.2', assignment: [] },
+    { memberId: 'm-2', groupInstanceId: 'worker-2', clientId: 'idle-app', clientHost: '/10.0.0.2', assignment: [] },
   ],
 };
 
@@ -41,7 +41,11 @@ describe('group describe view', () => {
     expect(text).toMatch(/TOPIC\s+PARTITION\s+CURRENT-OFFSET\s+LOG-END-OFFSET\s+LAG\s+CONSUMER-ID\s+HOST\s+CLIENT-ID/);
     expect(text).toMatch(/t\s+0\s+40\s+100\s+60\s+m-1\s+\/10\.0\.0\.1\s+app/);
     expect(text).toMatch(/t\s+1\s+-\s+7\s+-\s+m-1/);
-    expect(text).toMatch(/1 member\(s\) without partitions: m-2/);
+    // Every member, the idle one included, with its instance id, host and client id.
+    expect(text).toMatch(/CONSUMER-ID\s+GROUP-INSTANCE-ID\s+HOST\s+CLIENT-ID\s+#PARTITIONS/);
+    expect(text).toMatch(/\nm-1\s+-\s+\/10\.0\.0\.1\s+app\s+2\n/);
+    expect(text).toMatch(/\nm-2\s+worker-2\s+\/10\.0\.0\.2\s+idle-app\s+0\n/);
+    expect(text).toMatch(/1 member\(s\) without partitions/);
     expect(text).toMatch(/Total lag: 60$/);
   });
 
