@@ -23,6 +23,8 @@ const flags = parseFlags({
   partitions: { type: 'string', default: '6' },
   'latency-rate': { type: 'string', default: '1000' },
   'latency-seconds': { type: 'string', default: '5' },
+  /** Fail when the consume phase reads nothing for this long. */
+  'consume-stall-ms': { type: 'string', default: '30000' },
   keep: { type: 'boolean', default: false },
   /** Write a V8 CPU profile of every node process into this folder. */
   'profile-dir': { type: 'string' },
@@ -38,6 +40,7 @@ const recordSize = intFlag('record-size', flags['record-size'], 0);
 const partitions = intFlag('partitions', flags.partitions, 1);
 const latencyRate = intFlag('latency-rate', flags['latency-rate'], 1);
 const latencySeconds = intFlag('latency-seconds', flags['latency-seconds'], 1);
+const consumeStallMs = intFlag('consume-stall-ms', flags['consume-stall-ms'], 1);
 if (!['0', '1', 'all', '-1'].includes(acksText)) {
   process.stderr.write(`--acks must be 0, 1 or all, got "${acksText}"\n`);
   process.exit(1);
@@ -133,8 +136,22 @@ async function main(): Promise<void> {
     let consumed = 0;
     const t1 = performance.now();
     const consumeProgress = setInterval(() => log(`consumed ${consumed}/${records}`), 1000);
+    // Bounded by progress, not by a total time (10M records legitimately take
+    // long): a consumer that gets nothing for consumeStallMs fails the bench
+    // instead of polling forever for records that will not come.
+    let lastProgressMs = performance.now();
     while (consumed < records) {
-      consumed += (await consumer.poll({ timeoutMs: 1000 })).length;
+      const got = (await consumer.poll({ timeoutMs: 1000 })).length;
+      consumed += got;
+      if (got > 0) lastProgressMs = performance.now();
+      else if (performance.now() - lastProgressMs > consumeStallMs) {
+        clearInterval(consumeProgress);
+        await consumer.close();
+        throw new Error(
+          `consume stalled: read ${consumed} of ${records} acknowledged records, then nothing for ${consumeStallMs} ms ` +
+            `(--consume-stall-ms); rerun with --keep to keep the cluster and its node logs`,
+        );
+      }
     }
     const consumeSec = (performance.now() - t1) / 1000;
     clearInterval(consumeProgress);
