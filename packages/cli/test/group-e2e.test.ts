@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pollUntil, silentLogger } from '@gregor/common';
-import { createClient, type Gregor } from '@gregor/client';
+import { createClient, type Consumer, type Gregor } from '@gregor/client';
 import { connect, run, type CommonOptions } from '@gregor/cli';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 import { captureIO } from './helpers';
@@ -120,5 +120,33 @@ describe('gregor group commands against a real node', () => {
     const gone = await gregor('group', 'describe', 'resetters');
     expect(gone.code).toBe(2);
     expect(gone.stderr).toMatch(/^GROUP_ID_NOT_FOUND: consumer group "resetters" does not exist/);
+  });
+  test('reset-offsets: a member that joins between the emptiness check and the commit gets the same NON_EMPTY_GROUP error, and nothing changes', async () => {
+    const g = 'racers';
+    expect((await gregor('consume', 'jobs', '--group', g, '--from-beginning', '--timeout-ms', '1000')).code).toBe(0);
+    const before = (await describeJson(g)).partitions.map((p: any) => [p.partition, p.committedOffset]);
+    expect(before).toEqual([0, 1, 2].map((p) => [p, '10']));
+    // The CLI's client, with a member joining the group right before the
+    // commit: the race, made deterministic.
+    let member: Consumer | undefined;
+    const racing: typeof connect = (opts, extra = {}) => {
+      const c = quick(opts, extra);
+      const admin = c.admin();
+      const alter = admin.alterGroupOffsets.bind(admin);
+      admin.alterGroupOffsets = async (...args) => {
+        member = client.consumer({ groupId: g, enableAutoCommit: false, heartbeatIntervalMs: 200, sessionTimeoutMs: 6000 });
+        member.subscribe(['jobs']);
+        await pollUntil(async () => (await member!.poll({ timeoutMs: 50 }), member!.assignment().length === 3), { timeoutMs: 20_000, what: 'the member to join' });
+        return alter(...args);
+      };
+      return c;
+    };
+    const io = captureIO();
+    const code = await run(['group', 'reset-offsets', g, '--topic', 'jobs', '--to-earliest', '--bootstrap', bootstrap], io.io, racing);
+    expect(member).toBeDefined();
+    expect(code).toBe(2);
+    expect(io.stderr()).toMatch(/^NON_EMPTY_GROUP: offsets can only be reset while group "racers" has no members, but a member joined while the offsets were being reset: stop its consumers first/);
+    await member!.close();
+    expect((await describeJson(g)).partitions.map((p: any) => [p.partition, p.committedOffset])).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { GregorError, tpKey } from '@gregor/common';
+import { GregorError, isGregorError, tpKey } from '@gregor/common';
 import type { Gregor } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
@@ -66,7 +66,14 @@ export function registerGroup(program: Command, ctx: CliContext): void {
     if (opts.dryRun && opts.execute) throw new UsageError('--dry-run and --execute cannot be used together');
     await ctx.withClient(opts, async (client) => {
       const plan = await planReset(client, groupId, opts.topic, opts.partition, specs[0]!);
-      if (!opts.dryRun) await client.admin().alterGroupOffsets(groupId, plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })));
+      if (!opts.dryRun) {
+        await client
+          .admin()
+          .alterGroupOffsets(groupId, plan.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.offset })))
+          .catch((err: unknown) => {
+            throw memberJoinedMeanwhile(err, groupId) ?? err;
+          });
+      }
       await ctx.result(
         opts,
         [...table(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], plan.map((p) => [groupId, p.topic, String(p.partition), String(p.offset)])), ...(opts.dryRun ? ['(dry run: nothing changed)'] : [])],
@@ -104,16 +111,28 @@ async function describeGroup(client: Gregor, groupId: string): Promise<ReturnTyp
   return groupView(d!, committed, logEnds);
 }
 
+function nonEmptyGroup(groupId: string, why: string, cause?: unknown): GregorError {
+  return new GregorError('NON_EMPTY_GROUP', `offsets can only be reset while group "${groupId}" has no members, but ${why}: stop its consumers first`, { group: groupId }, cause);
+}
+
+/**
+ * The coordinator refuses a commit from outside the group (UNKNOWN_MEMBER_ID)
+ * once it has members. After planReset saw the group empty, that means a
+ * member joined in between: the same situation as a refusal up front, so
+ * the same error (nothing was changed: the coordinator refuses the whole
+ * commit). Undefined for any other error.
+ */
+function memberJoinedMeanwhile(err: unknown, groupId: string): GregorError | undefined {
+  if (!isGregorError(err) || err.errorName !== 'UNKNOWN_MEMBER_ID') return undefined;
+  return nonEmptyGroup(groupId, 'a member joined while the offsets were being reset', err);
+}
+
 /** The new offsets; refused while the group has members (Kafka: "can only be reset if the group is inactive"). */
 async function planReset(client: Gregor, groupId: string, topic: string, partition: number | undefined, spec: ResetSpec): Promise<{ topic: string; partition: number; offset: bigint }[]> {
   const admin = client.admin();
   const [d] = await admin.describeGroups([groupId]);
   if (d!.members.length > 0 || (d!.state !== 'Empty' && d!.state !== 'Dead')) {
-    throw new GregorError(
-      'NON_EMPTY_GROUP',
-      `offsets can only be reset while group "${groupId}" has no members, but it is ${d!.state} with ${d!.members.length} member(s): stop its consumers first`,
-      { group: groupId },
-    );
+    throw nonEmptyGroup(groupId, `it is ${d!.state} with ${d!.members.length} member(s)`);
   }
   const [desc] = await admin.describeTopics([topic]);
   const all = desc!.partitions.map((p) => p.partition);
