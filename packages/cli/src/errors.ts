@@ -1,4 +1,5 @@
 import { ConfigError, isGregorError } from '@gregor/common';
+import { DevClusterError } from '@gregor/dev-cluster';
 
 /** DESIGN.md §9: 0 ok, 1 usage, 2 server error. */
 export const EXIT_OK = 0;
@@ -22,7 +23,8 @@ export interface ReportedError {
 
 /** How an error is shown and which exit code it means. */
 export function reportError(err: unknown): ReportedError {
-  if (err instanceof UsageError || err instanceof ConfigError) {
+  // A dev-cluster request that cannot apply here (no cluster in --dir, no such node) is the caller's to fix.
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof DevClusterError) {
     return { exitCode: EXIT_USAGE, text: `error: ${err.message}`, json: { error: 'USAGE', message: err.message } };
   }
   if (isGregorError(err)) {

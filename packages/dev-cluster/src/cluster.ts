@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
+import { DevClusterError } from './errors';
 import { DEFAULT_BASE_PORT, nodeLayout, nodeProperties, type NodeLayout } from './layout';
 import { isAlive, spawnDetached, stopProcess, tailOf, waitForExit } from './process';
 
@@ -52,10 +53,19 @@ export function clusterFilePath(dir: string): string {
   return path.join(dir, CLUSTER_FILE);
 }
 
-export function readClusterFile(dir: string): ClusterFile {
+/** DIR/cluster.json; a DevClusterError naming the directory when there is no cluster in it. */
+export function readClusterFile(dirArg: string): ClusterFile {
+  const dir = path.resolve(dirArg);
   const file = clusterFilePath(dir);
-  if (!existsSync(file)) throw new Error(`no cluster in ${dir} (${file} does not exist); start one with "gregor dev-cluster up --dir ${dir}"`);
-  return JSON.parse(readFileSync(file, 'utf8')) as ClusterFile;
+  if (!existsSync(file)) {
+    const why = existsSync(dir) ? `${file} does not exist` : 'the directory does not exist';
+    throw new DevClusterError(`no dev cluster in ${dir} (${why}); start one with "gregor dev-cluster up --dir ${dirArg}"`);
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as ClusterFile;
+  } catch (err) {
+    throw new DevClusterError(`${file} is not a cluster file: ${(err as Error).message}`);
+  }
 }
 
 function writeClusterFile(dir: string, cluster: ClusterFile): void {
@@ -74,7 +84,7 @@ async function isReady(httpUrl: string): Promise<boolean> {
 }
 
 function startNodeProcess(node: ClusterNode, nodeBin: string, env: NodeJS.ProcessEnv, execArgv: readonly string[] = []): number {
-  if (!existsSync(nodeBin)) throw new Error(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
+  if (!existsSync(nodeBin)) throw new DevClusterError(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
   return spawnDetached(process.execPath, [...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile], node.logFile, env);
 }
 
@@ -89,11 +99,30 @@ export function nodeFlagsOf(script: string): string[] {
   return m === null ? [] : m[1]!.trim().split(/\s+/).filter((a) => a !== '');
 }
 
-async function waitReady(node: ClusterNode, timeoutMs: number): Promise<void> {
+/** How often a wait for readiness says it is still waiting. */
+const STILL_WAITING_EVERY_MS = 5000;
+
+/**
+ * Waits until the node answers /readyz (its roles are up: the quorum has a
+ * leader, its broker is registered, unfenced and caught up), telling
+ * `progress` what it waits for and, every few seconds, that it still does.
+ */
+async function waitReady(node: ClusterNode, timeoutMs: number, progress: (message: string) => void = () => undefined): Promise<void> {
+  const started = Date.now();
+  let noted = started;
+  progress(`waiting for node ${node.id} (pid ${node.pid}) to be ready at ${node.http}/readyz (quorum leader, broker registered and unfenced), up to ${Math.round(timeoutMs / 1000)} s`);
   let outcome: 'ready' | 'exited';
   try {
     outcome = await pollUntil(
-      async () => (!isAlive(node.pid) ? 'exited' : (await isReady(node.http)) ? 'ready' : undefined),
+      async () => {
+        if (!isAlive(node.pid)) return 'exited';
+        if (await isReady(node.http)) return 'ready';
+        if (Date.now() - noted >= STILL_WAITING_EVERY_MS) {
+          noted = Date.now();
+          progress(`still waiting for node ${node.id} to be ready (${Math.round((noted - started) / 1000)} s; log ${node.logFile})`);
+        }
+        return undefined;
+      },
       { timeoutMs, what: `node ${node.id} to be ready (${node.http}/readyz)`, intervalMs: 100 },
     );
   } catch (err) {
@@ -121,11 +150,11 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
   const basePort = opts.basePort ?? DEFAULT_BASE_PORT;
   const nodeBin = opts.nodeBin ?? DEFAULT_NODE_BIN;
   const progress = opts.onProgress ?? (() => undefined);
-  if (!Number.isInteger(count) || count < 1 || count > 99) throw new Error(`--nodes must be 1..99, got ${count}`);
+  if (!Number.isInteger(count) || count < 1 || count > 99) throw new DevClusterError(`--nodes must be 1..99, got ${count}`);
   if (existsSync(clusterFilePath(dir))) {
     const running = readClusterFile(dir).nodes.filter((n) => isAlive(n.pid));
     if (running.length > 0) {
-      throw new Error(`a cluster is already running in ${dir} (pids ${running.map((n) => n.pid).join(', ')}); stop it with "gregor dev-cluster down --dir ${dir}"`);
+      throw new DevClusterError(`a cluster is already running in ${dir} (pids ${running.map((n) => n.pid).join(', ')}); stop it with "gregor dev-cluster down --dir ${dir}"`);
     }
   }
   mkdirSync(dir, { recursive: true });
@@ -155,7 +184,7 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
     writeClusterFile(dir, cluster);
     const timeoutMs = opts.readyTimeoutMs ?? 60_000;
     for (const node of cluster.nodes) {
-      await waitReady(node, timeoutMs);
+      await waitReady(node, timeoutMs, progress);
       progress(`node ${node.id} is ready`);
     }
     return cluster;
@@ -179,7 +208,7 @@ export async function clusterDown(dirArg: string, graceMs = 15_000, onProgress?:
 
 function findNode(cluster: ClusterFile, id: number, dir: string): ClusterNode {
   const node = cluster.nodes.find((n) => n.id === id);
-  if (node === undefined) throw new Error(`no node ${id} in ${dir} (nodes: ${cluster.nodes.map((n) => n.id).join(', ')})`);
+  if (node === undefined) throw new DevClusterError(`no node ${id} in ${dir} (nodes: ${cluster.nodes.map((n) => n.id).join(', ')})`);
   return node;
 }
 
@@ -194,15 +223,33 @@ export async function killNode(dirArg: string, id: number, signal: NodeJS.Signal
   return node;
 }
 
+export interface RestartOptions {
+  readyTimeoutMs?: number;
+  nodeBin?: string;
+  env?: NodeJS.ProcessEnv;
+  /** false: return once the process is started, without waiting for readiness. */
+  wait?: boolean;
+  /** Told each step and what it waits for (the CLI prints it on stderr). */
+  onProgress?: (message: string) => void;
+}
+
 /** Starts node `id` again (stopping it first if it runs) and waits until it is ready. */
-export async function restartNode(dirArg: string, id: number, opts: { readyTimeoutMs?: number; nodeBin?: string; env?: NodeJS.ProcessEnv; wait?: boolean } = {}): Promise<ClusterNode> {
+export async function restartNode(dirArg: string, id: number, opts: RestartOptions = {}): Promise<ClusterNode> {
   const dir = path.resolve(dirArg);
+  const progress = opts.onProgress ?? (() => undefined);
   const cluster = readClusterFile(dir);
   const node = findNode(cluster, id, dir);
-  if (isAlive(node.pid)) await stopProcess(node.pid, 15_000);
+  if (isAlive(node.pid)) {
+    progress(`stopping node ${id} (pid ${node.pid}): SIGTERM, SIGKILL after 15 s`);
+    progress(`node ${id}: ${await stopProcess(node.pid, 15_000)}`);
+  }
   node.pid = startNodeProcess(node, opts.nodeBin ?? DEFAULT_NODE_BIN, childEnv(opts.env));
   writeClusterFile(dir, cluster);
-  if (opts.wait !== false) await waitReady(node, opts.readyTimeoutMs ?? 60_000);
+  progress(`started node ${id} (pid ${node.pid}, client ${node.grpc}, log ${node.logFile})`);
+  if (opts.wait !== false) {
+    await waitReady(node, opts.readyTimeoutMs ?? 60_000, progress);
+    progress(`node ${id} is ready`);
+  }
   return node;
 }
 

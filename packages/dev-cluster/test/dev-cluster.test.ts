@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
+  DevClusterError,
   clusterDown,
   clusterStatus,
   clusterUp,
@@ -104,8 +105,13 @@ describe('dev-cluster process management (fake nodes)', () => {
       [3, true, true],
     ]);
 
-    const restarted = await restartNode(dir, 2, { nodeBin: fakeNode });
+    const restartNotes: string[] = [];
+    const restarted = await restartNode(dir, 2, { nodeBin: fakeNode, onProgress: (m) => restartNotes.push(m) });
     expect(restarted.pid).not.toBe(killed.pid);
+    // What a silent minute would hide: what was started, and what it waits for.
+    expect(restartNotes[0]).toBe(`started node 2 (pid ${restarted.pid}, client 127.0.0.1:${basePort + 1}, log ${path.join(dir, 'node-2.log')})`);
+    expect(restartNotes[1]).toMatch(new RegExp(`^waiting for node 2 \\(pid ${restarted.pid}\\) to be ready at http://127\\.0\\.0\\.1:${basePort + 201}/readyz `));
+    expect(restartNotes[restartNotes.length - 1]).toBe('node 2 is ready');
     expect(readClusterFile(dir).nodes[1]!.pid).toBe(restarted.pid);
     expect((await clusterStatus(dir)).every((s) => s.ready)).toBe(true);
 
@@ -126,5 +132,28 @@ describe('dev-cluster process management (fake nodes)', () => {
     const dir = newDir();
     await clusterUp({ dir, nodes: 1, basePort: await findFreeBasePort(1), nodeBin: fakeNode });
     await expect(killNode(dir, 7)).rejects.toThrow(/no node 7/);
+    await expect(killNode(dir, 7)).rejects.toBeInstanceOf(DevClusterError);
+  });
+
+  it('names the directory when there is no cluster in it (a DevClusterError, not a node failure)', async () => {
+    const empty = newDir();
+    const missing = path.join(empty, 'nowhere');
+    for (const [dir, why] of [
+      [empty, `${path.join(empty, 'cluster.json')} does not exist`],
+      [missing, 'the directory does not exist'],
+    ] as const) {
+      const attempts: (() => unknown)[] = [() => readClusterFile(dir), () => clusterStatus(dir), () => clusterDown(dir), () => killNode(dir, 1), () => restartNode(dir, 1)];
+      for (const attempt of attempts) {
+        const err = await Promise.resolve().then(attempt).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(DevClusterError);
+        expect((err as Error).message).toBe(`no dev cluster in ${dir} (${why}); start one with "gregor dev-cluster up --dir ${dir}"`);
+      }
+    }
+    writeFileSync(path.join(empty, 'cluster.json'), '{ not json');
+    expect(() => readClusterFile(empty)).toThrow(DevClusterError);
+    expect(() => readClusterFile(empty)).toThrow(/cluster\.json is not a cluster file/);
   });
 });

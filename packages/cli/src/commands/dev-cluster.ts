@@ -75,7 +75,8 @@ export function registerDevCluster(program: Command, ctx: CliContext): void {
 
   withDir(dev.command('restart').description('(re)start one node and wait until it is ready').argument('<node>', 'node id', intArg('node', 1, 99))).action(
     async (id: number, opts: DirOptions) => {
-      const node = await restartNode(opts.dir, id);
+      // Readiness can take up to a minute: say on stderr what is being waited for.
+      const node = await restartNode(opts.dir, id, { onProgress: (m) => void ctx.note(m) });
       await ctx.result(opts, `Node ${id} is running again (pid ${node.pid}).`, { restarted: id, pid: node.pid });
     },
   );
