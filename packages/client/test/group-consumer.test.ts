@@ -133,6 +133,36 @@ describe('group consumer against a real node', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  test('pause/resume in group mode: paused partitions stay paused across a cooperative rebalance that keeps them', async () => {
+    await client.admin().createTopics([{ topic: 'paused', numPartitions: 4 }]);
+    const revoked: string[] = [];
+    const a = client.consumer({ ...fast, groupId: 'paused-g' });
+    a.subscribe(['paused'], { onPartitionsRevoked: (tps) => void revoked.push(...names(tps)) });
+    await pollAll([a], () => a.assignment().length === 4);
+    // Back-pressure on everything a owns, then a second member joins.
+    a.pause(a.assignment());
+    expect(names(a.paused())).toEqual(['paused-0', 'paused-1', 'paused-2', 'paused-3']);
+    const b = client.consumer({ ...fast, groupId: 'paused-g' });
+    b.subscribe(['paused']);
+    await pollAll([a, b], () => a.assignment().length === 2 && b.assignment().length === 2);
+    const kept = names(a.assignment());
+    // Cooperative: a gave up only what b took, and what it kept is still paused.
+    expect(revoked.sort()).toEqual(names(b.assignment()));
+    expect(names(a.paused())).toEqual(kept);
+    expect(b.paused()).toEqual([]);
+
+    await produce(client, 'paused', 4, 5);
+    // b reads its 10 records; a, polled as often, returns none from its paused partitions.
+    const got = await pollAll([a, b], (g) => g[1]!.length >= 10);
+    expect(got[0]).toEqual([]);
+    expect(new Set(got[1]!.map((r) => `paused-${r.partition}`))).toEqual(new Set(names(b.assignment())));
+    a.resume(a.assignment());
+    expect(a.paused()).toEqual([]);
+    const after = await pollAll([a], (g) => g[0]!.length >= 10);
+    expect(new Set(after[0]!.map((r) => `paused-${r.partition}`))).toEqual(new Set(kept));
+    await Promise.all([a.close(), b.close()]);
+  });
+
   test('eager (range): every rebalance revokes everything first', async () => {
     await client.admin().createTopics([{ topic: 'eager', numPartitions: 2 }]);
     const events: string[] = [];
