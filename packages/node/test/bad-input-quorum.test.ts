@@ -1,11 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import * as path from 'node:path';
-import { pollUntil, silentLogger } from '@gregor/common';
-import { findFreeBasePort } from '@gregor/dev-cluster';
-import { nodeConfig, startNode } from '@gregor/node';
+import { pollUntil } from '@gregor/common';
 import type { GregorClient } from '@gregor/proto';
 import { batchOf, call, connect, readAll } from './helpers/client';
-import { useInProcessNodes } from './helpers/in-process-nodes';
+import { startCombinedNodes, useInProcessNodes } from './helpers/in-process-nodes';
 
 type Err = { name: string; code: number; message: string } | null;
 
@@ -25,26 +22,10 @@ describe('bad input against a 3-node quorum (in-process)', () => {
   let created = 0;
 
   beforeAll(async () => {
-    const base = await findFreeBasePort(3);
-    const voters = [1, 2, 3].map((id) => `${id}@127.0.0.1:${base + 100 + id - 1}`).join(',');
-    const started = await Promise.allSettled(
-      [1, 2, 3].map((id) =>
-        startNode(
-          nodeConfig({
-            'node.id': id,
-            'log.dirs': path.join(suite.dir, `n${id}`),
-            'controller.quorum.voters': voters,
-            'controller.quorum.election.timeout.ms': 500,
-            'controller.quorum.tick.interval.ms': 50,
-            'socket.request.max.bytes': 64 * 1024,
-            listeners: `CLIENT://127.0.0.1:0,CONTROLLER://127.0.0.1:${base + 100 + id - 1}`,
-          }),
-          { logger: silentLogger() },
-        ),
-      ),
-    );
-    for (const s of started) if (s.status === 'fulfilled') suite.nodes.push(s.value);
-    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    await startCombinedNodes(suite.dir, suite.nodes, (_id, { controllerPort }) => ({
+      'socket.request.max.bytes': 64 * 1024,
+      listeners: `CLIENT://127.0.0.1:0,CONTROLLER://127.0.0.1:${controllerPort}`,
+    }));
     for (const n of suite.nodes) clients.push(connect(n.clientAddress!));
     client = clients[0]!;
     const res = await call(client, 'CreateTopics', {

@@ -1,10 +1,9 @@
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { pollUntil, silentLogger } from '@gregor/common';
+import { pollUntil } from '@gregor/common';
 import { findFreeBasePort } from '@gregor/dev-cluster';
-import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
+import type { RunningNode } from '@gregor/node';
 import { batchOf, call, connect } from './helpers/client';
-import { useInProcessNodes } from './helpers/in-process-nodes';
+import { startCombinedNodes, useInProcessNodes } from './helpers/in-process-nodes';
 
 /**
  * A "published port": forwards each connection to `target`, counting the
@@ -64,36 +63,21 @@ describe('CLIENT and INTERNAL listeners (3 in-process nodes)', () => {
   });
 
   test('clients get CLIENT addresses, brokers INTERNAL ones, and replication stays on INTERNAL', async () => {
-    const base = await findFreeBasePort(3);
+    // CLIENT ports are fixed before the nodes start, so each forward knows its target.
+    const clientBase = await findFreeBasePort(3);
     const ids = [1, 2, 3];
-    const clientPort = (id: number): number => base + id - 1;
+    const clientPort = (id: number): number => clientBase + id - 1;
     const published: Record<number, number> = {};
     for (const id of ids) {
       const f = new CountingForward({ host: '127.0.0.1', port: clientPort(id) });
       forwards.push(f);
       published[id] = await f.start();
     }
-    const voters = ids.map((id) => `${id}@127.0.0.1:${base + 100 + id - 1}`).join(',');
-    // Together: each one's start waits for a quorum to register with.
-    const started = await Promise.allSettled(
-      ids.map((id) =>
-        startNode(
-          nodeConfig({
-            'node.id': id,
-            'log.dirs': path.join(suite.dir, `n${id}`),
-            'controller.quorum.voters': voters,
-            'controller.quorum.election.timeout.ms': 500,
-            'controller.quorum.tick.interval.ms': 50,
-            listeners: `CLIENT://127.0.0.1:${clientPort(id)},INTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:${base + 100 + id - 1}`,
-            'advertised.listeners': `CLIENT://127.0.0.1:${published[id]}`,
-            'inter.broker.listener.name': 'INTERNAL',
-          }),
-          { logger: silentLogger() },
-        ),
-      ),
-    );
-    for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
-    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    await startCombinedNodes(suite.dir, nodes, (id, { controllerPort }) => ({
+      listeners: `CLIENT://127.0.0.1:${clientPort(id)},INTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:${controllerPort}`,
+      'advertised.listeners': `CLIENT://127.0.0.1:${published[id]}`,
+      'inter.broker.listener.name': 'INTERNAL',
+    }));
     const internal: Record<number, number> = Object.fromEntries(nodes.map((n) => [n.nodeId, n.broker!.listenerPorts['INTERNAL']!]));
     expect(new Set(Object.values(internal)).size).toBe(3);
 
