@@ -3,33 +3,19 @@
  * a real 3-node cluster (separate gregor-node processes) in a temp dir, on a
  * free base port. Built dist: `pnpm exec tsc -b packages/cli packages/node`.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runProcess, type ProcessResult } from '@gregor/common';
 import { findFreeBasePort, isAlive } from '@gregor/dev-cluster';
 
 const CLI_BIN = path.resolve(__dirname, '../dist/bin.js');
 const NODE_BIN = path.resolve(__dirname, '../../node/dist/bin.js');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI to completion; a run that hangs is killed (and fails its test). */
-function gregor(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 150_000, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function gregor(args: string[]): Promise<ProcessResult> {
+  return runProcess(process.execPath, [CLI_BIN, ...args], { timeoutMs: 150_000 });
 }
 
 interface StatusJson {

@@ -7,29 +7,14 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pollUntil } from '@gregor/common';
+import { pollUntil, runProcess, type ProcessResult } from '@gregor/common';
 
 const CLI_BIN = path.resolve(__dirname, '../dist/bin.js');
 const NODE_BIN = path.resolve(__dirname, '../../node/dist/bin.js');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the CLI to completion, feeding `stdin`; a run that hangs is killed (and fails its test). */
-function gregor(args: string[], stdin = ''): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 60000, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
+function gregor(args: string[], stdin = ''): Promise<ProcessResult> {
+  return runProcess(process.execPath, [CLI_BIN, ...args], { stdin, timeoutMs: 60_000 });
 }
 
 /** A gregor-node child process; resolves with its client address once it logs "ready". */

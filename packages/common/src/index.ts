@@ -6,3 +6,4 @@ export * from './config';
 export * from './logger';
 export * from './retry';
 export * from './poll';
+export * from './run-process';

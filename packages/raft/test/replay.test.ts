@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess, type ProcessResult } from '@gregor/common';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { replayCommands, replayOptionsFromEnv } from '../src/sim/replay';
@@ -14,25 +14,11 @@ import { runSimulation } from '../src/sim/simulator';
 const ROOT = path.resolve(__dirname, '../../..');
 const SIM_CLI = path.resolve(__dirname, '../dist/sim/cli.js');
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `command` through the shell from the repository root, as a user pastes it. */
-function sh(command: string): Promise<Run> {
+function sh(command: string): Promise<ProcessResult> {
   // The replay variables come from the command itself, never from this process.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['SEED', 'NODES', 'SAFETY_TICKS', 'LIVENESS_TICKS'].includes(k)));
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess('sh', ['-c', command], { cwd: ROOT, env, timeoutMs: 120_000 });
 }
 
 interface SummaryFailure {
