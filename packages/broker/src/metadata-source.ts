@@ -121,10 +121,9 @@ export interface MetadataSource {
    * How many brokers are registered, fenced or not: the cluster's size as
    * opposed to what is up right now. __consumer_offsets is sized by it, so
    * a broker that happens to be down at first use does not shrink the
-   * topic's replication factor forever. Optional so that adapters written
-   * before it still type-check; without it only live brokers are counted.
+   * topic's replication factor forever.
    */
-  registeredBrokerCount?(): number;
+  registeredBrokerCount(): number;
   topic(name: string): TopicMetadataView | undefined;
   topics(): readonly TopicMetadataView[];
   /** Throws GregorError TOPIC_ALREADY_EXISTS / INVALID_REPLICATION_FACTOR. */

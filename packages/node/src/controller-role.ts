@@ -43,6 +43,7 @@ export function asBrokerMetadataSource(cms: ControllerMetadataSource): MetadataS
     controllerId: () => cms.controllerId(),
     registerBroker: (endpoint) => cms.registerBroker(endpoint),
     liveBrokers: () => cms.liveBrokers(),
+    registeredBrokerCount: () => cms.registeredBrokers().length,
     topic: (name) => cms.topic(name),
     topics: () => cms.topics(),
     createTopic: (spec) => cms.createTopic(spec),

@@ -91,8 +91,7 @@ export class OffsetsTopic {
 
   private plan(): OffsetsTopicPlan {
     const live = this.metadata.liveBrokers().length;
-    // Adapters without registeredBrokerCount can only count live brokers.
-    const registered = this.metadata.registeredBrokerCount?.() ?? live;
+    const registered = this.metadata.registeredBrokerCount();
     return planOffsetsTopic(this.config.offsetsTopicReplicationFactor, registered, live);
   }
 
