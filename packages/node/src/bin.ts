@@ -48,6 +48,15 @@ async function main(): Promise<number> {
     return 1;
   }
   const logger = createLogger({ level: config.logLevel, nodeId: config.nodeId });
+  // A signal during start-up (which may wait long for a quorum) ends the
+  // process at once: nothing has been acknowledged yet, and storage and Raft
+  // state are crash-safe, so there is nothing to shut down in order.
+  const duringStartUp = (signal: NodeJS.Signals): void => {
+    logger.warn('signal during start-up: exiting before serving', { signal });
+    void flush(logger).then(() => process.exit(1));
+  };
+  process.on('SIGTERM', duringStartUp);
+  process.on('SIGINT', duringStartUp);
   let node: RunningNode;
   try {
     node = await startNode(config, { logger });
@@ -55,6 +64,9 @@ async function main(): Promise<number> {
     logger.error('start-up failed', { err: err instanceof Error ? err.message : String(err) });
     await flush(logger);
     return 1;
+  } finally {
+    process.off('SIGTERM', duringStartUp);
+    process.off('SIGINT', duringStartUp);
   }
   return new Promise<number>((resolve) => {
     let signalled = false;

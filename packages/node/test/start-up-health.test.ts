@@ -21,7 +21,7 @@ const BIN = path.resolve(__dirname, '../dist/bin.js');
 
 describe('health and readiness across start-up and quorum loss (built dist + in-process voters)', () => {
   let dir: string;
-  let child: ChildProcess | undefined;
+  const children: ChildProcess[] = [];
   const voters: RunningNode[] = [];
 
   beforeAll(async () => {
@@ -29,7 +29,7 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
     dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-startup-health-'));
   });
   afterAll(async () => {
-    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     for (const v of voters.reverse()) await v.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -54,7 +54,7 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
     };
     const args = Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]);
     const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = proc;
+    children.push(proc);
     let out = '';
     proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
@@ -109,5 +109,31 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
     expect(lost.body).toMatch(/heartbeat|controller/);
     expect((await httpGet(`${http}/healthz`)).status).toBe(200);
     expect(alive()).toBe(true);
+  });
+
+  test('SIGTERM while start-up waits for a quorum ends the process promptly, saying so', async () => {
+    const base = await findFreeBasePort(3);
+    const overrides = {
+      'controller.quorum.voters': [1, 2, 3].map((id) => `${id}@127.0.0.1:${base + 100 + id - 1}`).join(','),
+      'node.id': '1',
+      'log.dirs': path.join(dir, 'sigterm'),
+      listeners: `CLIENT://127.0.0.1:${base},CONTROLLER://127.0.0.1:${base + 100},HTTP://127.0.0.1:${base + 200}`,
+    };
+    const args = Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]);
+    const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(proc);
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+    await pollUntil(async () => (await httpGet(`http://127.0.0.1:${base + 200}/healthz`).catch(() => undefined))?.status === 200, {
+      timeoutMs: 30_000,
+      what: `/healthz 200 during start-up (output: ${out.slice(-800)})`,
+    });
+    proc.kill('SIGTERM');
+    // Without the handler the default action would kill it silently (signalCode SIGTERM, no line).
+    expect(await exited).toBe(1);
+    expect(proc.signalCode).toBeNull();
+    expect(out).toContain('signal during start-up: exiting before serving');
   });
 });
