@@ -5,6 +5,9 @@ import { buildFetchRequest } from './fetch-request';
 import type { PartitionFetch } from './partition-fetch';
 import type { ReplicationClient, ReplicationClientFactory } from './replication-client';
 
+/** Errors a follower sees while the news of a leader change is on its way. */
+const LEADERSHIP_RACE_ERRORS: ReadonlySet<string> = new Set(['NOT_LEADER_OR_FOLLOWER', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH']);
+
 export interface FetcherLoopDeps {
   replicaId: number;
   brokerEpoch: () => bigint;
@@ -178,7 +181,11 @@ export class FetcherLoop {
     const delay = backoffMs(p.consecutiveFailures++, initial, maxBackoffMs, this.deps.random);
     p.delayedUntilMs = this.deps.clock.monotonicMs() + delay;
     if (p.lastError === undefined) {
-      this.deps.logger.info('follower fetch error; partition backs off', {
+      // A leadership change reaches the follower a moment after the old
+      // leader: these answers are expected then (the controller's one line
+      // tells the change), so they stay at debug; anything else is news.
+      const level = LEADERSHIP_RACE_ERRORS.has(error.errorName) ? 'debug' : 'info';
+      this.deps.logger[level]('follower fetch error; partition backs off', {
         topic: p.topic,
         partition: p.partition,
         leader: this.leaderId,
