@@ -63,31 +63,29 @@ export async function startControllerVoters(
  * waits for a quorum to register with, and pushes the started ones on
  * `nodes` (stopped after the suite) before rethrowing a failure. `settings`
  * adds or overrides keys per node; it must give `listeners` with the
- * CONTROLLER port `controllerPort`.
+ * CONTROLLER port `controllerPort`. Data dirs are DIR/n1..n3.
  */
 export async function startCombinedNodes(
   dir: string,
   nodes: RunningNode[],
   settings: (id: number, ports: { base: number; controllerPort: number }) => Record<string, string | number>,
-): Promise<{ base: number }> {
+): Promise<{ base: number; settingsOf: (id: number) => Record<string, string | number> }> {
   const base = await findFreeBasePort(3);
   const voters = [1, 2, 3].map((id) => `${id}@127.0.0.1:${base + 100 + id - 1}`).join(',');
-  const started = await Promise.allSettled(
-    [1, 2, 3].map((id) =>
-      startNode(
-        nodeConfig({
-          'node.id': id,
-          'log.dirs': path.join(dir, `n${id}`),
-          'controller.quorum.voters': voters,
-          'controller.quorum.election.timeout.ms': 500,
-          'controller.quorum.tick.interval.ms': 50,
-          ...settings(id, { base, controllerPort: base + 100 + id - 1 }),
-        }),
-        { logger: silentLogger() },
-      ),
-    ),
-  );
+  const all = new Map<number, Record<string, string | number>>();
+  for (const id of [1, 2, 3]) {
+    all.set(id, {
+      'node.id': id,
+      'log.dirs': path.join(dir, `n${id}`),
+      'controller.quorum.voters': voters,
+      'controller.quorum.election.timeout.ms': 500,
+      'controller.quorum.tick.interval.ms': 50,
+      ...settings(id, { base, controllerPort: base + 100 + id - 1 }),
+    });
+  }
+  const started = await Promise.allSettled([1, 2, 3].map((id) => startNode(nodeConfig(all.get(id)!), { logger: silentLogger() })));
   for (const s of started) if (s.status === 'fulfilled') nodes.push(s.value);
   for (const s of started) if (s.status === 'rejected') throw s.reason;
-  return { base };
+  // What node `id` was started with, e.g. to restart it on its data dir.
+  return { base, settingsOf: (id) => ({ ...all.get(id)! }) };
 }
