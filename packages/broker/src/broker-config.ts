@@ -117,6 +117,13 @@ export interface BrokerConfig {
   offsetsCommitTimeoutMs: number;
   /** group.* and offsets.* coordinator settings (see GroupCoordinatorConfig). */
   groupCoordinator: GroupCoordinatorConfig;
+  /**
+   * How often a coordinator asks the leaders of committed partitions it does
+   * not lead for their high watermarks (gregor_consumer_group_lag; 10000).
+   * A value older than 3× this is not reported. No Kafka equivalent: Kafka
+   * leaves consumer lag to external tools.
+   */
+  consumerLagRefreshIntervalMs: number;
 }
 
 export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
@@ -149,6 +156,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     offsetsTopicReplicationFactor: 3,
     offsetsCommitTimeoutMs: 5000,
     groupCoordinator: { ...DEFAULT_GROUP_COORDINATOR_CONFIG },
+    consumerLagRefreshIntervalMs: 10_000,
     ...overrides,
   };
 }

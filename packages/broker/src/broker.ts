@@ -7,6 +7,7 @@ import type { BrokerConfig, GrpcListenerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { GroupCoordination } from './coordinator/group-coordination';
 import type { ConsumerGroupLag } from './coordinator/group-lag';
+import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { FetchPurgatory } from './fetch-purgatory';
 import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
 import { handleFetch } from './handlers/fetch';
@@ -106,6 +107,9 @@ export class Broker {
   private readonly retention: PeriodicTask;
   private readonly cleaner: PeriodicTask;
   private readonly replicas: ReplicaManager;
+  /** Leaders' high watermarks of committed partitions led elsewhere, for consumer lag. */
+  private readonly remoteHighWatermarks: RemoteHighWatermarks;
+  private readonly remoteHighWatermarkRefresh: PeriodicTask;
   private stopping = false;
   private serving = false;
   private stopped: Promise<void> | undefined;
@@ -116,15 +120,16 @@ export class Broker {
     const config = opts.config;
     const purgatory = new FetchPurgatory(config.fetchMaxWaitingRequests);
     const producePurgatory = new ProducePurgatory(config.produceMaxWaitingPartitions);
+    const leaderAddress = (id: number): string | undefined => {
+      const b = opts.metadata.brokerEndpoint(id);
+      const e = b === undefined ? undefined : listenerEndpoint(b, config.interBrokerListenerName);
+      return e === undefined ? undefined : hostPort(e.host, e.port);
+    };
     const fetcher =
       opts.fetcher ??
       new ReplicaFetcherManager({
         replicaId: config.nodeId,
-        leaderAddress: (id) => {
-          const b = opts.metadata.brokerEndpoint(id);
-          const e = b === undefined ? undefined : listenerEndpoint(b, config.interBrokerListenerName);
-          return e === undefined ? undefined : hostPort(e.host, e.port);
-        },
+        leaderAddress,
         brokerEpoch: () => opts.metadata.localBrokerEpoch(),
         config: {
           partitionMaxBytes: config.replicaFetchMaxBytes,
@@ -171,6 +176,17 @@ export class Broker {
     };
     this.retention = new PeriodicTask(this.ctx, 'retention check', opts.config.retentionCheckIntervalMs, applyRetentionOnce);
     this.cleaner = new PeriodicTask(this.ctx, 'log cleaner pass', opts.config.logCleanerBackoffMs, applyCompactionOnce);
+    this.remoteHighWatermarks = new RemoteHighWatermarks({
+      selfId: config.nodeId,
+      refreshIntervalMs: config.consumerLagRefreshIntervalMs,
+      leaderOf: (topic, partition) => opts.metadata.topic(topic)?.partitions[partition]?.leaderId,
+      leaderAddress,
+      clock,
+      logger,
+    });
+    this.remoteHighWatermarkRefresh = new PeriodicTask(this.ctx, 'consumer-lag high watermark refresh', config.consumerLagRefreshIntervalMs, () =>
+      this.remoteHighWatermarks.refresh(),
+    );
     // Kafka serves every API on every listener; so does Gregor. What a
     // listener changes is the addresses its Metadata and FindCoordinator
     // answers give out: those of the same listener on the other brokers.
@@ -216,6 +232,7 @@ export class Broker {
     broker.retention.start();
     broker.cleaner.start();
     broker.ctx.groups.start();
+    broker.remoteHighWatermarkRefresh.start();
     broker.serving = true;
     broker.ctx.logger.info('broker serving', {
       listeners: Object.fromEntries(broker.listeners.map((l) => [l.config.name, hostPort(l.config.host, l.boundPort)])),
@@ -262,9 +279,24 @@ export class Broker {
     return this.replicas.describe(topic, partition);
   }
 
-  /** Consumer-group lag of the groups this broker coordinates (metrics; no I/O, bounded). */
+  /**
+   * Consumer-group lag of the groups this broker coordinates (metrics; no
+   * I/O, bounded), from the leader's high watermark: this broker's own for
+   * partitions it leads, else the last one fetched from the leader (a
+   * follower's HW trails the leader's; partitions with no replica here have
+   * none). A partition whose leader has not answered within 3× the refresh
+   * interval has no series.
+   */
   consumerGroupLags(): ConsumerGroupLag[] {
-    return this.ctx.groups.groupLags((topic, partition) => this.replicas.describe(topic, partition)?.highWatermark);
+    return this.ctx.groups.groupLags((topic, partition) => {
+      const local = this.replicas.describe(topic, partition);
+      return local?.role === 'leader' ? local.highWatermark : this.remoteHighWatermarks.get(topic, partition);
+    });
+  }
+
+  /** One refresh of the remote high watermarks consumer lag uses, now (tests; the periodic task does the same). */
+  refreshRemoteHighWatermarks(): Promise<number> {
+    return this.remoteHighWatermarks.refresh();
   }
 
   /** A snapshot for metrics: cheap (no I/O), safe to call on every scrape. */
@@ -304,6 +336,9 @@ export class Broker {
     log.info('broker stopping: no new fetches will wait');
     await this.retention.stop();
     await this.cleaner.stop();
+    // Cancel first: a refresh waiting on a dead leader must not hold up the stop.
+    this.remoteHighWatermarks.close();
+    await this.remoteHighWatermarkRefresh.stop();
     // Waiting JoinGroups answer NOT_COORDINATOR now (members go find the
     // next coordinator); commits being written end with the produces below.
     const groupsStopped = this.ctx.groups.stop();
