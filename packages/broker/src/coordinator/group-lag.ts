@@ -13,10 +13,10 @@ export const MAX_LAG_SERIES = 10_000;
 
 /**
  * Pure: lag per committed partition of the groups this broker coordinates,
- * using the high watermark this broker knows for the partition (leader or
- * follower replica; partitions it does not host are skipped — their
- * coordinator-side lag is unknown here, and another node reports them when
- * it coordinates them). Never negative. Bounded by MAX_LAG_SERIES.
+ * from the leader's high watermark as `highWatermark` knows it (the broker
+ * passes its own where it leads, else RemoteHighWatermarks' cache).
+ * Partitions whose HW is unknown (not fetched yet, stale) are skipped: no
+ * series rather than a wrong one. Never negative. Bounded by MAX_LAG_SERIES.
  */
 export function computeGroupLags(
   groups: readonly ListedGroup[],
