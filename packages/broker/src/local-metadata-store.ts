@@ -145,10 +145,9 @@ export class LocalMetadataStore implements MetadataSource {
       });
     }
     if (request.partitionEpoch !== assignment.partitionEpoch) {
-      throw new GregorError('INVALID_REQUEST', `partition epoch ${request.partitionEpoch} is not the current ${assignment.partitionEpoch}`, {
+      throw new GregorError('INVALID_UPDATE_VERSION', `partition epoch ${request.partitionEpoch} is not the current ${assignment.partitionEpoch}`, {
         topic,
         partition,
-        kafkaError: 'INVALID_UPDATE_VERSION',
       });
     }
     if (request.isr.length !== 1 || request.isr[0] !== this.nodeId) {

@@ -168,8 +168,8 @@ export interface MetadataSource {
    * again on the next 'partition-changed' event or after a backoff:
    * - FENCED_LEADER_EPOCH: leaderEpoch is not current (leadership moved);
    * - NOT_LEADER_OR_FOLLOWER: this broker does not lead the partition;
-   * - INVALID_REQUEST: stale partitionEpoch (Kafka's INVALID_UPDATE_VERSION),
-   *   or an ISR without the leader, with non-replicas, or adding a fenced
+   * - INVALID_UPDATE_VERSION: stale partitionEpoch;
+   * - INVALID_REQUEST: an ISR without the leader, with non-replicas, or adding a fenced
    *   broker (Kafka's INELIGIBLE_REPLICA);
    * - STALE_BROKER_EPOCH, UNKNOWN_TOPIC_OR_PARTITION;
    * - retriable NOT_CONTROLLER / REQUEST_TIMED_OUT / NETWORK_EXCEPTION.

@@ -7,3 +7,4 @@ export * from './logger';
 export * from './retry';
 export * from './poll';
 export * from './run-process';
+export * from './grpc-text';

@@ -2,6 +2,11 @@ import type { MetadataChange } from './image';
 
 const list = (ids: readonly number[]): string => `[${ids.join(',')}]`;
 
+/** A change that leaves a partition without a leader is a warning; the rest are info. */
+export function changeLogLevel(c: MetadataChange): 'info' | 'warn' {
+  return c.kind === 'partition-changed' && c.after.leader === -1 && c.before.leader !== -1 ? 'warn' : 'info';
+}
+
 /**
  * One line per change worth an operator's attention (fencing, unfencing,
  * leader and ISR changes, topics, registrations). The active controller logs
@@ -28,7 +33,10 @@ export function describeChange(c: MetadataChange): string | undefined {
       return `created partition ${c.topic}-${c.partition.partition} replicas ${list(c.partition.replicas)} leader ${c.partition.leader}`;
     case 'partition-changed': {
       const parts: string[] = [];
-      if (c.before.leader !== c.after.leader) parts.push(`leader ${c.before.leader} -> ${c.after.leader} (leader epoch ${c.after.leaderEpoch})`);
+      if (c.before.leader !== c.after.leader) {
+        const to = c.after.leader === -1 ? 'none (OFFLINE: no eligible replica in the ISR)' : String(c.after.leader);
+        parts.push(`leader ${c.before.leader} -> ${to} (leader epoch ${c.after.leaderEpoch})`);
+      }
       const isrChanged = c.before.isr.length !== c.after.isr.length || c.before.isr.some((id, i) => id !== c.after.isr[i]);
       if (isrChanged) parts.push(`ISR ${list(c.before.isr)} -> ${list(c.after.isr)}`);
       if (parts.length === 0) return undefined;

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@gregor/common';
-import { GregorError, silentLogger, withRetry } from '@gregor/common';
+import { GregorError, silentLogger, tidyGrpcDetails, withRetry } from '@gregor/common';
 import type {
   ControllerError__Output,
   ControllerTopicsResponse__Output,
@@ -139,7 +139,7 @@ export class ControllerClient {
     return new Promise((resolve, reject) => {
       client[method]!.call(client, request, { deadline: new Date(Date.now() + timeoutMs) }, (err, res) => {
         if (err !== null || res === undefined) {
-          reject(new GregorError('NETWORK_EXCEPTION', `controller ${id}: ${err?.details ?? 'empty answer'} (${method})`, { nodeId: id }));
+          reject(new GregorError('NETWORK_EXCEPTION', `controller ${id}: ${err !== null ? tidyGrpcDetails(err.details) : 'empty answer'} (${method})`, { nodeId: id }));
         } else resolve(res);
       });
     });
@@ -192,7 +192,12 @@ export class ControllerClient {
     } catch (err) {
       if (!this.closed && lookingFor(err)) {
         const last = err.message;
-        throw new GregorError('NOT_CONTROLLER', `no active controller answered ${method} within ${Date.now() - started} ms (last: ${last})`, err.context, err);
+        throw new GregorError(
+          'NOT_CONTROLLER',
+          `no controller answered ${method} within ${Date.now() - started} ms: the active one is unknown, unreachable or overloaded (last: ${last})`,
+          err.context,
+          err,
+        );
       }
       throw err;
     }

@@ -135,9 +135,8 @@ export interface AlterPartitionRequest {
  * - UNKNOWN_TOPIC_OR_PARTITION;
  * - FENCED_LEADER_EPOCH: the requester's leader epoch is not the current one;
  * - NOT_LEADER_OR_FOLLOWER: the requester does not lead the partition;
- * - INVALID_REQUEST with context.kafkaError = 'INVALID_UPDATE_VERSION': the
- *   partition changed since the leader last saw it (stale partition epoch);
- *   @gregor/common has no INVALID_UPDATE_VERSION (95) yet;
+ * - INVALID_UPDATE_VERSION (95): the partition changed since the leader last
+ *   saw it (stale partition epoch);
  * - INVALID_REQUEST (kafkaError 'INELIGIBLE_REPLICA' for fenced members): the
  *   new ISR lacks the leader, has duplicates or non-replicas.
  */
@@ -165,10 +164,7 @@ export function planAlterPartition(image: MetadataImage, req: AlterPartitionRequ
     });
   }
   if (req.partitionEpoch !== p.partitionEpoch) {
-    throw new GregorError('INVALID_REQUEST', `partition epoch ${req.partitionEpoch} is not the current ${p.partitionEpoch}`, {
-      ...context,
-      kafkaError: 'INVALID_UPDATE_VERSION',
-    });
+    throw new GregorError('INVALID_UPDATE_VERSION', `partition epoch ${req.partitionEpoch} is not the current ${p.partitionEpoch}`, context);
   }
   const isr = req.newIsr;
   if (new Set(isr).size !== isr.length || !isr.includes(p.leader) || !isr.every((id) => p.replicas.includes(id))) {

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger, NodeId } from '@gregor/common';
+import { tidyGrpcDetails } from '@gregor/common';
 import type { GregorControllerClient } from '@gregor/proto';
 import { loadControllerProto } from '@gregor/proto';
 import type { Message } from '@gregor/raft';
@@ -111,7 +112,7 @@ export class PeerSender {
         if (!this.reachable) this.logger.info(`controller ${this.peer} at ${this.address} is reachable again`);
         this.reachable = true;
       } else {
-        if (this.reachable) this.logger.warn(`controller ${this.peer} at ${this.address} is unreachable: ${refused ?? err?.message}`);
+        if (this.reachable) this.logger.warn(`controller ${this.peer} at ${this.address} is unreachable: ${refused ?? tidyGrpcDetails(err?.details ?? err?.message ?? '')}`);
         this.reachable = false;
         this.callbacks.unreachable(this.peer);
       }

@@ -2,7 +2,7 @@ import type { Clock, Logger } from '@gregor/common';
 import { assert, GregorError } from '@gregor/common';
 import type { Entry, LogIndex, RaftStatus, Snapshot } from '@gregor/raft';
 import { BrokerSessions } from './broker-sessions';
-import { describeChange } from './change-log';
+import { changeLogLevel, describeChange } from './change-log';
 import type { MetadataChange } from './image';
 import { MetadataImage } from './image';
 import { diffImages } from './image-diff';
@@ -231,7 +231,7 @@ export class QuorumController {
   private logChanges(changes: readonly MetadataChange[]): void {
     for (const c of changes) {
       const line = describeChange(c);
-      if (line !== undefined) this.opts.logger.info(line);
+      if (line !== undefined) this.opts.logger[changeLogLevel(c)](line);
     }
   }
 

@@ -118,7 +118,7 @@ describe('planAlterPartition', () => {
     expect(errorName(() => planAlterPartition(image, { ...base, brokerId: 2, brokerEpoch: image.broker(2)!.brokerEpoch }))).toBe(
       'NOT_LEADER_OR_FOLLOWER',
     );
-    expect(errorName(() => planAlterPartition(image, { ...base, partitionEpoch: 0 }))).toBe('INVALID_REQUEST');
+    expect(errorName(() => planAlterPartition(image, { ...base, partitionEpoch: 0 }))).toBe('INVALID_UPDATE_VERSION');
     expect(errorName(() => planAlterPartition(image, { ...base, newIsr: [2, 3] }))).toBe('INVALID_REQUEST');
     expect(errorName(() => planAlterPartition(image, { ...base, newIsr: [1, 1] }))).toBe('INVALID_REQUEST');
     expect(errorName(() => planAlterPartition(image, { ...base, newIsr: [1, 4] }))).toBe('INVALID_REQUEST');

@@ -99,7 +99,7 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     expect((stale as PromiseRejectedResult).reason).toMatchObject({ errorName: 'FENCED_LEADER_EPOCH' });
     // The old partition epoch is stale now.
     await expect(s1.alterPartition('isr', p.partition, { leaderEpoch: p.leaderEpoch, partitionEpoch: p.partitionEpoch, isr: [1] })).rejects.toMatchObject({
-      errorName: 'INVALID_REQUEST',
+      errorName: 'INVALID_UPDATE_VERSION',
     });
     // Only the leader may ask.
     const notLed = view.partitions.find((a) => a.leaderId !== 1)!;

@@ -253,7 +253,8 @@ export class LogStore {
       this.logs.delete(key);
       this.directory.delete(key);
       this.clearInBackground(id);
-      this.opts.logger.info('partition deleted', { topic, partition, id });
+      // Debug: the broker says it once per topic (or per orphan it removes).
+      this.opts.logger.debug('partition deleted', { topic, partition, id });
     });
   }
 

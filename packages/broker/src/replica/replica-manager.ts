@@ -355,7 +355,10 @@ export class ReplicaManager {
     } else if (event.type === 'partition-changed') {
       for (const p of event.partitions) void this.reconcile(event.topic.name, p);
     } else if (event.type === 'topic-deleted') {
-      for (const p of this.deps.partitions.openPartitionsOf(event.name)) void this.serially(tpKey(event.name, p), () => this.removeLog(event.name, p));
+      const hosted = this.deps.partitions.openPartitionsOf(event.name);
+      // One line per topic (a 2,000-partition topic used to log 2,000 here).
+      if (hosted.length > 0) this.deps.logger.info('deleting the logs of a deleted topic', { topic: event.name, partitions: hosted.length });
+      for (const p of hosted) void this.serially(tpKey(event.name, p), () => this.removeLog(event.name, p));
     }
   }
 

@@ -161,7 +161,7 @@ export class FakeController {
       if (request.leaderEpoch !== a.leaderEpoch) throw new GregorError('FENCED_LEADER_EPOCH', `leader epoch ${request.leaderEpoch} is not ${a.leaderEpoch}`);
       if (a.leaderId !== brokerId) throw new GregorError('NOT_LEADER_OR_FOLLOWER', `${brokerId} does not lead ${topic}-${partition}`);
       if (request.partitionEpoch !== a.partitionEpoch) {
-        throw new GregorError('INVALID_REQUEST', `partition epoch ${request.partitionEpoch} is not ${a.partitionEpoch}`, { kafkaError: 'INVALID_UPDATE_VERSION' });
+        throw new GregorError('INVALID_UPDATE_VERSION', `partition epoch ${request.partitionEpoch} is not ${a.partitionEpoch}`);
       }
       const added = request.isr.filter((id) => !a.isr.includes(id));
       if (!request.isr.includes(brokerId) || added.some((id) => this.brokers.get(id)?.fenced !== false)) {
