@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runProcess, type ProcessResult } from '@gregor/common';
@@ -84,6 +85,9 @@ describe('gregor dev-cluster (real gregor-node processes)', () => {
     const kill = await gregor(['dev-cluster', 'kill', '2', '--dir', dir]);
     expect(kill).toMatchObject({ code: 0, stdout: `Killed node 2 (pid ${oldPid}).\n` });
     expect(isAlive(oldPid)).toBe(false);
+    // Again: nothing is signalled, and it says so instead of a false "Killed".
+    const again = await gregor(['dev-cluster', 'kill', '2', '--dir', dir]);
+    expect(again).toMatchObject({ code: 0, stdout: `Node 2 is already down (pid ${oldPid} is not running).\n` });
 
     const status = await gregor(['dev-cluster', 'status', '--dir', dir]);
     expect(status.code).toBe(0);
@@ -118,5 +122,27 @@ describe('gregor dev-cluster (real gregor-node processes)', () => {
     const down = await gregor(['dev-cluster', 'down', '--dir', dir]);
     expect(down).toMatchObject({ code: 0, stdout: 'Cluster stopped.\n' });
     for (const s of after.status) expect(isAlive(s.pid)).toBe(false);
+    const downAgain = await gregor(['dev-cluster', 'down', '--dir', dir]);
+    expect(downAgain).toMatchObject({ code: 0, stdout: 'Cluster stopped.\n' });
+    expect(downAgain.stderr).toContain(`node 1 is already down (pid ${after.status[0]!.pid} is not running)`);
   }, 300_000);
+
+  it('up refuses a --base-port whose layout has a port in use as a usage error (exit 1) naming it, starting nothing', async () => {
+    const basePort = await findFreeBasePort(3);
+    const blocked = basePort + 102; // node 3's controller port
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(blocked, '127.0.0.1', resolve));
+    try {
+      const busyDir = path.join(root, 'busy');
+      const res = await gregor(['dev-cluster', 'up', '--dir', busyDir, '--nodes', '3', '--base-port', String(basePort)]);
+      expect(res).toMatchObject({ code: 1, stdout: '' });
+      expect(res.stderr).toBe(
+        `error: port ${blocked} on 127.0.0.1 (node 3's controller listener with --base-port ${basePort}) is already in use; ` +
+          'pick another --base-port (node i uses P+i-1, P+100+i-1, P+200+i-1 and P+300+i-1)\n',
+      );
+      expect(existsSync(path.join(busyDir, 'cluster.json'))).toBe(false);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
 });

@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
 import { DevClusterError } from './errors';
-import { DEFAULT_BASE_PORT, nodeLayout, nodeProperties, type NodeLayout } from './layout';
-import { isAlive, spawnDetached, stopProcess, tailOf, waitForExit } from './process';
+import { DEFAULT_BASE_PORT, layoutPorts, nodeLayout, nodeProperties, type NodeLayout } from './layout';
+import { firstBusyPort, hasProcFs, isAlive, processArgs, spawnDetached, stopProcess, tailOf, waitForExit } from './process';
 
 /** DIR/cluster.json — the contract tools and tests read (DESIGN.md §9). */
 export interface ClusterFile {
@@ -20,7 +20,15 @@ export interface ClusterNode {
   dataDir: string;
   logFile: string;
   configFile: string;
+  /** Absolute path of the gregor-node bin.js it was started with (absent in files older than this field). */
+  nodeBin?: string;
 }
+
+/**
+ * What the pid saved for a node is now: still that node's process, gone, or
+ * reused by another process (which must not be signalled).
+ */
+export type NodeProcessState = 'running' | 'down' | 'other-process';
 
 export interface UpOptions {
   dir: string;
@@ -83,9 +91,46 @@ async function isReady(httpUrl: string): Promise<boolean> {
   }
 }
 
-function startNodeProcess(node: ClusterNode, nodeBin: string, env: NodeJS.ProcessEnv, execArgv: readonly string[] = []): number {
+/** Starts the node's process and records its pid and bin on `node`. */
+function startNodeProcess(node: ClusterNode, nodeBinArg: string, env: NodeJS.ProcessEnv, execArgv: readonly string[] = []): void {
+  const nodeBin = path.resolve(nodeBinArg);
   if (!existsSync(nodeBin)) throw new DevClusterError(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
-  return spawnDetached(process.execPath, [...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile], node.logFile, env);
+  node.nodeBin = nodeBin;
+  node.pid = spawnDetached(process.execPath, [...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile], node.logFile, env);
+}
+
+/**
+ * True when `args` (a process's argv) is the command that started `node`:
+ * `… BIN --config CONFIG_FILE`. The config file lies in the cluster directory
+ * and names the node's data dir, so it tells this node from any other
+ * gregor-node, including one of another cluster started from the same bin.
+ */
+export function isNodeCommand(args: readonly string[], node: ClusterNode): boolean {
+  return args.some(
+    (a, i) => a === '--config' && args[i + 1] === node.configFile && (node.nodeBin === undefined || args[i - 1] === node.nodeBin),
+  );
+}
+
+/**
+ * Whether the pid in cluster.json is still this node. A pid outlives its
+ * process in the file: once the node has exited the kernel may give it to any
+ * new process, so kill, restart and down check /proc/PID/cmdline before they
+ * signal. Without /proc (not Linux) only liveness can be checked.
+ */
+export function nodeProcessState(node: ClusterNode): NodeProcessState {
+  // pid 0 would make process.kill signal our own process group.
+  if (!Number.isInteger(node.pid) || node.pid <= 0 || !isAlive(node.pid)) return 'down';
+  if (!hasProcFs()) return 'running';
+  const args = processArgs(node.pid);
+  if (args === undefined) return 'down';
+  return isNodeCommand(args, node) ? 'running' : 'other-process';
+}
+
+/** Why a node that is not running was left alone, for progress notes and CLI output. */
+export function downReason(node: ClusterNode, state: Exclude<NodeProcessState, 'running'>): string {
+  return state === 'down'
+    ? `node ${node.id} is already down (pid ${node.pid} is not running)`
+    : `node ${node.id} is already down (pid ${node.pid} now belongs to another process, left alone)`;
 }
 
 /**
@@ -152,14 +197,15 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
   const progress = opts.onProgress ?? (() => undefined);
   if (!Number.isInteger(count) || count < 1 || count > 99) throw new DevClusterError(`--nodes must be 1..99, got ${count}`);
   if (existsSync(clusterFilePath(dir))) {
-    const running = readClusterFile(dir).nodes.filter((n) => isAlive(n.pid));
+    const running = readClusterFile(dir).nodes.filter((n) => nodeProcessState(n) === 'running');
     if (running.length > 0) {
       throw new DevClusterError(`a cluster is already running in ${dir} (pids ${running.map((n) => n.pid).join(', ')}); stop it with "gregor dev-cluster down --dir ${dir}"`);
     }
   }
-  mkdirSync(dir, { recursive: true });
   const layouts: NodeLayout[] = [];
   for (let id = 1; id <= count; id++) layouts.push(nodeLayout(id, basePort, dir));
+  await checkPortsFree(count, basePort, layouts[0]!.host);
+  mkdirSync(dir, { recursive: true });
   const env = childEnv(opts.env);
   const cluster: ClusterFile = { basePort, nodes: [] };
   try {
@@ -177,7 +223,7 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
         logFile: path.join(dir, `node-${layout.id}.log`),
         configFile,
       };
-      node.pid = startNodeProcess(node, nodeBin, env, opts.execArgv);
+      startNodeProcess(node, nodeBin, env, opts.execArgv);
       cluster.nodes.push(node);
       progress(`started node ${node.id} (pid ${node.pid}, client ${node.grpc}, log ${node.logFile})`);
     }
@@ -194,14 +240,44 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
   }
 }
 
+/**
+ * Refuses a layout with a port in use before any node starts: otherwise the
+ * nodes that can bind start, the one that cannot exits with EADDRINUSE, and
+ * `up` fails only after the readiness wait, as a node failure rather than as
+ * the caller's choice of base port. (A port taken between this check and the
+ * node's bind still fails that late way.)
+ */
+async function checkPortsFree(count: number, basePort: number, host: string): Promise<void> {
+  const ports = layoutPorts(count, basePort);
+  const highest = Math.max(...ports.map((p) => p.port));
+  if (!Number.isInteger(basePort) || basePort < 1 || highest > 65535) {
+    throw new DevClusterError(`--base-port ${basePort} does not fit ${count} node(s): the layout needs ports ${basePort}..${highest}, up to 65535`);
+  }
+  const busy = await firstBusyPort(ports, host);
+  if (busy !== undefined) {
+    throw new DevClusterError(
+      `port ${busy.port} on ${host} (node ${busy.nodeId}'s ${busy.listener} listener with --base-port ${basePort}) is already in use; ` +
+        'pick another --base-port (node i uses P+i-1, P+100+i-1, P+200+i-1 and P+300+i-1)',
+    );
+  }
+}
+
+/** SIGTERM then SIGKILL after `graceMs` if the saved pid is still this node; else says why it was left alone. */
+async function stopNode(node: ClusterNode, graceMs: number): Promise<string> {
+  const state = nodeProcessState(node);
+  if (state !== 'running') return downReason(node, state);
+  return `node ${node.id} (pid ${node.pid}): ${await stopProcess(node.pid, graceMs)}`;
+}
+
 /** Stops every node (SIGTERM, then SIGKILL after `graceMs`). */
 export async function clusterDown(dirArg: string, graceMs = 15_000, onProgress?: (m: string) => void): Promise<void> {
   const dir = path.resolve(dirArg);
   const cluster = readClusterFile(dir);
   await Promise.all(
     cluster.nodes.map(async (n) => {
-      const how = await stopProcess(n.pid, graceMs);
-      onProgress?.(`node ${n.id} (pid ${n.pid}): ${how}`);
+      // Not `onProgress?.(await stopNode(…))`: without a callback that would skip the stop itself.
+      const note = await stopNode(n, graceMs);
+      onProgress?.(note);
     }),
   );
 }
@@ -212,15 +288,24 @@ function findNode(cluster: ClusterFile, id: number, dir: string): ClusterNode {
   return node;
 }
 
-/** kill -9 (default) or another signal; waits until the process is gone. */
-export async function killNode(dirArg: string, id: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<ClusterNode> {
+export interface KilledNode extends ClusterNode {
+  /** What the saved pid was before: only 'running' was signalled. */
+  processBefore: NodeProcessState;
+}
+
+/**
+ * kill -9 (default) or another signal, if the saved pid is still this node;
+ * waits until the process is gone. A node already down is left as it is.
+ */
+export async function killNode(dirArg: string, id: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<KilledNode> {
   const dir = path.resolve(dirArg);
   const node = findNode(readClusterFile(dir), id, dir);
-  if (isAlive(node.pid)) {
+  const processBefore = nodeProcessState(node);
+  if (processBefore === 'running') {
     process.kill(node.pid, signal);
     if (!(await waitForExit(node.pid, 30_000))) throw new Error(`node ${id} (pid ${node.pid}) did not exit after ${signal}`);
   }
-  return node;
+  return { ...node, processBefore };
 }
 
 export interface RestartOptions {
@@ -239,11 +324,15 @@ export async function restartNode(dirArg: string, id: number, opts: RestartOptio
   const progress = opts.onProgress ?? (() => undefined);
   const cluster = readClusterFile(dir);
   const node = findNode(cluster, id, dir);
-  if (isAlive(node.pid)) {
+  const state = nodeProcessState(node);
+  if (state === 'running') {
     progress(`stopping node ${id} (pid ${node.pid}): SIGTERM, SIGKILL after 15 s`);
-    progress(`node ${id}: ${await stopProcess(node.pid, 15_000)}`);
+    progress(await stopNode(node, 15_000));
+  } else if (state === 'other-process') {
+    progress(downReason(node, state));
   }
-  node.pid = startNodeProcess(node, opts.nodeBin ?? DEFAULT_NODE_BIN, childEnv(opts.env));
+  // The bin it ran before, so a restart runs the same thing.
+  startNodeProcess(node, opts.nodeBin ?? node.nodeBin ?? DEFAULT_NODE_BIN, childEnv(opts.env));
   writeClusterFile(dir, cluster);
   progress(`started node ${id} (pid ${node.pid}, client ${node.grpc}, log ${node.logFile})`);
   if (opts.wait !== false) {
@@ -258,7 +347,7 @@ export async function clusterStatus(dirArg: string): Promise<NodeStatus[]> {
   const cluster = readClusterFile(dir);
   return Promise.all(
     cluster.nodes.map(async (n) => {
-      const alive = isAlive(n.pid);
+      const alive = nodeProcessState(n) === 'running';
       return { id: n.id, pid: n.pid, alive, ready: alive && (await isReady(n.http)), grpc: n.grpc, http: n.http };
     }),
   );

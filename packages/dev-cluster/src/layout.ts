@@ -29,6 +29,32 @@ export function nodeLayout(id: number, basePort: number, dir: string, host = '12
   };
 }
 
+/** One listener's port in the layout, with the node and listener it is for (to name it in errors). */
+export interface LayoutPort {
+  port: number;
+  nodeId: number;
+  listener: 'client' | 'controller' | 'HTTP' | 'Kafka';
+}
+
+/**
+ * Every port the layout of `nodes` nodes from `basePort` reserves, the Kafka
+ * one included: nodes do not open it yet, but the layout keeps it theirs so
+ * turning it on later cannot collide.
+ */
+export function layoutPorts(nodes: number, basePort: number): LayoutPort[] {
+  const ports: LayoutPort[] = [];
+  for (let id = 1; id <= nodes; id++) {
+    const l = nodeLayout(id, basePort, '');
+    ports.push(
+      { port: l.clientPort, nodeId: id, listener: 'client' },
+      { port: l.controllerPort, nodeId: id, listener: 'controller' },
+      { port: l.httpPort, nodeId: id, listener: 'HTTP' },
+      { port: l.kafkaPort, nodeId: id, listener: 'Kafka' },
+    );
+  }
+  return ports;
+}
+
 /** `1@127.0.0.1:9192,2@127.0.0.1:9193,…` — Kafka's controller.quorum.voters format. */
 export function quorumVoters(nodes: readonly NodeLayout[]): string {
   return nodes.map((n) => `${n.id}@${n.host}:${n.controllerPort}`).join(',');

@@ -1,23 +1,39 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, existsSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { pollUntil } from '@gregor/common';
+import { layoutPorts } from './layout';
 
-/** True while a process with this pid exists (and is not a zombie we own). */
+/**
+ * True while a process with this pid exists and any of its threads still
+ * runs. A killed child of this very process stays a zombie until reaped, and
+ * a process whose main thread has exited shows as a zombie while its other
+ * threads (V8's, libuv's) still run and hold its listening sockets: only when
+ * no thread is left is it gone and are its ports free (else a restart right
+ * after a kill can hit EADDRINUSE).
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
     return false;
   }
-  // A killed child of this very process stays a zombie until reaped; /proc tells.
+  if (!hasProcFs()) return true; // kill(pid, 0) is all this system tells
+  let threadIds: string[];
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    threadIds = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return true;
+    return false; // reaped since kill(pid, 0)
   }
+  return threadIds.some((tid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state !== 'Z' && state !== 'X';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -68,12 +84,37 @@ export function tailOf(file: string, lines = 20): string {
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * The argv of a running process from /proc/PID/cmdline, or undefined when it
+ * cannot be read (the process is gone, or there is no /proc on this system).
+ */
+export function processArgs(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a, i, all) => i < all.length - 1 || a !== '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether this system has /proc to identify a process by its argv. */
+export function hasProcFs(): boolean {
+  return existsSync('/proc/self/cmdline');
+}
+
 async function portIsFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
     server.once('error', () => resolve(false));
     server.listen(port, host, () => server.close(() => resolve(true)));
   });
+}
+
+/** The first port of `ports` that cannot be listened on right now, or undefined when all are free. */
+export async function firstBusyPort<P extends { port: number }>(ports: readonly P[], host: string): Promise<P | undefined> {
+  for (const p of ports) {
+    if (!(await portIsFree(p.port, host))) return p;
+  }
+  return undefined;
 }
 
 /**
@@ -86,16 +127,7 @@ async function portIsFree(port: number, host: string): Promise<boolean> {
 export async function findFreeBasePort(nodes: number, host = '127.0.0.1', random: () => number = Math.random): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const base = 10000 + Math.floor(random() * 216) * 100;
-    const ports: number[] = [];
-    for (let i = 0; i < nodes; i++) ports.push(base + i, base + 100 + i, base + 200 + i, base + 300 + i);
-    let free = true;
-    for (const p of ports) {
-      if (!(await portIsFree(p, host))) {
-        free = false;
-        break;
-      }
-    }
-    if (free) return base;
+    if ((await firstBusyPort(layoutPorts(nodes, base), host)) === undefined) return base;
   }
   throw new Error('no free base port found after 200 attempts');
 }

@@ -1,4 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import {
@@ -8,7 +10,9 @@ import {
   clusterUp,
   findFreeBasePort,
   isAlive,
+  isNodeCommand,
   killNode,
+  layoutPorts,
   nodeFlagsOf,
   nodeLayout,
   quorumVoters,
@@ -23,6 +27,36 @@ describe('layout', () => {
     const n2 = nodeLayout(2, 9092, '/d');
     expect([n2.clientPort, n2.controllerPort, n2.httpPort, n2.kafkaPort]).toEqual([9093, 9193, 9293, 9393]);
     expect(quorumVoters([nodeLayout(1, 9092, '/d'), n2])).toBe('1@127.0.0.1:9192,2@127.0.0.1:9193');
+  });
+
+  it('layoutPorts lists all four listeners of every node, each port once', () => {
+    const ports = layoutPorts(2, 9092);
+    expect(ports.map((p) => [p.nodeId, p.listener, p.port])).toEqual([
+      [1, 'client', 9092],
+      [1, 'controller', 9192],
+      [1, 'HTTP', 9292],
+      [1, 'Kafka', 9392],
+      [2, 'client', 9093],
+      [2, 'controller', 9193],
+      [2, 'HTTP', 9293],
+      [2, 'Kafka', 9393],
+    ]);
+  });
+});
+
+describe('isNodeCommand', () => {
+  const node = { id: 1, pid: 1, grpc: '', controller: '', http: '', dataDir: '/c/node-1', logFile: '/c/node-1.log', configFile: '/c/node-1.properties', nodeBin: '/w/node/dist/bin.js' };
+  it('matches the bin followed by --config and this node\'s config file, nothing else', () => {
+    expect(isNodeCommand(['/usr/bin/node', '--max-semi-space-size=16', '/w/node/dist/bin.js', '--config', '/c/node-1.properties'], node)).toBe(true);
+    // Another node of the same cluster, a node of another cluster, another program, another bin with this config.
+    expect(isNodeCommand(['node', '/w/node/dist/bin.js', '--config', '/c/node-2.properties'], node)).toBe(false);
+    expect(isNodeCommand(['node', '/w/node/dist/bin.js', '--config', '/other/node-1.properties'], node)).toBe(false);
+    expect(isNodeCommand(['sleep', '100'], node)).toBe(false);
+    expect(isNodeCommand(['node', '/tmp/x.js', '--config', '/c/node-1.properties'], node)).toBe(false);
+    // A cluster.json written before nodeBin was recorded: the config file alone decides.
+    const { nodeBin: _bin, ...old } = node;
+    expect(isNodeCommand(['node', '/w/node/dist/bin.js', '--config', '/c/node-1.properties'], old)).toBe(true);
+    expect(isNodeCommand(['node', '/w/node/dist/bin.js', '--config', '/c/node-2.properties'], old)).toBe(false);
   });
 });
 
@@ -57,6 +91,8 @@ describe('findFreeBasePort', () => {
 
 describe('dev-cluster process management (fake nodes)', () => {
   const dirs: string[] = [];
+  const decoys: ChildProcess[] = [];
+  const servers: Server[] = [];
   const newDir = (): string => {
     const d = mkdtempSync(path.join(tmpdir(), 'gregor-devcluster-'));
     dirs.push(d);
@@ -64,6 +100,8 @@ describe('dev-cluster process management (fake nodes)', () => {
   };
 
   afterAll(async () => {
+    for (const c of decoys) c.kill('SIGKILL');
+    for (const srv of servers) srv.close();
     for (const d of dirs) {
       try {
         await clusterDown(d, 2000);
@@ -97,7 +135,10 @@ describe('dev-cluster process management (fake nodes)', () => {
     await expect(clusterUp({ dir, nodes: 3, basePort, nodeBin: fakeNode })).rejects.toThrow(/already running/);
 
     const killed = await killNode(dir, 2);
+    expect(killed.processBefore).toBe('running');
     expect(isAlive(killed.pid)).toBe(false);
+    // Killing it again signals nothing and says so.
+    expect((await killNode(dir, 2)).processBefore).toBe('down');
     const status = await clusterStatus(dir);
     expect(status.map((s) => [s.id, s.alive, s.ready])).toEqual([
       [1, true, true],
@@ -115,6 +156,7 @@ describe('dev-cluster process management (fake nodes)', () => {
     expect(readClusterFile(dir).nodes[1]!.pid).toBe(restarted.pid);
     expect((await clusterStatus(dir)).every((s) => s.ready)).toBe(true);
 
+    // No progress callback: the stop must not depend on one.
     await clusterDown(dir, 5000);
     expect((await clusterStatus(dir)).some((s) => s.alive)).toBe(false);
   });
@@ -126,6 +168,71 @@ describe('dev-cluster process management (fake nodes)', () => {
       clusterUp({ dir, nodes: 3, basePort, nodeBin: fakeNode, env: { ...process.env, FAKE_NODE_FAIL: '1' }, readyTimeoutMs: 10_000 }),
     ).rejects.toThrow(/node 1 .* exited during start-up[\s\S]*bogus\.key/);
     expect((await clusterStatus(dir)).some((s) => s.alive)).toBe(false);
+  });
+
+  it('kill, restart, down and status leave alone a process that took a dead node\'s pid', async () => {
+    const dir = newDir();
+    const other = newDir();
+    const [base, otherBase] = [await findFreeBasePort(1), await findFreeBasePort(1)];
+    const [mine] = (await clusterUp({ dir, nodes: 1, basePort: base, nodeBin: fakeNode })).nodes;
+    // Another gregor-node (same bin, another cluster) and an unrelated program.
+    const [otherNode] = (await clusterUp({ dir: other, nodes: 1, basePort: otherBase, nodeBin: fakeNode })).nodes;
+    const decoy = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    decoys.push(decoy);
+    expect(mine!.nodeBin).toBe(fakeNode);
+    await killNode(dir, 1);
+    const withPid = (pid: number): void => {
+      const file = readClusterFile(dir);
+      file.nodes[0]!.pid = pid;
+      writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify(file));
+    };
+
+    for (const reused of [otherNode!.pid, decoy.pid!]) {
+      withPid(reused);
+      expect((await killNode(dir, 1)).processBefore).toBe('other-process');
+      expect((await clusterStatus(dir))[0]!.alive).toBe(false);
+      const notes: string[] = [];
+      await clusterDown(dir, 2000, (m) => notes.push(m));
+      expect(notes).toEqual([`node 1 is already down (pid ${reused} now belongs to another process, left alone)`]);
+      expect(isAlive(reused)).toBe(true);
+    }
+
+    // up in the same dir is not refused as "already running" because of a reused pid.
+    await expect(clusterUp({ dir, nodes: 1, basePort: base, nodeBin: fakeNode })).resolves.toBeDefined();
+    await killNode(dir, 1);
+    withPid(decoy.pid!);
+    const notes: string[] = [];
+    const restarted = await restartNode(dir, 1, { onProgress: (m) => notes.push(m) });
+    expect(notes[0]).toBe(`node 1 is already down (pid ${decoy.pid} now belongs to another process, left alone)`);
+    expect(isAlive(decoy.pid!)).toBe(true);
+    // No nodeBin given: the restart runs the bin the node ran before (the fake one here).
+    expect(restarted.nodeBin).toBe(fakeNode);
+    expect((await clusterStatus(dir))[0]).toMatchObject({ pid: restarted.pid, alive: true, ready: true });
+    const downNotes: string[] = [];
+    await clusterDown(dir, 2000, (m) => downNotes.push(m));
+    expect(downNotes).toEqual([`node 1 (pid ${restarted.pid}): terminated`]);
+    expect(isAlive(restarted.pid)).toBe(false);
+    expect(isAlive(otherNode!.pid)).toBe(true);
+  });
+
+  it('refuses a base port whose layout has a port in use, before starting any node', async () => {
+    const dir = newDir();
+    const basePort = await findFreeBasePort(3);
+    const blocker = createServer();
+    servers.push(blocker);
+    await new Promise<void>((resolve) => blocker.listen(basePort + 201, '127.0.0.1', resolve));
+    const err = await clusterUp({ dir, nodes: 3, basePort, nodeBin: fakeNode }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DevClusterError);
+    expect((err as Error).message).toBe(
+      `port ${basePort + 201} on 127.0.0.1 (node 2's HTTP listener with --base-port ${basePort}) is already in use; ` +
+        'pick another --base-port (node i uses P+i-1, P+100+i-1, P+200+i-1 and P+300+i-1)',
+    );
+    expect(existsSync(path.join(dir, 'cluster.json'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+    await expect(clusterUp({ dir, nodes: 3, basePort: 65300, nodeBin: fakeNode })).rejects.toThrow(/does not fit 3 node\(s\): the layout needs ports 65300\.\.65602/);
   });
 
   it('refuses an unknown node id', async () => {

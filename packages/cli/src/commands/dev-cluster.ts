@@ -4,6 +4,7 @@ import {
   clusterDown,
   clusterStatus,
   clusterUp,
+  downReason,
   killNode,
   readClusterFile,
   restartNode,
@@ -69,7 +70,13 @@ export function registerDevCluster(program: Command, ctx: CliContext): void {
   withDir(dev.command('kill').description('kill -9 one node').argument('<node>', 'node id', intArg('node', 1, 99))).action(
     async (id: number, opts: DirOptions) => {
       const node = await killNode(opts.dir, id);
-      await ctx.result(opts, `Killed node ${id} (pid ${node.pid}).`, { killed: id, pid: node.pid });
+      if (node.processBefore === 'running') {
+        await ctx.result(opts, `Killed node ${id} (pid ${node.pid}).`, { killed: id, pid: node.pid });
+      } else {
+        // Nothing was signalled: exit 0 (the node is down, as asked), but no false "Killed".
+        const reason = downReason(node, node.processBefore);
+        await ctx.result(opts, `${reason[0]!.toUpperCase()}${reason.slice(1)}.`, { alreadyDown: id, pid: node.pid, processBefore: node.processBefore });
+      }
     },
   );
 
