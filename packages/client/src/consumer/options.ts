@@ -114,7 +114,16 @@ function resolveGroupOptions(opts: ConsumerOptions): Pick<
   if (opts.groupInstanceId !== undefined && opts.groupId === undefined) throw new ConfigError('groupInstanceId', 'needs a groupId');
   const sessionTimeoutMs = positive('sessionTimeoutMs', opts.sessionTimeoutMs ?? 45_000);
   const heartbeatIntervalMs = positive('heartbeatIntervalMs', opts.heartbeatIntervalMs ?? 3000);
-  if (heartbeatIntervalMs >= sessionTimeoutMs) throw new ConfigError('heartbeatIntervalMs', `must be below sessionTimeoutMs (${sessionTimeoutMs})`);
+  // Name the key the user set (session.timeout.ms=1 alone must not blame the default heartbeat), with Kafka's name beside ours.
+  if (heartbeatIntervalMs >= sessionTimeoutMs) {
+    if (opts.heartbeatIntervalMs === undefined) {
+      throw new ConfigError(
+        'session.timeout.ms',
+        `sessionTimeoutMs must be above heartbeatIntervalMs (heartbeat.interval.ms, default ${heartbeatIntervalMs}), got ${sessionTimeoutMs}`,
+      );
+    }
+    throw new ConfigError('heartbeat.interval.ms', `heartbeatIntervalMs must be below sessionTimeoutMs (session.timeout.ms, ${sessionTimeoutMs}), got ${heartbeatIntervalMs}`);
+  }
   const partitionAssignors = resolveAssignors(opts.partitionAssignors);
   return {
     groupId: opts.groupId,

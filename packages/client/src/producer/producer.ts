@@ -9,7 +9,7 @@ import { MemoryBudget } from './memory-budget';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options';
 import { toPendingRecord } from './pending-record';
 import { Sender } from './sender';
-import { Fifo } from '../fifo';
+import { WaitingQueue, waitingChargeBytes } from './waiting-queue';
 
 /**
  * Batches records per partition and sends them to partition leaders.
@@ -18,7 +18,9 @@ import { Fifo } from '../fifo';
  * known, buffer.memory free) — the hot path does no awaiting. Otherwise the
  * send joins a FIFO that waits for metadata or memory, at most maxBlockMs;
  * sends are appended in call order either way, so records of one partition
- * keep the order of the `send` calls.
+ * keep the order of the `send` calls. That FIFO holds at most bufferMemory
+ * bytes of records (see WaitingQueue); a call that does not fit is rejected
+ * at once with THROTTLING_QUOTA_EXCEEDED and nothing of it is queued.
  *
  * Per call, not per record: one promise (a Delivery), one topic-name check,
  * one read of each clock. A call's messages are all checked before any is
@@ -31,8 +33,8 @@ export class Producer {
   private readonly sender: Sender;
   private readonly sticky: StickyPartitioner;
   private readonly random: () => number;
-  /** Sends that could not be appended at once (no metadata yet, or buffer.memory full), oldest first. */
-  private readonly waiting = new Fifo<PendingRecord>();
+  /** Sends that could not be appended at once (no metadata yet, or buffer.memory full), oldest first; bounded. */
+  private readonly waiting: WaitingQueue;
   private pumping = false;
   /**
    * flush() waits for the records sent before it. Deliveries (send calls)
@@ -61,6 +63,7 @@ export class Producer {
     this.random = client.random;
     this.accumulator = new RecordAccumulator({ batchSizeBytes: this.config.batchSizeBytes, lingerMs: this.config.lingerMs });
     this.memory = new MemoryBudget(this.config.bufferMemoryBytes);
+    this.waiting = new WaitingQueue(this.config.bufferMemoryBytes);
     this.sticky = new StickyPartitioner(client.random);
     this.sender = new Sender({
       cluster,
@@ -81,10 +84,23 @@ export class Producer {
   }
 
   /**
+   * Records accepted by `send` that still wait for metadata or bufferMemory
+   * (not yet in a batch). Their heap is bounded by about bufferMemory
+   * (each counted as its size plus ~200 bytes, ~700 for a single send),
+   * plus the records of one call, which an empty queue always admits.
+   */
+  get waitingRecordCount(): number {
+    return this.waiting.length;
+  }
+
+  /**
    * Sends one record; resolves once it is acknowledged at the producer's
    * `acks` level (with `acks: 0`, once sent; offset -1n), rejects with a
    * GregorError when it fails for good (non-retriable error, or
-   * deliveryTimeoutMs / maxBlockMs passed).
+   * deliveryTimeoutMs / maxBlockMs passed). Rejects at once, with the
+   * retriable THROTTLING_QUOTA_EXCEEDED, when the sends already waiting for
+   * metadata or bufferMemory hold bufferMemory bytes: await earlier sends
+   * (or back off) and send again.
    */
   send(record: ProducerRecord): Promise<RecordMetadata>;
   /** Sends several records to one topic; resolves to their metadata in order, rejects on the first failure. */
@@ -143,8 +159,10 @@ export class Producer {
         for (let i = 0; i < list.length; i++) list[i] = toPendingRecord(messages![i]!, delivery, i, timestamp, this.maxRecordBytes);
         records = list;
       }
+      // When sends already wait, every record of this call waits behind them (call order): all of it fits, or none is queued.
+      if (this.waiting.length > 0) this.admitOrThrow(topic, records);
     } catch (err) {
-      // Bad input: nothing was queued, and the delivery (if made) is dropped unsettled.
+      // Bad input or no room to wait: nothing was queued, and the delivery (if made) is dropped unsettled.
       return Promise.reject(err);
     }
     this.unsettled.set(delivery.epoch, (this.unsettled.get(delivery.epoch) ?? 0) + 1);
@@ -154,6 +172,29 @@ export class Producer {
     } else if (!this.appendOrWait(records, nowMs)) waited = true;
     if (waited) void this.pump();
     return delivery.promise;
+  }
+
+  /**
+   * Throws THROTTLING_QUOTA_EXCEEDED when the waiting queue has no room for
+   * the call. Why this code: Kafka's producer throws BufferExhaustedException
+   * (a retriable TimeoutException) here after blocking; without blocking,
+   * REQUEST_TIMED_OUT would claim a wait that did not happen and look like a
+   * broker timeout. THROTTLING_QUOTA_EXCEEDED (KIP-599) is Kafka's retriable
+   * "rejected at once because the caller goes faster than a limit allows,
+   * back off and retry", which is exactly this.
+   */
+  private admitOrThrow(topic: string, records: PendingRecord | PendingRecord[]): void {
+    let bytes = 0;
+    if (Array.isArray(records)) for (const r of records) bytes += waitingChargeBytes(r);
+    else bytes = waitingChargeBytes(records);
+    if (this.waiting.admits(bytes)) return;
+    const head = this.waiting.peek()!.delivery.topic;
+    const why = this.cluster.metadata.topic(head) === undefined ? `metadata of topic "${head}"` : 'bufferMemory';
+    throw new GregorError(
+      'THROTTLING_QUOTA_EXCEEDED',
+      `${this.waiting.length} records (${this.waiting.bytes} bytes with overhead) already wait for ${why}, at most bufferMemory (${this.waiting.limitBytes} bytes) may wait: await earlier sends or retry later`,
+      { topic, waitingRecords: this.waiting.length, waitingBytes: this.waiting.bytes },
+    );
   }
 
   /** Appends now, or queues behind the waiting sends (keeping call order); false when it waits. */
