@@ -5,6 +5,9 @@ import { UsageError } from './errors';
 
 export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
 
+/** How long a command waits on the cluster by default: a person at a terminal, not a service. */
+export const CLI_TIMEOUT_MS = 15000;
+
 /**
  * --bootstrap's default: GREGOR_CLI_BOOTSTRAP when set (a container image
  * sets it to the cluster's internal listener, so `docker compose exec … gregor
@@ -39,7 +42,7 @@ export function connect(opts: CommonOptions, extra: Partial<ClientOptions> = {})
   } catch (err) {
     throw new UsageError(`--bootstrap: ${err instanceof Error ? err.message.replace(/^[A-Z_]+: /, '') : String(err)}`);
   }
-  return createClient({ bootstrap, clientId: 'gregor-cli', requestTimeoutMs: 15000, defaultApiTimeoutMs: 15000, ...clientLogger(), ...extra });
+  return createClient({ bootstrap, clientId: 'gregor-cli', requestTimeoutMs: CLI_TIMEOUT_MS, defaultApiTimeoutMs: CLI_TIMEOUT_MS, ...clientLogger(), ...extra });
 }
 
 /** GREGOR_CLI_LOG=debug|info|warn shows the SDK's own log (rebalances, retries) on stderr. */

@@ -1,11 +1,11 @@
-import * as readline from 'node:readline';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { GregorError, toGregorError } from '@gregor/common';
+import { GregorError, isGregorError, toGregorError } from '@gregor/common';
 import type { Acks, Producer } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
-import { addCommonOptions, intArg, type CommonOptions } from '../options';
+import { addCommonOptions, CLI_TIMEOUT_MS, intArg, type CommonOptions } from '../options';
+import { boundedLines } from '../stdin-lines';
 import { checkName } from './topic';
 
 interface ProduceOptions extends CommonOptions {
@@ -14,6 +14,7 @@ interface ProduceOptions extends CommonOptions {
   partition?: number;
   lingerMs: number;
   compression: 'none' | 'gzip';
+  timeoutMs: number;
 }
 
 /**
@@ -33,7 +34,8 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       .option('--acks <acks>', 'acknowledgement: 0, 1 or all (-1)', parseAcks, 'all' as Acks)
       .option('--partition <p>', 'send every record to this partition', intArg('--partition', 0))
       .option('--linger-ms <ms>', 'how long a batch may wait for more records', intArg('--linger-ms', 0), 5)
-      .option('--compression <codec>', 'none or gzip', parseCompression, 'none' as const),
+      .option('--compression <codec>', 'none or gzip', parseCompression, 'none' as const)
+      .option('--timeout-ms <ms>', 'give up on a record not acknowledged (or not sendable: no leader, no metadata) after this long', intArg('--timeout-ms', 1), CLI_TIMEOUT_MS),
   ).action(async (topic: string, opts: ProduceOptions) => {
     checkName(topic);
     if (opts.keySeparator === '') throw new UsageError('--key-separator must not be empty');
@@ -43,11 +45,25 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       if (opts.partition !== undefined && opts.partition >= partitions) {
         throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${topic}" has ${partitions} partition(s); there is no partition ${opts.partition}`, { topic, partition: opts.partition });
       }
-      const producer = client.producer({ acks: opts.acks, lingerMs: opts.lingerMs, compression: opts.compression });
+      // The SDK's defaults (max.block.ms 60 s, delivery.timeout.ms 120 s) are for services; a person waits --timeout-ms.
+      const requestTimeoutMs = Math.min(opts.timeoutMs, CLI_TIMEOUT_MS);
+      const producer = client.producer({
+        acks: opts.acks,
+        lingerMs: opts.lingerMs,
+        compression: opts.compression,
+        maxBlockMs: opts.timeoutMs,
+        requestTimeoutMs,
+        // The SDK wants room for linger plus one request.
+        deliveryTimeoutMs: opts.timeoutMs + opts.lingerMs,
+      });
       const stats = await produceLines(ctx, producer, topic, opts);
       const summary = { topic, acks: opts.acks === -1 ? 'all' : opts.acks, read: stats.read, acknowledged: stats.acked, failed: stats.read - stats.acked };
       if (stats.error !== undefined) {
-        await ctx.note(`${stats.error.text}\nProduced ${stats.acked} of ${stats.read} record(s) to ${topic}; the rest were not acknowledged.`);
+        const tally =
+          stats.acked === stats.read
+            ? `Produced ${stats.acked} record(s) to ${topic}, every line before that one.`
+            : `Produced ${stats.acked} of ${stats.read} record(s) to ${topic}; the rest were not acknowledged.`;
+        await ctx.note(`${stats.error.text}\n${tally}`);
         if (opts.json) await ctx.result(opts, '', { ...summary, error: stats.error.name });
         ctx.exitCode = stats.error.exitCode;
         return;
@@ -68,26 +84,32 @@ async function produceLines(ctx: CliContext, producer: Producer, topic: string, 
   const stats: ProduceStats = { read: 0, acked: 0, error: undefined };
   let outstanding = 0;
   let drained: (() => void) | undefined;
-  const lines = readline.createInterface({ input: ctx.io.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
-  const stop = (): void => lines.close();
-  ctx.io.signal.addEventListener('abort', stop, { once: true });
+  const onAbort = (): void => {
+    if (outstanding > 0) {
+      void ctx.note(`interrupted: waiting at most ${opts.timeoutMs} ms for ${outstanding} record(s) not yet acknowledged (Ctrl-C again to quit now)`);
+    }
+  };
+  ctx.io.signal.addEventListener('abort', onAbort, { once: true });
   const progress = startProgress(ctx, stats);
   try {
-    for await (const line of lines) {
+    for await (const line of boundedLines(ctx.io.stdin as AsyncIterable<Buffer | string>, producer.options.maxRequestBytes, ctx.io.signal)) {
       if (stats.error !== undefined) break;
-      stats.read++;
       let key: string | null = null;
       let value = line;
       if (opts.keySeparator !== undefined) {
         const at = line.indexOf(opts.keySeparator);
         if (at < 0) {
-          stats.read--;
-          stats.error = { name: 'USAGE', text: `error: line ${stats.read + 1} has no key separator "${opts.keySeparator}"`, exitCode: 1 };
+          stats.error = {
+            name: 'USAGE',
+            text: `error: line ${stats.read + 1} has no key separator "${opts.keySeparator}" (--key-separator): it and the lines after it were not sent`,
+            exitCode: 1,
+          };
           break;
         }
         key = line.slice(0, at);
         value = line.slice(at + opts.keySeparator.length);
       }
+      stats.read++;
       outstanding++;
       producer.send({ topic, key, value, partition: opts.partition }).then(
         () => {
@@ -95,8 +117,7 @@ async function produceLines(ctx: CliContext, producer: Producer, topic: string, 
           if (--outstanding < MAX_OUTSTANDING / 2) drained?.();
         },
         (err: unknown) => {
-          const e = toGregorError(err);
-          stats.error ??= { name: e.errorName, text: e.message, exitCode: 2 };
+          stats.error ??= { ...sendFailure(err), exitCode: 2 };
           if (--outstanding < MAX_OUTSTANDING / 2) drained?.();
         },
       );
@@ -105,13 +126,32 @@ async function produceLines(ctx: CliContext, producer: Producer, topic: string, 
         drained = undefined;
       }
     }
+  } catch (err) {
+    // A line over max.request.size (boundedLines stopped reading there).
+    const e = toGregorError(err);
+    stats.error ??= { name: e.errorName, text: e.message, exitCode: 2 };
   } finally {
-    ctx.io.signal.removeEventListener('abort', stop);
-    // close() flushes: every send made above has settled when it returns.
+    ctx.io.signal.removeEventListener('abort', onAbort);
+    // close() flushes: every send made above has settled when it returns,
+    // at most --timeout-ms after its send (delivery timeout).
     await producer.close();
     progress.stop();
   }
   return stats;
+}
+
+/**
+ * What a failed send is reported as. A record that timed out while the
+ * broker kept refusing it (NOT_ENOUGH_REPLICAS, LEADER_NOT_AVAILABLE…) is
+ * named by that refusal: "REQUEST_TIMED_OUT" alone hides what to fix.
+ */
+export function sendFailure(err: unknown): { name: string; text: string } {
+  const e = toGregorError(err);
+  const cause = e.cause;
+  if (e.errorName === 'REQUEST_TIMED_OUT' && isGregorError(cause) && cause.errorName !== 'REQUEST_TIMED_OUT') {
+    return { name: cause.errorName, text: `${cause.message} (gave up: ${e.message.replace(/^[A-Z_]+: /, '')})` };
+  }
+  return { name: e.errorName, text: e.message };
 }
 
 /** "produced N" on a terminal's stderr, once a second, for long inputs. */
