@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { connect, defaultBootstrap, run, type CommonOptions } from '@gregor/cli';
 import { captureIO } from './helpers';
+import { outOfRangeNote } from '../src/commands/consume';
 
 /** A port nothing listens on. */
 function deadPort(): Promise<number> {
@@ -51,6 +52,12 @@ describe('gregor argument parsing (exit 1 = usage)', () => {
     [['topic', 'list', '--bootstrap', 'nohostport'], /--bootstrap: bootstrap address "nohostport" is not host:port/],
     [['topic', 'list', '--nope'], /unknown option '--nope'/],
     [['nosuchcommand'], /unknown command/],
+    [['consume', 't', '--partition', '0', '--offset', '18446744073709551621'], /--offset must be at most 9223372036854775807, got 18446744073709551621/],
+    [['consume', 't', '--partition', '0', '--offset', '9223372036854775808'], /--offset must be at most 9223372036854775807/],
+    [['topic', 'list', '--bootstrap', '127.0.0.1:99999'], /--bootstrap: bootstrap address "127.0.0.1:99999": port must be between 1 and 65535/],
+    [['topic', 'list', '--bootstrap', 'a:9092,127.0.0.1:0'], /port must be between 1 and 65535/],
+    [['group', 'describe', ''], /group id must not be empty/],
+    [['group', 'delete', 'g', ' '], /group id must not be empty/],
   ])('gregor %j exits 1', async (args, message) => {
     const res = await gregor(args);
     expect(res.code).toBe(1);
@@ -100,5 +107,15 @@ describe('gregor server errors (exit 2)', () => {
     const res = await gregor(['topic', 'describe', 'x', '--json', '--bootstrap', `127.0.0.1:${port}`]);
     expect(res.code).toBe(2);
     expect(JSON.parse(res.stderr)).toMatchObject({ error: 'NETWORK_EXCEPTION', code: 13, retriable: true });
+  });
+});
+
+describe('consume --offset outside the log', () => {
+  test('says where the consumer reads instead, per auto.offset.reset; nothing inside [start, end]', () => {
+    expect(outOfRangeNote(500n, 10n, 20n, 'latest')).toBe('offset 500 is out of range [10, 20); auto.offset.reset=latest → reading from 20');
+    expect(outOfRangeNote(3n, 10n, 20n, 'earliest')).toBe('offset 3 is out of range [10, 20); auto.offset.reset=earliest → reading from 10');
+    expect(outOfRangeNote(3n, 10n, 20n, 'none')).toMatch(/OFFSET_OUT_OF_RANGE/);
+    expect(outOfRangeNote(10n, 10n, 20n, 'latest')).toBeUndefined();
+    expect(outOfRangeNote(20n, 10n, 20n, 'latest')).toBeUndefined();
   });
 });

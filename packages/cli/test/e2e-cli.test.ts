@@ -100,6 +100,10 @@ describe('gregor CLI end to end (real node process)', () => {
     const rec = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(rec).toMatchObject({ topic: 'kv', partition: 1, offset: '1', key: 'user-4', value: 'event-4' });
 
+    const beyond = await gregor(['consume', 'kv', '--partition', '1', '--offset', '500', '--timeout-ms', '300', ...b]);
+    expect(beyond).toMatchObject({ code: 0, stdout: '' });
+    expect(beyond.stderr).toContain('offset 500 is out of range [0, 12); auto.offset.reset=latest → reading from 12\n');
+
     const explicit = await gregor(['produce', 'kv', '--partition', '2', ...b], 'p2\n');
     expect(explicit.code).toBe(0);
     const last = await gregor(['consume', 'kv', '--partition', '2', '--offset', 'latest', '--timeout-ms', '300', ...b]);

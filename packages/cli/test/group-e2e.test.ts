@@ -106,7 +106,7 @@ describe('gregor group commands against a real node', () => {
     expect(refused.stderr).toMatch(/^NON_EMPTY_GROUP: offsets can only be reset while group "resetters" has no members, but it is Stable with 1 member\(s\)/);
     const del = await gregor('group', 'delete', 'resetters');
     expect(del.code).toBe(2);
-    expect(del.stderr).toMatch(/NON_EMPTY_GROUP/);
+    expect(del.stderr).toMatch(/^NON_EMPTY_GROUP: group resetters has 1 active member\(s\): stop its consumers first\n/);
     const live = await describeJson('resetters');
     expect(live.state).toBe('Stable');
     expect(live.members[0]).toMatchObject({ clientId: 'gregor-client', host: '/127.0.0.1' });

@@ -61,9 +61,11 @@ export function parseBootstrap(bootstrap: string | readonly string[]): string[] 
   const out = parts.map((s) => s.trim()).filter((s) => s.length > 0);
   if (out.length === 0) throw new GregorError('INVALID_REQUEST', 'bootstrap list is empty');
   for (const address of out) {
-    if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(address)) {
-      throw new GregorError('INVALID_REQUEST', `bootstrap address "${address}" is not host:port`);
-    }
+    const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(address);
+    if (m === null) throw new GregorError('INVALID_REQUEST', `bootstrap address "${address}" is not host:port`);
+    // Caught here, not as a connection error later that reads like a dead broker.
+    const port = Number(m[2]);
+    if (port < 1 || port > 65535) throw new GregorError('INVALID_REQUEST', `bootstrap address "${address}": port must be between 1 and 65535`);
   }
   return [...new Set(out)];
 }

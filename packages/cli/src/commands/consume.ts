@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { GregorError } from '@gregor/common';
-import type { Consumer, ConsumerOptions, OffsetSpec } from '@gregor/client';
+import type { Consumer, ConsumerOptions, Gregor, OffsetSpec } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { formatRecord, recordJson } from '../format';
@@ -65,7 +65,9 @@ export function registerConsume(program: Command, ctx: CliContext): void {
       const partitions = opts.partition !== undefined ? [opts.partition] : desc!.partitions.map((p) => p.partition);
       const start: OffsetSpec = opts.fromBeginning ? 'earliest' : (opts.offset ?? 'latest');
       // As Kafka's console consumer: an out-of-range start falls back to the beginning or the end.
-      const consumer = client.consumer({ autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest', ...consumerProperties(opts.consumerProperty) });
+      const settings: Partial<ConsumerOptions> = { autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest', ...consumerProperties(opts.consumerProperty) };
+      if (typeof start === 'bigint') await noteOutOfRange(ctx, client, { topic, partition: partitions[0]! }, start, settings.autoOffsetReset ?? 'latest');
+      const consumer = client.consumer(settings);
       const tps = partitions.map((partition) => ({ topic, partition }));
       consumer.assign(tps);
       for (const tp of tps) consumer.seek(tp, start);
@@ -91,6 +93,26 @@ async function consumeAsGroup(ctx: CliContext, topic: string, groupId: string, o
     await consumer.close();
     await ctx.note(`Processed a total of ${printed} messages`);
   });
+}
+
+/**
+ * An --offset outside the log is not an error for the consumer: it resets
+ * (auto.offset.reset). Say so, or the reader sees other records than asked
+ * for without a word.
+ */
+async function noteOutOfRange(ctx: CliContext, client: Gregor, tp: { topic: string; partition: number }, offset: bigint, reset: 'earliest' | 'latest' | 'none'): Promise<void> {
+  const admin = client.admin();
+  const [[first], [end]] = await Promise.all([admin.listOffsets([{ ...tp, spec: 'earliest' }]), admin.listOffsets([{ ...tp, spec: 'latest' }])]);
+  const note = outOfRangeNote(offset, first!.offset, end!.offset, reset);
+  if (note !== undefined) await ctx.note(note);
+}
+
+/** The note for an --offset outside [logStart, logEnd); undefined inside it (the end itself is a valid start: new records). */
+export function outOfRangeNote(offset: bigint, logStart: bigint, logEnd: bigint, reset: 'earliest' | 'latest' | 'none'): string | undefined {
+  if (offset >= logStart && offset <= logEnd) return undefined;
+  const range = `offset ${offset} is out of range [${logStart}, ${logEnd})`;
+  if (reset === 'none') return `${range}; auto.offset.reset=none → the consumer fails with OFFSET_OUT_OF_RANGE`;
+  return `${range}; auto.offset.reset=${reset} → reading from ${reset === 'earliest' ? logStart : logEnd}`;
 }
 
 /** How long --timeout-ms may be stretched while waiting to join a group. */
@@ -148,10 +170,15 @@ async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOp
   return printed;
 }
 
+const MAX_INT64 = 2n ** 63n - 1n;
+
 function parseOffset(value: string): bigint | 'earliest' | 'latest' {
   if (value === 'earliest' || value === 'latest') return value;
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('--offset must be a non-negative integer, earliest or latest.');
-  return BigInt(value);
+  const offset = BigInt(value);
+  // An int64 on the wire: a larger number would wrap around to a small offset.
+  if (offset > MAX_INT64) throw new InvalidArgumentError(`--offset must be at most ${MAX_INT64}, got ${value}.`);
+  return offset;
 }
 
 /** Kafka consumer config names `--consumer-property` understands, and how each maps onto ConsumerOptions. */

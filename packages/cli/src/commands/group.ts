@@ -36,6 +36,7 @@ export function registerGroup(program: Command, ctx: CliContext): void {
   addCommonOptions(
     group.command('describe').description('state, members, and per partition the committed offset, log end offset and lag').argument('<group>', 'group id'),
   ).action(async (groupId: string, opts: CommonOptions) => {
+    if (groupId.trim() === '') throw new UsageError('group id must not be empty');
     await ctx.withClient(opts, async (client) => {
       const view = await describeGroup(client, groupId);
       await ctx.result(opts, formatGroupView(view), groupViewJson(view));
@@ -84,8 +85,14 @@ export function registerGroup(program: Command, ctx: CliContext): void {
 
   addCommonOptions(group.command('delete').description('delete groups without members, with their offsets').argument('<groups...>', 'group ids')).action(
     async (groupIds: string[], opts: CommonOptions) => {
+      if (groupIds.some((g) => g.trim() === '')) throw new UsageError('group id must not be empty');
       await ctx.withClient(opts, async (client) => {
-        await client.admin().deleteGroups(groupIds);
+        await client
+          .admin()
+          .deleteGroups(groupIds)
+          .catch(async (err: unknown) => {
+            throw (await groupStillInUse(client, err)) ?? err;
+          });
         await ctx.result(opts, `Deletion of requested consumer groups (${groupIds.map((g) => `'${g}'`).join(', ')}) was successful.`, { deleted: groupIds });
       });
     },
@@ -109,6 +116,23 @@ async function describeGroup(client: Gregor, groupId: string): Promise<ReturnTyp
     for (const o of await admin.listOffsets(wanted.map((tp) => ({ ...tp, spec: 'latest' as const })))) logEnds.set(tpKey(o.topic, o.partition), o.offset);
   }
   return groupView(d!, committed, logEnds);
+}
+
+/**
+ * NON_EMPTY_GROUP from DeleteGroups, with what to do about it: which group
+ * and how many members it has. Undefined for any other error.
+ */
+async function groupStillInUse(client: Gregor, err: unknown): Promise<GregorError | undefined> {
+  if (!isGregorError(err) || err.errorName !== 'NON_EMPTY_GROUP') return undefined;
+  const groupId = typeof err.context['group'] === 'string' ? err.context['group'] : undefined;
+  if (groupId === undefined) return undefined;
+  const members = await client
+    .admin()
+    .describeGroups([groupId])
+    .then(([d]) => d!.members.length)
+    .catch(() => undefined);
+  const count = members !== undefined ? `${members} active member(s)` : 'active members';
+  return new GregorError('NON_EMPTY_GROUP', `group ${groupId} has ${count}: stop its consumers first`, { group: groupId }, err);
 }
 
 function nonEmptyGroup(groupId: string, why: string, cause?: unknown): GregorError {
