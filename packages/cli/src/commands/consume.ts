@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { GregorError } from '@gregor/common';
+import { GregorError, toGregorError } from '@gregor/common';
 import type { Consumer, ConsumerOptions, Gregor, OffsetSpec } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
@@ -22,6 +22,7 @@ interface ConsumeOptions extends CommonOptions {
   keySeparator: string;
   group?: string;
   consumerProperty: Record<string, string>;
+  joinTimeoutMs: number;
 }
 
 /** `gregor consume TOPIC`: one value per line on stdout (Kafka's console consumer). */
@@ -42,6 +43,7 @@ export function registerConsume(program: Command, ctx: CliContext): void {
       .option('--print-timestamp', 'print CreateTime:T before the record', false)
       .option('--key-separator <sep>', 'separator between printed fields', '\t')
       .option('--group <group>', 'consume as a member of this consumer group: its partitions are shared with the other members, offsets are committed')
+      .option('--join-timeout-ms <ms>', 'with --group: give up (exit 2) when the group cannot be joined within this long', intArg('--join-timeout-ms', 1), 60_000)
       .option('--consumer-property <key=value...>', `consumer settings with Kafka's names (repeatable): ${Object.keys(CONSUMER_PROPERTIES).join(', ')}`, keyValue, {}),
   ).action(async (topic: string, opts: ConsumeOptions) => {
     checkName(topic);
@@ -89,8 +91,17 @@ async function consumeAsGroup(ctx: CliContext, topic: string, groupId: string, o
     await client.admin().describeTopics([topic]);
     const consumer = client.consumer({ autoOffsetReset: opts.fromBeginning ? 'earliest' : 'latest', enableAutoCommit: true, ...consumerProperties(opts.consumerProperty), groupId });
     consumer.subscribe([topic]);
-    const printed = await printRecords(ctx, consumer, opts, () => (consumer.groupMetadata()?.generationId ?? -1) >= 0);
-    await consumer.close();
+    const watch: JoinWatch = {
+      groupId,
+      joined: () => (consumer.groupMetadata()?.generationId ?? -1) >= 0,
+      whyNot: () => whyNotJoined(client, groupId),
+    };
+    let printed: number;
+    try {
+      printed = await printRecords(ctx, consumer, opts, watch);
+    } finally {
+      await consumer.close();
+    }
     await ctx.note(`Processed a total of ${printed} messages`);
   });
 }
@@ -115,11 +126,34 @@ export function outOfRangeNote(offset: bigint, logStart: bigint, logEnd: bigint,
   return `${range}; auto.offset.reset=${reset} → reading from ${reset === 'earliest' ? logStart : logEnd}`;
 }
 
-/** How long --timeout-ms may be stretched while waiting to join a group. */
-const MAX_JOIN_WAIT_MS = 60_000;
+/** While a group consumer waits for its first join: how often it says why on stderr. */
+const JOIN_REPORT_MS = 5000;
+
+interface JoinWatch {
+  groupId: string;
+  joined(): boolean;
+  /** Why the member is not in the group yet, as far as the cluster tells (a fresh look each call). */
+  whyNot(): Promise<{ error?: GregorError; text: string }>;
+}
+
+/**
+ * The consumer retries FindCoordinator / JoinGroup quietly (the errors are
+ * retriable); a person needs to hear why nothing arrives. Asks the
+ * coordinator about the group the way `group describe` does.
+ */
+async function whyNotJoined(client: Gregor, groupId: string): Promise<{ error?: GregorError; text: string }> {
+  try {
+    const [d] = await client.admin().describeGroups([groupId], { timeoutMs: JOIN_REPORT_MS });
+    return { text: `group "${groupId}" is ${d!.state} with ${d!.members.length} member(s)` };
+  } catch (err) {
+    const error = toGregorError(err);
+    return { error, text: error.message };
+  }
+}
 
 /** Prints until --max-messages, --timeout-ms idle, SIGINT/SIGTERM, or stdout closing. */
-async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOptions, joined: () => boolean = () => true): Promise<number> {
+async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOptions, watch?: JoinWatch): Promise<number> {
+  const joined = watch?.joined ?? ((): boolean => true);
   const format = {
     printKey: opts.printKey,
     printOffset: opts.printOffset,
@@ -140,16 +174,28 @@ async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOp
   try {
     let lastRecordAt = Date.now();
     const startedAt = lastRecordAt;
+    // Only the first join is watched: a later rebalance is the group's own business.
+    let waitingForFirstJoin = watch !== undefined;
+    let nextReportAt = startedAt + Math.min(JOIN_REPORT_MS, opts.joinTimeoutMs);
+    let lastWhy: { error?: GregorError; text: string } | undefined;
     while (printed < max && !ctx.io.signal.aborted && !stdoutClosed) {
-      // The idle clock starts once the consumer is in its group (bounded).
-      if (!joined() && Date.now() - startedAt < MAX_JOIN_WAIT_MS) lastRecordAt = Date.now();
-      const waitMs = opts.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, lastRecordAt + opts.timeoutMs - Date.now());
+      if (waitingForFirstJoin && joined()) waitingForFirstJoin = false;
+      if (waitingForFirstJoin) {
+        // The idle clock starts once the consumer is in its group.
+        lastRecordAt = Date.now();
+        if (Date.now() >= nextReportAt) {
+          lastWhy = await watch!.whyNot();
+          if (joined()) continue;
+          if (Date.now() - startedAt >= opts.joinTimeoutMs) throw joinFailed(watch!.groupId, opts.joinTimeoutMs, lastWhy);
+          await ctx.note(`still waiting to join group "${watch!.groupId}" after ${Math.round((Date.now() - startedAt) / 1000)} s: ${lastWhy.text}`);
+          nextReportAt = Math.min(Date.now() + JOIN_REPORT_MS, startedAt + opts.joinTimeoutMs);
+        }
+      }
+      let waitMs = opts.timeoutMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, lastRecordAt + opts.timeoutMs - Date.now());
+      if (waitingForFirstJoin) waitMs = Math.max(0, nextReportAt - Date.now());
       const records = await consumer.poll({ maxRecords: Math.min(500, max - printed), timeoutMs: waitMs });
       if (records.length === 0) {
-        if (!joined() && Date.now() - startedAt < MAX_JOIN_WAIT_MS) {
-          lastRecordAt = Date.now();
-          continue;
-        }
+        if (waitingForFirstJoin) continue;
         if (opts.timeoutMs !== undefined && Date.now() - lastRecordAt >= opts.timeoutMs) break;
         continue;
       }
@@ -171,6 +217,12 @@ async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOp
 }
 
 const MAX_INT64 = 2n ** 63n - 1n;
+
+/** The join wait ran out: exit 2 with the coordinator's error when there is one. */
+function joinFailed(groupId: string, waitedMs: number, why: { error?: GregorError; text: string }): GregorError {
+  const name = why.error?.errorName ?? 'REBALANCE_IN_PROGRESS';
+  return new GregorError(name, `could not join group "${groupId}" within ${waitedMs} ms (--join-timeout-ms): ${why.text.replace(/^[A-Z_]+: /, '')}`, { group: groupId }, why.error);
+}
 
 function parseOffset(value: string): bigint | 'earliest' | 'latest' {
   if (value === 'earliest' || value === 'latest') return value;
