@@ -24,6 +24,17 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
   const children: ChildProcess[] = [];
   const voters: RunningNode[] = [];
 
+  /** gregor-node (built dist) with these overrides; killed in afterAll if still running. */
+  function spawnNode(overrides: Record<string, string>): { proc: ChildProcess; output: () => string } {
+    const args = Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]);
+    const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(proc);
+    let out = '';
+    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    return { proc, output: () => out };
+  }
+
   beforeAll(async () => {
     if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`pnpm exec tsc -b packages/node\` first`);
     dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-startup-health-'));
@@ -52,15 +63,10 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
       'log.dirs': path.join(dir, 'n1'),
       listeners: `CLIENT://127.0.0.1:${base},CONTROLLER://127.0.0.1:${controllerPort(1)},HTTP://127.0.0.1:${base + 200}`,
     };
-    const args = Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]);
-    const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const { proc, output } = spawnNode(overrides);
     const alive = (): boolean => proc.exitCode === null && proc.signalCode === null;
     const messages = (): string[] =>
-      out
+      output()
         .split('\n')
         .filter((l) => l.startsWith('{'))
         .map((l) => String((JSON.parse(l) as { message?: unknown }).message));
@@ -68,7 +74,7 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
     // 1. Start-up blocked on the quorum: alive, not ready, and saying why.
     await pollUntil(async () => (await httpGet(`${http}/healthz`).catch(() => undefined))?.status === 200, {
       timeoutMs: 30_000,
-      what: `/healthz 200 during start-up (output: ${out.slice(-800)})`,
+      what: `/healthz 200 during start-up (output: ${output().slice(-800)})`,
     });
     const starting = await httpGet(`${http}/readyz`);
     expect(starting.status).toBe(503);
@@ -91,7 +97,7 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
     }
     await pollUntil(async () => (await httpGet(`${http}/readyz`)).status === 200, {
       timeoutMs: 30_000,
-      what: `/readyz 200 once the quorum formed (output: ${out.slice(-800)})`,
+      what: `/readyz 200 once the quorum formed (output: ${output().slice(-800)})`,
     });
     expect(messages()).toContain('gregor-node ready');
 
@@ -119,21 +125,16 @@ describe('health and readiness across start-up and quorum loss (built dist + in-
       'log.dirs': path.join(dir, 'sigterm'),
       listeners: `CLIENT://127.0.0.1:${base},CONTROLLER://127.0.0.1:${base + 100},HTTP://127.0.0.1:${base + 200}`,
     };
-    const args = Object.entries(overrides).flatMap(([k, v]) => ['--override', `${k}=${v}`]);
-    const proc = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(proc);
-    let out = '';
-    proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const { proc, output } = spawnNode(overrides);
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     await pollUntil(async () => (await httpGet(`http://127.0.0.1:${base + 200}/healthz`).catch(() => undefined))?.status === 200, {
       timeoutMs: 30_000,
-      what: `/healthz 200 during start-up (output: ${out.slice(-800)})`,
+      what: `/healthz 200 during start-up (output: ${output().slice(-800)})`,
     });
     proc.kill('SIGTERM');
     // Without the handler the default action would kill it silently (signalCode SIGTERM, no line).
     expect(await exited).toBe(1);
     expect(proc.signalCode).toBeNull();
-    expect(out).toContain('signal during start-up: exiting before serving');
+    expect(output()).toContain('signal during start-up: exiting before serving');
   });
 });
