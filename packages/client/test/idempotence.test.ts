@@ -197,9 +197,7 @@ describe('idempotent Producer against a fake gRPC cluster', () => {
   it('keeps up to maxInFlight batches of one partition in flight, and no more', async () => {
     const b1 = await t.cluster.startBroker(1);
     t.cluster.createTopic('window', 1);
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    t.cluster.interceptor = (call) => (call.method === 'Produce' ? { waitFor: gate } : undefined);
+    const { release } = t.cluster.holdProduces();
     t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
     const producer = t.client.producer({ lingerMs: 0, batchSize: 100, maxInFlight: 4 });
     const sends = Array.from({ length: 12 }, (_, i) => producer.send({ topic: 'window', value: `v${i}`.padEnd(80, '.') }));

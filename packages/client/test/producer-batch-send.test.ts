@@ -68,14 +68,7 @@ describe('Producer batch send against a fake gRPC cluster', () => {
     await t.cluster.startBroker(2);
     t.cluster.createTopic('held', 2, [1, 2]);
     // Partition 0 (node 1) answers at once; partition 1 (node 2) is held until the gate opens.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let held = 0;
-    t.cluster.interceptor = (call) => {
-      if (call.method !== 'Produce' || call.nodeId !== 2) return undefined;
-      held++;
-      return { waitFor: gate };
-    };
+    const { release, held } = t.cluster.holdProduces((call) => call.nodeId === 2);
     t.client = createClient({ bootstrap: b1.address });
     const producer = t.client.producer({ lingerMs: 60000 });
     let settled: RecordMetadata[][] = [];
@@ -84,7 +77,7 @@ describe('Producer batch send against a fake gRPC cluster', () => {
     );
     let flushed = false;
     const flushing = producer.flush().then(() => (flushed = true));
-    await pollUntil(() => held >= 1 && t.cluster.values('held', 0).length === 3, { timeoutMs: 5000, what: 'partition 0 written and partition 1 held' });
+    await pollUntil(() => held() >= 1 && t.cluster.values('held', 0).length === 3, { timeoutMs: 5000, what: 'partition 0 written and partition 1 held' });
     // Every call has a record acknowledged on partition 0 and one held on partition 1.
     await new Promise((resolve) => setImmediate(resolve));
     expect(flushed).toBe(false);

@@ -141,21 +141,14 @@ describe('Producer waiting queue bound (fake cluster)', () => {
     const producer = t.client.producer({ bufferMemory: 4000, maxBlockMs: 60_000, lingerMs: 0 });
     // Metadata first, so that the sends below wait for memory only.
     expect((await producer.send({ topic: 'slow', value: 'first' })).offset).toBe(0n);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let held = 0;
-    t.cluster.interceptor = (call) => {
-      if (call.method !== 'Produce') return undefined;
-      held++;
-      return { waitFor: gate };
-    };
+    const { release, held } = t.cluster.holdProduces();
     const value = 'v'.repeat(1000);
     // Three ~1 KB records fill the 4 KB buffer; then ~1.7 KB is charged per waiting send against 4 KB: two more wait.
     const sends = Array.from({ length: 10 }, () => producer.send({ topic: 'slow', value }));
     const outcomes = watch(sends);
     let rejected: { err: unknown }[];
     try {
-      await pollUntil(() => held >= 1, { timeoutMs: 5000, what: 'a produce request to be held' });
+      await pollUntil(() => held() >= 1, { timeoutMs: 5000, what: 'a produce request to be held' });
       await settle();
       expect(producer.waitingRecordCount).toBe(2);
       rejected = outcomes.filter((o): o is { err: unknown } => o !== undefined && 'err' in o);

@@ -171,15 +171,8 @@ describe('Producer against a fake gRPC cluster', () => {
     t.client = createClient({ bootstrap: b1.address });
     // Metadata first: before it, these sends would wait for metadata, and only bufferMemory's worth of them may wait.
     await t.client.producer().send({ topic: 'slow', value: 'warm-up' });
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    let held = 0;
     // Hold every produce answer until the test opens the gate.
-    t.cluster.interceptor = (call) => {
-      if (call.method !== 'Produce') return undefined;
-      held++;
-      return { waitFor: gate };
-    };
+    const { release, held } = t.cluster.holdProduces();
     const value = 'v'.repeat(1000);
     const failing = t.client.producer({ bufferMemory: 2500, maxBlockMs: 100, lingerMs: 0 });
     const a = failing.send({ topic: 'slow', value });
@@ -191,7 +184,7 @@ describe('Producer against a fake gRPC cluster', () => {
     });
     const waiting = t.client.producer({ bufferMemory: 2500, maxBlockMs: 30000, lingerMs: 0 });
     const c = [0, 1, 2].map(() => waiting.send({ topic: 'slow', value }));
-    await pollUntil(() => held >= 2, { timeoutMs: 5000, what: 'both producers to have a request held' });
+    await pollUntil(() => held() >= 2, { timeoutMs: 5000, what: 'both producers to have a request held' });
     // The third send of `waiting` has not been appended: memory is still full.
     expect(t.cluster.values('slow', 0)).toHaveLength(1);
     release();

@@ -71,6 +71,23 @@ export class FakeCluster {
   nextProducerId = 100n;
   private readonly appended = new EventEmitter();
 
+  /**
+   * Holds every Produce call `which` accepts (default: all) until
+   * `release()`; `held()` counts the calls held so far. Replaces the
+   * interceptor.
+   */
+  holdProduces(which: (call: CallRecord) => boolean = () => true): { release: () => void; held: () => number } {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held = 0;
+    this.interceptor = (call) => {
+      if (call.method !== 'Produce' || !which(call)) return undefined;
+      held++;
+      return { waitFor: gate };
+    };
+    return { release, held: () => held };
+  }
+
   constructor() {
     this.appended.setMaxListeners(1000);
   }
