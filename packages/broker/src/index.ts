@@ -59,3 +59,4 @@ export {
 } from './cluster-status';
 export { createAdminService, describeCluster, describeClusterResponse, type AdminGrpcService, type AdminServiceDeps } from './handlers/describe-cluster';
 export { computeGroupLags, MAX_LAG_SERIES, type ConsumerGroupLag } from './coordinator/group-lag';
+export * from './api';
