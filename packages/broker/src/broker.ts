@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
-import { GregorError, isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
-import { loadClientProto, loadReplicationProto, type GregorHandlers, type GregorReplicationHandlers } from '@gregor/proto';
+import { GregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { loadClientProto, loadReplicationProto } from '@gregor/proto';
+import type { BrokerApi } from './api/broker-api';
 import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
 import { AppendSignals } from './append-signals';
 import type { BrokerConfig, GrpcListenerConfig } from './broker-config';
@@ -8,22 +9,12 @@ import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { GroupCoordination } from './coordinator/group-coordination';
 import type { ConsumerGroupLag } from './coordinator/group-lag';
 import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
+import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
-import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
-import { handleFetch } from './handlers/fetch';
-import { handleDeleteGroups, handleDescribeGroups, handleFindCoordinator, handleListGroups } from './handlers/group-admin';
-import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } from './handlers/group-membership';
-import { handleOffsetCommit, handleOffsetFetch } from './handlers/group-offsets';
-import { handleInitProducerId } from './handlers/init-producer-id';
-import { handleListOffsets } from './handlers/list-offsets';
-import { handleMetadata } from './handlers/metadata';
-import { handleOffsetsForLeaderEpoch } from './handlers/offsets-for-leader-epoch';
-import { handleProduce } from './handlers/produce';
-import { handleReplicaFetch } from './handlers/replica-fetch';
-import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from './handlers/topics';
+import { gregorService } from './grpc/client-service';
+import { replicationService } from './grpc/replication-service';
 import { CLIENT_LISTENER, listenerEndpoint, type ListenerEndpoint, type MetadataSource } from './metadata-source';
-import { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
-import { RequestOutcome } from './outcome';
+import { NOOP_OBSERVER, type BrokerObserver } from './observer';
 import { PartitionManager } from './partition-manager';
 import { ProducerIdManager } from './producer-id-manager';
 import { ProducePurgatory } from './replica/produce-purgatory';
@@ -103,6 +94,7 @@ function listenersOf(config: BrokerConfig): GrpcListenerConfig[] {
 export class Broker {
   private readonly listeners: readonly ServedListener[];
   private readonly ctx: BrokerContext;
+  private readonly core: BrokerCore;
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly retention: PeriodicTask;
   private readonly cleaner: PeriodicTask;
@@ -190,13 +182,16 @@ export class Broker {
     // Kafka serves every API on every listener; so does Gregor. What a
     // listener changes is the addresses its Metadata and FindCoordinator
     // answers give out: those of the same listener on the other brokers.
+    this.core = new BrokerCore(this.ctx);
+    const frontEnd = { logger, observer: this.ctx.observer, clock };
     this.listeners = listenersOf(config).map((l) => {
       const server = new grpc.Server({
         'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
         'grpc.max_send_message_length': -1,
       });
-      server.addService(loadClientProto().gregor.v1.Gregor.service, this.handlers(l.name));
-      server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, this.replicationHandlers());
+      // The gRPC front end: decode → the broker core → encode.
+      server.addService(loadClientProto().gregor.v1.Gregor.service, gregorService(this.core, l.name, frontEnd));
+      server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, replicationService(this.core, l.name, frontEnd));
       for (const s of opts.services ?? []) server.addService(s.definition, s.implementation);
       return { config: l, server, boundPort: 0 };
     });
@@ -239,6 +234,14 @@ export class Broker {
       interBrokerListener: opts.config.interBrokerListenerName,
     });
     return broker;
+  }
+
+  /**
+   * The protocol-neutral API every front end calls (the gRPC services here;
+   * the Kafka listener): one method per request type.
+   */
+  get api(): BrokerApi {
+    return this.core;
   }
 
   /** The CLIENT listener's bound port. */
@@ -378,80 +381,5 @@ export class Broker {
     };
     work.then(forget, forget);
     return work;
-  }
-
-  private unary<Req, Res>(
-    api: ApiName,
-    fn: (req: Req, outcome: RequestOutcome, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
-  ): grpc.handleUnaryCall<Req, Res> {
-    return (call, callback) => {
-      const started = this.ctx.clock.monotonicMs();
-      const outcome = new RequestOutcome(this.ctx.logger, api);
-      const work = this.track(Promise.resolve().then(() => fn(call.request, outcome, call)));
-      work.then(
-        (response) => {
-          this.ctx.observer.requestCompleted(api, outcome.firstError, this.ctx.clock.monotonicMs() - started);
-          callback(null, response);
-        },
-        (err: unknown) => {
-          // Handlers report bad input per item; reaching here means the
-          // whole request was unusable (INVALID_ARGUMENT) or a bug (INTERNAL).
-          const bad = isGregorError(err) && err.errorName !== 'UNKNOWN_SERVER_ERROR';
-          const name = isGregorError(err) ? err.errorName : 'UNKNOWN_SERVER_ERROR';
-          if (!bad) this.ctx.logger.error('request failed', { api, err: err instanceof Error ? err.stack : String(err) });
-          this.ctx.observer.requestCompleted(api, name, this.ctx.clock.monotonicMs() - started);
-          const metadata = new grpc.Metadata();
-          metadata.set('gregor-error-name', name);
-          callback({
-            code: bad ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL,
-            details: isGregorError(err) ? err.message : `UNKNOWN_SERVER_ERROR: ${String(err)}`,
-            metadata,
-          });
-        },
-      );
-    };
-  }
-
-  /** gregor.v1.Gregor as served on `listener`: the same handlers, addresses of that listener. */
-  private handlers(listener: string): GregorHandlers {
-    const ctx = this.ctx;
-    return {
-      Produce: this.unary('Produce', (req, outcome) => handleProduce(ctx, req, outcome)),
-      Fetch: this.unary('Fetch', (req, outcome, call) =>
-        handleFetch(ctx, req, outcome, (cb) => {
-          call.on('cancelled', cb);
-        }),
-      ),
-      ListOffsets: this.unary('ListOffsets', (req, outcome) => handleListOffsets(ctx, req, outcome)),
-      Metadata: this.unary('Metadata', (req, outcome) => handleMetadata(ctx, req, outcome, listener)),
-      CreateTopics: this.unary('CreateTopics', (req, outcome) => handleCreateTopics(ctx, req, outcome)),
-      DeleteTopics: this.unary('DeleteTopics', (req, outcome) => handleDeleteTopics(ctx, req, outcome)),
-      CreatePartitions: this.unary('CreatePartitions', (req, outcome) => handleCreatePartitions(ctx, req, outcome)),
-      DescribeConfigs: this.unary('DescribeConfigs', (req, outcome) => handleDescribeConfigs(ctx, req, outcome)),
-      AlterConfigs: this.unary('AlterConfigs', (req, outcome) => handleAlterConfigs(ctx, req, outcome)),
-      InitProducerId: this.unary('InitProducerId', (req, outcome) => handleInitProducerId(ctx, req, outcome)),
-      FindCoordinator: this.unary('FindCoordinator', (req, outcome) => handleFindCoordinator(ctx, req, outcome, listener)),
-      JoinGroup: this.unary('JoinGroup', (req, outcome, call) => handleJoinGroup(ctx, req, outcome, call)),
-      SyncGroup: this.unary('SyncGroup', (req, outcome) => handleSyncGroup(ctx, req, outcome)),
-      Heartbeat: this.unary('Heartbeat', (req, outcome) => handleHeartbeat(ctx, req, outcome)),
-      LeaveGroup: this.unary('LeaveGroup', (req, outcome) => handleLeaveGroup(ctx, req, outcome)),
-      OffsetCommit: this.unary('OffsetCommit', (req, outcome) => handleOffsetCommit(ctx, req, outcome)),
-      OffsetFetch: this.unary('OffsetFetch', (req, outcome) => handleOffsetFetch(ctx, req, outcome)),
-      DescribeGroups: this.unary('DescribeGroups', (req, outcome) => handleDescribeGroups(ctx, req, outcome)),
-      ListGroups: this.unary('ListGroups', (req, outcome) => handleListGroups(ctx, req, outcome)),
-      DeleteGroups: this.unary('DeleteGroups', (req, outcome) => handleDeleteGroups(ctx, req, outcome)),
-    };
-  }
-
-  private replicationHandlers(): GregorReplicationHandlers {
-    const ctx = this.ctx;
-    return {
-      FetchFromLeader: this.unary('FetchFromLeader', (req, outcome, call) =>
-        handleReplicaFetch(ctx, req, outcome, (cb) => {
-          call.on('cancelled', cb);
-        }),
-      ),
-      OffsetsForLeaderEpoch: this.unary('OffsetsForLeaderEpoch', (req, outcome) => handleOffsetsForLeaderEpoch(ctx, req, outcome)),
-    };
   }
 }

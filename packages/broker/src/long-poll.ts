@@ -24,7 +24,7 @@ export async function answerWhenReady<R>(
   shape: FetchShape,
   partitions: readonly { topic: string; partition: number }[],
   read: (first: boolean) => Promise<FetchRound<R>>,
-  onCancel: (cb: () => void) => void,
+  signal: AbortSignal | undefined,
   cancelled: R,
 ): Promise<R> {
   const first = await read(true);
@@ -75,6 +75,8 @@ export async function answerWhenReady<R>(
       expired = true;
       void evaluate();
     }, shape.maxWaitMs);
-    onCancel(() => finish(cancelled));
+    // A client that went away while the first read ran is answered at once.
+    if (signal?.aborted === true) finish(cancelled);
+    else signal?.addEventListener('abort', () => finish(cancelled), { once: true });
   });
 }

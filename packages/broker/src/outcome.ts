@@ -1,9 +1,8 @@
 import { toGregorError, type ErrorName, type GregorError, type Logger } from '@gregor/common';
-import type { Error as WireError } from '@gregor/proto';
-import { wireError } from './wire';
 
 /**
- * Collects the per-item errors of one request: each becomes a wire Error,
+ * Collects the per-item errors of one request: each becomes a GregorError
+ * (the domain responses' error),
  * the first one labels the request in metrics, and unexpected ones
  * (UNKNOWN_SERVER_ERROR: a bug, not bad input) are logged with their stack.
  */
@@ -15,12 +14,12 @@ export class RequestOutcome {
     readonly api: string,
   ) {}
 
-  fail(err: unknown, context: Record<string, unknown> = {}): WireError {
+  fail(err: unknown, context: Record<string, unknown> = {}): GregorError {
     const g: GregorError = toGregorError(err, context);
     if (this.firstError === 'NONE') this.firstError = g.errorName;
     if (g.errorName === 'UNKNOWN_SERVER_ERROR') {
       this.logger.error('unexpected error', { api: this.api, ...context, err: err instanceof Error ? err.stack : String(err) });
     }
-    return wireError(g);
+    return g;
   }
 }

@@ -52,9 +52,7 @@ export class CoordinatorLog implements OffsetsLogPort {
       outcome,
       { coordinatorLeaderEpoch: leaderEpoch },
     );
-    const error = res.topics?.[0]?.partitions?.[0]?.error;
-    if (error !== null && error !== undefined && (error.code ?? 0) !== 0) {
-      throw GregorError.fromCode(error.code ?? -1, error.message ?? '', { topic: OFFSETS_TOPIC, partition });
-    }
+    const error = res.topics[0]?.partitions[0]?.error;
+    if (error !== null && error !== undefined) throw error;
   }
 }

@@ -1,16 +1,23 @@
 import { GregorError } from '@gregor/common';
-import type {
-  AlterConfigsRequest__Output,
-  AlterConfigsResponse,
-  AlterConfigsResult,
-  ConfigEntry,
-  DescribeConfigsRequest__Output,
-  DescribeConfigsResponse,
-  DescribeConfigsResult,
-} from '@gregor/proto';
+import {
+  CONFIG_RESOURCE_TYPE,
+  type AlterConfigsRequest,
+  type AlterConfigsResponse,
+  type AlterConfigsResult,
+  type ConfigEntry,
+  type DescribeConfigsRequest,
+  type DescribeConfigsResponse,
+  type DescribeConfigsResult,
+} from '../api/configs';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import { alterTopicConfigOverrides, describeTopicConfig } from '../topic-config';
+
+/** For messages: Kafka's name of a resource type. */
+function resourceTypeName(type: number): string {
+  const name = Object.entries(CONFIG_RESOURCE_TYPE).find(([, n]) => n === type)?.[0];
+  return name === undefined ? String(type) : `RESOURCE_TYPE_${name}`;
+}
 
 function unknownTopic(name: string): GregorError {
   return new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${name}" does not exist`, { topic: name });
@@ -25,7 +32,7 @@ function checkBrokerName(ctx: BrokerContext, name: string): void {
 
 export async function handleDescribeConfigs(
   ctx: BrokerContext,
-  req: DescribeConfigsRequest__Output,
+  req: DescribeConfigsRequest,
   outcome: RequestOutcome,
 ): Promise<DescribeConfigsResponse> {
   const results: DescribeConfigsResult[] = [];
@@ -33,19 +40,20 @@ export async function handleDescribeConfigs(
     const result: DescribeConfigsResult = { error: null, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] };
     results.push(result);
     try {
-      if (r.resourceType === 'RESOURCE_TYPE_TOPIC') {
+      const configNames = r.configNames ?? [];
+      if (r.resourceType === CONFIG_RESOURCE_TYPE.TOPIC) {
         const view = ctx.metadata.topic(r.resourceName);
         if (view === undefined) throw unknownTopic(r.resourceName);
-        result.configs = describeTopicConfig(ctx.topicDefaults, view.configs, r.configNames).map(
+        result.configs = describeTopicConfig(ctx.topicDefaults, view.configs, configNames).map(
           (e): ConfigEntry => ({ name: e.name, value: e.value, readOnly: e.readOnly, isDefault: e.isDefault }),
         );
-      } else if (r.resourceType === 'RESOURCE_TYPE_BROKER') {
+      } else if (r.resourceType === CONFIG_RESOURCE_TYPE.BROKER) {
         checkBrokerName(ctx, r.resourceName);
         const all = ctx.config.describedBrokerConfigs ?? {};
-        const names = r.configNames.length > 0 ? r.configNames.filter((n) => n in all) : Object.keys(all).sort();
+        const names = configNames.length > 0 ? configNames.filter((n) => n in all) : Object.keys(all).sort();
         result.configs = names.map((name) => ({ name, value: all[name]!, readOnly: true, isDefault: false }));
       } else {
-        throw new GregorError('INVALID_REQUEST', `unsupported resource type ${String(r.resourceType)}`);
+        throw new GregorError('INVALID_REQUEST', `unsupported resource type ${resourceTypeName(r.resourceType)}`);
       }
     } catch (err) {
       result.error = outcome.fail(err, { resource: r.resourceName });
@@ -61,7 +69,7 @@ export async function handleDescribeConfigs(
  */
 export async function handleAlterConfigs(
   ctx: BrokerContext,
-  req: AlterConfigsRequest__Output,
+  req: AlterConfigsRequest,
   outcome: RequestOutcome,
 ): Promise<AlterConfigsResponse> {
   const results: AlterConfigsResult[] = [];
@@ -69,16 +77,18 @@ export async function handleAlterConfigs(
     const result: AlterConfigsResult = { error: null, resourceType: r.resourceType, resourceName: r.resourceName };
     results.push(result);
     try {
-      if (r.resourceType === 'RESOURCE_TYPE_BROKER') {
+      if (r.resourceType === CONFIG_RESOURCE_TYPE.BROKER) {
         checkBrokerName(ctx, r.resourceName);
         throw new GregorError('INVALID_REQUEST', 'broker configs are static: change the node config and restart');
       }
-      if (r.resourceType !== 'RESOURCE_TYPE_TOPIC') {
-        throw new GregorError('INVALID_REQUEST', `unsupported resource type ${String(r.resourceType)}`);
+      if (r.resourceType !== CONFIG_RESOURCE_TYPE.TOPIC) {
+        throw new GregorError('INVALID_REQUEST', `unsupported resource type ${resourceTypeName(r.resourceType)}`);
       }
       const view = ctx.metadata.topic(r.resourceName);
       if (view === undefined) throw unknownTopic(r.resourceName);
-      const next = alterTopicConfigOverrides(view.configs, r.set, r.delete);
+      // Kafka's legacy AlterConfigs replaces every override; incremental keeps the rest.
+      if (r.replace === true && r.delete.length > 0) throw new GregorError('INVALID_REQUEST', 'a replacing AlterConfigs cannot also delete keys');
+      const next = alterTopicConfigOverrides(r.replace === true ? {} : view.configs, r.set, r.delete);
       if (req.validateOnly) continue;
       await ctx.metadata.setTopicConfigs(r.resourceName, next);
       ctx.logger.info('altered topic configs', { topic: r.resourceName, set: r.set, delete: r.delete });

@@ -1,5 +1,3 @@
-import { int64 } from '../wire';
-
 /** One partition a fetch asks for, as both Fetch and FetchFromLeader carry it. */
 export interface FetchTarget {
   topic: string;
@@ -9,21 +7,21 @@ export interface FetchTarget {
   currentLeaderEpoch: number;
 }
 
-interface WireFetchPartition {
-  partition: number;
-  fetchOffset: string;
-  partitionMaxBytes: number;
-  currentLeaderEpoch: number;
+interface FetchPartitionShape {
+  readonly partition: number;
+  readonly fetchOffset: bigint;
+  readonly partitionMaxBytes: number;
+  readonly currentLeaderEpoch: number;
 }
 
 /**
  * Every partition of a fetch request, flattened in request order (the order
- * the KIP-74 byte budget is spent in), its offset parsed as int64. `extend`
- * adds what one API carries beyond the common fields.
+ * the KIP-74 byte budget is spent in). `extend` adds what one API carries
+ * beyond the common fields.
  */
-export function fetchTargets<P extends WireFetchPartition, T extends FetchTarget>(
-  topics: readonly { name: string; partitions: readonly P[] }[],
-  extend: (target: FetchTarget, wire: P) => T,
+export function fetchTargets<P extends FetchPartitionShape, T extends FetchTarget>(
+  topics: readonly { readonly name: string; readonly partitions: readonly P[] }[],
+  extend: (target: FetchTarget, partition: P) => T,
 ): T[] {
   const targets: T[] = [];
   for (const topic of topics) {
@@ -31,7 +29,7 @@ export function fetchTargets<P extends WireFetchPartition, T extends FetchTarget
       const target: FetchTarget = {
         topic: topic.name,
         partition: p.partition,
-        fetchOffset: int64(p.fetchOffset, 'fetch_offset'),
+        fetchOffset: p.fetchOffset,
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
       };

@@ -1,5 +1,5 @@
 import { GregorError } from '@gregor/common';
-import type { FetchPartitionResult, FetchRequest__Output, FetchResponse, FetchTopicResult } from '@gregor/proto';
+import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopicResponse } from '../api/fetch';
 import { batchSizeAt, readBatchHeader, LOG_OVERHEAD, RECORDS_OFFSET } from '@gregor/record-batch';
 import type { BrokerContext } from '../broker-context';
 import { normalizeFetchShape, partitionReadBudget, type FetchShape } from '../fetch-budget';
@@ -18,6 +18,9 @@ export function checkLeaderEpoch(requested: number, current: number, topic: stri
   }
 }
 
+/** Shared, never written: an empty records field. */
+const EMPTY = Buffer.alloc(0);
+
 /** Records in the fetched bytes, from batch headers only (for metrics). */
 export function countRecords(records: Buffer): number {
   let count = 0;
@@ -32,19 +35,19 @@ export function countRecords(records: Buffer): number {
 }
 
 async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shape: FetchShape, outcome: RequestOutcome): Promise<FetchRound<FetchResponse>> {
-  const byTopic = new Map<string, FetchTopicResult & { partitions: FetchPartitionResult[] }>();
+  const byTopic = new Map<string, FetchTopicResponse>();
   let bytes = 0;
   let anyError = false;
   for (const t of targets) {
     let topicResult = byTopic.get(t.topic);
     if (topicResult === undefined) byTopic.set(t.topic, (topicResult = { name: t.topic, partitions: [] }));
-    const result: FetchPartitionResult = {
+    const result: FetchPartitionResponse = {
       partition: t.partition,
       error: null,
-      highWatermark: '-1',
-      logStartOffset: '-1',
-      lastStableOffset: '-1',
-      records: Buffer.alloc(0),
+      highWatermark: -1n,
+      logStartOffset: -1n,
+      lastStableOffset: -1n,
+      records: EMPTY,
     };
     topicResult.partitions.push(result);
     try {
@@ -59,15 +62,15 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
         const read = await log.read(t.fetchOffset, budget, hw);
         // Storage returns at least one batch; only the first partition with
         // data may go over the budget that way (KIP-74), later ones wait.
-        const records = bytes > 0 && read.records.length > budget ? Buffer.alloc(0) : read.records;
+        const records = bytes > 0 && read.records.length > budget ? EMPTY : read.records;
         result.records = records;
         logStartOffset = read.logStartOffset;
         bytes += records.length;
         if (records.length > 0) ctx.observer.bytesOut(t.topic, records.length, countRecords(records));
       }
-      result.highWatermark = hw.toString();
-      result.lastStableOffset = hw.toString();
-      result.logStartOffset = logStartOffset.toString();
+      result.highWatermark = hw;
+      result.lastStableOffset = hw;
+      result.logStartOffset = logStartOffset;
     } catch (err) {
       anyError = true;
       result.error = outcome.fail(err, { topic: t.topic, partition: t.partition });
@@ -80,13 +83,8 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
  * Fetch with long-poll (see answerWhenReady): consumers read up to the high
  * watermark of partitions this broker leads.
  */
-export async function handleFetch(
-  ctx: BrokerContext,
-  req: FetchRequest__Output,
-  outcome: RequestOutcome,
-  onCancel: (cb: () => void) => void,
-): Promise<FetchResponse> {
+export async function handleFetch(ctx: BrokerContext, req: FetchRequest, outcome: RequestOutcome, signal?: AbortSignal): Promise<FetchResponse> {
   const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
   const targets = fetchTargets(req.topics, (target) => target);
-  return answerWhenReady(ctx, shape, targets, () => readAll(ctx, targets, shape, outcome), onCancel, { topics: [] });
+  return answerWhenReady(ctx, shape, targets, () => readAll(ctx, targets, shape, outcome), signal, { topics: [] });
 }

@@ -1,19 +1,19 @@
 import { GROUP_STATES, type DeleteGroupResult, type DescribedGroup, type GroupState } from '@gregor/group-coordinator';
-import type {
-  DeleteGroupsRequest__Output,
-  DeleteGroupsResponse,
-  DescribeGroupsRequest__Output,
-  DescribeGroupsResponse,
-  FindCoordinatorRequest__Output,
-  FindCoordinatorResponse,
-  ListGroupsRequest__Output,
-  ListGroupsResponse,
-} from '@gregor/proto';
+import {
+  COORDINATOR_KEY_TYPE,
+  type Coordinator,
+  type DeleteGroupsRequest,
+  type DeleteGroupsResponse,
+  type DescribeGroupsRequest,
+  type DescribeGroupsResponse,
+  type FindCoordinatorRequest,
+  type FindCoordinatorResponse,
+  type ListGroupsRequest,
+  type ListGroupsResponse,
+} from '../api/groups';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
-import { groupError, orEmpty } from './group-wire';
-
-const GROUP_KEY_TYPE = 0;
+import { groupError } from './group-error';
 
 /**
  * FindCoordinator (batched, KIP-699): any broker answers, with the
@@ -22,13 +22,13 @@ const GROUP_KEY_TYPE = 0;
  */
 export async function handleFindCoordinator(
   ctx: BrokerContext,
-  req: FindCoordinatorRequest__Output,
+  req: FindCoordinatorRequest,
   outcome: RequestOutcome,
   listener: string,
 ): Promise<FindCoordinatorResponse> {
-  const coordinators = [];
+  const coordinators: Coordinator[] = [];
   for (const key of new Set(req.keys)) {
-    if (req.keyType !== GROUP_KEY_TYPE) {
+    if (req.keyType !== COORDINATOR_KEY_TYPE.GROUP) {
       outcome.firstError = 'INVALID_REQUEST';
       coordinators.push({ key, error: groupError('INVALID_REQUEST', `key type ${req.keyType} is not supported (0 = group)`), nodeId: -1, host: '', port: -1 });
       continue;
@@ -60,7 +60,7 @@ function byPartition(ctx: BrokerContext, groupIds: readonly string[]): { partiti
   return { partitions, orphans };
 }
 
-export async function handleDescribeGroups(ctx: BrokerContext, req: DescribeGroupsRequest__Output, outcome: RequestOutcome): Promise<DescribeGroupsResponse> {
+export async function handleDescribeGroups(ctx: BrokerContext, req: DescribeGroupsRequest, outcome: RequestOutcome): Promise<DescribeGroupsResponse> {
   const { partitions, orphans } = byPartition(ctx, req.groups);
   const described: DescribedGroup[] = orphans.map((groupId) => ({ groupId, error: 'NOT_COORDINATOR', state: 'Dead', protocolType: '', protocolData: '', members: [] }));
   for (const [p, ids] of partitions) described.push(...ctx.groups.runtime.describeGroups(p, ids));
@@ -74,7 +74,7 @@ export async function handleDescribeGroups(ctx: BrokerContext, req: DescribeGrou
       protocolData: g.protocolData,
       members: g.members.map((m) => ({
         memberId: m.memberId,
-        groupInstanceId: orEmpty(m.groupInstanceId),
+        groupInstanceId: m.groupInstanceId,
         clientId: m.clientId,
         clientHost: m.clientHost,
         memberMetadata: m.metadata,
@@ -85,7 +85,7 @@ export async function handleDescribeGroups(ctx: BrokerContext, req: DescribeGrou
 }
 
 /** The groups this broker coordinates (Kafka: clients ask every broker and merge). */
-export async function handleListGroups(ctx: BrokerContext, req: ListGroupsRequest__Output, outcome: RequestOutcome): Promise<ListGroupsResponse> {
+export async function handleListGroups(ctx: BrokerContext, req: ListGroupsRequest, outcome: RequestOutcome): Promise<ListGroupsResponse> {
   // Kafka matches state names case-insensitively.
   const states = req.statesFilter.map((s) => GROUP_STATES.find((g) => g.toLowerCase() === s.toLowerCase())).filter((s): s is GroupState => s !== undefined);
   if (req.statesFilter.length > 0 && states.length === 0) return { error: null, groups: [] };
@@ -94,7 +94,7 @@ export async function handleListGroups(ctx: BrokerContext, req: ListGroupsReques
   return { error: groupError(r.error), groups: r.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state })) };
 }
 
-export async function handleDeleteGroups(ctx: BrokerContext, req: DeleteGroupsRequest__Output, outcome: RequestOutcome): Promise<DeleteGroupsResponse> {
+export async function handleDeleteGroups(ctx: BrokerContext, req: DeleteGroupsRequest, outcome: RequestOutcome): Promise<DeleteGroupsResponse> {
   const { partitions, orphans } = byPartition(ctx, req.groups);
   const results: DeleteGroupResult[] = orphans.map((groupId) => ({ groupId, error: 'NOT_COORDINATOR' }));
   const perPartition = await Promise.all([...partitions].map(([p, ids]) => ctx.groups.runtime.deleteGroups(p, ids)));

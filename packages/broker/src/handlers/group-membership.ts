@@ -1,17 +1,17 @@
 import type { ErrorName } from '@gregor/common';
 import type {
-  HeartbeatRequest__Output,
+  HeartbeatRequest,
   HeartbeatResponse,
-  JoinGroupRequest__Output,
+  JoinGroupRequest,
   JoinGroupResponse,
-  LeaveGroupRequest__Output,
+  LeaveGroupRequest,
   LeaveGroupResponse,
-  SyncGroupRequest__Output,
+  SyncGroupRequest,
   SyncGroupResponse,
-} from '@gregor/proto';
+} from '../api/groups';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
-import { clientHostOf, clientIdOf, groupError, nullable, orEmpty, type CallerInfo } from './group-wire';
+import { groupError } from './group-error';
 
 /**
  * JoinGroup, SyncGroup, Heartbeat and LeaveGroup: converted to the
@@ -30,9 +30,9 @@ function note(outcome: RequestOutcome, error: ErrorName): void {
 
 export async function handleJoinGroup(
   ctx: BrokerContext,
-  req: JoinGroupRequest__Output,
+  req: JoinGroupRequest,
   outcome: RequestOutcome,
-  call?: CallerInfo,
+  client: { readonly clientId: string; readonly clientHost: string },
 ): Promise<JoinGroupResponse> {
   const partition = partitionOf(ctx, req.groupId);
   const r =
@@ -41,31 +41,31 @@ export async function handleJoinGroup(
       : await ctx.groups.runtime.joinGroup(partition, {
           groupId: req.groupId,
           memberId: req.memberId,
-          groupInstanceId: nullable(req.groupInstanceId),
+          groupInstanceId: req.groupInstanceId,
           sessionTimeoutMs: req.sessionTimeoutMs,
           // Kafka: a client that sends no rebalance timeout gets its session timeout.
           rebalanceTimeoutMs: req.rebalanceTimeoutMs > 0 ? req.rebalanceTimeoutMs : req.sessionTimeoutMs,
           protocolType: req.protocolType,
           protocols: req.protocols.map((p) => ({ name: p.name, metadata: p.metadata })),
-          clientId: clientIdOf(call),
-          clientHost: clientHostOf(call),
-          requireKnownMemberId: true,
-          reason: nullable(req.reason),
+          clientId: client.clientId,
+          clientHost: client.clientHost,
+          requireKnownMemberId: req.requireKnownMemberId,
+          reason: req.reason,
         });
   note(outcome, r.error);
   return {
     error: groupError(r.error),
     generationId: r.generationId,
-    protocolType: orEmpty(r.protocolType),
-    protocolName: orEmpty(r.protocolName),
+    protocolType: r.protocolType,
+    protocolName: r.protocolName,
     leader: r.leader,
     skipAssignment: r.skipAssignment,
     memberId: r.memberId,
-    members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: orEmpty(m.groupInstanceId), metadata: m.metadata })),
+    members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: m.metadata })),
   };
 }
 
-export async function handleSyncGroup(ctx: BrokerContext, req: SyncGroupRequest__Output, outcome: RequestOutcome): Promise<SyncGroupResponse> {
+export async function handleSyncGroup(ctx: BrokerContext, req: SyncGroupRequest, outcome: RequestOutcome): Promise<SyncGroupResponse> {
   const partition = partitionOf(ctx, req.groupId);
   const r =
     partition === undefined
@@ -74,16 +74,16 @@ export async function handleSyncGroup(ctx: BrokerContext, req: SyncGroupRequest_
           groupId: req.groupId,
           generationId: req.generationId,
           memberId: req.memberId,
-          groupInstanceId: nullable(req.groupInstanceId),
-          protocolType: nullable(req.protocolType),
-          protocolName: nullable(req.protocolName),
+          groupInstanceId: req.groupInstanceId,
+          protocolType: req.protocolType,
+          protocolName: req.protocolName,
           assignments: req.assignments.map((a) => ({ memberId: a.memberId, assignment: a.assignment })),
         });
   note(outcome, r.error);
-  return { error: groupError(r.error), protocolType: orEmpty(r.protocolType), protocolName: orEmpty(r.protocolName), assignment: r.assignment };
+  return { error: groupError(r.error), protocolType: r.protocolType, protocolName: r.protocolName, assignment: r.assignment };
 }
 
-export async function handleHeartbeat(ctx: BrokerContext, req: HeartbeatRequest__Output, outcome: RequestOutcome): Promise<HeartbeatResponse> {
+export async function handleHeartbeat(ctx: BrokerContext, req: HeartbeatRequest, outcome: RequestOutcome): Promise<HeartbeatResponse> {
   const partition = partitionOf(ctx, req.groupId);
   const r =
     partition === undefined
@@ -92,24 +92,24 @@ export async function handleHeartbeat(ctx: BrokerContext, req: HeartbeatRequest_
           groupId: req.groupId,
           generationId: req.generationId,
           memberId: req.memberId,
-          groupInstanceId: nullable(req.groupInstanceId),
+          groupInstanceId: req.groupInstanceId,
         });
   note(outcome, r.error);
   return { error: groupError(r.error) };
 }
 
-export async function handleLeaveGroup(ctx: BrokerContext, req: LeaveGroupRequest__Output, outcome: RequestOutcome): Promise<LeaveGroupResponse> {
+export async function handleLeaveGroup(ctx: BrokerContext, req: LeaveGroupRequest, outcome: RequestOutcome): Promise<LeaveGroupResponse> {
   const partition = partitionOf(ctx, req.groupId);
   const r =
     partition === undefined
       ? { error: 'NOT_COORDINATOR' as const, members: [] }
       : await ctx.groups.runtime.leaveGroup(partition, {
           groupId: req.groupId,
-          members: req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: nullable(m.groupInstanceId), reason: nullable(m.reason) })),
+          members: req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, reason: m.reason })),
         });
   note(outcome, r.error);
   return {
     error: groupError(r.error),
-    members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: orEmpty(m.groupInstanceId), error: groupError(m.error) })),
+    members: r.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, error: groupError(m.error) })),
   };
 }

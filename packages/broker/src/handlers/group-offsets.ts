@@ -1,25 +1,19 @@
 import { OFFSETS_TOPIC, type OffsetToCommit } from '@gregor/group-coordinator';
-import type {
-  OffsetCommitPartitionResult,
-  OffsetCommitRequest__Output,
-  OffsetCommitResponse,
-  OffsetFetchRequest__Output,
-  OffsetFetchResponse,
-  OffsetFetchTopicResult,
-} from '@gregor/proto';
+import type { ApiError } from '../api/context';
+import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, OffsetFetchTopicResult } from '../api/groups';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
-import { int64, int64String } from '../wire';
-import { groupError, nullable } from './group-wire';
+import { groupError } from './group-error';
 
 /**
  * OffsetCommit and OffsetFetch. Partitions of topics that do not exist are
  * UNKNOWN_TOPIC_OR_PARTITION here, as Kafka's request handler does before
  * the coordinator sees them; the rest go to the group's coordinator.
  */
-export async function handleOffsetCommit(ctx: BrokerContext, req: OffsetCommitRequest__Output, outcome: RequestOutcome): Promise<OffsetCommitResponse> {
-  const results = new Map<string, OffsetCommitPartitionResult[]>();
-  const resultOf = (topic: string): OffsetCommitPartitionResult[] => {
+export async function handleOffsetCommit(ctx: BrokerContext, req: OffsetCommitRequest, outcome: RequestOutcome): Promise<OffsetCommitResponse> {
+  type PartitionResult = { partition: number; error: ApiError | null };
+  const results = new Map<string, PartitionResult[]>();
+  const resultOf = (topic: string): PartitionResult[] => {
     let list = results.get(topic);
     if (list === undefined) results.set(topic, (list = []));
     return list;
@@ -33,12 +27,12 @@ export async function handleOffsetCommit(ctx: BrokerContext, req: OffsetCommitRe
         if (outcome.firstError === 'NONE') outcome.firstError = 'UNKNOWN_TOPIC_OR_PARTITION';
         continue;
       }
-      offsets.push({ topic: t.name, partition: p.partition, offset: int64(p.committedOffset, 'committed_offset'), leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata });
+      offsets.push({ topic: t.name, partition: p.partition, offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '' });
     }
   }
   if (offsets.length > 0) {
     const partition = ctx.groups.partitionFor(req.groupId);
-    const commit = { groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: nullable(req.groupInstanceId), offsets };
+    const commit = { groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId, offsets };
     const r =
       partition === undefined
         ? { results: offsets.map((o) => ({ topic: o.topic, partition: o.partition, error: 'NOT_COORDINATOR' as const })) }
@@ -51,9 +45,9 @@ export async function handleOffsetCommit(ctx: BrokerContext, req: OffsetCommitRe
   return { topics: [...results].map(([name, partitions]) => ({ name, partitions })) };
 }
 
-export async function handleOffsetFetch(ctx: BrokerContext, req: OffsetFetchRequest__Output, outcome: RequestOutcome): Promise<OffsetFetchResponse> {
+export async function handleOffsetFetch(ctx: BrokerContext, req: OffsetFetchRequest, outcome: RequestOutcome): Promise<OffsetFetchResponse> {
   const partition = ctx.groups.partitionFor(req.groupId);
-  const wanted = req.topics.length === 0 ? null : req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p })));
+  const wanted = req.topics === null ? null : req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p })));
   const r =
     partition === undefined
       ? { error: 'NOT_COORDINATOR' as const, offsets: [] }
@@ -63,7 +57,7 @@ export async function handleOffsetFetch(ctx: BrokerContext, req: OffsetFetchRequ
   for (const o of r.offsets) {
     let t = topics.get(o.topic);
     if (t === undefined) topics.set(o.topic, (t = { name: o.topic, partitions: [] }));
-    t.partitions!.push({ partition: o.partition, committedOffset: int64String(o.offset), committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, error: groupError(o.error) });
+    t.partitions.push({ partition: o.partition, committedOffset: o.offset, committedLeaderEpoch: o.leaderEpoch, metadata: o.metadata, error: groupError(o.error) });
   }
   return { error: groupError(r.error), topics: [...topics.values()] };
 }

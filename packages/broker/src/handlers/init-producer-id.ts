@@ -1,5 +1,5 @@
 import { GregorError } from '@gregor/common';
-import type { InitProducerIdRequest__Output, InitProducerIdResponse } from '@gregor/proto';
+import type { InitProducerIdRequest, InitProducerIdResponse } from '../api/producer-id';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 
@@ -11,15 +11,15 @@ import type { RequestOutcome } from '../outcome';
  * locally and only asks again when the epoch would overflow.
  * Transactions are not supported.
  */
-export async function handleInitProducerId(ctx: BrokerContext, req: InitProducerIdRequest__Output, outcome: RequestOutcome): Promise<InitProducerIdResponse> {
+export async function handleInitProducerId(ctx: BrokerContext, req: InitProducerIdRequest, outcome: RequestOutcome): Promise<InitProducerIdResponse> {
   try {
-    if (req.transactionalId !== '') {
+    if (req.transactionalId !== null) {
       throw new GregorError('INVALID_REQUEST', `transactional id "${req.transactionalId}": transactions are not supported, only idempotent producers`);
     }
     if (ctx.isStopping()) throw new GregorError('COORDINATOR_NOT_AVAILABLE', `node ${ctx.config.nodeId} is shutting down`);
     const producerId = await ctx.producerIds.nextProducerId();
-    return { error: null, producerId: producerId.toString(), producerEpoch: 0 };
+    return { error: null, producerId, producerEpoch: 0 };
   } catch (err) {
-    return { error: outcome.fail(err), producerId: '-1', producerEpoch: -1 };
+    return { error: outcome.fail(err), producerId: -1n, producerEpoch: -1 };
   }
 }

@@ -1,9 +1,9 @@
 import { GregorError } from '@gregor/common';
-import type { ListOffsetsPartitionResult, ListOffsetsRequest__Output, ListOffsetsResponse } from '@gregor/proto';
+import type { ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse, ListOffsetsTopicResponse } from '../api/fetch';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import type { PartitionLogPort } from '../storage-port';
-import { int64 } from '../wire';
+import { checkLeaderEpoch } from './fetch';
 
 export const EARLIEST_TIMESTAMP = -2n;
 export const LATEST_TIMESTAMP = -1n;
@@ -24,20 +24,21 @@ export async function lookUpOffset(log: PartitionLogPort, timestamp: bigint): Pr
 
 export async function handleListOffsets(
   ctx: BrokerContext,
-  req: ListOffsetsRequest__Output,
+  req: ListOffsetsRequest,
   outcome: RequestOutcome,
 ): Promise<ListOffsetsResponse> {
-  const topics = [];
+  const topics: ListOffsetsTopicResponse[] = [];
   for (const topic of req.topics) {
-    const partitions: ListOffsetsPartitionResult[] = [];
+    const partitions: ListOffsetsPartitionResponse[] = [];
     for (const p of topic.partitions) {
-      const result: ListOffsetsPartitionResult = { partition: p.partition, error: null, timestamp: '-1', offset: '-1', leaderEpoch: -1 };
+      const result: ListOffsetsPartitionResponse = { partition: p.partition, error: null, timestamp: -1n, offset: -1n, leaderEpoch: -1 };
       partitions.push(result);
       try {
         const led = await ctx.replicas.leaderFor(topic.name, p.partition);
-        const found = await lookUpOffset(led.log, int64(p.timestamp, 'timestamp'));
-        result.offset = found.offset.toString();
-        result.timestamp = found.timestamp.toString();
+        checkLeaderEpoch(p.currentLeaderEpoch, led.leader.leaderEpoch, topic.name, p.partition);
+        const found = await lookUpOffset(led.log, p.timestamp);
+        result.offset = found.offset;
+        result.timestamp = found.timestamp;
         result.leaderEpoch = led.leader.leaderEpoch;
       } catch (err) {
         result.error = outcome.fail(err, { topic: topic.name, partition: p.partition });

@@ -1,5 +1,5 @@
 import { GregorError, isGregorError, validateTopicName } from '@gregor/common';
-import type { MetadataRequest__Output, MetadataResponse, TopicMetadata } from '@gregor/proto';
+import type { BrokerAddress, DescribeClusterResponse, MetadataRequest, MetadataResponse, TopicMetadata } from '../api/metadata';
 import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import { listenerEndpoint } from '../metadata-source';
 import type { BrokerContext } from '../broker-context';
@@ -71,14 +71,19 @@ async function missingTopic(ctx: BrokerContext, name: string, allowAutoCreate: b
  * get addresses they can reach); a broker without that listener is left
  * out, so its partitions look leaderless to this client (Kafka's way too).
  */
-export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest__Output, outcome: RequestOutcome, listener: string): Promise<MetadataResponse> {
-  const brokers = [];
+function listenerBrokers(ctx: BrokerContext, listener: string): BrokerAddress[] {
+  const brokers: BrokerAddress[] = [];
   for (const b of ctx.metadata.liveBrokers()) {
     const e = listenerEndpoint(b, listener);
-    if (e !== undefined) brokers.push({ nodeId: b.nodeId, host: e.host, port: e.port, rack: b.rack ?? '' });
+    if (e !== undefined) brokers.push({ nodeId: b.nodeId, host: e.host, port: e.port, rack: b.rack ?? null });
   }
+  return brokers;
+}
+
+export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest, outcome: RequestOutcome, listener: string): Promise<MetadataResponse> {
+  const brokers = listenerBrokers(ctx, listener);
   let topics: TopicMetadata[];
-  if (req.topics.length === 0) {
+  if (req.topics === null) {
     topics = ctx.metadata.topics().map(describeTopic);
   } else {
     topics = [];
@@ -88,4 +93,9 @@ export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest__O
     }
   }
   return { brokers, clusterId: ctx.metadata.clusterId, controllerId: ctx.metadata.controllerId(), topics };
+}
+
+/** Kafka's DescribeCluster: the brokers as Metadata on the same listener names them. */
+export function handleDescribeCluster(ctx: BrokerContext, listener: string): DescribeClusterResponse {
+  return { clusterId: ctx.metadata.clusterId, controllerId: ctx.metadata.controllerId(), brokers: listenerBrokers(ctx, listener) };
 }

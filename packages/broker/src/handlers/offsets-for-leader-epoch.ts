@@ -1,8 +1,11 @@
-import { toGregorError } from '@gregor/common';
-import type { LeaderEpochPartitionResult, OffsetsForLeaderEpochRequest__Output, OffsetsForLeaderEpochResponse } from '@gregor/proto';
+import type {
+  OffsetsForLeaderEpochPartitionResponse,
+  OffsetsForLeaderEpochRequest,
+  OffsetsForLeaderEpochResponse,
+  OffsetsForLeaderEpochTopicResponse,
+} from '../api/fetch';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
-import { replicationWireError } from '../wire';
 import { checkLeaderEpoch } from './fetch';
 
 /**
@@ -12,14 +15,14 @@ import { checkLeaderEpoch } from './fetch';
  */
 export async function handleOffsetsForLeaderEpoch(
   ctx: BrokerContext,
-  req: OffsetsForLeaderEpochRequest__Output,
+  req: OffsetsForLeaderEpochRequest,
   outcome: RequestOutcome,
 ): Promise<OffsetsForLeaderEpochResponse> {
-  const topics = [];
+  const topics: OffsetsForLeaderEpochTopicResponse[] = [];
   for (const topic of req.topics) {
-    const partitions: LeaderEpochPartitionResult[] = [];
+    const partitions: OffsetsForLeaderEpochPartitionResponse[] = [];
     for (const p of topic.partitions) {
-      const result: LeaderEpochPartitionResult = { partition: p.partition, error: null, leaderEpoch: -1, endOffset: '-1' };
+      const result: OffsetsForLeaderEpochPartitionResponse = { partition: p.partition, error: null, leaderEpoch: -1, endOffset: -1n };
       partitions.push(result);
       const where = { topic: topic.name, partition: p.partition };
       try {
@@ -27,10 +30,9 @@ export async function handleOffsetsForLeaderEpoch(
         checkLeaderEpoch(p.currentLeaderEpoch, leader.leaderEpoch, topic.name, p.partition);
         const answer = leader.endOffsetForEpoch(p.leaderEpoch);
         result.leaderEpoch = answer.epoch;
-        result.endOffset = answer.endOffset.toString();
+        result.endOffset = answer.endOffset;
       } catch (err) {
-        outcome.fail(err, where);
-        result.error = replicationWireError(toGregorError(err, where));
+        result.error = outcome.fail(err, where);
       }
     }
     topics.push({ name: topic.name, partitions });

@@ -1,5 +1,5 @@
 import { GregorError, isGregorError, tpKey, type ErrorName } from '@gregor/common';
-import type { ProducePartitionResult, ProduceRequest__Output, ProduceResponse } from '@gregor/proto';
+import type { ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from '../api/produce';
 import { setMaxTimestamp, TimestampType, validateRecordBatches, type ValidatedBatch } from '@gregor/record-batch';
 import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import type { BrokerContext } from '../broker-context';
@@ -11,7 +11,7 @@ import { checkCompactedKeys } from '../compacted-keys';
 const VALID_ACKS = new Set([0, 1, -1]);
 
 interface PendingAppend {
-  result: ProducePartitionResult;
+  result: ProducePartitionResponse;
   led: LedPartition;
   records: Buffer;
   recordCount: number;
@@ -85,15 +85,15 @@ export interface InternalProduce {
   coordinatorLeaderEpoch: number;
 }
 
-export async function handleProduce(ctx: BrokerContext, req: ProduceRequest__Output, outcome: RequestOutcome, internal?: InternalProduce): Promise<ProduceResponse> {
+export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, outcome: RequestOutcome, internal?: InternalProduce): Promise<ProduceResponse> {
   const acks = req.acks;
   const pending: PendingAppend[] = [];
   const seen = new Set<string>();
-  const topics = [];
+  const topics: ProduceTopicResponse[] = [];
   for (const topic of req.topics) {
-    const partitions: ProducePartitionResult[] = [];
+    const partitions: ProducePartitionResponse[] = [];
     for (const p of topic.partitions) {
-      const result: ProducePartitionResult = { partition: p.partition, baseOffset: '-1', logAppendTimeMs: '-1', logStartOffset: '-1', error: null };
+      const result: ProducePartitionResponse = { partition: p.partition, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, error: null };
       partitions.push(result);
       const where = { topic: topic.name, partition: p.partition };
       try {
@@ -202,7 +202,7 @@ async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs:
   };
   const hint = result === 'NOT_LEADER_OR_FOLLOWER' ? { leaderHint: ctx.metadata.topic(leader.topic)?.partitions[leader.partition]?.leaderId ?? -1 } : {};
   a.result.error = outcome.fail(new GregorError(result, messages[result] ?? 'acks=all failed', { ...where, ...hint }), where);
-  a.result.baseOffset = '-1';
+  a.result.baseOffset = -1n;
 }
 
 async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: RequestOutcome): Promise<void> {
@@ -244,13 +244,13 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     // A duplicate (an idempotent producer's retry) answers with the original
     // offsets, and with acks=all once those are replicated, as Kafka does.
     a.requiredOffset = appended.lastOffset + 1n;
-    a.result.baseOffset = appended.baseOffset.toString();
-    a.result.logStartOffset = log.logStartOffset.toString();
+    a.result.baseOffset = appended.baseOffset;
+    a.result.logStartOffset = log.logStartOffset;
     if (appended.duplicate === true) {
-      if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = appended.maxTimestamp.toString();
+      if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = appended.maxTimestamp;
       return;
     }
-    if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = String(a.logAppendTimeMs);
+    if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = BigInt(a.logAppendTimeMs);
     // Only a real append moves producer state: refusals must not wake held
     // batches, or two of them would wake each other in a loop.
     ctx.appendSignals.notify(a.led.leader.key);

@@ -1,11 +1,10 @@
-import { GregorError, toGregorError } from '@gregor/common';
-import type { ReplicaFetchPartitionResult, ReplicaFetchRequest__Output, ReplicaFetchResponse, ReplicaFetchTopicResult } from '@gregor/proto';
+import { GregorError } from '@gregor/common';
+import type { ReplicaFetchPartitionResponse, ReplicaFetchRequest, ReplicaFetchResponse, ReplicaFetchTopicResponse } from '../api/replication';
 import { checkFetchPosition } from '@gregor/replication-fetcher';
 import type { BrokerContext } from '../broker-context';
 import { normalizeFetchShape, partitionReadBudget, type FetchShape } from '../fetch-budget';
 import { answerWhenReady, type FetchRound } from '../long-poll';
 import type { RequestOutcome } from '../outcome';
-import { int64, replicationWireError } from '../wire';
 import { checkLeaderEpoch } from './fetch';
 import { fetchTargets, type FetchTarget } from './fetch-targets';
 
@@ -13,15 +12,17 @@ interface ReplicaTarget extends FetchTarget {
   lastFetchedEpoch: number;
 }
 
-function emptyResult(partition: number): ReplicaFetchPartitionResult {
+const EMPTY = Buffer.alloc(0);
+
+function emptyResult(partition: number): ReplicaFetchPartitionResponse {
   return {
     partition,
     error: null,
-    highWatermark: '-1',
-    logStartOffset: '-1',
-    logEndOffset: '-1',
+    highWatermark: -1n,
+    logStartOffset: -1n,
+    logEndOffset: -1n,
     divergingEpoch: null,
-    records: Buffer.alloc(0),
+    records: EMPTY,
   };
 }
 
@@ -45,7 +46,7 @@ async function readForFollower(
   first: boolean,
   outcome: RequestOutcome,
 ): Promise<FetchRound<ReplicaFetchResponse>> {
-  const byTopic = new Map<string, ReplicaFetchTopicResult & { partitions: ReplicaFetchPartitionResult[] }>();
+  const byTopic = new Map<string, ReplicaFetchTopicResponse>();
   let bytes = 0;
   let anyError = false;
   for (const t of targets) {
@@ -61,12 +62,12 @@ async function readForFollower(
       if (replicaId === ctx.config.nodeId || !leader.replicas.includes(replicaId)) {
         throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${replicaId} is not a follower of ${leader.key} (replicas ${leader.replicas.join(',')})`, where);
       }
-      result.logStartOffset = log.logStartOffset.toString();
-      result.logEndOffset = log.logEndOffset.toString();
-      result.highWatermark = log.highWatermark.toString();
+      result.logStartOffset = log.logStartOffset;
+      result.logEndOffset = log.logEndOffset;
+      result.highWatermark = log.highWatermark;
       const position = checkFetchPosition(t.fetchOffset, t.lastFetchedEpoch, (e) => leader.endOffsetForEpoch(e));
       if (position.kind === 'diverging') {
-        result.divergingEpoch = { epoch: position.divergingEpoch.epoch, endOffset: position.divergingEpoch.endOffset.toString() };
+        result.divergingEpoch = { epoch: position.divergingEpoch.epoch, endOffset: position.divergingEpoch.endOffset };
         anyError = true;
         continue;
       }
@@ -78,40 +79,38 @@ async function readForFollower(
         );
       }
       if (first) ctx.replicas.recordFollowerFetch(leader, replicaId, t.fetchOffset, brokerEpoch);
-      result.highWatermark = log.highWatermark.toString();
+      result.highWatermark = log.highWatermark;
       const budget = partitionReadBudget(shape.maxBytes - bytes, t.partitionMaxBytes, bytes === 0);
       if (budget > 0) {
         const read = await log.read(t.fetchOffset, budget);
         // Only the first partition with data may go over the budget (KIP-74).
-        const records = bytes > 0 && read.records.length > budget ? Buffer.alloc(0) : read.records;
+        const records = bytes > 0 && read.records.length > budget ? EMPTY : read.records;
         result.records = records;
         bytes += records.length;
       }
     } catch (err) {
       anyError = true;
-      outcome.fail(err, where);
-      result.error = replicationWireError(toGregorError(err, where));
+      result.error = outcome.fail(err, where);
     }
   }
-  return { response: { error: null, topics: [...byTopic.values()] }, bytes, anyError };
+  return { response: { topics: [...byTopic.values()] }, bytes, anyError };
 }
 
 /** FetchFromLeader: the follower long-poll (see answerWhenReady). */
 export async function handleReplicaFetch(
   ctx: BrokerContext,
-  req: ReplicaFetchRequest__Output,
+  req: ReplicaFetchRequest,
   outcome: RequestOutcome,
-  onCancel: (cb: () => void) => void,
+  signal?: AbortSignal,
 ): Promise<ReplicaFetchResponse> {
   const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
-  const brokerEpoch = int64(req.brokerEpoch, 'broker_epoch');
   const targets: ReplicaTarget[] = fetchTargets(req.topics, (target, p) => ({ ...target, lastFetchedEpoch: p.lastFetchedEpoch }));
   return answerWhenReady(
     ctx,
     shape,
     targets,
-    (first) => readForFollower(ctx, req.replicaId, brokerEpoch, targets, shape, first, outcome),
-    onCancel,
-    { error: null, topics: [] },
+    (first) => readForFollower(ctx, req.replicaId, req.brokerEpoch, targets, shape, first, outcome),
+    signal,
+    { topics: [] },
   );
 }

@@ -1,15 +1,15 @@
 import { GregorError } from '@gregor/common';
 import type {
-  AddPartitionsRequest__Output,
-  AddPartitionsResponse,
-  AddPartitionsTopicResult,
   CreatableTopicResult,
-  CreateTopicsRequest__Output,
+  CreatePartitionsRequest,
+  CreatePartitionsResponse,
+  CreatePartitionsTopicResult,
+  CreateTopicsRequest,
   CreateTopicsResponse,
   DeletableTopicResult,
-  DeleteTopicsRequest__Output,
+  DeleteTopicsRequest,
   DeleteTopicsResponse,
-} from '@gregor/proto';
+} from '../api/topics';
 import type { BrokerContext } from '../broker-context';
 import { checkPartitionIncrease } from '../create-partitions-plan';
 import { planNewTopic } from '../create-topic-plan';
@@ -23,7 +23,7 @@ import type { RequestOutcome } from '../outcome';
  */
 export async function handleCreateTopics(
   ctx: BrokerContext,
-  req: CreateTopicsRequest__Output,
+  req: CreateTopicsRequest,
   outcome: RequestOutcome,
 ): Promise<CreateTopicsResponse> {
   const counts = new Map<string, number>();
@@ -66,7 +66,7 @@ export async function handleCreateTopics(
 
 export async function handleDeleteTopics(
   ctx: BrokerContext,
-  req: DeleteTopicsRequest__Output,
+  req: DeleteTopicsRequest,
   outcome: RequestOutcome,
 ): Promise<DeleteTopicsResponse> {
   const topics: DeletableTopicResult[] = [];
@@ -94,14 +94,14 @@ export async function handleDeleteTopics(
  */
 export async function handleCreatePartitions(
   ctx: BrokerContext,
-  req: AddPartitionsRequest__Output,
+  req: CreatePartitionsRequest,
   outcome: RequestOutcome,
-): Promise<AddPartitionsResponse> {
+): Promise<CreatePartitionsResponse> {
   const counts = new Map<string, number>();
   for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
-  const results: AddPartitionsTopicResult[] = [];
+  const results: CreatePartitionsTopicResult[] = [];
   for (const t of req.topics) {
-    const result: AddPartitionsTopicResult = { name: t.name, error: null };
+    const result: CreatePartitionsTopicResult = { name: t.name, error: null };
     results.push(result);
     try {
       if ((counts.get(t.name) ?? 0) > 1) throw new GregorError('INVALID_REQUEST', `topic "${t.name}" appears more than once in the request`, { topic: t.name });

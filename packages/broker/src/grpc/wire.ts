@@ -1,19 +1,13 @@
-import { ERRORS, GregorError, type ErrorName } from '@gregor/common';
+import { GregorError } from '@gregor/common';
 import type { ReplicationError, Error as WireError } from '@gregor/proto';
 
 /**
- * Conversions at the RPC edge: generated protobuf types stop here. int64
+ * Conversions at the gRPC edge: generated protobuf types stop here. int64
  * fields arrive as decimal strings (proto-loader `longs: String`) and leave
- * as decimal strings.
+ * as decimal strings; Kafka's nullable strings are "" on this wire.
  */
-export const NO_ERROR: WireError | null = null;
-
-export function wireError(err: GregorError): WireError {
-  return { code: err.code, name: err.errorName, message: err.message, retriable: err.retriable };
-}
-
-export function wireErrorOf(name: ErrorName, message: string): WireError {
-  return { code: ERRORS[name].code, name, message: `${name}: ${message}`, retriable: ERRORS[name].retriable };
+export function wireError(err: GregorError | null): WireError | null {
+  return err === null ? null : { code: err.code, name: err.errorName, message: err.message, retriable: err.retriable };
 }
 
 /** Parses an int64 field; anything but an integer is INVALID_REQUEST. */
@@ -32,7 +26,17 @@ export function int64String(value: bigint | number): string {
 }
 
 /** The replication API's error shape: client.proto's plus the leader hint. */
-export function replicationWireError(err: GregorError): ReplicationError {
+export function replicationWireError(err: GregorError | null): ReplicationError | null {
+  if (err === null) return null;
   const hint = err.context.leaderHint;
-  return { ...wireError(err), leaderHint: typeof hint === 'number' ? hint : -1 };
+  return { code: err.code, name: err.errorName, message: err.message, retriable: err.retriable, leaderHint: typeof hint === 'number' ? hint : -1 };
+}
+
+/** "" on this wire is Kafka's null. */
+export function nullable(s: string): string | null {
+  return s === '' ? null : s;
+}
+
+export function orEmpty(s: string | null): string {
+  return s ?? '';
 }

@@ -1,0 +1,48 @@
+import type { ApiError } from './context';
+
+/**
+ * FetchFromLeader, the follower's fetch (broker to broker; served on the
+ * gRPC listeners only, not part of BrokerApi): like a consumer Fetch plus
+ * who asks and the epoch of its last fetched batch (KIP-320 divergence).
+ */
+export interface ReplicaFetchRequest {
+  readonly replicaId: number;
+  /** The follower's registration epoch (KIP-903); -1 when unknown. */
+  readonly brokerEpoch: bigint;
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly topics: readonly {
+    readonly name: string;
+    readonly partitions: readonly ReplicaFetchPartitionData[];
+  }[];
+}
+
+export interface ReplicaFetchPartitionData {
+  readonly partition: number;
+  readonly fetchOffset: bigint;
+  readonly partitionMaxBytes: number;
+  readonly currentLeaderEpoch: number;
+  readonly lastFetchedEpoch: number;
+}
+
+export interface ReplicaFetchResponse {
+  readonly topics: ReplicaFetchTopicResponse[];
+}
+
+export interface ReplicaFetchTopicResponse {
+  readonly name: string;
+  readonly partitions: ReplicaFetchPartitionResponse[];
+}
+
+export interface ReplicaFetchPartitionResponse {
+  readonly partition: number;
+  /** Carries `context.leaderHint` on NOT_LEADER_OR_FOLLOWER. */
+  error: ApiError | null;
+  highWatermark: bigint;
+  logStartOffset: bigint;
+  logEndOffset: bigint;
+  /** Set (and no records) when the follower's log diverged from the leader's (KIP-320). */
+  divergingEpoch: { epoch: number; endOffset: bigint } | null;
+  records: Buffer;
+}
