@@ -57,6 +57,6 @@ export {
   type RegisteredBroker,
   type VoterView,
 } from './cluster-status';
-export { createAdminService, describeCluster, describeClusterResponse, type AdminGrpcService, type AdminServiceDeps } from './handlers/describe-cluster';
+export { createAdminService, describeCluster, describeClusterResponse, type AdminGrpcService, type AdminServiceDeps } from './grpc/admin-service';
 export { computeGroupLags, MAX_LAG_SERIES, type ConsumerGroupLag } from './coordinator/group-lag';
 export * from './api';
