@@ -239,12 +239,22 @@ EOF
   rm -rf --one-file-system "$rootfs"
 }
 
+# The stand-in's ingredients from this machine: its Node.js 20 with npm (the
+# Dockerfile's build stage runs `npm install -g pnpm@...`), and the CA bundle
+# its Node.js trusts (NODE_EXTRA_CA_CERTS), so that npm and pnpm in the build
+# reach the registry when egress goes through a TLS-intercepting proxy, as
+# here. The image's comment names them: a stand-in made from other
+# ingredients (an older Node.js) is made again.
+node_bin=$(readlink -f "$(command -v node)")
+node_version=$("$node_bin" --version)
+ca_bundle=
+if [ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ]; then ca_bundle=$NODE_EXTRA_CA_CERTS; fi
+STAND_IN_COMMENT="stand-in for $BASE_IMAGE made by deploy/test/docker-e2e.sh: Debian bookworm minbase + Node.js $node_version${ca_bundle:+ + the CA bundle of this machine}"
+
 make_stand_in() {
-  local node_bin version npm_dir arch tarball base=$work/base
-  node_bin=$(readlink -f "$(command -v node)") || fail "no node on PATH for the stand-in base image"
-  version=$("$node_bin" --version)
-  [[ $version == v20.* ]] || fail "the stand-in for $BASE_IMAGE needs Node.js 20; $node_bin is $version"
-  # The Dockerfile's build stage runs `npm install -g pnpm@...`.
+  local npm_dir arch tarball base=$work/base
+  local changes=(--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' --change "ENV NODE_VERSION=${node_version#v}" --change 'CMD ["node"]')
+  [[ $node_version == v20.* ]] || fail "the stand-in for $BASE_IMAGE needs Node.js 20; $node_bin is $node_version"
   npm_dir=$(dirname "$node_bin")/../lib/node_modules/npm
   [ -f "$npm_dir/bin/npm-cli.js" ] || fail "no npm next to $node_bin (looked in $npm_dir)"
   arch=$(dpkg --print-architecture)
@@ -254,7 +264,7 @@ make_stand_in() {
   else
     make_rootfs_tarball "$tarball"
   fi
-  log "stand-in: rootfs + Node.js $version and npm from this machine, as in the official image (/usr/local)"
+  log "stand-in: rootfs + Node.js $node_version and npm from this machine, in /usr/local as in the official image${ca_bundle:+, + $ca_bundle}"
   mkdir -p "$base"
   tar --numeric-owner -C "$base" -xzf "$tarball"
   install -D -m 0755 "$node_bin" "$base/usr/local/bin/node"
@@ -262,12 +272,11 @@ make_stand_in() {
   cp -a "$npm_dir" "$base/usr/local/lib/node_modules/npm"
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$base/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$base/usr/local/bin/npx"
-  tar --numeric-owner -C "$base" -cf - . | docker import \
-    -m "stand-in for $BASE_IMAGE made by deploy/test/docker-e2e.sh: debootstrap bookworm minbase + Node.js $version" \
-    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-    --change "ENV NODE_VERSION=${version#v}" \
-    --change 'CMD ["node"]' \
-    - "$BASE_IMAGE" >/dev/null
+  if [ -n "$ca_bundle" ]; then
+    install -D -m 0644 "$ca_bundle" "$base/usr/local/share/docker-e2e/ca-bundle.crt"
+    changes+=(--change 'ENV NODE_EXTRA_CA_CERTS=/usr/local/share/docker-e2e/ca-bundle.crt')
+  fi
+  tar --numeric-owner -C "$base" -cf - . | docker import -m "$STAND_IN_COMMENT" "${changes[@]}" - "$BASE_IMAGE" >/dev/null
   rm -rf --one-file-system "$base"
   log "stand-in: imported as $BASE_IMAGE: $(docker run --rm "$BASE_IMAGE" sh -c 'echo node $(node --version), npm $(npm --version)')"
 }
@@ -275,11 +284,20 @@ make_stand_in() {
 log "base image: docker pull $BASE_IMAGE"
 if timeout 300 docker pull "$BASE_IMAGE" >"$work/pull.log" 2>&1; then
   log "base image: pulled"
-elif docker image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
-  log "base image: cannot pull ($(tail -1 "$work/pull.log")); using the local one: $(docker image inspect -f '{{.Comment}}' "$BASE_IMAGE" | grep . || echo 'pulled earlier')"
 else
-  log "base image: cannot pull ($(tail -1 "$work/pull.log")); making a stand-in"
-  make_stand_in
+  log "base image: cannot pull: $(tail -1 "$work/pull.log")"
+  local_comment=$(docker image inspect -f '{{.Comment}}' "$BASE_IMAGE" 2>/dev/null) || local_comment='(none)'
+  case $local_comment in
+    "$STAND_IN_COMMENT") log "base image: the local stand-in made by an earlier run" ;;
+    'stand-in for '*)
+      log "base image: the local one is a stand-in from other ingredients ($local_comment); making it again"
+      old_base=$(docker image inspect -f '{{.Id}}' "$BASE_IMAGE")
+      make_stand_in
+      docker image rm "$old_base" >/dev/null 2>&1 || true
+      ;;
+    '(none)') make_stand_in ;;
+    *) log "base image: the local one (pulled earlier)" ;;
+  esac
 fi
 
 # ---------------------------------------------------------------- 3. up
