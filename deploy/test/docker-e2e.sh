@@ -396,6 +396,15 @@ sort -n "$work/consumed.txt" | uniq | cmp -s - "$work/expected.txt" ||
   fail "the consumed values are not 1..2000 each once ($(sort -n "$work/consumed.txt" | uniq | wc -l) distinct)"
 log "walkthrough: consumed exactly 2000 records, the values 1..2000 each once"
 
+# What the health probes cost: Docker keeps the start and end of each one's
+# last five runs.
+probe_ms=$(for s in "${SERVICES[@]}"; do
+  docker inspect -f '{{range .State.Health.Log}}{{json .Start}} {{json .End}}{{"\n"}}{{end}}' "$(container_of "$s")"
+done | tr -d '"' | while read -r from to; do
+  if [ -n "$to" ]; then echo $(($(date -d "$to" +%s%3N) - $(date -d "$from" +%s%3N))); fi
+done | sort -n | tr '\n' ' ')
+log "health probes (the last few of each node): ${probe_ms}ms"
+
 # ---------------------------------------------------------------- 5. down
 log "${compose[*]} down -v"
 "${compose[@]}" down -v --remove-orphans
