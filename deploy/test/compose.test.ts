@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseConfigValue } from '@gregor/common';
 import { NODE_CONFIG_SCHEMA, parseListeners, parseQuorumVoters, type NodeConfig } from '@gregor/node';
 import { parse } from 'yaml';
-import { COMPOSE_FILE, DOTENV_FILE, REPO_ROOT, interpolatedNames, loadCompose, readDotenv, type ComposeService } from './helpers/compose';
+import { COMPOSE_FILE, DOTENV_FILE, REPO_ROOT, interpolate, interpolatedNames, loadCompose, readDotenv, type ComposeService } from './helpers/compose';
 import { ENTRYPOINT_ENV, effectiveConfig, splitNodeEnv, unknownKeys } from './helpers/node-env';
 
 const compose = loadCompose();
@@ -89,6 +89,12 @@ describe('docker-compose.yml: structure', () => {
     expect(distinct(publishedPorts)).toBe(true);
     // Every published port comes from the variables (one place to change them).
     expect(publishedPorts.sort()).toEqual(Object.values(vars).map(Number).sort());
+  });
+
+  test('a port variable missing from .env and the shell stops compose with a pointer to .env (as `${NAME:?see .env}` does)', () => {
+    const { HOST_HTTP_PORT_2: _dropped, ...rest } = dotenv;
+    expect(() => loadCompose(COMPOSE_FILE, rest)).toThrow('HOST_HTTP_PORT_2 is not set: see .env');
+    expect(interpolate('${A:-x} ${B-y} ${C}', { B: '' })).toBe('x  ');
   });
 
   test('.env sets exactly the variables the compose file uses, to distinct ports, none with the GREGOR_ prefix', () => {
