@@ -29,6 +29,13 @@ host_ns=gregor-sim-host
 PATH=$image/bin:$PATH
 export PATH
 cli() { ip netns exec "$host_ns" gregor "$@"; }
+# The published host ports (HOST_CLIENT_PORT_i, HOST_HTTP_PORT_i), as compose
+# reads them: the shell's value, else .env's.
+while IFS='=' read -r name value; do
+  case $name in '' | '#'*) continue ;; esac
+  [ -n "$(printenv "$name")" ] || export "$name=$value"
+done <"$repo/.env"
+published() { printenv "HOST_$1_PORT_$2"; }
 
 cleanup() {
   for i in 1 2 3; do
@@ -61,10 +68,12 @@ for i in 1 2 3; do
   printf '127.0.0.1 localhost\n%s.11 gregor-1\n%s.12 gregor-2\n%s.13 gregor-3\n' "$net" "$net" "$net" >"/etc/netns/$ns/hosts"
 done
 
-# The services' environments, merge keys applied, one KEY=VALUE per line.
+# The services' environments, ${...} interpolated from the environment (the
+# .env values above) and merge keys applied, one KEY=VALUE per line.
 node -e '
   const { parse } = require(process.argv[1]);
-  const doc = parse(require("fs").readFileSync(process.argv[2], "utf8"), { merge: true });
+  const text = require("fs").readFileSync(process.argv[2], "utf8").replace(/\$\{(\w+)(?::?[?-][^}]*)?\}/g, (_, name) => process.env[name]);
+  const doc = parse(text, { merge: true });
   for (const [name, s] of Object.entries(doc.services)) {
     const lines = Object.entries(s.environment).map(([k, v]) => `${k}=${v}`);
     require("fs").writeFileSync(`${process.argv[3]}/${name}.env`, lines.join("\n") + "\n");
@@ -81,15 +90,14 @@ start_node() {
 
 # docker-proxy: host 127.0.0.1:PUBLISHED → container:TARGET.
 for i in 1 2 3; do
-  for port in $((9091 + i)) $((9291 + i)); do
-    ip netns exec "$host_ns" socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "TCP:$net.1$i:$port" &
-  done
+  ip netns exec "$host_ns" socat "TCP-LISTEN:$(published CLIENT "$i"),bind=127.0.0.1,reuseaddr,fork" "TCP:$net.1$i:$((9091 + i))" &
+  ip netns exec "$host_ns" socat "TCP-LISTEN:$(published HTTP "$i"),bind=127.0.0.1,reuseaddr,fork" "TCP:$net.1$i:$((9291 + i))" &
   start_node "$i"
 done
 
 wait_ready() {
   deadline=$(($(date +%s) + 90))
-  until ip netns exec "$host_ns" env -i GREGOR_LISTENERS="HTTP://127.0.0.1:$((9291 + $1))" node "$image/opt/gregor/healthcheck.js" >/dev/null; do
+  until ip netns exec "$host_ns" env -i HEALTHCHECK_URL="http://127.0.0.1:$(published HTTP "$1")/readyz" "$image/bin/gregor-healthcheck" >/dev/null; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "gregor-$1 not ready:"; tail -20 "$work/gregor-$1.log"; exit 1; }
     sleep 0.5
   done
@@ -97,7 +105,7 @@ wait_ready() {
 }
 for i in 1 2 3; do wait_ready "$i"; done
 
-all=localhost:9092,localhost:9093,localhost:9094
+all=localhost:$(published CLIENT 1),localhost:$(published CLIENT 2),localhost:$(published CLIENT 3)
 cli topic create sim --partitions 3 --bootstrap "$all"
 cli topic describe sim --bootstrap "$all"
 seq 1 100 | cli produce sim --bootstrap "$all"
@@ -106,9 +114,9 @@ echo "== SIGKILL gregor-2 (docker compose kill gregor-2)"
 kill -9 "$(cat "$work/pid-2")"
 ip netns pids gregor-sim-2 | xargs -r kill -9 2>/dev/null || true
 seq 101 200 | cli produce sim --bootstrap "$all"
-got=$(cli consume sim --from-beginning --max-messages 200 --timeout-ms 20000 --bootstrap localhost:9094 | sort -n | uniq | wc -l)
-[ "$got" -eq 200 ] || { echo "consumed $got distinct values through localhost:9094, expected 200"; exit 1; }
-echo "consumed 200 distinct values through localhost:9094 with gregor-2 down"
+got=$(cli consume sim --from-beginning --max-messages 200 --timeout-ms 20000 --bootstrap "localhost:$(published CLIENT 3)" | sort -n | uniq | wc -l)
+[ "$got" -eq 200 ] || { echo "consumed $got distinct values through localhost:$(published CLIENT 3), expected 200"; exit 1; }
+echo "consumed 200 distinct values through localhost:$(published CLIENT 3) with gregor-2 down"
 cli topic describe sim --bootstrap "$all"
 
 echo "== the CLI inside a container (docker compose exec gregor-3 gregor ...), bootstrapping from INTERNAL"
