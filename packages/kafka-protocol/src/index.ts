@@ -1,0 +1,5 @@
+export { KafkaProtocolError, isKafkaProtocolError, type ProtocolErrorKind } from './errors';
+export { Reader } from './reader';
+export { Writer, SPLICE_MIN_BYTES, type WriterOptions } from './writer';
+export { ZERO_UUID, isUuid } from './uuid';
+export { FrameDecoder, DEFAULT_MAX_FRAME_BYTES, type FrameDecoderOptions } from './frame-decoder';
