@@ -163,7 +163,8 @@ export class Writer {
     return this;
   }
 
-  string(s: string, flexible: boolean): this {
+  /** A string the version does not let be null: null throws (the type admits it for version-dependent callers). */
+  string(s: string | null, flexible: boolean): this {
     if (s === null) throw new KafkaProtocolError('malformed', 'null for a string the version does not let be null');
     return this.nullableString(s, flexible);
   }
@@ -177,7 +178,7 @@ export class Writer {
     return this.raw(b);
   }
 
-  bytes(b: Buffer, flexible: boolean): this {
+  bytes(b: Buffer | null, flexible: boolean): this {
     if (b === null) throw new KafkaProtocolError('malformed', 'null for bytes the version does not let be null');
     return this.nullableBytes(b, flexible);
   }
@@ -208,7 +209,7 @@ export class Writer {
     return this;
   }
 
-  array<T>(items: readonly T[], flexible: boolean, writeElement: (w: Writer, item: T) => void): this {
+  array<T>(items: readonly T[] | null, flexible: boolean, writeElement: (w: Writer, item: T) => void): this {
     if (items === null) throw new KafkaProtocolError('malformed', 'null for an array the version does not let be null');
     return this.nullableArray(items, flexible, writeElement);
   }
