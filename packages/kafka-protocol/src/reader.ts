@@ -85,9 +85,12 @@ export class Reader {
 
   int64(): bigint {
     this.need(8, 'int64');
-    const v = this.buf.readBigInt64BE(this.pos);
+    const hi = this.buf.readInt32BE(this.pos);
+    const lo = this.buf.readUInt32BE(this.pos + 4);
     this.pos += 8;
-    return v;
+    // Within ±2^53 the value is exact as a Number: one BigInt() instead of Buffer's shift-and-add in bigint.
+    if (hi >= -0x20_0000 && hi < 0x20_0000) return BigInt(hi * 0x1_0000_0000 + lo);
+    return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   float64(): number {

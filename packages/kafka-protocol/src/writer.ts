@@ -101,7 +101,18 @@ export class Writer {
 
   int64(v: bigint): this {
     this.ensure(8);
-    this.pos = this.scratch.writeBigInt64BE(v, this.pos);
+    // Offsets, timestamps and ids nearly always fit in 53 bits; splitting a
+    // Number is several times faster than Buffer's bigint writer (profiled:
+    // it was the top cost of encoding a Fetch response).
+    const n = Number(v);
+    if (Number.isSafeInteger(n)) {
+      const hi = Math.floor(n / 0x1_0000_0000);
+      this.scratch.writeInt32BE(hi, this.pos);
+      this.scratch.writeUInt32BE(n - hi * 0x1_0000_0000, this.pos + 4);
+      this.pos += 8;
+    } else {
+      this.pos = this.scratch.writeBigInt64BE(v, this.pos);
+    }
     return this;
   }
 
