@@ -21,6 +21,17 @@ describe('Writer and Reader byte layouts (kafka.apache.org/protocol#protocol_typ
     );
   });
 
+  test('int64 at the edges of the 53-bit fast path and of the type agrees with Buffer\'s bigint codec', () => {
+    const edges = [0n, -1n, 2n ** 32n, -(2n ** 32n) - 1n, 2n ** 53n - 1n, -(2n ** 53n), 2n ** 53n, -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n)];
+    for (const v of edges) {
+      const expected = Buffer.alloc(8);
+      expected.writeBigInt64BE(v);
+      const got = written((w) => w.int64(v));
+      expect(hex(got)).toBe(hex(expected));
+      expect(new Reader(expected).int64()).toBe(v);
+    }
+  });
+
   test('unsigned varints: 7 bits a byte, low group first', () => {
     expect(hex(written((w) => w.uvarint(0)))).toBe('00');
     expect(hex(written((w) => w.uvarint(127)))).toBe('7f');
