@@ -1,5 +1,6 @@
 import { KafkaProtocolError } from './errors';
 import { readUuid } from './uuid';
+import { MAX_STRING_BYTES } from './writer';
 
 /**
  * Reads Kafka's primitive types from a frame, big-endian, as in
@@ -152,8 +153,10 @@ export class Reader {
   }
 
   nullableString(flexible: boolean): string | null {
+    const at = this.pos;
     const n = this.length(flexible, false, 'string');
     if (n === -1) return null;
+    if (n > MAX_STRING_BYTES) throw new KafkaProtocolError('malformed', `string of ${n} bytes at offset ${at} is over Kafka's limit of ${MAX_STRING_BYTES}`, { offset: at });
     const s = this.buf.toString('utf8', this.pos, this.pos + n);
     this.pos += n;
     return s;

@@ -9,6 +9,8 @@ import { writeUuid } from './uuid';
  */
 export const SPLICE_MIN_BYTES = 4096;
 const INITIAL_CAPACITY_BYTES = 512;
+/** Kafka's limit for any string field (classic int16 length, and compact ones by rule). */
+export const MAX_STRING_BYTES = 0x7fff;
 
 export interface WriterOptions {
   /** Scratch buffer to start with; it doubles as needed (default 512). */
@@ -167,7 +169,8 @@ export class Writer {
       return this;
     }
     const n = Buffer.byteLength(s, 'utf8');
-    if (!flexible && n > 0x7fff) throw new KafkaProtocolError('malformed', `string of ${n} bytes does not fit an int16 length`);
+    // Kafka caps every string at 32767 bytes, compact ones included (its generated writers check the same).
+    if (n > MAX_STRING_BYTES) throw new KafkaProtocolError('malformed', `string of ${n} bytes is over Kafka's limit of ${MAX_STRING_BYTES}`);
     this.lengthPrefix(n, flexible, false);
     this.ensure(n);
     this.pos += this.scratch.write(s, this.pos, n, 'utf8');

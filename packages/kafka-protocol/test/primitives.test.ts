@@ -172,6 +172,11 @@ describe('bad input', () => {
     expect(() => new Reader(Buffer.from('7fffffff00000000', 'hex')).array(false, (r) => r.int8())).toThrow(/array of 2147483647 elements/);
     expect(() => new Reader(Buffer.from('ffffffffff', 'hex')).uvarint()).toThrow(/varint longer than 5 bytes/);
     expect(() => new Reader(Buffer.from('00', 'hex')).array(true, (r) => r.int8())).toThrow(/null array/);
+    // Kafka caps strings at 32767 bytes in both forms.
+    const long = Buffer.concat([Buffer.from('818002', 'hex'), Buffer.alloc(32768, 0x61)]); // compact length 32768 + 1
+    expect(() => new Reader(long).string(true)).toThrow(/string of 32768 bytes at offset 0 is over Kafka's limit of 32767/);
+    expect(() => new Writer().string('a'.repeat(32768), true)).toThrow(/over Kafka's limit/);
+    expect(new Reader(new Writer().string('a'.repeat(32767), true).toBuffer()).string(true)).toHaveLength(32767);
   });
 
   test('random reads over random bytes throw only KafkaProtocolError', () => {
