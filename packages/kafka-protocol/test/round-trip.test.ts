@@ -11,6 +11,7 @@ import {
   Reader,
   Writer,
   type ApiDefinition,
+  type FieldSchema,
   type MessageSchema,
 } from '@gregor/kafka-protocol';
 import { expectedStruct, inRange, structArbitrary } from './schema-arbitraries';
@@ -161,4 +162,28 @@ describe('encoding a value the version cannot carry', () => {
     expect(() => metadata.encodeRequest(new Writer(), 13, {})).toThrow(/MetadataRequest version 13 is outside 0-12/);
     expect(() => metadata.decodeRequest(new Reader(Buffer.alloc(8)), -1)).toThrow(/UNSUPPORTED_VERSION/);
   });
+});
+
+test('every array element takes at least one byte at every version, so "count <= bytes left" bounds what garbage can allocate', () => {
+  const fixedBytes: Record<string, number> = { int8: 1, bool: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, float64: 8, uuid: 16 };
+  const minBytes = (fields: readonly FieldSchema[], v: number, flexible: boolean): number => {
+    let n = flexible ? 1 : 0; // a flexible struct always ends with its tagged-field count
+    for (const f of fields) {
+      if (!inRange(f.versions, v) || f.tag !== undefined) continue;
+      if (f.type.startsWith('[]')) n += flexible ? 1 : 4;
+      else if (f.fields !== undefined) n += minBytes(f.fields, v, flexible);
+      else n += fixedBytes[f.type] ?? (flexible ? 1 : f.type === 'string' ? 2 : 4);
+    }
+    return n;
+  };
+  const empty: string[] = [];
+  const walk = (name: string, fields: readonly FieldSchema[], v: number, flexible: boolean): void => {
+    for (const f of fields) {
+      if (!inRange(f.versions, v) || f.fields === undefined) continue;
+      if (f.type.startsWith('[]') && minBytes(f.fields, v, flexible) === 0) empty.push(`${name} v${v} ${f.name}`);
+      walk(name, f.fields, v, flexible);
+    }
+  };
+  for (const c of ALL) walk(c.schema.name, c.schema.fields, c.version, inRange(c.schema.flexibleVersions, c.version));
+  expect(empty).toEqual([]);
 });
