@@ -213,11 +213,11 @@ export class Reader {
 
   /**
    * The tagged-field section of a flexible struct: count, then (tag, size,
-   * data) each. `onField` reads a known tag from a reader bounded to that
-   * field's bytes; unknown tags (onField returns false) are skipped, as
-   * KIP-482 lets an older reader do.
+   * data) each. `onField` gets every tag with a reader bounded to that
+   * field's bytes; whatever it does not read (an unknown tag) is skipped,
+   * as KIP-482 lets an older reader do.
    */
-  taggedFields(onField?: (tag: number, r: Reader) => boolean): void {
+  taggedFields(onField?: (tag: number, r: Reader) => void): void {
     const count = this.uvarint();
     if (count > this.end - this.pos) {
       throw new KafkaProtocolError('malformed', `${count} tagged fields in ${this.end - this.pos} bytes`, { offset: this.pos });

@@ -311,23 +311,17 @@ class StructEmitter {
         body.line(`${guard}r.taggedFields();`);
       } else {
         const inFlex = intersect(s.versions, this.message.flexibleVersions);
+        // Tags this version does not know fall through the switch: skipped (KIP-482).
         body.open(`${guard}r.taggedFields((tag, t) => {`);
         body.open('switch (tag) {');
         for (const f of tagged) {
           const present = this.cond(inFlex, f.versions);
           const read = this.readCall(f.type, this.cond(f.versions, f.nullableVersions), 'true', 't');
           body.open(`case ${f.tag}:`);
-          if (present === true) {
-            body.line(`d.${f.name} = ${read};`);
-            body.line('return true;');
-          } else {
-            body.line(`if (${present}) d.${f.name} = ${read};`);
-            body.line(`return ${present};`);
-          }
+          body.line(present === true ? `d.${f.name} = ${read};` : `if (${present}) d.${f.name} = ${read};`);
+          body.line('break;');
           body.close('');
         }
-        body.line('default:');
-        body.line('  return false;');
         body.close();
         body.close('});');
       }

@@ -116,18 +116,16 @@ export function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResp
     switch (tag) {
       case 0:
         d.supportedFeatures = t.array(true, (r) => decodeApiVersionsResponseSupportedFeatureKey(r, v));
-        return true;
+        break;
       case 1:
         d.finalizedFeaturesEpoch = t.int64();
-        return true;
+        break;
       case 2:
         d.finalizedFeatures = t.array(true, (r) => decodeApiVersionsResponseFinalizedFeatureKey(r, v));
-        return true;
+        break;
       case 3:
         d.zkMigrationReady = t.bool();
-        return true;
-      default:
-        return false;
+        break;
     }
   });
   return d;

@@ -219,9 +219,7 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
     switch (tag) {
       case 0:
         d.topicConfigErrorCode = t.int16();
-        return true;
-      default:
-        return false;
+        break;
     }
   });
   return d;

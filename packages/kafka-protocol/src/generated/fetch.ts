@@ -221,12 +221,10 @@ export function decodeFetchRequest(r: Reader, v: number): FetchRequest {
     switch (tag) {
       case 0:
         d.clusterId = t.nullableString(true);
-        return true;
+        break;
       case 1:
         if (v >= 15) d.replicaState = decodeFetchRequestReplicaState(t, v);
-        return v >= 15;
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -304,9 +302,7 @@ function decodeFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFet
     switch (tag) {
       case 0:
         if (v >= 17) d.replicaDirectoryId = t.uuid();
-        return v >= 17;
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -361,9 +357,7 @@ export function decodeFetchResponse(r: Reader, v: number): FetchResponse {
     switch (tag) {
       case 0:
         if (v >= 16) d.nodeEndpoints = t.array(true, (r) => decodeFetchResponseNodeEndpoint(r, v));
-        return v >= 16;
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -432,15 +426,13 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
     switch (tag) {
       case 0:
         d.divergingEpoch = decodeFetchResponseEpochEndOffset(t, v);
-        return true;
+        break;
       case 1:
         d.currentLeader = decodeFetchResponseLeaderIdAndEpoch(t, v);
-        return true;
+        break;
       case 2:
         d.snapshotId = decodeFetchResponseSnapshotId(t, v);
-        return true;
-      default:
-        return false;
+        break;
     }
   });
   return d;

@@ -183,9 +183,7 @@ export function decodeProduceResponse(r: Reader, v: number): ProduceResponse {
     switch (tag) {
       case 0:
         if (v >= 10) d.nodeEndpoints = t.array(true, (r) => decodeProduceResponseNodeEndpoint(r, v));
-        return v >= 10;
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -241,9 +239,7 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, v: number): Pr
     switch (tag) {
       case 0:
         if (v >= 10) d.currentLeader = decodeProduceResponseLeaderIdAndEpoch(t, v);
-        return v >= 10;
-      default:
-        return false;
+        break;
     }
   });
   return d;
