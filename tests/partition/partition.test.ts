@@ -33,7 +33,11 @@ describeLab('network partitions: 3 nodes in their own network namespaces, acks=a
 
   beforeAll(async () => {
     if (!support.ok) throw new Error(`CI=true but the network lab cannot run here: ${support.reason}`);
-    run = await PartitionRun.start({ log: (m) => process.stderr.write(`[partition] ${m}\n`), keepDir: process.env.KEEP_CLUSTER_DIR !== undefined });
+    run = await PartitionRun.start({
+      log: (m) => process.stderr.write(`[partition] ${m}\n`),
+      keepDir: process.env.KEEP_CLUSTER_DIR !== undefined,
+      ...(process.env.PARTITION_HOLD_MS === undefined ? {} : { timing: { holdMs: Number(process.env.PARTITION_HOLD_MS) } }),
+    });
   }, ROUND_TIMEOUT_MS);
 
   afterAll(async () => {

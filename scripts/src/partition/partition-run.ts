@@ -36,6 +36,7 @@ export interface PartitionRunOptions {
 export interface RoundReport {
   round: string;
   nodes: Record<string, number>;
+  /** First rule in → last rule out (applying and removing rules takes some tens of ms per rule). */
   hold_ms: number;
   /** Fault start → every partition acknowledged a record sent after the heal. */
   recovered_after_ms: number;
@@ -167,6 +168,7 @@ export class PartitionRun {
     await this.waitFullIsr();
     const after = await this.roles();
     await w.pause(SETTLE_TIMEOUT_MS);
+    for (const e of w.consumerErrors.splice(0)) this.log(`round ${fault.name}: the consumer's poll failed: ${e}`);
     const report: RoundReport = {
       round: fault.name,
       nodes: picked,

@@ -49,6 +49,7 @@ export class Workload {
   private wake: (() => void) | undefined;
   /** Violations the consumer saw as it read (order, duplicates, values never sent). */
   readonly consumerViolations: string[] = [];
+  /** Errors poll() surfaced since the caller last emptied this list. */
   readonly consumerErrors: string[] = [];
 
   constructor(
