@@ -13,8 +13,11 @@
 #                              deletes them (and the root end of the link)
 #   netns.sh sweep             `down` for every run whose owner process is gone
 #                              (leftovers of a crashed run)
-#   netns.sh cut RUN A B       drop everything between A and B (both ways)
-#   netns.sh block RUN A B     one-way: connections A opens to B are dropped
+#   netns.sh cut RUN A B [A B]...
+#                              drop everything between A and B (both ways),
+#                              for every pair at once
+#   netns.sh block RUN A B [A B]...
+#                              one-way: connections A opens to B are dropped
 #                              (every packet of them, SYN included), while B's
 #                              connections to A work, replies and all
 #   netns.sh heal RUN          remove every rule of the run
@@ -123,50 +126,82 @@ cmd_sweep() {
   done
 }
 
+# 10.231.S of a run, from the root end of its link.
+subnet_of() {
+  local net
+  net=$(ip -4 -o addr show dev "$(root_if "$1")" 2>/dev/null | awk '{split($4, a, "/"); print a[1]}')
+  [ -n "$net" ] || die "no lab for run $1"
+  echo "${net%.1}"
+}
+
 addr_of() {
-  local run=$1 who=$2
-  if [ "$who" = client ]; then
-    ip -4 -o addr show dev "$(root_if "$run")" | awk '{split($4, a, "/"); print a[1]}'
-  else
-    ip -n "$(ns_of "$run" "$who")" -4 -o addr show dev eth0 | awk '{split($4, a, "/"); print a[1]}'
+  local net=$1 who=$2
+  if [ "$who" = client ]; then echo "$net.1"
+  elif [[ "$who" =~ ^[1-9]$ ]]; then echo "$net.$((10 + who))"
+  else die "\"$who\" is neither a node number nor client"
   fi
 }
 
-# Runs iptables in the namespace of node A, or does nothing for the client
-# (its side of a rule is always put in the node's namespace instead).
-ipt() {
-  local run=$1 who=$2
-  shift 2
-  [ "$who" = client ] || ip netns exec "$(ns_of "$run" "$who")" iptables -w "$@"
+# Rules are collected per node namespace (the client's side of a rule is
+# always put in the node's namespace: the root namespace gets none) and then
+# go in with one iptables-restore per namespace, so that a fault of several
+# links starts at once rather than rule by rule.
+declare -A RULES=()
+rule() { [ "$1" = client ] || RULES[$1]+="$2"$'\n'; }
+apply_rules() {
+  local run=$1 who
+  for who in "${!RULES[@]}"; do
+    printf '*filter\n%sCOMMIT\n' "${RULES[$who]}" | ip netns exec "$(ns_of "$run" "$who")" iptables-restore -w --noflush &
+  done
+  wait_all
+}
+# Waits for every background job; fails if any failed.
+wait_all() {
+  local pid failed=0
+  for pid in $(jobs -p); do wait "$pid" || failed=1; done
+  [ "$failed" = 0 ] || die "an iptables call failed"
 }
 
-cmd_block() {
-  local run=$1 a=$2 b=$3 addr_a addr_b
-  addr_a=$(addr_of "$run" "$a") addr_b=$(addr_of "$run" "$b")
-  [ -n "$addr_a" ] && [ -n "$addr_b" ] || die "unknown node $a or $b in run $run"
-  # conntrack's ORIGINAL direction is that of the side that opened the
-  # connection: in A, packets of connections A opened to B; in B, packets of
-  # connections that arrive from A. B's own connections to A (and A's replies
-  # on them) are in the REPLY direction on both sides, so they pass.
-  ipt "$run" "$a" -A OUTPUT -d "$addr_b" -m conntrack --ctdir ORIGINAL -j DROP
-  ipt "$run" "$b" -A INPUT -s "$addr_a" -m conntrack --ctdir ORIGINAL -j DROP
-}
-
+# cut RUN A B [A B]...: drop everything between each pair, both ways.
 cmd_cut() {
-  local run=$1 a=$2 b=$3 addr_a addr_b
-  addr_a=$(addr_of "$run" "$a") addr_b=$(addr_of "$run" "$b")
-  [ -n "$addr_a" ] && [ -n "$addr_b" ] || die "unknown node $a or $b in run $run"
-  ipt "$run" "$a" -A OUTPUT -d "$addr_b" -j DROP
-  ipt "$run" "$a" -A INPUT -s "$addr_b" -j DROP
-  ipt "$run" "$b" -A OUTPUT -d "$addr_a" -j DROP
-  ipt "$run" "$b" -A INPUT -s "$addr_a" -j DROP
+  local run=$1 net a b
+  shift
+  net=$(subnet_of "$run")
+  while [ $# -ge 2 ]; do
+    a=$(addr_of "$net" "$1") b=$(addr_of "$net" "$2")
+    rule "$1" "-A OUTPUT -d $b -j DROP"
+    rule "$1" "-A INPUT -s $b -j DROP"
+    rule "$2" "-A OUTPUT -d $a -j DROP"
+    rule "$2" "-A INPUT -s $a -j DROP"
+    shift 2
+  done
+  apply_rules "$run"
+}
+
+# block RUN A B [A B]...: one-way, connections A opens to B are dropped.
+cmd_block() {
+  local run=$1 net a b
+  shift
+  net=$(subnet_of "$run")
+  while [ $# -ge 2 ]; do
+    a=$(addr_of "$net" "$1") b=$(addr_of "$net" "$2")
+    # conntrack's ORIGINAL direction is that of the side that opened the
+    # connection: in A, packets of connections A opened to B; in B, packets
+    # of connections that arrive from A. B's own connections to A (and A's
+    # replies on them) are in the REPLY direction on both sides: they pass.
+    rule "$1" "-A OUTPUT -d $b -m conntrack --ctdir ORIGINAL -j DROP"
+    rule "$2" "-A INPUT -s $a -m conntrack --ctdir ORIGINAL -j DROP"
+    shift 2
+  done
+  apply_rules "$run"
 }
 
 cmd_heal() {
   local run=$1 ns
   for ns in $(run_namespaces "$run"); do
-    [ "$ns" = "$(hub_of "$run")" ] || ip netns exec "$ns" iptables -w -F
+    [ "$ns" = "$(hub_of "$run")" ] || ip netns exec "$ns" iptables -w -F &
   done
+  wait_all
 }
 
 cmd_rules() {
@@ -181,9 +216,14 @@ case "${1:-}" in
   up) [ $# = 3 ] || die "usage: netns.sh up RUN N"; cmd_up "$2" "$3" ;;
   down) [ $# = 2 ] || die "usage: netns.sh down RUN"; cmd_down "$2" ;;
   sweep) cmd_sweep ;;
-  cut) [ $# = 4 ] || die "usage: netns.sh cut RUN A B"; cmd_cut "$2" "$3" "$4" ;;
-  block) [ $# = 4 ] || die "usage: netns.sh block RUN A B"; cmd_block "$2" "$3" "$4" ;;
+  cut | block)
+    [ $# -ge 4 ] && [ $(($# % 2)) = 0 ] || die "usage: netns.sh $1 RUN A B [A B]..."
+    check_run "$2"
+    cmd=$1
+    shift
+    "cmd_$cmd" "$@"
+    ;;
   heal) [ $# = 2 ] || die "usage: netns.sh heal RUN"; cmd_heal "$2" ;;
   rules) [ $# = 2 ] || die "usage: netns.sh rules RUN"; cmd_rules "$2" ;;
-  *) die "usage: netns.sh check | up RUN N | down RUN | sweep | cut RUN A B | block RUN A B | heal RUN | rules RUN" ;;
+  *) die "usage: netns.sh check | up RUN N | down RUN | sweep | cut RUN A B [A B]... | block RUN A B [A B]... | heal RUN | rules RUN" ;;
 esac

@@ -70,20 +70,21 @@ describeLab('NetnsLab (scripts/netns.sh)', () => {
     expect(await reachability()).toEqual(['1->2', '2->1', 'client->1', 'client->2']);
   });
 
-  test('cut drops both ways; heal restores', async () => {
-    await lab.cut(1, 2);
+  test('cut drops both ways, several links at once; heal restores', async () => {
+    await lab.cut([1, 2]);
     expect(await reachability()).toEqual(['client->1', 'client->2']);
-    await lab.cut('client', 2);
+    await lab.heal();
+    await lab.cut([1, 2], ['client', 2]);
     expect(await reachability()).toEqual(['client->1']);
     await lab.heal();
     expect(await reachability()).toEqual(['1->2', '2->1', 'client->1', 'client->2']);
   });
 
   test('block is one-way: connections 1 opens to 2 fail, 2 still connects to 1', async () => {
-    await lab.block(1, 2);
+    await lab.block([1, 2]);
     expect(await reachability()).toEqual(['2->1', 'client->1', 'client->2']);
     await lab.heal();
-    await lab.block('client', 1);
+    await lab.block(['client', 1]);
     expect(await reachability()).toEqual(['1->2', '2->1', 'client->2']);
     await lab.heal();
   });

@@ -58,24 +58,24 @@ export const FAULTS: readonly Fault[] = [
   {
     name: 'leader-isolated',
     pick: (roles) => ({ isolated: plainLeader(roles), controller: roles.controller }),
-    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.isolate(p['isolated']!)),
+    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.cut(...lab.linksOf(p['isolated']!))),
   },
   {
     name: 'controller-isolated',
     pick: (roles) => ({ isolated: roles.controller }),
-    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.isolate(p['isolated']!)),
+    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.cut(...lab.linksOf(p['isolated']!))),
   },
   {
     // The controller's connections to one broker fail; that broker's to the controller work.
     name: 'one-way-from-controller',
     pick: (roles) => ({ from: roles.controller, to: others(roles, roles.controller)[0]! }),
-    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.block(p['from']!, p['to']!)),
+    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.block([p['from']!, p['to']!])),
   },
   {
     // A broker cannot open connections to the controller; the controller's to it work.
     name: 'one-way-to-controller',
     pick: (roles) => ({ from: others(roles, roles.controller)[0]!, to: roles.controller }),
-    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.block(p['from']!, p['to']!)),
+    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.block([p['from']!, p['to']!])),
   },
   {
     // The controller and another node cannot talk; both talk to the bridge.
@@ -84,14 +84,14 @@ export const FAULTS: readonly Fault[] = [
       const [end, bridge] = others(roles, roles.controller);
       return { end_a: roles.controller, end_c: end!, bridge: bridge! };
     },
-    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.cut(p['end_a']!, p['end_c']!)),
+    run: (lab, p, t) => cutFor(lab, t.holdMs, () => lab.cut([p['end_a']!, p['end_c']!])),
   },
   {
     name: 'flapping-leader',
     pick: (roles) => ({ isolated: plainLeader(roles), controller: roles.controller }),
     run: async (lab, p, t) => {
       for (let i = 0; i < t.flapCycles; i++) {
-        await cutFor(lab, t.flapHalfMs, () => lab.isolate(p['isolated']!));
+        await cutFor(lab, t.flapHalfMs, () => lab.cut(...lab.linksOf(p['isolated']!)));
         await hold(t.flapHalfMs);
       }
     },
@@ -100,10 +100,10 @@ export const FAULTS: readonly Fault[] = [
     // The node is cut off from the cluster, and the client reaches only it.
     name: 'client-reaches-only-isolated',
     pick: (roles) => ({ isolated: plainLeader(roles), controller: roles.controller }),
-    run: (lab, p, t) =>
-      cutFor(lab, t.holdMs, async () => {
-        await lab.isolate(p['isolated']!);
-        for (let n = 1; n <= lab.nodes; n++) if (n !== p['isolated']) await lab.cut('client', n);
-      }),
+    run: (lab, p, t) => {
+      const x = p['isolated']!;
+      const fromClient = lab.linksOf(x).map(([, other]) => ['client', other] as const);
+      return cutFor(lab, t.holdMs, () => lab.cut(...lab.linksOf(x), ...fromClient));
+    },
   },
 ];

@@ -14,6 +14,7 @@ export const NETNS_SCRIPT = path.resolve(__dirname, '../../netns.sh');
 
 /** A node number (1-based) or the test process itself. */
 export type Endpoint = number | 'client';
+export type Link = readonly [Endpoint, Endpoint];
 
 export type LabSupport = { ok: true } | { ok: false; reason: string };
 
@@ -69,19 +70,21 @@ export class NetnsLab {
     return ['ip', 'netns', 'exec', this.namespace(node)];
   }
 
-  /** Drops every packet between a and b. */
-  async cut(a: Endpoint, b: Endpoint): Promise<void> {
-    await script('cut', this.run, String(a), String(b));
+  /** Drops every packet between the two ends of each link, all links at once. */
+  async cut(...links: readonly Link[]): Promise<void> {
+    await script('cut', this.run, ...links.flat().map(String));
   }
 
-  /** One-way: connections a opens to b are dropped; b's connections to a work. */
-  async block(a: Endpoint, b: Endpoint): Promise<void> {
-    await script('block', this.run, String(a), String(b));
+  /** One-way, for each [a, b]: connections a opens to b are dropped; b's connections to a work. */
+  async block(...links: readonly Link[]): Promise<void> {
+    await script('block', this.run, ...links.flat().map(String));
   }
 
-  /** Cuts `node` off from every other node (not from the client). */
-  async isolate(node: number): Promise<void> {
-    for (let other = 1; other <= this.nodes; other++) if (other !== node) await this.cut(node, other);
+  /** The links between `node` and every other node (not the client). */
+  linksOf(node: number): Link[] {
+    const links: Link[] = [];
+    for (let other = 1; other <= this.nodes; other++) if (other !== node) links.push([node, other]);
+    return links;
   }
 
   async heal(): Promise<void> {
