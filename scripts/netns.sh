@@ -8,9 +8,12 @@
 #                              and iptables with apt-get when missing)
 #   netns.sh up RUN N          namespaces gregor-pt-RUN-hub (bridge br0) and
 #                              gregor-pt-RUN-n1..nN; prints "SUBNET" (10.231.S):
-#                              node i is 10.231.S.(10+i), the client 10.231.S.1
+#                              node i is 10.231.S.(10+i), the client (root
+#                              namespace) 10.231.S.1, the hub 10.231.S.2 (it can
+#                              play a host on the nodes' network)
 #   netns.sh down RUN          kills every process in the run's namespaces and
-#                              deletes them (and the root end of the link)
+#                              deletes them, their /etc/netns/NS files and the
+#                              root end of the link
 #   netns.sh sweep             `down` for every run whose owner process is gone
 #                              (leftovers of a crashed run)
 #   netns.sh cut RUN A B [A B]...
@@ -88,6 +91,7 @@ cmd_up() {
   ip netns add "$hub"
   ip -n "$hub" link set lo up
   ip -n "$hub" link add br0 type bridge
+  ip -n "$hub" addr add "$net.2/24" dev br0
   ip -n "$hub" link set br0 up
   for i in $(seq 1 "$n"); do
     ns=$(ns_of "$run" "$i")
@@ -112,6 +116,7 @@ cmd_down() {
     pids=$(ip netns pids "$ns" 2>/dev/null || true)
     [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
+    rm -rf "/etc/netns/$ns" # files `ip netns exec` mounts into it (a caller's hosts file)
   done
   ip link del "$(root_if "$run")" 2>/dev/null || true
 }
