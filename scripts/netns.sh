@@ -84,6 +84,7 @@ cmd_up() {
   check_run "$run"
   [[ "$n" =~ ^[1-9]$ ]] || die "N must be 1..9, got \"$n\""
   hub=$(hub_of "$run")
+  mkdir -p "$(dirname "$LOCK")"
   exec 9>"$LOCK"
   flock 9 # two runs must not pick the same subnet
   [ -z "$(run_namespaces "$run")" ] || die "run $run already has namespaces; netns.sh down $run first"

@@ -202,14 +202,19 @@ export class PartitionRun {
     let difference: { kind: string; detail: string } | undefined;
     // Followers may be one fetch behind the leader: look again until they are
     // not, unless the replicas diverge (then no later look can make that right).
-    await pollUntil(
-      async () => {
-        logs = await Promise.all(this.cluster.nodes.map((n) => snapshotReplicaLogs(n.pid, n.dataDir, n.id, TOPIC)));
-        difference = this.firstDifference(logs);
-        return difference === undefined || difference.kind === 'divergence';
-      },
-      { timeoutMs: SETTLE_TIMEOUT_MS, what: `every replica to hold the same log (${difference?.detail ?? ''})`, intervalMs: 200 },
-    ).catch(() => undefined);
+    try {
+      await pollUntil(
+        async () => {
+          logs = await Promise.all(this.cluster.nodes.map((n) => snapshotReplicaLogs(n.pid, n.dataDir, n.id, TOPIC)));
+          difference = this.firstDifference(logs);
+          return difference === undefined || difference.kind === 'divergence';
+        },
+        { timeoutMs: SETTLE_TIMEOUT_MS, what: 'a snapshot of every replica', intervalMs: 200 },
+      );
+    } catch (err) {
+      // Still lagging (reported below), or no snapshot could be read at all.
+      if (difference === undefined) return [(err as Error).message];
+    }
     return [...(difference === undefined ? [] : [`replicas differ: ${difference.detail}`]), ...this.checkLogs(logs)];
   }
 

@@ -4,6 +4,8 @@
  * flight, and one consumer reads every partition from the start, all the
  * time. It remembers what was acknowledged (seq → offset, and when), what
  * failed, and what was consumed, and checks the consumer's view as it goes.
+ * That memory grows with the run (a few tens of thousands of records for
+ * the partition test's rounds): a run is finite, and the checks need it all.
  */
 import type { Gregor, Consumer, Producer } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
