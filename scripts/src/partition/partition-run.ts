@@ -253,6 +253,13 @@ export class PartitionRun {
     await clusterDown(this.dir, 15_000);
     const logs = await Promise.all(this.cluster.nodes.map((n) => readReplicaLogs(n.dataDir, n.id, TOPIC)));
     const difference = this.firstDifference(logs);
+    const w = this.workload;
+    const count = (pick: (p: number) => number): number => Array.from({ length: w.partitions }, (_, p) => pick(p)).reduce((a, b) => a + b, 0);
+    this.log(
+      `at the end: ${count((p) => w.partition(p).nextSeq)} records sent, ${count((p) => w.partition(p).acked.size)} acknowledged, ` +
+        `${count((p) => w.partition(p).failed)} failed, ${count((p) => w.partition(p).consumed.length)} consumed; ` +
+        `replicas on disk: ${logs.map((l, i) => `node ${this.cluster.nodes[i]!.id} ${[...l.values()].reduce((n, r) => n + r.batches.length, 0)} batches`).join(', ')}`,
+    );
     return [...(difference === undefined ? [] : [`replicas differ after stop: ${difference.detail}`]), ...this.checkLogs(logs)];
   }
 
