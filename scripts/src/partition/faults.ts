@@ -45,9 +45,15 @@ function others(roles: Roles, ...not: number[]): number[] {
   return roles.nodes.filter((n) => !not.includes(n));
 }
 
+/**
+ * Applies a cut, keeps it `ms`, heals (also when applying failed half-way).
+ * The timer is the fault's length — what the round is made of, as in Jepsen's
+ * nemesis schedules — not a wait for something to happen; every wait of the
+ * run is a poll for a condition.
+ */
 async function cutFor(lab: NetnsLab, ms: number, apply: () => Promise<void>): Promise<void> {
-  await apply();
   try {
+    await apply();
     await hold(ms);
   } finally {
     await lab.heal();
