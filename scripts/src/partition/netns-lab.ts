@@ -52,9 +52,14 @@ export class NetnsLab {
   static async create(nodes: number): Promise<NetnsLab> {
     const run = String(process.pid);
     await script('sweep');
-    const subnet = (await script('up', run, String(nodes))).trim();
-    if (!/^10\.231\.\d+$/.test(subnet)) throw new Error(`netns.sh up printed "${subnet}", not a subnet`);
-    return new NetnsLab(run, subnet, nodes);
+    try {
+      const subnet = (await script('up', run, String(nodes))).trim();
+      if (!/^10\.231\.\d+$/.test(subnet)) throw new Error(`netns.sh up printed "${subnet}", not a subnet`);
+      return new NetnsLab(run, subnet, nodes);
+    } catch (err) {
+      await script('down', run).catch(() => undefined); // whatever a failed `up` made
+      throw err;
+    }
   }
 
   namespace(node: number): string {
