@@ -36,6 +36,7 @@ export function labSupport(): LabSupport {
 }
 
 export class NetnsLab {
+  private static open = false;
   private destroyed = false;
   private readonly onExit = (): void => this.destroySync();
 
@@ -50,14 +51,18 @@ export class NetnsLab {
 
   /** Removes leftovers of crashed runs, then makes the namespaces of `nodes` nodes. */
   static async create(nodes: number): Promise<NetnsLab> {
+    // The lab is named after this process: a second one would be the same lab.
+    if (NetnsLab.open) throw new Error('this process already has a network lab; destroy() it first');
+    NetnsLab.open = true;
     const run = String(process.pid);
-    await script('sweep');
     try {
+      await script('sweep');
       const subnet = (await script('up', run, String(nodes))).trim();
       if (!/^10\.231\.\d+$/.test(subnet)) throw new Error(`netns.sh up printed "${subnet}", not a subnet`);
       return new NetnsLab(run, subnet, nodes);
     } catch (err) {
       await script('down', run).catch(() => undefined); // whatever a failed `up` made
+      NetnsLab.open = false;
       throw err;
     }
   }
@@ -107,11 +112,13 @@ export class NetnsLab {
     this.destroyed = true;
     process.removeListener('exit', this.onExit);
     await script('down', this.run);
+    NetnsLab.open = false;
   }
 
   private destroySync(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    NetnsLab.open = false;
     execFileSync('bash', [NETNS_SCRIPT, 'down', this.run], { stdio: 'ignore', timeout: 30_000 });
   }
 }
