@@ -9,11 +9,11 @@
 #   sh deploy/docker/simulate-compose.sh IMAGE_DIR      (from the repo root)
 #
 # IMAGE_DIR is the `image` folder that deploy/docker/simulate-build.sh made
-# (WORK_DIR/image). Layout: namespace gregor-sim-host plays the Docker host
-# (a bridge, and one socat per published port standing in for docker-proxy);
-# gregor-sim-1..3 play the containers, with /etc/netns/<ns>/hosts giving the
-# service names (Docker's embedded DNS). All traffic stays inside these
-# namespaces. Each service runs under tini with exactly its compose
+# (WORK_DIR/image). Layout (scripts/netns.sh): its hub namespace plays the
+# Docker host (the bridge, and one socat per published port standing in for
+# docker-proxy); the three node namespaces play the containers, with
+# /etc/netns/<ns>/hosts giving the service names (Docker's embedded DNS). All
+# traffic stays inside these namespaces. Each service runs under tini with exactly its compose
 # environment (log.dirs moved to a temp dir). Then, from the "host": create a
 # replicated topic, produce, SIGKILL gregor-2 (`docker compose kill`), produce
 # again, consume everything through localhost:9094 only, produce and consume
@@ -24,10 +24,15 @@ set -eu
 repo=$(pwd -P)
 image=$(cd "${1:?usage: simulate-compose.sh IMAGE_DIR}" && pwd -P)
 work=$(mktemp -d "${TMPDIR:-/tmp}/gregor-compose-sim-XXXXXX")
-net=10.231.77
-host_ns=gregor-sim-host
 PATH=$image/bin:$PATH
 export PATH
+# The namespaces, bridge and addresses come from the project's network lab
+# (scripts/netns.sh, also behind the partition test), named after this
+# shell's pid so that a leftover of a killed run is swept by the next one.
+lab() { bash "$repo/scripts/netns.sh" "$@"; }
+run=$$
+host_ns=gregor-pt-$run-hub
+node_ns() { echo "gregor-pt-$run-n$1"; }
 cli() { ip netns exec "$host_ns" gregor "$@"; }
 # The published host ports (HOST_CLIENT_PORT_i, HOST_HTTP_PORT_i), as compose
 # reads them: the shell's value, else .env's.
@@ -40,32 +45,17 @@ published() { printenv "HOST_$1_PORT_$2"; }
 cleanup() {
   for i in 1 2 3; do
     [ ! -f "$work/pid-$i" ] || kill -9 "$(cat "$work/pid-$i")" 2>/dev/null || true
-    ip netns pids "gregor-sim-$i" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-    ip netns del "gregor-sim-$i" 2>/dev/null || true
-    rm -rf "/etc/netns/gregor-sim-$i"
   done
-  ip netns pids "$host_ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
-  ip netns del "$host_ns" 2>/dev/null || true
+  lab down "$run" # kills what still runs in the namespaces (socat too)
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM # so that the EXIT trap runs on a signal too
-cleanup
+lab sweep
 
-ip netns add "$host_ns"
-ip -n "$host_ns" link set lo up
-ip -n "$host_ns" link add br0 type bridge
-ip -n "$host_ns" addr add "$net.1/24" dev br0
-ip -n "$host_ns" link set br0 up
+net=$(lab up "$run" 3) # node i at $net.1i, the host (bridge) at $net.2
 for i in 1 2 3; do
-  ns=gregor-sim-$i
-  ip netns add "$ns"
-  ip -n "$ns" link set lo up
-  ip link add "gsim$i" netns "$host_ns" type veth peer name eth0 netns "$ns"
-  ip -n "$host_ns" link set "gsim$i" master br0 up
-  ip -n "$ns" addr add "$net.1$i/24" dev eth0
-  ip -n "$ns" link set eth0 up
-  mkdir -p "/etc/netns/$ns"
-  printf '127.0.0.1 localhost\n%s.11 gregor-1\n%s.12 gregor-2\n%s.13 gregor-3\n' "$net" "$net" "$net" >"/etc/netns/$ns/hosts"
+  mkdir -p "/etc/netns/$(node_ns "$i")"
+  printf '127.0.0.1 localhost\n%s.11 gregor-1\n%s.12 gregor-2\n%s.13 gregor-3\n' "$net" "$net" "$net" >"/etc/netns/$(node_ns "$i")/hosts"
 done
 
 # The services' environments, ${...} interpolated from the environment (the
@@ -83,7 +73,7 @@ start_node() {
   i=$1
   env_args=$(grep -v '^GREGOR_LOG_DIRS=' "$work/gregor-$i.env" | tr '\n' ' ')
   # shellcheck disable=SC2086 # one word per KEY=VALUE (no spaces in our values)
-  ip netns exec "gregor-sim-$i" env -i PATH="$PATH" HOSTNAME="gregor-$i" HOME="$work" $env_args \
+  ip netns exec "$(node_ns "$i")" env -i PATH="$PATH" HOSTNAME="gregor-$i" HOME="$work" $env_args \
     GREGOR_LOG_DIRS="$work/data-$i" tini -s -- gregor-entrypoint >>"$work/gregor-$i.log" 2>&1 &
   echo $! >"$work/pid-$i"
 }
@@ -112,7 +102,7 @@ seq 1 100 | cli produce sim --bootstrap "$all"
 
 echo "== SIGKILL gregor-2 (docker compose kill gregor-2)"
 kill -9 "$(cat "$work/pid-2")"
-ip netns pids gregor-sim-2 | xargs -r kill -9 2>/dev/null || true
+ip netns pids "$(node_ns 2)" | xargs -r kill -9 2>/dev/null || true
 seq 101 200 | cli produce sim --bootstrap "$all"
 got=$(cli consume sim --from-beginning --max-messages 200 --timeout-ms 20000 --bootstrap "localhost:$(published CLIENT 3)" | sort -n | uniq | wc -l)
 [ "$got" -eq 200 ] || { echo "consumed $got distinct values through localhost:$(published CLIENT 3), expected 200"; exit 1; }
@@ -121,11 +111,11 @@ cli topic describe sim --bootstrap "$all"
 
 echo "== the CLI inside a container (docker compose exec gregor-3 gregor ...), bootstrapping from INTERNAL"
 # shellcheck disable=SC2046 # one word per KEY=VALUE
-in3() { ip netns exec gregor-sim-3 env -i PATH="$PATH" HOME="$work" $(grep '^GREGOR_CLI_' "$work/gregor-3.env") gregor "$@"; }
+in3() { ip netns exec "$(node_ns 3)" env -i PATH="$PATH" HOME="$work" $(grep '^GREGOR_CLI_' "$work/gregor-3.env") gregor "$@"; }
 seq 201 300 | in3 produce sim
 got=$(in3 consume sim --from-beginning --max-messages 300 --timeout-ms 20000 | sort -n | uniq | wc -l)
-[ "$got" -eq 300 ] || { echo "consumed $got distinct values inside gregor-sim-3, expected 300"; exit 1; }
-echo "produced and consumed inside gregor-sim-3: 300 distinct values"
+[ "$got" -eq 300 ] || { echo "consumed $got distinct values inside gregor-3's namespace, expected 300"; exit 1; }
+echo "produced and consumed inside gregor-3's namespace: 300 distinct values"
 
 echo "== restart gregor-2 (docker compose start gregor-2)"
 start_node 2
