@@ -8,3 +8,4 @@ export { computeBatchCrc, MIN_BATCH_LENGTH } from './batch-frame';
 export { DEFAULT_MAX_DECOMPRESSED_BYTES } from './compression';
 export { crc32c, crc32cImplementation, type Crc32cImplementation } from './crc32c';
 export { KafkaReader, KafkaWriter } from './kafka-primitives';
+export { sizeOfVarint, writeVarint, sizeOfVarlong, writeVarlong } from './varint';
