@@ -119,7 +119,7 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, _version: numbe
 }
 
 /** ListOffsets v1+ (one offset per partition; v0's max_num_offsets is not served). */
-export async function listOffsets(api: BrokerApi, ctx: RequestContext, _version: number, req: KListOffsetsRequest): Promise<Encodable<KListOffsetsResponse>> {
+export async function listOffsets(api: BrokerApi, ctx: RequestContext, version: number, req: KListOffsetsRequest): Promise<Encodable<KListOffsetsResponse>> {
   const res = await api.listOffsets(ctx, {
     topics: req.topics.map((t) => ({
       name: t.name,
@@ -134,7 +134,8 @@ export async function listOffsets(api: BrokerApi, ctx: RequestContext, _version:
         errorCode: errorCodeOf(p.error),
         timestamp: p.timestamp,
         offset: p.offset,
-        leaderEpoch: p.leaderEpoch,
+        // Not ignorable in Kafka's schema: only v4+ may carry it.
+        ...(version >= 4 ? { leaderEpoch: p.leaderEpoch } : {}),
       })),
     })),
   };
