@@ -7,7 +7,7 @@ import { API_VERSIONS_API, CREATE_TOPICS_API, FETCH_API, METADATA_API, PRODUCE_A
 import { LogStore } from '@gregor/storage';
 import { Broker, LocalMetadataStore, NOOP_OBSERVER, defaultBrokerConfig, type BrokerConfig, type BrokerObserver } from '@gregor/broker';
 import { batchOf, valuesOf } from './helpers/grpc-client';
-import { KafkaTestClient, requestFrame } from './helpers/kafka-client';
+import { KafkaTestClient, fetchBody, requestFrame } from './helpers/kafka-client';
 
 const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -95,14 +95,7 @@ describe('Kafka front end: bad input closes the connection (or answers Kafka’s
   afterAll(async () => {
     // Earlier data is intact after everything below.
     const c = await KafkaTestClient.connect(port);
-    const fetched = await c.send(FETCH_API, 12, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      sessionEpoch: -1,
-      topics: [{ topic: 'keep', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-    });
+    const fetched = await c.send(FETCH_API, 12, fetchBody('keep', { maxWaitMs: 0, minBytes: 0 }));
     expect(valuesOf(fetched.responses[0]!.partitions[0]!.records!).slice(0, 2)).toEqual(['k0', 'k1']);
     c.close();
     await stopBroker(r);
@@ -185,14 +178,7 @@ describe('Kafka front end: a slow reader is paused at its bound and the node kee
     c.close();
 
     // A raw socket that writes 2,000 fetches (each answered with ~800 KiB) and never reads.
-    const fetch = requestFrame(FETCH_API, 11, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      sessionEpoch: -1,
-      topics: [{ topic: 'big', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-    });
+    const fetch = requestFrame(FETCH_API, 11, fetchBody('big', { maxWaitMs: 0, minBytes: 0 }));
     const slow = net.connect({ port, host: '127.0.0.1' });
     slow.on('error', () => undefined);
     slow.pause();
@@ -235,14 +221,7 @@ describe('Kafka front end: idle connections and shutdown', () => {
 
       const c = await KafkaTestClient.connect(port);
       await c.send(CREATE_TOPICS_API, 7, { topics: [{ name: 'quiet', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 });
-      const fetched = await c.send(FETCH_API, 12, {
-        replicaId: -1,
-        maxWaitMs: 1000,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        sessionEpoch: -1,
-        topics: [{ topic: 'quiet', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-      });
+      const fetched = await c.send(FETCH_API, 12, fetchBody('quiet', { maxWaitMs: 1000, minBytes: 1 }));
       expect(fetched.responses[0]!.partitions[0]!.errorCode).toBe(0);
       await expectClosed(c);
     } finally {
@@ -255,14 +234,7 @@ describe('Kafka front end: idle connections and shutdown', () => {
     try {
       const c = await KafkaTestClient.connect(r.broker.kafkaPort!);
       await c.send(CREATE_TOPICS_API, 7, { topics: [{ name: 'stop', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 });
-      const waiting = c.send(FETCH_API, 12, {
-        replicaId: -1,
-        maxWaitMs: 30_000,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        sessionEpoch: -1,
-        topics: [{ topic: 'stop', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-      });
+      const waiting = c.send(FETCH_API, 12, fetchBody('stop', { maxWaitMs: 30_000, minBytes: 1 }));
       await pollUntil(() => r.broker.waitingFetches === 1, { timeoutMs: 10_000, what: 'the fetch to wait' });
       const stopped = r.broker.stop();
       const answer = await waiting;
