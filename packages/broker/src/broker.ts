@@ -55,6 +55,8 @@ export interface BrokerStatus {
   led: readonly (LedPartitionStatus & { minInsyncReplicas: number })[];
   waitingFetches: number;
   waitingProduces: number;
+  /** The KAFKA listener's connections; absent when it is not configured. */
+  kafka?: KafkaListenerStatus;
 }
 
 function hostPort(host: string, port: number): string {
@@ -364,6 +366,7 @@ export class Broker {
       }),
       waitingFetches: this.ctx.purgatory.size,
       waitingProduces: this.ctx.producePurgatory.size,
+      ...(this.kafka !== undefined ? { kafka: this.kafka.status() } : {}),
     };
   }
 
