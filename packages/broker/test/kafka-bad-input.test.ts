@@ -141,7 +141,11 @@ describe('Kafka front end: bad input closes the connection (or answers Kafka’s
     await expectClosed(c);
   });
 
-  test('max.connections: beyond the limit connections are closed at once; the node serves again when they go', async () => {
+  test('max.connections: 1000 connections that send nothing do not lock others out; idle ones give way, busy ones are kept', async () => {
+    const busy = await KafkaTestClient.connect(port);
+    // A long-poll keeps this connection busy throughout the flood.
+    const waiting = busy.send(FETCH_API, 12, fetchBody('keep', { maxWaitMs: 60_000, minBytes: 1, fetchOffset: 2n }));
+    await pollUntil(() => r.broker.waitingFetches === 1, { timeoutMs: 10_000, what: 'the long-poll to wait' });
     const sockets: net.Socket[] = [];
     try {
       for (let i = 0; i < 1000; i++) {
@@ -149,13 +153,46 @@ describe('Kafka front end: bad input closes the connection (or answers Kafka’s
         s.on('error', () => undefined);
         sockets.push(s);
       }
-      await pollUntil(() => (r.broker.kafkaStatus()!.rejectedConnections >= 900 ? true : undefined), { timeoutMs: 30_000, what: '900 connections refused' });
+      await pollUntil(() => (r.broker.kafkaStatus()!.evictedConnections >= 900 ? true : undefined), { timeoutMs: 60_000, what: '900 idle connections evicted' });
       expect(r.broker.kafkaStatus()!.connections).toBeLessThanOrEqual(100);
+      // A new client is served while the flood's sockets are still open, and the busy one was kept.
+      await expectServing(port);
+      expect(busy.closed).toBe(false);
+      const produced = await (await KafkaTestClient.connect(port)).send(PRODUCE_API, 9, {
+        acks: 1,
+        timeoutMs: 5000,
+        topicData: [{ name: 'keep', partitionData: [{ index: 0, records: batchOf(['k2']) }] }],
+      });
+      expect(produced.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
+      expect(valuesOf((await waiting).responses[0]!.partitions[0]!.records!)).toEqual(['k2']);
     } finally {
       for (const s of sockets) s.destroy();
+      busy.close();
     }
-    await pollUntil(() => r.broker.kafkaStatus()!.connections === 0, { timeoutMs: 10_000, what: 'the connections to close' });
-    await expectServing(port);
+  });
+
+  test('max.connections: when every connection is busy, a new one is refused', async () => {
+    const small = await startBroker({ maxConnections: 2 });
+    const clients: KafkaTestClient[] = [];
+    try {
+      const p = small.broker.kafkaPort!;
+      const setup = await KafkaTestClient.connect(p);
+      await setup.send(CREATE_TOPICS_API, 7, { topics: [{ name: 'w', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 });
+      setup.close();
+      await pollUntil(() => small.broker.kafkaStatus()!.connections === 0, { timeoutMs: 10_000, what: 'setup to close' });
+      for (let i = 0; i < 2; i++) {
+        const c = await KafkaTestClient.connect(p);
+        clients.push(c);
+        void c.send(FETCH_API, 12, fetchBody('w', { maxWaitMs: 60_000, minBytes: 1 })).catch(() => undefined);
+      }
+      await pollUntil(() => small.broker.waitingFetches === 2, { timeoutMs: 10_000, what: 'both long-polls to wait' });
+      const third = await KafkaTestClient.connect(p);
+      await expectClosed(third);
+      expect(small.broker.kafkaStatus()).toMatchObject({ connections: 2, rejectedConnections: 1, evictedConnections: 0 });
+    } finally {
+      for (const c of clients) c.close();
+      await stopBroker(small);
+    }
   });
 });
 

@@ -59,5 +59,6 @@ export function registerBrokerGauges(registry: Registry, status: () => BrokerSta
   gauge('gregor_produce_waiting_partitions', 'acks=all produce partitions waiting for the high watermark', (x) => x.status.waitingProduces);
   gauge('gregor_kafka_connections', 'Open connections on the KAFKA listener', (x) => x.status.kafka?.connections ?? 0);
   gauge('gregor_kafka_paused_connections', 'KAFKA connections not being read: at their in-flight or buffered-bytes bound (slow readers)', (x) => x.status.kafka?.pausedConnections ?? 0);
-  gauge('gregor_kafka_rejected_connections', 'KAFKA connections closed at once since start because max.connections were open', (x) => x.status.kafka?.rejectedConnections ?? 0);
+  gauge('gregor_kafka_evicted_connections', 'Idle KAFKA connections closed since start to make room for a new one at max.connections', (x) => x.status.kafka?.evictedConnections ?? 0);
+  gauge('gregor_kafka_rejected_connections', 'New KAFKA connections refused since start because max.connections busy ones were open', (x) => x.status.kafka?.rejectedConnections ?? 0);
 }
