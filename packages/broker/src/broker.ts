@@ -221,6 +221,7 @@ export class Broker {
       broker.kafka = await broker.startKafkaListener();
     } catch (err) {
       for (const l of broker.listeners) l.server.forceShutdown();
+      await broker.kafka?.stop(0);
       throw err;
     }
     const advertised: ListenerEndpoint[] = broker.listeners.map((l) => ({
