@@ -70,6 +70,43 @@ describe('Kafka clients against a 3-node cluster (kcat)', () => {
     expect(fromSdk).toBe('k7=from-sdk\n');
   });
 
+  // Debian's python3-kafka and python3-confluent-kafka live under /usr/bin/python3 (not a pyenv python first on PATH).
+  it('kafka-python (2.0.2) and confluent-kafka (idempotent, gzip) produce through one node and read back in a group through another', async () => {
+    const script = `
+import sys
+from kafka import KafkaProducer, KafkaConsumer
+from confluent_kafka import Producer, Consumer
+a, b = sys.argv[1], sys.argv[2]
+p = KafkaProducer(bootstrap_servers=a, acks='all')
+for i in range(10): p.send('py-smoke', key=b'kp%d' % i, value=b'v%d' % i)
+p.flush()
+errs = []
+cp = Producer({'bootstrap.servers': a, 'enable.idempotence': True, 'compression.type': 'gzip'})
+for i in range(10): cp.produce('py-smoke', key=b'ck%d' % i, value=b'v%d' % i, on_delivery=lambda e, m: errs.append(e) if e else None)
+cp.flush(30)
+assert not errs, errs
+c = KafkaConsumer('py-smoke', bootstrap_servers=b, group_id='py', auto_offset_reset='earliest', consumer_timeout_ms=10000)
+keys = sorted(m.key.decode() for m in c)
+c.commit(); c.close()
+cc = Consumer({'bootstrap.servers': b, 'group.id': 'ck', 'auto.offset.reset': 'earliest'})
+cc.subscribe(['py-smoke'])
+n = 0
+import time
+end = time.time() + 30
+while n < 20 and time.time() < end:
+    m = cc.poll(1.0)
+    if m is not None and not m.error(): n += 1
+cc.close()
+print(len(keys), n, keys[0], keys[-1])
+`;
+    await cluster.client.admin().createTopics([{ topic: 'py-smoke', numPartitions: 2, replicationFactor: 3 }]);
+    await cluster.waitForFullIsr('py-smoke');
+    const r = await runProcess('/usr/bin/python3', ['-c', script, kafkaOf(cluster, 1), kafkaOf(cluster, 3)], { timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`python exited ${String(r.code)}: ${r.stderr}`);
+    // All 20 read by kafka-python's group consumer, and again by confluent-kafka's (another group).
+    expect(r.stdout.trim()).toBe('20 20 ck0 kp9');
+  });
+
   it('a kcat group consumer commits through the shared group coordinator; the SDK reads the commits', async () => {
     const topic = 'kafka-smoke';
     await kcat(['-b', kafkaOf(cluster, 1), '-G', 'smoke-group', topic, '-o', 'beginning', '-e', '-q', '-X', 'enable.auto.commit=true', '-X', 'auto.commit.interval.ms=100']);
