@@ -10,6 +10,15 @@ export interface GrpcListenerConfig {
   advertisedPort?: number;
 }
 
+/** The KAFKA listener (Kafka's binary protocol): where it binds and what the broker registers for it. */
+export interface KafkaListenerConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  advertisedHost?: string;
+  advertisedPort?: number;
+}
+
 /**
  * Broker settings, already validated and typed by the node (which reads
  * Kafka-named keys from file, env and flags). Library users fill it with
@@ -36,6 +45,29 @@ export interface BrokerConfig {
    * a node by different addresses (docker compose, NAT, a load balancer).
    */
   interBrokerListenerName: string;
+  /**
+   * The KAFKA listener, when the node serves Kafka's binary protocol
+   * (src/kafka/). Registered under the name KAFKA beside the gRPC ones, so
+   * Metadata and FindCoordinator asked there name every broker's KAFKA
+   * address.
+   */
+  kafkaListener?: KafkaListenerConfig;
+  /** `max.connections` (Kafka: unbounded): KAFKA connections open at once; more are closed at once. */
+  maxConnections: number;
+  /** `connections.max.idle.ms` (Kafka's 600000): a KAFKA connection with nothing in flight and no traffic this long is closed. */
+  connectionsMaxIdleMs: number;
+  /**
+   * Unanswered requests per KAFKA connection (100) before the broker stops
+   * reading it: clients pipeline (librdkafka up to 1e6, kafka-python 5 per
+   * connection), and answers must go out in request order anyway.
+   */
+  kafkaMaxInflightRequestsPerConnection: number;
+  /**
+   * Bytes per KAFKA connection of requests in flight plus responses the
+   * client has not read (16 MiB) before the broker stops reading it: a
+   * client that never reads costs at most this (plus one request).
+   */
+  kafkaMaxBufferedBytesPerConnection: number;
   /** `num.partitions`: CreateTopics with -1 partitions. */
   numPartitions: number;
   /** `default.replication.factor`. */
@@ -136,6 +168,10 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     numPartitions: 1,
     defaultReplicationFactor: 1,
     autoCreateTopicsEnable: false,
+    maxConnections: 1000,
+    connectionsMaxIdleMs: 600_000,
+    kafkaMaxInflightRequestsPerConnection: 100,
+    kafkaMaxBufferedBytesPerConnection: 16 * 1024 * 1024,
     socketRequestMaxBytes: 104_857_600,
     fetchMaxWaitingRequests: 1000,
     maxPartitionsPerTopic: 10_000,

@@ -12,6 +12,8 @@ import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
 import { gregorService } from './grpc/client-service';
+import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
+import { KAFKA_LISTENER } from './kafka/request-context';
 import { replicationService } from './grpc/replication-service';
 import { CLIENT_LISTENER, listenerEndpoint, type ListenerEndpoint, type MetadataSource } from './metadata-source';
 import { NOOP_OBSERVER, type BrokerObserver } from './observer';
@@ -53,6 +55,8 @@ export interface BrokerStatus {
   led: readonly (LedPartitionStatus & { minInsyncReplicas: number })[];
   waitingFetches: number;
   waitingProduces: number;
+  /** The KAFKA listener's connections; absent when it is not configured. */
+  kafka?: KafkaListenerStatus;
 }
 
 function hostPort(host: string, port: number): string {
@@ -93,6 +97,8 @@ function listenersOf(config: BrokerConfig): GrpcListenerConfig[] {
  */
 export class Broker {
   private readonly listeners: readonly ServedListener[];
+  /** The KAFKA listener, when configured (bound in start). */
+  private kafka: KafkaServer | undefined;
   private readonly ctx: BrokerContext;
   private readonly core: BrokerCore;
   private readonly inflight = new Set<Promise<unknown>>();
@@ -212,8 +218,10 @@ export class Broker {
           );
         });
       }
+      broker.kafka = await broker.startKafkaListener();
     } catch (err) {
       for (const l of broker.listeners) l.server.forceShutdown();
+      await broker.kafka?.stop(0);
       throw err;
     }
     const advertised: ListenerEndpoint[] = broker.listeners.map((l) => ({
@@ -221,6 +229,14 @@ export class Broker {
       host: l.config.advertisedHost ?? l.config.host,
       port: l.config.advertisedPort !== undefined && l.config.advertisedPort !== 0 ? l.config.advertisedPort : l.boundPort,
     }));
+    const kafkaConfig = opts.config.kafkaListener;
+    if (broker.kafka !== undefined && kafkaConfig !== undefined) {
+      advertised.push({
+        name: KAFKA_LISTENER,
+        host: kafkaConfig.advertisedHost ?? kafkaConfig.host,
+        port: kafkaConfig.advertisedPort !== undefined && kafkaConfig.advertisedPort !== 0 ? kafkaConfig.advertisedPort : broker.kafka.port,
+      });
+    }
     const client = advertised[0]!;
     await opts.metadata.registerBroker({ nodeId: opts.config.nodeId, host: client.host, port: client.port, listeners: advertised });
     await broker.replicas.start();
@@ -230,10 +246,34 @@ export class Broker {
     broker.remoteHighWatermarkRefresh.start();
     broker.serving = true;
     broker.ctx.logger.info('broker serving', {
-      listeners: Object.fromEntries(broker.listeners.map((l) => [l.config.name, hostPort(l.config.host, l.boundPort)])),
+      listeners: {
+        ...Object.fromEntries(broker.listeners.map((l) => [l.config.name, hostPort(l.config.host, l.boundPort)])),
+        ...(broker.kafka !== undefined ? { [KAFKA_LISTENER]: hostPort(opts.config.kafkaListener!.host, broker.kafka.port) } : {}),
+      },
       interBrokerListener: opts.config.interBrokerListenerName,
     });
     return broker;
+  }
+
+  /** The Kafka front end on the KAFKA listener (src/kafka/): the same broker core. */
+  private async startKafkaListener(): Promise<KafkaServer | undefined> {
+    const config = this.opts.config;
+    if (config.kafkaListener === undefined) return undefined;
+    return KafkaServer.listen({
+      host: config.kafkaListener.host,
+      port: config.kafkaListener.port,
+      maxConnections: config.maxConnections,
+      limits: {
+        maxFrameBytes: config.socketRequestMaxBytes,
+        maxInflightRequests: config.kafkaMaxInflightRequestsPerConnection,
+        maxBufferedBytes: config.kafkaMaxBufferedBytesPerConnection,
+        idleTimeoutMs: config.connectionsMaxIdleMs,
+      },
+      api: this.core,
+      logger: this.ctx.logger,
+      observer: this.ctx.observer,
+      clock: this.ctx.clock,
+    });
   }
 
   /**
@@ -254,9 +294,22 @@ export class Broker {
     return hostPort(this.opts.config.host, this.port);
   }
 
-  /** Bound port of each listener by name (port 0 resolved). */
+  /** Bound port of each listener by name (port 0 resolved), KAFKA included when configured. */
   get listenerPorts(): Readonly<Record<string, number>> {
-    return Object.fromEntries(this.listeners.map((l) => [l.config.name, l.boundPort]));
+    return {
+      ...Object.fromEntries(this.listeners.map((l) => [l.config.name, l.boundPort])),
+      ...(this.kafka !== undefined ? { [KAFKA_LISTENER]: this.kafka.port } : {}),
+    };
+  }
+
+  /** The KAFKA listener's bound port; undefined when it is not configured. */
+  get kafkaPort(): number | undefined {
+    return this.kafka?.port;
+  }
+
+  /** The KAFKA listener's connections (metrics, tests; no I/O); undefined when it is not configured. */
+  kafkaStatus(): KafkaListenerStatus | undefined {
+    return this.kafka?.status();
   }
 
   get isServing(): boolean {
@@ -314,6 +367,7 @@ export class Broker {
       }),
       waitingFetches: this.ctx.purgatory.size,
       waitingProduces: this.ctx.producePurgatory.size,
+      ...(this.kafka !== undefined ? { kafka: this.kafka.status() } : {}),
     };
   }
 
@@ -351,8 +405,10 @@ export class Broker {
     // acks=all waiters answer NOT_LEADER_OR_FOLLOWER: the client retries on the next leader.
     this.ctx.producePurgatory.notifyAll();
     log.info('answered waiting fetches and produces', { fetches: waiting, produces: producing });
-    await Promise.all(
-      this.listeners.map(
+    const kafkaStopped = this.kafka?.stop(this.opts.config.shutdownGraceMs);
+    await Promise.all([
+      kafkaStopped,
+      ...this.listeners.map(
         ({ server, config }) =>
           new Promise<void>((resolve) => {
             const force = setTimeout(() => {
@@ -366,7 +422,7 @@ export class Broker {
             });
           }),
       ),
-    );
+    ]);
     log.info('client listeners closed');
     await Promise.allSettled([...this.inflight]);
     await groupsStopped;

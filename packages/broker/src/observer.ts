@@ -26,7 +26,9 @@ export type ApiName =
   | 'DeleteGroups'
   | 'FetchFromLeader'
   | 'OffsetsForLeaderEpoch'
-  | 'DescribeCluster';
+  | 'DescribeCluster'
+  /** Answered by the Kafka front end itself (no domain call). */
+  | 'ApiVersions';
 
 export interface BrokerObserver {
   /** `errorName` is the first per-item error of the response, or NONE. */

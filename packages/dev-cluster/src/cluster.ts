@@ -17,6 +17,8 @@ export interface ClusterNode {
   grpc: string;
   controller: string;
   http: string;
+  /** host:port of the KAFKA listener (Kafka's binary protocol; absent in files older than this field). */
+  kafka?: string;
   dataDir: string;
   logFile: string;
   configFile: string;
@@ -239,6 +241,7 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
         grpc: `${layout.host}:${layout.clientPort}`,
         controller: `${layout.host}:${layout.controllerPort}`,
         http: `http://${layout.host}:${layout.httpPort}`,
+        kafka: `${layout.host}:${layout.kafkaPort}`,
         dataDir: layout.dataDir,
         logFile: path.join(dir, `node-${layout.id}.log`),
         configFile,

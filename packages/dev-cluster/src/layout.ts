@@ -36,11 +36,7 @@ export interface LayoutPort {
   listener: 'client' | 'controller' | 'HTTP' | 'Kafka';
 }
 
-/**
- * Every port the layout of `nodes` nodes from `basePort` reserves, the Kafka
- * one included: nodes do not open it yet, but the layout keeps it theirs so
- * turning it on later cannot collide.
- */
+/** Every port the layout of `nodes` nodes from `basePort` reserves. */
 export function layoutPorts(nodes: number, basePort: number): LayoutPort[] {
   const ports: LayoutPort[] = [];
   for (let id = 1; id <= nodes; id++) {
@@ -66,7 +62,7 @@ export function nodeProperties(node: NodeLayout, all: readonly NodeLayout[], ext
     'node.id': String(node.id),
     'process.roles': 'broker,controller',
     'log.dirs': node.dataDir,
-    listeners: `CLIENT://${node.host}:${node.clientPort},CONTROLLER://${node.host}:${node.controllerPort},HTTP://${node.host}:${node.httpPort}`,
+    listeners: `CLIENT://${node.host}:${node.clientPort},CONTROLLER://${node.host}:${node.controllerPort},HTTP://${node.host}:${node.httpPort},KAFKA://${node.host}:${node.kafkaPort}`,
     'controller.quorum.voters': quorumVoters(all),
     ...extra,
   };

@@ -41,7 +41,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     type: 'string',
     default: 'CLIENT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9192,HTTP://127.0.0.1:9292',
     check: check((t) => parseListeners('listeners', t)),
-    doc: 'NAME://host:port,… for CLIENT, INTERNAL (a second gRPC listener, e.g. for replication), CONTROLLER, HTTP (and KAFKA later).',
+    doc: 'NAME://host:port,… for CLIENT, INTERNAL (a second gRPC listener, e.g. for replication), CONTROLLER, HTTP and KAFKA (Kafka\'s binary protocol).',
   },
   'advertised.listeners': {
     type: 'string',
@@ -97,7 +97,15 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'min.insync.replicas': { type: 'int', min: 1, default: 1, doc: 'Default min.insync.replicas of topics.' },
   'auto.create.topics.enable': { type: 'boolean', default: false, doc: 'Metadata requests may create missing topics.' },
   'message.max.bytes': { type: 'int', min: 0, default: 1_048_588, doc: 'Default max.message.bytes of topics.' },
-  'socket.request.max.bytes': { type: 'int', min: 1024, max: 2_147_483_647, default: 104_857_600, doc: 'Largest request message.' },
+  'socket.request.max.bytes': { type: 'int', min: 1024, max: 2_147_483_647, default: 104_857_600, doc: 'Largest request message (gRPC and KAFKA).' },
+  'max.connections': {
+    type: 'int',
+    min: 1,
+    max: 1_000_000,
+    default: 1000,
+    doc: 'KAFKA connections open at once; more are closed at once (Kafka: unbounded; bounded here so a client opening thousands of sockets cannot exhaust memory or file descriptors).',
+  },
+  'connections.max.idle.ms': { type: 'long', min: 1, max: 2_147_483_647, default: 600_000, doc: 'A KAFKA connection with nothing in flight and no traffic this long is closed.' },
   'log.retention.ms': { type: 'long', min: -1, default: 604_800_000, doc: 'Default retention.ms of topics.' },
   'log.retention.bytes': { type: 'long', min: -1, default: -1, doc: 'Default retention.bytes of topics.' },
   'log.retention.check.interval.ms': { type: 'long', min: 1, default: 300_000, doc: 'How often retention runs.' },
@@ -192,6 +200,8 @@ export interface NodeConfig {
   autoCreateTopicsEnable: boolean;
   messageMaxBytes: number;
   socketRequestMaxBytes: number;
+  maxConnections: number;
+  connectionsMaxIdleMs: number;
   logRetentionMs: number;
   logRetentionBytes: number;
   logRetentionCheckIntervalMs: number;
@@ -289,6 +299,8 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     autoCreateTopicsEnable: v['auto.create.topics.enable'] as boolean,
     messageMaxBytes: v['message.max.bytes'] as number,
     socketRequestMaxBytes: v['socket.request.max.bytes'] as number,
+    maxConnections: v['max.connections'] as number,
+    connectionsMaxIdleMs: v['connections.max.idle.ms'] as number,
     logRetentionMs: v['log.retention.ms'] as number,
     logRetentionBytes: v['log.retention.bytes'] as number,
     logRetentionCheckIntervalMs: v['log.retention.check.interval.ms'] as number,

@@ -24,6 +24,8 @@ export interface RunningNode {
   /** host:port of the gRPC client listener as bound (port 0 resolved). */
   readonly clientAddress: string | undefined;
   readonly clientPort: number | undefined;
+  /** host:port of the KAFKA listener as bound, when configured. */
+  readonly kafkaAddress: string | undefined;
   /** http://host:port of the HTTP listener, when configured. */
   readonly httpUrl: string | undefined;
   readonly broker: Broker | undefined;
@@ -35,6 +37,11 @@ export interface RunningNode {
   readiness(): Readiness;
   /** Stop accepting, answer waiting fetches, flush, close storage. Idempotent. */
   stop(): Promise<void>;
+}
+
+function kafkaListenerOf(config: NodeConfig, advertised: { advertisedHost?: string; advertisedPort?: number }): Pick<BrokerConfig, 'kafkaListener'> {
+  const l = config.listeners.find((x) => x.name === 'KAFKA');
+  return l === undefined ? {} : { kafkaListener: { host: l.host, port: l.port, ...advertised } };
 }
 
 export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPort: number): BrokerConfig {
@@ -49,6 +56,9 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     ...advertisedOf('CLIENT'),
     extraListeners: config.listeners.filter((l) => l.name === 'INTERNAL').map((l) => ({ name: l.name, host: l.host, port: l.port, ...advertisedOf(l.name) })),
     interBrokerListenerName: config.interBrokerListenerName,
+    ...kafkaListenerOf(config, advertisedOf('KAFKA')),
+    maxConnections: config.maxConnections,
+    connectionsMaxIdleMs: config.connectionsMaxIdleMs,
     numPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,
     autoCreateTopicsEnable: config.autoCreateTopicsEnable,
@@ -104,7 +114,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   if (!quorumMode && config.roles.includes('controller')) {
     logger.info('controller.quorum.voters is empty: single-node mode, metadata in a local file');
   }
-  for (const l of config.listeners.filter((x) => x.name === 'KAFKA' || (x.name === 'CONTROLLER' && !quorumMode))) {
+  for (const l of config.listeners.filter((x) => x.name === 'CONTROLLER' && !quorumMode)) {
     logger.info('listener accepted but not served yet', { listener: l.name, port: l.port });
   }
 
@@ -220,6 +230,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     dataDir: config.dataDir,
     clientAddress: broker?.address,
     clientPort: broker?.port,
+    kafkaAddress: kafkaAddressOf(config, broker),
     httpUrl,
     broker,
     controller: quorum?.controller,
@@ -257,7 +268,16 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     nodeId: config.nodeId,
     clusterId: startedClusterId,
     client: broker?.address,
+    kafka: kafkaAddressOf(config, broker),
     http: httpUrl,
   });
   return node;
+}
+
+function kafkaAddressOf(config: NodeConfig, broker: Broker | undefined): string | undefined {
+  const l = config.listeners.find((x) => x.name === 'KAFKA');
+  const port = broker?.kafkaPort;
+  if (l === undefined || port === undefined) return undefined;
+  const host = l.host === '' || l.host === '0.0.0.0' ? '127.0.0.1' : l.host;
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -1,0 +1,163 @@
+import { errorCode } from '@gregor/common';
+import {
+  ZERO_UUID,
+  type Encodable,
+  type FetchRequest as KFetchRequest,
+  type FetchResponse as KFetchResponse,
+  type ListOffsetsRequest as KListOffsetsRequest,
+  type ListOffsetsResponse as KListOffsetsResponse,
+  type OffsetForLeaderEpochRequest as KOffsetForLeaderEpochRequest,
+  type OffsetForLeaderEpochResponse as KOffsetForLeaderEpochResponse,
+  type ProduceRequest as KProduceRequest,
+  type ProduceResponse as KProduceResponse,
+} from '@gregor/kafka-protocol';
+import type { BrokerApi } from '../api/broker-api';
+import type { RequestContext } from '../api/context';
+import { errorCodeOf, errorMessageOf } from './wire';
+
+/** Byte 16 of a RecordBatch (and of a v0/v1 message) is its magic. */
+const MAGIC_OFFSET = 16;
+/** The first Produce version that carries RecordBatch v2 (KIP-98); older ones are refused. */
+export const PRODUCE_MIN_VERSION = 3;
+const UNSUPPORTED_VERSION = errorCode('UNSUPPORTED_VERSION');
+const CORRUPT_MESSAGE = errorCode('CORRUPT_MESSAGE');
+const READ_COMMITTED = 1;
+
+function isLegacyMessageFormat(records: Buffer | null): boolean {
+  return records !== null && records.length > MAGIC_OFFSET && records[MAGIC_OFFSET]! < 2;
+}
+
+/**
+ * Produce. Versions below 3 (message format v0/v1) get UNSUPPORTED_VERSION
+ * for every partition without reaching the broker, as Kafka 4.0 answers
+ * them (KIP-896); so does a v3+ request carrying a v0/v1 message set (the
+ * broker's validator calls it CORRUPT_MESSAGE: only magic 2 is a batch).
+ * acks=0 gets no response at all (null).
+ */
+export async function produce(api: BrokerApi, ctx: RequestContext, version: number, req: KProduceRequest): Promise<Encodable<KProduceResponse> | null> {
+  if (version < PRODUCE_MIN_VERSION) {
+    if (req.acks === 0) return null;
+    return {
+      responses: req.topicData.map((t) => ({
+        name: t.name,
+        partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode: UNSUPPORTED_VERSION, baseOffset: -1n })),
+      })),
+    };
+  }
+  const res = await api.produce(ctx, {
+    acks: req.acks,
+    timeoutMs: req.timeoutMs,
+    topics: req.topicData.map((t) => ({
+      name: t.name,
+      partitions: t.partitionData.map((p) => ({ partition: p.index, records: p.records ?? Buffer.alloc(0) })),
+    })),
+  });
+  if (req.acks === 0) return null;
+  return {
+    responses: res.topics.map((t, ti) => ({
+      name: t.name,
+      partitionResponses: t.partitions.map((p, pi) => {
+        let code = errorCodeOf(p.error);
+        if (code === CORRUPT_MESSAGE && isLegacyMessageFormat(req.topicData[ti]?.partitionData[pi]?.records ?? null)) code = UNSUPPORTED_VERSION;
+        return {
+          index: p.partition,
+          errorCode: code,
+          baseOffset: p.baseOffset,
+          logAppendTimeMs: p.logAppendTimeMs,
+          logStartOffset: p.logStartOffset,
+          errorMessage: code === UNSUPPORTED_VERSION && p.error?.errorName !== 'UNSUPPORTED_VERSION' ? 'message format v0/v1 is not supported' : errorMessageOf(p.error),
+        };
+      }),
+    })),
+  };
+}
+
+/**
+ * Fetch (v4–v12: topics by name). No fetch sessions (KIP-227): every
+ * answer has session id 0, which tells a client to keep sending full
+ * requests; an incremental request naming a session is
+ * FETCH_SESSION_ID_NOT_FOUND. No transactions yet, so the last stable
+ * offset is the high watermark and aborted_transactions is empty (null for
+ * read_uncommitted, as Kafka sends it).
+ */
+export async function fetch(api: BrokerApi, ctx: RequestContext, _version: number, req: KFetchRequest): Promise<Encodable<KFetchResponse>> {
+  if (req.sessionId !== 0) {
+    return { errorCode: errorCode('FETCH_SESSION_ID_NOT_FOUND'), sessionId: 0, responses: [] };
+  }
+  const res = await api.fetch(ctx, {
+    maxWaitMs: req.maxWaitMs,
+    minBytes: req.minBytes,
+    maxBytes: req.maxBytes,
+    topics: req.topics.map((t) => ({
+      name: t.topic,
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition,
+        fetchOffset: p.fetchOffset,
+        partitionMaxBytes: p.partitionMaxBytes,
+        currentLeaderEpoch: p.currentLeaderEpoch,
+      })),
+    })),
+  });
+  const aborted = req.isolationLevel === READ_COMMITTED ? [] : null;
+  return {
+    sessionId: 0,
+    responses: res.topics.map((t) => ({
+      topic: t.name,
+      topicId: ZERO_UUID,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partition,
+        errorCode: errorCodeOf(p.error),
+        highWatermark: p.highWatermark,
+        lastStableOffset: p.lastStableOffset,
+        logStartOffset: p.logStartOffset,
+        abortedTransactions: aborted,
+        preferredReadReplica: -1,
+        records: p.records,
+      })),
+    })),
+  };
+}
+
+/** ListOffsets v1+ (one offset per partition; v0's max_num_offsets is not served). */
+export async function listOffsets(api: BrokerApi, ctx: RequestContext, version: number, req: KListOffsetsRequest): Promise<Encodable<KListOffsetsResponse>> {
+  const res = await api.listOffsets(ctx, {
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partition: p.partitionIndex, timestamp: p.timestamp, currentLeaderEpoch: p.currentLeaderEpoch })),
+    })),
+  });
+  return {
+    topics: res.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partition,
+        errorCode: errorCodeOf(p.error),
+        timestamp: p.timestamp,
+        offset: p.offset,
+        // Not ignorable in Kafka's schema: only v4+ may carry it.
+        ...(version >= 4 ? { leaderEpoch: p.leaderEpoch } : {}),
+      })),
+    })),
+  };
+}
+
+/** OffsetForLeaderEpoch v2+ for consumers (KIP-320 truncation detection). */
+export async function offsetForLeaderEpoch(
+  api: BrokerApi,
+  ctx: RequestContext,
+  _version: number,
+  req: KOffsetForLeaderEpochRequest,
+): Promise<Encodable<KOffsetForLeaderEpochResponse>> {
+  const res = await api.offsetsForLeaderEpoch(ctx, {
+    topics: req.topics.map((t) => ({
+      name: t.topic,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, currentLeaderEpoch: p.currentLeaderEpoch, leaderEpoch: p.leaderEpoch })),
+    })),
+  });
+  return {
+    topics: res.topics.map((t) => ({
+      topic: t.name,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: errorCodeOf(p.error), leaderEpoch: p.leaderEpoch, endOffset: p.endOffset })),
+    })),
+  };
+}

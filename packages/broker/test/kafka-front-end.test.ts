@@ -1,0 +1,348 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { errorCode, pollUntil } from '@gregor/common';
+import { DEFAULT_GROUP_COORDINATOR_CONFIG } from '@gregor/group-coordinator';
+import {
+  API_KEYS,
+  API_VERSIONS_API,
+  CREATE_PARTITIONS_API,
+  CREATE_TOPICS_API,
+  DELETE_GROUPS_API,
+  DELETE_TOPICS_API,
+  DESCRIBE_CLUSTER_API,
+  DESCRIBE_CONFIGS_API,
+  DESCRIBE_GROUPS_API,
+  FETCH_API,
+  FIND_COORDINATOR_API,
+  HEARTBEAT_API,
+  INCREMENTAL_ALTER_CONFIGS_API,
+  INIT_PRODUCER_ID_API,
+  JOIN_GROUP_API,
+  LEAVE_GROUP_API,
+  LIST_GROUPS_API,
+  LIST_OFFSETS_API,
+  METADATA_API,
+  OFFSET_COMMIT_API,
+  OFFSET_FETCH_API,
+  OFFSET_FOR_LEADER_EPOCH_API,
+  PRODUCE_API,
+  SYNC_GROUP_API,
+  ZERO_UUID,
+} from '@gregor/kafka-protocol';
+import { LogStore } from '@gregor/storage';
+import { Broker, LocalMetadataStore, NOOP_OBSERVER, defaultBrokerConfig, type BrokerObserver } from '@gregor/broker';
+import { batchOf, offsetsOf, valuesOf } from './helpers/grpc-client';
+import { KafkaTestClient, fetchBody } from './helpers/kafka-client';
+
+const NONE = 0;
+const code = errorCode;
+
+/**
+ * The KAFKA listener end to end over a real TCP socket, one broker
+ * in-process: each request encoded with the generated codecs, decoded by
+ * the front end, handled by the broker core, and read back.
+ */
+describe('Kafka front end (in-process broker, real socket)', () => {
+  let dir: string;
+  let store: LogStore;
+  let broker: Broker;
+  let client: KafkaTestClient;
+  const completed: string[] = [];
+  const observer: BrokerObserver = { ...NOOP_OBSERVER, requestCompleted: (api, error) => void completed.push(`${api}:${error}`) };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-kafka-'));
+    store = await LogStore.open({ dataDir: dir });
+    const metadata = await LocalMetadataStore.open({ dir, nodeId: 1 });
+    broker = await Broker.start({
+      config: defaultBrokerConfig({
+        retentionCheckIntervalMs: 3_600_000,
+        kafkaListener: { host: '127.0.0.1', port: 0 },
+        groupCoordinator: { ...DEFAULT_GROUP_COORDINATOR_CONFIG, groupMinSessionTimeoutMs: 100, groupInitialRebalanceDelayMs: 0 },
+        offsetsTopicNumPartitions: 2,
+      }),
+      metadata,
+      store,
+      observer,
+    });
+    client = await KafkaTestClient.connect(broker.kafkaPort!);
+  });
+  afterAll(async () => {
+    client.close();
+    await broker.stop();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function createTopic(name: string, numPartitions = 1): Promise<void> {
+    const r = await client.send(CREATE_TOPICS_API, 7, { topics: [{ name, numPartitions, replicationFactor: -1 }], timeoutMs: 5000 });
+    expect(r.topics[0]!.errorCode).toBe(NONE);
+  }
+
+  test('ApiVersions v0–v3 advertise exactly the served keys; v4 gets the v0 UNSUPPORTED_VERSION answer and the connection stays open', async () => {
+    for (const v of [0, 1, 2, 3]) {
+      const r = await client.send(API_VERSIONS_API, v, { clientSoftwareName: 'test', clientSoftwareVersion: '1.0' });
+      expect(r.errorCode).toBe(NONE);
+      const byKey = new Map(r.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]));
+      expect(byKey.get(API_KEYS.Produce)).toEqual([3, 9]);
+      expect(byKey.get(API_KEYS.Fetch)).toEqual([4, 12]);
+      expect(byKey.get(API_KEYS.Metadata)).toEqual([0, 12]);
+      expect(byKey.get(API_KEYS.ApiVersions)).toEqual([0, 3]);
+      expect(byKey.get(API_KEYS.InitProducerId)).toEqual([0, 4]);
+      expect(byKey.has(API_KEYS.DeleteRecords)).toBe(false);
+      expect(r.apiKeys).toHaveLength(24);
+    }
+    // Kafka answers an unknown ApiVersions version as v0, with the error and its own range (KIP-511).
+    const unsupported = await client.sendTracked(API_VERSIONS_API, 4, {}, 'kafka-test', 0).promise;
+    expect(unsupported).toMatchObject({ errorCode: code('UNSUPPORTED_VERSION'), apiKeys: [{ apiKey: API_KEYS.ApiVersions, minVersion: 0, maxVersion: 3 }] });
+    const again = await client.send(API_VERSIONS_API, 0, {});
+    expect(again.errorCode).toBe(NONE);
+  });
+
+  test('Metadata v0, v1 and v12 name the broker by its KAFKA address, with topic ids from v10', async () => {
+    await createTopic('meta', 2);
+    const v1 = await client.send(METADATA_API, 1, { topics: [{ name: 'meta' }, { name: 'missing' }] });
+    expect(v1.brokers).toEqual([{ nodeId: 1, host: '127.0.0.1', port: broker.kafkaPort, rack: null }]);
+    expect(v1.controllerId).toBe(1);
+    expect(v1.topics[0]).toMatchObject({ errorCode: NONE, name: 'meta', isInternal: false });
+    expect(v1.topics[0]!.partitions.map((p) => [p.partitionIndex, p.leaderId, p.replicaNodes])).toEqual([
+      [0, 1, [1]],
+      [1, 1, [1]],
+    ]);
+    expect(v1.topics[1]).toMatchObject({ errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), name: 'missing' });
+    // v0: an empty list means every topic.
+    const v0 = await client.send(METADATA_API, 0, { topics: [] });
+    expect(v0.topics.map((t) => t.name)).toContain('meta');
+    // v1+: an empty list means none.
+    expect((await client.send(METADATA_API, 1, { topics: [] })).topics).toEqual([]);
+    const v12 = await client.send(METADATA_API, 12, { topics: null, allowAutoTopicCreation: false });
+    const meta = v12.topics.find((t) => t.name === 'meta')!;
+    expect(meta.topicId).not.toBe(ZERO_UUID);
+    expect(v12.clusterId).toEqual(expect.any(String));
+  });
+
+  test('Produce acks 1, -1 and 0 (no response: the next answer is for the next request), then Fetch and ListOffsets read it back', async () => {
+    await createTopic('data');
+    const produce = (acks: number, values: string[]) =>
+      ({ acks, timeoutMs: 5000, topicData: [{ name: 'data', partitionData: [{ index: 0, records: batchOf(values) }] }] }) as const;
+    const one = await client.send(PRODUCE_API, 9, produce(1, ['a', 'b']));
+    expect(one.responses[0]!.partitionResponses[0]).toMatchObject({ index: 0, errorCode: NONE, baseOffset: 0n, logStartOffset: 0n });
+    const all = await client.send(PRODUCE_API, 3, produce(-1, ['c']));
+    expect(all.responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: NONE, baseOffset: 2n });
+    const noAnswer = client.sendOneWay(PRODUCE_API, 7, produce(0, ['d']));
+    const { correlationId, promise } = client.sendTracked(LIST_OFFSETS_API, 7, {
+      replicaId: -1,
+      topics: [{ name: 'data', partitions: [{ partitionIndex: 0, timestamp: -1n, currentLeaderEpoch: -1 }] }],
+    });
+    const listed = await promise;
+    expect(client.answered).not.toContain(noAnswer);
+    expect(client.answered[client.answered.length - 1]).toBe(correlationId);
+    expect(listed.topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, leaderEpoch: 0 });
+    // acks=0 is answered (here: not at all) before its write; wait for the write.
+    await pollUntil(
+      async () => {
+        const r = await client.send(LIST_OFFSETS_API, 7, { replicaId: -1, topics: [{ name: 'data', partitions: [{ partitionIndex: 0, timestamp: -1n, currentLeaderEpoch: -1 }] }] });
+        return r.topics[0]!.partitions[0]!.offset === 4n;
+      },
+      { timeoutMs: 10_000, what: 'the acks=0 record to be written' },
+    );
+
+    const fetched = await client.send(FETCH_API, 12, fetchBody('data', { maxWaitMs: 0, minBytes: 0 }));
+    expect(fetched).toMatchObject({ errorCode: NONE, sessionId: 0 });
+    const p = fetched.responses[0]!.partitions[0]!;
+    expect(p).toMatchObject({ errorCode: NONE, highWatermark: 4n, lastStableOffset: 4n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1 });
+    expect(valuesOf(p.records!)).toEqual(['a', 'b', 'c', 'd']);
+    expect(offsetsOf(p.records!)).toEqual([0n, 1n, 2n, 3n]);
+
+    const epochs = await client.send(OFFSET_FOR_LEADER_EPOCH_API, 4, {
+      replicaId: -1,
+      topics: [{ topic: 'data', partitions: [{ partition: 0, currentLeaderEpoch: -1, leaderEpoch: 0 }] }],
+    });
+    expect(epochs.topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, leaderEpoch: 0, endOffset: 4n });
+    // ListOffsets v1 carries no leader epoch.
+    const v1 = await client.send(LIST_OFFSETS_API, 1, { replicaId: -1, topics: [{ name: 'data', partitions: [{ partitionIndex: 0, timestamp: -2n }] }] });
+    expect(v1.topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, offset: 0n });
+  });
+
+  test('Produce v2 and a v0/v1 message set are UNSUPPORTED_VERSION; nothing is written', async () => {
+    await createTopic('legacy');
+    const old = await client.send(PRODUCE_API, 2, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'legacy', partitionData: [{ index: 0, records: batchOf(['x']) }] }] });
+    expect(old.responses[0]!.partitionResponses[0]!.errorCode).toBe(code('UNSUPPORTED_VERSION'));
+    const magic1 = Buffer.from(batchOf(['y']));
+    magic1[16] = 1;
+    const legacy = await client.send(PRODUCE_API, 8, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'legacy', partitionData: [{ index: 0, records: magic1 }] }] });
+    expect(legacy.responses[0]!.partitionResponses[0]!.errorCode).toBe(code('UNSUPPORTED_VERSION'));
+    const listed = await client.send(LIST_OFFSETS_API, 4, { replicaId: -1, topics: [{ name: 'legacy', partitions: [{ partitionIndex: 0, timestamp: -1n, currentLeaderEpoch: -1 }] }] });
+    expect(listed.topics[0]!.partitions[0]!.offset).toBe(0n);
+  });
+
+  test('Fetch long-polls until a produce arrives; a request pipelined behind it on the same connection is answered after it', async () => {
+    await createTopic('poll');
+    const fetch = client.sendTracked(FETCH_API, 11, fetchBody('poll', { maxWaitMs: 30_000, minBytes: 1 }));
+    const behind = client.sendTracked(API_VERSIONS_API, 3, {});
+    const other = await KafkaTestClient.connect(broker.kafkaPort!);
+    try {
+      // The pipelined ApiVersions is ready at once but must wait for the fetch.
+      await pollUntil(async () => broker.waitingFetches === 1, { timeoutMs: 10_000, what: 'the fetch to wait' });
+      expect(client.answered).not.toContain(behind.correlationId);
+      const produced = await other.send(PRODUCE_API, 9, { acks: 1, timeoutMs: 5000, topicData: [{ name: 'poll', partitionData: [{ index: 0, records: batchOf(['late']) }] }] });
+      expect(produced.responses[0]!.partitionResponses[0]!.errorCode).toBe(NONE);
+      const fetched = await fetch.promise;
+      await behind.promise;
+      expect(valuesOf(fetched.responses[0]!.partitions[0]!.records!)).toEqual(['late']);
+      const order = client.answered.filter((id) => id === fetch.correlationId || id === behind.correlationId);
+      expect(order).toEqual([fetch.correlationId, behind.correlationId]);
+    } finally {
+      other.close();
+    }
+  });
+
+  test('groups: FindCoordinator names the KAFKA address; JoinGroup v5 asks for a member id (KIP-394), then Sync, Heartbeat, commit, fetch, describe, list, leave, delete', async () => {
+    await createTopic('gt');
+    const found = await client.send(FIND_COORDINATOR_API, 4, { keyType: 0, coordinatorKeys: ['g'] });
+    expect(found.coordinators[0]).toMatchObject({ key: 'g', errorCode: NONE, nodeId: 1, host: '127.0.0.1', port: broker.kafkaPort });
+    const v0 = await client.send(FIND_COORDINATOR_API, 0, { key: 'g' });
+    expect(v0).toMatchObject({ errorCode: NONE, nodeId: 1, port: broker.kafkaPort });
+
+    const join = { groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from([1]) }] };
+    // Retriable COORDINATOR_LOAD_IN_PROGRESS until the coordinator has loaded its partition, as a client retries.
+    const first = await pollUntil(
+      async () => {
+        const r = await client.send(JOIN_GROUP_API, 5, { ...join, memberId: '' });
+        return r.errorCode === code('COORDINATOR_LOAD_IN_PROGRESS') ? undefined : r;
+      },
+      { timeoutMs: 10_000, what: 'the group coordinator to load' },
+    );
+    expect(first.errorCode).toBe(code('MEMBER_ID_REQUIRED'));
+    expect(first.memberId).not.toBe('');
+    const joined = await client.send(JOIN_GROUP_API, 5, { ...join, memberId: first.memberId });
+    expect(joined).toMatchObject({ errorCode: NONE, generationId: 1, protocolName: 'range', leader: first.memberId, memberId: first.memberId });
+    expect(joined.members.map((m) => m.memberId)).toEqual([first.memberId]);
+    const member = { groupId: 'g', generationId: joined.generationId, memberId: joined.memberId };
+    const synced = await client.send(SYNC_GROUP_API, 5, { ...member, protocolType: 'consumer', protocolName: 'range', assignments: [{ memberId: joined.memberId, assignment: Buffer.from('A') }] });
+    expect(synced).toMatchObject({ errorCode: NONE, protocolName: 'range' });
+    expect(synced.assignment.toString()).toBe('A');
+    expect((await client.send(HEARTBEAT_API, 4, member)).errorCode).toBe(NONE);
+    expect((await client.send(HEARTBEAT_API, 0, { ...member, generationId: 99 })).errorCode).toBe(code('ILLEGAL_GENERATION'));
+
+    const committed = await client.send(OFFSET_COMMIT_API, 8, {
+      groupId: 'g',
+      generationIdOrMemberEpoch: joined.generationId,
+      memberId: joined.memberId,
+      topics: [{ name: 'gt', partitions: [{ partitionIndex: 0, committedOffset: 7n, committedMetadata: 'm' }] }],
+    });
+    expect(committed.topics[0]!.partitions[0]).toEqual({ partitionIndex: 0, errorCode: NONE });
+    const fetched8 = await client.send(OFFSET_FETCH_API, 8, { groups: [{ groupId: 'g', topics: null }] });
+    expect(fetched8.groups[0]).toMatchObject({ groupId: 'g', errorCode: NONE });
+    expect(fetched8.groups[0]!.topics[0]!.partitions[0]).toMatchObject({ partitionIndex: 0, committedOffset: 7n, metadata: 'm', errorCode: NONE });
+    const fetched1 = await client.send(OFFSET_FETCH_API, 1, { groupId: 'g', topics: [{ name: 'gt', partitionIndexes: [0] }] });
+    expect(fetched1.topics[0]!.partitions[0]).toMatchObject({ committedOffset: 7n });
+    // kafka-python's commit version (v2, with retention time).
+    const v2 = await client.send(OFFSET_COMMIT_API, 2, {
+      groupId: 'g',
+      generationIdOrMemberEpoch: joined.generationId,
+      memberId: joined.memberId,
+      retentionTimeMs: -1n,
+      topics: [{ name: 'gt', partitions: [{ partitionIndex: 0, committedOffset: 8n, committedMetadata: '' }] }],
+    });
+    expect(v2.topics[0]!.partitions[0]!.errorCode).toBe(NONE);
+
+    const described = await client.send(DESCRIBE_GROUPS_API, 5, { groups: ['g'] });
+    expect(described.groups[0]).toMatchObject({ errorCode: NONE, groupId: 'g', groupState: 'Stable', protocolType: 'consumer', protocolData: 'range' });
+    expect(described.groups[0]!.members[0]).toMatchObject({ memberId: joined.memberId, clientId: 'kafka-test', clientHost: '/127.0.0.1' });
+    const listed = await client.send(LIST_GROUPS_API, 4, { statesFilter: ['Stable'] });
+    expect(listed.groups).toEqual([{ groupId: 'g', protocolType: 'consumer', groupState: 'Stable', groupType: '' }]);
+
+    const left = await client.send(LEAVE_GROUP_API, 3, { groupId: 'g', members: [{ memberId: joined.memberId }] });
+    expect(left).toMatchObject({ errorCode: NONE, members: [{ memberId: joined.memberId, errorCode: NONE }] });
+    const deleted = await client.send(DELETE_GROUPS_API, 2, { groupsNames: ['g', 'nope'] });
+    expect(deleted.results).toEqual([
+      { groupId: 'g', errorCode: NONE },
+      { groupId: 'nope', errorCode: code('GROUP_ID_NOT_FOUND') },
+    ]);
+  });
+
+  test('JoinGroup v0–v3 take a new member at once (no MEMBER_ID_REQUIRED), and LeaveGroup v0 answers one error', async () => {
+    const joined = await pollUntil(
+      async () => {
+        const r = await client.send(JOIN_GROUP_API, 2, {
+          groupId: 'old',
+          sessionTimeoutMs: 10_000,
+          rebalanceTimeoutMs: 10_000,
+          memberId: '',
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+        });
+        return r.errorCode === code('COORDINATOR_LOAD_IN_PROGRESS') ? undefined : r;
+      },
+      { timeoutMs: 10_000, what: 'the group coordinator to load' },
+    );
+    expect(joined).toMatchObject({ errorCode: NONE, generationId: 1, protocolName: 'range' });
+    expect((await client.send(LEAVE_GROUP_API, 0, { groupId: 'old', memberId: joined.memberId })).errorCode).toBe(NONE);
+    expect((await client.send(LEAVE_GROUP_API, 0, { groupId: 'old', memberId: 'gone' })).errorCode).toBe(code('UNKNOWN_MEMBER_ID'));
+  });
+
+  test('admin: create (v2 and v7, configs back), describe and alter configs, create partitions, delete (v1 and v6), InitProducerId, DescribeCluster', async () => {
+    const created = await client.send(CREATE_TOPICS_API, 7, {
+      topics: [
+        { name: 'adm', numPartitions: 2, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '1000' }] },
+        { name: 'bad', numPartitions: 1, replicationFactor: 1, assignments: [{ partitionIndex: 0, brokerIds: [1] }] },
+        { name: 'bad name!', numPartitions: 1, replicationFactor: 1 },
+      ],
+      timeoutMs: 5000,
+    });
+    expect(created.topics[0]).toMatchObject({ name: 'adm', errorCode: NONE, numPartitions: 2, replicationFactor: 1 });
+    expect(created.topics[0]!.topicId).not.toBe(ZERO_UUID);
+    expect(created.topics[0]!.configs).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'retention.ms', value: '1000' })]));
+    expect(created.topics[1]).toMatchObject({ name: 'bad', errorCode: code('INVALID_REQUEST') });
+    expect(created.topics[2]).toMatchObject({ name: 'bad name!', errorCode: code('INVALID_TOPIC_EXCEPTION') });
+    const again = await client.send(CREATE_TOPICS_API, 2, { topics: [{ name: 'adm', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 });
+    expect(again.topics[0]!.errorCode).toBe(code('TOPIC_ALREADY_EXISTS'));
+
+    const described = await client.send(DESCRIBE_CONFIGS_API, 4, { resources: [{ resourceType: 2, resourceName: 'adm', configurationKeys: ['retention.ms', 'cleanup.policy'] }] });
+    const cfg = new Map(described.results[0]!.configs.map((c) => [c.name, c]));
+    expect(cfg.get('retention.ms')).toMatchObject({ value: '1000', configSource: 1 });
+    expect(cfg.get('cleanup.policy')).toMatchObject({ value: 'delete', configSource: 5 });
+    const v0 = await client.send(DESCRIBE_CONFIGS_API, 0, { resources: [{ resourceType: 2, resourceName: 'adm', configurationKeys: ['cleanup.policy'] }] });
+    expect(v0.results[0]!.configs[0]).toMatchObject({ name: 'cleanup.policy', isDefault: true });
+
+    const altered = await client.send(INCREMENTAL_ALTER_CONFIGS_API, 1, {
+      resources: [
+        { resourceType: 2, resourceName: 'adm', configs: [{ name: 'retention.ms', configOperation: 1, value: null }, { name: 'cleanup.policy', configOperation: 0, value: 'compact' }] },
+        { resourceType: 2, resourceName: 'adm', configs: [{ name: 'cleanup.policy', configOperation: 2, value: 'delete' }] },
+      ],
+    });
+    expect(altered.responses.map((r) => r.errorCode)).toEqual([NONE, code('INVALID_REQUEST')]);
+    const after = await client.send(DESCRIBE_CONFIGS_API, 1, { resources: [{ resourceType: 2, resourceName: 'adm', configurationKeys: ['retention.ms', 'cleanup.policy'] }] });
+    const afterCfg = new Map(after.results[0]!.configs.map((c) => [c.name, c.value]));
+    expect(afterCfg.get('cleanup.policy')).toBe('compact');
+    expect(afterCfg.get('retention.ms')).toBe('604800000');
+
+    const grown = await client.send(CREATE_PARTITIONS_API, 3, { topics: [{ name: 'adm', count: 3, assignments: null }], timeoutMs: 5000 });
+    expect(grown.results[0]).toMatchObject({ name: 'adm', errorCode: NONE });
+    const meta = await client.send(METADATA_API, 9, { topics: [{ name: 'adm' }] });
+    expect(meta.topics[0]!.partitions).toHaveLength(3);
+
+    const pid = await client.send(INIT_PRODUCER_ID_API, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
+    expect(pid).toMatchObject({ errorCode: NONE, producerEpoch: 0 });
+    expect(pid.producerId).toBeGreaterThanOrEqual(0n);
+    const txn = await client.send(INIT_PRODUCER_ID_API, 0, { transactionalId: 'tx', transactionTimeoutMs: 60_000 });
+    expect(txn.errorCode).toBe(code('INVALID_REQUEST'));
+
+    const cluster = await client.send(DESCRIBE_CLUSTER_API, 1, { endpointType: 1 });
+    expect(cluster).toMatchObject({ errorCode: NONE, endpointType: 1, brokers: [{ brokerId: 1, host: '127.0.0.1', port: broker.kafkaPort, rack: null }] });
+
+    const v1 = await client.send(DELETE_TOPICS_API, 1, { topicNames: ['adm', 'nope'], timeoutMs: 5000 });
+    expect(v1.responses.map((r) => [r.name, r.errorCode])).toEqual([
+      ['adm', NONE],
+      ['nope', code('UNKNOWN_TOPIC_OR_PARTITION')],
+    ]);
+    const v6 = await client.send(DELETE_TOPICS_API, 6, { topics: [{ name: null, topicId: '11111111-2222-3333-4444-555555555555' }], timeoutMs: 5000 });
+    expect(v6.responses[0]).toMatchObject({ name: null, errorCode: code('UNKNOWN_TOPIC_ID') });
+  });
+
+  test('requests are counted by the broker core as for gRPC; ApiVersions by the front end', () => {
+    expect(completed).toEqual(expect.arrayContaining(['ApiVersions:NONE', 'ApiVersions:UNSUPPORTED_VERSION', 'Produce:NONE', 'Fetch:NONE', 'JoinGroup:MEMBER_ID_REQUIRED']));
+  });
+});
