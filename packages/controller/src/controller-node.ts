@@ -37,6 +37,8 @@ export interface ControllerNodeOptions {
   raftHeartbeatIntervalMs?: number;
   /** broker.session.timeout.ms. Default 1500. */
   brokerSessionTimeoutMs?: number;
+  /** broker.heartbeat.interval.ms (part of the takeover grace). Default 250. */
+  brokerHeartbeatIntervalMs?: number;
   /** Default wait for a metadata write to commit. Default 5000. */
   writeTimeoutMs?: number;
   maxWriteTimeoutMs?: number;
@@ -120,6 +122,7 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
       clusterId: opts.clusterId,
       voters: opts.voters,
       brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs ?? 1500,
+      brokerHeartbeatIntervalMs: opts.brokerHeartbeatIntervalMs ?? 250,
       writeTimeoutMs: opts.writeTimeoutMs ?? 5000,
       maxWriteTimeoutMs: opts.maxWriteTimeoutMs ?? 30_000,
       maxQueuedWrites: opts.maxQueuedWrites ?? 1000,
