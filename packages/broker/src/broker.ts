@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { GregorError, isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { GregorError, grpcServerOptions, isGregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { loadClientProto, loadReplicationProto, type GregorHandlers, type GregorReplicationHandlers } from '@gregor/proto';
 import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
 import { AppendSignals } from './append-signals';
@@ -191,10 +191,12 @@ export class Broker {
     // listener changes is the addresses its Metadata and FindCoordinator
     // answers give out: those of the same listener on the other brokers.
     this.listeners = listenersOf(config).map((l) => {
-      const server = new grpc.Server({
-        'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
-        'grpc.max_send_message_length': -1,
-      });
+      const server = new grpc.Server(
+        grpcServerOptions({
+          'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
+          'grpc.max_send_message_length': -1,
+        }),
+      );
       server.addService(loadClientProto().gregor.v1.Gregor.service, this.handlers(l.name));
       server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, this.replicationHandlers());
       for (const s of opts.services ?? []) server.addService(s.definition, s.implementation);

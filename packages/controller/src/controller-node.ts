@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock, Logger, NodeId } from '@gregor/common';
-import { GregorError, nodeId, silentLogger, systemClock } from '@gregor/common';
+import { GregorError, grpcServerOptions, nodeId, silentLogger, systemClock } from '@gregor/common';
 import { loadControllerProto } from '@gregor/proto';
 import type { Message } from '@gregor/raft';
 import { ControllerOperations } from './controller-operations';
@@ -81,10 +81,10 @@ export interface ControllerNode {
   stop(opts?: { transferLeadership?: boolean }): Promise<void>;
 }
 
-export const CONTROLLER_SERVER_OPTIONS: grpc.ServerOptions = {
+export const CONTROLLER_SERVER_OPTIONS: grpc.ServerOptions = grpcServerOptions({
   'grpc.max_receive_message_length': 128 * 1024 * 1024,
   'grpc.max_send_message_length': 128 * 1024 * 1024,
-};
+});
 
 /** Binds a gRPC server for the controller listener (port 0 picks a free port). */
 export function bindControllerServer(host: string, port: number): Promise<BoundServer> {
