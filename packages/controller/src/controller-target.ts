@@ -12,6 +12,10 @@
  *   are skipped for a cool-off, so a stale guess or hint — a dead old
  *   controller that the surviving voters still name before they elect
  *   another — is not asked again and again while a live voter could answer.
+ *   The cool-off ends early when the quorum's word and another voter's
+ *   hint agree on the voter: then it is most likely slow, not gone (an
+ *   overloaded controller, the broker's own co-located one included), and
+ *   asking anyone else cannot help — it costs one detour per timeout.
  */
 
 export interface TargetState {
@@ -65,9 +69,11 @@ export function answered(state: TargetState, target: number): void {
  * A voter answered NOT_CONTROLLER naming `hint` (-1 or undefined: nobody).
  * A voter naming itself is the elected leader that has not yet applied its
  * own leader-change record: it stays the guess (it is active in a moment).
+ * A hint that agrees with the quorum's word lifts that voter's cool-off.
  */
 export function redirected(state: TargetState, hint: number | undefined): void {
   state.guess = hint !== undefined && hint >= 0 ? hint : undefined;
+  if (state.guess !== undefined && state.guess === state.quorumLeader) state.coolingUntilMs.delete(state.guess);
 }
 
 /** `target` did not answer (connection refused, reset or timed out): skip it for `coolOffMs`. */

@@ -26,20 +26,30 @@ describe('chooseTarget (pure)', () => {
   });
 
   it('does not ask a voter that just failed again while another could answer, even when hinted at', () => {
+    // A broker-only node whose log names no leader yet: it goes by answers and hints.
     const s = initialTargetState();
-    expect(chooseTarget(s, voters, 1, 0)).toBe(1); // the log names node 1
-    answered(s, 1); // ... which was the active controller
+    expect(chooseTarget(s, voters, -1, 0)).toBe(1);
+    answered(s, 1); // node 1 was the active controller
     unreachable(s, 1, 0, 1000); // ... and stopped answering
     const asked = new Set<number>();
     for (let i = 0; i < 6; i++) {
-      const t = chooseTarget(s, voters, 1, i); // the local log still names node 1: no news
-      asked.add(t);
+      asked.add(chooseTarget(s, voters, -1, i));
       redirected(s, 1); // every other voter still names node 1 before the election
     }
     expect(asked.has(1)).toBe(false);
     expect([...asked].sort()).toEqual([2, 3]);
     // Once the cool-off is over, node 1 is tried again (it may have come back).
-    expect(chooseTarget(s, voters, 1, 1000)).toBe(1);
+    expect(chooseTarget(s, voters, -1, 1000)).toBe(1);
+  });
+
+  it('a voter the quorum names that timed out is asked again after one detour once another voter names it too (slow, not gone)', () => {
+    const s = initialTargetState();
+    expect(chooseTarget(s, voters, 1, 0)).toBe(1);
+    answered(s, 1);
+    unreachable(s, 1, 0, 1000); // an attempt timed out: an overloaded controller
+    expect(chooseTarget(s, voters, 1, 1)).toBe(2); // one detour: 2 may know a newer leader
+    redirected(s, 1); // it does not: the quorum and 2 agree on node 1
+    expect(chooseTarget(s, voters, 1, 2)).toBe(1);
   });
 
   it('news from the quorum lifts the cool-off of the voter it names', () => {
@@ -81,7 +91,7 @@ describe('heartbeatTiming', () => {
  * NOT_CONTROLLER naming `hint`, or never answers (a cut-off controller: the
  * TCP connection is up, the process does not respond).
  */
-type Behaviour = { kind: 'active' } | { kind: 'not-controller'; hint: number } | { kind: 'silent' };
+type Behaviour = { kind: 'active' } | { kind: 'not-controller'; hint: number } | { kind: 'silent' } | { kind: 'slow-once' };
 
 class FakeVoter {
   behaviour: Behaviour = { kind: 'active' };
@@ -97,7 +107,8 @@ class FakeVoter {
     handlers['BrokerHeartbeat'] = ((_call: unknown, cb: grpc.sendUnaryData<unknown>) => {
       this.heartbeats++;
       const b = this.behaviour;
-      if (b.kind === 'silent') {
+      if (b.kind === 'silent' || b.kind === 'slow-once') {
+        if (b.kind === 'slow-once') this.behaviour = { kind: 'active' };
         this.held.push(() => cb({ code: grpc.status.CANCELLED }));
         return;
       }
@@ -148,7 +159,7 @@ describe('ControllerClient heartbeats across a controller move (fake voters over
   });
 
   const heartbeat = () =>
-    client.heartbeat({ brokerId: 7, brokerEpoch: 5, metadataOffset: 5, wantFence: false, wantShutdown: false }, heartbeatTiming(250, 3000));
+    client.heartbeat({ brokerId: 7, brokerEpoch: 5, metadataOffset: 5, wantFence: false, wantShutdown: false }, heartbeatTiming(250, 6000));
 
   it('an attempt stuck on the old, cut-off controller gives way within the session to the one the others name', async () => {
     expect((await heartbeat()).isFenced).toBe(false);
@@ -162,8 +173,18 @@ describe('ControllerClient heartbeats across a controller move (fake voters over
     // One heartbeat, deadline one session: the old client spent it all on node 1.
     expect((await heartbeat()).isFenced).toBe(false);
     expect(voters.get(3)!.heartbeats).toBe(hb + 1);
-    expect(voters.get(1)!.heartbeats).toBe(2);
     expect(client.activeControllerGuess).toBe(3);
+  });
+
+  it('keeps heartbeating a slow active controller: one detour after a timed-out attempt, then back to it', async () => {
+    expect((await heartbeat()).isFenced).toBe(false);
+    // Node 1 is still the active controller, the log and the others say so; one answer is too slow.
+    voters.get(1)!.behaviour = { kind: 'slow-once' };
+    voters.get(2)!.behaviour = { kind: 'not-controller', hint: 1 };
+    voters.get(3)!.behaviour = { kind: 'not-controller', hint: 1 };
+    expect((await heartbeat()).isFenced).toBe(false);
+    expect(voters.get(1)!.heartbeats).toBe(3);
+    expect(voters.get(2)!.heartbeats + voters.get(3)!.heartbeats).toBe(1);
   });
 
   it('goes straight to the controller the quorum names once the log says so, not to the stale guess', async () => {
