@@ -8,6 +8,7 @@ import type { PartitionManager } from '../partition-manager';
 import type { PartitionLogPort } from '../storage-port';
 import { PartitionLeader, type LeaderTiming } from './partition-leader';
 import type { ProducePurgatory } from './produce-purgatory';
+import { QuorumWatch } from './quorum-watch';
 
 /** The part of ReplicaFetcherManager the broker drives (a port, for tests). */
 export interface FollowerFetcher {
@@ -88,9 +89,18 @@ export class ReplicaManager {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly selfId: number;
+  private readonly quorum: QuorumWatch;
 
   constructor(private readonly deps: ReplicaManagerDeps) {
     this.selfId = deps.config.nodeId;
+    this.quorum = new QuorumWatch({
+      metadata: deps.metadata,
+      sessionTimeoutMs: deps.config.brokerSessionTimeoutMs,
+      clock: deps.clock,
+      logger: deps.logger,
+      ledPartitionCount: () => [...this.leaders.values()].filter((l) => !l.deposed).length,
+      onChange: (cutOff) => this.afterQuorumContactChange(cutOff),
+    });
   }
 
   /** Subscribes to metadata, takes every hosted partition's role, starts the ISR/consistency timer. */
@@ -102,12 +112,14 @@ export class ReplicaManager {
       for (const a of view.partitions) if (a.replicas.includes(this.selfId)) all.push(this.reconcile(view.name, a.partition));
     }
     await Promise.all(all);
+    this.quorum.start();
     this.scheduleTick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.quorum.stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     await Promise.allSettled([...this.chains.values()]);
     await this.deps.fetcher.stop();
@@ -115,10 +127,35 @@ export class ReplicaManager {
     this.deps.producePurgatory.notifyAll();
   }
 
-  /** The current leadership of a partition, if this broker holds it (synchronous; for waiters). */
+  /**
+   * The current leadership of a partition, if this broker holds it and may
+   * claim it (synchronous; for waiters: acks=all produces end with
+   * NOT_LEADER_OR_FOLLOWER when it goes).
+   */
   leaderOf(key: string): PartitionLeader | undefined {
     const l = this.leaders.get(key);
-    return l !== undefined && !l.deposed ? l : undefined;
+    return l !== undefined && !l.deposed && !this.quorum.isCutOff() ? l : undefined;
+  }
+
+  /**
+   * Cut off from the controller quorum for a whole session: the controller
+   * has fenced this broker and moved its leaderships, so it claims none —
+   * requests for partitions its (stale) metadata says it leads answer
+   * NOT_LEADER_OR_FOLLOWER without a leader hint, and Metadata shows them
+   * leaderless. Roles and logs stay as they are; once contact is back the
+   * metadata log says who leads now.
+   */
+  isCutOffFromQuorum(): boolean {
+    return this.quorum.isCutOff();
+  }
+
+  /**
+   * The leader to name for a partition, as Metadata and leader hints give
+   * it: metadata's, except this broker while it is cut off from the quorum
+   * (then -1: it does not know who leads now).
+   */
+  advertisedLeader(a: PartitionAssignment): number {
+    return a.leaderId === this.selfId && this.quorum.isCutOff() ? -1 : a.leaderId;
   }
 
   /**
@@ -161,6 +198,13 @@ export class ReplicaManager {
         leaderHint: assignment.leaderId,
       });
     }
+    if (this.quorum.isCutOff()) {
+      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
+        topic,
+        partition,
+        leaderHint: -1,
+      });
+    }
     const leader = this.leaderOf(tpKey(topic, partition));
     if (leader !== undefined && leader.leaderEpoch === assignment.leaderEpoch) return { leader, log: leader.log, topic: view, assignment };
     return undefined;
@@ -193,8 +237,9 @@ export class ReplicaManager {
   /** Partitions this broker leads now, and how many it hosts in any role (metrics, on scrape). */
   status(): { hostedPartitions: number; led: LedPartitionStatus[] } {
     const led: LedPartitionStatus[] = [];
+    const cutOff = this.quorum.isCutOff();
     for (const l of this.leaders.values()) {
-      if (!l.deposed) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
+      if (!l.deposed && !cutOff) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
     }
     return { hostedPartitions: this.leaders.size + this.following.size, led };
   }
@@ -243,6 +288,9 @@ export class ReplicaManager {
    * waits for the union of old and new ISR.
    */
   private maybeProposeIsr(leader: PartitionLeader): void {
+    // The controller cannot be reached, and whoever it fenced for the cut
+    // would be proposed out on stale evidence.
+    if (this.quorum.isCutOff()) return;
     const timing = this.timing();
     const change = leader.isrChangeToPropose(timing, this.isEligible);
     if (change === undefined) return;
@@ -331,6 +379,24 @@ export class ReplicaManager {
     for (const view of this.deps.metadata.topics()) {
       for (const a of view.partitions) {
         if (!this.matches(tpKey(view.name, a.partition), a)) void this.reconcile(view.name, a.partition);
+      }
+    }
+  }
+
+  /**
+   * Lost: every waiter on a led partition re-checks (acks=all produces and
+   * parked fetches answer NOT_LEADER_OR_FOLLOWER now, not at their
+   * timeout). Regained: the same, and every partition's role is read again
+   * from metadata, which is catching up with what happened meanwhile.
+   */
+  private afterQuorumContactChange(cutOff: boolean): void {
+    for (const key of this.leaders.keys()) {
+      this.deps.producePurgatory.notify(key);
+      this.deps.fetchPurgatory.notify(key);
+    }
+    if (!cutOff && !this.stopped) {
+      for (const view of this.deps.metadata.topics()) {
+        for (const a of view.partitions) if (a.replicas.includes(this.selfId)) void this.reconcile(view.name, a.partition);
       }
     }
   }

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { initialQuorumContact, observeQuorumContact, type QuorumContactEvent, type QuorumContactState } from '@gregor/broker';
+
+const SESSION = 1500;
+
+/** One step of the property test: time passes, then the broker samples what its metadata source says. */
+interface Step {
+  advanceMs: number;
+  /** A heartbeat answer arrived this long before the sample (undefined: no new answer). */
+  answerAgoMs: number | undefined;
+  fenced: boolean;
+  /** The controller the broker knows of at the sample (-1 unknown). */
+  controllerId: number;
+}
+
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  advanceMs: fc.integer({ min: 0, max: 1200 }),
+  answerAgoMs: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }),
+  fenced: fc.boolean(),
+  controllerId: fc.integer({ min: -1, max: 2 }),
+});
+
+describe('quorum contact (pure)', () => {
+  test('lost exactly when no evidence for a whole session; one event per transition, alternating', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1, max: 2 }), fc.array(stepArb, { maxLength: 60 }), (firstController, steps) => {
+        let now = 0;
+        let state: QuorumContactState = initialQuorumContact(now, firstController);
+        // The naive model: every piece of evidence ever seen, and the last known controller.
+        let latestEvidence = now;
+        let known = firstController;
+        let lastAnswerAt: number | undefined;
+        let lastFenced = false;
+        const events: QuorumContactEvent[] = [];
+        let wasLost = false;
+        for (const step of steps) {
+          now += step.advanceMs;
+          if (step.answerAgoMs !== undefined) {
+            // An answer can only be newer than the previous one (the source keeps the last).
+            const at = Math.max(now - step.answerAgoMs, lastAnswerAt ?? Number.NEGATIVE_INFINITY);
+            lastAnswerAt = at;
+            lastFenced = step.fenced;
+          }
+          const sample = {
+            nowMs: now,
+            heartbeatAnswerAgeMs: lastAnswerAt === undefined ? undefined : now - lastAnswerAt,
+            heartbeatAnswerFenced: lastFenced,
+            controllerId: step.controllerId,
+          };
+          if (lastAnswerAt !== undefined && !lastFenced) latestEvidence = Math.max(latestEvidence, lastAnswerAt);
+          if (step.controllerId >= 0 && step.controllerId !== known) latestEvidence = now;
+          if (step.controllerId >= 0) known = step.controllerId;
+          const out = observeQuorumContact(state, sample, SESSION);
+          state = out.state;
+          const lost = now - latestEvidence >= SESSION;
+          expect(state.lost).toBe(lost);
+          expect(state.lastContactMs).toBe(latestEvidence);
+          if (lost !== wasLost) {
+            expect(out.event?.kind).toBe(lost ? 'lost' : 'regained');
+            events.push(out.event!);
+          } else {
+            expect(out.event).toBeUndefined();
+          }
+          wasLost = lost;
+        }
+        events.forEach((e, i) => expect(e.kind).toBe(i % 2 === 0 ? 'lost' : 'regained'));
+      }),
+    );
+  });
+
+  test('a fenced answer is no contact: the controller has already moved this broker\'s leaderships', () => {
+    let state = initialQuorumContact(0, 1);
+    const fencedAnswer = (now: number) => observeQuorumContact(state, { nowMs: now, heartbeatAnswerAgeMs: 0, heartbeatAnswerFenced: true, controllerId: 1 }, SESSION);
+    state = fencedAnswer(SESSION - 1).state;
+    expect(state.lost).toBe(false);
+    const out = fencedAnswer(SESSION);
+    expect(out.event).toEqual({ kind: 'lost', silentMs: SESSION });
+    state = out.state;
+    const back = observeQuorumContact(state, { nowMs: 5000, heartbeatAnswerAgeMs: 10, heartbeatAnswerFenced: false, controllerId: 1 }, SESSION);
+    expect(back.event).toEqual({ kind: 'regained', afterMs: 4990 });
+  });
+
+  test('learning of a new active controller restarts the session; losing the leader (-1) or re-learning the same one does not', () => {
+    let state = initialQuorumContact(0, 1);
+    const sample = (now: number, controllerId: number) => ({ nowMs: now, heartbeatAnswerAgeMs: now, heartbeatAnswerFenced: false, controllerId });
+    state = observeQuorumContact(state, sample(1000, -1), SESSION).state;
+    state = observeQuorumContact(state, sample(1200, 1), SESSION).state;
+    expect(state.lastContactMs).toBe(0);
+    state = observeQuorumContact(state, sample(1400, 2), SESSION).state;
+    expect(state.lastContactMs).toBe(1400);
+    expect(observeQuorumContact(state, sample(1400 + SESSION - 1, 2), SESSION).state.lost).toBe(false);
+    expect(observeQuorumContact(state, sample(1400 + SESSION, 2), SESSION).event?.kind).toBe('lost');
+  });
+});
