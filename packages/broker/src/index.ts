@@ -47,6 +47,7 @@ export {
   type QuorumContactEvent,
   type QuorumContactSample,
   type QuorumContactState,
+  type QuorumContactTiming,
 } from './replica/quorum-contact';
 export type { FollowerFetcher, LedPartitionStatus, ReplicaRoleSnapshot } from './replica/replica-manager';
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';

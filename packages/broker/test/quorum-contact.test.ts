@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { initialQuorumContact, observeQuorumContact, type QuorumContactEvent, type QuorumContactState } from '@gregor/broker';
 
 const SESSION = 1500;
+const STALL = 500;
+const TIMING = { sessionTimeoutMs: SESSION, stallMs: STALL };
 
 /** One step of the property test: time passes, then the broker samples what its metadata source says. */
 interface Step {
@@ -21,7 +23,7 @@ const stepArb: fc.Arbitrary<Step> = fc.record({
 });
 
 describe('quorum contact (pure)', () => {
-  test('lost exactly when no evidence for a whole session; one event per transition, alternating', () => {
+  test('lost exactly when no evidence for a whole session (stalls of the broker not counted); one event per transition, alternating', () => {
     fc.assert(
       fc.property(fc.integer({ min: -1, max: 2 }), fc.array(stepArb, { maxLength: 60 }), (firstController, steps) => {
         let now = 0;
@@ -35,6 +37,8 @@ describe('quorum contact (pure)', () => {
         let wasLost = false;
         for (const step of steps) {
           now += step.advanceMs;
+          // The broker itself was stalled: the silence so far is frozen, not extended.
+          if (step.advanceMs > STALL) latestEvidence += step.advanceMs;
           if (step.answerAgoMs !== undefined) {
             // An answer can only be newer than the previous one (the source keeps the last).
             const at = Math.max(now - step.answerAgoMs, lastAnswerAt ?? Number.NEGATIVE_INFINITY);
@@ -50,7 +54,7 @@ describe('quorum contact (pure)', () => {
           if (lastAnswerAt !== undefined && !lastFenced) latestEvidence = Math.max(latestEvidence, lastAnswerAt);
           if (step.controllerId >= 0 && step.controllerId !== known) latestEvidence = now;
           if (step.controllerId >= 0) known = step.controllerId;
-          const out = observeQuorumContact(state, sample, SESSION);
+          const out = observeQuorumContact(state, sample, TIMING);
           state = out.state;
           const lost = now - latestEvidence >= SESSION;
           expect(state.lost).toBe(lost);
@@ -70,25 +74,39 @@ describe('quorum contact (pure)', () => {
 
   test('a fenced answer is no contact: the controller has already moved this broker\'s leaderships', () => {
     let state = initialQuorumContact(0, 1);
-    const fencedAnswer = (now: number) => observeQuorumContact(state, { nowMs: now, heartbeatAnswerAgeMs: 0, heartbeatAnswerFenced: true, controllerId: 1 }, SESSION);
-    state = fencedAnswer(SESSION - 1).state;
+    const fencedAnswer = (now: number) => observeQuorumContact(state, { nowMs: now, heartbeatAnswerAgeMs: 0, heartbeatAnswerFenced: true, controllerId: 1 }, TIMING);
+    for (let now = 100; now < SESSION; now += 100) state = fencedAnswer(now).state;
     expect(state.lost).toBe(false);
     const out = fencedAnswer(SESSION);
     expect(out.event).toEqual({ kind: 'lost', silentMs: SESSION });
     state = out.state;
-    const back = observeQuorumContact(state, { nowMs: 5000, heartbeatAnswerAgeMs: 10, heartbeatAnswerFenced: false, controllerId: 1 }, SESSION);
-    expect(back.event).toEqual({ kind: 'regained', afterMs: 4990 });
+    const back = observeQuorumContact(state, { nowMs: SESSION + 100, heartbeatAnswerAgeMs: 10, heartbeatAnswerFenced: false, controllerId: 1 }, TIMING);
+    expect(back.event).toEqual({ kind: 'regained', afterMs: SESSION + 90 });
   });
 
   test('learning of a new active controller restarts the session; losing the leader (-1) or re-learning the same one does not', () => {
     let state = initialQuorumContact(0, 1);
     const sample = (now: number, controllerId: number) => ({ nowMs: now, heartbeatAnswerAgeMs: now, heartbeatAnswerFenced: false, controllerId });
-    state = observeQuorumContact(state, sample(1000, -1), SESSION).state;
-    state = observeQuorumContact(state, sample(1200, 1), SESSION).state;
+    for (let now = 100; now <= 1000; now += 100) state = observeQuorumContact(state, sample(now, -1), TIMING).state;
+    state = observeQuorumContact(state, sample(1200, 1), TIMING).state;
     expect(state.lastContactMs).toBe(0);
-    state = observeQuorumContact(state, sample(1400, 2), SESSION).state;
+    state = observeQuorumContact(state, sample(1400, 2), TIMING).state;
     expect(state.lastContactMs).toBe(1400);
-    expect(observeQuorumContact(state, sample(1400 + SESSION - 1, 2), SESSION).state.lost).toBe(false);
-    expect(observeQuorumContact(state, sample(1400 + SESSION, 2), SESSION).event?.kind).toBe('lost');
+    for (let now = 1500; now < 1400 + SESSION; now += 100) state = observeQuorumContact(state, sample(now, 2), TIMING).state;
+    expect(state.lost).toBe(false);
+    expect(observeQuorumContact(state, sample(1400 + SESSION, 2), TIMING).event?.kind).toBe('lost');
+  });
+
+  test('time the broker itself was stalled is not silence: after a long pause it waits a whole session of its own', () => {
+    let state = initialQuorumContact(0, 1);
+    const silent = (now: number) => ({ nowMs: now, heartbeatAnswerAgeMs: now, heartbeatAnswerFenced: false, controllerId: 1 });
+    state = observeQuorumContact(state, silent(400), TIMING).state;
+    // A 5 s pause (GC, a blocked event loop): no answer could be read meanwhile.
+    state = observeQuorumContact(state, silent(5400), TIMING).state;
+    expect(state.lost).toBe(false);
+    for (let now = 5500; now < 5000 + SESSION; now += 100) state = observeQuorumContact(state, silent(now), TIMING).state;
+    expect(state.lost).toBe(false);
+    const out = observeQuorumContact(state, silent(5000 + SESSION), TIMING);
+    expect(out.event).toEqual({ kind: 'lost', silentMs: SESSION });
   });
 });

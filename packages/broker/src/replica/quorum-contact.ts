@@ -16,6 +16,11 @@
  *   than the session would make every healthy leader step back at once.
  *   Only a change to a known controller counts: an isolated voter loses its
  *   leader (-1) but never learns a new one while it is cut off.
+ *
+ * Time this broker itself was stalled (no sample for longer than `stallMs`:
+ * a GC pause, a blocked event loop) does not count as silence: answers that
+ * came meanwhile could not be read yet. The controller forgives its own
+ * stalls the same way, so neither side blames the other for its own pause.
  */
 export interface QuorumContactSample {
   /** Monotonic ms. */
@@ -29,8 +34,10 @@ export interface QuorumContactSample {
 }
 
 export interface QuorumContactState {
-  /** Monotonic ms of the latest evidence of contact (or of the start of watching). */
+  /** Monotonic ms of the latest evidence of contact (or of the start of watching), shifted past this broker's own stalls. */
   lastContactMs: number;
+  /** Monotonic ms of the previous sample. */
+  lastSampleMs: number;
   /** The last known (>= 0) active controller; -1 before one is known. */
   knownControllerId: number;
   /** Contact is lost: no evidence for a whole session. */
@@ -43,8 +50,15 @@ export type QuorumContactEvent =
   /** `afterMs`: how long there was no contact. */
   | { kind: 'regained'; afterMs: number };
 
+export interface QuorumContactTiming {
+  /** `broker.session.timeout.ms`. */
+  sessionTimeoutMs: number;
+  /** A gap between two samples longer than this was a stall of this broker. */
+  stallMs: number;
+}
+
 export function initialQuorumContact(nowMs: number, controllerId: number): QuorumContactState {
-  return { lastContactMs: nowMs, knownControllerId: controllerId, lost: false };
+  return { lastContactMs: nowMs, lastSampleMs: nowMs, knownControllerId: controllerId, lost: false };
 }
 
 /** The latest evidence of contact in one sample, as monotonic ms; undefined when it carries none. */
@@ -57,20 +71,24 @@ export function contactEvidenceMs(state: QuorumContactState, sample: QuorumConta
 
 /**
  * One step: folds the sample's evidence into the state and says whether
- * contact was lost (no evidence for `sessionTimeoutMs`) or regained (fresh
- * evidence after a loss). Each transition yields exactly one event.
+ * contact was lost (no evidence for `sessionTimeoutMs`, not counting this
+ * broker's own stalls) or regained (fresh evidence after a loss). Each
+ * transition yields exactly one event.
  */
 export function observeQuorumContact(
   state: QuorumContactState,
   sample: QuorumContactSample,
-  sessionTimeoutMs: number,
+  timing: QuorumContactTiming,
 ): { state: QuorumContactState; event?: QuorumContactEvent } {
+  const gapMs = sample.nowMs - state.lastSampleMs;
+  // A stall freezes the silence counted so far, rather than adding to it.
+  const sinceMs = gapMs > timing.stallMs ? state.lastContactMs + gapMs : state.lastContactMs;
   const evidence = contactEvidenceMs(state, sample);
-  const lastContactMs = evidence === undefined ? state.lastContactMs : Math.max(state.lastContactMs, evidence);
+  const lastContactMs = evidence === undefined ? sinceMs : Math.max(sinceMs, evidence);
   const knownControllerId = sample.controllerId >= 0 ? sample.controllerId : state.knownControllerId;
   const silentMs = sample.nowMs - lastContactMs;
-  const lost = silentMs >= sessionTimeoutMs;
-  const next: QuorumContactState = { lastContactMs, knownControllerId, lost };
+  const lost = silentMs >= timing.sessionTimeoutMs;
+  const next: QuorumContactState = { lastContactMs, lastSampleMs: Math.max(state.lastSampleMs, sample.nowMs), knownControllerId, lost };
   if (lost && !state.lost) return { state: next, event: { kind: 'lost', silentMs } };
   if (!lost && state.lost) return { state: next, event: { kind: 'regained', afterMs: lastContactMs - state.lastContactMs } };
   return { state: next };

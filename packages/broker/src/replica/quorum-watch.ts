@@ -1,6 +1,6 @@
 import type { Clock, Logger } from '@gregor/common';
 import type { MetadataSource } from '../metadata-source';
-import { initialQuorumContact, observeQuorumContact, type QuorumContactState } from './quorum-contact';
+import { initialQuorumContact, observeQuorumContact, type QuorumContactState, type QuorumContactTiming } from './quorum-contact';
 
 export interface QuorumWatchDeps {
   metadata: Pick<MetadataSource, 'controllerId' | 'lastHeartbeatAnswer'>;
@@ -26,18 +26,22 @@ export class QuorumWatch {
   private state: QuorumContactState | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly enabled: boolean;
+  /** The timer's period: a tenth of the session, at most 250 ms; the step back comes at most that late. */
+  private readonly intervalMs: number;
+  private readonly timing: QuorumContactTiming;
 
   constructor(private readonly deps: QuorumWatchDeps) {
     this.enabled = deps.metadata.lastHeartbeatAnswer !== undefined && deps.sessionTimeoutMs > 0;
+    this.intervalMs = Math.min(250, Math.max(10, Math.floor(deps.sessionTimeoutMs / 10)));
+    // Samples come at least every intervalMs; a gap of several is this broker stalling.
+    this.timing = { sessionTimeoutMs: deps.sessionTimeoutMs, stallMs: Math.max(4 * this.intervalMs, Math.floor(deps.sessionTimeoutMs / 3)) };
   }
 
   /** Starts watching: the session counts from now (the broker has just registered). */
   start(): void {
     if (!this.enabled || this.state !== undefined) return;
     this.state = initialQuorumContact(this.deps.clock.monotonicMs(), this.deps.metadata.controllerId());
-    // A tenth of the session (at most 250 ms): the step back comes at most that late.
-    const intervalMs = Math.min(250, Math.max(10, Math.floor(this.deps.sessionTimeoutMs / 10)));
-    this.timer = setInterval(() => this.isCutOff(), intervalMs);
+    this.timer = setInterval(() => this.isCutOff(), this.intervalMs);
     this.timer.unref();
   }
 
@@ -58,7 +62,7 @@ export class QuorumWatch {
         heartbeatAnswerFenced: answer?.fenced ?? false,
         controllerId: this.deps.metadata.controllerId(),
       },
-      this.deps.sessionTimeoutMs,
+      this.timing,
     );
     this.state = state;
     if (event?.kind === 'lost') {
