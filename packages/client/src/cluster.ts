@@ -26,8 +26,9 @@ export class Cluster {
   private scheduled: Promise<void> | undefined;
   private lastRefreshEndMs = Number.NEGATIVE_INFINITY;
   private closed = false;
-  /** Addresses asked last until another broker answers (see distrust). */
-  private readonly distrusted = new Set<string>();
+  /** Addresses asked last until another broker answers, with when (a sequence number) each was last distrusted. */
+  private readonly distrusted = new Map<string, number>();
+  private distrustSeq = 0;
 
   constructor(readonly opts: ResolvedClientOptions) {}
 
@@ -59,6 +60,7 @@ export class Cluster {
    * be the stale one — a leader cut off from the quorum still believes it
    * leads — so the next "any broker" calls (the metadata refresh first) ask
    * it only after every other broker, until another broker has answered one.
+   * When several are distrusted, the most recently distrusted goes last.
    */
   distrust(nodeId: number): void {
     const address = this.metadata.broker(nodeId)?.address;
@@ -66,9 +68,9 @@ export class Cluster {
   }
 
   private distrustAddress(address: string): void {
-    // Bounded by the brokers this client knows; a runaway set is simply reset.
+    // Bounded by the brokers this client knows; a runaway map is simply reset.
     if (this.distrusted.size >= 256) this.distrusted.clear();
-    this.distrusted.add(address);
+    this.distrusted.set(address, ++this.distrustSeq);
   }
 
   /**
@@ -165,7 +167,9 @@ export class Cluster {
 
   private async fetchMetadata(): Promise<ClusterMetadata> {
     const topics = [...this.interest];
+    const startedMs = this.opts.clock.monotonicMs();
     const res = await this.callAny('Metadata', { topics, allowAutoTopicCreation: false });
+    this.opts.logger.debug('metadata refreshed', { broker: this.lastGood, ms: Math.round(this.opts.clock.monotonicMs() - startedMs), topics: res.topics.length });
     const md = parseMetadata(res);
     // A broker cut off from the cluster names no leader for the partitions
     // it led (and a leader election may be under way): ask another broker
@@ -180,14 +184,16 @@ export class Cluster {
 /**
  * "Any broker" order: the broker that last answered, then those metadata
  * names, then the bootstrap list — each once, and the distrusted ones last
- * (still asked: they may be all that is left).
+ * (still asked: they may be all that is left), the most recently
+ * distrusted (highest sequence number) at the very end.
  */
 export function orderCandidates(
   lastGood: string | undefined,
   brokers: readonly string[],
   bootstrap: readonly string[],
-  distrusted: ReadonlySet<string>,
+  distrusted: ReadonlyMap<string, number>,
 ): string[] {
   const all = [...new Set([...(lastGood !== undefined ? [lastGood] : []), ...brokers, ...bootstrap])];
-  return [...all.filter((a) => !distrusted.has(a)), ...all.filter((a) => distrusted.has(a))];
+  const suspects = all.filter((a) => distrusted.has(a)).sort((a, b) => distrusted.get(a)! - distrusted.get(b)!);
+  return [...all.filter((a) => !distrusted.has(a)), ...suspects];
 }

@@ -12,10 +12,12 @@ import { FAST_RETRY, useFakeCluster } from './helpers/fake-cluster-suite';
  */
 
 describe('slow or stale leaders (pure parts)', () => {
-  test('distrusted brokers are asked last, each address once', () => {
-    expect(orderCandidates('a:1', ['a:1', 'b:1', 'c:1'], ['c:1', 'd:1'], new Set())).toEqual(['a:1', 'b:1', 'c:1', 'd:1']);
-    expect(orderCandidates('a:1', ['a:1', 'b:1', 'c:1'], ['c:1', 'd:1'], new Set(['a:1', 'c:1']))).toEqual(['b:1', 'd:1', 'a:1', 'c:1']);
-    expect(orderCandidates(undefined, [], ['a:1'], new Set(['a:1']))).toEqual(['a:1']);
+  test('distrusted brokers are asked last, the most recently distrusted at the very end, each address once', () => {
+    expect(orderCandidates('a:1', ['a:1', 'b:1', 'c:1'], ['c:1', 'd:1'], new Map())).toEqual(['a:1', 'b:1', 'c:1', 'd:1']);
+    expect(orderCandidates('a:1', ['a:1', 'b:1', 'c:1'], ['c:1', 'd:1'], new Map([['a:1', 2], ['c:1', 1]]))).toEqual(['b:1', 'd:1', 'c:1', 'a:1']);
+    // Everyone distrusted (slow requests everywhere): the last one to fail a request is asked last.
+    expect(orderCandidates('a:1', ['a:1', 'b:1', 'c:1'], [], new Map([['a:1', 7], ['b:1', 5], ['c:1', 6]]))).toEqual(['b:1', 'c:1', 'a:1']);
+    expect(orderCandidates(undefined, [], ['a:1'], new Map([['a:1', 1]]))).toEqual(['a:1']);
   });
 
   test('leadership moved when another broker leads one of the partitions in a newer epoch; leaderless, unknown or older does not count', () => {
