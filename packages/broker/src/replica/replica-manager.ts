@@ -107,11 +107,7 @@ export class ReplicaManager {
   async start(): Promise<void> {
     this.unsubscribe = this.deps.metadata.subscribe((e) => this.handleEvent(e));
     await this.deps.partitions.removeOrphans();
-    const all: Promise<void>[] = [];
-    for (const view of this.deps.metadata.topics()) {
-      for (const a of view.partitions) if (a.replicas.includes(this.selfId)) all.push(this.reconcile(view.name, a.partition));
-    }
-    await Promise.all(all);
+    await Promise.all(this.reconcileHosted());
     this.quorum.start();
     this.scheduleTick();
   }
@@ -138,21 +134,13 @@ export class ReplicaManager {
   }
 
   /**
-   * Cut off from the controller quorum for a whole session: the controller
-   * has fenced this broker and moved its leaderships, so it claims none —
-   * requests for partitions its (stale) metadata says it leads answer
-   * NOT_LEADER_OR_FOLLOWER without a leader hint, and Metadata shows them
-   * leaderless. Roles and logs stay as they are; once contact is back the
-   * metadata log says who leads now.
-   */
-  isCutOffFromQuorum(): boolean {
-    return this.quorum.isCutOff();
-  }
-
-  /**
    * The leader to name for a partition, as Metadata and leader hints give
    * it: metadata's, except this broker while it is cut off from the quorum
-   * (then -1: it does not know who leads now).
+   * for a whole session (then -1: it does not know who leads now). Such a
+   * broker has been fenced and its leaderships moved, so it claims none:
+   * requests for partitions its stale metadata says it leads answer
+   * NOT_LEADER_OR_FOLLOWER (leaderFor, leaderOf). Roles and logs stay as
+   * they are; once contact is back the metadata log says who leads now.
    */
   advertisedLeader(a: PartitionAssignment): number {
     return a.leaderId === this.selfId && this.quorum.isCutOff() ? -1 : a.leaderId;
@@ -394,11 +382,16 @@ export class ReplicaManager {
       this.deps.producePurgatory.notify(key);
       this.deps.fetchPurgatory.notify(key);
     }
-    if (!cutOff && !this.stopped) {
-      for (const view of this.deps.metadata.topics()) {
-        for (const a of view.partitions) if (a.replicas.includes(this.selfId)) void this.reconcile(view.name, a.partition);
-      }
+    if (!cutOff && !this.stopped) void Promise.all(this.reconcileHosted());
+  }
+
+  /** Moves every partition metadata places on this broker to its role. */
+  private reconcileHosted(): Promise<void>[] {
+    const all: Promise<void>[] = [];
+    for (const view of this.deps.metadata.topics()) {
+      for (const a of view.partitions) if (a.replicas.includes(this.selfId)) all.push(this.reconcile(view.name, a.partition));
     }
+    return all;
   }
 
   /** Whether the local role already is what `a` says. */
