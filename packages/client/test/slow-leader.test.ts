@@ -107,4 +107,34 @@ describe('producer and a slow or stale leader (fake cluster)', () => {
     expect(t.cluster.callsOf('Metadata').slice(metadataBefore)[0]?.nodeId).toBe(2);
     expect(t.cluster.values('moved', 0)).toEqual(['a', 'b']);
   });
+
+  it('a consumer told NOT_LEADER_OR_FOLLOWER asks another broker who leads, and reads on from the new leader', async () => {
+    const b1 = await t.cluster.startBroker(1);
+    await t.cluster.startBroker(2);
+    t.cluster.createTopic('read', 1, [1]);
+    // Separate clients: the producer's refreshes must not do the consumer's work.
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY, slowLeaderCheckMs: 0 });
+    const producer = t.client.producer({ lingerMs: 0 });
+    const reader = createClient({ bootstrap: b1.address, retry: FAST_RETRY });
+    try {
+      const consumer = reader.consumer({ autoOffsetReset: 'earliest', maxWaitMs: 50 });
+      consumer.assign([{ topic: 'read', partition: 0 }]);
+      await producer.send({ topic: 'read', value: 'a' });
+      const got: string[] = [];
+      const readUntil = async (n: number): Promise<void> => {
+        const deadline = Date.now() + 10_000;
+        while (got.length < n && Date.now() < deadline) for (const r of await consumer.poll({ timeoutMs: 200 })) got.push(r.value!.toString());
+      };
+      await readUntil(1);
+      t.cluster.freezeMetadata(1);
+      t.cluster.setLeader('read', 0, 2);
+      await producer.send({ topic: 'read', value: 'b' });
+      await readUntil(2);
+      expect(got).toEqual(['a', 'b']);
+      expect(t.cluster.callsOf('Fetch').some((c) => c.nodeId === 2)).toBe(true);
+      await consumer.close();
+    } finally {
+      await reader.close();
+    }
+  });
 });
