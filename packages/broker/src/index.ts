@@ -42,6 +42,7 @@ export { initialFollowerState, isCaughtUp, recordFetch, type FollowerState } fro
 export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
 export {
   contactEvidenceMs,
+  heardFromReplicaMajority,
   initialQuorumContact,
   observeQuorumContact,
   type QuorumContactEvent,

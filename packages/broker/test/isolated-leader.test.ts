@@ -53,6 +53,10 @@ describe('a leader cut off from the quorum', () => {
     cluster.controller.partition(1);
     cluster.controller.fence(1);
     expect(cluster.controller.assignment('cut', 0).leaderId).toBe(2);
+    await pollUntil(() => cluster.broker(2).partitionState('cut', 0)?.role === 'leader' && cluster.broker(3).partitionState('cut', 0)?.leaderId === 2, {
+      timeoutMs: 10_000,
+      what: 'nodes 2 and 3 to turn to node 2',
+    });
 
     // Within the session node 1 still leads by its own lights: an acks=all
     // produce is appended and waits for followers that will never come.
@@ -65,7 +69,14 @@ describe('a leader cut off from the quorum', () => {
     await pollUntil(() => cluster.log(1, 'cut', 0).logEndOffset === 2n, { timeoutMs: 10_000, what: 'the zombie append on node 1' });
     expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0)).toMatchObject({ leaderId: 1, error: null });
 
-    // One session without contact: the waiting produce ends at once (not after its 30 s) and nothing claims leadership.
+    // One session without contact, but its followers fetched within it (the
+    // last time at the cut, session time stood still until then): a
+    // majority of replicas may still take it for the leader, so it keeps
+    // the partition a moment longer.
+    clock.advance(1);
+    expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0)).toMatchObject({ leaderId: 1, error: null });
+    // A session since the last fetch too: the waiting produce ends at once
+    // (not after its 30 s) and nothing claims leadership.
     clock.advance(1);
     const answered = (await waiting).topics[0].partitions[0];
     expect(answered.error).toMatchObject({ name: 'NOT_LEADER_OR_FOLLOWER', retriable: true });
@@ -90,5 +101,25 @@ describe('a leader cut off from the quorum', () => {
     });
     expect(valuesOf(await cluster.logBytes(1, 'cut', 0))).toEqual(['before', 'after']);
     expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0)).toMatchObject({ leaderId: 2, error: null });
+  });
+
+  test('keeps leading while a majority of the replicas still fetch from it (as during a controller election slower than the session)', async () => {
+    const created = await call(cluster.client(1), 'CreateTopics', { topics: [{ name: 'kept', numPartitions: 1, replicationFactor: 3, configs: {} }] });
+    expect(created.topics[0].error).toBeNull();
+    expect(cluster.controller.assignment('kept', 0).leaderId).toBe(1);
+    // No heartbeat answers and no metadata for node 1, but nobody fences it.
+    cluster.controller.partition(1);
+    const acked: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      // Each acks=all write needs both followers to fetch it: they fetch at every step of session time.
+      await advanceSeenBy(clock, cluster, 1, 100);
+      const r = await produce(cluster.client(1), 'kept', 0, batchOf([`k${i}`]), -1);
+      expect(r.error).toBeNull();
+      acked.push(`k${i}`);
+    }
+    // Two sessions without contact with the quorum, and the partition stayed writable throughout.
+    expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['kept'] }), 'kept', 0)).toMatchObject({ leaderId: 1, error: null });
+    cluster.controller.heal(1);
+    expect(valuesOf(await cluster.logBytes(1, 'kept', 0))).toEqual(acked);
   });
 });

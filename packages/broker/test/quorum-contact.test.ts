@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { initialQuorumContact, observeQuorumContact, type QuorumContactEvent, type QuorumContactState } from '@gregor/broker';
+import { heardFromReplicaMajority, initialQuorumContact, observeQuorumContact, type QuorumContactEvent, type QuorumContactState } from '@gregor/broker';
 
 const SESSION = 1500;
 const STALL = 500;
@@ -108,5 +108,23 @@ describe('quorum contact (pure)', () => {
     expect(state.lost).toBe(false);
     const out = observeQuorumContact(state, silent(5000 + SESSION), TIMING);
     expect(out.event).toEqual({ kind: 'lost', silentMs: SESSION });
+  });
+
+  test('while cut off, a leader keeps a partition only if it hears from a majority of its replicas, itself included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 6 }), (replicas, heard) => {
+        fc.pre(heard < replicas);
+        const voters = [true, ...Array.from({ length: replicas - 1 }, (_, i) => i < heard)];
+        expect(heardFromReplicaMajority(replicas, heard)).toBe(voters.filter(Boolean).length > replicas / 2);
+      }),
+    );
+    // Replication factor 1: nobody else can lead it, it keeps it; 3: one follower is enough; 4: two are needed.
+    expect([heardFromReplicaMajority(1, 0), heardFromReplicaMajority(3, 0), heardFromReplicaMajority(3, 1), heardFromReplicaMajority(4, 1), heardFromReplicaMajority(4, 2)]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
   });
 });

@@ -4,22 +4,23 @@ import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import { listenerEndpoint } from '../metadata-source';
 import type { BrokerContext } from '../broker-context';
 import { planNewTopic } from '../create-topic-plan';
-import type { PartitionAssignment, TopicMetadataView } from '../metadata-source';
+import type { TopicMetadataView } from '../metadata-source';
+import type { ReplicaManager } from '../replica/replica-manager';
 import { wireErrorOf } from '../wire';
 import type { RequestOutcome } from '../outcome';
 
 /**
- * `advertisedLeader` is -1 for partitions this broker leads while it is cut
- * off from the quorum: LEADER_NOT_AVAILABLE, so clients ask another broker.
+ * A partition this broker gave up while cut off from the quorum has no
+ * leader here (LEADER_NOT_AVAILABLE), so clients ask another broker.
  */
-function describeTopic(view: TopicMetadataView, advertisedLeader: (a: PartitionAssignment) => number): TopicMetadata {
+function describeTopic(view: TopicMetadataView, replicas: Pick<ReplicaManager, 'advertisedLeader'>): TopicMetadata {
   return {
     error: null,
     name: view.name,
     topicId: view.topicId,
     isInternal: view.name === OFFSETS_TOPIC,
     partitions: view.partitions.map((a) => {
-      const leaderId = advertisedLeader(a);
+      const leaderId = replicas.advertisedLeader(view.name, a);
       return {
         error: leaderId === a.leaderId ? null : wireErrorOf('LEADER_NOT_AVAILABLE', `node ${a.leaderId} has lost contact with the controller quorum`),
         partition: a.partition,
@@ -66,7 +67,7 @@ async function missingTopic(ctx: BrokerContext, name: string, allowAutoCreate: b
       if (!(isGregorError(err) && err.errorName === 'TOPIC_ALREADY_EXISTS') || existing === undefined) throw err;
       view = existing;
     }
-    return describeTopic(view, (a) => ctx.replicas.advertisedLeader(a));
+    return describeTopic(view, ctx.replicas);
   } catch (err) {
     empty.error = outcome.fail(err, { topic: name });
     return empty;
@@ -87,12 +88,12 @@ export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest__O
   }
   let topics: TopicMetadata[];
   if (req.topics.length === 0) {
-    topics = ctx.metadata.topics().map((view) => describeTopic(view, (a) => ctx.replicas.advertisedLeader(a)));
+    topics = ctx.metadata.topics().map((view) => describeTopic(view, ctx.replicas));
   } else {
     topics = [];
     for (const name of new Set(req.topics)) {
       const view = ctx.metadata.topic(name);
-      topics.push(view !== undefined ? describeTopic(view, (a) => ctx.replicas.advertisedLeader(a)) : await missingTopic(ctx, name, req.allowAutoTopicCreation, outcome));
+      topics.push(view !== undefined ? describeTopic(view, ctx.replicas) : await missingTopic(ctx, name, req.allowAutoTopicCreation, outcome));
     }
   }
   return { brokers, clusterId: ctx.metadata.clusterId, controllerId: ctx.metadata.controllerId(), topics };

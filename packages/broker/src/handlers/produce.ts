@@ -201,7 +201,7 @@ async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs:
     REQUEST_TIMED_OUT: `records not replicated to the ISR within ${timeoutMs} ms`,
   };
   const assignment = ctx.metadata.topic(leader.topic)?.partitions[leader.partition];
-  const hint = result === 'NOT_LEADER_OR_FOLLOWER' ? { leaderHint: assignment === undefined ? -1 : ctx.replicas.advertisedLeader(assignment) } : {};
+  const hint = result === 'NOT_LEADER_OR_FOLLOWER' ? { leaderHint: assignment === undefined ? -1 : ctx.replicas.advertisedLeader(leader.topic, assignment) } : {};
   a.result.error = outcome.fail(new GregorError(result, messages[result] ?? 'acks=all failed', { ...where, ...hint }), where);
   a.result.baseOffset = '-1';
 }

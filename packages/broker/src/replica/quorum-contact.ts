@@ -93,3 +93,19 @@ export function observeQuorumContact(
   if (!lost && state.lost) return { state: next, event: { kind: 'regained', afterMs: lastContactMs - state.lastContactMs } };
   return { state: next };
 }
+
+/**
+ * While cut off from the quorum, whether this broker may go on leading one
+ * partition: only while it has heard a fetch within the session from
+ * enough followers to make a majority of the partition's replicas with
+ * itself (Raft's check-quorum, per partition). Followers that keep
+ * fetching still take it for the leader — the controller has not moved the
+ * partition, or they would follow the new leader — so a controller
+ * election slower than the session does not make healthy leaders give up.
+ * Once the controller moves the partition its followers turn to the new
+ * leader, and this broker gives up a session later. With replication
+ * factor 1 nobody else can lead the partition, and it keeps it.
+ */
+export function heardFromReplicaMajority(replicaCount: number, followersHeard: number): boolean {
+  return 2 * (followersHeard + 1) > replicaCount;
+}

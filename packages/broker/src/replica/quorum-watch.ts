@@ -8,10 +8,14 @@ export interface QuorumWatchDeps {
   sessionTimeoutMs: number;
   clock: Clock;
   logger: Logger;
-  /** Partitions this broker leads by its metadata (for the log line). */
-  ledPartitionCount(): number;
-  /** Runs after each transition, with the new state. */
-  onChange(cutOff: boolean): void;
+  /**
+   * Runs after each transition, with the new state. On losing contact it
+   * returns how many led partitions it stepped back from and how many it
+   * keeps (their followers still fetch), for the log line.
+   */
+  onChange(cutOff: boolean): { steppedBack: number; kept: number };
+  /** Runs on every timer sample while cut off (partitions whose followers stopped fetching step back then). */
+  whileCutOff(): void;
 }
 
 /**
@@ -41,7 +45,9 @@ export class QuorumWatch {
   start(): void {
     if (!this.enabled || this.state !== undefined) return;
     this.state = initialQuorumContact(this.deps.clock.monotonicMs(), this.deps.metadata.controllerId());
-    this.timer = setInterval(() => this.isCutOff(), this.intervalMs);
+    this.timer = setInterval(() => {
+      if (this.isCutOff()) this.deps.whileCutOff();
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -67,13 +73,14 @@ export class QuorumWatch {
     this.state = state;
     if (event?.kind === 'lost') {
       const lastAnswer = answer === undefined ? 'none' : `${Math.round(answer.ageMs)} ms ago${answer.fenced ? ', fenced' : ''}`;
-      const partitions = this.deps.ledPartitionCount();
-      this.deps.logger.warn(`lost contact with the quorum (last heartbeat answer ${lastAnswer}); stepping back from leadership of ${partitions} partitions`, {
+      const { steppedBack, kept } = this.deps.onChange(true);
+      const keeping = kept > 0 ? `, keeping ${kept} whose followers still fetch from it` : '';
+      this.deps.logger.warn(`lost contact with the quorum (last heartbeat answer ${lastAnswer}); stepping back from leadership of ${steppedBack} partitions${keeping}`, {
         silentMs: Math.round(event.silentMs),
         sessionTimeoutMs: this.deps.sessionTimeoutMs,
-        partitions,
+        steppedBack,
+        kept,
       });
-      this.deps.onChange(true);
     } else if (event?.kind === 'regained') {
       this.deps.logger.info(`regained contact with the quorum after ${Math.round(event.afterMs)} ms`, { afterMs: Math.round(event.afterMs) });
       this.deps.onChange(false);

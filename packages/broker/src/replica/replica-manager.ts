@@ -8,6 +8,7 @@ import type { PartitionManager } from '../partition-manager';
 import type { PartitionLogPort } from '../storage-port';
 import { PartitionLeader, type LeaderTiming } from './partition-leader';
 import type { ProducePurgatory } from './produce-purgatory';
+import { heardFromReplicaMajority } from './quorum-contact';
 import { QuorumWatch } from './quorum-watch';
 
 /** The part of ReplicaFetcherManager the broker drives (a port, for tests). */
@@ -90,6 +91,8 @@ export class ReplicaManager {
   private stopped = false;
   private readonly selfId: number;
   private readonly quorum: QuorumWatch;
+  /** Led partitions given up while cut off from the quorum (until contact is back). */
+  private readonly steppedBack = new Set<string>();
 
   constructor(private readonly deps: ReplicaManagerDeps) {
     this.selfId = deps.config.nodeId;
@@ -98,8 +101,10 @@ export class ReplicaManager {
       sessionTimeoutMs: deps.config.brokerSessionTimeoutMs,
       clock: deps.clock,
       logger: deps.logger,
-      ledPartitionCount: () => [...this.leaders.values()].filter((l) => !l.deposed).length,
       onChange: (cutOff) => this.afterQuorumContactChange(cutOff),
+      whileCutOff: () => {
+        for (const l of this.leaders.values()) this.claims(l);
+      },
     });
   }
 
@@ -130,20 +135,41 @@ export class ReplicaManager {
    */
   leaderOf(key: string): PartitionLeader | undefined {
     const l = this.leaders.get(key);
-    return l !== undefined && !l.deposed && !this.quorum.isCutOff() ? l : undefined;
+    return l !== undefined && !l.deposed && this.claims(l) ? l : undefined;
+  }
+
+  /**
+   * Whether this broker may claim a leadership it holds: always while in
+   * contact with the controller quorum; once cut off for a whole session,
+   * only while a majority of the partition's replicas (itself included)
+   * still fetch from it (heardFromReplicaMajority). A partition given up
+   * stays given up until contact is back: its waiters are woken here and
+   * answer NOT_LEADER_OR_FOLLOWER.
+   */
+  private claims(leader: PartitionLeader): boolean {
+    if (!this.quorum.isCutOff()) return true;
+    if (this.steppedBack.has(leader.key)) return false;
+    const since = this.deps.clock.monotonicMs() - this.deps.config.brokerSessionTimeoutMs;
+    if (heardFromReplicaMajority(leader.replicas.length, leader.followersFetchedSince(since))) return true;
+    this.steppedBack.add(leader.key);
+    this.deps.producePurgatory.notify(leader.key);
+    this.deps.fetchPurgatory.notify(leader.key);
+    return false;
   }
 
   /**
    * The leader to name for a partition, as Metadata and leader hints give
-   * it: metadata's, except this broker while it is cut off from the quorum
-   * for a whole session (then -1: it does not know who leads now). Such a
-   * broker has been fenced and its leaderships moved, so it claims none:
-   * requests for partitions its stale metadata says it leads answer
-   * NOT_LEADER_OR_FOLLOWER (leaderFor, leaderOf). Roles and logs stay as
-   * they are; once contact is back the metadata log says who leads now.
+   * it: metadata's, except this broker for a partition it gave up while
+   * cut off from the quorum (then -1: it does not know who leads now). Such
+   * a broker has been fenced and its leaderships moved, so it claims them
+   * no more: requests for them answer NOT_LEADER_OR_FOLLOWER (leaderFor,
+   * leaderOf). Roles and logs stay as they are; once contact is back the
+   * metadata log says who leads now.
    */
-  advertisedLeader(a: PartitionAssignment): number {
-    return a.leaderId === this.selfId && this.quorum.isCutOff() ? -1 : a.leaderId;
+  advertisedLeader(topic: string, a: PartitionAssignment): number {
+    if (a.leaderId !== this.selfId || !this.quorum.isCutOff()) return a.leaderId;
+    const leader = this.leaders.get(tpKey(topic, a.partition));
+    return leader !== undefined && !leader.deposed && this.claims(leader) ? a.leaderId : -1;
   }
 
   /**
@@ -186,7 +212,8 @@ export class ReplicaManager {
         leaderHint: assignment.leaderId,
       });
     }
-    if (this.quorum.isCutOff()) {
+    const held = this.leaders.get(tpKey(topic, partition));
+    if (this.quorum.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
       throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
         topic,
         partition,
@@ -225,9 +252,8 @@ export class ReplicaManager {
   /** Partitions this broker leads now, and how many it hosts in any role (metrics, on scrape). */
   status(): { hostedPartitions: number; led: LedPartitionStatus[] } {
     const led: LedPartitionStatus[] = [];
-    const cutOff = this.quorum.isCutOff();
     for (const l of this.leaders.values()) {
-      if (!l.deposed && !cutOff) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
+      if (!l.deposed && this.claims(l)) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
     }
     return { hostedPartitions: this.leaders.size + this.following.size, led };
   }
@@ -372,17 +398,26 @@ export class ReplicaManager {
   }
 
   /**
-   * Lost: every waiter on a led partition re-checks (acks=all produces and
-   * parked fetches answer NOT_LEADER_OR_FOLLOWER now, not at their
-   * timeout). Regained: the same, and every partition's role is read again
-   * from metadata, which is catching up with what happened meanwhile.
+   * Lost: each led partition is given up unless a majority of its replicas
+   * still fetch from this broker (`claims`; waiters of the ones given up —
+   * acks=all produces, parked fetches — answer NOT_LEADER_OR_FOLLOWER now,
+   * not at their timeout). Regained: every waiter re-checks and every
+   * partition's role is read again from metadata, which is catching up with
+   * what happened meanwhile.
    */
-  private afterQuorumContactChange(cutOff: boolean): void {
+  private afterQuorumContactChange(cutOff: boolean): { steppedBack: number; kept: number } {
+    let kept = 0;
+    if (cutOff) {
+      for (const l of this.leaders.values()) if (!l.deposed && this.claims(l)) kept++;
+      return { steppedBack: this.steppedBack.size, kept };
+    }
+    this.steppedBack.clear();
     for (const key of this.leaders.keys()) {
       this.deps.producePurgatory.notify(key);
       this.deps.fetchPurgatory.notify(key);
     }
-    if (!cutOff && !this.stopped) void Promise.all(this.reconcileHosted());
+    if (!this.stopped) void Promise.all(this.reconcileHosted());
+    return { steppedBack: 0, kept: 0 };
   }
 
   /** Moves every partition metadata places on this broker to its role. */
