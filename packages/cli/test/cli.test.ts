@@ -82,6 +82,24 @@ describe('gregor argument parsing (exit 1 = usage)', () => {
     }
   });
 
+  it('--version prints the version and exits 0', async () => {
+    const res = await gregor(['--version']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('help shows a default only when it says something, and never twice', async () => {
+    for (const cmd of [['consume'], ['produce'], ['topic', 'create'], ['group', 'reset-offsets'], ['dev-cluster', 'up'], ['cluster', 'status']]) {
+      const res = await gregor([...cmd, '--help']);
+      expect(res.code).toBe(0);
+      const text = res.stdout.replace(/\s+/g, ' ');
+      expect({ cmd, noise: text.match(/\(default: (false|\{\})\)/g) }).toEqual({ cmd, noise: null });
+      // One option's description, up to the next option: at most one "(default:".
+      for (const option of text.split(/ (?=--[a-z])/)) expect(option.split('(default:').length - 1).toBeLessThanOrEqual(1);
+    }
+    expect((await gregor(['consume', '--help'])).stdout).toMatch(/--from-beginning\s+start at the earliest offset \(default:\s+only new records\)\n/);
+  });
+
   it('a bare group command shows its usage and exits 1', async () => {
     const res = await gregor(['topic']);
     expect(res.code).toBe(1);
@@ -127,6 +145,18 @@ describe('--bootstrap default', () => {
     const c = captureIO();
     await run(['topic', 'list'], { ...c.io, place: place('repo/examples') }, recording);
     expect(seen).toEqual([cluster]);
+  });
+
+  test('dev-cluster commands default --dir to that same .gregor/cluster', async () => {
+    const c = captureIO();
+    expect(await run(['dev-cluster', 'status', '--json'], { ...c.io, place: place('repo/examples') })).toBe(0);
+    const status = JSON.parse(c.stdout()) as { nodes: { grpc: string }[]; status: { id: number; alive: boolean }[] };
+    expect(status.nodes.map((n) => n.grpc).join(',')).toBe(cluster);
+    expect(status.status.map((n) => [n.id, n.alive])).toEqual([[1, false], [2, false], [3, false]]);
+    // Nothing found: ./.gregor/cluster, named in the error.
+    const none = captureIO();
+    expect(await run(['dev-cluster', 'status'], { ...none.io, place: place('elsewhere') })).toBe(1);
+    expect(none.stderr()).toContain(`no dev cluster in ${path.join(root, 'elsewhere', '.gregor', 'cluster')}`);
   });
 
   test('when nothing answers it says so on stderr while it retries, then fails naming --bootstrap, GREGOR_CLI_BOOTSTRAP and dev-cluster status', async () => {
