@@ -6,7 +6,7 @@
  * before any build and a command run before `pnpm build` says so.
  * Needs the built dist (`pnpm build`).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { runProcess, type ProcessResult } from '@gregor/common';
@@ -57,5 +57,21 @@ describe('pnpm commands of the README', () => {
     expect(res.code).toBe(0);
     expect(res.stdout + res.stderr).toMatch(/Projects in this build:[\s\S]*packages\/cli\/tsconfig\.json/);
     expect(res.stdout + res.stderr).not.toContain(ESC);
+  });
+
+  it('every bin a package declares is a committed file, not a build output', () => {
+    const packageDirs = ['.', 'scripts', 'tests', 'deploy', 'examples', 'proto', ...readdirSync(path.join(ROOT, 'packages')).map((p) => `packages/${p}`)];
+    const bins: string[] = [];
+    for (const dir of packageDirs) {
+      const file = path.join(ROOT, dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const bin = (JSON.parse(readFileSync(file, 'utf8')) as { bin?: Record<string, string> }).bin ?? {};
+      for (const target of Object.values(bin)) bins.push(path.join(dir, target));
+    }
+    expect(bins).toEqual(expect.arrayContaining(['packages/cli/bin/gregor.js', 'packages/node/bin/gregor-node.js']));
+    for (const target of bins) {
+      expect({ target, underDist: target.split(path.sep).includes('dist') }).toEqual({ target, underDist: false });
+      expect({ target, exists: existsSync(path.join(ROOT, target)) }).toEqual({ target, exists: true });
+    }
   });
 });
