@@ -7,26 +7,14 @@
  * Needs the built dist (`pnpm build`).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { runProcess, type ProcessResult } from '@gregor/common';
+import { findFreeBasePort } from '@gregor/dev-cluster';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 function pnpm(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<ProcessResult> {
   return runProcess('pnpm', args, { cwd, env: { ...process.env, ...env }, timeoutMs: 60_000 });
-}
-
-/** A port nothing listens on. */
-function deadPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const ESC = '\u001b';
@@ -37,7 +25,7 @@ describe('pnpm commands of the README', () => {
     const res = await pnpm(['gregor', '--version']);
     expect(res).toMatchObject({ code: 0, stdout: `${version}\n` });
     // An error with --json: nothing on stdout, one JSON object on stderr, pnpm passes the exit code on.
-    const failed = await pnpm(['gregor', 'topic', 'list', '--json'], { GREGOR_CLI_BOOTSTRAP: `127.0.0.1:${await deadPort()}` });
+    const failed = await pnpm(['gregor', 'topic', 'list', '--json'], { GREGOR_CLI_BOOTSTRAP: `127.0.0.1:${await findFreeBasePort(1)}` });
     expect(failed.code).toBe(2);
     expect(failed.stdout).toBe('');
     expect(JSON.parse(failed.stderr.trim().split('\n').pop()!)).toMatchObject({ error: 'NETWORK_EXCEPTION' });
