@@ -35,7 +35,10 @@ interface SummaryFailure {
 function summaryOf(stdout: string): { failed: number; failures: SummaryFailure[] } {
   const at = stdout.startsWith('{\n') ? 0 : stdout.lastIndexOf('\n{\n');
   if (at < 0) throw new Error(`no JSON summary in:\n${stdout.slice(-2000)}`);
-  return JSON.parse(stdout.slice(at)) as { failed: number; failures: SummaryFailure[] };
+  // pnpm adds its own ' ELIFECYCLE  Command failed' line after a failing script's output.
+  const end = stdout.indexOf('\n}', at + 1);
+  if (end < 0) throw new Error(`unterminated JSON summary in:\n${stdout.slice(-2000)}`);
+  return JSON.parse(stdout.slice(at, end + 2)) as { failed: number; failures: SummaryFailure[] };
 }
 
 test('replayCommands carries every tick bound; replayOptionsFromEnv reads the jest command back', () => {
