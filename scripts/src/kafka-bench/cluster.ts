@@ -1,8 +1,10 @@
 import { GregorError, pollUntil } from '@gregor/common';
-import { KafkaWireClient, METADATA_API } from '@gregor/kafka-protocol';
+import { FETCH_API, KafkaWireClient, METADATA_API } from '@gregor/kafka-protocol';
 
 /** Metadata v12: topics by name, leaders with epochs. */
 const METADATA_VERSION = 12;
+/** Fetch v12: the highest the KAFKA listener serves (topics by name, flexible). */
+export const FETCH_VERSION = 12;
 
 /**
  * The bench's view of a cluster through its KAFKA listeners: one pipelined
@@ -29,22 +31,46 @@ export class KafkaBenchCluster {
     throw new GregorError('NETWORK_EXCEPTION', `no KAFKA listener of ${bootstrap.join(',')} answers`, {}, lastError);
   }
 
-  /** Waits (up to `timeoutMs`) until every partition of `topic` has a leader; returns the partition count. */
+  /**
+   * Waits (up to `timeoutMs`) until every partition of `topic` has a leader
+   * that serves it; returns the partition count. Serving is checked with an
+   * empty Fetch to each leader: Metadata from one broker can name a leader
+   * before that leader has applied the change, and the bench does not retry.
+   */
   async waitForLeaders(topic: string, timeoutMs = 30_000): Promise<number> {
     return pollUntil(
       async () => {
-        const res = await this.bootstrap.send(METADATA_API, METADATA_VERSION, { topics: [{ name: topic }], allowAutoTopicCreation: false });
-        for (const b of res.brokers) this.addresses.set(b.nodeId, `${b.host}:${b.port}`);
-        const t = res.topics.find((x) => x.name === topic);
-        if (t === undefined || t.errorCode !== 0) return undefined;
-        if (t.partitions.length === 0 || t.partitions.some((p) => p.errorCode !== 0 || p.leaderId < 0 || !this.addresses.has(p.leaderId))) return undefined;
-        const leaders: number[] = [];
-        for (const p of t.partitions) leaders[p.partitionIndex] = p.leaderId;
-        this.leaders.set(topic, leaders);
-        return leaders.length;
+        const count = await this.lookUpLeaders(topic);
+        if (count === undefined) return undefined;
+        for (const [leader, partitions] of this.partitionsByLeader(topic)) {
+          const conn = await this.connection(leader);
+          const res = await conn.send(FETCH_API, FETCH_VERSION, {
+            replicaId: -1,
+            maxWaitMs: 0,
+            minBytes: 0,
+            maxBytes: 1,
+            sessionEpoch: -1,
+            topics: [{ topic, partitions: partitions.map((partition) => ({ partition, fetchOffset: 0n, partitionMaxBytes: 1, currentLeaderEpoch: -1 })) }],
+          });
+          if (res.errorCode !== 0 || res.responses.some((t) => t.partitions.some((p) => p.errorCode !== 0))) return undefined;
+        }
+        return count;
       },
-      { timeoutMs, what: `leaders for every partition of ${topic} (Metadata on the KAFKA listener)` },
+      { timeoutMs, what: `a serving leader for every partition of ${topic} (Metadata and Fetch on the KAFKA listeners)` },
     );
+  }
+
+  /** Leaders from Metadata, when every partition has one. */
+  private async lookUpLeaders(topic: string): Promise<number | undefined> {
+    const res = await this.bootstrap.send(METADATA_API, METADATA_VERSION, { topics: [{ name: topic }], allowAutoTopicCreation: false });
+    for (const b of res.brokers) this.addresses.set(b.nodeId, `${b.host}:${b.port}`);
+    const t = res.topics.find((x) => x.name === topic);
+    if (t === undefined || t.errorCode !== 0) return undefined;
+    if (t.partitions.length === 0 || t.partitions.some((p) => p.errorCode !== 0 || p.leaderId < 0 || !this.addresses.has(p.leaderId))) return undefined;
+    const leaders: number[] = [];
+    for (const p of t.partitions) leaders[p.partitionIndex] = p.leaderId;
+    this.leaders.set(topic, leaders);
+    return leaders.length;
   }
 
   leaderOf(topic: string, partition: number): number {

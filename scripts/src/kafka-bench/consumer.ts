@@ -1,10 +1,8 @@
 import { GregorError } from '@gregor/common';
 import { FETCH_API } from '@gregor/kafka-protocol';
 import { decodeRecordBatches } from '@gregor/record-batch';
-import type { KafkaBenchCluster } from './cluster';
+import { FETCH_VERSION, type KafkaBenchCluster } from './cluster';
 
-/** Fetch v12: the highest the KAFKA listener serves (topics by name, flexible). */
-const FETCH_VERSION = 12;
 
 export interface WireConsumeOptions {
   /** fetch.max.bytes */
