@@ -46,7 +46,9 @@ interface Batch {
  * requests on one pipelined connection, each carrying at most one batch per
  * partition (as the SDK's idempotent sender does) up to `maxRequestBytes`.
  * No retries: any error fails the sends in that request (a bench reports,
- * it does not recover).
+ * it does not recover). Memory: queued batches are bounded by the caller's
+ * unsettled sends (the bench keeps 64 chunks of 1000 records outstanding),
+ * as buffer.memory bounds the SDK's.
  */
 export class WireProducer {
   private readonly recordsPerBatch: number;
