@@ -6,7 +6,7 @@
  * them back, then measures produce latency at a fixed modest rate. `--protocol`
  * picks the front end: gRPC through the SDK (default), Kafka's wire protocol
  * through the KAFKA listener with a lean client, or both on the same cluster,
- * alternating `--rounds` times (each run on a fresh topic). Prints one JSON line
+ * `--rounds` times, the order swapped each round (each run on a fresh topic). Prints one JSON line
  * per run on stdout, and with more than one run a summary line (min/median/max
  * per protocol); progress goes to stderr. Not a test: no thresholds.
  */
@@ -118,7 +118,8 @@ async function main(): Promise<void> {
     const pids = cluster.nodes.map((n) => n.pid);
     const results: BenchResult[] = [];
     for (let round = 1; round <= rounds; round++) {
-      for (const protocol of protocols) {
+      // Alternate which protocol goes first, so neither always runs on a fresher (or warmer) cluster.
+      for (const protocol of round % 2 === 1 ? protocols : [...protocols].reverse()) {
         const topic = `bench-${round}-${protocol}`;
         await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor }]);
         log(`round ${round}/${rounds}: ${protocol}`);

@@ -56,6 +56,8 @@ export class WireProducer {
   /** Closed batches per partition, oldest first. */
   private readonly ready = new Map<number, Batch[]>();
   private open: Batch | undefined;
+  /** The partition the last batch went to (sticky partitioning moves to another). */
+  private previous = -1;
   /** A linger wait is scheduled for the open batch. */
   private lingering = false;
   private readonly inFlight = new Map<number, number>();
@@ -117,7 +119,6 @@ export class WireProducer {
     else setImmediate(check);
   }
 
-  private previous = -1;
   /** Sticky partitioning: a random partition other than the previous one. */
   private nextPartition(): number {
     if (this.numPartitions === 1) return 0;
