@@ -1,18 +1,24 @@
 /**
- * `pnpm bench [--nodes N] [--replication-factor R] [--acks 0|1|all] [--records N]`
+ * `pnpm bench [--nodes N] [--replication-factor R] [--acks 0|1|all] [--records N] [--protocol grpc|kafka|both] [--rounds N]`
  *
  * Starts a local cluster (real node processes) in a temp dir, produces N
  * records of --record-size bytes from one producer as fast as it can, consumes
- * them back, then measures produce latency at a fixed modest rate. Prints one
- * JSON line on stdout; progress goes to stderr. Not a test: no thresholds.
+ * them back, then measures produce latency at a fixed modest rate. `--protocol`
+ * picks the front end: gRPC through the SDK (default), Kafka's wire protocol
+ * through the KAFKA listener with a lean client, or both on the same cluster,
+ * `--rounds` times, the order swapped each round (each run on a fresh topic). Prints one JSON line
+ * per run on stdout, and with more than one run a summary line (min/median/max
+ * per protocol); progress goes to stderr. Not a test: no thresholds.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createClient, type Acks, type Message } from '@gregor/client';
+import { createClient, type Acks } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
+import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from './bench-workload';
+import { summarize } from './bench-summary';
 
 const flags = parseFlags({
   nodes: { type: 'string', default: '1' },
@@ -23,6 +29,10 @@ const flags = parseFlags({
   partitions: { type: 'string', default: '6' },
   'latency-rate': { type: 'string', default: '1000' },
   'latency-seconds': { type: 'string', default: '5' },
+  /** grpc (the SDK), kafka (the KAFKA listener, lean wire client) or both. */
+  protocol: { type: 'string', default: 'grpc' },
+  /** How many times each protocol runs, alternating, on the same cluster. */
+  rounds: { type: 'string', default: '1' },
   /** Fail when the consume phase reads nothing for this long. */
   'consume-stall-ms': { type: 'string', default: '30000' },
   keep: { type: 'boolean', default: false },
@@ -41,10 +51,16 @@ const partitions = intFlag('partitions', flags.partitions, 1);
 const latencyRate = intFlag('latency-rate', flags['latency-rate'], 1);
 const latencySeconds = intFlag('latency-seconds', flags['latency-seconds'], 1);
 const consumeStallMs = intFlag('consume-stall-ms', flags['consume-stall-ms'], 1);
+const rounds = intFlag('rounds', flags.rounds, 1);
 if (!['0', '1', 'all', '-1'].includes(acksText)) {
   process.stderr.write(`--acks must be 0, 1 or all, got "${acksText}"\n`);
   process.exit(1);
 }
+if (!['grpc', 'kafka', 'both'].includes(flags.protocol)) {
+  process.stderr.write(`--protocol must be grpc, kafka or both, got "${flags.protocol}"\n`);
+  process.exit(1);
+}
+const protocols: Protocol[] = flags.protocol === 'both' ? ['grpc', 'kafka'] : [flags.protocol as Protocol];
 const acks: Acks = acksText === 'all' || acksText === '-1' ? 'all' : (Number(acksText) as 0 | 1);
 
 const log = (msg: string): void => {
@@ -94,114 +110,33 @@ async function main(): Promise<void> {
   ];
   const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn' }, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
+  const workloads = new Map<Protocol, BenchWorkload>();
   try {
-    const topic = 'bench';
-    // The dev cluster's nodes default to min.insync.replicas 2 (3 nodes): a
-    // --replication-factor 1 topic would refuse every acks=all record. One
-    // less than the replicas, as the cluster's own defaults, always fits.
-    await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor, configs: { 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) } }]);
-
-    // Throughput: one producer, records sent in chunks so the SDK batches freely.
-    const value = randomBytes(recordSize);
-    const chunk: Message[] = Array.from({ length: 1000 }, () => ({ value }));
-    const producer = client.producer({ acks, lingerMs: 5, batchSize: 256 * 1024, maxRequestSize: 4 * 1024 * 1024, maxInFlight: 5 });
-    let acked = 0;
-    const progress = setInterval(() => log(`produced ${acked}/${records}`), 1000);
-    const pids = cluster.nodes.map((n) => n.pid);
-    const cpu0 = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) };
-    const t0 = performance.now();
-    const inflight = new Set<Promise<void>>();
-    for (let sent = 0; sent < records; sent += chunk.length) {
-      const n = Math.min(chunk.length, records - sent);
-      const p = producer.send({ topic, messages: n === chunk.length ? chunk : chunk.slice(0, n) }).then(() => {
-        acked += n;
-        inflight.delete(p);
-      });
-      inflight.add(p);
-      if (inflight.size >= 64) await Promise.race(inflight);
+    for (const protocol of protocols) {
+      workloads.set(protocol, protocol === 'grpc' ? grpcWorkload(client, acks) : await kafkaWorkload(kafkaAddresses(cluster.nodes), acks));
     }
-    await Promise.all(inflight);
-    await producer.flush();
-    const produceSec = (performance.now() - t0) / 1000;
-    const nodesCpu1 = nodesCpuSeconds(pids);
-    // CPU spent per record produced, in microseconds: where the 2 cores go.
-    const produceCpu = {
-      client: ((clientCpuSeconds() - cpu0.client) / records) * 1e6,
-      nodes: nodesCpu1 === undefined || cpu0.nodes === undefined ? undefined : ((nodesCpu1 - cpu0.nodes) / records) * 1e6,
-    };
-    clearInterval(progress);
-    log(`produced ${records} records in ${produceSec.toFixed(2)} s`);
-
-    // Consume everything back from the beginning.
-    const consumer = client.consumer({ maxBytes: 16 * 1024 * 1024, maxWaitMs: 100 });
-    consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
-    for (let partition = 0; partition < partitions; partition++) consumer.seek({ topic, partition }, 'earliest');
-    let consumed = 0;
-    const t1 = performance.now();
-    const consumeProgress = setInterval(() => log(`consumed ${consumed}/${records}`), 1000);
-    // Bounded by progress, not by a total time (10M records legitimately take
-    // long): a consumer that gets nothing for consumeStallMs fails the bench
-    // instead of polling forever for records that will not come.
-    let lastProgressMs = performance.now();
-    while (consumed < records) {
-      const got = (await consumer.poll({ timeoutMs: 1000 })).length;
-      consumed += got;
-      if (got > 0) lastProgressMs = performance.now();
-      else if (performance.now() - lastProgressMs > consumeStallMs) {
-        clearInterval(consumeProgress);
-        await consumer.close();
-        throw new Error(
-          `consume stalled: read ${consumed} of ${records} acknowledged records, then nothing for ${consumeStallMs} ms ` +
-            `(--consume-stall-ms); rerun with --keep to keep the cluster and its node logs`,
-        );
+    const pids = cluster.nodes.map((n) => n.pid);
+    const results: BenchResult[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate which protocol goes first, so neither always runs on a fresher (or warmer) cluster.
+      for (const protocol of round % 2 === 1 ? protocols : [...protocols].reverse()) {
+        const topic = `bench-${round}-${protocol}`;
+        // The dev cluster's nodes default to min.insync.replicas 2 (3 nodes): a
+        // --replication-factor 1 topic would refuse every acks=all record. One
+        // less than the replicas, as the cluster's own defaults, always fits.
+        const configs = { 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) };
+        await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor, configs }]);
+        log(`round ${round}/${rounds}: ${protocol}`);
+        const result = await runOnce(workloads.get(protocol)!, topic, pids);
+        results.push(result);
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        // Free the disk for the next run (RF copies of every record).
+        await client.admin().deleteTopics([topic]);
       }
     }
-    const consumeSec = (performance.now() - t1) / 1000;
-    clearInterval(consumeProgress);
-    await consumer.close();
-    log(`consumed ${consumed} records in ${consumeSec.toFixed(2)} s`);
-
-    // Latency at a fixed modest rate: each record sent alone, linger 0.
-    const latencyProducer = client.producer({ acks, lingerMs: 0 });
-    const latencies: number[] = [];
-    const total = latencyRate * latencySeconds;
-    const perTick = Math.max(1, Math.round(latencyRate / 100));
-    const pending: Promise<void>[] = [];
-    log(`measuring latency: ${latencyRate} records/s for ${latencySeconds} s`);
-    await new Promise<void>((resolve) => {
-      let issued = 0;
-      const timer = setInterval(() => {
-        for (let i = 0; i < perTick && issued < total; i++, issued++) {
-          const start = performance.now();
-          pending.push(latencyProducer.send({ topic, value }).then(() => void latencies.push(performance.now() - start)));
-        }
-        if (issued >= total) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 10);
-    });
-    await Promise.all(pending);
-    latencies.sort((a, b) => a - b);
-
-    const result = {
-      produce_rps: Math.round(records / produceSec),
-      produce_mb_s: Number(((records * recordSize) / produceSec / 1e6).toFixed(2)),
-      produce_cpu_us_per_record_client: Number(produceCpu.client.toFixed(2)),
-      produce_cpu_us_per_record_nodes: produceCpu.nodes === undefined ? null : Number(produceCpu.nodes.toFixed(2)),
-      consume_rps: Math.round(records / consumeSec),
-      lat_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
-      lat_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
-      nodes,
-      replication_factor: replicationFactor,
-      acks: acksText,
-      records,
-      record_size: recordSize,
-      partitions,
-      latency_rate: latencyRate,
-    };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    if (results.length > 1) process.stdout.write(`${JSON.stringify(summarize(results))}\n`);
   } finally {
+    for (const w of workloads.values()) await w.close();
     await client.close();
     if (flags.keep) {
       log(`cluster left running in ${dir}`);
@@ -210,6 +145,127 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+function kafkaAddresses(list: readonly { id: number; kafka?: string | undefined }[]): string[] {
+  return list.map((n) => {
+    if (n.kafka === undefined) throw new Error(`node ${n.id} has no KAFKA listener in cluster.json`);
+    return n.kafka;
+  });
+}
+
+export type BenchResult = ReturnType<typeof resultOf>;
+
+function cpuDelta(before: { client: number; nodes: number | undefined }, pids: readonly number[], count: number): { client: number; nodes: number | undefined } {
+  const nodesNow = nodesCpuSeconds(pids);
+  return {
+    client: ((clientCpuSeconds() - before.client) / count) * 1e6,
+    nodes: nodesNow === undefined || before.nodes === undefined ? undefined : ((nodesNow - before.nodes) / count) * 1e6,
+  };
+}
+
+/** The three phases on one topic through one protocol. */
+async function runOnce(workload: BenchWorkload, topic: string, pids: readonly number[]) {
+  const cpuNow = () => ({ client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) });
+
+  // Throughput: one producer, records sent in chunks of 1000 so the producer batches freely.
+  const value = randomBytes(recordSize);
+  const producer = await workload.producer(topic, value, 'throughput');
+  let acked = 0;
+  const progress = setInterval(() => log(`${workload.protocol}: produced ${acked}/${records}`), 1000);
+  const cpu0 = cpuNow();
+  const t0 = performance.now();
+  const inflight = new Set<Promise<void>>();
+  try {
+    for (let sent = 0; sent < records; sent += 1000) {
+      const n = Math.min(1000, records - sent);
+      const p = producer.send(n).then(() => {
+        acked += n;
+        inflight.delete(p);
+      });
+      inflight.add(p);
+      if (inflight.size >= 64) await Promise.race(inflight);
+    }
+    await Promise.all(inflight);
+  } finally {
+    clearInterval(progress);
+  }
+  const produceSec = (performance.now() - t0) / 1000;
+  // CPU spent per record, in microseconds: where the 2 cores go.
+  const produceCpu = cpuDelta(cpu0, pids, records);
+  await producer.close();
+  log(`${workload.protocol}: produced ${records} records in ${produceSec.toFixed(2)} s`);
+
+  // Consume everything back from the beginning.
+  let consumed = 0;
+  const consumeProgress = setInterval(() => log(`${workload.protocol}: consumed ${consumed}/${records}`), 1000);
+  const cpu1 = cpuNow();
+  const t1 = performance.now();
+  try {
+    await workload.consume(topic, partitions, records, consumeStallMs, (n) => void (consumed = n));
+  } catch (err) {
+    throw new Error(`${String(err)} (--consume-stall-ms); rerun with --keep to keep the cluster and its node logs`);
+  } finally {
+    clearInterval(consumeProgress);
+  }
+  const consumeSec = (performance.now() - t1) / 1000;
+  const consumeCpu = cpuDelta(cpu1, pids, records);
+  log(`${workload.protocol}: consumed ${records} records in ${consumeSec.toFixed(2)} s`);
+
+  // Latency at a fixed modest rate: each record sent alone, linger 0.
+  const latencyProducer = await workload.producer(topic, value, 'latency');
+  const latencies: number[] = [];
+  const total = latencyRate * latencySeconds;
+  const perTick = Math.max(1, Math.round(latencyRate / 100));
+  const pending: Promise<void>[] = [];
+  log(`${workload.protocol}: measuring latency: ${latencyRate} records/s for ${latencySeconds} s`);
+  await new Promise<void>((resolve) => {
+    let issued = 0;
+    const timer = setInterval(() => {
+      for (let i = 0; i < perTick && issued < total; i++, issued++) {
+        const start = performance.now();
+        pending.push(latencyProducer.send(1).then(() => void latencies.push(performance.now() - start)));
+      }
+      if (issued >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 10);
+  });
+  await Promise.all(pending);
+  await latencyProducer.close();
+  latencies.sort((a, b) => a - b);
+  return resultOf(workload.protocol, records / produceSec, records / consumeSec, produceCpu, consumeCpu, latencies);
+}
+
+function resultOf(
+  protocol: Protocol,
+  produceRps: number,
+  consumeRps: number,
+  produceCpu: { client: number; nodes: number | undefined },
+  consumeCpu: { client: number; nodes: number | undefined },
+  latencies: number[],
+) {
+  const us = (v: number | undefined): number | null => (v === undefined ? null : Number(v.toFixed(2)));
+  return {
+    protocol,
+    produce_rps: Math.round(produceRps),
+    produce_mb_s: Number(((produceRps * recordSize) / 1e6).toFixed(2)),
+    produce_cpu_us_per_record_client: Number(produceCpu.client.toFixed(2)),
+    produce_cpu_us_per_record_nodes: us(produceCpu.nodes),
+    consume_rps: Math.round(consumeRps),
+    consume_cpu_us_per_record_client: Number(consumeCpu.client.toFixed(2)),
+    consume_cpu_us_per_record_nodes: us(consumeCpu.nodes),
+    lat_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
+    lat_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+    nodes,
+    replication_factor: replicationFactor,
+    acks: acksText,
+    records,
+    record_size: recordSize,
+    partitions,
+    latency_rate: latencyRate,
+  };
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,8 @@
  * commits are the same ones the Gregor SDK sees over gRPC (and the other
  * way round). The full real-client suite lives elsewhere (issue 12 item 7).
  */
-import { runProcess } from '@gregor/common';
+import { errorCode, runProcess } from '@gregor/common';
+import { FETCH_API, KafkaWireClient } from '@gregor/kafka-protocol';
 import { TestCluster } from './harness';
 
 const KCAT_TIMEOUT_MS = 60_000;
@@ -68,6 +69,40 @@ describe('Kafka clients against a 3-node cluster (kcat)', () => {
     expect(partitionOf).toContain(`k7 ${meta.partition}`);
     const fromSdk = await kcat(['-C', '-b', kafkaOf(cluster, 2), '-t', topic, '-p', String(meta.partition), '-o', String(meta.offset), '-c', '1', '-q', '-f', '%k=%s\n']);
     expect(fromSdk).toBe('k7=from-sdk\n');
+  });
+
+  it('kcat writes and reads zstd (librdkafka enables it on Produce v7+/Fetch v10+, KIP-110); the SDK reads the same batches', async () => {
+    const topic = 'kafka-zstd';
+    await cluster.client.admin().createTopics([{ topic, numPartitions: 1, replicationFactor: 3 }]);
+    await cluster.waitForFullIsr(topic);
+    // Compressible values: librdkafka sends a batch uncompressed when compression would not shrink it.
+    const values = Array.from({ length: 20 }, (_, i) => `z${i}:${'x'.repeat(200)}`);
+    const lines = values.join('\n') + '\n';
+    await kcat(['-P', '-b', kafkaOf(cluster, 1), '-t', topic, '-z', 'zstd', '-X', 'acks=all'], lines);
+    const consumed = await kcat(['-C', '-b', kafkaOf(cluster, 2), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%s\n']);
+    expect(consumed.trim().split('\n')).toEqual(values);
+    const consumer = cluster.client.consumer({ maxWaitMs: 200 });
+    consumer.assign([{ topic, partition: 0 }]);
+    consumer.seek({ topic, partition: 0 }, 'earliest');
+    const viaSdk: string[] = [];
+    while (viaSdk.length < 20) for (const r of await consumer.poll({ timeoutMs: 1000 })) viaSdk.push(r.value!.toString());
+    await consumer.close();
+    expect(viaSdk).toEqual(values);
+
+    // The batch is zstd: a Fetch below v10 from the leader is refused for it.
+    const leader = (await cluster.client.admin().describeTopics([topic]))[0]!.partitions[0]!.leader;
+    const wire = await KafkaWireClient.connect(kafkaOf(cluster, leader!));
+    try {
+      const old = await wire.send(FETCH_API, 9, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        maxBytes: 1 << 20,
+        topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
+      });
+      expect(old.responses[0]!.partitions[0]!.errorCode).toBe(errorCode('UNSUPPORTED_COMPRESSION_TYPE'));
+    } finally {
+      wire.close();
+    }
   });
 
   // Debian's python3-kafka and python3-confluent-kafka live under /usr/bin/python3 (not a pyenv python first on PATH).

@@ -94,7 +94,7 @@ describe('Kafka front end (in-process broker, real socket)', () => {
       expect(r.apiKeys).toHaveLength(24);
     }
     // Kafka answers an unknown ApiVersions version as v0, with the error and its own range (KIP-511).
-    const unsupported = await client.sendTracked(API_VERSIONS_API, 4, {}, 'kafka-test', 0).promise;
+    const unsupported = await client.sendTracked(API_VERSIONS_API, 4, {}, 0).promise;
     expect(unsupported).toMatchObject({ errorCode: code('UNSUPPORTED_VERSION'), apiKeys: [{ apiKey: API_KEYS.ApiVersions, minVersion: 0, maxVersion: 3 }] });
     const again = await client.send(API_VERSIONS_API, 0, {});
     expect(again.errorCode).toBe(NONE);

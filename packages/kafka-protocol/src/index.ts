@@ -19,3 +19,4 @@ export {
   type RequestHeaderInfo,
 } from './messages';
 export * from './generated';
+export { KafkaWireClient, type KafkaWireClientOptions, type SendOptions } from './client/wire-client';

@@ -14,6 +14,7 @@ import {
 import type { BrokerApi } from '../api/broker-api';
 import type { RequestContext } from '../api/context';
 import { errorCodeOf, errorMessageOf } from './wire';
+import { FETCH_ZSTD_MIN_VERSION, PRODUCE_ZSTD_MIN_VERSION, firstZstdBatchAt } from './zstd-gate';
 
 /** Byte 16 of a RecordBatch (and of a v0/v1 message) is its magic. */
 const MAGIC_OFFSET = 16;
@@ -21,6 +22,8 @@ const MAGIC_OFFSET = 16;
 export const PRODUCE_MIN_VERSION = 3;
 const UNSUPPORTED_VERSION = errorCode('UNSUPPORTED_VERSION');
 const CORRUPT_MESSAGE = errorCode('CORRUPT_MESSAGE');
+const UNSUPPORTED_COMPRESSION_TYPE = errorCode('UNSUPPORTED_COMPRESSION_TYPE');
+const UNKNOWN_SERVER_ERROR = errorCode('UNKNOWN_SERVER_ERROR');
 const READ_COMMITTED = 1;
 
 function isLegacyMessageFormat(records: Buffer | null): boolean {
@@ -32,44 +35,79 @@ function isLegacyMessageFormat(records: Buffer | null): boolean {
  * for every partition without reaching the broker, as Kafka 4.0 answers
  * them (KIP-896); so does a v3+ request carrying a v0/v1 message set (the
  * broker's validator calls it CORRUPT_MESSAGE: only magic 2 is a batch).
+ * Below v7 a partition carrying a zstd batch gets UNSUPPORTED_COMPRESSION_TYPE
+ * and is not written (KIP-110); the other partitions of the request are.
  * acks=0 gets no response at all (null).
  */
 export async function produce(api: BrokerApi, ctx: RequestContext, version: number, req: KProduceRequest): Promise<Encodable<KProduceResponse> | null> {
   if (version < PRODUCE_MIN_VERSION) {
     if (req.acks === 0) return null;
-    return {
-      responses: req.topicData.map((t) => ({
-        name: t.name,
-        partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode: UNSUPPORTED_VERSION, baseOffset: -1n })),
-      })),
-    };
+    return refuseAll(req, UNSUPPORTED_VERSION);
   }
-  const res = await api.produce(ctx, {
-    acks: req.acks,
-    timeoutMs: req.timeoutMs,
-    topics: req.topicData.map((t) => ({
-      name: t.name,
-      partitions: t.partitionData.map((p) => ({ partition: p.index, records: p.records ?? Buffer.alloc(0) })),
-    })),
+  // Partitions refused here, by topic index then partition index; the rest go to the broker.
+  const refused = version < PRODUCE_ZSTD_MIN_VERSION ? zstdPartitions(req) : undefined;
+  const sentTopicIndex: number[] = [];
+  const topics: { name: string; partitions: { partition: number; records: Buffer }[] }[] = [];
+  req.topicData.forEach((t, ti) => {
+    const partitions = t.partitionData
+      .filter((_, pi) => refused?.has(partitionKey(ti, pi)) !== true)
+      .map((p) => ({ partition: p.index, records: p.records ?? Buffer.alloc(0) }));
+    sentTopicIndex.push(partitions.length > 0 ? topics.length : -1);
+    if (partitions.length > 0) topics.push({ name: t.name, partitions });
   });
+  const res = topics.length === 0 ? { topics: [] } : await api.produce(ctx, { acks: req.acks, timeoutMs: req.timeoutMs, topics });
   if (req.acks === 0) return null;
+  // The broker answers what it was given, in the order given; the refused partitions slot back in at their place.
   return {
-    responses: res.topics.map((t, ti) => ({
+    responses: req.topicData.map((t, ti) => {
+      const answered = res.topics[sentTopicIndex[ti]!]?.partitions ?? [];
+      let next = 0;
+      return {
+        name: t.name,
+        partitionResponses: t.partitionData.map((sent, pi) => {
+          if (refused?.has(partitionKey(ti, pi)) === true) {
+            return { index: sent.index, errorCode: UNSUPPORTED_COMPRESSION_TYPE, baseOffset: -1n, errorMessage: `zstd needs Produce v${PRODUCE_ZSTD_MIN_VERSION}+, got v${version} (KIP-110)` };
+          }
+          const p = answered[next++];
+          if (p === undefined) return { index: sent.index, errorCode: UNKNOWN_SERVER_ERROR, baseOffset: -1n };
+          let code = errorCodeOf(p.error);
+          if (code === CORRUPT_MESSAGE && isLegacyMessageFormat(sent.records)) code = UNSUPPORTED_VERSION;
+          return {
+            index: p.partition,
+            errorCode: code,
+            baseOffset: p.baseOffset,
+            logAppendTimeMs: p.logAppendTimeMs,
+            logStartOffset: p.logStartOffset,
+            errorMessage: code === UNSUPPORTED_VERSION && p.error?.errorName !== 'UNSUPPORTED_VERSION' ? 'message format v0/v1 is not supported' : errorMessageOf(p.error),
+          };
+        }),
+      };
+    }),
+  };
+}
+
+function refuseAll(req: KProduceRequest, code: number): Encodable<KProduceResponse> {
+  return {
+    responses: req.topicData.map((t) => ({
       name: t.name,
-      partitionResponses: t.partitions.map((p, pi) => {
-        let code = errorCodeOf(p.error);
-        if (code === CORRUPT_MESSAGE && isLegacyMessageFormat(req.topicData[ti]?.partitionData[pi]?.records ?? null)) code = UNSUPPORTED_VERSION;
-        return {
-          index: p.partition,
-          errorCode: code,
-          baseOffset: p.baseOffset,
-          logAppendTimeMs: p.logAppendTimeMs,
-          logStartOffset: p.logStartOffset,
-          errorMessage: code === UNSUPPORTED_VERSION && p.error?.errorName !== 'UNSUPPORTED_VERSION' ? 'message format v0/v1 is not supported' : errorMessageOf(p.error),
-        };
-      }),
+      partitionResponses: t.partitionData.map((p) => ({ index: p.index, errorCode: code, baseOffset: -1n })),
     })),
   };
+}
+
+function partitionKey(topicIndex: number, partitionIndex: number): string {
+  return `${topicIndex}:${partitionIndex}`;
+}
+
+/** Partitions (by request position) whose records hold a zstd batch; undefined when none do (the common case allocates nothing). */
+function zstdPartitions(req: KProduceRequest): Set<string> | undefined {
+  let found: Set<string> | undefined;
+  req.topicData.forEach((t, ti) =>
+    t.partitionData.forEach((p, pi) => {
+      if (firstZstdBatchAt(p.records) >= 0) (found ??= new Set()).add(partitionKey(ti, pi));
+    }),
+  );
+  return found;
 }
 
 /**
@@ -78,9 +116,11 @@ export async function produce(api: BrokerApi, ctx: RequestContext, version: numb
  * requests; an incremental request naming a session is
  * FETCH_SESSION_ID_NOT_FOUND. No transactions yet, so the last stable
  * offset is the high watermark and aborted_transactions is empty (null for
- * read_uncommitted, as Kafka sends it).
+ * read_uncommitted, as Kafka sends it). Below v10 a client cannot read zstd
+ * (KIP-110): its records stop before the first zstd batch, and a partition
+ * whose next batch is zstd answers UNSUPPORTED_COMPRESSION_TYPE.
  */
-export async function fetch(api: BrokerApi, ctx: RequestContext, _version: number, req: KFetchRequest): Promise<Encodable<KFetchResponse>> {
+export async function fetch(api: BrokerApi, ctx: RequestContext, version: number, req: KFetchRequest): Promise<Encodable<KFetchResponse>> {
   if (req.sessionId !== 0) {
     return { errorCode: errorCode('FETCH_SESSION_ID_NOT_FOUND'), sessionId: 0, responses: [] };
   }
@@ -104,16 +144,19 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, _version: numbe
     responses: res.topics.map((t) => ({
       topic: t.name,
       topicId: ZERO_UUID,
-      partitions: t.partitions.map((p) => ({
-        partitionIndex: p.partition,
-        errorCode: errorCodeOf(p.error),
-        highWatermark: p.highWatermark,
-        lastStableOffset: p.lastStableOffset,
-        logStartOffset: p.logStartOffset,
-        abortedTransactions: aborted,
-        preferredReadReplica: -1,
-        records: p.records,
-      })),
+      partitions: t.partitions.map((p) => {
+        const zstdAt = version < FETCH_ZSTD_MIN_VERSION && p.error === null ? firstZstdBatchAt(p.records) : -1;
+        return {
+          partitionIndex: p.partition,
+          errorCode: zstdAt === 0 ? UNSUPPORTED_COMPRESSION_TYPE : errorCodeOf(p.error),
+          highWatermark: p.highWatermark,
+          lastStableOffset: p.lastStableOffset,
+          logStartOffset: p.logStartOffset,
+          abortedTransactions: aborted,
+          preferredReadReplica: -1,
+          records: zstdAt < 0 ? p.records : p.records.subarray(0, zstdAt),
+        };
+      }),
     })),
   };
 }

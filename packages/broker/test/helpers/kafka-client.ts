@@ -1,108 +1,64 @@
-import * as net from 'node:net';
-import { FrameDecoder, decodeResponseFrame, encodeRequestFrame, type ApiDefinition, type Encodable, type FetchRequest } from '@gregor/kafka-protocol';
-
-interface Pending {
-  readonly api: ApiDefinition<unknown, unknown>;
-  readonly version: number;
-  resolve(body: unknown): void;
-  reject(err: Error): void;
-}
+import { KafkaWireClient, encodeRequestFrame, type ApiDefinition, type Encodable, type FetchRequest } from '@gregor/kafka-protocol';
 
 /**
- * A minimal Kafka client for tests: one TCP connection, requests encoded
- * with the generated codecs, many in flight, each response matched by its
- * correlation id. Also records the order responses arrived in, and whether
- * the broker closed the connection.
+ * The tests' Kafka client: KafkaWireClient (one pipelined connection,
+ * responses matched in request order) plus the order in which responses
+ * arrived, for tests of Kafka's in-order answering.
  */
 export class KafkaTestClient {
-  private readonly pending = new Map<number, Pending>();
-  private readonly decoder = new FrameDecoder();
-  private nextCorrelationId = 1;
   /** Correlation ids in the order their responses arrived. */
   readonly answered: number[] = [];
-  closed = false;
-  readonly closedPromise: Promise<void>;
+  private wire!: KafkaWireClient;
 
-  private constructor(readonly socket: net.Socket) {
-    this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('data', (chunk: Buffer) => {
-      for (const frame of this.decoder.push(chunk)) this.onFrame(frame);
+  private constructor() {}
+
+  static async connect(port: number, host = '127.0.0.1'): Promise<KafkaTestClient> {
+    const c = new KafkaTestClient();
+    // No request timeout: tests hold long-polls and slow readers on purpose, and wait with their own deadlines.
+    // Answers to raw frames (writeRaw) match no request: they are only recorded in `answered`.
+    c.wire = await KafkaWireClient.connect(`${host}:${port}`, {
+      clientId: 'kafka-test',
+      requestTimeoutMs: 0,
+      onResponse: (id) => c.answered.push(id),
+      onUnmatchedResponse: () => undefined,
     });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      this.closed = true;
-      for (const p of this.pending.values()) p.reject(new Error('connection closed'));
-      this.pending.clear();
-    });
+    return c;
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<KafkaTestClient> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ port, host }, () => {
-        socket.off('error', reject);
-        resolve(new KafkaTestClient(socket));
-      });
-      socket.once('error', reject);
-    });
+  get socket(): KafkaWireClient['socket'] {
+    return this.wire.socket;
   }
 
-  private onFrame(frame: Buffer): void {
-    const correlationId = frame.readInt32BE(0);
-    this.answered.push(correlationId);
-    const p = this.pending.get(correlationId);
-    if (p === undefined) return;
-    this.pending.delete(correlationId);
-    try {
-      p.resolve(decodeResponseFrame(p.api, p.version, frame).body);
-    } catch (err) {
-      p.reject(err as Error);
-    }
+  get closed(): boolean {
+    return this.wire.closed;
+  }
+
+  get closedPromise(): Promise<void> {
+    return this.wire.closedPromise;
   }
 
   /** Sends one request; resolves with the decoded response body. */
-  send<Req, Res>(api: ApiDefinition<Req, Res>, version: number, body: Encodable<Req>, clientId: string | null = 'kafka-test'): Promise<Res> {
-    const { promise } = this.sendTracked(api, version, body, clientId);
-    return promise;
+  send<Req, Res>(api: ApiDefinition<Req, Res>, version: number, body: Encodable<Req>): Promise<Res> {
+    return this.wire.send(api, version, body);
   }
 
-  /**
-   * Like send, also returning the correlation id used. `responseVersion`
-   * reads the answer at another version (ApiVersions at an unsupported
-   * version is answered as v0, as clients expect).
-   */
-  sendTracked<Req, Res>(
-    api: ApiDefinition<Req, Res>,
-    version: number,
-    body: Encodable<Req>,
-    clientId: string | null = 'kafka-test',
-    responseVersion = version,
-  ): { correlationId: number; promise: Promise<Res> } {
-    const correlationId = this.nextCorrelationId++;
-    const promise = new Promise<Res>((resolve, reject) => {
-      if (this.closed) {
-        reject(new Error('connection closed'));
-        return;
-      }
-      this.pending.set(correlationId, { api: api as ApiDefinition<unknown, unknown>, version: responseVersion, resolve: resolve as (b: unknown) => void, reject });
-      for (const c of encodeRequestFrame(api, version, { correlationId, clientId }, body)) this.socket.write(c);
-    });
-    return { correlationId, promise };
+  /** Like send, also returning the correlation id used; `responseVersion` reads the answer at another version. */
+  sendTracked<Req, Res>(api: ApiDefinition<Req, Res>, version: number, body: Encodable<Req>, responseVersion = version): { correlationId: number; promise: Promise<Res> } {
+    return this.wire.sendTracked(api, version, body, { responseVersion });
   }
 
   /** Sends a request that gets no response (acks=0 produce). */
   sendOneWay<Req>(api: ApiDefinition<Req, unknown>, version: number, body: Encodable<Req>): number {
-    const correlationId = this.nextCorrelationId++;
-    for (const c of encodeRequestFrame(api, version, { correlationId, clientId: 'kafka-test' }, body)) this.socket.write(c);
-    return correlationId;
+    return this.wire.sendOneWay(api, version, body);
   }
 
   /** Raw bytes, exactly as given. */
   writeRaw(bytes: Buffer): void {
-    this.socket.write(bytes);
+    this.wire.writeRaw(bytes);
   }
 
   close(): void {
-    this.socket.destroy();
+    this.wire.close();
   }
 }
 
