@@ -56,8 +56,9 @@ describe('DeleteRecords on three in-process brokers', () => {
     // Behind the current start: nothing to do, the answer is the low watermark as it is.
     expect(await deleteOne(cluster, 1, 'dr', 0, 1n)).toEqual({ partition: 0, error: null, lowWatermark: 3n });
 
-    const all = await deleteOne(cluster, 1, 'dr', 0, -1n);
-    expect(all).toEqual({ partition: 0, error: null, lowWatermark: 6n });
+    // The same call through the gRPC front end: -1 is the high watermark.
+    const all = await call(cluster.client(1), 'DeleteRecords', { timeoutMs: 10_000, topics: [{ name: 'dr', partitions: [{ partition: 0, offset: '-1' }] }] });
+    expect(all.topics[0].partitions[0]).toEqual({ partition: 0, error: null, lowWatermark: '6' });
     for (const id of [1, 2, 3]) expect(cluster.log(id, 'dr', 0).logStartOffset).toBe(6n);
     // Appends go on after the deleted range; followers copy them as usual.
     expect((await produce(cluster.client(1), 'dr', 0, batchOf(['after']), -1)).baseOffset).toBe('6');
@@ -90,6 +91,8 @@ describe('DeleteRecords on three in-process brokers', () => {
     ]);
     const notLeader = await deleteOne(cluster, 2, 'dr-bad', 0, 1n);
     expect(notLeader.error?.errorName).toBe('NOT_LEADER_OR_FOLLOWER');
+    const viaGrpc = await call(cluster.client(3), 'DeleteRecords', { timeoutMs: 5000, topics: [{ name: 'dr-bad', partitions: [{ partition: 0, offset: '1' }] }] });
+    expect(viaGrpc.topics[0].partitions[0]).toMatchObject({ error: { name: 'NOT_LEADER_OR_FOLLOWER' }, lowWatermark: '-1' });
     // Nothing moved anywhere.
     for (const id of [1, 2, 3]) expect(cluster.log(id, 'dr-bad', 0).logStartOffset).toBe(0n);
   });
