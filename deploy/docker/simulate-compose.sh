@@ -34,7 +34,7 @@ run=$$
 host_ns=gregor-pt-$run-hub
 node_ns() { echo "gregor-pt-$run-n$1"; }
 cli() { ip netns exec "$host_ns" gregor "$@"; }
-# The published host ports (HOST_CLIENT_PORT_i, HOST_HTTP_PORT_i), as compose
+# The published host ports (HOST_CLIENT_PORT_i, HOST_HTTP_PORT_i, HOST_KAFKA_PORT_i), as compose
 # reads them: the shell's value, else .env's.
 while IFS='=' read -r name value; do
   case $name in '' | '#'*) continue ;; esac
@@ -82,6 +82,7 @@ start_node() {
 for i in 1 2 3; do
   ip netns exec "$host_ns" socat "TCP-LISTEN:$(published CLIENT "$i"),bind=127.0.0.1,reuseaddr,fork" "TCP:$net.1$i:$((9091 + i))" &
   ip netns exec "$host_ns" socat "TCP-LISTEN:$(published HTTP "$i"),bind=127.0.0.1,reuseaddr,fork" "TCP:$net.1$i:$((9291 + i))" &
+  ip netns exec "$host_ns" socat "TCP-LISTEN:$(published KAFKA "$i"),bind=127.0.0.1,reuseaddr,fork" "TCP:$net.1$i:$((9391 + i))" &
   start_node "$i"
 done
 

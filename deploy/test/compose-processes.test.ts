@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
 import { createClient, type Gregor } from '@gregor/client';
+import { FrameDecoder, METADATA_API, decodeResponseFrame, encodeRequestFrame, type MetadataResponse } from '@gregor/kafka-protocol';
 import { REPO_ROOT, loadCompose } from './helpers/compose';
 import { composePorts, freePort, httpStatus, localEnv } from './helpers/local-env';
 
@@ -24,6 +26,8 @@ interface Node {
   client: string;
   /** The INTERNAL listener's advertised address (the one brokers fetch from). */
   internal: string;
+  /** The KAFKA listener's advertised address (Kafka clients on the host). */
+  kafka: string;
   http: string;
 }
 
@@ -51,8 +55,9 @@ beforeAll(async () => {
     child.stderr!.on('data', (c: Buffer) => (output = (output + c.toString()).slice(-20_000)));
     const advertised = /CLIENT:\/\/([^,]+)/.exec(env['GREGOR_ADVERTISED_LISTENERS']!)![1]!;
     const internal = /INTERNAL:\/\/([^,]+)/.exec(env['GREGOR_ADVERTISED_LISTENERS']!)![1]!;
+    const kafka = /KAFKA:\/\/([^,]+)/.exec(env['GREGOR_ADVERTISED_LISTENERS']!)![1]!;
     const http = /HTTP:\/\/([^,]+)/.exec(env['GREGOR_LISTENERS']!)![1]!;
-    nodes.push({ service: s.name, nodeId: Number(env['GREGOR_NODE_ID']), child, output: () => output, client: advertised, internal, http: `http://${http}` });
+    nodes.push({ service: s.name, nodeId: Number(env['GREGOR_NODE_ID']), child, output: () => output, client: advertised, internal, kafka, http: `http://${http}` });
   }
   for (const n of nodes) {
     await pollUntil(async () => (await httpStatus(`${n.http}/readyz`)) === 200, {
@@ -70,7 +75,31 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
+/** One Kafka Metadata v1 request (what kafka-python sends) over a plain socket. */
+function kafkaMetadata(address: string): Promise<MetadataResponse> {
+  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port }, () => {
+      for (const chunk of encodeRequestFrame(METADATA_API, 1, { correlationId: 1, clientId: 'compose-test' }, { topics: null })) socket.write(chunk);
+    });
+    const decoder = new FrameDecoder();
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no Metadata answer from ${address}`)));
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      for (const frame of decoder.push(chunk)) {
+        socket.destroy();
+        resolve(decodeResponseFrame(METADATA_API, 1, frame).body);
+      }
+    });
+  });
+}
+
 describe('the compose environment runs a 3-node cluster (local processes)', () => {
+  test('asked on KAFKA (Kafka Metadata v1), every broker is listed at its advertised KAFKA address', async () => {
+    const md = await kafkaMetadata(nodes[1]!.kafka);
+    expect(md.brokers.map((b) => `${b.nodeId}=${b.host}:${b.port}`).sort()).toEqual(nodes.map((n) => `${n.nodeId}=${n.kafka}`).sort());
+  });
+
   test('Metadata lists every broker at its advertised CLIENT address', async () => {
     const md = await client!.admin().metadata();
     const listed = md.brokers.map((b) => `${b.nodeId}=${b.address}`).sort();

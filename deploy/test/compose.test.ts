@@ -14,7 +14,7 @@ function configOf(s: ComposeService): NodeConfig {
   return effectiveConfig(splitNodeEnv(s.env).settings);
 }
 
-function listener(config: NodeConfig, name: 'CLIENT' | 'INTERNAL' | 'CONTROLLER' | 'HTTP', advertised = false) {
+function listener(config: NodeConfig, name: 'CLIENT' | 'INTERNAL' | 'CONTROLLER' | 'HTTP' | 'KAFKA', advertised = false) {
   const found = (advertised ? config.advertisedListeners : config.listeners).find((l) => l.name === name);
   if (found === undefined) throw new Error(`node ${config.nodeId} has no ${advertised ? 'advertised ' : ''}${name} listener`);
   return found;
@@ -58,7 +58,7 @@ describe('docker-compose.yml: structure', () => {
 
   test('listeners bind all interfaces on ports distinct across nodes (one host publishes them all)', () => {
     const configs = services.map(configOf);
-    for (const name of ['CLIENT', 'INTERNAL', 'CONTROLLER', 'HTTP'] as const) {
+    for (const name of ['CLIENT', 'INTERNAL', 'CONTROLLER', 'HTTP', 'KAFKA'] as const) {
       const bound = configs.map((c) => listener(c, name));
       expect(bound.every((l) => l.host === '0.0.0.0')).toBe(true);
       expect(distinct(bound.map((l) => l.port))).toBe(true);
@@ -72,18 +72,20 @@ describe('docker-compose.yml: structure', () => {
   test.each([
     ['.env', dotenv],
     ['every host port moved by 20000', moved],
-  ])('the advertised CLIENT address is on the host loopback, on a port published to the same container port (%s)', (_name, vars) => {
+  ])('the advertised CLIENT and KAFKA addresses are on the host loopback, on ports published to the same container ports (%s)', (_name, vars) => {
     const withVars = loadCompose(COMPOSE_FILE, vars).services;
     for (const s of withVars) {
       const config = configOf(s);
-      const advertised = listener(config, 'CLIENT', true);
-      expect(['127.0.0.1', 'localhost']).toContain(advertised.host);
-      const published = s.ports.find((p) => p.published === advertised.port);
-      expect(published).toEqual({ hostIp: '127.0.0.1', published: advertised.port, target: listener(config, 'CLIENT').port });
+      for (const name of ['CLIENT', 'KAFKA'] as const) {
+        const advertised = listener(config, name, true);
+        expect(['127.0.0.1', 'localhost']).toContain(advertised.host);
+        const published = s.ports.find((p) => p.published === advertised.port);
+        expect(published).toEqual({ hostIp: '127.0.0.1', published: advertised.port, target: listener(config, name).port });
+      }
       // Health and metrics reachable from the host as well.
       const http = listener(config, 'HTTP');
       expect(s.ports.filter((p) => p.target === http.port)).toEqual([{ hostIp: '127.0.0.1', published: expect.any(Number), target: http.port }]);
-      expect(s.ports).toHaveLength(2);
+      expect(s.ports).toHaveLength(3);
     }
     const publishedPorts = withVars.flatMap((s) => s.ports.map((p) => p.published));
     expect(distinct(publishedPorts)).toBe(true);
@@ -157,8 +159,8 @@ describe('docker-compose.yml: structure', () => {
 
   test('listener parsing agrees with gregor-node for each raw value (no silent defaults)', () => {
     for (const s of services) {
-      expect(parseListeners('listeners', s.env['GREGOR_LISTENERS']!).map((l) => l.name).sort()).toEqual(['CLIENT', 'CONTROLLER', 'HTTP', 'INTERNAL']);
-      expect(parseListeners('advertised.listeners', s.env['GREGOR_ADVERTISED_LISTENERS']!).map((l) => l.name)).toEqual(['CLIENT', 'INTERNAL']);
+      expect(parseListeners('listeners', s.env['GREGOR_LISTENERS']!).map((l) => l.name).sort()).toEqual(['CLIENT', 'CONTROLLER', 'HTTP', 'INTERNAL', 'KAFKA']);
+      expect(parseListeners('advertised.listeners', s.env['GREGOR_ADVERTISED_LISTENERS']!).map((l) => l.name)).toEqual(['CLIENT', 'INTERNAL', 'KAFKA']);
     }
   });
 });

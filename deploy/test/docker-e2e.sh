@@ -192,7 +192,7 @@ export BUILDKIT_PROGRESS=plain # line by line in CI logs
 # neither a dev cluster nor the user's own compose project is in the way.
 read -r -a ports <<<"$(node -e '
   const net = require("net");
-  Promise.all(Array.from({ length: 6 }, () => new Promise((resolve) => {
+  Promise.all(Array.from({ length: 9 }, () => new Promise((resolve) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => resolve(s));
   }))).then((servers) => {
     console.log(servers.map((s) => s.address().port).join(" "));
@@ -200,7 +200,8 @@ read -r -a ports <<<"$(node -e '
   });')"
 export HOST_CLIENT_PORT_1=${ports[0]} HOST_CLIENT_PORT_2=${ports[1]} HOST_CLIENT_PORT_3=${ports[2]}
 export HOST_HTTP_PORT_1=${ports[3]} HOST_HTTP_PORT_2=${ports[4]} HOST_HTTP_PORT_3=${ports[5]}
-log "host ports: CLIENT ${ports[*]:0:3}, HTTP ${ports[*]:3:3}"
+export HOST_KAFKA_PORT_1=${ports[6]} HOST_KAFKA_PORT_2=${ports[7]} HOST_KAFKA_PORT_3=${ports[8]}
+log "host ports: CLIENT ${ports[*]:0:3}, HTTP ${ports[*]:3:3}, KAFKA ${ports[*]:6:3}"
 
 # A run killed before its cleanup left the project behind.
 if [ -n "$(docker ps -aq --filter "label=com.docker.compose.project=$PROJECT")" ]; then
@@ -370,6 +371,15 @@ if [ -f packages/cli/dist/bin.js ]; then
   log "host: a client at 127.0.0.1:$HOST_CLIENT_PORT_2 read all 1000 through the advertised CLIENT addresses"
 else
   log "host: packages/cli/dist/bin.js not built; skipping the host client check (pnpm build first)"
+fi
+if command -v kcat >/dev/null; then
+  # The advertised KAFKA address must be the published port likewise: kcat
+  # bootstraps from one node and reads each partition from its leader.
+  got=$(timeout 60 kcat -C -b "127.0.0.1:$HOST_KAFKA_PORT_3" -t demo -o beginning -e -q | sort -n | uniq | wc -l)
+  [ "$got" -eq 1000 ] || fail "kcat through 127.0.0.1:$HOST_KAFKA_PORT_3 read $got distinct values, expected 1000"
+  log "host: kcat at 127.0.0.1:$HOST_KAFKA_PORT_3 read all 1000 through the advertised KAFKA addresses"
+else
+  log "host: kcat not installed; skipping the Kafka client check"
 fi
 
 log "walkthrough: kill gregor-2 (SIGKILL)"

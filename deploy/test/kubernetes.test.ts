@@ -55,7 +55,7 @@ function containerPort(name: string | number): number {
   return p.containerPort;
 }
 
-function listenerPort(config: NodeConfig, name: 'CLIENT' | 'CONTROLLER' | 'HTTP'): number {
+function listenerPort(config: NodeConfig, name: 'CLIENT' | 'CONTROLLER' | 'HTTP' | 'KAFKA'): number {
   return config.listeners.find((l) => l.name === name)!.port;
 }
 
@@ -127,11 +127,13 @@ describe('deploy/kubernetes: gregor-node config of each pod', () => {
     }
   });
 
-  test('each pod advertises its own headless name, qualified with its namespace, on the CLIENT port', () => {
+  test('each pod advertises its own headless name, qualified with its namespace, on the CLIENT and KAFKA ports', () => {
     for (const i of ordinals) {
       const { config } = podConfig(i, 'streaming');
-      const advertised = config.advertisedListeners.find((l) => l.name === 'CLIENT')!;
-      expect(advertised).toEqual({ name: 'CLIENT', host: `${sts.metadata.name}-${i}.${headless.metadata.name}.streaming.svc`, port: listenerPort(config, 'CLIENT') });
+      for (const name of ['CLIENT', 'KAFKA'] as const) {
+        const advertised = config.advertisedListeners.find((l) => l.name === name);
+        expect(advertised).toEqual({ name, host: `${sts.metadata.name}-${i}.${headless.metadata.name}.streaming.svc`, port: listenerPort(config, name) });
+      }
     }
     // $(VAR) expands only variables defined earlier in the list.
     const names = container.env.map((v) => v.name);
@@ -144,6 +146,7 @@ describe('deploy/kubernetes: gregor-node config of each pod', () => {
     expect(containerPort('client')).toBe(listenerPort(config, 'CLIENT'));
     expect(containerPort('controller')).toBe(listenerPort(config, 'CONTROLLER'));
     expect(containerPort('http')).toBe(listenerPort(config, 'HTTP'));
+    expect(containerPort('kafka')).toBe(listenerPort(config, 'KAFKA'));
     expect(config.listeners.every((l) => l.host === '0.0.0.0')).toBe(true);
     for (const s of services) {
       for (const p of s.spec['ports'] as { name: string; port: number; targetPort: string | number }[]) {
@@ -151,9 +154,15 @@ describe('deploy/kubernetes: gregor-node config of each pod', () => {
       }
     }
     const headlessPorts = (headless.spec['ports'] as { targetPort: string }[]).map((p) => p.targetPort).sort();
-    expect(headlessPorts).toEqual(['client', 'controller', 'http']);
-    const clientPorts = (clientService.spec['ports'] as { name: string; port: number; targetPort: string }[]).find((p) => p.targetPort === 'client');
-    expect(clientPorts?.port).toBe(listenerPort(config, 'CLIENT'));
+    expect(headlessPorts).toEqual(['client', 'controller', 'http', 'kafka']);
+    // Both front ends bootstrap through the client Service, on the ports the pods advertise.
+    for (const [target, listener] of [
+      ['client', 'CLIENT'],
+      ['kafka', 'KAFKA'],
+    ] as const) {
+      const port = (clientService.spec['ports'] as { name: string; port: number; targetPort: string }[]).find((p) => p.targetPort === target);
+      expect(port?.port).toBe(listenerPort(config, listener));
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } f
 import { handleOffsetCommit, handleOffsetFetch } from './handlers/group-offsets';
 import { handleInitProducerId } from './handlers/init-producer-id';
 import { handleListOffsets } from './handlers/list-offsets';
+import { handleDeleteRecords } from './handlers/delete-records';
 import { handleDescribeCluster, handleMetadata } from './handlers/metadata';
 import { handleOffsetsForLeaderEpoch } from './handlers/offsets-for-leader-epoch';
 import { handleProduce } from './handlers/produce';
@@ -66,6 +67,7 @@ export class BrokerCore implements BrokerApi {
   createTopics: BrokerApi['createTopics'] = (_rc, req) => this.run('CreateTopics', (o) => handleCreateTopics(this.ctx, req, o));
   deleteTopics: BrokerApi['deleteTopics'] = (_rc, req) => this.run('DeleteTopics', (o) => handleDeleteTopics(this.ctx, req, o));
   createPartitions: BrokerApi['createPartitions'] = (_rc, req) => this.run('CreatePartitions', (o) => handleCreatePartitions(this.ctx, req, o));
+  deleteRecords: BrokerApi['deleteRecords'] = (_rc, req) => this.run('DeleteRecords', (o) => handleDeleteRecords(this.ctx, req, o));
   describeConfigs: BrokerApi['describeConfigs'] = (_rc, req) => this.run('DescribeConfigs', (o) => handleDescribeConfigs(this.ctx, req, o));
   alterConfigs: BrokerApi['alterConfigs'] = (_rc, req) => this.run('AlterConfigs', (o) => handleAlterConfigs(this.ctx, req, o));
   initProducerId: BrokerApi['initProducerId'] = (_rc, req) => this.run('InitProducerId', (o) => handleInitProducerId(this.ctx, req, o));

@@ -41,7 +41,7 @@ export {
 export { FetchPurgatory, type FetchWaiter } from './fetch-purgatory';
 export { computeHighWatermark, type HighWatermarkInput } from './replica/high-watermark';
 export { decideIsrChange, type IsrChange, type IsrInput } from './replica/isr-decision';
-export { initialFollowerState, isCaughtUp, recordFetch, type FollowerState } from './replica/follower-state';
+export { initialFollowerState, isCaughtUp, lowWatermark, recordFetch, type FollowerState } from './replica/follower-state';
 export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
 export {
   contactEvidenceMs,

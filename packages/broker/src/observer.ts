@@ -11,6 +11,7 @@ export type ApiName =
   | 'CreateTopics'
   | 'DeleteTopics'
   | 'CreatePartitions'
+  | 'DeleteRecords'
   | 'DescribeConfigs'
   | 'AlterConfigs'
   | 'InitProducerId'

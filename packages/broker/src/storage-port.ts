@@ -54,6 +54,8 @@ export interface PartitionLogPort extends FollowerLog {
   setHighWatermark(offset: bigint): unknown;
   read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
   offsetForTimestamp(timestampMs: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;
+  /** The first record with the greatest timestamp below `upperOffset` (ListOffsets MAX_TIMESTAMP, KIP-734). */
+  offsetForMaxTimestamp(upperOffset?: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;
   applyRetention(limits: RetentionLimits, nowMs: number): Promise<unknown>;
   /** cleanup.policy=compact: keep the latest record per key below the HW (storage's PartitionLog.compact). */
   compact(opts: CompactionSettings): Promise<unknown>;

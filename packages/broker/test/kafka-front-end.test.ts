@@ -9,6 +9,7 @@ import {
   CREATE_PARTITIONS_API,
   CREATE_TOPICS_API,
   DELETE_GROUPS_API,
+  DELETE_RECORDS_API,
   DELETE_TOPICS_API,
   DESCRIBE_CLUSTER_API,
   DESCRIBE_CONFIGS_API,
@@ -32,6 +33,7 @@ import {
 } from '@gregor/kafka-protocol';
 import { LogStore } from '@gregor/storage';
 import { Broker, LocalMetadataStore, NOOP_OBSERVER, defaultBrokerConfig, type BrokerObserver } from '@gregor/broker';
+import { encodeRecordBatch } from '@gregor/record-batch';
 import { batchOf, offsetsOf, valuesOf } from './helpers/grpc-client';
 import { KafkaTestClient, fetchBody } from './helpers/kafka-client';
 
@@ -90,8 +92,9 @@ describe('Kafka front end (in-process broker, real socket)', () => {
       expect(byKey.get(API_KEYS.Metadata)).toEqual([0, 12]);
       expect(byKey.get(API_KEYS.ApiVersions)).toEqual([0, 3]);
       expect(byKey.get(API_KEYS.InitProducerId)).toEqual([0, 4]);
-      expect(byKey.has(API_KEYS.DeleteRecords)).toBe(false);
-      expect(r.apiKeys).toHaveLength(24);
+      expect(byKey.get(API_KEYS.DeleteRecords)).toEqual([0, 2]);
+      expect(byKey.get(API_KEYS.ListOffsets)).toEqual([1, 7]);
+      expect(r.apiKeys).toHaveLength(25);
     }
     // Kafka answers an unknown ApiVersions version as v0, with the error and its own range (KIP-511).
     const unsupported = await client.sendTracked(API_VERSIONS_API, 4, {}, 0).promise;
@@ -163,6 +166,50 @@ describe('Kafka front end (in-process broker, real socket)', () => {
     // ListOffsets v1 carries no leader epoch.
     const v1 = await client.send(LIST_OFFSETS_API, 1, { replicaId: -1, topics: [{ name: 'data', partitions: [{ partitionIndex: 0, timestamp: -2n }] }] });
     expect(v1.topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, offset: 0n });
+  });
+
+  test('ListOffsets v7 MAX_TIMESTAMP (-3) names the first record with the greatest timestamp; DeleteRecords v0 and v2 move the log start', async () => {
+    await createTopic('trim');
+    const batch = (timestamps: bigint[]) => encodeRecordBatch(timestamps.map((timestamp, i) => ({ key: null, value: Buffer.from(`t${i}`), timestamp })), { baseTimestamp: timestamps[0]! });
+    for (const ts of [[100n, 500n], [300n], [500n, 200n]]) {
+      const r = await client.send(PRODUCE_API, 9, { acks: -1, timeoutMs: 5000, topicData: [{ name: 'trim', partitionData: [{ index: 0, records: batch(ts) }] }] });
+      expect(r.responses[0]!.partitionResponses[0]!.errorCode).toBe(NONE);
+    }
+    const list = (timestamp: bigint) =>
+      client.send(LIST_OFFSETS_API, 7, { replicaId: -1, topics: [{ name: 'trim', partitions: [{ partitionIndex: 0, timestamp, currentLeaderEpoch: -1 }] }] });
+    expect((await list(-3n)).topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, offset: 1n, timestamp: 500n, leaderEpoch: 0 });
+
+    const v0 = await client.send(DELETE_RECORDS_API, 0, {
+      topics: [
+        { name: 'trim', partitions: [{ partitionIndex: 0, offset: 2n }, { partitionIndex: 3, offset: 1n }] },
+        { name: 'no-such-topic', partitions: [{ partitionIndex: 0, offset: 1n }] },
+      ],
+      timeoutMs: 5000,
+    });
+    expect(v0.topics.map((t) => t.partitions.map((p) => [p.partitionIndex, p.errorCode, p.lowWatermark]))).toEqual([
+      [
+        [0, NONE, 2n],
+        [3, code('UNKNOWN_TOPIC_OR_PARTITION'), -1n],
+      ],
+      [[0, code('UNKNOWN_TOPIC_OR_PARTITION'), -1n]],
+    ]);
+    expect((await list(-2n)).topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, offset: 2n });
+    // The 500 at offset 1 is gone: the greatest left is the 500 at offset 3.
+    expect((await list(-3n)).topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, offset: 3n, timestamp: 500n });
+    const fetched = await client.send(FETCH_API, 12, fetchBody('trim', { fetchOffset: 1n }));
+    expect(fetched.responses[0]!.partitions[0]).toMatchObject({ errorCode: code('OFFSET_OUT_OF_RANGE') });
+
+    const bad = await client.send(DELETE_RECORDS_API, 2, {
+      topics: [{ name: 'trim', partitions: [{ partitionIndex: 0, offset: 6n }, { partitionIndex: 0, offset: -7n }] }],
+      timeoutMs: 5000,
+    });
+    expect(bad.topics[0]!.partitions.map((p) => [p.errorCode, p.lowWatermark])).toEqual([
+      [code('OFFSET_OUT_OF_RANGE'), -1n],
+      [code('OFFSET_OUT_OF_RANGE'), -1n],
+    ]);
+    const toHw = await client.send(DELETE_RECORDS_API, 2, { topics: [{ name: 'trim', partitions: [{ partitionIndex: 0, offset: -1n }] }], timeoutMs: 5000 });
+    expect(toHw.topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, lowWatermark: 5n });
+    expect((await list(-3n)).topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, offset: -1n, timestamp: -1n });
   });
 
   test('Produce v2 and a v0/v1 message set are UNSUPPORTED_VERSION; nothing is written', async () => {

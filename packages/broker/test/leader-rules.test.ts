@@ -5,6 +5,7 @@ import {
   decideIsrChange,
   initialFollowerState,
   isCaughtUp,
+  lowWatermark,
   recordFetch,
   type FollowerState,
 } from '@gregor/broker';
@@ -149,6 +150,23 @@ class Model {
     this.recompute();
   }
 }
+
+describe('DeleteRecords low watermark (pure)', () => {
+  const fetched = (logStart: bigint): FollowerState => recordFetch(initialFollowerState(true, 0, 10n), 10n, 10n, 1, -1n, logStart);
+
+  test('the smallest log start of the leader and its followers on live brokers; a fetch reports the log start, later fetches keep it', () => {
+    const followers = new Map([
+      [2, fetched(7n)],
+      [3, fetched(12n)],
+    ]);
+    expect(lowWatermark(10n, followers, () => true)).toBe(7n);
+    expect(lowWatermark(10n, followers, (id) => id !== 2)).toBe(10n);
+    expect(lowWatermark(5n, followers, () => true)).toBe(5n);
+    // A follower that has not fetched in this leader epoch is unknown (-1) and holds it.
+    expect(lowWatermark(10n, new Map([[2, initialFollowerState(true, 0, 10n)]]), () => true)).toBe(-1n);
+    expect(recordFetch(fetched(7n), 11n, 11n, 2, -1n).logStartOffset).toBe(7n);
+  });
+});
 
 describe('high watermark and ISR rules (pure, simulated)', () => {
   test('the HW never decreases and every ISR member holds everything below it (property)', () => {

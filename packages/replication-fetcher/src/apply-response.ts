@@ -73,10 +73,33 @@ export async function applyFetchResponse(p: PartitionFetch, r: ReplicaFetchParti
     }
     if (r.records.length > 0) await appendFetched(p, r.records);
     log.setHighWatermark(r.highWatermark < log.logEndOffset ? r.highWatermark : log.logEndOffset);
+    await followLogStart(p, r.logStartOffset, logger);
     return OK;
   } catch (err) {
     return fail(err, p);
   }
+}
+
+/**
+ * Takes the leader's log start offset (moved by DeleteRecords or its
+ * retention), as Kafka's follower does after each fetch
+ * (maybeIncrementLogStartOffset): never past our own high watermark, so a
+ * lagging follower catches up to it over later fetches. The next fetch
+ * reports our new log start, which a DeleteRecords on the leader waits for.
+ */
+async function followLogStart(p: PartitionFetch, leaderLogStartOffset: bigint, logger: Logger): Promise<void> {
+  const log = p.log;
+  const target = leaderLogStartOffset < log.highWatermark ? leaderLogStartOffset : log.highWatermark;
+  if (target <= log.logStartOffset) return;
+  const from = log.logStartOffset;
+  await log.deleteRecordsBefore(target);
+  logger.debug("follower took the leader's log start", {
+    topic: p.topic,
+    partition: p.partition,
+    leader: p.leaderId,
+    fromOffset: from.toString(),
+    toOffset: log.logStartOffset.toString(),
+  });
 }
 
 /**

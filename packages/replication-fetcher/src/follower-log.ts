@@ -21,6 +21,12 @@ export interface FollowerLog {
   truncateTo(offset: bigint): Promise<void>;
   /** Empties the log and restarts it at `offset`. */
   truncateFullyAndStartAt(offset: bigint): Promise<void>;
+  /**
+   * Moves the log start up to `offset` (at most the high watermark),
+   * dropping whole batches below it: how a follower takes the leader's log
+   * start after DeleteRecords or retention.
+   */
+  deleteRecordsBefore(offset: bigint): Promise<void>;
 }
 
 /** One partition to follow: where its leader is, and the local log. */

@@ -205,6 +205,7 @@ describe('ReplicaFetcherManager', () => {
       },
       truncateTo: (o) => real.truncateTo(o),
       truncateFullyAndStartAt: (o) => real.truncateFullyAndStartAt(o),
+      deleteRecordsBefore: (o) => real.deleteRecordsBefore(o),
     };
     await manager.addPartitions([{ topic: 'g', partition: 0, leaderId: 7, leaderEpoch: 0, log: gated }]);
     await pollUntil(() => appendStarted, { timeoutMs: 10_000, what: 'the append to start' });

@@ -5,6 +5,7 @@ import { endOffsetForEpoch, latestEpochOf } from './epoch-cache';
 import type { Kv, KvOp } from './kv';
 import { deletePrefixChunk } from './log-prefix';
 import { findOffsetForTimestamp, readBatches } from './log-read';
+import { findMaxTimestamp } from './log-max-timestamp';
 import { PartitionTailCache, type TailCacheBudget } from './tail-cache';
 import { truncateChunk, truncationPoint } from './log-truncate';
 import { PartitionProducers, type SnapshotPolicy } from './partition-producers';
@@ -273,6 +274,21 @@ export class PartitionLog {
     core.checkReadable();
     const { logStartOffset, logEndOffset } = core.state;
     return findOffsetForTimestamp(core.ctx.kv, core.id, timestamp, logStartOffset, logEndOffset);
+  }
+
+  /**
+   * The record with the greatest timestamp (the first of them on ties) at
+   * offsets in [logStartOffset, upperOffset), upperOffset defaulting to the
+   * log end: Kafka's ListOffsets MAX_TIMESTAMP (KIP-734). Normally one index
+   * seek and one batch decoded (see log-max-timestamp.ts); undefined when
+   * the range holds no record.
+   */
+  async offsetForMaxTimestamp(upperOffset?: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined> {
+    const core = coreOf(this);
+    core.checkReadable();
+    const { logStartOffset, logEndOffset } = core.state;
+    const upper = upperOffset === undefined || upperOffset > logEndOffset ? logEndOffset : upperOffset;
+    return findMaxTimestamp(core.ctx.kv, core.id, logStartOffset, upper);
   }
 
   /**

@@ -159,6 +159,20 @@ describe('PartitionLog.compact', () => {
     );
   });
 
+  test('offsetForMaxTimestamp after compaction removed the record that held the running maximum', async () => {
+    const log = await store.openPartition('gaps-max', 0);
+    // The time index has one entry (90 → batch 0): later batches never raise the running max.
+    await log.append(keyedBatch([{ key: 'a', value: 'a1', ts: 90 }, { key: 'b', value: 'b1', ts: 20 }, { key: 'a', value: 'a2', ts: 30 }]), 0); // 0-2
+    await log.append(keyedBatch([{ key: 'b', value: 'b2', ts: 40 }, { key: 'c', value: 'c1', ts: 50 }]), 0); // 3-4
+    await log.append(keyedBatch([{ key: 'd', value: 'd1', ts: 60 }]), 0); // 5: the tail
+    log.setHighWatermark(log.logEndOffset);
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 0n, timestamp: 90n });
+    await log.compact({ deleteRetentionMs: 1000, nowMs: 100 });
+    // a1 (90) is gone; the entry is now only an upper bound, so the batches after it are read.
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 5n, timestamp: 60n });
+    expect(await log.offsetForMaxTimestamp(5n)).toEqual({ offset: 4n, timestamp: 50n });
+  });
+
   test('a fetch inside a gap starts at the next batch; offsetForTimestamp still answers; appends continue at the end', async () => {
     const log = await store.openPartition('gaps', 0);
     await log.append(keyedBatch([{ key: 'a', value: 'a1', ts: 10 }, { key: 'b', value: 'b1', ts: 20 }, { key: 'a', value: 'a2', ts: 30 }]), 0); // 0-2

@@ -34,7 +34,7 @@ type Command =
   | { kind: 'reopen' };
 
 const commandArb: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('append' as const), timestamps: fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 3 }), bumpEpoch: fc.boolean() }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('append' as const), timestamps: fc.array(fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 990, max: 1000 })), { minLength: 1, maxLength: 3 }), bumpEpoch: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('truncate' as const), to: fc.nat(40) }) },
   {
     weight: 2,
@@ -172,6 +172,18 @@ async function check(log: PartitionLog, m: Model): Promise<void> {
       });
     }
     expect(await log.offsetForTimestamp(target)).toEqual(expected);
+  }
+  // ListOffsets MAX_TIMESTAMP (KIP-734): the first record with the greatest timestamp below the bound.
+  for (const upper of [m.hw, m.leo, m.logStart + 1n, undefined]) {
+    let expected: { offset: bigint; timestamp: bigint } | undefined;
+    for (const b of visible) {
+      b.timestamps.forEach((ts, i) => {
+        const offset = b.base + BigInt(i);
+        if (offset < m.logStart || offset >= (upper ?? m.leo)) return;
+        if (expected === undefined || ts > expected.timestamp) expected = { offset, timestamp: ts };
+      });
+    }
+    expect(await log.offsetForMaxTimestamp(upper)).toEqual(expected);
   }
 }
 

@@ -180,3 +180,48 @@ describe('retentionStep (pure)', () => {
     expect(decisions.slice(0, 4)).toEqual([true, true, true, false]);
   });
 });
+
+describe('offsetForMaxTimestamp (ListOffsets MAX_TIMESTAMP, KIP-734)', () => {
+  let ctx: Awaited<ReturnType<typeof withStore>>;
+  let log: PartitionLog;
+
+  beforeEach(async () => {
+    ctx = await withStore();
+    log = await ctx.store.openPartition('max', 0);
+  });
+  afterEach(() => ctx.cleanup());
+
+  test('the first record with the greatest timestamp, inside its batch; bounded above; undefined when empty', async () => {
+    expect(await log.offsetForMaxTimestamp()).toBeUndefined();
+    await log.append(makeBatch({ timestamps: [100n, 300n, 300n] }), 0); // 0-2: max 300 at 1
+    await log.append(makeBatch({ timestamps: [200n, 300n] }), 0); // 3-4: ties 300, later
+    await log.append(makeBatch({ timestamps: [250n, 120n] }), 0); // 5-6
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 1n, timestamp: 300n });
+    expect(await log.offsetForMaxTimestamp(1n)).toEqual({ offset: 0n, timestamp: 100n });
+    await log.append(makeBatch({ timestamps: [90n, 400n], compression: CompressionType.Gzip }), 0); // 7-8
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 8n, timestamp: 400n });
+    // A bound inside that batch sees only its first record, which is no maximum.
+    expect(await log.offsetForMaxTimestamp(8n)).toEqual({ offset: 1n, timestamp: 300n });
+  });
+
+  test('reads one index entry and one batch when the index names the answer', async () => {
+    for (let i = 0; i < 50; i++) await log.append(makeBatch({ timestamps: [BigInt(1000 + 10 * i), BigInt(1005 + 10 * i)] }), 0);
+    const before = ctx.store.stats().iteratorSteps;
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 99n, timestamp: 1495n });
+    // The newest index entry, its batch, and the next older entry (which cannot beat it).
+    expect(ctx.store.stats().iteratorSteps - before).toBeLessThanOrEqual(3);
+  });
+
+  test('after DeleteRecords and retention removed the maximum, the greatest remaining one is found', async () => {
+    await log.append(makeBatch({ timestamps: [900n, 100n] }), 0); // 0-1: the running max from the start
+    await log.append(makeBatch({ timestamps: [500n] }), 0); // 2
+    await log.append(makeBatch({ timestamps: [700n, 600n] }), 0); // 3-4
+    log.setHighWatermark(5n);
+    await log.deleteRecordsBefore(1n); // inside the first batch: record 0 is gone, the batch stays
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 3n, timestamp: 700n });
+    await log.deleteRecordsBefore(2n); // the first batch goes; its index entry is re-pointed as an upper bound
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 3n, timestamp: 700n });
+    await log.deleteRecordsBefore(4n);
+    expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 4n, timestamp: 600n });
+  });
+});

@@ -21,6 +21,12 @@ import type { DeletableGroupResult as _gregor_v1_DeletableGroupResult, Deletable
 import type { DeletableTopicResult as _gregor_v1_DeletableTopicResult, DeletableTopicResult__Output as _gregor_v1_DeletableTopicResult__Output } from './gregor/v1/DeletableTopicResult';
 import type { DeleteGroupsRequest as _gregor_v1_DeleteGroupsRequest, DeleteGroupsRequest__Output as _gregor_v1_DeleteGroupsRequest__Output } from './gregor/v1/DeleteGroupsRequest';
 import type { DeleteGroupsResponse as _gregor_v1_DeleteGroupsResponse, DeleteGroupsResponse__Output as _gregor_v1_DeleteGroupsResponse__Output } from './gregor/v1/DeleteGroupsResponse';
+import type { DeleteRecordsPartition as _gregor_v1_DeleteRecordsPartition, DeleteRecordsPartition__Output as _gregor_v1_DeleteRecordsPartition__Output } from './gregor/v1/DeleteRecordsPartition';
+import type { DeleteRecordsPartitionResult as _gregor_v1_DeleteRecordsPartitionResult, DeleteRecordsPartitionResult__Output as _gregor_v1_DeleteRecordsPartitionResult__Output } from './gregor/v1/DeleteRecordsPartitionResult';
+import type { DeleteRecordsRequest as _gregor_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _gregor_v1_DeleteRecordsRequest__Output } from './gregor/v1/DeleteRecordsRequest';
+import type { DeleteRecordsResponse as _gregor_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _gregor_v1_DeleteRecordsResponse__Output } from './gregor/v1/DeleteRecordsResponse';
+import type { DeleteRecordsTopic as _gregor_v1_DeleteRecordsTopic, DeleteRecordsTopic__Output as _gregor_v1_DeleteRecordsTopic__Output } from './gregor/v1/DeleteRecordsTopic';
+import type { DeleteRecordsTopicResult as _gregor_v1_DeleteRecordsTopicResult, DeleteRecordsTopicResult__Output as _gregor_v1_DeleteRecordsTopicResult__Output } from './gregor/v1/DeleteRecordsTopicResult';
 import type { DeleteTopicsRequest as _gregor_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _gregor_v1_DeleteTopicsRequest__Output } from './gregor/v1/DeleteTopicsRequest';
 import type { DeleteTopicsResponse as _gregor_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _gregor_v1_DeleteTopicsResponse__Output } from './gregor/v1/DeleteTopicsResponse';
 import type { DescribeConfigsRequest as _gregor_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _gregor_v1_DescribeConfigsRequest__Output } from './gregor/v1/DescribeConfigsRequest';
@@ -113,6 +119,12 @@ export interface ProtoGrpcType {
       DeletableTopicResult: MessageTypeDefinition<_gregor_v1_DeletableTopicResult, _gregor_v1_DeletableTopicResult__Output>
       DeleteGroupsRequest: MessageTypeDefinition<_gregor_v1_DeleteGroupsRequest, _gregor_v1_DeleteGroupsRequest__Output>
       DeleteGroupsResponse: MessageTypeDefinition<_gregor_v1_DeleteGroupsResponse, _gregor_v1_DeleteGroupsResponse__Output>
+      DeleteRecordsPartition: MessageTypeDefinition<_gregor_v1_DeleteRecordsPartition, _gregor_v1_DeleteRecordsPartition__Output>
+      DeleteRecordsPartitionResult: MessageTypeDefinition<_gregor_v1_DeleteRecordsPartitionResult, _gregor_v1_DeleteRecordsPartitionResult__Output>
+      DeleteRecordsRequest: MessageTypeDefinition<_gregor_v1_DeleteRecordsRequest, _gregor_v1_DeleteRecordsRequest__Output>
+      DeleteRecordsResponse: MessageTypeDefinition<_gregor_v1_DeleteRecordsResponse, _gregor_v1_DeleteRecordsResponse__Output>
+      DeleteRecordsTopic: MessageTypeDefinition<_gregor_v1_DeleteRecordsTopic, _gregor_v1_DeleteRecordsTopic__Output>
+      DeleteRecordsTopicResult: MessageTypeDefinition<_gregor_v1_DeleteRecordsTopicResult, _gregor_v1_DeleteRecordsTopicResult__Output>
       DeleteTopicsRequest: MessageTypeDefinition<_gregor_v1_DeleteTopicsRequest, _gregor_v1_DeleteTopicsRequest__Output>
       DeleteTopicsResponse: MessageTypeDefinition<_gregor_v1_DeleteTopicsResponse, _gregor_v1_DeleteTopicsResponse__Output>
       DescribeConfigsRequest: MessageTypeDefinition<_gregor_v1_DescribeConfigsRequest, _gregor_v1_DescribeConfigsRequest__Output>

@@ -33,6 +33,7 @@ import type {
 import type { DescribeClusterRequest, DescribeClusterResponse, MetadataRequest, MetadataResponse } from './metadata';
 import type { InitProducerIdRequest, InitProducerIdResponse } from './producer-id';
 import type { ProduceRequest, ProduceResponse } from './produce';
+import type { DeleteRecordsRequest, DeleteRecordsResponse } from './records';
 import type {
   CreatePartitionsRequest,
   CreatePartitionsResponse,
@@ -73,6 +74,8 @@ export interface BrokerApi {
   createTopics(ctx: RequestContext, request: CreateTopicsRequest): Promise<CreateTopicsResponse>;
   deleteTopics(ctx: RequestContext, request: DeleteTopicsRequest): Promise<DeleteTopicsResponse>;
   createPartitions(ctx: RequestContext, request: CreatePartitionsRequest): Promise<CreatePartitionsResponse>;
+  /** Moves log start offsets (leader only); answers once the live replicas have them too, or at `timeoutMs`. */
+  deleteRecords(ctx: RequestContext, request: DeleteRecordsRequest): Promise<DeleteRecordsResponse>;
   describeConfigs(ctx: RequestContext, request: DescribeConfigsRequest): Promise<DescribeConfigsResponse>;
   /** Incremental (or, with `replace`, Kafka's legacy AlterConfigs): see AlterConfigsRequest. */
   alterConfigs(ctx: RequestContext, request: AlterConfigsRequest): Promise<AlterConfigsResponse>;

@@ -68,7 +68,11 @@ export interface ListOffsetsTopicData {
 
 export interface ListOffsetsPartitionData {
   readonly partition: number;
-  /** -2 = earliest, -1 = latest (the high watermark), else the first offset with a timestamp >= it (ms). */
+  /**
+   * -3 = the record with the greatest timestamp below the high watermark
+   * (KIP-734), -2 = earliest, -1 = latest (the high watermark), else the
+   * first offset with a timestamp >= it (ms).
+   */
   readonly timestamp: bigint;
   /** KIP-320 fencing (Kafka's v4+); -1 when not known. */
   readonly currentLeaderEpoch: number;
@@ -86,7 +90,7 @@ export interface ListOffsetsTopicResponse {
 export interface ListOffsetsPartitionResponse {
   readonly partition: number;
   error: ApiError | null;
-  /** -1 for earliest/latest, else the found record's timestamp. */
+  /** -1 for earliest/latest, else the found record's timestamp (-3: the greatest). */
   timestamp: bigint;
   /** -1 when no record qualifies. */
   offset: bigint;

@@ -5,6 +5,7 @@ export type * from './produce';
 export type * from './fetch';
 export type * from './metadata';
 export type * from './topics';
+export type * from './records';
 export * from './configs';
 export type * from './producer-id';
 export * from './groups';

@@ -24,6 +24,8 @@ export interface ReplicaFetchPartitionData {
   readonly partitionMaxBytes: number;
   readonly currentLeaderEpoch: number;
   readonly lastFetchedEpoch: number;
+  /** The follower's log start offset (DeleteRecords waits for it to reach the leader's); -1 when not sent. */
+  readonly logStartOffset: bigint;
 }
 
 export interface ReplicaFetchResponse {

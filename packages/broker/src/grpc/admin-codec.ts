@@ -48,6 +48,22 @@ export function encodeCreatePartitions(res: api.CreatePartitionsResponse): wire.
   return { results: res.results.map((r) => ({ name: r.name, error: wireError(r.error) })) };
 }
 
+export function decodeDeleteRecords(req: wire.DeleteRecordsRequest__Output): api.DeleteRecordsRequest {
+  return {
+    timeoutMs: req.timeoutMs,
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition, offset: int64(p.offset, 'offset') })) })),
+  };
+}
+
+export function encodeDeleteRecords(res: api.DeleteRecordsResponse): wire.DeleteRecordsResponse {
+  return {
+    topics: res.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, error: wireError(p.error), lowWatermark: p.lowWatermark.toString() })),
+    })),
+  };
+}
+
 const RESOURCE_TYPE_NUMBER: Readonly<Record<string, number>> = { RESOURCE_TYPE_UNKNOWN: 0, RESOURCE_TYPE_TOPIC: 2, RESOURCE_TYPE_BROKER: 4 };
 
 /** proto-loader gives a known enum value as its name and an unknown one as its number. */

@@ -16,6 +16,7 @@ export function gregorService(api: BrokerApi, listener: string, deps: GrpcFrontE
     CreateTopics: unary(deps, 'CreateTopics', listener, admin.decodeCreateTopics, m('createTopics'), admin.encodeCreateTopics),
     DeleteTopics: unary(deps, 'DeleteTopics', listener, admin.decodeDeleteTopics, m('deleteTopics'), admin.encodeDeleteTopics),
     CreatePartitions: unary(deps, 'CreatePartitions', listener, admin.decodeCreatePartitions, m('createPartitions'), admin.encodeCreatePartitions),
+    DeleteRecords: unary(deps, 'DeleteRecords', listener, admin.decodeDeleteRecords, m('deleteRecords'), admin.encodeDeleteRecords),
     DescribeConfigs: unary(deps, 'DescribeConfigs', listener, admin.decodeDescribeConfigs, m('describeConfigs'), admin.encodeDescribeConfigs),
     AlterConfigs: unary(deps, 'AlterConfigs', listener, admin.decodeAlterConfigs, m('alterConfigs'), admin.encodeAlterConfigs),
     InitProducerId: unary(deps, 'InitProducerId', listener, admin.decodeInitProducerId, m('initProducerId'), admin.encodeInitProducerId),

@@ -23,6 +23,7 @@ export function decodeReplicaFetch(req: wire.ReplicaFetchRequest__Output): Repli
         partitionMaxBytes: p.partitionMaxBytes,
         currentLeaderEpoch: p.currentLeaderEpoch,
         lastFetchedEpoch: p.lastFetchedEpoch,
+        logStartOffset: int64(p.logStartOffset, 'log_start_offset'),
       })),
     })),
   };

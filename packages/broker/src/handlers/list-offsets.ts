@@ -7,16 +7,21 @@ import { checkLeaderEpoch } from './fetch';
 
 export const EARLIEST_TIMESTAMP = -2n;
 export const LATEST_TIMESTAMP = -1n;
+/** KIP-734 (ListOffsets v7): the record with the greatest timestamp. */
+export const MAX_TIMESTAMP = -3n;
 
 /**
  * One partition's answer. Latest is the HW, not the log end: consumers
  * must not be pointed past what they may read. A timestamp lookup that
- * lands at or beyond the HW is "no such offset" (-1) for the same reason.
+ * lands at or beyond the HW is "no such offset" (-1) for the same reason,
+ * and MAX_TIMESTAMP looks only below the HW (Kafka looks at the whole
+ * log for it; a record a consumer cannot read yet is no answer here).
  */
 export async function lookUpOffset(log: PartitionLogPort, timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint }> {
   if (timestamp === EARLIEST_TIMESTAMP) return { offset: log.logStartOffset, timestamp: -1n };
   if (timestamp === LATEST_TIMESTAMP) return { offset: log.highWatermark, timestamp: -1n };
-  if (timestamp < 0n) throw new GregorError('INVALID_REQUEST', `timestamp ${timestamp} is neither -2, -1 nor a time in ms`);
+  if (timestamp === MAX_TIMESTAMP) return (await log.offsetForMaxTimestamp(log.highWatermark)) ?? { offset: -1n, timestamp: -1n };
+  if (timestamp < 0n) throw new GregorError('INVALID_REQUEST', `timestamp ${timestamp} is neither -3, -2, -1 nor a time in ms`);
   const found = await log.offsetForTimestamp(timestamp);
   if (found === undefined || found.offset >= log.highWatermark) return { offset: -1n, timestamp: -1n };
   return found;

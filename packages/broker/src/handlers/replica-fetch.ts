@@ -10,6 +10,7 @@ import { fetchTargets, type FetchTarget } from './fetch-targets';
 
 interface ReplicaTarget extends FetchTarget {
   lastFetchedEpoch: number;
+  logStartOffset: bigint;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -78,7 +79,7 @@ async function readForFollower(
           where,
         );
       }
-      if (first) ctx.replicas.recordFollowerFetch(leader, replicaId, t.fetchOffset, brokerEpoch);
+      if (first) ctx.replicas.recordFollowerFetch(leader, replicaId, t.fetchOffset, t.logStartOffset, brokerEpoch);
       result.highWatermark = log.highWatermark;
       const budget = partitionReadBudget(shape.maxBytes - bytes, t.partitionMaxBytes, bytes === 0);
       if (budget > 0) {
@@ -104,7 +105,7 @@ export async function handleReplicaFetch(
   signal?: AbortSignal,
 ): Promise<ReplicaFetchResponse> {
   const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
-  const targets: ReplicaTarget[] = fetchTargets(req.topics, (target, p) => ({ ...target, lastFetchedEpoch: p.lastFetchedEpoch }));
+  const targets: ReplicaTarget[] = fetchTargets(req.topics, (target, p) => ({ ...target, lastFetchedEpoch: p.lastFetchedEpoch, logStartOffset: p.logStartOffset }));
   return answerWhenReady(
     ctx,
     shape,

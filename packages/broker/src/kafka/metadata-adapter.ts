@@ -22,17 +22,23 @@ function topicIdOf(id: string): string {
   return isUuid(id) ? id : ZERO_UUID;
 }
 
-function encodeTopic(t: TopicMetadata): Encodable<MetadataResponseTopic> {
+/**
+ * A partition whose leader is none (-1), or a broker the answer does not
+ * list (fenced or gone, or without a KAFKA listener), is
+ * LEADER_NOT_AVAILABLE with leader -1, as Kafka's metadata cache answers
+ * it, so clients refresh and retry rather than dial a broker they were not
+ * given. Replicas, ISR and the leader epoch stay as they are.
+ */
+function encodeTopic(t: TopicMetadata, listed: ReadonlySet<number>): Encodable<MetadataResponseTopic> {
   return {
     errorCode: errorCodeOf(t.error),
     name: t.name,
     topicId: topicIdOf(t.topicId),
     isInternal: t.isInternal,
     partitions: t.partitions.map((p) => ({
-      // The domain leaves a leaderless partition without error; Kafka says LEADER_NOT_AVAILABLE so clients retry.
-      errorCode: p.error !== null ? p.error.code : p.leaderId < 0 ? LEADER_NOT_AVAILABLE : 0,
+      errorCode: p.error !== null ? p.error.code : listed.has(p.leaderId) ? 0 : LEADER_NOT_AVAILABLE,
       partitionIndex: p.partition,
-      leaderId: p.leaderId,
+      leaderId: listed.has(p.leaderId) ? p.leaderId : -1,
       leaderEpoch: p.leaderEpoch,
       replicaNodes: p.replicaNodes,
       isrNodes: p.isrNodes,
@@ -54,12 +60,13 @@ export async function metadata(api: BrokerApi, ctx: RequestContext, version: num
   const byIdOnly = req.topics?.filter((t) => t.name === null) ?? [];
   const all = req.topics === null || (version === 0 && req.topics.length === 0);
   const res = await api.metadata(ctx, { topics: all ? null : byName, allowAutoTopicCreation: req.allowAutoTopicCreation });
+  const listed = new Set(res.brokers.map((b) => b.nodeId));
   return {
     brokers: res.brokers.map((b) => ({ nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
     clusterId: res.clusterId,
     controllerId: res.controllerId,
     topics: [
-      ...res.topics.map(encodeTopic),
+      ...res.topics.map((t) => encodeTopic(t, listed)),
       ...byIdOnly.map((t) => ({ errorCode: errorCode('UNKNOWN_TOPIC_ID'), name: null, topicId: t.topicId, partitions: [] })),
     ],
   };

@@ -4,6 +4,7 @@ import {
   CREATE_PARTITIONS_API,
   CREATE_TOPICS_API,
   DELETE_GROUPS_API,
+  DELETE_RECORDS_API,
   DELETE_TOPICS_API,
   DESCRIBE_CLUSTER_API,
   DESCRIBE_CONFIGS_API,
@@ -34,6 +35,7 @@ import * as admin from './admin-adapter';
 import * as data from './data-adapter';
 import * as groups from './group-adapter';
 import * as meta from './metadata-adapter';
+import * as records from './records-adapter';
 
 /** One adapter: the decoded Kafka request → the domain call → the Kafka response body (null: send nothing, acks=0). */
 export type KafkaAdapter<Req, Res> = (api: BrokerApi, ctx: RequestContext, version: number, req: Req) => Promise<Encodable<Res> | null>;
@@ -106,6 +108,7 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map(
     { metricName: 'ApiVersions' as const, def: API_VERSIONS_API as ApiDefinition<unknown, unknown>, minVersion: 0, maxVersion: 3, adapter: 'api-versions' as const },
     served('CreateTopics', CREATE_TOPICS_API, 2, 7, admin.createTopics),
     served('DeleteTopics', DELETE_TOPICS_API, 1, 6, admin.deleteTopics),
+    served('DeleteRecords', DELETE_RECORDS_API, 0, 2, records.deleteRecords),
     served('InitProducerId', INIT_PRODUCER_ID_API, 0, 4, admin.initProducerId),
     served('OffsetsForLeaderEpoch', OFFSET_FOR_LEADER_EPOCH_API, 2, 4, data.offsetForLeaderEpoch),
     served('DescribeConfigs', DESCRIBE_CONFIGS_API, 0, 4, admin.describeConfigs),

@@ -5,6 +5,8 @@
 export interface FollowerState {
   /** The follower's log end offset (its last fetch offset); -1n until it fetches in this leader epoch. */
   readonly logEndOffset: bigint;
+  /** The follower's log start offset as its last fetch reported it; -1n until it fetches (DeleteRecords waits on it). */
+  readonly logStartOffset: bigint;
   /** Last time (monotonic ms) the follower was known to have everything the leader had. */
   readonly lastCaughtUpTimeMs: number;
   readonly lastFetchTimeMs: number;
@@ -27,6 +29,7 @@ const NEVER = Number.NEGATIVE_INFINITY;
 export function initialFollowerState(inIsr: boolean, nowMs: number, leaderLogEndOffset: bigint): FollowerState {
   return {
     logEndOffset: -1n,
+    logStartOffset: -1n,
     lastCaughtUpTimeMs: inIsr ? nowMs : NEVER,
     lastFetchTimeMs: inIsr ? nowMs : NEVER,
     lastFetchLeaderLogEndOffset: inIsr ? leaderLogEndOffset : -1n,
@@ -41,12 +44,20 @@ export function initialFollowerState(inIsr: boolean, nowMs: number, leaderLogEnd
  * now has what the leader had back then (with steady produce a follower
  * never reaches the moving log end, but it does reach the previous one).
  */
-export function recordFetch(state: FollowerState, fetchOffset: bigint, leaderLogEndOffset: bigint, nowMs: number, brokerEpoch: bigint): FollowerState {
+export function recordFetch(
+  state: FollowerState,
+  fetchOffset: bigint,
+  leaderLogEndOffset: bigint,
+  nowMs: number,
+  brokerEpoch: bigint,
+  logStartOffset: bigint = state.logStartOffset,
+): FollowerState {
   let caughtUp = state.lastCaughtUpTimeMs;
   if (fetchOffset >= leaderLogEndOffset) caughtUp = Math.max(caughtUp, nowMs);
   else if (fetchOffset >= state.lastFetchLeaderLogEndOffset) caughtUp = Math.max(caughtUp, state.lastFetchTimeMs);
   return {
     logEndOffset: fetchOffset,
+    logStartOffset,
     lastCaughtUpTimeMs: caughtUp,
     lastFetchTimeMs: nowMs,
     lastFetchLeaderLogEndOffset: leaderLogEndOffset,
@@ -57,4 +68,18 @@ export function recordFetch(state: FollowerState, fetchOffset: bigint, leaderLog
 /** Kafka's isCaughtUp: at the leader's end, or caught up within the allowed lag. */
 export function isCaughtUp(state: FollowerState, leaderLogEndOffset: bigint, nowMs: number, replicaLagTimeMaxMs: number): boolean {
   return state.logEndOffset >= leaderLogEndOffset || nowMs - state.lastCaughtUpTimeMs <= replicaLagTimeMaxMs;
+}
+
+/**
+ * Kafka's Partition.lowWatermarkIfLeader: the smallest log start offset of
+ * the leader and every follower on a live broker — what a DeleteRecords
+ * answer reports, and waits on. A live follower that has not fetched in
+ * this leader epoch counts as -1 (unknown), so the answer waits for it.
+ */
+export function lowWatermark(leaderLogStartOffset: bigint, followers: ReadonlyMap<number, FollowerState>, isLive: (id: number) => boolean): bigint {
+  let low = leaderLogStartOffset;
+  for (const [id, state] of followers) {
+    if (isLive(id) && state.logStartOffset < low) low = state.logStartOffset;
+  }
+  return low;
 }

@@ -2,7 +2,7 @@ import { assert, tpKey } from '@gregor/common';
 import { leaderEndOffsetForEpoch, type EpochEndOffset } from '@gregor/replication-fetcher';
 import type { PartitionAssignment } from '../metadata-source';
 import type { PartitionLogPort } from '../storage-port';
-import { initialFollowerState, recordFetch, type FollowerState } from './follower-state';
+import { initialFollowerState, lowWatermark, recordFetch, type FollowerState } from './follower-state';
 import { computeHighWatermark } from './high-watermark';
 import { decideIsrChange, type IsrChange } from './isr-decision';
 
@@ -111,11 +111,20 @@ export class PartitionLeader {
     return n;
   }
 
-  /** A follower fetched at `fetchOffset` (already checked: no divergence, in range). */
-  recordFollowerFetch(replicaId: number, fetchOffset: bigint, brokerEpoch: bigint, nowMs: number): void {
+  /**
+   * A follower fetched at `fetchOffset` (already checked: no divergence, in
+   * range), reporting its log start. Returns whether that log start moved.
+   */
+  recordFollowerFetch(replicaId: number, fetchOffset: bigint, logStartOffset: bigint, brokerEpoch: bigint, nowMs: number): boolean {
     const state = this.followers.get(replicaId);
-    if (state === undefined) return;
-    this.followers.set(replicaId, recordFetch(state, fetchOffset, this.log.logEndOffset, nowMs, brokerEpoch));
+    if (state === undefined) return false;
+    this.followers.set(replicaId, recordFetch(state, fetchOffset, this.log.logEndOffset, nowMs, brokerEpoch, logStartOffset));
+    return logStartOffset !== state.logStartOffset;
+  }
+
+  /** The smallest log start offset among this leader and its followers on live brokers (DeleteRecords' answer). */
+  lowWatermark(isLive: (id: number) => boolean): bigint {
+    return lowWatermark(this.log.logStartOffset, this.followers, isLive);
   }
 
   /** Sets the high watermark if it advanced; returns whether it did. */

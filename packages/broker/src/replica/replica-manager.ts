@@ -263,9 +263,15 @@ export class ReplicaManager {
     return this.deps.partitions.openLogs().filter((o) => this.leaders.has(tpKey(o.topic, o.partition)) || this.following.has(tpKey(o.topic, o.partition)));
   }
 
-  /** A follower's fetch passed the checks: record its position, then move the HW and maybe the ISR. */
-  recordFollowerFetch(leader: PartitionLeader, replicaId: number, fetchOffset: bigint, brokerEpoch: bigint): void {
-    leader.recordFollowerFetch(replicaId, fetchOffset, brokerEpoch, this.deps.clock.monotonicMs());
+  /**
+   * A follower's fetch passed the checks: record its position, then move the
+   * HW and maybe the ISR. A follower whose log start moved may be what a
+   * DeleteRecords waits for (it shares the produce purgatory).
+   */
+  recordFollowerFetch(leader: PartitionLeader, replicaId: number, fetchOffset: bigint, logStartOffset: bigint, brokerEpoch: bigint): void {
+    if (leader.recordFollowerFetch(replicaId, fetchOffset, logStartOffset, brokerEpoch, this.deps.clock.monotonicMs())) {
+      this.deps.producePurgatory.notify(leader.key);
+    }
     this.maybeAdvanceHighWatermark(leader);
     this.maybeProposeIsr(leader);
   }
@@ -279,6 +285,11 @@ export class ReplicaManager {
 
   private timing(): LeaderTiming {
     return { nowMs: this.deps.clock.monotonicMs(), replicaLagTimeMaxMs: this.deps.config.replicaLagTimeMaxMs };
+  }
+
+  /** DeleteRecords' low watermark of a led partition: its own and its live followers' smallest log start. */
+  lowWatermark(leader: PartitionLeader): bigint {
+    return leader.lowWatermark((id) => this.isEligible(id));
   }
 
   /** Unfenced and, when both are known, the broker epoch metadata holds (KIP-903). */

@@ -10,6 +10,8 @@ import type { CreateTopicsRequest as _gregor_v1_CreateTopicsRequest, CreateTopic
 import type { CreateTopicsResponse as _gregor_v1_CreateTopicsResponse, CreateTopicsResponse__Output as _gregor_v1_CreateTopicsResponse__Output } from '../../gregor/v1/CreateTopicsResponse';
 import type { DeleteGroupsRequest as _gregor_v1_DeleteGroupsRequest, DeleteGroupsRequest__Output as _gregor_v1_DeleteGroupsRequest__Output } from '../../gregor/v1/DeleteGroupsRequest';
 import type { DeleteGroupsResponse as _gregor_v1_DeleteGroupsResponse, DeleteGroupsResponse__Output as _gregor_v1_DeleteGroupsResponse__Output } from '../../gregor/v1/DeleteGroupsResponse';
+import type { DeleteRecordsRequest as _gregor_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _gregor_v1_DeleteRecordsRequest__Output } from '../../gregor/v1/DeleteRecordsRequest';
+import type { DeleteRecordsResponse as _gregor_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _gregor_v1_DeleteRecordsResponse__Output } from '../../gregor/v1/DeleteRecordsResponse';
 import type { DeleteTopicsRequest as _gregor_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _gregor_v1_DeleteTopicsRequest__Output } from '../../gregor/v1/DeleteTopicsRequest';
 import type { DeleteTopicsResponse as _gregor_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _gregor_v1_DeleteTopicsResponse__Output } from '../../gregor/v1/DeleteTopicsResponse';
 import type { DescribeConfigsRequest as _gregor_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _gregor_v1_DescribeConfigsRequest__Output } from '../../gregor/v1/DescribeConfigsRequest';
@@ -79,6 +81,15 @@ export interface GregorClient extends grpc.Client {
   deleteGroups(argument: _gregor_v1_DeleteGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DeleteGroupsResponse__Output>): grpc.ClientUnaryCall;
   deleteGroups(argument: _gregor_v1_DeleteGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DeleteGroupsResponse__Output>): grpc.ClientUnaryCall;
   deleteGroups(argument: _gregor_v1_DeleteGroupsRequest, callback: grpc.requestCallback<_gregor_v1_DeleteGroupsResponse__Output>): grpc.ClientUnaryCall;
+  
+  DeleteRecords(argument: _gregor_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _gregor_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _gregor_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _gregor_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _gregor_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _gregor_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _gregor_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _gregor_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_gregor_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
   
   DeleteTopics(argument: _gregor_v1_DeleteTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
   DeleteTopics(argument: _gregor_v1_DeleteTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
@@ -235,6 +246,8 @@ export interface GregorHandlers extends grpc.UntypedServiceImplementation {
   
   DeleteGroups: grpc.handleUnaryCall<_gregor_v1_DeleteGroupsRequest__Output, _gregor_v1_DeleteGroupsResponse>;
   
+  DeleteRecords: grpc.handleUnaryCall<_gregor_v1_DeleteRecordsRequest__Output, _gregor_v1_DeleteRecordsResponse>;
+  
   DeleteTopics: grpc.handleUnaryCall<_gregor_v1_DeleteTopicsRequest__Output, _gregor_v1_DeleteTopicsResponse>;
   
   DescribeConfigs: grpc.handleUnaryCall<_gregor_v1_DescribeConfigsRequest__Output, _gregor_v1_DescribeConfigsResponse>;
@@ -274,6 +287,7 @@ export interface GregorDefinition extends grpc.ServiceDefinition {
   CreatePartitions: MethodDefinition<_gregor_v1_AddPartitionsRequest, _gregor_v1_AddPartitionsResponse, _gregor_v1_AddPartitionsRequest__Output, _gregor_v1_AddPartitionsResponse__Output>
   CreateTopics: MethodDefinition<_gregor_v1_CreateTopicsRequest, _gregor_v1_CreateTopicsResponse, _gregor_v1_CreateTopicsRequest__Output, _gregor_v1_CreateTopicsResponse__Output>
   DeleteGroups: MethodDefinition<_gregor_v1_DeleteGroupsRequest, _gregor_v1_DeleteGroupsResponse, _gregor_v1_DeleteGroupsRequest__Output, _gregor_v1_DeleteGroupsResponse__Output>
+  DeleteRecords: MethodDefinition<_gregor_v1_DeleteRecordsRequest, _gregor_v1_DeleteRecordsResponse, _gregor_v1_DeleteRecordsRequest__Output, _gregor_v1_DeleteRecordsResponse__Output>
   DeleteTopics: MethodDefinition<_gregor_v1_DeleteTopicsRequest, _gregor_v1_DeleteTopicsResponse, _gregor_v1_DeleteTopicsRequest__Output, _gregor_v1_DeleteTopicsResponse__Output>
   DescribeConfigs: MethodDefinition<_gregor_v1_DescribeConfigsRequest, _gregor_v1_DescribeConfigsResponse, _gregor_v1_DescribeConfigsRequest__Output, _gregor_v1_DescribeConfigsResponse__Output>
   DescribeGroups: MethodDefinition<_gregor_v1_DescribeGroupsRequest, _gregor_v1_DescribeGroupsResponse, _gregor_v1_DescribeGroupsRequest__Output, _gregor_v1_DescribeGroupsResponse__Output>
