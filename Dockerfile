@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Gregor node image: `gregor-node` (the entrypoint) and the `gregor` CLI.
 #
 #   docker build -t gregor:latest .
@@ -10,6 +9,10 @@
 # the runtime stage is Debian slim + Node.js + /out, run as a non-root user
 # with its data on a volume. docker-compose.yml runs three of these; the
 # Kubernetes manifests in deploy/kubernetes run a StatefulSet of them.
+#
+# Needs BuildKit (RUN --mount, COPY --chmod), which the engine's built-in
+# Dockerfile frontend handles since Docker 20.10: no `# syntax=` line, which
+# would make every build fetch a frontend image from a registry.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -37,7 +40,7 @@ RUN groupadd --system --gid 10001 gregor \
  && install -d -o gregor -g gregor -m 0750 /var/lib/gregor
 COPY --from=build /out /opt/gregor
 COPY --chmod=0755 deploy/docker/entrypoint.sh /usr/local/bin/gregor-entrypoint
-COPY --chmod=0644 deploy/docker/healthcheck.js /opt/gregor/healthcheck.js
+COPY --chmod=0755 deploy/docker/healthcheck.sh /usr/local/bin/gregor-healthcheck
 RUN ln -s /opt/gregor/packages/node/dist/bin.js /usr/local/bin/gregor-node \
  && ln -s /opt/gregor/packages/cli/dist/bin.js /usr/local/bin/gregor \
  && gregor-node --help >/dev/null && gregor --help >/dev/null
@@ -53,8 +56,12 @@ WORKDIR /var/lib/gregor
 VOLUME ["/var/lib/gregor"]
 # client API (gRPC), controller quorum (gRPC), HTTP (/metrics, /healthz, /readyz)
 EXPOSE 9092 9192 9292
-# Ready = registered, unfenced, caught up with the metadata log. A new
-# cluster needs a quorum of its nodes up before any is ready: start-period.
-HEALTHCHECK --interval=5s --timeout=3s --start-period=60s --retries=3 \
-  CMD ["node", "/opt/gregor/healthcheck.js"]
+# Ready = registered, unfenced, caught up with the metadata log. The probe is
+# bash asking /readyz (a few ms; see healthcheck.sh). The timeout is for a
+# loaded host, where even starting a process in the container can take
+# seconds; a timed-out probe counts as a failure, so a tight one flaps. A new
+# cluster needs a quorum of its nodes up before any is ready: failures in the
+# start period do not count, and the first success ends it.
+HEALTHCHECK --interval=5s --timeout=10s --start-period=120s --retries=3 \
+  CMD ["gregor-healthcheck"]
 ENTRYPOINT ["tini", "--", "gregor-entrypoint"]

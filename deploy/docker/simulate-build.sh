@@ -62,7 +62,8 @@ step "build stage: COPY . . and build-runtime.sh /out"
 (cd "$src" && CI=true PNPM_STORE_DIR="$store" sh deploy/docker/build-runtime.sh "$image/opt/gregor" >"$work/build.log" 2>&1) || { tail -30 "$work/build.log"; exit 1; }
 
 step "runtime stage"
-cp "$ctx/deploy/docker/healthcheck.js" "$image/opt/gregor/healthcheck.js"
+cp "$ctx/deploy/docker/healthcheck.sh" "$image/bin/gregor-healthcheck"
+chmod 0755 "$image/bin/gregor-healthcheck"
 cp "$ctx/deploy/docker/entrypoint.sh" "$image/bin/gregor-entrypoint"
 chmod 0755 "$image/bin/gregor-entrypoint"
 ln -s "$image/opt/gregor/packages/node/dist/bin.js" "$image/bin/gregor-node"
@@ -92,7 +93,7 @@ env -i PATH="$PATH" HOME="$work" NODE_ENV=production \
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true' EXIT
 deadline=$(($(date +%s) + 60))
-until env -i GREGOR_LISTENERS="CLIENT://0.0.0.0:$client,HTTP://0.0.0.0:$http" node "$image/opt/gregor/healthcheck.js"; do
+until env -i GREGOR_LISTENERS="CLIENT://0.0.0.0:$client,HTTP://0.0.0.0:$http" "$image/bin/gregor-healthcheck"; do
   kill -0 $pid 2>/dev/null || { echo "gregor-node exited:"; cat "$work/node.log"; exit 1; }
   [ "$(date +%s)" -lt "$deadline" ] || { echo "not ready after 60 s:"; cat "$work/node.log"; exit 1; }
   sleep 0.5

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseConfigValue } from '@gregor/common';
 import { NODE_CONFIG_SCHEMA, parseListeners, parseQuorumVoters, type NodeConfig } from '@gregor/node';
 import { parse } from 'yaml';
-import { COMPOSE_FILE, REPO_ROOT, loadCompose, type ComposeService } from './helpers/compose';
+import { COMPOSE_FILE, DOTENV_FILE, REPO_ROOT, interpolate, interpolatedNames, loadCompose, readDotenv, type ComposeService } from './helpers/compose';
 import { ENTRYPOINT_ENV, effectiveConfig, splitNodeEnv, unknownKeys } from './helpers/node-env';
 
 const compose = loadCompose();
@@ -65,8 +65,16 @@ describe('docker-compose.yml: structure', () => {
     }
   });
 
-  test('the advertised CLIENT address is on the host loopback, on a port published to the same container port', () => {
-    for (const s of services) {
+  // The .env defaults, and every published port moved (what a user does to
+  // run this next to the dev cluster): the advertised address follows.
+  const dotenv = readDotenv();
+  const moved = Object.fromEntries(Object.entries(dotenv).map(([k, v]) => [k, String(Number(v) + 20000)]));
+  test.each([
+    ['.env', dotenv],
+    ['every host port moved by 20000', moved],
+  ])('the advertised CLIENT address is on the host loopback, on a port published to the same container port (%s)', (_name, vars) => {
+    const withVars = loadCompose(COMPOSE_FILE, vars).services;
+    for (const s of withVars) {
       const config = configOf(s);
       const advertised = listener(config, 'CLIENT', true);
       expect(['127.0.0.1', 'localhost']).toContain(advertised.host);
@@ -74,9 +82,30 @@ describe('docker-compose.yml: structure', () => {
       expect(published).toEqual({ hostIp: '127.0.0.1', published: advertised.port, target: listener(config, 'CLIENT').port });
       // Health and metrics reachable from the host as well.
       const http = listener(config, 'HTTP');
-      expect(s.ports).toContainEqual({ hostIp: '127.0.0.1', published: http.port, target: http.port });
+      expect(s.ports.filter((p) => p.target === http.port)).toEqual([{ hostIp: '127.0.0.1', published: expect.any(Number), target: http.port }]);
+      expect(s.ports).toHaveLength(2);
     }
-    expect(distinct(services.flatMap((s) => s.ports.map((p) => p.published)))).toBe(true);
+    const publishedPorts = withVars.flatMap((s) => s.ports.map((p) => p.published));
+    expect(distinct(publishedPorts)).toBe(true);
+    // Every published port comes from the variables (one place to change them).
+    expect(publishedPorts.sort()).toEqual(Object.values(vars).map(Number).sort());
+  });
+
+  test('a port variable missing from .env and the shell stops compose with a pointer to .env (as `${NAME:?see .env}` does)', () => {
+    const { HOST_HTTP_PORT_2: _dropped, ...rest } = dotenv;
+    expect(() => loadCompose(COMPOSE_FILE, rest)).toThrow('HOST_HTTP_PORT_2 is not set: see .env');
+    expect(interpolate('${A:-x} ${B-y} ${C}', { B: '' })).toBe('x  ');
+  });
+
+  test('.env sets exactly the variables the compose file uses, to distinct ports, none with the GREGOR_ prefix', () => {
+    const used = interpolatedNames(readFileSync(COMPOSE_FILE, 'utf8'));
+    expect(Object.keys(readDotenv(DOTENV_FILE)).sort()).toEqual(used);
+    expect(used.length).toBeGreaterThan(0);
+    // gregor-node refuses unknown GREGOR_* variables, and these may be exported in its shell.
+    expect(used.filter((name) => name.startsWith('GREGOR_'))).toEqual([]);
+    const values = Object.values(dotenv).map(Number);
+    expect(values.every((p) => Number.isInteger(p) && p > 0 && p < 65536)).toBe(true);
+    expect(distinct(values)).toBe(true);
   });
 
   test('brokers reach each other on INTERNAL, advertised by service name, a listener clients on the host never get', () => {

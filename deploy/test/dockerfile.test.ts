@@ -54,13 +54,22 @@ describe('Dockerfile', () => {
     expect(one('EXPOSE').args.split(' ').map(Number).sort()).toEqual(ports.sort());
   });
 
-  test('HEALTHCHECK runs the readiness script copied into the image', () => {
+  test('HEALTHCHECK runs the readiness script copied into the image, with room for a loaded host', () => {
     const hc = one('HEALTHCHECK');
     const cmd = execForm(hc.args.slice(hc.args.indexOf('CMD')))!;
-    expect(cmd[0]).toBe('node');
-    const copied = contextCopies(runtime).find((c) => c.dest === cmd[1]);
-    expect(copied?.sources).toEqual(['deploy/docker/healthcheck.js']);
-    expect(hc.args).toMatch(/--start-period=\d+s/);
+    // The bash script itself, on PATH: no Node.js start per probe.
+    expect(cmd).toEqual(['gregor-healthcheck']);
+    const copied = contextCopies(runtime).find((c) => c.dest === `/usr/local/bin/${cmd[0]}`);
+    expect(copied).toEqual({ sources: ['deploy/docker/healthcheck.sh'], dest: '/usr/local/bin/gregor-healthcheck', flags: ['--chmod=0755'] });
+    expect(readFileSync(path.join(REPO_ROOT, 'deploy/docker/healthcheck.sh'), 'utf8')).toMatch(/^#!\/bin\/bash\n/);
+    const seconds = (flag: string) => Number(new RegExp(`--${flag}=(\\d+)s`).exec(hc.args)?.[1]);
+    expect(seconds('timeout')).toBeGreaterThanOrEqual(10);
+    expect(seconds('start-period')).toBeGreaterThanOrEqual(60);
+    expect(seconds('interval')).toBeGreaterThan(0);
+  });
+
+  test('no `# syntax=` directive: the built-in frontend builds it, with no registry', () => {
+    expect(readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8')).not.toMatch(/^#\s*syntax\s*=/im);
   });
 
   test('entrypoint: tini, then the entrypoint script; gregor-node and gregor are on PATH', () => {

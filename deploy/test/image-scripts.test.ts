@@ -8,8 +8,7 @@ import { REPO_ROOT } from './helpers/compose';
 import { freePort } from './helpers/local-env';
 
 const ENTRYPOINT = path.join(REPO_ROOT, 'deploy/docker/entrypoint.sh');
-const HEALTHCHECK = path.join(REPO_ROOT, 'deploy/docker/healthcheck.js');
-const { readyzUrl } = require(HEALTHCHECK) as { readyzUrl: (env: Record<string, string | undefined>) => string | undefined };
+const HEALTHCHECK = path.join(REPO_ROOT, 'deploy/docker/healthcheck.sh');
 
 let dir: string;
 let fakeBin: string;
@@ -63,17 +62,34 @@ describe('entrypoint: node.id from the StatefulSet ordinal', () => {
   });
 });
 
-describe('healthcheck.js', () => {
-  test('finds /readyz from the HTTP listener in GREGOR_LISTENERS', () => {
-    expect(readyzUrl({})).toBe('http://127.0.0.1:9292/readyz');
-    expect(readyzUrl({ GREGOR_LISTENERS: 'CLIENT://0.0.0.0:9093,CONTROLLER://0.0.0.0:9193,HTTP://0.0.0.0:9293' })).toBe(
-      'http://127.0.0.1:9293/readyz',
+/** Runs healthcheck.sh as Docker does (its own shebang), with only `env`. */
+function healthcheck(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(HEALTHCHECK, [], { env: { PATH: '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, stdout }));
+  });
+}
+
+describe('healthcheck.sh', () => {
+  test('finds /readyz from the HTTP listener in GREGOR_LISTENERS (wildcard → loopback), or HEALTHCHECK_URL', async () => {
+    const closed = await freePort();
+    const urlFor = async (env: Record<string, string>) => (await healthcheck(env)).stdout.split(': ')[0];
+    expect(await urlFor({ GREGOR_LISTENERS: `CLIENT://0.0.0.0:9093,CONTROLLER://0.0.0.0:9193,HTTP://0.0.0.0:${closed}` })).toBe(
+      `http://127.0.0.1:${closed}/readyz`,
     );
-    expect(readyzUrl({ GREGOR_LISTENERS: 'HTTP://:9300' })).toBe('http://127.0.0.1:9300/readyz');
-    expect(readyzUrl({ GREGOR_LISTENERS: 'HTTP://[::]:9300' })).toBe('http://[::1]:9300/readyz');
-    expect(readyzUrl({ GREGOR_LISTENERS: 'HTTP://10.0.0.5:9300' })).toBe('http://10.0.0.5:9300/readyz');
-    expect(readyzUrl({ GREGOR_LISTENERS: 'CLIENT://0.0.0.0:9092' })).toBeUndefined();
-    expect(readyzUrl({ GREGOR_LISTENERS: 'HTTP://0.0.0.0:1', HEALTHCHECK_URL: 'http://x:2/readyz' })).toBe('http://x:2/readyz');
+    expect(await urlFor({ GREGOR_LISTENERS: `CLIENT://0.0.0.0:1, HTTP://:${closed}` })).toBe(`http://127.0.0.1:${closed}/readyz`);
+    expect(await urlFor({ GREGOR_LISTENERS: `HTTP://[::]:${closed}` })).toBe(`http://[::1]:${closed}/readyz`);
+    expect(await urlFor({ GREGOR_LISTENERS: `HTTP://127.0.0.1:${closed}` })).toBe(`http://127.0.0.1:${closed}/readyz`);
+    expect(await urlFor({ GREGOR_LISTENERS: 'HTTP://0.0.0.0:1', HEALTHCHECK_URL: `http://127.0.0.1:${closed}/x` })).toBe(`http://127.0.0.1:${closed}/x`);
+  });
+
+  test.each([
+    [{ GREGOR_LISTENERS: 'CLIENT://0.0.0.0:9092' }, 'GREGOR_LISTENERS has no HTTP listener; set HEALTHCHECK_URL'],
+    [{ HEALTHCHECK_URL: 'https://x/readyz' }, "HEALTHCHECK_URL 'https://x/readyz' is not http://HOST[:PORT]/PATH"],
+  ])('exit 1 with a reason for %j', async (env, reason) => {
+    expect(await healthcheck(env)).toEqual({ code: 1, stdout: `healthcheck: ${reason}\n` });
   });
 
   test('exit 0 on 200, 1 on 503 and on no answer', async () => {
@@ -85,20 +101,20 @@ describe('healthcheck.js', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
-    const check = (p: number) =>
-      new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [HEALTHCHECK], { env: { GREGOR_LISTENERS: `CLIENT://0.0.0.0:1,HTTP://0.0.0.0:${p}` }, stdio: 'ignore' });
-        child.on('exit', (code) => resolve(code));
-      });
+    const env = { GREGOR_LISTENERS: `CLIENT://0.0.0.0:1,HTTP://0.0.0.0:${port}` };
     try {
-      expect(await check(port)).toBe(1);
+      expect(await healthcheck(env)).toEqual({ code: 1, stdout: `http://127.0.0.1:${port}/readyz: 503\n` });
       status = 200;
-      expect(await check(port)).toBe(0);
+      expect(await healthcheck(env)).toEqual({ code: 0, stdout: `http://127.0.0.1:${port}/readyz: 200\n` });
       expect(paths).toEqual(['/readyz', '/readyz']);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
-    expect(await check(await freePort())).toBe(1);
+    const closed = await freePort();
+    expect(await healthcheck({ GREGOR_LISTENERS: `HTTP://0.0.0.0:${closed}` })).toEqual({
+      code: 1,
+      stdout: `http://127.0.0.1:${closed}/readyz: connection refused\n`,
+    });
   });
 
   test('exit 1 when the port accepts and drops the connection (a port proxy with nothing behind it)', async () => {
@@ -106,11 +122,9 @@ describe('healthcheck.js', () => {
     await new Promise<void>((resolve) => dropper.listen(0, '127.0.0.1', resolve));
     const port = (dropper.address() as net.AddressInfo).port;
     try {
-      const code = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [HEALTHCHECK], { env: { GREGOR_LISTENERS: `HTTP://127.0.0.1:${port}` }, stdio: 'ignore' });
-        child.on('exit', (c) => resolve(c));
-      });
-      expect(code).toBe(1);
+      const r = await healthcheck({ GREGOR_LISTENERS: `HTTP://127.0.0.1:${port}` });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`^http://127.0.0.1:${port}/readyz: (no answer|connection closed before the request was sent)\n$`));
     } finally {
       await new Promise((resolve) => dropper.close(resolve));
     }

@@ -22,3 +22,13 @@ export function intFlag(name: string, text: string, min = 0): number {
   }
   return n;
 }
+
+/** `--config k=v,k2=v2` → { k: 'v', k2: 'v2' } (node settings for every node of a bench's cluster). */
+export function configFlag(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split(',')
+      .filter((kv) => kv.includes('='))
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+}

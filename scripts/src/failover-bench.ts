@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { createClient, type Gregor, type NewTopic } from '@gregor/client';
 import { GregorError, pollUntil } from '@gregor/common';
 import { clusterDown, clusterUp, findFreeBasePort, killNode, restartNode, type ClusterFile } from '@gregor/dev-cluster';
-import { intFlag, parseFlags } from './args';
+import { configFlag, intFlag, parseFlags } from './args';
 
 const flags = parseFlags({
   trials: { type: 'string', default: '10' },
@@ -23,12 +23,7 @@ const flags = parseFlags({
   /** Node settings for every node, comma-separated key=value pairs (default: the nodes' defaults). */
   config: { type: 'string', default: '' },
 });
-const nodeConfig = Object.fromEntries(
-  flags.config
-    .split(',')
-    .filter((kv) => kv.includes('='))
-    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
-);
+const nodeConfig = configFlag(flags.config);
 const trials = intFlag('trials', flags.trials, 1);
 const log = (m: string): void => void process.stderr.write(`[failover] ${m}\n`);
 

@@ -5,6 +5,8 @@ import { parse } from 'yaml';
 /** The repository root (deploy/test/helpers → ../../..). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 export const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');
+/** Compose reads it from the project directory for the file's `${...}` (the published ports). */
+export const DOTENV_FILE = path.join(REPO_ROOT, '.env');
 
 export interface PublishedPort {
   hostIp: string | undefined;
@@ -27,9 +29,44 @@ export interface ComposeFile {
   volumes: Record<string, unknown>;
 }
 
-/** Parses a compose file with YAML merge keys (`<<: *anchor`) applied, as compose does. */
-export function loadCompose(file = COMPOSE_FILE): ComposeFile {
-  const doc = parse(readFileSync(file, 'utf8'), { merge: true }) as Record<string, unknown>;
+/** A compose `.env` file: KEY=VALUE lines, `#` comments (no quoting or `export`: ours has none). */
+export function readDotenv(file = DOTENV_FILE): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const text = line.trim();
+    if (text === '' || text.startsWith('#')) continue;
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new Error(`${file}: "${text}" is not KEY=VALUE`);
+    vars[text.slice(0, eq)] = text.slice(eq + 1);
+  }
+  return vars;
+}
+
+/** The names in a compose file's `${NAME}` / `${NAME:?message}` / `${NAME:-default}`. */
+export function interpolatedNames(text: string): string[] {
+  return [...new Set([...text.matchAll(INTERPOLATION_RE)].map((m) => m[1]!))].sort();
+}
+
+const INTERPOLATION_RE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[?-])([^}]*))?\}/g;
+
+/** Compose's interpolation for the forms above; a missing `?` variable is an error, as in compose. */
+export function interpolate(text: string, vars: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(INTERPOLATION_RE, (_all, name: string, op: string | undefined, arg: string | undefined) => {
+    const value = vars[name];
+    const unset = value === undefined || (op?.startsWith(':') === true && value === '');
+    if (!unset) return value;
+    if (op?.endsWith('?')) throw new Error(`compose: ${name} is not set: ${arg}`);
+    return op?.endsWith('-') ? arg! : '';
+  });
+}
+
+/**
+ * Parses a compose file as compose does: `${...}` interpolated from `vars`
+ * (by default the shell's environment over `.env`), then YAML with merge keys
+ * (`<<: *anchor`) applied.
+ */
+export function loadCompose(file = COMPOSE_FILE, vars: Readonly<Record<string, string | undefined>> = { ...readDotenv(), ...process.env }): ComposeFile {
+  const doc = parse(interpolate(readFileSync(file, 'utf8'), vars), { merge: true }) as Record<string, unknown>;
   const services = (doc['services'] ?? {}) as Record<string, Record<string, unknown>>;
   const declared = (doc['volumes'] ?? {}) as Record<string, unknown>;
   return {

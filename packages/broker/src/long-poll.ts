@@ -35,10 +35,13 @@ export async function answerWhenReady<R>(
     let wokenWhileReading = false;
     let expired = false;
     let timer: NodeJS.Timeout | undefined;
+    const onAbort = (): void => finish(cancelled);
     const finish = (response: R): void => {
       if (done) return;
       done = true;
       if (timer !== undefined) clearTimeout(timer);
+      // A front end may pass one signal for a whole connection: leave nothing on it.
+      signal?.removeEventListener('abort', onAbort);
       ctx.purgatory.remove(waiter);
       resolve(response);
     };
@@ -77,6 +80,6 @@ export async function answerWhenReady<R>(
     }, shape.maxWaitMs);
     // A client that went away while the first read ran is answered at once.
     if (signal?.aborted === true) finish(cancelled);
-    else signal?.addEventListener('abort', () => finish(cancelled), { once: true });
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -165,6 +166,15 @@ describe('BrokerApi (in-process, no wire)', () => {
     waiting.abort();
     expect(await answer).toEqual({ topics: [] });
     expect(broker.waitingFetches).toBe(0);
+
+    // One signal for a whole connection (as a Kafka front end may pass): requests leave no listener on it.
+    const connection = new AbortController();
+    const expired = await api.fetch(
+      { ...client, signal: connection.signal },
+      { maxWaitMs: 20, minBytes: 1, maxBytes: 0, topics: [{ name: 't', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 0, currentLeaderEpoch: -1 }] }] },
+    );
+    expect(expired.topics[0]!.partitions[0]!.records.length).toBe(0);
+    expect(getEventListeners(connection.signal, 'abort')).toHaveLength(0);
 
     const gone = new AbortController();
     gone.abort();

@@ -24,6 +24,18 @@ export interface ClusterNode {
   configFile: string;
   /** Absolute path of the gregor-node bin.js it was started with (absent in files older than this field). */
   nodeBin?: string;
+  /** Command prefix the node runs under (UpOptions.placement), so that a restart runs it there again. */
+  launcher?: string[];
+}
+
+/**
+ * Where a node runs when the nodes are not all on loopback: the host its
+ * listeners bind and advertise, and a command prefix that must exec the node
+ * in place (same pid), e.g. ['ip', 'netns', 'exec', NS] for a network namespace.
+ */
+export interface NodePlacement {
+  host: string;
+  launcher: readonly string[];
 }
 
 /**
@@ -45,6 +57,12 @@ export interface UpOptions {
   /** Extra arguments for the node's `node` runtime, e.g. ['--cpu-prof'] for profiling. */
   execArgv?: readonly string[];
   onProgress?: (message: string) => void;
+  /**
+   * Each node's host and launcher (default: all on 127.0.0.1, started
+   * directly). With a placement the free-port check is skipped: each host is
+   * its own (a fresh network namespace), not the loopback this process sees.
+   */
+  placement?: (id: number) => NodePlacement;
 }
 
 export interface NodeStatus {
@@ -98,7 +116,9 @@ function startNodeProcess(node: ClusterNode, nodeBinArg: string, env: NodeJS.Pro
   const nodeBin = path.resolve(nodeBinArg);
   if (!existsSync(nodeBin)) throw new DevClusterError(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
   node.nodeBin = nodeBin;
-  node.pid = spawnDetached(process.execPath, [...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile], node.logFile, env);
+  const command = [process.execPath, ...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile];
+  const [first, ...rest] = [...(node.launcher ?? []), ...command];
+  node.pid = spawnDetached(first!, rest, node.logFile, env);
 }
 
 /**
@@ -205,8 +225,8 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
     }
   }
   const layouts: NodeLayout[] = [];
-  for (let id = 1; id <= count; id++) layouts.push(nodeLayout(id, basePort, dir));
-  await checkPortsFree(count, basePort, layouts[0]!.host);
+  for (let id = 1; id <= count; id++) layouts.push(nodeLayout(id, basePort, dir, opts.placement?.(id).host));
+  if (opts.placement === undefined) await checkPortsFree(count, basePort, layouts[0]!.host);
   mkdirSync(dir, { recursive: true });
   const env = childEnv(opts.env);
   const cluster: ClusterFile = { basePort, nodes: [] };
@@ -225,6 +245,7 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
         dataDir: layout.dataDir,
         logFile: path.join(dir, `node-${layout.id}.log`),
         configFile,
+        ...(opts.placement === undefined ? {} : { launcher: [...opts.placement(layout.id).launcher] }),
       };
       startNodeProcess(node, nodeBin, env, opts.execArgv);
       cluster.nodes.push(node);

@@ -161,6 +161,25 @@ describe('dev-cluster process management (fake nodes)', () => {
     expect((await clusterStatus(dir)).some((s) => s.alive)).toBe(false);
   });
 
+  it('placement: each node on its own host and under its launcher, on restart too', async () => {
+    const dir = newDir();
+    const basePort = await findFreeBasePort(2);
+    // 127.0.0.x are all loopback on Linux; `env` execs the node in place, as `ip netns exec` does.
+    const placement = (id: number): { host: string; launcher: string[] } => ({ host: `127.0.0.${id + 1}`, launcher: ['env', `PLACED_AS=${id}`] });
+    const environOf = (pid: number): string[] => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    const cluster = await clusterUp({ dir, nodes: 2, basePort, nodeBin: fakeNode, placement });
+    expect(cluster.nodes.map((n) => [n.grpc, n.launcher])).toEqual([
+      [`127.0.0.2:${basePort}`, ['env', 'PLACED_AS=1']],
+      [`127.0.0.3:${basePort + 1}`, ['env', 'PLACED_AS=2']],
+    ]);
+    expect(readFileSync(path.join(dir, 'node-2.properties'), 'utf8')).toContain(`controller.quorum.voters=1@127.0.0.2:${basePort + 100},2@127.0.0.3:${basePort + 101}`);
+    expect(environOf(cluster.nodes[1]!.pid)).toContain('PLACED_AS=2');
+    const restarted = await restartNode(dir, 2, { nodeBin: fakeNode });
+    expect(environOf(restarted.pid)).toContain('PLACED_AS=2');
+    await clusterDown(dir, 5000);
+    expect((await clusterStatus(dir)).some((s) => s.alive)).toBe(false);
+  });
+
   it('reports a node that exits during start-up with its log, and leaves nothing running', async () => {
     const dir = newDir();
     const basePort = await findFreeBasePort(3);

@@ -1,5 +1,6 @@
 import { KafkaProtocolError } from './errors';
 import { readUuid } from './uuid';
+import { MAX_STRING_BYTES } from './writer';
 
 /**
  * Reads Kafka's primitive types from a frame, big-endian, as in
@@ -85,9 +86,12 @@ export class Reader {
 
   int64(): bigint {
     this.need(8, 'int64');
-    const v = this.buf.readBigInt64BE(this.pos);
+    const hi = this.buf.readInt32BE(this.pos);
+    const lo = this.buf.readUInt32BE(this.pos + 4);
     this.pos += 8;
-    return v;
+    // Within ±2^53 the value is exact as a Number: one BigInt() instead of Buffer's shift-and-add in bigint.
+    if (hi >= -0x20_0000 && hi < 0x20_0000) return BigInt(hi * 0x1_0000_0000 + lo);
+    return (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   float64(): number {
@@ -149,8 +153,10 @@ export class Reader {
   }
 
   nullableString(flexible: boolean): string | null {
+    const at = this.pos;
     const n = this.length(flexible, false, 'string');
     if (n === -1) return null;
+    if (n > MAX_STRING_BYTES) throw new KafkaProtocolError('malformed', `string of ${n} bytes at offset ${at} is over Kafka's limit of ${MAX_STRING_BYTES}`, { offset: at });
     const s = this.buf.toString('utf8', this.pos, this.pos + n);
     this.pos += n;
     return s;
@@ -207,11 +213,11 @@ export class Reader {
 
   /**
    * The tagged-field section of a flexible struct: count, then (tag, size,
-   * data) each. `onField` reads a known tag from a reader bounded to that
-   * field's bytes; unknown tags (onField returns false) are skipped, as
-   * KIP-482 lets an older reader do.
+   * data) each. `onField` gets every tag with a reader bounded to that
+   * field's bytes; whatever it does not read (an unknown tag) is skipped,
+   * as KIP-482 lets an older reader do.
    */
-  taggedFields(onField?: (tag: number, r: Reader) => boolean): void {
+  taggedFields(onField?: (tag: number, r: Reader) => void): void {
     const count = this.uvarint();
     if (count > this.end - this.pos) {
       throw new KafkaProtocolError('malformed', `${count} tagged fields in ${this.end - this.pos} bytes`, { offset: this.pos });

@@ -9,6 +9,8 @@ import { writeUuid } from './uuid';
  */
 export const SPLICE_MIN_BYTES = 4096;
 const INITIAL_CAPACITY_BYTES = 512;
+/** Kafka's limit for any string field (classic int16 length, and compact ones by rule). */
+export const MAX_STRING_BYTES = 0x7fff;
 
 export interface WriterOptions {
   /** Scratch buffer to start with; it doubles as needed (default 512). */
@@ -101,7 +103,18 @@ export class Writer {
 
   int64(v: bigint): this {
     this.ensure(8);
-    this.pos = this.scratch.writeBigInt64BE(v, this.pos);
+    // Offsets, timestamps and ids nearly always fit in 53 bits; splitting a
+    // Number is several times faster than Buffer's bigint writer (profiled:
+    // it was the top cost of encoding a Fetch response).
+    const n = Number(v);
+    if (Number.isSafeInteger(n)) {
+      const hi = Math.floor(n / 0x1_0000_0000);
+      this.scratch.writeInt32BE(hi, this.pos);
+      this.scratch.writeUInt32BE(n - hi * 0x1_0000_0000, this.pos + 4);
+      this.pos += 8;
+    } else {
+      this.pos = this.scratch.writeBigInt64BE(v, this.pos);
+    }
     return this;
   }
 
@@ -156,7 +169,8 @@ export class Writer {
       return this;
     }
     const n = Buffer.byteLength(s, 'utf8');
-    if (!flexible && n > 0x7fff) throw new KafkaProtocolError('malformed', `string of ${n} bytes does not fit an int16 length`);
+    // Kafka caps every string at 32767 bytes, compact ones included (its generated writers check the same).
+    if (n > MAX_STRING_BYTES) throw new KafkaProtocolError('malformed', `string of ${n} bytes is over Kafka's limit of ${MAX_STRING_BYTES}`);
     this.lengthPrefix(n, flexible, false);
     this.ensure(n);
     this.pos += this.scratch.write(s, this.pos, n, 'utf8');

@@ -21,6 +21,17 @@ describe('Writer and Reader byte layouts (kafka.apache.org/protocol#protocol_typ
     );
   });
 
+  test('int64 at the edges of the 53-bit fast path and of the type agrees with Buffer\'s bigint codec', () => {
+    const edges = [0n, -1n, 2n ** 32n, -(2n ** 32n) - 1n, 2n ** 53n - 1n, -(2n ** 53n), 2n ** 53n, -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n)];
+    for (const v of edges) {
+      const expected = Buffer.alloc(8);
+      expected.writeBigInt64BE(v);
+      const got = written((w) => w.int64(v));
+      expect(hex(got)).toBe(hex(expected));
+      expect(new Reader(expected).int64()).toBe(v);
+    }
+  });
+
   test('unsigned varints: 7 bits a byte, low group first', () => {
     expect(hex(written((w) => w.uvarint(0)))).toBe('00');
     expect(hex(written((w) => w.uvarint(127)))).toBe('7f');
@@ -62,10 +73,9 @@ describe('Writer and Reader byte layouts (kafka.apache.org/protocol#protocol_typ
     const r = new Reader(buf);
     const seen: number[] = [];
     r.taggedFields((tag, t) => {
-      if (tag !== 0) return false;
+      if (tag !== 0) return;
       seen.push(t.int16());
       expect(() => t.int8()).toThrow(KafkaProtocolError); // bounded to the field's 2 bytes
-      return true;
     });
     expect(seen).toEqual([5]);
     expect(r.int8()).toBe(42);
@@ -161,6 +171,11 @@ describe('bad input', () => {
     expect(() => new Reader(Buffer.from('7fffffff00000000', 'hex')).array(false, (r) => r.int8())).toThrow(/array of 2147483647 elements/);
     expect(() => new Reader(Buffer.from('ffffffffff', 'hex')).uvarint()).toThrow(/varint longer than 5 bytes/);
     expect(() => new Reader(Buffer.from('00', 'hex')).array(true, (r) => r.int8())).toThrow(/null array/);
+    // Kafka caps strings at 32767 bytes in both forms.
+    const long = Buffer.concat([Buffer.from('818002', 'hex'), Buffer.alloc(32768, 0x61)]); // compact length 32768 + 1
+    expect(() => new Reader(long).string(true)).toThrow(/string of 32768 bytes at offset 0 is over Kafka's limit of 32767/);
+    expect(() => new Writer().string('a'.repeat(32768), true)).toThrow(/over Kafka's limit/);
+    expect(new Reader(new Writer().string('a'.repeat(32767), true).toBuffer()).string(true)).toHaveLength(32767);
   });
 
   test('random reads over random bytes throw only KafkaProtocolError', () => {
@@ -168,7 +183,7 @@ describe('bad input', () => {
       (r) => r.int8(), (r) => r.int16(), (r) => r.int32(), (r) => r.int64(), (r) => r.uvarint(), (r) => r.varlong(),
       (r) => r.uuid(), (r) => r.nullableString(false), (r) => r.nullableString(true), (r) => r.nullableBytes(false),
       (r) => r.nullableBytes(true), (r) => r.nullableArray(true, (e) => e.int32()), (r) => r.nullableArray(false, (e) => e.string(true)),
-      (r) => r.taggedFields(() => false),
+      (r) => r.taggedFields(() => undefined),
     ];
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), fc.array(fc.nat(ops.length - 1), { maxLength: 20 }), (bytes, seq) => {

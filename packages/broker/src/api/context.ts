@@ -20,7 +20,9 @@ export interface RequestContext {
   readonly clientHost: string;
   /**
    * Aborted when the client goes away. A long-poll (Fetch) then stops
-   * waiting and answers with no partitions; nobody reads that answer.
+   * waiting and answers with no partitions; nobody reads that answer. May
+   * be one signal per connection: a request removes its listener when it
+   * ends.
    */
   readonly signal?: AbortSignal;
 }
@@ -33,6 +35,3 @@ export interface RequestContext {
  * where the version has an error_message field).
  */
 export type ApiError = GregorError;
-
-/** Kafka's "no value" for offsets, timestamps, epochs and node ids. */
-export const NO_OFFSET = -1n;

@@ -1,6 +1,6 @@
 /** The broker's protocol-neutral API: what every front end decodes into and encodes from. */
 export type { BrokerApi } from './broker-api';
-export { NO_OFFSET, type ApiError, type RequestContext } from './context';
+export type { ApiError, RequestContext } from './context';
 export type * from './produce';
 export type * from './fetch';
 export type * from './metadata';

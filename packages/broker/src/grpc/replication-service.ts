@@ -1,10 +1,9 @@
 import type * as wire from '@gregor/proto';
 import type { GregorReplicationHandlers } from '@gregor/proto';
-import type { BrokerApi } from '../api/broker-api';
 import type { OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse } from '../api/fetch';
 import type { ReplicaFetchRequest, ReplicaFetchResponse } from '../api/replication';
 import type { BrokerCore } from '../broker-core';
-import { unary, type GrpcFrontEndDeps } from './client-service';
+import { unary, type GrpcFrontEndDeps } from './unary';
 import { int64, replicationWireError } from './wire';
 
 /** gregor.v1.GregorReplication: the follower's fetch and OffsetsForLeaderEpoch, errors with a leader hint. */
@@ -65,7 +64,7 @@ export function encodeOffsetsForLeaderEpoch(res: OffsetsForLeaderEpochResponse):
   };
 }
 
-export function replicationService(core: BrokerCore & BrokerApi, listener: string, deps: GrpcFrontEndDeps): GregorReplicationHandlers {
+export function replicationService(core: BrokerCore, listener: string, deps: GrpcFrontEndDeps): GregorReplicationHandlers {
   return {
     FetchFromLeader: unary(deps, 'FetchFromLeader', listener, decodeReplicaFetch, (ctx, req) => core.fetchFromLeader(ctx, req), encodeReplicaFetch, {
       cancellable: true,

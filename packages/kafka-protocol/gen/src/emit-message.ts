@@ -209,16 +209,32 @@ class StructEmitter {
     code.close();
   }
 
-  emitEncode(code: Code): void {
+  /** A function body's first lines: the version check (root only), then `flex` when it depends on v. */
+  private begin(): { body: Code; flex: Cond } {
     const s = this.struct;
     const body = new Code();
     this.vUsed = false;
-    const flex = cond(s.versions, this.message.flexibleVersions);
-    if (typeof flex === 'string') body.line(`const flex = ${flex};`);
     if (s === this.message.root) {
       this.vUsed = true;
       body.line(`${this.imports.use('checkVersion')}('${this.message.name}', v, ${s.versions.min}, ${s.versions.max});`);
     }
+    const flex = cond(s.versions, this.message.flexibleVersions);
+    if (typeof flex === 'string') body.line(`const flex = ${flex};`);
+    return { body, flex };
+  }
+
+  /** Wraps `body` in the function; nested structs' codecs stay private unless a tagged field needs their helpers. */
+  private finish(code: Code, signature: (v: string, exported: string) => string, body: Code): void {
+    const s = this.struct;
+    const exported = s === this.message.root || s.usedAsField ? 'export ' : '';
+    code.open(signature(this.vUsed ? 'v' : '_v', exported));
+    for (const l of body.toString().trimEnd().split('\n')) if (l !== '') code.line(l);
+    code.close();
+  }
+
+  emitEncode(code: Code): void {
+    const s = this.struct;
+    const { body, flex } = this.begin();
     const tagged: Field[] = [];
     for (const f of s.fields) {
       const present = this.cond(s.versions, f.versions);
@@ -235,12 +251,10 @@ class StructEmitter {
       }
     }
     if (flex !== false) this.emitTaggedWrites(body, flex, tagged);
-    const v = this.vUsed ? 'v' : '_v';
     const d = s.fields.length > 0 ? 'd' : '_d';
-    const exported = s === this.message.root || s.usedAsField ? 'export ' : '';
-    code.open(`${exported}function encode${s.name}(w: ${this.imports.use('Writer')}, ${v}: number, ${d}: ${this.imports.use('Encodable')}<${s.name}>): void {`);
-    for (const l of body.toString().trimEnd().split('\n')) if (l !== '') code.line(l);
-    code.close();
+    const writer = this.imports.use('Writer');
+    const encodable = this.imports.use('Encodable');
+    this.finish(code, (v, ex) => `${ex}function encode${s.name}(w: ${writer}, ${v}: number, ${d}: ${encodable}<${s.name}>): void {`, body);
   }
 
   private absent(f: Field): string {
@@ -271,14 +285,7 @@ class StructEmitter {
 
   emitDecode(code: Code): void {
     const s = this.struct;
-    const body = new Code();
-    this.vUsed = false;
-    const flex = cond(s.versions, this.message.flexibleVersions);
-    if (typeof flex === 'string') body.line(`const flex = ${flex};`);
-    if (s === this.message.root) {
-      this.vUsed = true;
-      body.line(`${this.imports.use('checkVersion')}('${this.message.name}', v, ${s.versions.min}, ${s.versions.max});`);
-    }
+    const { body, flex } = this.begin();
     const tagged = s.fields.filter((f) => f.tag !== undefined).sort((a, b) => a.tag! - b.tag!);
     const hasTagged = tagged.length > 0 && flex !== false;
     const target = flex !== false ? `const d: ${s.name} =` : 'return';
@@ -304,34 +311,25 @@ class StructEmitter {
         body.line(`${guard}r.taggedFields();`);
       } else {
         const inFlex = intersect(s.versions, this.message.flexibleVersions);
+        // Tags this version does not know fall through the switch: skipped (KIP-482).
         body.open(`${guard}r.taggedFields((tag, t) => {`);
         body.open('switch (tag) {');
         for (const f of tagged) {
           const present = this.cond(inFlex, f.versions);
           const read = this.readCall(f.type, this.cond(f.versions, f.nullableVersions), 'true', 't');
           body.open(`case ${f.tag}:`);
-          if (present === true) {
-            body.line(`d.${f.name} = ${read};`);
-            body.line('return true;');
-          } else {
-            body.line(`if (${present}) d.${f.name} = ${read};`);
-            body.line(`return ${present};`);
-          }
+          body.line(present === true ? `d.${f.name} = ${read};` : `if (${present}) d.${f.name} = ${read};`);
+          body.line('break;');
           body.close('');
         }
-        body.line('default:');
-        body.line('  return false;');
         body.close();
         body.close('});');
       }
       body.line('return d;');
     }
-    const v = this.vUsed ? 'v' : '_v';
     const r = s.fields.length > 0 || flex !== false ? 'r' : '_r';
-    const exported = s === this.message.root || s.usedAsField ? 'export ' : '';
-    code.open(`${exported}function decode${s.name}(${r}: ${this.imports.use('Reader')}, ${v}: number): ${s.name} {`);
-    for (const l of body.toString().trimEnd().split('\n')) code.line(l);
-    code.close();
+    const reader = this.imports.use('Reader');
+    this.finish(code, (v, ex) => `${ex}function decode${s.name}(${r}: ${reader}, ${v}: number): ${s.name} {`, body);
   }
 
   /** default and isDefault helpers for a struct held by a (tagged) field, as Kafka compares to `new Struct()`. */

@@ -27,8 +27,8 @@ export interface AddOffsetsToTxnResponse {
 }
 
 export function encodeAddOffsetsToTxnRequest(w: Writer, v: number, d: Encodable<AddOffsetsToTxnRequest>): void {
-  const flex = v >= 3;
   checkVersion('AddOffsetsToTxnRequest', v, 0, 4);
+  const flex = v >= 3;
   w.string(d.transactionalId ?? "", flex);
   w.int64(d.producerId ?? 0n);
   w.int16(d.producerEpoch ?? 0);
@@ -37,8 +37,8 @@ export function encodeAddOffsetsToTxnRequest(w: Writer, v: number, d: Encodable<
 }
 
 export function decodeAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsToTxnRequest {
-  const flex = v >= 3;
   checkVersion('AddOffsetsToTxnRequest', v, 0, 4);
+  const flex = v >= 3;
   const d: AddOffsetsToTxnRequest = {
     transactionalId: r.string(flex),
     producerId: r.int64(),
@@ -50,16 +50,16 @@ export function decodeAddOffsetsToTxnRequest(r: Reader, v: number): AddOffsetsTo
 }
 
 export function encodeAddOffsetsToTxnResponse(w: Writer, v: number, d: Encodable<AddOffsetsToTxnResponse>): void {
-  const flex = v >= 3;
   checkVersion('AddOffsetsToTxnResponse', v, 0, 4);
+  const flex = v >= 3;
   w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   if (flex) w.uvarint(0);
 }
 
 export function decodeAddOffsetsToTxnResponse(r: Reader, v: number): AddOffsetsToTxnResponse {
-  const flex = v >= 3;
   checkVersion('AddOffsetsToTxnResponse', v, 0, 4);
+  const flex = v >= 3;
   const d: AddOffsetsToTxnResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),

@@ -79,8 +79,8 @@ export interface AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult {
 }
 
 export function encodeAddPartitionsToTxnRequest(w: Writer, v: number, d: Encodable<AddPartitionsToTxnRequest>): void {
-  const flex = v >= 3;
   checkVersion('AddPartitionsToTxnRequest', v, 0, 5);
+  const flex = v >= 3;
   if (v >= 4) w.array(d.transactions ?? [], true, (w, e) => encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w, v, e));
   else if (d.transactions !== undefined && (d.transactions.length > 0)) unsupportedField('AddPartitionsToTxnRequest.transactions', v);
   if (v <= 3) w.string(d.v3AndBelowTransactionalId ?? "", flex);
@@ -95,8 +95,8 @@ export function encodeAddPartitionsToTxnRequest(w: Writer, v: number, d: Encodab
 }
 
 export function decodeAddPartitionsToTxnRequest(r: Reader, v: number): AddPartitionsToTxnRequest {
-  const flex = v >= 3;
   checkVersion('AddPartitionsToTxnRequest', v, 0, 5);
+  const flex = v >= 3;
   const d: AddPartitionsToTxnRequest = {
     transactions: v >= 4 ? r.array(true, (r) => decodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(r, v)) : [],
     v3AndBelowTransactionalId: v <= 3 ? r.string(flex) : "",
@@ -147,8 +147,8 @@ function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: Reader, v: nu
 }
 
 export function encodeAddPartitionsToTxnResponse(w: Writer, v: number, d: Encodable<AddPartitionsToTxnResponse>): void {
-  const flex = v >= 3;
   checkVersion('AddPartitionsToTxnResponse', v, 0, 5);
+  const flex = v >= 3;
   w.int32(d.throttleTimeMs ?? 0);
   if (v >= 4) w.int16(d.errorCode ?? 0);
   if (v >= 4) w.array(d.resultsByTransaction ?? [], true, (w, e) => encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, v, e));
@@ -159,8 +159,8 @@ export function encodeAddPartitionsToTxnResponse(w: Writer, v: number, d: Encoda
 }
 
 export function decodeAddPartitionsToTxnResponse(r: Reader, v: number): AddPartitionsToTxnResponse {
-  const flex = v >= 3;
   checkVersion('AddPartitionsToTxnResponse', v, 0, 5);
+  const flex = v >= 3;
   const d: AddPartitionsToTxnResponse = {
     throttleTimeMs: r.int32(),
     errorCode: v >= 4 ? r.int16() : 0,

@@ -53,16 +53,16 @@ export interface AlterConfigsResponseAlterConfigsResourceResponse {
 }
 
 export function encodeAlterConfigsRequest(w: Writer, v: number, d: Encodable<AlterConfigsRequest>): void {
-  const flex = v >= 2;
   checkVersion('AlterConfigsRequest', v, 0, 2);
+  const flex = v >= 2;
   w.array(d.resources ?? [], flex, (w, e) => encodeAlterConfigsRequestAlterConfigsResource(w, v, e));
   w.bool(d.validateOnly ?? false);
   if (flex) w.uvarint(0);
 }
 
 export function decodeAlterConfigsRequest(r: Reader, v: number): AlterConfigsRequest {
-  const flex = v >= 2;
   checkVersion('AlterConfigsRequest', v, 0, 2);
+  const flex = v >= 2;
   const d: AlterConfigsRequest = {
     resources: r.array(flex, (r) => decodeAlterConfigsRequestAlterConfigsResource(r, v)),
     validateOnly: r.bool(),
@@ -108,16 +108,16 @@ function decodeAlterConfigsRequestAlterableConfig(r: Reader, v: number): AlterCo
 }
 
 export function encodeAlterConfigsResponse(w: Writer, v: number, d: Encodable<AlterConfigsResponse>): void {
-  const flex = v >= 2;
   checkVersion('AlterConfigsResponse', v, 0, 2);
+  const flex = v >= 2;
   w.int32(d.throttleTimeMs ?? 0);
   w.array(d.responses ?? [], flex, (w, e) => encodeAlterConfigsResponseAlterConfigsResourceResponse(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeAlterConfigsResponse(r: Reader, v: number): AlterConfigsResponse {
-  const flex = v >= 2;
   checkVersion('AlterConfigsResponse', v, 0, 2);
+  const flex = v >= 2;
   const d: AlterConfigsResponse = {
     throttleTimeMs: r.int32(),
     responses: r.array(flex, (r) => decodeAlterConfigsResponseAlterConfigsResourceResponse(r, v)),

@@ -63,16 +63,16 @@ export interface ApiVersionsResponseFinalizedFeatureKey {
 }
 
 export function encodeApiVersionsRequest(w: Writer, v: number, d: Encodable<ApiVersionsRequest>): void {
-  const flex = v >= 3;
   checkVersion('ApiVersionsRequest', v, 0, 4);
+  const flex = v >= 3;
   if (v >= 3) w.string(d.clientSoftwareName ?? "", true);
   if (v >= 3) w.string(d.clientSoftwareVersion ?? "", true);
   if (flex) w.uvarint(0);
 }
 
 export function decodeApiVersionsRequest(r: Reader, v: number): ApiVersionsRequest {
-  const flex = v >= 3;
   checkVersion('ApiVersionsRequest', v, 0, 4);
+  const flex = v >= 3;
   const d: ApiVersionsRequest = {
     clientSoftwareName: v >= 3 ? r.string(true) : "",
     clientSoftwareVersion: v >= 3 ? r.string(true) : "",
@@ -82,8 +82,8 @@ export function decodeApiVersionsRequest(r: Reader, v: number): ApiVersionsReque
 }
 
 export function encodeApiVersionsResponse(w: Writer, v: number, d: Encodable<ApiVersionsResponse>): void {
-  const flex = v >= 3;
   checkVersion('ApiVersionsResponse', v, 0, 4);
+  const flex = v >= 3;
   w.int16(d.errorCode ?? 0);
   w.array(d.apiKeys ?? [], flex, (w, e) => encodeApiVersionsResponseApiVersion(w, v, e));
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
@@ -101,8 +101,8 @@ export function encodeApiVersionsResponse(w: Writer, v: number, d: Encodable<Api
 }
 
 export function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResponse {
-  const flex = v >= 3;
   checkVersion('ApiVersionsResponse', v, 0, 4);
+  const flex = v >= 3;
   const d: ApiVersionsResponse = {
     errorCode: r.int16(),
     apiKeys: r.array(flex, (r) => decodeApiVersionsResponseApiVersion(r, v)),
@@ -116,22 +116,16 @@ export function decodeApiVersionsResponse(r: Reader, v: number): ApiVersionsResp
     switch (tag) {
       case 0:
         d.supportedFeatures = t.array(true, (r) => decodeApiVersionsResponseSupportedFeatureKey(r, v));
-        return true;
-
+        break;
       case 1:
         d.finalizedFeaturesEpoch = t.int64();
-        return true;
-
+        break;
       case 2:
         d.finalizedFeatures = t.array(true, (r) => decodeApiVersionsResponseFinalizedFeatureKey(r, v));
-        return true;
-
+        break;
       case 3:
         d.zkMigrationReady = t.bool();
-        return true;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;

@@ -51,8 +51,8 @@ export interface CreatePartitionsResponseCreatePartitionsTopicResult {
 }
 
 export function encodeCreatePartitionsRequest(w: Writer, v: number, d: Encodable<CreatePartitionsRequest>): void {
-  const flex = v >= 2;
   checkVersion('CreatePartitionsRequest', v, 0, 3);
+  const flex = v >= 2;
   w.array(d.topics ?? [], flex, (w, e) => encodeCreatePartitionsRequestCreatePartitionsTopic(w, v, e));
   w.int32(d.timeoutMs ?? 0);
   w.bool(d.validateOnly ?? false);
@@ -60,8 +60,8 @@ export function encodeCreatePartitionsRequest(w: Writer, v: number, d: Encodable
 }
 
 export function decodeCreatePartitionsRequest(r: Reader, v: number): CreatePartitionsRequest {
-  const flex = v >= 2;
   checkVersion('CreatePartitionsRequest', v, 0, 3);
+  const flex = v >= 2;
   const d: CreatePartitionsRequest = {
     topics: r.array(flex, (r) => decodeCreatePartitionsRequestCreatePartitionsTopic(r, v)),
     timeoutMs: r.int32(),
@@ -106,16 +106,16 @@ function decodeCreatePartitionsRequestCreatePartitionsAssignment(r: Reader, v: n
 }
 
 export function encodeCreatePartitionsResponse(w: Writer, v: number, d: Encodable<CreatePartitionsResponse>): void {
-  const flex = v >= 2;
   checkVersion('CreatePartitionsResponse', v, 0, 3);
+  const flex = v >= 2;
   w.int32(d.throttleTimeMs ?? 0);
   w.array(d.results ?? [], flex, (w, e) => encodeCreatePartitionsResponseCreatePartitionsTopicResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeCreatePartitionsResponse(r: Reader, v: number): CreatePartitionsResponse {
-  const flex = v >= 2;
   checkVersion('CreatePartitionsResponse', v, 0, 3);
+  const flex = v >= 2;
   const d: CreatePartitionsResponse = {
     throttleTimeMs: r.int32(),
     results: r.array(flex, (r) => decodeCreatePartitionsResponseCreatePartitionsTopicResult(r, v)),

@@ -90,8 +90,8 @@ export interface CreateTopicsResponseCreatableTopicConfigs {
 }
 
 export function encodeCreateTopicsRequest(w: Writer, v: number, d: Encodable<CreateTopicsRequest>): void {
-  const flex = v >= 5;
   checkVersion('CreateTopicsRequest', v, 0, 7);
+  const flex = v >= 5;
   w.array(d.topics ?? [], flex, (w, e) => encodeCreateTopicsRequestCreatableTopic(w, v, e));
   w.int32(d.timeoutMs ?? 60000);
   if (v >= 1) w.bool(d.validateOnly ?? false);
@@ -100,8 +100,8 @@ export function encodeCreateTopicsRequest(w: Writer, v: number, d: Encodable<Cre
 }
 
 export function decodeCreateTopicsRequest(r: Reader, v: number): CreateTopicsRequest {
-  const flex = v >= 5;
   checkVersion('CreateTopicsRequest', v, 0, 7);
+  const flex = v >= 5;
   const d: CreateTopicsRequest = {
     topics: r.array(flex, (r) => decodeCreateTopicsRequestCreatableTopic(r, v)),
     timeoutMs: r.int32(),
@@ -169,16 +169,16 @@ function decodeCreateTopicsRequestCreatableTopicConfig(r: Reader, v: number): Cr
 }
 
 export function encodeCreateTopicsResponse(w: Writer, v: number, d: Encodable<CreateTopicsResponse>): void {
-  const flex = v >= 5;
   checkVersion('CreateTopicsResponse', v, 0, 7);
+  const flex = v >= 5;
   if (v >= 2) w.int32(d.throttleTimeMs ?? 0);
   w.array(d.topics ?? [], flex, (w, e) => encodeCreateTopicsResponseCreatableTopicResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeCreateTopicsResponse(r: Reader, v: number): CreateTopicsResponse {
-  const flex = v >= 5;
   checkVersion('CreateTopicsResponse', v, 0, 7);
+  const flex = v >= 5;
   const d: CreateTopicsResponse = {
     throttleTimeMs: v >= 2 ? r.int32() : 0,
     topics: r.array(flex, (r) => decodeCreateTopicsResponseCreatableTopicResult(r, v)),
@@ -219,10 +219,7 @@ function decodeCreateTopicsResponseCreatableTopicResult(r: Reader, v: number): C
     switch (tag) {
       case 0:
         d.topicConfigErrorCode = t.int16();
-        return true;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;

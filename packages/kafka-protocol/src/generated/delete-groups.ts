@@ -29,15 +29,15 @@ export interface DeleteGroupsResponseDeletableGroupResult {
 }
 
 export function encodeDeleteGroupsRequest(w: Writer, v: number, d: Encodable<DeleteGroupsRequest>): void {
-  const flex = v >= 2;
   checkVersion('DeleteGroupsRequest', v, 0, 2);
+  const flex = v >= 2;
   w.array(d.groupsNames ?? [], flex, (w, e) => w.string(e, flex));
   if (flex) w.uvarint(0);
 }
 
 export function decodeDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsRequest {
-  const flex = v >= 2;
   checkVersion('DeleteGroupsRequest', v, 0, 2);
+  const flex = v >= 2;
   const d: DeleteGroupsRequest = {
     groupsNames: r.array(flex, (r) => r.string(flex)),
   };
@@ -46,16 +46,16 @@ export function decodeDeleteGroupsRequest(r: Reader, v: number): DeleteGroupsReq
 }
 
 export function encodeDeleteGroupsResponse(w: Writer, v: number, d: Encodable<DeleteGroupsResponse>): void {
-  const flex = v >= 2;
   checkVersion('DeleteGroupsResponse', v, 0, 2);
+  const flex = v >= 2;
   w.int32(d.throttleTimeMs ?? 0);
   w.array(d.results ?? [], flex, (w, e) => encodeDeleteGroupsResponseDeletableGroupResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeDeleteGroupsResponse(r: Reader, v: number): DeleteGroupsResponse {
-  const flex = v >= 2;
   checkVersion('DeleteGroupsResponse', v, 0, 2);
+  const flex = v >= 2;
   const d: DeleteGroupsResponse = {
     throttleTimeMs: r.int32(),
     results: r.array(flex, (r) => decodeDeleteGroupsResponseDeletableGroupResult(r, v)),

@@ -57,16 +57,16 @@ export interface DeleteRecordsResponseDeleteRecordsPartitionResult {
 }
 
 export function encodeDeleteRecordsRequest(w: Writer, v: number, d: Encodable<DeleteRecordsRequest>): void {
-  const flex = v >= 2;
   checkVersion('DeleteRecordsRequest', v, 0, 2);
+  const flex = v >= 2;
   w.array(d.topics ?? [], flex, (w, e) => encodeDeleteRecordsRequestDeleteRecordsTopic(w, v, e));
   w.int32(d.timeoutMs ?? 0);
   if (flex) w.uvarint(0);
 }
 
 export function decodeDeleteRecordsRequest(r: Reader, v: number): DeleteRecordsRequest {
-  const flex = v >= 2;
   checkVersion('DeleteRecordsRequest', v, 0, 2);
+  const flex = v >= 2;
   const d: DeleteRecordsRequest = {
     topics: r.array(flex, (r) => decodeDeleteRecordsRequestDeleteRecordsTopic(r, v)),
     timeoutMs: r.int32(),
@@ -110,16 +110,16 @@ function decodeDeleteRecordsRequestDeleteRecordsPartition(r: Reader, v: number):
 }
 
 export function encodeDeleteRecordsResponse(w: Writer, v: number, d: Encodable<DeleteRecordsResponse>): void {
-  const flex = v >= 2;
   checkVersion('DeleteRecordsResponse', v, 0, 2);
+  const flex = v >= 2;
   w.int32(d.throttleTimeMs ?? 0);
   w.array(d.topics ?? [], flex, (w, e) => encodeDeleteRecordsResponseDeleteRecordsTopicResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeDeleteRecordsResponse(r: Reader, v: number): DeleteRecordsResponse {
-  const flex = v >= 2;
   checkVersion('DeleteRecordsResponse', v, 0, 2);
+  const flex = v >= 2;
   const d: DeleteRecordsResponse = {
     throttleTimeMs: r.int32(),
     topics: r.array(flex, (r) => decodeDeleteRecordsResponseDeleteRecordsTopicResult(r, v)),

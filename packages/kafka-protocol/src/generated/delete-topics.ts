@@ -46,8 +46,8 @@ export interface DeleteTopicsResponseDeletableTopicResult {
 }
 
 export function encodeDeleteTopicsRequest(w: Writer, v: number, d: Encodable<DeleteTopicsRequest>): void {
-  const flex = v >= 4;
   checkVersion('DeleteTopicsRequest', v, 0, 6);
+  const flex = v >= 4;
   if (v >= 6) w.array(d.topics ?? [], true, (w, e) => encodeDeleteTopicsRequestDeleteTopicState(w, v, e));
   else if (d.topics !== undefined && (d.topics.length > 0)) unsupportedField('DeleteTopicsRequest.topics', v);
   if (v <= 5) w.array(d.topicNames ?? [], flex, (w, e) => w.string(e, flex));
@@ -56,8 +56,8 @@ export function encodeDeleteTopicsRequest(w: Writer, v: number, d: Encodable<Del
 }
 
 export function decodeDeleteTopicsRequest(r: Reader, v: number): DeleteTopicsRequest {
-  const flex = v >= 4;
   checkVersion('DeleteTopicsRequest', v, 0, 6);
+  const flex = v >= 4;
   const d: DeleteTopicsRequest = {
     topics: v >= 6 ? r.array(true, (r) => decodeDeleteTopicsRequestDeleteTopicState(r, v)) : [],
     topicNames: v <= 5 ? r.array(flex, (r) => r.string(flex)) : [],
@@ -83,16 +83,16 @@ function decodeDeleteTopicsRequestDeleteTopicState(r: Reader, _v: number): Delet
 }
 
 export function encodeDeleteTopicsResponse(w: Writer, v: number, d: Encodable<DeleteTopicsResponse>): void {
-  const flex = v >= 4;
   checkVersion('DeleteTopicsResponse', v, 0, 6);
+  const flex = v >= 4;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   w.array(d.responses ?? [], flex, (w, e) => encodeDeleteTopicsResponseDeletableTopicResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeDeleteTopicsResponse(r: Reader, v: number): DeleteTopicsResponse {
-  const flex = v >= 4;
   checkVersion('DeleteTopicsResponse', v, 0, 6);
+  const flex = v >= 4;
   const d: DeleteTopicsResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     responses: r.array(flex, (r) => decodeDeleteTopicsResponseDeletableTopicResult(r, v)),

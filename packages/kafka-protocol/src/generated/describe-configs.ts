@@ -81,8 +81,8 @@ export interface DescribeConfigsResponseDescribeConfigsSynonym {
 }
 
 export function encodeDescribeConfigsRequest(w: Writer, v: number, d: Encodable<DescribeConfigsRequest>): void {
-  const flex = v >= 4;
   checkVersion('DescribeConfigsRequest', v, 0, 4);
+  const flex = v >= 4;
   w.array(d.resources ?? [], flex, (w, e) => encodeDescribeConfigsRequestDescribeConfigsResource(w, v, e));
   if (v >= 1) w.bool(d.includeSynonyms ?? false);
   else if (d.includeSynonyms !== undefined && d.includeSynonyms !== false) unsupportedField('DescribeConfigsRequest.includeSynonyms', v);
@@ -92,8 +92,8 @@ export function encodeDescribeConfigsRequest(w: Writer, v: number, d: Encodable<
 }
 
 export function decodeDescribeConfigsRequest(r: Reader, v: number): DescribeConfigsRequest {
-  const flex = v >= 4;
   checkVersion('DescribeConfigsRequest', v, 0, 4);
+  const flex = v >= 4;
   const d: DescribeConfigsRequest = {
     resources: r.array(flex, (r) => decodeDescribeConfigsRequestDescribeConfigsResource(r, v)),
     includeSynonyms: v >= 1 ? r.bool() : false,
@@ -123,16 +123,16 @@ function decodeDescribeConfigsRequestDescribeConfigsResource(r: Reader, v: numbe
 }
 
 export function encodeDescribeConfigsResponse(w: Writer, v: number, d: Encodable<DescribeConfigsResponse>): void {
-  const flex = v >= 4;
   checkVersion('DescribeConfigsResponse', v, 0, 4);
+  const flex = v >= 4;
   w.int32(d.throttleTimeMs ?? 0);
   w.array(d.results ?? [], flex, (w, e) => encodeDescribeConfigsResponseDescribeConfigsResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeDescribeConfigsResponse(r: Reader, v: number): DescribeConfigsResponse {
-  const flex = v >= 4;
   checkVersion('DescribeConfigsResponse', v, 0, 4);
+  const flex = v >= 4;
   const d: DescribeConfigsResponse = {
     throttleTimeMs: r.int32(),
     results: r.array(flex, (r) => decodeDescribeConfigsResponseDescribeConfigsResult(r, v)),

@@ -57,8 +57,8 @@ export interface DescribeGroupsResponseDescribedGroupMember {
 }
 
 export function encodeDescribeGroupsRequest(w: Writer, v: number, d: Encodable<DescribeGroupsRequest>): void {
-  const flex = v >= 5;
   checkVersion('DescribeGroupsRequest', v, 0, 5);
+  const flex = v >= 5;
   w.array(d.groups ?? [], flex, (w, e) => w.string(e, flex));
   if (v >= 3) w.bool(d.includeAuthorizedOperations ?? false);
   else if (d.includeAuthorizedOperations !== undefined && d.includeAuthorizedOperations !== false) unsupportedField('DescribeGroupsRequest.includeAuthorizedOperations', v);
@@ -66,8 +66,8 @@ export function encodeDescribeGroupsRequest(w: Writer, v: number, d: Encodable<D
 }
 
 export function decodeDescribeGroupsRequest(r: Reader, v: number): DescribeGroupsRequest {
-  const flex = v >= 5;
   checkVersion('DescribeGroupsRequest', v, 0, 5);
+  const flex = v >= 5;
   const d: DescribeGroupsRequest = {
     groups: r.array(flex, (r) => r.string(flex)),
     includeAuthorizedOperations: v >= 3 ? r.bool() : false,
@@ -77,16 +77,16 @@ export function decodeDescribeGroupsRequest(r: Reader, v: number): DescribeGroup
 }
 
 export function encodeDescribeGroupsResponse(w: Writer, v: number, d: Encodable<DescribeGroupsResponse>): void {
-  const flex = v >= 5;
   checkVersion('DescribeGroupsResponse', v, 0, 5);
+  const flex = v >= 5;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   w.array(d.groups ?? [], flex, (w, e) => encodeDescribeGroupsResponseDescribedGroup(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeDescribeGroupsResponse(r: Reader, v: number): DescribeGroupsResponse {
-  const flex = v >= 5;
   checkVersion('DescribeGroupsResponse', v, 0, 5);
+  const flex = v >= 5;
   const d: DescribeGroupsResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     groups: r.array(flex, (r) => decodeDescribeGroupsResponseDescribedGroup(r, v)),

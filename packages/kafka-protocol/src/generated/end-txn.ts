@@ -31,8 +31,8 @@ export interface EndTxnResponse {
 }
 
 export function encodeEndTxnRequest(w: Writer, v: number, d: Encodable<EndTxnRequest>): void {
-  const flex = v >= 3;
   checkVersion('EndTxnRequest', v, 0, 5);
+  const flex = v >= 3;
   w.string(d.transactionalId ?? "", flex);
   w.int64(d.producerId ?? 0n);
   w.int16(d.producerEpoch ?? 0);
@@ -41,8 +41,8 @@ export function encodeEndTxnRequest(w: Writer, v: number, d: Encodable<EndTxnReq
 }
 
 export function decodeEndTxnRequest(r: Reader, v: number): EndTxnRequest {
-  const flex = v >= 3;
   checkVersion('EndTxnRequest', v, 0, 5);
+  const flex = v >= 3;
   const d: EndTxnRequest = {
     transactionalId: r.string(flex),
     producerId: r.int64(),
@@ -54,8 +54,8 @@ export function decodeEndTxnRequest(r: Reader, v: number): EndTxnRequest {
 }
 
 export function encodeEndTxnResponse(w: Writer, v: number, d: Encodable<EndTxnResponse>): void {
-  const flex = v >= 3;
   checkVersion('EndTxnResponse', v, 0, 5);
+  const flex = v >= 3;
   w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   if (v >= 5) w.int64(d.producerId ?? -1n);
@@ -64,8 +64,8 @@ export function encodeEndTxnResponse(w: Writer, v: number, d: Encodable<EndTxnRe
 }
 
 export function decodeEndTxnResponse(r: Reader, v: number): EndTxnResponse {
-  const flex = v >= 3;
   checkVersion('EndTxnResponse', v, 0, 5);
+  const flex = v >= 3;
   const d: EndTxnResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),

@@ -176,8 +176,8 @@ export interface FetchResponseNodeEndpoint {
 }
 
 export function encodeFetchRequest(w: Writer, v: number, d: Encodable<FetchRequest>): void {
-  const flex = v >= 12;
   checkVersion('FetchRequest', v, 0, 17);
+  const flex = v >= 12;
   if (v <= 14) w.int32(d.replicaId ?? -1);
   else if (d.replicaId !== undefined && d.replicaId !== -1) unsupportedField('FetchRequest.replicaId', v);
   if (!(v >= 15) && d.replicaState !== undefined && !isDefaultFetchRequestReplicaState(d.replicaState)) unsupportedField('FetchRequest.replicaState', v);
@@ -201,8 +201,8 @@ export function encodeFetchRequest(w: Writer, v: number, d: Encodable<FetchReque
 }
 
 export function decodeFetchRequest(r: Reader, v: number): FetchRequest {
-  const flex = v >= 12;
   checkVersion('FetchRequest', v, 0, 17);
+  const flex = v >= 12;
   const d: FetchRequest = {
     clusterId: null,
     replicaId: v <= 14 ? r.int32() : -1,
@@ -221,14 +221,10 @@ export function decodeFetchRequest(r: Reader, v: number): FetchRequest {
     switch (tag) {
       case 0:
         d.clusterId = t.nullableString(true);
-        return true;
-
+        break;
       case 1:
         if (v >= 15) d.replicaState = decodeFetchRequestReplicaState(t, v);
-        return v >= 15;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -306,10 +302,7 @@ function decodeFetchRequestFetchPartition(r: Reader, v: number): FetchRequestFet
     switch (tag) {
       case 0:
         if (v >= 17) d.replicaDirectoryId = t.uuid();
-        return v >= 17;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -335,8 +328,8 @@ function decodeFetchRequestForgottenTopic(r: Reader, v: number): FetchRequestFor
 }
 
 export function encodeFetchResponse(w: Writer, v: number, d: Encodable<FetchResponse>): void {
-  const flex = v >= 12;
   checkVersion('FetchResponse', v, 0, 17);
+  const flex = v >= 12;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   if (v >= 7) w.int16(d.errorCode ?? 0);
   if (v >= 7) w.int32(d.sessionId ?? 0);
@@ -351,8 +344,8 @@ export function encodeFetchResponse(w: Writer, v: number, d: Encodable<FetchResp
 }
 
 export function decodeFetchResponse(r: Reader, v: number): FetchResponse {
-  const flex = v >= 12;
   checkVersion('FetchResponse', v, 0, 17);
+  const flex = v >= 12;
   const d: FetchResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     errorCode: v >= 7 ? r.int16() : 0,
@@ -364,10 +357,7 @@ export function decodeFetchResponse(r: Reader, v: number): FetchResponse {
     switch (tag) {
       case 0:
         if (v >= 16) d.nodeEndpoints = t.array(true, (r) => decodeFetchResponseNodeEndpoint(r, v));
-        return v >= 16;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -436,18 +426,13 @@ function decodeFetchResponsePartitionData(r: Reader, v: number): FetchResponsePa
     switch (tag) {
       case 0:
         d.divergingEpoch = decodeFetchResponseEpochEndOffset(t, v);
-        return true;
-
+        break;
       case 1:
         d.currentLeader = decodeFetchResponseLeaderIdAndEpoch(t, v);
-        return true;
-
+        break;
       case 2:
         d.snapshotId = decodeFetchResponseSnapshotId(t, v);
-        return true;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;

@@ -51,8 +51,8 @@ export interface FindCoordinatorResponseCoordinator {
 }
 
 export function encodeFindCoordinatorRequest(w: Writer, v: number, d: Encodable<FindCoordinatorRequest>): void {
-  const flex = v >= 3;
   checkVersion('FindCoordinatorRequest', v, 0, 6);
+  const flex = v >= 3;
   if (v <= 3) w.string(d.key ?? "", flex);
   else if (d.key !== undefined && d.key !== "") unsupportedField('FindCoordinatorRequest.key', v);
   if (v >= 1) w.int8(d.keyType ?? 0);
@@ -63,8 +63,8 @@ export function encodeFindCoordinatorRequest(w: Writer, v: number, d: Encodable<
 }
 
 export function decodeFindCoordinatorRequest(r: Reader, v: number): FindCoordinatorRequest {
-  const flex = v >= 3;
   checkVersion('FindCoordinatorRequest', v, 0, 6);
+  const flex = v >= 3;
   const d: FindCoordinatorRequest = {
     key: v <= 3 ? r.string(flex) : "",
     keyType: v >= 1 ? r.int8() : 0,
@@ -75,8 +75,8 @@ export function decodeFindCoordinatorRequest(r: Reader, v: number): FindCoordina
 }
 
 export function encodeFindCoordinatorResponse(w: Writer, v: number, d: Encodable<FindCoordinatorResponse>): void {
-  const flex = v >= 3;
   checkVersion('FindCoordinatorResponse', v, 0, 6);
+  const flex = v >= 3;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   if (v <= 3) w.int16(d.errorCode ?? 0);
   else if (d.errorCode !== undefined && d.errorCode !== 0) unsupportedField('FindCoordinatorResponse.errorCode', v);
@@ -93,8 +93,8 @@ export function encodeFindCoordinatorResponse(w: Writer, v: number, d: Encodable
 }
 
 export function decodeFindCoordinatorResponse(r: Reader, v: number): FindCoordinatorResponse {
-  const flex = v >= 3;
   checkVersion('FindCoordinatorResponse', v, 0, 6);
+  const flex = v >= 3;
   const d: FindCoordinatorResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     errorCode: v <= 3 ? r.int16() : 0,

@@ -24,8 +24,8 @@ export interface ResponseHeader {
 }
 
 export function encodeRequestHeader(w: Writer, v: number, d: Encodable<RequestHeader>): void {
-  const flex = v >= 2;
   checkVersion('RequestHeader', v, 0, 2);
+  const flex = v >= 2;
   w.int16(d.requestApiKey ?? 0);
   w.int16(d.requestApiVersion ?? 0);
   w.int32(d.correlationId ?? 0);
@@ -34,8 +34,8 @@ export function encodeRequestHeader(w: Writer, v: number, d: Encodable<RequestHe
 }
 
 export function decodeRequestHeader(r: Reader, v: number): RequestHeader {
-  const flex = v >= 2;
   checkVersion('RequestHeader', v, 0, 2);
+  const flex = v >= 2;
   const d: RequestHeader = {
     requestApiKey: r.int16(),
     requestApiVersion: r.int16(),
@@ -47,15 +47,15 @@ export function decodeRequestHeader(r: Reader, v: number): RequestHeader {
 }
 
 export function encodeResponseHeader(w: Writer, v: number, d: Encodable<ResponseHeader>): void {
-  const flex = v >= 1;
   checkVersion('ResponseHeader', v, 0, 1);
+  const flex = v >= 1;
   w.int32(d.correlationId ?? 0);
   if (flex) w.uvarint(0);
 }
 
 export function decodeResponseHeader(r: Reader, v: number): ResponseHeader {
-  const flex = v >= 1;
   checkVersion('ResponseHeader', v, 0, 1);
+  const flex = v >= 1;
   const d: ResponseHeader = {
     correlationId: r.int32(),
   };

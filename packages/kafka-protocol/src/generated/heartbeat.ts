@@ -27,8 +27,8 @@ export interface HeartbeatResponse {
 }
 
 export function encodeHeartbeatRequest(w: Writer, v: number, d: Encodable<HeartbeatRequest>): void {
-  const flex = v >= 4;
   checkVersion('HeartbeatRequest', v, 0, 4);
+  const flex = v >= 4;
   w.string(d.groupId ?? "", flex);
   w.int32(d.generationId ?? 0);
   w.string(d.memberId ?? "", flex);
@@ -38,8 +38,8 @@ export function encodeHeartbeatRequest(w: Writer, v: number, d: Encodable<Heartb
 }
 
 export function decodeHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
-  const flex = v >= 4;
   checkVersion('HeartbeatRequest', v, 0, 4);
+  const flex = v >= 4;
   const d: HeartbeatRequest = {
     groupId: r.string(flex),
     generationId: r.int32(),
@@ -51,16 +51,16 @@ export function decodeHeartbeatRequest(r: Reader, v: number): HeartbeatRequest {
 }
 
 export function encodeHeartbeatResponse(w: Writer, v: number, d: Encodable<HeartbeatResponse>): void {
-  const flex = v >= 4;
   checkVersion('HeartbeatResponse', v, 0, 4);
+  const flex = v >= 4;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   if (flex) w.uvarint(0);
 }
 
 export function decodeHeartbeatResponse(r: Reader, v: number): HeartbeatResponse {
-  const flex = v >= 4;
   checkVersion('HeartbeatResponse', v, 0, 4);
+  const flex = v >= 4;
   const d: HeartbeatResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     errorCode: r.int16(),

@@ -55,16 +55,16 @@ export interface IncrementalAlterConfigsResponseAlterConfigsResourceResponse {
 }
 
 export function encodeIncrementalAlterConfigsRequest(w: Writer, v: number, d: Encodable<IncrementalAlterConfigsRequest>): void {
-  const flex = v >= 1;
   checkVersion('IncrementalAlterConfigsRequest', v, 0, 1);
+  const flex = v >= 1;
   w.array(d.resources ?? [], flex, (w, e) => encodeIncrementalAlterConfigsRequestAlterConfigsResource(w, v, e));
   w.bool(d.validateOnly ?? false);
   if (flex) w.uvarint(0);
 }
 
 export function decodeIncrementalAlterConfigsRequest(r: Reader, v: number): IncrementalAlterConfigsRequest {
-  const flex = v >= 1;
   checkVersion('IncrementalAlterConfigsRequest', v, 0, 1);
+  const flex = v >= 1;
   const d: IncrementalAlterConfigsRequest = {
     resources: r.array(flex, (r) => decodeIncrementalAlterConfigsRequestAlterConfigsResource(r, v)),
     validateOnly: r.bool(),
@@ -112,16 +112,16 @@ function decodeIncrementalAlterConfigsRequestAlterableConfig(r: Reader, v: numbe
 }
 
 export function encodeIncrementalAlterConfigsResponse(w: Writer, v: number, d: Encodable<IncrementalAlterConfigsResponse>): void {
-  const flex = v >= 1;
   checkVersion('IncrementalAlterConfigsResponse', v, 0, 1);
+  const flex = v >= 1;
   w.int32(d.throttleTimeMs ?? 0);
   w.array(d.responses ?? [], flex, (w, e) => encodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeIncrementalAlterConfigsResponse(r: Reader, v: number): IncrementalAlterConfigsResponse {
-  const flex = v >= 1;
   checkVersion('IncrementalAlterConfigsResponse', v, 0, 1);
+  const flex = v >= 1;
   const d: IncrementalAlterConfigsResponse = {
     throttleTimeMs: r.int32(),
     responses: r.array(flex, (r) => decodeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r, v)),

@@ -31,8 +31,8 @@ export interface InitProducerIdResponse {
 }
 
 export function encodeInitProducerIdRequest(w: Writer, v: number, d: Encodable<InitProducerIdRequest>): void {
-  const flex = v >= 2;
   checkVersion('InitProducerIdRequest', v, 0, 5);
+  const flex = v >= 2;
   w.nullableString((d.transactionalId === undefined ? "" : d.transactionalId), flex);
   w.int32(d.transactionTimeoutMs ?? 0);
   if (v >= 3) w.int64(d.producerId ?? -1n);
@@ -43,8 +43,8 @@ export function encodeInitProducerIdRequest(w: Writer, v: number, d: Encodable<I
 }
 
 export function decodeInitProducerIdRequest(r: Reader, v: number): InitProducerIdRequest {
-  const flex = v >= 2;
   checkVersion('InitProducerIdRequest', v, 0, 5);
+  const flex = v >= 2;
   const d: InitProducerIdRequest = {
     transactionalId: r.nullableString(flex),
     transactionTimeoutMs: r.int32(),
@@ -56,8 +56,8 @@ export function decodeInitProducerIdRequest(r: Reader, v: number): InitProducerI
 }
 
 export function encodeInitProducerIdResponse(w: Writer, v: number, d: Encodable<InitProducerIdResponse>): void {
-  const flex = v >= 2;
   checkVersion('InitProducerIdResponse', v, 0, 5);
+  const flex = v >= 2;
   w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   w.int64(d.producerId ?? -1n);
@@ -66,8 +66,8 @@ export function encodeInitProducerIdResponse(w: Writer, v: number, d: Encodable<
 }
 
 export function decodeInitProducerIdResponse(r: Reader, v: number): InitProducerIdResponse {
-  const flex = v >= 2;
   checkVersion('InitProducerIdResponse', v, 0, 5);
+  const flex = v >= 2;
   const d: InitProducerIdResponse = {
     throttleTimeMs: r.int32(),
     errorCode: r.int16(),

@@ -67,8 +67,8 @@ export interface JoinGroupResponseMember {
 }
 
 export function encodeJoinGroupRequest(w: Writer, v: number, d: Encodable<JoinGroupRequest>): void {
-  const flex = v >= 6;
   checkVersion('JoinGroupRequest', v, 0, 9);
+  const flex = v >= 6;
   w.string(d.groupId ?? "", flex);
   w.int32(d.sessionTimeoutMs ?? 0);
   if (v >= 1) w.int32(d.rebalanceTimeoutMs ?? -1);
@@ -82,8 +82,8 @@ export function encodeJoinGroupRequest(w: Writer, v: number, d: Encodable<JoinGr
 }
 
 export function decodeJoinGroupRequest(r: Reader, v: number): JoinGroupRequest {
-  const flex = v >= 6;
   checkVersion('JoinGroupRequest', v, 0, 9);
+  const flex = v >= 6;
   const d: JoinGroupRequest = {
     groupId: r.string(flex),
     sessionTimeoutMs: r.int32(),
@@ -116,8 +116,8 @@ function decodeJoinGroupRequestProtocol(r: Reader, v: number): JoinGroupRequestP
 }
 
 export function encodeJoinGroupResponse(w: Writer, v: number, d: Encodable<JoinGroupResponse>): void {
-  const flex = v >= 6;
   checkVersion('JoinGroupResponse', v, 0, 9);
+  const flex = v >= 6;
   if (v >= 2) w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   w.int32(d.generationId ?? -1);
@@ -132,8 +132,8 @@ export function encodeJoinGroupResponse(w: Writer, v: number, d: Encodable<JoinG
 }
 
 export function decodeJoinGroupResponse(r: Reader, v: number): JoinGroupResponse {
-  const flex = v >= 6;
   checkVersion('JoinGroupResponse', v, 0, 9);
+  const flex = v >= 6;
   const d: JoinGroupResponse = {
     throttleTimeMs: v >= 2 ? r.int32() : 0,
     errorCode: r.int16(),

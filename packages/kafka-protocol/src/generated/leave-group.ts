@@ -47,8 +47,8 @@ export interface LeaveGroupResponseMemberResponse {
 }
 
 export function encodeLeaveGroupRequest(w: Writer, v: number, d: Encodable<LeaveGroupRequest>): void {
-  const flex = v >= 4;
   checkVersion('LeaveGroupRequest', v, 0, 5);
+  const flex = v >= 4;
   w.string(d.groupId ?? "", flex);
   if (v <= 2) w.string(d.memberId ?? "", false);
   else if (d.memberId !== undefined && d.memberId !== "") unsupportedField('LeaveGroupRequest.memberId', v);
@@ -58,8 +58,8 @@ export function encodeLeaveGroupRequest(w: Writer, v: number, d: Encodable<Leave
 }
 
 export function decodeLeaveGroupRequest(r: Reader, v: number): LeaveGroupRequest {
-  const flex = v >= 4;
   checkVersion('LeaveGroupRequest', v, 0, 5);
+  const flex = v >= 4;
   const d: LeaveGroupRequest = {
     groupId: r.string(flex),
     memberId: v <= 2 ? r.string(false) : "",
@@ -89,8 +89,8 @@ function decodeLeaveGroupRequestMemberIdentity(r: Reader, v: number): LeaveGroup
 }
 
 export function encodeLeaveGroupResponse(w: Writer, v: number, d: Encodable<LeaveGroupResponse>): void {
-  const flex = v >= 4;
   checkVersion('LeaveGroupResponse', v, 0, 5);
+  const flex = v >= 4;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   if (v >= 3) w.array(d.members ?? [], flex, (w, e) => encodeLeaveGroupResponseMemberResponse(w, v, e));
@@ -99,8 +99,8 @@ export function encodeLeaveGroupResponse(w: Writer, v: number, d: Encodable<Leav
 }
 
 export function decodeLeaveGroupResponse(r: Reader, v: number): LeaveGroupResponse {
-  const flex = v >= 4;
   checkVersion('LeaveGroupResponse', v, 0, 5);
+  const flex = v >= 4;
   const d: LeaveGroupResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     errorCode: r.int16(),

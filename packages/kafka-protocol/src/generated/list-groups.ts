@@ -37,8 +37,8 @@ export interface ListGroupsResponseListedGroup {
 }
 
 export function encodeListGroupsRequest(w: Writer, v: number, d: Encodable<ListGroupsRequest>): void {
-  const flex = v >= 3;
   checkVersion('ListGroupsRequest', v, 0, 5);
+  const flex = v >= 3;
   if (v >= 4) w.array(d.statesFilter ?? [], true, (w, e) => w.string(e, true));
   else if (d.statesFilter !== undefined && (d.statesFilter.length > 0)) unsupportedField('ListGroupsRequest.statesFilter', v);
   if (v >= 5) w.array(d.typesFilter ?? [], true, (w, e) => w.string(e, true));
@@ -47,8 +47,8 @@ export function encodeListGroupsRequest(w: Writer, v: number, d: Encodable<ListG
 }
 
 export function decodeListGroupsRequest(r: Reader, v: number): ListGroupsRequest {
-  const flex = v >= 3;
   checkVersion('ListGroupsRequest', v, 0, 5);
+  const flex = v >= 3;
   const d: ListGroupsRequest = {
     statesFilter: v >= 4 ? r.array(true, (r) => r.string(true)) : [],
     typesFilter: v >= 5 ? r.array(true, (r) => r.string(true)) : [],
@@ -58,8 +58,8 @@ export function decodeListGroupsRequest(r: Reader, v: number): ListGroupsRequest
 }
 
 export function encodeListGroupsResponse(w: Writer, v: number, d: Encodable<ListGroupsResponse>): void {
-  const flex = v >= 3;
   checkVersion('ListGroupsResponse', v, 0, 5);
+  const flex = v >= 3;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   w.array(d.groups ?? [], flex, (w, e) => encodeListGroupsResponseListedGroup(w, v, e));
@@ -67,8 +67,8 @@ export function encodeListGroupsResponse(w: Writer, v: number, d: Encodable<List
 }
 
 export function decodeListGroupsResponse(r: Reader, v: number): ListGroupsResponse {
-  const flex = v >= 3;
   checkVersion('ListGroupsResponse', v, 0, 5);
+  const flex = v >= 3;
   const d: ListGroupsResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     errorCode: r.int16(),

@@ -71,8 +71,8 @@ export interface ListOffsetsResponseListOffsetsPartitionResponse {
 }
 
 export function encodeListOffsetsRequest(w: Writer, v: number, d: Encodable<ListOffsetsRequest>): void {
-  const flex = v >= 6;
   checkVersion('ListOffsetsRequest', v, 0, 10);
+  const flex = v >= 6;
   w.int32(d.replicaId ?? 0);
   if (v >= 2) w.int8(d.isolationLevel ?? 0);
   else if (d.isolationLevel !== undefined && d.isolationLevel !== 0) unsupportedField('ListOffsetsRequest.isolationLevel', v);
@@ -82,8 +82,8 @@ export function encodeListOffsetsRequest(w: Writer, v: number, d: Encodable<List
 }
 
 export function decodeListOffsetsRequest(r: Reader, v: number): ListOffsetsRequest {
-  const flex = v >= 6;
   checkVersion('ListOffsetsRequest', v, 0, 10);
+  const flex = v >= 6;
   const d: ListOffsetsRequest = {
     replicaId: r.int32(),
     isolationLevel: v >= 2 ? r.int8() : 0,
@@ -134,16 +134,16 @@ function decodeListOffsetsRequestListOffsetsPartition(r: Reader, v: number): Lis
 }
 
 export function encodeListOffsetsResponse(w: Writer, v: number, d: Encodable<ListOffsetsResponse>): void {
-  const flex = v >= 6;
   checkVersion('ListOffsetsResponse', v, 0, 10);
+  const flex = v >= 6;
   if (v >= 2) w.int32(d.throttleTimeMs ?? 0);
   w.array(d.topics ?? [], flex, (w, e) => encodeListOffsetsResponseListOffsetsTopicResponse(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeListOffsetsResponse(r: Reader, v: number): ListOffsetsResponse {
-  const flex = v >= 6;
   checkVersion('ListOffsetsResponse', v, 0, 10);
+  const flex = v >= 6;
   const d: ListOffsetsResponse = {
     throttleTimeMs: v >= 2 ? r.int32() : 0,
     topics: r.array(flex, (r) => decodeListOffsetsResponseListOffsetsTopicResponse(r, v)),

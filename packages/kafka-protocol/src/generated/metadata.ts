@@ -90,8 +90,8 @@ export interface MetadataResponsePartition {
 }
 
 export function encodeMetadataRequest(w: Writer, v: number, d: Encodable<MetadataRequest>): void {
-  const flex = v >= 9;
   checkVersion('MetadataRequest', v, 0, 12);
+  const flex = v >= 9;
   (v >= 1 ? w.nullableArray((d.topics === undefined ? [] : d.topics), flex, (w, e) => encodeMetadataRequestTopic(w, v, e)) : w.array((d.topics === undefined ? [] : d.topics), flex, (w, e) => encodeMetadataRequestTopic(w, v, e)));
   if (v >= 4) w.bool(d.allowAutoTopicCreation ?? true);
   else if (d.allowAutoTopicCreation !== undefined && d.allowAutoTopicCreation !== true) unsupportedField('MetadataRequest.allowAutoTopicCreation', v);
@@ -103,8 +103,8 @@ export function encodeMetadataRequest(w: Writer, v: number, d: Encodable<Metadat
 }
 
 export function decodeMetadataRequest(r: Reader, v: number): MetadataRequest {
-  const flex = v >= 9;
   checkVersion('MetadataRequest', v, 0, 12);
+  const flex = v >= 9;
   const d: MetadataRequest = {
     topics: (v >= 1 ? r.nullableArray(flex, (r) => decodeMetadataRequestTopic(r, v)) : r.array(flex, (r) => decodeMetadataRequestTopic(r, v))),
     allowAutoTopicCreation: v >= 4 ? r.bool() : true,
@@ -133,8 +133,8 @@ function decodeMetadataRequestTopic(r: Reader, v: number): MetadataRequestTopic 
 }
 
 export function encodeMetadataResponse(w: Writer, v: number, d: Encodable<MetadataResponse>): void {
-  const flex = v >= 9;
   checkVersion('MetadataResponse', v, 0, 12);
+  const flex = v >= 9;
   if (v >= 3) w.int32(d.throttleTimeMs ?? 0);
   w.array(d.brokers ?? [], flex, (w, e) => encodeMetadataResponseBroker(w, v, e));
   if (v >= 2) w.nullableString(d.clusterId ?? null, flex);
@@ -146,8 +146,8 @@ export function encodeMetadataResponse(w: Writer, v: number, d: Encodable<Metada
 }
 
 export function decodeMetadataResponse(r: Reader, v: number): MetadataResponse {
-  const flex = v >= 9;
   checkVersion('MetadataResponse', v, 0, 12);
+  const flex = v >= 9;
   const d: MetadataResponse = {
     throttleTimeMs: v >= 3 ? r.int32() : 0,
     brokers: r.array(flex, (r) => decodeMetadataResponseBroker(r, v)),

@@ -69,8 +69,8 @@ export interface OffsetCommitResponsePartition {
 }
 
 export function encodeOffsetCommitRequest(w: Writer, v: number, d: Encodable<OffsetCommitRequest>): void {
-  const flex = v >= 8;
   checkVersion('OffsetCommitRequest', v, 0, 9);
+  const flex = v >= 8;
   w.string(d.groupId ?? "", flex);
   if (v >= 1) w.int32(d.generationIdOrMemberEpoch ?? -1);
   if (v >= 1) w.string(d.memberId ?? "", flex);
@@ -82,8 +82,8 @@ export function encodeOffsetCommitRequest(w: Writer, v: number, d: Encodable<Off
 }
 
 export function decodeOffsetCommitRequest(r: Reader, v: number): OffsetCommitRequest {
-  const flex = v >= 8;
   checkVersion('OffsetCommitRequest', v, 0, 9);
+  const flex = v >= 8;
   const d: OffsetCommitRequest = {
     groupId: r.string(flex),
     generationIdOrMemberEpoch: v >= 1 ? r.int32() : -1,
@@ -138,16 +138,16 @@ function decodeOffsetCommitRequestPartition(r: Reader, v: number): OffsetCommitR
 }
 
 export function encodeOffsetCommitResponse(w: Writer, v: number, d: Encodable<OffsetCommitResponse>): void {
-  const flex = v >= 8;
   checkVersion('OffsetCommitResponse', v, 0, 9);
+  const flex = v >= 8;
   if (v >= 3) w.int32(d.throttleTimeMs ?? 0);
   w.array(d.topics ?? [], flex, (w, e) => encodeOffsetCommitResponseTopic(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeOffsetCommitResponse(r: Reader, v: number): OffsetCommitResponse {
-  const flex = v >= 8;
   checkVersion('OffsetCommitResponse', v, 0, 9);
+  const flex = v >= 8;
   const d: OffsetCommitResponse = {
     throttleTimeMs: v >= 3 ? r.int32() : 0,
     topics: r.array(flex, (r) => decodeOffsetCommitResponseTopic(r, v)),

@@ -113,8 +113,8 @@ export interface OffsetFetchResponsePartitions {
 }
 
 export function encodeOffsetFetchRequest(w: Writer, v: number, d: Encodable<OffsetFetchRequest>): void {
-  const flex = v >= 6;
   checkVersion('OffsetFetchRequest', v, 0, 9);
+  const flex = v >= 6;
   if (v <= 7) w.string(d.groupId ?? "", flex);
   else if (d.groupId !== undefined && d.groupId !== "") unsupportedField('OffsetFetchRequest.groupId', v);
   if (v <= 7) (v >= 2 ? w.nullableArray((d.topics === undefined ? [] : d.topics), flex, (w, e) => encodeOffsetFetchRequestTopic(w, v, e)) : w.array((d.topics === undefined ? [] : d.topics), flex, (w, e) => encodeOffsetFetchRequestTopic(w, v, e)));
@@ -127,8 +127,8 @@ export function encodeOffsetFetchRequest(w: Writer, v: number, d: Encodable<Offs
 }
 
 export function decodeOffsetFetchRequest(r: Reader, v: number): OffsetFetchRequest {
-  const flex = v >= 6;
   checkVersion('OffsetFetchRequest', v, 0, 9);
+  const flex = v >= 6;
   const d: OffsetFetchRequest = {
     groupId: v <= 7 ? r.string(flex) : "",
     topics: v <= 7 ? (v >= 2 ? r.nullableArray(flex, (r) => decodeOffsetFetchRequestTopic(r, v)) : r.array(flex, (r) => decodeOffsetFetchRequestTopic(r, v))) : [],
@@ -191,8 +191,8 @@ function decodeOffsetFetchRequestTopics(r: Reader, _v: number): OffsetFetchReque
 }
 
 export function encodeOffsetFetchResponse(w: Writer, v: number, d: Encodable<OffsetFetchResponse>): void {
-  const flex = v >= 6;
   checkVersion('OffsetFetchResponse', v, 0, 9);
+  const flex = v >= 6;
   if (v >= 3) w.int32(d.throttleTimeMs ?? 0);
   if (v <= 7) w.array(d.topics ?? [], flex, (w, e) => encodeOffsetFetchResponseTopic(w, v, e));
   else if (d.topics !== undefined && (d.topics.length > 0)) unsupportedField('OffsetFetchResponse.topics', v);
@@ -203,8 +203,8 @@ export function encodeOffsetFetchResponse(w: Writer, v: number, d: Encodable<Off
 }
 
 export function decodeOffsetFetchResponse(r: Reader, v: number): OffsetFetchResponse {
-  const flex = v >= 6;
   checkVersion('OffsetFetchResponse', v, 0, 9);
+  const flex = v >= 6;
   const d: OffsetFetchResponse = {
     throttleTimeMs: v >= 3 ? r.int32() : 0,
     topics: v <= 7 ? r.array(flex, (r) => decodeOffsetFetchResponseTopic(r, v)) : [],

@@ -61,16 +61,16 @@ export interface OffsetForLeaderEpochResponseEpochEndOffset {
 }
 
 export function encodeOffsetForLeaderEpochRequest(w: Writer, v: number, d: Encodable<OffsetForLeaderEpochRequest>): void {
-  const flex = v >= 4;
   checkVersion('OffsetForLeaderEpochRequest', v, 0, 4);
+  const flex = v >= 4;
   if (v >= 3) w.int32(d.replicaId ?? -2);
   w.array(d.topics ?? [], flex, (w, e) => encodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeOffsetForLeaderEpochRequest(r: Reader, v: number): OffsetForLeaderEpochRequest {
-  const flex = v >= 4;
   checkVersion('OffsetForLeaderEpochRequest', v, 0, 4);
+  const flex = v >= 4;
   const d: OffsetForLeaderEpochRequest = {
     replicaId: v >= 3 ? r.int32() : -2,
     topics: r.array(flex, (r) => decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(r, v)),
@@ -116,16 +116,16 @@ function decodeOffsetForLeaderEpochRequestOffsetForLeaderPartition(r: Reader, v:
 }
 
 export function encodeOffsetForLeaderEpochResponse(w: Writer, v: number, d: Encodable<OffsetForLeaderEpochResponse>): void {
-  const flex = v >= 4;
   checkVersion('OffsetForLeaderEpochResponse', v, 0, 4);
+  const flex = v >= 4;
   if (v >= 2) w.int32(d.throttleTimeMs ?? 0);
   w.array(d.topics ?? [], flex, (w, e) => encodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeOffsetForLeaderEpochResponse(r: Reader, v: number): OffsetForLeaderEpochResponse {
-  const flex = v >= 4;
   checkVersion('OffsetForLeaderEpochResponse', v, 0, 4);
+  const flex = v >= 4;
   const d: OffsetForLeaderEpochResponse = {
     throttleTimeMs: v >= 2 ? r.int32() : 0,
     topics: r.array(flex, (r) => decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r, v)),

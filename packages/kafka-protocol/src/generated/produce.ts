@@ -101,8 +101,8 @@ export interface ProduceResponseNodeEndpoint {
 }
 
 export function encodeProduceRequest(w: Writer, v: number, d: Encodable<ProduceRequest>): void {
-  const flex = v >= 9;
   checkVersion('ProduceRequest', v, 0, 11);
+  const flex = v >= 9;
   if (v >= 3) w.nullableString(d.transactionalId ?? null, flex);
   else if (d.transactionalId !== undefined && d.transactionalId !== null) unsupportedField('ProduceRequest.transactionalId', v);
   w.int16(d.acks ?? 0);
@@ -112,8 +112,8 @@ export function encodeProduceRequest(w: Writer, v: number, d: Encodable<ProduceR
 }
 
 export function decodeProduceRequest(r: Reader, v: number): ProduceRequest {
-  const flex = v >= 9;
   checkVersion('ProduceRequest', v, 0, 11);
+  const flex = v >= 9;
   const d: ProduceRequest = {
     transactionalId: v >= 3 ? r.nullableString(flex) : null,
     acks: r.int16(),
@@ -159,8 +159,8 @@ function decodeProduceRequestPartitionProduceData(r: Reader, v: number): Produce
 }
 
 export function encodeProduceResponse(w: Writer, v: number, d: Encodable<ProduceResponse>): void {
-  const flex = v >= 9;
   checkVersion('ProduceResponse', v, 0, 11);
+  const flex = v >= 9;
   w.array(d.responses ?? [], flex, (w, e) => encodeProduceResponseTopicProduceResponse(w, v, e));
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   if (!(v >= 10) && d.nodeEndpoints !== undefined && (d.nodeEndpoints.length > 0)) unsupportedField('ProduceResponse.nodeEndpoints', v);
@@ -172,8 +172,8 @@ export function encodeProduceResponse(w: Writer, v: number, d: Encodable<Produce
 }
 
 export function decodeProduceResponse(r: Reader, v: number): ProduceResponse {
-  const flex = v >= 9;
   checkVersion('ProduceResponse', v, 0, 11);
+  const flex = v >= 9;
   const d: ProduceResponse = {
     responses: r.array(flex, (r) => decodeProduceResponseTopicProduceResponse(r, v)),
     throttleTimeMs: v >= 1 ? r.int32() : 0,
@@ -183,10 +183,7 @@ export function decodeProduceResponse(r: Reader, v: number): ProduceResponse {
     switch (tag) {
       case 0:
         if (v >= 10) d.nodeEndpoints = t.array(true, (r) => decodeProduceResponseNodeEndpoint(r, v));
-        return v >= 10;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;
@@ -242,10 +239,7 @@ function decodeProduceResponsePartitionProduceResponse(r: Reader, v: number): Pr
     switch (tag) {
       case 0:
         if (v >= 10) d.currentLeader = decodeProduceResponseLeaderIdAndEpoch(t, v);
-        return v >= 10;
-
-      default:
-        return false;
+        break;
     }
   });
   return d;

@@ -47,8 +47,8 @@ export interface SyncGroupResponse {
 }
 
 export function encodeSyncGroupRequest(w: Writer, v: number, d: Encodable<SyncGroupRequest>): void {
-  const flex = v >= 4;
   checkVersion('SyncGroupRequest', v, 0, 5);
+  const flex = v >= 4;
   w.string(d.groupId ?? "", flex);
   w.int32(d.generationId ?? 0);
   w.string(d.memberId ?? "", flex);
@@ -61,8 +61,8 @@ export function encodeSyncGroupRequest(w: Writer, v: number, d: Encodable<SyncGr
 }
 
 export function decodeSyncGroupRequest(r: Reader, v: number): SyncGroupRequest {
-  const flex = v >= 4;
   checkVersion('SyncGroupRequest', v, 0, 5);
+  const flex = v >= 4;
   const d: SyncGroupRequest = {
     groupId: r.string(flex),
     generationId: r.int32(),
@@ -94,8 +94,8 @@ function decodeSyncGroupRequestAssignment(r: Reader, v: number): SyncGroupReques
 }
 
 export function encodeSyncGroupResponse(w: Writer, v: number, d: Encodable<SyncGroupResponse>): void {
-  const flex = v >= 4;
   checkVersion('SyncGroupResponse', v, 0, 5);
+  const flex = v >= 4;
   if (v >= 1) w.int32(d.throttleTimeMs ?? 0);
   w.int16(d.errorCode ?? 0);
   if (v >= 5) w.nullableString(d.protocolType ?? null, true);
@@ -105,8 +105,8 @@ export function encodeSyncGroupResponse(w: Writer, v: number, d: Encodable<SyncG
 }
 
 export function decodeSyncGroupResponse(r: Reader, v: number): SyncGroupResponse {
-  const flex = v >= 4;
   checkVersion('SyncGroupResponse', v, 0, 5);
+  const flex = v >= 4;
   const d: SyncGroupResponse = {
     throttleTimeMs: v >= 1 ? r.int32() : 0,
     errorCode: r.int16(),

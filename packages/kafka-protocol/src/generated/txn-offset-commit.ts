@@ -71,8 +71,8 @@ export interface TxnOffsetCommitResponsePartition {
 }
 
 export function encodeTxnOffsetCommitRequest(w: Writer, v: number, d: Encodable<TxnOffsetCommitRequest>): void {
-  const flex = v >= 3;
   checkVersion('TxnOffsetCommitRequest', v, 0, 4);
+  const flex = v >= 3;
   w.string(d.transactionalId ?? "", flex);
   w.string(d.groupId ?? "", flex);
   w.int64(d.producerId ?? 0n);
@@ -88,8 +88,8 @@ export function encodeTxnOffsetCommitRequest(w: Writer, v: number, d: Encodable<
 }
 
 export function decodeTxnOffsetCommitRequest(r: Reader, v: number): TxnOffsetCommitRequest {
-  const flex = v >= 3;
   checkVersion('TxnOffsetCommitRequest', v, 0, 4);
+  const flex = v >= 3;
   const d: TxnOffsetCommitRequest = {
     transactionalId: r.string(flex),
     groupId: r.string(flex),
@@ -143,16 +143,16 @@ function decodeTxnOffsetCommitRequestPartition(r: Reader, v: number): TxnOffsetC
 }
 
 export function encodeTxnOffsetCommitResponse(w: Writer, v: number, d: Encodable<TxnOffsetCommitResponse>): void {
-  const flex = v >= 3;
   checkVersion('TxnOffsetCommitResponse', v, 0, 4);
+  const flex = v >= 3;
   w.int32(d.throttleTimeMs ?? 0);
   w.array(d.topics ?? [], flex, (w, e) => encodeTxnOffsetCommitResponseTopic(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeTxnOffsetCommitResponse(r: Reader, v: number): TxnOffsetCommitResponse {
-  const flex = v >= 3;
   checkVersion('TxnOffsetCommitResponse', v, 0, 4);
+  const flex = v >= 3;
   const d: TxnOffsetCommitResponse = {
     throttleTimeMs: r.int32(),
     topics: r.array(flex, (r) => decodeTxnOffsetCommitResponseTopic(r, v)),

@@ -65,15 +65,15 @@ export interface WriteTxnMarkersResponseWritableTxnMarkerPartitionResult {
 }
 
 export function encodeWriteTxnMarkersRequest(w: Writer, v: number, d: Encodable<WriteTxnMarkersRequest>): void {
-  const flex = v >= 1;
   checkVersion('WriteTxnMarkersRequest', v, 0, 1);
+  const flex = v >= 1;
   w.array(d.markers ?? [], flex, (w, e) => encodeWriteTxnMarkersRequestWritableTxnMarker(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeWriteTxnMarkersRequest(r: Reader, v: number): WriteTxnMarkersRequest {
-  const flex = v >= 1;
   checkVersion('WriteTxnMarkersRequest', v, 0, 1);
+  const flex = v >= 1;
   const d: WriteTxnMarkersRequest = {
     markers: r.array(flex, (r) => decodeWriteTxnMarkersRequestWritableTxnMarker(r, v)),
   };
@@ -122,15 +122,15 @@ function decodeWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, v: number
 }
 
 export function encodeWriteTxnMarkersResponse(w: Writer, v: number, d: Encodable<WriteTxnMarkersResponse>): void {
-  const flex = v >= 1;
   checkVersion('WriteTxnMarkersResponse', v, 0, 1);
+  const flex = v >= 1;
   w.array(d.markers ?? [], flex, (w, e) => encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w, v, e));
   if (flex) w.uvarint(0);
 }
 
 export function decodeWriteTxnMarkersResponse(r: Reader, v: number): WriteTxnMarkersResponse {
-  const flex = v >= 1;
   checkVersion('WriteTxnMarkersResponse', v, 0, 1);
+  const flex = v >= 1;
   const d: WriteTxnMarkersResponse = {
     markers: r.array(flex, (r) => decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r, v)),
   };
