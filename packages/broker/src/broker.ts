@@ -12,7 +12,7 @@ import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
 import { gregorService } from './grpc/client-service';
-import { KafkaServer } from './kafka/kafka-server';
+import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
 import { KAFKA_LISTENER } from './kafka/request-context';
 import { replicationService } from './grpc/replication-service';
 import { CLIENT_LISTENER, listenerEndpoint, type ListenerEndpoint, type MetadataSource } from './metadata-source';
@@ -304,9 +304,9 @@ export class Broker {
     return this.kafka?.port;
   }
 
-  /** Open KAFKA connections (metrics, tests). */
-  get kafkaConnections(): number {
-    return this.kafka?.connectionCount ?? 0;
+  /** The KAFKA listener's connections (metrics, tests; no I/O); undefined when it is not configured. */
+  kafkaStatus(): KafkaListenerStatus | undefined {
+    return this.kafka?.status();
   }
 
   get isServing(): boolean {

@@ -138,7 +138,15 @@ describe('Kafka front end (in-process broker, real socket)', () => {
     const listed = await promise;
     expect(client.answered).not.toContain(noAnswer);
     expect(client.answered[client.answered.length - 1]).toBe(correlationId);
-    expect(listed.topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, offset: 4n, leaderEpoch: 0 });
+    expect(listed.topics[0]!.partitions[0]).toMatchObject({ errorCode: NONE, leaderEpoch: 0 });
+    // acks=0 is answered (here: not at all) before its write; wait for the write.
+    await pollUntil(
+      async () => {
+        const r = await client.send(LIST_OFFSETS_API, 7, { replicaId: -1, topics: [{ name: 'data', partitions: [{ partitionIndex: 0, timestamp: -1n, currentLeaderEpoch: -1 }] }] });
+        return r.topics[0]!.partitions[0]!.offset === 4n;
+      },
+      { timeoutMs: 10_000, what: 'the acks=0 record to be written' },
+    );
 
     const fetched = await client.send(FETCH_API, 12, {
       replicaId: -1,
@@ -212,7 +220,14 @@ describe('Kafka front end (in-process broker, real socket)', () => {
     expect(v0).toMatchObject({ errorCode: NONE, nodeId: 1, port: broker.kafkaPort });
 
     const join = { groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.from([1]) }] };
-    const first = await client.send(JOIN_GROUP_API, 5, { ...join, memberId: '' });
+    // Retriable COORDINATOR_LOAD_IN_PROGRESS until the coordinator has loaded its partition, as a client retries.
+    const first = await pollUntil(
+      async () => {
+        const r = await client.send(JOIN_GROUP_API, 5, { ...join, memberId: '' });
+        return r.errorCode === code('COORDINATOR_LOAD_IN_PROGRESS') ? undefined : r;
+      },
+      { timeoutMs: 10_000, what: 'the group coordinator to load' },
+    );
     expect(first.errorCode).toBe(code('MEMBER_ID_REQUIRED'));
     expect(first.memberId).not.toBe('');
     const joined = await client.send(JOIN_GROUP_API, 5, { ...join, memberId: first.memberId });
@@ -263,14 +278,20 @@ describe('Kafka front end (in-process broker, real socket)', () => {
   });
 
   test('JoinGroup v0–v3 take a new member at once (no MEMBER_ID_REQUIRED), and LeaveGroup v0 answers one error', async () => {
-    const joined = await client.send(JOIN_GROUP_API, 2, {
-      groupId: 'old',
-      sessionTimeoutMs: 10_000,
-      rebalanceTimeoutMs: 10_000,
-      memberId: '',
-      protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
-    });
+    const joined = await pollUntil(
+      async () => {
+        const r = await client.send(JOIN_GROUP_API, 2, {
+          groupId: 'old',
+          sessionTimeoutMs: 10_000,
+          rebalanceTimeoutMs: 10_000,
+          memberId: '',
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+        });
+        return r.errorCode === code('COORDINATOR_LOAD_IN_PROGRESS') ? undefined : r;
+      },
+      { timeoutMs: 10_000, what: 'the group coordinator to load' },
+    );
     expect(joined).toMatchObject({ errorCode: NONE, generationId: 1, protocolName: 'range' });
     expect((await client.send(LEAVE_GROUP_API, 0, { groupId: 'old', memberId: joined.memberId })).errorCode).toBe(NONE);
     expect((await client.send(LEAVE_GROUP_API, 0, { groupId: 'old', memberId: 'gone' })).errorCode).toBe(code('UNKNOWN_MEMBER_ID'));

@@ -52,12 +52,12 @@ interface Slot {
  *
  * Bounds: at `maxInflightRequests` unanswered requests, or
  * `maxBufferedBytes` of requests in flight plus responses the peer has not
- * read, the socket is paused (TCP back-pressure reaches the client); it
- * resumes when both fall below. A client that never reads its responses
- * therefore costs at most those bytes, then sits paused until
- * `connections.max.idle.ms` closes it. Frames already in the chunk being
- * parsed when the bound is hit are still handled (one socket read, ≤ 64 KiB
- * of frames).
+ * read, no further frame is dispatched and the socket is paused (TCP
+ * back-pressure reaches the client); frames of the last read wait, undecoded,
+ * until both fall below. A client that never reads its responses therefore
+ * costs at most `maxBufferedBytes` plus its in-flight requests' answers plus
+ * one socket read, then sits paused until `connections.max.idle.ms` closes
+ * it.
  *
  * Bad input closes the connection with a debug line (Kafka's answer to a
  * request it cannot parse): a size prefix over `socket.request.max.bytes`
@@ -69,10 +69,18 @@ interface Slot {
 export class KafkaConnection {
   private readonly decoder: FrameDecoder;
   private readonly queue: Slot[] = [];
+  /**
+   * Frames read but not yet dispatched, because the connection was at its
+   * bound when they arrived (one socket read can hold hundreds of small
+   * requests). Views of the chunks read; reading stops while any wait.
+   */
+  private readonly frames: Buffer[] = [];
+  private framesHead = 0;
   private inflightRequestBytes = 0;
   private readonly abort = new AbortController();
   private readonly clientHost: string;
   private paused = false;
+  private dispatching = false;
   private closed = false;
   private draining = false;
   readonly closedPromise: Promise<void>;
@@ -87,7 +95,7 @@ export class KafkaConnection {
     socket.setTimeout(deps.limits.idleTimeoutMs);
     this.closedPromise = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('drain', () => this.maybeResume());
+    socket.on('drain', () => this.dispatch());
     socket.on('timeout', () => {
       if (this.queue.length === 0) this.close(`idle for ${deps.limits.idleTimeoutMs} ms (connections.max.idle.ms)`);
     });
@@ -114,7 +122,7 @@ export class KafkaConnection {
   drain(graceMs: number): Promise<void> {
     if (!this.closed) {
       this.draining = true;
-      this.socket.pause();
+      this.updateReading();
       const force = setTimeout(() => this.close('shutdown grace period over'), graceMs);
       force.unref();
       void this.closedPromise.then(() => clearTimeout(force));
@@ -125,14 +133,39 @@ export class KafkaConnection {
 
   private onData(chunk: Buffer): void {
     try {
-      this.decoder.push(chunk, (frame) => this.onFrame(frame));
+      this.decoder.push(chunk, (frame) => this.frames.push(frame));
     } catch (err) {
       this.close(`bad frame: ${err instanceof Error ? err.message : String(err)}`);
+      return;
     }
+    this.dispatch();
+  }
+
+  /**
+   * Handles waiting frames in order while the connection is within its
+   * bounds, then reads the socket or not. Re-entered when a request is
+   * answered synchronously: the outer call carries on.
+   */
+  private dispatch(): void {
+    if (this.dispatching) return;
+    this.dispatching = true;
+    try {
+      while (this.framesWaiting && !this.closed && !this.draining && !this.overBounds()) {
+        const frame = this.frames[this.framesHead]!;
+        this.frames[this.framesHead++] = EMPTY;
+        this.onFrame(frame);
+      }
+      if (!this.framesWaiting) {
+        this.frames.length = 0;
+        this.framesHead = 0;
+      }
+    } finally {
+      this.dispatching = false;
+    }
+    this.updateReading();
   }
 
   private onFrame(frame: Buffer): void {
-    if (this.closed || this.draining) return;
     const started = this.deps.clock.monotonicMs();
     let header: RequestHeaderInfo;
     try {
@@ -210,7 +243,6 @@ export class KafkaConnection {
     const slot: Slot = { done: false, chunks: null, requestBytes };
     this.queue.push(slot);
     this.inflightRequestBytes += requestBytes;
-    this.maybePause();
     return slot;
   }
 
@@ -235,8 +267,7 @@ export class KafkaConnection {
       for (const c of slot.chunks) this.socket.write(c);
     }
     if (corked) this.socket.uncork();
-    this.maybePause();
-    this.maybeResume();
+    this.dispatch();
     this.maybeFinishDrain();
   }
 
@@ -245,18 +276,17 @@ export class KafkaConnection {
     return this.queue.length >= l.maxInflightRequests || this.inflightRequestBytes + this.socket.writableLength >= l.maxBufferedBytes;
   }
 
-  private maybePause(): void {
-    if (!this.paused && !this.closed && this.overBounds()) {
-      this.paused = true;
-      this.socket.pause();
-    }
+  private get framesWaiting(): boolean {
+    return this.framesHead < this.frames.length;
   }
 
-  private maybeResume(): void {
-    if (this.paused && !this.closed && !this.draining && !this.overBounds()) {
-      this.paused = false;
-      this.socket.resume();
-    }
+  /** Reads the socket only while nothing waits to be dispatched and the connection is within its bounds. */
+  private updateReading(): void {
+    if (this.closed) return;
+    const pause = this.draining || this.framesWaiting || this.overBounds();
+    if (pause && !this.paused) this.socket.pause();
+    else if (!pause && this.paused) this.socket.resume();
+    this.paused = pause;
   }
 
   private maybeFinishDrain(): void {
@@ -276,6 +306,8 @@ export class KafkaConnection {
     this.socket.destroy();
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function describe(err: unknown): string {
   if (isKafkaProtocolError(err) || isGregorError(err)) return err.message;

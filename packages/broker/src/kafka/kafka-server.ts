@@ -17,6 +17,17 @@ export interface KafkaServerOptions {
   readonly clock: Clock;
 }
 
+export interface KafkaListenerStatus {
+  /** Open connections. */
+  connections: number;
+  /** Connections not being read because they reached their in-flight or buffered-bytes bound. */
+  pausedConnections: number;
+  /** Requests read and not yet answered, over all connections. */
+  inflightRequests: number;
+  /** Connections closed at once since start: `max.connections` were open, or the server was stopping. */
+  rejectedConnections: number;
+}
+
 /**
  * The KAFKA listener: a TCP server speaking Kafka's binary protocol in front
  * of the broker's protocol-neutral API. Each connection is a
@@ -53,13 +64,15 @@ export class KafkaServer {
     return typeof a === 'object' && a !== null ? a.port : 0;
   }
 
-  get connectionCount(): number {
-    return this.connections.size;
-  }
-
-  /** Connections closed at once because `max.connections` were open (or the server was stopping). */
-  get rejectedConnections(): number {
-    return this.rejected;
+  /** A snapshot for metrics and tests (no I/O). */
+  status(): KafkaListenerStatus {
+    let paused = 0;
+    let inflightRequests = 0;
+    for (const c of this.connections) {
+      if (c.isPaused) paused++;
+      inflightRequests += c.inflightRequests;
+    }
+    return { connections: this.connections.size, pausedConnections: paused, inflightRequests, rejectedConnections: this.rejected };
   }
 
   private accept(socket: net.Socket): void {
