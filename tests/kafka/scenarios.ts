@@ -1,0 +1,221 @@
+/**
+ * The checks every Kafka client in tests/kafka goes through, written once
+ * over the client programs' common command line (client-driver.ts) and a
+ * real 3-node cluster (KafkaCluster). Each test file picks the ones its
+ * client supports.
+ */
+import type { ConsumerRecord, Gregor } from '@gregor/client';
+import { pollUntil } from '@gregor/common';
+import { FAST_FAILOVER, TestCluster } from '../cluster/harness';
+import { ClientProcess, runClient, type ClientProgram, type ConsumedRecord } from './client-driver';
+
+/** A 3-node cluster with the node's Kafka listener addresses; topics get RF 3 and min.insync.replicas 2. */
+export class KafkaCluster {
+  private constructor(readonly test: TestCluster) {}
+
+  static async start(): Promise<KafkaCluster> {
+    return new KafkaCluster(await TestCluster.start(3, FAST_FAILOVER));
+  }
+
+  get sdk(): Gregor {
+    return this.test.client;
+  }
+
+  /** The KAFKA listener addresses of the given nodes (all when none), comma-separated as the clients take them. */
+  kafka(...ids: number[]): string {
+    return this.test.cluster.nodes
+      .filter((n) => ids.length === 0 || ids.includes(n.id))
+      .map((n) => n.kafka!)
+      .join(',');
+  }
+
+  async createTopic(topic: string, partitions: number): Promise<void> {
+    await this.sdk.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    await this.test.waitForFullIsr(topic);
+  }
+
+  /** Reads every partition of the topic from the start with the SDK until `count` records arrived. */
+  async sdkRead(topic: string, count: number, timeoutMs = 30_000): Promise<ConsumerRecord[]> {
+    const partitions = (await this.test.describe(topic)).map((p) => ({ topic, partition: p.partition }));
+    const consumer = this.sdk.consumer({ autoOffsetReset: 'earliest' });
+    try {
+      consumer.assign(partitions);
+      const got: ConsumerRecord[] = [];
+      await pollUntil(
+        async () => {
+          got.push(...(await consumer.poll({ timeoutMs: 500 })));
+          return got.length >= count;
+        },
+        { timeoutMs, what: `the SDK to read ${count} records of ${topic} (has ${got.length})` },
+      );
+      return got;
+    } finally {
+      await consumer.close();
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.test.stop();
+  }
+}
+
+/** What a client program sent for value i: key k<i>, value "<i>", header seq=<i>. */
+export function expectedRecord(i: number): Pick<ConsumedRecord, 'k' | 'v' | 'h'> {
+  return { k: `k${i}`, v: String(i), h: { seq: String(i) } };
+}
+
+function range(from: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => from + i);
+}
+
+const sortNum = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+
+/** Metadata through one node's KAFKA listener lists all three brokers at their KAFKA addresses, and a topic's partitions. */
+export async function checkMetadata(c: KafkaCluster, prog: ClientProgram, topic: string): Promise<void> {
+  await c.createTopic(topic, 3);
+  const [md] = await runClient(prog, ['metadata', '--bootstrap', c.kafka(1)]);
+  const brokers = c.test.cluster.nodes.map((n) => {
+    const [host, port] = n.kafka!.split(':');
+    return { id: n.id, host, port: Number(port) };
+  });
+  expect(md!.brokers).toEqual(brokers);
+  expect((md!.topics as Record<string, number>)[topic]).toBe(3);
+}
+
+/** Create (3 partitions, RF 3, a config), describe configs, alter configs, describe again, delete — and the SDK agrees. */
+export async function checkAdmin(c: KafkaCluster, prog: ClientProgram, topic: string): Promise<void> {
+  const steps = await runClient(prog, ['admin', '--bootstrap', c.kafka(2), '--topic', topic]);
+  const step = (name: string) => steps.filter((s) => s.step === name);
+  expect(step('create')[0]!.errors).toEqual([0]);
+  expect(step('partitions')[0]!.count).toBe(3);
+  const [before, after] = step('describe').map((s) => s.configs as Record<string, string>);
+  expect(before).toMatchObject({ 'min.insync.replicas': '2', 'cleanup.policy': 'delete' });
+  expect(before!['retention.ms']).not.toBe('3600000');
+  expect(step('alter')[0]!.errors).toEqual([0]);
+  expect(after).toMatchObject({ 'retention.ms': '3600000', 'min.insync.replicas': '2' });
+  expect(step('delete')[0]!.errors).toEqual([0]);
+  await pollUntil(async () => !(await c.sdk.admin().listTopics()).includes(topic), { timeoutMs: 30_000, what: `${topic} deleted` });
+}
+
+/**
+ * Produces 4 keyed records with a header in every codec the client has, reads
+ * them all back with the same client and with the SDK (Kafka producer → SDK
+ * consumer): keys, values and headers intact, each key on one partition.
+ */
+export async function checkRoundTripEveryCodec(c: KafkaCluster, prog: ClientProgram, topic: string, codecs = prog.codecs): Promise<void> {
+  await c.createTopic(topic, 3);
+  const perCodec = 4;
+  for (const [n, codec] of codecs.entries()) {
+    const lines = await runClient(prog, ['produce', '--bootstrap', c.kafka(1), '--topic', topic, '--codec', codec, '--count', String(perCodec), '--start', String(n * perCodec)]);
+    expect({ codec, acked: lines.flatMap((l) => (typeof l.acked === 'number' ? [l.acked] : [])) }).toEqual({ codec, acked: range(n * perCodec, perCodec) });
+  }
+  const total = codecs.length * perCodec;
+  const consumed = (await runClient(prog, ['consume', '--bootstrap', c.kafka(3), '--topic', topic, '--max', String(total), '--idle-ms', '20000'])) as unknown as ConsumedRecord[];
+  const records = consumed.filter((r) => typeof r.o === 'number');
+  expect(sortNum(records.map((r) => Number(r.v)))).toEqual(range(0, total));
+  for (const r of records) expect({ k: r.k, v: r.v, h: r.h }).toEqual(expectedRecord(Number(r.v)));
+  const sdk = await c.sdkRead(topic, total);
+  expect(sortNum(sdk.map((r) => Number(r.value!.toString())))).toEqual(range(0, total));
+  for (const r of sdk) {
+    const i = Number(r.value!.toString());
+    expect({ k: r.key?.toString(), h: r.headers.map((h) => [h.key, h.value?.toString()]) }).toEqual({ k: `k${i}`, h: [['seq', String(i)]] });
+    expect(r.partition).toBe(records.find((x) => Number(x.v) === i)!.p);
+  }
+}
+
+/** SDK producer → the client's consumer: keys, values and headers as the SDK sent them. */
+export async function checkSdkToClient(c: KafkaCluster, prog: ClientProgram, topic: string): Promise<void> {
+  await c.createTopic(topic, 3);
+  const producer = c.sdk.producer({ acks: 'all', compression: 'gzip' });
+  await producer.send({ topic, messages: range(0, 12).map((i) => ({ key: `k${i}`, value: String(i), headers: { seq: String(i) } })) });
+  await producer.close();
+  const records = ((await runClient(prog, ['consume', '--bootstrap', c.kafka(2), '--topic', topic, '--max', '12', '--idle-ms', '20000'])) as unknown as ConsumedRecord[]).filter(
+    (r) => typeof r.o === 'number',
+  );
+  expect(sortNum(records.map((r) => Number(r.v)))).toEqual(range(0, 12));
+  for (const r of records) expect({ k: r.k, v: r.v, h: r.h }).toEqual(expectedRecord(Number(r.v)));
+}
+
+/**
+ * A group of two consumer processes shares 4 partitions (disjoint, covering
+ * all), each commits what it reads; after both leave, a third process in the
+ * same group resumes exactly where they committed.
+ */
+export async function checkConsumerGroup(c: KafkaCluster, prog: ClientProgram, topic: string, group: string): Promise<void> {
+  await c.createTopic(topic, 4);
+  const consume = (bootstrapNode: number, extra: string[] = []) =>
+    ClientProcess.start(prog, ['consume', '--bootstrap', c.kafka(bootstrapNode), '--topic', topic, '--group', group, ...extra]);
+  const members = [consume(1), consume(2)];
+  try {
+    await pollUntil(
+      () => {
+        const [a, b] = members.map((m) => m.assignment ?? []);
+        return a!.length > 0 && b!.length > 0 && sortNum([...a!, ...b!]).join() === '0,1,2,3';
+      },
+      { timeoutMs: 60_000, what: `two ${prog.name} members to share the 4 partitions (${members.map((m) => m.describe()).join(' | ')})` },
+    );
+    const first = await runClient(prog, ['produce', '--bootstrap', c.kafka(3), '--topic', topic, '--count', '40']);
+    expect(first.filter((l) => typeof l.acked === 'number')).toHaveLength(40);
+    await pollUntil(() => new Set(members.flatMap((m) => m.values)).size === 40, {
+      timeoutMs: 60_000,
+      what: `the group to read 40 records (${members.map((m) => m.describe()).join(' | ')})`,
+    });
+    for (const m of members) {
+      // Each member read only its own partitions, and some records.
+      expect(m.records.length).toBeGreaterThan(0);
+      expect(m.records.every((r) => m.assignment!.includes(r.p))).toBe(true);
+    }
+    for (const m of members) expect(await m.stop()).toBe(0);
+
+    await runClient(prog, ['produce', '--bootstrap', c.kafka(1), '--topic', topic, '--count', '20', '--start', '40']);
+    const resumed = consume(3, ['--max', '20']);
+    members.push(resumed);
+    await resumed.waitFor(() => resumed.records.length >= 20, 'the resumed member to read 20 records');
+    expect(await resumed.stop()).toBe(0);
+    // Exactly the records after the committed offsets: nothing read twice, nothing skipped.
+    expect(sortNum(resumed.values)).toEqual(range(40, 20));
+  } finally {
+    for (const m of members) m.kill();
+  }
+}
+
+/**
+ * kill -9 of the node the client is connected to (bootstrapped only from it,
+ * the leader of the topic's one partition) while one client process produces
+ * (acks=all) and another consumes: the producer carries on through the new
+ * leader, the consumer receives every acknowledged value. With an idempotent
+ * producer its retries of the batches in flight at the kill must not
+ * duplicate anything either: every value exactly once, in order.
+ */
+export async function checkKillConnectedNode(c: KafkaCluster, prog: ClientProgram, topic: string, opts: { idempotent: boolean }): Promise<void> {
+  await c.createTopic(topic, 1);
+  const leader = (await c.test.describe(topic))[0]!.leader!;
+  const producer = ClientProcess.start(prog, [
+    'produce', '--bootstrap', c.kafka(leader), '--topic', topic, '--interval-ms', '20', ...(opts.idempotent ? ['--idempotent'] : []),
+  ]);
+  const consumer = ClientProcess.start(prog, ['consume', '--bootstrap', c.kafka(leader), '--topic', topic]);
+  try {
+    await producer.waitFor(() => producer.acked.length >= 20, '20 acknowledged values before the kill');
+    await consumer.waitFor(() => consumer.records.length >= 10, '10 records consumed before the kill');
+    await c.test.kill(leader);
+    const ackedAtKill = producer.acked.length;
+    await producer.waitFor(() => producer.acked.length >= ackedAtKill + 20, `20 more values acknowledged after kill -9 of node ${leader}`, 90_000);
+    expect(await producer.stop()).toBe(0);
+    const acked = producer.acked;
+    await consumer.waitFor(() => acked.every((v) => consumer.values.includes(v)), 'the consumer to receive every acknowledged value', 60_000);
+    expect(await consumer.stop()).toBe(0);
+    expect(producer.lines.filter((l) => 'error' in l)).toEqual([]);
+    const received = consumer.values;
+    if (opts.idempotent) {
+      // Exactly once and in order: 0, 1, 2, … with no repeat (the retries were deduplicated).
+      expect(received).toEqual(range(0, received.length));
+    } else {
+      // At least once: nothing acknowledged is missing; a retried send may repeat.
+      expect(acked.filter((v) => !received.includes(v))).toEqual([]);
+    }
+    expect(received.length).toBeGreaterThanOrEqual(acked.length);
+  } finally {
+    producer.kill();
+    consumer.kill();
+  }
+}
