@@ -92,7 +92,7 @@ const COMMANDS = {
     const max = Number(a.max);
     const idleMs = Number(a['idle-ms']);
     const group = a.group ?? `gregor-tests-kafkajs-${process.pid}`; // kafkajs reads only through a group
-    const consumer = kafka.consumer({ groupId: group, partitionAssigners: [roundRobin], sessionTimeout: 10000, heartbeatInterval: 1000 });
+    const consumer = kafka.consumer({ groupId: group, partitionAssigners: [roundRobin], sessionTimeout: 10000, rebalanceTimeout: 10000, heartbeatInterval: 1000, maxWaitTimeInMs: 500 });
     consumer.on(consumer.events.GROUP_JOIN, (e) => emit({ assigned: [...(e.payload.memberAssignment[a.topic] ?? [])].sort((x, y) => x - y) }));
     await consumer.connect();
     await consumer.subscribe({ topic: a.topic, fromBeginning: true });
