@@ -2,7 +2,8 @@
  * kafkajs against a real 3-node Gregor cluster through the KAFKA listeners
  * (issue 12 item 7), as a separate process per client (clients/, driven by
  * client-driver.ts): metadata, admin, produce and consume with keys and
- * headers in every codec it has, read back by the SDK too; SDK → kafkajs;
+ * headers in every codec it has (gzip: kafkajs ships no other), read back by
+ * the SDK too; SDK → kafkajs; a group shared with an SDK consumer;
  * a consumer group of several processes with commits and resume; kill -9 of
  * the node it is connected to while it produces and consumes
  * (kafkajs idempotent producer).
@@ -10,7 +11,7 @@
  * (scripts/install-kafka-clients.sh), except under CI=true.
  */
 import { KAFKAJS, describeWithKafkaClients } from './client-driver';
-import { checkAdmin, checkConsumerGroup, checkKillConnectedNode, checkMetadata, checkRoundTripEveryCodec, checkSdkToClient, KafkaCluster } from './scenarios';
+import { checkAdmin, checkConsumerGroup, checkKillConnectedNode, checkMetadata, checkMixedGroupWithSdk, checkRoundTripEveryCodec, checkSdkToClient, KafkaCluster } from './scenarios';
 
 describeWithKafkaClients('tests/kafka/kafkajs')('kafkajs against a 3-node cluster', () => {
   let cluster: KafkaCluster | undefined;
@@ -28,6 +29,8 @@ describeWithKafkaClients('tests/kafka/kafkajs')('kafkajs against a 3-node cluste
   it('consumes what the SDK produced', () => checkSdkToClient(cluster!, KAFKAJS, 'kafkajs-from-sdk'), 60_000);
   it('shares partitions in a group of processes and resumes from the committed offsets', () =>
     checkConsumerGroup(cluster!, KAFKAJS, 'kafkajs-group', 'kafkajs-g'), 120_000);
+  it('shares a group with an SDK consumer: partitions and committed offsets', () =>
+    checkMixedGroupWithSdk(cluster!, KAFKAJS, 'kafkajs-mixed', 'kafkajs-mixed-g'), 120_000);
   // Last: it leaves one node down.
   it('carries on through kill -9 of the node it is connected to, losing nothing acknowledged', () =>
     checkKillConnectedNode(cluster!, KAFKAJS, 'kafkajs-kill', { idempotent: true }), 150_000);

@@ -219,3 +219,73 @@ export async function checkKillConnectedNode(c: KafkaCluster, prog: ClientProgra
     consumer.kill();
   }
 }
+
+/**
+ * One group, two kinds of member: the client's consumer process and an SDK
+ * consumer in this process share 4 partitions through the same group
+ * coordinator (both speaking the "roundrobin" protocol) and commit what they
+ * read; then an SDK consumer alone in the group resumes exactly after what
+ * both committed.
+ */
+export async function checkMixedGroupWithSdk(c: KafkaCluster, prog: ClientProgram, topic: string, group: string): Promise<void> {
+  await c.createTopic(topic, 4);
+  const sdkMember = () =>
+    c.sdk.consumer({ groupId: group, autoOffsetReset: 'earliest', partitionAssignors: ['roundrobin'], enableAutoCommit: false, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000, maxPollIntervalMs: 10_000 });
+  const kafkaMember = ClientProcess.start(prog, ['consume', '--bootstrap', c.kafka(1), '--topic', topic, '--group', group]);
+  const sdk = sdkMember();
+  const sdkRecords: ConsumerRecord[] = [];
+  let polling = true;
+  const pollLoop = (async () => {
+    while (polling) {
+      const records = await sdk.poll({ timeoutMs: 200 });
+      sdkRecords.push(...records);
+      if (records.length > 0) await sdk.commit();
+    }
+  })();
+  try {
+    sdk.subscribe([topic]);
+    await pollUntil(
+      () => {
+        const ours = sdk.assignment().map((tp) => tp.partition);
+        const theirs = kafkaMember.assignment ?? [];
+        return ours.length > 0 && theirs.length > 0 && sortNum([...ours, ...theirs]).join() === '0,1,2,3';
+      },
+      { timeoutMs: 60_000, what: `the SDK and ${prog.name} to share the 4 partitions (${kafkaMember.describe()})` },
+    );
+    const producer = c.sdk.producer({ acks: 'all' });
+    await producer.send({ topic, messages: range(0, 40).map((i) => ({ key: `k${i}`, value: String(i), headers: { seq: String(i) } })) });
+    await producer.close();
+    const allValues = () => new Set([...kafkaMember.values, ...sdkRecords.map((r) => Number(r.value!.toString()))]);
+    await pollUntil(() => allValues().size === 40, { timeoutMs: 60_000, what: `the mixed group to read 40 records (${kafkaMember.describe()})` });
+    expect(kafkaMember.records.length).toBeGreaterThan(0);
+    expect(sdkRecords.length).toBeGreaterThan(0);
+    expect(kafkaMember.records.every((r) => kafkaMember.assignment!.includes(r.p))).toBe(true);
+    expect(await kafkaMember.stop()).toBe(0);
+    polling = false;
+    await pollLoop;
+    await sdk.close();
+
+    await runClient(prog, ['produce', '--bootstrap', c.kafka(2), '--topic', topic, '--count', '20', '--start', '40']);
+    const resumed = sdkMember();
+    try {
+      resumed.subscribe([topic]);
+      const got: ConsumerRecord[] = [];
+      await pollUntil(
+        async () => {
+          got.push(...(await resumed.poll({ timeoutMs: 500 })));
+          return got.length >= 20;
+        },
+        { timeoutMs: 60_000, what: `the resumed SDK member to read 20 records (has ${got.length})` },
+      );
+      // Exactly what came after both members' commits: the kafka client's partitions too.
+      expect(sortNum(got.map((r) => Number(r.value!.toString())))).toEqual(range(40, 20));
+    } finally {
+      await resumed.close();
+    }
+  } finally {
+    polling = false;
+    kafkaMember.kill();
+    await pollLoop.catch(() => undefined);
+    await sdk.close().catch(() => undefined);
+  }
+}
