@@ -33,7 +33,12 @@ def args():
     p.add_argument("--max", type=int, default=0, help="records to read; 0: until SIGTERM or idle")
     p.add_argument("--idle-ms", type=int, default=0, help="stop after this long without a record; 0: never")
     p.add_argument("--idempotent", action="store_true")
+    p.add_argument("--pad", type=int, default=0, help="pad values with spaces to this length (compressible, so every codec compresses)")
     return p.parse_args()
+
+
+def value_of(i, pad):
+    return str(i).ljust(pad).encode()
 
 
 def emit(obj):

@@ -8,7 +8,7 @@ import time
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
-from common import args, emit, record_json, stop_requested
+from common import args, emit, value_of, record_json, stop_requested
 
 
 def metadata(a):
@@ -59,7 +59,7 @@ def produce(a):
     i = a.start
     while (a.count == 0 or i < a.start + a.count) and not stop_requested() and not failed:
         kw = {} if a.partition is None else {"partition": a.partition}
-        p.produce(a.topic, key=("k%d" % i).encode(), value=str(i).encode(), headers=[("seq", str(i).encode())], on_delivery=on_delivery, **kw)
+        p.produce(a.topic, key=("k%d" % i).encode(), value=value_of(i, a.pad), headers=[("seq", str(i).encode())], on_delivery=on_delivery, **kw)
         p.poll(a.interval_ms / 1000 if a.interval_ms else 0)
         i += 1
     left = p.flush(130)

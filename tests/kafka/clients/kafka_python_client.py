@@ -10,7 +10,7 @@ import time
 from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 
-from common import args, emit, record_json, stop_requested
+from common import args, emit, value_of, record_json, stop_requested
 
 
 def metadata(a):
@@ -46,7 +46,7 @@ def produce(a):
                       compression_type=None if a.codec == "none" else a.codec, request_timeout_ms=10000, linger_ms=0)
     i = a.start
     while (a.count == 0 or i < a.start + a.count) and not stop_requested():
-        fut = p.send(a.topic, key=("k%d" % i).encode(), value=str(i).encode(), headers=[("seq", str(i).encode())],
+        fut = p.send(a.topic, key=("k%d" % i).encode(), value=value_of(i, a.pad), headers=[("seq", str(i).encode())],
                      partition=a.partition)
         try:
             md = fut.get(timeout=120)

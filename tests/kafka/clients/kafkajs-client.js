@@ -12,7 +12,7 @@ const { values: a, positionals } = parseArgs({
     bootstrap: { type: 'string' }, topic: { type: 'string' }, group: { type: 'string' }, codec: { type: 'string', default: 'none' },
     count: { type: 'string', default: '0' }, start: { type: 'string', default: '0' }, partition: { type: 'string' },
     'interval-ms': { type: 'string', default: '0' }, max: { type: 'string', default: '0' }, 'idle-ms': { type: 'string', default: '0' },
-    idempotent: { type: 'boolean', default: false },
+    idempotent: { type: 'boolean', default: false }, pad: { type: 'string', default: '0' },
   },
 });
 const emit = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -74,7 +74,7 @@ const COMMANDS = {
     const count = Number(a.count);
     const start = Number(a.start);
     for (let i = start; (count === 0 || i < start + count) && !stopping; i++) {
-      const message = { key: `k${i}`, value: String(i), headers: { seq: String(i) }, ...(a.partition === undefined ? {} : { partition: Number(a.partition) }) };
+      const message = { key: `k${i}`, value: String(i).padEnd(Number(a.pad)), headers: { seq: String(i) }, ...(a.partition === undefined ? {} : { partition: Number(a.partition) }) };
       try {
         const [md] = await producer.send({ topic: a.topic, acks: -1, compression, messages: [message] });
         emit({ acked: i, partition: md.partition, offset: Number(md.baseOffset) });
