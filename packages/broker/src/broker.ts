@@ -55,6 +55,8 @@ export interface BrokerStatus {
   led: readonly (LedPartitionStatus & { minInsyncReplicas: number })[];
   waitingFetches: number;
   waitingProduces: number;
+  /** The KAFKA listener's connections; absent when it is not configured. */
+  kafka?: KafkaListenerStatus;
 }
 
 function hostPort(host: string, port: number): string {
@@ -219,6 +221,7 @@ export class Broker {
       broker.kafka = await broker.startKafkaListener();
     } catch (err) {
       for (const l of broker.listeners) l.server.forceShutdown();
+      await broker.kafka?.stop(0);
       throw err;
     }
     const advertised: ListenerEndpoint[] = broker.listeners.map((l) => ({
@@ -364,6 +367,7 @@ export class Broker {
       }),
       waitingFetches: this.ctx.purgatory.size,
       waitingProduces: this.ctx.producePurgatory.size,
+      ...(this.kafka !== undefined ? { kafka: this.kafka.status() } : {}),
     };
   }
 

@@ -7,7 +7,7 @@ import { API_VERSIONS_API, CREATE_TOPICS_API, FETCH_API, METADATA_API, PRODUCE_A
 import { LogStore } from '@gregor/storage';
 import { Broker, LocalMetadataStore, NOOP_OBSERVER, defaultBrokerConfig, type BrokerConfig, type BrokerObserver } from '@gregor/broker';
 import { batchOf, valuesOf } from './helpers/grpc-client';
-import { KafkaTestClient, requestFrame } from './helpers/kafka-client';
+import { KafkaTestClient, fetchBody, requestFrame } from './helpers/kafka-client';
 
 const MAX_FRAME_BYTES = 1024 * 1024;
 
@@ -95,14 +95,7 @@ describe('Kafka front end: bad input closes the connection (or answers Kafka’s
   afterAll(async () => {
     // Earlier data is intact after everything below.
     const c = await KafkaTestClient.connect(port);
-    const fetched = await c.send(FETCH_API, 12, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      sessionEpoch: -1,
-      topics: [{ topic: 'keep', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-    });
+    const fetched = await c.send(FETCH_API, 12, fetchBody('keep', { maxWaitMs: 0, minBytes: 0 }));
     expect(valuesOf(fetched.responses[0]!.partitions[0]!.records!).slice(0, 2)).toEqual(['k0', 'k1']);
     c.close();
     await stopBroker(r);
@@ -148,7 +141,11 @@ describe('Kafka front end: bad input closes the connection (or answers Kafka’s
     await expectClosed(c);
   });
 
-  test('max.connections: beyond the limit connections are closed at once; the node serves again when they go', async () => {
+  test('max.connections: 1000 connections that send nothing do not lock others out; idle ones give way, busy ones are kept', async () => {
+    const busy = await KafkaTestClient.connect(port);
+    // A long-poll keeps this connection busy throughout the flood.
+    const waiting = busy.send(FETCH_API, 12, fetchBody('keep', { maxWaitMs: 60_000, minBytes: 1, fetchOffset: 2n }));
+    await pollUntil(() => r.broker.waitingFetches === 1, { timeoutMs: 10_000, what: 'the long-poll to wait' });
     const sockets: net.Socket[] = [];
     try {
       for (let i = 0; i < 1000; i++) {
@@ -156,13 +153,46 @@ describe('Kafka front end: bad input closes the connection (or answers Kafka’s
         s.on('error', () => undefined);
         sockets.push(s);
       }
-      await pollUntil(() => (r.broker.kafkaStatus()!.rejectedConnections >= 900 ? true : undefined), { timeoutMs: 30_000, what: '900 connections refused' });
+      await pollUntil(() => (r.broker.kafkaStatus()!.evictedConnections >= 900 ? true : undefined), { timeoutMs: 60_000, what: '900 idle connections evicted' });
       expect(r.broker.kafkaStatus()!.connections).toBeLessThanOrEqual(100);
+      // A new client is served while the flood's sockets are still open, and the busy one was kept.
+      await expectServing(port);
+      expect(busy.closed).toBe(false);
+      const produced = await (await KafkaTestClient.connect(port)).send(PRODUCE_API, 9, {
+        acks: 1,
+        timeoutMs: 5000,
+        topicData: [{ name: 'keep', partitionData: [{ index: 0, records: batchOf(['k2']) }] }],
+      });
+      expect(produced.responses[0]!.partitionResponses[0]!.errorCode).toBe(0);
+      expect(valuesOf((await waiting).responses[0]!.partitions[0]!.records!)).toEqual(['k2']);
     } finally {
       for (const s of sockets) s.destroy();
+      busy.close();
     }
-    await pollUntil(() => r.broker.kafkaStatus()!.connections === 0, { timeoutMs: 10_000, what: 'the connections to close' });
-    await expectServing(port);
+  });
+
+  test('max.connections: when every connection is busy, a new one is refused', async () => {
+    const small = await startBroker({ maxConnections: 2 });
+    const clients: KafkaTestClient[] = [];
+    try {
+      const p = small.broker.kafkaPort!;
+      const setup = await KafkaTestClient.connect(p);
+      await setup.send(CREATE_TOPICS_API, 7, { topics: [{ name: 'w', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 });
+      setup.close();
+      await pollUntil(() => small.broker.kafkaStatus()!.connections === 0, { timeoutMs: 10_000, what: 'setup to close' });
+      for (let i = 0; i < 2; i++) {
+        const c = await KafkaTestClient.connect(p);
+        clients.push(c);
+        void c.send(FETCH_API, 12, fetchBody('w', { maxWaitMs: 60_000, minBytes: 1 })).catch(() => undefined);
+      }
+      await pollUntil(() => small.broker.waitingFetches === 2, { timeoutMs: 10_000, what: 'both long-polls to wait' });
+      const third = await KafkaTestClient.connect(p);
+      await expectClosed(third);
+      expect(small.broker.kafkaStatus()).toMatchObject({ connections: 2, rejectedConnections: 1, evictedConnections: 0 });
+    } finally {
+      for (const c of clients) c.close();
+      await stopBroker(small);
+    }
   });
 });
 
@@ -185,14 +215,7 @@ describe('Kafka front end: a slow reader is paused at its bound and the node kee
     c.close();
 
     // A raw socket that writes 2,000 fetches (each answered with ~800 KiB) and never reads.
-    const fetch = requestFrame(FETCH_API, 11, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      sessionEpoch: -1,
-      topics: [{ topic: 'big', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-    });
+    const fetch = requestFrame(FETCH_API, 11, fetchBody('big', { maxWaitMs: 0, minBytes: 0 }));
     const slow = net.connect({ port, host: '127.0.0.1' });
     slow.on('error', () => undefined);
     slow.pause();
@@ -235,14 +258,7 @@ describe('Kafka front end: idle connections and shutdown', () => {
 
       const c = await KafkaTestClient.connect(port);
       await c.send(CREATE_TOPICS_API, 7, { topics: [{ name: 'quiet', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 });
-      const fetched = await c.send(FETCH_API, 12, {
-        replicaId: -1,
-        maxWaitMs: 1000,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        sessionEpoch: -1,
-        topics: [{ topic: 'quiet', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-      });
+      const fetched = await c.send(FETCH_API, 12, fetchBody('quiet', { maxWaitMs: 1000, minBytes: 1 }));
       expect(fetched.responses[0]!.partitions[0]!.errorCode).toBe(0);
       await expectClosed(c);
     } finally {
@@ -255,14 +271,7 @@ describe('Kafka front end: idle connections and shutdown', () => {
     try {
       const c = await KafkaTestClient.connect(r.broker.kafkaPort!);
       await c.send(CREATE_TOPICS_API, 7, { topics: [{ name: 'stop', numPartitions: 1, replicationFactor: 1 }], timeoutMs: 5000 });
-      const waiting = c.send(FETCH_API, 12, {
-        replicaId: -1,
-        maxWaitMs: 30_000,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        sessionEpoch: -1,
-        topics: [{ topic: 'stop', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-      });
+      const waiting = c.send(FETCH_API, 12, fetchBody('stop', { maxWaitMs: 30_000, minBytes: 1 }));
       await pollUntil(() => r.broker.waitingFetches === 1, { timeoutMs: 10_000, what: 'the fetch to wait' });
       const stopped = r.broker.stop();
       const answer = await waiting;

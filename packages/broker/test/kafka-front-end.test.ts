@@ -33,7 +33,7 @@ import {
 import { LogStore } from '@gregor/storage';
 import { Broker, LocalMetadataStore, NOOP_OBSERVER, defaultBrokerConfig, type BrokerObserver } from '@gregor/broker';
 import { batchOf, offsetsOf, valuesOf } from './helpers/grpc-client';
-import { KafkaTestClient } from './helpers/kafka-client';
+import { KafkaTestClient, fetchBody } from './helpers/kafka-client';
 
 const NONE = 0;
 const code = errorCode;
@@ -148,14 +148,7 @@ describe('Kafka front end (in-process broker, real socket)', () => {
       { timeoutMs: 10_000, what: 'the acks=0 record to be written' },
     );
 
-    const fetched = await client.send(FETCH_API, 12, {
-      replicaId: -1,
-      maxWaitMs: 0,
-      minBytes: 0,
-      maxBytes: 1 << 20,
-      sessionEpoch: -1,
-      topics: [{ topic: 'data', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-    });
+    const fetched = await client.send(FETCH_API, 12, fetchBody('data', { maxWaitMs: 0, minBytes: 0 }));
     expect(fetched).toMatchObject({ errorCode: NONE, sessionId: 0 });
     const p = fetched.responses[0]!.partitions[0]!;
     expect(p).toMatchObject({ errorCode: NONE, highWatermark: 4n, lastStableOffset: 4n, logStartOffset: 0n, abortedTransactions: null, preferredReadReplica: -1 });
@@ -186,14 +179,7 @@ describe('Kafka front end (in-process broker, real socket)', () => {
 
   test('Fetch long-polls until a produce arrives; a request pipelined behind it on the same connection is answered after it', async () => {
     await createTopic('poll');
-    const fetch = client.sendTracked(FETCH_API, 11, {
-      replicaId: -1,
-      maxWaitMs: 30_000,
-      minBytes: 1,
-      maxBytes: 1 << 20,
-      sessionEpoch: -1,
-      topics: [{ topic: 'poll', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
-    });
+    const fetch = client.sendTracked(FETCH_API, 11, fetchBody('poll', { maxWaitMs: 30_000, minBytes: 1 }));
     const behind = client.sendTracked(API_VERSIONS_API, 3, {});
     const other = await KafkaTestClient.connect(broker.kafkaPort!);
     try {

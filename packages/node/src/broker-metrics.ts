@@ -57,4 +57,8 @@ export function registerBrokerGauges(registry: Registry, status: () => BrokerSta
   gauge('gregor_at_min_isr_partitions', 'Partitions led here whose ISR is exactly min.insync.replicas', (x) => x.counts.atMinIsr);
   gauge('gregor_fetch_waiting_requests', 'Consumer and follower fetches long-polling in the purgatory', (x) => x.status.waitingFetches);
   gauge('gregor_produce_waiting_partitions', 'acks=all produce partitions waiting for the high watermark', (x) => x.status.waitingProduces);
+  gauge('gregor_kafka_connections', 'Open connections on the KAFKA listener', (x) => x.status.kafka?.connections ?? 0);
+  gauge('gregor_kafka_paused_connections', 'KAFKA connections not being read: at their in-flight or buffered-bytes bound (slow readers)', (x) => x.status.kafka?.pausedConnections ?? 0);
+  gauge('gregor_kafka_evicted_connections', 'Idle KAFKA connections closed since start to make room for a new one at max.connections', (x) => x.status.kafka?.evictedConnections ?? 0);
+  gauge('gregor_kafka_rejected_connections', 'New KAFKA connections refused since start because max.connections busy ones were open', (x) => x.status.kafka?.rejectedConnections ?? 0);
 }

@@ -85,9 +85,14 @@ export class KafkaConnection {
   private draining = false;
   readonly closedPromise: Promise<void>;
 
+  /**
+   * `onActivity` is told of every read and every answer written (the
+   * server's least-recently-active order for `max.connections`).
+   */
   constructor(
     private readonly socket: net.Socket,
     private readonly deps: KafkaConnectionDeps,
+    private readonly onActivity: () => void = () => undefined,
   ) {
     this.decoder = new FrameDecoder({ maxFrameBytes: deps.limits.maxFrameBytes });
     this.clientHost = `/${socket.remoteAddress ?? 'unknown'}`;
@@ -132,6 +137,7 @@ export class KafkaConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.onActivity();
     try {
       this.decoder.push(chunk, (frame) => this.frames.push(frame));
     } catch (err) {
@@ -266,7 +272,10 @@ export class KafkaConnection {
       }
       for (const c of slot.chunks) this.socket.write(c);
     }
-    if (corked) this.socket.uncork();
+    if (corked) {
+      this.socket.uncork();
+      this.onActivity();
+    }
     this.dispatch();
     this.maybeFinishDrain();
   }

@@ -8,7 +8,11 @@ export interface KafkaServerOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** `max.connections`: beyond it a new connection is closed at once (debug line). */
+  /**
+   * `max.connections`: at the limit a new connection takes the place of the
+   * least recently active connection with nothing in flight (closed with a
+   * debug line), or is closed at once when every connection is busy.
+   */
   readonly maxConnections: number;
   readonly limits: KafkaConnectionLimits;
   readonly api: BrokerApi;
@@ -24,7 +28,9 @@ export interface KafkaListenerStatus {
   pausedConnections: number;
   /** Requests read and not yet answered, over all connections. */
   inflightRequests: number;
-  /** Connections closed at once since start: `max.connections` were open, or the server was stopping. */
+  /** Idle connections closed since start to make room for a new one at `max.connections`. */
+  evictedConnections: number;
+  /** New connections closed at once since start: `max.connections` busy ones were open, or the server was stopping. */
   rejectedConnections: number;
 }
 
@@ -35,9 +41,11 @@ export interface KafkaListenerStatus {
  * limit, and closes them in order on stop.
  */
 export class KafkaServer {
-  private readonly connections = new Set<KafkaConnection>();
+  /** In least-recently-active order: a connection moves to the end on every read and write. */
+  private readonly connections = new Map<KafkaConnection, true>();
   private stopping = false;
   private rejected = 0;
+  private evicted = 0;
 
   private constructor(
     private readonly server: net.Server,
@@ -50,7 +58,8 @@ export class KafkaServer {
     server.on('connection', (socket) => ks.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ host: opts.host, port: opts.port }, () => {
+      // A deeper accept queue than Node's 511, for bursts of connects (the kernel caps it at somaxconn).
+      server.listen({ host: opts.host, port: opts.port, backlog: 4096 }, () => {
         server.off('error', reject);
         resolve();
       });
@@ -68,27 +77,55 @@ export class KafkaServer {
   status(): KafkaListenerStatus {
     let paused = 0;
     let inflightRequests = 0;
-    for (const c of this.connections) {
+    for (const c of this.connections.keys()) {
       if (c.isPaused) paused++;
       inflightRequests += c.inflightRequests;
     }
-    return { connections: this.connections.size, pausedConnections: paused, inflightRequests, rejectedConnections: this.rejected };
+    return {
+      connections: this.connections.size,
+      pausedConnections: paused,
+      inflightRequests,
+      evictedConnections: this.evicted,
+      rejectedConnections: this.rejected,
+    };
   }
 
+  /**
+   * At `max.connections` the least recently active idle connection gives
+   * way (Kafka closes least recently used connections at its limit too,
+   * KIP-402): a flood of connections that send nothing cannot lock other
+   * clients out, and a client whose idle connection was closed reconnects
+   * as after any close. Busy connections are never cut for a newcomer.
+   */
   private accept(socket: net.Socket): void {
+    if (!this.stopping && this.connections.size >= this.opts.maxConnections) this.evictIdle();
     if (this.stopping || this.connections.size >= this.opts.maxConnections) {
       this.rejected++;
       this.opts.logger.debug('kafka connection refused', {
         client: socket.remoteAddress,
-        reason: this.stopping ? 'stopping' : `max.connections (${this.opts.maxConnections}) open`,
+        reason: this.stopping ? 'stopping' : `max.connections (${this.opts.maxConnections}) busy connections open`,
       });
       socket.on('error', () => undefined);
       socket.destroy();
       return;
     }
-    const conn = new KafkaConnection(socket, this.opts);
-    this.connections.add(conn);
+    const conn = new KafkaConnection(socket, this.opts, () => {
+      // Move to the most recently active end (Map keeps insertion order).
+      if (this.connections.delete(conn)) this.connections.set(conn, true);
+    });
+    this.connections.set(conn, true);
     void conn.closedPromise.then(() => this.connections.delete(conn));
+  }
+
+  private evictIdle(): void {
+    for (const c of this.connections.keys()) {
+      if (c.inflightRequests === 0) {
+        this.connections.delete(c);
+        this.evicted++;
+        c.close(`least recently active connection closed for a new one at max.connections (${this.opts.maxConnections})`);
+        return;
+      }
+    }
   }
 
   /**
@@ -99,7 +136,7 @@ export class KafkaServer {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    await Promise.all([...this.connections].map((c) => c.drain(graceMs)));
+    await Promise.all([...this.connections.keys()].map((c) => c.drain(graceMs)));
     await closed;
   }
 }

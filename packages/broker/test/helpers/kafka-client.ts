@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { FrameDecoder, decodeResponseFrame, encodeRequestFrame, type ApiDefinition, type Encodable } from '@gregor/kafka-protocol';
+import { FrameDecoder, decodeResponseFrame, encodeRequestFrame, type ApiDefinition, type Encodable, type FetchRequest } from '@gregor/kafka-protocol';
 
 interface Pending {
   readonly api: ApiDefinition<unknown, unknown>;
@@ -109,4 +109,16 @@ export class KafkaTestClient {
 /** A whole request frame as one Buffer (for tests that cut or mutate it). */
 export function requestFrame<Req>(api: ApiDefinition<Req, unknown>, version: number, body: Encodable<Req>, correlationId = 1): Buffer {
   return Buffer.concat(encodeRequestFrame(api, version, { correlationId, clientId: 'kafka-test' }, body));
+}
+
+/** A consumer Fetch (v4+) of one partition, no session, 1 MiB budgets; long-polls when `maxWaitMs` and `minBytes` say so. */
+export function fetchBody(topic: string, opts: { maxWaitMs?: number; minBytes?: number; fetchOffset?: bigint } = {}): Encodable<FetchRequest> {
+  return {
+    replicaId: -1,
+    maxWaitMs: opts.maxWaitMs ?? 0,
+    minBytes: opts.minBytes ?? 0,
+    maxBytes: 1 << 20,
+    sessionEpoch: -1,
+    topics: [{ topic, partitions: [{ partition: 0, fetchOffset: opts.fetchOffset ?? 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
+  };
 }
