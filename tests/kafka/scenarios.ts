@@ -112,7 +112,7 @@ export async function checkRoundTripEveryCodec(c: KafkaCluster, prog: ClientProg
   for (const [n, codec] of codecs.entries()) {
     const args = ['produce', '--bootstrap', c.kafka(1), '--topic', topic, '--codec', codec, '--count', String(perCodec), '--start', String(n * perCodec), '--pad', String(PAD)];
     const lines = await runClient(prog, args).catch((err: Error) => {
-      failed.push(`${codec}: ${/"error": "([^"]*)"/.exec(err.message)?.[1] ?? err.message.slice(0, 300)}`);
+      failed.push(`${codec}: ${/"error": "((?:[^"\\]|\\.)*)"/.exec(err.message)?.[1] ?? err.message.slice(0, 300)}`);
       return [];
     });
     if (lines.length > 0) expect({ codec, acked: sortNum(lines.flatMap((l) => (typeof l.acked === 'number' ? [l.acked] : []))) }).toEqual({ codec, acked: range(n * perCodec, perCodec) });
