@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { GregorError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { GregorError, grpcServerOptions, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { loadClientProto, loadReplicationProto } from '@gregor/proto';
 import type { BrokerApi } from './api/broker-api';
 import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
@@ -191,10 +191,12 @@ export class Broker {
     this.core = new BrokerCore(this.ctx);
     const frontEnd = { logger, observer: this.ctx.observer, clock };
     this.listeners = listenersOf(config).map((l) => {
-      const server = new grpc.Server({
-        'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
-        'grpc.max_send_message_length': -1,
-      });
+      const server = new grpc.Server(
+        grpcServerOptions({
+          'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
+          'grpc.max_send_message_length': -1,
+        }),
+      );
       // The gRPC front end: decode → the broker core → encode.
       server.addService(loadClientProto().gregor.v1.Gregor.service, gregorService(this.core, l.name, frontEnd));
       server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, replicationService(this.core, l.name, frontEnd));

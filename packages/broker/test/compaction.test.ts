@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { pollUntil } from '@gregor/common';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, OFFSETS_TOPIC, partitionForGroup } from '@gregor/group-coordinator';
-import { decodeRecordBatches, encodeRecordBatch } from '@gregor/record-batch';
+import { CompressionType, decodeRecordBatches, encodeRecordBatch } from '@gregor/record-batch';
 import { Broker, defaultBrokerConfig } from '@gregor/broker';
 import { connect, createTopic, fetchOnce, listOffset, produce, type Client } from './helpers/grpc-client';
 import { startHarness, type Harness } from './helpers/harness';
@@ -13,10 +13,10 @@ import { startHarness, type Harness } from './helpers/harness';
  * __consumer_offsets after a restart.
  */
 
-function keyed(pairs: [string | null, string | null][], timestampMs = 1_000n): Buffer {
+function keyed(pairs: [string | null, string | null][], timestampMs = 1_000n, compression = CompressionType.None): Buffer {
   return encodeRecordBatch(
     pairs.map(([k, v]) => ({ key: k === null ? null : Buffer.from(k), value: v === null ? null : Buffer.from(v), timestamp: timestampMs })),
-    { baseTimestamp: timestampMs },
+    { baseTimestamp: timestampMs, compression },
   );
 }
 
@@ -97,6 +97,25 @@ describe('compacted topics', () => {
     // Delete-policy topics still take null keys.
     await createTopic(h.client, 'lax', 1);
     expect((await produce(h.client, 'lax', 0, keyed([[null, 'fine']]))).error?.name ?? 'NONE').toBe('NONE');
+  });
+  test.each([
+    ['gzip', CompressionType.Gzip],
+    ['snappy', CompressionType.Snappy],
+    ['lz4', CompressionType.Lz4],
+    ['zstd', CompressionType.Zstd],
+  ])('%s batches: the key check reads them, compaction rewrites them, consumers get the latest', async (name, compression) => {
+    const topic = `codec-${name}`;
+    await createTopic(h.client, topic, 1, { 'cleanup.policy': 'compact' });
+    expect((await produce(h.client, topic, 0, keyed([['a', '0'], [null, 'no key']], 1_000n, compression))).error?.name).toBe('INVALID_RECORD');
+    await produce(h.client, topic, 0, keyed([['a', '1'], ['b', '1']], 1_000n, compression)); // 0-1
+    await produce(h.client, topic, 0, keyed([['a', '2']], 1_000n, compression)); // 2
+    await produce(h.client, topic, 0, keyed([['c', '1']], 1_000n, compression)); // 3: the tail
+    await h.broker.runCompaction();
+    expect(await consumeAll(h.client, topic)).toEqual([
+      { offset: 1n, key: 'b', value: '1' },
+      { offset: 2n, key: 'a', value: '2' },
+      { offset: 3n, key: 'c', value: '1' },
+    ]);
   });
 });
 

@@ -46,7 +46,7 @@ import {
   type ProduceRequest,
   type ProduceResponse__Output,
 } from '@gregor/proto';
-import { GregorError } from '@gregor/common';
+import { CLIENT_KEEPALIVE, GregorError, grpcChannelOptions } from '@gregor/common';
 import { errorFromGrpc } from './errors';
 
 /** Request and response types per RPC of gregor.v1.Gregor. */
@@ -95,8 +95,10 @@ export interface ConnectionOptions {
 /**
  * One gRPC channel to one broker. grpc-js reconnects by itself; we keep its
  * reconnect backoff short so that a restarted broker is found again within
- * about a second, and lift the 4 MiB receive cap (fetch sizes are bounded by
- * the consumer's own maxBytes instead).
+ * about a second, ping with keepalive so that a connection that died
+ * silently fails its calls (retriable) instead of holding them to their
+ * deadline, and lift the 4 MiB receive cap (fetch sizes are bounded by the
+ * consumer's own maxBytes instead).
  */
 export class BrokerConnection {
   private readonly client: GregorClient;
@@ -110,16 +112,17 @@ export class BrokerConnection {
     private readonly opts: ConnectionOptions,
   ) {
     const Ctor = loadClientProto().gregor.v1.Gregor;
-    this.client = new Ctor(address, grpc.credentials.createInsecure(), {
-      'grpc.max_receive_message_length': -1,
-      'grpc.max_send_message_length': -1,
-      'grpc.initial_reconnect_backoff_ms': 100,
-      'grpc.max_reconnect_backoff_ms': 1000,
-      'grpc.min_reconnect_backoff_ms': 100,
-      'grpc.primary_user_agent': opts.clientId,
-      // Our own retry logic decides; grpc-js must not replay requests.
-      'grpc.enable_retries': 0,
-    });
+    this.client = new Ctor(
+      address,
+      grpc.credentials.createInsecure(),
+      grpcChannelOptions(CLIENT_KEEPALIVE, {
+        'grpc.max_receive_message_length': -1,
+        'grpc.max_send_message_length': -1,
+        'grpc.primary_user_agent': opts.clientId,
+        // Our own retry logic decides; grpc-js must not replay requests.
+        'grpc.enable_retries': 0,
+      }),
+    );
   }
 
   /** Calls `method`; gRPC failures become GregorError (see errorFromGrpc). */

@@ -73,4 +73,5 @@ export type AutoOffsetReset = 'earliest' | 'latest' | 'none';
 /** Producer acknowledgement level: 0 none, 1 leader, -1/'all' every in-sync replica. */
 export type Acks = 0 | 1 | -1 | 'all';
 
-export type Compression = 'none' | 'gzip';
+/** Batch codec, as Kafka's compression.type names it. */
+export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';

@@ -63,16 +63,26 @@ describe('Producer against a fake gRPC cluster', () => {
     expect(new Set(metas.map((m) => m.partition)).size).toBeGreaterThan(1);
   });
 
-  it('compresses with gzip when asked (attributes codec bits = 1)', async () => {
+  it.each([
+    ['gzip', CompressionType.Gzip],
+    ['snappy', CompressionType.Snappy],
+    ['lz4', CompressionType.Lz4],
+    ['zstd', CompressionType.Zstd],
+  ] as const)('compresses with %s when asked (attributes codec bits = %d)', async (compression, codec) => {
     const b1 = await t.cluster.startBroker(1);
     t.cluster.createTopic('zipped', 1);
     t.client = createClient({ bootstrap: b1.address });
-    const producer = t.client.producer({ compression: 'gzip' });
-    await producer.send({ topic: 'zipped', messages: Array.from({ length: 20 }, () => ({ value: 'x'.repeat(200) })) });
+    const producer = t.client.producer({ compression });
+    await producer.send({ topic: 'zipped', messages: Array.from({ length: 20 }, (_, i) => ({ value: `${i}`.padEnd(200, 'x') })) });
     const batch = t.cluster.topics.get('zipped')!.partitions[0]!.batches[0]!;
-    expect(compressionOf(readBatchHeader(batch).attributes)).toBe(CompressionType.Gzip);
+    expect(compressionOf(readBatchHeader(batch).attributes)).toBe(codec);
     expect(batch.length).toBeLessThan(2000);
-    expect(t.cluster.values('zipped', 0)).toHaveLength(20);
+    expect(t.cluster.values('zipped', 0)).toEqual(Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(200, 'x')));
+  });
+
+  it('refuses an unknown compression with a ConfigError naming the choices', () => {
+    t.client = createClient({ bootstrap: '127.0.0.1:1' });
+    expect(() => t.client!.producer({ compression: 'brotli' as never })).toThrow(/compression.*none, gzip, snappy, lz4, zstd/);
   });
 
   it('refreshes metadata on NOT_LEADER_OR_FOLLOWER and retries at the new leader', async () => {

@@ -8,3 +8,5 @@ export * from './retry';
 export * from './poll';
 export * from './run-process';
 export * from './grpc-text';
+export * from './grpc-options';
+export * from './tcp-fault-proxy';

@@ -1,9 +1,13 @@
 /**
  * Broker heartbeat sessions on the active controller (KRaft's
- * BrokerHeartbeatManager). Sessions are volatile: they are not in the log,
- * and a newly active controller starts every registered broker with a fresh
- * session, since it cannot know when they last heard from its predecessor.
- * Pure: time is passed in.
+ * BrokerHeartbeatManager). Sessions are volatile: they are not in the log.
+ * A newly active controller cannot know when brokers last heard from its
+ * predecessor, nor how long they need to find it: each broker first spends
+ * its current heartbeat on the old controller, then learns the new one from
+ * the quorum. So on takeover every registered broker gets a fresh session
+ * plus a grace (`resetAll`), and no session expires before the grace ends
+ * (the family of KAFKA-15019: fencing healthy brokers because the
+ * controller moved). Pure: time is passed in.
  */
 export interface BrokerSession {
   /** Monotonic ms of the last heartbeat (or of the session's start). */
@@ -14,6 +18,8 @@ export interface BrokerSession {
 
 export class BrokerSessions {
   private readonly sessions = new Map<number, BrokerSession>();
+  /** No session expires before this (monotonic ms): the takeover grace. */
+  private graceUntilMs = -Infinity;
 
   constructor(readonly sessionTimeoutMs: number) {}
 
@@ -22,14 +28,19 @@ export class BrokerSessions {
     this.sessions.set(brokerId, { lastContactMs: nowMs, metadataOffset: metadataOffset ?? s?.metadataOffset ?? -1 });
   }
 
-  /** A fresh session for each broker, as a new active controller gives. */
-  resetAll(brokerIds: readonly number[], nowMs: number): void {
+  /**
+   * What a new active controller gives: a fresh session for each broker,
+   * none of which expires before `nowMs + graceMs` (at least one session).
+   */
+  resetAll(brokerIds: readonly number[], nowMs: number, graceMs = this.sessionTimeoutMs): void {
     this.sessions.clear();
     for (const id of brokerIds) this.sessions.set(id, { lastContactMs: nowMs, metadataOffset: -1 });
+    this.graceUntilMs = nowMs + Math.max(graceMs, this.sessionTimeoutMs);
   }
 
   clear(): void {
     this.sessions.clear();
+    this.graceUntilMs = -Infinity;
   }
 
   /**
@@ -41,6 +52,7 @@ export class BrokerSessions {
   forgive(stallMs: number): void {
     if (stallMs <= 0) return;
     for (const s of this.sessions.values()) s.lastContactMs += stallMs;
+    this.graceUntilMs += stallMs;
   }
 
   get(brokerId: number): BrokerSession | undefined {
@@ -49,7 +61,7 @@ export class BrokerSessions {
 
   hasLiveSession(brokerId: number, nowMs: number): boolean {
     const s = this.sessions.get(brokerId);
-    return s !== undefined && nowMs - s.lastContactMs < this.sessionTimeoutMs;
+    return s !== undefined && (nowMs < this.graceUntilMs || nowMs - s.lastContactMs < this.sessionTimeoutMs);
   }
 
   /** Among `candidates` (the unfenced brokers), those whose session has expired. */

@@ -10,17 +10,21 @@ import type {
 } from '@gregor/proto';
 import { loadControllerProto } from '@gregor/proto';
 import type { HeartbeatOutcome, HeartbeatRequest, TopicsOutcome } from './controller-operations';
+import type { TargetState } from './controller-target';
+import { answered, chooseTarget, initialTargetState, redirected, unreachable } from './controller-target';
 import { CONTROLLER_CHANNEL_OPTIONS } from './peer-sender';
 import type { CreateTopicSpec, RegisterBrokerRequest } from './plans';
 import type { VoterAddress } from './quorum-controller';
 
 /**
- * A broker's (or tool's) way to the active controller. It does not know
- * which voter is active: it asks its best guess, follows NOT_CONTROLLER
- * hints, and moves round the voter list when a voter does not answer or
- * knows no leader — with backoff and within an overall deadline, after which
- * the last retriable error (NOT_CONTROLLER, NETWORK_EXCEPTION) is thrown.
- * Other errors are the controller's answer and are returned or thrown at once.
+ * A broker's (or tool's) way to the active controller. It asks the voter
+ * the quorum names (the local metadata log's leader-change, when it is
+ * given `quorumLeader`), else its best guess, follows NOT_CONTROLLER hints,
+ * skips a voter that just failed to answer for a short cool-off, and moves
+ * round the voter list when nobody is known (controller-target.ts) — with
+ * backoff and within an overall deadline, after which the last retriable
+ * error (NOT_CONTROLLER, NETWORK_EXCEPTION) is thrown. Other errors are the
+ * controller's answer and are returned or thrown at once.
  */
 
 export interface ControllerClientOptions {
@@ -30,6 +34,14 @@ export interface ControllerClientOptions {
   rpcTimeoutMs?: number;
   /** Overall time to find an active controller. Default 15000. */
   retryDeadlineMs?: number;
+  /**
+   * The active controller as the quorum names it locally (the latest
+   * leader-change record this node applied); -1 when unknown. Read before
+   * every attempt: a change replaces the client's own guess.
+   */
+  quorumLeader?: () => number;
+  /** How long a voter that did not answer is skipped. Default 1000. */
+  unreachableCoolOffMs?: number;
   logger?: Logger;
 }
 
@@ -92,8 +104,8 @@ interface ControllerAnswer {
 
 export class ControllerClient {
   private readonly clients = new Map<number, GregorControllerClient>();
-  private guess: number | undefined;
-  private next = 0;
+  private readonly target: TargetState = initialTargetState();
+  private readonly voterIds: readonly number[];
   private readonly rpcTimeoutMs: number;
   private readonly retryDeadlineMs: number;
   private readonly logger: Logger;
@@ -104,11 +116,16 @@ export class ControllerClient {
     this.rpcTimeoutMs = opts.rpcTimeoutMs ?? 5000;
     this.retryDeadlineMs = opts.retryDeadlineMs ?? 15_000;
     this.logger = opts.logger ?? silentLogger();
+    this.voterIds = opts.voters.map((v) => v.id);
   }
 
   /** The voter believed to be active, if any. */
   get activeControllerGuess(): number | undefined {
-    return this.guess;
+    return this.target.guess;
+  }
+
+  private pickTarget(): number {
+    return chooseTarget(this.target, this.voterIds, this.opts.quorumLeader?.() ?? -1, performance.now());
   }
 
   private client(id: number): GregorControllerClient {
@@ -120,13 +137,6 @@ export class ControllerClient {
       this.clients.set(id, c);
     }
     return c;
-  }
-
-  private pickTarget(): number {
-    if (this.guess !== undefined) return this.guess;
-    const v = this.opts.voters[this.next % this.opts.voters.length]!;
-    this.next++;
-    return v.id;
   }
 
   /** One unary call to one voter; transport failures become NETWORK_EXCEPTION. */
@@ -152,15 +162,14 @@ export class ControllerClient {
     try {
       res = await this.invoke<Res>(target, method, request, rpcTimeoutMs);
     } catch (err) {
-      if (this.guess === target) this.guess = undefined;
+      unreachable(this.target, target, performance.now(), this.opts.unreachableCoolOffMs ?? 1000);
       throw err;
     }
     if (res.error !== null && res.error.name === 'NOT_CONTROLLER') {
-      const hint = res.controllerId ?? res.error.leaderHint;
-      this.guess = hint !== undefined && hint >= 0 && hint !== target ? hint : undefined;
+      redirected(this.target, res.controllerId ?? res.error.leaderHint);
       throw fromWire(res.error)!;
     }
-    this.guess = target;
+    answered(this.target, target);
     return res;
   }
 
@@ -229,7 +238,8 @@ export class ControllerClient {
     return { brokerEpoch: Number(res.brokerEpoch) };
   }
 
-  async heartbeat(req: HeartbeatRequest, deadlineMs?: number): Promise<HeartbeatOutcome> {
+  /** `timing`: overall deadline and per-attempt timeout (see heartbeatTiming). */
+  async heartbeat(req: HeartbeatRequest, timing: { deadlineMs?: number; rpcTimeoutMs?: number } = {}): Promise<HeartbeatOutcome> {
     const res = await this.call<{ error: ControllerError__Output | null; controllerId: number } & HeartbeatOutcome>(
       'BrokerHeartbeat',
       {
@@ -239,7 +249,7 @@ export class ControllerClient {
         wantFence: req.wantFence,
         wantShutdown: req.wantShutdown,
       },
-      deadlineMs !== undefined ? { deadlineMs } : {},
+      timing,
     );
     ControllerClient.throwIfError(res);
     return { isCaughtUp: res.isCaughtUp, isFenced: res.isFenced, shouldShutdown: res.shouldShutdown };

@@ -34,6 +34,8 @@ export interface ControllerMetadataSourceOptions {
   client: ControllerClient;
   /** broker.heartbeat.interval.ms. Default 250. */
   heartbeatIntervalMs?: number;
+  /** broker.session.timeout.ms: bounds how long one heartbeat may take (heartbeatTiming). Default 1500. */
+  sessionTimeoutMs?: number;
   /** How long registerBroker waits to be registered and unfenced. Default 60000. */
   registrationTimeoutMs?: number;
   /** How long a write waits for the local image to catch up. Default 10000. */
@@ -45,6 +47,21 @@ export interface ControllerMetadataSourceOptions {
 }
 
 type Waiter = { offset: number; resolve: () => void };
+
+/**
+ * How long one heartbeat may take, in attempts. The controller renews a
+ * session when a heartbeat *arrives*, so what matters is that one arrives at
+ * the active controller within every session: an attempt stuck on a voter
+ * that no longer answers (the old controller, cut off) must give up early
+ * enough for the next attempts — at the voter the quorum names — to fit in
+ * the same session. So an attempt gets a third of the session (at least one
+ * heartbeat interval), and the whole heartbeat at most one session; after
+ * that the next heartbeat starts afresh.
+ */
+export function heartbeatTiming(heartbeatIntervalMs: number, sessionTimeoutMs: number): { rpcTimeoutMs: number; deadlineMs: number } {
+  const rpcTimeoutMs = Math.max(heartbeatIntervalMs, Math.floor(sessionTimeoutMs / 3));
+  return { rpcTimeoutMs, deadlineMs: Math.max(rpcTimeoutMs, sessionTimeoutMs) };
+}
 
 /** The active controller's last answer to this broker's heartbeat (readiness checks). */
 export interface HeartbeatState {
@@ -303,7 +320,7 @@ export class ControllerMetadataSource {
           wantFence: false,
           wantShutdown: false,
         },
-        Math.max(interval * 4, 2000),
+        heartbeatTiming(interval, this.opts.sessionTimeoutMs ?? 1500),
       );
       // Debug: the active controller logs the one line per fencing and unfencing.
       if (out.isFenced !== this.fenced) this.logger.debug(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
@@ -341,7 +358,7 @@ export class ControllerMetadataSource {
       await this.opts.client
         .heartbeat(
           { brokerId: this.opts.nodeId, brokerEpoch: this.brokerEpochValue, metadataOffset: this.opts.source.image.offset, wantFence: true, wantShutdown: true },
-          opts.timeoutMs ?? 2000,
+          { deadlineMs: opts.timeoutMs ?? 2000 },
         )
         .catch((err: Error) => this.logger.warn(`controlled shutdown was not confirmed: ${err.message}`));
     }

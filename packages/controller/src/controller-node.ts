@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock, Logger, NodeId } from '@gregor/common';
-import { GregorError, nodeId, silentLogger, systemClock } from '@gregor/common';
+import { GregorError, grpcServerOptions, nodeId, silentLogger, systemClock } from '@gregor/common';
 import { loadControllerProto } from '@gregor/proto';
 import type { Message } from '@gregor/raft';
 import { ControllerOperations } from './controller-operations';
@@ -37,6 +37,8 @@ export interface ControllerNodeOptions {
   raftHeartbeatIntervalMs?: number;
   /** broker.session.timeout.ms. Default 1500. */
   brokerSessionTimeoutMs?: number;
+  /** broker.heartbeat.interval.ms (part of the takeover grace). Default 250. */
+  brokerHeartbeatIntervalMs?: number;
   /** Default wait for a metadata write to commit. Default 5000. */
   writeTimeoutMs?: number;
   maxWriteTimeoutMs?: number;
@@ -79,10 +81,10 @@ export interface ControllerNode {
   stop(opts?: { transferLeadership?: boolean }): Promise<void>;
 }
 
-export const CONTROLLER_SERVER_OPTIONS: grpc.ServerOptions = {
+export const CONTROLLER_SERVER_OPTIONS: grpc.ServerOptions = grpcServerOptions({
   'grpc.max_receive_message_length': 128 * 1024 * 1024,
   'grpc.max_send_message_length': 128 * 1024 * 1024,
-};
+});
 
 /** Binds a gRPC server for the controller listener (port 0 picks a free port). */
 export function bindControllerServer(host: string, port: number): Promise<BoundServer> {
@@ -120,6 +122,7 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
       clusterId: opts.clusterId,
       voters: opts.voters,
       brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs ?? 1500,
+      brokerHeartbeatIntervalMs: opts.brokerHeartbeatIntervalMs ?? 250,
       writeTimeoutMs: opts.writeTimeoutMs ?? 5000,
       maxWriteTimeoutMs: opts.maxWriteTimeoutMs ?? 30_000,
       maxQueuedWrites: opts.maxQueuedWrites ?? 1000,

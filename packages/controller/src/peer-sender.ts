@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger, NodeId } from '@gregor/common';
-import { tidyGrpcDetails } from '@gregor/common';
+import { grpcChannelOptions, INTER_NODE_KEEPALIVE, tidyGrpcDetails } from '@gregor/common';
 import type { GregorControllerClient } from '@gregor/proto';
 import { loadControllerProto } from '@gregor/proto';
 import type { Message } from '@gregor/raft';
@@ -14,7 +14,8 @@ import { messageSizeBytes, messageToWire } from './raft-codec';
  * peer this far behind is unreachable anyway. Failures are reported to the
  * core (reportUnreachable / reportSnapshot) so it stops streaming and probes.
  * The gRPC channel reconnects on its own, with a short backoff so that a
- * restarted peer rejoins quickly.
+ * restarted peer rejoins quickly, and keepalive pings find a connection
+ * that died silently (a cut peer) within seconds.
  */
 
 export interface PeerSenderOptions {
@@ -31,13 +32,11 @@ export const DEFAULT_PEER_SENDER_OPTIONS: PeerSenderOptions = {
   rpcTimeoutMs: 2000,
 };
 
-/** Channel options shared by every controller client: reconnect fast on loopback and LAN. */
-export const CONTROLLER_CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  'grpc.initial_reconnect_backoff_ms': 100,
-  'grpc.max_reconnect_backoff_ms': 1000,
+/** Channel options shared by every controller client: inter-node keepalive and fast reconnects (@gregor/common). */
+export const CONTROLLER_CHANNEL_OPTIONS: grpc.ChannelOptions = grpcChannelOptions(INTER_NODE_KEEPALIVE, {
   'grpc.max_send_message_length': 128 * 1024 * 1024,
   'grpc.max_receive_message_length': 128 * 1024 * 1024,
-};
+});
 
 export interface PeerCallbacks {
   unreachable(peer: NodeId): void;

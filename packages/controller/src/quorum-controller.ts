@@ -38,6 +38,12 @@ export interface QuorumControllerOptions {
   clusterId: string;
   voters: readonly VoterAddress[];
   brokerSessionTimeoutMs: number;
+  /**
+   * broker.heartbeat.interval.ms: part of the takeover grace (a broker's
+   * next heartbeat may be one interval away when it learns of the new
+   * controller). Default 250.
+   */
+  brokerHeartbeatIntervalMs?: number;
   /** Used when a request does not say; requests may not ask for more than maxWriteTimeoutMs. */
   writeTimeoutMs: number;
   maxWriteTimeoutMs: number;
@@ -242,11 +248,13 @@ export class QuorumController {
     if (view === undefined || view.role !== 'leader' || view.term !== term || this.active) return;
     this.active = true;
     this.activeTerm = term;
-    // A new controller cannot know when brokers last heard from the old one:
-    // everyone gets a full session before anyone is fenced (KRaft does the same).
+    // A new controller cannot know when brokers last heard from the old one,
+    // and each broker may still be spending a heartbeat on the old one: nobody
+    // is fenced for silence before a full session plus one heartbeat interval.
     this.sessions.resetAll(
       this.currentImage.brokers().map((b) => b.brokerId),
       this.opts.clock.monotonicMs(),
+      this.takeoverGraceMs,
     );
     this.fencing.clear();
     const every = Math.max(20, Math.min(250, Math.floor(this.opts.brokerSessionTimeoutMs / 4)));
@@ -304,6 +312,11 @@ export class QuorumController {
         .finally(() => this.fencing.delete(id));
     }
     return started;
+  }
+
+  /** How long a newly active controller waits before fencing a silent broker: one session plus one heartbeat interval. */
+  get takeoverGraceMs(): number {
+    return this.opts.brokerSessionTimeoutMs + (this.opts.brokerHeartbeatIntervalMs ?? 250);
   }
 
   /** How often the session check runs while active (ms of the injected clock between checks before a stall is assumed). */

@@ -2,7 +2,7 @@ import { pollUntil } from '@gregor/common';
 import type { AppliedEvent, MetadataChange, MetadataEvent } from '../src';
 import { ControllerClient, MetadataFollower } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, ManualClock, TestBrokers, sessionRound, startQuorum } from './quorum-helpers';
+import { FAST, HEARTBEAT_INTERVAL_MS, ManualClock, TestBrokers, sessionRound, startQuorum } from './quorum-helpers';
 
 /*
  * Combined mode in-process: each of the 3 nodes runs a controller and a
@@ -182,6 +182,32 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     await pollUntil(() => !s.liveBrokers().some((b) => b.nodeId === dead), { timeoutMs: 10_000, what: `node ${alive[0]} to see broker ${dead} fenced` });
     expect(s.liveBrokers().map((b) => b.nodeId).sort()).toEqual(alive);
     expect(alive.map((id) => brokers.sources.get(id)!.brokerEpoch)).toEqual(epochs);
+  });
+
+  it('a new active controller fences nobody for one session plus one heartbeat interval after it takes over (KAFKA-15019)', async () => {
+    const first = q.active()!;
+    const dead = first.nodeId;
+    // `late` is a healthy broker whose heartbeats have not reached the new
+    // controller yet (still spent on the old one); `alive` heartbeats all along.
+    const [late, alive] = [1, 2, 3].filter((id) => id !== dead) as [number, number];
+    for (const id of [dead, late]) {
+      await brokers.sources.get(id)!.close({ controlledShutdown: false });
+      brokers.sources.delete(id);
+    }
+    await q.stop(dead);
+    const second = await q.waitForActive(10_000);
+    const graceMs = second.controller.takeoverGraceMs;
+    expect(graceMs).toBe(SESSION_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS);
+    // A full session of silence since the takeover, in rounds: nobody is fenced yet.
+    let silentMs = 0;
+    while (silentMs + ROUND_MS < graceMs) {
+      silentMs += ROUND_MS;
+      expect(await sessionRound(q, clock, ROUND_MS, [alive])).toEqual([]);
+    }
+    expect(silentMs).toBeGreaterThanOrEqual(SESSION_TIMEOUT_MS);
+    // Past the grace, silence is silence: both silent brokers are fenced, the heartbeating one is not.
+    const fenced = await sessionRound(q, clock, ROUND_MS, [alive]);
+    expect(fenced.sort()).toEqual([dead, late].sort());
   });
 
   it('a broker-only node follows the log with MetadataFollower, from a snapshot when compacted', async () => {

@@ -23,7 +23,10 @@ export interface TestQuorum {
   close(): Promise<void>;
 }
 
-export const FAST: Partial<ControllerNodeOptions> = { tickIntervalMs: 50, electionTimeoutMs: 500, brokerSessionTimeoutMs: 1500 };
+/** The in-process brokers' broker.heartbeat.interval.ms. */
+export const HEARTBEAT_INTERVAL_MS = 100;
+
+export const FAST: Partial<ControllerNodeOptions> = { tickIntervalMs: 50, electionTimeoutMs: 500, brokerSessionTimeoutMs: 1500, brokerHeartbeatIntervalMs: HEARTBEAT_INTERVAL_MS };
 
 /**
  * A clock that moves only when the test says so. Given to the controllers,
@@ -145,13 +148,18 @@ export class TestBrokers {
 
   /** A broker on node `id` (a new incarnation when `incarnationId` is given), not registered yet. */
   add(id: number, incarnationId?: string): ControllerMetadataSource {
-    const client = this.track(new ControllerClient({ voters: this.q.voters, clusterId: 'test-cluster', retryDeadlineMs: 10_000 }));
+    const image = this.q.nodes.get(id)!.controller;
+    // As gregor-node wires it: heartbeats go where the node's metadata log says the active controller is.
+    const client = this.track(
+      new ControllerClient({ voters: this.q.voters, clusterId: 'test-cluster', retryDeadlineMs: 10_000, quorumLeader: () => image.image.lastLeaderChange?.leaderId ?? -1 }),
+    );
     const source = new ControllerMetadataSource({
       clusterId: 'test-cluster',
       nodeId: id,
-      source: this.q.nodes.get(id)!.controller,
+      source: image,
       client,
-      heartbeatIntervalMs: 100,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      sessionTimeoutMs: this.q.options.brokerSessionTimeoutMs ?? 1500,
       registrationTimeoutMs: 20_000,
       ...(incarnationId !== undefined ? { incarnationId } : {}),
     });

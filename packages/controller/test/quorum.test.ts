@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { ControllerNode } from '../src';
 import { ControllerClient } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { startQuorum } from './quorum-helpers';
+import { FAST, ManualClock, startQuorum } from './quorum-helpers';
 
 async function registerBrokers(client: ControllerClient, ids: number[]): Promise<void> {
   for (const id of ids) {
@@ -50,8 +50,13 @@ describe('controller quorum (3 in-process controllers over gRPC on loopback)', (
     await q?.close();
   });
 
-  async function setup(options?: Parameters<typeof startQuorum>[1]): Promise<ControllerNode> {
-    q = await startQuorum(3, options);
+  /**
+   * Broker sessions run on a ManualClock that no test moves: these tests
+   * register brokers with one heartbeat and never fence, so a loaded machine
+   * must not expire their sessions between registration and the next write.
+   */
+  async function setup(options: Parameters<typeof startQuorum>[1] = FAST): Promise<ControllerNode> {
+    q = await startQuorum(3, { ...options, clock: new ManualClock() });
     client = new ControllerClient({ voters: q.voters, clusterId: 'test-cluster', retryDeadlineMs: 10_000 });
     return q.waitForActive();
   }

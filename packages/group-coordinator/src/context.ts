@@ -1,17 +1,21 @@
 import type { GroupCoordinatorConfig } from './config';
 import type { DeadlineQueue } from './deadline-queue';
 import type { ClassicGroup, Member } from './group';
+import type { GroupEvent } from './group-events';
 import type { CoordinatorRecord } from './records';
 import type { Reply } from './types';
 
 /**
  * What the driver must do after a call: deliver `replies` now, and write
  * each of `appends` to the shard's __consumer_offsets partition (in order,
- * acks=all), then report the outcome with `appendCompleted(append, error)`.
+ * acks=all), then report the outcome with `appendCompleted(append, error)`;
+ * `events` say what groups went through (one log line each).
  */
 export interface Effects {
   replies: Reply[];
   appends: PendingAppend[];
+  /** Rebalances and generations, for the driver's log lines. */
+  events: GroupEvent[];
 }
 
 export interface PendingAppend {
@@ -61,7 +65,7 @@ export interface ShardDeps {
 
 /** One call's inputs and outputs; passed to every decision function. */
 export class Ctx {
-  readonly effects: Effects = { replies: [], appends: [] };
+  readonly effects: Effects = { replies: [], appends: [], events: [] };
 
   constructor(
     readonly deps: ShardDeps,
@@ -84,5 +88,9 @@ export class Ctx {
 
   append(records: CoordinatorRecord[], completion: Completion): void {
     this.effects.appends.push({ records, completion });
+  }
+
+  event(e: GroupEvent): void {
+    this.effects.events.push(e);
   }
 }

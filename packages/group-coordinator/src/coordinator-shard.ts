@@ -218,7 +218,7 @@ export class GroupCoordinatorShard implements GroupRegistry {
           if (this.groups.get(g.groupId) !== g || !g.is('CompletingRebalance') || g.generationId !== c.generationId) return;
           if (error !== undefined) {
             resetAndPropagateAssignmentError(ctx, g, storeGroupError(error));
-            maybePrepareRebalance(ctx, g);
+            maybePrepareRebalance(ctx, g, `error ${error} when storing the group assignment`);
           } else {
             setAndPropagateAssignment(ctx, g, c.assignment);
             g.transitionTo('Stable', ctx.wallMs());

@@ -7,6 +7,7 @@
 export * from './types';
 export { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from './config';
 export type { Effects, PendingAppend, ShardDeps } from './context';
+export { describeGroupEvent, type GroupEvent } from './group-events';
 export { GroupCoordinatorShard } from './coordinator-shard';
 export { OffsetsLoader } from './loader';
 export {

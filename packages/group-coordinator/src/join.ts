@@ -10,6 +10,7 @@ import {
   scheduleHeartbeat,
   tryCompleteJoin,
 } from './rebalance';
+import { withClientReason } from './group-events';
 import type { GroupRegistry } from './registry';
 import { UNKNOWN_MEMBER_ID, type JoinGroupRequest, type RequestId } from './types';
 
@@ -175,7 +176,7 @@ function addMemberAndRebalance(ctx: Ctx, group: ClassicGroup, requestId: Request
   // client that gave up on a long rebalance would retry as yet another
   // member: new members are dropped if the rebalance takes this long.
   scheduleHeartbeat(ctx, group, member, ctx.config.newMemberJoinTimeoutMs);
-  maybePrepareRebalance(ctx, group);
+  maybePrepareRebalance(ctx, group, withClientReason(`Adding new member ${memberId} with group instance id ${req.groupInstanceId ?? 'None'}`, req.reason));
 }
 
 /** New protocols and timeouts, and this JoinGroup now waits for the rebalance (updateMember). */
@@ -198,8 +199,9 @@ export function updateMember(
 }
 
 function updateMemberAndRebalance(ctx: Ctx, group: ClassicGroup, member: Member, requestId: RequestId, req: JoinGroupRequest): void {
+  const why = group.is('Stable') && group.isLeader(member.memberId) ? `Leader ${member.memberId} re-joining group` : `Updating metadata for member ${member.memberId}`;
   updateMember(ctx, member, req, requestId);
-  maybePrepareRebalance(ctx, group);
+  maybePrepareRebalance(ctx, group, withClientReason(`${why} during ${group.state}`, req.reason));
 }
 
 /**
@@ -233,6 +235,7 @@ function updateStaticMemberAndRebalance(ctx: Ctx, group: ClassicGroup, requestId
   scheduleHeartbeat(ctx, group, member);
   const previous = { protocols: member.protocols, rebalanceTimeoutMs: member.rebalanceTimeoutMs, sessionTimeoutMs: member.sessionTimeoutMs };
   updateMember(ctx, member, req, requestId);
+  const reason = withClientReason(`Static member ${oldMemberId} with group instance id ${groupInstanceId} rejoined as ${newMemberId} during ${group.state}`, req.reason);
   switch (group.state) {
     case 'Stable':
       if (group.protocolName === group.selectProtocol()) {
@@ -249,11 +252,11 @@ function updateStaticMemberAndRebalance(ctx: Ctx, group: ClassicGroup, requestId
           leaderBefore,
         });
       } else {
-        maybePrepareRebalance(ctx, group);
+        maybePrepareRebalance(ctx, group, reason);
       }
       return;
     case 'CompletingRebalance':
-      maybePrepareRebalance(ctx, group);
+      maybePrepareRebalance(ctx, group, reason);
       return;
     case 'PreparingRebalance':
       return;

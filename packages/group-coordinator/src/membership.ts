@@ -8,6 +8,7 @@ import {
   removePendingMemberAndUpdateGroup,
   scheduleHeartbeat,
 } from './rebalance';
+import { withClientReason } from './group-events';
 import type { GroupRegistry } from './registry';
 import {
   UNKNOWN_MEMBER_ID,
@@ -126,7 +127,7 @@ export function handleLeaveGroup(ctx: Ctx, groups: GroupRegistry, requestId: Req
     if (leaving.memberId === UNKNOWN_MEMBER_ID) {
       const current = group.staticMemberId(leaving.groupInstanceId);
       if (current === undefined) error = 'UNKNOWN_MEMBER_ID';
-      else removeMemberAndUpdateGroup(ctx, group, group.get(current));
+      else removeMemberAndUpdateGroup(ctx, group, group.get(current), withClientReason(`Removing member ${current} on LeaveGroup`, leaving.reason));
     } else if (group.pendingMembers.has(leaving.memberId)) {
       removePendingMemberAndUpdateGroup(ctx, group, leaving.memberId);
     } else if (group.isStaticMemberFenced(leaving.groupInstanceId, leaving.memberId)) {
@@ -134,7 +135,7 @@ export function handleLeaveGroup(ctx: Ctx, groups: GroupRegistry, requestId: Req
     } else if (!group.has(leaving.memberId) || (leaving.groupInstanceId !== null && group.staticMemberId(leaving.groupInstanceId) === undefined)) {
       error = 'UNKNOWN_MEMBER_ID';
     } else {
-      removeMemberAndUpdateGroup(ctx, group, group.get(leaving.memberId));
+      removeMemberAndUpdateGroup(ctx, group, group.get(leaving.memberId), withClientReason(`Removing member ${leaving.memberId} on LeaveGroup`, leaving.reason));
     }
     results.push({ memberId: leaving.memberId, groupInstanceId: leaving.groupInstanceId, error });
   }
@@ -152,7 +153,7 @@ export function onHeartbeatExpired(ctx: Ctx, group: ClassicGroup, memberId: stri
   member.heartbeatDeadlineMs = undefined;
   const waiting = member.joinRequest !== undefined || member.syncRequest !== undefined;
   if (!member.isNew && waiting) return;
-  removeMemberAndUpdateGroup(ctx, group, member);
+  removeMemberAndUpdateGroup(ctx, group, member, `Removing member ${memberId} on heartbeat expiration`);
 }
 
 export function onPendingMemberExpired(ctx: Ctx, group: ClassicGroup, memberId: string, atMs: number): void {
@@ -166,12 +167,13 @@ export function onSyncExpired(ctx: Ctx, group: ClassicGroup, generationId: numbe
   if (!(group.is('CompletingRebalance') || group.is('Stable'))) return;
   group.syncDeadlineMs = undefined;
   if (group.pendingSyncMembers.size === 0) return;
-  for (const id of [...group.pendingSyncMembers]) {
+  const expired = [...group.pendingSyncMembers];
+  for (const id of expired) {
     const member = group.remove(id);
     if (member !== undefined) member.heartbeatDeadlineMs = undefined;
   }
   clearPendingSync(group);
-  prepareRebalance(ctx, group);
+  prepareRebalance(ctx, group, `Removing members [${expired.join(', ')}] on pending sync request expiration`);
 }
 
 export { validateMember };

@@ -42,17 +42,18 @@ export function failSync(ctx: Ctx, member: Member, error: ErrorName): void {
   member.syncRequest = undefined;
 }
 
-export function maybePrepareRebalance(ctx: Ctx, group: ClassicGroup): void {
-  if (group.canRebalance()) prepareRebalance(ctx, group);
+export function maybePrepareRebalance(ctx: Ctx, group: ClassicGroup, reason: string): void {
+  if (group.canRebalance()) prepareRebalance(ctx, group, reason);
 }
 
 /**
  * Starts a rebalance: members awaiting a SyncGroup answer are told
  * REBALANCE_IN_PROGRESS, the sync timer stops, and the join phase gets its
  * deadline — the initial delay for a group that was empty, else the
- * largest rebalance timeout of the members.
+ * largest rebalance timeout of the members. `reason` goes into the log line.
  */
-export function prepareRebalance(ctx: Ctx, group: ClassicGroup): void {
+export function prepareRebalance(ctx: Ctx, group: ClassicGroup, reason: string): void {
+  ctx.event({ kind: 'rebalance-started', groupId: group.groupId, fromState: group.state, oldGenerationId: group.generationId, reason });
   if (group.is('CompletingRebalance')) resetAndPropagateAssignmentError(ctx, group, 'REBALANCE_IN_PROGRESS');
   clearPendingSync(group);
   const rebalanceTimeoutMs = group.rebalanceTimeoutMs();
@@ -122,9 +123,18 @@ export function completeJoin(ctx: Ctx, group: ClassicGroup): void {
   }
   initNextGeneration(ctx, group);
   if (group.is('Empty')) {
+    ctx.event({ kind: 'group-emptied', groupId: group.groupId, generationId: group.generationId });
     ctx.append([groupMetadataRecord(group, new Map())], { kind: 'store-empty', group });
     return;
   }
+  ctx.event({
+    kind: 'generation-started',
+    groupId: group.groupId,
+    generationId: group.generationId,
+    protocolType: group.protocolType,
+    protocolName: group.protocolName,
+    members: group.size,
+  });
   const members = currentMemberMetadata(group);
   for (const m of group.members.values()) {
     answerJoin(ctx, m, {
@@ -202,9 +212,9 @@ function propagateAssignment(ctx: Ctx, group: ClassicGroup, error: ErrorName): v
 /**
  * A member leaves (LeaveGroup, session expiry, failed max size check): its
  * waiting JoinGroup gets UNKNOWN_MEMBER_ID, and the group rebalances (or,
- * mid-join, may now be complete).
+ * mid-join, may now be complete). `reason` goes into the rebalance's log line.
  */
-export function removeMemberAndUpdateGroup(ctx: Ctx, group: ClassicGroup, member: Member): void {
+export function removeMemberAndUpdateGroup(ctx: Ctx, group: ClassicGroup, member: Member, reason: string): void {
   answerJoin(ctx, member, joinError('', 'UNKNOWN_MEMBER_ID'));
   failSync(ctx, member, 'UNKNOWN_MEMBER_ID');
   group.remove(member.memberId);
@@ -215,7 +225,7 @@ export function removeMemberAndUpdateGroup(ctx: Ctx, group: ClassicGroup, member
       return;
     case 'Stable':
     case 'CompletingRebalance':
-      maybePrepareRebalance(ctx, group);
+      maybePrepareRebalance(ctx, group, reason);
       return;
     case 'PreparingRebalance':
       tryCompleteJoin(ctx, group);

@@ -2,7 +2,9 @@ import { GregorError, isGregorError, type Clock, type ErrorName, type Logger } f
 import { decodeCoordinatorBatches, encodeCoordinatorBatch } from './batch-codec';
 import type { Effects, PendingAppend, ShardDeps } from './context';
 import type { GroupCoordinatorShard } from './coordinator-shard';
+import { describeGroupEvent } from './group-events';
 import { OffsetsLoader } from './loader';
+import { OFFSETS_TOPIC } from './records';
 import type { Reply, RequestId } from './types';
 
 /** The __consumer_offsets partition as the coordinator needs it, as its leader in one epoch. */
@@ -159,6 +161,7 @@ export class ShardHost {
   }
 
   private apply(effects: Effects): void {
+    for (const e of effects.events) this.logger.info(describeGroupEvent(e, `${OFFSETS_TOPIC}-${this.partition}`));
     for (const reply of effects.replies) {
       const resolve = this.waiting.get(reply.requestId);
       if (resolve === undefined) continue;

@@ -74,6 +74,33 @@ describe('group placement (Kafka’s rule)', () => {
 });
 
 describe('GroupCoordinatorRuntime', () => {
+  test('logs one line per rebalance and one per generation, in Kafka\'s words', async () => {
+    const log = new MemoryLog();
+    log.setLeaderEpoch(P, 1);
+    const logger = silentLogger();
+    const info = jest.spyOn(logger, 'info');
+    const rt = new GroupCoordinatorRuntime({ config, log, logger });
+    rt.onElection(P, 1);
+    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000, what: 'load' });
+    const first = await joinAndSync(rt);
+    // A second member joins: the first rejoins (as its heartbeat tells it to), one rebalance, one new generation.
+    const pending = await rt.joinGroup(P, joinReq('', { clientId: 'd', reason: 'scaling out' }));
+    const second = rt.joinGroup(P, joinReq(pending.memberId, { clientId: 'd', reason: 'scaling out' }));
+    const rejoin = rt.joinGroup(P, joinReq(first.memberId));
+    const [a, b] = await Promise.all([second, rejoin]);
+    expect(a.generationId).toBe(2);
+    expect(b.generationId).toBe(2);
+    const lines = info.mock.calls.map((c) => String(c[0])).filter((l) => /rebalance|Stabilized|empty/.test(l));
+    const where = `__consumer_offsets-${P}`;
+    expect(lines).toEqual([
+      `Preparing to rebalance group ${G} in state Empty with old generation 0 (${where}) (reason: Adding new member ${first.memberId} with group instance id None; client reason: not provided)`,
+      `Stabilized group ${G} generation 1 (protocol consumer/range, ${where}) with 1 members`,
+      `Preparing to rebalance group ${G} in state Stable with old generation 1 (${where}) (reason: Adding new member ${pending.memberId} with group instance id None; client reason: scaling out)`,
+      `Stabilized group ${G} generation 2 (protocol consumer/range, ${where}) with 2 members`,
+    ]);
+    await rt.stop();
+  });
+
   test('NOT_COORDINATOR for partitions it does not lead; COORDINATOR_LOAD_IN_PROGRESS while loading', async () => {
     const log = new MemoryLog();
     const rt = runtime(log);

@@ -92,6 +92,7 @@ export async function startQuorumRole(
       tickIntervalMs: config.controllerTickIntervalMs,
       electionTimeoutMs: config.controllerElectionTimeoutMs,
       brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
+      brokerHeartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
       snapshotIntervalEntries: config.metadataSnapshotIntervalEntries,
       autoLeaderRebalanceEnable: config.autoLeaderRebalanceEnable,
       leaderImbalanceCheckIntervalMs: config.leaderImbalanceCheckIntervalSeconds * 1000,
@@ -111,9 +112,16 @@ export async function startQuorumRole(
   let follower: MetadataFollower | undefined;
   let metadata: ControllerMetadataSource | undefined;
   if (config.roles.includes('broker')) {
-    // Admin writes through this broker wait at most this long for an active controller.
-    client = new ControllerClient({ voters, clusterId, logger, retryDeadlineMs: 10_000 });
-    let source: ControllerNode['controller'] | MetadataFollower;
+    let source: ControllerNode['controller'] | MetadataFollower | undefined;
+    client = new ControllerClient({
+      voters,
+      clusterId,
+      logger,
+      // Admin writes through this broker wait at most this long for an active controller.
+      retryDeadlineMs: 10_000,
+      // Heartbeats go where the metadata log says the active controller is.
+      quorumLeader: () => source?.image.lastLeaderChange?.leaderId ?? -1,
+    });
     if (controller !== undefined) {
       source = controller.controller;
     } else {
@@ -126,6 +134,7 @@ export async function startQuorumRole(
       source,
       client,
       heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+      sessionTimeoutMs: config.brokerSessionTimeoutMs,
       logger: logger.child({ component: 'broker-lifecycle' }),
     });
     // The broker must not start on a stale image (it would drop the logs of

@@ -77,16 +77,28 @@ export function checkBatchFrame(buf: Buffer, pos: number): number {
   return probe.size;
 }
 
-const SUPPORTED_CODECS: ReadonlySet<number> = new Set([CompressionType.None, CompressionType.Gzip]);
+/** Kafka's codec ids (attributes bits 0-2); 5-7 are unassigned. */
+const SUPPORTED_CODECS: ReadonlySet<number> = new Set([
+  CompressionType.None,
+  CompressionType.Gzip,
+  CompressionType.Snappy,
+  CompressionType.Lz4,
+  CompressionType.Zstd,
+]);
 
-/** Throws UNSUPPORTED_COMPRESSION_TYPE unless the codec is one Gregor can read. */
+/**
+ * Throws UNSUPPORTED_COMPRESSION_TYPE unless the codec id is one Kafka
+ * defines. Only the id is checked: the broker never decompresses on produce.
+ * Which Produce versions may carry zstd (v7+, KIP-110) is the Kafka front
+ * end's rule, not this package's.
+ */
 export function checkCompression(codec: number, batchPos?: number): void {
   if (SUPPORTED_CODECS.has(codec)) return;
   const name = CompressionType[codec as CompressionType] ?? `unknown codec id ${codec}`;
   const where = batchPos === undefined ? '' : `record batch at byte ${batchPos}: `;
   throw new GregorError(
     'UNSUPPORTED_COMPRESSION_TYPE',
-    `${where}compression ${name} is not supported (only None and Gzip)`,
+    `${where}compression ${name} is not supported (only None, Gzip, Snappy, Lz4 and Zstd)`,
     batchPos === undefined ? {} : { batchPos },
   );
 }

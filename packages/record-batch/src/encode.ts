@@ -1,6 +1,6 @@
 import { assert, GregorError } from '@gregor/common';
 import { checkCompression, updateBatchCrc } from './batch-frame';
-import { compressRecords } from './compression';
+import { checkCompressionLevel, compressRecords } from './compression';
 import {
   ATTRIBUTES_OFFSET,
   BASE_OFFSET_OFFSET,
@@ -35,9 +35,12 @@ export interface EncodeBatchOptions {
   baseOffset?: bigint;
   /** Default -1; the leader overwrites it. */
   partitionLeaderEpoch?: number;
-  /** None (default) or Gzip; other codecs throw UNSUPPORTED_COMPRESSION_TYPE. */
+  /** None (default), Gzip, Snappy, Lz4 or Zstd; ids 5-7 throw UNSUPPORTED_COMPRESSION_TYPE. */
   compression?: CompressionType;
-  /** zlib level 0-9 for Gzip; zlib's default (6) when absent. */
+  /**
+   * Gzip: zlib level 0-9 (zlib's default 6 when absent). Zstd: -131072..22
+   * (default 3, as Kafka). Snappy and Lz4 take none (INVALID_REQUEST).
+   */
   compressionLevel?: number;
   timestampType?: TimestampType;
   /**
@@ -60,13 +63,15 @@ const INT32_MAX = 0x7fffffff;
  * Encodes one RecordBatch v2. Two passes over the records: the first sizes
  * every record exactly (and validates the input), the second writes into a
  * single buffer of the final size. So there is one allocation per batch (two
- * with gzip) and no copying, which is what a producer's hot path needs.
+ * plus the codec's own when compressed) and no copying, which is what a
+ * producer's hot path needs.
  */
 export function encodeRecordBatch(records: readonly RecordInput[], opts: EncodeBatchOptions = {}): Buffer {
   const count = records.length;
   if (count === 0) throw new GregorError('INVALID_RECORD', 'a record batch needs at least one record');
   const compression = opts.compression ?? CompressionType.None;
   checkCompression(compression);
+  checkCompressionLevel(compression, opts.compressionLevel);
   const fields = headerFields(opts);
 
   const defaultTimestamp = opts.baseTimestamp ?? 0n;
@@ -234,7 +239,6 @@ function headerFields(opts: EncodeBatchOptions): HeaderFields {
   checkInt('partitionLeaderEpoch', fields.partitionLeaderEpoch, -0x80000000, INT32_MAX);
   checkInt('producerEpoch', fields.producerEpoch, -0x8000, 0x7fff);
   checkInt('baseSequence', fields.baseSequence, -0x80000000, INT32_MAX);
-  if (opts.compressionLevel !== undefined) checkInt('compressionLevel', opts.compressionLevel, 0, 9);
   return fields;
 }
 

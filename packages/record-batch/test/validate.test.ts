@@ -4,7 +4,7 @@ import {
   validateRecordBatches,
   type EncodeBatchOptions,
 } from '@gregor/record-batch';
-import { expectGregorError, fixCrc } from './helpers';
+import { ALL_CODECS, expectGregorError, fixCrc } from './helpers';
 
 const records = [{ value: Buffer.from('a') }, { value: Buffer.from('b') }, { value: Buffer.from('c') }];
 const encode = (opts: EncodeBatchOptions = {}) => encodeRecordBatch(records, opts);
@@ -39,7 +39,7 @@ describe('validateRecordBatches', () => {
     });
 
     it('lastOffsetDelta must be recordCount - 1, compressed or not', () => {
-      for (const compression of [CompressionType.None, CompressionType.Gzip]) {
+      for (const compression of ALL_CODECS) {
         const batch = encode({ compression });
         batch.writeInt32BE(5, 23);
         fixCrc(batch);
@@ -125,7 +125,11 @@ describe('encodeRecordBatch input errors', () => {
     ['partitionLeaderEpoch', { partitionLeaderEpoch: 1.5 }],
     ['baseOffset', { baseOffset: 2n ** 63n }],
     ['producerId', { producerId: -(2n ** 63n) - 1n }],
-    ['compressionLevel', { compressionLevel: 10 }],
+    ['compressionLevel', { compression: CompressionType.Gzip, compressionLevel: 10 }],
+    ['compressionLevel', { compression: CompressionType.Zstd, compressionLevel: 23 }],
+    ['compressionLevel', { compression: CompressionType.Snappy, compressionLevel: 1 }],
+    ['compressionLevel', { compression: CompressionType.Lz4, compressionLevel: 1 }],
+    ['compressionLevel', { compressionLevel: 1 }],
   ])('%s out of range', (name, opts) => {
     expectGregorError(() => encodeRecordBatch([{}], opts), 'INVALID_REQUEST', name);
   });

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { GregorError, errorNameForCode } from '@gregor/common';
+import { GregorError, errorNameForCode, grpcChannelOptions, INTER_NODE_KEEPALIVE } from '@gregor/common';
 import {
   loadReplicationProto,
   type GregorReplicationClient,
@@ -132,12 +132,13 @@ function byTopic<T extends { topic: string }, W>(items: readonly T[], toWire: (i
 /** The real client: gregor.v1.GregorReplication over one gRPC channel. */
 export function grpcReplicationClient(address: string): ReplicationClient {
   const Ctor = loadReplicationProto().gregor.v1.GregorReplication;
-  const client: GregorReplicationClient = new Ctor(address, grpc.credentials.createInsecure(), {
-    'grpc.max_receive_message_length': -1,
-    // Reconnect quickly after a leader restart: failover time matters more than a few SYNs.
-    'grpc.initial_reconnect_backoff_ms': 100,
-    'grpc.max_reconnect_backoff_ms': 1000,
-  });
+  // Inter-node keepalive and fast reconnects: a follower must notice a leader
+  // connection that died silently, not fetch into it until each deadline.
+  const client: GregorReplicationClient = new Ctor(
+    address,
+    grpc.credentials.createInsecure(),
+    grpcChannelOptions(INTER_NODE_KEEPALIVE, { 'grpc.max_receive_message_length': -1 }),
+  );
   return {
     fetch(request, timeoutMs, signal) {
       return new Promise((resolve, reject) => {

@@ -1,6 +1,5 @@
 import { assert } from '@gregor/common';
 import {
-  CompressionType,
   compressionOf,
   decodeRecordBatch,
   encodeRecordBatch,
@@ -238,13 +237,12 @@ function rewriteRun(header: BatchHeader, run: DecodedRecord[]): Buffer {
   const first = run[0]!;
   const skipped = Number(first.offset - header.baseOffset);
   const baseSequence = header.baseSequence < 0 ? header.baseSequence : (header.baseSequence + skipped) % (MAX_SEQUENCE + 1);
-  const codec = compressionOf(header.attributes);
   const batch = encodeRecordBatch(
     run.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp })),
     {
       baseOffset: first.offset,
       partitionLeaderEpoch: header.partitionLeaderEpoch,
-      compression: codec === CompressionType.Gzip ? CompressionType.Gzip : CompressionType.None,
+      compression: compressionOf(header.attributes),
       timestampType: timestampTypeOf(header.attributes),
       producerId: header.producerId,
       producerEpoch: header.producerEpoch,

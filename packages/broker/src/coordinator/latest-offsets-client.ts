@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { GregorError, type TopicPartition } from '@gregor/common';
+import { GregorError, grpcChannelOptions, INTER_NODE_KEEPALIVE, type TopicPartition } from '@gregor/common';
 import { loadClientProto, type GregorClient, type ListOffsetsResponse__Output } from '@gregor/proto';
 import { LATEST_TIMESTAMP } from '../handlers/list-offsets';
 
@@ -44,7 +44,7 @@ function transportError(err: grpc.ServiceError, address: string): GregorError {
 /** The real client: gregor.v1.Gregor's ListOffsets over one gRPC channel. */
 export function grpcLatestOffsetsClient(address: string): LatestOffsetsClient {
   const Ctor = loadClientProto().gregor.v1.Gregor;
-  const client: GregorClient = new Ctor(address, grpc.credentials.createInsecure(), {});
+  const client: GregorClient = new Ctor(address, grpc.credentials.createInsecure(), grpcChannelOptions(INTER_NODE_KEEPALIVE));
   return {
     latestOffsets(partitions, timeoutMs, signal) {
       const topics = new Map<string, { partition: number; timestamp: string }[]>();

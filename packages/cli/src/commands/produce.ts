@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { GregorError, isGregorError, toGregorError } from '@gregor/common';
-import type { Acks, Producer } from '@gregor/client';
+import { COMPRESSIONS, type Acks, type Compression, type Producer } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { addCommonOptions, CLI_TIMEOUT_MS, intArg, type CommonOptions } from '../options';
@@ -13,7 +13,7 @@ interface ProduceOptions extends CommonOptions {
   acks: Acks;
   partition?: number;
   lingerMs: number;
-  compression: 'none' | 'gzip';
+  compression: Compression;
   timeoutMs: number;
 }
 
@@ -34,7 +34,7 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       .option('--acks <acks>', 'acknowledgement: 0, 1 or all (-1)', parseAcks, 'all' as Acks)
       .option('--partition <p>', 'send every record to this partition', intArg('--partition', 0))
       .option('--linger-ms <ms>', 'how long a batch may wait for more records', intArg('--linger-ms', 0), 5)
-      .option('--compression <codec>', 'none or gzip', parseCompression, 'none' as const)
+      .option('--compression <codec>', COMPRESSIONS.join(', '), parseCompression, 'none' as const)
       .option('--timeout-ms <ms>', 'give up on a record not acknowledged (or not sendable: no leader, no metadata) after this long', intArg('--timeout-ms', 1), CLI_TIMEOUT_MS),
   ).action(async (topic: string, opts: ProduceOptions) => {
     checkName(topic);
@@ -173,7 +173,7 @@ function parseAcks(value: string): Acks {
   throw new InvalidArgumentError('--acks must be 0, 1, all or -1.');
 }
 
-function parseCompression(value: string): 'none' | 'gzip' {
-  if (value === 'none' || value === 'gzip') return value;
-  throw new InvalidArgumentError('--compression must be none or gzip.');
+function parseCompression(value: string): Compression {
+  if ((COMPRESSIONS as readonly string[]).includes(value)) return value as Compression;
+  throw new InvalidArgumentError(`--compression must be one of ${COMPRESSIONS.join(', ')}.`);
 }

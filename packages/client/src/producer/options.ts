@@ -24,6 +24,7 @@ export interface ProducerOptions {
   deliveryTimeoutMs?: number;
   /** Deadline of one produce request. Default: the client's requestTimeoutMs. */
   requestTimeoutMs?: number;
+  /** Batch codec (compression.type): 'none' (default), 'gzip', 'snappy', 'lz4' or 'zstd'. */
   compression?: Compression;
   retry?: Partial<RetryPolicy>;
   /**
@@ -51,11 +52,22 @@ export interface ResolvedProducerOptions {
   idempotent: boolean;
 }
 
+const CODEC_OF: Readonly<Record<Compression, CompressionType>> = {
+  none: CompressionType.None,
+  gzip: CompressionType.Gzip,
+  snappy: CompressionType.Snappy,
+  lz4: CompressionType.Lz4,
+  zstd: CompressionType.Zstd,
+};
+
+/** Every accepted `compression` value. */
+export const COMPRESSIONS = Object.keys(CODEC_OF) as readonly Compression[];
+
 export function resolveProducerOptions(opts: ProducerOptions, client: { requestTimeoutMs: number; retry: RetryPolicy }): ResolvedProducerOptions {
   const acks = opts.acks ?? 'all';
   if (acks !== 0 && acks !== 1 && acks !== -1 && acks !== 'all') throw new ConfigError('acks', `must be 0, 1, -1 or "all", got ${String(acks)}`);
   const compression = opts.compression ?? 'none';
-  if (compression !== 'none' && compression !== 'gzip') throw new ConfigError('compression', `must be "none" or "gzip", got ${String(compression)}`);
+  if (!COMPRESSIONS.includes(compression)) throw new ConfigError('compression', `must be one of ${COMPRESSIONS.join(', ')}, got ${String(compression)}`);
   const resolved: ResolvedProducerOptions = {
     acks: acks === 'all' ? -1 : acks,
     lingerMs: nonNegative('lingerMs', opts.lingerMs ?? 5),
@@ -66,7 +78,7 @@ export function resolveProducerOptions(opts: ProducerOptions, client: { requestT
     maxRequestBytes: positive('maxRequestSize', opts.maxRequestSize ?? 1024 * 1024),
     deliveryTimeoutMs: positive('deliveryTimeoutMs', opts.deliveryTimeoutMs ?? 120000),
     requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs ?? client.requestTimeoutMs),
-    compression: compression === 'gzip' ? CompressionType.Gzip : CompressionType.None,
+    compression: CODEC_OF[compression],
     retry: { ...client.retry, ...opts.retry },
     idempotent: false,
   };
