@@ -43,11 +43,15 @@ fi
 DIR="$(mktemp -d "${TMPDIR:-/tmp}/gregor-kafka-demo.XXXXXX")"
 PRODUCER_PID=""
 CONSUMER_PID=""
+NARRATOR_PID=""
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
   for pid in $PRODUCER_PID $CONSUMER_PID; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in $PRODUCER_PID $CONSUMER_PID; do wait "$pid" 2>/dev/null || true; done
+  # The narrator ends when the last writer of fd 3 (kcat, and this shell) has closed it.
+  exec 3>&-
+  [ -z "$NARRATOR_PID" ] || wait "$NARRATOR_PID" 2>/dev/null || true
   if [ -f "$DIR/cluster.json" ]; then
     "${NODE[@]}" "$CLI" dev-cluster down --dir "$DIR" >/dev/null 2>&1 || true
     for pid in $(node -e 'for (const n of require(process.argv[1]).nodes) console.log(n.pid)' "$DIR/cluster.json" 2>/dev/null); do
@@ -92,8 +96,11 @@ INFLIGHT="$DIR/in-flight.txt"
 "$PYTHON" "$ROOT/scripts/kafka-demo-producer.py" "$KAFKA1" "$TOPIC" "$PARTITION" 200 "$ACKED" "$INFLIGHT" &
 PRODUCER_PID=$!
 printf '$ kcat -C -b %s -t %s -p %s -o beginning -u -f %s\n' "$KAFKA2" "$TOPIC" "$PARTITION" "'%s\\n'"
-# kcat's own messages (connection refused, leader changes) are narrated with a prefix.
-kcat -C -b "$KAFKA2" -t "$TOPIC" -p "$PARTITION" -o beginning -u -f '%s\n' > "$RECEIVED" 2> >(sed -u 's/^/consumer | kcat: /' >&2) &
+# kcat's own messages (connection refused, leader changes) are narrated with
+# a prefix, by a sed on fd 3 that the script closes and waits for at the end.
+exec 3> >(sed -u 's/^/consumer | kcat: /' >&2)
+NARRATOR_PID=$!
+kcat -C -b "$KAFKA2" -t "$TOPIC" -p "$PARTITION" -o beginning -u -f '%s\n' > "$RECEIVED" 2>&3 &
 CONSUMER_PID=$!
 say "producer pid $PRODUCER_PID, consumer pid $CONSUMER_PID"
 

@@ -4,7 +4,7 @@
  * `admin`, `produce`, `consume` with --bootstrap, --topic, --group, --codec,
  * --count, --start, --partition, --interval-ms, --max, --idle-ms,
  * --idempotent) and prints one JSON object per line:
- *   produce → { acked, partition, offset } per acknowledged value (value = key "k<i>", header seq=<i>), { error, value } on failure
+ *   produce → { sent } per value handed to the producer, { acked, partition, offset } per acknowledged value (value = key "k<i>", header seq=<i>), { error, value } on failure
  *   consume → { p, o, k, v, h } per record, { assigned: [partitions] } on each group assignment
  * SIGTERM stops produce/consume cleanly (flush; close, leaving the group).
  */
@@ -86,6 +86,10 @@ export class ClientProcess {
     return new ClientProcess(prog, spawn(prog.command, [...prog.args, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
+  /** Values handed to the client's producer (acknowledged or not). */
+  get sent(): number[] {
+    return this.lines.flatMap((l) => (typeof l.sent === 'number' ? [l.sent] : []));
+  }
   get acked(): number[] {
     return this.lines.flatMap((l) => (typeof l.acked === 'number' ? [l.acked] : []));
   }

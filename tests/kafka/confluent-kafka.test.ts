@@ -30,5 +30,5 @@ describeWithKafkaClients('tests/kafka/confluent-kafka')('confluent-kafka against
     checkConsumerGroup(cluster!, CONFLUENT_KAFKA, 'confluentkafka-group', 'confluentkafka-g'), 120_000);
   // Last: it leaves one node down.
   it('carries on through kill -9 of the node it is connected to, losing nothing acknowledged', () =>
-    checkKillConnectedNode(cluster!, CONFLUENT_KAFKA, 'confluentkafka-kill', { idempotent: true }), 150_000);
+    checkKillConnectedNode(cluster!, CONFLUENT_KAFKA, 'confluentkafka-kill', { idempotent: true, bootstrap: 'leader-only' }), 150_000);
 });

@@ -30,5 +30,5 @@ describeWithKafkaClients('tests/kafka/kafka-python')('kafka-python against a 3-n
     checkConsumerGroup(cluster!, KAFKA_PYTHON, 'kafkapython-group', 'kafkapython-g'), 120_000);
   // Last: it leaves one node down.
   it('carries on through kill -9 of the node it is connected to, losing nothing acknowledged', () =>
-    checkKillConnectedNode(cluster!, KAFKA_PYTHON, 'kafkapython-kill', { idempotent: false }), 150_000);
+    checkKillConnectedNode(cluster!, KAFKA_PYTHON, 'kafkapython-kill', { idempotent: false, bootstrap: 'leader-only' }), 150_000);
 });

@@ -33,5 +33,5 @@ describeWithKafkaClients('tests/kafka/kafkajs')('kafkajs against a 3-node cluste
     checkMixedGroupWithSdk(cluster!, KAFKAJS, 'kafkajs-mixed', 'kafkajs-mixed-g'), 120_000);
   // Last: it leaves one node down.
   it('carries on through kill -9 of the node it is connected to, losing nothing acknowledged', () =>
-    checkKillConnectedNode(cluster!, KAFKAJS, 'kafkajs-kill', { idempotent: true }), 150_000);
+    checkKillConnectedNode(cluster!, KAFKAJS, 'kafkajs-kill', { idempotent: true, bootstrap: 'leader-first' }), 150_000);
 });

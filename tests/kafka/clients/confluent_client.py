@@ -59,6 +59,7 @@ def produce(a):
     i = a.start
     while (a.count == 0 or i < a.start + a.count) and not stop_requested() and not failed:
         kw = {} if a.partition is None else {"partition": a.partition}
+        emit({"sent": i})
         p.produce(a.topic, key=("k%d" % i).encode(), value=value_of(i, a.pad), headers=[("seq", str(i).encode())], on_delivery=on_delivery, **kw)
         p.poll(a.interval_ms / 1000 if a.interval_ms else 0)
         i += 1

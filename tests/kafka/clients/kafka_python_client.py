@@ -46,6 +46,7 @@ def produce(a):
                       compression_type=None if a.codec == "none" else a.codec, request_timeout_ms=10000, linger_ms=0)
     i = a.start
     while (a.count == 0 or i < a.start + a.count) and not stop_requested():
+        emit({"sent": i})
         fut = p.send(a.topic, key=("k%d" % i).encode(), value=value_of(i, a.pad), headers=[("seq", str(i).encode())],
                      partition=a.partition)
         try:

@@ -75,6 +75,7 @@ const COMMANDS = {
     const start = Number(a.start);
     for (let i = start; (count === 0 || i < start + count) && !stopping; i++) {
       const message = { key: `k${i}`, value: String(i).padEnd(Number(a.pad)), headers: { seq: String(i) }, ...(a.partition === undefined ? {} : { partition: Number(a.partition) }) };
+      emit({ sent: i });
       try {
         const [md] = await producer.send({ topic: a.topic, acks: -1, compression, messages: [message] });
         emit({ acked: i, partition: md.partition, offset: Number(md.baseOffset) });
