@@ -121,8 +121,17 @@ export class ClientProcess {
   }
 
   /** SIGTERM and wait for the exit code (SIGKILL after timeoutMs). */
-  async stop(timeoutMs = 30_000): Promise<number | null> {
+  stop(timeoutMs = 30_000): Promise<number | null> {
     if (this.running) this.child.kill('SIGTERM');
+    return this.exit(timeoutMs);
+  }
+
+  /**
+   * Waits for the process to end by itself (a run with --max), SIGKILL after
+   * timeoutMs. Not SIGTERM: one that lands while Python is already shutting
+   * down (its handler gone) would kill a process that was exiting 0.
+   */
+  async exit(timeoutMs = 30_000): Promise<number | null> {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {
       return await this.exited;

@@ -180,7 +180,7 @@ export async function checkConsumerGroup(c: KafkaCluster, prog: ClientProgram, t
     const resumed = consume(3, ['--max', '20']);
     members.push(resumed);
     await resumed.waitFor(() => resumed.records.length >= 20, 'the resumed member to read 20 records');
-    expect(await resumed.stop()).toBe(0);
+    expect(await resumed.exit()).toBe(0);
     // Exactly the records after the committed offsets: nothing read twice, nothing skipped.
     expect(sortNum(resumed.values)).toEqual(range(40, 20));
   } finally {
