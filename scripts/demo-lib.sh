@@ -1,7 +1,9 @@
 # Shared by the narrated demos (scripts/failover-demo.sh, scripts/kafka-demo.sh);
 # sourced, not run.
 
-step() { printf '\n\033[1m=== %s\033[0m\n' "$*"; }
+# Bold headings on a terminal only: no escape codes in a log or a pipe.
+if [ -t 1 ]; then BOLD=$'\033[1m' PLAIN=$'\033[0m'; else BOLD='' PLAIN=''; fi
+step() { printf '\n%s=== %s%s\n' "$BOLD" "$*" "$PLAIN"; }
 say() { printf '>>> %s\n' "$*"; }
 # Polls a condition (a shell command) every 0.2 s until it holds or SECONDS pass.
 wait_for() {

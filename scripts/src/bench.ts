@@ -96,7 +96,10 @@ async function main(): Promise<void> {
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   try {
     const topic = 'bench';
-    await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor }]);
+    // The dev cluster's nodes default to min.insync.replicas 2 (3 nodes): a
+    // --replication-factor 1 topic would refuse every acks=all record. One
+    // less than the replicas, as the cluster's own defaults, always fits.
+    await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor, configs: { 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) } }]);
 
     // Throughput: one producer, records sent in chunks so the SDK batches freely.
     const value = randomBytes(recordSize);

@@ -7,24 +7,29 @@
  *   partition-led-by --bootstrap B --topic T --node N      prints a partition node N leads
  *   wait-isr   --bootstrap B --topic T --partition P --node N [--timeout-ms]   until N is in the ISR
  *   serving-node --cluster-dir D --topic T [--timeout-ms]  prints the node serving T's consumers now
- *   produce    --bootstrap B --topic T --partition P --acked-file F [--in-flight-file G] [--interval-ms 200]
+ *   produce    --bootstrap B --topic T --partition P --acked-file F [--kill-request-file K] [--phase-file H] [--interval-ms 200]
  *   consume    --bootstrap B --topic T --partition P --out-file F --cluster-dir D
  *
  * produce hands 0, 1, 2, … to an idempotent acks=all producer, one every
  * interval without waiting for the previous answer (so during a failover
- * several values are in flight, as with any real producer), appends each
- * acknowledged value to F, and keeps G listing the values in flight (absent
- * when none). SIGTERM stops it after the values in flight are answered. It
- * exits non-zero if a send failed. consume reads the partition from the
- * start, appends each value to F, says which node serves it (from the
- * nodes' own counters, see serving-node.ts) and whenever that changes, and
- * flags any value that is not the one it expected next. Lines are prefixed
- * with the role for the watcher.
+ * several values are in flight, as with any real producer) and appends each
+ * acknowledged value to F. When K appears (holding a pid), it sends SIGKILL
+ * to that pid right after handing the next value to the producer, so the
+ * kill lands with that value (at least) in flight, and writes the values in
+ * flight at that instant to K.done. A send slower than 1 s is narrated with
+ * the reason the script wrote to H (what is happening to the cluster), if
+ * any. SIGTERM stops it after the values in flight are answered. It exits
+ * non-zero if a send failed. consume reads the partition from the start,
+ * appends each value to F, says which node serves it (from the nodes' own
+ * counters, see serving-node.ts) and whenever that changes, and flags any
+ * value that is not the one it expected next. Lines are prefixed with the
+ * role for the watcher.
  */
-import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createClient, type Gregor } from '@gregor/client';
 import { findFreeBasePort, readClusterFile } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
+import { slowSendNote } from './demo-narration';
 import { ServingNodeWatcher, type HttpNode } from './serving-node';
 
 const say = (who: string, msg: string): void => void process.stdout.write(`${who} | ${msg}\n`);
@@ -51,12 +56,26 @@ async function leaderOf(c: Gregor, topic: string, partition: number): Promise<{ 
   return { leader: p?.leader ?? null, isr: p?.isr ?? [] };
 }
 
+/** A small file the script writes (a pid, a phase); undefined when absent or empty. */
+function readNote(file: string | undefined): string | undefined {
+  if (file === undefined || !existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8').trim();
+  return text === '' ? undefined : text;
+}
+
+/** Writes whole and renames, so the script never reads half a file. */
+function publish(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
 async function produce(flags: Record<string, string>): Promise<number> {
   const topic = flags['topic']!;
   const partition = intFlag('partition', flags['partition']!);
   const intervalMs = intFlag('interval-ms', flags['interval-ms'] ?? '200', 1);
   const ackedFile = flags['acked-file']!;
-  const inFlightFile = flags['in-flight-file'];
+  const killRequestFile = flags['kill-request-file'];
+  const phaseFile = flags['phase-file'];
   const c = client(flags['bootstrap']!);
   // Idempotent by default (acks=all): a retry after a lost answer is not written twice.
   const producer = c.producer({ acks: 'all', lingerMs: 0 });
@@ -65,16 +84,6 @@ async function produce(flags: Record<string, string>): Promise<number> {
     running = false;
   });
   const unacked = new Map<number, Promise<void>>();
-  // Written whole and renamed, so the script never reads half a file.
-  const publishInFlight = (): void => {
-    if (inFlightFile === undefined) return;
-    if (unacked.size === 0) {
-      rmSync(inFlightFile, { force: true });
-      return;
-    }
-    writeFileSync(`${inFlightFile}.tmp`, `${[...unacked.keys()].join(' ')}\n`);
-    renameSync(`${inFlightFile}.tmp`, inFlightFile);
-  };
   say('producer', `sending a counter to ${topic}-${partition} every ${intervalMs} ms (acks=all, idempotent, bootstrap ${flags['bootstrap']})`);
   let next = 0;
   let lastAcked = -1;
@@ -87,6 +96,7 @@ async function produce(flags: Record<string, string>): Promise<number> {
     }
     const value = next++;
     const started = Date.now();
+    const beforeFirstAnswer = lastAcked === -1;
     const answered = producer
       .send({ topic, partition, value: String(value) })
       .then(
@@ -94,20 +104,22 @@ async function produce(flags: Record<string, string>): Promise<number> {
           appendFileSync(ackedFile, `${value}\n`);
           lastAcked = Math.max(lastAcked, value);
           const tookMs = Date.now() - started;
-          // A slow acknowledgement is the failover happening: say so.
-          if (value % 10 === 0 || tookMs > 1000) say('producer', `sent ${value} -> offset ${md.offset}${tookMs > 1000 ? ` (took ${tookMs} ms: the cluster was failing over)` : ''}`);
+          if (value % 10 === 0 || tookMs > 1000) say('producer', `sent ${value} -> offset ${md.offset}${tookMs > 1000 ? slowSendNote(value, tookMs, readNote(phaseFile), beforeFirstAnswer) : ''}`);
         },
         (err: unknown) => {
           say('producer', `FAILED to send ${value}: ${(err as Error).message}`);
           failed = true;
         },
       )
-      .finally(() => {
-        unacked.delete(value);
-        publishInFlight();
-      });
+      .finally(() => unacked.delete(value));
     unacked.set(value, answered);
-    publishInFlight();
+    // The kill the script asked for, now: `value` was just handed over and cannot have been answered yet.
+    const killPid = readNote(killRequestFile);
+    if (killPid !== undefined) {
+      process.kill(Number(killPid), 'SIGKILL');
+      publish(`${killRequestFile}.done`, `${[...unacked.keys()].join(' ')}\n`);
+      rmSync(killRequestFile!, { force: true });
+    }
     await sleep(Math.max(0, intervalMs - (Date.now() - started)));
   }
   await Promise.all(unacked.values());
@@ -130,27 +142,35 @@ async function consume(flags: Record<string, string>): Promise<number> {
   });
   say('consumer', `reading ${topic}-${partition} from the beginning (bootstrap ${flags['bootstrap']} only)`);
 
-  // Who serves this consumer, as the nodes count it (the only consumer of the topic).
+  // Who serves this consumer, as the nodes count it (the only consumer of
+  // the topic). Looked at after every poll that returned records, so values
+  // are credited to the node whose counter just grew, never to one that
+  // stopped answering; and every 300 ms while none arrive.
   const watcher = new ServingNodeWatcher(clusterNodes(flags['cluster-dir']!), topic);
   let serving: number | undefined;
-  let goneSaid = false;
-  const watchServing = (async () => {
-    while (running) {
-      const o = await watcher.look();
-      if (o.grew.length > 0) {
-        // Two nodes in one look: the switch happened within it; the new one is the news.
-        const now = o.grew.find((id) => id !== serving) ?? serving!;
-        if (serving === undefined) say('consumer', `fetching from node ${now} (its /metrics counts the records it serves this consumer)`);
-        else if (now !== serving) say('consumer', `switched: now fetching from node ${now} (was node ${serving})`);
-        serving = now;
-        goneSaid = false;
-      } else if (serving !== undefined && o.unreachable.includes(serving) && !goneSaid) {
-        say('consumer', `node ${serving}, which served this consumer, stopped answering; the consumer looks up the new leader and retries`);
-        goneSaid = true;
-      }
-      await sleep(300);
+  /** The node that served until it stopped answering, until another one does. */
+  let lost: number | undefined;
+  let lastLookAt = 0;
+  const look = async (): Promise<number | undefined> => {
+    lastLookAt = Date.now();
+    const o = await watcher.look();
+    if (o.grew.length > 0) {
+      // Two nodes in one look: the switch happened within it; the new one is the news.
+      const now = o.grew.find((id) => id !== serving) ?? serving!;
+      const was = serving ?? lost;
+      if (was === undefined) say('consumer', `fetching from node ${now} (its /metrics counts the records it serves this consumer)`);
+      else if (now !== was) say('consumer', `switched: now fetching from node ${now} (was node ${was})`);
+      serving = now;
+      lost = undefined;
+      return now;
     }
-  })();
+    if (serving !== undefined && o.unreachable.includes(serving)) {
+      say('consumer', `node ${serving}, which served this consumer, stopped answering; the consumer looks up the new leader and retries`);
+      lost = serving;
+      serving = undefined;
+    }
+    return serving;
+  };
 
   let expected = 0;
   let anomalies = 0;
@@ -159,7 +179,11 @@ async function consume(flags: Record<string, string>): Promise<number> {
       say('consumer', `poll failed (${(err as Error).message}); retrying`);
       return [];
     });
-    if (records.length === 0) continue;
+    if (records.length === 0) {
+      if (Date.now() - lastLookAt >= 300) await look();
+      continue;
+    }
+    const from = await look();
     const values = records.map((r) => Number(r.value?.toString()));
     appendFileSync(outFile, values.map((v) => `${v}\n`).join(''));
     for (const v of values) {
@@ -171,9 +195,8 @@ async function consume(flags: Record<string, string>): Promise<number> {
     }
     const first = values[0]!;
     const last = values[values.length - 1]!;
-    if (values.some((v) => v % 10 === 0) || values.length > 5) say('consumer', `got ${first === last ? first : `${first}..${last}`} (from node ${serving ?? '?'})`);
+    if (values.some((v) => v % 10 === 0) || values.length > 5) say('consumer', `got ${first === last ? first : `${first}..${last}`}${from !== undefined ? ` (from node ${from})` : ''}`);
   }
-  await watchServing;
   await c.close();
   say('consumer', `stopped; received up to ${expected - 1}${anomalies > 0 ? `, ${anomalies} anomalies` : ', no gap, no duplicate'}`);
   return 0;
@@ -191,7 +214,8 @@ async function main(): Promise<number> {
       'interval-ms': { type: 'string' },
       'acked-file': { type: 'string' },
       'out-file': { type: 'string' },
-      'in-flight-file': { type: 'string' },
+      'kill-request-file': { type: 'string' },
+      'phase-file': { type: 'string' },
       'cluster-dir': { type: 'string' },
     },
     rest,

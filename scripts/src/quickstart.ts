@@ -1,16 +1,19 @@
 /**
  * `pnpm quickstart` — starts a local cluster in .gregor/cluster (or reuses the
- * one running there), creates a topic, and shows a produce/consume round trip
- * with the same `gregor` CLI commands a user would type. The cluster keeps
- * running afterwards; `pnpm gregor dev-cluster down --dir .gregor/cluster` stops it.
- * QUICKSTART_DIR, QUICKSTART_BASE_PORT and QUICKSTART_NODES move it (see
- * quickstart-settings.ts); tests/quickstart.test.ts runs it that way in CI.
+ * one running there), creates the topic "quickstart" unless it exists, and
+ * shows a produce/consume round trip with the same `gregor` CLI commands a
+ * user would type. The cluster keeps running afterwards; `pnpm gregor
+ * dev-cluster down` stops it. --base-port, --dir and --nodes (or
+ * QUICKSTART_BASE_PORT, QUICKSTART_DIR, QUICKSTART_NODES) move it (see
+ * quickstart-settings.ts); tests/documented/quickstart.test.ts runs it that
+ * way in CI.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { clusterStatus, clusterUp, DEFAULT_BASE_PORT, readClusterFile, type ClusterFile } from '@gregor/dev-cluster';
-import { quickstartSettings, type QuickstartSettings } from './quickstart-settings';
+import { randomBytes } from 'node:crypto';
+import { clusterStatus, clusterUp, findClusterDir, readClusterFile, type ClusterFile } from '@gregor/dev-cluster';
+import { QUICKSTART_USAGE, QuickstartUsageError, quickstartSettings, type QuickstartSettings } from './quickstart-settings';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'packages/cli/dist/bin.js');
@@ -38,26 +41,50 @@ async function cluster({ dir, basePort, nodes }: QuickstartSettings): Promise<Cl
   return clusterUp({ dir, nodes, basePort, onProgress: (m) => say(`  ${m}`) });
 }
 
+/**
+ * One topic for every run, not a new one each time. Each run's values carry
+ * a run id, and the consumer reads as the group "quickstart", which resumes
+ * where the previous run's consumer stopped: it reads this run's records
+ * (plus any that an interrupted run produced and never read).
+ */
+const TOPIC = 'quickstart';
+const GROUP = 'quickstart';
+
 async function main(): Promise<void> {
-  const settings = quickstartSettings(process.env, ROOT);
+  let parsed: QuickstartSettings | 'help';
+  try {
+    parsed = quickstartSettings(process.argv.slice(2), process.env, ROOT);
+  } catch (err) {
+    if (!(err instanceof QuickstartUsageError)) throw err;
+    process.stderr.write(`quickstart: ${err.message}\n\n${QUICKSTART_USAGE}`);
+    process.exit(1);
+  }
+  if (parsed === 'help') {
+    process.stdout.write(QUICKSTART_USAGE);
+    return;
+  }
+  const settings = parsed;
   const { dir } = settings;
   const c = await cluster(settings);
-  const bootstrap = c.nodes.map((n) => n.grpc).join(',');
-  const topic = `quickstart-${Date.now().toString(36)}`;
-  const rf = Math.min(3, c.nodes.length);
-  gregor(['topic', 'create', topic, '--partitions', '3', '--replication-factor', String(rf), '--bootstrap', bootstrap]);
-  const lines = Array.from({ length: 10 }, (_, i) => `hello gregor ${i + 1}`);
-  gregor(['produce', topic, '--acks', 'all', '--bootstrap', bootstrap], `${lines.join('\n')}\n`);
-  const out = gregor(['consume', topic, '--from-beginning', '--max-messages', '10', '--timeout-ms', '10000', '--bootstrap', bootstrap]);
-  const got = out.trim().split('\n').sort();
-  if (JSON.stringify(got) !== JSON.stringify([...lines].sort())) throw new Error('round trip mismatch: the consumer did not read back what was produced');
-  gregor(['topic', 'describe', topic, '--bootstrap', bootstrap]);
+  // The CLI finds the cluster by itself when it is the one in .gregor/cluster; name it otherwise.
+  const foundByDefault = findClusterDir(process.cwd(), [ROOT]) === dir;
+  const bootstrapArgs = foundByDefault ? [] : ['--bootstrap', c.nodes.map((n) => n.grpc).join(',')];
+  const relativeDir = path.relative(process.cwd(), dir);
+  const dirArgs = foundByDefault ? [] : ['--dir', relativeDir === '' || relativeDir.startsWith('..') ? dir : relativeDir];
+  gregor(['topic', 'create', TOPIC, '--partitions', '3', '--if-not-exists', ...bootstrapArgs]);
+  const run = randomBytes(3).toString('hex');
+  const lines = Array.from({ length: 10 }, (_, i) => `hello gregor ${i + 1} (run ${run})`);
+  gregor(['produce', TOPIC, '--acks', 'all', ...bootstrapArgs], `${lines.join('\n')}\n`);
+  const out = gregor(['consume', TOPIC, '--group', GROUP, '--from-beginning', '--timeout-ms', '3000', ...bootstrapArgs]);
+  const got = new Set(out.trim().split('\n'));
+  const missing = lines.filter((l) => !got.has(l));
+  if (missing.length > 0) throw new Error(`round trip mismatch: the consumer did not read back ${missing.length} of the 10 records produced (first: "${missing[0]}")`);
+  gregor(['topic', 'describe', TOPIC, ...bootstrapArgs]);
   say(`\nRound trip OK: 10 records produced with acks=all and read back.`);
   say(`The cluster keeps running (logs in ${dir}/node-N.log). Try:`);
-  // The CLI's default bootstrap is 127.0.0.1:9092: name the cluster's when it moved.
-  say(`  pnpm gregor topic list${c.basePort === DEFAULT_BASE_PORT ? '' : ` --bootstrap ${bootstrap}`}`);
-  say(`  pnpm gregor dev-cluster status --dir ${path.relative(process.cwd(), dir) || dir}`);
-  say(`  pnpm gregor dev-cluster down --dir ${path.relative(process.cwd(), dir) || dir}`);
+  say(`  pnpm gregor topic list${bootstrapArgs.length > 0 ? ` ${bootstrapArgs.join(' ')}` : ''}`);
+  say(`  pnpm gregor dev-cluster status${dirArgs.length > 0 ? ` ${dirArgs.join(' ')}` : ''}`);
+  say(`  pnpm gregor dev-cluster down${dirArgs.length > 0 ? ` ${dirArgs.join(' ')}` : ''}`);
 }
 
 main().catch((err: unknown) => {

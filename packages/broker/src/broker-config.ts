@@ -128,6 +128,14 @@ export interface BrokerConfig {
   produceMaxWaitingPartitions: number;
   /** acks=all wait when a produce asks for timeout_ms <= 0 (Kafka's request.timeout.ms default). */
   defaultProduceTimeoutMs: number;
+  /**
+   * `broker.session.timeout.ms`: a broker whose heartbeats the active
+   * controller has not answered for this long has been fenced and its
+   * leaderships moved, so it stops claiming them (NOT_LEADER_OR_FOLLOWER,
+   * leader -1 in Metadata) until contact is back. Only with a quorum
+   * (`MetadataSource.lastHeartbeatAnswer`); 0 turns the step back off.
+   */
+  brokerSessionTimeoutMs: number;
 
   // ---- consumer groups ----
   /**
@@ -188,6 +196,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     replicaSocketTimeoutMs: 10_000,
     produceMaxWaitingPartitions: 10_000,
     defaultProduceTimeoutMs: 30_000,
+    brokerSessionTimeoutMs: 1500,
     offsetsTopicNumPartitions: 10,
     offsetsTopicReplicationFactor: 3,
     offsetsCommitTimeoutMs: 5000,

@@ -43,6 +43,16 @@ export { computeHighWatermark, type HighWatermarkInput } from './replica/high-wa
 export { decideIsrChange, type IsrChange, type IsrInput } from './replica/isr-decision';
 export { initialFollowerState, isCaughtUp, recordFetch, type FollowerState } from './replica/follower-state';
 export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
+export {
+  contactEvidenceMs,
+  heardFromReplicaMajority,
+  initialQuorumContact,
+  observeQuorumContact,
+  type QuorumContactEvent,
+  type QuorumContactSample,
+  type QuorumContactState,
+  type QuorumContactTiming,
+} from './replica/quorum-contact';
 export type { FollowerFetcher, LedPartitionStatus, ReplicaRoleSnapshot } from './replica/replica-manager';
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 export type { AppendOutcome, AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';

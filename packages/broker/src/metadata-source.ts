@@ -113,6 +113,16 @@ export interface MetadataSource {
   readonly clusterId: string;
   /** The active controller's node id (-1 when unknown). */
   controllerId(): number;
+  /**
+   * The active controller's last answer to this broker's heartbeat: how
+   * long ago it arrived and whether it said this broker is fenced;
+   * undefined before the first answer of the current registration. The
+   * broker stops claiming leadership when it has had no unfenced answer
+   * for `brokerSessionTimeoutMs` (see replica/quorum-contact.ts). Absent
+   * where there is no quorum (a single node's local metadata): such a
+   * broker is never cut off.
+   */
+  lastHeartbeatAnswer?(): { ageMs: number; fenced: boolean } | undefined;
   /** Registers this broker's client endpoint (KRaft: BrokerRegistration). */
   registerBroker(endpoint: BrokerEndpoint): Promise<void>;
   /** Registered, unfenced brokers: the ones that may lead or join an ISR. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { processPlace, tcpCanConnect } from './bootstrap';
 import { run } from './program';
 
 const controller = new AbortController();
@@ -20,6 +21,8 @@ run(process.argv.slice(2), {
   stderr: process.stderr,
   stderrIsTTY: process.stderr.isTTY === true,
   signal: controller.signal,
+  place: processPlace(),
+  canConnect: tcpCanConnect,
 }).then(
   (code) => {
     process.exitCode = code;

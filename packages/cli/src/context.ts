@@ -1,8 +1,9 @@
 import type { Gregor } from '@gregor/client';
 import type { Command } from 'commander';
+import { awaitBootstrap, processPlace, resolveBootstrap, type Place } from './bootstrap';
 import { write, type CliIO } from './io';
 import { toJson } from './format';
-import { connect, type CommonOptions } from './options';
+import { bootstrapAddresses, connect, type CommonOptions } from './options';
 
 /** What every command gets: the streams, a way to connect, and a place for its exit code. */
 export class CliContext {
@@ -14,9 +15,24 @@ export class CliContext {
     readonly connectClient: typeof connect = connect,
   ) {}
 
-  /** Runs `fn` with a client and always closes it. */
+  /** Where the command runs (the defaults of --bootstrap and dev-cluster --dir come from it). */
+  get place(): Place {
+    return this.io.place ?? processPlace();
+  }
+
+  /**
+   * Runs `fn` with a client and always closes it. The bootstrap list is
+   * --bootstrap or its default (resolveBootstrap); with `io.canConnect`, a
+   * broker must accept a connection first (awaitBootstrap: a dead cluster
+   * is named in seconds, with what to check).
+   */
   async withClient<T>(opts: CommonOptions, fn: (client: Gregor) => Promise<T>, extra: Parameters<typeof connect>[1] = {}): Promise<T> {
-    const client = this.connectClient(opts, extra);
+    const bootstrap = resolveBootstrap(opts.bootstrap, this.place);
+    const addresses = bootstrapAddresses(bootstrap.list);
+    if (this.io.canConnect !== undefined) {
+      await awaitBootstrap(bootstrap, addresses, this.io.canConnect, (text) => void this.note(text), this.io.signal);
+    }
+    const client = this.connectClient({ ...opts, bootstrap: bootstrap.list }, extra);
     try {
       return await fn(client);
     } finally {

@@ -1,5 +1,5 @@
 import { tpKey, type TopicPartition } from '@gregor/common';
-import type { CommittedOffset, GroupDescription, GroupListing } from '@gregor/client';
+import type { CommittedOffset, GroupDescription, GroupListing, TopicDescription } from '@gregor/client';
 
 /** One partition of `group describe`: Kafka's kafka-consumer-groups --describe columns. */
 export interface GroupPartitionRow {
@@ -22,7 +22,36 @@ export interface GroupView {
   coordinator: number;
   members: { memberId: string; groupInstanceId: string | null; clientId: string; host: string; partitions: TopicPartition[] }[];
   partitions: GroupPartitionRow[];
+  /** Sum of the known lags. */
   totalLag: bigint;
+  /** Partitions whose log end offset could not be had, and why ("orders-1: no leader"): their LAG is "-", not counted. */
+  logEndUnknown: string[];
+}
+
+/** Which partitions to ask for their log end offset, and which cannot answer now (and why). */
+export interface LogEndPlan {
+  ask: TopicPartition[];
+  unknown: { topic: string; partition: number; why: string }[];
+}
+
+/**
+ * Partitions of existing topics with a leader are asked for their log end;
+ * one without a leader cannot answer (ListOffsets would retry until the
+ * deadline and fail the whole describe), so it is shown with "-" and named
+ * (Kafka's tool does the same). Partitions of deleted topics are neither:
+ * they have no log (pure).
+ */
+export function logEndPlan(partitions: readonly TopicPartition[], topics: readonly TopicDescription[]): LogEndPlan {
+  const leaders = new Map<string, number | null>();
+  for (const t of topics) for (const p of t.partitions) leaders.set(tpKey(t.name, p.partition), p.leader);
+  const plan: LogEndPlan = { ask: [], unknown: [] };
+  for (const tp of partitions) {
+    const key = tpKey(tp.topic, tp.partition);
+    if (!leaders.has(key)) continue;
+    if (leaders.get(key) === null) plan.unknown.push({ ...tp, why: 'no leader' });
+    else plan.ask.push(tp);
+  }
+  return plan;
 }
 
 /**
@@ -30,7 +59,12 @@ export interface GroupView {
  * each partition's log end offset into rows — every partition that is
  * assigned or has a committed offset — and the total lag (pure).
  */
-export function groupView(d: GroupDescription, committed: readonly CommittedOffset[], logEnds: ReadonlyMap<string, bigint>): GroupView {
+export function groupView(
+  d: GroupDescription,
+  committed: readonly CommittedOffset[],
+  logEnds: ReadonlyMap<string, bigint>,
+  logEndUnknown: LogEndPlan['unknown'] = [],
+): GroupView {
   const owner = new Map<string, GroupDescription['members'][number]>();
   for (const m of d.members) for (const tp of m.assignment) owner.set(tpKey(tp.topic, tp.partition), m);
   const rows = new Map<string, GroupPartitionRow>();
@@ -67,6 +101,7 @@ export function groupView(d: GroupDescription, committed: readonly CommittedOffs
     members: d.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, host: m.clientHost, partitions: m.assignment })),
     partitions,
     totalLag,
+    logEndUnknown: logEndUnknown.map((u) => `${tpKey(u.topic, u.partition)}: ${u.why}`),
   };
 }
 
@@ -105,7 +140,8 @@ export function formatGroupView(v: GroupView): string[] {
   }
   const idle = v.members.filter((m) => m.partitions.length === 0).length;
   if (v.state === 'Stable' && idle > 0) lines.push('', `${idle} member(s) without partitions.`);
-  lines.push('', `Total lag: ${v.totalLag}`);
+  const unknown = v.logEndUnknown.length === 0 ? '' : ` (not counting ${v.logEndUnknown.length} partition(s) whose log end is unknown: ${v.logEndUnknown.join(', ')})`;
+  lines.push('', `Total lag: ${v.totalLag}${unknown}`);
   return lines;
 }
 

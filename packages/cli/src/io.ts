@@ -1,3 +1,5 @@
+import type { CanConnect, Place } from './bootstrap';
+
 /**
  * What a command touches of the outside world, passed in so that tests can
  * run commands in-process with their own streams.
@@ -10,6 +12,14 @@ export interface CliIO {
   stderrIsTTY: boolean;
   /** Aborted on SIGINT/SIGTERM: long-running commands stop cleanly. */
   signal: AbortSignal;
+  /** Environment and directory the defaults come from (--bootstrap, dev-cluster --dir); this process's when absent. */
+  place?: Place;
+  /**
+   * Probes bootstrap addresses before the first call, so that "nothing
+   * listens" is said in seconds (bin.ts passes a TCP connect). Absent: no
+   * probe (in-process tests with fake clients).
+   */
+  canConnect?: CanConnect;
 }
 
 /** Writes and waits for the stream to take it (back-pressure), unless it is gone. */

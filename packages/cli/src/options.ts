@@ -1,33 +1,35 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createClient, parseBootstrap, type ClientOptions, type Gregor } from '@gregor/client';
 import { createLogger } from '@gregor/common';
+import { processPlace, resolveBootstrap } from './bootstrap';
 import { UsageError } from './errors';
-
-export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
 
 /** How long a command waits on the cluster by default: a person at a terminal, not a service. */
 export const CLI_TIMEOUT_MS = 15000;
 
-/**
- * --bootstrap's default: GREGOR_CLI_BOOTSTRAP when set (a container image
- * sets it to the cluster's internal listener, so `docker compose exec … gregor
- * produce` reaches every broker), else 127.0.0.1:9092.
- */
-export function defaultBootstrap(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env['GREGOR_CLI_BOOTSTRAP']?.trim();
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_BOOTSTRAP;
-}
-
 /** Options every command takes (DESIGN.md §9). */
 export interface CommonOptions {
-  bootstrap: string;
+  /** Undefined: the default (resolveBootstrap), decided when the command connects. */
+  bootstrap?: string;
   json: boolean;
 }
 
 export function addCommonOptions(cmd: Command): Command {
   return cmd
-    .option('--bootstrap <list>', 'brokers to contact first, host:port,host:port (GREGOR_CLI_BOOTSTRAP sets the default)', defaultBootstrap())
+    .option(
+      '--bootstrap <list>',
+      'brokers to contact first, host:port,host:port (default: GREGOR_CLI_BOOTSTRAP, else every node of the dev cluster in .gregor/cluster, else 127.0.0.1:9092,9093,9094)',
+    )
     .option('--json', 'machine-readable output', false);
+}
+
+/** The bootstrap list as addresses; a malformed one is a usage error (exit 1). */
+export function bootstrapAddresses(list: string): string[] {
+  try {
+    return parseBootstrap(list);
+  } catch (err) {
+    throw new UsageError(`--bootstrap: ${err instanceof Error ? err.message.replace(/^[A-Z_]+: /, '') : String(err)}`);
+  }
 }
 
 /**
@@ -36,12 +38,7 @@ export function addCommonOptions(cmd: Command): Command {
  * seconds, not minutes.
  */
 export function connect(opts: CommonOptions, extra: Partial<ClientOptions> = {}): Gregor {
-  let bootstrap: string[];
-  try {
-    bootstrap = parseBootstrap(opts.bootstrap);
-  } catch (err) {
-    throw new UsageError(`--bootstrap: ${err instanceof Error ? err.message.replace(/^[A-Z_]+: /, '') : String(err)}`);
-  }
+  const bootstrap = bootstrapAddresses(opts.bootstrap ?? resolveBootstrap(undefined, processPlace()).list);
   return createClient({ bootstrap, clientId: 'gregor-cli', requestTimeoutMs: CLI_TIMEOUT_MS, defaultApiTimeoutMs: CLI_TIMEOUT_MS, ...clientLogger(), ...extra });
 }
 

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { connect, defaultBootstrap, run, type CommonOptions } from '@gregor/cli';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { awaitBootstrap, connect, resolveBootstrap, run, tcpCanConnect, type CommonOptions } from '@gregor/cli';
 import { captureIO } from './helpers';
 import { outOfRangeNote } from '../src/commands/consume';
 
@@ -79,6 +82,24 @@ describe('gregor argument parsing (exit 1 = usage)', () => {
     }
   });
 
+  it('--version prints the version and exits 0', async () => {
+    const res = await gregor(['--version']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('help shows a default only when it says something, and never twice', async () => {
+    for (const cmd of [['consume'], ['produce'], ['topic', 'create'], ['group', 'reset-offsets'], ['dev-cluster', 'up'], ['cluster', 'status']]) {
+      const res = await gregor([...cmd, '--help']);
+      expect(res.code).toBe(0);
+      const text = res.stdout.replace(/\s+/g, ' ');
+      expect({ cmd, noise: text.match(/\(default: (false|\{\})\)/g) }).toEqual({ cmd, noise: null });
+      // One option's description, up to the next option: at most one "(default:".
+      for (const option of text.split(/ (?=--[a-z])/)) expect(option.split('(default:').length - 1).toBeLessThanOrEqual(1);
+    }
+    expect((await gregor(['consume', '--help'])).stdout).toMatch(/--from-beginning\s+start at the earliest offset \(default:\s+only new records\)\n/);
+  });
+
   it('a bare group command shows its usage and exits 1', async () => {
     const res = await gregor(['topic']);
     expect(res.code).toBe(1);
@@ -87,10 +108,84 @@ describe('gregor argument parsing (exit 1 = usage)', () => {
 });
 
 describe('--bootstrap default', () => {
-  test('GREGOR_CLI_BOOTSTRAP when set (a container image sets it), else 127.0.0.1:9092', () => {
-    expect(defaultBootstrap({})).toBe('127.0.0.1:9092');
-    expect(defaultBootstrap({ GREGOR_CLI_BOOTSTRAP: ' ' })).toBe('127.0.0.1:9092');
-    expect(defaultBootstrap({ GREGOR_CLI_BOOTSTRAP: 'gregor-1:19092,gregor-2:19093' })).toBe('gregor-1:19092,gregor-2:19093');
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'gregor-cli-bootstrap-'));
+    mkdirSync(path.join(root, 'repo', '.gregor', 'cluster'), { recursive: true });
+    mkdirSync(path.join(root, 'repo', 'examples'), { recursive: true });
+    mkdirSync(path.join(root, 'elsewhere'), { recursive: true });
+    const nodes = [1, 2, 3].map((id) => ({ id, grpc: `127.0.0.1:${21091 + id}` }));
+    writeFileSync(path.join(root, 'repo', '.gregor', 'cluster', 'cluster.json'), JSON.stringify({ basePort: 21092, nodes }));
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  const place = (cwd: string, env: NodeJS.ProcessEnv = {}, clusterRoots: string[] = []) => ({ env, cwd: path.join(root, cwd), clusterRoots });
+  const cluster = '127.0.0.1:21092,127.0.0.1:21093,127.0.0.1:21094';
+
+  test('--bootstrap, else GREGOR_CLI_BOOTSTRAP, else every node of the dev cluster found from the cwd, else the three default ports', () => {
+    expect(resolveBootstrap('h:1', place('repo', { GREGOR_CLI_BOOTSTRAP: 'e:2' }))).toEqual({ list: 'h:1', source: '--bootstrap' });
+    expect(resolveBootstrap(undefined, place('repo', { GREGOR_CLI_BOOTSTRAP: 'gregor-1:19092,gregor-2:19093' }))).toEqual({
+      list: 'gregor-1:19092,gregor-2:19093',
+      source: 'GREGOR_CLI_BOOTSTRAP',
+    });
+    expect(resolveBootstrap(undefined, place('repo', { GREGOR_CLI_BOOTSTRAP: ' ' }))).toEqual({ list: cluster, source: 'the nodes of the dev cluster in .gregor/cluster' });
+    // From a subdirectory, as git finds .git.
+    expect(resolveBootstrap(undefined, place('repo/examples')).list).toBe(cluster);
+    // Elsewhere: the repository the CLI was built in, else the default ports.
+    expect(resolveBootstrap(undefined, place('elsewhere', {}, [path.join(root, 'repo')])).list).toBe(cluster);
+    expect(resolveBootstrap(undefined, place('elsewhere'))).toEqual({ list: '127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094', source: 'the default ports' });
+  });
+
+  test('a command without --bootstrap connects to every node of the dev cluster', async () => {
+    const seen: (string | undefined)[] = [];
+    const recording = ((opts: CommonOptions) => {
+      seen.push(opts.bootstrap);
+      throw new Error('stop here');
+    }) as unknown as typeof connect;
+    const c = captureIO();
+    await run(['topic', 'list'], { ...c.io, place: place('repo/examples') }, recording);
+    expect(seen).toEqual([cluster]);
+  });
+
+  test('dev-cluster commands default --dir to that same .gregor/cluster', async () => {
+    const c = captureIO();
+    expect(await run(['dev-cluster', 'status', '--json'], { ...c.io, place: place('repo/examples') })).toBe(0);
+    const status = JSON.parse(c.stdout()) as { nodes: { grpc: string }[]; status: { id: number; alive: boolean }[] };
+    expect(status.nodes.map((n) => n.grpc).join(',')).toBe(cluster);
+    expect(status.status.map((n) => [n.id, n.alive])).toEqual([[1, false], [2, false], [3, false]]);
+    // Nothing found: ./.gregor/cluster, named in the error.
+    const none = captureIO();
+    expect(await run(['dev-cluster', 'status'], { ...none.io, place: place('elsewhere') })).toBe(1);
+    expect(none.stderr()).toContain(`no dev cluster in ${path.join(root, 'elsewhere', '.gregor', 'cluster')}`);
+  });
+
+  test('when nothing answers it says so on stderr while it retries, then fails naming --bootstrap, GREGOR_CLI_BOOTSTRAP and dev-cluster status', async () => {
+    const notes: string[] = [];
+    const timings = { noteAfterMs: 50, giveUpAfterMs: 600, intervalMs: 20 };
+    const never = (): Promise<boolean> => Promise.resolve(false);
+    const err = await awaitBootstrap({ list: 'a:1,b:2', source: 'GREGOR_CLI_BOOTSTRAP' }, ['a:1', 'b:2'], never, (t) => notes.push(t), new AbortController().signal, timings).catch(
+      (e: unknown) => e as Error,
+    );
+    expect(String(err)).toMatch(/^GregorError: NETWORK_EXCEPTION: no broker answers at a:1, b:2 \(GREGOR_CLI_BOOTSTRAP\) after 1 s\./);
+    for (const hint of ['--bootstrap', 'GREGOR_CLI_BOOTSTRAP', 'gregor dev-cluster status']) expect(String(err)).toContain(hint);
+    expect(notes.length).toBeGreaterThanOrEqual(1);
+    expect(notes[0]).toMatch(/^no broker answers at a:1, b:2 \(GREGOR_CLI_BOOTSTRAP\) \(\d+ s so far\); retrying/);
+  });
+
+  test('one broker accepting a connection is enough, and a real listener counts', async () => {
+    const server = createServer((s) => s.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const live = `127.0.0.1:${(server.address() as { port: number }).port}`;
+    const dead = `127.0.0.1:${await deadPort()}`;
+    try {
+      expect(await tcpCanConnect(dead, 1000)).toBe(false);
+      expect(await tcpCanConnect(live, 1000)).toBe(true);
+      const notes: string[] = [];
+      await awaitBootstrap({ list: `${dead},${live}`, source: '--bootstrap' }, [dead, live], tcpCanConnect, (t) => notes.push(t), new AbortController().signal);
+      expect(notes).toEqual([]);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
-import type { GroupDescription } from '@gregor/client';
-import { formatGroupView, groupView, resetTarget } from '../src/group-format';
+import type { GroupDescription, TopicDescription } from '@gregor/client';
+import { formatGroupView, groupView, logEndPlan, resetTarget } from '../src/group-format';
 
 const description: GroupDescription = {
   groupId: 'g',
@@ -47,6 +47,38 @@ describe('group describe view', () => {
     expect(text).toMatch(/\nm-2\s+worker-2\s+\/10\.0\.0\.2\s+idle-app\s+0\n/);
     expect(text).toMatch(/1 member\(s\) without partitions/);
     expect(text).toMatch(/Total lag: 60$/);
+  });
+
+  test('a partition without a leader is not asked for its log end: shown as "-", named, and left out of the total', () => {
+    const topic = (name: string, leaders: (number | null)[]): TopicDescription =>
+      ({ name, partitions: leaders.map((leader, partition) => ({ partition, leader, leaderEpoch: 0, replicas: [], isr: [] })) }) as unknown as TopicDescription;
+    const plan = logEndPlan(
+      [
+        { topic: 't', partition: 0 },
+        { topic: 't', partition: 1 },
+        { topic: 'gone', partition: 3 },
+      ],
+      [topic('t', [1, null])],
+    );
+    expect(plan).toEqual({ ask: [{ topic: 't', partition: 0 }], unknown: [{ topic: 't', partition: 1, why: 'no leader' }] });
+
+    const v = groupView(
+      description,
+      [
+        { topic: 't', partition: 0, offset: 40n, metadata: '', leaderEpoch: -1 },
+        { topic: 't', partition: 1, offset: 3n, metadata: '', leaderEpoch: -1 },
+      ],
+      new Map([['t-0', 100n]]),
+      plan.unknown,
+    );
+    expect(v.partitions.map((r) => [r.partition, r.committedOffset, r.logEndOffset, r.lag])).toEqual([
+      [0, 40n, 100n, 60n],
+      [1, 3n, null, null],
+    ]);
+    expect(v.logEndUnknown).toEqual(['t-1: no leader']);
+    const text = formatGroupView(v).join('\n');
+    expect(text).toMatch(/t\s+1\s+3\s+-\s+-\s+m-1/);
+    expect(text).toMatch(/Total lag: 60 \(not counting 1 partition\(s\) whose log end is unknown: t-1: no leader\)$/);
   });
 
   test('an empty group says it has no active members', () => {

@@ -11,7 +11,9 @@ import type { ResolvedClientOptions } from './options';
  * Failover: calls that may go to any broker (metadata, admin) try the broker
  * that last answered, then every broker metadata named, then the bootstrap
  * list, moving on only when a broker does not answer at all. Calls that must
- * go to a leader use `connectionForNode` and refresh metadata on failure.
+ * go to a leader use `connectionForNode` and refresh metadata on failure —
+ * from another broker than the leader that failed them (`distrust`): a
+ * leader cut off from the cluster has the stalest picture of all.
  */
 export class Cluster {
   readonly metadata = new MetadataCache();
@@ -24,6 +26,9 @@ export class Cluster {
   private scheduled: Promise<void> | undefined;
   private lastRefreshEndMs = Number.NEGATIVE_INFINITY;
   private closed = false;
+  /** Addresses asked last until another broker answers, with when (a sequence number) each was last distrusted. */
+  private readonly distrusted = new Map<string, number>();
+  private distrustSeq = 0;
 
   constructor(readonly opts: ResolvedClientOptions) {}
 
@@ -46,11 +51,26 @@ export class Cluster {
 
   /** Addresses to try for "any broker" calls, best first. */
   candidates(): string[] {
-    const list: string[] = [];
-    if (this.lastGood !== undefined) list.push(this.lastGood);
-    for (const b of this.metadata.allBrokers()) list.push(b.address);
-    list.push(...this.opts.bootstrap);
-    return [...new Set(list)];
+    return orderCandidates(this.lastGood, this.metadata.allBrokers().map((b) => b.address), this.opts.bootstrap, this.distrusted);
+  }
+
+  /**
+   * Broker `nodeId` failed a leader-bound request in a way that says
+   * metadata is stale (NOT_LEADER_OR_FOLLOWER, no answer in time…). It may
+   * be the stale one — a leader cut off from the quorum still believes it
+   * leads — so the next "any broker" calls (the metadata refresh first) ask
+   * it only after every other broker, until another broker has answered one.
+   * When several are distrusted, the most recently distrusted goes last.
+   */
+  distrust(nodeId: number): void {
+    const address = this.metadata.broker(nodeId)?.address;
+    if (address !== undefined) this.distrustAddress(address);
+  }
+
+  private distrustAddress(address: string): void {
+    // Bounded by the brokers this client knows; a runaway map is simply reset.
+    if (this.distrusted.size >= 256) this.distrusted.clear();
+    this.distrusted.set(address, ++this.distrustSeq);
   }
 
   /**
@@ -64,6 +84,8 @@ export class Cluster {
       try {
         const res = await this.connection(address).call(method, request, opts);
         this.lastGood = address;
+        // Another broker's answer is in: the distrusted ones no longer lead the list anyway.
+        if (!this.distrusted.has(address)) this.distrusted.clear();
         return res;
       } catch (err) {
         if (!isTransportError(err) || opts.signal?.aborted === true) throw err;
@@ -145,9 +167,33 @@ export class Cluster {
 
   private async fetchMetadata(): Promise<ClusterMetadata> {
     const topics = [...this.interest];
+    const startedMs = this.opts.clock.monotonicMs();
     const res = await this.callAny('Metadata', { topics, allowAutoTopicCreation: false });
+    this.opts.logger.debug('metadata refreshed', { broker: this.lastGood, ms: Math.round(this.opts.clock.monotonicMs() - startedMs), topics: res.topics.length });
     const md = parseMetadata(res);
+    // A broker cut off from the cluster names no leader for the partitions
+    // it led (and a leader election may be under way): ask another broker
+    // first next time rather than the same one again and again.
+    const answeredBy = this.lastGood;
+    if (answeredBy !== undefined && md.topics.some((t) => t.partitions.some((p) => p.leader < 0))) this.distrustAddress(answeredBy);
     this.metadata.apply(md, topics.length === 0 ? 'all' : topics, this.opts.clock.monotonicMs());
     return md;
   }
+}
+
+/**
+ * "Any broker" order: the broker that last answered, then those metadata
+ * names, then the bootstrap list — each once, and the distrusted ones last
+ * (still asked: they may be all that is left), the most recently
+ * distrusted (highest sequence number) at the very end.
+ */
+export function orderCandidates(
+  lastGood: string | undefined,
+  brokers: readonly string[],
+  bootstrap: readonly string[],
+  distrusted: ReadonlyMap<string, number>,
+): string[] {
+  const all = [...new Set([...(lastGood !== undefined ? [lastGood] : []), ...brokers, ...bootstrap])];
+  const suspects = all.filter((a) => distrusted.has(a)).sort((a, b) => distrusted.get(a)! - distrusted.get(b)!);
+  return [...all.filter((a) => !distrusted.has(a)), ...suspects];
 }

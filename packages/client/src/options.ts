@@ -21,6 +21,18 @@ export interface ClientOptions {
   defaultApiTimeoutMs?: number;
   /** Metadata is refreshed at least this often (Kafka's metadata.max.age.ms). Default 300000. */
   metadataMaxAgeMs?: number;
+  /**
+   * A Produce unanswered by its leader this long makes the producer ask the
+   * other brokers who leads (then again every quarter of it, at least
+   * 100 ms, while it waits); when leadership has moved, the request is
+   * abandoned and its batches go to the new leader — with their sequence
+   * numbers, so the leader drops any it already has. Well below
+   * requestTimeoutMs: a leader cut off from the cluster (or fenced) is left
+   * within about this long after the controller moved its partitions,
+   * instead of after the request timeout. No Kafka equivalent. Default
+   * 1000; 0 turns it off.
+   */
+  slowLeaderCheckMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Injected for tests. */
   clock?: Clock;
@@ -34,6 +46,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   defaultApiTimeoutMs: number;
   metadataMaxAgeMs: number;
+  slowLeaderCheckMs: number;
   retry: RetryPolicy;
   clock: Clock;
   random: () => number;
@@ -54,6 +67,7 @@ export function resolveClientOptions(opts: ClientOptions): ResolvedClientOptions
     requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs ?? 30000),
     defaultApiTimeoutMs: positive('defaultApiTimeoutMs', opts.defaultApiTimeoutMs ?? 60000),
     metadataMaxAgeMs: positive('metadataMaxAgeMs', opts.metadataMaxAgeMs ?? 300000),
+    slowLeaderCheckMs: nonNegative('slowLeaderCheckMs', opts.slowLeaderCheckMs ?? 1000),
     retry: { ...DEFAULT_RETRY, ...opts.retry },
     clock: opts.clock ?? systemClock,
     random: opts.random ?? Math.random,

@@ -10,3 +10,26 @@ export const systemClock: Clock = {
   nowMs: () => Date.now(),
   monotonicMs: () => performance.now(),
 };
+
+/**
+ * A clock that moves only when told to (tests and simulations): wall and
+ * monotonic time are the same number and start at `startMs`.
+ */
+export class ManualClock implements Clock {
+  constructor(private ms = 1_000_000) {}
+
+  nowMs(): number {
+    return this.ms;
+  }
+
+  monotonicMs(): number {
+    return this.ms;
+  }
+
+  /** Moves time forward by `ms` and returns the new time. */
+  advance(ms: number): number {
+    if (ms < 0) throw new RangeError(`a ManualClock does not go back (advance ${ms})`);
+    this.ms += ms;
+    return this.ms;
+  }
+}

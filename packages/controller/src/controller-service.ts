@@ -226,7 +226,10 @@ function describeQuorum(d: ServiceDeps) {
     return {
       nodeId: v.id,
       address: `${v.host}:${v.port}`,
-      logEndOffset: self ? (status?.lastIndex ?? -1) : (match ?? -1),
+      // A leader starts each follower at match 0 and learns its real position
+      // from the follower's first answer in its term: until then (forever,
+      // for a dead voter) the log end is unknown, not 0.
+      logEndOffset: self ? (status?.lastIndex ?? -1) : match === undefined || match === 0 ? -1 : match,
       lastContactMsAgo: self ? 0 : heard === undefined ? -1 : Math.round(now - heard),
     };
   });

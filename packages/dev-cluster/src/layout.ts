@@ -56,7 +56,21 @@ export function quorumVoters(nodes: readonly NodeLayout[]): string {
   return nodes.map((n) => `${n.id}@${n.host}:${n.controllerPort}`).join(',');
 }
 
-/** The properties file a node of the dev cluster starts with. */
+/**
+ * Topic defaults sized to a cluster of `nodes` nodes, as docker compose and
+ * a production Kafka cluster set them: replication factor 3 (fewer when there
+ * are fewer nodes) and min.insync.replicas one less, so that a topic created
+ * without flags survives one dead node and acks=all still works while it is
+ * down. A node's own defaults (1/1) suit only a single node: with them a
+ * `dev-cluster kill` leaves a third of a 3-node cluster's partitions without
+ * a leader.
+ */
+export function topicDefaults(nodes: number): { 'default.replication.factor': string; 'min.insync.replicas': string } {
+  const replicationFactor = Math.max(1, Math.min(3, nodes));
+  return { 'default.replication.factor': String(replicationFactor), 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) };
+}
+
+/** The properties file a node of the dev cluster starts with; `extra` overrides any of it. */
 export function nodeProperties(node: NodeLayout, all: readonly NodeLayout[], extra: Readonly<Record<string, string>> = {}): string {
   const props: Record<string, string> = {
     'node.id': String(node.id),
@@ -64,6 +78,7 @@ export function nodeProperties(node: NodeLayout, all: readonly NodeLayout[], ext
     'log.dirs': node.dataDir,
     listeners: `CLIENT://${node.host}:${node.clientPort},CONTROLLER://${node.host}:${node.controllerPort},HTTP://${node.host}:${node.httpPort},KAFKA://${node.host}:${node.kafkaPort}`,
     'controller.quorum.voters': quorumVoters(all),
+    ...topicDefaults(all.length),
     ...extra,
   };
   return Object.entries(props)

@@ -15,6 +15,7 @@ import {
   layoutPorts,
   nodeFlagsOf,
   nodeLayout,
+  nodeProperties,
   quorumVoters,
   readClusterFile,
   restartNode,
@@ -41,6 +42,21 @@ describe('layout', () => {
       [2, 'HTTP', 9293],
       [2, 'Kafka', 9393],
     ]);
+  });
+
+  it("sizes the nodes' topic defaults to the cluster, so one dead node of three leaves every partition a leader and acks=all working", () => {
+    const props = (nodes: number, extra?: Record<string, string>): Record<string, string> => {
+      const all = Array.from({ length: nodes }, (_, i) => nodeLayout(i + 1, 9092, '/d'));
+      const text = nodeProperties(all[0]!, all, extra);
+      return Object.fromEntries(text.trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+    };
+    const defaults = (p: Record<string, string>): [string | undefined, string | undefined] => [p['default.replication.factor'], p['min.insync.replicas']];
+    expect(defaults(props(1))).toEqual(['1', '1']);
+    expect(defaults(props(2))).toEqual(['2', '1']);
+    expect(defaults(props(3))).toEqual(['3', '2']);
+    expect(defaults(props(5))).toEqual(['3', '2']);
+    // --config still wins.
+    expect(defaults(props(3, { 'default.replication.factor': '1', 'min.insync.replicas': '1' }))).toEqual(['1', '1']);
   });
 });
 

@@ -41,6 +41,10 @@ export function asBrokerMetadataSource(cms: ControllerMetadataSource): MetadataS
   return {
     clusterId: cms.clusterId,
     controllerId: () => cms.controllerId(),
+    lastHeartbeatAnswer: () => {
+      const hb = cms.heartbeatState();
+      return hb === undefined ? undefined : { ageMs: Date.now() - hb.atMs, fenced: hb.isFenced };
+    },
     registerBroker: (endpoint) => cms.registerBroker(endpoint),
     liveBrokers: () => cms.liveBrokers(),
     registeredBrokerCount: () => cms.registeredBrokers().length,

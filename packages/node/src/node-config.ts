@@ -83,7 +83,8 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 1500,
     doc:
       'A broker without a heartbeat for this long is fenced and its leaderships move (Kafka: 9000). 1500 ms = 6 missed heartbeats: ' +
-      'partitions fail over in under 2 s; a stalled controller forgives its own stall, so a GC pause does not fence healthy brokers.',
+      'partitions fail over in under 2 s; a stalled controller forgives its own stall, so a GC pause does not fence healthy brokers. ' +
+      'A broker whose heartbeats have gone unanswered this long stops claiming leadership (NOT_LEADER_OR_FOLLOWER) until contact is back.',
   },
   'metadata.snapshot.interval.entries': {
     type: 'int',

@@ -73,6 +73,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     replicaFetchMinBytes: config.replicaFetchMinBytes,
     replicaFetchBackoffMs: config.replicaFetchBackoffMs,
     replicaSocketTimeoutMs: config.replicaSocketTimeoutMs,
+    brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
     offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
     offsetsTopicReplicationFactor: config.offsetsTopicReplicationFactor,
     offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,

@@ -5,23 +5,31 @@ import { listenerEndpoint } from '../metadata-source';
 import type { BrokerContext } from '../broker-context';
 import { planNewTopic } from '../create-topic-plan';
 import type { TopicMetadataView } from '../metadata-source';
+import type { ReplicaManager } from '../replica/replica-manager';
 import type { RequestOutcome } from '../outcome';
 
-function describeTopic(view: TopicMetadataView): TopicMetadata {
+/**
+ * A partition this broker gave up while cut off from the quorum has no
+ * leader here (LEADER_NOT_AVAILABLE), so clients ask another broker.
+ */
+function describeTopic(view: TopicMetadataView, replicas: Pick<ReplicaManager, 'advertisedLeader'>): TopicMetadata {
   return {
     error: null,
     name: view.name,
     topicId: view.topicId,
     isInternal: view.name === OFFSETS_TOPIC,
-    partitions: view.partitions.map((a) => ({
-      error: null,
-      partition: a.partition,
-      leaderId: a.leaderId,
-      leaderEpoch: a.leaderEpoch,
-      replicaNodes: [...a.replicas],
-      isrNodes: [...a.isr],
-      offlineReplicas: [],
-    })),
+    partitions: view.partitions.map((a) => {
+      const leaderId = replicas.advertisedLeader(view.name, a);
+      return {
+        error: leaderId === a.leaderId ? null : new GregorError('LEADER_NOT_AVAILABLE', `node ${a.leaderId} has lost contact with the controller quorum`, { topic: view.name, partition: a.partition }),
+        partition: a.partition,
+        leaderId,
+        leaderEpoch: a.leaderEpoch,
+        replicaNodes: [...a.replicas],
+        isrNodes: [...a.isr],
+        offlineReplicas: [],
+      };
+    }),
   };
 }
 
@@ -58,7 +66,7 @@ async function missingTopic(ctx: BrokerContext, name: string, allowAutoCreate: b
       if (!(isGregorError(err) && err.errorName === 'TOPIC_ALREADY_EXISTS') || existing === undefined) throw err;
       view = existing;
     }
-    return describeTopic(view);
+    return describeTopic(view, ctx.replicas);
   } catch (err) {
     empty.error = outcome.fail(err, { topic: name });
     return empty;
@@ -84,12 +92,12 @@ export async function handleMetadata(ctx: BrokerContext, req: MetadataRequest, o
   const brokers = listenerBrokers(ctx, listener);
   let topics: TopicMetadata[];
   if (req.topics === null) {
-    topics = ctx.metadata.topics().map(describeTopic);
+    topics = ctx.metadata.topics().map((view) => describeTopic(view, ctx.replicas));
   } else {
     topics = [];
     for (const name of new Set(req.topics)) {
       const view = ctx.metadata.topic(name);
-      topics.push(view !== undefined ? describeTopic(view) : await missingTopic(ctx, name, req.allowAutoTopicCreation, outcome));
+      topics.push(view !== undefined ? describeTopic(view, ctx.replicas) : await missingTopic(ctx, name, req.allowAutoTopicCreation, outcome));
     }
   }
   return { brokers, clusterId: ctx.metadata.clusterId, controllerId: ctx.metadata.controllerId(), topics };

@@ -200,7 +200,8 @@ async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs:
     NOT_ENOUGH_REPLICAS_AFTER_APPEND: `records written, but the ISR [${leader.isr.join(',')}] is smaller than min.insync.replicas ${a.minInsyncReplicas}`,
     REQUEST_TIMED_OUT: `records not replicated to the ISR within ${timeoutMs} ms`,
   };
-  const hint = result === 'NOT_LEADER_OR_FOLLOWER' ? { leaderHint: ctx.metadata.topic(leader.topic)?.partitions[leader.partition]?.leaderId ?? -1 } : {};
+  const assignment = ctx.metadata.topic(leader.topic)?.partitions[leader.partition];
+  const hint = result === 'NOT_LEADER_OR_FOLLOWER' ? { leaderHint: assignment === undefined ? -1 : ctx.replicas.advertisedLeader(leader.topic, assignment) } : {};
   a.result.error = outcome.fail(new GregorError(result, messages[result] ?? 'acks=all failed', { ...where, ...hint }), where);
   a.result.baseOffset = -1n;
 }

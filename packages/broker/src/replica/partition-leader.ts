@@ -104,6 +104,13 @@ export class PartitionLeader {
     });
   }
 
+  /** How many followers have fetched at or after `sinceMs` (monotonic). */
+  followersFetchedSince(sinceMs: number): number {
+    let n = 0;
+    for (const f of this.followers.values()) if (f.lastFetchTimeMs >= sinceMs) n++;
+    return n;
+  }
+
   /** A follower fetched at `fetchOffset` (already checked: no divergence, in range). */
   recordFollowerFetch(replicaId: number, fetchOffset: bigint, brokerEpoch: bigint, nowMs: number): void {
     const state = this.followers.get(replicaId);

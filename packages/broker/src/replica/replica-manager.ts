@@ -8,6 +8,8 @@ import type { PartitionManager } from '../partition-manager';
 import type { PartitionLogPort } from '../storage-port';
 import { PartitionLeader, type LeaderTiming } from './partition-leader';
 import type { ProducePurgatory } from './produce-purgatory';
+import { heardFromReplicaMajority } from './quorum-contact';
+import { QuorumWatch } from './quorum-watch';
 
 /** The part of ReplicaFetcherManager the broker drives (a port, for tests). */
 export interface FollowerFetcher {
@@ -88,26 +90,37 @@ export class ReplicaManager {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly selfId: number;
+  private readonly quorum: QuorumWatch;
+  /** Led partitions given up while cut off from the quorum (until contact is back). */
+  private readonly steppedBack = new Set<string>();
 
   constructor(private readonly deps: ReplicaManagerDeps) {
     this.selfId = deps.config.nodeId;
+    this.quorum = new QuorumWatch({
+      metadata: deps.metadata,
+      sessionTimeoutMs: deps.config.brokerSessionTimeoutMs,
+      clock: deps.clock,
+      logger: deps.logger,
+      onChange: (cutOff) => this.afterQuorumContactChange(cutOff),
+      whileCutOff: () => {
+        for (const l of this.leaders.values()) this.claims(l);
+      },
+    });
   }
 
   /** Subscribes to metadata, takes every hosted partition's role, starts the ISR/consistency timer. */
   async start(): Promise<void> {
     this.unsubscribe = this.deps.metadata.subscribe((e) => this.handleEvent(e));
     await this.deps.partitions.removeOrphans();
-    const all: Promise<void>[] = [];
-    for (const view of this.deps.metadata.topics()) {
-      for (const a of view.partitions) if (a.replicas.includes(this.selfId)) all.push(this.reconcile(view.name, a.partition));
-    }
-    await Promise.all(all);
+    await Promise.all(this.reconcileHosted());
+    this.quorum.start();
     this.scheduleTick();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    this.quorum.stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     await Promise.allSettled([...this.chains.values()]);
     await this.deps.fetcher.stop();
@@ -115,10 +128,48 @@ export class ReplicaManager {
     this.deps.producePurgatory.notifyAll();
   }
 
-  /** The current leadership of a partition, if this broker holds it (synchronous; for waiters). */
+  /**
+   * The current leadership of a partition, if this broker holds it and may
+   * claim it (synchronous; for waiters: acks=all produces end with
+   * NOT_LEADER_OR_FOLLOWER when it goes).
+   */
   leaderOf(key: string): PartitionLeader | undefined {
     const l = this.leaders.get(key);
-    return l !== undefined && !l.deposed ? l : undefined;
+    return l !== undefined && !l.deposed && this.claims(l) ? l : undefined;
+  }
+
+  /**
+   * Whether this broker may claim a leadership it holds: always while in
+   * contact with the controller quorum; once cut off for a whole session,
+   * only while a majority of the partition's replicas (itself included)
+   * still fetch from it (heardFromReplicaMajority). A partition given up
+   * stays given up until contact is back: its waiters are woken here and
+   * answer NOT_LEADER_OR_FOLLOWER.
+   */
+  private claims(leader: PartitionLeader): boolean {
+    if (!this.quorum.isCutOff()) return true;
+    if (this.steppedBack.has(leader.key)) return false;
+    const since = this.deps.clock.monotonicMs() - this.deps.config.brokerSessionTimeoutMs;
+    if (heardFromReplicaMajority(leader.replicas.length, leader.followersFetchedSince(since))) return true;
+    this.steppedBack.add(leader.key);
+    this.deps.producePurgatory.notify(leader.key);
+    this.deps.fetchPurgatory.notify(leader.key);
+    return false;
+  }
+
+  /**
+   * The leader to name for a partition, as Metadata and leader hints give
+   * it: metadata's, except this broker for a partition it gave up while
+   * cut off from the quorum (then -1: it does not know who leads now). Such
+   * a broker has been fenced and its leaderships moved, so it claims them
+   * no more: requests for them answer NOT_LEADER_OR_FOLLOWER (leaderFor,
+   * leaderOf). Roles and logs stay as they are; once contact is back the
+   * metadata log says who leads now.
+   */
+  advertisedLeader(topic: string, a: PartitionAssignment): number {
+    if (a.leaderId !== this.selfId || !this.quorum.isCutOff()) return a.leaderId;
+    const leader = this.leaders.get(tpKey(topic, a.partition));
+    return leader !== undefined && !leader.deposed && this.claims(leader) ? a.leaderId : -1;
   }
 
   /**
@@ -161,6 +212,14 @@ export class ReplicaManager {
         leaderHint: assignment.leaderId,
       });
     }
+    const held = this.leaders.get(tpKey(topic, partition));
+    if (this.quorum.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
+      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
+        topic,
+        partition,
+        leaderHint: -1,
+      });
+    }
     const leader = this.leaderOf(tpKey(topic, partition));
     if (leader !== undefined && leader.leaderEpoch === assignment.leaderEpoch) return { leader, log: leader.log, topic: view, assignment };
     return undefined;
@@ -194,7 +253,7 @@ export class ReplicaManager {
   status(): { hostedPartitions: number; led: LedPartitionStatus[] } {
     const led: LedPartitionStatus[] = [];
     for (const l of this.leaders.values()) {
-      if (!l.deposed) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
+      if (!l.deposed && this.claims(l)) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
     }
     return { hostedPartitions: this.leaders.size + this.following.size, led };
   }
@@ -243,6 +302,9 @@ export class ReplicaManager {
    * waits for the union of old and new ISR.
    */
   private maybeProposeIsr(leader: PartitionLeader): void {
+    // The controller cannot be reached, and whoever it fenced for the cut
+    // would be proposed out on stale evidence.
+    if (this.quorum.isCutOff()) return;
     const timing = this.timing();
     const change = leader.isrChangeToPropose(timing, this.isEligible);
     if (change === undefined) return;
@@ -333,6 +395,38 @@ export class ReplicaManager {
         if (!this.matches(tpKey(view.name, a.partition), a)) void this.reconcile(view.name, a.partition);
       }
     }
+  }
+
+  /**
+   * Lost: each led partition is given up unless a majority of its replicas
+   * still fetch from this broker (`claims`; waiters of the ones given up —
+   * acks=all produces, parked fetches — answer NOT_LEADER_OR_FOLLOWER now,
+   * not at their timeout). Regained: every waiter re-checks and every
+   * partition's role is read again from metadata, which is catching up with
+   * what happened meanwhile.
+   */
+  private afterQuorumContactChange(cutOff: boolean): { steppedBack: number; kept: number } {
+    let kept = 0;
+    if (cutOff) {
+      for (const l of this.leaders.values()) if (!l.deposed && this.claims(l)) kept++;
+      return { steppedBack: this.steppedBack.size, kept };
+    }
+    this.steppedBack.clear();
+    for (const key of this.leaders.keys()) {
+      this.deps.producePurgatory.notify(key);
+      this.deps.fetchPurgatory.notify(key);
+    }
+    if (!this.stopped) void Promise.all(this.reconcileHosted());
+    return { steppedBack: 0, kept: 0 };
+  }
+
+  /** Moves every partition metadata places on this broker to its role. */
+  private reconcileHosted(): Promise<void>[] {
+    const all: Promise<void>[] = [];
+    for (const view of this.deps.metadata.topics()) {
+      for (const a of view.partitions) if (a.replicas.includes(this.selfId)) all.push(this.reconcile(view.name, a.partition));
+    }
+    return all;
   }
 
   /** Whether the local role already is what `a` says. */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createLogger, pollUntil, silentLogger, type Logger } from '@gregor/common';
+import { createLogger, pollUntil, silentLogger, type Clock, type Logger } from '@gregor/common';
 import { Broker, defaultBrokerConfig, type BrokerConfig } from '@gregor/broker';
 import { batchSizeAt, lastOffsetOf, readBatchHeader } from '@gregor/record-batch';
 import { LogStore, type PartitionLog } from '@gregor/storage';
@@ -30,13 +30,23 @@ function testLogger(nodeId: number): Logger {
  * and restarted on a new port over the same data.
  */
 export class TestCluster {
-  readonly controller = new FakeController();
+  readonly controller: FakeController;
   readonly nodes = new Map<number, ClusterNode>();
 
-  private constructor(private readonly overrides: Partial<BrokerConfig>) {}
+  private constructor(
+    private readonly overrides: Partial<BrokerConfig>,
+    private readonly clock: Clock | undefined,
+  ) {
+    this.controller = new FakeController(clock);
+  }
 
-  static async start(size: number, overrides: Partial<BrokerConfig> = {}): Promise<TestCluster> {
-    const cluster = new TestCluster(overrides);
+  /**
+   * With `clock`, every broker runs on it and the fake controller answers
+   * heartbeats on it (see FakeController): a `partition`ed broker then loses
+   * contact with the quorum once the test advances it past the session.
+   */
+  static async start(size: number, overrides: Partial<BrokerConfig> = {}, opts: { clock?: Clock } = {}): Promise<TestCluster> {
+    const cluster = new TestCluster(overrides, opts.clock);
     for (let id = 1; id <= size; id++) {
       const dir = await mkdtemp(path.join(os.tmpdir(), `gregor-repl-${id}-`));
       cluster.nodes.set(id, { id, dir, metadata: cluster.controller.sourceFor(id), store: undefined, broker: undefined, client: undefined });
@@ -72,6 +82,7 @@ export class TestCluster {
       metadata: n.metadata,
       store: n.store,
       logger,
+      ...(this.clock !== undefined ? { clock: this.clock } : {}),
     });
     n.client = connect(n.broker.address);
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GregorError } from '@gregor/common';
+import { GregorError, type Clock } from '@gregor/common';
 import type {
   AlterPartitionRequest,
   BrokerEndpoint,
@@ -41,6 +41,12 @@ export interface AlterPartitionCall {
  * synchronously on every change, except for a broker the test has
  * `partition`ed away from metadata: it keeps its stale view (a zombie
  * leader) until `heal`.
+ *
+ * With a `heartbeatClock`, each source also answers lastHeartbeatAnswer as
+ * a broker whose heartbeats the controller answers continuously while it
+ * is connected: the answer's age is 0, and grows from the moment of
+ * `partition` (on that clock) until `heal`. Without one, brokers know
+ * nothing of heartbeats (as on a single node) and never step back.
  */
 export class FakeController {
   readonly clusterId = randomUUID();
@@ -54,6 +60,8 @@ export class FakeController {
   readonly alterPartitionCalls: AlterPartitionCall[] = [];
   /** Return an error to reject an AlterPartition the normal checks accepted. */
   alterPartitionFilter: ((call: Omit<AlterPartitionCall, 'outcome'>) => GregorError | undefined) | undefined;
+
+  constructor(readonly heartbeatClock?: Clock) {}
 
   sourceFor(nodeId: number): FakeMetadataSource {
     let source = this.sources.get(nodeId);
@@ -234,9 +242,16 @@ export class FakeController {
     this.publish([]);
   }
 
-  /** Cuts a broker off from metadata updates: it keeps acting on what it last saw. */
+  /** Cuts a broker off from metadata updates (and heartbeat answers): it keeps acting on what it last saw. */
   partition(nodeId: number): void {
-    this.sources.get(nodeId)!.connected = false;
+    const source = this.sources.get(nodeId)!;
+    source.connected = false;
+    source.cutAtMs = this.heartbeatClock?.monotonicMs();
+  }
+
+  /** Whether the broker is registered and fenced. */
+  isFenced(nodeId: number): boolean {
+    return this.brokers.get(nodeId)?.fenced === true;
   }
 
   /** Reconnects it; it catches up with one event per partition that changed. */
@@ -269,13 +284,24 @@ export class FakeController {
 /** One broker's MetadataSource, answered from its (possibly stale) copy of the controller's state. */
 export class FakeMetadataSource implements MetadataSource {
   connected = true;
+  /** When `partition` cut it off, on the controller's heartbeat clock. */
+  cutAtMs: number | undefined;
+  readonly lastHeartbeatAnswer?: () => { ageMs: number; fenced: boolean } | undefined;
   private topicViews = new Map<string, TopicMetadataView>();
   private readonly listeners = new Set<(event: MetadataEvent) => void>();
 
   constructor(
     private readonly controller: FakeController,
     private readonly nodeId: number,
-  ) {}
+  ) {
+    const clock = controller.heartbeatClock;
+    if (clock !== undefined) {
+      this.lastHeartbeatAnswer = () => ({
+        ageMs: this.connected || this.cutAtMs === undefined ? 0 : clock.monotonicMs() - this.cutAtMs,
+        fenced: this.connected && controller.isFenced(nodeId),
+      });
+    }
+  }
 
   get clusterId(): string {
     return this.controller.clusterId;

@@ -1,6 +1,9 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import {
   DEFAULT_BASE_PORT,
+  DEFAULT_CLUSTER_DIR,
+  findClusterDir,
   clusterDown,
   clusterStatus,
   clusterUp,
@@ -13,7 +16,8 @@ import type { CliContext } from '../context';
 import { intArg } from '../options';
 
 interface DirOptions {
-  dir: string;
+  /** Undefined: clusterDir() decides. */
+  dir?: string;
   json: boolean;
 }
 
@@ -25,7 +29,22 @@ interface UpOptions extends DirOptions {
 }
 
 const withDir = (cmd: Command): Command =>
-  cmd.requiredOption('--dir <dir>', 'cluster directory (cluster.json, node-N.log, data)').option('--json', 'machine-readable output', false);
+  cmd
+    .option('--dir <dir>', `cluster directory: cluster.json, node-N.log, data (default: the ${DEFAULT_CLUSTER_DIR} found from here up, else ./${DEFAULT_CLUSTER_DIR})`)
+    .option('--json', 'machine-readable output', false);
+
+/**
+ * --dir, else the dev cluster the CLI's default bootstrap would use (the
+ * first .gregor/cluster with a cluster.json from the cwd up, then the
+ * repository's), else .gregor/cluster in the cwd — where `pnpm quickstart`
+ * puts it — so that `up` and the commands after it agree without --dir.
+ */
+function clusterDir(ctx: CliContext, opts: DirOptions): string {
+  if (opts.dir !== undefined) return opts.dir;
+  const { cwd, clusterRoots } = ctx.place;
+  const found = findClusterDir(cwd, clusterRoots);
+  return found ?? path.join(cwd, DEFAULT_CLUSTER_DIR);
+}
 
 /**
  * `gregor dev-cluster up|down|kill N|restart N|status --dir DIR` (DESIGN.md §9):
@@ -48,7 +67,7 @@ export function registerDevCluster(program: Command, ctx: CliContext): void {
       }, {}),
   ).action(async (opts: UpOptions) => {
     const cluster = await clusterUp({
-      dir: opts.dir,
+      dir: clusterDir(ctx, opts),
       nodes: opts.nodes,
       basePort: opts.basePort,
       readyTimeoutMs: opts.timeoutMs,
@@ -63,13 +82,13 @@ export function registerDevCluster(program: Command, ctx: CliContext): void {
   });
 
   withDir(dev.command('down').description('stop every node (SIGTERM, then SIGKILL after a grace period)')).action(async (opts: DirOptions) => {
-    await clusterDown(opts.dir, 15_000, (m) => void ctx.note(m));
+    await clusterDown(clusterDir(ctx, opts), 15_000, (m) => void ctx.note(m));
     await ctx.result(opts, 'Cluster stopped.', { stopped: true });
   });
 
   withDir(dev.command('kill').description('kill -9 one node').argument('<node>', 'node id', intArg('node', 1, 99))).action(
     async (id: number, opts: DirOptions) => {
-      const node = await killNode(opts.dir, id);
+      const node = await killNode(clusterDir(ctx, opts), id);
       if (node.processBefore === 'running') {
         await ctx.result(opts, `Killed node ${id} (pid ${node.pid}).`, { killed: id, pid: node.pid });
       } else {
@@ -83,14 +102,15 @@ export function registerDevCluster(program: Command, ctx: CliContext): void {
   withDir(dev.command('restart').description('(re)start one node and wait until it is ready').argument('<node>', 'node id', intArg('node', 1, 99))).action(
     async (id: number, opts: DirOptions) => {
       // Readiness can take up to a minute: say on stderr what is being waited for.
-      const node = await restartNode(opts.dir, id, { onProgress: (m) => void ctx.note(m) });
+      const node = await restartNode(clusterDir(ctx, opts), id, { onProgress: (m) => void ctx.note(m) });
       await ctx.result(opts, `Node ${id} is running again (pid ${node.pid}).`, { restarted: id, pid: node.pid });
     },
   );
 
   withDir(dev.command('status').description('each node: pid, alive, ready, addresses')).action(async (opts: DirOptions) => {
-    const cluster = readClusterFile(opts.dir);
-    const status = await clusterStatus(opts.dir);
+    const dir = clusterDir(ctx, opts);
+    const cluster = readClusterFile(dir);
+    const status = await clusterStatus(dir);
     const lines = ['NODE  PID      STATE     CLIENT                HTTP'];
     for (const s of status) {
       const state = !s.alive ? 'down' : s.ready ? 'ready' : 'starting';

@@ -3,7 +3,7 @@ import { GregorError, isGregorError, tpKey } from '@gregor/common';
 import type { Gregor } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
-import { formatGroupList, formatGroupView, groupView, groupViewJson, resetTarget, table, type ResetSpec } from '../group-format';
+import { formatGroupList, formatGroupView, groupView, groupViewJson, logEndPlan, resetTarget, table, type ResetSpec } from '../group-format';
 import { addCommonOptions, intArg, type CommonOptions } from '../options';
 import { checkName } from './topic';
 
@@ -99,7 +99,12 @@ export function registerGroup(program: Command, ctx: CliContext): void {
   );
 }
 
-/** Description, committed offsets and log end offsets of every partition involved. */
+/**
+ * Description, committed offsets and log end offsets of every partition
+ * involved. A partial answer beats none: a partition that has no leader now
+ * (or whose leader does not answer in time) shows "-" for its log end and
+ * lag and is named, instead of failing the whole describe.
+ */
 async function describeGroup(client: Gregor, groupId: string): Promise<ReturnType<typeof groupView>> {
   const admin = client.admin();
   const [d] = await admin.describeGroups([groupId]);
@@ -108,15 +113,26 @@ async function describeGroup(client: Gregor, groupId: string): Promise<ReturnTyp
   const partitions = new Map<string, { topic: string; partition: number }>();
   for (const c of committed) partitions.set(tpKey(c.topic, c.partition), c);
   for (const m of d!.members) for (const tp of m.assignment) partitions.set(tpKey(tp.topic, tp.partition), tp);
-  const logEnds = new Map<string, bigint>();
-  // Partitions of deleted topics have no end offset: show "-" rather than fail.
+  // Partitions of deleted topics have no end offset: "-", not an error.
   const existing = new Set(await admin.listTopics({ includeInternal: false }));
-  const wanted = [...partitions.values()].filter((tp) => existing.has(tp.topic));
-  if (wanted.length > 0) {
-    for (const o of await admin.listOffsets(wanted.map((tp) => ({ ...tp, spec: 'latest' as const })))) logEnds.set(tpKey(o.topic, o.partition), o.offset);
+  const topics = [...new Set([...partitions.values()].map((tp) => tp.topic))].filter((t) => existing.has(t));
+  const plan = logEndPlan([...partitions.values()], topics.length > 0 ? await admin.describeTopics(topics) : []);
+  const logEnds = new Map<string, bigint>();
+  if (plan.ask.length > 0) {
+    try {
+      // Leaders were just seen: a short wait is enough, and a long one would hold the whole answer.
+      const offsets = await admin.listOffsets(plan.ask.map((tp) => ({ ...tp, spec: 'latest' as const })), { timeoutMs: LOG_END_TIMEOUT_MS });
+      for (const o of offsets) logEnds.set(tpKey(o.topic, o.partition), o.offset);
+    } catch (err) {
+      if (!isGregorError(err) || !err.retriable) throw err;
+      plan.unknown.push(...plan.ask.map((tp) => ({ ...tp, why: err.errorName })));
+    }
   }
-  return groupView(d!, committed, logEnds);
+  return groupView(d!, committed, logEnds, plan.unknown);
 }
+
+/** How long describe waits for log end offsets once it knows every partition asked has a leader. */
+const LOG_END_TIMEOUT_MS = 5000;
 
 /**
  * NON_EMPTY_GROUP from DeleteGroups, with what to do about it: which group

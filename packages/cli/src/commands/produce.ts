@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { GregorError, isGregorError, toGregorError } from '@gregor/common';
-import { COMPRESSIONS, type Acks, type Compression, type Producer } from '@gregor/client';
+import { GregorError, toGregorError } from '@gregor/common';
+import { COMPRESSIONS, type Acks, type Compression, type Gregor, type Producer } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { addCommonOptions, CLI_TIMEOUT_MS, intArg, type CommonOptions } from '../options';
+import { FailureTally, formatFailures, sendFailure } from '../produce-failures';
 import { boundedLines } from '../stdin-lines';
 import { checkName } from './topic';
 
@@ -58,14 +59,18 @@ export function registerProduce(program: Command, ctx: CliContext): void {
       });
       const stats = await produceLines(ctx, producer, topic, opts);
       const summary = { topic, acks: opts.acks === -1 ? 'all' : opts.acks, read: stats.read, acknowledged: stats.acked, failed: stats.read - stats.acked };
-      if (stats.error !== undefined) {
-        const tally =
-          stats.acked === stats.read
-            ? `Produced ${stats.acked} record(s) to ${topic}, every line before that one.`
-            : `Produced ${stats.acked} of ${stats.read} record(s) to ${topic}; the rest were not acknowledged.`;
-        await ctx.note(`${stats.error.text}\n${tally}`);
-        if (opts.json) await ctx.result(opts, '', { ...summary, error: stats.error.name });
-        ctx.exitCode = stats.error.exitCode;
+      if (stats.failures.count > 0) {
+        const groups = stats.failures.summary(topic, await leaderless(client, topic, stats.failures.timedOutPartitions()));
+        await ctx.note(formatFailures(topic, stats.read, stats.acked, groups).join('\n'));
+        if (opts.json) await ctx.result(opts, '', { ...summary, error: groups[0]!.error, failures: groups });
+        ctx.exitCode = 2;
+        return;
+      }
+      if (stats.stop !== undefined) {
+        // Reading stopped at a bad line; every record before it was acknowledged.
+        await ctx.note(`${stats.stop.text}\nProduced ${stats.acked} record(s) to ${topic}, every line before that one.`);
+        if (opts.json) await ctx.result(opts, '', { ...summary, error: stats.stop.name });
+        ctx.exitCode = stats.stop.exitCode;
         return;
       }
       await ctx.note(`Produced ${stats.acked} record(s) to ${topic} (acks=${summary.acks}).`);
@@ -74,14 +79,32 @@ export function registerProduce(program: Command, ctx: CliContext): void {
   });
 }
 
+/**
+ * Which of `partitions` have no leader now: a record that timed out there
+ * never left the producer, and "no leader" is the reason to report. Empty
+ * when there is nothing to ask or the question cannot be answered quickly.
+ */
+async function leaderless(client: Gregor, topic: string, partitions: readonly number[]): Promise<Set<number>> {
+  if (partitions.length === 0) return new Set();
+  try {
+    const [desc] = await client.admin().describeTopics([topic], { timeoutMs: 3000 });
+    return new Set(desc!.partitions.filter((p) => p.leader === null && partitions.includes(p.partition)).map((p) => p.partition));
+  } catch {
+    return new Set();
+  }
+}
+
 interface ProduceStats {
   read: number;
   acked: number;
-  error: { name: string; text: string; exitCode: number } | undefined;
+  /** Records that were sent and failed, by cause and partition. */
+  failures: FailureTally;
+  /** Why reading stdin stopped before its end (a line without the key separator, or too long). */
+  stop: { name: string; text: string; exitCode: number } | undefined;
 }
 
 async function produceLines(ctx: CliContext, producer: Producer, topic: string, opts: ProduceOptions): Promise<ProduceStats> {
-  const stats: ProduceStats = { read: 0, acked: 0, error: undefined };
+  const stats: ProduceStats = { read: 0, acked: 0, failures: new FailureTally(), stop: undefined };
   let outstanding = 0;
   let drained: (() => void) | undefined;
   const onAbort = (): void => {
@@ -93,13 +116,14 @@ async function produceLines(ctx: CliContext, producer: Producer, topic: string, 
   const progress = startProgress(ctx, stats);
   try {
     for await (const line of boundedLines(ctx.io.stdin as AsyncIterable<Buffer | string>, producer.options.maxRequestBytes, ctx.io.signal)) {
-      if (stats.error !== undefined) break;
+      // The first failure stops reading: the lines after it are not sent.
+      if (stats.failures.count > 0 || stats.stop !== undefined) break;
       let key: string | null = null;
       let value = line;
       if (opts.keySeparator !== undefined) {
         const at = line.indexOf(opts.keySeparator);
         if (at < 0) {
-          stats.error = {
+          stats.stop = {
             name: 'USAGE',
             text: `error: line ${stats.read + 1} has no key separator "${opts.keySeparator}" (--key-separator): it and the lines after it were not sent`,
             exitCode: 1,
@@ -117,7 +141,7 @@ async function produceLines(ctx: CliContext, producer: Producer, topic: string, 
           if (--outstanding < MAX_OUTSTANDING / 2) drained?.();
         },
         (err: unknown) => {
-          stats.error ??= { ...sendFailure(err), exitCode: 2 };
+          stats.failures.add(sendFailure(err));
           if (--outstanding < MAX_OUTSTANDING / 2) drained?.();
         },
       );
@@ -129,7 +153,7 @@ async function produceLines(ctx: CliContext, producer: Producer, topic: string, 
   } catch (err) {
     // A line over max.request.size (boundedLines stopped reading there).
     const e = toGregorError(err);
-    stats.error ??= { name: e.errorName, text: e.message, exitCode: 2 };
+    stats.stop ??= { name: e.errorName, text: e.message, exitCode: 2 };
   } finally {
     ctx.io.signal.removeEventListener('abort', onAbort);
     // close() flushes: every send made above has settled when it returns,
@@ -138,20 +162,6 @@ async function produceLines(ctx: CliContext, producer: Producer, topic: string, 
     progress.stop();
   }
   return stats;
-}
-
-/**
- * What a failed send is reported as. A record that timed out while the
- * broker kept refusing it (NOT_ENOUGH_REPLICAS, LEADER_NOT_AVAILABLE…) is
- * named by that refusal: "REQUEST_TIMED_OUT" alone hides what to fix.
- */
-export function sendFailure(err: unknown): { name: string; text: string } {
-  const e = toGregorError(err);
-  const cause = e.cause;
-  if (e.errorName === 'REQUEST_TIMED_OUT' && isGregorError(cause) && cause.errorName !== 'REQUEST_TIMED_OUT') {
-    return { name: cause.errorName, text: `${cause.message} (gave up: ${e.message.replace(/^[A-Z_]+: /, '')})` };
-  }
-  return { name: e.errorName, text: e.message };
 }
 
 /** "produced N" on a terminal's stderr, once a second, for long inputs. */

@@ -34,6 +34,8 @@ export function registerTopic(program: Command, ctx: CliContext): void {
           { topic: name, numPartitions: opts.partitions, replicationFactor: opts.replicationFactor, configs: opts.config },
         ]);
         await ctx.result(opts, `Created topic ${name}.`, createdTopicJson(created!));
+        const warning = underReplicatedWarning(created!.replicationFactor, created!.configs['min.insync.replicas']);
+        if (warning !== undefined) await ctx.note(warning);
       } catch (err) {
         if (!(opts.ifNotExists && err instanceof GregorError && err.errorName === 'TOPIC_ALREADY_EXISTS')) throw err;
         await ctx.result(opts, `Topic ${name} already exists.`, { topic: name, created: false });
@@ -106,6 +108,21 @@ export function registerTopic(program: Command, ctx: CliContext): void {
       }
     });
   });
+}
+
+/**
+ * A topic with fewer replicas than its min.insync.replicas can never take an
+ * acks=all record (NOT_ENOUGH_REPLICAS): easy to create by accident on the
+ * dev cluster, whose nodes default to min.insync.replicas 2. Undefined when
+ * the topic is fine.
+ */
+export function underReplicatedWarning(replicationFactor: number, minInsyncReplicas: string | undefined): string | undefined {
+  const minIsr = Number(minInsyncReplicas ?? '1');
+  if (!Number.isInteger(minIsr) || replicationFactor >= minIsr) return undefined;
+  return (
+    `warning: replication factor ${replicationFactor} is below min.insync.replicas ${minIsr}: produce with acks=all (the default) ` +
+    `will fail with NOT_ENOUGH_REPLICAS. Use --replication-factor ${minIsr} or more, or --config min.insync.replicas=${replicationFactor}.`
+  );
 }
 
 /**

@@ -103,11 +103,11 @@ export class Fetcher {
         { maxWaitMs: config.maxWaitMs, minBytes: config.minBytes, maxBytes: config.maxBytes, topics: [...topics.values()] },
         { timeoutMs: config.maxWaitMs + this.deps.requestTimeoutMs, signal: this.deps.signal },
       );
-      this.handleFetch(sent, res);
+      this.handleFetch(sent, res, node);
     } catch (err) {
       if (this.deps.signal.aborted) return;
       const error = toGregorError(err);
-      for (const { state, epoch } of sent) if (state.epoch === epoch) this.partitionFailed(state, error);
+      for (const { state, epoch } of sent) if (state.epoch === epoch) this.partitionFailed(state, error, node);
     } finally {
       this.fetchingNodes.delete(node);
       for (const { state } of sent) if (state.fetchRequestId === requestId) state.fetchRequestId = undefined;
@@ -116,7 +116,7 @@ export class Fetcher {
     }
   }
 
-  private handleFetch(sent: { state: PartitionState; epoch: number; fetchOffset: bigint }[], res: FetchResponse__Output): void {
+  private handleFetch(sent: { state: PartitionState; epoch: number; fetchOffset: bigint }[], res: FetchResponse__Output, node: number): void {
     const results = new Map<string, FetchResponse__Output['topics'][number]['partitions'][number]>();
     for (const t of res.topics) for (const p of t.partitions) results.set(`${t.name}\u0000${p.partition}`, p);
     for (const { state, epoch, fetchOffset } of sent) {
@@ -126,7 +126,7 @@ export class Fetcher {
       if (result === undefined) continue;
       const error = errorFromWire(result.error, { topic: state.topic, partition: state.partition });
       if (error !== undefined) {
-        this.partitionFailed(state, error);
+        this.partitionFailed(state, error, node);
         continue;
       }
       state.highWatermark = int64(result.highWatermark);
@@ -138,13 +138,17 @@ export class Fetcher {
         state.fetchOffset = fetched.nextFetchOffset;
         this.deps.buffer.push(state, fetched.records, result.records.length);
       } catch (err) {
-        this.partitionFailed(state, toGregorError(err, { topic: state.topic, partition: state.partition }));
+        this.partitionFailed(state, toGregorError(err, { topic: state.topic, partition: state.partition }), node);
       }
     }
   }
 
-  /** Retriable: back off (and refresh metadata when stale). OFFSET_OUT_OF_RANGE: autoOffsetReset. Else: surface. */
-  private partitionFailed(state: PartitionState, error: GregorError): void {
+  /**
+   * Retriable: back off (and refresh metadata when stale, asking other
+   * brokers than `node`, the leader that failed it, first).
+   * OFFSET_OUT_OF_RANGE: autoOffsetReset. Else: surface.
+   */
+  private partitionFailed(state: PartitionState, error: GregorError, node?: number): void {
     const { subscriptions, buffer, clock, config, logger } = this.deps;
     if (error.errorName === 'OFFSET_OUT_OF_RANGE') {
       logger.info('fetch offset out of range, applying autoOffsetReset', { topic: state.topic, partition: state.partition, fetchOffset: String(state.fetchOffset), reset: config.autoOffsetReset });
@@ -156,7 +160,10 @@ export class Fetcher {
       const delay = backoffMs(state.failedAttempts++, config.retry.initialBackoffMs, config.retry.maxBackoffMs, this.deps.random);
       state.retryAtMs = clock.monotonicMs() + delay;
       logger.debug('fetch failed, will retry', { topic: state.topic, partition: state.partition, delayMs: delay, error: error.message });
-      if (needsMetadataRefresh(error)) this.awaitMetadata([state.topic]);
+      if (needsMetadataRefresh(error)) {
+        if (node !== undefined) this.deps.cluster.distrust(node);
+        this.awaitMetadata([state.topic]);
+      }
       return;
     }
     state.error = error;

@@ -5,6 +5,7 @@ import type { BrokerConnection } from '../broker-connection';
 import type { Cluster } from '../cluster';
 import { errorFromWire, isRetriableError, needsMetadataRefresh } from '../errors';
 import { IoLoop } from '../io-loop';
+import { watchSlowLeader } from '../slow-leader';
 import { int64 } from '../wire';
 import type { ProducerBatch, RecordAccumulator } from './accumulator';
 import { IdempotenceState } from './idempotence';
@@ -246,18 +247,43 @@ export class Sender {
     };
     this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 0) + 1);
     this.requestsInFlight++;
+    // A leader that keeps a request waiting may have been cut off and
+    // replaced: once other brokers name a new leader, give up on this one
+    // (the batches keep their sequence numbers, so nothing is written twice).
+    const abandon = new AbortController();
+    let moved: GregorError | undefined;
+    const stopWatch = watchSlowLeader(
+      this.deps.cluster,
+      node,
+      sent.map((g) => ({ topic: g[0]!.topic, partition: g[0]!.partition, leaderEpoch: this.deps.cluster.metadata.partition(g[0]!.topic, g[0]!.partition)?.leaderEpoch ?? -1 })),
+      (to, waitedMs) => {
+        moved = new GregorError(
+          'NOT_LEADER_OR_FOLLOWER',
+          `broker ${node} has not answered for ${Math.round(waitedMs)} ms and the other brokers name ${to.leader} as the leader of ${to.topic}-${to.partition}`,
+          { topic: to.topic, partition: to.partition, leaderHint: to.leader },
+        );
+        this.deps.logger.info('leader did not answer and leadership moved: sending the request\'s batches to the new leader', {
+          broker: node,
+          newLeader: to.leader,
+          waitedMs: Math.round(waitedMs),
+          partitions: sent.length,
+        });
+        abandon.abort();
+      },
+    );
     // The broker answers acks=all itself after timeoutMs; the RPC deadline
     // leaves it a moment to do so.
     conn
-      .call('Produce', request, { timeoutMs: config.requestTimeoutMs + 1000 })
+      .call('Produce', request, { timeoutMs: config.requestTimeoutMs + 1000, signal: abandon.signal })
       .then(
-        (res) => this.handleResponse(sent, res),
+        (res) => this.handleResponse(sent, res, node),
         (err: unknown) => {
-          const error = toGregorError(err);
-          for (const group of sent) this.retryOrFail(group, error, false);
+          const error = moved ?? toGregorError(err);
+          for (const group of sent) this.retryOrFail(group, error, false, node, moved !== undefined);
         },
       )
       .finally(() => {
+        stopWatch();
         this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 1) - 1);
         this.requestsInFlight--;
         for (const group of sent) {
@@ -285,7 +311,7 @@ export class Sender {
     return batch.encoded;
   }
 
-  private handleResponse(groups: ProducerBatch[][], res: ProduceResponse__Output): void {
+  private handleResponse(groups: ProducerBatch[][], res: ProduceResponse__Output, node: number): void {
     const results = new Map<string, ProduceResponse__Output['topics'][number]['partitions'][number]>();
     for (const t of res.topics) for (const p of t.partitions) results.set(`${t.name}\u0000${p.partition}`, p);
     for (const group of groups) {
@@ -296,7 +322,7 @@ export class Sender {
           ? new GregorError('UNKNOWN_SERVER_ERROR', `produce response has no result for ${topic}-${partition}`, { topic, partition })
           : errorFromWire(result.error, { topic, partition });
       if (error !== undefined) {
-        this.retryOrFail(group, error, result !== undefined);
+        this.retryOrFail(group, error, result !== undefined, node);
         continue;
       }
       const baseOffset = int64(result!.baseOffset);
@@ -323,12 +349,14 @@ export class Sender {
   }
 
   /**
-   * A send failed: retry (back to the front of its queue, in order) or fail
-   * for good. `answered`: the leader's response carried this error for the
-   * partition (as opposed to the call failing), so a non-retriable error
-   * means nothing was written.
+   * A send to `node` failed: retry (back to the front of its queue, in
+   * order) or fail for good. `answered`: the leader's response carried this
+   * error for the partition (as opposed to the call failing), so a
+   * non-retriable error means nothing was written. `newLeaderKnown`: the
+   * request was abandoned because metadata already names another leader, so
+   * the retry goes there at once.
    */
-  private retryOrFail(group: ProducerBatch[], error: GregorError, answered: boolean): void {
+  private retryOrFail(group: ProducerBatch[], error: GregorError, answered: boolean, node: number, newLeaderKnown = false): void {
     const { config, clock, accumulator, logger } = this.deps;
     const now = clock.monotonicMs();
     const head = group[0]!;
@@ -357,10 +385,12 @@ export class Sender {
     // (HTTP/2 streams do not keep request order) waits for its turn anyway
     // (only the oldest unresolved batch is sent): no backoff on top.
     const outOfTurn = idem !== undefined && (error.errorName === 'OUT_OF_ORDER_SEQUENCE_NUMBER' || error.errorName === 'UNKNOWN_PRODUCER_ID');
-    const delay = outOfTurn ? 0 : backoffMs(head.attempts - 1, config.retry.initialBackoffMs, config.retry.maxBackoffMs, this.deps.random);
+    const delay = outOfTurn || newLeaderKnown ? 0 : backoffMs(head.attempts - 1, config.retry.initialBackoffMs, config.retry.maxBackoffMs, this.deps.random);
     accumulator.reenqueue(group, now + delay);
     logger.debug('produce failed, will retry', { topic: head.topic, partition: head.partition, attempt: head.attempts, delayMs: delay, error: error.message });
-    if (needsMetadataRefresh(error)) {
+    if (needsMetadataRefresh(error) && !newLeaderKnown) {
+      // The broker that failed it may be the stale one: the refresh asks the others first.
+      this.deps.cluster.distrust(node);
       this.staleMetadata.set(head.key, this.deps.cluster.metadata.version);
       this.awaitMetadata();
     }

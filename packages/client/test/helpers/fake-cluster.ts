@@ -70,6 +70,8 @@ export class FakeCluster {
   /** Next id InitProducerId hands out. */
   nextProducerId = 100n;
   private readonly appended = new EventEmitter();
+  /** Leaders (and epochs) per topic that a broker cut off from the cluster still believes in. */
+  private readonly frozenLeaders = new Map<number, Map<string, { leader: number; leaderEpoch: number }[]>>();
 
   /**
    * Holds every Produce call `which` accepts (default: all) until
@@ -125,6 +127,17 @@ export class FakeCluster {
         producers: new Map(),
       })),
     });
+  }
+
+  /**
+   * Broker `nodeId` keeps answering Metadata with the leaders of now, as a
+   * broker cut off from the cluster does, whatever setLeader does later.
+   */
+  freezeMetadata(nodeId: number): void {
+    this.frozenLeaders.set(
+      nodeId,
+      new Map([...this.topics].map(([name, t]) => [name, t.partitions.map((p) => ({ leader: p.leader, leaderEpoch: p.leaderEpoch }))])),
+    );
   }
 
   setLeader(topic: string, partition: number, leader: number): void {
@@ -200,7 +213,7 @@ export class FakeCluster {
         run().catch((err: unknown) => callback({ code: grpc.status.INTERNAL, details: String(err) }));
       };
     return {
-      Metadata: unary('Metadata', (req) => this.metadata(req.topics)),
+      Metadata: unary('Metadata', (req) => this.metadata(req.topics, this.frozenLeaders.get(nodeId))),
       Produce: unary('Produce', (req) => this.produce(nodeId, req)),
       InitProducerId: unary('InitProducerId', () => ({ producerId: (this.nextProducerId++).toString(), producerEpoch: 0 })),
       Fetch: unary('Fetch', (req) => this.fetch(nodeId, req)),
@@ -252,7 +265,7 @@ export class FakeCluster {
     };
   }
 
-  private metadata(names: string[]): unknown {
+  private metadata(names: string[], frozen?: Map<string, { leader: number; leaderEpoch: number }[]>): unknown {
     const wanted = names.length > 0 ? names : [...this.topics.keys()];
     return {
       clusterId: 'fake',
@@ -264,7 +277,10 @@ export class FakeCluster {
         return {
           name,
           topicId: `id-${name}`,
-          partitions: t.partitions.map((p, i) => ({ partition: i, leaderId: p.leader, leaderEpoch: p.leaderEpoch, replicaNodes: [p.leader], isrNodes: [p.leader] })),
+          partitions: t.partitions.map((live, i) => {
+            const p = frozen?.get(name)?.[i] ?? live;
+            return { partition: i, leaderId: p.leader, leaderEpoch: p.leaderEpoch, replicaNodes: [p.leader], isrNodes: [p.leader] };
+          }),
         };
       }),
     };

@@ -1,0 +1,125 @@
+import { ManualClock, pollUntil } from '@gregor/common';
+import { batchOf, call, fetchOnce, produce, valuesOf } from './helpers/grpc-client';
+import { TestCluster } from './helpers/cluster';
+
+/*
+ * Issue 10: a leader cut off from the quorum but still reachable by clients.
+ * Three in-process brokers over real gRPC; the test plays the controller
+ * (FakeController) and owns session time (ManualClock): node 1 is cut off
+ * from metadata and heartbeat answers, the controller fences it and moves
+ * leadership to node 2, and only the test's clock decides when node 1's
+ * session is over. Before the fix node 1 kept claiming leadership for the
+ * whole cut and a waiting acks=all produce ended in REQUEST_TIMED_OUT.
+ */
+
+const SESSION_MS = 1500;
+
+function metadataPartition(res: any, topic: string, partition: number): any {
+  return res.topics.find((t: any) => t.name === topic)?.partitions.find((p: any) => p.partition === partition);
+}
+
+/**
+ * Moves session time by `ms` in steps the broker sees one by one (each
+ * followed by a Metadata request to it, which samples its quorum contact):
+ * one big jump would look like a stall of the broker itself, which does not
+ * count as silence.
+ */
+async function advanceSeenBy(clock: ManualClock, cluster: TestCluster, nodeId: number, ms: number): Promise<void> {
+  for (let left = ms; left > 0; left -= 100) {
+    clock.advance(Math.min(100, left));
+    await call(cluster.client(nodeId), 'Metadata', { topics: ['cut'] });
+  }
+}
+
+describe('a leader cut off from the quorum', () => {
+  let cluster: TestCluster;
+  const clock = new ManualClock();
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start(3, { replicaLagTimeMaxMs: 600_000, brokerSessionTimeoutMs: SESSION_MS }, { clock });
+  });
+  afterAll(async () => {
+    await cluster.close();
+  });
+
+  test('stops claiming leadership after one session: NOT_LEADER_OR_FOLLOWER, waiting acks=all fail at once, Metadata shows no leader; after healing it follows the new leader', async () => {
+    const created = await call(cluster.client(1), 'CreateTopics', { topics: [{ name: 'cut', numPartitions: 1, replicationFactor: 3, configs: {} }] });
+    expect(created.topics[0].error).toBeNull();
+    expect(cluster.controller.assignment('cut', 0).leaderId).toBe(1);
+    expect((await produce(cluster.client(1), 'cut', 0, batchOf(['before']), -1)).error).toBeNull();
+
+    // The cut: node 1 hears nothing more from the quorum; the controller
+    // fences it and elects node 2, whose followers stop fetching from node 1.
+    cluster.controller.partition(1);
+    cluster.controller.fence(1);
+    expect(cluster.controller.assignment('cut', 0).leaderId).toBe(2);
+    await pollUntil(() => cluster.broker(2).partitionState('cut', 0)?.role === 'leader' && cluster.broker(3).partitionState('cut', 0)?.leaderId === 2, {
+      timeoutMs: 10_000,
+      what: 'nodes 2 and 3 to turn to node 2',
+    });
+
+    // Within the session node 1 still leads by its own lights: an acks=all
+    // produce is appended and waits for followers that will never come.
+    await advanceSeenBy(clock, cluster, 1, SESSION_MS - 1);
+    const waiting = call(cluster.client(1), 'Produce', {
+      acks: -1,
+      timeoutMs: 30_000,
+      topics: [{ name: 'cut', partitions: [{ partition: 0, records: batchOf(['stranded']) }] }],
+    });
+    await pollUntil(() => cluster.log(1, 'cut', 0).logEndOffset === 2n, { timeoutMs: 10_000, what: 'the zombie append on node 1' });
+    expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0)).toMatchObject({ leaderId: 1, error: null });
+
+    // One session without contact, but its followers fetched within it (the
+    // last time at the cut, session time stood still until then): a
+    // majority of replicas may still take it for the leader, so it keeps
+    // the partition a moment longer.
+    clock.advance(1);
+    expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0)).toMatchObject({ leaderId: 1, error: null });
+    // A session since the last fetch too: the waiting produce ends at once
+    // (not after its 30 s) and nothing claims leadership.
+    clock.advance(1);
+    const answered = (await waiting).topics[0].partitions[0];
+    expect(answered.error).toMatchObject({ name: 'NOT_LEADER_OR_FOLLOWER', retriable: true });
+    const fresh = await produce(cluster.client(1), 'cut', 0, batchOf(['refused']), -1);
+    expect(fresh.error).toMatchObject({ name: 'NOT_LEADER_OR_FOLLOWER' });
+    expect(cluster.log(1, 'cut', 0).logEndOffset).toBe(2n);
+    expect((await fetchOnce(cluster.client(1), 'cut', 0, 0n)).error).toMatchObject({ name: 'NOT_LEADER_OR_FOLLOWER' });
+    const md = metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0);
+    expect(md).toMatchObject({ leaderId: -1, error: { name: 'LEADER_NOT_AVAILABLE', retriable: true } });
+    // The rest of the cluster carries on under node 2.
+    expect((await produce(cluster.client(2), 'cut', 0, batchOf(['after']), -1)).error).toBeNull();
+
+    // Healing: contact is back once the controller unfences it; node 1
+    // follows node 2, dropping its unreplicated append.
+    cluster.controller.heal(1);
+    cluster.controller.unfence(1);
+    await pollUntil(() => cluster.broker(1).partitionState('cut', 0)?.role === 'follower', { timeoutMs: 10_000, what: 'node 1 to follow node 2' });
+    // Its log end is 2 before and after the truncation: wait for the bytes.
+    await pollUntil(async () => (await cluster.logBytes(1, 'cut', 0)).equals(await cluster.logBytes(2, 'cut', 0)), {
+      timeoutMs: 10_000,
+      what: "node 1's log to match node 2's",
+    });
+    expect(valuesOf(await cluster.logBytes(1, 'cut', 0))).toEqual(['before', 'after']);
+    expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0)).toMatchObject({ leaderId: 2, error: null });
+  });
+
+  test('keeps leading while a majority of the replicas still fetch from it (as during a controller election slower than the session)', async () => {
+    const created = await call(cluster.client(1), 'CreateTopics', { topics: [{ name: 'kept', numPartitions: 1, replicationFactor: 3, configs: {} }] });
+    expect(created.topics[0].error).toBeNull();
+    expect(cluster.controller.assignment('kept', 0).leaderId).toBe(1);
+    // No heartbeat answers and no metadata for node 1, but nobody fences it.
+    cluster.controller.partition(1);
+    const acked: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      // Each acks=all write needs both followers to fetch it: they fetch at every step of session time.
+      await advanceSeenBy(clock, cluster, 1, 100);
+      const r = await produce(cluster.client(1), 'kept', 0, batchOf([`k${i}`]), -1);
+      expect(r.error).toBeNull();
+      acked.push(`k${i}`);
+    }
+    // Two sessions without contact with the quorum, and the partition stayed writable throughout.
+    expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['kept'] }), 'kept', 0)).toMatchObject({ leaderId: 1, error: null });
+    cluster.controller.heal(1);
+    expect(valuesOf(await cluster.logBytes(1, 'kept', 0))).toEqual(acked);
+  });
+});

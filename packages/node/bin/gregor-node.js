@@ -1,0 +1,17 @@
+#!/usr/bin/env -S node --initial-old-space-size=256 --max-semi-space-size=32
+// `gregor-node` as package.json's "bin" names it. The V8 flags above are
+// src/bin.ts's (test/bin-shim.test.ts keeps them equal): run through this
+// file they must be on its own first line. A committed file rather than
+// dist/bin.js: pnpm links bins at install time, before any build, and warns
+// "Failed to create bin" about a target that does not exist yet; and before
+// `pnpm build` a person gets a sentence, not a module-not-found stack.
+'use strict';
+const { existsSync } = require('node:fs');
+const path = require('node:path');
+
+const built = path.join(__dirname, '..', 'dist', 'bin.js');
+if (!existsSync(built)) {
+  process.stderr.write(`gregor-node: not built yet (${built} is missing): run \`pnpm build\` in the repository first\n`);
+  process.exit(1);
+}
+require(built);
