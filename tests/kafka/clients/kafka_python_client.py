@@ -26,7 +26,9 @@ def admin(a):
     ad = KafkaAdminClient(bootstrap_servers=a.bootstrap)
     r = ad.create_topics([NewTopic(a.topic, 3, 3, topic_configs={"min.insync.replicas": "2"})])
     emit({"step": "create", "errors": [e[1] for e in r.topic_errors]})
-    emit({"step": "partitions", "count": len(KafkaConsumer(bootstrap_servers=a.bootstrap).partitions_for_topic(a.topic) or [])})
+    probe = KafkaConsumer(bootstrap_servers=a.bootstrap)
+    emit({"step": "partitions", "count": len(probe.partitions_for_topic(a.topic) or [])})
+    probe.close()
 
     def describe():
         res = ad.describe_configs([ConfigResource(ConfigResourceType.TOPIC, a.topic)])[0].resources[0]
