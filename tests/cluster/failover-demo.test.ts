@@ -7,49 +7,15 @@
  * leave no process behind: no node, no producer, no consumer. Needs the built dist
  * (`pnpm build`; the script builds only when dist/ is missing).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
-import { pollUntil } from '@gregor/common';
-import { isAlive } from '@gregor/dev-cluster';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-/** Whether any process is left in process group `pgid` (signal 0 probes without signalling). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw err;
-  }
-}
+import { DemoScript } from './demo-script';
 
 describe('scripts/failover-demo.sh', () => {
-  let child: ChildProcess | undefined;
-  let keptDir: string | undefined;
-
-  afterAll(() => {
-    // Only if the test failed half-way: the script's own trap cleans up otherwise.
-    if (child?.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
-    if (keptDir !== undefined) rmSync(keptDir, { recursive: true, force: true });
-  });
+  const demo = new DemoScript();
+  afterAll(() => demo.close());
 
   it('narrates the failover, finds no gap and no duplicate, and cleans up', async () => {
-    let output = '';
-    child = spawn('bash', [path.join(ROOT, 'scripts/failover-demo.sh')], {
-      cwd: ROOT,
-      env: { ...process.env, DEMO_SECONDS: '24', DEMO_KEEP_DIR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // its own process group, so afterAll can stop everything it started
-    });
-    child.stdout!.on('data', (b: Buffer) => (output += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
-    const code = await new Promise<number | null>((resolve) => child!.on('exit', (c) => resolve(c)));
-    keptDir = /\(cluster dir kept: (.+)\)/.exec(output)?.[1];
-
-    if (code !== 0) process.stderr.write(output);
+    const code = await demo.run('scripts/failover-demo.sh', { DEMO_SECONDS: '24' });
+    const output = demo.output;
     expect(code).toBe(0);
     for (const narration of [
       /Starting a 3-node Gregor cluster/,
@@ -81,16 +47,6 @@ describe('scripts/failover-demo.sh', () => {
     // The node the consumer says it switched to (from the nodes' counters) is the one the script names.
     const switchedTo = /consumer \| switched: now fetching from node (\d) \(was node 2\)/.exec(output)![1];
     expect(output).toMatch(new RegExp(`The consumer carried on from node ${switchedTo} `));
-    // The demo's producer and consumer are gone: by the pids it named, and
-    // nothing is left in its process group (the nodes run in their own).
-    const [, producerPid, consumerPid] = /producer pid (\d+), consumer pid (\d+)/.exec(output) ?? [];
-    expect(producerPid).toBeDefined();
-    for (const pid of [Number(producerPid), Number(consumerPid)]) expect({ pid, alive: isAlive(pid) }).toEqual({ pid, alive: false });
-    expect(groupAlive(child.pid!)).toBe(false);
-    // Every node process of the demo's cluster is gone.
-    expect(keptDir).toBeDefined();
-    const cluster = JSON.parse(readFileSync(path.join(keptDir!, 'cluster.json'), 'utf8')) as { nodes: { id: number; pid: number }[] };
-    expect(cluster.nodes).toHaveLength(3);
-    await pollUntil(() => cluster.nodes.every((n) => !isAlive(n.pid)), { timeoutMs: 10_000, what: 'every demo node to have exited' });
+    await demo.expectCleanedUp();
   }, 240_000);
 });

@@ -92,7 +92,11 @@ function served<Req, Res>(
  */
 export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map(
   [
-    served('Produce', PRODUCE_API, data.PRODUCE_MIN_VERSION, 9, data.produce, 0),
+    // Advertised from v0 although v0–v2 are answered UNSUPPORTED_VERSION (as
+    // Kafka 4.0 re-advertises them, KAFKA-18659): librdkafka (2.0.2 here; its
+    // issue 4956) compresses with gzip, snappy or lz4 only when the broker
+    // lists Produce v0, and otherwise sends those batches uncompressed.
+    served('Produce', PRODUCE_API, 0, 9, data.produce),
     served('Fetch', FETCH_API, 4, 12, data.fetch),
     served('ListOffsets', LIST_OFFSETS_API, 1, 7, data.listOffsets),
     served('Metadata', METADATA_API, 0, 12, meta.metadata),
