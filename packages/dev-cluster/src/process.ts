@@ -124,9 +124,14 @@ export async function firstBusyPort<P extends { port: number }>(ports: readonly 
  * of some other process cannot take a killed node's port before it restarts
  * (seen as EADDRINUSE on restart in the chaos test).
  */
+const LAYOUT_SPAN = 400;
+
 export async function findFreeBasePort(nodes: number, host = '127.0.0.1', random: () => number = Math.random): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 10000 + Math.floor(random() * 216) * 100;
+    // Slots LAYOUT_SPAN apart: a layout spans base .. base+300+nodes-1, so
+    // two clusters started at once in different slots never share a port
+    // (slots 100 apart overlapped: B's controller ports were B+100's client ports).
+    const base = 10000 + Math.floor(random() * 54) * LAYOUT_SPAN;
     if ((await firstBusyPort(layoutPorts(nodes, base), host)) === undefined) return base;
   }
   throw new Error('no free base port found after 200 attempts');

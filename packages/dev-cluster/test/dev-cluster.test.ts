@@ -101,6 +101,8 @@ describe('findFreeBasePort', () => {
       const base = await findFreeBasePort(3, '127.0.0.1', random);
       expect(base).toBeGreaterThanOrEqual(10000);
       expect(base + 300 + 2).toBeLessThan(32768);
+      // Whole slots: two layouts of up to 100 nodes never overlap.
+      expect((base - 10000) % 400).toBe(0);
     }
   });
 });
