@@ -6,7 +6,7 @@
  * and the examples run under /usr/bin/python3 exactly as the README shows.
  * Needs the built dist (`pnpm build`): the cluster runs real gregor-node processes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { partitionForKey } from '@gregor/client';
@@ -81,6 +81,21 @@ describe('Python examples against a 3-node cluster (gregor.v1.Records)', () => {
       perPartition.set(l.partition, (perPartition.get(l.partition) ?? 0) + 1);
     }
     expect(Object.fromEntries([...perPartition].map(([p, n]) => [String(p), n]))).toEqual(summary.partitions);
+  });
+
+  it('the README\'s "From any language" snippet runs as printed (its address pointed at this cluster)', async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### From any language'));
+    const snippet = /```python\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(snippet.trim().split('\n').length).toBeLessThan(20);
+    expect(snippet).toContain('127.0.0.1:9092');
+    await cluster!.client.admin().createTopics([{ topic: 'orders', numPartitions: 3, replicationFactor: 3 }]);
+    const run = await runProcess(PYTHON, ['-c', snippet.replace('127.0.0.1:9092', cluster!.bootstrap(1)[0]!)], {
+      env: { ...process.env, PYTHONPATH: stubs! },
+      timeoutMs: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe(`partition ${partitionForKey(Buffer.from('customer-42'), 3)} offset 0`);
   });
 
   it('bad input from Python: an unknown topic is NOT_FOUND with UNKNOWN_TOPIC_OR_PARTITION, and the cluster serves on', async () => {
