@@ -98,6 +98,11 @@ export class RecordsService {
     };
   }
 
+  /** What is in flight now, against the bounds (for metrics and tests). */
+  status(): { publishBytesInFlight: number; readsInProgress: number } {
+    return { publishBytesInFlight: this.inFlight.used, readsInProgress: this.activeReads };
+  }
+
   /** Starts the in-process client against `bootstrap` (the node's own client listener). */
   attach(bootstrap: string): void {
     if (this.closed || this.client !== undefined) return;
