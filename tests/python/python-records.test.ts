@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { partitionForKey } from '@gregor/client';
-import { runProcess, type ProcessResult } from '@gregor/common';
+import { pollUntil, runProcess, type ProcessResult } from '@gregor/common';
 import { TestCluster } from '../cluster/harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -107,5 +107,32 @@ describe('Python examples against a 3-node cluster (gregor.v1.Records)', () => {
     const ok = await python('publish.py', ['--bootstrap', bootstrap, '--topic', 'py-orders', '--count', '10', '--batch', '10']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout.trim())).toMatchObject({ published: 10 });
+  });
+  it('publish.py survives kill -9 of the node it talks to: it moves to the next node and every record arrives (at least once)', async () => {
+    await cluster!.client.admin().createTopics([{ topic: 'py-failover', numPartitions: 3, replicationFactor: 3 }]);
+    await cluster!.waitForFullIsr('py-failover');
+    // Node 1 first in the list: the script talks to it until it dies. Paced so that the kill lands mid-run.
+    const bootstrap = [...cluster!.bootstrap(1), ...cluster!.bootstrap(2, 3)].join(',');
+    let exited = false;
+    const run = python('publish.py', ['--bootstrap', bootstrap, '--topic', 'py-failover', '--count', String(COUNT), '--batch', '500', '--rate', '2500']).finally(() => (exited = true));
+    const sdk = cluster!.client;
+    await pollUntil(
+      async () => {
+        const ends = await sdk.admin().listOffsets([0, 1, 2].map((partition) => ({ topic: 'py-failover', partition, spec: 'latest' as const })));
+        return ends.reduce((n, e) => n + Number(e.offset), 0) >= 2000 || undefined;
+      },
+      { timeoutMs: 60_000, what: '2,000 records published before the kill' },
+    );
+    expect(exited).toBe(false); // else the kill would prove nothing
+    await cluster!.kill(1);
+    const pub = await run;
+    expect(pub.code).toBe(0);
+    expect(JSON.parse(pub.stdout.trim())).toMatchObject({ published: COUNT });
+
+    const read = await python('read.py', ['--bootstrap', cluster!.bootstrap(2, 3).join(','), '--topic', 'py-failover']);
+    expect(read.code).toBe(0);
+    const values = new Set(read.stdout.trim().split('\n').map((l) => (JSON.parse(l) as ReadLine).value));
+    const missing = Array.from({ length: COUNT }, (_, i) => `value-${i}`).filter((v) => !values.has(v));
+    expect(missing).toEqual([]);
   });
 });
