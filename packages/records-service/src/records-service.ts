@@ -111,12 +111,30 @@ export class RecordsService {
     this.logger.info('records service serving (Publish, Read)', { bootstrap, maxRequestBytes: this.maxRequestBytes, maxInFlightBytes: this.inFlight.limitBytes });
   }
 
-  /** Refuses new calls, flushes what the producers hold, closes the client. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Refuses new calls, flushes what the producers hold, closes the client.
+   * Waits at most `timeoutMs` for the flush: with the cluster's other nodes
+   * gone it could otherwise hold the node's shutdown for the producer's
+   * whole delivery timeout (2 minutes); Publishes still in flight then fail
+   * with the node. Idempotent.
+   */
+  async close(timeoutMs = 5000): Promise<void> {
     this.closed = true;
     const client = this.client;
     this.client = undefined;
-    await client?.close();
+    if (client === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      client.close().then(
+        () => true,
+        (err: unknown) => {
+          this.logger.warn('records service: closing the in-process client failed', { error: String(err) });
+          return true;
+        },
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
+    if (!closed) this.logger.warn('records service: producers did not flush in time, closing anyway', { timeoutMs, publishBytesInFlight: this.inFlight.used });
   }
 
   private live(): Gregor {
