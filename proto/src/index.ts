@@ -4,6 +4,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as AdminProto } from './generated/admin';
 import type { ProtoGrpcType as ClientProto } from './generated/client';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller';
+import type { ProtoGrpcType as RecordsProto } from './generated/records';
 import type { ProtoGrpcType as ReplicationProto } from './generated/replication';
 
 /** Folder that holds gregor/v1/*.proto (works from src/ and from dist/). */
@@ -65,6 +66,18 @@ let adminProto: AdminProto | undefined;
 export function loadAdminProto(): AdminProto {
   adminProto ??= load('gregor/v1/admin.proto') as unknown as AdminProto;
   return adminProto;
+}
+
+let recordsProto: RecordsProto | undefined;
+
+/**
+ * The record-level API for services in any language (gregor.v1.Records:
+ * Publish, Subscribe, Read), served on the client listener. Loaded once per
+ * process.
+ */
+export function loadRecordsProto(): RecordsProto {
+  recordsProto ??= load('gregor/v1/records.proto') as unknown as RecordsProto;
+  return recordsProto;
 }
 
 export * from './generated/gregor/v1';

@@ -9,6 +9,9 @@
  * `--rounds` times, the order swapped each round (each run on a fresh topic). Prints one JSON line
  * per run on stdout, and with more than one run a summary line (min/median/max
  * per protocol); progress goes to stderr. Not a test: no thresholds.
+ * `--api records` then also publishes N records through gregor.v1.Records
+ * (1,000 per Publish, to node 1) and prints that throughput beside the SDK's
+ * (gRPC) produce throughput of the same run, as one more JSON line.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,7 @@ import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
 import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from './bench-workload';
 import { summarize } from './bench-summary';
+import { benchRecordsPublish } from './records-bench';
 
 const flags = parseFlags({
   nodes: { type: 'string', default: '1' },
@@ -31,6 +35,8 @@ const flags = parseFlags({
   'latency-seconds': { type: 'string', default: '5' },
   /** grpc (the SDK), kafka (the KAFKA listener, lean wire client) or both. */
   protocol: { type: 'string', default: 'grpc' },
+  /** sdk: only the Kafka-shaped paths; records: also gregor.v1.Records' Publish, side by side. */
+  api: { type: 'string', default: 'sdk' },
   /** How many times each protocol runs, alternating, on the same cluster. */
   rounds: { type: 'string', default: '1' },
   /** Fail when the consume phase reads nothing for this long. */
@@ -58,6 +64,14 @@ if (!['0', '1', 'all', '-1'].includes(acksText)) {
 }
 if (!['grpc', 'kafka', 'both'].includes(flags.protocol)) {
   process.stderr.write(`--protocol must be grpc, kafka or both, got "${flags.protocol}"\n`);
+  process.exit(1);
+}
+if (!['sdk', 'records'].includes(flags.api)) {
+  process.stderr.write(`--api must be sdk or records, got "${flags.api}"\n`);
+  process.exit(1);
+}
+if (flags.api === 'records' && !['1', 'all', '-1'].includes(acksText)) {
+  process.stderr.write('--api records needs --acks 1 or all (Publish answers with offsets)\n');
   process.exit(1);
 }
 const protocols: Protocol[] = flags.protocol === 'both' ? ['grpc', 'kafka'] : [flags.protocol as Protocol];
@@ -135,6 +149,10 @@ async function main(): Promise<void> {
       }
     }
     if (results.length > 1) process.stdout.write(`${JSON.stringify(summarize(results))}\n`);
+    if (flags.api === 'records') {
+      const sdk = results.filter((r) => r.protocol === 'grpc').map((r) => r.produce_rps);
+      await benchRecordsApi(client, cluster.nodes[0]!.grpc, pids, sdk.length === 0 ? undefined : Math.max(...sdk));
+    }
   } finally {
     for (const w of workloads.values()) await w.close();
     await client.close();
@@ -272,3 +290,44 @@ main().catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(2);
 });
+
+/**
+ * Publishes `records` records through gregor.v1.Records (1,000 per Publish,
+ * 32 calls in flight, to one node) and prints its throughput, beside the
+ * best SDK produce rate of this run when there is one.
+ */
+async function benchRecordsApi(client: ReturnType<typeof createClient>, address: string, pids: readonly number[], sdkProduceRps: number | undefined): Promise<void> {
+  const topic = 'bench-records';
+  const configs = { 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) };
+  await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor, configs }]);
+  log(`publishing ${records} records through gregor.v1.Records, 1000 per Publish`);
+  const before = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) };
+  const r = await benchRecordsPublish({
+    address,
+    topic,
+    records,
+    value: randomBytes(recordSize),
+    acks: acks === 'all' ? 'all' : 'leader',
+    recordsPerPublish: 1000,
+    concurrency: 32,
+  });
+  if (r.failedRecords > 0) throw new Error(`${r.failedRecords} records failed to publish through gregor.v1.Records`);
+  const cpu = cpuDelta(before, pids, records);
+  const rps = Math.round(records / r.seconds);
+  log(`published ${records} records through gregor.v1.Records in ${r.seconds.toFixed(2)} s`);
+  const line = {
+    api: 'records',
+    records_publish_rps: rps,
+    records_publish_mb_s: Number(((records * recordSize) / r.seconds / 1e6).toFixed(2)),
+    records_publish_vs_sdk: sdkProduceRps === undefined ? null : Number((rps / sdkProduceRps).toFixed(2)),
+    records_publish_cpu_us_per_record_client: Number(cpu.client.toFixed(2)),
+    records_publish_cpu_us_per_record_nodes: cpu.nodes === undefined ? null : Number(cpu.nodes.toFixed(2)),
+    nodes,
+    replication_factor: replicationFactor,
+    acks: acksText,
+    records,
+    record_size: recordSize,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  await client.admin().deleteTopics([topic]);
+}

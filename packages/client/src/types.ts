@@ -1,3 +1,5 @@
+import type { GregorError } from '@gregor/common';
+
 /**
  * The SDK's public record types. Offsets and timestamps are bigint: offsets
  * are 64-bit on the wire and precision ends at 2^53 in a JS number.
@@ -48,6 +50,9 @@ export interface RecordMetadata {
   /** The record's create time, or the broker's append time for LogAppendTime topics. */
   timestamp: bigint;
 }
+
+/** One record's result in `producer.sendEach`: where it landed, or why it failed for good. */
+export type RecordOutcome = RecordMetadata | GregorError;
 
 /** A record read by the consumer. */
 export interface ConsumerRecord {

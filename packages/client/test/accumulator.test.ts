@@ -11,7 +11,7 @@ function record(valueBytes: number): PendingRecord {
     headers: [],
     timestamp: 0n,
     sizeBytes: estimateRecordSize(null, value, []),
-    delivery: new Delivery('t', 1, true, 0, 0, () => undefined),
+    delivery: new Delivery('t', 1, 'single', 0, 0, () => undefined),
     index: 0,
   };
 }

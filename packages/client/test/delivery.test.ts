@@ -28,7 +28,7 @@ describe('Delivery (one promise per send call)', () => {
         fc.integer({ min: 1, max: 50 }).chain((n) => fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n })),
         async (ackOrder) => {
           let settled = 0;
-          const d = new Delivery('t', ackOrder.length, false, 0, 0, () => settled++);
+          const d = new Delivery('t', ackOrder.length, 'all', 0, 0, () => settled++);
           const outcome = track(d.promise);
           for (let k = 0; k < ackOrder.length; k++) {
             await ticks();
@@ -47,7 +47,7 @@ describe('Delivery (one promise per send call)', () => {
 
   it('a single-record delivery resolves to the metadata itself', async () => {
     let settledWith: Delivery | undefined;
-    const d = new Delivery('t', 1, true, 123, 4, (x) => (settledWith = x));
+    const d = new Delivery('t', 1, 'single', 123, 4, (x) => (settledWith = x));
     d.ack(0, meta(7));
     expect(await d.promise).toEqual(meta(7));
     expect(settledWith).toBe(d);
@@ -56,25 +56,40 @@ describe('Delivery (one promise per send call)', () => {
 
   it('rejects with the first failure; later outcomes are ignored but still counted until the last record settles', async () => {
     let settled = 0;
-    const d = new Delivery('t', 4, false, 0, 0, () => settled++);
+    const d = new Delivery('t', 4, 'all', 0, 0, () => settled++);
     const outcome = track(d.promise);
     const first = new GregorError('MESSAGE_TOO_LARGE', 'first');
     d.ack(0, meta(0));
-    d.fail(first);
+    d.fail(first, 1);
     await ticks();
     expect(outcome.now).toEqual({ status: 'rejected', error: first });
-    d.fail(new GregorError('REQUEST_TIMED_OUT', 'second'));
+    d.fail(new GregorError('REQUEST_TIMED_OUT', 'second'), 2);
     expect(settled).toBe(0);
     d.ack(3, meta(3));
     expect(settled).toBe(1);
     await expect(d.promise).rejects.toBe(first);
   });
 
+  it('each mode: resolves with every record\'s metadata or error in send order, never rejects', async () => {
+    let settled = 0;
+    const d = new Delivery('t', 3, 'each', 0, 0, () => settled++);
+    const outcome = track(d.promise);
+    const err = new GregorError('NOT_ENOUGH_REPLICAS', 'x');
+    d.fail(err, 1);
+    d.ack(2, meta(2));
+    await ticks();
+    expect(outcome.now.status).toBe('pending');
+    d.ack(0, meta(0));
+    await ticks();
+    expect(outcome.now).toEqual({ status: 'resolved', value: [meta(0), err, meta(2)] });
+    expect(settled).toBe(1);
+  });
+
   it('a record settling twice is a broken invariant (assertion), not a silent miscount', () => {
-    const d = new Delivery('t', 1, true, 0, 0, () => undefined);
+    const d = new Delivery('t', 1, 'single', 0, 0, () => undefined);
     d.ack(0, meta(0));
     expect(() => d.ack(0, meta(0))).toThrow(/settled twice/);
-    expect(() => new Delivery('t', 2, true, 0, 0, () => undefined)).toThrow();
-    expect(() => new Delivery('t', 0, false, 0, 0, () => undefined)).toThrow();
+    expect(() => new Delivery('t', 2, 'single', 0, 0, () => undefined)).toThrow();
+    expect(() => new Delivery('t', 0, 'all', 0, 0, () => undefined)).toThrow();
   });
 });

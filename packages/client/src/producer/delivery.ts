@@ -1,5 +1,13 @@
 import { assert, type GregorError } from '@gregor/common';
-import type { RecordMetadata } from '../types';
+import type { RecordMetadata, RecordOutcome } from '../types';
+
+/**
+ * What a delivery's promise resolves to: `single` the record's metadata
+ * (send(record)), `all` every record's metadata in send order and rejects
+ * on the first failure (send({ topic, messages })), `each` every record's
+ * metadata or error in send order and never rejects (sendEach).
+ */
+export type DeliveryMode = 'single' | 'all' | 'each';
 
 /**
  * The outcome of one `send` call, however many records it carries: one
@@ -10,7 +18,8 @@ import type { RecordMetadata } from '../types';
  *
  * The promise resolves once every record is acknowledged (a single record's
  * metadata, or the call's metadata in send order) and rejects with the
- * first failure. Records still settle one by one after a failure (they are
+ * first failure; in `each` mode it resolves once every record has settled,
+ * with each record's metadata or error. Records still settle one by one after a failure (they are
  * in batches with other calls' records): their outcomes are ignored, and
  * `onSettled` runs once the last one is done with, which is what flush()
  * waits for.
@@ -19,11 +28,11 @@ import type { RecordMetadata } from '../types';
  * maxBlockMs deadline and the flush epoch.
  */
 export class Delivery {
-  readonly promise: Promise<RecordMetadata | RecordMetadata[]>;
-  private resolve!: (value: RecordMetadata | RecordMetadata[]) => void;
+  readonly promise: Promise<RecordMetadata | RecordMetadata[] | RecordOutcome[]>;
+  private resolve!: (value: RecordMetadata | RecordMetadata[] | RecordOutcome[]) => void;
   private reject!: (err: GregorError) => void;
-  /** Metadata by index for a call of several records; dropped on failure (nobody will read it). */
-  private results: RecordMetadata[] | undefined;
+  /** Outcomes by index for a call of several records; dropped on failure in `all` mode (nobody will read it). */
+  private results: RecordOutcome[] | undefined;
   /** Records not yet acknowledged or failed. */
   private unsettled: number;
   private failed = false;
@@ -31,8 +40,7 @@ export class Delivery {
   constructor(
     readonly topic: string,
     recordCount: number,
-    /** `send(record)`: resolve to the metadata itself, not a list of one. */
-    readonly single: boolean,
+    readonly mode: DeliveryMode,
     /** Monotonic ms until which the records may wait for metadata or memory (maxBlockMs). */
     readonly deadlineMs: number,
     /** The producer's flush epoch at `send`: flush() waits for deliveries of earlier epochs. */
@@ -40,10 +48,10 @@ export class Delivery {
     /** Every record has settled (the promise has, since the first failure or the last ack). */
     private readonly onSettled: (delivery: Delivery) => void,
   ) {
-    assert(recordCount > 0 && (!single || recordCount === 1), 'a delivery has one record, or several for a batch send');
+    assert(recordCount > 0 && (mode !== 'single' || recordCount === 1), 'a delivery has one record, or several for a batch send');
     this.unsettled = recordCount;
-    this.results = single ? undefined : new Array<RecordMetadata>(recordCount);
-    this.promise = new Promise<RecordMetadata | RecordMetadata[]>((resolve, reject) => {
+    this.results = mode === 'single' ? undefined : new Array<RecordOutcome>(recordCount);
+    this.promise = new Promise<RecordMetadata | RecordMetadata[] | RecordOutcome[]>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
@@ -52,15 +60,16 @@ export class Delivery {
   /** Record `index` of the call was acknowledged. */
   ack(index: number, meta: RecordMetadata): void {
     if (!this.failed) {
-      if (this.single) this.resolve(meta);
+      if (this.mode === 'single') this.resolve(meta);
       else this.results![index] = meta;
     }
     this.settleOne();
   }
 
-  /** A record of the call failed for good: the call rejects with the first such error. */
-  fail(err: GregorError): void {
-    if (!this.failed) {
+  /** Record `index` of the call failed for good: the call rejects with the first such error (`each`: it is that record's outcome). */
+  fail(err: GregorError, index: number): void {
+    if (this.mode === 'each') this.results![index] = err;
+    else if (!this.failed) {
       this.failed = true;
       this.results = undefined;
       this.reject(err);

@@ -2,9 +2,10 @@ import { GregorError, backoffMs, sleep, toGregorError, validateTopicName } from 
 import type { Cluster } from '../cluster';
 import type { ResolvedClientOptions } from '../options';
 import { StickyPartitioner, partitionForKey } from '../partitioner';
-import type { Message, ProducerBatchInput, ProducerRecord, RecordMetadata } from '../types';
+import { topicPartitionCount } from '../topic-partitions';
+import type { Message, ProducerBatchInput, ProducerRecord, RecordMetadata, RecordOutcome } from '../types';
 import { RecordAccumulator, type PendingRecord } from './accumulator';
-import { Delivery } from './delivery';
+import { Delivery, type DeliveryMode } from './delivery';
 import { MemoryBudget } from './memory-budget';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options';
 import { toPendingRecord } from './pending-record';
@@ -110,10 +111,32 @@ export class Producer {
     if ('messages' in input && Array.isArray(input.messages)) {
       // No records, no checks: as Promise.all([]) always did.
       if (input.messages.length === 0) return Promise.resolve([]);
-      return this.enqueue(input.topic, input.messages, undefined) as Promise<RecordMetadata[]>;
+      return this.enqueue(input.topic, input.messages, undefined, 'all') as Promise<RecordMetadata[]>;
     }
     const record = input as ProducerRecord;
-    return this.enqueue(record.topic, undefined, record) as Promise<RecordMetadata>;
+    return this.enqueue(record.topic, undefined, record, 'single') as Promise<RecordMetadata>;
+  }
+
+  /**
+   * Sends several records to one topic and resolves, once every record has
+   * settled, to each record's metadata or GregorError in order (it does not
+   * reject on a record's failure, unlike send). Bad input — a record too
+   * large, a bad timestamp, a closed producer, a full waiting queue — still
+   * rejects the whole call with nothing of it queued, as send does. For
+   * callers that report per record, like the node's Records service.
+   */
+  sendEach(batch: ProducerBatchInput): Promise<RecordOutcome[]> {
+    if (batch.messages.length === 0) return Promise.resolve([]);
+    return this.enqueue(batch.topic, batch.messages, undefined, 'each') as Promise<RecordOutcome[]>;
+  }
+
+  /**
+   * The topic's partition count (Kafka's partitionsFor); rejects at once
+   * with UNKNOWN_TOPIC_OR_PARTITION when it does not exist, where send
+   * would wait maxBlockMs for it (see topicPartitionCount).
+   */
+  partitionsFor(topic: string): Promise<number> {
+    return topicPartitionCount(this.cluster, topic);
   }
 
   /** Sends everything buffered now (ignoring linger) and waits until every earlier send has settled. */
@@ -144,7 +167,7 @@ export class Producer {
    * of it queued; then appends each record, or queues it behind the sends
    * already waiting for metadata or memory.
    */
-  private enqueue(topic: string, messages: readonly Message[] | undefined, single: Message | undefined): Promise<RecordMetadata | RecordMetadata[]> {
+  private enqueue(topic: string, messages: readonly Message[] | undefined, single: Message | undefined, mode: DeliveryMode): Promise<RecordMetadata | RecordMetadata[] | RecordOutcome[]> {
     let delivery: Delivery;
     let records: PendingRecord | PendingRecord[];
     const nowMs = this.now();
@@ -152,7 +175,7 @@ export class Producer {
       if (this.closing !== undefined) throw new GregorError('INVALID_REQUEST', 'producer is closed', { topic });
       validateTopicName(topic);
       const timestamp = BigInt(Date.now());
-      delivery = new Delivery(topic, messages?.length ?? 1, single !== undefined, nowMs + this.config.maxBlockMs, this.flushEpoch, this.deliverySettled);
+      delivery = new Delivery(topic, messages?.length ?? 1, mode, nowMs + this.config.maxBlockMs, this.flushEpoch, this.deliverySettled);
       if (single !== undefined) records = toPendingRecord(single, delivery, 0, timestamp, this.maxRecordBytes);
       else {
         const list = new Array<PendingRecord>(messages!.length);
@@ -235,7 +258,7 @@ export class Producer {
     if (info === undefined) {
       const err = md.topicError(topic);
       if (err !== undefined && !err.retriable) {
-        r.delivery.fail(err);
+        r.delivery.fail(err, r.index);
         return true;
       }
       return false;
@@ -246,7 +269,7 @@ export class Producer {
         topic,
         partition: r.explicitPartition,
       });
-      r.delivery.fail(err);
+      r.delivery.fail(err, r.index);
       return true;
     }
     if (!this.memory.tryReserve(r.sizeBytes)) return false;
@@ -286,7 +309,7 @@ export class Producer {
         const needsMetadata = this.cluster.metadata.topic(topic) === undefined;
         if (left <= 0) {
           this.waiting.shift();
-          w.delivery.fail(this.blockedError(topic, needsMetadata, lastError));
+          w.delivery.fail(this.blockedError(topic, needsMetadata, lastError), w.index);
           continue;
         }
         if (needsMetadata) {

@@ -397,7 +397,7 @@ export class Sender {
   }
 
   private failBatch(batch: ProducerBatch, error: GregorError): void {
-    for (const r of batch.records) r.delivery.fail(error);
+    for (const r of batch.records) r.delivery.fail(error, r.index);
     this.deps.memory.release(batch.recordBytes());
   }
 }
