@@ -22,10 +22,23 @@ export interface ClientProgram {
   readonly args: readonly string[];
   /** Codecs the client can produce with here. */
   readonly codecs: readonly string[];
+  /**
+   * Codecs its consumer can read, when fewer: zstd needs Fetch v10 (KIP-110),
+   * and a broker answers an older Fetch UNSUPPORTED_COMPRESSION_TYPE for a
+   * zstd batch — Kafka's rule, which Gregor follows.
+   */
+  readonly fetchCodecs?: readonly string[];
 }
 
 const ALL_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-export const KAFKA_PYTHON: ClientProgram = { name: 'kafka-python', command: SYSTEM_PYTHON, args: [path.join(__dirname, 'clients/kafka_python_client.py')], codecs: ALL_CODECS };
+/** kafka-python 2.0.2 produces zstd (Produce v7) but fetches with Fetch v4 at most, so it cannot read zstd batches from Kafka either. */
+export const KAFKA_PYTHON: ClientProgram = {
+  name: 'kafka-python',
+  command: SYSTEM_PYTHON,
+  args: [path.join(__dirname, 'clients/kafka_python_client.py')],
+  codecs: ALL_CODECS,
+  fetchCodecs: ['none', 'gzip', 'snappy', 'lz4'],
+};
 export const CONFLUENT_KAFKA: ClientProgram = { name: 'confluent-kafka', command: SYSTEM_PYTHON, args: [path.join(__dirname, 'clients/confluent_client.py')], codecs: ALL_CODECS };
 /** kafkajs has gzip built in; snappy, lz4 and zstd need codec plugins it does not ship. */
 export const KAFKAJS: ClientProgram = { name: 'kafkajs', command: process.execPath, args: [path.join(__dirname, 'clients/kafkajs-client.js')], codecs: ['none', 'gzip'] };
