@@ -6,7 +6,10 @@
  *    that accepts a write (a create-topic succeeds);
  *  - time a partition is unavailable for writes after kill -9 of its leader
  *    (kill → the first acks=all produce sent after the kill succeeds);
- *  - time for the restarted broker to rejoin the ISR (restart → full ISR).
+ *  - time for the restarted broker to rejoin the ISR (restart → full ISR);
+ *  - the same unavailability when the killed leader is also the active
+ *    controller (combined mode), reported separately: fencing it waits for
+ *    a new controller first.
  * Prints one JSON line; progress on stderr. Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,6 +51,51 @@ async function createIfAbsent(client: Gregor, topic: NewTopic, timeoutMs?: numbe
 async function fullIsr(client: Gregor, topic: string): Promise<boolean> {
   const [t] = await client.admin().describeTopics([topic]);
   return t!.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length);
+}
+
+/**
+ * kill -9 of `leader` under an acks=all producer on `topic`-`partition`:
+ * unavailableMs is kill → the first produce sent after the kill succeeding;
+ * rejoinMs is restart → full ISR again.
+ */
+async function leaderKillTrial(
+  dir: string,
+  cluster: ClusterFile,
+  admin: Gregor,
+  topic: string,
+  partition: number,
+  leader: number,
+  value: string,
+): Promise<{ unavailableMs: number; rejoinMs: number }> {
+  const producerClient = clientFor(cluster, [leader]);
+  const producer = producerClient.producer({ acks: 'all', lingerMs: 0, deliveryTimeoutMs: 60_000 });
+  await producer.send({ topic, partition, value: 'warm-up' });
+  let killedAt = Infinity;
+  let recoveredAt = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const sentAt = performance.now();
+      try {
+        await producer.send({ topic, partition, value });
+        if (sentAt > killedAt && recoveredAt === 0) recoveredAt = performance.now();
+      } catch {
+        /* retried inside the SDK until deliveryTimeoutMs; a failure just means the next send */
+      }
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 200));
+  killedAt = performance.now();
+  await killNode(dir, leader);
+  await pollUntil(() => recoveredAt > 0, { timeoutMs: 60_000, what: 'a produce to succeed after the leader was killed', intervalMs: 5 });
+  const unavailableMs = recoveredAt - killedAt;
+  running = false;
+  await loop;
+  await producerClient.close();
+  const restartAt = performance.now();
+  await restartNode(dir, leader);
+  await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'the restarted broker to rejoin the ISR', intervalMs: 20 });
+  return { unavailableMs, rejoinMs: performance.now() - restartAt };
 }
 
 async function main(): Promise<void> {
@@ -93,36 +141,33 @@ async function main(): Promise<void> {
       await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'full ISR' });
       const [desc] = await admin.admin().describeTopics([topic]);
       const leader = desc!.partitions[0]!.leader!;
-      const producerClient = clientFor(cluster, [leader]);
-      const producer = producerClient.producer({ acks: 'all', lingerMs: 0, deliveryTimeoutMs: 60_000 });
-      await producer.send({ topic, partition: 0, value: 'warm-up' });
-      let killedAt = Infinity;
-      let recoveredAt = 0;
-      let running = true;
-      const loop = (async () => {
-        while (running) {
-          const sentAt = performance.now();
-          try {
-            await producer.send({ topic, partition: 0, value: `t${t}` });
-            if (sentAt > killedAt && recoveredAt === 0) recoveredAt = performance.now();
-          } catch {
-            /* retried inside the SDK until deliveryTimeoutMs; a failure just means the next send */
-          }
-        }
-      })();
-      await new Promise((r) => setTimeout(r, 200));
-      killedAt = performance.now();
-      await killNode(dir, leader);
-      await pollUntil(() => recoveredAt > 0, { timeoutMs: 60_000, what: 'a produce to succeed after the leader was killed', intervalMs: 5 });
-      unavailableMs.push(recoveredAt - killedAt);
-      running = false;
-      await loop;
-      await producerClient.close();
-      const restartAt = performance.now();
-      await restartNode(dir, leader);
-      await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'the restarted broker to rejoin the ISR', intervalMs: 20 });
-      rejoinMs.push(performance.now() - restartAt);
-      log(`partition trial ${t + 1}: killed leader ${leader}; writes resumed after ${Math.round(unavailableMs[t]!)} ms; rejoined ISR ${Math.round(rejoinMs[t]!)} ms after restart`);
+      const r = await leaderKillTrial(dir, cluster, admin, topic, 0, leader, `t${t}`);
+      unavailableMs.push(r.unavailableMs);
+      rejoinMs.push(r.rejoinMs);
+      log(`partition trial ${t + 1}: killed leader ${leader}; writes resumed after ${Math.round(r.unavailableMs)} ms; rejoined ISR ${Math.round(r.rejoinMs)} ms after restart`);
+    }
+
+    // 4. The combined case: the killed node leads the partition and is the
+    // active controller, so the fencing waits for a controller election too.
+    const combinedTopic = 'failover-combined';
+    const nodeIds = cluster.nodes.map((n) => n.id);
+    await createIfAbsent(admin, { topic: combinedTopic, numPartitions: nodeIds.length, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
+    const combinedMs: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      // Preferred leaders spread the partitions over the nodes, so one of them is led by the controller.
+      const target = await pollUntil(
+        async () => {
+          if (!(await fullIsr(admin, combinedTopic))) return undefined;
+          const controllerId = (await admin.admin().metadata()).controllerId;
+          const [desc] = await admin.admin().describeTopics([combinedTopic]);
+          const p = desc!.partitions.find((x) => x.leader === controllerId);
+          return p === undefined ? undefined : { partition: p.partition, leader: controllerId };
+        },
+        { timeoutMs: 60_000, what: 'a partition led by the active controller, with a full ISR' },
+      );
+      const r = await leaderKillTrial(dir, cluster, admin, combinedTopic, target.partition, target.leader, `c${t}`);
+      combinedMs.push(r.unavailableMs);
+      log(`combined trial ${t + 1}: killed node ${target.leader} (leader of ${combinedTopic}-${target.partition} and active controller); writes resumed after ${Math.round(r.unavailableMs)} ms`);
     }
 
     process.stdout.write(
@@ -130,6 +175,7 @@ async function main(): Promise<void> {
         create_topic: summary(createMs),
         controller_failover: summary(controllerMs),
         partition_unavailable: summary(unavailableMs),
+        partition_unavailable_leader_is_controller: summary(combinedMs),
         isr_rejoin_after_restart: summary(rejoinMs),
       })}\n`,
     );

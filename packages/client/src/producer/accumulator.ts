@@ -33,8 +33,15 @@ export class ProducerBatch {
   closed = false;
   /** Send attempts that failed with a retriable error. */
   attempts = 0;
-  /** Monotonic ms before which a retry must not be sent. */
+  /** Monotonic ms before which a retry must not be sent to `failedOn`. */
   retryAtMs = 0;
+  /**
+   * The broker the last failed attempt went to (-1: none). The retry
+   * backoff protects that broker; once metadata names another leader the
+   * retry goes at once (as Kafka's producer does since KIP-951) — a
+   * failover is not made longer by a backoff meant for the dead leader.
+   */
+  failedOn = -1;
   lastError: GregorError | undefined;
   /** The encoded bytes, kept so that a retry sends exactly the same batch. */
   encoded: Buffer | undefined;
@@ -194,7 +201,7 @@ export class RecordAccumulator {
         unknownLeader = true;
         continue;
       }
-      const waitUntilMs = this.headWaitUntil(queue, nowMs, ctx.flushing);
+      const waitUntilMs = this.headWaitUntil(queue, nowMs, ctx.flushing, leader);
       if (waitUntilMs === undefined) {
         let list = readyByLeader.get(leader);
         if (list === undefined) readyByLeader.set(leader, (list = []));
@@ -217,10 +224,14 @@ export class RecordAccumulator {
     return queue !== undefined && queue.length > 0 && this.headWaitUntil(queue, nowMs, flushing) === undefined;
   }
 
-  /** Undefined when the head may go now, else the monotonic ms when it may (backoff or linger end). */
-  private headWaitUntil(queue: readonly ProducerBatch[], nowMs: number, flushing: boolean): number | undefined {
+  /**
+   * Undefined when the head may go now, else the monotonic ms when it may
+   * (backoff or linger end). `leader`: where it would go; a retry backs off
+   * only from the broker it failed on.
+   */
+  private headWaitUntil(queue: readonly ProducerBatch[], nowMs: number, flushing: boolean, leader?: number): number | undefined {
     const head = queue[0]!;
-    if (head.attempts > 0 && nowMs < head.retryAtMs) return head.retryAtMs;
+    if (head.attempts > 0 && nowMs < head.retryAtMs && (leader === undefined || leader === head.failedOn)) return head.retryAtMs;
     const lingerEndMs = head.createdMs + this.config.lingerMs;
     const sendable = queue.length > 1 || head.closed || head.attempts > 0 || flushing || nowMs >= lingerEndMs;
     return sendable ? undefined : lingerEndMs;

@@ -380,6 +380,7 @@ export class Sender {
     for (const batch of group) {
       batch.attempts++;
       batch.lastError = error;
+      batch.failedOn = node;
     }
     // An idempotent batch that reached the leader ahead of an earlier one
     // (HTTP/2 streams do not keep request order) waits for its turn anyway
