@@ -28,7 +28,7 @@ const flags = parseFlags({
 });
 const nodeConfig = configFlag(flags.config);
 const trials = intFlag('trials', flags.trials, 1);
-const log = (m: string): void => void process.stderr.write(`[failover] ${m}\n`);
+const log = (m: string): void => void process.stderr.write(`[failover] ${new Date().toISOString()} ${m}\n`);
 
 function summary(values: number[]): { median_ms: number; max_ms: number; min_ms: number; trials: number } {
   const s = [...values].sort((a, b) => a - b);
@@ -132,42 +132,46 @@ async function main(): Promise<void> {
       await restartNode(dir, victim);
     }
 
-    // 3. Partition leader failover under an acks=all producer, and ISR rejoin.
+    // 3. Partition leader failover under an acks=all producer, and ISR rejoin:
+    // the killed leader is not the active controller (that is case 4).
+    // Preferred leaders spread the partitions over the nodes, so one
+    // partition of each kind is there once leaders are back in place.
+    const nodeIds = cluster.nodes.map((n) => n.id);
     const topic = 'failover';
-    await createIfAbsent(admin, { topic, numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
+    await createIfAbsent(admin, { topic, numPartitions: nodeIds.length, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
+    const pickLeader = (wantController: boolean) =>
+      pollUntil(
+        async () => {
+          if (!(await fullIsr(admin, topic))) return undefined;
+          const controllerId = (await admin.admin().metadata()).controllerId;
+          const [desc] = await admin.admin().describeTopics([topic]);
+          const p = desc!.partitions.find((x) => x.leader !== null && (x.leader === controllerId) === wantController);
+          return p === undefined ? undefined : { partition: p.partition, leader: p.leader!, controllerId };
+        },
+        { timeoutMs: 60_000, what: `a partition ${wantController ? '' : 'not '}led by the active controller, with a full ISR` },
+      );
     const unavailableMs: number[] = [];
     const rejoinMs: number[] = [];
     for (let t = 0; t < trials; t++) {
-      await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'full ISR' });
-      const [desc] = await admin.admin().describeTopics([topic]);
-      const leader = desc!.partitions[0]!.leader!;
-      const r = await leaderKillTrial(dir, cluster, admin, topic, 0, leader, `t${t}`);
+      const { partition, leader, controllerId } = await pickLeader(false);
+      const r = await leaderKillTrial(dir, cluster, admin, topic, partition, leader, `t${t}`);
       unavailableMs.push(r.unavailableMs);
       rejoinMs.push(r.rejoinMs);
-      log(`partition trial ${t + 1}: killed leader ${leader}; writes resumed after ${Math.round(r.unavailableMs)} ms; rejoined ISR ${Math.round(r.rejoinMs)} ms after restart`);
+      log(
+        `partition trial ${t + 1}: killed node ${leader} (leader of ${topic}-${partition}; controller ${controllerId}); writes resumed after ${Math.round(r.unavailableMs)} ms; ` +
+          `rejoined ISR ${Math.round(r.rejoinMs)} ms after restart`,
+      );
     }
 
     // 4. The combined case: the killed node leads the partition and is the
-    // active controller, so the fencing waits for a controller election too.
-    const combinedTopic = 'failover-combined';
-    const nodeIds = cluster.nodes.map((n) => n.id);
-    await createIfAbsent(admin, { topic: combinedTopic, numPartitions: nodeIds.length, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
+    // active controller, so fencing it waits for a new controller, which
+    // gives every broker a whole session first (the takeover grace).
     const combinedMs: number[] = [];
     for (let t = 0; t < trials; t++) {
-      // Preferred leaders spread the partitions over the nodes, so one of them is led by the controller.
-      const target = await pollUntil(
-        async () => {
-          if (!(await fullIsr(admin, combinedTopic))) return undefined;
-          const controllerId = (await admin.admin().metadata()).controllerId;
-          const [desc] = await admin.admin().describeTopics([combinedTopic]);
-          const p = desc!.partitions.find((x) => x.leader === controllerId);
-          return p === undefined ? undefined : { partition: p.partition, leader: controllerId };
-        },
-        { timeoutMs: 60_000, what: 'a partition led by the active controller, with a full ISR' },
-      );
-      const r = await leaderKillTrial(dir, cluster, admin, combinedTopic, target.partition, target.leader, `c${t}`);
+      const { partition, leader } = await pickLeader(true);
+      const r = await leaderKillTrial(dir, cluster, admin, topic, partition, leader, `c${t}`);
       combinedMs.push(r.unavailableMs);
-      log(`combined trial ${t + 1}: killed node ${target.leader} (leader of ${combinedTopic}-${target.partition} and active controller); writes resumed after ${Math.round(r.unavailableMs)} ms`);
+      log(`combined trial ${t + 1}: killed node ${leader} (leader of ${topic}-${partition} and active controller); writes resumed after ${Math.round(r.unavailableMs)} ms`);
     }
 
     process.stdout.write(

@@ -36,12 +36,12 @@ export class ProducerBatch {
   /** Monotonic ms before which a retry must not be sent to `failedOn`. */
   retryAtMs = 0;
   /**
-   * The broker the last failed attempt went to (-1: none). The retry
+   * The broker the last failed attempt went to (undefined: not known). The retry
    * backoff protects that broker; once metadata names another leader the
    * retry goes at once (as Kafka's producer does since KIP-951) — a
    * failover is not made longer by a backoff meant for the dead leader.
    */
-  failedOn = -1;
+  failedOn: number | undefined;
   lastError: GregorError | undefined;
   /** The encoded bytes, kept so that a retry sends exactly the same batch. */
   encoded: Buffer | undefined;
@@ -231,7 +231,9 @@ export class RecordAccumulator {
    */
   private headWaitUntil(queue: readonly ProducerBatch[], nowMs: number, flushing: boolean, leader?: number): number | undefined {
     const head = queue[0]!;
-    if (head.attempts > 0 && nowMs < head.retryAtMs && (leader === undefined || leader === head.failedOn)) return head.retryAtMs;
+    if (head.attempts > 0 && nowMs < head.retryAtMs && (leader === undefined || head.failedOn === undefined || leader === head.failedOn)) {
+      return head.retryAtMs;
+    }
     const lingerEndMs = head.createdMs + this.config.lingerMs;
     const sendable = queue.length > 1 || head.closed || head.attempts > 0 || flushing || nowMs >= lingerEndMs;
     return sendable ? undefined : lingerEndMs;
