@@ -40,6 +40,8 @@ export interface RoundReport {
   hold_ms: number;
   /** Fault start → every partition acknowledged a record sent after the heal. */
   recovered_after_ms: number;
+  /** Heal → every replica back in every ISR (after a long cut: how soon the cut-off node is whole again). */
+  full_isr_after_heal_ms: number;
   partitions: {
     partition: number;
     leader_before: number | null;
@@ -166,6 +168,7 @@ export class PartitionRun {
     await this.waitAcks(`every partition to acknowledge a record sent after the heal of ${fault.name}`, { sentAfterMs: healedAt });
     const recoveredAt = performance.now();
     await this.waitFullIsr();
+    const fullIsrAt = performance.now();
     const after = await this.roles();
     await w.pause(SETTLE_TIMEOUT_MS);
     for (const e of w.consumerErrors.splice(0)) this.log(`round ${fault.name}: the consumer's poll failed: ${e}`);
@@ -174,6 +177,7 @@ export class PartitionRun {
       nodes: picked,
       hold_ms: Math.round(healedAt - faultAt),
       recovered_after_ms: Math.round(recoveredAt - faultAt),
+      full_isr_after_heal_ms: Math.round(fullIsrAt - healedAt),
       partitions: Array.from({ length: w.partitions }, (_, p) => ({
         partition: p,
         leader_before: before.leaders[p]!,
