@@ -119,9 +119,12 @@ describe('RecordAccumulator (batching and linger, pure)', () => {
     // Metadata still names broker 1 (the one that failed): wait for the backoff.
     expect(acc.ready(50, LEADER_1).readyByLeader.size).toBe(0);
     expect(acc.headReady('t-0', 50, false)).toBe(false);
+    // Told by the sender that this failure means leadership is moving, it asks for metadata meanwhile.
+    expect(acc.ready(50, { ...LEADER_1, waitsForNewLeader: () => true }).awaitingNewLeader).toBe(true);
     // Broker 2 leads now: the retry goes to it without waiting.
     const moved = acc.ready(50, { ...LEADER_1, leaderOf: () => 2 });
     expect(moved.readyByLeader.get(2)).toEqual(['t-0']);
+    expect(moved.awaitingNewLeader).toBe(false);
   });
 
   it('drain respects maxRequestBytes but always sends at least one batch', () => {

@@ -86,6 +86,11 @@ export interface ReadyContext {
   leaderOf(topic: string, partition: number): number | undefined;
   /** Whether the queue's first batch may go now (idempotence: retries in sequence order); default yes. */
   canSendHead?(head: ProducerBatch): boolean;
+  /**
+   * Whether a batch that failed this way waits for metadata to name another
+   * leader (NOT_LEADER_OR_FOLLOWER, connection failures…); default no.
+   */
+  waitsForNewLeader?(batch: ProducerBatch): boolean;
 }
 
 export interface ReadyResult {
@@ -93,6 +98,13 @@ export interface ReadyResult {
   readyByLeader: Map<number, string[]>;
   /** Some partition with data has no known leader: metadata is needed. */
   unknownLeader: boolean;
+  /**
+   * Some retry is backing off from the broker metadata still names as its
+   * leader, after an error that means leadership is moving: metadata is
+   * worth refreshing while it waits, so the retry goes to the new leader as
+   * soon as there is one (not at the end of a backoff, then a refresh).
+   */
+  awaitingNewLeader: boolean;
   /** Monotonic ms when something may become ready (linger or backoff ends); Infinity if nothing waits. */
   nextCheckMs: number;
 }
@@ -191,6 +203,7 @@ export class RecordAccumulator {
   ready(nowMs: number, ctx: ReadyContext): ReadyResult {
     const readyByLeader = new Map<number, string[]>();
     let unknownLeader = false;
+    let awaitingNewLeader = false;
     let nextCheckMs = Number.POSITIVE_INFINITY;
     for (const [key, queue] of this.queues) {
       const head = queue[0];
@@ -208,9 +221,10 @@ export class RecordAccumulator {
         list.push(key);
       } else {
         nextCheckMs = Math.min(nextCheckMs, waitUntilMs);
+        if (head.attempts > 0 && head.failedOn === leader && ctx.waitsForNewLeader?.(head) === true) awaitingNewLeader = true;
       }
     }
-    return { readyByLeader, unknownLeader, nextCheckMs };
+    return { readyByLeader, unknownLeader, awaitingNewLeader, nextCheckMs };
   }
 
   /** The partition's first batch, if any. */
