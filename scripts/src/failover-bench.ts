@@ -6,7 +6,10 @@
  *    that accepts a write (a create-topic succeeds);
  *  - time a partition is unavailable for writes after kill -9 of its leader
  *    (kill → the first acks=all produce sent after the kill succeeds);
- *  - time for the restarted broker to rejoin the ISR (restart → full ISR).
+ *  - time for the restarted broker to rejoin the ISR (restart → full ISR);
+ *  - the same unavailability when the killed leader is also the active
+ *    controller (combined mode), reported separately: fencing it waits for
+ *    a new controller first.
  * Prints one JSON line; progress on stderr. Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +28,7 @@ const flags = parseFlags({
 });
 const nodeConfig = configFlag(flags.config);
 const trials = intFlag('trials', flags.trials, 1);
-const log = (m: string): void => void process.stderr.write(`[failover] ${m}\n`);
+const log = (m: string): void => void process.stderr.write(`[failover] ${new Date().toISOString()} ${m}\n`);
 
 function summary(values: number[]): { median_ms: number; max_ms: number; min_ms: number; trials: number } {
   const s = [...values].sort((a, b) => a - b);
@@ -48,6 +51,51 @@ async function createIfAbsent(client: Gregor, topic: NewTopic, timeoutMs?: numbe
 async function fullIsr(client: Gregor, topic: string): Promise<boolean> {
   const [t] = await client.admin().describeTopics([topic]);
   return t!.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length);
+}
+
+/**
+ * kill -9 of `leader` under an acks=all producer on `topic`-`partition`:
+ * unavailableMs is kill → the first produce sent after the kill succeeding;
+ * rejoinMs is restart → full ISR again.
+ */
+async function leaderKillTrial(
+  dir: string,
+  cluster: ClusterFile,
+  admin: Gregor,
+  topic: string,
+  partition: number,
+  leader: number,
+  value: string,
+): Promise<{ unavailableMs: number; rejoinMs: number }> {
+  const producerClient = clientFor(cluster, [leader]);
+  const producer = producerClient.producer({ acks: 'all', lingerMs: 0, deliveryTimeoutMs: 60_000 });
+  await producer.send({ topic, partition, value: 'warm-up' });
+  let killedAt = Infinity;
+  let recoveredAt = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const sentAt = performance.now();
+      try {
+        await producer.send({ topic, partition, value });
+        if (sentAt > killedAt && recoveredAt === 0) recoveredAt = performance.now();
+      } catch {
+        /* retried inside the SDK until deliveryTimeoutMs; a failure just means the next send */
+      }
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 200));
+  killedAt = performance.now();
+  await killNode(dir, leader);
+  await pollUntil(() => recoveredAt > 0, { timeoutMs: 60_000, what: 'a produce to succeed after the leader was killed', intervalMs: 5 });
+  const unavailableMs = recoveredAt - killedAt;
+  running = false;
+  await loop;
+  await producerClient.close();
+  const restartAt = performance.now();
+  await restartNode(dir, leader);
+  await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'the restarted broker to rejoin the ISR', intervalMs: 20 });
+  return { unavailableMs, rejoinMs: performance.now() - restartAt };
 }
 
 async function main(): Promise<void> {
@@ -84,45 +132,46 @@ async function main(): Promise<void> {
       await restartNode(dir, victim);
     }
 
-    // 3. Partition leader failover under an acks=all producer, and ISR rejoin.
+    // 3. Partition leader failover under an acks=all producer, and ISR rejoin:
+    // the killed leader is not the active controller (that is case 4).
+    // Preferred leaders spread the partitions over the nodes, so one
+    // partition of each kind is there once leaders are back in place.
+    const nodeIds = cluster.nodes.map((n) => n.id);
     const topic = 'failover';
-    await createIfAbsent(admin, { topic, numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
+    await createIfAbsent(admin, { topic, numPartitions: nodeIds.length, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } });
+    const pickLeader = (wantController: boolean) =>
+      pollUntil(
+        async () => {
+          if (!(await fullIsr(admin, topic))) return undefined;
+          const controllerId = (await admin.admin().metadata()).controllerId;
+          const [desc] = await admin.admin().describeTopics([topic]);
+          const p = desc!.partitions.find((x) => x.leader !== null && (x.leader === controllerId) === wantController);
+          return p === undefined ? undefined : { partition: p.partition, leader: p.leader!, controllerId };
+        },
+        { timeoutMs: 60_000, what: `a partition ${wantController ? '' : 'not '}led by the active controller, with a full ISR` },
+      );
     const unavailableMs: number[] = [];
     const rejoinMs: number[] = [];
     for (let t = 0; t < trials; t++) {
-      await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'full ISR' });
-      const [desc] = await admin.admin().describeTopics([topic]);
-      const leader = desc!.partitions[0]!.leader!;
-      const producerClient = clientFor(cluster, [leader]);
-      const producer = producerClient.producer({ acks: 'all', lingerMs: 0, deliveryTimeoutMs: 60_000 });
-      await producer.send({ topic, partition: 0, value: 'warm-up' });
-      let killedAt = Infinity;
-      let recoveredAt = 0;
-      let running = true;
-      const loop = (async () => {
-        while (running) {
-          const sentAt = performance.now();
-          try {
-            await producer.send({ topic, partition: 0, value: `t${t}` });
-            if (sentAt > killedAt && recoveredAt === 0) recoveredAt = performance.now();
-          } catch {
-            /* retried inside the SDK until deliveryTimeoutMs; a failure just means the next send */
-          }
-        }
-      })();
-      await new Promise((r) => setTimeout(r, 200));
-      killedAt = performance.now();
-      await killNode(dir, leader);
-      await pollUntil(() => recoveredAt > 0, { timeoutMs: 60_000, what: 'a produce to succeed after the leader was killed', intervalMs: 5 });
-      unavailableMs.push(recoveredAt - killedAt);
-      running = false;
-      await loop;
-      await producerClient.close();
-      const restartAt = performance.now();
-      await restartNode(dir, leader);
-      await pollUntil(() => fullIsr(admin, topic), { timeoutMs: 60_000, what: 'the restarted broker to rejoin the ISR', intervalMs: 20 });
-      rejoinMs.push(performance.now() - restartAt);
-      log(`partition trial ${t + 1}: killed leader ${leader}; writes resumed after ${Math.round(unavailableMs[t]!)} ms; rejoined ISR ${Math.round(rejoinMs[t]!)} ms after restart`);
+      const { partition, leader, controllerId } = await pickLeader(false);
+      const r = await leaderKillTrial(dir, cluster, admin, topic, partition, leader, `t${t}`);
+      unavailableMs.push(r.unavailableMs);
+      rejoinMs.push(r.rejoinMs);
+      log(
+        `partition trial ${t + 1}: killed node ${leader} (leader of ${topic}-${partition}; controller ${controllerId}); writes resumed after ${Math.round(r.unavailableMs)} ms; ` +
+          `rejoined ISR ${Math.round(r.rejoinMs)} ms after restart`,
+      );
+    }
+
+    // 4. The combined case: the killed node leads the partition and is the
+    // active controller, so fencing it waits for a new controller, which
+    // gives every broker a whole session first (the takeover grace).
+    const combinedMs: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      const { partition, leader } = await pickLeader(true);
+      const r = await leaderKillTrial(dir, cluster, admin, topic, partition, leader, `c${t}`);
+      combinedMs.push(r.unavailableMs);
+      log(`combined trial ${t + 1}: killed node ${leader} (leader of ${topic}-${partition} and active controller); writes resumed after ${Math.round(r.unavailableMs)} ms`);
     }
 
     process.stdout.write(
@@ -130,6 +179,7 @@ async function main(): Promise<void> {
         create_topic: summary(createMs),
         controller_failover: summary(controllerMs),
         partition_unavailable: summary(unavailableMs),
+        partition_unavailable_leader_is_controller: summary(combinedMs),
         isr_rejoin_after_restart: summary(rejoinMs),
       })}\n`,
     );

@@ -7,6 +7,7 @@ import { AppendSignals } from './append-signals';
 import type { BrokerConfig, GrpcListenerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { GroupCoordination } from './coordinator/group-coordination';
+import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import type { ConsumerGroupLag } from './coordinator/group-lag';
 import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
@@ -152,7 +153,10 @@ export class Broker {
       ...(opts.observer !== undefined ? { observer: opts.observer } : {}),
     });
     const topicDefaults = checkTopicDefaults(config.topicDefaults);
-    const groups = new GroupCoordination(config, opts.metadata, () => this.ctx, logger, clock);
+    const replicas = this.replicas;
+    const groups = new GroupCoordination(config, opts.metadata, () => this.ctx, logger, clock, (a) => replicas.advertisedLeader(OFFSETS_TOPIC, a));
+    // A broker cut off from the quorum stops coordinating the groups of the partitions it stepped back from.
+    replicas.onLeadershipClaimsChanged(() => groups.leadershipClaimsChanged());
     this.ctx = {
       groups,
       config,

@@ -1,4 +1,5 @@
 import { ManualClock, pollUntil } from '@gregor/common';
+import { DEFAULT_GROUP_COORDINATOR_CONFIG, OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import { batchOf, call, fetchOnce, produce, valuesOf } from './helpers/grpc-client';
 import { TestCluster } from './helpers/cluster';
 
@@ -121,5 +122,84 @@ describe('a leader cut off from the quorum', () => {
     expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['kept'] }), 'kept', 0)).toMatchObject({ leaderId: 1, error: null });
     cluster.controller.heal(1);
     expect(valuesOf(await cluster.logBytes(1, 'kept', 0))).toEqual(acked);
+  });
+});
+
+describe('a group coordinator cut off from the quorum', () => {
+  let cluster: TestCluster;
+  const clock = new ManualClock();
+  const groupCoordinator = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, groupMinSessionTimeoutMs: 100, groupInitialRebalanceDelayMs: 0 };
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start(3, { replicaLagTimeMaxMs: 600_000, brokerSessionTimeoutMs: SESSION_MS, groupCoordinator, offsetsTopicNumPartitions: 1 }, { clock });
+  });
+  afterAll(async () => {
+    await cluster.close();
+  });
+
+  const findCoordinator = async (nodeId: number, group: string): Promise<any> =>
+    (await call(cluster.client(nodeId), 'FindCoordinator', { keyType: 0, keys: [group] })).coordinators[0];
+  const heartbeat = async (nodeId: number, group: string, generationId: number, memberId: string): Promise<string> =>
+    (await call(cluster.client(nodeId), 'Heartbeat', { groupId: group, generationId, memberId })).error?.name ?? 'NONE';
+
+  test('steps back with its partition: FindCoordinator does not name it, its members are told NOT_COORDINATOR; after healing the new leader is named', async () => {
+    const g = 'cut-group';
+    const first = await pollUntil(
+      async () => {
+        const c = await findCoordinator(1, g);
+        return c.error === null ? c : undefined;
+      },
+      { timeoutMs: 20_000, what: 'a coordinator for the group' },
+    );
+    const coordinator = first.nodeId as number;
+    expect(cluster.controller.assignment(OFFSETS_TOPIC, 0).leaderId).toBe(coordinator);
+    const join = (memberId: string): Promise<any> =>
+      call(cluster.client(coordinator), 'JoinGroup', {
+        groupId: g,
+        sessionTimeoutMs: 600_000,
+        rebalanceTimeoutMs: 10_000,
+        memberId,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.from('sub') }],
+      });
+    const required = await pollUntil(
+      async () => {
+        const r = await join('');
+        return r.error?.name === 'COORDINATOR_LOAD_IN_PROGRESS' ? undefined : r;
+      },
+      { timeoutMs: 20_000, what: 'the coordinator to load' },
+    );
+    expect(required.error?.name).toBe('MEMBER_ID_REQUIRED');
+    const joined = await join(required.memberId);
+    expect(joined.error).toBeNull();
+    expect(await heartbeat(coordinator, g, joined.generationId, joined.memberId)).toBe('NONE');
+
+    // The cut: the controller fences the coordinator and moves the partition.
+    cluster.controller.partition(coordinator);
+    cluster.controller.fence(coordinator);
+    const successor = cluster.controller.assignment(OFFSETS_TOPIC, 0).leaderId;
+    expect(successor).not.toBe(coordinator);
+    await pollUntil(() => [1, 2, 3].filter((id) => id !== coordinator).every((id) => cluster.broker(id).partitionState(OFFSETS_TOPIC, 0)?.leaderId === successor), {
+      timeoutMs: 10_000,
+      what: 'the other nodes to turn to the new leader',
+    });
+    // Within the session the cut-off coordinator still answers as before.
+    expect(await heartbeat(coordinator, g, joined.generationId, joined.memberId)).toBe('NONE');
+    // A session (and a bit) of silence, seen by it step by step: it steps back.
+    for (let left = SESSION_MS + 2; left > 0; left -= 100) {
+      clock.advance(Math.min(100, left));
+      await call(cluster.client(coordinator), 'Metadata', { topics: [] });
+    }
+    expect(await findCoordinator(coordinator, g)).toMatchObject({ nodeId: -1, error: { name: 'COORDINATOR_NOT_AVAILABLE' } });
+    await pollUntil(async () => (await heartbeat(coordinator, g, joined.generationId, joined.memberId)) === 'NOT_COORDINATOR', {
+      timeoutMs: 10_000,
+      what: 'the cut-off coordinator to unload the group',
+    });
+
+    // Healing: it follows the new leader and names it.
+    cluster.controller.heal(coordinator);
+    cluster.controller.unfence(coordinator);
+    await pollUntil(async () => (await findCoordinator(coordinator, g)).nodeId === successor, { timeoutMs: 10_000, what: 'FindCoordinator to name the new leader' });
+    expect(await heartbeat(coordinator, g, joined.generationId, joined.memberId)).toBe('NOT_COORDINATOR');
   });
 });

@@ -109,6 +109,24 @@ describe('RecordAccumulator (batching and linger, pure)', () => {
     expect(drained[0]!.map((b) => b.records[0]!.value!.length)).toEqual([1, 2]);
   });
 
+  it('a retry backs off from the broker it failed on, but goes at once when metadata names another leader', () => {
+    const acc = new RecordAccumulator({ batchSizeBytes: 16384, lingerMs: 0 });
+    acc.append('t', 0, record(1), 0);
+    const [group] = acc.drain(['t-0'], 1 << 20, 0, false);
+    group![0]!.attempts = 1;
+    group![0]!.failedOn = 1;
+    acc.reenqueue(group!, 100);
+    // Metadata still names broker 1 (the one that failed): wait for the backoff.
+    expect(acc.ready(50, LEADER_1).readyByLeader.size).toBe(0);
+    expect(acc.headReady('t-0', 50, false)).toBe(false);
+    // Told by the sender that this failure means leadership is moving, it asks for metadata meanwhile.
+    expect(acc.ready(50, { ...LEADER_1, waitsForNewLeader: () => true }).awaitingNewLeader).toBe(true);
+    // Broker 2 leads now: the retry goes to it without waiting.
+    const moved = acc.ready(50, { ...LEADER_1, leaderOf: () => 2 });
+    expect(moved.readyByLeader.get(2)).toEqual(['t-0']);
+    expect(moved.awaitingNewLeader).toBe(false);
+  });
+
   it('drain respects maxRequestBytes but always sends at least one batch', () => {
     const acc = new RecordAccumulator({ batchSizeBytes: 100, lingerMs: 0 });
     for (let p = 0; p < 4; p++) acc.append('t', p, record(200), 0);

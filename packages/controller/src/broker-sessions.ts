@@ -16,6 +16,20 @@ export interface BrokerSession {
   metadataOffset: number;
 }
 
+/**
+ * How often the active controller looks for expired sessions, and how late a
+ * look may come before the controller takes the delay for its own stall.
+ * A tenth of the session (10–100 ms): a silent broker is fenced at most that
+ * long after its session ends, and the check is a scan of a few brokers. The
+ * stall threshold is a quarter of the session (at least one interval): on a
+ * busy machine timers run tens of ms late all the time, and forgiving each
+ * of those would put off fencing a dead broker again and again.
+ */
+export function sessionCheckTiming(sessionTimeoutMs: number): { intervalMs: number; stallMs: number } {
+  const intervalMs = Math.max(10, Math.min(100, Math.floor(sessionTimeoutMs / 10)));
+  return { intervalMs, stallMs: Math.max(intervalMs, Math.floor(sessionTimeoutMs / 4)) };
+}
+
 export class BrokerSessions {
   private readonly sessions = new Map<number, BrokerSession>();
   /** No session expires before this (monotonic ms): the takeover grace. */

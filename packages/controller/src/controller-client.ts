@@ -299,13 +299,15 @@ export class ControllerClient {
     brokerEpoch: number,
     items: readonly { topic: string; partition: number; leaderEpoch: number; partitionEpoch: number; newIsr: readonly number[] }[],
     timeoutMs = 0,
+    /** Overall deadline and per-attempt timeout (see heartbeatTiming); default the client's. */
+    timing: { deadlineMs?: number; rpcTimeoutMs?: number } = {},
   ): Promise<{ metadataOffset: number; results: AlterPartitionItemResult[] }> {
     const res = await this.call<{
       error: ControllerError__Output | null;
       controllerId: number;
       metadataOffset: string;
       partitions: { topic: string; partition: number; error: ControllerError__Output | null; leader: number; leaderEpoch: number; partitionEpoch: number; isr: number[] }[];
-    }>('AlterPartition', { brokerId, brokerEpoch, partitions: items, timeoutMs });
+    }>('AlterPartition', { brokerId, brokerEpoch, partitions: items, timeoutMs }, timing);
     ControllerClient.throwIfError(res);
     return {
       metadataOffset: Number(res.metadataOffset),

@@ -63,6 +63,21 @@ export function heartbeatTiming(heartbeatIntervalMs: number, sessionTimeoutMs: n
   return { rpcTimeoutMs, deadlineMs: Math.max(rpcTimeoutMs, sessionTimeoutMs) };
 }
 
+/**
+ * How long one AlterPartition may take. With the client's defaults (5 s per
+ * attempt, 15 s in all) an ISR change sent to a controller that had died or
+ * was cut off waited out the whole attempt — and so did the acks=all
+ * produces it would release, and a rejoining follower after a long cut.
+ * Unlike a heartbeat it is a metadata write, which under load may take a
+ * few hundred ms to commit, so an attempt gets a whole session (a third
+ * would time out writes that are merely slow, and the retry would be
+ * refused as stale); the whole call at most two. The leader retries a
+ * failed change itself, with backoff.
+ */
+export function alterPartitionTiming(sessionTimeoutMs: number): { rpcTimeoutMs: number; deadlineMs: number } {
+  return { rpcTimeoutMs: sessionTimeoutMs, deadlineMs: 2 * sessionTimeoutMs };
+}
+
 /** The active controller's last answer to this broker's heartbeat (readiness checks). */
 export interface HeartbeatState {
   /** Date.now() when the answer arrived. */
@@ -439,6 +454,8 @@ export class ControllerMetadataSource {
         this.opts.nodeId,
         this.brokerEpochValue,
         batch.map((p) => p.item),
+        0,
+        alterPartitionTiming(this.opts.sessionTimeoutMs ?? 1500),
       ));
       if (metadataOffset > 0) await this.waitForOffset(metadataOffset);
     } catch (err) {

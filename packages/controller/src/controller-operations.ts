@@ -94,7 +94,14 @@ export class ControllerOperations {
   /**
    * BrokerHeartbeat: renews the session, and fences or unfences the broker as
    * it asks and as its progress allows. A broker is caught up once it has
-   * applied the metadata log up to its own registration (KRaft's rule).
+   * applied the metadata log up to its own registration (KRaft's rule) and
+   * up to the record that fenced it last (Gregor's addition): a broker
+   * fenced while cut off comes back with an image from before the cut, in
+   * which it still leads partitions that have moved on; unfenced on the
+   * registration rule alone it went straight back into elections and ISRs
+   * on stale state, and was fenced and unfenced again and again while it
+   * caught up (issue 10). Applying its own fencing means it has seen every
+   * leadership change that fencing made.
    */
   async heartbeat(req: HeartbeatRequest): Promise<HeartbeatOutcome> {
     this.qc.requireActive();
@@ -104,7 +111,7 @@ export class ControllerOperations {
       throw new GregorError('STALE_BROKER_EPOCH', `broker ${req.brokerId} epoch ${req.brokerEpoch} is not the current ${broker.brokerEpoch}`);
     }
     this.qc.sessions.touch(req.brokerId, this.now(), req.metadataOffset);
-    const isCaughtUp = req.metadataOffset >= broker.brokerEpoch;
+    const isCaughtUp = req.metadataOffset >= Math.max(broker.brokerEpoch, broker.fencedAtOffset ?? -1);
     const epoch = broker.brokerEpoch;
     const sameIncarnation = (id: number): boolean => this.qc.image.broker(id)?.brokerEpoch === epoch;
     if (req.wantFence || req.wantShutdown) {
@@ -219,6 +226,17 @@ export class ControllerOperations {
     );
   }
 
+  /**
+   * AlterPartition: the items of one request are planned and committed
+   * together, in one write (one Raft batch) per round; one item's refusal
+   * does not hold back the rest. A partition named more than once goes in
+   * a later round, so each of its items is planned against the image its
+   * predecessor left (as separate requests would be). One write per item
+   * cost a commit round trip each: a broker rejoining after a restart or a
+   * cut asks for dozens of ISR expansions at once, and every other write —
+   * a fencing, a create, a new controller's first writes — queued behind
+   * them.
+   */
   async alterPartition(
     brokerId: number,
     brokerEpoch: number,
@@ -226,34 +244,58 @@ export class ControllerOperations {
     timeoutMs = 0,
   ): Promise<AlterPartitionOutcome> {
     this.qc.requireActive();
+    const rounds: number[][] = [];
+    const timesSeen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const key = `${item.topic}\u0000${item.partition}`;
+      const round = timesSeen.get(key) ?? 0;
+      timesSeen.set(key, round + 1);
+      (rounds[round] ??= []).push(i);
+    });
+    const results: AlterPartitionOutcome['results'] = new Array(items.length);
     let metadataOffset = 0;
-    const results = await Promise.all(
-      items.map(async (item) => {
-        const req: AlterPartitionRequest = { ...item, brokerId, brokerEpoch };
-        try {
-          const state = await this.qc.write(
-            `alter partition ${item.topic}-${item.partition}`,
-            (image) => {
-              const record = planAlterPartition(image, req);
-              return {
-                records: record === undefined ? [] : [record],
-                result: (after, offset) => {
-                  metadataOffset = Math.max(metadataOffset, offset);
-                  return after.topicByName(item.topic)!.partitions[item.partition]!;
-                },
-              };
-            },
-            timeoutMs,
-          );
-          return { topic: item.topic, partition: item.partition, state };
-        } catch (err) {
-          const e = toGregorError(err, { topic: item.topic, partition: item.partition });
-          if (e.errorName === 'NOT_CONTROLLER') throw e;
-          return { topic: item.topic, partition: item.partition, error: e };
-        }
-      }),
-    );
+    for (const round of rounds) {
+      const out = await this.alterPartitionRound(brokerId, brokerEpoch, round.map((i) => items[i]!), timeoutMs);
+      metadataOffset = Math.max(metadataOffset, out.metadataOffset);
+      round.forEach((i, j) => (results[i] = out.results[j]!));
+    }
     return { results, metadataOffset };
+  }
+
+  /** One write for items that name distinct partitions: each plan is independent of the others. */
+  private alterPartitionRound(
+    brokerId: number,
+    brokerEpoch: number,
+    items: readonly Omit<AlterPartitionRequest, 'brokerId' | 'brokerEpoch'>[],
+    timeoutMs: number,
+  ): Promise<AlterPartitionOutcome> {
+    return this.qc.write(
+      `alter partition ${items.length === 1 ? `${items[0]!.topic}-${items[0]!.partition}` : `(${items.length} partitions)`}`,
+      (image) => {
+        const records: MetadataRecord[] = [];
+        const errors = items.map((item) => {
+          try {
+            const record = planAlterPartition(image, { ...item, brokerId, brokerEpoch });
+            if (record !== undefined) records.push(record);
+            return undefined;
+          } catch (err) {
+            return toGregorError(err, { topic: item.topic, partition: item.partition });
+          }
+        });
+        return {
+          records,
+          result: (after, offset): AlterPartitionOutcome => ({
+            metadataOffset: offset,
+            results: items.map((item, i) => {
+              const error = errors[i];
+              if (error !== undefined) return { topic: item.topic, partition: item.partition, error };
+              return { topic: item.topic, partition: item.partition, state: after.topicByName(item.topic)!.partitions[item.partition]! };
+            }),
+          }),
+        };
+      },
+      timeoutMs,
+    );
   }
 
   allocateProducerIds(brokerId: number, brokerEpoch: number, timeoutMs = 0): Promise<{ firstProducerId: bigint; size: bigint }> {

@@ -17,6 +17,11 @@ export interface BrokerRegistration {
   readonly listeners: readonly BrokerListener[];
   readonly rack: string | null;
   readonly fenced: boolean;
+  /**
+   * Offset of the batch that fenced this incarnation last; absent while it
+   * never was. Unfencing waits until the broker has applied it (heartbeat).
+   */
+  readonly fencedAtOffset?: number;
 }
 
 export interface PartitionState {
@@ -170,7 +175,7 @@ export class MetadataImage {
         const b = this.brokersById.get(r.brokerId);
         assert(b !== undefined, `${r.type} for unregistered broker ${r.brokerId}`);
         assert(b.brokerEpoch === r.brokerEpoch, `${r.type} for broker ${r.brokerId} epoch ${r.brokerEpoch}, current ${b.brokerEpoch}`);
-        const broker = { ...b, fenced: r.type === 'fence-broker' };
+        const broker = r.type === 'fence-broker' ? { ...b, fenced: true, fencedAtOffset: offset } : { ...b, fenced: false };
         this.brokersById.set(r.brokerId, broker);
         if (r.type === 'fence-broker') out.push({ kind: 'broker-fenced', broker, ...(r.reason !== undefined ? { reason: r.reason } : {}) });
         else out.push({ kind: 'broker-unfenced', broker });

@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '@gregor/common';
 import { assert, GregorError } from '@gregor/common';
 import type { Entry, LogIndex, RaftStatus, Snapshot } from '@gregor/raft';
-import { BrokerSessions } from './broker-sessions';
+import { BrokerSessions, sessionCheckTiming } from './broker-sessions';
 import { changeLogLevel, describeChange } from './change-log';
 import type { MetadataChange } from './image';
 import { MetadataImage } from './image';
@@ -79,7 +79,9 @@ export class QuorumController {
   private sessionTimer: NodeJS.Timeout | undefined;
   private rebalanceTimer: NodeJS.Timeout | undefined;
   private rebalancing = false;
-  private sessionCheckIntervalMs = 250;
+  private sessionCheckIntervalMs = 100;
+  /** A session check later than scheduled by more than this is taken for a stall of this process. */
+  private sessionStallMs = 375;
   private lastSessionCheckMs = 0;
   private readonly fencing = new Set<number>();
   private readonly listeners = new Set<(e: AppliedEvent) => void>();
@@ -257,8 +259,9 @@ export class QuorumController {
       this.takeoverGraceMs,
     );
     this.fencing.clear();
-    const every = Math.max(20, Math.min(250, Math.floor(this.opts.brokerSessionTimeoutMs / 4)));
+    const { intervalMs: every, stallMs } = sessionCheckTiming(this.opts.brokerSessionTimeoutMs);
     this.sessionCheckIntervalMs = every;
+    this.sessionStallMs = stallMs;
     this.lastSessionCheckMs = this.opts.clock.monotonicMs();
     this.sessionTimer = setInterval(() => this.maybeFenceExpiredBrokers(), every);
     if (this.opts.autoLeaderRebalanceEnable ?? true) {
@@ -291,7 +294,7 @@ export class QuorumController {
     // do not blame the brokers for it (their heartbeats are queued behind us).
     const lateMs = now - this.lastSessionCheckMs - this.sessionCheckIntervalMs;
     this.lastSessionCheckMs = now;
-    if (lateMs > this.sessionCheckIntervalMs) {
+    if (lateMs > this.sessionStallMs) {
       this.sessions.forgive(lateMs);
       this.opts.logger.warn(`controller ${this.nodeId} stalled for about ${Math.round(lateMs)} ms; broker sessions extended by that much`);
       return [];
@@ -319,9 +322,14 @@ export class QuorumController {
     return this.opts.brokerSessionTimeoutMs + (this.opts.brokerHeartbeatIntervalMs ?? 250);
   }
 
-  /** How often the session check runs while active (ms of the injected clock between checks before a stall is assumed). */
+  /** How often the session check runs while active (ms of the injected clock). */
   get sessionCheckEveryMs(): number {
     return this.sessionCheckIntervalMs;
+  }
+
+  /** How much later than scheduled a session check may run before the controller takes the gap for its own stall. */
+  get sessionCheckStallMs(): number {
+    return this.sessionStallMs;
   }
 
   private stopTimers(): void {

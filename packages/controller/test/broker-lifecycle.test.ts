@@ -70,6 +70,19 @@ describe('broker lifecycle and transport errors (3 controllers)', () => {
     expect((await activeNode()).controller.image.broker(7)!.fenced).toBe(false);
   });
 
+  it('a fenced broker is unfenced only once it has applied its own fencing, not just its registration', async () => {
+    const epoch = await registerUnfenced(11, 'inc-11');
+    expect((await heartbeat(11, epoch, epoch, true)).isFenced).toBe(true);
+    const fencedAt = (await activeNode()).controller.image.broker(11)!.fencedAtOffset!;
+    expect(fencedAt).toBeGreaterThan(epoch);
+    // Its image still stops at (or just after) its registration: it leads what moved away meanwhile.
+    expect(await heartbeat(11, epoch, fencedAt - 1)).toEqual({ isCaughtUp: false, isFenced: true, shouldShutdown: false });
+    expect((await activeNode()).controller.image.broker(11)!.fenced).toBe(true);
+    await expectServing();
+    expect(await heartbeat(11, epoch, fencedAt)).toEqual({ isCaughtUp: true, isFenced: false, shouldShutdown: false });
+    expect((await activeNode()).controller.image.broker(11)!.fenced).toBe(false);
+  });
+
   it('a heartbeat with a stale broker epoch or from an unregistered broker is refused and changes nothing', async () => {
     const epoch = await registerUnfenced(8, 'inc-8');
     await expect(heartbeat(8, epoch - 1, epoch)).rejects.toMatchObject({ errorName: 'STALE_BROKER_EPOCH' });

@@ -53,15 +53,17 @@ export class ManualClock implements Clock {
 
 /**
  * One round of session time on the active controller: moves `clock` by
- * `stepMs` (at most two session-check intervals, else the controller takes
+ * `stepMs` (at most one session-check interval plus the stall threshold, else the controller takes
  * the jump for its own stall and forgives everyone), waits until each of
  * `heartbeating` has heartbeated at the new time, then runs the session
  * check. Returns the brokers the check began to fence.
  */
 export async function sessionRound(q: TestQuorum, clock: ManualClock, stepMs: number, heartbeating: readonly number[]): Promise<number[]> {
   const active = await q.waitForActive(10_000);
-  if (stepMs > 2 * active.controller.sessionCheckEveryMs) {
-    throw new Error(`a ${stepMs} ms step would look like a stall to a controller that checks every ${active.controller.sessionCheckEveryMs} ms`);
+  if (stepMs > active.controller.sessionCheckEveryMs + active.controller.sessionCheckStallMs) {
+    throw new Error(
+      `a ${stepMs} ms step would look like a stall to a controller that checks every ${active.controller.sessionCheckEveryMs} ms (stall threshold ${active.controller.sessionCheckStallMs} ms)`,
+    );
   }
   const now = clock.advance(stepMs);
   await pollUntil(() => heartbeating.every((id) => (active.controller.sessions.get(id)?.lastContactMs ?? -1) >= now), {

@@ -64,26 +64,34 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'controller.quorum.election.timeout.ms': {
     type: 'int',
     min: 10,
-    default: 1000,
-    doc: 'Base Raft election timeout; each wait is drawn from [T, 2T) as in KRaft.',
+    default: 500,
+    doc:
+      'Base Raft election timeout; each wait is drawn from [T, 2T) as in KRaft (KRaft: 1000). 500 ms = 10 Raft heartbeats: a dead active ' +
+      'controller is replaced in well under a second; a voter stalled for longer than this (GC, an overloaded host) causes an election.',
   },
   'controller.quorum.tick.interval.ms': {
     type: 'int',
     min: 1,
-    default: 100,
+    default: 50,
     doc:
       'Gregor: the Raft driver tick, which is also the Raft heartbeat interval: the leader heartbeats its followers every tick ' +
       '(there is no separate heartbeat key). Election timeouts are counted in ticks, so controller.quorum.election.timeout.ms ' +
       'must be at least two ticks.',
   },
-  'broker.heartbeat.interval.ms': { type: 'int', min: 1, default: 250, doc: 'How often a broker heartbeats to the active controller (Kafka: 2000).' },
+  'broker.heartbeat.interval.ms': {
+    type: 'int',
+    min: 1,
+    default: 125,
+    doc: 'How often a broker heartbeats to the active controller (Kafka: 2000). 125 ms = 6 heartbeats per session, so a few lost or slow ones do not fence a broker.',
+  },
   'broker.session.timeout.ms': {
     type: 'int',
     min: 1,
-    default: 1500,
+    default: 750,
     doc:
-      'A broker without a heartbeat for this long is fenced and its leaderships move (Kafka: 9000). 1500 ms = 6 missed heartbeats: ' +
-      'partitions fail over in under 2 s; a stalled controller forgives its own stall, so a GC pause does not fence healthy brokers. ' +
+      'A broker without a heartbeat for this long is fenced and its leaderships move (Kafka: 9000). 750 ms = 6 missed heartbeats: ' +
+      'partitions of a dead leader are writable elsewhere within about a second, and acks=all stops waiting for a dead follower as soon; ' +
+      'a stalled controller or broker forgives its own stall, so a GC pause does not fence healthy brokers. ' +
       'A broker whose heartbeats have gone unanswered this long stops claiming leadership (NOT_LEADER_OR_FOLLOWER) until contact is back.',
   },
   'metadata.snapshot.interval.entries': {

@@ -21,10 +21,10 @@ describe('node config for the controller quorum', () => {
       { id: 2, host: '127.0.0.1', port: 9193 },
       { id: 3, host: '127.0.0.1', port: 9194 },
     ]);
-    expect(c.controllerElectionTimeoutMs).toBe(1000);
-    expect(c.controllerTickIntervalMs).toBe(100);
-    expect(c.brokerHeartbeatIntervalMs).toBe(250);
-    expect(c.brokerSessionTimeoutMs).toBe(1500);
+    expect(c.controllerElectionTimeoutMs).toBe(500);
+    expect(c.controllerTickIntervalMs).toBe(50);
+    expect(c.brokerHeartbeatIntervalMs).toBe(125);
+    expect(c.brokerSessionTimeoutMs).toBe(750);
     expect(nodeConfig({ 'controller.quorum.voters': voters, 'broker.session.timeout.ms': 4000 }).brokerSessionTimeoutMs).toBe(4000);
   });
 

@@ -40,6 +40,8 @@ export interface RoundReport {
   hold_ms: number;
   /** Fault start → every partition acknowledged a record sent after the heal. */
   recovered_after_ms: number;
+  /** Heal → every replica back in every ISR (after a long cut: how soon the cut-off node is whole again). */
+  full_isr_after_heal_ms: number;
   partitions: {
     partition: number;
     leader_before: number | null;
@@ -67,6 +69,9 @@ const WARM_UP_ACKS = 20;
 export class PartitionRun {
   private readonly timing: FaultTiming;
   private closed = false;
+
+  /** One control client per node (waitFullIsr asks each). */
+  private readonly perNode = new Map<number, Gregor>();
 
   private constructor(
     readonly lab: NetnsLab,
@@ -125,11 +130,23 @@ export class PartitionRun {
     return { nodes: this.cluster.nodes.map((n) => n.id), controller: md.controllerId, leaders };
   }
 
+  /**
+   * Every node's metadata shows every partition with a leader and its full
+   * ISR. Asking one node is not enough: a node just back from a cut answers
+   * from its image of before the cut — full ISRs, itself among them — while
+   * it is still truncating the tail it appended then; a safety check run on
+   * that word compared its unreconciled log with the others'.
+   */
   private async waitFullIsr(): Promise<void> {
     await pollUntil(
       async () => {
-        const [t] = await this.control.admin().describeTopics([TOPIC]);
-        return t!.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length);
+        for (const n of this.cluster.nodes) {
+          let c = this.perNode.get(n.id);
+          if (c === undefined) this.perNode.set(n.id, (c = createClient({ bootstrap: [n.grpc], clientId: `partition-control-${n.id}`, requestTimeoutMs: 3000, defaultApiTimeoutMs: 10_000 })));
+          const [t] = await c.admin().describeTopics([TOPIC]);
+          if (!t!.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length)) return false;
+        }
+        return true;
       },
       { timeoutMs: RECOVERY_TIMEOUT_MS, what: `every partition of ${TOPIC} to have a leader and its full ISR` },
     );
@@ -166,6 +183,7 @@ export class PartitionRun {
     await this.waitAcks(`every partition to acknowledge a record sent after the heal of ${fault.name}`, { sentAfterMs: healedAt });
     const recoveredAt = performance.now();
     await this.waitFullIsr();
+    const fullIsrAt = performance.now();
     const after = await this.roles();
     await w.pause(SETTLE_TIMEOUT_MS);
     for (const e of w.consumerErrors.splice(0)) this.log(`round ${fault.name}: the consumer's poll failed: ${e}`);
@@ -174,6 +192,7 @@ export class PartitionRun {
       nodes: picked,
       hold_ms: Math.round(healedAt - faultAt),
       recovered_after_ms: Math.round(recoveredAt - faultAt),
+      full_isr_after_heal_ms: Math.round(fullIsrAt - healedAt),
       partitions: Array.from({ length: w.partitions }, (_, p) => ({
         partition: p,
         leader_before: before.leaders[p]!,
@@ -250,6 +269,7 @@ export class PartitionRun {
     await this.workload.close();
     await this.client.close().catch(() => undefined);
     await this.control.close().catch(() => undefined);
+    await Promise.all([...this.perNode.values()].map((c) => c.close().catch(() => undefined)));
     await clusterDown(this.dir, 15_000);
     const logs = await Promise.all(this.cluster.nodes.map((n) => readReplicaLogs(n.dataDir, n.id, TOPIC)));
     const difference = this.firstDifference(logs);
@@ -270,6 +290,7 @@ export class PartitionRun {
     await this.workload.close().catch(() => undefined);
     await this.client.close().catch(() => undefined);
     await this.control.close().catch(() => undefined);
+    await Promise.all([...this.perNode.values()].map((c) => c.close().catch(() => undefined)));
     await clusterDown(this.dir, 5000).catch(() => undefined);
     await this.lab.destroy();
     if (this.opts.keepDir === true) this.log(`kept ${this.dir}`);

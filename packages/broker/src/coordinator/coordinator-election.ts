@@ -1,6 +1,6 @@
 import type { Logger } from '@gregor/common';
 import { OFFSETS_TOPIC, type GroupCoordinatorRuntime } from '@gregor/group-coordinator';
-import type { MetadataEvent, MetadataSource } from '../metadata-source';
+import type { MetadataEvent, MetadataSource, PartitionAssignment } from '../metadata-source';
 
 /**
  * Keeps the coordinator's shards in step with leadership of
@@ -9,6 +9,11 @@ import type { MetadataEvent, MetadataSource } from '../metadata-source';
  * event was missed, each partition this broker leads (in the epoch
  * metadata names) is loaded, and each it no longer leads is unloaded.
  * Loading itself waits for the ReplicaManager to have taken the role.
+ * "Leads" is the leader this broker advertises (`advertisedLeader`): a
+ * broker cut off from the quorum that has stepped back from a partition
+ * stops coordinating its groups too, so their members are told
+ * NOT_COORDINATOR and find the new coordinator (issue 10); `reconcile` runs
+ * again when that changes (onLeadershipClaimsChanged).
  */
 export class CoordinatorElection {
   private unsubscribe: (() => void) | undefined;
@@ -17,6 +22,7 @@ export class CoordinatorElection {
   constructor(
     private readonly nodeId: number,
     private readonly metadata: MetadataSource,
+    private readonly advertisedLeader: (a: PartitionAssignment) => number,
     private readonly runtime: GroupCoordinatorRuntime,
     private readonly logger: Logger,
     private readonly checkIntervalMs: number,
@@ -46,7 +52,7 @@ export class CoordinatorElection {
     try {
       const view = this.metadata.topic(OFFSETS_TOPIC);
       const led = new Map<number, number>();
-      for (const a of view?.partitions ?? []) if (a.leaderId === this.nodeId) led.set(a.partition, a.leaderEpoch);
+      for (const a of view?.partitions ?? []) if (this.advertisedLeader(a) === this.nodeId) led.set(a.partition, a.leaderEpoch);
       for (const p of this.runtime.coordinatedPartitions()) if (!led.has(p)) void this.runtime.onResignation(p);
       for (const [p, epoch] of led) if (this.runtime.coordinatedEpoch(p) !== epoch) this.runtime.onElection(p, epoch);
     } catch (err) {

@@ -2,7 +2,7 @@ import type { Clock, Logger } from '@gregor/common';
 import { GroupCoordinatorRuntime } from '@gregor/group-coordinator';
 import type { BrokerConfig } from '../broker-config';
 import type { BrokerContext } from '../broker-context';
-import type { MetadataSource } from '../metadata-source';
+import type { MetadataSource, PartitionAssignment } from '../metadata-source';
 import { CoordinatorElection } from './coordinator-election';
 import { CoordinatorLog } from './coordinator-log';
 import { computeGroupLags, type ConsumerGroupLag } from './group-lag';
@@ -21,10 +21,28 @@ export class GroupCoordination {
   readonly runtime: GroupCoordinatorRuntime;
   private readonly election: CoordinatorElection;
 
-  constructor(config: BrokerConfig, metadata: MetadataSource, context: () => BrokerContext, logger: Logger, clock: Clock) {
-    this.topic = new OffsetsTopic(config, metadata, logger);
+  /**
+   * `advertisedLeader`: the leader of a __consumer_offsets partition as this
+   * broker names it (ReplicaManager.advertisedLeader: -1 for one it stepped
+   * back from while cut off from the quorum); FindCoordinator and the
+   * shards this broker loads follow it.
+   */
+  constructor(
+    config: BrokerConfig,
+    metadata: MetadataSource,
+    context: () => BrokerContext,
+    logger: Logger,
+    clock: Clock,
+    advertisedLeader: (a: PartitionAssignment) => number = (a) => a.leaderId,
+  ) {
+    this.topic = new OffsetsTopic(config, metadata, logger, advertisedLeader);
     this.runtime = new GroupCoordinatorRuntime({ config: config.groupCoordinator, log: new CoordinatorLog(context, logger), logger, clock });
-    this.election = new CoordinatorElection(config.nodeId, metadata, this.runtime, logger, ELECTION_CHECK_INTERVAL_MS);
+    this.election = new CoordinatorElection(config.nodeId, metadata, advertisedLeader, this.runtime, logger, ELECTION_CHECK_INTERVAL_MS);
+  }
+
+  /** Which partitions this broker may coordinate changed without a metadata event (quorum contact lost or regained). */
+  leadershipClaimsChanged(): void {
+    this.election.reconcile();
   }
 
   start(): void {

@@ -1,7 +1,7 @@
 import { GregorError, isGregorError, type Logger } from '@gregor/common';
 import { OFFSETS_TOPIC, partitionForGroup } from '@gregor/group-coordinator';
 import type { BrokerConfig } from '../broker-config';
-import { listenerEndpoint, type MetadataSource, type TopicMetadataView } from '../metadata-source';
+import { listenerEndpoint, type MetadataSource, type PartitionAssignment, type TopicMetadataView } from '../metadata-source';
 
 /** Where a group's coordinator is, as FindCoordinator answers it. */
 export type CoordinatorLocation = { nodeId: number; host: string; port: number } | { error: GregorError };
@@ -53,6 +53,8 @@ export class OffsetsTopic {
     private readonly config: BrokerConfig,
     private readonly metadata: MetadataSource,
     private readonly logger: Logger,
+    /** The leader to name for a partition (ReplicaManager.advertisedLeader). */
+    private readonly advertisedLeader: (a: PartitionAssignment) => number = (a) => a.leaderId,
   ) {}
 
   view(): TopicMetadataView | undefined {
@@ -97,7 +99,8 @@ export class OffsetsTopic {
 
   private leaderOf(view: TopicMetadataView, groupId: string, listener: string): CoordinatorLocation {
     const partition = partitionForGroup(groupId, view.partitions.length);
-    const leader = view.partitions[partition]?.leaderId ?? -1;
+    const assignment = view.partitions[partition];
+    const leader = assignment === undefined ? -1 : this.advertisedLeader(assignment);
     const broker = leader >= 0 ? this.metadata.liveBrokers().find((b) => b.nodeId === leader) : undefined;
     if (broker === undefined) {
       return { error: new GregorError('COORDINATOR_NOT_AVAILABLE', `${OFFSETS_TOPIC}-${partition} (group "${groupId}") has no live leader`) };

@@ -93,6 +93,8 @@ export class ReplicaManager {
   private readonly quorum: QuorumWatch;
   /** Led partitions given up while cut off from the quorum (until contact is back). */
   private readonly steppedBack = new Set<string>();
+  private readonly claimListeners = new Set<() => void>();
+  private claimsNotifyQueued = false;
 
   constructor(private readonly deps: ReplicaManagerDeps) {
     this.selfId = deps.config.nodeId;
@@ -154,7 +156,35 @@ export class ReplicaManager {
     this.steppedBack.add(leader.key);
     this.deps.producePurgatory.notify(leader.key);
     this.deps.fetchPurgatory.notify(leader.key);
+    this.claimsChanged();
     return false;
+  }
+
+  /**
+   * `listener` runs (soon, once per burst) whenever `advertisedLeader` may
+   * answer differently without a metadata event: a partition was given up
+   * while cut off from the quorum, or contact came back. The group
+   * coordinator follows it. Returns the unsubscribe.
+   */
+  onLeadershipClaimsChanged(listener: () => void): () => void {
+    this.claimListeners.add(listener);
+    return () => this.claimListeners.delete(listener);
+  }
+
+  private claimsChanged(): void {
+    if (this.claimsNotifyQueued || this.claimListeners.size === 0) return;
+    this.claimsNotifyQueued = true;
+    // Later, not inside claims(): listeners ask advertisedLeader, which samples quorum contact again.
+    queueMicrotask(() => {
+      this.claimsNotifyQueued = false;
+      for (const l of this.claimListeners) {
+        try {
+          l();
+        } catch (err) {
+          this.deps.logger.error('leadership-claims listener failed', { err: err instanceof Error ? err.stack : String(err) });
+        }
+      }
+    });
   }
 
   /**
@@ -418,6 +448,7 @@ export class ReplicaManager {
    */
   private afterQuorumContactChange(cutOff: boolean): { steppedBack: number; kept: number } {
     let kept = 0;
+    this.claimsChanged();
     if (cutOff) {
       for (const l of this.leaders.values()) if (!l.deposed && this.claims(l)) kept++;
       return { steppedBack: this.steppedBack.size, kept };

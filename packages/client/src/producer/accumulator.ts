@@ -33,8 +33,15 @@ export class ProducerBatch {
   closed = false;
   /** Send attempts that failed with a retriable error. */
   attempts = 0;
-  /** Monotonic ms before which a retry must not be sent. */
+  /** Monotonic ms before which a retry must not be sent to `failedOn`. */
   retryAtMs = 0;
+  /**
+   * The broker the last failed attempt went to (undefined: not known). The retry
+   * backoff protects that broker; once metadata names another leader the
+   * retry goes at once (as Kafka's producer does since KIP-951) — a
+   * failover is not made longer by a backoff meant for the dead leader.
+   */
+  failedOn: number | undefined;
   lastError: GregorError | undefined;
   /** The encoded bytes, kept so that a retry sends exactly the same batch. */
   encoded: Buffer | undefined;
@@ -79,6 +86,11 @@ export interface ReadyContext {
   leaderOf(topic: string, partition: number): number | undefined;
   /** Whether the queue's first batch may go now (idempotence: retries in sequence order); default yes. */
   canSendHead?(head: ProducerBatch): boolean;
+  /**
+   * Whether a batch that failed this way waits for metadata to name another
+   * leader (NOT_LEADER_OR_FOLLOWER, connection failures…); default no.
+   */
+  waitsForNewLeader?(batch: ProducerBatch): boolean;
 }
 
 export interface ReadyResult {
@@ -86,6 +98,13 @@ export interface ReadyResult {
   readyByLeader: Map<number, string[]>;
   /** Some partition with data has no known leader: metadata is needed. */
   unknownLeader: boolean;
+  /**
+   * Some retry is backing off from the broker metadata still names as its
+   * leader, after an error that means leadership is moving: metadata is
+   * worth refreshing while it waits, so the retry goes to the new leader as
+   * soon as there is one (not at the end of a backoff, then a refresh).
+   */
+  awaitingNewLeader: boolean;
   /** Monotonic ms when something may become ready (linger or backoff ends); Infinity if nothing waits. */
   nextCheckMs: number;
 }
@@ -184,6 +203,7 @@ export class RecordAccumulator {
   ready(nowMs: number, ctx: ReadyContext): ReadyResult {
     const readyByLeader = new Map<number, string[]>();
     let unknownLeader = false;
+    let awaitingNewLeader = false;
     let nextCheckMs = Number.POSITIVE_INFINITY;
     for (const [key, queue] of this.queues) {
       const head = queue[0];
@@ -194,16 +214,17 @@ export class RecordAccumulator {
         unknownLeader = true;
         continue;
       }
-      const waitUntilMs = this.headWaitUntil(queue, nowMs, ctx.flushing);
+      const waitUntilMs = this.headWaitUntil(queue, nowMs, ctx.flushing, leader);
       if (waitUntilMs === undefined) {
         let list = readyByLeader.get(leader);
         if (list === undefined) readyByLeader.set(leader, (list = []));
         list.push(key);
       } else {
         nextCheckMs = Math.min(nextCheckMs, waitUntilMs);
+        if (head.attempts > 0 && head.failedOn === leader && ctx.waitsForNewLeader?.(head) === true) awaitingNewLeader = true;
       }
     }
-    return { readyByLeader, unknownLeader, nextCheckMs };
+    return { readyByLeader, unknownLeader, awaitingNewLeader, nextCheckMs };
   }
 
   /** The partition's first batch, if any. */
@@ -217,10 +238,16 @@ export class RecordAccumulator {
     return queue !== undefined && queue.length > 0 && this.headWaitUntil(queue, nowMs, flushing) === undefined;
   }
 
-  /** Undefined when the head may go now, else the monotonic ms when it may (backoff or linger end). */
-  private headWaitUntil(queue: readonly ProducerBatch[], nowMs: number, flushing: boolean): number | undefined {
+  /**
+   * Undefined when the head may go now, else the monotonic ms when it may
+   * (backoff or linger end). `leader`: where it would go; a retry backs off
+   * only from the broker it failed on.
+   */
+  private headWaitUntil(queue: readonly ProducerBatch[], nowMs: number, flushing: boolean, leader?: number): number | undefined {
     const head = queue[0]!;
-    if (head.attempts > 0 && nowMs < head.retryAtMs) return head.retryAtMs;
+    if (head.attempts > 0 && nowMs < head.retryAtMs && (leader === undefined || head.failedOn === undefined || leader === head.failedOn)) {
+      return head.retryAtMs;
+    }
     const lingerEndMs = head.createdMs + this.config.lingerMs;
     const sendable = queue.length > 1 || head.closed || head.attempts > 0 || flushing || nowMs >= lingerEndMs;
     return sendable ? undefined : lingerEndMs;

@@ -112,8 +112,10 @@ export class Sender {
       muted: this.staleMetadata.size === 0 ? this.muted : new Set([...this.muted, ...this.staleMetadata.keys()]),
       leaderOf: (topic, partition) => cluster.metadata.leaderOf(topic, partition),
       ...(canSendHead !== undefined ? { canSendHead } : {}),
+      waitsForNewLeader: (batch) => batch.lastError !== undefined && needsMetadataRefresh(batch.lastError),
     });
-    if (ready.unknownLeader) this.awaitMetadata();
+    // Refreshes are coalesced and at most one per retry backoff (Cluster.requestRefresh).
+    if (ready.unknownLeader || ready.awaitingNewLeader) this.awaitMetadata();
     const batchesPerPartition = idem === undefined ? Number.POSITIVE_INFINITY : 1;
     for (const [node, keys] of ready.readyByLeader) {
       let pending = keys;
@@ -380,6 +382,7 @@ export class Sender {
     for (const batch of group) {
       batch.attempts++;
       batch.lastError = error;
+      batch.failedOn = node;
     }
     // An idempotent batch that reached the leader ahead of an earlier one
     // (HTTP/2 streams do not keep request order) waits for its turn anyway
