@@ -393,3 +393,51 @@ describe('Kafka front end (in-process broker, real socket)', () => {
     expect(completed).toEqual(expect.arrayContaining(['ApiVersions:NONE', 'ApiVersions:UNSUPPORTED_VERSION', 'Produce:NONE', 'Fetch:NONE', 'JoinGroup:MEMBER_ID_REQUIRED']));
   });
 });
+
+/**
+ * auto.create.topics.enable through the KAFKA listener, as Kafka does it:
+ * Metadata v0–v3 always create a missing topic (kafka-python 2.0.2 sends v1),
+ * v4+ only when the request allows it; with the setting off nothing is created.
+ */
+describe('Kafka front end: auto.create.topics.enable', () => {
+  let dir: string;
+  let store: LogStore;
+  let broker: Broker;
+  let client: KafkaTestClient;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-kafka-auto-'));
+    store = await LogStore.open({ dataDir: dir });
+    const metadata = await LocalMetadataStore.open({ dir, nodeId: 1 });
+    broker = await Broker.start({
+      config: defaultBrokerConfig({ retentionCheckIntervalMs: 3_600_000, kafkaListener: { host: '127.0.0.1', port: 0 }, autoCreateTopicsEnable: true, numPartitions: 3 }),
+      metadata,
+      store,
+    });
+    client = await KafkaTestClient.connect(broker.kafkaPort!);
+  });
+  afterAll(async () => {
+    client.close();
+    await broker.stop();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('v1 creates a missing topic with num.partitions; v12 creates only when allowAutoTopicCreation is true', async () => {
+    const v1 = await client.send(METADATA_API, 1, { topics: [{ name: 'auto-v1' }] });
+    expect(v1.topics[0]).toMatchObject({ errorCode: NONE, name: 'auto-v1' });
+    expect(v1.topics[0]!.partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2]);
+
+    const refused = await client.send(METADATA_API, 12, { topics: [{ name: 'auto-v12', topicId: ZERO_UUID }], allowAutoTopicCreation: false });
+    expect(refused.topics[0]).toMatchObject({ errorCode: code('UNKNOWN_TOPIC_OR_PARTITION'), name: 'auto-v12' });
+    const created = await client.send(METADATA_API, 12, { topics: [{ name: 'auto-v12', topicId: ZERO_UUID }], allowAutoTopicCreation: true });
+    expect(created.topics[0]).toMatchObject({ errorCode: NONE, name: 'auto-v12' });
+    expect(created.topics[0]!.partitions).toHaveLength(3);
+
+    // A bad name is refused, not created, and the broker still answers.
+    const bad = await client.send(METADATA_API, 1, { topics: [{ name: 'bad/name' }] });
+    expect(bad.topics[0]!.errorCode).toBe(code('INVALID_TOPIC_EXCEPTION'));
+    const all = await client.send(METADATA_API, 0, { topics: [] });
+    expect(all.topics.map((t) => t.name).sort()).toEqual(['auto-v1', 'auto-v12']);
+  });
+});
