@@ -40,42 +40,63 @@ import { KafkaTestClient, fetchBody } from './helpers/kafka-client';
 const NONE = 0;
 const code = errorCode;
 
+interface KafkaBroker {
+  dir: string;
+  store: LogStore;
+  broker: Broker;
+  client: KafkaTestClient;
+  stop(): Promise<void>;
+}
+
+/** One broker in a temp dir with a KAFKA listener on a free port, and a client connected to it. */
+async function startKafkaBroker(config: Partial<Parameters<typeof defaultBrokerConfig>[0]>, observer?: BrokerObserver): Promise<KafkaBroker> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-kafka-'));
+  const store = await LogStore.open({ dataDir: dir });
+  const metadata = await LocalMetadataStore.open({ dir, nodeId: 1 });
+  const broker = await Broker.start({
+    config: defaultBrokerConfig({ retentionCheckIntervalMs: 3_600_000, kafkaListener: { host: '127.0.0.1', port: 0 }, ...config }),
+    metadata,
+    store,
+    ...(observer !== undefined ? { observer } : {}),
+  });
+  const client = await KafkaTestClient.connect(broker.kafkaPort!);
+  return {
+    dir,
+    store,
+    broker,
+    client,
+    async stop() {
+      client.close();
+      await broker.stop();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * The KAFKA listener end to end over a real TCP socket, one broker
  * in-process: each request encoded with the generated codecs, decoded by
  * the front end, handled by the broker core, and read back.
  */
 describe('Kafka front end (in-process broker, real socket)', () => {
-  let dir: string;
-  let store: LogStore;
+  let node: KafkaBroker;
   let broker: Broker;
   let client: KafkaTestClient;
   const completed: string[] = [];
   const observer: BrokerObserver = { ...NOOP_OBSERVER, requestCompleted: (api, error) => void completed.push(`${api}:${error}`) };
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-kafka-'));
-    store = await LogStore.open({ dataDir: dir });
-    const metadata = await LocalMetadataStore.open({ dir, nodeId: 1 });
-    broker = await Broker.start({
-      config: defaultBrokerConfig({
-        retentionCheckIntervalMs: 3_600_000,
-        kafkaListener: { host: '127.0.0.1', port: 0 },
+    node = await startKafkaBroker(
+      {
         groupCoordinator: { ...DEFAULT_GROUP_COORDINATOR_CONFIG, groupMinSessionTimeoutMs: 100, groupInitialRebalanceDelayMs: 0 },
         offsetsTopicNumPartitions: 2,
-      }),
-      metadata,
-      store,
+      },
       observer,
-    });
-    client = await KafkaTestClient.connect(broker.kafkaPort!);
+    );
+    ({ broker, client } = node);
   });
-  afterAll(async () => {
-    client.close();
-    await broker.stop();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => node.stop());
 
   async function createTopic(name: string, numPartitions = 1): Promise<void> {
     const r = await client.send(CREATE_TOPICS_API, 7, { topics: [{ name, numPartitions, replicationFactor: -1 }], timeoutMs: 5000 });
@@ -400,30 +421,14 @@ describe('Kafka front end (in-process broker, real socket)', () => {
  * v4+ only when the request allows it; with the setting off nothing is created.
  */
 describe('Kafka front end: auto.create.topics.enable', () => {
-  let dir: string;
-  let store: LogStore;
-  let broker: Broker;
-  let client: KafkaTestClient;
-
+  let node: KafkaBroker;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-kafka-auto-'));
-    store = await LogStore.open({ dataDir: dir });
-    const metadata = await LocalMetadataStore.open({ dir, nodeId: 1 });
-    broker = await Broker.start({
-      config: defaultBrokerConfig({ retentionCheckIntervalMs: 3_600_000, kafkaListener: { host: '127.0.0.1', port: 0 }, autoCreateTopicsEnable: true, numPartitions: 3 }),
-      metadata,
-      store,
-    });
-    client = await KafkaTestClient.connect(broker.kafkaPort!);
+    node = await startKafkaBroker({ autoCreateTopicsEnable: true, numPartitions: 3 });
   });
-  afterAll(async () => {
-    client.close();
-    await broker.stop();
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => node.stop());
 
   test('v1 creates a missing topic with num.partitions; v12 creates only when allowAutoTopicCreation is true', async () => {
+    const client = node.client;
     const v1 = await client.send(METADATA_API, 1, { topics: [{ name: 'auto-v1' }] });
     expect(v1.topics[0]).toMatchObject({ errorCode: NONE, name: 'auto-v1' });
     expect(v1.topics[0]!.partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2]);
