@@ -9,6 +9,8 @@ export { COMPRESSIONS, type ProducerOptions, type ResolvedProducerOptions } from
 export { Consumer, type PollOptions } from './consumer/consumer';
 export type { GroupSubscription, OffsetAndMetadata, RebalanceListener } from './consumer/group/consumer-group';
 export type { ConsumerOptions, ResolvedConsumerOptions } from './consumer/options';
+export { RecordsSubscription, type SubscribedRecord } from './subscribe/subscription';
+export type { SubscribeOptions } from './subscribe/options';
 export { Admin } from './admin/admin';
 export type * from './admin/types';
 export type * from './admin/group-types';
