@@ -2,6 +2,7 @@ import { Admin } from './admin/admin';
 import { Cluster } from './cluster';
 import { Consumer } from './consumer/consumer';
 import type { ConsumerOptions } from './consumer/options';
+import { readPartition, type ReadPartitionRequest, type ReadPartitionResult } from './consumer/read-partition';
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options';
 import type { ProducerOptions } from './producer/options';
 import { Producer } from './producer/producer';
@@ -42,6 +43,19 @@ export class Gregor {
     const c = new Consumer(this.cluster, this.options, opts, (closed) => this.consumers.delete(closed));
     this.consumers.add(c);
     return c;
+  }
+
+  /**
+   * Reads one partition once from an offset, 'earliest', 'latest' or a
+   * timestamp: at most maxRecords records and about maxBytes, waiting up to
+   * maxWaitMs for a first record (long-poll). No group, no commit: start
+   * the next read at `nextOffset`. Throws OFFSET_OUT_OF_RANGE (with
+   * logStartOffset and highWatermark in the error's context) for an offset
+   * the partition does not have, UNKNOWN_TOPIC_OR_PARTITION at once for a
+   * topic or partition that does not exist.
+   */
+  read(req: ReadPartitionRequest): Promise<ReadPartitionResult> {
+    return readPartition(this.cluster, this.options, req);
   }
 
   /** The admin client (one per Gregor instance). */

@@ -7,6 +7,7 @@ export type { ClientOptions, RetryPolicy } from './options';
 export { Producer } from './producer/producer';
 export { COMPRESSIONS, type ProducerOptions, type ResolvedProducerOptions } from './producer/options';
 export { Consumer, type PollOptions } from './consumer/consumer';
+export type { ReadPartitionRequest, ReadPartitionResult } from './consumer/read-partition';
 export type { GroupSubscription, OffsetAndMetadata, RebalanceListener } from './consumer/group/consumer-group';
 export type { ConsumerOptions, ResolvedConsumerOptions } from './consumer/options';
 export { RecordsSubscription, type SubscribedRecord } from './subscribe/subscription';

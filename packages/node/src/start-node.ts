@@ -3,6 +3,7 @@ import type * as http from 'node:http';
 import { createLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { Broker, LocalMetadataStore, createAdminService, defaultBrokerConfig, type BrokerConfig, type MetadataSource } from '@gregor/broker';
 import type { ControllerNode } from '@gregor/controller';
+import { RecordsService } from '@gregor/records-service';
 import { LogStore } from '@gregor/storage';
 import { closeServer, createHttpServer, listen } from './http-server';
 import { NodeMetrics } from './metrics';
@@ -140,6 +141,10 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   const isReady = (): boolean => readiness().ready;
   metrics.attachReadiness(isReady);
   const health = new GrpcHealth(isReady);
+  // gregor.v1.Records (issue #17): the SDK run in-process for callers with
+  // nothing but generated stubs; it dials this node's own client listener
+  // once that is bound.
+  const records = new RecordsService({ clientId: `gregor-node-${config.nodeId}-records`, logger: logger.child({ component: 'records' }) });
   try {
     // HTTP first: /healthz means "the process is alive", so it (and /metrics)
     // must answer while start-up waits for a quorum or recovers storage, or
@@ -195,6 +200,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         observer: metrics,
         services: [
           health.service(),
+          records.grpcService(),
           createAdminService({
             nodeId: config.nodeId,
             metadata,
@@ -206,6 +212,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         ],
       });
       const started = broker;
+      records.attach(dialAddress(client.host, started.port));
       metrics.attachBroker(() => started.status());
       metrics.setConsumerGroupLagSource({ consumerGroupLags: () => started.consumerGroupLags() });
     }
@@ -215,6 +222,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     stopping = true;
     health.close();
     unsubscribeMetadata?.();
+    await records.close();
     await broker?.stop();
     if (httpServer !== undefined) await closeServer(httpServer);
     await store?.close();
@@ -245,6 +253,9 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         // Probes and Watch streams hear NOT_SERVING before anything closes.
         health.close();
         unsubscribeMetadata?.();
+        // Before the broker stops: Publishes in flight are flushed while leaders still answer.
+        await records.close();
+        logger.info('records service closed');
         if (quorum !== undefined && broker !== undefined) {
           await quorum.beforeBrokerStop();
           logger.info('controlled shutdown done: leaderships moved away');
@@ -279,6 +290,11 @@ function kafkaAddressOf(config: NodeConfig, broker: Broker | undefined): string 
   const l = config.listeners.find((x) => x.name === 'KAFKA');
   const port = broker?.kafkaPort;
   if (l === undefined || port === undefined) return undefined;
-  const host = l.host === '' || l.host === '0.0.0.0' ? '127.0.0.1' : l.host;
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return dialAddress(l.host, port);
+}
+
+/** host:port to reach a listener of this node from this host (a wildcard host means loopback). */
+function dialAddress(host: string, port: number): string {
+  const h = host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return h.includes(':') ? `[${h}]:${port}` : `${h}:${port}`;
 }

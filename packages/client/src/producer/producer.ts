@@ -2,7 +2,7 @@ import { GregorError, backoffMs, sleep, toGregorError, validateTopicName } from 
 import type { Cluster } from '../cluster';
 import type { ResolvedClientOptions } from '../options';
 import { StickyPartitioner, partitionForKey } from '../partitioner';
-import { parseMetadata } from '../metadata';
+import { topicPartitionCount } from '../topic-partitions';
 import type { Message, ProducerBatchInput, ProducerRecord, RecordMetadata, RecordOutcome } from '../types';
 import { RecordAccumulator, type PendingRecord } from './accumulator';
 import { Delivery, type DeliveryMode } from './delivery';
@@ -131,25 +131,12 @@ export class Producer {
   }
 
   /**
-   * The topic's partition count (Kafka's partitionsFor), from the metadata
-   * cache, or from one Metadata request when the topic is not in it.
-   * Rejects at once with UNKNOWN_TOPIC_OR_PARTITION (or the topic's other
-   * error) when it does not exist, where send would wait up to maxBlockMs
-   * for it to appear. Only a topic that exists enters the cache and is kept
-   * fresh, so asking about many missing names grows nothing.
+   * The topic's partition count (Kafka's partitionsFor); rejects at once
+   * with UNKNOWN_TOPIC_OR_PARTITION when it does not exist, where send
+   * would wait maxBlockMs for it (see topicPartitionCount).
    */
-  async partitionsFor(topic: string): Promise<number> {
-    validateTopicName(topic);
-    const known = this.cluster.metadata.topic(topic);
-    if (known !== undefined) return known.partitions.length;
-    const md = parseMetadata(await this.cluster.callAny('Metadata', { topics: [topic], allowAutoTopicCreation: false }));
-    const info = md.topics.find((t) => t.name === topic);
-    if (info === undefined || info.partitions.length === 0) {
-      throw info?.error ?? new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `topic "${topic}" does not exist`, { topic });
-    }
-    this.cluster.metadata.apply(md, [topic], this.now());
-    this.cluster.track([topic]);
-    return info.partitions.length;
+  partitionsFor(topic: string): Promise<number> {
+    return topicPartitionCount(this.cluster, topic);
   }
 
   /** Sends everything buffered now (ignoring linger) and waits until every earlier send has settled. */

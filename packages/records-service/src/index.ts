@@ -1,0 +1,10 @@
+/**
+ * @gregor/records-service — gregor.v1.Records (proto/gregor/v1/records.proto)
+ * on every node: record-level Publish and Read for services in any language,
+ * over the SDK run in-process.
+ */
+export { RecordsService, type RecordsGrpcService, type RecordsServiceOptions } from './records-service';
+export { ERROR_CODE_KEY, ERROR_NAME_KEY, grpcStatusFor, toServiceError } from './grpc-status';
+export { checkPartitions, decodePublish, encodePublishResults, type PublishAcks, type PublishCall } from './publish';
+export { DEFAULT_READ_LIMITS, decodeRead, encodeRead, encodeRecord, type ReadLimits } from './read';
+export { ByteBudget } from './byte-budget';
