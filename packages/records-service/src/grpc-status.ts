@@ -14,6 +14,8 @@ const BY_NAME: Partial<Record<ErrorName, grpc.status>> = {
   OFFSET_OUT_OF_RANGE: grpc.status.OUT_OF_RANGE,
   REQUEST_TIMED_OUT: grpc.status.DEADLINE_EXCEEDED,
   UNKNOWN_SERVER_ERROR: grpc.status.INTERNAL,
+  // Not retriable in Kafka's table, but here it means "this node is starting or stopping": try another (records.proto).
+  BROKER_NOT_AVAILABLE: grpc.status.UNAVAILABLE,
 };
 
 /**
