@@ -97,7 +97,7 @@ export class SubscribeSession {
   }
 
   private async serve(): Promise<void> {
-    const { group, topics } = this.settings;
+    const { topics } = this.settings;
     this.call.on('data', (msg: SubscribeRequest__Output) => this.handleMessage(msg));
     this.call.on('end', () => this.requestEnd(undefined));
     this.call.on('cancelled', () => this.requestEnd(undefined));
@@ -105,33 +105,38 @@ export class SubscribeSession {
     try {
       // Unknown topics: NOT_FOUND at once, not a member that waits for them to appear.
       await this.deps.client.admin().describeTopics(topics);
-      if (this.ending) return;
-      const consumer = this.deps.client.consumer({
-        groupId: group,
-        autoOffsetReset: this.settings.start === 'earliest' ? 'earliest' : 'latest',
-        enableAutoCommit: false,
-        sessionTimeoutMs: this.deps.consumer.sessionTimeoutMs,
-        heartbeatIntervalMs: this.deps.consumer.heartbeatIntervalMs,
-        maxPartitionBytes: this.deps.consumer.maxPartitionBytes,
-      });
-      this.consumer = consumer;
-      consumer.subscribe(topics, {
-        onPartitionsAssigned: (tps) => this.partitionsAssigned(tps),
-        onPartitionsRevoked: (tps) => this.partitionsRevoked(tps),
-        onPartitionsLost: (tps) => this.partitionsLost(tps),
-      });
-      this.log.info('subscribe stream opened', { group, topics, maxOutstandingRecords: this.settings.maxOutstandingRecords, ackDeadlineMs: this.settings.ackDeadlineMs });
-      while (!this.ending) {
-        this.redeliverExpired();
-        this.applyFlowControl();
-        void this.commitAcked();
-        const records = await consumer.poll({ maxRecords: Math.max(1, this.window.roomRecords()), timeoutMs: this.deps.consumer.tickMs });
-        if (!this.ending) this.deliver(records);
-      }
+      if (!this.ending) await this.consume();
     } catch (err) {
       this.requestEnd(err);
     }
     await this.finish();
+  }
+
+  /** Joins the group and pushes records until the stream ends. */
+  private async consume(): Promise<void> {
+    const { group, topics } = this.settings;
+    const consumer = this.deps.client.consumer({
+      groupId: group,
+      autoOffsetReset: this.settings.start === 'earliest' ? 'earliest' : 'latest',
+      enableAutoCommit: false,
+      sessionTimeoutMs: this.deps.consumer.sessionTimeoutMs,
+      heartbeatIntervalMs: this.deps.consumer.heartbeatIntervalMs,
+      maxPartitionBytes: this.deps.consumer.maxPartitionBytes,
+    });
+    this.consumer = consumer;
+    consumer.subscribe(topics, {
+      onPartitionsAssigned: (tps) => this.partitionsAssigned(tps),
+      onPartitionsRevoked: (tps) => this.partitionsRevoked(tps),
+      onPartitionsLost: (tps) => this.partitionsLost(tps),
+    });
+    this.log.info('subscribe stream opened', { group, topics, maxOutstandingRecords: this.settings.maxOutstandingRecords, ackDeadlineMs: this.settings.ackDeadlineMs });
+    while (!this.ending) {
+      this.redeliverExpired();
+      this.applyFlowControl();
+      void this.commitAcked();
+      const records = await consumer.poll({ maxRecords: Math.max(1, this.window.roomRecords()), timeoutMs: this.deps.consumer.tickMs });
+      if (!this.ending) this.deliver(records);
+    }
   }
 
   private requestEnd(err: unknown): void {
