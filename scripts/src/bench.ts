@@ -5,6 +5,8 @@
  * records of --record-size bytes from one producer as fast as it can, consumes
  * them back, then measures produce latency at a fixed modest rate. Prints one
  * JSON line on stdout; progress goes to stderr. Not a test: no thresholds.
+ * `--api records` also publishes N records through gregor.v1.Records (1,000
+ * per Publish, to node 1) and prints that throughput beside the SDK's.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Acks, type Message } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
+import { benchRecordsPublish } from './records-bench';
 
 const flags = parseFlags({
   nodes: { type: 'string', default: '1' },
@@ -30,6 +33,8 @@ const flags = parseFlags({
   'profile-dir': { type: 'string' },
   /** Extra V8/Node flags for every node process, space-separated (e.g. "--trace-gc"). */
   'node-args': { type: 'string' },
+  /** `records`: also publish through gregor.v1.Records, side by side with the SDK path. */
+  api: { type: 'string', default: 'sdk' },
 });
 
 const nodes = intFlag('nodes', flags.nodes, 1);
@@ -43,6 +48,10 @@ const latencySeconds = intFlag('latency-seconds', flags['latency-seconds'], 1);
 const consumeStallMs = intFlag('consume-stall-ms', flags['consume-stall-ms'], 1);
 if (!['0', '1', 'all', '-1'].includes(acksText)) {
   process.stderr.write(`--acks must be 0, 1 or all, got "${acksText}"\n`);
+  process.exit(1);
+}
+if (!['sdk', 'records'].includes(flags.api)) {
+  process.stderr.write(`--api must be sdk or records, got "${flags.api}"\n`);
   process.exit(1);
 }
 const acks: Acks = acksText === 'all' || acksText === '-1' ? 'all' : (Number(acksText) as 0 | 1);
@@ -181,11 +190,39 @@ async function main(): Promise<void> {
     await Promise.all(pending);
     latencies.sort((a, b) => a - b);
 
+    let recordsApi: Record<string, number | null> = {};
+    if (flags.api === 'records') {
+      if (acks === 0) throw new Error('--api records needs --acks 1 or all (Publish answers with offsets)');
+      await client.admin().createTopics([{ topic: 'bench-records', numPartitions: partitions, replicationFactor }]);
+      log(`publishing ${records} records through gregor.v1.Records, 1000 per Publish`);
+      const rcpu0 = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) };
+      const r = await benchRecordsPublish({
+        address: cluster.nodes[0]!.grpc,
+        topic: 'bench-records',
+        records,
+        value,
+        acks: acks === 'all' ? 'all' : 'leader',
+        recordsPerPublish: 1000,
+        concurrency: 32,
+      });
+      if (r.failedRecords > 0) throw new Error(`${r.failedRecords} records failed to publish through gregor.v1.Records`);
+      const rnodes = nodesCpuSeconds(pids);
+      recordsApi = {
+        records_publish_rps: Math.round(records / r.seconds),
+        records_publish_mb_s: Number(((records * recordSize) / r.seconds / 1e6).toFixed(2)),
+        records_publish_vs_sdk: Number((produceSec / r.seconds).toFixed(2)),
+        records_publish_cpu_us_per_record_client: Number((((clientCpuSeconds() - rcpu0.client) / records) * 1e6).toFixed(2)),
+        records_publish_cpu_us_per_record_nodes: rnodes === undefined || rcpu0.nodes === undefined ? null : Number((((rnodes - rcpu0.nodes) / records) * 1e6).toFixed(2)),
+      };
+      log(`published ${records} records through gregor.v1.Records in ${r.seconds.toFixed(2)} s`);
+    }
+
     const result = {
       produce_rps: Math.round(records / produceSec),
       produce_mb_s: Number(((records * recordSize) / produceSec / 1e6).toFixed(2)),
       produce_cpu_us_per_record_client: Number(produceCpu.client.toFixed(2)),
       produce_cpu_us_per_record_nodes: produceCpu.nodes === undefined ? null : Number(produceCpu.nodes.toFixed(2)),
+      ...recordsApi,
       consume_rps: Math.round(records / consumeSec),
       lat_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
       lat_p99_ms: Number(percentile(latencies, 99).toFixed(2)),

@@ -15,7 +15,7 @@ import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 /** A create time after every other record's, so that a read by timestamp finds exactly that record. */
 const FUTURE_MS = Date.now() + 86_400_000;
 
-type Failure = { code: grpc.status; name: string | undefined; codeMeta: string | undefined; details: string };
+type Failure = { code: grpc.status; name: string | undefined; codeMeta: string | undefined; details: string; metadata: Record<string, unknown> };
 
 function unary<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown, req: Req): Promise<Res> {
   return new Promise((resolve, reject) => fn(req, (err, res) => (err !== null ? reject(err) : resolve(res!))));
@@ -26,7 +26,13 @@ async function failure(p: Promise<unknown>): Promise<Failure> {
     await p;
   } catch (e) {
     const err = e as grpc.ServiceError;
-    return { code: err.code, name: err.metadata?.get('gregor-error-name')[0] as string | undefined, codeMeta: err.metadata?.get('gregor-error-code')[0] as string | undefined, details: err.details };
+    return {
+      code: err.code,
+      name: err.metadata?.get('gregor-error-name')[0] as string | undefined,
+      codeMeta: err.metadata?.get('gregor-error-code')[0] as string | undefined,
+      details: err.details,
+      metadata: err.metadata?.getMap() ?? {},
+    };
   }
   throw new Error('the call succeeded, a failure was expected');
 }
@@ -142,7 +148,9 @@ describe('Records service (Publish, Read) on a real node', () => {
     expect(await failure(read({ topic: 'rec', partition: 7 }))).toMatchObject({ code: grpc.status.NOT_FOUND, name: 'UNKNOWN_TOPIC_OR_PARTITION' });
     expect(await failure(read({ topic: 'rec', partition: 0, offset: '-5' }))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, name: 'INVALID_REQUEST' });
     expect(await failure(read({ topic: 'rec', partition: 0, maxRecords: -1 }))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, name: 'INVALID_REQUEST' });
-    expect(await failure(read({ topic: 'rec', partition: 1, offset: '1000000' }))).toMatchObject({ code: grpc.status.OUT_OF_RANGE, name: 'OFFSET_OUT_OF_RANGE' });
+    const outOfRange = await failure(read({ topic: 'rec', partition: 1, offset: '1000000' }));
+    expect(outOfRange).toMatchObject({ code: grpc.status.OUT_OF_RANGE, name: 'OFFSET_OUT_OF_RANGE' });
+    expect(outOfRange.metadata).toMatchObject({ 'gregor-log-start-offset': '0', 'gregor-high-watermark': String(before) });
     // Nothing of the failed calls was written (the one valid record of the mixed call included) ...
     expect(await hw()).toBe(before);
     // ... and the node still serves.

@@ -5,7 +5,7 @@
  */
 export { RecordsService, type RecordsGrpcService, type RecordsServiceOptions } from './records-service';
 export { ERROR_CODE_KEY, ERROR_NAME_KEY, grpcStatusFor, toServiceError } from './grpc-status';
-export { checkPartitions, decodePublish, encodePublishResults, type PublishAcks, type PublishCall } from './publish';
+export { checkPartitions, decodePublish, encodePublishResults, int64Out, type PublishAcks, type PublishCall } from './publish';
 export { DEFAULT_READ_LIMITS, decodeRead, encodeRead, encodeRecord, type ReadLimits } from './read';
 export { ByteBudget } from './byte-budget';
 export { DEFAULT_SUBSCRIBE_LIMITS, decodeSubscribeOpen, type SubscribeLimits, type SubscribeSettings, type SubscribeStartAt } from './subscribe-open';

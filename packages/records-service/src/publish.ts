@@ -63,13 +63,24 @@ export function checkPartitions(call: PublishCall, partitionCount: number): void
   }
 }
 
+/**
+ * An int64 for the proto encoder: a number while exact (every real offset
+ * and timestamp), else a decimal string. protobufjs turns a string into a
+ * Long by parsing it, which was the largest single cost of answering a
+ * 1,000-record Publish; a number converts without parsing.
+ */
+export function int64Out(v: bigint): number | string {
+  return v <= MAX_EXACT && v >= -MAX_EXACT ? Number(v) : v.toString();
+}
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** One result per record, in request order: partition and offset, or Kafka's error. Pure. */
 export function encodePublishResults(outcomes: readonly RecordOutcome[]): PublishResponse {
   return {
     results: outcomes.map((o) =>
       isGregorError(o)
-        ? { error: { code: o.code, name: o.errorName, message: o.message, retriable: o.retriable }, partition: -1, offset: '-1', timestampMs: '-1' }
-        : { partition: o.partition, offset: o.offset.toString(), timestampMs: o.timestamp.toString() },
+        ? { error: { code: o.code, name: o.errorName, message: o.message, retriable: o.retriable }, partition: -1, offset: -1, timestampMs: -1 }
+        : { partition: o.partition, offset: int64Out(o.offset), timestampMs: int64Out(o.timestamp) },
     ),
   };
 }

@@ -1,6 +1,7 @@
 import { GregorError, validateTopicName } from '@gregor/common';
 import type { ConsumerRecord, OffsetSpec, ReadPartitionRequest, ReadPartitionResult } from '@gregor/client';
 import type { ConsumedRecord, ReadRequest__Output, ReadResponse } from '@gregor/proto';
+import { int64Out } from './publish';
 
 /** The node's caps on one Read (records.proto documents them). */
 export interface ReadLimits {
@@ -59,9 +60,9 @@ export function encodeRecord(r: ConsumerRecord, deliveryAttempt = 0): ConsumedRe
   const out: ConsumedRecord = {
     topic: r.topic,
     partition: r.partition,
-    offset: r.offset.toString(),
+    offset: int64Out(r.offset),
     headers: r.headers.map((h) => ({ key: h.key, value: h.value ?? Buffer.alloc(0) })),
-    timestampMs: r.timestamp.toString(),
+    timestampMs: int64Out(r.timestamp),
     deliveryAttempt,
   };
   if (r.key !== null) out.key = r.key;
@@ -72,8 +73,8 @@ export function encodeRecord(r: ConsumerRecord, deliveryAttempt = 0): ConsumedRe
 export function encodeRead(res: ReadPartitionResult): ReadResponse {
   return {
     records: res.records.map((r) => encodeRecord(r)),
-    highWatermark: res.highWatermark.toString(),
-    nextOffset: res.nextOffset.toString(),
-    logStartOffset: res.logStartOffset.toString(),
+    highWatermark: int64Out(res.highWatermark),
+    nextOffset: int64Out(res.nextOffset),
+    logStartOffset: int64Out(res.logStartOffset),
   };
 }

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { GregorError, type ErrorName } from '@gregor/common';
 import { estimateRecordSize, type GregorError as ClientError } from '@gregor/client';
 import type { PublishRequest__Output, ReadRequest__Output } from '@gregor/proto';
-import { ByteBudget, checkPartitions, decodePublish, decodeRead, encodePublishResults, grpcStatusFor, toServiceError } from '@gregor/records-service';
+import { ByteBudget, checkPartitions, decodePublish, decodeRead, encodePublishResults, grpcStatusFor, int64Out, toServiceError } from '@gregor/records-service';
 
 const rec = (over: Partial<PublishRequest__Output['records'][number]> = {}): PublishRequest__Output['records'][number] => ({ headers: [], value: Buffer.from('v'), ...over });
 const pub = (over: Partial<PublishRequest__Output> = {}): PublishRequest__Output => ({ topic: 't', records: [rec()], acks: 'PUBLISH_ACKS_ALL', ...over });
@@ -42,9 +42,15 @@ describe('decodePublish', () => {
   it('encodes per-record results in order: metadata, or Kafka\'s error with partition/offset -1', () => {
     const err = new GregorError('NOT_ENOUGH_REPLICAS', 'x');
     expect(encodePublishResults([{ topic: 't', partition: 1, offset: 9n, timestamp: 3n }, err as unknown as ClientError]).results).toEqual([
-      { partition: 1, offset: '9', timestampMs: '3' },
-      { error: { code: 19, name: 'NOT_ENOUGH_REPLICAS', message: err.message, retriable: true }, partition: -1, offset: '-1', timestampMs: '-1' },
+      { partition: 1, offset: 9, timestampMs: 3 },
+      { error: { code: 19, name: 'NOT_ENOUGH_REPLICAS', message: err.message, retriable: true }, partition: -1, offset: -1, timestampMs: -1 },
     ]);
+  });
+
+  it('int64Out: numbers while exact, decimal strings beyond 2^53', () => {
+    expect(int64Out(9007199254740991n)).toBe(9007199254740991);
+    expect(int64Out(9007199254740993n)).toBe('9007199254740993');
+    expect(int64Out(-9007199254740993n)).toBe('-9007199254740993');
   });
 });
 

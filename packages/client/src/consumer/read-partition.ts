@@ -1,6 +1,6 @@
 import { GregorError, toGregorError, tpKey, withRetry } from '@gregor/common';
 import type { Cluster } from '../cluster';
-import { errorFromWire, isRetriableError, needsMetadataRefresh } from '../errors';
+import { errorFromWire, isRetriableError, needsMetadataRefresh, withoutName } from '../errors';
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce } from '../list-offsets';
 import type { ResolvedClientOptions } from '../options';
 import { topicPartitionCount } from '../topic-partitions';
@@ -74,6 +74,26 @@ export async function readPartition(cluster: Cluster, client: ResolvedClientOpti
   );
 }
 
+/**
+ * OFFSET_OUT_OF_RANGE with the partition's log start offset and high
+ * watermark in its context, so that a reader can jump back into range (the
+ * Fetch answer carries -1 for both on an error). Best effort: without them
+ * when the lookup fails.
+ */
+async function withPartitionRange(cluster: Cluster, error: GregorError, signal: AbortSignal | undefined): Promise<GregorError> {
+  const { topic, partition } = error.context as { topic: string; partition: number };
+  const key = tpKey(topic, partition);
+  try {
+    const [start, end] = await Promise.all(
+      [EARLIEST_TIMESTAMP, LATEST_TIMESTAMP].map(async (timestamp) => (await listOffsetsOnce(cluster, [{ topic, partition, timestamp }], signal)).answers.get(key)?.offset),
+    );
+    if (start === undefined || end === undefined) return error;
+    return new GregorError('OFFSET_OUT_OF_RANGE', `${withoutName(error.message)} (the partition has offsets ${start} to ${end})`, { topic, partition, logStartOffset: start, highWatermark: end }, error);
+  } catch {
+    return error;
+  }
+}
+
 /** `from` as an offset: as given, or from the leader (ListOffsets). A timestamp after every record means the end. */
 async function startOffset(cluster: Cluster, req: ReadPartitionRequest): Promise<bigint> {
   const { topic, partition, from } = req;
@@ -135,9 +155,10 @@ async function fetchOnce(cluster: Cluster, client: ResolvedClientOptions, f: Fet
   if (result === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `Fetch response has no result for ${topic}-${partition}`, { topic, partition });
   const highWatermark = int64(result.highWatermark);
   const logStartOffset = int64(result.logStartOffset);
-  const error = errorFromWire(result.error, { topic, partition, highWatermark, logStartOffset });
+  const error = errorFromWire(result.error, { topic, partition });
   if (error !== undefined) {
     if (needsMetadataRefresh(error)) cluster.distrust(leader);
+    if (error.errorName === 'OFFSET_OUT_OF_RANGE') throw await withPartitionRange(cluster, error, f.signal);
     throw error;
   }
   if (result.records.length === 0) return { records: [], nextOffset: offset, highWatermark, logStartOffset };
