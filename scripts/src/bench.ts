@@ -6,7 +6,9 @@
  * them back, then measures produce latency at a fixed modest rate. Prints one
  * JSON line on stdout; progress goes to stderr. Not a test: no thresholds.
  * `--api records` also publishes N records through gregor.v1.Records (1,000
- * per Publish, to node 1) and prints that throughput beside the SDK's.
+ * per Publish, to node 1) and prints that throughput beside the SDK's, then
+ * subscribes to them (client.subscribe, acking each) and measures push
+ * latency (send → subscriber) at --latency-rate.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { createClient, type Acks, type Message } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
 import { benchRecordsPublish } from './records-bench';
+import { benchPushLatency, benchSubscribeThroughput } from './subscribe-bench';
 
 const flags = parseFlags({
   nodes: { type: 'string', default: '1' },
@@ -215,6 +218,18 @@ async function main(): Promise<void> {
         records_publish_cpu_us_per_record_nodes: rnodes === undefined || rcpu0.nodes === undefined ? null : Number((((rnodes - rcpu0.nodes) / records) * 1e6).toFixed(2)),
       };
       log(`published ${records} records through gregor.v1.Records in ${r.seconds.toFixed(2)} s`);
+      log(`subscribing to the ${records} published records (client.subscribe, acking each)`);
+      const sub = await benchSubscribeThroughput(client, 'bench-records', records, consumeStallMs, (n) => log(`received ${n}/${records}`));
+      await client.admin().createTopics([{ topic: 'bench-push', numPartitions: partitions, replicationFactor }]);
+      log(`measuring push latency: ${latencyRate} records/s for ${latencySeconds} s`);
+      const push = await benchPushLatency(client, 'bench-push', partitions, acks, latencyRate, latencySeconds);
+      recordsApi = {
+        ...recordsApi,
+        records_subscribe_rps: Math.round(sub.received / sub.seconds),
+        records_subscribe_vs_sdk_consume: Number((consumeSec / sub.seconds).toFixed(2)),
+        push_lat_p50_ms: Number(percentile(push, 50).toFixed(2)),
+        push_lat_p99_ms: Number(percentile(push, 99).toFixed(2)),
+      };
     }
 
     const result = {

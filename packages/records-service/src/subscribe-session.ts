@@ -18,6 +18,12 @@ export interface SubscribeConsumerSettings {
   maxPartitionBytes: number;
   /** How often the stream looks for expired ack deadlines (and at most how long it waits in a poll). */
   tickMs: number;
+  /**
+   * Acks are committed at most this often per stream (one OffsetCommit
+   * carries every prefix that moved): committing after every ack message
+   * loaded the node enough to add tens of ms to push latency.
+   */
+  commitIntervalMs: number;
 }
 
 export const DEFAULT_SUBSCRIBE_CONSUMER: SubscribeConsumerSettings = {
@@ -25,6 +31,7 @@ export const DEFAULT_SUBSCRIBE_CONSUMER: SubscribeConsumerSettings = {
   heartbeatIntervalMs: 1_000,
   maxPartitionBytes: 1024 * 1024,
   tickMs: 200,
+  commitIntervalMs: 100,
 };
 
 export interface SubscribeSessionDeps {
@@ -69,6 +76,7 @@ export class SubscribeSession {
   private committing: Promise<void> | undefined;
   private commitAgain = false;
   private lastAssignment: string | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
   private done: Promise<void> | undefined;
 
   constructor(
@@ -133,7 +141,6 @@ export class SubscribeSession {
     while (!this.ending) {
       this.redeliverExpired();
       this.applyFlowControl();
-      void this.commitAcked();
       const records = await consumer.poll({ maxRecords: Math.max(1, this.window.roomRecords()), timeoutMs: this.deps.consumer.tickMs });
       if (!this.ending) this.deliver(records);
     }
@@ -151,6 +158,7 @@ export class SubscribeSession {
   /** Commits the acked prefixes, leaves the group (outstanding records go to the next owner), ends the call. */
   private async finish(): Promise<void> {
     const consumer = this.consumer;
+    if (this.commitTimer !== undefined) clearTimeout(this.commitTimer);
     if (consumer !== undefined) {
       await this.commitAcked();
       for (const tp of this.window.partitionsOwned()) this.window.removePartition(tp);
@@ -171,7 +179,7 @@ export class SubscribeSession {
       this.requestEnd(new GregorError('INVALID_REQUEST', 'bad Subscribe request: `open` may only be the first message of a stream; later ones carry acks'));
       return;
     }
-    if (this.handleAcks(msg.ack)) void this.commitAcked();
+    if (this.handleAcks(msg.ack)) this.commitSoon();
     this.applyFlowControl();
   }
 
@@ -244,6 +252,15 @@ export class SubscribeSession {
     }
   }
 
+  /** A commit of what was acked, within commitIntervalMs (one timer per stream). */
+  private commitSoon(): void {
+    if (this.commitTimer !== undefined) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      if (!this.ending) void this.commitAcked();
+    }, this.deps.consumer.commitIntervalMs);
+  }
+
   /** Commits every acked prefix that moved; one commit in flight at a time, later acks go in the next. */
   private commitAcked(): Promise<void> {
     if (this.committing !== undefined) {
@@ -270,8 +287,9 @@ export class SubscribeSession {
       await consumer.commit(offsets);
       return true;
     } catch (err) {
-      // Offered again at the next ack or loop turn; a rebalance (the usual cause) commits before revoking anyway.
+      // Tried again after commitIntervalMs; a rebalance (the usual cause) commits before revoking anyway.
       for (const o of offsets) this.window.commitFailed(o);
+      if (!this.ending) this.commitSoon();
       this.log.debug('subscribe commit failed, will retry', { group: this.settings.group, error: err instanceof Error ? err.message : String(err) });
       return false;
     }

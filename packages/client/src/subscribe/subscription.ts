@@ -3,6 +3,7 @@ import { GregorError, backoffMs, errorCode, errorNameForCode, type ErrorName, ty
 import type { ConsumedRecord__Output, SubscribeRequest, SubscribeResponse__Output } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { errorFromGrpc } from '../errors';
+import { Fifo } from '../fifo';
 import type { ResolvedClientOptions } from '../options';
 import type { ConsumerRecord } from '../types';
 import { int64 } from '../wire';
@@ -39,7 +40,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
   private readonly opts: ResolvedSubscribeOptions;
   private stream: Stream | undefined;
   private streamAddress: string | undefined;
-  private queue: SubscribedRecord[] = [];
+  private queue = new Fifo<SubscribedRecord>();
   private waiters: (() => void)[] = [];
   private pendingAcks: { topic: string; partition: number; offset: string }[] = [];
   private ackFlushScheduled = false;
@@ -124,7 +125,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
     this.streamAddress = undefined;
     this.owned = [];
     // Not acked, so the node redelivers them to whichever stream owns their partition next.
-    this.queue = [];
+    this.queue = new Fifo();
     this.pendingAcks = [];
     if (this.closed) return;
     if (isFatalStatus(err)) return this.fail(err);
@@ -218,7 +219,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
     this.onClose(this);
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     const stream = this.stream;
-    this.queue = [];
+    this.queue = new Fifo();
     this.wake();
     if (stream === undefined) return;
     const acks = this.pendingAcks;
