@@ -12,8 +12,10 @@ interface Delivered {
 interface PartitionWindow {
   topic: string;
   partition: number;
-  /** Delivered records past the acked prefix, in offset order (delivery order within a partition). */
+  /** Delivered records past the acked prefix, in offset order (delivery order within a partition), from index `head` on. */
   entries: Delivered[];
+  /** Entries before this index were folded into the prefix (compacted now and then: Array#splice at the front is O(n)). */
+  head: number;
   /** The offset after the acked prefix (what the group should commit); undefined until one is acked. */
   ackedUpTo: bigint | undefined;
   /** The last ackedUpTo handed out by takeCommits (or committed at start). */
@@ -38,7 +40,7 @@ export interface CommitOffset {
  * partition — the pure part of the stream: no timers, no I/O, time passed in.
  *
  * Invariants (checked by asserts): a partition's entries are in strictly
- * increasing offset order; the first entry is never acked (acked heads are
+ * increasing offset order; the entry at `head` is never acked (acked heads are
  * folded into `ackedUpTo` at once); `records`/`bytes` are the sums over
  * every partition's entries. Acked entries behind an unacked one still
  * count against the limits: they are the memory this stream holds, so a
@@ -83,7 +85,7 @@ export class OutstandingWindow {
   addPartition(tp: TopicPartition): void {
     const key = tpKey(tp.topic, tp.partition);
     if (this.partitions.has(key)) return;
-    this.partitions.set(key, { topic: tp.topic, partition: tp.partition, entries: [], ackedUpTo: undefined, committedUpTo: undefined, earlierAttempts: new Map() });
+    this.partitions.set(key, { topic: tp.topic, partition: tp.partition, entries: [], head: 0, ackedUpTo: undefined, committedUpTo: undefined, earlierAttempts: new Map() });
   }
 
   owns(tp: TopicPartition): boolean {
@@ -94,7 +96,7 @@ export class OutstandingWindow {
   deliver(tp: TopicPartition, offset: bigint, bytes: number, nowMs: number): number {
     const w = this.partitions.get(tpKey(tp.topic, tp.partition));
     assert(w !== undefined, `delivery from ${tpKey(tp.topic, tp.partition)}, which the stream does not own`);
-    const last = w.entries[w.entries.length - 1];
+    const last = w.entries.length > w.head ? w.entries[w.entries.length - 1] : undefined;
     assert(last === undefined || last.offset < offset, `delivery of ${tpKey(tp.topic, tp.partition)}@${offset} after @${last?.offset}: out of order`);
     const attempt = (w.earlierAttempts.get(offset) ?? 0) + 1;
     w.earlierAttempts.delete(offset);
@@ -112,16 +114,23 @@ export class OutstandingWindow {
   ack(tp: TopicPartition, offset: bigint): boolean {
     const w = this.partitions.get(tpKey(tp.topic, tp.partition));
     if (w === undefined) return false;
-    const i = findOffset(w.entries, offset);
+    const i = findOffset(w.entries, w.head, offset);
     if (i < 0) return false;
     w.entries[i]!.acked = true;
-    if (i !== 0) return false;
-    let n = 0;
-    while (n < w.entries.length && w.entries[n]!.acked) n++;
-    const folded = w.entries.splice(0, n);
-    for (const e of folded) this.byteCount -= e.bytes;
-    this.recordCount -= folded.length;
-    w.ackedUpTo = folded[folded.length - 1]!.offset + 1n;
+    if (i !== w.head) return false;
+    let end = w.head;
+    while (end < w.entries.length && w.entries[end]!.acked) this.byteCount -= w.entries[end++]!.bytes;
+    this.recordCount -= end - w.head;
+    const last = w.entries[end - 1]!;
+    w.head = end;
+    if (w.head === w.entries.length) {
+      w.entries = [];
+      w.head = 0;
+    } else if (w.head >= 1024 && w.head * 2 >= w.entries.length) {
+      w.entries = w.entries.slice(w.head);
+      w.head = 0;
+    }
+    w.ackedUpTo = last.offset + 1n;
     // Redelivery counts for offsets now behind the prefix will never be used.
     for (const o of w.earlierAttempts.keys()) if (o < w.ackedUpTo) w.earlierAttempts.delete(o);
     return true;
@@ -161,7 +170,7 @@ export class OutstandingWindow {
   expired(nowMs: number, ackDeadlineMs: number): CommitOffset[] {
     const out: CommitOffset[] = [];
     for (const w of this.partitions.values()) {
-      const head = w.entries[0];
+      const head = w.entries[w.head];
       if (head !== undefined && nowMs - head.deliveredAtMs >= ackDeadlineMs) out.push({ topic: w.topic, partition: w.partition, offset: head.offset });
     }
     return out;
@@ -175,15 +184,17 @@ export class OutstandingWindow {
    */
   rewind(tp: TopicPartition): bigint | undefined {
     const w = this.partitions.get(tpKey(tp.topic, tp.partition));
-    if (w === undefined || w.entries.length === 0) return undefined;
-    const from = w.entries[0]!.offset;
-    for (const e of w.entries) {
+    if (w === undefined || w.entries.length === w.head) return undefined;
+    const from = w.entries[w.head]!.offset;
+    for (let i = w.head; i < w.entries.length; i++) {
+      const e = w.entries[i]!;
       // Bounded: at most maxRecords entries are rewound at once, and the map is cut back to that.
       w.earlierAttempts.set(e.offset, e.attempt);
       this.byteCount -= e.bytes;
     }
-    this.recordCount -= w.entries.length;
+    this.recordCount -= w.entries.length - w.head;
     w.entries = [];
+    w.head = 0;
     trimHighest(w.earlierAttempts, this.limits.maxRecords);
     return from;
   }
@@ -193,8 +204,8 @@ export class OutstandingWindow {
     const key = tpKey(tp.topic, tp.partition);
     const w = this.partitions.get(key);
     if (w === undefined) return;
-    for (const e of w.entries) this.byteCount -= e.bytes;
-    this.recordCount -= w.entries.length;
+    for (let i = w.head; i < w.entries.length; i++) this.byteCount -= w.entries[i]!.bytes;
+    this.recordCount -= w.entries.length - w.head;
     this.partitions.delete(key);
   }
 
@@ -203,9 +214,9 @@ export class OutstandingWindow {
   }
 }
 
-/** Index of the entry with this offset (entries sorted by offset), or -1. */
-function findOffset(entries: readonly Delivered[], offset: bigint): number {
-  let lo = 0;
+/** Index of the entry with this offset at or after `from` (entries sorted by offset), or -1. */
+function findOffset(entries: readonly Delivered[], from: number, offset: bigint): number {
+  let lo = from;
   let hi = entries.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
