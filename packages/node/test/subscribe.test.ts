@@ -136,6 +136,20 @@ describe('Records Subscribe on a real node', () => {
     expect(ids.size).toBe(6);
   });
 
+  test('the byte bound holds too: records that would pass it wait until acks make room', async () => {
+    await client.admin().createTopics([{ topic: 'bytes', numPartitions: 1 }]);
+    const producer = client.producer({ lingerMs: 0 });
+    await producer.send({ topic: 'bytes', messages: Array.from({ length: 10 }, (_, i) => ({ value: `${i}`.padEnd(100, '.') })) });
+    await producer.close();
+    const sub = subscribe({ group: 'bytes-g', topics: ['bytes'], maxOutstandingBytes: 250, ackDeadlineMs: 600_000 });
+    const got = await take(sub, 2);
+    expect(await sub.next(1500)).toBeUndefined(); // a third 100-byte record would make 300
+    got[0]!.ack();
+    const more = await take(sub, 1);
+    expect(more.map((r) => r.offset)).toEqual([2n]);
+    expect(more[0]!.deliveryAttempt).toBe(1);
+  });
+
   test('streams of one group share the partitions and together get every record exactly once', async () => {
     await client.admin().createTopics([{ topic: 'share', numPartitions: 4 }]);
     const assigned: TopicPartition[][] = [[], []];

@@ -77,6 +77,12 @@ export class SubscribeSession {
   private commitAgain = false;
   private lastAssignment: string | undefined;
   private commitTimer: NodeJS.Timeout | undefined;
+  /**
+   * A record was sent back because it did not fit the byte bound: delivery
+   * stays paused until the window shrinks (else the loop would fetch the
+   * same record again and again while below the record bound).
+   */
+  private full = false;
   private done: Promise<void> | undefined;
 
   constructor(
@@ -179,7 +185,10 @@ export class SubscribeSession {
       this.requestEnd(new GregorError('INVALID_REQUEST', 'bad Subscribe request: `open` may only be the first message of a stream; later ones carry acks'));
       return;
     }
-    if (this.handleAcks(msg.ack)) this.commitSoon();
+    if (this.handleAcks(msg.ack)) {
+      this.full = false;
+      this.commitSoon();
+    }
     this.applyFlowControl();
   }
 
@@ -214,6 +223,7 @@ export class SubscribeSession {
         // Over the bound: read this partition again from here once acks make room.
         consumer.seek(r, r.offset);
         sentBack.add(key);
+        this.full = true;
         continue;
       }
       const attempt = this.window.deliver(r, r.offset, bytes, now);
@@ -234,6 +244,7 @@ export class SubscribeSession {
     for (const e of expired) {
       const from = this.window.rewind(e);
       if (from === undefined) continue;
+      this.full = false;
       this.log.debug('ack deadline passed: redelivering', { group: this.settings.group, topic: e.topic, partition: e.partition, from: from.toString() });
       this.consumer!.seek(e, from);
     }
@@ -243,7 +254,7 @@ export class SubscribeSession {
   private applyFlowControl(): void {
     const c = this.consumer;
     if (c === undefined || this.ending) return;
-    if (this.window.atLimit()) {
+    if (this.window.atLimit() || this.full) {
       const running = c.assignment().filter((tp) => !c.paused().some((p) => p.topic === tp.topic && p.partition === tp.partition));
       if (running.length > 0) c.pause(running);
     } else {
@@ -316,11 +327,13 @@ export class SubscribeSession {
       if (offsets.length > 0) await this.commit(this.consumer, offsets);
     }
     for (const tp of revoked) this.window.removePartition(tp);
+    this.full = false;
     this.sendAssignment();
   }
 
   private partitionsLost(lost: TopicPartition[]): void {
     for (const tp of lost) this.window.removePartition(tp);
+    this.full = false;
     this.log.warn('subscribe stream lost its partitions (group session expired): unacked records go to their next owner', { group: this.settings.group, partitions: lost.length });
     this.sendAssignment();
   }
