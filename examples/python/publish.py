@@ -3,7 +3,7 @@
   PYTHONPATH=<stubs> /usr/bin/python3 examples/python/publish.py \
       --bootstrap 127.0.0.1:9092,127.0.0.1:9093 --topic orders --count 10000 --batch 1000
 
-Record i has key "key-<i mod keys>" and value "value-<i>". The node picks the
+--rate paces the batches (records per second). Record i has key "key-<i mod keys>" and value "value-<i>". The node picks the
 partition from the key (murmur2, as every Kafka client does), so one key's
 records stay in order in one partition. Records that fail with a retriable
 error are published again (records.proto: retry policy). Prints one JSON
@@ -11,6 +11,7 @@ line: how many records were published, per partition.
 """
 import argparse
 import json
+import time
 
 from gregor.v1 import records_pb2
 from gregor_client import Nodes
@@ -23,11 +24,15 @@ def main():
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--batch", type=int, default=1000, help="records per Publish call")
     ap.add_argument("--keys", type=int, default=100, help="distinct keys")
+    ap.add_argument("--rate", type=float, default=0, help="at most this many records per second (0: as fast as it goes)")
     args = ap.parse_args()
 
     nodes = Nodes(args.bootstrap)
     per_partition = {}
+    started = time.monotonic()
     for start in range(0, args.count, args.batch):
+        if args.rate > 0:
+            time.sleep(max(0.0, started + start / args.rate - time.monotonic()))
         pending = list(range(start, min(start + args.batch, args.count)))
         for attempt in range(30):
             records = [records_pb2.PublishRecord(key=b"key-%d" % (i % args.keys), value=b"value-%d" % i) for i in pending]

@@ -219,5 +219,36 @@ describe('Python examples against a 3-node cluster (gregor.v1.Records)', () => {
     const ends = await cluster!.client.admin().listOffsets([0, 1, 2].map((partition) => ({ topic: 'py-fail', partition, spec: 'latest' as const })));
     expect(ends.reduce((n, e) => n + Number(e.offset), 0)).toBe(6000);
     for (const e of ends) for (let o = 0; o < Number(e.offset); o++) expect(perPartition.get(e.partition)?.has(o)).toBe(true);
+    // Node 3 back with every replica in sync, for the tests after this one.
+    await cluster!.restart(3);
+    await cluster!.waitForFullIsr('py-fail');
+  });
+
+  it('publish.py survives kill -9 of the node it talks to: it moves to the next node and every record arrives (at least once)', async () => {
+    await cluster!.client.admin().createTopics([{ topic: 'py-failover', numPartitions: 3, replicationFactor: 3 }]);
+    await cluster!.waitForFullIsr('py-failover');
+    // Node 1 first in the list: the script talks to it until it dies. Paced so that the kill lands mid-run.
+    const bootstrap = [...cluster!.bootstrap(1), ...cluster!.bootstrap(2, 3)].join(',');
+    let exited = false;
+    const run = python('publish.py', ['--bootstrap', bootstrap, '--topic', 'py-failover', '--count', String(COUNT), '--batch', '500', '--rate', '2500']).finally(() => (exited = true));
+    const sdk = cluster!.client;
+    await pollUntil(
+      async () => {
+        const ends = await sdk.admin().listOffsets([0, 1, 2].map((partition) => ({ topic: 'py-failover', partition, spec: 'latest' as const })));
+        return ends.reduce((n, e) => n + Number(e.offset), 0) >= 2000 || undefined;
+      },
+      { timeoutMs: 60_000, what: '2,000 records published before the kill' },
+    );
+    expect(exited).toBe(false); // else the kill would prove nothing
+    await cluster!.kill(1);
+    const pub = await run;
+    expect(pub.code).toBe(0);
+    expect(JSON.parse(pub.stdout.trim())).toMatchObject({ published: COUNT });
+
+    const read = await python('read.py', ['--bootstrap', cluster!.bootstrap(2, 3).join(','), '--topic', 'py-failover']);
+    expect(read.code).toBe(0);
+    const values = new Set(read.stdout.trim().split('\n').map((l) => (JSON.parse(l) as ReadLine).value));
+    const missing = Array.from({ length: COUNT }, (_, i) => `value-${i}`).filter((v) => !values.has(v));
+    expect(missing).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { silentLogger } from '@gregor/common';
+import { pollUntil, silentLogger } from '@gregor/common';
+import { RecordsService } from '@gregor/records-service';
 import { createClient, partitionForKey, type Gregor } from '@gregor/client';
 import { loadRecordsProto, type PublishRequest, type PublishResponse__Output, type ReadRequest, type ReadResponse__Output, type RecordsClient } from '@gregor/proto';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
@@ -156,5 +157,33 @@ describe('Records service (Publish, Read) on a real node', () => {
     // ... and the node still serves.
     const ok = await publish({ topic: 'rec', records: [{ value: Buffer.from('after'), partition: 1 }] });
     expect(ok.results[0]).toMatchObject({ error: null, partition: 1, offset: String(before) });
+  });
+
+  it('bounds concurrent Reads: past maxConcurrentReads a Read fails at once with RESOURCE_EXHAUSTED, and serves again after', async () => {
+    const service = new RecordsService({ maxConcurrentReads: 1, logger: silentLogger() });
+    const server = new grpc.Server();
+    server.addService(service.grpcService().definition, service.grpcService().implementation);
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err !== null ? reject(err) : resolve(p))),
+    );
+    const Records = loadRecordsProto().gregor.v1.Records;
+    const small = new Records(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    try {
+      // Not attached yet: UNAVAILABLE, which clients retry elsewhere.
+      expect(await failure(unary(small.Read.bind(small), { topic: 'rec', partition: 0 }))).toMatchObject({ code: grpc.status.UNAVAILABLE, name: 'BROKER_NOT_AVAILABLE' });
+      service.attach(node.clientAddress!);
+      const end = await unary<ReadRequest, ReadResponse__Output>(small.Read.bind(small), { topic: 'rec', partition: 0, offset: '-1' });
+      const waiting = unary<ReadRequest, ReadResponse__Output>(small.Read.bind(small), { topic: 'rec', partition: 0, offset: end.nextOffset, maxWaitMs: 30_000 });
+      await pollUntil(() => service.status().readsInProgress === 1 || undefined, { timeoutMs: 10_000, what: 'the long-poll Read to be in progress' });
+      expect(await failure(unary(small.Read.bind(small), { topic: 'rec', partition: 1 }))).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED, name: 'THROTTLING_QUOTA_EXCEEDED' });
+      await publish({ topic: 'rec', records: [{ value: Buffer.from('wake'), partition: 0 }] });
+      expect((await waiting).records.map((r) => r.value!.toString())).toEqual(['wake']);
+      expect(service.status()).toEqual({ publishBytesInFlight: 0, readsInProgress: 0 });
+      expect((await unary<ReadRequest, ReadResponse__Output>(small.Read.bind(small), { topic: 'rec', partition: 0, offset: end.nextOffset })).records).toHaveLength(1);
+    } finally {
+      small.close();
+      await service.close();
+      server.forceShutdown();
+    }
   });
 });

@@ -111,6 +111,11 @@ export class RecordsService {
     };
   }
 
+  /** What is in flight now, against the bounds (for metrics and tests). */
+  status(): { publishBytesInFlight: number; readsInProgress: number } {
+    return { publishBytesInFlight: this.inFlight.used, readsInProgress: this.activeReads };
+  }
+
   /** Starts the in-process client against `bootstrap` (the node's own client listener). */
   attach(bootstrap: string): void {
     if (this.closed || this.client !== undefined) return;
@@ -119,14 +124,32 @@ export class RecordsService {
     this.logger.info('records service serving (Publish, Subscribe, Read)', { bootstrap, maxRequestBytes: this.maxRequestBytes, maxInFlightBytes: this.inFlight.limitBytes });
   }
 
-  /** Refuses new calls, flushes what the producers hold, closes the client. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Refuses new calls, flushes what the producers hold, closes the client.
+   * Waits at most `timeoutMs` for the flush: with the cluster's other nodes
+   * gone it could otherwise hold the node's shutdown for the producer's
+   * whole delivery timeout (2 minutes); Publishes still in flight then fail
+   * with the node. Idempotent.
+   */
+  async close(timeoutMs = 5000): Promise<void> {
     this.closed = true;
     // Streams first: each commits what was acked and leaves its group while the client still works.
     await this.streams.close();
     const client = this.client;
     this.client = undefined;
-    await client?.close();
+    if (client === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      client.close().then(
+        () => true,
+        (err: unknown) => {
+          this.logger.warn('records service: closing the in-process client failed', { error: String(err) });
+          return true;
+        },
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
+    if (!closed) this.logger.warn('records service: producers did not flush in time, closing anyway', { timeoutMs, publishBytesInFlight: this.inFlight.used });
   }
 
   private live(): Gregor {

@@ -81,6 +81,7 @@ describe('gRPC status mapping', () => {
     expect(status('OFFSET_OUT_OF_RANGE')).toBe(grpc.status.OUT_OF_RANGE);
     expect(status('NOT_LEADER_OR_FOLLOWER')).toBe(grpc.status.UNAVAILABLE);
     expect(status('COORDINATOR_NOT_AVAILABLE')).toBe(grpc.status.UNAVAILABLE);
+    expect(status('BROKER_NOT_AVAILABLE')).toBe(grpc.status.UNAVAILABLE); // starting or stopping node
     expect(status('REQUEST_TIMED_OUT')).toBe(grpc.status.DEADLINE_EXCEEDED);
     expect(status('INVALID_REQUEST')).toBe(grpc.status.INVALID_ARGUMENT);
     expect(status('UNKNOWN_SERVER_ERROR')).toBe(grpc.status.INTERNAL);
