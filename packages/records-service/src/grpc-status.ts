@@ -16,8 +16,6 @@ const BY_NAME: Partial<Record<ErrorName, grpc.status>> = {
   // Not retriable in Kafka's table (the client should pick another broker), which is what UNAVAILABLE tells a gRPC client.
   BROKER_NOT_AVAILABLE: grpc.status.UNAVAILABLE,
   UNKNOWN_SERVER_ERROR: grpc.status.INTERNAL,
-  // Not retriable in Kafka's table, but here it means "this node is starting or stopping": try another (records.proto).
-  BROKER_NOT_AVAILABLE: grpc.status.UNAVAILABLE,
 };
 
 /**
