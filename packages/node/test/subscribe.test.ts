@@ -254,6 +254,43 @@ describe('Records Subscribe on a real node', () => {
       expect(twice.code).toBe(grpc.status.INVALID_ARGUMENT);
     });
 
+    test('a node that stops ends its streams with UNAVAILABLE (BROKER_NOT_AVAILABLE): subscribers reopen elsewhere', async () => {
+      const dir2 = await mkdtemp(path.join(os.tmpdir(), 'gregor-subscribe-stop-'));
+      const other = await startNode(nodeConfig({ 'log.dirs': dir2, listeners: 'CLIENT://127.0.0.1:0', 'node.id': 1, ...GROUP_SETTINGS }), { logger: silentLogger() });
+      const c2 = createClient({ bootstrap: other.clientAddress! });
+      const stub2 = new (loadRecordsProto().gregor.v1.Records)(other.clientAddress!, grpc.credentials.createInsecure());
+      try {
+        await c2.admin().createTopics([{ topic: 'stopping', numPartitions: 1 }]);
+        const p = c2.producer({ lingerMs: 0 });
+        await p.send({ topic: 'stopping', messages: [{ value: 'a' }, { value: 'b' }] });
+        await p.close();
+        const call = stub2.Subscribe();
+        const got: string[] = [];
+        const status = new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve));
+        call.on('error', () => undefined);
+        call.on('data', (m: SubscribeResponse__Output) => {
+          for (const r of m.records?.records ?? []) {
+            got.push(r.offset);
+            if (r.offset === '0') call.write({ ack: { acks: [{ topic: r.topic, partition: r.partition, offset: r.offset }] } });
+          }
+        });
+        call.write({ open: { group: 'stop-g', topics: ['stopping'], start: 'SUBSCRIBE_START_EARLIEST' } });
+        await pollUntil(() => got.length === 2, { timeoutMs: 30_000, what: 'both records' });
+        const check = c2.consumer({ groupId: 'stop-g' });
+        await pollUntil(async () => (await check.committed([{ topic: 'stopping', partition: 0 }])).get('stopping-0') === 1n, { timeoutMs: 30_000, intervalMs: 50, what: 'the ack of offset 0 committed' });
+        await check.close();
+        const stopped = other.stop();
+        const s = await status;
+        expect(s.code).toBe(grpc.status.UNAVAILABLE);
+        expect(s.metadata.get('gregor-error-name')).toEqual(['BROKER_NOT_AVAILABLE']);
+        await stopped;
+      } finally {
+        stub2.close();
+        await c2.close();
+        await rm(dir2, { recursive: true, force: true });
+      }
+    });
+
     test('the SDK surfaces NOT_FOUND and does not retry it', async () => {
       const sub = subscribe({ group: 'nf', topics: ['missing-topic'] });
       await expect(sub.next(30_000)).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
