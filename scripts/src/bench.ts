@@ -11,7 +11,9 @@
  * per protocol); progress goes to stderr. Not a test: no thresholds.
  * `--api records` then also publishes N records through gregor.v1.Records
  * (1,000 per Publish, to node 1) and prints that throughput beside the SDK's
- * (gRPC) produce throughput of the same run, as one more JSON line.
+ * (gRPC) produce throughput of the same run, then subscribes to them
+ * (client.subscribe, acking each) and measures push latency (send →
+ * subscriber) at --latency-rate, as one more JSON line.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,7 @@ import { intFlag, parseFlags } from './args';
 import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from './bench-workload';
 import { summarize } from './bench-summary';
 import { benchRecordsPublish } from './records-bench';
+import { benchPushLatency, benchSubscribeThroughput } from './subscribe-bench';
 
 const flags = parseFlags({
   nodes: { type: 'string', default: '1' },
@@ -150,8 +153,9 @@ async function main(): Promise<void> {
     }
     if (results.length > 1) process.stdout.write(`${JSON.stringify(summarize(results))}\n`);
     if (flags.api === 'records') {
-      const sdk = results.filter((r) => r.protocol === 'grpc').map((r) => r.produce_rps);
-      await benchRecordsApi(client, cluster.nodes[0]!.grpc, pids, sdk.length === 0 ? undefined : Math.max(...sdk));
+      const grpcRuns = results.filter((r) => r.protocol === 'grpc');
+      const best = (values: number[]): number | undefined => (values.length === 0 ? undefined : Math.max(...values));
+      await benchRecordsApi(client, cluster.nodes[0]!.grpc, pids, best(grpcRuns.map((r) => r.produce_rps)), best(grpcRuns.map((r) => r.consume_rps)));
     }
   } finally {
     for (const w of workloads.values()) await w.close();
@@ -296,7 +300,13 @@ main().catch((err: unknown) => {
  * 32 calls in flight, to one node) and prints its throughput, beside the
  * best SDK produce rate of this run when there is one.
  */
-async function benchRecordsApi(client: ReturnType<typeof createClient>, address: string, pids: readonly number[], sdkProduceRps: number | undefined): Promise<void> {
+async function benchRecordsApi(
+  client: ReturnType<typeof createClient>,
+  address: string,
+  pids: readonly number[],
+  sdkProduceRps: number | undefined,
+  sdkConsumeRps: number | undefined,
+): Promise<void> {
   const topic = 'bench-records';
   const configs = { 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) };
   await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor, configs }]);
@@ -315,6 +325,13 @@ async function benchRecordsApi(client: ReturnType<typeof createClient>, address:
   const cpu = cpuDelta(before, pids, records);
   const rps = Math.round(records / r.seconds);
   log(`published ${records} records through gregor.v1.Records in ${r.seconds.toFixed(2)} s`);
+  log(`subscribing to the ${records} published records (client.subscribe, acking each)`);
+  const sub = await benchSubscribeThroughput(client, topic, records, consumeStallMs, (n) => log(`received ${n}/${records}`));
+  const subscribeRps = Math.round(sub.received / sub.seconds);
+  const pushTopic = 'bench-push';
+  await client.admin().createTopics([{ topic: pushTopic, numPartitions: partitions, replicationFactor, configs }]);
+  log(`measuring push latency: ${latencyRate} records/s for ${latencySeconds} s`);
+  const push = await benchPushLatency(client, pushTopic, partitions, acks, latencyRate, latencySeconds);
   const line = {
     api: 'records',
     records_publish_rps: rps,
@@ -322,6 +339,10 @@ async function benchRecordsApi(client: ReturnType<typeof createClient>, address:
     records_publish_vs_sdk: sdkProduceRps === undefined ? null : Number((rps / sdkProduceRps).toFixed(2)),
     records_publish_cpu_us_per_record_client: Number(cpu.client.toFixed(2)),
     records_publish_cpu_us_per_record_nodes: cpu.nodes === undefined ? null : Number(cpu.nodes.toFixed(2)),
+    records_subscribe_rps: subscribeRps,
+    records_subscribe_vs_sdk_consume: sdkConsumeRps === undefined ? null : Number((subscribeRps / sdkConsumeRps).toFixed(2)),
+    push_lat_p50_ms: Number(percentile(push, 50).toFixed(2)),
+    push_lat_p99_ms: Number(percentile(push, 99).toFixed(2)),
     nodes,
     replication_factor: replicationFactor,
     acks: acksText,
@@ -329,5 +350,5 @@ async function benchRecordsApi(client: ReturnType<typeof createClient>, address:
     record_size: recordSize,
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
-  await client.admin().deleteTopics([topic]);
+  await client.admin().deleteTopics([topic, pushTopic]);
 }

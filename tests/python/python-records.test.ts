@@ -6,6 +6,7 @@
  * and the examples run under /usr/bin/python3 exactly as the README shows.
  * Needs the built dist (`pnpm build`): the cluster runs real gregor-node processes.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +25,49 @@ interface ReadLine {
   offset: number;
   key: string | null;
   value: string | null;
+}
+
+interface SubscribeLine {
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: string | null;
+  attempt: number;
+}
+
+/** A running examples/python/subscribe.py: its JSON lines as they come. */
+class PySubscriber {
+  readonly records: SubscribeLine[] = [];
+  readonly nodes: string[] = [];
+  assignment: { topic: string; partitions: number[] }[] = [];
+  stderr = '';
+  private partial = '';
+  readonly exited: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(PYTHON, [path.join(EXAMPLES, 'subscribe.py'), ...args], { cwd: EXAMPLES, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (this.partial + chunk).split('\n');
+      this.partial = parts.pop()!;
+      for (const l of parts) {
+        const o = JSON.parse(l) as Record<string, unknown>;
+        if ('node' in o) this.nodes.push(o['node'] as string);
+        else if ('assignment' in o) this.assignment = o['assignment'] as { topic: string; partitions: number[] }[];
+        else this.records.push(o as unknown as SubscribeLine);
+      }
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (c: string) => (this.stderr += c));
+    this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
+  }
+
+  owned(): number {
+    return this.assignment.reduce((n, t) => n + t.partitions.length, 0);
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
 }
 
 describe('Python examples against a 3-node cluster (gregor.v1.Records)', () => {
@@ -47,7 +91,17 @@ describe('Python examples against a 3-node cluster (gregor.v1.Records)', () => {
     await cluster.waitForFullIsr('py-orders');
   }, 1_200_000);
 
+  const subscribers: PySubscriber[] = [];
+  const subscribe = (args: string[]): PySubscriber => {
+    const s = new PySubscriber(args, { ...process.env, PYTHONPATH: `${stubs!}:${EXAMPLES}`, PYTHONUNBUFFERED: '1' });
+    subscribers.push(s);
+    return s;
+  };
+  /** A bootstrap list that starts with node `first`. */
+  const via = (first: number): string => [first, ...[1, 2, 3].filter((n) => n !== first)].map((n) => cluster!.bootstrap(n)[0]!).join(',');
+
   afterAll(async () => {
+    for (const s of subscribers) s.kill();
     await cluster?.stop();
     if (stubs !== undefined) rmSync(stubs, { recursive: true, force: true });
   });
@@ -108,6 +162,68 @@ describe('Python examples against a 3-node cluster (gregor.v1.Records)', () => {
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout.trim())).toMatchObject({ published: 10 });
   });
+
+  it('subscribe.py: three subscribers in one group share 3 partitions and get each of 10,000 records exactly once, in per-key order', async () => {
+    await cluster!.client.admin().createTopics([{ topic: 'py-subs', numPartitions: 3, replicationFactor: 3 }]);
+    await cluster!.waitForFullIsr('py-subs');
+    const subs = [1, 2, 3].map((n) => subscribe(['--bootstrap', via(n), '--topic', 'py-subs', '--group', 'py-g', '--from-beginning', '--idle-ms', '5000']));
+    // All three own a partition before anything is published: no rebalance moves records that are in flight.
+    await pollUntil(() => subs.every((s) => s.owned() === 1), { timeoutMs: 60_000, what: 'each Python subscriber to own one partition' });
+    const pub = await python('publish.py', ['--bootstrap', cluster!.bootstrap().join(','), '--topic', 'py-subs', '--count', String(COUNT), '--batch', '1000', '--keys', String(KEYS)]);
+    expect(pub.code).toBe(0);
+    const codes = await Promise.all(subs.map((s) => s.exited));
+    expect(subs.map((s) => s.stderr)).toEqual(['', '', '']);
+    expect(codes).toEqual([0, 0, 0]);
+    const all = subs.flatMap((s) => s.records);
+    expect(all).toHaveLength(COUNT);
+    expect(new Set(all.map((r) => r.value)).size).toBe(COUNT);
+    expect(all.every((r) => r.attempt === 1)).toBe(true);
+    for (const s of subs) {
+      expect(s.records.length).toBeGreaterThan(0);
+      const last = new Map<string, number>();
+      for (const r of s.records) {
+        const i = Number(r.value!.slice('value-'.length));
+        expect(r.key).toBe(`key-${i % KEYS}`);
+        expect(i).toBeGreaterThan(last.get(r.key!) ?? -1);
+        last.set(r.key!, i);
+      }
+    }
+  });
+
+  it('subscribe.py: kill -9 of the node serving one subscriber — it reopens on another node, every record arrives, none skipped', async () => {
+    await cluster!.client.admin().createTopics([{ topic: 'py-fail', numPartitions: 3, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    await cluster!.waitForFullIsr('py-fail');
+    const subs = [1, 2, 3].map((n) => subscribe(['--bootstrap', via(n), '--topic', 'py-fail', '--group', 'py-fail-g', '--from-beginning', '--idle-ms', '20000']));
+    await pollUntil(() => subs.every((s) => s.owned() === 1), { timeoutMs: 60_000, what: 'each Python subscriber to own one partition' });
+    const first = await python('publish.py', ['--bootstrap', cluster!.bootstrap().join(','), '--topic', 'py-fail', '--count', '3000', '--batch', '500', '--keys', String(KEYS)]);
+    expect(first.code).toBe(0);
+    await pollUntil(() => subs.reduce((n, s) => n + s.records.length, 0) >= 3000, { timeoutMs: 60_000, what: 'the first 3,000 records' });
+    const victim = subs[2]!;
+    expect(victim.nodes[0]).toBe(cluster!.bootstrap(3)[0]);
+    await cluster!.kill(3);
+    const second = await python('publish.py', ['--bootstrap', via(1), '--topic', 'py-fail', '--count', '3000', '--batch', '500', '--keys', String(KEYS)]);
+    expect(second.code).toBe(0);
+    const codes = await Promise.all(subs.map((s) => s.exited));
+    expect(codes).toEqual([0, 0, 0]);
+    expect(victim.nodes.length).toBeGreaterThan(1); // it reopened its stream on another node
+    const values = new Set(subs.flatMap((s) => s.records.map((r) => r.value)));
+    // publish.py numbers records from 0 in each run: both runs' values are the same 3,000 names, each published twice.
+    for (let i = 0; i < 3000; i++) expect(values.has(`value-${i}`)).toBe(true);
+    const perPartition = new Map<number, Set<number>>();
+    for (const r of subs.flatMap((s) => s.records)) {
+      const set = perPartition.get(r.partition) ?? new Set<number>();
+      perPartition.set(r.partition, set);
+      set.add(r.offset);
+    }
+    // Nothing skipped: every offset of every partition up to its end was delivered.
+    const ends = await cluster!.client.admin().listOffsets([0, 1, 2].map((partition) => ({ topic: 'py-fail', partition, spec: 'latest' as const })));
+    expect(ends.reduce((n, e) => n + Number(e.offset), 0)).toBe(6000);
+    for (const e of ends) for (let o = 0; o < Number(e.offset); o++) expect(perPartition.get(e.partition)?.has(o)).toBe(true);
+    // Node 3 back with every replica in sync, for the tests after this one.
+    await cluster!.restart(3);
+    await cluster!.waitForFullIsr('py-fail');
+  });
+
   it('publish.py survives kill -9 of the node it talks to: it moves to the next node and every record arrives (at least once)', async () => {
     await cluster!.client.admin().createTopics([{ topic: 'py-failover', numPartitions: 3, replicationFactor: 3 }]);
     await cluster!.waitForFullIsr('py-failover');

@@ -2,6 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import {
   loadAdminProto,
   loadClientProto,
+  loadRecordsProto,
+  type RecordsClient,
   type AddPartitionsRequest,
   type AddPartitionsResponse__Output,
   type AlterConfigsRequest,
@@ -162,6 +164,15 @@ export class BrokerConnection {
     });
     return this.admin;
   }
+
+  /** gregor.v1.Records over this connection's channel (the SDK's Subscribe wrapper), made on first use. */
+  recordsStub(): RecordsClient {
+    if (this.closed) throw new GregorError('NETWORK_EXCEPTION', `connection to ${this.address} is closed`, { broker: this.address, transport: true });
+    this.records ??= new (loadRecordsProto().gregor.v1.Records)(this.address, grpc.credentials.createInsecure(), { channelOverride: this.client.getChannel() });
+    return this.records;
+  }
+
+  private records: RecordsClient | undefined;
 
   /** Cancels calls in flight and closes the channel (the admin stub's too: it is the same one). */
   close(): void {

@@ -6,6 +6,8 @@ import { readPartition, type ReadPartitionRequest, type ReadPartitionResult } fr
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from './options';
 import type { ProducerOptions } from './producer/options';
 import { Producer } from './producer/producer';
+import type { SubscribeOptions } from './subscribe/options';
+import { RecordsSubscription } from './subscribe/subscription';
 
 /**
  * A connection to a Gregor cluster: one gRPC channel per broker and one
@@ -62,9 +64,29 @@ export class Gregor {
     return this.adminClient;
   }
 
-  /** Closes consumers, flushes and closes producers, then the connections. Idempotent. */
+  /**
+   * Subscribes through a node's gregor.v1.Records Subscribe stream: the node
+   * runs the group member, pushes records, and commits what is acked
+   * (`record.ack()`, any order); unacked records come again after the ack
+   * deadline. A stream whose node fails is reopened on another node.
+   *
+   * ```ts
+   * const sub = client.subscribe({ group: 'billing', topics: ['orders'], start: 'earliest' });
+   * for await (const record of sub) { handle(record); record.ack(); }
+   * ```
+   */
+  subscribe(opts: SubscribeOptions): RecordsSubscription {
+    const s = new RecordsSubscription(this.cluster, this.options, opts, (closed) => this.subscriptions.delete(closed));
+    this.subscriptions.add(s);
+    return s;
+  }
+
+  private readonly subscriptions = new Set<RecordsSubscription>();
+
+  /** Closes subscriptions and consumers, flushes and closes producers, then the connections. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await Promise.all([...this.subscriptions].map((s) => s.close()));
       await Promise.all([...this.consumers].map((c) => c.close()));
       await Promise.allSettled([...this.producers].map((p) => p.close()));
       this.cluster.close();

@@ -10,6 +10,8 @@ export { Consumer, type PollOptions } from './consumer/consumer';
 export type { ReadPartitionRequest, ReadPartitionResult } from './consumer/read-partition';
 export type { GroupSubscription, OffsetAndMetadata, RebalanceListener } from './consumer/group/consumer-group';
 export type { ConsumerOptions, ResolvedConsumerOptions } from './consumer/options';
+export { RecordsSubscription, type SubscribedRecord } from './subscribe/subscription';
+export type { SubscribeOptions } from './subscribe/options';
 export { Admin } from './admin/admin';
 export type * from './admin/types';
 export type * from './admin/group-types';

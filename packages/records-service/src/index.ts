@@ -8,3 +8,6 @@ export { ERROR_CODE_KEY, ERROR_NAME_KEY, grpcStatusFor, toServiceError } from '.
 export { checkPartitions, decodePublish, encodePublishResults, int64Out, type PublishAcks, type PublishCall } from './publish';
 export { DEFAULT_READ_LIMITS, decodeRead, encodeRead, encodeRecord, type ReadLimits } from './read';
 export { ByteBudget } from './byte-budget';
+export { DEFAULT_SUBSCRIBE_LIMITS, decodeSubscribeOpen, type SubscribeLimits, type SubscribeSettings, type SubscribeStartAt } from './subscribe-open';
+export { OutstandingWindow, type CommitOffset, type OutstandingLimits } from './subscribe-outstanding';
+export { DEFAULT_SUBSCRIBE_CONSUMER, recordBytes, type SubscribeConsumerSettings } from './subscribe-session';

@@ -6,6 +6,9 @@ import { ByteBudget } from './byte-budget';
 import { toServiceError } from './grpc-status';
 import { checkPartitions, decodePublish, encodePublishResults, type PublishAcks } from './publish';
 import { DEFAULT_READ_LIMITS, decodeRead, encodeRead, type ReadLimits } from './read';
+import { DEFAULT_SUBSCRIBE_LIMITS, type SubscribeLimits } from './subscribe-open';
+import { DEFAULT_SUBSCRIBE_CONSUMER, type SubscribeCall, type SubscribeConsumerSettings } from './subscribe-session';
+import { SubscribeStreams } from './subscribe-streams';
 
 export interface RecordsServiceOptions {
   /** Names the in-process client in the brokers' logs and group member lists. */
@@ -23,6 +26,8 @@ export interface RecordsServiceOptions {
   /** Reads (each may long-poll) served at once; more fail with RESOURCE_EXHAUSTED (default 256). */
   maxConcurrentReads?: number;
   readLimits?: ReadLimits;
+  /** Subscribe: flow-control defaults and maxima, the stream bound, and how each stream's group consumer runs. */
+  subscribe?: { limits?: Partial<SubscribeLimits>; consumer?: Partial<SubscribeConsumerSettings>; openTimeoutMs?: number };
 }
 
 /**
@@ -67,6 +72,8 @@ export class RecordsService {
   private producerLeader: Producer | undefined;
   private activeReads = 0;
   private closed = false;
+  /** Subscribe streams (subscribe-*.ts). */
+  private readonly streams: SubscribeStreams;
 
   constructor(private readonly opts: RecordsServiceOptions = {}) {
     this.logger = opts.logger ?? silentLogger();
@@ -74,9 +81,15 @@ export class RecordsService {
     this.inFlight = new ByteBudget(opts.maxInFlightBytes ?? 64 * 1024 * 1024);
     this.maxConcurrentReads = opts.maxConcurrentReads ?? 256;
     this.readLimits = opts.readLimits ?? DEFAULT_READ_LIMITS;
+    this.streams = new SubscribeStreams({
+      limits: { ...DEFAULT_SUBSCRIBE_LIMITS, ...opts.subscribe?.limits },
+      consumer: { ...DEFAULT_SUBSCRIBE_CONSUMER, ...opts.subscribe?.consumer },
+      openTimeoutMs: opts.subscribe?.openTimeoutMs ?? 10_000,
+      logger: this.logger,
+    });
   }
 
-  /** The definition and handlers to add to a gRPC server. Subscribe is not served yet (UNIMPLEMENTED). */
+  /** The definition and handlers to add to a gRPC server. */
   grpcService(): RecordsGrpcService {
     const publish: grpc.handleUnaryCall<PublishRequest__Output, PublishResponse> = (call, callback) => {
       this.publish(call.request).then(
@@ -94,7 +107,7 @@ export class RecordsService {
     };
     return {
       definition: loadRecordsProto().gregor.v1.Records.service,
-      implementation: { Publish: publish, Read: read } as grpc.UntypedServiceImplementation,
+      implementation: { Publish: publish, Read: read, Subscribe: (call: SubscribeCall) => this.streams.serve(call, this.closed ? undefined : this.client) } as grpc.UntypedServiceImplementation,
     };
   }
 
@@ -108,7 +121,7 @@ export class RecordsService {
     if (this.closed || this.client !== undefined) return;
     this.client = createClient({ bootstrap, clientId: this.opts.clientId ?? 'gregor-records-service', logger: this.logger });
     this.producerAll = this.client.producer({ acks: 'all', ...SHARED_PRODUCER });
-    this.logger.info('records service serving (Publish, Read)', { bootstrap, maxRequestBytes: this.maxRequestBytes, maxInFlightBytes: this.inFlight.limitBytes });
+    this.logger.info('records service serving (Publish, Subscribe, Read)', { bootstrap, maxRequestBytes: this.maxRequestBytes, maxInFlightBytes: this.inFlight.limitBytes });
   }
 
   /**
@@ -120,6 +133,8 @@ export class RecordsService {
    */
   async close(timeoutMs = 5000): Promise<void> {
     this.closed = true;
+    // Streams first: each commits what was acked and leaves its group while the client still works.
+    await this.streams.close();
     const client = this.client;
     this.client = undefined;
     if (client === undefined) return;

@@ -4,9 +4,10 @@ import { registerConsume } from './consume';
 import { registerDevCluster } from './dev-cluster';
 import { registerGroup } from './group';
 import { registerProduce } from './produce';
+import { registerSubscribe } from './subscribe';
 import { registerTopic } from './topic';
 
 /**
  * Every top-level command, one file each.
  */
-export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerDevCluster, registerCluster, registerGroup];
+export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerSubscribe, registerDevCluster, registerCluster, registerGroup];

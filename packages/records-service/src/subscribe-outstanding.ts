@@ -1,0 +1,236 @@
+import { assert, tpKey, type TopicPartition } from '@gregor/common';
+
+/** One delivered record not yet covered by its partition's acked prefix. */
+interface Delivered {
+  offset: bigint;
+  bytes: number;
+  deliveredAtMs: number;
+  attempt: number;
+  acked: boolean;
+}
+
+interface PartitionWindow {
+  topic: string;
+  partition: number;
+  /** Delivered records past the acked prefix, in offset order (delivery order within a partition), from index `head` on. */
+  entries: Delivered[];
+  /** Entries before this index were folded into the prefix (compacted now and then: Array#splice at the front is O(n)). */
+  head: number;
+  /** The offset after the acked prefix (what the group should commit); undefined until one is acked. */
+  ackedUpTo: bigint | undefined;
+  /** The last ackedUpTo handed out by takeCommits (or committed at start). */
+  committedUpTo: bigint | undefined;
+  /** Offsets rewound for redelivery → how often they were delivered before (best effort, bounded). */
+  earlierAttempts: Map<bigint, number>;
+}
+
+export interface OutstandingLimits {
+  maxRecords: number;
+  maxBytes: number;
+}
+
+export interface CommitOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+/**
+ * What one Subscribe stream has delivered and not yet had acked, per
+ * partition — the pure part of the stream: no timers, no I/O, time passed in.
+ *
+ * Invariants (checked by asserts): a partition's entries are in strictly
+ * increasing offset order; the entry at `head` is never acked (acked heads are
+ * folded into `ackedUpTo` at once); `records`/`bytes` are the sums over
+ * every partition's entries. Acked entries behind an unacked one still
+ * count against the limits: they are the memory this stream holds, so a
+ * subscriber that never acks one record cannot grow it past the bound.
+ */
+export class OutstandingWindow {
+  private readonly partitions = new Map<string, PartitionWindow>();
+  private recordCount = 0;
+  private byteCount = 0;
+
+  constructor(private readonly limits: OutstandingLimits) {}
+
+  get records(): number {
+    return this.recordCount;
+  }
+
+  get bytes(): number {
+    return this.byteCount;
+  }
+
+  /** Whether delivery must pause: a bound is reached. */
+  atLimit(): boolean {
+    return this.recordCount >= this.limits.maxRecords || this.byteCount >= this.limits.maxBytes;
+  }
+
+  /** How many more records may go out now (0 at the bound). */
+  roomRecords(): number {
+    return this.atLimit() ? 0 : this.limits.maxRecords - this.recordCount;
+  }
+
+  /**
+   * Whether a record of `bytes` may go out now. A record larger than the
+   * byte bound goes out alone (when nothing is outstanding), so a big
+   * record cannot block its partition forever.
+   */
+  fits(bytes: number): boolean {
+    if (this.recordCount === 0) return true;
+    return this.recordCount < this.limits.maxRecords && this.byteCount + bytes <= this.limits.maxBytes;
+  }
+
+  /** A partition this stream now owns. */
+  addPartition(tp: TopicPartition): void {
+    const key = tpKey(tp.topic, tp.partition);
+    if (this.partitions.has(key)) return;
+    this.partitions.set(key, { topic: tp.topic, partition: tp.partition, entries: [], head: 0, ackedUpTo: undefined, committedUpTo: undefined, earlierAttempts: new Map() });
+  }
+
+  owns(tp: TopicPartition): boolean {
+    return this.partitions.has(tpKey(tp.topic, tp.partition));
+  }
+
+  /** Records a delivery; returns its delivery attempt (1 the first time). */
+  deliver(tp: TopicPartition, offset: bigint, bytes: number, nowMs: number): number {
+    const w = this.partitions.get(tpKey(tp.topic, tp.partition));
+    assert(w !== undefined, `delivery from ${tpKey(tp.topic, tp.partition)}, which the stream does not own`);
+    const last = w.entries.length > w.head ? w.entries[w.entries.length - 1] : undefined;
+    assert(last === undefined || last.offset < offset, `delivery of ${tpKey(tp.topic, tp.partition)}@${offset} after @${last?.offset}: out of order`);
+    const attempt = (w.earlierAttempts.get(offset) ?? 0) + 1;
+    w.earlierAttempts.delete(offset);
+    w.entries.push({ offset, bytes, deliveredAtMs: nowMs, attempt, acked: false });
+    this.recordCount++;
+    this.byteCount += bytes;
+    return attempt;
+  }
+
+  /**
+   * An ack; returns whether it advanced the partition's acked prefix. Acks
+   * for partitions or offsets the stream does not hold are ignored (the
+   * record was rewound, or its partition revoked).
+   */
+  ack(tp: TopicPartition, offset: bigint): boolean {
+    const w = this.partitions.get(tpKey(tp.topic, tp.partition));
+    if (w === undefined) return false;
+    const i = findOffset(w.entries, w.head, offset);
+    if (i < 0) return false;
+    w.entries[i]!.acked = true;
+    if (i !== w.head) return false;
+    let end = w.head;
+    while (end < w.entries.length && w.entries[end]!.acked) this.byteCount -= w.entries[end++]!.bytes;
+    this.recordCount -= end - w.head;
+    const last = w.entries[end - 1]!;
+    w.head = end;
+    if (w.head === w.entries.length) {
+      w.entries = [];
+      w.head = 0;
+    } else if (w.head >= 1024 && w.head * 2 >= w.entries.length) {
+      w.entries = w.entries.slice(w.head);
+      w.head = 0;
+    }
+    w.ackedUpTo = last.offset + 1n;
+    // Redelivery counts for offsets now behind the prefix will never be used.
+    for (const o of w.earlierAttempts.keys()) if (o < w.ackedUpTo) w.earlierAttempts.delete(o);
+    return true;
+  }
+
+  /** Partitions whose acked prefix moved since the last call: the offsets to commit. */
+  takeCommits(): CommitOffset[] {
+    const out: CommitOffset[] = [];
+    for (const w of this.partitions.values()) {
+      if (w.ackedUpTo === undefined || w.ackedUpTo === w.committedUpTo) continue;
+      w.committedUpTo = w.ackedUpTo;
+      out.push({ topic: w.topic, partition: w.partition, offset: w.ackedUpTo });
+    }
+    return out;
+  }
+
+  /** A commit taken with takeCommits failed: offer it again next time. */
+  commitFailed(c: CommitOffset): void {
+    const w = this.partitions.get(tpKey(c.topic, c.partition));
+    if (w !== undefined && w.committedUpTo === c.offset) w.committedUpTo = undefined;
+  }
+
+  /** The acked prefix of each of `tps` (for the commit before they are revoked). */
+  prefixes(tps: readonly TopicPartition[]): CommitOffset[] {
+    const out: CommitOffset[] = [];
+    for (const tp of tps) {
+      const w = this.partitions.get(tpKey(tp.topic, tp.partition));
+      if (w?.ackedUpTo !== undefined) out.push({ topic: w.topic, partition: w.partition, offset: w.ackedUpTo });
+    }
+    return out;
+  }
+
+  /**
+   * Partitions whose oldest unacked record was delivered `ackDeadlineMs`
+   * ago or more, each with the offset to redeliver from.
+   */
+  expired(nowMs: number, ackDeadlineMs: number): CommitOffset[] {
+    const out: CommitOffset[] = [];
+    for (const w of this.partitions.values()) {
+      const head = w.entries[w.head];
+      if (head !== undefined && nowMs - head.deliveredAtMs >= ackDeadlineMs) out.push({ topic: w.topic, partition: w.partition, offset: head.offset });
+    }
+    return out;
+  }
+
+  /**
+   * Forgets everything delivered past the acked prefix of `tp` so that it
+   * is delivered again from its first unacked record (per-partition order
+   * holds: what follows it comes again too). Returns that offset, or
+   * undefined when nothing was outstanding.
+   */
+  rewind(tp: TopicPartition): bigint | undefined {
+    const w = this.partitions.get(tpKey(tp.topic, tp.partition));
+    if (w === undefined || w.entries.length === w.head) return undefined;
+    const from = w.entries[w.head]!.offset;
+    for (let i = w.head; i < w.entries.length; i++) {
+      const e = w.entries[i]!;
+      // Bounded: at most maxRecords entries are rewound at once, and the map is cut back to that.
+      w.earlierAttempts.set(e.offset, e.attempt);
+      this.byteCount -= e.bytes;
+    }
+    this.recordCount -= w.entries.length - w.head;
+    w.entries = [];
+    w.head = 0;
+    trimHighest(w.earlierAttempts, this.limits.maxRecords);
+    return from;
+  }
+
+  /** A partition leaves the stream (revoked, lost, stream end): its outstanding records are dropped. */
+  removePartition(tp: TopicPartition): void {
+    const key = tpKey(tp.topic, tp.partition);
+    const w = this.partitions.get(key);
+    if (w === undefined) return;
+    for (let i = w.head; i < w.entries.length; i++) this.byteCount -= w.entries[i]!.bytes;
+    this.recordCount -= w.entries.length - w.head;
+    this.partitions.delete(key);
+  }
+
+  partitionsOwned(): TopicPartition[] {
+    return [...this.partitions.values()].map((w) => ({ topic: w.topic, partition: w.partition }));
+  }
+}
+
+/** Index of the entry with this offset at or after `from` (entries sorted by offset), or -1. */
+function findOffset(entries: readonly Delivered[], from: number, offset: bigint): number {
+  let lo = from;
+  let hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const o = entries[mid]!.offset;
+    if (o === offset) return mid;
+    if (o < offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Drops the highest offsets (redelivered last) until the map holds at most `max`. */
+function trimHighest(m: Map<bigint, number>, max: number): void {
+  if (m.size <= max) return;
+  const sorted = [...m.keys()].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  for (const o of sorted.slice(0, m.size - max)) m.delete(o);
+}

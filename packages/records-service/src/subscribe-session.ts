@@ -1,0 +1,358 @@
+import type * as grpc from '@grpc/grpc-js';
+import { GregorError, systemClock, tpKey, type Clock, type Logger, type TopicPartition } from '@gregor/common';
+import type { Consumer, ConsumerRecord, Gregor } from '@gregor/client';
+import type { ConsumedRecord, SubscribeAcks__Output, SubscribeRequest__Output, SubscribeResponse } from '@gregor/proto';
+import { toServiceError } from './grpc-status';
+import { encodeRecord } from './read';
+import type { SubscribeSettings } from './subscribe-open';
+import { OutstandingWindow, type CommitOffset } from './subscribe-outstanding';
+
+export type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequest__Output, SubscribeResponse>;
+
+/** How the in-process group consumer of every stream is run (the node's settings, not the subscriber's). */
+export interface SubscribeConsumerSettings {
+  /** The group session timeout: how long a stream on a dead node keeps its partitions (default 10 s). */
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** Prefetch per partition (the consumer's maxPartitionBytes): with the outstanding bound, the stream's memory. */
+  maxPartitionBytes: number;
+  /** How often the stream looks for expired ack deadlines (and at most how long it waits in a poll). */
+  tickMs: number;
+  /**
+   * Acks are committed at most this often per stream (one OffsetCommit
+   * carries every prefix that moved): committing after every ack message
+   * loaded the node enough to add tens of ms to push latency.
+   */
+  commitIntervalMs: number;
+}
+
+export const DEFAULT_SUBSCRIBE_CONSUMER: SubscribeConsumerSettings = {
+  sessionTimeoutMs: 10_000,
+  heartbeatIntervalMs: 1_000,
+  maxPartitionBytes: 1024 * 1024,
+  tickMs: 200,
+  commitIntervalMs: 100,
+};
+
+export interface SubscribeSessionDeps {
+  client: Gregor;
+  logger: Logger;
+  consumer: SubscribeConsumerSettings;
+  clock?: Clock;
+}
+
+/** A records message stays well below grpc-js's default 4 MiB receive limit. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Bytes a record counts for in max_outstanding_bytes: key + value + headers. */
+export function recordBytes(r: ConsumerRecord): number {
+  let n = (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers) n += h.key.length + (h.value?.length ?? 0);
+  return n;
+}
+
+/**
+ * One Subscribe stream: an SDK group Consumer run on the subscriber's
+ * behalf (group protocol, cooperative-sticky assignment, fetching and
+ * commits are the SDK's) plus the OutstandingWindow that turns acks into
+ * commits. The consumer never auto-commits: the stream commits each
+ * partition's acked prefix after acks, before a partition is revoked, and
+ * before the stream leaves the group.
+ *
+ * Redelivery is a seek: an expired ack deadline, or a record that does not
+ * fit the flow-control bound, sends the consumer back to the first record
+ * not covered by the acked prefix, and the partition is read again from
+ * there (per-partition order holds). At the bound every owned partition is
+ * paused (no fetching) while the loop keeps polling, so the group's
+ * heartbeats and rebalances go on. Memory per stream: the window's bound
+ * plus the consumer's prefetch (maxPartitionBytes per owned partition).
+ */
+export class SubscribeSession {
+  private readonly window: OutstandingWindow;
+  private readonly clock: Clock;
+  private consumer: Consumer | undefined;
+  private ending = false;
+  private endError: unknown;
+  private committing: Promise<void> | undefined;
+  private commitAgain = false;
+  private lastAssignment: string | undefined;
+  private commitTimer: NodeJS.Timeout | undefined;
+  /**
+   * A record was sent back because it did not fit the byte bound: delivery
+   * stays paused until the window shrinks (else the loop would fetch the
+   * same record again and again while below the record bound).
+   */
+  private full = false;
+  private done: Promise<void> | undefined;
+
+  constructor(
+    private readonly call: SubscribeCall,
+    private readonly settings: SubscribeSettings,
+    private readonly deps: SubscribeSessionDeps,
+  ) {
+    this.window = new OutstandingWindow({ maxRecords: settings.maxOutstandingRecords, maxBytes: settings.maxOutstandingBytes });
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** Serves the stream until it ends; never rejects (failures end the call with their status). */
+  run(): Promise<void> {
+    this.done ??= this.serve();
+    return this.done;
+  }
+
+  /** Ends the stream from the node's side (shutdown): commits what was acked, leaves the group, ends with `err`'s status. */
+  stop(err: unknown): Promise<void> {
+    this.requestEnd(err);
+    return this.run();
+  }
+
+  private get log(): Logger {
+    return this.deps.logger;
+  }
+
+  private async serve(): Promise<void> {
+    const { topics } = this.settings;
+    this.call.on('data', (msg: SubscribeRequest__Output) => this.handleMessage(msg));
+    this.call.on('end', () => this.requestEnd(undefined));
+    this.call.on('cancelled', () => this.requestEnd(undefined));
+    this.call.on('error', () => this.requestEnd(undefined));
+    try {
+      // Unknown topics: NOT_FOUND at once, not a member that waits for them to appear.
+      await this.deps.client.admin().describeTopics(topics);
+      if (!this.ending) await this.consume();
+    } catch (err) {
+      this.requestEnd(err);
+    }
+    await this.finish();
+  }
+
+  /** Joins the group and pushes records until the stream ends. */
+  private async consume(): Promise<void> {
+    const { group, topics } = this.settings;
+    const consumer = this.deps.client.consumer({
+      groupId: group,
+      autoOffsetReset: this.settings.start === 'earliest' ? 'earliest' : 'latest',
+      enableAutoCommit: false,
+      sessionTimeoutMs: this.deps.consumer.sessionTimeoutMs,
+      heartbeatIntervalMs: this.deps.consumer.heartbeatIntervalMs,
+      maxPartitionBytes: this.deps.consumer.maxPartitionBytes,
+    });
+    this.consumer = consumer;
+    consumer.subscribe(topics, {
+      onPartitionsAssigned: (tps) => this.partitionsAssigned(tps),
+      onPartitionsRevoked: (tps) => this.partitionsRevoked(tps),
+      onPartitionsLost: (tps) => this.partitionsLost(tps),
+    });
+    this.log.info('subscribe stream opened', { group, topics, maxOutstandingRecords: this.settings.maxOutstandingRecords, ackDeadlineMs: this.settings.ackDeadlineMs });
+    while (!this.ending) {
+      this.redeliverExpired();
+      this.applyFlowControl();
+      const records = await consumer.poll({ maxRecords: Math.max(1, this.window.roomRecords()), timeoutMs: this.deps.consumer.tickMs });
+      if (!this.ending) this.deliver(records);
+    }
+  }
+
+  private requestEnd(err: unknown): void {
+    if (this.ending) return;
+    this.ending = true;
+    this.endError = err;
+    // Wake a poll waiting for records (resume notifies the consumer's waiters).
+    const c = this.consumer;
+    if (c !== undefined) c.resume(c.paused());
+  }
+
+  /** Commits the acked prefixes, leaves the group (outstanding records go to the next owner), ends the call. */
+  private async finish(): Promise<void> {
+    const consumer = this.consumer;
+    if (this.commitTimer !== undefined) clearTimeout(this.commitTimer);
+    if (consumer !== undefined) {
+      await this.commitAcked();
+      for (const tp of this.window.partitionsOwned()) this.window.removePartition(tp);
+      await consumer.close().catch((err: unknown) => this.log.warn('closing a subscribe stream’s consumer failed', { group: this.settings.group, error: String(err) }));
+    }
+    const err = this.endError;
+    this.log.info('subscribe stream ended', { group: this.settings.group, error: err === undefined ? undefined : String(err) });
+    if (this.call.cancelled || this.call.destroyed) return;
+    if (err === undefined) this.call.end();
+    else this.call.emit('error', toServiceError(err));
+  }
+
+  // ---- from the subscriber -------------------------------------------------
+
+  private handleMessage(msg: SubscribeRequest__Output): void {
+    if (this.ending) return;
+    if (msg.kind !== 'ack' || msg.ack === null || msg.ack === undefined) {
+      this.requestEnd(new GregorError('INVALID_REQUEST', 'bad Subscribe request: `open` may only be the first message of a stream; later ones carry acks'));
+      return;
+    }
+    if (this.handleAcks(msg.ack)) {
+      this.full = false;
+      this.commitSoon();
+    }
+    this.applyFlowControl();
+  }
+
+  /** Returns whether any partition's acked prefix moved. */
+  private handleAcks(acks: SubscribeAcks__Output): boolean {
+    let moved = false;
+    for (const a of acks.acks) {
+      let offset: bigint;
+      try {
+        offset = BigInt(a.offset);
+      } catch {
+        continue;
+      }
+      if (this.window.ack({ topic: a.topic, partition: a.partition }, offset)) moved = true;
+    }
+    return moved;
+  }
+
+  // ---- to the subscriber ---------------------------------------------------
+
+  private deliver(records: readonly ConsumerRecord[]): void {
+    const consumer = this.consumer!;
+    const now = this.clock.monotonicMs();
+    const sentBack = new Set<string>();
+    let batch: ConsumedRecord[] = [];
+    let batchBytes = 0;
+    for (const r of records) {
+      const key = tpKey(r.topic, r.partition);
+      if (sentBack.has(key) || !this.window.owns(r)) continue;
+      const bytes = recordBytes(r);
+      if (!this.window.fits(bytes)) {
+        // Over the bound: read this partition again from here once acks make room.
+        consumer.seek(r, r.offset);
+        sentBack.add(key);
+        this.full = true;
+        continue;
+      }
+      const attempt = this.window.deliver(r, r.offset, bytes, now);
+      batch.push(encodeRecord(r, attempt));
+      batchBytes += bytes;
+      if (batchBytes >= MAX_MESSAGE_BYTES) {
+        this.call.write({ records: { records: batch } });
+        batch = [];
+        batchBytes = 0;
+      }
+    }
+    if (batch.length > 0) this.call.write({ records: { records: batch } });
+  }
+
+  /** Partitions whose oldest unacked record is past the ack deadline are read again from it. */
+  private redeliverExpired(): void {
+    const expired = this.window.expired(this.clock.monotonicMs(), this.settings.ackDeadlineMs);
+    for (const e of expired) {
+      const from = this.window.rewind(e);
+      if (from === undefined) continue;
+      this.full = false;
+      this.log.debug('ack deadline passed: redelivering', { group: this.settings.group, topic: e.topic, partition: e.partition, from: from.toString() });
+      this.consumer!.seek(e, from);
+    }
+  }
+
+  /** At the bound every owned partition is paused; below it, resumed. */
+  private applyFlowControl(): void {
+    const c = this.consumer;
+    if (c === undefined || this.ending) return;
+    if (this.window.atLimit() || this.full) {
+      const running = c.assignment().filter((tp) => !c.paused().some((p) => p.topic === tp.topic && p.partition === tp.partition));
+      if (running.length > 0) c.pause(running);
+    } else {
+      const paused = c.paused();
+      if (paused.length > 0) c.resume(paused);
+    }
+  }
+
+  /** A commit of what was acked, within commitIntervalMs (one timer per stream). */
+  private commitSoon(): void {
+    if (this.commitTimer !== undefined) return;
+    this.commitTimer = setTimeout(() => {
+      this.commitTimer = undefined;
+      if (!this.ending) void this.commitAcked();
+    }, this.deps.consumer.commitIntervalMs);
+  }
+
+  /** Commits every acked prefix that moved; one commit in flight at a time, later acks go in the next. */
+  private commitAcked(): Promise<void> {
+    if (this.committing !== undefined) {
+      this.commitAgain = true;
+      return this.committing;
+    }
+    const consumer = this.consumer;
+    if (consumer === undefined) return Promise.resolve();
+    this.committing = (async () => {
+      do {
+        this.commitAgain = false;
+        const offsets = this.window.takeCommits();
+        if (offsets.length === 0) break;
+        if (!(await this.commit(consumer, offsets))) break;
+      } while (this.commitAgain);
+    })().finally(() => {
+      this.committing = undefined;
+    });
+    return this.committing;
+  }
+
+  private async commit(consumer: Consumer, offsets: CommitOffset[]): Promise<boolean> {
+    try {
+      await consumer.commit(offsets);
+      return true;
+    } catch (err) {
+      // Tried again after commitIntervalMs; a rebalance (the usual cause) commits before revoking anyway.
+      for (const o of offsets) this.window.commitFailed(o);
+      if (!this.ending) this.commitSoon();
+      this.log.debug('subscribe commit failed, will retry', { group: this.settings.group, error: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+  }
+
+  // ---- rebalances (inside the consumer's poll) -----------------------------
+
+  private async partitionsAssigned(added: TopicPartition[]): Promise<void> {
+    for (const tp of added) this.window.addPartition(tp);
+    const start = this.settings.start;
+    if (typeof start === 'object' && added.length > 0) {
+      // A committed offset wins; only partitions without one start at the timestamp.
+      const committed = await this.consumer!.committed(added);
+      for (const tp of added) if ((committed.get(tpKey(tp.topic, tp.partition)) ?? -1n) < 0n) this.consumer!.seek(tp, start);
+    }
+    this.sendAssignment();
+  }
+
+  private async partitionsRevoked(revoked: TopicPartition[]): Promise<void> {
+    // Wait for a commit in flight so that it cannot land after (and below) this one.
+    await this.committing;
+    if (!this.ending && this.consumer !== undefined) {
+      const offsets = this.window.prefixes(revoked);
+      if (offsets.length > 0) await this.commit(this.consumer, offsets);
+    }
+    for (const tp of revoked) this.window.removePartition(tp);
+    this.full = false;
+    this.sendAssignment();
+  }
+
+  private partitionsLost(lost: TopicPartition[]): void {
+    for (const tp of lost) this.window.removePartition(tp);
+    this.full = false;
+    this.log.warn('subscribe stream lost its partitions (group session expired): unacked records go to their next owner', { group: this.settings.group, partitions: lost.length });
+    this.sendAssignment();
+  }
+
+  /** Tells the subscriber what it owns now (from the window, which the callbacks keep exact), when that changed. */
+  private sendAssignment(): void {
+    const consumer = this.consumer;
+    if (consumer === undefined || this.ending) return;
+    const byTopic = new Map<string, number[]>();
+    for (const tp of this.window.partitionsOwned()) {
+      const list = byTopic.get(tp.topic) ?? [];
+      list.push(tp.partition);
+      byTopic.set(tp.topic, list);
+    }
+    const partitions = [...byTopic.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([topic, ps]) => ({ topic, partitions: ps.sort((a, b) => a - b) }));
+    const fingerprint = JSON.stringify(partitions);
+    if (fingerprint === this.lastAssignment) return;
+    this.lastAssignment = fingerprint;
+    const meta = consumer.groupMetadata();
+    this.call.write({ assignment: { partitions, generationId: meta?.generationId ?? -1, memberId: meta?.memberId ?? '' } });
+  }
+}
