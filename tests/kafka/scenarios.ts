@@ -7,7 +7,7 @@
 import type { ConsumerRecord, Gregor } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
 import { FAST_FAILOVER, TestCluster } from '../cluster/harness';
-import { ClientProcess, runClient, type ClientProgram, type ConsumedRecord } from './client-driver';
+import { ClientProcess, describeWithKafkaClients, runClient, type ClientProgram, type ConsumedRecord } from './client-driver';
 
 /** A 3-node cluster with the node's Kafka listener addresses; topics get RF 3 and min.insync.replicas 2. */
 export class KafkaCluster {
@@ -339,4 +339,39 @@ export async function checkMixedGroupWithSdk(c: KafkaCluster, prog: ClientProgra
     await pollLoop.catch(() => undefined);
     await sdk.close().catch(() => undefined);
   }
+}
+
+/**
+ * The scenarios every Kafka client runs, as one jest suite on its own
+ * 3-node cluster (one test file per client, so jest runs clients in
+ * parallel). `extra` adds client-specific tests before the kill, which runs
+ * last because it leaves one node down.
+ */
+export function describeClientSuite(
+  prog: ClientProgram,
+  prefix: string,
+  kill: Parameters<typeof checkKillConnectedNode>[3],
+  extra?: (cluster: () => KafkaCluster) => void,
+): void {
+  describeWithKafkaClients(`tests/kafka/${prog.name}`)(`${prog.name} against a 3-node cluster`, () => {
+    let cluster: KafkaCluster | undefined;
+    const c = (): KafkaCluster => cluster!;
+    beforeAll(async () => {
+      cluster = await KafkaCluster.start();
+    }, 120_000);
+    afterAll(async () => {
+      await cluster?.stop();
+    }, 60_000);
+
+    it('metadata lists every broker at its KAFKA address', () => checkMetadata(c(), prog, `${prefix}-md`), 60_000);
+    it('creates, describes, alters and deletes topics', () => checkAdmin(c(), prog, `${prefix}-admin`), 60_000);
+    it(`produces and consumes keys and headers in every codec it has (${prog.codecs.join(', ')}), and the SDK reads them`, () =>
+      checkRoundTripEveryCodec(c(), prog, `${prefix}-codecs`), 90_000);
+    it('consumes what the SDK produced', () => checkSdkToClient(c(), prog, `${prefix}-from-sdk`), 60_000);
+    it('shares partitions in a group of processes and resumes from the committed offsets', () =>
+      checkConsumerGroup(c(), prog, `${prefix}-group`, `${prefix}-g`), 120_000);
+    extra?.(c);
+    it('carries on through kill -9 of the node it is connected to, losing nothing acknowledged', () =>
+      checkKillConnectedNode(c(), prog, `${prefix}-kill`, kill), 150_000);
+  });
 }
