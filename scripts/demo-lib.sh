@@ -30,3 +30,24 @@ check_counter() {
   if [ -n "$missing" ]; then say "FAILED: missing values: $missing"; return 1; fi
   if [ "$in_order" != yes ]; then say "FAILED: values out of order or unexpected extra values"; return 1; fi
 }
+
+# Builds Gregor when a program the demo runs is missing (or DEMO_BUILD=always).
+# Uses the caller's ROOT, CLI and CLIENT.
+demo_build_if_needed() {
+  if [ "${DEMO_BUILD:-}" = always ] || [ ! -f "$ROOT/packages/node/dist/bin.js" ] || [ ! -f "$CLI" ] || [ ! -f "$CLIENT" ]; then
+    step "Building Gregor (pnpm build)"
+    pnpm -s build
+  fi
+}
+
+# Stops the demo's cluster in $DIR — and, belt and braces, kill -9 of any of
+# its nodes still running — then removes $DIR unless DEMO_KEEP_DIR is set.
+demo_remove_cluster() {
+  if [ -f "$DIR/cluster.json" ]; then
+    "${NODE[@]}" "$CLI" dev-cluster down --dir "$DIR" >/dev/null 2>&1 || true
+    for pid in $(node -e 'for (const n of require(process.argv[1]).nodes) console.log(n.pid)' "$DIR/cluster.json" 2>/dev/null); do
+      kill -9 "$pid" 2>/dev/null || true
+    done
+  fi
+  if [ -n "${DEMO_KEEP_DIR:-}" ]; then echo "(cluster dir kept: $DIR)"; else rm -rf "$DIR"; fi
+}

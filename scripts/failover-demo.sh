@@ -31,10 +31,7 @@ gregor() { printf '$ gregor %s\n' "$*"; "${NODE[@]}" "$CLI" "$@"; }
 demo_client() { "${NODE[@]}" "$CLIENT" "$@"; }
 
 # ---- build if needed ---------------------------------------------------------
-if [ "${DEMO_BUILD:-}" = always ] || [ ! -f "$ROOT/packages/node/dist/bin.js" ] || [ ! -f "$CLI" ] || [ ! -f "$CLIENT" ]; then
-  step "Building Gregor (pnpm build)"
-  pnpm -s build
-fi
+demo_build_if_needed
 
 DIR="$(mktemp -d "${TMPDIR:-/tmp}/gregor-failover-demo.XXXXXX")"
 PRODUCER_PID=""
@@ -46,14 +43,7 @@ cleanup() {
   # producer waiting on a dead cluster would retry for its delivery timeout).
   for pid in $PRODUCER_PID $CONSUMER_PID; do kill -9 "$pid" 2>/dev/null || true; done
   for pid in $PRODUCER_PID $CONSUMER_PID; do wait "$pid" 2>/dev/null || true; done
-  if [ -f "$DIR/cluster.json" ]; then
-    "${NODE[@]}" "$CLI" dev-cluster down --dir "$DIR" >/dev/null 2>&1 || true
-    # Belt and braces: no node of ours survives the demo.
-    for pid in $(node -e 'for (const n of require(process.argv[1]).nodes) console.log(n.pid)' "$DIR/cluster.json" 2>/dev/null); do
-      kill -9 "$pid" 2>/dev/null || true
-    done
-  fi
-  if [ -n "${DEMO_KEEP_DIR:-}" ]; then echo "(cluster dir kept: $DIR)"; else rm -rf "$DIR"; fi
+  demo_remove_cluster
   exit "$status"
 }
 trap cleanup EXIT

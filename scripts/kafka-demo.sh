@@ -35,10 +35,7 @@ bash "$ROOT/scripts/install-kafka-clients.sh" check || {
   say "FAILED: the demo needs kcat and kafka-python: sudo bash scripts/install-kafka-clients.sh"
   exit 1
 }
-if [ "${DEMO_BUILD:-}" = always ] || [ ! -f "$ROOT/packages/node/dist/bin.js" ] || [ ! -f "$CLI" ] || [ ! -f "$CLIENT" ]; then
-  step "Building Gregor (pnpm build)"
-  pnpm -s build
-fi
+demo_build_if_needed
 
 DIR="$(mktemp -d "${TMPDIR:-/tmp}/gregor-kafka-demo.XXXXXX")"
 PRODUCER_PID=""
@@ -52,13 +49,7 @@ cleanup() {
   # The narrator ends when the last writer of fd 3 (kcat, and this shell) has closed it.
   exec 3>&-
   [ -z "$NARRATOR_PID" ] || wait "$NARRATOR_PID" 2>/dev/null || true
-  if [ -f "$DIR/cluster.json" ]; then
-    "${NODE[@]}" "$CLI" dev-cluster down --dir "$DIR" >/dev/null 2>&1 || true
-    for pid in $(node -e 'for (const n of require(process.argv[1]).nodes) console.log(n.pid)' "$DIR/cluster.json" 2>/dev/null); do
-      kill -9 "$pid" 2>/dev/null || true
-    done
-  fi
-  if [ -n "${DEMO_KEEP_DIR:-}" ]; then echo "(cluster dir kept: $DIR)"; else rm -rf "$DIR"; fi
+  demo_remove_cluster
   exit "$status"
 }
 trap cleanup EXIT
