@@ -8,7 +8,7 @@
  * record reaches a subscriber at least once — none is skipped.
  */
 import { createClient, type Gregor, type RecordsSubscription } from '@gregor/client';
-import { pollUntil } from '@gregor/common';
+import { pollUntil, sleep } from '@gregor/common';
 import { TestCluster } from './harness';
 
 describe('Subscribe survives kill -9 of the node serving a stream', () => {
@@ -81,7 +81,7 @@ describe('Subscribe survives kill -9 of the node serving a stream', () => {
         results.forEach((res, i) => {
           if (res.status === 'fulfilled') acked.push(batch[i]!);
         });
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
       }
     })();
 
