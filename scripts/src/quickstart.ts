@@ -38,7 +38,7 @@ async function cluster({ dir, basePort, nodes }: QuickstartSettings): Promise<Cl
     if (status.some((s) => s.alive)) throw new Error(`a cluster in ${dir} is partly running; stop it with: pnpm gregor dev-cluster down --dir ${dir}`);
   }
   say(`Starting a ${nodes}-node cluster in ${dir} (base port ${basePort}) …`);
-  return clusterUp({ dir, nodes, basePort, onProgress: (m) => say(`  ${m}`) });
+  return clusterUp({ dir, nodes, basePort, onProgress: (m) => say(`  ${m}`), persistent: true });
 }
 
 /**

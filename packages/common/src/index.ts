@@ -7,6 +7,7 @@ export * from './logger';
 export * from './retry';
 export * from './poll';
 export * from './run-process';
+export * from './process-alive';
 export * from './grpc-text';
 export * from './grpc-options';
 export * from './tcp-fault-proxy';

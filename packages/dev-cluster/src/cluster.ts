@@ -26,6 +26,8 @@ export interface ClusterNode {
   nodeBin?: string;
   /** Command prefix the node runs under (UpOptions.placement), so that a restart runs it there again. */
   launcher?: string[];
+  /** The process the node is tied to (`--exit-with-pid`): absent for a cluster that outlives its starter (UpOptions.persistent). */
+  ownerPid?: number;
 }
 
 /**
@@ -57,6 +59,13 @@ export interface UpOptions {
   /** Extra arguments for the node's `node` runtime, e.g. ['--cpu-prof'] for profiling. */
   execArgv?: readonly string[];
   onProgress?: (message: string) => void;
+  /**
+   * true: the nodes outlive this process (`gregor dev-cluster up`,
+   * quickstart). Default: each node is started with `--exit-with-pid` of
+   * this process and shuts down once it is gone, so a test or a benchmark
+   * that dies, even by SIGKILL, leaves no node behind.
+   */
+  persistent?: boolean;
   /**
    * Each node's host and launcher (default: all on 127.0.0.1, started
    * directly). With a placement the free-port check is skipped: each host is
@@ -116,7 +125,8 @@ function startNodeProcess(node: ClusterNode, nodeBinArg: string, env: NodeJS.Pro
   const nodeBin = path.resolve(nodeBinArg);
   if (!existsSync(nodeBin)) throw new DevClusterError(`gregor-node not found at ${nodeBin}; run "pnpm build" first`);
   node.nodeBin = nodeBin;
-  const command = [process.execPath, ...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile];
+  const owner = node.ownerPid !== undefined ? ['--exit-with-pid', String(node.ownerPid)] : [];
+  const command = [process.execPath, ...nodeFlagsOf(nodeBin), ...execArgv, nodeBin, '--config', node.configFile, ...owner];
   const [first, ...rest] = [...(node.launcher ?? []), ...command];
   node.pid = spawnDetached(first!, rest, node.logFile, env);
 }
@@ -246,6 +256,7 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterFile> {
         logFile: path.join(dir, `node-${layout.id}.log`),
         configFile,
         ...(opts.placement === undefined ? {} : { launcher: [...opts.placement(layout.id).launcher] }),
+        ...(opts.persistent === true ? {} : { ownerPid: process.pid }),
       };
       startNodeProcess(node, nodeBin, env, opts.execArgv);
       cluster.nodes.push(node);

@@ -1,40 +1,10 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { pollUntil } from '@gregor/common';
-import { layoutPorts } from './layout';
+import { hasProcFs, isAlive, pollUntil } from '@gregor/common';
 
-/**
- * True while a process with this pid exists and any of its threads still
- * runs. A killed child of this very process stays a zombie until reaped, and
- * a process whose main thread has exited shows as a zombie while its other
- * threads (V8's, libuv's) still run and hold its listening sockets: only when
- * no thread is left is it gone and are its ports free (else a restart right
- * after a kill can hit EADDRINUSE).
- */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  if (!hasProcFs()) return true; // kill(pid, 0) is all this system tells
-  let threadIds: string[];
-  try {
-    threadIds = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return false; // reaped since kill(pid, 0)
-  }
-  return threadIds.some((tid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      return state !== 'Z' && state !== 'X';
-    } catch {
-      return false;
-    }
-  });
-}
+export { hasProcFs, isAlive };
+import { layoutPorts } from './layout';
 
 /**
  * Starts a detached process (its own process group, so a Ctrl-C of the
@@ -96,10 +66,6 @@ export function processArgs(pid: number): string[] | undefined {
   }
 }
 
-/** Whether this system has /proc to identify a process by its argv. */
-export function hasProcFs(): boolean {
-  return existsSync('/proc/self/cmdline');
-}
 
 async function portIsFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {

@@ -272,6 +272,19 @@ describe('dev-cluster process management (fake nodes)', () => {
     await expect(clusterUp({ dir, nodes: 3, basePort: 65300, nodeBin: fakeNode })).rejects.toThrow(/does not fit 3 node\(s\): the layout needs ports 65300\.\.65602/);
   });
 
+  it('ties the nodes to this process unless the cluster is persistent (and a restart keeps the tie)', async () => {
+    const args = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    const owned = newDir();
+    const [node] = (await clusterUp({ dir: owned, nodes: 1, basePort: await findFreeBasePort(1), nodeBin: fakeNode })).nodes;
+    expect(args(node!.pid).slice(-2)).toEqual(['--exit-with-pid', String(process.pid)]);
+    const restarted = await restartNode(owned, 1);
+    expect(args(restarted.pid).slice(-2)).toEqual(['--exit-with-pid', String(process.pid)]);
+    const kept = newDir();
+    const [persistent] = (await clusterUp({ dir: kept, nodes: 1, basePort: await findFreeBasePort(1), nodeBin: fakeNode, persistent: true })).nodes;
+    expect(args(persistent!.pid)).not.toContain('--exit-with-pid');
+    expect(readClusterFile(kept).nodes[0]!.ownerPid).toBeUndefined();
+  });
+
   it('refuses an unknown node id', async () => {
     const dir = newDir();
     await clusterUp({ dir, nodes: 1, basePort: await findFreeBasePort(1), nodeBin: fakeNode });

@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 
-export const USAGE = `Usage: gregor-node [--config FILE.properties] [--override key=value]... [--help]
+export const USAGE = `Usage: gregor-node [--config FILE.properties] [--override key=value]... [--exit-with-pid PID] [--help]
 
 Starts one Gregor node. Settings use Kafka's key names; precedence is
 file < GREGOR_* environment (GREGOR_NODE_ID -> node.id) < --override.
 GREGOR_CLI_* variables belong to the gregor CLI and are ignored.
+--exit-with-pid PID shuts the node down cleanly once process PID is gone
+(test and benchmark harnesses tie their nodes to themselves this way).
 
 Common keys:
   node.id=1                  process.roles=broker,controller
@@ -17,7 +19,7 @@ Common keys:
 
 export type ParsedArgs =
   | { kind: 'help' }
-  | { kind: 'run'; configFile: string | undefined; overrides: Record<string, string> }
+  | { kind: 'run'; configFile: string | undefined; overrides: Record<string, string>; exitWithPid?: number }
   | { kind: 'error'; message: string };
 
 /** Pure: argv → what to do. Errors are usage errors (exit 1). */
@@ -30,6 +32,7 @@ export function parseNodeArgs(argv: readonly string[]): ParsedArgs {
         config: { type: 'string', short: 'c' },
         override: { type: 'string', multiple: true, short: 'o' },
         help: { type: 'boolean', short: 'h' },
+        'exit-with-pid': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -44,5 +47,7 @@ export function parseNodeArgs(argv: readonly string[]): ParsedArgs {
     if (eq <= 0) return { kind: 'error', message: `--override expects key=value, got "${item}"` };
     overrides[item.slice(0, eq).trim()] = item.slice(eq + 1);
   }
-  return { kind: 'run', configFile: values.config, overrides };
+  const owner = values['exit-with-pid'];
+  if (owner !== undefined && !/^[1-9][0-9]*$/.test(owner)) return { kind: 'error', message: `--exit-with-pid expects a process id, got "${owner}"` };
+  return { kind: 'run', configFile: values.config, overrides, ...(owner !== undefined ? { exitWithPid: Number(owner) } : {}) };
 }

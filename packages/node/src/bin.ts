@@ -6,7 +6,7 @@
 // mark-compact for every few tens of MiB of them while its old-space limit is
 // sized for the ~20 MiB heap; a 256 MiB initial old space cut full GCs from
 // ~65 to ~7 per node and node CPU per record by ~30% in the 3-node bench.
-import { ConfigError, createLogger, type Logger } from '@gregor/common';
+import { ConfigError, createLogger, watchProcessExit, type Logger } from '@gregor/common';
 import { parseNodeArgs, USAGE } from './args';
 import { loadNodeConfig, type NodeConfig } from './node-config';
 import { startNode, type RunningNode } from './start-node';
@@ -57,6 +57,12 @@ async function main(): Promise<number> {
   };
   process.on('SIGTERM', duringStartUp);
   process.on('SIGINT', duringStartUp);
+  // The owner's death is a SIGTERM it can no longer send.
+  const owner = args.exitWithPid;
+  if (owner !== undefined) watchProcessExit(owner, () => {
+    logger.warn(`process ${owner} that started this node is gone: shutting down`);
+    process.emit('SIGTERM', 'SIGTERM');
+  });
   let node: RunningNode;
   try {
     node = await startNode(config, { logger });

@@ -106,6 +106,12 @@ describe('gregor-node arguments', () => {
     expect(parseNodeArgs(['--override', 'novalue']).kind).toBe('error');
     expect(parseNodeArgs(['stray']).kind).toBe('error');
   });
+
+  test('--exit-with-pid takes a process id', () => {
+    expect(parseNodeArgs(['--exit-with-pid', '4242'])).toEqual({ kind: 'run', configFile: undefined, overrides: {}, exitWithPid: 4242 });
+    expect(parseNodeArgs(['--exit-with-pid', '0'])).toEqual({ kind: 'error', message: '--exit-with-pid expects a process id, got "0"' });
+    expect(parseNodeArgs(['--exit-with-pid', 'me']).kind).toBe('error');
+  });
 });
 
 describe('log cleaner settings', () => {

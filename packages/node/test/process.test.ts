@@ -51,13 +51,14 @@ describe('gregor-node as a process (built dist)', () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   });
 
-  async function startProcess(): Promise<{ p: Spawned; client: string; http: string }> {
+  async function startProcess(extraArgs: string[] = []): Promise<{ p: Spawned; client: string; http: string }> {
     const clientPort = await freePort();
     const httpPort = await freePort();
     const p = run([
       '--override', `log.dirs=${dir}`,
       '--override', `listeners=CLIENT://127.0.0.1:${clientPort},HTTP://127.0.0.1:${httpPort}`,
       '--override', 'process.roles=broker',
+      ...extraArgs,
     ], { GREGOR_NODE_ID: '3' });
     const http = `http://127.0.0.1:${httpPort}`;
     await pollUntil(async () => (await httpGet(`${http}/readyz`)).status === 200, {
@@ -106,6 +107,31 @@ describe('gregor-node as a process (built dist)', () => {
       c.close();
       second.p.child.kill('SIGTERM');
       expect((await exited(second.p)).code).toBe(0);
+    }
+  });
+
+  test('--exit-with-pid: kill -9 of the owner process shuts the node down cleanly', async () => {
+    const owner = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    children.push(owner);
+    const { p, client } = await startProcess(['--exit-with-pid', String(owner.pid)]);
+    const c = connect(client);
+    await createTopic(c, 'owned');
+    await produce(c, 'owned', ['kept']);
+    c.close();
+    owner.kill('SIGKILL');
+    expect((await exited(p)).code).toBe(0);
+    const messages = p.stdout().trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message);
+    expect(messages).toContain(`process ${owner.pid} that started this node is gone: shutting down`);
+    expect(messages[messages.length - 1]).toBe('gregor-node stopped');
+
+    const again = await startProcess();
+    const c2 = connect(again.client);
+    try {
+      expect(await readAll(c2, 'owned')).toEqual(['kept']);
+    } finally {
+      c2.close();
+      again.p.child.kill('SIGTERM');
+      expect((await exited(again.p)).code).toBe(0);
     }
   });
 

@@ -73,6 +73,7 @@ export function registerDevCluster(program: Command, ctx: CliContext): void {
       readyTimeoutMs: opts.timeoutMs,
       config: opts.config,
       onProgress: (m) => void ctx.note(m),
+      persistent: true,
     });
     await ctx.result(
       opts,
