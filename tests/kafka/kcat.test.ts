@@ -4,12 +4,14 @@
  * metadata (-L), produce with keys and headers in every codec (-z) read back
  * by kcat and by the SDK, SDK producer → kcat consumer, a balanced consumer
  * group (-G) of two kcat processes that commits and resumes, an idempotent
- * producer (-X enable.idempotence=true). kcat has no admin commands. kill -9
+ * producer (-X enable.idempotence=true), murmur2 partitioning equal to the
+ * SDK's, zstd refused to a Fetch below v10. kcat has no admin commands. kill -9
  * of the node kcat consumes from is scripts/kafka-demo.sh (kafka-demo.test.ts).
  * Skipped with a SKIPPED line when the clients are not installed, except under CI=true.
  */
 import { spawn } from 'node:child_process';
-import { pollUntil, runProcess } from '@gregor/common';
+import { errorCode, pollUntil, runProcess } from '@gregor/common';
+import { FETCH_API, KafkaWireClient } from '@gregor/kafka-protocol';
 import { describeWithKafkaClients } from './client-driver';
 import { KafkaCluster } from './scenarios';
 
@@ -88,6 +90,35 @@ describeWithKafkaClients('tests/kafka/kcat')('kcat against a 3-node cluster', ()
     const records = parseRecords(await kcat(['-b', c!.kafka(2), '-C', '-t', 'kcat-from-sdk', '-o', 'beginning', '-c', '9', '-f', FORMAT]));
     expect(sortNum(records.map((r) => Number(r.v)))).toEqual(range(0, 9));
     for (const r of records) expect({ k: r.k, h: r.h }).toEqual({ k: `k${r.v}`, h: `seq=${r.v}` });
+
+    // librdkafka's murmur2 partitioner (Java's default) puts each key where the SDK put it.
+    await kcat(['-b', c!.kafka(1), '-P', '-t', 'kcat-from-sdk', '-K:', '-X', 'topic.partitioner=murmur2_random'], range(0, 9).map((i) => `k${i}:kcat${i}\n`).join(''));
+    const both = parseRecords(await kcat(['-b', c!.kafka(3), '-C', '-t', 'kcat-from-sdk', '-o', 'beginning', '-c', '18', '-f', FORMAT]));
+    const partitionsOfKey = new Map<string, Set<number>>();
+    for (const r of both) partitionsOfKey.set(r.k, (partitionsOfKey.get(r.k) ?? new Set()).add(r.p));
+    expect([...partitionsOfKey.entries()].filter(([, ps]) => ps.size !== 1).map(([k]) => k)).toEqual([]);
+    expect(partitionsOfKey.size).toBe(9);
+    expect(new Set(both.map((r) => r.p)).size).toBeGreaterThan(1); // the keys did spread
+  });
+
+  it('-z zstd: a Fetch below v10 (KIP-110) of a zstd batch is refused with UNSUPPORTED_COMPRESSION_TYPE', async () => {
+    await c!.createTopic('kcat-zstd', 1);
+    await kcat(['-b', c!.kafka(1), '-P', '-t', 'kcat-zstd', '-z', 'zstd', '-X', 'acks=all'], range(0, 20).map((i) => `${String(i).padEnd(PAD)}\n`).join(''));
+    const leader = (await c!.test.describe('kcat-zstd'))[0]!.leader!;
+    const wire = await KafkaWireClient.connect(c!.kafka(leader));
+    try {
+      const old = await wire.send(FETCH_API, 9, {
+        replicaId: -1,
+        maxWaitMs: 0,
+        maxBytes: 1 << 20,
+        topics: [{ topic: 'kcat-zstd', partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
+      });
+      expect(old.responses[0]!.partitions[0]!.errorCode).toBe(errorCode('UNSUPPORTED_COMPRESSION_TYPE'));
+    } finally {
+      wire.close();
+    }
+    // The node still serves it to a client that asks with v10+.
+    expect((await c!.sdkRead('kcat-zstd', 20)).map((r) => Number(r.value!.toString()))).toEqual(range(0, 20));
   });
 
   it('-X enable.idempotence=true: an idempotent producer', async () => {
@@ -120,6 +151,11 @@ describeWithKafkaClients('tests/kafka/kcat')('kcat against a 3-node cluster', ()
       expect([...partitionsOf[0]!].filter((p) => partitionsOf[1]!.has(p))).toEqual([]); // disjoint
       // SIGTERM: kcat commits its offsets and leaves the group.
       await Promise.all(members.map((m) => new Promise((resolve) => { m.on('exit', resolve); m.kill('SIGTERM'); })));
+      // The commits went to the group coordinator the SDK reads too.
+      const sdkConsumer = c!.sdk.consumer({ groupId: 'kcat-g' });
+      const committed = await sdkConsumer.committed(range(0, 4).map((partition) => ({ topic: 'kcat-group', partition })));
+      await sdkConsumer.close();
+      expect([...committed.values()].reduce((a, b) => a + b, 0n)).toBe(40n);
 
       await kcat(['-b', c!.kafka(1), '-P', '-t', 'kcat-group', '-K:', '-X', 'acks=all'], range(40, 20).map((i) => `k${i}:${i}\n`).join(''));
       const resumed = parseRecords(await kcat(['-b', c!.kafka(2), '-G', 'kcat-g', '-X', 'auto.offset.reset=earliest', '-c', '20', '-f', FORMAT, 'kcat-group']));
