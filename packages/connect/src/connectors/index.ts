@@ -1,0 +1,6 @@
+import type { ConnectorPlugin } from '../api/connector';
+import { FILE_STREAM_SINK } from './file/file-stream-sink';
+import { FILE_STREAM_SOURCE } from './file/file-stream-source';
+
+/** The connectors this runtime ships (GET /connector-plugins). */
+export const BUILTIN_CONNECTORS: readonly ConnectorPlugin[] = [FILE_STREAM_SOURCE, FILE_STREAM_SINK];

@@ -1,0 +1,26 @@
+/**
+ * @gregor/connect — a Kafka Connect-compatible runtime: the connector API,
+ * converters, the worker with Kafka Connect's REST API, and connectors.
+ */
+export * from './api/schema';
+export * from './api/errors';
+export * from './api/config-def';
+export * from './api/connector';
+export type { Converter, ConverterPlugin } from './converters/converter';
+export { JsonConverter, stringifyJson, parseJson } from './converters/json';
+export { StringConverter, ByteArrayConverter } from './converters/simple';
+export { CONVERTER_PLUGINS, converterFor, findConverter } from './converters/registry';
+export { COMMON_CONNECTOR_CONFIG, SINK_CONNECTOR_CONFIG, findPlugin, validateConnectorConfig, invalidConfigMessage, type ConfigInfos } from './runtime/connector-config';
+export { FileOffsetStore, MemoryOffsetStore, canonicalJson, offsetKey, type OffsetStore } from './runtime/offset-store';
+export { failuresAfter, restartDelayMs, type RestartPolicy, type RestartHistory } from './runtime/restart-policy';
+export { WORKER_CONFIG, parseWorkerConfig, type WorkerSettings } from './runtime/worker-config';
+export { Worker, type ConnectorInfo } from './runtime/worker';
+export { HerderError } from './runtime/herder-error';
+export type * from './runtime/status';
+export { startStandalone, readConnectorFile, type StandaloneWorker } from './runtime/standalone';
+export { RestServer, RestError } from './rest/server';
+export { connectRoutes, CONNECT_API_VERSION } from './rest/routes';
+export { BUILTIN_CONNECTORS } from './connectors';
+export { FileStreamSourceConnector, FileStreamSourceTask } from './connectors/file/file-stream-source';
+export { FileStreamSinkConnector, FileStreamSinkTask } from './connectors/file/file-stream-sink';
+export { splitLines } from './connectors/file/lines';
