@@ -184,14 +184,21 @@ export class SinkTaskRunner extends TaskRunner {
 }
 
 /** `consumer.*` worker keys the SDK consumer understands (Kafka's names). */
-function consumerOverrides(props: Readonly<Record<string, string>>): { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; maxPollRecords?: number } {
-  const num = (k: string): number | undefined => (props[k] === undefined ? undefined : Number(props[k]));
-  const out: { sessionTimeoutMs?: number; heartbeatIntervalMs?: number; maxPollRecords?: number } = {};
-  const s = num('consumer.session.timeout.ms');
-  const h = num('consumer.heartbeat.interval.ms');
-  const m = num('consumer.max.poll.records');
-  if (s !== undefined) out.sessionTimeoutMs = s;
-  if (h !== undefined) out.heartbeatIntervalMs = h;
-  if (m !== undefined) out.maxPollRecords = m;
+const CONSUMER_OVERRIDES = {
+  'consumer.session.timeout.ms': 'sessionTimeoutMs',
+  'consumer.heartbeat.interval.ms': 'heartbeatIntervalMs',
+  'consumer.max.poll.records': 'maxPollRecords',
+  'consumer.max.poll.interval.ms': 'maxPollIntervalMs',
+} as const;
+
+function consumerOverrides(props: Readonly<Record<string, string>>): Partial<Record<(typeof CONSUMER_OVERRIDES)[keyof typeof CONSUMER_OVERRIDES], number>> {
+  const out: Partial<Record<(typeof CONSUMER_OVERRIDES)[keyof typeof CONSUMER_OVERRIDES], number>> = {};
+  for (const [key, option] of Object.entries(CONSUMER_OVERRIDES)) {
+    const raw = props[key];
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new ConnectError(`${key} must be a positive integer, got "${raw}"`);
+    out[option] = n;
+  }
   return out;
 }
