@@ -24,3 +24,4 @@ export { BUILTIN_CONNECTORS } from './connectors';
 export { FileStreamSourceConnector, FileStreamSourceTask } from './connectors/file/file-stream-source';
 export { FileStreamSinkConnector, FileStreamSinkTask } from './connectors/file/file-stream-sink';
 export { splitLines } from './connectors/file/lines';
+export { HttpSinkConnector, HttpSinkTask, HttpDeliveryError } from './connectors/http/http-sink';
