@@ -25,3 +25,8 @@ export { FileStreamSourceConnector, FileStreamSourceTask } from './connectors/fi
 export { FileStreamSinkConnector, FileStreamSinkTask } from './connectors/file/file-stream-sink';
 export { splitLines } from './connectors/file/lines';
 export { HttpSinkConnector, HttpSinkTask, HttpDeliveryError } from './connectors/http/http-sink';
+export { PostgresCdcSourceConnector, PostgresCdcSourceTask } from './connectors/postgres/pg-cdc-source';
+export { PostgresSinkConnector, PostgresSinkTask } from './connectors/postgres/pg-sink';
+export { planWrites, type RowWrite, type TablePlan } from './connectors/postgres/pg-sink-plan';
+export { changeRecords, envelopeSchema, type Change, type TableShape } from './connectors/postgres/cdc-envelope';
+export { fromPgText, parseLsn, formatLsn } from './connectors/postgres/pg-values';

@@ -200,3 +200,31 @@ describe('FileOffsetStore', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toHaveLength(1);
   });
 });
+
+describe('parseJson', () => {
+  it('keeps integers beyond 2^53 exact, leaves strings and small numbers alone', async () => {
+    const { parseJson } = await import('@gregor/connect');
+    expect(parseJson('{"a":9223372036854775807,"b":"12345678901234567890","c":[1,-9007199254740993],"d":1.5e300,"e":1234567890123456}')).toEqual({
+      a: 9223372036854775807n,
+      b: '12345678901234567890',
+      c: [1, -9007199254740993n],
+      d: 1.5e300,
+      e: 1234567890123456,
+    });
+    expect(parseJson('"x\\"99999999999999999999"')).toBe('x"99999999999999999999');
+  });
+});
+
+describe('parseJson against JSON.parse', () => {
+  it('agrees with JSON.parse, up to bigint for integers beyond 2^53 (property)', async () => {
+    const { parseJson, stringifyJson } = await import('@gregor/connect');
+    const asNumbers = (v: unknown): unknown => JSON.parse(stringifyJson(v).replace(/"/g, '"')) as unknown;
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = JSON.stringify(v);
+        expect(asNumbers(parseJson(text))).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import type { Logger } from '@gregor/common';
 import type { ConfigDef } from './config-def';
 import type { Schema } from './schema';
 
@@ -84,6 +85,8 @@ export interface OffsetStorageReader {
 
 export interface SourceTaskContext {
   readonly offsetStorageReader: OffsetStorageReader;
+  /** The worker's logger, tagged with the connector and task. */
+  readonly logger: Logger;
 }
 
 export interface SourceTask {
@@ -104,6 +107,8 @@ export interface SourceTask {
 export type ErrantRecordReporter = (record: SinkRecord, error: Error) => Promise<void>;
 
 export interface SinkTaskContext {
+  /** The worker's logger, tagged with the connector and task. */
+  readonly logger: Logger;
   /** Present when the connector has `errors.deadletterqueue.topic.name`. */
   readonly errantRecordReporter: ErrantRecordReporter | undefined;
   assignment(): TopicPartitionRef[];

@@ -6,7 +6,7 @@ import type { Converter } from './converter';
  * Kafka's JsonConverter. With `schemas.enable=true` (the default, as in
  * Kafka) each record is the envelope `{"schema": …, "payload": …}`, so a
  * reader needs no registry; with false it is the bare JSON value. Bytes are
- * base64 strings, int64 values may be bigint and are written exactly.
+ * base64 strings, and integers beyond 2^53 are bigint, written and read exactly.
  */
 export class JsonConverter implements Converter {
   private schemasEnabled = true;
@@ -167,10 +167,27 @@ export function stringifyJson(value: unknown): string {
   return text.replace(/"\\u0000big(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)]!);
 }
 
+const BIG_MARK = '\u0000gregor-bigint:';
+/** A JSON string literal, or an integer literal too long to be exact as a double (not digits of a fraction or exponent). */
+const STRING_OR_BIG_INT = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![.eE\d])/g;
+
 /**
- * JSON.parse. Integers beyond 2^53 lose precision when read (Node 20's
- * JSON.parse has no access to the source text); writing them is exact.
+ * JSON.parse that keeps integers beyond 2^53 exact, as bigint (Node 20's
+ * JSON.parse cannot see the source text of a number). Long integer literals
+ * outside strings are marked before parsing and turned into bigint by the
+ * reviver; those that fit a double exactly stay numbers.
  */
 export function parseJson(text: string): unknown {
-  return JSON.parse(text) as unknown;
+  let marked = false;
+  const prepared = text.replace(STRING_OR_BIG_INT, (m) => {
+    if (m.startsWith('"')) return m;
+    marked = true;
+    return `"\\u0000gregor-bigint:${m}"`; // the escape, not the character: JSON strings may not hold raw control characters
+  });
+  if (!marked) return JSON.parse(text) as unknown;
+  return JSON.parse(prepared, (_k, v: unknown) => {
+    if (typeof v !== 'string' || !v.startsWith(BIG_MARK)) return v;
+    const n = BigInt(v.slice(BIG_MARK.length));
+    return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  }) as unknown;
 }

@@ -19,7 +19,7 @@ export function offsetKey(connector: string, partition: JsonMap): string {
   return canonicalJson([connector, partition]);
 }
 
-/** JSON with object keys sorted, so equal maps give equal keys. */
+/** JSON with object keys sorted, so equal maps give equal keys (bigint as its digits). */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
@@ -28,6 +28,7 @@ export function canonicalJson(value: unknown): string {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
+  if (typeof value === 'bigint') return value.toString();
   return JSON.stringify(value);
 }
 

@@ -32,6 +32,7 @@ export class SinkTaskRunner extends TaskRunner {
   private readonly uncommitted = new Map<string, { topic: string; partition: number; offset: bigint }>();
   private nextCommitMs = 0;
   private commitRequested = false;
+  private failed = false;
 
   constructor(deps: TaskDeps) {
     super(deps);
@@ -72,7 +73,7 @@ export class SinkTaskRunner extends TaskRunner {
         await this.task!.open?.(tps);
       },
       onPartitionsRevoked: async (tps) => {
-        await this.commit();
+        if (!this.failed) await this.commit(); // after a failure, what was put may not be durable
         await this.task!.close?.(tps);
       },
       onPartitionsLost: async (tps) => {
@@ -86,6 +87,7 @@ export class SinkTaskRunner extends TaskRunner {
   private context(): SinkTaskContext {
     const reporter = this.deadLetter === undefined ? undefined : (record: SinkRecord, error: Error) => this.report(record, 'TASK_PUT', error);
     return {
+      logger: this.deps.logger.child({ connector: this.deps.connector, task: this.id }),
       errantRecordReporter: reporter,
       assignment: () => this.consumer?.assignment() ?? [],
       pause: (tps: readonly TopicPartitionRef[]) => this.consumer?.pause([...tps]),
@@ -173,11 +175,13 @@ export class SinkTaskRunner extends TaskRunner {
   }
 
   protected async close(clean: boolean): Promise<void> {
+    this.failed = !clean;
     try {
       if (clean) await this.commit();
     } finally {
-      await this.task?.stop();
+      // The consumer first: leaving the group runs the revoke callback, which still needs the task.
       await this.consumer?.close();
+      await this.task?.stop();
       await this.producer?.close();
     }
   }

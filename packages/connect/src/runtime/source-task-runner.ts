@@ -23,6 +23,8 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly acked = new Map<string, { partition: JsonMap; offset: JsonMap }>();
   private nextFlushMs = 0;
   private tolerateAll = false;
+  /** Records returned by poll() are being sent: until that ends, not everything polled is durable. */
+  private sending = false;
 
   constructor(deps: TaskDeps) {
     super(deps);
@@ -38,7 +40,10 @@ export class SourceTaskRunner extends TaskRunner {
     const created = plugin.create();
     if (created.type !== 'source') throw new Error(`${plugin.className} is not a source connector`);
     this.task = created.createTask();
-    await this.task.start(this.deps.taskProps, { offsetStorageReader: { offset: (p) => offsets.get(connector, p) } });
+    await this.task.start(this.deps.taskProps, {
+      offsetStorageReader: { offset: (p) => offsets.get(connector, p) },
+      logger: this.deps.logger.child({ connector, task: this.id }),
+    });
     this.nextFlushMs = Date.now() + worker.offsetFlushIntervalMs;
   }
 
@@ -58,10 +63,12 @@ export class SourceTaskRunner extends TaskRunner {
       if (list === undefined) byTopic.set(r.topic, (list = []));
       list.push(message);
     }
+    this.sending = true;
     await this.topics.ensure(byTopic.keys());
     for (const topic of byTopic.keys()) this.deps.onTopic(topic);
     await Promise.all([...byTopic].map(([topic, messages]) => this.producer!.send({ topic, messages })));
     for (const r of records) this.acked.set(offsetKey(this.deps.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    this.sending = false;
   }
 
   private convert(r: SourceRecord): Message | undefined {
@@ -82,11 +89,16 @@ export class SourceTaskRunner extends TaskRunner {
 
   private async commitOffsets(): Promise<void> {
     this.nextFlushMs = Date.now() + this.deps.worker.offsetFlushIntervalMs;
-    if (this.acked.size === 0) return;
+    if (this.acked.size === 0) {
+      if (!this.sending) await this.task!.commit?.();
+      return;
+    }
     const entries = [...this.acked.values()];
     this.acked.clear();
     await this.deps.offsets.set(this.deps.connector, entries);
-    await this.task!.commit?.();
+    // commit() tells the task that everything poll() returned is durable (e.g. the CDC source acknowledges
+    // its replication slot then), so it is skipped when a send failed half-way.
+    if (!this.sending) await this.task!.commit?.();
   }
 
   protected async close(_clean: boolean): Promise<void> {

@@ -30,7 +30,7 @@ export async function startStandalone(opts: {
 }): Promise<StandaloneWorker> {
   const settings = parseWorkerConfig(opts.workerProps);
   const logger = opts.logger ?? createLogger({ level: settings.logLevel, component: 'connect' });
-  const client: Gregor = createClient({ bootstrap: settings.bootstrap, logger });
+  const client: Gregor = createClient({ bootstrap: settings.bootstrap, logger, metadataMaxAgeMs: settings.metadataMaxAgeMs });
   const offsets = settings.offsetFile !== undefined ? new FileOffsetStore(settings.offsetFile) : new MemoryOffsetStore();
   const worker = new Worker(settings, client, offsets, opts.plugins ?? BUILTIN_CONNECTORS, logger);
   let clusterId = '';

@@ -11,6 +11,10 @@ export const WORKER_CONFIG = new ConfigDef({
   'bootstrap.servers': { type: 'list', default: ['127.0.0.1:9092'], importance: 'HIGH', doc: 'Gregor client listeners (host:port, comma-separated).' },
   'key.converter': { type: 'string', default: 'org.apache.kafka.connect.json.JsonConverter', importance: 'HIGH', doc: 'Default key converter.' },
   'value.converter': { type: 'string', default: 'org.apache.kafka.connect.json.JsonConverter', importance: 'HIGH', doc: 'Default value converter.' },
+  'metadata.max.age.ms': {
+    type: 'long', default: 30000, min: 100, importance: 'LOW',
+    doc: "How often metadata is refreshed, which is also how soon a sink notices a topic created after it subscribed (Kafka's default is 300000; 30000 here so a sink started before its source's first record does not wait 5 minutes).",
+  },
   'offset.storage.file.filename': { type: 'string', default: '', importance: 'HIGH', doc: 'Standalone mode: the file source offsets are kept in ("" keeps them in memory only).' },
   'offset.flush.interval.ms': { type: 'long', default: 60000, min: 1, importance: 'LOW', doc: 'How often source offsets are stored and sink offsets committed (after flush).' },
   listeners: { type: 'list', default: ['http://:8083'], importance: 'LOW', doc: 'REST listener(s); the first is used. Port 0 picks a free port.' },
@@ -27,6 +31,7 @@ export interface WorkerSettings {
   readonly bootstrap: string[];
   readonly offsetFile: string | undefined;
   readonly offsetFlushIntervalMs: number;
+  readonly metadataMaxAgeMs: number;
   readonly listener: { host: string; port: number };
   readonly advertisedHost: string;
   readonly restart: RestartPolicy;
@@ -44,6 +49,7 @@ export function parseWorkerConfig(props: Props): WorkerSettings {
     bootstrap: cfg.list(v, 'bootstrap.servers'),
     offsetFile: cfg.optStr(v, 'offset.storage.file.filename'),
     offsetFlushIntervalMs: cfg.int(v, 'offset.flush.interval.ms'),
+    metadataMaxAgeMs: cfg.int(v, 'metadata.max.age.ms'),
     listener,
     advertisedHost: cfg.optStr(v, 'rest.advertised.host.name') ?? (listener.host === '' || listener.host === '0.0.0.0' ? '127.0.0.1' : listener.host),
     restart: {
