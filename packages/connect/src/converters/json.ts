@@ -11,7 +11,7 @@ import type { Converter } from './converter';
 export class JsonConverter implements Converter {
   private schemasEnabled = true;
 
-  configure(props: Readonly<Record<string, string>>): void {
+  configure(props: Readonly<Record<string, string>>, _isKey = false): void {
     this.schemasEnabled = (props['schemas.enable'] ?? 'true').trim() !== 'false';
   }
 
