@@ -3,8 +3,9 @@
  * gregor-connect process running the CDC source (database src) and the sink
  * (database dst) of a throwaway PostgreSQL (scripts/postgres.sh), and a writer
  * doing random inserts, updates, deletes and multi-statement transactions
- * (seeded: SEED=n replays). Mid-stream gregor-connect is killed with -9 and
- * started again; once the writer stops, the target table equals the source
+ * (seeded: SEED=n replays). Mid-stream the leader of the change topic (one of
+ * three Gregor nodes) and gregor-connect are killed with -9, and gregor-connect
+ * is started again; once the writer stops, the target table equals the source
  * row for row. Needs the built dist (`pnpm build`) and PostgreSQL.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,7 @@ async function runWriter(c: PgClient, random: () => number, stop: () => boolean)
   return ops;
 }
 
-describeWithPostgres(__filename)('CDC → topic → PostgreSQL with gregor-connect killed mid-stream', () => {
+describeWithPostgres(__filename)('CDC → topic → PostgreSQL with a Gregor node and gregor-connect killed mid-stream', () => {
   let cluster: TestCluster;
   let dir: string;
   let pg: TestPostgres;
@@ -52,7 +53,7 @@ describeWithPostgres(__filename)('CDC → topic → PostgreSQL with gregor-conne
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gregor-connect-pg-'));
-    [cluster, pg] = await Promise.all([TestCluster.start(1), TestPostgres.start(path.join(dir, 'pg'))]);
+    [cluster, pg] = await Promise.all([TestCluster.start(3), TestPostgres.start(path.join(dir, 'pg'))]);
     const admin = await pg.client();
     await admin.query('CREATE DATABASE src');
     await admin.query('CREATE DATABASE dst');
@@ -81,7 +82,7 @@ describeWithPostgres(__filename)('CDC → topic → PostgreSQL with gregor-conne
     ConnectProcess.start(['worker.properties', 'source.properties', 'sink.properties'], { cwd: dir, readyFile: path.join(dir, 'ready.json') });
   const count = async (): Promise<number> => Number((await dst.query<{ n: string }>('SELECT count(*)::text AS n FROM accounts')).rows[0]!.n);
 
-  test('the target table equals the source after kill -9 and restart under random writes', async () => {
+  test('the target table equals the source after kill -9 of a node and of gregor-connect under random writes', async () => {
     const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
     process.stderr.write(`connect-postgres: SEED=${seed}\n`);
     connect = await start();
@@ -91,6 +92,9 @@ describeWithPostgres(__filename)('CDC → topic → PostgreSQL with gregor-conne
     const writer = runWriter(src, seededRandom(seed), () => stopWriter);
     const before = (await dst.query<{ t: string }>('SELECT coalesce(max(updated), now())::text AS t FROM accounts')).rows[0]!.t;
     await pollUntil(async () => (await dst.query('SELECT 1 FROM accounts WHERE updated > $1 LIMIT 1', [before])).rows.length > 0, { timeoutMs: 60_000, what: 'streamed changes in the target table' });
+    const leader = (await cluster.describe('crash.public.accounts'))[0]!.leader!;
+    await cluster.kill(leader);
+    await cluster.waitForLeader('crash.public.accounts', 0, leader);
     await connect.kill9();
     connect = await start();
     const restartedAt = (await src.query<{ t: string }>('SELECT now()::text AS t')).rows[0]!.t;
