@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createLogger, silentLogger, type Logger } from '@gregor/common';
 
 /** One REST call; the body parsed when there is one. */
 export async function http(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -17,4 +18,10 @@ export function linesOf(file: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** Silent, or the worker's story on stderr with CONNECT_TEST_LOG=debug|info|warn. */
+export function testLogger(): Logger {
+  const level = process.env.CONNECT_TEST_LOG;
+  return level !== undefined ? createLogger({ level: level as 'debug', stderr: true, json: false }) : silentLogger();
 }

@@ -14,7 +14,7 @@ import { createClient, type Gregor } from '@gregor/client';
 import { pollUntil, silentLogger } from '@gregor/common';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 import { startStandalone, type StandaloneWorker } from '@gregor/connect';
-import { http } from './helpers';
+import { http, testLogger } from './helpers';
 
 interface Event {
   p: number;
@@ -60,7 +60,7 @@ describe('HTTP push sink against a flaky receiver', () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/push`;
     w = await startStandalone({
       workerProps: { 'bootstrap.servers': node.clientAddress!, listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '200' },
-      logger: silentLogger(),
+      logger: testLogger(),
     });
   });
 

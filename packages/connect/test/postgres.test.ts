@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Client } from 'pg';
 import { createClient, type Gregor } from '@gregor/client';
-import { createLogger, pollUntil, silentLogger } from '@gregor/common';
+import { pollUntil, silentLogger } from '@gregor/common';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 import { startStandalone, type StandaloneWorker } from '@gregor/connect';
-import { http } from './helpers';
+import { http, testLogger } from './helpers';
 import { describeWithPostgres, tableRows, TestPostgres } from './postgres-helpers';
 
 const DDL = `CREATE TABLE items (id int PRIMARY KEY, name text, qty bigint, price numeric(10,2), at timestamptz, data bytea, flag boolean, doc jsonb)`;
@@ -50,8 +50,7 @@ describeWithPostgres(__filename)('PostgreSQL CDC source and sink', () => {
           topics: 'cdc.public.items', 'table.name.format': '${table}',
         },
       ],
-      // CONNECT_TEST_LOG=debug shows the worker's story on stderr.
-      logger: process.env.CONNECT_TEST_LOG !== undefined ? createLogger({ level: process.env.CONNECT_TEST_LOG as 'debug', stderr: true, json: false }) : silentLogger(),
+      logger: testLogger(),
     });
 
   const inSync = async (what: string): Promise<void> => {

@@ -18,7 +18,7 @@ import {
   type SourceRecord,
   type StandaloneWorker,
 } from '@gregor/connect';
-import { http, linesOf } from './helpers';
+import { http, linesOf, testLogger } from './helpers';
 
 /** Polls fail while `failuresLeft` > 0 (shared by every task of the plugin). */
 let failuresLeft = 0;
@@ -64,12 +64,13 @@ describe('REST API (standalone worker, in-process node)', () => {
         listeners: 'http://127.0.0.1:0',
         'offset.storage.file.filename': path.join(dir, 'offsets.json'),
         'offset.flush.interval.ms': '200',
+        'metadata.max.age.ms': '500', // the sink may subscribe before the source created the topic
         'task.restart.backoff.initial.ms': '20',
         'task.restart.backoff.max.ms': '100',
         'task.restart.max.attempts': '3',
       },
       plugins: [...BUILTIN_CONNECTORS, flakySource('test.FlakySource'), flakySource('test.FlakySourceAlways')],
-      logger: silentLogger(),
+      logger: testLogger(),
     });
     base = w.url;
   });

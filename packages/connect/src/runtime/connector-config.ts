@@ -1,6 +1,7 @@
 import { ConfigDef, type ConfigKeyInfo, type ConfigValues, type ConnectConfigKey } from '../api/config-def';
 import type { ConnectorPlugin, ConnectorType, Props } from '../api/connector';
 import { findConverter } from '../converters/registry';
+import { validateTransforms } from '../transforms/chain';
 
 /**
  * The keys every connector has (Kafka's ConnectorConfig / SinkConnectorConfig),
@@ -29,6 +30,8 @@ export const COMMON_CONNECTOR_CONFIG = new ConfigDef({
   'tasks.max': { type: 'int', default: 1, min: 1, importance: 'HIGH', group: 'Common', displayName: 'Tasks max', doc: 'Maximum number of tasks to use for this connector.' },
   'key.converter': converterKey('Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka (keys).'),
   'value.converter': converterKey('Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka (values).'),
+  transforms: { type: 'list', default: [], importance: 'LOW', group: 'Transforms', doc: 'Aliases of the single message transforms to apply, in order.' },
+  predicates: { type: 'list', default: [], importance: 'LOW', group: 'Predicates', doc: 'Aliases of the predicates transforms can use.' },
   'errors.tolerance': {
     type: 'string', default: 'none', oneOf: ['none', 'all'], importance: 'MEDIUM', group: 'Error Handling',
     doc: 'none: any error fails the task; all: records that cannot be converted or delivered are skipped (and dead-lettered for sinks).',
@@ -111,7 +114,14 @@ export async function validateConnectorConfig(plugin: ConnectorPlugin, props: Pr
       if (problems.length > 0) errors.set(key, [...(errors.get(key) ?? []), ...problems]);
     }
   }
-  const definitions = def.describe();
+  const chain = validateTransforms(props);
+  for (const [key, problems] of chain.errors) errors.set(key, [...(errors.get(key) ?? []), ...problems]);
+  const definitions = [...def.describe(), ...chain.definitions];
+  for (const key of chain.errors.keys()) {
+    if (!definitions.some((d) => d.name === key)) {
+      definitions.push({ name: key, type: 'STRING', required: true, default_value: null, importance: 'HIGH', documentation: 'The class of this transform or predicate.', group: 'Transforms', order: definitions.length + 1, width: 'NONE', display_name: key, dependents: [] });
+    }
+  }
   const groups = [...new Set(definitions.map((d) => d.group).filter((g): g is string => g !== null))];
   let errorCount = 0;
   const configs = definitions.map((definition) => {

@@ -16,7 +16,7 @@ export interface DeadLetterContext {
   readonly taskId: number;
 }
 
-export type ErrorStage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'TASK_PUT';
+export type ErrorStage = 'KEY_CONVERTER' | 'VALUE_CONVERTER' | 'TRANSFORMATION' | 'TASK_PUT';
 
 export function deadLetterHeaders(ctx: DeadLetterContext, record: SinkRecord, stage: ErrorStage, error: Error): { key: string; value: string }[] {
   if (!ctx.contextHeaders) return [];
@@ -27,7 +27,7 @@ export function deadLetterHeaders(ctx: DeadLetterContext, record: SinkRecord, st
     { key: '__connect.errors.connector.name', value: ctx.connector },
     { key: '__connect.errors.task.id', value: String(ctx.taskId) },
     { key: '__connect.errors.stage', value: stage },
-    { key: '__connect.errors.class.name', value: stage === 'TASK_PUT' ? 'SinkTask' : 'Converter' },
+    { key: '__connect.errors.class.name', value: stage === 'TASK_PUT' ? 'SinkTask' : stage === 'TRANSFORMATION' ? 'Transformation' : 'Converter' },
     { key: '__connect.errors.exception.class.name', value: error.name },
     { key: '__connect.errors.exception.message', value: error.message },
     { key: '__connect.errors.exception.stacktrace', value: error.stack ?? error.message },

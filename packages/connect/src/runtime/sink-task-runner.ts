@@ -4,6 +4,7 @@ import { tpKey, type SinkRecord, type SinkTask, type SinkTaskContext, type Topic
 import { ConnectError, DataError, RetriableError, traceOf } from '../api/errors';
 import type { Converter } from '../converters/converter';
 import { converterFor } from '../converters/registry';
+import { buildTransformChain, type TransformChain } from '../transforms/chain';
 import { sendToDeadLetter, type DeadLetterContext, type ErrorStage } from './dead-letter';
 import { TaskRunner, type TaskDeps } from './task-runner';
 import { TopicEnsurer } from './topics';
@@ -28,6 +29,7 @@ export class SinkTaskRunner extends TaskRunner {
   private topics!: TopicEnsurer;
   private deadLetter: DeadLetterContext | undefined;
   private tolerateAll = false;
+  private transforms!: TransformChain;
   /** Next offset to commit per partition (last record put + 1), not yet committed. */
   private readonly uncommitted = new Map<string, { topic: string; partition: number; offset: bigint }>();
   private nextCommitMs = 0;
@@ -53,6 +55,7 @@ export class SinkTaskRunner extends TaskRunner {
     this.keyConverter = converterFor('key.converter', props, worker.props);
     this.valueConverter = converterFor('value.converter', props, worker.props);
     this.tolerateAll = props['errors.tolerance'] === 'all';
+    this.transforms = buildTransformChain(props);
     this.topics = new TopicEnsurer(client.admin(), { replicationFactor: Number(props['errors.deadletterqueue.topic.replication.factor'] ?? -1) });
     const dlq = props['errors.deadletterqueue.topic.name'] ?? '';
     if (dlq !== '') {
@@ -126,7 +129,8 @@ export class SinkTaskRunner extends TaskRunner {
       const key = this.keyConverter.toConnectData(r.topic, r.key);
       stage = 'VALUE_CONVERTER';
       const value = this.valueConverter.toConnectData(r.topic, r.value);
-      return { ...base, keySchema: key.schema, key: key.value, valueSchema: value.schema, value: value.value };
+      stage = 'TRANSFORMATION';
+      return this.transforms.apply({ ...base, keySchema: key.schema, key: key.value, valueSchema: value.schema, value: value.value }) ?? undefined;
     } catch (err) {
       if (!this.tolerateAll || !(err instanceof DataError)) throw err;
       const record: SinkRecord = { ...base, value: null };

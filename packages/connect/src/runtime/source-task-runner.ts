@@ -3,6 +3,7 @@ import type { JsonMap, SourceRecord, SourceTask } from '../api/connector';
 import { traceOf } from '../api/errors';
 import type { Converter } from '../converters/converter';
 import { converterFor } from '../converters/registry';
+import { buildTransformChain, type TransformChain } from '../transforms/chain';
 import { offsetKey } from './offset-store';
 import { TaskRunner, type TaskDeps } from './task-runner';
 import { TopicEnsurer } from './topics';
@@ -32,6 +33,7 @@ export class SourceTaskRunner extends TaskRunner {
   private readonly acked = new Map<string, { partition: JsonMap; offset: JsonMap }>();
   private nextFlushMs = 0;
   private tolerateAll = false;
+  private transforms!: TransformChain;
   /** Records returned by poll() are being sent: until that ends, not everything polled is durable. */
   private sending = false;
 
@@ -44,6 +46,7 @@ export class SourceTaskRunner extends TaskRunner {
     this.keyConverter = converterFor('key.converter', connectorProps, worker.props);
     this.valueConverter = converterFor('value.converter', connectorProps, worker.props);
     this.tolerateAll = connectorProps['errors.tolerance'] === 'all';
+    this.transforms = buildTransformChain(connectorProps);
     this.topics = new TopicEnsurer(client.admin());
     this.producer = client.producer({ acks: 'all', lingerMs: 5, batchSize: SOURCE_BATCH_BYTES });
     const created = plugin.create();
@@ -65,7 +68,9 @@ export class SourceTaskRunner extends TaskRunner {
 
   private async send(records: readonly SourceRecord[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
-    for (const r of records) {
+    for (const original of records) {
+      const r = this.transform(original);
+      if (r === null) continue; // filtered out: its offset still counts as handled
       const message = this.convert(r);
       if (message === undefined) continue;
       let list = byTopic.get(r.topic);
@@ -78,6 +83,16 @@ export class SourceTaskRunner extends TaskRunner {
     await Promise.all([...byTopic].map(([topic, messages]) => this.producer!.send({ topic, messages })));
     for (const r of records) this.acked.set(offsetKey(this.deps.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
     this.sending = false;
+  }
+
+  private transform(r: SourceRecord): SourceRecord | null {
+    try {
+      return this.transforms.apply(r);
+    } catch (err) {
+      if (!this.tolerateAll) throw err;
+      this.deps.logger.warn('record skipped: transform failed (errors.tolerance=all)', { connector: this.deps.connector, task: this.id, topic: r.topic, error: traceOf(err) });
+      return null;
+    }
   }
 
   private convert(r: SourceRecord): Message | undefined {
