@@ -47,6 +47,7 @@ describe('gregor-connect standalone: file → topic → file on a real cluster',
         '--override', `bootstrap.servers=${cluster.bootstrap().join(',')}`,
         '--override', 'listeners=http://127.0.0.1:0',
         '--override', 'offset.flush.interval.ms=300',
+        '--override', 'metadata.max.age.ms=1000', // the sink may subscribe before the source created the topic
         '--override', 'consumer.session.timeout.ms=6000',
         '--override', 'consumer.heartbeat.interval.ms=500',
       ],
