@@ -33,3 +33,6 @@ export { fromPgText, parseLsn, formatLsn } from './connectors/postgres/pg-values
 export { buildTransformChain, validateTransforms, type TransformChain } from './transforms/chain';
 export { BUILTIN_TRANSFORMS, BUILTIN_PREDICATES, castValue, formatTimestamp } from './transforms/builtin';
 export type { Transform, Predicate, TransformPlugin, TransformableRecord } from './transforms/transform';
+export { SourceTaskRunner } from './runtime/source-task-runner';
+export { SinkTaskRunner } from './runtime/sink-task-runner';
+export type { TaskDeps } from './runtime/task-runner';

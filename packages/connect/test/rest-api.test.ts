@@ -7,11 +7,14 @@
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createClient, type Gregor } from '@gregor/client';
 import { pollUntil, silentLogger } from '@gregor/common';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 import {
   BUILTIN_CONNECTORS,
   ConfigDef,
+  MemoryOffsetStore,
+  SourceTaskRunner,
   startStandalone,
   type ConnectorPlugin,
   type SourceConnector,
@@ -44,11 +47,44 @@ function flakySource(className: string): ConnectorPlugin {
   return { className, type: 'source', version: '1', create: connector };
 }
 
+/** A source whose second poll waits for the test; records every commit() with how many records poll() had returned by then. */
+const gated = { release: (): void => undefined, waiting: false, polled: 0, commits: [] as number[] };
+const GATED_SOURCE: ConnectorPlugin = {
+  className: 'test.GatedSource',
+  type: 'source',
+  version: '1',
+  create: (): SourceConnector => ({
+    type: 'source',
+    version: () => '1',
+    config: () => new ConfigDef({}),
+    start: () => undefined,
+    taskConfigs: () => [{}],
+    stop: () => undefined,
+    createTask: () => ({
+      version: () => '1',
+      start: () => undefined,
+      poll: async (): Promise<SourceRecord[] | null> => {
+        if (gated.polled >= 1) {
+          await new Promise<void>((resolve) => {
+            gated.release = resolve;
+            gated.waiting = true;
+          });
+        }
+        gated.polled++;
+        return [{ sourcePartition: { p: 0 }, sourceOffset: { n: gated.polled }, topic: 'gated', value: `r${gated.polled}`, valueSchema: { type: 'string' } }];
+      },
+      commit: () => void gated.commits.push(gated.polled),
+      stop: () => undefined,
+    }),
+  }),
+};
+
 describe('REST API (standalone worker, in-process node)', () => {
   let dir: string;
   let node: RunningNode;
   let w: StandaloneWorker;
   let base: string;
+  let client: Gregor;
   const call = (method: string, p: string, body?: unknown) => http(base, method, p, body);
   const status = async (name: string) => (await call('GET', `/connectors/${name}/status`)).body;
 
@@ -69,13 +105,15 @@ describe('REST API (standalone worker, in-process node)', () => {
         'task.restart.backoff.max.ms': '100',
         'task.restart.max.attempts': '3',
       },
-      plugins: [...BUILTIN_CONNECTORS, flakySource('test.FlakySource'), flakySource('test.FlakySourceAlways')],
+      plugins: [...BUILTIN_CONNECTORS, flakySource('test.FlakySource'), flakySource('test.FlakySourceAlways'), GATED_SOURCE],
       logger: testLogger(),
     });
     base = w.url;
+    client = createClient({ bootstrap: node.clientAddress! });
   });
 
   afterAll(async () => {
+    await client?.close();
     await w?.close();
     await node?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -238,5 +276,22 @@ describe('REST API (standalone worker, in-process node)', () => {
     expect(again.body.tasks[0].state).toBe('RESTARTING');
     await call('DELETE', '/connectors/doomed');
     await call('DELETE', '/connectors/flaky');
+  });
+
+  test('a task stopped mid-poll: its last records are dropped, their offsets not stored, commit() not called for them', async () => {
+    // The runner itself, so that stop() is requested (synchronously) before the poll returns.
+    const offsets = new MemoryOffsetStore();
+    const runner = new SourceTaskRunner({
+      connector: 'gated', taskId: 0, plugin: GATED_SOURCE, connectorProps: { name: 'gated' }, taskProps: {},
+      worker: w.settings, client, offsets, logger: silentLogger(), onState: () => undefined, onTopic: () => undefined,
+    });
+    runner.start(false);
+    await pollUntil(() => gated.waiting, { timeoutMs: 10_000, what: 'the second poll to wait' });
+    const stopped = runner.stop();
+    gated.release(); // the second poll returns a record while the task is stopping
+    await stopped;
+    expect(gated.polled).toBe(2);
+    expect(gated.commits).not.toContain(2);
+    expect(offsets.all('gated')).toEqual([{ partition: { p: 0 }, offset: { n: 1 } }]);
   });
 });

@@ -34,8 +34,8 @@ export class SourceTaskRunner extends TaskRunner {
   private nextFlushMs = 0;
   private tolerateAll = false;
   private transforms!: TransformChain;
-  /** Records returned by poll() are being sent: until that ends, not everything polled is durable. */
-  private sending = false;
+  /** poll() returned records that are not acknowledged yet: until then, not everything polled is durable. */
+  private polledNotSent = false;
 
   constructor(deps: TaskDeps) {
     super(deps);
@@ -61,7 +61,8 @@ export class SourceTaskRunner extends TaskRunner {
 
   protected async iterate(): Promise<void> {
     const records = (await this.task!.poll()) ?? [];
-    if (this.stopping) return; // abandoned mid-poll: these records are not sent, so their offsets are not stored
+    if (records.length > 0) this.polledNotSent = true;
+    if (this.stopping) return; // stopped mid-poll: these records are not sent, so their offsets are not stored
     if (records.length > 0) await this.send(records);
     if (Date.now() >= this.nextFlushMs) await this.commitOffsets();
   }
@@ -77,12 +78,11 @@ export class SourceTaskRunner extends TaskRunner {
       if (list === undefined) byTopic.set(r.topic, (list = []));
       list.push(message);
     }
-    this.sending = true;
     await this.topics.ensure(byTopic.keys());
     for (const topic of byTopic.keys()) this.deps.onTopic(topic);
     await Promise.all([...byTopic].map(([topic, messages]) => this.producer!.send({ topic, messages })));
     for (const r of records) this.acked.set(offsetKey(this.deps.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
-    this.sending = false;
+    this.polledNotSent = false;
   }
 
   private transform(r: SourceRecord): SourceRecord | null {
@@ -114,15 +114,15 @@ export class SourceTaskRunner extends TaskRunner {
   private async commitOffsets(): Promise<void> {
     this.nextFlushMs = Date.now() + this.deps.worker.offsetFlushIntervalMs;
     if (this.acked.size === 0) {
-      if (!this.sending) await this.task!.commit?.();
+      if (!this.polledNotSent) await this.task!.commit?.();
       return;
     }
     const entries = [...this.acked.values()];
     this.acked.clear();
     await this.deps.offsets.set(this.deps.connector, entries);
     // commit() tells the task that everything poll() returned is durable (e.g. the CDC source acknowledges
-    // its replication slot then), so it is skipped when a send failed half-way.
-    if (!this.sending) await this.task!.commit?.();
+    // its replication slot then), so it is skipped while polled records are unsent (a failed send, a stop mid-poll).
+    if (!this.polledNotSent) await this.task!.commit?.();
   }
 
   protected async close(_clean: boolean): Promise<void> {
