@@ -13,10 +13,12 @@ import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 import {
   BUILTIN_CONNECTORS,
   ConfigDef,
+  RetriableError,
   MemoryOffsetStore,
   SourceTaskRunner,
   startStandalone,
   type ConnectorPlugin,
+  type SinkConnector,
   type SourceConnector,
   type SourceRecord,
   type StandaloneWorker,
@@ -79,6 +81,33 @@ const GATED_SOURCE: ConnectorPlugin = {
   }),
 };
 
+/** A sink whose put() throws RetriableError twice, then keeps what it gets; flush() counts. */
+const retrying = { failuresLeft: 2, puts: 0, got: [] as string[], flushes: 0 };
+const RETRYING_SINK: ConnectorPlugin = {
+  className: 'test.RetryingSink',
+  type: 'sink',
+  version: '1',
+  create: (): SinkConnector => ({
+    type: 'sink',
+    version: () => '1',
+    config: () => new ConfigDef({}),
+    start: () => undefined,
+    taskConfigs: () => [{}],
+    stop: () => undefined,
+    createTask: () => ({
+      version: () => '1',
+      start: () => undefined,
+      put: async (records) => {
+        retrying.puts++;
+        if (records.length > 0 && retrying.failuresLeft-- > 0) throw new RetriableError('not now');
+        retrying.got.push(...records.map((r) => String(r.value)));
+      },
+      flush: async () => void retrying.flushes++,
+      stop: () => undefined,
+    }),
+  }),
+};
+
 describe('REST API (standalone worker, in-process node)', () => {
   let dir: string;
   let node: RunningNode;
@@ -105,7 +134,7 @@ describe('REST API (standalone worker, in-process node)', () => {
         'task.restart.backoff.max.ms': '100',
         'task.restart.max.attempts': '3',
       },
-      plugins: [...BUILTIN_CONNECTORS, flakySource('test.FlakySource'), flakySource('test.FlakySourceAlways'), GATED_SOURCE],
+      plugins: [...BUILTIN_CONNECTORS, flakySource('test.FlakySource'), flakySource('test.FlakySourceAlways'), GATED_SOURCE, RETRYING_SINK],
       logger: testLogger(),
     });
     base = w.url;
@@ -293,5 +322,22 @@ describe('REST API (standalone worker, in-process node)', () => {
     expect(gated.polled).toBe(2);
     expect(gated.commits).not.toContain(2);
     expect(offsets.all('gated')).toEqual([{ partition: { p: 0 }, offset: { n: 1 } }]);
+  });
+
+  test('a put that throws RetriableError gets the same records again; offsets are committed after flush', async () => {
+    const producer = client.producer({ lingerMs: 0 });
+    await client.admin().createTopics([{ topic: 'retry-in' }]);
+    await producer.send({ topic: 'retry-in', messages: ['a', 'b', 'c'].map((v) => ({ value: v })) });
+    await producer.close();
+    const created = await call('POST', '/connectors', {
+      name: 'retrying',
+      config: { 'connector.class': 'test.RetryingSink', topics: 'retry-in', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter', 'errors.retry.delay.max.ms': '50' },
+    });
+    expect(created.status).toBe(201);
+    await pollUntil(async () => (await call('GET', '/connectors/retrying/offsets')).body.offsets[0]?.offset.kafka_offset === 3, { timeoutMs: 20_000, what: 'offsets committed after the retried put' });
+    expect(retrying.got).toEqual(['a', 'b', 'c']);
+    expect(retrying.failuresLeft).toBeLessThan(0);
+    expect(retrying.flushes).toBeGreaterThan(0);
+    await call('DELETE', '/connectors/retrying');
   });
 });
