@@ -158,6 +158,11 @@ describe('REST API (standalone worker, in-process node)', () => {
     expect(plugins.body).toContainEqual({ class: 'org.apache.kafka.connect.file.FileStreamSourceConnector', type: 'source', version: '1.0.0' });
     expect(plugins.body).toContainEqual({ class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', type: 'sink', version: '1.0.0' });
 
+    const all = (await call('GET', '/connector-plugins?connectorsOnly=false')).body as { class: string; type: string }[];
+    expect(all).toContainEqual(expect.objectContaining({ class: 'org.apache.kafka.connect.transforms.RegexRouter', type: 'transformation' }));
+    expect(all).toContainEqual(expect.objectContaining({ class: 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches', type: 'predicate' }));
+    expect(all).toContainEqual(expect.objectContaining({ class: 'org.apache.kafka.connect.json.JsonConverter', type: 'converter' }));
+
     const cfg = await call('GET', '/connector-plugins/FileStreamSink/config');
     expect(cfg.status).toBe(200);
     expect(cfg.body.map((k: { name: string }) => k.name)).toEqual(['file']);

@@ -1,4 +1,6 @@
 import type { Props } from '../api/connector';
+import { CONVERTER_PLUGINS } from '../converters/registry';
+import { BUILTIN_PREDICATES, BUILTIN_TRANSFORMS } from '../transforms/builtin';
 import { findPlugin, simpleName } from '../runtime/connector-config';
 import { HerderError } from '../runtime/herder-error';
 import type { TargetState } from '../runtime/status';
@@ -114,10 +116,17 @@ export function connectRoutes(worker: Worker, clusterId: () => string): Router {
     return { status: 204 };
   });
 
-  r.add('GET', '/connector-plugins', () => ({
-    status: 200,
-    body: worker.plugins.map((p) => ({ class: p.className, type: p.type, version: p.version })),
-  }));
+  r.add('GET', '/connector-plugins', (req) => {
+    const connectors = worker.plugins.map((p) => ({ class: p.className, type: p.type, version: p.version }));
+    if (req.query.get('connectorsOnly') !== 'false') return { status: 200, body: connectors };
+    // KIP-769: converters, transforms and predicates too.
+    const others = [
+      ...BUILTIN_TRANSFORMS.map((t) => ({ class: t.className, type: 'transformation', version: CONNECT_API_VERSION })),
+      ...BUILTIN_PREDICATES.map((p) => ({ class: p.className, type: 'predicate', version: CONNECT_API_VERSION })),
+      ...CONVERTER_PLUGINS.map((c) => ({ class: c.className, type: 'converter', version: CONNECT_API_VERSION })),
+    ];
+    return { status: 200, body: [...connectors, ...others] };
+  });
 
   r.add('GET', '/connector-plugins/:p/config', (req) => {
     const plugin = findPlugin(worker.plugins, req.params['p']!);
