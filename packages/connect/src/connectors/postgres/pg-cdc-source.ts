@@ -113,6 +113,8 @@ export class PostgresCdcSourceTask implements SourceTask {
   private startLsn = '0/0';
   private txn: { xid: number; commitLsn: string } | undefined;
   private nextLagCheckMs = 0;
+  /** poll() returned records (or consumed a commit marker) that commit() has not confirmed durable yet. */
+  private polledSinceCommit = false;
 
   version(): string {
     return PG_VERSION;
@@ -203,6 +205,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     const max = cfg.int(this.v, 'snapshot.fetch.size');
     while (this.queue.length > 0 && out.length < max) {
       const item = this.queue.shift()!;
+      this.polledSinceCommit = true;
       if (item.kind === 'commit') this.completedLsn = item.lsn;
       else out.push(...item.records);
     }
@@ -263,7 +266,8 @@ export class PostgresCdcSourceTask implements SourceTask {
     const service = new LogicalReplicationService(pgClientConfig(this.v), { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } });
     this.service = service;
     service.on('data', (lsn: string, msg: Pgoutput.Message) => this.handle(lsn, msg));
-    service.on('heartbeat', (_lsn: string, _ts: number, shouldRespond: boolean) => {
+    service.on('heartbeat', (lsn: string, _ts: number, shouldRespond: boolean) => {
+      if (this.maybeAdvanceIdle(lsn)) return;
       if (shouldRespond) void this.acknowledge(this.ackedLsn ?? formatLsn(parseLsn(this.startLsn) - 1n));
     });
     service.on('error', (err: Error) => this.fail(err));
@@ -324,8 +328,30 @@ export class PostgresCdcSourceTask implements SourceTask {
     this.dataArrived.notify();
   }
 
+  /**
+   * A keepalive carries the position up to which the server has decoded and
+   * sent WAL. When everything received before it is handled and durable (no
+   * event waiting here or in the library's flow-control queue, no open
+   * transaction, nothing polled since the last commit()), no change of ours
+   * lies before that position, so the slot may move there: otherwise a
+   * database whose captured tables stay quiet would keep all WAL of its other
+   * activity (Debezium needs heartbeat records for this).
+   */
+  private maybeAdvanceIdle(lsn: string): boolean {
+    const libQueue = (this.service as unknown as { _messageQueue?: unknown[]; _processing?: boolean } | undefined) ?? {};
+    const idle = this.queue.length === 0 && (libQueue._messageQueue?.length ?? 0) === 0 && libQueue._processing !== true && this.txn === undefined && !this.polledSinceCommit;
+    const acked = this.ackedLsn ?? this.startLsn;
+    if (!idle || parseLsn(lsn) <= parseLsn(acked)) return false;
+    this.ackedLsn = lsn;
+    this.completedLsn = lsn;
+    this.completedLsnQueued = lsn;
+    void this.acknowledge(lsn);
+    return true;
+  }
+
   /** Every record poll() returned is durable: let PostgreSQL free the WAL of completed transactions. */
   async commit(): Promise<void> {
+    this.polledSinceCommit = false;
     const lsn = this.completedLsn;
     if (lsn === undefined || lsn === this.ackedLsn) return;
     await this.acknowledge(lsn);
