@@ -17,11 +17,11 @@ describe('examples/connect', () => {
     expect(files.sort()).toEqual(['connect-file-sink.properties', 'connect-file-source.properties', 'http-push-sink.properties', 'postgres-cdc-source.properties', 'postgres-sink.properties']);
   });
 
-  it.each(files)('%s is a valid connector config', async (file) => {
+  it.each(files)('%s is a valid connector config (its keys; not the systems it names)', async (file) => {
     const props = readConnectorFile(path.join(DIR, file));
     const plugin = findPlugin(BUILTIN_CONNECTORS, props['connector.class']!);
     expect(plugin).toBeDefined();
-    const { infos } = await validateConnectorConfig(plugin!, props);
+    const { infos } = await validateConnectorConfig(plugin!, props, { external: false }); // no database at the examples' addresses here
     expect(infos.configs.filter((c) => c.value.errors.length > 0).map((c) => c.value.errors)).toEqual([]);
   });
 

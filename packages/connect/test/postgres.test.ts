@@ -31,7 +31,7 @@ describeWithPostgres(__filename)('PostgreSQL CDC source and sink', () => {
   let client: Gregor;
   let w: StandaloneWorker | undefined;
 
-  const startWorker = async (): Promise<StandaloneWorker> =>
+  const startWorker = async (withConnectors = true): Promise<StandaloneWorker> =>
     startStandalone({
       workerProps: {
         'bootstrap.servers': node.clientAddress!,
@@ -40,7 +40,7 @@ describeWithPostgres(__filename)('PostgreSQL CDC source and sink', () => {
         'offset.flush.interval.ms': '200',
         'metadata.max.age.ms': '500', // the sink subscribes before the source created the topic
       },
-      connectors: [
+      connectors: !withConnectors ? [] : [
         {
           name: 'pg-source', 'connector.class': 'PostgresCdcSource', 'database.port': String(pg.port), 'database.dbname': 'src',
           'topic.prefix': 'cdc', 'table.include.list': 'public.items', 'snapshot.fetch.size': '7',
@@ -86,6 +86,25 @@ describeWithPostgres(__filename)('PostgreSQL CDC source and sink', () => {
     await dst?.end();
     await pg?.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('validation reaches the database: unreachable server, missing REPLICATION', async () => {
+    w = await startWorker(false);
+    const validate = async (config: Record<string, string>): Promise<Record<string, string[]>> => {
+      const r = await http(w!.url, 'PUT', '/connector-plugins/PostgresCdcSource/config/validate', { 'connector.class': 'PostgresCdcSource', name: 'v', 'topic.prefix': 'v', 'database.dbname': 'src', ...config });
+      expect(r.status).toBe(200);
+      return Object.fromEntries((r.body.configs as { definition: { name: string }; value: { errors: string[] } }[]).filter((c) => c.value.errors.length > 0).map((c) => [c.definition.name, c.value.errors]));
+    };
+    expect(await validate({ 'database.port': String(pg.port) })).toEqual({});
+    const closed = await validate({ 'database.port': '1' });
+    expect(closed['database.hostname']![0]).toMatch(/^Unable to connect to PostgreSQL at 127.0.0.1:1\/src as postgres/);
+    await src.query('CREATE ROLE plain LOGIN');
+    expect(await validate({ 'database.port': String(pg.port), 'database.user': 'plain' })).toEqual({ 'database.user': [expect.stringMatching(/needs the REPLICATION attribute/)] });
+    const refused = await http(w.url, 'POST', '/connectors', { name: 'v', config: { 'connector.class': 'PostgresCdcSource', 'topic.prefix': 'v', 'database.dbname': 'src', 'database.port': '1' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/Unable to connect/);
+    await w.close();
+    w = undefined;
   });
 
   test('snapshot, then changes; resume after a restart from the stored LSN; tables equal', async () => {

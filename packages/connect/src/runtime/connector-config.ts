@@ -103,13 +103,17 @@ export function simpleName(className: string): string {
   return className.slice(className.lastIndexOf('.') + 1);
 }
 
-/** Validates a connector config against the common keys and the plugin's own; every problem per key. */
-export async function validateConnectorConfig(plugin: ConnectorPlugin, props: Props): Promise<{ infos: ConfigInfos; values: ConfigValues }> {
+/**
+ * Validates a connector config against the common keys and the plugin's own;
+ * every problem per key. Then, when those are fine and `external` is not
+ * false, the connector's own checks (which may reach outside: a database).
+ */
+export async function validateConnectorConfig(plugin: ConnectorPlugin, props: Props, opts: { external?: boolean } = {}): Promise<{ infos: ConfigInfos; values: ConfigValues }> {
   const connector = plugin.create();
   const def = baseConfigFor(plugin.type).merge(connector.config());
   const validation = def.validate(props);
   const errors = new Map<string, string[]>([...validation.errors].map(([k, v]) => [k, [...v]]));
-  if (validation.errorCount === 0 && connector.validate !== undefined) {
+  if (validation.errorCount === 0 && opts.external !== false && connector.validate !== undefined) {
     for (const [key, problems] of Object.entries(await connector.validate(props))) {
       if (problems.length > 0) errors.set(key, [...(errors.get(key) ?? []), ...problems]);
     }

@@ -6,7 +6,7 @@ import type { ConnectorPlugin, JsonMap, Props, SourceConnector, SourceRecord, So
 import { ConnectError } from '../../api/errors';
 import { Signal } from '../../runtime/signal';
 import { changeRecords, type Change, type ChangeContext, type RawRow, type TableShape } from './cdc-envelope';
-import { PG_CONNECTION_KEYS, pgClientConfig } from './pg-connection';
+import { PG_CONNECTION_KEYS, pgClientConfig, validateConnection } from './pg-connection';
 import { formatLsn, parseLsn, quoteIdent } from './pg-values';
 
 export const PG_VERSION = '1.0.0';
@@ -52,6 +52,18 @@ export class PostgresCdcSourceConnector implements SourceConnector {
 
   config(): ConfigDef {
     return CONFIG;
+  }
+
+  /** The server must be reachable, have wal_level=logical, and the user may replicate. */
+  validate(props: Props): Promise<Record<string, string[]>> {
+    return validateConnection(CONFIG.parse(props), async (client) => {
+      const problems: Record<string, string[]> = {};
+      const wal = (await client.query<{ wal_level: string }>('SHOW wal_level')).rows[0]?.wal_level;
+      if (wal !== 'logical') problems['database.hostname'] = [`The server has wal_level=${String(wal)}; change data capture needs wal_level=logical (postgresql.conf, then a restart)`];
+      const role = await client.query<{ ok: boolean }>('SELECT rolreplication OR rolsuper AS ok FROM pg_roles WHERE rolname = current_user');
+      if (role.rows[0]?.ok !== true) problems['database.user'] = [`User ${String(props['database.user'] ?? 'postgres')} needs the REPLICATION attribute (ALTER ROLE … REPLICATION)`];
+      return problems;
+    });
   }
 
   start(props: Props): void {

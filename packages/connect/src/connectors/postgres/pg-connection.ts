@@ -1,4 +1,5 @@
 import type { ClientConfig } from 'pg';
+import { Client } from 'pg';
 import { cfg, type ConfigValues, type ConnectConfigKey } from '../../api/config-def';
 
 /** Debezium's connection keys, shared by the CDC source and the sink. */
@@ -21,4 +22,28 @@ export function pgClientConfig(v: ConfigValues): ClientConfig {
     connectionTimeoutMillis: 10_000,
     application_name: 'gregor-connect',
   };
+}
+
+/**
+ * Connects once, as validation does (Debezium answers the same way): a server
+ * that cannot be reached is a problem of `database.hostname`; `extra` adds
+ * checks on the open connection. Problems per key, never a throw.
+ */
+export async function validateConnection(
+  v: ConfigValues,
+  extra?: (client: Client) => Promise<Record<string, string[]>>,
+): Promise<Record<string, string[]>> {
+  const client = new Client({ ...pgClientConfig(v), connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    await client.end().catch(() => undefined);
+    const where = `${cfg.str(v, 'database.hostname')}:${cfg.int(v, 'database.port')}/${cfg.str(v, 'database.dbname')}`;
+    return { 'database.hostname': [`Unable to connect to PostgreSQL at ${where} as ${cfg.str(v, 'database.user')}: ${(err as Error).message}`] };
+  }
+  try {
+    return (await extra?.(client)) ?? {};
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -3,7 +3,7 @@ import type { Logger } from '@gregor/common';
 import { ConfigDef, cfg, type ConfigValues } from '../../api/config-def';
 import type { ConnectorPlugin, Props, SinkConnector, SinkRecord, SinkTask, SinkTaskContext } from '../../api/connector';
 import type { Schema } from '../../api/schema';
-import { PG_CONNECTION_KEYS, pgClientConfig } from './pg-connection';
+import { PG_CONNECTION_KEYS, pgClientConfig, validateConnection } from './pg-connection';
 import { PG_VERSION } from './pg-cdc-source';
 import { planWrites, type RowWrite, type TablePlan } from './pg-sink-plan';
 import { pgColumnType, quoteIdent, toPgParam } from './pg-values';
@@ -40,6 +40,10 @@ export class PostgresSinkConnector implements SinkConnector {
 
   config(): ConfigDef {
     return CONFIG;
+  }
+
+  validate(props: Props): Promise<Record<string, string[]>> {
+    return validateConnection(CONFIG.parse(props));
   }
 
   start(props: Props): void {
