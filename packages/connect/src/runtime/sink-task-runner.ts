@@ -70,6 +70,7 @@ export class SinkTaskRunner extends TaskRunner {
     await this.task.start(this.deps.taskProps, this.context());
     const regex = props['topics.regex'] ?? '';
     const topics = (props['topics'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+    await this.warnAboutMissingTopics(topics);
     this.consumer.subscribe(regex !== '' ? new RegExp(regex) : topics, {
       onPartitionsAssigned: async (tps) => {
         if (this.paused) this.consumer!.pause(tps);
@@ -85,6 +86,18 @@ export class SinkTaskRunner extends TaskRunner {
       },
     });
     this.nextCommitMs = Date.now() + worker.offsetFlushIntervalMs;
+  }
+
+  /** A sink may start before its topics exist; say when it will notice them, instead of idling silently. */
+  private async warnAboutMissingTopics(topics: readonly string[]): Promise<void> {
+    if (topics.length === 0) return;
+    const existing = new Set(await this.deps.client.admin().listTopics({ includeInternal: true }));
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      this.deps.logger.warn('sink topics do not exist yet; they are picked up at the next metadata refresh (metadata.max.age.ms)', {
+        connector: this.deps.connector, task: this.id, missing, metadataMaxAgeMs: this.deps.worker.metadataMaxAgeMs,
+      });
+    }
   }
 
   private context(): SinkTaskContext {
