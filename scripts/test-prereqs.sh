@@ -8,3 +8,4 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/install-kafka-clients.sh"
+bash "$ROOT/scripts/postgres.sh" install

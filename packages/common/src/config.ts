@@ -26,9 +26,10 @@ export type ConfigValues = Record<string, ConfigValue | null>;
 export class ConfigError extends Error {
   constructor(
     readonly key: string,
-    message: string,
+    /** What is wrong, without the key (Connect's validation lists it per key). */
+    readonly problem: string,
   ) {
-    super(`invalid config "${key}": ${message}`);
+    super(`invalid config "${key}": ${problem}`);
     this.name = 'ConfigError';
   }
 }

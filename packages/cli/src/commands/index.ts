@@ -1,5 +1,6 @@
 import type { CommandModule } from '../context';
 import { registerCluster } from './cluster';
+import { registerConnect } from './connect';
 import { registerConsume } from './consume';
 import { registerDevCluster } from './dev-cluster';
 import { registerGroup } from './group';
@@ -10,4 +11,4 @@ import { registerTopic } from './topic';
 /**
  * Every top-level command, one file each.
  */
-export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerSubscribe, registerDevCluster, registerCluster, registerGroup];
+export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerSubscribe, registerDevCluster, registerCluster, registerGroup, registerConnect];

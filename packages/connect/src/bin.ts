@@ -1,0 +1,84 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ConfigError, parseProperties } from '@gregor/common';
+import { ConfigValidationError } from './api/config-def';
+import { HerderError } from './runtime/herder-error';
+import { readConnectorFile, startStandalone } from './runtime/standalone';
+
+const USAGE = `usage: gregor-connect [standalone] WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]
+                      [--override key=value ...] [--ready-file FILE]
+Runs a Connect worker in standalone mode with a Kafka Connect REST API (default port 8083).
+--ready-file FILE  writes {"url": "http://host:port", "pid": N} to FILE once the REST API and the connectors are up`;
+
+interface Args {
+  worker: string;
+  connectors: string[];
+  overrides: Record<string, string>;
+  readyFile: string | undefined;
+}
+
+function parseArgs(argv: readonly string[]): Args | string {
+  const positional: string[] = [];
+  const overrides: Record<string, string> = {};
+  let readyFile: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--help' || a === '-h') return USAGE;
+    if (a === '--override' || a === '--ready-file') {
+      const v = argv[++i];
+      if (v === undefined) return `${a} needs a value\n${USAGE}`;
+      if (a === '--ready-file') readyFile = v;
+      else {
+        const eq = v.indexOf('=');
+        if (eq <= 0) return `--override expects key=value, got "${v}"`;
+        overrides[v.slice(0, eq)] = v.slice(eq + 1);
+      }
+    } else if (a.startsWith('--')) return `unknown option ${a}\n${USAGE}`;
+    else positional.push(a);
+  }
+  if (positional[0] === 'standalone') positional.shift();
+  if (positional[0] === 'distributed') return 'distributed mode is not implemented yet (issue 16); run standalone';
+  const worker = positional.shift();
+  if (worker === undefined) return USAGE;
+  return { worker, connectors: positional, overrides, readyFile };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (typeof args === 'string') {
+    process.stderr.write(`${args}\n`);
+    return 1;
+  }
+  let workerProps: Record<string, string>;
+  let connectors: Record<string, string>[];
+  try {
+    workerProps = { ...parseProperties(readFileSync(args.worker, 'utf8')), ...args.overrides };
+    connectors = args.connectors.map((f) => ({ ...readConnectorFile(f) }));
+  } catch (err) {
+    process.stderr.write(`gregor-connect: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  let running;
+  try {
+    running = await startStandalone({ workerProps, connectors });
+  } catch (err) {
+    const usage = err instanceof ConfigValidationError || err instanceof ConfigError || err instanceof HerderError;
+    process.stderr.write(`gregor-connect: ${err instanceof Error ? err.message : String(err)}\n`);
+    return usage ? 1 : 2;
+  }
+  if (args.readyFile !== undefined) writeFileSync(args.readyFile, JSON.stringify({ url: running.url, pid: process.pid }));
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await running.close();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`gregor-connect: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,70 @@
+import { ConfigDef, cfg } from '../api/config-def';
+import type { Props } from '../api/connector';
+import type { RestartPolicy } from './restart-policy';
+
+/**
+ * The worker's own settings, with Kafka Connect's key names where one exists
+ * (`bootstrap.servers` lists Gregor's client listeners). Keys not defined here
+ * (e.g. `key.converter.schemas.enable`, `producer.*`) are passed on.
+ */
+export const WORKER_CONFIG = new ConfigDef({
+  'bootstrap.servers': { type: 'list', default: ['127.0.0.1:9092'], importance: 'HIGH', doc: 'Gregor client listeners (host:port, comma-separated).' },
+  'key.converter': { type: 'string', default: 'org.apache.kafka.connect.json.JsonConverter', importance: 'HIGH', doc: 'Default key converter.' },
+  'value.converter': { type: 'string', default: 'org.apache.kafka.connect.json.JsonConverter', importance: 'HIGH', doc: 'Default value converter.' },
+  'metadata.max.age.ms': {
+    type: 'long', default: 30000, min: 100, importance: 'LOW',
+    doc: "How often metadata is refreshed, which is also how soon a sink notices a topic created after it subscribed (Kafka's default is 300000; 30000 here so a sink started before its source's first record does not wait 5 minutes).",
+  },
+  'offset.storage.file.filename': { type: 'string', default: '', importance: 'HIGH', doc: 'Standalone mode: the file source offsets are kept in ("" keeps them in memory only).' },
+  'offset.flush.interval.ms': { type: 'long', default: 60000, min: 1, importance: 'LOW', doc: 'How often source offsets are stored and sink offsets committed (after flush).' },
+  listeners: { type: 'list', default: ['http://:8083'], importance: 'LOW', doc: 'REST listener(s); the first is used. Port 0 picks a free port.' },
+  'rest.advertised.host.name': { type: 'string', default: '', importance: 'LOW', doc: 'The host name in worker ids (default: the listener host or 127.0.0.1).' },
+  'task.restart.backoff.initial.ms': { type: 'long', default: 1000, min: 1, importance: 'LOW', doc: 'First wait before a failed task or connector is restarted automatically.' },
+  'task.restart.backoff.max.ms': { type: 'long', default: 60000, min: 1, importance: 'LOW', doc: 'Longest wait between automatic restarts.' },
+  'task.restart.max.attempts': { type: 'int', default: 10, min: 0, importance: 'LOW', doc: 'Consecutive automatic restarts before a task stays FAILED (0: never restart automatically).' },
+  'task.shutdown.graceful.timeout.ms': { type: 'long', default: 5000, min: 0, importance: 'LOW', doc: 'How long stopping a task may take before it is abandoned.' },
+  'log.level': { type: 'string', default: 'info', oneOf: ['error', 'warn', 'info', 'debug'], importance: 'LOW', doc: 'Log level.' },
+});
+
+export interface WorkerSettings {
+  readonly props: Props;
+  readonly bootstrap: string[];
+  readonly offsetFile: string | undefined;
+  readonly offsetFlushIntervalMs: number;
+  readonly metadataMaxAgeMs: number;
+  readonly listener: { host: string; port: number };
+  readonly advertisedHost: string;
+  readonly restart: RestartPolicy;
+  readonly shutdownTimeoutMs: number;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+/** Parses worker properties; throws ConfigValidationError naming every problem. */
+export function parseWorkerConfig(props: Props): WorkerSettings {
+  const v = WORKER_CONFIG.parse(props);
+  const listener = parseListener(cfg.list(v, 'listeners')[0] ?? 'http://:8083');
+  const max = cfg.int(v, 'task.restart.backoff.max.ms');
+  return {
+    props,
+    bootstrap: cfg.list(v, 'bootstrap.servers'),
+    offsetFile: cfg.optStr(v, 'offset.storage.file.filename'),
+    offsetFlushIntervalMs: cfg.int(v, 'offset.flush.interval.ms'),
+    metadataMaxAgeMs: cfg.int(v, 'metadata.max.age.ms'),
+    listener,
+    advertisedHost: cfg.optStr(v, 'rest.advertised.host.name') ?? (listener.host === '' || listener.host === '0.0.0.0' ? '127.0.0.1' : listener.host),
+    restart: {
+      initialMs: cfg.int(v, 'task.restart.backoff.initial.ms'),
+      maxMs: max,
+      maxAttempts: cfg.int(v, 'task.restart.max.attempts'),
+      healthyAfterMs: max,
+    },
+    shutdownTimeoutMs: cfg.int(v, 'task.shutdown.graceful.timeout.ms'),
+    logLevel: cfg.str(v, 'log.level') as WorkerSettings['logLevel'],
+  };
+}
+
+function parseListener(text: string): { host: string; port: number } {
+  const m = /^(?:https?:\/\/)?([^:/]*):(\d+)\/?$/i.exec(text.trim());
+  if (m === null) throw new Error(`listeners: expected http://host:port, got "${text}"`);
+  return { host: m[1]!, port: Number(m[2]) };
+}

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { pollUntil } from '@gregor/common';
+
+export const ROOT = path.resolve(__dirname, '../..');
+const CONNECT_BIN = path.join(ROOT, 'packages/connect/bin/gregor-connect.js');
+
+/** A gregor-connect process (standalone) started from the built package, with its REST URL once ready. */
+export class ConnectProcess {
+  private exited: Promise<number | null>;
+  output = '';
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    exited: Promise<number | null>,
+  ) {
+    this.exited = exited;
+  }
+
+  static async start(args: readonly string[], opts: { cwd: string; readyFile: string; timeoutMs?: number }): Promise<ConnectProcess> {
+    rmSync(opts.readyFile, { force: true });
+    const child = spawn(process.execPath, [CONNECT_BIN, ...args, '--ready-file', opts.readyFile], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
+    child.stderr!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
+    try {
+      const ready = await pollUntil(
+        () => {
+          if (exitCode !== undefined) throw new Error(`gregor-connect exited with ${String(exitCode)}: ${output}`);
+          return existsSync(opts.readyFile) ? (JSON.parse(readFileSync(opts.readyFile, 'utf8')) as { url: string }) : undefined;
+        },
+        { timeoutMs: opts.timeoutMs ?? 60_000, what: 'gregor-connect to be ready' },
+      );
+      const p = new ConnectProcess(child, ready.url, exited);
+      child.stdout!.on('data', (b: Buffer) => (p.output = (p.output + b.toString()).slice(-20_000)));
+      return p;
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`${(err as Error).message}\n--- output ---\n${output}`);
+    }
+  }
+
+  /** SIGTERM and wait for a clean exit (0). */
+  async stop(): Promise<number | null> {
+    this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  async kill9(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
