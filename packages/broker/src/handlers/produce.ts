@@ -6,6 +6,7 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import type { LedPartition } from '../replica/replica-manager';
 import type { AppendOutcome } from '../storage-port';
+import type { TraceEntry } from '../produce-trace';
 import { checkCompactedKeys } from '../compacted-keys';
 
 const VALID_ACKS = new Set([0, 1, -1]);
@@ -23,6 +24,9 @@ interface PendingAppend {
   early?: GregorError;
   /** appendSignals version of its partition right after its last append attempt. */
   appendVersion?: number;
+  /** Latency tracing (acks 1 and all, when on): when the request arrived, and the open entry once appended. */
+  receivedMs?: number;
+  trace?: TraceEntry;
 }
 
 /**
@@ -87,6 +91,7 @@ export interface InternalProduce {
 
 export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, outcome: RequestOutcome, internal?: InternalProduce): Promise<ProduceResponse> {
   const acks = req.acks;
+  const receivedMs = acks !== 0 ? ctx.produceTrace?.now() : undefined;
   const pending: PendingAppend[] = [];
   const seen = new Set<string>();
   const topics: ProduceTopicResponse[] = [];
@@ -127,7 +132,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
           logAppendTimeMs = ctx.clock.nowMs();
           stampLogAppendTime(p.records, batches, logAppendTimeMs);
         }
-        pending.push({ result, led, records: p.records, recordCount, logAppendTimeMs, minInsyncReplicas: config.minInsyncReplicas });
+        pending.push({ result, led, records: p.records, recordCount, logAppendTimeMs, minInsyncReplicas: config.minInsyncReplicas, receivedMs });
       } catch (err) {
         result.error = outcome.fail(err, where);
       }
@@ -157,6 +162,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
   if (acks === 1) {
     await write;
     await holdEarlyArrivals(ctx, pending, outcome, timeoutMs);
+    for (const a of pending) if (a.trace !== undefined) ctx.produceTrace?.answered(a.trace);
     return { topics };
   }
   try {
@@ -193,6 +199,7 @@ async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs:
     if (ctx.isStopping()) return 'NOT_LEADER_OR_FOLLOWER';
     return undefined;
   });
+  if (a.trace !== undefined) ctx.produceTrace?.answered(a.trace);
   if (result === 'NONE') return;
   const where = { topic: leader.topic, partition: leader.partition };
   const messages: Partial<Record<ErrorName, string>> = {
@@ -246,6 +253,9 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     // offsets, and with acks=all once those are replicated, as Kafka does.
     a.requiredOffset = appended.lastOffset + 1n;
     a.result.baseOffset = appended.baseOffset;
+    if (a.receivedMs !== undefined && a.trace === undefined) {
+      a.trace = ctx.produceTrace?.appended(a.led.leader.key, a.led.leader.topic, a.led.leader.partition, appended.baseOffset, a.requiredOffset, a.receivedMs);
+    }
     a.result.logStartOffset = log.logStartOffset;
     if (appended.duplicate === true) {
       if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = appended.maxTimestamp;

@@ -88,6 +88,8 @@ async function readForFollower(
         const records = bytes > 0 && read.records.length > budget ? EMPTY : read.records;
         result.records = records;
         bytes += records.length;
+        // Tracing: whole batches up to the log end as read (the latency bench's reads are never cut by the budget).
+        if (records.length > 0) ctx.produceTrace?.followerRead(leader.key, read.logEndOffset);
       }
     } catch (err) {
       anyError = true;
