@@ -53,6 +53,10 @@ export interface PartitionLogPort extends FollowerLog {
   readonly highWatermark: bigint;
   setHighWatermark(offset: bigint): unknown;
   read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
+  /** logEndOffset plus the appends given offsets but still being written. */
+  readonly assignedEndOffset: bigint;
+  /** A follower's read: up to assignedEndOffset, batches still being written included (storage's PartitionLog.readForFollower). */
+  readForFollower(fetchOffset: bigint, maxBytes: number): Promise<ReadResult>;
   offsetForTimestamp(timestampMs: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;
   /** The first record with the greatest timestamp below `upperOffset` (ListOffsets MAX_TIMESTAMP, KIP-734). */
   offsetForMaxTimestamp(upperOffset?: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;

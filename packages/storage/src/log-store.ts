@@ -387,8 +387,8 @@ export class LogStore {
     for (const [core, s] of staged) core.commit(s);
     for (const job of jobs) {
       for (const part of job.parts) {
-        if (part.leader) part.core.tail.add(part.buf, part.frames);
-        else part.core.tail.clear();
+        // A leader's batches went into the tail cache when their offsets were assigned (append.ts).
+        if (!part.leader) part.core.tail.clear();
         part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
       }
     }
@@ -412,6 +412,8 @@ export class LogStore {
     } catch (err) {
       this.failure = new GregorError('KAFKA_STORAGE_ERROR', `log store write failed: ${String(err)}`, {}, err);
       this.queue.fail(this.failure);
+      // Leader batches are cached before their write: none of those may be served now.
+      for (const log of this.logs.values()) coreOf(log).tail.clear();
       this.opts.logger.error('log store write failed; no further writes', { err });
       throw this.failure;
     }

@@ -233,6 +233,10 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     for (const a of live) a.appendVersion = ctx.appendSignals.version(a.led.leader.key);
     const write = ctx.store.appendMany(live.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.leader.leaderEpoch })));
     for (const a of live) a.led.leader.trackAppend(write);
+    // The offsets are assigned: parked follower fetches can take the batches
+    // now, while this leader's own write runs (readForFollower), instead of
+    // one storage write later.
+    for (const a of live) ctx.purgatory.notify(a.led.leader.key);
     results = await write;
   } catch (err) {
     const failure = isGregorError(err) ? err : new GregorError('KAFKA_STORAGE_ERROR', `append failed: ${String(err)}`, {}, err);
