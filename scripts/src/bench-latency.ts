@@ -10,6 +10,7 @@ interface NodeReport {
   gc: { count: number; totalMs: number; maxMs: number };
   produces: (LeaderTrace & { topic: string })[];
   producesDropped: number;
+  followerApplyMs: { count: number; p50: number; p99: number };
 }
 
 export interface LatencyPoint {
@@ -23,7 +24,15 @@ export interface LatencyPoint {
   /** Where the time went (gRPC through the SDK only; null for the Kafka workload). */
   breakdown: Breakdown | null;
   /** Per node during the measurement: event-loop delay and GC pauses. */
-  nodes: { node: number; event_loop_delay_ms: NodeReport['eventLoopDelayMs']; gc_count: number; gc_total_ms: number; gc_max_ms: number }[];
+  nodes: {
+    node: number;
+    event_loop_delay_ms: NodeReport['eventLoopDelayMs'];
+    gc_count: number;
+    gc_total_ms: number;
+    gc_max_ms: number;
+    /** As a follower: fetch answer with records arrived → appended (then the next fetch tells the leader). */
+    follower_apply_ms: { p50: number; p99: number };
+  }[];
 }
 
 export interface LatencyTarget {
@@ -121,6 +130,7 @@ export async function measureLatency(
       gc_count: r.gc.count,
       gc_total_ms: round(r.gc.totalMs),
       gc_max_ms: round(r.gc.maxMs),
+      follower_apply_ms: { p50: r.followerApplyMs.p50, p99: r.followerApplyMs.p99 },
     })),
   };
 }

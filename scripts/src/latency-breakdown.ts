@@ -28,6 +28,7 @@ export interface LeaderTrace {
   endOffset: string;
   receivedMs: number;
   appendedMs: number;
+  writtenMs: number | null;
   replicatedMs: number | null;
   highWatermarkMs: number | null;
   answeredMs: number;
@@ -45,8 +46,15 @@ export type Stage = (typeof STAGES)[number];
 export interface Breakdown {
   /** Records matched with their request and their leader trace. */
   traced: number;
-  /** p50 / p99 of each stage, ms; null where no record had it (acks=1 has no follower stages). */
+  /**
+   * p50 / p99 of each stage, ms; null where no record had it (acks=1 has no
+   * follower stages). Per record they add up to its latency. "appended" is
+   * the leader's append being issued (offsets assigned): followers may
+   * fetch the batch from then on, while the leader still writes it.
+   */
   stages: Record<Stage, { p50: number; p99: number } | null>;
+  /** The leader's own storage write (from the append being issued), which runs alongside the follower stages. */
+  leader_write: { p50: number; p99: number } | null;
 }
 
 /**
@@ -88,6 +96,7 @@ export function latencyBreakdown(records: readonly SentRecord[], batches: readon
     followers_fetched_to_hw: [],
     hw_to_received: [],
   };
+  const writes: number[] = [];
   let traced = 0;
   for (const r of records) {
     const key = `${r.partition}:${r.offset}`;
@@ -97,18 +106,20 @@ export function latencyBreakdown(records: readonly SentRecord[], batches: readon
     traced++;
     values.enqueue_to_sent.push(sent - r.enqueueMs);
     values.sent_to_leader_appended.push(t.appendedMs - sent);
+    if (t.writtenMs !== null) writes.push(t.writtenMs - t.appendedMs);
     if (t.replicatedMs !== null && t.highWatermarkMs !== null) {
       values.appended_to_followers_fetched.push(t.replicatedMs - t.appendedMs);
       values.followers_fetched_to_hw.push(t.highWatermarkMs - t.replicatedMs);
     }
     values.hw_to_received.push(r.ackMs - (t.highWatermarkMs ?? t.appendedMs));
   }
+  const summary = (v: number[]): { p50: number; p99: number } | null => {
+    v.sort((a, b) => a - b);
+    return v.length === 0 ? null : { p50: round(percentile(v, 50)), p99: round(percentile(v, 99)) };
+  };
   const stages = {} as Breakdown['stages'];
-  for (const s of STAGES) {
-    const v = values[s].sort((a, b) => a - b);
-    stages[s] = v.length === 0 ? null : { p50: round(percentile(v, 50)), p99: round(percentile(v, 99)) };
-  }
-  return { traced, stages };
+  for (const s of STAGES) stages[s] = summary(values[s]);
+  return { traced, stages, leader_write: summary(writes) };
 }
 
 /** The value below which p% of the sorted values fall (nearest rank). */

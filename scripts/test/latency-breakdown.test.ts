@@ -7,6 +7,7 @@ describe('latency breakdown', () => {
     endOffset: String(end),
     receivedMs: 0,
     appendedMs: 0,
+    writtenMs: null,
     replicatedMs: null,
     highWatermarkMs: null,
     answeredMs: 0,
@@ -27,7 +28,7 @@ describe('latency breakdown', () => {
       { partition: 0, recordCount: 1, atMs: 104 },
     ];
     const traces = [
-      trace(0, 10, 12, { appendedMs: 102, replicatedMs: 104, highWatermarkMs: 108 }),
+      trace(0, 10, 12, { appendedMs: 102, writtenMs: 105, replicatedMs: 104, highWatermarkMs: 108 }),
       trace(0, 12, 13, { appendedMs: 106, replicatedMs: 107, highWatermarkMs: 112 }),
       trace(1, 5, 6, { appendedMs: 105, replicatedMs: 110, highWatermarkMs: 111 }),
     ];
@@ -39,6 +40,8 @@ describe('latency breakdown', () => {
     expect(b.stages.sent_to_leader_appended).toEqual({ p50: 2, p99: 3 });
     // hw → ack: 2, 2, 9, 3.
     expect(b.stages.hw_to_received).toEqual({ p50: 3, p99: 9 });
+    // The leader's own write, beside the stages (only the first batch reported one): 3 ms for its 2 records.
+    expect(b.leader_write).toEqual({ p50: 3, p99: 3 });
   });
 
   test('acks=1 (no follower stages): the last stage runs from the append; records without a trace are not counted', () => {

@@ -146,6 +146,7 @@ export class Broker {
         },
         logger,
         clock,
+        ...(opts.produceTrace !== undefined ? { onApplied: opts.produceTrace.followerApplied } : {}),
       });
     this.replicas = new ReplicaManager({
       config,

@@ -13,8 +13,10 @@ export interface ProduceTraceSample {
   endOffset: string;
   /** The produce request reached the handler. */
   receivedMs: number;
-  /** The leader's append (one storage write) finished. */
+  /** The leader's append was issued: offsets assigned, followers may fetch it from here on. */
   appendedMs: number;
+  /** The leader's own storage write finished (runs alongside replication; null if it failed). */
+  writtenMs: number | null;
   /**
    * The last follower read that carried the batch before the high
    * watermark passed it (null: none did — acks=1, or a single replica).
@@ -49,6 +51,8 @@ export class ProduceTrace {
   private finished: ProduceTraceSample[] = [];
   /** Samples not kept since the last drain (the ring was full). */
   dropped = 0;
+  /** As a follower: ms from a fetch answer with records arriving to its appends being done. */
+  private followerApplies: number[] = [];
 
   constructor(
     readonly now: () => number,
@@ -56,7 +60,7 @@ export class ProduceTrace {
     private readonly maxSamples = 100_000,
   ) {}
 
-  /** A batch was appended at [base, end): starts its entry (undefined when the bound is reached). */
+  /** A batch was given offsets [base, end) and its write issued: starts its entry (undefined when the bound is reached). */
   appended(key: string, topic: string, partition: number, base: bigint, end: bigint, receivedMs: number): TraceEntry | undefined {
     if (this.pending >= this.maxPending) return undefined;
     const sample: ProduceTraceSample = {
@@ -66,6 +70,7 @@ export class ProduceTrace {
       endOffset: end.toString(),
       receivedMs,
       appendedMs: this.now(),
+      writtenMs: null,
       replicatedMs: null,
       highWatermarkMs: null,
       answeredMs: 0,
@@ -76,6 +81,11 @@ export class ProduceTrace {
     list.push(entry);
     this.pending++;
     return entry;
+  }
+
+  /** The leader's write of the entry's batch finished. */
+  written(entry: TraceEntry): void {
+    entry.sample.writtenMs = this.now();
   }
 
   /** A follower read of `key` carried everything below `upTo`. */
@@ -94,6 +104,11 @@ export class ProduceTrace {
     for (const e of list) if (e.end <= hw && e.sample.highWatermarkMs === null) e.sample.highWatermarkMs = at;
   }
 
+  /** As a follower, this broker applied a fetch answer carrying records in `applyMs` (bound: maxSamples). */
+  readonly followerApplied = (applyMs: number): void => {
+    if (this.followerApplies.length < this.maxSamples) this.followerApplies.push(applyMs);
+  };
+
   /** The produce answered: the entry becomes a sample. */
   answered(entry: TraceEntry): void {
     const list = this.open.get(entry.key);
@@ -108,11 +123,12 @@ export class ProduceTrace {
     else this.dropped++;
   }
 
-  /** The finished samples since the last drain, and how many were not kept. */
-  drain(): { samples: ProduceTraceSample[]; dropped: number } {
-    const out = { samples: this.finished, dropped: this.dropped };
+  /** The finished samples since the last drain, how many were not kept, and the follower apply times. */
+  drain(): { samples: ProduceTraceSample[]; dropped: number; followerApplyMs: number[] } {
+    const out = { samples: this.finished, dropped: this.dropped, followerApplyMs: this.followerApplies };
     this.finished = [];
     this.dropped = 0;
+    this.followerApplies = [];
     return out;
   }
 }

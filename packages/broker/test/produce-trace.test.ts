@@ -7,6 +7,8 @@ describe('ProduceTrace', () => {
     now = 5;
     const a = trace.appended('t-0', 't', 0, 0n, 10n, 1)!;
     const b = trace.appended('t-0', 't', 0, 10n, 20n, 2)!;
+    now = 6;
+    trace.written(b);
     now = 7;
     trace.followerRead('t-0', 10n); // carries a only
     now = 8;
@@ -23,8 +25,8 @@ describe('ProduceTrace', () => {
     const { samples, dropped } = trace.drain();
     expect(dropped).toBe(0);
     expect(samples).toEqual([
-      { topic: 't', partition: 0, baseOffset: '0', endOffset: '10', receivedMs: 1, appendedMs: 5, replicatedMs: 8, highWatermarkMs: 9, answeredMs: 11 },
-      { topic: 't', partition: 0, baseOffset: '10', endOffset: '20', receivedMs: 2, appendedMs: 5, replicatedMs: 10, highWatermarkMs: 11, answeredMs: 12 },
+      { topic: 't', partition: 0, baseOffset: '0', endOffset: '10', receivedMs: 1, appendedMs: 5, writtenMs: null, replicatedMs: 8, highWatermarkMs: 9, answeredMs: 11 },
+      { topic: 't', partition: 0, baseOffset: '10', endOffset: '20', receivedMs: 2, appendedMs: 5, writtenMs: 6, replicatedMs: 10, highWatermarkMs: 11, answeredMs: 12 },
     ]);
     expect(trace.drain().samples).toEqual([]);
   });

@@ -14,6 +14,8 @@ export interface LatencyReport {
   gc: { count: number; totalMs: number; maxMs: number; byKind: Record<string, { count: number; totalMs: number }> };
   produces: ProduceTraceSample[];
   producesDropped: number;
+  /** As a follower: from a fetch answer with records arriving to its appends being done, ms. */
+  followerApplyMs: { count: number; p50: number; p99: number };
 }
 
 const GC_KINDS: Readonly<Record<number, string>> = {
@@ -58,7 +60,9 @@ export class LatencyProbe {
   takeReport(): LatencyReport {
     const ms = (ns: number): number => Number((ns / 1e6).toFixed(3));
     const h = this.loopDelay;
-    const { samples, dropped } = this.produceTrace.drain();
+    const { samples, dropped, followerApplyMs } = this.produceTrace.drain();
+    const applies = followerApplyMs.sort((a, b) => a - b);
+    const at = (p: number): number => Number((applies[Math.min(applies.length - 1, Math.floor(p * applies.length))] ?? 0).toFixed(3));
     const toMs = hostMonotonicMs();
     const report: LatencyReport = {
       nodeId: this.nodeId,
@@ -68,6 +72,7 @@ export class LatencyProbe {
       gc: this.gc,
       produces: samples,
       producesDropped: dropped,
+      followerApplyMs: { count: applies.length, p50: at(0.5), p99: at(0.99) },
     };
     h.reset();
     this.gc = emptyGc();

@@ -188,6 +188,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
  */
 async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs: number, outcome: RequestOutcome): Promise<void> {
   if (a.requiredOffset === undefined) {
+    if (a.trace !== undefined) ctx.produceTrace?.answered(a.trace);
     ctx.producePurgatory.release(1); // the append failed; its error is already in the result
     return;
   }
@@ -231,8 +232,10 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
   try {
     // What a held batch has seen: an append signalled after this is news to it.
     for (const a of live) a.appendVersion = ctx.appendSignals.version(a.led.leader.key);
+    const assignedBefore = ctx.produceTrace === undefined ? undefined : live.map((a) => a.led.log.assignedEndOffset);
     const write = ctx.store.appendMany(live.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.leader.leaderEpoch })));
     for (const a of live) a.led.leader.trackAppend(write);
+    if (assignedBefore !== undefined) traceIssued(ctx, live, assignedBefore);
     // The offsets are assigned: parked follower fetches can take the batches
     // now, while this leader's own write runs (readForFollower), instead of
     // one storage write later.
@@ -257,9 +260,7 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     // offsets, and with acks=all once those are replicated, as Kafka does.
     a.requiredOffset = appended.lastOffset + 1n;
     a.result.baseOffset = appended.baseOffset;
-    if (a.receivedMs !== undefined && a.trace === undefined) {
-      a.trace = ctx.produceTrace?.appended(a.led.leader.key, a.led.leader.topic, a.led.leader.partition, appended.baseOffset, a.requiredOffset, a.receivedMs);
-    }
+    if (a.trace !== undefined) ctx.produceTrace?.written(a.trace);
     a.result.logStartOffset = log.logStartOffset;
     if (appended.duplicate === true) {
       if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = appended.maxTimestamp;
@@ -273,6 +274,21 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     ctx.replicas.afterLeaderAppend(a.led.leader);
     // Wakes parked follower fetches (new data) and consumer fetches (if the HW moved).
     ctx.purgatory.notify(a.led.leader.key);
+  });
+}
+
+/**
+ * Latency tracing: an entry per partition whose append was just given
+ * offsets (the assigned end moved; refused and duplicate batches do not
+ * move it), opened before the write so that follower reads of the batch
+ * while the leader still writes it are seen.
+ */
+function traceIssued(ctx: BrokerContext, live: readonly PendingAppend[], assignedBefore: readonly bigint[]): void {
+  live.forEach((a, i) => {
+    const before = assignedBefore[i]!;
+    const after = a.led.log.assignedEndOffset;
+    if (a.receivedMs === undefined || a.trace !== undefined || after <= before) return;
+    a.trace = ctx.produceTrace?.appended(a.led.leader.key, a.led.leader.topic, a.led.leader.partition, before, after, a.receivedMs);
   });
 }
 
