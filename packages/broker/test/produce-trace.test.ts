@@ -39,7 +39,9 @@ describe('ProduceTrace', () => {
     trace.answered(a);
     trace.answered(b);
     trace.answered(b); // twice: ignored
-    expect(trace.drain()).toEqual({ samples: [expect.objectContaining({ baseOffset: '0' })], dropped: 1 });
+    trace.followerApplied(0.5);
+    trace.followerApplied(0.7); // past maxSamples: not kept
+    expect(trace.drain()).toEqual({ samples: [expect.objectContaining({ baseOffset: '0' })], dropped: 1, followerApplyMs: [0.5] });
     expect(trace.appended('k', 't', 0, 2n, 3n, 0)).toBeDefined();
   });
 });
