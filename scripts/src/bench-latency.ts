@@ -38,7 +38,7 @@ export interface LatencyPoint {
 export interface LatencyTarget {
   client: Gregor;
   acks: Acks;
-  /** Each node's HTTP base URL (its /debug/latency must be on: `debug.latency.trace`). */
+  /** Each node's HTTP base URL (its /debug/latency must be on: `debug.latency.trace`); none: no breakdown. */
   httpUrls: readonly string[];
 }
 
@@ -123,7 +123,7 @@ export async function measureLatency(
     p99_ms: round(percentile(totals, 99)),
     p999_ms: round(percentile(totals, 99.9)),
     max_ms: round(totals[totals.length - 1] ?? NaN),
-    breakdown: workload.protocol === 'grpc' ? latencyBreakdown(records, batches, traces) : null,
+    breakdown: workload.protocol === 'grpc' && target.httpUrls.length > 0 ? latencyBreakdown(records, batches, traces) : null,
     nodes: reports.map((r) => ({
       node: r.nodeId,
       event_loop_delay_ms: r.eventLoopDelayMs,

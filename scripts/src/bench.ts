@@ -18,6 +18,7 @@
  * (client.subscribe, acking each) and measures push latency (send →
  * subscriber) at --latency-rate, as one more JSON line.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -29,6 +30,7 @@ import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from '
 import { summarize } from './bench-summary';
 import { measureLatency, type LatencyPoint, type LatencyTarget } from './bench-latency';
 import { percentile } from './latency-breakdown';
+import { benchNatsJetStream } from './peers/nats-jetstream';
 import { benchRecordsPublish } from './records-bench';
 import { benchPushLatency, benchSubscribeThroughput } from './subscribe-bench';
 
@@ -57,6 +59,10 @@ const flags = parseFlags({
   'profile-dir': { type: 'string' },
   /** Extra V8/Node flags for every node process, space-separated (e.g. "--trace-gc"). */
   'node-args': { type: 'string' },
+  /** on: the nodes trace latency (debug.latency.trace) and the bench prints the breakdown; off: as before issue #13. */
+  'latency-trace': { type: 'string', default: 'on' },
+  /** Peers to run the same workload on after Gregor, side by side: "nats" (NATS JetStream, 3 servers, R = --replication-factor). */
+  peers: { type: 'string', default: '' },
 });
 
 const nodes = intFlag('nodes', flags.nodes, 1);
@@ -85,6 +91,18 @@ if (!['sdk', 'records'].includes(flags.api)) {
 if (flags.api === 'records' && !['1', 'all', '-1'].includes(acksText)) {
   process.stderr.write('--api records needs --acks 1 or all (Publish answers with offsets)\n');
   process.exit(1);
+}
+if (!['on', 'off'].includes(flags['latency-trace'])) {
+  process.stderr.write(`--latency-trace must be on or off, got "${flags['latency-trace']}"\n`);
+  process.exit(1);
+}
+const latencyTrace = flags['latency-trace'] === 'on';
+const peers = flags.peers.split(',').filter((p) => p !== '');
+for (const p of peers) {
+  if (p !== 'nats') {
+    process.stderr.write(`--peers knows only "nats", got "${p}"\n`);
+    process.exit(1);
+  }
 }
 const protocols: Protocol[] = flags.protocol === 'both' ? ['grpc', 'kafka'] : [flags.protocol as Protocol];
 const acks: Acks = acksText === 'all' || acksText === '-1' ? 'all' : (Number(acksText) as 0 | 1);
@@ -131,7 +149,7 @@ async function main(): Promise<void> {
     ...(flags['node-args']?.split(/\s+/).filter((a) => a !== '') ?? []),
   ];
   // debug.latency.trace: the nodes keep per-stage produce timings, event-loop delay and GC pauses for the latency phase.
-  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn', 'debug.latency.trace': 'true' }, execArgv });
+  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn', 'debug.latency.trace': String(latencyTrace) }, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   const workloads = new Map<Protocol, BenchWorkload>();
   try {
@@ -150,7 +168,7 @@ async function main(): Promise<void> {
         const configs = { 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) };
         await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor, configs }]);
         log(`round ${round}/${rounds}: ${protocol}`);
-        const result = await runOnce(workloads.get(protocol)!, topic, pids, { client, acks, httpUrls: cluster.nodes.map((n) => n.http) });
+        const result = await runOnce(workloads.get(protocol)!, topic, pids, { client, acks, httpUrls: latencyTrace ? cluster.nodes.map((n) => n.http) : [] });
         results.push(result);
         process.stdout.write(`${JSON.stringify(result)}\n`);
         // Free the disk for the next run (RF copies of every record).
@@ -158,6 +176,7 @@ async function main(): Promise<void> {
       }
     }
     if (results.length > 1) process.stdout.write(`${JSON.stringify(summarize(results))}\n`);
+    if (peers.includes('nats')) await benchNatsPeer(dir, results);
     if (flags.api === 'records') {
       const grpcRuns = results.filter((r) => r.protocol === 'grpc');
       const best = (values: (number | undefined)[]): number | undefined => {
@@ -176,6 +195,41 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The same workload on NATS JetStream (R = --replication-factor, 3
+ * servers), after Gregor's runs on this machine, one more JSON line with
+ * Gregor's best produce/consume rate of this run over NATS's. Installs
+ * nats-server when missing (scripts/install-nats-server.sh); skipped, with
+ * a line on stderr, when that is not possible.
+ */
+async function benchNatsPeer(dir: string, results: readonly BenchResult[]): Promise<void> {
+  const install = spawnSync('bash', [path.join(__dirname, '..', 'install-nats-server.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (install.status !== 0 || spawnSync('nats-server', ['--version']).status !== 0) {
+    log('nats peer skipped: nats-server is not installed');
+    return;
+  }
+  const peer = await benchNatsJetStream({
+    dir: path.join(dir, 'nats'),
+    records,
+    value: randomBytes(recordSize),
+    replicas: replicationFactor,
+    latencyRates,
+    latencySeconds,
+    log,
+  });
+  const grpcRuns = results.filter((r) => r.protocol === 'grpc' && 'produce_rps' in r) as { produce_rps: number; consume_rps: number }[];
+  const best = (v: number[]): number | null => (v.length === 0 ? null : Math.max(...v));
+  const gregorProduce = best(grpcRuns.map((r) => r.produce_rps));
+  const gregorConsume = best(grpcRuns.map((r) => r.consume_rps));
+  process.stdout.write(
+    `${JSON.stringify({
+      ...peer,
+      gregor_produce_vs_peer: gregorProduce === null ? null : Number((gregorProduce / peer.produce_rps).toFixed(2)),
+      gregor_consume_vs_peer: gregorConsume === null ? null : Number((gregorConsume / peer.consume_rps).toFixed(2)),
+    })}\n`,
+  );
 }
 
 function kafkaAddresses(list: readonly { id: number; kafka?: string | undefined }[]): string[] {
