@@ -61,8 +61,8 @@ export interface Breakdown {
  * Records per partition in offset order are the SDK's sends in order (one
  * idempotent producer; the broker appends a partition's batches in sequence
  * order), so the k-th batch sent to a partition holds the next
- * `recordCount` records. Without a high watermark (acks=1) the last stage
- * is the leader's append to the ack.
+ * `recordCount` records. Without follower stages (acks=1, or a single
+ * replica) the last stage runs from the leader's append to the ack.
  */
 export function latencyBreakdown(records: readonly SentRecord[], batches: readonly SentBatch[], traces: readonly LeaderTrace[]): Breakdown {
   const sentAt = new Map<string, number>();
@@ -107,11 +107,12 @@ export function latencyBreakdown(records: readonly SentRecord[], batches: readon
     values.enqueue_to_sent.push(sent - r.enqueueMs);
     values.sent_to_leader_appended.push(t.appendedMs - sent);
     if (t.writtenMs !== null) writes.push(t.writtenMs - t.appendedMs);
-    if (t.replicatedMs !== null && t.highWatermarkMs !== null) {
-      values.appended_to_followers_fetched.push(t.replicatedMs - t.appendedMs);
-      values.followers_fetched_to_hw.push(t.highWatermarkMs - t.replicatedMs);
+    const replicated = t.replicatedMs !== null && t.highWatermarkMs !== null;
+    if (replicated) {
+      values.appended_to_followers_fetched.push(t.replicatedMs! - t.appendedMs);
+      values.followers_fetched_to_hw.push(t.highWatermarkMs! - t.replicatedMs!);
     }
-    values.hw_to_received.push(r.ackMs - (t.highWatermarkMs ?? t.appendedMs));
+    values.hw_to_received.push(r.ackMs - (replicated ? t.highWatermarkMs! : t.appendedMs));
   }
   const summary = (v: number[]): { p50: number; p99: number } | null => {
     v.sort((a, b) => a - b);
