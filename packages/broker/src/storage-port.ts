@@ -89,4 +89,6 @@ export interface LogStorePort<L extends PartitionLogPort = PartitionLogPort> {
    * step that assigns their offsets. Rejects only when the whole write failed.
    */
   appendMany(requests: AppendRequest<L>[]): Promise<AppendOutcome[]>;
+  /** Appends wait behind the write in flight (storage's LogStore.writesWaiting). */
+  readonly writesWaiting: boolean;
 }

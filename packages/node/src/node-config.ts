@@ -138,7 +138,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: false,
     doc:
       'Gregor: trace latency — per-stage timings of every produce on its leader, event-loop delay and GC pauses — served (and reset) ' +
-      'at the HTTP listener\'s /debug/latency, for pnpm bench. Off: nothing is recorded; on: a 1 ms timer and a few timestamps per produce.',
+      'at the HTTP listener\'s /debug/latency, for pnpm bench. Off: nothing is recorded; on: a 10 ms timer and a few timestamps per produce.',
   },
   'log.level': { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'Log level.' },
   'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },

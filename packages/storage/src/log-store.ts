@@ -278,6 +278,17 @@ export class LogStore {
     await this.context.exclusive(() => this.write([]));
   }
 
+  /**
+   * Appends or jobs wait behind the write in flight: an append now joins
+   * them in the next group. The broker wakes a leader's followers before
+   * an append is written only when it is the first in line (latency);
+   * later ones of a group are taken, all at once, when the group is
+   * written (fewer, larger fetches under load).
+   */
+  get writesWaiting(): boolean {
+    return this.queue.waiting;
+  }
+
   stats(): LogStoreStats {
     return { ...this.kv.stats, partitions: this.logs.size, queuedBytes: this.queue.pendingBytes, queuedJobs: this.queue.pendingJobs };
   }

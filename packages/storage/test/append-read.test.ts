@@ -58,6 +58,14 @@ describe('append and read', () => {
     expect(recordValues((await log.read(2n, 1 << 20)).records)).toEqual(['p-0', 'p-1', 'p-2']);
   });
 
+  test('writesWaiting: appends queued behind the write in flight (the broker wakes followers early only for the first in line)', async () => {
+    expect(store.writesWaiting).toBe(false);
+    const a = log.append(makeBatch(), 0); // the queue starts writing on the next microtask
+    expect(store.writesWaiting).toBe(true);
+    await a;
+    expect(store.writesWaiting).toBe(false);
+  });
+
   test('readForFollower without the tail cache: only what is written', async () => {
     const uncached = await withStore({ tailCacheBytes: 0 });
     try {

@@ -233,13 +233,16 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     // What a held batch has seen: an append signalled after this is news to it.
     for (const a of live) a.appendVersion = ctx.appendSignals.version(a.led.leader.key);
     const assignedBefore = ctx.produceTrace === undefined ? undefined : live.map((a) => a.led.log.assignedEndOffset);
+    const firstInLine = !ctx.store.writesWaiting;
     const write = ctx.store.appendMany(live.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.leader.leaderEpoch })));
     for (const a of live) a.led.leader.trackAppend(write);
     if (assignedBefore !== undefined) traceIssued(ctx, live, assignedBefore);
     // The offsets are assigned: parked follower fetches can take the batches
     // now, while this leader's own write runs (readForFollower), instead of
-    // one storage write later.
-    for (const a of live) ctx.purgatory.notify(a.led.leader.key);
+    // one storage write later (issue #13). Only for the first append in
+    // line: later ones join a group (a busy leader) and the followers take
+    // the whole group in one fetch once it is written, as before.
+    if (firstInLine) for (const a of live) ctx.purgatory.notify(a.led.leader.key);
     results = await write;
   } catch (err) {
     const failure = isGregorError(err) ? err : new GregorError('KAFKA_STORAGE_ERROR', `append failed: ${String(err)}`, {}, err);
