@@ -8,7 +8,7 @@ export interface LatencyReport {
   /** Host-monotonic ms (CLOCK_MONOTONIC) of the window. */
   fromMs: number;
   toMs: number;
-  /** How late the event loop ran a 10 ms timer (perf_hooks.monitorEventLoopDelay), ms. */
+  /** How late the event loop ran a 10 ms timer beyond those 10 ms (perf_hooks.monitorEventLoopDelay), ms. */
   eventLoopDelayMs: { p50: number; p99: number; max: number; mean: number };
   /** V8 garbage-collection pauses, ms. */
   gc: { count: number; totalMs: number; maxMs: number; byKind: Record<string, { count: number; totalMs: number }> };
@@ -62,7 +62,8 @@ export class LatencyProbe {
 
   /** The window since the last call; starts the next one. */
   takeReport(): LatencyReport {
-    const ms = (ns: number): number => Number((ns / 1e6).toFixed(3));
+    // The histogram holds whole timer intervals: the lateness is what exceeds the resolution.
+    const ms = (ns: number): number => Number(Math.max(0, ns / 1e6 - EVENT_LOOP_RESOLUTION_MS).toFixed(3));
     const h = this.loopDelay;
     const { samples, dropped, followerApplyMs } = this.produceTrace.drain();
     const applies = followerApplyMs.sort((a, b) => a - b);
