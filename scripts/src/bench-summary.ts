@@ -11,6 +11,7 @@ const FIELDS = [
   'consume_cpu_us_per_record_nodes',
   'lat_p50_ms',
   'lat_p99_ms',
+  'lat_p999_ms',
 ] as const;
 
 /**

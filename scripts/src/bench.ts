@@ -1,9 +1,12 @@
 /**
- * `pnpm bench [--nodes N] [--replication-factor R] [--acks 0|1|all] [--records N] [--protocol grpc|kafka|both] [--rounds N]`
+ * `pnpm bench [--nodes N] [--replication-factor R] [--acks 0|1|all] [--records N] [--protocol grpc|kafka|both] [--rounds N] [--latency-rate R[,R…]] [--latency-only]`
  *
  * Starts a local cluster (real node processes) in a temp dir, produces N
  * records of --record-size bytes from one producer as fast as it can, consumes
- * them back, then measures produce latency at a fixed modest rate. `--protocol`
+ * them back, then measures produce latency at a fixed modest rate (or at
+ * each of several rates), with a breakdown of where the time went and the
+ * nodes' event-loop delay and GC pauses meanwhile (bench-latency.ts).
+ * `--latency-only` skips the throughput and consume phases. `--protocol`
  * picks the front end: gRPC through the SDK (default), Kafka's wire protocol
  * through the KAFKA listener with a lean client, or both on the same cluster,
  * `--rounds` times, the order swapped each round (each run on a fresh topic). Prints one JSON line
@@ -15,6 +18,7 @@
  * (client.subscribe, acking each) and measures push latency (send →
  * subscriber) at --latency-rate, as one more JSON line.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -24,6 +28,9 @@ import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
 import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from './bench-workload';
 import { summarize } from './bench-summary';
+import { measureLatency, type LatencyPoint, type LatencyTarget } from './bench-latency';
+import { percentile } from './latency-breakdown';
+import { benchNatsJetStream } from './peers/nats-jetstream';
 import { benchRecordsPublish } from './records-bench';
 import { benchPushLatency, benchSubscribeThroughput } from './subscribe-bench';
 
@@ -34,7 +41,10 @@ const flags = parseFlags({
   records: { type: 'string', default: '1000000' },
   'record-size': { type: 'string', default: '100' },
   partitions: { type: 'string', default: '6' },
+  /** Records/s of the latency phase; a comma-separated list measures each rate in turn. */
   'latency-rate': { type: 'string', default: '1000' },
+  /** Only the latency phase (a quick check). */
+  'latency-only': { type: 'boolean', default: false },
   'latency-seconds': { type: 'string', default: '5' },
   /** grpc (the SDK), kafka (the KAFKA listener, lean wire client) or both. */
   protocol: { type: 'string', default: 'grpc' },
@@ -49,6 +59,10 @@ const flags = parseFlags({
   'profile-dir': { type: 'string' },
   /** Extra V8/Node flags for every node process, space-separated (e.g. "--trace-gc"). */
   'node-args': { type: 'string' },
+  /** on: the nodes trace latency (debug.latency.trace) and the bench prints the breakdown; off: as before issue #13. */
+  'latency-trace': { type: 'string', default: 'on' },
+  /** Peers to run the same workload on after Gregor, side by side: "nats" (NATS JetStream, 3 servers, R = --replication-factor). */
+  peers: { type: 'string', default: '' },
 });
 
 const nodes = intFlag('nodes', flags.nodes, 1);
@@ -57,7 +71,8 @@ const acksText = flags.acks ?? (nodes === 1 ? '1' : 'all');
 const records = intFlag('records', flags.records, 1);
 const recordSize = intFlag('record-size', flags['record-size'], 0);
 const partitions = intFlag('partitions', flags.partitions, 1);
-const latencyRate = intFlag('latency-rate', flags['latency-rate'], 1);
+const latencyRates = flags['latency-rate'].split(',').map((r) => intFlag('latency-rate', r.trim(), 1));
+const latencyRate = latencyRates[0]!;
 const latencySeconds = intFlag('latency-seconds', flags['latency-seconds'], 1);
 const consumeStallMs = intFlag('consume-stall-ms', flags['consume-stall-ms'], 1);
 const rounds = intFlag('rounds', flags.rounds, 1);
@@ -76,6 +91,18 @@ if (!['sdk', 'records'].includes(flags.api)) {
 if (flags.api === 'records' && !['1', 'all', '-1'].includes(acksText)) {
   process.stderr.write('--api records needs --acks 1 or all (Publish answers with offsets)\n');
   process.exit(1);
+}
+if (!['on', 'off'].includes(flags['latency-trace'])) {
+  process.stderr.write(`--latency-trace must be on or off, got "${flags['latency-trace']}"\n`);
+  process.exit(1);
+}
+const latencyTrace = flags['latency-trace'] === 'on';
+const peers = flags.peers.split(',').filter((p) => p !== '');
+for (const p of peers) {
+  if (p !== 'nats') {
+    process.stderr.write(`--peers knows only "nats", got "${p}"\n`);
+    process.exit(1);
+  }
 }
 const protocols: Protocol[] = flags.protocol === 'both' ? ['grpc', 'kafka'] : [flags.protocol as Protocol];
 const acks: Acks = acksText === 'all' || acksText === '-1' ? 'all' : (Number(acksText) as 0 | 1);
@@ -112,10 +139,6 @@ function nodesCpuSeconds(pids: readonly number[]): number | undefined {
   return sum;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gregor-bench-'));
@@ -125,7 +148,8 @@ async function main(): Promise<void> {
     ...(flags['profile-dir'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['profile-dir'])}`] : []),
     ...(flags['node-args']?.split(/\s+/).filter((a) => a !== '') ?? []),
   ];
-  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn' }, execArgv });
+  // debug.latency.trace: the nodes keep per-stage produce timings, event-loop delay and GC pauses for the latency phase.
+  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn', 'debug.latency.trace': String(latencyTrace) }, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   const workloads = new Map<Protocol, BenchWorkload>();
   try {
@@ -144,7 +168,7 @@ async function main(): Promise<void> {
         const configs = { 'min.insync.replicas': String(Math.max(1, replicationFactor - 1)) };
         await client.admin().createTopics([{ topic, numPartitions: partitions, replicationFactor, configs }]);
         log(`round ${round}/${rounds}: ${protocol}`);
-        const result = await runOnce(workloads.get(protocol)!, topic, pids);
+        const result = await runOnce(workloads.get(protocol)!, topic, pids, { client, acks, httpUrls: latencyTrace ? cluster.nodes.map((n) => n.http) : [] });
         results.push(result);
         process.stdout.write(`${JSON.stringify(result)}\n`);
         // Free the disk for the next run (RF copies of every record).
@@ -152,9 +176,13 @@ async function main(): Promise<void> {
       }
     }
     if (results.length > 1) process.stdout.write(`${JSON.stringify(summarize(results))}\n`);
+    if (peers.includes('nats')) await benchNatsPeer(dir, results);
     if (flags.api === 'records') {
       const grpcRuns = results.filter((r) => r.protocol === 'grpc');
-      const best = (values: number[]): number | undefined => (values.length === 0 ? undefined : Math.max(...values));
+      const best = (values: (number | undefined)[]): number | undefined => {
+        const known = values.filter((v): v is number => v !== undefined);
+        return known.length === 0 ? undefined : Math.max(...known);
+      };
       await benchRecordsApi(client, cluster.nodes[0]!.grpc, pids, best(grpcRuns.map((r) => r.produce_rps)), best(grpcRuns.map((r) => r.consume_rps)));
     }
   } finally {
@@ -167,6 +195,41 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * The same workload on NATS JetStream (R = --replication-factor, 3
+ * servers), after Gregor's runs on this machine, one more JSON line with
+ * Gregor's best produce/consume rate of this run over NATS's. Installs
+ * nats-server when missing (scripts/install-nats-server.sh); skipped, with
+ * a line on stderr, when that is not possible.
+ */
+async function benchNatsPeer(dir: string, results: readonly BenchResult[]): Promise<void> {
+  const install = spawnSync('bash', [path.join(__dirname, '..', 'install-nats-server.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (install.status !== 0 || spawnSync('nats-server', ['--version']).status !== 0) {
+    log('nats peer skipped: nats-server is not installed');
+    return;
+  }
+  const peer = await benchNatsJetStream({
+    dir: path.join(dir, 'nats'),
+    records,
+    value: randomBytes(recordSize),
+    replicas: replicationFactor,
+    latencyRates,
+    latencySeconds,
+    log,
+  });
+  const grpcRuns = results.filter((r) => r.protocol === 'grpc' && 'produce_rps' in r) as { produce_rps: number; consume_rps: number }[];
+  const best = (v: number[]): number | null => (v.length === 0 ? null : Math.max(...v));
+  const gregorProduce = best(grpcRuns.map((r) => r.produce_rps));
+  const gregorConsume = best(grpcRuns.map((r) => r.consume_rps));
+  process.stdout.write(
+    `${JSON.stringify({
+      ...peer,
+      gregor_produce_vs_peer: gregorProduce === null ? null : Number((gregorProduce / peer.produce_rps).toFixed(2)),
+      gregor_consume_vs_peer: gregorConsume === null ? null : Number((gregorConsume / peer.consume_rps).toFixed(2)),
+    })}\n`,
+  );
 }
 
 function kafkaAddresses(list: readonly { id: number; kafka?: string | undefined }[]): string[] {
@@ -186,12 +249,30 @@ function cpuDelta(before: { client: number; nodes: number | undefined }, pids: r
   };
 }
 
-/** The three phases on one topic through one protocol. */
-async function runOnce(workload: BenchWorkload, topic: string, pids: readonly number[]) {
+/** Resident set size of a process, MB; undefined where /proc is not readable. */
+function processRssMb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m === null ? undefined : Math.round(Number(m[1]) / 1024);
+  } catch {
+    return undefined;
+  }
+}
+
+interface ThroughputFigures {
+  produceRps: number;
+  consumeRps: number;
+  produceCpu: { client: number; nodes: number | undefined };
+  consumeCpu: { client: number; nodes: number | undefined };
+  /** Each node's RSS once the throughput run (produce + consume) is over, MB. */
+  rssMbNodes: (number | null)[];
+}
+
+/** Produce N records as fast as one producer can, then consume them back. */
+async function throughputPhases(workload: BenchWorkload, topic: string, pids: readonly number[], value: Buffer): Promise<ThroughputFigures> {
   const cpuNow = () => ({ client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) });
 
   // Throughput: one producer, records sent in chunks of 1000 so the producer batches freely.
-  const value = randomBytes(recordSize);
   const producer = await workload.producer(topic, value, 'throughput');
   let acked = 0;
   const progress = setInterval(() => log(`${workload.protocol}: produced ${acked}/${records}`), 1000);
@@ -233,57 +314,50 @@ async function runOnce(workload: BenchWorkload, topic: string, pids: readonly nu
   const consumeSec = (performance.now() - t1) / 1000;
   const consumeCpu = cpuDelta(cpu1, pids, records);
   log(`${workload.protocol}: consumed ${records} records in ${consumeSec.toFixed(2)} s`);
-
-  // Latency at a fixed modest rate: each record sent alone, linger 0.
-  const latencyProducer = await workload.producer(topic, value, 'latency');
-  const latencies: number[] = [];
-  const total = latencyRate * latencySeconds;
-  const perTick = Math.max(1, Math.round(latencyRate / 100));
-  const pending: Promise<void>[] = [];
-  log(`${workload.protocol}: measuring latency: ${latencyRate} records/s for ${latencySeconds} s`);
-  await new Promise<void>((resolve) => {
-    let issued = 0;
-    const timer = setInterval(() => {
-      for (let i = 0; i < perTick && issued < total; i++, issued++) {
-        const start = performance.now();
-        pending.push(latencyProducer.send(1).then(() => void latencies.push(performance.now() - start)));
-      }
-      if (issued >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 10);
-  });
-  await Promise.all(pending);
-  await latencyProducer.close();
-  latencies.sort((a, b) => a - b);
-  return resultOf(workload.protocol, records / produceSec, records / consumeSec, produceCpu, consumeCpu, latencies);
+  return { produceRps: records / produceSec, consumeRps: records / consumeSec, produceCpu, consumeCpu, rssMbNodes: pids.map((pid) => processRssMb(pid) ?? null) };
 }
 
-function resultOf(
-  protocol: Protocol,
-  produceRps: number,
-  consumeRps: number,
-  produceCpu: { client: number; nodes: number | undefined },
-  consumeCpu: { client: number; nodes: number | undefined },
-  latencies: number[],
-) {
+/** The phases on one topic through one protocol: throughput (unless --latency-only), then latency at each rate. */
+async function runOnce(workload: BenchWorkload, topic: string, pids: readonly number[], target: LatencyTarget) {
+  const value = randomBytes(recordSize);
+  const throughput = flags['latency-only'] ? undefined : await throughputPhases(workload, topic, pids, value);
+  // Latency at fixed modest rates: each record sent alone, linger 0.
+  const curve: LatencyPoint[] = [];
+  for (const rate of latencyRates) {
+    log(`${workload.protocol}: measuring latency: ${rate} records/s for ${latencySeconds} s`);
+    curve.push(await measureLatency(target, workload, topic, value, rate, latencySeconds));
+  }
+  return resultOf(workload.protocol, throughput, curve);
+}
+
+function resultOf(protocol: Protocol, t: ThroughputFigures | undefined, curve: LatencyPoint[]) {
   const us = (v: number | undefined): number | null => (v === undefined ? null : Number(v.toFixed(2)));
+  const first = curve[0]!;
   return {
     protocol,
-    produce_rps: Math.round(produceRps),
-    produce_mb_s: Number(((produceRps * recordSize) / 1e6).toFixed(2)),
-    produce_cpu_us_per_record_client: Number(produceCpu.client.toFixed(2)),
-    produce_cpu_us_per_record_nodes: us(produceCpu.nodes),
-    consume_rps: Math.round(consumeRps),
-    consume_cpu_us_per_record_client: Number(consumeCpu.client.toFixed(2)),
-    consume_cpu_us_per_record_nodes: us(consumeCpu.nodes),
-    lat_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
-    lat_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+    ...(t === undefined
+      ? {}
+      : {
+          produce_rps: Math.round(t.produceRps),
+          produce_mb_s: Number(((t.produceRps * recordSize) / 1e6).toFixed(2)),
+          produce_cpu_us_per_record_client: Number(t.produceCpu.client.toFixed(2)),
+          produce_cpu_us_per_record_nodes: us(t.produceCpu.nodes),
+          consume_rps: Math.round(t.consumeRps),
+          consume_cpu_us_per_record_client: Number(t.consumeCpu.client.toFixed(2)),
+          consume_cpu_us_per_record_nodes: us(t.consumeCpu.nodes),
+          rss_mb_nodes: t.rssMbNodes,
+        }),
+    // The first rate's figures, under the names earlier runs printed.
+    lat_p50_ms: first.p50_ms,
+    lat_p99_ms: first.p99_ms,
+    lat_p999_ms: first.p999_ms,
+    lat_breakdown: first.breakdown,
+    lat_nodes: first.nodes,
+    ...(curve.length > 1 ? { latency_curve: curve } : {}),
     nodes,
     replication_factor: replicationFactor,
     acks: acksText,
-    records,
+    records: t === undefined ? 0 : records,
     record_size: recordSize,
     partitions,
     latency_rate: latencyRate,

@@ -6,6 +6,7 @@ import type { FetchPurgatory } from './fetch-purgatory';
 import type { MetadataSource, TopicMetadataView } from './metadata-source';
 import type { BrokerObserver } from './observer';
 import type { ProducerIdManager } from './producer-id-manager';
+import type { ProduceTrace } from './produce-trace';
 import type { ProducePurgatory } from './replica/produce-purgatory';
 import type { ReplicaManager } from './replica/replica-manager';
 import type { LogStorePort } from './storage-port';
@@ -33,6 +34,8 @@ export interface BrokerContext {
   readonly logger: Logger;
   readonly observer: BrokerObserver;
   readonly topicConfigs: TopicConfigCache;
+  /** Per-stage produce timings, when the node traces latency (else undefined: one check per produce). */
+  readonly produceTrace: ProduceTrace | undefined;
   isStopping(): boolean;
   /** Keeps `work` in the set that stop() waits for (e.g. acks=0 appends). */
   track<T>(work: Promise<T>): Promise<T>;

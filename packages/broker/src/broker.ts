@@ -21,6 +21,7 @@ import { NOOP_OBSERVER, type BrokerObserver } from './observer';
 import { PartitionManager } from './partition-manager';
 import { ProducerIdManager } from './producer-id-manager';
 import { ProducePurgatory } from './replica/produce-purgatory';
+import type { ProduceTrace } from './produce-trace';
 import { ReplicaManager, type FollowerFetcher, type LedPartitionStatus, type ReplicaRoleSnapshot } from './replica/replica-manager';
 import { applyCompactionOnce, applyRetentionOnce, PeriodicTask } from './retention';
 import type { LogStorePort, PartitionLogPort } from './storage-port';
@@ -38,6 +39,11 @@ export interface BrokerOptions {
    * finds leaders through `metadata.brokerEndpoint`.
    */
   fetcher?: FollowerFetcher;
+  /**
+   * Per-stage timings of produces (issue #13: `debug.latency.trace`);
+   * absent, nothing is traced and the hot path pays one check.
+   */
+  produceTrace?: ProduceTrace;
   /**
    * More gRPC services on every listener (the node adds
    * grpc.health.v1.Health, where load balancers and probes look).
@@ -140,6 +146,7 @@ export class Broker {
         },
         logger,
         clock,
+        ...(opts.produceTrace !== undefined ? { onApplied: opts.produceTrace.followerApplied } : {}),
       });
     this.replicas = new ReplicaManager({
       config,
@@ -151,6 +158,7 @@ export class Broker {
       clock,
       logger,
       ...(opts.observer !== undefined ? { observer: opts.observer } : {}),
+      ...(opts.produceTrace !== undefined ? { produceTrace: opts.produceTrace } : {}),
     });
     const topicDefaults = checkTopicDefaults(config.topicDefaults);
     const replicas = this.replicas;
@@ -173,6 +181,7 @@ export class Broker {
       logger,
       observer: opts.observer ?? NOOP_OBSERVER,
       topicConfigs: new TopicConfigCache(topicDefaults),
+      produceTrace: opts.produceTrace,
       isStopping: () => this.stopping,
       track: (work) => this.track(work),
     };

@@ -73,3 +73,4 @@ export {
 export { createAdminService, describeCluster, describeClusterResponse, type AdminGrpcService, type AdminServiceDeps } from './grpc/admin-service';
 export { computeGroupLags, MAX_LAG_SERIES, type ConsumerGroupLag } from './coordinator/group-lag';
 export * from './api';
+export { ProduceTrace, type ProduceTraceSample, type TraceEntry } from './produce-trace';

@@ -53,6 +53,10 @@ export interface PartitionLogPort extends FollowerLog {
   readonly highWatermark: bigint;
   setHighWatermark(offset: bigint): unknown;
   read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
+  /** logEndOffset plus the appends given offsets but still being written. */
+  readonly assignedEndOffset: bigint;
+  /** A follower's read: up to assignedEndOffset, batches still being written included (storage's PartitionLog.readForFollower). */
+  readForFollower(fetchOffset: bigint, maxBytes: number): Promise<ReadResult>;
   offsetForTimestamp(timestampMs: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;
   /** The first record with the greatest timestamp below `upperOffset` (ListOffsets MAX_TIMESTAMP, KIP-734). */
   offsetForMaxTimestamp(upperOffset?: bigint): Promise<{ offset: bigint; timestamp: bigint } | undefined>;
@@ -85,4 +89,6 @@ export interface LogStorePort<L extends PartitionLogPort = PartitionLogPort> {
    * step that assigns their offsets. Rejects only when the whole write failed.
    */
   appendMany(requests: AppendRequest<L>[]): Promise<AppendOutcome[]>;
+  /** Appends wait behind the write in flight (storage's LogStore.writesWaiting). */
+  readonly writesWaiting: boolean;
 }

@@ -5,7 +5,7 @@
 export { Gregor, createClient } from './client';
 export type { ClientOptions, RetryPolicy } from './options';
 export { Producer } from './producer/producer';
-export { COMPRESSIONS, type ProducerOptions, type ResolvedProducerOptions } from './producer/options';
+export { COMPRESSIONS, type ProducerOptions, type ResolvedProducerOptions, type SentPartition } from './producer/options';
 export { Consumer, type PollOptions } from './consumer/consumer';
 export type { ReadPartitionRequest, ReadPartitionResult } from './consumer/read-partition';
 export type { GroupSubscription, OffsetAndMetadata, RebalanceListener } from './consumer/group/consumer-group';

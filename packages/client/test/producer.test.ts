@@ -36,6 +36,23 @@ describe('Producer against a fake gRPC cluster', () => {
     for (let p = 0; p < 4; p++) expect(t.cluster.values('keyed', p)).toEqual(keys.filter((k) => partitionForKey(Buffer.from(k), 4) === p));
   });
 
+  it('onRequestSent reports each Produce request as it leaves: its partitions and record counts', async () => {
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('traced', 2);
+    t.client = createClient({ bootstrap: b1.address });
+    const sent: { topic: string; partition: number; recordCount: number }[][] = [];
+    const producer = t.client.producer({ lingerMs: 60000, onRequestSent: (parts) => void sent.push(parts.map((p) => ({ ...p }))) });
+    const acks = [0, 0, 1, 0].map((partition, i) => producer.send({ topic: 'traced', partition, value: `v${i}` }));
+    expect(sent).toEqual([]); // lingering: nothing left yet
+    await producer.flush();
+    await Promise.all(acks);
+    expect(sent).toHaveLength(t.cluster.callsOf('Produce').length);
+    const counts = new Map<number, number>();
+    for (const parts of sent) for (const p of parts) counts.set(p.partition, (counts.get(p.partition) ?? 0) + p.recordCount);
+    expect(Object.fromEntries(counts)).toEqual({ 0: 3, 1: 1 });
+    expect(sent.flat().every((p) => p.topic === 'traced')).toBe(true);
+  });
+
   it('batches records that arrive within linger into few requests', async () => {
     const b1 = await t.cluster.startBroker(1);
     t.cluster.createTopic('batched', 1);

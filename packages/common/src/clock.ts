@@ -33,3 +33,14 @@ export class ManualClock implements Clock {
     return this.ms;
   }
 }
+
+/**
+ * CLOCK_MONOTONIC in milliseconds (fractional): unlike performance.now(),
+ * which counts from each process's start, the same clock in every process
+ * of one host — so a benchmark can line up its own timestamps with the
+ * nodes' (latency tracing). Not for durations inside one process: use
+ * Clock.monotonicMs, which tests can control.
+ */
+export function hostMonotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}

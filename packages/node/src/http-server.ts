@@ -2,18 +2,23 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@gregor/common';
 import type { Registry } from 'prom-client';
+import type { LatencyProbe } from './latency-probe';
 import type { Readiness } from './readiness';
 
 export interface HttpEndpoints {
   readiness(): Readiness;
   registry: Registry;
   logger: Logger;
+  /** /debug/latency, when the node traces latency (`debug.latency.trace`); else that path is 404. */
+  latency?: LatencyProbe;
 }
 
 /**
  * /healthz: the process answers (200). /readyz: 200 once every role is
  * serving (with a quorum: registered, unfenced, caught up), else 503 with
- * one reason per line. /metrics: Prometheus text.
+ * one reason per line. /metrics: Prometheus text. /debug/latency (only with
+ * debug.latency.trace): the LatencyReport of the window since the previous
+ * call, as JSON; each call starts a new window.
  */
 export function createHttpServer(endpoints: HttpEndpoints): http.Server {
   return http.createServer((req, res) => {
@@ -36,6 +41,8 @@ export function createHttpServer(endpoints: HttpEndpoints): http.Server {
           res.writeHead(500).end();
         },
       );
+    } else if (url === '/debug/latency' && endpoints.latency !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(endpoints.latency.takeReport()));
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }

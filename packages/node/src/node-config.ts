@@ -133,6 +133,13 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 86_400_000,
     doc: 'Idempotent-producer state of a partition is forgotten once the producer has been silent this long (checked with retention).',
   },
+  'debug.latency.trace': {
+    type: 'boolean',
+    default: false,
+    doc:
+      'Gregor: trace latency — per-stage timings of every produce on its leader, event-loop delay and GC pauses — served (and reset) ' +
+      'at the HTTP listener\'s /debug/latency, for pnpm bench. Off: nothing is recorded; on: a 10 ms timer and a few timestamps per produce.',
+  },
   'log.level': { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'Log level.' },
   'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },
   'replica.lag.time.max.ms': {
@@ -220,6 +227,7 @@ export interface NodeConfig {
   logTailCacheBytes: number;
   producerIdExpirationMs: number;
   logLevel: LogLevel;
+  debugLatencyTrace: boolean;
   fetchMaxWaitingRequests: number;
   replicaLagTimeMaxMs: number;
   replicaFetchMaxBytes: number;
@@ -319,6 +327,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     logTailCacheBytes: v['log.tail.cache.bytes'] as number,
     producerIdExpirationMs: v['producer.id.expiration.ms'] as number,
     logLevel: v['log.level'] as LogLevel,
+    debugLatencyTrace: v['debug.latency.trace'] as boolean,
     fetchMaxWaitingRequests: v['fetch.max.waiting.requests'] as number,
     replicaLagTimeMaxMs: v['replica.lag.time.max.ms'] as number,
     replicaFetchMaxBytes: v['replica.fetch.max.bytes'] as number,

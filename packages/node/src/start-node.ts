@@ -6,6 +6,7 @@ import type { ControllerNode } from '@gregor/controller';
 import { RecordsService } from '@gregor/records-service';
 import { LogStore } from '@gregor/storage';
 import { closeServer, createHttpServer, listen } from './http-server';
+import { LatencyProbe } from './latency-probe';
 import { NodeMetrics } from './metrics';
 import { startQuorumRole, type QuorumRole } from './controller-role';
 import { GrpcHealth } from './grpc-health';
@@ -111,6 +112,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   const logger = options.logger ?? createLogger({ level: config.logLevel, nodeId: config.nodeId });
   const clock = options.clock ?? systemClock;
   const metrics = new NodeMetrics(config.nodeId);
+  const latency = config.debugLatencyTrace ? new LatencyProbe(config.nodeId) : undefined;
   logger.info('gregor-node starting', { roles: config.roles, dataDir: config.dataDir });
   const quorumMode = config.quorumVoters.length > 0;
   if (!quorumMode && config.roles.includes('controller')) {
@@ -152,7 +154,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     // answers 503 "starting: <step>" until the broker serves.
     const httpListener = config.listeners.find((l) => l.name === 'HTTP');
     if (httpListener !== undefined) {
-      httpServer = createHttpServer({ readiness, registry: metrics.registry, logger });
+      httpServer = createHttpServer({ readiness, registry: metrics.registry, logger, ...(latency !== undefined ? { latency } : {}) });
       const port = await listen(httpServer, httpListener.host, httpListener.port);
       httpUrl = `http://${httpListener.host.includes(':') ? `[${httpListener.host}]` : httpListener.host || '127.0.0.1'}:${port}`;
       logger.info('http listener open (/readyz answers 503 until start-up is done)', { http: httpUrl });
@@ -198,6 +200,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         logger,
         clock,
         observer: metrics,
+        ...(latency !== undefined ? { produceTrace: latency.produceTrace } : {}),
         services: [
           health.service(),
           records.grpcService(),
@@ -225,6 +228,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
     await records.close();
     await broker?.stop();
     if (httpServer !== undefined) await closeServer(httpServer);
+    latency?.stop();
     await store?.close();
     await quorum?.stop();
     throw err;
@@ -265,6 +269,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
           await closeServer(httpServer);
           logger.info('http listener closed');
         }
+        latency?.stop();
         await store?.close();
         logger.info('storage closed');
         if (quorum !== undefined) {

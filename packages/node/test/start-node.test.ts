@@ -57,6 +57,43 @@ describe('startNode (in-process, real storage)', () => {
     }
   });
 
+  test('/debug/latency: only with debug.latency.trace; each call answers the window since the previous one', async () => {
+    node = await startNode(config(), { logger: silentLogger() });
+    expect((await httpGet(`${node.httpUrl}/debug/latency`)).status).toBe(404);
+    await node.stop();
+    node = await startNode(nodeConfig({ 'log.dirs': dir, listeners: 'CLIENT://127.0.0.1:0,HTTP://127.0.0.1:0', 'node.id': 4, 'debug.latency.trace': true }), {
+      logger: silentLogger(),
+    });
+    const client = connect(node.clientAddress!);
+    try {
+      await createTopic(client, 'traced', 1);
+      await httpGet(`${node.httpUrl}/debug/latency`); // a fresh window
+      expect(await produce(client, 'traced', ['a', 'b'])).toBe('0');
+      expect(await produce(client, 'traced', ['c'], -1)).toBe('2');
+      const first = JSON.parse((await httpGet(`${node.httpUrl}/debug/latency`)).body);
+      expect(first.nodeId).toBe(4);
+      expect(first.produces).toEqual([
+        expect.objectContaining({ topic: 'traced', partition: 0, baseOffset: '0', endOffset: '2', replicatedMs: null }),
+        expect.objectContaining({ topic: 'traced', partition: 0, baseOffset: '2', endOffset: '3' }),
+      ]);
+      for (const p of first.produces) {
+        expect(p.receivedMs).toBeLessThanOrEqual(p.appendedMs);
+        expect(p.appendedMs).toBeLessThanOrEqual(p.writtenMs);
+        expect(p.writtenMs).toBeLessThanOrEqual(p.answeredMs);
+      }
+      // A single replica: the HW passes each batch once it is written (acks=1 too).
+      for (const p of first.produces) expect(p.highWatermarkMs).toBeGreaterThanOrEqual(p.writtenMs);
+      expect(first.eventLoopDelayMs).toEqual(expect.objectContaining({ p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) }));
+      expect(first.gc).toEqual(expect.objectContaining({ count: expect.any(Number), totalMs: expect.any(Number) }));
+      expect(first.toMs).toBeGreaterThan(first.fromMs);
+      const second = JSON.parse((await httpGet(`${node.httpUrl}/debug/latency`)).body);
+      expect(second.produces).toEqual([]);
+      expect(second.fromMs).toBe(first.toMs);
+    } finally {
+      client.close();
+    }
+  });
+
   test('a second node on the same data dir fails to start and the first keeps serving', async () => {
     node = await startNode(config(), { logger: silentLogger() });
     await expect(startNode(config(), { logger: silentLogger() })).rejects.toThrow();

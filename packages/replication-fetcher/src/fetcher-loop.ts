@@ -17,6 +17,8 @@ export interface FetcherLoopDeps {
   logger: Logger;
   clock: Clock;
   random: () => number;
+  /** See ReplicaFetcherManagerOptions.onApplied. */
+  onApplied?: (applyMs: number) => void;
 }
 
 /**
@@ -263,6 +265,7 @@ export class FetcherLoop {
       this.inflight = undefined;
     }
     this.loopRecovered();
+    const receivedMs = this.deps.clock.monotonicMs();
     await Promise.all(
       responses.map((r) => {
         const p = this.current(sent, `${r.topic}-${r.partition}`);
@@ -274,6 +277,7 @@ export class FetcherLoop {
         });
       }),
     );
+    if (this.deps.onApplied !== undefined && responses.some((r) => r.records.length > 0)) this.deps.onApplied(this.deps.clock.monotonicMs() - receivedMs);
   }
 
   /** The partition as it was when the request was built, if it is still assigned here. */

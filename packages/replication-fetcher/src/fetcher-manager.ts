@@ -19,6 +19,12 @@ export interface ReplicaFetcherManagerOptions {
   clock?: Clock;
   /** For backoff jitter; inject a seeded one to replay. */
   random?: () => number;
+  /**
+   * Latency tracing: called after each fetch answer that carried records
+   * is applied, with the ms from its arrival until its appends were done
+   * (the next fetch, which tells the leader, leaves right after).
+   */
+  onApplied?: (applyMs: number) => void;
 }
 
 /**
@@ -70,6 +76,7 @@ export class ReplicaFetcherManager {
             logger: this.logger,
             clock: this.opts.clock ?? systemClock,
             random: this.opts.random ?? Math.random,
+            ...(this.opts.onApplied !== undefined ? { onApplied: this.opts.onApplied } : {}),
           });
           this.loops.set(p.leaderId, loop);
         }

@@ -91,6 +91,8 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
       }
     }
     parts.push({ core: item.core, buf: item.batches, frames, producerUpdates: updates, leader: item.leaderEpoch !== undefined });
+    // A leader's batches are cached now, before their write: its followers may fetch them at once (PartitionLog.readForFollower).
+    if (item.leaderEpoch !== undefined) item.core.tail.add(item.batches, frames);
   }
   for (const [core, tail] of tails) {
     core.nextOffset = tail.nextOffset;

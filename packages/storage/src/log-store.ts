@@ -278,6 +278,17 @@ export class LogStore {
     await this.context.exclusive(() => this.write([]));
   }
 
+  /**
+   * Appends or jobs wait behind the write in flight: an append now joins
+   * them in the next group. The broker wakes a leader's followers before
+   * an append is written only when it is the first in line (latency);
+   * later ones of a group are taken, all at once, when the group is
+   * written (fewer, larger fetches under load).
+   */
+  get writesWaiting(): boolean {
+    return this.queue.waiting;
+  }
+
   stats(): LogStoreStats {
     return { ...this.kv.stats, partitions: this.logs.size, queuedBytes: this.queue.pendingBytes, queuedJobs: this.queue.pendingJobs };
   }
@@ -387,8 +398,8 @@ export class LogStore {
     for (const [core, s] of staged) core.commit(s);
     for (const job of jobs) {
       for (const part of job.parts) {
-        if (part.leader) part.core.tail.add(part.buf, part.frames);
-        else part.core.tail.clear();
+        // A leader's batches went into the tail cache when their offsets were assigned (append.ts).
+        if (!part.leader) part.core.tail.clear();
         part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
       }
     }
@@ -412,6 +423,8 @@ export class LogStore {
     } catch (err) {
       this.failure = new GregorError('KAFKA_STORAGE_ERROR', `log store write failed: ${String(err)}`, {}, err);
       this.queue.fail(this.failure);
+      // Leader batches are cached before their write: none of those may be served now.
+      for (const log of this.logs.values()) coreOf(log).tail.clear();
       this.opts.logger.error('log store write failed; no further writes', { err });
       throw this.failure;
     }

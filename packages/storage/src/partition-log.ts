@@ -185,6 +185,15 @@ export class PartitionLog {
     return coreOf(this).state.logEndOffset;
   }
 
+  /**
+   * Where the log will end once the appends already given offsets are
+   * written: logEndOffset plus the appends still in the write queue. What
+   * a leader's followers may fetch up to (readForFollower).
+   */
+  get assignedEndOffset(): bigint {
+    return coreOf(this).nextOffset;
+  }
+
   /** Bytes of the batches on disk (LevelDB's own overhead and compression aside). */
   get sizeBytes(): number {
     return coreOf(this).state.sizeBytes;
@@ -250,18 +259,24 @@ export class PartitionLog {
 
   async read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult> {
     const core = coreOf(this);
-    core.checkReadable();
-    const { logStartOffset, logEndOffset } = core.state;
-    if (fetchOffset < logStartOffset || fetchOffset > logEndOffset) throw outOfRange(core, fetchOffset);
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-      throw new GregorError('INVALID_FETCH_SIZE', `max bytes ${maxBytes} is not a size`, core.context);
-    }
-    const upper = maxOffset === undefined || maxOffset > logEndOffset ? logEndOffset : maxOffset;
-    if (fetchOffset >= upper) return { records: EMPTY, logStartOffset, logEndOffset };
-    const chunks = core.tail.read(fetchOffset, upper, maxBytes) ?? (await readBatches(core.ctx.kv, core.id, fetchOffset, upper, maxBytes));
-    if (chunks === undefined) throw outOfRange(core, fetchOffset); // retention or truncation got there first
-    const records = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-    return { records, logStartOffset, logEndOffset };
+    const { logEndOffset } = core.state;
+    return readRange(core, fetchOffset, maxBytes, maxOffset === undefined || maxOffset > logEndOffset ? logEndOffset : maxOffset, logEndOffset);
+  }
+
+  /**
+   * A follower's read on the leader: up to assignedEndOffset, so batches
+   * whose write is still queued are served too (from the tail cache, where
+   * a leader append goes when its offsets are assigned). Kafka's leader
+   * appends to the page cache before followers read; here the LevelDB write
+   * runs on a worker thread, and waiting for it put one storage write (and
+   * any write queued ahead of it) on the path of every acks=all produce.
+   * Safe because the high watermark still counts the leader's own
+   * logEndOffset: nothing is acknowledged before this log has written it.
+   * Batches no longer cached are read from LevelDB up to logEndOffset.
+   */
+  async readForFollower(fetchOffset: bigint, maxBytes: number): Promise<ReadResult> {
+    const core = coreOf(this);
+    return readRange(core, fetchOffset, maxBytes, core.nextOffset, core.nextOffset);
   }
 
   /**
@@ -385,6 +400,26 @@ export class PartitionLog {
     if (offset <= core.state.logStartOffset) return;
     await deleteFromStart(core, offset, (batch) => batch.lastOffset < offset);
   }
+}
+
+/** Whole batches from `fetchOffset` below `upper` (<= `end`, the end a reader may ask up to); see read. */
+async function readRange(core: PartitionCore, fetchOffset: bigint, maxBytes: number, upper: bigint, end: bigint): Promise<ReadResult> {
+  core.checkReadable();
+  const { logStartOffset, logEndOffset } = core.state;
+  if (fetchOffset < logStartOffset || fetchOffset > end) throw outOfRange(core, fetchOffset);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new GregorError('INVALID_FETCH_SIZE', `max bytes ${maxBytes} is not a size`, core.context);
+  }
+  if (fetchOffset >= upper) return { records: EMPTY, logStartOffset, logEndOffset };
+  let chunks = core.tail.read(fetchOffset, upper, maxBytes);
+  if (chunks === undefined) {
+    // Not cached: only what is written can be read (an unwritten batch dropped from the cache comes with its write).
+    if (fetchOffset >= logEndOffset) return { records: EMPTY, logStartOffset, logEndOffset };
+    chunks = await readBatches(core.ctx.kv, core.id, fetchOffset, upper < logEndOffset ? upper : logEndOffset, maxBytes);
+  }
+  if (chunks === undefined) throw outOfRange(core, fetchOffset); // retention or truncation got there first
+  const records = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  return { records, logStartOffset, logEndOffset };
 }
 
 function outOfRange(core: PartitionCore, offset: bigint): GregorError {

@@ -48,6 +48,11 @@ export class WriteQueue<I extends GroupItem> {
     return this.queuedBytes;
   }
 
+  /** Jobs wait behind the one being written (or for the pump to start): a job pushed now joins them. */
+  get waiting(): boolean {
+    return this.scheduled || this.jobs.length > 0;
+  }
+
   get pendingJobs(): number {
     return this.jobs.length;
   }

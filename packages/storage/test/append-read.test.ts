@@ -42,6 +42,46 @@ describe('append and read', () => {
     expect([logStartOffset, logEndOffset]).toEqual([0n, 5n]);
   });
 
+  test('readForFollower serves a leader append whose write is still queued; read only once it is written', async () => {
+    await log.append(makeBatch({ records: 2 }), 0);
+    const pending = log.append(makeBatch({ records: 3, label: 'p' }), 0); // offsets assigned now, written later
+    expect([log.logEndOffset, log.assignedEndOffset]).toEqual([2n, 5n]);
+    expect((await log.read(2n, 1 << 20)).records.length).toBe(0);
+    expect(recordValues((await log.readForFollower(2n, 1 << 20)).records)).toEqual(['p-0', 'p-1', 'p-2']);
+    expect(batchRanges((await log.readForFollower(0n, 1 << 20)).records)).toEqual([
+      [0n, 1n],
+      [2n, 4n],
+    ]);
+    await expectGregorError(log.readForFollower(6n, 100), 'OFFSET_OUT_OF_RANGE');
+    await pending;
+    expect(log.logEndOffset).toBe(5n);
+    expect(recordValues((await log.read(2n, 1 << 20)).records)).toEqual(['p-0', 'p-1', 'p-2']);
+  });
+
+  test('writesWaiting: appends queued behind the write in flight (the broker wakes followers early only for the first in line)', async () => {
+    expect(store.writesWaiting).toBe(false);
+    const a = log.append(makeBatch(), 0); // the queue starts writing on the next microtask
+    expect(store.writesWaiting).toBe(true);
+    await a;
+    expect(store.writesWaiting).toBe(false);
+  });
+
+  test('readForFollower without the tail cache: only what is written', async () => {
+    const uncached = await withStore({ tailCacheBytes: 0 });
+    try {
+      const l = await uncached.store.openPartition('orders', 0);
+      await l.append(makeBatch({ records: 2 }), 0);
+      const pending = l.append(makeBatch({ records: 1 }), 0);
+      // Asked before the write can have finished (no I/O on this path): nothing yet.
+      const early = l.readForFollower(2n, 1 << 20);
+      await pending;
+      expect((await early).records.length).toBe(0);
+      expect(batchRanges((await l.readForFollower(2n, 1 << 20)).records)).toEqual([[2n, 2n]]);
+    } finally {
+      await uncached.cleanup();
+    }
+  });
+
   test('one append may carry several batches', async () => {
     const r = await log.append(Buffer.concat([makeBatch({ records: 2 }), makeBatch({ records: 1 }), makeBatch({ records: 4 })]), 0);
     expect(r).toMatchObject({ baseOffset: 0n, lastOffset: 6n, recordCount: 7 });

@@ -6,6 +6,7 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import type { LedPartition } from '../replica/replica-manager';
 import type { AppendOutcome } from '../storage-port';
+import type { TraceEntry } from '../produce-trace';
 import { checkCompactedKeys } from '../compacted-keys';
 
 const VALID_ACKS = new Set([0, 1, -1]);
@@ -23,6 +24,9 @@ interface PendingAppend {
   early?: GregorError;
   /** appendSignals version of its partition right after its last append attempt. */
   appendVersion?: number;
+  /** Latency tracing (acks 1 and all, when on): when the request arrived, and the open entry once appended. */
+  receivedMs?: number;
+  trace?: TraceEntry;
 }
 
 /**
@@ -87,6 +91,7 @@ export interface InternalProduce {
 
 export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, outcome: RequestOutcome, internal?: InternalProduce): Promise<ProduceResponse> {
   const acks = req.acks;
+  const receivedMs = acks !== 0 ? ctx.produceTrace?.now() : undefined;
   const pending: PendingAppend[] = [];
   const seen = new Set<string>();
   const topics: ProduceTopicResponse[] = [];
@@ -127,7 +132,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
           logAppendTimeMs = ctx.clock.nowMs();
           stampLogAppendTime(p.records, batches, logAppendTimeMs);
         }
-        pending.push({ result, led, records: p.records, recordCount, logAppendTimeMs, minInsyncReplicas: config.minInsyncReplicas });
+        pending.push({ result, led, records: p.records, recordCount, logAppendTimeMs, minInsyncReplicas: config.minInsyncReplicas, receivedMs });
       } catch (err) {
         result.error = outcome.fail(err, where);
       }
@@ -157,6 +162,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
   if (acks === 1) {
     await write;
     await holdEarlyArrivals(ctx, pending, outcome, timeoutMs);
+    for (const a of pending) if (a.trace !== undefined) ctx.produceTrace?.answered(a.trace);
     return { topics };
   }
   try {
@@ -182,6 +188,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
  */
 async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs: number, outcome: RequestOutcome): Promise<void> {
   if (a.requiredOffset === undefined) {
+    if (a.trace !== undefined) ctx.produceTrace?.answered(a.trace);
     ctx.producePurgatory.release(1); // the append failed; its error is already in the result
     return;
   }
@@ -193,6 +200,7 @@ async function awaitReplication(ctx: BrokerContext, a: PendingAppend, timeoutMs:
     if (ctx.isStopping()) return 'NOT_LEADER_OR_FOLLOWER';
     return undefined;
   });
+  if (a.trace !== undefined) ctx.produceTrace?.answered(a.trace);
   if (result === 'NONE') return;
   const where = { topic: leader.topic, partition: leader.partition };
   const messages: Partial<Record<ErrorName, string>> = {
@@ -224,8 +232,17 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
   try {
     // What a held batch has seen: an append signalled after this is news to it.
     for (const a of live) a.appendVersion = ctx.appendSignals.version(a.led.leader.key);
+    const assignedBefore = ctx.produceTrace === undefined ? undefined : live.map((a) => a.led.log.assignedEndOffset);
+    const firstInLine = !ctx.store.writesWaiting;
     const write = ctx.store.appendMany(live.map((a) => ({ log: a.led.log, batches: a.records, leaderEpoch: a.led.leader.leaderEpoch })));
     for (const a of live) a.led.leader.trackAppend(write);
+    if (assignedBefore !== undefined) traceIssued(ctx, live, assignedBefore);
+    // The offsets are assigned: parked follower fetches can take the batches
+    // now, while this leader's own write runs (readForFollower), instead of
+    // one storage write later (issue #13). Only for the first append in
+    // line: later ones join a group (a busy leader) and the followers take
+    // the whole group in one fetch once it is written, as before.
+    if (firstInLine) for (const a of live) ctx.purgatory.notify(a.led.leader.key);
     results = await write;
   } catch (err) {
     const failure = isGregorError(err) ? err : new GregorError('KAFKA_STORAGE_ERROR', `append failed: ${String(err)}`, {}, err);
@@ -246,6 +263,7 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     // offsets, and with acks=all once those are replicated, as Kafka does.
     a.requiredOffset = appended.lastOffset + 1n;
     a.result.baseOffset = appended.baseOffset;
+    if (a.trace !== undefined) ctx.produceTrace?.written(a.trace);
     a.result.logStartOffset = log.logStartOffset;
     if (appended.duplicate === true) {
       if (a.logAppendTimeMs !== undefined) a.result.logAppendTimeMs = appended.maxTimestamp;
@@ -259,6 +277,21 @@ async function appendAll(ctx: BrokerContext, pending: PendingAppend[], outcome: 
     ctx.replicas.afterLeaderAppend(a.led.leader);
     // Wakes parked follower fetches (new data) and consumer fetches (if the HW moved).
     ctx.purgatory.notify(a.led.leader.key);
+  });
+}
+
+/**
+ * Latency tracing: an entry per partition whose append was just given
+ * offsets (the assigned end moved; refused and duplicate batches do not
+ * move it), opened before the write so that follower reads of the batch
+ * while the leader still writes it are seen.
+ */
+function traceIssued(ctx: BrokerContext, live: readonly PendingAppend[], assignedBefore: readonly bigint[]): void {
+  live.forEach((a, i) => {
+    const before = assignedBefore[i]!;
+    const after = a.led.log.assignedEndOffset;
+    if (a.receivedMs === undefined || a.trace !== undefined || after <= before) return;
+    a.trace = ctx.produceTrace?.appended(a.led.leader.key, a.led.leader.topic, a.led.leader.partition, before, after, a.receivedMs);
   });
 }
 

@@ -72,10 +72,12 @@ async function readForFollower(
         anyError = true;
         continue;
       }
-      if (position.kind === 'unknown-epoch' || t.fetchOffset < log.logStartOffset || t.fetchOffset > log.logEndOffset) {
+      // Up to the assigned end: a follower may already hold batches this leader is still writing (readForFollower).
+      const end = log.assignedEndOffset;
+      if (position.kind === 'unknown-epoch' || t.fetchOffset < log.logStartOffset || t.fetchOffset > end) {
         throw new GregorError(
           'OFFSET_OUT_OF_RANGE',
-          `follower ${replicaId} fetch at ${t.fetchOffset} (last epoch ${t.lastFetchedEpoch}) is outside [${log.logStartOffset}, ${log.logEndOffset}] or its epoch is unknown here`,
+          `follower ${replicaId} fetch at ${t.fetchOffset} (last epoch ${t.lastFetchedEpoch}) is outside [${log.logStartOffset}, ${end}] or its epoch is unknown here`,
           where,
         );
       }
@@ -83,11 +85,13 @@ async function readForFollower(
       result.highWatermark = log.highWatermark;
       const budget = partitionReadBudget(shape.maxBytes - bytes, t.partitionMaxBytes, bytes === 0);
       if (budget > 0) {
-        const read = await log.read(t.fetchOffset, budget);
+        const read = await log.readForFollower(t.fetchOffset, budget);
         // Only the first partition with data may go over the budget (KIP-74).
         const records = bytes > 0 && read.records.length > budget ? EMPTY : read.records;
         result.records = records;
         bytes += records.length;
+        // Tracing: whole batches up to the log end as read (the latency bench's reads are never cut by the budget).
+        if (records.length > 0) ctx.produceTrace?.followerRead(leader.key, end);
       }
     } catch (err) {
       anyError = true;

@@ -94,8 +94,14 @@ export class PartitionLeader {
     return isrChanged;
   }
 
-  /** The OffsetsForLeaderEpoch answer, counting the current epoch from its start offset. */
+  /**
+   * The OffsetsForLeaderEpoch answer, counting the current epoch from its
+   * start offset. The current epoch ends at the assigned end: followers may
+   * fetch batches still being written here (readForFollower), and a fetch
+   * past the written end must not look like a divergence.
+   */
   endOffsetForEpoch(epoch: number): EpochEndOffset {
+    if (epoch === this.leaderEpoch) return { epoch, endOffset: this.log.assignedEndOffset };
     return leaderEndOffsetForEpoch(epoch, {
       logEndOffsetForEpoch: (e) => this.log.endOffsetForEpoch(e),
       logLatestEpoch: this.log.latestEpoch(),

@@ -6,6 +6,7 @@ import type { MetadataEvent, MetadataSource, PartitionAssignment, TopicMetadataV
 import type { BrokerObserver } from '../observer';
 import type { PartitionManager } from '../partition-manager';
 import type { PartitionLogPort } from '../storage-port';
+import type { ProduceTrace } from '../produce-trace';
 import { PartitionLeader, type LeaderTiming } from './partition-leader';
 import type { ProducePurgatory } from './produce-purgatory';
 import { heardFromReplicaMajority } from './quorum-contact';
@@ -59,6 +60,7 @@ export interface ReplicaManagerDeps {
   clock: Clock;
   logger: Logger;
   observer?: BrokerObserver;
+  produceTrace?: ProduceTrace;
 }
 
 const ISR_RETRY_INITIAL_MS = 100;
@@ -331,6 +333,7 @@ export class ReplicaManager {
 
   private maybeAdvanceHighWatermark(leader: PartitionLeader): void {
     if (leader.maybeAdvanceHighWatermark(this.timing(), (id) => this.isEligible(id))) {
+      this.deps.produceTrace?.highWatermark(leader.key, leader.log.highWatermark);
       this.deps.fetchPurgatory.notify(leader.key);
       this.deps.producePurgatory.notify(leader.key);
     }

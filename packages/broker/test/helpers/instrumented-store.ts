@@ -26,6 +26,10 @@ export class InstrumentedStore<L extends PartitionLogPort> implements LogStorePo
     return this.inner.deletePartition(topic, partition);
   }
 
+  get writesWaiting(): boolean {
+    return this.inner.writesWaiting;
+  }
+
   appendMany(requests: AppendRequest<L>[]): Promise<AppendOutcome[]> {
     this.appendCalls++;
     if (this.failAppends) return Promise.reject(new Error('disk on fire'));

@@ -35,6 +35,19 @@ export interface ProducerOptions {
    * explicitly to true with those it is a configuration error.
    */
   idempotent?: boolean;
+  /**
+   * Tracing hook (the latency bench): called synchronously each time a
+   * Produce request is handed to gRPC, with its partitions and record
+   * counts in send order. Keep it cheap; it runs on the send path.
+   */
+  onRequestSent?: (partitions: readonly SentPartition[]) => void;
+}
+
+/** One partition of a Produce request, as `onRequestSent` reports it. */
+export interface SentPartition {
+  topic: string;
+  partition: number;
+  recordCount: number;
 }
 
 export interface ResolvedProducerOptions {
@@ -50,6 +63,7 @@ export interface ResolvedProducerOptions {
   compression: CompressionType;
   retry: RetryPolicy;
   idempotent: boolean;
+  onRequestSent: ((partitions: readonly SentPartition[]) => void) | undefined;
 }
 
 const CODEC_OF: Readonly<Record<Compression, CompressionType>> = {
@@ -81,6 +95,7 @@ export function resolveProducerOptions(opts: ProducerOptions, client: { requestT
     compression: CODEC_OF[compression],
     retry: { ...client.retry, ...opts.retry },
     idempotent: false,
+    onRequestSent: opts.onRequestSent,
   };
   resolved.idempotent = resolveIdempotence(opts.idempotent, resolved);
   // As Kafka: a batch must be able to wait out linger and one full request.
