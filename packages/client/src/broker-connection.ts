@@ -2,8 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import {
   loadAdminProto,
   loadClientProto,
-  loadRecordsProto,
-  type RecordsClient,
+  recordsServiceDefinition,
+  type SubscribeRequest,
+  type SubscribeResponseIn,
   type AddPartitionsRequest,
   type AddPartitionsResponse__Output,
   type AlterConfigsRequest,
@@ -165,14 +166,24 @@ export class BrokerConnection {
     return this.admin;
   }
 
-  /** gregor.v1.Records over this connection's channel (the SDK's Subscribe wrapper), made on first use. */
-  recordsStub(): RecordsClient {
+  /**
+   * A gregor.v1.Records Subscribe stream over this connection's channel (the
+   * SDK's Subscribe wrapper), with the hand-placed codecs of
+   * recordsServiceDefinition: acks go out as Buffers from
+   * encodeSubscribeAcks, records come in with bigint offsets.
+   */
+  openSubscribeStream(): grpc.ClientDuplexStream<Buffer | SubscribeRequest, SubscribeResponseIn> {
     if (this.closed) throw new GregorError('NETWORK_EXCEPTION', `connection to ${this.address} is closed`, { broker: this.address, transport: true });
-    this.records ??= new (loadRecordsProto().gregor.v1.Records)(this.address, grpc.credentials.createInsecure(), { channelOverride: this.client.getChannel() });
-    return this.records;
+    this.records ??= new grpc.Client(this.address, grpc.credentials.createInsecure(), { channelOverride: this.client.getChannel() });
+    const subscribe = recordsServiceDefinition()['Subscribe']!;
+    return this.records.makeBidiStreamRequest(
+      subscribe.path,
+      subscribe.requestSerialize as (m: Buffer | SubscribeRequest) => Buffer,
+      subscribe.responseDeserialize as (b: Buffer) => SubscribeResponseIn,
+    );
   }
 
-  private records: RecordsClient | undefined;
+  private records: grpc.Client | undefined;
 
   /** Cancels calls in flight and closes the channel (the admin stub's too: it is the same one). */
   close(): void {

@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { GregorError, silentLogger, type Logger } from '@gregor/common';
 import { createClient, type Gregor, type Producer } from '@gregor/client';
-import { loadRecordsProto, type PublishRequest__Output, type PublishResponse, type ReadRequest__Output, type ReadResponse } from '@gregor/proto';
+import { recordsServiceDefinition, type PublishRequest__Output, type PublishResponse, type ReadRequest__Output, type ReadResponse } from '@gregor/proto';
 import { ByteBudget } from './byte-budget';
 import { toServiceError } from './grpc-status';
 import { checkPartitions, decodePublish, encodePublishResults, type PublishAcks } from './publish';
@@ -106,7 +106,7 @@ export class RecordsService {
       );
     };
     return {
-      definition: loadRecordsProto().gregor.v1.Records.service,
+      definition: recordsServiceDefinition(),
       implementation: { Publish: publish, Read: read, Subscribe: (call: SubscribeCall) => this.streams.serve(call, this.closed ? undefined : this.client) } as grpc.UntypedServiceImplementation,
     };
   }
