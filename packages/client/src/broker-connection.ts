@@ -88,6 +88,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Aborting cancels the call (it then fails with NETWORK_EXCEPTION). */
   signal?: AbortSignal;
+  /** The client id this call carries (gRPC metadata `client-id`); default: the connection's. */
+  clientId?: string;
 }
 
 export interface ConnectionOptions {
@@ -134,7 +136,7 @@ export class BrokerConnection {
     if (opts.signal?.aborted === true) return Promise.reject(new GregorError('NETWORK_EXCEPTION', 'call aborted', { broker: this.address, transport: true }));
     const deadline = Date.now() + (opts.timeoutMs ?? this.opts.requestTimeoutMs);
     const metadata = new grpc.Metadata();
-    metadata.set('client-id', this.opts.clientId);
+    metadata.set('client-id', opts.clientId ?? this.opts.clientId);
     return new Promise<Rpcs[M][1]>((resolve, reject) => {
       const onAbort = (): void => call.cancel();
       // The generated client has one overloaded method per RPC; this is the

@@ -147,6 +147,8 @@ export class SubscribeSession {
       sessionTimeoutMs: this.deps.consumer.sessionTimeoutMs,
       heartbeatIntervalMs: this.deps.consumer.heartbeatIntervalMs,
       maxPartitionBytes: this.deps.consumer.maxPartitionBytes,
+      // The subscriber's name in the group's member list (DescribeGroups), else the node's in-process client's.
+      ...(this.settings.clientId !== '' ? { memberClientId: this.settings.clientId } : {}),
     });
     this.consumer = consumer;
     consumer.subscribe(topics, {
