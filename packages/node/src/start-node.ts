@@ -144,7 +144,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   // gregor.v1.Records (issue #17): the SDK run in-process for callers with
   // nothing but generated stubs; it dials this node's own client listener
   // once that is bound.
-  const records = new RecordsService({ clientId: `gregor-node-${config.nodeId}-records`, logger: logger.child({ component: 'records' }) });
+  const records = new RecordsService({ clientId: `gregor-node-${config.nodeId}-records`, logger: logger.child({ component: 'records' }), ...config.records });
   try {
     // HTTP first: /healthz means "the process is alive", so it (and /metrics)
     // must answer while start-up waits for a quorum or recovers storage, or

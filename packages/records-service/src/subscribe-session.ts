@@ -11,7 +11,12 @@ export type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequestIn, Buffer |
 
 /** How the in-process group consumer of every stream is run (the node's settings, not the subscriber's). */
 export interface SubscribeConsumerSettings {
-  /** The group session timeout: how long a stream on a dead node keeps its partitions (default 10 s). */
+  /**
+   * The group session timeout: how long a stream on a dead node keeps its
+   * partitions (default 6 s, the coordinators' default
+   * group.min.session.timeout.ms; heartbeats every second keep a live
+   * member well inside it).
+   */
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   /** Prefetch per partition (the consumer's maxPartitionBytes): with the outstanding bound, the stream's memory. */
@@ -27,7 +32,7 @@ export interface SubscribeConsumerSettings {
 }
 
 export const DEFAULT_SUBSCRIBE_CONSUMER: SubscribeConsumerSettings = {
-  sessionTimeoutMs: 10_000,
+  sessionTimeoutMs: 6000,
   heartbeatIntervalMs: 1_000,
   maxPartitionBytes: 1024 * 1024,
   tickMs: 200,
