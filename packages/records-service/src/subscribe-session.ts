@@ -250,13 +250,12 @@ export class SubscribeSession {
     let attempts: number[] = [];
     let batchBytes = 0;
     for (const r of records) {
-      const key = tpKey(r.topic, r.partition);
-      if (sentBack.has(key) || !this.window.owns(r)) continue;
+      if ((sentBack.size > 0 && sentBack.has(tpKey(r.topic, r.partition))) || !this.window.owns(r)) continue;
       const bytes = recordBytes(r);
       if (!this.window.fits(bytes)) {
         // Over the bound: read this partition again from here once acks make room.
         consumer.seek(r, r.offset);
-        sentBack.add(key);
+        sentBack.add(tpKey(r.topic, r.partition));
         this.full = true;
         continue;
       }
