@@ -188,6 +188,9 @@ function cpuDelta(before: { client: number; nodes: number | undefined }, pids: r
   };
 }
 
+/** Sends of 1,000 records in flight at once: the SDK path's, and the Publish calls' (the same records in flight on both). */
+const SENDS_IN_FLIGHT = 64;
+
 /** The three phases on one topic through one protocol. */
 async function runOnce(workload: BenchWorkload, topic: string, pids: readonly number[]) {
   const cpuNow = () => ({ client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) });
@@ -208,7 +211,7 @@ async function runOnce(workload: BenchWorkload, topic: string, pids: readonly nu
         inflight.delete(p);
       });
       inflight.add(p);
-      if (inflight.size >= 64) await Promise.race(inflight);
+      if (inflight.size >= SENDS_IN_FLIGHT) await Promise.race(inflight);
     }
     await Promise.all(inflight);
   } finally {
@@ -299,7 +302,7 @@ main().catch((err: unknown) => {
 
 /**
  * Publishes `records` records through gregor.v1.Records (1,000 per Publish,
- * 32 calls in flight, to one node) and prints its throughput, beside the
+ * SENDS_IN_FLIGHT calls in flight, to one node) and prints its throughput, beside the
  * best SDK produce rate of this run when there is one.
  */
 async function benchRecordsApi(
@@ -321,7 +324,7 @@ async function benchRecordsApi(
     value: randomBytes(recordSize),
     acks: acks === 'all' ? 'all' : 'leader',
     recordsPerPublish: 1000,
-    concurrency: 32,
+    concurrency: SENDS_IN_FLIGHT,
   });
   if (r.failedRecords > 0) throw new Error(`${r.failedRecords} records failed to publish through gregor.v1.Records`);
   const cpu = cpuDelta(before, pids, records);
