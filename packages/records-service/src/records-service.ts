@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { GregorError, silentLogger, type Logger } from '@gregor/common';
-import { createClient, type Gregor, type Producer } from '@gregor/client';
+import { createClient, type Gregor, type InProcessBroker, type Producer } from '@gregor/client';
 import { recordsServiceDefinition, type PublishRequest__Output, type PublishResponse, type ReadRequest__Output, type ReadResponse } from '@gregor/proto';
 import { ByteBudget } from './byte-budget';
 import { toServiceError } from './grpc-status';
@@ -116,10 +116,14 @@ export class RecordsService {
     return { publishBytesInFlight: this.inFlight.used, readsInProgress: this.activeReads };
   }
 
-  /** Starts the in-process client against `bootstrap` (the node's own client listener). */
-  attach(bootstrap: string): void {
+  /**
+   * Starts the in-process client against `bootstrap` (the node's own client
+   * listener). With `broker`, the Subscribe streams' consumers fetch the
+   * node's own partitions from it directly instead of through the listener.
+   */
+  attach(bootstrap: string, broker?: InProcessBroker): void {
     if (this.closed || this.client !== undefined) return;
-    this.client = createClient({ bootstrap, clientId: this.opts.clientId ?? 'gregor-records-service', logger: this.logger });
+    this.client = createClient({ bootstrap, clientId: this.opts.clientId ?? 'gregor-records-service', logger: this.logger, ...(broker !== undefined ? { inProcessBroker: broker } : {}) });
     this.producerAll = this.client.producer({ acks: 'all', ...SHARED_PRODUCER });
     this.logger.info('records service serving (Publish, Subscribe, Read)', { bootstrap, maxRequestBytes: this.maxRequestBytes, maxInFlightBytes: this.inFlight.limitBytes });
   }
