@@ -63,7 +63,7 @@ export class OutstandingWindow {
     return this.byteCount;
   }
 
-  /** Whether delivery must pause: a bound is reached. */
+  /** Whether delivery must wait for acks: a bound is reached. */
   atLimit(): boolean {
     return this.recordCount >= this.limits.maxRecords || this.byteCount >= this.limits.maxBytes;
   }
