@@ -152,8 +152,9 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
   // ---- records and acks ----------------------------------------------------
 
   private toRecord(r: RecordsWireRecord & { deliveryAttempt: number }): SubscribedRecord {
-    const ack = (): void => this.ack(r);
-    return Object.assign(r, { ack });
+    // What to ack is fixed now: the application may change the record it was handed.
+    const { topic, partition, offset } = r;
+    return Object.assign(r, { ack: (): void => this.ack({ topic, partition, offset }) });
   }
 
   private ack(r: RecordsWireAck): void {
