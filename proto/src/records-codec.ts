@@ -52,12 +52,19 @@ const VARINT = 0;
 const LEN = 2;
 const tag = (field: number, wireType: number): number => (field << 3) | wireType;
 
-/** int64 for the Writer: a number while exact (no Long parsing), else a decimal string. */
+/**
+ * int64 for the Writer: below 2^32 and not negative as a uint32 (the same
+ * varint, without protobufjs's 64-bit split), else a number while exact (no
+ * Long parsing), else a decimal string.
+ */
 function int64(w: Writer, field: number, v: bigint): void {
   if (v === 0n) return;
-  w.uint32(tag(field, VARINT)).int64(v <= MAX_EXACT && v >= -MAX_EXACT ? Number(v) : v.toString());
+  w.uint32(tag(field, VARINT));
+  if (v > 0n && v <= MAX_UINT32) w.uint32(Number(v));
+  else w.int64(v <= MAX_EXACT && v >= -MAX_EXACT ? Number(v) : v.toString());
 }
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+const MAX_UINT32 = 0xffffffffn;
 
 /** An int64 read by protobufjs (a Long when the `long` package is there, else a number) as a bigint. */
 function readInt64(r: Reader): bigint {
@@ -67,8 +74,15 @@ function readInt64(r: Reader): bigint {
   return (BigInt(v.high) << 32n) | BigInt(v.low >>> 0);
 }
 
-function writeRecord(w: Writer, r: RecordsWireRecord, deliveryAttempt: number): void {
-  w.uint32(tag(1, LEN)).string(r.topic);
+/** `topic` as UTF-8 (a string field is length-delimited bytes on the wire): encoded once per topic and message, not per record. */
+function topicBytes(cache: Map<string, Buffer>, topic: string): Buffer {
+  let b = cache.get(topic);
+  if (b === undefined) cache.set(topic, (b = Buffer.from(topic, 'utf8')));
+  return b;
+}
+
+function writeRecord(w: Writer, r: RecordsWireRecord, deliveryAttempt: number, topics: Map<string, Buffer>): void {
+  w.uint32(tag(1, LEN)).bytes(topicBytes(topics, r.topic));
   if (r.partition !== 0) w.uint32(tag(2, VARINT)).int32(r.partition);
   int64(w, 3, r.offset);
   // One-field oneofs: set (even when empty) unless null.
@@ -133,10 +147,11 @@ const EMPTY = Buffer.alloc(0);
 /** SubscribeResponse{records: SubscribeRecords{records}}; `attempts[i]` is record i's delivery_attempt. */
 export function encodeSubscribeRecords(records: readonly RecordsWireRecord[], attempts: readonly number[]): Buffer {
   const w = Writer.create();
+  const topics = new Map<string, Buffer>();
   w.uint32(tag(1, LEN)).fork();
   for (let i = 0; i < records.length; i++) {
     w.uint32(tag(1, LEN)).fork();
-    writeRecord(w, records[i]!, attempts[i] ?? 0);
+    writeRecord(w, records[i]!, attempts[i] ?? 0, topics);
     w.ldelim();
   }
   w.ldelim();
@@ -147,9 +162,10 @@ export function encodeSubscribeRecords(records: readonly RecordsWireRecord[], at
 export function encodeSubscribeAcks(acks: readonly RecordsWireAck[]): Buffer {
   const w = Writer.create();
   w.uint32(tag(2, LEN)).fork();
+  const topics = new Map<string, Buffer>();
   for (const a of acks) {
     w.uint32(tag(1, LEN)).fork();
-    w.uint32(tag(1, LEN)).string(a.topic);
+    w.uint32(tag(1, LEN)).bytes(topicBytes(topics, a.topic));
     if (a.partition !== 0) w.uint32(tag(2, VARINT)).int32(a.partition);
     int64(w, 3, a.offset);
     w.ldelim();
