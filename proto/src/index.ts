@@ -6,6 +6,7 @@ import type { ProtoGrpcType as ClientProto } from './generated/client';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller';
 import type { ProtoGrpcType as RecordsProto } from './generated/records';
 import type { ProtoGrpcType as ReplicationProto } from './generated/replication';
+import { withRecordsCodecs } from './records-codec';
 
 /** Folder that holds gregor/v1/*.proto (works from src/ and from dist/). */
 export const PROTO_ROOT = path.resolve(__dirname, '..');
@@ -80,4 +81,27 @@ export function loadRecordsProto(): RecordsProto {
   return recordsProto;
 }
 
+let recordsDefinition: grpc.ServiceDefinition | undefined;
+
+/**
+ * gregor.v1.Records with hand-placed codecs on its hot messages
+ * (records-codec.ts): what the node serves and the SDK's Subscribe dials.
+ */
+export function recordsServiceDefinition(): grpc.ServiceDefinition {
+  recordsDefinition ??= withRecordsCodecs(loadRecordsProto().gregor.v1.Records.service);
+  return recordsDefinition;
+}
+
+export {
+  decodePublishRequest,
+  decodeSubscribeRequest,
+  decodeSubscribeResponse,
+  encodePublishResponse,
+  encodeSubscribeAcks,
+  encodeSubscribeRecords,
+  type RecordsWireAck,
+  type RecordsWireRecord,
+  type SubscribeRequestIn,
+  type SubscribeResponseIn,
+} from './records-codec';
 export * from './generated/gregor/v1';

@@ -15,8 +15,10 @@
  * `--api records` then also publishes N records through gregor.v1.Records
  * (1,000 per Publish, to node 1) and prints that throughput beside the SDK's
  * (gRPC) produce throughput of the same run, then subscribes to them
- * (client.subscribe, acking each) and measures push latency (send →
- * subscriber) at --latency-rate, as one more JSON line.
+ * (client.subscribe, acking each; throughput and CPU from the first record,
+ * the group join reported apart) and measures push latency at
+ * --latency-rate, from the producer's send and from its ack (the Subscribe
+ * path alone), as one more JSON line.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -249,6 +251,9 @@ function cpuDelta(before: { client: number; nodes: number | undefined }, pids: r
   };
 }
 
+/** Sends of 1,000 records in flight at once: the SDK path's, and the Publish calls' (the same records in flight on both). */
+const SENDS_IN_FLIGHT = 64;
+
 /** Resident set size of a process, MB; undefined where /proc is not readable. */
 function processRssMb(pid: number): number | undefined {
   try {
@@ -287,7 +292,7 @@ async function throughputPhases(workload: BenchWorkload, topic: string, pids: re
         inflight.delete(p);
       });
       inflight.add(p);
-      if (inflight.size >= 64) await Promise.race(inflight);
+      if (inflight.size >= SENDS_IN_FLIGHT) await Promise.race(inflight);
     }
     await Promise.all(inflight);
   } finally {
@@ -371,7 +376,7 @@ main().catch((err: unknown) => {
 
 /**
  * Publishes `records` records through gregor.v1.Records (1,000 per Publish,
- * 32 calls in flight, to one node) and prints its throughput, beside the
+ * SENDS_IN_FLIGHT calls in flight, to one node) and prints its throughput, beside the
  * best SDK produce rate of this run when there is one.
  */
 async function benchRecordsApi(
@@ -393,14 +398,23 @@ async function benchRecordsApi(
     value: randomBytes(recordSize),
     acks: acks === 'all' ? 'all' : 'leader',
     recordsPerPublish: 1000,
-    concurrency: 32,
+    concurrency: SENDS_IN_FLIGHT,
   });
   if (r.failedRecords > 0) throw new Error(`${r.failedRecords} records failed to publish through gregor.v1.Records`);
   const cpu = cpuDelta(before, pids, records);
   const rps = Math.round(records / r.seconds);
   log(`published ${records} records through gregor.v1.Records in ${r.seconds.toFixed(2)} s`);
   log(`subscribing to the ${records} published records (client.subscribe, acking each)`);
-  const sub = await benchSubscribeThroughput(client, topic, records, consumeStallMs, (n) => log(`received ${n}/${records}`));
+  let subCpu0 = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) };
+  const sub = await benchSubscribeThroughput(
+    client,
+    topic,
+    records,
+    consumeStallMs,
+    (n) => log(`received ${n}/${records}`),
+    () => void (subCpu0 = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) }),
+  );
+  const subCpu = cpuDelta(subCpu0, pids, records);
   const subscribeRps = Math.round(sub.received / sub.seconds);
   const pushTopic = 'bench-push';
   await client.admin().createTopics([{ topic: pushTopic, numPartitions: partitions, replicationFactor, configs }]);
@@ -415,8 +429,13 @@ async function benchRecordsApi(
     records_publish_cpu_us_per_record_nodes: cpu.nodes === undefined ? null : Number(cpu.nodes.toFixed(2)),
     records_subscribe_rps: subscribeRps,
     records_subscribe_vs_sdk_consume: sdkConsumeRps === undefined ? null : Number((subscribeRps / sdkConsumeRps).toFixed(2)),
-    push_lat_p50_ms: Number(percentile(push, 50).toFixed(2)),
-    push_lat_p99_ms: Number(percentile(push, 99).toFixed(2)),
+    records_subscribe_join_ms: Math.round(sub.joinMs),
+    records_subscribe_cpu_us_per_record_client: Number(subCpu.client.toFixed(2)),
+    records_subscribe_cpu_us_per_record_nodes: subCpu.nodes === undefined ? null : Number(subCpu.nodes.toFixed(2)),
+    push_lat_p50_ms: Number(percentile(push.fromSend, 50).toFixed(2)),
+    push_lat_p99_ms: Number(percentile(push.fromSend, 99).toFixed(2)),
+    push_after_ack_p50_ms: Number(percentile(push.fromAck, 50).toFixed(2)),
+    push_after_ack_p99_ms: Number(percentile(push.fromAck, 99).toFixed(2)),
     nodes,
     replication_factor: replicationFactor,
     acks: acksText,

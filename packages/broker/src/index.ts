@@ -70,6 +70,7 @@ export {
   type RegisteredBroker,
   type VoterView,
 } from './cluster-status';
+export { fetchInProcess } from './grpc/in-process';
 export { createAdminService, describeCluster, describeClusterResponse, type AdminGrpcService, type AdminServiceDeps } from './grpc/admin-service';
 export { computeGroupLags, MAX_LAG_SERIES, type ConsumerGroupLag } from './coordinator/group-lag';
 export * from './api';

@@ -2,8 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import {
   loadAdminProto,
   loadClientProto,
-  loadRecordsProto,
-  type RecordsClient,
+  recordsServiceDefinition,
+  type SubscribeRequest,
+  type SubscribeResponseIn,
   type AddPartitionsRequest,
   type AddPartitionsResponse__Output,
   type AlterConfigsRequest,
@@ -87,6 +88,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Aborting cancels the call (it then fails with NETWORK_EXCEPTION). */
   signal?: AbortSignal;
+  /** The client id this call carries (gRPC metadata `client-id`); default: the connection's. */
+  clientId?: string;
 }
 
 export interface ConnectionOptions {
@@ -133,7 +136,7 @@ export class BrokerConnection {
     if (opts.signal?.aborted === true) return Promise.reject(new GregorError('NETWORK_EXCEPTION', 'call aborted', { broker: this.address, transport: true }));
     const deadline = Date.now() + (opts.timeoutMs ?? this.opts.requestTimeoutMs);
     const metadata = new grpc.Metadata();
-    metadata.set('client-id', this.opts.clientId);
+    metadata.set('client-id', opts.clientId ?? this.opts.clientId);
     return new Promise<Rpcs[M][1]>((resolve, reject) => {
       const onAbort = (): void => call.cancel();
       // The generated client has one overloaded method per RPC; this is the
@@ -165,14 +168,24 @@ export class BrokerConnection {
     return this.admin;
   }
 
-  /** gregor.v1.Records over this connection's channel (the SDK's Subscribe wrapper), made on first use. */
-  recordsStub(): RecordsClient {
+  /**
+   * A gregor.v1.Records Subscribe stream over this connection's channel (the
+   * SDK's Subscribe wrapper), with the hand-placed codecs of
+   * recordsServiceDefinition: acks go out as Buffers from
+   * encodeSubscribeAcks, records come in with bigint offsets.
+   */
+  openSubscribeStream(): grpc.ClientDuplexStream<Buffer | SubscribeRequest, SubscribeResponseIn> {
     if (this.closed) throw new GregorError('NETWORK_EXCEPTION', `connection to ${this.address} is closed`, { broker: this.address, transport: true });
-    this.records ??= new (loadRecordsProto().gregor.v1.Records)(this.address, grpc.credentials.createInsecure(), { channelOverride: this.client.getChannel() });
-    return this.records;
+    this.records ??= new grpc.Client(this.address, grpc.credentials.createInsecure(), { channelOverride: this.client.getChannel() });
+    const subscribe = recordsServiceDefinition()['Subscribe']!;
+    return this.records.makeBidiStreamRequest(
+      subscribe.path,
+      subscribe.requestSerialize as (m: Buffer | SubscribeRequest) => Buffer,
+      subscribe.responseDeserialize as (b: Buffer) => SubscribeResponseIn,
+    );
   }
 
-  private records: RecordsClient | undefined;
+  private records: grpc.Client | undefined;
 
   /** Cancels calls in flight and closes the channel (the admin stub's too: it is the same one). */
   close(): void {

@@ -3,7 +3,7 @@
  * Gregor's gRPC client API. Errors are GregorError from @gregor/common.
  */
 export { Gregor, createClient } from './client';
-export type { ClientOptions, RetryPolicy } from './options';
+export type { ClientOptions, InProcessBroker, RetryPolicy } from './options';
 export { Producer } from './producer/producer';
 export { COMPRESSIONS, type ProducerOptions, type ResolvedProducerOptions, type SentPartition } from './producer/options';
 export { Consumer, type PollOptions } from './consumer/consumer';

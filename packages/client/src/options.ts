@@ -1,4 +1,5 @@
 import { ConfigError, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import type { FetchRequest__Output, FetchResponse__Output } from '@gregor/proto';
 import { parseBootstrap } from './wire';
 
 /** Backoff for retriable errors: exponential with jitter, capped (see withRetry in @gregor/common). */
@@ -34,9 +35,22 @@ export interface ClientOptions {
    */
   slowLeaderCheckMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** A broker in this very process (a client run inside gregor-node): consumers' fetches to it skip gRPC. */
+  inProcessBroker?: InProcessBroker;
   /** Injected for tests. */
   clock?: Clock;
   random?: () => number;
+}
+
+/**
+ * The broker of the process the client runs in: `fetch` answers a Fetch as
+ * the node's gRPC Fetch would (same request and response shapes), without
+ * the serialization and the loopback connection. Used by gregor-node's
+ * records service, whose Subscribe streams consume through the SDK.
+ */
+export interface InProcessBroker {
+  nodeId: number;
+  fetch(request: FetchRequest__Output, signal: AbortSignal): Promise<FetchResponse__Output>;
 }
 
 export interface ResolvedClientOptions {
@@ -48,6 +62,7 @@ export interface ResolvedClientOptions {
   metadataMaxAgeMs: number;
   slowLeaderCheckMs: number;
   retry: RetryPolicy;
+  inProcessBroker: InProcessBroker | undefined;
   clock: Clock;
   random: () => number;
 }
@@ -69,6 +84,7 @@ export function resolveClientOptions(opts: ClientOptions): ResolvedClientOptions
     metadataMaxAgeMs: positive('metadataMaxAgeMs', opts.metadataMaxAgeMs ?? 300000),
     slowLeaderCheckMs: nonNegative('slowLeaderCheckMs', opts.slowLeaderCheckMs ?? 1000),
     retry: { ...DEFAULT_RETRY, ...opts.retry },
+    inProcessBroker: opts.inProcessBroker,
     clock: opts.clock ?? systemClock,
     random: opts.random ?? Math.random,
   };

@@ -11,6 +11,7 @@ import {
   type LogLevel,
 } from '@gregor/common';
 import { parseListeners, parseQuorumVoters, type Listener } from './listeners';
+import { RECORDS_CONFIG_SCHEMA, recordsSettings, type RecordsSettings } from './records-config';
 
 const check = (fn: (text: string) => unknown) => (value: ConfigValue) => {
   try {
@@ -183,6 +184,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 10,
     doc: 'How often the active controller looks for partitions not led by their preferred replica (Kafka: 300; short so leaders spread again soon after a restart).',
   },
+  ...RECORDS_CONFIG_SCHEMA,
 };
 
 export interface NodeConfig {
@@ -239,6 +241,8 @@ export interface NodeConfig {
   uncleanLeaderElectionEnable: boolean;
   autoLeaderRebalanceEnable: boolean;
   leaderImbalanceCheckIntervalSeconds: number;
+  /** gregor.v1.Records' bounds and defaults (records.*). */
+  records: RecordsSettings;
   /** Every key with its effective value, for logging and DescribeConfigs. */
   raw: Readonly<Record<string, string>>;
 }
@@ -339,6 +343,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     uncleanLeaderElectionEnable: v['unclean.leader.election.enable'] as boolean,
     autoLeaderRebalanceEnable: v['auto.leader.rebalance.enable'] as boolean,
     leaderImbalanceCheckIntervalSeconds: v['leader.imbalance.check.interval.seconds'] as number,
+    records: recordsSettings(v),
     raw,
   };
 }

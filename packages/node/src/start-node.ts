@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type * as http from 'node:http';
 import { createLogger, systemClock, type Clock, type Logger } from '@gregor/common';
-import { Broker, LocalMetadataStore, createAdminService, defaultBrokerConfig, type BrokerConfig, type MetadataSource } from '@gregor/broker';
+import { Broker, CLIENT_LISTENER, LocalMetadataStore, createAdminService, defaultBrokerConfig, fetchInProcess, type BrokerConfig, type MetadataSource } from '@gregor/broker';
 import type { ControllerNode } from '@gregor/controller';
 import { RecordsService } from '@gregor/records-service';
 import { LogStore } from '@gregor/storage';
@@ -146,7 +146,8 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   // gregor.v1.Records (issue #17): the SDK run in-process for callers with
   // nothing but generated stubs; it dials this node's own client listener
   // once that is bound.
-  const records = new RecordsService({ clientId: `gregor-node-${config.nodeId}-records`, logger: logger.child({ component: 'records' }) });
+  const recordsClientId = `gregor-node-${config.nodeId}-records`;
+  const records = new RecordsService({ clientId: recordsClientId, logger: logger.child({ component: 'records' }), ...config.records });
   try {
     // HTTP first: /healthz means "the process is alive", so it (and /metrics)
     // must answer while start-up waits for a quorum or recovers storage, or
@@ -215,7 +216,10 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         ],
       });
       const started = broker;
-      records.attach(dialAddress(client.host, started.port));
+      records.attach(dialAddress(client.host, started.port), {
+        nodeId: config.nodeId,
+        fetch: (req, signal) => fetchInProcess(started.api, req, { listener: CLIENT_LISTENER, clientId: recordsClientId, clientHost: '/127.0.0.1', signal }),
+      });
       metrics.attachBroker(() => started.status());
       metrics.setConsumerGroupLagSource({ consumerGroupLags: () => started.consumerGroupLags() });
     }

@@ -114,6 +114,21 @@ describe('gregor-node arguments', () => {
   });
 });
 
+describe('records service settings', () => {
+  it('are the service\'s defaults unless set, and a default above its maximum or a session the groups refuse names the key', () => {
+    const r = nodeConfig({}).records;
+    expect(r).toMatchObject({ maxRequestBytes: 1 << 20, maxInFlightBytes: 64 << 20, maxConcurrentReads: 256 });
+    expect(r.subscribe.limits).toMatchObject({ maxStreams: 1024, defaultMaxOutstandingRecords: 1000, maxOutstandingRecords: 10_000, defaultAckDeadlineMs: 30_000 });
+    expect(r.subscribe.consumer).toEqual({ sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, commitIntervalMs: 100 });
+    expect(nodeConfig({ 'records.subscribe.session.timeout.ms': 1200, 'group.min.session.timeout.ms': 1000 }).records.subscribe.consumer.heartbeatIntervalMs).toBe(400);
+    expect(nodeConfig({ 'records.subscribe.max.streams': 3 }).records.subscribe.limits?.maxStreams).toBe(3);
+    expect(keyOf(() => nodeConfig({ 'records.subscribe.default.max.outstanding.records': 20_000 }))).toBe('records.subscribe.default.max.outstanding.records');
+    expect(keyOf(() => nodeConfig({ 'records.subscribe.ack.deadline.ms': 700_000 }))).toBe('records.subscribe.ack.deadline.ms');
+    expect(keyOf(() => nodeConfig({ 'records.subscribe.session.timeout.ms': 2000 }))).toBe('records.subscribe.session.timeout.ms');
+    expect(keyOf(() => nodeConfig({ 'records.publish.max.request.bytes': 0 }))).toBe('records.publish.max.request.bytes');
+  });
+});
+
 describe('log cleaner settings', () => {
   it('sizes the storage tail cache (64 MiB by default, 0 turns it off) and names the key of a bad value', () => {
     expect(nodeConfig({}).logTailCacheBytes).toBe(64 * 1024 * 1024);

@@ -150,6 +150,21 @@ describe('Records Subscribe on a real node', () => {
     expect(more[0]!.deliveryAttempt).toBe(1);
   });
 
+  test('the group lists each stream\'s member under the subscriber\'s client_id', async () => {
+    await client.admin().createTopics([{ topic: 'named', numPartitions: 1 }]);
+    const named = createClient({ bootstrap: node.clientAddress!, clientId: 'billing-7' });
+    try {
+      let owned = 0;
+      const s = named.subscribe({ group: 'named-g', topics: ['named'], onAssignment: (tps) => (owned = tps.length) });
+      await pollUntil(() => owned === 1, { timeoutMs: 30_000, intervalMs: 20, what: 'the stream owns the partition' });
+      const [group] = await client.admin().describeGroups(['named-g']);
+      expect(group!.members.map((m) => m.clientId)).toEqual(['billing-7']);
+      await s.close();
+    } finally {
+      await named.close();
+    }
+  });
+
   test('streams of one group share the partitions and together get every record exactly once', async () => {
     await client.admin().createTopics([{ topic: 'share', numPartitions: 4 }]);
     const assigned: TopicPartition[][] = [[], []];

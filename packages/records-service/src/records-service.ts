@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { GregorError, silentLogger, type Logger } from '@gregor/common';
-import { createClient, type Gregor, type Producer } from '@gregor/client';
-import { loadRecordsProto, type PublishRequest__Output, type PublishResponse, type ReadRequest__Output, type ReadResponse } from '@gregor/proto';
+import { createClient, type Gregor, type InProcessBroker, type Producer } from '@gregor/client';
+import { recordsServiceDefinition, type PublishRequest__Output, type PublishResponse, type ReadRequest__Output, type ReadResponse } from '@gregor/proto';
 import { ByteBudget } from './byte-budget';
 import { toServiceError } from './grpc-status';
 import { checkPartitions, decodePublish, encodePublishResults, type PublishAcks } from './publish';
@@ -106,7 +106,7 @@ export class RecordsService {
       );
     };
     return {
-      definition: loadRecordsProto().gregor.v1.Records.service,
+      definition: recordsServiceDefinition(),
       implementation: { Publish: publish, Read: read, Subscribe: (call: SubscribeCall) => this.streams.serve(call, this.closed ? undefined : this.client) } as grpc.UntypedServiceImplementation,
     };
   }
@@ -116,10 +116,14 @@ export class RecordsService {
     return { publishBytesInFlight: this.inFlight.used, readsInProgress: this.activeReads };
   }
 
-  /** Starts the in-process client against `bootstrap` (the node's own client listener). */
-  attach(bootstrap: string): void {
+  /**
+   * Starts the in-process client against `bootstrap` (the node's own client
+   * listener). With `broker`, the Subscribe streams' consumers fetch the
+   * node's own partitions from it directly instead of through the listener.
+   */
+  attach(bootstrap: string, broker?: InProcessBroker): void {
     if (this.closed || this.client !== undefined) return;
-    this.client = createClient({ bootstrap, clientId: this.opts.clientId ?? 'gregor-records-service', logger: this.logger });
+    this.client = createClient({ bootstrap, clientId: this.opts.clientId ?? 'gregor-records-service', logger: this.logger, ...(broker !== undefined ? { inProcessBroker: broker } : {}) });
     this.producerAll = this.client.producer({ acks: 'all', ...SHARED_PRODUCER });
     this.logger.info('records service serving (Publish, Subscribe, Read)', { bootstrap, maxRequestBytes: this.maxRequestBytes, maxInFlightBytes: this.inFlight.limitBytes });
   }

@@ -38,6 +38,7 @@ export interface SubscribeSettings {
 }
 
 const MAX_GROUP_ID_CHARS = 255;
+const MAX_CLIENT_ID_CHARS = 255;
 
 /** Validates and resolves the first message of a stream; INVALID_REQUEST (→ INVALID_ARGUMENT) when it is bad. Pure. */
 export function decodeSubscribeOpen(open: SubscribeOpen__Output | null | undefined, limits: SubscribeLimits): SubscribeSettings {
@@ -53,6 +54,10 @@ export function decodeSubscribeOpen(open: SubscribeOpen__Output | null | undefin
     } catch (err) {
       throw bad(err instanceof Error ? err.message : String(err));
     }
+  }
+  // It travels as gRPC metadata (client-id) on the member's JoinGroup: printable ASCII only.
+  if (open.clientId.length > MAX_CLIENT_ID_CHARS || !/^[\x20-\x7e]*$/.test(open.clientId)) {
+    throw bad(`\`client_id\` must be at most ${MAX_CLIENT_ID_CHARS} printable ASCII characters`);
   }
   if (open.maxOutstandingRecords < 0) throw bad(`max_outstanding_records must be >= 0, got ${open.maxOutstandingRecords}`);
   const maxBytes = BigInt(open.maxOutstandingBytes || '0');

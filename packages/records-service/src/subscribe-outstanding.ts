@@ -48,6 +48,8 @@ export interface CommitOffset {
  */
 export class OutstandingWindow {
   private readonly partitions = new Map<string, PartitionWindow>();
+  /** The partition looked up last: records and acks come in runs of one partition, so most lookups skip building a key. */
+  private lastFound: PartitionWindow | undefined;
   private recordCount = 0;
   private byteCount = 0;
 
@@ -61,7 +63,7 @@ export class OutstandingWindow {
     return this.byteCount;
   }
 
-  /** Whether delivery must pause: a bound is reached. */
+  /** Whether delivery must wait for acks: a bound is reached. */
   atLimit(): boolean {
     return this.recordCount >= this.limits.maxRecords || this.byteCount >= this.limits.maxBytes;
   }
@@ -89,15 +91,16 @@ export class OutstandingWindow {
   }
 
   owns(tp: TopicPartition): boolean {
-    return this.partitions.has(tpKey(tp.topic, tp.partition));
+    return this.find(tp) !== undefined;
   }
 
   /** Records a delivery; returns its delivery attempt (1 the first time). */
   deliver(tp: TopicPartition, offset: bigint, bytes: number, nowMs: number): number {
-    const w = this.partitions.get(tpKey(tp.topic, tp.partition));
-    assert(w !== undefined, `delivery from ${tpKey(tp.topic, tp.partition)}, which the stream does not own`);
+    const w = this.find(tp);
+    // Messages built only on failure: this runs once per pushed record.
+    if (w === undefined) assert(false, `delivery from ${tpKey(tp.topic, tp.partition)}, which the stream does not own`);
     const last = w.entries.length > w.head ? w.entries[w.entries.length - 1] : undefined;
-    assert(last === undefined || last.offset < offset, `delivery of ${tpKey(tp.topic, tp.partition)}@${offset} after @${last?.offset}: out of order`);
+    if (last !== undefined && last.offset >= offset) assert(false, `delivery of ${tpKey(tp.topic, tp.partition)}@${offset} after @${last.offset}: out of order`);
     const attempt = (w.earlierAttempts.get(offset) ?? 0) + 1;
     w.earlierAttempts.delete(offset);
     w.entries.push({ offset, bytes, deliveredAtMs: nowMs, attempt, acked: false });
@@ -112,7 +115,7 @@ export class OutstandingWindow {
    * record was rewound, or its partition revoked).
    */
   ack(tp: TopicPartition, offset: bigint): boolean {
-    const w = this.partitions.get(tpKey(tp.topic, tp.partition));
+    const w = this.find(tp);
     if (w === undefined) return false;
     const i = findOffset(w.entries, w.head, offset);
     if (i < 0) return false;
@@ -204,9 +207,18 @@ export class OutstandingWindow {
     const key = tpKey(tp.topic, tp.partition);
     const w = this.partitions.get(key);
     if (w === undefined) return;
+    if (this.lastFound === w) this.lastFound = undefined;
     for (let i = w.head; i < w.entries.length; i++) this.byteCount -= w.entries[i]!.bytes;
     this.recordCount -= w.entries.length - w.head;
     this.partitions.delete(key);
+  }
+
+  private find(tp: TopicPartition): PartitionWindow | undefined {
+    const l = this.lastFound;
+    if (l !== undefined && l.partition === tp.partition && l.topic === tp.topic) return l;
+    const w = this.partitions.get(tpKey(tp.topic, tp.partition));
+    if (w !== undefined) this.lastFound = w;
+    return w;
   }
 
   partitionsOwned(): TopicPartition[] {

@@ -1,17 +1,22 @@
 import type * as grpc from '@grpc/grpc-js';
 import { GregorError, systemClock, tpKey, type Clock, type Logger, type TopicPartition } from '@gregor/common';
 import type { Consumer, ConsumerRecord, Gregor } from '@gregor/client';
-import type { ConsumedRecord, SubscribeAcks__Output, SubscribeRequest__Output, SubscribeResponse } from '@gregor/proto';
+import { encodeSubscribeRecords, type RecordsWireAck, type SubscribeRequestIn, type SubscribeResponse } from '@gregor/proto';
 import { toServiceError } from './grpc-status';
-import { encodeRecord } from './read';
 import type { SubscribeSettings } from './subscribe-open';
 import { OutstandingWindow, type CommitOffset } from './subscribe-outstanding';
 
-export type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequest__Output, SubscribeResponse>;
+/** Records go out as Buffers encoded by `encodeSubscribeRecords`; assignment notices as plain objects (recordsServiceDefinition). */
+export type SubscribeCall = grpc.ServerDuplexStream<SubscribeRequestIn, Buffer | SubscribeResponse>;
 
 /** How the in-process group consumer of every stream is run (the node's settings, not the subscriber's). */
 export interface SubscribeConsumerSettings {
-  /** The group session timeout: how long a stream on a dead node keeps its partitions (default 10 s). */
+  /**
+   * The group session timeout: how long a stream on a dead node keeps its
+   * partitions (default 6 s, the coordinators' default
+   * group.min.session.timeout.ms; heartbeats every second keep a live
+   * member well inside it).
+   */
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   /** Prefetch per partition (the consumer's maxPartitionBytes): with the outstanding bound, the stream's memory. */
@@ -27,7 +32,7 @@ export interface SubscribeConsumerSettings {
 }
 
 export const DEFAULT_SUBSCRIBE_CONSUMER: SubscribeConsumerSettings = {
-  sessionTimeoutMs: 10_000,
+  sessionTimeoutMs: 6000,
   heartbeatIntervalMs: 1_000,
   maxPartitionBytes: 1024 * 1024,
   tickMs: 200,
@@ -41,8 +46,14 @@ export interface SubscribeSessionDeps {
   clock?: Clock;
 }
 
-/** A records message stays well below grpc-js's default 4 MiB receive limit. */
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * Records per message: about this many key+value bytes. Small enough that
+ * the subscriber works on the first message while the next ones are on the
+ * way, and acks flow back while the window still has records out (one 1 MiB
+ * message per poll made the stream move in lockstep: deliver the whole
+ * window, wait for its acks); large enough that per-message costs vanish.
+ */
+const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** Bytes a record counts for in max_outstanding_bytes: key + value + headers. */
 export function recordBytes(r: ConsumerRecord): number {
@@ -62,10 +73,13 @@ export function recordBytes(r: ConsumerRecord): number {
  * Redelivery is a seek: an expired ack deadline, or a record that does not
  * fit the flow-control bound, sends the consumer back to the first record
  * not covered by the acked prefix, and the partition is read again from
- * there (per-partition order holds). At the bound every owned partition is
- * paused (no fetching) while the loop keeps polling, so the group's
- * heartbeats and rebalances go on. Memory per stream: the window's bound
- * plus the consumer's prefetch (maxPartitionBytes per owned partition).
+ * there (per-partition order holds). At the bound the loop takes no
+ * records but still polls (for nothing) every tick, so that the group's
+ * rebalance callbacks run, and the consumer's prefetch keeps filling: when
+ * acks make room (they wake the loop) the next records are already in the
+ * node. (Pausing the partitions instead stopped the prefetch and made every
+ * window refill wait a fetch round trip.) Memory per stream: the window's
+ * bound plus the consumer's prefetch (maxPartitionBytes per owned partition).
  */
 export class SubscribeSession {
   private readonly window: OutstandingWindow;
@@ -79,10 +93,12 @@ export class SubscribeSession {
   private commitTimer: NodeJS.Timeout | undefined;
   /**
    * A record was sent back because it did not fit the byte bound: delivery
-   * stays paused until the window shrinks (else the loop would fetch the
-   * same record again and again while below the record bound).
+   * waits until the window shrinks (else the loop would fetch the same
+   * record again and again while below the record bound).
    */
   private full = false;
+  /** Set while the loop waits for room in the window (at the bound): wakes it. */
+  private wakeLoop: (() => void) | undefined;
   private done: Promise<void> | undefined;
 
   constructor(
@@ -112,7 +128,7 @@ export class SubscribeSession {
 
   private async serve(): Promise<void> {
     const { topics } = this.settings;
-    this.call.on('data', (msg: SubscribeRequest__Output) => this.handleMessage(msg));
+    this.call.on('data', (msg: SubscribeRequestIn) => this.handleMessage(msg));
     this.call.on('end', () => this.requestEnd(undefined));
     this.call.on('cancelled', () => this.requestEnd(undefined));
     this.call.on('error', () => this.requestEnd(undefined));
@@ -136,6 +152,8 @@ export class SubscribeSession {
       sessionTimeoutMs: this.deps.consumer.sessionTimeoutMs,
       heartbeatIntervalMs: this.deps.consumer.heartbeatIntervalMs,
       maxPartitionBytes: this.deps.consumer.maxPartitionBytes,
+      // The subscriber's name in the group's member list (DescribeGroups), else the node's in-process client's.
+      ...(this.settings.clientId !== '' ? { memberClientId: this.settings.clientId } : {}),
     });
     this.consumer = consumer;
     consumer.subscribe(topics, {
@@ -146,19 +164,42 @@ export class SubscribeSession {
     this.log.info('subscribe stream opened', { group, topics, maxOutstandingRecords: this.settings.maxOutstandingRecords, ackDeadlineMs: this.settings.ackDeadlineMs });
     while (!this.ending) {
       this.redeliverExpired();
-      this.applyFlowControl();
-      const records = await consumer.poll({ maxRecords: Math.max(1, this.window.roomRecords()), timeoutMs: this.deps.consumer.tickMs });
-      if (!this.ending) this.deliver(records);
+      const room = this.full ? 0 : this.window.roomRecords();
+      if (room > 0) {
+        const records = await consumer.poll({ maxRecords: room, timeoutMs: this.deps.consumer.tickMs });
+        if (!this.ending) this.deliver(records);
+        continue;
+      }
+      // At the bound: take nothing, but let the consumer run its group work (rebalance callbacks run inside
+      // poll) while its bounded prefetch keeps filling, so that the records are there the moment acks make room.
+      await consumer.poll({ maxRecords: 0, timeoutMs: 0 });
+      await this.roomOrTick();
     }
+  }
+
+  /** Waits until acks make room in the window, the stream ends, or tickMs passes (ack deadlines are looked at per tick). */
+  private roomOrTick(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeLoop = undefined;
+        resolve();
+      }, this.deps.consumer.tickMs);
+      this.wakeLoop = () => {
+        clearTimeout(timer);
+        this.wakeLoop = undefined;
+        resolve();
+      };
+    });
   }
 
   private requestEnd(err: unknown): void {
     if (this.ending) return;
     this.ending = true;
     this.endError = err;
-    // Wake a poll waiting for records (resume notifies the consumer's waiters).
+    // Wake a poll waiting for records (resume notifies the consumer's waiters), or a loop waiting for room.
     const c = this.consumer;
     if (c !== undefined) c.resume(c.paused());
+    this.wakeLoop?.();
   }
 
   /** Commits the acked prefixes, leaves the group (outstanding records go to the next owner), ends the call. */
@@ -179,31 +220,23 @@ export class SubscribeSession {
 
   // ---- from the subscriber -------------------------------------------------
 
-  private handleMessage(msg: SubscribeRequest__Output): void {
+  private handleMessage(msg: SubscribeRequestIn): void {
     if (this.ending) return;
-    if (msg.kind !== 'ack' || msg.ack === null || msg.ack === undefined) {
+    if (msg.kind !== 'ack') {
       this.requestEnd(new GregorError('INVALID_REQUEST', 'bad Subscribe request: `open` may only be the first message of a stream; later ones carry acks'));
       return;
     }
-    if (this.handleAcks(msg.ack)) {
+    if (this.handleAcks(msg.acks)) {
       this.full = false;
       this.commitSoon();
+      if (!this.window.atLimit()) this.wakeLoop?.();
     }
-    this.applyFlowControl();
   }
 
   /** Returns whether any partition's acked prefix moved. */
-  private handleAcks(acks: SubscribeAcks__Output): boolean {
+  private handleAcks(acks: readonly RecordsWireAck[]): boolean {
     let moved = false;
-    for (const a of acks.acks) {
-      let offset: bigint;
-      try {
-        offset = BigInt(a.offset);
-      } catch {
-        continue;
-      }
-      if (this.window.ack({ topic: a.topic, partition: a.partition }, offset)) moved = true;
-    }
+    for (const a of acks) if (this.window.ack(a, a.offset)) moved = true;
     return moved;
   }
 
@@ -213,29 +246,30 @@ export class SubscribeSession {
     const consumer = this.consumer!;
     const now = this.clock.monotonicMs();
     const sentBack = new Set<string>();
-    let batch: ConsumedRecord[] = [];
+    let batch: ConsumerRecord[] = [];
+    let attempts: number[] = [];
     let batchBytes = 0;
     for (const r of records) {
-      const key = tpKey(r.topic, r.partition);
-      if (sentBack.has(key) || !this.window.owns(r)) continue;
+      if ((sentBack.size > 0 && sentBack.has(tpKey(r.topic, r.partition))) || !this.window.owns(r)) continue;
       const bytes = recordBytes(r);
       if (!this.window.fits(bytes)) {
         // Over the bound: read this partition again from here once acks make room.
         consumer.seek(r, r.offset);
-        sentBack.add(key);
+        sentBack.add(tpKey(r.topic, r.partition));
         this.full = true;
         continue;
       }
-      const attempt = this.window.deliver(r, r.offset, bytes, now);
-      batch.push(encodeRecord(r, attempt));
+      attempts.push(this.window.deliver(r, r.offset, bytes, now));
+      batch.push(r);
       batchBytes += bytes;
       if (batchBytes >= MAX_MESSAGE_BYTES) {
-        this.call.write({ records: { records: batch } });
+        this.call.write(encodeSubscribeRecords(batch, attempts));
         batch = [];
+        attempts = [];
         batchBytes = 0;
       }
     }
-    if (batch.length > 0) this.call.write({ records: { records: batch } });
+    if (batch.length > 0) this.call.write(encodeSubscribeRecords(batch, attempts));
   }
 
   /** Partitions whose oldest unacked record is past the ack deadline are read again from it. */
@@ -247,19 +281,6 @@ export class SubscribeSession {
       this.full = false;
       this.log.debug('ack deadline passed: redelivering', { group: this.settings.group, topic: e.topic, partition: e.partition, from: from.toString() });
       this.consumer!.seek(e, from);
-    }
-  }
-
-  /** At the bound every owned partition is paused; below it, resumed. */
-  private applyFlowControl(): void {
-    const c = this.consumer;
-    if (c === undefined || this.ending) return;
-    if (this.window.atLimit() || this.full) {
-      const running = c.assignment().filter((tp) => !c.paused().some((p) => p.topic === tp.topic && p.partition === tp.partition));
-      if (running.length > 0) c.pause(running);
-    } else {
-      const paused = c.paused();
-      if (paused.length > 0) c.resume(paused);
     }
   }
 

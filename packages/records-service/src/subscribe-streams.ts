@@ -1,6 +1,6 @@
 import { GregorError, type Logger } from '@gregor/common';
 import type { Gregor } from '@gregor/client';
-import type { SubscribeRequest__Output } from '@gregor/proto';
+import type { SubscribeRequestIn } from '@gregor/proto';
 import { toServiceError } from './grpc-status';
 import { decodeSubscribeOpen, type SubscribeLimits } from './subscribe-open';
 import { SubscribeSession, type SubscribeCall, type SubscribeConsumerSettings } from './subscribe-session';
@@ -53,7 +53,7 @@ export class SubscribeStreams {
     };
     call.once('cancelled', gone);
     call.once('end', gone);
-    call.once('data', (first: SubscribeRequest__Output) => {
+    call.once('data', (first: SubscribeRequestIn) => {
       if (opened) return;
       gone();
       call.off('cancelled', gone);

@@ -148,6 +148,8 @@ describe('decodeSubscribeOpen', () => {
     [open({ topics: ['bad name'] }), /bad Subscribe open/],
     [open({ maxOutstandingRecords: -1 }), /max_outstanding_records/],
     [open({ ackDeadlineMs: -5 }), /ack_deadline_ms/],
+    [open({ clientId: 'line\nbreak' }), /client_id/],
+    [open({ clientId: 'x'.repeat(256) }), /client_id/],
   ])('bad open %#: INVALID_REQUEST', (o, message) => {
     expect(() => decodeSubscribeOpen(o, DEFAULT_SUBSCRIBE_LIMITS)).toThrow(message);
     try {

@@ -1,5 +1,5 @@
 import { GregorError, backoffMs, toGregorError, type Clock, type Logger } from '@gregor/common';
-import type { FetchResponse__Output, FetchTopic } from '@gregor/proto';
+import type { FetchRequest__Output, FetchResponse__Output, FetchTopic__Output } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { errorFromWire, needsMetadataRefresh } from '../errors';
 import { IoLoop } from '../io-loop';
@@ -84,12 +84,12 @@ export class Fetcher {
     }
     const requestId = this.nextRequestId++;
     const sent = states.map((s) => ({ state: s, epoch: s.epoch, fetchOffset: s.fetchOffset! }));
-    const topics = new Map<string, FetchTopic>();
+    const topics = new Map<string, FetchTopic__Output>();
     for (const { state, fetchOffset } of sent) {
       state.fetchRequestId = requestId;
       let t = topics.get(state.topic);
       if (t === undefined) topics.set(state.topic, (t = { name: state.topic, partitions: [] }));
-      t.partitions!.push({
+      t.partitions.push({
         partition: state.partition,
         fetchOffset: int64Wire(fetchOffset),
         partitionMaxBytes: config.maxPartitionBytes,
@@ -98,11 +98,12 @@ export class Fetcher {
     }
     this.fetchingNodes.add(node);
     try {
-      const res = await conn.call(
-        'Fetch',
-        { maxWaitMs: config.maxWaitMs, minBytes: config.minBytes, maxBytes: config.maxBytes, topics: [...topics.values()] },
-        { timeoutMs: config.maxWaitMs + this.deps.requestTimeoutMs, signal: this.deps.signal },
-      );
+      const req: FetchRequest__Output = { maxWaitMs: config.maxWaitMs, minBytes: config.minBytes, maxBytes: config.maxBytes, topics: [...topics.values()] };
+      const local = cluster.opts.inProcessBroker;
+      const res =
+        local !== undefined && local.nodeId === node
+          ? await local.fetch(req, this.deps.signal)
+          : await conn.call('Fetch', req, { timeoutMs: config.maxWaitMs + this.deps.requestTimeoutMs, signal: this.deps.signal });
       this.handleFetch(sent, res, node);
     } catch (err) {
       if (this.deps.signal.aborted) return;

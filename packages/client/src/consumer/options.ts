@@ -26,6 +26,12 @@ export interface ConsumerOptions {
   // ---- consumer groups ----
   /** group.id: needed for subscribe() and commits. */
   groupId?: string;
+  /**
+   * The client id this member joins its group with (shown by DescribeGroups);
+   * default: the client's clientId. Lets one client run members on others'
+   * behalf (gregor.v1.Records' Subscribe: the subscriber's client_id).
+   */
+  memberClientId?: string;
   /** group.instance.id: static membership (KIP-345) — a restart within the session timeout keeps the partitions, no rebalance. */
   groupInstanceId?: string;
   /** session.timeout.ms: the coordinator drops a member it has not heard from for this long. Default 45000. */
@@ -60,6 +66,7 @@ export interface ResolvedConsumerOptions {
   maxPollRecords: number;
   retry: RetryPolicy;
   groupId: string | undefined;
+  memberClientId: string | undefined;
   groupInstanceId: string | null;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -108,7 +115,7 @@ export function resolveConsumerOptions(opts: ConsumerOptions, client: { retry: R
 
 function resolveGroupOptions(opts: ConsumerOptions): Pick<
   ResolvedConsumerOptions,
-  'groupId' | 'groupInstanceId' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxPollIntervalMs' | 'enableAutoCommit' | 'autoCommitIntervalMs' | 'partitionAssignors' | 'rebalanceProtocol'
+  'groupId' | 'memberClientId' | 'groupInstanceId' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'maxPollIntervalMs' | 'enableAutoCommit' | 'autoCommitIntervalMs' | 'partitionAssignors' | 'rebalanceProtocol'
 > {
   if (opts.groupInstanceId !== undefined && opts.groupInstanceId === '') throw new ConfigError('groupInstanceId', 'must not be empty');
   if (opts.groupInstanceId !== undefined && opts.groupId === undefined) throw new ConfigError('groupInstanceId', 'needs a groupId');
@@ -127,6 +134,7 @@ function resolveGroupOptions(opts: ConsumerOptions): Pick<
   const partitionAssignors = resolveAssignors(opts.partitionAssignors);
   return {
     groupId: opts.groupId,
+    memberClientId: opts.memberClientId === '' ? undefined : opts.memberClientId,
     groupInstanceId: opts.groupInstanceId ?? null,
     sessionTimeoutMs,
     heartbeatIntervalMs,

@@ -1,12 +1,11 @@
 import type * as grpc from '@grpc/grpc-js';
 import { GregorError, backoffMs, errorCode, errorNameForCode, type ErrorName, type TopicPartition } from '@gregor/common';
-import type { ConsumedRecord__Output, SubscribeRequest, SubscribeResponse__Output } from '@gregor/proto';
+import { encodeSubscribeAcks, type RecordsWireAck, type RecordsWireRecord, type SubscribeRequest, type SubscribeResponseIn } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { errorFromGrpc } from '../errors';
 import { Fifo } from '../fifo';
 import type { ResolvedClientOptions } from '../options';
 import type { ConsumerRecord } from '../types';
-import { int64 } from '../wire';
 import { resolveSubscribeOptions, type ResolvedSubscribeOptions, type SubscribeOptions } from './options';
 import { chooseNode, isFatalStatus } from './reconnect';
 
@@ -18,7 +17,10 @@ export interface SubscribedRecord extends ConsumerRecord {
   ack(): void;
 }
 
-type Stream = grpc.ClientDuplexStream<SubscribeRequest, SubscribeResponse__Output>;
+/** Acks sent at once when this many are pending, without waiting for the event-loop turn to end. */
+const ACK_FLUSH_RECORDS = 500;
+
+type Stream = grpc.ClientDuplexStream<Buffer | SubscribeRequest, SubscribeResponseIn>;
 
 /**
  * The SDK's side of gregor.v1.Records Subscribe: one stream at a time to one
@@ -42,7 +44,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
   private streamAddress: string | undefined;
   private queue = new Fifo<SubscribedRecord>();
   private waiters: (() => void)[] = [];
-  private pendingAcks: { topic: string; partition: number; offset: string }[] = [];
+  private pendingAcks: RecordsWireAck[] = [];
   private ackFlushScheduled = false;
   private failure: GregorError | undefined;
   private closed = false;
@@ -79,7 +81,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
     const address = chooseNode(this.cluster.candidates(), this.lastFailedAddress, this.failedAttempts);
     let stream: Stream;
     try {
-      stream = this.cluster.connection(address).recordsStub().Subscribe();
+      stream = this.cluster.connection(address).openSubscribeStream();
     } catch (err) {
       this.streamFailed(address, errorFromGrpc(err, address));
       return;
@@ -87,15 +89,15 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
     this.stream = stream;
     this.streamAddress = address;
     this.client.logger.debug('subscribe stream opening', { node: address, group: this.opts.group });
-    stream.on('data', (msg: SubscribeResponse__Output) => {
+    stream.on('data', (msg: SubscribeResponseIn) => {
       if (this.stream !== stream) return;
-      if (msg.kind === 'assignment' && msg.assignment) {
+      if (msg.kind === 'assignment') {
         // A stream that got its assignment is up: the next failure starts the backoff again.
         this.failedAttempts = 0;
         this.owned = msg.assignment.partitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
         this.opts.onAssignment?.(this.assignment());
-      } else if (msg.kind === 'records' && msg.records) {
-        for (const r of msg.records.records) this.queue.push(this.toRecord(r));
+      } else if (msg.kind === 'records') {
+        for (const r of msg.records) this.queue.push(this.toRecord(r));
         this.wake();
       }
     });
@@ -149,34 +151,29 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
 
   // ---- records and acks ----------------------------------------------------
 
-  private toRecord(r: ConsumedRecord__Output): SubscribedRecord {
-    const topic = r.topic;
-    const partition = r.partition;
-    const offset = r.offset;
-    return {
-      topic,
-      partition,
-      offset: int64(offset),
-      timestamp: int64(r.timestampMs),
-      key: r.key ?? null,
-      value: r.value ?? null,
-      headers: r.headers.map((h) => ({ key: h.key, value: h.value })),
-      deliveryAttempt: r.deliveryAttempt,
-      ack: () => this.ack(topic, partition, offset),
-    };
+  private toRecord(r: RecordsWireRecord & { deliveryAttempt: number }): SubscribedRecord {
+    // What to ack is fixed now: the application may change the record it was handed.
+    const { topic, partition, offset } = r;
+    return Object.assign(r, { ack: (): void => this.ack({ topic, partition, offset }) });
   }
 
-  private ack(topic: string, partition: number, offset: string): void {
+  private ack(r: RecordsWireAck): void {
     if (this.stream === undefined) return; // redelivered anyway
-    this.pendingAcks.push({ topic, partition, offset });
+    this.pendingAcks.push(r);
+    // Per event-loop turn, or at once when many piled up (a subscriber working through a large backlog).
+    if (this.pendingAcks.length >= ACK_FLUSH_RECORDS) return this.flushAcks();
     if (this.ackFlushScheduled) return;
     this.ackFlushScheduled = true;
     setImmediate(() => {
       this.ackFlushScheduled = false;
-      const acks = this.pendingAcks;
-      this.pendingAcks = [];
-      if (acks.length > 0 && this.stream !== undefined) this.stream.write({ ack: { acks } });
+      this.flushAcks();
     });
+  }
+
+  private flushAcks(): void {
+    const acks = this.pendingAcks;
+    this.pendingAcks = [];
+    if (acks.length > 0 && this.stream !== undefined) this.stream.write(encodeSubscribeAcks(acks));
   }
 
   /**
@@ -222,9 +219,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
     this.queue = new Fifo();
     this.wake();
     if (stream === undefined) return;
-    const acks = this.pendingAcks;
-    this.pendingAcks = [];
-    if (acks.length > 0) stream.write({ ack: { acks } });
+    this.flushAcks();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         stream.cancel();

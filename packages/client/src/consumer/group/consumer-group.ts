@@ -78,6 +78,7 @@ export class ConsumerGroup {
       {
         groupId: config.groupId,
         groupInstanceId: config.groupInstanceId,
+        memberClientId: config.memberClientId,
         sessionTimeoutMs: config.sessionTimeoutMs,
         rebalanceTimeoutMs: config.maxPollIntervalMs,
         heartbeatIntervalMs: config.heartbeatIntervalMs,

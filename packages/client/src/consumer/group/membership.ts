@@ -10,6 +10,8 @@ import { COORDINATOR_MOVED, type GroupCoordinator } from './coordinator';
 export interface MembershipConfig {
   groupId: string;
   groupInstanceId: string | null;
+  /** Joins with this client id instead of the client's (ConsumerOptions.memberClientId). */
+  memberClientId: string | undefined;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   heartbeatIntervalMs: number;
@@ -174,7 +176,7 @@ export class GroupMembership {
       },
       this.deadline(c.rebalanceTimeoutMs),
       // The coordinator holds JoinGroup until the join phase ends (Kafka: rebalance timeout + 5 s).
-      { timeoutMs: c.rebalanceTimeoutMs + 5000, signal },
+      { timeoutMs: c.rebalanceTimeoutMs + 5000, signal, ...(c.memberClientId !== undefined ? { clientId: c.memberClientId } : {}) },
     );
     const error = errorFromWire(res.error, { group: c.groupId });
     switch (error?.errorName ?? 'NONE') {
@@ -208,7 +210,7 @@ export class GroupMembership {
         assignments,
       },
       this.deadline(c.rebalanceTimeoutMs),
-      { timeoutMs: c.rebalanceTimeoutMs + 5000, signal },
+      { timeoutMs: c.rebalanceTimeoutMs + 5000, signal, ...(c.memberClientId !== undefined ? { clientId: c.memberClientId } : {}) },
     );
     const error = errorFromWire(res.error, { group: c.groupId });
     switch (error?.errorName ?? 'NONE') {
