@@ -1,7 +1,8 @@
 import type { Clock, Logger } from '@gregor/common';
-import { assert, GregorError } from '@gregor/common';
+import { assert, FAILURE_DETECTION_DEFAULTS, GregorError } from '@gregor/common';
 import type { Entry, LogIndex, RaftStatus, Snapshot } from '@gregor/raft';
-import { BrokerSessions, sessionCheckTiming } from './broker-sessions';
+import type { Predecessor } from './broker-sessions';
+import { BrokerSessions, sessionCheckTiming, takeoverSessions } from './broker-sessions';
 import { changeLogLevel, describeChange } from './change-log';
 import type { MetadataChange } from './image';
 import { MetadataImage } from './image';
@@ -41,7 +42,7 @@ export interface QuorumControllerOptions {
   /**
    * broker.heartbeat.interval.ms: part of the takeover grace (a broker's
    * next heartbeat may be one interval away when it learns of the new
-   * controller). Default 250.
+   * controller). Default FAILURE_DETECTION_DEFAULTS (125).
    */
   brokerHeartbeatIntervalMs?: number;
   /** Used when a request does not say; requests may not ask for more than maxWriteTimeoutMs. */
@@ -86,6 +87,10 @@ export class QuorumController {
   private readonly fencing = new Set<number>();
   private readonly listeners = new Set<(e: AppliedEvent) => void>();
   private readonly voterById: ReadonlyMap<number, VoterAddress>;
+  /** Monotonic ms (the injected clock) when each peer voter's Raft traffic last arrived. */
+  private readonly lastHeardMs = new Map<number, number>();
+  /** The last other voter this node followed as Raft leader: the predecessor when it takes over. */
+  private followedLeader: number | undefined;
 
   constructor(
     readonly opts: QuorumControllerOptions,
@@ -128,6 +133,16 @@ export class QuorumController {
   /** The Raft leader's id as this node knows it; -1 when unknown. */
   leaderId(): number {
     return this.driver?.currentView.leaderId ?? -1;
+  }
+
+  /** A Raft message from voter `from` arrived (the transport calls this before stepping it). */
+  heardFrom(from: number): void {
+    this.lastHeardMs.set(from, this.opts.clock.monotonicMs());
+  }
+
+  /** Monotonic ms when voter `id`'s Raft traffic last arrived; undefined if never. */
+  lastHeardFromMs(id: number): number | undefined {
+    return this.lastHeardMs.get(id);
   }
 
   voterAddress(id: number): string {
@@ -190,6 +205,7 @@ export class QuorumController {
         this.opts.logger.warn(`could not propose the leader-change record for term ${view.term}: ${(err as Error).message}`);
       }
     }
+    if (view.leaderId !== null && view.leaderId !== this.nodeId) this.followedLeader = view.leaderId;
     if (view.leaderId !== prev.leaderId) {
       this.opts.logger.debug(`raft leader is now ${view.leaderId ?? 'unknown'} (term ${view.term}, this node ${view.role})`);
     }
@@ -252,12 +268,13 @@ export class QuorumController {
     this.activeTerm = term;
     // A new controller cannot know when brokers last heard from the old one,
     // and each broker may still be spending a heartbeat on the old one: nobody
-    // is fenced for silence before a full session plus one heartbeat interval.
-    this.sessions.resetAll(
-      this.currentImage.brokers().map((b) => b.brokerId),
-      this.opts.clock.monotonicMs(),
-      this.takeoverGraceMs,
-    );
+    // is fenced for silence before a full session plus one heartbeat interval
+    // — but the old controller's own broker, silent as long as its Raft node.
+    const now = this.opts.clock.monotonicMs();
+    const predecessor = this.predecessor();
+    const brokerIds = this.currentImage.brokers().map((b) => b.brokerId);
+    this.sessions.resetAll(takeoverSessions(brokerIds, now, this.sessionTiming, predecessor));
+    this.followedLeader = undefined;
     this.fencing.clear();
     const { intervalMs: every, stallMs } = sessionCheckTiming(this.opts.brokerSessionTimeoutMs);
     this.sessionCheckIntervalMs = every;
@@ -268,6 +285,14 @@ export class QuorumController {
       this.rebalanceTimer = setInterval(() => this.maybeElectPreferredLeaders(), this.opts.leaderImbalanceCheckIntervalMs ?? 10_000);
     }
     this.opts.logger.info(`node ${this.nodeId} became active controller (term ${term})`);
+    if (predecessor !== undefined && this.currentImage.isUnfenced(predecessor.nodeId)) {
+      const silentMs = Math.round(now - predecessor.lastHeardMs);
+      const fenceInMs = Math.round(this.sessions.expiresAtMs(predecessor.nodeId)! - now);
+      this.opts.logger.info(
+        `broker ${predecessor.nodeId} (the previous active controller, silent for ${silentMs} ms) is fenced in ${fenceInMs} ms unless it heartbeats; ` +
+          `the other brokers have ${this.takeoverGraceMs} ms to find this controller`,
+      );
+    }
     this.queue.activate();
   }
 
@@ -317,9 +342,24 @@ export class QuorumController {
     return started;
   }
 
-  /** How long a newly active controller waits before fencing a silent broker: one session plus one heartbeat interval. */
+  /** How long a newly active controller waits before fencing a silent broker (its predecessor's aside): one session plus one heartbeat interval. */
   get takeoverGraceMs(): number {
-    return this.opts.brokerSessionTimeoutMs + (this.opts.brokerHeartbeatIntervalMs ?? 250);
+    const t = this.sessionTiming;
+    return t.sessionTimeoutMs + t.heartbeatIntervalMs;
+  }
+
+  private get sessionTiming(): { sessionTimeoutMs: number; heartbeatIntervalMs: number } {
+    return {
+      sessionTimeoutMs: this.opts.brokerSessionTimeoutMs,
+      heartbeatIntervalMs: this.opts.brokerHeartbeatIntervalMs ?? FAILURE_DETECTION_DEFAULTS.brokerHeartbeatIntervalMs,
+    };
+  }
+
+  /** The voter this node followed before it took over, and when it last heard from it; undefined when there is none. */
+  private predecessor(): Predecessor | undefined {
+    const id = this.followedLeader;
+    const heard = id === undefined ? undefined : this.lastHeardMs.get(id);
+    return id === undefined || heard === undefined ? undefined : { nodeId: id, lastHeardMs: heard };
   }
 
   /** How often the session check runs while active (ms of the injected clock). */
