@@ -79,6 +79,7 @@ export class QuorumController {
   private lastSnapshotIndex: number;
   private sessionTimer: NodeJS.Timeout | undefined;
   private rebalanceTimer: NodeJS.Timeout | undefined;
+  private predecessorCheckTimer: NodeJS.Timeout | undefined;
   private rebalancing = false;
   private sessionCheckIntervalMs = 100;
   /** A session check later than scheduled by more than this is taken for a stall of this process. */
@@ -266,34 +267,41 @@ export class QuorumController {
     if (view === undefined || view.role !== 'leader' || view.term !== term || this.active) return;
     this.active = true;
     this.activeTerm = term;
-    // A new controller cannot know when brokers last heard from the old one,
-    // and each broker may still be spending a heartbeat on the old one: nobody
-    // is fenced for silence before a full session plus one heartbeat interval
-    // — but the old controller's own broker, silent as long as its Raft node.
-    const now = this.opts.clock.monotonicMs();
     const predecessor = this.predecessor();
-    const brokerIds = this.currentImage.brokers().map((b) => b.brokerId);
-    this.sessions.resetAll(takeoverSessions(brokerIds, now, this.sessionTiming, predecessor));
     this.followedLeader = undefined;
-    this.fencing.clear();
-    const { intervalMs: every, stallMs } = sessionCheckTiming(this.opts.brokerSessionTimeoutMs);
-    this.sessionCheckIntervalMs = every;
-    this.sessionStallMs = stallMs;
-    this.lastSessionCheckMs = this.opts.clock.monotonicMs();
-    this.sessionTimer = setInterval(() => this.maybeFenceExpiredBrokers(), every);
     if (this.opts.autoLeaderRebalanceEnable ?? true) {
       this.rebalanceTimer = setInterval(() => this.maybeElectPreferredLeaders(), this.opts.leaderImbalanceCheckIntervalMs ?? 10_000);
     }
     this.opts.logger.info(`node ${this.nodeId} became active controller (term ${term})`);
-    if (predecessor !== undefined && this.currentImage.isUnfenced(predecessor.nodeId)) {
-      const silentMs = Math.round(now - predecessor.lastHeardMs);
-      const fenceInMs = Math.round(this.sessions.expiresAtMs(predecessor.nodeId)! - now);
-      this.opts.logger.info(
-        `broker ${predecessor.nodeId} (the previous active controller, silent for ${silentMs} ms) is fenced in ${fenceInMs} ms unless it heartbeats; ` +
-          `the other brokers have ${this.takeoverGraceMs} ms to find this controller`,
-      );
-    }
+    this.startSessions(predecessor);
     this.queue.activate();
+  }
+
+  /**
+   * A new controller cannot know when brokers last heard from the old one,
+   * and each broker may still be spending a heartbeat on the old one: nobody
+   * is fenced for silence before a full session plus one heartbeat interval
+   * — but the old controller's own broker, silent as long as its Raft node
+   * (takeoverSessions). Starts the periodic session check, and one at the
+   * moment the predecessor's session ends, which may come within a check
+   * interval of the takeover.
+   */
+  private startSessions(predecessor: Predecessor | undefined): void {
+    const now = this.opts.clock.monotonicMs();
+    this.sessions.resetAll(takeoverSessions(this.currentImage.brokers().map((b) => b.brokerId), now, this.sessionTiming, predecessor));
+    this.fencing.clear();
+    const { intervalMs: every, stallMs } = sessionCheckTiming(this.opts.brokerSessionTimeoutMs);
+    this.sessionCheckIntervalMs = every;
+    this.sessionStallMs = stallMs;
+    this.lastSessionCheckMs = now;
+    this.sessionTimer = setInterval(() => this.maybeFenceExpiredBrokers(), every);
+    const predecessorExpiresAtMs = predecessor === undefined ? undefined : this.sessions.expiresAtMs(predecessor.nodeId);
+    if (predecessor === undefined || predecessorExpiresAtMs === undefined || !this.currentImage.isUnfenced(predecessor.nodeId)) return;
+    this.predecessorCheckTimer = setTimeout(() => this.maybeFenceExpiredBrokers(), Math.max(0, Math.ceil(predecessorExpiresAtMs - now)));
+    this.opts.logger.info(
+      `broker ${predecessor.nodeId} (the previous active controller, silent for ${Math.round(now - predecessor.lastHeardMs)} ms) ` +
+        `is fenced in ${Math.round(predecessorExpiresAtMs - now)} ms unless it heartbeats; the other brokers have ${this.takeoverGraceMs} ms to find this controller`,
+    );
   }
 
   private deactivate(view: RaftView): void {
@@ -375,8 +383,10 @@ export class QuorumController {
   private stopTimers(): void {
     if (this.sessionTimer !== undefined) clearInterval(this.sessionTimer);
     if (this.rebalanceTimer !== undefined) clearInterval(this.rebalanceTimer);
+    if (this.predecessorCheckTimer !== undefined) clearTimeout(this.predecessorCheckTimer);
     this.sessionTimer = undefined;
     this.rebalanceTimer = undefined;
+    this.predecessorCheckTimer = undefined;
   }
 
   /**
