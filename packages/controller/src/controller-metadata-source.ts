@@ -85,6 +85,8 @@ export interface HeartbeatState {
   readonly isFenced: boolean;
   /** The controller's judgement: this broker has applied the log up to its registration. */
   readonly isCaughtUp: boolean;
+  /** The active controller's applied metadata offset when it answered. */
+  readonly controllerOffset: number;
 }
 
 interface PendingAlter {
@@ -365,7 +367,7 @@ export class ControllerMetadataSource {
       // Debug: the active controller logs the one line per fencing and unfencing.
       if (out.isFenced !== this.fenced) this.logger.debug(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
       this.fenced = out.isFenced;
-      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp };
+      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp, controllerOffset: out.metadataOffset };
     } catch (err) {
       const e = err as GregorError;
       if (e.errorName === 'STALE_BROKER_EPOCH' || e.errorName === 'BROKER_ID_NOT_REGISTERED') {
