@@ -23,7 +23,9 @@
 #                              one-way: connections A opens to B are dropped
 #                              (every packet of them, SYN included), while B's
 #                              connections to A work, replies and all
-#   netns.sh heal RUN          remove every rule of the run
+#   netns.sh heal RUN          remove every fault rule of the run (the one
+#                              `up` puts in each node's mangle table to keep
+#                              connection tracking on stays)
 #   netns.sh rules RUN         print each namespace's rules (for failure logs)
 #
 # A and B are node numbers, or "client" (the root namespace). RUN is the pid
