@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '@gregor/common';
 import { assert, FAILURE_DETECTION_DEFAULTS, GregorError } from '@gregor/common';
 import type { Entry, LogIndex, RaftStatus, Snapshot } from '@gregor/raft';
-import type { Predecessor } from './broker-sessions';
+import type { Predecessor, SessionTiming } from './broker-sessions';
 import { BrokerSessions, sessionCheckTiming, takeoverSessions } from './broker-sessions';
 import { changeLogLevel, describeChange } from './change-log';
 import type { MetadataChange } from './image';
@@ -356,7 +356,7 @@ export class QuorumController {
     return t.sessionTimeoutMs + t.heartbeatIntervalMs;
   }
 
-  private get sessionTiming(): { sessionTimeoutMs: number; heartbeatIntervalMs: number } {
+  private get sessionTiming(): SessionTiming {
     return {
       sessionTimeoutMs: this.opts.brokerSessionTimeoutMs,
       heartbeatIntervalMs: this.opts.brokerHeartbeatIntervalMs ?? FAILURE_DETECTION_DEFAULTS.brokerHeartbeatIntervalMs,
