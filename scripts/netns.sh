@@ -23,7 +23,9 @@
 #                              one-way: connections A opens to B are dropped
 #                              (every packet of them, SYN included), while B's
 #                              connections to A work, replies and all
-#   netns.sh heal RUN          remove every rule of the run
+#   netns.sh heal RUN          remove every fault rule of the run (the one
+#                              `up` puts in each node's mangle table to keep
+#                              connection tracking on stays)
 #   netns.sh rules RUN         print each namespace's rules (for failure logs)
 #
 # A and B are node numbers, or "client" (the root namespace). RUN is the pid
@@ -102,6 +104,15 @@ cmd_up() {
     ip -n "$hub" link set "n$i" master br0 up
     ip -n "$ns" addr add "$net.$((10 + i))/24" dev eth0
     ip -n "$ns" link set eth0 up
+    # Connection tracking from the first packet on, for the life of the
+    # namespace: it starts only when a rule needs it and stops when the
+    # last such rule goes (heal flushes the filter table), and a connection
+    # it first sees mid-stream gets as ORIGINAL direction that of whichever
+    # packet comes first — so `block` cut long-lived connections (gRPC
+    # channels) opened the other way, or not, by chance. This rule in the
+    # mangle table, which heal leaves alone, keeps it on; it matches
+    # nothing that it changes.
+    ip netns exec "$ns" iptables -w -t mangle -A OUTPUT -m conntrack --ctstate INVALID -j RETURN
   done
   ip link add "$(root_if "$run")" type veth peer name client netns "$hub"
   ip -n "$hub" link set client master br0 up

@@ -1,6 +1,6 @@
 /**
- * `pnpm bench:failover [--trials 10]` — measures, on a local 3-node cluster
- * with default settings:
+ * `pnpm bench:failover [--trials 10] [--cases create,controller,partition,combined]`
+ * — measures, on a local 3-node cluster with default settings (or `--config`):
  *  - create-topic latency on a healthy cluster (metadata write through Raft);
  *  - time from kill -9 of the active controller to a new active controller
  *    that accepts a write (a create-topic succeeds);
@@ -10,7 +10,8 @@
  *  - the same unavailability when the killed leader is also the active
  *    controller (combined mode), reported separately: fencing it waits for
  *    a new controller first.
- * Prints one JSON line; progress on stderr. Not a test.
+ * Prints one JSON line (a case not run is left out); progress on stderr.
+ * `--keep` leaves the cluster's directory (node logs) in place. Not a test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,12 +26,23 @@ const flags = parseFlags({
   keep: { type: 'boolean', default: false },
   /** Node settings for every node, comma-separated key=value pairs (default: the nodes' defaults). */
   config: { type: 'string', default: '' },
+  /** Which measurements to take, comma-separated (default all): create,controller,partition,combined. */
+  cases: { type: 'string', default: 'create,controller,partition,combined' },
 });
 const nodeConfig = configFlag(flags.config);
 const trials = intFlag('trials', flags.trials, 1);
+const CASES = ['create', 'controller', 'partition', 'combined'] as const;
+const cases = new Set(flags.cases.split(',').filter((c) => c !== ''));
+for (const c of cases) {
+  if (!(CASES as readonly string[]).includes(c)) {
+    process.stderr.write(`--cases: unknown case "${c}" (known: ${CASES.join(', ')})\n`);
+    process.exit(1);
+  }
+}
 const log = (m: string): void => void process.stderr.write(`[failover] ${new Date().toISOString()} ${m}\n`);
 
-function summary(values: number[]): { median_ms: number; max_ms: number; min_ms: number; trials: number } {
+function summary(values: number[]): { median_ms: number; max_ms: number; min_ms: number; trials: number } | undefined {
+  if (values.length === 0) return undefined;
   const s = [...values].sort((a, b) => a - b);
   return { median_ms: Math.round(s[Math.floor((s.length - 1) / 2)]!), max_ms: Math.round(s[s.length - 1]!), min_ms: Math.round(s[0]!), trials: s.length };
 }
@@ -85,6 +97,7 @@ async function leaderKillTrial(
     }
   })();
   await new Promise((r) => setTimeout(r, 200));
+  log(`kill -9 node ${leader} (leader of ${topic}-${partition})`);
   killedAt = performance.now();
   await killNode(dir, leader);
   await pollUntil(() => recoveredAt > 0, { timeoutMs: 60_000, what: 'a produce to succeed after the leader was killed', intervalMs: 5 });
@@ -105,16 +118,16 @@ async function main(): Promise<void> {
   try {
     // 1. Metadata write latency on a healthy cluster.
     const createMs: number[] = [];
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < (cases.has('create') ? 20 : 0); i++) {
       const t0 = performance.now();
       await createIfAbsent(admin, { topic: `latency-${i}`, numPartitions: 3, replicationFactor: 3 });
       createMs.push(performance.now() - t0);
     }
-    log(`create topic: ${JSON.stringify(summary(createMs))}`);
+    if (createMs.length > 0) log(`create topic: ${JSON.stringify(summary(createMs))}`);
 
     // 2. Active controller failover.
     const controllerMs: number[] = [];
-    for (let t = 0; t < trials; t++) {
+    for (let t = 0; t < (cases.has('controller') ? trials : 0); t++) {
       const victim = (await admin.admin().metadata()).controllerId;
       const survivors = clientFor(cluster, [victim]);
       const t0 = performance.now();
@@ -152,7 +165,7 @@ async function main(): Promise<void> {
       );
     const unavailableMs: number[] = [];
     const rejoinMs: number[] = [];
-    for (let t = 0; t < trials; t++) {
+    for (let t = 0; t < (cases.has('partition') ? trials : 0); t++) {
       const { partition, leader, controllerId } = await pickLeader(false);
       const r = await leaderKillTrial(dir, cluster, admin, topic, partition, leader, `t${t}`);
       unavailableMs.push(r.unavailableMs);
@@ -167,7 +180,7 @@ async function main(): Promise<void> {
     // active controller, so fencing it waits for a new controller, which
     // gives every broker a whole session first (the takeover grace).
     const combinedMs: number[] = [];
-    for (let t = 0; t < trials; t++) {
+    for (let t = 0; t < (cases.has('combined') ? trials : 0); t++) {
       const { partition, leader } = await pickLeader(true);
       const r = await leaderKillTrial(dir, cluster, admin, topic, partition, leader, `c${t}`);
       combinedMs.push(r.unavailableMs);

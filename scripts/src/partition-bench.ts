@@ -19,7 +19,7 @@ const flags = parseFlags({
   config: { type: 'string', default: '' },
   keep: { type: 'boolean', default: false },
 });
-const log = (m: string): void => void process.stderr.write(`[partition] ${m}\n`);
+const log = (m: string): void => void process.stderr.write(`[partition] ${new Date().toISOString()} ${m}\n`);
 
 async function main(): Promise<number> {
   const support = labSupport();

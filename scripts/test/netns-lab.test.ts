@@ -89,6 +89,33 @@ describeLab('NetnsLab (scripts/netns.sh)', () => {
     await lab.heal();
   });
 
+  test("block leaves alone a long-lived connection the other side opened before it, whoever sends first", async () => {
+    // Node 1 sends on node 2's connection every 50 ms; node 2 only reads. The
+    // first packet after the rule goes from 1 to 2: were the connection
+    // picked up mid-stream, conntrack would take 1 for its opener and drop it.
+    const TICKER = `require('net').createServer((s) => { s.on('error', () => {}); const t = setInterval(() => s.write('t'), 50); s.on('close', () => clearInterval(t)); }).listen(${PORT + 1}, process.argv[1], () => console.log('listening'))`;
+    const READER = `const s = require('net').connect(${PORT + 1}, process.argv[1]); let n = 0; s.on('data', (d) => { n += d.length; console.log(n); }); s.on('error', () => process.exit(1));`;
+    const spawnIn = (node: number, code: string, arg: string): ChildProcess => {
+      const [cmd, ...args] = [...lab.launcher(node), process.execPath, '-e', code, arg];
+      const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      servers.push(child);
+      return child;
+    };
+    const ticker = spawnIn(1, TICKER, lab.address(1));
+    await new Promise<void>((resolve) => ticker.stdout!.once('data', () => resolve()));
+    const reader = spawnIn(2, READER, lab.address(1));
+    let received = 0;
+    reader.stdout!.on('data', (d: Buffer) => (received = Number(d.toString().trim().split('\n').pop())));
+    await pollUntil(() => received >= 3, { timeoutMs: 10_000, what: 'ticks before the block' });
+    await lab.block([1, 2]);
+    const atBlock = received;
+    await pollUntil(() => received >= atBlock + 10, { timeoutMs: 10_000, what: "ticks on node 2's connection after block 1 -> 2" });
+    expect(await reachability()).toEqual(['2->1', 'client->1', 'client->2']);
+    await lab.heal();
+    ticker.kill('SIGKILL');
+    reader.kill('SIGKILL');
+  });
+
   test('sweep removes the namespaces of a run whose process is gone, and no other', async () => {
     const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)']).stdout.toString().trim();
     execFileSync('bash', [NETNS_SCRIPT, 'up', gone, '1'], { stdio: 'ignore' });

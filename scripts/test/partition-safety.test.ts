@@ -1,20 +1,21 @@
 import { encodeRecordBatch } from '@gregor/record-batch';
 import { recordsOf } from '../src/partition/replica-logs';
 import { checkConsumed, checkPartitionLog, replicaDifference, seqOf, type LogRecord } from '../src/partition/safety';
-import { longestAckGapMs } from '../src/partition/unavailability';
+import { longestAckGap } from '../src/partition/unavailability';
 
 const rec = (offset: number, value: string): LogRecord => ({ offset: BigInt(offset), value });
 
-describe('longestAckGapMs', () => {
-  test('the longest stretch of the window without an ack, the window edges included', () => {
-    expect(longestAckGapMs([5, 10, 30, 32], 0, 40)).toBe(20);
-    expect(longestAckGapMs([1, 2, 3], 0, 50)).toBe(47); // no ack since 3
-    expect(longestAckGapMs([40], 0, 50)).toBe(40); // none until 40
+describe('longestAckGap', () => {
+  test('the longest stretch of the window without an ack, the window edges included, and when it began', () => {
+    expect(longestAckGap([5, 10, 30, 32], 0, 40)).toEqual({ ms: 20, startMs: 10 });
+    expect(longestAckGap([1, 2, 3], 0, 50)).toEqual({ ms: 47, startMs: 3 }); // no ack since 3
+    expect(longestAckGap([40], 0, 50)).toEqual({ ms: 40, startMs: 0 }); // none until 40
+    expect(longestAckGap([10, 20], 0, 30)).toEqual({ ms: 10, startMs: 0 }); // the first of equals
   });
 
   test('acks outside the window do not count; no ack at all is the whole window', () => {
-    expect(longestAckGapMs([1, 2, 100], 10, 20)).toBe(10);
-    expect(longestAckGapMs([], 10, 25)).toBe(15);
+    expect(longestAckGap([1, 2, 100], 10, 20)).toEqual({ ms: 10, startMs: 10 });
+    expect(longestAckGap([], 10, 25)).toEqual({ ms: 15, startMs: 10 });
   });
 });
 

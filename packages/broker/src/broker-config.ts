@@ -1,3 +1,4 @@
+import { FAILURE_DETECTION_DEFAULTS } from '@gregor/common';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from '@gregor/group-coordinator';
 
 export interface GrpcListenerConfig {
@@ -196,7 +197,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     replicaSocketTimeoutMs: 10_000,
     produceMaxWaitingPartitions: 10_000,
     defaultProduceTimeoutMs: 30_000,
-    brokerSessionTimeoutMs: 1500,
+    brokerSessionTimeoutMs: FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs,
     offsetsTopicNumPartitions: 10,
     offsetsTopicReplicationFactor: 3,
     offsetsCommitTimeoutMs: 5000,

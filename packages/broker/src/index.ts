@@ -53,6 +53,7 @@ export {
   type QuorumContactState,
   type QuorumContactTiming,
 } from './replica/quorum-contact';
+export { FRESH, observeFreshness, type FreshnessEvent, type FreshnessSample, type FreshnessState } from './replica/metadata-freshness';
 export type { FollowerFetcher, LedPartitionStatus, ReplicaRoleSnapshot } from './replica/replica-manager';
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 export type { AppendOutcome, AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';

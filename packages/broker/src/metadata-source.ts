@@ -122,7 +122,14 @@ export interface MetadataSource {
    * where there is no quorum (a single node's local metadata): such a
    * broker is never cut off.
    */
-  lastHeartbeatAnswer?(): { ageMs: number; fenced: boolean } | undefined;
+  lastHeartbeatAnswer?(): { ageMs: number; fenced: boolean; controllerOffset?: number } | undefined;
+  /**
+   * The metadata offset the local image has applied; with the answer's
+   * `controllerOffset` (the active controller's offset when it answered)
+   * it tells a broker its metadata is stale (replica/metadata-freshness.ts).
+   * Absent without a quorum.
+   */
+  appliedOffset?(): number;
   /** Registers this broker's client endpoint (KRaft: BrokerRegistration). */
   registerBroker(endpoint: BrokerEndpoint): Promise<void>;
   /** Registered, unfenced brokers: the ones that may lead or join an ISR. */

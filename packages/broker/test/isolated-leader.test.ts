@@ -32,7 +32,7 @@ async function advanceSeenBy(clock: ManualClock, cluster: TestCluster, nodeId: n
   }
 }
 
-describe('a leader cut off from the quorum', () => {
+describe('a leader cut off from the quorum, or a broker from the metadata log alone', () => {
   let cluster: TestCluster;
   const clock = new ManualClock();
 
@@ -122,6 +122,29 @@ describe('a leader cut off from the quorum', () => {
     expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['kept'] }), 'kept', 0)).toMatchObject({ leaderId: 1, error: null });
     cluster.controller.heal(1);
     expect(valuesOf(await cluster.logBytes(1, 'kept', 0))).toEqual(acked);
+  });
+
+  test('a broker whose metadata stays behind (its heartbeats answered) names no leader for partitions other brokers lead once a session behind; the current one once caught up', async () => {
+    const created = await call(cluster.client(1), 'CreateTopics', { topics: [{ name: 'moving', numPartitions: 1, replicationFactor: 3, configs: {} }] });
+    expect(created.topics[0].error).toBeNull();
+    const first = cluster.controller.assignment('moving', 0).leaderId;
+    const [observer, next] = [1, 2, 3].filter((id) => id !== first) as [number, number];
+    const named = async (): Promise<any> => metadataPartition(await call(cluster.client(observer), 'Metadata', { topics: ['moving'] }), 'moving', 0);
+    // The controller's connections to the observer fail; the leadership moves meanwhile.
+    cluster.controller.cutMetadata(observer);
+    cluster.controller.change('moving', 0, { leaderId: next, bumpLeaderEpoch: true });
+    // Behind from here (this Metadata request samples it), for less than a session: the old leader, as before.
+    expect(await named()).toMatchObject({ leaderId: first, error: null });
+    clock.advance(SESSION_MS - 1);
+    expect(await named()).toMatchObject({ leaderId: first, error: null });
+    // A session behind: it says it does not know, so clients ask another broker.
+    clock.advance(1);
+    expect(await named()).toMatchObject({ leaderId: -1, error: { name: 'LEADER_NOT_AVAILABLE', retriable: true } });
+    // Its own view of its role is untouched; the broker that is up to date names the new leader.
+    expect(metadataPartition(await call(cluster.client(next), 'Metadata', { topics: ['moving'] }), 'moving', 0)).toMatchObject({ leaderId: next, error: null });
+    // Caught up: the current leader.
+    cluster.controller.heal(observer);
+    expect(await named()).toMatchObject({ leaderId: next, error: null });
   });
 });
 

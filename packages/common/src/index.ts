@@ -11,3 +11,4 @@ export * from './process-alive';
 export * from './grpc-text';
 export * from './grpc-options';
 export * from './tcp-fault-proxy';
+export * from './failure-detection';

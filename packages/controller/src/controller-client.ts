@@ -252,7 +252,7 @@ export class ControllerClient {
       timing,
     );
     ControllerClient.throwIfError(res);
-    return { isCaughtUp: res.isCaughtUp, isFenced: res.isFenced, shouldShutdown: res.shouldShutdown };
+    return { isCaughtUp: res.isCaughtUp, isFenced: res.isFenced, shouldShutdown: res.shouldShutdown, metadataOffset: Number(res.metadataOffset) };
   }
 
   async createTopics(specs: readonly CreateTopicSpec[], opts: { validateOnly?: boolean; timeoutMs?: number; deadlineMs?: number } = {}): Promise<TopicsOutcome> {

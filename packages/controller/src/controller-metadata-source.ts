@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@gregor/common';
-import { GregorError, silentLogger } from '@gregor/common';
+import { FAILURE_DETECTION_DEFAULTS, GregorError, silentLogger } from '@gregor/common';
 import type { AlterPartitionItemResult, ControllerClient } from './controller-client';
 import type { BrokerRegistration } from './image';
 import type {
@@ -32,9 +32,9 @@ export interface ControllerMetadataSourceOptions {
   nodeId: number;
   source: MetadataImageSource;
   client: ControllerClient;
-  /** broker.heartbeat.interval.ms. Default 250. */
+  /** broker.heartbeat.interval.ms. Default FAILURE_DETECTION_DEFAULTS (125). */
   heartbeatIntervalMs?: number;
-  /** broker.session.timeout.ms: bounds how long one heartbeat may take (heartbeatTiming). Default 1500. */
+  /** broker.session.timeout.ms: bounds how long one heartbeat may take (heartbeatTiming). Default FAILURE_DETECTION_DEFAULTS (750). */
   sessionTimeoutMs?: number;
   /** How long registerBroker waits to be registered and unfenced. Default 60000. */
   registrationTimeoutMs?: number;
@@ -85,6 +85,8 @@ export interface HeartbeatState {
   readonly isFenced: boolean;
   /** The controller's judgement: this broker has applied the log up to its registration. */
   readonly isCaughtUp: boolean;
+  /** The active controller's applied metadata offset when it answered. */
+  readonly controllerOffset: number;
 }
 
 interface PendingAlter {
@@ -119,9 +121,16 @@ export class ControllerMetadataSource {
   private allViews: readonly TopicMetadataView[] | undefined;
   private alterFlushScheduled = false;
   private lastHeartbeatAnswer: HeartbeatState | undefined;
+  /** The active controller the local metadata log names (its latest leader-change record); -1 unknown. */
+  private namedController: number;
+  private readonly heartbeatIntervalMs: number;
+  private readonly sessionTimeoutMs: number;
 
   constructor(private readonly opts: ControllerMetadataSourceOptions) {
     this.clusterId = opts.clusterId;
+    this.heartbeatIntervalMs = opts.heartbeatIntervalMs ?? FAILURE_DETECTION_DEFAULTS.brokerHeartbeatIntervalMs;
+    this.sessionTimeoutMs = opts.sessionTimeoutMs ?? FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs;
+    this.namedController = opts.source.image.lastLeaderChange?.leaderId ?? -1;
     this.incarnationId = opts.incarnationId ?? randomUUID();
     this.logger = opts.logger ?? silentLogger();
     this.unsubscribe = opts.source.subscribe((e) => {
@@ -140,6 +149,7 @@ export class ControllerMetadataSource {
           }
         }
       }
+      this.maybeHeartbeatNewController();
       if (this.fencedWaiters.length > 0 && this.unfencedLocally()) for (const w of this.fencedWaiters.splice(0)) w();
       if (this.waiters.length > 0) {
         const ready = this.waiters.filter((w) => w.offset <= e.offset);
@@ -312,7 +322,7 @@ export class ControllerMetadataSource {
         const e = err as GregorError;
         // The previous incarnation's session has not expired yet (fast restart): wait it out.
         if (e.errorName !== 'DUPLICATE_BROKER_REGISTRATION' || Date.now() >= deadline || this.closed) throw err;
-        await new Promise((r) => setTimeout(r, Math.min(250, this.opts.heartbeatIntervalMs ?? 250)));
+        await new Promise((r) => setTimeout(r, Math.min(250, this.heartbeatIntervalMs)));
       }
     }
   }
@@ -322,10 +332,27 @@ export class ControllerMetadataSource {
     this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
   }
 
+  /**
+   * The metadata log names a new active controller: heartbeat it now, not at
+   * the next tick. Its takeover grace is running, and when this broker is
+   * the old controller's (alive after all: it stalled or handed over), the
+   * new controller fences it unless it heartbeats within about one interval
+   * (takeoverSessions). A heartbeat already in flight re-picks its target on
+   * its next attempt.
+   */
+  private maybeHeartbeatNewController(): void {
+    const named = this.opts.source.image.lastLeaderChange?.leaderId ?? -1;
+    if (named === this.namedController) return;
+    this.namedController = named;
+    if (named < 0 || this.closed || this.heartbeatInFlight || this.heartbeatTimer === undefined) return;
+    clearTimeout(this.heartbeatTimer);
+    this.scheduleHeartbeat(0);
+  }
+
   private async heartbeat(): Promise<void> {
     if (this.closed || this.heartbeatInFlight) return;
     this.heartbeatInFlight = true;
-    const interval = this.opts.heartbeatIntervalMs ?? 250;
+    const interval = this.heartbeatIntervalMs;
     try {
       const out = await this.opts.client.heartbeat(
         {
@@ -335,12 +362,12 @@ export class ControllerMetadataSource {
           wantFence: false,
           wantShutdown: false,
         },
-        heartbeatTiming(interval, this.opts.sessionTimeoutMs ?? 1500),
+        heartbeatTiming(interval, this.sessionTimeoutMs),
       );
       // Debug: the active controller logs the one line per fencing and unfencing.
       if (out.isFenced !== this.fenced) this.logger.debug(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
       this.fenced = out.isFenced;
-      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp };
+      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp, controllerOffset: out.metadataOffset };
     } catch (err) {
       const e = err as GregorError;
       if (e.errorName === 'STALE_BROKER_EPOCH' || e.errorName === 'BROKER_ID_NOT_REGISTERED') {
@@ -455,7 +482,7 @@ export class ControllerMetadataSource {
         this.brokerEpochValue,
         batch.map((p) => p.item),
         0,
-        alterPartitionTiming(this.opts.sessionTimeoutMs ?? 1500),
+        alterPartitionTiming(this.sessionTimeoutMs),
       ));
       if (metadataOffset > 0) await this.waitForOffset(metadataOffset);
     } catch (err) {

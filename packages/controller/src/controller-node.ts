@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Clock, Logger, NodeId } from '@gregor/common';
-import { GregorError, grpcServerOptions, nodeId, silentLogger, systemClock } from '@gregor/common';
+import { FAILURE_DETECTION_DEFAULTS, GregorError, grpcServerOptions, nodeId, silentLogger, systemClock } from '@gregor/common';
 import { loadControllerProto } from '@gregor/proto';
 import type { Message } from '@gregor/raft';
 import { ControllerOperations } from './controller-operations';
@@ -29,15 +29,15 @@ export interface ControllerNodeOptions {
   dataDir: string;
   /** A server already bound (tests bind port 0 first); else one is bound on this node's voter address. */
   server?: BoundServer;
-  /** Milliseconds per Raft tick. Default 100. */
+  /** Milliseconds per Raft tick. Default FAILURE_DETECTION_DEFAULTS (50). */
   tickIntervalMs?: number;
-  /** Base election timeout; each wait is drawn from [T, 2T) as in KRaft. Default 1000. */
+  /** Base election timeout; each wait is drawn from [T, 2T) as in KRaft. Default FAILURE_DETECTION_DEFAULTS (500). */
   electionTimeoutMs?: number;
   /** Leader heartbeat interval. Default: one tick. */
   raftHeartbeatIntervalMs?: number;
-  /** broker.session.timeout.ms. Default 1500. */
+  /** broker.session.timeout.ms. Default FAILURE_DETECTION_DEFAULTS (750). */
   brokerSessionTimeoutMs?: number;
-  /** broker.heartbeat.interval.ms (part of the takeover grace). Default 250. */
+  /** broker.heartbeat.interval.ms (part of the takeover grace). Default FAILURE_DETECTION_DEFAULTS (125). */
   brokerHeartbeatIntervalMs?: number;
   /** Default wait for a metadata write to commit. Default 5000. */
   writeTimeoutMs?: number;
@@ -110,8 +110,9 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
   if (self === undefined) {
     throw new GregorError('INVALID_CONFIG', `controller.quorum.voters does not include node.id ${opts.nodeId}`);
   }
-  const tickIntervalMs = opts.tickIntervalMs ?? 100;
-  const electionTimeoutTicks = ticks(opts.electionTimeoutMs ?? 1000, tickIntervalMs, 'election timeout');
+  const tickIntervalMs = opts.tickIntervalMs ?? FAILURE_DETECTION_DEFAULTS.controllerTickIntervalMs;
+  const electionTimeoutMs = opts.electionTimeoutMs ?? FAILURE_DETECTION_DEFAULTS.controllerElectionTimeoutMs;
+  const electionTimeoutTicks = ticks(electionTimeoutMs, tickIntervalMs, 'election timeout');
   const heartbeatTicks = ticks(opts.raftHeartbeatIntervalMs ?? tickIntervalMs, tickIntervalMs, 'raft heartbeat interval');
   const voterIds: NodeId[] = opts.voters.map((v) => nodeId(v.id));
 
@@ -121,8 +122,8 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
       nodeId: opts.nodeId,
       clusterId: opts.clusterId,
       voters: opts.voters,
-      brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs ?? 1500,
-      brokerHeartbeatIntervalMs: opts.brokerHeartbeatIntervalMs ?? 250,
+      brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs ?? FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs,
+      brokerHeartbeatIntervalMs: opts.brokerHeartbeatIntervalMs ?? FAILURE_DETECTION_DEFAULTS.brokerHeartbeatIntervalMs,
       writeTimeoutMs: opts.writeTimeoutMs ?? 5000,
       maxWriteTimeoutMs: opts.maxWriteTimeoutMs ?? 30_000,
       maxQueuedWrites: opts.maxQueuedWrites ?? 1000,
@@ -188,7 +189,6 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
       driver,
       clusterId: opts.clusterId,
       logger,
-      lastHeardMs: new Map(),
       fetchMaxBytes: 8 * 1024 * 1024,
       ...(opts.observer !== undefined ? { observer: opts.observer } : {}),
     }),
@@ -206,7 +206,7 @@ export async function startControllerNode(opts: ControllerNodeOptions): Promise<
     driver,
     stop: (stopOpts = {}) => {
       stopPromise ??= (async () => {
-        if (stopOpts.transferLeadership ?? true) await handOverLeadership(driver, opts.nodeId, (opts.electionTimeoutMs ?? 1000) * 2, logger);
+        if (stopOpts.transferLeadership ?? true) await handOverLeadership(driver, opts.nodeId, electionTimeoutMs * 2, logger);
         qc.close();
         await driver.stop();
         for (const p of peers.values()) p.close();

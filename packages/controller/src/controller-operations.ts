@@ -48,6 +48,8 @@ export interface HeartbeatOutcome {
   isCaughtUp: boolean;
   isFenced: boolean;
   shouldShutdown: boolean;
+  /** The active controller's applied metadata offset when it answered. */
+  metadataOffset: number;
 }
 
 export interface AlterPartitionOutcome {
@@ -122,7 +124,7 @@ export class ControllerOperations {
           result: () => undefined,
         }));
       }
-      return { isCaughtUp, isFenced: true, shouldShutdown: req.wantShutdown };
+      return { isCaughtUp, isFenced: true, shouldShutdown: req.wantShutdown, metadataOffset: this.qc.image.offset };
     }
     if (broker.fenced && isCaughtUp) {
       await this.qc.write(`unfence broker ${req.brokerId}`, (image) => ({
@@ -130,7 +132,7 @@ export class ControllerOperations {
         result: () => undefined,
       }));
     }
-    return { isCaughtUp, isFenced: this.qc.image.broker(req.brokerId)?.fenced ?? true, shouldShutdown: false };
+    return { isCaughtUp, isFenced: this.qc.image.broker(req.brokerId)?.fenced ?? true, shouldShutdown: false, metadataOffset: this.qc.image.offset };
   }
 
   /** Runs one write per item concurrently (the queue serialises them) and gathers per-item outcomes. */

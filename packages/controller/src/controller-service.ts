@@ -53,8 +53,6 @@ export interface ServiceDeps {
   driver: RaftDriver;
   clusterId: string;
   logger: Logger;
-  /** Monotonic ms when each peer's Raft traffic last arrived. */
-  lastHeardMs: Map<number, number>;
   /** Largest FetchMetadata answer. */
   fetchMaxBytes: number;
   observer?: ControllerRequestObserver;
@@ -111,7 +109,7 @@ export function createControllerHandlers(d: ServiceDeps): GregorControllerHandle
         for (const m of messages) {
           if (m.to !== qc.nodeId) throw new GregorError('INVALID_REQUEST', `raft message for node ${m.to} sent to node ${qc.nodeId}`);
         }
-        d.lastHeardMs.set(batch.from, qc.opts.clock.monotonicMs());
+        qc.heardFrom(batch.from);
         for (const m of messages) d.driver.step(m);
         callback(null, { error: NO_ERROR });
       } catch (err) {
@@ -221,7 +219,7 @@ function describeQuorum(d: ServiceDeps) {
   const progress = new Map((status?.progress ?? []).map((p) => [p.id as number, p]));
   const voters: QuorumVoter[] = qc.voters().map((v) => {
     const self = v.id === qc.nodeId;
-    const heard = d.lastHeardMs.get(v.id);
+    const heard = qc.lastHeardFromMs(v.id);
     const match = progress.get(v.id)?.match;
     return {
       nodeId: v.id,

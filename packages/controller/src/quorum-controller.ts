@@ -1,7 +1,8 @@
 import type { Clock, Logger } from '@gregor/common';
-import { assert, GregorError } from '@gregor/common';
+import { assert, FAILURE_DETECTION_DEFAULTS, GregorError } from '@gregor/common';
 import type { Entry, LogIndex, RaftStatus, Snapshot } from '@gregor/raft';
-import { BrokerSessions, sessionCheckTiming } from './broker-sessions';
+import type { Predecessor, SessionTiming } from './broker-sessions';
+import { BrokerSessions, sessionCheckTiming, takeoverSessions } from './broker-sessions';
 import { changeLogLevel, describeChange } from './change-log';
 import type { MetadataChange } from './image';
 import { MetadataImage } from './image';
@@ -41,7 +42,7 @@ export interface QuorumControllerOptions {
   /**
    * broker.heartbeat.interval.ms: part of the takeover grace (a broker's
    * next heartbeat may be one interval away when it learns of the new
-   * controller). Default 250.
+   * controller). Default FAILURE_DETECTION_DEFAULTS (125).
    */
   brokerHeartbeatIntervalMs?: number;
   /** Used when a request does not say; requests may not ask for more than maxWriteTimeoutMs. */
@@ -78,6 +79,7 @@ export class QuorumController {
   private lastSnapshotIndex: number;
   private sessionTimer: NodeJS.Timeout | undefined;
   private rebalanceTimer: NodeJS.Timeout | undefined;
+  private predecessorCheckTimer: NodeJS.Timeout | undefined;
   private rebalancing = false;
   private sessionCheckIntervalMs = 100;
   /** A session check later than scheduled by more than this is taken for a stall of this process. */
@@ -86,6 +88,10 @@ export class QuorumController {
   private readonly fencing = new Set<number>();
   private readonly listeners = new Set<(e: AppliedEvent) => void>();
   private readonly voterById: ReadonlyMap<number, VoterAddress>;
+  /** Monotonic ms (the injected clock) when each peer voter's Raft traffic last arrived. */
+  private readonly lastHeardMs = new Map<number, number>();
+  /** The last other voter this node followed as Raft leader: the predecessor when it takes over. */
+  private followedLeader: number | undefined;
 
   constructor(
     readonly opts: QuorumControllerOptions,
@@ -128,6 +134,16 @@ export class QuorumController {
   /** The Raft leader's id as this node knows it; -1 when unknown. */
   leaderId(): number {
     return this.driver?.currentView.leaderId ?? -1;
+  }
+
+  /** A Raft message from voter `from` arrived (the transport calls this before stepping it). */
+  heardFrom(from: number): void {
+    this.lastHeardMs.set(from, this.opts.clock.monotonicMs());
+  }
+
+  /** Monotonic ms when voter `id`'s Raft traffic last arrived; undefined if never. */
+  lastHeardFromMs(id: number): number | undefined {
+    return this.lastHeardMs.get(id);
   }
 
   voterAddress(id: number): string {
@@ -190,6 +206,7 @@ export class QuorumController {
         this.opts.logger.warn(`could not propose the leader-change record for term ${view.term}: ${(err as Error).message}`);
       }
     }
+    if (view.leaderId !== null && view.leaderId !== this.nodeId) this.followedLeader = view.leaderId;
     if (view.leaderId !== prev.leaderId) {
       this.opts.logger.debug(`raft leader is now ${view.leaderId ?? 'unknown'} (term ${view.term}, this node ${view.role})`);
     }
@@ -250,25 +267,41 @@ export class QuorumController {
     if (view === undefined || view.role !== 'leader' || view.term !== term || this.active) return;
     this.active = true;
     this.activeTerm = term;
-    // A new controller cannot know when brokers last heard from the old one,
-    // and each broker may still be spending a heartbeat on the old one: nobody
-    // is fenced for silence before a full session plus one heartbeat interval.
-    this.sessions.resetAll(
-      this.currentImage.brokers().map((b) => b.brokerId),
-      this.opts.clock.monotonicMs(),
-      this.takeoverGraceMs,
-    );
-    this.fencing.clear();
-    const { intervalMs: every, stallMs } = sessionCheckTiming(this.opts.brokerSessionTimeoutMs);
-    this.sessionCheckIntervalMs = every;
-    this.sessionStallMs = stallMs;
-    this.lastSessionCheckMs = this.opts.clock.monotonicMs();
-    this.sessionTimer = setInterval(() => this.maybeFenceExpiredBrokers(), every);
+    const predecessor = this.predecessor();
+    this.followedLeader = undefined;
     if (this.opts.autoLeaderRebalanceEnable ?? true) {
       this.rebalanceTimer = setInterval(() => this.maybeElectPreferredLeaders(), this.opts.leaderImbalanceCheckIntervalMs ?? 10_000);
     }
     this.opts.logger.info(`node ${this.nodeId} became active controller (term ${term})`);
+    this.startSessions(predecessor);
     this.queue.activate();
+  }
+
+  /**
+   * A new controller cannot know when brokers last heard from the old one,
+   * and each broker may still be spending a heartbeat on the old one: nobody
+   * is fenced for silence before a full session plus one heartbeat interval
+   * — but the old controller's own broker, silent as long as its Raft node
+   * (takeoverSessions). Starts the periodic session check, and one at the
+   * moment the predecessor's session ends, which may come within a check
+   * interval of the takeover.
+   */
+  private startSessions(predecessor: Predecessor | undefined): void {
+    const now = this.opts.clock.monotonicMs();
+    this.sessions.resetAll(takeoverSessions(this.currentImage.brokers().map((b) => b.brokerId), now, this.sessionTiming, predecessor));
+    this.fencing.clear();
+    const { intervalMs: every, stallMs } = sessionCheckTiming(this.opts.brokerSessionTimeoutMs);
+    this.sessionCheckIntervalMs = every;
+    this.sessionStallMs = stallMs;
+    this.lastSessionCheckMs = now;
+    this.sessionTimer = setInterval(() => this.maybeFenceExpiredBrokers(), every);
+    const predecessorExpiresAtMs = predecessor === undefined ? undefined : this.sessions.expiresAtMs(predecessor.nodeId);
+    if (predecessor === undefined || predecessorExpiresAtMs === undefined || !this.currentImage.isUnfenced(predecessor.nodeId)) return;
+    this.predecessorCheckTimer = setTimeout(() => this.maybeFenceExpiredBrokers(), Math.max(0, Math.ceil(predecessorExpiresAtMs - now)));
+    this.opts.logger.info(
+      `broker ${predecessor.nodeId} (the previous active controller, silent for ${Math.round(now - predecessor.lastHeardMs)} ms) ` +
+        `is fenced in ${Math.round(predecessorExpiresAtMs - now)} ms unless it heartbeats; the other brokers have ${this.takeoverGraceMs} ms to find this controller`,
+    );
   }
 
   private deactivate(view: RaftView): void {
@@ -317,9 +350,24 @@ export class QuorumController {
     return started;
   }
 
-  /** How long a newly active controller waits before fencing a silent broker: one session plus one heartbeat interval. */
+  /** How long a newly active controller waits before fencing a silent broker (its predecessor's aside): one session plus one heartbeat interval. */
   get takeoverGraceMs(): number {
-    return this.opts.brokerSessionTimeoutMs + (this.opts.brokerHeartbeatIntervalMs ?? 250);
+    const t = this.sessionTiming;
+    return t.sessionTimeoutMs + t.heartbeatIntervalMs;
+  }
+
+  private get sessionTiming(): SessionTiming {
+    return {
+      sessionTimeoutMs: this.opts.brokerSessionTimeoutMs,
+      heartbeatIntervalMs: this.opts.brokerHeartbeatIntervalMs ?? FAILURE_DETECTION_DEFAULTS.brokerHeartbeatIntervalMs,
+    };
+  }
+
+  /** The voter this node followed before it took over, and when it last heard from it; undefined when there is none. */
+  private predecessor(): Predecessor | undefined {
+    const id = this.followedLeader;
+    const heard = id === undefined ? undefined : this.lastHeardMs.get(id);
+    return id === undefined || heard === undefined ? undefined : { nodeId: id, lastHeardMs: heard };
   }
 
   /** How often the session check runs while active (ms of the injected clock). */
@@ -335,8 +383,10 @@ export class QuorumController {
   private stopTimers(): void {
     if (this.sessionTimer !== undefined) clearInterval(this.sessionTimer);
     if (this.rebalanceTimer !== undefined) clearInterval(this.rebalanceTimer);
+    if (this.predecessorCheckTimer !== undefined) clearTimeout(this.predecessorCheckTimer);
     this.sessionTimer = undefined;
     this.rebalanceTimer = undefined;
+    this.predecessorCheckTimer = undefined;
   }
 
   /**

@@ -184,7 +184,7 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
     expect(alive.map((id) => brokers.sources.get(id)!.brokerEpoch)).toEqual(epochs);
   });
 
-  it('a new active controller fences nobody for one session plus one heartbeat interval after it takes over (KAFKA-15019)', async () => {
+  it("a new active controller fences no healthy broker for a session plus a heartbeat interval (KAFKA-15019), its predecessor's once silent for a session", async () => {
     const first = q.active()!;
     const dead = first.nodeId;
     // `late` is a healthy broker whose heartbeats have not reached the new
@@ -194,24 +194,37 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
       await brokers.sources.get(id)!.close({ controlledShutdown: false });
       brokers.sources.delete(id);
     }
+    // The session clock stands still from here to the takeover: the dead
+    // node's last Raft message reached the survivors at the takeover's time.
+    const lastHeard = clock.monotonicMs();
     await q.stop(dead);
     const second = await q.waitForActive(10_000);
+    expect(second.controller.lastHeardFromMs(dead)).toBe(lastHeard);
     const fences = recordFences(q, second.nodeId);
     const graceMs = second.controller.takeoverGraceMs;
     expect(graceMs).toBe(SESSION_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS);
-    // A full session of silence since the takeover, in rounds: nobody is fenced yet.
+    expect(second.controller.sessions.expiresAtMs(dead)).toBe(lastHeard + SESSION_TIMEOUT_MS);
+    expect(second.controller.sessions.expiresAtMs(late)).toBe(lastHeard + graceMs);
+    // Less than a session of silence, in rounds: nobody is fenced yet.
     let silentMs = 0;
-    while (silentMs + ROUND_MS < graceMs) {
+    while (silentMs + ROUND_MS < SESSION_TIMEOUT_MS) {
       silentMs += ROUND_MS;
       expect(await sessionRound(q, clock, ROUND_MS, [alive])).toEqual([]);
     }
-    expect(silentMs).toBeGreaterThanOrEqual(SESSION_TIMEOUT_MS);
     expect(fences).toEqual([]);
-    // Past the grace, silence is silence: both silent brokers are fenced, the heartbeating one is not.
-    // (The fences are read from the log: the controller's own timer may start them before this round's check does.)
+    // A session after the dead node's last Raft message: it is fenced, the healthy late one is not.
+    // (The fences are read from the log: the controller's own timer may start them before a round's check does.)
+    silentMs += ROUND_MS;
+    expect(silentMs).toBeGreaterThanOrEqual(SESSION_TIMEOUT_MS);
+    expect(silentMs).toBeLessThan(graceMs);
     await sessionRound(q, clock, ROUND_MS, [alive]);
-    await pollUntil(() => fences.length >= 2, { timeoutMs: 10_000, what: 'the two fence records to commit' });
-    expect(fences.map((f) => f.broker.brokerId).sort()).toEqual([dead, late].sort());
+    await pollUntil(() => fences.length >= 1, { timeoutMs: 10_000, what: `broker ${dead}'s fence record to commit` });
+    expect(fences.map((f) => f.broker.brokerId)).toEqual([dead]);
+    expect(second.controller.sessions.hasLiveSession(late, clock.monotonicMs())).toBe(true);
+    // Past the grace, silence is silence: the late one is fenced too, the heartbeating one is not.
+    await sessionRound(q, clock, ROUND_MS, [alive]);
+    await pollUntil(() => fences.length >= 2, { timeoutMs: 10_000, what: `broker ${late}'s fence record to commit` });
+    expect(fences.map((f) => f.broker.brokerId)).toEqual([dead, late]);
   });
 
   it('a broker-only node follows the log with MetadataFollower, from a snapshot when compacted', async () => {

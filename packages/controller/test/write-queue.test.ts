@@ -1,6 +1,5 @@
 import { GregorError, nodeId } from '@gregor/common';
 import type { Message } from '@gregor/raft';
-import { BrokerSessions } from '../src/broker-sessions';
 import { MetadataImage } from '../src/image';
 import { messageFromWire, messageToWire } from '../src/raft-codec';
 import type { MetadataRecord } from '../src/records';
@@ -104,31 +103,6 @@ describe('WriteQueue', () => {
     await expect(queue.submit('c', registerPlan(3), 10_000)).rejects.toMatchObject({ errorName: 'THROTTLING_QUOTA_EXCEEDED', retriable: true });
     queue.deactivate(new GregorError('NOT_CONTROLLER', 'done'));
     await Promise.allSettled([first, second]);
-  });
-});
-
-describe('BrokerSessions', () => {
-  it('expires silent brokers and gives everyone a fresh session on reset', () => {
-    const s = new BrokerSessions(1000);
-    s.touch(1, 0, 5);
-    s.touch(2, 500);
-    expect(s.expired([1, 2], 1200)).toEqual([1]);
-    expect(s.get(1)!.metadataOffset).toBe(5);
-    s.resetAll([1, 2, 3], 2000);
-    expect(s.expired([1, 2, 3], 2999)).toEqual([]);
-    expect(s.hasLiveSession(3, 3000)).toBe(false);
-  });
-
-  it('gives the time of a controller stall back to every session', () => {
-    const s = new BrokerSessions(1000);
-    s.touch(1, 0);
-    s.touch(2, 900);
-    // The controller stalled from 100 to 2100: nobody is to blame.
-    s.forgive(2000);
-    expect(s.expired([1, 2], 2100)).toEqual([]);
-    expect(s.expired([1, 2], 3000)).toEqual([1]);
-    s.forgive(-5);
-    expect(s.get(2)!.lastContactMs).toBe(2900);
   });
 });
 

@@ -43,8 +43,9 @@ export function asBrokerMetadataSource(cms: ControllerMetadataSource): MetadataS
     controllerId: () => cms.controllerId(),
     lastHeartbeatAnswer: () => {
       const hb = cms.heartbeatState();
-      return hb === undefined ? undefined : { ageMs: Date.now() - hb.atMs, fenced: hb.isFenced };
+      return hb === undefined ? undefined : { ageMs: Date.now() - hb.atMs, fenced: hb.isFenced, controllerOffset: hb.controllerOffset };
     },
+    appliedOffset: () => cms.appliedOffset(),
     registerBroker: (endpoint) => cms.registerBroker(endpoint),
     liveBrokers: () => cms.liveBrokers(),
     registeredBrokerCount: () => cms.registeredBrokers().length,

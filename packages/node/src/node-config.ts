@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import {
   ConfigError,
+  FAILURE_DETECTION_DEFAULTS,
   loadConfig,
   parseConfigEntries,
   withDefaults,
@@ -65,7 +66,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'controller.quorum.election.timeout.ms': {
     type: 'int',
     min: 10,
-    default: 500,
+    default: FAILURE_DETECTION_DEFAULTS.controllerElectionTimeoutMs,
     doc:
       'Base Raft election timeout; each wait is drawn from [T, 2T) as in KRaft (KRaft: 1000). 500 ms = 10 Raft heartbeats: a dead active ' +
       'controller is replaced in well under a second; a voter stalled for longer than this (GC, an overloaded host) causes an election.',
@@ -73,7 +74,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'controller.quorum.tick.interval.ms': {
     type: 'int',
     min: 1,
-    default: 50,
+    default: FAILURE_DETECTION_DEFAULTS.controllerTickIntervalMs,
     doc:
       'Gregor: the Raft driver tick, which is also the Raft heartbeat interval: the leader heartbeats its followers every tick ' +
       '(there is no separate heartbeat key). Election timeouts are counted in ticks, so controller.quorum.election.timeout.ms ' +
@@ -82,13 +83,13 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'broker.heartbeat.interval.ms': {
     type: 'int',
     min: 1,
-    default: 125,
+    default: FAILURE_DETECTION_DEFAULTS.brokerHeartbeatIntervalMs,
     doc: 'How often a broker heartbeats to the active controller (Kafka: 2000). 125 ms = 6 heartbeats per session, so a few lost or slow ones do not fence a broker.',
   },
   'broker.session.timeout.ms': {
     type: 'int',
     min: 1,
-    default: 750,
+    default: FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs,
     doc:
       'A broker without a heartbeat for this long is fenced and its leaderships move (Kafka: 9000). 750 ms = 6 missed heartbeats: ' +
       'partitions of a dead leader are writable elsewhere within about a second, and acks=all stops waiting for a dead follower as soon; ' +

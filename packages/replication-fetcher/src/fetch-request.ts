@@ -15,9 +15,25 @@ export function rotate<T>(items: readonly T[], start: number): T[] {
 }
 
 /**
+ * How long the leader may hold this fetch (replica.fetch.wait.max.ms), cut
+ * so that the loop is back by the time the first of the partitions sitting
+ * out a backoff (`delayedUntilMs`, monotonic) may fetch again. A partition
+ * that backs off is not in the request, and the loop sends its next request
+ * only when this one is answered: after a leader change — the follower
+ * hears of it before the new leader does, gets NOT_LEADER_OR_FOLLOWER and
+ * backs off ~50 ms — a long poll for the loop's other, idle partitions kept
+ * it out for the whole wait (500 ms), and acks=all produces to it with it.
+ */
+export function fetchWaitMs(maxWaitMs: number, delayedUntilMs: readonly number[], nowMs: number): number {
+  let wait = maxWaitMs;
+  for (const until of delayedUntilMs) wait = Math.min(wait, Math.max(0, Math.ceil(until - nowMs)));
+  return wait;
+}
+
+/**
  * One request for every partition this loop fetches from its leader. Each
  * partition fetches from its own log end offset, with the epoch of its last
- * batch so that the leader can detect divergence.
+ * batch so that the leader can detect divergence. `maxWaitMs`: see fetchWaitMs.
  */
 export function buildFetchRequest(
   partitions: readonly PartitionFetch[],
@@ -25,11 +41,12 @@ export function buildFetchRequest(
   brokerEpoch: bigint,
   config: ReplicaFetcherConfig,
   rotation: number,
+  maxWaitMs = config.maxWaitMs,
 ): ReplicaFetchRequest {
   return {
     replicaId,
     brokerEpoch,
-    maxWaitMs: config.maxWaitMs,
+    maxWaitMs,
     minBytes: config.minBytes,
     maxBytes: config.responseMaxBytes,
     partitions: rotate(partitions, rotation).map((p) => ({

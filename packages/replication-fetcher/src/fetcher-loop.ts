@@ -1,7 +1,7 @@
 import { backoffMs, isGregorError, toGregorError, type Clock, type GregorError, type Logger } from '@gregor/common';
 import { applyEpochAnswer, applyFetchResponse } from './apply-response';
 import type { ReplicaFetcherConfig } from './fetcher-config';
-import { buildFetchRequest } from './fetch-request';
+import { buildFetchRequest, fetchWaitMs } from './fetch-request';
 import type { PartitionFetch } from './partition-fetch';
 import type { ReplicationClient, ReplicationClientFactory } from './replication-client';
 
@@ -135,7 +135,10 @@ export class FetcherLoop {
     }
     const truncating = ready.filter((p) => p.phase === 'truncating');
     if (truncating.length > 0) await this.truncate(client, truncating);
-    else await this.fetch(client, ready);
+    else {
+      const delayed = all.filter((p) => p.delayedUntilMs > now).map((p) => p.delayedUntilMs);
+      await this.fetch(client, ready, fetchWaitMs(this.deps.config.maxWaitMs, delayed, now));
+    }
   }
 
   private connect(): ReplicationClient | undefined {
@@ -249,8 +252,8 @@ export class FetcherLoop {
     );
   }
 
-  private async fetch(client: ReplicationClient, parts: PartitionFetch[]): Promise<void> {
-    const request = buildFetchRequest(parts, this.deps.replicaId, this.deps.brokerEpoch(), this.deps.config, this.rotation++);
+  private async fetch(client: ReplicationClient, parts: PartitionFetch[], maxWaitMs: number): Promise<void> {
+    const request = buildFetchRequest(parts, this.deps.replicaId, this.deps.brokerEpoch(), this.deps.config, this.rotation++, maxWaitMs);
     const sent = new Map(parts.map((p) => [p.key, p]));
     const abort = new AbortController();
     this.inflight = abort;

@@ -12,7 +12,7 @@ export {
   type ReplicationClient,
   type ReplicationClientFactory,
 } from './replication-client';
-export { buildFetchRequest, rotate } from './fetch-request';
+export { buildFetchRequest, fetchWaitMs, rotate } from './fetch-request';
 export {
   UNDEFINED_EPOCH,
   UNDEFINED_EPOCH_END_OFFSET,

@@ -179,6 +179,33 @@ describe('ReplicaFetcherManager', () => {
     expect(manager.status('e', 0)).toMatchObject({ lastError: undefined, consecutiveFailures: 0 });
   });
 
+  test('a partition backing off is not held up by a long poll for the others from its leader', async () => {
+    // replica.fetch.wait.max.ms of a minute: only the cut makes this test finish in time.
+    await manager.stop();
+    manager = new ReplicaFetcherManager({
+      replicaId: 1,
+      leaderAddress: (id) => `leader-${id}`,
+      clientFactory: (address) => leaders.get(address)!.client(),
+      config: { maxWaitMs: 60_000, backoffMs: 5, maxBackoffMs: 50 },
+    });
+    await leaderLog(7, 'busy', 0, 0, ['b0', 'b1']);
+    await leaderLog(7, 'idle', 0, 0, []);
+    // As after a leader change: the follower asks before the new leader knows it leads.
+    leader(7).part('busy', 0).scriptedErrors.push('NOT_LEADER_OR_FOLLOWER');
+    const busy = await followerStore.openPartition('busy', 0);
+    const idle = await followerStore.openPartition('idle', 0);
+    await manager.addPartitions([
+      { topic: 'busy', partition: 0, leaderId: 7, leaderEpoch: 0, log: busy },
+      { topic: 'idle', partition: 0, leaderId: 7, leaderEpoch: 0, log: idle },
+    ]);
+    await pollUntil(() => busy.logEndOffset === 2n, { timeoutMs: 10_000, what: 'the partition that backed off to catch up' });
+    expect(await valuesIn(busy)).toEqual(['b0', 'b1']);
+    // While it backed off, the loop's long polls for the idle one ended with its backoff.
+    const whileBackingOff = leader(7).fetches.filter((f) => f.partitions.length === 1 && f.partitions[0]!.topic === 'idle');
+    expect(whileBackingOff.length).toBeGreaterThan(0);
+    for (const f of whileBackingOff) expect(f.maxWaitMs).toBeLessThanOrEqual(50);
+  });
+
   test('removal waits for the append in flight; stop cancels a long-poll', async () => {
     await leaderLog(7, 'g', 0, 0, ['g0']);
     const real = await followerStore.openPartition('g', 0);

@@ -17,7 +17,7 @@ import type { Fault, FaultTiming, Roles } from './faults';
 import { NetnsLab } from './netns-lab';
 import { readReplicaLogs, recordsOf, snapshotReplicaLogs } from './replica-logs';
 import { checkConsumed, checkPartitionLog, replicaDifference, type ReplicaLog } from './safety';
-import { longestAckGapMs } from './unavailability';
+import { longestAckGap } from './unavailability';
 import { Workload } from './workload';
 
 export interface PartitionRunOptions {
@@ -48,6 +48,8 @@ export interface RoundReport {
     leader_after: number | null;
     /** Longest stretch of the round with no acknowledged produce to this partition. */
     unavailable_ms: number;
+    /** When that stretch began, from the fault's start (after hold_ms: it is the recovery after the heal). */
+    unavailable_from_ms: number;
     acked: number;
     failed: number;
   }[];
@@ -56,6 +58,10 @@ export interface RoundReport {
 export interface RoundResult {
   report: RoundReport;
   violations: string[];
+}
+
+function unavailability(gap: { ms: number; startMs: number }, faultAt: number): { unavailable_ms: number; unavailable_from_ms: number } {
+  return { unavailable_ms: Math.round(gap.ms), unavailable_from_ms: Math.round(gap.startMs - faultAt) };
 }
 
 export const DEFAULT_TIMING: FaultTiming = { holdMs: 5000, flapCycles: 4, flapHalfMs: 1500 };
@@ -197,7 +203,7 @@ export class PartitionRun {
         partition: p,
         leader_before: before.leaders[p]!,
         leader_after: after.leaders[p]!,
-        unavailable_ms: Math.round(longestAckGapMs(w.partition(p).ackTimesMs, faultAt, recoveredAt)),
+        ...unavailability(longestAckGap(w.partition(p).ackTimesMs, faultAt, recoveredAt), faultAt),
         acked: w.partition(p).acked.size - counts[p]!.acked,
         failed: w.partition(p).failed - counts[p]!.failed,
       })),

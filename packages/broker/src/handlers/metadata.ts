@@ -9,8 +9,9 @@ import type { ReplicaManager } from '../replica/replica-manager';
 import type { RequestOutcome } from '../outcome';
 
 /**
- * A partition this broker gave up while cut off from the quorum has no
- * leader here (LEADER_NOT_AVAILABLE), so clients ask another broker.
+ * A partition this broker gave up while cut off from the quorum, or led by
+ * another broker while this one's metadata is known stale, has no leader
+ * here (LEADER_NOT_AVAILABLE), so clients ask another broker.
  */
 function describeTopic(view: TopicMetadataView, replicas: Pick<ReplicaManager, 'advertisedLeader'>): TopicMetadata {
   return {
@@ -21,7 +22,13 @@ function describeTopic(view: TopicMetadataView, replicas: Pick<ReplicaManager, '
     partitions: view.partitions.map((a) => {
       const leaderId = replicas.advertisedLeader(view.name, a);
       return {
-        error: leaderId === a.leaderId ? null : new GregorError('LEADER_NOT_AVAILABLE', `node ${a.leaderId} has lost contact with the controller quorum`, { topic: view.name, partition: a.partition }),
+        error:
+          leaderId === a.leaderId
+            ? null
+            : new GregorError('LEADER_NOT_AVAILABLE', `the leader of ${view.name}-${a.partition} is not known here: this node has lost contact with the controller quorum or its metadata is stale`, {
+                topic: view.name,
+                partition: a.partition,
+              }),
         partition: a.partition,
         leaderId,
         leaderEpoch: a.leaderEpoch,

@@ -18,6 +18,11 @@ export interface QuorumWatchDeps {
   whileCutOff(): void;
 }
 
+/** How often a watch of this broker's standing with the quorum samples on its own: a tenth of the session, 10–250 ms. */
+export function quorumSampleIntervalMs(sessionTimeoutMs: number): number {
+  return Math.min(250, Math.max(10, Math.floor(sessionTimeoutMs / 10)));
+}
+
 /**
  * Samples this broker's contact with the controller quorum and decides with
  * `observeQuorumContact`: lazily whenever someone asks (`isCutOff`, on the
@@ -36,7 +41,7 @@ export class QuorumWatch {
 
   constructor(private readonly deps: QuorumWatchDeps) {
     this.enabled = deps.metadata.lastHeartbeatAnswer !== undefined && deps.sessionTimeoutMs > 0;
-    this.intervalMs = Math.min(250, Math.max(10, Math.floor(deps.sessionTimeoutMs / 10)));
+    this.intervalMs = quorumSampleIntervalMs(deps.sessionTimeoutMs);
     // Samples come at least every intervalMs; a gap of several is this broker stalling.
     this.timing = { sessionTimeoutMs: deps.sessionTimeoutMs, stallMs: Math.max(4 * this.intervalMs, Math.floor(deps.sessionTimeoutMs / 3)) };
   }

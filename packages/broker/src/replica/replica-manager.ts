@@ -11,6 +11,7 @@ import { PartitionLeader, type LeaderTiming } from './partition-leader';
 import type { ProducePurgatory } from './produce-purgatory';
 import { heardFromReplicaMajority } from './quorum-contact';
 import { QuorumWatch } from './quorum-watch';
+import { FreshnessWatch } from './freshness-watch';
 
 /** The part of ReplicaFetcherManager the broker drives (a port, for tests). */
 export interface FollowerFetcher {
@@ -93,6 +94,7 @@ export class ReplicaManager {
   private stopped = false;
   private readonly selfId: number;
   private readonly quorum: QuorumWatch;
+  private readonly freshness: FreshnessWatch;
   /** Led partitions given up while cut off from the quorum (until contact is back). */
   private readonly steppedBack = new Set<string>();
   private readonly claimListeners = new Set<() => void>();
@@ -110,6 +112,13 @@ export class ReplicaManager {
         for (const l of this.leaders.values()) this.claims(l);
       },
     });
+    this.freshness = new FreshnessWatch({
+      metadata: deps.metadata,
+      sessionTimeoutMs: deps.config.brokerSessionTimeoutMs,
+      clock: deps.clock,
+      logger: deps.logger,
+      onChange: () => this.claimsChanged(),
+    });
   }
 
   /** Subscribes to metadata, takes every hosted partition's role, starts the ISR/consistency timer. */
@@ -118,6 +127,7 @@ export class ReplicaManager {
     await this.deps.partitions.removeOrphans();
     await Promise.all(this.reconcileHosted());
     this.quorum.start();
+    this.freshness.start();
     this.scheduleTick();
   }
 
@@ -125,6 +135,7 @@ export class ReplicaManager {
     this.stopped = true;
     this.unsubscribe?.();
     this.quorum.stop();
+    this.freshness.stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     await Promise.allSettled([...this.chains.values()]);
     await this.deps.fetcher.stop();
@@ -191,15 +202,18 @@ export class ReplicaManager {
 
   /**
    * The leader to name for a partition, as Metadata and leader hints give
-   * it: metadata's, except this broker for a partition it gave up while
-   * cut off from the quorum (then -1: it does not know who leads now). Such
-   * a broker has been fenced and its leaderships moved, so it claims them
-   * no more: requests for them answer NOT_LEADER_OR_FOLLOWER (leaderFor,
-   * leaderOf). Roles and logs stay as they are; once contact is back the
-   * metadata log says who leads now.
+   * it: metadata's, except (then -1: it does not know who leads now)
+   * - this broker for a partition it gave up while cut off from the quorum.
+   *   Such a broker has been fenced and its leaderships moved, so it claims
+   *   them no more: requests for them answer NOT_LEADER_OR_FOLLOWER
+   *   (leaderFor, leaderOf). Roles and logs stay as they are; once contact
+   *   is back the metadata log says who leads now;
+   * - another broker while this broker's metadata is known stale
+   *   (metadata-freshness.ts): leaders may have moved since its image.
    */
   advertisedLeader(topic: string, a: PartitionAssignment): number {
-    if (a.leaderId !== this.selfId || !this.quorum.isCutOff()) return a.leaderId;
+    if (a.leaderId !== this.selfId) return a.leaderId >= 0 && this.freshness.isStale() ? -1 : a.leaderId;
+    if (!this.quorum.isCutOff()) return a.leaderId;
     const leader = this.leaders.get(tpKey(topic, a.partition));
     return leader !== undefined && !leader.deposed && this.claims(leader) ? a.leaderId : -1;
   }

@@ -46,7 +46,10 @@ export interface AlterPartitionCall {
  * a broker whose heartbeats the controller answers continuously while it
  * is connected: the answer's age is 0, and grows from the moment of
  * `partition` (on that clock) until `heal`. Without one, brokers know
- * nothing of heartbeats (as on a single node) and never step back.
+ * nothing of heartbeats (as on a single node) and never step back. Each
+ * answer carries the controller's metadata offset (one per publish); a
+ * broker whose metadata alone is cut (`cutMetadata`) keeps getting answers
+ * while its applied offset stays behind.
  */
 export class FakeController {
   readonly clusterId = randomUUID();
@@ -60,6 +63,9 @@ export class FakeController {
   readonly alterPartitionCalls: AlterPartitionCall[] = [];
   /** Return an error to reject an AlterPartition the normal checks accepted. */
   alterPartitionFilter: ((call: Omit<AlterPartitionCall, 'outcome'>) => GregorError | undefined) | undefined;
+
+  /** Bumped on every publish: the metadata offset heartbeat answers report. */
+  offset = 0;
 
   constructor(readonly heartbeatClock?: Clock) {}
 
@@ -247,6 +253,16 @@ export class FakeController {
     const source = this.sources.get(nodeId)!;
     source.connected = false;
     source.cutAtMs = this.heartbeatClock?.monotonicMs();
+    source.markCut(this.offset);
+  }
+
+  /**
+   * Stops metadata updates to a broker while its heartbeats are still
+   * answered (the controller's connections to it fail, its own to the
+   * controller work): it keeps acting on what it last saw. `heal` ends it.
+   */
+  cutMetadata(nodeId: number): void {
+    this.sources.get(nodeId)!.connected = false;
   }
 
   /** Whether the broker is registered and fenced. */
@@ -258,6 +274,7 @@ export class FakeController {
   heal(nodeId: number): void {
     const source = this.sources.get(nodeId)!;
     source.connected = true;
+    source.cutAtMs = undefined;
     const events: MetadataEvent[] = [...this.topicRecords.keys()].map((name) => {
       const view = this.view(name)!;
       return { type: 'partition-changed', topic: view, partitions: view.partitions.map((p) => p.partition) };
@@ -276,6 +293,7 @@ export class FakeController {
   }
 
   private publish(events: MetadataEvent[]): void {
+    this.offset++;
     const snapshot = this.snapshot();
     for (const source of this.sources.values()) if (source.connected) source.sync(snapshot, events);
   }
@@ -286,7 +304,12 @@ export class FakeMetadataSource implements MetadataSource {
   connected = true;
   /** When `partition` cut it off, on the controller's heartbeat clock. */
   cutAtMs: number | undefined;
-  readonly lastHeartbeatAnswer?: () => { ageMs: number; fenced: boolean } | undefined;
+  /** The controller's offset when this source last synced. */
+  private applied = 0;
+  /** The controller's offset when `partition` cut it off: what its last heartbeat answer said. */
+  private offsetAtCut = 0;
+  readonly lastHeartbeatAnswer?: () => { ageMs: number; fenced: boolean; controllerOffset: number } | undefined;
+  readonly appliedOffset?: () => number;
   private topicViews = new Map<string, TopicMetadataView>();
   private readonly listeners = new Set<(event: MetadataEvent) => void>();
 
@@ -296,10 +319,13 @@ export class FakeMetadataSource implements MetadataSource {
   ) {
     const clock = controller.heartbeatClock;
     if (clock !== undefined) {
+      const answering = (): boolean => this.connected || this.cutAtMs === undefined;
       this.lastHeartbeatAnswer = () => ({
-        ageMs: this.connected || this.cutAtMs === undefined ? 0 : clock.monotonicMs() - this.cutAtMs,
+        ageMs: answering() ? 0 : clock.monotonicMs() - this.cutAtMs!,
         fenced: this.connected && controller.isFenced(nodeId),
+        controllerOffset: answering() ? controller.offset : this.offsetAtCut,
       });
+      this.appliedOffset = () => this.applied;
     }
   }
 
@@ -308,6 +334,7 @@ export class FakeMetadataSource implements MetadataSource {
   }
 
   sync(views: Map<string, TopicMetadataView>, events: MetadataEvent[]): void {
+    this.applied = this.controller.offset;
     this.topicViews = views;
     for (const event of events) for (const l of this.listeners) l(event);
   }
@@ -377,6 +404,11 @@ export class FakeMetadataSource implements MetadataSource {
   async allocateProducerIds(): Promise<ProducerIdBlock> {
     this.reachable();
     return this.controller.allocateProducerIds();
+  }
+
+  /** `partition` cut it off while the controller was at `offset`. */
+  markCut(offset: number): void {
+    this.offsetAtCut = offset;
   }
 
   private reachable(): void {
