@@ -15,13 +15,14 @@
  * (client.subscribe, acking each) and measures push latency (send →
  * subscriber) at --latency-rate, as one more JSON line.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient, type Acks } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
 import { intFlag, parseFlags } from './args';
+import { processCpuSeconds } from './proc-stats';
 import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from './bench-workload';
 import { summarize } from './bench-summary';
 import { benchRecordsPublish } from './records-bench';
@@ -84,18 +85,6 @@ const log = (msg: string): void => {
   process.stderr.write(`[bench] ${msg}\n`);
 };
 
-/** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is not readable. */
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS = 100;
 
 function clientCpuSeconds(): number {
   const u = process.cpuUsage();

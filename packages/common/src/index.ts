@@ -10,3 +10,4 @@ export * from './run-process';
 export * from './grpc-text';
 export * from './grpc-options';
 export * from './tcp-fault-proxy';
+export * from './process-memory';

@@ -188,8 +188,12 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         clock,
         syncWrites: config.logSyncWrites,
         tailCacheBytes: config.logTailCacheBytes,
+        maxQueuedBytes: config.logWriteQueueMaxBytes,
+        leveldb: config.logStore,
         producerIdExpirationMs: config.producerIdExpirationMs,
       });
+      const openStore = store;
+      metrics.attachStore(() => openStore.memory());
       starting = quorumMode ? 'starting the broker (registering with the active controller)' : 'starting the broker';
       broker = await Broker.start({
         config: brokerConfigFor(config, client.host, client.port),

@@ -1,4 +1,5 @@
-export { LogStore, type LogStoreOptions, type LogStoreStats } from './log-store';
+export { LogStore, type LogStoreMemory, type LogStoreOptions, type LogStoreStats } from './log-store';
+export { DEFAULT_LEVELDB_TUNING, type LevelDbTuning } from './kv';
 export { PartitionLog, type AppendOutcome, type AppendResult, type ReadResult } from './partition-log';
 export type { RetentionPolicy } from './retention';
 export type { CompactOptions, CompactResult } from './log-compact';

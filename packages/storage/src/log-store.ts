@@ -17,7 +17,7 @@ import {
   tombstoneKey,
   tombstoneRange,
 } from './keys';
-import { Kv, type KvOp, type KvStats } from './kv';
+import { DEFAULT_LEVELDB_TUNING, Kv, type KvOp, type KvStats, type LevelDbTuning } from './kv';
 import { recoverPartition } from './recovery';
 import { PartitionCore, PartitionLog, coreOf, type AppendOutcome, type AppendPart, type StoreContext } from './partition-log';
 import { snapshotOps } from './producer-snapshots';
@@ -57,6 +57,31 @@ export interface LogStoreOptions {
    * 64 MiB; 0 turns the cache off). See tail-cache.ts.
    */
   tailCacheBytes?: number;
+  /** LevelDB's write buffer, block cache and open files (defaults: DEFAULT_LEVELDB_TUNING). */
+  leveldb?: Partial<LevelDbTuning>;
+}
+
+/**
+ * What the store holds in memory now, by component, and the bound each has
+ * (README, "Memory"). Read on every metrics scrape: no I/O, one pass over
+ * the open partitions.
+ */
+export interface LogStoreMemory {
+  /** Bytes of batches in the tail cache (bound: tailCacheBytes). */
+  tailCacheBytes: number;
+  tailCacheMaxBytes: number;
+  /** Bytes of appends waiting in the write queue (bound: maxQueuedBytes). */
+  queuedBytes: number;
+  queuedMaxBytes: number;
+  /** LevelDB's memtables and block cache (bound: twice the write buffer plus the block cache). */
+  leveldbBytes: number;
+  leveldbMaxBytes: number;
+  /** LevelDB table files (open ones are mmapped: file-backed memory, not counted above). */
+  leveldbTableFiles: number;
+  leveldbMaxOpenFiles: number;
+  /** Open partitions, and idempotent producers remembered over all of them (KIP-98 state). */
+  partitions: number;
+  producers: number;
 }
 
 export interface LogStoreStats extends KvStats {
@@ -100,6 +125,7 @@ export class LogStore {
     private readonly opts: Required<
       Pick<LogStoreOptions, 'syncWrites' | 'maxQueuedBytes' | 'maintenanceChunkBatches' | 'producerIdExpirationMs' | 'producerSnapshotIntervalBatches' | 'producerSnapshotIntervalBytes' | 'tailCacheBytes'>
     > & {
+      leveldb: LevelDbTuning;
       logger: Logger;
       clock: Clock;
     },
@@ -136,7 +162,8 @@ export class LogStore {
     const startedMs = clock.monotonicMs();
     const location = join(options.dataDir, 'log-store');
     await mkdir(location, { recursive: true });
-    const kv = await Kv.open(location);
+    const leveldb = { ...DEFAULT_LEVELDB_TUNING, ...options.leveldb };
+    const kv = await Kv.open(location, leveldb);
     try {
       const [format, nextId] = await kv.getMany([formatKey(), nextIdKey()]);
       if (format === undefined) {
@@ -168,6 +195,7 @@ export class LogStore {
         producerSnapshotIntervalBatches: options.producerSnapshotIntervalBatches ?? 1000,
         producerSnapshotIntervalBytes: options.producerSnapshotIntervalBytes ?? 16 * 1024 * 1024,
         tailCacheBytes: options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES,
+        leveldb,
         logger,
         clock,
       });
@@ -280,6 +308,25 @@ export class LogStore {
 
   stats(): LogStoreStats {
     return { ...this.kv.stats, partitions: this.logs.size, queuedBytes: this.queue.pendingBytes, queuedJobs: this.queue.pendingJobs };
+  }
+
+  memory(): LogStoreMemory {
+    let producers = 0;
+    for (const log of this.logs.values()) producers += log.producerCount;
+    const open = this.closing === undefined;
+    const { writeBufferBytes, blockCacheBytes, maxOpenFiles } = this.opts.leveldb;
+    return {
+      tailCacheBytes: this.context.tailCache.usedBytes,
+      tailCacheMaxBytes: this.context.tailCache.maxBytes,
+      queuedBytes: this.queue.pendingBytes,
+      queuedMaxBytes: this.opts.maxQueuedBytes,
+      leveldbBytes: open ? this.kv.memoryBytes() : 0,
+      leveldbMaxBytes: 2 * writeBufferBytes + blockCacheBytes,
+      leveldbTableFiles: open ? this.kv.tableFiles() : 0,
+      leveldbMaxOpenFiles: maxOpenFiles,
+      partitions: this.logs.size,
+      producers,
+    };
   }
 
   /** Waits for queued writes, checkpoints high watermarks, closes LevelDB. Idempotent. */
