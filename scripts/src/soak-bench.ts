@@ -24,6 +24,7 @@ import { createClient, type Acks, type Message } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort, type ClusterNode } from '@gregor/dev-cluster';
 import { configFlag, intFlag, parseFlags } from './args';
 import { THROUGHPUT_PRODUCER } from './bench-workload';
+import { scrapeNode } from './node-metrics';
 import { processCpuSeconds, readProcessMemory } from './proc-stats';
 
 const flags = parseFlags({
@@ -97,15 +98,11 @@ function diskBytes(dir: string): number {
 
 /** `gregor_memory_bytes{component="x"}` of a node's /metrics, in MiB per component. */
 async function memoryBreakdown(node: ClusterNode): Promise<Record<string, number> | null> {
-  try {
-    const res = await fetch(`${node.http}/metrics`, { signal: AbortSignal.timeout(5000) });
-    const text = await res.text();
-    const out: Record<string, number> = {};
-    for (const m of text.matchAll(/^gregor_memory_bytes\{[^}]*component="([^"]+)"[^}]*\} (\S+)$/gm)) out[m[1]!] = Math.round(Number(m[2]) / MB);
-    return out;
-  } catch {
-    return null;
-  }
+  const samples = await scrapeNode(node);
+  if (samples === undefined) return null;
+  const out: Record<string, number> = {};
+  for (const s of samples) if (s.name === 'gregor_memory_bytes' && s.labels.component !== undefined) out[s.labels.component] = Math.round(s.value / MB);
+  return out;
 }
 
 function percentile(sorted: readonly number[], p: number): number | null {

@@ -129,7 +129,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'log.write.queue.max.bytes': {
     type: 'long',
     min: 1_048_576,
-    default: 268_435_456,
+    default: 67_108_864,
     doc: 'Memory for appends waiting behind the LevelDB write in flight; beyond it produce requests fail with the retriable REQUEST_TIMED_OUT (back-pressure).',
   },
   'log.store.write.buffer.bytes': {
@@ -143,7 +143,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     type: 'long',
     min: 0,
     max: 1_073_741_824,
-    default: 33_554_432,
+    default: 8_388_608,
     doc: 'LevelDB block cache (mostly idle: uncompressed tables are read through mmap, i.e. the page cache).',
   },
   'log.store.max.open.files': {

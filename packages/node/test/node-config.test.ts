@@ -119,8 +119,8 @@ describe('log cleaner settings', () => {
   it('sets every LevelDB and write-queue bound from log.store.* and log.write.queue.max.bytes, naming the key of a bad value', () => {
     const MiB = 1024 * 1024;
     const d = nodeConfig({});
-    expect(d.logStore).toEqual({ writeBufferBytes: 64 * MiB, blockCacheBytes: 32 * MiB, maxOpenFiles: 1000, maxFileBytes: 32 * MiB });
-    expect(d.logWriteQueueMaxBytes).toBe(256 * MiB);
+    expect(d.logStore).toEqual({ writeBufferBytes: 64 * MiB, blockCacheBytes: 8 * MiB, maxOpenFiles: 1000, maxFileBytes: 32 * MiB });
+    expect(d.logWriteQueueMaxBytes).toBe(64 * MiB);
     const c = nodeConfig({
       'log.store.write.buffer.bytes': 8 * MiB,
       'log.store.block.cache.bytes': 0,

@@ -37,7 +37,7 @@ export interface LogStoreOptions {
    * crash loses nothing either way (see README).
    */
   syncWrites?: boolean;
-  /** Appends allowed to wait behind the write in flight (default 256 MiB). */
+  /** Appends allowed to wait behind the write in flight (default 64 MiB: eight full group writes). */
   maxQueuedBytes?: number;
   /** Batches removed per write by truncation and retention (default 1000). */
   maintenanceChunkBatches?: number;
@@ -90,11 +90,20 @@ export interface LogStoreStats extends KvStats {
   queuedJobs: number;
 }
 
-const DEFAULT_MAX_QUEUED_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const DEFAULT_TAIL_CACHE_BYTES = 64 * 1024 * 1024;
 const MAX_QUEUED_JOBS = 100_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 const MAX_GROUP_ITEMS = 1024;
+/** New partitions created per LevelDB write (a few small keys each). */
+const MAX_CREATES_PER_WRITE = 1024;
+
+interface PendingCreate {
+  topic: string;
+  partition: number;
+  resolve(log: PartitionLog): void;
+  reject(err: unknown): void;
+}
 
 interface AppendJob extends GroupItem {
   parts: AppendPart[];
@@ -110,6 +119,13 @@ interface AppendJob extends GroupItem {
 export class LogStore {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly opening = new Map<string, Promise<PartitionLog>>();
+  /**
+   * New partitions waiting for the queue job that will create them all.
+   * One joining it may move ahead of exclusive jobs queued after that job:
+   * none of them can concern it (it is not in the directory, so a deletion
+   * of it is a no-op, and `opening` makes a second open of it wait for this one).
+   */
+  private openCreates: PendingCreate[] | undefined;
   private readonly dirtyHighWatermarks = new Set<PartitionCore>();
   private readonly queue: WriteQueue<AppendJob>;
   private readonly context: StoreContext;
@@ -224,10 +240,77 @@ export class LogStore {
     if (open !== undefined) return Promise.resolve(open);
     let pending = this.opening.get(key);
     if (pending === undefined) {
-      pending = this.queue.exclusive(() => this.loadOrCreate(topic, partition)).finally(() => this.opening.delete(key));
+      pending = (this.directory.has(key) ? this.queue.exclusive(() => this.loadOrCreate(topic, partition)) : this.create(topic, partition)).finally(() =>
+        this.opening.delete(key),
+      );
       this.opening.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * A partition not on disk yet: created together with every other one
+   * asked for before the queue gets to them, a few keys each, up to
+   * MAX_CREATES_PER_WRITE per LevelDB write. A broker applying a topic of
+   * thousands of partitions opens them all at once; one exclusive job and
+   * one write each took seconds (issue #18).
+   */
+  private create(topic: string, partition: number): Promise<PartitionLog> {
+    return new Promise<PartitionLog>((resolve, reject) => {
+      const item = { topic, partition, resolve, reject };
+      if (this.openCreates !== undefined) {
+        this.openCreates.push(item);
+        return;
+      }
+      const batch = [item];
+      const close = (): void => {
+        if (this.openCreates === batch) this.openCreates = undefined;
+      };
+      // exclusive() throws at once when the queue is full or failed: then only this item exists.
+      this.queue
+        .exclusive(async () => {
+          close();
+          for (let from = 0; from < batch.length; from += MAX_CREATES_PER_WRITE) {
+            const chunk = batch.slice(from, from + MAX_CREATES_PER_WRITE);
+            await this.createChunk(chunk).catch((err: unknown) => chunk.forEach((c) => c.reject(err)));
+          }
+        })
+        .catch((err: unknown) => {
+          close();
+          batch.forEach((c) => c.reject(err));
+        });
+      this.openCreates = batch;
+    });
+  }
+
+  private async createChunk(chunk: PendingCreate[]): Promise<void> {
+    const ops: KvOp[] = [];
+    const fresh: { c: PendingCreate; id: number }[] = [];
+    let nextId = this.nextPartitionId;
+    for (const c of chunk) {
+      // Created by an earlier job meanwhile (deleted and asked for again): open that one.
+      if (this.directory.has(tpKey(c.topic, c.partition))) continue;
+      if (nextId >= MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic: c.topic, partition: c.partition });
+      ops.push(...createOps(c.topic, c.partition, nextId));
+      fresh.push({ c, id: nextId++ });
+    }
+    if (fresh.length > 0) {
+      ops.push({ type: 'put', key: nextIdKey(), value: encodeUint32(nextId) });
+      await this.write(ops);
+      this.nextPartitionId = nextId;
+    }
+    for (const { c, id } of fresh) {
+      const key = tpKey(c.topic, c.partition);
+      this.directory.set(key, id);
+      const log = new PartitionLog(new PartitionCore(this.context, c.topic, c.partition, id, emptyPartitionState(0n), 0n));
+      this.logs.set(key, log);
+      c.resolve(log);
+    }
+    if (fresh.length > 0) this.opts.logger.debug('partitions created', { count: fresh.length, firstId: fresh[0]!.id });
+    for (const c of chunk) {
+      if (fresh.some((f) => f.c === c)) continue;
+      await this.loadOrCreate(c.topic, c.partition).then(c.resolve, c.reject);
+    }
   }
 
   /** The open log, unless it is closed or its deletion has been requested. */
@@ -376,12 +459,7 @@ export class LogStore {
       id = this.nextPartitionId;
       if (id >= MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic, partition });
       const state = emptyPartitionState(0n);
-      await this.write([
-        { type: 'put', key: directoryKey(topic, partition), value: encodeUint32(id) },
-        { type: 'put', key: nextIdKey(), value: encodeUint32(id + 1) },
-        { type: 'put', key: sideKey(id, Side.LogStartOffset), value: encodeInt64(state.logStartOffset) },
-        { type: 'put', key: sideKey(id, Side.SizeBytes), value: encodeSize(state.sizeBytes) },
-      ]);
+      await this.write([...createOps(topic, partition, id), { type: 'put', key: nextIdKey(), value: encodeUint32(id + 1) }]);
       this.nextPartitionId = id + 1;
       this.directory.set(key, id);
       core = new PartitionCore(this.context, topic, partition, id, state, 0n);
@@ -486,4 +564,14 @@ export class LogStore {
       }
     });
   }
+}
+
+/** The keys that make partition `id` exist, empty (the next-id key is the caller's). */
+function createOps(topic: string, partition: number, id: number): KvOp[] {
+  const state = emptyPartitionState(0n);
+  return [
+    { type: 'put', key: directoryKey(topic, partition), value: encodeUint32(id) },
+    { type: 'put', key: sideKey(id, Side.LogStartOffset), value: encodeInt64(state.logStartOffset) },
+    { type: 'put', key: sideKey(id, Side.SizeBytes), value: encodeSize(state.sizeBytes) },
+  ];
 }

@@ -16,11 +16,11 @@ describe('LogStore memory bounds', () => {
     const ctx = await withStore();
     try {
       const m = ctx.store.memory();
-      expect(DEFAULT_LEVELDB_TUNING).toEqual({ writeBufferBytes: 64 * MiB, blockCacheBytes: 32 * MiB, maxOpenFiles: 1000, maxFileBytes: 32 * MiB });
+      expect(DEFAULT_LEVELDB_TUNING).toEqual({ writeBufferBytes: 64 * MiB, blockCacheBytes: 8 * MiB, maxOpenFiles: 1000, maxFileBytes: 32 * MiB });
       expect(m).toMatchObject({
         tailCacheMaxBytes: 64 * MiB,
-        queuedMaxBytes: 256 * MiB,
-        leveldbMaxBytes: 2 * 64 * MiB + 32 * MiB,
+        queuedMaxBytes: 64 * MiB,
+        leveldbMaxBytes: 2 * 64 * MiB + 8 * MiB,
         leveldbMaxOpenFiles: 1000,
         partitions: 0,
         producers: 0,
