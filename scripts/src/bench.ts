@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient, type Acks } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
-import { intFlag, parseFlags } from './args';
+import { intFlag, nodeArgsFlag, parseFlags } from './args';
 import { processCpuSeconds } from './proc-stats';
 import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from './bench-workload';
 import { summarize } from './bench-summary';
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
   log(`starting ${nodes} node(s) in ${dir}`);
   const execArgv = [
     ...(flags['profile-dir'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['profile-dir'])}`] : []),
-    ...(flags['node-args']?.split(/\s+/).filter((a) => a !== '') ?? []),
+    ...nodeArgsFlag(flags['node-args']),
   ];
   const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn' }, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:partitions [--partitions 10000] [--nodes 3] [--records 100000] [--idle-s 10] [--config k=v,…] [--keep]`
+ * `pnpm bench:partitions [--partitions 10000] [--nodes 3] [--records 100000] [--idle-s 10] [--config k=v,…] [--node-args "…"] [--keep]`
  *
  * Many partitions on a small cluster (issue #18): creates one topic of
  * --partitions partitions (RF min(3, nodes)) on a fresh cluster of real node
@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
 import { createClient, type Message } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort, type ClusterNode } from '@gregor/dev-cluster';
-import { configFlag, intFlag, parseFlags } from './args';
+import { configFlag, intFlag, nodeArgsFlag, parseFlags } from './args';
 import { THROUGHPUT_PRODUCER } from './bench-workload';
 import { metricSum, scrapeNode, type MetricSample } from './node-metrics';
 import { processCpuSeconds, readProcessMemory } from './proc-stats';
@@ -36,6 +36,8 @@ const flags = parseFlags({
   /** How long each wait (hosting, full ISR, consume) may take before the run fails. */
   'timeout-s': { type: 'string', default: '180' },
   config: { type: 'string', default: '' },
+  /** Extra V8/Node flags for every node process, space-separated. */
+  'node-args': { type: 'string', default: '' },
   keep: { type: 'boolean', default: false },
 });
 const partitions = intFlag('partitions', flags.partitions, 1);
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gregor-partitions-'));
   const basePort = await findFreeBasePort(nodes);
   log(`starting ${nodes} node(s) in ${dir}`);
-  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn', ...configFlag(flags.config) } });
+  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, execArgv: nodeArgsFlag(flags['node-args']), config: { 'log.level': 'warn', ...configFlag(flags.config) } });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   try {
     const anonBefore = cluster.nodes.map((n) => readProcessMemory(n.pid)?.anonymousBytes ?? 0);

@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient, type Acks, type Message } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort, type ClusterNode } from '@gregor/dev-cluster';
-import { configFlag, intFlag, parseFlags } from './args';
+import { configFlag, intFlag, nodeArgsFlag, parseFlags } from './args';
 import { THROUGHPUT_PRODUCER } from './bench-workload';
 import { scrapeNode } from './node-metrics';
 import { processCpuSeconds, readProcessMemory } from './proc-stats';
@@ -59,7 +59,8 @@ const idleSeconds = intFlag('idle-s', flags['idle-s'], 0);
 const replicationFactor = Math.min(3, nodes);
 const acks: Acks = nodes === 1 ? 1 : 'all';
 const CHUNK_RECORDS = 1000;
-const MAX_CHUNKS_IN_FLIGHT = 64;
+/** Sends in flight: up to 64, and at most 16 MiB of values (the producer's bufferMemory is 32 MiB). */
+const MAX_CHUNKS_IN_FLIGHT = Math.max(1, Math.min(64, Math.floor((16 * MB) / (CHUNK_RECORDS * recordSize))));
 
 function positiveNumber(name: string, text: string): number {
   const n = Number(text);
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     basePort,
     onProgress: log,
     env,
-    execArgv: flags['node-args'].split(/\s+/).filter((a) => a !== ''),
+    execArgv: nodeArgsFlag(flags['node-args']),
     config: { 'log.level': 'warn', 'log.retention.check.interval.ms': String(retentionCheckMs), ...configFlag(flags.config) },
   });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
