@@ -23,6 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient, type Acks, type Message } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort, type ClusterNode } from '@gregor/dev-cluster';
 import { configFlag, intFlag, nodeArgsFlag, parseFlags } from './args';
+import { seriesShape } from './bench-summary';
 import { THROUGHPUT_PRODUCER } from './bench-workload';
 import { scrapeNode } from './node-metrics';
 import { processCpuSeconds, readProcessMemory } from './proc-stats';
@@ -256,14 +257,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** first / median / last of a series (null entries skipped). */
-function shape(values: readonly (number | null)[]): { first: number; median: number; max: number; last: number } | null {
-  const v = values.filter((x): x is number => x !== null);
-  if (v.length === 0) return null;
-  const sorted = [...v].sort((a, b) => a - b);
-  return { first: v[0]!, median: sorted[Math.floor(sorted.length / 2)]!, max: sorted[sorted.length - 1]!, last: v[v.length - 1]! };
-}
-
 function summarize(samples: readonly Sample[], retainedBytes: number) {
   const ids = samples[0]?.nodes.map((n) => n.id) ?? [];
   return {
@@ -274,10 +267,10 @@ function summarize(samples: readonly Sample[], retainedBytes: number) {
     record_size: recordSize,
     partitions,
     retention_mb_per_replica: Math.round(retainedBytes / MB),
-    mb_s: shape(samples.map((s) => s.mb_s)),
-    lat_p99_ms: shape(samples.map((s) => s.lat_p99_ms)),
+    mb_s: seriesShape(samples.map((s) => s.mb_s)),
+    lat_p99_ms: seriesShape(samples.map((s) => s.lat_p99_ms)),
     per_node: ids.map((id) => {
-      const of = (pick: (n: Sample['nodes'][number]) => number | null) => shape(samples.map((s) => pick(s.nodes.find((n) => n.id === id)!)));
+      const of = (pick: (n: Sample['nodes'][number]) => number | null) => seriesShape(samples.map((s) => pick(s.nodes.find((n) => n.id === id)!)));
       return { id, anonymous_mb: of((n) => n.anonymous_mb), rss_mb: of((n) => n.rss_mb), disk_mb: of((n) => n.disk_mb) };
     }),
   };
