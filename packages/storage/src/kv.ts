@@ -45,7 +45,7 @@ const EMPTY_KEY = Buffer.alloc(0);
 
 /**
  * LevelDB's memory and file settings: the part of a node's memory budget
- * that LevelDB holds (see README, "Memory"). Defaults are tuned for a log
+ * that LevelDB holds (docs/DESIGN.md §12). Defaults are tuned for a log
  * store (large values, appended in key order, read back mostly once, soon
  * after writing), measured with `pnpm bench`:
  * - a 64 MiB memtable and 32 MiB tables instead of 4 MiB / 2 MiB: far fewer

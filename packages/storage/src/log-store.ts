@@ -63,7 +63,7 @@ export interface LogStoreOptions {
 
 /**
  * What the store holds in memory now, by component, and the bound each has
- * (README, "Memory"). Read on every metrics scrape: no I/O, one pass over
+ * (docs/DESIGN.md §12). Read on every metrics scrape: no I/O, one pass over
  * the open partitions.
  */
 export interface LogStoreMemory {
