@@ -161,6 +161,13 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     doc: 'LevelDB table file size: larger tables mean fewer files and compactions, but each compaction rewrites more at once.',
   },
   'log.cleaner.backoff.ms': { type: 'long', min: 1, default: 15_000, doc: 'How often compaction of cleanup.policy=compact topics runs.' },
+  'log.cleaner.min.cleanable.ratio': {
+    type: 'double',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    doc: 'Default min.cleanable.dirty.ratio of topics: a compaction pass runs once the bytes written since the last one are this share of the log.',
+  },
   'log.cleaner.delete.retention.ms': { type: 'long', min: 0, default: 86_400_000, doc: 'Default delete.retention.ms of topics: how long compaction keeps tombstones.' },
   'producer.id.expiration.ms': {
     type: 'long',
@@ -251,6 +258,7 @@ export interface NodeConfig {
   logRetentionCheckIntervalMs: number;
   logCleanerBackoffMs: number;
   logCleanerDeleteRetentionMs: number;
+  logCleanerMinCleanableRatio: number;
   logSyncWrites: boolean;
   logTailCacheBytes: number;
   logWriteQueueMaxBytes: number;
@@ -353,6 +361,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     logRetentionCheckIntervalMs: v['log.retention.check.interval.ms'] as number,
     logCleanerBackoffMs: v['log.cleaner.backoff.ms'] as number,
     logCleanerDeleteRetentionMs: v['log.cleaner.delete.retention.ms'] as number,
+    logCleanerMinCleanableRatio: v['log.cleaner.min.cleanable.ratio'] as number,
     logSyncWrites: v['log.sync.writes'] as boolean,
     logTailCacheBytes: v['log.tail.cache.bytes'] as number,
     logWriteQueueMaxBytes: v['log.write.queue.max.bytes'] as number,

@@ -95,6 +95,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
       'min.insync.replicas': String(config.minInsyncReplicas),
       'unclean.leader.election.enable': String(config.uncleanLeaderElectionEnable),
       'delete.retention.ms': String(config.logCleanerDeleteRetentionMs),
+      'min.cleanable.dirty.ratio': String(config.logCleanerMinCleanableRatio),
     },
     describedBrokerConfigs: config.raw,
   });

@@ -139,6 +139,9 @@ describe('log cleaner settings', () => {
   it('maps Kafka keys for compaction, with defaults', () => {
     expect(nodeConfig({}).logCleanerBackoffMs).toBe(15_000);
     expect(nodeConfig({}).logCleanerDeleteRetentionMs).toBe(86_400_000);
+    expect(nodeConfig({}).logCleanerMinCleanableRatio).toBe(0.5);
+    expect(nodeConfig({ 'log.cleaner.min.cleanable.ratio': '0.2' }).logCleanerMinCleanableRatio).toBe(0.2);
+    expect(() => nodeConfig({ 'log.cleaner.min.cleanable.ratio': '2' })).toThrow(/log\.cleaner\.min\.cleanable\.ratio/);
     const c = nodeConfig({ 'log.cleaner.backoff.ms': 500, 'log.cleaner.delete.retention.ms': 0 });
     expect([c.logCleanerBackoffMs, c.logCleanerDeleteRetentionMs]).toEqual([500, 0]);
     expect(() => nodeConfig({ 'log.cleaner.backoff.ms': 0 })).toThrow(/log\.cleaner\.backoff\.ms/);
