@@ -2,6 +2,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Gauge, type Registry } from 'prom-client';
 import { readProcessMemory, type ProcessMemory } from '@gregor/common';
 import type { LogStoreMemory } from '@gregor/storage';
+import { sharedReading } from './broker-metrics';
 
 /**
  * Where a node's memory is, as Prometheus gauges (docs/DESIGN.md, "Memory"):
@@ -58,16 +59,13 @@ export function memorySnapshot(
 
 export function registerMemoryMetrics(registry: Registry, store: () => LogStoreMemory | undefined): void {
   const registers = [registry];
-  let cached: { atMs: number; snapshot: MemorySnapshot } | undefined;
-  // The gauges below are collected one after the other in one scrape: one snapshot serves them all.
-  const snapshot = (): MemorySnapshot => {
-    const now = Date.now();
-    if (cached === undefined || now - cached.atMs > 1000) {
-      cached = { atMs: now, snapshot: memorySnapshot(process.memoryUsage(), getHeapStatistics().heap_size_limit, readProcessMemory(), store()) };
-    }
-    return cached.snapshot;
-  };
-  const family = (name: string, help: string, pick: (s: MemorySnapshot) => Record<string, number>): void => {
+  // One reading per scrape serves every gauge below (the store's is a pass over every partition):
+  // gregor_memory_bytes, registered first, takes it.
+  const reading = sharedReading((): { store: LogStoreMemory | undefined; snapshot: MemorySnapshot } => {
+    const s = store();
+    return { store: s, snapshot: memorySnapshot(process.memoryUsage(), getHeapStatistics().heap_size_limit, readProcessMemory(), s) };
+  });
+  const family = (name: string, help: string, read: () => { snapshot: MemorySnapshot }, pick: (s: MemorySnapshot) => Record<string, number>): void => {
     new Gauge({
       name,
       help,
@@ -75,19 +73,19 @@ export function registerMemoryMetrics(registry: Registry, store: () => LogStoreM
       registers,
       collect() {
         this.reset();
-        for (const [component, value] of Object.entries(pick(snapshot()))) this.set({ component }, value);
+        for (const [component, value] of Object.entries(pick(read().snapshot))) this.set({ component }, value);
       },
     });
   };
-  family('gregor_memory_bytes', 'Memory held now, by component (docs/DESIGN.md "Memory"; components overlap)', (s) => s.bytes);
-  family('gregor_memory_budget_bytes', 'Configured bound of each memory component', (s) => s.budget);
+  family('gregor_memory_bytes', 'Memory held now, by component (docs/DESIGN.md §12; components overlap)', () => reading.fresh(), (s) => s.bytes);
+  family('gregor_memory_budget_bytes', 'Configured bound of each memory component', () => reading.get(), (s) => s.budget);
   const storeGauge = (name: string, help: string, pick: (m: LogStoreMemory) => number): void => {
     new Gauge({
       name,
       help,
       registers,
       collect() {
-        const m = store();
+        const m = reading.get().store;
         if (m === undefined) this.reset();
         else this.set(pick(m));
       },

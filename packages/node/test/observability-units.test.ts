@@ -123,6 +123,24 @@ describe('NodeMetrics', () => {
     expect(text).toMatch(/gregor_bytes_in_total\{topic="kept",node="1"\} 10/);
   });
 
+  test('one scrape reads the broker status and the store once, whatever the number of gauges', async () => {
+    const m = new NodeMetrics(1);
+    let statusReads = 0;
+    let storeReads = 0;
+    m.attachBroker(() => {
+      statusReads++;
+      return { hostedPartitions: 0, led: [], waitingFetches: 0, waitingProduces: 0 };
+    });
+    m.attachStore(() => {
+      storeReads++;
+      return { tailCacheBytes: 0, tailCacheMaxBytes: 1, queuedBytes: 0, queuedMaxBytes: 1, leveldbBytes: 0, leveldbMaxBytes: 1, leveldbTableFiles: 0, leveldbMaxOpenFiles: 1, partitions: 0, producers: 0 };
+    });
+    await m.registry.metrics();
+    expect([statusReads, storeReads]).toEqual([1, 1]);
+    await m.registry.metrics();
+    expect([statusReads, storeReads]).toEqual([2, 2]);
+  });
+
   test('broker gauges and consumer-group lag are read from their sources on scrape', async () => {
     const m = new NodeMetrics(1);
     expect(await value(m, 'gregor_under_replicated_partitions')).toBe(0); // no broker attached (controller-only node)

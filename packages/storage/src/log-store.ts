@@ -286,10 +286,14 @@ export class LogStore {
   private async createChunk(chunk: PendingCreate[]): Promise<void> {
     const ops: KvOp[] = [];
     const fresh: { c: PendingCreate; id: number }[] = [];
+    const existing: PendingCreate[] = [];
     let nextId = this.nextPartitionId;
     for (const c of chunk) {
       // Created by an earlier job meanwhile (deleted and asked for again): open that one.
-      if (this.directory.has(tpKey(c.topic, c.partition))) continue;
+      if (this.directory.has(tpKey(c.topic, c.partition))) {
+        existing.push(c);
+        continue;
+      }
       if (nextId >= MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic: c.topic, partition: c.partition });
       ops.push(...createOps(c.topic, c.partition, nextId));
       fresh.push({ c, id: nextId++ });
@@ -307,10 +311,7 @@ export class LogStore {
       c.resolve(log);
     }
     if (fresh.length > 0) this.opts.logger.debug('partitions created', { count: fresh.length, firstId: fresh[0]!.id });
-    for (const c of chunk) {
-      if (fresh.some((f) => f.c === c)) continue;
-      await this.loadOrCreate(c.topic, c.partition).then(c.resolve, c.reject);
-    }
+    for (const c of existing) await this.loadOrCreate(c.topic, c.partition).then(c.resolve, c.reject);
   }
 
   /** The open log, unless it is closed or its deletion has been requested. */
