@@ -32,3 +32,8 @@ export function configFlag(text: string): Record<string, string> {
       .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
 }
+
+/** `--node-args "--a --b=1"` → ['--a', '--b=1'] (extra V8/Node flags for every node process of a bench). */
+export function nodeArgsFlag(text: string | undefined): string[] {
+  return text?.split(/\s+/).filter((a) => a !== '') ?? [];
+}

@@ -40,3 +40,14 @@ export function summarize(runs: readonly RunFigures[]): { summary: Record<string
   }
   return { summary: Object.assign(summary, { runs: counts }) };
 }
+
+/**
+ * The shape of a series over time (a soak's samples): its first, median,
+ * max and last values, nulls left out; null when nothing is left.
+ */
+export function seriesShape(values: readonly (number | null)[]): { first: number; median: number; max: number; last: number } | null {
+  const v = values.filter((x): x is number => x !== null);
+  if (v.length === 0) return null;
+  const sorted = [...v].sort((a, b) => a - b);
+  return { first: v[0]!, median: sorted[Math.floor((sorted.length - 1) / 2)]!, max: sorted[sorted.length - 1]!, last: v[v.length - 1]! };
+}

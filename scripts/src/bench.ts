@@ -27,7 +27,8 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient, type Acks } from '@gregor/client';
 import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
-import { intFlag, parseFlags } from './args';
+import { intFlag, nodeArgsFlag, parseFlags } from './args';
+import { processCpuSeconds } from './proc-stats';
 import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from './bench-workload';
 import { summarize } from './bench-summary';
 import { measureLatency, type LatencyPoint, type LatencyTarget } from './bench-latency';
@@ -113,18 +114,6 @@ const log = (msg: string): void => {
   process.stderr.write(`[bench] ${msg}\n`);
 };
 
-/** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is not readable. */
-function processCpuSeconds(pid: number): number | undefined {
-  try {
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS = 100;
 
 function clientCpuSeconds(): number {
   const u = process.cpuUsage();
@@ -148,7 +137,7 @@ async function main(): Promise<void> {
   log(`starting ${nodes} node(s) in ${dir}`);
   const execArgv = [
     ...(flags['profile-dir'] !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags['profile-dir'])}`] : []),
-    ...(flags['node-args']?.split(/\s+/).filter((a) => a !== '') ?? []),
+    ...nodeArgsFlag(flags['node-args']),
   ];
   // debug.latency.trace: the nodes keep per-stage produce timings, event-loop delay and GC pauses for the latency phase.
   const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn', 'debug.latency.trace': String(latencyTrace) }, execArgv });

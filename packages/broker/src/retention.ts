@@ -46,7 +46,7 @@ export async function applyCompactionOnce(ctx: BrokerContext): Promise<number> {
     const config = ctx.topicConfigs.get(view);
     if (!config.cleanupPolicy.includes('compact')) continue;
     try {
-      await hosted.log.compact({ deleteRetentionMs: config.deleteRetentionMs, nowMs });
+      await hosted.log.compact({ deleteRetentionMs: config.deleteRetentionMs, minCleanableDirtyRatio: config.minCleanableDirtyRatio, nowMs });
       compacted++;
     } catch (err) {
       ctx.logger.error('compaction failed', { topic: hosted.topic, partition: hosted.partition, err: String(err) });

@@ -68,6 +68,8 @@ export interface PartitionLogPort extends FollowerLog {
 export interface CompactionSettings {
   /** delete.retention.ms: how long a tombstone stays after its timestamp. */
   deleteRetentionMs: number;
+  /** min.cleanable.dirty.ratio: a pass runs once this share of the log was written since the last one. */
+  minCleanableDirtyRatio: number;
   nowMs: number;
 }
 

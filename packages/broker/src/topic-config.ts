@@ -29,6 +29,13 @@ export const TOPIC_CONFIG_SCHEMA: ConfigSchema = {
     default: 86_400_000,
     doc: 'On compacted topics, how long a tombstone (null value) stays after its timestamp, so consumers that are reading see the delete.',
   },
+  'min.cleanable.dirty.ratio': {
+    type: 'double',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    doc: 'On compacted topics, a compaction pass runs once the bytes written since the last one are at least this share of the log.',
+  },
   'min.insync.replicas': { type: 'int', min: 1, default: 1, doc: 'ISR size needed for acks=all.' },
   'message.timestamp.type': { type: 'string', oneOf: ['CreateTime', 'LogAppendTime'], default: 'CreateTime', doc: 'Which timestamp the log keeps.' },
   'unclean.leader.election.enable': { type: 'boolean', default: false, doc: 'Stored for the controller (issue 3).' },
@@ -43,6 +50,7 @@ export interface TopicConfig {
   maxMessageBytes: number;
   cleanupPolicy: readonly string[];
   deleteRetentionMs: number;
+  minCleanableDirtyRatio: number;
   minInsyncReplicas: number;
   messageTimestampType: 'CreateTime' | 'LogAppendTime';
   uncleanLeaderElectionEnable: boolean;
@@ -98,6 +106,7 @@ export function effectiveTopicConfig(
     maxMessageBytes: v['max.message.bytes'] as number,
     cleanupPolicy: v['cleanup.policy'] as readonly string[],
     deleteRetentionMs: v['delete.retention.ms'] as number,
+    minCleanableDirtyRatio: v['min.cleanable.dirty.ratio'] as number,
     minInsyncReplicas: v['min.insync.replicas'] as number,
     messageTimestampType: v['message.timestamp.type'] as TopicConfig['messageTimestampType'],
     uncleanLeaderElectionEnable: v['unclean.leader.election.enable'] as boolean,

@@ -73,6 +73,8 @@ class Model {
     [3, true],
   ]);
   followers = new Map<number, FollowerState>();
+  /** As PartitionLeader keeps it: since when the log end has been above the HW. */
+  uncommittedSince: number | undefined;
 
   constructor(readonly epochStart: bigint) {
     this.leo = epochStart;
@@ -100,6 +102,7 @@ class Model {
     expect(next).toBeLessThanOrEqual(this.leo);
     this.hw = next;
     for (const id of this.isr) if (id !== SELF) expect(this.has.get(id)!).toBeGreaterThanOrEqual(this.hw);
+    this.uncommittedSince = this.leo > this.hw ? (this.uncommittedSince ?? this.now) : undefined;
   }
 
   apply(ev: Ev): void {
@@ -134,9 +137,15 @@ class Model {
           leaderLogEndOffset: this.leo,
           highWatermark: this.hw,
           leaderEpochStartOffset: this.epochStart,
+          uncommittedSinceMs: this.uncommittedSince,
           nowMs: this.now,
           replicaLagTimeMaxMs: LAG,
         });
+        if (change?.kind === 'shrink') {
+          // Nobody is dropped unless some record has waited above the HW for longer than the lag bound.
+          expect(this.uncommittedSince).toBeDefined();
+          expect(this.now - this.uncommittedSince!).toBeGreaterThan(LAG);
+        }
         if (change !== undefined) {
           expect(change.isr).toContain(SELF);
           expect(change.isr).toEqual(REPLICAS.filter((id) => change.isr.includes(id)));
@@ -252,11 +261,45 @@ describe('high watermark and ISR rules (pure, simulated)', () => {
       leaderLogEndOffset: 5n,
       highWatermark: 5n,
       leaderEpochStartOffset: 0n,
+      uncommittedSinceMs: undefined,
       nowMs: 2,
       replicaLagTimeMaxMs: LAG,
     };
     expect(decideIsrChange({ ...input, isEligible: (_id, epoch) => epoch === 8n })).toBeUndefined();
     expect(decideIsrChange({ ...input, isEligible: (_id, epoch) => epoch === 7n })).toEqual({ kind: 'expand', isr: [1, 2, 3], added: [2] });
+  });
+});
+
+describe('ISR lag clock (pure)', () => {
+  const input = (over: Partial<Parameters<typeof decideIsrChange>[0]>) => ({
+    selfId: SELF,
+    replicas: REPLICAS,
+    isr: REPLICAS,
+    // Follower 2 fetched once at t=0; follower 3 has not created its replica yet: it never fetched.
+    followers: new Map([
+      [2, recordFetch(initialFollowerState(true, 0, 0n), 0n, 0n, 0, -1n)],
+      [3, initialFollowerState(true, 0, 0n)],
+    ]),
+    isEligible: () => true,
+    leaderLogEndOffset: 0n,
+    highWatermark: 0n,
+    leaderEpochStartOffset: 0n,
+    uncommittedSinceMs: undefined,
+    nowMs: 0,
+    replicaLagTimeMaxMs: LAG,
+    ...over,
+  });
+
+  test('a new, empty partition keeps a follower that has not fetched yet however long it takes', () => {
+    expect(decideIsrChange(input({ nowMs: 100 * LAG }))).toBeUndefined();
+  });
+
+  test('the clock starts with the first record above the HW: the follower goes once that record has waited longer than the bound', () => {
+    const appendedAt = 50 * LAG;
+    const pending = { leaderLogEndOffset: 10n, uncommittedSinceMs: appendedAt };
+    expect(decideIsrChange(input({ ...pending, nowMs: appendedAt + LAG }))).toBeUndefined();
+    // Follower 2 last caught up at t=0, long ago: lagging by the old rule too, so both go.
+    expect(decideIsrChange(input({ ...pending, nowMs: appendedAt + LAG + 1 }))).toEqual({ kind: 'shrink', isr: [1], removed: [2, 3] });
   });
 });
 

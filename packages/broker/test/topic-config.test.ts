@@ -38,6 +38,9 @@ describe('topic configs', () => {
     expectGregor(() => validateTopicConfigOverrides({ 'message.timestamp.type': 'Now' }), 'INVALID_CONFIG', 'message.timestamp.type');
     expectGregor(() => validateTopicConfigOverrides({ 'min.insync.replicas': '0' }), 'INVALID_CONFIG', 'min.insync.replicas');
     expectGregor(() => validateTopicConfigOverrides({ 'delete.retention.ms': '-1' }), 'INVALID_CONFIG', 'delete.retention.ms');
+    expectGregor(() => validateTopicConfigOverrides({ 'min.cleanable.dirty.ratio': '1.5' }), 'INVALID_CONFIG', 'min.cleanable.dirty.ratio');
+    expectGregor(() => validateTopicConfigOverrides({ 'min.cleanable.dirty.ratio': 'half' }), 'INVALID_CONFIG', 'min.cleanable.dirty.ratio');
+    expect(effectiveTopicConfig(defaults, { 'min.cleanable.dirty.ratio': '0.1' }).minCleanableDirtyRatio).toBe(0.1);
   });
 
   test('effective config: overrides over broker defaults over Kafka defaults', () => {
@@ -48,6 +51,7 @@ describe('topic configs', () => {
       maxMessageBytes: 100,
       cleanupPolicy: ['delete'],
       deleteRetentionMs: 86_400_000,
+      minCleanableDirtyRatio: 0.5,
       minInsyncReplicas: 1,
       messageTimestampType: 'CreateTime',
       uncleanLeaderElectionEnable: false,

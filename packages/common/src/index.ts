@@ -12,3 +12,4 @@ export * from './grpc-text';
 export * from './grpc-options';
 export * from './tcp-fault-proxy';
 export * from './failure-detection';
+export * from './process-memory';

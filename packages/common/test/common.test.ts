@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import {
   ConfigError,
+  parseSmapsRollup,
+  readProcessMemory,
   ERRORS,
   GregorError,
   backoffMs,
@@ -165,5 +167,19 @@ describe('retry', () => {
         expect(d).toBeLessThanOrEqual(ceiling);
       }),
     );
+  });
+});
+
+describe('parseSmapsRollup', () => {
+  test('reads Rss and Anonymous (kB) into bytes; file-backed is the rest', () => {
+    const text = ['00400000-7ffd [rollup]', 'Rss:              307200 kB', 'Pss:              300000 kB', 'Anonymous:        204800 kB', 'Swap:                  0 kB'].join('\n');
+    expect(parseSmapsRollup(text)).toEqual({ rssBytes: 300 * 1024 * 1024, anonymousBytes: 200 * 1024 * 1024, fileBytes: 100 * 1024 * 1024 });
+  });
+
+  test('undefined when a field is missing; readProcessMemory of this process is plausible or undefined off Linux', () => {
+    expect(parseSmapsRollup('Rss: 10 kB')).toBeUndefined();
+    const self = readProcessMemory();
+    if (process.platform === 'linux') expect(self!.anonymousBytes).toBeGreaterThan(0);
+    else expect(self).toBeUndefined();
   });
 });

@@ -28,17 +28,38 @@ export function brokerPartitionCounts(status: BrokerStatus): BrokerPartitionCoun
 }
 
 /**
+ * A reading shared by several gauges of one scrape: the first gauge a
+ * scrape collects calls `fresh()`, the others `get()` (prom-client
+ * collects a registry's metrics in registration order).
+ */
+export function sharedReading<T>(read: () => T): { fresh(): T; get(): T } {
+  let cached: { value: T } | undefined;
+  return {
+    fresh() {
+      cached = { value: read() };
+      return cached.value;
+    },
+    get() {
+      return cached === undefined ? this.fresh() : cached.value;
+    },
+  };
+}
+
+/**
  * Gauges read from the broker's status on every scrape; on a node without
  * a broker (controller-only) they stay 0.
  */
 export function registerBrokerGauges(registry: Registry, status: () => BrokerStatus | undefined): void {
   const registers = [registry];
-  const read = (): { counts: BrokerPartitionCounts; status: BrokerStatus } | undefined => {
-    // Each gauge reads its own snapshot: cheap (no I/O, one pass over led partitions).
+  // One status per scrape, not one per gauge: with 10,000 partitions each is a pass over thousands of led ones.
+  const reading = sharedReading((): { counts: BrokerPartitionCounts; status: BrokerStatus } | undefined => {
     const s = status();
     return s === undefined ? undefined : { counts: brokerPartitionCounts(s), status: s };
-  };
+  });
+  let first = true;
   const gauge = (name: string, help: string, pick: (x: { counts: BrokerPartitionCounts; status: BrokerStatus }) => number): void => {
+    const read = first ? () => reading.fresh() : () => reading.get();
+    first = false;
     new Gauge({
       name,
       help,

@@ -8,3 +8,4 @@ export { countElections, imageCounts, type ElectionCounts } from './controller-m
 export type { ConsumerGroupLag, ConsumerGroupLagSource } from './consumer-lag';
 export { decideReadiness, type Readiness, type ReadinessInput } from './readiness';
 export { GrpcHealth, HEALTH_SERVICE_NAMES } from './grpc-health';
+export { memorySnapshot, type MemorySnapshot } from './memory-metrics';

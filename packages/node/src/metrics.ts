@@ -4,6 +4,8 @@ import type { ControllerNode, ControllerRequestObserver } from '@gregor/controll
 import { registerBrokerGauges } from './broker-metrics';
 import { registerControllerMetrics } from './controller-metrics';
 import { registerConsumerLagGauge, type ConsumerGroupLagSource } from './consumer-lag';
+import { registerMemoryMetrics } from './memory-metrics';
+import type { LogStoreMemory } from '@gregor/storage';
 
 /** Which listener answered a request: the client API, follower fetches, or the controller quorum. */
 export type RpcService = 'client' | 'replication' | 'controller';
@@ -35,6 +37,7 @@ export class NodeMetrics implements BrokerObserver {
   private readonly isrShrinks: Counter;
   private readonly isrExpands: Counter;
   private brokerStatus: (() => BrokerStatus | undefined) | undefined;
+  private storeMemory: (() => LogStoreMemory) | undefined;
   private lagSource: ConsumerGroupLagSource | undefined;
   private controllerAttached = false;
   private readiness: (() => boolean) | undefined;
@@ -77,6 +80,7 @@ export class NodeMetrics implements BrokerObserver {
     };
     registerBrokerGauges(this.registry, () => this.brokerStatus?.());
     registerConsumerLagGauge(this.registry, () => this.lagSource);
+    registerMemoryMetrics(this.registry, () => this.storeMemory?.());
   }
 
   // ---- BrokerObserver (the broker's request path) ----------------------------
@@ -106,6 +110,11 @@ export class NodeMetrics implements BrokerObserver {
   /** Partition and purgatory gauges read this on every scrape. */
   attachBroker(status: () => BrokerStatus | undefined): void {
     this.brokerStatus = status;
+  }
+
+  /** The log store's memory components (gregor_memory_bytes and its budget). */
+  attachStore(memory: () => LogStoreMemory): void {
+    this.storeMemory = memory;
   }
 
   /** Raft, active-controller, fenced-broker and election metrics of this voter. */

@@ -1,3 +1,4 @@
+import type { LevelDbTuning } from '@gregor/storage';
 import * as os from 'node:os';
 import {
   ConfigError,
@@ -127,7 +128,48 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 67_108_864,
     doc: 'Memory for the newest batches of all partitions, so followers and consumers at the log end are served without reading LevelDB (0: off).',
   },
+  'log.write.queue.max.bytes': {
+    type: 'long',
+    min: 1_048_576,
+    default: 67_108_864,
+    doc: 'Memory for appends waiting behind the LevelDB write in flight; beyond it produce requests fail with the retriable REQUEST_TIMED_OUT (back-pressure).',
+  },
+  'log.store.write.buffer.bytes': {
+    type: 'long',
+    min: 1_048_576,
+    max: 1_073_741_824,
+    default: 67_108_864,
+    doc: 'LevelDB memtable size: writes gather in memory up to this before they become a table file; up to two are in memory (one filling, one being written).',
+  },
+  'log.store.block.cache.bytes': {
+    type: 'long',
+    min: 0,
+    max: 1_073_741_824,
+    default: 8_388_608,
+    doc: 'LevelDB block cache (mostly idle: uncompressed tables are read through mmap, i.e. the page cache).',
+  },
+  'log.store.max.open.files': {
+    type: 'int',
+    min: 74,
+    max: 50_000,
+    default: 1000,
+    doc: 'LevelDB table files kept open (and mmapped); more are opened and closed as reads need them.',
+  },
+  'log.store.max.file.bytes': {
+    type: 'long',
+    min: 1_048_576,
+    max: 1_073_741_824,
+    default: 33_554_432,
+    doc: 'LevelDB table file size: larger tables mean fewer files and compactions, but each compaction rewrites more at once.',
+  },
   'log.cleaner.backoff.ms': { type: 'long', min: 1, default: 15_000, doc: 'How often compaction of cleanup.policy=compact topics runs.' },
+  'log.cleaner.min.cleanable.ratio': {
+    type: 'double',
+    min: 0,
+    max: 1,
+    default: 0.5,
+    doc: 'Default min.cleanable.dirty.ratio of topics: a compaction pass runs once the bytes written since the last one are this share of the log.',
+  },
   'log.cleaner.delete.retention.ms': { type: 'long', min: 0, default: 86_400_000, doc: 'Default delete.retention.ms of topics: how long compaction keeps tombstones.' },
   'producer.id.expiration.ms': {
     type: 'long',
@@ -226,8 +268,12 @@ export interface NodeConfig {
   logRetentionCheckIntervalMs: number;
   logCleanerBackoffMs: number;
   logCleanerDeleteRetentionMs: number;
+  logCleanerMinCleanableRatio: number;
   logSyncWrites: boolean;
   logTailCacheBytes: number;
+  logWriteQueueMaxBytes: number;
+  /** LevelDB's share of the memory budget (log.store.*). */
+  logStore: LevelDbTuning;
   producerIdExpirationMs: number;
   logLevel: LogLevel;
   debugLatencyTrace: boolean;
@@ -328,8 +374,16 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     logRetentionCheckIntervalMs: v['log.retention.check.interval.ms'] as number,
     logCleanerBackoffMs: v['log.cleaner.backoff.ms'] as number,
     logCleanerDeleteRetentionMs: v['log.cleaner.delete.retention.ms'] as number,
+    logCleanerMinCleanableRatio: v['log.cleaner.min.cleanable.ratio'] as number,
     logSyncWrites: v['log.sync.writes'] as boolean,
     logTailCacheBytes: v['log.tail.cache.bytes'] as number,
+    logWriteQueueMaxBytes: v['log.write.queue.max.bytes'] as number,
+    logStore: {
+      writeBufferBytes: v['log.store.write.buffer.bytes'] as number,
+      blockCacheBytes: v['log.store.block.cache.bytes'] as number,
+      maxOpenFiles: v['log.store.max.open.files'] as number,
+      maxFileBytes: v['log.store.max.file.bytes'] as number,
+    },
     producerIdExpirationMs: v['producer.id.expiration.ms'] as number,
     logLevel: v['log.level'] as LogLevel,
     debugLatencyTrace: v['debug.latency.trace'] as boolean,

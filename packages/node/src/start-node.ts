@@ -96,6 +96,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
       'min.insync.replicas': String(config.minInsyncReplicas),
       'unclean.leader.election.enable': String(config.uncleanLeaderElectionEnable),
       'delete.retention.ms': String(config.logCleanerDeleteRetentionMs),
+      'min.cleanable.dirty.ratio': String(config.logCleanerMinCleanableRatio),
     },
     describedBrokerConfigs: config.raw,
   });
@@ -191,8 +192,12 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
         clock,
         syncWrites: config.logSyncWrites,
         tailCacheBytes: config.logTailCacheBytes,
+        maxQueuedBytes: config.logWriteQueueMaxBytes,
+        leveldb: config.logStore,
         producerIdExpirationMs: config.producerIdExpirationMs,
       });
+      const openStore = store;
+      metrics.attachStore(() => openStore.memory());
       starting = quorumMode ? 'starting the broker (registering with the active controller)' : 'starting the broker';
       broker = await Broker.start({
         config: brokerConfigFor(config, client.host, client.port),

@@ -137,9 +137,32 @@ describe('log cleaner settings', () => {
     expect(keyOf(() => nodeConfig({ 'log.tail.cache.bytes': 'lots' }))).toBe('log.tail.cache.bytes');
   });
 
+  it('sets every LevelDB and write-queue bound from log.store.* and log.write.queue.max.bytes, naming the key of a bad value', () => {
+    const MiB = 1024 * 1024;
+    const d = nodeConfig({});
+    expect(d.logStore).toEqual({ writeBufferBytes: 64 * MiB, blockCacheBytes: 8 * MiB, maxOpenFiles: 1000, maxFileBytes: 32 * MiB });
+    expect(d.logWriteQueueMaxBytes).toBe(64 * MiB);
+    const c = nodeConfig({
+      'log.store.write.buffer.bytes': 8 * MiB,
+      'log.store.block.cache.bytes': 0,
+      'log.store.max.open.files': 200,
+      'log.store.max.file.bytes': 4 * MiB,
+      'log.write.queue.max.bytes': 16 * MiB,
+    });
+    expect(c.logStore).toEqual({ writeBufferBytes: 8 * MiB, blockCacheBytes: 0, maxOpenFiles: 200, maxFileBytes: 4 * MiB });
+    expect(c.logWriteQueueMaxBytes).toBe(16 * MiB);
+    expect(keyOf(() => nodeConfig({ 'log.store.write.buffer.bytes': 1024 }))).toBe('log.store.write.buffer.bytes');
+    expect(keyOf(() => nodeConfig({ 'log.store.max.open.files': 10 }))).toBe('log.store.max.open.files');
+    expect(keyOf(() => nodeConfig({ 'log.store.block.cache.bytes': -1 }))).toBe('log.store.block.cache.bytes');
+    expect(keyOf(() => nodeConfig({ 'log.write.queue.max.bytes': 'big' }))).toBe('log.write.queue.max.bytes');
+  });
+
   it('maps Kafka keys for compaction, with defaults', () => {
     expect(nodeConfig({}).logCleanerBackoffMs).toBe(15_000);
     expect(nodeConfig({}).logCleanerDeleteRetentionMs).toBe(86_400_000);
+    expect(nodeConfig({}).logCleanerMinCleanableRatio).toBe(0.5);
+    expect(nodeConfig({ 'log.cleaner.min.cleanable.ratio': '0.2' }).logCleanerMinCleanableRatio).toBe(0.2);
+    expect(() => nodeConfig({ 'log.cleaner.min.cleanable.ratio': '2' })).toThrow(/log\.cleaner\.min\.cleanable\.ratio/);
     const c = nodeConfig({ 'log.cleaner.backoff.ms': 500, 'log.cleaner.delete.retention.ms': 0 });
     expect([c.logCleanerBackoffMs, c.logCleanerDeleteRetentionMs]).toEqual([500, 0]);
     expect(() => nodeConfig({ 'log.cleaner.backoff.ms': 0 })).toThrow(/log\.cleaner\.backoff\.ms/);

@@ -1,7 +1,8 @@
 import type { BrokerStatus } from '@gregor/broker';
 import type { MetadataChange } from '@gregor/controller';
 import { MetadataImage } from '@gregor/controller';
-import { brokerPartitionCounts, countElections, decideReadiness, imageCounts, NodeMetrics, type ReadinessInput } from '@gregor/node';
+import { brokerPartitionCounts, countElections, decideReadiness, imageCounts, memorySnapshot, NodeMetrics, type ReadinessInput } from '@gregor/node';
+import type { LogStoreMemory } from '@gregor/storage';
 
 const quorum = (over: Partial<NonNullable<ReadinessInput['quorum']>> = {}): ReadinessInput['quorum'] => ({
   brokerEpoch: 7,
@@ -122,6 +123,24 @@ describe('NodeMetrics', () => {
     expect(text).toMatch(/gregor_bytes_in_total\{topic="kept",node="1"\} 10/);
   });
 
+  test('one scrape reads the broker status and the store once, whatever the number of gauges', async () => {
+    const m = new NodeMetrics(1);
+    let statusReads = 0;
+    let storeReads = 0;
+    m.attachBroker(() => {
+      statusReads++;
+      return { hostedPartitions: 0, led: [], waitingFetches: 0, waitingProduces: 0 };
+    });
+    m.attachStore(() => {
+      storeReads++;
+      return { tailCacheBytes: 0, tailCacheMaxBytes: 1, queuedBytes: 0, queuedMaxBytes: 1, leveldbBytes: 0, leveldbMaxBytes: 1, leveldbTableFiles: 0, leveldbMaxOpenFiles: 1, partitions: 0, producers: 0 };
+    });
+    await m.registry.metrics();
+    expect([statusReads, storeReads]).toEqual([1, 1]);
+    await m.registry.metrics();
+    expect([statusReads, storeReads]).toEqual([2, 2]);
+  });
+
   test('broker gauges and consumer-group lag are read from their sources on scrape', async () => {
     const m = new NodeMetrics(1);
     expect(await value(m, 'gregor_under_replicated_partitions')).toBe(0); // no broker attached (controller-only node)
@@ -146,5 +165,55 @@ describe('NodeMetrics', () => {
     expect(await value(m, 'gregor_node_ready')).toBe(0);
     ready = true;
     expect(await value(m, 'gregor_node_ready')).toBe(1);
+  });
+});
+
+describe('memory breakdown', () => {
+  const MiB = 1024 * 1024;
+  const usage = { rss: 900 * MiB, heapTotal: 100 * MiB, heapUsed: 80 * MiB, external: 300 * MiB, arrayBuffers: 290 * MiB };
+  const store: LogStoreMemory = {
+    tailCacheBytes: 60 * MiB,
+    tailCacheMaxBytes: 64 * MiB,
+    queuedBytes: 5 * MiB,
+    queuedMaxBytes: 64 * MiB,
+    leveldbBytes: 70 * MiB,
+    leveldbMaxBytes: 160 * MiB,
+    leveldbTableFiles: 12,
+    leveldbMaxOpenFiles: 1000,
+    partitions: 3,
+    producers: 2,
+  };
+
+  test('native_other is the anonymous memory no other component explains', () => {
+    const s = memorySnapshot(usage, 2048 * MiB, { rssBytes: 900 * MiB, anonymousBytes: 600 * MiB, fileBytes: 300 * MiB }, store);
+    expect(s.bytes).toEqual({
+      v8_heap: 100 * MiB,
+      array_buffers: 290 * MiB,
+      external_other: 10 * MiB,
+      tail_cache: 60 * MiB,
+      write_queue: 5 * MiB,
+      leveldb: 70 * MiB,
+      anonymous: 600 * MiB,
+      file_backed: 300 * MiB,
+      native_other: 600 * MiB - 100 * MiB - 300 * MiB - 70 * MiB,
+    });
+    expect(s.budget).toEqual({ v8_heap: 2048 * MiB, tail_cache: 64 * MiB, write_queue: 64 * MiB, leveldb: 160 * MiB });
+  });
+
+  test('without /proc or a log store only the V8 components are reported', () => {
+    const s = memorySnapshot(usage, 2048 * MiB, undefined, undefined);
+    expect(Object.keys(s.bytes).sort()).toEqual(['array_buffers', 'external_other', 'v8_heap']);
+    expect(s.budget).toEqual({ v8_heap: 2048 * MiB });
+  });
+
+  test('NodeMetrics exports the attached store as gregor_memory_bytes and its budget', async () => {
+    const m = new NodeMetrics(1);
+    m.attachStore(() => store);
+    const text = await m.registry.metrics();
+    expect(text).toMatch(/gregor_memory_bytes\{component="tail_cache",node="1"\} 62914560/);
+    expect(text).toMatch(/gregor_memory_budget_bytes\{component="leveldb",node="1"\} 167772160/);
+    expect(text).toMatch(/gregor_log_store_table_files\{node="1"\} 12/);
+    expect(text).toMatch(/gregor_producer_states\{node="1"\} 2/);
+    expect(text).toMatch(/gregor_memory_bytes\{component="v8_heap",node="1"\} \d+/);
   });
 });

@@ -35,6 +35,11 @@ describe('startNode (in-process, real storage)', () => {
     expect(metrics).toMatch(/gregor_records_in_total\{topic="persist",node="4"\} 3/);
     expect(metrics).toMatch(/gregor_records_out_total\{topic="persist",node="4"\} 3/);
     expect(metrics).toContain('process_cpu_user_seconds_total');
+    // The memory budget: the store's components with their configured bounds (docs/DESIGN.md §12).
+    expect(metrics).toMatch(/gregor_memory_budget_bytes\{component="tail_cache",node="4"\} 67108864/);
+    expect(metrics).toMatch(/gregor_memory_budget_bytes\{component="leveldb",node="4"\} 142606336/);
+    expect(metrics).toMatch(/gregor_memory_bytes\{component="leveldb",node="4"\} [1-9]/);
+    if (process.platform === 'linux') expect(metrics).toMatch(/gregor_memory_bytes\{component="anonymous",node="4"\} [1-9]/);
     const clusterId = node.clusterId;
     const topicId = (await call(client, 'Metadata', { topics: ['persist'] })).topics[0].topicId;
     client.close();

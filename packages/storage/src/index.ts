@@ -1,7 +1,8 @@
-export { LogStore, type LogStoreOptions, type LogStoreStats } from './log-store';
+export { LogStore, type LogStoreMemory, type LogStoreOptions, type LogStoreStats } from './log-store';
+export { DEFAULT_LEVELDB_TUNING, type LevelDbTuning } from './kv';
 export { PartitionLog, type AppendOutcome, type AppendResult, type ReadResult } from './partition-log';
 export type { RetentionPolicy } from './retention';
-export type { CompactOptions, CompactResult } from './log-compact';
+export { shouldClean, type CompactOptions, type CompactResult, type CompactionMark } from './log-compact';
 export { planCompaction, consecutiveRuns, type CompactionRecord } from './compaction-plan';
 export {
   MAX_SEQUENCE,

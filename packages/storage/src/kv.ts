@@ -44,32 +44,76 @@ export interface KvIterator {
 const EMPTY_KEY = Buffer.alloc(0);
 
 /**
- * LevelDB tuned for a log store (large values, appended in key order, read
- * back mostly once, soon after writing), measured with `pnpm bench`:
+ * LevelDB's memory and file settings: the part of a node's memory budget
+ * that LevelDB holds (docs/DESIGN.md §12). Defaults are tuned for a log
+ * store (large values, appended in key order, read back mostly once, soon
+ * after writing), measured with `pnpm bench`:
  * - a 64 MiB memtable and 32 MiB tables instead of 4 MiB / 2 MiB: far fewer
  *   level-0 flushes and compactions, which otherwise stall writes
- *   (level0_slowdown_writes_trigger) under sustained produce load;
- * - no Snappy: record batches are already compressed when the producer
- *   chose to (DESIGN.md §4: compression is the producer's choice), and
- *   compressing them again costs a background thread on a small machine;
- * - a 32 MiB block cache for consumers reading slightly behind the tail.
+ *   (level0_slowdown_writes_trigger) under sustained produce load. LevelDB
+ *   holds up to two memtables (the one being filled and the one being
+ *   flushed), so the write buffer costs up to twice its size;
+ * - an 8 MiB block cache (LevelDB's default): LevelDB reads table files
+ *   through mmap, up to 1000 of them, and blocks of uncompressed tables are
+ *   then served from the page cache, never copied into this cache (it
+ *   stayed empty at 32 MiB in the soak); it serves the tables past the
+ *   1000th (32 GB of log at the default table size);
+ * - at most 1000 table files open (LevelDB's default): each open table
+ *   keeps its index in memory (through mmap: file-backed, reclaimable).
  */
-const LOG_STORE_TUNING = {
-  writeBufferSize: 64 * 1024 * 1024,
-  maxFileSize: 32 * 1024 * 1024,
-  compression: false,
-  cacheSize: 32 * 1024 * 1024,
-} as const;
+export interface LevelDbTuning {
+  writeBufferBytes: number;
+  blockCacheBytes: number;
+  maxOpenFiles: number;
+  maxFileBytes: number;
+}
+
+export const DEFAULT_LEVELDB_TUNING: LevelDbTuning = {
+  writeBufferBytes: 64 * 1024 * 1024,
+  blockCacheBytes: 8 * 1024 * 1024,
+  maxOpenFiles: 1000,
+  maxFileBytes: 32 * 1024 * 1024,
+};
+
+/** LevelDB's level count (config::kNumLevels). */
+const LEVELS = 7;
 
 export class Kv {
   readonly stats: KvStats = { writes: 0, writtenBytes: 0, gets: 0, iterators: 0, iteratorSteps: 0 };
 
   private constructor(private readonly db: Level<Buffer, Buffer>) {}
 
-  static async open(location: string): Promise<Kv> {
+  static async open(location: string, tuning: LevelDbTuning = DEFAULT_LEVELDB_TUNING): Promise<Kv> {
     const db = new Level<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    await db.open({ createIfMissing: true, ...LOG_STORE_TUNING });
+    await db.open({
+      createIfMissing: true,
+      writeBufferSize: tuning.writeBufferBytes,
+      cacheSize: tuning.blockCacheBytes,
+      maxOpenFiles: tuning.maxOpenFiles,
+      maxFileSize: tuning.maxFileBytes,
+      // No Snappy: record batches are already compressed when the producer
+      // chose to (DESIGN.md §4), and compressing them again costs a
+      // background thread on a small machine.
+      compression: false,
+    });
     return new Kv(db);
+  }
+
+  /** LevelDB's own estimate of its memory: memtables (being filled and being flushed) plus the block cache. */
+  memoryBytes(): number {
+    return Number(this.property('leveldb.approximate-memory-usage'));
+  }
+
+  /** `level` types its export as the browser/classic union; in Node it is classic-level, which has getProperty. */
+  private property(name: string): string {
+    return (this.db as unknown as { getProperty(property: string): string }).getProperty(name);
+  }
+
+  /** Table files in the database, over all levels (at most maxOpenFiles of them are open). */
+  tableFiles(): number {
+    let n = 0;
+    for (let level = 0; level < LEVELS; level++) n += Number(this.property(`leveldb.num-files-at-level${level}`));
+    return n;
   }
 
   /**

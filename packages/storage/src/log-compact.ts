@@ -31,6 +31,13 @@ export interface CompactOptions {
    * pass cleans only the prefix whose keys did.
    */
   maxKeyIndexBytes?: number;
+  /**
+   * Kafka's min.cleanable.dirty.ratio: a pass runs only once the bytes
+   * written since the last pass are at least this share of the log
+   * (default 0: whenever something new is cleanable). Cleaning costs a read
+   * of the whole cleanable range, so waiting for more dirt amortises it.
+   */
+  minCleanableDirtyRatio?: number;
 }
 
 export interface CompactResult {
@@ -51,6 +58,11 @@ export interface CompactionMark {
   truncations: number;
   cleanedUpTo: bigint;
   tombstonesKept: boolean;
+  /** The log as the pass left it: nothing can have become cleanable while these stay the same. */
+  highWatermark: bigint;
+  logEndOffset: bigint;
+  sizeBytes: number;
+  bytesRemovedFromStart: number;
 }
 
 const DEFAULT_MAX_BYTES_PER_STEP = 8 * 1024 * 1024;
@@ -78,9 +90,10 @@ const READ_AHEAD_BYTES = 1024 * 1024;
 export async function compactLog(core: PartitionCore, opts: CompactOptions): Promise<CompactResult> {
   const result: CompactResult = { cleanedUpTo: -1n, skipped: false, aborted: false, batchesRewritten: 0, batchesRemoved: 0, recordsRemoved: 0, bytesFreed: 0 };
   const truncations = core.truncations;
+  const mark = core.compactionMark;
+  if (mark !== undefined && !shouldClean(mark, core, truncations, opts.minCleanableDirtyRatio ?? 0)) return { ...result, skipped: true };
   const scan = await buildKeyIndex(core, opts.maxKeyIndexBytes ?? DEFAULT_MAX_KEY_INDEX_BYTES);
   if (scan === undefined) return { ...result, skipped: true };
-  const mark = core.compactionMark;
   if (mark !== undefined && mark.truncations === truncations && mark.cleanedUpTo >= scan.end && !mark.tombstonesKept) {
     return { ...result, skipped: true };
   }
@@ -102,8 +115,38 @@ export async function compactLog(core: PartitionCore, opts: CompactOptions): Pro
     tombstonesKept ||= step.tombstonesKept;
     cursor = step.next;
   }
-  core.compactionMark = { truncations, cleanedUpTo: scan.end, tombstonesKept };
+  core.compactionMark = {
+    truncations,
+    cleanedUpTo: scan.end,
+    tombstonesKept,
+    highWatermark: core.highWatermark,
+    logEndOffset: core.state.logEndOffset,
+    sizeBytes: core.state.sizeBytes,
+    bytesRemovedFromStart: core.bytesRemovedFromStart,
+  };
   return { ...result, cleanedUpTo: scan.end };
+}
+
+/**
+ * Whether a pass is worth its read, judged without reading (the cleaner
+ * checkpoint's job in Kafka): not when nothing moved since the last pass,
+ * nor while the bytes written since are below `minDirtyRatio` of the log.
+ * Tombstones kept for their horizon make a pass due whatever the ratio,
+ * as before. After a restart or a truncation the first pass reads all.
+ */
+export function shouldClean(
+  mark: CompactionMark,
+  log: { highWatermark: bigint; bytesRemovedFromStart: number; state: { logEndOffset: bigint; sizeBytes: number } },
+  truncations: number,
+  minDirtyRatio: number,
+): boolean {
+  if (mark.truncations !== truncations || mark.tombstonesKept) return true;
+  if (log.highWatermark === mark.highWatermark && log.state.logEndOffset === mark.logEndOffset) return false;
+  // What the pass left, less what retention removed since (it deletes from the start, i.e. the clean part first).
+  const clean = Math.max(0, mark.sizeBytes - (log.bytesRemovedFromStart - mark.bytesRemovedFromStart));
+  const size = log.state.sizeBytes;
+  const dirty = Math.max(0, size - clean);
+  return size > 0 && dirty / size >= minDirtyRatio;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   tombstoneKey,
   tombstoneRange,
 } from './keys';
-import { Kv, type KvOp, type KvStats } from './kv';
+import { DEFAULT_LEVELDB_TUNING, Kv, type KvOp, type KvStats, type LevelDbTuning } from './kv';
 import { recoverPartition } from './recovery';
 import { PartitionCore, PartitionLog, coreOf, type AppendOutcome, type AppendPart, type StoreContext } from './partition-log';
 import { snapshotOps } from './producer-snapshots';
@@ -37,7 +37,7 @@ export interface LogStoreOptions {
    * crash loses nothing either way (see README).
    */
   syncWrites?: boolean;
-  /** Appends allowed to wait behind the write in flight (default 256 MiB). */
+  /** Appends allowed to wait behind the write in flight (default 64 MiB: eight full group writes). */
   maxQueuedBytes?: number;
   /** Batches removed per write by truncation and retention (default 1000). */
   maintenanceChunkBatches?: number;
@@ -57,6 +57,31 @@ export interface LogStoreOptions {
    * 64 MiB; 0 turns the cache off). See tail-cache.ts.
    */
   tailCacheBytes?: number;
+  /** LevelDB's write buffer, block cache and open files (defaults: DEFAULT_LEVELDB_TUNING). */
+  leveldb?: Partial<LevelDbTuning>;
+}
+
+/**
+ * What the store holds in memory now, by component, and the bound each has
+ * (docs/DESIGN.md §12). Read on every metrics scrape: no I/O, one pass over
+ * the open partitions.
+ */
+export interface LogStoreMemory {
+  /** Bytes of batches in the tail cache (bound: tailCacheBytes). */
+  tailCacheBytes: number;
+  tailCacheMaxBytes: number;
+  /** Bytes of appends waiting in the write queue (bound: maxQueuedBytes). */
+  queuedBytes: number;
+  queuedMaxBytes: number;
+  /** LevelDB's memtables and block cache (bound: twice the write buffer plus the block cache). */
+  leveldbBytes: number;
+  leveldbMaxBytes: number;
+  /** LevelDB table files (open ones are mmapped: file-backed memory, not counted above). */
+  leveldbTableFiles: number;
+  leveldbMaxOpenFiles: number;
+  /** Open partitions, and idempotent producers remembered over all of them (KIP-98 state). */
+  partitions: number;
+  producers: number;
 }
 
 export interface LogStoreStats extends KvStats {
@@ -65,11 +90,20 @@ export interface LogStoreStats extends KvStats {
   queuedJobs: number;
 }
 
-const DEFAULT_MAX_QUEUED_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 const DEFAULT_TAIL_CACHE_BYTES = 64 * 1024 * 1024;
 const MAX_QUEUED_JOBS = 100_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 const MAX_GROUP_ITEMS = 1024;
+/** New partitions created per LevelDB write (a few small keys each). */
+const MAX_CREATES_PER_WRITE = 1024;
+
+interface PendingCreate {
+  topic: string;
+  partition: number;
+  resolve(log: PartitionLog): void;
+  reject(err: unknown): void;
+}
 
 interface AppendJob extends GroupItem {
   parts: AppendPart[];
@@ -85,6 +119,13 @@ interface AppendJob extends GroupItem {
 export class LogStore {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly opening = new Map<string, Promise<PartitionLog>>();
+  /**
+   * New partitions waiting for the queue job that will create them all.
+   * One joining it may move ahead of exclusive jobs queued after that job:
+   * none of them can concern it (it is not in the directory, so a deletion
+   * of it is a no-op, and `opening` makes a second open of it wait for this one).
+   */
+  private openCreates: PendingCreate[] | undefined;
   private readonly dirtyHighWatermarks = new Set<PartitionCore>();
   private readonly queue: WriteQueue<AppendJob>;
   private readonly context: StoreContext;
@@ -100,6 +141,7 @@ export class LogStore {
     private readonly opts: Required<
       Pick<LogStoreOptions, 'syncWrites' | 'maxQueuedBytes' | 'maintenanceChunkBatches' | 'producerIdExpirationMs' | 'producerSnapshotIntervalBatches' | 'producerSnapshotIntervalBytes' | 'tailCacheBytes'>
     > & {
+      leveldb: LevelDbTuning;
       logger: Logger;
       clock: Clock;
     },
@@ -136,7 +178,8 @@ export class LogStore {
     const startedMs = clock.monotonicMs();
     const location = join(options.dataDir, 'log-store');
     await mkdir(location, { recursive: true });
-    const kv = await Kv.open(location);
+    const leveldb = { ...DEFAULT_LEVELDB_TUNING, ...options.leveldb };
+    const kv = await Kv.open(location, leveldb);
     try {
       const [format, nextId] = await kv.getMany([formatKey(), nextIdKey()]);
       if (format === undefined) {
@@ -168,6 +211,7 @@ export class LogStore {
         producerSnapshotIntervalBatches: options.producerSnapshotIntervalBatches ?? 1000,
         producerSnapshotIntervalBytes: options.producerSnapshotIntervalBytes ?? 16 * 1024 * 1024,
         tailCacheBytes: options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES,
+        leveldb,
         logger,
         clock,
       });
@@ -196,10 +240,78 @@ export class LogStore {
     if (open !== undefined) return Promise.resolve(open);
     let pending = this.opening.get(key);
     if (pending === undefined) {
-      pending = this.queue.exclusive(() => this.loadOrCreate(topic, partition)).finally(() => this.opening.delete(key));
+      pending = (this.directory.has(key) ? this.queue.exclusive(() => this.loadOrCreate(topic, partition)) : this.create(topic, partition)).finally(() =>
+        this.opening.delete(key),
+      );
       this.opening.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * A partition not on disk yet: created together with every other one
+   * asked for before the queue gets to them, a few keys each, up to
+   * MAX_CREATES_PER_WRITE per LevelDB write. A broker applying a topic of
+   * thousands of partitions opens them all at once; one exclusive job and
+   * one write each took seconds (issue #18).
+   */
+  private create(topic: string, partition: number): Promise<PartitionLog> {
+    return new Promise<PartitionLog>((resolve, reject) => {
+      const item = { topic, partition, resolve, reject };
+      if (this.openCreates !== undefined) {
+        this.openCreates.push(item);
+        return;
+      }
+      const batch = [item];
+      const close = (): void => {
+        if (this.openCreates === batch) this.openCreates = undefined;
+      };
+      // exclusive() throws at once when the queue is full or failed: then only this item exists.
+      this.queue
+        .exclusive(async () => {
+          close();
+          for (let from = 0; from < batch.length; from += MAX_CREATES_PER_WRITE) {
+            const chunk = batch.slice(from, from + MAX_CREATES_PER_WRITE);
+            await this.createChunk(chunk).catch((err: unknown) => chunk.forEach((c) => c.reject(err)));
+          }
+        })
+        .catch((err: unknown) => {
+          close();
+          batch.forEach((c) => c.reject(err));
+        });
+      this.openCreates = batch;
+    });
+  }
+
+  private async createChunk(chunk: PendingCreate[]): Promise<void> {
+    const ops: KvOp[] = [];
+    const fresh: { c: PendingCreate; id: number }[] = [];
+    const existing: PendingCreate[] = [];
+    let nextId = this.nextPartitionId;
+    for (const c of chunk) {
+      // Created by an earlier job meanwhile (deleted and asked for again): open that one.
+      if (this.directory.has(tpKey(c.topic, c.partition))) {
+        existing.push(c);
+        continue;
+      }
+      if (nextId >= MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic: c.topic, partition: c.partition });
+      ops.push(...createOps(c.topic, c.partition, nextId));
+      fresh.push({ c, id: nextId++ });
+    }
+    if (fresh.length > 0) {
+      ops.push({ type: 'put', key: nextIdKey(), value: encodeUint32(nextId) });
+      await this.write(ops);
+      this.nextPartitionId = nextId;
+    }
+    for (const { c, id } of fresh) {
+      const key = tpKey(c.topic, c.partition);
+      this.directory.set(key, id);
+      const log = new PartitionLog(new PartitionCore(this.context, c.topic, c.partition, id, emptyPartitionState(0n), 0n));
+      this.logs.set(key, log);
+      c.resolve(log);
+    }
+    if (fresh.length > 0) this.opts.logger.debug('partitions created', { count: fresh.length, firstId: fresh[0]!.id });
+    for (const c of existing) await this.loadOrCreate(c.topic, c.partition).then(c.resolve, c.reject);
   }
 
   /** The open log, unless it is closed or its deletion has been requested. */
@@ -293,6 +405,25 @@ export class LogStore {
     return { ...this.kv.stats, partitions: this.logs.size, queuedBytes: this.queue.pendingBytes, queuedJobs: this.queue.pendingJobs };
   }
 
+  memory(): LogStoreMemory {
+    let producers = 0;
+    for (const log of this.logs.values()) producers += log.producerCount;
+    const open = this.closing === undefined;
+    const { writeBufferBytes, blockCacheBytes, maxOpenFiles } = this.opts.leveldb;
+    return {
+      tailCacheBytes: this.context.tailCache.usedBytes,
+      tailCacheMaxBytes: this.context.tailCache.maxBytes,
+      queuedBytes: this.queue.pendingBytes,
+      queuedMaxBytes: this.opts.maxQueuedBytes,
+      leveldbBytes: open ? this.kv.memoryBytes() : 0,
+      leveldbMaxBytes: 2 * writeBufferBytes + blockCacheBytes,
+      leveldbTableFiles: open ? this.kv.tableFiles() : 0,
+      leveldbMaxOpenFiles: maxOpenFiles,
+      partitions: this.logs.size,
+      producers,
+    };
+  }
+
   /** Waits for queued writes, checkpoints high watermarks, closes LevelDB. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
@@ -340,12 +471,7 @@ export class LogStore {
       id = this.nextPartitionId;
       if (id >= MAX_PARTITION_ID) throw new GregorError('KAFKA_STORAGE_ERROR', 'partition ids exhausted', { topic, partition });
       const state = emptyPartitionState(0n);
-      await this.write([
-        { type: 'put', key: directoryKey(topic, partition), value: encodeUint32(id) },
-        { type: 'put', key: nextIdKey(), value: encodeUint32(id + 1) },
-        { type: 'put', key: sideKey(id, Side.LogStartOffset), value: encodeInt64(state.logStartOffset) },
-        { type: 'put', key: sideKey(id, Side.SizeBytes), value: encodeSize(state.sizeBytes) },
-      ]);
+      await this.write([...createOps(topic, partition, id), { type: 'put', key: nextIdKey(), value: encodeUint32(id + 1) }]);
       this.nextPartitionId = id + 1;
       this.directory.set(key, id);
       core = new PartitionCore(this.context, topic, partition, id, state, 0n);
@@ -452,4 +578,14 @@ export class LogStore {
       }
     });
   }
+}
+
+/** The keys that make partition `id` exist, empty (the next-id key is the caller's). */
+function createOps(topic: string, partition: number, id: number): KvOp[] {
+  const state = emptyPartitionState(0n);
+  return [
+    { type: 'put', key: directoryKey(topic, partition), value: encodeUint32(id) },
+    { type: 'put', key: sideKey(id, Side.LogStartOffset), value: encodeInt64(state.logStartOffset) },
+    { type: 'put', key: sideKey(id, Side.SizeBytes), value: encodeSize(state.sizeBytes) },
+  ];
 }

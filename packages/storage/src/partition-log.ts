@@ -99,6 +99,8 @@ export class PartitionCore {
   readonly producers = new PartitionProducers();
   /** Counts truncations started; a compaction pass that sees it change stops (its key index may name records gone). */
   truncations = 0;
+  /** Bytes retention and DeleteRecords have removed from the start so far: the compaction dirty ratio discounts them. */
+  bytesRemovedFromStart = 0;
   /** What the last completed compaction pass covered (log-compact.ts). */
   compactionMark: CompactionMark | undefined;
   /** The newest batches, served to reads at the log end without LevelDB (tail-cache.ts). */
@@ -503,6 +505,7 @@ async function deleteFromStart(core: PartitionCore, minLogStart: bigint, shouldD
       const ops = [...chunk.ops, ...sideOps, ...(refresh?.ops ?? [])];
       if (ops.length > 0) await core.ctx.write(ops);
       refresh?.written();
+      core.bytesRemovedFromStart += core.state.sizeBytes - chunk.next.sizeBytes;
       core.commit(chunk.next);
       core.tail.dropBelow(chunk.next.logStartOffset);
       deleted += chunk.deleted;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { decodeRecordBatches, encodeRecordBatch, CompressionType } from '@gregor/record-batch';
-import { consecutiveRuns, planCompaction, type CompactionRecord, type LogStore, type PartitionLog } from '@gregor/storage';
+import { consecutiveRuns, planCompaction, shouldClean, type CompactionMark, type CompactionRecord, type LogStore, type PartitionLog } from '@gregor/storage';
 import { batchRanges, readAll, withStore } from './helpers';
 
 /**
@@ -200,6 +200,43 @@ describe('PartitionLog.compact', () => {
     // Nothing new to clean (the HW moving onto the tail adds nothing): the pass is skipped.
     log.setHighWatermark(log.logEndOffset);
     expect(await log.compact({ deleteRetentionMs: 1000, nowMs: 100 })).toMatchObject({ skipped: true, recordsRemoved: 0 });
+  });
+
+  test('a pass with nothing new, or too little (min.cleanable.dirty.ratio), is skipped without reading the log', async () => {
+    const log = await store.openPartition('dirty', 0);
+    const value = 'v'.repeat(200);
+    for (let i = 0; i < 10; i++) await log.append(keyedBatch([{ key: `k${i % 5}`, value, ts: i }]), 0);
+    log.setHighWatermark(log.logEndOffset);
+    const opts = { deleteRetentionMs: 1000, nowMs: 100, minCleanableDirtyRatio: 0.5 };
+    expect(await log.compact(opts)).toMatchObject({ skipped: false, recordsRemoved: 4 });
+    const iterators = (): number => store.stats().iterators;
+    let before = iterators();
+    expect(await log.compact(opts)).toMatchObject({ skipped: true });
+    expect(iterators()).toBe(before);
+    // One more batch: ~1/7 of the log is new, below the ratio.
+    await log.append(keyedBatch([{ key: 'k0', value, ts: 20 }]), 0);
+    log.setHighWatermark(log.logEndOffset);
+    before = iterators();
+    expect(await log.compact(opts)).toMatchObject({ skipped: true });
+    expect(iterators()).toBe(before);
+    // With ratio 0 the same log is cleaned (what the pass would have found was real work).
+    expect(await log.compact({ ...opts, minCleanableDirtyRatio: 0 })).toMatchObject({ skipped: false, recordsRemoved: 1 });
+    // Enough new bytes: over half the log written since the last pass.
+    for (let i = 0; i < 8; i++) await log.append(keyedBatch([{ key: `k${i % 5}`, value, ts: 30 + i }]), 0);
+    log.setHighWatermark(log.logEndOffset);
+    expect(await log.compact(opts)).toMatchObject({ skipped: false });
+  });
+
+  test('the dirty ratio (pure): nothing moved, or new bytes below the ratio, means no pass; retention removes from the clean part first', () => {
+    const mark: CompactionMark = { truncations: 0, cleanedUpTo: 90n, tombstonesKept: false, highWatermark: 100n, logEndOffset: 100n, sizeBytes: 1000, bytesRemovedFromStart: 0 };
+    const log = (hw: bigint, size: number, removed = 0) => ({ highWatermark: hw, bytesRemovedFromStart: removed, state: { logEndOffset: hw, sizeBytes: size } });
+    expect(shouldClean(mark, log(100n, 1000), 0, 0)).toBe(false);
+    expect(shouldClean(mark, log(110n, 1900), 0, 0.5)).toBe(false); // 900 of 1900
+    expect(shouldClean(mark, log(110n, 2000), 0, 0.5)).toBe(true); // 1000 of 2000
+    // Retention took 600 of the 1000 clean bytes: 400 clean, 500 new of 900.
+    expect(shouldClean(mark, log(110n, 900, 600), 0, 0.5)).toBe(true);
+    expect(shouldClean(mark, log(100n, 1000), 1, 0.5)).toBe(true); // a truncation since: read all
+    expect(shouldClean({ ...mark, tombstonesKept: true }, log(100n, 1000), 0, 0.9)).toBe(true);
   });
 
   test('tombstones stay until delete.retention.ms has passed, then go', async () => {

@@ -241,3 +241,26 @@ test('a data dir is reopened by a new LogStore with everything in place', async 
     await removeDir(dir);
   }
 });
+
+describe('LogStore creating many partitions', () => {
+  test('partitions asked for together are created in a few LevelDB writes, and come back after a restart', async () => {
+    const ctx = await withStore();
+    try {
+      const writesBefore = ctx.store.stats().writes;
+      const logs = await Promise.all(Array.from({ length: 3000 }, (_, p) => ctx.store.openPartition('many', p)));
+      // 1024 per write: three writes, not 3000.
+      expect(ctx.store.stats().writes - writesBefore).toBeLessThanOrEqual(4);
+      expect(new Set(logs).size).toBe(3000);
+      await logs[2999]!.append(makeBatch({ records: 2, label: 'last' }), 0);
+      expect(ctx.store.getPartition('many', 1234)).toBe(logs[1234]);
+      const reopened = await ctx.reopen();
+      expect(await reopened.listPartitions()).toHaveLength(3000);
+      const last = await reopened.openPartition('many', 2999);
+      expect(last.logEndOffset).toBe(2n);
+      expect(recordValues(await readAll(last))).toEqual(['last-0', 'last-1']);
+      expect((await reopened.openPartition('many', 0)).logEndOffset).toBe(0n);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+});

@@ -47,11 +47,16 @@ describe('tail cache', () => {
     const budget = new TailCacheBudget(400);
     const p1 = new PartitionTailCache(budget);
     const p2 = new PartitionTailCache(budget);
-    const a = batches(0n, 4, 100); // 400 bytes: exactly the budget
-    p1.add(a.buf, a.frames);
+    /** One buffer per batch, so that each can go on its own. */
+    const addEach = (cache: PartitionTailCache, base: bigint, n: number): void => {
+      for (let i = 0; i < n; i++) {
+        const one = batches(base + BigInt(i * 10), 1, 100);
+        cache.add(one.buf, one.frames);
+      }
+    };
+    addEach(p1, 0n, 4); // 400 bytes: exactly the budget
     expect(budget.usedBytes).toBe(400);
-    const b = batches(0n, 2, 100);
-    p2.add(b.buf, b.frames); // evicts p1's two oldest
+    addEach(p2, 0n, 2); // evicts p1's two oldest
     expect(budget.usedBytes).toBe(400);
     expect([p1.size, p2.size]).toEqual([2, 2]);
     expect(p1.read(0n, 40n, 1000)).toBeUndefined();
@@ -61,10 +66,41 @@ describe('tail cache', () => {
     p2.clear();
     expect([p2.size, budget.usedBytes]).toEqual([0, 100]);
     // Evicting entries already dropped costs nothing and breaks nothing.
-    const c = batches(40n, 3, 100);
-    p1.add(c.buf, c.frames);
+    addEach(p1, 40n, 3);
     expect([p1.size, budget.usedBytes]).toEqual([4, 400]);
     expect(firstBytes(p1.read(30n, 70n, 1000))).toEqual([30, 40, 50, 60]);
+  });
+
+  it('charges a buffer shared by several partitions once, until its last cached batch goes', () => {
+    const budget = new TailCacheBudget(1000);
+    const p1 = new PartitionTailCache(budget);
+    const p2 = new PartitionTailCache(budget);
+    // One produce request: 600 bytes holding a 100-byte batch for each partition and more.
+    const request = Buffer.alloc(600);
+    p1.add(request.subarray(0, 100), [{ pos: 0, size: 100, baseOffset: 0n, lastOffsetDelta: 0 }]);
+    p2.add(request.subarray(100, 200), [{ pos: 0, size: 100, baseOffset: 0n, lastOffsetDelta: 0 }]);
+    expect([budget.usedBytes, budget.pinnedBuffers]).toEqual([600, 1]);
+    p1.clear();
+    expect(budget.usedBytes).toBe(600); // p2 still pins the request
+    // A second request that does not fit beside it evicts p2's batch, and with it the first request.
+    const next = Buffer.alloc(600);
+    p1.add(next.subarray(0, 100), [{ pos: 0, size: 100, baseOffset: 1n, lastOffsetDelta: 0 }]);
+    expect([budget.usedBytes, budget.pinnedBuffers, p2.size]).toEqual([600, 1, 0]);
+  });
+
+  it('a batch that leaves the cache lets go of its buffer at once, though its slot is swept later', () => {
+    const budget = new TailCacheBudget(100);
+    const cache = new PartitionTailCache(budget);
+    const first = batches(0n, 1, 100);
+    cache.add(first.buf, first.frames);
+    const evicted = (cache as unknown as { batches: { bytes: Buffer }[] }).batches[0]!;
+    expect(evicted.bytes.buffer).toBe(first.buf.buffer);
+    const second = batches(10n, 1, 100);
+    cache.add(second.buf, second.frames); // evicts the first
+    expect(cache.size).toBe(1);
+    expect(evicted.bytes.length).toBe(0);
+    expect(evicted.bytes.buffer).not.toBe(first.buf.buffer);
+    expect([budget.usedBytes, budget.pinnedBuffers]).toEqual([100, 1]);
   });
 
   it('charges a batch that pins a larger buffer for all of it, and a zero budget caches nothing', () => {
@@ -91,5 +127,6 @@ describe('tail cache budget bookkeeping', () => {
     }
     expect(budget.trackedEntries).toBeLessThanOrEqual(2 * cache.size + 1024);
     expect(budget.usedBytes).toBe(cache.size * 10);
+    expect(budget.pinnedBuffers).toBe(cache.size);
   });
 });

@@ -11,6 +11,12 @@ export interface IsrInput {
   leaderLogEndOffset: bigint;
   highWatermark: bigint;
   leaderEpochStartOffset: bigint;
+  /**
+   * Since when (monotonic ms) the leader has had records above its high
+   * watermark, i.e. records some ISR member has not confirmed; undefined
+   * while it has none.
+   */
+  uncommittedSinceMs: number | undefined;
   nowMs: number;
   replicaLagTimeMaxMs: number;
 }
@@ -23,7 +29,15 @@ export type IsrChange =
  * What the leader should ask the controller for, if anything. Shrinking
  * comes first: an ISR member that has not been caught up for
  * `replicaLagTimeMaxMs` holds every acks=all write hostage (Kafka's
- * maybeShrinkIsr). Otherwise, replicas outside the ISR whose log reaches
+ * maybeShrinkIsr) — but only once there is something to hold: a follower
+ * is removed only when the leader has had records above the high watermark
+ * for longer than `replicaLagTimeMaxMs`. No ISR member can lag longer than
+ * the oldest record it may lack, so the lag clock starts with that record,
+ * not with the leadership. This is what keeps a new partition's ISR whole
+ * while its followers are still creating their replicas (a broker applying
+ * thousands of new partitions takes seconds to reach the last one, and
+ * they used to be dropped and re-added in the meantime); a dead follower
+ * leaves every ISR when it is fenced, idle partitions included. Otherwise, replicas outside the ISR whose log reaches
  * both the high watermark and the start of the current leader epoch — so
  * they hold every committed record and have truncated any stale tail — and
  * that are eligible join it (Kafka's isFollowerInSync). The new ISR keeps
@@ -31,10 +45,11 @@ export type IsrChange =
  */
 export function decideIsrChange(input: IsrInput): IsrChange | undefined {
   const follower = (id: number): FollowerState | undefined => input.followers.get(id);
+  const somethingWaitedTooLong = input.uncommittedSinceMs !== undefined && input.nowMs - input.uncommittedSinceMs > input.replicaLagTimeMaxMs;
   const removed = input.isr.filter((id) => {
     if (id === input.selfId) return false;
     const f = follower(id);
-    return f === undefined || !isCaughtUp(f, input.leaderLogEndOffset, input.nowMs, input.replicaLagTimeMaxMs);
+    return f === undefined || (somethingWaitedTooLong && !isCaughtUp(f, input.leaderLogEndOffset, input.nowMs, input.replicaLagTimeMaxMs));
   });
   if (removed.length > 0) {
     return { kind: 'shrink', isr: input.isr.filter((id) => !removed.includes(id)), removed };

@@ -32,6 +32,8 @@ export class PartitionLeader {
   isrRetryAtMs = 0;
   deposed = false;
   private readonly appends = new Set<Promise<unknown>>();
+  /** Since when the log end has been above the high watermark (the ISR lag clock, isr-decision.ts); undefined while it is not. */
+  private uncommittedSinceMs: number | undefined;
 
   constructor(
     readonly topic: string,
@@ -49,6 +51,17 @@ export class PartitionLeader {
     for (const id of assignment.replicas) {
       if (id !== selfId) this.followers.set(id, initialFollowerState(assignment.isr.includes(id), nowMs, log.logEndOffset));
     }
+    this.noteUncommitted(nowMs);
+  }
+
+  /**
+   * Starts or stops the lag clock. Called wherever the log end or the high
+   * watermark may have moved (every HW check follows each append and each
+   * follower fetch), so the start is the first append above the HW.
+   */
+  private noteUncommitted(nowMs: number): void {
+    if (this.log.logEndOffset > this.log.highWatermark) this.uncommittedSinceMs ??= nowMs;
+    else this.uncommittedSinceMs = undefined;
   }
 
   get leaderEpoch(): number {
@@ -136,6 +149,14 @@ export class PartitionLeader {
   /** Sets the high watermark if it advanced; returns whether it did. */
   maybeAdvanceHighWatermark(timing: LeaderTiming, isEligible: (id: number) => boolean): boolean {
     if (this.deposed) return false;
+    try {
+      return this.advanceHighWatermark(timing, isEligible);
+    } finally {
+      this.noteUncommitted(timing.nowMs);
+    }
+  }
+
+  private advanceHighWatermark(timing: LeaderTiming, isEligible: (id: number) => boolean): boolean {
     const current = this.log.highWatermark;
     const next = computeHighWatermark({
       selfId: this.selfId,
@@ -157,6 +178,7 @@ export class PartitionLeader {
   /** The ISR change to propose now, if any (none while one is in flight or backing off). */
   isrChangeToPropose(timing: LeaderTiming, isEligible: (id: number, brokerEpoch: bigint) => boolean): IsrChange | undefined {
     if (this.deposed || this.pendingIsr !== undefined || timing.nowMs < this.isrRetryAtMs) return undefined;
+    this.noteUncommitted(timing.nowMs);
     return decideIsrChange({
       selfId: this.selfId,
       replicas: this.replicas,
@@ -166,6 +188,7 @@ export class PartitionLeader {
       leaderLogEndOffset: this.log.logEndOffset,
       highWatermark: this.log.highWatermark,
       leaderEpochStartOffset: this.leaderEpochStartOffset,
+      uncommittedSinceMs: this.uncommittedSinceMs,
       nowMs: timing.nowMs,
       replicaLagTimeMaxMs: timing.replicaLagTimeMaxMs,
     });

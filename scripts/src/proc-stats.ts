@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+export { readProcessMemory, type ProcessMemory } from '@gregor/common';
+
+/**
+ * What /proc says about a process (Linux only; undefined elsewhere or once
+ * the process is gone). Benchmarks read it for the node processes they
+ * start, so figures do not depend on the node's own metrics being right
+ * (memory: common's readProcessMemory).
+ */
+
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system, all threads) a process has used so far. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
