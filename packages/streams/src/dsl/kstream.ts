@@ -1,0 +1,209 @@
+import { GregorError } from '@gregor/common';
+import type { ProcessorSupplier } from '../processor/api';
+import type { KeyValue } from '../record';
+import type { Serde } from '../serdes';
+import type { SerdePair } from '../topology/topology';
+import type { TopicNameExtractor } from '../topology/nodes';
+import { KGroupedStream } from './kgrouped-stream';
+import type { KTable } from './ktable';
+import {
+  branchSupplier,
+  filterSupplier,
+  flatMapSupplier,
+  flatMapValuesSupplier,
+  mapSupplier,
+  mapValuesSupplier,
+  passThroughSupplier,
+  peekSupplier,
+  selectKeySupplier,
+} from './stateless';
+import type { StreamsBuilder } from './streams-builder';
+import { streamTableJoinSupplier } from './table-processors';
+
+export interface StreamState<K, V> {
+  /** Known serdes; undefined after an operator that changed the type without being told the new serde. */
+  keySerde: Serde<K> | undefined;
+  valueSerde: Serde<V> | undefined;
+  /** The key may have changed since the source: a grouping or join must repartition first. */
+  repartitionRequired: boolean;
+}
+
+export interface Produced<K, V> {
+  keySerde?: Serde<K>;
+  valueSerde?: Serde<V>;
+}
+
+export interface Repartitioned<K, V> extends Produced<K, V> {
+  /** Topic name without the application id; generated when absent. */
+  name?: string;
+}
+
+/**
+ * A record stream (Kafka's KStream). Each operator adds one node to the
+ * topology and returns a new KStream/KTable typed by what flows out of it.
+ */
+export class KStream<K, V> {
+  constructor(
+    protected readonly builder: StreamsBuilder,
+    /** @internal the topology node records leave from */
+    readonly nodeName: string,
+    /** @internal */
+    readonly state: StreamState<K, V>,
+  ) {}
+
+  filter(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.add('KSTREAM-FILTER', filterSupplier(predicate, true), this.state);
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean): KStream<K, V> {
+    return this.add('KSTREAM-FILTER', filterSupplier(predicate, false), this.state);
+  }
+
+  map<K2, V2>(mapper: (key: K, value: V) => KeyValue<K2, V2>): KStream<K2, V2> {
+    return this.add('KSTREAM-MAP', mapSupplier(mapper), { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+  }
+
+  mapValues<V2>(mapper: (value: V, key: K) => V2): KStream<K, V2> {
+    return this.add('KSTREAM-MAPVALUES', mapValuesSupplier(mapper), { ...this.state, valueSerde: undefined });
+  }
+
+  flatMap<K2, V2>(mapper: (key: K, value: V) => Iterable<KeyValue<K2, V2>>): KStream<K2, V2> {
+    return this.add('KSTREAM-FLATMAP', flatMapSupplier(mapper), { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+  }
+
+  flatMapValues<V2>(mapper: (value: V, key: K) => Iterable<V2>): KStream<K, V2> {
+    return this.add('KSTREAM-FLATMAPVALUES', flatMapValuesSupplier(mapper), { ...this.state, valueSerde: undefined });
+  }
+
+  selectKey<K2>(selector: (key: K, value: V) => K2): KStream<K2, V> {
+    return this.add('KSTREAM-KEY-SELECT', selectKeySupplier(selector), { keySerde: undefined, valueSerde: this.state.valueSerde, repartitionRequired: true });
+  }
+
+  peek(action: (key: K, value: V) => void): KStream<K, V> {
+    return this.add('KSTREAM-PEEK', peekSupplier(action), this.state);
+  }
+
+  /** One stream from two; records keep their order within each input. */
+  merge(other: KStream<K, V>): KStream<K, V> {
+    const name = this.builder.newName('KSTREAM-MERGE');
+    this.builder.graph.addProcessor(name, passThroughSupplier<K, V>(), this.nodeName, other.nodeName);
+    const repartitionRequired = this.state.repartitionRequired || other.state.repartitionRequired;
+    return new KStream(this.builder, name, { ...this.state, repartitionRequired });
+  }
+
+  /** Splits by predicates (Kafka's split().branch()...); the first predicate that holds wins. */
+  split(prefix = 'KSTREAM-BRANCH-'): BranchedKStream<K, V> {
+    return new BranchedKStream(this.builder, this, prefix);
+  }
+
+  /** Runs a custom processor (the processor API) with access to the named stores. */
+  process<K2, V2>(supplier: ProcessorSupplier<K, V, K2, V2>, ...storeNames: string[]): KStream<K2, V2> {
+    const out = this.add('KSTREAM-PROCESSOR', supplier, { keySerde: undefined, valueSerde: undefined, repartitionRequired: true });
+    for (const store of storeNames) this.builder.graph.connectProcessorAndStateStores([out.nodeName, store]);
+    return out;
+  }
+
+  /** Writes to a topic, or to the topic a function picks per record. */
+  to(topic: string | TopicNameExtractor<K, V>, produced: Produced<K, V> = {}): void {
+    this.builder.graph.addSink(this.builder.newName('KSTREAM-SINK'), topic, this.serdes(produced), this.nodeName);
+  }
+
+  /** Writes through an internal topic `<application.id>-<name>-repartition` and reads it back, partitioned by the current key. */
+  repartition(opts: Repartitioned<K, V> = {}): KStream<K, V> {
+    return this.repartitionAs(opts.name ?? this.builder.newName('KSTREAM-REPARTITION'), this.serdes(opts));
+  }
+
+  groupByKey(serdes: Produced<K, V> = {}): KGroupedStream<K, V> {
+    return new KGroupedStream(this.builder, this, this.serdes(serdes));
+  }
+
+  groupBy<K2>(selector: (key: K, value: V) => K2, serdes: Produced<K2, V> = {}): KGroupedStream<K2, V> {
+    const keyed = this.selectKey(selector);
+    return new KGroupedStream(this.builder, keyed, keyed.serdes(serdes));
+  }
+
+  /** Inner join with a table: a stream record with no table value for its key produces nothing. */
+  join<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV) => R): KStream<K, R> {
+    return this.joinTable(table, (v, tv) => joiner(v, tv as TV), false);
+  }
+
+  /** Left join with a table: the joiner gets null when the table has no value for the key. */
+  leftJoin<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV | null) => R): KStream<K, R> {
+    return this.joinTable(table, joiner, true);
+  }
+
+  /** @internal the serdes to write this stream with: given, known, or the builder's defaults. */
+  serdes<K2 = K, V2 = V>(given: Produced<K2, V2>): SerdePair<K2, V2> {
+    return {
+      keySerde: given.keySerde ?? (this.state.keySerde as Serde<K2> | undefined) ?? (this.builder.defaultKeySerde as Serde<K2>),
+      valueSerde: given.valueSerde ?? (this.state.valueSerde as Serde<V2> | undefined) ?? (this.builder.defaultValueSerde as Serde<V2>),
+    };
+  }
+
+  /** @internal sink to `<name>-repartition` + a source reading it back. */
+  repartitionAs(name: string, serdes: SerdePair<K, V>): KStream<K, V> {
+    const topic = { name: `${name}-repartition`, internal: true };
+    this.builder.graph.addSink(this.builder.newName('KSTREAM-SINK'), topic, serdes, this.nodeName);
+    const source = this.builder.newName('KSTREAM-SOURCE');
+    this.builder.graph.addSourceRefs(source, [topic], serdes);
+    return new KStream(this.builder, source, { ...serdes, repartitionRequired: false });
+  }
+
+  private joinTable<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV | null) => R, left: boolean): KStream<K, R> {
+    const getter = table.valueGetter();
+    if (getter === undefined) {
+      throw new GregorError('INVALID_CONFIG', `invalid topology: joining with table "${table.nodeName}", which is not materialized (join with a table from builder.table() or an aggregation)`);
+    }
+    const input = this.state.repartitionRequired ? this.repartitionAs(this.builder.newName('KSTREAM-JOIN'), this.serdes({})) : this;
+    const out = input.add(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN', streamTableJoinSupplier(getter, joiner, left), { ...input.state, valueSerde: undefined });
+    for (const store of getter.stores) this.builder.graph.connectProcessorAndStateStores([out.nodeName, store]);
+    this.builder.graph.markJoin(out.nodeName);
+    return out;
+  }
+
+  /** @internal */
+  add<K2, V2>(prefix: string, supplier: ProcessorSupplier<K, V, K2, V2>, state: StreamState<K2, V2>): KStream<K2, V2> {
+    const name = this.builder.newName(prefix);
+    this.builder.graph.addProcessor(name, supplier, this.nodeName);
+    return new KStream<K2, V2>(this.builder, name, state);
+  }
+}
+
+/** split() in progress: add branches, then end with defaultBranch() or noDefaultBranch(). */
+export class BranchedKStream<K, V> {
+  private readonly branches: { predicate: (key: K, value: V) => boolean; child: string; name: string }[] = [];
+
+  constructor(
+    private readonly builder: StreamsBuilder,
+    private readonly parent: KStream<K, V>,
+    private readonly prefix: string,
+  ) {}
+
+  branch(predicate: (key: K, value: V) => boolean, name = String(this.branches.length + 1)): this {
+    this.branches.push({ predicate, child: `${this.prefix}${name}`, name });
+    return this;
+  }
+
+  /** Records no predicate matched go to a branch named `name` (default "0", as in Kafka). */
+  defaultBranch(name = '0'): Record<string, KStream<K, V>> {
+    return this.finish(name);
+  }
+
+  noDefaultBranch(): Record<string, KStream<K, V>> {
+    return this.finish(undefined);
+  }
+
+  private finish(defaultName: string | undefined): Record<string, KStream<K, V>> {
+    const splitter = this.builder.newName('KSTREAM-BRANCH');
+    const defaultChild = defaultName === undefined ? undefined : `${this.prefix}${defaultName}`;
+    this.builder.graph.addProcessor(splitter, branchSupplier(this.branches, defaultChild), this.parent.nodeName);
+    const out: Record<string, KStream<K, V>> = {};
+    const names = this.branches.map((b) => b.name).concat(defaultName === undefined ? [] : [defaultName]);
+    for (const name of names) {
+      const child = `${this.prefix}${name}`;
+      this.builder.graph.addProcessor(child, passThroughSupplier<K, V>(), splitter);
+      out[name] = new KStream(this.builder, child, this.parent.state);
+    }
+    return out;
+  }
+}

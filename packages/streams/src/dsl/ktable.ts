@@ -1,0 +1,99 @@
+import { GregorError } from '@gregor/common';
+import { Serdes, type Serde } from '../serdes';
+import { Stores } from '../state/stores';
+import type { TimeWindows, Windowed } from '../windows';
+import { suppressSupplier } from './aggregate-processors';
+import { KStream } from './kstream';
+import type { StreamsBuilder } from './streams-builder';
+import { mappedGetter, tableMapSupplier, toStreamSupplier, type ValueGetterSupplier } from './table-processors';
+
+export interface TableState<K, V> {
+  keySerde: Serde<K> | undefined;
+  valueSerde: Serde<V> | undefined;
+  /** The store holding this table, when it is materialized (queryable by this name). */
+  storeName: string | undefined;
+  /** How a join reads this table by key; undefined when it is not materialized. */
+  getter: ValueGetterSupplier<K, V> | undefined;
+  /** Set for windowed tables: the windows and the inner key's serde (suppress needs both). */
+  windows: { spec: TimeWindows; keySerde: Serde<unknown> } | undefined;
+}
+
+/** Suppression config: `Suppressed.untilWindowCloses()` is the one built so far. */
+export interface Suppressed {
+  readonly kind: 'untilWindowCloses';
+  /** Bound of the buffer in records; reaching it is an error (Kafka's shutDownWhenFull). */
+  readonly maxRecords: number;
+}
+
+export const Suppressed = {
+  untilWindowCloses: (opts: { maxRecords?: number } = {}): Suppressed => ({ kind: 'untilWindowCloses', maxRecords: opts.maxRecords ?? 100_000 }),
+} as const;
+
+/**
+ * A changelog stream seen as a table (Kafka's KTable): operators receive
+ * Change{newValue, oldValue} so that downstream tables stay consistent.
+ */
+export class KTable<K, V> {
+  constructor(
+    private readonly builder: StreamsBuilder,
+    /** @internal */
+    readonly nodeName: string,
+    private readonly state: TableState<K, V>,
+  ) {}
+
+  /** The store's name for interactive queries / the test driver, when materialized. */
+  get queryableStoreName(): string | undefined {
+    return this.state.storeName;
+  }
+
+  filter(predicate: (key: K, value: V) => boolean): KTable<K, V> {
+    const fn = (v: V, k: K): V | null => (predicate(k, v) ? v : null);
+    return this.derive('KTABLE-FILTER', fn, this.state.valueSerde);
+  }
+
+  filterNot(predicate: (key: K, value: V) => boolean): KTable<K, V> {
+    return this.filter((k, v) => !predicate(k, v));
+  }
+
+  mapValues<V2>(mapper: (value: V, key: K) => V2): KTable<K, V2> {
+    return this.derive('KTABLE-MAPVALUES', mapper, undefined);
+  }
+
+  /** The table's updates as a stream: the new value per change, null for a delete. */
+  toStream(): KStream<K, V | null> {
+    const name = this.builder.newName('KTABLE-TOSTREAM');
+    this.builder.graph.addProcessor(name, toStreamSupplier<K, V>(), this.nodeName);
+    return new KStream<K, V | null>(this.builder, name, { keySerde: this.state.keySerde, valueSerde: this.state.valueSerde as Serde<V | null> | undefined, repartitionRequired: false });
+  }
+
+  /**
+   * Holds back a windowed table's updates until each window closes (end +
+   * grace in stream time), then emits its final value once.
+   */
+  suppress(suppressed: Suppressed): KTable<K, V> {
+    const windows = this.state.windows;
+    if (windows === undefined) throw new GregorError('INVALID_CONFIG', 'invalid topology: suppress(untilWindowCloses) needs a windowed table (from windowedBy(...).count/reduce/aggregate)');
+    const name = this.builder.newName('KTABLE-SUPPRESS');
+    const bufferStore = `${name}-buffer`;
+    const valueSerde = this.state.valueSerde ?? (this.builder.defaultValueSerde as Serde<V>);
+    const keySerde = windows.keySerde;
+    const supplier = suppressSupplier(bufferStore, windows.spec.graceMs, keySerde, valueSerde, suppressed.maxRecords);
+    this.builder.graph.addProcessor(name, supplier, this.nodeName);
+    this.builder.graph.addStateStore(Stores.keyValue(bufferStore, Serdes.Bytes(), Serdes.Bytes(), { persistent: false, caching: false }), name);
+    return new KTable<K, V>(this.builder, name, { ...this.state, storeName: undefined, getter: undefined } as TableState<K, V>);
+  }
+
+  /** @internal */
+  valueGetter(): ValueGetterSupplier<K, V> | undefined {
+    return this.state.getter;
+  }
+
+  private derive<V2>(prefix: string, fn: (value: V, key: K) => V2 | null, valueSerde: Serde<V2> | undefined): KTable<K, V2> {
+    const name = this.builder.newName(prefix);
+    this.builder.graph.addProcessor(name, tableMapSupplier(fn), this.nodeName);
+    const getter = this.state.getter === undefined ? undefined : mappedGetter(this.state.getter, fn);
+    return new KTable<K, V2>(this.builder, name, { keySerde: this.state.keySerde, valueSerde, storeName: undefined, getter, windows: this.state.windows });
+  }
+}
+
+export type { Windowed };
