@@ -58,7 +58,7 @@ export function windowAggregateSupplier<K, V, VA>(
     let ctx: ProcessorContext<Windowed<K>, Change<VA>>;
     let store: WindowStore<K, VA>;
     let cached = false;
-    /** Windows starting before this were deleted; purge again once the bound moved by one advance. */
+    /** Windows starting before this were deleted; purge again once the bound passes another window start. */
     let purgedBeforeMs = 0;
     return {
       init: (c) => {
@@ -92,9 +92,10 @@ export function windowAggregateSupplier<K, V, VA>(
           counters.droppedLateRecords++;
           logger.debug('dropping a record for closed windows', { store: storeName, timestamp: r.timestamp, streamTime });
         }
-        // Closed windows can go: start + size + grace <= stream time.
+        // Closed windows can go (start + size + grace <= stream time); scan only when a window start was crossed.
         const purgeBefore = streamTime - windows.sizeMs - windows.graceMs + 1;
-        if (purgeBefore - purgedBeforeMs >= windows.advanceMs) {
+        const nextStart = Math.ceil(purgedBeforeMs / windows.advanceMs) * windows.advanceMs;
+        if (purgeBefore > nextStart) {
           store.deleteBefore(purgeBefore);
           purgedBeforeMs = purgeBefore;
         }
