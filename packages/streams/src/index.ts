@@ -25,3 +25,9 @@ export { LevelBytesStore } from './state/level-store';
 export { CachingStore } from './state/caching-store';
 export type { BytesStore } from './state/bytes-store';
 export { punctuationDue } from './processor/punctuation';
+// The runtime.
+export { KafkaStreams, type StreamsState, type StreamsMetrics } from './runtime/kafka-streams';
+export type { StreamsConfig } from './runtime/config';
+export type { CommitPath } from './runtime/commit-path';
+export { planTopics, type InternalTopicSpec, type TopicPlan } from './runtime/internal-topics';
+export { streamsTaskAssignor, allTasks, taskPartitions } from './runtime/task-assignor';

@@ -1,0 +1,45 @@
+import type { Consumer, OffsetAndMetadata } from '@gregor/client';
+import type { RecordCollector } from '../processor/record-collector';
+import type { ProducerCollector } from './producer-collector';
+
+/**
+ * How outputs, changelog writes and consumed offsets become durable
+ * together. The processing loop only sees this interface, so
+ * exactly_once_v2 slots in as a second implementation: a transactional
+ * producer as the collector, `commit` = sendOffsetsToTransaction +
+ * commitTransaction, and a new transaction begun after it (#14).
+ */
+export interface CommitPath {
+  readonly collector: RecordCollector;
+  /** Outputs sent so far waiting to be acknowledged (the loop bounds them). */
+  readonly pendingCount: number;
+  /** Waits for outstanding sends without committing (back-pressure). */
+  awaitAcks(): Promise<void>;
+  /** Makes everything sent so far and the consumed offsets durable, in that order. */
+  commit(offsets: readonly OffsetAndMetadata[]): Promise<void>;
+}
+
+/**
+ * at_least_once (Kafka's default): offsets are committed only after every
+ * output and changelog write before them was acknowledged, so a crash
+ * replays from the last commit — duplicates are possible, loss is not.
+ */
+export class AtLeastOnceCommitPath implements CommitPath {
+  constructor(
+    readonly collector: ProducerCollector,
+    private readonly consumer: Consumer,
+  ) {}
+
+  get pendingCount(): number {
+    return this.collector.pendingCount;
+  }
+
+  awaitAcks(): Promise<void> {
+    return this.collector.awaitAcks();
+  }
+
+  async commit(offsets: readonly OffsetAndMetadata[]): Promise<void> {
+    await this.collector.awaitAcks();
+    if (offsets.length > 0) await this.consumer.commit(offsets);
+  }
+}

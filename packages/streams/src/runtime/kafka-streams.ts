@@ -1,0 +1,240 @@
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createClient, type Consumer, type ConsumerRecord, type Gregor, type Producer } from '@gregor/client';
+import { GregorError, toGregorError, type TopicPartition } from '@gregor/common';
+import type { IncomingRecord } from '../processor/record-collector';
+import type { KeyValueStore } from '../state/key-value-store';
+import { resolveTopic } from '../topology/nodes';
+import type { Topology } from '../topology/topology';
+import { AtLeastOnceCommitPath, type CommitPath } from './commit-path';
+import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
+import { ensureInternalTopics } from './ensure-topics';
+import { ProducerCollector } from './producer-collector';
+import { streamsTaskAssignor } from './task-assignor';
+import { TaskManager } from './task-manager';
+
+/** Kafka's KafkaStreams.State, the part that applies. */
+export type StreamsState = 'CREATED' | 'REBALANCING' | 'RUNNING' | 'PENDING_SHUTDOWN' | 'NOT_RUNNING' | 'ERROR';
+
+export interface StreamsMetrics {
+  processedRecords: number;
+  commits: number;
+  restoredRecords: number;
+  skippedRecords: number;
+  tasks: number;
+}
+
+/** How long one poll waits for records: short, so commits and wall-clock punctuators stay on time. */
+const POLL_TIMEOUT_MS = 100;
+
+/**
+ * A running streams application (Kafka's KafkaStreams): one consumer in
+ * the group `applicationId` reading every source topic, one producer for
+ * outputs and changelogs, and the tasks the group assigned to this
+ * instance. One processing loop (Node has one thread; more instances, not
+ * more threads, scale it out): poll → route each record to its task →
+ * wall-clock punctuators → commit every commitIntervalMs.
+ */
+export class KafkaStreams {
+  readonly config: ResolvedStreamsConfig;
+  private readonly client: Gregor;
+  private state: StreamsState = 'CREATED';
+  private readonly listeners: ((next: StreamsState, prev: StreamsState) => void)[] = [];
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private tasks: TaskManager | undefined;
+  private commitPath: CommitPath | undefined;
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private fatal: GregorError | undefined;
+  private readonly counters = { processedRecords: 0, commits: 0 };
+
+  constructor(
+    private readonly topology: Topology,
+    config: StreamsConfig,
+  ) {
+    this.config = resolveConfig(config, path.join(tmpdir(), 'gregor-streams'));
+    this.client = createClient({ ...config.client, bootstrap: config.bootstrap, logger: this.config.logger, clock: this.config.clock });
+  }
+
+  get currentState(): StreamsState {
+    return this.state;
+  }
+
+  /** The error that stopped the application (state ERROR), if any. */
+  get error(): GregorError | undefined {
+    return this.fatal;
+  }
+
+  onStateChange(listener: (next: StreamsState, prev: StreamsState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  metrics(): StreamsMetrics {
+    const tasks = this.tasks?.all() ?? [];
+    return {
+      ...this.counters,
+      restoredRecords: this.tasks?.restoredRecords ?? 0,
+      skippedRecords: tasks.reduce((n, t) => n + t.skippedRecords, 0),
+      tasks: tasks.length,
+    };
+  }
+
+  /**
+   * Checks the source topics and co-partitioning, creates the internal
+   * topics, joins the group and starts processing in the background.
+   * Rejects (and the state becomes ERROR) when the topology cannot run here.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'CREATED') throw new GregorError('INVALID_REQUEST', `start() called in state ${this.state}; a KafkaStreams instance starts once`);
+    const { applicationId } = this.config;
+    const log = this.config.logger;
+    this.setState('REBALANCING');
+    try {
+      const plan = await ensureInternalTopics(this.client.admin(), this.topology, this.config);
+      const changelogs = new Set(plan.internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.topic));
+      this.producer = this.client.producer({ acks: 'all', lingerMs: 5 });
+      const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t));
+      const taskTopics = new Map(this.topology.subtopologies().map((s) => [s.id, s.sourceTopics.map((t) => resolveTopic(applicationId, t))]));
+      const consumer = this.client.consumer({
+        groupId: applicationId,
+        enableAutoCommit: false,
+        autoOffsetReset: 'earliest',
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
+        heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+        partitionAssignors: [streamsTaskAssignor(taskTopics)],
+      });
+      this.consumer = consumer;
+      const commitPath = new AtLeastOnceCommitPath(collector, consumer);
+      this.commitPath = commitPath;
+      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log });
+      this.tasks = tasks;
+      consumer.subscribe([...new Set([...taskTopics.values()].flat())], {
+        onPartitionsAssigned: async (tps) => this.onAssigned(tps),
+        onPartitionsRevoked: async (tps) => this.onRevoked(tps),
+        onPartitionsLost: async (tps) => tasks.closeTasks(tasks.taskIdsOf(tps), false),
+      });
+      log.info('streams application started', { applicationId, subtopologies: taskTopics.size, internalTopics: plan.internalTopics.map((t) => t.topic), changelogs: [...changelogs] });
+    } catch (err) {
+      this.fail(err);
+      await this.shutdown();
+      throw this.fatal;
+    }
+    this.loop = this.run();
+  }
+
+  /** Commits, closes every task, leaves the group and closes the clients. */
+  async close(): Promise<void> {
+    if (this.state === 'NOT_RUNNING') return;
+    this.stopping = true;
+    if (this.state !== 'ERROR') this.setState('PENDING_SHUTDOWN');
+    await this.loop;
+    await this.shutdown();
+  }
+
+  /**
+   * A read-only view of a key-value store across this instance's tasks
+   * (interactive queries): a key lives in exactly one task, so `get` asks
+   * each; `all` concatenates them.
+   */
+  store<K, V>(name: string): Pick<KeyValueStore<K, V>, 'get' | 'all' | 'approximateNumEntries'> {
+    const stores = (): KeyValueStore<K, V>[] =>
+      (this.tasks?.all() ?? []).flatMap((t) => {
+        const s = t.stores.get(name);
+        return s === undefined ? [] : [s.typed as KeyValueStore<K, V>];
+      });
+    return {
+      get: (key) => {
+        for (const s of stores()) {
+          const v = s.get(key);
+          if (v !== undefined) return v;
+        }
+        return undefined;
+      },
+      all: () => stores().flatMap((s) => s.all()),
+      approximateNumEntries: () => stores().reduce((n, s) => n + s.approximateNumEntries(), 0),
+    };
+  }
+
+  private async run(): Promise<void> {
+    const consumer = this.consumer!;
+    const tasks = this.tasks!;
+    const clock = this.config.clock;
+    let lastCommitMs = clock.monotonicMs();
+    try {
+      while (!this.stopping) {
+        const records = await consumer.poll({ timeoutMs: POLL_TIMEOUT_MS });
+        if (this.stopping && records.length === 0) break;
+        for (const r of records) {
+          const rec = incoming(r);
+          const task = tasks.route(rec);
+          // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
+          if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${r.topic}-${r.partition}`, { topic: r.topic, partition: r.partition });
+          task.process(rec);
+          this.counters.processedRecords++;
+        }
+        for (const t of tasks.all()) t.punctuateWallClock();
+        if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
+        const commitPath = this.commitPath!;
+        if (commitPath.pendingCount >= this.config.maxPendingSends) await commitPath.awaitAcks();
+        if (clock.monotonicMs() - lastCommitMs >= this.config.commitIntervalMs) {
+          await this.commit();
+          lastCommitMs = clock.monotonicMs();
+        }
+      }
+      await this.commit();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async commit(): Promise<void> {
+    const n = await this.tasks!.commitAll();
+    if (n > 0) this.counters.commits++;
+  }
+
+  private async onAssigned(tps: TopicPartition[]): Promise<void> {
+    const tasks = this.tasks!;
+    const ids = tasks.taskIdsOf(tps);
+    this.config.logger.info('partitions assigned', { tasks: ids.map((t) => `${t.subtopology}_${t.partition}`), partitions: tps.length });
+    await tasks.createTasks(ids);
+    this.setState(this.stopping ? this.state : 'RUNNING');
+  }
+
+  private async onRevoked(tps: TopicPartition[]): Promise<void> {
+    const tasks = this.tasks!;
+    if (this.state === 'RUNNING') this.setState('REBALANCING');
+    await tasks.commitAll();
+    await tasks.closeTasks(tasks.taskIdsOf(tps), true);
+  }
+
+  private fail(err: unknown): void {
+    this.fatal = toGregorError(err);
+    this.config.logger.error('streams application failed', { applicationId: this.config.applicationId, error: this.fatal.message });
+    this.setState('ERROR');
+  }
+
+  private async shutdown(): Promise<void> {
+    const log = this.config.logger;
+    try {
+      if (this.tasks !== undefined) await this.tasks.closeAll(this.fatal === undefined);
+    } catch (err) {
+      log.warn('closing tasks failed', { error: (err as Error).message });
+    }
+    await this.consumer?.close().catch((err: unknown) => log.warn('closing the consumer failed', { error: (err as Error).message }));
+    await this.client.close().catch(() => undefined);
+    if (this.state !== 'ERROR') this.setState('NOT_RUNNING');
+    log.info('streams application closed', { applicationId: this.config.applicationId, ...this.metrics() });
+  }
+
+  private setState(next: StreamsState): void {
+    const prev = this.state;
+    if (prev === next) return;
+    this.state = next;
+    for (const l of this.listeners) l(next, prev);
+  }
+}
+
+function incoming(r: ConsumerRecord): IncomingRecord {
+  return { topic: r.topic, partition: r.partition, offset: r.offset, timestamp: Number(r.timestamp), key: r.key, value: r.value, headers: r.headers };
+}
