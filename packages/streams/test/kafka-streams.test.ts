@@ -1,0 +1,154 @@
+/**
+ * KafkaStreams against a real in-process gregor-node: internal topics
+ * created, two instances of one application share the tasks, outputs and
+ * stores match a reference count, an instance leaving hands its tasks
+ * over, and a restart restores its persistent store from the checkpoint
+ * (replaying only the changelog's tail).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createClient, type Gregor } from '@gregor/client';
+import { pollUntil, silentLogger } from '@gregor/common';
+import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
+import { KafkaStreams, Serdes, StreamsBuilder, type StreamsConfig } from '../src';
+
+const S = Serdes.String();
+
+function wordCountTopology(input: string, output: string) {
+  const b = new StreamsBuilder();
+  b.stream(input, { keySerde: S, valueSerde: S })
+    .flatMapValues((line) => line.split(' ').filter((w) => w !== ''))
+    .groupBy((_k, w) => w, { keySerde: S, valueSerde: S })
+    .count({ storeName: 'counts' })
+    .toStream()
+    .to(output, { keySerde: S, valueSerde: Serdes.Float64() });
+  return b.build();
+}
+
+/** The latest count per word in the output topic (a table's view of the stream). */
+async function latestCounts(client: Gregor, topic: string, partitions: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let p = 0; p < partitions; p++) {
+    let from = 0n;
+    for (;;) {
+      const res = await client.read({ topic, partition: p, from, maxRecords: 1000 });
+      for (const r of res.records) out.set(r.key!.toString(), r.value!.readDoubleBE(0));
+      if (res.nextOffset >= res.highWatermark) break;
+      from = res.nextOffset;
+    }
+  }
+  return out;
+}
+
+function reference(lines: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of lines) for (const w of l.split(' ').filter((x) => x !== '')) out.set(w, (out.get(w) ?? 0) + 1);
+  return out;
+}
+
+const sorted = (m: Map<string, number>): [string, number][] => [...m].sort(([a], [b]) => (a < b ? -1 : 1));
+
+describe('KafkaStreams against a real node', () => {
+  let dir: string;
+  let node: RunningNode;
+  let client: Gregor;
+  const running: KafkaStreams[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-streams-rt-'));
+    node = await startNode(
+      nodeConfig({ 'log.dirs': path.join(dir, 'node'), listeners: 'CLIENT://127.0.0.1:0', 'node.id': 1, 'group.initial.rebalance.delay.ms': 0, 'group.min.session.timeout.ms': 500, 'offsets.topic.num.partitions': 3 }),
+      { logger: silentLogger() },
+    );
+    client = createClient({ bootstrap: node.clientAddress!, retry: { initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 });
+  });
+
+  afterAll(async () => {
+    for (const s of running) await s.close().catch(() => undefined);
+    await client?.close();
+    await node?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function instance(name: string, extra: Partial<StreamsConfig> = {}): KafkaStreams {
+    const s = new KafkaStreams(wordCountTopology('lines', 'word-counts'), {
+      applicationId: 'wc',
+      bootstrap: node.clientAddress!,
+      stateDir: path.join(dir, name),
+      commitIntervalMs: 100,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 200,
+      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
+      ...extra,
+    });
+    running.push(s);
+    return s;
+  }
+
+  async function produce(lines: readonly string[]): Promise<void> {
+    const producer = client.producer({ lingerMs: 0 });
+    await producer.send({ topic: 'lines', messages: lines.map((l, i) => ({ key: `k${i}`, value: l })) });
+    await producer.close();
+  }
+
+  it('two instances share the tasks, the output equals a reference count; one leaves and the other takes over', async () => {
+    await client.admin().createTopics([{ topic: 'lines', numPartitions: 3 }, { topic: 'word-counts', numPartitions: 3 }]);
+    const lines: string[] = [];
+    for (let i = 0; i < 300; i++) lines.push(`w${i % 7} w${i % 11} common`);
+    await produce(lines.slice(0, 150));
+
+    const a = instance('a');
+    const b = instance('b');
+    await a.start();
+    await b.start();
+    const topics = await client.admin().listTopics();
+    expect(topics).toEqual(expect.arrayContaining(['wc-counts-repartition', 'wc-counts-changelog']));
+
+    await pollUntil(async () => a.metrics().tasks > 0 && b.metrics().tasks > 0 && a.metrics().tasks + b.metrics().tasks === 6, { timeoutMs: 30_000, what: 'both instances to own tasks (6 in all)' });
+    await produce(lines.slice(150));
+    const expected = sorted(reference(lines));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'word-counts', 3))) === JSON.stringify(expected), { timeoutMs: 60_000, what: 'word counts to match the reference' });
+    // Interactive queries: each word's count lives on exactly one of the instances.
+    for (const [word, n] of expected) expect(a.store<string, number>('counts').get(word) ?? b.store<string, number>('counts').get(word)).toBe(n);
+
+    await b.close();
+    expect(b.currentState).toBe('NOT_RUNNING');
+    await pollUntil(() => a.metrics().tasks === 6, { timeoutMs: 30_000, what: 'the remaining instance to own all 6 tasks' });
+    const more = ['common late', 'w1 late'];
+    await produce(more);
+    const expected2 = sorted(reference([...lines, ...more]));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'word-counts', 3))) === JSON.stringify(expected2), { timeoutMs: 60_000, what: 'counts after the handover to match' });
+    expect(a.currentState).toBe('RUNNING');
+    await a.close();
+
+    // A restart with the same state dir restores from its checkpoint: no changelog replay for tasks it owned.
+    const a2 = instance('a');
+    await a2.start();
+    await pollUntil(() => a2.metrics().tasks === 6, { timeoutMs: 30_000, what: 'the restarted instance to own all tasks' });
+    expect(a2.store<string, number>('counts').get('common')).toBe(301);
+    expect(a2.metrics().restoredRecords).toBe(0);
+    await a2.close();
+
+    // A new state dir (another machine): the stores are rebuilt from the changelogs.
+    const c = instance('c', { logger: silentLogger() });
+    await c.start();
+    await pollUntil(() => c.metrics().tasks === 6, { timeoutMs: 30_000, what: 'a fresh instance to own all tasks' });
+    expect(c.metrics().restoredRecords).toBeGreaterThan(0);
+    expect(sorted(new Map(c.store<string, number>('counts').all().map((kv) => [kv.key, kv.value])))).toEqual(expected2);
+    await c.close();
+  });
+
+  it('a source topic that does not exist fails start() with the topic named, and the state is ERROR', async () => {
+    const b = new StreamsBuilder();
+    b.stream('missing-topic').to('x');
+    const s = new KafkaStreams(b.build(), { applicationId: 'bad', bootstrap: node.clientAddress!, stateDir: path.join(dir, 'bad') });
+    running.push(s);
+    await expect(s.start()).rejects.toThrow(/UNKNOWN_TOPIC_OR_PARTITION: source topic "missing-topic" does not exist/);
+    expect(s.currentState).toBe('ERROR');
+  });
+
+  it('exactly_once_v2 is refused with a clear message until transactions exist', () => {
+    expect(() => new KafkaStreams(wordCountTopology('a', 'b'), { applicationId: 'x', bootstrap: '127.0.0.1:1', processingGuarantee: 'exactly_once_v2' })).toThrow(/INVALID_CONFIG: processingGuarantee exactly_once_v2 needs transactions/);
+  });
+});
