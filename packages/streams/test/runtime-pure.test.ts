@@ -56,7 +56,7 @@ describe('streamsTaskAssignor', () => {
     }
   });
 
-  it('property: every task goes to exactly one member, and members differ by at most one task', () => {
+  it('property: every task goes to exactly one member; members differ by at most one task, overall and per sub-topology', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 6 }), (p0, p1, memberCount) => {
         const counts = new Map([['clicks', p0], ['regions', p0], ['app-by-page-repartition', p1]]);
@@ -66,8 +66,12 @@ describe('streamsTaskAssignor', () => {
         const expected = allTasks(taskTopics, counts).flatMap((t) => taskPartitions(t, taskTopics, counts)).map((tp) => `${tp.topic}-${tp.partition}`);
         expect([...assigned].sort()).toEqual([...expected].sort());
         expect(new Set(assigned).size).toBe(assigned.length);
-        const taskCounts = [...out.values()].map((tps) => new Set(tps.map((tp) => `${taskTopics.get(0)!.includes(tp.topic) ? 0 : 1}_${tp.partition}`)).size);
-        expect(Math.max(...taskCounts) - Math.min(...taskCounts)).toBeLessThanOrEqual(1);
+        const tasksOf = (tps: { topic: string; partition: number }[], sub?: number): number =>
+          new Set(tps.map((tp) => `${taskTopics.get(0)!.includes(tp.topic) ? 0 : 1}_${tp.partition}`).filter((t) => sub === undefined || t.startsWith(`${sub}_`))).size;
+        for (const sub of [undefined, 0, 1]) {
+          const perMember = [...out.values()].map((tps) => tasksOf(tps, sub));
+          expect(Math.max(...perMember) - Math.min(...perMember)).toBeLessThanOrEqual(1);
+        }
       }),
     );
   });

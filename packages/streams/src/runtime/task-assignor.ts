@@ -25,9 +25,10 @@ export function taskPartitions(task: TaskId, taskTopics: TaskTopics, partitionCo
  * The group assignor of a streams application: it assigns tasks, not
  * partitions, so every partition of a task — all the topics a join reads,
  * for one partition number — lands on the same member. Tasks are ordered
- * by partition then sub-topology and dealt round-robin over the members
- * in Kafka's member order, so each member gets within one of the same
- * number of tasks and a partition's tasks spread over members. Eager
+ * by sub-topology then partition and dealt round-robin over the members
+ * in Kafka's member order, one deal running on from the last: each member
+ * gets within one of the same number of tasks, and of each sub-topology's
+ * tasks, so stateful tasks spread as evenly as stateless ones. Eager
  * protocol: a rebalance revokes every task first (commit, close), then
  * assigns. Stickiness (keeping tasks where their state is) is not built.
  */
@@ -39,7 +40,7 @@ export function streamsTaskAssignor(taskTopics: TaskTopics): PartitionAssignor {
       const out = new Map<string, TopicPartition[]>(members.map((m) => [m.memberId, []]));
       const ordered = [...members].sort(compareMembers);
       if (ordered.length === 0) return out;
-      const tasks = allTasks(taskTopics, partitionCounts).sort((a, b) => a.partition - b.partition || a.subtopology - b.subtopology);
+      const tasks = allTasks(taskTopics, partitionCounts);
       tasks.forEach((task, i) => out.get(ordered[i % ordered.length]!.memberId)!.push(...taskPartitions(task, taskTopics, partitionCounts)));
       return out;
     },

@@ -1,0 +1,124 @@
+/**
+ * Issue 15: the streams word-count example (examples/dist/streams/) as two
+ * real processes of one application on a real 3-node cluster. Phase 1:
+ * after the input is in, the output topic's latest count per word equals a
+ * reference count computed here. Phase 2: one instance is killed with -9
+ * while more input arrives; the survivor takes its tasks over (after the
+ * group session timeout) and restores their state from the changelogs.
+ * Under at_least_once no count may be lost: every word's final count is at
+ * least the reference (records processed after the last commit of the
+ * killed instance may count twice). The survivor then stops cleanly on
+ * SIGTERM. Needs the built dist (`pnpm build`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pollUntil } from '@gregor/common';
+import { TestCluster } from './harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+const EXAMPLE = path.join(ROOT, 'examples/dist/streams/word-count.js');
+const INPUT = 'streams-plaintext-input';
+const OUTPUT = 'streams-wordcount-output';
+
+interface Instance {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function countWords(lines: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of lines) for (const w of l.toLowerCase().split(/\W+/).filter((x) => x !== '')) out.set(w, (out.get(w) ?? 0) + 1);
+  return out;
+}
+
+describe('streams word count on a real 3-node cluster', () => {
+  let cluster: TestCluster;
+  let stateRoot: string;
+  const instances: Instance[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(EXAMPLE)) throw new Error(`${EXAMPLE} is missing: run \`pnpm build\` first`);
+    stateRoot = mkdtempSync(path.join(tmpdir(), 'gregor-streams-wc-'));
+    cluster = await TestCluster.start(3, { 'broker.heartbeat.interval.ms': '250', 'broker.session.timeout.ms': '2000', 'replica.lag.time.max.ms': '3000', 'group.initial.rebalance.delay.ms': '0' });
+  });
+
+  afterAll(async () => {
+    for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
+    await cluster?.stop();
+    if (stateRoot !== undefined) rmSync(stateRoot, { recursive: true, force: true });
+  });
+
+  function startInstance(name: string): Instance {
+    const child = spawn(process.execPath, [EXAMPLE], {
+      env: { PATH: process.env.PATH, GREGOR_BOOTSTRAP: cluster.bootstrap().join(','), GREGOR_STREAMS_STATE_DIR: path.join(stateRoot, name) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let log = '';
+    child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
+    child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
+    const instance = { child, output: () => log };
+    instances.push(instance);
+    return instance;
+  }
+
+  /** The latest count per word in the output topic. */
+  async function latestCounts(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let p = 0; p < 3; p++) {
+      let from = 0n;
+      for (;;) {
+        const res = await cluster.client.read({ topic: OUTPUT, partition: p, from, maxRecords: 2000 });
+        for (const r of res.records) out.set(r.key!.toString(), r.value!.readDoubleBE(0));
+        if (res.nextOffset >= res.highWatermark) break;
+        from = res.nextOffset;
+      }
+    }
+    return out;
+  }
+
+  async function produce(lines: readonly string[]): Promise<void> {
+    const producer = cluster.client.producer({ acks: 'all', lingerMs: 5 });
+    await producer.send({ topic: INPUT, messages: lines.map((value, i) => ({ key: `line-${i}`, value })) });
+    await producer.close();
+  }
+
+  const show = (i: Instance): string => i.output().slice(-3000);
+
+  it('output equals the reference count; after kill -9 of one instance nothing is lost', async () => {
+    await cluster.client.admin().createTopics([{ topic: INPUT, numPartitions: 3, replicationFactor: 3 }, { topic: OUTPUT, numPartitions: 3, replicationFactor: 3 }]);
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+    const lines = Array.from({ length: 400 }, (_, i) => `${words[i % 8]} ${words[(i * 3) % 8]} Common ${words[(i * 5) % 7]}`);
+    const a = startInstance('a');
+    const b = startInstance('b');
+    await pollUntil(() => instances.every((i) => i.output().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'both instances to be RUNNING' }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- a ---\n${show(a)}\n--- b ---\n${show(b)}`);
+    });
+
+    await produce(lines.slice(0, 200));
+    const phase1 = JSON.stringify([...countWords(lines.slice(0, 200))].sort());
+    await pollUntil(async () => JSON.stringify([...(await latestCounts())].sort()) === phase1, { timeoutMs: 60_000, what: 'the output to equal the reference count' }).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- a ---\n${show(a)}\n--- b ---\n${show(b)}`);
+    });
+
+    b.child.kill('SIGKILL');
+    await produce(lines.slice(200));
+    const expected = countWords(lines);
+    const final = await pollUntil(
+      async () => {
+        const got = await latestCounts();
+        return [...expected].every(([w, n]) => (got.get(w) ?? 0) >= n) ? got : undefined;
+      },
+      { timeoutMs: 90_000, what: 'every word to reach at least its reference count after the kill' },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- a ---\n${show(a)}`);
+    });
+    expect([...final.keys()].sort()).toEqual([...expected.keys()].sort());
+    expect(a.output()).toContain('restoring state store');
+
+    a.child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => (a.child.exitCode !== null ? resolve(a.child.exitCode) : a.child.once('exit', (c) => resolve(c))));
+    expect({ code, log: code === 0 ? '' : show(a) }).toEqual({ code: 0, log: '' });
+  });
+});
