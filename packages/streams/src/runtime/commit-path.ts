@@ -1,4 +1,5 @@
 import type { Consumer, OffsetAndMetadata } from '@gregor/client';
+import { isGregorError } from '@gregor/common';
 import type { RecordCollector } from '../processor/record-collector';
 import type { ProducerCollector } from './producer-collector';
 
@@ -42,4 +43,15 @@ export class AtLeastOnceCommitPath implements CommitPath {
     await this.collector.awaitAcks();
     if (offsets.length > 0) await this.consumer.commit(offsets);
   }
+}
+
+/**
+ * The group refused the offset commit because this member's generation is
+ * over (Kafka's CommitFailedException): a rebalance moved or is moving the
+ * partitions. Not fatal — the outputs are written, the next owner resumes
+ * from the previous commit, so some records are processed twice
+ * (at_least_once) — and the member rejoins at its next poll.
+ */
+export function isCommitConflict(err: unknown): boolean {
+  return isGregorError(err) && ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'].includes(err.errorName);
 }

@@ -6,7 +6,7 @@ import type { IncomingRecord } from '../processor/record-collector';
 import type { KeyValueStore } from '../state/key-value-store';
 import { resolveTopic } from '../topology/nodes';
 import type { Topology } from '../topology/topology';
-import { AtLeastOnceCommitPath, type CommitPath } from './commit-path';
+import { AtLeastOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
 import { ensureInternalTopics } from './ensure-topics';
 import { ProducerCollector } from './producer-collector';
@@ -188,9 +188,17 @@ export class KafkaStreams {
     }
   }
 
-  private async commit(): Promise<void> {
-    const n = await this.tasks!.commitAll();
-    if (n > 0) this.counters.commits++;
+  /** Commits every task; a commit the group refuses (rebalance) is logged and left to the rejoin. Returns whether it committed. */
+  private async commit(): Promise<boolean> {
+    try {
+      const n = await this.tasks!.commitAll();
+      if (n > 0) this.counters.commits++;
+      return true;
+    } catch (err) {
+      if (!isCommitConflict(err)) throw err;
+      this.config.logger.warn('offset commit refused by the group (rebalance); the next owner reprocesses from the previous commit', { error: (err as Error).message });
+      return false;
+    }
   }
 
   private async onAssigned(tps: TopicPartition[]): Promise<void> {
@@ -204,8 +212,8 @@ export class KafkaStreams {
   private async onRevoked(tps: TopicPartition[]): Promise<void> {
     const tasks = this.tasks!;
     if (this.state === 'RUNNING') this.setState('REBALANCING');
-    await tasks.commitAll();
-    await tasks.closeTasks(tasks.taskIdsOf(tps), true);
+    const committed = await this.commit();
+    await tasks.closeTasks(tasks.taskIdsOf(tps), committed);
   }
 
   private fail(err: unknown): void {
