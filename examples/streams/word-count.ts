@@ -1,7 +1,7 @@
 /**
  * Word count with @gregor/streams: lines from `streams-plaintext-input`,
  * the running count per word to `streams-wordcount-output` (key = word,
- * value = count as an 8-byte double). Start several copies: instances with
+ * value = the count as text, so `gregor consume --print-key` shows it). Start several copies: instances with
  * the same application id share the input partitions; stopping one hands
  * its tasks to the others.
  *
@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     .groupBy((_key, word) => word, { keySerde: Serdes.String(), valueSerde: Serdes.String() })
     .count({ storeName: 'counts' })
     .toStream()
-    .to(OUTPUT, { keySerde: Serdes.String(), valueSerde: Serdes.Float64() });
+    .mapValues((count) => String(count))
+    .to(OUTPUT, { keySerde: Serdes.String(), valueSerde: Serdes.String() });
   const topology = builder.build();
   console.log(topology.describe());
 
