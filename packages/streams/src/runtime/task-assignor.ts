@@ -1,5 +1,4 @@
-import type { GroupMember, PartitionAssignor, PartitionCounts } from '@gregor/client';
-import { compareMembers } from '@gregor/client';
+import { cooperativeStickyAssignor, type GroupMember, type PartitionAssignor, type PartitionCounts } from '@gregor/client';
 import type { TopicPartition } from '@gregor/common';
 import type { TaskId } from '../processor/task';
 
@@ -21,27 +20,45 @@ export function taskPartitions(task: TaskId, taskTopics: TaskTopics, partitionCo
   return (taskTopics.get(task.subtopology) ?? []).filter((t) => (partitionCounts.get(t) ?? 0) > task.partition).map((topic) => ({ topic, partition: task.partition }));
 }
 
+/** The one pseudo-topic whose partitions stand for tasks inside the assignor; the name never leaves it. */
+const TASKS = 'tasks';
+
 /**
  * The group assignor of a streams application: it assigns tasks, not
  * partitions, so every partition of a task — all the topics a join reads,
- * for one partition number — lands on the same member. Tasks are ordered
- * by sub-topology then partition and dealt round-robin over the members
- * in Kafka's member order, one deal running on from the last: each member
- * gets within one of the same number of tasks, and of each sub-topology's
- * tasks, so stateful tasks spread as evenly as stateless ones. Eager
- * protocol: a rebalance revokes every task first (commit, close), then
- * assigns. Stickiness (keeping tasks where their state is) is not built.
+ * for one partition number — lands on the same member. It is Kafka's
+ * cooperative-sticky assignment (the SDK's, unchanged) applied to tasks,
+ * each task one partition of a pseudo-topic: balanced (members within one
+ * task of each other), sticky (a member keeps the tasks it owns, and with
+ * them its warm stores and caches), and cooperative (a task that must move
+ * is first revoked by its owner — committed, closed — and given to its new
+ * owner in the follow-up rebalance; other tasks keep processing
+ * throughout). Ownership comes from the partitions each member reports.
+ * Tasks are numbered by partition, then sub-topology, so that free tasks
+ * dealt in order mix sub-topologies (stateful ones spread out) instead of
+ * giving one member every task of one sub-topology.
  */
 export function streamsTaskAssignor(taskTopics: TaskTopics): PartitionAssignor {
+  const subOf = new Map<string, number>();
+  for (const [sub, topics] of taskTopics) for (const t of topics) subOf.set(t, sub);
   return {
     name: 'gregor-streams',
-    supportedProtocols: ['eager'],
+    supportedProtocols: ['cooperative'],
     assign(partitionCounts, members: readonly GroupMember[]) {
-      const out = new Map<string, TopicPartition[]>(members.map((m) => [m.memberId, []]));
-      const ordered = [...members].sort(compareMembers);
-      if (ordered.length === 0) return out;
-      const tasks = allTasks(taskTopics, partitionCounts);
-      tasks.forEach((task, i) => out.get(ordered[i % ordered.length]!.memberId)!.push(...taskPartitions(task, taskTopics, partitionCounts)));
+      const tasks = allTasks(taskTopics, partitionCounts).sort((a, b) => a.partition - b.partition || a.subtopology - b.subtopology);
+      const index = new Map(tasks.map((t, i) => [`${t.subtopology}_${t.partition}`, i]));
+      const pseudoMembers = members.map((m) => {
+        const owned = new Set<number>();
+        for (const tp of m.subscription.ownedPartitions) {
+          const i = index.get(`${subOf.get(tp.topic)}_${tp.partition}`);
+          if (i !== undefined) owned.add(i);
+        }
+        const ownedPartitions = [...owned].map((partition) => ({ topic: TASKS, partition }));
+        return { ...m, subscription: { ...m.subscription, topics: [TASKS], ownedPartitions } };
+      });
+      const pseudo = cooperativeStickyAssignor.assign(new Map([[TASKS, tasks.length]]), pseudoMembers);
+      const out = new Map<string, TopicPartition[]>();
+      for (const [memberId, tps] of pseudo) out.set(memberId, tps.flatMap((tp) => taskPartitions(tasks[tp.partition]!, taskTopics, partitionCounts)));
       return out;
     },
   };
