@@ -1,11 +1,13 @@
 import { GregorError } from '@gregor/common';
+import type { Change } from '../record';
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
 import type { TimeWindows, Windowed } from '../windows';
 import { suppressSupplier } from './aggregate-processors';
 import { KStream } from './kstream';
 import type { StreamsBuilder } from './streams-builder';
-import { mappedGetter, tableMapSupplier, toStreamSupplier, type ValueGetterSupplier } from './table-processors';
+import { passThroughSupplier } from './stateless';
+import { joinedGetter, mappedGetter, tableJoinSideSupplier, tableJoinValue, tableMapSupplier, toStreamSupplier, type TableJoinKind, type ValueGetterSupplier } from './table-processors';
 
 export interface TableState<K, V> {
   keySerde: Serde<K> | undefined;
@@ -83,9 +85,44 @@ export class KTable<K, V> {
     return new KTable<K, V>(this.builder, name, { ...this.state, storeName: undefined, getter: undefined } as TableState<K, V>);
   }
 
+  /** Inner join with another table on the key: a row while both sides have a value. */
+  join<O, J>(other: KTable<K, O>, joiner: (value: V, otherValue: O) => J): KTable<K, J> {
+    return this.joinTable(other, 'inner', (l, r) => joiner(l as V, r as O));
+  }
+
+  /** Left join: a row while this side has a value; `otherValue` null when the other side has none. */
+  leftJoin<O, J>(other: KTable<K, O>, joiner: (value: V, otherValue: O | null) => J): KTable<K, J> {
+    return this.joinTable(other, 'left', (l, r) => joiner(l as V, r));
+  }
+
+  /** Outer join: a row while either side has a value; the missing side is null. */
+  outerJoin<O, J>(other: KTable<K, O>, joiner: (value: V | null, otherValue: O | null) => J): KTable<K, J> {
+    return this.joinTable(other, 'outer', joiner);
+  }
+
   /** @internal */
   valueGetter(): ValueGetterSupplier<K, V> | undefined {
     return this.state.getter;
+  }
+
+  private joinTable<O, J>(other: KTable<K, O>, kind: TableJoinKind, joiner: (left: V | null, right: O | null) => J): KTable<K, J> {
+    const mine = this.state.getter;
+    const theirs = other.valueGetter();
+    if (mine === undefined || theirs === undefined) {
+      throw new GregorError('INVALID_CONFIG', 'invalid topology: a table–table join needs both tables materialized (from builder.table(), an aggregation, or filter/mapValues of one)');
+    }
+    const graph = this.builder.graph;
+    const thisSide = this.builder.newName('KTABLE-JOINTHIS');
+    const otherSide = this.builder.newName('KTABLE-JOINOTHER');
+    const merge = this.builder.newName('KTABLE-MERGE');
+    graph.addProcessor(thisSide, tableJoinSideSupplier<K, V, O, J>(theirs, (v, o) => tableJoinValue(kind, joiner, v, o)), this.nodeName);
+    graph.addProcessor(otherSide, tableJoinSideSupplier<K, O, V, J>(mine, (o, v) => tableJoinValue(kind, joiner, v, o)), other.nodeName);
+    graph.addProcessor(merge, passThroughSupplier<K, Change<J>>(), thisSide, otherSide);
+    for (const store of theirs.stores) graph.connectProcessorAndStateStores([thisSide, store]);
+    for (const store of mine.stores) graph.connectProcessorAndStateStores([otherSide, store]);
+    graph.markJoin(thisSide);
+    const getter = joinedGetter(mine, theirs, (l: V | null, r: O | null) => tableJoinValue(kind, joiner, l, r));
+    return new KTable<K, J>(this.builder, merge, { keySerde: this.state.keySerde, valueSerde: undefined, storeName: undefined, getter, windows: undefined });
   }
 
   private derive<V2>(prefix: string, fn: (value: V, key: K) => V2 | null, valueSerde: Serde<V2> | undefined): KTable<K, V2> {

@@ -119,3 +119,50 @@ export function streamTableJoinSupplier<K, V, TV, R>(getter: ValueGetterSupplier
     };
   };
 }
+
+/** Which rows a table–table join keeps: inner (both sides), left (left side), outer (either side). */
+export type TableJoinKind = 'inner' | 'left' | 'outer';
+
+/** The join of two values under a join kind, null when the kind drops the row (pure). */
+export function tableJoinValue<L, R, J>(kind: TableJoinKind, joiner: (left: L | null, right: R | null) => J, left: L | null, right: R | null): J | null {
+  const keep = kind === 'inner' ? left !== null && right !== null : kind === 'left' ? left !== null : left !== null || right !== null;
+  return keep ? joiner(left, right) : null;
+}
+
+/**
+ * One side of a KTable–KTable join (Kafka's KTableKTableJoin processors):
+ * a change on this side is joined with the other side's current value,
+ * both for the new and the old value, and forwarded as a change of the
+ * joined table.
+ */
+export function tableJoinSideSupplier<K, V, O, J>(otherGetter: ValueGetterSupplier<K, O>, join: (mine: V | null, other: O | null) => J | null): ProcessorSupplier<K, Change<V>, K, Change<J>> {
+  return () => {
+    let ctx: ProcessorContext<K, Change<J>>;
+    let getOther: (key: K) => O | undefined;
+    return {
+      init: (c) => {
+        ctx = c;
+        getOther = otherGetter.init(c as ProcessorContext<unknown, unknown>);
+      },
+      process: (r) => {
+        if (r.key === null || r.key === undefined) return;
+        const other = getOther(r.key) ?? null;
+        const newValue = join(r.value.newValue, other);
+        const oldValue = join(r.value.oldValue, other);
+        if (newValue === null && oldValue === null) return;
+        ctx.forward({ ...r, value: { newValue, oldValue } });
+      },
+    };
+  };
+}
+
+export function joinedGetter<K, L, R, J>(left: ValueGetterSupplier<K, L>, right: ValueGetterSupplier<K, R>, join: (l: L | null, r: R | null) => J | null): ValueGetterSupplier<K, J> {
+  return {
+    stores: [...new Set([...left.stores, ...right.stores])],
+    init: (ctx) => {
+      const getL = left.init(ctx);
+      const getR = right.init(ctx);
+      return (key) => join(getL(key) ?? null, getR(key) ?? null) ?? undefined;
+    },
+  };
+}
