@@ -88,6 +88,34 @@ describe('CachingStore', () => {
   });
 });
 
+describe('InMemoryBytesStore', () => {
+  it('property: range(from, to) equals filtering and sorting a plain map', () => {
+    const key = fc.uint8Array({ maxLength: 3 }).map((a) => Buffer.from(a));
+    const op = fc.record({ key, del: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), fc.option(key, { nil: undefined }), fc.option(key, { nil: undefined }), (ops, from, to) => {
+        const store = new InMemoryBytesStore('s');
+        const model = new Map<string, Buffer>();
+        for (const { key: k, del } of ops) {
+          if (del) {
+            store.delete(k);
+            model.delete(k.toString('hex'));
+          } else {
+            store.put(k, k);
+            model.set(k.toString('hex'), k);
+          }
+        }
+        const expected = [...model.values()]
+          .filter((k) => (from === undefined || Buffer.compare(k, from) >= 0) && (to === undefined || Buffer.compare(k, to) < 0))
+          .sort(Buffer.compare)
+          .map((k) => k.toString('hex'));
+        expect([...store.range(from, to)].map(([k]) => k.toString('hex'))).toEqual(expected);
+        expect(store.size()).toBe(model.size);
+      }),
+    );
+  });
+});
+
 describe('punctuationDue', () => {
   it('fires at the first time, then on its grid, once however many intervals were skipped', () => {
     expect(punctuationDue({ intervalMs: 100, nextMs: undefined }, 30)).toEqual({ fire: true, nextMs: 130 });

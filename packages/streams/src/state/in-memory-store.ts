@@ -1,9 +1,11 @@
-import { inRange, keyBytes, keyString, type BytesStore } from './bytes-store';
+import { keyBytes, keyString, type BytesStore } from './bytes-store';
+import { SortedKeys } from './sorted-keys';
 
 /** A store in a Map: fast, lost on restart, rebuilt from its changelog. */
 export class InMemoryBytesStore implements BytesStore {
   readonly persistent = false;
   private readonly map = new Map<string, Buffer>();
+  private readonly order = new SortedKeys();
 
   constructor(readonly name: string) {}
 
@@ -12,18 +14,20 @@ export class InMemoryBytesStore implements BytesStore {
   }
 
   put(key: Buffer, value: Buffer): void {
-    this.map.set(keyString(key), value);
+    const k = keyString(key);
+    if (!this.map.has(k)) this.order.add(k);
+    this.map.set(k, value);
   }
 
   delete(key: Buffer): void {
-    this.map.delete(keyString(key));
+    const k = keyString(key);
+    if (this.map.delete(k)) this.order.delete(k);
   }
 
   *range(from?: Buffer, to?: Buffer): Iterable<[Buffer, Buffer]> {
     const lo = from === undefined ? undefined : keyString(from);
     const hi = to === undefined ? undefined : keyString(to);
-    const keys = [...this.map.keys()].filter((k) => inRange(k, lo, hi)).sort();
-    for (const k of keys) {
+    for (const k of this.order.range(lo, hi)) {
       const v = this.map.get(k);
       if (v !== undefined) yield [keyBytes(k), v];
     }
@@ -37,5 +41,6 @@ export class InMemoryBytesStore implements BytesStore {
 
   async close(): Promise<void> {
     this.map.clear();
+    this.order.clear();
   }
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { Level } from 'level';
-import { inRange, keyBytes, keyString, type BytesStore } from './bytes-store';
+import { keyBytes, keyString, type BytesStore } from './bytes-store';
+import { SortedKeys } from './sorted-keys';
 
 /**
  * A persistent store on LevelDB (one database per store per task under
@@ -14,7 +15,7 @@ import { inRange, keyBytes, keyString, type BytesStore } from './bytes-store';
  */
 export class LevelBytesStore implements BytesStore {
   readonly persistent = true;
-  private readonly keys = new Set<string>();
+  private readonly keys = new SortedKeys();
   /** Written since the last flush: a value, or null for a delete. */
   private pending = new Map<string, Buffer | null>();
 
@@ -55,8 +56,7 @@ export class LevelBytesStore implements BytesStore {
   *range(from?: Buffer, to?: Buffer): Iterable<[Buffer, Buffer]> {
     const lo = from === undefined ? undefined : keyString(from);
     const hi = to === undefined ? undefined : keyString(to);
-    const keys = [...this.keys].filter((k) => inRange(k, lo, hi)).sort();
-    for (const k of keys) {
+    for (const k of this.keys.range(lo, hi)) {
       const v = this.get(keyBytes(k));
       if (v !== undefined) yield [keyBytes(k), v];
     }
