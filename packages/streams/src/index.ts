@@ -10,10 +10,10 @@ export type { Processor, ProcessorContext, ProcessorSupplier, PunctuationType, C
 export { Topology, type SerdePair } from './topology/topology';
 export type { TopicNameExtractor, SinkRecordContext } from './topology/nodes';
 export { StreamsBuilder, type Consumed, type Materialized, type StreamsBuilderOptions } from './dsl/streams-builder';
-export { KStream, BranchedKStream, type Produced, type Repartitioned } from './dsl/kstream';
+export { KStream, BranchedKStream, type Produced, type Repartitioned, type StreamJoined } from './dsl/kstream';
 export { KGroupedStream, TimeWindowedKStream } from './dsl/kgrouped-stream';
 export { KTable, Suppressed } from './dsl/ktable';
-export { TimeWindows, type Window, type Windowed } from './windows';
+export { TimeWindows, JoinWindows, type Window, type Windowed } from './windows';
 export { Stores, type StoreOptions, type StoreSpec } from './state/stores';
 export type { KeyValueStore } from './state/key-value-store';
 export type { WindowStore } from './state/window-store';

@@ -65,3 +65,30 @@ function positive(what: string, ms: number): void {
 function invalid(message: string): GregorError {
   return new GregorError('INVALID_CONFIG', message);
 }
+
+/**
+ * How far apart in event time two records of a KStream–KStream join may
+ * be (Kafka's JoinWindows): |t1 − t2| ≤ timeDifferenceMs, plus a grace
+ * period for out-of-order records. Each side keeps its records for
+ * 2 × difference + grace of stream time.
+ */
+export class JoinWindows {
+  private constructor(
+    readonly timeDifferenceMs: number,
+    readonly graceMs: number,
+  ) {}
+
+  static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): JoinWindows {
+    if (!Number.isInteger(timeDifferenceMs) || timeDifferenceMs < 0) throw invalid(`join window time difference must be a non-negative integer of ms, got ${timeDifferenceMs}`);
+    if (!Number.isInteger(graceMs) || graceMs < 0) throw invalid(`join window grace must be a non-negative integer of ms, got ${graceMs}`);
+    return new JoinWindows(timeDifferenceMs, graceMs);
+  }
+
+  static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): JoinWindows {
+    return JoinWindows.ofTimeDifferenceAndGrace(timeDifferenceMs, 0);
+  }
+
+  get retentionMs(): number {
+    return 2 * this.timeDifferenceMs + this.graceMs;
+  }
+}

@@ -1,7 +1,10 @@
 import { GregorError } from '@gregor/common';
 import type { ProcessorSupplier } from '../processor/api';
 import type { KeyValue } from '../record';
-import type { Serde } from '../serdes';
+import { Serdes, type Serde } from '../serdes';
+import { Stores } from '../state/stores';
+import type { JoinWindows } from '../windows';
+import { streamJoinSideSupplier } from './stream-join';
 import type { SerdePair } from '../topology/topology';
 import type { TopicNameExtractor } from '../topology/nodes';
 import { KGroupedStream } from './kgrouped-stream';
@@ -31,6 +34,14 @@ export interface StreamState<K, V> {
 export interface Produced<K, V> {
   keySerde?: Serde<K>;
   valueSerde?: Serde<V>;
+}
+
+/** Serdes and store kind of a KStream–KStream join's two stores (Kafka's StreamJoined). */
+export interface StreamJoined<V, V2> {
+  valueSerde?: Serde<V>;
+  otherValueSerde?: Serde<V2>;
+  /** LevelDB instead of memory for the join stores (default false: they hold one window of records). */
+  persistent?: boolean;
 }
 
 export interface Repartitioned<K, V> extends Produced<K, V> {
@@ -123,8 +134,19 @@ export class KStream<K, V> {
   }
 
   /** Inner join with a table: a stream record with no table value for its key produces nothing. */
-  join<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV) => R): KStream<K, R> {
-    return this.joinTable(table, (v, tv) => joiner(v, tv as TV), false);
+  join<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV) => R): KStream<K, R>;
+  /**
+   * Inner join with another stream: each pair of records with the same key
+   * whose timestamps are at most `windows.timeDifferenceMs` apart, whichever
+   * arrives second triggering the output.
+   */
+  join<V2, R>(other: KStream<K, V2>, joiner: (value: V, otherValue: V2) => R, windows: JoinWindows, joined?: StreamJoined<V, V2>): KStream<K, R>;
+  join<X, R>(other: KTable<K, X> | KStream<K, X>, joiner: (value: V, otherValue: X) => R, windows?: JoinWindows, joined: StreamJoined<V, X> = {}): KStream<K, R> {
+    if (other instanceof KStream) {
+      if (windows === undefined) throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–KStream join needs JoinWindows');
+      return this.joinStream(other, joiner, windows, joined);
+    }
+    return this.joinTable(other, (v, tv) => joiner(v, tv as X), false);
   }
 
   /** Left join with a table: the joiner gets null when the table has no value for the key. */
@@ -159,6 +181,27 @@ export class KStream<K, V> {
     for (const store of getter.stores) this.builder.graph.connectProcessorAndStateStores([out.nodeName, store]);
     this.builder.graph.markJoin(out.nodeName);
     return out;
+  }
+
+  private joinStream<V2, R>(other: KStream<K, V2>, joiner: (value: V, otherValue: V2) => R, windows: JoinWindows, joined: StreamJoined<V, V2>): KStream<K, R> {
+    const b = this.builder;
+    const left = this.state.repartitionRequired ? this.repartitionAs(b.newName('KSTREAM-JOINTHIS'), this.serdes({})) : this;
+    const right = other.state.repartitionRequired ? other.repartitionAs(b.newName('KSTREAM-JOINOTHER'), other.serdes({})) : other;
+    const keySerde = this.serdes({}).keySerde;
+    const thisName = b.newName('KSTREAM-JOINTHIS');
+    const otherName = b.newName('KSTREAM-JOINOTHER');
+    const thisStore = `${thisName}-store`;
+    const otherStore = `${otherName}-store`;
+    const counters = b.windowCounters;
+    b.graph.addProcessor(thisName, streamJoinSideSupplier({ thisStore, otherStore, keySerde, windows, counters }, joiner), left.nodeName);
+    b.graph.addProcessor(otherName, streamJoinSideSupplier<K, V2, V, R>({ thisStore: otherStore, otherStore: thisStore, keySerde, windows, counters }, (o, v) => joiner(v, o)), right.nodeName);
+    const storeOpts = { persistent: joined.persistent ?? false, caching: false };
+    b.graph.addStateStore(Stores.keyValue(thisStore, Serdes.Bytes(), joined.valueSerde ?? this.serdes({}).valueSerde, storeOpts), thisName, otherName);
+    b.graph.addStateStore(Stores.keyValue(otherStore, Serdes.Bytes(), joined.otherValueSerde ?? other.serdes({}).valueSerde, storeOpts), otherName, thisName);
+    b.graph.markJoin(thisName);
+    const merge = b.newName('KSTREAM-MERGE');
+    b.graph.addProcessor(merge, passThroughSupplier<K, R>(), thisName, otherName);
+    return new KStream<K, R>(b, merge, { keySerde: left.state.keySerde, valueSerde: undefined, repartitionRequired: false });
   }
 
   /** @internal */

@@ -13,6 +13,8 @@ export interface KeyValueStore<K, V> {
   delete(key: K): V | undefined;
   /** Every entry in key-byte order. */
   all(): KeyValue<K, V>[];
+  /** Entries whose serialized key is in [from, to), in key-byte order. */
+  range(from: K, to: K): KeyValue<K, V>[];
   approximateNumEntries(): number;
 }
 
@@ -52,8 +54,16 @@ export class TypedKeyValueStore<K, V> implements KeyValueStore<K, V> {
   }
 
   all(): KeyValue<K, V>[] {
+    return this.entries(this.bytes.range());
+  }
+
+  range(from: K, to: K): KeyValue<K, V>[] {
+    return this.entries(this.bytes.range(this.rawKey(from), this.rawKey(to)));
+  }
+
+  private entries(raw: Iterable<[Buffer, Buffer]>): KeyValue<K, V>[] {
     const out: KeyValue<K, V>[] = [];
-    for (const [k, v] of this.bytes.range()) {
+    for (const [k, v] of raw) {
       out.push({ key: this.keySerde.deserialize(this.name, k) as K, value: this.valueSerde.deserialize(this.name, v) as V });
     }
     return out;
