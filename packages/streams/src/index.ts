@@ -31,3 +31,4 @@ export type { StreamsConfig } from './runtime/config';
 export type { CommitPath } from './runtime/commit-path';
 export { planTopics, type InternalTopicSpec, type TopicPlan } from './runtime/internal-topics';
 export { streamsTaskAssignor, allTasks, taskPartitions } from './runtime/task-assignor';
+export { StreamsMetricsRegistry } from './runtime/metrics';

@@ -109,6 +109,11 @@ describe('KafkaStreams against a real node', () => {
     await produce(lines.slice(150));
     const expected = sorted(reference(lines));
     await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'word-counts', 3))) === JSON.stringify(expected), { timeoutMs: 60_000, what: 'word counts to match the reference' });
+    // Prometheus metrics: what was processed and owned, per application.
+    const text = await a.metricsRegistry.registry.metrics();
+    expect(text).toMatch(new RegExp(`gregor_streams_processed_records_total\\{application_id="wc"\\} ${a.metrics().processedRecords}\\b`));
+    expect(text).toContain(`gregor_streams_tasks{application_id="wc"} ${a.metrics().tasks}`);
+    expect(text).toMatch(/gregor_streams_commit_duration_seconds_count\{application_id="wc"\} [1-9]/);
     // Interactive queries: each word's count lives on exactly one of the instances.
     for (const [word, n] of expected) expect(a.store<string, number>('counts').get(word) ?? b.store<string, number>('counts').get(word)).toBe(n);
 
@@ -135,6 +140,7 @@ describe('KafkaStreams against a real node', () => {
     await c.start();
     await pollUntil(() => c.metrics().tasks === 6, { timeoutMs: 30_000, what: 'a fresh instance to own all tasks' });
     expect(c.metrics().restoredRecords).toBeGreaterThan(0);
+    expect(await c.metricsRegistry.registry.metrics()).toContain(`gregor_streams_restored_records_total{application_id="wc"} ${c.metrics().restoredRecords}`);
     expect(sorted(new Map(c.store<string, number>('counts').all().map((kv) => [kv.key, kv.value])))).toEqual(expected2);
     await c.close();
   });

@@ -38,13 +38,16 @@ export class StreamsBuilder {
   readonly defaultKeySerde: Serde<unknown>;
   readonly defaultValueSerde: Serde<unknown>;
   readonly logger: Logger;
-  /** Shared by every windowed aggregation of this topology (Kafka's dropped-records sensor). */
-  readonly windowCounters: WindowAggregateCounters = { droppedLateRecords: 0 };
 
   constructor(opts: StreamsBuilderOptions = {}) {
     this.defaultKeySerde = opts.defaultKeySerde ?? Serdes.JSON();
     this.defaultValueSerde = opts.defaultValueSerde ?? Serdes.JSON();
     this.logger = opts.logger ?? silentLogger();
+  }
+
+  /** Late records dropped by this topology's windowed operators (Kafka's dropped-records sensor); also `topology.droppedLateRecords`. */
+  get windowCounters(): WindowAggregateCounters {
+    return this.topology.droppedLateRecords;
   }
 
   /** @internal the topology being built, for the DSL classes. */

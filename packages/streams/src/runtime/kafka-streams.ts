@@ -9,6 +9,7 @@ import type { Topology } from '../topology/topology';
 import { AtLeastOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
 import { ensureInternalTopics } from './ensure-topics';
+import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
 import { streamsTaskAssignor } from './task-assignor';
 import { TaskManager } from './task-manager';
@@ -48,6 +49,8 @@ export class KafkaStreams {
   private stopping = false;
   private fatal: GregorError | undefined;
   private readonly counters = { processedRecords: 0, commits: 0 };
+  /** Prometheus metrics of this instance; serve `metricsRegistry.registry.metrics()` from the application. */
+  readonly metricsRegistry: StreamsMetricsRegistry;
 
   constructor(
     private readonly topology: Topology,
@@ -55,6 +58,12 @@ export class KafkaStreams {
   ) {
     this.config = resolveConfig(config, path.join(tmpdir(), 'gregor-streams'));
     this.client = createClient({ ...config.client, bootstrap: config.bootstrap, logger: this.config.logger, clock: this.config.clock });
+    this.metricsRegistry = new StreamsMetricsRegistry(this.config.applicationId, {
+      tasks: () => this.tasks?.size ?? 0,
+      restoringStores: () => this.tasks?.restoringStores ?? 0,
+      droppedLateRecords: () => topology.droppedLateRecords.droppedLateRecords,
+      skippedRecords: () => this.metrics().skippedRecords,
+    });
   }
 
   get currentState(): StreamsState {
@@ -107,7 +116,8 @@ export class KafkaStreams {
       this.consumer = consumer;
       const commitPath = new AtLeastOnceCommitPath(collector, consumer);
       this.commitPath = commitPath;
-      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log });
+      const onRestored = (n: number): void => this.metricsRegistry.restored.inc(n);
+      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored });
       this.tasks = tasks;
       consumer.subscribe([...new Set([...taskTopics.values()].flat())], {
         onPartitionsAssigned: async (tps) => this.onAssigned(tps),
@@ -171,7 +181,12 @@ export class KafkaStreams {
           // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
           if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${r.topic}-${r.partition}`, { topic: r.topic, partition: r.partition });
           task.process(rec);
-          this.counters.processedRecords++;
+        }
+        if (records.length > 0) {
+          this.counters.processedRecords += records.length;
+          this.metricsRegistry.processed.inc(records.length);
+          // Sampled once per poll (the last record): a histogram observation per record costs more than it tells.
+          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - Number(records[records.length - 1]!.timestamp)) / 1000);
         }
         for (const t of tasks.all()) t.punctuateWallClock();
         if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
@@ -190,9 +205,13 @@ export class KafkaStreams {
 
   /** Commits every task; a commit the group refuses (rebalance) is logged and left to the rejoin. Returns whether it committed. */
   private async commit(): Promise<boolean> {
+    const endTimer = this.metricsRegistry.commitDuration.startTimer();
     try {
       const n = await this.tasks!.commitAll();
-      if (n > 0) this.counters.commits++;
+      if (n > 0) {
+        this.counters.commits++;
+        endTimer();
+      }
       return true;
     } catch (err) {
       if (!isCommitConflict(err)) throw err;

@@ -23,6 +23,8 @@ export interface TaskManagerDeps {
   commitPath: CommitPath;
   collector: ProducerCollector;
   logger: Logger;
+  /** Called with each store's replayed record count when its restoration ends. */
+  onRestored?(records: number): void;
 }
 
 /**
@@ -37,6 +39,8 @@ export class TaskManager {
   private readonly byPartition = new Map<string, StreamTask>();
   private readonly subByTopic = new Map<string, Subtopology>();
   restoredRecords = 0;
+  /** Stores whose restoration is running (a gauge). */
+  restoringStores = 0;
 
   constructor(private readonly deps: TaskManagerDeps) {
     for (const s of deps.topology.subtopologies()) {
@@ -145,8 +149,10 @@ export class TaskManager {
         store = new InMemoryBytesStore(name);
       }
       if (spec.logging) {
-        const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger);
+        this.restoringStores++;
+        const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger).finally(() => this.restoringStores--);
         this.restoredRecords += r.restoredRecords;
+        this.deps.onRestored?.(r.restoredRecords);
         if (spec.persistent) checkpoint.set(name, r.endOffset);
       }
       out.set(name, store);

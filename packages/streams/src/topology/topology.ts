@@ -23,6 +23,12 @@ export class Topology {
   private readonly storeSpecs = new Map<string, StoreSpec>();
   /** store → processors using it */
   private readonly storeUsers = new Map<string, string[]>();
+  /**
+   * Records dropped for arriving after their window closed (windowed
+   * aggregations, stream–stream joins), counted across the process's
+   * tasks of this topology: the runtime exports it as a metric.
+   */
+  readonly droppedLateRecords = { droppedLateRecords: 0 };
   /** Joins: every source topic of the sub-topology holding one must have the same partition count. */
   private readonly joinNodes: string[] = [];
 
