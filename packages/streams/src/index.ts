@@ -8,7 +8,7 @@ export { Serdes, type Serde } from './serdes';
 export type { StreamRecord, KeyValue, Change } from './record';
 export type { Processor, ProcessorContext, ProcessorSupplier, PunctuationType, Cancellable, RecordMetadata } from './processor/api';
 export { Topology, type SerdePair } from './topology/topology';
-export type { TopicNameExtractor, SinkRecordContext } from './topology/nodes';
+export type { TopicNameExtractor, SinkRecordContext, TimestampExtractor, ConsumedRecordInfo } from './topology/nodes';
 export { StreamsBuilder, type Consumed, type Materialized, type StreamsBuilderOptions } from './dsl/streams-builder';
 export { KStream, BranchedKStream, type Produced, type Repartitioned, type StreamJoined } from './dsl/kstream';
 export { KGroupedStream, TimeWindowedKStream } from './dsl/kgrouped-stream';

@@ -115,3 +115,24 @@ describe('windowed aggregation', () => {
     expect(() => t.suppress(Suppressed.untilWindowCloses())).toThrow(/INVALID_CONFIG: invalid topology: suppress\(untilWindowCloses\) needs a windowed table/);
   });
 });
+
+describe('timestamp extractor', () => {
+  it('event time from the value drives windows; a negative time skips the record', async () => {
+    const b = new StreamsBuilder();
+    b.stream<string, { at: number }>('events', { keySerde: S, valueSerde: Serdes.JSON(), timestampExtractor: (r) => r.value.at })
+      .groupByKey()
+      .windowedBy(TimeWindows.ofSizeWithNoGrace(100))
+      .count()
+      .toStream()
+      .map((w, n) => ({ key: windowKey(w), value: n }))
+      .to('out', { keySerde: S, valueSerde: Serdes.Float64() });
+    const driver = new TopologyTestDriver(b.build());
+    const input = driver.createInputTopic('events', S, Serdes.JSON<{ at: number }>());
+    input.pipeInput('k', { at: 150 }, 999_999); // the record timestamp is ignored
+    input.pipeInput('k', { at: -1 }, 5);
+    const out = driver.createOutputTopic('out', S, Serdes.Float64()).readRecordsToList();
+    expect(out.map((r) => [r.key, r.value, r.timestamp])).toEqual([['k@100', 1, 150]]);
+    expect(driver.skippedRecords()).toBe(1);
+    await driver.close();
+  });
+});

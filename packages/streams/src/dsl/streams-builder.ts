@@ -1,6 +1,7 @@
 import { silentLogger, type Logger } from '@gregor/common';
 import { Serdes, type Serde } from '../serdes';
 import { Stores, type StoreOptions } from '../state/stores';
+import type { TimestampExtractor } from '../topology/nodes';
 import { Topology } from '../topology/topology';
 import type { WindowAggregateCounters } from './aggregate-processors';
 import { KStream } from './kstream';
@@ -10,6 +11,8 @@ import { storeGetter, tableSourceSupplier } from './table-processors';
 export interface Consumed<K, V> {
   keySerde?: Serde<K>;
   valueSerde?: Serde<V>;
+  /** Event time from the record's contents instead of its timestamp. */
+  timestampExtractor?: TimestampExtractor<K, V>;
 }
 
 export interface Materialized<K, V> extends StoreOptions {
@@ -64,7 +67,7 @@ export class StreamsBuilder {
     const name = this.newName('KSTREAM-SOURCE');
     const keySerde = consumed.keySerde ?? (this.defaultKeySerde as Serde<K>);
     const valueSerde = consumed.valueSerde ?? (this.defaultValueSerde as Serde<V>);
-    this.topology.addSource(name, topics, { keySerde, valueSerde });
+    this.topology.addSource(name, topics, { keySerde, valueSerde, ...(consumed.timestampExtractor === undefined ? {} : { timestampExtractor: consumed.timestampExtractor }) });
     return new KStream<K, V>(this, name, { keySerde, valueSerde, repartitionRequired: false });
   }
 

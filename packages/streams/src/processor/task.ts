@@ -116,11 +116,19 @@ export class StreamTask {
       this.deps.logger.warn('skipping a record that does not deserialize', { task: this.idString, topic: rec.topic, partition: rec.partition, offset: String(rec.offset), error: (err as Error).message });
       return;
     }
+    const extract = source.node.timestampExtractor;
+    const timestamp = extract === undefined ? rec.timestamp : extract({ key, value, timestamp: rec.timestamp, topic: rec.topic, partition: rec.partition, offset: rec.offset });
+    if (!(timestamp >= 0)) {
+      // Kafka's LogAndSkipOnInvalidTimestamp: a record without a usable event time cannot be placed in stream time.
+      this.skippedRecords++;
+      this.deps.logger.warn('skipping a record with an invalid timestamp', { task: this.idString, topic: rec.topic, partition: rec.partition, offset: String(rec.offset), timestamp });
+      return;
+    }
     this.metadata = { topic: rec.topic, partition: rec.partition, offset: rec.offset };
-    this.recordTimestampMs = rec.timestamp;
-    if (rec.timestamp > this.streamTimeMs) this.streamTimeMs = rec.timestamp;
+    this.recordTimestampMs = timestamp;
+    if (timestamp > this.streamTimeMs) this.streamTimeMs = timestamp;
     try {
-      this.forwardFrom(source.runtime, { key, value, timestamp: rec.timestamp, headers: rec.headers });
+      this.forwardFrom(source.runtime, { key, value, timestamp, headers: rec.headers });
     } finally {
       this.metadata = undefined;
     }

@@ -27,12 +27,27 @@ export interface SinkRecordContext {
 
 export type TopicNameExtractor<K, V> = (key: K, value: V, context: SinkRecordContext) => string;
 
+/** What a timestamp extractor sees: the deserialized record and where it came from. */
+export interface ConsumedRecordInfo<K, V> {
+  readonly key: K;
+  readonly value: V;
+  /** The record's own timestamp (create or log-append time). */
+  readonly timestamp: number;
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+}
+
+/** Event time of a record (Kafka's TimestampExtractor); a negative answer makes the task skip the record. */
+export type TimestampExtractor<K, V> = (record: ConsumedRecordInfo<K, V>) => number;
+
 export interface SourceNode {
   readonly kind: 'source';
   readonly name: string;
   readonly topics: readonly TopicRef[];
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
+  readonly timestampExtractor?: TimestampExtractor<unknown, unknown>;
 }
 
 export interface ProcessorNodeSpec {

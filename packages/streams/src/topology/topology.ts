@@ -3,12 +3,16 @@ import type { ProcessorSupplier } from '../processor/api';
 import type { Serde } from '../serdes';
 import type { StoreSpec } from '../state/stores';
 import { describeTopology } from './describe';
-import type { SinkNode, SourceNode, TopicNameExtractor, TopicRef, TopologyNode } from './nodes';
+import type { SinkNode, SourceNode, TimestampExtractor, TopicNameExtractor, TopicRef, TopologyNode } from './nodes';
 import { splitSubtopologies, type Subtopology } from './subtopologies';
 
 export interface SerdePair<K, V> {
   keySerde: Serde<K>;
   valueSerde: Serde<V>;
+}
+
+export interface SourceOptions<K, V> extends SerdePair<K, V> {
+  timestampExtractor?: TimestampExtractor<K, V>;
 }
 
 /**
@@ -32,7 +36,7 @@ export class Topology {
   /** Joins: every source topic of the sub-topology holding one must have the same partition count. */
   private readonly joinNodes: string[] = [];
 
-  addSource<K, V>(name: string, topics: string | readonly string[], serdes: SerdePair<K, V>): this {
+  addSource<K, V>(name: string, topics: string | readonly string[], serdes: SourceOptions<K, V>): this {
     const list = typeof topics === 'string' ? [topics] : topics;
     if (list.length === 0) throw invalid(`source "${name}" needs at least one topic`);
     for (const t of list) checkTopic(t);
@@ -40,10 +44,17 @@ export class Topology {
   }
 
   /** A source of internal topics (repartition), named without the application id. */
-  addSourceRefs<K, V>(name: string, topics: readonly TopicRef[], serdes: SerdePair<K, V>): this {
+  addSourceRefs<K, V>(name: string, topics: readonly TopicRef[], serdes: SourceOptions<K, V>): this {
     const taken = new Set(this.nodes.flatMap((n) => (n.kind === 'source' ? n.topics.map((t) => t.name) : [])));
     for (const t of topics) if (taken.has(t.name)) throw invalid(`topic "${t.name}" is already read by another source`);
-    const node: SourceNode = { kind: 'source', name, topics, keySerde: serdes.keySerde as Serde<unknown>, valueSerde: serdes.valueSerde as Serde<unknown> };
+    const node: SourceNode = {
+      kind: 'source',
+      name,
+      topics,
+      keySerde: serdes.keySerde as Serde<unknown>,
+      valueSerde: serdes.valueSerde as Serde<unknown>,
+      ...(serdes.timestampExtractor === undefined ? {} : { timestampExtractor: serdes.timestampExtractor as TimestampExtractor<unknown, unknown> }),
+    };
     return this.add(node);
   }
 
