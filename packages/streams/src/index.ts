@@ -13,6 +13,7 @@ export { StreamsBuilder, type Consumed, type Materialized, type StreamsBuilderOp
 export { KStream, BranchedKStream, type Produced, type Repartitioned, type StreamJoined } from './dsl/kstream';
 export { KGroupedStream, TimeWindowedKStream } from './dsl/kgrouped-stream';
 export { KTable, Suppressed } from './dsl/ktable';
+export { GlobalKTable } from './dsl/global-ktable';
 export { TimeWindows, JoinWindows, type Window, type Windowed } from './windows';
 export { Stores, type StoreOptions, type StoreSpec } from './state/stores';
 export type { KeyValueStore } from './state/key-value-store';

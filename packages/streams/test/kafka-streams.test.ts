@@ -145,6 +145,43 @@ describe('KafkaStreams against a real node', () => {
     await c.close();
   });
 
+  it('a global table: every instance holds all of it, restored before processing and updated while running', async () => {
+    await client.admin().createTopics([{ topic: 'products', numPartitions: 2 }, { topic: 'orders', numPartitions: 3 }, { topic: 'orders-named', numPartitions: 1 }]);
+    const producer = client.producer({ lingerMs: 0 });
+    await producer.send({ topic: 'products', messages: [{ key: 'p1', value: 'pencil' }, { key: 'p2', value: 'eraser' }] });
+    const topology = (): ReturnType<StreamsBuilder['build']> => {
+      const b = new StreamsBuilder();
+      const products = b.globalTable<string, string>('products', { keySerde: S, valueSerde: S, storeName: 'products-store', persistent: true });
+      b.stream<string, string>('orders', { keySerde: S, valueSerde: S })
+        .join(products, (_k, product) => product, (product, name) => `${product}=${name}`)
+        .to('orders-named', { keySerde: S, valueSerde: S });
+      return b.build();
+    };
+    const config = { applicationId: 'enrich', bootstrap: node.clientAddress!, stateDir: path.join(dir, 'enrich'), commitIntervalMs: 100, sessionTimeoutMs: 6000, heartbeatIntervalMs: 200 };
+    const named = async (): Promise<string[]> => (await client.read({ topic: 'orders-named', partition: 0, from: 'earliest' })).records.map((r) => r.value!.toString());
+
+    const s1 = new KafkaStreams(topology(), config);
+    running.push(s1);
+    await s1.start();
+    expect(s1.metrics().restoredRecords).toBe(2); // both products, before any task ran
+    await producer.send({ topic: 'orders', key: 'o1', value: 'p1' });
+    await pollUntil(async () => (await named()).length === 1, { timeoutMs: 30_000, what: 'the first enriched order' });
+    await producer.send({ topic: 'products', key: 'p1', value: 'blue pencil' });
+    // The update reaches the global store in the background; then an order sees it.
+    await pollUntil(async () => {
+      await producer.send({ topic: 'orders', key: 'probe', value: 'p1' });
+      return (await named()).includes('p1=blue pencil');
+    }, { timeoutMs: 30_000, intervalMs: 200, what: 'an order to see the updated product' });
+    await s1.close();
+
+    const s2 = new KafkaStreams(topology(), config);
+    running.push(s2);
+    await s2.start();
+    expect(s2.metrics().restoredRecords).toBe(0); // persistent global store, checkpointed at close
+    await s2.close();
+    await producer.close();
+  });
+
   it('a source topic that does not exist fails start() with the topic named, and the state is ERROR', async () => {
     const b = new StreamsBuilder();
     b.stream('missing-topic').to('x');

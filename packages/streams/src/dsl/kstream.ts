@@ -8,6 +8,7 @@ import { streamJoinSideSupplier } from './stream-join';
 import type { SerdePair } from '../topology/topology';
 import type { TopicNameExtractor } from '../topology/nodes';
 import { KGroupedStream } from './kgrouped-stream';
+import { GlobalKTable, globalJoinSupplier } from './global-ktable';
 import type { KTable } from './ktable';
 import {
   branchSupplier,
@@ -141,7 +142,20 @@ export class KStream<K, V> {
    * arrives second triggering the output.
    */
   join<V2, R>(other: KStream<K, V2>, joiner: (value: V, otherValue: V2) => R, windows: JoinWindows, joined?: StreamJoined<V, V2>): KStream<K, R>;
-  join<X, R>(other: KTable<K, X> | KStream<K, X>, joiner: (value: V, otherValue: X) => R, windows?: JoinWindows, joined: StreamJoined<V, X> = {}): KStream<K, R> {
+  /** Inner join with a global table, looked up by a key computed from each record. */
+  join<GK, GV, R>(global: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, globalValue: GV) => R): KStream<K, R>;
+  join<X, R>(
+    other: KTable<K, X> | KStream<K, X> | GlobalKTable<unknown, X>,
+    joinerOrSelector: ((value: V, otherValue: X) => R) | ((key: K, value: V) => unknown),
+    windowsOrJoiner?: JoinWindows | ((value: V, globalValue: X) => R),
+    joined: StreamJoined<V, X> = {},
+  ): KStream<K, R> {
+    const joiner = joinerOrSelector as (value: V, otherValue: X) => R;
+    if (other instanceof GlobalKTable) {
+      if (typeof windowsOrJoiner !== 'function') throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–GlobalKTable join needs a key selector and a joiner');
+      return this.joinGlobal(other, joinerOrSelector as (key: K, value: V) => unknown, (v, gv) => windowsOrJoiner(v, gv as X), false);
+    }
+    const windows = windowsOrJoiner as JoinWindows | undefined;
     if (other instanceof KStream) {
       if (windows === undefined) throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–KStream join needs JoinWindows');
       return this.joinStream(other, joiner, windows, joined);
@@ -150,8 +164,23 @@ export class KStream<K, V> {
   }
 
   /** Left join with a table: the joiner gets null when the table has no value for the key. */
-  leftJoin<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV | null) => R): KStream<K, R> {
-    return this.joinTable(table, joiner, true);
+  leftJoin<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV | null) => R): KStream<K, R>;
+  /** Left join with a global table: the joiner gets null when it has no value for the selected key. */
+  leftJoin<GK, GV, R>(global: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, globalValue: GV | null) => R): KStream<K, R>;
+  leftJoin<X, R>(
+    other: KTable<K, X> | GlobalKTable<unknown, X>,
+    joinerOrSelector: ((value: V, tableValue: X | null) => R) | ((key: K, value: V) => unknown),
+    globalJoiner?: (value: V, globalValue: X | null) => R,
+  ): KStream<K, R> {
+    if (other instanceof GlobalKTable) {
+      if (globalJoiner === undefined) throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–GlobalKTable join needs a key selector and a joiner');
+      return this.joinGlobal(other, joinerOrSelector as (key: K, value: V) => unknown, globalJoiner, true);
+    }
+    return this.joinTable(other, joinerOrSelector as (value: V, tableValue: X | null) => R, true);
+  }
+
+  private joinGlobal<GV, R>(global: GlobalKTable<unknown, GV>, keySelector: (key: K, value: V) => unknown, joiner: (value: V, globalValue: GV | null) => R, left: boolean): KStream<K, R> {
+    return this.add(left ? 'KSTREAM-LEFTJOIN' : 'KSTREAM-JOIN', globalJoinSupplier(global.queryableStoreName, keySelector, joiner, left), { ...this.state, valueSerde: undefined });
   }
 
   /** @internal the serdes to write this stream with: given, known, or the builder's defaults. */

@@ -4,6 +4,7 @@ import { Stores, type StoreOptions } from '../state/stores';
 import type { TimestampExtractor } from '../topology/nodes';
 import { Topology } from '../topology/topology';
 import type { WindowAggregateCounters } from './aggregate-processors';
+import { GlobalKTable } from './global-ktable';
 import { KStream } from './kstream';
 import { KTable } from './ktable';
 import { storeGetter, tableSourceSupplier } from './table-processors';
@@ -82,6 +83,15 @@ export class StreamsBuilder {
     this.topology.addProcessor(tableName, tableSourceSupplier(storeName, keySerde, valueSerde), sourceName);
     this.topology.addStateStore(Stores.keyValue(storeName, keySerde, valueSerde, materialized), tableName);
     return new KTable<K, V>(this, tableName, { keySerde, valueSerde, storeName, getter: storeGetter(storeName), windows: undefined });
+  }
+
+  /** A table of all partitions of `topic` on every instance; join streams with it by any key. */
+  globalTable<K = string, V = string>(topic: string, materialized: Materialized<K, V> = {}): GlobalKTable<K, V> {
+    const storeName = materialized.storeName ?? `${topic}-STATE-STORE-${String(this.counter++).padStart(10, '0')}`;
+    const keySerde = materialized.keySerde ?? (this.defaultKeySerde as Serde<K>);
+    const valueSerde = materialized.valueSerde ?? (this.defaultValueSerde as Serde<V>);
+    this.topology.addGlobalStore(Stores.keyValue(storeName, keySerde, valueSerde, { persistent: materialized.persistent ?? false, logging: false, caching: false }), topic);
+    return new GlobalKTable<K, V>(storeName);
   }
 
   build(): Topology {

@@ -26,6 +26,8 @@ export interface TaskDeps {
   collector: RecordCollector;
   /** Opened (and restored) bottom layer of each of the sub-topology's stores. */
   innerStores: ReadonlyMap<string, BytesStore>;
+  /** Global stores (typed), readable by every processor. */
+  globalStores?: ReadonlyMap<string, unknown>;
   wallClockMs: () => number;
   cacheMaxEntries: number;
   /** What to do with a record whose key or value does not deserialize. */
@@ -233,6 +235,8 @@ export class StreamTask {
       forward: (record, childName) => task.forwardFrom(currentNode('forward'), record, childName),
       getStateStore: <S>(name: string): S => {
         const node = currentNode('getStateStore');
+        const global = task.deps.globalStores?.get(name);
+        if (global !== undefined) return global as S;
         const stack = task.stores.get(name);
         if (stack === undefined || !node.stores.has(name)) {
           throw new GregorError('INVALID_CONFIG', `processor "${node.name}" has no access to state store "${name}" (connect it in the topology)`);

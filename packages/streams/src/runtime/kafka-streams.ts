@@ -9,6 +9,7 @@ import type { Topology } from '../topology/topology';
 import { AtLeastOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
 import { ensureInternalTopics } from './ensure-topics';
+import { GlobalStateManager } from './global-state';
 import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
 import { streamsTaskAssignor } from './task-assignor';
@@ -45,10 +46,11 @@ export class KafkaStreams {
   private producer: Producer | undefined;
   private tasks: TaskManager | undefined;
   private commitPath: CommitPath | undefined;
+  private global: GlobalStateManager | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
   private fatal: GregorError | undefined;
-  private readonly counters = { processedRecords: 0, commits: 0 };
+  private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0 };
   /** Prometheus metrics of this instance; serve `metricsRegistry.registry.metrics()` from the application. */
   readonly metricsRegistry: StreamsMetricsRegistry;
 
@@ -83,7 +85,6 @@ export class KafkaStreams {
     const tasks = this.tasks?.all() ?? [];
     return {
       ...this.counters,
-      restoredRecords: this.tasks?.restoredRecords ?? 0,
       skippedRecords: tasks.reduce((n, t) => n + t.skippedRecords, 0),
       tasks: tasks.length,
     };
@@ -116,8 +117,17 @@ export class KafkaStreams {
       this.consumer = consumer;
       const commitPath = new AtLeastOnceCommitPath(collector, consumer);
       this.commitPath = commitPath;
-      const onRestored = (n: number): void => this.metricsRegistry.restored.inc(n);
-      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored });
+      const onRestored = (n: number): void => {
+        this.counters.restoredRecords += n;
+        this.metricsRegistry.restored.inc(n);
+      };
+      const global = new GlobalStateManager(this.topology, this.config, this.client, log, onRestored, (err) => {
+        this.fail(err);
+        this.stopping = true;
+      });
+      this.global = global;
+      await global.start();
+      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored, globalStores: global.typed });
       this.tasks = tasks;
       consumer.subscribe([...new Set([...taskTopics.values()].flat())], {
         onPartitionsAssigned: async (tps) => this.onAssigned(tps),
@@ -208,6 +218,7 @@ export class KafkaStreams {
     const endTimer = this.metricsRegistry.commitDuration.startTimer();
     try {
       const n = await this.tasks!.commitAll();
+      await this.global?.checkpoint();
       if (n > 0) {
         this.counters.commits++;
         endTimer();
@@ -249,6 +260,7 @@ export class KafkaStreams {
       log.warn('closing tasks failed', { error: (err as Error).message });
     }
     await this.consumer?.close().catch((err: unknown) => log.warn('closing the consumer failed', { error: (err as Error).message }));
+    await this.global?.stop().catch((err: unknown) => log.warn('closing the global stores failed', { error: (err as Error).message }));
     await this.client.close().catch(() => undefined);
     if (this.state !== 'ERROR') this.setState('NOT_RUNNING');
     log.info('streams application closed', { applicationId: this.config.applicationId, ...this.metrics() });

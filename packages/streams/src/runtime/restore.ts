@@ -1,6 +1,6 @@
 import type { Gregor } from '@gregor/client';
 import { GregorError, type Logger } from '@gregor/common';
-import type { BytesStore } from '../state/bytes-store';
+import { applyChangelogRecord, type BytesStore } from '../state/bytes-store';
 
 export interface RestoreResult {
   restoredRecords: number;
@@ -36,9 +36,7 @@ export async function restoreStore(client: Gregor, topic: string, partition: num
     const res = await client.read({ topic, partition, from: position, maxRecords: RESTORE_BATCH_RECORDS, maxBytes: 4 * 1024 * 1024 });
     for (const r of res.records) {
       if (r.offset >= endOffset) break;
-      if (r.key === null) continue;
-      if (r.value === null) store.delete(r.key);
-      else store.put(r.key, r.value);
+      applyChangelogRecord(store, r.key, r.value);
       restored++;
     }
     // Compaction leaves gaps; nextOffset jumps them. No progress at all would loop forever: fail instead.

@@ -23,6 +23,8 @@ export interface TaskManagerDeps {
   commitPath: CommitPath;
   collector: ProducerCollector;
   logger: Logger;
+  /** Global stores (typed), for every task. */
+  globalStores?: ReadonlyMap<string, unknown>;
   /** Called with each store's replayed record count when its restoration ends. */
   onRestored?(records: number): void;
 }
@@ -38,7 +40,6 @@ export class TaskManager {
   private readonly tasks = new Map<string, { task: StreamTask; dir: string; checkpoint: Map<string, bigint> }>();
   private readonly byPartition = new Map<string, StreamTask>();
   private readonly subByTopic = new Map<string, Subtopology>();
-  restoredRecords = 0;
   /** Stores whose restoration is running (a gauge). */
   restoringStores = 0;
 
@@ -85,6 +86,7 @@ export class TaskManager {
         subtopology: sub,
         collector: this.deps.commitPath.collector,
         innerStores,
+        ...(this.deps.globalStores === undefined ? {} : { globalStores: this.deps.globalStores }),
         wallClockMs: () => this.deps.config.clock.nowMs(),
         cacheMaxEntries: this.deps.config.cacheMaxEntries,
         onDeserializationError: this.deps.config.deserializationExceptionHandler,
@@ -151,7 +153,6 @@ export class TaskManager {
       if (spec.logging) {
         this.restoringStores++;
         const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger).finally(() => this.restoringStores--);
-        this.restoredRecords += r.restoredRecords;
         this.deps.onRestored?.(r.restoredRecords);
         if (spec.persistent) checkpoint.set(name, r.endOffset);
       }

@@ -32,3 +32,13 @@ export const keyBytes = (key: string): Buffer => Buffer.from(key, 'latin1');
 export function inRange(key: string, from: string | undefined, to: string | undefined): boolean {
   return (from === undefined || key >= from) && (to === undefined || key < to);
 }
+
+/**
+ * A changelog-style update (the latest value per key; null deletes; null
+ * keys are ignored), as restoration and global stores apply them.
+ */
+export function applyChangelogRecord(store: BytesStore, key: Buffer | null, value: Buffer | null): void {
+  if (key === null) return;
+  if (value === null) store.delete(key);
+  else store.put(key, value);
+}

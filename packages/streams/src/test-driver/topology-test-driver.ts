@@ -3,6 +3,7 @@ import { GregorError, silentLogger, type Logger } from '@gregor/common';
 import type { IncomingRecord, OutgoingRecord, RecordCollector } from '../processor/record-collector';
 import { StreamTask } from '../processor/task';
 import type { Serde } from '../serdes';
+import { applyChangelogRecord } from '../state/bytes-store';
 import { InMemoryBytesStore } from '../state/in-memory-store';
 import type { KeyValueStore } from '../state/key-value-store';
 import type { WindowStore } from '../state/window-store';
@@ -40,6 +41,9 @@ export class TopologyTestDriver {
   private readonly internalQueue: OutgoingRecord[] = [];
   private readonly offsets = new Map<string, bigint>();
   private readonly maxInternal: number;
+  /** Global stores by their topic: piped records go straight into them, bytes as they are. */
+  private readonly globalByTopic = new Map<string, InMemoryBytesStore>();
+  private readonly globalTyped = new Map<string, unknown>();
 
   constructor(
     readonly topology: Topology,
@@ -56,6 +60,11 @@ export class TopologyTestDriver {
         list.push(r);
       },
     };
+    for (const g of topology.globalStores()) {
+      const store = new InMemoryBytesStore(g.spec.name);
+      this.globalByTopic.set(g.topic, store);
+      this.globalTyped.set(g.spec.name, g.spec.wrap(store));
+    }
     for (const sub of topology.subtopologies()) {
       const innerStores = new Map(sub.stores.map((s) => [s, new InMemoryBytesStore(s)]));
       const task = new StreamTask({
@@ -65,6 +74,7 @@ export class TopologyTestDriver {
         subtopology: sub,
         collector,
         innerStores,
+        globalStores: this.globalTyped,
         wallClockMs: () => this.wallClockMs,
         cacheMaxEntries: opts.cacheMaxEntries ?? 1000,
         onDeserializationError: opts.onDeserializationError ?? 'fail',
@@ -76,7 +86,7 @@ export class TopologyTestDriver {
   }
 
   createInputTopic<K, V>(topic: string, keySerde: Serde<K>, valueSerde: Serde<V>, opts: { startTimestampMs?: number; autoAdvanceMs?: number } = {}): TestInputTopic<K, V> {
-    if (!this.taskByTopic.has(topic)) throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `the topology does not read topic "${topic}"`, { topic });
+    if (!this.taskByTopic.has(topic) && !this.globalByTopic.has(topic)) throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `the topology does not read topic "${topic}"`, { topic });
     return new TestInputTopic(topic, keySerde, valueSerde, (r) => this.pipe(r), opts.startTimestampMs ?? this.wallClockMs, opts.autoAdvanceMs ?? 0);
   }
 
@@ -108,6 +118,8 @@ export class TopologyTestDriver {
   }
 
   getStateStore<S>(name: string, kind?: 'keyValue' | 'window'): S {
+    const global = this.globalTyped.get(name);
+    if (global !== undefined) return global as S;
     for (const t of this.tasks) {
       const stack = t.stores.get(name);
       if (stack === undefined) continue;
@@ -127,6 +139,11 @@ export class TopologyTestDriver {
   }
 
   private pipe(r: { topic: string; key: Buffer | null; value: Buffer | null; timestamp: number; headers: readonly RecordHeader[] }): void {
+    const global = this.globalByTopic.get(r.topic);
+    if (global !== undefined) {
+      applyChangelogRecord(global, r.key, r.value);
+      return;
+    }
     this.deliver(r);
     this.drainAndCommit();
   }

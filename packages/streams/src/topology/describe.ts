@@ -6,8 +6,10 @@ import type { Subtopology } from './subtopologies';
  * toString), so people used to reading Kafka's output can read ours and
  * diff the two. Pure.
  */
-export function describeTopology(subtopologies: readonly Subtopology[], childrenOf: (name: string) => readonly string[]): string {
+export function describeTopology(subtopologies: readonly Subtopology[], childrenOf: (name: string) => readonly string[], globals: readonly { store: string; topic: string }[] = []): string {
   const lines = ['Topologies:'];
+  // Global stores run no tasks, so they come first and take no sub-topology number.
+  for (const g of globals) lines.push(`   Global store: ${g.store} (topic: ${g.topic})`, '');
   for (const s of subtopologies) {
     lines.push(`   Sub-topology: ${s.id}`);
     for (const n of s.nodes) lines.push(...describeNode(n, childrenOf(n.name)));

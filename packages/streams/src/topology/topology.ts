@@ -35,6 +35,8 @@ export class Topology {
   readonly droppedLateRecords = { droppedLateRecords: 0 };
   /** Joins: every source topic of the sub-topology holding one must have the same partition count. */
   private readonly joinNodes: string[] = [];
+  /** Global stores: every instance holds all partitions of the topic (the topic is the store's changelog). */
+  private readonly globals: { spec: StoreSpec; topic: string }[] = [];
 
   addSource<K, V>(name: string, topics: string | readonly string[], serdes: SourceOptions<K, V>): this {
     const list = typeof topics === 'string' ? [topics] : topics;
@@ -107,6 +109,24 @@ export class Topology {
     return this;
   }
 
+  /**
+   * A global store (Kafka's addGlobalStore, table semantics): every
+   * instance keeps the latest value per key of every partition of
+   * `topic`, bytes as they are in the topic. Any processor may read it;
+   * it is written only by the global updater, so it has no changelog.
+   */
+  addGlobalStore(spec: StoreSpec, topic: string): this {
+    checkTopic(topic);
+    if (this.storeSpecs.has(spec.name) || this.globals.some((g) => g.spec.name === spec.name)) throw invalid(`state store "${spec.name}" is already added`);
+    if (spec.logging || spec.caching) throw invalid(`global store "${spec.name}" must have logging and caching off: its topic is its changelog`);
+    this.globals.push({ spec, topic });
+    return this;
+  }
+
+  globalStores(): readonly { spec: StoreSpec; topic: string }[] {
+    return this.globals;
+  }
+
   subtopologies(): Subtopology[] {
     return splitSubtopologies(this.nodes, this.storeUsers);
   }
@@ -131,7 +151,7 @@ export class Topology {
   }
 
   describe(): string {
-    return describeTopology(this.subtopologies(), (n) => this.childrenOf(n));
+    return describeTopology(this.subtopologies(), (n) => this.childrenOf(n), this.globals.map((g) => ({ store: g.spec.name, topic: g.topic })));
   }
 
   private add(node: TopologyNode): this {
