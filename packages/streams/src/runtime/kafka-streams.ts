@@ -12,6 +12,7 @@ import { ensureInternalTopics } from './ensure-topics';
 import { GlobalStateManager } from './global-state';
 import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
+import { groupByTask, mergeByTimestamp } from './record-order';
 import { streamsTaskAssignor } from './task-assignor';
 import { TaskManager } from './task-manager';
 
@@ -185,13 +186,13 @@ export class KafkaStreams {
       while (!this.stopping) {
         const records = await consumer.poll({ timeoutMs: POLL_TIMEOUT_MS });
         if (this.stopping && records.length === 0) break;
-        for (const r of records) {
-          const rec = incoming(r);
+        const byTask = groupByTask(records.map(incoming), (rec) => {
           const task = tasks.route(rec);
           // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
-          if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${r.topic}-${r.partition}`, { topic: r.topic, partition: r.partition });
-          task.process(rec);
-        }
+          if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${rec.topic}-${rec.partition}`, { topic: rec.topic, partition: rec.partition });
+          return task;
+        });
+        for (const [task, partitions] of byTask) for (const rec of partitions.length === 1 ? partitions[0]! : mergeByTimestamp(partitions)) task.process(rec);
         if (records.length > 0) {
           this.counters.processedRecords += records.length;
           this.metricsRegistry.processed.inc(records.length);
