@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Serdes, StreamsBuilder, Suppressed, TimeWindows, TopologyTestDriver, type Windowed } from '../src';
 
 const S = Serdes.String();
@@ -89,6 +90,45 @@ describe('windowed aggregation', () => {
       { key: '/c@60000', value: 1 },
     ]);
     await driver.close();
+  });
+
+  it('with caching and no commit between, a window closed and purged still reaches suppress with its final count', async () => {
+    const driver = new TopologyTestDriver(windowedCount(true).build(), { commitEveryRecord: false });
+    const input = driver.createInputTopic('clicks', S, S);
+    input.pipeInput('/a', 'x', 1_000);
+    input.pipeInput('/a', 'x', 2_000);
+    input.pipeInput('/a', 'x', 200_000); // closes (and purges) window 0 before any commit
+    driver.commit();
+    expect(driver.createOutputTopic('counts', S, Serdes.Float64()).readKeyValuesToList()).toEqual([{ key: '/a@0', value: 2 }]);
+    await driver.close();
+  });
+
+  it('property: wherever commits fall, suppress emits each window once, with its final count', () => {
+    // Two pages in one partition, interleaved within each minute (page 0's views span the minute before page 1's start).
+    const views: [string, number][] = [];
+    for (let m = 0; m < 3; m++) ['/a', '/b'].forEach((page, i) => {
+      const n = (m + 1) * (i + 1);
+      for (let v = 0; v < n; v++) views.push([page, m * 60_000 + Math.floor((v * 60_000) / n)]);
+    });
+    views.push(['/a', 300_000], ['/b', 300_000]);
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: views.length, maxLength: views.length }), (commitAfter) => {
+        const driver = new TopologyTestDriver(windowedCount(true).build(), { commitEveryRecord: false });
+        const input = driver.createInputTopic('clicks', S, S);
+        views.forEach(([page, t], i) => {
+          input.pipeInput(page, 'x', t);
+          if (commitAfter[i]) driver.commit();
+        });
+        driver.commit();
+        const out = driver.createOutputTopic('counts', S, Serdes.Float64()).readKeyValuesToList();
+        expect(out.sort((x, y) => (x.key! < y.key! ? -1 : 1))).toEqual([
+          { key: '/a@0', value: 1 }, { key: '/a@120000', value: 3 }, { key: '/a@60000', value: 2 },
+          { key: '/b@0', value: 2 }, { key: '/b@120000', value: 6 }, { key: '/b@60000', value: 4 },
+        ]);
+      }),
+      // Never committing until the end is the case that once emitted a window twice.
+      { numRuns: 100, examples: [[views.map(() => false)]] },
+    );
   });
 
   it('hopping windows count a record in each overlapping window', async () => {

@@ -57,7 +57,7 @@ export function windowAggregateSupplier<K, V, VA>(
   return () => {
     let ctx: ProcessorContext<Windowed<K>, Change<VA>>;
     let store: WindowStore<K, VA>;
-    let cached = false;
+    let cache: CachingStore | undefined;
     /** Windows starting before this were deleted; purge again once the bound passes another window start. */
     let purgedBeforeMs = 0;
     return {
@@ -66,7 +66,7 @@ export function windowAggregateSupplier<K, V, VA>(
         store = c.getStateStore<WindowStore<K, VA>>(storeName);
         const bytes = store instanceof TypedWindowStore ? store.bytes : undefined;
         if (bytes instanceof CachingStore) {
-          cached = true;
+          cache = bytes;
           bytes.setFlushListener(
             internal(c).bindToNode((raw: Buffer, nv: Buffer | null, ov: Buffer | null, timestamp: number) => {
               const { keyBytes, windowStartMs } = splitWindowStoreKey(raw);
@@ -86,7 +86,7 @@ export function windowAggregateSupplier<K, V, VA>(
           const next = step(r.key, r.value, old);
           store.put(r.key, next, w.startMs);
           updated++;
-          if (!cached) ctx.forward({ key: { key: r.key, window: w }, value: { newValue: next, oldValue: old ?? null }, timestamp: r.timestamp, headers: r.headers });
+          if (cache === undefined) ctx.forward({ key: { key: r.key, window: w }, value: { newValue: next, oldValue: old ?? null }, timestamp: r.timestamp, headers: r.headers });
         }
         if (updated === 0) {
           counters.droppedLateRecords++;
@@ -96,6 +96,8 @@ export function windowAggregateSupplier<K, V, VA>(
         const purgeBefore = streamTime - windows.sizeMs - windows.graceMs + 1;
         const nextStart = Math.ceil(purgedBeforeMs / windows.advanceMs) * windows.advanceMs;
         if (purgeBefore > nextStart) {
+          // Closing windows' last updates may still sit in the cache: forward them before the purge deletes them.
+          cache?.flushCache();
           store.deleteBefore(purgeBefore);
           purgedBeforeMs = purgeBefore;
         }
@@ -131,8 +133,16 @@ export function suppressSupplier<K, V>(bufferStore: string, graceMs: number, key
     let buffer: KeyValueStore<Buffer, Buffer>;
     /** The smallest window end in the buffer (Infinity when empty): skips the scan when nothing can be due. */
     let minEndMs = Infinity;
+    /**
+     * The largest timestamp among the updates this processor received
+     * (Kafka's observed stream time), not the task's: an upstream cache
+     * may still hold a window's later updates, flushed after updates
+     * with later timestamps, so the task's stream time would close the
+     * window too early and emit it twice.
+     */
+    let observedMs = -1;
     const emitClosed = (): void => {
-      const closedUpTo = ctx.currentStreamTimeMs() - graceMs;
+      const closedUpTo = observedMs - graceMs;
       if (closedUpTo < minEndMs) return;
       minEndMs = Infinity;
       for (const { key: raw, value } of buffer.all()) {
@@ -160,6 +170,7 @@ export function suppressSupplier<K, V>(bufferStore: string, graceMs: number, key
         if (first !== undefined) minEndMs = Number(first.key.readBigInt64BE(0));
       },
       process: (r) => {
+        observedMs = Math.max(observedMs, r.timestamp);
         const k = bufferKey(serializeKey(keySerde, bufferStore, r.key.key), r.key.window);
         const v = valueSerde.serialize(bufferStore, r.value.newValue);
         if (v === null) buffer.delete(k);

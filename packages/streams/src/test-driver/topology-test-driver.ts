@@ -21,6 +21,8 @@ export interface TopologyTestDriverOptions {
   logger?: Logger;
   /** Bound on records one input may cause through internal topics (a topology that loops forever is an error, not a hang). */
   maxInternalRecordsPerInput?: number;
+  /** Commit (flush caches) after every input record, as Kafka's driver does (default true); false: only on commit(). */
+  commitEveryRecord?: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export class TopologyTestDriver {
   private readonly internalQueue: OutgoingRecord[] = [];
   private readonly offsets = new Map<string, bigint>();
   private readonly maxInternal: number;
+  private readonly commitEveryRecord: boolean;
   /** Global stores by their topic: piped records go straight into them, bytes as they are. */
   private readonly globalByTopic = new Map<string, InMemoryBytesStore>();
   private readonly globalTyped = new Map<string, unknown>();
@@ -52,6 +55,7 @@ export class TopologyTestDriver {
     this.applicationId = opts.applicationId ?? 'test-driver';
     this.wallClockMs = opts.initialWallClockMs ?? 0;
     this.maxInternal = opts.maxInternalRecordsPerInput ?? 100_000;
+    this.commitEveryRecord = opts.commitEveryRecord ?? true;
     const collector: RecordCollector = {
       send: (r) => {
         if (this.taskByTopic.has(r.topic)) this.internalQueue.push(r);
@@ -106,7 +110,7 @@ export class TopologyTestDriver {
     if (ms < 0) throw new RangeError(`wall-clock time does not go back (advance ${ms})`);
     this.wallClockMs += ms;
     for (const t of this.tasks) t.punctuateWallClock();
-    this.drainAndCommit();
+    this.drainAndCommit(this.commitEveryRecord);
   }
 
   getKeyValueStore<K, V>(name: string): KeyValueStore<K, V> {
@@ -129,6 +133,11 @@ export class TopologyTestDriver {
     throw new GregorError('INVALID_CONFIG', `no state store named "${name}" in the topology`);
   }
 
+  /** Flushes every cache (forwarding what they held) and delivers what that wrote to internal topics. */
+  commit(): void {
+    this.drainAndCommit(true);
+  }
+
   /** Records the deserialization handler skipped (logAndContinue). */
   skippedRecords(): number {
     return this.tasks.reduce((n, t) => n + t.skippedRecords, 0);
@@ -145,7 +154,7 @@ export class TopologyTestDriver {
       return;
     }
     this.deliver(r);
-    this.drainAndCommit();
+    this.drainAndCommit(this.commitEveryRecord);
   }
 
   private deliver(r: { topic: string; key: Buffer | null; value: Buffer | null; timestamp: number; headers: readonly RecordHeader[] }): void {
@@ -157,15 +166,15 @@ export class TopologyTestDriver {
     task.process(rec);
   }
 
-  /** Feeds records written to topics the topology reads back in, then commits (flushes caches), until quiet. */
-  private drainAndCommit(): void {
+  /** Feeds records written to topics the topology reads back in, then (if `commit`) flushes caches, until quiet. */
+  private drainAndCommit(commit: boolean): void {
     let delivered = 0;
     for (;;) {
       while (this.internalQueue.length > 0) {
         if (++delivered > this.maxInternal) throw new GregorError('INVALID_CONFIG', `one input caused more than ${this.maxInternal} records through internal topics: does the topology loop?`);
         this.deliver(this.internalQueue.shift()!);
       }
-      for (const t of this.tasks) t.flushCaches();
+      if (commit) for (const t of this.tasks) t.flushCaches();
       if (this.internalQueue.length === 0) return;
     }
   }
