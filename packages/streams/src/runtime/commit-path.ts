@@ -14,6 +14,8 @@ export interface CommitPath {
   readonly collector: RecordCollector;
   /** Outputs sent so far waiting to be acknowledged (the loop bounds them). */
   readonly pendingCount: number;
+  /** Hands outputs buffered by the collector to the producer (after each poll's records). */
+  dispatch(): void;
   /** Waits for outstanding sends without committing (back-pressure). */
   awaitAcks(): Promise<void>;
   /** Makes everything sent so far and the consumed offsets durable, in that order. */
@@ -33,6 +35,10 @@ export class AtLeastOnceCommitPath implements CommitPath {
 
   get pendingCount(): number {
     return this.collector.pendingCount;
+  }
+
+  dispatch(): void {
+    this.collector.dispatch();
   }
 
   awaitAcks(): Promise<void> {

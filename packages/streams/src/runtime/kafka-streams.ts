@@ -22,6 +22,10 @@ export type StreamsState = 'CREATED' | 'REBALANCING' | 'RUNNING' | 'PENDING_SHUT
 export interface StreamsMetrics {
   processedRecords: number;
   commits: number;
+  /** Where the loop's time went, in ms: waiting in poll, in commits, and for acknowledgements (back-pressure). */
+  pollWaitMs: number;
+  commitMs: number;
+  backPressureMs: number;
   restoredRecords: number;
   skippedRecords: number;
   tasks: number;
@@ -51,7 +55,7 @@ export class KafkaStreams {
   private loop: Promise<void> | undefined;
   private stopping = false;
   private fatal: GregorError | undefined;
-  private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0 };
+  private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0, pollWaitMs: 0, commitMs: 0, backPressureMs: 0 };
   /** Prometheus metrics of this instance; serve `metricsRegistry.registry.metrics()` from the application. */
   readonly metricsRegistry: StreamsMetricsRegistry;
 
@@ -184,7 +188,9 @@ export class KafkaStreams {
     let lastCommitMs = clock.monotonicMs();
     try {
       while (!this.stopping) {
+        const pollStart = clock.monotonicMs();
         const records = await consumer.poll({ timeoutMs: POLL_TIMEOUT_MS });
+        this.counters.pollWaitMs += clock.monotonicMs() - pollStart;
         if (this.stopping && records.length === 0) break;
         const byTask = groupByTask(records.map(incoming), (rec) => {
           const task = tasks.route(rec);
@@ -202,10 +208,17 @@ export class KafkaStreams {
         for (const t of tasks.all()) t.punctuateWallClock();
         if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
         const commitPath = this.commitPath!;
-        if (commitPath.pendingCount >= this.config.maxPendingSends) await commitPath.awaitAcks();
+        commitPath.dispatch();
+        if (commitPath.pendingCount >= this.config.maxPendingSends) {
+          const waitStart = clock.monotonicMs();
+          await commitPath.awaitAcks();
+          this.counters.backPressureMs += clock.monotonicMs() - waitStart;
+        }
         if (clock.monotonicMs() - lastCommitMs >= this.config.commitIntervalMs) {
+          const commitStart = clock.monotonicMs();
           await this.commit();
           lastCommitMs = clock.monotonicMs();
+          this.counters.commitMs += lastCommitMs - commitStart;
         }
       }
       await this.commit();

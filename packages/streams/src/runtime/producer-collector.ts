@@ -1,16 +1,25 @@
-import type { Producer, RecordMetadata } from '@gregor/client';
+import type { Message, Producer, RecordMetadata } from '@gregor/client';
 import { tpKey, toGregorError, type GregorError } from '@gregor/common';
 import type { OutgoingRecord, RecordCollector } from '../processor/record-collector';
+
+/** Records buffered per topic before they go to the producer as one call (one promise, not one per record). */
+const DISPATCH_RECORDS = 1000;
 
 /**
  * Hands task output to the SDK producer without waiting (processing is
  * synchronous) and keeps what a commit needs: the first failure, and the
  * last acknowledged offset of every changelog partition (for checkpoints).
- * `awaitAcks` is the barrier the commit path waits on: every record sent
- * before it has been acknowledged, or the first error is thrown.
+ * Records are buffered per topic and sent as one multi-record `send` per
+ * topic when `dispatch` is called (after each poll's records) or a topic
+ * holds DISPATCH_RECORDS — a promise per record cost more than the rest
+ * of a stateless pipeline. `awaitAcks` is the barrier the commit path
+ * waits on: every record sent before it is acknowledged, or the first
+ * error is thrown.
  */
 export class ProducerCollector implements RecordCollector {
+  private buffered = new Map<string, Message[]>();
   private pending: Promise<unknown>[] = [];
+  private inFlightRecords = 0;
   private firstError: GregorError | undefined;
   /** "topic-partition" → next offset after the last acknowledged write. */
   readonly ackedEndOffsets = new Map<string, bigint>();
@@ -20,35 +29,58 @@ export class ProducerCollector implements RecordCollector {
     private readonly isChangelog: (topic: string) => boolean,
   ) {}
 
+  /** Records handed to the producer and not yet acknowledged, plus those buffered. */
   get pendingCount(): number {
-    return this.pending.length;
+    let n = this.inFlightRecords;
+    for (const list of this.buffered.values()) n += list.length;
+    return n;
   }
 
   send(r: OutgoingRecord): void {
     if (this.firstError !== undefined) throw this.firstError;
-    const sent = this.producer.send({
-      topic: r.topic,
+    let list = this.buffered.get(r.topic);
+    if (list === undefined) this.buffered.set(r.topic, (list = []));
+    list.push({
       ...(r.partition === undefined ? {} : { partition: r.partition }),
       key: r.key,
       value: r.value,
       timestamp: BigInt(r.timestamp),
       headers: r.headers,
     });
-    this.pending.push(
-      sent.then(
-        (md) => this.acked(md),
-        (err: unknown) => void (this.firstError ??= toGregorError(err, { topic: r.topic })),
-      ),
-    );
+    if (list.length >= DISPATCH_RECORDS) this.dispatchTopic(r.topic, list);
+  }
+
+  /** Hands every buffered record to the producer (one call per topic). */
+  dispatch(): void {
+    for (const [topic, list] of this.buffered) this.dispatchTopic(topic, list);
   }
 
   /** Waits for every record sent so far; throws the first send failure. */
   async awaitAcks(): Promise<void> {
+    this.dispatch();
     const batch = this.pending;
     this.pending = [];
     await this.producer.flush();
     await Promise.all(batch);
     if (this.firstError !== undefined) throw this.firstError;
+  }
+
+  private dispatchTopic(topic: string, messages: Message[]): void {
+    this.buffered.delete(topic);
+    if (messages.length === 0) return;
+    this.inFlightRecords += messages.length;
+    this.pending.push(
+      this.producer.send({ topic, messages }).then(
+        (mds) => {
+          this.inFlightRecords -= messages.length;
+          for (const md of mds) this.acked(md);
+        },
+        (err: unknown) => {
+          this.inFlightRecords -= messages.length;
+          this.firstError ??= toGregorError(err, { topic });
+        },
+      ),
+    );
   }
 
   private acked(md: RecordMetadata): void {
