@@ -182,6 +182,38 @@ describe('KafkaStreams against a real node', () => {
     await producer.close();
   });
 
+  it('a processor that throws stops the instance: ERROR, the error kept, the group left (another instance takes over)', async () => {
+    await client.admin().createTopics([{ topic: 'poison', numPartitions: 1 }, { topic: 'poison-out', numPartitions: 1 }]);
+    const topology = (failOn: string | null): ReturnType<StreamsBuilder['build']> => {
+      const b = new StreamsBuilder();
+      b.stream<string, string>('poison', { keySerde: S, valueSerde: S })
+        .peek((_k, v) => {
+          if (v === failOn) throw new Error(`cannot handle ${v}`);
+        })
+        .to('poison-out', { keySerde: S, valueSerde: S });
+      return b.build();
+    };
+    const config = { applicationId: 'poison-app', bootstrap: node.clientAddress!, stateDir: path.join(dir, 'poison'), commitIntervalMs: 100, sessionTimeoutMs: 6000, heartbeatIntervalMs: 200 };
+    const fragile = new KafkaStreams(topology('bad'), config);
+    running.push(fragile);
+    const states: string[] = [];
+    fragile.onStateChange((next) => states.push(next));
+    await fragile.start();
+    const producer = client.producer({ lingerMs: 0 });
+    await producer.send({ topic: 'poison', messages: [{ value: 'ok-1' }, { value: 'bad' }, { value: 'ok-2' }] });
+    await pollUntil(() => fragile.currentState === 'ERROR', { timeoutMs: 30_000, what: 'the instance to fail' });
+    expect(fragile.error?.message).toMatch(/cannot handle bad/);
+    // It left the group: a healthy instance gets the partition at once (no session timeout to wait for) and processes from the last commit.
+    const healthy = new KafkaStreams(topology(null), config);
+    running.push(healthy);
+    await healthy.start();
+    await pollUntil(async () => (await client.read({ topic: 'poison-out', partition: 0, from: 'earliest' })).records.some((r) => r.value?.toString() === 'ok-2'), { timeoutMs: 30_000, what: 'the healthy instance to process the rest' });
+    expect(states).toContain('ERROR');
+    await healthy.close();
+    await fragile.close(); // idempotent after the fatal error
+    await producer.close();
+  });
+
   it('a source topic that does not exist fails start() with the topic named, and the state is ERROR', async () => {
     const b = new StreamsBuilder();
     b.stream('missing-topic').to('x');

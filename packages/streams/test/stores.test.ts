@@ -52,6 +52,19 @@ describe('CachingStore', () => {
     expect(inner.get(b('n'))).toBeUndefined();
   });
 
+  it('discard drops dirty entries without writing them or telling the listener (a task closed dirty)', () => {
+    const inner = new InMemoryBytesStore('s');
+    const cache = new CachingStore(inner, 10, () => 0);
+    const flushed: string[] = [];
+    cache.setFlushListener((k) => flushed.push(k.toString()));
+    cache.put(b('k'), b('v'));
+    cache.discard();
+    cache.flushCache();
+    expect(flushed).toEqual([]);
+    expect(inner.size()).toBe(0);
+    expect(cache.get(b('k'))).toBeUndefined();
+  });
+
   it('evicts least recently used dirty entries past maxEntries, writing them down first', () => {
     const inner = new InMemoryBytesStore('s');
     const cache = new CachingStore(inner, 2, () => 0);

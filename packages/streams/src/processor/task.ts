@@ -160,10 +160,16 @@ export class StreamTask {
     return [...this.consumed.values()];
   }
 
-  /** Closes processors (downstream after upstream), then the stores, flushing them. */
-  async close(): Promise<void> {
+  /**
+   * Closes processors (upstream first), then the stores. Clean: caches are
+   * written down (changelog and downstream). Dirty (the task was lost and
+   * may already run elsewhere): caches are dropped, so this instance writes
+   * nothing more for it — no zombie changelog or output records.
+   */
+  async close(opts: { dirty?: boolean } = {}): Promise<void> {
+    if (opts.dirty === true) for (const stack of this.stores.values()) stack.cache?.discard();
     for (const node of this.nodes.values()) this.withNode(node, () => node.processor.close?.());
-    for (const stack of this.stores.values()) await stack.top.close();
+    for (const stack of this.stores.values()) await (opts.dirty === true ? stack.inner.close() : stack.top.close());
   }
 
   private punctuate(type: PunctuationType, nowMs: number): number {

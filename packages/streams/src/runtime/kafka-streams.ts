@@ -53,6 +53,7 @@ export class KafkaStreams {
   private commitPath: CommitPath | undefined;
   private global: GlobalStateManager | undefined;
   private loop: Promise<void> | undefined;
+  private shutdownDone: Promise<void> | undefined;
   private stopping = false;
   private fatal: GregorError | undefined;
   private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0, pollWaitMs: 0, commitMs: 0, backPressureMs: 0 };
@@ -150,9 +151,8 @@ export class KafkaStreams {
 
   /** Commits, closes every task, leaves the group and closes the clients. */
   async close(): Promise<void> {
-    if (this.state === 'NOT_RUNNING') return;
     this.stopping = true;
-    if (this.state !== 'ERROR') this.setState('PENDING_SHUTDOWN');
+    if (this.state !== 'ERROR' && this.state !== 'NOT_RUNNING') this.setState('PENDING_SHUTDOWN');
     await this.loop;
     await this.shutdown();
   }
@@ -221,10 +221,12 @@ export class KafkaStreams {
           this.counters.commitMs += lastCommitMs - commitStart;
         }
       }
-      await this.commit();
+      if (this.fatal === undefined) await this.commit();
     } catch (err) {
       this.fail(err);
     }
+    // After a fatal error, stop owning tasks at once: leaving the group lets the other instances take them over.
+    if (this.fatal !== undefined) await this.shutdown();
   }
 
   /** Commits every task; a commit the group refuses (rebalance) is logged and left to the rejoin. Returns whether it committed. */
@@ -266,7 +268,13 @@ export class KafkaStreams {
     this.setState('ERROR');
   }
 
-  private async shutdown(): Promise<void> {
+  /** Releases everything once (close() and a fatal error may both ask). */
+  private shutdown(): Promise<void> {
+    this.shutdownDone ??= this.doShutdown();
+    return this.shutdownDone;
+  }
+
+  private async doShutdown(): Promise<void> {
     const log = this.config.logger;
     try {
       if (this.tasks !== undefined) await this.tasks.closeAll(this.fatal === undefined);

@@ -121,7 +121,7 @@ export class TaskManager {
       this.tasks.delete(key);
       for (const topic of entry.task.inputTopics()) this.byPartition.delete(tpKey(topic, id.partition));
       if (!clean) rmSync(path.join(entry.dir, '.checkpoint'), { force: true });
-      await entry.task.close();
+      await entry.task.close({ dirty: !clean });
       this.deps.logger.info('task closed', { task: key, clean });
     }
   }

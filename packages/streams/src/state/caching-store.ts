@@ -92,6 +92,11 @@ export class CachingStore implements BytesStore {
     this.flushEntries([...this.cache.keys()]);
   }
 
+  /** Drops every cached entry without writing it down (a task closed dirty). */
+  discard(): void {
+    this.cache.clear();
+  }
+
   async flush(): Promise<void> {
     this.flushCache();
     await this.inner.flush();
