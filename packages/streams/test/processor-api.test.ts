@@ -84,6 +84,18 @@ describe('processor API', () => {
     lenient.createInputTopic('in', S, Serdes.Int32()).pipeInput('k', 7);
     expect(lenient.createOutputTopic('out', S, Serdes.Int32()).readValuesToList()).toEqual([7]);
     expect(lenient.skippedRecords()).toBe(1);
+    // Or to a dead-letter topic, bytes as they were, with headers saying where from and why.
+    const dlq = new TopologyTestDriver(b.build(), { onDeserializationError: { deadLetterTopic: 'in-dlq' } });
+    dlq.createInputTopic('in', S, S).pipeInput('k', 'bad', 5, [{ key: 'trace', value: Buffer.from('t') }]);
+    const dead = dlq.createOutputTopic('in-dlq', S, S).readRecordsToList();
+    expect(dead.map((r) => [r.key, r.value, r.timestamp])).toEqual([['k', 'bad', 5]]);
+    expect(Object.fromEntries(dead[0]!.headers.map((h) => [h.key, h.value?.toString()]))).toEqual({
+      trace: 't',
+      'gregor.dlq.topic': 'in',
+      'gregor.dlq.partition': '0',
+      'gregor.dlq.offset': '0',
+      'gregor.dlq.error': 'INVALID_RECORD: Int32 serde expects 4 bytes, got 3',
+    });
   });
 });
 

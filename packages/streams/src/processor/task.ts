@@ -31,7 +31,7 @@ export interface TaskDeps {
   wallClockMs: () => number;
   cacheMaxEntries: number;
   /** What to do with a record whose key or value does not deserialize. */
-  onDeserializationError: 'fail' | 'logAndContinue';
+  onDeserializationError: 'fail' | 'logAndContinue' | { deadLetterTopic: string };
   logger: Logger;
 }
 
@@ -115,7 +115,14 @@ export class StreamTask {
         throw new GregorError('CORRUPT_MESSAGE', `task ${this.idString}: cannot deserialize ${rec.topic}-${rec.partition}@${rec.offset}: ${(err as Error).message}`, { topic: rec.topic, partition: rec.partition }, err);
       }
       this.skippedRecords++;
-      this.deps.logger.warn('skipping a record that does not deserialize', { task: this.idString, topic: rec.topic, partition: rec.partition, offset: String(rec.offset), error: (err as Error).message });
+      const handler = this.deps.onDeserializationError;
+      const where = { task: this.idString, topic: rec.topic, partition: rec.partition, offset: String(rec.offset), error: (err as Error).message };
+      if (typeof handler === 'object') {
+        this.deps.collector.send({ topic: handler.deadLetterTopic, key: rec.key, value: rec.value, timestamp: rec.timestamp, headers: [...rec.headers, ...deadLetterHeaders(rec, err)] });
+        this.deps.logger.warn('sent a record that does not deserialize to the dead-letter topic', { ...where, deadLetterTopic: handler.deadLetterTopic });
+      } else {
+        this.deps.logger.warn('skipping a record that does not deserialize', where);
+      }
       return;
     }
     const extract = source.node.timestampExtractor;
@@ -268,4 +275,14 @@ export class StreamTask {
       },
     };
   }
+}
+
+/** Where a dead-lettered record came from and why (header names in the spirit of Kafka Connect's DLQ headers). */
+function deadLetterHeaders(rec: IncomingRecord, err: unknown): { key: string; value: Buffer }[] {
+  return [
+    { key: 'gregor.dlq.topic', value: Buffer.from(rec.topic) },
+    { key: 'gregor.dlq.partition', value: Buffer.from(String(rec.partition)) },
+    { key: 'gregor.dlq.offset', value: Buffer.from(String(rec.offset)) },
+    { key: 'gregor.dlq.error', value: Buffer.from(err instanceof Error ? err.message : String(err)) },
+  ];
 }

@@ -16,8 +16,14 @@ export interface StreamsConfig {
   cacheMaxEntries?: number;
   /** Replication factor of internal topics (default: the broker's default.replication.factor). */
   replicationFactor?: number;
-  /** A record that does not deserialize: stop with an error (default), or log, count and skip it. */
-  deserializationExceptionHandler?: 'fail' | 'logAndContinue';
+  /**
+   * A record that does not deserialize: stop with an error (default), log,
+   * count and skip it, or send it as it is to a dead-letter topic (with
+   * headers saying where it came from and why) and go on.
+   */
+  deserializationExceptionHandler?: DeserializationHandler;
+  /** An output record the producer fails for good: stop (default), or log, count and drop it. Changelog writes always stop. */
+  productionExceptionHandler?: 'fail' | 'logAndContinue';
   /** Consumer group session timeout (default 10000, shorter than a plain consumer's so failover is quick). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -28,6 +34,8 @@ export interface StreamsConfig {
   /** Extra SDK client options (timeouts, retry). */
   client?: Partial<ClientOptions>;
 }
+
+export type DeserializationHandler = 'fail' | 'logAndContinue' | { deadLetterTopic: string };
 
 export type ResolvedStreamsConfig = Required<Omit<StreamsConfig, 'replicationFactor' | 'client' | 'stateDir'>> &
   Pick<StreamsConfig, 'replicationFactor' | 'client'> & { stateDir: string };
@@ -50,7 +58,8 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     commitIntervalMs: nonNegative('commitIntervalMs', c.commitIntervalMs ?? 30_000),
     cacheMaxEntries: nonNegative('cacheMaxEntries', c.cacheMaxEntries ?? 10_000),
     replicationFactor: c.replicationFactor,
-    deserializationExceptionHandler: c.deserializationExceptionHandler ?? 'fail',
+    deserializationExceptionHandler: deserializationHandler(c.deserializationExceptionHandler ?? 'fail'),
+    productionExceptionHandler: c.productionExceptionHandler ?? 'fail',
     sessionTimeoutMs: nonNegative('sessionTimeoutMs', c.sessionTimeoutMs ?? 10_000),
     heartbeatIntervalMs: nonNegative('heartbeatIntervalMs', c.heartbeatIntervalMs ?? 1_000),
     maxPendingSends: nonNegative('maxPendingSends', c.maxPendingSends ?? 10_000),
@@ -58,6 +67,14 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     clock: c.clock ?? systemClock,
     client: c.client,
   };
+}
+
+function deserializationHandler(h: DeserializationHandler): DeserializationHandler {
+  if (typeof h === 'object') {
+    const problem = topicNameProblem(h.deadLetterTopic);
+    if (problem !== undefined) throw new GregorError('INVALID_CONFIG', `deserializationExceptionHandler.deadLetterTopic: ${problem}`);
+  }
+  return h;
 }
 
 function nonNegative(key: string, n: number): number {

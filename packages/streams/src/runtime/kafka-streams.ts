@@ -22,6 +22,8 @@ export type StreamsState = 'CREATED' | 'REBALANCING' | 'RUNNING' | 'PENDING_SHUT
 export interface StreamsMetrics {
   processedRecords: number;
   commits: number;
+  /** Output records the production handler dropped (logAndContinue). */
+  droppedOutputRecords: number;
   /** Where the loop's time went, in ms: waiting in poll, in commits, and for acknowledgements (back-pressure). */
   pollWaitMs: number;
   commitMs: number;
@@ -51,6 +53,7 @@ export class KafkaStreams {
   private producer: Producer | undefined;
   private tasks: TaskManager | undefined;
   private commitPath: CommitPath | undefined;
+  private collector: ProducerCollector | undefined;
   private global: GlobalStateManager | undefined;
   private loop: Promise<void> | undefined;
   private shutdownDone: Promise<void> | undefined;
@@ -92,6 +95,7 @@ export class KafkaStreams {
     return {
       ...this.counters,
       skippedRecords: tasks.reduce((n, t) => n + t.skippedRecords, 0),
+      droppedOutputRecords: this.collector?.droppedRecords ?? 0,
       tasks: tasks.length,
     };
   }
@@ -110,7 +114,8 @@ export class KafkaStreams {
       const plan = await ensureInternalTopics(this.client.admin(), this.topology, this.config);
       const changelogs = new Set(plan.internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.topic));
       this.producer = this.client.producer({ acks: 'all', lingerMs: 5 });
-      const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t));
+      const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t), this.config.productionExceptionHandler, log);
+      this.collector = collector;
       const taskTopics = new Map(this.topology.subtopologies().map((s) => [s.id, s.sourceTopics.map((t) => resolveTopic(applicationId, t))]));
       const consumer = this.client.consumer({
         groupId: applicationId,

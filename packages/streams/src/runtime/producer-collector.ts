@@ -1,4 +1,5 @@
 import type { Message, Producer, RecordMetadata } from '@gregor/client';
+import type { Logger } from '@gregor/common';
 import { tpKey, toGregorError, type GregorError } from '@gregor/common';
 import type { OutgoingRecord, RecordCollector } from '../processor/record-collector';
 
@@ -24,9 +25,19 @@ export class ProducerCollector implements RecordCollector {
   /** "topic-partition" → next offset after the last acknowledged write. */
   readonly ackedEndOffsets = new Map<string, bigint>();
 
+  /** Output records dropped by the production handler (logAndContinue). */
+  droppedRecords = 0;
+
   constructor(
     private readonly producer: Producer,
     private readonly isChangelog: (topic: string) => boolean,
+    /**
+     * A record the producer failed for good (MESSAGE_TOO_LARGE, …): 'fail'
+     * stops the application; 'logAndContinue' logs, counts and drops it.
+     * A changelog record always fails: a store must never diverge from it.
+     */
+    private readonly onProductionError: 'fail' | 'logAndContinue' = 'fail',
+    private readonly logger?: Logger,
   ) {}
 
   /** Records handed to the producer and not yet acknowledged, plus those buffered. */
@@ -69,11 +80,19 @@ export class ProducerCollector implements RecordCollector {
     this.buffered.delete(topic);
     if (messages.length === 0) return;
     this.inFlightRecords += messages.length;
+    const fatal = this.onProductionError === 'fail' || this.isChangelog(topic);
     this.pending.push(
-      this.producer.send({ topic, messages }).then(
-        (mds) => {
+      this.producer.sendEach({ topic, messages }).then(
+        (outcomes) => {
           this.inFlightRecords -= messages.length;
-          for (const md of mds) this.acked(md);
+          for (const o of outcomes) {
+            if (!(o instanceof Error)) this.acked(o);
+            else if (fatal) this.firstError ??= o;
+            else {
+              this.droppedRecords++;
+              this.logger?.warn('dropping an output record the producer failed (logAndContinue)', { topic, error: o.message });
+            }
+          }
         },
         (err: unknown) => {
           this.inFlightRecords -= messages.length;

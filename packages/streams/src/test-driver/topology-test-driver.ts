@@ -17,7 +17,7 @@ export interface TopologyTestDriverOptions {
   initialWallClockMs?: number;
   /** Cache size per store; 0 turns caching off. Caches flush after every input record anyway (as Kafka's driver commits per record). */
   cacheMaxEntries?: number;
-  onDeserializationError?: 'fail' | 'logAndContinue';
+  onDeserializationError?: 'fail' | 'logAndContinue' | { deadLetterTopic: string };
   logger?: Logger;
   /** Bound on records one input may cause through internal topics (a topology that loops forever is an error, not a hang). */
   maxInternalRecordsPerInput?: number;
