@@ -92,3 +92,26 @@ export class JoinWindows {
     return 2 * this.timeDifferenceMs + this.graceMs;
   }
 }
+
+/**
+ * Session windows (Kafka's SessionWindows): a key's records less than
+ * `gapMs` apart belong to one session; a record within the gap of two
+ * sessions merges them. A session closes `gap + grace` after its end in
+ * stream time (until then a record may still extend it).
+ */
+export class SessionWindows {
+  private constructor(
+    readonly gapMs: number,
+    readonly graceMs: number,
+  ) {}
+
+  static ofInactivityGapAndGrace(gapMs: number, graceMs: number): SessionWindows {
+    positive('session inactivity gap', gapMs);
+    if (!Number.isInteger(graceMs) || graceMs < 0) throw invalid(`session grace must be a non-negative integer of ms, got ${graceMs}`);
+    return new SessionWindows(gapMs, graceMs);
+  }
+
+  static ofInactivityGapWithNoGrace(gapMs: number): SessionWindows {
+    return SessionWindows.ofInactivityGapAndGrace(gapMs, 0);
+  }
+}

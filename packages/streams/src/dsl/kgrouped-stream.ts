@@ -1,11 +1,12 @@
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
 import type { SerdePair } from '../topology/topology';
-import type { TimeWindows, Windowed } from '../windows';
+import { SessionWindows, type TimeWindows, type Windowed } from '../windows';
 import { streamAggregateSupplier, windowAggregateSupplier, type AggregateStep } from './aggregate-processors';
 import type { KStream } from './kstream';
 import { KTable } from './ktable';
 import type { Materialized, StreamsBuilder } from './streams-builder';
+import { sessionAggregateSupplier, type SessionAggregateSteps } from './session-aggregate';
 import { storeGetter } from './table-processors';
 
 /** Count as a JS number: exact up to 2^53, which no single key's count reaches. */
@@ -38,8 +39,10 @@ export class KGroupedStream<K, V> {
     return this.doAggregate('KSTREAM-AGGREGATE', aggregateStep(initializer, aggregator), { valueSerde: this.builder.defaultValueSerde as Serde<VA>, ...materialized });
   }
 
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V> {
-    return new TimeWindowedKStream(this.builder, this, windows);
+  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    return windows instanceof SessionWindows ? new SessionWindowedKStream(this.builder, this, windows) : new TimeWindowedKStream(this.builder, this, windows);
   }
 
   /** @internal the stream to aggregate (repartitioned when needed) and the store's name. */
@@ -91,7 +94,54 @@ export class TimeWindowedKStream<K, V> {
       valueSerde,
       storeName,
       getter: undefined,
-      windows: { spec: this.windows, keySerde },
+      windows: { closesAfterEndMs: this.windows.graceMs, keySerde },
+    });
+  }
+}
+
+/** A grouped stream cut into sessions of activity (Kafka's SessionWindowedKStream). */
+export class SessionWindowedKStream<K, V> {
+  constructor(
+    private readonly builder: StreamsBuilder,
+    private readonly grouped: KGroupedStream<K, V>,
+    private readonly windows: SessionWindows,
+  ) {}
+
+  count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
+    return this.doAggregate({ initializer: () => 0, aggregator: (_k, _v, n) => n + 1, merger: (_k, a, b) => a + b }, { valueSerde: Serdes.Float64(), ...materialized });
+  }
+
+  reduce(reducer: (aggregate: V, value: V) => V, materialized: Materialized<K, V> & { valueSerde: Serde<V> }): KTable<Windowed<K>, V> {
+    // A reduce has no initial value: an empty marker stands in for it, and merging or adding to it gives the other side.
+    const EMPTY = Symbol('empty');
+    type Acc = V | typeof EMPTY;
+    const steps: SessionAggregateSteps<K, V, Acc> = {
+      initializer: () => EMPTY,
+      aggregator: (_k, v, acc) => (acc === EMPTY ? v : reducer(acc, v)),
+      merger: (_k, a, b) => (a === EMPTY ? b : b === EMPTY ? a : reducer(a, b)),
+    };
+    return this.doAggregate(steps as unknown as SessionAggregateSteps<K, V, V>, materialized);
+  }
+
+  /** `merger` combines two sessions' aggregates when a record joins them into one. */
+  aggregate<VA>(initializer: () => VA, aggregator: (key: K, value: V, aggregate: VA) => VA, merger: (key: K, left: VA, right: VA) => VA, materialized: Materialized<K, VA> = {}): KTable<Windowed<K>, VA> {
+    return this.doAggregate({ initializer, aggregator, merger }, { valueSerde: this.builder.defaultValueSerde as Serde<VA>, ...materialized });
+  }
+
+  private doAggregate<VA>(steps: SessionAggregateSteps<K, V, VA>, materialized: Materialized<K, VA> & { valueSerde?: Serde<VA> }): KTable<Windowed<K>, VA> {
+    const { input, storeName, keySerde } = this.grouped.prepare(materialized);
+    const valueSerde = materialized.valueSerde ?? (this.builder.defaultValueSerde as Serde<VA>);
+    const name = this.builder.newName('KSTREAM-SESSION-WINDOWED-AGGREGATE');
+    const graph = this.builder.graph;
+    graph.addProcessor(name, sessionAggregateSupplier(storeName, this.windows, keySerde, steps, this.builder.windowCounters), input.nodeName);
+    // Uncached: every merge forwards its removals at once, so downstream never holds a merged-away session.
+    graph.addStateStore(Stores.keyValue(storeName, Serdes.Bytes(), valueSerde, { ...materialized, caching: false }), name);
+    return new KTable<Windowed<K>, VA>(this.builder, name, {
+      keySerde: undefined,
+      valueSerde,
+      storeName,
+      getter: undefined,
+      windows: { closesAfterEndMs: this.windows.gapMs + this.windows.graceMs, keySerde },
     });
   }
 }

@@ -2,7 +2,7 @@ import { GregorError } from '@gregor/common';
 import type { Change } from '../record';
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
-import type { TimeWindows, Windowed } from '../windows';
+import type { Windowed } from '../windows';
 import { suppressSupplier } from './aggregate-processors';
 import { KStream } from './kstream';
 import type { StreamsBuilder } from './streams-builder';
@@ -16,8 +16,13 @@ export interface TableState<K, V> {
   storeName: string | undefined;
   /** How a join reads this table by key; undefined when it is not materialized. */
   getter: ValueGetterSupplier<K, V> | undefined;
-  /** Set for windowed tables: the windows and the inner key's serde (suppress needs both). */
-  windows: { spec: TimeWindows; keySerde: Serde<unknown> } | undefined;
+  /**
+   * Set for windowed tables: how long after a window's end it closes in
+   * stream time (grace; plus the inactivity gap for sessions, which a
+   * record within the gap can still extend) and the inner key's serde —
+   * what suppress needs.
+   */
+  windows: { closesAfterEndMs: number; keySerde: Serde<unknown> } | undefined;
 }
 
 /** Suppression config: `Suppressed.untilWindowCloses()` is the one built so far. */
@@ -79,7 +84,7 @@ export class KTable<K, V> {
     const bufferStore = `${name}-buffer`;
     const valueSerde = this.state.valueSerde ?? (this.builder.defaultValueSerde as Serde<V>);
     const keySerde = windows.keySerde;
-    const supplier = suppressSupplier(bufferStore, windows.spec.graceMs, keySerde, valueSerde, suppressed.maxRecords);
+    const supplier = suppressSupplier(bufferStore, windows.closesAfterEndMs, keySerde, valueSerde, suppressed.maxRecords);
     this.builder.graph.addProcessor(name, supplier, this.nodeName);
     this.builder.graph.addStateStore(Stores.keyValue(bufferStore, Serdes.Bytes(), Serdes.Bytes(), { persistent: false, caching: false }), name);
     return new KTable<K, V>(this.builder, name, { ...this.state, storeName: undefined, getter: undefined } as TableState<K, V>);
