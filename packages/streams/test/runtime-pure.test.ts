@@ -137,3 +137,32 @@ describe('mergeByTimestamp', () => {
     );
   });
 });
+
+describe('standby placement', () => {
+  const taskTopics = new Map([
+    [0, ['in']],
+    [1, ['app-agg-repartition']],
+  ]);
+  const plan = { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 1 };
+
+  it('property: each stateful task gets min(replicas, members − 1) standbys, never on its active owner', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), (partitions, memberCount, replicas) => {
+        const counts = new Map([['in', partitions], ['app-agg-repartition', partitions], ['app-agg-changelog', partitions]]);
+        const assignor = streamsTaskAssignor(taskTopics, { ...plan, replicas });
+        const ids = Array.from({ length: memberCount }, (_, i) => `m${i}`);
+        // Two rounds: the second sees what the first gave (the cooperative protocol's follow-up).
+        let out = assignor.assign(counts, ids.map((id) => member(id)));
+        out = assignor.assign(counts, ids.map((id) => member(id, out.get(id)!, 1)));
+        for (let p = 0; p < partitions; p++) {
+          const owners = ids.filter((id) => out.get(id)!.some((tp) => tp.topic === 'app-agg-repartition' && tp.partition === p));
+          const standbys = ids.filter((id) => out.get(id)!.some((tp) => tp.topic === 'app-agg-changelog' && tp.partition === p));
+          expect(owners).toHaveLength(1);
+          expect(standbys).not.toContain(owners[0]);
+          expect(standbys).toHaveLength(Math.min(replicas, memberCount - 1));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

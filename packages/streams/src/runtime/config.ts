@@ -24,6 +24,8 @@ export interface StreamsConfig {
   deserializationExceptionHandler?: DeserializationHandler;
   /** An output record the producer fails for good: stop (default), or log, count and drop it. Changelog writes always stop. */
   productionExceptionHandler?: 'fail' | 'logAndContinue';
+  /** Warm copies of each stateful task's stores kept on other instances (Kafka's num.standby.replicas, default 0). */
+  numStandbyReplicas?: number;
   /** Consumer group session timeout (default 10000, shorter than a plain consumer's so failover is quick). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
@@ -63,6 +65,7 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     sessionTimeoutMs: nonNegative('sessionTimeoutMs', c.sessionTimeoutMs ?? 10_000),
     heartbeatIntervalMs: nonNegative('heartbeatIntervalMs', c.heartbeatIntervalMs ?? 1_000),
     maxPendingSends: nonNegative('maxPendingSends', c.maxPendingSends ?? 10_000),
+    numStandbyReplicas: nonNegative('numStandbyReplicas', c.numStandbyReplicas ?? 0),
     logger: c.logger ?? silentLogger(),
     clock: c.clock ?? systemClock,
     client: c.client,

@@ -10,6 +10,8 @@ import { AtLeastOnceCommitPath, isCommitConflict, type CommitPath } from './comm
 import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
 import { ensureInternalTopics } from './ensure-topics';
 import { GlobalStateManager } from './global-state';
+import { StandbyTasks } from './standby-tasks';
+import { WarmStores } from './task-stores';
 import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
 import { groupByTask, mergeByTimestamp } from './record-order';
@@ -24,6 +26,8 @@ export interface StreamsMetrics {
   commits: number;
   /** Output records the production handler dropped (logAndContinue). */
   droppedOutputRecords: number;
+  /** Tasks this instance keeps standby copies of. */
+  standbyTasks: number;
   /** Where the loop's time went, in ms: waiting in poll, in commits, and for acknowledgements (back-pressure). */
   pollWaitMs: number;
   commitMs: number;
@@ -55,6 +59,7 @@ export class KafkaStreams {
   private commitPath: CommitPath | undefined;
   private collector: ProducerCollector | undefined;
   private global: GlobalStateManager | undefined;
+  private standbys: StandbyTasks | undefined;
   private loop: Promise<void> | undefined;
   private shutdownDone: Promise<void> | undefined;
   private stopping = false;
@@ -96,6 +101,7 @@ export class KafkaStreams {
       ...this.counters,
       skippedRecords: tasks.reduce((n, t) => n + t.skippedRecords, 0),
       droppedOutputRecords: this.collector?.droppedRecords ?? 0,
+      standbyTasks: this.standbys?.size ?? 0,
       tasks: tasks.length,
     };
   }
@@ -117,13 +123,18 @@ export class KafkaStreams {
       const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t), this.config.productionExceptionHandler, log);
       this.collector = collector;
       const taskTopics = new Map(this.topology.subtopologies().map((s) => [s.id, s.sourceTopics.map((t) => resolveTopic(applicationId, t))]));
+      const warmStores = new WarmStores();
+      const standbys = new StandbyTasks(this.topology, this.config, warmStores, log);
+      this.standbys = standbys;
+      const replicas = this.config.numStandbyReplicas;
+      const standbyPlan = { changelogs: standbys.changelogsBySubtopology(), replicas };
       const consumer = this.client.consumer({
         groupId: applicationId,
         enableAutoCommit: false,
         autoOffsetReset: 'earliest',
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        partitionAssignors: [streamsTaskAssignor(taskTopics)],
+        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan)],
       });
       this.consumer = consumer;
       const commitPath = new AtLeastOnceCommitPath(collector, consumer);
@@ -138,12 +149,17 @@ export class KafkaStreams {
       });
       this.global = global;
       await global.start();
-      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored, globalStores: global.typed });
+      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored, globalStores: global.typed, warmStores });
       this.tasks = tasks;
-      consumer.subscribe([...new Set([...taskTopics.values()].flat())], {
+      // Standbys read the changelogs through the group too, so the assignor can place them.
+      const standbyTopics = replicas > 0 ? [...standbyPlan.changelogs.values()].flat() : [];
+      consumer.subscribe([...new Set([...[...taskTopics.values()].flat(), ...standbyTopics])], {
         onPartitionsAssigned: async (tps) => this.onAssigned(tps),
         onPartitionsRevoked: async (tps) => this.onRevoked(tps),
-        onPartitionsLost: async (tps) => tasks.closeTasks(tasks.taskIdsOf(tps), false),
+        onPartitionsLost: async (tps) => {
+          await tasks.closeTasks(tasks.taskIdsOf(tps), false);
+          await standbys.close(tps);
+        },
       });
       log.info('streams application started', { applicationId, subtopologies: taskTopics.size, internalTopics: plan.internalTopics.map((t) => t.topic), changelogs: [...changelogs] });
     } catch (err) {
@@ -197,18 +213,25 @@ export class KafkaStreams {
         const records = await consumer.poll({ timeoutMs: POLL_TIMEOUT_MS });
         this.counters.pollWaitMs += clock.monotonicMs() - pollStart;
         if (this.stopping && records.length === 0) break;
-        const byTask = groupByTask(records.map(incoming), (rec) => {
+        // Changelog records feed standby stores; the rest go to their tasks.
+        const active: IncomingRecord[] = [];
+        for (const r of records) {
+          const rec = incoming(r);
+          if (this.standbys!.isChangelog(rec.topic)) this.standbys!.apply(rec);
+          else active.push(rec);
+        }
+        const byTask = groupByTask(active, (rec) => {
           const task = tasks.route(rec);
           // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
           if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${rec.topic}-${rec.partition}`, { topic: rec.topic, partition: rec.partition });
           return task;
         });
         for (const [task, partitions] of byTask) for (const rec of partitions.length === 1 ? partitions[0]! : mergeByTimestamp(partitions)) task.process(rec);
-        if (records.length > 0) {
-          this.counters.processedRecords += records.length;
-          this.metricsRegistry.processed.inc(records.length);
+        if (active.length > 0) {
+          this.counters.processedRecords += active.length;
+          this.metricsRegistry.processed.inc(active.length);
           // Sampled once per poll (the last record): a histogram observation per record costs more than it tells.
-          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - Number(records[records.length - 1]!.timestamp)) / 1000);
+          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - active[active.length - 1]!.timestamp) / 1000);
         }
         for (const t of tasks.all()) t.punctuateWallClock();
         if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
@@ -239,6 +262,7 @@ export class KafkaStreams {
     const endTimer = this.metricsRegistry.commitDuration.startTimer();
     try {
       const n = await this.tasks!.commitAll();
+      await this.standbys?.checkpointAll();
       await this.global?.checkpoint();
       if (n > 0) {
         this.counters.commits++;
@@ -255,7 +279,10 @@ export class KafkaStreams {
   private async onAssigned(tps: TopicPartition[]): Promise<void> {
     const tasks = this.tasks!;
     const ids = tasks.taskIdsOf(tps);
-    this.config.logger.info('partitions assigned', { tasks: ids.map((t) => `${t.subtopology}_${t.partition}`), partitions: tps.length });
+    const standbyTps = tps.filter((tp) => this.standbys!.isChangelog(tp.topic));
+    this.config.logger.info('partitions assigned', { tasks: ids.map((t) => `${t.subtopology}_${t.partition}`), standbyPartitions: standbyTps.length, partitions: tps.length });
+    // Standbys first: a standby kept for a task that is also becoming active here is not possible (the assignor never does both).
+    for (const { tp, from } of await this.standbys!.open(standbyTps)) this.consumer!.seek(tp, from ?? 'earliest');
     await tasks.createTasks(ids);
     this.setState(this.stopping ? this.state : 'RUNNING');
   }
@@ -265,6 +292,7 @@ export class KafkaStreams {
     if (this.state === 'RUNNING') this.setState('REBALANCING');
     const committed = await this.commit();
     await tasks.closeTasks(tasks.taskIdsOf(tps), committed);
+    await this.standbys!.close(tps);
   }
 
   private fail(err: unknown): void {
@@ -283,6 +311,7 @@ export class KafkaStreams {
     const log = this.config.logger;
     try {
       if (this.tasks !== undefined) await this.tasks.closeAll(this.fatal === undefined);
+      await this.standbys?.closeAll();
     } catch (err) {
       log.warn('closing tasks failed', { error: (err as Error).message });
     }

@@ -1,4 +1,4 @@
-import { cooperativeStickyAssignor, type GroupMember, type PartitionAssignor, type PartitionCounts } from '@gregor/client';
+import { compareMembers, cooperativeStickyAssignor, type GroupMember, type PartitionAssignor, type PartitionCounts } from '@gregor/client';
 import type { TopicPartition } from '@gregor/common';
 import type { TaskId } from '../processor/task';
 
@@ -38,7 +38,7 @@ const TASKS = 'tasks';
  * dealt in order mix sub-topologies (stateful ones spread out) instead of
  * giving one member every task of one sub-topology.
  */
-export function streamsTaskAssignor(taskTopics: TaskTopics): PartitionAssignor {
+export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan = { changelogs: new Map(), replicas: 0 }): PartitionAssignor {
   const subOf = new Map<string, number>();
   for (const [sub, topics] of taskTopics) for (const t of topics) subOf.set(t, sub);
   return {
@@ -59,7 +59,50 @@ export function streamsTaskAssignor(taskTopics: TaskTopics): PartitionAssignor {
       const pseudo = cooperativeStickyAssignor.assign(new Map([[TASKS, tasks.length]]), pseudoMembers);
       const out = new Map<string, TopicPartition[]>();
       for (const [memberId, tps] of pseudo) out.set(memberId, tps.flatMap((tp) => taskPartitions(tasks[tp.partition]!, taskTopics, partitionCounts)));
+      if (standby.replicas > 0) {
+        const active = new Map<number, string[]>();
+        const claim = (i: number, memberId: string): void => void active.set(i, [...(active.get(i) ?? []), memberId]);
+        for (const [memberId, tps] of pseudo) for (const tp of tps) claim(tp.partition, memberId);
+        for (const m of pseudoMembers) for (const tp of m.subscription.ownedPartitions) claim(tp.partition, m.memberId);
+        for (const [memberId, tps] of assignStandbys(tasks, active, members, standby)) out.get(memberId)!.push(...tps);
+      }
       return out;
     },
   };
+}
+
+/** Standby replicas to place: each stateful sub-topology's changelog topics, and how many copies per task. */
+export interface StandbyPlan {
+  readonly changelogs: ReadonlyMap<number, readonly string[]>;
+  readonly replicas: number;
+}
+
+/**
+ * Places standby replicas (pure): for each task with changelogs, up to
+ * `replicas` members other than those owning or receiving it as active,
+ * preferring a member that already keeps it (its store is warm), then the
+ * member with the fewest standbys so far, then Kafka's member order. A
+ * standby is the task's changelog partitions.
+ */
+export function assignStandbys(
+  tasks: readonly TaskId[],
+  activeOwners: ReadonlyMap<number, readonly string[]>,
+  members: readonly GroupMember[],
+  plan: StandbyPlan,
+): Map<string, TopicPartition[]> {
+  const ordered = [...members].sort(compareMembers);
+  const out = new Map<string, TopicPartition[]>(ordered.map((m) => [m.memberId, []]));
+  const keeps = (m: GroupMember, tp: TopicPartition): boolean => m.subscription.ownedPartitions.some((o) => o.topic === tp.topic && o.partition === tp.partition);
+  tasks.forEach((task, i) => {
+    const topics = plan.changelogs.get(task.subtopology) ?? [];
+    if (topics.length === 0) return;
+    const tps = topics.map((topic) => ({ topic, partition: task.partition }));
+    const owners = activeOwners.get(i) ?? [];
+    const candidates = ordered
+      .filter((m) => !owners.includes(m.memberId))
+      .map((m, order) => ({ m, order, warm: tps.some((tp) => keeps(m, tp)) }))
+      .sort((a, b) => Number(b.warm) - Number(a.warm) || out.get(a.m.memberId)!.length - out.get(b.m.memberId)!.length || a.order - b.order);
+    for (const c of candidates.slice(0, plan.replicas)) out.get(c.m.memberId)!.push(...tps);
+  });
+  return out;
 }

@@ -5,8 +5,6 @@ import { tpKey, type Logger, type TopicPartition } from '@gregor/common';
 import type { IncomingRecord } from '../processor/record-collector';
 import { StreamTask, taskIdString, type TaskId } from '../processor/task';
 import type { BytesStore } from '../state/bytes-store';
-import { InMemoryBytesStore } from '../state/in-memory-store';
-import { LevelBytesStore } from '../state/level-store';
 import { changelogTopic, resolveTopic } from '../topology/nodes';
 import type { Subtopology } from '../topology/subtopologies';
 import type { Topology } from '../topology/topology';
@@ -15,6 +13,7 @@ import type { CommitPath } from './commit-path';
 import type { ResolvedStreamsConfig } from './config';
 import type { ProducerCollector } from './producer-collector';
 import { restoreStore } from './restore';
+import { openTaskStore, type WarmStores } from './task-stores';
 
 export interface TaskManagerDeps {
   topology: Topology;
@@ -23,6 +22,8 @@ export interface TaskManagerDeps {
   commitPath: CommitPath;
   collector: ProducerCollector;
   logger: Logger;
+  /** In-memory stores standbys kept warm, taken by tasks that become active here. */
+  warmStores?: WarmStores;
   /** Global stores (typed), for every task. */
   globalStores?: ReadonlyMap<string, unknown>;
   /** Called with each store's replayed record count when its restoration ends. */
@@ -139,17 +140,7 @@ export class TaskManager {
     const out = new Map<string, BytesStore>();
     for (const name of sub.stores) {
       const spec = this.deps.topology.store(name)!;
-      let from: bigint | undefined;
-      let store: BytesStore;
-      if (spec.persistent) {
-        const storeDir = path.join(dir, name);
-        from = checkpoint.get(name);
-        // Without a checkpoint the files may hold anything (a crash mid-flush): start empty, replay everything.
-        if (from === undefined) rmSync(storeDir, { recursive: true, force: true });
-        store = await LevelBytesStore.open(name, storeDir);
-      } else {
-        store = new InMemoryBytesStore(name);
-      }
+      const { store, from } = await openTaskStore(spec, dir, checkpoint, this.deps.warmStores?.take(taskIdString(id), name));
       if (spec.logging) {
         this.restoringStores++;
         const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger).finally(() => this.restoringStores--);
