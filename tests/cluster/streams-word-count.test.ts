@@ -10,22 +10,17 @@
  * killed instance may count twice). The survivor then stops cleanly on
  * SIGTERM. Needs the built dist (`pnpm build`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
+import { spawnStreamsExample, STREAMS_EXAMPLES, terminate, type ExampleProcess } from '../documented/streams-process';
 import { TestCluster } from './harness';
 
-const ROOT = path.resolve(__dirname, '../..');
-const EXAMPLE = path.join(ROOT, 'examples/dist/streams/word-count.js');
+const EXAMPLE = path.join(STREAMS_EXAMPLES, 'word-count.js');
 const INPUT = 'streams-plaintext-input';
 const OUTPUT = 'streams-wordcount-output';
 
-interface Instance {
-  child: ChildProcess;
-  output: () => string;
-}
 
 function countWords(lines: readonly string[]): Map<string, number> {
   const out = new Map<string, number>();
@@ -36,7 +31,7 @@ function countWords(lines: readonly string[]): Map<string, number> {
 describe('streams word count on a real 3-node cluster', () => {
   let cluster: TestCluster;
   let stateRoot: string;
-  const instances: Instance[] = [];
+  const instances: ExampleProcess[] = [];
 
   beforeAll(async () => {
     if (!existsSync(EXAMPLE)) throw new Error(`${EXAMPLE} is missing: run \`pnpm build\` first`);
@@ -50,15 +45,8 @@ describe('streams word count on a real 3-node cluster', () => {
     if (stateRoot !== undefined) rmSync(stateRoot, { recursive: true, force: true });
   });
 
-  function startInstance(name: string): Instance {
-    const child = spawn(process.execPath, [EXAMPLE], {
-      env: { PATH: process.env.PATH, GREGOR_BOOTSTRAP: cluster.bootstrap().join(','), GREGOR_STREAMS_STATE_DIR: path.join(stateRoot, name) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-    const instance = { child, output: () => log };
+  function startInstance(name: string): ExampleProcess {
+    const instance = spawnStreamsExample('word-count', [], { bootstrap: cluster.bootstrap().join(','), stateDir: path.join(stateRoot, name) });
     instances.push(instance);
     return instance;
   }
@@ -84,7 +72,7 @@ describe('streams word count on a real 3-node cluster', () => {
     await producer.close();
   }
 
-  const show = (i: Instance): string => i.output().slice(-3000);
+  const show = (i: ExampleProcess): string => i.log().slice(-3000);
 
   it('output equals the reference count; after kill -9 of one instance nothing is lost', async () => {
     await cluster.client.admin().createTopics([{ topic: INPUT, numPartitions: 3, replicationFactor: 3 }, { topic: OUTPUT, numPartitions: 3, replicationFactor: 3 }]);
@@ -92,7 +80,7 @@ describe('streams word count on a real 3-node cluster', () => {
     const lines = Array.from({ length: 400 }, (_, i) => `${words[i % 8]} ${words[(i * 3) % 8]} Common ${words[(i * 5) % 7]}`);
     const a = startInstance('a');
     const b = startInstance('b');
-    await pollUntil(() => instances.every((i) => i.output().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'both instances to be RUNNING' }).catch((err: Error) => {
+    await pollUntil(() => instances.every((i) => i.log().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'both instances to be RUNNING' }).catch((err: Error) => {
       throw new Error(`${err.message}\n--- a ---\n${show(a)}\n--- b ---\n${show(b)}`);
     });
 
@@ -115,10 +103,9 @@ describe('streams word count on a real 3-node cluster', () => {
       throw new Error(`${err.message}\n--- a ---\n${show(a)}`);
     });
     expect([...final.keys()].sort()).toEqual([...expected.keys()].sort());
-    expect(a.output()).toContain('restoring state store');
+    expect(a.log()).toContain('restoring state store');
 
-    a.child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => (a.child.exitCode !== null ? resolve(a.child.exitCode) : a.child.once('exit', (c) => resolve(c))));
+    const code = await terminate(a);
     expect({ code, log: code === 0 ? '' : show(a) }).toEqual({ code: 0, log: '' });
   });
 });

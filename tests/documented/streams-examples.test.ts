@@ -5,26 +5,21 @@
  * runs on a 3-node cluster in tests/cluster/streams-word-count.test.ts.
  * Needs the built dist (`pnpm build`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createClient, type Gregor } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
-import { ROOT, startSingleNode, type SingleNode } from './single-node';
+import { startSingleNode, type SingleNode } from './single-node';
+import { spawnStreamsExample, STREAMS_EXAMPLES, terminate, type ExampleProcess } from './streams-process';
 
-const example = (name: string): string => path.join(ROOT, 'examples/dist/streams', `${name}.js`);
-
-interface Running {
-  child: ChildProcess;
-  log: () => string;
-}
+const example = (name: string): string => path.join(STREAMS_EXAMPLES, `${name}.js`);
 
 describe('examples/streams against a real node', () => {
   let node: SingleNode | undefined;
   let client: Gregor;
   let stateRoot: string;
-  const running: Running[] = [];
+  const running: ExampleProcess[] = [];
 
   beforeAll(async () => {
     for (const name of ['page-views-per-minute', 'enrich-orders', 'sensor-alerts']) {
@@ -42,26 +37,18 @@ describe('examples/streams against a real node', () => {
   });
 
   /** Starts an example and waits until it processes (state RUNNING). */
-  async function start(name: string, args: string[] = []): Promise<Running> {
-    const child = spawn(process.execPath, [example(name), ...args], {
-      env: { PATH: process.env.PATH, GREGOR_BOOTSTRAP: node!.bootstrap, GREGOR_STREAMS_STATE_DIR: path.join(stateRoot, name) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let log = '';
-    child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-    const r = { child, log: () => log };
+  async function start(name: string, args: string[] = []): Promise<ExampleProcess> {
+    const r = spawnStreamsExample(name, args, { bootstrap: node!.bootstrap, stateDir: path.join(stateRoot, name) });
     running.push(r);
-    await pollUntil(() => log.includes('-> RUNNING'), { timeoutMs: 60_000, what: `${name} to be RUNNING` }).catch((err: Error) => {
-      throw new Error(`${err.message}\n${log.slice(-3000)}`);
+    await pollUntil(() => r.log().includes('-> RUNNING'), { timeoutMs: 60_000, what: `${name} to be RUNNING` }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${r.log().slice(-3000)}`);
     });
     return r;
   }
 
   /** SIGTERM; expects a clean exit. */
-  async function stop(r: Running): Promise<void> {
-    r.child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => (r.child.exitCode !== null ? resolve(r.child.exitCode) : r.child.once('exit', (c) => resolve(c))));
+  async function stop(r: ExampleProcess): Promise<void> {
+    const code = await terminate(r);
     expect({ code, log: code === 0 ? '' : r.log().slice(-3000) }).toEqual({ code: 0, log: '' });
   }
 
