@@ -25,7 +25,8 @@ export async function createTopics(topics: readonly string[]): Promise<void> {
  * Prints the topology, starts it, prints state changes, and closes it on
  * SIGINT/SIGTERM (exit 0) or when it fails (exit 2, the error is logged).
  * GREGOR_STREAMS_STATE_DIR and GREGOR_STREAMS_APP_ID override the state
- * directory and the application id.
+ * directory and the application id; GREGOR_STREAMS_STANDBY_REPLICAS sets
+ * numStandbyReplicas (default 0).
  */
 export async function runStreams(topology: Topology, defaultApplicationId: string): Promise<KafkaStreams> {
   console.log(topology.describe());
@@ -35,6 +36,7 @@ export async function runStreams(topology: Topology, defaultApplicationId: strin
     bootstrap: BOOTSTRAP,
     ...(stateDir === undefined ? {} : { stateDir }),
     commitIntervalMs: 1000,
+    numStandbyReplicas: Number(process.env['GREGOR_STREAMS_STANDBY_REPLICAS'] ?? '0'),
     logger: createLogger({ component: defaultApplicationId, stderr: true, level: 'info' }),
   });
   const stop = (): void => void streams.close().then(() => process.exit(streams.error === undefined ? 0 : 2));

@@ -6,8 +6,9 @@
  *    changelog) + toStream().to(), records/s of one instance;
  *  - failover: two word-count example processes share an application;
  *    kill -9 of one → the survivor has created (restored) every task the
- *    dead one owned. Bounded below by the group's session timeout (the
- *    example's is 10 s); there are no standby replicas yet.
+ *    dead one owned, without and with one standby replica (records the
+ *    survivor replayed from changelogs are reported). Bounded below by the
+ *    group's session timeout (the example's is 10 s).
  * Rates count from the instance's first processed record to the last, so
  * start-up (topic checks, group join) is not in them. Prints one JSON line;
  * progress on stderr. Not a test.
@@ -70,8 +71,9 @@ async function measure(name: string, topology: Topology, bootstrap: string[], st
   }
 }
 
-function spawnExample(bootstrap: string[], stateDir: string): { child: ChildProcess; lines: () => string[] } {
-  const child = spawn(process.execPath, [EXAMPLE], { env: { PATH: process.env.PATH, GREGOR_BOOTSTRAP: bootstrap.join(','), GREGOR_STREAMS_STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnExample(bootstrap: string[], stateDir: string, standbys: number): { child: ChildProcess; lines: () => string[] } {
+  const env = { PATH: process.env.PATH, GREGOR_BOOTSTRAP: bootstrap.join(','), GREGOR_STREAMS_STATE_DIR: stateDir, GREGOR_STREAMS_STANDBY_REPLICAS: String(standbys), GREGOR_STREAMS_APP_ID: `bench-failover-${standbys}` };
+  const child = spawn(process.execPath, [EXAMPLE], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (b: Buffer) => (text += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (text += b.toString()));
@@ -82,17 +84,22 @@ const createdTasks = (lines: string[]): string[] =>
   lines.filter((l) => l.includes('"task created"')).map((l) => (JSON.parse(l) as { task: string }).task);
 
 /** kill -9 of one of two instances → the survivor has created every task the dead one owned. */
-async function failover(bootstrap: string[], dir: string, client: Gregor): Promise<{ kill_to_tasks_moved_ms: number; moved_tasks: number }> {
-  const a = spawnExample(bootstrap, path.join(dir, 'fa'));
-  const b = spawnExample(bootstrap, path.join(dir, 'fb'));
+async function failover(bootstrap: string[], dir: string, client: Gregor, standbys: number): Promise<{ kill_to_tasks_moved_ms: number; moved_tasks: number; restored_records: number }> {
+  const a = spawnExample(bootstrap, path.join(dir, `fa${standbys}`), standbys);
+  const b = spawnExample(bootstrap, path.join(dir, `fb${standbys}`), standbys);
   try {
     await pollUntil(() => createdTasks(a.lines()).length + createdTasks(b.lines()).length >= 2 * PARTITIONS && createdTasks(b.lines()).length > 0 && createdTasks(a.lines()).length > 0, {
       timeoutMs: 120_000,
       what: 'both instances to own tasks',
     });
     const producer = client.producer({ lingerMs: 5 });
-    await producer.send({ topic: 'streams-plaintext-input', messages: Array.from({ length: 2000 }, (_, i) => ({ value: `w${i % 50} w${i % 7} common` })) });
+    await producer.send({ topic: 'streams-plaintext-input', messages: Array.from({ length: 20_000 }, (_, i) => ({ value: `w${i % 5000} w${i % 7} common` })) });
     await producer.close();
+    // Let both instances count it all, so the killed one's stores are large enough for restoration to show.
+    await pollUntil(async () => (await client.admin().listOffsets([0, 1, 2].map((partition) => ({ topic: 'streams-wordcount-output', partition, spec: 'latest' as const })))).reduce((n, o) => n + Number(o.offset), 0) >= 5000, {
+      timeoutMs: 120_000,
+      what: 'the input to be counted',
+    });
     const owned = new Set(createdTasks(b.lines()));
     const before = createdTasks(a.lines()).length;
     const killedAt = performance.now();
@@ -104,7 +111,11 @@ async function failover(bootstrap: string[], dir: string, client: Gregor): Promi
       },
       { timeoutMs: 120_000, intervalMs: 10, what: 'the survivor to take the dead instance’s tasks' },
     );
-    return { kill_to_tasks_moved_ms: Math.round(movedAt - killedAt), moved_tasks: owned.size };
+    const restored = a
+      .lines()
+      .filter((l) => l.includes('"restored state store"'))
+      .reduce((n, l) => n + (JSON.parse(l) as { restored: number }).restored, 0);
+    return { kill_to_tasks_moved_ms: Math.round(movedAt - killedAt), moved_tasks: owned.size, restored_records: restored };
   } finally {
     for (const p of [a, b]) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   }
@@ -142,8 +153,10 @@ async function main(): Promise<void> {
     const statefulResult = await measure('stateful', stateful.build(), bootstrap, path.join(dir, 'state'));
 
     log('failover');
-    const failoverResult = flags['no-failover'] ? null : await failover(bootstrap, dir, client);
-    console.log(JSON.stringify({ records: RECORDS, nodes: NODES, partitions: PARTITIONS, stateless: statelessResult, stateful: statefulResult, failover: failoverResult }));
+    const failoverResult = flags['no-failover'] ? null : await failover(bootstrap, dir, client, 0);
+    log('failover with one standby replica');
+    const standbyResult = flags['no-failover'] ? null : await failover(bootstrap, dir, client, 1);
+    console.log(JSON.stringify({ records: RECORDS, nodes: NODES, partitions: PARTITIONS, stateless: statelessResult, stateful: statefulResult, failover: failoverResult, failover_standby: standbyResult }));
   } finally {
     await client.close();
     await clusterDown(dir, 10_000).catch(() => undefined);
