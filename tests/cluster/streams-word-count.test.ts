@@ -1,14 +1,15 @@
 /**
- * Issue 15: the streams word-count example (examples/dist/streams/) as two
- * real processes of one application on a real 3-node cluster. Phase 1:
- * after the input is in, the output topic's latest count per word equals a
- * reference count computed here. Phase 2: one instance is killed with -9
- * while more input arrives; the survivor takes its tasks over (after the
- * group session timeout) and restores their state from the changelogs.
- * Under at_least_once no count may be lost: every word's final count is at
- * least the reference (records processed after the last commit of the
- * killed instance may count twice). The survivor then stops cleanly on
- * SIGTERM. Needs the built dist (`pnpm build`).
+ * Issue 15: the streams word-count example (examples/dist/streams/) as
+ * three real processes of one application on a real 3-node cluster.
+ * Phase 1: after the input is in, the output topic's latest count per word
+ * equals a reference count computed here. Phase 2: one instance and one
+ * node are killed with -9 while more input arrives; the survivors take the
+ * dead instance's tasks over (after the group session timeout) and restore
+ * their state from the changelogs, and every client moves off the dead
+ * node. Under at_least_once no count may be lost: every word's final count
+ * is at least the reference (records processed after the killed
+ * instance's last commit may count twice). The survivors then stop cleanly
+ * on SIGTERM. Needs the built dist (`pnpm build`).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,23 +75,26 @@ describe('streams word count on a real 3-node cluster', () => {
 
   const show = (i: ExampleProcess): string => i.log().slice(-3000);
 
-  it('output equals the reference count; after kill -9 of one instance nothing is lost', async () => {
+  it('output equals the reference count; after kill -9 of an instance and a node nothing is lost', async () => {
     await cluster.client.admin().createTopics([{ topic: INPUT, numPartitions: 3, replicationFactor: 3 }, { topic: OUTPUT, numPartitions: 3, replicationFactor: 3 }]);
     const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
     const lines = Array.from({ length: 400 }, (_, i) => `${words[i % 8]} ${words[(i * 3) % 8]} Common ${words[(i * 5) % 7]}`);
     const a = startInstance('a');
     const b = startInstance('b');
-    await pollUntil(() => instances.every((i) => i.log().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'both instances to be RUNNING' }).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- a ---\n${show(a)}\n--- b ---\n${show(b)}`);
+    const c = startInstance('c');
+    const logs = (): string => instances.map((i, n) => `--- ${'abc'[n]} ---\n${show(i)}`).join('\n');
+    await pollUntil(() => instances.every((i) => i.log().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'all three instances to be RUNNING' }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${logs()}`);
     });
 
     await produce(lines.slice(0, 200));
     const phase1 = JSON.stringify([...countWords(lines.slice(0, 200))].sort());
     await pollUntil(async () => JSON.stringify([...(await latestCounts())].sort()) === phase1, { timeoutMs: 60_000, what: 'the output to equal the reference count' }).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- a ---\n${show(a)}\n--- b ---\n${show(b)}`);
+      throw new Error(`${err.message}\n${logs()}`);
     });
 
     b.child.kill('SIGKILL');
+    await cluster.kill(2);
     await produce(lines.slice(200));
     const expected = countWords(lines);
     const final = await pollUntil(
@@ -98,14 +102,16 @@ describe('streams word count on a real 3-node cluster', () => {
         const got = await latestCounts();
         return [...expected].every(([w, n]) => (got.get(w) ?? 0) >= n) ? got : undefined;
       },
-      { timeoutMs: 90_000, what: 'every word to reach at least its reference count after the kill' },
+      { timeoutMs: 120_000, what: 'every word to reach at least its reference count after the kills' },
     ).catch((err: Error) => {
-      throw new Error(`${err.message}\n--- a ---\n${show(a)}`);
+      throw new Error(`${err.message}\n${logs()}`);
     });
     expect([...final.keys()].sort()).toEqual([...expected.keys()].sort());
-    expect(a.log()).toContain('restoring state store');
+    expect(a.log() + c.log()).toContain('restoring state store');
 
-    const code = await terminate(a);
-    expect({ code, log: code === 0 ? '' : show(a) }).toEqual({ code: 0, log: '' });
+    for (const survivor of [a, c]) {
+      const code = await terminate(survivor);
+      expect({ code, log: code === 0 ? '' : show(survivor) }).toEqual({ code: 0, log: '' });
+    }
   });
 });
