@@ -13,6 +13,7 @@ export { StreamsBuilder, type Consumed, type Materialized, type StreamsBuilderOp
 export { KStream, BranchedKStream, type Produced, type Repartitioned, type StreamJoined } from './dsl/kstream';
 export { KGroupedStream, TimeWindowedKStream, SessionWindowedKStream } from './dsl/kgrouped-stream';
 export { KTable, Suppressed } from './dsl/ktable';
+export { KGroupedTable } from './dsl/kgrouped-table';
 export { GlobalKTable } from './dsl/global-ktable';
 export { TimeWindows, JoinWindows, SessionWindows, type Window, type Windowed } from './windows';
 export { Stores, type StoreOptions, type StoreSpec } from './state/stores';

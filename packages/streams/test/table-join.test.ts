@@ -57,3 +57,23 @@ describe('KTable–KTable joins', () => {
     expect(driver.createOutputTopic('out', S, S).readValuesToList()).toEqual(['e2:AC']);
   });
 });
+
+describe('KTable.groupBy', () => {
+  it('count and aggregate follow rows that change group or go away', () => {
+    const b = new StreamsBuilder();
+    const users = b.table<string, string>('user-regions', { keySerde: S, valueSerde: S });
+    const grouped = users.groupBy((_user, region) => ({ key: region, value: 1 }), { keySerde: S, valueSerde: Serdes.Int32() });
+    grouped.count({ storeName: 'per-region' }).toStream().to('region-counts', { keySerde: S, valueSerde: Serdes.Float64() });
+    grouped.reduce((a, v) => a + v, (a, v) => a - v, { storeName: 'per-region-sum' });
+    const driver = new TopologyTestDriver(b.build());
+    const input = driver.createInputTopic('user-regions', S, S);
+    input.pipeInput('ann', 'eu');
+    input.pipeInput('bob', 'eu');
+    input.pipeInput('cid', 'us');
+    input.pipeInput('ann', 'us'); // moves: eu −1, us +1
+    input.pipeInput('bob', null); // leaves: eu −1
+    expect(driver.createOutputTopic('region-counts', S, Serdes.Float64()).readKeyValuesToMap()).toEqual(new Map([['eu', 0], ['us', 2]]));
+    expect(driver.getKeyValueStore<string, number>('per-region-sum').get('us')).toBe(2);
+    expect(driver.getKeyValueStore<string, number>('per-region-sum').get('eu')).toBe(0);
+  });
+});

@@ -1,9 +1,10 @@
 import { GregorError } from '@gregor/common';
-import type { Change } from '../record';
+import type { Change, KeyValue } from '../record';
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
 import type { Windowed } from '../windows';
 import { suppressSupplier } from './aggregate-processors';
+import { KGroupedTable } from './kgrouped-table';
 import { KStream } from './kstream';
 import type { StreamsBuilder } from './streams-builder';
 import { passThroughSupplier } from './stateless';
@@ -103,6 +104,18 @@ export class KTable<K, V> {
   /** Outer join: a row while either side has a value; the missing side is null. */
   outerJoin<O, J>(other: KTable<K, O>, joiner: (value: V | null, otherValue: O | null) => J): KTable<K, J> {
     return this.joinTable(other, 'outer', joiner);
+  }
+
+  /**
+   * Re-groups the table by a new key (and value): `count`, `reduce` and
+   * `aggregate` of the result add rows and take them out again as the
+   * table changes, through a repartition topic.
+   */
+  groupBy<K2, V2>(selector: (key: K, value: V) => KeyValue<K2, V2>, serdes: { keySerde?: Serde<K2>; valueSerde?: Serde<V2> } = {}): KGroupedTable<K2, V2> {
+    return new KGroupedTable<K2, V2>(this.builder, this as KTable<unknown, unknown>, selector as (key: unknown, value: unknown) => KeyValue<K2, V2>, {
+      keySerde: serdes.keySerde ?? (this.builder.defaultKeySerde as Serde<K2>),
+      valueSerde: serdes.valueSerde ?? (this.builder.defaultValueSerde as Serde<V2>),
+    });
   }
 
   /** @internal */
