@@ -53,6 +53,42 @@ describe('KStream–KStream join', () => {
     expect(stores.map((s) => driver.getKeyValueStore(s).approximateNumEntries())).toEqual([1, 0]); // only "later" is left
   });
 
+  function kindJoin(kind: 'leftJoin' | 'outerJoin'): TopologyTestDriver {
+    const b = new StreamsBuilder();
+    const orders = b.stream<string, string>('orders', { keySerde: S, valueSerde: S });
+    const payments = b.stream<string, string>('payments', { keySerde: S, valueSerde: S });
+    const windows = JoinWindows.ofTimeDifferenceAndGrace(100, 10);
+    const joined =
+      kind === 'leftJoin'
+        ? orders.leftJoin(payments, (o, p) => `${o}+${p ?? '-'}`, windows)
+        : orders.outerJoin(payments, (o, p) => `${o ?? '-'}+${p ?? '-'}`, windows);
+    joined.to('paid', { keySerde: S, valueSerde: S });
+    return new TopologyTestDriver(b.build());
+  }
+
+  /** An order paid in time, one never paid, a payment with no order, then time moving on. */
+  function play(driver: TopologyTestDriver): (string | null)[] {
+    const orders = driver.createInputTopic('orders', S, S);
+    const payments = driver.createInputTopic('payments', S, S);
+    orders.pipeInput('o1', 'book', 1000);
+    orders.pipeInput('o2', 'pen', 1000);
+    payments.pipeInput('o1', 'card', 1050); // o1 paid within the window
+    payments.pipeInput('o3', 'cash', 1060); // no order o3
+    const paid = driver.createOutputTopic('paid', S, S);
+    const early = paid.readValuesToList();
+    expect(early).toEqual(['book+card']); // the unpaid order is not emitted alone while a payment may still come
+    orders.pipeInput('z', 'tick', 1200); // stream time 1200 > 1060 + 100 + 10: o2's and o3's windows closed
+    return paid.readValuesToList();
+  }
+
+  it('left join: a record without a partner is emitted alone once, when its window closes — never before a match', () => {
+    expect(play(kindJoin('leftJoin'))).toEqual(['pen+-']);
+  });
+
+  it('outer join: partnerless records of either side are emitted alone when their windows close', () => {
+    expect(play(kindJoin('outerJoin')).sort()).toEqual(['-+cash', 'pen+-']);
+  });
+
   it('a stream–stream join without windows is a clear error', () => {
     const b = new StreamsBuilder();
     const a = b.stream<string, string>('a', { keySerde: S, valueSerde: S });

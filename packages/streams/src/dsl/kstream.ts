@@ -3,8 +3,8 @@ import type { ProcessorSupplier } from '../processor/api';
 import type { KeyValue } from '../record';
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
-import type { JoinWindows } from '../windows';
-import { streamJoinSideSupplier } from './stream-join';
+import { JoinWindows } from '../windows';
+import { streamJoinSideSupplier, type UnmatchedTracking } from './stream-join';
 import type { SerdePair } from '../topology/topology';
 import type { TopicNameExtractor } from '../topology/nodes';
 import { KGroupedStream } from './kgrouped-stream';
@@ -158,7 +158,7 @@ export class KStream<K, V> {
     const windows = windowsOrJoiner as JoinWindows | undefined;
     if (other instanceof KStream) {
       if (windows === undefined) throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–KStream join needs JoinWindows');
-      return this.joinStream(other, joiner, windows, joined);
+      return this.joinStream(other, (v, o) => joiner(v as V, o as X), windows, joined, 'inner');
     }
     return this.joinTable(other, (v, tv) => joiner(v, tv as X), false);
   }
@@ -167,16 +167,33 @@ export class KStream<K, V> {
   leftJoin<TV, R>(table: KTable<K, TV>, joiner: (value: V, tableValue: TV | null) => R): KStream<K, R>;
   /** Left join with a global table: the joiner gets null when it has no value for the selected key. */
   leftJoin<GK, GV, R>(global: GlobalKTable<GK, GV>, keySelector: (key: K, value: V) => GK, joiner: (value: V, globalValue: GV | null) => R): KStream<K, R>;
+  /**
+   * Left join with another stream within JoinWindows: pairs as the inner
+   * join, and each record of this stream that found no partner once its
+   * window closed, alone (`otherValue` null) — emitted then, not at once.
+   */
+  leftJoin<V2, R>(other: KStream<K, V2>, joiner: (value: V, otherValue: V2 | null) => R, windows: JoinWindows, joined?: StreamJoined<V, V2>): KStream<K, R>;
   leftJoin<X, R>(
-    other: KTable<K, X> | GlobalKTable<unknown, X>,
+    other: KTable<K, X> | GlobalKTable<unknown, X> | KStream<K, X>,
     joinerOrSelector: ((value: V, tableValue: X | null) => R) | ((key: K, value: V) => unknown),
-    globalJoiner?: (value: V, globalValue: X | null) => R,
+    third?: ((value: V, globalValue: X | null) => R) | JoinWindows,
+    joined: StreamJoined<V, X> = {},
   ): KStream<K, R> {
+    if (other instanceof KStream) {
+      if (!(third instanceof JoinWindows)) throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–KStream join needs JoinWindows');
+      const joiner = joinerOrSelector as (value: V, otherValue: X | null) => R;
+      return this.joinStream(other, (v, o) => joiner(v as V, o), third, joined, 'left');
+    }
     if (other instanceof GlobalKTable) {
-      if (globalJoiner === undefined) throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–GlobalKTable join needs a key selector and a joiner');
-      return this.joinGlobal(other, joinerOrSelector as (key: K, value: V) => unknown, globalJoiner, true);
+      if (typeof third !== 'function') throw new GregorError('INVALID_CONFIG', 'invalid topology: a KStream–GlobalKTable join needs a key selector and a joiner');
+      return this.joinGlobal(other, joinerOrSelector as (key: K, value: V) => unknown, third, true);
     }
     return this.joinTable(other, joinerOrSelector as (value: V, tableValue: X | null) => R, true);
+  }
+
+  /** Outer join with another stream within JoinWindows: pairs, and each record of either side left without a partner once its window closed, alone. */
+  outerJoin<V2, R>(other: KStream<K, V2>, joiner: (value: V | null, otherValue: V2 | null) => R, windows: JoinWindows, joined: StreamJoined<V, V2> = {}): KStream<K, R> {
+    return this.joinStream(other, joiner, windows, joined, 'outer');
   }
 
   private joinGlobal<GV, R>(global: GlobalKTable<unknown, GV>, keySelector: (key: K, value: V) => unknown, joiner: (value: V, globalValue: GV | null) => R, left: boolean): KStream<K, R> {
@@ -212,21 +229,41 @@ export class KStream<K, V> {
     return out;
   }
 
-  private joinStream<V2, R>(other: KStream<K, V2>, joiner: (value: V, otherValue: V2) => R, windows: JoinWindows, joined: StreamJoined<V, V2>): KStream<K, R> {
+  private joinStream<V2, R>(other: KStream<K, V2>, joiner: (value: V | null, otherValue: V2 | null) => R, windows: JoinWindows, joined: StreamJoined<V, V2>, kind: 'inner' | 'left' | 'outer'): KStream<K, R> {
     const b = this.builder;
     const left = this.state.repartitionRequired ? this.repartitionAs(b.newName('KSTREAM-JOINTHIS'), this.serdes({})) : this;
     const right = other.state.repartitionRequired ? other.repartitionAs(b.newName('KSTREAM-JOINOTHER'), other.serdes({})) : other;
     const keySerde = this.serdes({}).keySerde;
-    const thisName = b.newName('KSTREAM-JOINTHIS');
-    const otherName = b.newName('KSTREAM-JOINOTHER');
+    const valueSerde = joined.valueSerde ?? this.serdes({}).valueSerde;
+    const otherValueSerde = joined.otherValueSerde ?? other.serdes({}).valueSerde;
+    const thisName = b.newName(kind === 'inner' ? 'KSTREAM-JOINTHIS' : kind === 'left' ? 'KSTREAM-LEFTJOINTHIS' : 'KSTREAM-OUTERTHIS');
+    const otherName = b.newName(kind === 'outer' ? 'KSTREAM-OUTEROTHER' : 'KSTREAM-JOINOTHER');
     const thisStore = `${thisName}-store`;
     const otherStore = `${otherName}-store`;
+    const parkedStore = `${thisName}-unmatched-store`;
     const counters = b.windowCounters;
-    b.graph.addProcessor(thisName, streamJoinSideSupplier({ thisStore, otherStore, keySerde, windows, counters }, joiner), left.nodeName);
-    b.graph.addProcessor(otherName, streamJoinSideSupplier<K, V2, V, R>({ thisStore: otherStore, otherStore: thisStore, keySerde, windows, counters }, (o, v) => joiner(v, o)), right.nodeName);
+    // Left and outer joins park partnerless records until their window closes (see UnmatchedTracking).
+    const emitAlone = (side: 0 | 1, raw: Buffer): R =>
+      side === 0 ? joiner(valueSerde.deserialize(parkedStore, raw), null) : joiner(null, otherValueSerde.deserialize(parkedStore, raw));
+    const tracking = (side: 0 | 1): UnmatchedTracking | undefined =>
+      kind === 'inner'
+        ? undefined
+        : {
+            store: parkedStore,
+            side,
+            trackThis: side === 0 || kind === 'outer',
+            trackOther: side === 1 || kind === 'outer',
+            serializeThis: (v) => (side === 0 ? valueSerde.serialize(parkedStore, v as V) : otherValueSerde.serialize(parkedStore, v as V2)) ?? Buffer.alloc(0),
+            emitAlone,
+          };
+    const thisUnmatched = tracking(0);
+    const otherUnmatched = tracking(1);
+    b.graph.addProcessor(thisName, streamJoinSideSupplier<K, V, V2, R>({ thisStore, otherStore, keySerde, windows, counters, ...(thisUnmatched === undefined ? {} : { unmatched: thisUnmatched }) }, (v, o) => joiner(v, o)), left.nodeName);
+    b.graph.addProcessor(otherName, streamJoinSideSupplier<K, V2, V, R>({ thisStore: otherStore, otherStore: thisStore, keySerde, windows, counters, ...(otherUnmatched === undefined ? {} : { unmatched: otherUnmatched }) }, (o, v) => joiner(v, o)), right.nodeName);
     const storeOpts = { persistent: joined.persistent ?? false, caching: false };
-    b.graph.addStateStore(Stores.keyValue(thisStore, Serdes.Bytes(), joined.valueSerde ?? this.serdes({}).valueSerde, storeOpts), thisName, otherName);
-    b.graph.addStateStore(Stores.keyValue(otherStore, Serdes.Bytes(), joined.otherValueSerde ?? other.serdes({}).valueSerde, storeOpts), otherName, thisName);
+    b.graph.addStateStore(Stores.keyValue(thisStore, Serdes.Bytes(), valueSerde, storeOpts), thisName, otherName);
+    b.graph.addStateStore(Stores.keyValue(otherStore, Serdes.Bytes(), otherValueSerde, storeOpts), otherName, thisName);
+    if (kind !== 'inner') b.graph.addStateStore(Stores.keyValue(parkedStore, Serdes.Bytes(), Serdes.Bytes(), storeOpts), thisName, otherName);
     b.graph.markJoin(thisName);
     const merge = b.newName('KSTREAM-MERGE');
     b.graph.addProcessor(merge, passThroughSupplier<K, R>(), thisName, otherName);

@@ -25,6 +25,45 @@ export interface JoinCounters {
 }
 
 /**
+ * Left and outer joins (Kafka's KIP-633 behaviour): a record with no
+ * partner is not emitted alone at once — a partner may still come within
+ * the window — but parked in a shared store, and emitted alone only when
+ * its window has closed in stream time without one. So a left join never
+ * emits "(v, null)" and then "(v, w)" for the same record.
+ */
+export interface UnmatchedTracking {
+  /** The store both sides park unmatched records in (Buffer keys and values). */
+  readonly store: string;
+  /** 0 = the join's left (this) stream, 1 = its right. */
+  readonly side: 0 | 1;
+  /** Whether this side's / the other side's records are emitted alone when unmatched. */
+  readonly trackThis: boolean;
+  readonly trackOther: boolean;
+  /** Serializes this side's value for parking. */
+  serializeThis(value: unknown): Buffer;
+  /** The output record for a parked record whose window closed unmatched: side and raw value. */
+  emitAlone(side: 0 | 1, raw: Buffer): unknown;
+}
+
+/** Parked-record key: timestamp first (closing is a prefix range), then side, sequence, key. */
+function parkedKey(timestampMs: number, side: 0 | 1, seq: number, keyBytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(17 + keyBytes.length);
+  out.writeBigInt64BE(BigInt(Math.max(0, timestampMs)), 0);
+  out.writeUInt8(side, 8);
+  out.writeUInt32BE(seq >>> 0, 9);
+  out.writeUInt32BE(keyBytes.length, 13);
+  keyBytes.copy(out, 17);
+  return out;
+}
+
+function parseParked(raw: Buffer): { timestampMs: number; side: 0 | 1; keyBytes: Buffer } {
+  return { timestampMs: Number(raw.readBigInt64BE(0)), side: raw.readUInt8(8) as 0 | 1, keyBytes: raw.subarray(17, 17 + raw.readUInt32BE(13)) };
+}
+
+/** Key bytes of a join-store key ([len][key][ts][seq]). */
+const joinKeyBytes = (raw: Buffer): Buffer => raw.subarray(4, 4 + raw.readUInt32BE(0));
+
+/**
  * One side of a KStream–KStream inner join (Kafka's KStreamKStreamJoin):
  * the record is stored in this side's store, then joined with every
  * record of the other side's store with the same key whose timestamp is
@@ -33,13 +72,15 @@ export interface JoinCounters {
  * counted; stored records past it are deleted.
  */
 export function streamJoinSideSupplier<K, V, O, R>(
-  opts: { thisStore: string; otherStore: string; keySerde: Serde<K>; windows: JoinWindows; counters: JoinCounters },
+  opts: { thisStore: string; otherStore: string; keySerde: Serde<K>; windows: JoinWindows; counters: JoinCounters; unmatched?: UnmatchedTracking },
   joiner: (value: V, other: O) => R,
 ): ProcessorSupplier<K, V, K, R> {
   return () => {
     let ctx: ProcessorContext<K, R>;
     let mine: KeyValueStore<Buffer, V>;
     let theirs: KeyValueStore<Buffer, O>;
+    let parked: KeyValueStore<Buffer, Buffer> | undefined;
+    const unmatched = opts.unmatched;
     let seq = 0;
     let expiredBeforeMs = 0;
     const { windows } = opts;
@@ -48,6 +89,7 @@ export function streamJoinSideSupplier<K, V, O, R>(
         ctx = c;
         mine = c.getStateStore<KeyValueStore<Buffer, V>>(opts.thisStore);
         theirs = c.getStateStore<KeyValueStore<Buffer, O>>(opts.otherStore);
+        if (unmatched !== undefined) parked = c.getStateStore<KeyValueStore<Buffer, Buffer>>(unmatched.store);
         // Continue after the largest sequence restored, so a restart never overwrites a stored record.
         for (const { key } of mine.all()) seq = Math.max(seq, seqOf(key) + 1);
       },
@@ -59,15 +101,34 @@ export function streamJoinSideSupplier<K, V, O, R>(
           return;
         }
         const keyBytes = serializeKey(opts.keySerde, opts.thisStore, r.key);
-        mine.put(joinStoreKey(keyBytes, r.timestamp, seq++), r.value);
+        const mySeq = seq++;
+        mine.put(joinStoreKey(keyBytes, r.timestamp, mySeq), r.value);
         const from = joinStoreKey(keyBytes, r.timestamp - windows.timeDifferenceMs, 0);
         const to = joinStoreKey(keyBytes, r.timestamp + windows.timeDifferenceMs + 1, 0);
-        for (const { key, value } of theirs.range(from, to)) {
+        const partners = theirs.range(from, to);
+        for (const { key, value } of partners) {
           ctx.forward({ key: r.key, value: joiner(r.value, value), timestamp: Math.max(r.timestamp, timestampOf(key)), headers: r.headers });
+          // The partner has a match now: it must not be emitted alone when its window closes.
+          if (unmatched?.trackOther === true) parked!.delete(parkedKey(timestampOf(key), (1 - unmatched.side) as 0 | 1, seqOf(key), joinKeyBytes(key)));
+        }
+        if (unmatched !== undefined) {
+          if (partners.length === 0 && unmatched.trackThis) parked!.put(parkedKey(r.timestamp, unmatched.side, mySeq, keyBytes), unmatched.serializeThis(r.value));
+          emitClosedUnmatched(streamTime);
         }
         expire(streamTime);
       },
     };
+
+    /** Emits alone every parked record whose window closed without a partner (timestamp + difference + grace < stream time). */
+    function emitClosedUnmatched(streamTime: number): void {
+      const bound = Buffer.alloc(8);
+      bound.writeBigInt64BE(BigInt(Math.max(0, streamTime - windows.timeDifferenceMs - windows.graceMs)), 0);
+      for (const { key, value } of parked!.range(Buffer.alloc(0), bound)) {
+        const p = parseParked(key);
+        parked!.delete(key);
+        ctx.forward({ key: opts.keySerde.deserialize(opts.thisStore, p.keyBytes) as K, value: unmatched!.emitAlone(p.side, value) as R, timestamp: p.timestampMs, headers: [] });
+      }
+    }
 
     /** Deletes both sides' records past retention; scans only once per half retention of stream time. */
     function expire(streamTime: number): void {
