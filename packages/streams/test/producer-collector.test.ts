@@ -34,6 +34,33 @@ describe('ProducerCollector', () => {
     expect(c.pendingCount).toBe(0);
   });
 
+  it('awaitCapacity waits for the oldest sends only until under half the bound, leaving later ones in flight', async () => {
+    const releases: (() => void)[] = [];
+    const producer = {
+      sendEach: (batch: { topic: string; messages: readonly Message[] }) =>
+        new Promise<RecordOutcome[]>((resolve) => releases.push(() => resolve(batch.messages.map(() => ({ topic: batch.topic, partition: 0, offset: 0n, timestamp: 0n }))))),
+      flush: async () => undefined,
+    } as unknown as Producer;
+    const c = new ProducerCollector(producer, () => false);
+    for (const topic of ['a', 'b', 'c']) {
+      c.send(rec(topic, '1'));
+      c.send(rec(topic, '2'));
+    }
+    let done = false;
+    const waiting = c.awaitCapacity(6).then(() => (done = true)); // 6 in flight: wait until fewer than 3
+    await Promise.resolve();
+    expect(releases).toHaveLength(3); // all three topics dispatched
+    releases[0]!();
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false); // 4 still in flight
+    releases[1]!();
+    await waiting;
+    expect(c.pendingCount).toBe(2); // the newest send is still in flight
+    releases[2]!();
+    await c.awaitAcks();
+    expect(c.pendingCount).toBe(0);
+  });
+
   it("'fail': a record failed for good fails the next barrier and further sends", async () => {
     const c = new ProducerCollector(fakeProducer().producer, () => false);
     c.send(rec('out', 'too-big'));

@@ -16,8 +16,8 @@ export interface CommitPath {
   readonly pendingCount: number;
   /** Hands outputs buffered by the collector to the producer (after each poll's records). */
   dispatch(): void;
-  /** Waits for outstanding sends without committing (back-pressure). */
-  awaitAcks(): Promise<void>;
+  /** Back-pressure: waits until fewer than half of `maxInFlight` output records are unacknowledged. */
+  awaitCapacity(maxInFlight: number): Promise<void>;
   /** Makes everything sent so far and the consumed offsets durable, in that order. */
   commit(offsets: readonly OffsetAndMetadata[]): Promise<void>;
 }
@@ -41,8 +41,8 @@ export class AtLeastOnceCommitPath implements CommitPath {
     this.collector.dispatch();
   }
 
-  awaitAcks(): Promise<void> {
-    return this.collector.awaitAcks();
+  awaitCapacity(maxInFlight: number): Promise<void> {
+    return this.collector.awaitCapacity(maxInFlight);
   }
 
   async commit(offsets: readonly OffsetAndMetadata[]): Promise<void> {

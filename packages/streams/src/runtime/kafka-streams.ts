@@ -239,7 +239,7 @@ export class KafkaStreams {
         commitPath.dispatch();
         if (commitPath.pendingCount >= this.config.maxPendingSends) {
           const waitStart = clock.monotonicMs();
-          await commitPath.awaitAcks();
+          await commitPath.awaitCapacity(this.config.maxPendingSends);
           this.counters.backPressureMs += clock.monotonicMs() - waitStart;
         }
         if (clock.monotonicMs() - lastCommitMs >= this.config.commitIntervalMs) {

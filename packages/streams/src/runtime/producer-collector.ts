@@ -66,6 +66,17 @@ export class ProducerCollector implements RecordCollector {
     for (const [topic, list] of this.buffered) this.dispatchTopic(topic, list);
   }
 
+  /**
+   * Back-pressure without draining the pipeline: waits for the oldest sends
+   * until fewer than half of `maxInFlight` records are unacknowledged, so
+   * the producer keeps batches in flight while the loop goes on.
+   */
+  async awaitCapacity(maxInFlight: number): Promise<void> {
+    this.dispatch();
+    while (this.inFlightRecords >= maxInFlight / 2 && this.pending.length > 0) await this.pending.shift();
+    if (this.firstError !== undefined) throw this.firstError;
+  }
+
   /** Waits for every record sent so far; throws the first send failure. */
   async awaitAcks(): Promise<void> {
     this.dispatch();
