@@ -175,7 +175,9 @@ describe('KafkaStreams against a real node', () => {
     }
     const ends = await client.admin().listOffsets([0, 1].map((partition) => ({ topic: 'sb-counts-changelog', partition, spec: 'latest' as const })));
     const smallestChangelog = Math.min(...ends.map((e) => Number(e.offset)));
-    // b leaves; a takes b's counting task over from its warm standby: at most a short tail to replay, where a cold start replays the whole changelog.
+    // a's standby has applied b's changelog (standbyLag reads end offsets); b leaves; a takes b's counting task
+    // over from its warm standby: only what b wrote while closing to replay, where a cold start replays the whole changelog.
+    await pollUntil(async () => (await a.standbyLag()) === 0, { timeoutMs: 30_000, what: "a's standby to catch up" });
     const restoredBefore = a.metrics().restoredRecords;
     await b.close();
     await pollUntil(() => a.metrics().tasks === 4, { timeoutMs: 30_000, what: 'a to own every task' });

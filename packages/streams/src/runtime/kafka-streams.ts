@@ -179,6 +179,18 @@ export class KafkaStreams {
   }
 
   /**
+   * How many changelog records this instance's standby stores are behind
+   * (sum over its standby partitions of end offset − applied position);
+   * what a failover to this instance would replay.
+   */
+  async standbyLag(): Promise<number> {
+    const positions = this.standbys?.positions() ?? [];
+    if (positions.length === 0) return 0;
+    const ends = await this.client.admin().listOffsets(positions.map(({ tp }) => ({ ...tp, spec: 'latest' as const })));
+    return positions.reduce((lag, { position }, i) => lag + Number(ends[i]!.offset - (position ?? 0n)), 0);
+  }
+
+  /**
    * A read-only view of a key-value store across this instance's tasks
    * (interactive queries): a key lives in exactly one task, so `get` asks
    * each; `all` concatenates them.

@@ -89,6 +89,11 @@ export class StandbyTasks {
     return out;
   }
 
+  /** Each standby partition and the offset applied up to (undefined before its first record). */
+  positions(): { tp: TopicPartition; position: bigint | undefined }[] {
+    return [...this.byPartition.values()].map((e) => ({ tp: e.tp, position: e.standby.position }));
+  }
+
   apply(rec: IncomingRecord): void {
     const s = this.byPartition.get(tpKey(rec.topic, rec.partition))?.standby;
     if (s === undefined) return;
