@@ -213,6 +213,7 @@ describe('KafkaStreams against a real node', () => {
       await producer.send({ topic: 'orders', key: 'probe', value: 'p1' });
       return (await named()).includes('p1=blue pencil');
     }, { timeoutMs: 30_000, intervalMs: 200, what: 'an order to see the updated product' });
+    expect(s1.store<string, string>('products-store').get('p2')).toBe('eraser'); // interactive query on the global store
     await s1.close();
 
     const s2 = new KafkaStreams(topology(), config);

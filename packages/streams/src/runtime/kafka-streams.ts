@@ -193,9 +193,11 @@ export class KafkaStreams {
   /**
    * A read-only view of a key-value store across this instance's tasks
    * (interactive queries): a key lives in exactly one task, so `get` asks
-   * each; `all` concatenates them.
+   * each; `all` concatenates them. A global table's store is whole here.
    */
   store<K, V>(name: string): Pick<KeyValueStore<K, V>, 'get' | 'all' | 'approximateNumEntries'> {
+    const global = this.global?.typed.get(name);
+    if (global !== undefined) return global as KeyValueStore<K, V>;
     const stores = (): KeyValueStore<K, V>[] =>
       (this.tasks?.all() ?? []).flatMap((t) => {
         const s = t.stores.get(name);
