@@ -49,9 +49,9 @@ export class StreamsBuilder {
     this.logger = opts.logger ?? silentLogger();
   }
 
-  /** Late records dropped by this topology's windowed operators (Kafka's dropped-records sensor); also `topology.droppedLateRecords`. */
+  /** Late records dropped by this topology's windowed operators (Kafka's dropped-records sensor); also `topology.lateRecords`. */
   get windowCounters(): WindowAggregateCounters {
-    return this.topology.droppedLateRecords;
+    return this.topology.lateRecords;
   }
 
   /** @internal the topology being built, for the DSL classes. */

@@ -77,7 +77,7 @@ export class KafkaStreams {
     this.metricsRegistry = new StreamsMetricsRegistry(this.config.applicationId, {
       tasks: () => this.tasks?.size ?? 0,
       restoringStores: () => this.tasks?.restoringStores ?? 0,
-      droppedLateRecords: () => topology.droppedLateRecords.droppedLateRecords,
+      droppedLateRecords: () => topology.lateRecords.droppedLateRecords,
       skippedRecords: () => this.metrics().skippedRecords,
     });
   }

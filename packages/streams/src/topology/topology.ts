@@ -32,7 +32,7 @@ export class Topology {
    * aggregations, stream–stream joins), counted across the process's
    * tasks of this topology: the runtime exports it as a metric.
    */
-  readonly droppedLateRecords = { droppedLateRecords: 0 };
+  readonly lateRecords = { droppedLateRecords: 0 };
   /** Joins: every source topic of the sub-topology holding one must have the same partition count. */
   private readonly joinNodes: string[] = [];
   /** Global stores: every instance holds all partitions of the topic (the topic is the store's changelog). */
