@@ -2,7 +2,6 @@ import { GregorError } from '@gregor/common';
 import type { Change, KeyValue } from '../record';
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
-import type { Windowed } from '../windows';
 import { suppressSupplier } from './aggregate-processors';
 import { KGroupedTable } from './kgrouped-table';
 import { KStream } from './kstream';
@@ -151,4 +150,3 @@ export class KTable<K, V> {
   }
 }
 
-export type { Windowed };

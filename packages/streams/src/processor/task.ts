@@ -87,6 +87,10 @@ export class StreamTask {
     for (const node of this.nodes.values()) this.withNode(node, () => node.processor.init?.(this.context));
   }
 
+  get id(): TaskId {
+    return this.deps.id;
+  }
+
   get partition(): number {
     return this.deps.id.partition;
   }

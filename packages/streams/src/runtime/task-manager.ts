@@ -128,10 +128,7 @@ export class TaskManager {
   }
 
   async closeAll(clean: boolean): Promise<void> {
-    await this.closeTasks(
-      this.all().map((t) => ({ subtopology: Number(t.idString.split('_')[0]), partition: t.partition })),
-      clean,
-    );
+    await this.closeTasks(this.all().map((t) => t.id), clean);
   }
 
   /** Opens each store of the task and restores it; `checkpoint` is updated to what the stores now hold. */
