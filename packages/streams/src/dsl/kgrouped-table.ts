@@ -2,11 +2,11 @@ import type { ProcessorContext, ProcessorSupplier } from '../processor/api';
 import type { Change, KeyValue } from '../record';
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
-import type { KeyValueStore } from '../state/key-value-store';
 import { KStream } from './kstream';
 import { KTable } from './ktable';
 import type { Materialized, StreamsBuilder } from './streams-builder';
-import { forwardingPut, storeGetter } from './table-processors';
+import { streamAggregateSupplier } from './aggregate-processors';
+import { storeGetter } from './table-processors';
 
 /** A table update re-keyed for a grouped table: remove the old row from its group, or add the new one. */
 export interface GroupedUpdate<V> {
@@ -38,32 +38,6 @@ function groupBySelectSupplier<K, V, K2, V2>(selector: (key: K, value: V) => Key
           const kv = selector(r.key, r.value.newValue);
           ctx.forward({ key: kv.key, value: { op: 'add', value: kv.value }, timestamp: r.timestamp, headers: r.headers });
         }
-      },
-    };
-  };
-}
-
-/** The second half: adder / subtractor into the store, forwarding each change of the aggregate. */
-function tableAggregateSupplier<K, V, VA>(
-  storeName: string,
-  keySerde: Serde<K>,
-  aggSerde: Serde<VA>,
-  steps: { initializer: () => VA; adder: (key: K, value: V, agg: VA) => VA; subtractor: (key: K, value: V, agg: VA) => VA },
-): ProcessorSupplier<K, GroupedUpdate<V>, K, Change<VA>> {
-  return () => {
-    let store: KeyValueStore<K, VA>;
-    let put: ReturnType<typeof forwardingPut<K, VA>>;
-    return {
-      init: (ctx) => {
-        store = ctx.getStateStore<KeyValueStore<K, VA>>(storeName);
-        put = forwardingPut(ctx, store, keySerde, aggSerde);
-      },
-      process: (r) => {
-        if (r.key === null || r.key === undefined) return;
-        const old = store.get(r.key);
-        const base = old ?? steps.initializer();
-        const next = r.value.op === 'add' ? steps.adder(r.key, r.value.value, base) : steps.subtractor(r.key, r.value.value, base);
-        put(r, next, old ?? null);
       },
     };
   };
@@ -110,7 +84,9 @@ export class KGroupedTable<K, V> {
     const selected = new KStream<K, GroupedUpdate<V>>(b, select, { keySerde, valueSerde: groupedUpdateSerde(this.serdes.valueSerde), repartitionRequired: true });
     const input = selected.repartitionAs(storeName, { keySerde, valueSerde: groupedUpdateSerde(this.serdes.valueSerde) });
     const name = b.newName('KTABLE-AGGREGATE');
-    graph.addProcessor(name, tableAggregateSupplier(storeName, keySerde, materialized.valueSerde, steps), input.nodeName);
+    // The second half is a stream aggregation whose step adds or subtracts.
+    const step = (key: K, u: GroupedUpdate<V>, agg: VA | undefined): VA => (u.op === 'add' ? steps.adder : steps.subtractor)(key, u.value, agg ?? steps.initializer());
+    graph.addProcessor(name, streamAggregateSupplier(storeName, keySerde, materialized.valueSerde, step), input.nodeName);
     graph.addStateStore(Stores.keyValue(storeName, keySerde, materialized.valueSerde, materialized), name);
     return new KTable<K, VA>(b, name, { keySerde, valueSerde: materialized.valueSerde, storeName, getter: storeGetter(storeName), windows: undefined });
   }
