@@ -186,6 +186,41 @@ describe('KafkaStreams against a real node', () => {
     await a.close();
   });
 
+  it('static membership: an instance restarted under its groupInstanceId gets its tasks back, no rebalance for the others, nothing replayed', async () => {
+    await client.admin().createTopics([{ topic: 'st-lines', numPartitions: 2 }, { topic: 'st-counts', numPartitions: 2 }]);
+    const config = (name: string): StreamsConfig => ({
+      applicationId: 'st',
+      bootstrap: node.clientAddress!,
+      stateDir: path.join(dir, name),
+      commitIntervalMs: 100,
+      sessionTimeoutMs: 20_000,
+      heartbeatIntervalMs: 200,
+      groupInstanceId: name,
+    });
+    const a = new KafkaStreams(wordCountTopology('st-lines', 'st-counts'), config('st-a'));
+    const b = new KafkaStreams(wordCountTopology('st-lines', 'st-counts'), config('st-b'));
+    running.push(a, b);
+    await a.start();
+    await b.start();
+    await pollUntil(() => a.metrics().tasks === 2 && b.metrics().tasks === 2, { timeoutMs: 30_000, what: 'two tasks each' });
+    await produce(['x y z', 'x'], 'st-lines');
+    await pollUntil(async () => (await latestCounts(client, 'st-counts', 2)).get('x') === 2, { timeoutMs: 30_000, what: 'x counted' });
+    const bStates: string[] = [];
+    b.onStateChange((next) => bStates.push(next));
+    await a.close();
+    const a2 = new KafkaStreams(wordCountTopology('st-lines', 'st-counts'), config('st-a'));
+    running.push(a2);
+    await a2.start();
+    await pollUntil(() => a2.metrics().tasks === 2, { timeoutMs: 30_000, what: 'the restarted instance to get its two tasks back' });
+    await produce(['x'], 'st-lines');
+    await pollUntil(async () => (await latestCounts(client, 'st-counts', 2)).get('x') === 3, { timeoutMs: 30_000, what: 'x counted again' });
+    expect(a2.metrics().restoredRecords).toBe(0);
+    expect(b.metrics().tasks).toBe(2);
+    expect(bStates).toEqual([]); // b had nothing revoked: it kept its tasks and processed throughout
+    await a2.close();
+    await b.close();
+  });
+
   it('a global table: every instance holds all of it, restored before processing and updated while running', async () => {
     await client.admin().createTopics([{ topic: 'products', numPartitions: 2 }, { topic: 'orders', numPartitions: 3 }, { topic: 'orders-named', numPartitions: 1 }]);
     const producer = client.producer({ lingerMs: 0 });

@@ -135,6 +135,7 @@ export class KafkaStreams {
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
         partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan)],
+        ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
       });
       this.consumer = consumer;
       const commitPath = new AtLeastOnceCommitPath(collector, consumer);
