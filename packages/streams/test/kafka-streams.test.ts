@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { createClient, type Gregor } from '@gregor/client';
 import { pollUntil, silentLogger } from '@gregor/common';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
-import { KafkaStreams, Serdes, StreamsBuilder, type StreamsConfig } from '../src';
+import { KafkaStreams, resetApplication, Serdes, StreamsBuilder, type StreamsConfig } from '../src';
 
 const S = Serdes.String();
 
@@ -219,6 +219,29 @@ describe('KafkaStreams against a real node', () => {
     expect(bStates).toEqual([]); // b had nothing revoked: it kept its tasks and processed throughout
     await a2.close();
     await b.close();
+  });
+
+  it('resetApplication: refused while running; afterwards a restart reprocesses everything with empty state (not doubled)', async () => {
+    await client.admin().createTopics([{ topic: 'rs-lines', numPartitions: 2 }, { topic: 'rs-counts', numPartitions: 2 }]);
+    const config: StreamsConfig = { applicationId: 'rs', bootstrap: node.clientAddress!, stateDir: path.join(dir, 'rs'), commitIntervalMs: 100, sessionTimeoutMs: 6000, heartbeatIntervalMs: 200 };
+    const first = new KafkaStreams(wordCountTopology('rs-lines', 'rs-counts'), config);
+    running.push(first);
+    await first.start();
+    await produce(['a b', 'a'], 'rs-lines');
+    await pollUntil(async () => (await latestCounts(client, 'rs-counts', 2)).get('a') === 2, { timeoutMs: 30_000, what: 'a counted' });
+    await expect(resetApplication(client, 'rs')).rejects.toThrow(/NON_EMPTY_GROUP: application "rs" still has 1 running instance/);
+    await first.close();
+
+    const reset = await resetApplication(client, 'rs'); // this machine's state dir kept on purpose: the restart must notice
+    expect(reset.deletedTopics.sort()).toEqual(['rs-counts-changelog', 'rs-counts-repartition']);
+    expect(reset.groupDeleted).toBe(true);
+    const second = new KafkaStreams(wordCountTopology('rs-lines', 'rs-counts'), config);
+    running.push(second);
+    await second.start();
+    await pollUntil(() => second.metrics().processedRecords >= 2 + 3, { timeoutMs: 30_000, what: 'the input reprocessed from the beginning' });
+    await pollUntil(() => second.store<string, number>('counts').get('a') === 2, { timeoutMs: 30_000, what: 'a counted again from zero' });
+    expect(second.store<string, number>('counts').get('b')).toBe(1);
+    await second.close();
   });
 
   it('a global table: every instance holds all of it, restored before processing and updated while running', async () => {

@@ -26,9 +26,18 @@ export async function restoreStore(client: Gregor, topic: string, partition: num
     admin.listOffsets([{ topic, partition, spec: 'latest' }]),
   ]);
   const endOffset = end!.offset;
+  if (fromOffset !== undefined && fromOffset > endOffset) {
+    // The store is ahead of its changelog: the topic was deleted and recreated (an application reset). Its data is not the changelog's.
+    logger.warn('state store is ahead of its changelog (recreated?): clearing it', { store: store.name, topic, partition, checkpoint: String(fromOffset), end: String(endOffset) });
+    for (const [key] of [...store.range()]) store.delete(key);
+    fromOffset = undefined;
+  }
   let position = fromOffset !== undefined && fromOffset >= start!.offset ? fromOffset : start!.offset;
   const total = endOffset - position;
-  if (total <= 0n) return { restoredRecords: 0, endOffset };
+  if (total <= 0n) {
+    await store.flush();
+    return { restoredRecords: 0, endOffset };
+  }
   logger.info('restoring state store', { store: store.name, topic, partition, from: String(position), to: String(endOffset), records: String(total) });
   let restored = 0;
   let nextLog = PROGRESS_EVERY_RECORDS;
