@@ -113,5 +113,5 @@ describe('streams word count on a real 3-node cluster', () => {
       const code = await terminate(survivor);
       expect({ code, log: code === 0 ? '' : show(survivor) }).toEqual({ code: 0, log: '' });
     }
-  });
+  }, 300_000); // the waits above add up to 4 minutes on a loaded machine (jest's default is 2)
 });
