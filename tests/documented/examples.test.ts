@@ -6,14 +6,11 @@
  * examples find it through GREGOR_BOOTSTRAP, as documented.
  * Needs the built dist (`pnpm build`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { pollUntil } from '@gregor/common';
+import { ROOT, startSingleNode, type SingleNode } from './single-node';
 
-const ROOT = path.resolve(__dirname, '../..');
-const NODE_BIN = path.join(ROOT, 'packages/node/dist/bin.js');
 const example = (name: string): string => path.join(ROOT, 'examples/dist', `${name}.js`);
 
 function runExample(name: string, bootstrap: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -33,41 +30,17 @@ function runExample(name: string, bootstrap: string): Promise<{ code: number | n
 }
 
 describe('examples/ against a real node', () => {
-  let dir: string;
-  let node: ChildProcess | undefined;
+  let node: SingleNode | undefined;
   let bootstrap: string;
 
   beforeAll(async () => {
-    for (const file of [NODE_BIN, example('admin'), example('producer'), example('consumer')]) {
+    for (const file of [example('admin'), example('producer'), example('consumer')]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` first`);
     }
-    dir = mkdtempSync(path.join(tmpdir(), 'gregor-examples-'));
-    const child = spawn(process.execPath, [NODE_BIN, '--override', `log.dirs=${dir}`, '--override', 'listeners=CLIENT://127.0.0.1:0'], {
-      env: { PATH: process.env.PATH },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    node = child;
-    let log = '';
-    child.stdout!.on('data', (b: Buffer) => (log += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-    // Port 0: the bound address is in the "gregor-node ready" line.
-    bootstrap = await pollUntil(
-      () => {
-        if (child.exitCode !== null) throw new Error(`gregor-node exited during start-up: ${log.slice(-1000)}`);
-        for (const line of log.split('\n')) {
-          if (!line.startsWith('{')) continue;
-          const l = JSON.parse(line) as { message?: string; client?: string };
-          if (l.message === 'gregor-node ready' && l.client !== undefined) return l.client;
-        }
-        return undefined;
-      },
-      { timeoutMs: 30_000, what: 'gregor-node to be ready' },
-    );
+    node = await startSingleNode('gregor-examples-');
+    bootstrap = node.bootstrap;
   });
-  afterAll(() => {
-    if (node !== undefined && node.exitCode === null && node.signalCode === null) node.kill('SIGKILL');
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => node?.stop());
 
   async function expectRuns(name: string): Promise<string> {
     const r = await runExample(name, bootstrap);

@@ -1,0 +1,94 @@
+import type { ClientOptions } from '@gregor/client';
+import { GregorError, silentLogger, topicNameProblem, type Clock, systemClock, type Logger } from '@gregor/common';
+
+/** Kafka Streams' main settings, in camelCase (application.id → applicationId). */
+export interface StreamsConfig {
+  /** The consumer group id and the prefix of every internal topic; instances with the same id share the work. */
+  applicationId: string;
+  bootstrap: ClientOptions['bootstrap'];
+  /** Where persistent stores live: `<stateDir>/<applicationId>/<task>/<store>` (default: a dir under the OS temp dir). */
+  stateDir?: string;
+  /** 'at_least_once' (default). 'exactly_once_v2' needs transactions, not available yet. */
+  processingGuarantee?: 'at_least_once' | 'exactly_once_v2';
+  /** How often offsets are committed (Kafka's commit.interval.ms, default 30000). */
+  commitIntervalMs?: number;
+  /** Entries per store cache; 0 disables caching (Kafka sizes it in bytes: statestore.cache.max.bytes). */
+  cacheMaxEntries?: number;
+  /** Replication factor of internal topics (default: the broker's default.replication.factor). */
+  replicationFactor?: number;
+  /**
+   * A record that does not deserialize: stop with an error (default), log,
+   * count and skip it, or send it as it is to a dead-letter topic (with
+   * headers saying where it came from and why) and go on.
+   */
+  deserializationExceptionHandler?: DeserializationHandler;
+  /** An output record the producer fails for good: stop (default), or log, count and drop it. Changelog writes always stop. */
+  productionExceptionHandler?: 'fail' | 'logAndContinue';
+  /**
+   * Static membership (KIP-345, Kafka's group.instance.id): an instance
+   * restarted under the same id within the session timeout gets its tasks
+   * back without a rebalance — with checkpointed stores, nothing moves and
+   * nothing is replayed. Unique per instance.
+   */
+  groupInstanceId?: string;
+  /** Warm copies of each stateful task's stores kept on other instances (Kafka's num.standby.replicas, default 0). */
+  numStandbyReplicas?: number;
+  /** Consumer group session timeout (default 10000, shorter than a plain consumer's so failover is quick). */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Outputs in flight before the loop waits for acknowledgements (back-pressure; default 10000). */
+  maxPendingSends?: number;
+  logger?: Logger;
+  clock?: Clock;
+  /** Extra SDK client options (timeouts, retry). */
+  client?: Partial<ClientOptions>;
+}
+
+export type DeserializationHandler = 'fail' | 'logAndContinue' | { deadLetterTopic: string };
+
+export type ResolvedStreamsConfig = Required<Omit<StreamsConfig, 'replicationFactor' | 'client' | 'stateDir' | 'groupInstanceId'>> &
+  Pick<StreamsConfig, 'replicationFactor' | 'client' | 'groupInstanceId'> & { stateDir: string };
+
+export function resolveConfig(c: StreamsConfig, defaultStateDir: string): ResolvedStreamsConfig {
+  const problem = topicNameProblem(`${c.applicationId}-x`);
+  if (c.applicationId === '' || problem !== undefined) {
+    throw new GregorError('INVALID_CONFIG', `applicationId "${c.applicationId}" must be usable as a topic-name prefix: ${problem ?? 'it is empty'}`);
+  }
+  const guarantee = c.processingGuarantee ?? 'at_least_once';
+  if (guarantee === 'exactly_once_v2') {
+    throw new GregorError('INVALID_CONFIG', 'processingGuarantee exactly_once_v2 needs transactions, which this version does not have yet; use at_least_once');
+  }
+  if (guarantee !== 'at_least_once') throw new GregorError('INVALID_CONFIG', `processingGuarantee must be at_least_once or exactly_once_v2, got "${String(guarantee)}"`);
+  return {
+    applicationId: c.applicationId,
+    bootstrap: c.bootstrap,
+    stateDir: c.stateDir ?? defaultStateDir,
+    processingGuarantee: guarantee,
+    commitIntervalMs: nonNegative('commitIntervalMs', c.commitIntervalMs ?? 30_000),
+    cacheMaxEntries: nonNegative('cacheMaxEntries', c.cacheMaxEntries ?? 10_000),
+    replicationFactor: c.replicationFactor,
+    groupInstanceId: c.groupInstanceId,
+    deserializationExceptionHandler: deserializationHandler(c.deserializationExceptionHandler ?? 'fail'),
+    productionExceptionHandler: c.productionExceptionHandler ?? 'fail',
+    sessionTimeoutMs: nonNegative('sessionTimeoutMs', c.sessionTimeoutMs ?? 10_000),
+    heartbeatIntervalMs: nonNegative('heartbeatIntervalMs', c.heartbeatIntervalMs ?? 1_000),
+    maxPendingSends: nonNegative('maxPendingSends', c.maxPendingSends ?? 10_000),
+    numStandbyReplicas: nonNegative('numStandbyReplicas', c.numStandbyReplicas ?? 0),
+    logger: c.logger ?? silentLogger(),
+    clock: c.clock ?? systemClock,
+    client: c.client,
+  };
+}
+
+function deserializationHandler(h: DeserializationHandler): DeserializationHandler {
+  if (typeof h === 'object') {
+    const problem = topicNameProblem(h.deadLetterTopic);
+    if (problem !== undefined) throw new GregorError('INVALID_CONFIG', `deserializationExceptionHandler.deadLetterTopic: ${problem}`);
+  }
+  return h;
+}
+
+function nonNegative(key: string, n: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new GregorError('INVALID_CONFIG', `${key} must be a non-negative integer, got ${n}`);
+  return n;
+}

@@ -1,0 +1,350 @@
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { createClient, type Consumer, type ConsumerRecord, type Gregor, type Producer } from '@gregor/client';
+import { GregorError, toGregorError, type TopicPartition } from '@gregor/common';
+import type { IncomingRecord } from '../processor/record-collector';
+import type { KeyValueStore } from '../state/key-value-store';
+import { resolveTopic } from '../topology/nodes';
+import type { Topology } from '../topology/topology';
+import { AtLeastOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
+import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
+import { ensureInternalTopics } from './ensure-topics';
+import { GlobalStateManager } from './global-state';
+import { StandbyTasks } from './standby-tasks';
+import { WarmStores } from './task-stores';
+import { StreamsMetricsRegistry } from './metrics';
+import { ProducerCollector } from './producer-collector';
+import { groupByTask, mergeByTimestamp } from './record-order';
+import { streamsTaskAssignor } from './task-assignor';
+import { TaskManager } from './task-manager';
+
+/** Kafka's KafkaStreams.State, the part that applies. */
+export type StreamsState = 'CREATED' | 'REBALANCING' | 'RUNNING' | 'PENDING_SHUTDOWN' | 'NOT_RUNNING' | 'ERROR';
+
+export interface StreamsMetrics {
+  processedRecords: number;
+  commits: number;
+  /** Output records the production handler dropped (logAndContinue). */
+  droppedOutputRecords: number;
+  /** Tasks this instance keeps standby copies of. */
+  standbyTasks: number;
+  /** Where the loop's time went, in ms: waiting in poll, in commits, and for acknowledgements (back-pressure). */
+  pollWaitMs: number;
+  commitMs: number;
+  backPressureMs: number;
+  restoredRecords: number;
+  skippedRecords: number;
+  tasks: number;
+}
+
+/** How long one poll waits for records: short, so commits and wall-clock punctuators stay on time. */
+const POLL_TIMEOUT_MS = 100;
+
+/**
+ * A running streams application (Kafka's KafkaStreams): one consumer in
+ * the group `applicationId` reading every source topic, one producer for
+ * outputs and changelogs, and the tasks the group assigned to this
+ * instance. One processing loop (Node has one thread; more instances, not
+ * more threads, scale it out): poll → route each record to its task →
+ * wall-clock punctuators → commit every commitIntervalMs.
+ */
+export class KafkaStreams {
+  readonly config: ResolvedStreamsConfig;
+  private readonly client: Gregor;
+  private state: StreamsState = 'CREATED';
+  private readonly listeners: ((next: StreamsState, prev: StreamsState) => void)[] = [];
+  private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private tasks: TaskManager | undefined;
+  private commitPath: CommitPath | undefined;
+  private collector: ProducerCollector | undefined;
+  private global: GlobalStateManager | undefined;
+  private standbys: StandbyTasks | undefined;
+  private loop: Promise<void> | undefined;
+  private shutdownDone: Promise<void> | undefined;
+  private stopping = false;
+  private fatal: GregorError | undefined;
+  private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0, pollWaitMs: 0, commitMs: 0, backPressureMs: 0 };
+  /** Prometheus metrics of this instance; serve `metricsRegistry.registry.metrics()` from the application. */
+  readonly metricsRegistry: StreamsMetricsRegistry;
+
+  constructor(
+    private readonly topology: Topology,
+    config: StreamsConfig,
+  ) {
+    this.config = resolveConfig(config, path.join(tmpdir(), 'gregor-streams'));
+    this.client = createClient({ ...config.client, bootstrap: config.bootstrap, logger: this.config.logger, clock: this.config.clock });
+    this.metricsRegistry = new StreamsMetricsRegistry(this.config.applicationId, {
+      tasks: () => this.tasks?.size ?? 0,
+      restoringStores: () => this.tasks?.restoringStores ?? 0,
+      droppedLateRecords: () => topology.lateRecords.droppedLateRecords,
+      skippedRecords: () => this.metrics().skippedRecords,
+    });
+  }
+
+  get currentState(): StreamsState {
+    return this.state;
+  }
+
+  /** The error that stopped the application (state ERROR), if any. */
+  get error(): GregorError | undefined {
+    return this.fatal;
+  }
+
+  onStateChange(listener: (next: StreamsState, prev: StreamsState) => void): void {
+    this.listeners.push(listener);
+  }
+
+  metrics(): StreamsMetrics {
+    const tasks = this.tasks?.all() ?? [];
+    return {
+      ...this.counters,
+      skippedRecords: tasks.reduce((n, t) => n + t.skippedRecords, 0),
+      droppedOutputRecords: this.collector?.droppedRecords ?? 0,
+      standbyTasks: this.standbys?.size ?? 0,
+      tasks: tasks.length,
+    };
+  }
+
+  /**
+   * Checks the source topics and co-partitioning, creates the internal
+   * topics, joins the group and starts processing in the background.
+   * Rejects (and the state becomes ERROR) when the topology cannot run here.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'CREATED') throw new GregorError('INVALID_REQUEST', `start() called in state ${this.state}; a KafkaStreams instance starts once`);
+    const { applicationId } = this.config;
+    const log = this.config.logger;
+    this.setState('REBALANCING');
+    try {
+      const plan = await ensureInternalTopics(this.client.admin(), this.topology, this.config);
+      const changelogs = new Set(plan.internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.topic));
+      this.producer = this.client.producer({ acks: 'all', lingerMs: 5 });
+      const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t), this.config.productionExceptionHandler, log);
+      this.collector = collector;
+      const taskTopics = new Map(this.topology.subtopologies().map((s) => [s.id, s.sourceTopics.map((t) => resolveTopic(applicationId, t))]));
+      const warmStores = new WarmStores();
+      const standbys = new StandbyTasks(this.topology, this.config, warmStores, log);
+      this.standbys = standbys;
+      const replicas = this.config.numStandbyReplicas;
+      const standbyPlan = { changelogs: standbys.changelogsBySubtopology(), replicas };
+      const consumer = this.client.consumer({
+        groupId: applicationId,
+        enableAutoCommit: false,
+        autoOffsetReset: 'earliest',
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
+        heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan)],
+        ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
+      });
+      this.consumer = consumer;
+      const commitPath = new AtLeastOnceCommitPath(collector, consumer);
+      this.commitPath = commitPath;
+      const onRestored = (n: number): void => {
+        this.counters.restoredRecords += n;
+        this.metricsRegistry.restored.inc(n);
+      };
+      const global = new GlobalStateManager(this.topology, this.config, this.client, log, onRestored, (err) => {
+        this.fail(err);
+        this.stopping = true;
+      });
+      this.global = global;
+      await global.start();
+      const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored, globalStores: global.typed, warmStores });
+      this.tasks = tasks;
+      // Standbys read the changelogs through the group too, so the assignor can place them.
+      const standbyTopics = replicas > 0 ? [...standbyPlan.changelogs.values()].flat() : [];
+      consumer.subscribe([...new Set([...[...taskTopics.values()].flat(), ...standbyTopics])], {
+        onPartitionsAssigned: async (tps) => this.onAssigned(tps),
+        onPartitionsRevoked: async (tps) => this.onRevoked(tps),
+        onPartitionsLost: async (tps) => {
+          await tasks.closeTasks(tasks.taskIdsOf(tps), false);
+          await standbys.close(tps);
+        },
+      });
+      log.info('streams application started', { applicationId, subtopologies: taskTopics.size, internalTopics: plan.internalTopics.map((t) => t.topic), changelogs: [...changelogs] });
+    } catch (err) {
+      this.fail(err);
+      await this.shutdown();
+      throw this.fatal;
+    }
+    this.loop = this.run();
+  }
+
+  /** Commits, closes every task, leaves the group and closes the clients. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    if (this.state !== 'ERROR' && this.state !== 'NOT_RUNNING') this.setState('PENDING_SHUTDOWN');
+    await this.loop;
+    await this.shutdown();
+  }
+
+  /**
+   * How many changelog records this instance's standby stores are behind
+   * (sum over its standby partitions of end offset − applied position);
+   * what a failover to this instance would replay.
+   */
+  async standbyLag(): Promise<number> {
+    const positions = this.standbys?.positions() ?? [];
+    if (positions.length === 0) return 0;
+    const ends = await this.client.admin().listOffsets(positions.map(({ tp }) => ({ ...tp, spec: 'latest' as const })));
+    return positions.reduce((lag, { position }, i) => lag + Number(ends[i]!.offset - (position ?? 0n)), 0);
+  }
+
+  /**
+   * A read-only view of a key-value store across this instance's tasks
+   * (interactive queries): a key lives in exactly one task, so `get` asks
+   * each; `all` concatenates them. A global table's store is whole here.
+   */
+  store<K, V>(name: string): Pick<KeyValueStore<K, V>, 'get' | 'all' | 'approximateNumEntries'> {
+    const global = this.global?.typed.get(name);
+    if (global !== undefined) return global as KeyValueStore<K, V>;
+    const stores = (): KeyValueStore<K, V>[] =>
+      (this.tasks?.all() ?? []).flatMap((t) => {
+        const s = t.stores.get(name);
+        return s === undefined ? [] : [s.typed as KeyValueStore<K, V>];
+      });
+    return {
+      get: (key) => {
+        for (const s of stores()) {
+          const v = s.get(key);
+          if (v !== undefined) return v;
+        }
+        return undefined;
+      },
+      all: () => stores().flatMap((s) => s.all()),
+      approximateNumEntries: () => stores().reduce((n, s) => n + s.approximateNumEntries(), 0),
+    };
+  }
+
+  private async run(): Promise<void> {
+    const consumer = this.consumer!;
+    const tasks = this.tasks!;
+    const clock = this.config.clock;
+    let lastCommitMs = clock.monotonicMs();
+    try {
+      while (!this.stopping) {
+        const pollStart = clock.monotonicMs();
+        const records = await consumer.poll({ timeoutMs: POLL_TIMEOUT_MS });
+        this.counters.pollWaitMs += clock.monotonicMs() - pollStart;
+        if (this.stopping && records.length === 0) break;
+        // Changelog records feed standby stores; the rest go to their tasks.
+        const active: IncomingRecord[] = [];
+        for (const r of records) {
+          const rec = incoming(r);
+          if (this.standbys!.isChangelog(rec.topic)) this.standbys!.apply(rec);
+          else active.push(rec);
+        }
+        const byTask = groupByTask(active, (rec) => {
+          const task = tasks.route(rec);
+          // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
+          if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${rec.topic}-${rec.partition}`, { topic: rec.topic, partition: rec.partition });
+          return task;
+        });
+        for (const [task, partitions] of byTask) for (const rec of partitions.length === 1 ? partitions[0]! : mergeByTimestamp(partitions)) task.process(rec);
+        if (active.length > 0) {
+          this.counters.processedRecords += active.length;
+          this.metricsRegistry.processed.inc(active.length);
+          // Sampled once per poll (the last record): a histogram observation per record costs more than it tells.
+          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - active[active.length - 1]!.timestamp) / 1000);
+        }
+        for (const t of tasks.all()) t.punctuateWallClock();
+        if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
+        const commitPath = this.commitPath!;
+        commitPath.dispatch();
+        if (commitPath.pendingCount >= this.config.maxPendingSends) {
+          const waitStart = clock.monotonicMs();
+          await commitPath.awaitCapacity(this.config.maxPendingSends);
+          this.counters.backPressureMs += clock.monotonicMs() - waitStart;
+        }
+        if (clock.monotonicMs() - lastCommitMs >= this.config.commitIntervalMs) {
+          const commitStart = clock.monotonicMs();
+          await this.commit();
+          lastCommitMs = clock.monotonicMs();
+          this.counters.commitMs += lastCommitMs - commitStart;
+        }
+      }
+      if (this.fatal === undefined) await this.commit();
+    } catch (err) {
+      this.fail(err);
+    }
+    // After a fatal error, stop owning tasks at once: leaving the group lets the other instances take them over.
+    if (this.fatal !== undefined) await this.shutdown();
+  }
+
+  /** Commits every task; a commit the group refuses (rebalance) is logged and left to the rejoin. Returns whether it committed. */
+  private async commit(): Promise<boolean> {
+    const endTimer = this.metricsRegistry.commitDuration.startTimer();
+    try {
+      const n = await this.tasks!.commitAll();
+      await this.standbys?.checkpointAll();
+      await this.global?.checkpoint();
+      if (n > 0) {
+        this.counters.commits++;
+        endTimer();
+      }
+      return true;
+    } catch (err) {
+      if (!isCommitConflict(err)) throw err;
+      this.config.logger.warn('offset commit refused by the group (rebalance); the next owner reprocesses from the previous commit', { error: (err as Error).message });
+      return false;
+    }
+  }
+
+  private async onAssigned(tps: TopicPartition[]): Promise<void> {
+    const tasks = this.tasks!;
+    const ids = tasks.taskIdsOf(tps);
+    const standbyTps = tps.filter((tp) => this.standbys!.isChangelog(tp.topic));
+    this.config.logger.info('partitions assigned', { tasks: ids.map((t) => `${t.subtopology}_${t.partition}`), standbyPartitions: standbyTps.length, partitions: tps.length });
+    // Standbys first: a standby kept for a task that is also becoming active here is not possible (the assignor never does both).
+    for (const { tp, from } of await this.standbys!.open(standbyTps)) this.consumer!.seek(tp, from ?? 'earliest');
+    await tasks.createTasks(ids);
+    this.setState(this.stopping ? this.state : 'RUNNING');
+  }
+
+  private async onRevoked(tps: TopicPartition[]): Promise<void> {
+    const tasks = this.tasks!;
+    if (this.state === 'RUNNING') this.setState('REBALANCING');
+    const committed = await this.commit();
+    await tasks.closeTasks(tasks.taskIdsOf(tps), committed);
+    await this.standbys!.close(tps);
+  }
+
+  private fail(err: unknown): void {
+    this.fatal = toGregorError(err);
+    this.config.logger.error('streams application failed', { applicationId: this.config.applicationId, error: this.fatal.message });
+    this.setState('ERROR');
+  }
+
+  /** Releases everything once (close() and a fatal error may both ask). */
+  private shutdown(): Promise<void> {
+    this.shutdownDone ??= this.doShutdown();
+    return this.shutdownDone;
+  }
+
+  private async doShutdown(): Promise<void> {
+    const log = this.config.logger;
+    try {
+      if (this.tasks !== undefined) await this.tasks.closeAll(this.fatal === undefined);
+      await this.standbys?.closeAll();
+    } catch (err) {
+      log.warn('closing tasks failed', { error: (err as Error).message });
+    }
+    await this.consumer?.close().catch((err: unknown) => log.warn('closing the consumer failed', { error: (err as Error).message }));
+    await this.global?.stop().catch((err: unknown) => log.warn('closing the global stores failed', { error: (err as Error).message }));
+    await this.client.close().catch(() => undefined);
+    if (this.state !== 'ERROR') this.setState('NOT_RUNNING');
+    log.info('streams application closed', { applicationId: this.config.applicationId, ...this.metrics() });
+  }
+
+  private setState(next: StreamsState): void {
+    const prev = this.state;
+    if (prev === next) return;
+    this.state = next;
+    for (const l of this.listeners) l(next, prev);
+  }
+}
+
+function incoming(r: ConsumerRecord): IncomingRecord {
+  return { topic: r.topic, partition: r.partition, offset: r.offset, timestamp: Number(r.timestamp), key: r.key, value: r.value, headers: r.headers };
+}

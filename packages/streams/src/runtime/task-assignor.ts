@@ -1,0 +1,108 @@
+import { compareMembers, cooperativeStickyAssignor, type GroupMember, type PartitionAssignor, type PartitionCounts } from '@gregor/client';
+import type { TopicPartition } from '@gregor/common';
+import type { TaskId } from '../processor/task';
+
+/** What the assignor needs of the topology: each sub-topology's source topics (resolved names). */
+export type TaskTopics = ReadonlyMap<number, readonly string[]>;
+
+/** Every task of the application: one per sub-topology and partition up to its largest source topic (pure). */
+export function allTasks(taskTopics: TaskTopics, partitionCounts: PartitionCounts): TaskId[] {
+  const out: TaskId[] = [];
+  for (const [subtopology, topics] of [...taskTopics].sort((a, b) => a[0] - b[0])) {
+    const n = Math.max(0, ...topics.map((t) => partitionCounts.get(t) ?? 0));
+    for (let partition = 0; partition < n; partition++) out.push({ subtopology, partition });
+  }
+  return out;
+}
+
+/** The topic-partitions a task reads: partition p of each of its source topics that has one. */
+export function taskPartitions(task: TaskId, taskTopics: TaskTopics, partitionCounts: PartitionCounts): TopicPartition[] {
+  return (taskTopics.get(task.subtopology) ?? []).filter((t) => (partitionCounts.get(t) ?? 0) > task.partition).map((topic) => ({ topic, partition: task.partition }));
+}
+
+/** The one pseudo-topic whose partitions stand for tasks inside the assignor; the name never leaves it. */
+const TASKS = 'tasks';
+
+/**
+ * The group assignor of a streams application: it assigns tasks, not
+ * partitions, so every partition of a task — all the topics a join reads,
+ * for one partition number — lands on the same member. It is Kafka's
+ * cooperative-sticky assignment (the SDK's, unchanged) applied to tasks,
+ * each task one partition of a pseudo-topic: balanced (members within one
+ * task of each other), sticky (a member keeps the tasks it owns, and with
+ * them its warm stores and caches), and cooperative (a task that must move
+ * is first revoked by its owner — committed, closed — and given to its new
+ * owner in the follow-up rebalance; other tasks keep processing
+ * throughout). Ownership comes from the partitions each member reports.
+ * Tasks are numbered by partition, then sub-topology, so that free tasks
+ * dealt in order mix sub-topologies (stateful ones spread out) instead of
+ * giving one member every task of one sub-topology.
+ */
+export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan = { changelogs: new Map(), replicas: 0 }): PartitionAssignor {
+  const subOf = new Map<string, number>();
+  for (const [sub, topics] of taskTopics) for (const t of topics) subOf.set(t, sub);
+  return {
+    name: 'gregor-streams',
+    supportedProtocols: ['cooperative'],
+    assign(partitionCounts, members: readonly GroupMember[]) {
+      const tasks = allTasks(taskTopics, partitionCounts).sort((a, b) => a.partition - b.partition || a.subtopology - b.subtopology);
+      const index = new Map(tasks.map((t, i) => [`${t.subtopology}_${t.partition}`, i]));
+      const pseudoMembers = members.map((m) => {
+        const owned = new Set<number>();
+        for (const tp of m.subscription.ownedPartitions) {
+          const i = index.get(`${subOf.get(tp.topic)}_${tp.partition}`);
+          if (i !== undefined) owned.add(i);
+        }
+        const ownedPartitions = [...owned].map((partition) => ({ topic: TASKS, partition }));
+        return { ...m, subscription: { ...m.subscription, topics: [TASKS], ownedPartitions } };
+      });
+      const pseudo = cooperativeStickyAssignor.assign(new Map([[TASKS, tasks.length]]), pseudoMembers);
+      const out = new Map<string, TopicPartition[]>();
+      for (const [memberId, tps] of pseudo) out.set(memberId, tps.flatMap((tp) => taskPartitions(tasks[tp.partition]!, taskTopics, partitionCounts)));
+      if (standby.replicas > 0) {
+        const active = new Map<number, string[]>();
+        const claim = (i: number, memberId: string): void => void active.set(i, [...(active.get(i) ?? []), memberId]);
+        for (const [memberId, tps] of pseudo) for (const tp of tps) claim(tp.partition, memberId);
+        for (const m of pseudoMembers) for (const tp of m.subscription.ownedPartitions) claim(tp.partition, m.memberId);
+        for (const [memberId, tps] of assignStandbys(tasks, active, members, standby)) out.get(memberId)!.push(...tps);
+      }
+      return out;
+    },
+  };
+}
+
+/** Standby replicas to place: each stateful sub-topology's changelog topics, and how many copies per task. */
+export interface StandbyPlan {
+  readonly changelogs: ReadonlyMap<number, readonly string[]>;
+  readonly replicas: number;
+}
+
+/**
+ * Places standby replicas (pure): for each task with changelogs, up to
+ * `replicas` members other than those owning or receiving it as active,
+ * preferring a member that already keeps it (its store is warm), then the
+ * member with the fewest standbys so far, then Kafka's member order. A
+ * standby is the task's changelog partitions.
+ */
+export function assignStandbys(
+  tasks: readonly TaskId[],
+  activeOwners: ReadonlyMap<number, readonly string[]>,
+  members: readonly GroupMember[],
+  plan: StandbyPlan,
+): Map<string, TopicPartition[]> {
+  const ordered = [...members].sort(compareMembers);
+  const out = new Map<string, TopicPartition[]>(ordered.map((m) => [m.memberId, []]));
+  const keeps = (m: GroupMember, tp: TopicPartition): boolean => m.subscription.ownedPartitions.some((o) => o.topic === tp.topic && o.partition === tp.partition);
+  tasks.forEach((task, i) => {
+    const topics = plan.changelogs.get(task.subtopology) ?? [];
+    if (topics.length === 0) return;
+    const tps = topics.map((topic) => ({ topic, partition: task.partition }));
+    const owners = activeOwners.get(i) ?? [];
+    const candidates = ordered
+      .filter((m) => !owners.includes(m.memberId))
+      .map((m, order) => ({ m, order, warm: tps.some((tp) => keeps(m, tp)) }))
+      .sort((a, b) => Number(b.warm) - Number(a.warm) || out.get(a.m.memberId)!.length - out.get(b.m.memberId)!.length || a.order - b.order);
+    for (const c of candidates.slice(0, plan.replicas)) out.get(c.m.memberId)!.push(...tps);
+  });
+  return out;
+}

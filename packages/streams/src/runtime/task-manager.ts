@@ -1,0 +1,163 @@
+import { rmSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Gregor, OffsetAndMetadata } from '@gregor/client';
+import { tpKey, type Logger, type TopicPartition } from '@gregor/common';
+import type { IncomingRecord } from '../processor/record-collector';
+import { StreamTask, taskIdString, type TaskId } from '../processor/task';
+import type { BytesStore } from '../state/bytes-store';
+import { changelogTopic, resolveTopic } from '../topology/nodes';
+import type { Subtopology } from '../topology/subtopologies';
+import type { Topology } from '../topology/topology';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import type { CommitPath } from './commit-path';
+import type { ResolvedStreamsConfig } from './config';
+import type { ProducerCollector } from './producer-collector';
+import { restoreStore } from './restore';
+import { openTaskStore, type WarmStores } from './task-stores';
+
+export interface TaskManagerDeps {
+  topology: Topology;
+  config: ResolvedStreamsConfig;
+  client: Gregor;
+  commitPath: CommitPath;
+  collector: ProducerCollector;
+  logger: Logger;
+  /** In-memory stores standbys kept warm, taken by tasks that become active here. */
+  warmStores?: WarmStores;
+  /** Global stores (typed), for every task. */
+  globalStores?: ReadonlyMap<string, unknown>;
+  /** Called with each store's replayed record count when its restoration ends. */
+  onRestored?(records: number): void;
+}
+
+/**
+ * The tasks this instance owns: created (stores opened and restored from
+ * their changelogs) when the group assigns their partitions, committed
+ * and closed when it takes them away; records routed to them by
+ * topic-partition.
+ */
+export class TaskManager {
+  /** Per task: its directory and the changelog offset each persistent store is durable up to. */
+  private readonly tasks = new Map<string, { task: StreamTask; dir: string; checkpoint: Map<string, bigint> }>();
+  private readonly byPartition = new Map<string, StreamTask>();
+  private readonly subByTopic = new Map<string, Subtopology>();
+  /** Stores whose restoration is running (a gauge). */
+  restoringStores = 0;
+
+  constructor(private readonly deps: TaskManagerDeps) {
+    for (const s of deps.topology.subtopologies()) {
+      for (const t of s.sourceTopics) this.subByTopic.set(resolveTopic(deps.config.applicationId, t), s);
+    }
+  }
+
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  all(): StreamTask[] {
+    return [...this.tasks.values()].map((t) => t.task);
+  }
+
+  /** The task ids these partitions belong to (pure lookup). */
+  taskIdsOf(tps: readonly TopicPartition[]): TaskId[] {
+    const ids = new Map<string, TaskId>();
+    for (const tp of tps) {
+      const s = this.subByTopic.get(tp.topic);
+      if (s !== undefined) ids.set(`${s.id}_${tp.partition}`, { subtopology: s.id, partition: tp.partition });
+    }
+    return [...ids.values()];
+  }
+
+  route(rec: IncomingRecord): StreamTask | undefined {
+    return this.byPartition.get(tpKey(rec.topic, rec.partition));
+  }
+
+  async createTasks(ids: readonly TaskId[]): Promise<void> {
+    for (const id of ids) {
+      const key = taskIdString(id);
+      if (this.tasks.has(key)) continue;
+      const sub = this.deps.topology.subtopologies().find((s) => s.id === id.subtopology)!;
+      const dir = path.join(this.deps.config.stateDir, this.deps.config.applicationId, key);
+      const checkpoint = readCheckpoint(dir);
+      const innerStores = await this.openStores(id, sub, dir, checkpoint);
+      const task = new StreamTask({
+        applicationId: this.deps.config.applicationId,
+        id,
+        topology: this.deps.topology,
+        subtopology: sub,
+        collector: this.deps.commitPath.collector,
+        innerStores,
+        ...(this.deps.globalStores === undefined ? {} : { globalStores: this.deps.globalStores }),
+        wallClockMs: () => this.deps.config.clock.nowMs(),
+        cacheMaxEntries: this.deps.config.cacheMaxEntries,
+        onDeserializationError: this.deps.config.deserializationExceptionHandler,
+        logger: this.deps.logger,
+      });
+      this.tasks.set(key, { task, dir, checkpoint });
+      for (const topic of task.inputTopics()) this.byPartition.set(tpKey(topic, id.partition), task);
+      this.deps.logger.info('task created', { task: key, stores: sub.stores });
+    }
+  }
+
+  /**
+   * Commits every task: caches written down (their forwards and changelog
+   * writes sent), outputs acknowledged and offsets committed through the
+   * commit path, then the persistent stores flushed and checkpointed.
+   */
+  async commitAll(): Promise<number> {
+    const tasks = this.all();
+    for (const t of tasks) t.flushCaches();
+    const offsets: OffsetAndMetadata[] = tasks.flatMap((t) => t.consumedOffsets());
+    await this.deps.commitPath.commit(offsets);
+    for (const entry of this.tasks.values()) await this.checkpoint(entry);
+    return offsets.length;
+  }
+
+  /** Closes tasks: `clean` after a commit (stores checkpointed), else (partitions lost) without writing a checkpoint. */
+  async closeTasks(ids: readonly TaskId[], clean: boolean): Promise<void> {
+    for (const id of ids) {
+      const key = taskIdString(id);
+      const entry = this.tasks.get(key);
+      if (entry === undefined) continue;
+      this.tasks.delete(key);
+      for (const topic of entry.task.inputTopics()) this.byPartition.delete(tpKey(topic, id.partition));
+      if (!clean) rmSync(path.join(entry.dir, '.checkpoint'), { force: true });
+      await entry.task.close({ dirty: !clean });
+      this.deps.logger.info('task closed', { task: key, clean });
+    }
+  }
+
+  async closeAll(clean: boolean): Promise<void> {
+    await this.closeTasks(this.all().map((t) => t.id), clean);
+  }
+
+  /** Opens each store of the task and restores it; `checkpoint` is updated to what the stores now hold. */
+  private async openStores(id: TaskId, sub: Subtopology, dir: string, checkpoint: Map<string, bigint>): Promise<Map<string, BytesStore>> {
+    const { applicationId } = this.deps.config;
+    const out = new Map<string, BytesStore>();
+    for (const name of sub.stores) {
+      const spec = this.deps.topology.store(name)!;
+      const { store, from } = await openTaskStore(spec, dir, checkpoint, this.deps.warmStores?.take(taskIdString(id), name));
+      if (spec.logging) {
+        this.restoringStores++;
+        const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger).finally(() => this.restoringStores--);
+        this.deps.onRestored?.(r.restoredRecords);
+        if (spec.persistent) checkpoint.set(name, r.endOffset);
+      }
+      out.set(name, store);
+    }
+    return out;
+  }
+
+  /** Flushes the task's persistent stores, then records the changelog offsets they now hold. */
+  private async checkpoint(entry: { task: StreamTask; dir: string; checkpoint: Map<string, bigint> }): Promise<void> {
+    const { task, dir, checkpoint } = entry;
+    await task.persistStores();
+    for (const [name, stack] of task.stores) {
+      if (!stack.spec.persistent || !stack.spec.logging) continue;
+      const acked = this.deps.collector.ackedEndOffsets.get(tpKey(changelogTopic(this.deps.config.applicationId, name), task.partition));
+      if (acked !== undefined) checkpoint.set(name, acked);
+    }
+    if (checkpoint.size > 0) writeCheckpoint(dir, checkpoint);
+  }
+}

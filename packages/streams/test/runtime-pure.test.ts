@@ -1,0 +1,168 @@
+import fc from 'fast-check';
+import type { GroupMember } from '@gregor/client';
+import type { TopicPartition } from '@gregor/common';
+import { allTasks, planTopics, Serdes, StreamsBuilder, streamsTaskAssignor, taskPartitions } from '../src';
+import type { IncomingRecord } from '../src/processor/record-collector';
+import { mergeByTimestamp } from '../src/runtime/record-order';
+
+const S = Serdes.String();
+
+function joinApp(): StreamsBuilder {
+  const b = new StreamsBuilder();
+  const table = b.table<string, string>('regions', { keySerde: S, valueSerde: S });
+  b.stream<string, string>('clicks', { keySerde: S, valueSerde: S })
+    .join(table, (v, r) => `${v}@${r}`)
+    .groupBy((_k, v) => v)
+    .count({ storeName: 'by-page' })
+    .toStream()
+    .to('out');
+  return b;
+}
+
+describe('planTopics', () => {
+  it('sizes repartition topics and changelogs from the sub-topology that writes / owns them', () => {
+    const plan = planTopics(joinApp().build(), 'app', new Map([['regions', 4], ['clicks', 4]]));
+    expect(plan.taskCounts).toEqual(new Map([[0, 4], [1, 4]]));
+    expect(plan.internalTopics.map((t) => [t.topic, t.partitions, t.configs['cleanup.policy']])).toEqual([
+      ['app-by-page-repartition', 4, 'delete'],
+      ['app-regions-STATE-STORE-0000000002-changelog', 4, 'compact'],
+      ['app-by-page-changelog', 4, 'compact'],
+    ]);
+  });
+
+  it('joined topics with different partition counts are a clear error', () => {
+    expect(() => planTopics(joinApp().build(), 'app', new Map([['regions', 3], ['clicks', 4]]))).toThrow(
+      'INVALID_PARTITIONS: topics joined together must have the same number of partitions (co-partitioning), but got: regions (3), clicks (4)',
+    );
+  });
+
+  it('a missing source topic is UNKNOWN_TOPIC_OR_PARTITION naming it', () => {
+    expect(() => planTopics(joinApp().build(), 'app', new Map([['regions', 3]]))).toThrow(/UNKNOWN_TOPIC_OR_PARTITION: source topic "clicks" does not exist/);
+  });
+});
+
+const member = (id: string, owned: TopicPartition[] = [], generationId = -1): GroupMember => ({
+  memberId: id,
+  groupInstanceId: null,
+  subscription: { topics: [], userData: null, ownedPartitions: owned, generationId, rackId: null },
+});
+
+describe('streamsTaskAssignor', () => {
+  const taskTopics = new Map([
+    [0, ['clicks', 'regions']],
+    [1, ['app-by-page-repartition']],
+  ]);
+  const taskOf = (tp: TopicPartition): string => `${taskTopics.get(0)!.includes(tp.topic) ? 0 : 1}_${tp.partition}`;
+  const tasksOf = (tps: readonly TopicPartition[]): string[] => [...new Set(tps.map(taskOf))].sort();
+
+  /** Cooperative rounds as the group runs them: members report what they got, until nothing changes. */
+  function converge(counts: Map<string, number>, ids: string[], start: Map<string, TopicPartition[]> = new Map()): Map<string, TopicPartition[]> {
+    const assignor = streamsTaskAssignor(taskTopics);
+    let owned = start;
+    for (let round = 1; round <= 5; round++) {
+      const next = assignor.assign(counts, ids.map((id) => member(id, owned.get(id) ?? [], round)));
+      // No task goes straight from one member to another: a task owned elsewhere is withheld this round.
+      for (const [id, tps] of next) {
+        for (const t of tasksOf(tps)) {
+          const elsewhere = [...owned].some(([other, o]) => other !== id && tasksOf(o).includes(t));
+          expect({ task: t, to: id, ownedElsewhere: elsewhere }).toEqual({ task: t, to: id, ownedElsewhere: false });
+        }
+      }
+      if (JSON.stringify([...next]) === JSON.stringify([...owned])) return next;
+      owned = next;
+    }
+    throw new Error('no stable assignment after 5 rounds');
+  }
+
+  it('keeps all partitions of a task on one member, and spreads each sub-topology', () => {
+    const counts = new Map([['clicks', 3], ['regions', 3], ['app-by-page-repartition', 3]]);
+    const out = converge(counts, ['b', 'a']);
+    for (const tps of out.values()) {
+      const clicks = tps.filter((tp) => tp.topic === 'clicks').map((tp) => tp.partition).sort();
+      const regions = tps.filter((tp) => tp.topic === 'regions').map((tp) => tp.partition).sort();
+      expect(clicks).toEqual(regions);
+    }
+    // Both members get stateful (sub-topology 1) tasks.
+    for (const tps of out.values()) expect(tasksOf(tps).some((t) => t.startsWith('1_'))).toBe(true);
+  });
+
+  it('is sticky: a new member takes its share in two rounds and the others keep the rest', () => {
+    const counts = new Map([['clicks', 4], ['regions', 4], ['app-by-page-repartition', 4]]);
+    const before = converge(counts, ['a', 'b']);
+    const after = converge(counts, ['a', 'b', 'c'], before);
+    for (const id of ['a', 'b']) for (const t of tasksOf(after.get(id)!)) expect(tasksOf(before.get(id)!)).toContain(t);
+    expect(tasksOf(after.get('c')!).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('property: once stable every task is on exactly one member, with all its partitions, members within one task of each other', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 3 }), (p0, p1, memberCount, joiners) => {
+        const counts = new Map([['clicks', p0], ['regions', p0], ['app-by-page-repartition', p1]]);
+        const ids = Array.from({ length: memberCount }, (_, i) => `m${i}`);
+        const first = converge(counts, ids);
+        const out = converge(counts, [...ids, ...Array.from({ length: joiners }, (_, i) => `j${i}`)], first);
+        const assigned = [...out.values()].flat().map((tp) => `${tp.topic}-${tp.partition}`);
+        const expected = allTasks(taskTopics, counts).flatMap((t) => taskPartitions(t, taskTopics, counts)).map((tp) => `${tp.topic}-${tp.partition}`);
+        expect([...assigned].sort()).toEqual([...expected].sort());
+        expect(new Set(assigned).size).toBe(assigned.length);
+        const perMember = [...out.values()].map((tps) => tasksOf(tps).length);
+        expect(Math.max(...perMember) - Math.min(...perMember)).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('mergeByTimestamp', () => {
+  const rec = (partition: number, offset: number, timestamp: number): IncomingRecord => ({ topic: 't', partition, offset: BigInt(offset), timestamp, key: null, value: null, headers: [] });
+
+  it('property: keeps each partition in offset order, takes the smallest head timestamp first, loses nothing', () => {
+    const partitionArb = fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 10 });
+    fc.assert(
+      fc.property(fc.array(partitionArb, { maxLength: 4 }), (timestamps) => {
+        const parts = timestamps.map((ts, p) => ts.map((t, o) => rec(p, o, t)));
+        const out = mergeByTimestamp(parts);
+        expect(out).toHaveLength(parts.flat().length);
+        for (let p = 0; p < parts.length; p++) expect(out.filter((r) => r.partition === p)).toEqual(parts[p]);
+        // Each pick is the smallest among the heads at that moment.
+        const heads = parts.map(() => 0);
+        for (const r of out) {
+          for (let p = 0; p < parts.length; p++) {
+            const h = parts[p]![heads[p]!];
+            if (h !== undefined) expect(r.timestamp).toBeLessThanOrEqual(h.timestamp);
+          }
+          heads[r.partition]!++;
+        }
+      }),
+    );
+  });
+});
+
+describe('standby placement', () => {
+  const taskTopics = new Map([
+    [0, ['in']],
+    [1, ['app-agg-repartition']],
+  ]);
+  const plan = { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 1 };
+
+  it('property: each stateful task gets min(replicas, members − 1) standbys, never on its active owner', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), (partitions, memberCount, replicas) => {
+        const counts = new Map([['in', partitions], ['app-agg-repartition', partitions], ['app-agg-changelog', partitions]]);
+        const assignor = streamsTaskAssignor(taskTopics, { ...plan, replicas });
+        const ids = Array.from({ length: memberCount }, (_, i) => `m${i}`);
+        // Two rounds: the second sees what the first gave (the cooperative protocol's follow-up).
+        let out = assignor.assign(counts, ids.map((id) => member(id)));
+        out = assignor.assign(counts, ids.map((id) => member(id, out.get(id)!, 1)));
+        for (let p = 0; p < partitions; p++) {
+          const owners = ids.filter((id) => out.get(id)!.some((tp) => tp.topic === 'app-agg-repartition' && tp.partition === p));
+          const standbys = ids.filter((id) => out.get(id)!.some((tp) => tp.topic === 'app-agg-changelog' && tp.partition === p));
+          expect(owners).toHaveLength(1);
+          expect(standbys).not.toContain(owners[0]);
+          expect(standbys).toHaveLength(Math.min(replicas, memberCount - 1));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

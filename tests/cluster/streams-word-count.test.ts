@@ -1,0 +1,117 @@
+/**
+ * Issue 15: the streams word-count example (examples/dist/streams/) as
+ * three real processes of one application on a real 3-node cluster.
+ * Phase 1: after the input is in, the output topic's latest count per word
+ * equals a reference count computed here. Phase 2: one instance and one
+ * node are killed with -9 while more input arrives; the survivors take the
+ * dead instance's tasks over (after the group session timeout) and restore
+ * their state from the changelogs, and every client moves off the dead
+ * node. Under at_least_once no count may be lost: every word's final count
+ * is at least the reference (records processed after the killed
+ * instance's last commit may count twice). The survivors then stop cleanly
+ * on SIGTERM. Needs the built dist (`pnpm build`).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pollUntil } from '@gregor/common';
+import { spawnStreamsExample, STREAMS_EXAMPLES, terminate, type ExampleProcess } from '../documented/streams-process';
+import { TestCluster } from './harness';
+
+const EXAMPLE = path.join(STREAMS_EXAMPLES, 'word-count.js');
+const INPUT = 'streams-plaintext-input';
+const OUTPUT = 'streams-wordcount-output';
+
+
+function countWords(lines: readonly string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const l of lines) for (const w of l.toLowerCase().split(/\W+/).filter((x) => x !== '')) out.set(w, (out.get(w) ?? 0) + 1);
+  return out;
+}
+
+describe('streams word count on a real 3-node cluster', () => {
+  let cluster: TestCluster;
+  let stateRoot: string;
+  const instances: ExampleProcess[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(EXAMPLE)) throw new Error(`${EXAMPLE} is missing: run \`pnpm build\` first`);
+    stateRoot = mkdtempSync(path.join(tmpdir(), 'gregor-streams-wc-'));
+    cluster = await TestCluster.start(3, { 'broker.heartbeat.interval.ms': '250', 'broker.session.timeout.ms': '2000', 'replica.lag.time.max.ms': '3000', 'group.initial.rebalance.delay.ms': '0' });
+  });
+
+  afterAll(async () => {
+    for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
+    await cluster?.stop();
+    if (stateRoot !== undefined) rmSync(stateRoot, { recursive: true, force: true });
+  });
+
+  function startInstance(name: string): ExampleProcess {
+    const instance = spawnStreamsExample('word-count', [], { bootstrap: cluster.bootstrap().join(','), stateDir: path.join(stateRoot, name) });
+    instances.push(instance);
+    return instance;
+  }
+
+  /** The latest count per word in the output topic. */
+  async function latestCounts(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let p = 0; p < 3; p++) {
+      let from = 0n;
+      for (;;) {
+        const res = await cluster.client.read({ topic: OUTPUT, partition: p, from, maxRecords: 2000 });
+        for (const r of res.records) out.set(r.key!.toString(), Number(r.value!.toString()));
+        if (res.nextOffset >= res.highWatermark) break;
+        from = res.nextOffset;
+      }
+    }
+    return out;
+  }
+
+  async function produce(lines: readonly string[]): Promise<void> {
+    const producer = cluster.client.producer({ acks: 'all', lingerMs: 5 });
+    await producer.send({ topic: INPUT, messages: lines.map((value, i) => ({ key: `line-${i}`, value })) });
+    await producer.close();
+  }
+
+  const show = (i: ExampleProcess): string => i.log().slice(-3000);
+
+  it('output equals the reference count; after kill -9 of an instance and a node nothing is lost', async () => {
+    await cluster.client.admin().createTopics([{ topic: INPUT, numPartitions: 3, replicationFactor: 3 }, { topic: OUTPUT, numPartitions: 3, replicationFactor: 3 }]);
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
+    const lines = Array.from({ length: 400 }, (_, i) => `${words[i % 8]} ${words[(i * 3) % 8]} Common ${words[(i * 5) % 7]}`);
+    const a = startInstance('a');
+    const b = startInstance('b');
+    const c = startInstance('c');
+    const logs = (): string => instances.map((i, n) => `--- ${'abc'[n]} ---\n${show(i)}`).join('\n');
+    await pollUntil(() => instances.every((i) => i.log().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'all three instances to be RUNNING' }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${logs()}`);
+    });
+
+    await produce(lines.slice(0, 200));
+    const phase1 = JSON.stringify([...countWords(lines.slice(0, 200))].sort());
+    await pollUntil(async () => JSON.stringify([...(await latestCounts())].sort()) === phase1, { timeoutMs: 60_000, what: 'the output to equal the reference count' }).catch((err: Error) => {
+      throw new Error(`${err.message}\n${logs()}`);
+    });
+
+    b.child.kill('SIGKILL');
+    await cluster.kill(2);
+    await produce(lines.slice(200));
+    const expected = countWords(lines);
+    const final = await pollUntil(
+      async () => {
+        const got = await latestCounts();
+        return [...expected].every(([w, n]) => (got.get(w) ?? 0) >= n) ? got : undefined;
+      },
+      { timeoutMs: 120_000, what: 'every word to reach at least its reference count after the kills' },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${logs()}`);
+    });
+    expect([...final.keys()].sort()).toEqual([...expected.keys()].sort());
+    expect(a.log() + c.log()).toContain('restoring state store');
+
+    for (const survivor of [a, c]) {
+      const code = await terminate(survivor);
+      expect({ code, log: code === 0 ? '' : show(survivor) }).toEqual({ code: 0, log: '' });
+    }
+  }, 300_000); // the waits above add up to 4 minutes on a loaded machine (jest's default is 2)
+});
