@@ -92,6 +92,16 @@ export async function compactLog(core: PartitionCore, opts: CompactOptions): Pro
   const truncations = core.truncations;
   const mark = core.compactionMark;
   if (mark !== undefined && !shouldClean(mark, core, truncations, opts.minCleanableDirtyRatio ?? 0)) return { ...result, skipped: true };
+  // The log as the scan sees it (same tick as its snapshot): the mark must
+  // describe this, not the log at the pass's end — records appended while
+  // the pass ran were not scanned, and a mark taken after them would make
+  // the next check find "nothing moved" and never clean them.
+  const scanned = {
+    highWatermark: core.highWatermark,
+    logEndOffset: core.state.logEndOffset,
+    sizeBytes: core.state.sizeBytes,
+    bytesRemovedFromStart: core.bytesRemovedFromStart,
+  };
   const scan = await buildKeyIndex(core, opts.maxKeyIndexBytes ?? DEFAULT_MAX_KEY_INDEX_BYTES);
   if (scan === undefined) return { ...result, skipped: true };
   if (mark !== undefined && mark.truncations === truncations && mark.cleanedUpTo >= scan.end && !mark.tombstonesKept) {
@@ -119,10 +129,11 @@ export async function compactLog(core: PartitionCore, opts: CompactOptions): Pro
     truncations,
     cleanedUpTo: scan.end,
     tombstonesKept,
-    highWatermark: core.highWatermark,
-    logEndOffset: core.state.logEndOffset,
-    sizeBytes: core.state.sizeBytes,
-    bytesRemovedFromStart: core.bytesRemovedFromStart,
+    highWatermark: scanned.highWatermark,
+    logEndOffset: scanned.logEndOffset,
+    // What is left of the scanned log: appends during the pass count as dirty.
+    sizeBytes: Math.max(0, scanned.sizeBytes - result.bytesFreed),
+    bytesRemovedFromStart: scanned.bytesRemovedFromStart,
   };
   return { ...result, cleanedUpTo: scan.end };
 }
