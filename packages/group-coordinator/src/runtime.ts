@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type ErrorName, type Logger } from '@gregor/common';
 import type { GroupCoordinatorConfig } from './config';
-import type { Effects, ShardDeps } from './context';
+import type { Effects, PendingAppend, ShardDeps } from './context';
 import type { GroupCoordinatorShard } from './coordinator-shard';
 import { errorResponse } from './error-responses';
-import { ShardHost, type OffsetsLogPort } from './shard-host';
+import { ShardHost, type CoordinatorLogPort } from '@gregor/coordinator-runtime';
+import { groupShardKind, type GroupShardKind } from './group-shard-kind';
 import type {
   DeleteGroupResult,
   DescribedGroup,
@@ -27,7 +28,7 @@ import type {
 
 export interface GroupCoordinatorRuntimeOptions {
   config: GroupCoordinatorConfig;
-  log: OffsetsLogPort;
+  log: CoordinatorLogPort;
   logger: Logger;
   clock?: Clock;
   /** Member ids: `${prefix}-${uuid}` by default, as Kafka. */
@@ -50,7 +51,8 @@ export interface GroupCoordinatorRuntimeOptions {
  * route by `partitionForGroup`; this class never looks at metadata.
  */
 export class GroupCoordinatorRuntime {
-  private readonly hosts = new Map<number, ShardHost>();
+  private readonly hosts = new Map<number, GroupShardHost>();
+  private readonly kind: GroupShardKind;
   private readonly clock: Clock;
   private readonly deps: ShardDeps;
   private readonly maxWaiting: number;
@@ -65,6 +67,7 @@ export class GroupCoordinatorRuntime {
       wallClockMs: () => this.clock.nowMs(),
     };
     this.maxWaiting = opts.maxWaitingRequests ?? 100_000;
+    this.kind = groupShardKind(this.deps, this.clock, opts.logger);
   }
 
   /** This broker became leader of `partition` in `leaderEpoch`: load its groups. Idempotent per epoch. */
@@ -73,7 +76,7 @@ export class GroupCoordinatorRuntime {
     const current = this.hosts.get(partition);
     if (current !== undefined && current.leaderEpoch >= leaderEpoch) return;
     if (current !== undefined) void current.unload();
-    const host = new ShardHost(partition, leaderEpoch, this.deps, this.opts.log, this.clock, this.opts.logger, {
+    const host: GroupShardHost = new ShardHost(partition, leaderEpoch, this.kind, this.opts.log, this.opts.logger, {
       loadReadMaxBytes: this.opts.loadReadMaxBytes ?? 4 * 1024 * 1024,
       maxRecordsPerWrite: this.opts.maxRecordsPerWrite ?? 2000,
     });
@@ -190,7 +193,7 @@ export class GroupCoordinatorRuntime {
     return n;
   }
 
-  private activeHost(partition: number): ShardHost | ErrorName {
+  private activeHost(partition: number): GroupShardHost | ErrorName {
     if (this.stopped) return 'NOT_COORDINATOR';
     const host = this.hosts.get(partition);
     if (host === undefined) return 'NOT_COORDINATOR';
@@ -209,6 +212,8 @@ export class GroupCoordinatorRuntime {
     return reply ?? 'NOT_COORDINATOR';
   }
 }
+
+type GroupShardHost = ShardHost<GroupCoordinatorShard, PendingAppend, Reply, Effects>;
 
 function expectKind<K extends Reply['kind']>(r: Reply, kind: K): Extract<Reply, { kind: K }> {
   if (r.kind !== kind) throw new Error(`coordinator answered a ${kind} request with a ${r.kind} reply`);
