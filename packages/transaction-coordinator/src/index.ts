@@ -9,3 +9,4 @@ export { appendErrorForClient, emptyEffects, type TxnAppend, type TxnCompletion,
 export { TransactionShard, mergePartitions, type TransactionShardDeps } from './transaction-shard';
 export { TRANSACTION_STATE_TOPIC, decodeTxnRecord, encodeTxnRecord, type TxnRecord } from './records';
 export { TransactionLoader } from './loader';
+export { TransactionCoordinatorRuntime, partitionForTransactionalId, type TransactionCoordinatorRuntimeOptions, type TxnMarkerPort } from './runtime';

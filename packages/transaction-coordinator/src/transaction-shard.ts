@@ -100,7 +100,9 @@ export class TransactionShard {
   /**
    * InitProducerId with a transactional id. `freshProducerId` is an unused
    * producer id from the broker's block, taken when the id is new or its
-   * epoch is exhausted (it is simply not used otherwise).
+   * epoch is exhausted (it is simply not used otherwise); the driver may
+   * pass -1 when `needsFreshProducerId` said no, and the request is then
+   * answered CONCURRENT_TRANSACTIONS (retriable) should that have changed.
    */
   initProducerId(requestId: RequestId, req: InitProducerIdRequest, freshProducerId: bigint, nowMs: number): TxnEffects {
     const fx = emptyEffects();
@@ -113,6 +115,7 @@ export class TransactionShard {
     let entry = this.entries.get(req.transactionalId);
     if (entry === undefined) {
       if (this.entries.size >= this.deps.config.maxTransactionalIdsPerShard) return fail('COORDINATOR_NOT_AVAILABLE');
+      if (freshProducerId < 0n) return fail('CONCURRENT_TRANSACTIONS');
       entry = { committed: undefined, pending: undefined, markersInFlight: false, retryAtMs: undefined };
       this.entries.set(req.transactionalId, entry);
       const next = emptyMetadata(req.transactionalId, freshProducerId, 0, req.transactionTimeoutMs, nowMs);
@@ -152,6 +155,7 @@ export class TransactionShard {
       epoch = m.producerEpoch;
       lastEpoch = m.lastProducerEpoch;
     } else if (isEpochExhausted(m.producerEpoch)) {
+      if (freshProducerId < 0n) return fail('CONCURRENT_TRANSACTIONS');
       lastProducerId = m.producerId;
       producerId = freshProducerId;
       epoch = 0;
@@ -167,6 +171,12 @@ export class TransactionShard {
     };
     this.plan(entry, next, { kind: 'init', requestId }, fx);
     return fx;
+  }
+
+  /** Whether InitProducerId for `transactionalId` would take a fresh producer id now. */
+  needsFreshProducerId(transactionalId: string): boolean {
+    const m = this.entries.get(transactionalId)?.committed;
+    return m === undefined || isEpochExhausted(m.producerEpoch);
   }
 
   /** AddPartitionsToTxn (and AddOffsetsToTxn, which adds the group's __consumer_offsets partition). */
