@@ -21,6 +21,7 @@ import { Kv, type KvOp, type KvStats } from './kv';
 import { recoverPartition } from './recovery';
 import { PartitionCore, PartitionLog, coreOf, type AppendOutcome, type AppendPart, type StoreContext } from './partition-log';
 import { snapshotOps } from './producer-snapshots';
+import { loadTxns, txnChangeOps } from './txn-index';
 import { emptyPartitionState, sideKeyOps, stageBatches, type StagedState } from './partition-state';
 import { decodeUint32, encodeInt64, encodeSize, encodeUint32 } from './values';
 import { TailCacheBudget } from './tail-cache';
@@ -344,6 +345,8 @@ export class LogStore {
       core = new PartitionCore(this.context, topic, partition, id, recovered.state, recovered.highWatermark);
       const p = recovered.producers;
       core.producers.reset(p.entries, p.slots, p.replayedBatches, p.replayedBytes);
+      const txns = await loadTxns(this.kv, id);
+      core.txns.reset(txns.ongoing, txns.completed);
       this.opts.logger.debug('partition opened', {
         topic,
         partition,
@@ -379,6 +382,7 @@ export class LogStore {
           }
         }
         stageBatches(s, part.core.id, part.buf, part.frames, ops);
+        if (part.txnChanges.length > 0) ops.push(...txnChangeOps(part.core.id, part.txnChanges));
       }
     }
     for (const [core, s] of staged) ops.push(...sideKeyOps(core.id, core.state, s));
@@ -390,6 +394,7 @@ export class LogStore {
         if (part.leader) part.core.tail.add(part.buf, part.frames);
         else part.core.tail.clear();
         part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
+        part.core.txns.commitWritten(part.txnChanges);
       }
     }
     for (const job of jobs) job.resolve(job.results);

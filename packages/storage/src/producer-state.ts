@@ -155,6 +155,20 @@ export function applyProducerBatch(entry: ProducerEntry | undefined, batch: Prod
   return { producerId: batch.producerId, epoch: batch.producerEpoch, batches: kept, lastTimestamp: batch.maxTimestamp };
 }
 
+/**
+ * A transaction marker of the producer is in the log: a marker written by
+ * the coordinator with a bumped epoch (fencing an open transaction, or one
+ * that timed out) makes that epoch the producer's, so the fenced
+ * producer's later batches are INVALID_PRODUCER_EPOCH here (KIP-98). The
+ * same epoch keeps the producer's sequences (they continue across
+ * transactions); an older one changes nothing.
+ */
+export function applyMarkerEpoch(entry: ProducerEntry | undefined, producerId: bigint, producerEpoch: number, timestamp: bigint): ProducerEntry {
+  if (entry === undefined) return { producerId, epoch: producerEpoch, batches: [], lastTimestamp: timestamp };
+  if (producerEpoch <= entry.epoch) return { ...entry, lastTimestamp: timestamp > entry.lastTimestamp ? timestamp : entry.lastTimestamp };
+  return { producerId, epoch: producerEpoch, batches: [], lastTimestamp: timestamp };
+}
+
 /** Producers not heard from since `cutoffMs` (Kafka's producer.id.expiration.ms). */
 export function isExpired(entry: ProducerEntry, cutoffMs: bigint): boolean {
   return entry.lastTimestamp < cutoffMs;
