@@ -28,6 +28,12 @@ export type ApiName =
   | 'FetchFromLeader'
   | 'OffsetsForLeaderEpoch'
   | 'DescribeCluster'
+  | 'AddPartitionsToTxn'
+  | 'AddOffsetsToTxn'
+  | 'EndTxn'
+  | 'WriteTxnMarkers'
+  | 'DescribeTransactions'
+  | 'ListTransactions'
   /** Answered by the Kafka front end itself (no domain call). */
   | 'ApiVersions';
 

@@ -395,8 +395,9 @@ describe('Kafka front end (in-process broker, real socket)', () => {
     const pid = await client.send(INIT_PRODUCER_ID_API, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
     expect(pid).toMatchObject({ errorCode: NONE, producerEpoch: 0 });
     expect(pid.producerId).toBeGreaterThanOrEqual(0n);
+    // A transactional id goes to its coordinator, found with FindCoordinator key type 1 first.
     const txn = await client.send(INIT_PRODUCER_ID_API, 0, { transactionalId: 'tx', transactionTimeoutMs: 60_000 });
-    expect(txn.errorCode).toBe(code('INVALID_REQUEST'));
+    expect(txn.errorCode).toBe(code('NOT_COORDINATOR'));
 
     const cluster = await client.send(DESCRIBE_CLUSTER_API, 1, { endpointType: 1 });
     expect(cluster).toMatchObject({ errorCode: NONE, endpointType: 1, brokers: [{ brokerId: 1, host: '127.0.0.1', port: broker.kafkaPort, rack: null }] });
