@@ -100,7 +100,13 @@ export class Fetcher {
     try {
       const res = await conn.call(
         'Fetch',
-        { maxWaitMs: config.maxWaitMs, minBytes: config.minBytes, maxBytes: config.maxBytes, topics: [...topics.values()] },
+        {
+          maxWaitMs: config.maxWaitMs,
+          minBytes: config.minBytes,
+          maxBytes: config.maxBytes,
+          topics: [...topics.values()],
+          isolationLevel: config.isolationLevel === 'read_committed' ? 1 : 0,
+        },
         { timeoutMs: config.maxWaitMs + this.deps.requestTimeoutMs, signal: this.deps.signal },
       );
       this.handleFetch(sent, res, node);
@@ -134,7 +140,8 @@ export class Fetcher {
       state.failedAttempts = 0;
       if (result.records.length === 0) continue;
       try {
-        const fetched = recordsFromFetch(state.topic, state.partition, result.records, fetchOffset);
+        const aborted = this.deps.config.isolationLevel === "read_committed" ? result.abortedTransactions.map((a) => ({ producerId: int64(a.producerId), firstOffset: int64(a.firstOffset) })) : undefined;
+        const fetched = recordsFromFetch(state.topic, state.partition, result.records, fetchOffset, aborted);
         state.fetchOffset = fetched.nextFetchOffset;
         this.deps.buffer.push(state, fetched.records, result.records.length);
       } catch (err) {
@@ -181,7 +188,7 @@ export class Fetcher {
     }));
     this.deps.cluster.track(states.map((s) => s.topic));
     try {
-      const { answers, errors } = await listOffsetsOnce(this.deps.cluster, queries, this.deps.signal);
+      const { answers, errors } = await listOffsetsOnce(this.deps.cluster, queries, this.deps.signal, this.deps.config.isolationLevel === 'read_committed' ? 1 : 0);
       for (const { state, epoch, target } of sent) {
         if (state.epoch !== epoch || state.resolveRequestId !== requestId) continue;
         state.resolveRequestId = undefined;

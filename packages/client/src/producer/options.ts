@@ -35,6 +35,15 @@ export interface ProducerOptions {
    * explicitly to true with those it is a configuration error.
    */
   idempotent?: boolean;
+  /**
+   * transactional.id (KIP-98): makes the producer transactional — call
+   * initTransactions() once, then beginTransaction() / send /
+   * sendOffsetsToTransaction() / commitTransaction() or abortTransaction().
+   * A new producer with the same id fences the old one. Needs idempotence.
+   */
+  transactionalId?: string;
+  /** transaction.timeout.ms: the coordinator aborts a transaction open longer than this. Default 60000. */
+  transactionTimeoutMs?: number;
 }
 
 export interface ResolvedProducerOptions {
@@ -50,6 +59,8 @@ export interface ResolvedProducerOptions {
   compression: CompressionType;
   retry: RetryPolicy;
   idempotent: boolean;
+  transactionalId: string | undefined;
+  transactionTimeoutMs: number;
 }
 
 const CODEC_OF: Readonly<Record<Compression, CompressionType>> = {
@@ -81,8 +92,13 @@ export function resolveProducerOptions(opts: ProducerOptions, client: { requestT
     compression: CODEC_OF[compression],
     retry: { ...client.retry, ...opts.retry },
     idempotent: false,
+    transactionalId: opts.transactionalId,
+    transactionTimeoutMs: positive('transactionTimeoutMs', opts.transactionTimeoutMs ?? 60_000),
   };
-  resolved.idempotent = resolveIdempotence(opts.idempotent, resolved);
+  if (opts.transactionalId !== undefined && opts.transactionalId === '') throw new ConfigError('transactionalId', 'must not be empty');
+  // Kafka: a transactional producer is idempotent; asking for one without idempotence is an error.
+  resolved.idempotent = resolveIdempotence(opts.transactionalId !== undefined && opts.idempotent === undefined ? true : opts.idempotent, resolved);
+  if (opts.transactionalId !== undefined && !resolved.idempotent) throw new ConfigError('idempotent', 'a transactional producer (transactionalId) must be idempotent');
   // As Kafka: a batch must be able to wait out linger and one full request.
   if (resolved.deliveryTimeoutMs < resolved.lingerMs + resolved.requestTimeoutMs) {
     throw new ConfigError('deliveryTimeoutMs', `must be at least lingerMs + requestTimeoutMs (${resolved.lingerMs + resolved.requestTimeoutMs})`);
