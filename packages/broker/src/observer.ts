@@ -30,6 +30,7 @@ export type ApiName =
   | 'DescribeCluster'
   | 'AddPartitionsToTxn'
   | 'AddOffsetsToTxn'
+  | 'TxnOffsetCommit'
   | 'EndTxn'
   | 'WriteTxnMarkers'
   | 'DescribeTransactions'

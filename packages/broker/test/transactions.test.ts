@@ -201,6 +201,54 @@ describe('transactions across three in-process brokers', () => {
     expect(committedValues(f)).not.toContain('too-late');
   });
 
+  test('TxnOffsetCommit: offsets are pending (UNSTABLE_OFFSET_COMMIT) until the commit, never visible after an abort', async () => {
+    const group = 'txn-group';
+    const groupCoordinator = await pollUntil(
+      async () => {
+        const r = await rpc(cluster.client(1), 'FindCoordinator', { keyType: 0, keys: [group] });
+        return errName(r.coordinators[0].error) === 'NONE' ? cluster.client(r.coordinators[0].nodeId) : undefined;
+      },
+      { timeoutMs: 20_000, what: 'the group coordinator' },
+    );
+    const p = await init('offsets-1');
+    const commitOffset = async (offset: number): Promise<string> => {
+      expect(errName((await rpc(p.coordinator, 'AddOffsetsToTxn', { transactionalId: p.transactionalId, producerId: p.producerId.toString(), producerEpoch: p.epoch, groupId: group })).error)).toBe('NONE');
+      const r = await pollUntil(
+        async () => {
+          const res = await rpc(groupCoordinator, 'TxnOffsetCommit', {
+            transactionalId: p.transactionalId,
+            groupId: group,
+            producerId: p.producerId.toString(),
+            producerEpoch: p.epoch,
+            generationId: -1,
+            memberId: '',
+            topics: [{ name: 'out', partitions: [{ partition: 0, committedOffset: String(offset), committedLeaderEpoch: -1, committedMetadata: '' }] }],
+          });
+          const e = errName(res.topics[0].partitions[0].error);
+          return e === 'COORDINATOR_LOAD_IN_PROGRESS' ? undefined : e;
+        },
+        { timeoutMs: 20_000, what: 'TxnOffsetCommit' },
+      );
+      return r;
+    };
+    const fetchOffset = async (): Promise<{ offset: string; error: string }> => {
+      const r = await rpc(groupCoordinator, 'OffsetFetch', { groupId: group, topics: [{ name: 'out', partitions: [0] }], requireStable: true });
+      const part = r.topics[0]?.partitions[0];
+      return { offset: part?.committedOffset ?? '-1', error: errName(part?.error) };
+    };
+
+    expect(await commitOffset(7)).toBe('NONE');
+    expect((await fetchOffset()).error).toBe('UNSTABLE_OFFSET_COMMIT');
+    expect(await endTxn(p, true)).toBe('NONE');
+    await pollUntil(async () => ((await fetchOffset()).offset === '7' ? true : undefined), { timeoutMs: 20_000, what: 'the committed offset' });
+
+    expect(await commitOffset(9)).toBe('NONE');
+    expect(await endTxn(p, false)).toBe('NONE');
+    await pollUntil(async () => (await describe_(p)).transactionState === 'CompleteAbort' || undefined, { timeoutMs: 20_000, what: 'the abort' });
+    await pollUntil(async () => ((await fetchOffset()).error === 'NONE' ? true : undefined), { timeoutMs: 20_000, what: 'a stable offset' });
+    expect((await fetchOffset()).offset).toBe('7');
+  });
+
   test('a new coordinator after a leader move loads the state and fences as the old one did', async () => {
     const id = 'move-1';
     const p = await init(id);

@@ -39,7 +39,7 @@ describe('transactional producer and read_committed consumer (SDK, in-process no
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gregor-sdk-txn-'));
-    node = await startNode(nodeConfig({ 'log.dirs': dir, listeners: 'CLIENT://127.0.0.1:0', 'node.id': 1, 'transaction.abort.timed.out.transaction.cleanup.interval.ms': 100 }), {
+    node = await startNode(nodeConfig({ 'log.dirs': dir, listeners: 'CLIENT://127.0.0.1:0', 'node.id': 1, 'transaction.abort.timed.out.transaction.cleanup.interval.ms': 100, 'group.initial.rebalance.delay.ms': 0 }), {
       logger: silentLogger(),
     });
     client = createClient({ bootstrap: node.clientAddress!, retry: { initialBackoffMs: 20, maxBackoffMs: 200 } });
@@ -94,5 +94,45 @@ describe('transactional producer and read_committed consumer (SDK, in-process no
     expect(committed).not.toContain('zombie');
     await first.close();
     await second.close();
+  });
+
+  test('consume-transform-produce: outputs and consumed offsets commit together; an aborted batch is redone', async () => {
+    await client.admin().createTopics([{ topic: 'ctp-in', numPartitions: 1 }, { topic: 'ctp-out', numPartitions: 1 }]);
+    const plain = client.producer({ lingerMs: 0 });
+    await plain.send({ topic: 'ctp-in', messages: Array.from({ length: 10 }, (_, i) => ({ value: `in-${i}` })) });
+    await plain.close();
+
+    const producer = client.producer({ transactionalId: 'ctp-1', lingerMs: 0 });
+    await producer.initTransactions();
+    const copyOnce = async (abort: boolean): Promise<number> => {
+      const consumer = client.consumer({ groupId: 'ctp', isolationLevel: 'read_committed', autoOffsetReset: 'earliest', enableAutoCommit: false, maxWaitMs: 50 });
+      consumer.subscribe(['ctp-in']);
+      try {
+        const records = await pollUntil(async () => {
+          const r = await consumer.poll({ timeoutMs: 200, maxRecords: 4 });
+          return r.length > 0 ? r : undefined;
+        }, { timeoutMs: 20_000, what: 'input records' });
+        producer.beginTransaction();
+        await producer.send({ topic: 'ctp-out', messages: records.map((r) => ({ value: `out-${r.value!.toString().slice(3)}` })) });
+        const last = records[records.length - 1]!;
+        await producer.sendOffsetsToTransaction([{ topic: 'ctp-in', partition: 0, offset: last.offset + 1n }], consumer.groupMetadata()!);
+        if (abort) await producer.abortTransaction();
+        else await producer.commitTransaction();
+        return records.length;
+      } finally {
+        await consumer.close();
+      }
+    };
+    // The first round aborts: its outputs vanish and its offsets are not committed, so the next round reads the same records again.
+    await copyOnce(true);
+    let copied = 0;
+    while (copied < 10) copied += await copyOnce(false);
+    expect(copied).toBe(10);
+    expect(await readAll(client, 'ctp-out', 1, 'read_committed', 10)).toEqual(Array.from({ length: 10 }, (_, i) => `out-${i}`).sort());
+    const reader = client.consumer({ groupId: 'ctp' });
+    const committed = await reader.committed([{ topic: 'ctp-in', partition: 0 }]);
+    await reader.close();
+    expect([...committed.values()]).toEqual([10n]);
+    await producer.close();
   });
 });

@@ -5,5 +5,5 @@
  * writes, one timer), through a CoordinatorLogPort.
  */
 export { ShardHost, type CoordinatorLogPort, type HostedShard, type ShardEffects, type ShardHostLimits, type ShardKind, type ShardLoader } from './shard-host';
-export { decodeKeyedBatches, encodeKeyedBatch, type DecodedChunk } from './batch-codec';
+export { decodeKeyedBatches, encodeKeyedBatch, type DecodedChunk, type KeyedEntry, type TransactionalBatchOwner } from './batch-codec';
 export { javaStringHashCode, partitionForKey } from './partition-for';

@@ -54,6 +54,8 @@ export interface ShardKind<S extends HostedShard<A, Fx>, A, R extends { requestI
   onEffects(effects: Fx, partition: number): void;
   /** Leadership lost: effects that answer the shard's own waiters (if it keeps any). */
   unload?(shard: S, nowMs: number): Fx;
+  /** An append that must be a write of its own (never merged with others). */
+  writeAlone?(append: A): boolean;
 }
 
 export interface ShardHostLimits {
@@ -208,10 +210,12 @@ export class ShardHost<S extends HostedShard<A, Fx>, A, R extends { requestId: n
     if (this.state !== 'active') return; // unload fails the queue
     const batch: A[] = [];
     let records = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || records + this.kind.recordCount(this.queue[0]!) <= this.limits.maxRecordsPerWrite)) {
+    const alone = (a: A): boolean => this.kind.writeAlone?.(a) === true;
+    while (this.queue.length > 0 && (batch.length === 0 || (records + this.kind.recordCount(this.queue[0]!) <= this.limits.maxRecordsPerWrite && !alone(this.queue[0]!)))) {
       const a = this.queue.shift()!;
       batch.push(a);
       records += this.kind.recordCount(a);
+      if (alone(a)) break;
     }
     this.writing = true;
     this.idle = new Promise((resolve) => (this.idleResolve = resolve));

@@ -1,11 +1,11 @@
 import type { Clock, Logger } from '@gregor/common';
-import type { ShardKind, ShardLoader } from '@gregor/coordinator-runtime';
+import { encodeKeyedBatch, type ShardKind, type ShardLoader } from '@gregor/coordinator-runtime';
 import { decodeCoordinatorBatches, encodeCoordinatorBatch } from './batch-codec';
 import type { Effects, PendingAppend, ShardDeps } from './context';
 import type { GroupCoordinatorShard } from './coordinator-shard';
 import { describeGroupEvent } from './group-events';
 import { OffsetsLoader } from './loader';
-import { OFFSETS_TOPIC } from './records';
+import { OFFSETS_TOPIC, encodeRecord } from './records';
 import type { Reply } from './types';
 
 /** The group coordinator as the shared ShardHost drives it. */
@@ -20,11 +20,15 @@ export function groupShardKind(deps: ShardDeps, clock: Clock, logger: Logger): G
     what: 'consumer groups',
     nowMs: () => clock.monotonicMs(),
     newLoader: () => offsetsShardLoader(deps),
+    // A transactional append (TxnOffsetCommit) is written alone, as its producer's batch.
     encode: (appends) =>
-      encodeCoordinatorBatch(
-        appends.flatMap((a) => a.records),
-        deps.wallClockMs(),
-      ),
+      appends.length === 1 && appends[0]!.owner !== undefined
+        ? encodeKeyedBatch(appends[0]!.records.map(encodeRecord), deps.wallClockMs(), appends[0]!.owner)
+        : encodeCoordinatorBatch(
+            appends.flatMap((a) => a.records),
+            deps.wallClockMs(),
+          ),
+    writeAlone: (a) => a.owner !== undefined,
     recordCount: (a) => a.records.length,
     onEffects: (effects, partition) => {
       for (const e of effects.events) logger.info(describeGroupEvent(e, `${OFFSETS_TOPIC}-${partition}`));
@@ -39,7 +43,11 @@ function offsetsShardLoader(deps: ShardDeps): ShardLoader<GroupCoordinatorShard,
   return {
     replay: (bytes, fromOffset) => {
       const decoded = decodeCoordinatorBatches(bytes, fromOffset);
-      for (const r of decoded.records) loader.replay(r);
+      for (const e of decoded.entries) {
+        if (e.kind === 'marker') loader.replayMarker(e.producerId, e.commit);
+        else if (e.transactionalProducerId !== undefined) loader.replayTransactional(e.transactionalProducerId, e.record);
+        else loader.replay(e.record);
+      }
       skipped += decoded.skipped;
       return decoded.nextOffset;
     },

@@ -26,3 +26,4 @@ export { encodeCoordinatorBatch, decodeCoordinatorBatches } from './batch-codec'
 export { GroupCoordinatorRuntime, type GroupCoordinatorRuntimeOptions } from './runtime';
 /** The __consumer_offsets partition as the coordinator needs it (the shared coordinator log port). */
 export type { CoordinatorLogPort as OffsetsLogPort } from '@gregor/coordinator-runtime';
+export { PendingTxnOffsets, type TxnOffsetCommitRequest } from './txn-offsets';

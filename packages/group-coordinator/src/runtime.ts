@@ -25,6 +25,7 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from './types';
+import type { TxnOffsetCommitRequest } from './txn-offsets';
 
 export interface GroupCoordinatorRuntimeOptions {
   config: GroupCoordinatorConfig;
@@ -138,6 +139,24 @@ export class GroupCoordinatorRuntime {
   async commitOffsets(partition: number, req: OffsetCommitRequest): Promise<OffsetCommitResponse> {
     const r = await this.call(partition, (s, id, now) => s.commitOffsets(id, req, now));
     return typeof r === 'string' ? errorResponse.commit(req, r) : expectKind(r, 'commit').response;
+  }
+
+  /** TxnOffsetCommit (KIP-98/447): the offsets wait for their transaction's marker. */
+  async commitTransactionalOffsets(partition: number, req: TxnOffsetCommitRequest): Promise<OffsetCommitResponse> {
+    const r = await this.call(partition, (s, id, now) => s.commitTransactionalOffsets(id, req, now));
+    return typeof r === 'string' ? errorResponse.commit(req, r) : expectKind(r, 'txn-commit').response;
+  }
+
+  /**
+   * A COMMIT/ABORT marker of `producerId` was written to `partition`
+   * (WriteTxnMarkers on this broker, its leader): its pending offsets are
+   * applied or dropped. A partition still loading reads the marker from
+   * the log instead.
+   */
+  onTransactionCompleted(partition: number, producerId: bigint, commit: boolean): void {
+    const host = this.hosts.get(partition);
+    if (host === undefined || host.state !== 'active') return;
+    host.mutate((s, now) => s.completeTransaction(producerId, commit, now));
   }
 
   async deleteGroups(partition: number, groupIds: readonly string[]): Promise<DeleteGroupResult[]> {

@@ -175,7 +175,7 @@ export class TransactionCoordinatorRuntime {
         return {
           replay: (bytes, fromOffset) => {
             const decoded = decodeKeyedBatches(bytes, fromOffset, (key, value) => (key === null || key.length < 2 || key.readInt16BE(0) !== 0 ? undefined : decodeTxnRecord(key, value)));
-            for (const r of decoded.records) loader.replay(r);
+            for (const e of decoded.entries) if (e.kind === 'record') loader.replay(e.record);
             skipped += decoded.skipped;
             return decoded.nextOffset;
           },

@@ -45,6 +45,8 @@ import type {
   EndTxnResponse,
   ListTransactionsRequest,
   ListTransactionsResponse,
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
 } from './transactions';
@@ -109,6 +111,8 @@ export interface BrokerApi {
   /** The transaction coordinator's APIs (KIP-98); answered once the transaction's state is written. */
   addPartitionsToTxn(ctx: RequestContext, request: AddPartitionsToTxnRequest): Promise<AddPartitionsToTxnResponse>;
   addOffsetsToTxn(ctx: RequestContext, request: AddOffsetsToTxnRequest): Promise<AddOffsetsToTxnResponse>;
+  /** To the group's coordinator; answered once written, the offsets count when the transaction commits. */
+  txnOffsetCommit(ctx: RequestContext, request: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse>;
   /** Answered once the outcome is decided (PrepareCommit/PrepareAbort written); markers follow. */
   endTxn(ctx: RequestContext, request: EndTxnRequest): Promise<EndTxnResponse>;
   /** Broker to broker: COMMIT/ABORT control batches into partitions this broker leads (acks=all). */

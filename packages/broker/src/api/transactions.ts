@@ -1,4 +1,5 @@
 import type { ApiError } from './context';
+import type { OffsetCommitRequest, OffsetCommitResponse } from './groups';
 
 /**
  * Transactions (KIP-98), shaped like Kafka's newest versions of each API:
@@ -106,3 +107,17 @@ export interface ListTransactionsResponse {
   readonly unknownStateFilters: string[];
   readonly transactionStates: { readonly transactionalId: string; readonly producerId: bigint; readonly state: string }[];
 }
+
+/**
+ * TxnOffsetCommit (KIP-98, KIP-447), to the group's coordinator: offsets
+ * committed with the producer's transaction — visible only once it commits.
+ * generationId / memberId / groupInstanceId (KIP-447) fence a consumer of
+ * an older generation; -1 / "" / null skip that check (older clients).
+ */
+export interface TxnOffsetCommitRequest extends OffsetCommitRequest {
+  readonly transactionalId: string;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+}
+
+export type TxnOffsetCommitResponse = OffsetCommitResponse;

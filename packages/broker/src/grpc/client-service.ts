@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import type { GregorHandlers } from '@gregor/proto';
 import type { BrokerApi } from '../api/broker-api';
 import * as admin from './admin-codec';
@@ -38,7 +37,6 @@ export function gregorService(api: BrokerApi, listener: string, deps: GrpcFrontE
     WriteTxnMarkers: unary(deps, 'WriteTxnMarkers', listener, txn.decodeWriteTxnMarkers, m('writeTxnMarkers'), txn.encodeWriteTxnMarkers),
     DescribeTransactions: unary(deps, 'DescribeTransactions', listener, txn.decodeDescribeTransactions, m('describeTransactions'), txn.encodeDescribeTransactions),
     ListTransactions: unary(deps, 'ListTransactions', listener, txn.decodeListTransactions, m('listTransactions'), txn.encodeListTransactions),
-    // TxnOffsetCommit (KIP-98/447) is not served yet: the group coordinator keeps no pending transactional offsets.
-    TxnOffsetCommit: (_call, callback) => callback({ code: grpc.status.UNIMPLEMENTED, details: 'TxnOffsetCommit is not supported yet', metadata: new grpc.Metadata() } as grpc.ServiceError, null),
+    TxnOffsetCommit: unary(deps, 'TxnOffsetCommit', listener, txn.decodeTxnOffsetCommit, m('txnOffsetCommit'), txn.encodeTxnOffsetCommit),
   };
 }

@@ -1,6 +1,7 @@
 import { GregorError } from '@gregor/common';
 import type * as wire from '@gregor/proto';
 import type * as api from '../api';
+import { decodeOffsetCommit, encodeOffsetCommit } from './group-codec';
 import { int64, wireError } from './wire';
 
 /**
@@ -115,3 +116,14 @@ export function encodeListTransactions(res: api.ListTransactionsResponse): wire.
     transactionStates: res.transactionStates.map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId.toString(), transactionState: t.state })),
   };
 }
+
+export function decodeTxnOffsetCommit(req: wire.TxnOffsetCommitRequest__Output): api.TxnOffsetCommitRequest {
+  return {
+    ...decodeOffsetCommit({ groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId, topics: req.topics } as wire.OffsetCommitRequest__Output),
+    transactionalId: req.transactionalId,
+    producerId: int64(req.producerId, 'producer_id'),
+    producerEpoch: req.producerEpoch,
+  };
+}
+
+export const encodeTxnOffsetCommit: (res: api.TxnOffsetCommitResponse) => wire.TxnOffsetCommitResponse = encodeOffsetCommit;

@@ -113,7 +113,8 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
         }
         const config = ctx.topicConfigs.get(led.topic);
         const markers = internal !== undefined && 'txnMarkers' in internal;
-        const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes, markers ? 'replication' : 'client');
+        // The broker's own batches skip the producer rules (markers, a coordinator's unsequenced transactional offsets).
+        const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes, internal !== undefined ? 'replication' : 'client');
         if (config.cleanupPolicy.includes('compact') && !markers) checkCompactedKeys(p.records, batches);
         // Kafka checks the committed ISR before appending (Partition.appendRecordsToLeader).
         if (acks === -1 && led.leader.isr.length < config.minInsyncReplicas) {

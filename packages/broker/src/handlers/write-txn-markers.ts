@@ -1,3 +1,4 @@
+import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import { encodeTxnMarkerBatch } from '@gregor/record-batch';
 import type { TxnTopicResult, WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../api/transactions';
 import type { BrokerContext } from '../broker-context';
@@ -31,6 +32,11 @@ export async function handleWriteTxnMarkers(ctx: BrokerContext, req: WriteTxnMar
       { txnMarkers: true },
     );
     const topics: TxnTopicResult[] = res.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partition: p.partition, error: p.error })) }));
+    // The group coordinator applies (or drops) the transaction's offsets once its marker is in (Kafka's onTransactionCompleted).
+    for (const t of res.topics) {
+      if (t.name !== OFFSETS_TOPIC) continue;
+      for (const p of t.partitions) if (p.error === null) ctx.groups.runtime.onTransactionCompleted(p.partition, m.producerId, m.committed);
+    }
     markers.push({ producerId: m.producerId, topics });
   }
   return { markers };
