@@ -23,7 +23,12 @@ interface Entry {
   markersInFlight: boolean;
   /** Prepare*: markers failed or the outcome's write failed; retry at this wall-clock ms. */
   retryAtMs: number | undefined;
+  /** Failed marker rounds in a row: the retry backoff doubles with each, up to MAX_RETRY_BACKOFF_MS. */
+  failedRounds: number;
 }
+
+/** Longest wait between marker rounds while a partition has no reachable leader. */
+const MAX_RETRY_BACKOFF_MS = 2000;
 
 export interface TransactionShardDeps {
   config: TransactionCoordinatorConfig;
@@ -75,7 +80,7 @@ export class TransactionShard {
     const shard = new TransactionShard(deps, nowMs);
     const fx = emptyEffects();
     for (const m of loaded) {
-      const entry: Entry = { committed: m, pending: undefined, markersInFlight: false, retryAtMs: undefined };
+      const entry: Entry = { committed: m, pending: undefined, markersInFlight: false, retryAtMs: undefined, failedRounds: 0 };
       shard.entries.set(m.transactionalId, entry);
       if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') shard.sendMarkers(entry, m, fx);
     }
@@ -116,7 +121,7 @@ export class TransactionShard {
     if (entry === undefined) {
       if (this.entries.size >= this.deps.config.maxTransactionalIdsPerShard) return fail('COORDINATOR_NOT_AVAILABLE');
       if (freshProducerId < 0n) return fail('CONCURRENT_TRANSACTIONS');
-      entry = { committed: undefined, pending: undefined, markersInFlight: false, retryAtMs: undefined };
+      entry = { committed: undefined, pending: undefined, markersInFlight: false, retryAtMs: undefined, failedRounds: 0 };
       this.entries.set(req.transactionalId, entry);
       const next = emptyMetadata(req.transactionalId, freshProducerId, 0, req.transactionTimeoutMs, nowMs);
       this.plan(entry, next, { kind: 'init', requestId }, fx);
@@ -243,6 +248,7 @@ export class TransactionShard {
     const m = entry?.committed;
     if (entry === undefined || m === undefined || !entry.markersInFlight || m.producerEpoch !== producerEpoch) return fx;
     entry.markersInFlight = false;
+    entry.failedRounds = 0;
     this.planComplete(entry, m, nowMs, fx);
     return fx;
   }
@@ -252,7 +258,8 @@ export class TransactionShard {
     const entry = this.entries.get(transactionalId);
     if (entry !== undefined && entry.markersInFlight && entry.committed?.producerEpoch === producerEpoch) {
       entry.markersInFlight = false;
-      entry.retryAtMs = nowMs + this.deps.config.retryBackoffMs;
+      entry.retryAtMs = nowMs + Math.min(this.deps.config.retryBackoffMs * 2 ** entry.failedRounds, MAX_RETRY_BACKOFF_MS);
+      entry.failedRounds++;
     }
     return emptyEffects();
   }
