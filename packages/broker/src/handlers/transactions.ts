@@ -1,5 +1,5 @@
 import { GregorError, type ErrorName } from '@gregor/common';
-import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
+import { OFFSETS_TOPIC, partitionForGroup } from '@gregor/group-coordinator';
 import { TXN_STATES, type TopicPartition } from '@gregor/transaction-coordinator';
 import type {
   AddOffsetsToTxnRequest,
@@ -78,8 +78,13 @@ export async function handleAddPartitionsToTxn(ctx: BrokerContext, req: AddParti
 /** KIP-98: the group's __consumer_offsets partition joins the transaction, so its offsets get the marker. */
 export async function handleAddOffsetsToTxn(ctx: BrokerContext, req: AddOffsetsToTxnRequest, outcome: RequestOutcome): Promise<AddOffsetsToTxnResponse> {
   if (req.groupId === '') return { error: txnError('INVALID_GROUP_ID', outcome, 'the group id is empty') };
-  const offsetsPartition = ctx.groups.partitionFor(req.groupId);
-  if (offsetsPartition === undefined) return { error: txnError('COORDINATOR_NOT_AVAILABLE', outcome, `${OFFSETS_TOPIC} does not exist yet; find the group's coordinator first`) };
+  // As Kafka, the partition follows from the configured count even before
+  // __consumer_offsets exists (it is created with that count; creation starts here).
+  let offsetsPartition = ctx.groups.partitionFor(req.groupId);
+  if (offsetsPartition === undefined) {
+    offsetsPartition = partitionForGroup(req.groupId, ctx.config.offsetsTopicNumPartitions);
+    ctx.groups.topic.ensureCreated().catch((err: unknown) => ctx.logger.debug('creating the offsets topic from AddOffsetsToTxn failed', { err: String(err) }));
+  }
   const partition = partitionOf(ctx, req.transactionalId);
   if (partition === undefined) return { error: txnError('NOT_COORDINATOR', outcome) };
   const r = await ctx.transactions.runtime.addPartitions(partition, {
