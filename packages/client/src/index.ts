@@ -15,6 +15,7 @@ export { recordsFromFetch, type AbortedTxn } from './consumer/records';
 export { RecordsSubscription, type SubscribedRecord } from './subscribe/subscription';
 export type { SubscribeOptions } from './subscribe/options';
 export { Admin } from './admin/admin';
+export type { TransactionDescription, TransactionListing } from './admin/transactions';
 export type * from './admin/types';
 export type * from './admin/group-types';
 export type { BrokerInfo, ClusterMetadata, PartitionInfo, TopicInfo } from './metadata';
