@@ -59,6 +59,9 @@ const FATAL: ReadonlySet<ErrorName> = new Set<ErrorName>([
   'INVALID_TRANSACTION_TIMEOUT',
 ]);
 
+/** First wait after CONCURRENT_TRANSACTIONS (growing linearly with each retry). */
+const CONCURRENT_RETRY_MS = 20;
+
 /** Retried with backoff by every coordinator call (CONCURRENT_TRANSACTIONS: a previous change is still being written). */
 const RETRY: ReadonlySet<ErrorName> = new Set<ErrorName>(['CONCURRENT_TRANSACTIONS', 'COORDINATOR_LOAD_IN_PROGRESS', 'NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION']);
 
@@ -311,7 +314,12 @@ export class TransactionManager {
         throw error;
       }
       const retriable = RETRY.has(error.errorName) || error.retriable;
-      const delay = backoffMs(n, this.deps.retry.initialBackoffMs, this.deps.retry.maxBackoffMs, this.deps.random);
+      // The previous transaction's completion is usually a few ms from done: Kafka's
+      // producer retries CONCURRENT_TRANSACTIONS after 20 ms, not the full retry backoff.
+      const delay =
+        error.errorName === 'CONCURRENT_TRANSACTIONS'
+          ? Math.min(CONCURRENT_RETRY_MS * (n + 1), this.deps.retry.maxBackoffMs)
+          : backoffMs(n, this.deps.retry.initialBackoffMs, this.deps.retry.maxBackoffMs, this.deps.random);
       if (!retriable || this.deps.now() + delay > deadline) throw error;
       this.deps.logger.debug(`${what} will be retried`, { transactionalId: this.deps.transactionalId, error: error.errorName });
       await sleep(delay);
