@@ -25,6 +25,14 @@ interface Entry {
   retryAtMs: number | undefined;
   /** Failed marker rounds in a row: the retry backoff doubles with each, up to MAX_RETRY_BACKOFF_MS. */
   failedRounds: number;
+  /**
+   * The producer's next AddPartitionsToTxn, arrived while its previous
+   * transaction was still completing (Prepare*: markers out, Complete*
+   * being written): answered once that completes, instead of
+   * CONCURRENT_TRANSACTIONS and a client retry — the next transaction
+   * starts as soon as the last one is done. At most one per id.
+   */
+  parkedAdd: { requestId: RequestId; req: AddPartitionsRequest } | undefined;
 }
 
 /** Longest wait between marker rounds while a partition has no reachable leader. */
@@ -80,7 +88,7 @@ export class TransactionShard {
     const shard = new TransactionShard(deps, nowMs);
     const fx = emptyEffects();
     for (const m of loaded) {
-      const entry: Entry = { committed: m, pending: undefined, markersInFlight: false, retryAtMs: undefined, failedRounds: 0 };
+      const entry: Entry = { committed: m, pending: undefined, markersInFlight: false, retryAtMs: undefined, failedRounds: 0, parkedAdd: undefined };
       shard.entries.set(m.transactionalId, entry);
       if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') shard.sendMarkers(entry, m, fx);
     }
@@ -121,7 +129,7 @@ export class TransactionShard {
     if (entry === undefined) {
       if (this.entries.size >= this.deps.config.maxTransactionalIdsPerShard) return fail('COORDINATOR_NOT_AVAILABLE');
       if (freshProducerId < 0n) return fail('CONCURRENT_TRANSACTIONS');
-      entry = { committed: undefined, pending: undefined, markersInFlight: false, retryAtMs: undefined, failedRounds: 0 };
+      entry = { committed: undefined, pending: undefined, markersInFlight: false, retryAtMs: undefined, failedRounds: 0, parkedAdd: undefined };
       this.entries.set(req.transactionalId, entry);
       const next = emptyMetadata(req.transactionalId, freshProducerId, 0, req.transactionTimeoutMs, nowMs);
       this.plan(entry, next, { kind: 'init', requestId }, fx);
@@ -191,6 +199,19 @@ export class TransactionShard {
       fx.replies.push({ kind: 'add', requestId, response: { error } });
       return fx;
     };
+    const completing = this.entries.get(req.transactionalId);
+    const c = completing?.committed;
+    if (
+      completing !== undefined &&
+      c !== undefined &&
+      (c.state === 'PrepareCommit' || c.state === 'PrepareAbort') &&
+      c.producerId === req.producerId &&
+      c.producerEpoch === req.producerEpoch &&
+      completing.parkedAdd === undefined
+    ) {
+      completing.parkedAdd = { requestId, req };
+      return fx;
+    }
     const checked = this.checkProducer(req.transactionalId, req.producerId, req.producerEpoch);
     if (typeof checked === 'string') return answer(checked);
     const { entry, m } = checked;
@@ -300,6 +321,14 @@ export class TransactionShard {
         break;
     }
     if (next.state === 'PrepareCommit' || next.state === 'PrepareAbort') this.sendMarkers(entry, next, fx);
+    else if (entry.parkedAdd !== undefined) {
+      // The previous transaction is complete: the next one's first AddPartitions goes now.
+      const parked = entry.parkedAdd;
+      entry.parkedAdd = undefined;
+      const more = this.addPartitions(parked.requestId, parked.req, nowMs);
+      fx.replies.push(...more.replies);
+      fx.appends.push(...more.appends);
+    }
     return fx;
   }
 

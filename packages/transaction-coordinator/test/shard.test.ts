@@ -116,7 +116,6 @@ describe('a transaction', () => {
     // A second EndTxn while markers are out.
     expect(d.error(d.end('t1', p.producerId, p.epoch, true))).toBe('CONCURRENT_TRANSACTIONS');
     expect(d.error(d.end('t1', p.producerId, p.epoch, false))).toBe('INVALID_TXN_STATE');
-    expect(d.error(d.add('t1', p.producerId, p.epoch, [TP('a', 0)]))).toBe('CONCURRENT_TRANSACTIONS');
     const [marker] = d.deliverMarkers();
     expect(marker).toMatchObject({ commit: true, producerEpoch: p.epoch, partitions: [TP('a', 0), TP('b', 1), TP('c', 2)] });
     expect(d.shard.committed('t1')).toMatchObject({ state: 'CompleteCommit', partitions: [], txnStartMs: -1 });
@@ -127,6 +126,21 @@ describe('a transaction', () => {
     // The next transaction starts from CompleteCommit.
     expect(d.error(d.add('t1', p.producerId, p.epoch, [TP('z', 0)]))).toBe('NONE');
     expect(d.shard.committed('t1')).toMatchObject({ state: 'Ongoing', partitions: [TP('z', 0)] });
+  });
+
+  it('the next transaction’s AddPartitions waits for the previous one to complete instead of CONCURRENT_TRANSACTIONS', () => {
+    const d = new Driver();
+    const p = started(d);
+    d.add('t1', p.producerId, p.epoch, [TP('a', 0)]);
+    expect(d.error(d.end('t1', p.producerId, p.epoch, true))).toBe('NONE');
+    const next = d.add('t1', p.producerId, p.epoch, [TP('b', 0)]);
+    expect(d.error(next)).toBe('pending');
+    // One waits; a second is told to retry.
+    expect(d.error(d.add('t1', p.producerId, p.epoch, [TP('c', 0)]))).toBe('CONCURRENT_TRANSACTIONS');
+    d.deliverMarkers();
+    expect(d.error(next)).toBe('NONE');
+    expect(d.log.map((r) => r.value?.state)).toEqual(['Empty', 'Ongoing', 'PrepareCommit', 'CompleteCommit', 'Ongoing']);
+    expect(d.shard.committed('t1')).toMatchObject({ state: 'Ongoing', partitions: [TP('b', 0)] });
   });
 
   it('checks the producer: unknown id and wrong producer id are INVALID_PRODUCER_ID_MAPPING, EndTxn without a transaction INVALID_TXN_STATE', () => {

@@ -103,7 +103,8 @@ export class Driver {
   failover(): void {
     this.queue.length = 0;
     this.markers = [];
-    for (const id of this.waiting) this.answers.set(id, 'NOT_COORDINATOR');
+    // As the runtime's host on unload: every request still waiting (for a write, or parked) gets NOT_COORDINATOR.
+    for (let id = 1; id < this.nextRequestId; id++) if (!this.answers.has(id)) this.answers.set(id, 'NOT_COORDINATOR');
     this.waiting.clear();
     this.coordinatorEpoch++;
     const loader = new TransactionLoader();
