@@ -386,7 +386,17 @@ export class LogStore {
       }
     }
     for (const [core, s] of staged) ops.push(...sideKeyOps(core.id, core.state, s));
+    // Committed transactions below the high watermark can no longer be undone: their index entries go in this write.
+    const prunes: (() => void)[] = [];
+    for (const core of staged.keys()) {
+      const prune = core.txns.planCommittedPruning(core.id, core.highWatermark);
+      if (prune !== undefined) {
+        ops.push(...prune.ops);
+        prunes.push(prune.apply);
+      }
+    }
     await this.write(ops);
+    for (const apply of prunes) apply();
     for (const w of snapshotsWritten) w();
     for (const [core, s] of staged) core.commit(s);
     for (const job of jobs) {

@@ -37,17 +37,26 @@ export class PartitionTxns {
   readonly ongoing = new Map<bigint, bigint>();
   /** Open transactions including appends still queued. */
   readonly pending = new Map<bigint, bigint>();
-  /** Completed transactions on disk, by marker offset. */
-  completed: CompletedTxn[] = [];
+  /** Aborted transactions on disk, by marker offset (read_committed fetches list them). */
+  private aborted: CompletedTxn[] = [];
+  /** Committed transactions on disk whose marker may still be truncated away (at or above the HW when last pruned). */
+  private committed: CompletedTxn[] = [];
 
-  reset(ongoing: Iterable<[bigint, bigint]>, completed: CompletedTxn[]): void {
+  /** Completed transactions on disk, by marker offset. */
+  get completed(): readonly CompletedTxn[] {
+    return [...this.aborted, ...this.committed].sort((a, b) => (a.lastOffset < b.lastOffset ? -1 : a.lastOffset > b.lastOffset ? 1 : 0));
+  }
+
+  reset(ongoing: Iterable<[bigint, bigint]>, completed: readonly CompletedTxn[]): void {
     this.ongoing.clear();
     this.pending.clear();
     for (const [id, first] of ongoing) {
       this.ongoing.set(id, first);
       this.pending.set(id, first);
     }
-    this.completed = completed;
+    const sorted = [...completed].sort((a, b) => (a.lastOffset < b.lastOffset ? -1 : a.lastOffset > b.lastOffset ? 1 : 0));
+    this.aborted = sorted.filter((t) => t.aborted);
+    this.committed = sorted.filter((t) => !t.aborted);
   }
 
   /** A write with these changes (in log order) succeeded. */
@@ -56,8 +65,9 @@ export class PartitionTxns {
       if (c.kind === 'begin') this.ongoing.set(c.producerId, c.firstOffset);
       else {
         this.ongoing.delete(c.txn.producerId);
-        assert(this.completed.length === 0 || this.completed.at(-1)!.lastOffset < c.txn.lastOffset, 'transaction markers out of offset order');
-        this.completed.push(c.txn);
+        const list = c.txn.aborted ? this.aborted : this.committed;
+        assert(list.length === 0 || list.at(-1)!.lastOffset < c.txn.lastOffset, 'transaction markers out of offset order');
+        list.push(c.txn);
       }
     }
   }
@@ -77,16 +87,17 @@ export class PartitionTxns {
   abortedIn(fetchOffset: bigint, upperOffset: bigint): { producerId: bigint; firstOffset: bigint }[] {
     const out: { producerId: bigint; firstOffset: bigint }[] = [];
     // Binary search for the first marker at or after fetchOffset.
+    const list = this.aborted;
     let lo = 0;
-    let hi = this.completed.length;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.completed[mid]!.lastOffset < fetchOffset) lo = mid + 1;
+      if (list[mid]!.lastOffset < fetchOffset) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.completed.length; i++) {
-      const t = this.completed[i]!;
-      if (t.aborted && t.firstOffset < upperOffset) out.push({ producerId: t.producerId, firstOffset: t.firstOffset });
+    for (let i = lo; i < list.length; i++) {
+      const t = list[i]!;
+      if (t.firstOffset < upperOffset) out.push({ producerId: t.producerId, firstOffset: t.firstOffset });
     }
     return out;
   }
@@ -118,14 +129,38 @@ export class PartitionTxns {
     return { ops, apply: () => this.reset(ongoing, kept) };
   }
 
+  /**
+   * Committed transactions whose marker is below `highWatermark` are only
+   * kept to be undone by a truncation, and truncations stay above the high
+   * watermark (KIP-101; unclean elections aside): forget them, on disk too,
+   * so a partition with many transactions and no retention does not grow
+   * an entry per transaction. Aborted ones stay (read_committed needs them
+   * until retention removes their data).
+   */
+  planCommittedPruning(id: number, highWatermark: bigint): { ops: KvOp[]; apply: () => void } | undefined {
+    let n = 0;
+    while (n < this.committed.length && this.committed[n]!.lastOffset < highWatermark) n++;
+    if (n === 0) return undefined;
+    const gone = this.committed.slice(0, n);
+    return {
+      ops: gone.map((t) => ({ type: 'del' as const, key: txnCompletedKey(id, t.lastOffset) })),
+      apply: () => {
+        // Only what was planned: appends since then only added newer entries.
+        const pruned = new Set(gone);
+        this.committed = this.committed.filter((t) => !pruned.has(t));
+      },
+    };
+  }
+
   /** The log now starts at `logStartOffset`: completed transactions wholly below it are forgotten. */
   planPrefixDeletion(id: number, logStartOffset: bigint): { ops: KvOp[]; apply: () => void } {
-    const gone = this.completed.filter((t) => t.lastOffset < logStartOffset);
+    const gone = [...this.aborted, ...this.committed].filter((t) => t.lastOffset < logStartOffset);
     if (gone.length === 0) return { ops: [], apply: () => undefined };
     return {
       ops: gone.map((t) => ({ type: 'del' as const, key: txnCompletedKey(id, t.lastOffset) })),
       apply: () => {
-        this.completed = this.completed.filter((t) => t.lastOffset >= logStartOffset);
+        this.aborted = this.aborted.filter((t) => t.lastOffset >= logStartOffset);
+        this.committed = this.committed.filter((t) => t.lastOffset >= logStartOffset);
       },
     };
   }

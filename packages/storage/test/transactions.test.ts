@@ -1,5 +1,6 @@
 import { encodeRecordBatch, encodeTxnMarkerBatch } from '@gregor/record-batch';
 import type { PartitionLog } from '@gregor/storage';
+import { coreOf } from '../src/partition-log';
 import { makeBatch, readAll, withStore } from './helpers';
 
 /**
@@ -121,5 +122,20 @@ describe('transactions in a partition log', () => {
     const reopened = await (await ctx.reopen()).openPartition('t', 0);
     expect([...reopened.openTransactions()]).toEqual([[2n, 2n]]);
     expect(reopened.abortedTransactions(0n, 10n)).toEqual([]);
+  });
+
+  test('committed transactions below the high watermark are forgotten (they can no longer be truncated); aborted ones stay', async () => {
+    await log.append(txnBatch(1n, 0, 0), 0); // 0-1
+    await log.append(marker(1n, 0, true), 0); // 2
+    await log.append(txnBatch(2n, 0, 0), 0); // 3-4
+    await log.append(marker(2n, 0, false), 0); // 5
+    expect(coreOf(log).txns.completed.map((t) => t.lastOffset)).toEqual([2n, 5n]);
+    await hwToEnd(log);
+    await log.append(makeBatch(), 0); // 6: the next write carries the pruning
+    expect(coreOf(log).txns.completed.map((t) => t.lastOffset)).toEqual([5n]);
+    const reopened = await (await ctx.reopen()).openPartition('t', 0);
+    expect(coreOf(reopened).txns.completed.map((t) => t.lastOffset)).toEqual([5n]);
+    expect(reopened.abortedTransactions(0n, 10n)).toEqual([{ producerId: 2n, firstOffset: 3n }]);
+    expect([...reopened.openTransactions()]).toEqual([]);
   });
 });
