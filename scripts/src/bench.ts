@@ -19,6 +19,9 @@
  * the group join reported apart) and measures push latency at
  * --latency-rate, from the producer's send and from its ack (the Subscribe
  * path alone), as one more JSON line.
+ * `--transactions N` (gRPC only) then also produces the records again in
+ * transactions of N records each and prints that rate beside the
+ * idempotent one of the same round (`txn_vs_idempotent`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -36,6 +39,7 @@ import { percentile } from './latency-breakdown';
 import { benchNatsJetStream } from './peers/nats-jetstream';
 import { benchRecordsPublish } from './records-bench';
 import { benchPushLatency, benchSubscribeThroughput } from './subscribe-bench';
+import { produceTransactional } from './txn-bench';
 
 const flags = parseFlags({
   nodes: { type: 'string', default: '1' },
@@ -55,6 +59,8 @@ const flags = parseFlags({
   api: { type: 'string', default: 'sdk' },
   /** How many times each protocol runs, alternating, on the same cluster. */
   rounds: { type: 'string', default: '1' },
+  /** Records per transaction for the transactional produce phase (0: none). */
+  transactions: { type: 'string', default: '0' },
   /** Fail when the consume phase reads nothing for this long. */
   'consume-stall-ms': { type: 'string', default: '30000' },
   keep: { type: 'boolean', default: false },
@@ -79,6 +85,11 @@ const latencyRate = latencyRates[0]!;
 const latencySeconds = intFlag('latency-seconds', flags['latency-seconds'], 1);
 const consumeStallMs = intFlag('consume-stall-ms', flags['consume-stall-ms'], 1);
 const rounds = intFlag('rounds', flags.rounds, 1);
+const perTransaction = intFlag('transactions', flags.transactions, 0);
+if (perTransaction > 0 && (flags.protocol !== 'grpc' || !['all', '-1'].includes(flags.acks ?? (nodes === 1 ? '1' : 'all')))) {
+  process.stderr.write('--transactions needs --protocol grpc and acks all (a transactional producer is idempotent)\n');
+  process.exit(1);
+}
 if (!['0', '1', 'all', '-1'].includes(acksText)) {
   process.stderr.write(`--acks must be 0, 1 or all, got "${acksText}"\n`);
   process.exit(1);
@@ -162,6 +173,29 @@ async function main(): Promise<void> {
         const result = await runOnce(workloads.get(protocol)!, topic, pids, { client, acks, httpUrls: latencyTrace ? cluster.nodes.map((n) => n.http) : [] });
         results.push(result);
         process.stdout.write(`${JSON.stringify(result)}\n`);
+        if (perTransaction > 0 && protocol === 'grpc') {
+          log(`round ${round}/${rounds}: transactions of ${perTransaction} records`);
+          const value = randomBytes(recordSize);
+          const cpu0 = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) };
+          const t = await produceTransactional(client, acks, topic, value, records, perTransaction, (n) => log(`transactional: produced ${n}/${records}`));
+          const cpu = cpuDelta(cpu0, pids, records);
+          const rps = Math.round(records / t.seconds);
+          process.stdout.write(
+            `${JSON.stringify({
+              mode: 'transactional',
+              produce_rps: rps,
+              txn_vs_idempotent: result.produce_rps === undefined ? null : Number((rps / result.produce_rps).toFixed(2)),
+              records_per_transaction: perTransaction,
+              transactions: t.transactions,
+              produce_cpu_us_per_record_client: Number(cpu.client.toFixed(2)),
+              produce_cpu_us_per_record_nodes: cpu.nodes === undefined ? null : Number(cpu.nodes.toFixed(2)),
+              nodes,
+              replication_factor: replicationFactor,
+              records,
+              record_size: recordSize,
+            })}\n`,
+          );
+        }
         // Free the disk for the next run (RF copies of every record).
         await client.admin().deleteTopics([topic]);
       }

@@ -34,7 +34,7 @@ describe('examples/ against a real node', () => {
   let bootstrap: string;
 
   beforeAll(async () => {
-    for (const file of [example('admin'), example('producer'), example('consumer')]) {
+    for (const file of [example('admin'), example('producer'), example('consumer'), example('exactly-once-copy')]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` first`);
     }
     node = await startSingleNode('gregor-examples-');
@@ -81,5 +81,12 @@ describe('examples/ against a real node', () => {
     const p = iterated[0]![0];
     expect(iterated).toEqual([[p, 0], [p, 1], [p, 2]]);
     expect(out).toMatch(new RegExp(`^position of partition ${p}: 3$`, 'm'));
+  });
+
+  it('exactly-once-copy.ts: copies the producer’s records in transactions, the aborted first batch neither seen nor committed', async () => {
+    const out = await expectRuns('exactly-once-copy');
+    expect(out).toMatch(/^aborted a transaction of \d+ records$/m);
+    expect(out).toMatch(/^copied 1004 records from examples\.orders to examples\.orders\.copy exactly once$/m);
+    expect(out).toMatch(/^read_committed reader of examples\.orders\.copy: 1004 records$/m);
   });
 });

@@ -1,4 +1,5 @@
 import { FAILURE_DETECTION_DEFAULTS } from '@gregor/common';
+import { DEFAULT_TRANSACTION_COORDINATOR_CONFIG, type TransactionCoordinatorConfig } from '@gregor/transaction-coordinator';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, type GroupCoordinatorConfig } from '@gregor/group-coordinator';
 
 export interface GrpcListenerConfig {
@@ -165,6 +166,16 @@ export interface BrokerConfig {
    * leaves consumer lag to external tools.
    */
   consumerLagRefreshIntervalMs: number;
+
+  // ---- transactions (KIP-98) ----
+  /** `transaction.state.log.num.partitions`: partitions of __transaction_state (Kafka: 50; 10 for the reasons of offsetsTopicNumPartitions). */
+  transactionStateLogNumPartitions: number;
+  /** `transaction.state.log.replication.factor` (3), capped as offsetsTopicReplicationFactor is. */
+  transactionStateLogReplicationFactor: number;
+  /** transaction.max.timeout.ms, transactional.id.expiration.ms (see TransactionCoordinatorConfig). */
+  transactionCoordinator: TransactionCoordinatorConfig;
+  /** `transaction.abort.timed.out.transaction.cleanup.interval.ms` (10000): how often open transactions are checked for their timeout. */
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
 }
 
 export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
@@ -203,6 +214,10 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     offsetsCommitTimeoutMs: 5000,
     groupCoordinator: { ...DEFAULT_GROUP_COORDINATOR_CONFIG },
     consumerLagRefreshIntervalMs: 10_000,
+    transactionStateLogNumPartitions: 10,
+    transactionStateLogReplicationFactor: 3,
+    transactionCoordinator: { ...DEFAULT_TRANSACTION_COORDINATOR_CONFIG },
+    transactionAbortTimedOutTransactionCleanupIntervalMs: 10_000,
     ...overrides,
   };
 }

@@ -2,6 +2,7 @@ import type { Clock, Logger } from '@gregor/common';
 import type { AppendSignals } from './append-signals';
 import type { BrokerConfig } from './broker-config';
 import type { GroupCoordination } from './coordinator/group-coordination';
+import type { TransactionCoordination } from './coordinator/transaction-coordination';
 import type { FetchPurgatory } from './fetch-purgatory';
 import type { MetadataSource, TopicMetadataView } from './metadata-source';
 import type { BrokerObserver } from './observer';
@@ -26,6 +27,8 @@ export interface BrokerContext {
   readonly producePurgatory: ProducePurgatory;
   /** The group coordinator: __consumer_offsets and the shards this broker leads. */
   readonly groups: GroupCoordination;
+  /** The transaction coordinator: __transaction_state and the shards this broker leads. */
+  readonly transactions: TransactionCoordination;
   /** Appends per partition, for idempotent batches held until their predecessors arrive. */
   readonly appendSignals: AppendSignals;
   /** Producer ids for InitProducerId, from controller-allocated blocks. */

@@ -7,7 +7,7 @@ import { handleAlterConfigs, handleDescribeConfigs } from './handlers/configs';
 import { handleFetch } from './handlers/fetch';
 import { handleDeleteGroups, handleDescribeGroups, handleFindCoordinator, handleListGroups } from './handlers/group-admin';
 import { handleHeartbeat, handleJoinGroup, handleLeaveGroup, handleSyncGroup } from './handlers/group-membership';
-import { handleOffsetCommit, handleOffsetFetch } from './handlers/group-offsets';
+import { handleOffsetCommit, handleOffsetFetch, handleTxnOffsetCommit } from './handlers/group-offsets';
 import { handleInitProducerId } from './handlers/init-producer-id';
 import { handleListOffsets } from './handlers/list-offsets';
 import { handleDeleteRecords } from './handlers/delete-records';
@@ -16,6 +16,14 @@ import { handleOffsetsForLeaderEpoch } from './handlers/offsets-for-leader-epoch
 import { handleProduce } from './handlers/produce';
 import { handleReplicaFetch } from './handlers/replica-fetch';
 import { handleCreatePartitions, handleCreateTopics, handleDeleteTopics } from './handlers/topics';
+import {
+  handleAddOffsetsToTxn,
+  handleAddPartitionsToTxn,
+  handleDescribeTransactions,
+  handleEndTxn,
+  handleListTransactions,
+} from './handlers/transactions';
+import { handleWriteTxnMarkers } from './handlers/write-txn-markers';
 import type { ApiName } from './observer';
 import { RequestOutcome } from './outcome';
 
@@ -81,6 +89,13 @@ export class BrokerCore implements BrokerApi {
   describeGroups: BrokerApi['describeGroups'] = (_rc, req) => this.run('DescribeGroups', (o) => handleDescribeGroups(this.ctx, req, o));
   listGroups: BrokerApi['listGroups'] = (_rc, req) => this.run('ListGroups', (o) => handleListGroups(this.ctx, req, o));
   deleteGroups: BrokerApi['deleteGroups'] = (_rc, req) => this.run('DeleteGroups', (o) => handleDeleteGroups(this.ctx, req, o));
+  addPartitionsToTxn: BrokerApi['addPartitionsToTxn'] = (_rc, req) => this.run('AddPartitionsToTxn', (o) => handleAddPartitionsToTxn(this.ctx, req, o));
+  addOffsetsToTxn: BrokerApi['addOffsetsToTxn'] = (_rc, req) => this.run('AddOffsetsToTxn', (o) => handleAddOffsetsToTxn(this.ctx, req, o));
+  txnOffsetCommit: BrokerApi['txnOffsetCommit'] = (_rc, req) => this.run('TxnOffsetCommit', (o) => handleTxnOffsetCommit(this.ctx, req, o));
+  endTxn: BrokerApi['endTxn'] = (_rc, req) => this.run('EndTxn', (o) => handleEndTxn(this.ctx, req, o));
+  writeTxnMarkers: BrokerApi['writeTxnMarkers'] = (_rc, req) => this.run('WriteTxnMarkers', (o) => handleWriteTxnMarkers(this.ctx, req, o));
+  describeTransactions: BrokerApi['describeTransactions'] = (_rc, req) => this.run('DescribeTransactions', (o) => handleDescribeTransactions(this.ctx, req, o));
+  listTransactions: BrokerApi['listTransactions'] = (_rc, req) => this.run('ListTransactions', (o) => handleListTransactions(this.ctx, req, o));
 
   /** The follower's fetch (broker to broker): served by the gRPC replication service only. */
   fetchFromLeader(rc: RequestContext, req: ReplicaFetchRequest): Promise<ReplicaFetchResponse> {

@@ -8,6 +8,8 @@ import type { BrokerConfig, GrpcListenerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
 import { GroupCoordination } from './coordinator/group-coordination';
 import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
+import { TRANSACTION_STATE_TOPIC } from '@gregor/transaction-coordinator';
+import { TransactionCoordination } from './coordinator/transaction-coordination';
 import type { ConsumerGroupLag } from './coordinator/group-lag';
 import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
@@ -164,9 +166,16 @@ export class Broker {
     const replicas = this.replicas;
     const groups = new GroupCoordination(config, opts.metadata, () => this.ctx, logger, clock, (a) => replicas.advertisedLeader(OFFSETS_TOPIC, a));
     // A broker cut off from the quorum stops coordinating the groups of the partitions it stepped back from.
-    replicas.onLeadershipClaimsChanged(() => groups.leadershipClaimsChanged());
+    const transactions = new TransactionCoordination(config, opts.metadata, () => this.ctx, logger, clock, leaderAddress, (a) =>
+      replicas.advertisedLeader(TRANSACTION_STATE_TOPIC, a),
+    );
+    replicas.onLeadershipClaimsChanged(() => {
+      groups.leadershipClaimsChanged();
+      transactions.leadershipClaimsChanged();
+    });
     this.ctx = {
       groups,
+      transactions,
       config,
       topicDefaults,
       metadata: opts.metadata,
@@ -258,6 +267,7 @@ export class Broker {
     broker.retention.start();
     broker.cleaner.start();
     broker.ctx.groups.start();
+    broker.ctx.transactions.start();
     broker.remoteHighWatermarkRefresh.start();
     broker.serving = true;
     broker.ctx.logger.info('broker serving', {
@@ -413,7 +423,7 @@ export class Broker {
     await this.remoteHighWatermarkRefresh.stop();
     // Waiting JoinGroups answer NOT_COORDINATOR now (members go find the
     // next coordinator); commits being written end with the produces below.
-    const groupsStopped = this.ctx.groups.stop();
+    const groupsStopped = Promise.all([this.ctx.groups.stop(), this.ctx.transactions.stop()]);
     const waiting = this.ctx.purgatory.size;
     const producing = this.ctx.producePurgatory.size;
     this.ctx.purgatory.wakeAll();

@@ -1,5 +1,5 @@
 import { GregorError } from '@gregor/common';
-import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
+import { isInternalTopic } from './internal-topics';
 
 export interface CreatePartitionsLimits {
   /** Broker max partitions per topic, as for CreateTopics. */
@@ -18,8 +18,8 @@ export interface CreatePartitionsLimits {
 export function checkPartitionIncrease(name: string, totalCount: number, limits: CreatePartitionsLimits): void {
   // Groups map to __consumer_offsets partitions by hash modulo the count:
   // growing it would move every group away from its committed offsets.
-  if (name === OFFSETS_TOPIC) {
-    throw new GregorError('INVALID_REQUEST', `the partition count of the internal topic "${OFFSETS_TOPIC}" cannot be changed`, { topic: name });
+  if (isInternalTopic(name)) {
+    throw new GregorError('INVALID_REQUEST', `the partition count of the internal topic "${name}" cannot be changed`, { topic: name });
   }
   if (!Number.isInteger(totalCount) || totalCount < 1) {
     throw new GregorError('INVALID_PARTITIONS', `the new partition count must be at least 1, got ${totalCount}`, { topic: name });

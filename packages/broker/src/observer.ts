@@ -28,6 +28,13 @@ export type ApiName =
   | 'FetchFromLeader'
   | 'OffsetsForLeaderEpoch'
   | 'DescribeCluster'
+  | 'AddPartitionsToTxn'
+  | 'AddOffsetsToTxn'
+  | 'TxnOffsetCommit'
+  | 'EndTxn'
+  | 'WriteTxnMarkers'
+  | 'DescribeTransactions'
+  | 'ListTransactions'
   /** Answered by the Kafka front end itself (no domain call). */
   | 'ApiVersions';
 

@@ -51,6 +51,10 @@ export interface PartitionLogPort extends FollowerLog {
   readonly logStartOffset: bigint;
   readonly logEndOffset: bigint;
   readonly highWatermark: bigint;
+  /** The high watermark, or the first offset of the oldest open transaction if lower (KIP-98). */
+  readonly lastStableOffset: bigint;
+  /** Aborted transactions overlapping [fetchOffset, upperOffset), for read_committed fetches. */
+  abortedTransactions(fetchOffset: bigint, upperOffset: bigint): { producerId: bigint; firstOffset: bigint }[];
   setHighWatermark(offset: bigint): unknown;
   read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
   /** logEndOffset plus the appends given offsets but still being written. */

@@ -5,7 +5,7 @@ import { Broker, defaultBrokerConfig } from '@gregor/broker';
 import { connect, createTopic, type Client } from './helpers/grpc-client';
 import { startHarness, type Harness } from './helpers/harness';
 import { TestCluster } from './helpers/cluster';
-import { planOffsetsTopic } from '../src/coordinator/offsets-topic';
+import { planInternalTopic as planOffsetsTopic } from '../src/coordinator/internal-topic';
 
 const groupConfig = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, groupMinSessionTimeoutMs: 100, groupInitialRebalanceDelayMs: 0 };
 const overrides = { groupCoordinator: groupConfig, offsetsTopicNumPartitions: 4 };
@@ -95,7 +95,7 @@ describe('group coordinator on one broker', () => {
     expect(md.topics[0].partitions).toHaveLength(4);
     const cfg = await rpc(h.client, 'DescribeConfigs', { resources: [{ resourceType: 'RESOURCE_TYPE_TOPIC', resourceName: OFFSETS_TOPIC, configNames: ['cleanup.policy'] }] });
     expect(cfg.results[0].configs[0].value).toBe('compact');
-    const bad = await rpc(h.client, 'FindCoordinator', { keyType: 1, keys: ['txn'] });
+    const bad = await rpc(h.client, 'FindCoordinator', { keyType: 5, keys: ['txn'] });
     expect(errName(bad.coordinators[0].error)).toBe('INVALID_REQUEST');
   });
 

@@ -49,7 +49,7 @@ describe('idempotent produce on one broker', () => {
     await h.close();
   });
 
-  test('InitProducerId hands out distinct ids with epoch 0; transactions are refused', async () => {
+  test('InitProducerId hands out distinct ids with epoch 0; a transactional id needs its coordinator', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 5; i++) {
       const res = await initProducerId(h.client);
@@ -58,8 +58,9 @@ describe('idempotent produce on one broker', () => {
       ids.add(res.producerId);
     }
     expect(ids.size).toBe(5);
+    // A transactional id is its coordinator's (transactions.test.ts): not this broker's before __transaction_state exists.
     const txn = await initProducerId(h.client, 'txn-1');
-    expect(txn.error).toMatchObject({ name: 'INVALID_REQUEST' });
+    expect(txn.error).toMatchObject({ name: 'NOT_COORDINATOR' });
   });
 
   test('a retried batch (same producer, epoch, sequences) answers with the original offset and is not appended again', async () => {

@@ -115,7 +115,11 @@ describe('Kafka front end (in-process broker, real socket)', () => {
       expect(byKey.get(API_KEYS.InitProducerId)).toEqual([0, 4]);
       expect(byKey.get(API_KEYS.DeleteRecords)).toEqual([0, 2]);
       expect(byKey.get(API_KEYS.ListOffsets)).toEqual([1, 7]);
-      expect(r.apiKeys).toHaveLength(25);
+      // The transaction APIs (issue 14): AddPartitionsToTxn/AddOffsetsToTxn/EndTxn/TxnOffsetCommit v0–3, Describe/ListTransactions v0.
+      expect(byKey.get(API_KEYS.AddPartitionsToTxn)).toEqual([0, 3]);
+      expect(byKey.get(API_KEYS.TxnOffsetCommit)).toEqual([0, 3]);
+      expect(byKey.get(API_KEYS.ListTransactions)).toEqual([0, 0]);
+      expect(r.apiKeys).toHaveLength(31);
     }
     // Kafka answers an unknown ApiVersions version as v0, with the error and its own range (KIP-511).
     const unsupported = await client.sendTracked(API_VERSIONS_API, 4, {}, 0).promise;
@@ -395,8 +399,9 @@ describe('Kafka front end (in-process broker, real socket)', () => {
     const pid = await client.send(INIT_PRODUCER_ID_API, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 });
     expect(pid).toMatchObject({ errorCode: NONE, producerEpoch: 0 });
     expect(pid.producerId).toBeGreaterThanOrEqual(0n);
+    // A transactional id goes to its coordinator, found with FindCoordinator key type 1 first.
     const txn = await client.send(INIT_PRODUCER_ID_API, 0, { transactionalId: 'tx', transactionTimeoutMs: 60_000 });
-    expect(txn.errorCode).toBe(code('INVALID_REQUEST'));
+    expect(txn.errorCode).toBe(code('NOT_COORDINATOR'));
 
     const cluster = await client.send(DESCRIBE_CLUSTER_API, 1, { endpointType: 1 });
     expect(cluster).toMatchObject({ errorCode: NONE, endpointType: 1, brokers: [{ brokerId: 1, host: '127.0.0.1', port: broker.kafkaPort, rack: null }] });

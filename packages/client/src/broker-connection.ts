@@ -48,6 +48,18 @@ import {
   type MetadataResponse__Output,
   type ProduceRequest,
   type ProduceResponse__Output,
+  type AddOffsetsToTxnRequest,
+  type AddOffsetsToTxnResponse__Output,
+  type AddPartitionsToTxnRequest,
+  type AddPartitionsToTxnResponse__Output,
+  type DescribeTransactionsRequest,
+  type DescribeTransactionsResponse__Output,
+  type EndTxnRequest,
+  type EndTxnResponse__Output,
+  type ListTransactionsRequest,
+  type ListTransactionsResponse__Output,
+  type TxnOffsetCommitRequest,
+  type TxnOffsetCommitResponse__Output,
 } from '@gregor/proto';
 import { CLIENT_KEEPALIVE, GregorError, grpcChannelOptions } from '@gregor/common';
 import { errorFromGrpc } from './errors';
@@ -75,6 +87,13 @@ export interface Rpcs {
   DescribeGroups: [DescribeGroupsRequest, DescribeGroupsResponse__Output];
   ListGroups: [ListGroupsRequest, ListGroupsResponse__Output];
   DeleteGroups: [DeleteGroupsRequest, DeleteGroupsResponse__Output];
+  // Transactions (KIP-98).
+  AddPartitionsToTxn: [AddPartitionsToTxnRequest, AddPartitionsToTxnResponse__Output];
+  AddOffsetsToTxn: [AddOffsetsToTxnRequest, AddOffsetsToTxnResponse__Output];
+  EndTxn: [EndTxnRequest, EndTxnResponse__Output];
+  TxnOffsetCommit: [TxnOffsetCommitRequest, TxnOffsetCommitResponse__Output];
+  DescribeTransactions: [DescribeTransactionsRequest, DescribeTransactionsResponse__Output];
+  ListTransactions: [ListTransactionsRequest, ListTransactionsResponse__Output];
   // gregor.v1.GregorAdmin, on the same listener (ADMIN_RPCS).
   DescribeCluster: [DescribeClusterRequest, DescribeClusterResponse__Output];
 }

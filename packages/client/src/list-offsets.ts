@@ -34,7 +34,7 @@ export interface OffsetResults {
  * Every query ends up in `answers` or `errors` (keyed by tpKey); callers
  * decide about retries, since the consumer and the admin retry differently.
  */
-export async function listOffsetsOnce(cluster: Cluster, queries: readonly OffsetQuery[], signal?: AbortSignal): Promise<OffsetResults> {
+export async function listOffsetsOnce(cluster: Cluster, queries: readonly OffsetQuery[], signal?: AbortSignal, isolationLevel: 0 | 1 = 0): Promise<OffsetResults> {
   const answers = new Map<string, OffsetAnswer>();
   const errors = new Map<string, GregorError>();
   const byLeader = new Map<number, OffsetQuery[]>();
@@ -68,7 +68,7 @@ export async function listOffsetsOnce(cluster: Cluster, queries: readonly Offset
       try {
         const conn = cluster.connectionForNode(leader);
         if (conn === undefined) throw new GregorError('LEADER_NOT_AVAILABLE', `node ${leader} is not in metadata`, { transport: true });
-        const res = await conn.call('ListOffsets', { topics: [...topics.values()] }, { signal });
+        const res = await conn.call('ListOffsets', { topics: [...topics.values()], isolationLevel }, { signal });
         for (const t of res.topics) {
           for (const p of t.partitions) {
             const key = tpKey(t.name, p.partition);

@@ -57,6 +57,8 @@ export const ERRORS = {
   INVALID_PRODUCER_ID_MAPPING: { code: 49, retriable: false },
   INVALID_TRANSACTION_TIMEOUT: { code: 50, retriable: false },
   CONCURRENT_TRANSACTIONS: { code: 51, retriable: true },
+  TRANSACTION_COORDINATOR_FENCED: { code: 52, retriable: false },
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: { code: 53, retriable: false },
   KAFKA_STORAGE_ERROR: { code: 56, retriable: true },
   LOG_DIR_NOT_FOUND: { code: 57, retriable: false },
   UNKNOWN_PRODUCER_ID: { code: 59, retriable: false },
@@ -88,6 +90,7 @@ export const ERRORS = {
   BROKER_ID_NOT_REGISTERED: { code: 102, retriable: false },
   INCONSISTENT_TOPIC_ID: { code: 103, retriable: true },
   INCONSISTENT_CLUSTER_ID: { code: 104, retriable: false },
+  TRANSACTIONAL_ID_NOT_FOUND: { code: 105, retriable: false },
   INELIGIBLE_REPLICA: { code: 107, retriable: false },
   NEW_LEADER_ELECTED: { code: 108, retriable: true },
 } as const;

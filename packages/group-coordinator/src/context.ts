@@ -20,6 +20,8 @@ export interface Effects {
 
 export interface PendingAppend {
   records: CoordinatorRecord[];
+  /** TxnOffsetCommit: written as the producer's transactional batch, alone (a fenced epoch fails only this write). */
+  readonly owner?: { producerId: bigint; producerEpoch: number };
   /** Opaque to the driver: hand it back to appendCompleted. */
   readonly completion: Completion;
 }
@@ -40,6 +42,14 @@ export type Completion =
       leaderBefore: string | null;
     }
   | { kind: 'commit'; group: ClassicGroup; requestId: number; committed: CommittedOffsetRecord[]; rejected: { topic: string; partition: number; error: CommitRejection }[] }
+  | {
+      kind: 'txn-commit';
+      group: ClassicGroup;
+      requestId: number;
+      committed: CommittedOffsetRecord[];
+      rejected: { topic: string; partition: number; error: CommitRejection }[];
+      producerId: bigint;
+    }
   | { kind: 'delete-groups'; requestId: number; results: { groupId: string; error: import('@gregor/common').ErrorName }[]; deleted: Set<string> }
   | { kind: 'expire' };
 
@@ -86,8 +96,8 @@ export class Ctx {
     this.effects.replies.push(r);
   }
 
-  append(records: CoordinatorRecord[], completion: Completion): void {
-    this.effects.appends.push({ records, completion });
+  append(records: CoordinatorRecord[], completion: Completion, owner?: { producerId: bigint; producerEpoch: number }): void {
+    this.effects.appends.push(owner === undefined ? { records, completion } : { records, completion, owner });
   }
 
   event(e: GroupEvent): void {

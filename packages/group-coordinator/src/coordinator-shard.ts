@@ -6,6 +6,7 @@ import { ClassicGroup, offsetKey, parseOffsetKey, type Member } from './group';
 import { handleJoinGroup, replaceStaticMember, updateMember } from './join';
 import { handleHeartbeat, handleLeaveGroup, handleSyncGroup, onHeartbeatExpired, onPendingMemberExpired, onSyncExpired } from './membership';
 import { expiredOffsets, handleOffsetCommit, handleOffsetFetch, onCommitWritten } from './offsets';
+import { PendingTxnOffsets, completeTransaction, handleTxnOffsetCommit, type TxnOffsetCommitRequest } from './txn-offsets';
 import {
   answerJoin,
   currentMemberMetadata,
@@ -48,6 +49,8 @@ import type {
 export class GroupCoordinatorShard implements GroupRegistry {
   private readonly groups = new Map<string, ClassicGroup>();
   private readonly deadlines = new DeadlineQueue();
+  /** Offsets of transactions whose marker has not arrived (txn-offsets.ts). */
+  private readonly txnOffsets = new PendingTxnOffsets();
   private retentionAtMs: number | undefined;
   private unloaded = false;
 
@@ -90,7 +93,30 @@ export class GroupCoordinatorShard implements GroupRegistry {
   }
 
   fetchOffsets(req: OffsetFetchRequest): OffsetFetchResponse {
-    return handleOffsetFetch(this, req);
+    return handleOffsetFetch(this, req, (groupId, key) => this.txnOffsets.isPending(groupId, key));
+  }
+
+  /** TxnOffsetCommit: answered once written; the offsets count only when the transaction commits. */
+  commitTransactionalOffsets(requestId: RequestId, req: TxnOffsetCommitRequest, nowMs: number): Effects {
+    return this.run(nowMs, (ctx) => handleTxnOffsetCommit(ctx, this, requestId, req));
+  }
+
+  /** The producer's COMMIT/ABORT marker was written to this partition (WriteTxnMarkers). */
+  completeTransaction(producerId: bigint, commit: boolean, nowMs: number): Effects {
+    return this.run(nowMs, () => completeTransaction(this, this.txnOffsets, producerId, commit));
+  }
+
+  /** Loading: offsets of transactions still open at the log end. */
+  loadPendingTransactions(pending: ReadonlyMap<bigint, readonly CoordinatorRecord[]>, nowMs: number): Effects {
+    return this.run(nowMs, (ctx) => {
+      for (const [producerId, records] of pending) {
+        for (const r of records) {
+          if (r.type !== 'offset' || r.value === null) continue;
+          if (this.groups.get(r.groupId) === undefined) this.groups.set(r.groupId, new ClassicGroup(r.groupId, ctx.wallMs()));
+          this.txnOffsets.add(producerId, r.groupId, [{ topic: r.topic, partition: r.partition, offset: r.value.offset, leaderEpoch: r.value.leaderEpoch, metadata: r.value.metadata, commitTimestampMs: r.value.commitTimestampMs }]);
+        }
+      }
+    });
   }
 
   /** DescribeGroups: an unknown group is described as Dead with no error, as Kafka does. */
@@ -233,6 +259,14 @@ export class GroupCoordinatorShard implements GroupRegistry {
           const e: ErrorName = error === undefined ? 'NONE' : storeOffsetsError(error);
           const results = [...c.committed.map((o) => ({ topic: o.topic, partition: o.partition, error: e })), ...c.rejected];
           ctx.reply({ requestId: c.requestId, kind: 'commit', response: { results } });
+          return;
+        }
+        case 'txn-commit': {
+          if (error === undefined) this.txnOffsets.add(c.producerId, c.group.groupId, c.committed);
+          // A refused epoch is the producer's own fencing (the partition knows a newer one).
+          const e: ErrorName = error === undefined ? 'NONE' : error === 'INVALID_PRODUCER_EPOCH' ? 'PRODUCER_FENCED' : storeOffsetsError(error);
+          const results = [...c.committed.map((o) => ({ topic: o.topic, partition: o.partition, error: e })), ...c.rejected];
+          ctx.reply({ requestId: c.requestId, kind: 'txn-commit', response: { results } });
           return;
         }
         case 'delete-groups': {

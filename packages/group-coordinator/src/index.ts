@@ -24,4 +24,6 @@ export {
 export { javaStringHashCode, partitionForGroup } from './partition-for';
 export { encodeCoordinatorBatch, decodeCoordinatorBatches } from './batch-codec';
 export { GroupCoordinatorRuntime, type GroupCoordinatorRuntimeOptions } from './runtime';
-export type { OffsetsLogPort } from './shard-host';
+/** The __consumer_offsets partition as the coordinator needs it (the shared coordinator log port). */
+export type { CoordinatorLogPort as OffsetsLogPort } from '@gregor/coordinator-runtime';
+export { PendingTxnOffsets, type TxnOffsetCommitRequest } from './txn-offsets';

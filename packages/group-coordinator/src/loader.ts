@@ -11,14 +11,35 @@ import { recordKey, type CoordinatorRecord, type GroupMetadataValue, type Offset
  */
 export class OffsetsLoader {
   private readonly latest = new Map<string, CoordinatorRecord>();
+  /** Records of transactional batches (TxnOffsetCommit) whose marker is not read yet, per producer. */
+  private readonly pendingTxn = new Map<bigint, CoordinatorRecord[]>();
   private replayed = 0;
 
+  /** A record of a producer's transactional batch: it counts once the COMMIT marker is read. */
+  replayTransactional(producerId: bigint, record: CoordinatorRecord): void {
+    let list = this.pendingTxn.get(producerId);
+    if (list === undefined) this.pendingTxn.set(producerId, (list = []));
+    list.push(record);
+    this.replayed++;
+  }
+
+  /** A transaction marker: its offsets join the latest (COMMIT) or vanish (ABORT). */
+  replayMarker(producerId: bigint, commit: boolean): void {
+    const records = this.pendingTxn.get(producerId);
+    this.pendingTxn.delete(producerId);
+    if (commit && records !== undefined) for (const r of records) this.apply(r);
+  }
+
   replay(record: CoordinatorRecord): void {
+    this.apply(record);
+    this.replayed++;
+  }
+
+  private apply(record: CoordinatorRecord): void {
     // Delete then set, so that the map's order is the order of last writes.
     const key = recordKey(record);
     this.latest.delete(key);
     this.latest.set(key, record);
-    this.replayed++;
   }
 
   get recordsReplayed(): number {
@@ -54,7 +75,8 @@ export class OffsetsLoader {
     const shard = new GroupCoordinatorShard(deps);
     const { groups, offsets } = this.state();
     const effects = shard.loadGroups(groups, offsets, nowMs);
-    return { shard, effects };
+    const pending = shard.loadPendingTransactions(this.pendingTxn, nowMs);
+    return { shard, effects: { replies: [...effects.replies, ...pending.replies], appends: [...effects.appends, ...pending.appends], events: [...effects.events, ...pending.events] } };
   }
 }
 

@@ -52,7 +52,7 @@ export function handleOffsetCommit(ctx: Ctx, groups: GroupRegistry, requestId: R
  * one without (generation -1, member "") is accepted only while the group
  * has no members — how admin tools reset offsets.
  */
-function validateOffsetCommit(group: ClassicGroup, req: OffsetCommitRequest): ErrorName | undefined {
+export function validateOffsetCommit(group: ClassicGroup, req: OffsetCommitRequest): ErrorName | undefined {
   if (group.is('Dead')) return 'COORDINATOR_NOT_AVAILABLE';
   if (req.generationId >= 0 || req.memberId !== UNKNOWN_MEMBER_ID || req.groupInstanceId !== null) {
     if (req.groupInstanceId !== null) {
@@ -121,7 +121,7 @@ export function onCommitWritten(group: ClassicGroup, committed: readonly Committ
   }
 }
 
-export function handleOffsetFetch(groups: GroupRegistry, req: OffsetFetchRequest): OffsetFetchResponse {
+export function handleOffsetFetch(groups: GroupRegistry, req: OffsetFetchRequest, txnPending: (groupId: string, key: string) => boolean = () => false): OffsetFetchResponse {
   const group = groups.get(req.groupId);
   const none = (topic: string, partition: number): FetchedOffset => ({ topic, partition, offset: -1n, leaderEpoch: -1, metadata: '', error: 'NONE' });
   if (group === undefined || group.is('Dead')) {
@@ -129,7 +129,8 @@ export function handleOffsetFetch(groups: GroupRegistry, req: OffsetFetchRequest
   }
   const fetched = (topic: string, partition: number): FetchedOffset => {
     const key = offsetKey(topic, partition);
-    if (req.requireStable && group.pendingOffsetCommits.has(key)) return { ...none(topic, partition), error: 'UNSTABLE_OFFSET_COMMIT' };
+    // KIP-447: a consumer asking for stable offsets waits while a commit (or a transaction's) is in flight.
+    if (req.requireStable && (group.pendingOffsetCommits.has(key) || txnPending(group.groupId, key))) return { ...none(topic, partition), error: 'UNSTABLE_OFFSET_COMMIT' };
     const o = group.offsets.get(key);
     return o === undefined ? none(topic, partition) : { topic, partition, offset: o.offset, leaderEpoch: o.leaderEpoch, metadata: o.metadata, error: 'NONE' };
   };

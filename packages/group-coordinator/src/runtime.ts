@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type Clock, type ErrorName, type Logger } from '@gregor/common';
 import type { GroupCoordinatorConfig } from './config';
-import type { Effects, ShardDeps } from './context';
+import type { Effects, PendingAppend, ShardDeps } from './context';
 import type { GroupCoordinatorShard } from './coordinator-shard';
 import { errorResponse } from './error-responses';
-import { ShardHost, type OffsetsLogPort } from './shard-host';
+import { ShardHost, type CoordinatorLogPort } from '@gregor/coordinator-runtime';
+import { groupShardKind, type GroupShardKind } from './group-shard-kind';
 import type {
   DeleteGroupResult,
   DescribedGroup,
@@ -24,10 +25,11 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from './types';
+import type { TxnOffsetCommitRequest } from './txn-offsets';
 
 export interface GroupCoordinatorRuntimeOptions {
   config: GroupCoordinatorConfig;
-  log: OffsetsLogPort;
+  log: CoordinatorLogPort;
   logger: Logger;
   clock?: Clock;
   /** Member ids: `${prefix}-${uuid}` by default, as Kafka. */
@@ -50,7 +52,8 @@ export interface GroupCoordinatorRuntimeOptions {
  * route by `partitionForGroup`; this class never looks at metadata.
  */
 export class GroupCoordinatorRuntime {
-  private readonly hosts = new Map<number, ShardHost>();
+  private readonly hosts = new Map<number, GroupShardHost>();
+  private readonly kind: GroupShardKind;
   private readonly clock: Clock;
   private readonly deps: ShardDeps;
   private readonly maxWaiting: number;
@@ -65,6 +68,7 @@ export class GroupCoordinatorRuntime {
       wallClockMs: () => this.clock.nowMs(),
     };
     this.maxWaiting = opts.maxWaitingRequests ?? 100_000;
+    this.kind = groupShardKind(this.deps, this.clock, opts.logger);
   }
 
   /** This broker became leader of `partition` in `leaderEpoch`: load its groups. Idempotent per epoch. */
@@ -73,7 +77,7 @@ export class GroupCoordinatorRuntime {
     const current = this.hosts.get(partition);
     if (current !== undefined && current.leaderEpoch >= leaderEpoch) return;
     if (current !== undefined) void current.unload();
-    const host = new ShardHost(partition, leaderEpoch, this.deps, this.opts.log, this.clock, this.opts.logger, {
+    const host: GroupShardHost = new ShardHost(partition, leaderEpoch, this.kind, this.opts.log, this.opts.logger, {
       loadReadMaxBytes: this.opts.loadReadMaxBytes ?? 4 * 1024 * 1024,
       maxRecordsPerWrite: this.opts.maxRecordsPerWrite ?? 2000,
     });
@@ -137,6 +141,24 @@ export class GroupCoordinatorRuntime {
     return typeof r === 'string' ? errorResponse.commit(req, r) : expectKind(r, 'commit').response;
   }
 
+  /** TxnOffsetCommit (KIP-98/447): the offsets wait for their transaction's marker. */
+  async commitTransactionalOffsets(partition: number, req: TxnOffsetCommitRequest): Promise<OffsetCommitResponse> {
+    const r = await this.call(partition, (s, id, now) => s.commitTransactionalOffsets(id, req, now));
+    return typeof r === 'string' ? errorResponse.commit(req, r) : expectKind(r, 'txn-commit').response;
+  }
+
+  /**
+   * A COMMIT/ABORT marker of `producerId` was written to `partition`
+   * (WriteTxnMarkers on this broker, its leader): its pending offsets are
+   * applied or dropped. A partition still loading reads the marker from
+   * the log instead.
+   */
+  onTransactionCompleted(partition: number, producerId: bigint, commit: boolean): void {
+    const host = this.hosts.get(partition);
+    if (host === undefined || host.state !== 'active') return;
+    host.mutate((s, now) => s.completeTransaction(producerId, commit, now));
+  }
+
   async deleteGroups(partition: number, groupIds: readonly string[]): Promise<DeleteGroupResult[]> {
     const r = await this.call(partition, (s, id, now) => s.deleteGroups(id, groupIds, now));
     return typeof r === 'string' ? errorResponse.delete(groupIds, r) : expectKind(r, 'delete').response;
@@ -190,7 +212,7 @@ export class GroupCoordinatorRuntime {
     return n;
   }
 
-  private activeHost(partition: number): ShardHost | ErrorName {
+  private activeHost(partition: number): GroupShardHost | ErrorName {
     if (this.stopped) return 'NOT_COORDINATOR';
     const host = this.hosts.get(partition);
     if (host === undefined) return 'NOT_COORDINATOR';
@@ -209,6 +231,8 @@ export class GroupCoordinatorRuntime {
     return reply ?? 'NOT_COORDINATOR';
   }
 }
+
+type GroupShardHost = ShardHost<GroupCoordinatorShard, PendingAppend, Reply, Effects>;
 
 function expectKind<K extends Reply['kind']>(r: Reply, kind: K): Extract<Reply, { kind: K }> {
   if (r.kind !== kind) throw new Error(`coordinator answered a ${kind} request with a ${r.kind} reply`);

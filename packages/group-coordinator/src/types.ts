@@ -194,4 +194,5 @@ export type Reply =
   | { requestId: RequestId; kind: 'heartbeat'; response: HeartbeatResponse }
   | { requestId: RequestId; kind: 'leave'; response: LeaveGroupResponse }
   | { requestId: RequestId; kind: 'commit'; response: OffsetCommitResponse }
+  | { requestId: RequestId; kind: 'txn-commit'; response: OffsetCommitResponse }
   | { requestId: RequestId; kind: 'delete'; response: DeleteGroupResult[] };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { GregorError, pollUntil, silentLogger } from '@gregor/common';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, GroupCoordinatorRuntime, partitionForGroup, javaStringHashCode, type JoinGroupRequest } from '@gregor/group-coordinator';
-import { MemoryLog } from './helpers/memory-log';
+import { MemoryLog } from '../../coordinator-runtime/test/helpers/memory-log';
 
 const config = { ...DEFAULT_GROUP_COORDINATOR_CONFIG, groupMinSessionTimeoutMs: 10, groupInitialRebalanceDelayMs: 0 };
 const P = 3;

@@ -208,6 +208,22 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   },
   'offsets.topic.replication.factor': { type: 'int', min: 1, default: 3, doc: 'Replication factor of __consumer_offsets, capped at the live brokers when it is created.' },
   'offsets.commit.timeout.ms': { type: 'int', min: 1, default: 5000, doc: 'How long an offset commit waits for acks=all.' },
+  'transaction.state.log.num.partitions': {
+    type: 'int',
+    min: 1,
+    max: 1000,
+    default: 10,
+    doc: 'Partitions of __transaction_state, fixed once it exists (Kafka: 50; fewer for the reasons of offsets.topic.num.partitions).',
+  },
+  'transaction.state.log.replication.factor': { type: 'int', min: 1, default: 3, doc: 'Replication factor of __transaction_state, capped at the live brokers when it is created.' },
+  'transaction.max.timeout.ms': { type: 'int', min: 1, default: 900_000, doc: 'Largest transaction.timeout.ms a transactional producer may ask for.' },
+  'transactional.id.expiration.ms': { type: 'long', min: 1, default: 604_800_000, doc: 'A transactional id without a transaction for this long is forgotten.' },
+  'transaction.abort.timed.out.transaction.cleanup.interval.ms': {
+    type: 'int',
+    min: 1,
+    default: 10_000,
+    doc: 'How often open transactions are checked against their timeout (and aborted by the coordinator past it).',
+  },
   'offsets.retention.minutes': { type: 'int', min: 1, default: 10_080, doc: 'Offsets of a group without members are dropped this long after it emptied.' },
   'offsets.retention.check.interval.ms': { type: 'long', min: 1, default: 600_000, doc: 'How often expired offsets are looked for.' },
   'offset.metadata.max.bytes': { type: 'int', min: 0, default: 4096, doc: 'Longest metadata string of an offset commit.' },
@@ -250,6 +266,11 @@ export interface NodeConfig {
   minInsyncReplicas: number;
   offsetsTopicNumPartitions: number;
   offsetsTopicReplicationFactor: number;
+  transactionStateLogNumPartitions: number;
+  transactionStateLogReplicationFactor: number;
+  transactionMaxTimeoutMs: number;
+  transactionalIdExpirationMs: number;
+  transactionAbortTimedOutTransactionCleanupIntervalMs: number;
   offsetsCommitTimeoutMs: number;
   offsetsRetentionMs: number;
   offsetsRetentionCheckIntervalMs: number;
@@ -356,6 +377,11 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     minInsyncReplicas: v['min.insync.replicas'] as number,
     offsetsTopicNumPartitions: v['offsets.topic.num.partitions'] as number,
     offsetsTopicReplicationFactor: v['offsets.topic.replication.factor'] as number,
+    transactionStateLogNumPartitions: v['transaction.state.log.num.partitions'] as number,
+    transactionStateLogReplicationFactor: v['transaction.state.log.replication.factor'] as number,
+    transactionMaxTimeoutMs: v['transaction.max.timeout.ms'] as number,
+    transactionalIdExpirationMs: v['transactional.id.expiration.ms'] as number,
+    transactionAbortTimedOutTransactionCleanupIntervalMs: v['transaction.abort.timed.out.transaction.cleanup.interval.ms'] as number,
     offsetsCommitTimeoutMs: v['offsets.commit.timeout.ms'] as number,
     offsetsRetentionMs: (v['offsets.retention.minutes'] as number) * 60_000,
     offsetsRetentionCheckIntervalMs: v['offsets.retention.check.interval.ms'] as number,

@@ -79,6 +79,14 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
     offsetsTopicReplicationFactor: config.offsetsTopicReplicationFactor,
     offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
+    transactionStateLogNumPartitions: config.transactionStateLogNumPartitions,
+    transactionStateLogReplicationFactor: config.transactionStateLogReplicationFactor,
+    transactionCoordinator: {
+      ...defaultBrokerConfig().transactionCoordinator,
+      maxTransactionTimeoutMs: config.transactionMaxTimeoutMs,
+      transactionalIdExpirationMs: config.transactionalIdExpirationMs,
+    },
+    transactionAbortTimedOutTransactionCleanupIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
     groupCoordinator: {
       ...defaultBrokerConfig().groupCoordinator,
       groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,

@@ -9,3 +9,4 @@ export { DEFAULT_MAX_DECOMPRESSED_BYTES } from './compression';
 export { crc32c, crc32cImplementation, type Crc32cImplementation } from './crc32c';
 export { KafkaReader, KafkaWriter } from './kafka-primitives';
 export { sizeOfVarint, writeVarint, sizeOfVarlong, writeVarlong } from './varint';
+export { CONTROL_TYPE_ABORT, CONTROL_TYPE_COMMIT, encodeTxnMarkerBatch, readTxnMarker, type TxnMarker } from './control';

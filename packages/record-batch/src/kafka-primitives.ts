@@ -1,7 +1,7 @@
 import { GregorError, type ErrorName } from '@gregor/common';
 
 /**
- * Kafka's classic (non-flexible) primitive encoding, big-endian: int16/32/64,
+ * Kafka's classic (non-flexible) primitive encoding, big-endian: int8/16/32/64,
  * STRING and NULLABLE_STRING (int16 length, -1 = null), BYTES (int32 length,
  * -1 = null), ARRAY (int32 count). One implementation for every format built
  * from them: the group coordinator's __consumer_offsets records and the
@@ -22,6 +22,11 @@ export class KafkaWriter {
 
   static bytesSize(b: Buffer | null): number {
     return 4 + (b === null ? 0 : b.length);
+  }
+
+  int8(v: number): this {
+    this.pos = this.buf.writeInt8(v, this.pos);
+    return this;
   }
 
   int16(v: number): this {
@@ -81,6 +86,13 @@ export class KafkaReader {
     if (this.pos + n > this.buf.length) {
       throw new GregorError(this.errorCode, `${this.what}: needs ${n} more bytes at ${this.pos}, has ${this.buf.length - this.pos}`);
     }
+  }
+
+  int8(): number {
+    this.need(1);
+    const v = this.buf.readInt8(this.pos);
+    this.pos += 1;
+    return v;
   }
 
   int16(): number {

@@ -2,7 +2,8 @@ import { GregorError, assert } from '@gregor/common';
 import { setBaseOffset, setPartitionLeaderEpoch } from '@gregor/record-batch';
 import { frameBatches, type BatchFrame } from './batch-frames';
 import type { AppendOutcome, AppendPart, AppendResult, PartitionCore, StoreContext } from './partition-log';
-import { applyProducerBatch, checkProducerBatch, hasProducerId, type ProducerEntry } from './producer-state';
+import { applyMarkerEpoch, applyProducerBatch, checkProducerBatch, hasProducerId, type ProducerEntry } from './producer-state';
+import { commitTxnOverlay, stageTxnChanges, type TxnChange } from './txn-index';
 
 export interface AppendItem {
   core: PartitionCore;
@@ -25,6 +26,8 @@ interface Planned {
   frames: BatchFrame[];
   /** Producer entries after this item, in log order (empty when it has no producer ids). */
   updates: ProducerEntry[];
+  /** Transactions this item begins or ends (txn-index.ts). */
+  txnChanges: TxnChange[];
   outcome: AppendOutcome;
 }
 
@@ -53,6 +56,7 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
 
   const tails = new Map<PartitionCore, Tail>();
   const staged: Staged = new Map();
+  const stagedTxns = new Map<PartitionCore, Map<bigint, bigint | null>>();
   const planned = items.map((item): Planned => {
     assert(item.core.ctx === ctx, 'append to a partition of another LogStore');
     item.core.checkWritable();
@@ -70,11 +74,14 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
     } else {
       checkLeaderEpoch(item.core, tail, item.leaderEpoch);
       const refused = checkProducers(item.core, overlay, frames);
-      if (refused !== undefined) return { item, frames, updates: [], outcome: refused };
+      if (refused !== undefined) return { item, frames, updates: [], txnChanges: [], outcome: refused };
       planLeader(tail, frames, item.leaderEpoch);
     }
     const updates = stageProducers(item.core, overlay, frames);
-    return { item, frames, updates, outcome: summarize(baseOffset, tail.nextOffset - 1n, item.batches, frames) };
+    let txnOverlay = stagedTxns.get(item.core);
+    if (txnOverlay === undefined) stagedTxns.set(item.core, (txnOverlay = new Map()));
+    const txnChanges = stageTxnChanges(item.core.txns, txnOverlay, frames);
+    return { item, frames, updates, txnChanges, outcome: summarize(baseOffset, tail.nextOffset - 1n, item.batches, frames) };
   });
   const appended = planned.filter((p) => !(p.outcome instanceof GregorError) && !p.outcome.duplicate);
   let bytes = 0;
@@ -83,14 +90,14 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
 
   // Nothing below can fail: commit the plan.
   const parts: AppendPart[] = [];
-  for (const { item, frames, updates } of appended) {
+  for (const { item, frames, updates, txnChanges } of appended) {
     if (item.leaderEpoch !== undefined) {
       for (const f of frames) {
         setBaseOffset(item.batches, f.baseOffset, f.pos);
         setPartitionLeaderEpoch(item.batches, item.leaderEpoch, f.pos);
       }
     }
-    parts.push({ core: item.core, buf: item.batches, frames, producerUpdates: updates, leader: item.leaderEpoch !== undefined });
+    parts.push({ core: item.core, buf: item.batches, frames, producerUpdates: updates, txnChanges, leader: item.leaderEpoch !== undefined });
     // A leader's batches are cached now, before their write: its followers may fetch them at once (PartitionLog.readForFollower).
     if (item.leaderEpoch !== undefined) item.core.tail.add(item.batches, frames);
   }
@@ -99,6 +106,7 @@ export async function appendItems(ctx: StoreContext, items: AppendItem[]): Promi
     core.assignedEpoch = tail.epoch;
   }
   for (const [core, overlay] of staged) for (const [id, entry] of overlay) core.producers.pending.set(id, entry);
+  for (const [core, overlay] of stagedTxns) commitTxnOverlay(core.txns, overlay);
   const outcomes = planned.map((p) => p.outcome);
   // A duplicate's original may still be queued: answering after the queue
   // has passed it means "duplicate" never gets ahead of the write it names.
@@ -176,8 +184,9 @@ function checkProducers(core: PartitionCore, overlay: Map<bigint, ProducerEntry>
 function stageProducers(core: PartitionCore, overlay: Map<bigint, ProducerEntry>, frames: readonly BatchFrame[]): ProducerEntry[] {
   const updates: ProducerEntry[] = [];
   for (const f of frames) {
-    if (!hasProducerId(f) || f.isControl) continue;
-    const entry = applyProducerBatch(overlay.get(f.producerId) ?? core.producers.pending.get(f.producerId), f, f.baseOffset);
+    if (!hasProducerId(f)) continue;
+    const before = overlay.get(f.producerId) ?? core.producers.pending.get(f.producerId);
+    const entry = f.isControl ? applyMarkerEpoch(before, f.producerId, f.producerEpoch, f.maxTimestamp) : applyProducerBatch(before, f, f.baseOffset);
     overlay.set(f.producerId, entry);
     updates.push(entry);
   }

@@ -13,6 +13,8 @@ import {
   RECORD_COUNT_OFFSET,
   batchSizeAt,
   isControlBatch,
+  isTransactionalBatch,
+  readTxnMarker,
 } from '@gregor/record-batch';
 
 /**
@@ -33,6 +35,10 @@ export interface BatchFrame {
   producerEpoch: number;
   baseSequence: number;
   isControl: boolean;
+  /** Part of a transaction (KIP-98): data of an open transaction, or its marker. */
+  isTransactional: boolean;
+  /** A transaction marker's outcome (control batches only; undefined for other control records). */
+  marker: { commit: boolean; coordinatorEpoch: number } | undefined;
 }
 
 /** Splits concatenated v2 batches; throws CORRUPT_MESSAGE when the framing does not add up. */
@@ -53,6 +59,8 @@ export function frameBatches(buf: Buffer, context: { topic: string; partition: n
     if (lastOffsetDelta < 0) {
       throw new GregorError('CORRUPT_MESSAGE', `batch at byte ${pos} has lastOffsetDelta ${lastOffsetDelta}`, context);
     }
+    const attributes = buf.readInt16BE(pos + ATTRIBUTES_OFFSET);
+    const isControl = isControlBatch(attributes);
     frames.push({
       pos,
       size,
@@ -64,7 +72,9 @@ export function frameBatches(buf: Buffer, context: { topic: string; partition: n
       producerId: buf.readBigInt64BE(pos + PRODUCER_ID_OFFSET),
       producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_OFFSET),
       baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE_OFFSET),
-      isControl: isControlBatch(buf.readInt16BE(pos + ATTRIBUTES_OFFSET)),
+      isControl,
+      isTransactional: isTransactionalBatch(attributes),
+      marker: isControl ? readTxnMarker(buf.subarray(pos, pos + size)) : undefined,
     });
     pos += size;
   }

@@ -10,6 +10,8 @@
  *                                     producer-state snapshots)
  *   10 <id:u32> 01 <ts:i64 flipped>→ time index: baseOffset (int64)
  *   10 <id:u32> 02 <base:i64>      → one record batch, bytes as produced
+ *   10 <id:u32> 03 00 <pid:i64>    → open transaction: first offset (int64)
+ *   10 <id:u32> 03 01 <marker:i64> → completed transaction: pid, first offset, aborted
  *
  * Topic names are [a-zA-Z0-9._-] so the 00 separator cannot occur inside one.
  * A partition's keys all share the 5-byte prefix `10 <id>`, so deleting it is
@@ -30,6 +32,7 @@ const META_FORMAT = 0x02;
 const KIND_SIDE = 0x00;
 const KIND_TIME = 0x01;
 const KIND_DATA = 0x02;
+const KIND_TXN = 0x03;
 
 export const Side = {
   LogStartOffset: 0x01,
@@ -129,3 +132,23 @@ export function timeKey(id: number, timestamp: bigint): Buffer {
 
 export const timeRange = (id: number): KeyRange => ({ gte: partitionKey(id, KIND_TIME, 0), lt: partitionKey(id, KIND_TIME + 1, 0) });
 export const timestampOfTimeKey = (key: Buffer): bigint => BigInt.asIntN(64, key.readBigUInt64BE(6) ^ SIGN_BIT);
+
+/** Transaction index keys (txn-index.ts): an open transaction per producer, a completed one per marker offset. */
+export const TXN_ONGOING = 0x00;
+export const TXN_COMPLETED = 0x01;
+
+export function txnOngoingKey(id: number, producerId: bigint): Buffer {
+  const key = partitionKey(id, KIND_TXN, 9);
+  key[6] = TXN_ONGOING;
+  key.writeBigInt64BE(producerId, 7);
+  return key;
+}
+
+export function txnCompletedKey(id: number, markerOffset: bigint): Buffer {
+  const key = partitionKey(id, KIND_TXN, 9);
+  key[6] = TXN_COMPLETED;
+  key.writeBigInt64BE(markerOffset, 7);
+  return key;
+}
+
+export const txnRange = (id: number): KeyRange => ({ gte: partitionKey(id, KIND_TXN, 0), lt: partitionKey(id, KIND_TXN + 1, 0) });

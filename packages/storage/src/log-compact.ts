@@ -191,7 +191,9 @@ async function buildKeyIndex(core: PartitionCore, maxIndexBytes: number): Promis
         }
         start ??= base;
         const decoded = decodeRecordBatch(e[1]);
-        if (isControlBatch(decoded.header.attributes)) continue;
+        // Transactional records neither shadow older ones nor are removed: one may belong to an
+        // aborted transaction (Kafka's cleaner removes those first; this one does not know aborts yet).
+        if (isControlBatch(decoded.header.attributes) || isTransactionalBatch(decoded.header.attributes)) continue;
         for (const r of decoded.records) {
           if (r.key === null) continue;
           const key = r.key.toString('latin1');
@@ -236,7 +238,7 @@ async function compactStep(core: PartitionCore, index: KeyIndex, horizon: bigint
       examined++;
       examinedBytes += e[1].length;
       const header = readBatchHeader(e[1]);
-      if (isControlBatch(header.attributes) || keep.has(base)) continue;
+      if (isControlBatch(header.attributes) || isTransactionalBatch(header.attributes) || keep.has(base)) continue;
       const records = decodeRecordBatch(e[1]).records;
       const survivors = records.filter((r) => recordSurvives(toCompactionRecord(r), index, horizon));
       if (survivors.some((r) => r.value === null)) step.tombstonesKept = true;

@@ -21,6 +21,7 @@ import { DEFAULT_LEVELDB_TUNING, Kv, type KvOp, type KvStats, type LevelDbTuning
 import { recoverPartition } from './recovery';
 import { PartitionCore, PartitionLog, coreOf, type AppendOutcome, type AppendPart, type StoreContext } from './partition-log';
 import { snapshotOps } from './producer-snapshots';
+import { loadTxns, txnChangeOps } from './txn-index';
 import { emptyPartitionState, sideKeyOps, stageBatches, type StagedState } from './partition-state';
 import { decodeUint32, encodeInt64, encodeSize, encodeUint32 } from './values';
 import { TailCacheBudget } from './tail-cache';
@@ -481,6 +482,8 @@ export class LogStore {
       core = new PartitionCore(this.context, topic, partition, id, recovered.state, recovered.highWatermark);
       const p = recovered.producers;
       core.producers.reset(p.entries, p.slots, p.replayedBatches, p.replayedBytes);
+      const txns = await loadTxns(this.kv, id);
+      core.txns.reset(txns.ongoing, txns.completed);
       this.opts.logger.debug('partition opened', {
         topic,
         partition,
@@ -516,10 +519,21 @@ export class LogStore {
           }
         }
         stageBatches(s, part.core.id, part.buf, part.frames, ops);
+        if (part.txnChanges.length > 0) ops.push(...txnChangeOps(part.core.id, part.txnChanges));
       }
     }
     for (const [core, s] of staged) ops.push(...sideKeyOps(core.id, core.state, s));
+    // Committed transactions below the high watermark can no longer be undone: their index entries go in this write.
+    const prunes: (() => void)[] = [];
+    for (const core of staged.keys()) {
+      const prune = core.txns.planCommittedPruning(core.id, core.highWatermark);
+      if (prune !== undefined) {
+        ops.push(...prune.ops);
+        prunes.push(prune.apply);
+      }
+    }
     await this.write(ops);
+    for (const apply of prunes) apply();
     for (const w of snapshotsWritten) w();
     for (const [core, s] of staged) core.commit(s);
     for (const job of jobs) {
@@ -527,6 +541,7 @@ export class LogStore {
         // A leader's batches went into the tail cache when their offsets were assigned (append.ts).
         if (!part.leader) part.core.tail.clear();
         part.core.producers.commitWritten(part.producerUpdates, part.frames.length, part.buf.length);
+        part.core.txns.commitWritten(part.txnChanges);
       }
     }
     for (const job of jobs) job.resolve(job.results);

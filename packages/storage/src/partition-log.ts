@@ -9,6 +9,7 @@ import { findMaxTimestamp } from './log-max-timestamp';
 import { PartitionTailCache, type TailCacheBudget } from './tail-cache';
 import { truncateChunk, truncationPoint } from './log-truncate';
 import { PartitionProducers, type SnapshotPolicy } from './partition-producers';
+import { PartitionTxns, type TxnChange } from './txn-index';
 import { sideKeyOps, type PartitionState } from './partition-state';
 import { rebuildProducersAfterTruncation } from './producer-rebuild';
 import { dropSnapshotsAbove, refreshSnapshotsBelow } from './producer-snapshots';
@@ -52,6 +53,8 @@ export interface AppendPart {
   frames: BatchFrame[];
   /** Producer entries as these batches leave them, in log order. */
   producerUpdates: ProducerEntry[];
+  /** Transactions these batches begin or end (txn-index.ts). */
+  txnChanges: TxnChange[];
   /** A leader append (its batches go to the tail cache); follower appends are not cached. */
   leader: boolean;
 }
@@ -97,6 +100,7 @@ export class PartitionCore {
   barrier: Promise<void> | undefined;
   status: PartitionStatus = 'open';
   readonly producers = new PartitionProducers();
+  readonly txns = new PartitionTxns();
   /** Counts truncations started; a compaction pass that sees it change stops (its key index may name records gone). */
   truncations = 0;
   /** Bytes retention and DeleteRecords have removed from the start so far: the compaction dirty ratio discounts them. */
@@ -257,6 +261,29 @@ export class PartitionLog {
   /** Producers with state in this partition. */
   get producerCount(): number {
     return coreOf(this).producers.pending.size;
+  }
+
+  /**
+   * The last stable offset (KIP-98): the high watermark, or the first
+   * offset of the oldest transaction still open here if that is lower —
+   * read_committed consumers read only below it.
+   */
+  get lastStableOffset(): bigint {
+    const core = coreOf(this);
+    const first = core.txns.firstUnstableOffset();
+    let lso = first !== undefined && first < core.highWatermark ? first : core.highWatermark;
+    if (lso < core.state.logStartOffset) lso = core.state.logStartOffset;
+    return lso;
+  }
+
+  /** Aborted transactions overlapping [fetchOffset, upperOffset), for a read_committed fetch. */
+  abortedTransactions(fetchOffset: bigint, upperOffset: bigint): { producerId: bigint; firstOffset: bigint }[] {
+    return coreOf(this).txns.abortedIn(fetchOffset, upperOffset);
+  }
+
+  /** Transactions open here: producer id → offset of the first batch (on disk). */
+  openTransactions(): ReadonlyMap<bigint, bigint> {
+    return coreOf(this).txns.ongoing;
   }
 
   async read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult> {
@@ -447,6 +474,7 @@ async function truncate(core: PartitionCore, plan: () => Promise<bigint | undefi
     if (previous !== undefined) await previous.catch(() => undefined);
     let newEnd: bigint | undefined;
     let before: ProducerEntry[] = [];
+    let txnsApply: (() => void) | undefined;
     for (let done = false; !done; ) {
       done = await core.ctx.exclusive(async () => {
         core.checkWritable();
@@ -461,6 +489,9 @@ async function truncate(core: PartitionCore, plan: () => Promise<bigint | undefi
           ops.push(...dropped.ops);
           core.producers.slots = dropped.kept;
           before = [...core.producers.committed.values()];
+          const txns = core.txns.planTruncation(core.id, startAt !== undefined ? -1n : newEnd);
+          ops.push(...txns.ops);
+          txnsApply = txns.apply;
         }
         const chunk = await truncateChunk(core.ctx.kv, core.id, core.state, newEnd, core.ctx.maintenanceChunkBatches);
         let next = chunk.next;
@@ -474,6 +505,8 @@ async function truncate(core: PartitionCore, plan: () => Promise<bigint | undefi
           core.ctx.markHighWatermarkDirty(core);
         }
         await core.ctx.write([...ops, ...chunk.ops, ...sideKeyOps(core.id, core.state, next)]);
+        txnsApply?.();
+        txnsApply = undefined;
         core.commit(next);
         core.tail.clear();
         core.nextOffset = next.logEndOffset;
@@ -502,10 +535,12 @@ async function deleteFromStart(core: PartitionCore, minLogStart: bigint, shouldD
       // A snapshot whose replay would start in deleted batches is replaced
       // (in an exclusive job the committed producer state is the whole log).
       const refresh = refreshSnapshotsBelow(core.id, core.producers, chunk.next.logStartOffset, core.state.logEndOffset, chunk.deleted);
-      const ops = [...chunk.ops, ...sideOps, ...(refresh?.ops ?? [])];
+      const txns = core.txns.planPrefixDeletion(core.id, chunk.next.logStartOffset);
+      const ops = [...chunk.ops, ...sideOps, ...(refresh?.ops ?? []), ...txns.ops];
       if (ops.length > 0) await core.ctx.write(ops);
       refresh?.written();
       core.bytesRemovedFromStart += core.state.sizeBytes - chunk.next.sizeBytes;
+      txns.apply();
       core.commit(chunk.next);
       core.tail.dropBelow(chunk.next.logStartOffset);
       deleted += chunk.deleted;

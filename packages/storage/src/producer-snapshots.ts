@@ -11,7 +11,7 @@ import {
 import { Side, dataKey, dataRange, sideKey } from './keys';
 import type { Kv, KvOp } from './kv';
 import type { PartitionProducers, SnapshotSlot } from './partition-producers';
-import { applyProducerBatch, decodeProducerSnapshot, encodeProducerSnapshot, hasProducerId, snapshotOffsetOf, type ProducerBatchInfo, type ProducerEntry } from './producer-state';
+import { applyMarkerEpoch, applyProducerBatch, decodeProducerSnapshot, encodeProducerSnapshot, hasProducerId, snapshotOffsetOf, type ProducerBatchInfo, type ProducerEntry } from './producer-state';
 
 /**
  * The I/O half of producer state: snapshot side keys, and rebuilding the
@@ -118,8 +118,9 @@ export async function rebuildProducers(kv: Kv, id: number, snapshot: { offset: b
         replayedBatches++;
         replayedBytes += e[1].length;
         const batch = producerInfoOfStoredBatch(e[1]);
-        if (!hasProducerId(batch) || batch.isControl) continue;
-        table.set(batch.producerId, applyProducerBatch(table.get(batch.producerId), batch, batch.baseOffset));
+        if (!hasProducerId(batch)) continue;
+        const before = table.get(batch.producerId);
+        table.set(batch.producerId, batch.isControl ? applyMarkerEpoch(before, batch.producerId, batch.producerEpoch, batch.maxTimestamp) : applyProducerBatch(before, batch, batch.baseOffset));
       }
     } finally {
       await it.close();

@@ -93,8 +93,24 @@ export function hasProducerId(batch: Pick<ProducerBatchInfo, 'producerId'>): boo
   return batch.producerId >= 0n;
 }
 
+/**
+ * A batch with a producer id but no sequence (-1): written by the broker's
+ * own coordinator (TxnOffsetCommit's transactional offsets), never by a
+ * client — the produce path refuses that from clients. Only the epoch is
+ * checked and kept (Kafka's AppendOrigin.Coordinator).
+ */
+export function isUnsequenced(batch: Pick<ProducerBatchInfo, 'baseSequence'>): boolean {
+  return batch.baseSequence < 0;
+}
+
 /** The leader's decision for one batch of a producer (the caller skips batches without producer id). */
 export function checkProducerBatch(entry: ProducerEntry | undefined, batch: ProducerBatchInfo): ProducerCheck {
+  if (isUnsequenced(batch)) {
+    if (entry !== undefined && batch.producerEpoch < entry.epoch) {
+      return { kind: 'reject', error: 'INVALID_PRODUCER_EPOCH', message: `producer ${batch.producerId} epoch ${batch.producerEpoch} is older than the current epoch ${entry.epoch}` };
+    }
+    return { kind: 'append' };
+  }
   const firstSeq = batch.baseSequence;
   const lastSeq = lastSequenceOf(firstSeq, batch.lastOffsetDelta);
   if (entry === undefined) {
@@ -143,6 +159,7 @@ function sequenceDistance(from: number, to: number): number {
  * find (a replicated older epoch replaces a newer one, as in Kafka).
  */
 export function applyProducerBatch(entry: ProducerEntry | undefined, batch: ProducerBatchInfo, firstOffset: bigint): ProducerEntry {
+  if (isUnsequenced(batch)) return applyMarkerEpoch(entry, batch.producerId, batch.producerEpoch, batch.maxTimestamp);
   const meta: ProducerBatchMetadata = {
     firstSeq: batch.baseSequence,
     lastSeq: lastSequenceOf(batch.baseSequence, batch.lastOffsetDelta),
@@ -153,6 +170,20 @@ export function applyProducerBatch(entry: ProducerEntry | undefined, batch: Prod
   const kept = entry === undefined || entry.epoch !== batch.producerEpoch ? [] : entry.batches.slice(-(PRODUCER_BATCHES_RETAINED - 1));
   kept.push(meta);
   return { producerId: batch.producerId, epoch: batch.producerEpoch, batches: kept, lastTimestamp: batch.maxTimestamp };
+}
+
+/**
+ * A transaction marker of the producer is in the log: a marker written by
+ * the coordinator with a bumped epoch (fencing an open transaction, or one
+ * that timed out) makes that epoch the producer's, so the fenced
+ * producer's later batches are INVALID_PRODUCER_EPOCH here (KIP-98). The
+ * same epoch keeps the producer's sequences (they continue across
+ * transactions); an older one changes nothing.
+ */
+export function applyMarkerEpoch(entry: ProducerEntry | undefined, producerId: bigint, producerEpoch: number, timestamp: bigint): ProducerEntry {
+  if (entry === undefined) return { producerId, epoch: producerEpoch, batches: [], lastTimestamp: timestamp };
+  if (producerEpoch <= entry.epoch) return { ...entry, lastTimestamp: timestamp > entry.lastTimestamp ? timestamp : entry.lastTimestamp };
+  return { producerId, epoch: producerEpoch, batches: [], lastTimestamp: timestamp };
 }
 
 /** Producers not heard from since `cutoffMs` (Kafka's producer.id.expiration.ms). */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeRecordBatches, encodeRecordBatch, CompressionType } from '@gregor/record-batch';
+import { decodeRecordBatches, encodeRecordBatch, encodeTxnMarkerBatch, CompressionType } from '@gregor/record-batch';
 import { consecutiveRuns, planCompaction, shouldClean, type CompactionMark, type CompactionRecord, type LogStore, type PartitionLog } from '@gregor/storage';
 import { batchRanges, readAll, withStore } from './helpers';
 
@@ -157,6 +157,20 @@ describe('PartitionLog.compact', () => {
       ),
       { seed: SEED, numRuns: NUM_RUNS },
     );
+  });
+
+  test('transactional records are kept and do not shadow older ones (an aborted one must not replace a committed value)', async () => {
+    const log = await store.openPartition('txn-keys', 0);
+    await log.append(keyedBatch([{ key: 'k', value: 'committed', ts: 10 }]), 0); // 0
+    const aborted = encodeRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('aborted'), timestamp: 20n }], { producerId: 9n, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+    await log.append(aborted, 0); // 1
+    await log.append(encodeTxnMarkerBatch({ producerId: 9n, producerEpoch: 0, commit: false, coordinatorEpoch: 0 }, 30n), 0); // 2
+    await log.append(keyedBatch([{ key: 'z', value: 'tail', ts: 40 }]), 0); // 3: the tail
+    log.setHighWatermark(log.logEndOffset);
+    await log.compact({ deleteRetentionMs: 1000, nowMs: 100 });
+    const values = decodeRecordBatches(await readAll(log)).flatMap((b) => b.records.map((r) => r.value?.toString()));
+    expect(values).toContain('committed');
+    expect(values).toContain('aborted');
   });
 
   test('offsetForMaxTimestamp after compaction removed the record that held the running maximum', async () => {

@@ -1,8 +1,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AbortedTransaction as _gregor_v1_AbortedTransaction, AbortedTransaction__Output as _gregor_v1_AbortedTransaction__Output } from './gregor/v1/AbortedTransaction';
+import type { AddOffsetsToTxnRequest as _gregor_v1_AddOffsetsToTxnRequest, AddOffsetsToTxnRequest__Output as _gregor_v1_AddOffsetsToTxnRequest__Output } from './gregor/v1/AddOffsetsToTxnRequest';
+import type { AddOffsetsToTxnResponse as _gregor_v1_AddOffsetsToTxnResponse, AddOffsetsToTxnResponse__Output as _gregor_v1_AddOffsetsToTxnResponse__Output } from './gregor/v1/AddOffsetsToTxnResponse';
 import type { AddPartitionsRequest as _gregor_v1_AddPartitionsRequest, AddPartitionsRequest__Output as _gregor_v1_AddPartitionsRequest__Output } from './gregor/v1/AddPartitionsRequest';
 import type { AddPartitionsResponse as _gregor_v1_AddPartitionsResponse, AddPartitionsResponse__Output as _gregor_v1_AddPartitionsResponse__Output } from './gregor/v1/AddPartitionsResponse';
+import type { AddPartitionsToTxnRequest as _gregor_v1_AddPartitionsToTxnRequest, AddPartitionsToTxnRequest__Output as _gregor_v1_AddPartitionsToTxnRequest__Output } from './gregor/v1/AddPartitionsToTxnRequest';
+import type { AddPartitionsToTxnResponse as _gregor_v1_AddPartitionsToTxnResponse, AddPartitionsToTxnResponse__Output as _gregor_v1_AddPartitionsToTxnResponse__Output } from './gregor/v1/AddPartitionsToTxnResponse';
 import type { AddPartitionsTopic as _gregor_v1_AddPartitionsTopic, AddPartitionsTopic__Output as _gregor_v1_AddPartitionsTopic__Output } from './gregor/v1/AddPartitionsTopic';
 import type { AddPartitionsTopicResult as _gregor_v1_AddPartitionsTopicResult, AddPartitionsTopicResult__Output as _gregor_v1_AddPartitionsTopicResult__Output } from './gregor/v1/AddPartitionsTopicResult';
 import type { AlterConfigsRequest as _gregor_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _gregor_v1_AlterConfigsRequest__Output } from './gregor/v1/AlterConfigsRequest';
@@ -34,8 +39,12 @@ import type { DescribeConfigsResponse as _gregor_v1_DescribeConfigsResponse, Des
 import type { DescribeConfigsResult as _gregor_v1_DescribeConfigsResult, DescribeConfigsResult__Output as _gregor_v1_DescribeConfigsResult__Output } from './gregor/v1/DescribeConfigsResult';
 import type { DescribeGroupsRequest as _gregor_v1_DescribeGroupsRequest, DescribeGroupsRequest__Output as _gregor_v1_DescribeGroupsRequest__Output } from './gregor/v1/DescribeGroupsRequest';
 import type { DescribeGroupsResponse as _gregor_v1_DescribeGroupsResponse, DescribeGroupsResponse__Output as _gregor_v1_DescribeGroupsResponse__Output } from './gregor/v1/DescribeGroupsResponse';
+import type { DescribeTransactionsRequest as _gregor_v1_DescribeTransactionsRequest, DescribeTransactionsRequest__Output as _gregor_v1_DescribeTransactionsRequest__Output } from './gregor/v1/DescribeTransactionsRequest';
+import type { DescribeTransactionsResponse as _gregor_v1_DescribeTransactionsResponse, DescribeTransactionsResponse__Output as _gregor_v1_DescribeTransactionsResponse__Output } from './gregor/v1/DescribeTransactionsResponse';
 import type { DescribedGroup as _gregor_v1_DescribedGroup, DescribedGroup__Output as _gregor_v1_DescribedGroup__Output } from './gregor/v1/DescribedGroup';
 import type { DescribedGroupMember as _gregor_v1_DescribedGroupMember, DescribedGroupMember__Output as _gregor_v1_DescribedGroupMember__Output } from './gregor/v1/DescribedGroupMember';
+import type { EndTxnRequest as _gregor_v1_EndTxnRequest, EndTxnRequest__Output as _gregor_v1_EndTxnRequest__Output } from './gregor/v1/EndTxnRequest';
+import type { EndTxnResponse as _gregor_v1_EndTxnResponse, EndTxnResponse__Output as _gregor_v1_EndTxnResponse__Output } from './gregor/v1/EndTxnResponse';
 import type { Error as _gregor_v1_Error, Error__Output as _gregor_v1_Error__Output } from './gregor/v1/Error';
 import type { FetchPartition as _gregor_v1_FetchPartition, FetchPartition__Output as _gregor_v1_FetchPartition__Output } from './gregor/v1/FetchPartition';
 import type { FetchPartitionResult as _gregor_v1_FetchPartitionResult, FetchPartitionResult__Output as _gregor_v1_FetchPartitionResult__Output } from './gregor/v1/FetchPartitionResult';
@@ -66,7 +75,10 @@ import type { ListOffsetsRequest as _gregor_v1_ListOffsetsRequest, ListOffsetsRe
 import type { ListOffsetsResponse as _gregor_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _gregor_v1_ListOffsetsResponse__Output } from './gregor/v1/ListOffsetsResponse';
 import type { ListOffsetsTopic as _gregor_v1_ListOffsetsTopic, ListOffsetsTopic__Output as _gregor_v1_ListOffsetsTopic__Output } from './gregor/v1/ListOffsetsTopic';
 import type { ListOffsetsTopicResult as _gregor_v1_ListOffsetsTopicResult, ListOffsetsTopicResult__Output as _gregor_v1_ListOffsetsTopicResult__Output } from './gregor/v1/ListOffsetsTopicResult';
+import type { ListTransactionsRequest as _gregor_v1_ListTransactionsRequest, ListTransactionsRequest__Output as _gregor_v1_ListTransactionsRequest__Output } from './gregor/v1/ListTransactionsRequest';
+import type { ListTransactionsResponse as _gregor_v1_ListTransactionsResponse, ListTransactionsResponse__Output as _gregor_v1_ListTransactionsResponse__Output } from './gregor/v1/ListTransactionsResponse';
 import type { ListedGroup as _gregor_v1_ListedGroup, ListedGroup__Output as _gregor_v1_ListedGroup__Output } from './gregor/v1/ListedGroup';
+import type { ListedTransaction as _gregor_v1_ListedTransaction, ListedTransaction__Output as _gregor_v1_ListedTransaction__Output } from './gregor/v1/ListedTransaction';
 import type { MetadataRequest as _gregor_v1_MetadataRequest, MetadataRequest__Output as _gregor_v1_MetadataRequest__Output } from './gregor/v1/MetadataRequest';
 import type { MetadataResponse as _gregor_v1_MetadataResponse, MetadataResponse__Output as _gregor_v1_MetadataResponse__Output } from './gregor/v1/MetadataResponse';
 import type { OffsetCommitPartition as _gregor_v1_OffsetCommitPartition, OffsetCommitPartition__Output as _gregor_v1_OffsetCommitPartition__Output } from './gregor/v1/OffsetCommitPartition';
@@ -91,6 +103,18 @@ import type { SyncGroupAssignment as _gregor_v1_SyncGroupAssignment, SyncGroupAs
 import type { SyncGroupRequest as _gregor_v1_SyncGroupRequest, SyncGroupRequest__Output as _gregor_v1_SyncGroupRequest__Output } from './gregor/v1/SyncGroupRequest';
 import type { SyncGroupResponse as _gregor_v1_SyncGroupResponse, SyncGroupResponse__Output as _gregor_v1_SyncGroupResponse__Output } from './gregor/v1/SyncGroupResponse';
 import type { TopicMetadata as _gregor_v1_TopicMetadata, TopicMetadata__Output as _gregor_v1_TopicMetadata__Output } from './gregor/v1/TopicMetadata';
+import type { TransactionState as _gregor_v1_TransactionState, TransactionState__Output as _gregor_v1_TransactionState__Output } from './gregor/v1/TransactionState';
+import type { TxnOffsetCommitPartition as _gregor_v1_TxnOffsetCommitPartition, TxnOffsetCommitPartition__Output as _gregor_v1_TxnOffsetCommitPartition__Output } from './gregor/v1/TxnOffsetCommitPartition';
+import type { TxnOffsetCommitRequest as _gregor_v1_TxnOffsetCommitRequest, TxnOffsetCommitRequest__Output as _gregor_v1_TxnOffsetCommitRequest__Output } from './gregor/v1/TxnOffsetCommitRequest';
+import type { TxnOffsetCommitResponse as _gregor_v1_TxnOffsetCommitResponse, TxnOffsetCommitResponse__Output as _gregor_v1_TxnOffsetCommitResponse__Output } from './gregor/v1/TxnOffsetCommitResponse';
+import type { TxnOffsetCommitTopic as _gregor_v1_TxnOffsetCommitTopic, TxnOffsetCommitTopic__Output as _gregor_v1_TxnOffsetCommitTopic__Output } from './gregor/v1/TxnOffsetCommitTopic';
+import type { TxnPartitionResult as _gregor_v1_TxnPartitionResult, TxnPartitionResult__Output as _gregor_v1_TxnPartitionResult__Output } from './gregor/v1/TxnPartitionResult';
+import type { TxnTopic as _gregor_v1_TxnTopic, TxnTopic__Output as _gregor_v1_TxnTopic__Output } from './gregor/v1/TxnTopic';
+import type { TxnTopicResult as _gregor_v1_TxnTopicResult, TxnTopicResult__Output as _gregor_v1_TxnTopicResult__Output } from './gregor/v1/TxnTopicResult';
+import type { WritableTxnMarker as _gregor_v1_WritableTxnMarker, WritableTxnMarker__Output as _gregor_v1_WritableTxnMarker__Output } from './gregor/v1/WritableTxnMarker';
+import type { WritableTxnMarkerResult as _gregor_v1_WritableTxnMarkerResult, WritableTxnMarkerResult__Output as _gregor_v1_WritableTxnMarkerResult__Output } from './gregor/v1/WritableTxnMarkerResult';
+import type { WriteTxnMarkersRequest as _gregor_v1_WriteTxnMarkersRequest, WriteTxnMarkersRequest__Output as _gregor_v1_WriteTxnMarkersRequest__Output } from './gregor/v1/WriteTxnMarkersRequest';
+import type { WriteTxnMarkersResponse as _gregor_v1_WriteTxnMarkersResponse, WriteTxnMarkersResponse__Output as _gregor_v1_WriteTxnMarkersResponse__Output } from './gregor/v1/WriteTxnMarkersResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -99,8 +123,13 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   gregor: {
     v1: {
+      AbortedTransaction: MessageTypeDefinition<_gregor_v1_AbortedTransaction, _gregor_v1_AbortedTransaction__Output>
+      AddOffsetsToTxnRequest: MessageTypeDefinition<_gregor_v1_AddOffsetsToTxnRequest, _gregor_v1_AddOffsetsToTxnRequest__Output>
+      AddOffsetsToTxnResponse: MessageTypeDefinition<_gregor_v1_AddOffsetsToTxnResponse, _gregor_v1_AddOffsetsToTxnResponse__Output>
       AddPartitionsRequest: MessageTypeDefinition<_gregor_v1_AddPartitionsRequest, _gregor_v1_AddPartitionsRequest__Output>
       AddPartitionsResponse: MessageTypeDefinition<_gregor_v1_AddPartitionsResponse, _gregor_v1_AddPartitionsResponse__Output>
+      AddPartitionsToTxnRequest: MessageTypeDefinition<_gregor_v1_AddPartitionsToTxnRequest, _gregor_v1_AddPartitionsToTxnRequest__Output>
+      AddPartitionsToTxnResponse: MessageTypeDefinition<_gregor_v1_AddPartitionsToTxnResponse, _gregor_v1_AddPartitionsToTxnResponse__Output>
       AddPartitionsTopic: MessageTypeDefinition<_gregor_v1_AddPartitionsTopic, _gregor_v1_AddPartitionsTopic__Output>
       AddPartitionsTopicResult: MessageTypeDefinition<_gregor_v1_AddPartitionsTopicResult, _gregor_v1_AddPartitionsTopicResult__Output>
       AlterConfigsRequest: MessageTypeDefinition<_gregor_v1_AlterConfigsRequest, _gregor_v1_AlterConfigsRequest__Output>
@@ -132,8 +161,12 @@ export interface ProtoGrpcType {
       DescribeConfigsResult: MessageTypeDefinition<_gregor_v1_DescribeConfigsResult, _gregor_v1_DescribeConfigsResult__Output>
       DescribeGroupsRequest: MessageTypeDefinition<_gregor_v1_DescribeGroupsRequest, _gregor_v1_DescribeGroupsRequest__Output>
       DescribeGroupsResponse: MessageTypeDefinition<_gregor_v1_DescribeGroupsResponse, _gregor_v1_DescribeGroupsResponse__Output>
+      DescribeTransactionsRequest: MessageTypeDefinition<_gregor_v1_DescribeTransactionsRequest, _gregor_v1_DescribeTransactionsRequest__Output>
+      DescribeTransactionsResponse: MessageTypeDefinition<_gregor_v1_DescribeTransactionsResponse, _gregor_v1_DescribeTransactionsResponse__Output>
       DescribedGroup: MessageTypeDefinition<_gregor_v1_DescribedGroup, _gregor_v1_DescribedGroup__Output>
       DescribedGroupMember: MessageTypeDefinition<_gregor_v1_DescribedGroupMember, _gregor_v1_DescribedGroupMember__Output>
+      EndTxnRequest: MessageTypeDefinition<_gregor_v1_EndTxnRequest, _gregor_v1_EndTxnRequest__Output>
+      EndTxnResponse: MessageTypeDefinition<_gregor_v1_EndTxnResponse, _gregor_v1_EndTxnResponse__Output>
       Error: MessageTypeDefinition<_gregor_v1_Error, _gregor_v1_Error__Output>
       FetchPartition: MessageTypeDefinition<_gregor_v1_FetchPartition, _gregor_v1_FetchPartition__Output>
       FetchPartitionResult: MessageTypeDefinition<_gregor_v1_FetchPartitionResult, _gregor_v1_FetchPartitionResult__Output>
@@ -164,7 +197,10 @@ export interface ProtoGrpcType {
       ListOffsetsResponse: MessageTypeDefinition<_gregor_v1_ListOffsetsResponse, _gregor_v1_ListOffsetsResponse__Output>
       ListOffsetsTopic: MessageTypeDefinition<_gregor_v1_ListOffsetsTopic, _gregor_v1_ListOffsetsTopic__Output>
       ListOffsetsTopicResult: MessageTypeDefinition<_gregor_v1_ListOffsetsTopicResult, _gregor_v1_ListOffsetsTopicResult__Output>
+      ListTransactionsRequest: MessageTypeDefinition<_gregor_v1_ListTransactionsRequest, _gregor_v1_ListTransactionsRequest__Output>
+      ListTransactionsResponse: MessageTypeDefinition<_gregor_v1_ListTransactionsResponse, _gregor_v1_ListTransactionsResponse__Output>
       ListedGroup: MessageTypeDefinition<_gregor_v1_ListedGroup, _gregor_v1_ListedGroup__Output>
+      ListedTransaction: MessageTypeDefinition<_gregor_v1_ListedTransaction, _gregor_v1_ListedTransaction__Output>
       MetadataRequest: MessageTypeDefinition<_gregor_v1_MetadataRequest, _gregor_v1_MetadataRequest__Output>
       MetadataResponse: MessageTypeDefinition<_gregor_v1_MetadataResponse, _gregor_v1_MetadataResponse__Output>
       OffsetCommitPartition: MessageTypeDefinition<_gregor_v1_OffsetCommitPartition, _gregor_v1_OffsetCommitPartition__Output>
@@ -190,6 +226,18 @@ export interface ProtoGrpcType {
       SyncGroupRequest: MessageTypeDefinition<_gregor_v1_SyncGroupRequest, _gregor_v1_SyncGroupRequest__Output>
       SyncGroupResponse: MessageTypeDefinition<_gregor_v1_SyncGroupResponse, _gregor_v1_SyncGroupResponse__Output>
       TopicMetadata: MessageTypeDefinition<_gregor_v1_TopicMetadata, _gregor_v1_TopicMetadata__Output>
+      TransactionState: MessageTypeDefinition<_gregor_v1_TransactionState, _gregor_v1_TransactionState__Output>
+      TxnOffsetCommitPartition: MessageTypeDefinition<_gregor_v1_TxnOffsetCommitPartition, _gregor_v1_TxnOffsetCommitPartition__Output>
+      TxnOffsetCommitRequest: MessageTypeDefinition<_gregor_v1_TxnOffsetCommitRequest, _gregor_v1_TxnOffsetCommitRequest__Output>
+      TxnOffsetCommitResponse: MessageTypeDefinition<_gregor_v1_TxnOffsetCommitResponse, _gregor_v1_TxnOffsetCommitResponse__Output>
+      TxnOffsetCommitTopic: MessageTypeDefinition<_gregor_v1_TxnOffsetCommitTopic, _gregor_v1_TxnOffsetCommitTopic__Output>
+      TxnPartitionResult: MessageTypeDefinition<_gregor_v1_TxnPartitionResult, _gregor_v1_TxnPartitionResult__Output>
+      TxnTopic: MessageTypeDefinition<_gregor_v1_TxnTopic, _gregor_v1_TxnTopic__Output>
+      TxnTopicResult: MessageTypeDefinition<_gregor_v1_TxnTopicResult, _gregor_v1_TxnTopicResult__Output>
+      WritableTxnMarker: MessageTypeDefinition<_gregor_v1_WritableTxnMarker, _gregor_v1_WritableTxnMarker__Output>
+      WritableTxnMarkerResult: MessageTypeDefinition<_gregor_v1_WritableTxnMarkerResult, _gregor_v1_WritableTxnMarkerResult__Output>
+      WriteTxnMarkersRequest: MessageTypeDefinition<_gregor_v1_WriteTxnMarkersRequest, _gregor_v1_WriteTxnMarkersRequest__Output>
+      WriteTxnMarkersResponse: MessageTypeDefinition<_gregor_v1_WriteTxnMarkersResponse, _gregor_v1_WriteTxnMarkersResponse__Output>
     }
   }
 }

@@ -35,6 +35,22 @@ import type { InitProducerIdRequest, InitProducerIdResponse } from './producer-i
 import type { ProduceRequest, ProduceResponse } from './produce';
 import type { DeleteRecordsRequest, DeleteRecordsResponse } from './records';
 import type {
+  AddOffsetsToTxnRequest,
+  AddOffsetsToTxnResponse,
+  AddPartitionsToTxnRequest,
+  AddPartitionsToTxnResponse,
+  DescribeTransactionsRequest,
+  DescribeTransactionsResponse,
+  EndTxnRequest,
+  EndTxnResponse,
+  ListTransactionsRequest,
+  ListTransactionsResponse,
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+  WriteTxnMarkersRequest,
+  WriteTxnMarkersResponse,
+} from './transactions';
+import type {
   CreatePartitionsRequest,
   CreatePartitionsResponse,
   CreateTopicsRequest,
@@ -92,4 +108,15 @@ export interface BrokerApi {
   describeGroups(ctx: RequestContext, request: DescribeGroupsRequest): Promise<DescribeGroupsResponse>;
   listGroups(ctx: RequestContext, request: ListGroupsRequest): Promise<ListGroupsResponse>;
   deleteGroups(ctx: RequestContext, request: DeleteGroupsRequest): Promise<DeleteGroupsResponse>;
+  /** The transaction coordinator's APIs (KIP-98); answered once the transaction's state is written. */
+  addPartitionsToTxn(ctx: RequestContext, request: AddPartitionsToTxnRequest): Promise<AddPartitionsToTxnResponse>;
+  addOffsetsToTxn(ctx: RequestContext, request: AddOffsetsToTxnRequest): Promise<AddOffsetsToTxnResponse>;
+  /** To the group's coordinator; answered once written, the offsets count when the transaction commits. */
+  txnOffsetCommit(ctx: RequestContext, request: TxnOffsetCommitRequest): Promise<TxnOffsetCommitResponse>;
+  /** Answered once the outcome is decided (PrepareCommit/PrepareAbort written); markers follow. */
+  endTxn(ctx: RequestContext, request: EndTxnRequest): Promise<EndTxnResponse>;
+  /** Broker to broker: COMMIT/ABORT control batches into partitions this broker leads (acks=all). */
+  writeTxnMarkers(ctx: RequestContext, request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse>;
+  describeTransactions(ctx: RequestContext, request: DescribeTransactionsRequest): Promise<DescribeTransactionsResponse>;
+  listTransactions(ctx: RequestContext, request: ListTransactionsRequest): Promise<ListTransactionsResponse>;
 }

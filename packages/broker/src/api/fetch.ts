@@ -13,7 +13,15 @@ export interface FetchRequest {
   /** <= 0: 50 MiB (Kafka's fetch.max.bytes default). */
   readonly maxBytes: number;
   readonly topics: readonly FetchTopicData[];
+  /**
+   * 0 = read_uncommitted: up to the high watermark; 1 = read_committed
+   * (KIP-98): up to the last stable offset, with the aborted transactions
+   * the records overlap. Absent: 0.
+   */
+  readonly isolationLevel?: number;
 }
+
+export const ISOLATION_LEVEL = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const;
 
 export interface FetchTopicData {
   readonly name: string;
@@ -30,9 +38,8 @@ export interface FetchPartitionData {
 }
 
 /**
- * No aborted transactions and no preferred read replica (-1) yet: the Kafka
- * front end writes those. A request whose client went away answers with no
- * topics.
+ * No preferred read replica (-1) yet: the Kafka front end writes it. A
+ * request whose client went away answers with no topics.
  */
 export interface FetchResponse {
   readonly topics: FetchTopicResponse[];
@@ -48,17 +55,26 @@ export interface FetchPartitionResponse {
   error: ApiError | null;
   /** -1 on error. */
   highWatermark: bigint;
-  /** The high watermark (no transactions yet); -1 on error. */
+  /** The high watermark, or the first offset of the oldest open transaction if lower; -1 on error. */
   lastStableOffset: bigint;
+  /** read_committed: aborted transactions the records may overlap (oldest first); null for read_uncommitted. */
+  abortedTransactions: AbortedTransaction[] | null;
   /** -1 on error. */
   logStartOffset: bigint;
   /** Whole RecordBatch v2 batches as stored; the first may start before fetchOffset. Empty on error. */
   records: Buffer;
 }
 
+export interface AbortedTransaction {
+  readonly producerId: bigint;
+  readonly firstOffset: bigint;
+}
+
 /** ListOffsets (Kafka's v1+). */
 export interface ListOffsetsRequest {
   readonly topics: readonly ListOffsetsTopicData[];
+  /** 1 = read_committed: latest is the last stable offset (Kafka's v2+). Absent: 0. */
+  readonly isolationLevel?: number;
 }
 
 export interface ListOffsetsTopicData {

@@ -10,12 +10,12 @@ import type { ApiError } from './context';
  * COORDINATOR_LOAD_IN_PROGRESS while its partition loads.
  */
 
-/** Kafka's FindCoordinator key types: 0 = group; 1 = transaction (not served: INVALID_REQUEST). */
+/** Kafka's FindCoordinator key types: 0 = group; 1 = transaction. */
 export const COORDINATOR_KEY_TYPE = { GROUP: 0, TRANSACTION: 1 } as const;
 
 export interface FindCoordinatorRequest {
   readonly keyType: number;
-  /** Group ids (batched, KIP-699); asked twice, answered once. */
+  /** Group ids or transactional ids (batched, KIP-699); asked twice, answered once. */
   readonly keys: readonly string[];
 }
 

@@ -9,3 +9,4 @@ export type * from './records';
 export * from './configs';
 export type * from './producer-id';
 export * from './groups';
+export type * from './transactions';

@@ -1,8 +1,8 @@
 import type { ApiError } from './context';
 
-/** InitProducerId for idempotent producers (KIP-98); transactions are not supported. */
+/** InitProducerId for idempotent producers (any broker) and transactional ones (their transaction coordinator), KIP-98. */
 export interface InitProducerIdRequest {
-  /** null for an idempotent producer; anything else is INVALID_REQUEST (no transactions). */
+  /** null for an idempotent producer; else the transactional id ("" is INVALID_REQUEST). */
   readonly transactionalId: string | null;
   readonly transactionTimeoutMs: number;
   /** KIP-360: the id and epoch the producer has (-1 when none); a non-transactional producer always gets a new id. */

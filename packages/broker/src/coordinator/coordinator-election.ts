@@ -1,10 +1,17 @@
 import type { Logger } from '@gregor/common';
-import { OFFSETS_TOPIC, type GroupCoordinatorRuntime } from '@gregor/group-coordinator';
 import type { MetadataEvent, MetadataSource, PartitionAssignment } from '../metadata-source';
 
+/** What the election drives: a coordinator runtime's shards per led partition. */
+export interface ElectedRuntime {
+  onElection(partition: number, leaderEpoch: number): void;
+  onResignation(partition: number, leaderEpoch?: number): Promise<void>;
+  coordinatedPartitions(): number[];
+  coordinatedEpoch(partition: number): number | undefined;
+}
+
 /**
- * Keeps the coordinator's shards in step with leadership of
- * __consumer_offsets, level-triggered like the ReplicaManager: on every
+ * Keeps a coordinator's shards in step with leadership of its internal
+ * topic (__consumer_offsets, __transaction_state), level-triggered like the ReplicaManager: on every
  * metadata event about the topic, and every `checkIntervalMs` in case an
  * event was missed, each partition this broker leads (in the epoch
  * metadata names) is loaded, and each it no longer leads is unloaded.
@@ -20,12 +27,15 @@ export class CoordinatorElection {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly topic: string,
     private readonly nodeId: number,
     private readonly metadata: MetadataSource,
     private readonly advertisedLeader: (a: PartitionAssignment) => number,
-    private readonly runtime: GroupCoordinatorRuntime,
+    private readonly runtime: ElectedRuntime,
     private readonly logger: Logger,
     private readonly checkIntervalMs: number,
+    /** Other topics were deleted (the group coordinator drops their offsets). */
+    private readonly onTopicDeleted: (topic: string) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -42,15 +52,14 @@ export class CoordinatorElection {
 
   private onEvent(e: MetadataEvent): void {
     const name = e.type === 'topic-deleted' ? e.name : e.topic.name;
-    if (name === OFFSETS_TOPIC) this.reconcile();
-    // Kafka drops the committed offsets of deleted topics.
-    else if (e.type === 'topic-deleted') this.runtime.onTopicsDeleted([e.name]);
+    if (name === this.topic) this.reconcile();
+    else if (e.type === 'topic-deleted') this.onTopicDeleted(e.name);
   }
 
   /** Loads what this broker leads, unloads what it does not. */
   reconcile(): void {
     try {
-      const view = this.metadata.topic(OFFSETS_TOPIC);
+      const view = this.metadata.topic(this.topic);
       const led = new Map<number, number>();
       for (const a of view?.partitions ?? []) if (this.advertisedLeader(a) === this.nodeId) led.set(a.partition, a.leaderEpoch);
       for (const p of this.runtime.coordinatedPartitions()) if (!led.has(p)) void this.runtime.onResignation(p);

@@ -1,19 +1,20 @@
 import { GregorError, type Logger } from '@gregor/common';
-import { OFFSETS_TOPIC, type OffsetsLogPort } from '@gregor/group-coordinator';
+import type { CoordinatorLogPort } from '@gregor/coordinator-runtime';
 import type { BrokerContext } from '../broker-context';
 import { handleProduce } from '../handlers/produce';
 import { RequestOutcome } from '../outcome';
 
 /**
- * The coordinator's view of its __consumer_offsets partitions on this
- * broker: reads straight from the led partition's log, appends through the
+ * A coordinator's view of its internal-topic partitions on this broker
+ * (__consumer_offsets, __transaction_state): reads straight from the led partition's log, appends through the
  * produce path with acks=all (so commits are replicated before they are
  * acknowledged), always as the leader in the epoch the coordinator loaded
  * in — a write from an older leadership is refused, never appended.
  */
-export class CoordinatorLog implements OffsetsLogPort {
+export class CoordinatorLog implements CoordinatorLogPort {
   /** The context is built after the coordinator, hence a getter. */
   constructor(
+    private readonly topic: string,
     private readonly context: () => BrokerContext,
     private readonly logger: Logger,
   ) {}
@@ -23,10 +24,10 @@ export class CoordinatorLog implements OffsetsLogPort {
   }
 
   private async led(partition: number, leaderEpoch: number) {
-    const led = await this.ctx.replicas.leaderFor(OFFSETS_TOPIC, partition);
+    const led = await this.ctx.replicas.leaderFor(this.topic, partition);
     if (led.leader.leaderEpoch !== leaderEpoch || led.leader.deposed) {
-      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `${OFFSETS_TOPIC}-${partition} is led in epoch ${led.leader.leaderEpoch}, not ${leaderEpoch}`, {
-        topic: OFFSETS_TOPIC,
+      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `${this.topic}-${partition} is led in epoch ${led.leader.leaderEpoch}, not ${leaderEpoch}`, {
+        topic: this.topic,
         partition,
       });
     }
@@ -45,10 +46,10 @@ export class CoordinatorLog implements OffsetsLogPort {
   }
 
   async append(partition: number, leaderEpoch: number, batch: Buffer): Promise<void> {
-    const outcome = new RequestOutcome(this.logger, 'GroupCoordinatorWrite');
+    const outcome = new RequestOutcome(this.logger, 'CoordinatorWrite');
     const res = await handleProduce(
       this.ctx,
-      { acks: -1, timeoutMs: this.ctx.config.offsetsCommitTimeoutMs, topics: [{ name: OFFSETS_TOPIC, partitions: [{ partition, records: batch }] }] },
+      { acks: -1, timeoutMs: this.ctx.config.offsetsCommitTimeoutMs, topics: [{ name: this.topic, partitions: [{ partition, records: batch }] }] },
       outcome,
       { coordinatorLeaderEpoch: leaderEpoch },
     );

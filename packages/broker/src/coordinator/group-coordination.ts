@@ -1,12 +1,12 @@
 import type { Clock, Logger } from '@gregor/common';
-import { GroupCoordinatorRuntime } from '@gregor/group-coordinator';
+import { GroupCoordinatorRuntime, OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import type { BrokerConfig } from '../broker-config';
 import type { BrokerContext } from '../broker-context';
 import type { MetadataSource, PartitionAssignment } from '../metadata-source';
 import { CoordinatorElection } from './coordinator-election';
 import { CoordinatorLog } from './coordinator-log';
 import { computeGroupLags, type ConsumerGroupLag } from './group-lag';
-import { OffsetsTopic } from './offsets-topic';
+import { InternalTopic } from './internal-topic';
 
 /** How often leadership of __consumer_offsets is re-checked besides metadata events. */
 const ELECTION_CHECK_INTERVAL_MS = 2000;
@@ -17,7 +17,7 @@ const ELECTION_CHECK_INTERVAL_MS = 2000;
  * watcher that loads and unloads shards as leadership moves.
  */
 export class GroupCoordination {
-  readonly topic: OffsetsTopic;
+  readonly topic: InternalTopic;
   readonly runtime: GroupCoordinatorRuntime;
   private readonly election: CoordinatorElection;
 
@@ -35,9 +35,23 @@ export class GroupCoordination {
     clock: Clock,
     advertisedLeader: (a: PartitionAssignment) => number = (a) => a.leaderId,
   ) {
-    this.topic = new OffsetsTopic(config, metadata, logger, advertisedLeader);
-    this.runtime = new GroupCoordinatorRuntime({ config: config.groupCoordinator, log: new CoordinatorLog(context, logger), logger, clock });
-    this.election = new CoordinatorElection(config.nodeId, metadata, advertisedLeader, this.runtime, logger, ELECTION_CHECK_INTERVAL_MS);
+    this.topic = new InternalTopic(
+      {
+        name: OFFSETS_TOPIC,
+        numPartitions: config.offsetsTopicNumPartitions,
+        replicationFactor: config.offsetsTopicReplicationFactor,
+        replicationFactorKey: 'offsets.topic.replication.factor',
+        keyKind: 'group',
+      },
+      metadata,
+      logger,
+      advertisedLeader,
+    );
+    this.runtime = new GroupCoordinatorRuntime({ config: config.groupCoordinator, log: new CoordinatorLog(OFFSETS_TOPIC, context, logger), logger, clock });
+    // Kafka drops the committed offsets of deleted topics.
+    this.election = new CoordinatorElection(OFFSETS_TOPIC, config.nodeId, metadata, advertisedLeader, this.runtime, logger, ELECTION_CHECK_INTERVAL_MS, (topic) =>
+      this.runtime.onTopicsDeleted([topic]),
+    );
   }
 
   /** Which partitions this broker may coordinate changed without a metadata event (quorum contact lost or regained). */

@@ -3,6 +3,7 @@ import type { BrokerApi } from '../api/broker-api';
 import * as admin from './admin-codec';
 import * as data from './data-codec';
 import * as groups from './group-codec';
+import * as txn from './txn-codec';
 import { unary, type GrpcFrontEndDeps } from './unary';
 
 /** gregor.v1.Gregor as served on `listener`: the same API, addresses of that listener. */
@@ -30,5 +31,12 @@ export function gregorService(api: BrokerApi, listener: string, deps: GrpcFrontE
     DescribeGroups: unary(deps, 'DescribeGroups', listener, groups.decodeDescribeGroups, m('describeGroups'), groups.encodeDescribeGroups),
     ListGroups: unary(deps, 'ListGroups', listener, groups.decodeListGroups, m('listGroups'), groups.encodeListGroups),
     DeleteGroups: unary(deps, 'DeleteGroups', listener, groups.decodeDeleteGroups, m('deleteGroups'), groups.encodeDeleteGroups),
+    AddPartitionsToTxn: unary(deps, 'AddPartitionsToTxn', listener, txn.decodeAddPartitionsToTxn, m('addPartitionsToTxn'), txn.encodeAddPartitionsToTxn),
+    AddOffsetsToTxn: unary(deps, 'AddOffsetsToTxn', listener, txn.decodeAddOffsetsToTxn, m('addOffsetsToTxn'), txn.encodeAddOffsetsToTxn),
+    EndTxn: unary(deps, 'EndTxn', listener, txn.decodeEndTxn, m('endTxn'), txn.encodeEndTxn),
+    WriteTxnMarkers: unary(deps, 'WriteTxnMarkers', listener, txn.decodeWriteTxnMarkers, m('writeTxnMarkers'), txn.encodeWriteTxnMarkers),
+    DescribeTransactions: unary(deps, 'DescribeTransactions', listener, txn.decodeDescribeTransactions, m('describeTransactions'), txn.encodeDescribeTransactions),
+    ListTransactions: unary(deps, 'ListTransactions', listener, txn.decodeListTransactions, m('listTransactions'), txn.encodeListTransactions),
+    TxnOffsetCommit: unary(deps, 'TxnOffsetCommit', listener, txn.decodeTxnOffsetCommit, m('txnOffsetCommit'), txn.encodeTxnOffsetCommit),
   };
 }

@@ -32,6 +32,7 @@ export function decodeFetch(req: wire.FetchRequest__Output): api.FetchRequest {
     maxWaitMs: req.maxWaitMs,
     minBytes: req.minBytes,
     maxBytes: req.maxBytes,
+    isolationLevel: req.isolationLevel,
     topics: req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => ({
@@ -55,6 +56,7 @@ export function encodeFetch(res: api.FetchResponse): wire.FetchResponse {
         logStartOffset: p.logStartOffset.toString(),
         lastStableOffset: p.lastStableOffset.toString(),
         records: p.records,
+        abortedTransactions: (p.abortedTransactions ?? []).map((a) => ({ producerId: a.producerId.toString(), firstOffset: a.firstOffset.toString() })),
       })),
     })),
   };
@@ -62,6 +64,7 @@ export function encodeFetch(res: api.FetchResponse): wire.FetchResponse {
 
 export function decodeListOffsets(req: wire.ListOffsetsRequest__Output): api.ListOffsetsRequest {
   return {
+    isolationLevel: req.isolationLevel,
     topics: req.topics.map((t) => ({
       name: t.name,
       // gRPC has no current_leader_epoch here: no fencing (-1).

@@ -1,5 +1,5 @@
 import { GregorError } from '@gregor/common';
-import type { FetchPartitionResponse, FetchRequest, FetchResponse, FetchTopicResponse } from '../api/fetch';
+import { ISOLATION_LEVEL, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from '../api/fetch';
 import { batchSizeAt, readBatchHeader, LOG_OVERHEAD, RECORDS_OFFSET } from '@gregor/record-batch';
 import type { BrokerContext } from '../broker-context';
 import { normalizeFetchShape, partitionReadBudget, type FetchShape } from '../fetch-budget';
@@ -34,7 +34,13 @@ export function countRecords(records: Buffer): number {
   return count;
 }
 
-async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shape: FetchShape, outcome: RequestOutcome): Promise<FetchRound<FetchResponse>> {
+async function readAll(
+  ctx: BrokerContext,
+  targets: readonly FetchTarget[],
+  shape: FetchShape,
+  outcome: RequestOutcome,
+  readCommitted: boolean,
+): Promise<FetchRound<FetchResponse>> {
   const byTopic = new Map<string, FetchTopicResponse>();
   let bytes = 0;
   let anyError = false;
@@ -47,6 +53,7 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
       highWatermark: -1n,
       logStartOffset: -1n,
       lastStableOffset: -1n,
+      abortedTransactions: null,
       records: EMPTY,
     };
     topicResult.partitions.push(result);
@@ -56,10 +63,14 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
       const log = led.log;
       const budget = partitionReadBudget(shape.maxBytes - bytes, t.partitionMaxBytes, bytes === 0);
       const hw = log.highWatermark;
+      const lso = log.lastStableOffset;
+      // Consumers only see what every in-sync replica has: stop at the HW;
+      // read_committed ones also stop before the oldest open transaction (KIP-98).
+      const upper = readCommitted ? lso : hw;
       let logStartOffset = log.logStartOffset;
+      if (readCommitted) result.abortedTransactions = [];
       if (budget > 0) {
-        // Consumers only see what every in-sync replica has: stop at the HW.
-        const read = await log.read(t.fetchOffset, budget, hw);
+        const read = await log.read(t.fetchOffset, budget, upper);
         // Storage returns at least one batch; only the first partition with
         // data may go over the budget that way (KIP-74), later ones wait.
         const records = bytes > 0 && read.records.length > budget ? EMPTY : read.records;
@@ -67,9 +78,10 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
         logStartOffset = read.logStartOffset;
         bytes += records.length;
         if (records.length > 0) ctx.observer.bytesOut(t.topic, records.length, countRecords(records));
+        if (readCommitted && records.length > 0) result.abortedTransactions = log.abortedTransactions(t.fetchOffset, upper);
       }
       result.highWatermark = hw;
-      result.lastStableOffset = hw;
+      result.lastStableOffset = lso;
       result.logStartOffset = logStartOffset;
     } catch (err) {
       anyError = true;
@@ -81,10 +93,12 @@ async function readAll(ctx: BrokerContext, targets: readonly FetchTarget[], shap
 
 /**
  * Fetch with long-poll (see answerWhenReady): consumers read up to the high
- * watermark of partitions this broker leads.
+ * watermark of partitions this broker leads (read_committed: up to the last
+ * stable offset, with the aborted transactions listed).
  */
 export async function handleFetch(ctx: BrokerContext, req: FetchRequest, outcome: RequestOutcome, signal?: AbortSignal): Promise<FetchResponse> {
   const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
   const targets = fetchTargets(req.topics, (target) => target);
-  return answerWhenReady(ctx, shape, targets, () => readAll(ctx, targets, shape, outcome), signal, { topics: [] });
+  const readCommitted = req.isolationLevel === ISOLATION_LEVEL.READ_COMMITTED;
+  return answerWhenReady(ctx, shape, targets, () => readAll(ctx, targets, shape, outcome, readCommitted), signal, { topics: [] });
 }

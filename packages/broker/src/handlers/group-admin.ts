@@ -18,7 +18,8 @@ import { groupError } from './group-error';
 /**
  * FindCoordinator (batched, KIP-699): any broker answers, with the
  * coordinator's address on `listener` (the one asked on); the first call
- * creates __consumer_offsets.
+ * for a key type creates its topic (__consumer_offsets for groups,
+ * __transaction_state for transactional ids).
  */
 export async function handleFindCoordinator(
   ctx: BrokerContext,
@@ -28,12 +29,13 @@ export async function handleFindCoordinator(
 ): Promise<FindCoordinatorResponse> {
   const coordinators: Coordinator[] = [];
   for (const key of new Set(req.keys)) {
-    if (req.keyType !== COORDINATOR_KEY_TYPE.GROUP) {
+    if (req.keyType !== COORDINATOR_KEY_TYPE.GROUP && req.keyType !== COORDINATOR_KEY_TYPE.TRANSACTION) {
       outcome.firstError = 'INVALID_REQUEST';
-      coordinators.push({ key, error: groupError('INVALID_REQUEST', `key type ${req.keyType} is not supported (0 = group)`), nodeId: -1, host: '', port: -1 });
+      coordinators.push({ key, error: groupError('INVALID_REQUEST', `key type ${req.keyType} is not supported (0 = group, 1 = transaction)`), nodeId: -1, host: '', port: -1 });
       continue;
     }
-    const where = await ctx.groups.topic.locate(key, listener);
+    const topic = req.keyType === COORDINATOR_KEY_TYPE.GROUP ? ctx.groups.topic : ctx.transactions.topic;
+    const where = await topic.locate(key, listener);
     if ('error' in where) {
       coordinators.push({ key, error: outcome.fail(where.error), nodeId: -1, host: '', port: -1 });
     } else {

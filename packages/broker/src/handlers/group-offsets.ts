@@ -1,6 +1,7 @@
-import { OFFSETS_TOPIC, type OffsetToCommit } from '@gregor/group-coordinator';
+import { OFFSETS_TOPIC, type OffsetCommitResponse as CoordinatorCommitResponse, type OffsetToCommit } from '@gregor/group-coordinator';
 import type { ApiError } from '../api/context';
 import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse, OffsetFetchTopicResult } from '../api/groups';
+import type { TxnOffsetCommitRequest } from '../api/transactions';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import { groupError } from './group-error';
@@ -10,7 +11,25 @@ import { groupError } from './group-error';
  * UNKNOWN_TOPIC_OR_PARTITION here, as Kafka's request handler does before
  * the coordinator sees them; the rest go to the group's coordinator.
  */
-export async function handleOffsetCommit(ctx: BrokerContext, req: OffsetCommitRequest, outcome: RequestOutcome): Promise<OffsetCommitResponse> {
+export function handleOffsetCommit(ctx: BrokerContext, req: OffsetCommitRequest, outcome: RequestOutcome): Promise<OffsetCommitResponse> {
+  return commitVia(ctx, req, outcome, (partition, commit) => ctx.groups.runtime.commitOffsets(partition, commit));
+}
+
+/** TxnOffsetCommit (KIP-98/447): the same checks and routing; the offsets wait for the transaction's marker. */
+export function handleTxnOffsetCommit(ctx: BrokerContext, req: TxnOffsetCommitRequest, outcome: RequestOutcome): Promise<OffsetCommitResponse> {
+  return commitVia(ctx, req, outcome, (partition, commit) =>
+    ctx.groups.runtime.commitTransactionalOffsets(partition, { ...commit, producerId: req.producerId, producerEpoch: req.producerEpoch }),
+  );
+}
+
+type CoordinatorCommit = { groupId: string; generationId: number; memberId: string; groupInstanceId: string | null; offsets: OffsetToCommit[] };
+
+async function commitVia(
+  ctx: BrokerContext,
+  req: OffsetCommitRequest,
+  outcome: RequestOutcome,
+  commitAt: (partition: number, commit: CoordinatorCommit) => Promise<CoordinatorCommitResponse>,
+): Promise<OffsetCommitResponse> {
   type PartitionResult = { partition: number; error: ApiError | null };
   const results = new Map<string, PartitionResult[]>();
   const resultOf = (topic: string): PartitionResult[] => {
@@ -36,7 +55,7 @@ export async function handleOffsetCommit(ctx: BrokerContext, req: OffsetCommitRe
     const r =
       partition === undefined
         ? { results: offsets.map((o) => ({ topic: o.topic, partition: o.partition, error: 'NOT_COORDINATOR' as const })) }
-        : await ctx.groups.runtime.commitOffsets(partition, commit);
+        : await commitAt(partition, commit);
     for (const x of r.results) {
       if (x.error !== 'NONE' && outcome.firstError === 'NONE') outcome.firstError = x.error;
       resultOf(x.topic).push({ partition: x.partition, error: groupError(x.error) });

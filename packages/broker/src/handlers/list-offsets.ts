@@ -17,9 +17,10 @@ export const MAX_TIMESTAMP = -3n;
  * and MAX_TIMESTAMP looks only below the HW (Kafka looks at the whole
  * log for it; a record a consumer cannot read yet is no answer here).
  */
-export async function lookUpOffset(log: PartitionLogPort, timestamp: bigint): Promise<{ offset: bigint; timestamp: bigint }> {
+export async function lookUpOffset(log: PartitionLogPort, timestamp: bigint, readCommitted = false): Promise<{ offset: bigint; timestamp: bigint }> {
   if (timestamp === EARLIEST_TIMESTAMP) return { offset: log.logStartOffset, timestamp: -1n };
-  if (timestamp === LATEST_TIMESTAMP) return { offset: log.highWatermark, timestamp: -1n };
+  // read_committed consumers start no later than the last stable offset (KIP-98).
+  if (timestamp === LATEST_TIMESTAMP) return { offset: readCommitted ? log.lastStableOffset : log.highWatermark, timestamp: -1n };
   if (timestamp === MAX_TIMESTAMP) return (await log.offsetForMaxTimestamp(log.highWatermark)) ?? { offset: -1n, timestamp: -1n };
   if (timestamp < 0n) throw new GregorError('INVALID_REQUEST', `timestamp ${timestamp} is neither -3, -2, -1 nor a time in ms`);
   const found = await log.offsetForTimestamp(timestamp);
@@ -41,7 +42,7 @@ export async function handleListOffsets(
       try {
         const led = await ctx.replicas.leaderFor(topic.name, p.partition);
         checkLeaderEpoch(p.currentLeaderEpoch, led.leader.leaderEpoch, topic.name, p.partition);
-        const found = await lookUpOffset(led.log, p.timestamp);
+        const found = await lookUpOffset(led.log, p.timestamp, req.isolationLevel === 1);
         result.offset = found.offset;
         result.timestamp = found.timestamp;
         result.leaderEpoch = led.leader.leaderEpoch;

@@ -1,6 +1,6 @@
 import { GregorError, isGregorError, validateTopicName } from '@gregor/common';
 import type { BrokerAddress, DescribeClusterResponse, MetadataRequest, MetadataResponse, TopicMetadata } from '../api/metadata';
-import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
+import { isInternalTopic } from '../internal-topics';
 import { listenerEndpoint } from '../metadata-source';
 import type { BrokerContext } from '../broker-context';
 import { planNewTopic } from '../create-topic-plan';
@@ -18,7 +18,7 @@ function describeTopic(view: TopicMetadataView, replicas: Pick<ReplicaManager, '
     error: null,
     name: view.name,
     topicId: view.topicId,
-    isInternal: view.name === OFFSETS_TOPIC,
+    isInternal: isInternalTopic(view.name),
     partitions: view.partitions.map((a) => {
       const leaderId = replicas.advertisedLeader(view.name, a);
       return {

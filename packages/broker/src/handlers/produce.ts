@@ -1,7 +1,7 @@
 import { GregorError, isGregorError, tpKey, type ErrorName } from '@gregor/common';
 import type { ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from '../api/produce';
 import { setMaxTimestamp, TimestampType, validateRecordBatches, type ValidatedBatch } from '@gregor/record-batch';
-import { OFFSETS_TOPIC } from '@gregor/group-coordinator';
+import { isInternalTopic } from '../internal-topics';
 import type { BrokerContext } from '../broker-context';
 import type { RequestOutcome } from '../outcome';
 import type { LedPartition } from '../replica/replica-manager';
@@ -48,10 +48,10 @@ export const MAX_PRODUCE_TIMEOUT_MS = 300_000;
  * not a GregorError (a bug in reading the frame) still counts as bad input.
  * Returns the batches found and their record count.
  */
-export function checkProducedRecords(records: Buffer, maxMessageBytes: number): { batches: ValidatedBatch[]; recordCount: number } {
+export function checkProducedRecords(records: Buffer, maxMessageBytes: number, origin: 'client' | 'replication' = 'client'): { batches: ValidatedBatch[]; recordCount: number } {
   let batches: ValidatedBatch[];
   try {
-    batches = validateRecordBatches(records, { origin: 'client', maxBatchBytes: maxMessageBytes });
+    batches = validateRecordBatches(records, { origin, maxBatchBytes: maxMessageBytes });
   } catch (err) {
     if (isGregorError(err)) throw err;
     throw new GregorError('CORRUPT_MESSAGE', `record batches could not be read: ${String(err)}`);
@@ -80,14 +80,14 @@ function stampLogAppendTime(records: Buffer, batches: readonly ValidatedBatch[],
  * last offset (see awaitReplication).
  */
 /**
- * The broker's own writers (the group coordinator) produce through the same
- * path. They may write to internal topics, which clients may not (Kafka:
- * INVALID_TOPIC_EXCEPTION), and only as the leader in the epoch they loaded
- * in: the check and the append's start are one synchronous step.
+ * The broker's own writers produce through the same path. Coordinators
+ * (groups, transactions) may write to internal topics, which clients may
+ * not (Kafka: INVALID_TOPIC_EXCEPTION), and only as the leader in the epoch
+ * they loaded in: the check and the append's start are one synchronous
+ * step. WriteTxnMarkers writes control batches (transaction markers),
+ * which clients may not either.
  */
-export interface InternalProduce {
-  coordinatorLeaderEpoch: number;
-}
+export type InternalProduce = { coordinatorLeaderEpoch: number } | { txnMarkers: true };
 
 export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, outcome: RequestOutcome, internal?: InternalProduce): Promise<ProduceResponse> {
   const acks = req.acks;
@@ -106,19 +106,21 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
         const key = tpKey(topic.name, p.partition);
         if (seen.has(key)) throw new GregorError('INVALID_REQUEST', `${key} appears more than once in the request`);
         seen.add(key);
-        if (internal === undefined && topic.name === OFFSETS_TOPIC) {
-          throw new GregorError('INVALID_TOPIC_EXCEPTION', `${OFFSETS_TOPIC} is internal: only the group coordinator writes to it`, where);
+        if (internal === undefined && isInternalTopic(topic.name)) {
+          throw new GregorError('INVALID_TOPIC_EXCEPTION', `${topic.name} is internal: only its coordinator writes to it`, where);
         }
         // No await unless a role change must run first: requests then reach
         // the append in the order they arrived, which an idempotent
         // producer's pipelined batches of one partition rely on.
         const led = ctx.replicas.leaderForNow(topic.name, p.partition) ?? (await ctx.replicas.leaderFor(topic.name, p.partition));
-        if (internal !== undefined && led.leader.leaderEpoch !== internal.coordinatorLeaderEpoch) {
+        if (internal !== undefined && 'coordinatorLeaderEpoch' in internal && led.leader.leaderEpoch !== internal.coordinatorLeaderEpoch) {
           throw new GregorError('NOT_LEADER_OR_FOLLOWER', `${key} is led in epoch ${led.leader.leaderEpoch}, the coordinator loaded in ${internal.coordinatorLeaderEpoch}`, where);
         }
         const config = ctx.topicConfigs.get(led.topic);
-        const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes);
-        if (config.cleanupPolicy.includes('compact')) checkCompactedKeys(p.records, batches);
+        const markers = internal !== undefined && 'txnMarkers' in internal;
+        // The broker's own batches skip the producer rules (markers, a coordinator's unsequenced transactional offsets).
+        const { batches, recordCount } = checkProducedRecords(p.records, config.maxMessageBytes, internal !== undefined ? 'replication' : 'client');
+        if (config.cleanupPolicy.includes('compact') && !markers) checkCompactedKeys(p.records, batches);
         // Kafka checks the committed ISR before appending (Partition.appendRecordsToLeader).
         if (acks === -1 && led.leader.isr.length < config.minInsyncReplicas) {
           throw new GregorError(

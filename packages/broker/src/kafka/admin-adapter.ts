@@ -21,6 +21,7 @@ import {
 import type { BrokerApi } from '../api/broker-api';
 import type { ApiError, RequestContext } from '../api/context';
 import { CONFIG_RESOURCE_TYPE, type AlterConfigsResource, type AlterConfigsResult } from '../api/configs';
+import { txnCode } from './txn-adapter';
 import { errorCodeOf, errorMessageOf } from './wire';
 
 /** Kafka's DescribeConfigs config_source values. */
@@ -204,7 +205,7 @@ export async function incrementalAlterConfigs(
 export async function initProducerId(
   api: BrokerApi,
   ctx: RequestContext,
-  _version: number,
+  version: number,
   req: KInitProducerIdRequest,
 ): Promise<Encodable<KInitProducerIdResponse>> {
   const res = await api.initProducerId(ctx, {
@@ -213,5 +214,6 @@ export async function initProducerId(
     producerId: req.producerId,
     producerEpoch: req.producerEpoch,
   });
-  return { errorCode: errorCodeOf(res.error), producerId: res.producerId, producerEpoch: res.producerEpoch };
+  // KIP-588: InitProducerId below v4 knows no PRODUCER_FENCED.
+  return { errorCode: txnCode(res.error, version, 4), producerId: res.producerId, producerEpoch: res.producerEpoch };
 }

@@ -114,8 +114,8 @@ function zstdPartitions(req: KProduceRequest): Set<string> | undefined {
  * Fetch (v4–v12: topics by name). No fetch sessions (KIP-227): every
  * answer has session id 0, which tells a client to keep sending full
  * requests; an incremental request naming a session is
- * FETCH_SESSION_ID_NOT_FOUND. No transactions yet, so the last stable
- * offset is the high watermark and aborted_transactions is empty (null for
+ * FETCH_SESSION_ID_NOT_FOUND. read_committed (KIP-98) reads up to the
+ * last stable offset with the aborted transactions listed (null for
  * read_uncommitted, as Kafka sends it). Below v10 a client cannot read zstd
  * (KIP-110): its records stop before the first zstd batch, and a partition
  * whose next batch is zstd answers UNSUPPORTED_COMPRESSION_TYPE.
@@ -128,6 +128,7 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, version: number
     maxWaitMs: req.maxWaitMs,
     minBytes: req.minBytes,
     maxBytes: req.maxBytes,
+    isolationLevel: req.isolationLevel,
     topics: req.topics.map((t) => ({
       name: t.topic,
       partitions: t.partitions.map((p) => ({
@@ -138,7 +139,6 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, version: number
       })),
     })),
   });
-  const aborted = req.isolationLevel === READ_COMMITTED ? [] : null;
   return {
     sessionId: 0,
     responses: res.topics.map((t) => ({
@@ -152,7 +152,7 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, version: number
           highWatermark: p.highWatermark,
           lastStableOffset: p.lastStableOffset,
           logStartOffset: p.logStartOffset,
-          abortedTransactions: aborted,
+          abortedTransactions: req.isolationLevel === READ_COMMITTED ? (p.abortedTransactions ?? []) : null,
           preferredReadReplica: -1,
           records: zstdAt < 0 ? p.records : p.records.subarray(0, zstdAt),
         };
@@ -164,6 +164,7 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, version: number
 /** ListOffsets v1+ (one offset per partition; v0's max_num_offsets is not served). */
 export async function listOffsets(api: BrokerApi, ctx: RequestContext, version: number, req: KListOffsetsRequest): Promise<Encodable<KListOffsetsResponse>> {
   const res = await api.listOffsets(ctx, {
+    isolationLevel: req.isolationLevel,
     topics: req.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => ({ partition: p.partitionIndex, timestamp: p.timestamp, currentLeaderEpoch: p.currentLeaderEpoch })),

@@ -1,4 +1,10 @@
 import {
+  ADD_OFFSETS_TO_TXN_API,
+  ADD_PARTITIONS_TO_TXN_API,
+  DESCRIBE_TRANSACTIONS_API,
+  END_TXN_API,
+  LIST_TRANSACTIONS_API,
+  TXN_OFFSET_COMMIT_API,
   ALTER_CONFIGS_API,
   API_VERSIONS_API,
   CREATE_PARTITIONS_API,
@@ -36,6 +42,7 @@ import * as data from './data-adapter';
 import * as groups from './group-adapter';
 import * as meta from './metadata-adapter';
 import * as records from './records-adapter';
+import * as txn from './txn-adapter';
 
 /** One adapter: the decoded Kafka request → the domain call → the Kafka response body (null: send nothing, acks=0). */
 export type KafkaAdapter<Req, Res> = (api: BrokerApi, ctx: RequestContext, version: number, req: Req) => Promise<Encodable<Res> | null>;
@@ -121,6 +128,14 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map(
     served('DeleteGroups', DELETE_GROUPS_API, 0, 2, groups.deleteGroups),
     served('AlterConfigs', INCREMENTAL_ALTER_CONFIGS_API, 0, 1, admin.incrementalAlterConfigs),
     served('DescribeCluster', DESCRIBE_CLUSTER_API, 0, 1, meta.describeCluster),
+    // Transactions (KIP-98): AddPartitionsToTxn v4+ is KIP-890's broker-to-broker form; EndTxn v4+ and
+    // TxnOffsetCommit v4 belong to KIP-890 part 2 (epoch bumped per transaction), not done.
+    served('AddPartitionsToTxn', ADD_PARTITIONS_TO_TXN_API, 0, 3, txn.addPartitionsToTxn),
+    served('AddOffsetsToTxn', ADD_OFFSETS_TO_TXN_API, 0, 3, txn.addOffsetsToTxn),
+    served('EndTxn', END_TXN_API, 0, 3, txn.endTxn),
+    served('TxnOffsetCommit', TXN_OFFSET_COMMIT_API, 0, 3, txn.txnOffsetCommit),
+    served('DescribeTransactions', DESCRIBE_TRANSACTIONS_API, 0, 0, txn.describeTransactions),
+    served('ListTransactions', LIST_TRANSACTIONS_API, 0, 0, txn.listTransactions),
   ].map((s) => [s.def.apiKey, s]),
 );
 

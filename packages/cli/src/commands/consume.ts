@@ -23,6 +23,7 @@ interface ConsumeOptions extends CommonOptions {
   group?: string;
   consumerProperty: Record<string, string>;
   joinTimeoutMs: number;
+  isolationLevel?: 'read_committed' | 'read_uncommitted';
 }
 
 /** `gregor consume TOPIC`: one value per line on stdout (Kafka's console consumer). */
@@ -43,11 +44,13 @@ export function registerConsume(program: Command, ctx: CliContext): void {
       .option('--print-timestamp', 'print CreateTime:T before the record', false)
       .option('--key-separator <sep>', 'separator between printed fields', '\t')
       .option('--group <group>', 'consume as a member of this consumer group: its partitions are shared with the other members, offsets are committed')
+      .option('--isolation-level <level>', 'read_uncommitted (default: everything up to the high watermark) or read_committed (committed transactions only)', parseIsolationLevel)
       .option('--join-timeout-ms <ms>', 'with --group: give up (exit 2) when the group cannot be joined within this long', intArg('--join-timeout-ms', 1), 60_000)
       .option('--consumer-property <key=value...>', `consumer settings with Kafka's names (repeatable): ${Object.keys(CONSUMER_PROPERTIES).join(', ')}`, keyValue, {}),
   ).action(async (topic: string, opts: ConsumeOptions) => {
     checkName(topic);
     consumerProperties(opts.consumerProperty); // usage errors before connecting
+    if (opts.isolationLevel !== undefined) opts.consumerProperty = { ...opts.consumerProperty, 'isolation.level': opts.isolationLevel };
     if (opts.group !== undefined) {
       if (opts.partition !== undefined || opts.offset !== undefined) {
         throw new UsageError('--group cannot be used with --partition or --offset: the group assigns partitions and resumes from its committed offsets');
@@ -244,6 +247,7 @@ const CONSUMER_PROPERTIES: Record<string, (value: string) => Partial<ConsumerOpt
     return { enableAutoCommit: v === 'true' };
   },
   'auto.commit.interval.ms': (v) => ({ autoCommitIntervalMs: positiveInt('auto.commit.interval.ms', v) }),
+  'isolation.level': (v) => ({ isolationLevel: parseIsolationLevel(v) }),
   'auto.offset.reset': (v) => {
     if (v !== 'earliest' && v !== 'latest' && v !== 'none') throw new UsageError(`--consumer-property auto.offset.reset must be earliest, latest or none, got "${v}"`);
     return { autoOffsetReset: v };
@@ -271,4 +275,9 @@ export function consumerProperties(props: Readonly<Record<string, string>>): Par
     out = { ...out, ...map(value) };
   }
   return out;
+}
+
+function parseIsolationLevel(v: string): 'read_committed' | 'read_uncommitted' {
+  if (v !== 'read_committed' && v !== 'read_uncommitted') throw new UsageError(`isolation level must be read_committed or read_uncommitted, got "${v}"`);
+  return v;
 }

@@ -7,8 +7,9 @@ import { registerGroup } from './group';
 import { registerProduce } from './produce';
 import { registerSubscribe } from './subscribe';
 import { registerTopic } from './topic';
+import { registerTransactions } from './transactions';
 
 /**
  * Every top-level command, one file each.
  */
-export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerSubscribe, registerDevCluster, registerCluster, registerGroup, registerConnect];
+export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerSubscribe, registerDevCluster, registerCluster, registerGroup, registerConnect, registerTransactions];

@@ -8,6 +8,7 @@ import type { ResolvedClientOptions } from '../options';
 import { parseClusterDescription, requestError, type ClusterDescription } from './cluster-description';
 import type { CommittedOffset, ConsumerGroupState, GroupDescription, GroupListing, OffsetToSet } from './group-types';
 import { GroupAdmin } from './groups';
+import { TransactionAdmin, type TransactionDescription, type TransactionListing } from './transactions';
 import { partitionResults, perItemWithRetry, type ItemResult } from './per-item';
 import type {
   AdminCallOptions,
@@ -298,6 +299,19 @@ export class Admin {
   // ---- consumer groups ----------------------------------------------------
 
   private groupAdmin: GroupAdmin | undefined;
+  private txnAdmin: TransactionAdmin | undefined;
+
+  /** ListTransactions on every broker (KIP-664): transactional ids, their producer id and state. */
+  listTransactions(opts: { states?: readonly string[]; producerIds?: readonly bigint[]; timeoutMs?: number } = {}): Promise<TransactionListing[]> {
+    this.txnAdmin ??= new TransactionAdmin(this.cluster, this.client);
+    return this.txnAdmin.listTransactions(opts);
+  }
+
+  /** DescribeTransactions from each id's coordinator: state, producer id and epoch, timeout, open partitions. */
+  describeTransactions(transactionalIds: readonly string[], opts: { timeoutMs?: number } = {}): Promise<TransactionDescription[]> {
+    this.txnAdmin ??= new TransactionAdmin(this.cluster, this.client);
+    return this.txnAdmin.describeTransactions(transactionalIds, opts);
+  }
 
   private groups(): GroupAdmin {
     this.groupAdmin ??= new GroupAdmin(this.cluster, this.client);

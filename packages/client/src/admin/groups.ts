@@ -6,7 +6,7 @@ import { errorFromWire, firstFailure } from '../errors';
 import { decodeAssignment } from '../group/consumer-protocol';
 import type { ResolvedClientOptions } from '../options';
 import { int64, int64Wire } from '../wire';
-import { perItemWithRetry, type ItemResult } from './per-item';
+import { askEveryBroker, perItemWithRetry, type ItemResult } from './per-item';
 import type { CommittedOffset, ConsumerGroupState, GroupDescription, GroupListing, OffsetToSet } from './group-types';
 import type { AdminCallOptions } from './types';
 
@@ -75,37 +75,12 @@ export class GroupAdmin {
 
   /** Every group of the cluster (asks each broker; one that does not answer fails the call). */
   async listGroups(opts: AdminCallOptions & { states?: readonly ConsumerGroupState[] } = {}): Promise<GroupListing[]> {
-    const md = await this.cluster.refreshMetadata();
-    const results = await perItemWithRetry<number, GroupListing[]>(
-      md.brokers.map((b) => b.nodeId),
-      (id) => String(id),
-      async (pending) => {
-        const out = new Map<string, ItemResult<GroupListing[]>>();
-        await Promise.all(
-          pending.map(async (id) => {
-            try {
-              const conn = this.cluster.connectionForNode(id);
-              if (conn === undefined) throw new GregorError('NETWORK_EXCEPTION', `broker ${id} is not in metadata`, { transport: true });
-              const res = await conn.call('ListGroups', { statesFilter: [...(opts.states ?? [])] });
-              const err = errorFromWire(res.error);
-              out.set(String(id), err ?? res.groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, state: state(g.groupState) })));
-            } catch (err) {
-              out.set(String(id), err instanceof GregorError ? err : new GregorError('UNKNOWN_SERVER_ERROR', String(err)));
-            }
-          }),
-        );
-        return out;
-      },
-      { cluster: this.cluster, deadlineMs: this.deadline(opts), retriable: () => true, random: this.client.random },
-    );
+    const answers = await askEveryBroker(this.cluster, { deadlineMs: this.deadline(opts), random: this.client.random }, async (conn) => {
+      const res = await conn.call('ListGroups', { statesFilter: [...(opts.states ?? [])] });
+      return errorFromWire(res.error) ?? res.groups.map((g): GroupListing => ({ groupId: g.groupId, protocolType: g.protocolType, state: state(g.groupState) }));
+    });
     const groups = new Map<string, GroupListing>();
-    const failures: { name: string; error: GregorError }[] = [];
-    for (const [id, r] of results) {
-      if (r instanceof GregorError) failures.push({ name: `broker ${id}`, error: r });
-      else for (const g of r) groups.set(g.groupId, g);
-    }
-    const err = firstFailure(failures);
-    if (err !== undefined) throw err;
+    for (const list of answers) for (const g of list) groups.set(g.groupId, g);
     return [...groups.values()].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
   }
 

@@ -1,6 +1,7 @@
 import { GregorError, toGregorError, withRetry } from '@gregor/common';
+import type { BrokerConnection } from '../broker-connection';
 import type { Cluster } from '../cluster';
-import { needsMetadataRefresh } from '../errors';
+import { firstFailure, needsMetadataRefresh } from '../errors';
 
 export type ItemResult<R> = R | GregorError;
 
@@ -88,4 +89,46 @@ export function partitionResults<I, R>(items: readonly I[], nameOf: (i: I) => st
     else if (r !== undefined) ok.push(r);
   }
   return { ok, failures };
+}
+
+/**
+ * Asks every broker in fresh metadata (APIs each broker answers for itself:
+ * ListGroups, ListTransactions), retrying brokers that fail until the
+ * deadline; the answers of all, or the first failure (with the count of others).
+ */
+export async function askEveryBroker<R>(
+  cluster: Cluster,
+  opts: { deadlineMs: number; random: () => number },
+  ask: (conn: BrokerConnection) => Promise<R | GregorError>,
+): Promise<R[]> {
+  const md = await cluster.refreshMetadata();
+  const results = await perItemWithRetry<number, R>(
+    md.brokers.map((b) => b.nodeId),
+    (id) => String(id),
+    async (pending) => {
+      const out = new Map<string, ItemResult<R>>();
+      await Promise.all(
+        pending.map(async (id) => {
+          try {
+            const conn = cluster.connectionForNode(id);
+            if (conn === undefined) throw new GregorError('NETWORK_EXCEPTION', `broker ${id} is not in metadata`, { transport: true });
+            out.set(String(id), await ask(conn));
+          } catch (err) {
+            out.set(String(id), err instanceof GregorError ? err : new GregorError('UNKNOWN_SERVER_ERROR', String(err)));
+          }
+        }),
+      );
+      return out;
+    },
+    { cluster, deadlineMs: opts.deadlineMs, retriable: () => true, random: opts.random },
+  );
+  const answers: R[] = [];
+  const failures: { name: string; error: GregorError }[] = [];
+  for (const [id, r] of results) {
+    if (r instanceof GregorError) failures.push({ name: `broker ${id}`, error: r });
+    else answers.push(r);
+  }
+  const err = firstFailure(failures);
+  if (err !== undefined) throw err;
+  return answers;
 }

@@ -98,7 +98,13 @@ export class Fetcher {
     }
     this.fetchingNodes.add(node);
     try {
-      const req: FetchRequest__Output = { maxWaitMs: config.maxWaitMs, minBytes: config.minBytes, maxBytes: config.maxBytes, topics: [...topics.values()] };
+      const req: FetchRequest__Output = {
+        maxWaitMs: config.maxWaitMs,
+        minBytes: config.minBytes,
+        maxBytes: config.maxBytes,
+        topics: [...topics.values()],
+        isolationLevel: config.isolationLevel === 'read_committed' ? 1 : 0,
+      };
       const local = cluster.opts.inProcessBroker;
       const res =
         local !== undefined && local.nodeId === node
@@ -135,7 +141,8 @@ export class Fetcher {
       state.failedAttempts = 0;
       if (result.records.length === 0) continue;
       try {
-        const fetched = recordsFromFetch(state.topic, state.partition, result.records, fetchOffset);
+        const aborted = this.deps.config.isolationLevel === "read_committed" ? result.abortedTransactions.map((a) => ({ producerId: int64(a.producerId), firstOffset: int64(a.firstOffset) })) : undefined;
+        const fetched = recordsFromFetch(state.topic, state.partition, result.records, fetchOffset, aborted);
         state.fetchOffset = fetched.nextFetchOffset;
         this.deps.buffer.push(state, fetched.records, result.records.length);
       } catch (err) {
@@ -182,7 +189,7 @@ export class Fetcher {
     }));
     this.deps.cluster.track(states.map((s) => s.topic));
     try {
-      const { answers, errors } = await listOffsetsOnce(this.deps.cluster, queries, this.deps.signal);
+      const { answers, errors } = await listOffsetsOnce(this.deps.cluster, queries, this.deps.signal, this.deps.config.isolationLevel === 'read_committed' ? 1 : 0);
       for (const { state, epoch, target } of sent) {
         if (state.epoch !== epoch || state.resolveRequestId !== requestId) continue;
         state.resolveRequestId = undefined;

@@ -21,6 +21,13 @@ export interface ConsumerOptions {
   maxPartitionBytes?: number;
   /** Records one `poll` returns at most (max.poll.records). Default 500. */
   maxPollRecords?: number;
+  /**
+   * isolation.level: 'read_committed' reads only committed transactional
+   * records — up to the last stable offset, aborted ones skipped (KIP-98);
+   * 'read_uncommitted' (Kafka's default) reads everything up to the high
+   * watermark. Control batches are never returned.
+   */
+  isolationLevel?: IsolationLevel;
   retry?: Partial<RetryPolicy>;
 
   // ---- consumer groups ----
@@ -57,8 +64,11 @@ export interface ConsumerOptions {
   partitionAssignors?: readonly (PartitionAssignor | 'range' | 'roundrobin' | 'cooperative-sticky')[];
 }
 
+export type IsolationLevel = 'read_uncommitted' | 'read_committed';
+
 export interface ResolvedConsumerOptions {
   autoOffsetReset: AutoOffsetReset;
+  isolationLevel: IsolationLevel;
   maxWaitMs: number;
   minBytes: number;
   maxBytes: number;
@@ -101,8 +111,13 @@ export function resolveConsumerOptions(opts: ConsumerOptions, client: { retry: R
   if (reset !== 'earliest' && reset !== 'latest' && reset !== 'none') {
     throw new ConfigError('autoOffsetReset', `must be "earliest", "latest" or "none", got ${String(reset)}`);
   }
+  const isolationLevel = opts.isolationLevel ?? 'read_uncommitted';
+  if (isolationLevel !== 'read_uncommitted' && isolationLevel !== 'read_committed') {
+    throw new ConfigError('isolationLevel', `must be "read_uncommitted" or "read_committed", got ${String(isolationLevel)}`);
+  }
   return {
     autoOffsetReset: reset,
+    isolationLevel,
     maxWaitMs: nonNegative('maxWaitMs', opts.maxWaitMs ?? 500),
     minBytes: nonNegative('minBytes', opts.minBytes ?? 1),
     maxBytes: positive('maxBytes', opts.maxBytes ?? 50 * 1024 * 1024),

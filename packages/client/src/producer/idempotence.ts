@@ -63,7 +63,16 @@ export class IdempotenceState {
   private unresolvedCount = 0;
   private order = 0;
 
-  constructor(readonly maxInFlightPerPartition: number) {
+  /**
+   * `bumpLocally`: an idempotent producer bumps its own epoch after a broken
+   * sequence; a transactional one must not (the coordinator owns its epoch):
+   * it reports `bumpNeeded` and gets the new epoch from InitProducerId once
+   * the transaction is aborted (KIP-360).
+   */
+  constructor(
+    readonly maxInFlightPerPartition: number,
+    private readonly bumpLocally = true,
+  ) {
     assert(maxInFlightPerPartition >= 1 && maxInFlightPerPartition <= MAX_IN_FLIGHT_FOR_IDEMPOTENCE, `idempotent in-flight limit ${maxInFlightPerPartition}`);
   }
 
@@ -76,6 +85,11 @@ export class IdempotenceState {
     return this.identity === undefined;
   }
 
+  /** A sequence broke in this epoch: new batches wait for a new epoch (transactional: from the coordinator). */
+  get bumpNeeded(): boolean {
+    return this.bumpPending;
+  }
+
   /** Batches with a sequence and an open outcome, over all partitions. */
   get unresolved(): number {
     return this.unresolvedCount;
@@ -85,6 +99,7 @@ export class IdempotenceState {
     assert(this.unresolvedCount === 0, 'a new producer id while batches of the old one are unresolved');
     this.identity = identity;
     this.partitions.clear();
+    this.bumpPending = false;
   }
 
   /** May `head`, the first queued batch of its partition, be sent now? */
@@ -156,7 +171,7 @@ export class IdempotenceState {
    * to "needs a producer id" when the epoch is exhausted). Returns what it did.
    */
   maybeBumpEpoch(): 'bumped' | 'needs-producer-id' | undefined {
-    if (!this.bumpPending || this.unresolvedCount > 0 || this.identity === undefined) return undefined;
+    if (!this.bumpPending || this.unresolvedCount > 0 || this.identity === undefined || !this.bumpLocally) return undefined;
     this.bumpPending = false;
     this.partitions.clear();
     if (this.identity.epoch >= MAX_PRODUCER_EPOCH) {

@@ -36,6 +36,15 @@ export interface ProducerOptions {
    */
   idempotent?: boolean;
   /**
+   * transactional.id (KIP-98): makes the producer transactional — call
+   * initTransactions() once, then beginTransaction() / send /
+   * sendOffsetsToTransaction() / commitTransaction() or abortTransaction().
+   * A new producer with the same id fences the old one. Needs idempotence.
+   */
+  transactionalId?: string;
+  /** transaction.timeout.ms: the coordinator aborts a transaction open longer than this. Default 60000. */
+  transactionTimeoutMs?: number;
+  /**
    * Tracing hook (the latency bench): called synchronously each time a
    * Produce request is handed to gRPC, with its partitions and record
    * counts in send order. Keep it cheap; it runs on the send path.
@@ -64,6 +73,8 @@ export interface ResolvedProducerOptions {
   retry: RetryPolicy;
   idempotent: boolean;
   onRequestSent: ((partitions: readonly SentPartition[]) => void) | undefined;
+  transactionalId: string | undefined;
+  transactionTimeoutMs: number;
 }
 
 const CODEC_OF: Readonly<Record<Compression, CompressionType>> = {
@@ -96,8 +107,13 @@ export function resolveProducerOptions(opts: ProducerOptions, client: { requestT
     retry: { ...client.retry, ...opts.retry },
     idempotent: false,
     onRequestSent: opts.onRequestSent,
+    transactionalId: opts.transactionalId,
+    transactionTimeoutMs: positive('transactionTimeoutMs', opts.transactionTimeoutMs ?? 60_000),
   };
-  resolved.idempotent = resolveIdempotence(opts.idempotent, resolved);
+  if (opts.transactionalId !== undefined && opts.transactionalId === '') throw new ConfigError('transactionalId', 'must not be empty');
+  // Kafka: a transactional producer is idempotent; asking for one without idempotence is an error.
+  resolved.idempotent = resolveIdempotence(opts.transactionalId !== undefined && opts.idempotent === undefined ? true : opts.idempotent, resolved);
+  if (opts.transactionalId !== undefined && !resolved.idempotent) throw new ConfigError('idempotent', 'a transactional producer (transactionalId) must be idempotent');
   // As Kafka: a batch must be able to wait out linger and one full request.
   if (resolved.deliveryTimeoutMs < resolved.lingerMs + resolved.requestTimeoutMs) {
     throw new ConfigError('deliveryTimeoutMs', `must be at least lingerMs + requestTimeoutMs (${resolved.lingerMs + resolved.requestTimeoutMs})`);

@@ -10,6 +10,7 @@ import { MemoryBudget } from './memory-budget';
 import { resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options';
 import { toPendingRecord } from './pending-record';
 import { Sender } from './sender';
+import { TransactionManager, type ConsumerGroupMetadata, type TransactionOffset } from './transaction-manager';
 import { WaitingQueue, waitingChargeBytes } from './waiting-queue';
 
 /**
@@ -51,6 +52,8 @@ export class Producer {
   private readonly deliverySettled = (delivery: Delivery): void => this.onSettled(delivery.epoch);
   private flushWaiters: { epoch: number; resolve: () => void }[] = [];
   private closing: Promise<void> | undefined;
+  /** Present when the producer is transactional (transactionalId). */
+  private readonly transactions: TransactionManager | undefined;
 
   /** @internal Use `client.producer()`. */
   constructor(
@@ -66,6 +69,19 @@ export class Producer {
     this.memory = new MemoryBudget(this.config.bufferMemoryBytes);
     this.waiting = new WaitingQueue(this.config.bufferMemoryBytes);
     this.sticky = new StickyPartitioner(client.random);
+    this.transactions =
+      this.config.transactionalId === undefined
+        ? undefined
+        : new TransactionManager({
+            cluster,
+            transactionalId: this.config.transactionalId,
+            transactionTimeoutMs: this.config.transactionTimeoutMs,
+            retry: this.config.retry,
+            logger: client.logger,
+            random: client.random,
+            now: () => client.clock.monotonicMs(),
+            maxBlockMs: this.config.maxBlockMs,
+          });
     this.sender = new Sender({
       cluster,
       accumulator: this.accumulator,
@@ -76,7 +92,57 @@ export class Producer {
       random: client.random,
       onBatchClosed: (topic, partition) => this.onBatchClosed(topic, partition),
       memoryWanted: () => this.waiting.length > 0,
+      ...(this.transactions !== undefined ? { transactions: this.transactions } : {}),
     });
+    const sender = this.sender;
+    this.transactions?.attach({
+      setIdentity: (identity) => sender.setProducerIdentity(identity),
+      identity: () => sender.producerIdentity,
+      wakeup: () => sender.wakeup(),
+      failUnsent: (error) => sender.failUnsent(error),
+      needsEpochBump: () => sender.epochBumpNeeded,
+    });
+  }
+
+  // ---- transactions (KIP-98; Kafka's producer API) ----
+
+  /**
+   * Registers the transactionalId with its coordinator (InitProducerId):
+   * fences any older producer with the same id and aborts what it left
+   * open. Once, before the first transaction.
+   */
+  initTransactions(): Promise<void> {
+    return this.txn().initTransactions();
+  }
+
+  /** Starts a transaction: sends until commit/abort belong to it. */
+  beginTransaction(): void {
+    this.txn().beginTransaction();
+  }
+
+  /**
+   * Commits consumed offsets as part of the transaction (exactly-once
+   * consume-transform-produce): visible to the group only if it commits.
+   * `offsets` are the next offsets to read; `group` is the consumer's
+   * groupMetadata() (KIP-447: a consumer with an older generation is fenced).
+   */
+  sendOffsetsToTransaction(offsets: readonly TransactionOffset[], group: ConsumerGroupMetadata): Promise<void> {
+    return this.txn().sendOffsets(offsets, group);
+  }
+
+  /** Flushes, then commits: every record and offset of the transaction becomes visible to read_committed consumers. */
+  commitTransaction(): Promise<void> {
+    return this.txn().commit(() => this.flush());
+  }
+
+  /** Aborts: read_committed consumers never see the transaction's records; its offsets are not committed. */
+  abortTransaction(): Promise<void> {
+    return this.txn().abort(() => this.flush());
+  }
+
+  private txn(): TransactionManager {
+    if (this.transactions === undefined) throw new GregorError('INVALID_TXN_STATE', 'the producer is not transactional: create it with a transactionalId');
+    return this.transactions;
   }
 
   /** The options in effect, defaults filled in. */
@@ -174,6 +240,7 @@ export class Producer {
     try {
       if (this.closing !== undefined) throw new GregorError('INVALID_REQUEST', 'producer is closed', { topic });
       validateTopicName(topic);
+      this.transactions?.checkSend(topic);
       const timestamp = BigInt(Date.now());
       delivery = new Delivery(topic, messages?.length ?? 1, mode, nowMs + this.config.maxBlockMs, this.flushEpoch, this.deliverySettled);
       if (single !== undefined) records = toPendingRecord(single, delivery, 0, timestamp, this.maxRecordBytes);

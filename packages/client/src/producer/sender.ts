@@ -24,6 +24,8 @@ export interface SenderDeps {
   onBatchClosed(topic: string, partition: number): void;
   /** Sends are waiting for buffer.memory: send without lingering. */
   memoryWanted(): boolean;
+  /** A transactional producer's manager: batches wait until their partition is in the transaction. */
+  transactions?: { mayDrain(topic: string, partition: number): boolean; batchFailed(error: GregorError): void };
 }
 
 /**
@@ -60,7 +62,7 @@ export class Sender {
   private requestsInFlight = 0;
 
   constructor(private readonly deps: SenderDeps) {
-    this.idempotence = deps.config.idempotent ? new IdempotenceState(deps.config.maxInFlight) : undefined;
+    this.idempotence = deps.config.idempotent ? new IdempotenceState(deps.config.maxInFlight, deps.transactions === undefined) : undefined;
     this.perPartitionLimit = this.idempotence?.maxInFlightPerPartition ?? 1;
   }
 
@@ -71,6 +73,25 @@ export class Sender {
   /** The idempotent producer's id and epoch once it has one (tests, tools). */
   get producerIdentity(): { producerId: bigint; epoch: number } | undefined {
     return this.idempotence?.producer;
+  }
+
+  /** Transactional producers: the id and epoch InitProducerId gave (no batch may be unresolved). */
+  setProducerIdentity(identity: { producerId: bigint; epoch: number }): void {
+    this.idempotence!.setProducer(identity);
+    this.wakeup();
+  }
+
+  /** Transactional producers: a batch failed for good in this epoch, so the next one is needed. */
+  get epochBumpNeeded(): boolean {
+    return this.idempotence?.bumpNeeded ?? false;
+  }
+
+  /** Fails every batch still queued (a transaction aborted or broken); batches in flight finish. */
+  failUnsent(error: GregorError): void {
+    for (const batch of this.deps.accumulator.drainAll()) {
+      if (batch.sequenceOrder >= 0) this.idempotence?.failed(batch, error, false);
+      this.failBatch(batch, error);
+    }
   }
 
   beginFlush(): void {
@@ -106,7 +127,14 @@ export class Sender {
     for (const [key, seen] of this.staleMetadata) if (version > seen) this.staleMetadata.delete(key);
     if (this.staleMetadata.size > 0) this.awaitMetadata();
     const idem = this.idempotence;
-    const canSendHead = idem === undefined ? undefined : (head: ProducerBatch): boolean => idem.canSendHead(head);
+    const txn = this.deps.transactions;
+    // A transactional batch waits until its partition is in the transaction (AddPartitionsToTxn; retries are in already).
+    const canSendHead =
+      idem === undefined
+        ? undefined
+        : txn === undefined
+          ? (head: ProducerBatch): boolean => idem.canSendHead(head)
+          : (head: ProducerBatch): boolean => idem.canSendHead(head) && (head.sequenceOrder >= 0 || txn.mayDrain(head.topic, head.partition));
     const ready = accumulator.ready(now, {
       flushing,
       muted: this.staleMetadata.size === 0 ? this.muted : new Set([...this.muted, ...this.staleMetadata.keys()]),
@@ -158,7 +186,8 @@ export class Sender {
         epoch: idem.producer?.epoch,
       });
     }
-    if (idem.needsProducerId && !this.initializingProducerId && this.deps.accumulator.recordCount > 0) {
+    // A transactional producer's id comes from initTransactions() (its coordinator), never from here.
+    if (this.deps.transactions === undefined && idem.needsProducerId && !this.initializingProducerId && this.deps.accumulator.recordCount > 0) {
       if (now >= this.producerIdRetryAtMs) this.initProducerId();
       else this.loop.runAt(this.producerIdRetryAtMs, now);
     }
@@ -309,6 +338,7 @@ export class Sender {
         producerId: batch.producerId,
         producerEpoch: batch.producerEpoch,
         baseSequence: batch.baseSequence,
+        isTransactional: this.deps.transactions !== undefined,
       },
     );
     return batch.encoded;
@@ -401,6 +431,7 @@ export class Sender {
   }
 
   private failBatch(batch: ProducerBatch, error: GregorError): void {
+    this.deps.transactions?.batchFailed(error);
     for (const r of batch.records) r.delivery.fail(error, r.index);
     this.deps.memory.release(batch.recordBytes());
   }

@@ -16,7 +16,7 @@ export interface CoordinatorOptions {
 }
 
 /**
- * The group's coordinator as this client knows it: found with
+ * The coordinator of a group (or, with key type 1, of a transactional id) as this client knows it: found with
  * FindCoordinator (any broker answers), forgotten when a call fails with
  * NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE or the broker does not
  * answer, and found again on the next call.
@@ -29,6 +29,8 @@ export class GroupCoordinator {
     private readonly cluster: Cluster,
     readonly groupId: string,
     private readonly opts: CoordinatorOptions,
+    /** FindCoordinator key type: 0 = a group, 1 = a transactional id (its transaction coordinator). */
+    private readonly keyType: 0 | 1 = 0,
   ) {}
 
   get nodeId(): number | undefined {
@@ -58,7 +60,7 @@ export class GroupCoordinator {
     for (let attempt = 0; ; attempt++) {
       let error: GregorError;
       try {
-        const res = await this.cluster.callAny('FindCoordinator', { keyType: 0, keys: [this.groupId] }, { signal });
+        const res = await this.cluster.callAny('FindCoordinator', { keyType: this.keyType, keys: [this.groupId] }, { signal });
         const c = res.coordinators.find((x) => x.key === this.groupId) ?? res.coordinators[0];
         const wireError = errorFromWire(c?.error, { group: this.groupId });
         if (c !== undefined && wireError === undefined) {

@@ -1,6 +1,7 @@
 // Original file: gregor/v1/client.proto
 
 import type { Error as _gregor_v1_Error, Error__Output as _gregor_v1_Error__Output } from '../../gregor/v1/Error';
+import type { AbortedTransaction as _gregor_v1_AbortedTransaction, AbortedTransaction__Output as _gregor_v1_AbortedTransaction__Output } from '../../gregor/v1/AbortedTransaction';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FetchPartitionResult {
@@ -10,6 +11,7 @@ export interface FetchPartitionResult {
   'logStartOffset'?: (number | string | Long);
   'lastStableOffset'?: (number | string | Long);
   'records'?: (Buffer | Uint8Array | string);
+  'abortedTransactions'?: (_gregor_v1_AbortedTransaction)[];
 }
 
 export interface FetchPartitionResult__Output {
@@ -19,4 +21,5 @@ export interface FetchPartitionResult__Output {
   'logStartOffset': (string);
   'lastStableOffset': (string);
   'records': (Buffer);
+  'abortedTransactions': (_gregor_v1_AbortedTransaction__Output)[];
 }

@@ -7,6 +7,7 @@ export interface FetchRequest {
   'minBytes'?: (number);
   'maxBytes'?: (number);
   'topics'?: (_gregor_v1_FetchTopic)[];
+  'isolationLevel'?: (number);
 }
 
 export interface FetchRequest__Output {
@@ -14,4 +15,5 @@ export interface FetchRequest__Output {
   'minBytes': (number);
   'maxBytes': (number);
   'topics': (_gregor_v1_FetchTopic__Output)[];
+  'isolationLevel': (number);
 }

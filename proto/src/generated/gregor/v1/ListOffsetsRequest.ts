@@ -4,8 +4,10 @@ import type { ListOffsetsTopic as _gregor_v1_ListOffsetsTopic, ListOffsetsTopic_
 
 export interface ListOffsetsRequest {
   'topics'?: (_gregor_v1_ListOffsetsTopic)[];
+  'isolationLevel'?: (number);
 }
 
 export interface ListOffsetsRequest__Output {
   'topics': (_gregor_v1_ListOffsetsTopic__Output)[];
+  'isolationLevel': (number);
 }

@@ -1,14 +1,10 @@
-import { GregorError, isGregorError, type Clock, type ErrorName, type Logger } from '@gregor/common';
-import { decodeCoordinatorBatches, encodeCoordinatorBatch } from './batch-codec';
-import type { Effects, PendingAppend, ShardDeps } from './context';
-import type { GroupCoordinatorShard } from './coordinator-shard';
-import { describeGroupEvent } from './group-events';
-import { OffsetsLoader } from './loader';
-import { OFFSETS_TOPIC } from './records';
-import type { Reply, RequestId } from './types';
+import { GregorError, isGregorError, type ErrorName, type Logger } from '@gregor/common';
 
-/** The __consumer_offsets partition as the coordinator needs it, as its leader in one epoch. */
-export interface OffsetsLogPort {
+/**
+ * An internal-topic partition (__consumer_offsets, __transaction_state) as
+ * a coordinator needs it, as its leader in one epoch.
+ */
+export interface CoordinatorLogPort {
   /**
    * Reads whole batches from `fromOffset` (up to the log end, at least one
    * batch, about `maxBytes`), as the leader of `partition` in
@@ -22,6 +18,46 @@ export interface OffsetsLogPort {
   append(partition: number, leaderEpoch: number, batch: Buffer): Promise<void>;
 }
 
+/** What every shard's effects carry: answers to deliver now and records to write. */
+export interface ShardEffects<A, R extends { requestId: number }> {
+  replies: R[];
+  appends: A[];
+}
+
+/** The driver-facing side of a pure coordinator shard. */
+export interface HostedShard<A, Fx> {
+  tick(nowMs: number): Fx;
+  nextDeadlineMs(): number;
+  appendCompleted(append: A, error: ErrorName | undefined, nowMs: number): Fx;
+}
+
+/** Rebuilds a shard from its partition, fed whole-batch chunks in offset order. */
+export interface ShardLoader<S, Fx> {
+  /** Replays the records at or after `fromOffset`; returns where the next read starts. */
+  replay(bytes: Buffer, fromOffset: bigint): bigint;
+  build(nowMs: number): { shard: S; effects: Fx };
+  /** Fields for the "loaded" log line (record counts, …). */
+  summary(shard: S): Record<string, unknown>;
+}
+
+/** What differs between coordinators: their shard, records and side effects. */
+export interface ShardKind<S extends HostedShard<A, Fx>, A, R extends { requestId: number }, Fx extends ShardEffects<A, R>> {
+  /** For log lines: "consumer groups", "transactions". */
+  readonly what: string;
+  /** The time the shard's deadlines are in. */
+  nowMs(): number;
+  newLoader(partition: number, leaderEpoch: number): ShardLoader<S, Fx>;
+  /** The appends as one record batch. */
+  encode(appends: readonly A[]): Buffer;
+  recordCount(append: A): number;
+  /** Effects beyond replies and appends (log lines, transaction markers). */
+  onEffects(effects: Fx, partition: number): void;
+  /** Leadership lost: effects that answer the shard's own waiters (if it keeps any). */
+  unload?(shard: S, nowMs: number): Fx;
+  /** An append that must be a write of its own (never merged with others). */
+  writeAlone?(append: A): boolean;
+}
+
 export interface ShardHostLimits {
   /** Bytes per read while loading. */
   loadReadMaxBytes: number;
@@ -33,20 +69,20 @@ const LOAD_ATTEMPTS = 30;
 const LOAD_RETRY_MS = 100;
 
 /** undefined: the shard was unloaded before answering. */
-type Resolver = (reply: Reply | undefined) => void;
+type Resolver<R> = (reply: R | undefined) => void;
 
 /**
- * Drives one GroupCoordinatorShard with real time and a real log: loads it
+ * Drives one coordinator shard with real time and a real log: loads it
  * from the partition, delivers its replies to waiting callers, writes its
  * appends one write at a time (merging whatever queued up meanwhile, so
- * many commits share one acks=all round trip), and keeps one timer at the
+ * many requests share one acks=all round trip), and keeps one timer at the
  * shard's next deadline. One host per (partition, leader epoch).
  */
-export class ShardHost {
+export class ShardHost<S extends HostedShard<A, Fx>, A, R extends { requestId: number }, Fx extends ShardEffects<A, R>> {
   state: 'loading' | 'active' | 'unloaded' = 'loading';
-  private shard: GroupCoordinatorShard | undefined;
-  private readonly waiting = new Map<RequestId, Resolver>();
-  private readonly queue: PendingAppend[] = [];
+  private shard: S | undefined;
+  private readonly waiting = new Map<number, Resolver<R>>();
+  private readonly queue: A[] = [];
   private writing = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAtMs = Number.POSITIVE_INFINITY;
@@ -57,9 +93,8 @@ export class ShardHost {
   constructor(
     readonly partition: number,
     readonly leaderEpoch: number,
-    private readonly deps: ShardDeps,
-    private readonly log: OffsetsLogPort,
-    private readonly clock: Clock,
+    private readonly kind: ShardKind<S, A, R, Fx>,
+    private readonly log: CoordinatorLogPort,
     private readonly logger: Logger,
     private readonly limits: ShardHostLimits,
   ) {
@@ -71,48 +106,47 @@ export class ShardHost {
   }
 
   /** Runs a request against the shard; resolves with its reply, now or later (undefined if unloaded first). */
-  call(requestId: RequestId, run: (shard: GroupCoordinatorShard, nowMs: number) => Effects): Promise<Reply | undefined> {
-    return new Promise<Reply | undefined>((resolve) => {
+  call(requestId: number, run: (shard: S, nowMs: number) => Fx): Promise<R | undefined> {
+    return new Promise<R | undefined>((resolve) => {
       this.waiting.set(requestId, resolve);
       this.apply(run(this.shard!, this.now()));
     });
   }
 
-  /** A change no caller waits for (topic deletion). */
-  mutate(fn: (shard: GroupCoordinatorShard, nowMs: number) => Effects): void {
+  /** A change no caller waits for (topic deletion, markers written). */
+  mutate(fn: (shard: S, nowMs: number) => Fx): void {
     if (this.state !== 'active') return;
     this.apply(fn(this.shard!, this.now()));
   }
 
   /** A read-only question answered from the current state. */
-  read<T>(fn: (shard: GroupCoordinatorShard) => T): T {
+  read<T>(fn: (shard: S) => T): T {
     return fn(this.shard!);
   }
 
-  /** Leadership is gone: waiters get NOT_COORDINATOR; writes in flight finish (and fail). */
+  /** Leadership is gone: waiters get undefined (NOT_COORDINATOR); writes in flight finish (and fail). */
   async unload(): Promise<void> {
     if (this.state === 'unloaded') return;
     const wasActive = this.state === 'active';
     this.state = 'unloaded';
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (wasActive && this.shard !== undefined) this.apply(this.shard.unload(this.now()));
+    if (wasActive && this.shard !== undefined && this.kind.unload !== undefined) this.apply(this.kind.unload(this.shard, this.now()));
     await this.loaded.catch(() => undefined);
     await this.idle;
     // Appends still queued are never written.
     if (this.shard !== undefined) for (const a of this.queue.splice(0)) this.apply(this.shard.appendCompleted(a, 'NOT_LEADER_OR_FOLLOWER', this.now()));
-    // Anything still waiting (none should be) learns that this broker no longer coordinates.
+    // Anything still waiting learns that this broker no longer coordinates.
     for (const resolve of this.waiting.values()) resolve(undefined);
     this.waiting.clear();
   }
 
   private now(): number {
-    return this.clock.monotonicMs();
+    return this.kind.nowMs();
   }
 
   private async load(): Promise<void> {
     const started = this.now();
-    const loader = new OffsetsLoader();
-    let skipped = 0;
+    const loader = this.kind.newLoader(this.partition, this.leaderEpoch);
     const { logStartOffset, logEndOffset } = await this.boundsWhenLeading();
     // Everything up to the log end as of now: from here on only this host appends.
     let offset = logStartOffset;
@@ -120,24 +154,19 @@ export class ShardHost {
       if (this.state === 'unloaded') return;
       const chunk = await this.log.read(this.partition, this.leaderEpoch, offset, this.limits.loadReadMaxBytes);
       if (chunk.records.length === 0) break;
-      const decoded = decodeCoordinatorBatches(chunk.records, offset);
-      for (const r of decoded.records) loader.replay(r);
-      skipped += decoded.skipped;
-      if (decoded.nextOffset <= offset) throw new GregorError('CORRUPT_MESSAGE', `loading partition ${this.partition} made no progress at offset ${offset}`);
-      offset = decoded.nextOffset;
+      const next = loader.replay(chunk.records, offset);
+      if (next <= offset) throw new GregorError('CORRUPT_MESSAGE', `loading partition ${this.partition} made no progress at offset ${offset}`);
+      offset = next;
     }
     if (this.state === 'unloaded') return;
-    const { shard, effects } = loader.build(this.deps, this.now());
+    const { shard, effects } = loader.build(this.now());
     this.shard = shard;
     this.state = 'active';
     this.apply(effects);
-    this.logger.info('loaded consumer groups', {
+    this.logger.info(`loaded ${this.kind.what}`, {
       partition: this.partition,
       leaderEpoch: this.leaderEpoch,
-      groups: shard.groupIds().length,
-      records: loader.recordsReplayed,
-      liveKeys: loader.liveKeys,
-      skipped,
+      ...loader.summary(shard),
       fromOffset: logStartOffset.toString(),
       toOffset: offset.toString(),
       ms: Math.round(this.now() - started),
@@ -160,8 +189,8 @@ export class ShardHost {
     }
   }
 
-  private apply(effects: Effects): void {
-    for (const e of effects.events) this.logger.info(describeGroupEvent(e, `${OFFSETS_TOPIC}-${this.partition}`));
+  private apply(effects: Fx): void {
+    this.kind.onEffects(effects, this.partition);
     for (const reply of effects.replies) {
       const resolve = this.waiting.get(reply.requestId);
       if (resolve === undefined) continue;
@@ -179,30 +208,28 @@ export class ShardHost {
   private maybeWrite(): void {
     if (this.writing || this.queue.length === 0) return;
     if (this.state !== 'active') return; // unload fails the queue
-    const batch: PendingAppend[] = [];
+    const batch: A[] = [];
     let records = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || records + this.queue[0]!.records.length <= this.limits.maxRecordsPerWrite)) {
+    const alone = (a: A): boolean => this.kind.writeAlone?.(a) === true;
+    while (this.queue.length > 0 && (batch.length === 0 || (records + this.kind.recordCount(this.queue[0]!) <= this.limits.maxRecordsPerWrite && !alone(this.queue[0]!)))) {
       const a = this.queue.shift()!;
       batch.push(a);
-      records += a.records.length;
+      records += this.kind.recordCount(a);
+      if (alone(a)) break;
     }
     this.writing = true;
     this.idle = new Promise((resolve) => (this.idleResolve = resolve));
-    const bytes = encodeCoordinatorBatch(
-      batch.flatMap((a) => a.records),
-      this.deps.wallClockMs(),
-    );
-    this.log.append(this.partition, this.leaderEpoch, bytes).then(
+    this.log.append(this.partition, this.leaderEpoch, this.kind.encode(batch)).then(
       () => this.written(batch, undefined),
       (err: unknown) => {
         const name: ErrorName = isGregorError(err) ? err.errorName : 'UNKNOWN_SERVER_ERROR';
-        this.logger.warn('coordinator write failed', { partition: this.partition, leaderEpoch: this.leaderEpoch, records, error: name, message: err instanceof Error ? err.message : String(err) });
+        this.logger.warn('coordinator write failed', { what: this.kind.what, partition: this.partition, leaderEpoch: this.leaderEpoch, records, error: name, message: err instanceof Error ? err.message : String(err) });
         this.written(batch, name);
       },
     );
   }
 
-  private written(batch: PendingAppend[], error: ErrorName | undefined): void {
+  private written(batch: A[], error: ErrorName | undefined): void {
     this.writing = false;
     for (const a of batch) this.apply(this.shard!.appendCompleted(a, error, this.now()));
     this.idleResolve?.();

@@ -1,5 +1,5 @@
 import { GregorError } from '@gregor/common';
-import type { OffsetsLogPort } from '@gregor/group-coordinator';
+import type { CoordinatorLogPort } from '@gregor/coordinator-runtime';
 import { lastOffsetOf, readBatchHeader, setBaseOffset } from '@gregor/record-batch';
 
 interface Partition {
@@ -8,11 +8,11 @@ interface Partition {
 }
 
 /**
- * __consumer_offsets partitions in memory, shared by several runtimes (as
+ * Internal-topic partitions (__consumer_offsets, __transaction_state) in memory, shared by several runtimes (as
  * brokers share a replicated partition): a runtime reads and writes only
  * as the current leader epoch. Writes can be failed or held by the test.
  */
-export class MemoryLog implements OffsetsLogPort {
+export class MemoryLog implements CoordinatorLogPort {
   private readonly partitions = new Map<number, Partition>();
   private readonly leaders = new Map<number, number>();
   writes = 0;

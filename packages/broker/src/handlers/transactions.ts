@@ -1,0 +1,153 @@
+import { GregorError, type ErrorName } from '@gregor/common';
+import { OFFSETS_TOPIC, partitionForGroup } from '@gregor/group-coordinator';
+import { TXN_STATES, type TopicPartition } from '@gregor/transaction-coordinator';
+import type {
+  AddOffsetsToTxnRequest,
+  AddOffsetsToTxnResponse,
+  AddPartitionsToTxnRequest,
+  AddPartitionsToTxnResponse,
+  DescribeTransactionsRequest,
+  DescribeTransactionsResponse,
+  EndTxnRequest,
+  EndTxnResponse,
+  ListTransactionsRequest,
+  ListTransactionsResponse,
+  TxnTopicPartitions,
+} from '../api/transactions';
+import type { BrokerContext } from '../broker-context';
+import type { RequestOutcome } from '../outcome';
+
+/**
+ * The transaction coordinator's APIs: routed to the transactional id's
+ * __transaction_state partition; NOT_COORDINATOR when this broker does not
+ * coordinate it (the client asks FindCoordinator with key type 1 again).
+ */
+
+const MESSAGES: Partial<Record<ErrorName, string>> = {
+  NOT_COORDINATOR: 'this broker is not the coordinator of the transactional id; find it again with FindCoordinator (key type 1)',
+  COORDINATOR_LOAD_IN_PROGRESS: 'the coordinator is loading its transactions; retry shortly',
+  COORDINATOR_NOT_AVAILABLE: 'the transaction coordinator is not available; retry shortly',
+  CONCURRENT_TRANSACTIONS: 'a change of this transactional id is being written; retry shortly',
+  PRODUCER_FENCED: 'a newer producer with the same transactional id has been initialised (or the transaction timed out)',
+  INVALID_PRODUCER_ID_MAPPING: 'the producer id is not the one this transactional id has',
+  INVALID_TXN_STATE: 'the request does not fit the transaction’s state',
+  INVALID_TRANSACTION_TIMEOUT: 'transaction.timeout.ms must be positive and at most transaction.max.timeout.ms',
+};
+
+/** A coordinator's error name as a response error; null for NONE. */
+export function txnError(name: ErrorName, outcome: RequestOutcome, detail?: string): GregorError | null {
+  if (name === 'NONE') return null;
+  return outcome.fail(new GregorError(name, detail ?? MESSAGES[name] ?? name.toLowerCase().replace(/_/g, ' ')));
+}
+
+function partitionOf(ctx: BrokerContext, transactionalId: string): number | undefined {
+  return ctx.transactions.partitionFor(transactionalId);
+}
+
+function flatten(topics: readonly TxnTopicPartitions[]): TopicPartition[] {
+  return topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition })));
+}
+
+function checkTopicNames(ctx: BrokerContext, topics: readonly TxnTopicPartitions[]): string | undefined {
+  for (const t of topics) {
+    const view = ctx.metadata.topic(t.name);
+    if (view === undefined) return `unknown topic "${t.name}"`;
+    for (const p of t.partitions) if (p < 0 || p >= view.partitions.length) return `unknown partition ${t.name}-${p}`;
+  }
+  return undefined;
+}
+
+export async function handleAddPartitionsToTxn(ctx: BrokerContext, req: AddPartitionsToTxnRequest, outcome: RequestOutcome): Promise<AddPartitionsToTxnResponse> {
+  const answer = (name: ErrorName, detail?: string): AddPartitionsToTxnResponse => {
+    const error = txnError(name, outcome, detail);
+    return { topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((partition) => ({ partition, error })) })) };
+  };
+  const unknown = checkTopicNames(ctx, req.topics);
+  if (unknown !== undefined) return answer('UNKNOWN_TOPIC_OR_PARTITION', unknown);
+  const partition = partitionOf(ctx, req.transactionalId);
+  if (partition === undefined) return answer('NOT_COORDINATOR');
+  const r = await ctx.transactions.runtime.addPartitions(partition, {
+    transactionalId: req.transactionalId,
+    producerId: req.producerId,
+    producerEpoch: req.producerEpoch,
+    partitions: flatten(req.topics),
+  });
+  return answer(r.error);
+}
+
+/** KIP-98: the group's __consumer_offsets partition joins the transaction, so its offsets get the marker. */
+export async function handleAddOffsetsToTxn(ctx: BrokerContext, req: AddOffsetsToTxnRequest, outcome: RequestOutcome): Promise<AddOffsetsToTxnResponse> {
+  if (req.groupId === '') return { error: txnError('INVALID_GROUP_ID', outcome, 'the group id is empty') };
+  // As Kafka, the partition follows from the configured count even before
+  // __consumer_offsets exists (it is created with that count; creation starts here).
+  let offsetsPartition = ctx.groups.partitionFor(req.groupId);
+  if (offsetsPartition === undefined) {
+    offsetsPartition = partitionForGroup(req.groupId, ctx.config.offsetsTopicNumPartitions);
+    ctx.groups.topic.ensureCreated().catch((err: unknown) => ctx.logger.debug('creating the offsets topic from AddOffsetsToTxn failed', { err: String(err) }));
+  }
+  const partition = partitionOf(ctx, req.transactionalId);
+  if (partition === undefined) return { error: txnError('NOT_COORDINATOR', outcome) };
+  const r = await ctx.transactions.runtime.addPartitions(partition, {
+    transactionalId: req.transactionalId,
+    producerId: req.producerId,
+    producerEpoch: req.producerEpoch,
+    partitions: [{ topic: OFFSETS_TOPIC, partition: offsetsPartition }],
+  });
+  return { error: txnError(r.error, outcome) };
+}
+
+export async function handleEndTxn(ctx: BrokerContext, req: EndTxnRequest, outcome: RequestOutcome): Promise<EndTxnResponse> {
+  const partition = partitionOf(ctx, req.transactionalId);
+  if (partition === undefined) return { error: txnError('NOT_COORDINATOR', outcome) };
+  const r = await ctx.transactions.runtime.endTxn(partition, {
+    transactionalId: req.transactionalId,
+    producerId: req.producerId,
+    producerEpoch: req.producerEpoch,
+    commit: req.committed,
+  });
+  return { error: txnError(r.error, outcome) };
+}
+
+export async function handleDescribeTransactions(ctx: BrokerContext, req: DescribeTransactionsRequest, outcome: RequestOutcome): Promise<DescribeTransactionsResponse> {
+  const transactionStates: DescribeTransactionsResponse['transactionStates'] = [];
+  for (const id of new Set(req.transactionalIds)) {
+    const partition = partitionOf(ctx, id);
+    const d =
+      partition === undefined
+        ? { error: 'NOT_COORDINATOR' as const, state: 'Unknown', producerId: -1n, producerEpoch: -1, timeoutMs: -1, txnStartMs: -1, partitions: [] }
+        : ctx.transactions.runtime.describe(partition, [id])[0]!;
+    const byTopic = new Map<string, number[]>();
+    for (const tp of d.partitions) {
+      const list = byTopic.get(tp.topic);
+      if (list === undefined) byTopic.set(tp.topic, [tp.partition]);
+      else list.push(tp.partition);
+    }
+    transactionStates.push({
+      transactionalId: id,
+      error: txnError(d.error, outcome),
+      state: d.error === 'NONE' ? d.state : '',
+      timeoutMs: d.timeoutMs,
+      startTimeMs: BigInt(d.txnStartMs),
+      producerId: d.producerId,
+      producerEpoch: d.producerEpoch,
+      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+    });
+  }
+  return { transactionStates };
+}
+
+export async function handleListTransactions(ctx: BrokerContext, req: ListTransactionsRequest, outcome: RequestOutcome): Promise<ListTransactionsResponse> {
+  const known = new Set<string>(TXN_STATES);
+  const unknownStateFilters = req.stateFilters.filter((s) => !known.has(s));
+  const { error, transactions } = ctx.transactions.runtime.list(
+    req.stateFilters.filter((s) => known.has(s)),
+    req.producerIdFilters,
+  );
+  // Only unknown states asked for: nothing can match them.
+  const matching = unknownStateFilters.length > 0 && unknownStateFilters.length === req.stateFilters.length ? [] : transactions;
+  return {
+    error: txnError(error, outcome),
+    unknownStateFilters,
+    transactionStates: matching.map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId, state: t.state })),
+  };
+}

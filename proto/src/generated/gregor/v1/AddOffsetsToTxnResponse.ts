@@ -1,0 +1,11 @@
+// Original file: gregor/v1/client.proto
+
+import type { Error as _gregor_v1_Error, Error__Output as _gregor_v1_Error__Output } from '../../gregor/v1/Error';
+
+export interface AddOffsetsToTxnResponse {
+  'error'?: (_gregor_v1_Error | null);
+}
+
+export interface AddOffsetsToTxnResponse__Output {
+  'error': (_gregor_v1_Error__Output | null);
+}
