@@ -22,6 +22,10 @@ p.commit_transaction(30)
 p.begin_transaction()
 for v in ['ck-abort-1', 'ck-abort-2']:
     p.produce('ck-txn', value=v.encode(), key=v.encode())
+# Sent before the abort, so the aborted records are in the log (and the
+# coordinator hears of the transaction: librdkafka aborts a transaction
+# that has added no partition yet without asking it).
+p.flush(30)
 p.abort_transaction(30)
 c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'ck-reader', 'auto.offset.reset': 'earliest', 'isolation.level': 'read_committed', 'enable.auto.commit': False})
 c.subscribe(['ck-txn'])
@@ -72,7 +76,22 @@ describe('confluent-kafka transactions against Gregor', () => {
     seen.push(...(await consumer.poll({ timeoutMs: 300 })));
     await consumer.close();
     expect(seen.map((x) => x.value!.toString()).sort()).toEqual(['ck-commit-1', 'ck-commit-2']);
-    const all = await cluster.client.admin().listTransactions();
-    expect(all).toContainEqual(expect.objectContaining({ transactionalId: 'ck-txn-1', state: 'CompleteAbort' }));
+    // EndTxn is answered at PrepareAbort; CompleteAbort follows once the markers are written.
+    const admin = cluster.client.admin();
+    await pollUntil(async () => (await admin.listTransactions()).some((t) => t.transactionalId === 'ck-txn-1' && t.state === 'CompleteAbort') || undefined, {
+      timeoutMs: 30_000,
+      what: 'ck-txn-1 to be CompleteAbort in ListTransactions',
+    });
+    // The aborted records are in the log: a read_uncommitted reader sees all four.
+    const raw = cluster.client.consumer({ maxWaitMs: 100 });
+    raw.assign([0, 1].map((partition) => ({ topic: 'ck-txn', partition })));
+    for (const partition of [0, 1]) raw.seek({ topic: 'ck-txn', partition }, 'earliest');
+    const everything: string[] = [];
+    await pollUntil(async () => {
+      everything.push(...(await raw.poll({ timeoutMs: 200 })).map((x) => x.value!.toString()));
+      return everything.length >= 4 || undefined;
+    }, { timeoutMs: 30_000, what: 'all four records through a read_uncommitted consumer' });
+    await raw.close();
+    expect(everything.sort()).toEqual(['ck-abort-1', 'ck-abort-2', 'ck-commit-1', 'ck-commit-2']);
   });
 });
