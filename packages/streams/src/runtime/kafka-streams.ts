@@ -169,6 +169,11 @@ export class KafkaStreams {
         onPartitionsLost: async (tps) => {
           await tasks.closeTasks(tasks.taskIdsOf(tps), false);
           await standbys.close(tps);
+          // exactly_once_v2: the open transaction holds the lost tasks' writes too; it cannot commit, so the rest go back to their last commit.
+          if (eos) {
+            await commitPath.abort();
+            await this.reviveTasks();
+          }
         },
       });
       log.info('streams application started', { applicationId, subtopologies: taskTopics.size, internalTopics: plan.internalTopics.map((t) => t.topic), changelogs: [...changelogs] });
