@@ -5,6 +5,7 @@
  * over, and a restart restores its persistent store from the checkpoint
  * (replaying only the changelog's tail).
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -415,8 +416,21 @@ describe('KafkaStreams against a real node', () => {
     expect([...uncommitted.values()].flat().length).toBeGreaterThan([...(await countHistory(client, 'eos-counts', 2, 'read_committed')).values()].flat().length);
     expect(sorted(new Map(b.store<string, number>('counts').all().map((kv) => [kv.key, kv.value])))).toEqual(sorted(all));
     await a.close();
+    // `a` ended dirty: no checkpoint in its task directories, so its LevelDB stores (holding aborted counts) would be wiped on a restart.
+    const checkpoints = (name: string): boolean[] => [0, 1].map((p) => existsSync(path.join(dir, name, 'eos', `0_${p}`, '.checkpoint')));
+    expect(checkpoints('eos-a')).toEqual([false, false]);
     expect(b.currentState).toBe('RUNNING');
+    // While `b` runs its checkpoints are gone too (a crash now must not trust them); a clean close after a commit writes them.
+    expect(checkpoints('eos-b')).toEqual([false, false]);
     await b.close();
     expect(b.currentState).toBe('NOT_RUNNING');
+    expect(checkpoints('eos-b')).toEqual([true, true]);
+    const b2 = new KafkaStreams(keyCountTopology('eos-lines', 'eos-counts'), config('eos-b'));
+    running.push(b2);
+    await b2.start();
+    await pollUntil(() => b2.metrics().tasks === 2, { timeoutMs: 30_000, what: 'the restarted instance to own both tasks' });
+    expect(b2.metrics().restoredRecords).toBe(0);
+    expect(sorted(new Map(b2.store<string, number>('counts').all().map((kv) => [kv.key, kv.value])))).toEqual(sorted(all));
+    await b2.close();
   });
 });
