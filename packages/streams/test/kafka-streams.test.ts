@@ -350,6 +350,45 @@ describe('KafkaStreams against a real node', () => {
     );
   });
 
+  it('exactly_once_v2 with a repartition: two instances, one joins and one leaves (rebalances), the read_committed counts equal the reference, each count once', async () => {
+    await client.admin().createTopics([{ topic: 'eos2-lines', numPartitions: 3 }, { topic: 'eos2-counts', numPartitions: 3 }]);
+    const make = (name: string): KafkaStreams => {
+      const s = new KafkaStreams(wordCountTopology('eos2-lines', 'eos2-counts'), {
+        applicationId: 'eos2',
+        bootstrap: node.clientAddress!,
+        stateDir: path.join(dir, name),
+        processingGuarantee: 'exactly_once_v2',
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 200,
+        client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
+      });
+      running.push(s);
+      return s;
+    };
+    const lines: string[] = [];
+    for (let i = 0; i < 120; i++) lines.push(`w${i % 5} w${i % 7} common`);
+    const x = make('eos2-x');
+    await x.start();
+    await produce(lines.slice(0, 40), 'eos2-lines');
+    const y = make('eos2-y');
+    await y.start();
+    await pollUntil(() => x.metrics().tasks > 0 && y.metrics().tasks > 0, { timeoutMs: 30_000, what: 'both instances to own tasks' });
+    await produce(lines.slice(40, 80), 'eos2-lines');
+    await y.close();
+    await produce(lines.slice(80), 'eos2-lines');
+    const expected = reference(lines);
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'eos2-counts', 3, 'read_committed'))) === JSON.stringify(sorted(expected)), {
+      timeoutMs: 60_000,
+      what: 'the read_committed counts to match the reference',
+    });
+    for (const [word, counts] of await countHistory(client, 'eos2-counts', 3, 'read_committed')) {
+      for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThan(counts[i - 1]!);
+      expect(counts[counts.length - 1]).toBe(expected.get(word));
+    }
+    expect(x.currentState).toBe('RUNNING');
+    await x.close();
+  });
+
   it('exactly_once_v2: an instance left mid-transaction is fenced by its replacement; the read_committed output equals the reference, nothing counted twice', async () => {
     await client.admin().createTopics([{ topic: 'eos-lines', numPartitions: 2 }, { topic: 'eos-counts', numPartitions: 2 }]);
     const config = (name: string, extra: Partial<StreamsConfig> = {}): StreamsConfig => ({
