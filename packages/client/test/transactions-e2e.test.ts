@@ -73,6 +73,36 @@ describe('transactional producer and read_committed consumer (SDK, in-process no
     await producer.close();
   });
 
+  test("client.read with read_committed: aborted records skipped, stops at the last stable offset while a transaction is open, 'latest' = the LSO", async () => {
+    await client.admin().createTopics([{ topic: 'txn-read', numPartitions: 1 }]);
+    const producer = client.producer({ transactionalId: 'sdk-read', lingerMs: 0 });
+    await producer.initTransactions();
+    const txn = async (value: string, end: 'commit' | 'abort' | 'open'): Promise<void> => {
+      producer.beginTransaction();
+      await producer.send({ topic: 'txn-read', messages: [{ partition: 0, value }] });
+      if (end === 'commit') await producer.commitTransaction();
+      if (end === 'abort') await producer.abortTransaction();
+    };
+    await txn('c1', 'commit');
+    await txn('a1', 'abort');
+    await txn('c2', 'commit');
+    await txn('open', 'open');
+    const read = (isolationLevel: 'read_committed' | 'read_uncommitted', from: bigint | 'latest' = 0n) => client.read({ topic: 'txn-read', partition: 0, from, isolationLevel });
+    // Markers take an offset each: c1 0, marker 1, a1 2, marker 3, c2 4, marker 5, open 6.
+    await pollUntil(async () => (await read('read_committed')).records.length === 2 || undefined, { timeoutMs: 10_000, what: 'the commit markers to be written' });
+    const committed = await read('read_committed');
+    expect(committed.records.map((r) => r.value!.toString())).toEqual(['c1', 'c2']);
+    expect(committed.lastStableOffset).toBe(6n);
+    expect(committed.highWatermark).toBe(7n);
+    expect(committed.nextOffset).toBeLessThanOrEqual(6n);
+    expect((await read('read_committed', 'latest')).nextOffset).toBe(6n);
+    expect((await read('read_uncommitted')).records.map((r) => r.value!.toString())).toEqual(['c1', 'a1', 'c2', 'open']);
+    expect((await read('read_uncommitted', 'latest')).nextOffset).toBe(7n);
+    await producer.commitTransaction();
+    await pollUntil(async () => (await read('read_committed')).records.length === 3 || undefined, { timeoutMs: 10_000, what: 'the open transaction to become readable once committed' });
+    await producer.close();
+  });
+
   test('misuse is INVALID_TXN_STATE; a second producer with the same id fences the first', async () => {
     const first = client.producer({ transactionalId: 'sdk-2', lingerMs: 0 });
     await first.initTransactions();

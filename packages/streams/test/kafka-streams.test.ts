@@ -5,10 +5,11 @@
  * over, and a restart restores its persistent store from the checkpoint
  * (replaying only the changelog's tail).
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createClient, type Gregor } from '@gregor/client';
+import { createClient, type Gregor, type IsolationLevel } from '@gregor/client';
 import { pollUntil, silentLogger } from '@gregor/common';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 import { KafkaStreams, resetApplication, Serdes, StreamsBuilder, type StreamsConfig } from '../src';
@@ -26,19 +27,38 @@ function wordCountTopology(input: string, output: string) {
   return b.build();
 }
 
-/** The latest count per word in the output topic (a table's view of the stream). */
-async function latestCounts(client: Gregor, topic: string, partitions: number): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
+/** Counts records per key (no repartition: a task's changelog and output writes go in one transaction with its offsets). */
+function keyCountTopology(input: string, output: string) {
+  const b = new StreamsBuilder();
+  b.stream(input, { keySerde: S, valueSerde: S })
+    .groupByKey({ keySerde: S, valueSerde: S })
+    .count({ storeName: 'counts' })
+    .toStream()
+    .to(output, { keySerde: S, valueSerde: Serdes.Float64() });
+  return b.build();
+}
+
+/** Every count per word in the output topic, in order (read_committed: only committed transactions', up to the last stable offset). */
+async function countHistory(client: Gregor, topic: string, partitions: number, isolationLevel: IsolationLevel = 'read_uncommitted'): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
   for (let p = 0; p < partitions; p++) {
     let from = 0n;
     for (;;) {
-      const res = await client.read({ topic, partition: p, from, maxRecords: 1000 });
-      for (const r of res.records) out.set(r.key!.toString(), r.value!.readDoubleBE(0));
-      if (res.nextOffset >= res.highWatermark) break;
+      const res = await client.read({ topic, partition: p, from, maxRecords: 1000, isolationLevel });
+      for (const r of res.records) {
+        const word = r.key!.toString();
+        out.set(word, [...(out.get(word) ?? []), r.value!.readDoubleBE(0)]);
+      }
+      if (res.nextOffset >= (isolationLevel === 'read_committed' ? res.lastStableOffset : res.highWatermark)) break;
       from = res.nextOffset;
     }
   }
   return out;
+}
+
+/** The latest count per word in the output topic (a table's view of the stream). */
+async function latestCounts(client: Gregor, topic: string, partitions: number, isolationLevel: IsolationLevel = 'read_uncommitted'): Promise<Map<string, number>> {
+  return new Map([...(await countHistory(client, topic, partitions, isolationLevel))].map(([w, counts]) => [w, counts[counts.length - 1]!]));
 }
 
 function reference(lines: readonly string[]): Map<string, number> {
@@ -324,7 +344,132 @@ describe('KafkaStreams against a real node', () => {
     expect(s.currentState).toBe('ERROR');
   });
 
-  it('exactly_once_v2 is refused with a clear message until transactions exist', () => {
-    expect(() => new KafkaStreams(wordCountTopology('a', 'b'), { applicationId: 'x', bootstrap: '127.0.0.1:1', processingGuarantee: 'exactly_once_v2' })).toThrow(/INVALID_CONFIG: processingGuarantee exactly_once_v2 needs transactions/);
+  it('a processingGuarantee that does not exist is refused with a clear message', () => {
+    expect(() => new KafkaStreams(wordCountTopology('a', 'b'), { applicationId: 'x', bootstrap: '127.0.0.1:1', processingGuarantee: 'exactly_once' as 'exactly_once_v2' })).toThrow(
+      /INVALID_CONFIG: processingGuarantee must be at_least_once or exactly_once_v2, got "exactly_once"/,
+    );
+  });
+
+  it('exactly_once_v2 with a repartition: two instances, one joins and one leaves (rebalances), the read_committed counts equal the reference, each count once', async () => {
+    await client.admin().createTopics([{ topic: 'eos2-lines', numPartitions: 3 }, { topic: 'eos2-counts', numPartitions: 3 }]);
+    const make = (name: string): KafkaStreams => {
+      const s = new KafkaStreams(wordCountTopology('eos2-lines', 'eos2-counts'), {
+        applicationId: 'eos2',
+        bootstrap: node.clientAddress!,
+        stateDir: path.join(dir, name),
+        processingGuarantee: 'exactly_once_v2',
+        sessionTimeoutMs: 6000,
+        heartbeatIntervalMs: 200,
+        client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
+      });
+      running.push(s);
+      return s;
+    };
+    const lines: string[] = [];
+    for (let i = 0; i < 120; i++) lines.push(`w${i % 5} w${i % 7} common`);
+    const x = make('eos2-x');
+    await x.start();
+    await produce(lines.slice(0, 40), 'eos2-lines');
+    const y = make('eos2-y');
+    await y.start();
+    await pollUntil(() => x.metrics().tasks > 0 && y.metrics().tasks > 0, { timeoutMs: 30_000, what: 'both instances to own tasks' });
+    await produce(lines.slice(40, 80), 'eos2-lines');
+    await y.close();
+    await produce(lines.slice(80), 'eos2-lines');
+    const expected = reference(lines);
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'eos2-counts', 3, 'read_committed'))) === JSON.stringify(sorted(expected)), {
+      timeoutMs: 60_000,
+      what: 'the read_committed counts to match the reference',
+    });
+    for (const [word, counts] of await countHistory(client, 'eos2-counts', 3, 'read_committed')) {
+      for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThan(counts[i - 1]!);
+      expect(counts[counts.length - 1]).toBe(expected.get(word));
+    }
+    expect(x.currentState).toBe('RUNNING');
+    await x.close();
+  });
+
+  it('exactly_once_v2: an instance left mid-transaction is fenced by its replacement; the read_committed output equals the reference, nothing counted twice', async () => {
+    await client.admin().createTopics([{ topic: 'eos-lines', numPartitions: 2 }, { topic: 'eos-counts', numPartitions: 2 }]);
+    const config = (name: string, extra: Partial<StreamsConfig> = {}): StreamsConfig => ({
+      applicationId: 'eos',
+      bootstrap: node.clientAddress!,
+      stateDir: path.join(dir, name),
+      processingGuarantee: 'exactly_once_v2',
+      // The same instance id for both: the replacement's transactional id fences the first one's producer.
+      groupInstanceId: 'eos-1',
+      commitIntervalMs: 100,
+      sessionTimeoutMs: 20_000,
+      heartbeatIntervalMs: 200,
+      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
+      ...extra,
+    });
+    const batch1 = ['a', 'b', 'c', 'a', 'b', 'a'];
+    const batch2 = ['a', 'c', 'b', 'b', 'd'];
+    const batch3 = ['a', 'd', 'e'];
+    const send = async (words: readonly string[]): Promise<void> => {
+      const producer = client.producer({ lingerMs: 0 });
+      await producer.send({ topic: 'eos-lines', messages: words.map((w) => ({ key: w, value: w })) });
+      await producer.close();
+    };
+    // No cache: every count update goes to the changelog and the output at once, inside the open transaction.
+    const a = new KafkaStreams(keyCountTopology('eos-lines', 'eos-counts'), config('eos-a', { cacheMaxEntries: 0 }));
+    running.push(a);
+    await a.start();
+    await send(batch1);
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'eos-counts', 2, 'read_committed'))) === JSON.stringify(sorted(reference(batch1))), {
+      timeoutMs: 30_000,
+      what: 'batch 1 counted and committed',
+    });
+
+    // From now on `a` processes but never commits: its transaction stays open, as when a process hangs or dies.
+    (a.config as { commitIntervalMs: number }).commitIntervalMs = 3_600_000;
+    await send(batch2);
+    const upTo2 = sorted(reference([...batch1, ...batch2]));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'eos-counts', 2))) === JSON.stringify(upTo2), { timeoutMs: 30_000, what: 'batch 2 written, uncommitted' });
+    // read_committed readers do not see the open transaction's counts.
+    expect(sorted(await latestCounts(client, 'eos-counts', 2, 'read_committed'))).toEqual(sorted(reference(batch1)));
+
+    // The replacement (another machine: empty state dir) fences `a`: its open transaction is aborted, its
+    // changelog writes are not restored, and batch 2 is processed again from the committed offsets.
+    const b = new KafkaStreams(keyCountTopology('eos-lines', 'eos-counts'), config('eos-b'));
+    running.push(b);
+    await b.start();
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'eos-counts', 2, 'read_committed'))) === JSON.stringify(upTo2), {
+      timeoutMs: 60_000,
+      what: 'batch 2 counted once by the replacement',
+    });
+    await send(batch3);
+    const all = reference([...batch1, ...batch2, ...batch3]);
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'eos-counts', 2, 'read_committed'))) === JSON.stringify(sorted(all)), {
+      timeoutMs: 60_000,
+      what: 'batch 3 counted',
+    });
+    // No double count anywhere in the committed history: each word's counts only rise, up to its true count.
+    for (const [word, counts] of await countHistory(client, 'eos-counts', 2, 'read_committed')) {
+      for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThan(counts[i - 1]!);
+      expect(counts[counts.length - 1]).toBe(all.get(word));
+    }
+    // The aborted writes are in the log all the same: a read_uncommitted reader sees counts the reference never reaches.
+    const uncommitted = await countHistory(client, 'eos-counts', 2);
+    expect([...uncommitted.values()].flat().length).toBeGreaterThan([...(await countHistory(client, 'eos-counts', 2, 'read_committed')).values()].flat().length);
+    expect(sorted(new Map(b.store<string, number>('counts').all().map((kv) => [kv.key, kv.value])))).toEqual(sorted(all));
+    await a.close();
+    // `a` ended dirty: no checkpoint in its task directories, so its LevelDB stores (holding aborted counts) would be wiped on a restart.
+    const checkpoints = (name: string): boolean[] => [0, 1].map((p) => existsSync(path.join(dir, name, 'eos', `0_${p}`, '.checkpoint')));
+    expect(checkpoints('eos-a')).toEqual([false, false]);
+    expect(b.currentState).toBe('RUNNING');
+    // While `b` runs its checkpoints are gone too (a crash now must not trust them); a clean close after a commit writes them.
+    expect(checkpoints('eos-b')).toEqual([false, false]);
+    await b.close();
+    expect(b.currentState).toBe('NOT_RUNNING');
+    expect(checkpoints('eos-b')).toEqual([true, true]);
+    const b2 = new KafkaStreams(keyCountTopology('eos-lines', 'eos-counts'), config('eos-b'));
+    running.push(b2);
+    await b2.start();
+    await pollUntil(() => b2.metrics().tasks === 2, { timeoutMs: 30_000, what: 'the restarted instance to own both tasks' });
+    expect(b2.metrics().restoredRecords).toBe(0);
+    expect(sorted(new Map(b2.store<string, number>('counts').all().map((kv) => [kv.key, kv.value])))).toEqual(sorted(all));
+    await b2.close();
   });
 });

@@ -5,6 +5,7 @@ import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce } from '../list-o
 import type { ResolvedClientOptions } from '../options';
 import { topicPartitionCount } from '../topic-partitions';
 import type { ConsumerRecord, OffsetSpec } from '../types';
+import type { IsolationLevel } from './options';
 import { int64, int64Wire } from '../wire';
 import { recordsFromFetch } from './records';
 
@@ -20,6 +21,12 @@ export interface ReadPartitionRequest {
   maxBytes?: number;
   /** With nothing to return yet, the leader waits up to this long for a record (default 0: answer at once). */
   maxWaitMs?: number;
+  /**
+   * read_committed: records of open transactions are not returned (the read
+   * stops at the last stable offset), those of aborted ones are skipped, and
+   * 'latest' is the last stable offset. Default read_uncommitted.
+   */
+  isolationLevel?: IsolationLevel;
   signal?: AbortSignal;
 }
 
@@ -29,6 +36,8 @@ export interface ReadPartitionResult {
   /** Where the next read starts: after the last record returned, or the start offset when none was. */
   nextOffset: bigint;
   highWatermark: bigint;
+  /** Below it every transaction is decided (= highWatermark when none is open). */
+  lastStableOffset: bigint;
   logStartOffset: bigint;
 }
 
@@ -58,7 +67,7 @@ export async function readPartition(cluster: Cluster, client: ResolvedClientOpti
   return withRetry(
     async () => {
       const offset = await startOffset(cluster, req);
-      return await fetchOnce(cluster, client, { topic, partition, offset, maxRecords, maxBytes, maxWaitMs, signal: req.signal });
+      return await fetchOnce(cluster, client, { topic, partition, offset, maxRecords, maxBytes, maxWaitMs, committed: req.isolationLevel === 'read_committed', signal: req.signal });
     },
     {
       ...client.retry,
@@ -103,7 +112,7 @@ async function startOffset(cluster: Cluster, req: ReadPartitionRequest): Promise
   }
   const key = tpKey(topic, partition);
   const ask = async (timestamp: bigint): Promise<bigint> => {
-    const { answers, errors } = await listOffsetsOnce(cluster, [{ topic, partition, timestamp }], req.signal);
+    const { answers, errors } = await listOffsetsOnce(cluster, [{ topic, partition, timestamp }], req.signal, req.isolationLevel === 'read_committed' ? 1 : 0);
     const answer = answers.get(key);
     if (answer === undefined) throw errors.get(key) ?? new GregorError('UNKNOWN_SERVER_ERROR', `no offset for ${topic}-${partition}`, { topic, partition });
     return answer.offset;
@@ -121,6 +130,7 @@ interface FetchOnce {
   maxRecords: number;
   maxBytes: number;
   maxWaitMs: number;
+  committed: boolean;
   signal: AbortSignal | undefined;
 }
 
@@ -137,6 +147,7 @@ async function fetchOnce(cluster: Cluster, client: ResolvedClientOptions, f: Fet
         maxWaitMs: f.maxWaitMs,
         minBytes: 1,
         maxBytes: f.maxBytes,
+        isolationLevel: f.committed ? 1 : 0,
         topics: [
           {
             name: topic,
@@ -155,17 +166,21 @@ async function fetchOnce(cluster: Cluster, client: ResolvedClientOptions, f: Fet
   if (result === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `Fetch response has no result for ${topic}-${partition}`, { topic, partition });
   const highWatermark = int64(result.highWatermark);
   const logStartOffset = int64(result.logStartOffset);
+  const lso = int64(result.lastStableOffset);
+  // -1: a broker that does not say (no transactions there).
+  const lastStableOffset = lso < 0n ? highWatermark : lso;
   const error = errorFromWire(result.error, { topic, partition });
   if (error !== undefined) {
     if (needsMetadataRefresh(error)) cluster.distrust(leader);
     if (error.errorName === 'OFFSET_OUT_OF_RANGE') throw await withPartitionRange(cluster, error, f.signal);
     throw error;
   }
-  if (result.records.length === 0) return { records: [], nextOffset: offset, highWatermark, logStartOffset };
-  const fetched = recordsFromFetch(topic, partition, result.records, offset);
+  if (result.records.length === 0) return { records: [], nextOffset: offset, highWatermark, lastStableOffset, logStartOffset };
+  const aborted = f.committed ? result.abortedTransactions.map((a) => ({ producerId: int64(a.producerId), firstOffset: int64(a.firstOffset) })) : undefined;
+  const fetched = recordsFromFetch(topic, partition, result.records, offset, aborted);
   if (fetched.records.length > f.maxRecords) {
     const records = fetched.records.slice(0, f.maxRecords);
-    return { records, nextOffset: records[records.length - 1]!.offset + 1n, highWatermark, logStartOffset };
+    return { records, nextOffset: records[records.length - 1]!.offset + 1n, highWatermark, lastStableOffset, logStartOffset };
   }
-  return { records: fetched.records, nextOffset: fetched.nextFetchOffset, highWatermark, logStartOffset };
+  return { records: fetched.records, nextOffset: fetched.nextFetchOffset, highWatermark, lastStableOffset, logStartOffset };
 }

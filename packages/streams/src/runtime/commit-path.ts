@@ -1,14 +1,13 @@
-import type { Consumer, OffsetAndMetadata } from '@gregor/client';
-import { isGregorError } from '@gregor/common';
+import type { Consumer, OffsetAndMetadata, Producer } from '@gregor/client';
+import { GregorError, isGregorError, tpKey, type Logger } from '@gregor/common';
 import type { RecordCollector } from '../processor/record-collector';
 import type { ProducerCollector } from './producer-collector';
 
 /**
  * How outputs, changelog writes and consumed offsets become durable
- * together. The processing loop only sees this interface, so
- * exactly_once_v2 slots in as a second implementation: a transactional
- * producer as the collector, `commit` = sendOffsetsToTransaction +
- * commitTransaction, and a new transaction begun after it (#14).
+ * together. The processing loop only sees this interface:
+ * AtLeastOnceCommitPath (acknowledgements, then the offset commit) and
+ * ExactlyOnceCommitPath (one transaction per commit).
  */
 export interface CommitPath {
   readonly collector: RecordCollector;
@@ -20,6 +19,8 @@ export interface CommitPath {
   awaitCapacity(maxInFlight: number): Promise<void>;
   /** Makes everything sent so far and the consumed offsets durable, in that order. */
   commit(offsets: readonly OffsetAndMetadata[]): Promise<void>;
+  /** Drops what was sent since the last commit, where that is possible (a transaction); best effort. */
+  abort(): Promise<void>;
 }
 
 /**
@@ -48,6 +49,88 @@ export class AtLeastOnceCommitPath implements CommitPath {
   async commit(offsets: readonly OffsetAndMetadata[]): Promise<void> {
     await this.collector.awaitAcks();
     if (offsets.length > 0) await this.consumer.commit(offsets);
+  }
+
+  /** Records already sent cannot be taken back: the next owner replays from the last commit. */
+  async abort(): Promise<void> {}
+}
+
+/**
+ * exactly_once_v2 (KIP-447): one transactional producer per instance.
+ * A transaction begins before the first record after a commit is handed to
+ * the producer; `commit` waits for the sends, adds the consumed offsets
+ * with the group's metadata (so a member whose generation is over is
+ * refused) and commits — outputs, changelog writes and offsets become
+ * visible to read_committed readers together, or not at all. A failure
+ * aborts the transaction and is rethrown: the caller must then throw away
+ * the tasks' state (it includes the aborted writes) and resume from the
+ * last commit.
+ */
+export class ExactlyOnceCommitPath implements CommitPath {
+  private inTransaction = false;
+  /** Offsets committed by the last transaction: an idle commit (nothing new) starts none. */
+  private readonly committed = new Map<string, bigint>();
+
+  constructor(
+    readonly collector: ProducerCollector,
+    private readonly producer: Producer,
+    private readonly consumer: Consumer,
+    private readonly logger: Logger,
+  ) {
+    // Also reached from send() when a topic's buffer fills, not only from dispatch().
+    collector.beforeDispatch = () => this.begin();
+  }
+
+  get pendingCount(): number {
+    return this.collector.pendingCount;
+  }
+
+  dispatch(): void {
+    this.collector.dispatch();
+  }
+
+  awaitCapacity(maxInFlight: number): Promise<void> {
+    return this.collector.awaitCapacity(maxInFlight);
+  }
+
+  async commit(offsets: readonly OffsetAndMetadata[]): Promise<void> {
+    const moved = offsets.filter((o) => this.committed.get(tpKey(o.topic, o.partition)) !== o.offset);
+    if (!this.inTransaction && moved.length === 0 && this.collector.pendingCount === 0) return;
+    this.begin();
+    try {
+      await this.collector.awaitAcks();
+      if (moved.length > 0) {
+        const group = this.consumer.groupMetadata();
+        if (group === undefined) throw new GregorError('UNKNOWN_MEMBER_ID', 'cannot commit offsets in a transaction: the consumer is not a group member');
+        await this.producer.sendOffsetsToTransaction(moved, group);
+      }
+      await this.producer.commitTransaction();
+      this.inTransaction = false;
+      for (const o of moved) this.committed.set(tpKey(o.topic, o.partition), o.offset);
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+  }
+
+  async abort(): Promise<void> {
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    // The committed offsets may have changed hands too (a rebalance): ask again after this.
+    this.committed.clear();
+    try {
+      await this.producer.abortTransaction();
+      this.logger.warn('transaction aborted: outputs, changelog writes and offsets since the last commit are discarded');
+    } catch (err) {
+      // Fenced: the coordinator aborts it (the newer producer's initTransactions, or the timeout).
+      this.logger.warn('aborting the transaction failed; it is left to the coordinator', { error: (err as Error).message });
+    }
+  }
+
+  private begin(): void {
+    if (this.inTransaction) return;
+    this.producer.beginTransaction();
+    this.inTransaction = true;
   }
 }
 

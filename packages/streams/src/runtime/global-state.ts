@@ -7,7 +7,7 @@ import { InMemoryBytesStore } from '../state/in-memory-store';
 import { LevelBytesStore } from '../state/level-store';
 import type { Topology } from '../topology/topology';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
-import type { ResolvedStreamsConfig } from './config';
+import { isolationLevel, type ResolvedStreamsConfig } from './config';
 import { restoreStore } from './restore';
 
 interface GlobalStore {
@@ -65,14 +65,14 @@ export class GlobalStateManager {
       const positions = new Map<number, bigint>();
       for (let p = 0; p < partitions; p++) {
         const from = g.spec.persistent ? checkpoint.get(`${g.spec.name}:${p}`) : undefined;
-        const r = await restoreStore(this.client, g.topic, p, inner, from, this.logger);
+        const r = await restoreStore(this.client, g.topic, p, inner, from, this.logger, this.config.processingGuarantee === 'exactly_once_v2');
         this.onRestored(r.restoredRecords);
         positions.set(p, r.endOffset);
       }
       this.stores.push({ name: g.spec.name, topic: g.topic, inner, positions });
       this.typed.set(g.spec.name, g.spec.wrap(inner));
     }
-    const consumer = this.client.consumer({ autoOffsetReset: 'earliest' });
+    const consumer = this.client.consumer({ autoOffsetReset: 'earliest', isolationLevel: isolationLevel(this.config) });
     this.consumer = consumer;
     consumer.assign(this.stores.flatMap((s) => [...s.positions.keys()].map((partition) => ({ topic: s.topic, partition }))));
     for (const s of this.stores) for (const [partition, offset] of s.positions) consumer.seek({ topic: s.topic, partition }, offset);

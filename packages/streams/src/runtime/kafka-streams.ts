@@ -1,13 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createClient, type Consumer, type ConsumerRecord, type Gregor, type Producer } from '@gregor/client';
-import { GregorError, toGregorError, type TopicPartition } from '@gregor/common';
+import { GregorError, toGregorError, tpKey, type TopicPartition } from '@gregor/common';
 import type { IncomingRecord } from '../processor/record-collector';
 import type { KeyValueStore } from '../state/key-value-store';
 import { resolveTopic } from '../topology/nodes';
 import type { Topology } from '../topology/topology';
-import { AtLeastOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
-import { resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
+import { AtLeastOnceCommitPath, ExactlyOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
+import { isolationLevel, resolveConfig, type ResolvedStreamsConfig, type StreamsConfig } from './config';
 import { ensureInternalTopics } from './ensure-topics';
 import { GlobalStateManager } from './global-state';
 import { StandbyTasks } from './standby-tasks';
@@ -63,6 +64,7 @@ export class KafkaStreams {
   private loop: Promise<void> | undefined;
   private shutdownDone: Promise<void> | undefined;
   private stopping = false;
+  private txnInstanceId: string | undefined;
   private fatal: GregorError | undefined;
   private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0, pollWaitMs: 0, commitMs: 0, backPressureMs: 0 };
   /** Prometheus metrics of this instance; serve `metricsRegistry.registry.metrics()` from the application. */
@@ -119,7 +121,13 @@ export class KafkaStreams {
     try {
       const plan = await ensureInternalTopics(this.client.admin(), this.topology, this.config);
       const changelogs = new Set(plan.internalTopics.filter((t) => t.kind === 'changelog').map((t) => t.topic));
-      this.producer = this.client.producer({ acks: 'all', lingerMs: 5 });
+      const eos = this.config.processingGuarantee === 'exactly_once_v2';
+      this.producer = this.client.producer({ acks: 'all', lingerMs: 5, ...(eos ? { transactionalId: this.transactionalId(), transactionTimeoutMs: this.config.transactionTimeoutMs } : {}) });
+      if (eos) {
+        // Fences an earlier producer with this id (a previous run of this instance) and aborts what it left open.
+        await this.producer.initTransactions();
+        log.info('exactly_once_v2: transactional producer ready', { transactionalId: this.transactionalId() });
+      }
       const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t), this.config.productionExceptionHandler, log);
       this.collector = collector;
       const taskTopics = new Map(this.topology.subtopologies().map((s) => [s.id, s.sourceTopics.map((t) => resolveTopic(applicationId, t))]));
@@ -132,13 +140,14 @@ export class KafkaStreams {
         groupId: applicationId,
         enableAutoCommit: false,
         autoOffsetReset: 'earliest',
+        isolationLevel: isolationLevel(this.config),
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
         partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan)],
         ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
       });
       this.consumer = consumer;
-      const commitPath = new AtLeastOnceCommitPath(collector, consumer);
+      const commitPath = eos ? new ExactlyOnceCommitPath(collector, this.producer, consumer, log) : new AtLeastOnceCommitPath(collector, consumer);
       this.commitPath = commitPath;
       const onRestored = (n: number): void => {
         this.counters.restoredRecords += n;
@@ -160,6 +169,11 @@ export class KafkaStreams {
         onPartitionsLost: async (tps) => {
           await tasks.closeTasks(tasks.taskIdsOf(tps), false);
           await standbys.close(tps);
+          // exactly_once_v2: the open transaction holds the lost tasks' writes too; it cannot commit, so the rest go back to their last commit.
+          if (eos) {
+            await commitPath.abort();
+            await this.reviveTasks();
+          }
         },
       });
       log.info('streams application started', { applicationId, subtopologies: taskTopics.size, internalTopics: plan.internalTopics.map((t) => t.topic), changelogs: [...changelogs] });
@@ -287,8 +301,40 @@ export class KafkaStreams {
     } catch (err) {
       if (!isCommitConflict(err)) throw err;
       this.config.logger.warn('offset commit refused by the group (rebalance); the next owner reprocesses from the previous commit', { error: (err as Error).message });
+      if (this.config.processingGuarantee === 'exactly_once_v2') await this.reviveTasks();
       return false;
     }
+  }
+
+  /**
+   * exactly_once_v2, after an aborted transaction: the tasks' stores hold
+   * writes that never happened, and the consumer is past records whose
+   * processing was discarded. Every task is closed dirty (its checkpoint
+   * dropped), created again (stores rebuilt from the committed changelog)
+   * and its partitions rewound to the group's committed offsets.
+   */
+  private async reviveTasks(): Promise<void> {
+    const tasks = this.tasks!;
+    const consumer = this.consumer!;
+    const ids = tasks.all().map((t) => t.id);
+    this.config.logger.warn('closing tasks dirty and rebuilding them from their changelogs after an aborted transaction', { tasks: ids.length });
+    await tasks.closeTasks(ids, false);
+    await tasks.createTasks(ids);
+    const assigned = new Set(consumer.assignment().map((tp) => tpKey(tp.topic, tp.partition)));
+    const tps = tasks.all().flatMap((t) => t.inputTopics().map((topic) => ({ topic, partition: t.partition }))).filter((tp) => assigned.has(tpKey(tp.topic, tp.partition)));
+    if (tps.length === 0) return;
+    const committed = await consumer.committed(tps);
+    for (const tp of tps) {
+      const at = committed.get(tpKey(tp.topic, tp.partition));
+      // -1 / none: nothing committed yet, where the group would start.
+      consumer.seek(tp, at !== undefined && at >= 0n ? at : 'earliest');
+    }
+  }
+
+  /** exactly_once_v2's transactional.id: stable per instance (Kafka: application.id + process id + thread). */
+  private transactionalId(): string {
+    this.txnInstanceId ??= this.config.groupInstanceId ?? randomUUID();
+    return `${this.config.applicationId}-${this.txnInstanceId}`;
   }
 
   private async onAssigned(tps: TopicPartition[]): Promise<void> {
@@ -325,6 +371,8 @@ export class KafkaStreams {
   private async doShutdown(): Promise<void> {
     const log = this.config.logger;
     try {
+      // A failure left the transaction open (exactly_once_v2): abort it now rather than at its timeout.
+      if (this.fatal !== undefined) await this.commitPath?.abort();
       if (this.tasks !== undefined) await this.tasks.closeAll(this.fatal === undefined);
       await this.standbys?.closeAll();
     } catch (err) {

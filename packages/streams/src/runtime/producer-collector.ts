@@ -27,6 +27,8 @@ export class ProducerCollector implements RecordCollector {
 
   /** Output records dropped by the production handler (logAndContinue). */
   droppedRecords = 0;
+  /** Called before records go to the producer (exactly_once_v2 begins its transaction there). */
+  beforeDispatch: (() => void) | undefined;
 
   constructor(
     private readonly producer: Producer,
@@ -90,6 +92,7 @@ export class ProducerCollector implements RecordCollector {
   private dispatchTopic(topic: string, messages: Message[]): void {
     this.buffered.delete(topic);
     if (messages.length === 0) return;
+    this.beforeDispatch?.();
     this.inFlightRecords += messages.length;
     const fatal = this.onProductionError === 'fail' || this.isChangelog(topic);
     this.pending.push(

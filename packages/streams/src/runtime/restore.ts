@@ -18,14 +18,18 @@ const PROGRESS_EVERY_RECORDS = 50_000;
  * deletes. From `fromOffset` (a checkpoint) when the log still has it,
  * else from the log start. Stops at the end offset seen when it began;
  * later writes are the task's own, made after restoration.
+ * `committedOnly` (exactly_once_v2): only committed transactions' writes,
+ * up to the last stable offset — an open transaction's writes (a fenced or
+ * crashed owner's) may yet be aborted, and an aborted one's never happened.
  */
-export async function restoreStore(client: Gregor, topic: string, partition: number, store: BytesStore, fromOffset: bigint | undefined, logger: Logger): Promise<RestoreResult> {
+export async function restoreStore(client: Gregor, topic: string, partition: number, store: BytesStore, fromOffset: bigint | undefined, logger: Logger, committedOnly = false): Promise<RestoreResult> {
   const admin = client.admin();
-  const [[start], [end]] = await Promise.all([
+  const isolationLevel = committedOnly ? ('read_committed' as const) : ('read_uncommitted' as const);
+  const [[start], endOffset] = await Promise.all([
     admin.listOffsets([{ topic, partition, spec: 'earliest' }]),
-    admin.listOffsets([{ topic, partition, spec: 'latest' }]),
+    // A read at 'latest' returns nothing and says where the end is: the high watermark, or the last stable offset.
+    client.read({ topic, partition, from: 'latest', maxRecords: 1, isolationLevel }).then((r) => r.nextOffset),
   ]);
-  const endOffset = end!.offset;
   if (fromOffset !== undefined && fromOffset > endOffset) {
     // The store is ahead of its changelog: the topic was deleted and recreated (an application reset). Its data is not the changelog's.
     logger.warn('state store is ahead of its changelog (recreated?): clearing it', { store: store.name, topic, partition, checkpoint: String(fromOffset), end: String(endOffset) });
@@ -42,7 +46,7 @@ export async function restoreStore(client: Gregor, topic: string, partition: num
   let restored = 0;
   let nextLog = PROGRESS_EVERY_RECORDS;
   while (position < endOffset) {
-    const res = await client.read({ topic, partition, from: position, maxRecords: RESTORE_BATCH_RECORDS, maxBytes: 4 * 1024 * 1024 });
+    const res = await client.read({ topic, partition, from: position, maxRecords: RESTORE_BATCH_RECORDS, maxBytes: 4 * 1024 * 1024, isolationLevel });
     for (const r of res.records) {
       if (r.offset >= endOffset) break;
       applyChangelogRecord(store, r.key, r.value);

@@ -50,6 +50,10 @@ export class TaskManager {
     }
   }
 
+  private get eos(): boolean {
+    return this.deps.config.processingGuarantee === 'exactly_once_v2';
+  }
+
   get size(): number {
     return this.tasks.size;
   }
@@ -93,6 +97,9 @@ export class TaskManager {
         onDeserializationError: this.deps.config.deserializationExceptionHandler,
         logger: this.deps.logger,
       });
+      // exactly_once_v2 (as Kafka): once the task runs, its stores may hold writes of a transaction that is later
+      // aborted, so the checkpoint is removed now and written again only at a clean close, after a commit.
+      if (this.eos) rmSync(path.join(dir, '.checkpoint'), { force: true });
       this.tasks.set(key, { task, dir, checkpoint });
       for (const topic of task.inputTopics()) this.byPartition.set(tpKey(topic, id.partition), task);
       this.deps.logger.info('task created', { task: key, stores: sub.stores });
@@ -109,7 +116,10 @@ export class TaskManager {
     for (const t of tasks) t.flushCaches();
     const offsets: OffsetAndMetadata[] = tasks.flatMap((t) => t.consumedOffsets());
     await this.deps.commitPath.commit(offsets);
-    for (const entry of this.tasks.values()) await this.checkpoint(entry);
+    for (const entry of this.tasks.values()) {
+      if (this.eos) await entry.task.persistStores();
+      else await this.checkpoint(entry);
+    }
     return offsets.length;
   }
 
@@ -122,6 +132,7 @@ export class TaskManager {
       this.tasks.delete(key);
       for (const topic of entry.task.inputTopics()) this.byPartition.delete(tpKey(topic, id.partition));
       if (!clean) rmSync(path.join(entry.dir, '.checkpoint'), { force: true });
+      else if (this.eos) await this.checkpoint(entry);
       await entry.task.close({ dirty: !clean });
       this.deps.logger.info('task closed', { task: key, clean });
     }
@@ -140,7 +151,7 @@ export class TaskManager {
       const { store, from } = await openTaskStore(spec, dir, checkpoint, this.deps.warmStores?.take(taskIdString(id), name));
       if (spec.logging) {
         this.restoringStores++;
-        const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger).finally(() => this.restoringStores--);
+        const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger, this.eos).finally(() => this.restoringStores--);
         this.deps.onRestored?.(r.restoredRecords);
         if (spec.persistent) checkpoint.set(name, r.endOffset);
       }
