@@ -13,6 +13,7 @@ export type { ConsumerOptions, ResolvedConsumerOptions } from './consumer/option
 export { RecordsSubscription, type SubscribedRecord } from './subscribe/subscription';
 export type { SubscribeOptions } from './subscribe/options';
 export { Admin } from './admin/admin';
+export { ProtocolGroupMember, type GroupMemberOptions, type GroupProtocol, type JoinedCustomGeneration } from './group/protocol-member';
 export type * from './admin/types';
 export type * from './admin/group-types';
 export type { BrokerInfo, ClusterMetadata, PartitionInfo, TopicInfo } from './metadata';
