@@ -1,0 +1,118 @@
+/**
+ * Three `gregor-connect distributed` workers on a real 3-node cluster: a
+ * file source and a 2-task file sink created through one worker's REST API
+ * are spread over the workers; any worker shows the same status; after
+ * kill -9 of the worker running the source task, its work moves to the
+ * others once the session times out, and every line reaches the sink file
+ * (at least once, as Kafka's). Needs the built dist (`pnpm build`).
+ */
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pollUntil } from '@gregor/common';
+import { ConnectProcess, ROOT } from './connect-process';
+import { TestCluster } from './harness';
+
+const lines = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
+const linesOf = (file: string): string[] => {
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  } catch {
+    return [];
+  }
+};
+
+interface Status {
+  connector: { state: string; worker_id: string };
+  tasks: { id: number; state: string; worker_id: string }[];
+}
+
+describe('gregor-connect distributed: 3 workers, file → topic → file, kill -9 of a worker', () => {
+  let cluster: TestCluster;
+  let dir: string;
+  const workers: ConnectProcess[] = [];
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start(3);
+    dir = mkdtempSync(path.join(tmpdir(), 'gregor-connect-dist-'));
+    copyFileSync(path.join(ROOT, 'examples/connect/connect-distributed.properties'), path.join(dir, 'worker.properties'));
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill9().catch(() => undefined)));
+    await cluster?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const startWorker = (i: number): Promise<ConnectProcess> =>
+    ConnectProcess.start(
+      [
+        'distributed', 'worker.properties',
+        '--override', `bootstrap.servers=${cluster.bootstrap().join(',')}`,
+        '--override', 'listeners=http://127.0.0.1:0',
+        '--override', 'offset.flush.interval.ms=300',
+        '--override', 'metadata.max.age.ms=1000',
+        '--override', 'session.timeout.ms=6000',
+        '--override', 'heartbeat.interval.ms=500',
+        '--override', 'consumer.session.timeout.ms=6000',
+        '--override', 'consumer.heartbeat.interval.ms=500',
+      ],
+      { cwd: dir, readyFile: path.join(dir, `ready-${i}.json`) },
+    );
+
+  const statusOf = async (url: string, name: string): Promise<Status | undefined> => {
+    const res = await fetch(`${url}/connectors/${name}/status`);
+    return res.status === 200 ? ((await res.json()) as Status) : undefined;
+  };
+  const allRunning = (s: Status | undefined, tasks: number): boolean =>
+    s !== undefined && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((t) => t.state === 'RUNNING');
+
+  test('connectors and tasks spread over the workers; a killed worker’s tasks move; no line lost', async () => {
+    for (let i = 0; i < 3; i++) workers.push(await startWorker(i));
+    const input = path.join(dir, 'in.txt');
+    const output = path.join(dir, 'out.txt');
+    appendFileSync(input, lines(0, 100).map((l) => `${l}\n`).join(''));
+
+    const post = async (body: unknown): Promise<number> =>
+      (await fetch(`${workers[1]!.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+    expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'dist-lines', 'tasks.max': '1' } })).toBe(201);
+    expect(await post({ name: 'sink', config: { 'connector.class': 'FileStreamSink', file: output, topics: 'dist-lines', 'tasks.max': '2' } })).toBe(201);
+    expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'x' } })).toBe(409);
+
+    // Every worker answers from its copy of the config and status topics, and all agree.
+    const [src, sink] = await pollUntil(
+      async () => {
+        const views = await Promise.all(workers.map(async (w) => [await statusOf(w.url, 'src'), await statusOf(w.url, 'sink')] as const));
+        const ok = views.every(([s, k]) => allRunning(s, 1) && allRunning(k, 2)) && views.every((v) => JSON.stringify(v) === JSON.stringify(views[0]));
+        return ok ? views[0] : undefined;
+      },
+      { timeoutMs: 90_000, what: 'both connectors RUNNING with their tasks, seen alike by every worker' },
+    );
+    const placedOn = new Set([src!.connector.worker_id, sink!.connector.worker_id, ...src!.tasks.map((t) => t.worker_id), ...sink!.tasks.map((t) => t.worker_id)]);
+    expect(placedOn.size).toBe(3); // 5 units over 3 workers, round robin
+    await pollUntil(() => new Set(linesOf(output)).size >= 100, { timeoutMs: 60_000, what: '100 lines in the sink file' });
+
+    // kill -9 the worker running the source task while lines flow.
+    const victimId = src!.tasks[0]!.worker_id;
+    const victim = workers.find((w) => w.url.endsWith(victimId))!;
+    for (let i = 100; i < 200; i += 10) appendFileSync(input, lines(i, i + 10).map((l) => `${l}\n`).join(''));
+    await victim.kill9();
+    workers.splice(workers.indexOf(victim), 1);
+    appendFileSync(input, lines(200, 300).map((l) => `${l}\n`).join(''));
+
+    const moved = await pollUntil(
+      async () => {
+        const s = await statusOf(workers[0]!.url, 'src');
+        const k = await statusOf(workers[0]!.url, 'sink');
+        const ids = [s, k].flatMap((x) => (x === undefined ? [] : [x.connector.worker_id, ...x.tasks.map((t) => t.worker_id)]));
+        return allRunning(s, 1) && allRunning(k, 2) && !ids.includes(victimId) ? s : undefined;
+      },
+      { timeoutMs: 90_000, what: "the killed worker's connectors and tasks RUNNING on the others" },
+    );
+    expect(moved.tasks[0]!.worker_id).not.toBe(victimId);
+    await pollUntil(() => new Set(linesOf(output)).size >= 300, { timeoutMs: 90_000, what: 'every one of 300 lines in the sink file' });
+    expect([...new Set(linesOf(output))].sort()).toEqual(lines(0, 300).sort());
+
+    for (const w of workers.splice(0)) expect(await w.stop()).toBe(0);
+  });
+});
