@@ -68,13 +68,21 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     s !== undefined && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((t) => t.state === 'RUNNING');
 
   test('connectors and tasks spread over the workers; a killed worker’s tasks move; no line lost', async () => {
-    for (let i = 0; i < 3; i++) workers.push(await startWorker(i));
+    workers.push(...(await Promise.all([0, 1, 2].map(startWorker))));
     const input = path.join(dir, 'in.txt');
     const output = path.join(dir, 'out.txt');
     appendFileSync(input, lines(0, 100).map((l) => `${l}\n`).join(''));
 
-    const post = async (body: unknown): Promise<number> =>
-      (await fetch(`${workers[1]!.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+    // 409 while the group rebalances (a worker joined): retried, as Kafka's clients must.
+    const post = (body: unknown): Promise<number> =>
+      pollUntil(
+        async () => {
+          const res = await fetch(`${workers[1]!.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+          const text = await res.text();
+          return res.status === 409 && text.includes('rebalance') ? undefined : res.status;
+        },
+        { timeoutMs: 30_000, what: 'POST /connectors outside a rebalance' },
+      );
     expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'dist-lines', 'tasks.max': '1' } })).toBe(201);
     expect(await post({ name: 'sink', config: { 'connector.class': 'FileStreamSink', file: output, topics: 'dist-lines', 'tasks.max': '2' } })).toBe(201);
     expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'x' } })).toBe(409);
@@ -112,6 +120,20 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     expect(moved.tasks[0]!.worker_id).not.toBe(victimId);
     await pollUntil(() => new Set(linesOf(output)).size >= 300, { timeoutMs: 90_000, what: 'every one of 300 lines in the sink file' });
     expect([...new Set(linesOf(output))].sort()).toEqual(lines(0, 300).sort());
+
+    // A delete through either surviving worker (forwarded to the leader when it is not one) reaches every worker.
+    const del = await pollUntil(
+      async () => {
+        const res = await fetch(`${workers[1]!.url}/connectors/sink`, { method: 'DELETE' });
+        return res.status === 409 ? undefined : res.status;
+      },
+      { timeoutMs: 30_000, what: 'DELETE outside a rebalance' },
+    );
+    expect(del).toBe(204);
+    await pollUntil(
+      async () => (await Promise.all(workers.map(async (w) => (await fetch(`${w.url}/connectors`).then((r) => r.json())) as string[]))).every((n) => JSON.stringify(n) === '["src"]'),
+      { timeoutMs: 30_000, what: 'every worker to list only src' },
+    );
 
     for (const w of workers.splice(0)) expect(await w.stop()).toBe(0);
   });

@@ -17,8 +17,7 @@ export interface ConnectAssignment {
 /**
  * Eager round-robin (Kafka's pre-KIP-415 assignment): connectors over the
  * workers in member-id order, then every task continuing the rotation, so
- * a connector and its first task tend to land on different workers and
- * the load is even. Pure: the same members and connectors give the same
+ * the load is even (counts differ by at most one). Pure: the same members and connectors give the same
  * assignment on any leader.
  */
 export function assignRoundRobin(

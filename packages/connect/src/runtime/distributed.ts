@@ -217,7 +217,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
 
   const herder = new DistributedHerder(worker, config, statuses, writeConfig, () => assignment);
   let clusterId = '';
-  const rest = new RestServer(connectRoutes(herder, () => clusterId), logger);
+  const rest = new RestServer(connectRoutes(herder, () => clusterId), logger, (method, path) => forwardTarget(method, path, assignment, member?.memberId ?? '', statuses, worker.workerId));
   const address = await rest.listen(settings.listener.host, settings.listener.port);
   worker.workerId = `${settings.advertisedHost}:${address.port}`;
   const url = `http://${settings.advertisedHost}:${address.port}`;
@@ -249,6 +249,8 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     },
   };
 
+  let joinedOnce: () => void = () => undefined;
+  const firstJoin = new Promise<void>((resolve) => (joinedOnce = resolve));
   const groupLoop = (async () => {
     for (let attempt = 0; !closed; ) {
       if (!member.rejoinNeeded) {
@@ -272,6 +274,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
         await configLog.readToEnd();
         await offsets.log.readToEnd(); // tasks moved here resume from the last offsets any worker stored
         await worker.reassign();
+        joinedOnce();
         attempt = 0;
       } catch (err) {
         if (closed) break;
@@ -303,7 +306,34 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     await producer.close();
     await client.close();
   };
+  // Ready once in the group: before that, every write would be answered 409 (no leader).
+  await Promise.race([firstJoin, groupLoop]);
   return { worker, settings, url, close };
+}
+
+/**
+ * Where a request is answered (Kafka's forwarding): GETs and validation here,
+ * from this worker's copies; restarts on the worker running the connector or
+ * task (from the status topic); every other write on the group leader, so
+ * config writes are ordered by one worker. 409 while no leader is known.
+ */
+export function forwardTarget(
+  method: string,
+  path: string,
+  assignment: ConnectAssignment,
+  memberId: string,
+  statuses: ReadonlyMap<string, StateInfo>,
+  workerId: string,
+): string | undefined {
+  if (method === 'GET' || path.startsWith('/connector-plugins')) return undefined;
+  const restart = /^\/connectors\/([^/]+)(?:\/tasks\/(\d+))?\/restart$/.exec(path);
+  if (restart !== null) {
+    const name = decodeURIComponent(restart[1]!);
+    const owner = statuses.get(restart[2] === undefined ? `status-connector-${name}` : `status-task-${name}-${restart[2]}`)?.worker_id;
+    return owner === undefined || owner === '' || owner === workerId ? undefined : `http://${owner}`;
+  }
+  if (assignment.leader === '') throw new HerderError(409, 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance is underway.');
+  return assignment.leader === memberId ? undefined : assignment.leaderUrl;
 }
 
 async function createInternalTopics(client: Gregor, s: DistributedSettings, logger: Logger): Promise<void> {
