@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, parseProperties } from '@gregor/common';
 import { ConfigValidationError } from './api/config-def';
@@ -49,6 +50,10 @@ function parseArgs(argv: readonly string[]): Args | string {
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args === USAGE && process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (typeof args === 'string') {
     process.stderr.write(`${args}\n`);
     return 1;
