@@ -211,6 +211,19 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     for (const { key, value } of out) published.set(key, value);
   };
 
+  /**
+   * Before rejoining (eager: everything here has just stopped), what this
+   * worker reported as its own is marked UNASSIGNED, so no status shows a
+   * connector or task running where it no longer runs; its next owner
+   * writes after this (the same key, so the same partition, later).
+   */
+  const publishUnassigned = async (): Promise<void> => {
+    const out = [...published].filter(([, json]) => (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => ({ key, value: JSON.stringify({ state: 'UNASSIGNED', worker_id: worker.workerId }) }));
+    if (out.length === 0) return;
+    await producer.send({ topic: settings.statusTopic.name, messages: out });
+    for (const { key, value } of out) published.set(key, value);
+  };
+
   await configLog.readToEnd();
   await offsets.log.readToEnd();
   await statusLog.readToEnd();
@@ -268,6 +281,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
       }
       try {
         await worker.stopAll();
+        await publishUnassigned();
         const joined = await member.join(protocol, abort.signal);
         assignment = JSON.parse(joined.assignment.toString('utf8')) as ConnectAssignment;
         logger.info('joined the connect group', { generation: joined.generationId, leader: joined.leaderId === joined.memberId, connectors: assignment.connectors, tasks: assignment.tasks.map((t) => `${t.connector}-${t.task}`) });
