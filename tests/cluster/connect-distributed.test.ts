@@ -4,7 +4,8 @@
  * are spread over the workers; any worker shows the same status; after
  * kill -9 of the worker running the source task, its work moves to the
  * others once the session times out, and every line reaches the sink file
- * (at least once, as Kafka's). Needs the built dist (`pnpm build`).
+ * (at least once, as Kafka's); stop/resume and a delete through a survivor
+ * reach every worker. Needs the built dist (`pnpm build`).
  */
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +121,23 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     expect(moved.tasks[0]!.worker_id).not.toBe(victimId);
     await pollUntil(() => new Set(linesOf(output)).size >= 300, { timeoutMs: 90_000, what: 'every one of 300 lines in the sink file' });
     expect([...new Set(linesOf(output))].sort()).toEqual(lines(0, 300).sort());
+
+    // Stop and resume through a survivor: STOPPED has no tasks, resuming places them again and the source goes on.
+    const put = (url: string, p: string): Promise<number> =>
+      pollUntil(
+        async () => {
+          const res = await fetch(`${url}${p}`, { method: 'PUT' });
+          return res.status === 409 ? undefined : res.status;
+        },
+        { timeoutMs: 30_000, what: `PUT ${p} outside a rebalance` },
+      );
+    expect(await put(workers[0]!.url, '/connectors/src/stop')).toBe(202);
+    await pollUntil(async () => (await statusOf(workers[1]!.url, 'src'))?.connector.state === 'STOPPED', { timeoutMs: 30_000, what: 'src STOPPED' });
+    appendFileSync(input, lines(300, 320).map((l) => `${l}\n`).join(''));
+    expect(await put(workers[0]!.url, '/connectors/src/resume')).toBe(202);
+    await pollUntil(async () => allRunning(await statusOf(workers[1]!.url, 'src'), 1), { timeoutMs: 60_000, what: 'src RUNNING again with its task' });
+    await pollUntil(() => new Set(linesOf(output)).size >= 320, { timeoutMs: 60_000, what: 'the 20 lines written while src was stopped' });
+    expect([...new Set(linesOf(output))].sort()).toEqual(lines(0, 320).sort());
 
     // A delete through either surviving worker (forwarded to the leader when it is not one) reaches every worker.
     const del = await pollUntil(

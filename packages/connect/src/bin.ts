@@ -67,7 +67,7 @@ async function main(): Promise<number> {
     process.stderr.write(`gregor-connect: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  let running;
+  let running: { close(): Promise<void>; url: string; failed?: Promise<Error> };
   try {
     running = args.distributed ? await startDistributed({ workerProps }) : await startStandalone({ workerProps, connectors });
   } catch (err) {
@@ -76,10 +76,18 @@ async function main(): Promise<number> {
     return usage ? 1 : 2;
   }
   if (args.readyFile !== undefined) writeFileSync(args.readyFile, JSON.stringify({ url: running.url, pid: process.pid }));
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
+  const failed: Promise<Error> = running.failed ?? new Promise<Error>(() => undefined);
+  const stop: Error | undefined = await Promise.race<Error | undefined>([
+    new Promise<undefined>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(undefined));
+    }),
+    failed,
+  ]);
   await running.close();
+  if (stop !== undefined) {
+    process.stderr.write(`gregor-connect: ${stop.message}\n`);
+    return 2;
+  }
   return 0;
 }
 

@@ -1,5 +1,5 @@
 import { createClient, type Gregor, type Producer, type ProtocolGroupMember } from '@gregor/client';
-import { backoffMs, createLogger, pollUntil, sleep, type Logger } from '@gregor/common';
+import { backoffMs, createLogger, isGregorError, pollUntil, sleep, type Logger } from '@gregor/common';
 import type { ConnectorPlugin, JsonMap, Props } from '../api/connector';
 import { BUILTIN_CONNECTORS } from '../connectors';
 import { RestServer } from '../rest/server';
@@ -87,7 +87,8 @@ class ConfigState {
   readonly targets = new Map<string, TargetState>();
   private readonly pendingTasks = new Map<string, Props>();
 
-  constructor(private readonly onChange: (kind: 'connector' | 'tasks' | 'target' | 'deleted', name: string) => void) {}
+  /** `placementChanged`: what the leader assigns changed (a connector, its tasks, or a move to or from STOPPED, which has no tasks). */
+  constructor(private readonly onChange: (kind: 'connector' | 'tasks' | 'target' | 'deleted', name: string, placementChanged: boolean) => void) {}
 
   apply(key: string, value: Buffer | null): void {
     const doc = value === null ? null : (JSON.parse(value.toString('utf8')) as Record<string, unknown>);
@@ -98,10 +99,10 @@ class ConfigState {
         this.connectors.delete(name);
         this.tasks.delete(name);
         this.targets.delete(name);
-        this.onChange('deleted', name);
+        this.onChange('deleted', name, true);
       } else {
         this.connectors.set(name, doc['properties'] as Props);
-        this.onChange('connector', name);
+        this.onChange('connector', name, true);
       }
     } else if ((m = /^task-(.+)-(\d+)$/.exec(key)) !== null) {
       if (doc !== null) this.pendingTasks.set(`${m[1]}\u0000${m[2]}`, doc['properties'] as Props);
@@ -111,10 +112,12 @@ class ConfigState {
       const configs: Props[] = [];
       for (let i = 0; i < n; i++) configs.push(this.pendingTasks.get(`${name}\u0000${i}`) ?? {});
       this.tasks.set(name, configs);
-      this.onChange('tasks', name);
+      this.onChange('tasks', name, true);
     } else if ((m = /^target-state-(.+)$/.exec(key)) !== null && doc !== null) {
-      this.targets.set(m[1]!, doc['state'] as TargetState);
-      this.onChange('target', m[1]!);
+      const before = this.targets.get(m[1]!) ?? 'STARTED';
+      const after = doc['state'] as TargetState;
+      this.targets.set(m[1]!, after);
+      this.onChange('target', m[1]!, before !== after && (before === 'STOPPED' || after === 'STOPPED'));
     }
   }
 }
@@ -123,6 +126,8 @@ export interface DistributedWorker {
   readonly worker: Worker;
   readonly settings: DistributedSettings;
   readonly url: string;
+  /** Settles when the worker cannot stay in its group (a fatal group error); the process should stop. */
+  readonly failed: Promise<Error>;
   close(): Promise<void>;
 }
 
@@ -170,7 +175,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     },
   });
 
-  const config = new ConfigState((kind, name) => {
+  const config = new ConfigState((kind, name, placementChanged) => {
     const apply =
       kind === 'deleted'
         ? worker.deleteConnector(name)
@@ -183,7 +188,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
               : Promise.resolve();
     apply.catch((err: unknown) => logger.error('applying the config topic failed', { connector: name, error: String(err) }));
     // A new or deleted connector, or a new set of tasks, has to be placed: ask the leader to assign again.
-    if (kind !== 'target') member?.requestRejoin(`config topic: ${kind} ${name}`);
+    if (placementChanged) member?.requestRejoin(`config topic: ${kind} ${name}`);
   });
   const configLog = new TopicLog(client, settings.configTopic.name, 1, (k, v) => config.apply(k, v));
 
@@ -292,6 +297,11 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
         attempt = 0;
       } catch (err) {
         if (closed) break;
+        if (isGregorError(err) && !err.retriable) {
+          // E.g. INCONSISTENT_GROUP_PROTOCOL: group.id names a consumer group. Retrying cannot help.
+          logger.error('cannot join the connect group', { group: settings.groupId, error: err.message });
+          throw err;
+        }
         logger.error('connect group rebalance failed; retrying', { error: String(err) });
         member.requestRejoin('rebalance failed');
         await sleep(backoffMs(Math.min(attempt++, 10), 100, 5000, Math.random));
@@ -321,8 +331,17 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     await client.close();
   };
   // Ready once in the group: before that, every write would be answered 409 (no leader).
-  await Promise.race([firstJoin, groupLoop]);
-  return { worker, settings, url, close };
+  try {
+    await Promise.race([firstJoin, groupLoop]);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const failed = groupLoop.then(
+    () => new Promise<Error>(() => undefined), // closed: never fails
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
+  return { worker, settings, url, close, failed };
 }
 
 /**
