@@ -57,6 +57,8 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
         '--override', 'heartbeat.interval.ms=500',
         '--override', 'consumer.session.timeout.ms=6000',
         '--override', 'consumer.heartbeat.interval.ms=500',
+        // CONNECT_PROTOCOL=eager runs the same test with eager rebalancing (default: compatible).
+        ...(process.env['CONNECT_PROTOCOL'] !== undefined ? ['--override', `connect.protocol=${process.env['CONNECT_PROTOCOL']}`] : []),
       ],
       { cwd: dir, readyFile: path.join(dir, `ready-${i}.json`) },
     );

@@ -1,5 +1,5 @@
 import { ConfigValidationError } from '../src/api/config-def';
-import { assignRoundRobin } from '../src/runtime/connect-assignment';
+import { assignIncremental, assignRoundRobin } from '../src/runtime/connect-assignment';
 import { forwardTarget } from '../src/runtime/distributed';
 import { HerderError } from '../src/runtime/herder-error';
 import { parseDistributedConfig } from '../src/runtime/worker-config';
@@ -62,5 +62,58 @@ describe('distributed worker config', () => {
   test('group.id is required and bad values are named', () => {
     expect(() => parseDistributedConfig({})).toThrow(/group\.id/);
     expect(() => parseDistributedConfig({ 'group.id': 'g', 'session.timeout.ms': 'soon' })).toThrow(ConfigValidationError);
+  });
+});
+
+describe('incremental cooperative assignment', () => {
+  const none = { connectors: [], tasks: [] };
+  const unitsOf = (a: { connectors: string[]; tasks: { connector: string; task: number }[] }): string[] => [...a.connectors, ...a.tasks.map((t) => `${t.connector}-${t.task}`)];
+
+  test('a new connector goes to the least loaded worker; nothing else moves', () => {
+    const before = assignIncremental(
+      [
+        { memberId: 'm-a', url: 'a', owned: { connectors: ['x'], tasks: [{ connector: 'x', task: 1 }] } },
+        { memberId: 'm-b', url: 'b', owned: { connectors: [], tasks: [{ connector: 'x', task: 0 }] } },
+      ],
+      [{ name: 'x', tasks: 2 }, { name: 'y', tasks: 0 }],
+      'm-a',
+    );
+    expect(unitsOf(before.get('m-a')!)).toEqual(['x', 'x-1']);
+    expect(unitsOf(before.get('m-b')!)).toEqual(['y', 'x-0']);
+    expect([...before.values()].every((a) => !a.rejoin)).toBe(true);
+  });
+
+  test('a new worker: the loaded one gives units up (rejoin) without anyone getting them; the next generation places them evenly', () => {
+    const owned = { connectors: ['x'], tasks: [0, 1, 2, 3].map((task) => ({ connector: 'x', task })) };
+    const first = assignIncremental([{ memberId: 'm-a', url: 'a', owned }, { memberId: 'm-b', url: 'b', owned: none }], [{ name: 'x', tasks: 4 }], 'm-a');
+    expect(unitsOf(first.get('m-a')!)).toEqual(['x', 'x-0', 'x-1']);
+    expect(first.get('m-a')!.rejoin).toBe(true);
+    expect(unitsOf(first.get('m-b')!)).toEqual([]); // x-2, x-3 run nowhere until m-a stopped them
+    const second = assignIncremental(
+      [
+        { memberId: 'm-a', url: 'a', owned: first.get('m-a')! },
+        { memberId: 'm-b', url: 'b', owned: first.get('m-b')! },
+      ],
+      [{ name: 'x', tasks: 4 }],
+      'm-a',
+    );
+    expect(unitsOf(second.get('m-a')!)).toEqual(['x', 'x-0', 'x-1']);
+    expect(unitsOf(second.get('m-b')!)).toEqual(['x-2', 'x-3']);
+    expect([...second.values()].some((a) => a.rejoin)).toBe(false);
+  });
+
+  test('a worker that left: its units go to the survivors; deleted units are dropped; a unit claimed twice stays with the first', () => {
+    const out = assignIncremental(
+      [
+        { memberId: 'm-a', url: 'a', owned: { connectors: ['gone'], tasks: [{ connector: 'x', task: 0 }] } },
+        { memberId: 'm-b', url: 'b', owned: { connectors: [], tasks: [{ connector: 'x', task: 0 }] } },
+      ],
+      [{ name: 'x', tasks: 3 }],
+      'm-b',
+    );
+    const all = [...out.values()].flatMap(unitsOf).sort();
+    expect(all).toEqual(['x', 'x-0', 'x-1', 'x-2']);
+    expect(unitsOf(out.get('m-a')!)).toContain('x-0');
+    expect(Math.abs(unitsOf(out.get('m-a')!).length - unitsOf(out.get('m-b')!).length)).toBeLessThanOrEqual(1);
   });
 });

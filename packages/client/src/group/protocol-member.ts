@@ -57,12 +57,22 @@ export class ProtocolGroupMember {
     return this.membership.memberId;
   }
 
+  /**
+   * The coordinator dropped this member (session expired, generation over)
+   * since the last join: what it held may run elsewhere by now, so it must
+   * stop everything before joining again. Cleared by `join`.
+   */
+  get lost(): boolean {
+    return this.membership.lost;
+  }
+
   requestRejoin(reason: string): void {
     this.membership.requestRejoin(reason);
   }
 
   /** Joins until this member has a generation (the leader runs `protocol.assign`). */
   join(protocol: GroupProtocol, signal: AbortSignal): Promise<JoinedCustomGeneration> {
+    this.membership.lost = false;
     return this.membership.rebalanceCustom(protocol, signal);
   }
 

@@ -4,7 +4,7 @@ import type { ConnectorPlugin, JsonMap, Props } from '../api/connector';
 import { BUILTIN_CONNECTORS } from '../connectors';
 import { RestServer } from '../rest/server';
 import { connectRoutes, type Herder } from '../rest/routes';
-import { assignRoundRobin, encodeJson, type ConnectAssignment, type WorkerMetadata } from './connect-assignment';
+import { assignIncremental, assignRoundRobin, encodeJson, type ConnectAssignment, type IncrementalAssignment, type WorkerMetadata } from './connect-assignment';
 import { HerderError, notFound } from './herder-error';
 import { MemoryOffsetStore, offsetKey } from './offset-store';
 import type { ConnectorStatusInfo, StateInfo, TargetState } from './status';
@@ -222,8 +222,10 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
    * connector or task running where it no longer runs; its next owner
    * writes after this (the same key, so the same partition, later).
    */
-  const publishUnassigned = async (): Promise<void> => {
-    const out = [...published].filter(([, json]) => (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => ({ key, value: JSON.stringify({ state: 'UNASSIGNED', worker_id: worker.workerId }) }));
+  const runsHere = (key: string): boolean =>
+    assignment.connectors.some((c) => key === `status-connector-${c}`) || assignment.tasks.some((t) => key === `status-task-${t.connector}-${t.task}`);
+  const publishUnassigned = async (keep: (key: string) => boolean): Promise<void> => {
+    const out = [...published].filter(([key, json]) => !keep(key) && (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => ({ key, value: JSON.stringify({ state: 'UNASSIGNED', worker_id: worker.workerId }) }));
     if (out.length === 0) return;
     await producer.send({ topic: settings.statusTopic.name, messages: out });
     for (const { key, value } of out) published.set(key, value);
@@ -250,18 +252,24 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     onRejoinNeeded: notify,
   });
   const abort = new AbortController();
+  const eager = settings.connectProtocol === 'eager';
   const protocol = {
     protocolType: 'connect',
-    protocols: () => [{ name: 'default', metadata: encodeJson({ url, configOffset: configLog.offset.toString() } satisfies WorkerMetadata) }],
+    // Kafka's protocol names: `default` is eager, `compatible` incremental cooperative.
+    protocols: () => [
+      {
+        name: eager ? 'default' : 'compatible',
+        metadata: encodeJson({ url, configOffset: configLog.offset.toString(), owned: { connectors: assignment.connectors, tasks: assignment.tasks } } satisfies WorkerMetadata),
+      },
+    ],
     assign: async (_name: string, members: { memberId: string; metadata: Buffer }[], generation: number): Promise<Map<string, Buffer>> => {
       await configLog.readToEnd(); // the leader assigns from the whole config topic
       const placed = [...config.connectors.keys()].map((name) => ({ name, tasks: config.targets.get(name) === 'STOPPED' ? 0 : (config.tasks.get(name)?.length ?? 0) }));
       const me = member!.memberId;
-      const result = assignRoundRobin(
-        members.map((m) => ({ memberId: m.memberId, url: (JSON.parse(m.metadata.toString('utf8')) as WorkerMetadata).url })),
-        placed,
-        me,
-      );
+      const metas = members.map((m) => ({ memberId: m.memberId, ...(JSON.parse(m.metadata.toString('utf8')) as WorkerMetadata) }));
+      const result: Map<string, ConnectAssignment> = eager
+        ? assignRoundRobin(metas, placed, me)
+        : assignIncremental(metas.map((m) => ({ ...m, owned: m.owned ?? { connectors: [], tasks: [] } })), placed, me);
       logger.info('assigned connectors and tasks as group leader', { generation, workers: members.length, connectors: placed.length, tasks: placed.reduce((n, c) => n + c.tasks, 0) });
       return new Map([...result].map(([id, a]) => [id, encodeJson(a)]));
     },
@@ -285,14 +293,21 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
         continue;
       }
       try {
-        await worker.stopAll();
-        await publishUnassigned();
+        if (eager || member.lost) {
+          // Eager: everything stops before every rejoin. Cooperative: only when
+          // this worker was dropped from the group, as its work may run elsewhere by now.
+          await worker.stopAll();
+          assignment = { ...assignment, connectors: [], tasks: [] };
+          await publishUnassigned(() => false);
+        }
         const joined = await member.join(protocol, abort.signal);
-        assignment = JSON.parse(joined.assignment.toString('utf8')) as ConnectAssignment;
+        assignment = JSON.parse(joined.assignment.toString('utf8')) as ConnectAssignment | IncrementalAssignment;
         logger.info('joined the connect group', { generation: joined.generationId, leader: joined.leaderId === joined.memberId, connectors: assignment.connectors, tasks: assignment.tasks.map((t) => `${t.connector}-${t.task}`) });
         await configLog.readToEnd();
         await offsets.log.readToEnd(); // tasks moved here resume from the last offsets any worker stored
         await worker.reassign();
+        if (!eager) await publishUnassigned(runsHere); // what moved away (revoked, deleted)
+        if ('rejoin' in assignment && assignment.rejoin) member.requestRejoin('gave connectors or tasks up for the next generation to place');
         joinedOnce();
         attempt = 0;
       } catch (err) {

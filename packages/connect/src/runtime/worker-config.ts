@@ -82,6 +82,10 @@ export const DISTRIBUTED_CONFIG = new ConfigDef({
   'status.storage.replication.factor': { type: 'int', default: -1, importance: 'LOW', doc: 'Replication factor of the status topic when created (-1: min(3, brokers)).' },
   'session.timeout.ms': { type: 'int', default: 10000, min: 1, importance: 'HIGH', doc: "A worker that does not heartbeat for this long leaves the group and its connectors and tasks move." },
   'heartbeat.interval.ms': { type: 'int', default: 3000, min: 1, importance: 'HIGH', doc: 'How often a worker heartbeats to the group coordinator.' },
+  'connect.protocol': {
+    type: 'string', default: 'compatible', oneOf: ['eager', 'compatible'], importance: 'LOW',
+    doc: "compatible: incremental cooperative rebalancing (a rebalance moves only what must move); eager: every rebalance stops every connector and task first (Kafka's names).",
+  },
   'rebalance.timeout.ms': { type: 'int', default: 60000, min: 1, importance: 'LOW', doc: 'How long the coordinator waits for every worker to rejoin in a rebalance.' },
 });
 
@@ -93,6 +97,7 @@ export interface DistributedSettings extends WorkerSettings {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
+  readonly connectProtocol: 'eager' | 'compatible';
 }
 
 export interface InternalTopic {
@@ -115,5 +120,6 @@ export function parseDistributedConfig(props: Props): DistributedSettings {
     sessionTimeoutMs: cfg.int(v, 'session.timeout.ms'),
     heartbeatIntervalMs: cfg.int(v, 'heartbeat.interval.ms'),
     rebalanceTimeoutMs: cfg.int(v, 'rebalance.timeout.ms'),
+    connectProtocol: cfg.str(v, 'connect.protocol') as DistributedSettings['connectProtocol'],
   };
 }
