@@ -134,12 +134,13 @@ export interface DistributedWorker {
 /**
  * Distributed mode: workers sharing a `group.id` form one group (protocol
  * type `connect`) through Gregor's group coordinator; the leader places
- * connectors and tasks over them (eager round robin: every rebalance stops
- * everything first). Connector configs, task configs and target states live
- * in the config topic, source offsets in the offset topic, states in the
- * status topic; every worker reads all three, so any worker answers any
- * GET, and a write from any worker goes to the config topic, which applies
- * it everywhere (one partition: one order).
+ * connectors and tasks over them (incremental cooperative by default, or
+ * eager round robin: connect-assignment.ts). Connector configs, task configs
+ * and target states live in the config topic, source offsets in the offset
+ * topic, states in the status topic; every worker reads all three, so any
+ * worker answers any GET; writes are forwarded to the leader, which puts
+ * them in the config topic (one partition: one order) for every worker to
+ * apply.
  */
 export async function startDistributed(opts: { workerProps: Props; plugins?: readonly ConnectorPlugin[]; logger?: Logger }): Promise<DistributedWorker> {
   const settings = parseDistributedConfig(opts.workerProps);
@@ -217,10 +218,11 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   };
 
   /**
-   * Before rejoining (eager: everything here has just stopped), what this
-   * worker reported as its own is marked UNASSIGNED, so no status shows a
-   * connector or task running where it no longer runs; its next owner
-   * writes after this (the same key, so the same partition, later).
+   * What this worker reported as its own and no longer runs (eager: all of
+   * it, before rejoining; cooperative: what it gave up, after the
+   * rebalance) is marked UNASSIGNED, so no status shows a connector or task
+   * running where it stopped; its next owner writes after this (the same
+   * key, so the same partition, later).
    */
   const runsHere = (key: string): boolean =>
     assignment.connectors.some((c) => key === `status-connector-${c}`) || assignment.tasks.some((t) => key === `status-task-${t.connector}-${t.task}`);
