@@ -5,11 +5,13 @@
  * kill -9 of the worker running the source task, its work moves to the
  * others once the session times out, and every line reaches the sink file
  * (at least once, as Kafka's); stop/resume and a delete through a survivor
- * reach every worker. Needs the built dist (`pnpm build`).
+ * reach every worker. A worker whose group.id names a live consumer group
+ * exits 2 naming INCONSISTENT_GROUP_PROTOCOL. Needs the built dist (`pnpm build`).
  */
 import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { createClient } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
 import { ConnectProcess, ROOT } from './connect-process';
 import { TestCluster } from './harness';
@@ -70,6 +72,7 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
   const allRunning = (s: Status | undefined, tasks: number): boolean =>
     s !== undefined && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((t) => t.state === 'RUNNING');
 
+  // Its waits add up past jest's default under load (each is a deadline, not a sleep).
   test('connectors and tasks spread over the workers; a killed worker’s tasks move; no line lost', async () => {
     workers.push(...(await Promise.all([0, 1, 2].map(startWorker))));
     const input = path.join(dir, 'in.txt');
@@ -156,5 +159,32 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     );
 
     for (const w of workers.splice(0)) expect(await w.stop()).toBe(0);
+  }, 300_000);
+
+  test('a group.id that names a live consumer group: the worker exits 2 naming INCONSISTENT_GROUP_PROTOCOL', async () => {
+    const client = createClient({ bootstrap: cluster.bootstrap() });
+    const consumer = client.consumer({ groupId: 'taken-by-consumers', sessionTimeoutMs: 6000, heartbeatIntervalMs: 500 });
+    let keepPolling: NodeJS.Timeout | undefined;
+    try {
+      await client.admin().createTopics([{ topic: 'taken-topic', numPartitions: 1 }]);
+      consumer.subscribe(['taken-topic']);
+      await pollUntil(
+        async () => {
+          await consumer.poll({ timeoutMs: 200 });
+          return consumer.assignment().length > 0;
+        },
+        { timeoutMs: 30_000, what: 'the consumer to be in its group' },
+      );
+      const start = ConnectProcess.start(
+        ['distributed', 'worker.properties', '--override', `bootstrap.servers=${cluster.bootstrap().join(',')}`, '--override', 'listeners=http://127.0.0.1:0', '--override', 'group.id=taken-by-consumers'],
+        { cwd: dir, readyFile: path.join(dir, 'ready-taken.json'), timeoutMs: 60_000 },
+      );
+      keepPolling = setInterval(() => void consumer.poll({ timeoutMs: 0 }).catch(() => undefined), 200);
+      await expect(start).rejects.toThrow(/exited with 2[\s\S]*INCONSISTENT_GROUP_PROTOCOL/);
+    } finally {
+      clearInterval(keepPolling);
+      await consumer.close();
+      await client.close();
+    }
   });
 });
