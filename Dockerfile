@@ -43,7 +43,8 @@ COPY --chmod=0755 deploy/docker/entrypoint.sh /usr/local/bin/gregor-entrypoint
 COPY --chmod=0755 deploy/docker/healthcheck.sh /usr/local/bin/gregor-healthcheck
 RUN ln -s /opt/gregor/packages/node/dist/bin.js /usr/local/bin/gregor-node \
  && ln -s /opt/gregor/packages/cli/dist/bin.js /usr/local/bin/gregor \
- && gregor-node --help >/dev/null && gregor --help >/dev/null
+ && ln -s /opt/gregor/packages/connect/dist/bin.js /usr/local/bin/gregor-connect \
+ && gregor-node --help >/dev/null && gregor --help >/dev/null && gregor-connect --help >/dev/null
 
 ENV NODE_ENV=production \
     GREGOR_LOG_DIRS=/var/lib/gregor/data \

@@ -47,4 +47,4 @@ done
 # @gregor/proto loads the .proto files at run time (PROTO_ROOT = proto/).
 cp -a proto/gregor "$out/proto/"
 find "$out" -path "$out/node_modules" -prune -o -type f \( -name '*.tsbuildinfo' -o -name '*.d.ts' -o -name '*.map' \) -exec rm -f {} +
-chmod 0755 "$out/packages/node/dist/bin.js" "$out/packages/cli/dist/bin.js"
+chmod 0755 "$out/packages/node/dist/bin.js" "$out/packages/cli/dist/bin.js" "$out/packages/connect/dist/bin.js"

@@ -65,6 +65,7 @@ node -e '
   const text = require("fs").readFileSync(process.argv[2], "utf8").replace(/\$\{(\w+)(?::?[?-][^}]*)?\}/g, (_, name) => process.env[name]);
   const doc = parse(text, { merge: true });
   for (const [name, s] of Object.entries(doc.services)) {
+    if (s.profiles !== undefined) continue; // optional services (connect) are not simulated
     const lines = Object.entries(s.environment).map(([k, v]) => `${k}=${v}`);
     require("fs").writeFileSync(`${process.argv[3]}/${name}.env`, lines.join("\n") + "\n");
   }' "$repo/deploy/node_modules/yaml" "$repo/docker-compose.yml" "$work"

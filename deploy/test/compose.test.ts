@@ -5,6 +5,7 @@ import { parseConfigValue } from '@gregor/common';
 import { NODE_CONFIG_SCHEMA, parseListeners, parseQuorumVoters, type NodeConfig } from '@gregor/node';
 import { parse } from 'yaml';
 import { COMPOSE_FILE, DOTENV_FILE, REPO_ROOT, interpolate, interpolatedNames, loadCompose, readDotenv, type ComposeService } from './helpers/compose';
+import { parseDistributedConfig } from '@gregor/connect';
 import { ENTRYPOINT_ENV, effectiveConfig, splitNodeEnv, unknownKeys } from './helpers/node-env';
 
 const compose = loadCompose();
@@ -73,7 +74,8 @@ describe('docker-compose.yml: structure', () => {
     ['.env', dotenv],
     ['every host port moved by 20000', moved],
   ])('the advertised CLIENT and KAFKA addresses are on the host loopback, on ports published to the same container ports (%s)', (_name, vars) => {
-    const withVars = loadCompose(COMPOSE_FILE, vars).services;
+    const loaded = loadCompose(COMPOSE_FILE, vars);
+    const withVars = loaded.services;
     for (const s of withVars) {
       const config = configOf(s);
       for (const name of ['CLIENT', 'KAFKA'] as const) {
@@ -87,7 +89,7 @@ describe('docker-compose.yml: structure', () => {
       expect(s.ports.filter((p) => p.target === http.port)).toEqual([{ hostIp: '127.0.0.1', published: expect.any(Number), target: http.port }]);
       expect(s.ports).toHaveLength(3);
     }
-    const publishedPorts = withVars.flatMap((s) => s.ports.map((p) => p.published));
+    const publishedPorts = [...withVars, ...loaded.optional].flatMap((s) => s.ports.map((p) => p.published));
     expect(distinct(publishedPorts)).toBe(true);
     // Every published port comes from the variables (one place to change them).
     expect(publishedPorts.sort()).toEqual(Object.values(vars).map(Number).sort());
@@ -108,6 +110,31 @@ describe('docker-compose.yml: structure', () => {
     const values = Object.values(dotenv).map(Number);
     expect(values.every((p) => Number.isInteger(p) && p > 0 && p < 65536)).toBe(true);
     expect(distinct(values)).toBe(true);
+  });
+
+  test('the optional connect service (profile connect): a distributed gregor-connect worker on every INTERNAL address, its REST port published', () => {
+    const connect = compose.optional.find((s) => s.name === 'connect');
+    expect(connect).toBeDefined();
+    expect(compose.optional.map((s) => s.name)).toEqual(['connect']);
+    expect(connect!.raw['profiles']).toEqual(['connect']);
+    expect(connect!.raw['entrypoint']).toEqual(['tini', '--', 'gregor-connect']);
+    const command = connect!.raw['command'] as string[];
+    expect(command.slice(0, 2)).toEqual(['distributed', '/dev/null']);
+    const overrides: Record<string, string> = {};
+    for (let i = 2; i < command.length; i += 2) {
+      expect(command[i]).toBe('--override');
+      const kv = command[i + 1]!;
+      overrides[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+    }
+    const settings = parseDistributedConfig(overrides);
+    const internal = services.map((s) => {
+      const l = listener(configOf(s), 'INTERNAL', true);
+      return `${l.host}:${l.port}`;
+    });
+    expect(settings.bootstrap.sort()).toEqual(internal.sort());
+    expect(settings.groupId).toBe('connect-cluster');
+    expect(connect!.ports).toEqual([{ hostIp: '127.0.0.1', published: Number(dotenv['HOST_CONNECT_PORT']), target: settings.listener.port }]);
+    expect(connect!.raw['depends_on']).toEqual(services.map((s) => s.name));
   });
 
   test('brokers reach each other on INTERNAL, advertised by service name, a listener clients on the host never get', () => {

@@ -25,16 +25,25 @@ export class ConnectProcess {
     let output = '';
     child.stdout!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
     child.stderr!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
-    let exitCode: number | null | undefined;
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve((exitCode = code))));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // 'close' comes after the output is drained, so a failure shows all of it.
+    let closed = false;
+    const failed = new Promise<never>((_, reject) =>
+      child.on('close', (code) => {
+        closed = true;
+        reject(new Error(`gregor-connect exited with ${String(code)}: ${output}`));
+      }),
+    );
+    failed.catch(() => undefined);
     try {
-      const ready = await pollUntil(
-        () => {
-          if (exitCode !== undefined) throw new Error(`gregor-connect exited with ${String(exitCode)}: ${output}`);
-          return existsSync(opts.readyFile) ? (JSON.parse(readFileSync(opts.readyFile, 'utf8')) as { url: string }) : undefined;
-        },
-        { timeoutMs: opts.timeoutMs ?? 60_000, what: 'gregor-connect to be ready' },
-      );
+      const ready = await Promise.race([
+        // After an exit the poll just ends (the race is already lost to `failed`).
+        pollUntil(() => (closed ? { url: '' } : existsSync(opts.readyFile) ? (JSON.parse(readFileSync(opts.readyFile, 'utf8')) as { url: string }) : undefined), {
+          timeoutMs: opts.timeoutMs ?? 60_000,
+          what: 'gregor-connect to be ready',
+        }),
+        failed, // an exit ends the wait at once
+      ]);
       const p = new ConnectProcess(child, ready.url, exited);
       child.stdout!.on('data', (b: Buffer) => (p.output = (p.output + b.toString()).slice(-20_000)));
       return p;

@@ -25,7 +25,10 @@ export interface ComposeService {
 }
 
 export interface ComposeFile {
+  /** The services `docker compose up` starts (no `profiles`). */
   services: ComposeService[];
+  /** Services only started with their profile (`--profile connect`). */
+  optional: ComposeService[];
   volumes: Record<string, unknown>;
 }
 
@@ -69,16 +72,15 @@ export function loadCompose(file = COMPOSE_FILE, vars: Readonly<Record<string, s
   const doc = parse(interpolate(readFileSync(file, 'utf8'), vars), { merge: true }) as Record<string, unknown>;
   const services = (doc['services'] ?? {}) as Record<string, Record<string, unknown>>;
   const declared = (doc['volumes'] ?? {}) as Record<string, unknown>;
-  return {
-    volumes: declared,
-    services: Object.entries(services).map(([name, raw]) => ({
-      name,
-      raw,
-      env: environmentOf(raw['environment']),
-      ports: ((raw['ports'] ?? []) as unknown[]).map(parsePort),
-      namedVolumes: ((raw['volumes'] ?? []) as unknown[]).flatMap((v) => namedVolume(v, declared)),
-    })),
-  };
+  const all = Object.entries(services).map(([name, raw]) => ({
+    name,
+    raw,
+    env: environmentOf(raw['environment']),
+    ports: ((raw['ports'] ?? []) as unknown[]).map(parsePort),
+    namedVolumes: ((raw['volumes'] ?? []) as unknown[]).flatMap((v) => namedVolume(v, declared)),
+  }));
+  const profiled = (s: ComposeService): boolean => Array.isArray(s.raw['profiles']) && (s.raw['profiles'] as unknown[]).length > 0;
+  return { volumes: declared, services: all.filter((s) => !profiled(s)), optional: all.filter(profiled) };
 }
 
 export function environmentOf(value: unknown): Record<string, string> {

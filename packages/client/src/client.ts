@@ -1,5 +1,6 @@
 import { Admin } from './admin/admin';
 import { Cluster } from './cluster';
+import { ProtocolGroupMember, type GroupMemberOptions } from './group/protocol-member';
 import { Consumer } from './consumer/consumer';
 import type { ConsumerOptions } from './consumer/options';
 import { readPartition, type ReadPartitionRequest, type ReadPartitionResult } from './consumer/read-partition';
@@ -56,6 +57,15 @@ export class Gregor {
    */
   read(req: ReadPartitionRequest): Promise<ReadPartitionResult> {
     return readPartition(this.cluster, this.options, req);
+  }
+
+  /**
+   * A bare member of a group with an application-defined protocol type
+   * (e.g. Kafka Connect's `connect`): the application supplies the join
+   * metadata and the leader's assignment; this runs the group protocol.
+   */
+  groupMember(opts: GroupMemberOptions): ProtocolGroupMember {
+    return new ProtocolGroupMember(this.cluster, this.options, opts);
   }
 
   /** The admin client (one per Gregor instance). */

@@ -16,6 +16,7 @@ export { RecordsSubscription, type SubscribedRecord } from './subscribe/subscrip
 export type { SubscribeOptions } from './subscribe/options';
 export { Admin } from './admin/admin';
 export type { TransactionDescription, TransactionListing } from './admin/transactions';
+export { ProtocolGroupMember, type GroupMemberOptions, type GroupProtocol, type JoinedCustomGeneration } from './group/protocol-member';
 export type * from './admin/types';
 export type * from './admin/group-types';
 export type { BrokerInfo, ClusterMetadata, PartitionInfo, TopicInfo } from './metadata';

@@ -1,15 +1,20 @@
+#!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ConfigError, parseProperties } from '@gregor/common';
 import { ConfigValidationError } from './api/config-def';
 import { HerderError } from './runtime/herder-error';
+import { startDistributed } from './runtime/distributed';
 import { readConnectorFile, startStandalone } from './runtime/standalone';
 
 const USAGE = `usage: gregor-connect [standalone] WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]
                       [--override key=value ...] [--ready-file FILE]
-Runs a Connect worker in standalone mode with a Kafka Connect REST API (default port 8083).
+       gregor-connect distributed WORKER.properties [--override key=value ...] [--ready-file FILE]
+Runs a Connect worker with a Kafka Connect REST API (default port 8083): standalone, or one
+worker of a Connect cluster (workers with the same group.id share connectors and tasks).
 --ready-file FILE  writes {"url": "http://host:port", "pid": N} to FILE once the REST API and the connectors are up`;
 
 interface Args {
+  distributed: boolean;
   worker: string;
   connectors: string[];
   overrides: Record<string, string>;
@@ -35,15 +40,20 @@ function parseArgs(argv: readonly string[]): Args | string {
     } else if (a.startsWith('--')) return `unknown option ${a}\n${USAGE}`;
     else positional.push(a);
   }
-  if (positional[0] === 'standalone') positional.shift();
-  if (positional[0] === 'distributed') return 'distributed mode is not implemented yet (issue 16); run standalone';
+  const distributed = positional[0] === 'distributed';
+  if (positional[0] === 'standalone' || distributed) positional.shift();
   const worker = positional.shift();
   if (worker === undefined) return USAGE;
-  return { worker, connectors: positional, overrides, readyFile };
+  if (distributed && positional.length > 0) return 'distributed mode takes no connector files: create connectors with the REST API (POST /connectors)';
+  return { distributed, worker, connectors: positional, overrides, readyFile };
 }
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
+  if (args === USAGE && process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (typeof args === 'string') {
     process.stderr.write(`${args}\n`);
     return 1;
@@ -57,19 +67,27 @@ async function main(): Promise<number> {
     process.stderr.write(`gregor-connect: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  let running;
+  let running: { close(): Promise<void>; url: string; failed?: Promise<Error> };
   try {
-    running = await startStandalone({ workerProps, connectors });
+    running = args.distributed ? await startDistributed({ workerProps }) : await startStandalone({ workerProps, connectors });
   } catch (err) {
     const usage = err instanceof ConfigValidationError || err instanceof ConfigError || err instanceof HerderError;
     process.stderr.write(`gregor-connect: ${err instanceof Error ? err.message : String(err)}\n`);
     return usage ? 1 : 2;
   }
   if (args.readyFile !== undefined) writeFileSync(args.readyFile, JSON.stringify({ url: running.url, pid: process.pid }));
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
+  const failed: Promise<Error> = running.failed ?? new Promise<Error>(() => undefined);
+  const stop: Error | undefined = await Promise.race<Error | undefined>([
+    new Promise<undefined>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(undefined));
+    }),
+    failed,
+  ]);
   await running.close();
+  if (stop !== undefined) {
+    process.stderr.write(`gregor-connect: ${stop.message}\n`);
+    return 2;
+  }
   return 0;
 }
 

@@ -6,12 +6,13 @@
  */
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { BUILTIN_CONNECTORS, findPlugin, parseWorkerConfig, readConnectorFile, validateConnectorConfig } from '@gregor/connect';
+import { BUILTIN_CONNECTORS, findPlugin, parseDistributedConfig, parseWorkerConfig, readConnectorFile, validateConnectorConfig } from '@gregor/connect';
 
 const DIR = path.resolve(__dirname, '../../../examples/connect');
 
 describe('examples/connect', () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.properties') && f !== 'connect-standalone.properties');
+  const WORKERS = ['connect-standalone.properties', 'connect-distributed.properties'];
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.properties') && !WORKERS.includes(f));
 
   it('has the file, PostgreSQL and HTTP examples', () => {
     expect(files.sort()).toEqual(['connect-file-sink.properties', 'connect-file-source.properties', 'http-push-sink.properties', 'postgres-cdc-source.properties', 'postgres-sink.properties']);
@@ -29,5 +30,11 @@ describe('examples/connect', () => {
     const settings = parseWorkerConfig(readConnectorFile(path.join(DIR, 'connect-standalone.properties')));
     expect(settings.listener.port).toBe(8083);
     expect(settings.offsetFile).toBe('connect.offsets');
+  });
+
+  it('connect-distributed.properties is a valid distributed worker config', () => {
+    const settings = parseDistributedConfig(readConnectorFile(path.join(DIR, 'connect-distributed.properties')));
+    expect(settings.groupId).toBe('connect-cluster');
+    expect(settings.configTopic.name).toBe('connect-configs');
   });
 });

@@ -11,8 +11,15 @@ import { RestError } from './server';
 /** The version GET / reports: the Kafka Connect REST API level this runtime follows. */
 export const CONNECT_API_VERSION = '3.9.0-gregor';
 
-/** Kafka Connect's REST API (paths, bodies and status codes) over a Worker. */
-export function connectRoutes(worker: Worker, clusterId: () => string): Router {
+/** What the REST API asks of a herder: the standalone Worker itself, or distributed mode's view over the internal topics. */
+export type Herder = Pick<
+  Worker,
+  | 'plugins' | 'connectorNames' | 'validate' | 'putConnector' | 'patchConnector' | 'info' | 'taskConfigs' | 'deleteConnector' | 'setTarget' | 'status'
+  | 'taskStatus' | 'restartConnector' | 'restartTask' | 'topics' | 'resetTopics' | 'getOffsets' | 'alterOffsets' | 'resetOffsets'
+>;
+
+/** Kafka Connect's REST API (paths, bodies and status codes) over a herder. */
+export function connectRoutes(worker: Herder, clusterId: () => string): Router {
   const r = new Router();
   r.add('GET', '/', () => ({ status: 200, body: { version: CONNECT_API_VERSION, commit: 'gregor', kafka_cluster_id: clusterId() } }));
 

@@ -6,6 +6,17 @@ import { Router, type RestRequest } from './router';
 
 /** Bodies larger than this are refused with 413 (configs are small; this bounds memory per request). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** How long a request forwarded to another worker may take (Kafka's 90 s request timeout is for rebalances; 30 s bounds a stuck peer). */
+const FORWARD_TIMEOUT_MS = 30_000;
+/** Marks a forwarded request, so the worker it reaches answers it itself (no forwarding loops). */
+export const FORWARDED_HEADER = 'x-gregor-forwarded';
+
+/**
+ * Distributed mode: where a request must be answered — another worker's base
+ * URL (the group leader for config writes, the owner for restarts), or
+ * undefined to answer here. Throws a HerderError (409) during a rebalance.
+ */
+export type Forwarder = (method: string, path: string) => string | undefined;
 
 /**
  * The REST listener on node:http. Chosen over a framework because the API is
@@ -20,6 +31,7 @@ export class RestServer {
   constructor(
     private readonly router: Router,
     private readonly logger: Logger,
+    private readonly forward?: Forwarder,
   ) {}
 
   async listen(host: string, port: number): Promise<AddressInfo> {
@@ -49,6 +61,11 @@ export class RestServer {
       if (match === undefined) throw new RestError(404, 'HTTP 404 Not Found');
       if (match === 'method') throw new RestError(405, 'HTTP 405 Method Not Allowed');
       const body = await readJsonBody(req);
+      const target = this.forward !== undefined && req.headers[FORWARDED_HEADER] === undefined ? this.forward(method, url.pathname) : undefined;
+      if (target !== undefined) {
+        status = await this.forwardTo(target, method, req.url ?? '/', body, res);
+        return;
+      }
       const request: RestRequest = { method, params: match.params, query: url.searchParams, body, raw: req };
       const answer = await match.handler(request);
       status = answer.status;
@@ -61,6 +78,26 @@ export class RestServer {
     } finally {
       this.logger.debug('REST', { method, path: url.pathname, status, ms: Date.now() - started });
     }
+  }
+
+  /** Kafka's forwarding: the same request to the worker that must answer it; its answer goes back as it is. */
+  private async forwardTo(target: string, method: string, pathAndQuery: string, body: unknown, res: ServerResponse): Promise<number> {
+    this.logger.debug('forwarding REST request', { method, path: pathAndQuery, to: target });
+    let answer: Response;
+    try {
+      answer = await fetch(`${target}${pathAndQuery}`, {
+        method,
+        headers: { 'content-type': 'application/json', [FORWARDED_HEADER]: '1' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw new RestError(500, `Error trying to forward REST request to ${target}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const text = await answer.text();
+    res.writeHead(answer.status, text === '' ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
+    return answer.status;
   }
 }
 

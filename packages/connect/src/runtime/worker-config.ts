@@ -68,3 +68,58 @@ function parseListener(text: string): { host: string; port: number } {
   if (m === null) throw new Error(`listeners: expected http://host:port, got "${text}"`);
   return { host: m[1]!, port: Number(m[2]) };
 }
+
+/** Distributed mode's extra keys (Kafka's names and defaults, except the 3 s session timeout Connect also uses for workers: 10 s). */
+export const DISTRIBUTED_CONFIG = new ConfigDef({
+  'group.id': { type: 'string', importance: 'HIGH', doc: 'The Connect cluster: workers with the same group.id share connectors and tasks.' },
+  'config.storage.topic': { type: 'string', default: 'connect-configs', importance: 'HIGH', doc: 'Compacted topic (1 partition) with connector and task configs and target states.' },
+  'offset.storage.topic': { type: 'string', default: 'connect-offsets', importance: 'HIGH', doc: 'Compacted topic with source offsets.' },
+  'offset.storage.partitions': { type: 'int', default: 25, min: 1, importance: 'LOW', doc: 'Partitions of the offset topic when it is created.' },
+  'status.storage.topic': { type: 'string', default: 'connect-status', importance: 'HIGH', doc: 'Compacted topic with connector and task states.' },
+  'status.storage.partitions': { type: 'int', default: 5, min: 1, importance: 'LOW', doc: 'Partitions of the status topic when it is created.' },
+  'config.storage.replication.factor': { type: 'int', default: -1, importance: 'LOW', doc: 'Replication factor of the config topic when created (-1: min(3, brokers)).' },
+  'offset.storage.replication.factor': { type: 'int', default: -1, importance: 'LOW', doc: 'Replication factor of the offset topic when created (-1: min(3, brokers)).' },
+  'status.storage.replication.factor': { type: 'int', default: -1, importance: 'LOW', doc: 'Replication factor of the status topic when created (-1: min(3, brokers)).' },
+  'session.timeout.ms': { type: 'int', default: 10000, min: 1, importance: 'HIGH', doc: "A worker that does not heartbeat for this long leaves the group and its connectors and tasks move." },
+  'heartbeat.interval.ms': { type: 'int', default: 3000, min: 1, importance: 'HIGH', doc: 'How often a worker heartbeats to the group coordinator.' },
+  'connect.protocol': {
+    type: 'string', default: 'compatible', oneOf: ['eager', 'compatible'], importance: 'LOW',
+    doc: "compatible: incremental cooperative rebalancing (a rebalance moves only what must move); eager: every rebalance stops every connector and task first (Kafka's names).",
+  },
+  'rebalance.timeout.ms': { type: 'int', default: 60000, min: 1, importance: 'LOW', doc: 'How long the coordinator waits for every worker to rejoin in a rebalance.' },
+});
+
+export interface DistributedSettings extends WorkerSettings {
+  readonly groupId: string;
+  readonly configTopic: InternalTopic;
+  readonly offsetTopic: InternalTopic;
+  readonly statusTopic: InternalTopic;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly connectProtocol: 'eager' | 'compatible';
+}
+
+export interface InternalTopic {
+  name: string;
+  partitions: number;
+  /** -1: min(3, brokers) at creation. */
+  replicationFactor: number;
+}
+
+/** Parses a distributed worker's properties; throws ConfigValidationError naming every problem of either key set. */
+export function parseDistributedConfig(props: Props): DistributedSettings {
+  const base = parseWorkerConfig({ ...props, 'offset.storage.file.filename': '' });
+  const v = DISTRIBUTED_CONFIG.parse(props);
+  return {
+    ...base,
+    groupId: cfg.str(v, 'group.id'),
+    configTopic: { name: cfg.str(v, 'config.storage.topic'), partitions: 1, replicationFactor: cfg.int(v, 'config.storage.replication.factor') },
+    offsetTopic: { name: cfg.str(v, 'offset.storage.topic'), partitions: cfg.int(v, 'offset.storage.partitions'), replicationFactor: cfg.int(v, 'offset.storage.replication.factor') },
+    statusTopic: { name: cfg.str(v, 'status.storage.topic'), partitions: cfg.int(v, 'status.storage.partitions'), replicationFactor: cfg.int(v, 'status.storage.replication.factor') },
+    sessionTimeoutMs: cfg.int(v, 'session.timeout.ms'),
+    heartbeatIntervalMs: cfg.int(v, 'heartbeat.interval.ms'),
+    rebalanceTimeoutMs: cfg.int(v, 'rebalance.timeout.ms'),
+    connectProtocol: cfg.str(v, 'connect.protocol') as DistributedSettings['connectProtocol'],
+  };
+}

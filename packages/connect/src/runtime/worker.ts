@@ -39,6 +39,20 @@ interface Entry {
 const CONNECTOR_SLOT = -1;
 
 /**
+ * Which connectors and tasks run in this process. Standalone: all of them.
+ * Distributed: what the group leader assigned; task configs then go
+ * through the config topic (`publishTaskConfigs`) and come back to every
+ * worker by `applyTaskConfigs`.
+ */
+export interface Placement {
+  ownsConnector(name: string): boolean;
+  ownsTask(name: string, id: number): boolean;
+  publishTaskConfigs?(name: string, configs: Props[]): Promise<void>;
+}
+
+const EVERYTHING: Placement = { ownsConnector: () => true, ownsTask: () => true };
+
+/**
  * Runs connectors and their tasks in this process and answers what the REST
  * API asks (Kafka's Herder, standalone flavour). Every change goes through
  * one queue (`serialize`), so REST calls, automatic restarts and connector
@@ -56,6 +70,7 @@ export class Worker {
     private readonly offsets: OffsetStore,
     readonly plugins: readonly ConnectorPlugin[],
     private readonly logger: Logger,
+    private readonly placement: Placement = EVERYTHING,
   ) {}
 
   private serialize<T>(fn: () => Promise<T> | T): Promise<T> {
@@ -89,14 +104,85 @@ export class Worker {
   /** Creates or replaces a connector. `created` is false when it existed (PUT answers 200, not 201). */
   putConnector(name: string, props: Props, allowReplace: boolean): Promise<{ created: boolean; info: ConnectorInfo }> {
     return this.serialize(async () => {
+      const { created } = await this.checkConnector(name, props, allowReplace);
+      return { created, info: await this.install(name, props, findPlugin(this.plugins, props['connector.class']!)!) };
+    });
+  }
+
+  /** Checks a config as putConnector does, without applying it (distributed mode writes it to the config topic). */
+  async checkConnector(name: string, props: Props, allowReplace: boolean): Promise<{ created: boolean }> {
+    const existing = this.entries.get(name);
+    if (existing !== undefined && !allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
+    const className = props['connector.class'];
+    if (className === undefined || className.trim() === '') throw new HerderError(400, `Connector config ${canonicalJson(props)} contains no connector type`);
+    const plugin = findPlugin(this.plugins, className);
+    if (plugin === undefined) throw new HerderError(400, this.unknownPluginMessage(className));
+    const { infos } = await validateConnectorConfig(plugin, { ...props, name });
+    if (infos.error_count > 0) throw new HerderError(400, invalidConfigMessage(infos, infos.name));
+    return { created: existing === undefined };
+  }
+
+  /** Distributed mode: a connector config read from the config topic (validated before it was written). */
+  applyConnectorConfig(name: string, props: Props): Promise<void> {
+    return this.serialize(async () => {
+      const plugin = findPlugin(this.plugins, props['connector.class'] ?? '');
+      if (plugin === undefined) {
+        this.logger.error('config topic holds a connector whose class this worker does not have', { connector: name, class: props['connector.class'] });
+        return;
+      }
       const existing = this.entries.get(name);
-      if (existing !== undefined && !allowReplace) throw new HerderError(409, `Connector ${name} already exists`);
-      const className = props['connector.class'];
-      if (className === undefined || className.trim() === '') throw new HerderError(400, `Connector config ${canonicalJson(props)} contains no connector type`);
-      const plugin = findPlugin(this.plugins, className);
-      if (plugin === undefined) throw new HerderError(400, this.unknownPluginMessage(className));
-      const { infos } = await validateConnectorConfig(plugin, { ...props, name });
-      if (infos.error_count > 0) throw new HerderError(400, invalidConfigMessage(infos, infos.name));
+      if (existing !== undefined && canonicalJson(existing.props) === canonicalJson({ ...props, name })) return;
+      await this.install(name, props, plugin);
+    });
+  }
+
+  /** Distributed mode: task configs committed to the config topic; restarts the tasks placed here. */
+  applyTaskConfigs(name: string, configs: Props[]): Promise<void> {
+    return this.serialize(async () => {
+      const e = this.entries.get(name);
+      if (e === undefined || canonicalJson(configs) === canonicalJson(e.taskConfigs)) return;
+      await this.stopTasks(e);
+      e.taskConfigs = configs;
+      this.startPlacedTasks(e);
+    });
+  }
+
+  /** Distributed mode: after a rebalance, stops what moved away and starts what was placed here. */
+  reassign(): Promise<void> {
+    return this.serialize(async () => {
+      for (const e of this.entries.values()) {
+        if (!this.placement.ownsConnector(e.name) && e.instance !== undefined) await this.stopInstance(e);
+        for (const [id, runner] of [...e.tasks]) {
+          if (this.placement.ownsTask(e.name, id)) continue;
+          e.tasks.delete(id);
+          this.clearTimer(e, id);
+          await runner.stop();
+        }
+        if (this.placement.ownsConnector(e.name) && e.instance === undefined) await this.startConnector(e);
+        else this.startPlacedTasks(e);
+      }
+    });
+  }
+
+  /** Distributed mode (eager rebalance): everything stops before this worker rejoins. */
+  stopAll(): Promise<void> {
+    return this.serialize(async () => {
+      for (const e of this.entries.values()) {
+        await this.stopTasks(e);
+        await this.stopInstance(e);
+      }
+    });
+  }
+
+  /** Whether this worker runs the connector's instance or any of its tasks (what its status view is right about). */
+  placed(name: string): { connector: boolean; tasks: number[] } {
+    const e = this.entries.get(name);
+    return { connector: e?.instance !== undefined, tasks: e === undefined ? [] : [...e.tasks.keys()] };
+  }
+
+  private async install(name: string, props: Props, plugin: ConnectorPlugin): Promise<ConnectorInfo> {
+    {
+      const existing = this.entries.get(name);
       if (existing !== undefined) await this.shutdownEntry(existing);
       const entry: Entry = {
         name,
@@ -106,7 +192,8 @@ export class Worker {
         instance: undefined,
         state: 'UNASSIGNED',
         trace: undefined,
-        taskConfigs: [],
+        // Distributed: task configs stay until the connector's owner publishes new ones.
+        taskConfigs: this.placement.publishTaskConfigs !== undefined ? (existing?.taskConfigs ?? []) : [],
         tasks: new Map(),
         history: new Map(),
         timers: new Map(),
@@ -115,8 +202,8 @@ export class Worker {
       this.entries.set(name, entry);
       this.logger.info(existing === undefined ? 'connector created' : 'connector reconfigured', { connector: name, class: plugin.className });
       await this.startConnector(entry);
-      return { created: existing === undefined, info: this.infoOf(entry) };
-    });
+      return this.infoOf(entry);
+    }
   }
 
   async patchConnector(name: string, patch: Readonly<Record<string, string | null>>): Promise<{ created: boolean; info: ConnectorInfo }> {
@@ -144,7 +231,11 @@ export class Worker {
 
   deleteConnector(name: string): Promise<void> {
     return this.serialize(async () => {
-      const e = this.entry(name);
+      const e = this.entries.get(name);
+      if (e === undefined) {
+        if (this.placement.publishTaskConfigs !== undefined) return; // distributed: already gone
+        throw notFound(name);
+      }
       await this.shutdownEntry(e);
       this.entries.delete(name);
       this.logger.info('connector deleted', { connector: name });
@@ -242,6 +333,11 @@ export class Worker {
       e.state = 'STOPPED';
       return;
     }
+    if (!this.placement.ownsConnector(e.name)) {
+      e.state = 'UNASSIGNED';
+      this.startPlacedTasks(e);
+      return;
+    }
     const instance = e.plugin.create();
     try {
       await instance.start(e.props, {
@@ -263,11 +359,21 @@ export class Worker {
     if (e.instance === undefined || this.entries.get(e.name) !== e) return;
     const maxTasks = Number(e.props['tasks.max'] ?? '1');
     const configs = e.instance.taskConfigs(maxTasks).slice(0, maxTasks);
+    if (this.placement.publishTaskConfigs !== undefined) {
+      if (canonicalJson(configs) !== canonicalJson(e.taskConfigs)) await this.placement.publishTaskConfigs(e.name, configs);
+      else this.startPlacedTasks(e);
+      return;
+    }
     if (canonicalJson(configs) === canonicalJson(e.taskConfigs) && e.tasks.size === configs.length) return;
     await this.stopTasks(e);
     e.taskConfigs = configs;
     this.logger.info('starting tasks', { connector: e.name, tasks: configs.length });
     for (let id = 0; id < configs.length; id++) this.startTask(e, id);
+  }
+
+  private startPlacedTasks(e: Entry): void {
+    if (e.target === 'STOPPED') return;
+    for (let id = 0; id < e.taskConfigs.length; id++) if (this.placement.ownsTask(e.name, id) && !e.tasks.has(id)) this.startTask(e, id);
   }
 
   private startTask(e: Entry, id: number): void {

@@ -35,6 +35,28 @@ export interface JoinedGeneration {
   partitions: TopicPartition[];
 }
 
+/**
+ * What a group protocol other than the consumer's puts in JoinGroup and
+ * SyncGroup (e.g. Kafka Connect's protocol type `connect`): its metadata
+ * per protocol name, and the leader's assignment from every member's
+ * metadata. The membership machinery (member-id handshake, retries,
+ * heartbeats, leave) is the same.
+ */
+export interface GroupProtocol {
+  readonly protocolType: string;
+  protocols(): { name: string; metadata: Buffer }[];
+  assign(protocolName: string, members: { memberId: string; groupInstanceId: string | null; metadata: Buffer }[], generationId: number): Promise<Map<string, Buffer>>;
+}
+
+/** A rebalance's outcome under a custom GroupProtocol: the raw assignment bytes. */
+export interface JoinedCustomGeneration {
+  generationId: number;
+  memberId: string;
+  leaderId: string;
+  protocolName: string;
+  assignment: Buffer;
+}
+
 /** Errors after which the member cannot go on (the application must handle them). */
 const FATAL: ReadonlySet<ErrorName> = new Set<ErrorName>([
   'FENCED_INSTANCE_ID',
@@ -113,6 +135,38 @@ export class GroupMembership {
    * fatal errors, or when closed.
    */
   async rebalance(topics: readonly string[], owned: readonly TopicPartition[], ownedGeneration: number, signal: AbortSignal): Promise<JoinedGeneration> {
+    const c = this.config;
+    const metadata = encodeSubscription({
+      topics: [...topics],
+      userData: null,
+      ownedPartitions: c.protocol === 'cooperative' ? [...owned] : [],
+      generationId: c.protocol === 'cooperative' ? ownedGeneration : -1,
+      rackId: null,
+    });
+    const protocols = c.assignors.map((a) => ({ name: a.name, metadata }));
+    const joined = await this.rebalanceWith('consumer', protocols, signal, (j) => this.assign(j));
+    return { generationId: joined.generationId, memberId: joined.memberId, protocolName: joined.protocolName, partitions: decodeAssignment(joined.assignment).partitions };
+  }
+
+  /**
+   * Joins (or rejoins) the group with a custom protocol type until it has a
+   * generation; the leader assigns with `protocol.assign`. Throws only
+   * fatal errors, or when closed.
+   */
+  rebalanceCustom(protocol: GroupProtocol, signal: AbortSignal): Promise<JoinedCustomGeneration> {
+    return this.rebalanceWith(protocol.protocolType, protocol.protocols(), signal, async (j) => {
+      const members = j.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId === '' ? null : m.groupInstanceId, metadata: m.metadata }));
+      const out = await protocol.assign(j.protocolName, members, j.generationId);
+      return [...out].map(([memberId, assignment]) => ({ memberId, assignment }));
+    });
+  }
+
+  private async rebalanceWith(
+    protocolType: string,
+    protocols: { name: string; metadata: Buffer }[],
+    signal: AbortSignal,
+    assign: (joined: JoinGroupResponse__Output) => Promise<{ memberId: string; assignment: Buffer }[]>,
+  ): Promise<JoinedCustomGeneration> {
     this.rejoinNeeded = false;
     this.state = 'rebalancing';
     this.leaderSnapshot = undefined;
@@ -121,21 +175,21 @@ export class GroupMembership {
       if (this.closed || signal.aborted) throw new GregorError('REBALANCE_IN_PROGRESS', 'consumer closed during a rebalance');
       let retryAfterBackoff = false;
       try {
-        const joined = await this.joinOnce(topics, owned, ownedGeneration, signal);
+        const joined = await this.joinOnce(protocolType, protocols, signal);
         if (joined === 'again') continue;
         if (joined === 'backoff') {
           retryAfterBackoff = true;
         } else {
-          const partitions = await this.syncOnce(joined, signal);
-          if (partitions === 'again') continue;
-          if (partitions === 'backoff') {
+          const assignment = await this.syncOnce(protocolType, joined, assign, signal);
+          if (assignment === 'again') continue;
+          if (assignment === 'backoff') {
             retryAfterBackoff = true;
           } else {
             this.state = 'stable';
             this.lastHeartbeatOkMs = this.config.now();
             this.startHeartbeats();
             // A heartbeat or error during the sync may already ask for another round.
-            return { generationId: this.generationId, memberId: this.memberId, protocolName: this.protocolName!, partitions };
+            return { generationId: this.generationId, memberId: this.memberId, leaderId: joined.leader, protocolName: this.protocolName!, assignment };
           }
         }
       } catch (err) {
@@ -153,15 +207,8 @@ export class GroupMembership {
     return this.config.now() + extraMs + this.config.requestTimeoutMs;
   }
 
-  private async joinOnce(topics: readonly string[], owned: readonly TopicPartition[], ownedGeneration: number, signal: AbortSignal): Promise<JoinGroupResponse__Output | 'again' | 'backoff'> {
+  private async joinOnce(protocolType: string, protocols: { name: string; metadata: Buffer }[], signal: AbortSignal): Promise<JoinGroupResponse__Output | 'again' | 'backoff'> {
     const c = this.config;
-    const metadata = encodeSubscription({
-      topics: [...topics],
-      userData: null,
-      ownedPartitions: c.protocol === 'cooperative' ? [...owned] : [],
-      generationId: c.protocol === 'cooperative' ? ownedGeneration : -1,
-      rackId: null,
-    });
     const res = await this.coordinator.call(
       'JoinGroup',
       {
@@ -170,8 +217,8 @@ export class GroupMembership {
         rebalanceTimeoutMs: c.rebalanceTimeoutMs,
         memberId: this.memberId,
         groupInstanceId: c.groupInstanceId ?? '',
-        protocolType: 'consumer',
-        protocols: c.assignors.map((a) => ({ name: a.name, metadata })),
+        protocolType,
+        protocols,
         reason: this.rejoinReason,
       },
       this.deadline(c.rebalanceTimeoutMs),
@@ -195,9 +242,14 @@ export class GroupMembership {
     }
   }
 
-  private async syncOnce(joined: JoinGroupResponse__Output, signal: AbortSignal): Promise<TopicPartition[] | 'again' | 'backoff'> {
+  private async syncOnce(
+    protocolType: string,
+    joined: JoinGroupResponse__Output,
+    assign: (joined: JoinGroupResponse__Output) => Promise<{ memberId: string; assignment: Buffer }[]>,
+    signal: AbortSignal,
+  ): Promise<Buffer | 'again' | 'backoff'> {
     const c = this.config;
-    const assignments = joined.leader === joined.memberId && !joined.skipAssignment ? await this.assign(joined) : [];
+    const assignments = joined.leader === joined.memberId && !joined.skipAssignment ? await assign(joined) : [];
     const res = await this.coordinator.call(
       'SyncGroup',
       {
@@ -205,7 +257,7 @@ export class GroupMembership {
         generationId: joined.generationId,
         memberId: joined.memberId,
         groupInstanceId: c.groupInstanceId ?? '',
-        protocolType: 'consumer',
+        protocolType,
         protocolName: joined.protocolName,
         assignments,
       },
@@ -215,7 +267,7 @@ export class GroupMembership {
     const error = errorFromWire(res.error, { group: c.groupId });
     switch (error?.errorName ?? 'NONE') {
       case 'NONE':
-        return decodeAssignment(res.assignment).partitions;
+        return res.assignment;
       default:
         return this.afterRebalanceError('SyncGroup', error!);
     }

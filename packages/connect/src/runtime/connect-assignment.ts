@@ -1,0 +1,124 @@
+import { canonicalJson } from './offset-store';
+
+/** A worker's JoinGroup metadata: where its REST API is and how far it read the config topic. */
+export interface WorkerMetadata {
+  url: string;
+  configOffset: string;
+  /** What it runs (read by the incremental cooperative assignment). */
+  owned?: OwnedUnits;
+}
+
+/** What the leader gives each worker (Kafka's ConnectProtocol assignment, as JSON). */
+export interface ConnectAssignment {
+  leader: string;
+  leaderUrl: string;
+  connectors: string[];
+  tasks: { connector: string; task: number }[];
+}
+
+/**
+ * Eager round-robin (Kafka's pre-KIP-415 assignment): connectors over the
+ * workers in member-id order, then every task continuing the rotation, so
+ * the load is even (counts differ by at most one). Pure: the same members and connectors give the same
+ * assignment on any leader.
+ */
+export function assignRoundRobin(
+  members: readonly { memberId: string; url: string }[],
+  connectors: readonly { name: string; tasks: number }[],
+  leader: string,
+): Map<string, ConnectAssignment> {
+  const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+  const leaderUrl = sorted.find((m) => m.memberId === leader)?.url ?? '';
+  const out = new Map(sorted.map((m) => [m.memberId, { leader, leaderUrl, connectors: [] as string[], tasks: [] as { connector: string; task: number }[] }]));
+  if (sorted.length === 0) return out;
+  let i = 0;
+  const names = [...connectors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const c of names) out.get(sorted[i++ % sorted.length]!.memberId)!.connectors.push(c.name);
+  for (const c of names) for (let t = 0; t < c.tasks; t++) out.get(sorted[i++ % sorted.length]!.memberId)!.tasks.push({ connector: c.name, task: t });
+  return out;
+}
+
+export function encodeJson(value: unknown): Buffer {
+  return Buffer.from(canonicalJson(value));
+}
+
+/** A worker's current connectors and tasks, as it reports them when it rejoins (incremental cooperative protocol). */
+export interface OwnedUnits {
+  connectors: string[];
+  tasks: { connector: string; task: number }[];
+}
+
+/** What the incremental assignment adds to the eager one: the member gave units up and must rejoin so they are placed. */
+export interface IncrementalAssignment extends ConnectAssignment {
+  rejoin: boolean;
+}
+
+type Unit = { kind: 'c'; connector: string } | { kind: 't'; connector: string; task: number };
+const unitKey = (u: Unit): string => (u.kind === 'c' ? `c\u0000${u.connector}` : `t\u0000${u.connector}\u0000${u.task}`);
+
+/**
+ * Incremental cooperative assignment (KIP-415's idea, simplified): a unit
+ * stays with the live worker that runs it; units nobody runs (new, or their
+ * worker left) go to the least loaded workers; a worker above its fair
+ * share (ceil(units / workers)) gives the excess up *without* anyone getting
+ * it in this generation — it stops them and rejoins, and the next
+ * generation places them. Fair share: floor(units / workers), one more for
+ * as many workers as the remainder (those already holding more). So adding a connector or a worker restarts
+ * nothing else, and a unit never runs on two workers at once.
+ */
+export function assignIncremental(
+  members: readonly { memberId: string; url: string; owned: OwnedUnits }[],
+  connectors: readonly { name: string; tasks: number }[],
+  leader: string,
+): Map<string, IncrementalAssignment> {
+  const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+  const leaderUrl = sorted.find((m) => m.memberId === leader)?.url ?? '';
+  const names = [...connectors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const units: Unit[] = [
+    ...names.map((c): Unit => ({ kind: 'c', connector: c.name })),
+    ...names.flatMap((c) => Array.from({ length: c.tasks }, (_, task): Unit => ({ kind: 't', connector: c.name, task }))),
+  ];
+  const byKey = new Map(units.map((u) => [unitKey(u), u]));
+  const base = sorted.length === 0 ? 0 : Math.floor(units.length / sorted.length);
+  let extras = sorted.length === 0 ? 0 : units.length % sorted.length;
+  const claimed = new Set<string>();
+  const kept = new Map<string, Unit[]>();
+  const rejoin = new Set<string>();
+  for (const m of sorted) {
+    const mine: Unit[] = [];
+    const owned = [...m.owned.connectors.map((connector): Unit => ({ kind: 'c', connector })), ...m.owned.tasks.map((t): Unit => ({ kind: 't', ...t }))]
+      .map(unitKey)
+      .filter((key, i, all) => byKey.has(key) && !claimed.has(key) && all.indexOf(key) === i); // not deleted, not kept by another worker
+    let cap = base;
+    if (owned.length > base && extras > 0) {
+      cap++;
+      extras--;
+    }
+    for (const key of owned) {
+      claimed.add(key);
+      if (mine.length < cap) mine.push(byKey.get(key)!);
+      else rejoin.add(m.memberId); // revoked: placed in the next generation
+    }
+    kept.set(m.memberId, mine);
+  }
+  for (const u of units) {
+    if (claimed.has(unitKey(u)) || sorted.length === 0) continue;
+    const target = sorted.reduce((best, m) => (kept.get(m.memberId)!.length < kept.get(best.memberId)!.length ? m : best));
+    kept.get(target.memberId)!.push(u);
+  }
+  return new Map(
+    sorted.map((m) => {
+      const mine = kept.get(m.memberId)!;
+      return [
+        m.memberId,
+        {
+          leader,
+          leaderUrl,
+          connectors: mine.filter((u) => u.kind === 'c').map((u) => u.connector),
+          tasks: mine.flatMap((u) => (u.kind === 't' ? [{ connector: u.connector, task: u.task }] : [])),
+          rejoin: rejoin.has(m.memberId),
+        },
+      ];
+    }),
+  );
+}

@@ -1,0 +1,523 @@
+import { createClient, type Gregor, type Producer, type ProtocolGroupMember } from '@gregor/client';
+import { backoffMs, createLogger, isGregorError, pollUntil, sleep, type Logger } from '@gregor/common';
+import type { ConnectorPlugin, JsonMap, Props } from '../api/connector';
+import { BUILTIN_CONNECTORS } from '../connectors';
+import { RestServer } from '../rest/server';
+import { connectRoutes, type Herder } from '../rest/routes';
+import { assignIncremental, assignRoundRobin, encodeJson, type ConnectAssignment, type IncrementalAssignment, type WorkerMetadata } from './connect-assignment';
+import { HerderError, notFound } from './herder-error';
+import { MemoryOffsetStore, offsetKey } from './offset-store';
+import type { ConnectorStatusInfo, StateInfo, TargetState } from './status';
+import { Worker } from './worker';
+import { parseDistributedConfig, type DistributedSettings } from './worker-config';
+
+/** Longest wait of one long-poll on an internal topic (bounds how late a worker sees a change). */
+const LOG_POLL_MS = 500;
+/** How often a worker publishes the states of what it runs to the status topic (only changes are written). */
+const STATUS_PUBLISH_MS = 1000;
+
+/**
+ * One compacted internal topic read from the start into memory and then
+ * followed (Kafka's KafkaBasedLog): every partition is read up to its high
+ * watermark by `readToEnd`; records are handed to `apply` in offset order.
+ */
+class TopicLog {
+  private readonly positions = new Map<number, bigint>();
+
+  constructor(
+    private readonly client: Gregor,
+    readonly topic: string,
+    partitions: number,
+    private readonly apply: (key: string, value: Buffer | null) => void,
+  ) {
+    for (let p = 0; p < partitions; p++) this.positions.set(p, 0n);
+  }
+
+  /** Total records read (the config offset workers report in JoinGroup). */
+  get offset(): bigint {
+    let n = 0n;
+    for (const o of this.positions.values()) n += o;
+    return n;
+  }
+
+  async readToEnd(maxWaitMs = 0): Promise<void> {
+    await Promise.all(
+      [...this.positions.keys()].map(async (partition) => {
+        for (;;) {
+          const res = await this.client.read({ topic: this.topic, partition, from: this.positions.get(partition)!, maxRecords: 1000, maxWaitMs });
+          for (const r of res.records) this.apply(r.key?.toString('utf8') ?? '', r.value);
+          this.positions.set(partition, res.nextOffset);
+          if (res.nextOffset >= res.highWatermark) return;
+        }
+      }),
+    );
+  }
+}
+
+/** Source offsets in `offset.storage.topic` (keys `["connector",{partition}]`, as Kafka's), mirrored in memory. */
+export class TopicOffsetStore extends MemoryOffsetStore {
+  readonly log: TopicLog;
+
+  constructor(
+    client: Gregor,
+    private readonly producer: Producer,
+    topic: string,
+    partitions: number,
+  ) {
+    super();
+    this.log = new TopicLog(client, topic, partitions, (key, value) => {
+      const [connector, partition] = JSON.parse(key) as [string, JsonMap];
+      this.apply(connector, [{ partition, offset: value === null ? null : (JSON.parse(value.toString('utf8')) as JsonMap) }]);
+    });
+  }
+
+  override async set(connector: string, entries: readonly { partition: JsonMap; offset: JsonMap | null }[]): Promise<void> {
+    await this.producer.send({
+      topic: this.log.topic,
+      messages: entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset === null ? null : JSON.stringify(e.offset) })),
+    });
+    this.apply(connector, entries);
+  }
+}
+
+/** What the config topic says (Kafka's ClusterConfigState): connector configs, committed task configs, target states. */
+class ConfigState {
+  readonly connectors = new Map<string, Props>();
+  readonly tasks = new Map<string, Props[]>();
+  readonly targets = new Map<string, TargetState>();
+  private readonly pendingTasks = new Map<string, Props>();
+
+  /** `placementChanged`: what the leader assigns changed (a connector, its tasks, or a move to or from STOPPED, which has no tasks). */
+  constructor(private readonly onChange: (kind: 'connector' | 'tasks' | 'target' | 'deleted', name: string, placementChanged: boolean) => void) {}
+
+  apply(key: string, value: Buffer | null): void {
+    const doc = value === null ? null : (JSON.parse(value.toString('utf8')) as Record<string, unknown>);
+    let m: RegExpExecArray | null;
+    if ((m = /^connector-(.+)$/.exec(key)) !== null) {
+      const name = m[1]!;
+      if (doc === null) {
+        this.connectors.delete(name);
+        this.tasks.delete(name);
+        this.targets.delete(name);
+        this.onChange('deleted', name, true);
+      } else {
+        this.connectors.set(name, doc['properties'] as Props);
+        this.onChange('connector', name, true);
+      }
+    } else if ((m = /^task-(.+)-(\d+)$/.exec(key)) !== null) {
+      if (doc !== null) this.pendingTasks.set(`${m[1]}\u0000${m[2]}`, doc['properties'] as Props);
+    } else if ((m = /^commit-(.+)$/.exec(key)) !== null && doc !== null) {
+      const name = m[1]!;
+      const n = Number(doc['tasks']);
+      const configs: Props[] = [];
+      for (let i = 0; i < n; i++) configs.push(this.pendingTasks.get(`${name}\u0000${i}`) ?? {});
+      this.tasks.set(name, configs);
+      this.onChange('tasks', name, true);
+    } else if ((m = /^target-state-(.+)$/.exec(key)) !== null && doc !== null) {
+      const before = this.targets.get(m[1]!) ?? 'STARTED';
+      const after = doc['state'] as TargetState;
+      this.targets.set(m[1]!, after);
+      this.onChange('target', m[1]!, before !== after && (before === 'STOPPED' || after === 'STOPPED'));
+    }
+  }
+}
+
+export interface DistributedWorker {
+  readonly worker: Worker;
+  readonly settings: DistributedSettings;
+  readonly url: string;
+  /** Settles when the worker cannot stay in its group (a fatal group error); the process should stop. */
+  readonly failed: Promise<Error>;
+  close(): Promise<void>;
+}
+
+/**
+ * Distributed mode: workers sharing a `group.id` form one group (protocol
+ * type `connect`) through Gregor's group coordinator; the leader places
+ * connectors and tasks over them (incremental cooperative by default, or
+ * eager round robin: connect-assignment.ts). Connector configs, task configs
+ * and target states live in the config topic, source offsets in the offset
+ * topic, states in the status topic; every worker reads all three, so any
+ * worker answers any GET; writes are forwarded to the leader, which puts
+ * them in the config topic (one partition: one order) for every worker to
+ * apply.
+ */
+export async function startDistributed(opts: { workerProps: Props; plugins?: readonly ConnectorPlugin[]; logger?: Logger }): Promise<DistributedWorker> {
+  const settings = parseDistributedConfig(opts.workerProps);
+  const logger = opts.logger ?? createLogger({ level: settings.logLevel, component: 'connect' });
+  const client = createClient({ bootstrap: settings.bootstrap, logger, metadataMaxAgeMs: settings.metadataMaxAgeMs });
+  const producer = client.producer({ acks: 'all', lingerMs: 0 });
+  let assignment: ConnectAssignment = { leader: '', leaderUrl: '', connectors: [], tasks: [] };
+  let member: ProtocolGroupMember | undefined;
+  let closed = false;
+  const wake = new Set<() => void>();
+  const notify = (): void => {
+    for (const w of [...wake]) w();
+  };
+
+  try {
+    await createInternalTopics(client, settings, logger);
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+  const offsets = new TopicOffsetStore(client, producer, settings.offsetTopic.name, settings.offsetTopic.partitions);
+
+  const writeConfig = async (key: string, value: unknown): Promise<void> => {
+    await producer.send({ topic: settings.configTopic.name, key, value: value === null ? null : JSON.stringify(value) });
+  };
+  const worker = new Worker(settings, client, offsets, opts.plugins ?? BUILTIN_CONNECTORS, logger, {
+    ownsConnector: (name) => assignment.connectors.includes(name),
+    ownsTask: (name, id) => assignment.tasks.some((t) => t.connector === name && t.task === id),
+    publishTaskConfigs: async (name, configs) => {
+      logger.info('publishing task configs to the config topic', { connector: name, tasks: configs.length });
+      for (let i = 0; i < configs.length; i++) await writeConfig(`task-${name}-${i}`, { properties: configs[i] });
+      await writeConfig(`commit-${name}`, { tasks: configs.length });
+    },
+  });
+
+  const config = new ConfigState((kind, name, placementChanged) => {
+    const apply =
+      kind === 'deleted'
+        ? worker.deleteConnector(name)
+        : kind === 'connector'
+          ? worker.applyConnectorConfig(name, config.connectors.get(name)!)
+          : kind === 'tasks'
+            ? worker.applyTaskConfigs(name, config.tasks.get(name)!)
+            : worker.connectorNames().includes(name)
+              ? worker.setTarget(name, config.targets.get(name)!)
+              : Promise.resolve();
+    apply.catch((err: unknown) => logger.error('applying the config topic failed', { connector: name, error: String(err) }));
+    // A new or deleted connector, or a new set of tasks, has to be placed: ask the leader to assign again.
+    if (placementChanged) member?.requestRejoin(`config topic: ${kind} ${name}`);
+  });
+  const configLog = new TopicLog(client, settings.configTopic.name, 1, (k, v) => config.apply(k, v));
+
+  const statuses = new Map<string, StateInfo>();
+  const statusLog = new TopicLog(client, settings.statusTopic.name, settings.statusTopic.partitions, (key, value) => {
+    if (value === null) statuses.delete(key);
+    else statuses.set(key, JSON.parse(value.toString('utf8')) as StateInfo);
+  });
+  const published = new Map<string, string>();
+  const publishStatuses = async (): Promise<void> => {
+    const out: { key: string; value: string }[] = [];
+    for (const name of worker.connectorNames()) {
+      const placed = worker.placed(name);
+      const local = worker.status(name);
+      const mine: [string, StateInfo][] = [];
+      if (assignment.connectors.includes(name)) mine.push([`status-connector-${name}`, local.connector]);
+      for (const t of local.tasks) if (placed.tasks.includes(t.id)) mine.push([`status-task-${name}-${t.id}`, { state: t.state, worker_id: t.worker_id, ...(t.trace !== undefined ? { trace: t.trace } : {}) }]);
+      for (const [key, info] of mine) {
+        const json = JSON.stringify(info);
+        if (published.get(key) !== json) out.push({ key, value: json });
+      }
+    }
+    if (out.length === 0) return;
+    await producer.send({ topic: settings.statusTopic.name, messages: out });
+    for (const { key, value } of out) published.set(key, value);
+  };
+
+  /**
+   * What this worker reported as its own and no longer runs (eager: all of
+   * it, before rejoining; cooperative: what it gave up, after the
+   * rebalance) is marked UNASSIGNED, so no status shows a connector or task
+   * running where it stopped; its next owner writes after this (the same
+   * key, so the same partition, later).
+   */
+  const runsHere = (key: string): boolean =>
+    assignment.connectors.some((c) => key === `status-connector-${c}`) || assignment.tasks.some((t) => key === `status-task-${t.connector}-${t.task}`);
+  const publishUnassigned = async (keep: (key: string) => boolean): Promise<void> => {
+    const out = [...published].filter(([key, json]) => !keep(key) && (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => ({ key, value: JSON.stringify({ state: 'UNASSIGNED', worker_id: worker.workerId }) }));
+    if (out.length === 0) return;
+    await producer.send({ topic: settings.statusTopic.name, messages: out });
+    for (const { key, value } of out) published.set(key, value);
+  };
+
+  await configLog.readToEnd();
+  await offsets.log.readToEnd();
+  await statusLog.readToEnd();
+
+  const herder = new DistributedHerder(worker, config, statuses, writeConfig, () => assignment);
+  let clusterId = '';
+  const rest = new RestServer(connectRoutes(herder, () => clusterId), logger, (method, path) => forwardTarget(method, path, assignment, member?.memberId ?? '', statuses, worker.workerId));
+  const address = await rest.listen(settings.listener.host, settings.listener.port);
+  worker.workerId = `${settings.advertisedHost}:${address.port}`;
+  const url = `http://${settings.advertisedHost}:${address.port}`;
+  clusterId = (await client.admin().describeCluster()).clusterId;
+  logger.info('REST API listening (distributed)', { url, group: settings.groupId });
+
+  member = client.groupMember({
+    groupId: settings.groupId,
+    sessionTimeoutMs: settings.sessionTimeoutMs,
+    rebalanceTimeoutMs: settings.rebalanceTimeoutMs,
+    heartbeatIntervalMs: settings.heartbeatIntervalMs,
+    onRejoinNeeded: notify,
+  });
+  const abort = new AbortController();
+  const eager = settings.connectProtocol === 'eager';
+  const protocol = {
+    protocolType: 'connect',
+    // Kafka's protocol names: `default` is eager, `compatible` incremental cooperative.
+    protocols: () => [
+      {
+        name: eager ? 'default' : 'compatible',
+        metadata: encodeJson({ url, configOffset: configLog.offset.toString(), owned: { connectors: assignment.connectors, tasks: assignment.tasks } } satisfies WorkerMetadata),
+      },
+    ],
+    assign: async (_name: string, members: { memberId: string; metadata: Buffer }[], generation: number): Promise<Map<string, Buffer>> => {
+      await configLog.readToEnd(); // the leader assigns from the whole config topic
+      const placed = [...config.connectors.keys()].map((name) => ({ name, tasks: config.targets.get(name) === 'STOPPED' ? 0 : (config.tasks.get(name)?.length ?? 0) }));
+      const me = member!.memberId;
+      const metas = members.map((m) => ({ memberId: m.memberId, ...(JSON.parse(m.metadata.toString('utf8')) as WorkerMetadata) }));
+      const result: Map<string, ConnectAssignment> = eager
+        ? assignRoundRobin(metas, placed, me)
+        : assignIncremental(metas.map((m) => ({ ...m, owned: m.owned ?? { connectors: [], tasks: [] } })), placed, me);
+      logger.info('assigned connectors and tasks as group leader', { generation, workers: members.length, connectors: placed.length, tasks: placed.reduce((n, c) => n + c.tasks, 0) });
+      return new Map([...result].map(([id, a]) => [id, encodeJson(a)]));
+    },
+  };
+
+  let joinedOnce: () => void = () => undefined;
+  const firstJoin = new Promise<void>((resolve) => (joinedOnce = resolve));
+  const groupLoop = (async () => {
+    for (let attempt = 0; !closed; ) {
+      if (!member.rejoinNeeded) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            wake.delete(done);
+            clearTimeout(timer);
+            resolve();
+          };
+          const timer = setTimeout(done, STATUS_PUBLISH_MS);
+          wake.add(done);
+        });
+        await publishStatuses().catch((err: unknown) => logger.warn('publishing statuses failed', { error: String(err) }));
+        continue;
+      }
+      try {
+        if (eager || member.lost) {
+          // Eager: everything stops before every rejoin. Cooperative: only when
+          // this worker was dropped from the group, as its work may run elsewhere by now.
+          await worker.stopAll();
+          assignment = { ...assignment, connectors: [], tasks: [] };
+          await publishUnassigned(() => false);
+        }
+        const joined = await member.join(protocol, abort.signal);
+        assignment = JSON.parse(joined.assignment.toString('utf8')) as ConnectAssignment | IncrementalAssignment;
+        logger.info('joined the connect group', { generation: joined.generationId, leader: joined.leaderId === joined.memberId, connectors: assignment.connectors, tasks: assignment.tasks.map((t) => `${t.connector}-${t.task}`) });
+        await configLog.readToEnd();
+        await offsets.log.readToEnd(); // tasks moved here resume from the last offsets any worker stored
+        await worker.reassign();
+        if (!eager) await publishUnassigned(runsHere); // what moved away (revoked, deleted)
+        if ('rejoin' in assignment && assignment.rejoin) member.requestRejoin('gave connectors or tasks up for the next generation to place');
+        joinedOnce();
+        attempt = 0;
+      } catch (err) {
+        if (closed) break;
+        if (isGregorError(err) && !err.retriable) {
+          // E.g. INCONSISTENT_GROUP_PROTOCOL: group.id names a consumer group. Retrying cannot help.
+          logger.error('cannot join the connect group', { group: settings.groupId, error: err.message });
+          throw err;
+        }
+        logger.error('connect group rebalance failed; retrying', { error: String(err) });
+        member.requestRejoin('rebalance failed');
+        await sleep(backoffMs(Math.min(attempt++, 10), 100, 5000, Math.random));
+      }
+    }
+  })();
+  const followLoop = (async () => {
+    while (!closed) {
+      try {
+        await Promise.all([configLog.readToEnd(LOG_POLL_MS), statusLog.readToEnd(LOG_POLL_MS)]);
+      } catch (err) {
+        if (!closed) logger.warn('reading the internal topics failed; retrying', { error: String(err) });
+        if (!closed) await sleep(LOG_POLL_MS);
+      }
+    }
+  })();
+
+  const close = async (): Promise<void> => {
+    closed = true;
+    abort.abort();
+    notify();
+    await rest.close();
+    await worker.close();
+    await member?.close();
+    await Promise.allSettled([groupLoop, followLoop]);
+    await producer.close();
+    await client.close();
+  };
+  // Ready once in the group: before that, every write would be answered 409 (no leader).
+  try {
+    await Promise.race([firstJoin, groupLoop]);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const failed = groupLoop.then(
+    () => new Promise<Error>(() => undefined), // closed: never fails
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
+  return { worker, settings, url, close, failed };
+}
+
+/**
+ * Where a request is answered (Kafka's forwarding): GETs and validation here,
+ * from this worker's copies; restarts on the worker running the connector or
+ * task (from the status topic); every other write on the group leader, so
+ * config writes are ordered by one worker. 409 while no leader is known.
+ */
+export function forwardTarget(
+  method: string,
+  path: string,
+  assignment: ConnectAssignment,
+  memberId: string,
+  statuses: ReadonlyMap<string, StateInfo>,
+  workerId: string,
+): string | undefined {
+  if (method === 'GET' || path.startsWith('/connector-plugins')) return undefined;
+  const restart = /^\/connectors\/([^/]+)(?:\/tasks\/(\d+))?\/restart$/.exec(path);
+  if (restart !== null) {
+    const name = decodeURIComponent(restart[1]!);
+    const owner = statuses.get(restart[2] === undefined ? `status-connector-${name}` : `status-task-${name}-${restart[2]}`)?.worker_id;
+    return owner === undefined || owner === '' || owner === workerId ? undefined : `http://${owner}`;
+  }
+  if (assignment.leader === '') throw new HerderError(409, 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance is underway.');
+  return assignment.leader === memberId ? undefined : assignment.leaderUrl;
+}
+
+async function createInternalTopics(client: Gregor, s: DistributedSettings, logger: Logger): Promise<void> {
+  const admin = client.admin();
+  const existing = new Set(await admin.listTopics({ includeInternal: true }));
+  const brokers = (await admin.describeCluster()).brokers.length;
+  const want = [s.configTopic, s.offsetTopic, s.statusTopic].filter((t) => !existing.has(t.name));
+  if (want.length === 0) return;
+  const rf = (t: { replicationFactor: number }): number => (t.replicationFactor > 0 ? t.replicationFactor : Math.min(3, brokers));
+  try {
+    await admin.createTopics(want.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: rf(t), configs: { 'cleanup.policy': 'compact' } })));
+    logger.info('created the internal topics', { topics: want.map((t) => t.name) });
+  } catch (err) {
+    if ((err as { errorName?: string }).errorName !== 'TOPIC_ALREADY_EXISTS') throw err;
+  }
+}
+
+/**
+ * The REST API's view in distributed mode: reads from this worker's copy of
+ * the config and status topics, writes to the config topic. Restarts and
+ * offset changes act on what runs here.
+ */
+class DistributedHerder implements Herder {
+  constructor(
+    private readonly worker: Worker,
+    private readonly config: ConfigState,
+    private readonly statuses: Map<string, StateInfo>,
+    private readonly write: (key: string, value: unknown) => Promise<void>,
+    private readonly assignment: () => ConnectAssignment,
+  ) {}
+
+  get plugins(): readonly ConnectorPlugin[] {
+    return this.worker.plugins;
+  }
+
+  connectorNames(): string[] {
+    return this.worker.connectorNames();
+  }
+
+  validate(plugin: string, props: Props): ReturnType<Worker['validate']> {
+    return this.worker.validate(plugin, props);
+  }
+
+  /** Waits (bounded) until this worker applied its own write, so the answer shows it. */
+  private async applied(check: () => boolean): Promise<void> {
+    await pollUntil(() => check(), { timeoutMs: 5000, intervalMs: 20, what: 'the config topic write to come back' }).catch(() => undefined);
+  }
+
+  async putConnector(name: string, props: Props, allowReplace: boolean): ReturnType<Worker['putConnector']> {
+    const { created } = await this.worker.checkConnector(name, props, allowReplace);
+    await this.write(`connector-${name}`, { properties: { ...props, name } });
+    await this.applied(() => this.worker.connectorNames().includes(name));
+    return { created, info: this.worker.info(name) };
+  }
+
+  async patchConnector(name: string, patch: Readonly<Record<string, string | null>>): ReturnType<Worker['patchConnector']> {
+    const merged: Record<string, string> = { ...this.worker.info(name).config };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+    return this.putConnector(name, merged, true);
+  }
+
+  info(name: string): ReturnType<Worker['info']> {
+    return this.worker.info(name);
+  }
+
+  taskConfigs(name: string): ReturnType<Worker['taskConfigs']> {
+    return this.worker.taskConfigs(name);
+  }
+
+  async deleteConnector(name: string): Promise<void> {
+    if (!this.config.connectors.has(name)) throw notFound(name);
+    await this.write(`connector-${name}`, null);
+    await this.applied(() => !this.worker.connectorNames().includes(name));
+  }
+
+  async setTarget(name: string, target: TargetState): Promise<void> {
+    if (!this.config.connectors.has(name)) throw notFound(name);
+    await this.write(`target-state-${name}`, { state: target });
+  }
+
+  status(name: string): ConnectorStatusInfo {
+    const info = this.worker.info(name);
+    const unassigned: StateInfo = { state: 'UNASSIGNED', worker_id: '' };
+    return {
+      name,
+      connector: this.statuses.get(`status-connector-${name}`) ?? unassigned,
+      tasks: info.tasks.map(({ task }) => ({ id: task, ...(this.statuses.get(`status-task-${name}-${task}`) ?? unassigned) })),
+      type: info.type,
+    };
+  }
+
+  taskStatus(name: string, taskId: number): ReturnType<Worker['taskStatus']> {
+    const t = this.status(name).tasks.find((x) => x.id === taskId);
+    if (t === undefined) throw new HerderError(404, `No status found for task ${name}-${taskId}`);
+    return t as ReturnType<Worker['taskStatus']>;
+  }
+
+  private requireHere(name: string, what: string): void {
+    const a = this.assignment();
+    if (!a.connectors.includes(name) && !a.tasks.some((t) => t.connector === name)) {
+      throw new HerderError(409, `${what} of ${name} must be sent to the worker running it (not yet forwarded in distributed mode); leader: ${a.leaderUrl}`);
+    }
+  }
+
+  restartConnector(name: string, o: { includeTasks: boolean; onlyFailed: boolean }): ReturnType<Worker['restartConnector']> {
+    this.requireHere(name, 'A restart');
+    return this.worker.restartConnector(name, o);
+  }
+
+  restartTask(name: string, taskId: number): Promise<void> {
+    this.requireHere(name, 'A restart');
+    return this.worker.restartTask(name, taskId);
+  }
+
+  topics(name: string): string[] {
+    return this.worker.topics(name);
+  }
+
+  resetTopics(name: string): void {
+    this.worker.resetTopics(name);
+  }
+
+  getOffsets(name: string): ReturnType<Worker['getOffsets']> {
+    return this.worker.getOffsets(name);
+  }
+
+  alterOffsets(name: string, body: unknown): Promise<void> {
+    return this.worker.alterOffsets(name, body);
+  }
+
+  resetOffsets(name: string): Promise<void> {
+    return this.worker.resetOffsets(name);
+  }
+}
