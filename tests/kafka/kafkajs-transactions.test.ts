@@ -18,7 +18,7 @@ describe('kafkajs transactions against Gregor', () => {
 
   beforeAll(async () => {
     cluster = await TestCluster.start(3, { ...FAST_FAILOVER, 'group.initial.rebalance.delay.ms': '0' });
-    kafka = new Kafka({ clientId: 'kafkajs-txn', brokers: cluster.cluster.nodes.map((n) => n.kafka), logLevel: logLevel.NOTHING });
+    kafka = new Kafka({ clientId: 'kafkajs-txn', brokers: cluster.cluster.nodes.map((n) => n.kafka!), logLevel: logLevel.NOTHING });
     await cluster.client.admin().createTopics([{ topic: 'kjs-txn', numPartitions: 2, replicationFactor: 3 }]);
     await cluster.waitForFullIsr('kjs-txn');
   });
