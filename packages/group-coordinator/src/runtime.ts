@@ -4,8 +4,8 @@ import type { GroupCoordinatorConfig } from './config';
 import type { Effects, PendingAppend, ShardDeps } from './context';
 import type { GroupCoordinatorShard } from './coordinator-shard';
 import { errorResponse } from './error-responses';
-import { ShardHost, type CoordinatorLogPort } from '@gregor/coordinator-runtime';
-import { groupShardKind, type GroupShardKind } from './group-shard-kind';
+import { ShardHosts, type CoordinatorLogPort } from '@gregor/coordinator-runtime';
+import { groupShardKind } from './group-shard-kind';
 import type {
   DeleteGroupResult,
   DescribedGroup,
@@ -52,15 +52,13 @@ export interface GroupCoordinatorRuntimeOptions {
  * route by `partitionForGroup`; this class never looks at metadata.
  */
 export class GroupCoordinatorRuntime {
-  private readonly hosts = new Map<number, GroupShardHost>();
-  private readonly kind: GroupShardKind;
+  private readonly hosts: ShardHosts<GroupCoordinatorShard, PendingAppend, Reply, Effects>;
   private readonly clock: Clock;
   private readonly deps: ShardDeps;
   private readonly maxWaiting: number;
   private nextRequestId = 1;
-  private stopped = false;
 
-  constructor(private readonly opts: GroupCoordinatorRuntimeOptions) {
+  constructor(opts: GroupCoordinatorRuntimeOptions) {
     this.clock = opts.clock ?? systemClock;
     this.deps = {
       config: opts.config,
@@ -68,52 +66,39 @@ export class GroupCoordinatorRuntime {
       wallClockMs: () => this.clock.nowMs(),
     };
     this.maxWaiting = opts.maxWaitingRequests ?? 100_000;
-    this.kind = groupShardKind(this.deps, this.clock, opts.logger);
+    const kind = groupShardKind(this.deps, this.clock, opts.logger);
+    this.hosts = new ShardHosts({
+      what: 'consumer groups',
+      log: opts.log,
+      logger: opts.logger,
+      kind: () => kind,
+      ...(opts.loadReadMaxBytes !== undefined ? { loadReadMaxBytes: opts.loadReadMaxBytes } : {}),
+      ...(opts.maxRecordsPerWrite !== undefined ? { maxRecordsPerWrite: opts.maxRecordsPerWrite } : {}),
+    });
   }
 
   /** This broker became leader of `partition` in `leaderEpoch`: load its groups. Idempotent per epoch. */
   onElection(partition: number, leaderEpoch: number): void {
-    if (this.stopped) return;
-    const current = this.hosts.get(partition);
-    if (current !== undefined && current.leaderEpoch >= leaderEpoch) return;
-    if (current !== undefined) void current.unload();
-    const host: GroupShardHost = new ShardHost(partition, leaderEpoch, this.kind, this.opts.log, this.opts.logger, {
-      loadReadMaxBytes: this.opts.loadReadMaxBytes ?? 4 * 1024 * 1024,
-      maxRecordsPerWrite: this.opts.maxRecordsPerWrite ?? 2000,
-    });
-    this.hosts.set(partition, host);
-    this.opts.logger.info('loading consumer groups', { partition, leaderEpoch });
-    host.loaded.catch((err: unknown) => {
-      // A failed load (leadership moved, corrupt record) leaves the partition
-      // uncoordinated here; the next election event tries again.
-      this.opts.logger.error('loading consumer groups failed', { partition, leaderEpoch, err: err instanceof Error ? err.message : String(err) });
-      if (this.hosts.get(partition) === host) this.hosts.delete(partition);
-      void host.unload();
-    });
+    this.hosts.onElection(partition, leaderEpoch);
   }
 
   /** This broker no longer leads `partition` (in `leaderEpoch` or older, when given). */
   onResignation(partition: number, leaderEpoch?: number): Promise<void> {
-    const host = this.hosts.get(partition);
-    if (host === undefined || (leaderEpoch !== undefined && host.leaderEpoch > leaderEpoch)) return Promise.resolve();
-    this.hosts.delete(partition);
-    this.opts.logger.info('unloading consumer groups', { partition, leaderEpoch: host.leaderEpoch });
-    return host.unload();
+    return this.hosts.onResignation(partition, leaderEpoch);
   }
 
   /** 'active' once loaded, 'loading' meanwhile, 'none' when this broker does not coordinate it. */
   partitionState(partition: number): 'active' | 'loading' | 'none' {
-    const host = this.hosts.get(partition);
-    return host === undefined ? 'none' : host.state === 'active' ? 'active' : host.state === 'loading' ? 'loading' : 'none';
+    return this.hosts.partitionState(partition);
   }
 
   /** The leader epoch this broker coordinates `partition` in, if any. */
   coordinatedEpoch(partition: number): number | undefined {
-    return this.hosts.get(partition)?.leaderEpoch;
+    return this.hosts.coordinatedEpoch(partition);
   }
 
   coordinatedPartitions(): number[] {
-    return [...this.hosts.keys()];
+    return this.hosts.coordinatedPartitions();
   }
 
   async joinGroup(partition: number, req: JoinGroupRequest): Promise<JoinGroupResponse> {
@@ -165,13 +150,13 @@ export class GroupCoordinatorRuntime {
   }
 
   fetchOffsets(partition: number, req: OffsetFetchRequest): OffsetFetchResponse {
-    const host = this.activeHost(partition);
+    const host = this.hosts.active(partition);
     return typeof host === 'string' ? errorResponse.fetch(req, host) : host.read((s) => s.fetchOffsets(req));
   }
 
   /** DescribeGroups for groups of one partition; a partition not coordinated here fails each group. */
   describeGroups(partition: number, groupIds: readonly string[]): DescribedGroup[] {
-    const host = this.activeHost(partition);
+    const host = this.hosts.active(partition);
     if (typeof host === 'string') {
       return groupIds.map((groupId) => ({ groupId, error: host, state: 'Dead' as const, protocolType: '', protocolData: '', members: [] }));
     }
@@ -184,55 +169,30 @@ export class GroupCoordinatorRuntime {
    * while any partition is still loading, as Kafka.
    */
   listGroups(states: readonly GroupState[] = []): { error: ErrorName; groups: ListedGroup[] } {
-    const groups: ListedGroup[] = [];
-    let error: ErrorName = 'NONE';
-    for (const host of this.hosts.values()) {
-      if (host.state === 'loading') error = 'COORDINATOR_LOAD_IN_PROGRESS';
-      else if (host.state === 'active') groups.push(...host.read((s) => s.listGroups(states)));
-    }
-    return { error, groups };
+    const { error, items } = this.hosts.readAll((s) => s.listGroups(states));
+    return { error, groups: items };
   }
 
   /** Topics were deleted: drop the offsets groups committed for them, on every shard led here. */
   onTopicsDeleted(topics: readonly string[]): void {
-    for (const host of this.hosts.values()) host.mutate((s, now) => s.deleteTopicOffsets(topics, now));
+    for (const host of this.hosts.all()) host.mutate((s, now) => s.deleteTopicOffsets(topics, now));
   }
 
   /** Unloads every partition (waiters get NOT_COORDINATOR) and waits for writes in flight. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const hosts = [...this.hosts.values()];
-    this.hosts.clear();
-    await Promise.all(hosts.map((h) => h.unload()));
-  }
-
-  private waitingTotal(): number {
-    let n = 0;
-    for (const h of this.hosts.values()) n += h.waitingRequests;
-    return n;
-  }
-
-  private activeHost(partition: number): GroupShardHost | ErrorName {
-    if (this.stopped) return 'NOT_COORDINATOR';
-    const host = this.hosts.get(partition);
-    if (host === undefined) return 'NOT_COORDINATOR';
-    if (host.state === 'loading') return 'COORDINATOR_LOAD_IN_PROGRESS';
-    if (host.state !== 'active') return 'NOT_COORDINATOR';
-    return host;
+  stop(): Promise<void> {
+    return this.hosts.stop();
   }
 
   /** Runs a request on the partition's shard: its reply, or the error to answer with instead. */
   private async call(partition: number, run: (s: GroupCoordinatorShard, requestId: number, nowMs: number) => Effects): Promise<Reply | ErrorName> {
-    const host = this.activeHost(partition);
+    const host = this.hosts.active(partition);
     if (typeof host === 'string') return host;
-    if (this.waitingTotal() >= this.maxWaiting) return 'COORDINATOR_NOT_AVAILABLE';
+    if (this.hosts.waitingRequests >= this.maxWaiting) return 'COORDINATOR_NOT_AVAILABLE';
     const id = this.nextRequestId++;
     const reply = await host.call(id, (s, now) => run(s, id, now));
     return reply ?? 'NOT_COORDINATOR';
   }
 }
-
-type GroupShardHost = ShardHost<GroupCoordinatorShard, PendingAppend, Reply, Effects>;
 
 function expectKind<K extends Reply['kind']>(r: Reply, kind: K): Extract<Reply, { kind: K }> {
   if (r.kind !== kind) throw new Error(`coordinator answered a ${kind} request with a ${r.kind} reply`);

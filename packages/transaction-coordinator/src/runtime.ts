@@ -1,5 +1,5 @@
 import { isGregorError, systemClock, type Clock, type ErrorName, type Logger } from '@gregor/common';
-import { decodeKeyedBatches, encodeKeyedBatch, partitionForKey, ShardHost, type CoordinatorLogPort, type ShardKind } from '@gregor/coordinator-runtime';
+import { decodeKeyedBatches, encodeKeyedBatch, partitionForKey, ShardHosts, type CoordinatorLogPort, type ShardKind } from '@gregor/coordinator-runtime';
 import type { TransactionCoordinatorConfig } from './config';
 import type { TxnAppend, TxnEffects, TxnEvent } from './effects';
 import { TransactionLoader } from './loader';
@@ -44,8 +44,6 @@ export interface TransactionCoordinatorRuntimeOptions {
   maxRecordsPerWrite?: number;
 }
 
-type TxnShardHost = ShardHost<TransactionShard, TxnAppend, Reply, TxnEffects>;
-
 /**
  * The transaction coordinator of one broker: a ShardHost per
  * __transaction_state partition it leads (loaded on election; requests get
@@ -55,61 +53,49 @@ type TxnShardHost = ShardHost<TransactionShard, TxnAppend, Reply, TxnEffects>;
  * `partitionForTransactionalId`; this class never looks at metadata.
  */
 export class TransactionCoordinatorRuntime {
-  private readonly hosts = new Map<number, TxnShardHost>();
+  private readonly hosts: ShardHosts<TransactionShard, TxnAppend, Reply, TxnEffects>;
   private readonly clock: Clock;
   private readonly maxWaiting: number;
   private nextRequestId = 1;
-  private stopped = false;
 
   constructor(private readonly opts: TransactionCoordinatorRuntimeOptions) {
     this.clock = opts.clock ?? systemClock;
     this.maxWaiting = opts.maxWaitingRequests ?? 100_000;
+    this.hosts = new ShardHosts({
+      what: 'transactions',
+      log: opts.log,
+      logger: opts.logger,
+      kind: (leaderEpoch) => this.kind(leaderEpoch),
+      ...(opts.loadReadMaxBytes !== undefined ? { loadReadMaxBytes: opts.loadReadMaxBytes } : {}),
+      ...(opts.maxRecordsPerWrite !== undefined ? { maxRecordsPerWrite: opts.maxRecordsPerWrite } : {}),
+    });
   }
 
   /** This broker became leader of `partition` in `leaderEpoch`: load its transactions. Idempotent per epoch. */
   onElection(partition: number, leaderEpoch: number): void {
-    if (this.stopped) return;
-    const current = this.hosts.get(partition);
-    if (current !== undefined && current.leaderEpoch >= leaderEpoch) return;
-    if (current !== undefined) void current.unload();
-    const host: TxnShardHost = new ShardHost(partition, leaderEpoch, this.kind(leaderEpoch), this.opts.log, this.opts.logger, {
-      loadReadMaxBytes: this.opts.loadReadMaxBytes ?? 4 * 1024 * 1024,
-      maxRecordsPerWrite: this.opts.maxRecordsPerWrite ?? 2000,
-    });
-    this.hosts.set(partition, host);
-    this.opts.logger.info('loading transactions', { partition, leaderEpoch });
-    host.loaded.catch((err: unknown) => {
-      this.opts.logger.error('loading transactions failed', { partition, leaderEpoch, err: err instanceof Error ? err.message : String(err) });
-      if (this.hosts.get(partition) === host) this.hosts.delete(partition);
-      void host.unload();
-    });
+    this.hosts.onElection(partition, leaderEpoch);
   }
 
   onResignation(partition: number, leaderEpoch?: number): Promise<void> {
-    const host = this.hosts.get(partition);
-    if (host === undefined || (leaderEpoch !== undefined && host.leaderEpoch > leaderEpoch)) return Promise.resolve();
-    this.hosts.delete(partition);
-    this.opts.logger.info('unloading transactions', { partition, leaderEpoch: host.leaderEpoch });
-    return host.unload();
+    return this.hosts.onResignation(partition, leaderEpoch);
   }
 
   partitionState(partition: number): 'active' | 'loading' | 'none' {
-    const host = this.hosts.get(partition);
-    return host === undefined ? 'none' : host.state === 'active' ? 'active' : host.state === 'loading' ? 'loading' : 'none';
+    return this.hosts.partitionState(partition);
   }
 
   coordinatedEpoch(partition: number): number | undefined {
-    return this.hosts.get(partition)?.leaderEpoch;
+    return this.hosts.coordinatedEpoch(partition);
   }
 
   coordinatedPartitions(): number[] {
-    return [...this.hosts.keys()];
+    return this.hosts.coordinatedPartitions();
   }
 
   /** `allocateProducerId` is asked only when the id is new or its epoch exhausted. */
   async initProducerId(partition: number, req: InitProducerIdRequest, allocateProducerId: () => Promise<bigint>): Promise<InitProducerIdResponse> {
     const fail = (error: ErrorName): InitProducerIdResponse => ({ error, producerId: -1n, producerEpoch: -1 });
-    const before = this.activeHost(partition);
+    const before = this.hosts.active(partition);
     if (typeof before === 'string') return fail(before);
     let fresh = -1n;
     if (before.read((s) => s.needsFreshProducerId(req.transactionalId))) {
@@ -134,7 +120,7 @@ export class TransactionCoordinatorRuntime {
   }
 
   describe(partition: number, transactionalIds: readonly string[]): DescribedTransaction[] {
-    const host = this.activeHost(partition);
+    const host = this.hosts.active(partition);
     if (typeof host === 'string') {
       return transactionalIds.map((transactionalId) => ({ transactionalId, error: host, state: 'Unknown' as const, producerId: -1n, producerEpoch: -1, timeoutMs: -1, txnStartMs: -1, partitions: [] }));
     }
@@ -143,20 +129,12 @@ export class TransactionCoordinatorRuntime {
 
   /** ListTransactions over every partition coordinated here; COORDINATOR_LOAD_IN_PROGRESS while any loads. */
   list(states: readonly string[], producerIds: readonly bigint[]): { error: ErrorName; transactions: ListedTransaction[] } {
-    const transactions: ListedTransaction[] = [];
-    let error: ErrorName = 'NONE';
-    for (const host of this.hosts.values()) {
-      if (host.state === 'loading') error = 'COORDINATOR_LOAD_IN_PROGRESS';
-      else if (host.state === 'active') transactions.push(...host.read((s) => s.list(states, producerIds)));
-    }
-    return { error, transactions };
+    const { error, items } = this.hosts.readAll((s) => s.list(states, producerIds));
+    return { error, transactions: items };
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const hosts = [...this.hosts.values()];
-    this.hosts.clear();
-    await Promise.all(hosts.map((h) => h.unload()));
+  stop(): Promise<void> {
+    return this.hosts.stop();
   }
 
   private kind(leaderEpoch: number): ShardKind<TransactionShard, TxnAppend, Reply, TxnEffects> {
@@ -218,25 +196,10 @@ export class TransactionCoordinatorRuntime {
     });
   }
 
-  private waitingTotal(): number {
-    let n = 0;
-    for (const h of this.hosts.values()) n += h.waitingRequests;
-    return n;
-  }
-
-  private activeHost(partition: number): TxnShardHost | ErrorName {
-    if (this.stopped) return 'NOT_COORDINATOR';
-    const host = this.hosts.get(partition);
-    if (host === undefined) return 'NOT_COORDINATOR';
-    if (host.state === 'loading') return 'COORDINATOR_LOAD_IN_PROGRESS';
-    if (host.state !== 'active') return 'NOT_COORDINATOR';
-    return host;
-  }
-
   private async call(partition: number, run: (s: TransactionShard, requestId: number, nowMs: number) => TxnEffects): Promise<Reply | ErrorName> {
-    const host = this.activeHost(partition);
+    const host = this.hosts.active(partition);
     if (typeof host === 'string') return host;
-    if (this.waitingTotal() >= this.maxWaiting) return 'COORDINATOR_NOT_AVAILABLE';
+    if (this.hosts.waitingRequests >= this.maxWaiting) return 'COORDINATOR_NOT_AVAILABLE';
     const id = this.nextRequestId++;
     const reply = await host.call(id, (s, now) => run(s, id, now));
     return reply ?? 'NOT_COORDINATOR';
