@@ -1,10 +1,11 @@
+import { ManualClock } from '@gregor/common';
 import * as grpc from '@grpc/grpc-js';
 import type { GregorControllerClient, RaftAck__Output, RaftMessage } from '@gregor/proto';
 import { loadControllerProto } from '@gregor/proto';
 import type { ControllerNode } from '../src';
 import { ControllerClient } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, ManualClock, startQuorum } from './quorum-helpers';
+import { FAST, startQuorum } from './quorum-helpers';
 
 /*
  * The broker-lifecycle and transport error paths of the controller RPCs,

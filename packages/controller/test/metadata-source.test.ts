@@ -1,8 +1,8 @@
-import { pollUntil } from '@gregor/common';
+import { ManualClock, pollUntil } from '@gregor/common';
 import type { AppliedEvent, MetadataChange, MetadataEvent } from '../src';
 import { ControllerClient, MetadataFollower } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, HEARTBEAT_INTERVAL_MS, ManualClock, TestBrokers, sessionRound, startQuorum } from './quorum-helpers';
+import { FAST, HEARTBEAT_INTERVAL_MS, TestBrokers, sessionRound, startQuorum } from './quorum-helpers';
 
 /*
  * Combined mode in-process: each of the 3 nodes runs a controller and a

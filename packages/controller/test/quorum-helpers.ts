@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '@gregor/common';
+import type { ManualClock } from '@gregor/common';
 import { createLogger, pollUntil, silentLogger } from '@gregor/common';
 import type { BoundServer, ControllerNode, ControllerNodeOptions, VoterAddress } from '../src';
 import { ControllerClient, ControllerMetadataSource, bindControllerServer, startControllerNode } from '../src';
@@ -27,29 +27,6 @@ export interface TestQuorum {
 export const HEARTBEAT_INTERVAL_MS = 100;
 
 export const FAST: Partial<ControllerNodeOptions> = { tickIntervalMs: 50, electionTimeoutMs: 500, brokerSessionTimeoutMs: 1500, brokerHeartbeatIntervalMs: HEARTBEAT_INTERVAL_MS };
-
-/**
- * A clock that moves only when the test says so. Given to the controllers,
- * it is the time their broker sessions see: a session expires after the
- * test has advanced it past broker.session.timeout.ms, however long the
- * test really took (Raft ticks and RPC deadlines keep real time).
- */
-export class ManualClock implements Clock {
-  private ms = 1_000_000;
-
-  nowMs(): number {
-    return this.ms;
-  }
-
-  monotonicMs(): number {
-    return this.ms;
-  }
-
-  advance(ms: number): number {
-    this.ms += ms;
-    return this.ms;
-  }
-}
 
 /**
  * One round of session time on the active controller: moves `clock` by

@@ -1,10 +1,10 @@
-import { GregorError, pollUntil } from '@gregor/common';
+import { GregorError, ManualClock, pollUntil } from '@gregor/common';
 import { loadControllerProto } from '@gregor/proto';
 import * as grpc from '@grpc/grpc-js';
 import type { ControllerNode } from '../src';
 import { ControllerClient } from '../src';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, ManualClock, startQuorum } from './quorum-helpers';
+import { FAST, startQuorum } from './quorum-helpers';
 
 async function registerBrokers(client: ControllerClient, ids: number[]): Promise<void> {
   for (const id of ids) {

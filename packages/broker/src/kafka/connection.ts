@@ -190,7 +190,7 @@ export class KafkaConnection {
       return;
     }
     const v = header.apiVersion;
-    if (v > served.maxVersion || v < (served.answeredFrom ?? served.minVersion)) {
+    if (v > served.maxVersion || v < served.minVersion) {
       this.close(`${served.def.name} v${v} is not served (${served.minVersion}-${served.maxVersion})`);
       return;
     }

@@ -54,12 +54,6 @@ export interface ServedApi {
   /** The versions ApiVersions advertises. */
   readonly minVersion: number;
   readonly maxVersion: number;
-  /**
-   * Versions below minVersion that are still decoded and answered with an
-   * error rather than a closed connection (Produce v0–v2: UNSUPPORTED_VERSION
-   * per partition, as Kafka 4.0 answers the versions KIP-896 removed).
-   */
-  readonly answeredFrom?: number;
   readonly adapter: KafkaAdapter<unknown, unknown> | 'api-versions';
 }
 
@@ -69,7 +63,6 @@ function served<Req, Res>(
   minVersion: number,
   maxVersion: number,
   adapter: KafkaAdapter<Req, Res>,
-  answeredFrom?: number,
 ): ServedApi {
   return {
     metricName,
@@ -77,7 +70,6 @@ function served<Req, Res>(
     minVersion,
     maxVersion,
     adapter: adapter as KafkaAdapter<unknown, unknown>,
-    ...(answeredFrom !== undefined ? { answeredFrom } : {}),
   };
 }
 
