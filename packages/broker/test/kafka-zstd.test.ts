@@ -85,8 +85,7 @@ describe('Kafka front end: zstd below Produce v7 / Fetch v10 is UNSUPPORTED_COMP
     });
 
   const fetch = async (version: number, topic: string, partition: number, fetchOffset = 0n): Promise<FetchResponse['responses'][number]['partitions'][number]> => {
-    const body = fetchBody(topic, { fetchOffset });
-    body.topics![0]!.partitions![0]!.partition = partition;
+    const body = fetchBody(topic, { fetchOffset, partition });
     const res = await client.send(FETCH_API, version, body);
     return res.responses[0]!.partitions[0]!;
   };

@@ -41,6 +41,7 @@ describe('in-process Fetch', () => {
       maxWaitMs: 0,
       minBytes: 0,
       maxBytes: 1 << 20,
+      isolationLevel: 0,
       topics: [{ name: 'ipf', partitions: [0, 1, 7].map((partition) => ({ partition, fetchOffset: '0', partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 })) }],
     };
     const local = await fetchInProcess(node.broker!.api, req, ctx);

@@ -120,7 +120,7 @@ describe('records service settings', () => {
     expect(r).toMatchObject({ maxRequestBytes: 1 << 20, maxInFlightBytes: 64 << 20, maxConcurrentReads: 256 });
     expect(r.subscribe.limits).toMatchObject({ maxStreams: 1024, defaultMaxOutstandingRecords: 1000, maxOutstandingRecords: 10_000, defaultAckDeadlineMs: 30_000 });
     expect(r.subscribe.consumer).toEqual({ sessionTimeoutMs: 6000, heartbeatIntervalMs: 1000, commitIntervalMs: 100 });
-    expect(nodeConfig({ 'records.subscribe.session.timeout.ms': 1200, 'group.min.session.timeout.ms': 1000 }).records.subscribe.consumer.heartbeatIntervalMs).toBe(400);
+    expect(nodeConfig({ 'records.subscribe.session.timeout.ms': 1200, 'group.min.session.timeout.ms': 1000 }).records.subscribe.consumer?.heartbeatIntervalMs).toBe(400);
     expect(nodeConfig({ 'records.subscribe.max.streams': 3 }).records.subscribe.limits?.maxStreams).toBe(3);
     expect(keyOf(() => nodeConfig({ 'records.subscribe.default.max.outstanding.records': 20_000 }))).toBe('records.subscribe.default.max.outstanding.records');
     expect(keyOf(() => nodeConfig({ 'records.subscribe.ack.deadline.ms': 700_000 }))).toBe('records.subscribe.ack.deadline.ms');

@@ -46,7 +46,7 @@ describe('TransactionCoordinatorRuntime', () => {
     expect((await rt.endTxn(P, { transactionalId: 't', producerId: 1n, producerEpoch: 0, commit: true })).error).toBe('COORDINATOR_LOAD_IN_PROGRESS');
     open();
     log.loadGate = undefined;
-    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000 });
+    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000, what: 'the partition to load' });
     await rt.stop();
   });
 
@@ -56,13 +56,13 @@ describe('TransactionCoordinatorRuntime', () => {
     log.setLeaderEpoch(P, 1);
     const rt = runtime(log, markers);
     rt.onElection(P, 1);
-    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000 });
+    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000, what: 'the partition to load' });
     const init = await rt.initProducerId(P, { transactionalId: 't', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }, allocate);
     expect(init.error).toBe('NONE');
     const { producerId, producerEpoch } = init;
     expect((await rt.addPartitions(P, { transactionalId: 't', producerId, producerEpoch, partitions: [TP] })).error).toBe('NONE');
     expect((await rt.endTxn(P, { transactionalId: 't', producerId, producerEpoch, commit: true })).error).toBe('NONE');
-    await pollUntil(() => rt.describe(P, ['t'])[0]!.state === 'CompleteCommit', { timeoutMs: 5000 });
+    await pollUntil(() => rt.describe(P, ['t'])[0]!.state === 'CompleteCommit', { timeoutMs: 5000, what: 'the transaction to complete its commit' });
     expect(markers.written).toEqual([{ transactionalId: 't', producerId, producerEpoch, commit: true, coordinatorEpoch: 1, partitions: [TP] }]);
 
     // The next transaction is decided, but its markers cannot be written; then the coordinator moves.
@@ -75,7 +75,7 @@ describe('TransactionCoordinatorRuntime', () => {
     const rt2 = runtime(log, markers);
     markers.fail = false;
     rt2.onElection(P, 2);
-    await pollUntil(() => rt2.partitionState(P) === 'active' && rt2.describe(P, ['t'])[0]!.state === 'CompleteAbort', { timeoutMs: 5000 });
+    await pollUntil(() => rt2.partitionState(P) === 'active' && rt2.describe(P, ['t'])[0]!.state === 'CompleteAbort', { timeoutMs: 5000, what: 'the new coordinator to load the aborted transaction' });
     expect(markers.written.at(-1)).toMatchObject({ commit: false, coordinatorEpoch: 2 });
     // The loaded state fences as the old one did.
     expect((await rt2.endTxn(P, { transactionalId: 't', producerId, producerEpoch: producerEpoch - 1, commit: true })).error).toBe('PRODUCER_FENCED');
@@ -90,10 +90,10 @@ describe('TransactionCoordinatorRuntime', () => {
     log.setLeaderEpoch(P, 1);
     const rt = runtime(log, markers, 20);
     rt.onElection(P, 1);
-    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000 });
+    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000, what: 'the partition to load' });
     const { producerId, producerEpoch } = await rt.initProducerId(P, { transactionalId: 'slow', transactionTimeoutMs: 50, producerId: -1n, producerEpoch: -1 }, allocate);
     expect((await rt.addPartitions(P, { transactionalId: 'slow', producerId, producerEpoch, partitions: [TP] })).error).toBe('NONE');
-    await pollUntil(() => rt.describe(P, ['slow'])[0]!.state === 'CompleteAbort', { timeoutMs: 5000 });
+    await pollUntil(() => rt.describe(P, ['slow'])[0]!.state === 'CompleteAbort', { timeoutMs: 5000, what: 'the expired transaction to be aborted' });
     expect(markers.written).toEqual([expect.objectContaining({ commit: false, producerEpoch: producerEpoch + 1 })]);
     expect((await rt.endTxn(P, { transactionalId: 'slow', producerId, producerEpoch, commit: true })).error).toBe('PRODUCER_FENCED');
     await rt.stop();
@@ -104,7 +104,7 @@ describe('TransactionCoordinatorRuntime', () => {
     log.setLeaderEpoch(P, 1);
     const rt = runtime(log, new Markers());
     rt.onElection(P, 1);
-    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000 });
+    await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000, what: 'the partition to load' });
     log.failWrites = new GregorError('NOT_LEADER_OR_FOLLOWER', 'moved');
     expect((await rt.initProducerId(P, { transactionalId: 't', transactionTimeoutMs: 1000, producerId: -1n, producerEpoch: -1 }, allocate)).error).toBe('NOT_COORDINATOR');
     await rt.stop();

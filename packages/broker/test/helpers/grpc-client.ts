@@ -9,7 +9,8 @@ export function connect(address: string): Client {
   return new Ctor(address, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 });
 }
 
-type Method = 'Produce' | 'Fetch' | 'ListOffsets' | 'Metadata' | 'CreateTopics' | 'DeleteTopics' | 'CreatePartitions' | 'DescribeConfigs' | 'AlterConfigs' | 'InitProducerId';
+/** Any of the service's methods, by its proto name. */
+type Method = Extract<keyof GregorClient, string>;
 
 /** Promisified unary call: call(client, 'Produce', {...}). */
 export function call<Res = any>(client: Client, method: Method, req: unknown, deadlineMs = 20_000): Promise<Res> {

@@ -68,13 +68,13 @@ export function requestFrame<Req>(api: ApiDefinition<Req, unknown>, version: num
 }
 
 /** A consumer Fetch (v4+) of one partition, no session, 1 MiB budgets; long-polls when `maxWaitMs` and `minBytes` say so. */
-export function fetchBody(topic: string, opts: { maxWaitMs?: number; minBytes?: number; fetchOffset?: bigint } = {}): Encodable<FetchRequest> {
+export function fetchBody(topic: string, opts: { maxWaitMs?: number; minBytes?: number; fetchOffset?: bigint; partition?: number } = {}): Encodable<FetchRequest> {
   return {
     replicaId: -1,
     maxWaitMs: opts.maxWaitMs ?? 0,
     minBytes: opts.minBytes ?? 0,
     maxBytes: 1 << 20,
     sessionEpoch: -1,
-    topics: [{ topic, partitions: [{ partition: 0, fetchOffset: opts.fetchOffset ?? 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
+    topics: [{ topic, partitions: [{ partition: opts.partition ?? 0, fetchOffset: opts.fetchOffset ?? 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }] }],
   };
 }
