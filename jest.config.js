@@ -19,4 +19,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 120000,
   maxWorkers: 2,
+  // Under CI, the node logs of a failed real-process test file (tests/cluster/harness.ts keeps them).
+  reporters: ['default', '<rootDir>/tests/cluster-log-reporter.js'],
 };

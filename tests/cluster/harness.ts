@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createClient, type Gregor, type PartitionDescription } from '@gregor/client';
@@ -75,9 +75,26 @@ export class TestCluster {
   async stop(): Promise<void> {
     await this.client.close().catch(() => undefined);
     await clusterDown(this.dir, 10_000).catch(() => undefined);
-    if (process.env.KEEP_CLUSTER_DIR === undefined) rmSync(this.dir, { recursive: true, force: true });
+    if (process.env.KEEP_CLUSTER_DIR !== undefined) return;
+    if (process.env.CI === 'true') keepLogsForReporter(this.dir);
+    else rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Under CI a stopped cluster keeps only its nodes' logs, tagged with the
+ * test file: tests/cluster-log-reporter.js prints them when that file
+ * failed (a flaky failure in CI is otherwise unexplained) and removes them.
+ */
+function keepLogsForReporter(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (!entry.name.endsWith('.log')) rmSync(path.join(dir, entry.name), { recursive: true, force: true });
+  }
+  writeFileSync(path.join(dir, SUITE_FILE), expect.getState().testPath ?? '');
+}
+
+/** The file naming the test file that ran a kept cluster (read by tests/cluster-log-reporter.js). */
+const SUITE_FILE = '.test-path';
 
 /** mulberry32: a small seeded PRNG so a failing schedule can be replayed with SEED=n. */
 export function seededRandom(seed: number): () => number {
