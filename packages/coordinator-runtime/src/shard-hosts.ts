@@ -1,6 +1,13 @@
 import type { ErrorName, Logger } from '@gregor/common';
 import { ShardHost, type CoordinatorLogPort, type HostedShard, type ShardEffects, type ShardHostLimits, type ShardKind } from './shard-host';
 
+/**
+ * How long a coordinator request waits for what is about to be true — its
+ * partition's load to finish, the internal topic to appear in this broker's
+ * metadata — before answering the retriable error instead.
+ */
+export const COORDINATOR_WAIT_MS = 1000;
+
 export interface ShardHostsOptions<S extends HostedShard<A, Fx>, A, R extends { requestId: number }, Fx extends ShardEffects<A, R>> {
   /** What a shard holds, for log lines: "loading consumer groups", "unloading transactions". */
   what: string;
@@ -86,6 +93,24 @@ export class ShardHosts<S extends HostedShard<A, Fx>, A, R extends { requestId: 
     if (host.state === 'loading') return 'COORDINATOR_LOAD_IN_PROGRESS';
     if (host.state !== 'active') return 'NOT_COORDINATOR';
     return host;
+  }
+
+  /**
+   * `active`, but a request that finds its partition still loading waits
+   * for the load (at most `waitMs`) instead of bouncing straight back with
+   * COORDINATOR_LOAD_IN_PROGRESS: a load takes milliseconds, a client's
+   * retry backoff a hundred or more, and some clients (kafkajs's
+   * TxnOffsetCommit) give up on the first coordinator error.
+   */
+  async activeSoon(partition: number, waitMs = COORDINATOR_WAIT_MS): Promise<ShardHost<S, A, R, Fx> | ErrorName> {
+    const host = this.hosts.get(partition);
+    if (host !== undefined && host.state === 'loading' && waitMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
+      await Promise.race([host.loaded.catch(() => undefined), timedOut]);
+      clearTimeout(timer);
+    }
+    return this.active(partition);
   }
 
   /** Requests waiting for a write, over every partition. */

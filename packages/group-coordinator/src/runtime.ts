@@ -185,7 +185,7 @@ export class GroupCoordinatorRuntime {
 
   /** Runs a request on the partition's shard: its reply, or the error to answer with instead. */
   private async call(partition: number, run: (s: GroupCoordinatorShard, requestId: number, nowMs: number) => Effects): Promise<Reply | ErrorName> {
-    const host = this.hosts.active(partition);
+    const host = await this.hosts.activeSoon(partition);
     if (typeof host === 'string') return host;
     if (this.hosts.waitingRequests >= this.maxWaiting) return 'COORDINATOR_NOT_AVAILABLE';
     const id = this.nextRequestId++;

@@ -95,7 +95,7 @@ export class TransactionCoordinatorRuntime {
   /** `allocateProducerId` is asked only when the id is new or its epoch exhausted. */
   async initProducerId(partition: number, req: InitProducerIdRequest, allocateProducerId: () => Promise<bigint>): Promise<InitProducerIdResponse> {
     const fail = (error: ErrorName): InitProducerIdResponse => ({ error, producerId: -1n, producerEpoch: -1 });
-    const before = this.hosts.active(partition);
+    const before = await this.hosts.activeSoon(partition);
     if (typeof before === 'string') return fail(before);
     let fresh = -1n;
     if (before.read((s) => s.needsFreshProducerId(req.transactionalId))) {
@@ -197,7 +197,7 @@ export class TransactionCoordinatorRuntime {
   }
 
   private async call(partition: number, run: (s: TransactionShard, requestId: number, nowMs: number) => TxnEffects): Promise<Reply | ErrorName> {
-    const host = this.hosts.active(partition);
+    const host = await this.hosts.activeSoon(partition);
     if (typeof host === 'string') return host;
     if (this.hosts.waitingRequests >= this.maxWaiting) return 'COORDINATOR_NOT_AVAILABLE';
     const id = this.nextRequestId++;

@@ -35,7 +35,7 @@ describe('TransactionCoordinatorRuntime', () => {
     expect(partitionForTransactionalId('polygenelubricants', 7)).toBe(0);
   });
 
-  it('answers NOT_COORDINATOR for partitions it does not lead and COORDINATOR_LOAD_IN_PROGRESS while loading', async () => {
+  it('answers NOT_COORDINATOR for partitions it does not lead and COORDINATOR_LOAD_IN_PROGRESS when loading outlasts the wait', async () => {
     const log = new MemoryLog();
     const rt = runtime(log, new Markers());
     expect((await rt.initProducerId(P, { transactionalId: 't', transactionTimeoutMs: 1000, producerId: -1n, producerEpoch: -1 }, allocate)).error).toBe('NOT_COORDINATOR');
@@ -43,10 +43,26 @@ describe('TransactionCoordinatorRuntime', () => {
     log.loadGate = new Promise((resolve) => (open = resolve));
     log.setLeaderEpoch(P, 1);
     rt.onElection(P, 1);
+    // The gate stays shut past COORDINATOR_WAIT_MS: the request gives up waiting.
     expect((await rt.endTxn(P, { transactionalId: 't', producerId: 1n, producerEpoch: 0, commit: true })).error).toBe('COORDINATOR_LOAD_IN_PROGRESS');
     open();
     log.loadGate = undefined;
     await pollUntil(() => rt.partitionState(P) === 'active', { timeoutMs: 5000, what: 'the partition to load' });
+    await rt.stop();
+  });
+
+  it('holds a request that arrives while its partition loads and answers it once loaded', async () => {
+    const log = new MemoryLog();
+    const rt = runtime(log, new Markers());
+    let open: () => void = () => undefined;
+    log.loadGate = new Promise((resolve) => (open = resolve));
+    log.setLeaderEpoch(P, 1);
+    rt.onElection(P, 1);
+    expect(rt.partitionState(P)).toBe('loading');
+    const init = rt.initProducerId(P, { transactionalId: 't', transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 }, allocate);
+    open();
+    log.loadGate = undefined;
+    expect(await init).toMatchObject({ error: 'NONE', producerEpoch: 0 });
     await rt.stop();
   });
 

@@ -90,4 +90,9 @@ export class GroupCoordination {
   partitionFor(groupId: string): number | undefined {
     return this.topic.partitionFor(groupId);
   }
+
+  /** partitionFor, waiting a moment for a topic this broker has not applied yet (InternalTopic.partitionForSoon). */
+  partitionForSoon(groupId: string): Promise<number | undefined> {
+    return this.topic.partitionForSoon(groupId);
+  }
 }

@@ -1,5 +1,5 @@
 import { GregorError, isGregorError, type Logger } from '@gregor/common';
-import { partitionForKey } from '@gregor/coordinator-runtime';
+import { COORDINATOR_WAIT_MS, partitionForKey } from '@gregor/coordinator-runtime';
 import { listenerEndpoint, type MetadataSource, type PartitionAssignment, type TopicMetadataView } from '../metadata-source';
 
 /** Where a coordinator is, as FindCoordinator answers it. */
@@ -86,6 +86,31 @@ export class InternalTopic {
   partitionFor(key: string): number | undefined {
     const view = this.view();
     return view === undefined || view.partitions.length === 0 ? undefined : partitionForKey(key, view.partitions.length);
+  }
+
+  /**
+   * partitionFor, but while the topic is missing here waits (at most
+   * `waitMs`) for this broker to apply its creation: another broker that
+   * has applied it already may have named this one coordinator, and a
+   * client told NOT_COORDINATOR for a topic a few milliseconds old retries
+   * after a backoff or, for some requests (kafkajs's TxnOffsetCommit), not
+   * at all.
+   */
+  async partitionForSoon(key: string, waitMs = COORDINATOR_WAIT_MS): Promise<number | undefined> {
+    const now = this.partitionFor(key);
+    if (now !== undefined || waitMs <= 0) return now;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      const unsubscribe = this.metadata.subscribe((e) => {
+        if (e.type !== 'topic-deleted' && e.topic.name === this.spec.name) done();
+      });
+    });
+    return this.partitionFor(key);
   }
 
   /**

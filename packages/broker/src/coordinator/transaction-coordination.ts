@@ -76,4 +76,9 @@ export class TransactionCoordination {
   partitionFor(transactionalId: string): number | undefined {
     return this.topic.partitionFor(transactionalId);
   }
+
+  /** partitionFor, waiting a moment for a topic this broker has not applied yet (InternalTopic.partitionForSoon). */
+  partitionForSoon(transactionalId: string): Promise<number | undefined> {
+    return this.topic.partitionForSoon(transactionalId);
+  }
 }

@@ -20,8 +20,8 @@ import { groupError } from './group-error';
  * coordinate it (the client then asks FindCoordinator again).
  */
 
-function partitionOf(ctx: BrokerContext, groupId: string): number | undefined {
-  return ctx.groups.partitionFor(groupId);
+function partitionOf(ctx: BrokerContext, groupId: string): Promise<number | undefined> {
+  return ctx.groups.partitionForSoon(groupId);
 }
 
 function note(outcome: RequestOutcome, error: ErrorName): void {
@@ -34,7 +34,7 @@ export async function handleJoinGroup(
   outcome: RequestOutcome,
   client: { readonly clientId: string; readonly clientHost: string },
 ): Promise<JoinGroupResponse> {
-  const partition = partitionOf(ctx, req.groupId);
+  const partition = await partitionOf(ctx, req.groupId);
   const r =
     partition === undefined
       ? { error: 'NOT_COORDINATOR' as const, generationId: -1, protocolType: null, protocolName: null, leader: '', skipAssignment: false, memberId: req.memberId, members: [] }
@@ -66,7 +66,7 @@ export async function handleJoinGroup(
 }
 
 export async function handleSyncGroup(ctx: BrokerContext, req: SyncGroupRequest, outcome: RequestOutcome): Promise<SyncGroupResponse> {
-  const partition = partitionOf(ctx, req.groupId);
+  const partition = await partitionOf(ctx, req.groupId);
   const r =
     partition === undefined
       ? { error: 'NOT_COORDINATOR' as const, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
@@ -84,7 +84,7 @@ export async function handleSyncGroup(ctx: BrokerContext, req: SyncGroupRequest,
 }
 
 export async function handleHeartbeat(ctx: BrokerContext, req: HeartbeatRequest, outcome: RequestOutcome): Promise<HeartbeatResponse> {
-  const partition = partitionOf(ctx, req.groupId);
+  const partition = await partitionOf(ctx, req.groupId);
   const r =
     partition === undefined
       ? { error: 'NOT_COORDINATOR' as const }
@@ -99,7 +99,7 @@ export async function handleHeartbeat(ctx: BrokerContext, req: HeartbeatRequest,
 }
 
 export async function handleLeaveGroup(ctx: BrokerContext, req: LeaveGroupRequest, outcome: RequestOutcome): Promise<LeaveGroupResponse> {
-  const partition = partitionOf(ctx, req.groupId);
+  const partition = await partitionOf(ctx, req.groupId);
   const r =
     partition === undefined
       ? { error: 'NOT_COORDINATOR' as const, members: [] }

@@ -50,7 +50,7 @@ async function commitVia(
     }
   }
   if (offsets.length > 0) {
-    const partition = ctx.groups.partitionFor(req.groupId);
+    const partition = await ctx.groups.partitionForSoon(req.groupId);
     const commit = { groupId: req.groupId, generationId: req.generationId, memberId: req.memberId, groupInstanceId: req.groupInstanceId, offsets };
     const r =
       partition === undefined
@@ -65,7 +65,7 @@ async function commitVia(
 }
 
 export async function handleOffsetFetch(ctx: BrokerContext, req: OffsetFetchRequest, outcome: RequestOutcome): Promise<OffsetFetchResponse> {
-  const partition = ctx.groups.partitionFor(req.groupId);
+  const partition = await ctx.groups.partitionForSoon(req.groupId);
   const wanted = req.topics === null ? null : req.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p })));
   const r =
     partition === undefined

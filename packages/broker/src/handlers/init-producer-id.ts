@@ -17,7 +17,7 @@ export async function handleInitProducerId(ctx: BrokerContext, req: InitProducer
   try {
     if (ctx.isStopping()) throw new GregorError('COORDINATOR_NOT_AVAILABLE', `node ${ctx.config.nodeId} is shutting down`);
     if (req.transactionalId !== null) {
-      const partition = ctx.transactions.partitionFor(req.transactionalId);
+      const partition = await ctx.transactions.partitionForSoon(req.transactionalId);
       if (partition === undefined) throw txnError('NOT_COORDINATOR', outcome)!;
       const r = await ctx.transactions.runtime.initProducerId(
         partition,

@@ -40,8 +40,8 @@ export function txnError(name: ErrorName, outcome: RequestOutcome, detail?: stri
   return outcome.fail(new GregorError(name, detail ?? MESSAGES[name] ?? name.toLowerCase().replace(/_/g, ' ')));
 }
 
-function partitionOf(ctx: BrokerContext, transactionalId: string): number | undefined {
-  return ctx.transactions.partitionFor(transactionalId);
+function partitionOf(ctx: BrokerContext, transactionalId: string): Promise<number | undefined> {
+  return ctx.transactions.partitionForSoon(transactionalId);
 }
 
 function flatten(topics: readonly TxnTopicPartitions[]): TopicPartition[] {
@@ -64,7 +64,7 @@ export async function handleAddPartitionsToTxn(ctx: BrokerContext, req: AddParti
   };
   const unknown = checkTopicNames(ctx, req.topics);
   if (unknown !== undefined) return answer('UNKNOWN_TOPIC_OR_PARTITION', unknown);
-  const partition = partitionOf(ctx, req.transactionalId);
+  const partition = await partitionOf(ctx, req.transactionalId);
   if (partition === undefined) return answer('NOT_COORDINATOR');
   const r = await ctx.transactions.runtime.addPartitions(partition, {
     transactionalId: req.transactionalId,
@@ -85,7 +85,7 @@ export async function handleAddOffsetsToTxn(ctx: BrokerContext, req: AddOffsetsT
     offsetsPartition = partitionForGroup(req.groupId, ctx.config.offsetsTopicNumPartitions);
     ctx.groups.topic.ensureCreated().catch((err: unknown) => ctx.logger.debug('creating the offsets topic from AddOffsetsToTxn failed', { err: String(err) }));
   }
-  const partition = partitionOf(ctx, req.transactionalId);
+  const partition = await partitionOf(ctx, req.transactionalId);
   if (partition === undefined) return { error: txnError('NOT_COORDINATOR', outcome) };
   const r = await ctx.transactions.runtime.addPartitions(partition, {
     transactionalId: req.transactionalId,
@@ -97,7 +97,7 @@ export async function handleAddOffsetsToTxn(ctx: BrokerContext, req: AddOffsetsT
 }
 
 export async function handleEndTxn(ctx: BrokerContext, req: EndTxnRequest, outcome: RequestOutcome): Promise<EndTxnResponse> {
-  const partition = partitionOf(ctx, req.transactionalId);
+  const partition = await partitionOf(ctx, req.transactionalId);
   if (partition === undefined) return { error: txnError('NOT_COORDINATOR', outcome) };
   const r = await ctx.transactions.runtime.endTxn(partition, {
     transactionalId: req.transactionalId,
@@ -111,7 +111,7 @@ export async function handleEndTxn(ctx: BrokerContext, req: EndTxnRequest, outco
 export async function handleDescribeTransactions(ctx: BrokerContext, req: DescribeTransactionsRequest, outcome: RequestOutcome): Promise<DescribeTransactionsResponse> {
   const transactionStates: DescribeTransactionsResponse['transactionStates'] = [];
   for (const id of new Set(req.transactionalIds)) {
-    const partition = partitionOf(ctx, id);
+    const partition = ctx.transactions.partitionFor(id);
     const d =
       partition === undefined
         ? { error: 'NOT_COORDINATOR' as const, state: 'Unknown', producerId: -1n, producerEpoch: -1, timeoutMs: -1, txnStartMs: -1, partitions: [] }
