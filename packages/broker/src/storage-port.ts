@@ -55,6 +55,8 @@ export interface PartitionLogPort extends FollowerLog {
   readonly lastStableOffset: bigint;
   /** Aborted transactions overlapping [fetchOffset, upperOffset), for read_committed fetches. */
   abortedTransactions(fetchOffset: bigint, upperOffset: bigint): { producerId: bigint; firstOffset: bigint }[];
+  /** Whether `producerId` has a transaction open here, appends still being written included. */
+  hasOpenTransaction(producerId: bigint): boolean;
   setHighWatermark(offset: bigint): unknown;
   read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
   /** logEndOffset plus the appends given offsets but still being written. */

@@ -281,6 +281,11 @@ export class PartitionLog {
     return coreOf(this).txns.abortedIn(fetchOffset, upperOffset);
   }
 
+  /** Whether `producerId` has a transaction open here, counting appends still being written (KIP-890: no need to verify it again). */
+  hasOpenTransaction(producerId: bigint): boolean {
+    return coreOf(this).txns.pending.has(producerId);
+  }
+
   /** Transactions open here: producer id → offset of the first batch (on disk). */
   openTransactions(): ReadonlyMap<bigint, bigint> {
     return coreOf(this).txns.ongoing;

@@ -114,6 +114,12 @@ export class TransactionCoordinatorRuntime {
     return typeof r === 'string' ? { error: r } : expectKind(r, 'add').response;
   }
 
+  /** KIP-890 part 1: whether the partitions are in the producer's open transaction (TransactionShard.verifyPartitions). */
+  verifyPartitions(partition: number, req: AddPartitionsRequest): ErrorName {
+    const host = this.hosts.active(partition);
+    return typeof host === 'string' ? host : host.read((s) => s.verifyPartitions(req));
+  }
+
   async endTxn(partition: number, req: EndTxnRequest): Promise<EndTxnResponse> {
     const r = await this.call(partition, (s, id, now) => s.endTxn(id, req, now));
     return typeof r === 'string' ? { error: r } : expectKind(r, 'end').response;

@@ -223,6 +223,23 @@ export class TransactionShard {
     return fx;
   }
 
+  /**
+   * KIP-890 part 1: a partition leader asks, before a producer's first
+   * transactional batch there, whether the partition is in that producer's
+   * open transaction (what is on disk: the producer waited for its
+   * AddPartitionsToTxn answer, given once written). NONE, or the error the
+   * batch is refused with — INVALID_TXN_STATE when it is not in it, so no
+   * batch outside a transaction the coordinator knows can hold a
+   * partition's last stable offset back.
+   */
+  verifyPartitions(req: AddPartitionsRequest): ErrorName {
+    const m = this.entries.get(req.transactionalId)?.committed;
+    if (m === undefined || m.producerId !== req.producerId) return 'INVALID_PRODUCER_ID_MAPPING';
+    if (m.producerEpoch !== req.producerEpoch) return 'PRODUCER_FENCED';
+    if (m.state !== 'Ongoing') return 'INVALID_TXN_STATE';
+    return mergePartitions(m.partitions, req.partitions).length === m.partitions.length ? 'NONE' : 'INVALID_TXN_STATE';
+  }
+
   /** EndTxn: answered once the outcome (Prepare*) is written; markers and Complete* follow. */
   endTxn(requestId: RequestId, req: EndTxnRequest, nowMs: number): TxnEffects {
     const fx = emptyEffects();

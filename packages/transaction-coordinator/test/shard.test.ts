@@ -179,6 +179,26 @@ describe('a transaction', () => {
     expect(d.shard.committed('t1')).toMatchObject({ state: 'CompleteCommit' });
   });
 
+  it('verifyPartitions (KIP-890): NONE only for partitions of the producer’s open transaction on disk', () => {
+    const d = new Driver();
+    const p = started(d);
+    const verify = (partitions: { topic: string; partition: number }[], producerId = p.producerId, producerEpoch = p.epoch) =>
+      d.shard.verifyPartitions({ transactionalId: 't1', producerId, producerEpoch, partitions });
+    expect(verify([TP('a', 0)])).toBe('INVALID_TXN_STATE'); // Empty
+    d.hold = true;
+    d.add('t1', p.producerId, p.epoch, [TP('a', 0)]);
+    expect(verify([TP('a', 0)])).toBe('INVALID_TXN_STATE'); // still being written
+    d.flush();
+    expect(verify([TP('a', 0)])).toBe('NONE');
+    expect(verify([TP('a', 0), TP('b', 0)])).toBe('INVALID_TXN_STATE');
+    expect(verify([TP('a', 0)], p.producerId, p.epoch - 1)).toBe('PRODUCER_FENCED');
+    expect(verify([TP('a', 0)], p.producerId + 1n)).toBe('INVALID_PRODUCER_ID_MAPPING');
+    expect(d.shard.verifyPartitions({ transactionalId: 'nope', producerId: p.producerId, producerEpoch: p.epoch, partitions: [TP('a', 0)] })).toBe('INVALID_PRODUCER_ID_MAPPING');
+    d.hold = false;
+    d.end('t1', p.producerId, p.epoch, true);
+    expect(verify([TP('a', 0)])).toBe('INVALID_TXN_STATE'); // decided: a later batch belongs to no transaction
+  });
+
   it('checks the producer: unknown id and wrong producer id are INVALID_PRODUCER_ID_MAPPING, EndTxn without a transaction INVALID_TXN_STATE', () => {
     const d = new Driver();
     expect(d.error(d.add('nope', 1n, 0, [TP('a', 0)]))).toBe('INVALID_PRODUCER_ID_MAPPING');

@@ -33,6 +33,12 @@ interface TxnProducer {
 
 export interface AddPartitionsToTxnRequest extends TxnProducer {
   readonly topics: readonly TxnTopicPartitions[];
+  /**
+   * KIP-890 (broker to broker: a partition leader before a producer's first
+   * transactional batch there): only check that the partitions are in the
+   * open transaction — NONE, or INVALID_TXN_STATE — and add nothing.
+   */
+  readonly verifyOnly?: boolean;
 }
 
 /** Every partition answers the transaction's error (Kafka's). */

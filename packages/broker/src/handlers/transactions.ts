@@ -66,12 +66,12 @@ export async function handleAddPartitionsToTxn(ctx: BrokerContext, req: AddParti
   if (unknown !== undefined) return answer('UNKNOWN_TOPIC_OR_PARTITION', unknown);
   const partition = partitionOf(ctx, req.transactionalId);
   if (partition === undefined) return answer('NOT_COORDINATOR');
-  const r = await ctx.transactions.runtime.addPartitions(partition, {
-    transactionalId: req.transactionalId,
-    producerId: req.producerId,
-    producerEpoch: req.producerEpoch,
-    partitions: flatten(req.topics),
-  });
+  const add = { transactionalId: req.transactionalId, producerId: req.producerId, producerEpoch: req.producerEpoch, partitions: flatten(req.topics) };
+  if (req.verifyOnly === true) {
+    const verdict = ctx.transactions.runtime.verifyPartitions(partition, add);
+    return answer(verdict, verdict === 'INVALID_TXN_STATE' ? 'a partition is not in the producer’s open transaction: AddPartitionsToTxn first (KIP-890)' : undefined);
+  }
+  const r = await ctx.transactions.runtime.addPartitions(partition, add);
   return answer(r.error);
 }
 
