@@ -258,6 +258,11 @@ export class PartitionLog {
     return coreOf(this).producers.pending.get(producerId);
   }
 
+  /** Every producer with state in this partition, appends still being written included (DescribeProducers). */
+  producerStates(): IterableIterator<ProducerEntry> {
+    return coreOf(this).producers.pending.values();
+  }
+
   /** Producers with state in this partition. */
   get producerCount(): number {
     return coreOf(this).producers.pending.size;

@@ -102,6 +102,27 @@ export interface DescribeTransactionsResponse {
   readonly transactionStates: DescribedTransactionState[];
 }
 
+/** DescribeProducers (KIP-664), to each partition's leader. */
+export interface DescribeProducersRequest {
+  readonly topics: readonly TxnTopicPartitions[];
+}
+
+export interface DescribedProducer {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  /** -1 when the partition keeps no batch of the current epoch. */
+  readonly lastSequence: number;
+  readonly lastTimestamp: bigint;
+  /** Always -1: partitions do not track the coordinator epoch of markers. */
+  readonly coordinatorEpoch: number;
+  /** The first offset of the producer's open transaction here, -1n when none. */
+  readonly currentTxnStartOffset: bigint;
+}
+
+export interface DescribeProducersResponse {
+  readonly topics: { readonly name: string; readonly partitions: { readonly partition: number; readonly error: ApiError | null; readonly activeProducers: DescribedProducer[] }[] }[];
+}
+
 /** Filters are ANDed; empty = all. Each broker lists the transactional ids it coordinates. */
 export interface ListTransactionsRequest {
   readonly stateFilters: readonly string[];

@@ -109,6 +109,30 @@ export function decodeAddPartitionsToTxnResponse(res: wire.AddPartitionsToTxnRes
   return { topics: decodeTopicResults(res.topics) };
 }
 
+export function decodeDescribeProducers(req: wire.DescribeProducersRequest__Output): api.DescribeProducersRequest {
+  return { topics: decodeTopics(req.topics) };
+}
+
+export function encodeDescribeProducers(res: api.DescribeProducersResponse): wire.DescribeProducersResponse {
+  return {
+    topics: res.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition,
+        error: wireError(p.error),
+        activeProducers: p.activeProducers.map((a) => ({
+          producerId: a.producerId.toString(),
+          producerEpoch: a.producerEpoch,
+          lastSequence: a.lastSequence,
+          lastTimestamp: a.lastTimestamp.toString(),
+          coordinatorEpoch: a.coordinatorEpoch,
+          currentTxnStartOffset: a.currentTxnStartOffset.toString(),
+        })),
+      })),
+    })),
+  };
+}
+
 export function decodeDescribeTransactions(req: wire.DescribeTransactionsRequest__Output): api.DescribeTransactionsRequest {
   return { transactionalIds: req.transactionalIds };
 }
