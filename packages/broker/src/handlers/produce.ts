@@ -94,7 +94,7 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
   const acks = req.acks;
   const receivedMs = acks !== 0 ? ctx.produceTrace?.now() : undefined;
   // KIP-890 part 1: a producer's first transactional batch on a partition waits for its coordinator's word (only then).
-  const txnCheck = internal === undefined ? checkTransactionalProduce(ctx, req) : undefined;
+  const txnCheck = internal === undefined && ctx.config.transactionPartitionVerificationEnable ? checkTransactionalProduce(ctx, req) : undefined;
   const txnRefused = txnCheck === undefined ? undefined : await txnCheck;
   const pending: PendingAppend[] = [];
   const seen = new Set<string>();
