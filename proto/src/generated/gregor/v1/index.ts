@@ -97,6 +97,7 @@ export * from './HeartbeatRequest';
 export * from './HeartbeatResponse';
 export * from './InitProducerIdRequest';
 export * from './InitProducerIdResponse';
+export * from './IsolationLevel';
 export * from './JoinGroupMember';
 export * from './JoinGroupProtocol';
 export * from './JoinGroupRequest';
