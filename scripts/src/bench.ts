@@ -187,6 +187,7 @@ async function main(): Promise<void> {
               txn_vs_idempotent: result.produce_rps === undefined ? null : Number((rps / result.produce_rps).toFixed(2)),
               records_per_transaction: perTransaction,
               transactions: t.transactions,
+              ...t.phases,
               produce_cpu_us_per_record_client: Number(cpu.client.toFixed(2)),
               produce_cpu_us_per_record_nodes: cpu.nodes === undefined ? null : Number(cpu.nodes.toFixed(2)),
               nodes,

@@ -176,6 +176,13 @@ export interface BrokerConfig {
   transactionCoordinator: TransactionCoordinatorConfig;
   /** `transaction.abort.timed.out.transaction.cleanup.interval.ms` (10000): how often open transactions are checked for their timeout. */
   transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  /**
+   * `transaction.partition.verification.enable` (true, Kafka's, KIP-890):
+   * a leader checks a producer's first transactional batch on a partition
+   * with the coordinator (one round trip to it per partition and
+   * transaction) so that no batch outside a known transaction can hang.
+   */
+  transactionPartitionVerificationEnable: boolean;
 }
 
 export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): BrokerConfig {
@@ -218,6 +225,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     transactionStateLogReplicationFactor: 3,
     transactionCoordinator: { ...DEFAULT_TRANSACTION_COORDINATOR_CONFIG },
     transactionAbortTimedOutTransactionCleanupIntervalMs: 10_000,
+    transactionPartitionVerificationEnable: true,
     ...overrides,
   };
 }

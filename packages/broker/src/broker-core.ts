@@ -22,6 +22,7 @@ import {
   handleDescribeTransactions,
   handleEndTxn,
   handleListTransactions,
+  handleDescribeProducers,
 } from './handlers/transactions';
 import { handleWriteTxnMarkers } from './handlers/write-txn-markers';
 import type { ApiName } from './observer';
@@ -96,6 +97,7 @@ export class BrokerCore implements BrokerApi {
   writeTxnMarkers: BrokerApi['writeTxnMarkers'] = (_rc, req) => this.run('WriteTxnMarkers', (o) => handleWriteTxnMarkers(this.ctx, req, o));
   describeTransactions: BrokerApi['describeTransactions'] = (_rc, req) => this.run('DescribeTransactions', (o) => handleDescribeTransactions(this.ctx, req, o));
   listTransactions: BrokerApi['listTransactions'] = (_rc, req) => this.run('ListTransactions', (o) => handleListTransactions(this.ctx, req, o));
+  describeProducers: BrokerApi['describeProducers'] = (_rc, req) => this.run('DescribeProducers', (o) => handleDescribeProducers(this.ctx, req, o));
 
   /** The follower's fetch (broker to broker): served by the gRPC replication service only. */
   fetchFromLeader(rc: RequestContext, req: ReplicaFetchRequest): Promise<ReplicaFetchResponse> {

@@ -35,6 +35,7 @@ export type ApiName =
   | 'WriteTxnMarkers'
   | 'DescribeTransactions'
   | 'ListTransactions'
+  | 'DescribeProducers'
   /** Answered by the Kafka front end itself (no domain call). */
   | 'ApiVersions';
 

@@ -55,6 +55,12 @@ export interface PartitionLogPort extends FollowerLog {
   readonly lastStableOffset: bigint;
   /** Aborted transactions overlapping [fetchOffset, upperOffset), for read_committed fetches. */
   abortedTransactions(fetchOffset: bigint, upperOffset: bigint): { producerId: bigint; firstOffset: bigint }[];
+  /** Whether `producerId` has a transaction open here, appends still being written included. */
+  hasOpenTransaction(producerId: bigint): boolean;
+  /** Transactions open here (on disk): producer id → offset of the first batch. */
+  openTransactions(): ReadonlyMap<bigint, bigint>;
+  /** Every producer with state here: its epoch, newest batches (sequences) and last timestamp. */
+  producerStates(): Iterable<{ producerId: bigint; epoch: number; lastTimestamp: bigint; batches: readonly { lastSeq: number }[] }>;
   setHighWatermark(offset: bigint): unknown;
   read(fetchOffset: bigint, maxBytes: number, maxOffset?: bigint): Promise<ReadResult>;
   /** logEndOffset plus the appends given offsets but still being written. */

@@ -86,8 +86,8 @@ describe('transactions across three in-process brokers', () => {
     return errName(r.topics[0].partitions[0].error);
   };
 
-  const send = async (partition: number, batch: Buffer): Promise<string> => {
-    const r = await call(leaderClient(partition), 'Produce', { acks: -1, timeoutMs: 10_000, topics: [{ name: 'out', partitions: [{ partition, records: batch }] }] });
+  const send = async (partition: number, batch: Buffer, transactionalId?: string): Promise<string> => {
+    const r = await call(leaderClient(partition), 'Produce', { acks: -1, timeoutMs: 10_000, transactionalId, topics: [{ name: 'out', partitions: [{ partition, records: batch }] }] });
     return errName(r.topics[0].partitions[0].error);
   };
 
@@ -133,8 +133,8 @@ describe('transactions across three in-process brokers', () => {
 
     // An aborted transaction on partitions 0 and 1.
     expect(await addPartitions(p, [0, 1])).toBe('NONE');
-    expect(await send(0, txnBatch(p.producerId, p.epoch, 0, ['a0', 'a1']))).toBe('NONE');
-    expect(await send(1, txnBatch(p.producerId, p.epoch, 0, ['b0']))).toBe('NONE');
+    expect(await send(0, txnBatch(p.producerId, p.epoch, 0, ['a0', 'a1']), p.transactionalId)).toBe('NONE');
+    expect(await send(1, txnBatch(p.producerId, p.epoch, 0, ['b0']), p.transactionalId)).toBe('NONE');
     const open = await fetch(0, 1);
     expect(open.lastStableOffset).toBe('0');
     expect(decodeRecordBatches(open.records)).toHaveLength(0);
@@ -145,8 +145,8 @@ describe('transactions across three in-process brokers', () => {
 
     // A committed one on partitions 0 and 2 (sequences continue in the same epoch).
     expect(await addPartitions(p, [0, 2])).toBe('NONE');
-    expect(await send(0, txnBatch(p.producerId, p.epoch, 2, ['c0']))).toBe('NONE');
-    expect(await send(2, txnBatch(p.producerId, p.epoch, 0, ['d0']))).toBe('NONE');
+    expect(await send(0, txnBatch(p.producerId, p.epoch, 2, ['c0']), p.transactionalId)).toBe('NONE');
+    expect(await send(2, txnBatch(p.producerId, p.epoch, 0, ['d0']), p.transactionalId)).toBe('NONE');
     expect(await endTxn(p, true)).toBe('NONE');
     await pollUntil(async () => (await describe_(p)).transactionState === 'CompleteCommit' || undefined, { timeoutMs: 20_000, what: 'the commit to complete' });
 
@@ -170,17 +170,43 @@ describe('transactions across three in-process brokers', () => {
     expect(listed.transactionStates.map((t: any) => t.transactionalId)).toContain('copy-1');
   });
 
+  test('KIP-890: a transactional batch for a partition not in the transaction is refused, so nothing can hold the LSO back', async () => {
+    const p = await init('verify-1');
+    // Not added yet: every leader (the coordinator's own and the others) asks the coordinator and refuses.
+    for (const partition of [0, 1, 2]) expect(await send(partition, txnBatch(p.producerId, p.epoch, 0, ['stray']), p.transactionalId)).toBe('INVALID_TXN_STATE');
+    // Without a transactional id the leader cannot ask: refused too.
+    expect(await send(0, txnBatch(p.producerId, p.epoch, 0, ['anonymous']))).toBe('INVALID_REQUEST');
+    for (const partition of [0, 1, 2]) {
+      const f = await fetch(partition, 1);
+      expect(f.lastStableOffset).toBe(f.highWatermark);
+      expect(committedValues(await fetch(partition, 0))).not.toContain('stray');
+    }
+    // Added to the transaction: the first batch is verified, the next ones need no check.
+    expect(await addPartitions(p, [1])).toBe('NONE');
+    expect(await send(1, txnBatch(p.producerId, p.epoch, 0, ['in-txn']), p.transactionalId)).toBe('NONE');
+    expect(await send(1, txnBatch(p.producerId, p.epoch, 1, ['in-txn-2']), p.transactionalId)).toBe('NONE');
+    expect(await send(2, txnBatch(p.producerId, p.epoch, 0, ['not-added']), p.transactionalId)).toBe('INVALID_TXN_STATE');
+    // A producer id the transactional id does not have.
+    expect(await send(2, txnBatch(p.producerId + 1000n, 0, 0, ['other']), p.transactionalId)).toBe('INVALID_PRODUCER_ID_MAPPING');
+    expect(await endTxn(p, true)).toBe('NONE');
+    const r = await pollUntil(async () => {
+      const f = await fetch(1, 1);
+      return f.lastStableOffset === f.highWatermark ? f : undefined;
+    }, { timeoutMs: 20_000, what: 'partition 1 to be stable' });
+    expect(committedValues(r)).toEqual(expect.arrayContaining(['in-txn', 'in-txn-2']));
+  });
+
   test('a new producer with the same transactional id fences the old one and aborts its open transaction', async () => {
     const zombie = await init('fence-1');
     expect(await addPartitions(zombie, [1])).toBe('NONE');
-    expect(await send(1, txnBatch(zombie.producerId, zombie.epoch, 0, ['zombie']))).toBe('NONE');
+    expect(await send(1, txnBatch(zombie.producerId, zombie.epoch, 0, ['zombie']), zombie.transactionalId)).toBe('NONE');
     const fresh = await init('fence-1');
     expect(fresh.producerId).toBe(zombie.producerId);
     expect(fresh.epoch).toBe(zombie.epoch + 2); // the fence's bump, then this producer's
     expect(await addPartitions(zombie, [1])).toBe('PRODUCER_FENCED');
     expect(await endTxn(zombie, true)).toBe('PRODUCER_FENCED');
     // The abort marker carried the bumped epoch: the partition refuses the zombie too.
-    expect(await send(1, txnBatch(zombie.producerId, zombie.epoch, 1, ['late']))).toBe('INVALID_PRODUCER_EPOCH');
+    expect(await send(1, txnBatch(zombie.producerId, zombie.epoch, 1, ['late']), zombie.transactionalId)).toBe('INVALID_PRODUCER_EPOCH');
     const r = await pollUntil(async () => {
       const f = await fetch(1, 1);
       return f.lastStableOffset === f.highWatermark ? f : undefined;
@@ -191,7 +217,7 @@ describe('transactions across three in-process brokers', () => {
   test('the coordinator aborts a transaction open past transaction.timeout.ms', async () => {
     const p = await init('slow-1', 300);
     expect(await addPartitions(p, [2])).toBe('NONE');
-    expect(await send(2, txnBatch(p.producerId, p.epoch, 0, ['too-late']))).toBe('NONE');
+    expect(await send(2, txnBatch(p.producerId, p.epoch, 0, ['too-late']), p.transactionalId)).toBe('NONE');
     await pollUntil(async () => (await describe_(p)).transactionState === 'CompleteAbort' || undefined, { timeoutMs: 20_000, what: 'the timeout abort' });
     expect(await endTxn(p, true)).toBe('PRODUCER_FENCED');
     const f = await pollUntil(async () => {

@@ -59,6 +59,18 @@ export function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER)
   };
 }
 
+const MAX_INT64 = 2n ** 63n - 1n;
+
+/** Commander parser for a non-negative int64 (offsets, producer ids): a larger number would wrap around on the wire. */
+export function int64Arg(name: string): (value: string) => bigint {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${value}".`);
+    const n = BigInt(value.trim());
+    if (n > MAX_INT64) throw new InvalidArgumentError(`${name} must be at most ${MAX_INT64}, got ${value}.`);
+    return n;
+  };
+}
+
 /** Collects key=value pairs (repeatable, or several after one flag). */
 export function keyValue(item: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = item.indexOf('=');

@@ -1,9 +1,11 @@
 /**
- * `gregor consume --isolation-level` and `gregor transactions list|describe`
- * in-process against a real in-process gregor-node: read_committed skips an
- * aborted transaction and stops before an open one, read_uncommitted shows
- * both; list and describe show the transactional ids (text and --json);
- * bad input exits 1 (usage) or 2 (TRANSACTIONAL_ID_NOT_FOUND).
+ * `gregor consume --isolation-level` and `gregor transactions
+ * list|describe|describe-producers|abort` in-process against a real
+ * in-process gregor-node: read_committed skips an aborted transaction and
+ * stops before an open one, read_uncommitted shows both; list and describe
+ * show the transactional ids (text and --json); describe-producers shows
+ * the open transaction's start offset and abort ends it; bad input exits 1
+ * (usage) or 2 (TRANSACTIONAL_ID_NOT_FOUND, INVALID_TXN_STATE).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -81,5 +83,37 @@ describe('gregor transactions and consume --isolation-level against a real node'
     const missing = await gregor('transactions', 'describe', 'never-used');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/TRANSACTIONAL_ID_NOT_FOUND/);
+  });
+
+  // Last: it ends the open transaction the tests above rely on.
+  test('transactions describe-producers finds the open transaction; abort --start-offset lets read_committed pass it', async () => {
+    const producers = JSON.parse((await gregor('transactions', 'describe-producers', '--topic', 'ledger', '--partition', '0', '--json')).stdout);
+    const openOnes = producers.filter((p: any) => p.currentTransactionStartOffset !== null);
+    expect(openOnes).toHaveLength(1);
+    const start = openOnes[0].currentTransactionStartOffset as string;
+    expect((await gregor('transactions', 'describe-producers', '--topic', 'ledger', '--partition', '0')).stdout).toMatch(/CURRENT-TXN-START-OFFSET[\s\S]*\d+\s+\d+\s+-?\d+\s+\d+\s+\d+/);
+
+    // Bad input: usage errors (exit 1), and a start offset no transaction has (exit 2).
+    expect((await gregor('transactions', 'abort', '--topic', 'ledger', '--partition', '0')).code).toBe(1);
+    expect((await gregor('transactions', 'abort', '--topic', 'ledger', '--partition', '0', '--start-offset', start, '--producer-id', '1')).code).toBe(1);
+    const wrong = await gregor('transactions', 'abort', '--topic', 'ledger', '--partition', '0', '--start-offset', '999999');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/INVALID_TXN_STATE/);
+
+    const aborted = await gregor('transactions', 'abort', '--topic', 'ledger', '--partition', '0', '--start-offset', start);
+    expect(aborted.code).toBe(0);
+    expect(aborted.stdout).toMatch(/aborted the transaction of producer \d+ \(epoch \d+\) in ledger-0/);
+    const after = JSON.parse((await gregor('transactions', 'describe-producers', '--topic', 'ledger', '--partition', '0', '--json')).stdout);
+    expect(after.filter((p: any) => p.currentTransactionStartOffset !== null)).toEqual([]);
+
+    // The partition is stable again: a later committed transaction is visible to read_committed, the aborted record never.
+    const later = client.producer({ transactionalId: 'cli-later', lingerMs: 0 });
+    await later.initTransactions();
+    later.beginTransaction();
+    await later.send({ topic: 'ledger', value: 'after-abort' });
+    await later.commitTransaction();
+    await later.close();
+    const committed = await gregor('consume', 'ledger', '--from-beginning', '--isolation-level', 'read_committed', '--timeout-ms', '1500');
+    expect(committed.stdout.trim().split('\n')).toEqual(['kept-1', 'kept-2', 'after-abort']);
   });
 });

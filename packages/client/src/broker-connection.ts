@@ -52,8 +52,12 @@ import {
   type AddOffsetsToTxnResponse__Output,
   type AddPartitionsToTxnRequest,
   type AddPartitionsToTxnResponse__Output,
+  type DescribeProducersRequest,
+  type DescribeProducersResponse__Output,
   type DescribeTransactionsRequest,
   type DescribeTransactionsResponse__Output,
+  type WriteTxnMarkersRequest,
+  type WriteTxnMarkersResponse__Output,
   type EndTxnRequest,
   type EndTxnResponse__Output,
   type ListTransactionsRequest,
@@ -94,6 +98,9 @@ export interface Rpcs {
   TxnOffsetCommit: [TxnOffsetCommitRequest, TxnOffsetCommitResponse__Output];
   DescribeTransactions: [DescribeTransactionsRequest, DescribeTransactionsResponse__Output];
   ListTransactions: [ListTransactionsRequest, ListTransactionsResponse__Output];
+  DescribeProducers: [DescribeProducersRequest, DescribeProducersResponse__Output];
+  /** Admin abort of a hanging transaction (Kafka's Admin.abortTransaction sends it too). */
+  WriteTxnMarkers: [WriteTxnMarkersRequest, WriteTxnMarkersResponse__Output];
   // gregor.v1.GregorAdmin, on the same listener (ADMIN_RPCS).
   DescribeCluster: [DescribeClusterRequest, DescribeClusterResponse__Output];
 }

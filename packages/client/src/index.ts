@@ -15,7 +15,7 @@ export { recordsFromFetch, type AbortedTxn } from './consumer/records';
 export { RecordsSubscription, type SubscribedRecord } from './subscribe/subscription';
 export type { SubscribeOptions } from './subscribe/options';
 export { Admin } from './admin/admin';
-export type { TransactionDescription, TransactionListing } from './admin/transactions';
+export type { AbortTransactionSpec, ProducerStateDescription, TransactionDescription, TransactionListing } from './admin/transactions';
 export { ProtocolGroupMember, type GroupMemberOptions, type GroupProtocol, type JoinedCustomGeneration } from './group/protocol-member';
 export type * from './admin/types';
 export type * from './admin/group-types';

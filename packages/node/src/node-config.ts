@@ -224,6 +224,11 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 10_000,
     doc: 'How often open transactions are checked against their timeout (and aborted by the coordinator past it).',
   },
+  'transaction.partition.verification.enable': {
+    type: 'boolean',
+    default: true,
+    doc: 'KIP-890: a leader checks a producer\'s first transactional batch on a partition with the transaction coordinator (refused with INVALID_TXN_STATE when the partition is not in the transaction). Off: one round trip less per partition and transaction, no defence against hanging transactions.',
+  },
   'offsets.retention.minutes': { type: 'int', min: 1, default: 10_080, doc: 'Offsets of a group without members are dropped this long after it emptied.' },
   'offsets.retention.check.interval.ms': { type: 'long', min: 1, default: 600_000, doc: 'How often expired offsets are looked for.' },
   'offset.metadata.max.bytes': { type: 'int', min: 0, default: 4096, doc: 'Longest metadata string of an offset commit.' },
@@ -271,6 +276,7 @@ export interface NodeConfig {
   transactionMaxTimeoutMs: number;
   transactionalIdExpirationMs: number;
   transactionAbortTimedOutTransactionCleanupIntervalMs: number;
+  transactionPartitionVerificationEnable: boolean;
   offsetsCommitTimeoutMs: number;
   offsetsRetentionMs: number;
   offsetsRetentionCheckIntervalMs: number;
@@ -382,6 +388,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     transactionMaxTimeoutMs: v['transaction.max.timeout.ms'] as number,
     transactionalIdExpirationMs: v['transactional.id.expiration.ms'] as number,
     transactionAbortTimedOutTransactionCleanupIntervalMs: v['transaction.abort.timed.out.transaction.cleanup.interval.ms'] as number,
+    transactionPartitionVerificationEnable: v['transaction.partition.verification.enable'] as boolean,
     offsetsCommitTimeoutMs: v['offsets.commit.timeout.ms'] as number,
     offsetsRetentionMs: (v['offsets.retention.minutes'] as number) * 60_000,
     offsetsRetentionCheckIntervalMs: v['offsets.retention.check.interval.ms'] as number,

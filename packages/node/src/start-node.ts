@@ -87,6 +87,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
       transactionalIdExpirationMs: config.transactionalIdExpirationMs,
     },
     transactionAbortTimedOutTransactionCleanupIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
+    transactionPartitionVerificationEnable: config.transactionPartitionVerificationEnable,
     groupCoordinator: {
       ...defaultBrokerConfig().groupCoordinator,
       groupMinSessionTimeoutMs: config.groupMinSessionTimeoutMs,

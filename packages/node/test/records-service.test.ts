@@ -113,6 +113,38 @@ describe('Records service (Publish, Read) on a real node', () => {
     expect(byTime.records.map((x) => [x.offset, x.value!.toString()])).toEqual([[res.results[0]!.offset, 'p2']]);
   });
 
+  it('Read with isolation_level READ_COMMITTED stops at the last stable offset and skips aborted transactions', async () => {
+    await sdk.admin().createTopics([{ topic: 'rec-txn', numPartitions: 1 }]);
+    const p = sdk.producer({ transactionalId: 'records-read', lingerMs: 0 });
+    await p.initTransactions();
+    p.beginTransaction();
+    await p.send({ topic: 'rec-txn', value: 'committed' });
+    await p.commitTransaction();
+    p.beginTransaction();
+    await p.send({ topic: 'rec-txn', value: 'aborted' });
+    await p.abortTransaction();
+    p.beginTransaction();
+    await p.send({ topic: 'rec-txn', value: 'open' });
+    try {
+      const values = (r: ReadResponse__Output): string[] => r.records.map((x) => x.value!.toString());
+      const committed = await read({ topic: 'rec-txn', partition: 0, offset: '-2', isolationLevel: 'ISOLATION_LEVEL_READ_COMMITTED' });
+      expect(values(committed)).toEqual(['committed']);
+      // The open transaction starts at the last offset: the LSO stops there, below the HW.
+      expect(BigInt(committed.lastStableOffset)).toBe(BigInt(committed.highWatermark) - 1n);
+      expect(BigInt(committed.nextOffset)).toBe(BigInt(committed.lastStableOffset));
+      const all = await read({ topic: 'rec-txn', partition: 0, offset: '-2' });
+      expect(values(all)).toEqual(['committed', 'aborted', 'open']);
+      // 'latest' under read_committed is the LSO.
+      expect((await read({ topic: 'rec-txn', partition: 0, offset: '-1', isolationLevel: 'ISOLATION_LEVEL_READ_COMMITTED' })).nextOffset).toBe(committed.lastStableOffset);
+      expect(await failure(read({ topic: 'rec-txn', partition: 0, isolationLevel: 7 as never }))).toMatchObject({ code: grpc.status.INVALID_ARGUMENT, name: 'INVALID_REQUEST' });
+      await p.commitTransaction();
+      const after = await read({ topic: 'rec-txn', partition: 0, offset: '-2', isolationLevel: 'ISOLATION_LEVEL_READ_COMMITTED' });
+      expect(values(after)).toEqual(['committed', 'open']);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('Read long-polls: a read at the end waits for the next record', async () => {
     const end = await read({ topic: 'rec', partition: 0, offset: '-1' });
     expect(end.records).toEqual([]);

@@ -79,6 +79,34 @@ describe('Records Subscribe on a real node', () => {
     }
   }
 
+  test('isolationLevel read_committed: a subscriber gets committed transactions only, and an open one once it commits', async () => {
+    await client.admin().createTopics([{ topic: 'sub-txn', numPartitions: 1 }]);
+    const p = client.producer({ transactionalId: 'sub-txn-producer', lingerMs: 0 });
+    await p.initTransactions();
+    p.beginTransaction();
+    await p.send({ topic: 'sub-txn', messages: [{ value: 'c1' }, { value: 'c2' }] });
+    await p.commitTransaction();
+    p.beginTransaction();
+    await p.send({ topic: 'sub-txn', value: 'aborted' });
+    await p.abortTransaction();
+    p.beginTransaction();
+    await p.send({ topic: 'sub-txn', value: 'late' });
+    try {
+      const committedOnly = subscribe({ group: 'g-txn-committed', topics: ['sub-txn'], isolationLevel: 'read_committed' });
+      const uncommitted = subscribe({ group: 'g-txn-all', topics: ['sub-txn'] });
+      expect((await take(uncommitted, 4)).map((r) => r.value!.toString())).toEqual(['c1', 'c2', 'aborted', 'late']);
+      const first = await take(committedOnly, 2);
+      expect(first.map((r) => r.value!.toString())).toEqual(['c1', 'c2']);
+      for (const r of first) r.ack();
+      await p.commitTransaction();
+      const next = await take(committedOnly, 1);
+      expect(next.map((r) => r.value!.toString())).toEqual(['late']);
+      expect(() => client.subscribe({ group: 'g', topics: ['sub-txn'], isolationLevel: 'serializable' as never })).toThrow(/isolationLevel/);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('the group offset advances over the contiguous acked prefix only, whatever the ack order', async () => {
     await client.admin().createTopics([{ topic: 'prefix', numPartitions: 1 }]);
     await produce('prefix', 1, 10);

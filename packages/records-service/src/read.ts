@@ -1,6 +1,6 @@
 import { GregorError, validateTopicName } from '@gregor/common';
-import type { ConsumerRecord, OffsetSpec, ReadPartitionRequest, ReadPartitionResult } from '@gregor/client';
-import type { ConsumedRecord, ReadRequest__Output, ReadResponse } from '@gregor/proto';
+import type { ConsumerRecord, IsolationLevel, OffsetSpec, ReadPartitionRequest, ReadPartitionResult } from '@gregor/client';
+import type { ConsumedRecord, IsolationLevel__Output, ReadRequest__Output, ReadResponse } from '@gregor/proto';
 import { int64Out } from './publish';
 
 /** The node's caps on one Read (records.proto documents them). */
@@ -52,7 +52,15 @@ export function decodeRead(req: ReadRequest__Output, limits: ReadLimits = DEFAUL
     maxRecords: capped(req.maxRecords, limits.defaultMaxRecords, limits.maxRecords),
     maxBytes: capped(req.maxBytes, limits.defaultMaxBytes, limits.maxBytes),
     maxWaitMs: Math.min(req.maxWaitMs, limits.maxWaitMs),
+    isolationLevel: isolationLevelOf(req.isolationLevel, ctx),
   };
+}
+
+/** records.proto's IsolationLevel as the SDK's; an unknown value (a number proto-loader could not name) is INVALID_REQUEST. Pure. */
+export function isolationLevelOf(level: IsolationLevel__Output | number | undefined, ctx: Record<string, unknown> = {}): IsolationLevel {
+  if (level === undefined || level === 'ISOLATION_LEVEL_READ_UNCOMMITTED') return 'read_uncommitted';
+  if (level === 'ISOLATION_LEVEL_READ_COMMITTED') return 'read_committed';
+  throw new GregorError('INVALID_REQUEST', `isolation_level must be ISOLATION_LEVEL_READ_UNCOMMITTED or ISOLATION_LEVEL_READ_COMMITTED, got ${String(level)}`, ctx);
 }
 
 /** A record as Subscribe and Read deliver it; `deliveryAttempt` is 0 in Read. Pure. */
@@ -76,5 +84,6 @@ export function encodeRead(res: ReadPartitionResult): ReadResponse {
     highWatermark: int64Out(res.highWatermark),
     nextOffset: int64Out(res.nextOffset),
     logStartOffset: int64Out(res.logStartOffset),
+    lastStableOffset: int64Out(res.lastStableOffset),
   };
 }

@@ -1,5 +1,7 @@
 import { GregorError, validateTopicName } from '@gregor/common';
+import type { IsolationLevel } from '@gregor/client';
 import type { SubscribeOpen__Output } from '@gregor/proto';
+import { isolationLevelOf } from './read';
 
 /** The node's Subscribe defaults and maxima (records.proto, SubscribeOpen). */
 export interface SubscribeLimits {
@@ -35,6 +37,8 @@ export interface SubscribeSettings {
   maxOutstandingBytes: number;
   ackDeadlineMs: number;
   clientId: string;
+  /** read_committed: the stream's consumer reads committed transactions only. */
+  isolationLevel: IsolationLevel;
 }
 
 const MAX_GROUP_ID_CHARS = 255;
@@ -88,5 +92,6 @@ export function decodeSubscribeOpen(open: SubscribeOpen__Output | null | undefin
     maxOutstandingBytes: Number(maxBytes === 0n ? BigInt(limits.defaultMaxOutstandingBytes) : maxBytes < BigInt(limits.maxOutstandingBytes) ? maxBytes : BigInt(limits.maxOutstandingBytes)),
     ackDeadlineMs: Math.min(open.ackDeadlineMs || limits.defaultAckDeadlineMs, limits.maxAckDeadlineMs),
     clientId: open.clientId,
+    isolationLevel: isolationLevelOf(open.isolationLevel),
   };
 }

@@ -152,6 +152,7 @@ export class SubscribeSession {
       sessionTimeoutMs: this.deps.consumer.sessionTimeoutMs,
       heartbeatIntervalMs: this.deps.consumer.heartbeatIntervalMs,
       maxPartitionBytes: this.deps.consumer.maxPartitionBytes,
+      isolationLevel: this.settings.isolationLevel,
       // The subscriber's name in the group's member list (DescribeGroups), else the node's in-process client's.
       ...(this.settings.clientId !== '' ? { memberClientId: this.settings.clientId } : {}),
     });

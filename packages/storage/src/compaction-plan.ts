@@ -14,6 +14,15 @@
  *   (INVALID_RECORD), so they can only predate the topic becoming compact,
  *   and there is no "later version" that could replace them;
  * - offsets never change: survivors are rewritten with the offsets they had.
+ *
+ * Transactions (Kafka's cleaner since KIP-98, markers as KIP-534): only the
+ * stable part is cleaned (below the last stable offset, so every
+ * transaction in range is decided); records of aborted transactions are
+ * removed and index no key; those of committed ones are compacted like any
+ * other; a COMMIT/ABORT marker stays while any record of its transaction
+ * does, and once none does it goes like a tombstone, after delete.retention.ms
+ * (so a reader that saw the data also sees the marker). TxnCleaning walks
+ * a pass's batches in offset order to decide that.
  */
 
 export interface CompactionRecord {
@@ -68,4 +77,57 @@ export function consecutiveRuns<T extends { offset: bigint }>(items: readonly T[
   }
   if (current.length > 0) runs.push(current);
   return runs;
+}
+
+/** One decided transaction as the partition's aborted-transaction index lists it. */
+export interface AbortedRange {
+  producerId: bigint;
+  firstOffset: bigint;
+  /** The offset of its ABORT marker. */
+  lastOffset: bigint;
+}
+
+/**
+ * The transactional half of one compaction pass, fed batches in offset
+ * order: whether a transactional data batch belongs to an aborted
+ * transaction, and whether a marker may go. Pure.
+ */
+export class TxnCleaning {
+  /** Per producer: aborted transactions, oldest first. */
+  private readonly aborted = new Map<bigint, AbortedRange[]>();
+  /** Per producer: its current transaction has kept at least one record (in this pass). */
+  private readonly dataKept = new Map<bigint, boolean>();
+
+  constructor(aborted: readonly AbortedRange[]) {
+    for (const t of aborted) {
+      let list = this.aborted.get(t.producerId);
+      if (list === undefined) this.aborted.set(t.producerId, (list = []));
+      list.push(t);
+    }
+    for (const list of this.aborted.values()) list.sort((a, b) => (a.lastOffset < b.lastOffset ? -1 : a.lastOffset > b.lastOffset ? 1 : 0));
+  }
+
+  /** A transactional data batch at `offset`: is it in an aborted transaction (below the LSO, anything else was committed)? */
+  isAborted(producerId: bigint, offset: bigint): boolean {
+    const list = this.aborted.get(producerId);
+    return list !== undefined && list.some((t) => t.firstOffset <= offset && offset <= t.lastOffset);
+  }
+
+  /** Records of the producer's current transaction stay (a batch kept whole, or survivors of one). */
+  keptData(producerId: bigint): void {
+    this.dataKept.set(producerId, true);
+  }
+
+  /**
+   * The producer's marker, timestamped `timestampMs`: whether it may be
+   * removed now — no record of its transaction stayed and it is older than
+   * `horizonMs` — or must stay; `waiting` says it stays only for the
+   * horizon (the next pass must look again). Ends the transaction.
+   */
+  marker(producerId: bigint, timestampMs: bigint, horizonMs: bigint): { remove: boolean; waiting: boolean } {
+    const hasData = this.dataKept.get(producerId) === true;
+    this.dataKept.delete(producerId);
+    if (hasData) return { remove: false, waiting: false };
+    return timestampMs < horizonMs ? { remove: true, waiting: false } : { remove: false, waiting: true };
+  }
 }

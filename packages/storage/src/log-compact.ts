@@ -11,7 +11,7 @@ import {
   type BatchHeader,
   type DecodedRecord,
 } from '@gregor/record-batch';
-import { consecutiveRuns, noteRecord, recordSurvives, type CompactionRecord, type KeyIndex } from './compaction-plan';
+import { consecutiveRuns, noteRecord, recordSurvives, TxnCleaning, type CompactionRecord, type KeyIndex } from './compaction-plan';
 import { summarizeStoredBatch } from './batch-frames';
 import { baseOffsetOfDataKey, dataKey, dataRange } from './keys';
 import type { KvOp } from './kv';
@@ -77,7 +77,8 @@ const READ_AHEAD_BYTES = 1024 * 1024;
  * tail, never touched, as Kafka never cleans the active segment) that lies
  * wholly below the high watermark (data above it may still be truncated, and
  * the index must not let a record that could vanish replace one that then
- * could not come back).
+ * could not come back) and below the last stable offset (an open
+ * transaction's records may still be aborted).
  *
  * Pass 1 reads the range (no write queue, a consistent iterator) into a key
  * index. Pass 2 rewrites it in bounded steps, each one exclusive LevelDB
@@ -111,11 +112,13 @@ export async function compactLog(core: PartitionCore, opts: CompactOptions): Pro
   const maxBytes = opts.maxBytesPerStep ?? DEFAULT_MAX_BYTES_PER_STEP;
   let cursor = scan.start;
   let tombstonesKept = false;
+  // Walks the whole range in order across steps: a marker's decision needs its transaction's records before it.
+  const txns = new TxnCleaning(core.txns.abortedTransactions());
   while (cursor < scan.end) {
     const step = await core.ctx.exclusive(async () => {
       core.checkWritable();
       if (core.truncations !== truncations) return undefined;
-      return compactStep(core, scan.index, horizon, cursor, scan.end, maxBytes);
+      return compactStep(core, scan.index, txns, horizon, cursor, scan.end, maxBytes);
     });
     if (step === undefined) return { ...result, aborted: true };
     result.batchesRewritten += step.batchesRewritten;
@@ -167,7 +170,10 @@ export function shouldClean(
 async function buildKeyIndex(core: PartitionCore, maxIndexBytes: number): Promise<{ index: KeyIndex; start: bigint; end: bigint } | undefined> {
   core.checkReadable();
   const kv = core.ctx.kv;
-  const highWatermark = core.highWatermark;
+  // Only the stable part: below the HW and the first offset of the oldest open transaction.
+  const unstable = core.txns.firstUnstableOffset();
+  const stableEnd = unstable !== undefined && unstable < core.highWatermark ? unstable : core.highWatermark;
+  const txns = new TxnCleaning(core.txns.abortedTransactions());
   const snapshot = kv.snapshot();
   try {
     const last = await kv.first({ ...dataRange(core.id), reverse: true, keysOnly: true, snapshot });
@@ -181,7 +187,7 @@ async function buildKeyIndex(core: PartitionCore, maxIndexBytes: number): Promis
     try {
       for (let e = await it.next(); e !== undefined; e = await it.next()) {
         const base = baseOffsetOfDataKey(e[0]);
-        if (summarizeStoredBatch(e[1]).lastOffset >= highWatermark) {
+        if (summarizeStoredBatch(e[1]).lastOffset >= stableEnd) {
           end = base;
           break;
         }
@@ -191,9 +197,9 @@ async function buildKeyIndex(core: PartitionCore, maxIndexBytes: number): Promis
         }
         start ??= base;
         const decoded = decodeRecordBatch(e[1]);
-        // Transactional records neither shadow older ones nor are removed: one may belong to an
-        // aborted transaction (Kafka's cleaner removes those first; this one does not know aborts yet).
-        if (isControlBatch(decoded.header.attributes) || isTransactionalBatch(decoded.header.attributes)) continue;
+        const h = decoded.header;
+        // Markers hold no keys; records of an aborted transaction go and hide nothing.
+        if (isControlBatch(h.attributes) || (isTransactionalBatch(h.attributes) && txns.isAborted(h.producerId, h.baseOffset))) continue;
         for (const r of decoded.records) {
           if (r.key === null) continue;
           const key = r.key.toString('latin1');
@@ -221,10 +227,12 @@ interface StepResult {
 }
 
 /** Pass 2, one step: batches from `cursor` (below `end`) up to the step's bounds, in one write. */
-async function compactStep(core: PartitionCore, index: KeyIndex, horizon: bigint, cursor: bigint, end: bigint, maxBytes: number): Promise<StepResult> {
+async function compactStep(core: PartitionCore, index: KeyIndex, txns: TxnCleaning, horizon: bigint, cursor: bigint, end: bigint, maxBytes: number): Promise<StepResult> {
   const step: StepResult = { next: end, batchesRewritten: 0, batchesRemoved: 0, recordsRemoved: 0, bytesFreed: 0, tombstonesKept: false };
   const keep = protectedBatches(core);
   const ops: KvOp[] = [];
+  const abortMarkersRemoved: bigint[] = [];
+  const abortMarkers = new Set(core.txns.abortedTransactions().map((t) => t.lastOffset));
   let examinedBytes = 0;
   let examined = 0;
   const it = core.ctx.kv.iterate({ gte: dataKey(core.id, cursor), lt: dataKey(core.id, end), readAheadBytes: READ_AHEAD_BYTES });
@@ -238,9 +246,27 @@ async function compactStep(core: PartitionCore, index: KeyIndex, horizon: bigint
       examined++;
       examinedBytes += e[1].length;
       const header = readBatchHeader(e[1]);
-      if (isControlBatch(header.attributes) || isTransactionalBatch(header.attributes) || keep.has(base)) continue;
+      const transactional = isTransactionalBatch(header.attributes);
+      if (isControlBatch(header.attributes)) {
+        const verdict = txns.marker(header.producerId, header.maxTimestamp, horizon);
+        step.tombstonesKept ||= verdict.waiting;
+        if (!verdict.remove || keep.has(base)) continue;
+        ops.push({ type: 'del', key: e[0] });
+        if (abortMarkers.has(base)) abortMarkersRemoved.push(base);
+        step.bytesFreed += e[1].length;
+        step.recordsRemoved += header.recordCount;
+        step.batchesRemoved++;
+        continue;
+      }
+      if (keep.has(base)) {
+        if (transactional) txns.keptData(header.producerId);
+        continue;
+      }
       const records = decodeRecordBatch(e[1]).records;
-      const survivors = records.filter((r) => recordSurvives(toCompactionRecord(r), index, horizon));
+      // A transaction's records go when it was aborted, else they compact like any.
+      const aborted = transactional && txns.isAborted(header.producerId, base);
+      const survivors = aborted ? [] : records.filter((r) => recordSurvives(toCompactionRecord(r), index, horizon));
+      if (transactional && survivors.length > 0) txns.keptData(header.producerId);
       if (survivors.some((r) => r.value === null)) step.tombstonesKept = true;
       if (survivors.length === records.length) continue;
       const replacements = consecutiveRuns(survivors).map((run) => rewriteRun(header, run));
@@ -258,8 +284,10 @@ async function compactStep(core: PartitionCore, index: KeyIndex, horizon: bigint
   if (ops.length === 0) return step;
   const next = { ...core.state, sizeBytes: core.state.sizeBytes - step.bytesFreed };
   assert(next.sizeBytes >= 0, `partition size went negative (${next.sizeBytes}) compacting partition id ${core.id}`);
-  await core.ctx.write([...ops, ...sideKeyOps(core.id, core.state, next)]);
+  const abortedIndex = core.txns.planAbortedRemoval(core.id, abortMarkersRemoved);
+  await core.ctx.write([...ops, ...abortedIndex.ops, ...sideKeyOps(core.id, core.state, next)]);
   core.commit(next);
+  abortedIndex.apply();
   // Rewritten batches must not be served from their old bytes.
   core.tail.clear();
   return step;

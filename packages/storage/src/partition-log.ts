@@ -258,6 +258,11 @@ export class PartitionLog {
     return coreOf(this).producers.pending.get(producerId);
   }
 
+  /** Every producer with state in this partition, appends still being written included (DescribeProducers). */
+  producerStates(): IterableIterator<ProducerEntry> {
+    return coreOf(this).producers.pending.values();
+  }
+
   /** Producers with state in this partition. */
   get producerCount(): number {
     return coreOf(this).producers.pending.size;
@@ -279,6 +284,11 @@ export class PartitionLog {
   /** Aborted transactions overlapping [fetchOffset, upperOffset), for a read_committed fetch. */
   abortedTransactions(fetchOffset: bigint, upperOffset: bigint): { producerId: bigint; firstOffset: bigint }[] {
     return coreOf(this).txns.abortedIn(fetchOffset, upperOffset);
+  }
+
+  /** Whether `producerId` has a transaction open here, counting appends still being written (KIP-890: no need to verify it again). */
+  hasOpenTransaction(producerId: bigint): boolean {
+    return coreOf(this).txns.pending.has(producerId);
   }
 
   /** Transactions open here: producer id → offset of the first batch (on disk). */

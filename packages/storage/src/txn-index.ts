@@ -152,6 +152,27 @@ export class PartitionTxns {
     };
   }
 
+  /** Aborted transactions on disk, by marker offset (compaction removes their records). */
+  abortedTransactions(): readonly CompletedTxn[] {
+    return this.aborted;
+  }
+
+  /**
+   * Compaction removed the ABORT markers at these offsets (no record of
+   * their transactions was left): their index entries go in the same
+   * write, or a read_committed fetch would still list a transaction whose
+   * marker it can no longer see and skip the producer's later records.
+   */
+  planAbortedRemoval(id: number, markerOffsets: readonly bigint[]): { ops: KvOp[]; apply: () => void } {
+    const gone = new Set(markerOffsets);
+    return {
+      ops: markerOffsets.map((o) => ({ type: 'del' as const, key: txnCompletedKey(id, o) })),
+      apply: () => {
+        this.aborted = this.aborted.filter((t) => !gone.has(t.lastOffset));
+      },
+    };
+  }
+
   /** The log now starts at `logStartOffset`: completed transactions wholly below it are forgotten. */
   planPrefixDeletion(id: number, logStartOffset: bigint): { ops: KvOp[]; apply: () => void } {
     const gone = [...this.aborted, ...this.committed].filter((t) => t.lastOffset < logStartOffset);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { decodeRecordBatches, encodeRecordBatch, encodeTxnMarkerBatch, CompressionType } from '@gregor/record-batch';
-import { consecutiveRuns, planCompaction, shouldClean, type CompactionMark, type CompactionRecord, type LogStore, type PartitionLog } from '@gregor/storage';
+import { decodeRecordBatches, encodeRecordBatch, encodeTxnMarkerBatch, isControlBatch, CompressionType } from '@gregor/record-batch';
+import { consecutiveRuns, planCompaction, shouldClean, TxnCleaning, type CompactionMark, type CompactionRecord, type LogStore, type PartitionLog } from '@gregor/storage';
 import { batchRanges, readAll, withStore } from './helpers';
 
 /**
@@ -159,18 +159,67 @@ describe('PartitionLog.compact', () => {
     );
   });
 
-  test('transactional records are kept and do not shadow older ones (an aborted one must not replace a committed value)', async () => {
+  test('TxnCleaning: aborted ranges per producer; a marker goes only without kept records and past the horizon', () => {
+    const t = new TxnCleaning([
+      { producerId: 1n, firstOffset: 10n, lastOffset: 20n },
+      { producerId: 1n, firstOffset: 30n, lastOffset: 31n },
+    ]);
+    expect([9n, 10n, 20n, 21n, 30n, 32n].map((o) => t.isAborted(1n, o))).toEqual([false, true, true, false, true, false]);
+    expect(t.isAborted(2n, 15n)).toBe(false);
+    expect(t.marker(1n, 5n, 100n)).toEqual({ remove: true, waiting: false });
+    expect(t.marker(1n, 500n, 100n)).toEqual({ remove: false, waiting: true });
+    t.keptData(1n);
+    expect(t.marker(1n, 5n, 100n)).toEqual({ remove: false, waiting: false });
+    // The marker ended that transaction: the next one starts with nothing kept.
+    expect(t.marker(1n, 5n, 100n)).toEqual({ remove: true, waiting: false });
+  });
+
+  test('transactions: aborted records go, committed ones compact like any, the ABORT marker goes after delete.retention.ms with its index entry', async () => {
     const log = await store.openPartition('txn-keys', 0);
+    const txn = (seq: number, key: string, value: string, ts: number): Buffer =>
+      encodeRecordBatch([{ key: Buffer.from(key), value: Buffer.from(value), timestamp: BigInt(ts) }], { producerId: 9n, producerEpoch: 0, baseSequence: seq, isTransactional: true });
+    const marker = (commit: boolean, ts: number): Buffer => encodeTxnMarkerBatch({ producerId: 9n, producerEpoch: 0, commit, coordinatorEpoch: 0 }, BigInt(ts));
     await log.append(keyedBatch([{ key: 'k', value: 'committed', ts: 10 }]), 0); // 0
-    const aborted = encodeRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('aborted'), timestamp: 20n }], { producerId: 9n, producerEpoch: 0, baseSequence: 0, isTransactional: true });
-    await log.append(aborted, 0); // 1
-    await log.append(encodeTxnMarkerBatch({ producerId: 9n, producerEpoch: 0, commit: false, coordinatorEpoch: 0 }, 30n), 0); // 2
+    await log.append(txn(0, 'k', 'aborted', 20), 0); // 1: must neither stay nor hide 'committed'
+    await log.append(marker(false, 30), 0); // 2
+    for (let i = 1; i <= 6; i++) await log.append(txn(i, `x${i}`, `txn-${i}`, 30 + i), 0); // 3-8: a committed transaction
+    await log.append(marker(true, 37), 0); // 9
+    await log.append(keyedBatch([{ key: 'x1', value: 'plain', ts: 40 }]), 0); // 10: replaces x1 of the transaction
+    await log.append(keyedBatch([{ key: 'z', value: 'tail', ts: 50 }]), 0); // 11: the tail
+    log.setHighWatermark(log.logEndOffset);
+    expect(log.abortedTransactions(0n, 12n)).toEqual([{ producerId: 9n, firstOffset: 1n }]);
+    const state = async (): Promise<{ values: string[]; markers: bigint[] }> => {
+      const batches = decodeRecordBatches(await readAll(log));
+      return {
+        values: batches.filter((b) => !isControlBatch(b.header.attributes)).flatMap((b) => b.records.map((r) => r.value!.toString())),
+        markers: batches.filter((b) => isControlBatch(b.header.attributes)).map((b) => b.header.baseOffset),
+      };
+    };
+
+    await log.compact({ deleteRetentionMs: 1000, nowMs: 100 });
+    // The producer's last five batches (4-8) are kept whole, as Kafka keeps each producer's last batch.
+    expect(await state()).toEqual({ values: ['committed', 'txn-2', 'txn-3', 'txn-4', 'txn-5', 'txn-6', 'plain', 'tail'], markers: [2n, 9n] });
+    // The aborted transaction has no record left, but its marker waits for the delete horizon.
+    expect(log.abortedTransactions(0n, 12n)).toEqual([{ producerId: 9n, firstOffset: 1n }]);
+
+    await log.compact({ deleteRetentionMs: 1000, nowMs: 2000 });
+    // Past the horizon the ABORT marker goes, and read_committed fetches no longer list its transaction;
+    // the COMMIT marker stays while records of its transaction do.
+    expect(await state()).toEqual({ values: ['committed', 'txn-2', 'txn-3', 'txn-4', 'txn-5', 'txn-6', 'plain', 'tail'], markers: [9n] });
+    expect(log.abortedTransactions(0n, 12n)).toEqual([]);
+  });
+
+  test('transactions: nothing at or past the last stable offset is cleaned (an open transaction is not decided yet)', async () => {
+    const log = await store.openPartition('txn-open', 0);
+    await log.append(keyedBatch([{ key: 'k', value: 'v1', ts: 10 }]), 0); // 0
+    await log.append(encodeRecordBatch([{ key: Buffer.from('k'), value: Buffer.from('open'), timestamp: 20n }], { producerId: 7n, producerEpoch: 0, baseSequence: 0, isTransactional: true }), 0); // 1: open
+    await log.append(keyedBatch([{ key: 'k', value: 'v2', ts: 30 }]), 0); // 2
     await log.append(keyedBatch([{ key: 'z', value: 'tail', ts: 40 }]), 0); // 3: the tail
     log.setHighWatermark(log.logEndOffset);
+    expect(log.lastStableOffset).toBe(1n);
     await log.compact({ deleteRetentionMs: 1000, nowMs: 100 });
-    const values = decodeRecordBatches(await readAll(log)).flatMap((b) => b.records.map((r) => r.value?.toString()));
-    expect(values).toContain('committed');
-    expect(values).toContain('aborted');
+    // Only [0, 1) was cleanable: v1 is the latest of its key there, and v2 is not considered yet.
+    expect(decodeRecordBatches(await readAll(log)).flatMap((b) => b.records.map((r) => r.value!.toString()))).toEqual(['v1', 'open', 'v2', 'tail']);
   });
 
   test('offsetForMaxTimestamp after compaction removed the record that held the running maximum', async () => {

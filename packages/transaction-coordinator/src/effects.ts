@@ -23,8 +23,22 @@ export function emptyEffects(): TxnEffects {
 export interface TxnAppend {
   readonly transactionalId: string;
   readonly value: TxnMetadata | null;
+  /**
+   * The previous transaction's Complete* state, to be written as a record
+   * of its own just before `value`, in the same batch: the producer's next
+   * AddPartitions, parked while the markers were out, starts its
+   * transaction in the same acks=all round trip that completes the last
+   * one. Both records are written or neither.
+   */
+  readonly completes?: TxnMetadata;
   /** Opaque to the driver: hand it back to appendCompleted. */
   readonly completion: TxnCompletion;
+}
+
+/** The __transaction_state records of one append, in log order. */
+export function txnAppendRecords(a: TxnAppend): { transactionalId: string; value: TxnMetadata | null }[] {
+  const last = { transactionalId: a.transactionalId, value: a.value };
+  return a.completes === undefined ? [last] : [{ transactionalId: a.transactionalId, value: a.completes }, last];
 }
 
 /** Why a write was planned, and who waits for it. */

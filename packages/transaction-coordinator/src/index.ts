@@ -5,7 +5,7 @@
  */
 export * from './types';
 export { DEFAULT_TRANSACTION_COORDINATOR_CONFIG, MAX_PRODUCER_EPOCH, isEpochExhausted, type TransactionCoordinatorConfig } from './config';
-export { appendErrorForClient, emptyEffects, type TxnAppend, type TxnCompletion, type TxnEffects, type TxnEvent } from './effects';
+export { appendErrorForClient, emptyEffects, txnAppendRecords, type TxnAppend, type TxnCompletion, type TxnEffects, type TxnEvent } from './effects';
 export { TransactionShard, mergePartitions, type TransactionShardDeps } from './transaction-shard';
 export { TRANSACTION_STATE_TOPIC, decodeTxnRecord, encodeTxnRecord, type TxnRecord } from './records';
 export { TransactionLoader } from './loader';

@@ -1,7 +1,7 @@
 import { isGregorError, systemClock, type Clock, type ErrorName, type Logger } from '@gregor/common';
 import { decodeKeyedBatches, encodeKeyedBatch, partitionForKey, ShardHosts, type CoordinatorLogPort, type ShardKind } from '@gregor/coordinator-runtime';
 import type { TransactionCoordinatorConfig } from './config';
-import type { TxnAppend, TxnEffects, TxnEvent } from './effects';
+import { txnAppendRecords, type TxnAppend, type TxnEffects, type TxnEvent } from './effects';
 import { TransactionLoader } from './loader';
 import { decodeTxnRecord, encodeTxnRecord, TRANSACTION_STATE_TOPIC } from './records';
 import { TransactionShard, type TransactionShardDeps } from './transaction-shard';
@@ -114,6 +114,12 @@ export class TransactionCoordinatorRuntime {
     return typeof r === 'string' ? { error: r } : expectKind(r, 'add').response;
   }
 
+  /** KIP-890 part 1: whether the partitions are in the producer's open transaction (TransactionShard.verifyPartitions). */
+  verifyPartitions(partition: number, req: AddPartitionsRequest): ErrorName {
+    const host = this.hosts.active(partition);
+    return typeof host === 'string' ? host : host.read((s) => s.verifyPartitions(req));
+  }
+
   async endTxn(partition: number, req: EndTxnRequest): Promise<EndTxnResponse> {
     const r = await this.call(partition, (s, id, now) => s.endTxn(id, req, now));
     return typeof r === 'string' ? { error: r } : expectKind(r, 'end').response;
@@ -161,8 +167,8 @@ export class TransactionCoordinatorRuntime {
           summary: (shard) => ({ transactionalIds: shard.size, records: loader.recordsReplayed, skipped }),
         };
       },
-      encode: (appends) => encodeKeyedBatch(appends.map((a) => encodeTxnRecord({ transactionalId: a.transactionalId, value: a.value })), this.clock.nowMs()),
-      recordCount: () => 1,
+      encode: (appends) => encodeKeyedBatch(appends.flatMap(txnAppendRecords).map(encodeTxnRecord), this.clock.nowMs()),
+      recordCount: (a) => txnAppendRecords(a).length,
       onEffects: (fx, partition) => {
         for (const e of fx.events) this.logEvent(e, partition);
         for (const m of fx.markers) this.sendMarkers(partition, leaderEpoch, m);

@@ -216,18 +216,28 @@ export class TransactionShard {
     if (typeof checked === 'string') return answer(checked);
     const { entry, m } = checked;
     if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort' || m.state === 'Dead') return answer('CONCURRENT_TRANSACTIONS');
-    const partitions = mergePartitions(m.state === 'Ongoing' ? m.partitions : [], req.partitions);
-    if (m.state === 'Ongoing' && partitions.length === m.partitions.length) return answer('NONE');
-    if (partitions.length > this.deps.config.maxPartitionsPerTransaction) return answer('INVALID_REQUEST');
-    const next: TxnMetadata = {
-      ...m,
-      state: 'Ongoing',
-      partitions,
-      txnStartMs: m.state === 'Ongoing' ? m.txnStartMs : nowMs,
-      lastUpdateMs: nowMs,
-    };
+    if (m.state === 'Ongoing' && mergePartitions(m.partitions, req.partitions).length === m.partitions.length) return answer('NONE');
+    const next = withPartitions(m, req, this.deps.config.maxPartitionsPerTransaction, nowMs);
+    if (typeof next === 'string') return answer(next);
     this.plan(entry, next, { kind: 'add', requestId }, fx);
     return fx;
+  }
+
+  /**
+   * KIP-890 part 1: a partition leader asks, before a producer's first
+   * transactional batch there, whether the partition is in that producer's
+   * open transaction (what is on disk: the producer waited for its
+   * AddPartitionsToTxn answer, given once written). NONE, or the error the
+   * batch is refused with — INVALID_TXN_STATE when it is not in it, so no
+   * batch outside a transaction the coordinator knows can hold a
+   * partition's last stable offset back.
+   */
+  verifyPartitions(req: AddPartitionsRequest): ErrorName {
+    const m = this.entries.get(req.transactionalId)?.committed;
+    if (m === undefined || m.producerId !== req.producerId) return 'INVALID_PRODUCER_ID_MAPPING';
+    if (m.producerEpoch !== req.producerEpoch) return 'PRODUCER_FENCED';
+    if (m.state !== 'Ongoing') return 'INVALID_TXN_STATE';
+    return mergePartitions(m.partitions, req.partitions).length === m.partitions.length ? 'NONE' : 'INVALID_TXN_STATE';
   }
 
   /** EndTxn: answered once the outcome (Prepare*) is written; markers and Complete* follow. */
@@ -270,7 +280,20 @@ export class TransactionShard {
     if (entry === undefined || m === undefined || !entry.markersInFlight || m.producerEpoch !== producerEpoch) return fx;
     entry.markersInFlight = false;
     entry.failedRounds = 0;
-    this.planComplete(entry, m, nowMs, fx);
+    const complete = completeOf(m, nowMs);
+    const parked = entry.parkedAdd;
+    if (parked !== undefined) {
+      // The producer's next transaction waits on this write: its Ongoing goes in the
+      // same batch as this one's Complete* (one acks=all round trip, not two in a row).
+      entry.parkedAdd = undefined;
+      const next = withPartitions(complete, parked.req, this.deps.config.maxPartitionsPerTransaction, nowMs);
+      if (typeof next !== 'string') {
+        this.plan(entry, next, { kind: 'add', requestId: parked.requestId }, fx, { completes: complete });
+        return fx;
+      }
+      fx.replies.push({ kind: 'add', requestId: parked.requestId, response: { error: next } });
+    }
+    this.plan(entry, complete, { kind: 'complete' }, fx);
     return fx;
   }
 
@@ -295,12 +318,18 @@ export class TransactionShard {
     const c = append.completion;
     if (error !== undefined) {
       this.writeFailed(entry, append.transactionalId, c, appendErrorForClient(error), nowMs, fx);
+      // The previous transaction's Complete* went down with it: it is decided, so write it again later.
+      if (append.completes !== undefined) entry.retryAtMs = nowMs + this.deps.config.retryBackoffMs;
       return fx;
     }
-    const from = entry.committed?.state ?? 'None';
+    let from: TxnState | 'None' = entry.committed?.state ?? 'None';
     if (next === null) {
       this.entries.delete(append.transactionalId);
       return fx;
+    }
+    if (append.completes !== undefined) {
+      fx.events.push(eventOf(append.completes, from, 'complete'));
+      from = append.completes.state;
     }
     entry.committed = next;
     entry.retryAtMs = undefined;
@@ -348,7 +377,7 @@ export class TransactionShard {
       } else if (abortScan && m.state === 'Ongoing' && m.txnStartMs + m.timeoutMs <= nowMs) {
         this.planFenceAbort(entry, m, { kind: 'fence', requestId: undefined }, nowMs, fx);
       } else if (expiryScan && isIdle(m.state) && m.lastUpdateMs + this.deps.config.transactionalIdExpirationMs <= nowMs) {
-        this.plan(entry, null, { kind: 'expire' }, fx, m);
+        this.plan(entry, null, { kind: 'expire' }, fx, { current: m });
       }
     }
     return fx;
@@ -406,21 +435,23 @@ export class TransactionShard {
     this.plan(entry, next, completion, fx);
   }
 
-  private planComplete(entry: Entry, m: TxnMetadata, nowMs: number, fx: TxnEffects): void {
-    const next: TxnMetadata = { ...m, state: m.state === 'PrepareCommit' ? 'CompleteCommit' : 'CompleteAbort', partitions: [], txnStartMs: -1, lastUpdateMs: nowMs };
-    this.plan(entry, next, { kind: 'complete' }, fx);
-  }
-
-  /** Records a transition as pending and asks the driver to write it. */
-  private plan(entry: Entry, next: TxnMetadata | null, completion: TxnCompletion, fx: TxnEffects, current?: TxnMetadata): void {
+  /**
+   * Records a transition as pending and asks the driver to write it;
+   * `completes`: a Complete* state written just before it, in the same batch.
+   */
+  private plan(entry: Entry, next: TxnMetadata | null, completion: TxnCompletion, fx: TxnEffects, extra: { current?: TxnMetadata; completes?: TxnMetadata } = {}): void {
     assert(entry.pending === undefined, 'a second transition was planned while one is being written');
-    const from = entry.committed?.state;
+    const legal = (from: TxnState | undefined, to: TxnState): void =>
+      // Invariant (Kafka's validPreviousStates): every written transition is a legal one.
+      assert(from === undefined ? to === 'Empty' : VALID_PREVIOUS_STATES[to].includes(from), `illegal transaction state transition ${from ?? 'None'} -> ${to}`);
     const to: TxnState = next === null ? 'Dead' : next.state;
-    // Invariant (Kafka's validPreviousStates): every written transition is a legal one.
-    assert(from === undefined ? to === 'Empty' : VALID_PREVIOUS_STATES[to].includes(from), `illegal transaction state transition ${from ?? 'None'} -> ${to}`);
+    if (extra.completes !== undefined) {
+      legal(entry.committed?.state, extra.completes.state);
+      legal(extra.completes.state, to);
+    } else legal(entry.committed?.state, to);
     entry.pending = next;
-    const transactionalId = (next ?? current ?? entry.committed)!.transactionalId;
-    fx.appends.push({ transactionalId, value: next, completion });
+    const transactionalId = (next ?? extra.current ?? entry.committed)!.transactionalId;
+    fx.appends.push({ transactionalId, value: next, completion, ...(extra.completes !== undefined ? { completes: extra.completes } : {}) });
   }
 
   private sendMarkers(entry: Entry, m: TxnMetadata, fx: TxnEffects): void {
@@ -473,6 +504,23 @@ function emptyMetadata(transactionalId: string, producerId: bigint, epoch: numbe
     txnStartMs: -1,
     lastUpdateMs: nowMs,
   };
+}
+
+/** A decided transaction (Prepare*) once every marker is written. */
+function completeOf(m: TxnMetadata, nowMs: number): TxnMetadata {
+  return { ...m, state: m.state === 'PrepareCommit' ? 'CompleteCommit' : 'CompleteAbort', partitions: [], txnStartMs: -1, lastUpdateMs: nowMs };
+}
+
+/**
+ * `m` (Ongoing, Empty or Complete*) with the request's partitions in its
+ * open transaction — started now unless it was open — or INVALID_REQUEST
+ * past `maxPartitions`.
+ */
+function withPartitions(m: TxnMetadata, req: AddPartitionsRequest, maxPartitions: number, nowMs: number): TxnMetadata | ErrorName {
+  const open = m.state === 'Ongoing';
+  const partitions = mergePartitions(open ? m.partitions : [], req.partitions);
+  if (partitions.length > maxPartitions) return 'INVALID_REQUEST';
+  return { ...m, state: 'Ongoing', partitions, txnStartMs: open ? m.txnStartMs : nowMs, lastUpdateMs: nowMs };
 }
 
 function isIdle(state: TxnState): boolean {

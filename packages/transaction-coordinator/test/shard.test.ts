@@ -1,4 +1,4 @@
-import { MAX_PRODUCER_EPOCH, TransactionShard } from '@gregor/transaction-coordinator';
+import { DEFAULT_TRANSACTION_COORDINATOR_CONFIG, MAX_PRODUCER_EPOCH, TransactionShard } from '@gregor/transaction-coordinator';
 import { ABORT_SCAN_MS, deps, Driver } from './helpers/driver';
 
 const TP = (topic: string, partition: number) => ({ topic, partition });
@@ -137,10 +137,66 @@ describe('a transaction', () => {
     expect(d.error(next)).toBe('pending');
     // One waits; a second is told to retry.
     expect(d.error(d.add('t1', p.producerId, p.epoch, [TP('c', 0)]))).toBe('CONCURRENT_TRANSACTIONS');
+    d.hold = true;
     d.deliverMarkers();
+    // The previous transaction's completion and the next one's start: one write of two records.
+    expect(d.queue).toHaveLength(1);
+    expect(d.queue[0]).toMatchObject({ completes: { state: 'CompleteCommit', partitions: [] }, value: { state: 'Ongoing', partitions: [TP('b', 0)] } });
+    expect(d.error(next)).toBe('pending');
+    d.flush();
     expect(d.error(next)).toBe('NONE');
     expect(d.log.map((r) => r.value?.state)).toEqual(['Empty', 'Ongoing', 'PrepareCommit', 'CompleteCommit', 'Ongoing']);
-    expect(d.shard.committed('t1')).toMatchObject({ state: 'Ongoing', partitions: [TP('b', 0)] });
+    expect(d.shard.committed('t1')).toMatchObject({ state: 'Ongoing', partitions: [TP('b', 0)], txnStartMs: d.nowMs });
+  });
+
+  it('a failed write of the completion and the next start answers the parked AddPartitions, and completes again later', () => {
+    const d = new Driver();
+    const p = started(d);
+    d.add('t1', p.producerId, p.epoch, [TP('a', 0)]);
+    d.end('t1', p.producerId, p.epoch, false);
+    const next = d.add('t1', p.producerId, p.epoch, [TP('b', 0)]);
+    d.hold = true;
+    d.deliverMarkers();
+    d.flush('NOT_LEADER_OR_FOLLOWER');
+    expect(d.error(next)).toBe('NOT_COORDINATOR');
+    expect(d.shard.committed('t1')!.state).toBe('PrepareAbort');
+    d.hold = false;
+    // After the backoff the markers go again and CompleteAbort is written on its own.
+    d.advance(DEFAULT_TRANSACTION_COORDINATOR_CONFIG.retryBackoffMs);
+    expect(d.deliverMarkers()).toEqual([expect.objectContaining({ commit: false, partitions: [TP('a', 0)] })]);
+    expect(d.shard.committed('t1')).toMatchObject({ state: 'CompleteAbort', partitions: [] });
+    expect(d.error(d.add('t1', p.producerId, p.epoch, [TP('b', 0)]))).toBe('NONE');
+  });
+
+  it('a parked AddPartitions beyond the partition bound is refused, and the previous transaction still completes', () => {
+    const d = new Driver({ maxPartitionsPerTransaction: 1 });
+    const p = started(d);
+    d.add('t1', p.producerId, p.epoch, [TP('a', 0)]);
+    d.end('t1', p.producerId, p.epoch, true);
+    const next = d.add('t1', p.producerId, p.epoch, [TP('b', 0), TP('b', 1)]);
+    d.deliverMarkers();
+    expect(d.error(next)).toBe('INVALID_REQUEST');
+    expect(d.shard.committed('t1')).toMatchObject({ state: 'CompleteCommit' });
+  });
+
+  it('verifyPartitions (KIP-890): NONE only for partitions of the producer’s open transaction on disk', () => {
+    const d = new Driver();
+    const p = started(d);
+    const verify = (partitions: { topic: string; partition: number }[], producerId = p.producerId, producerEpoch = p.epoch) =>
+      d.shard.verifyPartitions({ transactionalId: 't1', producerId, producerEpoch, partitions });
+    expect(verify([TP('a', 0)])).toBe('INVALID_TXN_STATE'); // Empty
+    d.hold = true;
+    d.add('t1', p.producerId, p.epoch, [TP('a', 0)]);
+    expect(verify([TP('a', 0)])).toBe('INVALID_TXN_STATE'); // still being written
+    d.flush();
+    expect(verify([TP('a', 0)])).toBe('NONE');
+    expect(verify([TP('a', 0), TP('b', 0)])).toBe('INVALID_TXN_STATE');
+    expect(verify([TP('a', 0)], p.producerId, p.epoch - 1)).toBe('PRODUCER_FENCED');
+    expect(verify([TP('a', 0)], p.producerId + 1n)).toBe('INVALID_PRODUCER_ID_MAPPING');
+    expect(d.shard.verifyPartitions({ transactionalId: 'nope', producerId: p.producerId, producerEpoch: p.epoch, partitions: [TP('a', 0)] })).toBe('INVALID_PRODUCER_ID_MAPPING');
+    d.hold = false;
+    d.end('t1', p.producerId, p.epoch, true);
+    expect(verify([TP('a', 0)])).toBe('INVALID_TXN_STATE'); // decided: a later batch belongs to no transaction
   });
 
   it('checks the producer: unknown id and wrong producer id are INVALID_PRODUCER_ID_MAPPING, EndTxn without a transaction INVALID_TXN_STATE', () => {

@@ -39,6 +39,10 @@ import type { DescribeConfigsResponse as _gregor_v1_DescribeConfigsResponse, Des
 import type { DescribeConfigsResult as _gregor_v1_DescribeConfigsResult, DescribeConfigsResult__Output as _gregor_v1_DescribeConfigsResult__Output } from './gregor/v1/DescribeConfigsResult';
 import type { DescribeGroupsRequest as _gregor_v1_DescribeGroupsRequest, DescribeGroupsRequest__Output as _gregor_v1_DescribeGroupsRequest__Output } from './gregor/v1/DescribeGroupsRequest';
 import type { DescribeGroupsResponse as _gregor_v1_DescribeGroupsResponse, DescribeGroupsResponse__Output as _gregor_v1_DescribeGroupsResponse__Output } from './gregor/v1/DescribeGroupsResponse';
+import type { DescribeProducersPartition as _gregor_v1_DescribeProducersPartition, DescribeProducersPartition__Output as _gregor_v1_DescribeProducersPartition__Output } from './gregor/v1/DescribeProducersPartition';
+import type { DescribeProducersRequest as _gregor_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _gregor_v1_DescribeProducersRequest__Output } from './gregor/v1/DescribeProducersRequest';
+import type { DescribeProducersResponse as _gregor_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _gregor_v1_DescribeProducersResponse__Output } from './gregor/v1/DescribeProducersResponse';
+import type { DescribeProducersTopic as _gregor_v1_DescribeProducersTopic, DescribeProducersTopic__Output as _gregor_v1_DescribeProducersTopic__Output } from './gregor/v1/DescribeProducersTopic';
 import type { DescribeTransactionsRequest as _gregor_v1_DescribeTransactionsRequest, DescribeTransactionsRequest__Output as _gregor_v1_DescribeTransactionsRequest__Output } from './gregor/v1/DescribeTransactionsRequest';
 import type { DescribeTransactionsResponse as _gregor_v1_DescribeTransactionsResponse, DescribeTransactionsResponse__Output as _gregor_v1_DescribeTransactionsResponse__Output } from './gregor/v1/DescribeTransactionsResponse';
 import type { DescribedGroup as _gregor_v1_DescribedGroup, DescribedGroup__Output as _gregor_v1_DescribedGroup__Output } from './gregor/v1/DescribedGroup';
@@ -99,6 +103,7 @@ import type { ProduceRequest as _gregor_v1_ProduceRequest, ProduceRequest__Outpu
 import type { ProduceResponse as _gregor_v1_ProduceResponse, ProduceResponse__Output as _gregor_v1_ProduceResponse__Output } from './gregor/v1/ProduceResponse';
 import type { ProduceTopic as _gregor_v1_ProduceTopic, ProduceTopic__Output as _gregor_v1_ProduceTopic__Output } from './gregor/v1/ProduceTopic';
 import type { ProduceTopicResult as _gregor_v1_ProduceTopicResult, ProduceTopicResult__Output as _gregor_v1_ProduceTopicResult__Output } from './gregor/v1/ProduceTopicResult';
+import type { ProducerState as _gregor_v1_ProducerState, ProducerState__Output as _gregor_v1_ProducerState__Output } from './gregor/v1/ProducerState';
 import type { SyncGroupAssignment as _gregor_v1_SyncGroupAssignment, SyncGroupAssignment__Output as _gregor_v1_SyncGroupAssignment__Output } from './gregor/v1/SyncGroupAssignment';
 import type { SyncGroupRequest as _gregor_v1_SyncGroupRequest, SyncGroupRequest__Output as _gregor_v1_SyncGroupRequest__Output } from './gregor/v1/SyncGroupRequest';
 import type { SyncGroupResponse as _gregor_v1_SyncGroupResponse, SyncGroupResponse__Output as _gregor_v1_SyncGroupResponse__Output } from './gregor/v1/SyncGroupResponse';
@@ -161,6 +166,10 @@ export interface ProtoGrpcType {
       DescribeConfigsResult: MessageTypeDefinition<_gregor_v1_DescribeConfigsResult, _gregor_v1_DescribeConfigsResult__Output>
       DescribeGroupsRequest: MessageTypeDefinition<_gregor_v1_DescribeGroupsRequest, _gregor_v1_DescribeGroupsRequest__Output>
       DescribeGroupsResponse: MessageTypeDefinition<_gregor_v1_DescribeGroupsResponse, _gregor_v1_DescribeGroupsResponse__Output>
+      DescribeProducersPartition: MessageTypeDefinition<_gregor_v1_DescribeProducersPartition, _gregor_v1_DescribeProducersPartition__Output>
+      DescribeProducersRequest: MessageTypeDefinition<_gregor_v1_DescribeProducersRequest, _gregor_v1_DescribeProducersRequest__Output>
+      DescribeProducersResponse: MessageTypeDefinition<_gregor_v1_DescribeProducersResponse, _gregor_v1_DescribeProducersResponse__Output>
+      DescribeProducersTopic: MessageTypeDefinition<_gregor_v1_DescribeProducersTopic, _gregor_v1_DescribeProducersTopic__Output>
       DescribeTransactionsRequest: MessageTypeDefinition<_gregor_v1_DescribeTransactionsRequest, _gregor_v1_DescribeTransactionsRequest__Output>
       DescribeTransactionsResponse: MessageTypeDefinition<_gregor_v1_DescribeTransactionsResponse, _gregor_v1_DescribeTransactionsResponse__Output>
       DescribedGroup: MessageTypeDefinition<_gregor_v1_DescribedGroup, _gregor_v1_DescribedGroup__Output>
@@ -221,6 +230,7 @@ export interface ProtoGrpcType {
       ProduceResponse: MessageTypeDefinition<_gregor_v1_ProduceResponse, _gregor_v1_ProduceResponse__Output>
       ProduceTopic: MessageTypeDefinition<_gregor_v1_ProduceTopic, _gregor_v1_ProduceTopic__Output>
       ProduceTopicResult: MessageTypeDefinition<_gregor_v1_ProduceTopicResult, _gregor_v1_ProduceTopicResult__Output>
+      ProducerState: MessageTypeDefinition<_gregor_v1_ProducerState, _gregor_v1_ProducerState__Output>
       ResourceType: EnumTypeDefinition
       SyncGroupAssignment: MessageTypeDefinition<_gregor_v1_SyncGroupAssignment, _gregor_v1_SyncGroupAssignment__Output>
       SyncGroupRequest: MessageTypeDefinition<_gregor_v1_SyncGroupRequest, _gregor_v1_SyncGroupRequest__Output>

@@ -28,6 +28,7 @@ export interface ProtoGrpcType {
   gregor: {
     v1: {
       ConsumedRecord: MessageTypeDefinition<_gregor_v1_ConsumedRecord, _gregor_v1_ConsumedRecord__Output>
+      IsolationLevel: EnumTypeDefinition
       PublishAcks: EnumTypeDefinition
       PublishRecord: MessageTypeDefinition<_gregor_v1_PublishRecord, _gregor_v1_PublishRecord__Output>
       PublishRequest: MessageTypeDefinition<_gregor_v1_PublishRequest, _gregor_v1_PublishRequest__Output>

@@ -49,6 +49,8 @@ import type {
   TxnOffsetCommitResponse,
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
+  DescribeProducersRequest,
+  DescribeProducersResponse,
 } from './transactions';
 import type {
   CreatePartitionsRequest,
@@ -119,4 +121,6 @@ export interface BrokerApi {
   writeTxnMarkers(ctx: RequestContext, request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse>;
   describeTransactions(ctx: RequestContext, request: DescribeTransactionsRequest): Promise<DescribeTransactionsResponse>;
   listTransactions(ctx: RequestContext, request: ListTransactionsRequest): Promise<ListTransactionsResponse>;
+  /** A partition leader's producers and their open transactions (KIP-664; finds hanging transactions). */
+  describeProducers(ctx: RequestContext, request: DescribeProducersRequest): Promise<DescribeProducersResponse>;
 }

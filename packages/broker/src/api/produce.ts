@@ -12,6 +12,13 @@ export interface ProduceRequest {
   /** acks=all wait; <= 0 means the broker's default, capped at 300000. */
   readonly timeoutMs: number;
   readonly topics: readonly ProduceTopicData[];
+  /**
+   * The producer's transactional.id when it is transactional (Kafka's
+   * Produce v3+): before a producer's first transactional batch on a
+   * partition the leader asks the id's coordinator whether the partition
+   * is in the open transaction (KIP-890 part 1).
+   */
+  readonly transactionalId?: string;
 }
 
 export interface ProduceTopicData {

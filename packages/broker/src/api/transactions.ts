@@ -33,6 +33,12 @@ interface TxnProducer {
 
 export interface AddPartitionsToTxnRequest extends TxnProducer {
   readonly topics: readonly TxnTopicPartitions[];
+  /**
+   * KIP-890 (broker to broker: a partition leader before a producer's first
+   * transactional batch there): only check that the partitions are in the
+   * open transaction — NONE, or INVALID_TXN_STATE — and add nothing.
+   */
+  readonly verifyOnly?: boolean;
 }
 
 /** Every partition answers the transaction's error (Kafka's). */
@@ -94,6 +100,27 @@ export interface DescribedTransactionState {
 
 export interface DescribeTransactionsResponse {
   readonly transactionStates: DescribedTransactionState[];
+}
+
+/** DescribeProducers (KIP-664), to each partition's leader. */
+export interface DescribeProducersRequest {
+  readonly topics: readonly TxnTopicPartitions[];
+}
+
+export interface DescribedProducer {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  /** -1 when the partition keeps no batch of the current epoch. */
+  readonly lastSequence: number;
+  readonly lastTimestamp: bigint;
+  /** Always -1: partitions do not track the coordinator epoch of markers. */
+  readonly coordinatorEpoch: number;
+  /** The first offset of the producer's open transaction here, -1n when none. */
+  readonly currentTxnStartOffset: bigint;
+}
+
+export interface DescribeProducersResponse {
+  readonly topics: { readonly name: string; readonly partitions: { readonly partition: number; readonly error: ApiError | null; readonly activeProducers: DescribedProducer[] }[] }[];
 }
 
 /** Filters are ANDed; empty = all. Each broker lists the transactional ids it coordinates. */

@@ -6,7 +6,9 @@ import type { MetadataSource, PartitionAssignment } from '../metadata-source';
 import { CoordinatorElection } from './coordinator-election';
 import { CoordinatorLog } from './coordinator-log';
 import { InternalTopic } from './internal-topic';
-import { TxnMarkerWriter, type MarkerClientFactory } from './txn-marker-writer';
+import { TxnMarkerWriter } from './txn-marker-writer';
+import { TxnPeers, type TxnPeerClientFactory } from './txn-peers';
+import { TxnVerification } from './txn-verification';
 
 /** How often leadership of __transaction_state is re-checked besides metadata events. */
 const ELECTION_CHECK_INTERVAL_MS = 2000;
@@ -21,8 +23,10 @@ const ELECTION_CHECK_INTERVAL_MS = 2000;
 export class TransactionCoordination {
   readonly topic: InternalTopic;
   readonly runtime: TransactionCoordinatorRuntime;
+  /** KIP-890 part 1: a partition leader's check of a producer's first transactional batch there. */
+  readonly verification: TxnVerification;
   private readonly election: CoordinatorElection;
-  private readonly markers: TxnMarkerWriter;
+  private readonly peers: TxnPeers;
 
   constructor(
     config: BrokerConfig,
@@ -32,7 +36,7 @@ export class TransactionCoordination {
     clock: Clock,
     leaderAddress: (nodeId: number) => string | undefined,
     advertisedLeader: (a: PartitionAssignment) => number = (a) => a.leaderId,
-    markerClients?: MarkerClientFactory,
+    peerClients?: TxnPeerClientFactory,
   ) {
     this.topic = new InternalTopic(
       {
@@ -46,14 +50,23 @@ export class TransactionCoordination {
       logger,
       advertisedLeader,
     );
-    this.markers = new TxnMarkerWriter({ nodeId: config.nodeId, metadata, context, leaderAddress, logger, ...(markerClients !== undefined ? { clients: markerClients } : {}) });
+    this.peers = new TxnPeers(peerClients);
     this.runtime = new TransactionCoordinatorRuntime({
       config: config.transactionCoordinator,
       log: new CoordinatorLog(TRANSACTION_STATE_TOPIC, context, logger),
-      markers: this.markers,
+      markers: new TxnMarkerWriter({ nodeId: config.nodeId, metadata, context, leaderAddress, peers: this.peers }),
       logger,
       clock,
       abortScanIntervalMs: config.transactionAbortTimedOutTransactionCleanupIntervalMs,
+    });
+    this.verification = new TxnVerification({
+      nodeId: config.nodeId,
+      metadata,
+      runtime: this.runtime,
+      partitionFor: (id) => this.partitionFor(id),
+      leaderAddress,
+      peers: this.peers,
+      logger,
     });
     this.election = new CoordinatorElection(TRANSACTION_STATE_TOPIC, config.nodeId, metadata, advertisedLeader, this.runtime, logger, ELECTION_CHECK_INTERVAL_MS);
   }
@@ -69,7 +82,7 @@ export class TransactionCoordination {
   async stop(): Promise<void> {
     this.election.stop();
     await this.runtime.stop();
-    this.markers.close();
+    this.peers.close();
   }
 
   /** The transactional id's __transaction_state partition, when the topic exists. */

@@ -1,21 +1,11 @@
-import * as grpc from '@grpc/grpc-js';
-import { GregorError, grpcChannelOptions, INTER_NODE_KEEPALIVE, isGregorError, type Logger } from '@gregor/common';
-import { loadClientProto, type GregorClient } from '@gregor/proto';
+import { GregorError } from '@gregor/common';
 import type { TxnMarkerPort, TxnMarkerRequest } from '@gregor/transaction-coordinator';
 import type { WriteTxnMarkersRequest, WriteTxnMarkersResponse } from '../api/transactions';
 import type { BrokerContext } from '../broker-context';
-import { decodeWriteTxnMarkersResponse, encodeWriteTxnMarkersRequest } from '../grpc/txn-codec';
 import { handleWriteTxnMarkers } from '../handlers/write-txn-markers';
 import type { MetadataSource } from '../metadata-source';
 import { RequestOutcome } from '../outcome';
-
-/** WriteTxnMarkers to one broker; an interface so that tests can script leaders. */
-export interface MarkerClient {
-  writeTxnMarkers(request: WriteTxnMarkersRequest, timeoutMs: number): Promise<WriteTxnMarkersResponse>;
-  close(): void;
-}
-
-export type MarkerClientFactory = (address: string) => MarkerClient;
+import type { TxnPeers } from './txn-peers';
 
 /** How long one WriteTxnMarkers call may take (acks=all on the leader included). */
 const MARKER_REQUEST_TIMEOUT_MS = 30_000;
@@ -26,8 +16,8 @@ export interface TxnMarkerWriterOptions {
   context: () => BrokerContext;
   /** "host:port" of a broker's inter-broker listener. */
   leaderAddress: (nodeId: number) => string | undefined;
-  logger: Logger;
-  clients?: MarkerClientFactory;
+  /** The other brokers' clients (shared with the KIP-890 verification). */
+  peers: TxnPeers;
 }
 
 /**
@@ -39,15 +29,10 @@ export interface TxnMarkerWriterOptions {
  * NOT_ENOUGH_REPLICAS, a network error), and the coordinator tries the
  * whole round again after a backoff — markers are idempotent on the
  * partitions. A partition of a topic deleted meanwhile needs no marker
- * (Kafka drops them too). One client per leader address, closed on stop.
+ * (Kafka drops them too).
  */
 export class TxnMarkerWriter implements TxnMarkerPort {
-  private readonly clients = new Map<string, MarkerClient>();
-  private readonly factory: MarkerClientFactory;
-
-  constructor(private readonly opts: TxnMarkerWriterOptions) {
-    this.factory = opts.clients ?? grpcMarkerClient;
-  }
+  constructor(private readonly opts: TxnMarkerWriterOptions) {}
 
   async writeMarkers(m: TxnMarkerRequest): Promise<void> {
     const byLeader = new Map<number, Map<string, number[]>>();
@@ -89,11 +74,6 @@ export class TxnMarkerWriter implements TxnMarkerPort {
     );
   }
 
-  close(): void {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
-  }
-
   private async send(leader: number, request: WriteTxnMarkersRequest): Promise<WriteTxnMarkersResponse> {
     if (leader === this.opts.nodeId) {
       const ctx = this.opts.context();
@@ -101,39 +81,6 @@ export class TxnMarkerWriter implements TxnMarkerPort {
     }
     const address = this.opts.leaderAddress(leader);
     if (address === undefined) throw new GregorError('LEADER_NOT_AVAILABLE', `broker ${leader} has no inter-broker listener address`);
-    let client = this.clients.get(address);
-    if (client === undefined) this.clients.set(address, (client = this.factory(address)));
-    try {
-      return await client.writeTxnMarkers(request, MARKER_REQUEST_TIMEOUT_MS);
-    } catch (err) {
-      if (!isGregorError(err)) throw err;
-      // A broker that went away: its channel is rebuilt on the next round.
-      client.close();
-      this.clients.delete(address);
-      throw err;
-    }
+    return this.opts.peers.call(address, (c) => c.writeTxnMarkers(request, MARKER_REQUEST_TIMEOUT_MS));
   }
-}
-
-/** The real client: gregor.v1.Gregor's WriteTxnMarkers over one gRPC channel. */
-function grpcMarkerClient(address: string): MarkerClient {
-  const Ctor = loadClientProto().gregor.v1.Gregor;
-  const client: GregorClient = new Ctor(address, grpc.credentials.createInsecure(), grpcChannelOptions(INTER_NODE_KEEPALIVE));
-  return {
-    writeTxnMarkers(request, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        client.WriteTxnMarkers(encodeWriteTxnMarkersRequest(request), { deadline: Date.now() + timeoutMs }, (err, res) => {
-          if (err !== null) {
-            const code = err.code === grpc.status.DEADLINE_EXCEEDED ? 'REQUEST_TIMED_OUT' : 'NETWORK_EXCEPTION';
-            reject(new GregorError(code, `WriteTxnMarkers to ${address}: ${err.details || err.message}`, {}, err));
-          } else {
-            resolve(decodeWriteTxnMarkersResponse(res!));
-          }
-        });
-      });
-    },
-    close() {
-      client.close();
-    },
-  };
 }

@@ -37,6 +37,7 @@ export function gregorService(api: BrokerApi, listener: string, deps: GrpcFrontE
     WriteTxnMarkers: unary(deps, 'WriteTxnMarkers', listener, txn.decodeWriteTxnMarkers, m('writeTxnMarkers'), txn.encodeWriteTxnMarkers),
     DescribeTransactions: unary(deps, 'DescribeTransactions', listener, txn.decodeDescribeTransactions, m('describeTransactions'), txn.encodeDescribeTransactions),
     ListTransactions: unary(deps, 'ListTransactions', listener, txn.decodeListTransactions, m('listTransactions'), txn.encodeListTransactions),
+    DescribeProducers: unary(deps, 'DescribeProducers', listener, txn.decodeDescribeProducers, m('describeProducers'), txn.encodeDescribeProducers),
     TxnOffsetCommit: unary(deps, 'TxnOffsetCommit', listener, txn.decodeTxnOffsetCommit, m('txnOffsetCommit'), txn.encodeTxnOffsetCommit),
   };
 }

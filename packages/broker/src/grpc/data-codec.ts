@@ -9,7 +9,7 @@ import { int64, wireError } from './wire';
  */
 
 export function decodeProduce(req: wire.ProduceRequest__Output): api.ProduceRequest {
-  return { acks: req.acks, timeoutMs: req.timeoutMs, topics: req.topics };
+  return { acks: req.acks, timeoutMs: req.timeoutMs, topics: req.topics, ...(req.transactionalId !== '' ? { transactionalId: req.transactionalId } : {}) };
 }
 
 export function encodeProduce(res: api.ProduceResponse): wire.ProduceResponse {

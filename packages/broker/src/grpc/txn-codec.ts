@@ -6,7 +6,8 @@ import { int64, wireError } from './wire';
 
 /**
  * gregor.v1.Gregor's transaction RPCs ↔ the broker's domain types (both
- * directions for WriteTxnMarkers, which brokers also send each other).
+ * directions for WriteTxnMarkers and AddPartitionsToTxn, which brokers also
+ * send each other).
  */
 
 function decodeTopics(topics: readonly wire.TxnTopic__Output[]): api.TxnTopicPartitions[] {
@@ -18,7 +19,13 @@ function encodeTopicResults(topics: readonly api.TxnTopicResult[]): wire.TxnTopi
 }
 
 export function decodeAddPartitionsToTxn(req: wire.AddPartitionsToTxnRequest__Output): api.AddPartitionsToTxnRequest {
-  return { transactionalId: req.transactionalId, producerId: int64(req.producerId, 'producer_id'), producerEpoch: req.producerEpoch, topics: decodeTopics(req.topics) };
+  return {
+    transactionalId: req.transactionalId,
+    producerId: int64(req.producerId, 'producer_id'),
+    producerEpoch: req.producerEpoch,
+    topics: decodeTopics(req.topics),
+    ...(req.verifyOnly ? { verifyOnly: true } : {}),
+  };
 }
 
 export function encodeAddPartitionsToTxn(res: api.AddPartitionsToTxnResponse): wire.AddPartitionsToTxnResponse {
@@ -70,16 +77,56 @@ export function encodeWriteTxnMarkersRequest(req: api.WriteTxnMarkersRequest): w
   };
 }
 
+/** A broker's answer to another broker, errors as GregorErrors. */
+function decodeTopicResults(topics: readonly wire.TxnTopicResult__Output[]): api.TxnTopicResult[] {
+  return topics.map((t) => ({
+    name: t.name,
+    partitions: t.partitions.map((p) => ({
+      partition: p.partition,
+      error: p.error === null || p.error.code === 0 ? null : GregorError.fromCode(p.error.code, p.error.message.replace(/^[A-Z_]+: /, ''), { topic: t.name, partition: p.partition }),
+    })),
+  }));
+}
+
 /** The coordinator's side: the leader's answer, errors as GregorErrors. */
 export function decodeWriteTxnMarkersResponse(res: wire.WriteTxnMarkersResponse__Output): api.WriteTxnMarkersResponse {
+  return { markers: res.markers.map((m) => ({ producerId: int64(m.producerId, 'producer_id'), topics: decodeTopicResults(m.topics) })) };
+}
+
+/** A partition leader's side (KIP-890 verification): its request on the wire. */
+export function encodeAddPartitionsToTxnRequest(req: api.AddPartitionsToTxnRequest): wire.AddPartitionsToTxnRequest {
   return {
-    markers: res.markers.map((m) => ({
-      producerId: int64(m.producerId, 'producer_id'),
-      topics: m.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitions.map((p) => ({
-          partition: p.partition,
-          error: p.error === null || p.error.code === 0 ? null : GregorError.fromCode(p.error.code, p.error.message.replace(/^[A-Z_]+: /, ''), { topic: t.name, partition: p.partition }),
+    transactionalId: req.transactionalId,
+    producerId: req.producerId.toString(),
+    producerEpoch: req.producerEpoch,
+    topics: req.topics.map((t) => ({ name: t.name, partitions: [...t.partitions] })),
+    verifyOnly: req.verifyOnly === true,
+  };
+}
+
+/** A partition leader's side: the coordinator's answer, errors as GregorErrors. */
+export function decodeAddPartitionsToTxnResponse(res: wire.AddPartitionsToTxnResponse__Output): api.AddPartitionsToTxnResponse {
+  return { topics: decodeTopicResults(res.topics) };
+}
+
+export function decodeDescribeProducers(req: wire.DescribeProducersRequest__Output): api.DescribeProducersRequest {
+  return { topics: decodeTopics(req.topics) };
+}
+
+export function encodeDescribeProducers(res: api.DescribeProducersResponse): wire.DescribeProducersResponse {
+  return {
+    topics: res.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition,
+        error: wireError(p.error),
+        activeProducers: p.activeProducers.map((a) => ({
+          producerId: a.producerId.toString(),
+          producerEpoch: a.producerEpoch,
+          lastSequence: a.lastSequence,
+          lastTimestamp: a.lastTimestamp.toString(),
+          coordinatorEpoch: a.coordinatorEpoch,
+          currentTxnStartOffset: a.currentTxnStartOffset.toString(),
         })),
       })),
     })),

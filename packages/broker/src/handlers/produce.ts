@@ -8,6 +8,7 @@ import type { LedPartition } from '../replica/replica-manager';
 import type { AppendOutcome } from '../storage-port';
 import type { TraceEntry } from '../produce-trace';
 import { checkCompactedKeys } from '../compacted-keys';
+import { checkTransactionalProduce } from './produce-txn-check';
 
 const VALID_ACKS = new Set([0, 1, -1]);
 
@@ -92,6 +93,9 @@ export type InternalProduce = { coordinatorLeaderEpoch: number } | { txnMarkers:
 export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, outcome: RequestOutcome, internal?: InternalProduce): Promise<ProduceResponse> {
   const acks = req.acks;
   const receivedMs = acks !== 0 ? ctx.produceTrace?.now() : undefined;
+  // KIP-890 part 1: a producer's first transactional batch on a partition waits for its coordinator's word (only then).
+  const txnCheck = internal === undefined && ctx.config.transactionPartitionVerificationEnable ? checkTransactionalProduce(ctx, req) : undefined;
+  const txnRefused = txnCheck === undefined ? undefined : await txnCheck;
   const pending: PendingAppend[] = [];
   const seen = new Set<string>();
   const topics: ProduceTopicResponse[] = [];
@@ -109,6 +113,8 @@ export async function handleProduce(ctx: BrokerContext, req: ProduceRequest, out
         if (internal === undefined && isInternalTopic(topic.name)) {
           throw new GregorError('INVALID_TOPIC_EXCEPTION', `${topic.name} is internal: only its coordinator writes to it`, where);
         }
+        const txnRefusal = txnRefused?.get(key);
+        if (txnRefusal !== undefined) throw txnRefusal;
         // No await unless a role change must run first: requests then reach
         // the append in the order they arrived, which an idempotent
         // producer's pipelined batches of one partition rely on.

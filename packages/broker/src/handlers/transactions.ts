@@ -6,6 +6,8 @@ import type {
   AddOffsetsToTxnResponse,
   AddPartitionsToTxnRequest,
   AddPartitionsToTxnResponse,
+  DescribeProducersRequest,
+  DescribeProducersResponse,
   DescribeTransactionsRequest,
   DescribeTransactionsResponse,
   EndTxnRequest,
@@ -66,12 +68,12 @@ export async function handleAddPartitionsToTxn(ctx: BrokerContext, req: AddParti
   if (unknown !== undefined) return answer('UNKNOWN_TOPIC_OR_PARTITION', unknown);
   const partition = await partitionOf(ctx, req.transactionalId);
   if (partition === undefined) return answer('NOT_COORDINATOR');
-  const r = await ctx.transactions.runtime.addPartitions(partition, {
-    transactionalId: req.transactionalId,
-    producerId: req.producerId,
-    producerEpoch: req.producerEpoch,
-    partitions: flatten(req.topics),
-  });
+  const add = { transactionalId: req.transactionalId, producerId: req.producerId, producerEpoch: req.producerEpoch, partitions: flatten(req.topics) };
+  if (req.verifyOnly === true) {
+    const verdict = ctx.transactions.runtime.verifyPartitions(partition, add);
+    return answer(verdict, verdict === 'INVALID_TXN_STATE' ? 'a partition is not in the producer’s open transaction: AddPartitionsToTxn first (KIP-890)' : undefined);
+  }
+  const r = await ctx.transactions.runtime.addPartitions(partition, add);
   return answer(r.error);
 }
 
@@ -134,6 +136,38 @@ export async function handleDescribeTransactions(ctx: BrokerContext, req: Descri
     });
   }
   return { transactionStates };
+}
+
+/**
+ * DescribeProducers (KIP-664), as the partitions' leader: every producer
+ * with state there and the first offset of its open transaction — how an
+ * operator finds a hanging transaction (one open long after its coordinator
+ * forgot it) to abort with WriteTxnMarkers (`gregor transactions abort`).
+ */
+export async function handleDescribeProducers(ctx: BrokerContext, req: DescribeProducersRequest, outcome: RequestOutcome): Promise<DescribeProducersResponse> {
+  return {
+    topics: req.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((partition) => {
+        try {
+          const led = ctx.replicas.leaderForNow(t.name, partition);
+          if (led === undefined) throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${ctx.config.nodeId} is becoming the leader of ${t.name}-${partition}`, { topic: t.name, partition });
+          const open = led.log.openTransactions();
+          const activeProducers = [...led.log.producerStates()].map((p) => ({
+            producerId: p.producerId,
+            producerEpoch: p.epoch,
+            lastSequence: p.batches.at(-1)?.lastSeq ?? -1,
+            lastTimestamp: p.lastTimestamp,
+            coordinatorEpoch: -1,
+            currentTxnStartOffset: open.get(p.producerId) ?? -1n,
+          }));
+          return { partition, error: null, activeProducers };
+        } catch (err) {
+          return { partition, error: outcome.fail(err, { topic: t.name, partition }), activeProducers: [] };
+        }
+      }),
+    })),
+  };
 }
 
 export async function handleListTransactions(ctx: BrokerContext, req: ListTransactionsRequest, outcome: RequestOutcome): Promise<ListTransactionsResponse> {

@@ -55,7 +55,7 @@ export async function produce(api: BrokerApi, ctx: RequestContext, version: numb
     sentTopicIndex.push(partitions.length > 0 ? topics.length : -1);
     if (partitions.length > 0) topics.push({ name: t.name, partitions });
   });
-  const res = topics.length === 0 ? { topics: [] } : await api.produce(ctx, { acks: req.acks, timeoutMs: req.timeoutMs, topics });
+  const res = topics.length === 0 ? { topics: [] } : await api.produce(ctx, { acks: req.acks, timeoutMs: req.timeoutMs, topics, ...(req.transactionalId !== null && req.transactionalId !== '' ? { transactionalId: req.transactionalId } : {}) });
   if (req.acks === 0) return null;
   // The broker answers what it was given, in the order given; the refused partitions slot back in at their place.
   return {

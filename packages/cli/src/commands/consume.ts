@@ -6,7 +6,7 @@ import type { CliContext } from '../context';
 import { UsageError } from '../errors';
 import { formatRecord, recordJson } from '../format';
 import { write } from '../io';
-import { addCommonOptions, intArg, keyValue, type CommonOptions } from '../options';
+import { addCommonOptions, int64Arg, intArg, keyValue, type CommonOptions } from '../options';
 import { checkName } from './topic';
 
 interface ConsumeOptions extends CommonOptions {
@@ -219,7 +219,6 @@ async function printRecords(ctx: CliContext, consumer: Consumer, opts: ConsumeOp
   return printed;
 }
 
-const MAX_INT64 = 2n ** 63n - 1n;
 
 /** The join wait ran out: exit 2 with the coordinator's error when there is one. */
 function joinFailed(groupId: string, waitedMs: number, why: { error?: GregorError; text: string }): GregorError {
@@ -230,10 +229,7 @@ function joinFailed(groupId: string, waitedMs: number, why: { error?: GregorErro
 function parseOffset(value: string): bigint | 'earliest' | 'latest' {
   if (value === 'earliest' || value === 'latest') return value;
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('--offset must be a non-negative integer, earliest or latest.');
-  const offset = BigInt(value);
-  // An int64 on the wire: a larger number would wrap around to a small offset.
-  if (offset > MAX_INT64) throw new InvalidArgumentError(`--offset must be at most ${MAX_INT64}, got ${value}.`);
-  return offset;
+  return int64Arg('--offset')(value);
 }
 
 /** Kafka consumer config names `--consumer-property` understands, and how each maps onto ConsumerOptions. */

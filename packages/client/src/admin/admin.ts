@@ -8,7 +8,7 @@ import type { ResolvedClientOptions } from '../options';
 import { parseClusterDescription, requestError, type ClusterDescription } from './cluster-description';
 import type { CommittedOffset, ConsumerGroupState, GroupDescription, GroupListing, OffsetToSet } from './group-types';
 import { GroupAdmin } from './groups';
-import { TransactionAdmin, type TransactionDescription, type TransactionListing } from './transactions';
+import { TransactionAdmin, type AbortTransactionSpec, type ProducerStateDescription, type TransactionDescription, type TransactionListing } from './transactions';
 import { partitionResults, perItemWithRetry, type ItemResult } from './per-item';
 import type {
   AdminCallOptions,
@@ -303,14 +303,27 @@ export class Admin {
 
   /** ListTransactions on every broker (KIP-664): transactional ids, their producer id and state. */
   listTransactions(opts: { states?: readonly string[]; producerIds?: readonly bigint[]; timeoutMs?: number } = {}): Promise<TransactionListing[]> {
-    this.txnAdmin ??= new TransactionAdmin(this.cluster, this.client);
-    return this.txnAdmin.listTransactions(opts);
+    return this.transactions().listTransactions(opts);
   }
 
   /** DescribeTransactions from each id's coordinator: state, producer id and epoch, timeout, open partitions. */
   describeTransactions(transactionalIds: readonly string[], opts: { timeoutMs?: number } = {}): Promise<TransactionDescription[]> {
+    return this.transactions().describeTransactions(transactionalIds, opts);
+  }
+
+  /** DescribeProducers (KIP-664) from the partition's leader: producers and the transactions they have open there. */
+  describeProducers(topic: string, partition: number, opts: { timeoutMs?: number } = {}): Promise<ProducerStateDescription[]> {
+    return this.transactions().describeProducers(topic, partition, opts);
+  }
+
+  /** Aborts a hanging transaction in one partition (an ABORT marker from the admin, as Kafka's Admin.abortTransaction). */
+  abortTransaction(spec: AbortTransactionSpec, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.transactions().abortTransaction(spec, opts);
+  }
+
+  private transactions(): TransactionAdmin {
     this.txnAdmin ??= new TransactionAdmin(this.cluster, this.client);
-    return this.txnAdmin.describeTransactions(transactionalIds, opts);
+    return this.txnAdmin;
   }
 
   private groups(): GroupAdmin {

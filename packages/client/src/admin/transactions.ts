@@ -1,4 +1,5 @@
 import { GregorError } from '@gregor/common';
+import type { BrokerConnection } from '../broker-connection';
 import type { Cluster } from '../cluster';
 import { GroupCoordinator } from '../consumer/group/coordinator';
 import { errorFromWire } from '../errors';
@@ -25,7 +26,29 @@ export interface TransactionDescription extends TransactionListing {
   partitions: { topic: string; partition: number }[];
 }
 
-/** Kafka's Admin listTransactions / describeTransactions (KIP-664). */
+/** A producer with state in a partition (DescribeProducers, KIP-664). */
+export interface ProducerStateDescription {
+  producerId: bigint;
+  producerEpoch: number;
+  /** -1 when the partition keeps no batch of the current epoch. */
+  lastSequence: number;
+  lastTimestamp: bigint;
+  /** The first offset of the producer's open transaction in the partition; null when none is open. */
+  currentTransactionStartOffset: bigint | null;
+}
+
+/** Which open transaction of a partition to abort (Kafka's AbortTransactionSpec). */
+export interface AbortTransactionSpec {
+  topic: string;
+  partition: number;
+  producerId: bigint;
+  /** The epoch of the open transaction (or newer: an ABORT marker of a newer epoch also fences the producer). */
+  producerEpoch: number;
+  /** Kafka's coordinator epoch of the marker; Gregor's partitions do not check it. Default -1. */
+  coordinatorEpoch?: number;
+}
+
+/** Kafka's Admin listTransactions / describeTransactions / describeProducers / abortTransaction (KIP-664). */
 export class TransactionAdmin {
   constructor(
     private readonly cluster: Cluster,
@@ -94,5 +117,68 @@ export class TransactionAdmin {
       if (r !== undefined) out.push(r);
     }
     return out;
+  }
+
+  /** DescribeProducers from the partition's leader: its producers and the transactions they have open there. */
+  async describeProducers(topic: string, partition: number, opts: { timeoutMs?: number } = {}): Promise<ProducerStateDescription[]> {
+    return this.onLeader(topic, partition, opts.timeoutMs, async (conn) => {
+      const res = await conn.call('DescribeProducers', { topics: [{ name: topic, partitions: [partition] }] });
+      const p = res.topics.find((t) => t.name === topic)?.partitions.find((x) => x.partition === partition);
+      if (p === undefined) return new GregorError('UNKNOWN_SERVER_ERROR', `DescribeProducers answer has no ${topic}-${partition}`);
+      return (
+        errorFromWire(p.error, { topic, partition }) ??
+        p.activeProducers.map((a): ProducerStateDescription => {
+          const start = int64(a.currentTxnStartOffset);
+          return { producerId: int64(a.producerId), producerEpoch: a.producerEpoch, lastSequence: a.lastSequence, lastTimestamp: int64(a.lastTimestamp), currentTransactionStartOffset: start < 0n ? null : start };
+        })
+      );
+    });
+  }
+
+  /**
+   * Writes an ABORT marker for the producer's open transaction into the
+   * partition (WriteTxnMarkers to its leader, as Kafka's Admin does): for a
+   * hanging transaction that no coordinator will finish, which holds the
+   * partition's last stable offset back. read_committed consumers then skip
+   * its records.
+   */
+  async abortTransaction(spec: AbortTransactionSpec, opts: { timeoutMs?: number } = {}): Promise<void> {
+    const { topic, partition } = spec;
+    await this.onLeader(topic, partition, opts.timeoutMs, async (conn) => {
+      const res = await conn.call('WriteTxnMarkers', {
+        markers: [
+          {
+            producerId: spec.producerId.toString(),
+            producerEpoch: spec.producerEpoch,
+            transactionResult: false,
+            coordinatorEpoch: spec.coordinatorEpoch ?? -1,
+            topics: [{ name: topic, partitions: [partition] }],
+          },
+        ],
+      });
+      const p = res.markers[0]?.topics.find((t) => t.name === topic)?.partitions.find((x) => x.partition === partition);
+      if (p === undefined) return new GregorError('UNKNOWN_SERVER_ERROR', `WriteTxnMarkers answer has no ${topic}-${partition}`);
+      return errorFromWire(p.error, { topic, partition }) ?? true;
+    });
+  }
+
+  /** One call to the partition's leader, retried (with fresh metadata when the leader moved) until the deadline. */
+  private async onLeader<R>(topic: string, partition: number, timeoutMs: number | undefined, ask: (conn: BrokerConnection) => Promise<R | GregorError>): Promise<R> {
+    const name = `${topic}-${partition}`;
+    if (this.cluster.metadata.topic(topic) === undefined) await this.cluster.refreshMetadata([topic]).catch(() => undefined);
+    const results = await perItemWithRetry<string, R>(
+      [name],
+      (n) => n,
+      async () => {
+        const leader = this.cluster.metadata.leaderOf(topic, partition);
+        const conn = leader === undefined ? undefined : this.cluster.connectionForNode(leader);
+        if (conn === undefined) return new Map([[name, new GregorError('LEADER_NOT_AVAILABLE', `${name} has no known leader`, { topic, partition })]]);
+        return new Map([[name, await ask(conn)]]);
+      },
+      { cluster: this.cluster, deadlineMs: this.deadline(timeoutMs), retriable: (e) => e.retriable, random: this.client.random },
+    );
+    const r = results.get(name)!;
+    if (r instanceof GregorError) throw r;
+    return r;
   }
 }

@@ -106,15 +106,19 @@ function resolveAssignors(list: ConsumerOptions['partitionAssignors']): Partitio
   return out;
 }
 
+/** An isolation level option (default read_uncommitted); anything else is a ConfigError. */
+export function resolveIsolationLevel(level: IsolationLevel | undefined): IsolationLevel {
+  const l = level ?? 'read_uncommitted';
+  if (l !== 'read_uncommitted' && l !== 'read_committed') throw new ConfigError('isolationLevel', `must be "read_uncommitted" or "read_committed", got ${String(l)}`);
+  return l;
+}
+
 export function resolveConsumerOptions(opts: ConsumerOptions, client: { retry: RetryPolicy }): ResolvedConsumerOptions {
   const reset = opts.autoOffsetReset ?? 'latest';
   if (reset !== 'earliest' && reset !== 'latest' && reset !== 'none') {
     throw new ConfigError('autoOffsetReset', `must be "earliest", "latest" or "none", got ${String(reset)}`);
   }
-  const isolationLevel = opts.isolationLevel ?? 'read_uncommitted';
-  if (isolationLevel !== 'read_uncommitted' && isolationLevel !== 'read_committed') {
-    throw new ConfigError('isolationLevel', `must be "read_uncommitted" or "read_committed", got ${String(isolationLevel)}`);
-  }
+  const isolationLevel = resolveIsolationLevel(opts.isolationLevel);
   return {
     autoOffsetReset: reset,
     isolationLevel,

@@ -275,6 +275,8 @@ export class Sender {
       acks: config.acks,
       timeoutMs: config.requestTimeoutMs,
       topics: [...topics].map(([name, partitions]): ProduceTopic => ({ name, partitions })),
+      // KIP-890: the leader checks a partition's first transactional batch with this id's coordinator.
+      ...(config.transactionalId !== undefined ? { transactionalId: config.transactionalId } : {}),
     };
     this.inFlightByNode.set(node, (this.inFlightByNode.get(node) ?? 0) + 1);
     this.requestsInFlight++;

@@ -1,5 +1,6 @@
 import { GregorError, validateTopicName } from '@gregor/common';
 import type { TopicPartition } from '@gregor/common';
+import { resolveIsolationLevel, type IsolationLevel } from '../consumer/options';
 
 export interface SubscribeOptions {
   /** The consumer group: streams of one group share the topics' partitions. */
@@ -20,6 +21,8 @@ export interface SubscribeOptions {
   reconnectMaxBackoffMs?: number;
   /** How long close() waits for the node to commit and leave the group (default 5,000 ms). */
   closeTimeoutMs?: number;
+  /** read_committed: only records of committed transactions, as a read_committed consumer (default read_uncommitted). */
+  isolationLevel?: IsolationLevel;
   /** Called with the partitions the stream owns, after it joins and after each rebalance that changes them. */
   onAssignment?(partitions: TopicPartition[]): void;
 }
@@ -46,6 +49,7 @@ export function resolveSubscribeOptions(o: SubscribeOptions): ResolvedSubscribeO
     reconnectBackoffMs: nonNegative('reconnectBackoffMs', o.reconnectBackoffMs, 100),
     reconnectMaxBackoffMs: nonNegative('reconnectMaxBackoffMs', o.reconnectMaxBackoffMs, 5000),
     closeTimeoutMs: nonNegative('closeTimeoutMs', o.closeTimeoutMs, 5000),
+    isolationLevel: resolveIsolationLevel(o.isolationLevel),
     onAssignment: o.onAssignment,
   };
 }

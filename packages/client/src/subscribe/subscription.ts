@@ -117,6 +117,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
         maxOutstandingBytes: String(this.opts.maxOutstandingBytes),
         ackDeadlineMs: this.opts.ackDeadlineMs,
         clientId: this.client.clientId,
+        isolationLevel: this.opts.isolationLevel === 'read_committed' ? 'ISOLATION_LEVEL_READ_COMMITTED' : 'ISOLATION_LEVEL_READ_UNCOMMITTED',
       },
     });
   }

@@ -5,6 +5,7 @@ import {
   TransactionShard,
   decodeTxnRecord,
   encodeTxnRecord,
+  txnAppendRecords,
   type Reply,
   type TransactionShardDeps,
   type TxnAppend,
@@ -78,8 +79,10 @@ export class Driver {
     while (this.queue.length > 0) {
       const a = this.queue.shift()!;
       if (error === undefined) {
-        const { key, value } = encodeTxnRecord({ transactionalId: a.transactionalId, value: a.value });
-        this.log.push(decodeTxnRecord(key, value));
+        for (const record of txnAppendRecords(a)) {
+          const { key, value } = encodeTxnRecord(record);
+          this.log.push(decodeTxnRecord(key, value));
+        }
       }
       this.apply(this.shard.appendCompleted(a, error, this.nowMs));
     }

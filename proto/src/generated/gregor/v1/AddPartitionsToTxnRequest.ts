@@ -8,6 +8,7 @@ export interface AddPartitionsToTxnRequest {
   'producerId'?: (number | string | Long);
   'producerEpoch'?: (number);
   'topics'?: (_gregor_v1_TxnTopic)[];
+  'verifyOnly'?: (boolean);
 }
 
 export interface AddPartitionsToTxnRequest__Output {
@@ -15,4 +16,5 @@ export interface AddPartitionsToTxnRequest__Output {
   'producerId': (string);
   'producerEpoch': (number);
   'topics': (_gregor_v1_TxnTopic__Output)[];
+  'verifyOnly': (boolean);
 }

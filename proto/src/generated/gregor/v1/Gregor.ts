@@ -22,6 +22,8 @@ import type { DescribeConfigsRequest as _gregor_v1_DescribeConfigsRequest, Descr
 import type { DescribeConfigsResponse as _gregor_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _gregor_v1_DescribeConfigsResponse__Output } from '../../gregor/v1/DescribeConfigsResponse';
 import type { DescribeGroupsRequest as _gregor_v1_DescribeGroupsRequest, DescribeGroupsRequest__Output as _gregor_v1_DescribeGroupsRequest__Output } from '../../gregor/v1/DescribeGroupsRequest';
 import type { DescribeGroupsResponse as _gregor_v1_DescribeGroupsResponse, DescribeGroupsResponse__Output as _gregor_v1_DescribeGroupsResponse__Output } from '../../gregor/v1/DescribeGroupsResponse';
+import type { DescribeProducersRequest as _gregor_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _gregor_v1_DescribeProducersRequest__Output } from '../../gregor/v1/DescribeProducersRequest';
+import type { DescribeProducersResponse as _gregor_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _gregor_v1_DescribeProducersResponse__Output } from '../../gregor/v1/DescribeProducersResponse';
 import type { DescribeTransactionsRequest as _gregor_v1_DescribeTransactionsRequest, DescribeTransactionsRequest__Output as _gregor_v1_DescribeTransactionsRequest__Output } from '../../gregor/v1/DescribeTransactionsRequest';
 import type { DescribeTransactionsResponse as _gregor_v1_DescribeTransactionsResponse, DescribeTransactionsResponse__Output as _gregor_v1_DescribeTransactionsResponse__Output } from '../../gregor/v1/DescribeTransactionsResponse';
 import type { EndTxnRequest as _gregor_v1_EndTxnRequest, EndTxnRequest__Output as _gregor_v1_EndTxnRequest__Output } from '../../gregor/v1/EndTxnRequest';
@@ -149,6 +151,15 @@ export interface GregorClient extends grpc.Client {
   describeGroups(argument: _gregor_v1_DescribeGroupsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
   describeGroups(argument: _gregor_v1_DescribeGroupsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
   describeGroups(argument: _gregor_v1_DescribeGroupsRequest, callback: grpc.requestCallback<_gregor_v1_DescribeGroupsResponse__Output>): grpc.ClientUnaryCall;
+  
+  DescribeProducers(argument: _gregor_v1_DescribeProducersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _gregor_v1_DescribeProducersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _gregor_v1_DescribeProducersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _gregor_v1_DescribeProducersRequest, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _gregor_v1_DescribeProducersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _gregor_v1_DescribeProducersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _gregor_v1_DescribeProducersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _gregor_v1_DescribeProducersRequest, callback: grpc.requestCallback<_gregor_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
   
   DescribeTransactions(argument: _gregor_v1_DescribeTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
   DescribeTransactions(argument: _gregor_v1_DescribeTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
@@ -335,6 +346,8 @@ export interface GregorHandlers extends grpc.UntypedServiceImplementation {
   
   DescribeGroups: grpc.handleUnaryCall<_gregor_v1_DescribeGroupsRequest__Output, _gregor_v1_DescribeGroupsResponse>;
   
+  DescribeProducers: grpc.handleUnaryCall<_gregor_v1_DescribeProducersRequest__Output, _gregor_v1_DescribeProducersResponse>;
+  
   DescribeTransactions: grpc.handleUnaryCall<_gregor_v1_DescribeTransactionsRequest__Output, _gregor_v1_DescribeTransactionsResponse>;
   
   EndTxn: grpc.handleUnaryCall<_gregor_v1_EndTxnRequest__Output, _gregor_v1_EndTxnResponse>;
@@ -384,6 +397,7 @@ export interface GregorDefinition extends grpc.ServiceDefinition {
   DeleteTopics: MethodDefinition<_gregor_v1_DeleteTopicsRequest, _gregor_v1_DeleteTopicsResponse, _gregor_v1_DeleteTopicsRequest__Output, _gregor_v1_DeleteTopicsResponse__Output>
   DescribeConfigs: MethodDefinition<_gregor_v1_DescribeConfigsRequest, _gregor_v1_DescribeConfigsResponse, _gregor_v1_DescribeConfigsRequest__Output, _gregor_v1_DescribeConfigsResponse__Output>
   DescribeGroups: MethodDefinition<_gregor_v1_DescribeGroupsRequest, _gregor_v1_DescribeGroupsResponse, _gregor_v1_DescribeGroupsRequest__Output, _gregor_v1_DescribeGroupsResponse__Output>
+  DescribeProducers: MethodDefinition<_gregor_v1_DescribeProducersRequest, _gregor_v1_DescribeProducersResponse, _gregor_v1_DescribeProducersRequest__Output, _gregor_v1_DescribeProducersResponse__Output>
   DescribeTransactions: MethodDefinition<_gregor_v1_DescribeTransactionsRequest, _gregor_v1_DescribeTransactionsResponse, _gregor_v1_DescribeTransactionsRequest__Output, _gregor_v1_DescribeTransactionsResponse__Output>
   EndTxn: MethodDefinition<_gregor_v1_EndTxnRequest, _gregor_v1_EndTxnResponse, _gregor_v1_EndTxnRequest__Output, _gregor_v1_EndTxnResponse__Output>
   Fetch: MethodDefinition<_gregor_v1_FetchRequest, _gregor_v1_FetchResponse, _gregor_v1_FetchRequest__Output, _gregor_v1_FetchResponse__Output>

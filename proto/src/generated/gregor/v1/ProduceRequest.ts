@@ -6,10 +6,12 @@ export interface ProduceRequest {
   'acks'?: (number);
   'timeoutMs'?: (number);
   'topics'?: (_gregor_v1_ProduceTopic)[];
+  'transactionalId'?: (string);
 }
 
 export interface ProduceRequest__Output {
   'acks': (number);
   'timeoutMs': (number);
   'topics': (_gregor_v1_ProduceTopic__Output)[];
+  'transactionalId': (string);
 }

@@ -1,5 +1,6 @@
 // Original file: gregor/v1/records.proto
 
+import type { IsolationLevel as _gregor_v1_IsolationLevel, IsolationLevel__Output as _gregor_v1_IsolationLevel__Output } from '../../gregor/v1/IsolationLevel';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ReadRequest {
@@ -10,6 +11,7 @@ export interface ReadRequest {
   'maxRecords'?: (number);
   'maxBytes'?: (number);
   'maxWaitMs'?: (number);
+  'isolationLevel'?: (_gregor_v1_IsolationLevel);
   'start'?: "offset"|"timestampMs";
 }
 
@@ -21,5 +23,6 @@ export interface ReadRequest__Output {
   'maxRecords': (number);
   'maxBytes': (number);
   'maxWaitMs': (number);
+  'isolationLevel': (_gregor_v1_IsolationLevel__Output);
   'start'?: "offset"|"timestampMs";
 }

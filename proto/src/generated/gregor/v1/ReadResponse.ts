@@ -8,6 +8,7 @@ export interface ReadResponse {
   'highWatermark'?: (number | string | Long);
   'nextOffset'?: (number | string | Long);
   'logStartOffset'?: (number | string | Long);
+  'lastStableOffset'?: (number | string | Long);
 }
 
 export interface ReadResponse__Output {
@@ -15,4 +16,5 @@ export interface ReadResponse__Output {
   'highWatermark': (string);
   'nextOffset': (string);
   'logStartOffset': (string);
+  'lastStableOffset': (string);
 }

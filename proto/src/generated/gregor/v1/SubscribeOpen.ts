@@ -1,6 +1,7 @@
 // Original file: gregor/v1/records.proto
 
 import type { SubscribeStart as _gregor_v1_SubscribeStart, SubscribeStart__Output as _gregor_v1_SubscribeStart__Output } from '../../gregor/v1/SubscribeStart';
+import type { IsolationLevel as _gregor_v1_IsolationLevel, IsolationLevel__Output as _gregor_v1_IsolationLevel__Output } from '../../gregor/v1/IsolationLevel';
 import type { Long } from '@grpc/proto-loader';
 
 export interface SubscribeOpen {
@@ -12,6 +13,7 @@ export interface SubscribeOpen {
   'maxOutstandingBytes'?: (number | string | Long);
   'ackDeadlineMs'?: (number);
   'clientId'?: (string);
+  'isolationLevel'?: (_gregor_v1_IsolationLevel);
 }
 
 export interface SubscribeOpen__Output {
@@ -23,4 +25,5 @@ export interface SubscribeOpen__Output {
   'maxOutstandingBytes': (string);
   'ackDeadlineMs': (number);
   'clientId': (string);
+  'isolationLevel': (_gregor_v1_IsolationLevel__Output);
 }
