@@ -6,7 +6,7 @@ import { ByteBudget, checkPartitions, decodePublish, decodeRead, encodePublishRe
 
 const rec = (over: Partial<PublishRequest__Output['records'][number]> = {}): PublishRequest__Output['records'][number] => ({ headers: [], value: Buffer.from('v'), ...over });
 const pub = (over: Partial<PublishRequest__Output> = {}): PublishRequest__Output => ({ topic: 't', records: [rec()], acks: 'PUBLISH_ACKS_ALL', ...over });
-const rd = (over: Partial<ReadRequest__Output> = {}): ReadRequest__Output => ({ topic: 't', partition: 0, maxRecords: 0, maxBytes: 0, maxWaitMs: 0, ...over });
+const rd = (over: Partial<ReadRequest__Output> = {}): ReadRequest__Output => ({ topic: 't', partition: 0, maxRecords: 0, maxBytes: 0, maxWaitMs: 0, isolationLevel: 'ISOLATION_LEVEL_READ_UNCOMMITTED', ...over });
 
 function thrownName(fn: () => unknown): ErrorName | undefined {
   try {

@@ -131,6 +131,7 @@ describe('decodeSubscribeOpen', () => {
     maxOutstandingBytes: '0',
     ackDeadlineMs: 0,
     clientId: '',
+    isolationLevel: 'ISOLATION_LEVEL_READ_UNCOMMITTED',
     ...o,
   });
 
