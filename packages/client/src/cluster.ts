@@ -150,7 +150,12 @@ export class Cluster {
     if (this.opts.clock.monotonicMs() - this.metadata.updatedAtMs > this.opts.metadataMaxAgeMs) void this.requestRefresh();
   }
 
-  /** Adds topics to the set kept fresh, without fetching now. */
+  /**
+   * Adds topics to the set kept fresh, without fetching now. Refreshes ask
+   * for these topics only: a topic that entered the cache some other way
+   * (an admin describe, an all-topics fetch) keeps what it had then, so
+   * whoever routes requests by a topic's leaders must track it.
+   */
   track(topics: readonly string[]): void {
     for (const t of topics) this.interest.add(t);
   }

@@ -140,6 +140,28 @@ describe('Producer against a fake gRPC cluster', () => {
     expect(t.cluster.values('ha', 0)).toEqual(['one', 'two']);
   });
 
+  it('moves on when the leader dies, also for a topic whose metadata came from the admin client', async () => {
+    // The streams runtime describes its internal topics with the admin
+    // client (same client), then produces to them: the producer found them
+    // in the metadata cache and never asked for them again, so after a
+    // leader died its refreshes left their leader stale for good.
+    const b1 = await t.cluster.startBroker(1);
+    const b2 = await t.cluster.startBroker(2);
+    t.cluster.createTopic('other', 1, [1]);
+    t.cluster.createTopic('described', 1, [2]);
+    t.client = createClient({ bootstrap: [b1.address, b2.address], retry: FAST_RETRY, requestTimeoutMs: 2000 });
+    // The refreshes ask for 'other' only (what the client tracks), as when a consumer subscribes.
+    await t.client.producer().send({ topic: 'other', value: 'x' });
+    await t.client.admin().describeTopics(['described']);
+    const producer = t.client.producer({ deliveryTimeoutMs: 10_000 });
+    await producer.send({ topic: 'described', value: 'one' });
+    t.cluster.stopBroker(2);
+    t.cluster.setLeader('described', 0, 1);
+    const meta = await producer.send({ topic: 'described', value: 'two' });
+    expect(meta.offset).toBe(1n);
+    expect(t.cluster.values('described', 0)).toEqual(['one', 'two']);
+  });
+
   it('retries retriable errors with backoff and keeps order', async () => {
     const b1 = await t.cluster.startBroker(1);
     t.cluster.createTopic('flaky', 1);
