@@ -256,11 +256,6 @@ export class Producer {
       return Promise.reject(err);
     }
     this.unsettled.set(delivery.epoch, (this.unsettled.get(delivery.epoch) ?? 0) + 1);
-    // Every topic the producer sends to is refreshed with the rest, also one
-    // already in the cache (an admin call of this client put it there):
-    // refreshes ask only for tracked topics, so an untracked one would keep
-    // a dead leader forever and its batches would wait out deliveryTimeoutMs.
-    this.cluster.track([topic]);
     let waited = false;
     if (Array.isArray(records)) {
       for (const r of records) if (!this.appendOrWait(r, nowMs)) waited = true;

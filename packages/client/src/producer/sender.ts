@@ -138,7 +138,7 @@ export class Sender {
     const ready = accumulator.ready(now, {
       flushing,
       muted: this.staleMetadata.size === 0 ? this.muted : new Set([...this.muted, ...this.staleMetadata.keys()]),
-      leaderOf: (topic, partition) => cluster.metadata.leaderOf(topic, partition),
+      leaderOf: (topic, partition) => cluster.leaderOf(topic, partition),
       ...(canSendHead !== undefined ? { canSendHead } : {}),
       waitsForNewLeader: (batch) => batch.lastError !== undefined && needsMetadataRefresh(batch.lastError),
     });
