@@ -1,6 +1,6 @@
 /** What every streams example does around its topology: topics, start, stop on a signal. */
 import { createClient, isGregorError } from '@gregor/client';
-import { createLogger } from '@gregor/common';
+import { createLogger, LOG_LEVELS, type LogLevel } from '@gregor/common';
 import { KafkaStreams, type Topology } from '@gregor/streams';
 import { BOOTSTRAP } from '../env';
 
@@ -26,7 +26,8 @@ export async function createTopics(topics: readonly string[]): Promise<void> {
  * SIGINT/SIGTERM (exit 0) or when it fails (exit 2, the error is logged).
  * GREGOR_STREAMS_STATE_DIR and GREGOR_STREAMS_APP_ID override the state
  * directory and the application id; GREGOR_STREAMS_STANDBY_REPLICAS sets
- * numStandbyReplicas (default 0).
+ * numStandbyReplicas (default 0); GREGOR_LOG_LEVEL the log level (error,
+ * warn, info — the default — or debug).
  */
 export async function runStreams(topology: Topology, defaultApplicationId: string): Promise<KafkaStreams> {
   console.log(topology.describe());
@@ -37,7 +38,7 @@ export async function runStreams(topology: Topology, defaultApplicationId: strin
     ...(stateDir === undefined ? {} : { stateDir }),
     commitIntervalMs: 1000,
     numStandbyReplicas: Number(process.env['GREGOR_STREAMS_STANDBY_REPLICAS'] ?? '0'),
-    logger: createLogger({ component: defaultApplicationId, stderr: true, level: 'info' }),
+    logger: createLogger({ component: defaultApplicationId, stderr: true, level: logLevel() }),
   });
   const stop = (): void => void streams.close().then(() => process.exit(streams.error === undefined ? 0 : 2));
   streams.onStateChange((next, prev) => {
@@ -48,6 +49,13 @@ export async function runStreams(topology: Topology, defaultApplicationId: strin
   process.once('SIGTERM', stop);
   await streams.start();
   return streams;
+}
+
+/** GREGOR_LOG_LEVEL, default info; another value stops the example with a clear message. */
+function logLevel(): LogLevel {
+  const level = process.env['GREGOR_LOG_LEVEL'] ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) exitOnError(`GREGOR_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${level}"`);
+  return level as LogLevel;
 }
 
 export function exitOnError(err: unknown): never {

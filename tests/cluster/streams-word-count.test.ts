@@ -9,14 +9,8 @@
  * node. Under at_least_once no count may be lost: every word's final count
  * is at least the reference (records processed after the killed
  * instance's last commit may count twice). The survivors then stop cleanly
- * on SIGTERM. Needs the built dist (`pnpm build`).
- *
- * Phase 2 is quarantined (it.skip) until a known bug is fixed: in ~2 of 5
- * runs a surviving instance's SDK producer never retries a batch whose
- * first attempt hit the killed node (one "produce failed, will retry" with
- * ECONNREFUSED, then nothing), so its commit waits on flush, it never
- * rejoins, and the group stays in PreparingRebalance (docs/STATUS.md,
- * "Known gaps"). Un-skip it to reproduce.
+ * on SIGTERM. Needs the built dist (`pnpm build`). GREGOR_LOG_LEVEL=debug
+ * gives the instances' debug logs (printed when a wait fails).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -105,7 +99,7 @@ describe('streams word count on a real 3-node cluster', () => {
     });
   }, 120_000);
 
-  it.skip('after kill -9 of an instance and a node nothing is lost (quarantined: see the header)', async () => {
+  it('after kill -9 of an instance and a node nothing is lost', async () => {
     instances[1]!.child.kill('SIGKILL');
     await cluster.kill(2);
     await produce(lines.slice(200));

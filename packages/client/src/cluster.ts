@@ -43,6 +43,20 @@ export class Cluster {
     return conn;
   }
 
+  /**
+   * The partition's leader as metadata names it (undefined: unknown or
+   * none), for a request that must go to it. The topic joins the topics
+   * kept fresh (track): refreshes ask for tracked topics only, and a topic
+   * that entered the cache another way (an admin describe, an all-topics
+   * fetch) would otherwise keep the leader it had then for good — after
+   * that leader died, its requests would wait on refreshes that never
+   * name the new one. Every leader-bound request routes through here.
+   */
+  leaderOf(topic: string, partition: number): number | undefined {
+    this.interest.add(topic);
+    return this.metadata.leaderOf(topic, partition);
+  }
+
   /** The connection to a node named in metadata, or undefined when metadata does not know it. */
   connectionForNode(nodeId: number): BrokerConnection | undefined {
     const broker = this.metadata.broker(nodeId);
@@ -150,7 +164,7 @@ export class Cluster {
     if (this.opts.clock.monotonicMs() - this.metadata.updatedAtMs > this.opts.metadataMaxAgeMs) void this.requestRefresh();
   }
 
-  /** Adds topics to the set kept fresh, without fetching now. */
+  /** Adds topics to the set kept fresh (the topics refreshes ask for), without fetching now. */
   track(topics: readonly string[]): void {
     for (const t of topics) this.interest.add(t);
   }

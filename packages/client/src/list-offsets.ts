@@ -39,7 +39,7 @@ export async function listOffsetsOnce(cluster: Cluster, queries: readonly Offset
   const errors = new Map<string, GregorError>();
   const byLeader = new Map<number, OffsetQuery[]>();
   for (const q of queries) {
-    const leader = cluster.metadata.leaderOf(q.topic, q.partition);
+    const leader = cluster.leaderOf(q.topic, q.partition);
     if (leader === undefined) {
       const known = cluster.metadata.topic(q.topic);
       const exists = known !== undefined && cluster.metadata.partition(q.topic, q.partition) !== undefined;

@@ -138,6 +138,21 @@ describe('Admin against a fake gRPC cluster', () => {
     await expect(t.client.admin().listOffsets([{ topic: 'offs', partition: 7, spec: 'latest' }])).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
   });
 
+  it('lists offsets from the new leader after the old one died, also for a topic it only described', async () => {
+    const b1 = await t.cluster.startBroker(1);
+    const b2 = await t.cluster.startBroker(2);
+    t.cluster.createTopic('tracked', 1, [1]);
+    t.cluster.createTopic('described', 1, [2]);
+    t.client = createClient({ bootstrap: [b1.address, b2.address], retry: FAST_RETRY, requestTimeoutMs: 2000 });
+    // The client's refreshes ask for 'tracked' (its producer's topic); 'described' is only in the cache.
+    await t.client.producer().send({ topic: 'tracked', value: 'x' });
+    await t.client.admin().describeTopics(['described']);
+    t.cluster.stopBroker(2);
+    t.cluster.setLeader('described', 0, 1);
+    const [latest] = await t.client.admin().listOffsets([{ topic: 'described', partition: 0, spec: 'latest' }], { timeoutMs: 5000 });
+    expect(latest).toMatchObject({ topic: 'described', partition: 0, offset: 0n });
+  });
+
   it('returns cluster metadata and fails over past a dead bootstrap broker', async () => {
     const b2 = await t.cluster.startBroker(2);
     t.cluster.createTopic('t', 2, [2]);

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { pollUntil } from '@gregor/common';
 import { createClient, partitionForKey } from '@gregor/client';
 import { CompressionType, compressionOf, readBatchHeader } from '@gregor/record-batch';
+import { BrokerConnection } from '../src/broker-connection';
 import { deadPort, wireError } from './helpers/fake-cluster';
 import { FAST_RETRY, useFakeCluster } from './helpers/fake-cluster-suite';
 
@@ -126,12 +127,23 @@ describe('Producer against a fake gRPC cluster', () => {
     expect(meta.offset).toBe(0n);
   });
 
-  it('moves on when the leader dies: refresh from another broker, send to the new leader', async () => {
+  // The second case is what hung a streams instance after kill -9 of a
+  // leader: the runtime describes its internal topics with the admin client
+  // (same client) and then produces to them; refreshes ask for tracked
+  // topics only, and nothing tracked them, so their leader stayed the dead one.
+  it.each([
+    ['a topic the producer looked up itself', false],
+    ['a topic only the admin client described', true],
+  ])('moves on when the leader dies: refresh from another broker, send to the new leader (%s)', async (_what, describedFirst) => {
     const b1 = await t.cluster.startBroker(1);
     const b2 = await t.cluster.startBroker(2);
+    t.cluster.createTopic('other', 1, [2]);
     t.cluster.createTopic('ha', 1, [1]);
-    t.client = createClient({ bootstrap: [b1.address, b2.address], retry: FAST_RETRY, requestTimeoutMs: 5000 });
-    const producer = t.client.producer();
+    t.client = createClient({ bootstrap: [b1.address, b2.address], retry: FAST_RETRY, requestTimeoutMs: 2000 });
+    // From here on the client's refreshes name the topics it tracks ('other'), not every topic.
+    await t.client.producer().send({ topic: 'other', value: 'x' });
+    if (describedFirst) await t.client.admin().describeTopics(['ha']);
+    const producer = t.client.producer({ deliveryTimeoutMs: 10_000 });
     await producer.send({ topic: 'ha', value: 'one' });
     t.cluster.stopBroker(1);
     t.cluster.setLeader('ha', 0, 2);
@@ -179,6 +191,29 @@ describe('Producer against a fake gRPC cluster', () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ errorName: 'REQUEST_TIMED_OUT' });
     expect((err as Error).message).toContain('NOT_ENOUGH_REPLICAS');
+  });
+
+  it('a Produce call ends by its batch\'s delivery deadline: a leader that never answers fails the send within deliveryTimeoutMs', async () => {
+    const b1 = await t.cluster.startBroker(1);
+    t.cluster.createTopic('silent', 1);
+    const { held } = t.cluster.holdProduces();
+    // No slow-leader check: the call's own deadline is what must end it.
+    t.client = createClient({ bootstrap: b1.address, retry: FAST_RETRY, slowLeaderCheckMs: 0, requestTimeoutMs: 1000 });
+    const producer = t.client.producer({ lingerMs: 0, deliveryTimeoutMs: 1200 });
+    const call = jest.spyOn(BrokerConnection.prototype, 'call');
+    try {
+      const err = await producer.send({ topic: 'silent', value: 'x' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ errorName: 'REQUEST_TIMED_OUT' });
+      expect((err as Error).message).toContain('expired');
+      const produces = call.mock.calls.filter(([method]) => method === 'Produce');
+      expect(produces.length).toBeGreaterThanOrEqual(1);
+      // requestTimeoutMs + 1 s (2000 ms) would outlive the batch: the deadline is what is left of its 1200 ms.
+      for (const [, , opts] of produces) expect(opts?.timeoutMs).toBeLessThanOrEqual(1200);
+      expect(held()).toBe(produces.length);
+      await producer.flush();
+    } finally {
+      call.mockRestore();
+    }
   });
 
   it('fails clearly for an unknown topic, an invalid name and a bad partition', async () => {

@@ -1,7 +1,9 @@
 import winston from 'winston';
 
 export type Logger = winston.Logger;
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+/** The log levels Gregor's processes accept (node `log.level`, the examples' GREGOR_LOG_LEVEL). */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface LoggerOptions {
   level?: LogLevel;
@@ -55,7 +57,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
  * Object.create(parent)).
  */
 function skipDisabledLevels(logger: Logger): void {
-  for (const level of ['error', 'warn', 'info', 'debug'] as const) {
+  for (const level of LOG_LEVELS) {
     const method = logger[level];
     logger[level] = function (this: Logger, ...args: unknown[]): Logger {
       if (this.silent || !this.isLevelEnabled(level)) return this;

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import {
   ConfigError,
   FAILURE_DETECTION_DEFAULTS,
+  LOG_LEVELS,
   loadConfig,
   parseConfigEntries,
   withDefaults,
@@ -184,7 +185,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
       'Gregor: trace latency — per-stage timings of every produce on its leader, event-loop delay and GC pauses — served (and reset) ' +
       'at the HTTP listener\'s /debug/latency, for pnpm bench. Off: nothing is recorded; on: a 10 ms timer and a few timestamps per produce.',
   },
-  'log.level': { type: 'string', oneOf: ['error', 'warn', 'info', 'debug'], default: 'info', doc: 'Log level.' },
+  'log.level': { type: 'string', oneOf: LOG_LEVELS, default: 'info', doc: 'Log level.' },
   'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },
   'replica.lag.time.max.ms': {
     type: 'int',

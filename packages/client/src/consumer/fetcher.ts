@@ -53,9 +53,9 @@ export class Fetcher {
     if (lookups.length > 0) void this.lookup(lookups);
     const byNode = new Map<number, PartitionState[]>();
     for (const state of subscriptions.fetchable(now, config.maxPartitionBytes)) {
-      const leader = cluster.metadata.leaderOf(state.topic, state.partition);
+      const leader = cluster.leaderOf(state.topic, state.partition);
       if (leader === undefined) {
-        this.awaitMetadata([state.topic]);
+        this.awaitMetadata();
         continue;
       }
       let list = byNode.get(leader);
@@ -70,8 +70,8 @@ export class Fetcher {
     this.loop.runAt(subscriptions.nextRetryMs(now), now);
   }
 
-  private awaitMetadata(topics: readonly string[]): void {
-    this.deps.cluster.track(topics);
+  /** Refreshes metadata, then runs again (the topics are tracked: every partition here was routed by Cluster.leaderOf). */
+  private awaitMetadata(): void {
     this.loop.wakeAfter(() => this.deps.cluster.requestRefresh());
   }
 
@@ -79,7 +79,7 @@ export class Fetcher {
     const { cluster, config } = this.deps;
     const conn = cluster.connectionForNode(node);
     if (conn === undefined) {
-      this.awaitMetadata(states.map((s) => s.topic));
+      this.awaitMetadata();
       return;
     }
     const requestId = this.nextRequestId++;
@@ -170,7 +170,7 @@ export class Fetcher {
       logger.debug('fetch failed, will retry', { topic: state.topic, partition: state.partition, delayMs: delay, error: error.message });
       if (needsMetadataRefresh(error)) {
         if (node !== undefined) this.deps.cluster.distrust(node);
-        this.awaitMetadata([state.topic]);
+        this.awaitMetadata();
       }
       return;
     }
@@ -187,7 +187,6 @@ export class Fetcher {
       partition: state.partition,
       timestamp: target === 'earliest' ? EARLIEST_TIMESTAMP : target === 'latest' ? LATEST_TIMESTAMP : target.timestamp,
     }));
-    this.deps.cluster.track(states.map((s) => s.topic));
     try {
       const { answers, errors } = await listOffsetsOnce(this.deps.cluster, queries, this.deps.signal, this.deps.config.isolationLevel === 'read_committed' ? 1 : 0);
       for (const { state, epoch, target } of sent) {

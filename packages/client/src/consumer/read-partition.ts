@@ -136,7 +136,7 @@ interface FetchOnce {
 
 async function fetchOnce(cluster: Cluster, client: ResolvedClientOptions, f: FetchOnce): Promise<ReadPartitionResult> {
   const { topic, partition, offset } = f;
-  const leader = cluster.metadata.leaderOf(topic, partition);
+  const leader = cluster.leaderOf(topic, partition);
   const conn = leader === undefined ? undefined : cluster.connectionForNode(leader);
   if (leader === undefined || conn === undefined) throw new GregorError('LEADER_NOT_AVAILABLE', `no known leader for ${topic}-${partition}`, { topic, partition });
   let res;

@@ -138,7 +138,7 @@ export class Sender {
     const ready = accumulator.ready(now, {
       flushing,
       muted: this.staleMetadata.size === 0 ? this.muted : new Set([...this.muted, ...this.staleMetadata.keys()]),
-      leaderOf: (topic, partition) => cluster.metadata.leaderOf(topic, partition),
+      leaderOf: (topic, partition) => cluster.leaderOf(topic, partition),
       ...(canSendHead !== undefined ? { canSendHead } : {}),
       waitsForNewLeader: (batch) => batch.lastError !== undefined && needsMetadataRefresh(batch.lastError),
     });
@@ -304,16 +304,15 @@ export class Sender {
         abandon.abort();
       },
     );
-    // The broker answers acks=all itself after timeoutMs; the RPC deadline
-    // leaves it a moment to do so.
-    const call = conn.call('Produce', request, { timeoutMs: config.requestTimeoutMs + 1000, signal: abandon.signal });
+    const deadline = this.produceCallDeadline(sent);
+    const call = conn.call('Produce', request, { timeoutMs: deadline.timeoutMs, signal: abandon.signal });
     config.onRequestSent?.(sent.map((g) => ({ topic: g[0]!.topic, partition: g[0]!.partition, recordCount: g.reduce((n, b) => n + b.records.length, 0) })));
     call
       .then(
         (res) => this.handleResponse(sent, res, node),
         (err: unknown) => {
           const error = moved ?? toGregorError(err);
-          for (const group of sent) this.retryOrFail(group, error, false, node, moved !== undefined);
+          for (const group of sent) this.retryOrFail(group, error, false, node, moved !== undefined, moved === undefined && deadline.atDeliveryDeadline);
         },
       )
       .finally(() => {
@@ -329,6 +328,24 @@ export class Sender {
         }
         this.wakeup();
       });
+  }
+
+  /**
+   * The deadline of a Produce call. The broker answers acks=all itself
+   * after timeoutMs; the RPC deadline leaves it a moment to do so. But the
+   * call ends by the delivery deadline of its oldest batch at the latest:
+   * deliveryTimeoutMs bounds batches in flight too (as in Kafka's
+   * producer), so a send, and a flush(), settle within it whatever the
+   * leader does; the batch then fails as expired (retryOrFail).
+   * `atDeliveryDeadline`: that is what set the deadline.
+   */
+  private produceCallDeadline(sent: readonly ProducerBatch[][]): { timeoutMs: number; atDeliveryDeadline: boolean } {
+    const { config, clock } = this.deps;
+    let oldestCreatedMs = Number.POSITIVE_INFINITY;
+    for (const group of sent) for (const batch of group) oldestCreatedMs = Math.min(oldestCreatedMs, batch.createdMs);
+    const deliveryLeftMs = Math.max(1, Math.ceil(oldestCreatedMs + config.deliveryTimeoutMs - clock.monotonicMs()));
+    const requestMs = config.requestTimeoutMs + 1000;
+    return deliveryLeftMs < requestMs ? { timeoutMs: deliveryLeftMs, atDeliveryDeadline: true } : { timeoutMs: requestMs, atDeliveryDeadline: false };
   }
 
   private encode(batch: ProducerBatch): Buffer {
@@ -389,9 +406,10 @@ export class Sender {
    * error for the partition (as opposed to the call failing), so a
    * non-retriable error means nothing was written. `newLeaderKnown`: the
    * request was abandoned because metadata already names another leader, so
-   * the retry goes there at once.
+   * the retry goes there at once. `cutAtDeliveryDeadline`: the call failed
+   * at the deadline produceCallDeadline set from the delivery timeout.
    */
-  private retryOrFail(group: ProducerBatch[], error: GregorError, answered: boolean, node: number, newLeaderKnown = false): void {
+  private retryOrFail(group: ProducerBatch[], error: GregorError, answered: boolean, node: number, newLeaderKnown = false, cutAtDeliveryDeadline = false): void {
     const { config, clock, accumulator, logger } = this.deps;
     const now = clock.monotonicMs();
     const head = group[0]!;
@@ -406,7 +424,8 @@ export class Sender {
     }
     if (now - head.createdMs >= config.deliveryTimeoutMs) {
       for (const batch of group) {
-        batch.lastError = error;
+        // The call cut at the delivery deadline tells less than the attempt before it, if there was one.
+        if (!cutAtDeliveryDeadline || batch.lastError === undefined) batch.lastError = error;
         if (batch.sequenceOrder >= 0) idem?.failed(batch, error, false);
         this.failBatch(batch, expiryError(batch, now, config.deliveryTimeoutMs));
       }

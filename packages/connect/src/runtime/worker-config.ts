@@ -1,3 +1,4 @@
+import { LOG_LEVELS, type LogLevel } from '@gregor/common';
 import { ConfigDef, cfg } from '../api/config-def';
 import type { Props } from '../api/connector';
 import type { RestartPolicy } from './restart-policy';
@@ -23,7 +24,7 @@ export const WORKER_CONFIG = new ConfigDef({
   'task.restart.backoff.max.ms': { type: 'long', default: 60000, min: 1, importance: 'LOW', doc: 'Longest wait between automatic restarts.' },
   'task.restart.max.attempts': { type: 'int', default: 10, min: 0, importance: 'LOW', doc: 'Consecutive automatic restarts before a task stays FAILED (0: never restart automatically).' },
   'task.shutdown.graceful.timeout.ms': { type: 'long', default: 5000, min: 0, importance: 'LOW', doc: 'How long stopping a task may take before it is abandoned.' },
-  'log.level': { type: 'string', default: 'info', oneOf: ['error', 'warn', 'info', 'debug'], importance: 'LOW', doc: 'Log level.' },
+  'log.level': { type: 'string', default: 'info', oneOf: LOG_LEVELS, importance: 'LOW', doc: 'Log level.' },
 });
 
 export interface WorkerSettings {
@@ -36,7 +37,7 @@ export interface WorkerSettings {
   readonly advertisedHost: string;
   readonly restart: RestartPolicy;
   readonly shutdownTimeoutMs: number;
-  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  readonly logLevel: LogLevel;
 }
 
 /** Parses worker properties; throws ConfigValidationError naming every problem. */
