@@ -207,6 +207,43 @@ describe('KafkaStreams against a real node', () => {
     await a.close();
   });
 
+  it('state-aware assignment: an instance that comes back (a new member) gets the tasks whose stores it has on disk, nothing restored', async () => {
+    await client.admin().createTopics([{ topic: 'sa-lines', numPartitions: 4 }, { topic: 'sa-counts', numPartitions: 4 }]);
+    const config = (name: string): StreamsConfig => ({
+      applicationId: 'sa',
+      bootstrap: node.clientAddress!,
+      stateDir: path.join(dir, name),
+      commitIntervalMs: 100,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 200,
+      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
+    });
+    const a = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-a'));
+    const b = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-b'));
+    running.push(a, b);
+    await a.start();
+    await b.start();
+    await pollUntil(() => a.metrics().tasks === 4 && b.metrics().tasks === 4, { timeoutMs: 30_000, what: 'four tasks each' });
+    const lines = Array.from({ length: 80 }, (_, i) => `w${i % 17} common`);
+    await produce(lines, 'sa-lines');
+    const expected = JSON.stringify(sorted(reference(lines)));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'sa-counts', 4))) === expected, { timeoutMs: 60_000, what: 'counts to match' });
+    await a.close(); // checkpoints its stores; b takes every task over, rebuilding a's stores from their changelogs
+    await pollUntil(() => b.metrics().tasks === 8, { timeoutMs: 30_000, what: 'b to own every task' });
+    const a2 = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-a'));
+    running.push(a2);
+    await a2.start();
+    await pollUntil(() => a2.metrics().tasks === 4 && b.metrics().tasks === 4, { timeoutMs: 30_000, what: 'the returning instance to take half of the tasks' });
+    // Plain stickiness would hand a2 whichever tasks b lists last; state-aware, b gives back the ones a2 has on disk.
+    expect(a2.metrics().restoredRecords).toBe(0);
+    const more = ['common w1', 'common'];
+    await produce(more, 'sa-lines');
+    const expected2 = JSON.stringify(sorted(reference([...lines, ...more])));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'sa-counts', 4))) === expected2, { timeoutMs: 60_000, what: 'counts to match after the return' });
+    await a2.close();
+    await b.close();
+  });
+
   it('static membership: an instance restarted under its groupInstanceId gets its tasks back, no rebalance for the others, nothing replayed', async () => {
     await client.admin().createTopics([{ topic: 'st-lines', numPartitions: 2 }, { topic: 'st-counts', numPartitions: 2 }]);
     const config = (name: string): StreamsConfig => ({

@@ -16,6 +16,7 @@ import { WarmStores } from './task-stores';
 import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
 import { groupByTask, mergeByTimestamp } from './record-order';
+import { ACTIVE_TASK, checkpointedTaskOffsetSums } from './member-info';
 import { streamsTaskAssignor } from './task-assignor';
 import { TaskManager } from './task-manager';
 
@@ -143,7 +144,7 @@ export class KafkaStreams {
         isolationLevel: isolationLevel(this.config),
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan)],
+        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan, () => this.localTaskOffsetSums())],
         ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
       });
       this.consumer = consumer;
@@ -183,6 +184,20 @@ export class KafkaStreams {
       throw this.fatal;
     }
     this.loop = this.run();
+  }
+
+  /**
+   * The state this instance holds per task, for its subscription (the
+   * leader places free tasks where their state is): checkpointed task
+   * directories, standbys (their applied positions, if further), and
+   * running active tasks (caught up).
+   */
+  private localTaskOffsetSums(): Map<string, string> {
+    const sums = checkpointedTaskOffsetSums(path.join(this.config.stateDir, this.config.applicationId));
+    for (const [task, sum] of this.standbys?.taskOffsetSums() ?? []) if (sum > (sums.get(task) ?? -1n)) sums.set(task, sum);
+    const out = new Map([...sums].map(([task, sum]) => [task, sum.toString()]));
+    for (const t of this.tasks?.all() ?? []) out.set(t.idString, ACTIVE_TASK);
+    return out;
   }
 
   /** Commits, closes every task, leaves the group and closes the clients. */
