@@ -244,6 +244,38 @@ describe('KafkaStreams against a real node', () => {
     await b.close();
   });
 
+  it('purges consumed (committed) records from repartition topics after commits; the output is unaffected', async () => {
+    await client.admin().createTopics([{ topic: 'pg-lines', numPartitions: 2 }, { topic: 'pg-counts', numPartitions: 2 }]);
+    const s = new KafkaStreams(wordCountTopology('pg-lines', 'pg-counts'), {
+      applicationId: 'pg',
+      bootstrap: node.clientAddress!,
+      stateDir: path.join(dir, 'pg'),
+      commitIntervalMs: 100,
+      repartitionPurgeIntervalMs: 0,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 200,
+    });
+    running.push(s);
+    await s.start();
+    const lines = Array.from({ length: 60 }, (_, i) => `p${i % 9} shared`);
+    await produce(lines, 'pg-lines');
+    const expected = JSON.stringify(sorted(reference(lines)));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'pg-counts', 2))) === expected, { timeoutMs: 60_000, what: 'counts to match' });
+    const tps = [0, 1].map((partition) => ({ topic: 'pg-counts-repartition', partition }));
+    // 120 words went through the repartition topic; once consumed and committed they are deleted.
+    await pollUntil(
+      async () => {
+        const earliest = await client.admin().listOffsets(tps.map((tp) => ({ ...tp, spec: 'earliest' as const })));
+        return earliest.reduce((n, o) => n + o.offset, 0n) === 120n;
+      },
+      { timeoutMs: 30_000, what: 'the repartition topic purged up to what was consumed' },
+    );
+    const committed = await client.admin().listGroupOffsets('pg');
+    for (const tp of tps) expect(committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)?.offset).toBeDefined();
+    expect(s.currentState).toBe('RUNNING');
+    await s.close();
+  });
+
   it('static membership: an instance restarted under its groupInstanceId gets its tasks back, no rebalance for the others, nothing replayed', async () => {
     await client.admin().createTopics([{ topic: 'st-lines', numPartitions: 2 }, { topic: 'st-counts', numPartitions: 2 }]);
     const config = (name: string): StreamsConfig => ({

@@ -17,6 +17,7 @@ import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
 import { groupByTask, mergeByTimestamp } from './record-order';
 import { ACTIVE_TASK, checkpointedTaskOffsetSums } from './member-info';
+import { RepartitionPurger } from './repartition-purge';
 import { streamsTaskAssignor } from './task-assignor';
 import { TaskManager } from './task-manager';
 
@@ -59,6 +60,7 @@ export class KafkaStreams {
   private producer: Producer | undefined;
   private tasks: TaskManager | undefined;
   private commitPath: CommitPath | undefined;
+  private purger: RepartitionPurger | undefined;
   private collector: ProducerCollector | undefined;
   private global: GlobalStateManager | undefined;
   private standbys: StandbyTasks | undefined;
@@ -129,6 +131,8 @@ export class KafkaStreams {
         await this.producer.initTransactions();
         log.info('exactly_once_v2: transactional producer ready', { transactionalId: this.transactionalId() });
       }
+      const repartitionTopics = new Set(plan.internalTopics.filter((t) => t.kind === 'repartition').map((t) => t.topic));
+      if (repartitionTopics.size > 0) this.purger = new RepartitionPurger(this.client.admin(), repartitionTopics, this.config.repartitionPurgeIntervalMs, this.config.clock, log);
       const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t), this.config.productionExceptionHandler, log);
       this.collector = collector;
       const taskTopics = new Map(this.topology.subtopologies().map((s) => [s.id, s.sourceTopics.map((t) => resolveTopic(applicationId, t))]));
@@ -305,10 +309,11 @@ export class KafkaStreams {
   private async commit(): Promise<boolean> {
     const endTimer = this.metricsRegistry.commitDuration.startTimer();
     try {
-      const n = await this.tasks!.commitAll();
+      const offsets = await this.tasks!.commitAll();
+      this.purger?.afterCommit(offsets);
       await this.standbys?.checkpointAll();
       await this.global?.checkpoint();
-      if (n > 0) {
+      if (offsets.length > 0) {
         this.counters.commits++;
         endTimer();
       }
@@ -394,6 +399,7 @@ export class KafkaStreams {
       log.warn('closing tasks failed', { error: (err as Error).message });
     }
     await this.consumer?.close().catch((err: unknown) => log.warn('closing the consumer failed', { error: (err as Error).message }));
+    await this.purger?.drain(); // before the client (its admin) closes
     await this.global?.stop().catch((err: unknown) => log.warn('closing the global stores failed', { error: (err as Error).message }));
     await this.client.close().catch(() => undefined);
     if (this.state !== 'ERROR') this.setState('NOT_RUNNING');
