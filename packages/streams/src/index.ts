@@ -34,4 +34,5 @@ export type { CommitPath } from './runtime/commit-path';
 export { planTopics, type InternalTopicSpec, type TopicPlan } from './runtime/internal-topics';
 export { streamsTaskAssignor, allTasks, taskPartitions } from './runtime/task-assignor';
 export { StreamsMetricsRegistry } from './runtime/metrics';
-export { resetApplication, type ResetResult } from './runtime/reset';
+export { assertApplicationStopped, changelogStoreName, isInternalTopic, resetApplication, type ResetResult } from './runtime/reset';
+export { decodeMemberInfo, type MemberInfo } from './runtime/member-info';
