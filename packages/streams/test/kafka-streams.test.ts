@@ -91,17 +91,20 @@ describe('KafkaStreams against a real node', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** An instance's config: application `applicationId`, its own state dir `name`, quick commits and failure detection. */
+  const appConfig = (applicationId: string, name: string, extra: Partial<StreamsConfig> = {}): StreamsConfig => ({
+    applicationId,
+    bootstrap: node.clientAddress!,
+    stateDir: path.join(dir, name),
+    commitIntervalMs: 100,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 200,
+    client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
+    ...extra,
+  });
+
   function instance(name: string, extra: Partial<StreamsConfig> = {}): KafkaStreams {
-    const s = new KafkaStreams(wordCountTopology('lines', 'word-counts'), {
-      applicationId: 'wc',
-      bootstrap: node.clientAddress!,
-      stateDir: path.join(dir, name),
-      commitIntervalMs: 100,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 200,
-      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
-      ...extra,
-    });
+    const s = new KafkaStreams(wordCountTopology('lines', 'word-counts'), appConfig('wc', name, extra));
     running.push(s);
     return s;
   }
@@ -167,16 +170,7 @@ describe('KafkaStreams against a real node', () => {
 
   it('standby replicas: the other instance keeps each stateful task warm; after a failover it restores only the tail', async () => {
     await client.admin().createTopics([{ topic: 'sb-lines', numPartitions: 2 }, { topic: 'sb-counts', numPartitions: 2 }]);
-    const config = (name: string): StreamsConfig => ({
-      applicationId: 'sb',
-      bootstrap: node.clientAddress!,
-      stateDir: path.join(dir, name),
-      commitIntervalMs: 100,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 200,
-      numStandbyReplicas: 1,
-      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
-    });
+    const config = (name: string): StreamsConfig => appConfig('sb', name, { numStandbyReplicas: 1 });
     const a = new KafkaStreams(wordCountTopology('sb-lines', 'sb-counts'), config('sb-a'));
     const b = new KafkaStreams(wordCountTopology('sb-lines', 'sb-counts'), config('sb-b'));
     running.push(a, b);
@@ -209,15 +203,7 @@ describe('KafkaStreams against a real node', () => {
 
   it('state-aware assignment: an instance that comes back (a new member) gets the tasks whose stores it has on disk, nothing restored', async () => {
     await client.admin().createTopics([{ topic: 'sa-lines', numPartitions: 4 }, { topic: 'sa-counts', numPartitions: 4 }]);
-    const config = (name: string): StreamsConfig => ({
-      applicationId: 'sa',
-      bootstrap: node.clientAddress!,
-      stateDir: path.join(dir, name),
-      commitIntervalMs: 100,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 200,
-      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
-    });
+    const config = (name: string): StreamsConfig => appConfig('sa', name);
     const a = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-a'));
     const b = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-b'));
     running.push(a, b);
@@ -246,15 +232,7 @@ describe('KafkaStreams against a real node', () => {
 
   it('purges consumed (committed) records from repartition topics after commits; the output is unaffected', async () => {
     await client.admin().createTopics([{ topic: 'pg-lines', numPartitions: 2 }, { topic: 'pg-counts', numPartitions: 2 }]);
-    const s = new KafkaStreams(wordCountTopology('pg-lines', 'pg-counts'), {
-      applicationId: 'pg',
-      bootstrap: node.clientAddress!,
-      stateDir: path.join(dir, 'pg'),
-      commitIntervalMs: 100,
-      repartitionPurgeIntervalMs: 0,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 200,
-    });
+    const s = new KafkaStreams(wordCountTopology('pg-lines', 'pg-counts'), appConfig('pg', 'pg', { repartitionPurgeIntervalMs: 0 }));
     running.push(s);
     await s.start();
     const lines = Array.from({ length: 60 }, (_, i) => `p${i % 9} shared`);
