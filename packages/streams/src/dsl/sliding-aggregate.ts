@@ -64,13 +64,11 @@ function planInOrder<A>(windows: readonly SlidingWindowState<A>[], t: number, d:
       leftExists = true;
       if (w.maxTimestampMs < t) previousRecordMs = w.maxTimestampMs;
       writes.push({ kind: 'add', startMs: w.startMs, base: w, existing: true });
-    } else if (w.startMs <= t) {
+    } else if (holdsRecord(w, t)) {
       straddling = w;
       writes.push({ kind: 'add', startMs: w.startMs, base: w, existing: true });
-    } else if (w.startMs === t + 1) {
-      rightExists = true;
     } else {
-      assert(false, `sliding window store holds a window starting at ${w.startMs}, outside the range read for a record at ${t}`);
+      rightExists = true;
     }
   }
   // The previous record's right window, if missing and the record falls in it, holds the record alone.
@@ -99,13 +97,11 @@ function planEarly<A>(windows: readonly SlidingWindowState<A>[], t: number): Sli
     if (w.startMs === 0) {
       combined = w;
       if (w.maxTimestampMs < t) previousRecordMs = w.maxTimestampMs;
-    } else if (w.startMs <= t) {
+    } else if (holdsRecord(w, t)) {
       straddling = w;
       writes.push({ kind: 'add', startMs: w.startMs, base: w, existing: true });
-    } else if (w.startMs === t + 1) {
-      rightExists = true;
     } else {
-      assert(false, `sliding window store holds a window starting at ${w.startMs}, outside the range read for an early record at ${t}`);
+      rightExists = true;
     }
   }
   // With no other window holding t, the combined window's later records are t's right window.
@@ -114,6 +110,17 @@ function planEarly<A>(windows: readonly SlidingWindowState<A>[], t: number): Sli
   if (previousRecordMs !== undefined && !starts.has(previousRecordMs + 1)) writes.push({ kind: 'add', startMs: previousRecordMs + 1, base: undefined, existing: false });
   writes.push({ kind: 'add', startMs: 0, base: combined, existing: combined !== undefined });
   return writes;
+}
+
+/**
+ * For a window that ends after t (the rest of what was read): whether it
+ * holds t (to be updated), else it is t's own right window — the range
+ * read holds nothing else.
+ */
+function holdsRecord(w: { startMs: number }, t: number): boolean {
+  if (w.startMs <= t) return true;
+  assert(w.startMs === t + 1, `sliding window store holds a window starting at ${w.startMs}, outside the range read for a record at ${t}`);
+  return false;
 }
 
 /** Store key: key length, key bytes, window start — one key's windows are one range, oldest first. */
