@@ -17,9 +17,9 @@ function slidingCount(windows: SlidingWindows, suppress = false): StreamsBuilder
   return b;
 }
 
-async function run(windows: SlidingWindows, input: [key: string, timestampMs: number][], suppress = false): Promise<{ out: { key: string; value: number | null }[]; dropped: number }> {
+async function run(windows: SlidingWindows, input: [key: string, timestampMs: number][], suppress = false, cached = true): Promise<{ out: { key: string; value: number | null }[]; dropped: number }> {
   const b = slidingCount(windows, suppress);
-  const driver = new TopologyTestDriver(b.build());
+  const driver = new TopologyTestDriver(b.build(), cached ? {} : { cacheMaxEntries: 0 });
   const events = driver.createInputTopic('events', S, S);
   for (const [key, ts] of input) events.pipeInput(key, 'x', ts);
   const out = driver.createOutputTopic('counts', S, F).readKeyValuesToList();
@@ -55,7 +55,7 @@ describe('SlidingWindows', () => {
       ['a', 20], // [10,20] = {20}
       ['a', 30], // [21,31] = {30}, [20,30] = {20,30}
       ['a', 25], // [20,30] += 25, [21,31] += 25, new left [15,25] = {20,25}, new right [26,36] = {30}
-    ]);
+    ], false, false);
     expect(out).toEqual([
       { key: 'a[10,20]', value: 1 },
       { key: 'a[21,31]', value: 1 },
@@ -157,12 +157,35 @@ describe('SlidingWindows', () => {
     return out;
   }
 
-  it('property: with no record late, the final window counts equal the naive definition, in any arrival order', async () => {
+  it('cached: between commits each window goes downstream once, with its latest count', async () => {
+    const driver = new TopologyTestDriver(slidingCount(SlidingWindows.ofTimeDifferenceAndGrace(10, 100)).build(), { commitEveryRecord: false });
+    const events = driver.createInputTopic('events', S, S);
+    for (const ts of [20, 30, 25]) events.pipeInput('a', 'x', ts);
+    const output = driver.createOutputTopic('counts', S, F);
+    expect(output.isEmpty()).toBe(true);
+    driver.commit();
+    const flushed = output.readKeyValuesToList();
+    expect(flushed).toHaveLength(5); // [20,30] was written three times, [21,31] twice: once each downstream
+    expect(new Map(flushed.map(({ key, value }) => [key, value]))).toEqual(
+      new Map([
+        ['a[10,20]', 1],
+        ['a[20,30]', 3],
+        ['a[21,31]', 2],
+        ['a[15,25]', 2],
+        ['a[26,36]', 1],
+      ]),
+    );
+    await driver.close();
+  });
+
+  it('property: with no record late, the final window counts equal the naive definition, in any arrival order, cached or not', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.array(fc.integer({ min: 0, max: 80 }), { minLength: 1, maxLength: 25 }), async (d, timestamps) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.array(fc.integer({ min: 0, max: 80 }), { minLength: 1, maxLength: 25 }), fc.boolean(), async (d, timestamps, cached) => {
         const { out, dropped } = await run(
           SlidingWindows.ofTimeDifferenceAndGrace(d, 10_000),
           timestamps.map((t) => ['k', t]),
+          false,
+          cached,
         );
         expect(dropped).toBe(0);
         const last = new Map(out.map(({ key, value }) => [key, value]));
@@ -174,11 +197,13 @@ describe('SlidingWindows', () => {
 
   it('property: in order with no grace, the expiry of unreachable windows changes no result', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 40 }), async (d, raw) => {
+      fc.asyncProperty(fc.integer({ min: 1, max: 12 }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 40 }), fc.boolean(), async (d, raw, cached) => {
         const timestamps = [...raw].sort((a, b) => a - b);
         const { out, dropped } = await run(
           SlidingWindows.ofTimeDifferenceWithNoGrace(d),
           timestamps.map((t) => ['k', t]),
+          false,
+          cached,
         );
         expect(dropped).toBe(0);
         expect(new Map(out.map(({ key, value }) => [key, value]))).toEqual(naiveWindows(timestamps, d));

@@ -91,9 +91,10 @@ export class TimeWindowedKStream<K, V> {
     let name: string;
     if (windows instanceof SlidingWindows) {
       name = this.builder.newName('KSTREAM-SLIDINGWINDOWAGGREGATE');
-      graph.addProcessor(name, slidingAggregateSupplier(storeName, windows, keySerde, step, this.builder.windowCounters, this.builder.logger), input.nodeName);
-      // Uncached, keyed by record key then window start (one key's windows are one range read per record).
-      graph.addStateStore(Stores.keyValue(storeName, Serdes.Bytes(), timestampedSerde(valueSerde), { ...materialized, caching: false }), name);
+      const stateSerde = timestampedSerde(valueSerde);
+      graph.addProcessor(name, slidingAggregateSupplier(storeName, windows, keySerde, stateSerde, step, this.builder.windowCounters, this.builder.logger), input.nodeName);
+      // Keyed by record key then window start: one key's windows are one range read per record.
+      graph.addStateStore(Stores.keyValue(storeName, Serdes.Bytes(), stateSerde, materialized), name);
     } else {
       name = this.builder.newName('KSTREAM-WINDOWED-AGGREGATE');
       graph.addProcessor(name, windowAggregateSupplier(storeName, windows, keySerde, valueSerde, step, this.builder.windowCounters, this.builder.logger), input.nodeName);

@@ -3,7 +3,9 @@ import type { ProcessorContext, ProcessorSupplier } from '../processor/api';
 import type { Change, StreamRecord } from '../record';
 import { serializeKey, type Serde } from '../serdes';
 import { prefixedKey, splitKeyPrefix } from '../state/key-prefix';
-import type { KeyValueStore } from '../state/key-value-store';
+import { CachingStore } from '../state/caching-store';
+import { TypedKeyValueStore, type KeyValueStore } from '../state/key-value-store';
+import { internal } from '../processor/internal-context';
 import type { SlidingWindows, Windowed } from '../windows';
 import type { AggregateStep, WindowAggregateCounters } from './aggregate-processors';
 
@@ -147,9 +149,9 @@ export function timestampedSerde<A>(inner: Serde<A>): Serde<{ aggregate: A; maxT
 
 /**
  * Sliding-window aggregation: reads the key's windows near the record,
- * applies `planSlidingWindowWrites`, and forwards each window it writes
- * (uncached, as Kafka does with caching off: every update goes
- * downstream). A record whose right window would already be closed
+ * applies `planSlidingWindowWrites`, and forwards each window it writes —
+ * at once when the store is uncached, else once per commit (or cache
+ * eviction) with the window's latest value, as Kafka's cache does. A record whose right window would already be closed
  * (t + 1 + difference ≤ stream time − grace) is dropped and counted;
  * closed windows (end < stream time − grace: the end is inclusive) are not
  * updated, and windows that no record can reach any more are deleted.
@@ -158,6 +160,7 @@ export function slidingAggregateSupplier<K, V, VA>(
   storeName: string,
   windows: SlidingWindows,
   keySerde: Serde<K>,
+  stateSerde: Serde<{ aggregate: VA; maxTimestampMs: number }>,
   step: AggregateStep<K, V, VA>,
   counters: WindowAggregateCounters,
   logger: Logger,
@@ -166,6 +169,7 @@ export function slidingAggregateSupplier<K, V, VA>(
   return () => {
     let ctx: ProcessorContext<Windowed<K>, Change<VA>>;
     let store: KeyValueStore<Buffer, { aggregate: VA; maxTimestampMs: number }>;
+    let cache: CachingStore | undefined;
     let expiredBeforeMs = 0;
     const write = (r: StreamRecord<K, V>, keyBytes: Buffer, w: SlidingWindowWrite<VA>, closeTimeMs: number): void => {
       if (w.startMs + d < closeTimeMs) return; // closed (the end is inclusive): never changed again
@@ -175,6 +179,8 @@ export function slidingAggregateSupplier<K, V, VA>(
           ? w.base
           : { aggregate: step(r.key, r.value, w.base?.aggregate), maxTimestampMs: Math.max(r.timestamp, old?.maxTimestampMs ?? r.timestamp) };
       store.put(slidingKey(keyBytes, w.startMs), next);
+      // Cached: the flush forwards the window's latest value once per commit instead.
+      if (cache !== undefined) return;
       const window = { startMs: w.startMs, endMs: w.startMs + d };
       ctx.forward({ key: { key: r.key, window }, value: { newValue: next.aggregate, oldValue: old?.aggregate ?? null }, timestamp: next.maxTimestampMs, headers: r.headers });
     };
@@ -182,6 +188,20 @@ export function slidingAggregateSupplier<K, V, VA>(
       init: (c) => {
         ctx = c;
         store = c.getStateStore(storeName);
+        const bytes = store instanceof TypedKeyValueStore ? store.bytes : undefined;
+        if (bytes instanceof CachingStore) {
+          cache = bytes;
+          bytes.setFlushListener(
+            internal(c).bindToNode((raw: Buffer, nv: Buffer | null, ov: Buffer | null) => {
+              if (nv === null) return; // an expired window leaving the store: nothing for downstream
+              const { keyBytes } = splitKeyPrefix(raw);
+              const startMs = slidingKeyStartMs(raw);
+              const next = stateSerde.deserialize(storeName, nv)!;
+              const key = { key: keySerde.deserialize(storeName, keyBytes) as K, window: { startMs, endMs: startMs + d } };
+              c.forward({ key, value: { newValue: next.aggregate, oldValue: stateSerde.deserialize(storeName, ov)?.aggregate ?? null }, timestamp: next.maxTimestampMs, headers: [] });
+            }),
+          );
+        }
       },
       process: (r) => {
         if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) return;
@@ -210,6 +230,8 @@ export function slidingAggregateSupplier<K, V, VA>(
     function expire(closeTimeMs: number): void {
       const endBeforeMs = closeTimeMs - 2 * d;
       if (endBeforeMs - expiredBeforeMs < d) return;
+      // Expiring windows' last updates may still sit in the cache: forward them before the deletes drop them.
+      cache?.flushCache();
       for (const { key } of store.all()) if (slidingKeyStartMs(key) + d < endBeforeMs) store.delete(key);
       expiredBeforeMs = endBeforeMs;
     }
