@@ -225,14 +225,18 @@ export function slidingAggregateSupplier<K, V, VA>(
     /**
      * A record is accepted while t > closeTime − 1 − d and reads windows
      * ending at t − d or later, so windows ending before closeTime − 2d
-     * are unreachable. Scans the store once per difference of stream time.
+     * are unreachable. Scans the store's keys (values stay serialized)
+     * once per half of what a window is kept (grace + 2d) of stream time,
+     * at least once per difference.
      */
     function expire(closeTimeMs: number): void {
       const endBeforeMs = closeTimeMs - 2 * d;
-      if (endBeforeMs - expiredBeforeMs < d) return;
+      if (endBeforeMs - expiredBeforeMs < Math.max(d, (windows.graceMs + 2 * d) / 2)) return;
       // Expiring windows' last updates may still sit in the cache: forward them before the deletes drop them.
       cache?.flushCache();
-      for (const { key } of store.all()) if (slidingKeyStartMs(key) + d < endBeforeMs) store.delete(key);
+      const bytes = store instanceof TypedKeyValueStore ? store.bytes : undefined;
+      const keys = bytes !== undefined ? [...bytes.range()].map(([k]) => k) : store.all().map((kv) => kv.key);
+      for (const key of keys) if (slidingKeyStartMs(key) + d < endBeforeMs) store.delete(key);
       expiredBeforeMs = endBeforeMs;
     }
   };
