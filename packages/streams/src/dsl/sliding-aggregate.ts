@@ -151,8 +151,9 @@ export function timestampedSerde<A>(inner: Serde<A>): Serde<{ aggregate: A; maxT
  * Sliding-window aggregation: reads the key's windows near the record,
  * applies `planSlidingWindowWrites`, and forwards each window it writes —
  * at once when the store is uncached, else once per commit (or cache
- * eviction) with the window's latest value, as Kafka's cache does. A record whose right window would already be closed
- * (t + 1 + difference ≤ stream time − grace) is dropped and counted;
+ * eviction) with the window's latest value, as Kafka's cache does. A
+ * record whose right window would already be closed (t + 1 + difference
+ * ≤ stream time − grace) is dropped and counted;
  * closed windows (end < stream time − grace: the end is inclusive) are not
  * updated, and windows that no record can reach any more are deleted.
  */
