@@ -143,8 +143,26 @@ describe('gregor streams describe|reset on a 3-node cluster', () => {
     // Restarted, the application counts everything again from zero: once, not on top of the old counts.
     const a2 = instance('a');
     await a2.start();
-    await pollUntil(() => a2.store<string, number>('counts').get('all') === 40, { timeoutMs: 60_000, what: 'the input reprocessed' });
-    expect(a2.store<string, number>('counts').get('w0')).toBe(8);
+    // Each word's task catches up on its own: wait for all of them (from empty stores: exactly the reference, not doubled).
+    const words = ['all', 'w0', 'w1', 'w2', 'w3', 'w4'];
+    const expected = [40, 8, 8, 8, 8, 8];
+    const counts = (): (number | undefined)[] => words.map((w) => a2.store<string, number>('counts').get(w));
+    await pollUntil(() => counts().every((n, i) => n === expected[i]), { timeoutMs: 60_000, what: 'the input reprocessed' });
     await a2.close();
+  });
+
+  test('bad input is named: an unknown application, an internal topic as input, two reset points, an unknown input topic', async () => {
+    const unknown = await gregor('streams', 'describe', 'no-such-app');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/GROUP_ID_NOT_FOUND: consumer group "no-such-app" does not exist/);
+    const internal = await gregor('streams', 'reset', 'wc', '--input-topics', 'wc-counts-repartition');
+    expect(internal.code).toBe(1);
+    expect(internal.stderr).toMatch(/"wc-counts-repartition" is an internal topic of "wc"/);
+    const two = await gregor('streams', 'reset', 'wc', '--to-earliest', '--to-latest');
+    expect(two.code).toBe(1);
+    expect(two.stderr).toMatch(/at most one of --to-earliest, --to-latest/);
+    const missing = await gregor('streams', 'reset', 'wc', '--input-topics', 'no-such-input', '--dry-run');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/UNKNOWN_TOPIC_OR_PARTITION/);
   });
 });
