@@ -226,6 +226,57 @@ describe('state-aware placement', () => {
     expect(tasksOfOut(round2.get('b')!)).toEqual(kept);
   });
 
+  it('property: with random state on every member, rounds still converge: every task once, balanced, never straight from one owner to another', () => {
+    const topics = new Map([[0, ['in']], [1, ['app-agg-repartition']]]);
+    const plan = { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 0 };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.integer({ min: -1, max: 50 }), { minLength: 60, maxLength: 60 }),
+        fc.integer({ min: 0, max: 2 }),
+        (partitions, memberCount, warmthTable, leavers) => {
+          const assignor = streamsTaskAssignor(topics, plan);
+          const c = new Map([['in', partitions], ['app-agg-repartition', partitions]]);
+          const taskOfTp = (tp: TopicPartition): string => `${tp.topic === 'in' ? 0 : 1}_${tp.partition}`;
+          const sums = (id: string): Record<string, string> => {
+            const out: Record<string, string> = {};
+            for (let p = 0; p < partitions; p++) {
+              for (const sub of [0, 1]) {
+                const w = warmthTable[(Number(id.slice(1)) * 13 + p * 2 + sub) % 60]!;
+                if (w >= 0) out[`${sub}_${p}`] = String(w);
+              }
+            }
+            return out;
+          };
+          const converge = (ids: string[], start: Map<string, TopicPartition[]>): Map<string, TopicPartition[]> => {
+            let owned = start;
+            for (let round = 1; round <= 6; round++) {
+              const next = assignor.assign(c, ids.map((id) => withState(id, sums(id), owned.get(id) ?? [])));
+              for (const [id, tps] of next) {
+                for (const tp of tps) {
+                  const elsewhere = [...owned].some(([other, o]) => other !== id && ids.includes(other) && o.some((x) => taskOfTp(x) === taskOfTp(tp)));
+                  expect(elsewhere).toBe(false);
+                }
+              }
+              if (JSON.stringify([...next]) === JSON.stringify([...owned].filter(([id]) => ids.includes(id)))) return next;
+              owned = next;
+            }
+            throw new Error('no stable assignment after 6 rounds');
+          };
+          const ids = Array.from({ length: memberCount }, (_, i) => `m${i}`);
+          const first = converge(ids, new Map());
+          const stayed = ids.slice(0, Math.max(1, memberCount - leavers));
+          const out = converge([...stayed, 'm9'], first);
+          const tasks = [...out.values()].map((tps) => [...new Set(tps.map(taskOfTp))]);
+          expect(tasks.flat().sort()).toEqual(allTasks(topics, c).map((t) => `${t.subtopology}_${t.partition}`).sort());
+          expect(Math.max(...tasks.map((t) => t.length)) - Math.min(...tasks.map((t) => t.length))).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it("property: placing free tasks keeps each member's count and the owned tasks, only permutes free ones, and never lowers the total warmth", () => {
     fc.assert(
       fc.property(
