@@ -4,6 +4,9 @@
  *  - stateless: filter + mapValues + to(), records/s of one instance;
  *  - stateful: groupByKey().count() (a LevelDB store with a cache and a
  *    changelog) + toStream().to(), records/s of one instance;
+ *  - sliding: groupByKey().windowedBy(SlidingWindows 100 ms, grace 1 s)
+ *    .count() (cached, like the count), records/s of one instance and the
+ *    output records per input record;
  *  - failover: two word-count example processes share an application;
  *    kill -9 of one → the survivor has created (restored) every task the
  *    dead one owned, without and with one standby replica (records the
@@ -20,7 +23,7 @@ import * as path from 'node:path';
 import { createClient, type Gregor } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
 import { clusterDown, clusterUp, findFreeBasePort } from '@gregor/dev-cluster';
-import { KafkaStreams, Serdes, StreamsBuilder, type Topology } from '@gregor/streams';
+import { KafkaStreams, Serdes, SlidingWindows, StreamsBuilder, type Topology } from '@gregor/streams';
 import { intFlag, parseFlags } from './args';
 
 const flags = parseFlags({
@@ -152,11 +155,26 @@ async function main(): Promise<void> {
     log('stateful');
     const statefulResult = await measure('stateful', stateful.build(), bootstrap, path.join(dir, 'state'));
 
+    await client.admin().createTopics([{ topic: 'bench-sliding-out', numPartitions: PARTITIONS }]);
+    const sliding = new StreamsBuilder();
+    sliding
+      .stream('bench-input', { keySerde: S, valueSerde: S })
+      .groupByKey()
+      .windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(100, 1000))
+      .count({ storeName: 'sliding-counts' })
+      .toStream()
+      .map((w, n) => ({ key: `${w.key}@${w.window.startMs}`, value: n }))
+      .to('bench-sliding-out', { keySerde: S, valueSerde: Serdes.Float64() });
+    log('sliding');
+    const slidingResult = await measure('sliding', sliding.build(), bootstrap, path.join(dir, 'state'));
+    const slidingOut = (await client.admin().listOffsets([0, 1, 2].map((partition) => ({ topic: 'bench-sliding-out', partition, spec: 'latest' as const })))).reduce((n, o) => n + Number(o.offset), 0);
+    slidingResult['output_records_per_input'] = Math.round((slidingOut / RECORDS) * 100) / 100;
+
     log('failover');
     const failoverResult = flags['no-failover'] ? null : await failover(bootstrap, dir, client, 0);
     log('failover with one standby replica');
     const standbyResult = flags['no-failover'] ? null : await failover(bootstrap, dir, client, 1);
-    console.log(JSON.stringify({ records: RECORDS, nodes: NODES, partitions: PARTITIONS, stateless: statelessResult, stateful: statefulResult, failover: failoverResult, failover_standby: standbyResult }));
+    console.log(JSON.stringify({ records: RECORDS, nodes: NODES, partitions: PARTITIONS, stateless: statelessResult, stateful: statefulResult, sliding: slidingResult, failover: failoverResult, failover_standby: standbyResult }));
   } finally {
     await client.close();
     await clusterDown(dir, 10_000).catch(() => undefined);

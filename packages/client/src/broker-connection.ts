@@ -6,6 +6,8 @@ import {
   type SubscribeRequest,
   type SubscribeResponseIn,
   type AddPartitionsRequest,
+  type DeleteRecordsRequest,
+  type DeleteRecordsResponse__Output,
   type AddPartitionsResponse__Output,
   type AlterConfigsRequest,
   type AlterConfigsResponse__Output,
@@ -77,6 +79,7 @@ export interface Rpcs {
   CreateTopics: [CreateTopicsRequest, CreateTopicsResponse__Output];
   DeleteTopics: [DeleteTopicsRequest, DeleteTopicsResponse__Output];
   CreatePartitions: [AddPartitionsRequest, AddPartitionsResponse__Output];
+  DeleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse__Output];
   DescribeConfigs: [DescribeConfigsRequest, DescribeConfigsResponse__Output];
   AlterConfigs: [AlterConfigsRequest, AlterConfigsResponse__Output];
   InitProducerId: [InitProducerIdRequest, InitProducerIdResponse__Output];

@@ -1,5 +1,5 @@
-import { GregorError, toGregorError, tpKey } from '@gregor/common';
-import type { ListOffsetsTopic } from '@gregor/proto';
+import { GregorError, toGregorError, tpKey, type TopicPartition } from '@gregor/common';
+import type { BrokerConnection } from './broker-connection';
 import type { Cluster } from './cluster';
 import { errorFromWire } from './errors';
 import { int64, int64Wire } from './wire';
@@ -35,10 +35,47 @@ export interface OffsetResults {
  * decide about retries, since the consumer and the admin retry differently.
  */
 export async function listOffsetsOnce(cluster: Cluster, queries: readonly OffsetQuery[], signal?: AbortSignal, isolationLevel: 0 | 1 = 0): Promise<OffsetResults> {
-  const answers = new Map<string, OffsetAnswer>();
+  return perLeaderOnce<OffsetQuery, OffsetAnswer>(cluster, queries, async (conn, list) => {
+    const res = await conn.call('ListOffsets', { topics: byTopic(list, (q) => ({ partition: q.partition, timestamp: int64Wire(q.timestamp) })), isolationLevel }, { signal });
+    const out = new Map<string, OffsetAnswer | GregorError>();
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        const err = errorFromWire(p.error, { topic: t.name, partition: p.partition });
+        out.set(tpKey(t.name, p.partition), err ?? { topic: t.name, partition: p.partition, offset: int64(p.offset), timestamp: int64(p.timestamp), leaderEpoch: p.leaderEpoch });
+      }
+    }
+    return out;
+  });
+}
+
+/** Items of one request grouped per topic, as every per-partition request carries them. */
+export function byTopic<T extends TopicPartition, P>(items: readonly T[], partition: (item: T) => P): { name: string; partitions: P[] }[] {
+  const topics = new Map<string, { name: string; partitions: P[] }>();
+  for (const item of items) {
+    let t = topics.get(item.topic);
+    if (t === undefined) topics.set(item.topic, (t = { name: item.topic, partitions: [] }));
+    t.partitions.push(partition(item));
+  }
+  return [...topics.values()];
+}
+
+/**
+ * One round of a per-partition request that only leaders answer
+ * (ListOffsets, DeleteRecords): items are grouped by their leader in the
+ * client's metadata, one request per leader goes out in parallel, and
+ * every item ends up in `answers` or `errors` (keyed by tpKey) — a
+ * partition without a known leader, a failed call or a missing answer is
+ * an error of that item. Callers decide about retries.
+ */
+export async function perLeaderOnce<T extends TopicPartition, A>(
+  cluster: Cluster,
+  items: readonly T[],
+  call: (conn: BrokerConnection, items: readonly T[]) => Promise<Map<string, A | GregorError>>,
+): Promise<{ answers: Map<string, A>; errors: Map<string, GregorError> }> {
+  const answers = new Map<string, A>();
   const errors = new Map<string, GregorError>();
-  const byLeader = new Map<number, OffsetQuery[]>();
-  for (const q of queries) {
+  const byLeader = new Map<number, T[]>();
+  for (const q of items) {
     const leader = cluster.leaderOf(q.topic, q.partition);
     if (leader === undefined) {
       const known = cluster.metadata.topic(q.topic);
@@ -59,29 +96,16 @@ export async function listOffsetsOnce(cluster: Cluster, queries: readonly Offset
   }
   await Promise.all(
     [...byLeader].map(async ([leader, list]) => {
-      const topics = new Map<string, ListOffsetsTopic>();
-      for (const q of list) {
-        let t = topics.get(q.topic);
-        if (t === undefined) topics.set(q.topic, (t = { name: q.topic, partitions: [] }));
-        t.partitions!.push({ partition: q.partition, timestamp: int64Wire(q.timestamp) });
-      }
       try {
         const conn = cluster.connectionForNode(leader);
         if (conn === undefined) throw new GregorError('LEADER_NOT_AVAILABLE', `node ${leader} is not in metadata`, { transport: true });
-        const res = await conn.call('ListOffsets', { topics: [...topics.values()], isolationLevel }, { signal });
-        for (const t of res.topics) {
-          for (const p of t.partitions) {
-            const key = tpKey(t.name, p.partition);
-            const err = errorFromWire(p.error, { topic: t.name, partition: p.partition });
-            if (err !== undefined) errors.set(key, err);
-            else answers.set(key, { topic: t.name, partition: p.partition, offset: int64(p.offset), timestamp: int64(p.timestamp), leaderEpoch: p.leaderEpoch });
-          }
-        }
+        const results = await call(conn, list);
         for (const q of list) {
           const key = tpKey(q.topic, q.partition);
-          if (!answers.has(key) && !errors.has(key)) {
-            errors.set(key, new GregorError('UNKNOWN_SERVER_ERROR', `ListOffsets response has no result for ${key}`, { topic: q.topic, partition: q.partition }));
-          }
+          const r = results.get(key);
+          if (r === undefined) errors.set(key, new GregorError('UNKNOWN_SERVER_ERROR', `the leader's response has no result for ${key}`, { topic: q.topic, partition: q.partition }));
+          else if (r instanceof GregorError) errors.set(key, r);
+          else answers.set(key, r);
         }
       } catch (err) {
         for (const q of list) errors.set(tpKey(q.topic, q.partition), toGregorError(err, { topic: q.topic, partition: q.partition }));

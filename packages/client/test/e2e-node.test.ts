@@ -141,4 +141,38 @@ describe('SDK end to end against a real node', () => {
     expect((await consumer.poll({ timeoutMs: 5000 }))[0]!.value!.toString()).toBe('fits');
     await consumer.close();
   });
+
+  it("admin.deleteRecords moves each partition's log start; reads below it are out of range; bad input is named", async () => {
+    const admin = client.admin();
+    await admin.createTopics([{ topic: 'e2e-purge', numPartitions: 2 }]);
+    const producer = client.producer({ lingerMs: 0 });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => producer.send({ topic: 'e2e-purge', partition: i % 2, value: `v${i}` })));
+    await producer.close();
+    const deleted = await admin.deleteRecords([
+      { topic: 'e2e-purge', partition: 1, offset: -1n }, // up to the high watermark
+      { topic: 'e2e-purge', partition: 0, offset: 3n },
+    ]);
+    expect(deleted).toEqual([
+      { topic: 'e2e-purge', partition: 1, lowWatermark: 5n },
+      { topic: 'e2e-purge', partition: 0, lowWatermark: 3n },
+    ]);
+    const earliest = await admin.listOffsets([0, 1].map((partition) => ({ topic: 'e2e-purge', partition, spec: 'earliest' as const })));
+    expect(earliest.map((o) => o.offset)).toEqual([3n, 5n]);
+    const consumer = client.consumer({ autoOffsetReset: 'none' });
+    const tp = { topic: 'e2e-purge', partition: 0 };
+    consumer.assign([tp]);
+    consumer.seek(tp, 1n);
+    await expect(consumer.poll({ timeoutMs: 5000 })).rejects.toMatchObject({ errorName: 'OFFSET_OUT_OF_RANGE' });
+    consumer.seek(tp, 3n);
+    expect((await consumer.poll({ timeoutMs: 5000 }))[0]!.value!.toString()).toBe('v6');
+    await consumer.close();
+    await expect(admin.deleteRecords([{ topic: 'e2e-purge', partition: 0, offset: 99n }])).rejects.toMatchObject({ errorName: 'OFFSET_OUT_OF_RANGE' });
+    await expect(admin.deleteRecords([{ topic: 'e2e-purge-missing', partition: 0, offset: 1n }], { timeoutMs: 2000 })).rejects.toMatchObject({ errorName: 'UNKNOWN_TOPIC_OR_PARTITION' });
+    await expect(
+      admin.deleteRecords([
+        { topic: 'e2e-purge', partition: 0, offset: 4n },
+        { topic: 'e2e-purge', partition: 0, offset: 5n },
+      ]),
+    ).rejects.toMatchObject({ errorName: 'INVALID_REQUEST' });
+  });
 });

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pollUntil, silentLogger, tpKey, type TopicPartition } from '@gregor/common';
-import { createClient, type Consumer, type ConsumerOptions, type ConsumerRecord, type Gregor } from '@gregor/client';
+import { cooperativeStickyAssignor, createClient, type Consumer, type ConsumerOptions, type ConsumerRecord, type Gregor, type PartitionAssignor } from '@gregor/client';
 import { nodeConfig, startNode, type RunningNode } from '@gregor/node';
 
 const GROUP_SETTINGS = {
@@ -223,6 +223,30 @@ describe('group consumer against a real node', () => {
     const d = await client.admin().describeGroups(['static-g']);
     expect(d[0]!.members.map((m) => m.groupInstanceId).sort()).toEqual(['host-a', 'host-b']);
     await Promise.all([a2.close(), b.close()]);
+  });
+
+  test("an assignor's subscription userData reaches the leader's assign and DescribeGroups", async () => {
+    await client.admin().createTopics([{ topic: 'userdata', numPartitions: 2 }]);
+    const seen: string[][] = [];
+    const assignor = (tag: string): PartitionAssignor => ({
+      ...cooperativeStickyAssignor,
+      name: 'tagged',
+      supportedProtocols: ['cooperative'],
+      subscriptionUserData: () => Buffer.from(tag),
+      assign(counts, members) {
+        seen.push(members.map((m) => m.subscription.userData?.toString() ?? 'none').sort());
+        return cooperativeStickyAssignor.assign(counts, members);
+      },
+    });
+    const a = client.consumer({ ...fast, groupId: 'userdata-g', partitionAssignors: [assignor('from-a')] });
+    const b = client.consumer({ ...fast, groupId: 'userdata-g', partitionAssignors: [assignor('from-b')] });
+    a.subscribe(['userdata']);
+    b.subscribe(['userdata']);
+    await pollAll([a, b], () => a.assignment().length === 1 && b.assignment().length === 1);
+    expect(seen.at(-1)).toEqual(['from-a', 'from-b']);
+    const [d] = await client.admin().describeGroups(['userdata-g']);
+    expect(d!.members.map((m) => m.subscriptionUserData?.toString()).sort()).toEqual(['from-a', 'from-b']);
+    await Promise.all([a.close(), b.close()]);
   });
 
   test('a member that stops polling for max.poll.interval.ms leaves; its partitions move; it learns they were lost', async () => {

@@ -15,7 +15,7 @@ export { KGroupedStream, TimeWindowedKStream, SessionWindowedKStream } from './d
 export { KTable, Suppressed } from './dsl/ktable';
 export { KGroupedTable } from './dsl/kgrouped-table';
 export { GlobalKTable } from './dsl/global-ktable';
-export { TimeWindows, JoinWindows, SessionWindows, type Window, type Windowed } from './windows';
+export { TimeWindows, JoinWindows, SessionWindows, SlidingWindows, type Window, type Windowed } from './windows';
 export { Stores, type StoreOptions, type StoreSpec } from './state/stores';
 export type { KeyValueStore } from './state/key-value-store';
 export type { WindowStore } from './state/window-store';
@@ -34,4 +34,5 @@ export type { CommitPath } from './runtime/commit-path';
 export { planTopics, type InternalTopicSpec, type TopicPlan } from './runtime/internal-topics';
 export { streamsTaskAssignor, allTasks, taskPartitions } from './runtime/task-assignor';
 export { StreamsMetricsRegistry } from './runtime/metrics';
-export { resetApplication, type ResetResult } from './runtime/reset';
+export { assertApplicationStopped, changelogStoreName, isInternalTopic, resetApplication, type ResetResult } from './runtime/reset';
+export { decodeMemberInfo, type MemberInfo } from './runtime/member-info';

@@ -58,6 +58,34 @@ export class TimeWindows {
   }
 }
 
+/**
+ * Sliding windows (Kafka's SlidingWindows, KIP-450): windows of a fixed
+ * time difference that move with the records instead of the epoch. Two
+ * records fall in one window when their timestamps are at most
+ * `timeDifferenceMs` apart; the windows kept are exactly the distinct sets
+ * of records that can share one: for each record its "left" window
+ * [t − difference, t] and, when later records exist within the difference,
+ * its "right" window [t + 1, t + 1 + difference] (both bounds inclusive).
+ * A record earlier than the difference goes to the window [0, difference].
+ * A window is closed once stream time passes its end plus the grace period.
+ */
+export class SlidingWindows {
+  private constructor(
+    readonly timeDifferenceMs: number,
+    readonly graceMs: number,
+  ) {}
+
+  static ofTimeDifferenceAndGrace(timeDifferenceMs: number, graceMs: number): SlidingWindows {
+    positive('sliding window time difference', timeDifferenceMs);
+    if (!Number.isInteger(graceMs) || graceMs < 0) throw invalid(`sliding window grace must be a non-negative integer of ms, got ${graceMs}`);
+    return new SlidingWindows(timeDifferenceMs, graceMs);
+  }
+
+  static ofTimeDifferenceWithNoGrace(timeDifferenceMs: number): SlidingWindows {
+    return SlidingWindows.ofTimeDifferenceAndGrace(timeDifferenceMs, 0);
+  }
+}
+
 function positive(what: string, ms: number): void {
   if (!Number.isInteger(ms) || ms <= 0) throw invalid(`${what} must be a positive integer of ms, got ${ms}`);
 }

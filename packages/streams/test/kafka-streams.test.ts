@@ -91,17 +91,20 @@ describe('KafkaStreams against a real node', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  /** An instance's config: application `applicationId`, its own state dir `name`, quick commits and failure detection. */
+  const appConfig = (applicationId: string, name: string, extra: Partial<StreamsConfig> = {}): StreamsConfig => ({
+    applicationId,
+    bootstrap: node.clientAddress!,
+    stateDir: path.join(dir, name),
+    commitIntervalMs: 100,
+    sessionTimeoutMs: 6000,
+    heartbeatIntervalMs: 200,
+    client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
+    ...extra,
+  });
+
   function instance(name: string, extra: Partial<StreamsConfig> = {}): KafkaStreams {
-    const s = new KafkaStreams(wordCountTopology('lines', 'word-counts'), {
-      applicationId: 'wc',
-      bootstrap: node.clientAddress!,
-      stateDir: path.join(dir, name),
-      commitIntervalMs: 100,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 200,
-      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
-      ...extra,
-    });
+    const s = new KafkaStreams(wordCountTopology('lines', 'word-counts'), appConfig('wc', name, extra));
     running.push(s);
     return s;
   }
@@ -167,16 +170,7 @@ describe('KafkaStreams against a real node', () => {
 
   it('standby replicas: the other instance keeps each stateful task warm; after a failover it restores only the tail', async () => {
     await client.admin().createTopics([{ topic: 'sb-lines', numPartitions: 2 }, { topic: 'sb-counts', numPartitions: 2 }]);
-    const config = (name: string): StreamsConfig => ({
-      applicationId: 'sb',
-      bootstrap: node.clientAddress!,
-      stateDir: path.join(dir, name),
-      commitIntervalMs: 100,
-      sessionTimeoutMs: 6000,
-      heartbeatIntervalMs: 200,
-      numStandbyReplicas: 1,
-      client: { retry: { retries: 10, initialBackoffMs: 20, maxBackoffMs: 200 }, metadataMaxAgeMs: 500 },
-    });
+    const config = (name: string): StreamsConfig => appConfig('sb', name, { numStandbyReplicas: 1 });
     const a = new KafkaStreams(wordCountTopology('sb-lines', 'sb-counts'), config('sb-a'));
     const b = new KafkaStreams(wordCountTopology('sb-lines', 'sb-counts'), config('sb-b'));
     running.push(a, b);
@@ -205,6 +199,59 @@ describe('KafkaStreams against a real node', () => {
     expect(a.metrics().restoredRecords - restoredBefore).toBeLessThan(smallestChangelog);
     expect(a.store<string, number>('counts').get('common')).toBe(200);
     await a.close();
+  });
+
+  it('state-aware assignment: an instance that comes back (a new member) gets the tasks whose stores it has on disk, nothing restored', async () => {
+    await client.admin().createTopics([{ topic: 'sa-lines', numPartitions: 4 }, { topic: 'sa-counts', numPartitions: 4 }]);
+    const config = (name: string): StreamsConfig => appConfig('sa', name);
+    const a = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-a'));
+    const b = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-b'));
+    running.push(a, b);
+    await a.start();
+    await b.start();
+    await pollUntil(() => a.metrics().tasks === 4 && b.metrics().tasks === 4, { timeoutMs: 30_000, what: 'four tasks each' });
+    const lines = Array.from({ length: 80 }, (_, i) => `w${i % 17} common`);
+    await produce(lines, 'sa-lines');
+    const expected = JSON.stringify(sorted(reference(lines)));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'sa-counts', 4))) === expected, { timeoutMs: 60_000, what: 'counts to match' });
+    await a.close(); // checkpoints its stores; b takes every task over, rebuilding a's stores from their changelogs
+    await pollUntil(() => b.metrics().tasks === 8, { timeoutMs: 30_000, what: 'b to own every task' });
+    const a2 = new KafkaStreams(wordCountTopology('sa-lines', 'sa-counts'), config('sa-a'));
+    running.push(a2);
+    await a2.start();
+    await pollUntil(() => a2.metrics().tasks === 4 && b.metrics().tasks === 4, { timeoutMs: 30_000, what: 'the returning instance to take half of the tasks' });
+    // Plain stickiness would hand a2 whichever tasks b lists last; state-aware, b gives back the ones a2 has on disk.
+    expect(a2.metrics().restoredRecords).toBe(0);
+    const more = ['common w1', 'common'];
+    await produce(more, 'sa-lines');
+    const expected2 = JSON.stringify(sorted(reference([...lines, ...more])));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'sa-counts', 4))) === expected2, { timeoutMs: 60_000, what: 'counts to match after the return' });
+    await a2.close();
+    await b.close();
+  });
+
+  it('purges consumed (committed) records from repartition topics after commits; the output is unaffected', async () => {
+    await client.admin().createTopics([{ topic: 'pg-lines', numPartitions: 2 }, { topic: 'pg-counts', numPartitions: 2 }]);
+    const s = new KafkaStreams(wordCountTopology('pg-lines', 'pg-counts'), appConfig('pg', 'pg', { repartitionPurgeIntervalMs: 0 }));
+    running.push(s);
+    await s.start();
+    const lines = Array.from({ length: 60 }, (_, i) => `p${i % 9} shared`);
+    await produce(lines, 'pg-lines');
+    const expected = JSON.stringify(sorted(reference(lines)));
+    await pollUntil(async () => JSON.stringify(sorted(await latestCounts(client, 'pg-counts', 2))) === expected, { timeoutMs: 60_000, what: 'counts to match' });
+    const tps = [0, 1].map((partition) => ({ topic: 'pg-counts-repartition', partition }));
+    // 120 words went through the repartition topic; once consumed and committed they are deleted.
+    await pollUntil(
+      async () => {
+        const earliest = await client.admin().listOffsets(tps.map((tp) => ({ ...tp, spec: 'earliest' as const })));
+        return earliest.reduce((n, o) => n + o.offset, 0n) === 120n;
+      },
+      { timeoutMs: 30_000, what: 'the repartition topic purged up to what was consumed' },
+    );
+    const committed = await client.admin().listGroupOffsets('pg');
+    for (const tp of tps) expect(committed.find((c) => c.topic === tp.topic && c.partition === tp.partition)?.offset).toBeDefined();
+    expect(s.currentState).toBe('RUNNING');
+    await s.close();
   });
 
   it('static membership: an instance restarted under its groupInstanceId gets its tasks back, no rebalance for the others, nothing replayed', async () => {

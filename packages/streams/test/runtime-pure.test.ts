@@ -4,6 +4,8 @@ import type { TopicPartition } from '@gregor/common';
 import { allTasks, planTopics, Serdes, StreamsBuilder, streamsTaskAssignor, taskPartitions } from '../src';
 import type { IncomingRecord } from '../src/processor/record-collector';
 import { mergeByTimestamp } from '../src/runtime/record-order';
+import { decodeMemberInfo, encodeMemberInfo } from '../src/runtime/member-info';
+import { placeFreeTasksWarm } from '../src/runtime/warm-placement';
 
 const S = Serdes.String();
 
@@ -163,6 +165,143 @@ describe('standby placement', () => {
         }
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('state-aware placement', () => {
+  const taskTopics = new Map([[0, ['in']]]);
+  const counts = new Map([['in', 4]]);
+  const withState = (id: string, sums: Record<string, string>, owned: TopicPartition[] = []): GroupMember => ({
+    ...member(id, owned, owned.length > 0 ? 1 : -1),
+    subscription: { ...member(id).subscription, ownedPartitions: owned, generationId: owned.length > 0 ? 1 : -1, userData: encodeMemberInfo({ version: 1, subtopologies: {}, taskOffsetSums: sums }) },
+  });
+  const partitionsOf = (out: Map<string, TopicPartition[]>, id: string): number[] => out.get(id)!.map((tp) => tp.partition).sort();
+
+  it('its subscription userData names the sub-topologies and the state this instance holds', () => {
+    const assignor = streamsTaskAssignor(new Map([[0, ['in']], [1, ['app-agg-repartition']]]), { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 0 }, () => new Map([['1_0', '42'], ['0_1', 'active']]));
+    expect(decodeMemberInfo(assignor.subscriptionUserData!(['in']))).toEqual({
+      version: 1,
+      subtopologies: { '0': { sources: ['in'], changelogs: [] }, '1': { sources: ['app-agg-repartition'], changelogs: ['app-agg-changelog'] } },
+      taskOffsetSums: { '1_0': '42', '0_1': 'active' },
+    });
+    expect(decodeMemberInfo(Buffer.from('not json'))).toBeUndefined();
+    expect(decodeMemberInfo(Buffer.from('{"version":7}'))).toBeUndefined();
+  });
+
+  it('after a full restart (nothing owned) each instance gets back the tasks it has checkpoints for', () => {
+    const assignor = streamsTaskAssignor(taskTopics);
+    // Dealt in order, a would get 0 and 1; its disk holds 1 and 3.
+    const out = assignor.assign(counts, [withState('a', { '0_1': '100', '0_3': '80' }), withState('b', { '0_0': '90', '0_2': '70' })]);
+    expect(partitionsOf(out, 'a')).toEqual([1, 3]);
+    expect(partitionsOf(out, 'b')).toEqual([0, 2]);
+  });
+
+  it("a departed member's task goes to the member with the warmest state (a standby), owned tasks stay", () => {
+    const assignor = streamsTaskAssignor(taskTopics);
+    // c owned 2 and 3 and left; b kept a standby of 3 (far along) and a stale copy of 2; a has nothing.
+    const out = assignor.assign(counts, [withState('a', {}, [{ topic: 'in', partition: 0 }]), withState('b', { '0_2': '5', '0_3': '500' }, [{ topic: 'in', partition: 1 }])]);
+    expect(partitionsOf(out, 'a')).toEqual([0, 2]);
+    expect(partitionsOf(out, 'b')).toEqual([1, 3]);
+  });
+
+  it('an owner that must give tasks up to a returning instance gives up those the instance has state for, then stateless ones', () => {
+    const topics = new Map([[0, ['in']], [1, ['app-agg-repartition']]]);
+    const plan = { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 0 };
+    const assignor = streamsTaskAssignor(topics, plan);
+    const c = new Map([['in', 4], ['app-agg-repartition', 4]]);
+    const all = [0, 1, 2, 3].flatMap((partition) => [{ topic: 'in', partition }, { topic: 'app-agg-repartition', partition }]);
+    const tasksOfOut = (tps: readonly TopicPartition[]): string[] => tps.map((tp) => `${tp.topic === 'in' ? 0 : 1}_${tp.partition}`).sort();
+    // b runs all 8 tasks; a comes back with checkpoints for the counting tasks 1_0 and 1_2.
+    const round1 = assignor.assign(c, [withState('a', { '1_0': '50', '1_2': '60' }), withState('b', {}, all)]);
+    expect(tasksOfOut(round1.get('a')!)).toEqual([]); // all owned by b: withheld until b revokes
+    // b keeps its own counting tasks and two stateless ones (which two does not matter: nothing to restore).
+    const kept = tasksOfOut(round1.get('b')!);
+    expect(kept.filter((t) => t.startsWith('1_'))).toEqual(['1_1', '1_3']);
+    expect(kept.filter((t) => t.startsWith('0_'))).toHaveLength(2);
+    const round2 = assignor.assign(c, [withState('a', { '1_0': '50', '1_2': '60' }), withState('b', {}, round1.get('b')!)]);
+    const got = tasksOfOut(round2.get('a')!);
+    expect(got.filter((t) => t.startsWith('1_'))).toEqual(['1_0', '1_2']);
+    expect(got.filter((t) => t.startsWith('0_'))).toHaveLength(2);
+    expect(tasksOfOut(round2.get('b')!)).toEqual(kept);
+  });
+
+  it('property: with random state on every member, rounds still converge: every task once, balanced, never straight from one owner to another', () => {
+    const topics = new Map([[0, ['in']], [1, ['app-agg-repartition']]]);
+    const plan = { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 0 };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.integer({ min: -1, max: 50 }), { minLength: 60, maxLength: 60 }),
+        fc.integer({ min: 0, max: 2 }),
+        (partitions, memberCount, warmthTable, leavers) => {
+          const assignor = streamsTaskAssignor(topics, plan);
+          const c = new Map([['in', partitions], ['app-agg-repartition', partitions]]);
+          const taskOfTp = (tp: TopicPartition): string => `${tp.topic === 'in' ? 0 : 1}_${tp.partition}`;
+          const sums = (id: string): Record<string, string> => {
+            const out: Record<string, string> = {};
+            for (let p = 0; p < partitions; p++) {
+              for (const sub of [0, 1]) {
+                const w = warmthTable[(Number(id.slice(1)) * 13 + p * 2 + sub) % 60]!;
+                if (w >= 0) out[`${sub}_${p}`] = String(w);
+              }
+            }
+            return out;
+          };
+          const converge = (ids: string[], start: Map<string, TopicPartition[]>): Map<string, TopicPartition[]> => {
+            let owned = start;
+            for (let round = 1; round <= 6; round++) {
+              const next = assignor.assign(c, ids.map((id) => withState(id, sums(id), owned.get(id) ?? [])));
+              for (const [id, tps] of next) {
+                for (const tp of tps) {
+                  const elsewhere = [...owned].some(([other, o]) => other !== id && ids.includes(other) && o.some((x) => taskOfTp(x) === taskOfTp(tp)));
+                  expect(elsewhere).toBe(false);
+                }
+              }
+              if (JSON.stringify([...next]) === JSON.stringify([...owned].filter(([id]) => ids.includes(id)))) return next;
+              owned = next;
+            }
+            throw new Error('no stable assignment after 6 rounds');
+          };
+          const ids = Array.from({ length: memberCount }, (_, i) => `m${i}`);
+          const first = converge(ids, new Map());
+          const stayed = ids.slice(0, Math.max(1, memberCount - leavers));
+          const out = converge([...stayed, 'm9'], first);
+          const tasks = [...out.values()].map((tps) => [...new Set(tps.map(taskOfTp))]);
+          expect(tasks.flat().sort()).toEqual(allTasks(topics, c).map((t) => `${t.subtopology}_${t.partition}`).sort());
+          expect(Math.max(...tasks.map((t) => t.length)) - Math.min(...tasks.map((t) => t.length))).toBeLessThanOrEqual(1);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("property: placing free tasks keeps each member's count and the owned tasks, only permutes free ones, and never lowers the total warmth", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 60, maxLength: 60 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        (memberCount, taskCount, warmthTable, ownedFlags) => {
+          const ids = Array.from({ length: memberCount }, (_, i) => `m${i}`);
+          const assignment = new Map(ids.map((id) => [id, [] as number[]]));
+          for (let t = 0; t < taskCount; t++) assignment.get(ids[t % memberCount]!)!.push(t);
+          const free = new Set(Array.from({ length: taskCount }, (_, t) => t).filter((t) => !ownedFlags[t]));
+          const warmth = (id: string, t: number): number => warmthTable[(Number(id.slice(1)) * 12 + t) % 60]!;
+          const total = (a: Map<string, number[]>): number => [...a].reduce((n, [id, ts]) => n + ts.reduce((m, t) => m + warmth(id, t), 0), 0);
+          const before = new Map([...assignment].map(([id, ts]) => [id, [...ts]]));
+          placeFreeTasksWarm(assignment, free, warmth, ids);
+          for (const id of ids) {
+            expect(assignment.get(id)!.length).toBe(before.get(id)!.length);
+            for (const t of before.get(id)!) if (!free.has(t)) expect(assignment.get(id)).toContain(t);
+          }
+          expect([...assignment.values()].flat().sort((x, y) => x - y)).toEqual(Array.from({ length: taskCount }, (_, t) => t));
+          expect(total(assignment)).toBeGreaterThanOrEqual(total(before));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

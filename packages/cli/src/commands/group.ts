@@ -1,9 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { GregorError, isGregorError, tpKey } from '@gregor/common';
-import type { Gregor } from '@gregor/client';
+import type { GroupDescription, Gregor } from '@gregor/client';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
-import { formatGroupList, formatGroupView, groupView, groupViewJson, logEndPlan, resetTarget, table, type ResetSpec } from '../group-format';
+import { formatGroupList, formatGroupView, groupView, groupViewJson, logEndPlan, resetTarget, table, type GroupView, type ResetSpec } from '../group-format';
 import { addCommonOptions, intArg, type CommonOptions } from '../options';
 import { checkName } from './topic';
 
@@ -38,7 +38,7 @@ export function registerGroup(program: Command, ctx: CliContext): void {
   ).action(async (groupId: string, opts: CommonOptions) => {
     if (groupId.trim() === '') throw new UsageError('group id must not be empty');
     await ctx.withClient(opts, async (client) => {
-      const view = await describeGroup(client, groupId);
+      const { view } = await describeGroup(client, groupId);
       await ctx.result(opts, formatGroupView(view), groupViewJson(view));
     });
   });
@@ -105,7 +105,7 @@ export function registerGroup(program: Command, ctx: CliContext): void {
  * (or whose leader does not answer in time) shows "-" for its log end and
  * lag and is named, instead of failing the whole describe.
  */
-async function describeGroup(client: Gregor, groupId: string): Promise<ReturnType<typeof groupView>> {
+export async function describeGroup(client: Gregor, groupId: string): Promise<{ view: GroupView; description: GroupDescription }> {
   const admin = client.admin();
   const [d] = await admin.describeGroups([groupId]);
   const committed = await admin.listGroupOffsets(groupId);
@@ -128,7 +128,7 @@ async function describeGroup(client: Gregor, groupId: string): Promise<ReturnTyp
       plan.unknown.push(...plan.ask.map((tp) => ({ ...tp, why: err.errorName })));
     }
   }
-  return groupView(d!, committed, logEnds, plan.unknown);
+  return { view: groupView(d!, committed, logEnds, plan.unknown), description: d! };
 }
 
 /** How long describe waits for log end offsets once it knows every partition asked has a leader. */
@@ -169,11 +169,21 @@ function memberJoinedMeanwhile(err: unknown, groupId: string): GregorError | und
 
 /** The new offsets; refused while the group has members (Kafka: "can only be reset if the group is inactive"). */
 async function planReset(client: Gregor, groupId: string, topic: string, partition: number | undefined, spec: ResetSpec): Promise<{ topic: string; partition: number; offset: bigint }[]> {
-  const admin = client.admin();
-  const [d] = await admin.describeGroups([groupId]);
+  const [d] = await client.admin().describeGroups([groupId]);
   if (d!.members.length > 0 || (d!.state !== 'Empty' && d!.state !== 'Dead')) {
     throw nonEmptyGroup(groupId, `it is ${d!.state} with ${d!.members.length} member(s)`);
   }
+  return planTopicOffsets(client, topic, partition, spec);
+}
+
+/**
+ * Where `spec` puts each partition of `topic` (or only `partition`):
+ * earliest, latest, an offset clamped to the log, or the first record at
+ * or after a time. UNKNOWN_TOPIC_OR_PARTITION for a partition the topic
+ * does not have.
+ */
+export async function planTopicOffsets(client: Gregor, topic: string, partition: number | undefined, spec: ResetSpec): Promise<{ topic: string; partition: number; offset: bigint }[]> {
+  const admin = client.admin();
   const [desc] = await admin.describeTopics([topic]);
   const all = desc!.partitions.map((p) => p.partition);
   if (partition !== undefined && !all.includes(partition)) {
@@ -186,12 +196,12 @@ async function planReset(client: Gregor, groupId: string, topic: string, partiti
   return tps.map((tp, i) => ({ ...tp, offset: resetTarget(spec, earliest[i]!.offset, latest[i]!.offset, byTime?.[i]?.offset) }));
 }
 
-function parseOffset(value: string): bigint {
+export function parseOffset(value: string): bigint {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('--to-offset must be a non-negative integer.');
   return BigInt(value);
 }
 
-function parseDatetime(value: string): bigint {
+export function parseDatetime(value: string): bigint {
   // Kafka's tool takes yyyy-MM-ddTHH:mm:SS.sss with an optional zone; Date.parse takes ISO 8601.
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) throw new InvalidArgumentError(`--to-datetime must be ISO 8601 (e.g. 2024-01-31T12:00:00Z), got "${value}".`);
   const ms = Date.parse(value);

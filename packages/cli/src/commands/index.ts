@@ -5,6 +5,7 @@ import { registerConsume } from './consume';
 import { registerDevCluster } from './dev-cluster';
 import { registerGroup } from './group';
 import { registerProduce } from './produce';
+import { registerStreams } from './streams';
 import { registerSubscribe } from './subscribe';
 import { registerTopic } from './topic';
 import { registerTransactions } from './transactions';
@@ -12,4 +13,4 @@ import { registerTransactions } from './transactions';
 /**
  * Every top-level command, one file each.
  */
-export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerSubscribe, registerDevCluster, registerCluster, registerGroup, registerConnect, registerTransactions];
+export const COMMANDS: readonly CommandModule[] = [registerTopic, registerProduce, registerConsume, registerSubscribe, registerDevCluster, registerCluster, registerGroup, registerConnect, registerTransactions, registerStreams];

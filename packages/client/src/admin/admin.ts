@@ -2,8 +2,9 @@ import { GregorError, tpKey, validateTopicName, type TopicPartition } from '@gre
 import type { ResourceType__Output } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { errorFromWire, firstFailure } from '../errors';
-import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce } from '../list-offsets';
+import { byTopic, EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsetsOnce, perLeaderOnce } from '../list-offsets';
 import { parseMetadata, type ClusterMetadata } from '../metadata';
+import { int64, int64Wire } from '../wire';
 import type { ResolvedClientOptions } from '../options';
 import { parseClusterDescription, requestError, type ClusterDescription } from './cluster-description';
 import type { CommittedOffset, ConsumerGroupState, GroupDescription, GroupListing, OffsetToSet } from './group-types';
@@ -16,10 +17,12 @@ import type {
   ConfigResourceQuery,
   ConfigResourceType,
   CreatedTopic,
+  DeletedRecords,
   ListOffsetsQuery,
   NewPartitions,
   NewTopic,
   PartitionOffset,
+  RecordsToDelete,
   ResourceConfigs,
   TopicDescription,
 } from './types';
@@ -245,6 +248,46 @@ export class Admin {
       if (r instanceof GregorError) failures.push({ name: tpKey(q.topic, q.partition), error: r });
       else ok.push(r);
     }
+    throwIfFailed(failures);
+    return ok;
+  }
+
+  /**
+   * Deletes every record below `offset` in each partition (Kafka's
+   * Admin.deleteRecords): the partition's log start moves up to it and
+   * nothing below can be read any more. `-1n` means "up to the high
+   * watermark". Asked of each partition's leader, retried on leader moves;
+   * the answer is the new low watermark per partition, in input order.
+   * An offset above the high watermark is OFFSET_OUT_OF_RANGE for that
+   * partition; a partition named twice is INVALID_REQUEST.
+   */
+  async deleteRecords(deletions: readonly RecordsToDelete[], opts: AdminCallOptions & { replicaTimeoutMs?: number } = {}): Promise<DeletedRecords[]> {
+    const keys = deletions.map((d) => tpKey(d.topic, d.partition));
+    const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (twice !== undefined) throw new GregorError('INVALID_REQUEST', `deleteRecords names partition ${twice} more than once`);
+    const topics = [...new Set(deletions.map((d) => d.topic))];
+    if (topics.some((t) => this.cluster.metadata.topic(t) === undefined)) await this.cluster.refreshMetadata(topics).catch(() => undefined);
+    const timeoutMs = opts.replicaTimeoutMs ?? this.client.requestTimeoutMs;
+    const results = await perItemWithRetry<RecordsToDelete, DeletedRecords>(
+      deletions,
+      (d) => tpKey(d.topic, d.partition),
+      async (pending) => {
+        const { answers, errors } = await perLeaderOnce<RecordsToDelete, DeletedRecords>(this.cluster, pending, async (conn, list) => {
+          const res = await conn.call('DeleteRecords', { topics: byTopic(list, (d) => ({ partition: d.partition, offset: int64Wire(d.offset) })), timeoutMs });
+          const out = new Map<string, DeletedRecords | GregorError>();
+          for (const t of res.topics) {
+            for (const p of t.partitions) {
+              const err = errorFromWire(p.error, { topic: t.name, partition: p.partition });
+              out.set(tpKey(t.name, p.partition), err ?? { topic: t.name, partition: p.partition, lowWatermark: int64(p.lowWatermark) });
+            }
+          }
+          return out;
+        });
+        return new Map<string, ItemResult<DeletedRecords>>([...answers, ...errors]);
+      },
+      this.perItemOptions(opts, (e) => e.errorName !== 'UNKNOWN_TOPIC_OR_PARTITION'),
+    );
+    const { ok, failures } = partitionResults(deletions, (d) => tpKey(d.topic, d.partition), results);
     throwIfFailed(failures);
     return ok;
   }

@@ -20,6 +20,8 @@ export interface GroupMemberDescription {
   clientHost: string;
   /** The member's partitions (consumer groups, while Stable; empty otherwise). */
   assignment: TopicPartition[];
+  /** The userData of the member's subscription (consumer groups whose assignor sets it), else null. */
+  subscriptionUserData: Buffer | null;
 }
 
 export interface GroupDescription {

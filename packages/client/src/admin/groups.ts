@@ -3,7 +3,7 @@ import type { OffsetCommitTopic, OffsetFetchTopic } from '@gregor/proto';
 import type { Cluster } from '../cluster';
 import { COORDINATOR_MOVED, GroupCoordinator } from '../consumer/group/coordinator';
 import { errorFromWire, firstFailure } from '../errors';
-import { decodeAssignment } from '../group/consumer-protocol';
+import { decodeAssignment, decodeSubscription } from '../group/consumer-protocol';
 import type { ResolvedClientOptions } from '../options';
 import { int64, int64Wire } from '../wire';
 import { askEveryBroker, perItemWithRetry, type ItemResult } from './per-item';
@@ -106,6 +106,7 @@ export class GroupAdmin {
               clientId: m.clientId,
               clientHost: m.clientHost,
               assignment: g.protocolType === 'consumer' && m.memberAssignment.length > 0 ? safeAssignment(m.memberAssignment) : [],
+              subscriptionUserData: g.protocolType === 'consumer' && m.memberMetadata.length > 0 ? safeUserData(m.memberMetadata) : null,
             })),
           };
         }),
@@ -183,6 +184,15 @@ export class GroupAdmin {
         }
       }
     });
+  }
+}
+
+/** A member's subscription bytes are the member's to write: undecodable ones describe as no userData, not a failed describe. */
+function safeUserData(bytes: Buffer): Buffer | null {
+  try {
+    return decodeSubscription(bytes).userData;
+  } catch {
+    return null;
   }
 }
 

@@ -170,7 +170,7 @@ export class TransactionAdmin {
       [name],
       (n) => n,
       async () => {
-        const leader = this.cluster.metadata.leaderOf(topic, partition);
+        const leader = this.cluster.leaderOf(topic, partition);
         const conn = leader === undefined ? undefined : this.cluster.connectionForNode(leader);
         if (conn === undefined) return new Map([[name, new GregorError('LEADER_NOT_AVAILABLE', `${name} has no known leader`, { topic, partition })]]);
         return new Map([[name, await ask(conn)]]);

@@ -78,6 +78,20 @@ export interface ListOffsetsQuery {
   spec: 'earliest' | 'latest' | { timestamp: bigint };
 }
 
+/** Records to delete from one partition: every record below `offset` (-1n: below the high watermark). */
+export interface RecordsToDelete {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
+/** A partition after DeleteRecords: its new low watermark (log start). */
+export interface DeletedRecords {
+  topic: string;
+  partition: number;
+  lowWatermark: bigint;
+}
+
 export interface PartitionOffset {
   topic: string;
   partition: number;

@@ -1,12 +1,13 @@
 import { Serdes, type Serde } from '../serdes';
 import { Stores } from '../state/stores';
 import type { SerdePair } from '../topology/topology';
-import { SessionWindows, type TimeWindows, type Windowed } from '../windows';
+import { SessionWindows, SlidingWindows, type TimeWindows, type Windowed } from '../windows';
 import { streamAggregateSupplier, windowAggregateSupplier, type AggregateStep } from './aggregate-processors';
 import type { KStream } from './kstream';
 import { KTable } from './ktable';
 import type { Materialized, StreamsBuilder } from './streams-builder';
 import { sessionAggregateSupplier, type SessionAggregateSteps } from './session-aggregate';
+import { slidingAggregateSupplier, timestampedSerde } from './sliding-aggregate';
 import { storeGetter } from './table-processors';
 
 /** Count as a JS number: exact up to 2^53, which no single key's count reaches. */
@@ -39,9 +40,9 @@ export class KGroupedStream<K, V> {
     return this.doAggregate('KSTREAM-AGGREGATE', aggregateStep(initializer, aggregator), { valueSerde: this.builder.defaultValueSerde as Serde<VA>, ...materialized });
   }
 
-  windowedBy(windows: TimeWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     return windows instanceof SessionWindows ? new SessionWindowedKStream(this.builder, this, windows) : new TimeWindowedKStream(this.builder, this, windows);
   }
 
@@ -62,12 +63,12 @@ export class KGroupedStream<K, V> {
   }
 }
 
-/** A grouped stream cut into time windows (Kafka's TimeWindowedKStream). */
+/** A grouped stream cut into time windows — tumbling, hopping or sliding (Kafka's TimeWindowedKStream). */
 export class TimeWindowedKStream<K, V> {
   constructor(
     private readonly builder: StreamsBuilder,
     private readonly grouped: KGroupedStream<K, V>,
-    private readonly windows: TimeWindows,
+    private readonly windows: TimeWindows | SlidingWindows,
   ) {}
 
   count(materialized: Materialized<K, number> = {}): KTable<Windowed<K>, number> {
@@ -85,16 +86,27 @@ export class TimeWindowedKStream<K, V> {
   private doAggregate<VA>(step: AggregateStep<K, V, VA>, materialized: Materialized<K, VA> & { valueSerde?: Serde<VA> }): KTable<Windowed<K>, VA> {
     const { input, storeName, keySerde } = this.grouped.prepare(materialized);
     const valueSerde = materialized.valueSerde ?? (this.builder.defaultValueSerde as Serde<VA>);
-    const name = this.builder.newName('KSTREAM-WINDOWED-AGGREGATE');
+    const windows = this.windows;
     const graph = this.builder.graph;
-    graph.addProcessor(name, windowAggregateSupplier(storeName, this.windows, keySerde, valueSerde, step, this.builder.windowCounters, this.builder.logger), input.nodeName);
-    graph.addStateStore(Stores.window(storeName, this.windows.sizeMs, keySerde, valueSerde, materialized), name);
+    let name: string;
+    if (windows instanceof SlidingWindows) {
+      name = this.builder.newName('KSTREAM-SLIDINGWINDOWAGGREGATE');
+      const stateSerde = timestampedSerde(valueSerde);
+      graph.addProcessor(name, slidingAggregateSupplier(storeName, windows, keySerde, stateSerde, step, this.builder.windowCounters, this.builder.logger), input.nodeName);
+      // Keyed by record key then window start: one key's windows are one range read per record.
+      graph.addStateStore(Stores.keyValue(storeName, Serdes.Bytes(), stateSerde, materialized), name);
+    } else {
+      name = this.builder.newName('KSTREAM-WINDOWED-AGGREGATE');
+      graph.addProcessor(name, windowAggregateSupplier(storeName, windows, keySerde, valueSerde, step, this.builder.windowCounters, this.builder.logger), input.nodeName);
+      graph.addStateStore(Stores.window(storeName, windows.sizeMs, keySerde, valueSerde, materialized), name);
+    }
     return new KTable<Windowed<K>, VA>(this.builder, name, {
       keySerde: undefined,
       valueSerde,
       storeName,
       getter: undefined,
-      windows: { closesAfterEndMs: this.windows.graceMs, keySerde },
+      // A sliding window's end is inclusive: it takes records until stream time passes end + grace.
+      windows: { closesAfterEndMs: windows instanceof SlidingWindows ? windows.graceMs + 1 : windows.graceMs, keySerde },
     });
   }
 }

@@ -1,31 +1,19 @@
 import type { ProcessorContext, ProcessorSupplier } from '../processor/api';
 import type { Change } from '../record';
 import { serializeKey, type Serde } from '../serdes';
+import { keyPrefixRange, prefixedKey, splitKeyPrefix } from '../state/key-prefix';
 import type { KeyValueStore } from '../state/key-value-store';
 import type { SessionWindows, Windowed } from '../windows';
 import type { WindowAggregateCounters } from './aggregate-processors';
 
 /** Session-store key: key length, key bytes, session end, session start — one key's sessions are one range. */
 export function sessionKey(keyBytes: Buffer, startMs: number, endMs: number): Buffer {
-  const out = Buffer.allocUnsafe(4 + keyBytes.length + 16);
-  out.writeUInt32BE(keyBytes.length, 0);
-  keyBytes.copy(out, 4);
-  out.writeBigInt64BE(BigInt(endMs), 4 + keyBytes.length);
-  out.writeBigInt64BE(BigInt(startMs), 12 + keyBytes.length);
-  return out;
+  return prefixedKey(keyBytes, endMs, startMs);
 }
 
 function parseSessionKey(raw: Buffer): { keyBytes: Buffer; startMs: number; endMs: number } {
-  const len = raw.readUInt32BE(0);
-  return { keyBytes: raw.subarray(4, 4 + len), endMs: Number(raw.readBigInt64BE(4 + len)), startMs: Number(raw.readBigInt64BE(12 + len)) };
-}
-
-/** Every session of one key: from the bare prefix to the prefix followed by more 0xff than a session key has. */
-function keyRange(keyBytes: Buffer): [Buffer, Buffer] {
-  const prefix = Buffer.allocUnsafe(4 + keyBytes.length);
-  prefix.writeUInt32BE(keyBytes.length, 0);
-  keyBytes.copy(prefix, 4);
-  return [prefix, Buffer.concat([prefix, Buffer.alloc(17, 0xff)])];
+  const { keyBytes, tailOffset } = splitKeyPrefix(raw);
+  return { keyBytes, endMs: Number(raw.readBigInt64BE(tailOffset)), startMs: Number(raw.readBigInt64BE(tailOffset + 8)) };
 }
 
 export interface SessionAggregateSteps<K, V, VA> {
@@ -63,7 +51,7 @@ export function sessionAggregateSupplier<K, V, VA>(
         if (r.key === null || r.key === undefined || r.value === null || r.value === undefined) return;
         const streamTime = ctx.currentStreamTimeMs();
         const keyBytes = serializeKey(keySerde, storeName, r.key);
-        const [from, to] = keyRange(keyBytes);
+        const [from, to] = keyPrefixRange(keyBytes, 16);
         const overlapping = store.range(from, to).filter(({ key }) => {
           const s = parseSessionKey(key);
           return s.endMs >= r.timestamp - windows.gapMs && s.startMs <= r.timestamp + windows.gapMs;

@@ -24,6 +24,12 @@ export interface StreamsConfig {
   transactionTimeoutMs?: number;
   /** How often offsets are committed (Kafka's commit.interval.ms, default 30000). */
   commitIntervalMs?: number;
+  /**
+   * How often records the application has consumed (committed) are deleted
+   * from its repartition topics (Kafka's repartition.purge.interval.ms,
+   * default 30000), so they do not hold every record until retention.
+   */
+  repartitionPurgeIntervalMs?: number;
   /** Entries per store cache; 0 disables caching (Kafka sizes it in bytes: statestore.cache.max.bytes). */
   cacheMaxEntries?: number;
   /** Replication factor of internal topics (default: the broker's default.replication.factor). */
@@ -75,6 +81,7 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     processingGuarantee: guarantee,
     // Kafka Streams commits every 100 ms under exactly_once_v2: a commit is also when outputs become visible.
     commitIntervalMs: nonNegative('commitIntervalMs', c.commitIntervalMs ?? (guarantee === 'exactly_once_v2' ? 100 : 30_000)),
+    repartitionPurgeIntervalMs: nonNegative('repartitionPurgeIntervalMs', c.repartitionPurgeIntervalMs ?? 30_000),
     transactionTimeoutMs: positive('transactionTimeoutMs', c.transactionTimeoutMs ?? 10_000),
     cacheMaxEntries: nonNegative('cacheMaxEntries', c.cacheMaxEntries ?? 10_000),
     replicationFactor: c.replicationFactor,

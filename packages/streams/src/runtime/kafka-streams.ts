@@ -16,6 +16,8 @@ import { WarmStores } from './task-stores';
 import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
 import { groupByTask, mergeByTimestamp } from './record-order';
+import { ACTIVE_TASK, checkpointedTaskOffsetSums } from './member-info';
+import { RepartitionPurger } from './repartition-purge';
 import { streamsTaskAssignor } from './task-assignor';
 import { TaskManager } from './task-manager';
 
@@ -58,6 +60,7 @@ export class KafkaStreams {
   private producer: Producer | undefined;
   private tasks: TaskManager | undefined;
   private commitPath: CommitPath | undefined;
+  private purger: RepartitionPurger | undefined;
   private collector: ProducerCollector | undefined;
   private global: GlobalStateManager | undefined;
   private standbys: StandbyTasks | undefined;
@@ -128,6 +131,8 @@ export class KafkaStreams {
         await this.producer.initTransactions();
         log.info('exactly_once_v2: transactional producer ready', { transactionalId: this.transactionalId() });
       }
+      const repartitionTopics = new Set(plan.internalTopics.filter((t) => t.kind === 'repartition').map((t) => t.topic));
+      if (repartitionTopics.size > 0) this.purger = new RepartitionPurger(this.client.admin(), repartitionTopics, this.config.repartitionPurgeIntervalMs, this.config.clock, log);
       const collector = new ProducerCollector(this.producer, (t) => changelogs.has(t), this.config.productionExceptionHandler, log);
       this.collector = collector;
       const taskTopics = new Map(this.topology.subtopologies().map((s) => [s.id, s.sourceTopics.map((t) => resolveTopic(applicationId, t))]));
@@ -143,7 +148,7 @@ export class KafkaStreams {
         isolationLevel: isolationLevel(this.config),
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan)],
+        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan, () => this.localTaskOffsetSums())],
         ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
       });
       this.consumer = consumer;
@@ -183,6 +188,20 @@ export class KafkaStreams {
       throw this.fatal;
     }
     this.loop = this.run();
+  }
+
+  /**
+   * The state this instance holds per task, for its subscription (the
+   * leader places free tasks where their state is): checkpointed task
+   * directories, standbys (their applied positions, if further), and
+   * running active tasks (caught up).
+   */
+  private localTaskOffsetSums(): Map<string, string> {
+    const sums = checkpointedTaskOffsetSums(path.join(this.config.stateDir, this.config.applicationId));
+    for (const [task, sum] of this.standbys?.taskOffsetSums() ?? []) if (sum > (sums.get(task) ?? -1n)) sums.set(task, sum);
+    const out = new Map([...sums].map(([task, sum]) => [task, sum.toString()]));
+    for (const t of this.tasks?.all() ?? []) out.set(t.idString, ACTIVE_TASK);
+    return out;
   }
 
   /** Commits, closes every task, leaves the group and closes the clients. */
@@ -290,10 +309,11 @@ export class KafkaStreams {
   private async commit(): Promise<boolean> {
     const endTimer = this.metricsRegistry.commitDuration.startTimer();
     try {
-      const n = await this.tasks!.commitAll();
+      const offsets = await this.tasks!.commitAll();
+      this.purger?.afterCommit(offsets);
       await this.standbys?.checkpointAll();
       await this.global?.checkpoint();
-      if (n > 0) {
+      if (offsets.length > 0) {
         this.counters.commits++;
         endTimer();
       }
@@ -379,6 +399,7 @@ export class KafkaStreams {
       log.warn('closing tasks failed', { error: (err as Error).message });
     }
     await this.consumer?.close().catch((err: unknown) => log.warn('closing the consumer failed', { error: (err as Error).message }));
+    await this.purger?.drain(); // before the client (its admin) closes
     await this.global?.stop().catch((err: unknown) => log.warn('closing the global stores failed', { error: (err as Error).message }));
     await this.client.close().catch(() => undefined);
     if (this.state !== 'ERROR') this.setState('NOT_RUNNING');

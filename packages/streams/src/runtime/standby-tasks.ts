@@ -94,6 +94,13 @@ export class StandbyTasks {
     return [...this.byPartition.values()].map((e) => ({ tp: e.tp, position: e.standby.position }));
   }
 
+  /** Per standby task, the sum of the changelog offsets its stores applied (what the assignor compares). */
+  taskOffsetSums(): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    for (const [key, task] of this.tasks) out.set(key, [...task.stores.values()].reduce((sum, s) => sum + (s.position ?? 0n), 0n));
+    return out;
+  }
+
   apply(rec: IncomingRecord): void {
     const s = this.byPartition.get(tpKey(rec.topic, rec.partition))?.standby;
     if (s === undefined) return;

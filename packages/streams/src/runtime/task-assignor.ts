@@ -1,6 +1,8 @@
 import { compareMembers, cooperativeStickyAssignor, type GroupMember, type PartitionAssignor, type PartitionCounts } from '@gregor/client';
 import type { TopicPartition } from '@gregor/common';
 import type { TaskId } from '../processor/task';
+import { decodeMemberInfo, encodeMemberInfo, taskWarmth } from './member-info';
+import { placeFreeTasksWarm, shedMovableTasksFirst } from './warm-placement';
 
 /** What the assignor needs of the topology: each sub-topology's source topics (resolved names). */
 export type TaskTopics = ReadonlyMap<number, readonly string[]>;
@@ -34,16 +36,24 @@ const TASKS = 'tasks';
  * is first revoked by its owner — committed, closed — and given to its new
  * owner in the follow-up rebalance; other tasks keep processing
  * throughout). Ownership comes from the partitions each member reports.
+ * State-aware: each member's subscription userData (`MemberInfo`) reports
+ * the state it holds per task; tasks nobody owns (after a full restart, or
+ * a member's departure) are then swapped among members toward the one
+ * with the warmest state (`placeFreeTasksWarm`), so a restarted instance
+ * gets back the tasks whose stores it has on disk and a standby takes
+ * over its task, instead of rebuilding stores from their changelogs.
  * Tasks are numbered by partition, then sub-topology, so that free tasks
  * dealt in order mix sub-topologies (stateful ones spread out) instead of
  * giving one member every task of one sub-topology.
  */
-export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan = { changelogs: new Map(), replicas: 0 }): PartitionAssignor {
+export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan = { changelogs: new Map(), replicas: 0 }, localTaskOffsetSums?: () => ReadonlyMap<string, string>): PartitionAssignor {
   const subOf = new Map<string, number>();
   for (const [sub, topics] of taskTopics) for (const t of topics) subOf.set(t, sub);
+  const subtopologies = Object.fromEntries([...taskTopics].map(([sub, sources]) => [String(sub), { sources: [...sources], changelogs: [...(standby.changelogs.get(sub) ?? [])] }]));
   return {
     name: 'gregor-streams',
     supportedProtocols: ['cooperative'],
+    subscriptionUserData: () => encodeMemberInfo({ version: 1, subtopologies, taskOffsetSums: Object.fromEntries(localTaskOffsetSums?.() ?? []) }),
     assign(partitionCounts, members: readonly GroupMember[]) {
       const tasks = allTasks(taskTopics, partitionCounts).sort((a, b) => a.partition - b.partition || a.subtopology - b.subtopology);
       const index = new Map(tasks.map((t, i) => [`${t.subtopology}_${t.partition}`, i]));
@@ -57,6 +67,7 @@ export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan
         return { ...m, subscription: { ...m.subscription, topics: [TASKS], ownedPartitions } };
       });
       const pseudo = cooperativeStickyAssignor.assign(new Map([[TASKS, tasks.length]]), pseudoMembers);
+      placeByState(pseudo, pseudoMembers, members, tasks, standby);
       const out = new Map<string, TopicPartition[]>();
       for (const [memberId, tps] of pseudo) out.set(memberId, tps.flatMap((tp) => taskPartitions(tasks[tp.partition]!, taskTopics, partitionCounts)));
       if (standby.replicas > 0) {
@@ -71,6 +82,31 @@ export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan
   };
 }
 
+/**
+ * The state-aware part (see streamsTaskAssignor), on the sticky
+ * assignment of task indices, in place: a member that must give up owned
+ * tasks gives up first those another member has state for, then stateless
+ * ones; tasks nobody owned go where their state is warmest.
+ */
+function placeByState(pseudo: Map<string, TopicPartition[]>, pseudoMembers: readonly GroupMember[], members: readonly GroupMember[], tasks: readonly TaskId[], standby: StandbyPlan): void {
+  const infos = new Map(members.map((m) => [m.memberId, decodeMemberInfo(m.subscription.userData)]));
+  const taskName = (i: number): string => `${tasks[i]!.subtopology}_${tasks[i]!.partition}`;
+  const warmth = (memberId: string, i: number): number => taskWarmth(infos.get(memberId), taskName(i));
+  const ownedBy = new Map(pseudoMembers.map((m) => [m.memberId, new Set(m.subscription.ownedPartitions.map((tp) => tp.partition))]));
+  const claims = new Map<number, number>();
+  for (const owned of ownedBy.values()) for (const i of owned) claims.set(i, (claims.get(i) ?? 0) + 1);
+  const byIndex = new Map([...pseudo].map(([memberId, tps]) => [memberId, tps.map((tp) => tp.partition)]));
+  const assigned = new Set([...byIndex.values()].flat());
+  // Withheld this round: owned by exactly one member, assigned to nobody (it moves in the follow-up rebalance).
+  const shed = new Map([...ownedBy].map(([memberId, owned]) => [memberId, [...owned].filter((i) => claims.get(i) === 1 && !assigned.has(i))]));
+  const stateless = (i: number): boolean => (standby.changelogs.get(tasks[i]!.subtopology) ?? []).length === 0;
+  const shedPreference = (memberId: string, i: number): number => ([...infos.keys()].some((m) => m !== memberId && warmth(m, i) >= 0) ? 2 : stateless(i) ? 1 : 0);
+  shedMovableTasksFirst(byIndex, shed, shedPreference, (memberId, i) => ownedBy.get(memberId)?.has(i) === true);
+  const free = new Set(tasks.map((_t, i) => i).filter((i) => !claims.has(i)));
+  placeFreeTasksWarm(byIndex, free, warmth, [...members].sort(compareMembers).map((m) => m.memberId));
+  for (const [memberId, indices] of byIndex) pseudo.set(memberId, indices.map((partition) => ({ topic: TASKS, partition })));
+}
+
 /** Standby replicas to place: each stateful sub-topology's changelog topics, and how many copies per task. */
 export interface StandbyPlan {
   readonly changelogs: ReadonlyMap<number, readonly string[]>;
@@ -80,7 +116,8 @@ export interface StandbyPlan {
 /**
  * Places standby replicas (pure): for each task with changelogs, up to
  * `replicas` members other than those owning or receiving it as active,
- * preferring a member that already keeps it (its store is warm), then the
+ * preferring a member that already keeps it or reports state for it (its
+ * store is warm: a standby, a checkpointed task directory), then the
  * member with the fewest standbys so far, then Kafka's member order. A
  * standby is the task's changelog partitions.
  */
@@ -93,6 +130,7 @@ export function assignStandbys(
   const ordered = [...members].sort(compareMembers);
   const out = new Map<string, TopicPartition[]>(ordered.map((m) => [m.memberId, []]));
   const keeps = (m: GroupMember, tp: TopicPartition): boolean => m.subscription.ownedPartitions.some((o) => o.topic === tp.topic && o.partition === tp.partition);
+  const infos = new Map(members.map((m) => [m.memberId, decodeMemberInfo(m.subscription.userData)]));
   tasks.forEach((task, i) => {
     const topics = plan.changelogs.get(task.subtopology) ?? [];
     if (topics.length === 0) return;
@@ -100,7 +138,7 @@ export function assignStandbys(
     const owners = activeOwners.get(i) ?? [];
     const candidates = ordered
       .filter((m) => !owners.includes(m.memberId))
-      .map((m, order) => ({ m, order, warm: tps.some((tp) => keeps(m, tp)) }))
+      .map((m, order) => ({ m, order, warm: tps.some((tp) => keeps(m, tp)) || taskWarmth(infos.get(m.memberId), `${task.subtopology}_${task.partition}`) >= 0 }))
       .sort((a, b) => Number(b.warm) - Number(a.warm) || out.get(a.m.memberId)!.length - out.get(b.m.memberId)!.length || a.order - b.order);
     for (const c of candidates.slice(0, plan.replicas)) out.get(c.m.memberId)!.push(...tps);
   });

@@ -110,8 +110,9 @@ export class TaskManager {
    * Commits every task: caches written down (their forwards and changelog
    * writes sent), outputs acknowledged and offsets committed through the
    * commit path, then the persistent stores flushed and checkpointed.
+   * Returns the offsets committed.
    */
-  async commitAll(): Promise<number> {
+  async commitAll(): Promise<OffsetAndMetadata[]> {
     const tasks = this.all();
     for (const t of tasks) t.flushCaches();
     const offsets: OffsetAndMetadata[] = tasks.flatMap((t) => t.consumedOffsets());
@@ -120,7 +121,7 @@ export class TaskManager {
       if (this.eos) await entry.task.persistStores();
       else await this.checkpoint(entry);
     }
-    return offsets.length;
+    return offsets;
   }
 
   /** Closes tasks: `clean` after a commit (stores checkpointed), else (partitions lost) without writing a checkpoint. */

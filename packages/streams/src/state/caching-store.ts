@@ -1,4 +1,5 @@
-import { inRange, keyBytes, keyString, type BytesStore } from './bytes-store';
+import { keyBytes, keyString, type BytesStore } from './bytes-store';
+import { SortedKeys } from './sorted-keys';
 
 /** Called once per dirty key when the cache writes it down: what a KTable forwards downstream. */
 export type CacheFlushListener = (key: Buffer, newValue: Buffer | null, oldValue: Buffer | null, timestampMs: number) => void;
@@ -22,6 +23,8 @@ interface CacheEntry {
 export class CachingStore implements BytesStore {
   /** Map iteration order is insertion order: re-inserting on access makes the first entry the LRU one. */
   private readonly cache = new Map<string, CacheEntry>();
+  /** The cache's keys in order, so a range read costs its keys, not the whole cache (sliding windows read one per record). */
+  private readonly sortedKeys = new SortedKeys();
   private listener: CacheFlushListener | undefined;
 
   constructor(
@@ -69,7 +72,7 @@ export class CachingStore implements BytesStore {
     const hi = to === undefined ? undefined : keyString(to);
     const merged = new Map<string, Buffer | null>();
     for (const [k, v] of this.inner.range(from, to)) merged.set(keyString(k), v);
-    for (const [k, e] of this.cache) if (inRange(k, lo, hi)) merged.set(k, e.value);
+    for (const k of this.sortedKeys.range(lo, hi)) merged.set(k, this.cache.get(k)!.value);
     for (const k of [...merged.keys()].sort()) {
       const v = merged.get(k);
       if (v !== null && v !== undefined) yield [keyBytes(k), v];
@@ -95,6 +98,7 @@ export class CachingStore implements BytesStore {
   /** Drops every cached entry without writing it down (a task closed dirty). */
   discard(): void {
     this.cache.clear();
+    this.sortedKeys.clear();
   }
 
   async flush(): Promise<void> {
@@ -105,6 +109,7 @@ export class CachingStore implements BytesStore {
   async close(): Promise<void> {
     await this.flush();
     this.cache.clear();
+    this.sortedKeys.clear();
     await this.inner.close();
   }
 
@@ -116,6 +121,7 @@ export class CachingStore implements BytesStore {
       e.timestampMs = this.nowMs();
       this.touch(k, e);
     } else {
+      if (e === undefined) this.sortedKeys.add(k);
       this.cache.delete(k);
       this.cache.set(k, { value, oldValue: this.inner.get(key) ?? null, dirty: true, timestampMs: this.nowMs() });
     }
@@ -132,7 +138,10 @@ export class CachingStore implements BytesStore {
     const count = Math.max(1, Math.floor(this.maxEntries / 10));
     const victims = [...this.cache.keys()].slice(0, count);
     this.flushEntries(victims);
-    for (const k of victims) this.cache.delete(k);
+    for (const k of victims) {
+      this.cache.delete(k);
+      this.sortedKeys.delete(k);
+    }
   }
 
   private flushEntries(keys: readonly string[]): void {

@@ -1,52 +1,50 @@
+import BTree from 'sorted-btree';
+
+/** JavaScript string order (UTF-16 code units): on latin1 key strings, bytewise order. */
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * A set of keys (latin1 strings, so string order is byte order) kept
- * sorted, so that a range read costs a binary search plus the keys it
- * returns instead of sorting the whole set each time. Insertion is a
- * binary search and an array splice (a memmove), fine for the key counts
- * one task's store holds.
+ * sorted, so that a range read costs a search plus the keys it returns
+ * instead of sorting the whole set each time. A B+ tree (`sorted-btree`):
+ * inserts and deletes are O(log n) — a sorted array's splice made every
+ * insert O(n), which dominated stores with many keys (a sliding-window
+ * store inserts several window keys per record).
  */
 export class SortedKeys {
-  private readonly keys: string[] = [];
+  private readonly tree = new BTree<string, true>(undefined, byCodeUnit);
 
   get size(): number {
-    return this.keys.length;
+    return this.tree.size;
   }
 
   has(key: string): boolean {
-    const i = this.lowerBound(key);
-    return this.keys[i] === key;
+    return this.tree.has(key);
   }
 
   add(key: string): void {
-    const i = this.lowerBound(key);
-    if (this.keys[i] !== key) this.keys.splice(i, 0, key);
+    this.tree.set(key, true);
   }
 
   delete(key: string): void {
-    const i = this.lowerBound(key);
-    if (this.keys[i] === key) this.keys.splice(i, 1);
+    this.tree.delete(key);
   }
 
   /** Keys with from ≤ key < to, in order; a copy, so the caller may change the set while iterating it. */
   range(from: string | undefined, to: string | undefined): string[] {
-    const start = from === undefined ? 0 : this.lowerBound(from);
-    const end = to === undefined ? this.keys.length : this.lowerBound(to);
-    return this.keys.slice(start, Math.max(start, end));
+    const out: string[] = [];
+    const low = from ?? this.tree.minKey();
+    if (low === undefined) return out;
+    if (to === undefined) {
+      const high = this.tree.maxKey()!;
+      this.tree.forRange(low, high, true, (k) => void out.push(k));
+    } else {
+      this.tree.forRange(low, to, false, (k) => void out.push(k));
+    }
+    return out;
   }
 
   clear(): void {
-    this.keys.length = 0;
-  }
-
-  /** The first index whose key is ≥ `key`. */
-  private lowerBound(key: string): number {
-    let lo = 0;
-    let hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    this.tree.clear();
   }
 }

@@ -136,14 +136,15 @@ export class GroupMembership {
    */
   async rebalance(topics: readonly string[], owned: readonly TopicPartition[], ownedGeneration: number, signal: AbortSignal): Promise<JoinedGeneration> {
     const c = this.config;
-    const metadata = encodeSubscription({
-      topics: [...topics],
-      userData: null,
-      ownedPartitions: c.protocol === 'cooperative' ? [...owned] : [],
-      generationId: c.protocol === 'cooperative' ? ownedGeneration : -1,
-      rackId: null,
-    });
-    const protocols = c.assignors.map((a) => ({ name: a.name, metadata }));
+    const subscription = (userData: Buffer | null): Buffer =>
+      encodeSubscription({
+        topics: [...topics],
+        userData,
+        ownedPartitions: c.protocol === 'cooperative' ? [...owned] : [],
+        generationId: c.protocol === 'cooperative' ? ownedGeneration : -1,
+        rackId: null,
+      });
+    const protocols = c.assignors.map((a) => ({ name: a.name, metadata: subscription(a.subscriptionUserData?.(topics) ?? null) }));
     const joined = await this.rebalanceWith('consumer', protocols, signal, (j) => this.assign(j));
     return { generationId: joined.generationId, memberId: joined.memberId, protocolName: joined.protocolName, partitions: decodeAssignment(joined.assignment).partitions };
   }

@@ -24,6 +24,15 @@ export interface PartitionAssignor {
   /** Protocols it supports, preferred first. */
   readonly supportedProtocols: readonly RebalanceProtocol[];
   assign(partitionCounts: PartitionCounts, members: readonly GroupMember[]): Map<string, TopicPartition[]>;
+  /**
+   * Bytes this member adds to its subscription at every join (Kafka's
+   * subscriptionUserData): what the leader's `assign` should know about the
+   * member beyond its topics and owned partitions (Kafka Streams reports
+   * the state it holds per task). Called synchronously on each rebalance;
+   * the leader sees them as `subscription.userData`, DescribeGroups as the
+   * member's `subscriptionUserData`. None when absent.
+   */
+  subscriptionUserData?(topics: readonly string[]): Buffer | null;
 }
 
 /**
