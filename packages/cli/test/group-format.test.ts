@@ -8,8 +8,8 @@ const description: GroupDescription = {
   assignor: 'range',
   coordinator: 2,
   members: [
-    { memberId: 'm-1', groupInstanceId: null, clientId: 'app', clientHost: '/10.0.0.1', assignment: [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }] },
-    { memberId: 'm-2', groupInstanceId: 'worker-2', clientId: 'idle-app', clientHost: '/10.0.0.2', assignment: [] },
+    { memberId: 'm-1', groupInstanceId: null, clientId: 'app', clientHost: '/10.0.0.1', subscriptionUserData: null, assignment: [{ topic: 't', partition: 0 }, { topic: 't', partition: 1 }] },
+    { memberId: 'm-2', groupInstanceId: 'worker-2', clientId: 'idle-app', clientHost: '/10.0.0.2', subscriptionUserData: null, assignment: [] },
   ],
 };
 

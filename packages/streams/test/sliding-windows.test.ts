@@ -17,7 +17,7 @@ function slidingCount(windows: SlidingWindows, suppress = false): StreamsBuilder
   return b;
 }
 
-async function run(windows: SlidingWindows, input: [key: string, timestampMs: number][], suppress = false, cached = true): Promise<{ out: { key: string; value: number | null }[]; dropped: number }> {
+async function run(windows: SlidingWindows, input: [key: string, timestampMs: number][], suppress = false, cached = true): Promise<{ out: { key: string | null; value: number | null }[]; dropped: number }> {
   const b = slidingCount(windows, suppress);
   const driver = new TopologyTestDriver(b.build(), cached ? {} : { cacheMaxEntries: 0 });
   const events = driver.createInputTopic('events', S, S);
