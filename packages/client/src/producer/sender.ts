@@ -304,7 +304,7 @@ export class Sender {
     );
     // The broker answers acks=all itself after timeoutMs; the RPC deadline
     // leaves it a moment to do so.
-    const call = conn.call('Produce', request, { timeoutMs: config.requestTimeoutMs + 1000, signal: abandon.signal });
+    const call = conn.produce(request, { timeoutMs: config.requestTimeoutMs + 1000, signal: abandon.signal });
     config.onRequestSent?.(sent.map((g) => ({ topic: g[0]!.topic, partition: g[0]!.partition, recordCount: g.reduce((n, b) => n + b.records.length, 0) })));
     call
       .then(
