@@ -36,7 +36,10 @@ interface Pending {
  * idempotent producer's retry is deduplicated by the broker). A broker
  * without ProduceStream (UNIMPLEMENTED: an older version) gets the unary
  * call from then on, its unanswered requests resent that way (it handled
- * none of them). Requests beyond PRODUCE_STREAM_MAX_OUTSTANDING go unary.
+ * none of them); a stream ended RESOURCE_EXHAUSTED (a message over the
+ * broker's size limit) has its unanswered requests resent as unary calls,
+ * so only the oversized one fails, as it would have alone. Requests beyond
+ * PRODUCE_STREAM_MAX_OUTSTANDING go unary.
  */
 export class ProduceStream {
   private call: StreamCall | undefined;
@@ -89,10 +92,14 @@ export class ProduceStream {
       else p.resolve(res.response);
     });
     call.on('error', (err: grpc.ServiceError) => {
-      if (err.code === status.UNIMPLEMENTED) {
-        this.unsupported = true;
+      // UNIMPLEMENTED: the broker handled none of them. RESOURCE_EXHAUSTED: one
+      // message was over the broker's size limit (or the stream over its bound),
+      // and which one is not said: each gets its own unary call, so only an
+      // oversized one fails (MESSAGE_TOO_LARGE) and the others are retried as
+      // after a lost answer (an idempotent producer's are deduplicated).
+      if (err.code === status.UNIMPLEMENTED || err.code === status.RESOURCE_EXHAUSTED) {
+        if (err.code === status.UNIMPLEMENTED) this.unsupported = true;
         if (this.call === call) this.call = undefined;
-        // The broker handled none of them: ask again the old way.
         for (const [id, p] of [...this.pending]) if (p.call === call) this.settle(id)!.resolve(this.unary(p.request, p.timeoutMs, p.signal));
         return;
       }

@@ -32,8 +32,8 @@ function answerTo(req: ProduceRequest__Output): ProduceResponse {
 
 const baseOffsetOf = async (res: Promise<{ topics: { partitions: { baseOffset: string }[] }[] }>): Promise<string> => (await res).topics[0]!.partitions[0]!.baseOffset;
 
-async function startBroker(handlers: grpc.UntypedServiceImplementation): Promise<{ server: grpc.Server; address: string }> {
-  const server = new grpc.Server(grpcServerOptions());
+async function startBroker(handlers: grpc.UntypedServiceImplementation, maxReceiveBytes = -1): Promise<{ server: grpc.Server; address: string }> {
+  const server = new grpc.Server(grpcServerOptions({ 'grpc.max_receive_message_length': maxReceiveBytes }));
   server.addService(loadClientProto().gregor.v1.Gregor.service, handlers);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err === null ? resolve(p) : reject(err))),
@@ -123,5 +123,27 @@ describe('SDK ProduceStream', () => {
     expect(await Promise.all([1, 2].map((n) => baseOffsetOf(conn!.produce(request(n)))))).toEqual(['10', '20']);
     expect(await baseOffsetOf(conn.produce(request(3)))).toBe('30');
     expect(unaryCalls).toBe(3);
+  });
+
+  it('a message over the broker\'s size limit fails alone (MESSAGE_TOO_LARGE); the others on its stream are resent and answered', async () => {
+    let unaryCalls = 0;
+    const broker = await startBroker(
+      {
+        // Holds every stream request: the small one is still unanswered when the big one ends the stream.
+        ProduceStream: (call: StreamCall) => call.on('data', () => undefined),
+        Produce: (call: grpc.ServerUnaryCall<ProduceRequest__Output, ProduceResponse>, cb: grpc.sendUnaryData<ProduceResponse>) => {
+          unaryCalls++;
+          cb(null, answerTo(call.request));
+        },
+      },
+      1000,
+    );
+    server = broker.server;
+    conn = new BrokerConnection(broker.address, { clientId: 'test', requestTimeoutMs: 10_000 });
+    const small = baseOffsetOf(conn.produce(request(1)));
+    const big = { ...request(2), topics: [{ name: 't', partitions: [{ partition: 2, records: Buffer.alloc(5000) }] }] };
+    await expect(conn.produce(big)).rejects.toMatchObject({ errorName: 'MESSAGE_TOO_LARGE' });
+    expect(await small).toBe('10');
+    expect(unaryCalls).toBe(1);
   });
 });
