@@ -23,6 +23,9 @@ export interface LatencyPoint {
   max_ms: number;
   /** Where the time went (gRPC through the SDK only; null for the Kafka workload). */
   breakdown: Breakdown | null;
+  /** CPU time per record sent at this rate (warm-up included), µs: the bench process, all nodes together (null without /proc). */
+  cpu_us_per_record_client?: number;
+  cpu_us_per_record_nodes?: number | null;
   /** Per node during the measurement: event-loop delay and GC pauses. */
   nodes: {
     node: number;

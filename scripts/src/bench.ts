@@ -354,7 +354,11 @@ async function runOnce(workload: BenchWorkload, topic: string, pids: readonly nu
   const curve: LatencyPoint[] = [];
   for (const rate of latencyRates) {
     log(`${workload.protocol}: measuring latency: ${rate} records/s for ${latencySeconds} s`);
-    curve.push(await measureLatency(target, workload, topic, value, rate, latencySeconds));
+    const cpu0 = { client: clientCpuSeconds(), nodes: nodesCpuSeconds(pids) };
+    const point = await measureLatency(target, workload, topic, value, rate, latencySeconds);
+    // CPU per record sent (warm-up included): unlike the latencies, hardly moved by other load on the machine.
+    const cpu = cpuDelta(cpu0, pids, rate * latencySeconds + Math.min(rate, 2000));
+    curve.push({ ...point, cpu_us_per_record_client: Number(cpu.client.toFixed(1)), cpu_us_per_record_nodes: cpu.nodes === undefined ? null : Number(cpu.nodes.toFixed(1)) });
   }
   return resultOf(workload.protocol, throughput, curve);
 }
@@ -381,6 +385,8 @@ function resultOf(protocol: Protocol, t: ThroughputFigures | undefined, curve: L
     lat_p99_ms: first.p99_ms,
     lat_p999_ms: first.p999_ms,
     lat_breakdown: first.breakdown,
+    lat_cpu_us_per_record_client: first.cpu_us_per_record_client,
+    lat_cpu_us_per_record_nodes: first.cpu_us_per_record_nodes,
     lat_nodes: first.nodes,
     ...(curve.length > 1 ? { latency_curve: curve } : {}),
     nodes,

@@ -18,6 +18,7 @@ import { gregorService } from './grpc/client-service';
 import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
 import { KAFKA_LISTENER } from './kafka/request-context';
 import { replicationService } from './grpc/replication-service';
+import { RequestStreams } from './grpc/request-stream';
 import { CLIENT_LISTENER, listenerEndpoint, type ListenerEndpoint, type MetadataSource } from './metadata-source';
 import { NOOP_OBSERVER, type BrokerObserver } from './observer';
 import { PartitionManager } from './partition-manager';
@@ -106,6 +107,7 @@ function listenersOf(config: BrokerConfig): GrpcListenerConfig[] {
  */
 export class Broker {
   private readonly listeners: readonly ServedListener[];
+  private readonly requestStreams = new RequestStreams();
   /** The KAFKA listener, when configured (bound in start). */
   private kafka: KafkaServer | undefined;
   private readonly ctx: BrokerContext;
@@ -220,8 +222,8 @@ export class Broker {
         }),
       );
       // The gRPC front end: decode → the broker core → encode.
-      server.addService(loadClientProto().gregor.v1.Gregor.service, gregorService(this.core, l.name, frontEnd));
-      server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, replicationService(this.core, l.name, frontEnd));
+      server.addService(loadClientProto().gregor.v1.Gregor.service, gregorService(this.core, l.name, frontEnd, this.requestStreams));
+      server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, replicationService(this.core, l.name, frontEnd, this.requestStreams));
       for (const s of opts.services ?? []) server.addService(s.definition, s.implementation);
       return { config: l, server, boundPort: 0 };
     });
@@ -429,6 +431,8 @@ export class Broker {
     this.ctx.purgatory.wakeAll();
     // acks=all waiters answer NOT_LEADER_OR_FOLLOWER: the client retries on the next leader.
     this.ctx.producePurgatory.notifyAll();
+    // Followers' FetchStreams and producers' ProduceStreams would keep talking to this broker (and hold up the graceful shutdown).
+    this.requestStreams.closeAll();
     log.info('answered waiting fetches and produces', { fetches: waiting, produces: producing });
     const kafkaStopped = this.kafka?.stop(this.opts.config.shutdownGraceMs);
     await Promise.all([

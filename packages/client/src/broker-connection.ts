@@ -69,6 +69,7 @@ import {
 } from '@gregor/proto';
 import { CLIENT_KEEPALIVE, GregorError, grpcChannelOptions } from '@gregor/common';
 import { errorFromGrpc } from './errors';
+import { ProduceStream } from './produce-stream';
 
 /** Request and response types per RPC of gregor.v1.Gregor. */
 export interface Rpcs {
@@ -188,6 +189,27 @@ export class BrokerConnection {
     });
   }
 
+  /**
+   * Produce over this connection's ProduceStream (produce-stream.ts: the
+   * same request and answer as `call('Produce', …)`, without a unary
+   * call's per-request cost), opened on first use.
+   */
+  produce(request: ProduceRequest, opts: Pick<CallOptions, 'timeoutMs' | 'signal'> = {}): Promise<ProduceResponse__Output> {
+    if (this.closed) return Promise.reject(new GregorError('NETWORK_EXCEPTION', `connection to ${this.address} is closed`, { broker: this.address, transport: true }));
+    this.produceStream ??= new ProduceStream(
+      () => {
+        const metadata = new grpc.Metadata();
+        metadata.set('client-id', this.opts.clientId);
+        return this.client.ProduceStream(metadata);
+      },
+      this.address,
+      (req, timeoutMs, signal) => this.call('Produce', req, { timeoutMs, ...(signal !== undefined ? { signal } : {}) }),
+    );
+    return this.produceStream.send(request, opts.timeoutMs ?? this.opts.requestTimeoutMs, opts.signal);
+  }
+
+  private produceStream: ProduceStream | undefined;
+
   /** The generated client serving `method`; admin RPCs share this connection's channel. */
   private stubFor(method: RpcName): grpc.Client {
     if (!ADMIN_RPCS.has(method)) return this.client;
@@ -222,6 +244,7 @@ export class BrokerConnection {
     this.closed = true;
     for (const call of this.inFlight) call.cancel();
     this.inFlight.clear();
+    this.produceStream?.close();
     this.client.close();
   }
 }

@@ -29,6 +29,9 @@ class LossyProxy {
     this.upstream = new Gregor(upstreamAddress, grpc.credentials.createInsecure());
     const impl: grpc.UntypedServiceImplementation = {};
     for (const [name, def] of Object.entries(Gregor.service)) {
+      // Unary calls only: the SDK's ProduceStream then answers UNIMPLEMENTED and
+      // the SDK falls back to unary Produce calls, whose responses this proxy loses.
+      if (def.requestStream || def.responseStream) continue;
       impl[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
         const topic = name === 'Produce' ? ((call.request as { topics: { name: string }[] }).topics[0]?.name ?? '') : '';
         const n = this.produces.get(topic) ?? 0;

@@ -86,3 +86,12 @@ export function grpcServerOptions(extra: Readonly<Record<string, string | number
     ...extra,
   };
 }
+
+/**
+ * Unanswered requests one ProduceStream may hold (client.proto): the
+ * broker ends a stream that goes over it (RESOURCE_EXHAUSTED) and the SDK
+ * sends requests beyond it as unary Produce calls instead. A producer keeps
+ * a handful in flight per broker, so this is only reached by many
+ * producers sharing one client.
+ */
+export const PRODUCE_STREAM_MAX_OUTSTANDING = 1000;

@@ -4,10 +4,12 @@ import {
   loadReplicationProto,
   type GregorReplicationClient,
   type OffsetsForLeaderEpochResponse__Output,
+  type ReplicaFetchRequest as WireFetchRequest,
   type ReplicaFetchResponse__Output,
   type ReplicationError__Output,
 } from '@gregor/proto';
 import type { EpochEndOffset } from './epochs';
+import { FetchStream, transportError } from './fetch-stream';
 
 /** One partition of a follower fetch, in domain types (the wire stops in this file). */
 export interface ReplicaFetchPartitionRequest {
@@ -75,12 +77,6 @@ function errorOf(wire: ReplicationError__Output | null, context: { topic?: strin
   return new GregorError(errorNameForCode(wire.code), wire.message.replace(/^[A-Z_]+: /, ''), { ...context, ...leaderHint });
 }
 
-function transportError(err: grpc.ServiceError, address: string): GregorError {
-  if (err.code === grpc.status.DEADLINE_EXCEEDED) return new GregorError('REQUEST_TIMED_OUT', `no answer from leader ${address} in time`, {}, err);
-  if (err.code === grpc.status.CANCELLED) return new GregorError('NETWORK_EXCEPTION', `fetch from ${address} was cancelled`, { cancelled: true }, err);
-  return new GregorError('NETWORK_EXCEPTION', `leader ${address}: ${err.details || err.message}`, {}, err);
-}
-
 export function decodeFetchResponse(res: ReplicaFetchResponse__Output): ReplicaFetchPartitionResponse[] {
   const requestError = errorOf(res.error, {});
   if (requestError !== undefined) throw requestError;
@@ -129,7 +125,7 @@ function byTopic<T extends { topic: string }, W>(items: readonly T[], toWire: (i
   return [...topics].map(([name, partitions]) => ({ name, partitions }));
 }
 
-/** The real client: gregor.v1.GregorReplication over one gRPC channel. */
+/** The real client: gregor.v1.GregorReplication over one gRPC channel; fetches go over FetchStream (fetch-stream.ts). */
 export function grpcReplicationClient(address: string): ReplicationClient {
   const Ctor = loadReplicationProto().gregor.v1.GregorReplication;
   // Inter-node keepalive and fast reconnects: a follower must notice a leader
@@ -139,37 +135,45 @@ export function grpcReplicationClient(address: string): ReplicationClient {
     grpc.credentials.createInsecure(),
     grpcChannelOptions(INTER_NODE_KEEPALIVE, { 'grpc.max_receive_message_length': -1 }),
   );
-  return {
-    fetch(request, timeoutMs, signal) {
-      return new Promise((resolve, reject) => {
-        const wire = {
-          replicaId: request.replicaId,
-          brokerEpoch: request.brokerEpoch.toString(),
-          maxWaitMs: request.maxWaitMs,
-          minBytes: request.minBytes,
-          maxBytes: request.maxBytes,
-          topics: byTopic(request.partitions, (p) => ({
-            partition: p.partition,
-            fetchOffset: p.fetchOffset.toString(),
-            lastFetchedEpoch: p.lastFetchedEpoch,
-            currentLeaderEpoch: p.currentLeaderEpoch,
-            partitionMaxBytes: p.partitionMaxBytes,
-            logStartOffset: p.logStartOffset.toString(),
-          })),
-        };
-        const call = client.FetchFromLeader(wire, { deadline: Date.now() + timeoutMs }, (err, res) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (err !== null) return reject(transportError(err, address));
-          try {
-            resolve(decodeFetchResponse(res!));
-          } catch (e) {
-            reject(e);
-          }
-        });
-        const onAbort = (): void => call.cancel();
-        if (signal?.aborted === true) call.cancel();
-        else signal?.addEventListener('abort', onAbort, { once: true });
+  const stream = new FetchStream(client, address);
+  /** FetchFromLeader: with a leader that does not know FetchStream. */
+  const unaryFetch = (wire: WireFetchRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<ReplicaFetchResponse__Output> =>
+    new Promise((resolve, reject) => {
+      const call = client.FetchFromLeader(wire, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err !== null) reject(transportError(err, address));
+        else resolve(res!);
       });
+      const onAbort = (): void => call.cancel();
+      if (signal?.aborted === true) call.cancel();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  return {
+    async fetch(request, timeoutMs, signal) {
+      const wire: WireFetchRequest = {
+        replicaId: request.replicaId,
+        brokerEpoch: request.brokerEpoch.toString(),
+        maxWaitMs: request.maxWaitMs,
+        minBytes: request.minBytes,
+        maxBytes: request.maxBytes,
+        topics: byTopic(request.partitions, (p) => ({
+          partition: p.partition,
+          fetchOffset: p.fetchOffset.toString(),
+          lastFetchedEpoch: p.lastFetchedEpoch,
+          currentLeaderEpoch: p.currentLeaderEpoch,
+          partitionMaxBytes: p.partitionMaxBytes,
+          logStartOffset: p.logStartOffset.toString(),
+        })),
+      };
+      if (!stream.unsupported) {
+        try {
+          return decodeFetchResponse(await stream.fetch(wire, timeoutMs, signal));
+        } catch (err) {
+          // UNIMPLEMENTED: nothing was fetched; ask again the old way.
+          if (!stream.unsupported) throw err;
+        }
+      }
+      return decodeFetchResponse(await unaryFetch(wire, timeoutMs, signal));
     },
     offsetsForLeaderEpoch(replicaId, queries, timeoutMs, signal) {
       return new Promise((resolve, reject) => {
@@ -188,6 +192,7 @@ export function grpcReplicationClient(address: string): ReplicationClient {
       });
     },
     close() {
+      stream.close();
       client.close();
     },
   };

@@ -20,7 +20,11 @@ describe('replication client keepalive', () => {
   beforeEach(async () => {
     server = new grpc.Server(grpcServerOptions());
     server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, {
-      FetchFromLeader: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, { error: null, topics: [] }),
+      // Fetches travel on FetchStream; the unary call is the fallback for older leaders.
+      FetchStream: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+        call.on('data', () => call.write({ error: null, topics: [] }));
+        call.on('end', () => call.end());
+      },
     });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err === null ? resolve(p) : reject(err))),

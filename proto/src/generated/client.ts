@@ -101,6 +101,8 @@ import type { ProducePartition as _gregor_v1_ProducePartition, ProducePartition_
 import type { ProducePartitionResult as _gregor_v1_ProducePartitionResult, ProducePartitionResult__Output as _gregor_v1_ProducePartitionResult__Output } from './gregor/v1/ProducePartitionResult';
 import type { ProduceRequest as _gregor_v1_ProduceRequest, ProduceRequest__Output as _gregor_v1_ProduceRequest__Output } from './gregor/v1/ProduceRequest';
 import type { ProduceResponse as _gregor_v1_ProduceResponse, ProduceResponse__Output as _gregor_v1_ProduceResponse__Output } from './gregor/v1/ProduceResponse';
+import type { ProduceStreamRequest as _gregor_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _gregor_v1_ProduceStreamRequest__Output } from './gregor/v1/ProduceStreamRequest';
+import type { ProduceStreamResponse as _gregor_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _gregor_v1_ProduceStreamResponse__Output } from './gregor/v1/ProduceStreamResponse';
 import type { ProduceTopic as _gregor_v1_ProduceTopic, ProduceTopic__Output as _gregor_v1_ProduceTopic__Output } from './gregor/v1/ProduceTopic';
 import type { ProduceTopicResult as _gregor_v1_ProduceTopicResult, ProduceTopicResult__Output as _gregor_v1_ProduceTopicResult__Output } from './gregor/v1/ProduceTopicResult';
 import type { ProducerState as _gregor_v1_ProducerState, ProducerState__Output as _gregor_v1_ProducerState__Output } from './gregor/v1/ProducerState';
@@ -228,6 +230,8 @@ export interface ProtoGrpcType {
       ProducePartitionResult: MessageTypeDefinition<_gregor_v1_ProducePartitionResult, _gregor_v1_ProducePartitionResult__Output>
       ProduceRequest: MessageTypeDefinition<_gregor_v1_ProduceRequest, _gregor_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_gregor_v1_ProduceResponse, _gregor_v1_ProduceResponse__Output>
+      ProduceStreamRequest: MessageTypeDefinition<_gregor_v1_ProduceStreamRequest, _gregor_v1_ProduceStreamRequest__Output>
+      ProduceStreamResponse: MessageTypeDefinition<_gregor_v1_ProduceStreamResponse, _gregor_v1_ProduceStreamResponse__Output>
       ProduceTopic: MessageTypeDefinition<_gregor_v1_ProduceTopic, _gregor_v1_ProduceTopic__Output>
       ProduceTopicResult: MessageTypeDefinition<_gregor_v1_ProduceTopicResult, _gregor_v1_ProduceTopicResult__Output>
       ProducerState: MessageTypeDefinition<_gregor_v1_ProducerState, _gregor_v1_ProducerState__Output>

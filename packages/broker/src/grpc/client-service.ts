@@ -1,16 +1,31 @@
+import { GregorError, PRODUCE_STREAM_MAX_OUTSTANDING, toGregorError } from '@gregor/common';
 import type { GregorHandlers } from '@gregor/proto';
 import type { BrokerApi } from '../api/broker-api';
 import * as admin from './admin-codec';
 import * as data from './data-codec';
 import * as groups from './group-codec';
 import * as txn from './txn-codec';
+import { serveRequestStream, type RequestStreams } from './request-stream';
 import { unary, type GrpcFrontEndDeps } from './unary';
+import { wireError } from './wire';
 
 /** gregor.v1.Gregor as served on `listener`: the same API, addresses of that listener. */
-export function gregorService(api: BrokerApi, listener: string, deps: GrpcFrontEndDeps): GregorHandlers {
+export function gregorService(api: BrokerApi, listener: string, deps: GrpcFrontEndDeps, streams: RequestStreams): GregorHandlers {
   const m = <K extends keyof BrokerApi>(name: K): BrokerApi[K] => api[name].bind(api) as BrokerApi[K];
   return {
     Produce: unary(deps, 'Produce', listener, data.decodeProduce, m('produce'), data.encodeProduce),
+    ProduceStream: (call) =>
+      serveRequestStream(deps, streams, listener, call, {
+        api: 'Produce',
+        maxOutstanding: PRODUCE_STREAM_MAX_OUTSTANDING,
+        decode: (msg) => {
+          if (msg.request === null) throw new GregorError('INVALID_REQUEST', `ProduceStream request ${msg.correlationId} carries no ProduceRequest`);
+          return data.decodeProduce(msg.request);
+        },
+        call: m('produce'),
+        encode: (res, msg) => ({ correlationId: msg.correlationId, response: data.encodeProduce(res), error: null }),
+        failure: (err, msg) => ({ correlationId: msg.correlationId, response: null, error: wireError(toGregorError(err)) }),
+      }),
     Fetch: unary(deps, 'Fetch', listener, data.decodeFetch, m('fetch'), data.encodeFetch, { cancellable: true }),
     ListOffsets: unary(deps, 'ListOffsets', listener, data.decodeListOffsets, m('listOffsets'), data.encodeListOffsets),
     Metadata: unary(deps, 'Metadata', listener, admin.decodeMetadata, m('metadata'), admin.encodeMetadata),

@@ -1,8 +1,10 @@
+import { toGregorError } from '@gregor/common';
 import type * as wire from '@gregor/proto';
 import type { GregorReplicationHandlers } from '@gregor/proto';
 import type { OffsetsForLeaderEpochRequest, OffsetsForLeaderEpochResponse } from '../api/fetch';
 import type { ReplicaFetchRequest, ReplicaFetchResponse } from '../api/replication';
 import type { BrokerCore } from '../broker-core';
+import { serveRequestStream, type RequestStreams } from './request-stream';
 import { unary, type GrpcFrontEndDeps } from './unary';
 import { int64, replicationWireError } from './wire';
 
@@ -65,11 +67,26 @@ export function encodeOffsetsForLeaderEpoch(res: OffsetsForLeaderEpochResponse):
   };
 }
 
-export function replicationService(core: BrokerCore, listener: string, deps: GrpcFrontEndDeps): GregorReplicationHandlers {
+/** A whole-request failure as FetchStream answers it (the unary call fails with a status instead). */
+function failedFetch(err: unknown): wire.ReplicaFetchResponse {
+  return { error: replicationWireError(toGregorError(err)), topics: [] };
+}
+
+export function replicationService(core: BrokerCore, listener: string, deps: GrpcFrontEndDeps, streams: RequestStreams): GregorReplicationHandlers {
   return {
     FetchFromLeader: unary(deps, 'FetchFromLeader', listener, decodeReplicaFetch, (ctx, req) => core.fetchFromLeader(ctx, req), encodeReplicaFetch, {
       cancellable: true,
     }),
+    // One outstanding fetch per stream (replication.proto): bounded to one answer.
+    FetchStream: (call) =>
+      serveRequestStream(deps, streams, listener, call, {
+        api: 'FetchFromLeader',
+        maxOutstanding: 1,
+        decode: decodeReplicaFetch,
+        call: (ctx, req) => core.fetchFromLeader(ctx, req),
+        encode: encodeReplicaFetch,
+        failure: failedFetch,
+      }),
     OffsetsForLeaderEpoch: unary(
       deps,
       'OffsetsForLeaderEpoch',
@@ -80,3 +97,4 @@ export function replicationService(core: BrokerCore, listener: string, deps: Grp
     ),
   };
 }
+

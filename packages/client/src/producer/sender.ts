@@ -305,7 +305,7 @@ export class Sender {
       },
     );
     const deadline = this.produceCallDeadline(sent);
-    const call = conn.call('Produce', request, { timeoutMs: deadline.timeoutMs, signal: abandon.signal });
+    const call = conn.produce(request, { timeoutMs: deadline.timeoutMs, signal: abandon.signal });
     config.onRequestSent?.(sent.map((g) => ({ topic: g[0]!.topic, partition: g[0]!.partition, recordCount: g.reduce((n, b) => n + b.records.length, 0) })));
     call
       .then(

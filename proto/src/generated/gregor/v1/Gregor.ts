@@ -54,6 +54,8 @@ import type { OffsetFetchRequest as _gregor_v1_OffsetFetchRequest, OffsetFetchRe
 import type { OffsetFetchResponse as _gregor_v1_OffsetFetchResponse, OffsetFetchResponse__Output as _gregor_v1_OffsetFetchResponse__Output } from '../../gregor/v1/OffsetFetchResponse';
 import type { ProduceRequest as _gregor_v1_ProduceRequest, ProduceRequest__Output as _gregor_v1_ProduceRequest__Output } from '../../gregor/v1/ProduceRequest';
 import type { ProduceResponse as _gregor_v1_ProduceResponse, ProduceResponse__Output as _gregor_v1_ProduceResponse__Output } from '../../gregor/v1/ProduceResponse';
+import type { ProduceStreamRequest as _gregor_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _gregor_v1_ProduceStreamRequest__Output } from '../../gregor/v1/ProduceStreamRequest';
+import type { ProduceStreamResponse as _gregor_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _gregor_v1_ProduceStreamResponse__Output } from '../../gregor/v1/ProduceStreamResponse';
 import type { SyncGroupRequest as _gregor_v1_SyncGroupRequest, SyncGroupRequest__Output as _gregor_v1_SyncGroupRequest__Output } from '../../gregor/v1/SyncGroupRequest';
 import type { SyncGroupResponse as _gregor_v1_SyncGroupResponse, SyncGroupResponse__Output as _gregor_v1_SyncGroupResponse__Output } from '../../gregor/v1/SyncGroupResponse';
 import type { TxnOffsetCommitRequest as _gregor_v1_TxnOffsetCommitRequest, TxnOffsetCommitRequest__Output as _gregor_v1_TxnOffsetCommitRequest__Output } from '../../gregor/v1/TxnOffsetCommitRequest';
@@ -296,6 +298,11 @@ export interface GregorClient extends grpc.Client {
   produce(argument: _gregor_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   produce(argument: _gregor_v1_ProduceRequest, callback: grpc.requestCallback<_gregor_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   
+  ProduceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ProduceStreamRequest, _gregor_v1_ProduceStreamResponse__Output>;
+  ProduceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ProduceStreamRequest, _gregor_v1_ProduceStreamResponse__Output>;
+  produceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ProduceStreamRequest, _gregor_v1_ProduceStreamResponse__Output>;
+  produceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ProduceStreamRequest, _gregor_v1_ProduceStreamResponse__Output>;
+  
   SyncGroup(argument: _gregor_v1_SyncGroupRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_SyncGroupResponse__Output>): grpc.ClientUnaryCall;
   SyncGroup(argument: _gregor_v1_SyncGroupRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_SyncGroupResponse__Output>): grpc.ClientUnaryCall;
   SyncGroup(argument: _gregor_v1_SyncGroupRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_SyncGroupResponse__Output>): grpc.ClientUnaryCall;
@@ -378,6 +385,8 @@ export interface GregorHandlers extends grpc.UntypedServiceImplementation {
   
   Produce: grpc.handleUnaryCall<_gregor_v1_ProduceRequest__Output, _gregor_v1_ProduceResponse>;
   
+  ProduceStream: grpc.handleBidiStreamingCall<_gregor_v1_ProduceStreamRequest__Output, _gregor_v1_ProduceStreamResponse>;
+  
   SyncGroup: grpc.handleUnaryCall<_gregor_v1_SyncGroupRequest__Output, _gregor_v1_SyncGroupResponse>;
   
   TxnOffsetCommit: grpc.handleUnaryCall<_gregor_v1_TxnOffsetCommitRequest__Output, _gregor_v1_TxnOffsetCommitResponse>;
@@ -413,6 +422,7 @@ export interface GregorDefinition extends grpc.ServiceDefinition {
   OffsetCommit: MethodDefinition<_gregor_v1_OffsetCommitRequest, _gregor_v1_OffsetCommitResponse, _gregor_v1_OffsetCommitRequest__Output, _gregor_v1_OffsetCommitResponse__Output>
   OffsetFetch: MethodDefinition<_gregor_v1_OffsetFetchRequest, _gregor_v1_OffsetFetchResponse, _gregor_v1_OffsetFetchRequest__Output, _gregor_v1_OffsetFetchResponse__Output>
   Produce: MethodDefinition<_gregor_v1_ProduceRequest, _gregor_v1_ProduceResponse, _gregor_v1_ProduceRequest__Output, _gregor_v1_ProduceResponse__Output>
+  ProduceStream: MethodDefinition<_gregor_v1_ProduceStreamRequest, _gregor_v1_ProduceStreamResponse, _gregor_v1_ProduceStreamRequest__Output, _gregor_v1_ProduceStreamResponse__Output>
   SyncGroup: MethodDefinition<_gregor_v1_SyncGroupRequest, _gregor_v1_SyncGroupResponse, _gregor_v1_SyncGroupRequest__Output, _gregor_v1_SyncGroupResponse__Output>
   TxnOffsetCommit: MethodDefinition<_gregor_v1_TxnOffsetCommitRequest, _gregor_v1_TxnOffsetCommitResponse, _gregor_v1_TxnOffsetCommitRequest__Output, _gregor_v1_TxnOffsetCommitResponse__Output>
   WriteTxnMarkers: MethodDefinition<_gregor_v1_WriteTxnMarkersRequest, _gregor_v1_WriteTxnMarkersResponse, _gregor_v1_WriteTxnMarkersRequest__Output, _gregor_v1_WriteTxnMarkersResponse__Output>

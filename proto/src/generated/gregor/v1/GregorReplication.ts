@@ -17,6 +17,11 @@ export interface GregorReplicationClient extends grpc.Client {
   fetchFromLeader(argument: _gregor_v1_ReplicaFetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
   fetchFromLeader(argument: _gregor_v1_ReplicaFetchRequest, callback: grpc.requestCallback<_gregor_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
   
+  FetchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ReplicaFetchRequest, _gregor_v1_ReplicaFetchResponse__Output>;
+  FetchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ReplicaFetchRequest, _gregor_v1_ReplicaFetchResponse__Output>;
+  fetchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ReplicaFetchRequest, _gregor_v1_ReplicaFetchResponse__Output>;
+  fetchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_gregor_v1_ReplicaFetchRequest, _gregor_v1_ReplicaFetchResponse__Output>;
+  
   OffsetsForLeaderEpoch(argument: _gregor_v1_OffsetsForLeaderEpochRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_OffsetsForLeaderEpochResponse__Output>): grpc.ClientUnaryCall;
   OffsetsForLeaderEpoch(argument: _gregor_v1_OffsetsForLeaderEpochRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_gregor_v1_OffsetsForLeaderEpochResponse__Output>): grpc.ClientUnaryCall;
   OffsetsForLeaderEpoch(argument: _gregor_v1_OffsetsForLeaderEpochRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_gregor_v1_OffsetsForLeaderEpochResponse__Output>): grpc.ClientUnaryCall;
@@ -31,11 +36,14 @@ export interface GregorReplicationClient extends grpc.Client {
 export interface GregorReplicationHandlers extends grpc.UntypedServiceImplementation {
   FetchFromLeader: grpc.handleUnaryCall<_gregor_v1_ReplicaFetchRequest__Output, _gregor_v1_ReplicaFetchResponse>;
   
+  FetchStream: grpc.handleBidiStreamingCall<_gregor_v1_ReplicaFetchRequest__Output, _gregor_v1_ReplicaFetchResponse>;
+  
   OffsetsForLeaderEpoch: grpc.handleUnaryCall<_gregor_v1_OffsetsForLeaderEpochRequest__Output, _gregor_v1_OffsetsForLeaderEpochResponse>;
   
 }
 
 export interface GregorReplicationDefinition extends grpc.ServiceDefinition {
   FetchFromLeader: MethodDefinition<_gregor_v1_ReplicaFetchRequest, _gregor_v1_ReplicaFetchResponse, _gregor_v1_ReplicaFetchRequest__Output, _gregor_v1_ReplicaFetchResponse__Output>
+  FetchStream: MethodDefinition<_gregor_v1_ReplicaFetchRequest, _gregor_v1_ReplicaFetchResponse, _gregor_v1_ReplicaFetchRequest__Output, _gregor_v1_ReplicaFetchResponse__Output>
   OffsetsForLeaderEpoch: MethodDefinition<_gregor_v1_OffsetsForLeaderEpochRequest, _gregor_v1_OffsetsForLeaderEpochResponse, _gregor_v1_OffsetsForLeaderEpochRequest__Output, _gregor_v1_OffsetsForLeaderEpochResponse__Output>
 }

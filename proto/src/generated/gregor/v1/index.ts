@@ -143,6 +143,8 @@ export * from './ProducePartition';
 export * from './ProducePartitionResult';
 export * from './ProduceRequest';
 export * from './ProduceResponse';
+export * from './ProduceStreamRequest';
+export * from './ProduceStreamResponse';
 export * from './ProduceTopic';
 export * from './ProduceTopicResult';
 export * from './ProducerState';
