@@ -3,6 +3,8 @@ import type { Logger } from '@gregor/common';
 import { FAILURE_DETECTION_DEFAULTS, GregorError, silentLogger } from '@gregor/common';
 import type { AlterPartitionItemResult, ControllerClient } from './controller-client';
 import type { BrokerRegistration } from './image';
+import type { CatchUpEvent, CatchUpState } from './metadata-catch-up';
+import { afterCatchUpFetch, CAUGHT_UP, catchUpLagMs, observeCatchUp } from './metadata-catch-up';
 import type {
   AlterIsrRequest,
   BrokerEndpoint,
@@ -87,6 +89,8 @@ export interface HeartbeatState {
   readonly isCaughtUp: boolean;
   /** The active controller's applied metadata offset when it answered. */
   readonly controllerOffset: number;
+  /** The controller that answered. */
+  readonly controllerId: number;
 }
 
 interface PendingAlter {
@@ -94,6 +98,9 @@ interface PendingAlter {
   resolve: (a: PartitionAssignment) => void;
   reject: (err: unknown) => void;
 }
+
+/** Largest answer of one catch-up fetch; the rest comes with the next. */
+const CATCH_UP_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Bound on AlterPartition calls waiting for the next RPC; beyond it they fail (retriable). */
 const MAX_PENDING_ALTERS = 10_000;
@@ -121,6 +128,8 @@ export class ControllerMetadataSource {
   private allViews: readonly TopicMetadataView[] | undefined;
   private alterFlushScheduled = false;
   private lastHeartbeatAnswer: HeartbeatState | undefined;
+  private catchUp: CatchUpState = CAUGHT_UP;
+  private catchUpInFlight = false;
   /** The active controller the local metadata log names (its latest leader-change record); -1 unknown. */
   private namedController: number;
   private readonly heartbeatIntervalMs: number;
@@ -179,8 +188,65 @@ export class ControllerMetadataSource {
     return b !== undefined && b.brokerEpoch === this.brokerEpochValue && !b.fenced;
   }
 
+  /**
+   * The active controller as this broker knows it; -1 when unknown. When
+   * the local source knows none but the active controller answered this
+   * broker's heartbeat within the session, it is that one: a voter whose
+   * Raft messages stop arriving while its own connections work (a one-way
+   * cut) has lost its Raft leader, not the controller, and catches up on
+   * the log itself (maybeCatchUp).
+   */
   controllerId(): number {
-    return this.opts.source.leaderId();
+    const id = this.opts.source.leaderId();
+    if (id >= 0) return id;
+    const hb = this.lastHeartbeatAnswer;
+    return hb !== undefined && hb.controllerId >= 0 && Date.now() - hb.atMs < this.sessionTimeoutMs ? hb.controllerId : -1;
+  }
+
+  /**
+   * After a heartbeat answer: when the image is not fed by its usual path
+   * (observeCatchUp), fetches the missing committed entries from the
+   * controller that answered, over this broker's own connection. One fetch
+   * at a time, each bounded by a third of the session; a failed one is left
+   * to the next answer.
+   */
+  private maybeCatchUp(): void {
+    const hb = this.lastHeartbeatAnswer;
+    if (hb === undefined || this.catchUpInFlight || this.closed || hb.controllerId < 0 || hb.controllerId === this.opts.nodeId) return;
+    const lagMs = catchUpLagMs(this.sessionTimeoutMs);
+    const now = performance.now();
+    const { state, fetch, event } = observeCatchUp(
+      this.catchUp,
+      { nowMs: now, appliedOffset: this.opts.source.image.offset, reported: { offset: hb.controllerOffset, atMs: now - (Date.now() - hb.atMs) } },
+      lagMs,
+    );
+    this.catchUp = state;
+    this.logCatchUp(event);
+    if (!fetch) return;
+    const controller = hb.controllerId;
+    const from = this.opts.source.image.offset + 1;
+    this.catchUpInFlight = true;
+    this.opts.client
+      .fetchMetadata(controller, from, CATCH_UP_MAX_BYTES, lagMs)
+      .then((fetched) => {
+        if (this.closed) return;
+        const applied = this.opts.source.applyFetched(fetched);
+        const after = afterCatchUpFetch(this.catchUp, applied, this.opts.source.image.offset);
+        this.catchUp = after.state;
+        this.logCatchUp(after.event, `fetched ${applied} entries from controller ${controller} past offset ${from - 1}; the controller was at ${hb.controllerOffset}`);
+      })
+      .catch((err: Error) => this.logger.debug(`metadata catch-up fetch from controller ${controller} failed: ${err.message}`))
+      .finally(() => {
+        this.catchUpInFlight = false;
+      });
+  }
+
+  private logCatchUp(event: CatchUpEvent | undefined, detail = ''): void {
+    if (event === 'pulling') {
+      this.logger.warn(`the metadata log is not reaching this node through the quorum (${detail}); fetching it from the active controller while that lasts`);
+    } else if (event === 'fed-again') {
+      this.logger.info(`the metadata log reaches this node through the quorum again (offset ${this.opts.source.image.offset})`);
+    }
   }
 
   private endpointOf(b: BrokerRegistration): BrokerEndpoint | undefined {
@@ -367,7 +433,8 @@ export class ControllerMetadataSource {
       // Debug: the active controller logs the one line per fencing and unfencing.
       if (out.isFenced !== this.fenced) this.logger.debug(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
       this.fenced = out.isFenced;
-      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp, controllerOffset: out.metadataOffset };
+      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp, controllerOffset: out.metadataOffset, controllerId: out.controllerId };
+      this.maybeCatchUp();
     } catch (err) {
       const e = err as GregorError;
       if (e.errorName === 'STALE_BROKER_EPOCH' || e.errorName === 'BROKER_ID_NOT_REGISTERED') {

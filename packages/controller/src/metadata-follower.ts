@@ -1,11 +1,11 @@
 import type { Logger } from '@gregor/common';
 import { GregorError, silentLogger, sleep } from '@gregor/common';
 import type { ControllerClient } from './controller-client';
+import type { FetchedMetadata } from './fetched-metadata';
+import { applyFetchedMetadata } from './fetched-metadata';
 import { MetadataImage } from './image';
-import { diffImages } from './image-diff';
 import type { MetadataImageSource } from './metadata-view';
 import type { AppliedEvent, VoterAddress } from './quorum-controller';
-import { decodeRecordBatch } from './records';
 
 /**
  * Keeps a MetadataImage on a broker-only node (no local controller) by
@@ -69,32 +69,21 @@ export class MetadataFollower implements MetadataImageSource {
   /** One fetch; returns how many entries were applied and the voter's commit index. */
   async pollOnce(): Promise<{ applied: number; commitIndex: number }> {
     const voter = this.opts.voters[this.voterIndex % this.opts.voters.length]!;
-    let res;
+    let res: FetchedMetadata;
     try {
       res = await this.opts.client.fetchMetadata(voter.id, this.current.offset + 1, this.opts.maxBytes ?? 4 * 1024 * 1024, 2000);
     } catch (err) {
       this.voterIndex++;
       throw err;
     }
-    if (res.snapshot.length > 0 && Number(res.snapshotOffset) > this.current.offset) {
-      const before = this.current;
-      this.current = MetadataImage.fromSnapshot(res.snapshot);
-      this.emit({ offset: this.current.offset, changes: diffImages(before, this.current) });
-    }
-    let applied = 0;
-    for (const e of res.entries) {
-      const offset = Number(e.offset);
-      if (offset <= this.current.offset) continue;
-      if (e.data.length === 0) {
-        this.current.advanceTo(offset);
-        this.emit({ offset, changes: [] });
-      } else {
-        const changes = this.current.apply(decodeRecordBatch(e.data), offset);
-        this.emit({ offset, changes });
-      }
-      applied++;
-    }
-    return { applied, commitIndex: Number(res.commitIndex) };
+    return { applied: this.applyFetched(res), commitIndex: res.commitIndex };
+  }
+
+  /** Applies committed metadata fetched from any voter (the broker's own catch-up too); returns how many steps were new. */
+  applyFetched(fetched: FetchedMetadata): number {
+    const { image, applied } = applyFetchedMetadata(this.current, fetched, (e) => this.emit(e));
+    this.current = image;
+    return applied;
   }
 
   /**
