@@ -1,5 +1,5 @@
-import type { Logger } from '@gregor/common';
-import { GregorError, silentLogger, sleep } from '@gregor/common';
+import type { Clock, Logger } from '@gregor/common';
+import { FAILURE_DETECTION_DEFAULTS, GregorError, silentLogger, sleep, systemClock } from '@gregor/common';
 import type { ControllerClient } from './controller-client';
 import type { FetchedMetadata } from './fetched-metadata';
 import { applyFetchedMetadata } from './fetched-metadata';
@@ -20,6 +20,9 @@ export class MetadataFollower implements MetadataImageSource {
   private stopped = true;
   private loopDone: Promise<void> = Promise.resolve();
   private voterIndex = 0;
+  private readonly clock: Clock;
+  /** Monotonic ms of the last answered fetch (or of construction). */
+  private lastAnswerMs: number;
 
   constructor(
     private readonly opts: {
@@ -27,15 +30,27 @@ export class MetadataFollower implements MetadataImageSource {
       voters: readonly VoterAddress[];
       pollIntervalMs?: number;
       maxBytes?: number;
+      /**
+       * broker.session.timeout.ms: with no fetch answered for this long the
+       * node is cut off from every voter, and knows no active controller
+       * (leaderId -1), as a co-located Raft voter without a leader does.
+       * Default FAILURE_DETECTION_DEFAULTS (750).
+       */
+      sessionTimeoutMs?: number;
+      clock?: Clock;
       logger?: Logger;
     },
-  ) {}
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.lastAnswerMs = this.clock.monotonicMs();
+  }
 
   get image(): MetadataImage {
     return this.current;
   }
 
   leaderId(): number {
+    if (this.clock.monotonicMs() - this.lastAnswerMs >= (this.opts.sessionTimeoutMs ?? FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs)) return -1;
     // The last leader-change record it applied (snapshots carry it too).
     return this.opts.client.activeControllerGuess ?? this.current.lastLeaderChange?.leaderId ?? -1;
   }
@@ -76,6 +91,7 @@ export class MetadataFollower implements MetadataImageSource {
       this.voterIndex++;
       throw err;
     }
+    this.lastAnswerMs = this.clock.monotonicMs();
     return { applied: this.applyFetched(res), commitIndex: res.commitIndex };
   }
 
