@@ -228,14 +228,18 @@ export class ControllerMetadataSource {
     this.catchUpInFlight = true;
     this.opts.client
       .fetchMetadata(controller, from, CATCH_UP_MAX_BYTES, lagMs)
-      .then((fetched) => {
-        if (this.closed) return;
-        const applied = this.opts.source.applyFetched(fetched);
-        const after = afterCatchUpFetch(this.catchUp, applied, this.opts.source.image.offset);
-        this.catchUp = after.state;
-        this.logCatchUp(after.event, `fetched ${applied} entries from controller ${controller} past offset ${from - 1}; the controller was at ${hb.controllerOffset}`);
-      })
-      .catch((err: Error) => this.logger.debug(`metadata catch-up fetch from controller ${controller} failed: ${err.message}`))
+      .then(
+        (fetched) => {
+          if (this.closed) return;
+          const applied = this.opts.source.applyFetched(fetched);
+          const after = afterCatchUpFetch(this.catchUp, applied, this.opts.source.image.offset);
+          this.catchUp = after.state;
+          this.logCatchUp(after.event, `fetched ${applied} entries from controller ${controller} past offset ${from - 1}; the controller was at ${hb.controllerOffset}`);
+        },
+        // Unreachable or slow: the next answer tries again (the usual path may be back by then).
+        (err: Error) => this.logger.debug(`metadata catch-up fetch from controller ${controller} failed: ${err.message}`),
+      )
+      .catch((err: Error) => this.logger.error(`could not apply the metadata fetched from controller ${controller}: ${err.message}`))
       .finally(() => {
         this.catchUpInFlight = false;
       });
