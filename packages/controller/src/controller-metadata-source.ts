@@ -213,28 +213,36 @@ export class ControllerMetadataSource {
   private maybeCatchUp(): void {
     const hb = this.lastHeartbeatAnswer;
     if (hb === undefined || this.catchUpInFlight || this.closed || hb.controllerId < 0 || hb.controllerId === this.opts.nodeId) return;
-    const lagMs = catchUpLagMs(this.sessionTimeoutMs);
     const now = performance.now();
     const { state, fetch, event } = observeCatchUp(
       this.catchUp,
       { nowMs: now, appliedOffset: this.opts.source.image.offset, reported: { offset: hb.controllerOffset, atMs: now - (Date.now() - hb.atMs) } },
-      lagMs,
+      catchUpLagMs(this.sessionTimeoutMs),
     );
     this.catchUp = state;
     this.logCatchUp(event);
-    if (!fetch) return;
-    const controller = hb.controllerId;
+    if (fetch) this.fetchMissing(hb.controllerId, hb.controllerOffset);
+  }
+
+  /**
+   * Fetches the committed entries past the image from `controller` over this
+   * broker's own connection and applies them. One fetch at a time, each
+   * bounded by a third of the session; a failed one is left to the next
+   * heartbeat answer.
+   */
+  private fetchMissing(controller: number, reportedOffset: number): void {
+    if (this.catchUpInFlight || this.closed || controller < 0 || controller === this.opts.nodeId) return;
     const from = this.opts.source.image.offset + 1;
     this.catchUpInFlight = true;
     this.opts.client
-      .fetchMetadata(controller, from, CATCH_UP_MAX_BYTES, lagMs)
+      .fetchMetadata(controller, from, CATCH_UP_MAX_BYTES, catchUpLagMs(this.sessionTimeoutMs))
       .then(
         (fetched) => {
           if (this.closed) return;
           const applied = this.opts.source.applyFetched(fetched);
           const after = afterCatchUpFetch(this.catchUp, applied, this.opts.source.image.offset);
           this.catchUp = after.state;
-          this.logCatchUp(after.event, `fetched ${applied} entries from controller ${controller} past offset ${from - 1}; the controller was at ${hb.controllerOffset}`);
+          this.logCatchUp(after.event, `fetched ${applied} entries from controller ${controller} past offset ${from - 1}; the controller was at ${reportedOffset}`);
         },
         // Unreachable or slow: the next answer tries again (the usual path may be back by then).
         (err: Error) => this.logger.debug(`metadata catch-up fetch from controller ${controller} failed: ${err.message}`),
@@ -324,17 +332,31 @@ export class ControllerMetadataSource {
     return () => this.listeners.delete(listener);
   }
 
-  /** Resolves once the local image has applied `offset` (bounded). */
+  /**
+   * Resolves once the local image has applied `offset` (bounded). The
+   * offset is committed (a controller said so), so an image still short of
+   * it a heartbeat interval later is not being fed (normally it takes a few
+   * ms): the broker then fetches it from the active controller itself
+   * rather than waiting for the catch-up rule's lag — a leader waiting for
+   * its own ISR shrink under a one-way cut holds acks=all writes meanwhile.
+   */
   waitForOffset(offset: number, timeoutMs = this.opts.localApplyTimeoutMs ?? 10_000): Promise<void> {
     if (this.opts.source.image.offset >= offset) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      const nudge = setTimeout(() => {
+        if (this.opts.source.image.offset >= offset) return;
+        const controller = this.lastHeartbeatAnswer?.controllerId ?? this.opts.client.activeControllerGuess ?? -1;
+        this.fetchMissing(controller, offset);
+      }, Math.min(this.heartbeatIntervalMs, timeoutMs));
       const timer = setTimeout(() => {
+        clearTimeout(nudge);
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new GregorError('REQUEST_TIMED_OUT', `the write is committed at offset ${offset} but this node has applied only ${this.opts.source.image.offset}`));
       }, timeoutMs);
       const waiter: Waiter = {
         offset,
         resolve: () => {
+          clearTimeout(nudge);
           clearTimeout(timer);
           resolve();
         },
