@@ -1,6 +1,7 @@
 import { encodeRecordBatch } from '@gregor/record-batch';
 import { recordsOf } from '../src/partition/replica-logs';
 import { checkConsumed, checkPartitionLog, replicaDifference, seqOf, type LogRecord } from '../src/partition/safety';
+import { countFencings } from '../src/partition/fencing-events';
 import { longestAckGap } from '../src/partition/unavailability';
 
 const rec = (offset: number, value: string): LogRecord => ({ offset: BigInt(offset), value });
@@ -79,5 +80,19 @@ describe('replicaDifference', () => {
     expect(recordsOf({ node: 1, batches: [batch(0, '0:0'), batch(1, '0:1')] })).toEqual([rec(0, '0:0'), rec(1, '0:1')]);
     expect(seqOf('3:17', 3)).toBe(17);
     expect(seqOf('3:17', 2)).toBeUndefined();
+  });
+});
+
+describe('countFencings', () => {
+  it("counts each broker's fencings and unfencings from the controller's lines, nothing else", () => {
+    const log = [
+      '23:33:35.152 INFO  node-1 fenced broker 2 (epoch 4): no heartbeat for 812 ms (broker.session.timeout.ms=750)',
+      '{"level":"info","msg":"unfenced broker 2 (epoch 4): it caught up with the metadata log"}',
+      '23:33:36.000 INFO  node-3 fenced broker 2 (epoch 4): controlled shutdown',
+      '23:33:36.100 WARN  node-2 broker 2 is now fenced',
+      '23:33:37.000 INFO  node-3 unfenced broker 1 (epoch 9): it caught up with the metadata log',
+    ].join('\n');
+    expect(countFencings(log)).toEqual({ fenced: { '2': 2 }, unfenced: { '2': 1, '1': 1 } });
+    expect(countFencings('')).toEqual({ fenced: {}, unfenced: {} });
   });
 });

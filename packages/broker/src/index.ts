@@ -40,7 +40,7 @@ export {
 } from './fetch-budget';
 export { FetchPurgatory, type FetchWaiter } from './fetch-purgatory';
 export { computeHighWatermark, type HighWatermarkInput } from './replica/high-watermark';
-export { decideIsrChange, type IsrChange, type IsrInput } from './replica/isr-decision';
+export { decideIsrChange, nextIsrCheckDelayMs, type IsrChange, type IsrInput } from './replica/isr-decision';
 export { initialFollowerState, isCaughtUp, lowWatermark, recordFetch, type FollowerState } from './replica/follower-state';
 export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
 export {

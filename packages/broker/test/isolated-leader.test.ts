@@ -1,4 +1,4 @@
-import { ManualClock, pollUntil } from '@gregor/common';
+import { ManualClock, pollUntil, silentLogger, type Logger } from '@gregor/common';
 import { DEFAULT_GROUP_COORDINATOR_CONFIG, OFFSETS_TOPIC } from '@gregor/group-coordinator';
 import { batchOf, call, fetchOnce, produce, valuesOf } from './helpers/grpc-client';
 import { TestCluster } from './helpers/cluster';
@@ -35,9 +35,18 @@ async function advanceSeenBy(clock: ManualClock, cluster: TestCluster, nodeId: n
 describe('a leader cut off from the quorum, or a broker from the metadata log alone', () => {
   let cluster: TestCluster;
   const clock = new ManualClock();
+  // Node 1's log lines (issue 10: "logs tell the story" of losing and regaining the quorum).
+  const node1Logger = silentLogger();
+  const warn = jest.spyOn(node1Logger, 'warn');
+  const info = jest.spyOn(node1Logger, 'info');
+  const logged = (spy: jest.SpyInstance, pattern: RegExp): number => spy.mock.calls.filter((c: unknown[]) => pattern.test(String(c[0]))).length;
 
   beforeAll(async () => {
-    cluster = await TestCluster.start(3, { replicaLagTimeMaxMs: 600_000, brokerSessionTimeoutMs: SESSION_MS }, { clock });
+    cluster = await TestCluster.start(
+      3,
+      { replicaLagTimeMaxMs: 600_000, brokerSessionTimeoutMs: SESSION_MS },
+      { clock, loggerFor: (id): Logger => (id === 1 ? node1Logger : silentLogger()) },
+    );
   });
   afterAll(async () => {
     await cluster.close();
@@ -81,6 +90,8 @@ describe('a leader cut off from the quorum, or a broker from the metadata log al
     clock.advance(1);
     const answered = (await waiting).topics[0].partitions[0];
     expect(answered.error).toMatchObject({ name: 'NOT_LEADER_OR_FOLLOWER', retriable: true });
+    expect(logged(warn, /^lost contact with the quorum \(last heartbeat answer \d+ ms ago\); stepping back from leadership of \d+ partitions/)).toBe(1);
+    expect(logged(info, /^regained contact with the quorum/)).toBe(0);
     const fresh = await produce(cluster.client(1), 'cut', 0, batchOf(['refused']), -1);
     expect(fresh.error).toMatchObject({ name: 'NOT_LEADER_OR_FOLLOWER' });
     expect(cluster.log(1, 'cut', 0).logEndOffset).toBe(2n);
@@ -102,6 +113,10 @@ describe('a leader cut off from the quorum, or a broker from the metadata log al
     });
     expect(valuesOf(await cluster.logBytes(1, 'cut', 0))).toEqual(['before', 'after']);
     expect(metadataPartition(await call(cluster.client(1), 'Metadata', { topics: ['cut'] }), 'cut', 0)).toMatchObject({ leaderId: 2, error: null });
+    // One line each way, no more.
+    await pollUntil(() => logged(info, /^regained contact with the quorum after \d+ ms/) > 0, { timeoutMs: 10_000, what: 'the "regained contact" line' });
+    expect(logged(info, /^regained contact with the quorum/)).toBe(1);
+    expect(logged(warn, /^lost contact with the quorum/)).toBe(1);
   });
 
   test('keeps leading while a majority of the replicas still fetch from it (as during a controller election slower than the session)', async () => {

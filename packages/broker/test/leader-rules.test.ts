@@ -6,6 +6,7 @@ import {
   initialFollowerState,
   isCaughtUp,
   lowWatermark,
+  nextIsrCheckDelayMs,
   recordFetch,
   type FollowerState,
 } from '@gregor/broker';
@@ -327,5 +328,43 @@ describe('acks=all purgatory', () => {
     expect(p.tryReserve(1)).toBe(true);
     expect(await p.wait('t-0', 5, () => undefined)).toBe('REQUEST_TIMED_OUT');
     expect(p.size).toBe(0);
+  });
+});
+
+describe('nextIsrCheckDelayMs (when the leader looks at its ISRs next)', () => {
+  const LAG = 5000;
+
+  it("Kafka's cadence (half the lag) while nothing waits, or what waits is far from the limit", () => {
+    expect(nextIsrCheckDelayMs(10_000, [], LAG)).toBe(2500);
+    expect(nextIsrCheckDelayMs(10_000, [undefined, 10_000, 9_000], LAG)).toBe(2500);
+    expect(nextIsrCheckDelayMs(10_000, [], 60)).toBe(50);
+  });
+
+  it('exactly when the oldest waiting write passes the limit, if that comes sooner (a follower that stopped fetching is dropped after the lag, not up to half as long again)', () => {
+    // Waiting since 6000: the shrink rule holds from 11001 on.
+    expect(nextIsrCheckDelayMs(10_000, [9_500, 6_000, undefined], LAG)).toBe(1001);
+    expect(nextIsrCheckDelayMs(10_000, [7_400.5], LAG)).toBe(2402);
+  });
+
+  it('never sooner than 50 ms, and limits already passed do not count (a shrink slow to commit does not make the checks spin)', () => {
+    expect(nextIsrCheckDelayMs(10_000, [5_000], LAG)).toBe(50);
+    expect(nextIsrCheckDelayMs(10_000, [4_000], LAG)).toBe(2500);
+    expect(nextIsrCheckDelayMs(10_000, [4_000, 7_000], LAG)).toBe(2001);
+  });
+
+  it('property: never later than the cadence nor than the first future limit, never sooner than 50 ms', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.array(fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }), { maxLength: 20 }), fc.integer({ min: 1, max: 30_000 }), (now, since, lag) => {
+        const d = nextIsrCheckDelayMs(now, since, lag);
+        const cadence = Math.max(50, Math.floor(lag / 2));
+        expect(d).toBeGreaterThanOrEqual(50);
+        expect(d).toBeLessThanOrEqual(cadence);
+        for (const s of since) {
+          if (s === undefined) continue;
+          const due = s + lag + 1 - now;
+          if (due > 0) expect(d).toBeLessThanOrEqual(Math.max(50, due));
+        }
+      }),
+    );
   });
 });

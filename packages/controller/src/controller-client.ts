@@ -10,6 +10,7 @@ import type {
 } from '@gregor/proto';
 import { loadControllerProto } from '@gregor/proto';
 import type { HeartbeatOutcome, HeartbeatRequest, TopicsOutcome } from './controller-operations';
+import type { FetchedMetadata } from './fetched-metadata';
 import type { TargetState } from './controller-target';
 import { answered, chooseTarget, initialTargetState, redirected, unreachable } from './controller-target';
 import { CONTROLLER_CHANNEL_OPTIONS } from './peer-sender';
@@ -238,8 +239,11 @@ export class ControllerClient {
     return { brokerEpoch: Number(res.brokerEpoch) };
   }
 
-  /** `timing`: overall deadline and per-attempt timeout (see heartbeatTiming). */
-  async heartbeat(req: HeartbeatRequest, timing: { deadlineMs?: number; rpcTimeoutMs?: number } = {}): Promise<HeartbeatOutcome> {
+  /**
+   * `timing`: overall deadline and per-attempt timeout (see heartbeatTiming).
+   * The answer says which controller gave it.
+   */
+  async heartbeat(req: HeartbeatRequest, timing: { deadlineMs?: number; rpcTimeoutMs?: number } = {}): Promise<HeartbeatOutcome & { controllerId: number }> {
     const res = await this.call<{ error: ControllerError__Output | null; controllerId: number } & HeartbeatOutcome>(
       'BrokerHeartbeat',
       {
@@ -252,7 +256,13 @@ export class ControllerClient {
       timing,
     );
     ControllerClient.throwIfError(res);
-    return { isCaughtUp: res.isCaughtUp, isFenced: res.isFenced, shouldShutdown: res.shouldShutdown, metadataOffset: Number(res.metadataOffset) };
+    return {
+      isCaughtUp: res.isCaughtUp,
+      isFenced: res.isFenced,
+      shouldShutdown: res.shouldShutdown,
+      metadataOffset: Number(res.metadataOffset),
+      controllerId: res.controllerId,
+    };
   }
 
   async createTopics(specs: readonly CreateTopicSpec[], opts: { validateOnly?: boolean; timeoutMs?: number; deadlineMs?: number } = {}): Promise<TopicsOutcome> {
@@ -351,8 +361,14 @@ export class ControllerClient {
   }
 
   /** FetchMetadata from one voter (committed entries are the same everywhere). */
-  async fetchMetadata(voterId: number, fromOffset: number, maxBytes: number, timeoutMs = this.rpcTimeoutMs): Promise<FetchMetadataResponse__Output> {
-    return this.invoke<FetchMetadataResponse__Output>(voterId, 'FetchMetadata', { fromOffset, maxBytes }, timeoutMs);
+  async fetchMetadata(voterId: number, fromOffset: number, maxBytes: number, timeoutMs = this.rpcTimeoutMs): Promise<FetchedMetadata> {
+    const res = await this.invoke<FetchMetadataResponse__Output>(voterId, 'FetchMetadata', { fromOffset, maxBytes }, timeoutMs);
+    ControllerClient.throwIfError(res, { nodeId: voterId });
+    return {
+      snapshot: res.snapshot.length > 0 ? { offset: Number(res.snapshotOffset), data: res.snapshot } : undefined,
+      entries: res.entries.map((e) => ({ offset: Number(e.offset), data: e.data })),
+      commitIndex: Number(res.commitIndex),
+    };
   }
 
   close(): void {

@@ -3,6 +3,8 @@ import type { Logger } from '@gregor/common';
 import { FAILURE_DETECTION_DEFAULTS, GregorError, silentLogger } from '@gregor/common';
 import type { AlterPartitionItemResult, ControllerClient } from './controller-client';
 import type { BrokerRegistration } from './image';
+import type { CatchUpEvent, CatchUpState } from './metadata-catch-up';
+import { afterCatchUpFetch, CAUGHT_UP, catchUpLagMs, observeCatchUp } from './metadata-catch-up';
 import type {
   AlterIsrRequest,
   BrokerEndpoint,
@@ -87,6 +89,8 @@ export interface HeartbeatState {
   readonly isCaughtUp: boolean;
   /** The active controller's applied metadata offset when it answered. */
   readonly controllerOffset: number;
+  /** The controller that answered. */
+  readonly controllerId: number;
 }
 
 interface PendingAlter {
@@ -94,6 +98,9 @@ interface PendingAlter {
   resolve: (a: PartitionAssignment) => void;
   reject: (err: unknown) => void;
 }
+
+/** Largest answer of one catch-up fetch; the rest comes with the next. */
+const CATCH_UP_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Bound on AlterPartition calls waiting for the next RPC; beyond it they fail (retriable). */
 const MAX_PENDING_ALTERS = 10_000;
@@ -121,6 +128,8 @@ export class ControllerMetadataSource {
   private allViews: readonly TopicMetadataView[] | undefined;
   private alterFlushScheduled = false;
   private lastHeartbeatAnswer: HeartbeatState | undefined;
+  private catchUp: CatchUpState = CAUGHT_UP;
+  private catchUpInFlight = false;
   /** The active controller the local metadata log names (its latest leader-change record); -1 unknown. */
   private namedController: number;
   private readonly heartbeatIntervalMs: number;
@@ -179,8 +188,77 @@ export class ControllerMetadataSource {
     return b !== undefined && b.brokerEpoch === this.brokerEpochValue && !b.fenced;
   }
 
+  /**
+   * The active controller as this broker knows it; -1 when unknown. When
+   * the local source knows none but the active controller answered this
+   * broker's heartbeat within the session, it is that one: a voter whose
+   * Raft messages stop arriving while its own connections work (a one-way
+   * cut) has lost its Raft leader, not the controller, and catches up on
+   * the log itself (maybeCatchUp).
+   */
   controllerId(): number {
-    return this.opts.source.leaderId();
+    const id = this.opts.source.leaderId();
+    if (id >= 0) return id;
+    const hb = this.lastHeartbeatAnswer;
+    return hb !== undefined && hb.controllerId >= 0 && Date.now() - hb.atMs < this.sessionTimeoutMs ? hb.controllerId : -1;
+  }
+
+  /**
+   * After a heartbeat answer: when the image is not fed by its usual path
+   * (observeCatchUp), fetches the missing committed entries from the
+   * controller that answered, over this broker's own connection. One fetch
+   * at a time, each bounded by a third of the session; a failed one is left
+   * to the next answer.
+   */
+  private maybeCatchUp(): void {
+    const hb = this.lastHeartbeatAnswer;
+    if (hb === undefined || this.catchUpInFlight || this.closed || hb.controllerId < 0 || hb.controllerId === this.opts.nodeId) return;
+    const now = performance.now();
+    const { state, fetch, event } = observeCatchUp(
+      this.catchUp,
+      { nowMs: now, appliedOffset: this.opts.source.image.offset, reported: { offset: hb.controllerOffset, atMs: now - (Date.now() - hb.atMs) } },
+      catchUpLagMs(this.sessionTimeoutMs),
+    );
+    this.catchUp = state;
+    this.logCatchUp(event);
+    if (fetch) this.fetchMissing(hb.controllerId, hb.controllerOffset);
+  }
+
+  /**
+   * Fetches the committed entries past the image from `controller` over this
+   * broker's own connection and applies them. One fetch at a time, each
+   * bounded by a third of the session; a failed one is left to the next
+   * heartbeat answer.
+   */
+  private fetchMissing(controller: number, reportedOffset: number): void {
+    if (this.catchUpInFlight || this.closed || controller < 0 || controller === this.opts.nodeId) return;
+    const from = this.opts.source.image.offset + 1;
+    this.catchUpInFlight = true;
+    this.opts.client
+      .fetchMetadata(controller, from, CATCH_UP_MAX_BYTES, catchUpLagMs(this.sessionTimeoutMs))
+      .then(
+        (fetched) => {
+          if (this.closed) return;
+          const applied = this.opts.source.applyFetched(fetched);
+          const after = afterCatchUpFetch(this.catchUp, applied, this.opts.source.image.offset);
+          this.catchUp = after.state;
+          this.logCatchUp(after.event, `fetched ${applied} entries from controller ${controller} past offset ${from - 1}; the controller was at ${reportedOffset}`);
+        },
+        // Unreachable or slow: the next answer tries again (the usual path may be back by then).
+        (err: Error) => this.logger.debug(`metadata catch-up fetch from controller ${controller} failed: ${err.message}`),
+      )
+      .catch((err: Error) => this.logger.error(`could not apply the metadata fetched from controller ${controller}: ${err.message}`))
+      .finally(() => {
+        this.catchUpInFlight = false;
+      });
+  }
+
+  private logCatchUp(event: CatchUpEvent | undefined, detail = ''): void {
+    if (event === 'pulling') {
+      this.logger.warn(`the metadata log is not reaching this node through the quorum (${detail}); fetching it from the active controller while that lasts`);
+    } else if (event === 'fed-again') {
+      this.logger.info(`the metadata log reaches this node through the quorum again (offset ${this.opts.source.image.offset})`);
+    }
   }
 
   private endpointOf(b: BrokerRegistration): BrokerEndpoint | undefined {
@@ -254,17 +332,31 @@ export class ControllerMetadataSource {
     return () => this.listeners.delete(listener);
   }
 
-  /** Resolves once the local image has applied `offset` (bounded). */
+  /**
+   * Resolves once the local image has applied `offset` (bounded). The
+   * offset is committed (a controller said so), so an image still short of
+   * it a heartbeat interval later is not being fed (normally it takes a few
+   * ms): the broker then fetches it from the active controller itself
+   * rather than waiting for the catch-up rule's lag — a leader waiting for
+   * its own ISR shrink under a one-way cut holds acks=all writes meanwhile.
+   */
   waitForOffset(offset: number, timeoutMs = this.opts.localApplyTimeoutMs ?? 10_000): Promise<void> {
     if (this.opts.source.image.offset >= offset) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      const nudge = setTimeout(() => {
+        if (this.opts.source.image.offset >= offset) return;
+        const controller = this.lastHeartbeatAnswer?.controllerId ?? this.opts.client.activeControllerGuess ?? -1;
+        this.fetchMissing(controller, offset);
+      }, Math.min(this.heartbeatIntervalMs, timeoutMs));
       const timer = setTimeout(() => {
+        clearTimeout(nudge);
         this.waiters = this.waiters.filter((w) => w !== waiter);
         reject(new GregorError('REQUEST_TIMED_OUT', `the write is committed at offset ${offset} but this node has applied only ${this.opts.source.image.offset}`));
       }, timeoutMs);
       const waiter: Waiter = {
         offset,
         resolve: () => {
+          clearTimeout(nudge);
           clearTimeout(timer);
           resolve();
         },
@@ -367,7 +459,8 @@ export class ControllerMetadataSource {
       // Debug: the active controller logs the one line per fencing and unfencing.
       if (out.isFenced !== this.fenced) this.logger.debug(`broker ${this.opts.nodeId} is now ${out.isFenced ? 'fenced' : 'unfenced'}`);
       this.fenced = out.isFenced;
-      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp, controllerOffset: out.metadataOffset };
+      this.lastHeartbeatAnswer = { atMs: Date.now(), isFenced: out.isFenced, isCaughtUp: out.isCaughtUp, controllerOffset: out.metadataOffset, controllerId: out.controllerId };
+      this.maybeCatchUp();
     } catch (err) {
       const e = err as GregorError;
       if (e.errorName === 'STALE_BROKER_EPOCH' || e.errorName === 'BROKER_ID_NOT_REGISTERED') {

@@ -18,5 +18,6 @@ export * from './controller-service';
 export * from './controller-node';
 export * from './controller-client';
 export * from './metadata-view';
+export * from './fetched-metadata';
 export * from './metadata-follower';
 export * from './controller-metadata-source';

@@ -1,11 +1,11 @@
-import type { Logger } from '@gregor/common';
-import { GregorError, silentLogger, sleep } from '@gregor/common';
+import type { Clock, Logger } from '@gregor/common';
+import { FAILURE_DETECTION_DEFAULTS, GregorError, silentLogger, sleep, systemClock } from '@gregor/common';
 import type { ControllerClient } from './controller-client';
+import type { FetchedMetadata } from './fetched-metadata';
+import { applyFetchedMetadata } from './fetched-metadata';
 import { MetadataImage } from './image';
-import { diffImages } from './image-diff';
 import type { MetadataImageSource } from './metadata-view';
 import type { AppliedEvent, VoterAddress } from './quorum-controller';
-import { decodeRecordBatch } from './records';
 
 /**
  * Keeps a MetadataImage on a broker-only node (no local controller) by
@@ -20,6 +20,9 @@ export class MetadataFollower implements MetadataImageSource {
   private stopped = true;
   private loopDone: Promise<void> = Promise.resolve();
   private voterIndex = 0;
+  private readonly clock: Clock;
+  /** Monotonic ms of the last answered fetch (or of construction). */
+  private lastAnswerMs: number;
 
   constructor(
     private readonly opts: {
@@ -27,15 +30,27 @@ export class MetadataFollower implements MetadataImageSource {
       voters: readonly VoterAddress[];
       pollIntervalMs?: number;
       maxBytes?: number;
+      /**
+       * broker.session.timeout.ms: with no fetch answered for this long the
+       * node is cut off from every voter, and knows no active controller
+       * (leaderId -1), as a co-located Raft voter without a leader does.
+       * Default FAILURE_DETECTION_DEFAULTS (750).
+       */
+      sessionTimeoutMs?: number;
+      clock?: Clock;
       logger?: Logger;
     },
-  ) {}
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.lastAnswerMs = this.clock.monotonicMs();
+  }
 
   get image(): MetadataImage {
     return this.current;
   }
 
   leaderId(): number {
+    if (this.clock.monotonicMs() - this.lastAnswerMs >= (this.opts.sessionTimeoutMs ?? FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs)) return -1;
     // The last leader-change record it applied (snapshots carry it too).
     return this.opts.client.activeControllerGuess ?? this.current.lastLeaderChange?.leaderId ?? -1;
   }
@@ -69,32 +84,22 @@ export class MetadataFollower implements MetadataImageSource {
   /** One fetch; returns how many entries were applied and the voter's commit index. */
   async pollOnce(): Promise<{ applied: number; commitIndex: number }> {
     const voter = this.opts.voters[this.voterIndex % this.opts.voters.length]!;
-    let res;
+    let res: FetchedMetadata;
     try {
       res = await this.opts.client.fetchMetadata(voter.id, this.current.offset + 1, this.opts.maxBytes ?? 4 * 1024 * 1024, 2000);
     } catch (err) {
       this.voterIndex++;
       throw err;
     }
-    if (res.snapshot.length > 0 && Number(res.snapshotOffset) > this.current.offset) {
-      const before = this.current;
-      this.current = MetadataImage.fromSnapshot(res.snapshot);
-      this.emit({ offset: this.current.offset, changes: diffImages(before, this.current) });
-    }
-    let applied = 0;
-    for (const e of res.entries) {
-      const offset = Number(e.offset);
-      if (offset <= this.current.offset) continue;
-      if (e.data.length === 0) {
-        this.current.advanceTo(offset);
-        this.emit({ offset, changes: [] });
-      } else {
-        const changes = this.current.apply(decodeRecordBatch(e.data), offset);
-        this.emit({ offset, changes });
-      }
-      applied++;
-    }
-    return { applied, commitIndex: Number(res.commitIndex) };
+    this.lastAnswerMs = this.clock.monotonicMs();
+    return { applied: this.applyFetched(res), commitIndex: res.commitIndex };
+  }
+
+  /** Applies committed metadata fetched from any voter (the broker's own catch-up too); returns how many steps were new. */
+  applyFetched(fetched: FetchedMetadata): number {
+    const { image, applied } = applyFetchedMetadata(this.current, fetched, (e) => this.emit(e));
+    this.current = image;
+    return applied;
   }
 
   /**

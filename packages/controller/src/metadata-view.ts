@@ -1,3 +1,4 @@
+import type { FetchedMetadata } from './fetched-metadata';
 import type { MetadataImage, TopicImage } from './image';
 import type { AppliedEvent } from './quorum-controller';
 
@@ -69,6 +70,11 @@ export interface MetadataImageSource {
   subscribe(listener: (e: AppliedEvent) => void): () => void;
   /** The active controller's id as this source knows it; -1 when unknown. */
   leaderId(): number;
+  /**
+   * Applies committed metadata the broker fetched itself (its usual path
+   * fell behind: metadata-catch-up); returns how many steps were new.
+   */
+  applyFetched(fetched: FetchedMetadata): number;
 }
 
 export function topicView(image: MetadataImage, t: TopicImage): TopicMetadataView {

@@ -4,6 +4,8 @@ import type { Entry, LogIndex, RaftStatus, Snapshot } from '@gregor/raft';
 import type { Predecessor, SessionTiming } from './broker-sessions';
 import { BrokerSessions, sessionCheckTiming, takeoverSessions } from './broker-sessions';
 import { changeLogLevel, describeChange } from './change-log';
+import type { FetchedMetadata } from './fetched-metadata';
+import { applyFetchedMetadata } from './fetched-metadata';
 import type { MetadataChange } from './image';
 import { MetadataImage } from './image';
 import { diffImages } from './image-diff';
@@ -77,6 +79,8 @@ export class QuorumController {
   /** The term this node leads (or led last); entries of it are this node's. */
   private leaderTerm = -1;
   private lastSnapshotIndex: number;
+  /** The last index Raft has handed to applyCommitted; the image may be ahead of it (applyFetched). */
+  private raftAppliedIndex: number;
   private sessionTimer: NodeJS.Timeout | undefined;
   private rebalanceTimer: NodeJS.Timeout | undefined;
   private predecessorCheckTimer: NodeJS.Timeout | undefined;
@@ -101,6 +105,7 @@ export class QuorumController {
     this.currentImage = snap.metadata.index > 0 ? MetadataImage.fromSnapshot(snap.data) : new MetadataImage();
     assert(this.currentImage.offset === snap.metadata.index, `snapshot at ${snap.metadata.index} holds an image at ${this.currentImage.offset}`);
     this.lastSnapshotIndex = snap.metadata.index;
+    this.raftAppliedIndex = snap.metadata.index;
     this.sessions = new BrokerSessions(opts.brokerSessionTimeoutMs);
     this.voterById = new Map(opts.voters.map((v) => [v.id, v]));
     this.queue = new WriteQueue({
@@ -213,15 +218,21 @@ export class QuorumController {
   }
 
   async applyCommitted(snapshot: Snapshot | undefined, entries: readonly Entry[]): Promise<void> {
+    if (snapshot !== undefined) {
+      // Raft has stored it either way: it is this node's latest snapshot.
+      this.lastSnapshotIndex = Math.max(this.lastSnapshotIndex, snapshot.metadata.index);
+      this.raftAppliedIndex = Math.max(this.raftAppliedIndex, snapshot.metadata.index);
+    }
     if (snapshot !== undefined && snapshot.metadata.index > this.currentImage.offset) {
       const before = this.currentImage;
       this.currentImage = MetadataImage.fromSnapshot(snapshot.data);
-      this.lastSnapshotIndex = snapshot.metadata.index;
       this.opts.logger.info(`installed metadata snapshot at offset ${snapshot.metadata.index} from the leader`);
       this.emit({ offset: this.currentImage.offset, changes: diffImages(before, this.currentImage) });
     }
     for (const e of entries) {
-      if (e.index <= this.currentImage.offset) continue; // covered by the snapshot we started from
+      this.raftAppliedIndex = Math.max(this.raftAppliedIndex, e.index);
+      // Covered by the snapshot we started from, or fetched by the broker ahead of Raft (applyFetched).
+      if (e.index <= this.currentImage.offset) continue;
       if (e.type === 'noop' || e.data.byteLength === 0) {
         this.currentImage.advanceTo(e.index);
         this.emit({ offset: e.index, changes: [] });
@@ -235,12 +246,30 @@ export class QuorumController {
       }
       this.queue.onApplied(e.index, e.term);
     }
-    if (this.currentImage.offset - this.lastSnapshotIndex >= this.opts.snapshotIntervalEntries) {
+    // A snapshot is of Raft's log: not while the image holds entries fetched
+    // ahead of it (its log does not have them yet; it will, and then this runs).
+    if (this.currentImage.offset === this.raftAppliedIndex && this.currentImage.offset - this.lastSnapshotIndex >= this.opts.snapshotIntervalEntries) {
       const index = this.currentImage.offset as LogIndex;
       await this.storage.createSnapshot(index, this.currentImage.toSnapshot(), this.opts.snapshotRetainEntries);
       this.lastSnapshotIndex = index;
       this.opts.logger.debug(`wrote metadata snapshot at offset ${index}`);
     }
+  }
+
+  /**
+   * Committed entries the co-located broker fetched from the active
+   * controller over its own connection, because Raft's messages stopped
+   * reaching this voter (a one-way cut: metadata-catch-up). Committed
+   * entries are final and the same on every voter, so the image may run
+   * ahead of this node's Raft log; Raft's copies are skipped when they come.
+   * Never on the active controller (its image is the source). Returns how
+   * many steps were new.
+   */
+  applyFetched(fetched: FetchedMetadata): number {
+    if (this.active) return 0;
+    const { image, applied } = applyFetchedMetadata(this.currentImage, fetched, (e) => this.emit(e));
+    this.currentImage = image;
+    return applied;
   }
 
   private emit(e: AppliedEvent): void {

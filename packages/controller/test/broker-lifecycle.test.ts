@@ -63,13 +63,13 @@ describe('broker lifecycle and transport errors (3 controllers)', () => {
     const { brokerEpoch } = await register(7, 'inc-7');
     // KRaft's rule: caught up means applied the log up to its own registration record (offset = broker epoch).
     const behind = await heartbeat(7, brokerEpoch, brokerEpoch - 1);
-    expect(behind).toEqual({ isCaughtUp: false, isFenced: true, shouldShutdown: false, metadataOffset: expect.any(Number) });
+    expect(behind).toEqual({ isCaughtUp: false, isFenced: true, shouldShutdown: false, metadataOffset: expect.any(Number), controllerId: expect.any(Number) });
     // The answer says how far the controller's log is: past the registration at least (brokers judge their own staleness by it).
     expect(behind.metadataOffset).toBeGreaterThanOrEqual(brokerEpoch);
     expect((await activeNode()).controller.image.broker(7)!.fenced).toBe(true);
     await expectServing();
     const caughtUp = await heartbeat(7, brokerEpoch, brokerEpoch);
-    expect(caughtUp).toEqual({ isCaughtUp: true, isFenced: false, shouldShutdown: false, metadataOffset: expect.any(Number) });
+    expect(caughtUp).toEqual({ isCaughtUp: true, isFenced: false, shouldShutdown: false, metadataOffset: expect.any(Number), controllerId: expect.any(Number) });
     expect((await activeNode()).controller.image.broker(7)!.fenced).toBe(false);
   });
 
@@ -79,10 +79,10 @@ describe('broker lifecycle and transport errors (3 controllers)', () => {
     const fencedAt = (await activeNode()).controller.image.broker(11)!.fencedAtOffset!;
     expect(fencedAt).toBeGreaterThan(epoch);
     // Its image still stops at (or just after) its registration: it leads what moved away meanwhile.
-    expect(await heartbeat(11, epoch, fencedAt - 1)).toEqual({ isCaughtUp: false, isFenced: true, shouldShutdown: false, metadataOffset: expect.any(Number) });
+    expect(await heartbeat(11, epoch, fencedAt - 1)).toEqual({ isCaughtUp: false, isFenced: true, shouldShutdown: false, metadataOffset: expect.any(Number), controllerId: expect.any(Number) });
     expect((await activeNode()).controller.image.broker(11)!.fenced).toBe(true);
     await expectServing();
-    expect(await heartbeat(11, epoch, fencedAt)).toEqual({ isCaughtUp: true, isFenced: false, shouldShutdown: false, metadataOffset: expect.any(Number) });
+    expect(await heartbeat(11, epoch, fencedAt)).toEqual({ isCaughtUp: true, isFenced: false, shouldShutdown: false, metadataOffset: expect.any(Number), controllerId: expect.any(Number) });
     expect((await activeNode()).controller.image.broker(11)!.fenced).toBe(false);
   });
 

@@ -22,6 +22,10 @@ class FakeImageSource implements MetadataImageSource {
     return this.image.lastLeaderChange?.leaderId ?? -1;
   }
 
+  applyFetched(): number {
+    return 0;
+  }
+
   /** Applies `records` as the next committed batch and tells the listeners. */
   commit(records: readonly MetadataRecord[]): number {
     const offset = this.image.offset + 1;

@@ -51,7 +51,17 @@ export async function sessionRound(q: TestQuorum, clock: ManualClock, stepMs: nu
   return active.controller.maybeFenceExpiredBrokers();
 }
 
-export async function startQuorum(size: number, options: Partial<ControllerNodeOptions> = FAST): Promise<TestQuorum> {
+/**
+ * `votersFor`: the voter list node `id` is started with — by default the
+ * real one; a test may point one node's connections to a peer at a
+ * fault-injecting proxy (only that node's outgoing connections then pass
+ * through it).
+ */
+export async function startQuorum(
+  size: number,
+  options: Partial<ControllerNodeOptions> = FAST,
+  votersFor: (id: number, voters: readonly VoterAddress[]) => Promise<readonly VoterAddress[]> | readonly VoterAddress[] = (_id, voters) => voters,
+): Promise<TestQuorum> {
   const dir = await mkdtemp(join(tmpdir(), 'gregor-quorum-'));
   const bound = new Map<number, BoundServer>();
   const voters: VoterAddress[] = [];
@@ -73,7 +83,7 @@ export async function startQuorum(size: number, options: Partial<ControllerNodeO
       const node = await startControllerNode({
         nodeId: id,
         clusterId: 'test-cluster',
-        voters,
+        voters: await votersFor(id, voters),
         dataDir: join(dir, `node-${id}`),
         server,
         logger: process.env['LOG'] === '1' ? createLogger({ nodeId: id, json: false, level: 'info' }) : silentLogger(),

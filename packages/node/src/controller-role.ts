@@ -130,7 +130,7 @@ export async function startQuorumRole(
     if (controller !== undefined) {
       source = controller.controller;
     } else {
-      follower = new MetadataFollower({ client, voters, logger });
+      follower = new MetadataFollower({ client, voters, sessionTimeoutMs: config.brokerSessionTimeoutMs, clock, logger });
       source = follower;
     }
     metadata = new ControllerMetadataSource({

@@ -7,13 +7,14 @@
  * checks their logs on disk once more. Used by tests/partition and by
  * `pnpm bench:partition`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createClient, type Gregor } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
 import { clusterDown, clusterUp, type ClusterFile } from '@gregor/dev-cluster';
 import type { Fault, FaultTiming, Roles } from './faults';
+import { countFencings } from './fencing-events';
 import { NetnsLab } from './netns-lab';
 import { readReplicaLogs, recordsOf, snapshotReplicaLogs } from './replica-logs';
 import { checkConsumed, checkPartitionLog, replicaDifference, type ReplicaLog } from './safety';
@@ -42,6 +43,9 @@ export interface RoundReport {
   recovered_after_ms: number;
   /** Heal → every replica back in every ISR (after a long cut: how soon the cut-off node is whole again). */
   full_isr_after_heal_ms: number;
+  /** Broker id → fencings / unfencings from the fault's start until every ISR was full again (more than one per cut is flapping). */
+  fenced: Record<string, number>;
+  unfenced: Record<string, number>;
   partitions: {
     partition: number;
     leader_before: number | null;
@@ -62,6 +66,28 @@ export interface RoundResult {
 
 function unavailability(gap: { ms: number; startMs: number }, faultAt: number): { unavailable_ms: number; unavailable_from_ms: number } {
   return { unavailable_ms: Math.round(gap.ms), unavailable_from_ms: Math.round(gap.startMs - faultAt) };
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** A log file's text from byte `start` on (bounded: a round's lines, not the whole file); '' when it cannot be read. */
+function readFrom(file: string, start: number): string {
+  const length = Math.min(Math.max(0, fileSize(file) - start), 64 * 1024 * 1024);
+  if (length === 0) return '';
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, start);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export const DEFAULT_TIMING: FaultTiming = { holdMs: 5000, flapCycles: 4, flapHalfMs: 1500 };
@@ -182,6 +208,7 @@ export class PartitionRun {
     const picked = fault.pick(before);
     const counts = Array.from({ length: w.partitions }, (_, p) => ({ acked: w.partition(p).acked.size, failed: w.partition(p).failed }));
     this.log(`round ${fault.name}: ${JSON.stringify(picked)} (controller ${before.controller}, leaders ${before.leaders.join(',')})`);
+    const logStarts = this.cluster.nodes.map((n) => fileSize(n.logFile));
     const faultAt = performance.now();
     await fault.run(this.lab, picked, this.timing);
     const healedAt = performance.now();
@@ -190,6 +217,7 @@ export class PartitionRun {
     const recoveredAt = performance.now();
     await this.waitFullIsr();
     const fullIsrAt = performance.now();
+    const fencings = countFencings(this.cluster.nodes.map((n, i) => readFrom(n.logFile, logStarts[i]!)).join('\n'));
     const after = await this.roles();
     await w.pause(SETTLE_TIMEOUT_MS);
     for (const e of w.consumerErrors.splice(0)) this.log(`round ${fault.name}: the consumer's poll failed: ${e}`);
@@ -199,6 +227,7 @@ export class PartitionRun {
       hold_ms: Math.round(healedAt - faultAt),
       recovered_after_ms: Math.round(recoveredAt - faultAt),
       full_isr_after_heal_ms: Math.round(fullIsrAt - healedAt),
+      ...fencings,
       partitions: Array.from({ length: w.partitions }, (_, p) => ({
         partition: p,
         leader_before: before.leaders[p]!,

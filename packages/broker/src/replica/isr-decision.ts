@@ -68,3 +68,29 @@ export function decideIsrChange(input: IsrInput): IsrChange | undefined {
   if (added.length === 0) return undefined;
   return { kind: 'expand', isr: input.replicas.filter((id) => input.isr.includes(id) || added.includes(id)), added };
 }
+
+/**
+ * When the leader should look at its ISRs next: Kafka's cadence, every
+ * `replicaLagTimeMaxMs / 2` (at least 50 ms) — but no later than the moment
+ * a write that is waiting now has waited `replicaLagTimeMaxMs` (the shrink
+ * rule above is strict, hence + 1; never sooner than 50 ms). At Kafka's cadence alone a follower
+ * that stopped fetching held acks=all writes for up to half as long again
+ * (a one-way cut from it to the leader: 5–7.5 s instead of 5). Deadlines
+ * already passed do not count (the check that just ran has seen them), so
+ * a shrink that is slow to commit does not make the checks spin.
+ * `uncommittedSinceMs`: each led partition's lag clock (undefined: nothing
+ * waits).
+ */
+export function nextIsrCheckDelayMs(nowMs: number, uncommittedSinceMs: Iterable<number | undefined>, replicaLagTimeMaxMs: number): number {
+  const cadenceMs = Math.max(MIN_ISR_CHECK_DELAY_MS, Math.floor(replicaLagTimeMaxMs / 2));
+  let delay = cadenceMs;
+  for (const since of uncommittedSinceMs) {
+    if (since === undefined) continue;
+    const dueInMs = since + replicaLagTimeMaxMs + 1 - nowMs;
+    if (dueInMs > 0) delay = Math.min(delay, Math.max(MIN_ISR_CHECK_DELAY_MS, Math.ceil(dueInMs)));
+  }
+  return delay;
+}
+
+/** No two ISR checks closer than this (each scans every led partition). */
+const MIN_ISR_CHECK_DELAY_MS = 50;

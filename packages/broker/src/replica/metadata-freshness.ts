@@ -13,7 +13,9 @@
  *   connections to this node fail while this node's to it work), or is
  *   catching up after a cut;
  * - leaderless: no active controller known for a whole session — the
- *   co-located Raft voter has lost its leader (an isolated node). A
+ *   co-located Raft voter has lost its leader, or a broker-only node's
+ *   fetches went unanswered, and no heartbeat answer came meanwhile (an
+ *   isolated node; the metadata source decides what "known" means). A
  *   controller election takes well under a session, so a healthy cluster
  *   electing a new controller does not make every broker stale.
  *

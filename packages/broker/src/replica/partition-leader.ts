@@ -68,6 +68,11 @@ export class PartitionLeader {
     return this.assignment.leaderEpoch;
   }
 
+  /** Since when (monotonic ms) records above the high watermark have waited; undefined while none do. */
+  get waitingSinceMs(): number | undefined {
+    return this.uncommittedSinceMs;
+  }
+
   get partitionEpoch(): number {
     return this.assignment.partitionEpoch;
   }

@@ -9,6 +9,7 @@ import type { PartitionLogPort } from '../storage-port';
 import type { ProduceTrace } from '../produce-trace';
 import { PartitionLeader, type LeaderTiming } from './partition-leader';
 import type { ProducePurgatory } from './produce-purgatory';
+import { nextIsrCheckDelayMs } from './isr-decision';
 import { heardFromReplicaMajority } from './quorum-contact';
 import { QuorumWatch } from './quorum-watch';
 import { FreshnessWatch } from './freshness-watch';
@@ -427,18 +428,18 @@ export class ReplicaManager {
     this.deps.producePurgatory.notify(leader.key);
   }
 
-  private scheduleTick(): void {
+  private scheduleTick(delayMs = nextIsrCheckDelayMs(0, [], this.deps.config.replicaLagTimeMaxMs)): void {
     if (this.stopped) return;
-    // Kafka checks for lagging followers every replica.lag.time.max.ms / 2.
-    const interval = Math.max(50, Math.floor(this.deps.config.replicaLagTimeMaxMs / 2));
     this.timer = setTimeout(() => {
       try {
         this.tick();
       } catch (err) {
         this.deps.logger.error('replica check failed', { err: err instanceof Error ? err.stack : String(err) });
       }
-      this.scheduleTick();
-    }, interval);
+      // Kafka's cadence (replica.lag.time.max.ms / 2), or sooner when a waiting write reaches the lag limit.
+      const waiting = [...this.leaders.values()].map((l) => l.waitingSinceMs);
+      this.scheduleTick(nextIsrCheckDelayMs(this.deps.clock.monotonicMs(), waiting, this.deps.config.replicaLagTimeMaxMs));
+    }, delayMs);
     this.timer.unref();
   }
 

@@ -36,6 +36,7 @@ export class TestCluster {
   private constructor(
     private readonly overrides: Partial<BrokerConfig>,
     private readonly clock: Clock | undefined,
+    private readonly loggerFor: (nodeId: number) => Logger = testLogger,
   ) {
     this.controller = new FakeController(clock);
   }
@@ -45,8 +46,9 @@ export class TestCluster {
    * heartbeats on it (see FakeController): a `partition`ed broker then loses
    * contact with the quorum once the test advances it past the session.
    */
-  static async start(size: number, overrides: Partial<BrokerConfig> = {}, opts: { clock?: Clock } = {}): Promise<TestCluster> {
-    const cluster = new TestCluster(overrides, opts.clock);
+  /** `loggerFor`: each broker's logger (a test may spy on one); by default silent unless GREGOR_TEST_LOG is set. */
+  static async start(size: number, overrides: Partial<BrokerConfig> = {}, opts: { clock?: Clock; loggerFor?: (nodeId: number) => Logger } = {}): Promise<TestCluster> {
+    const cluster = new TestCluster(overrides, opts.clock, opts.loggerFor);
     for (let id = 1; id <= size; id++) {
       const dir = await mkdtemp(path.join(os.tmpdir(), `gregor-repl-${id}-`));
       cluster.nodes.set(id, { id, dir, metadata: cluster.controller.sourceFor(id), store: undefined, broker: undefined, client: undefined });
@@ -75,7 +77,7 @@ export class TestCluster {
 
   async startBroker(id: number): Promise<void> {
     const n = this.node(id);
-    const logger = testLogger(id);
+    const logger = this.loggerFor(id);
     n.store = await LogStore.open({ dataDir: n.dir, logger });
     n.broker = await Broker.start({
       config: defaultBrokerConfig({ nodeId: id, retentionCheckIntervalMs: 3_600_000, shutdownGraceMs: 2000, ...this.overrides }),
