@@ -1,6 +1,6 @@
 import type { ControllerClient, FetchedMetadata } from '../src';
 import { MetadataFollower } from '../src';
-import { ManualClock } from './quorum-helpers';
+import { ManualClock } from '@gregor/common';
 
 /*
  * A broker-only node knows no active controller once no voter has answered

@@ -1,7 +1,7 @@
 import type { TcpFaultProxy } from '@gregor/common';
-import { nodeId, pollUntil, startTcpFaultProxy } from '@gregor/common';
+import { ManualClock, nodeId, pollUntil, startTcpFaultProxy } from '@gregor/common';
 import type { TestQuorum } from './quorum-helpers';
-import { FAST, ManualClock, TestBrokers, startQuorum } from './quorum-helpers';
+import { FAST, TestBrokers, startQuorum } from './quorum-helpers';
 
 /*
  * Issue 10: a one-way cut from the active controller to a voter — node 1's
