@@ -63,7 +63,7 @@ async function readForFollower(
       // The change is already on its way (metadata event, periodic check);
       // the follower backs off this partition and asks again.
       const led = ctx.replicas.leaderForNow(t.topic, t.partition);
-      if (led === undefined) throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${ctx.config.nodeId} is becoming the leader of ${tpKey(t.topic, t.partition)}`, where);
+      if (led === undefined) throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${ctx.config.nodeId} is becoming the leader of ${tpKey(t.topic, t.partition)}`, where);
       const { leader, log } = led;
       checkLeaderEpoch(t.currentLeaderEpoch, leader.leaderEpoch, t.topic, t.partition);
       if (replicaId === ctx.config.nodeId || !leader.replicas.includes(replicaId)) {
