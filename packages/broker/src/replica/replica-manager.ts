@@ -237,6 +237,12 @@ export class ReplicaManager {
    * UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER (with a leader hint).
    */
   async leaderFor(topic: string, partition: number): Promise<LedPartition> {
+    // A role change already queued for the partition (a new topic's, waiting
+    // for its slice) is the one to wait for: another reconcile behind it
+    // would take a second slot, and CreateTopics asks this for every
+    // partition the node leads.
+    const pending = this.chains.get(tpKey(topic, partition));
+    if (pending !== undefined) await pending;
     for (let attempt = 0; ; attempt++) {
       const led = this.leaderForNow(topic, partition);
       if (led !== undefined) return led;
