@@ -468,7 +468,11 @@ export class ReplicaManager {
     }
     for (const view of this.deps.metadata.topics()) {
       for (const a of view.partitions) {
-        if (!this.matches(tpKey(view.name, a.partition), a)) void this.reconcile(view.name, a.partition);
+        const key = tpKey(view.name, a.partition);
+        // A partition with a change queued (a new topic's, waiting for its
+        // slice) reads metadata when that runs; a second one would only take
+        // another slot, for every partition, on every tick.
+        if (!this.chains.has(key) && !this.matches(key, a)) void this.reconcile(view.name, a.partition);
       }
     }
   }
