@@ -5,7 +5,7 @@ import { MetadataImage } from './image';
 import { diffImages } from './image-diff';
 import type { MetadataImageSource } from './metadata-view';
 import type { AppliedEvent, VoterAddress } from './quorum-controller';
-import { decodeRecordBatch } from './records';
+import { afterEntry, applyEntry } from './apply-entry';
 
 /**
  * Keeps a MetadataImage on a broker-only node (no local controller) by
@@ -89,8 +89,9 @@ export class MetadataFollower implements MetadataImageSource {
         this.current.advanceTo(offset);
         this.emit({ offset, changes: [] });
       } else {
-        const changes = this.current.apply(decodeRecordBatch(e.data), offset);
+        const changes = await applyEntry(this.current, e.data, offset);
         this.emit({ offset, changes });
+        await afterEntry(e.data);
       }
       applied++;
     }

@@ -12,7 +12,8 @@ import { planFenceBroker } from './plans';
 import { MAX_PREFERRED_ELECTIONS_PER_WRITE, planPreferredLeaderElections } from './preferred-leader';
 import type { RaftDriver, RaftView } from './raft-driver';
 import type { MetadataRecord } from './records';
-import { decodeRecordBatch, encodeRecordBatch } from './records';
+import { encodeRecordBatch } from './records';
+import { afterEntry, applyEntry } from './apply-entry';
 import type { WritePlan } from './write-queue';
 import { WriteQueue } from './write-queue';
 
@@ -226,7 +227,7 @@ export class QuorumController {
         this.currentImage.advanceTo(e.index);
         this.emit({ offset: e.index, changes: [] });
       } else {
-        const changes = this.currentImage.apply(decodeRecordBatch(e.data), e.index);
+        const changes = await applyEntry(this.currentImage, e.data, e.index);
         if (e.term === this.leaderTerm) this.logChanges(changes);
         this.emit({ offset: e.index, changes });
         for (const c of changes) {
@@ -234,6 +235,7 @@ export class QuorumController {
         }
       }
       this.queue.onApplied(e.index, e.term);
+      await afterEntry(e.data);
     }
     if (this.currentImage.offset - this.lastSnapshotIndex >= this.opts.snapshotIntervalEntries) {
       const index = this.currentImage.offset as LogIndex;

@@ -261,16 +261,18 @@ export class ReplicaManager {
    * already done, undefined when it still has to run. Synchronous, so a
    * handler that needs no role change keeps the order requests arrived in
    * up to its append (an idempotent producer pipelines several per
-   * partition). Throws as leaderFor does.
+   * partition). Throws as leaderFor does, without stack frames: these are
+   * per-partition answers, thousands in one follower fetch while a topic is
+   * being set up.
    */
   leaderForNow(topic: string, partition: number): LedPartition | undefined {
     const view = this.deps.metadata.topic(topic);
     const assignment = view?.partitions[partition];
     if (view === undefined || assignment === undefined) {
-      throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `this server does not host ${tpKey(topic, partition)}`, { topic, partition });
+      throw GregorError.withoutStack('UNKNOWN_TOPIC_OR_PARTITION', `this server does not host ${tpKey(topic, partition)}`, { topic, partition });
     }
     if (assignment.leaderId !== this.selfId) {
-      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is not the leader of ${tpKey(topic, partition)}`, {
+      throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is not the leader of ${tpKey(topic, partition)}`, {
         topic,
         partition,
         leaderHint: assignment.leaderId,
@@ -278,7 +280,7 @@ export class ReplicaManager {
     }
     const held = this.leaders.get(tpKey(topic, partition));
     if (this.quorum.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
-      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
+      throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
         topic,
         partition,
         leaderHint: -1,
