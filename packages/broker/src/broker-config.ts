@@ -56,6 +56,8 @@ export interface BrokerConfig {
   kafkaListener?: KafkaListenerConfig;
   /** `max.connections` (Kafka: unbounded): KAFKA connections open at once; more are closed at once. */
   maxConnections: number;
+  /** `max.incremental.fetch.session.cache.slots` (Kafka's 1000): KIP-227 sessions on the KAFKA listener; 0 turns them off. */
+  fetchSessionCacheSlots: number;
   /** `connections.max.idle.ms` (Kafka's 600000): a KAFKA connection with nothing in flight and no traffic this long is closed. */
   connectionsMaxIdleMs: number;
   /**
@@ -189,6 +191,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     defaultReplicationFactor: 1,
     autoCreateTopicsEnable: false,
     maxConnections: 1000,
+    fetchSessionCacheSlots: 1000,
     connectionsMaxIdleMs: 600_000,
     kafkaMaxInflightRequestsPerConnection: 100,
     kafkaMaxBufferedBytesPerConnection: 16 * 1024 * 1024,

@@ -15,6 +15,7 @@ import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
 import { gregorService } from './grpc/client-service';
+import { FETCH_SESSION_EVICTION_MS } from './kafka/fetch-sessions';
 import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
 import { KAFKA_LISTENER } from './kafka/request-context';
 import { replicationService } from './grpc/replication-service';
@@ -294,6 +295,7 @@ export class Broker {
         maxBufferedBytes: config.kafkaMaxBufferedBytesPerConnection,
         idleTimeoutMs: config.connectionsMaxIdleMs,
       },
+      fetchSessions: { maxSessions: config.fetchSessionCacheSlots, evictionMs: FETCH_SESSION_EVICTION_MS },
       api: this.core,
       logger: this.ctx.logger,
       observer: this.ctx.observer,

@@ -82,4 +82,7 @@ export function registerBrokerGauges(registry: Registry, status: () => BrokerSta
   gauge('gregor_kafka_paused_connections', 'KAFKA connections not being read: at their in-flight or buffered-bytes bound (slow readers)', (x) => x.status.kafka?.pausedConnections ?? 0);
   gauge('gregor_kafka_evicted_connections', 'Idle KAFKA connections closed since start to make room for a new one at max.connections', (x) => x.status.kafka?.evictedConnections ?? 0);
   gauge('gregor_kafka_rejected_connections', 'New KAFKA connections refused since start because max.connections busy ones were open', (x) => x.status.kafka?.rejectedConnections ?? 0);
+  gauge('gregor_kafka_fetch_sessions', 'Incremental fetch sessions (KIP-227) the KAFKA listener holds (bound: max.incremental.fetch.session.cache.slots)', (x) => x.status.kafka?.fetchSessions ?? 0);
+  gauge('gregor_kafka_fetch_session_partitions', 'Partitions held by the KAFKA listener\'s incremental fetch sessions', (x) => x.status.kafka?.fetchSessionPartitions ?? 0);
+  gauge('gregor_kafka_fetch_sessions_evicted', 'Idle incremental fetch sessions evicted since start to make room for a new one', (x) => x.status.kafka?.fetchSessionsEvicted ?? 0);
 }

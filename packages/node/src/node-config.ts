@@ -117,6 +117,13 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 1000,
     doc: 'KAFKA connections open at once; more are closed at once (Kafka: unbounded; bounded here so a client opening thousands of sockets cannot exhaust memory or file descriptors).',
   },
+  'max.incremental.fetch.session.cache.slots': {
+    type: 'int',
+    min: 0,
+    max: 1_000_000,
+    default: 1000,
+    doc: 'Incremental fetch sessions (KIP-227) the KAFKA listener keeps; at the bound a new session takes the slot of one idle for 2 minutes, else the client fetches without one (0: no sessions).',
+  },
   'connections.max.idle.ms': { type: 'long', min: 1, max: 2_147_483_647, default: 600_000, doc: 'A KAFKA connection with nothing in flight and no traffic this long is closed.' },
   'log.retention.ms': { type: 'long', min: -1, default: 604_800_000, doc: 'Default retention.ms of topics.' },
   'log.retention.bytes': { type: 'long', min: -1, default: -1, doc: 'Default retention.bytes of topics.' },
@@ -283,6 +290,7 @@ export interface NodeConfig {
   messageMaxBytes: number;
   socketRequestMaxBytes: number;
   maxConnections: number;
+  fetchSessionCacheSlots: number;
   connectionsMaxIdleMs: number;
   logRetentionMs: number;
   logRetentionBytes: number;
@@ -394,6 +402,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     messageMaxBytes: v['message.max.bytes'] as number,
     socketRequestMaxBytes: v['socket.request.max.bytes'] as number,
     maxConnections: v['max.connections'] as number,
+    fetchSessionCacheSlots: v['max.incremental.fetch.session.cache.slots'] as number,
     connectionsMaxIdleMs: v['connections.max.idle.ms'] as number,
     logRetentionMs: v['log.retention.ms'] as number,
     logRetentionBytes: v['log.retention.bytes'] as number,

@@ -11,6 +11,7 @@ import {
   type RequestHeaderInfo,
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
+import type { FetchSessionCache } from './fetch-sessions';
 import { reportRequestFailed } from '../broker-core';
 import type { BrokerObserver } from '../observer';
 import { KafkaRequestContext } from './request-context';
@@ -34,6 +35,8 @@ export interface KafkaConnectionDeps {
   readonly observer: BrokerObserver;
   readonly clock: Clock;
   readonly limits: KafkaConnectionLimits;
+  /** The listener's incremental fetch sessions (KIP-227): any connection may use any session. */
+  readonly fetchSessions: FetchSessionCache;
 }
 
 /** One request in request order: answered (chunks, or null for no response) or not yet. */
@@ -204,7 +207,7 @@ export class KafkaConnection {
     }
     const slot = this.enqueue(frame.length);
     const ctx = new KafkaRequestContext(header.clientId, this.clientHost, this.abort.signal);
-    served.adapter(this.deps.api, ctx, v, body).then(
+    served.adapter(this.deps.api, ctx, v, body, this.deps).then(
       (res) => {
         let chunks: Buffer[] | null = null;
         if (res !== null) {
