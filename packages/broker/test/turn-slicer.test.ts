@@ -66,3 +66,34 @@ describe('TurnSlicer', () => {
     expect(() => new TurnSlicer(1.5)).toThrow(RangeError);
   });
 });
+
+describe('TurnSlicer urgent callers', () => {
+  it('releases waiting urgent callers before waiting normal ones, each kind in arrival order', async () => {
+    const turns = manualTurns();
+    const slicer = new TurnSlicer(2, turns.schedule);
+    const ran: string[] = [];
+    for (const n of ['a', 'b', 'c', 'd']) void slicer.pass().then(() => ran.push(n));
+    for (const n of ['X', 'Y', 'Z']) void slicer.pass(true).then(() => ran.push(n));
+    await Promise.resolve();
+    expect(ran).toEqual(['a', 'b']);
+    await turns.turn();
+    expect(ran).toEqual(['a', 'b', 'X', 'Y']);
+    await turns.turn();
+    expect(ran).toEqual(['a', 'b', 'X', 'Y', 'Z', 'c']);
+    await turns.turn();
+    expect(ran).toEqual(['a', 'b', 'X', 'Y', 'Z', 'c', 'd']);
+  });
+
+  it('lets an urgent newcomer through at once while only normal callers wait and the turn has room', async () => {
+    const turns = manualTurns();
+    const slicer = new TurnSlicer(3, turns.schedule);
+    const ran: string[] = [];
+    for (const n of ['a', 'b', 'c', 'd']) void slicer.pass().then(() => ran.push(n));
+    await turns.turn(); // d goes (1 of 3)
+    void slicer.pass().then(() => ran.push('e')); // nobody waits: goes now
+    void slicer.pass(true).then(() => ran.push('U')); // room left: goes now
+    await Promise.resolve();
+    expect(ran).toEqual(['a', 'b', 'c', 'd', 'e', 'U']);
+    expect(slicer.queued()).toBe(0);
+  });
+});

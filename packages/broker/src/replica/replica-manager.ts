@@ -557,8 +557,10 @@ export class ReplicaManager {
   }
 
   private async reconcileNow(topic: string, partition: number): Promise<void> {
-    // Metadata is read after the wait for a turn: it is the assignment of now that counts.
-    await this.slicer.pass();
+    // Leaderships first (CreateTopics and each partition's followers wait for
+    // them). Metadata is read again after the wait for a turn: it is the
+    // assignment of now that counts.
+    await this.slicer.pass(this.deps.metadata.topic(topic)?.partitions[partition]?.leaderId === this.selfId);
     if (this.stopped) return;
     const view = this.deps.metadata.topic(topic);
     const a = view?.partitions[partition];
@@ -590,8 +592,8 @@ export class ReplicaManager {
     if (previous !== undefined) await this.endLeadership(key, this.selfId);
     if (this.following.delete(key)) await this.deps.fetcher.removePartitions([{ topic, partition }]);
     const log = await this.deps.partitions.open(topic, partition);
-    // Opens finish in batches (the store creates up to 1,024 logs per write): continue in slices.
-    await this.slicer.pass();
+    // Opens finish in batches (the store creates up to 256 logs per write): continue in slices.
+    await this.slicer.pass(true);
     // Kafka assigns (epoch, log end) in the epoch cache here; storage does it
     // with the epoch's first batch, so the start offset is kept in memory
     // (PartitionLeader.endOffsetForEpoch answers as if it were cached).

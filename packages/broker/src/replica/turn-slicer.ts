@@ -10,16 +10,17 @@
  *
  * The count of a turn restarts when the scheduled callback runs, so a turn
  * is "until the next check phase": callers that pass at once run their
- * continuations in the current macrotask's microtasks. The waiting queue
- * holds one entry per waiting caller (the ReplicaManager has at most one
- * role change per partition running, so it is bounded by the partitions
- * hosted).
+ * continuations in the current macrotask's microtasks. Waiting callers are
+ * released in arrival order, urgent ones (`pass(true)`: leaderships, which
+ * CreateTopics and every follower of the partition wait for) before the
+ * rest. The waiting queues hold one entry per waiting caller (the
+ * ReplicaManager has at most one role change per partition running, so
+ * they are bounded by the partitions hosted).
  */
 export class TurnSlicer {
   private usedThisTurn = 0;
-  private readonly waiting: (() => void)[] = [];
-  /** Index of the first entry of `waiting` not yet released (a queue without O(n) shifts). */
-  private head = 0;
+  private readonly urgent = new Fifo<() => void>();
+  private readonly normal = new Fifo<() => void>();
   private scheduled = false;
 
   constructor(
@@ -29,22 +30,27 @@ export class TurnSlicer {
     if (!Number.isInteger(perTurn) || perTurn < 1) throw new RangeError(`perTurn must be a positive integer, got ${perTurn}`);
   }
 
-  /** Resolves when the caller may do its share of work: now if this turn has room, else in a later turn. */
-  pass(): Promise<void> {
-    if (this.usedThisTurn < this.perTurn && this.queued() === 0) {
+  /**
+   * Resolves when the caller may do its share of work: now if this turn has
+   * room (and nobody of the same or a higher rank waits), else in a later
+   * turn; `urgent` callers go before every waiting normal one.
+   */
+  pass(urgent = false): Promise<void> {
+    const ahead = urgent ? this.urgent.size : this.queued();
+    if (this.usedThisTurn < this.perTurn && ahead === 0) {
       this.usedThisTurn++;
       this.ensureScheduled();
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      this.waiting.push(resolve);
+      (urgent ? this.urgent : this.normal).push(resolve);
       this.ensureScheduled();
     });
   }
 
   /** Callers waiting for a later turn. */
   queued(): number {
-    return this.waiting.length - this.head;
+    return this.urgent.size + this.normal.size;
   }
 
   private ensureScheduled(): void {
@@ -56,20 +62,41 @@ export class TurnSlicer {
   private nextTurn(): void {
     this.scheduled = false;
     this.usedThisTurn = 0;
-    while (this.usedThisTurn < this.perTurn && this.head < this.waiting.length) {
-      const resolve = this.waiting[this.head]!;
-      this.head++;
+    while (this.usedThisTurn < this.perTurn) {
+      const resolve = this.urgent.shift() ?? this.normal.shift();
+      if (resolve === undefined) break;
       this.usedThisTurn++;
       resolve();
     }
-    if (this.head === this.waiting.length) {
-      this.waiting.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
-    }
     // A turn that let someone through ends with a reset, so the next burst starts with a full turn.
     if (this.usedThisTurn > 0) this.ensureScheduled();
+  }
+}
+
+/** A queue without O(n) shifts: a head index, compacted once half the array is consumed. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head]!;
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+    return item;
   }
 }
