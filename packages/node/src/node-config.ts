@@ -117,6 +117,12 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 1000,
     doc: 'KAFKA connections open at once; more are closed at once (Kafka: unbounded; bounded here so a client opening thousands of sockets cannot exhaust memory or file descriptors).',
   },
+  'queued.max.request.bytes': {
+    type: 'long',
+    min: -1,
+    default: 104_857_600,
+    doc: 'Bytes of client requests read and not yet answered, KAFKA and gRPC together; at the bound the node stops reading requests (TCP / HTTP/2 back-pressure) until answers free bytes. A request is admitted whenever the node is below it, so one may pass it by its own size. -1 or 0: unbounded (Kafka\'s default is -1).',
+  },
   'max.incremental.fetch.session.cache.slots': {
     type: 'int',
     min: 0,
@@ -291,6 +297,7 @@ export interface NodeConfig {
   socketRequestMaxBytes: number;
   maxConnections: number;
   fetchSessionCacheSlots: number;
+  queuedMaxRequestBytes: number;
   connectionsMaxIdleMs: number;
   logRetentionMs: number;
   logRetentionBytes: number;
@@ -403,6 +410,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     socketRequestMaxBytes: v['socket.request.max.bytes'] as number,
     maxConnections: v['max.connections'] as number,
     fetchSessionCacheSlots: v['max.incremental.fetch.session.cache.slots'] as number,
+    queuedMaxRequestBytes: v['queued.max.request.bytes'] as number,
     connectionsMaxIdleMs: v['connections.max.idle.ms'] as number,
     logRetentionMs: v['log.retention.ms'] as number,
     logRetentionBytes: v['log.retention.bytes'] as number,

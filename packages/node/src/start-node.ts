@@ -61,6 +61,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     ...kafkaListenerOf(config, advertisedOf('KAFKA')),
     maxConnections: config.maxConnections,
     fetchSessionCacheSlots: config.fetchSessionCacheSlots,
+    queuedMaxRequestBytes: config.queuedMaxRequestBytes,
     connectionsMaxIdleMs: config.connectionsMaxIdleMs,
     numPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,

@@ -4,6 +4,7 @@ import type { BrokerApi } from '../api/broker-api';
 import type { BrokerObserver } from '../observer';
 import { KafkaConnection, type KafkaConnectionDeps, type KafkaConnectionLimits } from './connection';
 import { FetchSessionCache, type FetchSessionLimits } from './fetch-sessions';
+import type { RequestBytesBudget } from '../request-bytes-budget';
 
 export interface KafkaServerOptions {
   readonly host: string;
@@ -18,6 +19,8 @@ export interface KafkaServerOptions {
   readonly limits: KafkaConnectionLimits;
   /** Incremental fetch sessions (KIP-227), shared by every connection. */
   readonly fetchSessions: FetchSessionLimits;
+  /** The node's bound on request bytes in flight, shared with the gRPC front end. */
+  readonly requestBytes: RequestBytesBudget;
   readonly api: BrokerApi;
   readonly logger: Logger;
   readonly observer: BrokerObserver;
@@ -61,7 +64,7 @@ export class KafkaServer {
     private readonly opts: KafkaServerOptions,
   ) {
     this.fetchSessions = new FetchSessionCache(opts.fetchSessions, opts.clock);
-    this.deps = { api: opts.api, logger: opts.logger, observer: opts.observer, clock: opts.clock, limits: opts.limits, fetchSessions: this.fetchSessions };
+    this.deps = { api: opts.api, logger: opts.logger, observer: opts.observer, clock: opts.clock, limits: opts.limits, fetchSessions: this.fetchSessions, requestBytes: opts.requestBytes };
   }
 
   static async listen(opts: KafkaServerOptions): Promise<KafkaServer> {
