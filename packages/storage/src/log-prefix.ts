@@ -15,7 +15,8 @@ const PREFIX_READ_AHEAD_BYTES = 1024 * 1024;
  * compaction) reads and rewrites or deletes. A step is an exclusive job on
  * the node's write queue, so every partition's appends wait behind it: with
  * only the batch cap (maintenanceChunkBatches, 1,000), a retention step over
- * ~1 MB produce batches read and deleted ~1 GB while produce stood still.
+ * 256 KiB produce batches read and deleted up to ~256 MB while produce stood
+ * still.
  */
 export const MAINTENANCE_STEP_MAX_BYTES = 8 * 1024 * 1024;
 
