@@ -145,6 +145,8 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, version: number
     isolationLevel: req.isolationLevel,
     topics: plan.topics,
   });
+  // The client went away mid-wait: nobody reads the answer, and a session opened for it would only hold a slot.
+  if (ctx.signal?.aborted === true) return { sessionId: 0, responses: [] };
   const answer = listener.fetchSessions.finish(plan, res);
   return {
     sessionId: answer.sessionId,

@@ -141,8 +141,8 @@ export class FetchSessionCache {
   /**
    * The answer's session id and partitions. A full fetch at epoch 0 creates
    * its session here, from what the answer says (id 0 without a slot); an
-   * incremental one keeps only the partitions with news. An answer with no
-   * topics (the client went away mid-wait) changes nothing.
+   * incremental one keeps only the partitions with news. Not called for a
+   * request whose client went away (the caller drops that answer).
    */
   finish(plan: Exclude<FetchSessionPlan, { kind: 'error' }>, res: FetchResponse): { sessionId: number; topics: FetchTopicResponse[] } {
     if (plan.kind === 'sessionless') return { sessionId: 0, topics: res.topics };
