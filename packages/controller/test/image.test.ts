@@ -3,6 +3,7 @@ import { MetadataImage } from '../src/image';
 import type { MetadataRecord } from '../src/records';
 import { decodeBigint, decodeRecordBatch, encodeRecordBatch } from '../src/records';
 import { applyEntry, LARGE_ENTRY_BYTES } from '../src/apply-entry';
+import { topicsChangedBy } from '../src/metadata-view';
 import { applyRecords, partition, registerAndUnfence } from './helpers';
 
 describe('records', () => {
@@ -151,5 +152,20 @@ describe('MetadataImage', () => {
     expect(restored.topics().map((t) => t.name)).toEqual(['alpha', 'zeta']);
     expect(restored.topicConfigs('zeta')).toEqual({ a: '1', b: '2' });
     expect(restored.lastLeaderChange).toEqual({ leaderId: 2, term: 7 });
+  });
+});
+
+describe('topicsChangedBy', () => {
+  it('names the topics whose view a batch changed, and none for broker-only changes', () => {
+    const image = new MetadataImage();
+    registerAndUnfence(image, [1, 2]);
+    applyRecords(image, [{ type: 'topic', name: 'a', topicId: 'ida' }, { type: 'partition', topicId: 'ida', partition: 0, replicas: [1, 2], isr: [1, 2], leader: 1 }]);
+    applyRecords(image, [{ type: 'topic', name: 'b', topicId: 'idb' }, { type: 'partition', topicId: 'idb', partition: 0, replicas: [1, 2], isr: [1, 2], leader: 1 }]);
+    const at = (records: MetadataRecord[]) => topicsChangedBy(image.apply(decodeRecordBatch(encodeRecordBatch({ origin: null, records })), image.offset + 1));
+    expect([...at([{ type: 'partition-change', topicId: 'ida', partition: 0, isr: [1] }])]).toEqual(['a']);
+    expect([...at([{ type: 'config', topic: 'b', key: 'retention.ms', value: '1' }])]).toEqual(['b']);
+    expect([...at([{ type: 'partition', topicId: 'idb', partition: 1, replicas: [2, 1], isr: [2, 1], leader: 2 }])]).toEqual(['b']);
+    expect([...at([{ type: 'remove-topic', topicId: 'ida' }, { type: 'topic', name: 'c', topicId: 'idc' }])].sort()).toEqual(['a', 'c']);
+    expect(at([{ type: 'fence-broker', brokerId: 2, brokerEpoch: image.broker(2)!.brokerEpoch }]).size).toBe(0);
   });
 });
