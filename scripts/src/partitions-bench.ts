@@ -8,6 +8,10 @@
  * - hosted_ms: until every node hosts all its replicas (gregor_partitions);
  * - full_isr_ms: until no leader reports an under-replicated partition;
  * - isr_shrinks / isr_expands: ISR changes meanwhile (0 = no flapping);
+ * - per node, max_event_loop_delay_ms from creation to full ISRs: the
+ *   largest of prom-client's nodejs_eventloop_lag_max_seconds (the max
+ *   since the previous scrape, 10 ms resolution included) over the scrapes
+ *   of those waits; a stall near the broker session timeout fences the node;
  * - per node, anonymous memory before and after, and the idle cost of a
  *   replica: anonymous bytes per hosted replica, and CPU share of one core
  *   over --idle-s seconds with nothing produced;
@@ -66,6 +70,13 @@ async function main(): Promise<void> {
     const anonBefore = cluster.nodes.map((n) => readProcessMemory(n.pid)?.anonymousBytes ?? 0);
     const before = await scrapeAll(cluster.nodes);
     const hostedBefore = before.map((s) => metricSum(s, 'gregor_partitions'));
+    const loopMaxMs = cluster.nodes.map(() => 0);
+    /** Scrapes every node, keeping each one's largest event-loop delay since the creation started. */
+    const scrapeDuringCreate = async (): Promise<MetricSample[][]> => {
+      const all = await scrapeAll(cluster.nodes);
+      all.forEach((s, i) => (loopMaxMs[i] = Math.max(loopMaxMs[i]!, metricSum(s, 'nodejs_eventloop_lag_max_seconds') * 1000)));
+      return all;
+    };
     const topic = 'many';
     log(`creating ${partitions} partitions × RF ${replicationFactor}`);
     const t0 = performance.now();
@@ -83,7 +94,7 @@ async function main(): Promise<void> {
     const replicas = partitions * replicationFactor;
     await pollUntil(
       async () => {
-        const hosted = (await scrapeAll(cluster.nodes)).reduce((acc, s, i) => acc + metricSum(s, 'gregor_partitions') - hostedBefore[i]!, 0);
+        const hosted = (await scrapeDuringCreate()).reduce((acc, s, i) => acc + metricSum(s, 'gregor_partitions') - hostedBefore[i]!, 0);
         return hosted >= replicas;
       },
       // Not faster: a scrape of 10,000 partitions' gauges is work for the nodes too.
@@ -91,13 +102,13 @@ async function main(): Promise<void> {
     );
     const hostedMs = performance.now() - t0;
     log(`hosted after ${Math.round(hostedMs)} ms; waiting for full ISRs`);
-    await pollUntil(async () => total(await scrapeAll(cluster.nodes), 'gregor_under_replicated_partitions') === 0, {
+    await pollUntil(async () => total(await scrapeDuringCreate(), 'gregor_under_replicated_partitions') === 0, {
       timeoutMs,
       intervalMs: 500,
       what: 'no under-replicated partition',
     });
     const fullIsrMs = performance.now() - t0;
-    const afterCreate = await scrapeAll(cluster.nodes);
+    const afterCreate = await scrapeDuringCreate();
     const shrinks = total(afterCreate, 'gregor_isr_shrinks_total') - total(before, 'gregor_isr_shrinks_total');
     const expands = total(afterCreate, 'gregor_isr_expands_total') - total(before, 'gregor_isr_expands_total');
 
@@ -113,6 +124,7 @@ async function main(): Promise<void> {
       return {
         id: n.id,
         replicas: hosted,
+        max_event_loop_delay_ms: Math.round(loopMaxMs[i]!),
         anonymous_mb_before: Math.round(anonBefore[i]! / MB),
         anonymous_mb_after: Math.round(anon / MB),
         bytes_per_replica: hosted > 0 ? Math.round((anon - anonBefore[i]!) / hosted) : null,

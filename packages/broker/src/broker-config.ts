@@ -56,6 +56,15 @@ export interface BrokerConfig {
   kafkaListener?: KafkaListenerConfig;
   /** `max.connections` (Kafka: unbounded): KAFKA connections open at once; more are closed at once. */
   maxConnections: number;
+  /** `max.incremental.fetch.session.cache.slots` (Kafka's 1000): KIP-227 sessions on the KAFKA listener; 0 turns them off. */
+  fetchSessionCacheSlots: number;
+  /**
+   * `queued.max.request.bytes` (Kafka: -1, unbounded): bytes of client
+   * requests read and not yet answered, over the KAFKA listener and the gRPC
+   * client services together; at the bound the node stops reading requests
+   * until answers free bytes. <= 0: unbounded.
+   */
+  queuedMaxRequestBytes: number;
   /** `connections.max.idle.ms` (Kafka's 600000): a KAFKA connection with nothing in flight and no traffic this long is closed. */
   connectionsMaxIdleMs: number;
   /**
@@ -196,6 +205,8 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     defaultReplicationFactor: 1,
     autoCreateTopicsEnable: false,
     maxConnections: 1000,
+    fetchSessionCacheSlots: 1000,
+    queuedMaxRequestBytes: 104_857_600,
     connectionsMaxIdleMs: 600_000,
     kafkaMaxInflightRequestsPerConnection: 100,
     kafkaMaxBufferedBytesPerConnection: 16 * 1024 * 1024,

@@ -15,6 +15,9 @@ import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
 import { gregorService } from './grpc/client-service';
+import { FETCH_SESSION_EVICTION_MS } from './kafka/fetch-sessions';
+import { requestBytesInterceptor } from './grpc/request-bytes-interceptor';
+import { RequestBytesBudget } from './request-bytes-budget';
 import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
 import { KAFKA_LISTENER } from './kafka/request-context';
 import { replicationService } from './grpc/replication-service';
@@ -67,6 +70,8 @@ export interface BrokerStatus {
   waitingProduces: number;
   /** The KAFKA listener's connections; absent when it is not configured. */
   kafka?: KafkaListenerStatus;
+  /** Client request bytes in flight against `queued.max.request.bytes` (<= 0: unbounded), readers waiting for room, waits since start. */
+  requestBytes: { used: number; max: number; waitingReaders: number; pausedTotal: number };
 }
 
 function hostPort(host: string, port: number): string {
@@ -110,6 +115,8 @@ export class Broker {
   private readonly requestStreams = new RequestStreams();
   /** The KAFKA listener, when configured (bound in start). */
   private kafka: KafkaServer | undefined;
+  /** `queued.max.request.bytes`: request bytes in flight over the gRPC and KAFKA front ends together. */
+  readonly requestBytes: RequestBytesBudget;
   private readonly ctx: BrokerContext;
   private readonly core: BrokerCore;
   private readonly inflight = new Set<Promise<unknown>>();
@@ -213,14 +220,16 @@ export class Broker {
     // listener changes is the addresses its Metadata and FindCoordinator
     // answers give out: those of the same listener on the other brokers.
     this.core = new BrokerCore(this.ctx);
+    this.requestBytes = new RequestBytesBudget(config.queuedMaxRequestBytes);
     const frontEnd = { logger, observer: this.ctx.observer, clock };
     this.listeners = listenersOf(config).map((l) => {
-      const server = new grpc.Server(
-        grpcServerOptions({
+      const server = new grpc.Server({
+        ...grpcServerOptions({
           'grpc.max_receive_message_length': opts.config.socketRequestMaxBytes,
           'grpc.max_send_message_length': -1,
         }),
-      );
+        interceptors: [requestBytesInterceptor(this.requestBytes)],
+      });
       // The gRPC front end: decode → the broker core → encode.
       server.addService(loadClientProto().gregor.v1.Gregor.service, gregorService(this.core, l.name, frontEnd, this.requestStreams));
       server.addService(loadReplicationProto().gregor.v1.GregorReplication.service, replicationService(this.core, l.name, frontEnd, this.requestStreams));
@@ -296,6 +305,8 @@ export class Broker {
         maxBufferedBytes: config.kafkaMaxBufferedBytesPerConnection,
         idleTimeoutMs: config.connectionsMaxIdleMs,
       },
+      requestBytes: this.requestBytes,
+      fetchSessions: { maxSessions: config.fetchSessionCacheSlots, evictionMs: FETCH_SESSION_EVICTION_MS },
       api: this.core,
       logger: this.ctx.logger,
       observer: this.ctx.observer,
@@ -395,6 +406,7 @@ export class Broker {
       waitingFetches: this.ctx.purgatory.size,
       waitingProduces: this.ctx.producePurgatory.size,
       ...(this.kafka !== undefined ? { kafka: this.kafka.status() } : {}),
+      requestBytes: { used: this.requestBytes.usedBytes, max: this.requestBytes.maxBytes, waitingReaders: this.requestBytes.waiting, pausedTotal: this.requestBytes.pausedCount },
     };
   }
 

@@ -42,6 +42,18 @@ describe('errors', () => {
     expect(toGregorError(new Error('boom')).errorName).toBe('UNKNOWN_SERVER_ERROR');
     expect(toGregorError(err)).toBe(err);
   });
+
+  it('builds one without stack frames, and leaves the stack limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const err = GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', 'becoming the leader', { topic: 't', partition: 0 });
+    expect(err).toBeInstanceOf(GregorError);
+    expect(err.errorName).toBe('NOT_LEADER_OR_FOLLOWER');
+    expect(err.code).toBe(6);
+    expect(err.context.partition).toBe(0);
+    expect(err.stack ?? '').not.toContain('    at ');
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new GregorError('NOT_LEADER_OR_FOLLOWER', 'moved').stack).toContain('    at ');
+  });
 });
 
 describe('topic names (Kafka rule)', () => {

@@ -14,7 +14,7 @@ import type {
   PartitionAssignment,
   TopicMetadataView,
 } from './metadata-view';
-import { eventsFor, topicView } from './metadata-view';
+import { eventsFor, topicsChangedBy, topicView } from './metadata-view';
 
 /**
  * The broker's MetadataSource answered by the controller quorum (KRaft's
@@ -121,8 +121,9 @@ export class ControllerMetadataSource {
   private fencedWaiters: (() => void)[] = [];
   private pendingAlters: PendingAlter[] = [];
   /**
-   * Views built from the image, dropped whenever a batch changes it: the
-   * broker asks for a topic on every produce and fetch.
+   * Views built from the image (the broker asks for a topic on every
+   * produce and fetch); a batch drops the views of the topics it changed
+   * (topicsChangedBy), the others stay valid.
    */
   private readonly viewCache = new Map<string, TopicMetadataView | undefined>();
   private allViews: readonly TopicMetadataView[] | undefined;
@@ -143,8 +144,9 @@ export class ControllerMetadataSource {
     this.incarnationId = opts.incarnationId ?? randomUUID();
     this.logger = opts.logger ?? silentLogger();
     this.unsubscribe = opts.source.subscribe((e) => {
-      if (e.changes.length > 0) {
-        this.viewCache.clear();
+      const changedTopics = topicsChangedBy(e.changes);
+      if (changedTopics.size > 0) {
+        for (const name of changedTopics) this.viewCache.delete(name);
         this.allViews = undefined;
       }
       if (e.changes.length > 0 && this.listeners.size > 0) {

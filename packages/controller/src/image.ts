@@ -1,6 +1,6 @@
 import { assert } from '@gregor/common';
 import type { BrokerListener, MetadataRecord, PartitionChangeRecord, RecordBatch } from './records';
-import { decodeJson, encodeJson } from './records';
+import { decodeBigint, decodeJson, encodeJson } from './records';
 
 /**
  * The cluster metadata as of one offset of the metadata log: a fold over the
@@ -71,8 +71,10 @@ export interface ImageSnapshotV1 {
   leader: { leaderId: number; term: number } | null;
 }
 
-function assertDistinct(ids: readonly number[], what: string): void {
-  assert(new Set(ids).size === ids.length, `${what} has duplicates: [${ids.join(',')}]`);
+/** Replica lists are a handful of ids: a quadratic check beats building a Set. */
+function hasDuplicates(ids: readonly number[]): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids.lastIndexOf(ids[i]!, i - 1) >= 0) return true;
+  return false;
 }
 
 export class MetadataImage {
@@ -149,11 +151,13 @@ export class MetadataImage {
   apply(batch: RecordBatch, offset: number): MetadataChange[] {
     this.advanceTo(offset);
     const changes: MetadataChange[] = [];
-    for (const record of batch.records) this.applyRecord(record, offset, changes);
+    const createdTopicIds = new Set<string>();
+    for (const record of batch.records) this.applyRecord(record, offset, changes, createdTopicIds);
     return changes;
   }
 
-  private applyRecord(r: MetadataRecord, offset: number, out: MetadataChange[]): void {
+  /** `createdTopicIds`: topics created earlier in the same batch (their partitions are part of topic-created). */
+  private applyRecord(r: MetadataRecord, offset: number, out: MetadataChange[], createdTopicIds: Set<string>): void {
     switch (r.type) {
       case 'register-broker': {
         const previous = this.brokersById.get(r.brokerId);
@@ -188,12 +192,13 @@ export class MetadataImage {
         this.topicsById.set(r.topicId, topic);
         this.topicIdsByName.set(r.name, r.topicId);
         out.push({ kind: 'topic-created', topic });
+        createdTopicIds.add(r.topicId);
         return;
       }
       case 'partition': {
         const topic = this.topicsById.get(r.topicId);
-        assert(topic !== undefined, `partition record for unknown topic id ${r.topicId}`);
-        assert(r.partition === topic.partitions.length, `partition ${r.partition} of ${topic.name} is not the next (${topic.partitions.length})`);
+        if (topic === undefined) assert(false, `partition record for unknown topic id ${r.topicId}`);
+        if (r.partition !== topic.partitions.length) assert(false, `partition ${r.partition} of ${topic.name} is not the next (${topic.partitions.length})`);
         const state: PartitionState = {
           partition: r.partition,
           replicas: [...r.replicas],
@@ -205,8 +210,7 @@ export class MetadataImage {
         checkPartition(state, `${topic.name}-${r.partition}`);
         topic.partitions.push(state);
         // A partition created in the same batch as its topic is part of topic-created.
-        const created = out.find((c) => c.kind === 'topic-created' && c.topic.topicId === r.topicId);
-        if (created === undefined) out.push({ kind: 'partition-created', topic: topic.name, topicId: topic.topicId, partition: state });
+        if (!createdTopicIds.has(r.topicId)) out.push({ kind: 'partition-created', topic: topic.name, topicId: topic.topicId, partition: state });
         return;
       }
       case 'partition-change':
@@ -250,9 +254,9 @@ export class MetadataImage {
 
   private applyPartitionChange(r: PartitionChangeRecord, out: MetadataChange[]): void {
     const topic = this.topicsById.get(r.topicId);
-    assert(topic !== undefined, `partition-change for unknown topic id ${r.topicId}`);
+    if (topic === undefined) assert(false, `partition-change for unknown topic id ${r.topicId}`);
     const before = topic.partitions[r.partition];
-    assert(before !== undefined, `partition-change for unknown partition ${topic.name}-${r.partition}`);
+    if (before === undefined) assert(false, `partition-change for unknown partition ${topic.name}-${r.partition}`);
     const leaderChanged = r.leader !== undefined && r.leader !== before.leader;
     const after: PartitionState = {
       ...before,
@@ -292,7 +296,7 @@ export class MetadataImage {
       image.topicIdsByName.set(t.name, t.topicId);
     }
     for (const [topic, entries] of snap.configs) image.configsByTopic.set(topic, new Map(entries));
-    image.producerIdNext = BigInt(snap.nextProducerId);
+    image.producerIdNext = decodeBigint(snap.nextProducerId, 'snapshot nextProducerId');
     image.lastLeader = snap.leader;
     return image;
   }
@@ -305,14 +309,16 @@ export class MetadataImage {
  * (when there is one) in the ISR.
  */
 function checkPartition(p: PartitionState, name: string): void {
-  assert(p.replicas.length > 0, `${name} has no replicas`);
-  assertDistinct(p.replicas, `${name} replicas`);
-  assertDistinct(p.isr, `${name} isr`);
-  assert(p.isr.length > 0, `${name} has an empty ISR`);
-  assert(
-    p.isr.every((id) => p.replicas.includes(id)),
-    `${name} ISR [${p.isr.join(',')}] is not within replicas [${p.replicas.join(',')}]`,
-  );
-  assert(p.leader === -1 || p.isr.includes(p.leader), `${name} leader ${p.leader} is not in ISR [${p.isr.join(',')}]`);
-  assert(p.leaderEpoch >= 0 && p.partitionEpoch >= 0, `${name} has a negative epoch`);
+  // Messages are built only on failure: this runs for each of a large
+  // topic's partitions in one apply, and eager template strings (joins of
+  // the replica lists) were a good part of that apply's time.
+  if (p.replicas.length === 0) assert(false, `${name} has no replicas`);
+  if (hasDuplicates(p.replicas)) assert(false, `${name} replicas has duplicates: [${p.replicas.join(',')}]`);
+  if (hasDuplicates(p.isr)) assert(false, `${name} isr has duplicates: [${p.isr.join(',')}]`);
+  if (p.isr.length === 0) assert(false, `${name} has an empty ISR`);
+  if (!p.isr.every((id) => p.replicas.includes(id))) {
+    assert(false, `${name} ISR [${p.isr.join(',')}] is not within replicas [${p.replicas.join(',')}]`);
+  }
+  if (p.leader !== -1 && !p.isr.includes(p.leader)) assert(false, `${name} leader ${p.leader} is not in ISR [${p.isr.join(',')}]`);
+  if (p.leaderEpoch < 0 || p.partitionEpoch < 0) assert(false, `${name} has a negative epoch`);
 }

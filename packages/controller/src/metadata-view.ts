@@ -1,5 +1,5 @@
 import type { FetchedMetadata } from './fetched-metadata';
-import type { MetadataImage, TopicImage } from './image';
+import type { MetadataChange, MetadataImage, TopicImage } from './image';
 import type { AppliedEvent } from './quorum-controller';
 
 /*
@@ -144,4 +144,32 @@ export function eventsFor(image: MetadataImage, e: AppliedEvent): MetadataEvent[
     out.push({ type: 'configs-changed', topic: topicView(image, t) });
   }
   return out;
+}
+
+/**
+ * Names of the topics whose broker view (`topicView`: partitions and
+ * configs) one applied batch changed. A cached view of any other topic is
+ * still right: rebuilding every view on each change made one ISR change of a
+ * 10,000-partition topic's neighbour cost a pass over all its partitions.
+ */
+export function topicsChangedBy(changes: readonly MetadataChange[]): Set<string> {
+  const names = new Set<string>();
+  for (const c of changes) {
+    switch (c.kind) {
+      case 'topic-created':
+        names.add(c.topic.name);
+        break;
+      case 'topic-deleted':
+        names.add(c.name);
+        break;
+      case 'partition-created':
+      case 'partition-changed':
+      case 'configs-changed':
+        names.add(c.topic);
+        break;
+      default:
+        break;
+    }
+  }
+  return names;
 }

@@ -14,7 +14,8 @@ import { planFenceBroker } from './plans';
 import { MAX_PREFERRED_ELECTIONS_PER_WRITE, planPreferredLeaderElections } from './preferred-leader';
 import type { RaftDriver, RaftView } from './raft-driver';
 import type { MetadataRecord } from './records';
-import { decodeRecordBatch, encodeRecordBatch } from './records';
+import { encodeRecordBatch } from './records';
+import { afterEntry, applyEntry } from './apply-entry';
 import type { WritePlan } from './write-queue';
 import { WriteQueue } from './write-queue';
 
@@ -237,14 +238,17 @@ export class QuorumController {
         this.currentImage.advanceTo(e.index);
         this.emit({ offset: e.index, changes: [] });
       } else {
-        const changes = this.currentImage.apply(decodeRecordBatch(e.data), e.index);
-        if (e.term === this.leaderTerm) this.logChanges(changes);
-        this.emit({ offset: e.index, changes });
-        for (const c of changes) {
-          if (c.kind === 'leader-change' && c.leaderId === this.nodeId && c.term === this.leaderTerm) this.maybeActivate(c.term);
+        const changes = await applyEntry(() => this.currentImage, e.data, e.index);
+        if (changes !== undefined) {
+          if (e.term === this.leaderTerm) this.logChanges(changes);
+          this.emit({ offset: e.index, changes });
+          for (const c of changes) {
+            if (c.kind === 'leader-change' && c.leaderId === this.nodeId && c.term === this.leaderTerm) this.maybeActivate(c.term);
+          }
         }
       }
       this.queue.onApplied(e.index, e.term);
+      await afterEntry(e.data);
     }
     // A snapshot is of Raft's log: not while the image holds entries fetched
     // ahead of it (its log does not have them yet; it will, and then this runs).

@@ -1,6 +1,9 @@
 import { AssertionError } from '@gregor/common';
 import { MetadataImage } from '../src/image';
-import { decodeRecordBatch, encodeRecordBatch } from '../src/records';
+import type { MetadataRecord } from '../src/records';
+import { decodeBigint, decodeRecordBatch, encodeRecordBatch } from '../src/records';
+import { applyEntry, LARGE_ENTRY_BYTES } from '../src/apply-entry';
+import { topicsChangedBy } from '../src/metadata-view';
 import { applyRecords, partition, registerAndUnfence } from './helpers';
 
 describe('records', () => {
@@ -15,6 +18,15 @@ describe('records', () => {
     expect(decodeRecordBatch(encodeRecordBatch(batch))).toEqual(batch);
   });
 
+  it('decode bigints by field, and refuse one that is not an encoded integer', () => {
+    expect(decodeBigint({ $bigint: '-12345678901234567890' }, 'x')).toBe(-12345678901234567890n);
+    expect(decodeBigint(7, 'x')).toBe(7n);
+    expect(() => decodeBigint({ $bigint: '1e3' }, 'x')).toThrow(/x is not an encoded bigint/);
+    expect(() => decodeRecordBatch(Buffer.from(JSON.stringify({ v: 1, origin: null, records: [{ type: 'producer-ids', brokerId: 1, brokerEpoch: 1, nextProducerId: 'many' }] })))).toThrow(
+      AssertionError,
+    );
+  });
+
   it('refuse a batch of another version or an unknown record type', () => {
     expect(() => decodeRecordBatch(Buffer.from(JSON.stringify({ v: 2, origin: null, records: [] })))).toThrow(AssertionError);
     expect(() => decodeRecordBatch(Buffer.from(JSON.stringify({ v: 1, origin: null, records: [{ type: 'nope' }] })))).toThrow(
@@ -23,7 +35,56 @@ describe('records', () => {
   });
 });
 
+describe('applyEntry', () => {
+  it('applies a large entry in one step, a turn after decoding it; readers meanwhile see the image before it', async () => {
+    const image = new MetadataImage();
+    registerAndUnfence(image, [1, 2, 3]);
+    const records: MetadataRecord[] = [{ type: 'topic', name: 'big', topicId: 'big-id' }];
+    for (let p = 0; p < 2000; p++) records.push({ type: 'partition', topicId: 'big-id', partition: p, replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1 });
+    const data = encodeRecordBatch({ origin: null, records });
+    expect(data.byteLength).toBeGreaterThanOrEqual(LARGE_ENTRY_BYTES);
+    const offset = image.offset + 1;
+    const applying = applyEntry(() => image, data, offset);
+    expect(image.topicByName('big')).toBeUndefined();
+    expect(image.offset).toBe(offset - 1);
+    const changes = await applying;
+    expect(image.offset).toBe(offset);
+    expect(image.topicByName('big')?.partitions).toHaveLength(2000);
+    expect(changes).toEqual([expect.objectContaining({ kind: 'topic-created' })]);
+  });
+
+  it('applies a small entry with no turn in between', async () => {
+    const image = new MetadataImage();
+    const applying = applyEntry(() => image, encodeRecordBatch({ origin: null, records: [{ type: 'leader-change', leaderId: 1, term: 2 }] }), 1);
+    expect(image.offset).toBe(1);
+    await applying;
+  });
+
+  it('skips an entry another path applied while it was decoded (the broker of a voter fetched it during a one-way cut)', async () => {
+    const image = new MetadataImage();
+    registerAndUnfence(image, [1, 2, 3]);
+    const records: MetadataRecord[] = [{ type: 'topic', name: 'big', topicId: 'big-id' }];
+    for (let p = 0; p < 2000; p++) records.push({ type: 'partition', topicId: 'big-id', partition: p, replicas: [1, 2, 3], isr: [1, 2, 3], leader: 1 });
+    const data = encodeRecordBatch({ origin: null, records });
+    const offset = image.offset + 1;
+    const applying = applyEntry(() => image, data, offset);
+    image.apply(decodeRecordBatch(data), offset);
+    expect(await applying).toBeUndefined();
+    expect(image.offset).toBe(offset);
+    expect(image.topicByName('big')?.partitions).toHaveLength(2000);
+  });
+});
+
 describe('MetadataImage', () => {
+  it('refuses a partition with duplicate replicas, an ISR outside them or a leader outside the ISR, naming it', () => {
+    const image = new MetadataImage();
+    registerAndUnfence(image, [1, 2, 3]);
+    applyRecords(image, [{ type: 'topic', name: 't', topicId: 'tid' }]);
+    expect(() => applyRecords(image, [{ type: 'partition', topicId: 'tid', partition: 0, replicas: [1, 1], isr: [1], leader: 1 }])).toThrow(/t-0 replicas has duplicates: \[1,1\]/);
+    expect(() => applyRecords(image, [{ type: 'partition', topicId: 'tid', partition: 0, replicas: [1, 2], isr: [3], leader: 3 }])).toThrow(/t-0 ISR \[3\] is not within replicas \[1,2\]/);
+    expect(() => applyRecords(image, [{ type: 'partition', topicId: 'tid', partition: 0, replicas: [1, 2], isr: [1], leader: 2 }])).toThrow(/t-0 leader 2 is not in ISR \[1\]/);
+  });
+
   it('gives a broker the offset of its registration as its epoch, fenced until unfenced', () => {
     const image = new MetadataImage();
     image.advanceTo(3);
@@ -105,5 +166,20 @@ describe('MetadataImage', () => {
     expect(restored.topics().map((t) => t.name)).toEqual(['alpha', 'zeta']);
     expect(restored.topicConfigs('zeta')).toEqual({ a: '1', b: '2' });
     expect(restored.lastLeaderChange).toEqual({ leaderId: 2, term: 7 });
+  });
+});
+
+describe('topicsChangedBy', () => {
+  it('names the topics whose view a batch changed, and none for broker-only changes', () => {
+    const image = new MetadataImage();
+    registerAndUnfence(image, [1, 2]);
+    applyRecords(image, [{ type: 'topic', name: 'a', topicId: 'ida' }, { type: 'partition', topicId: 'ida', partition: 0, replicas: [1, 2], isr: [1, 2], leader: 1 }]);
+    applyRecords(image, [{ type: 'topic', name: 'b', topicId: 'idb' }, { type: 'partition', topicId: 'idb', partition: 0, replicas: [1, 2], isr: [1, 2], leader: 1 }]);
+    const at = (records: MetadataRecord[]) => topicsChangedBy(image.apply(decodeRecordBatch(encodeRecordBatch({ origin: null, records })), image.offset + 1));
+    expect([...at([{ type: 'partition-change', topicId: 'ida', partition: 0, isr: [1] }])]).toEqual(['a']);
+    expect([...at([{ type: 'config', topic: 'b', key: 'retention.ms', value: '1' }])]).toEqual(['b']);
+    expect([...at([{ type: 'partition', topicId: 'idb', partition: 1, replicas: [2, 1], isr: [2, 1], leader: 2 }])]).toEqual(['b']);
+    expect([...at([{ type: 'remove-topic', topicId: 'ida' }, { type: 'topic', name: 'c', topicId: 'idc' }])].sort()).toEqual(['a', 'c']);
+    expect(at([{ type: 'fence-broker', brokerId: 2, brokerEpoch: image.broker(2)!.brokerEpoch }]).size).toBe(0);
   });
 });

@@ -82,4 +82,11 @@ export function registerBrokerGauges(registry: Registry, status: () => BrokerSta
   gauge('gregor_kafka_paused_connections', 'KAFKA connections not being read: at their in-flight or buffered-bytes bound (slow readers)', (x) => x.status.kafka?.pausedConnections ?? 0);
   gauge('gregor_kafka_evicted_connections', 'Idle KAFKA connections closed since start to make room for a new one at max.connections', (x) => x.status.kafka?.evictedConnections ?? 0);
   gauge('gregor_kafka_rejected_connections', 'New KAFKA connections refused since start because max.connections busy ones were open', (x) => x.status.kafka?.rejectedConnections ?? 0);
+  gauge('gregor_request_bytes_in_flight', 'Bytes of client requests read and not yet answered, KAFKA and gRPC (bound: queued.max.request.bytes)', (x) => x.status.requestBytes.used);
+  gauge('gregor_request_bytes_max', 'queued.max.request.bytes (0 or less: unbounded)', (x) => x.status.requestBytes.max);
+  gauge('gregor_request_readers_waiting', 'Connections and gRPC calls not read now because request bytes in flight are at queued.max.request.bytes', (x) => x.status.requestBytes.waitingReaders);
+  gauge('gregor_request_reads_paused', 'Times since start a connection or call waited for room under queued.max.request.bytes', (x) => x.status.requestBytes.pausedTotal);
+  gauge('gregor_kafka_fetch_sessions', 'Incremental fetch sessions (KIP-227) the KAFKA listener holds (bound: max.incremental.fetch.session.cache.slots)', (x) => x.status.kafka?.fetchSessions ?? 0);
+  gauge('gregor_kafka_fetch_session_partitions', 'Partitions held by the KAFKA listener\'s incremental fetch sessions', (x) => x.status.kafka?.fetchSessionPartitions ?? 0);
+  gauge('gregor_kafka_fetch_sessions_evicted', 'Idle incremental fetch sessions evicted since start to make room for a new one', (x) => x.status.kafka?.fetchSessionsEvicted ?? 0);
 }

@@ -118,6 +118,19 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
     default: 1000,
     doc: 'KAFKA connections open at once; more are closed at once (Kafka: unbounded; bounded here so a client opening thousands of sockets cannot exhaust memory or file descriptors).',
   },
+  'queued.max.request.bytes': {
+    type: 'long',
+    min: -1,
+    default: 104_857_600,
+    doc: 'Bytes of client requests read and not yet answered, KAFKA and gRPC together; at the bound the node stops reading requests (TCP / HTTP/2 back-pressure) until answers free bytes. A request is admitted whenever the node is below it, so one may pass it by its own size. -1 or 0: unbounded (Kafka\'s default is -1).',
+  },
+  'max.incremental.fetch.session.cache.slots': {
+    type: 'int',
+    min: 0,
+    max: 1_000_000,
+    default: 1000,
+    doc: 'Incremental fetch sessions (KIP-227) the KAFKA listener keeps; at the bound a new session takes the slot of one idle for 2 minutes, else the client fetches without one (0: no sessions).',
+  },
   'connections.max.idle.ms': { type: 'long', min: 1, max: 2_147_483_647, default: 600_000, doc: 'A KAFKA connection with nothing in flight and no traffic this long is closed.' },
   'log.retention.ms': { type: 'long', min: -1, default: 604_800_000, doc: 'Default retention.ms of topics.' },
   'log.retention.bytes': { type: 'long', min: -1, default: -1, doc: 'Default retention.bytes of topics.' },
@@ -290,6 +303,8 @@ export interface NodeConfig {
   messageMaxBytes: number;
   socketRequestMaxBytes: number;
   maxConnections: number;
+  fetchSessionCacheSlots: number;
+  queuedMaxRequestBytes: number;
   connectionsMaxIdleMs: number;
   logRetentionMs: number;
   logRetentionBytes: number;
@@ -402,6 +417,8 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     messageMaxBytes: v['message.max.bytes'] as number,
     socketRequestMaxBytes: v['socket.request.max.bytes'] as number,
     maxConnections: v['max.connections'] as number,
+    fetchSessionCacheSlots: v['max.incremental.fetch.session.cache.slots'] as number,
+    queuedMaxRequestBytes: v['queued.max.request.bytes'] as number,
     connectionsMaxIdleMs: v['connections.max.idle.ms'] as number,
     logRetentionMs: v['log.retention.ms'] as number,
     logRetentionBytes: v['log.retention.bytes'] as number,

@@ -60,6 +60,8 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     interBrokerListenerName: config.interBrokerListenerName,
     ...kafkaListenerOf(config, advertisedOf('KAFKA')),
     maxConnections: config.maxConnections,
+    fetchSessionCacheSlots: config.fetchSessionCacheSlots,
+    queuedMaxRequestBytes: config.queuedMaxRequestBytes,
     connectionsMaxIdleMs: config.connectionsMaxIdleMs,
     numPartitions: config.numPartitions,
     defaultReplicationFactor: config.defaultReplicationFactor,

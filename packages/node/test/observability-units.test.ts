@@ -54,6 +54,7 @@ describe('brokerPartitionCounts', () => {
       hostedPartitions: 5,
       waitingFetches: 0,
       waitingProduces: 0,
+      requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 },
       led: [
         { topic: 'a', partition: 0, replicas: [1, 2, 3], isr: [1, 2, 3], minInsyncReplicas: 2 },
         { topic: 'a', partition: 1, replicas: [1, 2, 3], isr: [1, 2], minInsyncReplicas: 2 },
@@ -129,7 +130,7 @@ describe('NodeMetrics', () => {
     let storeReads = 0;
     m.attachBroker(() => {
       statusReads++;
-      return { hostedPartitions: 0, led: [], waitingFetches: 0, waitingProduces: 0 };
+      return { hostedPartitions: 0, led: [], waitingFetches: 0, waitingProduces: 0, requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 } };
     });
     m.attachStore(() => {
       storeReads++;
@@ -145,7 +146,7 @@ describe('NodeMetrics', () => {
     const m = new NodeMetrics(1);
     expect(await value(m, 'gregor_under_replicated_partitions')).toBe(0); // no broker attached (controller-only node)
     let isr = [1, 2];
-    m.attachBroker(() => ({ hostedPartitions: 1, led: [{ topic: 't', partition: 0, replicas: [1, 2], isr, minInsyncReplicas: 1 }], waitingFetches: 3, waitingProduces: 0 }));
+    m.attachBroker(() => ({ hostedPartitions: 1, led: [{ topic: 't', partition: 0, replicas: [1, 2], isr, minInsyncReplicas: 1 }], waitingFetches: 3, waitingProduces: 0, requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 } }));
     expect(await value(m, 'gregor_under_replicated_partitions')).toBe(0);
     expect(await value(m, 'gregor_fetch_waiting_requests')).toBe(3);
     isr = [1];

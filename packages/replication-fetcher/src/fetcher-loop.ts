@@ -6,6 +6,16 @@ import type { PartitionFetch } from './partition-fetch';
 import type { ReplicationClient, ReplicationClientFactory } from './replication-client';
 
 /** Errors a follower sees while the news of a leader change is on its way. */
+/**
+ * How often partitions joining the loop may cut its in-flight long-poll
+ * short: the first one after a quiet spell does at once (a leader change
+ * is not slowed), later ones at most once per this interval (the others
+ * join the next request anyway). A 10,000-partition topic's replicas join
+ * in slices of a few dozen; cutting the fetch for each slice re-sent (and
+ * had the leader answer) thousands of partitions every turn.
+ */
+export const ADD_CUT_INTERVAL_MS = 250;
+
 const LEADERSHIP_RACE_ERRORS: ReadonlySet<string> = new Set(['NOT_LEADER_OR_FOLLOWER', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH']);
 
 export interface FetcherLoopDeps {
@@ -39,6 +49,9 @@ export class FetcherLoop {
   private clientAddress: string | undefined;
   private inflight: AbortController | undefined;
   private wakeIdle: (() => void) | undefined;
+  /** When additions last cut a fetch short, and the cut waiting for the interval to pass (ADD_CUT_INTERVAL_MS). */
+  private lastAddCutMs = Number.NEGATIVE_INFINITY;
+  private pendingAddCut: NodeJS.Timeout | undefined;
   private stopped = false;
   private loopFailures = 0;
   private rotation = 0;
@@ -63,9 +76,22 @@ export class FetcherLoop {
     return this.partitions.get(key);
   }
 
-  /** Takes the partition into the next request (an ongoing long-poll is cut short for it). */
+  /** Takes the partition into the next request (an ongoing long-poll is cut short for it, at most once per ADD_CUT_INTERVAL_MS). */
   add(p: PartitionFetch): void {
     this.partitions.set(p.key, p);
+    this.wake(false);
+    if (this.pendingAddCut !== undefined) return;
+    const wait = this.lastAddCutMs + ADD_CUT_INTERVAL_MS - this.deps.clock.monotonicMs();
+    if (wait <= 0) {
+      this.cutForAdditions();
+      return;
+    }
+    this.pendingAddCut = setTimeout(() => this.cutForAdditions(), wait);
+  }
+
+  private cutForAdditions(): void {
+    this.pendingAddCut = undefined;
+    this.lastAddCutMs = this.deps.clock.monotonicMs();
     this.wake(true);
   }
 
@@ -80,6 +106,7 @@ export class FetcherLoop {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.pendingAddCut !== undefined) clearTimeout(this.pendingAddCut);
     this.wake(true);
     await this.running;
     const busy = [...this.partitions.values()].map((p) => p.busy?.catch(() => undefined));

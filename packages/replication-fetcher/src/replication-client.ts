@@ -74,7 +74,8 @@ export type ReplicationClientFactory = (address: string) => ReplicationClient;
 function errorOf(wire: ReplicationError__Output | null, context: { topic?: string; partition?: number }): GregorError | undefined {
   if (wire === null || wire.code === 0) return undefined;
   const leaderHint = wire.leaderHint >= 0 ? { leaderHint: wire.leaderHint } : {};
-  return new GregorError(errorNameForCode(wire.code), wire.message.replace(/^[A-Z_]+: /, ''), { ...context, ...leaderHint });
+  // One per partition in error, thousands in one answer at times: no stack (it would only show this decoder).
+  return GregorError.withoutStack(errorNameForCode(wire.code), wire.message.replace(/^[A-Z_]+: /, ''), { ...context, ...leaderHint });
 }
 
 export function decodeFetchResponse(res: ReplicaFetchResponse__Output): ReplicaFetchPartitionResponse[] {

@@ -14,6 +14,7 @@ import {
 import { consecutiveRuns, noteRecord, recordSurvives, TxnCleaning, type CompactionRecord, type KeyIndex } from './compaction-plan';
 import { summarizeStoredBatch } from './batch-frames';
 import { baseOffsetOfDataKey, dataKey, dataRange } from './keys';
+import { MAINTENANCE_STEP_MAX_BYTES } from './log-prefix';
 import type { KvOp } from './kv';
 import type { PartitionCore } from './partition-log';
 import { sideKeyOps } from './partition-state';
@@ -65,7 +66,6 @@ export interface CompactionMark {
   bytesRemovedFromStart: number;
 }
 
-const DEFAULT_MAX_BYTES_PER_STEP = 8 * 1024 * 1024;
 const DEFAULT_MAX_KEY_INDEX_BYTES = 64 * 1024 * 1024;
 /** A rough per-entry cost of a Map<string, bigint> beyond the key's bytes. */
 const KEY_INDEX_ENTRY_OVERHEAD = 64;
@@ -109,7 +109,7 @@ export async function compactLog(core: PartitionCore, opts: CompactOptions): Pro
     return { ...result, skipped: true };
   }
   const horizon = BigInt(Math.floor(opts.nowMs - opts.deleteRetentionMs));
-  const maxBytes = opts.maxBytesPerStep ?? DEFAULT_MAX_BYTES_PER_STEP;
+  const maxBytes = opts.maxBytesPerStep ?? MAINTENANCE_STEP_MAX_BYTES;
   let cursor = scan.start;
   let tombstonesKept = false;
   // Walks the whole range in order across steps: a marker's decision needs its transaction's records before it.

@@ -11,9 +11,20 @@ import { decodeInt64, encodeInt64 } from './values';
 const PREFIX_READ_AHEAD_BYTES = 1024 * 1024;
 
 /**
+ * Bytes of batches one maintenance step (retention, DeleteRecords,
+ * compaction) reads and rewrites or deletes. A step is an exclusive job on
+ * the node's write queue, so every partition's appends wait behind it: with
+ * only the batch cap (maintenanceChunkBatches, 1,000), a retention step over
+ * 256 KiB produce batches read and deleted up to ~256 MB while produce stood
+ * still.
+ */
+export const MAINTENANCE_STEP_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
  * One step of deleting batches from the start of the log (retention,
  * DeleteRecords): removes leading batches while `shouldDelete` says so, at
- * most `maxBatches` of them, and moves the log start to the first batch kept
+ * most `maxBatches` of them and MAINTENANCE_STEP_MAX_BYTES (at least one
+ * batch, whatever its size), and moves the log start to the first batch kept
  * (or to `minLogStart` when that is further, which may be inside that batch).
  * Each step is one valid state on its own, so steps can interleave with
  * appends to other partitions and a crash between them is harmless.
@@ -41,7 +52,7 @@ export async function deletePrefixChunk(
   try {
     for (let e = await data.next(); e !== undefined; e = await data.next()) {
       const baseOffset = baseOffsetOfDataKey(e[0]);
-      if (deleted === maxBatches) {
+      if (deleted === maxBatches || (deleted > 0 && freedBytes + e[1].length > MAINTENANCE_STEP_MAX_BYTES)) {
         cut = baseOffset;
         done = false;
         break;

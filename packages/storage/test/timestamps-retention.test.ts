@@ -1,4 +1,5 @@
-import { CompressionType } from '@gregor/record-batch';
+import { CompressionType, encodeRecordBatch } from '@gregor/record-batch';
+import { MAINTENANCE_STEP_MAX_BYTES } from '../src/log-prefix';
 import type { PartitionLog } from '@gregor/storage';
 import { initialRetentionState, retentionStep, type BatchSummary } from '../src/retention';
 import { batchRanges, expectGregorError, makeBatch, withStore } from './helpers';
@@ -223,5 +224,26 @@ describe('offsetForMaxTimestamp (ListOffsets MAX_TIMESTAMP, KIP-734)', () => {
     expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 3n, timestamp: 700n });
     await log.deleteRecordsBefore(4n);
     expect(await log.offsetForMaxTimestamp()).toEqual({ offset: 4n, timestamp: 600n });
+  });
+});
+
+describe('retention steps', () => {
+  test('a step deletes at most MAINTENANCE_STEP_MAX_BYTES of batches (at least one), so appends get in between large deletions', async () => {
+    const ctx = await withStore({ maintenanceChunkBatches: 1000 });
+    try {
+      const log = await ctx.store.openPartition('big', 0);
+      const value = Buffer.alloc(3 * 1024 * 1024, 7);
+      // 6 batches of ~3 MiB: two fit in one 8 MiB step, so three steps.
+      for (let i = 0; i < 6; i++) await log.append(encodeRecordBatch([{ value, timestamp: 1000n + BigInt(i) }]), 0);
+      log.setHighWatermark(6n);
+      const writesBefore = ctx.store.stats().writes;
+      const result = await log.applyRetention({ retentionMs: -1, retentionBytes: 0 }, 0);
+      expect(result.deletedBatches).toBe(6);
+      expect(log.logStartOffset).toBe(6n);
+      expect(log.sizeBytes).toBe(0);
+      expect(ctx.store.stats().writes - writesBefore).toBe(Math.ceil(6 / Math.floor(MAINTENANCE_STEP_MAX_BYTES / (3 * 1024 * 1024))));
+    } finally {
+      await ctx.cleanup();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { GregorError } from '@gregor/common';
+import { GregorError, tpKey } from '@gregor/common';
 import type { ReplicaFetchPartitionResponse, ReplicaFetchRequest, ReplicaFetchResponse, ReplicaFetchTopicResponse } from '../api/replication';
 import { checkFetchPosition } from '@gregor/replication-fetcher';
 import type { BrokerContext } from '../broker-context';
@@ -57,7 +57,13 @@ async function readForFollower(
     topicResult.partitions.push(result);
     const where = { topic: t.topic, partition: t.partition };
     try {
-      const led = await ctx.replicas.leaderFor(t.topic, t.partition);
+      // Not leaderFor: a follower fetch names every partition of the pair, and
+      // waiting in it for each pending role change (queued behind a whole
+      // topic's, ReplicaManager's slices) held the answer for all the others.
+      // The change is already on its way (metadata event, periodic check);
+      // the follower backs off this partition and asks again.
+      const led = ctx.replicas.leaderForNow(t.topic, t.partition);
+      if (led === undefined) throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${ctx.config.nodeId} is becoming the leader of ${tpKey(t.topic, t.partition)}`, where);
       const { leader, log } = led;
       checkLeaderEpoch(t.currentLeaderEpoch, leader.leaderEpoch, t.topic, t.partition);
       if (replicaId === ctx.config.nodeId || !leader.replicas.includes(replicaId)) {

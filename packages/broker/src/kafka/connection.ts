@@ -11,6 +11,8 @@ import {
   type RequestHeaderInfo,
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
+import type { FetchSessionCache } from './fetch-sessions';
+import type { RequestBytesBudget } from '../request-bytes-budget';
 import { reportRequestFailed } from '../broker-core';
 import type { BrokerObserver } from '../observer';
 import { KafkaRequestContext } from './request-context';
@@ -34,6 +36,10 @@ export interface KafkaConnectionDeps {
   readonly observer: BrokerObserver;
   readonly clock: Clock;
   readonly limits: KafkaConnectionLimits;
+  /** The listener's incremental fetch sessions (KIP-227): any connection may use any session. */
+  readonly fetchSessions: FetchSessionCache;
+  /** The node-wide bound on request bytes in flight (`queued.max.request.bytes`), shared with gRPC. */
+  readonly requestBytes: RequestBytesBudget;
 }
 
 /** One request in request order: answered (chunks, or null for no response) or not yet. */
@@ -41,6 +47,8 @@ interface Slot {
   done: boolean;
   chunks: Buffer[] | null;
   readonly requestBytes: number;
+  /** Bytes charged to the node's budget for it, given back once answered. */
+  budgetBytes: number;
 }
 
 /**
@@ -57,7 +65,11 @@ interface Slot {
  * until both fall below. A client that never reads its responses therefore
  * costs at most `maxBufferedBytes` plus its in-flight requests' answers plus
  * one socket read, then sits paused until `connections.max.idle.ms` closes
- * it.
+ * it. Node-wide, a frame is dispatched only while the node is below
+ * `queued.max.request.bytes` of requests in flight (RequestBytesBudget,
+ * shared with gRPC); at the bound the connection stops reading, with at
+ * most the frames of its last read waiting, and resumes when answers
+ * anywhere release bytes.
  *
  * Bad input closes the connection with a debug line (Kafka's answer to a
  * request it cannot parse): a size prefix over `socket.request.max.bytes`
@@ -77,6 +89,10 @@ export class KafkaConnection {
   private readonly frames: Buffer[] = [];
   private framesHead = 0;
   private inflightRequestBytes = 0;
+  /** Bytes of the frame being dispatched, charged to the node's budget and not yet owned by a slot. */
+  private unslottedBudgetBytes = 0;
+  /** Set while waiting for room in the node's budget. */
+  private cancelBudgetWait: (() => void) | undefined;
   private readonly abort = new AbortController();
   private readonly clientHost: string;
   private paused = false;
@@ -108,6 +124,8 @@ export class KafkaConnection {
     socket.on('close', () => {
       this.closed = true;
       this.abort.abort();
+      this.cancelBudgetWait?.();
+      this.cancelBudgetWait = undefined;
     });
   }
 
@@ -158,8 +176,17 @@ export class KafkaConnection {
     try {
       while (this.framesWaiting && !this.closed && !this.draining && !this.overBounds()) {
         const frame = this.frames[this.framesHead]!;
+        if (!this.deps.requestBytes.hasRoom()) {
+          this.waitForBudget();
+          break;
+        }
         this.frames[this.framesHead++] = EMPTY;
+        this.deps.requestBytes.charge(frame.length);
+        this.unslottedBudgetBytes = frame.length;
         this.onFrame(frame);
+        // A frame answered without a slot (closed for bad input) gives its bytes back at once.
+        if (this.unslottedBudgetBytes > 0) this.deps.requestBytes.release(this.unslottedBudgetBytes);
+        this.unslottedBudgetBytes = 0;
       }
       if (!this.framesWaiting) {
         this.frames.length = 0;
@@ -204,7 +231,7 @@ export class KafkaConnection {
     }
     const slot = this.enqueue(frame.length);
     const ctx = new KafkaRequestContext(header.clientId, this.clientHost, this.abort.signal);
-    served.adapter(this.deps.api, ctx, v, body).then(
+    served.adapter(this.deps.api, ctx, v, body, this.deps).then(
       (res) => {
         let chunks: Buffer[] | null = null;
         if (res !== null) {
@@ -212,6 +239,7 @@ export class KafkaConnection {
             chunks = encodeResponseFrame(served.def, v, header.correlationId, res);
           } catch (err) {
             this.deps.logger.error('kafka response could not be encoded', { api: served.def.name, version: v, err: err instanceof Error ? err.stack : String(err) });
+            this.releaseBudget(slot);
             this.close('response could not be encoded');
             return;
           }
@@ -220,6 +248,7 @@ export class KafkaConnection {
       },
       (err: unknown) => {
         // The broker core already counted it (and logged it if it was a bug).
+        this.releaseBudget(slot);
         this.close(`${served.def.name} v${v} request refused as a whole: ${describe(err)}`, !isGregorError(err));
       },
     );
@@ -245,8 +274,17 @@ export class KafkaConnection {
     this.complete(slot, encodeResponseFrame(served.def, v, header.correlationId, apiVersionsBody()));
   }
 
+  private waitForBudget(): void {
+    if (this.cancelBudgetWait !== undefined) return;
+    this.cancelBudgetWait = this.deps.requestBytes.whenRoom(() => {
+      this.cancelBudgetWait = undefined;
+      this.dispatch();
+    });
+  }
+
   private enqueue(requestBytes: number): Slot {
-    const slot: Slot = { done: false, chunks: null, requestBytes };
+    const slot: Slot = { done: false, chunks: null, requestBytes, budgetBytes: this.unslottedBudgetBytes };
+    this.unslottedBudgetBytes = 0;
     this.queue.push(slot);
     this.inflightRequestBytes += requestBytes;
     return slot;
@@ -256,7 +294,16 @@ export class KafkaConnection {
     slot.done = true;
     slot.chunks = chunks;
     this.inflightRequestBytes -= slot.requestBytes;
+    this.releaseBudget(slot);
     this.flush();
+  }
+
+  /** Gives a request's bytes back to the node's budget, once (answered, or its connection closed under it). */
+  private releaseBudget(slot: Slot): void {
+    if (slot.budgetBytes === 0) return;
+    const bytes = slot.budgetBytes;
+    slot.budgetBytes = 0;
+    this.deps.requestBytes.release(bytes);
   }
 
   /** Writes answered requests from the head of the queue, in one writev. */
@@ -308,6 +355,8 @@ export class KafkaConnection {
   close(reason: string, unexpected = false): void {
     if (this.closed) return;
     this.closed = true;
+    this.cancelBudgetWait?.();
+    this.cancelBudgetWait = undefined;
     this.abort.abort();
     const fields = { client: this.clientHost, port: this.socket.remotePort, reason, inflight: this.queue.length };
     if (unexpected) this.deps.logger.warn('kafka connection closed', fields);

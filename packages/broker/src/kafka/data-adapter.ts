@@ -13,6 +13,7 @@ import {
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
 import type { RequestContext } from '../api/context';
+import type { KafkaListenerState } from './served-apis';
 import { errorCodeOf, errorMessageOf } from './wire';
 import { FETCH_ZSTD_MIN_VERSION, PRODUCE_ZSTD_MIN_VERSION, firstZstdBatchAt } from './zstd-gate';
 
@@ -111,24 +112,20 @@ function zstdPartitions(req: KProduceRequest): Set<string> | undefined {
 }
 
 /**
- * Fetch (v4–v12: topics by name). No fetch sessions (KIP-227): every
- * answer has session id 0, which tells a client to keep sending full
- * requests; an incremental request naming a session is
- * FETCH_SESSION_ID_NOT_FOUND. read_committed (KIP-98) reads up to the
+ * Fetch (v4–v12: topics by name). Incremental fetch sessions (KIP-227,
+ * v7+) through the listener's FetchSessionCache: a full request at epoch
+ * 0 opens one, later ones name only what changed and are answered with
+ * only partitions that have news; epoch -1 (every version below 7) is a
+ * sessionless full fetch. read_committed (KIP-98) reads up to the
  * last stable offset with the aborted transactions listed (null for
  * read_uncommitted, as Kafka sends it). Below v10 a client cannot read zstd
  * (KIP-110): its records stop before the first zstd batch, and a partition
  * whose next batch is zstd answers UNSUPPORTED_COMPRESSION_TYPE.
  */
-export async function fetch(api: BrokerApi, ctx: RequestContext, version: number, req: KFetchRequest): Promise<Encodable<KFetchResponse>> {
-  if (req.sessionId !== 0) {
-    return { errorCode: errorCode('FETCH_SESSION_ID_NOT_FOUND'), sessionId: 0, responses: [] };
-  }
-  const res = await api.fetch(ctx, {
-    maxWaitMs: req.maxWaitMs,
-    minBytes: req.minBytes,
-    maxBytes: req.maxBytes,
-    isolationLevel: req.isolationLevel,
+export async function fetch(api: BrokerApi, ctx: RequestContext, version: number, req: KFetchRequest, listener: KafkaListenerState): Promise<Encodable<KFetchResponse>> {
+  const plan = listener.fetchSessions.begin({
+    sessionId: req.sessionId,
+    sessionEpoch: req.sessionEpoch,
     topics: req.topics.map((t) => ({
       name: t.topic,
       partitions: t.partitions.map((p) => ({
@@ -138,10 +135,22 @@ export async function fetch(api: BrokerApi, ctx: RequestContext, version: number
         currentLeaderEpoch: p.currentLeaderEpoch,
       })),
     })),
+    forgotten: req.forgottenTopicsData.map((t) => ({ topic: t.topic, partitions: t.partitions })),
   });
+  if (plan.kind === 'error') return { errorCode: errorCode(plan.error), sessionId: 0, responses: [] };
+  const res = await api.fetch(ctx, {
+    maxWaitMs: req.maxWaitMs,
+    minBytes: req.minBytes,
+    maxBytes: req.maxBytes,
+    isolationLevel: req.isolationLevel,
+    topics: plan.topics,
+  });
+  // The client went away mid-wait: nobody reads the answer, and a session opened for it would only hold a slot.
+  if (ctx.signal?.aborted === true) return { sessionId: 0, responses: [] };
+  const answer = listener.fetchSessions.finish(plan, res);
   return {
-    sessionId: 0,
-    responses: res.topics.map((t) => ({
+    sessionId: answer.sessionId,
+    responses: answer.topics.map((t) => ({
       topic: t.name,
       topicId: ZERO_UUID,
       partitions: t.partitions.map((p) => {

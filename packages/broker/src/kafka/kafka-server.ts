@@ -2,7 +2,9 @@ import * as net from 'node:net';
 import type { Clock, Logger } from '@gregor/common';
 import type { BrokerApi } from '../api/broker-api';
 import type { BrokerObserver } from '../observer';
-import { KafkaConnection, type KafkaConnectionLimits } from './connection';
+import { KafkaConnection, type KafkaConnectionDeps, type KafkaConnectionLimits } from './connection';
+import { FetchSessionCache, type FetchSessionLimits } from './fetch-sessions';
+import type { RequestBytesBudget } from '../request-bytes-budget';
 
 export interface KafkaServerOptions {
   readonly host: string;
@@ -15,6 +17,10 @@ export interface KafkaServerOptions {
    */
   readonly maxConnections: number;
   readonly limits: KafkaConnectionLimits;
+  /** Incremental fetch sessions (KIP-227), shared by every connection. */
+  readonly fetchSessions: FetchSessionLimits;
+  /** The node's bound on request bytes in flight, shared with the gRPC front end. */
+  readonly requestBytes: RequestBytesBudget;
   readonly api: BrokerApi;
   readonly logger: Logger;
   readonly observer: BrokerObserver;
@@ -32,6 +38,10 @@ export interface KafkaListenerStatus {
   evictedConnections: number;
   /** New connections closed at once since start: `max.connections` busy ones were open, or the server was stopping. */
   rejectedConnections: number;
+  /** Incremental fetch sessions held, the partitions they hold, and sessions evicted since start for a new one. */
+  fetchSessions: number;
+  fetchSessionPartitions: number;
+  fetchSessionsEvicted: number;
 }
 
 /**
@@ -46,11 +56,16 @@ export class KafkaServer {
   private stopping = false;
   private rejected = 0;
   private evicted = 0;
+  private readonly deps: KafkaConnectionDeps;
+  private readonly fetchSessions: FetchSessionCache;
 
   private constructor(
     private readonly server: net.Server,
     private readonly opts: KafkaServerOptions,
-  ) {}
+  ) {
+    this.fetchSessions = new FetchSessionCache(opts.fetchSessions, opts.clock);
+    this.deps = { api: opts.api, logger: opts.logger, observer: opts.observer, clock: opts.clock, limits: opts.limits, fetchSessions: this.fetchSessions, requestBytes: opts.requestBytes };
+  }
 
   static async listen(opts: KafkaServerOptions): Promise<KafkaServer> {
     const server = net.createServer({ noDelay: true });
@@ -87,6 +102,7 @@ export class KafkaServer {
       inflightRequests,
       evictedConnections: this.evicted,
       rejectedConnections: this.rejected,
+      ...fetchSessionStatus(this.fetchSessions),
     };
   }
 
@@ -109,7 +125,7 @@ export class KafkaServer {
       socket.destroy();
       return;
     }
-    const conn = new KafkaConnection(socket, this.opts, () => {
+    const conn = new KafkaConnection(socket, this.deps, () => {
       // Move to the most recently active end (Map keeps insertion order).
       if (this.connections.delete(conn)) this.connections.set(conn, true);
     });
@@ -139,4 +155,9 @@ export class KafkaServer {
     await Promise.all([...this.connections.keys()].map((c) => c.drain(graceMs)));
     await closed;
   }
+}
+
+function fetchSessionStatus(cache: FetchSessionCache): Pick<KafkaListenerStatus, 'fetchSessions' | 'fetchSessionPartitions' | 'fetchSessionsEvicted'> {
+  const s = cache.stats();
+  return { fetchSessions: s.sessions, fetchSessionPartitions: s.partitions, fetchSessionsEvicted: s.evicted };
 }

@@ -37,6 +37,7 @@ import {
 import type { BrokerApi } from '../api/broker-api';
 import type { RequestContext } from '../api/context';
 import type { ApiName } from '../observer';
+import type { FetchSessionCache } from './fetch-sessions';
 import * as admin from './admin-adapter';
 import * as data from './data-adapter';
 import * as groups from './group-adapter';
@@ -44,8 +45,13 @@ import * as meta from './metadata-adapter';
 import * as records from './records-adapter';
 import * as txn from './txn-adapter';
 
+/** What the KAFKA listener keeps across requests and connections, for the adapters that need it. */
+export interface KafkaListenerState {
+  readonly fetchSessions: FetchSessionCache;
+}
+
 /** One adapter: the decoded Kafka request → the domain call → the Kafka response body (null: send nothing, acks=0). */
-export type KafkaAdapter<Req, Res> = (api: BrokerApi, ctx: RequestContext, version: number, req: Req) => Promise<Encodable<Res> | null>;
+export type KafkaAdapter<Req, Res> = (api: BrokerApi, ctx: RequestContext, version: number, req: Req, listener: KafkaListenerState) => Promise<Encodable<Res> | null>;
 
 export interface ServedApi {
   readonly def: ApiDefinition<unknown, unknown>;

@@ -13,6 +13,7 @@ import { nextIsrCheckDelayMs } from './isr-decision';
 import { heardFromReplicaMajority } from './quorum-contact';
 import { QuorumWatch } from './quorum-watch';
 import { FreshnessWatch } from './freshness-watch';
+import { TurnSlicer } from './turn-slicer';
 
 /** The part of ReplicaFetcherManager the broker drives (a port, for tests). */
 export interface FollowerFetcher {
@@ -69,6 +70,15 @@ const ISR_RETRY_INITIAL_MS = 100;
 const ISR_RETRY_MAX_MS = 5000;
 
 /**
+ * Role-change steps (a reconcile's start, and its continuation once the log
+ * is open) that run per event-loop turn. Each costs ~0.1–0.4 ms (open the
+ * log's state, a PartitionLeader or a fetcher entry, GC); 64 keep a turn
+ * to tens of ms, where all of a 10,000-partition topic's replicas at once
+ * held the loop for 0.4–0.7 s and fenced brokers (750 ms sessions).
+ */
+export const ROLE_CHANGES_PER_TURN = 64;
+
+/**
  * Each hosted partition's role on this broker — leader, follower of some
  * leader, or neither — kept in step with metadata, and the leader side of
  * replication (high watermark, ISR proposals).
@@ -100,6 +110,8 @@ export class ReplicaManager {
   private readonly steppedBack = new Set<string>();
   private readonly claimListeners = new Set<() => void>();
   private claimsNotifyQueued = false;
+  /** Spreads bursts of role changes over event-loop turns (ROLE_CHANGES_PER_TURN). */
+  private readonly slicer = new TurnSlicer(ROLE_CHANGES_PER_TURN);
 
   constructor(private readonly deps: ReplicaManagerDeps) {
     this.selfId = deps.config.nodeId;
@@ -226,6 +238,12 @@ export class ReplicaManager {
    * UNKNOWN_TOPIC_OR_PARTITION or NOT_LEADER_OR_FOLLOWER (with a leader hint).
    */
   async leaderFor(topic: string, partition: number): Promise<LedPartition> {
+    // A role change already queued for the partition (a new topic's, waiting
+    // for its slice) is the one to wait for: another reconcile behind it
+    // would take a second slot, and CreateTopics asks this for every
+    // partition the node leads.
+    const pending = this.chains.get(tpKey(topic, partition));
+    if (pending !== undefined) await pending;
     for (let attempt = 0; ; attempt++) {
       const led = this.leaderForNow(topic, partition);
       if (led !== undefined) return led;
@@ -244,16 +262,18 @@ export class ReplicaManager {
    * already done, undefined when it still has to run. Synchronous, so a
    * handler that needs no role change keeps the order requests arrived in
    * up to its append (an idempotent producer pipelines several per
-   * partition). Throws as leaderFor does.
+   * partition). Throws as leaderFor does, without stack frames: these are
+   * per-partition answers, thousands in one follower fetch while a topic is
+   * being set up.
    */
   leaderForNow(topic: string, partition: number): LedPartition | undefined {
     const view = this.deps.metadata.topic(topic);
     const assignment = view?.partitions[partition];
     if (view === undefined || assignment === undefined) {
-      throw new GregorError('UNKNOWN_TOPIC_OR_PARTITION', `this server does not host ${tpKey(topic, partition)}`, { topic, partition });
+      throw GregorError.withoutStack('UNKNOWN_TOPIC_OR_PARTITION', `this server does not host ${tpKey(topic, partition)}`, { topic, partition });
     }
     if (assignment.leaderId !== this.selfId) {
-      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is not the leader of ${tpKey(topic, partition)}`, {
+      throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} is not the leader of ${tpKey(topic, partition)}`, {
         topic,
         partition,
         leaderHint: assignment.leaderId,
@@ -261,7 +281,7 @@ export class ReplicaManager {
     }
     const held = this.leaders.get(tpKey(topic, partition));
     if (this.quorum.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
-      throw new GregorError('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
+      throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
         topic,
         partition,
         leaderHint: -1,
@@ -451,7 +471,11 @@ export class ReplicaManager {
     }
     for (const view of this.deps.metadata.topics()) {
       for (const a of view.partitions) {
-        if (!this.matches(tpKey(view.name, a.partition), a)) void this.reconcile(view.name, a.partition);
+        const key = tpKey(view.name, a.partition);
+        // A partition with a change queued (a new topic's, waiting for its
+        // slice) reads metadata when that runs; a second one would only take
+        // another slot, for every partition, on every tick.
+        if (!this.chains.has(key) && !this.matches(key, a)) void this.reconcile(view.name, a.partition);
       }
     }
   }
@@ -534,6 +558,10 @@ export class ReplicaManager {
   }
 
   private async reconcileNow(topic: string, partition: number): Promise<void> {
+    // Leaderships first (CreateTopics and each partition's followers wait for
+    // them). Metadata is read again after the wait for a turn: it is the
+    // assignment of now that counts.
+    await this.slicer.pass(this.deps.metadata.topic(topic)?.partitions[partition]?.leaderId === this.selfId);
     if (this.stopped) return;
     const view = this.deps.metadata.topic(topic);
     const a = view?.partitions[partition];
@@ -565,6 +593,8 @@ export class ReplicaManager {
     if (previous !== undefined) await this.endLeadership(key, this.selfId);
     if (this.following.delete(key)) await this.deps.fetcher.removePartitions([{ topic, partition }]);
     const log = await this.deps.partitions.open(topic, partition);
+    // Opens finish in batches (the store creates up to 256 logs per write): continue in slices.
+    await this.slicer.pass(true);
     // Kafka assigns (epoch, log end) in the epoch cache here; storage does it
     // with the epoch's first batch, so the start offset is kept in memory
     // (PartitionLeader.endOffsetForEpoch answers as if it were cached).
@@ -590,6 +620,7 @@ export class ReplicaManager {
     const current = this.following.get(key);
     if (current?.leaderId === a.leaderId && current.leaderEpoch === a.leaderEpoch) return;
     const log = await this.deps.partitions.open(topic, partition);
+    await this.slicer.pass();
     await this.deps.fetcher.addPartitions([{ topic, partition, leaderId: a.leaderId, leaderEpoch: a.leaderEpoch, log }]);
     this.following.set(key, { leaderId: a.leaderId, leaderEpoch: a.leaderEpoch });
     this.deps.logger.debug('became follower', {
