@@ -12,6 +12,7 @@ export interface SubscribeOpen {
   'maxOutstandingBytes'?: (number | string | Long);
   'ackDeadlineMs'?: (number);
   'clientId'?: (string);
+  'replacesMemberId'?: (string);
 }
 
 export interface SubscribeOpen__Output {
@@ -23,4 +24,5 @@ export interface SubscribeOpen__Output {
   'maxOutstandingBytes': (string);
   'ackDeadlineMs': (number);
   'clientId': (string);
+  'replacesMemberId': (string);
 }
