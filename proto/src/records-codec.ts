@@ -20,6 +20,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { Reader, Writer } from 'protobufjs/minimal';
 import type { PublishRequest__Output, PublishResponse, SubscribeAssignment__Output, SubscribeOpen__Output } from './generated/gregor/v1';
+import { encodePushedRecords } from './pushed-records-encoder';
 
 /** A record as a Subscribe stream carries it (records.proto, ConsumedRecord). */
 export interface RecordsWireRecord {
@@ -81,23 +82,6 @@ function topicBytes(cache: Map<string, Buffer>, topic: string): Buffer {
   return b;
 }
 
-function writeRecord(w: Writer, r: RecordsWireRecord, deliveryAttempt: number, topics: Map<string, Buffer>): void {
-  w.uint32(tag(1, LEN)).bytes(topicBytes(topics, r.topic));
-  if (r.partition !== 0) w.uint32(tag(2, VARINT)).int32(r.partition);
-  int64(w, 3, r.offset);
-  // One-field oneofs: set (even when empty) unless null.
-  if (r.key !== null) w.uint32(tag(4, LEN)).bytes(r.key);
-  if (r.value !== null) w.uint32(tag(5, LEN)).bytes(r.value);
-  for (const h of r.headers) {
-    w.uint32(tag(6, LEN)).fork();
-    w.uint32(tag(1, LEN)).string(h.key);
-    if (h.value !== null && h.value.length > 0) w.uint32(tag(2, LEN)).bytes(h.value);
-    w.ldelim();
-  }
-  int64(w, 7, r.timestamp);
-  if (deliveryAttempt !== 0) w.uint32(tag(8, VARINT)).int32(deliveryAttempt);
-}
-
 function readRecord(r: Reader, end: number): RecordsWireRecord & { deliveryAttempt: number } {
   const out: RecordsWireRecord & { deliveryAttempt: number } = { topic: '', partition: 0, offset: 0n, key: null, value: null, headers: [], timestamp: 0n, deliveryAttempt: 0 };
   while (r.pos < end) {
@@ -144,18 +128,13 @@ function readRecord(r: Reader, end: number): RecordsWireRecord & { deliveryAttem
 }
 const EMPTY = Buffer.alloc(0);
 
-/** SubscribeResponse{records: SubscribeRecords{records}}; `attempts[i]` is record i's delivery_attempt. */
+/**
+ * SubscribeResponse{records: SubscribeRecords{records}}; `attempts[i]` is
+ * record i's delivery_attempt. Written without protobufjs's Writer
+ * (pushed-records-encoder.ts): the node's per-record hot path.
+ */
 export function encodeSubscribeRecords(records: readonly RecordsWireRecord[], attempts: readonly number[]): Buffer {
-  const w = Writer.create();
-  const topics = new Map<string, Buffer>();
-  w.uint32(tag(1, LEN)).fork();
-  for (let i = 0; i < records.length; i++) {
-    w.uint32(tag(1, LEN)).fork();
-    writeRecord(w, records[i]!, attempts[i] ?? 0, topics);
-    w.ldelim();
-  }
-  w.ldelim();
-  return w.finish() as Buffer;
+  return encodePushedRecords(records, attempts);
 }
 
 /** SubscribeRequest{ack: SubscribeAcks{acks}}. */

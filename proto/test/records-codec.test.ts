@@ -24,14 +24,15 @@ const pub = slow['Publish']!;
 const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 const smallOffset = fc.bigInt({ min: 0n, max: 2n ** 40n });
 const bytes = fc.uint8Array({ maxLength: 20 }).map((a) => Buffer.from(a));
-const topic = fc.string({ maxLength: 12 });
+// Any code point (UTF-8 of 1 to 4 bytes, lone surrogates included): string fields' byte lengths are computed by hand.
+const topic = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ maxLength: 6, unit: 'binary' }));
 const record = fc.record({
   topic,
   partition: fc.integer({ min: -1, max: 1000 }),
   offset: fc.oneof(smallOffset, int64),
   key: fc.option(bytes, { nil: null }),
   value: fc.option(bytes, { nil: null }),
-  headers: fc.array(fc.record({ key: fc.string({ maxLength: 6 }), value: bytes }), { maxLength: 3 }),
+  headers: fc.array(fc.record({ key: fc.oneof(fc.string({ maxLength: 6 }), fc.string({ maxLength: 4, unit: 'binary' })), value: bytes }), { maxLength: 3 }),
   timestamp: fc.oneof(smallOffset, int64),
 });
 const attempt = fc.integer({ min: 0, max: 100 });
