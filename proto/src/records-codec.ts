@@ -67,8 +67,27 @@ function int64(w: Writer, field: number, v: bigint): void {
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_UINT32 = 0xffffffffn;
 
-/** An int64 read by protobufjs (a Long when the `long` package is there, else a number) as a bigint. */
+/**
+ * An int64 as a bigint. Varints of up to 7 bytes (below 2^49: every real
+ * offset and timestamp) are summed as a number here; longer ones (negative,
+ * huge) and truncated input go to protobufjs (a Long when the `long`
+ * package is there, else a number; it throws on a truncated buffer). The
+ * fast path saves a Long per field: two per pushed record.
+ */
 function readInt64(r: Reader): bigint {
+  const buf = r.buf;
+  let pos = r.pos;
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 7 && pos < r.len; i++) {
+    const b = buf[pos++]!;
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      r.pos = pos;
+      return BigInt(value);
+    }
+    scale *= 0x80;
+  }
   const v = r.int64() as unknown as number | { low: number; high: number };
   if (typeof v === 'number') return BigInt(v);
   if (v.high === 0) return BigInt(v.low >>> 0);
@@ -82,13 +101,52 @@ function topicBytes(cache: Map<string, Buffer>, topic: string): Buffer {
   return b;
 }
 
-function readRecord(r: Reader, end: number): RecordsWireRecord & { deliveryAttempt: number } {
+/** The last string a message's decoder read for a field that repeats (a topic: once per record or ack). */
+interface StringCache {
+  bytes: Uint8Array | undefined;
+  text: string;
+}
+const newStringCache = (): StringCache => ({ bytes: undefined, text: '' });
+
+/**
+ * A string field; when its bytes equal the last ones read into `cache`, the
+ * same string again without decoding. Falls back to protobufjs for a
+ * truncated buffer (it throws) or a reader that is not over a Buffer.
+ */
+function readRepeatedString(r: Reader, cache: StringCache): string {
+  const start = r.pos;
+  const len = r.uint32();
+  const from = r.pos;
+  const to = from + len;
+  const buf = r.buf;
+  if (to > r.len || !Buffer.isBuffer(buf)) {
+    r.pos = start;
+    return r.string();
+  }
+  r.pos = to;
+  const last = cache.bytes;
+  if (last !== undefined && last.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (last[i] !== buf[from + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cache.text;
+  }
+  cache.bytes = buf.subarray(from, to);
+  cache.text = buf.toString('utf8', from, to);
+  return cache.text;
+}
+
+function readRecord(r: Reader, end: number, topics: StringCache): RecordsWireRecord & { deliveryAttempt: number } {
   const out: RecordsWireRecord & { deliveryAttempt: number } = { topic: '', partition: 0, offset: 0n, key: null, value: null, headers: [], timestamp: 0n, deliveryAttempt: 0 };
   while (r.pos < end) {
     const t = r.uint32();
     switch (t >>> 3) {
       case 1:
-        out.topic = r.string();
+        out.topic = readRepeatedString(r, topics);
         break;
       case 2:
         out.partition = r.int32();
@@ -155,6 +213,7 @@ export function encodeSubscribeAcks(acks: readonly RecordsWireAck[]): Buffer {
 
 function readAcks(r: Reader, end: number): RecordsWireAck[] {
   const acks: RecordsWireAck[] = [];
+  const topics = newStringCache();
   while (r.pos < end) {
     const t = r.uint32();
     if (t >>> 3 !== 1) {
@@ -167,7 +226,7 @@ function readAcks(r: Reader, end: number): RecordsWireAck[] {
       const at = r.uint32();
       switch (at >>> 3) {
         case 1:
-          a.topic = r.string();
+          a.topic = readRepeatedString(r, topics);
           break;
         case 2:
           a.partition = r.int32();
@@ -226,6 +285,7 @@ export function decodeSubscribeResponse(buf: Buffer, slow: (buf: Buffer) => { ki
     {
       1: (r, end) => {
         const records: (RecordsWireRecord & { deliveryAttempt: number })[] = [];
+        const topics = newStringCache();
         while (r.pos < end) {
           const t = r.uint32();
           if (t >>> 3 !== 1 || (t & 7) !== LEN) {
@@ -233,7 +293,7 @@ export function decodeSubscribeResponse(buf: Buffer, slow: (buf: Buffer) => { ki
             continue;
           }
           const rEnd = r.uint32() + r.pos;
-          records.push(readRecord(r, rEnd));
+          records.push(readRecord(r, rEnd, topics));
         }
         return { kind: 'records', records };
       },
