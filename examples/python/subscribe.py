@@ -10,7 +10,9 @@ Prints one JSON line per record ({"partition", "offset", "key", "value",
 Subscribers with the same --group share the partitions. When the stream
 ends or breaks (its node died, UNAVAILABLE...), it is opened again on the
 next node after a backoff (records.proto: retry policy); INVALID_ARGUMENT and
-NOT_FOUND end the program. Stops after --max records, or --idle-ms without
+NOT_FOUND end the program; the new stream names the broken one's group
+member (replaces_member_id) so that the node moves its partitions at once
+instead of after its session timeout. Stops after --max records, or --idle-ms without
 one (counted once it owns partitions), then closes the stream so that the
 node commits the acked records and leaves the group.
 """
@@ -94,10 +96,15 @@ def main():
     failures = 0
     owns_partitions = False
     stream = None
+    member_id = ""  # the current stream's group member (from its assignment notices)
+    replaces = ""  # the broken stream's member: the next open has the node remove it at once
     while True:
         if stream is None:
             emit({"node": nodes.addresses[nodes.current]})
-            stream = Stream(nodes.stubs[nodes.current], open_request, events)
+            request = records_pb2.SubscribeOpen()
+            request.CopyFrom(open_request)
+            request.replaces_member_id = replaces
+            stream = Stream(nodes.stubs[nodes.current], request, events)
         idle = args.idle_ms / 1000 if args.idle_ms > 0 and owns_partitions else None
         try:
             kind, source, payload = events.get(timeout=idle)
@@ -108,6 +115,7 @@ def main():
         if kind == "response":
             if payload.HasField("assignment"):
                 failures = 0  # the stream is up: the next failure backs off from the start again
+                member_id, replaces = payload.assignment.member_id, ""
                 owned = [{"topic": t.topic, "partitions": list(t.partitions)} for t in payload.assignment.partitions]
                 owns_partitions = any(t["partitions"] for t in owned)
                 emit({"assignment": owned})
@@ -136,6 +144,7 @@ def main():
             sys.exit(2)
         stream = None
         owns_partitions = False
+        replaces, member_id = member_id or replaces, ""
         nodes.current = (nodes.current + 1) % len(nodes.stubs)
         nodes.backoff(failures - 1)
 

@@ -20,6 +20,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { Reader, Writer } from 'protobufjs/minimal';
 import type { PublishRequest__Output, PublishResponse, SubscribeAssignment__Output, SubscribeOpen__Output } from './generated/gregor/v1';
+import { encodePushedRecords } from './pushed-records-encoder';
 
 /** A record as a Subscribe stream carries it (records.proto, ConsumedRecord). */
 export interface RecordsWireRecord {
@@ -66,8 +67,27 @@ function int64(w: Writer, field: number, v: bigint): void {
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 const MAX_UINT32 = 0xffffffffn;
 
-/** An int64 read by protobufjs (a Long when the `long` package is there, else a number) as a bigint. */
+/**
+ * An int64 as a bigint. Varints of up to 7 bytes (below 2^49: every real
+ * offset and timestamp) are summed as a number here; longer ones (negative,
+ * huge) and truncated input go to protobufjs (a Long when the `long`
+ * package is there, else a number; it throws on a truncated buffer). The
+ * fast path saves a Long per field: two per pushed record.
+ */
 function readInt64(r: Reader): bigint {
+  const buf = r.buf;
+  let pos = r.pos;
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 7 && pos < r.len; i++) {
+    const b = buf[pos++]!;
+    value += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      r.pos = pos;
+      return BigInt(value);
+    }
+    scale *= 0x80;
+  }
   const v = r.int64() as unknown as number | { low: number; high: number };
   if (typeof v === 'number') return BigInt(v);
   if (v.high === 0) return BigInt(v.low >>> 0);
@@ -81,30 +101,52 @@ function topicBytes(cache: Map<string, Buffer>, topic: string): Buffer {
   return b;
 }
 
-function writeRecord(w: Writer, r: RecordsWireRecord, deliveryAttempt: number, topics: Map<string, Buffer>): void {
-  w.uint32(tag(1, LEN)).bytes(topicBytes(topics, r.topic));
-  if (r.partition !== 0) w.uint32(tag(2, VARINT)).int32(r.partition);
-  int64(w, 3, r.offset);
-  // One-field oneofs: set (even when empty) unless null.
-  if (r.key !== null) w.uint32(tag(4, LEN)).bytes(r.key);
-  if (r.value !== null) w.uint32(tag(5, LEN)).bytes(r.value);
-  for (const h of r.headers) {
-    w.uint32(tag(6, LEN)).fork();
-    w.uint32(tag(1, LEN)).string(h.key);
-    if (h.value !== null && h.value.length > 0) w.uint32(tag(2, LEN)).bytes(h.value);
-    w.ldelim();
+/** The last string a message's decoder read for a field that repeats (a topic: once per record or ack). */
+interface StringCache {
+  bytes: Uint8Array | undefined;
+  text: string;
+}
+const newStringCache = (): StringCache => ({ bytes: undefined, text: '' });
+
+/**
+ * A string field; when its bytes equal the last ones read into `cache`, the
+ * same string again without decoding. Falls back to protobufjs for a
+ * truncated buffer (it throws) or a reader that is not over a Buffer.
+ */
+function readRepeatedString(r: Reader, cache: StringCache): string {
+  const start = r.pos;
+  const len = r.uint32();
+  const from = r.pos;
+  const to = from + len;
+  const buf = r.buf;
+  if (to > r.len || !Buffer.isBuffer(buf)) {
+    r.pos = start;
+    return r.string();
   }
-  int64(w, 7, r.timestamp);
-  if (deliveryAttempt !== 0) w.uint32(tag(8, VARINT)).int32(deliveryAttempt);
+  r.pos = to;
+  const last = cache.bytes;
+  if (last !== undefined && last.length === len) {
+    let same = true;
+    for (let i = 0; i < len; i++) {
+      if (last[i] !== buf[from + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cache.text;
+  }
+  cache.bytes = buf.subarray(from, to);
+  cache.text = buf.toString('utf8', from, to);
+  return cache.text;
 }
 
-function readRecord(r: Reader, end: number): RecordsWireRecord & { deliveryAttempt: number } {
+function readRecord(r: Reader, end: number, topics: StringCache): RecordsWireRecord & { deliveryAttempt: number } {
   const out: RecordsWireRecord & { deliveryAttempt: number } = { topic: '', partition: 0, offset: 0n, key: null, value: null, headers: [], timestamp: 0n, deliveryAttempt: 0 };
   while (r.pos < end) {
     const t = r.uint32();
     switch (t >>> 3) {
       case 1:
-        out.topic = r.string();
+        out.topic = readRepeatedString(r, topics);
         break;
       case 2:
         out.partition = r.int32();
@@ -144,18 +186,13 @@ function readRecord(r: Reader, end: number): RecordsWireRecord & { deliveryAttem
 }
 const EMPTY = Buffer.alloc(0);
 
-/** SubscribeResponse{records: SubscribeRecords{records}}; `attempts[i]` is record i's delivery_attempt. */
+/**
+ * SubscribeResponse{records: SubscribeRecords{records}}; `attempts[i]` is
+ * record i's delivery_attempt. Written without protobufjs's Writer
+ * (pushed-records-encoder.ts): the node's per-record hot path.
+ */
 export function encodeSubscribeRecords(records: readonly RecordsWireRecord[], attempts: readonly number[]): Buffer {
-  const w = Writer.create();
-  const topics = new Map<string, Buffer>();
-  w.uint32(tag(1, LEN)).fork();
-  for (let i = 0; i < records.length; i++) {
-    w.uint32(tag(1, LEN)).fork();
-    writeRecord(w, records[i]!, attempts[i] ?? 0, topics);
-    w.ldelim();
-  }
-  w.ldelim();
-  return w.finish() as Buffer;
+  return encodePushedRecords(records, attempts);
 }
 
 /** SubscribeRequest{ack: SubscribeAcks{acks}}. */
@@ -176,6 +213,7 @@ export function encodeSubscribeAcks(acks: readonly RecordsWireAck[]): Buffer {
 
 function readAcks(r: Reader, end: number): RecordsWireAck[] {
   const acks: RecordsWireAck[] = [];
+  const topics = newStringCache();
   while (r.pos < end) {
     const t = r.uint32();
     if (t >>> 3 !== 1) {
@@ -188,7 +226,7 @@ function readAcks(r: Reader, end: number): RecordsWireAck[] {
       const at = r.uint32();
       switch (at >>> 3) {
         case 1:
-          a.topic = r.string();
+          a.topic = readRepeatedString(r, topics);
           break;
         case 2:
           a.partition = r.int32();
@@ -247,6 +285,7 @@ export function decodeSubscribeResponse(buf: Buffer, slow: (buf: Buffer) => { ki
     {
       1: (r, end) => {
         const records: (RecordsWireRecord & { deliveryAttempt: number })[] = [];
+        const topics = newStringCache();
         while (r.pos < end) {
           const t = r.uint32();
           if (t >>> 3 !== 1 || (t & 7) !== LEN) {
@@ -254,7 +293,7 @@ export function decodeSubscribeResponse(buf: Buffer, slow: (buf: Buffer) => { ki
             continue;
           }
           const rEnd = r.uint32() + r.pos;
-          records.push(readRecord(r, rEnd));
+          records.push(readRecord(r, rEnd, topics));
         }
         return { kind: 'records', records };
       },

@@ -24,14 +24,16 @@ const pub = slow['Publish']!;
 const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
 const smallOffset = fc.bigInt({ min: 0n, max: 2n ** 40n });
 const bytes = fc.uint8Array({ maxLength: 20 }).map((a) => Buffer.from(a));
-const topic = fc.string({ maxLength: 12 });
+// Any code point (string fields' byte lengths are computed by hand), and often one of a few names of one length:
+// the decoders reuse the last topic string when the next one's bytes are the same.
+const topic = fc.oneof(fc.constantFrom('orders', 'ordert', 'xrders', 'üü-ab', ''), fc.string({ maxLength: 12 }), fc.string({ maxLength: 6, unit: 'binary' }));
 const record = fc.record({
   topic,
   partition: fc.integer({ min: -1, max: 1000 }),
   offset: fc.oneof(smallOffset, int64),
   key: fc.option(bytes, { nil: null }),
   value: fc.option(bytes, { nil: null }),
-  headers: fc.array(fc.record({ key: fc.string({ maxLength: 6 }), value: bytes }), { maxLength: 3 }),
+  headers: fc.array(fc.record({ key: fc.oneof(fc.string({ maxLength: 6 }), fc.string({ maxLength: 4, unit: 'binary' })), value: bytes }), { maxLength: 3 }),
   timestamp: fc.oneof(smallOffset, int64),
 });
 const attempt = fc.integer({ min: 0, max: 100 });
@@ -90,6 +92,18 @@ describe('Subscribe responses: proto-loader encoder → hand-written decoder', (
     const assignment = { partitions: [{ topic: 't', partitions: [0, 2] }], generationId: 3, memberId: 'm' };
     expect(decodeSubscribeResponse(sub.responseSerialize({ assignment }), sub.responseDeserialize)).toEqual({ kind: 'assignment', assignment });
     expect(decodeSubscribeResponse(Buffer.alloc(0), sub.responseDeserialize)).toEqual({ kind: undefined });
+  });
+});
+
+describe('repeated topics (the decoders reuse the last topic string when its bytes repeat)', () => {
+  const topics = ['orders', 'orders', 'xrders', 'orders', 'ordert', 'ordert', 'üü-ab', '', 'orders'];
+  it('records and acks keep each record\'s own topic', () => {
+    const records = topics.map((t, i) => ({ topic: t, partition: i, offset: BigInt(i), key: null, value: null, headers: [], timestamp: 1n }));
+    const got = decodeSubscribeResponse(encodeSubscribeRecords(records, []), sub.responseDeserialize);
+    expect(got.kind === 'records' && got.records.map((r) => r.topic)).toEqual(topics);
+    const acks = topics.map((t, i) => ({ topic: t, partition: i, offset: BigInt(i) }));
+    const gotAcks = decodeSubscribeRequest(encodeSubscribeAcks(acks), sub.requestDeserialize);
+    expect(gotAcks.kind === 'ack' && gotAcks.acks.map((a) => a.topic)).toEqual(topics);
   });
 });
 

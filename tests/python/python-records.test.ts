@@ -137,19 +137,40 @@ describe('Python examples against a 3-node cluster (gregor.v1.Records)', () => {
     expect(Object.fromEntries([...perPartition].map(([p, n]) => [String(p), n]))).toEqual(summary.partitions);
   });
 
-  it('the README\'s "From any language" snippet runs as printed (its address pointed at this cluster)', async () => {
+  it('the README\'s "From any language" snippet runs as printed (addresses pointed at this cluster): publishes, subscribes with acks, survives kill -9 of its node', async () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### From any language'));
-    const snippet = /```python\n([\s\S]*?)```/.exec(section)![1]!;
+    let snippet = /```python\n([\s\S]*?)```/.exec(section)![1]!;
     expect(snippet.trim().split('\n').length).toBeLessThan(20);
-    expect(snippet).toContain('127.0.0.1:9092');
-    await cluster!.client.admin().createTopics([{ topic: 'orders', numPartitions: 3, replicationFactor: 3 }]);
-    const run = await runProcess(PYTHON, ['-c', snippet.replace('127.0.0.1:9092', cluster!.bootstrap(1)[0]!)], {
-      env: { ...process.env, PYTHONPATH: stubs! },
-      timeoutMs: 60_000,
-    });
-    expect(run.stderr).toBe('');
-    expect(run.stdout.trim()).toBe(`partition ${partitionForKey(Buffer.from('customer-42'), 3)} offset 0`);
+    for (const [i, port] of ['9092', '9093', '9094'].entries()) {
+      expect(snippet).toContain(`127.0.0.1:${port}`);
+      snippet = snippet.replace(`127.0.0.1:${port}`, cluster!.bootstrap(i + 1)[0]!);
+    }
+    await cluster!.client.admin().createTopics([{ topic: 'orders', numPartitions: 3, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    await cluster!.waitForFullIsr('orders');
+    const partition = partitionForKey(Buffer.from('customer-42'), 3);
+    const child = spawn(PYTHON, ['-c', snippet], { env: { ...process.env, PYTHONPATH: stubs!, PYTHONUNBUFFERED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    try {
+      const line = (offset: number): string => `partition ${partition} offset ${offset}: {"qty": ${offset + 1}}`;
+      await pollUntil(() => stdout.includes(line(0)), { timeoutMs: 60_000, what: `the snippet to receive its record (stdout: ${stdout}, stderr: ${stderr})` });
+      expect(stdout.startsWith(`published: partition ${partition} offset 0\n`)).toBe(true);
+      // Its stream is on node 1 (first in its list): kill it, publish the next record, and the reopened stream gets it.
+      await cluster!.kill(1);
+      const producer = cluster!.client.producer({ acks: 'all' });
+      await producer.send({ topic: 'orders', key: 'customer-42', value: '{"qty": 2}' });
+      await producer.close();
+      await pollUntil(() => stdout.includes(line(1)), { timeoutMs: 60_000, what: `the snippet to receive the record published after the kill (stdout: ${stdout}, stderr: ${stderr})` });
+      expect(stderr).toBe('');
+    } finally {
+      child.kill('SIGKILL');
+      // Node 1 back with every replica in sync, for the tests after this one.
+      await cluster!.restart(1);
+      await cluster!.waitForFullIsr('py-orders');
+    }
   });
 
   it('bad input from Python: an unknown topic is NOT_FOUND with UNKNOWN_TOPIC_OR_PARTITION, and the cluster serves on', async () => {

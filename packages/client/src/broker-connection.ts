@@ -67,7 +67,7 @@ import {
   type TxnOffsetCommitRequest,
   type TxnOffsetCommitResponse__Output,
 } from '@gregor/proto';
-import { CLIENT_KEEPALIVE, GregorError, grpcChannelOptions } from '@gregor/common';
+import { CLIENT_FLOW_CONTROL_WINDOW_BYTES, CLIENT_KEEPALIVE, GregorError, grpcChannelOptions } from '@gregor/common';
 import { errorFromGrpc } from './errors';
 import { ProduceStream } from './produce-stream';
 
@@ -132,8 +132,10 @@ export interface ConnectionOptions {
  * reconnect backoff short so that a restarted broker is found again within
  * about a second, ping with keepalive so that a connection that died
  * silently fails its calls (retriable) instead of holding them to their
- * deadline, and lift the 4 MiB receive cap (fetch sizes are bounded by the
- * consumer's own maxBytes instead).
+ * deadline, lift the 4 MiB receive cap (fetch sizes are bounded by the
+ * consumer's own maxBytes instead) and open the HTTP/2 receive window to
+ * CLIENT_FLOW_CONTROL_WINDOW_BYTES (64 KiB per round trip held Subscribe
+ * streams and large fetches back).
  */
 export class BrokerConnection {
   private readonly client: GregorClient;
@@ -153,6 +155,7 @@ export class BrokerConnection {
       grpcChannelOptions(CLIENT_KEEPALIVE, {
         'grpc.max_receive_message_length': -1,
         'grpc.max_send_message_length': -1,
+        'grpc-node.flow_control_window': CLIENT_FLOW_CONTROL_WINDOW_BYTES,
         'grpc.primary_user_agent': opts.clientId,
         // Our own retry logic decides; grpc-js must not replay requests.
         'grpc.enable_retries': 0,

@@ -65,6 +65,19 @@ export function grpcChannelOptions(keepalive: GrpcKeepalive, extra: Readonly<Rec
   };
 }
 
+/**
+ * HTTP/2 receive window of an SDK channel, per stream and per connection
+ * (grpc-js's `grpc-node.flow_control_window`). Node's default is 64 KiB and
+ * grpc-js does no BDP probing (C-core and Go clients do), so a stream could
+ * bring at most 64 KiB per round trip: a Subscribe stream, or a large Fetch
+ * response, then moved in lockstep with the reader's event loop — on a
+ * loaded machine ~2 MB/s (~15k records/s of 100 bytes) per stream. The
+ * window adds no memory of its own: fetch responses are bounded by the
+ * consumer's maxBytes and Subscribe pushes by the stream's
+ * max_outstanding_bytes, whatever the window.
+ */
+export const CLIENT_FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
+
 /** The server side of keepalive: how often the server pings idle clients (dead client connections are dropped). */
 export const SERVER_KEEPALIVE: GrpcKeepalive = { timeMs: 10_000, timeoutMs: 5000 };
 

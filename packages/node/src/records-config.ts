@@ -30,7 +30,7 @@ export const RECORDS_CONFIG_SCHEMA: ConfigSchema = {
     type: 'int',
     min: 1,
     default: 6000,
-    doc: 'Group session of each stream\'s member (heartbeats every third of it, at most 1 s): how long the streams of a node that died keep their partitions. Must lie within group.min/max.session.timeout.ms.',
+    doc: 'Group session of each stream\'s member (heartbeats every third of it, at most 1 s): how long the streams of a node that died keep their partitions unless a reopened stream names them (replaces_member_id). Must lie within group.min/max.session.timeout.ms.',
   },
   'records.subscribe.commit.interval.ms': { type: 'int', min: 1, default: 100, doc: 'Acked prefixes are committed at most this often per stream.' },
 };

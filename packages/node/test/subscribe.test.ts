@@ -3,8 +3,9 @@
  * client.subscribe() (which speaks the Records stream): the acked prefix is
  * committed, unacked records come again after the ack deadline and after
  * the stream ends, a subscriber that never acks gets at most its
- * outstanding bound, streams of one group share partitions, and a
- * rebalance loses nothing. Plus the stream's errors, through a raw stub.
+ * outstanding bound, streams of one group share partitions, a rebalance
+ * loses nothing, and an open with replaces_member_id removes that member.
+ * Plus the stream's errors, through a raw stub.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -261,6 +262,42 @@ describe('Records Subscribe on a real node', () => {
       const offsets = bGot.filter((r) => r.partition === p).map((r) => r.offset);
       expect(offsets[0]).toBe(10n);
       expect(offsets).toEqual([...offsets].sort((x, y) => (x < y ? -1 : 1)));
+    }
+  });
+
+  test('an open naming another stream’s member (replaces_member_id) removes that member from the group; the new stream starts at its committed prefix', async () => {
+    await client.admin().createTopics([{ topic: 'replace', numPartitions: 2 }]);
+    await produce('replace', 2, 5);
+    const a = subscribe({ group: 'replace-g', topics: ['replace'], ackDeadlineMs: 600_000 });
+    for (const r of await take(a, 10)) if (r.offset < 3n) r.ack();
+    const tps = [0, 1].map((partition) => ({ topic: 'replace', partition }));
+    await pollUntil(async () => [...(await committed('replace-g', tps)).values()].every((o) => o === 3n), { timeoutMs: 30_000, intervalMs: 50, what: 'offset 3 committed on both partitions' });
+    const replaced = a.groupMemberId;
+    expect(replaced).toBeDefined();
+    // A raw stream, as a generated client reopening after its stream broke would open it.
+    const stub = new (loadRecordsProto().gregor.v1.Records)(node.clientAddress!, grpc.credentials.createInsecure());
+    const call = stub.Subscribe();
+    const got: { partition: number; offset: bigint }[] = [];
+    let memberId: string | undefined;
+    call.on('data', (m: SubscribeResponse__Output) => {
+      if (m.assignment != null && m.assignment.partitions.some((t) => t.partitions.length > 0)) memberId = m.assignment.memberId;
+      for (const r of m.records?.records ?? []) got.push({ partition: r.partition, offset: BigInt(r.offset) });
+    });
+    call.on('error', () => undefined);
+    const ended = new Promise((resolve) => call.on('status', resolve));
+    try {
+      call.write({ open: { group: 'replace-g', topics: ['replace'], start: 'SUBSCRIBE_START_EARLIEST', ackDeadlineMs: 600_000, replacesMemberId: replaced } });
+      await pollUntil(() => memberId !== undefined && got.length > 0, { timeoutMs: 30_000, intervalMs: 20, what: 'the new stream to own a partition and get records' });
+      const members = (await client.admin().describeGroups(['replace-g']))[0]!.members.map((m) => m.memberId);
+      expect(members).toContain(memberId);
+      // A's consumer is alive and rejoins under a new member id; the one it had is gone.
+      expect(members).not.toContain(replaced);
+      // Nothing before the committed prefix comes again, nothing after it is skipped.
+      for (const p of new Set(got.map((r) => r.partition))) expect(got.find((r) => r.partition === p)!.offset).toBe(3n);
+    } finally {
+      call.end();
+      await ended;
+      stub.close();
     }
   });
 

@@ -39,6 +39,8 @@ export interface SubscribeSettings {
   clientId: string;
   /** read_committed: the stream's consumer reads committed transactions only. */
   isolationLevel: IsolationLevel;
+  /** The member of the subscriber's broken stream, to remove from the group before joining ('' = none). */
+  replacesMemberId: string;
 }
 
 const MAX_GROUP_ID_CHARS = 255;
@@ -60,9 +62,10 @@ export function decodeSubscribeOpen(open: SubscribeOpen__Output | null | undefin
     }
   }
   // It travels as gRPC metadata (client-id) on the member's JoinGroup: printable ASCII only.
-  if (open.clientId.length > MAX_CLIENT_ID_CHARS || !/^[\x20-\x7e]*$/.test(open.clientId)) {
-    throw bad(`\`client_id\` must be at most ${MAX_CLIENT_ID_CHARS} printable ASCII characters`);
-  }
+  if (!isShortPrintable(open.clientId)) throw bad(`\`client_id\` must be at most ${MAX_CLIENT_ID_CHARS} printable ASCII characters`);
+  // Member ids are the coordinator's (client id + '-' + a UUID): the same alphabet, a little longer.
+  const replacesMemberId = open.replacesMemberId ?? '';
+  if (!isShortPrintable(replacesMemberId, MAX_CLIENT_ID_CHARS + 64)) throw bad(`\`replaces_member_id\` must be at most ${MAX_CLIENT_ID_CHARS + 64} printable ASCII characters`);
   if (open.maxOutstandingRecords < 0) throw bad(`max_outstanding_records must be >= 0, got ${open.maxOutstandingRecords}`);
   const maxBytes = BigInt(open.maxOutstandingBytes || '0');
   if (maxBytes < 0n) throw bad(`max_outstanding_bytes must be >= 0, got ${maxBytes}`);
@@ -93,5 +96,10 @@ export function decodeSubscribeOpen(open: SubscribeOpen__Output | null | undefin
     ackDeadlineMs: Math.min(open.ackDeadlineMs || limits.defaultAckDeadlineMs, limits.maxAckDeadlineMs),
     clientId: open.clientId,
     isolationLevel: isolationLevelOf(open.isolationLevel),
+    replacesMemberId,
   };
+}
+
+function isShortPrintable(s: string, maxChars = MAX_CLIENT_ID_CHARS): boolean {
+  return s.length <= maxChars && /^[\x20-\x7e]*$/.test(s);
 }

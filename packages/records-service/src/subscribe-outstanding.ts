@@ -117,7 +117,8 @@ export class OutstandingWindow {
   ack(tp: TopicPartition, offset: bigint): boolean {
     const w = this.find(tp);
     if (w === undefined) return false;
-    const i = findOffset(w.entries, w.head, offset);
+    // Most acks are for the head (subscribers ack in order): no search then.
+    const i = w.entries[w.head]?.offset === offset ? w.head : findOffset(w.entries, w.head, offset);
     if (i < 0) return false;
     w.entries[i]!.acked = true;
     if (i !== w.head) return false;

@@ -55,6 +55,9 @@ export interface SubscribeSessionDeps {
  */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
+/** How long removing a broken stream's member may hold up the new stream's join: long enough for the group coordinator to move when it was on the dead node (the join needs it too); the session timeout is the fallback. */
+const REMOVE_MEMBER_TIMEOUT_MS = 10_000;
+
 /** Bytes a record counts for in max_outstanding_bytes: key + value + headers. */
 export function recordBytes(r: ConsumerRecord): number {
   let n = (r.key?.length ?? 0) + (r.value?.length ?? 0);
@@ -135,11 +138,36 @@ export class SubscribeSession {
     try {
       // Unknown topics: NOT_FOUND at once, not a member that waits for them to appear.
       await this.deps.client.admin().describeTopics(topics);
+      if (!this.ending) await this.removeReplacedMember();
       if (!this.ending) await this.consume();
     } catch (err) {
       this.requestEnd(err);
     }
     await this.finish();
+  }
+
+  /**
+   * The subscriber reopens after its stream broke and names that stream's
+   * member: remove it from the group now (LeaveGroup on its behalf), so that
+   * its partitions move with this stream's join. Left alone, a member whose
+   * node died keeps them until its session times out (sessionTimeoutMs), and
+   * no live node can tell a dead node's member from a slow one — the
+   * subscriber can. Best effort: on failure the session timeout still
+   * applies. A member that is still alive (its node has not noticed the
+   * broken stream yet) is fenced: its later commits fail, so records it had
+   * acked but not committed come again — at-least-once holds.
+   */
+  private async removeReplacedMember(): Promise<void> {
+    const { group, replacesMemberId } = this.settings;
+    if (replacesMemberId === '') return;
+    try {
+      const results = await this.deps.client.admin().removeGroupMembers(group, [replacesMemberId], 'replaced by a reopened Subscribe stream', { timeoutMs: REMOVE_MEMBER_TIMEOUT_MS });
+      const err = results.get(replacesMemberId);
+      if (err === undefined) this.log.info('removed the member of the subscriber’s broken stream from the group', { group, memberId: replacesMemberId });
+      else this.log.debug('the broken stream’s member was not in the group any more', { group, memberId: replacesMemberId, error: err.errorName });
+    } catch (err) {
+      this.log.warn('could not remove the broken stream’s member: its partitions move when its session times out', { group, memberId: replacesMemberId, error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /** Joins the group and pushes records until the stream ends. */

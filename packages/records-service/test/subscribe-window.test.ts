@@ -132,6 +132,7 @@ describe('decodeSubscribeOpen', () => {
     ackDeadlineMs: 0,
     clientId: '',
     isolationLevel: 'ISOLATION_LEVEL_READ_UNCOMMITTED',
+    replacesMemberId: '',
     ...o,
   });
 
@@ -140,6 +141,12 @@ describe('decodeSubscribeOpen', () => {
     expect(s).toMatchObject({ maxOutstandingRecords: 1000, maxOutstandingBytes: 10 * 1024 * 1024, ackDeadlineMs: 30_000, start: 'latest' });
     const big = decodeSubscribeOpen(open({ maxOutstandingRecords: 1e9, maxOutstandingBytes: '99999999999999', ackDeadlineMs: 2e9, start: 'SUBSCRIBE_START_TIMESTAMP', startTimestampMs: '1700000000000' }), DEFAULT_SUBSCRIBE_LIMITS);
     expect(big).toMatchObject({ maxOutstandingRecords: 10_000, maxOutstandingBytes: 64 * 1024 * 1024, ackDeadlineMs: 600_000, start: { timestamp: 1700000000000n } });
+  });
+
+  test('replaces_member_id is passed on (a coordinator member id: client id, dash, UUID)', () => {
+    const id = 'gregor-records-service-6f1c2a8e-0b8e-4b53-9f2e-3c1d2e4f5a6b';
+    expect(decodeSubscribeOpen(open({ replacesMemberId: id }), DEFAULT_SUBSCRIBE_LIMITS).replacesMemberId).toBe(id);
+    expect(decodeSubscribeOpen(open({}), DEFAULT_SUBSCRIBE_LIMITS).replacesMemberId).toBe('');
   });
 
   test.each([
@@ -151,6 +158,8 @@ describe('decodeSubscribeOpen', () => {
     [open({ ackDeadlineMs: -5 }), /ack_deadline_ms/],
     [open({ clientId: 'line\nbreak' }), /client_id/],
     [open({ clientId: 'x'.repeat(256) }), /client_id/],
+    [open({ replacesMemberId: 'm\u0000' }), /replaces_member_id/],
+    [open({ replacesMemberId: 'x'.repeat(320) }), /replaces_member_id/],
   ])('bad open %#: INVALID_REQUEST', (o, message) => {
     expect(() => decodeSubscribeOpen(o, DEFAULT_SUBSCRIBE_LIMITS)).toThrow(message);
     try {

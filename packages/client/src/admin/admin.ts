@@ -389,6 +389,11 @@ export class Admin {
     return this.groups().deleteGroups(groupIds, opts);
   }
 
+  /** Removes dynamic members from a group by member id (LeaveGroup on their behalf); per member undefined or its error (UNKNOWN_MEMBER_ID: already gone). */
+  removeGroupMembers(groupId: string, memberIds: readonly string[], reason: string, opts: AdminCallOptions = {}): Promise<Map<string, GregorError | undefined>> {
+    return this.groups().removeGroupMembers(groupId, memberIds, reason, opts);
+  }
+
   /** Committed offsets of a group (all of them, or of `partitions`; -1n = none). */
   listGroupOffsets(groupId: string, partitions?: readonly TopicPartition[], opts: AdminCallOptions = {}): Promise<CommittedOffset[]> {
     return this.groups().listGroupOffsets(groupId, partitions, opts);

@@ -135,6 +135,25 @@ export class GroupAdmin {
     if (err !== undefined) throw err;
   }
 
+  /**
+   * Removes dynamic members from a group by member id (LeaveGroup v3+ on
+   * their behalf; Kafka's removeMembersFromConsumerGroup does the same for
+   * static members): their partitions move at the next rebalance, which
+   * starts at once, instead of when their sessions time out. Per member:
+   * undefined when removed, else its error (UNKNOWN_MEMBER_ID when it is
+   * not in the group — already gone).
+   */
+  async removeGroupMembers(groupId: string, memberIds: readonly string[], reason: string, opts: AdminCallOptions = {}): Promise<Map<string, GregorError | undefined>> {
+    return this.withCoordinator(groupId, opts, async (c, deadline) => {
+      const res = await c.call('LeaveGroup', { groupId, members: memberIds.map((memberId) => ({ memberId, groupInstanceId: '', reason })) }, deadline);
+      const top = errorFromWire(res.error, { group: groupId });
+      if (top !== undefined) throw top;
+      const out = new Map<string, GregorError | undefined>();
+      for (const m of res.members) out.set(m.memberId, errorFromWire(m.error, { group: groupId }));
+      return out;
+    });
+  }
+
   /** The group's committed offsets: of `partitions`, or every partition it has one for (Kafka's listConsumerGroupOffsets). */
   async listGroupOffsets(groupId: string, partitions?: readonly TopicPartition[], opts: AdminCallOptions = {}): Promise<CommittedOffset[]> {
     return this.withCoordinator(groupId, opts, async (c, deadline) => {

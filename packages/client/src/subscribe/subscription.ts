@@ -26,7 +26,9 @@ type Stream = grpc.ClientDuplexStream<Buffer | SubscribeRequest, SubscribeRespon
  * The SDK's side of gregor.v1.Records Subscribe: one stream at a time to one
  * node, reopened on another node when it breaks (UNAVAILABLE, the
  * connection drops, the node ends it) after a backoff — the retry policy
- * that records.proto documents for generated clients. INVALID_ARGUMENT and
+ * that records.proto documents for generated clients, including naming the
+ * broken stream's member in the new open (replaces_member_id) so that its
+ * partitions move at once rather than after its session timeout. INVALID_ARGUMENT and
  * NOT_FOUND end the subscription with that error; so does the
  * reconnectAttempts-th consecutive failure to open a stream.
  *
@@ -52,6 +54,10 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
   private failedAttempts = 0;
   private lastFailedAddress: string | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** The group member of the current stream (from its last assignment notice). */
+  private memberId: string | undefined;
+  /** The member of the last stream that broke, named in the next open so that the node removes it at once. */
+  private replacesMemberId: string | undefined;
 
   /** @internal Use `client.subscribe()`. */
   constructor(
@@ -67,6 +73,11 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
   /** The partitions the current stream owns (the node's last assignment notice). */
   assignment(): TopicPartition[] {
     return [...this.owned];
+  }
+
+  /** The group member id of the current stream (its last assignment notice), if it has one. */
+  get groupMemberId(): string | undefined {
+    return this.memberId;
   }
 
   /** The node serving the current stream, if one is open. */
@@ -94,6 +105,8 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
       if (msg.kind === 'assignment') {
         // A stream that got its assignment is up: the next failure starts the backoff again.
         this.failedAttempts = 0;
+        this.memberId = msg.assignment.memberId;
+        this.replacesMemberId = undefined;
         this.owned = msg.assignment.partitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
         this.opts.onAssignment?.(this.assignment());
       } else if (msg.kind === 'records') {
@@ -118,6 +131,7 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
         ackDeadlineMs: this.opts.ackDeadlineMs,
         clientId: this.client.clientId,
         isolationLevel: this.opts.isolationLevel === 'read_committed' ? 'ISOLATION_LEVEL_READ_COMMITTED' : 'ISOLATION_LEVEL_READ_UNCOMMITTED',
+        replacesMemberId: this.replacesMemberId ?? '',
       },
     });
   }
@@ -127,6 +141,9 @@ export class RecordsSubscription implements AsyncIterable<SubscribedRecord> {
     this.stream = undefined;
     this.streamAddress = undefined;
     this.owned = [];
+    // A stream that broke before its first assignment leaves the older member to remove.
+    this.replacesMemberId = this.memberId ?? this.replacesMemberId;
+    this.memberId = undefined;
     // Not acked, so the node redelivers them to whichever stream owns their partition next.
     this.queue = new Fifo();
     this.pendingAcks = [];

@@ -14,6 +14,7 @@ export interface SubscribeOpen {
   'ackDeadlineMs'?: (number);
   'clientId'?: (string);
   'isolationLevel'?: (_gregor_v1_IsolationLevel);
+  'replacesMemberId'?: (string);
 }
 
 export interface SubscribeOpen__Output {
@@ -26,4 +27,5 @@ export interface SubscribeOpen__Output {
   'ackDeadlineMs': (number);
   'clientId': (string);
   'isolationLevel': (_gregor_v1_IsolationLevel__Output);
+  'replacesMemberId': (string);
 }
