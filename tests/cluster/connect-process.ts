@@ -64,3 +64,43 @@ export class ConnectProcess {
     await this.exited;
   }
 }
+
+/** Worker settings that make a distributed test fast: a free REST port, quick session expiry and metadata refreshes. */
+export const FAST_DISTRIBUTED: readonly string[] = [
+  'listeners=http://127.0.0.1:0',
+  'offset.flush.interval.ms=300',
+  'metadata.max.age.ms=1000',
+  'session.timeout.ms=6000',
+  'heartbeat.interval.ms=500',
+  'consumer.session.timeout.ms=6000',
+  'consumer.heartbeat.interval.ms=500',
+];
+
+/** `gregor-connect distributed worker.properties` in `dir` (ready file `ready-<i>.json`) with `--override`s. */
+export function startDistributedWorker(dir: string, i: number, bootstrap: readonly string[], overrides: readonly string[]): Promise<ConnectProcess> {
+  const args = ['distributed', 'worker.properties', ...[`bootstrap.servers=${bootstrap.join(',')}`, ...FAST_DISTRIBUTED, ...overrides].flatMap((o) => ['--override', o])];
+  return ConnectProcess.start(args, { cwd: dir, readyFile: path.join(dir, `ready-${i}.json`) });
+}
+
+/** A REST write, retried while the group rebalances (409, as Kafka's clients must); resolves to the final status. */
+export function restOutsideRebalance(url: string, method: string, body?: unknown): Promise<number> {
+  return pollUntil(
+    async () => {
+      const res = await fetch(url, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      return res.status === 409 && text.includes('rebalance') ? undefined : res.status;
+    },
+    { timeoutMs: 30_000, what: `${method} ${url} outside a rebalance` },
+  );
+}
+
+export interface ConnectorStatus {
+  connector: { state: string; worker_id: string };
+  tasks: { id: number; state: string; worker_id: string }[];
+}
+
+/** GET /connectors/{name}/status on one worker; undefined unless 200. */
+export async function connectorStatus(url: string, name: string): Promise<ConnectorStatus | undefined> {
+  const res = await fetch(`${url}/connectors/${name}/status`);
+  return res.status === 200 ? ((await res.json()) as ConnectorStatus) : undefined;
+}
