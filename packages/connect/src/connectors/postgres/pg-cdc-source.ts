@@ -23,6 +23,14 @@ const CONFIG = new ConfigDef({
   'publication.name': { type: 'string', default: '', importance: 'MEDIUM', doc: 'Publication (default gregor_<topic.prefix>_pub); created when missing.' },
   'snapshot.mode': { type: 'string', default: 'initial', oneOf: ['initial', 'never'], importance: 'MEDIUM', doc: 'initial: read every row once, then stream changes; never: only changes.' },
   'snapshot.fetch.size': { type: 'int', default: 2000, min: 1, importance: 'LOW', doc: 'Rows per snapshot fetch (and at most per poll).' },
+  'skipped.operations': {
+    type: 'list', default: ['t'], importance: 'MEDIUM',
+    doc: "Change kinds not emitted, Debezium's: c (insert), u (update), d (delete), t (truncate, skipped by default as Debezium's); none emits every kind.",
+    check: (v) => {
+      const bad = (v as string[]).filter((x) => !['c', 'u', 'd', 't', 'none'].includes(x));
+      return bad.length === 0 ? undefined : `unknown operation ${bad.join(', ')} (expected c, u, d, t or none)`;
+    },
+  },
   'tombstones.on.delete': { type: 'boolean', default: true, importance: 'MEDIUM', doc: 'Follow each delete event with a tombstone (null value).' },
   'slot.lag.warn.bytes': { type: 'long', default: 1024 * 1024 * 1024, min: 1, importance: 'MEDIUM', doc: 'Warn when the slot holds back more WAL than this (a slot never acknowledged fills the disk).' },
 });
@@ -106,6 +114,8 @@ class TextPgoutputPlugin extends PgoutputPlugin {
 
 export class PostgresCdcSourceTask implements SourceTask {
   private v!: ConfigValues;
+  /** skipped.operations: change kinds not emitted. */
+  private skipped = new Set<string>();
   private logger!: Logger;
   private client: Client | undefined;
   private service: LogicalReplicationService | undefined;
@@ -134,6 +144,7 @@ export class PostgresCdcSourceTask implements SourceTask {
 
   async start(props: Props, context: SourceTaskContext): Promise<void> {
     this.v = CONFIG.parse(props);
+    this.skipped = new Set(cfg.list(this.v, 'skipped.operations'));
     this.logger = context.logger;
     this.prefix = cfg.str(this.v, 'topic.prefix');
     const safe = this.prefix.replace(/[^a-zA-Z0-9_]/g, '_').toLowerCase();
@@ -310,7 +321,11 @@ export class PostgresCdcSourceTask implements SourceTask {
       case 'delete':
         return this.enqueueChange(lsn, msg.relation, { op: 'd', before: (msg.old ?? msg.key ?? {}) as RawRow });
       case 'truncate':
-        this.logger.warn('TRUNCATE is not captured', { tables: msg.relations.map((r) => `${r.schema}.${r.name}`) });
+        if (this.skipped.has('t')) {
+          this.logger.warn('TRUNCATE not emitted (skipped.operations includes t): a sink keeps the rows', { tables: msg.relations.map((r) => `${r.schema}.${r.name}`) });
+          return;
+        }
+        for (const relation of msg.relations) await this.enqueueChange(lsn, relation, { op: 't' });
         return;
       default:
         return;
@@ -318,6 +333,7 @@ export class PostgresCdcSourceTask implements SourceTask {
   }
 
   private async enqueueChange(lsn: string, relation: Pgoutput.MessageRelation, change: Change): Promise<void> {
+    if (this.skipped.has(change.op)) return;
     const include = cfg.list(this.v, 'table.include.list');
     if (include.length > 0 && !include.includes(`${relation.schema}.${relation.name}`)) return;
     const shape: TableShape = {
