@@ -43,8 +43,12 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
   });
 
   // CONNECT_PROTOCOL=eager runs the same test with eager rebalancing (default: compatible).
+  // A 3 s scheduled rebalance delay: the killed worker's units are held, then move when nobody comes back.
   const startWorker = (i: number): Promise<ConnectProcess> =>
-    startDistributedWorker(dir, i, cluster.bootstrap(), process.env['CONNECT_PROTOCOL'] !== undefined ? [`connect.protocol=${process.env['CONNECT_PROTOCOL']}`] : []);
+    startDistributedWorker(dir, i, cluster.bootstrap(), [
+      'scheduled.rebalance.max.delay.ms=3000',
+      ...(process.env['CONNECT_PROTOCOL'] !== undefined ? [`connect.protocol=${process.env['CONNECT_PROTOCOL']}`] : []),
+    ]);
 
   const allRunning = (s: Status | undefined, tasks: number): boolean =>
     s !== undefined && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((t) => t.state === 'RUNNING');

@@ -77,7 +77,20 @@ export const SINK_CONNECTOR_CONFIG = COMMON_CONNECTOR_CONFIG.merge(
   }),
 );
 
-export const SOURCE_CONNECTOR_CONFIG = COMMON_CONNECTOR_CONFIG;
+/** KIP-618's source keys; they act only on a distributed worker with exactly.once.source.support=enabled. */
+export const SOURCE_CONNECTOR_CONFIG = COMMON_CONNECTOR_CONFIG.merge(
+  new ConfigDef({
+    'exactly.once.support': {
+      type: 'string', default: 'requested', oneOf: ['requested', 'required'], importance: 'MEDIUM', group: 'Exactly Once Support',
+      doc: 'requested: exactly-once delivery when the worker has it enabled; required: the same (no connector here declares it unsupported).',
+    },
+    'transaction.boundary': {
+      type: 'string', default: 'poll', importance: 'MEDIUM', group: 'Exactly Once Support',
+      doc: "Where a source task's transactions end: poll (every batch poll() returns is one transaction with its offsets). Kafka's interval and connector are not supported yet.",
+      check: (v) => (v === 'poll' ? undefined : v === 'interval' || v === 'connector' ? 'not supported yet (only poll)' : 'must be poll, interval or connector'),
+    },
+  }),
+);
 
 export function baseConfigFor(type: ConnectorType): ConfigDef {
   return type === 'sink' ? SINK_CONNECTOR_CONFIG : SOURCE_CONNECTOR_CONFIG;
