@@ -10,6 +10,8 @@ const CONNECT_BIN = path.join(ROOT, 'packages/connect/bin/gregor-connect.js');
 export class ConnectProcess {
   private exited: Promise<number | null>;
   output = '';
+  /** Set by stop()/kill9(): any other exit is unexpected and its output goes to stderr (a test then fails on a wait). */
+  private ending = false;
 
   private constructor(
     readonly child: ChildProcess,
@@ -46,6 +48,10 @@ export class ConnectProcess {
       ]);
       const p = new ConnectProcess(child, ready.url, exited);
       child.stdout!.on('data', (b: Buffer) => (p.output = (p.output + b.toString()).slice(-20_000)));
+      child.stderr!.on('data', (b: Buffer) => (p.output = (p.output + b.toString()).slice(-20_000)));
+      child.on('close', (code) => {
+        if (!p.ending) process.stderr.write(`gregor-connect ${ready.url} exited unexpectedly with ${String(code)}; its last output:\n${p.output}\n`);
+      });
       return p;
     } catch (err) {
       child.kill('SIGKILL');
@@ -55,11 +61,13 @@ export class ConnectProcess {
 
   /** SIGTERM and wait for a clean exit (0). */
   async stop(): Promise<number | null> {
+    this.ending = true;
     this.child.kill('SIGTERM');
     return this.exited;
   }
 
   async kill9(): Promise<void> {
+    this.ending = true;
     this.child.kill('SIGKILL');
     await this.exited;
   }

@@ -1,14 +1,4 @@
-import { canonicalJson } from './offset-store';
-
-/** A worker's JoinGroup metadata: where its REST API is and how far it read the config topic. */
-export interface WorkerMetadata {
-  url: string;
-  configOffset: string;
-  /** What it runs (read by the incremental cooperative assignment). */
-  owned?: OwnedUnits;
-}
-
-/** What the leader gives each worker (Kafka's ConnectProtocol assignment, as JSON). */
+/** What a worker runs after a rebalance: the complete set (the wire carries Kafka's form: connect-protocol.ts). */
 export interface ConnectAssignment {
   leader: string;
   leaderUrl: string;
@@ -36,10 +26,6 @@ export function assignRoundRobin(
   for (const c of names) out.get(sorted[i++ % sorted.length]!.memberId)!.connectors.push(c.name);
   for (const c of names) for (let t = 0; t < c.tasks; t++) out.get(sorted[i++ % sorted.length]!.memberId)!.tasks.push({ connector: c.name, task: t });
   return out;
-}
-
-export function encodeJson(value: unknown): Buffer {
-  return Buffer.from(canonicalJson(value));
 }
 
 /** A worker's current connectors and tasks, as it reports them when it rejoins (incremental cooperative protocol). */

@@ -4,7 +4,8 @@ import type { ConnectorPlugin, JsonMap, Props } from '../api/connector';
 import { BUILTIN_CONNECTORS } from '../connectors';
 import { RestServer } from '../rest/server';
 import { connectRoutes, type Herder } from '../rest/routes';
-import { assignRoundRobin, assignWithDelay, encodeJson, type DelayMemory, type ConnectAssignment, type IncrementalAssignment, type WorkerMetadata } from './connect-assignment';
+import { assignRoundRobin, assignWithDelay, type ConnectAssignment, type DelayMemory, type IncrementalAssignment, type OwnedUnits } from './connect-assignment';
+import { decodeAssignment, decodeMetadata, encodeAssignment, encodeMetadata, fromWire, toWire, type WorkerState } from './connect-protocol';
 import { HerderError, notFound } from './herder-error';
 import { MemoryOffsetStore, offsetKey, type OffsetEntry, type OffsetStore } from './offset-store';
 import type { ConnectorStatusInfo, StateInfo, TargetState } from './status';
@@ -261,25 +262,21 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   });
   const abort = new AbortController();
   const eager = settings.connectProtocol === 'eager';
+  const version = eager ? 0 : 1; // Kafka's ConnectProtocol v0 (eager) or IncrementalCooperativeConnectProtocol v1
+  const owned = (): OwnedUnits => ({ connectors: assignment.connectors, tasks: assignment.tasks });
   const protocol = {
     protocolType: 'connect',
     // Kafka's protocol names: `default` is eager, `compatible` incremental cooperative.
-    protocols: () => [
-      {
-        name: eager ? 'default' : 'compatible',
-        metadata: encodeJson({ url, configOffset: configLog.offset.toString(), owned: { connectors: assignment.connectors, tasks: assignment.tasks } } satisfies WorkerMetadata),
-      },
-    ],
+    protocols: () => [{ name: eager ? 'default' : 'compatible', metadata: encodeMetadata(version, { url, configOffset: configLog.offset, owned: owned() }) }],
     assign: async (_name: string, members: { memberId: string; metadata: Buffer }[], generation: number): Promise<Map<string, Buffer>> => {
       await configLog.readToEnd(); // the leader assigns from the whole config topic
       const placed = [...config.connectors.keys()].map((name) => ({ name, tasks: config.targets.get(name) === 'STOPPED' ? 0 : (config.tasks.get(name)?.length ?? 0) }));
       const me = member!.memberId;
-      const metas = members.map((m) => ({ memberId: m.memberId, ...(JSON.parse(m.metadata.toString('utf8')) as WorkerMetadata) }));
-      let result: Map<string, ConnectAssignment>;
+      const metas = members.map((m) => ({ memberId: m.memberId, ...memberState(m.memberId, m.metadata) }));
+      let result: Map<string, ConnectAssignment & { delay?: number }>;
       if (eager) result = assignRoundRobin(metas, placed, me);
       else {
-        const owned = metas.map((m) => ({ ...m, owned: m.owned ?? { connectors: [], tasks: [] } }));
-        const next = assignWithDelay(owned, placed, me, generation, Date.now(), settings.scheduledRebalanceMaxDelayMs, leaderMemory);
+        const next = assignWithDelay(metas, placed, me, generation, Date.now(), settings.scheduledRebalanceMaxDelayMs, leaderMemory);
         if (next.memory.deadline !== undefined && leaderMemory?.deadline === undefined) {
           logger.info("holding a departed worker's connectors and tasks for it to come back (scheduled.rebalance.max.delay.ms)", { generation, delayMs: next.memory.deadline - Date.now() });
         }
@@ -287,8 +284,18 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
         result = next.assignments;
       }
       logger.info('assigned connectors and tasks as group leader', { generation, workers: members.length, connectors: placed.length, tasks: placed.reduce((n, c) => n + c.tasks, 0) });
-      return new Map([...result].map(([id, a]) => [id, encodeJson(a)]));
+      const ownedBy = new Map(metas.map((m) => [m.memberId, m.owned]));
+      return new Map([...result].map(([id, a]) => [id, encodeAssignment(toWire(version, a, ownedBy.get(id)!, configLog.offset))]));
     },
+  };
+  /** A member's metadata; unreadable bytes (not a Connect worker of a known version) count as a worker running nothing. */
+  const memberState = (memberId: string, metadata: Buffer): WorkerState => {
+    try {
+      return decodeMetadata(metadata);
+    } catch (err) {
+      logger.error('unreadable connect protocol metadata from a group member; it gets work but its URL is unknown', { memberId, error: (err as Error).message });
+      return { url: '', configOffset: -1n, owned: { connectors: [], tasks: [] } };
+    }
   };
 
   let leaderMemory: DelayMemory | undefined; // what this worker placed when it last led (the scheduled rebalance delay)
@@ -322,7 +329,9 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
         const joined = await member.join(protocol, abort.signal);
         leaderMemory = pendingMemory?.generation === joined.generationId ? pendingMemory : undefined;
         pendingMemory = undefined;
-        assignment = JSON.parse(joined.assignment.toString('utf8')) as ConnectAssignment | IncrementalAssignment;
+        const wire = decodeAssignment(joined.assignment);
+        if (wire.error !== 0) member.requestRejoin(`the leader answered error ${wire.error} (CONFIG_MISMATCH: it could not read the config topic far enough)`);
+        assignment = fromWire(wire, owned());
         logger.info('joined the connect group', { generation: joined.generationId, leader: joined.leaderId === joined.memberId, connectors: assignment.connectors, tasks: assignment.tasks.map((t) => `${t.connector}-${t.task}`) });
         await configLog.readToEnd();
         await offsets.log.readToEnd(); // tasks moved here resume from the last offsets any worker stored
