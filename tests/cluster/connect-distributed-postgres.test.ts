@@ -7,7 +7,10 @@
  * the CDC task and the leader of the change topic are killed with -9: the
  * survivor takes the task over once the session expires and resumes from the
  * LSN in the offset topic. Once the writer stops, the target table equals the
- * source row for row (redeliveries are absorbed by the sink's upserts).
+ * source row for row. CONNECT_EOS=false runs it at least once (redeliveries
+ * absorbed by the sink's upserts); by default the workers have exactly-once
+ * source support, and the change topic read committed also holds every
+ * change event exactly once.
  * Needs the built dist (`pnpm build`) and PostgreSQL.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -52,11 +55,15 @@ describeWithPostgres(__filename)('distributed Connect: CDC → topic → Postgre
     const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
     process.stderr.write(`connect-distributed-postgres: SEED=${seed}\n`);
     // No scheduled rebalance delay: the dead worker's task moves as soon as its session expires.
-    workers.push(...(await Promise.all([0, 1].map((i) => startDistributedWorker(dir, i, cluster.bootstrap(), ['scheduled.rebalance.max.delay.ms=0'])))));
+    const eos = process.env['CONNECT_EOS'] !== 'false';
+    // Offsets flushed every 10 s: at least once, a kill replays up to 10 s of changes (the duplicate check
+    // below then fails, as CONNECT_EOS=false shows if it is run there); exactly once commits them per poll.
+    const overrides = ['scheduled.rebalance.max.delay.ms=0', 'offset.flush.interval.ms=10000', ...(eos ? ['exactly.once.source.support=enabled', 'consumer.isolation.level=read_committed'] : [])];
+    workers.push(...(await Promise.all([0, 1].map((i) => startDistributedWorker(dir, i, cluster.bootstrap(), overrides)))));
     const db = { 'database.hostname': '127.0.0.1', 'database.port': String(pg.port), 'database.user': 'postgres' };
     expect(await restOutsideRebalance(`${workers[0]!.url}/connectors`, 'POST', {
       name: 'pg-cdc',
-      config: { 'connector.class': 'PostgresCdcSource', ...db, 'database.dbname': 'src', 'topic.prefix': 'dcrash', 'table.include.list': 'public.accounts' },
+      config: { 'connector.class': 'PostgresCdcSource', ...db, 'database.dbname': 'src', 'topic.prefix': 'dcrash', 'table.include.list': 'public.accounts', ...(eos ? { 'exactly.once.support': 'required' } : {}) },
     })).toBe(201);
     expect(await restOutsideRebalance(`${workers[1]!.url}/connectors`, 'POST', {
       name: 'pg-sink',
@@ -97,6 +104,24 @@ describeWithPostgres(__filename)('distributed Connect: CDC → topic → Postgre
       timeoutMs: 60_000,
       what: `the target table to equal the source (SEED=${seed}, ${ops} writes)`,
     });
+    if (eos) {
+      // Every streamed change event once: (transaction, change LSN, op) is unique among what a read_committed consumer sees.
+      const seen = new Map<string, number>();
+      for (let from = 0n; ; ) {
+        const res = await cluster.client.read({ topic: 'dcrash.public.accounts', partition: 0, from, maxRecords: 5000, isolationLevel: 'read_committed' });
+        for (const r of res.records) {
+          if (r.value === null) continue; // tombstones repeat their delete's identity
+          const { op, source } = (JSON.parse(r.value.toString()) as { payload: { op: string; source: { txId: number | null; lsn: number | null } } }).payload;
+          if (op === 'r') continue; // the snapshot
+          const id = `${source.txId}/${source.lsn}/${op}`;
+          seen.set(id, (seen.get(id) ?? 0) + 1);
+        }
+        if (res.records.length === 0 || res.nextOffset >= res.lastStableOffset) break;
+        from = res.nextOffset;
+      }
+      expect(seen.size).toBeGreaterThan(0);
+      expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
+    }
     for (const w of workers.splice(0)) expect(await w.stop()).toBe(0);
   }, 180_000);
 });

@@ -1,5 +1,6 @@
 import { ConfigValidationError } from '../src/api/config-def';
 import { assignIncremental, assignRoundRobin, assignWithDelay, type DelayMemory, type OwnedUnits } from '../src/runtime/connect-assignment';
+import type { ConnectorPlugin, SourceConnector } from '../src/api/connector';
 import { BUILTIN_CONNECTORS } from '../src/connectors';
 import { validateConnectorConfig } from '../src/runtime/connector-config';
 import { forwardTarget } from '../src/runtime/distributed';
@@ -76,6 +77,25 @@ describe('distributed worker config', () => {
       (await validateConnectorConfig(plugin, props)).infos.configs.find((c) => c.definition.name === 'transaction.boundary')!.value.errors;
     expect(await errorsOf(base)).toEqual([]);
     expect(await errorsOf({ ...base, 'transaction.boundary': 'interval' })).toEqual(['Invalid value interval for configuration transaction.boundary: not supported yet (only poll)']);
+  });
+
+  test('exactly.once.support=required: the connector must declare exactly-once support', async () => {
+    const file = BUILTIN_CONNECTORS.find((p) => p.className.endsWith('FileStreamSourceConnector'))!;
+    const errorsOf = async (plugin: ConnectorPlugin, props: Record<string, string>): Promise<string[]> =>
+      (await validateConnectorConfig(plugin, props)).infos.configs.find((c) => c.definition.name === 'exactly.once.support')!.value.errors;
+    const base = { name: 'f', 'connector.class': 'FileStreamSource', file: '/tmp/x', topic: 't', 'exactly.once.support': 'required' };
+    expect(await errorsOf(file, base)).toEqual([]);
+    // A source that does not say (Kafka's preflight API missing), and one that says UNSUPPORTED.
+    const source = (support?: 'UNSUPPORTED'): ConnectorPlugin => ({
+      ...file,
+      create: () => {
+        const c = file.create() as SourceConnector;
+        return Object.assign(Object.create(Object.getPrototypeOf(c) as object) as SourceConnector, c, { exactlyOnceSupport: support === undefined ? undefined : () => support });
+      },
+    });
+    expect((await errorsOf(source(), base))[0]).toMatch(/does not implement the API required for preflight validation/);
+    expect(await errorsOf(source('UNSUPPORTED'), base)).toEqual(['The connector does not support exactly-once semantics with the provided configuration.']);
+    expect(await errorsOf(source('UNSUPPORTED'), { ...base, 'exactly.once.support': 'requested' })).toEqual([]);
   });
 
   test('group.id is required and bad values are named', () => {

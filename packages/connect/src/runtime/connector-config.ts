@@ -131,6 +131,16 @@ export async function validateConnectorConfig(plugin: ConnectorPlugin, props: Pr
       if (problems.length > 0) errors.set(key, [...(errors.get(key) ?? []), ...problems]);
     }
   }
+  if (connector.type === 'source' && props['exactly.once.support'] === 'required' && !errors.has('exactly.once.support')) {
+    const support = connector.exactlyOnceSupport?.(props);
+    if (support !== 'SUPPORTED') {
+      errors.set('exactly.once.support', [
+        support === undefined
+          ? 'The connector does not implement the API required for preflight validation of exactly-once source support; use "requested" if it supports exactly-once semantics.'
+          : 'The connector does not support exactly-once semantics with the provided configuration.',
+      ]);
+    }
+  }
   const chain = validateTransforms(props);
   for (const [key, problems] of chain.errors) errors.set(key, [...(errors.get(key) ?? []), ...problems]);
   const definitions = [...def.describe(), ...chain.definitions];
