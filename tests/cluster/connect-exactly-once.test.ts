@@ -8,7 +8,9 @@
  * records. A read_committed reader of the topic then finds every line
  * exactly once, in order. The offset flush interval is 60 s, so without the
  * transactions the restart would replay everything since the start
- * (duplicates). Needs the built dist (`pnpm build`).
+ * (duplicates). Then the connector's config changes: the previous task
+ * producers are fenced before the new task configs are written, and the
+ * task goes on from its offsets. Needs the built dist (`pnpm build`).
  */
 import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,6 +93,15 @@ describe('gregor-connect exactly-once source: kill -9 of the worker mid-stream',
     // Lines after the move (the writer may have reached its cap before it): the new instance sends them.
     appendFileSync(input, Array.from({ length: 100 }, (_, i) => `line-${written + i}\n`).join(''));
     written += 100;
+    // New task configs: the old task producers are fenced first (KIP-618), the task restarts and goes on.
+    const survivor = workers[0]!;
+    const committedBefore = (await committedLines()).length;
+    expect(await restOutsideRebalance(`${survivor.url}/connectors/eos-src/config`, 'PATCH', { 'batch.size': '40' })).toBe(200);
+    await pollUntil(() => survivor.output.includes('fenced the producers of the previous task configs'), { timeoutMs: 30_000, what: 'the previous task producers fenced' });
+    await pollUntil(async () => (await connectorStatus(survivor.url, 'eos-src'))?.tasks[0]?.state === 'RUNNING', { timeoutMs: 30_000, what: 'the task RUNNING with its new config' });
+    appendFileSync(input, Array.from({ length: 100 }, (_, i) => `line-${written + i}\n`).join(''));
+    written += 100;
+    expect(committedBefore).toBeGreaterThan(0);
     const expected = Array.from({ length: written }, (_, i) => `line-${i}`);
     await pollUntil(async () => (await committedLines()).length >= written, { timeoutMs: 60_000, what: `all ${written} lines committed` });
     const lines = await committedLines();

@@ -177,6 +177,11 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     ownsConnector: (name) => assignment.connectors.includes(name),
     ownsTask: (name, id) => assignment.tasks.some((t) => t.connector === name && t.task === id),
     publishTaskConfigs: async (name, configs) => {
+      // Exactly-once source (KIP-618's zombie fencing): producers of the previous task configs may still run on a
+      // worker cut off from the group; bumping their transactional epochs first means none of them commits again.
+      const eos = settings.exactlyOnceSource;
+      const previous = config.tasks.get(name)?.length ?? 0;
+      if (eos !== undefined && previous > 0 && worker.info(name).type === 'source') await fenceTaskProducers(client, eos.transactionalIdPrefix, name, previous, logger);
       logger.info('publishing task configs to the config topic', { connector: name, tasks: configs.length });
       for (let i = 0; i < configs.length; i++) await writeConfig(`task-${name}-${i}`, { properties: configs[i] });
       await writeConfig(`commit-${name}`, { tasks: configs.length });
@@ -419,6 +424,26 @@ export function forwardTarget(
   }
   if (assignment.leader === '') throw new HerderError(409, 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance is underway.');
   return assignment.leader === memberId ? undefined : assignment.leaderUrl;
+}
+
+/**
+ * Fences the transactional producers of a source connector's tasks 0..count-1
+ * (Kafka's Admin.fenceProducers): an InitProducerId for each id bumps its
+ * epoch and aborts its open transaction, so an older instance fails on its
+ * next send or commit.
+ */
+async function fenceTaskProducers(client: Gregor, prefix: string, connector: string, count: number, logger: Logger): Promise<void> {
+  await Promise.all(
+    Array.from({ length: count }, async (_, task) => {
+      const fencer = client.producer({ transactionalId: `${prefix}${connector}-${task}` });
+      try {
+        await fencer.initTransactions();
+      } finally {
+        await fencer.close();
+      }
+    }),
+  );
+  logger.info('fenced the producers of the previous task configs (exactly-once source)', { connector, tasks: count });
 }
 
 async function createInternalTopics(client: Gregor, s: DistributedSettings, logger: Logger): Promise<void> {
