@@ -23,7 +23,8 @@ export class ConnectProcess {
 
   static async start(args: readonly string[], opts: { cwd: string; readyFile: string; timeoutMs?: number }): Promise<ConnectProcess> {
     rmSync(opts.readyFile, { force: true });
-    const child = spawn(process.execPath, [CONNECT_BIN, ...args, '--ready-file', opts.readyFile], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Tied to this process: a test killed mid-run leaves no worker behind.
+    const child = spawn(process.execPath, [CONNECT_BIN, ...args, '--ready-file', opts.readyFile, '--exit-with-pid', String(process.pid)], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
     child.stderr!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
