@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createClient } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
-import { ConnectProcess, ROOT } from './connect-process';
+import { ConnectProcess, connectorStatus as statusOf, restOutsideRebalance, ROOT, startDistributedWorker, type ConnectorStatus as Status } from './connect-process';
 import { TestCluster } from './harness';
 
 const lines = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
@@ -24,11 +24,6 @@ const linesOf = (file: string): string[] => {
     return [];
   }
 };
-
-interface Status {
-  connector: { state: string; worker_id: string };
-  tasks: { id: number; state: string; worker_id: string }[];
-}
 
 describe('gregor-connect distributed: 3 workers, file → topic → file, kill -9 of a worker', () => {
   let cluster: TestCluster;
@@ -47,28 +42,14 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
+  // CONNECT_PROTOCOL=eager runs the same test with eager rebalancing (default: compatible).
+  // A 3 s scheduled rebalance delay: the killed worker's units are held, then move when nobody comes back.
   const startWorker = (i: number): Promise<ConnectProcess> =>
-    ConnectProcess.start(
-      [
-        'distributed', 'worker.properties',
-        '--override', `bootstrap.servers=${cluster.bootstrap().join(',')}`,
-        '--override', 'listeners=http://127.0.0.1:0',
-        '--override', 'offset.flush.interval.ms=300',
-        '--override', 'metadata.max.age.ms=1000',
-        '--override', 'session.timeout.ms=6000',
-        '--override', 'heartbeat.interval.ms=500',
-        '--override', 'consumer.session.timeout.ms=6000',
-        '--override', 'consumer.heartbeat.interval.ms=500',
-        // CONNECT_PROTOCOL=eager runs the same test with eager rebalancing (default: compatible).
-        ...(process.env['CONNECT_PROTOCOL'] !== undefined ? ['--override', `connect.protocol=${process.env['CONNECT_PROTOCOL']}`] : []),
-      ],
-      { cwd: dir, readyFile: path.join(dir, `ready-${i}.json`) },
-    );
+    startDistributedWorker(dir, i, cluster.bootstrap(), [
+      'scheduled.rebalance.max.delay.ms=3000',
+      ...(process.env['CONNECT_PROTOCOL'] !== undefined ? [`connect.protocol=${process.env['CONNECT_PROTOCOL']}`] : []),
+    ]);
 
-  const statusOf = async (url: string, name: string): Promise<Status | undefined> => {
-    const res = await fetch(`${url}/connectors/${name}/status`);
-    return res.status === 200 ? ((await res.json()) as Status) : undefined;
-  };
   const allRunning = (s: Status | undefined, tasks: number): boolean =>
     s !== undefined && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((t) => t.state === 'RUNNING');
 
@@ -80,15 +61,7 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     appendFileSync(input, lines(0, 100).map((l) => `${l}\n`).join(''));
 
     // 409 while the group rebalances (a worker joined): retried, as Kafka's clients must.
-    const post = (body: unknown): Promise<number> =>
-      pollUntil(
-        async () => {
-          const res = await fetch(`${workers[1]!.url}/connectors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-          const text = await res.text();
-          return res.status === 409 && text.includes('rebalance') ? undefined : res.status;
-        },
-        { timeoutMs: 30_000, what: 'POST /connectors outside a rebalance' },
-      );
+    const post = (body: unknown): Promise<number> => restOutsideRebalance(`${workers[1]!.url}/connectors`, 'POST', body);
     expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'dist-lines', 'tasks.max': '1' } })).toBe(201);
     expect(await post({ name: 'sink', config: { 'connector.class': 'FileStreamSink', file: output, topics: 'dist-lines', 'tasks.max': '2' } })).toBe(201);
     expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'x' } })).toBe(409);
@@ -128,14 +101,7 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     expect([...new Set(linesOf(output))].sort()).toEqual(lines(0, 300).sort());
 
     // Stop and resume through a survivor: STOPPED has no tasks, resuming places them again and the source goes on.
-    const put = (url: string, p: string): Promise<number> =>
-      pollUntil(
-        async () => {
-          const res = await fetch(`${url}${p}`, { method: 'PUT' });
-          return res.status === 409 ? undefined : res.status;
-        },
-        { timeoutMs: 30_000, what: `PUT ${p} outside a rebalance` },
-      );
+    const put = (url: string, p: string): Promise<number> => restOutsideRebalance(`${url}${p}`, 'PUT');
     expect(await put(workers[0]!.url, '/connectors/src/stop')).toBe(202);
     await pollUntil(async () => (await statusOf(workers[1]!.url, 'src'))?.connector.state === 'STOPPED', { timeoutMs: 30_000, what: 'src STOPPED' });
     appendFileSync(input, lines(300, 320).map((l) => `${l}\n`).join(''));
@@ -145,13 +111,7 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     expect([...new Set(linesOf(output))].sort()).toEqual(lines(0, 320).sort());
 
     // A delete through either surviving worker (forwarded to the leader when it is not one) reaches every worker.
-    const del = await pollUntil(
-      async () => {
-        const res = await fetch(`${workers[1]!.url}/connectors/sink`, { method: 'DELETE' });
-        return res.status === 409 ? undefined : res.status;
-      },
-      { timeoutMs: 30_000, what: 'DELETE outside a rebalance' },
-    );
+    const del = await restOutsideRebalance(`${workers[1]!.url}/connectors/sink`, 'DELETE');
     expect(del).toBe(204);
     await pollUntil(
       async () => (await Promise.all(workers.map(async (w) => (await fetch(`${w.url}/connectors`).then((r) => r.json())) as string[]))).every((n) => JSON.stringify(n) === '["src"]'),

@@ -15,33 +15,7 @@ import { pollUntil } from '@gregor/common';
 import { describeWithPostgres, tableRows, TestPostgres } from '../../packages/connect/test/postgres-helpers';
 import { ConnectProcess } from './connect-process';
 import { seededRandom, TestCluster } from './harness';
-
-type PgClient = Awaited<ReturnType<TestPostgres['client']>>;
-const DDL = 'CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, balance bigint NOT NULL, note text, updated timestamptz NOT NULL DEFAULT now())';
-const KEYS = 300;
-const MAX_WRITER_OPS = 50_000;
-
-/** Random changes until stopped (bounded by MAX_WRITER_OPS); returns how many statements ran. */
-async function runWriter(c: PgClient, random: () => number, stop: () => boolean): Promise<number> {
-  let ops = 0;
-  const id = (): number => 1 + Math.floor(random() * KEYS);
-  const one = async (): Promise<void> => {
-    const r = random();
-    const k = id();
-    if (r < 0.45) await c.query(`INSERT INTO accounts (id, owner, balance) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET balance = accounts.balance + 1, updated = now()`, [k, `owner-${k}`, Math.floor(random() * 1e12)]);
-    else if (r < 0.8) await c.query(`UPDATE accounts SET balance = balance - $2, note = $3, updated = now() WHERE id = $1`, [k, Math.floor(random() * 100), random() < 0.2 ? null : `n${ops}`]);
-    else await c.query('DELETE FROM accounts WHERE id = $1', [k]);
-    ops++;
-  };
-  while (!stop() && ops < MAX_WRITER_OPS) {
-    if (random() < 0.2) {
-      await c.query('BEGIN');
-      for (let i = 0; i < 5; i++) await one();
-      await c.query('COMMIT');
-    } else await one();
-  }
-  return ops;
-}
+import { createAccountDatabases, runWriter, type PgClient } from './pg-writer';
 
 describeWithPostgres(__filename)('CDC → topic → PostgreSQL with a Gregor node and gregor-connect killed mid-stream', () => {
   let cluster: TestCluster;
@@ -54,15 +28,7 @@ describeWithPostgres(__filename)('CDC → topic → PostgreSQL with a Gregor nod
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gregor-connect-pg-'));
     [cluster, pg] = await Promise.all([TestCluster.start(3), TestPostgres.start(path.join(dir, 'pg'))]);
-    const admin = await pg.client();
-    await admin.query('CREATE DATABASE src');
-    await admin.query('CREATE DATABASE dst');
-    await admin.end();
-    src = await pg.client('src');
-    dst = await pg.client('dst');
-    await src.query(DDL);
-    await dst.query(DDL);
-    await src.query(`INSERT INTO accounts (id, owner, balance) SELECT i, 'owner-' || i, i * 100 FROM generate_series(1, ${KEYS / 2}) i`);
+    ({ src, dst } = await createAccountDatabases(pg));
     const common = `database.port=${pg.port}\ndatabase.user=postgres\n`;
     writeFileSync(path.join(dir, 'worker.properties'), `bootstrap.servers=${cluster.bootstrap().join(',')}\nlisteners=http://127.0.0.1:0\noffset.storage.file.filename=${path.join(dir, 'offsets.json')}\noffset.flush.interval.ms=500\nconsumer.session.timeout.ms=6000\nconsumer.heartbeat.interval.ms=500\nmetadata.max.age.ms=1000\ntask.restart.backoff.initial.ms=200\ntask.restart.backoff.max.ms=2000\n`);
     writeFileSync(path.join(dir, 'source.properties'), `name=pg-cdc\nconnector.class=PostgresCdcSource\n${common}database.dbname=src\ntopic.prefix=crash\ntable.include.list=public.accounts\n`);

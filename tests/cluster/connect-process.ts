@@ -10,6 +10,8 @@ const CONNECT_BIN = path.join(ROOT, 'packages/connect/bin/gregor-connect.js');
 export class ConnectProcess {
   private exited: Promise<number | null>;
   output = '';
+  /** Set by stop()/kill9(): any other exit is unexpected and its output goes to stderr (a test then fails on a wait). */
+  private ending = false;
 
   private constructor(
     readonly child: ChildProcess,
@@ -21,7 +23,8 @@ export class ConnectProcess {
 
   static async start(args: readonly string[], opts: { cwd: string; readyFile: string; timeoutMs?: number }): Promise<ConnectProcess> {
     rmSync(opts.readyFile, { force: true });
-    const child = spawn(process.execPath, [CONNECT_BIN, ...args, '--ready-file', opts.readyFile], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Tied to this process: a test killed mid-run leaves no worker behind.
+    const child = spawn(process.execPath, [CONNECT_BIN, ...args, '--ready-file', opts.readyFile, '--exit-with-pid', String(process.pid)], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
     child.stderr!.on('data', (b: Buffer) => (output = (output + b.toString()).slice(-20_000)));
@@ -46,6 +49,10 @@ export class ConnectProcess {
       ]);
       const p = new ConnectProcess(child, ready.url, exited);
       child.stdout!.on('data', (b: Buffer) => (p.output = (p.output + b.toString()).slice(-20_000)));
+      child.stderr!.on('data', (b: Buffer) => (p.output = (p.output + b.toString()).slice(-20_000)));
+      child.on('close', (code) => {
+        if (!p.ending) process.stderr.write(`gregor-connect ${ready.url} exited unexpectedly with ${String(code)}; its last output:\n${p.output}\n`);
+      });
       return p;
     } catch (err) {
       child.kill('SIGKILL');
@@ -55,12 +62,54 @@ export class ConnectProcess {
 
   /** SIGTERM and wait for a clean exit (0). */
   async stop(): Promise<number | null> {
+    this.ending = true;
     this.child.kill('SIGTERM');
     return this.exited;
   }
 
   async kill9(): Promise<void> {
+    this.ending = true;
     this.child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/** Worker settings that make a distributed test fast: a free REST port, quick session expiry and metadata refreshes. */
+export const FAST_DISTRIBUTED: readonly string[] = [
+  'listeners=http://127.0.0.1:0',
+  'offset.flush.interval.ms=300',
+  'metadata.max.age.ms=1000',
+  'session.timeout.ms=6000',
+  'heartbeat.interval.ms=500',
+  'consumer.session.timeout.ms=6000',
+  'consumer.heartbeat.interval.ms=500',
+];
+
+/** `gregor-connect distributed worker.properties` in `dir` (ready file `ready-<i>.json`) with `--override`s. */
+export function startDistributedWorker(dir: string, i: number, bootstrap: readonly string[], overrides: readonly string[]): Promise<ConnectProcess> {
+  const args = ['distributed', 'worker.properties', ...[`bootstrap.servers=${bootstrap.join(',')}`, ...FAST_DISTRIBUTED, ...overrides].flatMap((o) => ['--override', o])];
+  return ConnectProcess.start(args, { cwd: dir, readyFile: path.join(dir, `ready-${i}.json`) });
+}
+
+/** A REST write, retried while the group rebalances (409, as Kafka's clients must); resolves to the final status. */
+export function restOutsideRebalance(url: string, method: string, body?: unknown): Promise<number> {
+  return pollUntil(
+    async () => {
+      const res = await fetch(url, { method, ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+      const text = await res.text();
+      return res.status === 409 && text.includes('rebalance') ? undefined : res.status;
+    },
+    { timeoutMs: 30_000, what: `${method} ${url} outside a rebalance` },
+  );
+}
+
+export interface ConnectorStatus {
+  connector: { state: string; worker_id: string };
+  tasks: { id: number; state: string; worker_id: string }[];
+}
+
+/** GET /connectors/{name}/status on one worker; undefined unless 200. */
+export async function connectorStatus(url: string, name: string): Promise<ConnectorStatus | undefined> {
+  const res = await fetch(`${url}/connectors/${name}/status`);
+  return res.status === 200 ? ((await res.json()) as ConnectorStatus) : undefined;
 }

@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ConfigError, parseProperties } from '@gregor/common';
+import { ConfigError, parseProperties, watchProcessExit } from '@gregor/common';
 import { ConfigValidationError } from './api/config-def';
 import { HerderError } from './runtime/herder-error';
 import { startDistributed } from './runtime/distributed';
 import { readConnectorFile, startStandalone } from './runtime/standalone';
 
 const USAGE = `usage: gregor-connect [standalone] WORKER.properties [CONNECTOR.properties|CONNECTOR.json ...]
-                      [--override key=value ...] [--ready-file FILE]
-       gregor-connect distributed WORKER.properties [--override key=value ...] [--ready-file FILE]
+                      [--override key=value ...] [--ready-file FILE] [--exit-with-pid PID]
+       gregor-connect distributed WORKER.properties [--override key=value ...] [--ready-file FILE] [--exit-with-pid PID]
 Runs a Connect worker with a Kafka Connect REST API (default port 8083): standalone, or one
 worker of a Connect cluster (workers with the same group.id share connectors and tasks).
---ready-file FILE  writes {"url": "http://host:port", "pid": N} to FILE once the REST API and the connectors are up`;
+--ready-file FILE  writes {"url": "http://host:port", "pid": N} to FILE once the REST API and the connectors are up
+--exit-with-pid PID  stops the worker cleanly once process PID is gone (a test or script that started it died)`;
 
 interface Args {
   distributed: boolean;
@@ -19,19 +20,25 @@ interface Args {
   connectors: string[];
   overrides: Record<string, string>;
   readyFile: string | undefined;
+  exitWithPid: number | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args | string {
   const positional: string[] = [];
   const overrides: Record<string, string> = {};
   let readyFile: string | undefined;
+  let exitWithPid: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--help' || a === '-h') return USAGE;
-    if (a === '--override' || a === '--ready-file') {
+    if (a === '--override' || a === '--ready-file' || a === '--exit-with-pid') {
       const v = argv[++i];
       if (v === undefined) return `${a} needs a value\n${USAGE}`;
       if (a === '--ready-file') readyFile = v;
+      else if (a === '--exit-with-pid') {
+        exitWithPid = Number(v);
+        if (!Number.isSafeInteger(exitWithPid) || exitWithPid <= 0) return `--exit-with-pid expects a process id, got "${v}"`;
+      }
       else {
         const eq = v.indexOf('=');
         if (eq <= 0) return `--override expects key=value, got "${v}"`;
@@ -45,7 +52,7 @@ function parseArgs(argv: readonly string[]): Args | string {
   const worker = positional.shift();
   if (worker === undefined) return USAGE;
   if (distributed && positional.length > 0) return 'distributed mode takes no connector files: create connectors with the REST API (POST /connectors)';
-  return { distributed, worker, connectors: positional, overrides, readyFile };
+  return { distributed, worker, connectors: positional, overrides, readyFile, exitWithPid };
 }
 
 async function main(): Promise<number> {
@@ -80,6 +87,14 @@ async function main(): Promise<number> {
   const stop: Error | undefined = await Promise.race<Error | undefined>([
     new Promise<undefined>((resolve) => {
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve(undefined));
+      // The owner's death is a SIGTERM it can no longer send.
+      const owner = args.exitWithPid;
+      if (owner !== undefined) {
+        watchProcessExit(owner, () => {
+          process.stderr.write(`gregor-connect: process ${owner} that started this worker is gone: stopping\n`);
+          resolve(undefined);
+        });
+      }
     }),
     failed,
   ]);

@@ -1,5 +1,8 @@
 import { ConfigValidationError } from '../src/api/config-def';
-import { assignIncremental, assignRoundRobin } from '../src/runtime/connect-assignment';
+import { assignIncremental, assignRoundRobin, assignWithDelay, type DelayMemory, type OwnedUnits } from '../src/runtime/connect-assignment';
+import type { ConnectorPlugin, SourceConnector } from '../src/api/connector';
+import { BUILTIN_CONNECTORS } from '../src/connectors';
+import { validateConnectorConfig } from '../src/runtime/connector-config';
 import { forwardTarget } from '../src/runtime/distributed';
 import { HerderError } from '../src/runtime/herder-error';
 import { parseDistributedConfig } from '../src/runtime/worker-config';
@@ -57,6 +60,42 @@ describe('distributed worker config', () => {
     expect(s.configTopic).toEqual({ name: 'connect-configs', partitions: 1, replicationFactor: -1 });
     expect(s.offsetTopic).toEqual({ name: 'connect-offsets', partitions: 25, replicationFactor: -1 });
     expect(s.statusTopic).toEqual({ name: 'connect-status', partitions: 5, replicationFactor: -1 });
+    expect(s.scheduledRebalanceMaxDelayMs).toBe(300_000);
+  });
+
+  test('exactly.once.source.support=enabled gives source tasks the transactional.id prefix <group.id>-', () => {
+    expect(parseDistributedConfig({ 'group.id': 'g' }).exactlyOnceSource).toBeUndefined();
+    expect(parseDistributedConfig({ 'group.id': 'g', 'exactly.once.source.support': 'preparing' }).exactlyOnceSource).toBeUndefined();
+    expect(parseDistributedConfig({ 'group.id': 'g', 'exactly.once.source.support': 'enabled' }).exactlyOnceSource).toEqual({ transactionalIdPrefix: 'g-' });
+    expect(() => parseDistributedConfig({ 'group.id': 'g', 'exactly.once.source.support': 'yes' })).toThrow(/exactly\.once\.source\.support/);
+  });
+
+  test('a source connector names an unsupported transaction.boundary', async () => {
+    const plugin = BUILTIN_CONNECTORS.find((p) => p.className.endsWith('FileStreamSourceConnector'))!;
+    const base = { name: 'f', 'connector.class': 'FileStreamSource', file: '/tmp/x', topic: 't' };
+    const errorsOf = async (props: Record<string, string>): Promise<string[]> =>
+      (await validateConnectorConfig(plugin, props)).infos.configs.find((c) => c.definition.name === 'transaction.boundary')!.value.errors;
+    expect(await errorsOf(base)).toEqual([]);
+    expect(await errorsOf({ ...base, 'transaction.boundary': 'interval' })).toEqual(['Invalid value interval for configuration transaction.boundary: not supported yet (only poll)']);
+  });
+
+  test('exactly.once.support=required: the connector must declare exactly-once support', async () => {
+    const file = BUILTIN_CONNECTORS.find((p) => p.className.endsWith('FileStreamSourceConnector'))!;
+    const errorsOf = async (plugin: ConnectorPlugin, props: Record<string, string>): Promise<string[]> =>
+      (await validateConnectorConfig(plugin, props)).infos.configs.find((c) => c.definition.name === 'exactly.once.support')!.value.errors;
+    const base = { name: 'f', 'connector.class': 'FileStreamSource', file: '/tmp/x', topic: 't', 'exactly.once.support': 'required' };
+    expect(await errorsOf(file, base)).toEqual([]);
+    // A source that does not say (Kafka's preflight API missing), and one that says UNSUPPORTED.
+    const source = (support?: 'UNSUPPORTED'): ConnectorPlugin => ({
+      ...file,
+      create: () => {
+        const c = file.create() as SourceConnector;
+        return Object.assign(Object.create(Object.getPrototypeOf(c) as object) as SourceConnector, c, { exactlyOnceSupport: support === undefined ? undefined : () => support });
+      },
+    });
+    expect((await errorsOf(source(), base))[0]).toMatch(/does not implement the API required for preflight validation/);
+    expect(await errorsOf(source('UNSUPPORTED'), base)).toEqual(['The connector does not support exactly-once semantics with the provided configuration.']);
+    expect(await errorsOf(source('UNSUPPORTED'), { ...base, 'exactly.once.support': 'requested' })).toEqual([]);
   });
 
   test('group.id is required and bad values are named', () => {
@@ -115,5 +154,87 @@ describe('incremental cooperative assignment', () => {
     expect(all).toEqual(['x', 'x-0', 'x-1', 'x-2']);
     expect(unitsOf(out.get('m-a')!)).toContain('x-0');
     expect(Math.abs(unitsOf(out.get('m-a')!).length - unitsOf(out.get('m-b')!).length)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('scheduled rebalance delay (scheduled.rebalance.max.delay.ms)', () => {
+  const DELAY = 10_000;
+  const X = [{ name: 'x', tasks: 5 }];
+  const unitsOf = (a: { connectors: string[]; tasks: { connector: string; task: number }[] }): string[] => [...a.connectors, ...a.tasks.map((t) => `${t.connector}-${t.task}`)];
+  const owning = (a: { connectors: string[]; tasks: { connector: string; task: number }[] }): OwnedUnits => ({ connectors: a.connectors, tasks: a.tasks });
+  type Round = ReturnType<typeof assignWithDelay>;
+  /** One generation: members (id → what they report owning), on the leader m-a, at `now`. */
+  const round = (generation: number, now: number, owned: Record<string, OwnedUnits>, memory: DelayMemory | undefined, maxDelay = DELAY): Round =>
+    assignWithDelay(Object.entries(owned).map(([memberId, o]) => ({ memberId, url: memberId, owned: o })), X, 'm-a', generation, now, maxDelay, memory);
+  /** Three workers running x's 6 units, two each (generation 1). */
+  const settled = (): Round => {
+    const none = { connectors: [], tasks: [] };
+    const g1 = round(1, 0, { 'm-a': none, 'm-b': none, 'm-c': none }, undefined);
+    expect([...g1.assignments.values()].map((a) => unitsOf(a).length)).toEqual([2, 2, 2]);
+    expect([...g1.assignments.values()].every((a) => a.delay === undefined)).toBe(true);
+    return g1;
+  };
+
+  test('a worker that left: its units are held for the delay, then go to the worker that came back in its place; nothing else moves', () => {
+    const g1 = settled();
+    const a = owning(g1.assignments.get('m-a')!);
+    const b = owning(g1.assignments.get('m-b')!);
+    const lostUnits = unitsOf(g1.assignments.get('m-c')!);
+    // m-c dies: the survivors keep theirs, m-c's units run nowhere, everyone rejoins when the delay ends.
+    const g2 = round(2, 1000, { 'm-a': a, 'm-b': b }, g1.memory);
+    expect(unitsOf(g2.assignments.get('m-a')!)).toEqual(unitsOf(a));
+    expect(unitsOf(g2.assignments.get('m-b')!)).toEqual(unitsOf(b));
+    expect([...g2.assignments.values()].map((x) => x.delay)).toEqual([DELAY, DELAY]);
+    // m-c restarts (a new member id, nothing owned): still held, with what is left of the delay.
+    const g3 = round(3, 4000, { 'm-a': a, 'm-b': b, 'm-c2': { connectors: [], tasks: [] } }, g2.memory);
+    expect(unitsOf(g3.assignments.get('m-c2')!)).toEqual([]);
+    expect([...g3.assignments.values()].map((x) => x.delay)).toEqual([DELAY - 3000, DELAY - 3000, DELAY - 3000]);
+    expect([...g3.assignments.values()].some((x) => x.rejoin)).toBe(false);
+    // The delay ends: the held units go to the restarted worker, the others keep theirs; nothing held any more.
+    const g4 = round(4, 11_000, { 'm-a': a, 'm-b': b, 'm-c2': { connectors: [], tasks: [] } }, g3.memory);
+    expect(unitsOf(g4.assignments.get('m-c2')!).sort()).toEqual(lostUnits.sort());
+    expect(unitsOf(g4.assignments.get('m-a')!)).toEqual(unitsOf(a));
+    expect([...g4.assignments.values()].every((x) => x.delay === undefined && !x.rejoin)).toBe(true);
+    expect(g4.memory.deadline).toBeUndefined();
+  });
+
+  test('nobody came back: when the delay ends the held units go to the survivors', () => {
+    const g1 = settled();
+    const a = owning(g1.assignments.get('m-a')!);
+    const b = owning(g1.assignments.get('m-b')!);
+    const g2 = round(2, 0, { 'm-a': a, 'm-b': b }, g1.memory);
+    const g3 = round(3, DELAY, { 'm-a': a, 'm-b': b }, g2.memory);
+    expect([...g3.assignments.values()].flatMap(unitsOf).sort()).toEqual(['x', 'x-0', 'x-1', 'x-2', 'x-3', 'x-4']);
+    expect([...g3.assignments.values()].map((x) => unitsOf(x).length)).toEqual([3, 3]);
+  });
+
+  test('delay 0, a new connector during the delay, a new leader without memory: placed at once', () => {
+    const g1 = settled();
+    const a = owning(g1.assignments.get('m-a')!);
+    const b = owning(g1.assignments.get('m-b')!);
+    // 0: as before the delay existed.
+    const now = round(2, 0, { 'm-a': a, 'm-b': b }, g1.memory, 0);
+    expect([...now.assignments.values()].flatMap(unitsOf)).toHaveLength(6);
+    // A memory from an older generation (this worker was not the last leader): nothing is known lost.
+    const stale = round(3, 0, { 'm-a': a, 'm-b': b }, g1.memory);
+    expect([...stale.assignments.values()].flatMap(unitsOf)).toHaveLength(6);
+    // New units (a connector created while units are held) are placed; the held ones are not.
+    const held = round(2, 0, { 'm-a': a, 'm-b': b }, g1.memory);
+    const more = assignWithDelay(
+      [{ memberId: 'm-a', url: 'a', owned: a }, { memberId: 'm-b', url: 'b', owned: b }],
+      [...X, { name: 'y', tasks: 1 }],
+      'm-a', 3, 100, DELAY, held.memory,
+    );
+    expect([...more.assignments.values()].flatMap(unitsOf).sort()).toEqual([...unitsOf(a), ...unitsOf(b), 'y', 'y-0'].sort());
+    expect(more.memory.deadline).toBe(DELAY);
+  });
+
+  test('a worker that gave units up (revoked) does not have them held as lost', () => {
+    const g1 = round(1, 0, { 'm-a': { connectors: ['x'], tasks: [0, 1, 2, 3, 4].map((task) => ({ connector: 'x', task })) } }, undefined);
+    const g2 = round(2, 0, { 'm-a': owning(g1.assignments.get('m-a')!), 'm-b': { connectors: [], tasks: [] } }, g1.memory);
+    expect(g2.assignments.get('m-a')!.rejoin).toBe(true);
+    const g3 = round(3, 0, { 'm-a': owning(g2.assignments.get('m-a')!), 'm-b': { connectors: [], tasks: [] } }, g2.memory);
+    expect([...g3.assignments.values()].map((x) => unitsOf(x).length)).toEqual([3, 3]);
+    expect(g3.memory.deadline).toBeUndefined();
   });
 });

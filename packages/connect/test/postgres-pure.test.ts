@@ -66,6 +66,13 @@ describe("Debezium's envelope", () => {
     expect(out.map((r) => [r.key, (r.value as { op?: string } | null)?.op ?? null])).toEqual([[{ id: 1 }, 'd'], [{ id: 1 }, null], [{ id: 2 }, 'c']]);
   });
 
+  it('a truncate is op t with neither before nor after, and no key', () => {
+    const [r, ...rest] = changeRecords(shape, { op: 't' }, ctx);
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({ topic: 'cdc.public.items', key: null, keySchema: null });
+    expect(r!.value).toMatchObject({ op: 't', before: null, after: null, source: { table: 'items', txId: 7 } });
+  });
+
   it('an update without the old row (default replica identity) is op u with before null', () => {
     const [r] = changeRecords(shape, { op: 'u', before: null, after: row }, ctx);
     expect(r!.value).toMatchObject({ op: 'u', before: null, after: { id: 1 } });
@@ -95,14 +102,35 @@ describe('sink write plan', () => {
     ]);
   });
 
-  it('the plan equals replaying the records one by one (property)', () => {
+  const truncate = (topic = 'cdc.public.items'): SinkRecord => rec(null, { op: 't', before: null, after: null, source: {} }, topic);
+
+  it('a truncate event empties the table before the writes after it, or is ignored', () => {
+    const records = [rec({ id: 1 }, { id: 1, v: 'a' }), truncate(), rec({ id: 2 }, { id: 2, v: 'b' }), rec({ id: 9 }, { id: 9, v: 'x' }, 'other')];
+    const on = planWrites(records, { ...opts, truncateEnabled: true });
+    expect(on.map((p) => [p.table, p.truncate, [...p.writes.values()].map((w) => w.key)])).toEqual([['items', true, [{ id: 2 }]], ['other', false, [{ id: 9 }]]]);
+    const off = planWrites(records, opts);
+    expect(off.map((p) => [p.table, p.truncate, [...p.writes.values()].map((w) => w.key)])).toEqual([['items', false, [{ id: 1 }, { id: 2 }]], ['other', false, [{ id: 9 }]]]);
+  });
+
+  it('the plan applied to a table equals replaying the records one by one on it (property)', () => {
+    // An op: [id, value] upserts, [id, null] is a tombstone, 'T' a truncate event.
+    const op = fc.oneof(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.option(fc.string(), { nil: null })), fc.constant('T' as const));
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 5 }), fc.option(fc.string(), { nil: null }))), (ops) => {
-        const model = new Map<number, string>();
-        for (const [id, v] of ops) if (v === null) model.delete(id); else model.set(id, v);
-        const plan = planWrites(ops.map(([id, v]) => rec({ id }, v === null ? null : { id, v })), opts);
-        const result = new Map<number, string>();
-        for (const w of plan[0]?.writes.values() ?? []) if (w.kind === 'upsert') result.set(w.key['id'] as number, (w.row as { v: string }).v);
+      fc.property(fc.dictionary(fc.constantFrom('1', '2', '3', '4', '5'), fc.string()), fc.array(op), fc.boolean(), (initial, ops, truncateEnabled) => {
+        const model = new Map(Object.entries(initial).map(([k, v]) => [Number(k), v]));
+        for (const o of ops) {
+          if (o === 'T') {
+            if (truncateEnabled) model.clear();
+          } else if (o[1] === null) model.delete(o[0]);
+          else model.set(o[0], o[1]);
+        }
+        const plan = planWrites(ops.map((o) => (o === 'T' ? truncate() : rec({ id: o[0] }, o[1] === null ? null : { id: o[0], v: o[1] }))), { ...opts, truncateEnabled });
+        const result = new Map(Object.entries(initial).map(([k, v]) => [Number(k), v]));
+        if (plan[0]?.truncate === true) result.clear();
+        for (const w of plan[0]?.writes.values() ?? []) {
+          if (w.kind === 'upsert') result.set(w.key['id'] as number, (w.row as { v: string }).v);
+          else result.delete(w.key['id'] as number);
+        }
         expect([...result].sort()).toEqual([...model].sort());
       }),
     );

@@ -43,11 +43,11 @@ describeWithPostgres(__filename)('PostgreSQL CDC source and sink', () => {
       connectors: !withConnectors ? [] : [
         {
           name: 'pg-source', 'connector.class': 'PostgresCdcSource', 'database.port': String(pg.port), 'database.dbname': 'src',
-          'topic.prefix': 'cdc', 'table.include.list': 'public.items', 'snapshot.fetch.size': '7',
+          'topic.prefix': 'cdc', 'table.include.list': 'public.items', 'snapshot.fetch.size': '7', 'skipped.operations': 'none',
         },
         {
           name: 'pg-sink', 'connector.class': 'PostgresSink', 'database.port': String(pg.port), 'database.dbname': 'dst',
-          topics: 'cdc.public.items', 'table.name.format': '${table}',
+          topics: 'cdc.public.items', 'table.name.format': '${table}', 'truncate.enabled': 'true',
         },
       ],
       logger: testLogger(),
@@ -164,5 +164,19 @@ describeWithPostgres(__filename)('PostgreSQL CDC source and sink', () => {
     // …and changes after that still arrive.
     await src.query(`UPDATE items SET name = 'after idle' WHERE id = 2`);
     await inSync('a change after the slot moved on while idle');
+
+    // TRUNCATE (skipped.operations=none): an op t event with no key; the sink (truncate.enabled) empties
+    // its table, in the order of the stream — rows written after it in the same transaction stay.
+    await src.query('BEGIN');
+    await src.query(`INSERT INTO items (id, name) VALUES (300, 'gone with the truncate')`);
+    await src.query('TRUNCATE items');
+    await src.query(`INSERT INTO items (id, name) VALUES (301, 'after the truncate'), (302, 'too')`);
+    await src.query('COMMIT');
+    await inSync('the truncate and the rows after it in the target table');
+    expect((await tableRows(dst, 'items')).map((r) => r['id'])).toEqual(['301', '302']);
+    const after = await client.read({ topic: 'cdc.public.items', partition: 0, from: BigInt(read.nextOffset), maxRecords: 1000 });
+    const t = after.records.find((r) => r.value !== null && JSON.parse(r.value.toString()).payload.op === 't')!;
+    expect(t.key).toBeNull();
+    expect(JSON.parse(t.value!.toString()).payload).toMatchObject({ op: 't', before: null, after: null, source: { table: 'items' } });
   });
 });

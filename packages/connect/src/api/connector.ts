@@ -72,6 +72,12 @@ export interface Connector {
 export interface SourceConnector extends Connector {
   readonly type: 'source';
   createTask(): SourceTask;
+  /**
+   * Kafka's ExactlyOnceSupport (KIP-618): SUPPORTED when, with these props,
+   * its tasks resume exactly after the last offset committed with their
+   * records. `exactly.once.support=required` needs SUPPORTED.
+   */
+  exactlyOnceSupport?(props: Props): 'SUPPORTED' | 'UNSUPPORTED';
 }
 
 export interface SinkConnector extends Connector {

@@ -1,14 +1,4 @@
-import { canonicalJson } from './offset-store';
-
-/** A worker's JoinGroup metadata: where its REST API is and how far it read the config topic. */
-export interface WorkerMetadata {
-  url: string;
-  configOffset: string;
-  /** What it runs (read by the incremental cooperative assignment). */
-  owned?: OwnedUnits;
-}
-
-/** What the leader gives each worker (Kafka's ConnectProtocol assignment, as JSON). */
+/** What a worker runs after a rebalance: the complete set (the wire carries Kafka's form: connect-protocol.ts). */
 export interface ConnectAssignment {
   leader: string;
   leaderUrl: string;
@@ -38,23 +28,34 @@ export function assignRoundRobin(
   return out;
 }
 
-export function encodeJson(value: unknown): Buffer {
-  return Buffer.from(canonicalJson(value));
-}
-
 /** A worker's current connectors and tasks, as it reports them when it rejoins (incremental cooperative protocol). */
 export interface OwnedUnits {
   connectors: string[];
   tasks: { connector: string; task: number }[];
 }
 
-/** What the incremental assignment adds to the eager one: the member gave units up and must rejoin so they are placed. */
+/**
+ * What the incremental assignment adds to the eager one: the member gave
+ * units up and must rejoin so they are placed; `delay` (ms, Kafka's
+ * ConnectProtocol field): units of a departed worker are held, so rejoin
+ * after this long for the rebalance that places them.
+ */
 export interface IncrementalAssignment extends ConnectAssignment {
   rejoin: boolean;
+  delay?: number;
+}
+
+/** How the incremental assignment treats units nobody runs (used by the scheduled rebalance delay). */
+export interface OrphanPolicy {
+  /** Unit keys placed on nobody in this generation (a departed worker's, within the delay). */
+  hold?: ReadonlySet<string>;
+  /** Unit keys placed on the least loaded of `lostTo` (the delay ended and those workers joined meanwhile). */
+  lost?: ReadonlySet<string>;
+  lostTo?: readonly string[];
 }
 
 type Unit = { kind: 'c'; connector: string } | { kind: 't'; connector: string; task: number };
-const unitKey = (u: Unit): string => (u.kind === 'c' ? `c\u0000${u.connector}` : `t\u0000${u.connector}\u0000${u.task}`);
+export const unitKey = (u: Unit): string => (u.kind === 'c' ? `c\u0000${u.connector}` : `t\u0000${u.connector}\u0000${u.task}`);
 
 /**
  * Incremental cooperative assignment (KIP-415's idea, simplified): a unit
@@ -70,6 +71,7 @@ export function assignIncremental(
   members: readonly { memberId: string; url: string; owned: OwnedUnits }[],
   connectors: readonly { name: string; tasks: number }[],
   leader: string,
+  orphans: OrphanPolicy = {},
 ): Map<string, IncrementalAssignment> {
   const sorted = [...members].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
   const leaderUrl = sorted.find((m) => m.memberId === leader)?.url ?? '';
@@ -101,9 +103,12 @@ export function assignIncremental(
     }
     kept.set(m.memberId, mine);
   }
+  const lostTo = sorted.filter((m) => orphans.lostTo?.includes(m.memberId) === true);
   for (const u of units) {
-    if (claimed.has(unitKey(u)) || sorted.length === 0) continue;
-    const target = sorted.reduce((best, m) => (kept.get(m.memberId)!.length < kept.get(best.memberId)!.length ? m : best));
+    const key = unitKey(u);
+    if (claimed.has(key) || orphans.hold?.has(key) === true || sorted.length === 0) continue;
+    const among = orphans.lost?.has(key) === true && lostTo.length > 0 ? lostTo : sorted;
+    const target = among.reduce((best, m) => (kept.get(m.memberId)!.length < kept.get(best.memberId)!.length ? m : best));
     kept.get(target.memberId)!.push(u);
   }
   return new Map(
@@ -121,4 +126,71 @@ export function assignIncremental(
       ];
     }),
   );
+}
+
+/**
+ * What a leader remembers between the generations it assigns (Kafka's
+ * IncrementalCooperativeAssignor state): what it placed, on whom, and a
+ * scheduled rebalance for units held back from a departed worker.
+ */
+export interface DelayMemory {
+  generation: number;
+  /** Unit keys placed (or held) in that generation; a unit nobody reports now was lost with its worker. */
+  placed: ReadonlySet<string>;
+  members: ReadonlySet<string>;
+  /** When the held units are placed (ms); undefined: nothing held. */
+  deadline?: number;
+  /** Workers that joined empty-handed while units were held: a restarted worker comes back as one. */
+  candidates: ReadonlySet<string>;
+}
+
+/**
+ * Incremental cooperative assignment with Kafka's scheduled rebalance delay
+ * (`scheduled.rebalance.max.delay.ms`, KIP-415): the units of a worker that
+ * left are held — placed on nobody — until `maxDelayMs` after the leader
+ * first missed them, and every member is told to rejoin then (`delay`). A
+ * worker that joins empty-handed meanwhile (the one that left, restarted)
+ * is a candidate: when the delay ends, the held units go to the candidates
+ * still present, so a quick restart gets its work back and nothing else
+ * moves; with no candidate they go to the least loaded workers. New units
+ * are placed at once. `memory` is this leader's from the previous
+ * generation (undefined, or older than generation - 1: a new leader, which
+ * cannot tell lost units from new ones, so places them at once, as Kafka's).
+ * Pure: returns the next memory.
+ */
+export function assignWithDelay(
+  members: readonly { memberId: string; url: string; owned: OwnedUnits }[],
+  connectors: readonly { name: string; tasks: number }[],
+  leader: string,
+  generation: number,
+  nowMs: number,
+  maxDelayMs: number,
+  memory: DelayMemory | undefined,
+): { assignments: Map<string, IncrementalAssignment>; memory: DelayMemory } {
+  const mem = memory !== undefined && memory.generation === generation - 1 ? memory : undefined;
+  const existing = new Set(connectors.flatMap((c) => [unitKey({ kind: 'c', connector: c.name }), ...Array.from({ length: c.tasks }, (_, task) => unitKey({ kind: 't', connector: c.name, task }))]));
+  const owned = new Set(members.flatMap((m) => [...m.owned.connectors.map((connector) => unitKey({ kind: 'c', connector })), ...m.owned.tasks.map((t) => unitKey({ kind: 't', ...t }))]));
+  const lost = new Set([...(mem?.placed ?? [])].filter((k) => existing.has(k) && !owned.has(k)));
+  const ids = members.map((m) => m.memberId);
+  let policy: OrphanPolicy = {};
+  let deadline: number | undefined;
+  let candidates = new Set<string>();
+  if (lost.size > 0 && maxDelayMs > 0 && mem !== undefined) {
+    if (mem.deadline !== undefined && nowMs >= mem.deadline) {
+      policy = { lost, lostTo: ids.filter((id) => mem.candidates.has(id)) };
+    } else {
+      deadline = mem.deadline ?? nowMs + maxDelayMs;
+      const fresh = members.filter((m) => !mem.members.has(m.memberId) && m.owned.connectors.length === 0 && m.owned.tasks.length === 0).map((m) => m.memberId);
+      candidates = new Set([...mem.candidates, ...fresh].filter((id) => ids.includes(id)));
+      policy = { hold: lost };
+    }
+  }
+  const assignments = assignIncremental(members, connectors, leader, policy);
+  const placed = new Set(policy.hold ?? []);
+  for (const a of assignments.values()) {
+    for (const c of a.connectors) placed.add(unitKey({ kind: 'c', connector: c }));
+    for (const t of a.tasks) placed.add(unitKey({ kind: 't', ...t }));
+    if (deadline !== undefined) a.delay = deadline - nowMs;
+  }
+  return { assignments, memory: { generation, placed, members: new Set(ids), ...(deadline !== undefined ? { deadline } : {}), candidates } };
 }

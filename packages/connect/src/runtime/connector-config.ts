@@ -77,7 +77,20 @@ export const SINK_CONNECTOR_CONFIG = COMMON_CONNECTOR_CONFIG.merge(
   }),
 );
 
-export const SOURCE_CONNECTOR_CONFIG = COMMON_CONNECTOR_CONFIG;
+/** KIP-618's source keys; they act only on a distributed worker with exactly.once.source.support=enabled. */
+export const SOURCE_CONNECTOR_CONFIG = COMMON_CONNECTOR_CONFIG.merge(
+  new ConfigDef({
+    'exactly.once.support': {
+      type: 'string', default: 'requested', oneOf: ['requested', 'required'], importance: 'MEDIUM', group: 'Exactly Once Support',
+      doc: 'requested: exactly-once delivery when the worker has it enabled; required: the same (no connector here declares it unsupported).',
+    },
+    'transaction.boundary': {
+      type: 'string', default: 'poll', importance: 'MEDIUM', group: 'Exactly Once Support',
+      doc: "Where a source task's transactions end: poll (every batch poll() returns is one transaction with its offsets). Kafka's interval and connector are not supported yet.",
+      check: (v) => (v === 'poll' ? undefined : v === 'interval' || v === 'connector' ? 'not supported yet (only poll)' : 'must be poll, interval or connector'),
+    },
+  }),
+);
 
 export function baseConfigFor(type: ConnectorType): ConfigDef {
   return type === 'sink' ? SINK_CONNECTOR_CONFIG : SOURCE_CONNECTOR_CONFIG;
@@ -116,6 +129,16 @@ export async function validateConnectorConfig(plugin: ConnectorPlugin, props: Pr
   if (validation.errorCount === 0 && opts.external !== false && connector.validate !== undefined) {
     for (const [key, problems] of Object.entries(await connector.validate(props))) {
       if (problems.length > 0) errors.set(key, [...(errors.get(key) ?? []), ...problems]);
+    }
+  }
+  if (connector.type === 'source' && props['exactly.once.support'] === 'required' && !errors.has('exactly.once.support')) {
+    const support = connector.exactlyOnceSupport?.(props);
+    if (support !== 'SUPPORTED') {
+      errors.set('exactly.once.support', [
+        support === undefined
+          ? 'The connector does not implement the API required for preflight validation of exactly-once source support; use "requested" if it supports exactly-once semantics.'
+          : 'The connector does not support exactly-once semantics with the provided configuration.',
+      ]);
     }
   }
   const chain = validateTransforms(props);

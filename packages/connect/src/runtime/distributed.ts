@@ -1,12 +1,13 @@
-import { createClient, type Gregor, type Producer, type ProtocolGroupMember } from '@gregor/client';
+import { createClient, type Gregor, type IsolationLevel, type Producer, type ProtocolGroupMember } from '@gregor/client';
 import { backoffMs, createLogger, isGregorError, pollUntil, sleep, type Logger } from '@gregor/common';
 import type { ConnectorPlugin, JsonMap, Props } from '../api/connector';
 import { BUILTIN_CONNECTORS } from '../connectors';
 import { RestServer } from '../rest/server';
 import { connectRoutes, type Herder } from '../rest/routes';
-import { assignIncremental, assignRoundRobin, encodeJson, type ConnectAssignment, type IncrementalAssignment, type WorkerMetadata } from './connect-assignment';
+import { assignRoundRobin, assignWithDelay, type ConnectAssignment, type DelayMemory, type IncrementalAssignment, type OwnedUnits } from './connect-assignment';
+import { decodeAssignment, decodeMetadata, encodeAssignment, encodeMetadata, fromWire, toWire, type WorkerState } from './connect-protocol';
 import { HerderError, notFound } from './herder-error';
-import { MemoryOffsetStore, offsetKey } from './offset-store';
+import { MemoryOffsetStore, offsetKey, type OffsetEntry, type OffsetStore } from './offset-store';
 import type { ConnectorStatusInfo, StateInfo, TargetState } from './status';
 import { Worker } from './worker';
 import { parseDistributedConfig, type DistributedSettings } from './worker-config';
@@ -28,6 +29,7 @@ class TopicLog {
     private readonly client: Gregor,
     readonly topic: string,
     partitions: number,
+    private readonly isolationLevel: IsolationLevel,
     private readonly apply: (key: string, value: Buffer | null) => void,
   ) {
     for (let p = 0; p < partitions; p++) this.positions.set(p, 0n);
@@ -44,10 +46,11 @@ class TopicLog {
     await Promise.all(
       [...this.positions.keys()].map(async (partition) => {
         for (;;) {
-          const res = await this.client.read({ topic: this.topic, partition, from: this.positions.get(partition)!, maxRecords: 1000, maxWaitMs });
+          const res = await this.client.read({ topic: this.topic, partition, from: this.positions.get(partition)!, maxRecords: 1000, maxWaitMs, isolationLevel: this.isolationLevel });
           for (const r of res.records) this.apply(r.key?.toString('utf8') ?? '', r.value);
           this.positions.set(partition, res.nextOffset);
-          if (res.nextOffset >= res.highWatermark) return;
+          // read_committed ends at the last stable offset: an open transaction's records are not ours to apply yet.
+          if (res.nextOffset >= (this.isolationLevel === 'read_committed' ? res.lastStableOffset : res.highWatermark)) return;
         }
       }),
     );
@@ -57,25 +60,28 @@ class TopicLog {
 /** Source offsets in `offset.storage.topic` (keys `["connector",{partition}]`, as Kafka's), mirrored in memory. */
 export class TopicOffsetStore extends MemoryOffsetStore {
   readonly log: TopicLog;
+  readonly transactional: NonNullable<OffsetStore['transactional']>;
 
   constructor(
     client: Gregor,
     private readonly producer: Producer,
     topic: string,
     partitions: number,
+    isolationLevel: IsolationLevel,
   ) {
     super();
-    this.log = new TopicLog(client, topic, partitions, (key, value) => {
+    this.log = new TopicLog(client, topic, partitions, isolationLevel, (key, value) => {
       const [connector, partition] = JSON.parse(key) as [string, JsonMap];
       this.apply(connector, [{ partition, offset: value === null ? null : (JSON.parse(value.toString('utf8')) as JsonMap) }]);
     });
+    this.transactional = {
+      records: (connector, entries) => ({ topic, messages: entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset === null ? null : JSON.stringify(e.offset) })) }),
+      committed: (connector, entries) => this.apply(connector, entries),
+    };
   }
 
-  override async set(connector: string, entries: readonly { partition: JsonMap; offset: JsonMap | null }[]): Promise<void> {
-    await this.producer.send({
-      topic: this.log.topic,
-      messages: entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset === null ? null : JSON.stringify(e.offset) })),
-    });
+  override async set(connector: string, entries: readonly OffsetEntry[]): Promise<void> {
+    await this.producer.send(this.transactional.records(connector, entries));
     this.apply(connector, entries);
   }
 }
@@ -161,7 +167,8 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     await client.close();
     throw err;
   }
-  const offsets = new TopicOffsetStore(client, producer, settings.offsetTopic.name, settings.offsetTopic.partitions);
+  // Exactly-once source: offsets are written in the tasks' transactions, so only committed ones count.
+  const offsets = new TopicOffsetStore(client, producer, settings.offsetTopic.name, settings.offsetTopic.partitions, settings.exactlyOnceSource !== undefined ? 'read_committed' : 'read_uncommitted');
 
   const writeConfig = async (key: string, value: unknown): Promise<void> => {
     await producer.send({ topic: settings.configTopic.name, key, value: value === null ? null : JSON.stringify(value) });
@@ -170,6 +177,11 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     ownsConnector: (name) => assignment.connectors.includes(name),
     ownsTask: (name, id) => assignment.tasks.some((t) => t.connector === name && t.task === id),
     publishTaskConfigs: async (name, configs) => {
+      // Exactly-once source (KIP-618's zombie fencing): producers of the previous task configs may still run on a
+      // worker cut off from the group; bumping their transactional epochs first means none of them commits again.
+      const eos = settings.exactlyOnceSource;
+      const previous = config.tasks.get(name)?.length ?? 0;
+      if (eos !== undefined && previous > 0 && worker.info(name).type === 'source') await fenceTaskProducers(client, eos.transactionalIdPrefix, name, previous, logger);
       logger.info('publishing task configs to the config topic', { connector: name, tasks: configs.length });
       for (let i = 0; i < configs.length; i++) await writeConfig(`task-${name}-${i}`, { properties: configs[i] });
       await writeConfig(`commit-${name}`, { tasks: configs.length });
@@ -191,10 +203,10 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     // A new or deleted connector, or a new set of tasks, has to be placed: ask the leader to assign again.
     if (placementChanged) member?.requestRejoin(`config topic: ${kind} ${name}`);
   });
-  const configLog = new TopicLog(client, settings.configTopic.name, 1, (k, v) => config.apply(k, v));
+  const configLog = new TopicLog(client, settings.configTopic.name, 1, 'read_uncommitted', (k, v) => config.apply(k, v));
 
   const statuses = new Map<string, StateInfo>();
-  const statusLog = new TopicLog(client, settings.statusTopic.name, settings.statusTopic.partitions, (key, value) => {
+  const statusLog = new TopicLog(client, settings.statusTopic.name, settings.statusTopic.partitions, 'read_uncommitted', (key, value) => {
     if (value === null) statuses.delete(key);
     else statuses.set(key, JSON.parse(value.toString('utf8')) as StateInfo);
   });
@@ -255,28 +267,45 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   });
   const abort = new AbortController();
   const eager = settings.connectProtocol === 'eager';
+  const version = eager ? 0 : 1; // Kafka's ConnectProtocol v0 (eager) or IncrementalCooperativeConnectProtocol v1
+  const owned = (): OwnedUnits => ({ connectors: assignment.connectors, tasks: assignment.tasks });
   const protocol = {
     protocolType: 'connect',
     // Kafka's protocol names: `default` is eager, `compatible` incremental cooperative.
-    protocols: () => [
-      {
-        name: eager ? 'default' : 'compatible',
-        metadata: encodeJson({ url, configOffset: configLog.offset.toString(), owned: { connectors: assignment.connectors, tasks: assignment.tasks } } satisfies WorkerMetadata),
-      },
-    ],
+    protocols: () => [{ name: eager ? 'default' : 'compatible', metadata: encodeMetadata(version, { url, configOffset: configLog.offset, owned: owned() }) }],
     assign: async (_name: string, members: { memberId: string; metadata: Buffer }[], generation: number): Promise<Map<string, Buffer>> => {
       await configLog.readToEnd(); // the leader assigns from the whole config topic
       const placed = [...config.connectors.keys()].map((name) => ({ name, tasks: config.targets.get(name) === 'STOPPED' ? 0 : (config.tasks.get(name)?.length ?? 0) }));
       const me = member!.memberId;
-      const metas = members.map((m) => ({ memberId: m.memberId, ...(JSON.parse(m.metadata.toString('utf8')) as WorkerMetadata) }));
-      const result: Map<string, ConnectAssignment> = eager
-        ? assignRoundRobin(metas, placed, me)
-        : assignIncremental(metas.map((m) => ({ ...m, owned: m.owned ?? { connectors: [], tasks: [] } })), placed, me);
+      const metas = members.map((m) => ({ memberId: m.memberId, ...memberState(m.memberId, m.metadata) }));
+      let result: Map<string, ConnectAssignment & { delay?: number }>;
+      if (eager) result = assignRoundRobin(metas, placed, me);
+      else {
+        const next = assignWithDelay(metas, placed, me, generation, Date.now(), settings.scheduledRebalanceMaxDelayMs, leaderMemory);
+        if (next.memory.deadline !== undefined && leaderMemory?.deadline === undefined) {
+          logger.info("holding a departed worker's connectors and tasks for it to come back (scheduled.rebalance.max.delay.ms)", { generation, delayMs: next.memory.deadline - Date.now() });
+        }
+        pendingMemory = next.memory; // kept once this generation's SyncGroup succeeded (Kafka: the last completed generation)
+        result = next.assignments;
+      }
       logger.info('assigned connectors and tasks as group leader', { generation, workers: members.length, connectors: placed.length, tasks: placed.reduce((n, c) => n + c.tasks, 0) });
-      return new Map([...result].map(([id, a]) => [id, encodeJson(a)]));
+      const ownedBy = new Map(metas.map((m) => [m.memberId, m.owned]));
+      return new Map([...result].map(([id, a]) => [id, encodeAssignment(toWire(version, a, ownedBy.get(id)!, configLog.offset))]));
     },
   };
+  /** A member's metadata; unreadable bytes (not a Connect worker of a known version) count as a worker running nothing. */
+  const memberState = (memberId: string, metadata: Buffer): WorkerState => {
+    try {
+      return decodeMetadata(metadata);
+    } catch (err) {
+      logger.error('unreadable connect protocol metadata from a group member; it gets work but its URL is unknown', { memberId, error: (err as Error).message });
+      return { url: '', configOffset: -1n, owned: { connectors: [], tasks: [] } };
+    }
+  };
 
+  let leaderMemory: DelayMemory | undefined; // what this worker placed when it last led (the scheduled rebalance delay)
+  let pendingMemory: DelayMemory | undefined;
+  let delayedRejoin: NodeJS.Timeout | undefined;
   let joinedOnce: () => void = () => undefined;
   const firstJoin = new Promise<void>((resolve) => (joinedOnce = resolve));
   const groupLoop = (async () => {
@@ -303,13 +332,23 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
           await publishUnassigned(() => false);
         }
         const joined = await member.join(protocol, abort.signal);
-        assignment = JSON.parse(joined.assignment.toString('utf8')) as ConnectAssignment | IncrementalAssignment;
+        leaderMemory = pendingMemory?.generation === joined.generationId ? pendingMemory : undefined;
+        pendingMemory = undefined;
+        const wire = decodeAssignment(joined.assignment);
+        if (wire.error !== 0) member.requestRejoin(`the leader answered error ${wire.error} (CONFIG_MISMATCH: it could not read the config topic far enough)`);
+        assignment = fromWire(wire, owned());
         logger.info('joined the connect group', { generation: joined.generationId, leader: joined.leaderId === joined.memberId, connectors: assignment.connectors, tasks: assignment.tasks.map((t) => `${t.connector}-${t.task}`) });
         await configLog.readToEnd();
         await offsets.log.readToEnd(); // tasks moved here resume from the last offsets any worker stored
         await worker.reassign();
         if (!eager) await publishUnassigned(runsHere); // what moved away (revoked, deleted)
         if ('rejoin' in assignment && assignment.rejoin) member.requestRejoin('gave connectors or tasks up for the next generation to place');
+        clearTimeout(delayedRejoin);
+        const delay = (assignment as Partial<IncrementalAssignment>).delay ?? 0;
+        if (delay > 0) {
+          logger.info("a departed worker's connectors and tasks are held; rebalancing when the delay ends", { delayMs: delay });
+          delayedRejoin = setTimeout(() => member?.requestRejoin('scheduled rebalance delay ended'), delay);
+        }
         joinedOnce();
         attempt = 0;
       } catch (err) {
@@ -338,6 +377,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
 
   const close = async (): Promise<void> => {
     closed = true;
+    clearTimeout(delayedRejoin);
     abort.abort();
     notify();
     await rest.close();
@@ -384,6 +424,26 @@ export function forwardTarget(
   }
   if (assignment.leader === '') throw new HerderError(409, 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance is underway.');
   return assignment.leader === memberId ? undefined : assignment.leaderUrl;
+}
+
+/**
+ * Fences the transactional producers of a source connector's tasks 0..count-1
+ * (Kafka's Admin.fenceProducers): an InitProducerId for each id bumps its
+ * epoch and aborts its open transaction, so an older instance fails on its
+ * next send or commit.
+ */
+async function fenceTaskProducers(client: Gregor, prefix: string, connector: string, count: number, logger: Logger): Promise<void> {
+  await Promise.all(
+    Array.from({ length: count }, async (_, task) => {
+      const fencer = client.producer({ transactionalId: `${prefix}${connector}-${task}` });
+      try {
+        await fencer.initTransactions();
+      } finally {
+        await fencer.close();
+      }
+    }),
+  );
+  logger.info('fenced the producers of the previous task configs (exactly-once source)', { connector, tasks: count });
 }
 
 async function createInternalTopics(client: Gregor, s: DistributedSettings, logger: Logger): Promise<void> {

@@ -13,6 +13,20 @@ export interface OffsetStore {
   all(connector: string): { partition: JsonMap; offset: JsonMap }[];
   /** Records offsets (null deletes); durable once the returned promise settles. */
   set(connector: string, entries: readonly { partition: JsonMap; offset: JsonMap | null }[]): Promise<void>;
+  /**
+   * A store kept in a topic (distributed mode) can have offsets written in a
+   * source task's own transaction (exactly-once source): the records to send
+   * in it, and `committed` to call once the transaction committed.
+   */
+  readonly transactional?: {
+    records(connector: string, entries: readonly OffsetEntry[]): { topic: string; messages: { key: string; value: string | null }[] };
+    committed(connector: string, entries: readonly OffsetEntry[]): void;
+  };
+}
+
+export interface OffsetEntry {
+  partition: JsonMap;
+  offset: JsonMap | null;
 }
 
 export function offsetKey(connector: string, partition: JsonMap): string {

@@ -63,7 +63,10 @@ export class SinkTaskRunner extends TaskRunner {
       this.producer = client.producer({ acks: 'all' });
     }
     const consumerOpts = consumerOverrides(worker.props);
-    this.consumer = client.consumer({ groupId: `connect-${connector}`, enableAutoCommit: false, autoOffsetReset: 'earliest', ...consumerOpts });
+    // consumer.isolation.level=read_committed: a sink of an exactly-once source's topics sees only committed records.
+    const isolation = worker.props['consumer.isolation.level'];
+    if (isolation !== undefined && isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw new ConnectError(`consumer.isolation.level must be read_committed or read_uncommitted, got "${isolation}"`);
+    this.consumer = client.consumer({ groupId: `connect-${connector}`, enableAutoCommit: false, autoOffsetReset: 'earliest', ...consumerOpts, ...(isolation !== undefined ? { isolationLevel: isolation } : {}) });
     const created = plugin.create();
     if (created.type !== 'sink') throw new ConnectError(`${plugin.className} is not a sink connector`);
     this.task = created.createTask();

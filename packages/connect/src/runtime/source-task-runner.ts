@@ -4,7 +4,7 @@ import { traceOf } from '../api/errors';
 import type { Converter } from '../converters/converter';
 import { converterFor } from '../converters/registry';
 import { buildTransformChain, type TransformChain } from '../transforms/chain';
-import { offsetKey } from './offset-store';
+import { offsetKey, type OffsetEntry } from './offset-store';
 import { TaskRunner, type TaskDeps } from './task-runner';
 import { TopicEnsurer } from './topics';
 
@@ -23,6 +23,15 @@ const SOURCE_BATCH_BYTES = 512 * 1024;
  * they are written to the offset store every `offset.flush.interval.ms` and
  * when the task stops. A crash between the ack and the offset write replays
  * records (at least once), never skips one.
+ *
+ * Exactly-once (KIP-618, `exactly.once.source.support=enabled` on a
+ * distributed worker, transaction.boundary=poll): the producer is
+ * transactional with the id `<group.id>-<connector>-<task>`; initializing it
+ * fences any older instance of the task (a zombie on a worker cut off from
+ * the group) and aborts what it left open. Each poll's records and their
+ * offsets go to Gregor in ONE transaction, so after a crash the offsets
+ * read back (read_committed) are exactly those of the records a
+ * read_committed consumer sees: nothing lost, nothing twice.
  */
 export class SourceTaskRunner extends TaskRunner {
   private task: SourceTask | undefined;
@@ -36,6 +45,8 @@ export class SourceTaskRunner extends TaskRunner {
   private transforms!: TransformChain;
   /** poll() returned records that are not acknowledged yet: until then, not everything polled is durable. */
   private polledNotSent = false;
+  /** Exactly-once: the offset store's transactional writes (undefined: at least once). */
+  private transactional: NonNullable<TaskDeps['offsets']['transactional']> | undefined;
 
   constructor(deps: TaskDeps) {
     super(deps);
@@ -48,7 +59,17 @@ export class SourceTaskRunner extends TaskRunner {
     this.tolerateAll = connectorProps['errors.tolerance'] === 'all';
     this.transforms = buildTransformChain(connectorProps);
     this.topics = new TopicEnsurer(client.admin());
-    this.producer = client.producer({ acks: 'all', lingerMs: 5, batchSize: SOURCE_BATCH_BYTES });
+    const eos = worker.exactlyOnceSource;
+    if (eos !== undefined) {
+      if (offsets.transactional === undefined) throw new Error('exactly-once source support needs offsets kept in a topic (distributed mode)');
+      this.transactional = offsets.transactional;
+      const transactionalId = `${eos.transactionalIdPrefix}${connector}-${this.id}`;
+      this.producer = client.producer({ acks: 'all', lingerMs: 5, batchSize: SOURCE_BATCH_BYTES, transactionalId });
+      await this.producer.initTransactions(); // fences an older instance of this task and aborts its open transaction
+      this.deps.logger.info('exactly-once source task: transactional producer ready', { connector, task: this.id, transactionalId });
+    } else {
+      this.producer = client.producer({ acks: 'all', lingerMs: 5, batchSize: SOURCE_BATCH_BYTES });
+    }
     const created = plugin.create();
     if (created.type !== 'source') throw new Error(`${plugin.className} is not a source connector`);
     this.task = created.createTask();
@@ -80,9 +101,31 @@ export class SourceTaskRunner extends TaskRunner {
     }
     await this.topics.ensure(byTopic.keys());
     for (const topic of byTopic.keys()) this.deps.onTopic(topic);
+    if (this.transactional !== undefined) return this.sendInTransaction(records, byTopic, this.transactional);
     await Promise.all([...byTopic].map(([topic, messages]) => this.producer!.send({ topic, messages })));
     for (const r of records) this.acked.set(offsetKey(this.deps.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
     this.polledNotSent = false;
+  }
+
+  /** One poll = one transaction: its records and the latest offset per source partition commit together or not at all. */
+  private async sendInTransaction(records: readonly SourceRecord[], byTopic: ReadonlyMap<string, Message[]>, store: NonNullable<TaskDeps['offsets']['transactional']>): Promise<void> {
+    const latest = new Map<string, OffsetEntry>();
+    for (const r of records) latest.set(offsetKey(this.deps.connector, r.sourcePartition), { partition: r.sourcePartition, offset: r.sourceOffset });
+    const entries = [...latest.values()];
+    const producer = this.producer!;
+    producer.beginTransaction();
+    try {
+      await Promise.all([...byTopic].map(([topic, messages]) => producer.send({ topic, messages })));
+      await producer.send(store.records(this.deps.connector, entries));
+      await producer.commitTransaction();
+    } catch (err) {
+      // Fenced (another instance of this task took over): abort fails too; the error fails the task.
+      await producer.abortTransaction().catch(() => undefined);
+      throw err;
+    }
+    store.committed(this.deps.connector, entries);
+    this.polledNotSent = false;
+    await this.task!.commit?.();
   }
 
   private transform(r: SourceRecord): SourceRecord | null {

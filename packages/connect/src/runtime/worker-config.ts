@@ -38,6 +38,8 @@ export interface WorkerSettings {
   readonly restart: RestartPolicy;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
+  /** Exactly-once source (KIP-618, distributed only): each source task's transactional.id is `<prefix><connector>-<task>`. */
+  readonly exactlyOnceSource?: { readonly transactionalIdPrefix: string };
 }
 
 /** Parses worker properties; throws ConfigValidationError naming every problem. */
@@ -87,6 +89,14 @@ export const DISTRIBUTED_CONFIG = new ConfigDef({
     type: 'string', default: 'compatible', oneOf: ['eager', 'compatible'], importance: 'LOW',
     doc: "compatible: incremental cooperative rebalancing (a rebalance moves only what must move); eager: every rebalance stops every connector and task first (Kafka's names).",
   },
+  'exactly.once.source.support': {
+    type: 'string', default: 'disabled', oneOf: ['disabled', 'preparing', 'enabled'], importance: 'HIGH',
+    doc: "enabled: each source task writes a poll's records and their offsets in one transaction (transactional.id <group.id>-<connector>-<task>; a new instance fences the old) and the offset topic is read committed (KIP-618). preparing acts as disabled here (Kafka's rolling-upgrade step).",
+  },
+  'scheduled.rebalance.max.delay.ms': {
+    type: 'int', default: 300000, min: 0, importance: 'MEDIUM',
+    doc: "compatible protocol: how long a departed worker's connectors and tasks wait for it to come back before they move to others (KIP-415); 0 moves them once its session expires.",
+  },
   'rebalance.timeout.ms': { type: 'int', default: 60000, min: 1, importance: 'LOW', doc: 'How long the coordinator waits for every worker to rejoin in a rebalance.' },
 });
 
@@ -99,6 +109,7 @@ export interface DistributedSettings extends WorkerSettings {
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
   readonly connectProtocol: 'eager' | 'compatible';
+  readonly scheduledRebalanceMaxDelayMs: number;
 }
 
 export interface InternalTopic {
@@ -122,5 +133,7 @@ export function parseDistributedConfig(props: Props): DistributedSettings {
     heartbeatIntervalMs: cfg.int(v, 'heartbeat.interval.ms'),
     rebalanceTimeoutMs: cfg.int(v, 'rebalance.timeout.ms'),
     connectProtocol: cfg.str(v, 'connect.protocol') as DistributedSettings['connectProtocol'],
+    scheduledRebalanceMaxDelayMs: cfg.int(v, 'scheduled.rebalance.max.delay.ms'),
+    ...(cfg.str(v, 'exactly.once.source.support') === 'enabled' ? { exactlyOnceSource: { transactionalIdPrefix: `${cfg.str(v, 'group.id')}-` } } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { Gregor } from '@gregor/client';
-import type { Logger } from '@gregor/common';
+import { isGregorError, type ErrorName, type Logger } from '@gregor/common';
 import type { ConnectorPlugin, Props, SinkConnector, SourceConnector } from '../api/connector';
 import { traceOf } from '../api/errors';
 import { findPlugin, invalidConfigMessage, validateConnectorConfig, type ConfigInfos } from './connector-config';
@@ -12,6 +12,9 @@ import { SourceTaskRunner } from './source-task-runner';
 import type { ConnectorState, ConnectorStatusInfo, TargetState, TaskState } from './status';
 import type { TaskRunner } from './task-runner';
 import type { WorkerSettings } from './worker-config';
+
+/** A transactional producer's errors that mean another instance with the same transactional.id took over. */
+const FENCED: ReadonlySet<ErrorName> = new Set<ErrorName>(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH']);
 
 export interface ConnectorInfo {
   name: string;
@@ -400,6 +403,11 @@ export class Worker {
 
   private onTaskState(e: Entry, runner: TaskRunner, state: TaskState, error: unknown): void {
     if (state !== 'FAILED' || e.tasks.get(runner.id) !== runner || this.closed) return;
+    if (isGregorError(error) && FENCED.has(error.errorName)) {
+      // Exactly-once source: a newer instance of this task runs elsewhere; restarting here would fence it in turn.
+      this.logger.error('task fenced by a newer instance of itself; not restarted here (the group moves it)', { connector: e.name, task: runner.id, error: error.message });
+      return;
+    }
     this.scheduleRestart(e, runner.id, error, () => this.restartTaskNow(e, runner.id));
   }
 

@@ -40,6 +40,11 @@ export class FileStreamSourceConnector implements SourceConnector {
     return CONFIG;
   }
 
+  /** Its offset is the byte after the last line sent, so it resumes exactly there (as Kafka's). */
+  exactlyOnceSupport(): 'SUPPORTED' {
+    return 'SUPPORTED';
+  }
+
   start(props: Props): void {
     this.props = props;
   }

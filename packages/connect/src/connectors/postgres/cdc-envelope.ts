@@ -8,7 +8,8 @@ import { fromPgText, parseLsn, schemaForType } from './pg-values';
  * d(elete) or r(ead, the snapshot); the key is the primary key as a struct;
  * a delete is followed by a tombstone (same key, null value) so compacted
  * topics drop the row. A primary-key change is a delete of the old key (plus
- * tombstone) and a create of the new one, as Debezium emits it.
+ * tombstone) and a create of the new one, as Debezium emits it. A TRUNCATE
+ * is op t with neither before nor after and a null key (Debezium's).
  */
 export interface TableShape {
   readonly schema: string;
@@ -34,7 +35,8 @@ export interface ChangeContext {
 export type Change =
   | { op: 'c' | 'r'; after: RawRow }
   | { op: 'u'; before: RawRow | null; after: RawRow }
-  | { op: 'd'; before: RawRow };
+  | { op: 'd'; before: RawRow }
+  | { op: 't' };
 
 export function topicFor(prefix: string, shape: TableShape): string {
   return `${prefix}.${shape.schema}.${shape.table}`;
@@ -132,6 +134,8 @@ export function changeRecords(shape: TableShape, change: Change, ctx: ChangeCont
     }
     case 'd':
       return deleted(change.before);
+    case 't':
+      return [{ ...event('t', null, null, null), keySchema: null }];
   }
 }
 

@@ -23,6 +23,14 @@ const CONFIG = new ConfigDef({
   'publication.name': { type: 'string', default: '', importance: 'MEDIUM', doc: 'Publication (default gregor_<topic.prefix>_pub); created when missing.' },
   'snapshot.mode': { type: 'string', default: 'initial', oneOf: ['initial', 'never'], importance: 'MEDIUM', doc: 'initial: read every row once, then stream changes; never: only changes.' },
   'snapshot.fetch.size': { type: 'int', default: 2000, min: 1, importance: 'LOW', doc: 'Rows per snapshot fetch (and at most per poll).' },
+  'skipped.operations': {
+    type: 'list', default: ['t'], importance: 'MEDIUM',
+    doc: "Change kinds not emitted, Debezium's: c (insert), u (update), d (delete), t (truncate, skipped by default as Debezium's); none emits every kind.",
+    check: (v) => {
+      const bad = (v as string[]).filter((x) => !['c', 'u', 'd', 't', 'none'].includes(x));
+      return bad.length === 0 ? undefined : `unknown operation ${bad.join(', ')} (expected c, u, d, t or none)`;
+    },
+  },
   'tombstones.on.delete': { type: 'boolean', default: true, importance: 'MEDIUM', doc: 'Follow each delete event with a tombstone (null value).' },
   'slot.lag.warn.bytes': { type: 'long', default: 1024 * 1024 * 1024, min: 1, importance: 'MEDIUM', doc: 'Warn when the slot holds back more WAL than this (a slot never acknowledged fills the disk).' },
 });
@@ -52,6 +60,16 @@ export class PostgresCdcSourceConnector implements SourceConnector {
 
   config(): ConfigDef {
     return CONFIG;
+  }
+
+  /**
+   * The stream resumes exactly after the last change whose offset was
+   * stored (the partly sent transaction is skipped up to it), so with
+   * offsets committed together with the records nothing comes twice; an
+   * interrupted snapshot is redone.
+   */
+  exactlyOnceSupport(): 'SUPPORTED' {
+    return 'SUPPORTED';
   }
 
   /** The server must be reachable, have wal_level=logical, and the user may replicate. */
@@ -106,6 +124,8 @@ class TextPgoutputPlugin extends PgoutputPlugin {
 
 export class PostgresCdcSourceTask implements SourceTask {
   private v!: ConfigValues;
+  /** skipped.operations: change kinds not emitted. */
+  private skipped = new Set<string>();
   private logger!: Logger;
   private client: Client | undefined;
   private service: LogicalReplicationService | undefined;
@@ -127,6 +147,12 @@ export class PostgresCdcSourceTask implements SourceTask {
   private nextLagCheckMs = 0;
   /** poll() returned records (or consumed a commit marker) that commit() has not confirmed durable yet. */
   private polledSinceCommit = false;
+  /**
+   * After a restart inside a transaction: its changes up to `lsnChange` were
+   * stored already (the stream resends the whole transaction from the last
+   * completed commit), so they are skipped. Cleared at the first commit.
+   */
+  private resumeInside: { txId: number; lsnChange: bigint } | undefined;
 
   version(): string {
     return PG_VERSION;
@@ -134,6 +160,7 @@ export class PostgresCdcSourceTask implements SourceTask {
 
   async start(props: Props, context: SourceTaskContext): Promise<void> {
     this.v = CONFIG.parse(props);
+    this.skipped = new Set(cfg.list(this.v, 'skipped.operations'));
     this.logger = context.logger;
     this.prefix = cfg.str(this.v, 'topic.prefix');
     const safe = this.prefix.replace(/[^a-zA-Z0-9_]/g, '_').toLowerCase();
@@ -149,7 +176,8 @@ export class PostgresCdcSourceTask implements SourceTask {
     if (stored?.['snapshot_completed'] === true && slotExists) {
       this.startLsn = String(stored['lsn']);
       this.ackedLsn = this.startLsn;
-      this.logger.info('resuming change stream', { slot: this.slot, lsn: this.startLsn });
+      if (typeof stored['txId'] === 'number' && typeof stored['lsn_change'] === 'string') this.resumeInside = { txId: stored['txId'], lsnChange: parseLsn(stored['lsn_change']) };
+      this.logger.info('resuming change stream', { slot: this.slot, lsn: this.startLsn, ...(this.resumeInside !== undefined ? { skippingTransaction: this.resumeInside.txId, upTo: stored['lsn_change'] } : {}) });
       await this.startStreaming();
     } else if (cfg.str(this.v, 'snapshot.mode') === 'never') {
       if (!slotExists) await this.client.query("SELECT pg_create_logical_replication_slot($1, 'pgoutput')", [this.slot]);
@@ -302,6 +330,7 @@ export class PostgresCdcSourceTask implements SourceTask {
       case 'commit':
         await this.enqueue({ kind: 'commit', lsn: msg.commitLsn ?? this.txn?.commitLsn ?? lsn });
         this.txn = undefined;
+        this.resumeInside = undefined;
         return;
       case 'insert':
         return this.enqueueChange(lsn, msg.relation, { op: 'c', after: msg.new as RawRow });
@@ -310,16 +339,33 @@ export class PostgresCdcSourceTask implements SourceTask {
       case 'delete':
         return this.enqueueChange(lsn, msg.relation, { op: 'd', before: (msg.old ?? msg.key ?? {}) as RawRow });
       case 'truncate':
-        this.logger.warn('TRUNCATE is not captured', { tables: msg.relations.map((r) => `${r.schema}.${r.name}`) });
-        return;
+        if (this.skipped.has('t')) {
+          this.logger.warn('TRUNCATE not emitted (skipped.operations includes t): a sink keeps the rows', { tables: msg.relations.map((r) => `${r.schema}.${r.name}`) });
+          return;
+        }
+        // One queue item for every table of the statement: they share the LSN, so a poll must not split them.
+        return this.enqueueRecords(lsn, msg.relations.flatMap((relation) => this.changeRecordsOf(lsn, relation, { op: 't' })));
       default:
         return;
     }
   }
 
-  private async enqueueChange(lsn: string, relation: Pgoutput.MessageRelation, change: Change): Promise<void> {
+  private enqueueChange(lsn: string, relation: Pgoutput.MessageRelation, change: Change): Promise<void> {
+    return this.enqueueRecords(lsn, this.changeRecordsOf(lsn, relation, change));
+  }
+
+  private async enqueueRecords(lsn: string, records: SourceRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const r = this.resumeInside;
+    if (r !== undefined && this.txn?.xid === r.txId && parseLsn(lsn) <= r.lsnChange) return; // stored before the restart
+    await this.enqueue({ kind: 'records', records });
+  }
+
+  /** The records of one change: none for a skipped operation or a table not captured. */
+  private changeRecordsOf(lsn: string, relation: Pgoutput.MessageRelation, change: Change): SourceRecord[] {
+    if (this.skipped.has(change.op)) return [];
     const include = cfg.list(this.v, 'table.include.list');
-    if (include.length > 0 && !include.includes(`${relation.schema}.${relation.name}`)) return;
+    if (include.length > 0 && !include.includes(`${relation.schema}.${relation.name}`)) return [];
     const shape: TableShape = {
       schema: relation.schema,
       table: relation.name,
@@ -327,7 +373,7 @@ export class PostgresCdcSourceTask implements SourceTask {
       keyColumns: relation.keyColumns,
     };
     const offset: JsonMap = { lsn: this.completedLsnQueued ?? this.startLsn, lsn_change: lsn, txId: this.txn?.xid ?? null, snapshot_completed: true };
-    await this.enqueue({ kind: 'records', records: changeRecords(shape, change, this.context('false', offset, lsn)) });
+    return changeRecords(shape, change, this.context('false', offset, lsn));
   }
 
   /** The commit LSN of the last transaction whose commit marker was queued (what a record's offset resumes from). */

@@ -12,6 +12,9 @@ import type { Schema } from '../../api/schema';
  * Understands Debezium's envelope (op/before/after, as the CDC source writes
  * it): op d → delete, otherwise upsert `after` — Kafka's
  * ExtractNewRecordState, built in. A tombstone (null value) deletes by key.
+ * A truncate event (op t) with `truncateEnabled` empties the table: the
+ * writes before it in the batch are dropped and the plan starts with a
+ * TRUNCATE; without it, the event is ignored.
  */
 export interface RowWrite {
   readonly kind: 'upsert' | 'delete';
@@ -23,6 +26,8 @@ export interface RowWrite {
 
 export interface TablePlan {
   readonly table: string;
+  /** TRUNCATE the table before the writes. */
+  readonly truncate: boolean;
   readonly writes: ReadonlyMap<string, RowWrite>;
 }
 
@@ -30,21 +35,33 @@ export interface PlanOptions {
   readonly tableFor: (topic: string) => string;
   readonly pkFields: readonly string[];
   readonly deleteEnabled: boolean;
+  readonly truncateEnabled?: boolean;
 }
 
 export function planWrites(records: readonly SinkRecord[], opts: PlanOptions): TablePlan[] {
-  const tables = new Map<string, Map<string, RowWrite>>();
+  const tables = new Map<string, { truncate: boolean; writes: Map<string, RowWrite> }>();
+  const planOf = (table: string): { truncate: boolean; writes: Map<string, RowWrite> } => {
+    let plan = tables.get(table);
+    if (plan === undefined) tables.set(table, (plan = { truncate: false, writes: new Map() }));
+    return plan;
+  };
   for (const r of records) {
     const table = opts.tableFor(r.topic);
+    if (asEnvelope(r)?.op === 't') {
+      if (opts.truncateEnabled !== true) continue;
+      const plan = planOf(table);
+      plan.truncate = true;
+      plan.writes.clear(); // what came before the truncate is gone with it
+      continue;
+    }
     const write = recordWrite(r, opts);
     if (write === undefined) continue;
-    let writes = tables.get(table);
-    if (writes === undefined) tables.set(table, (writes = new Map()));
+    const writes = planOf(table).writes;
     const id = JSON.stringify(write.key, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v));
     writes.delete(id); // keep insertion order = order of the final write
     writes.set(id, write);
   }
-  return [...tables].map(([table, writes]) => ({ table, writes }));
+  return [...tables].map(([table, plan]) => ({ table, ...plan }));
 }
 
 function recordWrite(r: SinkRecord, opts: PlanOptions): RowWrite | undefined {

@@ -19,6 +19,7 @@ const CONFIG = new ConfigDef({
   'insert.mode': { type: 'string', default: 'upsert', oneOf: ['insert', 'upsert'], importance: 'HIGH', doc: 'upsert: INSERT … ON CONFLICT (pk) DO UPDATE (idempotent); insert: plain INSERT.' },
   'pk.fields': { type: 'list', default: [], importance: 'MEDIUM', doc: 'Primary key columns, from the record key (default: every field of a struct key).' },
   'delete.enabled': { type: 'boolean', default: true, importance: 'MEDIUM', doc: 'A tombstone or a delete event deletes the row by key.' },
+  'truncate.enabled': { type: 'boolean', default: false, importance: 'MEDIUM', doc: "A truncate event (Debezium's op t) empties the target table (TRUNCATE); false ignores it (Debezium JDBC sink's key)." },
   'auto.create': { type: 'boolean', default: false, importance: 'MEDIUM', doc: 'CREATE TABLE IF NOT EXISTS from the value schema, keyed by pk.fields.' },
 });
 
@@ -89,7 +90,7 @@ export class PostgresSinkTask implements SinkTask {
 
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
-    const plans = planWrites(this.buffer, { tableFor: (t) => this.tableFor(t), pkFields: cfg.list(this.v, 'pk.fields'), deleteEnabled: cfg.bool(this.v, 'delete.enabled') });
+    const plans = planWrites(this.buffer, { tableFor: (t) => this.tableFor(t), pkFields: cfg.list(this.v, 'pk.fields'), deleteEnabled: cfg.bool(this.v, 'delete.enabled'), truncateEnabled: cfg.bool(this.v, 'truncate.enabled') });
     const client = this.client!;
     await client.query('BEGIN');
     try {
@@ -99,7 +100,7 @@ export class PostgresSinkTask implements SinkTask {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    this.logger.debug('flushed', { records: this.buffer.length, tables: plans.map((p) => `${p.table}:${p.writes.size}`) });
+    this.logger.debug('flushed', { records: this.buffer.length, tables: plans.map((p) => `${p.table}:${p.truncate ? 'truncated+' : ''}${p.writes.size}`) });
     this.buffer = [];
   }
 
@@ -114,6 +115,7 @@ export class PostgresSinkTask implements SinkTask {
     const upserts = writes.filter((w) => w.kind === 'upsert');
     const deletes = writes.filter((w) => w.kind === 'delete');
     if (cfg.bool(this.v, 'auto.create') && upserts.length > 0) await this.maybeCreate(plan.table, table, upserts[0]!);
+    if (plan.truncate) await this.client!.query(`TRUNCATE ${table}`); // in the flush's transaction, before the writes that followed it
     for (let i = 0; i < deletes.length; i += ROWS_PER_STATEMENT) await this.deleteRows(table, deletes.slice(i, i + ROWS_PER_STATEMENT));
     for (let i = 0; i < upserts.length; i += ROWS_PER_STATEMENT) await this.upsertRows(table, upserts.slice(i, i + ROWS_PER_STATEMENT));
   }
