@@ -94,8 +94,8 @@ export const DISTRIBUTED_CONFIG = new ConfigDef({
     doc: "enabled: each source task writes a poll's records and their offsets in one transaction (transactional.id <group.id>-<connector>-<task>; a new instance fences the old) and the offset topic is read committed (KIP-618). preparing acts as disabled here (Kafka's rolling-upgrade step).",
   },
   'scheduled.rebalance.max.delay.ms': {
-    type: 'int', default: 300000, min: 0, importance: 'MEDIUM',
-    doc: "compatible protocol: how long a departed worker's connectors and tasks wait for it to come back before they move to others (KIP-415); 0 moves them once its session expires.",
+    type: 'int', default: 0, min: 0, importance: 'MEDIUM',
+    doc: "compatible protocol: how long a departed worker's connectors and tasks wait for it to come back before they move to others (KIP-415). 0 (the default here) moves them once its session expires; Kafka's default, 300000, would leave a dead worker's tasks stopped for 5 minutes — set it when quick restarts matter more than failover.",
   },
   'rebalance.timeout.ms': { type: 'int', default: 60000, min: 1, importance: 'LOW', doc: 'How long the coordinator waits for every worker to rejoin in a rebalance.' },
 });
