@@ -1,10 +1,10 @@
 // A jest reporter for real-process tests under CI. tests/cluster/harness.ts
 // keeps a stopped cluster's node logs (only the logs) in its temp dir with
 // the test file's path in `.test-path`. When that test file has failed this
-// prints what the nodes said that tells a failover, a coordinator move or a
-// rebalance (warnings, errors and those info lines, the last ones per
-// node), so a failure seen once in CI can be explained; either way the dir
-// is removed.
+// prints what the nodes said before their last stop (the teardown) that
+// tells a failover, a coordinator move or a rebalance (warnings, errors and
+// those info lines, the last ones per node), so a failure seen once in CI
+// can be explained; either way the dir is removed.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -42,7 +42,10 @@ function keptDirsOf(testFilePath) {
 function printLogs(dir, testFilePath) {
   const out = [`\nNode logs of a cluster of ${path.relative(process.cwd(), testFilePath)} (${dir}):`];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.log')).sort()) {
-    const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter((line) => isTelling(line));
+    const all = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
+    // The test's teardown (every node stopping, leaderships going OFFLINE) would crowd out what went wrong.
+    const teardown = all.findLastIndex((line) => line.includes('"message":"signal received: shutting down"'));
+    const lines = (teardown < 0 ? all : all.slice(0, teardown)).filter((line) => isTelling(line));
     out.push(`--- ${file}: ${lines.length} telling lines${lines.length > MAX_LINES_PER_NODE ? `, the last ${MAX_LINES_PER_NODE}` : ''}`);
     for (const line of lines.slice(-MAX_LINES_PER_NODE)) out.push(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}…` : line);
   }
