@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
 import { describeWithPostgres, tableRows, TestPostgres } from '../../packages/connect/test/postgres-helpers';
-import { ConnectProcess, connectorStatus as statusOf, restOutsideRebalance, ROOT, startDistributedWorker, type ConnectorStatus as Status } from './connect-process';
+import { ConnectProcess, connectorStatus as statusOf, restOutsideRebalance, ROOT, startDistributedWorker, withWorkerOutput, type ConnectorStatus as Status } from './connect-process';
 import { seededRandom, TestCluster } from './harness';
 import { createAccountDatabases, runWriter, sourceNow, type PgClient } from './pg-writer';
 
@@ -94,6 +94,8 @@ describeWithPostgres(__filename)('distributed Connect: CDC → topic → Postgre
       });
       const movedAt = await sourceNow(src);
       await pollUntil(() => changedSince(movedAt), { timeoutMs: 60_000, what: 'changes after the move in the target table' });
+    } catch (err) {
+      throw withWorkerOutput(err, [...workers]);
     } finally {
       stopWriter = true;
     }

@@ -75,6 +75,12 @@ export class ConnectProcess {
 }
 
 /** Worker settings that make a distributed test fast: a free REST port, quick session expiry and metadata refreshes. */
+/** `err` with the last output of each worker appended: a wait that failed on Connect's side shows what the workers said. */
+export function withWorkerOutput(err: unknown, workers: readonly ConnectProcess[], lastChars = 8000): Error {
+  const outputs = workers.map((w) => `--- gregor-connect ${w.url}, its last output ---\n${w.output.slice(-lastChars)}`);
+  return new Error([err instanceof Error ? err.message : String(err), ...outputs].join('\n'));
+}
+
 export const FAST_DISTRIBUTED: readonly string[] = [
   'listeners=http://127.0.0.1:0',
   'offset.flush.interval.ms=300',
