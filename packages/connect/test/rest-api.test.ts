@@ -329,6 +329,52 @@ describe('REST API (standalone worker, in-process node)', () => {
     expect(offsets.all('gated')).toEqual([{ partition: { p: 0 }, offset: { n: 1 } }]);
   });
 
+  test('an exactly-once source task reads its offsets after fencing its predecessor, not before (KIP-618)', async () => {
+    // The store's catchUp stands for the offsets topic read to its end: what a
+    // predecessor's transaction, committing when it died, wrote becomes
+    // visible only once initTransactions has waited that transaction out.
+    const calls: string[] = [];
+    const offsets = new MemoryOffsetStore();
+    const store = Object.assign(offsets, {
+      transactional: {
+        records: (_connector: string, entries: readonly { partition: Record<string, unknown>; offset: Record<string, unknown> | null }[]) => ({ topic: 'eos-offsets', messages: entries.map((e) => ({ key: JSON.stringify(e.partition), value: JSON.stringify(e.offset) })) }),
+        committed: () => undefined,
+        catchUp: async () => {
+          calls.push('catchUp');
+          await offsets.set('eos-src', [{ partition: { p: 0 }, offset: { n: 41 } }]);
+        },
+      },
+    });
+    let seenAtStart: unknown = 'not started';
+    const plugin: ConnectorPlugin = {
+      ...GATED_SOURCE,
+      className: 'test.EosOffsetsSource',
+      create: () => ({
+        ...(GATED_SOURCE.create() as SourceConnector),
+        createTask: () => ({
+          version: () => '1',
+          start: (_props: Record<string, string>, ctx: { offsetStorageReader: { offset(p: Record<string, unknown>): unknown } }) => {
+            seenAtStart = ctx.offsetStorageReader.offset({ p: 0 });
+          },
+          poll: async () => {
+            await new Promise((r) => setTimeout(r, 20));
+            return null;
+          },
+          stop: () => undefined,
+        }),
+      }),
+    };
+    const runner = new SourceTaskRunner({
+      connector: 'eos-src', taskId: 0, plugin, connectorProps: { name: 'eos-src' }, taskProps: {},
+      worker: { ...w.settings, exactlyOnceSource: { transactionalIdPrefix: 'rest-test-' } }, client, offsets: store, logger: silentLogger(), onState: () => undefined, onTopic: () => undefined,
+    });
+    runner.start(false);
+    await pollUntil(() => seenAtStart !== 'not started', { timeoutMs: 30_000, what: 'the exactly-once task to start' });
+    await runner.stop();
+    expect(calls).toEqual(['catchUp']);
+    expect(seenAtStart).toEqual({ n: 41 });
+  });
+
   test('a put that throws RetriableError gets the same records again; offsets are committed after flush', async () => {
     const producer = client.producer({ lingerMs: 0 });
     await client.admin().createTopics([{ topic: 'retry-in' }]);

@@ -42,7 +42,20 @@ class TopicLog {
     return n;
   }
 
-  async readToEnd(maxWaitMs = 0): Promise<void> {
+  /**
+   * Reads every partition up to its end. Passes run one at a time: two
+   * concurrent ones would both read from the same positions and could
+   * apply an older record after a newer one.
+   */
+  readToEnd(maxWaitMs = 0): Promise<void> {
+    const pass = this.reading.then(() => this.readPass(maxWaitMs));
+    this.reading = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private reading: Promise<void> = Promise.resolve();
+
+  private async readPass(maxWaitMs: number): Promise<void> {
     await Promise.all(
       [...this.positions.keys()].map(async (partition) => {
         for (;;) {
@@ -77,6 +90,7 @@ export class TopicOffsetStore extends MemoryOffsetStore {
     this.transactional = {
       records: (connector, entries) => ({ topic, messages: entries.map((e) => ({ key: offsetKey(connector, e.partition), value: e.offset === null ? null : JSON.stringify(e.offset) })) }),
       committed: (connector, entries) => this.apply(connector, entries),
+      catchUp: () => this.log.readToEnd(),
     };
   }
 

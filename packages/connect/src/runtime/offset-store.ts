@@ -21,6 +21,13 @@ export interface OffsetStore {
   readonly transactional?: {
     records(connector: string, entries: readonly OffsetEntry[]): { topic: string; messages: { key: string; value: string | null }[] };
     committed(connector: string, entries: readonly OffsetEntry[]): void;
+    /**
+     * Reads the offsets topic to its last stable offset. A source task calls
+     * it after its producer's initTransactions: a predecessor's transaction
+     * that was committing when it died is complete only then, and offsets
+     * read before it would resend what that transaction wrote (KIP-618).
+     */
+    catchUp(): Promise<void>;
   };
 }
 

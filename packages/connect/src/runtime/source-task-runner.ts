@@ -66,6 +66,9 @@ export class SourceTaskRunner extends TaskRunner {
       const transactionalId = `${eos.transactionalIdPrefix}${connector}-${this.id}`;
       this.producer = client.producer({ acks: 'all', lingerMs: 5, batchSize: SOURCE_BATCH_BYTES, transactionalId });
       await this.producer.initTransactions(); // fences an older instance of this task and aborts its open transaction
+      // A predecessor's transaction that was committing when it died is complete
+      // now, not necessarily when this worker last read the offsets topic.
+      await offsets.transactional.catchUp();
       this.deps.logger.info('exactly-once source task: transactional producer ready', { connector, task: this.id, transactionalId });
     } else {
       this.producer = client.producer({ acks: 'all', lingerMs: 5, batchSize: SOURCE_BATCH_BYTES });
