@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { pollUntil } from '@gregor/common';
+import { pollUntil, silentLogger } from '@gregor/common';
 import { createClient, partitionForKey } from '@gregor/client';
 import { CompressionType, compressionOf, readBatchHeader } from '@gregor/record-batch';
 import { BrokerConnection } from '../src/broker-connection';
@@ -150,6 +150,24 @@ describe('Producer against a fake gRPC cluster', () => {
     const meta = await producer.send({ topic: 'ha', value: 'two' });
     expect(meta.offset).toBe(1n);
     expect(t.cluster.values('ha', 0)).toEqual(['one', 'two']);
+  });
+
+  it('says so when records wait for a leader it has no broker for (fenced, gone), then moves on', async () => {
+    const b1 = await t.cluster.startBroker(1);
+    const b2 = await t.cluster.startBroker(2);
+    t.cluster.createTopic('gone', 1, [1]);
+    const logger = silentLogger();
+    const info = jest.spyOn(logger, 'info');
+    t.client = createClient({ bootstrap: [b1.address, b2.address], retry: FAST_RETRY, requestTimeoutMs: 2000, logger });
+    const producer = t.client.producer({ deliveryTimeoutMs: 20_000 });
+    await producer.send({ topic: 'gone', value: 'one' });
+    t.cluster.stopBroker(1); // metadata still names node 1 leader, but lists no broker 1
+    const two = producer.send({ topic: 'gone', value: 'two' });
+    two.catch(() => undefined); // awaited below; a failed wait must not leave it unhandled
+    const said = (): boolean => info.mock.calls.some((args: unknown[]) => String(args[0]).startsWith('records wait for metadata') && (args[1] as { node?: number } | undefined)?.node === 1);
+    await pollUntil(() => said(), { timeoutMs: 15_000, what: 'the producer to say its records wait for a leader it has no broker for' });
+    t.cluster.setLeader('gone', 0, 2);
+    expect((await two).offset).toBe(1n);
   });
 
   it('retries retriable errors with backoff and keeps order', async () => {

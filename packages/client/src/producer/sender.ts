@@ -28,6 +28,9 @@ export interface SenderDeps {
   transactions?: { mayDrain(topic: string, partition: number): boolean; batchFailed(error: GregorError): void };
 }
 
+/** How often the producer says, per node, that records wait for a leader it has no broker for. */
+const UNKNOWN_LEADER_LOG_MS = 5000;
+
 /**
  * The producer's I/O loop. Each run: fail batches past delivery.timeout.ms,
  * ask the accumulator what is ready, and send one Produce request per broker
@@ -150,6 +153,7 @@ export class Sender {
       while (pending.length > 0 && (this.inFlightByNode.get(node) ?? 0) < config.maxInFlight) {
         const conn = cluster.isClosed ? undefined : cluster.connectionForNode(node);
         if (conn === undefined) {
+          this.noteUnknownLeaderNode(node, keys.length, now);
           this.awaitMetadata();
           break;
         }
@@ -167,6 +171,22 @@ export class Sender {
     cluster.maybeRefreshStale();
     this.loop.runAt(Math.min(ready.nextCheckMs, accumulator.nextExpiryMs(config.deliveryTimeoutMs)), now);
   }
+
+  /**
+   * Metadata names a leader this client has no broker for (fenced, gone):
+   * records wait on refreshes until it names another. Said at most once per
+   * UNKNOWN_LEADER_LOG_MS per node, so a stall like session 5's stale-topic
+   * bug shows in the log instead of a silent refresh loop.
+   */
+  private noteUnknownLeaderNode(node: number, partitions: number, nowMs: number): void {
+    const last = this.unknownLeaderLoggedMs.get(node);
+    if (last !== undefined && nowMs - last < UNKNOWN_LEADER_LOG_MS) return;
+    if (this.unknownLeaderLoggedMs.size >= 1000) this.unknownLeaderLoggedMs.clear();
+    this.unknownLeaderLoggedMs.set(node, nowMs);
+    this.deps.logger.info('records wait for metadata: their leader is not among the known brokers; refreshing', { node, partitions });
+  }
+
+  private readonly unknownLeaderLoggedMs = new Map<number, number>();
 
   private awaitMetadata(): void {
     this.loop.wakeAfter(() => this.deps.cluster.requestRefresh());
