@@ -36,7 +36,12 @@ describe('ControllerMetadataSource (combined mode, 3 nodes)', () => {
   beforeEach(async () => {
     clock = new ManualClock();
     // Small snapshot interval: the log is compacted within a test, as in a long-lived cluster.
-    q = await startQuorum(3, { ...FAST, snapshotIntervalEntries: 10, snapshotRetainEntries: 2, clock });
+    // Session time is the ManualClock's, but Raft keeps real time: an election
+    // timeout of 1.5 s (not FAST's 0.5 s) keeps a CPU-starved CI machine from
+    // moving the controller in the middle of a test's session rounds — a new
+    // controller gives every broker a fresh session and, with the clock
+    // standing still, the fence a test waits for would never come.
+    q = await startQuorum(3, { ...FAST, electionTimeoutMs: 1500, snapshotIntervalEntries: 10, snapshotRetainEntries: 2, clock });
     brokers = new TestBrokers(q);
     await brokers.registerAll([1, 2, 3]);
   });
