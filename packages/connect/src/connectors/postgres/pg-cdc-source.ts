@@ -327,11 +327,15 @@ export class PostgresCdcSourceTask implements SourceTask {
       case 'begin':
         this.txn = { xid: msg.xid, commitLsn: msg.commitLsn ?? lsn };
         return;
-      case 'commit':
-        await this.enqueue({ kind: 'commit', lsn: msg.commitLsn ?? this.txn?.commitLsn ?? lsn });
+      case 'commit': {
+        const commitLsn = msg.commitLsn ?? this.txn?.commitLsn ?? lsn;
+        await this.enqueue({ kind: 'commit', lsn: commitLsn });
         this.txn = undefined;
-        this.resumeInside = undefined;
+        // Only the partly sent transaction's commit ends the skipping: the one
+        // that commits at the start point itself comes again first (below).
+        if (parseLsn(commitLsn) > parseLsn(this.startLsn)) this.resumeInside = undefined;
         return;
+      }
       case 'insert':
         return this.enqueueChange(lsn, msg.relation, { op: 'c', after: msg.new as RawRow });
       case 'update':
@@ -356,6 +360,10 @@ export class PostgresCdcSourceTask implements SourceTask {
 
   private async enqueueRecords(lsn: string, records: SourceRecord[]): Promise<void> {
     if (records.length === 0) return;
+    // PostgreSQL sends again the transaction whose commit LSN is the start
+    // point (it skips only commits before it); its records were all handed
+    // out before the restart.
+    if (this.txn !== undefined && parseLsn(this.txn.commitLsn) <= parseLsn(this.startLsn)) return;
     const r = this.resumeInside;
     if (r !== undefined && this.txn?.xid === r.txId && parseLsn(lsn) <= r.lsnChange) return; // stored before the restart
     await this.enqueue({ kind: 'records', records });
