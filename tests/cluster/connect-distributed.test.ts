@@ -8,22 +8,15 @@
  * reach every worker. A worker whose group.id names a live consumer group
  * exits 2 naming INCONSISTENT_GROUP_PROTOCOL. Needs the built dist (`pnpm build`).
  */
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createClient } from '@gregor/client';
 import { pollUntil } from '@gregor/common';
-import { ConnectProcess, connectorStatus as statusOf, restOutsideRebalance, ROOT, startDistributedWorker, type ConnectorStatus as Status } from './connect-process';
+import { linesOf } from '../../packages/connect/test/helpers';
+import { ConnectProcess, connectorStatus as statusOf, lines, restOutsideRebalance, ROOT, startDistributedWorker, type ConnectorStatus as Status } from './connect-process';
 import { TestCluster } from './harness';
 
-const lines = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
-const linesOf = (file: string): string[] => {
-  try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-  } catch {
-    return [];
-  }
-};
 
 describe('gregor-connect distributed: 3 workers, file → topic → file, kill -9 of a worker', () => {
   let cluster: TestCluster;

@@ -6,22 +6,15 @@
  * flush may come twice: at least once, as Kafka's).
  * Needs the built dist (`pnpm build`).
  */
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
-import { ConnectProcess, ROOT } from './connect-process';
+import { linesOf } from '../../packages/connect/test/helpers';
+import { ConnectProcess, lines, ROOT } from './connect-process';
 import { TestCluster } from './harness';
 
 const EXAMPLES = path.join(ROOT, 'examples/connect');
-const lines = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
-const linesOf = (file: string): string[] => {
-  try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-  } catch {
-    return [];
-  }
-};
 
 describe('gregor-connect standalone: file → topic → file on a real cluster', () => {
   let cluster: TestCluster;

@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
 
 export const ROOT = path.resolve(__dirname, '../..');
+
+/** `line-<from>` … `line-<to - 1>`: what the file-connector tests write and expect back. */
+export const lines = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `line-${from + i}`);
 const CONNECT_BIN = path.join(ROOT, 'packages/connect/bin/gregor-connect.js');
 
 /** A gregor-connect process (standalone) started from the built package, with its REST URL once ready. */

@@ -23,16 +23,9 @@ export interface CommitPath {
   abort(): Promise<void>;
 }
 
-/**
- * at_least_once (Kafka's default): offsets are committed only after every
- * output and changelog write before them was acknowledged, so a crash
- * replays from the last commit — duplicates are possible, loss is not.
- */
-export class AtLeastOnceCommitPath implements CommitPath {
-  constructor(
-    readonly collector: ProducerCollector,
-    private readonly consumer: Consumer,
-  ) {}
+/** What both commit paths do the same way: the collector's count, dispatch and back-pressure. */
+abstract class CollectorCommitPath implements CommitPath {
+  constructor(readonly collector: ProducerCollector) {}
 
   get pendingCount(): number {
     return this.collector.pendingCount;
@@ -44,6 +37,23 @@ export class AtLeastOnceCommitPath implements CommitPath {
 
   awaitCapacity(maxInFlight: number): Promise<void> {
     return this.collector.awaitCapacity(maxInFlight);
+  }
+
+  abstract commit(offsets: readonly OffsetAndMetadata[]): Promise<void>;
+  abstract abort(): Promise<void>;
+}
+
+/**
+ * at_least_once (Kafka's default): offsets are committed only after every
+ * output and changelog write before them was acknowledged, so a crash
+ * replays from the last commit — duplicates are possible, loss is not.
+ */
+export class AtLeastOnceCommitPath extends CollectorCommitPath {
+  constructor(
+    collector: ProducerCollector,
+    private readonly consumer: Consumer,
+  ) {
+    super(collector);
   }
 
   async commit(offsets: readonly OffsetAndMetadata[]): Promise<void> {
@@ -66,31 +76,20 @@ export class AtLeastOnceCommitPath implements CommitPath {
  * the tasks' state (it includes the aborted writes) and resume from the
  * last commit.
  */
-export class ExactlyOnceCommitPath implements CommitPath {
+export class ExactlyOnceCommitPath extends CollectorCommitPath {
   private inTransaction = false;
   /** Offsets committed by the last transaction: an idle commit (nothing new) starts none. */
   private readonly committed = new Map<string, bigint>();
 
   constructor(
-    readonly collector: ProducerCollector,
+    collector: ProducerCollector,
     private readonly producer: Producer,
     private readonly consumer: Consumer,
     private readonly logger: Logger,
   ) {
+    super(collector);
     // Also reached from send() when a topic's buffer fills, not only from dispatch().
     collector.beforeDispatch = () => this.begin();
-  }
-
-  get pendingCount(): number {
-    return this.collector.pendingCount;
-  }
-
-  dispatch(): void {
-    this.collector.dispatch();
-  }
-
-  awaitCapacity(maxInFlight: number): Promise<void> {
-    return this.collector.awaitCapacity(maxInFlight);
   }
 
   async commit(offsets: readonly OffsetAndMetadata[]): Promise<void> {
