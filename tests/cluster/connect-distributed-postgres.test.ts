@@ -23,7 +23,7 @@ import { pollUntil } from '@gregor/common';
 import { describeWithPostgres, tableRows, TestPostgres } from '../../packages/connect/test/postgres-helpers';
 import { ConnectProcess, connectorStatus as statusOf, restOutsideRebalance, ROOT, startDistributedWorker, withWorkerOutput, type ConnectorStatus as Status } from './connect-process';
 import { seededRandom, TestCluster } from './harness';
-import { createAccountDatabases, runWriter, sourceNow, type PgClient } from './pg-writer';
+import { createAccountDatabases, markerArrived, runWriter, writeMarker, type PgClient } from './pg-writer';
 
 describeWithPostgres(__filename)('distributed Connect: CDC → topic → PostgreSQL with a worker and a Gregor node killed mid-stream', () => {
   let cluster: TestCluster;
@@ -50,7 +50,6 @@ describeWithPostgres(__filename)('distributed Connect: CDC → topic → Postgre
   });
 
   const count = async (): Promise<number> => Number((await dst.query<{ n: string }>('SELECT count(*)::text AS n FROM accounts')).rows[0]!.n);
-  const changedSince = async (t: string): Promise<boolean> => (await dst.query('SELECT 1 FROM accounts WHERE updated > $1 LIMIT 1', [t])).rows.length > 0;
   const running = (s: Status | undefined, tasks: number, not?: string): boolean =>
     s !== undefined && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((t) => t.state === 'RUNNING' && t.worker_id !== not) && s.connector.worker_id !== not;
 
@@ -77,8 +76,8 @@ describeWithPostgres(__filename)('distributed Connect: CDC → topic → Postgre
     let stopWriter = false;
     const writer = runWriter(src, seededRandom(seed), () => stopWriter);
     try {
-      const streaming = await sourceNow(src);
-      await pollUntil(() => changedSince(streaming), { timeoutMs: 60_000, what: 'streamed changes in the target table' });
+      await writeMarker(src, 'streaming');
+      await pollUntil(() => markerArrived(dst, 'streaming'), { timeoutMs: 60_000, what: 'a streamed change in the target table' });
 
       const cdc = await pollUntil(async () => {
         const s = await statusOf(workers[0]!.url, 'pg-cdc');
@@ -95,8 +94,8 @@ describeWithPostgres(__filename)('distributed Connect: CDC → topic → Postgre
         timeoutMs: 60_000,
         what: "the killed worker's connectors and tasks RUNNING on the survivor",
       });
-      const movedAt = await sourceNow(src);
-      await pollUntil(() => changedSince(movedAt), { timeoutMs: 60_000, what: 'changes after the move in the target table' });
+      await writeMarker(src, 'after the move');
+      await pollUntil(() => markerArrived(dst, 'after the move'), { timeoutMs: 60_000, what: 'a change made after the move in the target table' });
     } catch (err) {
       throw withWorkerOutput(err, [...workers]);
     } finally {
