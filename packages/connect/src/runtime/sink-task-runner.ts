@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerRecord, Producer } from '@gregor/client';
-import { withRetry } from '@gregor/common';
+import { GregorError, withRetry, type ErrorName } from '@gregor/common';
 import { tpKey, type SinkRecord, type SinkTask, type SinkTaskContext, type TopicPartitionRef } from '../api/connector';
 import { ConnectError, DataError, RetriableError, traceOf } from '../api/errors';
 import type { Converter } from '../converters/converter';
@@ -12,6 +12,21 @@ import { TopicEnsurer } from './topics';
 /** How long a put that keeps throwing RetriableError is retried when errors.retry.timeout does not say. */
 const DEFAULT_PUT_RETRY_MS = 300_000;
 const POLL_TIMEOUT_MS = 500;
+
+/** Commit refusals caused by the group moving (Kafka's RebalanceInProgress/CommitFailed exceptions). */
+const GROUP_MOVED: ReadonlySet<ErrorName> = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+
+/**
+ * Whether an offset commit that failed with `err` only delays the commit:
+ * the records were put and flushed, so the task goes on and the offsets are
+ * committed at the next attempt (or, if the partitions moved, their new owner
+ * resumes from the last committed offset — at least once). Kafka Connect's
+ * WorkerSinkTask logs such a failure and carries on; failing the task for it
+ * restarted a healthy sink on every rebalance that crossed a periodic commit.
+ */
+export function commitFailureIsDeferrable(err: unknown): boolean {
+  return err instanceof GregorError && (err.retriable || GROUP_MOVED.has(err.errorName));
+}
 
 /**
  * Runs a SinkTask as a member of the consumer group `connect-<connector>`
@@ -81,6 +96,8 @@ export class SinkTaskRunner extends TaskRunner {
       },
       onPartitionsRevoked: async (tps) => {
         if (!this.failed) await this.commit(); // after a failure, what was put may not be durable
+        // Not ours any more: a later commit must not write these (older) offsets over the new owner's.
+        for (const tp of tps) this.uncommitted.delete(tpKey(tp.topic, tp.partition));
         await this.task!.close?.(tps);
       },
       onPartitionsLost: async (tps) => {
@@ -187,7 +204,13 @@ export class SinkTaskRunner extends TaskRunner {
     if (this.uncommitted.size === 0 || this.task === undefined) return;
     const offsets = [...this.uncommitted.values()];
     await this.task.flush(new Map(offsets.map((o) => [tpKey(o.topic, o.partition), o.offset])));
-    await this.consumer!.commit(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
+    try {
+      await this.consumer!.commit(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
+    } catch (err) {
+      if (!commitFailureIsDeferrable(err)) throw err;
+      this.deps.logger.warn('offset commit failed; the offsets are committed at the next attempt', { connector: this.deps.connector, task: this.id, error: (err as Error).message });
+      return;
+    }
     for (const o of offsets) {
       const key = tpKey(o.topic, o.partition);
       if (this.uncommitted.get(key)?.offset === o.offset) this.uncommitted.delete(key);
