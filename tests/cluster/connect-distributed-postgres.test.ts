@@ -7,13 +7,13 @@
  * the CDC task and the leader of the change topic are killed with -9: the
  * survivor takes the task over once the session expires and resumes from the
  * LSN in the offset topic. Once the writer stops, the target table equals the
- * source row for row. By default it runs at least once (redeliveries
- * absorbed by the sink's upserts). CONNECT_EOS=true gives the workers
- * exactly-once source support and also checks that the change topic, read
- * committed, holds every change event exactly once. That check found
- * duplicates under load until the CDC source skipped the transaction
- * PostgreSQL resends at the resume point (session 6); it passed 3/3 under
- * load since, and becomes CI's default once more runs confirm it.
+ * source row for row. The workers run with exactly-once source support
+ * (KIP-618), and the change topic, read committed, must hold every change
+ * event exactly once. That check found duplicates under load until the CDC
+ * source skipped the transaction PostgreSQL resends at the resume point
+ * (session 6); it passed 11/11 since (session 7: 8 runs, 5 at load 9–14)
+ * and is CI's default. CONNECT_EOS=false runs it at least once (redeliveries
+ * absorbed by the sink's upserts; only the tables are compared).
  * Needs the built dist (`pnpm build`) and PostgreSQL.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -57,7 +57,7 @@ describeWithPostgres(__filename)('distributed Connect: CDC → topic → Postgre
     const seed = Number(process.env.SEED ?? Date.now() % 1_000_000);
     process.stderr.write(`connect-distributed-postgres: SEED=${seed}\n`);
     // No scheduled rebalance delay: the dead worker's task moves as soon as its session expires.
-    const eos = process.env['CONNECT_EOS'] === 'true';
+    const eos = process.env['CONNECT_EOS'] !== 'false';
     // Exactly once commits source offsets with each poll's records, whatever offset.flush.interval.ms (300 ms
     // here, so the sinks write often). At least once with it at 10 s, the duplicate check below finds hundreds.
     const overrides = ['scheduled.rebalance.max.delay.ms=0', ...(eos ? ['exactly.once.source.support=enabled', 'consumer.isolation.level=read_committed'] : [])];
