@@ -120,7 +120,7 @@ describe('confluent-kafka transactions against Gregor', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim()).toBe('sent');
 
-    const kafkaOf = (id: number): string => cluster.cluster.nodes.find((n) => n.id === id)!.kafka;
+    const kafkaOf = (id: number): string => cluster.cluster.nodes.find((n) => n.id === id)!.kafka!;
     const leader = (await cluster.describe('ck-open'))[0]!.leader!;
     const other = cluster.cluster.nodes.find((n) => n.id !== leader)!.id;
     const wires = new Map<number, KafkaWireClient>();
