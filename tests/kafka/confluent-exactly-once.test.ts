@@ -22,11 +22,12 @@ const N = 300;
 const PARTITIONS = 3;
 const GROUP = 'eos-ck';
 
-// One worker. Prints "open" once a transaction's records are flushed (the
-// test may kill it then) and "committed" after each commit; any error ends
+// One worker. Prints "open" once a transaction's records are flushed and
+// waits for a line on stdin before it sends the offsets and commits (so the
+// test can kill it right there), then prints "committed"; any error ends
 // the process (exit 3) and the test starts it again, as a supervisor would.
 const WORKER = String.raw`
-import sys, time
+import sys
 from confluent_kafka import Consumer, Producer, TopicPartition
 bootstrap, txn_id = sys.argv[1], sys.argv[2]
 p = Producer({'bootstrap.servers': bootstrap, 'transactional.id': txn_id, 'transaction.timeout.ms': 10000, 'linger.ms': 2})
@@ -47,7 +48,8 @@ try:
             nxt[m.partition()] = m.offset() + 1
         p.flush(60)
         print('open', flush=True)
-        time.sleep(0.05)
+        if not sys.stdin.readline():
+            sys.exit(0)
         p.send_offsets_to_transaction([TopicPartition('eos-ck-in', part, off) for part, off in nxt.items()], c.consumer_group_metadata(), 60)
         p.commit_transaction(60)
         print('committed', flush=True)
@@ -62,8 +64,8 @@ class PythonWorker {
   committed = 0;
   starts = 0;
   errors: string[] = [];
-  /** Called on each "open" line (a transaction with flushed records, not committed yet). */
-  onOpen: (() => void) | undefined;
+  /** Armed: the next "open" transaction (records flushed, not committed) is killed -9 instead of let go on. */
+  killAtNextOpen: (() => void) | undefined;
 
   constructor(
     private readonly bootstrap: string,
@@ -72,7 +74,8 @@ class PythonWorker {
 
   start(): void {
     this.starts++;
-    const child = spawn('/usr/bin/python3', ['-c', WORKER, this.bootstrap, this.transactionalId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/python3', ['-c', WORKER, this.bootstrap, this.transactionalId], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin!.on('error', () => undefined); // a killed worker's stdin is gone
     this.child = child;
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -81,7 +84,7 @@ class PythonWorker {
         const line = out.slice(0, nl);
         out = out.slice(nl + 1);
         if (line === 'committed') this.committed++;
-        else if (line === 'open') this.onOpen?.();
+        else if (line === 'open') this.opened(child);
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -93,8 +96,15 @@ class PythonWorker {
     });
   }
 
-  kill9(): void {
-    this.child?.kill('SIGKILL');
+  private opened(child: ChildProcess): void {
+    const armed = this.killAtNextOpen;
+    if (armed === undefined) {
+      child.stdin!.write('go\n');
+      return;
+    }
+    this.killAtNextOpen = undefined;
+    child.kill('SIGKILL');
+    armed();
   }
 
   async stop(): Promise<void> {
@@ -171,14 +181,9 @@ describe('exactly-once copy by confluent-kafka workers with kill -9 (KAFKA liste
     await cluster.kill(txnCoordinator);
     // Worker 0 dies with its next transaction open: records flushed, offsets and commit not sent.
     const victim = workers[0]!;
-    const killed = new Promise<void>((resolve) => {
-      victim.onOpen = () => {
-        victim.onOpen = undefined;
-        victim.kill9();
-        resolve();
-      };
-    });
-    await pollUntil(() => killed.then(() => true), { timeoutMs: 90_000, what: `worker 0 to open a transaction (${why()})` });
+    let killed = false;
+    victim.killAtNextOpen = () => (killed = true);
+    await pollUntil(() => killed || undefined, { timeoutMs: 90_000, what: `worker 0 to open a transaction (${why()})` });
     schedule.push('kill -9 worker 0 mid-transaction');
     let before = progress();
     await pollUntil(() => progress() > before || undefined, { timeoutMs: 90_000, what: `a commit with node ${txnCoordinator} down (${why()})` });
