@@ -78,11 +78,13 @@ describe('Kafka front end (in-process broker, real socket)', () => {
       expect(byKey.get(API_KEYS.InitProducerId)).toEqual([0, 4]);
       expect(byKey.get(API_KEYS.DeleteRecords)).toEqual([0, 2]);
       expect(byKey.get(API_KEYS.ListOffsets)).toEqual([1, 7]);
-      // The transaction APIs (issue 14): AddPartitionsToTxn/AddOffsetsToTxn/EndTxn/TxnOffsetCommit v0–3, Describe/ListTransactions v0.
+      // The transaction APIs (issue 14): AddPartitionsToTxn/AddOffsetsToTxn/EndTxn/TxnOffsetCommit v0–3,
+      // DescribeTransactions and DescribeProducers v0, ListTransactions v0–1 (KIP-994's duration filter).
       expect(byKey.get(API_KEYS.AddPartitionsToTxn)).toEqual([0, 3]);
       expect(byKey.get(API_KEYS.TxnOffsetCommit)).toEqual([0, 3]);
-      expect(byKey.get(API_KEYS.ListTransactions)).toEqual([0, 0]);
-      expect(r.apiKeys).toHaveLength(31);
+      expect(byKey.get(API_KEYS.ListTransactions)).toEqual([0, 1]);
+      expect(byKey.get(API_KEYS.DescribeProducers)).toEqual([0, 0]);
+      expect(r.apiKeys).toHaveLength(32);
     }
     // Kafka answers an unknown ApiVersions version as v0, with the error and its own range (KIP-511).
     const unsupported = await client.sendTracked(API_VERSIONS_API, 4, {}, 0).promise;

@@ -76,6 +76,12 @@ describe('gregor transactions and consume --isolation-level against a real node'
     expect(list.stdout).toMatch(/cli-open\s+\d+\s+Ongoing/);
     const ongoing = JSON.parse((await gregor('transactions', 'list', '--state', 'Ongoing', '--json')).stdout);
     expect(ongoing.map((t: any) => t.transactionalId)).toEqual(['cli-open']);
+    // --duration-filter (KIP-994): running longer than 0 ms is the open one (begun before the test above's
+    // 1.5 s reads); none has run for an hour; a transaction that is not running never matches.
+    const running = JSON.parse((await gregor('transactions', 'list', '--duration-filter', '0', '--json')).stdout);
+    expect(running.map((t: any) => t.transactionalId)).toEqual(['cli-open']);
+    expect(JSON.parse((await gregor('transactions', 'list', '--duration-filter', '3600000', '--json')).stdout)).toEqual([]);
+    expect((await gregor('transactions', 'list', '--duration-filter', '-5')).code).toBe(1);
     const d = await gregor('transactions', 'describe', 'cli-open');
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/cli-open\s+1\s+Ongoing/);

@@ -135,13 +135,18 @@ export class GroupCoordinatorRuntime {
   /**
    * A COMMIT/ABORT marker of `producerId` was written to `partition`
    * (WriteTxnMarkers on this broker, its leader): its pending offsets are
-   * applied or dropped. A partition still loading reads the marker from
-   * the log instead.
+   * applied or dropped. A partition still loading may have read its log
+   * before the marker landed: the marker is applied once the load is done
+   * (a no-op when the loader read it: the producer has nothing pending
+   * then, and its next transaction's TxnOffsetCommit cannot come before
+   * this one's markers are all written, nor before the load ends).
    */
   onTransactionCompleted(partition: number, producerId: bigint, commit: boolean): void {
     const host = this.hosts.get(partition);
-    if (host === undefined || host.state !== 'active') return;
-    host.mutate((s, now) => s.completeTransaction(producerId, commit, now));
+    if (host === undefined || host.state === 'unloaded') return;
+    const complete = (): void => host.mutate((s, now) => s.completeTransaction(producerId, commit, now));
+    if (host.state === 'active') complete();
+    else void host.loaded.then(complete, () => undefined);
   }
 
   async deleteGroups(partition: number, groupIds: readonly string[]): Promise<DeleteGroupResult[]> {

@@ -119,6 +119,35 @@ describe('GroupCoordinatorRuntime', () => {
     await rt.stop();
   });
 
+  test('a transaction marker that lands while the partition loads is applied once the load is done', async () => {
+    const log = new MemoryLog();
+    log.setLeaderEpoch(P, 1);
+    const a = runtime(log);
+    a.onElection(P, 1);
+    await pollUntil(() => a.partitionState(P) === 'active', { timeoutMs: 5000, what: 'load' });
+    const txnCommit = await a.commitTransactionalOffsets(P, {
+      groupId: 'tool', generationId: -1, memberId: '', groupInstanceId: null,
+      offsets: [{ topic: 't', partition: 0, offset: 10n, leaderEpoch: -1, metadata: '' }],
+      producerId: 42n, producerEpoch: 3,
+    });
+    expect(txnCommit.results[0]!.error).toBe('NONE');
+    // The partition moves to b; its load is held, and the COMMIT marker lands meanwhile (after what b reads).
+    log.setLeaderEpoch(P, 2);
+    await a.onResignation(P);
+    let open!: () => void;
+    log.loadGate = new Promise((r) => (open = r));
+    const b = runtime(log);
+    b.onElection(P, 2);
+    expect(b.partitionState(P)).toBe('loading');
+    b.onTransactionCompleted(P, 42n, true);
+    open();
+    log.loadGate = undefined;
+    await pollUntil(() => b.partitionState(P) === 'active', { timeoutMs: 5000, what: 'load on b' });
+    const fetched = b.fetchOffsets(P, { groupId: 'tool', partitions: [{ topic: 't', partition: 0 }], requireStable: true });
+    expect(fetched.offsets[0]).toMatchObject({ offset: 10n, error: 'NONE' });
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
   test('concurrent commits share writes; offsets and the group survive a move to another broker', async () => {
     const log = new MemoryLog();
     log.setLeaderEpoch(P, 1);

@@ -134,8 +134,9 @@ export class TransactionCoordinatorRuntime {
   }
 
   /** ListTransactions over every partition coordinated here; COORDINATOR_LOAD_IN_PROGRESS while any loads. */
-  list(states: readonly string[], producerIds: readonly bigint[]): { error: ErrorName; transactions: ListedTransaction[] } {
-    const { error, items } = this.hosts.readAll((s) => s.list(states, producerIds));
+  list(states: readonly string[], producerIds: readonly bigint[], durationFilterMs = -1): { error: ErrorName; transactions: ListedTransaction[] } {
+    const nowMs = this.clock.nowMs();
+    const { error, items } = this.hosts.readAll((s) => s.list(states, producerIds, durationFilterMs, nowMs));
     return { error, transactions: items };
   }
 

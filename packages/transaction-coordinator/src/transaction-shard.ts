@@ -400,14 +400,19 @@ export class TransactionShard {
     });
   }
 
-  /** ListTransactions: filters are ANDed, an empty filter matches all (Kafka's semantics). */
-  list(states: readonly string[], producerIds: readonly bigint[]): ListedTransaction[] {
+  /**
+   * ListTransactions: filters are ANDed, an empty filter matches all (Kafka's
+   * semantics). `durationFilterMs` ≥ 0 (v1, KIP-994) keeps only transactions
+   * running longer than that at `nowMs`; one not running (no start time) is not.
+   */
+  list(states: readonly string[], producerIds: readonly bigint[], durationFilterMs = -1, nowMs = 0): ListedTransaction[] {
     const out: ListedTransaction[] = [];
     for (const e of this.entries.values()) {
       const m = e.committed;
       if (m === undefined) continue;
       if (states.length > 0 && !states.includes(m.state)) continue;
       if (producerIds.length > 0 && !producerIds.includes(m.producerId)) continue;
+      if (durationFilterMs >= 0 && (m.txnStartMs < 0 || nowMs - m.txnStartMs <= durationFilterMs)) continue;
       out.push({ transactionalId: m.transactionalId, producerId: m.producerId, state: m.state });
     }
     return out;

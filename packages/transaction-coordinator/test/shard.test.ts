@@ -290,4 +290,18 @@ describe('describe and list', () => {
     expect(d.shard.list(['Ongoing'], []).map((t) => t.transactionalId)).toEqual(['t1']);
     expect(d.shard.list([], [p.producerId]).map((t) => t.transactionalId)).toEqual(['t1']);
   });
+
+  it('ListTransactions v1 duration filter: only transactions running longer than it (KIP-994)', () => {
+    const d = new Driver();
+    const p = started(d, 't1');
+    started(d, 't2'); // Empty: not running, so never "longer than" anything
+    d.add('t1', p.producerId, p.epoch, [TP('a', 0)]);
+    const start = d.nowMs;
+    const ids = (durationMs: number, nowMs: number): string[] => d.shard.list([], [], durationMs, nowMs).map((t) => t.transactionalId).sort();
+    expect(ids(-1, start)).toEqual(['t1', 't2']);
+    expect(ids(0, start)).toEqual([]); // running 0 ms: not longer than 0
+    expect(ids(0, start + 1)).toEqual(['t1']);
+    expect(ids(5000, start + 5000)).toEqual([]);
+    expect(ids(5000, start + 5001)).toEqual(['t1']);
+  });
 });

@@ -127,6 +127,8 @@ export interface DescribeProducersResponse {
 export interface ListTransactionsRequest {
   readonly stateFilters: readonly string[];
   readonly producerIdFilters: readonly bigint[];
+  /** ≥ 0: only transactions running longer than this (ms; KIP-994, Kafka's v1 duration_filter); negative or absent: all. */
+  readonly durationFilterMs?: bigint;
 }
 
 export interface ListTransactionsResponse {

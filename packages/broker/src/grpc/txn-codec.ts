@@ -153,7 +153,11 @@ export function encodeDescribeTransactions(res: api.DescribeTransactionsResponse
 }
 
 export function decodeListTransactions(req: wire.ListTransactionsRequest__Output): api.ListTransactionsRequest {
-  return { stateFilters: req.stateFilters, producerIdFilters: req.producerIdFilters.map((p) => int64(p, 'producer_id_filters')) };
+  return {
+    stateFilters: req.stateFilters,
+    producerIdFilters: req.producerIdFilters.map((p) => int64(p, 'producer_id_filters')),
+    ...(req.durationFilterMs !== undefined ? { durationFilterMs: int64(req.durationFilterMs, 'duration_filter_ms') } : {}),
+  };
 }
 
 export function encodeListTransactions(res: api.ListTransactionsResponse): wire.ListTransactionsResponse {

@@ -176,6 +176,7 @@ export async function handleListTransactions(ctx: BrokerContext, req: ListTransa
   const { error, transactions } = ctx.transactions.runtime.list(
     req.stateFilters.filter((s) => known.has(s)),
     req.producerIdFilters,
+    durationFilterOf(req.durationFilterMs),
   );
   // Only unknown states asked for: nothing can match them.
   const matching = unknownStateFilters.length > 0 && unknownStateFilters.length === req.stateFilters.length ? [] : transactions;
@@ -184,4 +185,10 @@ export async function handleListTransactions(ctx: BrokerContext, req: ListTransa
     unknownStateFilters,
     transactionStates: matching.map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId, state: t.state })),
   };
+}
+
+/** The duration filter as ms: -1 for none; beyond 2^53 ms matches nothing, as the largest safe number does. */
+function durationFilterOf(ms: bigint | undefined): number {
+  if (ms === undefined || ms < 0n) return -1;
+  return ms > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(ms);
 }

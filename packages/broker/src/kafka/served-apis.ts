@@ -1,6 +1,7 @@
 import {
   ADD_OFFSETS_TO_TXN_API,
   ADD_PARTITIONS_TO_TXN_API,
+  DESCRIBE_PRODUCERS_API,
   DESCRIBE_TRANSACTIONS_API,
   END_TXN_API,
   LIST_TRANSACTIONS_API,
@@ -132,8 +133,9 @@ export const SERVED_APIS: ReadonlyMap<number, ServedApi> = new Map(
     served('AddOffsetsToTxn', ADD_OFFSETS_TO_TXN_API, 0, 3, txn.addOffsetsToTxn),
     served('EndTxn', END_TXN_API, 0, 3, txn.endTxn),
     served('TxnOffsetCommit', TXN_OFFSET_COMMIT_API, 0, 3, txn.txnOffsetCommit),
+    served('DescribeProducers', DESCRIBE_PRODUCERS_API, 0, 0, txn.describeProducers),
     served('DescribeTransactions', DESCRIBE_TRANSACTIONS_API, 0, 0, txn.describeTransactions),
-    served('ListTransactions', LIST_TRANSACTIONS_API, 0, 0, txn.listTransactions),
+    served('ListTransactions', LIST_TRANSACTIONS_API, 0, 1, txn.listTransactions),
   ].map((s) => [s.def.apiKey, s]),
 );
 

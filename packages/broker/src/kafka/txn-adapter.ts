@@ -4,6 +4,8 @@ import type {
   AddOffsetsToTxnResponse as KAddOffsetsToTxnResponse,
   AddPartitionsToTxnRequest as KAddPartitionsToTxnRequest,
   AddPartitionsToTxnResponse as KAddPartitionsToTxnResponse,
+  DescribeProducersRequest as KDescribeProducersRequest,
+  DescribeProducersResponse as KDescribeProducersResponse,
   DescribeTransactionsRequest as KDescribeTransactionsRequest,
   DescribeTransactionsResponse as KDescribeTransactionsResponse,
   Encodable,
@@ -16,7 +18,7 @@ import type {
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
 import type { ApiError, RequestContext } from '../api/context';
-import { errorCodeOf } from './wire';
+import { errorCodeOf, errorMessageOf } from './wire';
 
 /**
  * The transaction APIs (KIP-98) on the KAFKA listener. KIP-588: clients
@@ -98,11 +100,44 @@ export async function describeTransactions(api: BrokerApi, ctx: RequestContext, 
   };
 }
 
+/** ListTransactions v0–v1 (v1: KIP-994's duration filter; -1 = all, as v0 decodes it). */
 export async function listTransactions(api: BrokerApi, ctx: RequestContext, _version: number, req: KListTransactionsRequest): Promise<Encodable<KListTransactionsResponse>> {
-  const res = await api.listTransactions(ctx, { stateFilters: req.stateFilters, producerIdFilters: req.producerIdFilters });
+  const res = await api.listTransactions(ctx, {
+    stateFilters: req.stateFilters,
+    producerIdFilters: req.producerIdFilters,
+    durationFilterMs: req.durationFilter,
+  });
   return {
     errorCode: errorCodeOf(res.error),
     unknownStateFilters: res.unknownStateFilters,
     transactionStates: res.transactionStates.map((t) => ({ transactionalId: t.transactionalId, producerId: t.producerId, transactionState: t.state })),
+  };
+}
+
+/**
+ * DescribeProducers v0 (KIP-664), answered by each partition's leader: the
+ * producers a partition keeps state for and the first offset of each one's
+ * open transaction — what `kafka-transactions.sh describe-producers` and
+ * `find-hanging` read. Not the leader: NOT_LEADER_OR_FOLLOWER per partition.
+ */
+export async function describeProducers(api: BrokerApi, ctx: RequestContext, _version: number, req: KDescribeProducersRequest): Promise<Encodable<KDescribeProducersResponse>> {
+  const res = await api.describeProducers(ctx, { topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes })) });
+  return {
+    topics: res.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partition,
+        errorCode: errorCodeOf(p.error),
+        errorMessage: errorMessageOf(p.error),
+        activeProducers: p.activeProducers.map((a) => ({
+          producerId: a.producerId,
+          producerEpoch: a.producerEpoch,
+          lastSequence: a.lastSequence,
+          lastTimestamp: a.lastTimestamp,
+          coordinatorEpoch: a.coordinatorEpoch,
+          currentTxnStartOffset: a.currentTxnStartOffset,
+        })),
+      })),
+    })),
   };
 }

@@ -8,6 +8,7 @@ import { addCommonOptions, int64Arg, intArg, type CommonOptions } from '../optio
 
 interface ListOptions extends CommonOptions {
   state: string[];
+  durationFilter?: number;
 }
 
 interface PartitionOptions extends CommonOptions {
@@ -35,10 +36,11 @@ export function registerTransactions(program: Command, ctx: CliContext): void {
     txn
       .command('list')
       .description('every transactional id, with its producer id and state')
-      .option('--state <state...>', 'only these states (Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort)', []),
+      .option('--state <state...>', 'only these states (Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort)', [])
+      .option('--duration-filter <ms>', 'only transactions running longer than this many ms', intArg('--duration-filter', 0)),
   ).action(async (opts: ListOptions) => {
     await ctx.withClient(opts, async (client) => {
-      const list = await client.admin().listTransactions({ states: opts.state });
+      const list = await client.admin().listTransactions({ states: opts.state, ...(opts.durationFilter !== undefined ? { durationFilterMs: opts.durationFilter } : {}) });
       await ctx.result(opts, formatTransactionList(list), list.map((t) => ({ ...t, producerId: t.producerId.toString() })));
     });
   });

@@ -59,10 +59,17 @@ export class TransactionAdmin {
     return this.client.clock.monotonicMs() + (timeoutMs ?? this.client.defaultApiTimeoutMs);
   }
 
-  /** Every broker lists the transactional ids it coordinates; filters are ANDed (empty: all). */
-  async listTransactions(opts: { states?: readonly string[]; producerIds?: readonly bigint[]; timeoutMs?: number } = {}): Promise<TransactionListing[]> {
+  /**
+   * Every broker lists the transactional ids it coordinates; filters are ANDed (empty: all).
+   * `durationFilterMs`: only transactions running longer than that (KIP-994), as kafka-transactions.sh list --duration-filter.
+   */
+  async listTransactions(opts: { states?: readonly string[]; producerIds?: readonly bigint[]; durationFilterMs?: number; timeoutMs?: number } = {}): Promise<TransactionListing[]> {
     const answers = await askEveryBroker(this.cluster, { deadlineMs: this.deadline(opts.timeoutMs), random: this.client.random }, async (conn) => {
-      const res = await conn.call('ListTransactions', { stateFilters: [...(opts.states ?? [])], producerIdFilters: (opts.producerIds ?? []).map(String) });
+      const res = await conn.call('ListTransactions', {
+        stateFilters: [...(opts.states ?? [])],
+        producerIdFilters: (opts.producerIds ?? []).map(String),
+        ...(opts.durationFilterMs !== undefined ? { durationFilterMs: String(opts.durationFilterMs) } : {}),
+      });
       return (
         errorFromWire(res.error) ??
         res.transactionStates.map((t): TransactionListing => ({ transactionalId: t.transactionalId, producerId: int64(t.producerId), state: t.transactionState }))

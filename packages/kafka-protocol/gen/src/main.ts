@@ -16,7 +16,7 @@ const SERVED_APIS = [
   'Heartbeat', 'LeaveGroup', 'SyncGroup', 'DescribeGroups', 'ListGroups', 'ApiVersions', 'CreateTopics', 'DeleteTopics',
   'DeleteRecords', 'InitProducerId', 'OffsetForLeaderEpoch', 'AddPartitionsToTxn', 'AddOffsetsToTxn', 'EndTxn',
   'WriteTxnMarkers', 'TxnOffsetCommit', 'DescribeConfigs', 'AlterConfigs', 'CreatePartitions', 'DeleteGroups',
-  'IncrementalAlterConfigs', 'DescribeCluster', 'DescribeTransactions', 'ListTransactions',
+  'IncrementalAlterConfigs', 'DescribeCluster', 'DescribeProducers', 'DescribeTransactions', 'ListTransactions',
 ];
 
 const HEADER = (sources: string[]): string =>

@@ -32,6 +32,7 @@ import { CREATE_PARTITIONS_API } from './create-partitions';
 import { DELETE_GROUPS_API } from './delete-groups';
 import { INCREMENTAL_ALTER_CONFIGS_API } from './incremental-alter-configs';
 import { DESCRIBE_CLUSTER_API } from './describe-cluster';
+import { DESCRIBE_PRODUCERS_API } from './describe-producers';
 import { DESCRIBE_TRANSACTIONS_API } from './describe-transactions';
 import { LIST_TRANSACTIONS_API } from './list-transactions';
 
@@ -66,6 +67,7 @@ export * from './create-partitions';
 export * from './delete-groups';
 export * from './incremental-alter-configs';
 export * from './describe-cluster';
+export * from './describe-producers';
 export * from './describe-transactions';
 export * from './list-transactions';
 export * from './api-keys';
@@ -103,6 +105,7 @@ export const GENERATED_APIS: ReadonlyMap<number, ApiDefinition<unknown, unknown>
   [42, DELETE_GROUPS_API as ApiDefinition<unknown, unknown>],
   [44, INCREMENTAL_ALTER_CONFIGS_API as ApiDefinition<unknown, unknown>],
   [60, DESCRIBE_CLUSTER_API as ApiDefinition<unknown, unknown>],
+  [61, DESCRIBE_PRODUCERS_API as ApiDefinition<unknown, unknown>],
   [65, DESCRIBE_TRANSACTIONS_API as ApiDefinition<unknown, unknown>],
   [66, LIST_TRANSACTIONS_API as ApiDefinition<unknown, unknown>],
 ]);
