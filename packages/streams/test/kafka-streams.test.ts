@@ -357,6 +357,46 @@ describe('KafkaStreams against a real node', () => {
     await producer.close();
   });
 
+  it('maxTaskIdleMs: a stream–table join waits for the table\'s empty partition, so an order fetched before its customer still finds it', async () => {
+    await client.admin().createTopics(['idle-orders', 'idle-customers', 'idle-enriched', 'idle-enriched-0'].map((topic) => ({ topic, numPartitions: 1 })));
+    const topology = (output: string): ReturnType<StreamsBuilder['build']> => {
+      const b = new StreamsBuilder();
+      const customers = b.table<string, string>('idle-customers', { keySerde: S, valueSerde: S, storeName: `${output}-customers` });
+      b.stream<string, string>('idle-orders', { keySerde: S, valueSerde: S })
+        .leftJoin(customers, (order, customer) => `${order}:${customer ?? 'none'}`)
+        .to(output, { keySerde: S, valueSerde: S });
+      return b.build();
+    };
+    const enriched = async (topic: string): Promise<string[]> => (await client.read({ topic, partition: 0, from: 'earliest' })).records.map((r) => r.value!.toString());
+    const producer = client.producer({ lingerMs: 0 });
+    // The order (event time 2000) is written before its customer (event time 1000), as when one side lags behind.
+    await producer.send({ topic: 'idle-orders', key: 'c1', value: 'o1', timestamp: 2000 });
+
+    // Without waiting (the default), the order is joined with what the table holds when it is fetched: nothing.
+    const eager = new KafkaStreams(topology('idle-enriched-0'), appConfig('idle-eager', 'idle-eager'));
+    running.push(eager);
+    await eager.start();
+    await pollUntil(async () => (await enriched('idle-enriched-0')).length === 1, { timeoutMs: 30_000, what: 'the eager join result' });
+    expect(await enriched('idle-enriched-0')).toEqual(['o1:none']);
+    await eager.close();
+
+    // Waiting: the task holds the order until the customers partition has a record, then processes by timestamp.
+    const waiting = new KafkaStreams(topology('idle-enriched'), appConfig('idle-wait', 'idle-wait', { maxTaskIdleMs: 120_000 }));
+    running.push(waiting);
+    await waiting.start();
+    await pollUntil(() => waiting.metrics().bufferedRecords === 1, { timeoutMs: 30_000, what: 'the task to hold the order back' });
+    expect(await enriched('idle-enriched')).toEqual([]);
+    // A later customer record too: once c1 (1000) is processed the customers partition must still hold
+    // something, else the task waits again — a task only runs while every partition has a record.
+    await producer.send({ topic: 'idle-customers', messages: [{ key: 'c1', value: 'gold', timestamp: 1000 }, { key: 'c2', value: 'silver', timestamp: 3000 }] });
+    await pollUntil(async () => (await enriched('idle-enriched')).length === 1, { timeoutMs: 30_000, what: 'the join result once the customer is in' });
+    expect(await enriched('idle-enriched')).toEqual(['o1:gold']);
+    // c2 (3000) now waits for the next order.
+    expect(waiting.metrics().bufferedRecords).toBe(1);
+    await waiting.close();
+    await producer.close();
+  });
+
   it('a processor that throws stops the instance: ERROR, the error kept, the group left (another instance takes over)', async () => {
     await client.admin().createTopics([{ topic: 'poison', numPartitions: 1 }, { topic: 'poison-out', numPartitions: 1 }]);
     const topology = (failOn: string | null): ReturnType<StreamsBuilder['build']> => {

@@ -3,7 +3,6 @@ import type { GroupMember } from '@gregor/client';
 import type { TopicPartition } from '@gregor/common';
 import { allTasks, planTopics, Serdes, StreamsBuilder, streamsTaskAssignor, taskPartitions } from '../src';
 import type { IncomingRecord } from '../src/processor/record-collector';
-import { mergeByTimestamp } from '../src/runtime/record-order';
 import { decodeMemberInfo, encodeMemberInfo } from '../src/runtime/member-info';
 import { placeFreeTasksWarm } from '../src/runtime/warm-placement';
 
@@ -111,31 +110,6 @@ describe('streamsTaskAssignor', () => {
         expect(Math.max(...perMember) - Math.min(...perMember)).toBeLessThanOrEqual(1);
       }),
       { numRuns: 200 },
-    );
-  });
-});
-
-describe('mergeByTimestamp', () => {
-  const rec = (partition: number, offset: number, timestamp: number): IncomingRecord => ({ topic: 't', partition, offset: BigInt(offset), timestamp, key: null, value: null, headers: [] });
-
-  it('property: keeps each partition in offset order, takes the smallest head timestamp first, loses nothing', () => {
-    const partitionArb = fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 10 });
-    fc.assert(
-      fc.property(fc.array(partitionArb, { maxLength: 4 }), (timestamps) => {
-        const parts = timestamps.map((ts, p) => ts.map((t, o) => rec(p, o, t)));
-        const out = mergeByTimestamp(parts);
-        expect(out).toHaveLength(parts.flat().length);
-        for (let p = 0; p < parts.length; p++) expect(out.filter((r) => r.partition === p)).toEqual(parts[p]);
-        // Each pick is the smallest among the heads at that moment.
-        const heads = parts.map(() => 0);
-        for (const r of out) {
-          for (let p = 0; p < parts.length; p++) {
-            const h = parts[p]![heads[p]!];
-            if (h !== undefined) expect(r.timestamp).toBeLessThanOrEqual(h.timestamp);
-          }
-          heads[r.partition]!++;
-        }
-      }),
     );
   });
 });

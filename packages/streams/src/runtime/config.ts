@@ -54,6 +54,20 @@ export interface StreamsConfig {
   /** Consumer group session timeout (default 10000, shorter than a plain consumer's so failover is quick). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * How long a task with records on some input partitions waits for an
+   * empty one before it goes on without it (Kafka's max.task.idle.ms,
+   * default 0: never waits). A join whose sides arrive at different times
+   * sets it, so that records are processed in timestamp order across its
+   * inputs and results do not depend on which side was fetched first.
+   */
+  maxTaskIdleMs?: number;
+  /**
+   * Records buffered per input partition before the instance stops
+   * fetching it (Kafka's buffered.records.per.partition, default 1000);
+   * bounds what a waiting task holds.
+   */
+  bufferedRecordsPerPartition?: number;
   /** Outputs in flight before the loop waits for acknowledgements (back-pressure; default 10000). */
   maxPendingSends?: number;
   logger?: Logger;
@@ -91,6 +105,8 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     sessionTimeoutMs: nonNegative('sessionTimeoutMs', c.sessionTimeoutMs ?? 10_000),
     heartbeatIntervalMs: nonNegative('heartbeatIntervalMs', c.heartbeatIntervalMs ?? 1_000),
     maxPendingSends: nonNegative('maxPendingSends', c.maxPendingSends ?? 10_000),
+    maxTaskIdleMs: nonNegative('maxTaskIdleMs', c.maxTaskIdleMs ?? 0),
+    bufferedRecordsPerPartition: positive('bufferedRecordsPerPartition', c.bufferedRecordsPerPartition ?? 1000),
     numStandbyReplicas: nonNegative('numStandbyReplicas', c.numStandbyReplicas ?? 0),
     logger: c.logger ?? silentLogger(),
     clock: c.clock ?? systemClock,

@@ -15,7 +15,6 @@ import { StandbyTasks } from './standby-tasks';
 import { WarmStores } from './task-stores';
 import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
-import { groupByTask, mergeByTimestamp } from './record-order';
 import { ACTIVE_TASK, checkpointedTaskOffsetSums } from './member-info';
 import { RepartitionPurger } from './repartition-purge';
 import { streamsTaskAssignor } from './task-assignor';
@@ -38,6 +37,8 @@ export interface StreamsMetrics {
   restoredRecords: number;
   skippedRecords: number;
   tasks: number;
+  /** Records polled but not processed yet: tasks waiting for an empty partition (maxTaskIdleMs). */
+  bufferedRecords: number;
 }
 
 /** How long one poll waits for records: short, so commits and wall-clock punctuators stay on time. */
@@ -107,6 +108,7 @@ export class KafkaStreams {
       skippedRecords: tasks.reduce((n, t) => n + t.skippedRecords, 0),
       droppedOutputRecords: this.collector?.droppedRecords ?? 0,
       standbyTasks: this.standbys?.size ?? 0,
+      bufferedRecords: this.tasks?.bufferedRecords ?? 0,
       tasks: tasks.length,
     };
   }
@@ -268,18 +270,14 @@ export class KafkaStreams {
           if (this.standbys!.isChangelog(rec.topic)) this.standbys!.apply(rec);
           else active.push(rec);
         }
-        const byTask = groupByTask(active, (rec) => {
-          const task = tasks.route(rec);
-          // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
-          if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${rec.topic}-${rec.partition}`, { topic: rec.topic, partition: rec.partition });
-          return task;
-        });
-        for (const [task, partitions] of byTask) for (const rec of partitions.length === 1 ? partitions[0]! : mergeByTimestamp(partitions)) task.process(rec);
-        if (active.length > 0) {
-          this.counters.processedRecords += active.length;
-          this.metricsRegistry.processed.inc(active.length);
+        tasks.enqueue(active);
+        const processed = tasks.processReady(clock.monotonicMs());
+        this.pauseFullPartitions();
+        if (processed.length > 0) {
+          this.counters.processedRecords += processed.length;
+          this.metricsRegistry.processed.inc(processed.length);
           // Sampled once per poll (the last record): a histogram observation per record costs more than it tells.
-          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - active[active.length - 1]!.timestamp) / 1000);
+          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - processed[processed.length - 1]!.timestamp) / 1000);
         }
         for (const t of tasks.all()) t.punctuateWallClock();
         if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
@@ -303,6 +301,24 @@ export class KafkaStreams {
     }
     // After a fatal error, stop owning tasks at once: leaving the group lets the other instances take them over.
     if (this.fatal !== undefined) await this.shutdown();
+  }
+
+  /**
+   * Bounds what tasks buffer (records waiting for another partition under
+   * maxTaskIdleMs): a partition with bufferedRecordsPerPartition records
+   * waiting is not fetched until its task has processed some (Kafka pauses
+   * it the same way); every other paused partition is resumed.
+   */
+  private pauseFullPartitions(): void {
+    const consumer = this.consumer!;
+    const full = this.tasks!.fullPartitions(this.config.bufferedRecordsPerPartition);
+    const fullKeys = new Set(full.map((tp) => tpKey(tp.topic, tp.partition)));
+    const paused = consumer.paused();
+    const pausedKeys = new Set(paused.map((tp) => tpKey(tp.topic, tp.partition)));
+    const resume = paused.filter((tp) => !fullKeys.has(tpKey(tp.topic, tp.partition)));
+    const pause = full.filter((tp) => !pausedKeys.has(tpKey(tp.topic, tp.partition)));
+    if (resume.length > 0) consumer.resume(resume);
+    if (pause.length > 0) consumer.pause(pause);
   }
 
   /** Commits every task; a commit the group refuses (rebalance) is logged and left to the rejoin. Returns whether it committed. */
