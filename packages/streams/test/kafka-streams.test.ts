@@ -121,8 +121,8 @@ describe('KafkaStreams against a real node', () => {
     for (let i = 0; i < 300; i++) lines.push(`w${i % 7} w${i % 11} common`);
     await produce(lines.slice(0, 150));
 
-    const a = instance('a');
-    const b = instance('b');
+    const a = instance('a', { applicationServer: 'host-a:8001' });
+    const b = instance('b', { applicationServer: 'host-b:8002' });
     await a.start();
     await b.start();
     const topics = await client.admin().listTopics();
@@ -139,6 +139,18 @@ describe('KafkaStreams against a real node', () => {
     expect(text).toMatch(/gregor_streams_commit_duration_seconds_count\{application_id="wc"\} [1-9]/);
     // Interactive queries: each word's count lives on exactly one of the instances.
     for (const [word, n] of expected) expect(a.store<string, number>('counts').get(word) ?? b.store<string, number>('counts').get(word)).toBe(n);
+    // Key → instance (application.server through the group): every instance names the same one, and it holds the key.
+    const byHost = new Map([
+      ['host-a', a],
+      ['host-b', b],
+    ]);
+    for (const [word, n] of expected) {
+      const meta = await b.queryMetadataForKey('counts', word, S);
+      expect(await a.queryMetadataForKey('counts', word, S)).toEqual(meta);
+      expect(byHost.get(meta.activeHost!.host)!.store<string, number>('counts').get(word)).toBe(n);
+    }
+    expect((await a.streamsMetadataForStore('counts')).map((m) => `${m.hostInfo.host}:${m.hostInfo.port}`).sort()).toEqual(['host-a:8001', 'host-b:8002']);
+    await expect(a.queryMetadataForKey('no-such-store', 'x', S)).rejects.toThrow('the topology has no state store "no-such-store"');
 
     await b.close();
     expect(b.currentState).toBe('NOT_RUNNING');

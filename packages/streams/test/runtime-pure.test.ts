@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { GroupMember } from '@gregor/client';
 import type { TopicPartition } from '@gregor/common';
 import { allTasks, planTopics, Serdes, StreamsBuilder, streamsTaskAssignor, taskPartitions } from '../src';
-import type { IncomingRecord } from '../src/processor/record-collector';
+import { keyQueryMetadata, parseHostInfo, streamsMetadataFromGroup } from '../src/runtime/streams-metadata';
 import { decodeMemberInfo, encodeMemberInfo } from '../src/runtime/member-info';
 import { placeFreeTasksWarm } from '../src/runtime/warm-placement';
 
@@ -111,6 +111,34 @@ describe('streamsTaskAssignor', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('streams metadata (key → instance)', () => {
+  const info = (server: string | undefined): Buffer =>
+    Buffer.from(JSON.stringify({ version: 1, subtopologies: { '0': { sources: ['in'], changelogs: [] }, '1': { sources: ['app-rep'], changelogs: ['app-counts-changelog'] } }, taskOffsetSums: {}, ...(server === undefined ? {} : { applicationServer: server }) }));
+  const stores = new Map([['1', ['counts']]]);
+
+  it('maps members to their tasks and stores, active and standby; members without an application server are left out', () => {
+    const all = streamsMetadataFromGroup(
+      [
+        { memberId: 'm1', subscriptionUserData: info('a:1'), assignment: [{ topic: 'in', partition: 0 }, { topic: 'app-rep', partition: 1 }, { topic: 'app-counts-changelog', partition: 0 }] },
+        { memberId: 'm2', subscriptionUserData: info('b:2'), assignment: [{ topic: 'app-rep', partition: 0 }, { topic: 'app-counts-changelog', partition: 1 }] },
+        { memberId: 'm3', subscriptionUserData: info(undefined), assignment: [{ topic: 'in', partition: 1 }] },
+      ],
+      stores,
+    );
+    expect(all).toEqual([
+      { hostInfo: { host: 'a', port: 1 }, memberId: 'm1', activeTasks: ['0_0', '1_1'], standbyTasks: ['1_0'], stateStoreNames: ['counts'], standbyStateStoreNames: ['counts'] },
+      { hostInfo: { host: 'b', port: 2 }, memberId: 'm2', activeTasks: ['1_0'], standbyTasks: ['1_1'], stateStoreNames: ['counts'], standbyStateStoreNames: ['counts'] },
+    ]);
+    expect(keyQueryMetadata(all, 1, 0)).toEqual({ activeHost: { host: 'b', port: 2 }, standbyHosts: [{ host: 'a', port: 1 }], partition: 0 });
+    expect(keyQueryMetadata(all, 0, 1)).toEqual({ activeHost: null, standbyHosts: [], partition: 1 }); // its owner has no server
+  });
+
+  it('application.server must be host:port', () => {
+    expect(parseHostInfo('[::1]:8080')).toEqual({ host: '[::1]', port: 8080 });
+    for (const bad of ['localhost', ':80', 'h:', 'h:99999', 'h:x']) expect(() => parseHostInfo(bad)).toThrow(`applicationServer must be host:port, got "${bad}"`);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ClientOptions } from '@gregor/client';
+import { parseHostInfo } from './streams-metadata';
 import { GregorError, silentLogger, topicNameProblem, type Clock, systemClock, type Logger } from '@gregor/common';
 
 /** Kafka Streams' main settings, in camelCase (application.id → applicationId). */
@@ -49,6 +50,12 @@ export interface StreamsConfig {
    * nothing is replayed. Unique per instance.
    */
   groupInstanceId?: string;
+  /**
+   * `host:port` where this instance answers interactive queries (Kafka's
+   * application.server): told to the group, so that any instance's
+   * `queryMetadataForKey` can say which instance holds a key.
+   */
+  applicationServer?: string;
   /** Warm copies of each stateful task's stores kept on other instances (Kafka's num.standby.replicas, default 0). */
   numStandbyReplicas?: number;
   /** Consumer group session timeout (default 10000, shorter than a plain consumer's so failover is quick). */
@@ -78,8 +85,8 @@ export interface StreamsConfig {
 
 export type DeserializationHandler = 'fail' | 'logAndContinue' | { deadLetterTopic: string };
 
-export type ResolvedStreamsConfig = Required<Omit<StreamsConfig, 'replicationFactor' | 'client' | 'stateDir' | 'groupInstanceId'>> &
-  Pick<StreamsConfig, 'replicationFactor' | 'client' | 'groupInstanceId'> & { stateDir: string };
+export type ResolvedStreamsConfig = Required<Omit<StreamsConfig, 'replicationFactor' | 'client' | 'stateDir' | 'groupInstanceId' | 'applicationServer'>> &
+  Pick<StreamsConfig, 'replicationFactor' | 'client' | 'groupInstanceId' | 'applicationServer'> & { stateDir: string };
 
 export function resolveConfig(c: StreamsConfig, defaultStateDir: string): ResolvedStreamsConfig {
   const problem = topicNameProblem(`${c.applicationId}-x`);
@@ -100,6 +107,7 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     cacheMaxEntries: nonNegative('cacheMaxEntries', c.cacheMaxEntries ?? 10_000),
     replicationFactor: c.replicationFactor,
     groupInstanceId: c.groupInstanceId,
+    applicationServer: c.applicationServer === undefined ? undefined : (parseHostInfo(c.applicationServer), c.applicationServer),
     deserializationExceptionHandler: deserializationHandler(c.deserializationExceptionHandler ?? 'fail'),
     productionExceptionHandler: c.productionExceptionHandler ?? 'fail',
     sessionTimeoutMs: nonNegative('sessionTimeoutMs', c.sessionTimeoutMs ?? 10_000),

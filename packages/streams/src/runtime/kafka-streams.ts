@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createClient, type Consumer, type ConsumerRecord, type Gregor, type Producer } from '@gregor/client';
+import { createClient, partitionForKey, type Consumer, type ConsumerRecord, type Gregor, type Producer } from '@gregor/client';
 import { GregorError, toGregorError, tpKey, type TopicPartition } from '@gregor/common';
 import type { IncomingRecord } from '../processor/record-collector';
 import type { KeyValueStore } from '../state/key-value-store';
+import { serializeKey, type Serde } from '../serdes';
 import { resolveTopic } from '../topology/nodes';
 import type { Topology } from '../topology/topology';
 import { AtLeastOnceCommitPath, ExactlyOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
@@ -17,6 +18,7 @@ import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
 import { ACTIVE_TASK, checkpointedTaskOffsetSums } from './member-info';
 import { RepartitionPurger } from './repartition-purge';
+import { keyQueryMetadata, streamsMetadataFromGroup, type KeyQueryMetadata, type StreamsMetadata } from './streams-metadata';
 import { streamsTaskAssignor } from './task-assignor';
 import { TaskManager } from './task-manager';
 
@@ -150,7 +152,7 @@ export class KafkaStreams {
         isolationLevel: isolationLevel(this.config),
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan, () => this.localTaskOffsetSums())],
+        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan, () => this.localTaskOffsetSums(), this.config.applicationServer)],
         ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
       });
       this.consumer = consumer;
@@ -250,6 +252,49 @@ export class KafkaStreams {
       all: () => stores().flatMap((s) => s.all()),
       approximateNumEntries: () => stores().reduce((n, s) => n + s.approximateNumEntries(), 0),
     };
+  }
+
+  /**
+   * Every running instance of the application that has an
+   * `applicationServer`, with its tasks and stores (Kafka's
+   * metadataForAllStreamsClients), read from the group (DescribeGroups).
+   * Empty while the group rebalances.
+   */
+  async metadataForAllStreamsClients(): Promise<StreamsMetadata[]> {
+    const [group] = await this.client.admin().describeGroups([this.config.applicationId]);
+    const stores = new Map(this.topology.subtopologies().map((s) => [String(s.id), s.stores]));
+    return streamsMetadataFromGroup(group?.members ?? [], stores);
+  }
+
+  /** The instances whose active tasks hold (a part of) the store (Kafka's streamsMetadataForStore). */
+  async streamsMetadataForStore(storeName: string): Promise<StreamsMetadata[]> {
+    this.subtopologyOfStore(storeName);
+    return (await this.metadataForAllStreamsClients()).filter((m) => m.stateStoreNames.includes(storeName));
+  }
+
+  /**
+   * Which instance holds `key` in the store (Kafka's queryMetadataForKey):
+   * the key's partition — the default partitioner over the serialized key
+   * and the store's sub-topology's partition count, as the records were
+   * keyed when they reached the store — its task's active instance and
+   * standbys. For a windowed store, the key is the record key.
+   */
+  async queryMetadataForKey<K>(storeName: string, key: K, keySerde: Serde<K>): Promise<KeyQueryMetadata> {
+    const sub = this.subtopologyOfStore(storeName);
+    const topics = sub.sourceTopics.map((t) => resolveTopic(this.config.applicationId, t));
+    const described = await this.client.admin().describeTopics(topics);
+    const partitions = Math.max(...described.map((t) => t.partitions.length));
+    const partition = partitionForKey(serializeKey(keySerde, topics[0]!, key), partitions);
+    return keyQueryMetadata(await this.metadataForAllStreamsClients(), sub.id, partition);
+  }
+
+  private subtopologyOfStore(storeName: string): ReturnType<Topology['subtopologies']>[number] {
+    if (this.topology.globalStores().some((g) => g.spec.name === storeName)) {
+      throw new GregorError('INVALID_REQUEST', `store "${storeName}" is a global store: every instance holds all of it, query the local one`);
+    }
+    const sub = this.topology.subtopologies().find((s) => s.stores.includes(storeName));
+    if (sub === undefined) throw new GregorError('INVALID_REQUEST', `the topology has no state store "${storeName}"`);
+    return sub;
   }
 
   private async run(): Promise<void> {

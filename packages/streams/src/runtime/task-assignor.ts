@@ -46,14 +46,20 @@ const TASKS = 'tasks';
  * dealt in order mix sub-topologies (stateful ones spread out) instead of
  * giving one member every task of one sub-topology.
  */
-export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan = { changelogs: new Map(), replicas: 0 }, localTaskOffsetSums?: () => ReadonlyMap<string, string>): PartitionAssignor {
+export function streamsTaskAssignor(
+  taskTopics: TaskTopics,
+  standby: StandbyPlan = { changelogs: new Map(), replicas: 0 },
+  localTaskOffsetSums?: () => ReadonlyMap<string, string>,
+  applicationServer?: string,
+): PartitionAssignor {
   const subOf = new Map<string, number>();
   for (const [sub, topics] of taskTopics) for (const t of topics) subOf.set(t, sub);
   const subtopologies = Object.fromEntries([...taskTopics].map(([sub, sources]) => [String(sub), { sources: [...sources], changelogs: [...(standby.changelogs.get(sub) ?? [])] }]));
   return {
     name: 'gregor-streams',
     supportedProtocols: ['cooperative'],
-    subscriptionUserData: () => encodeMemberInfo({ version: 1, subtopologies, taskOffsetSums: Object.fromEntries(localTaskOffsetSums?.() ?? []) }),
+    subscriptionUserData: () =>
+      encodeMemberInfo({ version: 1, subtopologies, taskOffsetSums: Object.fromEntries(localTaskOffsetSums?.() ?? []), ...(applicationServer === undefined ? {} : { applicationServer }) }),
     assign(partitionCounts, members: readonly GroupMember[]) {
       const tasks = allTasks(taskTopics, partitionCounts).sort((a, b) => a.partition - b.partition || a.subtopology - b.subtopology);
       const index = new Map(tasks.map((t, i) => [`${t.subtopology}_${t.partition}`, i]));
