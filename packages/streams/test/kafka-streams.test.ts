@@ -180,6 +180,36 @@ describe('KafkaStreams against a real node', () => {
     await c.close();
   });
 
+  it('warm-up replicas (KIP-441): a joining instance warms a counting task up before taking it over, and restores nothing when it does', async () => {
+    await client.admin().createTopics([{ topic: 'wu-in', numPartitions: 2 }, { topic: 'wu-out', numPartitions: 2 }]);
+    // A 3 s probing interval: the warm-up phase lasts long enough to be seen.
+    const config = (name: string): StreamsConfig => appConfig('wu', name, { maxWarmupReplicas: 1, acceptableRecoveryLag: 5, probingRebalanceIntervalMs: 3000 });
+    const a = new KafkaStreams(keyCountTopology('wu-in', 'wu-out'), config('wu-a'));
+    running.push(a);
+    await a.start();
+    await pollUntil(() => a.metrics().tasks === 2, { timeoutMs: 30_000, what: 'a to own both counting tasks' });
+    const keys = Array.from({ length: 200 }, (_, i) => `k${i % 100}`);
+    const producer = client.producer({ lingerMs: 0 });
+    await producer.send({ topic: 'wu-in', messages: keys.map((key) => ({ key, value: 'x' })) });
+    await producer.close();
+    await pollUntil(async () => (await latestCounts(client, 'wu-out', 2)).get('k99') === 2 && [...(await latestCounts(client, 'wu-out', 2)).values()].every((n) => n === 2), { timeoutMs: 60_000, what: 'every key counted twice' });
+    const ends = await client.admin().listOffsets([0, 1].map((partition) => ({ topic: 'wu-counts-changelog', partition, spec: 'latest' as const })));
+    expect(Math.min(...ends.map((e) => Number(e.offset)))).toBeGreaterThan(5); // more than acceptableRecoveryLag: a cold move would be "behind"
+
+    const b = new KafkaStreams(keyCountTopology('wu-in', 'wu-out'), config('wu-b'));
+    running.push(b);
+    await b.start();
+    // b is not caught up on either task: a keeps both, b warms one up (a standby of its changelog).
+    await pollUntil(() => b.metrics().standbyTasks === 1 && b.metrics().tasks === 0 && a.metrics().tasks === 2, { timeoutMs: 30_000, what: 'a warm-up on b while a keeps both tasks' });
+    // A probing rebalance finds the warm-up caught up: the task moves, and b restores nothing.
+    await pollUntil(() => a.metrics().tasks === 1 && b.metrics().tasks === 1, { timeoutMs: 30_000, what: 'the warmed-up task to move to b' });
+    expect(b.metrics().restoredRecords).toBe(0);
+    expect(b.store<string, number>('counts').approximateNumEntries()).toBeGreaterThan(0);
+    for (const [key, n] of b.store<string, number>('counts').all().map((kv) => [kv.key, kv.value] as const)) expect({ key, n }).toEqual({ key, n: 2 });
+    await b.close();
+    await a.close();
+  });
+
   it('standby replicas: the other instance keeps each stateful task warm; after a failover it restores only the tail', async () => {
     await client.admin().createTopics([{ topic: 'sb-lines', numPartitions: 2 }, { topic: 'sb-counts', numPartitions: 2 }]);
     const config = (name: string): StreamsConfig => appConfig('sb', name, { numStandbyReplicas: 1 });

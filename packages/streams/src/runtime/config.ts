@@ -56,6 +56,19 @@ export interface StreamsConfig {
    * `queryMetadataForKey` can say which instance holds a key.
    */
   applicationServer?: string;
+  /**
+   * KIP-441 (Kafka's names and defaults): a stateful task moves to another
+   * instance only once that instance is caught up on it — its state within
+   * `acceptableRecoveryLag` changelog records (10000) of the active's.
+   * Until then it stays where it runs and up to `maxWarmupReplicas` (2)
+   * warm-up replicas restore it elsewhere in the background; an instance
+   * holding standbys or warm-ups asks for a probing rebalance every
+   * `probingRebalanceIntervalMs` (600000) so that caught-up warm-ups take
+   * their tasks over. `maxWarmupReplicas: 0` moves tasks at once, cold.
+   */
+  maxWarmupReplicas?: number;
+  acceptableRecoveryLag?: number;
+  probingRebalanceIntervalMs?: number;
   /** Warm copies of each stateful task's stores kept on other instances (Kafka's num.standby.replicas, default 0). */
   numStandbyReplicas?: number;
   /** Consumer group session timeout (default 10000, shorter than a plain consumer's so failover is quick). */
@@ -116,6 +129,9 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     maxTaskIdleMs: nonNegative('maxTaskIdleMs', c.maxTaskIdleMs ?? 0),
     bufferedRecordsPerPartition: positive('bufferedRecordsPerPartition', c.bufferedRecordsPerPartition ?? 1000),
     numStandbyReplicas: nonNegative('numStandbyReplicas', c.numStandbyReplicas ?? 0),
+    maxWarmupReplicas: nonNegative('maxWarmupReplicas', c.maxWarmupReplicas ?? 2),
+    acceptableRecoveryLag: nonNegative('acceptableRecoveryLag', c.acceptableRecoveryLag ?? 10_000),
+    probingRebalanceIntervalMs: positive('probingRebalanceIntervalMs', c.probingRebalanceIntervalMs ?? 600_000),
     logger: c.logger ?? silentLogger(),
     clock: c.clock ?? systemClock,
     client: c.client,

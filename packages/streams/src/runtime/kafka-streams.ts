@@ -71,6 +71,8 @@ export class KafkaStreams {
   private shutdownDone: Promise<void> | undefined;
   private stopping = false;
   private txnInstanceId: string | undefined;
+  /** When this instance last got an assignment (monotonic ms): probing rebalances are counted from it. */
+  private lastAssignedMs = 0;
   private fatal: GregorError | undefined;
   private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0, pollWaitMs: 0, commitMs: 0, backPressureMs: 0 };
   /** Prometheus metrics of this instance; serve `metricsRegistry.registry.metrics()` from the application. */
@@ -152,7 +154,13 @@ export class KafkaStreams {
         isolationLevel: isolationLevel(this.config),
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan, () => this.localTaskOffsetSums(), this.config.applicationServer)],
+        partitionAssignors: [
+          streamsTaskAssignor(taskTopics, standbyPlan, {
+            localState: () => ({ taskOffsetSums: this.localTaskOffsetSums(), activeOffsetSums: new Map([...(this.tasks?.changelogOffsetSums() ?? [])].map(([t, sum]) => [t, sum.toString()])) }),
+            ...(this.config.applicationServer === undefined ? {} : { applicationServer: this.config.applicationServer }),
+            warmup: { maxWarmupReplicas: this.config.maxWarmupReplicas, acceptableRecoveryLag: this.config.acceptableRecoveryLag },
+          }),
+        ],
         ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
       });
       this.consumer = consumer;
@@ -171,7 +179,8 @@ export class KafkaStreams {
       const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored, globalStores: global.typed, warmStores });
       this.tasks = tasks;
       // Standbys read the changelogs through the group too, so the assignor can place them.
-      const standbyTopics = replicas > 0 ? [...standbyPlan.changelogs.values()].flat() : [];
+      // Warm-ups (KIP-441) are standbys too.
+      const standbyTopics = replicas > 0 || this.config.maxWarmupReplicas > 0 ? [...standbyPlan.changelogs.values()].flat() : [];
       consumer.subscribe([...new Set([...[...taskTopics.values()].flat(), ...standbyTopics])], {
         onPartitionsAssigned: async (tps) => this.onAssigned(tps),
         onPartitionsRevoked: async (tps) => this.onRevoked(tps),
@@ -325,6 +334,7 @@ export class KafkaStreams {
           this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - processed[processed.length - 1]!.timestamp) / 1000);
         }
         for (const t of tasks.all()) t.punctuateWallClock();
+        this.maybeProbe();
         if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
         const commitPath = this.commitPath!;
         commitPath.dispatch();
@@ -346,6 +356,20 @@ export class KafkaStreams {
     }
     // After a fatal error, stop owning tasks at once: leaving the group lets the other instances take them over.
     if (this.fatal !== undefined) await this.shutdown();
+  }
+
+  /**
+   * KIP-441's probing rebalance: an instance keeping standbys or warm-ups
+   * rejoins every probingRebalanceIntervalMs, so that the leader sees how
+   * far they have caught up (their offset sums) and moves a task to a
+   * warm-up that is now within acceptableRecoveryLag.
+   */
+  private maybeProbe(): void {
+    const now = this.config.clock.monotonicMs();
+    if (this.standbys!.size === 0 || now - this.lastAssignedMs < this.config.probingRebalanceIntervalMs) return;
+    this.lastAssignedMs = now;
+    this.config.logger.info('probing rebalance: standby and warm-up replicas report how far they have caught up', { standbyTasks: this.standbys!.size });
+    this.consumer!.enforceRebalance('probing rebalance (KIP-441)');
   }
 
   /**
@@ -420,6 +444,7 @@ export class KafkaStreams {
 
   private async onAssigned(tps: TopicPartition[]): Promise<void> {
     const tasks = this.tasks!;
+    this.lastAssignedMs = this.config.clock.monotonicMs();
     const ids = tasks.taskIdsOf(tps);
     const standbyTps = tps.filter((tp) => this.standbys!.isChangelog(tp.topic));
     this.config.logger.info('partitions assigned', { tasks: ids.map((t) => `${t.subtopology}_${t.partition}`), standbyPartitions: standbyTps.length, partitions: tps.length });

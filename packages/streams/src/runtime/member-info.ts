@@ -20,6 +20,8 @@ export interface MemberInfo {
   readonly version: 1;
   readonly subtopologies: Readonly<Record<string, { readonly sources: readonly string[]; readonly changelogs: readonly string[] }>>;
   readonly taskOffsetSums: Readonly<Record<string, string>>;
+  /** Per running task, the changelog offset sum it has written up to: what a warm-up's sum is compared with (KIP-441's lag). */
+  readonly activeOffsetSums?: Readonly<Record<string, string>>;
   /** `host:port` where the instance answers interactive queries (Kafka's application.server), when configured. */
   readonly applicationServer?: string;
 }

@@ -39,7 +39,7 @@ export interface TaskManagerDeps {
  */
 export class TaskManager {
   /** Per task: its directory and the changelog offset each persistent store is durable up to. */
-  private readonly tasks = new Map<string, { task: StreamTask; dir: string; checkpoint: Map<string, bigint>; input: PartitionGroup }>();
+  private readonly tasks = new Map<string, { task: StreamTask; dir: string; checkpoint: Map<string, bigint>; input: PartitionGroup; restoredTo: Map<string, bigint> }>();
   private readonly byPartition = new Map<string, { task: StreamTask; input: PartitionGroup }>();
   private readonly subByTopic = new Map<string, Subtopology>();
   /** Stores whose restoration is running (a gauge). */
@@ -100,6 +100,25 @@ export class TaskManager {
     return done;
   }
 
+  /**
+   * Per running task, the sum over its logged stores of the changelog
+   * offset it has written up to (acknowledged writes, else where its
+   * restoration ended): what a warm-up replica's offset sum is compared
+   * with (KIP-441's lag).
+   */
+  changelogOffsetSums(): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    for (const [key, { task, restoredTo }] of this.tasks) {
+      let sum = 0n;
+      for (const [name, restored] of restoredTo) {
+        const acked = this.deps.collector.ackedEndOffsets.get(tpKey(changelogTopic(this.deps.config.applicationId, name), task.partition)) ?? -1n;
+        sum += acked > restored ? acked : restored;
+      }
+      out.set(key, sum);
+    }
+    return out;
+  }
+
   /** Records polled but not processed yet (waiting for other partitions). */
   get bufferedRecords(): number {
     let n = 0;
@@ -123,7 +142,8 @@ export class TaskManager {
       const sub = this.deps.topology.subtopologies().find((s) => s.id === id.subtopology)!;
       const dir = path.join(this.deps.config.stateDir, this.deps.config.applicationId, key);
       const checkpoint = readCheckpoint(dir);
-      const innerStores = await this.openStores(id, sub, dir, checkpoint);
+      const restoredTo = new Map<string, bigint>();
+      const innerStores = await this.openStores(id, sub, dir, checkpoint, restoredTo);
       const task = new StreamTask({
         applicationId: this.deps.config.applicationId,
         id,
@@ -144,7 +164,7 @@ export class TaskManager {
         task.inputTopics().map((topic) => tpKey(topic, id.partition)),
         this.deps.config.maxTaskIdleMs,
       );
-      this.tasks.set(key, { task, dir, checkpoint, input });
+      this.tasks.set(key, { task, dir, checkpoint, input, restoredTo });
       for (const topic of task.inputTopics()) this.byPartition.set(tpKey(topic, id.partition), { task, input });
       this.deps.logger.info('task created', { task: key, stores: sub.stores });
     }
@@ -188,7 +208,7 @@ export class TaskManager {
   }
 
   /** Opens each store of the task and restores it; `checkpoint` is updated to what the stores now hold. */
-  private async openStores(id: TaskId, sub: Subtopology, dir: string, checkpoint: Map<string, bigint>): Promise<Map<string, BytesStore>> {
+  private async openStores(id: TaskId, sub: Subtopology, dir: string, checkpoint: Map<string, bigint>, restoredTo: Map<string, bigint>): Promise<Map<string, BytesStore>> {
     const { applicationId } = this.deps.config;
     const out = new Map<string, BytesStore>();
     for (const name of sub.stores) {
@@ -198,6 +218,7 @@ export class TaskManager {
         this.restoringStores++;
         const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger, this.eos).finally(() => this.restoringStores--);
         this.deps.onRestored?.(r.restoredRecords);
+        restoredTo.set(name, r.endOffset);
         if (spec.persistent) checkpoint.set(name, r.endOffset);
       }
       out.set(name, store);
