@@ -4,7 +4,7 @@
  * application that the real-process crash proof
  * (tests/cluster/streams-paid-orders.test.ts) runs as three instances.
  *
- * - `orders` and `payments`, both keyed by customer (co-partitioned), value
+ * - `order-events` and `payment-events`, both keyed by customer (co-partitioned), value
  *   = the order id; event time = the record's timestamp.
  * - `paid-orders`: a KStream–KStream inner join, an order and a payment of
  *   the same customer within 1 s of each other; key = customer, value =
@@ -27,11 +27,11 @@ const PAID_ORDERS_GRACE_MS = 60_000;
 const PAID_ORDERS_JOIN_MS = 1_000;
 
 async function main(): Promise<void> {
-  await createTopics(['orders', 'payments', 'paid-orders', 'orders-per-10s']);
+  await createTopics(['order-events', 'payment-events', 'paid-orders', 'orders-per-10s']);
   const S = Serdes.String();
   const builder = new StreamsBuilder();
-  const orders = builder.stream('orders', { keySerde: S, valueSerde: S });
-  const payments = builder.stream('payments', { keySerde: S, valueSerde: S });
+  const orders = builder.stream('order-events', { keySerde: S, valueSerde: S });
+  const payments = builder.stream('payment-events', { keySerde: S, valueSerde: S });
   orders
     .join(payments, (order, payment) => `${order}+${payment}`, JoinWindows.ofTimeDifferenceAndGrace(PAID_ORDERS_JOIN_MS, PAID_ORDERS_GRACE_MS), { valueSerde: S, otherValueSerde: S })
     .to('paid-orders', { keySerde: S, valueSerde: S });

@@ -20,14 +20,10 @@
  * closer processed before the last payments would move the task's stream
  * time past the join's retention and drop them as late.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
-import { spawnStreamsExample, STREAMS_EXAMPLES, terminate, type ExampleProcess } from '../documented/streams-process';
-import { TestCluster } from './harness';
+import { terminate } from '../documented/streams-process';
+import { useStreamsApps } from './streams-apps';
 
-const EXAMPLE = path.join(STREAMS_EXAMPLES, 'paid-orders.js');
 const GUARANTEE = process.env['STREAMS_GUARANTEE'] ?? 'exactly_once_v2';
 const EXACT = GUARANTEE === 'exactly_once_v2';
 // The example's windows (paid-orders.ts).
@@ -68,35 +64,11 @@ function referenceCounts(orders: readonly Event[]): Map<string, number> {
 }
 
 describe(`streams windowed join and windowed count under kill -9 (${GUARANTEE})`, () => {
-  let cluster: TestCluster;
-  let stateRoot: string;
-  const instances: ExampleProcess[] = [];
-  const logs = (): string => instances.map((i, n) => `--- ${'abc'[n]} ---\n${i.log().slice(-3000)}`).join('\n');
+  const apps = useStreamsApps('paid-orders');
   const withLogs = (err: Error): never => {
-    throw new Error(`${err.message}\n${logs()}`);
+    throw new Error(`${err.message}\n${apps.logs()}`);
   };
-
-  beforeAll(async () => {
-    if (!existsSync(EXAMPLE)) throw new Error(`${EXAMPLE} is missing: run \`pnpm build\` first`);
-    stateRoot = mkdtempSync(path.join(tmpdir(), 'gregor-streams-paid-'));
-    cluster = await TestCluster.start(3, { 'broker.heartbeat.interval.ms': '250', 'broker.session.timeout.ms': '2000', 'replica.lag.time.max.ms': '3000', 'group.initial.rebalance.delay.ms': '0' });
-  });
-
-  afterAll(async () => {
-    for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
-    await cluster?.stop();
-    if (stateRoot !== undefined) rmSync(stateRoot, { recursive: true, force: true });
-  });
-
-  function startInstance(name: string): ExampleProcess {
-    const instance = spawnStreamsExample('paid-orders', [], {
-      bootstrap: cluster.bootstrap().join(','),
-      stateDir: path.join(stateRoot, name),
-      extra: { GREGOR_STREAMS_PROCESSING_GUARANTEE: GUARANTEE },
-    });
-    instances.push(instance);
-    return instance;
-  }
+  const startInstance = (name: string) => apps.start(name, { GREGOR_STREAMS_PROCESSING_GUARANTEE: GUARANTEE });
 
   /** Every record of the topic as `key:value` (read_committed under exactly_once_v2). */
   async function readTopic(topic: string): Promise<string[]> {
@@ -104,7 +76,7 @@ describe(`streams windowed join and windowed count under kill -9 (${GUARANTEE})`
     for (let partition = 0; partition < 3; partition++) {
       let from = 0n;
       for (;;) {
-        const res = await cluster.client.read({ topic, partition, from, maxRecords: 2000, isolationLevel: EXACT ? 'read_committed' : 'read_uncommitted' });
+        const res = await apps.cluster.client.read({ topic, partition, from, maxRecords: 2000, isolationLevel: EXACT ? 'read_committed' : 'read_uncommitted' });
         for (const r of res.records) out.push(`${r.key!.toString()}:${r.value!.toString()}`);
         const end = EXACT ? res.lastStableOffset : res.highWatermark;
         if (res.nextOffset >= end || res.nextOffset === from) break;
@@ -115,7 +87,7 @@ describe(`streams windowed join and windowed count under kill -9 (${GUARANTEE})`
   }
 
   async function produce(topic: string, events: readonly Event[]): Promise<void> {
-    const producer = cluster.client.producer({ acks: 'all', lingerMs: 5 });
+    const producer = apps.cluster.client.producer({ acks: 'all', lingerMs: 5 });
     try {
       await producer.send({ topic, messages: events.map((e) => ({ key: e.customer, value: e.id, timestamp: e.timestamp })) });
     } finally {
@@ -123,8 +95,8 @@ describe(`streams windowed join and windowed count under kill -9 (${GUARANTEE})`
     }
   }
   const produceBoth = async (input: { orders: Event[]; payments: Event[] }, from: number, to: number): Promise<void> => {
-    await produce('orders', input.orders.slice(from, to));
-    await produce('payments', input.payments.slice(from, to));
+    await produce('order-events', input.orders.slice(from, to));
+    await produce('payment-events', input.payments.slice(from, to));
   };
 
   /** Waits until the topic holds every expected record (and, exactly once, nothing else). */
@@ -140,14 +112,14 @@ describe(`streams windowed join and windowed count under kill -9 (${GUARANTEE})`
   }
 
   it('joins and counts exactly like the reference through the kills', async () => {
-    await cluster.client.admin().createTopics(['orders', 'payments', 'paid-orders', 'orders-per-10s'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 3 })));
+    await apps.cluster.client.admin().createTopics(['order-events', 'payment-events', 'paid-orders', 'orders-per-10s'].map((topic) => ({ topic, numPartitions: 3, replicationFactor: 3 })));
     // Recent event times (retention keeps them), aligned to a window.
     const base = Math.floor((Date.now() - 10 * 60_000) / WINDOW_MS) * WINDOW_MS;
     const input = makeInput(base);
     const a = startInstance('a');
     startInstance('b');
     const c = startInstance('c');
-    await pollUntil(() => instances.every((i) => i.log().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'all three instances to be RUNNING' }).catch(withLogs);
+    await pollUntil(() => apps.instances.every((i) => i.log().includes('-> RUNNING')), { timeoutMs: 60_000, what: 'all three instances to be RUNNING' }).catch(withLogs);
 
     const half = ORDERS / 2;
     await produceBoth(input, 0, half);
@@ -155,15 +127,15 @@ describe(`streams windowed join and windowed count under kill -9 (${GUARANTEE})`
 
     // Phase 2 flows around the kills.
     await produceBoth(input, half, half + 60);
-    instances[1]!.child.kill('SIGKILL');
-    await cluster.kill(2);
+    apps.instances[1]!.child.kill('SIGKILL');
+    await apps.cluster.kill(2);
     await produceBoth(input, half + 60, ORDERS);
 
     const join = referenceJoin(input.orders, input.payments);
     const joined = await waitForJoin(join, 'every join result after the kills');
     // Closers: one order per customer far past every window's end + grace.
     const closeAt = base + ORDERS * STEP_MS + GRACE_MS + 2 * WINDOW_MS;
-    await produce('orders', Array.from({ length: CUSTOMERS }, (_, i) => ({ customer: `c${i}`, id: 'closer', timestamp: closeAt })));
+    await produce('order-events', Array.from({ length: CUSTOMERS }, (_, i) => ({ customer: `c${i}`, id: 'closer', timestamp: closeAt })));
 
     const counts = referenceCounts(input.orders);
     const emitted = await pollUntil(
