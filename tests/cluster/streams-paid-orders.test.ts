@@ -125,11 +125,14 @@ describe(`streams windowed join and windowed count under kill -9 (${GUARANTEE})`
     await produceBoth(input, 0, half);
     await waitForJoin(referenceJoin(input.orders.slice(0, half), input.payments.slice(0, half)), 'phase 1 join results');
 
-    // Phase 2 flows around the kills.
-    await produceBoth(input, half, half + 60);
+    // Phase 2 flows, in chunks, around the kills.
+    await produceBoth(input, half, half + 20);
+    const flowing = (async () => {
+      for (let from = half + 20; from < ORDERS; from += 20) await produceBoth(input, from, Math.min(ORDERS, from + 20));
+    })();
     apps.instances[1]!.child.kill('SIGKILL');
     await apps.cluster.kill(2);
-    await produceBoth(input, half + 60, ORDERS);
+    await flowing;
 
     const join = referenceJoin(input.orders, input.payments);
     const joined = await waitForJoin(join, 'every join result after the kills');
