@@ -1,7 +1,7 @@
 /** What every streams example does around its topology: topics, start, stop on a signal. */
 import { createClient, isGregorError } from '@gregor/client';
 import { createLogger, LOG_LEVELS, type LogLevel } from '@gregor/common';
-import { KafkaStreams, type Topology } from '@gregor/streams';
+import { KafkaStreams, type StreamsConfig, type Topology } from '@gregor/streams';
 import { BOOTSTRAP } from '../env';
 
 /** Creates the topics (3 partitions each) unless they exist. */
@@ -26,8 +26,9 @@ export async function createTopics(topics: readonly string[]): Promise<void> {
  * SIGINT/SIGTERM (exit 0) or when it fails (exit 2, the error is logged).
  * GREGOR_STREAMS_STATE_DIR and GREGOR_STREAMS_APP_ID override the state
  * directory and the application id; GREGOR_STREAMS_STANDBY_REPLICAS sets
- * numStandbyReplicas (default 0); GREGOR_LOG_LEVEL the log level (error,
- * warn, info — the default — or debug).
+ * numStandbyReplicas (default 0); GREGOR_STREAMS_PROCESSING_GUARANTEE the
+ * processingGuarantee (at_least_once, the default, or exactly_once_v2);
+ * GREGOR_LOG_LEVEL the log level (error, warn, info — the default — or debug).
  */
 export async function runStreams(topology: Topology, defaultApplicationId: string): Promise<KafkaStreams> {
   console.log(topology.describe());
@@ -38,6 +39,8 @@ export async function runStreams(topology: Topology, defaultApplicationId: strin
     ...(stateDir === undefined ? {} : { stateDir }),
     commitIntervalMs: 1000,
     numStandbyReplicas: Number(process.env['GREGOR_STREAMS_STANDBY_REPLICAS'] ?? '0'),
+    // KafkaStreams refuses another value with INVALID_CONFIG naming it.
+    processingGuarantee: (process.env['GREGOR_STREAMS_PROCESSING_GUARANTEE'] ?? 'at_least_once') as StreamsConfig['processingGuarantee'],
     logger: createLogger({ component: defaultApplicationId, stderr: true, level: logLevel() }),
   });
   const stop = (): void => void streams.close().then(() => process.exit(streams.error === undefined ? 0 : 2));

@@ -12,14 +12,10 @@
  * on SIGTERM. Needs the built dist (`pnpm build`). GREGOR_LOG_LEVEL=debug
  * gives the instances' debug logs (printed when a wait fails).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import { pollUntil } from '@gregor/common';
-import { spawnStreamsExample, STREAMS_EXAMPLES, terminate, type ExampleProcess } from '../documented/streams-process';
-import { TestCluster } from './harness';
+import { terminate, type ExampleProcess } from '../documented/streams-process';
+import { useStreamsApps } from './streams-apps';
 
-const EXAMPLE = path.join(STREAMS_EXAMPLES, 'word-count.js');
 const INPUT = 'streams-plaintext-input';
 const OUTPUT = 'streams-wordcount-output';
 
@@ -31,27 +27,9 @@ function countWords(lines: readonly string[]): Map<string, number> {
 }
 
 describe('streams word count on a real 3-node cluster', () => {
-  let cluster: TestCluster;
-  let stateRoot: string;
-  const instances: ExampleProcess[] = [];
-
-  beforeAll(async () => {
-    if (!existsSync(EXAMPLE)) throw new Error(`${EXAMPLE} is missing: run \`pnpm build\` first`);
-    stateRoot = mkdtempSync(path.join(tmpdir(), 'gregor-streams-wc-'));
-    cluster = await TestCluster.start(3, { 'broker.heartbeat.interval.ms': '250', 'broker.session.timeout.ms': '2000', 'replica.lag.time.max.ms': '3000', 'group.initial.rebalance.delay.ms': '0' });
-  });
-
-  afterAll(async () => {
-    for (const i of instances) if (i.child.exitCode === null && i.child.signalCode === null) i.child.kill('SIGKILL');
-    await cluster?.stop();
-    if (stateRoot !== undefined) rmSync(stateRoot, { recursive: true, force: true });
-  });
-
-  function startInstance(name: string): ExampleProcess {
-    const instance = spawnStreamsExample('word-count', [], { bootstrap: cluster.bootstrap().join(','), stateDir: path.join(stateRoot, name) });
-    instances.push(instance);
-    return instance;
-  }
+  const apps = useStreamsApps('word-count');
+  const instances = apps.instances;
+  const startInstance = (name: string): ExampleProcess => apps.start(name);
 
   /** The latest count per word in the output topic. */
   async function latestCounts(): Promise<Map<string, number>> {
@@ -59,7 +37,7 @@ describe('streams word count on a real 3-node cluster', () => {
     for (let p = 0; p < 3; p++) {
       let from = 0n;
       for (;;) {
-        const res = await cluster.client.read({ topic: OUTPUT, partition: p, from, maxRecords: 2000 });
+        const res = await apps.cluster.client.read({ topic: OUTPUT, partition: p, from, maxRecords: 2000 });
         for (const r of res.records) out.set(r.key!.toString(), Number(r.value!.toString()));
         if (res.nextOffset >= res.highWatermark) break;
         from = res.nextOffset;
@@ -69,7 +47,7 @@ describe('streams word count on a real 3-node cluster', () => {
   }
 
   async function produce(lines: readonly string[]): Promise<void> {
-    const producer = cluster.client.producer({ acks: 'all', lingerMs: 5 });
+    const producer = apps.cluster.client.producer({ acks: 'all', lingerMs: 5 });
     await producer.send({ topic: INPUT, messages: lines.map((value, i) => ({ key: `line-${i}`, value })) });
     await producer.close();
   }
@@ -79,10 +57,10 @@ describe('streams word count on a real 3-node cluster', () => {
   let a: ExampleProcess;
   let c: ExampleProcess;
   let lines: string[];
-  const logs = (): string => instances.map((i, n) => `--- ${'abc'[n]} ---\n${show(i)}`).join('\n');
+  const logs = (): string => apps.logs();
 
   it('output equals the reference count', async () => {
-    await cluster.client.admin().createTopics([{ topic: INPUT, numPartitions: 3, replicationFactor: 3 }, { topic: OUTPUT, numPartitions: 3, replicationFactor: 3 }]);
+    await apps.cluster.client.admin().createTopics([{ topic: INPUT, numPartitions: 3, replicationFactor: 3 }, { topic: OUTPUT, numPartitions: 3, replicationFactor: 3 }]);
     const words = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta'];
     lines = Array.from({ length: 400 }, (_, i) => `${words[i % 8]} ${words[(i * 3) % 8]} Common ${words[(i * 5) % 7]}`);
     a = startInstance('a');
@@ -101,7 +79,7 @@ describe('streams word count on a real 3-node cluster', () => {
 
   it('after kill -9 of an instance and a node nothing is lost', async () => {
     instances[1]!.child.kill('SIGKILL');
-    await cluster.kill(2);
+    await apps.cluster.kill(2);
     await produce(lines.slice(200));
     const expected = countWords(lines);
     const final = await pollUntil(

@@ -10,12 +10,13 @@ export interface ExampleProcess {
   log(): string;
 }
 
-export function spawnStreamsExample(name: string, args: readonly string[], env: { bootstrap: string; stateDir: string }): ExampleProcess {
+export function spawnStreamsExample(name: string, args: readonly string[], env: { bootstrap: string; stateDir: string; extra?: Readonly<Record<string, string>> }): ExampleProcess {
   const child = spawn(process.execPath, [path.join(STREAMS_EXAMPLES, `${name}.js`), ...args], {
     env: {
       PATH: process.env.PATH,
       GREGOR_BOOTSTRAP: env.bootstrap,
       GREGOR_STREAMS_STATE_DIR: env.stateDir,
+      ...env.extra,
       // GREGOR_LOG_LEVEL=debug reaches the example's logger (debugging a run).
       ...(process.env['GREGOR_LOG_LEVEL'] !== undefined ? { GREGOR_LOG_LEVEL: process.env['GREGOR_LOG_LEVEL'] } : {}),
     },

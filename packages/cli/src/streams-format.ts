@@ -1,5 +1,5 @@
 import type { GroupDescription } from '@gregor/client';
-import { changelogStoreName, decodeMemberInfo, type MemberInfo } from '@gregor/streams';
+import { changelogStoreName, decodeMemberInfo, memberTasks, type MemberInfo } from '@gregor/streams';
 import { table, type GroupView } from './group-format';
 
 /** One sub-topology as its instances report it: what it reads, its stores and their changelogs. */
@@ -62,16 +62,10 @@ export function streamsView(applicationId: string, d: GroupDescription, group: G
     for (const t of s.sources) sourceSub.set(t, s.id);
     for (const c of s.stores) changelogSub.set(c.changelog, s.id);
   }
+  const topology = Object.fromEntries([...subs.values()].map((v) => [v.id, { sources: v.sources, changelogs: v.stores.map((c) => c.changelog) }]));
   const members = d.members.map((m) => {
-    const active = new Set<string>();
-    const standby = new Set<string>();
-    for (const tp of m.assignment) {
-      const a = sourceSub.get(tp.topic);
-      const sb = changelogSub.get(tp.topic);
-      if (a !== undefined) active.add(`${a}_${tp.partition}`);
-      else if (sb !== undefined) standby.add(`${sb}_${tp.partition}`);
-    }
-    return { memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, host: m.clientHost, activeTasks: [...active].sort(taskOrder), standbyTasks: [...standby].sort(taskOrder) };
+    const { active, standby } = memberTasks(topology, m.assignment);
+    return { memberId: m.memberId, groupInstanceId: m.groupInstanceId, clientId: m.clientId, host: m.clientHost, activeTasks: active.sort(taskOrder), standbyTasks: standby.sort(taskOrder) };
   });
   // Changelog partitions assigned to standbys carry no committed offset: they are not inputs.
   const inputs = group.partitions

@@ -66,6 +66,19 @@ describe('group consumer against a real node', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  test('enforceRebalance rejoins at the next poll: a new generation, the assignment kept (KIP-568)', async () => {
+    await client.admin().createTopics([{ topic: 'enforce', numPartitions: 2 }]);
+    const a = client.consumer({ ...fast, groupId: 'enforce-g', partitionAssignors: [cooperativeStickyAssignor] });
+    expect(() => a.enforceRebalance()).toThrow('enforceRebalance() needs subscribe() first');
+    a.subscribe(['enforce']);
+    await pollAll([a], () => a.assignment().length === 2);
+    const generation = a.groupMetadata()!.generationId;
+    a.enforceRebalance('test');
+    await pollAll([a], () => a.groupMetadata()!.generationId > generation);
+    expect(names(a.assignment())).toEqual(['enforce-0', 'enforce-1']);
+    await a.close();
+  });
+
   test('two members split the partitions and together read every record exactly once', async () => {
     await client.admin().createTopics([{ topic: 'split', numPartitions: 4 }]);
     const a = client.consumer({ ...fast, groupId: 'split-g' });

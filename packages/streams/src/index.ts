@@ -36,3 +36,4 @@ export { streamsTaskAssignor, allTasks, taskPartitions } from './runtime/task-as
 export { StreamsMetricsRegistry } from './runtime/metrics';
 export { assertApplicationStopped, changelogStoreName, isInternalTopic, resetApplication, type ResetResult } from './runtime/reset';
 export { decodeMemberInfo, type MemberInfo } from './runtime/member-info';
+export { memberTasks, parseHostInfo, type HostInfo, type KeyQueryMetadata, type StreamsMetadata } from './runtime/streams-metadata';

@@ -121,8 +121,8 @@ describe('KafkaStreams against a real node', () => {
     for (let i = 0; i < 300; i++) lines.push(`w${i % 7} w${i % 11} common`);
     await produce(lines.slice(0, 150));
 
-    const a = instance('a');
-    const b = instance('b');
+    const a = instance('a', { applicationServer: 'host-a:8001' });
+    const b = instance('b', { applicationServer: 'host-b:8002' });
     await a.start();
     await b.start();
     const topics = await client.admin().listTopics();
@@ -139,6 +139,18 @@ describe('KafkaStreams against a real node', () => {
     expect(text).toMatch(/gregor_streams_commit_duration_seconds_count\{application_id="wc"\} [1-9]/);
     // Interactive queries: each word's count lives on exactly one of the instances.
     for (const [word, n] of expected) expect(a.store<string, number>('counts').get(word) ?? b.store<string, number>('counts').get(word)).toBe(n);
+    // Key → instance (application.server through the group): every instance names the same one, and it holds the key.
+    const byHost = new Map([
+      ['host-a', a],
+      ['host-b', b],
+    ]);
+    for (const [word, n] of expected) {
+      const meta = await b.queryMetadataForKey('counts', word, S);
+      expect(await a.queryMetadataForKey('counts', word, S)).toEqual(meta);
+      expect(byHost.get(meta.activeHost!.host)!.store<string, number>('counts').get(word)).toBe(n);
+    }
+    expect((await a.streamsMetadataForStore('counts')).map((m) => `${m.hostInfo.host}:${m.hostInfo.port}`).sort()).toEqual(['host-a:8001', 'host-b:8002']);
+    await expect(a.queryMetadataForKey('no-such-store', 'x', S)).rejects.toThrow('the topology has no state store "no-such-store"');
 
     await b.close();
     expect(b.currentState).toBe('NOT_RUNNING');
@@ -166,6 +178,36 @@ describe('KafkaStreams against a real node', () => {
     expect(await c.metricsRegistry.registry.metrics()).toContain(`gregor_streams_restored_records_total{application_id="wc"} ${c.metrics().restoredRecords}`);
     expect(sorted(new Map(c.store<string, number>('counts').all().map((kv) => [kv.key, kv.value])))).toEqual(expected2);
     await c.close();
+  });
+
+  it('warm-up replicas (KIP-441): a joining instance warms a counting task up before taking it over, and restores nothing when it does', async () => {
+    await client.admin().createTopics([{ topic: 'wu-in', numPartitions: 2 }, { topic: 'wu-out', numPartitions: 2 }]);
+    // A 3 s probing interval: the warm-up phase lasts long enough to be seen.
+    const config = (name: string): StreamsConfig => appConfig('wu', name, { maxWarmupReplicas: 1, acceptableRecoveryLag: 5, probingRebalanceIntervalMs: 3000 });
+    const a = new KafkaStreams(keyCountTopology('wu-in', 'wu-out'), config('wu-a'));
+    running.push(a);
+    await a.start();
+    await pollUntil(() => a.metrics().tasks === 2, { timeoutMs: 30_000, what: 'a to own both counting tasks' });
+    const keys = Array.from({ length: 200 }, (_, i) => `k${i % 100}`);
+    const producer = client.producer({ lingerMs: 0 });
+    await producer.send({ topic: 'wu-in', messages: keys.map((key) => ({ key, value: 'x' })) });
+    await producer.close();
+    await pollUntil(async () => (await latestCounts(client, 'wu-out', 2)).get('k99') === 2 && [...(await latestCounts(client, 'wu-out', 2)).values()].every((n) => n === 2), { timeoutMs: 60_000, what: 'every key counted twice' });
+    const ends = await client.admin().listOffsets([0, 1].map((partition) => ({ topic: 'wu-counts-changelog', partition, spec: 'latest' as const })));
+    expect(Math.min(...ends.map((e) => Number(e.offset)))).toBeGreaterThan(5); // more than acceptableRecoveryLag: a cold move would be "behind"
+
+    const b = new KafkaStreams(keyCountTopology('wu-in', 'wu-out'), config('wu-b'));
+    running.push(b);
+    await b.start();
+    // b is not caught up on either task: a keeps both, b warms one up (a standby of its changelog).
+    await pollUntil(() => b.metrics().standbyTasks === 1 && b.metrics().tasks === 0 && a.metrics().tasks === 2, { timeoutMs: 30_000, what: 'a warm-up on b while a keeps both tasks' });
+    // A probing rebalance finds the warm-up caught up: the task moves, and b restores nothing.
+    await pollUntil(() => a.metrics().tasks === 1 && b.metrics().tasks === 1, { timeoutMs: 30_000, what: 'the warmed-up task to move to b' });
+    expect(b.metrics().restoredRecords).toBe(0);
+    expect(b.store<string, number>('counts').approximateNumEntries()).toBeGreaterThan(0);
+    for (const [key, n] of b.store<string, number>('counts').all().map((kv) => [kv.key, kv.value] as const)) expect({ key, n }).toEqual({ key, n: 2 });
+    await b.close();
+    await a.close();
   });
 
   it('standby replicas: the other instance keeps each stateful task warm; after a failover it restores only the tail', async () => {
@@ -354,6 +396,46 @@ describe('KafkaStreams against a real node', () => {
     await s2.start();
     expect(s2.metrics().restoredRecords).toBe(0); // persistent global store, checkpointed at close
     await s2.close();
+    await producer.close();
+  });
+
+  it('maxTaskIdleMs: a stream–table join waits for the table\'s empty partition, so an order fetched before its customer still finds it', async () => {
+    await client.admin().createTopics(['idle-orders', 'idle-customers', 'idle-enriched', 'idle-enriched-0'].map((topic) => ({ topic, numPartitions: 1 })));
+    const topology = (output: string): ReturnType<StreamsBuilder['build']> => {
+      const b = new StreamsBuilder();
+      const customers = b.table<string, string>('idle-customers', { keySerde: S, valueSerde: S, storeName: `${output}-customers` });
+      b.stream<string, string>('idle-orders', { keySerde: S, valueSerde: S })
+        .leftJoin(customers, (order, customer) => `${order}:${customer ?? 'none'}`)
+        .to(output, { keySerde: S, valueSerde: S });
+      return b.build();
+    };
+    const enriched = async (topic: string): Promise<string[]> => (await client.read({ topic, partition: 0, from: 'earliest' })).records.map((r) => r.value!.toString());
+    const producer = client.producer({ lingerMs: 0 });
+    // The order (event time 2000) is written before its customer (event time 1000), as when one side lags behind.
+    await producer.send({ topic: 'idle-orders', key: 'c1', value: 'o1', timestamp: 2000 });
+
+    // Without waiting (the default), the order is joined with what the table holds when it is fetched: nothing.
+    const eager = new KafkaStreams(topology('idle-enriched-0'), appConfig('idle-eager', 'idle-eager'));
+    running.push(eager);
+    await eager.start();
+    await pollUntil(async () => (await enriched('idle-enriched-0')).length === 1, { timeoutMs: 30_000, what: 'the eager join result' });
+    expect(await enriched('idle-enriched-0')).toEqual(['o1:none']);
+    await eager.close();
+
+    // Waiting: the task holds the order until the customers partition has a record, then processes by timestamp.
+    const waiting = new KafkaStreams(topology('idle-enriched'), appConfig('idle-wait', 'idle-wait', { maxTaskIdleMs: 120_000 }));
+    running.push(waiting);
+    await waiting.start();
+    await pollUntil(() => waiting.metrics().bufferedRecords === 1, { timeoutMs: 30_000, what: 'the task to hold the order back' });
+    expect(await enriched('idle-enriched')).toEqual([]);
+    // A later customer record too: once c1 (1000) is processed the customers partition must still hold
+    // something, else the task waits again — a task only runs while every partition has a record.
+    await producer.send({ topic: 'idle-customers', messages: [{ key: 'c1', value: 'gold', timestamp: 1000 }, { key: 'c2', value: 'silver', timestamp: 3000 }] });
+    await pollUntil(async () => (await enriched('idle-enriched')).length === 1, { timeoutMs: 30_000, what: 'the join result once the customer is in' });
+    expect(await enriched('idle-enriched')).toEqual(['o1:gold']);
+    // c2 (3000) now waits for the next order.
+    expect(waiting.metrics().bufferedRecords).toBe(1);
+    await waiting.close();
     await producer.close();
   });
 

@@ -2,8 +2,7 @@ import fc from 'fast-check';
 import type { GroupMember } from '@gregor/client';
 import type { TopicPartition } from '@gregor/common';
 import { allTasks, planTopics, Serdes, StreamsBuilder, streamsTaskAssignor, taskPartitions } from '../src';
-import type { IncomingRecord } from '../src/processor/record-collector';
-import { mergeByTimestamp } from '../src/runtime/record-order';
+import { keyQueryMetadata, parseHostInfo, streamsMetadataFromGroup } from '../src/runtime/streams-metadata';
 import { decodeMemberInfo, encodeMemberInfo } from '../src/runtime/member-info';
 import { placeFreeTasksWarm } from '../src/runtime/warm-placement';
 
@@ -115,28 +114,31 @@ describe('streamsTaskAssignor', () => {
   });
 });
 
-describe('mergeByTimestamp', () => {
-  const rec = (partition: number, offset: number, timestamp: number): IncomingRecord => ({ topic: 't', partition, offset: BigInt(offset), timestamp, key: null, value: null, headers: [] });
+describe('streams metadata (key → instance)', () => {
+  const info = (server: string | undefined): Buffer =>
+    Buffer.from(JSON.stringify({ version: 1, subtopologies: { '0': { sources: ['in'], changelogs: [] }, '1': { sources: ['app-rep'], changelogs: ['app-counts-changelog'] } }, taskOffsetSums: {}, ...(server === undefined ? {} : { applicationServer: server }) }));
+  const stores = new Map([['1', ['counts']]]);
 
-  it('property: keeps each partition in offset order, takes the smallest head timestamp first, loses nothing', () => {
-    const partitionArb = fc.array(fc.integer({ min: 0, max: 50 }), { maxLength: 10 });
-    fc.assert(
-      fc.property(fc.array(partitionArb, { maxLength: 4 }), (timestamps) => {
-        const parts = timestamps.map((ts, p) => ts.map((t, o) => rec(p, o, t)));
-        const out = mergeByTimestamp(parts);
-        expect(out).toHaveLength(parts.flat().length);
-        for (let p = 0; p < parts.length; p++) expect(out.filter((r) => r.partition === p)).toEqual(parts[p]);
-        // Each pick is the smallest among the heads at that moment.
-        const heads = parts.map(() => 0);
-        for (const r of out) {
-          for (let p = 0; p < parts.length; p++) {
-            const h = parts[p]![heads[p]!];
-            if (h !== undefined) expect(r.timestamp).toBeLessThanOrEqual(h.timestamp);
-          }
-          heads[r.partition]!++;
-        }
-      }),
+  it('maps members to their tasks and stores, active and standby; members without an application server are left out', () => {
+    const all = streamsMetadataFromGroup(
+      [
+        { memberId: 'm1', subscriptionUserData: info('a:1'), assignment: [{ topic: 'in', partition: 0 }, { topic: 'app-rep', partition: 1 }, { topic: 'app-counts-changelog', partition: 0 }] },
+        { memberId: 'm2', subscriptionUserData: info('b:2'), assignment: [{ topic: 'app-rep', partition: 0 }, { topic: 'app-counts-changelog', partition: 1 }] },
+        { memberId: 'm3', subscriptionUserData: info(undefined), assignment: [{ topic: 'in', partition: 1 }] },
+      ],
+      stores,
     );
+    expect(all).toEqual([
+      { hostInfo: { host: 'a', port: 1 }, memberId: 'm1', activeTasks: ['0_0', '1_1'], standbyTasks: ['1_0'], stateStoreNames: ['counts'], standbyStateStoreNames: ['counts'] },
+      { hostInfo: { host: 'b', port: 2 }, memberId: 'm2', activeTasks: ['1_0'], standbyTasks: ['1_1'], stateStoreNames: ['counts'], standbyStateStoreNames: ['counts'] },
+    ]);
+    expect(keyQueryMetadata(all, 1, 0)).toEqual({ activeHost: { host: 'b', port: 2 }, standbyHosts: [{ host: 'a', port: 1 }], partition: 0 });
+    expect(keyQueryMetadata(all, 0, 1)).toEqual({ activeHost: null, standbyHosts: [], partition: 1 }); // its owner has no server
+  });
+
+  it('application.server must be host:port', () => {
+    expect(parseHostInfo('[::1]:8080')).toEqual({ host: '[::1]', port: 8080 });
+    for (const bad of ['localhost', ':80', 'h:', 'h:99999', 'h:x']) expect(() => parseHostInfo(bad)).toThrow(`applicationServer must be host:port, got "${bad}"`);
   });
 });
 
@@ -179,7 +181,7 @@ describe('state-aware placement', () => {
   const partitionsOf = (out: Map<string, TopicPartition[]>, id: string): number[] => out.get(id)!.map((tp) => tp.partition).sort();
 
   it('its subscription userData names the sub-topologies and the state this instance holds', () => {
-    const assignor = streamsTaskAssignor(new Map([[0, ['in']], [1, ['app-agg-repartition']]]), { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 0 }, () => new Map([['1_0', '42'], ['0_1', 'active']]));
+    const assignor = streamsTaskAssignor(new Map([[0, ['in']], [1, ['app-agg-repartition']]]), { changelogs: new Map([[1, ['app-agg-changelog']]]), replicas: 0 }, { localState: () => ({ taskOffsetSums: new Map([['1_0', '42'], ['0_1', 'active']]) }) });
     expect(decodeMemberInfo(assignor.subscriptionUserData!(['in']))).toEqual({
       version: 1,
       subtopologies: { '0': { sources: ['in'], changelogs: [] }, '1': { sources: ['app-agg-repartition'], changelogs: ['app-agg-changelog'] } },
@@ -224,6 +226,52 @@ describe('state-aware placement', () => {
     expect(got.filter((t) => t.startsWith('1_'))).toEqual(['1_0', '1_2']);
     expect(got.filter((t) => t.startsWith('0_'))).toHaveLength(2);
     expect(tasksOfOut(round2.get('b')!)).toEqual(kept);
+  });
+
+  it('warm-up replicas (KIP-441): a task moves only to a member caught up on it; until then it stays and is warmed up there', () => {
+    const topics = new Map([[0, ['app-agg-repartition']]]);
+    const plan = { changelogs: new Map([[0, ['app-agg-changelog']]]), replicas: 0 };
+    const assignor = streamsTaskAssignor(topics, plan, { warmup: { maxWarmupReplicas: 1, acceptableRecoveryLag: 10 } });
+    const c = new Map([['app-agg-repartition', 2]]);
+    const task = (partition: number): TopicPartition => ({ topic: 'app-agg-repartition', partition });
+    const changelog = (partition: number): TopicPartition => ({ topic: 'app-agg-changelog', partition });
+    const withSums = (id: string, owned: TopicPartition[], sums: Record<string, string>, active: Record<string, string> = {}): GroupMember => ({
+      ...member(id, owned, 1),
+      subscription: { ...member(id).subscription, ownedPartitions: owned, generationId: 1, userData: encodeMemberInfo({ version: 1, subtopologies: {}, taskOffsetSums: sums, activeOffsetSums: active }) },
+    });
+    const b = (owned: TopicPartition[]): GroupMember => withSums('b', owned, { '0_0': 'active', '0_1': 'active' }, { '0_0': '1000', '0_1': '1000' });
+    // a joins with nothing: b keeps both tasks, a warms one up (the other waits: one warm-up at a time).
+    const round1 = assignor.assign(c, [withSums('a', [], {}), b([task(0), task(1)])]);
+    expect(round1.get('b')).toEqual([task(0), task(1)]);
+    expect(round1.get('a')).toEqual([changelog(1)]); // the task the sticky assignment would move
+    // Still 100 behind: nothing moves.
+    expect(assignor.assign(c, [withSums('a', [changelog(1)], { '0_1': '900' }), b([task(0), task(1)])])).toEqual(round1);
+    // Caught up (within 10): b gives 0_1 up (cooperatively: assigned to nobody this round), then a gets it.
+    const round3 = assignor.assign(c, [withSums('a', [changelog(1)], { '0_1': '995' }), b([task(0), task(1)])]);
+    expect(round3.get('b')).toEqual([task(0)]);
+    expect(round3.get('a')).toEqual([]);
+    const round4 = assignor.assign(c, [withSums('a', [], { '0_1': '995' }), b([task(0)])]);
+    expect(round4.get('a')).toEqual([task(1)]);
+    // Without warm-ups (maxWarmupReplicas 0) the task moves at once, cold.
+    const cold = streamsTaskAssignor(topics, plan, { warmup: { maxWarmupReplicas: 0, acceptableRecoveryLag: 10 } }).assign(c, [withSums('a', [], {}), b([task(0), task(1)])]);
+    expect(cold.get('b')).toHaveLength(1);
+  });
+
+  it('warm-up replicas: a newcomer within acceptableRecoveryLag of a small changelog counts as caught up; an owner that reports no position holds nothing back', () => {
+    const topics = new Map([[0, ['app-agg-repartition']]]);
+    const plan = { changelogs: new Map([[0, ['app-agg-changelog']]]), replicas: 0 };
+    const assignor = streamsTaskAssignor(topics, plan, { warmup: { maxWarmupReplicas: 2, acceptableRecoveryLag: 10 } });
+    const c = new Map([['app-agg-repartition', 2]]);
+    const owned = [0, 1].map((partition) => ({ topic: 'app-agg-repartition', partition }));
+    const bWith = (active?: Record<string, string>): GroupMember => ({
+      ...member('b', owned, 1),
+      subscription: { ...member('b').subscription, ownedPartitions: owned, generationId: 1, userData: encodeMemberInfo({ version: 1, subtopologies: {}, taskOffsetSums: {}, ...(active === undefined ? {} : { activeOffsetSums: active }) }) },
+    });
+    for (const b of [bWith({ '0_0': '8', '0_1': '8' }), bWith(undefined)]) {
+      const out = assignor.assign(c, [member('a'), b]);
+      expect(out.get('b')).toHaveLength(1);
+      expect(out.get('a')).toEqual([]);
+    }
   });
 
   it('property: with random state on every member, rounds still converge: every task once, balanced, never straight from one owner to another', () => {

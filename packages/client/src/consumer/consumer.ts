@@ -141,6 +141,18 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     await this.requireGroup('commit').commit(offsets);
   }
 
+  /**
+   * Asks for a rebalance at the next poll (Kafka's enforceRebalance,
+   * KIP-568): the member rejoins, so the leader assigns again with every
+   * member's current subscription userData (Kafka Streams' probing
+   * rebalances). Needs a subscription.
+   */
+  enforceRebalance(reason = 'enforceRebalance() called'): void {
+    this.ensureOpen();
+    this.requireGroup('enforceRebalance').enforceRebalance(reason);
+    this.notify();
+  }
+
   /** The group's committed offsets for `tps`, keyed "topic-partition" (-1n = none). */
   async committed(tps: readonly TopicPartition[]): Promise<Map<string, bigint>> {
     return this.requireGroup('committed').committed(tps);

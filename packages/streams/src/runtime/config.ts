@@ -1,4 +1,5 @@
 import type { ClientOptions } from '@gregor/client';
+import { parseHostInfo } from './streams-metadata';
 import { GregorError, silentLogger, topicNameProblem, type Clock, systemClock, type Logger } from '@gregor/common';
 
 /** Kafka Streams' main settings, in camelCase (application.id → applicationId). */
@@ -49,11 +50,44 @@ export interface StreamsConfig {
    * nothing is replayed. Unique per instance.
    */
   groupInstanceId?: string;
+  /**
+   * `host:port` where this instance answers interactive queries (Kafka's
+   * application.server): told to the group, so that any instance's
+   * `queryMetadataForKey` can say which instance holds a key.
+   */
+  applicationServer?: string;
+  /**
+   * KIP-441 (Kafka's names and defaults): a stateful task moves to another
+   * instance only once that instance is caught up on it — its state within
+   * `acceptableRecoveryLag` changelog records (10000) of the active's.
+   * Until then it stays where it runs and up to `maxWarmupReplicas` (2)
+   * warm-up replicas restore it elsewhere in the background; an instance
+   * holding standbys or warm-ups asks for a probing rebalance every
+   * `probingRebalanceIntervalMs` (600000) so that caught-up warm-ups take
+   * their tasks over. `maxWarmupReplicas: 0` moves tasks at once, cold.
+   */
+  maxWarmupReplicas?: number;
+  acceptableRecoveryLag?: number;
+  probingRebalanceIntervalMs?: number;
   /** Warm copies of each stateful task's stores kept on other instances (Kafka's num.standby.replicas, default 0). */
   numStandbyReplicas?: number;
   /** Consumer group session timeout (default 10000, shorter than a plain consumer's so failover is quick). */
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
+  /**
+   * How long a task with records on some input partitions waits for an
+   * empty one before it goes on without it (Kafka's max.task.idle.ms,
+   * default 0: never waits). A join whose sides arrive at different times
+   * sets it, so that records are processed in timestamp order across its
+   * inputs and results do not depend on which side was fetched first.
+   */
+  maxTaskIdleMs?: number;
+  /**
+   * Records buffered per input partition before the instance stops
+   * fetching it (Kafka's buffered.records.per.partition, default 1000);
+   * bounds what a waiting task holds.
+   */
+  bufferedRecordsPerPartition?: number;
   /** Outputs in flight before the loop waits for acknowledgements (back-pressure; default 10000). */
   maxPendingSends?: number;
   logger?: Logger;
@@ -64,8 +98,8 @@ export interface StreamsConfig {
 
 export type DeserializationHandler = 'fail' | 'logAndContinue' | { deadLetterTopic: string };
 
-export type ResolvedStreamsConfig = Required<Omit<StreamsConfig, 'replicationFactor' | 'client' | 'stateDir' | 'groupInstanceId'>> &
-  Pick<StreamsConfig, 'replicationFactor' | 'client' | 'groupInstanceId'> & { stateDir: string };
+export type ResolvedStreamsConfig = Required<Omit<StreamsConfig, 'replicationFactor' | 'client' | 'stateDir' | 'groupInstanceId' | 'applicationServer'>> &
+  Pick<StreamsConfig, 'replicationFactor' | 'client' | 'groupInstanceId' | 'applicationServer'> & { stateDir: string };
 
 export function resolveConfig(c: StreamsConfig, defaultStateDir: string): ResolvedStreamsConfig {
   const problem = topicNameProblem(`${c.applicationId}-x`);
@@ -86,12 +120,18 @@ export function resolveConfig(c: StreamsConfig, defaultStateDir: string): Resolv
     cacheMaxEntries: nonNegative('cacheMaxEntries', c.cacheMaxEntries ?? 10_000),
     replicationFactor: c.replicationFactor,
     groupInstanceId: c.groupInstanceId,
+    applicationServer: c.applicationServer === undefined ? undefined : (parseHostInfo(c.applicationServer), c.applicationServer),
     deserializationExceptionHandler: deserializationHandler(c.deserializationExceptionHandler ?? 'fail'),
     productionExceptionHandler: c.productionExceptionHandler ?? 'fail',
     sessionTimeoutMs: nonNegative('sessionTimeoutMs', c.sessionTimeoutMs ?? 10_000),
     heartbeatIntervalMs: nonNegative('heartbeatIntervalMs', c.heartbeatIntervalMs ?? 1_000),
     maxPendingSends: nonNegative('maxPendingSends', c.maxPendingSends ?? 10_000),
+    maxTaskIdleMs: nonNegative('maxTaskIdleMs', c.maxTaskIdleMs ?? 0),
+    bufferedRecordsPerPartition: positive('bufferedRecordsPerPartition', c.bufferedRecordsPerPartition ?? 1000),
     numStandbyReplicas: nonNegative('numStandbyReplicas', c.numStandbyReplicas ?? 0),
+    maxWarmupReplicas: nonNegative('maxWarmupReplicas', c.maxWarmupReplicas ?? 2),
+    acceptableRecoveryLag: nonNegative('acceptableRecoveryLag', c.acceptableRecoveryLag ?? 10_000),
+    probingRebalanceIntervalMs: positive('probingRebalanceIntervalMs', c.probingRebalanceIntervalMs ?? 600_000),
     logger: c.logger ?? silentLogger(),
     clock: c.clock ?? systemClock,
     client: c.client,

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { createClient, type Consumer, type ConsumerRecord, type Gregor, type Producer } from '@gregor/client';
+import { createClient, partitionForKey, type Consumer, type ConsumerRecord, type Gregor, type Producer } from '@gregor/client';
 import { GregorError, toGregorError, tpKey, type TopicPartition } from '@gregor/common';
 import type { IncomingRecord } from '../processor/record-collector';
 import type { KeyValueStore } from '../state/key-value-store';
+import { serializeKey, type Serde } from '../serdes';
 import { resolveTopic } from '../topology/nodes';
 import type { Topology } from '../topology/topology';
 import { AtLeastOnceCommitPath, ExactlyOnceCommitPath, isCommitConflict, type CommitPath } from './commit-path';
@@ -15,9 +16,9 @@ import { StandbyTasks } from './standby-tasks';
 import { WarmStores } from './task-stores';
 import { StreamsMetricsRegistry } from './metrics';
 import { ProducerCollector } from './producer-collector';
-import { groupByTask, mergeByTimestamp } from './record-order';
 import { ACTIVE_TASK, checkpointedTaskOffsetSums } from './member-info';
 import { RepartitionPurger } from './repartition-purge';
+import { keyQueryMetadata, streamsMetadataFromGroup, type KeyQueryMetadata, type StreamsMetadata } from './streams-metadata';
 import { streamsTaskAssignor } from './task-assignor';
 import { TaskManager } from './task-manager';
 
@@ -38,6 +39,8 @@ export interface StreamsMetrics {
   restoredRecords: number;
   skippedRecords: number;
   tasks: number;
+  /** Records polled but not processed yet: tasks waiting for an empty partition (maxTaskIdleMs). */
+  bufferedRecords: number;
 }
 
 /** How long one poll waits for records: short, so commits and wall-clock punctuators stay on time. */
@@ -68,6 +71,8 @@ export class KafkaStreams {
   private shutdownDone: Promise<void> | undefined;
   private stopping = false;
   private txnInstanceId: string | undefined;
+  /** When this instance last got an assignment (monotonic ms): probing rebalances are counted from it. */
+  private lastAssignedMs = 0;
   private fatal: GregorError | undefined;
   private readonly counters = { processedRecords: 0, commits: 0, restoredRecords: 0, pollWaitMs: 0, commitMs: 0, backPressureMs: 0 };
   /** Prometheus metrics of this instance; serve `metricsRegistry.registry.metrics()` from the application. */
@@ -107,6 +112,7 @@ export class KafkaStreams {
       skippedRecords: tasks.reduce((n, t) => n + t.skippedRecords, 0),
       droppedOutputRecords: this.collector?.droppedRecords ?? 0,
       standbyTasks: this.standbys?.size ?? 0,
+      bufferedRecords: this.tasks?.bufferedRecords ?? 0,
       tasks: tasks.length,
     };
   }
@@ -148,7 +154,13 @@ export class KafkaStreams {
         isolationLevel: isolationLevel(this.config),
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-        partitionAssignors: [streamsTaskAssignor(taskTopics, standbyPlan, () => this.localTaskOffsetSums())],
+        partitionAssignors: [
+          streamsTaskAssignor(taskTopics, standbyPlan, {
+            localState: () => ({ taskOffsetSums: this.localTaskOffsetSums(), activeOffsetSums: new Map([...(this.tasks?.changelogOffsetSums() ?? [])].map(([t, sum]) => [t, sum.toString()])) }),
+            ...(this.config.applicationServer === undefined ? {} : { applicationServer: this.config.applicationServer }),
+            warmup: { maxWarmupReplicas: this.config.maxWarmupReplicas, acceptableRecoveryLag: this.config.acceptableRecoveryLag },
+          }),
+        ],
         ...(this.config.groupInstanceId === undefined ? {} : { groupInstanceId: this.config.groupInstanceId }),
       });
       this.consumer = consumer;
@@ -167,7 +179,8 @@ export class KafkaStreams {
       const tasks = new TaskManager({ topology: this.topology, config: this.config, client: this.client, commitPath, collector, logger: log, onRestored, globalStores: global.typed, warmStores });
       this.tasks = tasks;
       // Standbys read the changelogs through the group too, so the assignor can place them.
-      const standbyTopics = replicas > 0 ? [...standbyPlan.changelogs.values()].flat() : [];
+      // Warm-ups (KIP-441) are standbys too.
+      const standbyTopics = replicas > 0 || this.config.maxWarmupReplicas > 0 ? [...standbyPlan.changelogs.values()].flat() : [];
       consumer.subscribe([...new Set([...[...taskTopics.values()].flat(), ...standbyTopics])], {
         onPartitionsAssigned: async (tps) => this.onAssigned(tps),
         onPartitionsRevoked: async (tps) => this.onRevoked(tps),
@@ -250,6 +263,49 @@ export class KafkaStreams {
     };
   }
 
+  /**
+   * Every running instance of the application that has an
+   * `applicationServer`, with its tasks and stores (Kafka's
+   * metadataForAllStreamsClients), read from the group (DescribeGroups).
+   * Empty while the group rebalances.
+   */
+  async metadataForAllStreamsClients(): Promise<StreamsMetadata[]> {
+    const [group] = await this.client.admin().describeGroups([this.config.applicationId]);
+    const stores = new Map(this.topology.subtopologies().map((s) => [String(s.id), s.stores]));
+    return streamsMetadataFromGroup(group?.members ?? [], stores);
+  }
+
+  /** The instances whose active tasks hold (a part of) the store (Kafka's streamsMetadataForStore). */
+  async streamsMetadataForStore(storeName: string): Promise<StreamsMetadata[]> {
+    this.subtopologyOfStore(storeName);
+    return (await this.metadataForAllStreamsClients()).filter((m) => m.stateStoreNames.includes(storeName));
+  }
+
+  /**
+   * Which instance holds `key` in the store (Kafka's queryMetadataForKey):
+   * the key's partition — the default partitioner over the serialized key
+   * and the store's sub-topology's partition count, as the records were
+   * keyed when they reached the store — its task's active instance and
+   * standbys. For a windowed store, the key is the record key.
+   */
+  async queryMetadataForKey<K>(storeName: string, key: K, keySerde: Serde<K>): Promise<KeyQueryMetadata> {
+    const sub = this.subtopologyOfStore(storeName);
+    const topics = sub.sourceTopics.map((t) => resolveTopic(this.config.applicationId, t));
+    const described = await this.client.admin().describeTopics(topics);
+    const partitions = Math.max(...described.map((t) => t.partitions.length));
+    const partition = partitionForKey(serializeKey(keySerde, topics[0]!, key), partitions);
+    return keyQueryMetadata(await this.metadataForAllStreamsClients(), sub.id, partition);
+  }
+
+  private subtopologyOfStore(storeName: string): ReturnType<Topology['subtopologies']>[number] {
+    if (this.topology.globalStores().some((g) => g.spec.name === storeName)) {
+      throw new GregorError('INVALID_REQUEST', `store "${storeName}" is a global store: every instance holds all of it, query the local one`);
+    }
+    const sub = this.topology.subtopologies().find((s) => s.stores.includes(storeName));
+    if (sub === undefined) throw new GregorError('INVALID_REQUEST', `the topology has no state store "${storeName}"`);
+    return sub;
+  }
+
   private async run(): Promise<void> {
     const consumer = this.consumer!;
     const tasks = this.tasks!;
@@ -268,20 +324,17 @@ export class KafkaStreams {
           if (this.standbys!.isChangelog(rec.topic)) this.standbys!.apply(rec);
           else active.push(rec);
         }
-        const byTask = groupByTask(active, (rec) => {
-          const task = tasks.route(rec);
-          // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
-          if (task === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${rec.topic}-${rec.partition}`, { topic: rec.topic, partition: rec.partition });
-          return task;
-        });
-        for (const [task, partitions] of byTask) for (const rec of partitions.length === 1 ? partitions[0]! : mergeByTimestamp(partitions)) task.process(rec);
-        if (active.length > 0) {
-          this.counters.processedRecords += active.length;
-          this.metricsRegistry.processed.inc(active.length);
+        tasks.enqueue(active);
+        const processed = tasks.processReady(clock.monotonicMs());
+        this.pauseFullPartitions();
+        if (processed.length > 0) {
+          this.counters.processedRecords += processed.length;
+          this.metricsRegistry.processed.inc(processed.length);
           // Sampled once per poll (the last record): a histogram observation per record costs more than it tells.
-          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - active[active.length - 1]!.timestamp) / 1000);
+          this.metricsRegistry.e2eLatency.observe(Math.max(0, clock.nowMs() - processed[processed.length - 1]!.timestamp) / 1000);
         }
         for (const t of tasks.all()) t.punctuateWallClock();
+        this.maybeProbe();
         if (this.state === 'REBALANCING' && consumer.assignment().length > 0) this.setState('RUNNING');
         const commitPath = this.commitPath!;
         commitPath.dispatch();
@@ -303,6 +356,38 @@ export class KafkaStreams {
     }
     // After a fatal error, stop owning tasks at once: leaving the group lets the other instances take them over.
     if (this.fatal !== undefined) await this.shutdown();
+  }
+
+  /**
+   * KIP-441's probing rebalance: an instance keeping standbys or warm-ups
+   * rejoins every probingRebalanceIntervalMs, so that the leader sees how
+   * far they have caught up (their offset sums) and moves a task to a
+   * warm-up that is now within acceptableRecoveryLag.
+   */
+  private maybeProbe(): void {
+    const now = this.config.clock.monotonicMs();
+    if (this.standbys!.size === 0 || now - this.lastAssignedMs < this.config.probingRebalanceIntervalMs) return;
+    this.lastAssignedMs = now;
+    this.config.logger.info('probing rebalance: standby and warm-up replicas report how far they have caught up', { standbyTasks: this.standbys!.size });
+    this.consumer!.enforceRebalance('probing rebalance (KIP-441)');
+  }
+
+  /**
+   * Bounds what tasks buffer (records waiting for another partition under
+   * maxTaskIdleMs): a partition with bufferedRecordsPerPartition records
+   * waiting is not fetched until its task has processed some (Kafka pauses
+   * it the same way); every other paused partition is resumed.
+   */
+  private pauseFullPartitions(): void {
+    const consumer = this.consumer!;
+    const full = this.tasks!.fullPartitions(this.config.bufferedRecordsPerPartition);
+    const fullKeys = new Set(full.map((tp) => tpKey(tp.topic, tp.partition)));
+    const paused = consumer.paused();
+    const pausedKeys = new Set(paused.map((tp) => tpKey(tp.topic, tp.partition)));
+    const resume = paused.filter((tp) => !fullKeys.has(tpKey(tp.topic, tp.partition)));
+    const pause = full.filter((tp) => !pausedKeys.has(tpKey(tp.topic, tp.partition)));
+    if (resume.length > 0) consumer.resume(resume);
+    if (pause.length > 0) consumer.pause(pause);
   }
 
   /** Commits every task; a commit the group refuses (rebalance) is logged and left to the rejoin. Returns whether it committed. */
@@ -359,6 +444,7 @@ export class KafkaStreams {
 
   private async onAssigned(tps: TopicPartition[]): Promise<void> {
     const tasks = this.tasks!;
+    this.lastAssignedMs = this.config.clock.monotonicMs();
     const ids = tasks.taskIdsOf(tps);
     const standbyTps = tps.filter((tp) => this.standbys!.isChangelog(tp.topic));
     this.config.logger.info('partitions assigned', { tasks: ids.map((t) => `${t.subtopology}_${t.partition}`), standbyPartitions: standbyTps.length, partitions: tps.length });

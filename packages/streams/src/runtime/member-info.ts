@@ -12,12 +12,18 @@ import { readCheckpoint } from './checkpoint';
  *   checkpointed task directory, a standby, a running active task — the
  *   sum of the changelog offsets its stores hold ("active" for a running
  *   task: fully caught up). The leader places free tasks where their state
- *   is warmest (Kafka's task offset sums, KIP-441).
+ *   is warmest (Kafka's task offset sums, KIP-441);
+ * - `applicationServer`: where the instance answers interactive queries,
+ *   so that any instance can route a key to the one holding it.
  */
 export interface MemberInfo {
   readonly version: 1;
   readonly subtopologies: Readonly<Record<string, { readonly sources: readonly string[]; readonly changelogs: readonly string[] }>>;
   readonly taskOffsetSums: Readonly<Record<string, string>>;
+  /** Per running task, the changelog offset sum it has written up to: what a warm-up's sum is compared with (KIP-441's lag). */
+  readonly activeOffsetSums?: Readonly<Record<string, string>>;
+  /** `host:port` where the instance answers interactive queries (Kafka's application.server), when configured. */
+  readonly applicationServer?: string;
 }
 
 /** A running active task's offset sum: above any number. */

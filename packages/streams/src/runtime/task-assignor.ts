@@ -2,7 +2,7 @@ import { compareMembers, cooperativeStickyAssignor, type GroupMember, type Parti
 import type { TopicPartition } from '@gregor/common';
 import type { TaskId } from '../processor/task';
 import { decodeMemberInfo, encodeMemberInfo, taskWarmth } from './member-info';
-import { placeFreeTasksWarm, shedMovableTasksFirst } from './warm-placement';
+import { holdForWarmup, placeFreeTasksWarm, shedMovableTasksFirst } from './warm-placement';
 
 /** What the assignor needs of the topology: each sub-topology's source topics (resolved names). */
 export type TaskTopics = ReadonlyMap<number, readonly string[]>;
@@ -46,14 +46,25 @@ const TASKS = 'tasks';
  * dealt in order mix sub-topologies (stateful ones spread out) instead of
  * giving one member every task of one sub-topology.
  */
-export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan = { changelogs: new Map(), replicas: 0 }, localTaskOffsetSums?: () => ReadonlyMap<string, string>): PartitionAssignor {
+export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan = { changelogs: new Map(), replicas: 0 }, opts: StreamsAssignorOptions = {}): PartitionAssignor {
+  const { localState, applicationServer } = opts;
+  const warmup = opts.warmup ?? { maxWarmupReplicas: 0, acceptableRecoveryLag: 0 };
   const subOf = new Map<string, number>();
   for (const [sub, topics] of taskTopics) for (const t of topics) subOf.set(t, sub);
   const subtopologies = Object.fromEntries([...taskTopics].map(([sub, sources]) => [String(sub), { sources: [...sources], changelogs: [...(standby.changelogs.get(sub) ?? [])] }]));
   return {
     name: 'gregor-streams',
     supportedProtocols: ['cooperative'],
-    subscriptionUserData: () => encodeMemberInfo({ version: 1, subtopologies, taskOffsetSums: Object.fromEntries(localTaskOffsetSums?.() ?? []) }),
+    subscriptionUserData: () => {
+      const state = localState?.();
+      return encodeMemberInfo({
+        version: 1,
+        subtopologies,
+        taskOffsetSums: Object.fromEntries(state?.taskOffsetSums ?? []),
+        ...(state?.activeOffsetSums === undefined ? {} : { activeOffsetSums: Object.fromEntries(state.activeOffsetSums) }),
+        ...(applicationServer === undefined ? {} : { applicationServer }),
+      });
+    },
     assign(partitionCounts, members: readonly GroupMember[]) {
       const tasks = allTasks(taskTopics, partitionCounts).sort((a, b) => a.partition - b.partition || a.subtopology - b.subtopology);
       const index = new Map(tasks.map((t, i) => [`${t.subtopology}_${t.partition}`, i]));
@@ -67,7 +78,7 @@ export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan
         return { ...m, subscription: { ...m.subscription, topics: [TASKS], ownedPartitions } };
       });
       const pseudo = cooperativeStickyAssignor.assign(new Map([[TASKS, tasks.length]]), pseudoMembers);
-      placeByState(pseudo, pseudoMembers, members, tasks, standby);
+      const warmups = placeByState(pseudo, pseudoMembers, members, tasks, standby, warmup);
       const out = new Map<string, TopicPartition[]>();
       for (const [memberId, tps] of pseudo) out.set(memberId, tps.flatMap((tp) => taskPartitions(tasks[tp.partition]!, taskTopics, partitionCounts)));
       if (standby.replicas > 0) {
@@ -76,6 +87,14 @@ export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan
         for (const [memberId, tps] of pseudo) for (const tp of tps) claim(tp.partition, memberId);
         for (const m of pseudoMembers) for (const tp of m.subscription.ownedPartitions) claim(tp.partition, m.memberId);
         for (const [memberId, tps] of assignStandbys(tasks, active, members, standby)) out.get(memberId)!.push(...tps);
+      }
+      for (const [memberId, indices] of warmups) {
+        const mine = out.get(memberId)!;
+        for (const i of indices) {
+          for (const topic of standby.changelogs.get(tasks[i]!.subtopology) ?? []) {
+            if (!mine.some((tp) => tp.topic === topic && tp.partition === tasks[i]!.partition)) mine.push({ topic, partition: tasks[i]!.partition });
+          }
+        }
       }
       return out;
     },
@@ -88,7 +107,14 @@ export function streamsTaskAssignor(taskTopics: TaskTopics, standby: StandbyPlan
  * tasks gives up first those another member has state for, then stateless
  * ones; tasks nobody owned go where their state is warmest.
  */
-function placeByState(pseudo: Map<string, TopicPartition[]>, pseudoMembers: readonly GroupMember[], members: readonly GroupMember[], tasks: readonly TaskId[], standby: StandbyPlan): void {
+function placeByState(
+  pseudo: Map<string, TopicPartition[]>,
+  pseudoMembers: readonly GroupMember[],
+  members: readonly GroupMember[],
+  tasks: readonly TaskId[],
+  standby: StandbyPlan,
+  warmup: WarmupConfig,
+): Map<string, number[]> {
   const infos = new Map(members.map((m) => [m.memberId, decodeMemberInfo(m.subscription.userData)]));
   const taskName = (i: number): string => `${tasks[i]!.subtopology}_${tasks[i]!.partition}`;
   const warmth = (memberId: string, i: number): number => taskWarmth(infos.get(memberId), taskName(i));
@@ -103,8 +129,38 @@ function placeByState(pseudo: Map<string, TopicPartition[]>, pseudoMembers: read
   const shedPreference = (memberId: string, i: number): number => ([...infos.keys()].some((m) => m !== memberId && warmth(m, i) >= 0) ? 2 : stateless(i) ? 1 : 0);
   shedMovableTasksFirst(byIndex, shed, shedPreference, (memberId, i) => ownedBy.get(memberId)?.has(i) === true);
   const free = new Set(tasks.map((_t, i) => i).filter((i) => !claims.has(i)));
-  placeFreeTasksWarm(byIndex, free, warmth, [...members].sort(compareMembers).map((m) => m.memberId));
+  const memberOrder = [...members].sort(compareMembers).map((m) => m.memberId);
+  placeFreeTasksWarm(byIndex, free, warmth, memberOrder);
+  // KIP-441: what an owner sheds now moves only to a member caught up on it, else stays and is warmed up elsewhere.
+  const assignedNow = new Set([...byIndex.values()].flat());
+  const shedNow = new Map([...ownedBy].map(([memberId, owned]) => [memberId, [...owned].filter((i) => claims.get(i) === 1 && !assignedNow.has(i))]));
+  const ownerOf = new Map<number, string>();
+  for (const [memberId, owned] of ownedBy) for (const i of owned) ownerOf.set(i, memberId);
+  const caughtUp = (memberId: string, i: number): boolean => {
+    const w = warmth(memberId, i);
+    if (ownerOf.get(i) === memberId || w === Number.MAX_SAFE_INTEGER) return true;
+    const active = infos.get(ownerOf.get(i) ?? '')?.activeOffsetSums?.[taskName(i)];
+    // An owner that does not report its position (an older instance): no basis to hold the task back.
+    if (active === undefined) return true;
+    return Number(active) - Math.max(w, 0) <= warmup.acceptableRecoveryLag;
+  };
+  const warmups = warmup.maxWarmupReplicas > 0 ? holdForWarmup(byIndex, shedNow, { caughtUp, stateful: (i) => !stateless(i), maxWarmups: warmup.maxWarmupReplicas, memberOrder }) : new Map<string, number[]>();
   for (const [memberId, indices] of byIndex) pseudo.set(memberId, indices.map((partition) => ({ topic: TASKS, partition })));
+  return warmups;
+}
+
+/** KIP-441's settings (Kafka's max.warmup.replicas, acceptable.recovery.lag). */
+export interface WarmupConfig {
+  readonly maxWarmupReplicas: number;
+  readonly acceptableRecoveryLag: number;
+}
+
+/** What this member tells the group about its state, and how the leader treats state. */
+export interface StreamsAssignorOptions {
+  /** Per task, the changelog offset sum of the state held here ("active" for running tasks), and the running tasks' positions. */
+  localState?: () => { taskOffsetSums: ReadonlyMap<string, string>; activeOffsetSums?: ReadonlyMap<string, string> };
+  applicationServer?: string;
+  warmup?: WarmupConfig;
 }
 
 /** Standby replicas to place: each stateful sub-topology's changelog topics, and how many copies per task. */

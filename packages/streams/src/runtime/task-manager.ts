@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Gregor, OffsetAndMetadata } from '@gregor/client';
-import { tpKey, type Logger, type TopicPartition } from '@gregor/common';
+import { GregorError, tpKey, type Logger, type TopicPartition } from '@gregor/common';
 import type { IncomingRecord } from '../processor/record-collector';
 import { StreamTask, taskIdString, type TaskId } from '../processor/task';
 import type { BytesStore } from '../state/bytes-store';
@@ -9,6 +9,7 @@ import { changelogTopic, resolveTopic } from '../topology/nodes';
 import type { Subtopology } from '../topology/subtopologies';
 import type { Topology } from '../topology/topology';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { PartitionGroup } from './partition-group';
 import type { CommitPath } from './commit-path';
 import type { ResolvedStreamsConfig } from './config';
 import type { ProducerCollector } from './producer-collector';
@@ -38,8 +39,8 @@ export interface TaskManagerDeps {
  */
 export class TaskManager {
   /** Per task: its directory and the changelog offset each persistent store is durable up to. */
-  private readonly tasks = new Map<string, { task: StreamTask; dir: string; checkpoint: Map<string, bigint> }>();
-  private readonly byPartition = new Map<string, StreamTask>();
+  private readonly tasks = new Map<string, { task: StreamTask; dir: string; checkpoint: Map<string, bigint>; input: PartitionGroup; restoredTo: Map<string, bigint> }>();
+  private readonly byPartition = new Map<string, { task: StreamTask; input: PartitionGroup }>();
   private readonly subByTopic = new Map<string, Subtopology>();
   /** Stores whose restoration is running (a gauge). */
   restoringStores = 0;
@@ -72,8 +73,66 @@ export class TaskManager {
     return [...ids.values()];
   }
 
-  route(rec: IncomingRecord): StreamTask | undefined {
-    return this.byPartition.get(tpKey(rec.topic, rec.partition));
+  /** Buffers polled records in their tasks' partition groups, to be processed by `processReady`. */
+  enqueue(records: readonly IncomingRecord[]): void {
+    for (const rec of records) {
+      const key = tpKey(rec.topic, rec.partition);
+      const owner = this.byPartition.get(key);
+      // A partition assigned to no task cannot happen with our assignor; dropping it would lose data, so fail.
+      if (owner === undefined) throw new GregorError('UNKNOWN_SERVER_ERROR', `no task owns ${rec.topic}-${rec.partition}`, { topic: rec.topic, partition: rec.partition });
+      owner.input.add(key, rec);
+    }
+  }
+
+  /**
+   * Runs every task on the buffered records it may process now (smallest
+   * timestamp first; a task waiting for an empty partition, max.task.idle.ms,
+   * processes nothing). Returns the records processed.
+   */
+  processReady(nowMs: number): IncomingRecord[] {
+    const done: IncomingRecord[] = [];
+    for (const { task, input } of this.tasks.values()) {
+      for (const rec of input.drain(nowMs)) {
+        task.process(rec);
+        done.push(rec);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Per running task, the sum over its logged stores of the changelog
+   * offset it has written up to (acknowledged writes, else where its
+   * restoration ended): what a warm-up replica's offset sum is compared
+   * with (KIP-441's lag).
+   */
+  changelogOffsetSums(): Map<string, bigint> {
+    const out = new Map<string, bigint>();
+    for (const [key, { task, restoredTo }] of this.tasks) {
+      let sum = 0n;
+      for (const [name, restored] of restoredTo) {
+        const acked = this.deps.collector.ackedEndOffsets.get(tpKey(changelogTopic(this.deps.config.applicationId, name), task.partition)) ?? -1n;
+        sum += acked > restored ? acked : restored;
+      }
+      out.set(key, sum);
+    }
+    return out;
+  }
+
+  /** Records polled but not processed yet (waiting for other partitions). */
+  get bufferedRecords(): number {
+    let n = 0;
+    for (const { input } of this.tasks.values()) n += input.totalBuffered;
+    return n;
+  }
+
+  /** Input partitions whose buffer holds at least `limit` records (the loop pauses fetching them). */
+  fullPartitions(limit: number): TopicPartition[] {
+    const out: TopicPartition[] = [];
+    for (const { task, input } of this.tasks.values()) {
+      for (const topic of task.inputTopics()) if (input.buffered(tpKey(topic, task.partition)) >= limit) out.push({ topic, partition: task.partition });
+    }
+    return out;
   }
 
   async createTasks(ids: readonly TaskId[]): Promise<void> {
@@ -83,7 +142,8 @@ export class TaskManager {
       const sub = this.deps.topology.subtopologies().find((s) => s.id === id.subtopology)!;
       const dir = path.join(this.deps.config.stateDir, this.deps.config.applicationId, key);
       const checkpoint = readCheckpoint(dir);
-      const innerStores = await this.openStores(id, sub, dir, checkpoint);
+      const restoredTo = new Map<string, bigint>();
+      const innerStores = await this.openStores(id, sub, dir, checkpoint, restoredTo);
       const task = new StreamTask({
         applicationId: this.deps.config.applicationId,
         id,
@@ -100,8 +160,12 @@ export class TaskManager {
       // exactly_once_v2 (as Kafka): once the task runs, its stores may hold writes of a transaction that is later
       // aborted, so the checkpoint is removed now and written again only at a clean close, after a commit.
       if (this.eos) rmSync(path.join(dir, '.checkpoint'), { force: true });
-      this.tasks.set(key, { task, dir, checkpoint });
-      for (const topic of task.inputTopics()) this.byPartition.set(tpKey(topic, id.partition), task);
+      const input = new PartitionGroup(
+        task.inputTopics().map((topic) => tpKey(topic, id.partition)),
+        this.deps.config.maxTaskIdleMs,
+      );
+      this.tasks.set(key, { task, dir, checkpoint, input, restoredTo });
+      for (const topic of task.inputTopics()) this.byPartition.set(tpKey(topic, id.partition), { task, input });
       this.deps.logger.info('task created', { task: key, stores: sub.stores });
     }
   }
@@ -144,7 +208,7 @@ export class TaskManager {
   }
 
   /** Opens each store of the task and restores it; `checkpoint` is updated to what the stores now hold. */
-  private async openStores(id: TaskId, sub: Subtopology, dir: string, checkpoint: Map<string, bigint>): Promise<Map<string, BytesStore>> {
+  private async openStores(id: TaskId, sub: Subtopology, dir: string, checkpoint: Map<string, bigint>, restoredTo: Map<string, bigint>): Promise<Map<string, BytesStore>> {
     const { applicationId } = this.deps.config;
     const out = new Map<string, BytesStore>();
     for (const name of sub.stores) {
@@ -154,6 +218,7 @@ export class TaskManager {
         this.restoringStores++;
         const r = await restoreStore(this.deps.client, changelogTopic(applicationId, name), id.partition, store, from, this.deps.logger, this.eos).finally(() => this.restoringStores--);
         this.deps.onRestored?.(r.restoredRecords);
+        restoredTo.set(name, r.endOffset);
         if (spec.persistent) checkpoint.set(name, r.endOffset);
       }
       out.set(name, store);

@@ -80,3 +80,43 @@ export function shedMovableTasksFirst(kept: Map<string, number[]>, shed: Readonl
     }
   }
 }
+
+/**
+ * Warm-up replicas (pure; KIP-441): a stateful task moves only to a member
+ * that is caught up on it — its state within acceptable.recovery.lag of
+ * the active's — so that the move does not stop the task for a long
+ * restoration. A task its owner must shed (the balance wants it
+ * elsewhere) while no other member is caught up stays with its owner
+ * (`assignment` is changed in place: the task is given back), and, while
+ * fewer than `maxWarmups` warm-ups run in the group, the least loaded
+ * other member gets a warm-up replica of it — a standby that restores the
+ * changelog in the background. A later (probing) rebalance, once the
+ * warm-up has caught up, lets the task move there. The balance is
+ * briefly off by the tasks held back; the cooperative protocol is
+ * untouched (an owner only keeps what it owns).
+ *
+ * `shed`: member → tasks it owns that were assigned to nobody this round.
+ * Returns member → tasks to warm up.
+ */
+export function holdForWarmup(
+  assignment: Map<string, number[]>,
+  shed: ReadonlyMap<string, readonly number[]>,
+  opts: { caughtUp(memberId: string, task: number): boolean; stateful(task: number): boolean; maxWarmups: number; memberOrder: readonly string[] },
+): Map<string, number[]> {
+  const warmups = new Map<string, number[]>(opts.memberOrder.map((m) => [m, []]));
+  let count = 0;
+  const load = (m: string): number => (assignment.get(m)?.length ?? 0) + warmups.get(m)!.length;
+  for (const owner of opts.memberOrder) {
+    for (const t of [...(shed.get(owner) ?? [])].sort((a, b) => a - b)) {
+      if (!opts.stateful(t) || opts.memberOrder.some((m) => m !== owner && opts.caughtUp(m, t))) continue;
+      assignment.get(owner)!.push(t);
+      if (count >= opts.maxWarmups) continue;
+      let target: string | undefined;
+      for (const m of opts.memberOrder) if (m !== owner && (target === undefined || load(m) < load(target))) target = m;
+      if (target === undefined) continue;
+      warmups.get(target)!.push(t);
+      count++;
+    }
+  }
+  return warmups;
+}

@@ -1,4 +1,4 @@
-import type { TopicPartition } from '@gregor/common';
+import { GregorError, type TopicPartition } from '@gregor/common';
 import type { Cluster } from '../../cluster';
 import type { ResolvedClientOptions } from '../../options';
 import type { FetchBuffer } from '../fetch-buffer';
@@ -113,6 +113,12 @@ export class ConsumerGroup {
   }
 
   /** The member id and generation of the current membership (Kafka's groupMetadata()). */
+  /** Rejoins at the next poll (subscribed members only). */
+  enforceRebalance(reason: string): void {
+    if (!this.isSubscribed) throw new GregorError('INVALID_REQUEST', 'enforceRebalance() needs subscribe() first');
+    this.membership.requestRejoin(reason);
+  }
+
   metadata(): { groupId: string; memberId: string; generationId: number; groupInstanceId: string | null } {
     return { groupId: this.deps.config.groupId, memberId: this.membership.memberId, generationId: this.membership.generationId, groupInstanceId: this.deps.config.groupInstanceId };
   }
