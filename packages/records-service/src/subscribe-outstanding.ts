@@ -101,8 +101,12 @@ export class OutstandingWindow {
     if (w === undefined) assert(false, `delivery from ${tpKey(tp.topic, tp.partition)}, which the stream does not own`);
     const last = w.entries.length > w.head ? w.entries[w.entries.length - 1] : undefined;
     if (last !== undefined && last.offset >= offset) assert(false, `delivery of ${tpKey(tp.topic, tp.partition)}@${offset} after @${last.offset}: out of order`);
-    const attempt = (w.earlierAttempts.get(offset) ?? 0) + 1;
-    w.earlierAttempts.delete(offset);
+    // Only after a rewind is there an earlier attempt to look up (a Map lookup per record otherwise).
+    let attempt = 1;
+    if (w.earlierAttempts.size > 0) {
+      attempt += w.earlierAttempts.get(offset) ?? 0;
+      w.earlierAttempts.delete(offset);
+    }
     w.entries.push({ offset, bytes, deliveredAtMs: nowMs, attempt, acked: false });
     this.recordCount++;
     this.byteCount += bytes;
