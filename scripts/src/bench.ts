@@ -14,11 +14,13 @@
  * per protocol); progress goes to stderr. Not a test: no thresholds.
  * `--api records` then also publishes N records through gregor.v1.Records
  * (1,000 per Publish, to node 1) and prints that throughput beside the SDK's
- * (gRPC) produce throughput of the same run, then subscribes to them
- * (client.subscribe, acking each; throughput and CPU from the first record,
- * the group join reported apart) and measures push latency at
- * --latency-rate, from the producer's send and from its ack (the Subscribe
- * path alone), as one more JSON line.
+ * (gRPC) produce throughput of the same run, then reads them back with
+ * client.subscribe (acking each) and with the SDK consumer, alternating
+ * (sdk, subscribe, subscribe, sdk; each pass from its first record, the
+ * group join reported apart), and measures push latency at --latency-rate
+ * from the producer's send, the leader's append, the commit (the leader's
+ * high watermark: the Subscribe path alone) and the producer's ack, as one
+ * more JSON line.
  * `--transactions N` (gRPC only) then also produces the records again in
  * transactions of N records each and prints that rate beside the
  * idempotent one of the same round (`txn_vs_idempotent`).
