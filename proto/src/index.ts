@@ -93,6 +93,7 @@ export function recordsServiceDefinition(): grpc.ServiceDefinition {
 }
 
 export {
+  coalesceAcks,
   decodePublishRequest,
   decodeSubscribeRequest,
   decodeSubscribeResponse,
@@ -100,6 +101,7 @@ export {
   encodeSubscribeAcks,
   encodeSubscribeRecords,
   type RecordsWireAck,
+  type RecordsWireAckRange,
   type RecordsWireRecord,
   type SubscribeRequestIn,
   type SubscribeResponseIn,

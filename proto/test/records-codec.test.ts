@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import {
+  coalesceAcks,
   decodePublishRequest,
   decodeSubscribeRequest,
   decodeSubscribeResponse,
@@ -109,14 +110,49 @@ describe('repeated topics (the decoders reuse the last topic string when its byt
 
 describe('Subscribe acks both ways, open through proto-loader', () => {
   const ack = fc.record({ topic, partition: fc.integer({ min: -1, max: 1000 }), offset: fc.oneof(smallOffset, int64) });
-  it('hand-written acks read by proto-loader, and proto-loader acks read by hand', () => {
+  // Acks that often follow each other (same partition, next offset): what coalesceAcks merges.
+  const acksInRuns = fc.array(fc.tuple(ack, fc.nat(4)), { maxLength: 6 }).map((runs) =>
+    runs.flatMap(([a, n]) => Array.from({ length: n + 1 }, (_, i) => ({ ...a, offset: BigInt.asIntN(64, a.offset + BigInt(i)) }))),
+  );
+  const expand = (ranges: { topic: string; partition: number; firstOffset: bigint; lastOffset: bigint }[]) =>
+    ranges.flatMap((r) => {
+      const out: { topic: string; partition: number; offset: bigint }[] = [];
+      for (let o = r.firstOffset; o <= r.lastOffset; o++) out.push({ topic: r.topic, partition: r.partition, offset: o });
+      return out;
+    });
+  it('coalesceAcks: the same acks in the same order, consecutive offsets of a partition in one range', () => {
     fc.assert(
-      fc.property(fc.array(ack, { maxLength: 6 }), (acks) => {
-        const viaSlow = sub.requestDeserialize(encodeSubscribeAcks(acks)) as { kind: string; ack: { acks: { topic: string; partition: number; offset: string }[] } };
+      fc.property(acksInRuns, (acks) => {
+        const ranges = coalesceAcks(acks);
+        expect(expand(ranges)).toEqual(acks);
+        for (let i = 1; i < ranges.length; i++) {
+          const [p, r] = [ranges[i - 1]!, ranges[i]!];
+          expect(p.topic === r.topic && p.partition === r.partition && p.lastOffset + 1n === r.firstOffset).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it('hand-written acks (as ranges) read by proto-loader, and proto-loader acks and ranges read by hand', () => {
+    fc.assert(
+      fc.property(acksInRuns, fc.array(ack, { maxLength: 4 }), (acks, singles) => {
+        const viaSlow = sub.requestDeserialize(encodeSubscribeAcks(acks)) as {
+          kind: string;
+          ack: { acks: unknown[]; ranges: { topic: string; partition: number; firstOffset: string; lastOffset: string }[] };
+        };
         expect(viaSlow.kind).toBe('ack');
-        expect(viaSlow.ack.acks).toEqual(acks.map((a) => ({ ...a, offset: str(a.offset) })));
-        const buf = sub.requestSerialize({ ack: { acks: acks.map((a) => ({ ...a, offset: str(a.offset) })) } });
-        expect(decodeSubscribeRequest(buf, sub.requestDeserialize)).toEqual({ kind: 'ack', acks });
+        expect(viaSlow.ack.acks).toEqual([]);
+        expect(viaSlow.ack.ranges).toEqual(coalesceAcks(acks).map((r) => ({ ...r, firstOffset: str(r.firstOffset), lastOffset: str(r.lastOffset) })));
+        const ranges = coalesceAcks(acks);
+        const buf = sub.requestSerialize({
+          ack: {
+            acks: singles.map((a) => ({ ...a, offset: str(a.offset) })),
+            ranges: ranges.map((r) => ({ ...r, firstOffset: str(r.firstOffset), lastOffset: str(r.lastOffset) })),
+          },
+        });
+        // Single acks come as ranges of one; proto-loader writes the repeated fields one after the other.
+        const asRanges = singles.map((a) => ({ topic: a.topic, partition: a.partition, firstOffset: a.offset, lastOffset: a.offset }));
+        expect(decodeSubscribeRequest(buf, sub.requestDeserialize)).toEqual({ kind: 'ack', acks: [...asRanges, ...ranges] });
       }),
     );
   });
@@ -177,7 +213,7 @@ describe('recordsServiceDefinition', () => {
     const def = recordsServiceDefinition();
     const buf = encodeSubscribeAcks([{ topic: 't', partition: 1, offset: 5n }]);
     expect(def['Subscribe']!.requestSerialize(buf)).toBe(buf);
-    expect(def['Subscribe']!.requestDeserialize(buf)).toEqual({ kind: 'ack', acks: [{ topic: 't', partition: 1, offset: 5n }] });
+    expect(def['Subscribe']!.requestDeserialize(buf)).toEqual({ kind: 'ack', acks: [{ topic: 't', partition: 1, firstOffset: 5n, lastOffset: 5n }] });
     expect(def['Read']).toBe(slow['Read']);
   });
 });

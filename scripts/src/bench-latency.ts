@@ -45,6 +45,11 @@ export interface LatencyTarget {
   httpUrls: readonly string[];
 }
 
+/** Every node's /debug/latency since the last call: the leaders' produce traces of `topic` (the call also starts the next window). */
+export async function leaderTraces(urls: readonly string[], topic: string): Promise<LeaderTrace[]> {
+  return (await takeReports(urls)).flatMap((r) => r.produces.filter((p) => p.topic === topic));
+}
+
 async function takeReports(urls: readonly string[]): Promise<NodeReport[]> {
   return Promise.all(
     urls.map(async (u) => {

@@ -123,6 +123,66 @@ export function latencyBreakdown(records: readonly SentRecord[], batches: readon
   return { traced, stages, leader_write: summary(writes) };
 }
 
+/** A record a push-latency subscriber received: when it was sent, acked to the producer and received, host monotonic ms. */
+export interface PushedRecord {
+  partition: number;
+  offset: bigint;
+  sentMs: number;
+  ackedMs: number;
+  receivedMs: number;
+}
+
+/** p50 / p99 of push latency measured from each starting point, ms; null where no record had it. */
+export interface PushBreakdown {
+  /** Records matched with their leader trace. */
+  traced: number;
+  /** Producer's send → subscriber: the produce path with its replication is inside. */
+  from_send: { p50: number; p99: number } | null;
+  /** The leader's append (offsets assigned) → subscriber: includes the wait for the high watermark (acks=all: the followers). */
+  from_append: { p50: number; p99: number } | null;
+  /** The record committed (the leader's high watermark passed it; its append without followers) → subscriber: the Subscribe path alone. */
+  from_commit: { p50: number; p99: number } | null;
+  /** Producer's ack → subscriber (0 when the push came first: both leave the leader at the commit). */
+  from_ack: { p50: number; p99: number } | null;
+  /** The leader's append → its high watermark: the replication part of from_append, for reference. */
+  append_to_commit: { p50: number; p99: number } | null;
+}
+
+/**
+ * Push latency from each point of a record's way (issue #17's "append →
+ * subscriber receives"): joins each received record with its leader's
+ * produce trace (partition and offset; the traces' endOffset is exclusive),
+ * all times on the host's monotonic clock. Pure.
+ */
+export function pushBreakdown(received: readonly PushedRecord[], traces: readonly LeaderTrace[]): PushBreakdown {
+  const traceOf = new Map<string, LeaderTrace>();
+  for (const t of traces) {
+    for (let o = BigInt(t.baseOffset); o < BigInt(t.endOffset); o++) traceOf.set(`${t.partition}:${o}`, t);
+  }
+  const fromSend: number[] = [];
+  const fromAck: number[] = [];
+  const fromAppend: number[] = [];
+  const fromCommit: number[] = [];
+  const appendToCommit: number[] = [];
+  let traced = 0;
+  for (const r of received) {
+    fromSend.push(r.receivedMs - r.sentMs);
+    fromAck.push(Math.max(0, r.receivedMs - r.ackedMs));
+    const t = traceOf.get(`${r.partition}:${r.offset}`);
+    if (t === undefined) continue;
+    traced++;
+    const committedMs = t.highWatermarkMs ?? t.appendedMs;
+    fromAppend.push(r.receivedMs - t.appendedMs);
+    fromCommit.push(r.receivedMs - committedMs);
+    appendToCommit.push(committedMs - t.appendedMs);
+  }
+  const summary = (v: number[]): { p50: number; p99: number } | null => {
+    v.sort((a, b) => a - b);
+    return v.length === 0 ? null : { p50: round(percentile(v, 50)), p99: round(percentile(v, 99)) };
+  };
+  return { traced, from_send: summary(fromSend), from_append: summary(fromAppend), from_commit: summary(fromCommit), from_ack: summary(fromAck), append_to_commit: summary(appendToCommit) };
+}
+
 /** The value below which p% of the sorted values fall (nearest rank). */
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;

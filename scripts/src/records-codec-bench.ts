@@ -50,10 +50,12 @@ function report(message: string, side: string, slowFn: () => unknown, fastFn: ()
 const round = (v: number): number => Number(v.toFixed(3));
 
 const value = Buffer.alloc(recordSize, 1);
+// Six partitions in runs, as a stream pushes them (a consumer's fetched chunk per partition) and a subscriber acks them.
+const perPartition = Math.ceil(count / 6);
 const records: RecordsWireRecord[] = Array.from({ length: count }, (_, i) => ({
   topic: 'bench-records',
-  partition: i % 6,
-  offset: BigInt(1_000_000 + i),
+  partition: Math.floor(i / perPartition),
+  offset: BigInt(1_000_000 + (i % perPartition)),
   key: null,
   value,
   headers: [],
@@ -62,7 +64,9 @@ const records: RecordsWireRecord[] = Array.from({ length: count }, (_, i) => ({
 const attempts = records.map(() => 1);
 const pushed = encodeSubscribeRecords(records, attempts);
 const acks = records.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.offset }));
+// The SDK sends acks as ranges (coalesceAcks); a generated client may send them one by one.
 const ackBytes = encodeSubscribeAcks(acks);
+const singleAckBytes = subscribe.requestSerialize({ ack: { acks: acks.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset.toString() })) } });
 const publishBytes = publish.requestSerialize({ topic: 'bench-records', acks: 'PUBLISH_ACKS_ALL', records: records.map(() => ({ value })) });
 const results = { results: records.map((r) => ({ partition: r.partition, offset: Number(r.offset), timestampMs: Number(r.timestamp) })) };
 
@@ -78,18 +82,27 @@ report(
 report('SubscribeResponse records', 'SDK decodes', () => subscribe.responseDeserialize(pushed), () => decodeSubscribeResponse(pushed, subscribe.responseDeserialize));
 report(
   'SubscribeRequest acks',
-  'SDK encodes',
+  'SDK encodes (proto-loader: one by one; hand-placed: as ranges)',
   () => subscribe.requestSerialize({ ack: { acks: acks.map((a) => ({ topic: a.topic, partition: a.partition, offset: a.offset.toString() })) } }),
   () => encodeSubscribeAcks(acks),
 );
 report(
   'SubscribeRequest acks',
-  'node decodes (offsets to bigint)',
+  'node decodes (offsets to bigint; hand-placed: the SDK\'s ranges)',
   () => {
-    const m = subscribe.requestDeserialize(ackBytes) as { ack: { acks: { offset: string }[] } };
+    const m = subscribe.requestDeserialize(singleAckBytes) as { ack: { acks: { offset: string }[] } };
     for (const a of m.ack.acks) BigInt(a.offset);
   },
   () => decodeSubscribeRequest(ackBytes, subscribe.requestDeserialize),
+);
+report(
+  'SubscribeRequest acks',
+  'node decodes one-by-one acks (a generated client\'s) by hand',
+  () => {
+    const m = subscribe.requestDeserialize(singleAckBytes) as { ack: { acks: { offset: string }[] } };
+    for (const a of m.ack.acks) BigInt(a.offset);
+  },
+  () => decodeSubscribeRequest(singleAckBytes, subscribe.requestDeserialize),
 );
 report('PublishRequest', 'node decodes', () => publish.requestDeserialize(publishBytes), () => decodePublishRequest(publishBytes));
 report('PublishResponse', 'node encodes', () => publish.responseSerialize(results), () => encodePublishResponse(results));

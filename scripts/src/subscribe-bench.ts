@@ -4,7 +4,9 @@
  * acks records already in a topic, and the push latency — publish → the
  * subscriber has the record — at a fixed modest rate once it is caught up.
  */
+import { hostMonotonicMs } from '@gregor/common';
 import type { Acks, Gregor } from '@gregor/client';
+import type { PushedRecord } from './latency-breakdown';
 
 export interface SubscribeThroughputResult {
   /** From the first record received to the last (joining the group is not in it: see joinMs). */
@@ -26,8 +28,10 @@ export async function benchSubscribeThroughput(
   stallMs: number,
   onProgress?: (n: number) => void,
   onFirstRecord?: () => void,
+  /** Tells apart the groups of several passes over one topic (each pass reads from the start). */
+  pass = '',
 ): Promise<SubscribeThroughputResult> {
-  const sub = client.subscribe({ group: `bench-subscribe-${topic}`, topics: [topic], start: 'earliest', maxOutstandingRecords: 10_000, maxOutstandingBytes: 64 * 1024 * 1024 });
+  const sub = client.subscribe({ group: `bench-subscribe-${topic}${pass === '' ? '' : `-${pass}`}`, topics: [topic], start: 'earliest', maxOutstandingRecords: 10_000, maxOutstandingBytes: 64 * 1024 * 1024 });
   const t0 = performance.now();
   let first: number | undefined;
   let received = 0;
@@ -49,45 +53,44 @@ export async function benchSubscribeThroughput(
   }
 }
 
-export interface PushLatencies {
-  /** Per record, ms from the producer's send to the subscriber's receipt (the produce path with its acks is inside). */
-  fromSend: number[];
-  /**
-   * Per record, ms from the producer's ack (the record is committed: the
-   * high watermark passed it) to the subscriber's receipt — the Subscribe
-   * path alone; 0 when the push came first (it may: the ack and the push
-   * leave the leader at the same moment).
-   */
-  fromAck: number[];
-}
-
 /**
  * Push latency: a subscriber caught up at the end of `topic`, then `rate`
  * records/s for `seconds` from an SDK producer (linger 0), each carrying its
- * index; both measures of PushLatencies, sorted.
+ * index; per record when it was sent, acked and received, on the host's
+ * monotonic clock (the nodes' produce traces use the same: pushBreakdown
+ * joins them). `beforeSending` runs once the subscriber owns every
+ * partition, right before the first send (the bench starts the nodes'
+ * trace window there).
  */
-export async function benchPushLatency(client: Gregor, topic: string, partitions: number, acks: Acks, rate: number, seconds: number): Promise<PushLatencies> {
+export async function benchPushLatency(
+  client: Gregor,
+  topic: string,
+  partitions: number,
+  acks: Acks,
+  rate: number,
+  seconds: number,
+  beforeSending: () => Promise<void> = async () => undefined,
+): Promise<PushedRecord[]> {
   let owned = 0;
   const sub = client.subscribe({ group: `bench-push-${topic}`, topics: [topic], start: 'latest', onAssignment: (tps) => (owned = tps.length) });
   const producer = client.producer({ acks, lingerMs: 0 });
   const sentAt: number[] = [];
   const ackedAt: number[] = [];
-  const receivedAt: number[] = [];
-  const latencies: number[] = [];
+  const out: PushedRecord[] = [];
   try {
     const joinDeadline = performance.now() + 60_000;
     while (owned < partitions) {
       if (performance.now() > joinDeadline) throw new Error(`the push-latency subscriber owns ${owned} of ${partitions} partitions after 60 s`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    await beforeSending();
     const total = rate * seconds;
+    const received: { i: number; partition: number; offset: bigint; at: number }[] = [];
     const receiving = (async () => {
-      while (latencies.length < total) {
+      while (received.length < total) {
         const r = await sub.next(30_000);
-        if (r === undefined) throw new Error(`push latency: received ${latencies.length} of ${total} records, then nothing for 30 s`);
-        const i = Number(r.value!.toString());
-        receivedAt[i] = performance.now();
-        latencies.push(receivedAt[i]! - sentAt[i]!);
+        if (r === undefined) throw new Error(`push latency: received ${received.length} of ${total} records, then nothing for 30 s`);
+        received.push({ i: Number(r.value!.toString()), partition: r.partition, offset: r.offset, at: hostMonotonicMs() });
         r.ack();
       }
     })();
@@ -97,8 +100,8 @@ export async function benchPushLatency(client: Gregor, topic: string, partitions
       const timer = setInterval(() => {
         for (let k = 0; k < perTick && sentAt.length < total; k++) {
           const i = sentAt.length;
-          sentAt.push(performance.now());
-          sends.push(producer.send({ topic, value: String(i) }).then(() => void (ackedAt[i] = performance.now())));
+          sentAt.push(hostMonotonicMs());
+          sends.push(producer.send({ topic, value: String(i) }).then(() => void (ackedAt[i] = hostMonotonicMs())));
         }
         if (sentAt.length >= total) {
           clearInterval(timer);
@@ -108,8 +111,8 @@ export async function benchPushLatency(client: Gregor, topic: string, partitions
     });
     await Promise.all(sends);
     await receiving;
-    const fromAck = receivedAt.map((at, i) => Math.max(0, at - ackedAt[i]!));
-    return { fromSend: latencies.sort((a, b) => a - b), fromAck: fromAck.sort((a, b) => a - b) };
+    for (const r of received) out.push({ partition: r.partition, offset: r.offset, sentMs: sentAt[r.i]!, ackedMs: ackedAt[r.i]!, receivedMs: r.at });
+    return out;
   } finally {
     await producer.close();
     await sub.close();

@@ -1,4 +1,4 @@
-import { latencyBreakdown, type LeaderTrace, type SentBatch, type SentRecord } from '../src/latency-breakdown';
+import { latencyBreakdown, pushBreakdown, type LeaderTrace, type PushedRecord, type SentBatch, type SentRecord } from '../src/latency-breakdown';
 
 describe('latency breakdown', () => {
   const trace = (partition: number, base: number, end: number, t: Partial<LeaderTrace>): LeaderTrace => ({
@@ -55,5 +55,42 @@ describe('latency breakdown', () => {
     expect(b.stages.appended_to_followers_fetched).toBeNull();
     expect(b.stages.followers_fetched_to_hw).toBeNull();
     expect(b.stages.hw_to_received).toEqual({ p50: 2, p99: 2 });
+  });
+});
+
+describe('push latency breakdown', () => {
+  const trace = (partition: number, base: number, end: number, appendedMs: number, highWatermarkMs: number | null): LeaderTrace => ({
+    partition,
+    baseOffset: String(base),
+    endOffset: String(end),
+    receivedMs: 0,
+    appendedMs,
+    writtenMs: null,
+    replicatedMs: null,
+    highWatermarkMs,
+    answeredMs: 0,
+  });
+
+  test('measures each received record from its send, its leader append, its commit and its ack', () => {
+    const received: PushedRecord[] = [
+      { partition: 0, offset: 4n, sentMs: 100, ackedMs: 110, receivedMs: 111 },
+      { partition: 1, offset: 7n, sentMs: 200, ackedMs: 212, receivedMs: 210 }, // pushed before the ack came back
+      { partition: 1, offset: 9n, sentMs: 300, ackedMs: 305, receivedMs: 306 }, // no trace (endOffset is exclusive)
+    ];
+    const traces = [trace(0, 4, 5, 102, 108), trace(1, 6, 9, 203, null)];
+    expect(pushBreakdown(received, traces)).toEqual({
+      traced: 2,
+      from_send: { p50: 10, p99: 11 },
+      from_append: { p50: 9, p99: 9 },
+      // Partition 1's trace has no high watermark (acks=1): its commit is its append.
+      from_commit: { p50: 7, p99: 7 },
+      from_ack: { p50: 1, p99: 1 },
+      append_to_commit: { p50: 6, p99: 6 },
+    });
+  });
+
+  test('without traces only the send and ack figures are there', () => {
+    const got = pushBreakdown([{ partition: 0, offset: 1n, sentMs: 0, ackedMs: 3, receivedMs: 4 }], []);
+    expect(got).toMatchObject({ traced: 0, from_append: null, from_commit: null, from_send: { p50: 4, p99: 4 } });
   });
 });

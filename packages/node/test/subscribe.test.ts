@@ -2,7 +2,8 @@
  * gregor.v1.Records Subscribe on a real in-process node, through the SDK's
  * client.subscribe() (which speaks the Records stream): the acked prefix is
  * committed, unacked records come again after the ack deadline and after
- * the stream ends, a subscriber that never acks gets at most its
+ * the stream ends, a start timestamp applies where the group has no
+ * offset, a subscriber that never acks gets at most its
  * outstanding bound, streams of one group share partitions, a rebalance
  * loses nothing, and an open with replaces_member_id removes that member.
  * Plus the stream's errors, through a raw stub.
@@ -120,6 +121,25 @@ describe('Records Subscribe on a real node', () => {
     got[2]!.ack();
     got[4]!.ack();
     await pollUntil(async () => (await committed('prefix-g', [{ topic: 'prefix', partition: 0 }])).get('prefix-0') === 6n, { timeoutMs: 30_000, intervalMs: 50, what: 'offset 6 committed' });
+  });
+
+  test('start at a timestamp: a group without an offset starts each partition at its first record at or after it; a committed offset wins', async () => {
+    await client.admin().createTopics([{ topic: 'since', numPartitions: 2 }]);
+    const producer = client.producer({ lingerMs: 0 });
+    // Create times 1000..1004 on both partitions.
+    for (let i = 0; i < 5; i++) for (const partition of [0, 1]) await producer.send({ topic: 'since', partition, value: `s-${partition}-${i}`, timestamp: 1000 + i });
+    await producer.close();
+    const sub = subscribe({ group: 'since-g', topics: ['since'], start: { timestamp: 1003n }, ackDeadlineMs: 600_000 });
+    const got = await take(sub, 4);
+    expect(got.map(id).sort()).toEqual(['0:3', '0:4', '1:3', '1:4']);
+    expect(got.every((r) => r.timestamp >= 1003n)).toBe(true);
+    for (const r of got) if (r.partition === 0) r.ack();
+    await pollUntil(async () => (await committed('since-g', [{ topic: 'since', partition: 0 }])).get('since-0') === 5n, { timeoutMs: 30_000, intervalMs: 50, what: 'offset 5 committed' });
+    await sub.close();
+    // Partition 0 has a committed offset (5: nothing more); partition 1 none, so it starts at the timestamp again.
+    const again = subscribe({ group: 'since-g', topics: ['since'], start: { timestamp: 1001n }, ackDeadlineMs: 600_000 });
+    const second = await take(again, 4);
+    expect(second.map(id).sort()).toEqual(['1:1', '1:2', '1:3', '1:4']);
   });
 
   test('a record not acked within the ack deadline comes again, with the records after it, in order', async () => {

@@ -101,8 +101,12 @@ export class OutstandingWindow {
     if (w === undefined) assert(false, `delivery from ${tpKey(tp.topic, tp.partition)}, which the stream does not own`);
     const last = w.entries.length > w.head ? w.entries[w.entries.length - 1] : undefined;
     if (last !== undefined && last.offset >= offset) assert(false, `delivery of ${tpKey(tp.topic, tp.partition)}@${offset} after @${last.offset}: out of order`);
-    const attempt = (w.earlierAttempts.get(offset) ?? 0) + 1;
-    w.earlierAttempts.delete(offset);
+    // Only after a rewind is there an earlier attempt to look up (a Map lookup per record otherwise).
+    let attempt = 1;
+    if (w.earlierAttempts.size > 0) {
+      attempt += w.earlierAttempts.get(offset) ?? 0;
+      w.earlierAttempts.delete(offset);
+    }
     w.entries.push({ offset, bytes, deliveredAtMs: nowMs, attempt, acked: false });
     this.recordCount++;
     this.byteCount += bytes;
@@ -115,17 +119,31 @@ export class OutstandingWindow {
    * record was rewound, or its partition revoked).
    */
   ack(tp: TopicPartition, offset: bigint): boolean {
+    return this.ackRange(tp, offset, offset);
+  }
+
+  /**
+   * Acks every delivered record of `tp` with an offset from `first` to
+   * `last` (both included; nothing when last < first): the same as one ack
+   * per such record, in one pass over them. Returns whether the acked
+   * prefix moved.
+   */
+  ackRange(tp: TopicPartition, first: bigint, last: bigint): boolean {
     const w = this.find(tp);
-    if (w === undefined) return false;
-    // Most acks are for the head (subscribers ack in order): no search then.
-    const i = w.entries[w.head]?.offset === offset ? w.head : findOffset(w.entries, w.head, offset);
-    if (i < 0) return false;
-    w.entries[i]!.acked = true;
-    if (i !== w.head) return false;
+    if (w === undefined || last < first || w.head === w.entries.length) return false;
+    // Most ranges start at the head (subscribers ack in order): no search then.
+    const headOffset = w.entries[w.head]!.offset;
+    let i = first <= headOffset ? w.head : firstAtOrAfter(w.entries, w.head, first);
+    for (; i < w.entries.length; i++) {
+      const e = w.entries[i]!;
+      if (e.offset > last) break;
+      e.acked = true;
+    }
+    if (!w.entries[w.head]!.acked) return false;
     let end = w.head;
     while (end < w.entries.length && w.entries[end]!.acked) this.byteCount -= w.entries[end++]!.bytes;
     this.recordCount -= end - w.head;
-    const last = w.entries[end - 1]!;
+    const lastAcked = w.entries[end - 1]!;
     w.head = end;
     if (w.head === w.entries.length) {
       w.entries = [];
@@ -134,9 +152,9 @@ export class OutstandingWindow {
       w.entries = w.entries.slice(w.head);
       w.head = 0;
     }
-    w.ackedUpTo = last.offset + 1n;
+    w.ackedUpTo = lastAcked.offset + 1n;
     // Redelivery counts for offsets now behind the prefix will never be used.
-    for (const o of w.earlierAttempts.keys()) if (o < w.ackedUpTo) w.earlierAttempts.delete(o);
+    if (w.earlierAttempts.size > 0) for (const o of w.earlierAttempts.keys()) if (o < w.ackedUpTo) w.earlierAttempts.delete(o);
     return true;
   }
 
@@ -227,18 +245,16 @@ export class OutstandingWindow {
   }
 }
 
-/** Index of the entry with this offset at or after `from` (entries sorted by offset), or -1. */
-function findOffset(entries: readonly Delivered[], from: number, offset: bigint): number {
+/** Index of the first entry at or after `from` whose offset is at least `offset` (entries sorted by offset); entries.length when none. */
+function firstAtOrAfter(entries: readonly Delivered[], from: number, offset: bigint): number {
   let lo = from;
-  let hi = entries.length - 1;
-  while (lo <= hi) {
+  let hi = entries.length;
+  while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const o = entries[mid]!.offset;
-    if (o === offset) return mid;
-    if (o < offset) lo = mid + 1;
-    else hi = mid - 1;
+    if (entries[mid]!.offset < offset) lo = mid + 1;
+    else hi = mid;
   }
-  return -1;
+  return lo;
 }
 
 /** Drops the highest offsets (redelivered last) until the map holds at most `max`. */

@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { GregorError, systemClock, tpKey, type Clock, type Logger, type TopicPartition } from '@gregor/common';
 import type { Consumer, ConsumerRecord, Gregor } from '@gregor/client';
-import { encodeSubscribeRecords, type RecordsWireAck, type SubscribeRequestIn, type SubscribeResponse } from '@gregor/proto';
+import { encodeSubscribeRecords, type RecordsWireAckRange, type SubscribeRequestIn, type SubscribeResponse } from '@gregor/proto';
 import { toServiceError } from './grpc-status';
 import type { SubscribeSettings } from './subscribe-open';
 import { OutstandingWindow, type CommitOffset } from './subscribe-outstanding';
@@ -263,9 +263,9 @@ export class SubscribeSession {
   }
 
   /** Returns whether any partition's acked prefix moved. */
-  private handleAcks(acks: readonly RecordsWireAck[]): boolean {
+  private handleAcks(acks: readonly RecordsWireAckRange[]): boolean {
     let moved = false;
-    for (const a of acks) if (this.window.ack(a, a.offset)) moved = true;
+    for (const a of acks) if (this.window.ackRange(a, a.firstOffset, a.lastOffset)) moved = true;
     return moved;
   }
 

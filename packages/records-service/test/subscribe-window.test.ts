@@ -121,6 +121,59 @@ describe('OutstandingWindow', () => {
   });
 });
 
+describe('OutstandingWindow.ackRange', () => {
+  test('acks every delivered record in the range, both ends included; a reversed range acks nothing', () => {
+    const w = new OutstandingWindow({ maxRecords: 100, maxBytes: 1000 });
+    w.addPartition(tp);
+    for (const o of [10n, 11n, 13n, 14n, 20n]) w.deliver(tp, o, 2, 0);
+    expect(w.ackRange(tp, 12n, 14n)).toBe(false); // 13 and 14, behind the unacked head
+    expect(w.ackRange(tp, 11n, 10n)).toBe(false);
+    expect(w.records).toBe(5);
+    expect(w.ackRange(tp, 0n, 11n)).toBe(true); // from before the head: 10 and 11, then 13 and 14 fold in
+    expect(w.takeCommits()).toEqual([{ ...tp, offset: 15n }]);
+    expect(w.records).toBe(1);
+    expect(w.bytes).toBe(2);
+    expect(w.ackRange({ topic: 'x', partition: 0 }, 0n, 100n)).toBe(false);
+    expect(w.ackRange(tp, 20n, 2n ** 63n - 1n)).toBe(true);
+    expect(w.records).toBe(0);
+    expect(w.ackRange(tp, 0n, 100n)).toBe(false); // nothing outstanding
+  });
+
+  test('property: a range is the same as one ack per delivered offset in it', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(5), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.tuple(fc.integer({ min: -3, max: 200 }), fc.integer({ min: -3, max: 200 })), { maxLength: 30 }),
+        (gaps, ranges) => {
+          const ranged = new OutstandingWindow({ maxRecords: 1000, maxBytes: 1 << 30 });
+          const single = new OutstandingWindow({ maxRecords: 1000, maxBytes: 1 << 30 });
+          ranged.addPartition(tp);
+          single.addPartition(tp);
+          const offsets: bigint[] = [];
+          let o = 0n;
+          for (const g of gaps) {
+            o += BigInt(g) + 1n;
+            offsets.push(o);
+            ranged.deliver(tp, o, 3, 0);
+            single.deliver(tp, o, 3, 0);
+          }
+          for (const [a, b] of ranges) {
+            const first = BigInt(a);
+            const last = BigInt(b);
+            const movedRanged = ranged.ackRange(tp, first, last);
+            let movedSingle = false;
+            for (const x of offsets) if (x >= first && x <= last && single.ack(tp, x)) movedSingle = true;
+            expect(movedRanged).toBe(movedSingle);
+            expect(ranged.records).toBe(single.records);
+            expect(ranged.bytes).toBe(single.bytes);
+            expect(ranged.takeCommits()).toEqual(single.takeCommits());
+          }
+        },
+      ),
+    );
+  });
+});
+
 describe('decodeSubscribeOpen', () => {
   const open = (o: Partial<SubscribeOpen__Output>): SubscribeOpen__Output => ({
     group: 'g',

@@ -9,6 +9,7 @@ import type { PublishResult as _gregor_v1_PublishResult, PublishResult__Output a
 import type { ReadRequest as _gregor_v1_ReadRequest, ReadRequest__Output as _gregor_v1_ReadRequest__Output } from './gregor/v1/ReadRequest';
 import type { ReadResponse as _gregor_v1_ReadResponse, ReadResponse__Output as _gregor_v1_ReadResponse__Output } from './gregor/v1/ReadResponse';
 import type { RecordAck as _gregor_v1_RecordAck, RecordAck__Output as _gregor_v1_RecordAck__Output } from './gregor/v1/RecordAck';
+import type { RecordAckRange as _gregor_v1_RecordAckRange, RecordAckRange__Output as _gregor_v1_RecordAckRange__Output } from './gregor/v1/RecordAckRange';
 import type { RecordsClient as _gregor_v1_RecordsClient, RecordsDefinition as _gregor_v1_RecordsDefinition } from './gregor/v1/Records';
 import type { RecordsError as _gregor_v1_RecordsError, RecordsError__Output as _gregor_v1_RecordsError__Output } from './gregor/v1/RecordsError';
 import type { RecordsHeader as _gregor_v1_RecordsHeader, RecordsHeader__Output as _gregor_v1_RecordsHeader__Output } from './gregor/v1/RecordsHeader';
@@ -37,6 +38,7 @@ export interface ProtoGrpcType {
       ReadRequest: MessageTypeDefinition<_gregor_v1_ReadRequest, _gregor_v1_ReadRequest__Output>
       ReadResponse: MessageTypeDefinition<_gregor_v1_ReadResponse, _gregor_v1_ReadResponse__Output>
       RecordAck: MessageTypeDefinition<_gregor_v1_RecordAck, _gregor_v1_RecordAck__Output>
+      RecordAckRange: MessageTypeDefinition<_gregor_v1_RecordAckRange, _gregor_v1_RecordAckRange__Output>
       Records: SubtypeConstructor<typeof grpc.Client, _gregor_v1_RecordsClient> & { service: _gregor_v1_RecordsDefinition }
       RecordsError: MessageTypeDefinition<_gregor_v1_RecordsError, _gregor_v1_RecordsError__Output>
       RecordsHeader: MessageTypeDefinition<_gregor_v1_RecordsHeader, _gregor_v1_RecordsHeader__Output>

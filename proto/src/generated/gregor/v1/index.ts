@@ -163,6 +163,7 @@ export * from './RaftSnapshot';
 export * from './ReadRequest';
 export * from './ReadResponse';
 export * from './RecordAck';
+export * from './RecordAckRange';
 export * from './Records';
 export * from './RecordsError';
 export * from './RecordsHeader';
