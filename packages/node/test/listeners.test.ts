@@ -88,7 +88,12 @@ describe('CLIENT and INTERNAL listeners (3 in-process nodes)', () => {
       expect(byId(await call<Md>(outside, 'Metadata', { topics: [] }))).toEqual(published);
       expect(byId(await call<Md>(inside, 'Metadata', { topics: [] }))).toEqual(internal);
 
-      const created = await call(outside, 'CreateTopics', { topics: [{ name: 'replicated', numPartitions: 1, replicationFactor: 3, configs: {} }] });
+      // Metadata lists registered brokers; the controller places replicas on unfenced ones only, and
+      // under load a broker may still be (or again be) fenced for a moment: RF 3 then waits for it.
+      const created = await pollUntil(async () => {
+        const res = await call(outside, 'CreateTopics', { topics: [{ name: 'replicated', numPartitions: 1, replicationFactor: 3, configs: {} }] });
+        return res.topics[0].error?.name === 'INVALID_REPLICATION_FACTOR' ? undefined : res;
+      }, { timeoutMs: 30_000, what: 'three unfenced brokers to place the topic on' });
       expect(created.topics[0].error).toBeNull();
       const leaderId = (await call<Md>(outside, 'Metadata', { topics: ['replicated'] })).topics[0]!.partitions[0]!.leaderId;
       expect(ids).toContain(leaderId);
