@@ -198,6 +198,13 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
       'Gregor: trace latency — per-stage timings of every produce on its leader, event-loop delay and GC pauses — served (and reset) ' +
       'at the HTTP listener\'s /debug/latency, for pnpm bench. Off: nothing is recorded; on: a 10 ms timer and a few timestamps per produce.',
   },
+  'debug.latency.timeline.dir': {
+    type: 'string',
+    default: '',
+    doc:
+      'Gregor: an existing directory where the node writes its debug timeline (timeline-<pid>.jsonl: replication messages, storage writes, ' +
+      'high-watermark moves, on the host monotonic clock; see @gregor/common debug-timeline.ts), for pnpm bench --timeline. Empty: off.',
+  },
   'log.level': { type: 'string', oneOf: LOG_LEVELS, default: 'info', doc: 'Log level.' },
   'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },
   'replica.lag.time.max.ms': {
@@ -320,6 +327,8 @@ export interface NodeConfig {
   producerIdExpirationMs: number;
   logLevel: LogLevel;
   debugLatencyTrace: boolean;
+  /** '' when off. */
+  debugLatencyTimelineDir: string;
   fetchMaxWaitingRequests: number;
   replicaLagTimeMaxMs: number;
   replicaFetchMaxBytes: number;
@@ -438,6 +447,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     producerIdExpirationMs: v['producer.id.expiration.ms'] as number,
     logLevel: v['log.level'] as LogLevel,
     debugLatencyTrace: v['debug.latency.trace'] as boolean,
+    debugLatencyTimelineDir: v['debug.latency.timeline.dir'] as string,
     fetchMaxWaitingRequests: v['fetch.max.waiting.requests'] as number,
     replicaLagTimeMaxMs: v['replica.lag.time.max.ms'] as number,
     replicaFetchMaxBytes: v['replica.fetch.max.bytes'] as number,
