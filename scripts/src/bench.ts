@@ -75,6 +75,8 @@ const flags = parseFlags({
   timeline: { type: 'boolean', default: false },
   /** Peers to run the same workload on after Gregor, side by side: "nats" (NATS JetStream, 3 servers, R = --replication-factor). */
   peers: { type: 'string', default: '' },
+  /** Extra node config for every node, comma-separated key=value (e.g. "replica.fetch.transport=kafka"). */
+  'node-config': { type: 'string', default: '' },
 });
 
 const nodes = intFlag('nodes', flags.nodes, 1);
@@ -114,6 +116,15 @@ if (!['on', 'off'].includes(flags['latency-trace'])) {
   process.exit(1);
 }
 const latencyTrace = flags['latency-trace'] === 'on';
+const extraNodeConfig: Record<string, string> = {};
+for (const pair of flags['node-config'].split(',').filter((p) => p !== '')) {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) {
+    process.stderr.write(`--node-config takes key=value pairs, got "${pair}"\n`);
+    process.exit(1);
+  }
+  extraNodeConfig[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+}
 const peers = flags.peers.split(',').filter((p) => p !== '');
 for (const p of peers) {
   if (p !== 'nats') {
@@ -156,7 +167,7 @@ async function main(): Promise<void> {
   // debug.latency.trace: the nodes keep per-stage produce timings, event-loop delay and GC pauses for the latency phase.
   const timelineDir = path.join(dir, 'timeline');
   if (flags.timeline) mkdirSync(timelineDir);
-  const config = { 'log.level': 'warn', 'debug.latency.trace': String(latencyTrace), ...(flags.timeline ? { 'debug.latency.timeline.dir': timelineDir } : {}) };
+  const config = { 'log.level': 'warn', 'debug.latency.trace': String(latencyTrace), ...(flags.timeline ? { 'debug.latency.timeline.dir': timelineDir } : {}), ...extraNodeConfig };
   const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   const workloads = new Map<Protocol, BenchWorkload>();

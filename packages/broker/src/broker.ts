@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { GregorError, grpcServerOptions, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { loadClientProto, loadReplicationProto } from '@gregor/proto';
 import type { BrokerApi } from './api/broker-api';
-import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
+import { kafkaFirstClientFactory, ReplicaFetcherManager } from '@gregor/replication-fetcher';
 import { AppendSignals } from './append-signals';
 import type { BrokerConfig, GrpcListenerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
@@ -136,17 +136,19 @@ export class Broker {
     const config = opts.config;
     const purgatory = new FetchPurgatory(config.fetchMaxWaitingRequests);
     const producePurgatory = new ProducePurgatory(config.produceMaxWaitingPartitions);
-    const leaderAddress = (id: number): string | undefined => {
+    const endpointOf = (id: number, listener: string): string | undefined => {
       const b = opts.metadata.brokerEndpoint(id);
-      const e = b === undefined ? undefined : listenerEndpoint(b, config.interBrokerListenerName);
+      const e = b === undefined ? undefined : listenerEndpoint(b, listener);
       return e === undefined ? undefined : hostPort(e.host, e.port);
     };
+    const leaderAddress = (id: number): string | undefined => endpointOf(id, config.interBrokerListenerName);
     const fetcher =
       opts.fetcher ??
       new ReplicaFetcherManager({
         replicaId: config.nodeId,
         leaderAddress,
         brokerEpoch: () => opts.metadata.localBrokerEpoch(),
+        ...(config.replicaFetchTransport === 'kafka' ? { clientFactory: kafkaFirstClientFactory((id) => endpointOf(id, KAFKA_LISTENER), logger) } : {}),
         config: {
           partitionMaxBytes: config.replicaFetchMaxBytes,
           responseMaxBytes: config.replicaFetchResponseMaxBytes,
@@ -308,6 +310,7 @@ export class Broker {
       requestBytes: this.requestBytes,
       fetchSessions: { maxSessions: config.fetchSessionCacheSlots, evictionMs: FETCH_SESSION_EVICTION_MS },
       api: this.core,
+      replicaFetch: (rc, req) => this.core.fetchFromLeader(rc, req),
       logger: this.ctx.logger,
       observer: this.ctx.observer,
       clock: this.ctx.clock,

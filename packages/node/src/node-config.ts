@@ -218,6 +218,12 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'replica.fetch.wait.max.ms': { type: 'int', min: 0, default: 500, doc: 'How long a leader holds a follower fetch with nothing new.' },
   'replica.fetch.min.bytes': { type: 'int', min: 0, default: 1, doc: 'Bytes a follower fetch waits for.' },
   'replica.fetch.backoff.ms': { type: 'int', min: 1, default: 50, doc: 'First delay after a follower fetch error, doubling to 1 s (Kafka: 1000 flat).' },
+  'replica.fetch.transport': {
+    type: 'string',
+    oneOf: ['grpc', 'kafka'],
+    default: 'grpc',
+    doc: "How followers fetch: 'grpc' (FetchStream on the inter-broker listener) or 'kafka' (Fetch with replica_id on the leader's KAFKA listener over raw TCP, as Kafka does; gRPC where the leader has none).",
+  },
   'replica.socket.timeout.ms': { type: 'int', min: 1, default: 10_000, doc: 'A follower fetch unanswered this long past its wait is retried.' },
   'unclean.leader.election.enable': { type: 'boolean', default: false, doc: 'Default unclean.leader.election.enable of topics.' },
   'offsets.topic.num.partitions': {
@@ -337,6 +343,7 @@ export interface NodeConfig {
   replicaFetchMinBytes: number;
   replicaFetchBackoffMs: number;
   replicaSocketTimeoutMs: number;
+  replicaFetchTransport: 'grpc' | 'kafka';
   uncleanLeaderElectionEnable: boolean;
   autoLeaderRebalanceEnable: boolean;
   leaderImbalanceCheckIntervalSeconds: number;
@@ -456,6 +463,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     replicaFetchMinBytes: v['replica.fetch.min.bytes'] as number,
     replicaFetchBackoffMs: v['replica.fetch.backoff.ms'] as number,
     replicaSocketTimeoutMs: v['replica.socket.timeout.ms'] as number,
+    replicaFetchTransport: v['replica.fetch.transport'] as 'grpc' | 'kafka',
     uncleanLeaderElectionEnable: v['unclean.leader.election.enable'] as boolean,
     autoLeaderRebalanceEnable: v['auto.leader.rebalance.enable'] as boolean,
     leaderImbalanceCheckIntervalSeconds: v['leader.imbalance.check.interval.seconds'] as number,

@@ -77,6 +77,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     replicaFetchMinBytes: config.replicaFetchMinBytes,
     replicaFetchBackoffMs: config.replicaFetchBackoffMs,
     replicaSocketTimeoutMs: config.replicaSocketTimeoutMs,
+    replicaFetchTransport: config.replicaFetchTransport,
     brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
     offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
     offsetsTopicReplicationFactor: config.offsetsTopicReplicationFactor,

@@ -175,7 +175,7 @@ export class FetcherLoop {
     if (address === undefined) return undefined;
     if (address !== this.clientAddress) {
       this.client?.close();
-      this.client = this.deps.clientFactory(address);
+      this.client = this.deps.clientFactory(address, this.leaderId);
       this.clientAddress = address;
     }
     return this.client;

@@ -12,6 +12,7 @@ import {
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
 import type { FetchSessionCache } from './fetch-sessions';
+import type { ReplicaFetchCall } from './replica-fetch-adapter';
 import type { RequestBytesBudget } from '../request-bytes-budget';
 import { reportRequestFailed } from '../broker-core';
 import type { BrokerObserver } from '../observer';
@@ -40,6 +41,8 @@ export interface KafkaConnectionDeps {
   readonly fetchSessions: FetchSessionCache;
   /** The node-wide bound on request bytes in flight (`queued.max.request.bytes`), shared with gRPC. */
   readonly requestBytes: RequestBytesBudget;
+  /** Followers' Fetch (KafkaListenerState.replicaFetch). */
+  readonly replicaFetch?: ReplicaFetchCall;
 }
 
 /** One request in request order: answered (chunks, or null for no response) or not yet. */
