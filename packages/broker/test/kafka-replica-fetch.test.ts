@@ -1,8 +1,8 @@
 import { GregorError } from '@gregor/common';
-import type { FetchRequest } from '@gregor/kafka-protocol';
+import { encodeRequestFrame, FETCH_API, PRODUCE_API, type FetchRequest } from '@gregor/kafka-protocol';
 import type { RequestContext } from '../src/api/context';
 import type { ReplicaFetchRequest, ReplicaFetchResponse } from '../src/api/replication';
-import { isReplicaFetch, replicaFetch } from '../src/kafka/replica-fetch-adapter';
+import { isFollowerFetchFrame, isReplicaFetch, replicaFetch } from '../src/kafka/replica-fetch-adapter';
 
 /*
  * A follower's Fetch on the KAFKA listener is translated to the replication
@@ -86,4 +86,22 @@ test('from v15 the follower and its broker epoch come from replica_state', async
 test('a listener that does not serve follower fetches refuses them as a whole', async () => {
   const res = await replicaFetch(undefined, ctx, kafkaFetch({ replicaId: 2 }));
   expect(res).toMatchObject({ errorCode: 35, responses: [] });
+});
+
+/** A request frame as the connection sees it: without the 4-byte size prefix. */
+function frameOf(chunks: Buffer[]): Buffer {
+  return Buffer.concat(chunks).subarray(4);
+}
+
+test('a follower fetch frame is told apart before decoding (it is let past the request-bytes budget)', () => {
+  const header = { correlationId: 9, clientId: 'x' };
+  for (const v of [4, 11, 12]) {
+    expect(isFollowerFetchFrame(frameOf(encodeRequestFrame(FETCH_API, v, header, { ...kafkaFetch({ replicaId: 2 }), topics: [], clusterId: null })))).toBe(true);
+    expect(isFollowerFetchFrame(frameOf(encodeRequestFrame(FETCH_API, v, header, { ...kafkaFetch({}), topics: [] })))).toBe(false);
+  }
+  // v15 carries the replica in a tagged field: not recognised, so gated like any request.
+  expect(isFollowerFetchFrame(frameOf(encodeRequestFrame(FETCH_API, 15, header, { ...kafkaFetch({ replicaState: { replicaId: 2, replicaEpoch: 1n } }), topics: [] })))).toBe(false);
+  expect(isFollowerFetchFrame(frameOf(encodeRequestFrame(PRODUCE_API, 9, header, { acks: -1, timeoutMs: 1000, topicData: [] })))).toBe(false);
+  expect(isFollowerFetchFrame(Buffer.from([0, 1, 0]))).toBe(false);
+  expect(isFollowerFetchFrame(Buffer.alloc(0))).toBe(false);
 });

@@ -1,5 +1,5 @@
 import { debugTimeline, errorCode } from '@gregor/common';
-import type { Encodable, FetchRequest as KFetchRequest, FetchResponse as KFetchResponse } from '@gregor/kafka-protocol';
+import { FETCH_API, peekRequestHeader, type Encodable, type FetchRequest as KFetchRequest, type FetchResponse as KFetchResponse } from '@gregor/kafka-protocol';
 import type { RequestContext } from '../api/context';
 import type { ReplicaFetchRequest, ReplicaFetchResponse } from '../api/replication';
 import { errorCodeOf } from './wire';
@@ -12,6 +12,25 @@ const UNKNOWN_BROKER_EPOCH = -1n;
 /** True for a Fetch sent by a follower (Kafka's replica_id ≥ 0 below v15, replica_state.replica_id from v15). */
 export function isReplicaFetch(req: KFetchRequest): boolean {
   return req.replicaId >= 0 || (req.replicaState !== undefined && req.replicaState.replicaId >= 0);
+}
+
+/** Fetch versions whose body starts with replica_id (from v15 it moved into the tagged replica_state). */
+const LAST_VERSION_WITH_REPLICA_ID_FIELD = 14;
+
+/**
+ * True for a request frame that is a follower's Fetch, read from the header
+ * and the body's first field without decoding the rest: the connection lets
+ * it past the node's request-bytes budget before decoding. A malformed frame
+ * is false (it then goes the usual way, and fails there).
+ */
+export function isFollowerFetchFrame(frame: Buffer): boolean {
+  if (frame.length < 2 || frame.readInt16BE(0) !== FETCH_API.apiKey) return false;
+  try {
+    const header = peekRequestHeader(frame);
+    return header.apiVersion <= LAST_VERSION_WITH_REPLICA_ID_FIELD && header.bodyOffset >= 0 && frame.length >= header.bodyOffset + 4 && frame.readInt32BE(header.bodyOffset) >= 0;
+  } catch {
+    return false;
+  }
 }
 
 /**
