@@ -19,7 +19,7 @@ import { FETCH_SESSION_EVICTION_MS } from './kafka/fetch-sessions';
 import { requestBytesInterceptor } from './grpc/request-bytes-interceptor';
 import { RequestBytesBudget } from './request-bytes-budget';
 import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
-import { KAFKA_LISTENER } from './kafka/request-context';
+import { KAFKA_LISTENER, KAFKA_REPLICATION_LISTENER } from './kafka/request-context';
 import { replicationService } from './grpc/replication-service';
 import { RequestStreams } from './grpc/request-stream';
 import { CLIENT_LISTENER, listenerEndpoint, type ListenerEndpoint, type MetadataSource } from './metadata-source';
@@ -148,7 +148,7 @@ export class Broker {
         replicaId: config.nodeId,
         leaderAddress,
         brokerEpoch: () => opts.metadata.localBrokerEpoch(),
-        ...(config.replicaFetchTransport === 'kafka' ? { clientFactory: kafkaFirstClientFactory((id) => endpointOf(id, KAFKA_LISTENER), logger) } : {}),
+        ...(config.replicaFetchTransport === 'kafka' ? { clientFactory: kafkaFirstClientFactory((id) => endpointOf(id, KAFKA_REPLICATION_LISTENER), logger) } : {}),
         config: {
           partitionMaxBytes: config.replicaFetchMaxBytes,
           responseMaxBytes: config.replicaFetchResponseMaxBytes,
@@ -268,11 +268,11 @@ export class Broker {
     }));
     const kafkaConfig = opts.config.kafkaListener;
     if (broker.kafka !== undefined && kafkaConfig !== undefined) {
-      advertised.push({
-        name: KAFKA_LISTENER,
+      const kafka = {
         host: kafkaConfig.advertisedHost ?? kafkaConfig.host,
         port: kafkaConfig.advertisedPort !== undefined && kafkaConfig.advertisedPort !== 0 ? kafkaConfig.advertisedPort : broker.kafka.port,
-      });
+      };
+      advertised.push({ name: KAFKA_LISTENER, ...kafka }, { name: KAFKA_REPLICATION_LISTENER, ...kafka });
     }
     const client = advertised[0]!;
     await opts.metadata.registerBroker({ nodeId: opts.config.nodeId, host: client.host, port: client.port, listeners: advertised });

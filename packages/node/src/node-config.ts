@@ -221,7 +221,7 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'replica.fetch.transport': {
     type: 'string',
     oneOf: ['grpc', 'kafka'],
-    default: 'grpc',
+    default: 'kafka',
     doc: "How followers fetch: 'grpc' (FetchStream on the inter-broker listener) or 'kafka' (Fetch with replica_id on the leader's KAFKA listener over raw TCP, as Kafka does; gRPC where the leader has none).",
   },
   'replica.socket.timeout.ms': { type: 'int', min: 1, default: 10_000, doc: 'A follower fetch unanswered this long past its wait is retried.' },
