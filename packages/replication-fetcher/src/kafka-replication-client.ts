@@ -92,10 +92,13 @@ export function encodeKafkaFetchRequest(request: ReplicaFetchRequest): Parameter
  * fetch any of whose partitions is OFFSET_OUT_OF_RANGE, asked again there
  * because only the gRPC answer carries the leader's log end offset.
  */
-export function kafkaReplicationClient(address: string, fallback: ReplicationClient, opts: KafkaReplicationClientOptions = {}): ReplicationClient {
+export function kafkaReplicationClient(kafkaAddress: string | (() => string | undefined), fallback: ReplicationClient, opts: KafkaReplicationClientOptions = {}): ReplicationClient {
+  const resolve = typeof kafkaAddress === 'string' ? () => kafkaAddress : kafkaAddress;
   const maxInFlight = opts.maxInFlight ?? 8;
   const connect = opts.connect ?? ((a: string) => KafkaWireClient.connect(a, { clientId: 'gregor-replica-fetcher', requestTimeoutMs: 0, maxInFlight }));
   let conn: Promise<KafkaWireClient> | undefined;
+  /** The leader's KAFKA address the current (or last) connection went to; messages name it. */
+  let address = '';
   let closed = false;
 
   const connection = (): Promise<KafkaWireClient> => {
@@ -174,6 +177,13 @@ export function kafkaReplicationClient(address: string, fallback: ReplicationCli
 
   return {
     async fetch(request, timeoutMs, signal) {
+      if (conn === undefined) {
+        // Looked up again for each new connection: a leader restarted as an older version (or without its
+        // KAFKA listener) no longer registers it, and one upgraded starts to.
+        const current = resolve();
+        if (current === undefined) return fallback.fetch(request, timeoutMs, signal);
+        address = current;
+      }
       const answers = decodeKafkaFetchResponse(await fetchOnce(request, timeoutMs, signal));
       if (answers.some((a) => a.error?.errorName === 'OFFSET_OUT_OF_RANGE')) return fallback.fetch(request, timeoutMs, signal);
       return answers;
@@ -191,19 +201,16 @@ export function kafkaReplicationClient(address: string, fallback: ReplicationCli
 }
 
 /**
- * replica.fetch.transport=kafka: each leader is fetched from over its KAFKA
- * listener (as registered), with gRPC for what that client leaves to it;
- * a leader registered without a KAFKA listener is fetched from over gRPC.
+ * replica.fetch.transport=kafka: each leader is fetched from over the KAFKA
+ * address it registered for replication, with gRPC for what that client
+ * leaves to it and whenever the leader has registered none (looked up at
+ * each new connection).
  */
 export function kafkaFirstClientFactory(kafkaAddress: (leaderId: number) => string | undefined, logger: Logger, opts: KafkaReplicationClientOptions = {}): ReplicationClientFactory {
   return (grpcAddress, leaderId) => {
-    const grpc = grpcReplicationClient(grpcAddress);
     const kafka = kafkaAddress(leaderId);
-    if (kafka === undefined) {
-      logger.info('leader has no KAFKA listener: fetching from it over gRPC', { leader: leaderId, address: grpcAddress });
-      return grpc;
-    }
-    logger.debug('fetching from leader over its KAFKA listener', { leader: leaderId, address: kafka });
-    return kafkaReplicationClient(kafka, grpc, opts);
+    if (kafka === undefined) logger.info('leader registered no KAFKA_REPLICATION listener: fetching from it over gRPC', { leader: leaderId, address: grpcAddress });
+    else logger.debug('fetching from leader over its KAFKA listener', { leader: leaderId, address: kafka });
+    return kafkaReplicationClient(() => kafkaAddress(leaderId), grpcReplicationClient(grpcAddress), opts);
   };
 }

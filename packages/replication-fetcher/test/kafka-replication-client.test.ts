@@ -247,3 +247,20 @@ test('a failed connect fails the fetch with NETWORK_EXCEPTION and is tried again
   expect((await client.fetch(request(2), TIMEOUT_MS)).map((p) => p.partition)).toEqual([2]);
   expect(attempts).toBe(2);
 });
+
+test("the leader's KAFKA address is looked up for each new connection: none registered, the fetch goes over the fallback", async () => {
+  const leader = await startLeader((req) => answerFor(req));
+  leaders.push(leader);
+  const fallback = fakeFallback();
+  let registered: string | undefined;
+  const client = kafkaReplicationClient(() => registered, fallback);
+  clients.push(client);
+  const [viaFallback] = await client.fetch(request(1), TIMEOUT_MS);
+  expect(viaFallback).toMatchObject({ logEndOffset: 30n });
+  expect(fallback.fetches).toBe(1);
+  // The leader registers it (restarted as a version that serves follower fetches): the next fetch connects there.
+  registered = leader.address;
+  expect((await client.fetch(request(2), TIMEOUT_MS)).map((p) => p.partition)).toEqual([2]);
+  expect(fallback.fetches).toBe(1);
+  expect(leader.connections).toBe(1);
+});
