@@ -96,7 +96,9 @@ export function kafkaReplicationClient(kafkaAddress: string | (() => string | un
   const resolve = typeof kafkaAddress === 'string' ? () => kafkaAddress : kafkaAddress;
   const maxInFlight = opts.maxInFlight ?? 8;
   const connect = opts.connect ?? ((a: string) => KafkaWireClient.connect(a, { clientId: 'gregor-replica-fetcher', requestTimeoutMs: 0, maxInFlight }));
+  /** The connection being opened or open; `live` once it is open (fetches then go out in the caller's turn). */
   let conn: Promise<KafkaWireClient> | undefined;
+  let live: KafkaWireClient | undefined;
   /** The leader's KAFKA address the current (or last) connection went to; messages name it. */
   let address = '';
   let closed = false;
@@ -105,24 +107,30 @@ export function kafkaReplicationClient(kafkaAddress: string | (() => string | un
     if (conn === undefined) {
       const opening = connect(address);
       conn = opening;
-      // A failed connect is forgotten at once: the next fetch (after the loop's backoff) tries again.
-      opening.catch(() => {
-        if (conn === opening) conn = undefined;
-      });
+      opening.then(
+        (c) => {
+          if (conn === opening) live = c;
+          else c.close(); // given up on meanwhile (forgetConnect, close)
+        },
+        // A failed connect is forgotten at once: the next fetch (after the loop's backoff) tries again.
+        () => {
+          if (conn === opening) conn = undefined;
+        },
+      );
     }
     return conn;
   };
-  /** Drops the connection (if still the current one); its outstanding fetches fail with NETWORK_EXCEPTION. */
+  /** Drops the connection; its outstanding fetches fail with NETWORK_EXCEPTION, and the next fetch opens a new one. */
   const drop = (c: KafkaWireClient): void => {
     c.close();
-    if (conn !== undefined) void conn.then((cur) => cur === c && (conn = undefined), () => undefined);
+    if (live === c) {
+      live = undefined;
+      conn = undefined;
+    }
   };
-
   /** A connect that outlived a fetch's deadline (a leader host that drops packets): the next fetch starts a new one. */
   const forgetConnect = (): void => {
-    const pending = conn;
-    conn = undefined;
-    void pending?.then((c) => c.close(), () => undefined);
+    if (live === undefined) conn = undefined;
   };
 
   const fetchOnce = (request: ReplicaFetchRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<FetchResponse> =>
@@ -144,35 +152,34 @@ export function kafkaReplicationClient(kafkaAddress: string | (() => string | un
         else forgetConnect();
         finish(err);
       };
+      const sendOn = (c: KafkaWireClient): void => {
+        if (done) return;
+        current = c;
+        if (c.closed) {
+          drop(c);
+          return finish(new GregorError('NETWORK_EXCEPTION', `connection to leader ${address} closed`));
+        }
+        c.send(FETCH_API, REPLICA_FETCH_VERSION, encodeKafkaFetchRequest(request)).then(
+          (res) => {
+            if (debugTimeline.on) debugTimeline.event('follower.answer.received', { address });
+            finish(undefined, res);
+          },
+          (err) => {
+            drop(c);
+            finish(err);
+          },
+        );
+        if (debugTimeline.on) {
+          // net.Socket.write hands the bytes to the kernel at once when the socket is writable.
+          debugTimeline.event('follower.request.written', { address });
+          debugTimeline.event('follower.request.flushed', { address });
+        }
+      };
       const onAbort = (): void => abandon(new GregorError('NETWORK_EXCEPTION', `fetch from ${address} was cancelled`, { cancelled: true }));
       const timer = setTimeout(() => abandon(new GregorError('REQUEST_TIMED_OUT', `no answer from leader ${address} in time`)), timeoutMs);
       signal?.addEventListener('abort', onAbort, { once: true });
-      connection().then(
-        (c) => {
-          if (done) return;
-          current = c;
-          if (c.closed) {
-            drop(c);
-            return finish(new GregorError('NETWORK_EXCEPTION', `connection to leader ${address} closed`));
-          }
-          c.send(FETCH_API, REPLICA_FETCH_VERSION, encodeKafkaFetchRequest(request)).then(
-            (res) => {
-              if (debugTimeline.on) debugTimeline.event('follower.answer.received', { address });
-              finish(undefined, res);
-            },
-            (err) => {
-              drop(c);
-              finish(err);
-            },
-          );
-          if (debugTimeline.on) {
-            // net.Socket.write hands the bytes to the kernel at once when the socket is writable.
-            debugTimeline.event('follower.request.written', { address });
-            debugTimeline.event('follower.request.flushed', { address });
-          }
-        },
-        (err) => finish(err),
-      );
+      if (live !== undefined) sendOn(live);
+      else connection().then(sendOn, (err) => finish(err));
     });
 
   return {
@@ -193,8 +200,9 @@ export function kafkaReplicationClient(kafkaAddress: string | (() => string | un
     },
     close() {
       closed = true;
-      if (conn !== undefined) void conn.then((c) => c.close(), () => undefined);
-      conn = undefined;
+      live?.close();
+      live = undefined;
+      conn = undefined; // a connect still under way closes its connection when it completes
       fallback.close();
     },
   };
