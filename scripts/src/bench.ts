@@ -26,7 +26,7 @@
  * idempotent one of the same round (`txn_vs_idempotent`).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -38,6 +38,7 @@ import { grpcWorkload, kafkaWorkload, type BenchWorkload, type Protocol } from '
 import { summarize } from './bench-summary';
 import { leaderTraces, measureLatency, type LatencyPoint, type LatencyTarget } from './bench-latency';
 import { pushBreakdown } from './latency-breakdown';
+import { readTimelines, timelineBreakdown } from './timeline-breakdown';
 import { benchNatsJetStream } from './peers/nats-jetstream';
 import { benchRecordsPublish } from './records-bench';
 import { benchPushLatency, benchSubscribeThroughput, type SubscribeThroughputResult } from './subscribe-bench';
@@ -72,8 +73,12 @@ const flags = parseFlags({
   'node-args': { type: 'string' },
   /** on: the nodes trace latency (debug.latency.trace) and the bench prints the breakdown; off: as before issue #13. */
   'latency-trace': { type: 'string', default: 'on' },
+  /** The nodes write debug timelines (debug.latency.timeline.dir); after the run one more JSON line splits the replication hops (timeline-breakdown.ts). */
+  timeline: { type: 'boolean', default: false },
   /** Peers to run the same workload on after Gregor, side by side: "nats" (NATS JetStream, 3 servers, R = --replication-factor). */
   peers: { type: 'string', default: '' },
+  /** Extra node config for every node, comma-separated key=value (e.g. "replica.fetch.transport=kafka"). */
+  'node-config': { type: 'string', default: '' },
 });
 
 const nodes = intFlag('nodes', flags.nodes, 1);
@@ -113,6 +118,15 @@ if (!['on', 'off'].includes(flags['latency-trace'])) {
   process.exit(1);
 }
 const latencyTrace = flags['latency-trace'] === 'on';
+const extraNodeConfig: Record<string, string> = {};
+for (const pair of flags['node-config'].split(',').filter((p) => p !== '')) {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) {
+    process.stderr.write(`--node-config takes key=value pairs, got "${pair}"\n`);
+    process.exit(1);
+  }
+  extraNodeConfig[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+}
 const peers = flags.peers.split(',').filter((p) => p !== '');
 for (const p of peers) {
   if (p !== 'nats') {
@@ -153,7 +167,10 @@ async function main(): Promise<void> {
     ...nodeArgsFlag(flags['node-args']),
   ];
   // debug.latency.trace: the nodes keep per-stage produce timings, event-loop delay and GC pauses for the latency phase.
-  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config: { 'log.level': 'warn', 'debug.latency.trace': String(latencyTrace) }, execArgv });
+  const timelineDir = path.join(dir, 'timeline');
+  if (flags.timeline) mkdirSync(timelineDir);
+  const config = { 'log.level': 'warn', 'debug.latency.trace': String(latencyTrace), ...(flags.timeline ? { 'debug.latency.timeline.dir': timelineDir } : {}), ...extraNodeConfig };
+  const cluster = await clusterUp({ dir, nodes, basePort, onProgress: log, config, execArgv });
   const client = createClient({ bootstrap: cluster.nodes.map((n) => n.grpc) });
   const workloads = new Map<Protocol, BenchWorkload>();
   try {
@@ -220,9 +237,17 @@ async function main(): Promise<void> {
       log(`cluster left running in ${dir}`);
     } else {
       await clusterDown(dir, 10_000);
+      // The nodes write their last timeline events as they exit.
+      if (flags.timeline) printTimeline(timelineDir);
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** The replication hops of the measured records (the last rate × seconds appends; the warm-up's are left out), as one JSON line. */
+function printTimeline(timelineDir: string): void {
+  const breakdown = timelineBreakdown(readTimelines(timelineDir), latencyRates[latencyRates.length - 1]! * latencySeconds);
+  process.stdout.write(`${JSON.stringify({ mode: 'timeline', ...breakdown })}\n`);
 }
 
 /**

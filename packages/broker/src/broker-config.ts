@@ -132,6 +132,12 @@ export interface BrokerConfig {
   /** `replica.socket.timeout.ms`: a follower fetch unanswered this long past its wait is retried. */
   replicaSocketTimeoutMs: number;
   /**
+   * `replica.fetch.transport`: 'kafka' sends follower fetches as Kafka Fetch
+   * (replica_id) to the leader's KAFKA listener over raw TCP; 'grpc' uses
+   * FetchStream. A leader with no KAFKA listener is fetched from over gRPC.
+   */
+  replicaFetchTransport: 'grpc' | 'kafka';
+  /**
    * Bound on acks=all produce partitions waiting for the high watermark. At
    * the limit a produce is refused before anything is written
    * (REQUEST_TIMED_OUT, retriable), so memory and timers stay bounded.
@@ -224,6 +230,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     replicaFetchMinBytes: 1,
     replicaFetchBackoffMs: 50,
     replicaSocketTimeoutMs: 10_000,
+    replicaFetchTransport: 'kafka',
     produceMaxWaitingPartitions: 10_000,
     defaultProduceTimeoutMs: 30_000,
     brokerSessionTimeoutMs: FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs,

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { GregorError, grpcServerOptions, silentLogger, systemClock, type Clock, type Logger } from '@gregor/common';
 import { loadClientProto, loadReplicationProto } from '@gregor/proto';
 import type { BrokerApi } from './api/broker-api';
-import { ReplicaFetcherManager } from '@gregor/replication-fetcher';
+import { kafkaFirstClientFactory, ReplicaFetcherManager } from '@gregor/replication-fetcher';
 import { AppendSignals } from './append-signals';
 import type { BrokerConfig, GrpcListenerConfig } from './broker-config';
 import { TopicConfigCache, type BrokerContext } from './broker-context';
@@ -19,7 +19,7 @@ import { FETCH_SESSION_EVICTION_MS } from './kafka/fetch-sessions';
 import { requestBytesInterceptor } from './grpc/request-bytes-interceptor';
 import { RequestBytesBudget } from './request-bytes-budget';
 import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
-import { KAFKA_LISTENER } from './kafka/request-context';
+import { KAFKA_LISTENER, KAFKA_REPLICATION_LISTENER } from './kafka/request-context';
 import { replicationService } from './grpc/replication-service';
 import { RequestStreams } from './grpc/request-stream';
 import { CLIENT_LISTENER, listenerEndpoint, type ListenerEndpoint, type MetadataSource } from './metadata-source';
@@ -136,17 +136,19 @@ export class Broker {
     const config = opts.config;
     const purgatory = new FetchPurgatory(config.fetchMaxWaitingRequests);
     const producePurgatory = new ProducePurgatory(config.produceMaxWaitingPartitions);
-    const leaderAddress = (id: number): string | undefined => {
+    const endpointOf = (id: number, listener: string): string | undefined => {
       const b = opts.metadata.brokerEndpoint(id);
-      const e = b === undefined ? undefined : listenerEndpoint(b, config.interBrokerListenerName);
+      const e = b === undefined ? undefined : listenerEndpoint(b, listener);
       return e === undefined ? undefined : hostPort(e.host, e.port);
     };
+    const leaderAddress = (id: number): string | undefined => endpointOf(id, config.interBrokerListenerName);
     const fetcher =
       opts.fetcher ??
       new ReplicaFetcherManager({
         replicaId: config.nodeId,
         leaderAddress,
         brokerEpoch: () => opts.metadata.localBrokerEpoch(),
+        ...(config.replicaFetchTransport === 'kafka' ? { clientFactory: kafkaFirstClientFactory((id) => endpointOf(id, KAFKA_REPLICATION_LISTENER), logger) } : {}),
         config: {
           partitionMaxBytes: config.replicaFetchMaxBytes,
           responseMaxBytes: config.replicaFetchResponseMaxBytes,
@@ -266,11 +268,11 @@ export class Broker {
     }));
     const kafkaConfig = opts.config.kafkaListener;
     if (broker.kafka !== undefined && kafkaConfig !== undefined) {
-      advertised.push({
-        name: KAFKA_LISTENER,
+      const kafka = {
         host: kafkaConfig.advertisedHost ?? kafkaConfig.host,
         port: kafkaConfig.advertisedPort !== undefined && kafkaConfig.advertisedPort !== 0 ? kafkaConfig.advertisedPort : broker.kafka.port,
-      });
+      };
+      advertised.push({ name: KAFKA_LISTENER, ...kafka }, { name: KAFKA_REPLICATION_LISTENER, ...kafka });
     }
     const client = advertised[0]!;
     await opts.metadata.registerBroker({ nodeId: opts.config.nodeId, host: client.host, port: client.port, listeners: advertised });
@@ -308,6 +310,7 @@ export class Broker {
       requestBytes: this.requestBytes,
       fetchSessions: { maxSessions: config.fetchSessionCacheSlots, evictionMs: FETCH_SESSION_EVICTION_MS },
       api: this.core,
+      replicaFetch: (rc, req) => this.core.fetchFromLeader(rc, req),
       logger: this.ctx.logger,
       observer: this.ctx.observer,
       clock: this.ctx.clock,

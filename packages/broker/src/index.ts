@@ -1,7 +1,7 @@
 export { Broker, type BrokerOptions, type BrokerStatus, type ExtraGrpcService } from './broker';
 export { defaultBrokerConfig, type BrokerConfig, type KafkaListenerConfig } from './broker-config';
 export type { KafkaListenerStatus } from './kafka/kafka-server';
-export { KAFKA_LISTENER } from './kafka/request-context';
+export { KAFKA_LISTENER, KAFKA_REPLICATION_LISTENER } from './kafka/request-context';
 export { SERVED_APIS, type ServedApi } from './kafka/served-apis';
 export type {
   AlterPartitionRequest,

@@ -1,4 +1,4 @@
-import { assert } from '@gregor/common';
+import { assert, debugTimeline } from '@gregor/common';
 
 /**
  * One produced batch's way through the leader, in host-monotonic ms
@@ -76,6 +76,7 @@ export class ProduceTrace {
       answeredMs: 0,
     };
     const entry: TraceEntry = { key, sample, end };
+    if (debugTimeline.on) debugTimeline.event('leader.append', { key, end });
     let list = this.open.get(key);
     if (list === undefined) this.open.set(key, (list = []));
     list.push(entry);
@@ -86,6 +87,7 @@ export class ProduceTrace {
   /** The leader's write of the entry's batch finished. */
   written(entry: TraceEntry): void {
     entry.sample.writtenMs = this.now();
+    if (debugTimeline.on) debugTimeline.event('leader.written', { key: entry.key, end: entry.end });
   }
 
   /** A follower read of `key` carried everything below `upTo`. */

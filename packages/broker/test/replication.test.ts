@@ -21,11 +21,17 @@ async function produceEach(cluster: TestCluster, leader: number, topic: string, 
   return out;
 }
 
-describe('replication across three in-process brokers', () => {
+/** Both follower transports (replica.fetch.transport): FetchStream over gRPC, and Kafka's Fetch on the KAFKA listener. */
+const TRANSPORTS = [
+  { replicaFetchTransport: 'grpc', kafkaListener: { host: '127.0.0.1', port: 0 } },
+  { replicaFetchTransport: 'kafka', kafkaListener: { host: '127.0.0.1', port: 0 } },
+] as const;
+
+describe.each(TRANSPORTS)('replication across three in-process brokers (replica.fetch.transport=$replicaFetchTransport)', (transport) => {
   describe('steady state', () => {
     let cluster: TestCluster;
     beforeAll(async () => {
-      cluster = await TestCluster.start(3, { replicaLagTimeMaxMs: 60_000 });
+      cluster = await TestCluster.start(3, { ...transport, replicaLagTimeMaxMs: 60_000 });
     });
     afterAll(async () => {
       await cluster.close();
@@ -54,6 +60,10 @@ describe('replication across three in-process brokers', () => {
         expect(cluster.broker(p + 1).partitionState('bytes', p)).toMatchObject({ role: 'leader', isr: replicas, highWatermark: 4n });
         expect(cluster.broker(((p + 1) % 3) + 1).partitionState('bytes', p)).toMatchObject({ role: 'follower', leaderId: p + 1 });
       }
+      // Each node leads a partition the other two fetch: with the kafka transport, over its KAFKA listener (nothing else connects there).
+      const kafkaConnections = [1, 2, 3].map((id) => cluster.broker(id).status().kafka?.connections ?? 0);
+      if (transport.replicaFetchTransport === 'kafka') expect(kafkaConnections.every((n) => n >= 1)).toBe(true);
+      else expect(kafkaConnections).toEqual([0, 0, 0]);
     });
 
     test('acks=all answers only once every ISR follower has the records', async () => {
@@ -112,7 +122,7 @@ describe('replication across three in-process brokers', () => {
   describe('ISR shrink and expand (replica.lag.time.max.ms = 400)', () => {
     let cluster: TestCluster;
     beforeAll(async () => {
-      cluster = await TestCluster.start(3, { replicaLagTimeMaxMs: 400, replicaFetchWaitMaxMs: 100 });
+      cluster = await TestCluster.start(3, { ...transport, replicaLagTimeMaxMs: 400, replicaFetchWaitMaxMs: 100 });
     });
     afterAll(async () => {
       await cluster.close();
@@ -156,7 +166,7 @@ describe('replication across three in-process brokers', () => {
   describe('acks=all outcomes when the leader never shrinks the ISR by itself', () => {
     let cluster: TestCluster;
     beforeAll(async () => {
-      cluster = await TestCluster.start(3, { replicaLagTimeMaxMs: 600_000 });
+      cluster = await TestCluster.start(3, { ...transport, replicaLagTimeMaxMs: 600_000 });
     });
     afterAll(async () => {
       await cluster.close();
@@ -191,7 +201,7 @@ describe('replication across three in-process brokers', () => {
     let cluster: TestCluster;
     beforeEach(async () => {
       // The leaders never shrink ISRs by themselves here: the test, as controller, decides.
-      cluster = await TestCluster.start(3, { replicaLagTimeMaxMs: 600_000, replicaFetchWaitMaxMs: 100 });
+      cluster = await TestCluster.start(3, { ...transport, replicaLagTimeMaxMs: 600_000, replicaFetchWaitMaxMs: 100 });
     });
     afterEach(async () => {
       await cluster.close();

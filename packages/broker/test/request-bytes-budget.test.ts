@@ -83,6 +83,26 @@ describe('queued.max.request.bytes on the KAFKA listener', () => {
       other.close();
     }
   });
+
+  test("at the bound a follower's Fetch is still read and answered (acks=all produces holding the bytes wait for it)", async () => {
+    const { broker } = node;
+    const holder = await KafkaTestClient.connect(broker.kafkaPort!);
+    const follower = await KafkaTestClient.connect(broker.kafkaPort!);
+    try {
+      const parked = holder.send(FETCH_API, 12, fetchBody('bp', { maxWaitMs: 60_000, minBytes: 1 })).catch(() => 'closed');
+      await pollUntil(async () => broker.waitingFetches === 1, { timeoutMs: 10_000, what: 'the fetch to park' });
+      expect(broker.status().requestBytes.used).toBeGreaterThan(0);
+      // Node 5 is no replica of bp-0: the leader reads the fetch and turns it away at once, with the budget still full.
+      const res = await follower.send(FETCH_API, 12, { ...fetchBody('bp'), replicaId: 5 });
+      expect(res.responses[0]!.partitions[0]!.errorCode).toBe(6);
+      expect(broker.status().requestBytes.waitingReaders).toBe(0);
+      holder.close();
+      expect(await parked).toBe('closed');
+    } finally {
+      holder.close();
+      follower.close();
+    }
+  });
 });
 
 describe('queued.max.request.bytes on the gRPC client API', () => {

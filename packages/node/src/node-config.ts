@@ -198,6 +198,13 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
       'Gregor: trace latency — per-stage timings of every produce on its leader, event-loop delay and GC pauses — served (and reset) ' +
       'at the HTTP listener\'s /debug/latency, for pnpm bench. Off: nothing is recorded; on: a 10 ms timer and a few timestamps per produce.',
   },
+  'debug.latency.timeline.dir': {
+    type: 'string',
+    default: '',
+    doc:
+      'Gregor: an existing directory where the node writes its debug timeline (timeline-<pid>.jsonl: replication messages, storage writes, ' +
+      'high-watermark moves, on the host monotonic clock; see @gregor/common debug-timeline.ts), for pnpm bench --timeline. Empty: off.',
+  },
   'log.level': { type: 'string', oneOf: LOG_LEVELS, default: 'info', doc: 'Log level.' },
   'fetch.max.waiting.requests': { type: 'int', min: 0, default: 1000, doc: 'Bound on long-polling fetches; beyond it fetches answer at once.' },
   'replica.lag.time.max.ms': {
@@ -211,6 +218,12 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'replica.fetch.wait.max.ms': { type: 'int', min: 0, default: 500, doc: 'How long a leader holds a follower fetch with nothing new.' },
   'replica.fetch.min.bytes': { type: 'int', min: 0, default: 1, doc: 'Bytes a follower fetch waits for.' },
   'replica.fetch.backoff.ms': { type: 'int', min: 1, default: 50, doc: 'First delay after a follower fetch error, doubling to 1 s (Kafka: 1000 flat).' },
+  'replica.fetch.transport': {
+    type: 'string',
+    oneOf: ['grpc', 'kafka'],
+    default: 'kafka',
+    doc: "How followers fetch: 'grpc' (FetchStream on the inter-broker listener) or 'kafka' (Fetch with replica_id on the leader's KAFKA listener over raw TCP, as Kafka does; gRPC where the leader has none).",
+  },
   'replica.socket.timeout.ms': { type: 'int', min: 1, default: 10_000, doc: 'A follower fetch unanswered this long past its wait is retried.' },
   'unclean.leader.election.enable': { type: 'boolean', default: false, doc: 'Default unclean.leader.election.enable of topics.' },
   'offsets.topic.num.partitions': {
@@ -320,6 +333,8 @@ export interface NodeConfig {
   producerIdExpirationMs: number;
   logLevel: LogLevel;
   debugLatencyTrace: boolean;
+  /** '' when off. */
+  debugLatencyTimelineDir: string;
   fetchMaxWaitingRequests: number;
   replicaLagTimeMaxMs: number;
   replicaFetchMaxBytes: number;
@@ -328,6 +343,7 @@ export interface NodeConfig {
   replicaFetchMinBytes: number;
   replicaFetchBackoffMs: number;
   replicaSocketTimeoutMs: number;
+  replicaFetchTransport: 'grpc' | 'kafka';
   uncleanLeaderElectionEnable: boolean;
   autoLeaderRebalanceEnable: boolean;
   leaderImbalanceCheckIntervalSeconds: number;
@@ -438,6 +454,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     producerIdExpirationMs: v['producer.id.expiration.ms'] as number,
     logLevel: v['log.level'] as LogLevel,
     debugLatencyTrace: v['debug.latency.trace'] as boolean,
+    debugLatencyTimelineDir: v['debug.latency.timeline.dir'] as string,
     fetchMaxWaitingRequests: v['fetch.max.waiting.requests'] as number,
     replicaLagTimeMaxMs: v['replica.lag.time.max.ms'] as number,
     replicaFetchMaxBytes: v['replica.fetch.max.bytes'] as number,
@@ -446,6 +463,7 @@ export function toNodeConfig(v: ConfigValues): NodeConfig {
     replicaFetchMinBytes: v['replica.fetch.min.bytes'] as number,
     replicaFetchBackoffMs: v['replica.fetch.backoff.ms'] as number,
     replicaSocketTimeoutMs: v['replica.socket.timeout.ms'] as number,
+    replicaFetchTransport: v['replica.fetch.transport'] as 'grpc' | 'kafka',
     uncleanLeaderElectionEnable: v['unclean.leader.election.enable'] as boolean,
     autoLeaderRebalanceEnable: v['auto.leader.rebalance.enable'] as boolean,
     leaderImbalanceCheckIntervalSeconds: v['leader.imbalance.check.interval.seconds'] as number,

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type * as http from 'node:http';
-import { createLogger, systemClock, type Clock, type Logger } from '@gregor/common';
+import { createLogger, debugTimeline, systemClock, type Clock, type Logger } from '@gregor/common';
 import { Broker, CLIENT_LISTENER, LocalMetadataStore, createAdminService, defaultBrokerConfig, fetchInProcess, type BrokerConfig, type MetadataSource } from '@gregor/broker';
 import type { ControllerNode } from '@gregor/controller';
 import { RecordsService } from '@gregor/records-service';
@@ -77,6 +77,7 @@ export function brokerConfigFor(config: NodeConfig, clientHost: string, clientPo
     replicaFetchMinBytes: config.replicaFetchMinBytes,
     replicaFetchBackoffMs: config.replicaFetchBackoffMs,
     replicaSocketTimeoutMs: config.replicaSocketTimeoutMs,
+    replicaFetchTransport: config.replicaFetchTransport,
     brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
     offsetsTopicNumPartitions: config.offsetsTopicNumPartitions,
     offsetsTopicReplicationFactor: config.offsetsTopicReplicationFactor,
@@ -125,6 +126,7 @@ export async function startNode(config: NodeConfig, options: StartNodeOptions = 
   const clock = options.clock ?? systemClock;
   const metrics = new NodeMetrics(config.nodeId);
   const latency = config.debugLatencyTrace ? new LatencyProbe(config.nodeId) : undefined;
+  if (config.debugLatencyTimelineDir !== '') debugTimeline.enable(config.debugLatencyTimelineDir);
   logger.info('gregor-node starting', { roles: config.roles, dataDir: config.dataDir });
   const quorumMode = config.quorumVoters.length > 0;
   if (!quorumMode && config.roles.includes('controller')) {

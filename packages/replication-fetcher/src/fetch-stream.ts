@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { assert, GregorError } from '@gregor/common';
+import { assert, debugTimeline, GregorError } from '@gregor/common';
 import type { GregorReplicationClient, ReplicaFetchRequest as WireFetchRequest, ReplicaFetchResponse__Output } from '@gregor/proto';
 
 type FetchCall = grpc.ClientDuplexStream<WireFetchRequest, ReplicaFetchResponse__Output>;
@@ -60,6 +60,11 @@ export class FetchStream {
       this.pending = { call, timer, signal, onAbort, resolve, reject };
       signal?.addEventListener('abort', onAbort, { once: true });
       call.write(request);
+      if (debugTimeline.on) {
+        // grpc-js hands the message to HTTP/2, which sends it at the end of this loop turn (a native immediate, run before this one).
+        debugTimeline.event('follower.request.written', { address: this.address });
+        setImmediate(() => debugTimeline.event('follower.request.flushed', { address: this.address }));
+      }
     });
   }
 
@@ -72,6 +77,7 @@ export class FetchStream {
     const call = this.client.FetchStream();
     this.call = call;
     call.on('data', (res: ReplicaFetchResponse__Output) => {
+      if (debugTimeline.on) debugTimeline.event('follower.answer.received', { address: this.address });
       const p = this.settle(call);
       if (p !== undefined) p.resolve(res);
       // An answer nobody asked for: the stream is out of step, start over.

@@ -1,4 +1,4 @@
-import { backoffMs, isGregorError, toGregorError, type Clock, type GregorError, type Logger } from '@gregor/common';
+import { backoffMs, debugTimeline, isGregorError, toGregorError, type Clock, type GregorError, type Logger } from '@gregor/common';
 import { applyEpochAnswer, applyFetchResponse } from './apply-response';
 import type { ReplicaFetcherConfig } from './fetcher-config';
 import { buildFetchRequest, fetchWaitMs } from './fetch-request';
@@ -55,6 +55,8 @@ export class FetcherLoop {
   private stopped = false;
   private loopFailures = 0;
   private rotation = 0;
+  /** Numbers the fetches (debug timeline only). */
+  private fetchSeq = 0;
   private readonly running: Promise<void>;
 
   constructor(
@@ -173,7 +175,7 @@ export class FetcherLoop {
     if (address === undefined) return undefined;
     if (address !== this.clientAddress) {
       this.client?.close();
-      this.client = this.deps.clientFactory(address);
+      this.client = this.deps.clientFactory(address, this.leaderId);
       this.clientAddress = address;
     }
     return this.client;
@@ -285,6 +287,10 @@ export class FetcherLoop {
     const abort = new AbortController();
     this.inflight = abort;
     let responses;
+    const seq = ++this.fetchSeq;
+    if (debugTimeline.on) {
+      debugTimeline.event('follower.fetch', { replica: this.deps.replicaId, leader: this.leaderId, seq, parts: parts.map((p) => [p.key, p.log.logEndOffset]) });
+    }
     try {
       responses = await client.fetch(request, this.deps.config.maxWaitMs + this.deps.config.requestTimeoutMs, abort.signal);
     } catch (err) {
@@ -296,6 +302,8 @@ export class FetcherLoop {
     }
     this.loopRecovered();
     const receivedMs = this.deps.clock.monotonicMs();
+    const withRecords = debugTimeline.on ? responses.filter((r) => r.records.length > 0).map((r) => `${r.topic}-${r.partition}`) : [];
+    if (withRecords.length > 0) debugTimeline.event('follower.answer', { replica: this.deps.replicaId, leader: this.leaderId, seq, keys: withRecords });
     await Promise.all(
       responses.map((r) => {
         const p = this.current(sent, `${r.topic}-${r.partition}`);
@@ -307,6 +315,10 @@ export class FetcherLoop {
         });
       }),
     );
+    if (withRecords.length > 0) {
+      const parts = withRecords.map((k) => [k, this.partitions.get(k)?.log.logEndOffset]);
+      debugTimeline.event('follower.applied', { replica: this.deps.replicaId, leader: this.leaderId, seq, parts });
+    }
     if (this.deps.onApplied !== undefined && responses.some((r) => r.records.length > 0)) this.deps.onApplied(this.deps.clock.monotonicMs() - receivedMs);
   }
 

@@ -12,6 +12,15 @@ export {
   type ReplicationClient,
   type ReplicationClientFactory,
 } from './replication-client';
+export {
+  kafkaReplicationClient,
+  kafkaFirstClientFactory,
+  decodeKafkaFetchResponse,
+  encodeKafkaFetchRequest,
+  REPLICA_FETCH_VERSION,
+  type KafkaConnector,
+  type KafkaReplicationClientOptions,
+} from './kafka-replication-client';
 export { buildFetchRequest, fetchWaitMs, rotate } from './fetch-request';
 export {
   UNDEFINED_EPOCH,

@@ -69,7 +69,8 @@ export interface ReplicationClient {
   close(): void;
 }
 
-export type ReplicationClientFactory = (address: string) => ReplicationClient;
+/** A client for the leader `leaderId`, whose replication (gRPC) listener is `address`. */
+export type ReplicationClientFactory = (address: string, leaderId: number) => ReplicationClient;
 
 function errorOf(wire: ReplicationError__Output | null, context: { topic?: string; partition?: number }): GregorError | undefined {
   if (wire === null || wire.code === 0) return undefined;

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GregorError, assert, silentLogger, systemClock, tpKey, validateTopicName, type Clock, type Logger } from '@gregor/common';
+import { GregorError, assert, debugTimeline, hostMonotonicMs, silentLogger, systemClock, tpKey, validateTopicName, type Clock, type Logger } from '@gregor/common';
 import { appendItems } from './append';
 import {
   FORMAT_VERSION,
@@ -112,6 +112,8 @@ interface PendingCreate {
 }
 
 interface AppendJob extends GroupItem {
+  /** hostMonotonicMs when queued, for the debug timeline only. */
+  queuedMs?: number;
   parts: AppendPart[];
   results: AppendOutcome[];
   resolve(results: AppendOutcome[]): void;
@@ -165,7 +167,9 @@ export class LogStore {
       tailCache: new TailCacheBudget(opts.tailCacheBytes),
       checkCapacity: (bytes) => this.queue.checkCapacity(bytes),
       appendParts: (parts, bytes, results) =>
-        new Promise<AppendOutcome[]>((resolve, reject) => this.queue.push({ parts, bytes, results, resolve, reject })),
+        new Promise<AppendOutcome[]>((resolve, reject) =>
+          this.queue.push({ parts, bytes, results, resolve, reject, queuedMs: debugTimeline.on ? hostMonotonicMs() : undefined }),
+        ),
       exclusive: (fn) => {
         store.checkWritable({});
         return this.queue.exclusive(fn);
@@ -505,6 +509,7 @@ export class LogStore {
 
   /** The queue's group writer: every queued append's keys, merged into one LevelDB write. */
   private async writeGroup(jobs: AppendJob[]): Promise<void> {
+    const startedMs = debugTimeline.on ? hostMonotonicMs() : 0;
     const ops: KvOp[] = [];
     const staged = new Map<PartitionCore, StagedState>();
     const snapshotsWritten: (() => void)[] = [];
@@ -537,7 +542,12 @@ export class LogStore {
         prunes.push(prune.apply);
       }
     }
+    const builtMs = debugTimeline.on ? hostMonotonicMs() : 0;
     await this.write(ops);
+    if (debugTimeline.on) {
+      const parts = jobs.flatMap((j) => j.parts.map((x) => [tpKey(x.core.topic, x.core.partition), x.leader]));
+      debugTimeline.event('storage.write', { queued: jobs.map((j) => j.queuedMs), started: startedMs, built: builtMs, parts });
+    }
     for (const apply of prunes) apply();
     for (const w of snapshotsWritten) w();
     for (const [core, s] of staged) core.commit(s);

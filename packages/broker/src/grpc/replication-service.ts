@@ -86,6 +86,7 @@ export function replicationService(core: BrokerCore, listener: string, deps: Grp
         call: (ctx, req) => core.fetchFromLeader(ctx, req),
         encode: encodeReplicaFetch,
         failure: failedFetch,
+        timelineFields: (msg) => ({ replica: msg.replicaId }),
       }),
     OffsetsForLeaderEpoch: unary(
       deps,

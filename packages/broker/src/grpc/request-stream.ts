@@ -1,4 +1,5 @@
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import { debugTimeline } from '@gregor/common';
 import type { RequestContext } from '../api/context';
 import { reportRequestFailed } from '../broker-core';
 import type { ApiName } from '../observer';
@@ -46,6 +47,8 @@ export interface RequestStreamSpec<WireReq, Req, Res, WireRes> {
   encode(res: Res, msg: WireReq): WireRes;
   /** The answer to `msg` when it failed as a whole (the unary call fails with a status instead). */
   failure(err: unknown, msg: WireReq): WireRes;
+  /** What the debug timeline records of a request (events `<api>.request.received`, `.answer.written`, `.answer.flushed`); none: not recorded. */
+  timelineFields?(msg: WireReq): Record<string, unknown>;
 }
 
 /**
@@ -87,9 +90,15 @@ export function serveRequestStream<WireReq, Req, Res, WireRes>(
     close();
     call.end();
   });
-  const answer = (res: WireRes): void => {
+  const answer = (res: WireRes, msg: WireReq): void => {
     outstanding--;
     if (!closed) call.write(res);
+    if (debugTimeline.on && spec.timelineFields !== undefined) {
+      const fields = spec.timelineFields(msg);
+      debugTimeline.event(`${spec.api}.answer.written`, fields);
+      // HTTP/2 sends it at the end of this loop turn (a native immediate, run before this one).
+      setImmediate(() => debugTimeline.event(`${spec.api}.answer.flushed`, fields));
+    }
   };
   call.on('data', (msg: WireReq) => {
     if (closed) return;
@@ -98,13 +107,14 @@ export function serveRequestStream<WireReq, Req, Res, WireRes>(
       return;
     }
     outstanding++;
+    if (debugTimeline.on && spec.timelineFields !== undefined) debugTimeline.event(`${spec.api}.request.received`, spec.timelineFields(msg));
     const started = deps.clock.monotonicMs();
     let req: Req;
     try {
       req = spec.decode(msg);
     } catch (err) {
       reportRequestFailed(deps, spec.api, err, deps.clock.monotonicMs() - started);
-      answer(spec.failure(err, msg));
+      answer(spec.failure(err, msg), msg);
       return;
     }
     // The core counts the request and logs a bug; its rejection becomes the answer's error.
@@ -117,9 +127,9 @@ export function serveRequestStream<WireReq, Req, Res, WireRes>(
           deps.logger.error('response could not be encoded', { api: spec.api, err: err instanceof Error ? err.stack : String(err) });
           encoded = spec.failure(err, msg);
         }
-        answer(encoded);
+        answer(encoded, msg);
       },
-      (err: unknown) => answer(spec.failure(err, msg)),
+      (err: unknown) => answer(spec.failure(err, msg), msg),
     );
   });
 }

@@ -1,4 +1,4 @@
-import { GregorError, tpKey } from '@gregor/common';
+import { debugTimeline, GregorError, tpKey } from '@gregor/common';
 import type { ReplicaFetchPartitionResponse, ReplicaFetchRequest, ReplicaFetchResponse, ReplicaFetchTopicResponse } from '../api/replication';
 import { checkFetchPosition } from '@gregor/replication-fetcher';
 import type { BrokerContext } from '../broker-context';
@@ -87,6 +87,7 @@ async function readForFollower(
           where,
         );
       }
+      if (first && debugTimeline.on) debugTimeline.event('leader.follower.fetch', { replica: replicaId, key: leader.key, offset: t.fetchOffset });
       if (first) ctx.replicas.recordFollowerFetch(leader, replicaId, t.fetchOffset, t.logStartOffset, brokerEpoch);
       result.highWatermark = log.highWatermark;
       const budget = partitionReadBudget(shape.maxBytes - bytes, t.partitionMaxBytes, bytes === 0);
@@ -98,6 +99,7 @@ async function readForFollower(
         bytes += records.length;
         // Tracing: whole batches up to the log end as read (the latency bench's reads are never cut by the budget).
         if (records.length > 0) ctx.produceTrace?.followerRead(leader.key, end);
+        if (records.length > 0 && debugTimeline.on) debugTimeline.event('leader.follower.read', { replica: replicaId, key: leader.key, end });
       }
     } catch (err) {
       anyError = true;

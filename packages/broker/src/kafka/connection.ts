@@ -12,6 +12,7 @@ import {
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
 import type { FetchSessionCache } from './fetch-sessions';
+import { isFollowerFetchFrame, type ReplicaFetchCall } from './replica-fetch-adapter';
 import type { RequestBytesBudget } from '../request-bytes-budget';
 import { reportRequestFailed } from '../broker-core';
 import type { BrokerObserver } from '../observer';
@@ -40,6 +41,8 @@ export interface KafkaConnectionDeps {
   readonly fetchSessions: FetchSessionCache;
   /** The node-wide bound on request bytes in flight (`queued.max.request.bytes`), shared with gRPC. */
   readonly requestBytes: RequestBytesBudget;
+  /** Followers' Fetch (KafkaListenerState.replicaFetch). */
+  readonly replicaFetch?: ReplicaFetchCall;
 }
 
 /** One request in request order: answered (chunks, or null for no response) or not yet. */
@@ -176,13 +179,17 @@ export class KafkaConnection {
     try {
       while (this.framesWaiting && !this.closed && !this.draining && !this.overBounds()) {
         const frame = this.frames[this.framesHead]!;
-        if (!this.deps.requestBytes.hasRoom()) {
+        // A follower's fetch is never held back: acks=all produces holding the budget wait for it (as on gRPC, request-bytes-interceptor.ts).
+        const ungated = isFollowerFetchFrame(frame);
+        if (!ungated && !this.deps.requestBytes.hasRoom()) {
           this.waitForBudget();
           break;
         }
         this.frames[this.framesHead++] = EMPTY;
-        this.deps.requestBytes.charge(frame.length);
-        this.unslottedBudgetBytes = frame.length;
+        if (!ungated) {
+          this.deps.requestBytes.charge(frame.length);
+          this.unslottedBudgetBytes = frame.length;
+        }
         this.onFrame(frame);
         // A frame answered without a slot (closed for bad input) gives its bytes back at once.
         if (this.unslottedBudgetBytes > 0) this.deps.requestBytes.release(this.unslottedBudgetBytes);

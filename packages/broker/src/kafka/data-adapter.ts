@@ -13,6 +13,7 @@ import {
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
 import type { RequestContext } from '../api/context';
+import { isReplicaFetch, replicaFetch } from './replica-fetch-adapter';
 import type { KafkaListenerState } from './served-apis';
 import { errorCodeOf, errorMessageOf } from './wire';
 import { FETCH_ZSTD_MIN_VERSION, PRODUCE_ZSTD_MIN_VERSION, firstZstdBatchAt } from './zstd-gate';
@@ -123,6 +124,7 @@ function zstdPartitions(req: KProduceRequest): Set<string> | undefined {
  * whose next batch is zstd answers UNSUPPORTED_COMPRESSION_TYPE.
  */
 export async function fetch(api: BrokerApi, ctx: RequestContext, version: number, req: KFetchRequest, listener: KafkaListenerState): Promise<Encodable<KFetchResponse>> {
+  if (isReplicaFetch(req)) return replicaFetch(listener.replicaFetch, ctx, req);
   const plan = listener.fetchSessions.begin({
     sessionId: req.sessionId,
     sessionEpoch: req.sessionEpoch,

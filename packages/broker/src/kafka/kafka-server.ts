@@ -5,6 +5,7 @@ import type { BrokerObserver } from '../observer';
 import { KafkaConnection, type KafkaConnectionDeps, type KafkaConnectionLimits } from './connection';
 import { FetchSessionCache, type FetchSessionLimits } from './fetch-sessions';
 import type { RequestBytesBudget } from '../request-bytes-budget';
+import type { ReplicaFetchCall } from './replica-fetch-adapter';
 
 export interface KafkaServerOptions {
   readonly host: string;
@@ -22,6 +23,8 @@ export interface KafkaServerOptions {
   /** The node's bound on request bytes in flight, shared with the gRPC front end. */
   readonly requestBytes: RequestBytesBudget;
   readonly api: BrokerApi;
+  /** Followers' Fetch on this listener (replica.fetch.transport=kafka); absent, refused. */
+  readonly replicaFetch?: ReplicaFetchCall;
   readonly logger: Logger;
   readonly observer: BrokerObserver;
   readonly clock: Clock;
@@ -64,7 +67,7 @@ export class KafkaServer {
     private readonly opts: KafkaServerOptions,
   ) {
     this.fetchSessions = new FetchSessionCache(opts.fetchSessions, opts.clock);
-    this.deps = { api: opts.api, logger: opts.logger, observer: opts.observer, clock: opts.clock, limits: opts.limits, fetchSessions: this.fetchSessions, requestBytes: opts.requestBytes };
+    this.deps = { api: opts.api, logger: opts.logger, observer: opts.observer, clock: opts.clock, limits: opts.limits, fetchSessions: this.fetchSessions, requestBytes: opts.requestBytes, ...(opts.replicaFetch !== undefined ? { replicaFetch: opts.replicaFetch } : {}) };
   }
 
   static async listen(opts: KafkaServerOptions): Promise<KafkaServer> {

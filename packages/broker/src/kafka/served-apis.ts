@@ -39,6 +39,7 @@ import type { BrokerApi } from '../api/broker-api';
 import type { RequestContext } from '../api/context';
 import type { ApiName } from '../observer';
 import type { FetchSessionCache } from './fetch-sessions';
+import type { ReplicaFetchCall } from './replica-fetch-adapter';
 import * as admin from './admin-adapter';
 import * as data from './data-adapter';
 import * as groups from './group-adapter';
@@ -49,6 +50,8 @@ import * as txn from './txn-adapter';
 /** What the KAFKA listener keeps across requests and connections, for the adapters that need it. */
 export interface KafkaListenerState {
   readonly fetchSessions: FetchSessionCache;
+  /** Serves followers' Fetch (replica_id ≥ 0); absent, they are refused (replica.fetch.transport=kafka needs it). */
+  readonly replicaFetch?: ReplicaFetchCall;
 }
 
 /** One adapter: the decoded Kafka request → the domain call → the Kafka response body (null: send nothing, acks=0). */

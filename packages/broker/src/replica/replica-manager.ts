@@ -1,4 +1,4 @@
-import { GregorError, backoffMs, isGregorError, tpKey, type Clock, type Logger } from '@gregor/common';
+import { GregorError, backoffMs, debugTimeline, isGregorError, tpKey, type Clock, type Logger } from '@gregor/common';
 import type { FollowedPartition } from '@gregor/replication-fetcher';
 import type { BrokerConfig } from '../broker-config';
 import type { FetchPurgatory } from '../fetch-purgatory';
@@ -369,6 +369,7 @@ export class ReplicaManager {
   private maybeAdvanceHighWatermark(leader: PartitionLeader): void {
     if (leader.maybeAdvanceHighWatermark(this.timing(), (id) => this.isEligible(id))) {
       this.deps.produceTrace?.highWatermark(leader.key, leader.log.highWatermark);
+      if (debugTimeline.on) debugTimeline.event('leader.hw', { key: leader.key, hw: leader.log.highWatermark });
       this.deps.fetchPurgatory.notify(leader.key);
       this.deps.producePurgatory.notify(leader.key);
     }
