@@ -103,6 +103,7 @@ class Model {
       leaderEpochStartOffset: this.epochStart,
       nowMs: this.now,
       replicaLagTimeMaxMs: LAG,
+      followerSilenceMaxMs: SESSION,
     });
     expect(next).toBeGreaterThanOrEqual(this.hw);
     expect(next).toBeLessThanOrEqual(this.leo);
@@ -237,6 +238,7 @@ describe('high watermark and ISR rules (pure, simulated)', () => {
       leaderEpochStartOffset: 10n,
       nowMs: 2,
       replicaLagTimeMaxMs: LAG,
+      followerSilenceMaxMs: SESSION,
     };
     expect(computeHighWatermark(input)).toBe(5n);
     followers.set(2, recordFetch(followers.get(2)!, 10n, 10n, 3, -1n));
@@ -258,6 +260,7 @@ describe('high watermark and ISR rules (pure, simulated)', () => {
       leaderEpochStartOffset: 0n,
       nowMs: 1,
       replicaLagTimeMaxMs: LAG,
+      followerSilenceMaxMs: SESSION,
     };
     expect(computeHighWatermark({ ...base, maximalIsr: [1, 2] })).toBe(4n);
     expect(computeHighWatermark({ ...base, maximalIsr: [1, 3] })).toBe(6n);
@@ -378,6 +381,21 @@ describe('silent ISR followers (pure)', () => {
     expect(isrShrinkDueAtMs({ ...input(WRITE_AT), uncommittedSinceMs: undefined })).toBeUndefined();
     // Followers that hold everything: only the lag rule remains.
     expect(isrShrinkDueAtMs({ ...input(WRITE_AT), leaderLogEndOffset: 8n })).toBe(WRITE_AT + LAG_MS + 1);
+  });
+
+  test('once dropped, a silent follower neither holds the HW (as a caught-up replica outside the ISR would for the lag) nor rejoins on its old position', () => {
+    const now = WRITE_AT + SESSION_MS + 1;
+    const dropped = { ...input(now), isr: [1, 2] };
+    // Follower 3 caught up at t=9000, within the lag: it would count for the HW had it fetched within the session.
+    const hw = computeHighWatermark({ ...dropped, maximalIsr: dropped.isr, currentHighWatermark: 8n });
+    expect(hw).toBe(8n); // follower 2 is at 8 too
+    const followers = new Map(dropped.followers);
+    followers.set(2, recordFetch(followers.get(2)!, 10n, 10n, now, -1n));
+    const after = { ...dropped, followers, maximalIsr: dropped.isr, currentHighWatermark: 8n };
+    expect(computeHighWatermark(after)).toBe(10n);
+    expect(computeHighWatermark({ ...after, followerSilenceMaxMs: LAG_MS })).toBe(8n);
+    expect(decideIsrChange({ ...dropped, followers, highWatermark: 8n, uncommittedSinceMs: undefined })).toBeUndefined();
+    expect(decideIsrChange({ ...dropped, followers, highWatermark: 8n, uncommittedSinceMs: undefined, followerSilenceMaxMs: LAG_MS })).toMatchObject({ kind: 'expand', added: [3] });
   });
 
   test('property: whenever a follower is silent, the due time has passed, and before it no follower is silent', () => {

@@ -1,4 +1,4 @@
-import { isCaughtUp, type FollowerState } from './follower-state';
+import { fetchedWithin, isCaughtUp, type FollowerState } from './follower-state';
 
 export interface IsrInput {
   selfId: number;
@@ -46,7 +46,8 @@ export type IsrChange =
  * leaves every ISR when it is fenced, idle partitions included. Otherwise, replicas outside the ISR whose log reaches
  * both the high watermark and the start of the current leader epoch — so
  * they hold every committed record and have truncated any stale tail — and
- * that are eligible join it (Kafka's isFollowerInSync). The new ISR keeps
+ * that are eligible and fetched within a session join it (Kafka's
+ * isFollowerInSync; a silent follower must not rejoin on its old position). The new ISR keeps
  * assignment order. The leader never removes itself.
  *
  * A follower that has gone silent (silentFollowers) leaves sooner: after a
@@ -74,6 +75,7 @@ export function decideIsrChange(input: IsrInput): IsrChange | undefined {
       f.logEndOffset >= 0n &&
       f.logEndOffset >= input.highWatermark &&
       f.logEndOffset >= input.leaderEpochStartOffset &&
+      fetchedWithin(f, input.nowMs, input.followerSilenceMaxMs) &&
       input.isEligible(id, f.brokerEpoch)
     );
   });
@@ -107,7 +109,7 @@ export function silentFollowers(input: IsrInput): number[] {
   if (since === undefined || input.nowMs - since <= input.followerSilenceMaxMs) return [];
   return input.isr.filter((id) => {
     const f = input.followers.get(id);
-    return id !== input.selfId && f !== undefined && f.logEndOffset < input.leaderLogEndOffset && input.nowMs - f.lastFetchTimeMs > input.followerSilenceMaxMs;
+    return id !== input.selfId && f !== undefined && f.logEndOffset < input.leaderLogEndOffset && !fetchedWithin(f, input.nowMs, input.followerSilenceMaxMs);
   });
 }
 

@@ -172,6 +172,7 @@ export class PartitionLeader {
       leaderEpochStartOffset: this.leaderEpochStartOffset,
       nowMs: timing.nowMs,
       replicaLagTimeMaxMs: timing.replicaLagTimeMaxMs,
+      followerSilenceMaxMs: timing.followerSilenceMaxMs,
     });
     if (next <= current) return false;
     this.log.setHighWatermark(next);

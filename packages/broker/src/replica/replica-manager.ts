@@ -182,7 +182,7 @@ export class ReplicaManager {
    * answer NOT_LEADER_OR_FOLLOWER.
    */
   private claims(leader: PartitionLeader): boolean {
-    if (!this.quorum.isCutOff()) return true;
+    if (!this.isCutOff()) return true;
     if (this.steppedBack.has(leader.key)) return false;
     const since = this.leaderClock.monotonicMs() - this.deps.config.brokerSessionTimeoutMs;
     if (heardFromReplicaMajority(leader.replicas.length, leader.followersFetchedSince(since))) return true;
@@ -191,6 +191,17 @@ export class ReplicaManager {
     this.deps.fetchPurgatory.notify(leader.key);
     this.claimsChanged();
     return false;
+  }
+
+  /**
+   * Whether this broker is cut off from the quorum (QuorumWatch). Samples
+   * the leader's stall-free clock too, so the two see the same samples: a
+   * broker whose session time moves step by step between requests (an
+   * injected clock) is not taken for stalled by one and awake by the other.
+   */
+  private isCutOff(): boolean {
+    this.leaderClock.monotonicMs();
+    return this.quorum.isCutOff();
   }
 
   /**
@@ -233,7 +244,7 @@ export class ReplicaManager {
    */
   advertisedLeader(topic: string, a: PartitionAssignment): number {
     if (a.leaderId !== this.selfId) return a.leaderId >= 0 && this.freshness.isStale() ? -1 : a.leaderId;
-    if (!this.quorum.isCutOff()) return a.leaderId;
+    if (!this.isCutOff()) return a.leaderId;
     const leader = this.leaders.get(tpKey(topic, a.partition));
     return leader !== undefined && !leader.deposed && this.claims(leader) ? a.leaderId : -1;
   }
@@ -287,7 +298,7 @@ export class ReplicaManager {
       });
     }
     const held = this.leaders.get(tpKey(topic, partition));
-    if (this.quorum.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
+    if (this.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
       throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
         topic,
         partition,
@@ -394,7 +405,7 @@ export class ReplicaManager {
   private maybeProposeIsr(leader: PartitionLeader): void {
     // The controller cannot be reached, and whoever it fenced for the cut
     // would be proposed out on stale evidence.
-    if (this.quorum.isCutOff()) return;
+    if (this.isCutOff()) return;
     const timing = this.timing();
     const change = leader.isrChangeToPropose(timing, this.isEligible);
     if (change === undefined) return;
