@@ -79,4 +79,34 @@ describe('an ISR follower that sends no fetch while a write waits', () => {
     await cluster.waitForIsr('quiet', 0, [1, 2, 3]);
     expect(valuesOf(await cluster.logBytes(2, 'quiet', 0))).toEqual(acked);
   });
+
+  test('with no other follower fetching to run the ISR check, the check still comes a session after the write started waiting', async () => {
+    const created = await call(cluster.client(1), 'CreateTopics', {
+      topics: [{ name: 'lonely', numPartitions: 1, replicationFactor: 2, configs: { 'min.insync.replicas': '1' } }],
+    });
+    expect(created.topics[0].error).toBeNull();
+    const { leaderId: leader, replicas } = cluster.controller.assignment('lonely', 0);
+    const follower = replicas.find((id) => id !== leader)!;
+    expect((await produce(cluster.client(leader), 'lonely', 0, batchOf(['before']), -1)).error).toBeNull();
+    await cluster.waitForLogEnd(replicas, 'lonely', 0, 1n);
+
+    await cluster.stopBroker(follower);
+    const waiting = call(cluster.client(leader), 'Produce', {
+      acks: -1,
+      timeoutMs: 60_000,
+      topics: [{ name: 'lonely', partitions: [{ partition: 0, records: batchOf(['waits']) }] }],
+    });
+    await pollUntil(() => cluster.log(leader, 'lonely', 0).logEndOffset === 2n, { timeoutMs: 10_000, what: 'the acks=all append' });
+    // Past a session, in steps the leader sees (acks=1 appends, which run no ISR check themselves).
+    for (let left = SESSION_MS + STEP_MS; left > 0; left -= STEP_MS) {
+      clock.advance(STEP_MS);
+      expect((await produce(cluster.client(leader), 'lonely', 0, batchOf(['step']), 1)).error).toBeNull();
+    }
+    // Only the leader's ISR timer can notice now: before, it was set for the cadence (replica.lag.time.max.ms / 2, 300 s here).
+    await cluster.waitForIsr('lonely', 0, [leader]);
+    expect((await waiting).topics[0].partitions[0].error).toBeNull();
+
+    await cluster.startBroker(follower);
+    await cluster.waitForIsr('lonely', 0, replicas);
+  });
 });

@@ -103,6 +103,8 @@ export class ReplicaManager {
   private readonly isrFailures = new Map<string, number>();
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** When (leader clock) the ISR check timer fires. */
+  private tickAtMs = Number.POSITIVE_INFINITY;
   private stopped = false;
   private readonly selfId: number;
   private readonly quorum: QuorumWatch;
@@ -361,9 +363,14 @@ export class ReplicaManager {
     this.maybeProposeIsr(leader);
   }
 
-  /** A leader append finished: with no follower to wait for, the HW moves now. */
+  /**
+   * A leader append finished: with no follower to wait for, the HW moves
+   * now; otherwise the write may be the first to wait, and the ISR check
+   * must come when a shrink rule can first hold for it.
+   */
   afterLeaderAppend(leader: PartitionLeader): void {
     this.maybeAdvanceHighWatermark(leader);
+    this.checkIsrBy(leader);
   }
 
   // ---- leader side ----------------------------------------------------------
@@ -477,8 +484,26 @@ export class ReplicaManager {
     this.deps.producePurgatory.notify(leader.key);
   }
 
+  /**
+   * Brings the ISR check forward to the first moment a shrink rule can hold
+   * for this partition, if the timer is set for later: the timer is set at
+   * each check for what waited then, and a write that started waiting
+   * since (with no other follower fetching to run the check) would wait up
+   * to the cadence (replica.lag.time.max.ms / 2) for it — longer than the
+   * session after which a silent follower goes.
+   */
+  private checkIsrBy(leader: PartitionLeader): void {
+    const timing = this.timing();
+    const due = leader.isrShrinkDueAtMs(timing);
+    if (due === undefined || due <= timing.nowMs || due >= this.tickAtMs) return;
+    this.scheduleTick(nextIsrCheckDelayMs(timing.nowMs, [due], this.deps.config.replicaLagTimeMaxMs));
+  }
+
   private scheduleTick(delayMs = nextIsrCheckDelayMs(0, [], this.deps.config.replicaLagTimeMaxMs)): void {
     if (this.stopped) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    // On the leader clock, as the due moments are (after a stall of this process the check only comes sooner).
+    this.tickAtMs = this.leaderClock.monotonicMs() + delayMs;
     this.timer = setTimeout(() => {
       try {
         this.tick();
