@@ -40,7 +40,8 @@ export {
 } from './fetch-budget';
 export { FetchPurgatory, type FetchWaiter } from './fetch-purgatory';
 export { computeHighWatermark, type HighWatermarkInput } from './replica/high-watermark';
-export { decideIsrChange, nextIsrCheckDelayMs, type IsrChange, type IsrInput } from './replica/isr-decision';
+export { decideIsrChange, isrShrinkDueAtMs, nextIsrCheckDelayMs, silentFollowers, type IsrChange, type IsrInput } from './replica/isr-decision';
+export { observeStall, StallFreeClock, type StallState } from './replica/stall-free-clock';
 export { initialFollowerState, isCaughtUp, lowWatermark, recordFetch, type FollowerState } from './replica/follower-state';
 export { ProducePurgatory, type AckCheck, type AckOutcome } from './replica/produce-purgatory';
 export {

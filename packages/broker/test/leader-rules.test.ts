@@ -5,13 +5,18 @@ import {
   decideIsrChange,
   initialFollowerState,
   isCaughtUp,
+  isrShrinkDueAtMs,
   lowWatermark,
   nextIsrCheckDelayMs,
+  observeStall,
+  silentFollowers,
   recordFetch,
   type FollowerState,
 } from '@gregor/broker';
 
 const LAG = 1000;
+/** The broker session: how long an ISR follower may send no fetch while a write waits (silentFollowers). */
+const SESSION = 300;
 const SELF = 1;
 const REPLICAS = [1, 2, 3];
 
@@ -98,6 +103,7 @@ class Model {
       leaderEpochStartOffset: this.epochStart,
       nowMs: this.now,
       replicaLagTimeMaxMs: LAG,
+      followerSilenceMaxMs: SESSION,
     });
     expect(next).toBeGreaterThanOrEqual(this.hw);
     expect(next).toBeLessThanOrEqual(this.leo);
@@ -141,11 +147,20 @@ class Model {
           uncommittedSinceMs: this.uncommittedSince,
           nowMs: this.now,
           replicaLagTimeMaxMs: LAG,
+          followerSilenceMaxMs: SESSION,
         });
         if (change?.kind === 'shrink') {
-          // Nobody is dropped unless some record has waited above the HW for longer than the lag bound.
+          // Nobody is dropped unless some record has waited above the HW for
+          // longer than the lag bound, or for a session on a follower that
+          // has sent nothing for a session and lacks it.
           expect(this.uncommittedSince).toBeDefined();
-          expect(this.now - this.uncommittedSince!).toBeGreaterThan(LAG);
+          expect(this.now - this.uncommittedSince!).toBeGreaterThan(Math.min(LAG, SESSION));
+          for (const id of change.silent) {
+            expect(change.removed).toContain(id);
+            expect(this.now - this.followers.get(id)!.lastFetchTimeMs).toBeGreaterThan(SESSION);
+            expect(this.followers.get(id)!.logEndOffset).toBeLessThan(this.leo);
+          }
+          if (this.now - this.uncommittedSince! <= LAG) expect(change.silent).toEqual(change.removed);
         }
         if (change !== undefined) {
           expect(change.isr).toContain(SELF);
@@ -223,6 +238,7 @@ describe('high watermark and ISR rules (pure, simulated)', () => {
       leaderEpochStartOffset: 10n,
       nowMs: 2,
       replicaLagTimeMaxMs: LAG,
+      followerSilenceMaxMs: SESSION,
     };
     expect(computeHighWatermark(input)).toBe(5n);
     followers.set(2, recordFetch(followers.get(2)!, 10n, 10n, 3, -1n));
@@ -244,6 +260,7 @@ describe('high watermark and ISR rules (pure, simulated)', () => {
       leaderEpochStartOffset: 0n,
       nowMs: 1,
       replicaLagTimeMaxMs: LAG,
+      followerSilenceMaxMs: SESSION,
     };
     expect(computeHighWatermark({ ...base, maximalIsr: [1, 2] })).toBe(4n);
     expect(computeHighWatermark({ ...base, maximalIsr: [1, 3] })).toBe(6n);
@@ -265,6 +282,7 @@ describe('high watermark and ISR rules (pure, simulated)', () => {
       uncommittedSinceMs: undefined,
       nowMs: 2,
       replicaLagTimeMaxMs: LAG,
+      followerSilenceMaxMs: SESSION,
     };
     expect(decideIsrChange({ ...input, isEligible: (_id, epoch) => epoch === 8n })).toBeUndefined();
     expect(decideIsrChange({ ...input, isEligible: (_id, epoch) => epoch === 7n })).toEqual({ kind: 'expand', isr: [1, 2, 3], added: [2] });
@@ -288,6 +306,8 @@ describe('ISR lag clock (pure)', () => {
     uncommittedSinceMs: undefined,
     nowMs: 0,
     replicaLagTimeMaxMs: LAG,
+    // Longer than the lag here: these cases are about the lag rule alone.
+    followerSilenceMaxMs: 100 * LAG,
     ...over,
   });
 
@@ -300,7 +320,105 @@ describe('ISR lag clock (pure)', () => {
     const pending = { leaderLogEndOffset: 10n, uncommittedSinceMs: appendedAt };
     expect(decideIsrChange(input({ ...pending, nowMs: appendedAt + LAG }))).toBeUndefined();
     // Follower 2 last caught up at t=0, long ago: lagging by the old rule too, so both go.
-    expect(decideIsrChange(input({ ...pending, nowMs: appendedAt + LAG + 1 }))).toEqual({ kind: 'shrink', isr: [1], removed: [2, 3] });
+    expect(decideIsrChange(input({ ...pending, nowMs: appendedAt + LAG + 1 }))).toEqual({ kind: 'shrink', isr: [1], removed: [2, 3], silent: [] });
+  });
+});
+
+/*
+ * Issue 10: a follower that still heartbeats (so it is never fenced) but
+ * cannot reach the leader — a one-way cut from its node to the leader's —
+ * held every acks=all write for replica.lag.time.max.ms (5 s). Now a
+ * follower that sends no fetch at all for a session while a write waits
+ * leaves the ISR then; one that fetches keeps Kafka's lag bound.
+ */
+describe('silent ISR followers (pure)', () => {
+  const LAG_MS = 5000;
+  const SESSION_MS = 750;
+  const WRITE_AT = 10_000;
+  // Follower 2 fetches steadily (its last fetch at `fetchedAt`, at offset 8 of 10); follower 3's last fetch was at t=9000.
+  const input = (nowMs: number, fetchedAt = nowMs - 1): Parameters<typeof decideIsrChange>[0] => ({
+    selfId: SELF,
+    replicas: REPLICAS,
+    isr: REPLICAS,
+    followers: new Map([
+      [2, recordFetch(initialFollowerState(true, 0, 0n), 8n, 10n, fetchedAt, -1n)],
+      [3, recordFetch(initialFollowerState(true, 0, 0n), 8n, 8n, 9_000, -1n)],
+    ]),
+    isEligible: () => true,
+    leaderLogEndOffset: 10n,
+    highWatermark: 8n,
+    leaderEpochStartOffset: 0n,
+    uncommittedSinceMs: WRITE_AT,
+    nowMs,
+    replicaLagTimeMaxMs: LAG_MS,
+    followerSilenceMaxMs: SESSION_MS,
+  });
+
+  test('a follower silent for a session while a write has waited a session leaves; the one still fetching stays', () => {
+    expect(decideIsrChange(input(WRITE_AT + SESSION_MS))).toBeUndefined();
+    expect(decideIsrChange(input(WRITE_AT + SESSION_MS + 1))).toEqual({ kind: 'shrink', isr: [1, 2], removed: [3], silent: [3] });
+    expect(silentFollowers(input(WRITE_AT + SESSION_MS + 1))).toEqual([3]);
+  });
+
+  test('a follower parked in a long poll longer than a session is not blamed for it: the write must have waited a session too', () => {
+    const now = WRITE_AT + SESSION_MS;
+    // Follower 3 last fetched at 9000 (1750 ms ago) but the write came only a session ago.
+    expect(silentFollowers(input(now))).toEqual([]);
+    expect(silentFollowers({ ...input(now + 1), uncommittedSinceMs: now - SESSION_MS + 10 })).toEqual([]);
+  });
+
+  test('a silent follower that has everything holds nothing and stays; nothing waiting, nobody goes', () => {
+    const all = input(WRITE_AT + 2 * SESSION_MS);
+    expect(silentFollowers({ ...all, leaderLogEndOffset: 8n })).toEqual([]);
+    expect(silentFollowers({ ...all, uncommittedSinceMs: undefined })).toEqual([]);
+  });
+
+  test('the check is due when the first rule can hold: a session after the later of the write and the silent follower\'s last fetch', () => {
+    expect(isrShrinkDueAtMs(input(WRITE_AT))).toBe(WRITE_AT + SESSION_MS + 1);
+    // Follower 2 fetched after the write started waiting: its silence would be due later; follower 3's comes first.
+    expect(isrShrinkDueAtMs(input(WRITE_AT + 100, WRITE_AT + 100))).toBe(WRITE_AT + SESSION_MS + 1);
+    expect(isrShrinkDueAtMs({ ...input(WRITE_AT + 100, WRITE_AT + 100), isr: [1, 2] })).toBe(WRITE_AT + 100 + SESSION_MS + 1);
+    expect(isrShrinkDueAtMs({ ...input(WRITE_AT), uncommittedSinceMs: undefined })).toBeUndefined();
+    // Followers that hold everything: only the lag rule remains.
+    expect(isrShrinkDueAtMs({ ...input(WRITE_AT), leaderLogEndOffset: 8n })).toBe(WRITE_AT + LAG_MS + 1);
+  });
+
+  test('once dropped, a silent follower neither holds the HW (as a caught-up replica outside the ISR would for the lag) nor rejoins on its old position', () => {
+    const now = WRITE_AT + SESSION_MS + 1;
+    const dropped = { ...input(now), isr: [1, 2] };
+    // Follower 3 caught up at t=9000, within the lag: it would count for the HW had it fetched within the session.
+    const hw = computeHighWatermark({ ...dropped, maximalIsr: dropped.isr, currentHighWatermark: 8n });
+    expect(hw).toBe(8n); // follower 2 is at 8 too
+    const followers = new Map(dropped.followers);
+    followers.set(2, recordFetch(followers.get(2)!, 10n, 10n, now, -1n));
+    const after = { ...dropped, followers, maximalIsr: dropped.isr, currentHighWatermark: 8n };
+    expect(computeHighWatermark(after)).toBe(10n);
+    expect(computeHighWatermark({ ...after, followerSilenceMaxMs: LAG_MS })).toBe(8n);
+    expect(decideIsrChange({ ...dropped, followers, highWatermark: 8n, uncommittedSinceMs: undefined })).toBeUndefined();
+    expect(decideIsrChange({ ...dropped, followers, highWatermark: 8n, uncommittedSinceMs: undefined, followerSilenceMaxMs: LAG_MS })).toMatchObject({ kind: 'expand', added: [3] });
+  });
+
+  test('property: whenever a follower is silent, the due time has passed, and before it no follower is silent', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.integer({ min: 1, max: 3_000 }),
+        (writeAt, fetch2, fetch3, session) => {
+          const base = input(0);
+          const followers = new Map([
+            [2, recordFetch(initialFollowerState(true, 0, 0n), 8n, 10n, fetch2, -1n)],
+            [3, recordFetch(initialFollowerState(true, 0, 0n), 8n, 10n, fetch3, -1n)],
+          ]);
+          const at = (nowMs: number) => ({ ...base, followers, uncommittedSinceMs: writeAt, followerSilenceMaxMs: session, nowMs });
+          const due = isrShrinkDueAtMs(at(0))!;
+          expect(due).toBeLessThanOrEqual(writeAt + LAG_MS + 1);
+          expect(silentFollowers(at(due - 1))).toEqual([]);
+          if (due < writeAt + LAG_MS + 1) expect(silentFollowers(at(due)).length).toBeGreaterThan(0);
+        },
+      ),
+    );
   });
 });
 
@@ -334,37 +452,50 @@ describe('acks=all purgatory', () => {
 describe('nextIsrCheckDelayMs (when the leader looks at its ISRs next)', () => {
   const LAG = 5000;
 
-  it("Kafka's cadence (half the lag) while nothing waits, or what waits is far from the limit", () => {
+  it("Kafka's cadence (half the lag) while nothing is due, or what is due is far off", () => {
     expect(nextIsrCheckDelayMs(10_000, [], LAG)).toBe(2500);
-    expect(nextIsrCheckDelayMs(10_000, [undefined, 10_000, 9_000], LAG)).toBe(2500);
+    expect(nextIsrCheckDelayMs(10_000, [undefined, 15_001, 14_001], LAG)).toBe(2500);
     expect(nextIsrCheckDelayMs(10_000, [], 60)).toBe(50);
   });
 
-  it('exactly when the oldest waiting write passes the limit, if that comes sooner (a follower that stopped fetching is dropped after the lag, not up to half as long again)', () => {
-    // Waiting since 6000: the shrink rule holds from 11001 on.
-    expect(nextIsrCheckDelayMs(10_000, [9_500, 6_000, undefined], LAG)).toBe(1001);
-    expect(nextIsrCheckDelayMs(10_000, [7_400.5], LAG)).toBe(2402);
+  it('exactly when the first shrink rule can hold, if that comes sooner (a follower that stopped fetching is dropped after the lag, not up to half as long again)', () => {
+    expect(nextIsrCheckDelayMs(10_000, [14_501, 11_001, undefined], LAG)).toBe(1001);
+    expect(nextIsrCheckDelayMs(10_000, [12_401.5], LAG)).toBe(2402);
   });
 
-  it('never sooner than 50 ms, and limits already passed do not count (a shrink slow to commit does not make the checks spin)', () => {
-    expect(nextIsrCheckDelayMs(10_000, [5_000], LAG)).toBe(50);
-    expect(nextIsrCheckDelayMs(10_000, [4_000], LAG)).toBe(2500);
-    expect(nextIsrCheckDelayMs(10_000, [4_000, 7_000], LAG)).toBe(2001);
+  it('never sooner than 50 ms, and moments already passed do not count (a shrink slow to commit does not make the checks spin)', () => {
+    expect(nextIsrCheckDelayMs(10_000, [10_001], LAG)).toBe(50);
+    expect(nextIsrCheckDelayMs(10_000, [9_001], LAG)).toBe(2500);
+    expect(nextIsrCheckDelayMs(10_000, [9_001, 12_001], LAG)).toBe(2001);
   });
 
-  it('property: never later than the cadence nor than the first future limit, never sooner than 50 ms', () => {
+  it('property: never later than the cadence nor than the first future due moment, never sooner than 50 ms', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.array(fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }), { maxLength: 20 }), fc.integer({ min: 1, max: 30_000 }), (now, since, lag) => {
-        const d = nextIsrCheckDelayMs(now, since, lag);
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.array(fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }), { maxLength: 20 }), fc.integer({ min: 1, max: 30_000 }), (now, dueAt, lag) => {
+        const d = nextIsrCheckDelayMs(now, dueAt, lag);
         const cadence = Math.max(50, Math.floor(lag / 2));
         expect(d).toBeGreaterThanOrEqual(50);
         expect(d).toBeLessThanOrEqual(cadence);
-        for (const s of since) {
-          if (s === undefined) continue;
-          const due = s + lag + 1 - now;
-          if (due > 0) expect(d).toBeLessThanOrEqual(Math.max(50, due));
+        for (const due of dueAt) {
+          if (due !== undefined && due > now) expect(d).toBeLessThanOrEqual(Math.max(50, Math.ceil(due - now)));
         }
       }),
     );
+  });
+});
+
+describe('stall-free time (pure)', () => {
+  const STALL = 300;
+
+  test('gaps between samples up to the stall bound count; a longer gap is a stall of this process and is left out', () => {
+    let s = { lastSampleMs: 0, stalledMs: 0 };
+    for (let t = 75; t <= 750; t += 75) s = observeStall(s, t, STALL);
+    expect(s.lastSampleMs - s.stalledMs).toBe(750);
+    s = observeStall(s, 750 + 1000, STALL);
+    expect(s.lastSampleMs - s.stalledMs).toBe(750);
+    s = observeStall(s, 1750 + STALL, STALL);
+    expect(s.lastSampleMs - s.stalledMs).toBe(750 + STALL);
+    // Time that does not move changes nothing.
+    expect(observeStall(s, 1000, STALL)).toBe(s);
   });
 });

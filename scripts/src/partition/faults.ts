@@ -74,11 +74,12 @@ export const FAULTS: readonly Fault[] = [
   {
     // The controller's connections to one broker fail; that broker's to the
     // controller work. The controller's node is a follower of the broker's
-    // partitions that cannot fetch: acks=all waits until the broker drops it
-    // from the ISR after replica.lag.time.max.ms (5 s by default), so this cut
-    // is held twice as long as the others — the report shows whether those
-    // partitions take writes again before the heal (they did not until the
-    // broker fetched the metadata log itself: issue 10).
+    // partitions that cannot fetch, and is never fenced: acks=all waits until
+    // the broker drops it from the ISR — after replica.lag.time.max.ms (5 s)
+    // until the leader dropped followers silent for a session (issue 10).
+    // The cut is held twice as long as the others, longer than that lag, so
+    // the report shows whether those partitions take writes again before the
+    // heal (they did not until the broker fetched the metadata log itself).
     name: 'one-way-from-controller',
     pick: (roles) => ({ from: roles.controller, to: others(roles, roles.controller)[0]! }),
     run: (lab, p, t) => cutFor(lab, 2 * t.holdMs, () => lab.block([p['from']!, p['to']!])),

@@ -71,6 +71,16 @@ export function isCaughtUp(state: FollowerState, leaderLogEndOffset: bigint, now
 }
 
 /**
+ * Whether the follower has sent a fetch within the last `silenceMaxMs`
+ * (issue 10): one that has not is dead or cut off from this leader, so it
+ * neither holds the high watermark as a rejoining replica nor rejoins the
+ * ISR, and it leaves the ISR when a write waits for it (isr-decision.ts).
+ */
+export function fetchedWithin(state: FollowerState, nowMs: number, silenceMaxMs: number): boolean {
+  return nowMs - state.lastFetchTimeMs <= silenceMaxMs;
+}
+
+/**
  * Kafka's Partition.lowWatermarkIfLeader: the smallest log start offset of
  * the leader and every follower on a live broker — what a DeleteRecords
  * answer reports, and waits on. A live follower that has not fetched in

@@ -1,4 +1,4 @@
-import { isCaughtUp, type FollowerState } from './follower-state';
+import { fetchedWithin, isCaughtUp, type FollowerState } from './follower-state';
 
 export interface HighWatermarkInput {
   selfId: number;
@@ -14,6 +14,8 @@ export interface HighWatermarkInput {
   leaderEpochStartOffset: bigint;
   nowMs: number;
   replicaLagTimeMaxMs: number;
+  /** `broker.session.timeout.ms`: a replica outside the ISR that has not fetched for this long does not hold the HW. */
+  followerSilenceMaxMs: number;
 }
 
 /**
@@ -22,7 +24,10 @@ export interface HighWatermarkInput {
  * maximal ISR (an ISR expansion not yet committed already counts: waiting
  * for more replicas is always safe) or caught up and eligible to join it (so
  * that a rejoining follower can catch up instead of chasing a HW that runs
- * ahead of it). A replica whose position is unknown blocks advancement.
+ * ahead of it) — but not one that has sent no fetch for a session: that
+ * one is not rejoining, it is dead or cut off, and it would hold every
+ * write for replicaLagTimeMaxMs after the ISR dropped it (issue 10). A
+ * replica whose position is unknown blocks advancement.
  *
  * Two rules keep it safe across leader changes:
  * - it never goes down on a leader (consumers may have read up to it);
@@ -41,7 +46,10 @@ export function computeHighWatermark(input: HighWatermarkInput): bigint {
     if (f === undefined) continue;
     const counts =
       input.maximalIsr.includes(id) ||
-      (f.logEndOffset >= 0n && input.isEligible(id) && isCaughtUp(f, input.leaderLogEndOffset, input.nowMs, input.replicaLagTimeMaxMs));
+      (f.logEndOffset >= 0n &&
+        input.isEligible(id) &&
+        fetchedWithin(f, input.nowMs, input.followerSilenceMaxMs) &&
+        isCaughtUp(f, input.leaderLogEndOffset, input.nowMs, input.replicaLagTimeMaxMs));
     if (counts && f.logEndOffset < candidate) candidate = f.logEndOffset;
   }
   if (candidate <= input.currentHighWatermark || candidate < input.leaderEpochStartOffset) return input.currentHighWatermark;

@@ -4,11 +4,14 @@ import type { PartitionAssignment } from '../metadata-source';
 import type { PartitionLogPort } from '../storage-port';
 import { initialFollowerState, lowWatermark, recordFetch, type FollowerState } from './follower-state';
 import { computeHighWatermark } from './high-watermark';
-import { decideIsrChange, type IsrChange } from './isr-decision';
+import { decideIsrChange, isrShrinkDueAtMs, type IsrChange, type IsrInput } from './isr-decision';
 
 export interface LeaderTiming {
+  /** The leader's stall-free monotonic time (stall-free-clock.ts). */
   nowMs: number;
   replicaLagTimeMaxMs: number;
+  /** `broker.session.timeout.ms`: how long an ISR follower may be silent while a write waits (isr-decision.ts). */
+  followerSilenceMaxMs: number;
 }
 
 /**
@@ -66,11 +69,6 @@ export class PartitionLeader {
 
   get leaderEpoch(): number {
     return this.assignment.leaderEpoch;
-  }
-
-  /** Since when (monotonic ms) records above the high watermark have waited; undefined while none do. */
-  get waitingSinceMs(): number | undefined {
-    return this.uncommittedSinceMs;
   }
 
   get partitionEpoch(): number {
@@ -174,6 +172,7 @@ export class PartitionLeader {
       leaderEpochStartOffset: this.leaderEpochStartOffset,
       nowMs: timing.nowMs,
       replicaLagTimeMaxMs: timing.replicaLagTimeMaxMs,
+      followerSilenceMaxMs: timing.followerSilenceMaxMs,
     });
     if (next <= current) return false;
     this.log.setHighWatermark(next);
@@ -183,8 +182,18 @@ export class PartitionLeader {
   /** The ISR change to propose now, if any (none while one is in flight or backing off). */
   isrChangeToPropose(timing: LeaderTiming, isEligible: (id: number, brokerEpoch: bigint) => boolean): IsrChange | undefined {
     if (this.deposed || this.pendingIsr !== undefined || timing.nowMs < this.isrRetryAtMs) return undefined;
+    return decideIsrChange(this.isrInput(timing, isEligible));
+  }
+
+  /** When a shrink rule can first hold for this partition if nobody fetches (the ISR check's timer); undefined while nothing waits. */
+  isrShrinkDueAtMs(timing: LeaderTiming): number | undefined {
+    if (this.deposed) return undefined;
+    return isrShrinkDueAtMs(this.isrInput(timing, () => true));
+  }
+
+  private isrInput(timing: LeaderTiming, isEligible: (id: number, brokerEpoch: bigint) => boolean): IsrInput {
     this.noteUncommitted(timing.nowMs);
-    return decideIsrChange({
+    return {
       selfId: this.selfId,
       replicas: this.replicas,
       isr: this.isr,
@@ -196,7 +205,8 @@ export class PartitionLeader {
       uncommittedSinceMs: this.uncommittedSinceMs,
       nowMs: timing.nowMs,
       replicaLagTimeMaxMs: timing.replicaLagTimeMaxMs,
-    });
+      followerSilenceMaxMs: timing.followerSilenceMaxMs,
+    };
   }
 
   /**

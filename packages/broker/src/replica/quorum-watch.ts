@@ -24,6 +24,17 @@ export function quorumSampleIntervalMs(sessionTimeoutMs: number): number {
 }
 
 /**
+ * How a broker tells its own stalls from silence, for judgements measured
+ * in sessions (quorum contact; followers' silence, stall-free-clock.ts):
+ * samples every `intervalMs`, and a gap of several — at least a third of
+ * the session — between two samples is this broker stalling.
+ */
+export function stallTiming(sessionTimeoutMs: number): { intervalMs: number; stallMs: number } {
+  const intervalMs = quorumSampleIntervalMs(sessionTimeoutMs);
+  return { intervalMs, stallMs: Math.max(4 * intervalMs, Math.floor(sessionTimeoutMs / 3)) };
+}
+
+/**
  * Samples this broker's contact with the controller quorum and decides with
  * `observeQuorumContact`: lazily whenever someone asks (`isCutOff`, on the
  * request path, so the answer is exact), and on a timer, so that waiting
@@ -41,9 +52,9 @@ export class QuorumWatch {
 
   constructor(private readonly deps: QuorumWatchDeps) {
     this.enabled = deps.metadata.lastHeartbeatAnswer !== undefined && deps.sessionTimeoutMs > 0;
-    this.intervalMs = quorumSampleIntervalMs(deps.sessionTimeoutMs);
-    // Samples come at least every intervalMs; a gap of several is this broker stalling.
-    this.timing = { sessionTimeoutMs: deps.sessionTimeoutMs, stallMs: Math.max(4 * this.intervalMs, Math.floor(deps.sessionTimeoutMs / 3)) };
+    const { intervalMs, stallMs } = stallTiming(deps.sessionTimeoutMs);
+    this.intervalMs = intervalMs;
+    this.timing = { sessionTimeoutMs: deps.sessionTimeoutMs, stallMs };
   }
 
   /** Starts watching: the session counts from now (the broker has just registered). */

@@ -10,8 +10,9 @@ import type { ProduceTrace } from '../produce-trace';
 import { PartitionLeader, type LeaderTiming } from './partition-leader';
 import type { ProducePurgatory } from './produce-purgatory';
 import { nextIsrCheckDelayMs } from './isr-decision';
+import { StallFreeClock } from './stall-free-clock';
 import { heardFromReplicaMajority } from './quorum-contact';
-import { QuorumWatch } from './quorum-watch';
+import { QuorumWatch, stallTiming } from './quorum-watch';
 import { FreshnessWatch } from './freshness-watch';
 import { TurnSlicer } from './turn-slicer';
 
@@ -102,9 +103,13 @@ export class ReplicaManager {
   private readonly isrFailures = new Map<string, number>();
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** When (leader clock) the ISR check timer fires. */
+  private tickAtMs = Number.POSITIVE_INFINITY;
   private stopped = false;
   private readonly selfId: number;
   private readonly quorum: QuorumWatch;
+  /** The leader side's time: followers are judged only on silence this broker was awake to hear. */
+  private readonly leaderClock: StallFreeClock;
   private readonly freshness: FreshnessWatch;
   /** Led partitions given up while cut off from the quorum (until contact is back). */
   private readonly steppedBack = new Set<string>();
@@ -115,6 +120,8 @@ export class ReplicaManager {
 
   constructor(private readonly deps: ReplicaManagerDeps) {
     this.selfId = deps.config.nodeId;
+    const stall = stallTiming(deps.config.brokerSessionTimeoutMs);
+    this.leaderClock = new StallFreeClock(deps.clock, stall.intervalMs, stall.stallMs);
     this.quorum = new QuorumWatch({
       metadata: deps.metadata,
       sessionTimeoutMs: deps.config.brokerSessionTimeoutMs,
@@ -141,6 +148,7 @@ export class ReplicaManager {
     await Promise.all(this.reconcileHosted());
     this.quorum.start();
     this.freshness.start();
+    this.leaderClock.start();
     this.scheduleTick();
   }
 
@@ -149,6 +157,7 @@ export class ReplicaManager {
     this.unsubscribe?.();
     this.quorum.stop();
     this.freshness.stop();
+    this.leaderClock.stop();
     if (this.timer !== undefined) clearTimeout(this.timer);
     await Promise.allSettled([...this.chains.values()]);
     await this.deps.fetcher.stop();
@@ -175,15 +184,26 @@ export class ReplicaManager {
    * answer NOT_LEADER_OR_FOLLOWER.
    */
   private claims(leader: PartitionLeader): boolean {
-    if (!this.quorum.isCutOff()) return true;
+    if (!this.isCutOff()) return true;
     if (this.steppedBack.has(leader.key)) return false;
-    const since = this.deps.clock.monotonicMs() - this.deps.config.brokerSessionTimeoutMs;
+    const since = this.leaderClock.monotonicMs() - this.deps.config.brokerSessionTimeoutMs;
     if (heardFromReplicaMajority(leader.replicas.length, leader.followersFetchedSince(since))) return true;
     this.steppedBack.add(leader.key);
     this.deps.producePurgatory.notify(leader.key);
     this.deps.fetchPurgatory.notify(leader.key);
     this.claimsChanged();
     return false;
+  }
+
+  /**
+   * Whether this broker is cut off from the quorum (QuorumWatch). Samples
+   * the leader's stall-free clock too, so the two see the same samples: a
+   * broker whose session time moves step by step between requests (an
+   * injected clock) is not taken for stalled by one and awake by the other.
+   */
+  private isCutOff(): boolean {
+    this.leaderClock.monotonicMs();
+    return this.quorum.isCutOff();
   }
 
   /**
@@ -226,7 +246,7 @@ export class ReplicaManager {
    */
   advertisedLeader(topic: string, a: PartitionAssignment): number {
     if (a.leaderId !== this.selfId) return a.leaderId >= 0 && this.freshness.isStale() ? -1 : a.leaderId;
-    if (!this.quorum.isCutOff()) return a.leaderId;
+    if (!this.isCutOff()) return a.leaderId;
     const leader = this.leaders.get(tpKey(topic, a.partition));
     return leader !== undefined && !leader.deposed && this.claims(leader) ? a.leaderId : -1;
   }
@@ -280,7 +300,7 @@ export class ReplicaManager {
       });
     }
     const held = this.leaders.get(tpKey(topic, partition));
-    if (this.quorum.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
+    if (this.isCutOff() && (held === undefined || held.deposed || !this.claims(held))) {
       throw GregorError.withoutStack('NOT_LEADER_OR_FOLLOWER', `node ${this.selfId} has lost contact with the controller quorum and does not lead ${tpKey(topic, partition)} now`, {
         topic,
         partition,
@@ -336,22 +356,31 @@ export class ReplicaManager {
    * DeleteRecords waits for (it shares the produce purgatory).
    */
   recordFollowerFetch(leader: PartitionLeader, replicaId: number, fetchOffset: bigint, logStartOffset: bigint, brokerEpoch: bigint): void {
-    if (leader.recordFollowerFetch(replicaId, fetchOffset, logStartOffset, brokerEpoch, this.deps.clock.monotonicMs())) {
+    if (leader.recordFollowerFetch(replicaId, fetchOffset, logStartOffset, brokerEpoch, this.leaderClock.monotonicMs())) {
       this.deps.producePurgatory.notify(leader.key);
     }
     this.maybeAdvanceHighWatermark(leader);
     this.maybeProposeIsr(leader);
   }
 
-  /** A leader append finished: with no follower to wait for, the HW moves now. */
+  /**
+   * A leader append finished: with no follower to wait for, the HW moves
+   * now; otherwise the write may be the first to wait, and the ISR check
+   * must come when a shrink rule can first hold for it.
+   */
   afterLeaderAppend(leader: PartitionLeader): void {
     this.maybeAdvanceHighWatermark(leader);
+    this.checkIsrBy(leader);
   }
 
   // ---- leader side ----------------------------------------------------------
 
   private timing(): LeaderTiming {
-    return { nowMs: this.deps.clock.monotonicMs(), replicaLagTimeMaxMs: this.deps.config.replicaLagTimeMaxMs };
+    return {
+      nowMs: this.leaderClock.monotonicMs(),
+      replicaLagTimeMaxMs: this.deps.config.replicaLagTimeMaxMs,
+      followerSilenceMaxMs: this.deps.config.brokerSessionTimeoutMs,
+    };
   }
 
   /** DeleteRecords' low watermark of a led partition: its own and its live followers' smallest log start. */
@@ -384,13 +413,20 @@ export class ReplicaManager {
   private maybeProposeIsr(leader: PartitionLeader): void {
     // The controller cannot be reached, and whoever it fenced for the cut
     // would be proposed out on stale evidence.
-    if (this.quorum.isCutOff()) return;
+    if (this.isCutOff()) return;
     const timing = this.timing();
     const change = leader.isrChangeToPropose(timing, this.isEligible);
     if (change === undefined) return;
     leader.pendingIsr = change.isr;
     const { topic, partition } = leader;
-    // The controller logs the committed change (the one line per ISR change).
+    // The controller logs the committed change (the one line per ISR change);
+    // only the leader knows a follower went silent, so that one is said here.
+    if (change.kind === 'shrink' && change.silent.length > 0) {
+      this.deps.logger.info(
+        `proposing to drop ${change.silent.join(',')} from the ISR of ${leader.key}: no fetch for over ${this.deps.config.brokerSessionTimeoutMs} ms while a write waited`,
+        { topic: leader.topic, partition: leader.partition, leaderEpoch: leader.leaderEpoch, isr: leader.isr, proposed: change.isr },
+      );
+    }
     this.deps.logger.debug(`proposing ISR ${change.kind}`, {
       topic,
       partition,
@@ -411,7 +447,7 @@ export class ReplicaManager {
         (err: unknown) => {
           const failures = (this.isrFailures.get(leader.key) ?? 0) + 1;
           this.isrFailures.set(leader.key, failures);
-          leader.isrRetryAtMs = this.deps.clock.monotonicMs() + backoffMs(failures - 1, ISR_RETRY_INITIAL_MS, ISR_RETRY_MAX_MS, Math.random);
+          leader.isrRetryAtMs = this.leaderClock.monotonicMs() + backoffMs(failures - 1, ISR_RETRY_INITIAL_MS, ISR_RETRY_MAX_MS, Math.random);
           this.deps.logger.warn('ISR change rejected', {
             topic,
             partition,
@@ -433,7 +469,7 @@ export class ReplicaManager {
   /** A committed assignment of the current leader epoch (ISR or replicas changed). */
   private applyLeaderAssignment(leader: PartitionLeader, assignment: PartitionAssignment): void {
     const before = leader.isr;
-    if (leader.applyAssignment(assignment, this.deps.clock.monotonicMs())) {
+    if (leader.applyAssignment(assignment, this.leaderClock.monotonicMs())) {
       this.deps.observer?.isrChanged?.(leader.topic, leader.partition, before, assignment.isr);
       // Debug only: the active controller's line is the authoritative one.
       this.deps.logger.debug('ISR changed', {
@@ -449,17 +485,36 @@ export class ReplicaManager {
     this.deps.producePurgatory.notify(leader.key);
   }
 
+  /**
+   * Brings the ISR check forward to the first moment a shrink rule can hold
+   * for this partition, if the timer is set for later: the timer is set at
+   * each check for what waited then, and a write that started waiting
+   * since (with no other follower fetching to run the check) would wait up
+   * to the cadence (replica.lag.time.max.ms / 2) for it — longer than the
+   * session after which a silent follower goes.
+   */
+  private checkIsrBy(leader: PartitionLeader): void {
+    const timing = this.timing();
+    const due = leader.isrShrinkDueAtMs(timing);
+    if (due === undefined || due <= timing.nowMs || due >= this.tickAtMs) return;
+    this.scheduleTick(nextIsrCheckDelayMs(timing.nowMs, [due], this.deps.config.replicaLagTimeMaxMs));
+  }
+
   private scheduleTick(delayMs = nextIsrCheckDelayMs(0, [], this.deps.config.replicaLagTimeMaxMs)): void {
     if (this.stopped) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    // On the leader clock, as the due moments are (after a stall of this process the check only comes sooner).
+    this.tickAtMs = this.leaderClock.monotonicMs() + delayMs;
     this.timer = setTimeout(() => {
       try {
         this.tick();
       } catch (err) {
         this.deps.logger.error('replica check failed', { err: err instanceof Error ? err.stack : String(err) });
       }
-      // Kafka's cadence (replica.lag.time.max.ms / 2), or sooner when a waiting write reaches the lag limit.
-      const waiting = [...this.leaders.values()].map((l) => l.waitingSinceMs);
-      this.scheduleTick(nextIsrCheckDelayMs(this.deps.clock.monotonicMs(), waiting, this.deps.config.replicaLagTimeMaxMs));
+      // Kafka's cadence (replica.lag.time.max.ms / 2), or sooner when a shrink rule can first hold (a waiting write reaches the lag limit, a follower it waits for a session of silence).
+      const timing = this.timing();
+      const due = [...this.leaders.values()].map((l) => l.isrShrinkDueAtMs(timing));
+      this.scheduleTick(nextIsrCheckDelayMs(timing.nowMs, due, this.deps.config.replicaLagTimeMaxMs));
     }, delayMs);
     this.timer.unref();
   }
@@ -599,7 +654,7 @@ export class ReplicaManager {
     // Kafka assigns (epoch, log end) in the epoch cache here; storage does it
     // with the epoch's first batch, so the start offset is kept in memory
     // (PartitionLeader.endOffsetForEpoch answers as if it were cached).
-    const leader = new PartitionLeader(topic, partition, this.selfId, log, a, log.logEndOffset, this.deps.clock.monotonicMs());
+    const leader = new PartitionLeader(topic, partition, this.selfId, log, a, log.logEndOffset, this.leaderClock.monotonicMs());
     this.leaders.set(key, leader);
     this.isrFailures.delete(key);
     this.deps.logger.debug('became leader', {
