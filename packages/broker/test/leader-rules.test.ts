@@ -387,13 +387,13 @@ describe('silent ISR followers (pure)', () => {
     const now = WRITE_AT + SESSION_MS + 1;
     const dropped = { ...input(now), isr: [1, 2] };
     // Follower 3 caught up at t=9000, within the lag: it would count for the HW had it fetched within the session.
-    const hw = computeHighWatermark({ ...dropped, maximalIsr: dropped.isr, currentHighWatermark: 8n });
+    const hw = computeHighWatermark({ ...dropped, isEligible: () => true, maximalIsr: dropped.isr, currentHighWatermark: 8n });
     expect(hw).toBe(8n); // follower 2 is at 8 too
     const followers = new Map(dropped.followers);
     followers.set(2, recordFetch(followers.get(2)!, 10n, 10n, now, -1n));
     const after = { ...dropped, followers, maximalIsr: dropped.isr, currentHighWatermark: 8n };
-    expect(computeHighWatermark(after)).toBe(10n);
-    expect(computeHighWatermark({ ...after, followerSilenceMaxMs: LAG_MS })).toBe(8n);
+    expect(computeHighWatermark({ ...after, isEligible: () => true })).toBe(10n);
+    expect(computeHighWatermark({ ...after, isEligible: () => true, followerSilenceMaxMs: LAG_MS })).toBe(8n);
     expect(decideIsrChange({ ...dropped, followers, highWatermark: 8n, uncommittedSinceMs: undefined })).toBeUndefined();
     expect(decideIsrChange({ ...dropped, followers, highWatermark: 8n, uncommittedSinceMs: undefined, followerSilenceMaxMs: LAG_MS })).toMatchObject({ kind: 'expand', added: [3] });
   });
