@@ -33,6 +33,7 @@ export { PostgresSinkConnector, PostgresSinkTask } from './connectors/postgres/p
 export { planWrites, type RowWrite, type TablePlan } from './connectors/postgres/pg-sink-plan';
 export { changeRecords, envelopeSchema, type Change, type TableShape } from './connectors/postgres/cdc-envelope';
 export { fromPgText, parseLsn, formatLsn } from './connectors/postgres/pg-values';
+export { CdcResumeFilter, type ResumePoint } from './connectors/postgres/cdc-resume';
 export { buildTransformChain, validateTransforms, type TransformChain } from './transforms/chain';
 export { BUILTIN_TRANSFORMS, BUILTIN_PREDICATES, castValue, formatTimestamp } from './transforms/builtin';
 export type { Transform, Predicate, TransformPlugin, TransformableRecord } from './transforms/transform';
