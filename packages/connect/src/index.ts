@@ -19,6 +19,7 @@ export { HerderError } from './runtime/herder-error';
 export type * from './runtime/status';
 export { startStandalone, readConnectorFile, type StandaloneWorker } from './runtime/standalone';
 export { startDistributed, TopicOffsetStore, type DistributedWorker } from './runtime/distributed';
+export { configKeys, decodeConfigRecord, decodeStatus, encodeConnectorConfig, encodeStatus, encodeTargetState, encodeTaskCommit, encodeTaskConfig, type ConfigRecord } from './runtime/internal-records';
 export { assignRoundRobin, type ConnectAssignment } from './runtime/connect-assignment';
 export { parseDistributedConfig, type DistributedSettings } from './runtime/worker-config';
 export { RestServer, RestError } from './rest/server';

@@ -7,6 +7,7 @@ import { connectRoutes, type Herder } from '../rest/routes';
 import { assignRoundRobin, assignWithDelay, type ConnectAssignment, type DelayMemory, type IncrementalAssignment, type OwnedUnits } from './connect-assignment';
 import { decodeAssignment, decodeMetadata, encodeAssignment, encodeMetadata, fromWire, toWire, type WorkerState } from './connect-protocol';
 import { HerderError, notFound } from './herder-error';
+import { configKeys, decodeConfigRecord, decodeStatus, encodeConnectorConfig, encodeStatus, encodeTargetState, encodeTaskCommit, encodeTaskConfig } from './internal-records';
 import { MemoryOffsetStore, offsetKey, type OffsetEntry, type OffsetStore } from './offset-store';
 import type { ConnectorStatusInfo, StateInfo, TargetState } from './status';
 import { Worker } from './worker';
@@ -108,36 +109,50 @@ class ConfigState {
   private readonly pendingTasks = new Map<string, Props>();
 
   /** `placementChanged`: what the leader assigns changed (a connector, its tasks, or a move to or from STOPPED, which has no tasks). */
-  constructor(private readonly onChange: (kind: 'connector' | 'tasks' | 'target' | 'deleted', name: string, placementChanged: boolean) => void) {}
+  constructor(
+    private readonly onChange: (kind: 'connector' | 'tasks' | 'target' | 'deleted', name: string, placementChanged: boolean) => void,
+    private readonly logger: Logger,
+  ) {}
 
   apply(key: string, value: Buffer | null): void {
-    const doc = value === null ? null : (JSON.parse(value.toString('utf8')) as Record<string, unknown>);
-    let m: RegExpExecArray | null;
-    if ((m = /^connector-(.+)$/.exec(key)) !== null) {
-      const name = m[1]!;
-      if (doc === null) {
-        this.connectors.delete(name);
-        this.tasks.delete(name);
-        this.targets.delete(name);
-        this.onChange('deleted', name, true);
-      } else {
-        this.connectors.set(name, doc['properties'] as Props);
-        this.onChange('connector', name, true);
+    const r = decodeConfigRecord(key, value);
+    switch (r.kind) {
+      case 'connector':
+        if (r.props === null) {
+          this.connectors.delete(r.name);
+          this.tasks.delete(r.name);
+          this.targets.delete(r.name);
+          this.onChange('deleted', r.name, true);
+        } else {
+          this.connectors.set(r.name, r.props);
+          this.onChange('connector', r.name, true);
+        }
+        return;
+      case 'task':
+        this.pendingTasks.set(`${r.name}\u0000${r.task}`, r.props);
+        return;
+      case 'commit': {
+        const configs: Props[] = [];
+        for (let i = 0; i < r.tasks; i++) configs.push(this.pendingTasks.get(`${r.name}\u0000${i}`) ?? {});
+        this.tasks.set(r.name, configs);
+        this.onChange('tasks', r.name, true);
+        return;
       }
-    } else if ((m = /^task-(.+)-(\d+)$/.exec(key)) !== null) {
-      if (doc !== null) this.pendingTasks.set(`${m[1]}\u0000${m[2]}`, doc['properties'] as Props);
-    } else if ((m = /^commit-(.+)$/.exec(key)) !== null && doc !== null) {
-      const name = m[1]!;
-      const n = Number(doc['tasks']);
-      const configs: Props[] = [];
-      for (let i = 0; i < n; i++) configs.push(this.pendingTasks.get(`${name}\u0000${i}`) ?? {});
-      this.tasks.set(name, configs);
-      this.onChange('tasks', name, true);
-    } else if ((m = /^target-state-(.+)$/.exec(key)) !== null && doc !== null) {
-      const before = this.targets.get(m[1]!) ?? 'STARTED';
-      const after = doc['state'] as TargetState;
-      this.targets.set(m[1]!, after);
-      this.onChange('target', m[1]!, before !== after && (before === 'STOPPED' || after === 'STOPPED'));
+      case 'target': {
+        if (r.state === null) {
+          this.targets.delete(r.name); // written with the connector's deletion
+          return;
+        }
+        const before = this.targets.get(r.name) ?? 'STARTED';
+        this.targets.set(r.name, r.state);
+        this.onChange('target', r.name, before !== r.state && (before === 'STOPPED' || r.state === 'STOPPED'));
+        return;
+      }
+      case 'invalid':
+        this.logger.error('skipping a config topic record that is not in Kafka Connect\'s format', { key, reason: r.reason });
+        return;
+      case 'other':
+        return;
     }
   }
 }
@@ -184,8 +199,9 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   // Exactly-once source: offsets are written in the tasks' transactions, so only committed ones count.
   const offsets = new TopicOffsetStore(client, producer, settings.offsetTopic.name, settings.offsetTopic.partitions, settings.exactlyOnceSource !== undefined ? 'read_committed' : 'read_uncommitted');
 
-  const writeConfig = async (key: string, value: unknown): Promise<void> => {
-    await producer.send({ topic: settings.configTopic.name, key, value: value === null ? null : JSON.stringify(value) });
+  /** Records for the config topic, in Kafka Connect's format (internal-records.ts), sent in order in one request. */
+  const writeConfig = async (...messages: { key: string; value: string | null }[]): Promise<void> => {
+    await producer.send({ topic: settings.configTopic.name, messages });
   };
   const worker = new Worker(settings, client, offsets, opts.plugins ?? BUILTIN_CONNECTORS, logger, {
     ownsConnector: (name) => assignment.connectors.includes(name),
@@ -197,8 +213,9 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
       const previous = config.tasks.get(name)?.length ?? 0;
       if (eos !== undefined && previous > 0 && worker.info(name).type === 'source') await fenceTaskProducers(client, eos.transactionalIdPrefix, name, previous, logger);
       logger.info('publishing task configs to the config topic', { connector: name, tasks: configs.length });
-      for (let i = 0; i < configs.length; i++) await writeConfig(`task-${name}-${i}`, { properties: configs[i] });
-      await writeConfig(`commit-${name}`, { tasks: configs.length });
+      // The commit only after every task config is stored (Kafka's order): a reader applies a commit's configs at once.
+      await writeConfig(...configs.map((c, i) => ({ key: configKeys.task(name, i), value: encodeTaskConfig(c) })));
+      await writeConfig({ key: configKeys.commit(name), value: encodeTaskCommit(configs.length) });
     },
   });
 
@@ -216,31 +233,36 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     apply.catch((err: unknown) => logger.error('applying the config topic failed', { connector: name, error: String(err) }));
     // A new or deleted connector, or a new set of tasks, has to be placed: ask the leader to assign again.
     if (placementChanged) member?.requestRejoin(`config topic: ${kind} ${name}`);
-  });
+  }, logger);
   const configLog = new TopicLog(client, settings.configTopic.name, 1, 'read_uncommitted', (k, v) => config.apply(k, v));
 
   const statuses = new Map<string, StateInfo>();
   const statusLog = new TopicLog(client, settings.statusTopic.name, settings.statusTopic.partitions, 'read_uncommitted', (key, value) => {
-    if (value === null) statuses.delete(key);
-    else statuses.set(key, JSON.parse(value.toString('utf8')) as StateInfo);
+    const info = decodeStatus(key, value);
+    if (info === undefined) return;
+    if (info === null) statuses.delete(key);
+    else if (typeof info === 'string') logger.error("skipping a status topic record that is not in Kafka Connect's format", { key, reason: info });
+    else statuses.set(key, info);
   });
+  /** The states this worker last wrote (JSON of the StateInfo, to write only changes), and the generation to write them with. */
   const published = new Map<string, string>();
+  let generation = -1;
+  const sendStatuses = async (entries: readonly (readonly [string, StateInfo])[]): Promise<void> => {
+    if (entries.length === 0) return;
+    await producer.send({ topic: settings.statusTopic.name, messages: entries.map(([key, info]) => ({ key, value: encodeStatus(info, generation) })) });
+    for (const [key, info] of entries) published.set(key, JSON.stringify(info));
+  };
   const publishStatuses = async (): Promise<void> => {
-    const out: { key: string; value: string }[] = [];
+    const out: [string, StateInfo][] = [];
     for (const name of worker.connectorNames()) {
       const placed = worker.placed(name);
       const local = worker.status(name);
       const mine: [string, StateInfo][] = [];
       if (assignment.connectors.includes(name)) mine.push([`status-connector-${name}`, local.connector]);
       for (const t of local.tasks) if (placed.tasks.includes(t.id)) mine.push([`status-task-${name}-${t.id}`, { state: t.state, worker_id: t.worker_id, ...(t.trace !== undefined ? { trace: t.trace } : {}) }]);
-      for (const [key, info] of mine) {
-        const json = JSON.stringify(info);
-        if (published.get(key) !== json) out.push({ key, value: json });
-      }
+      for (const entry of mine) if (published.get(entry[0]) !== JSON.stringify(entry[1])) out.push(entry);
     }
-    if (out.length === 0) return;
-    await producer.send({ topic: settings.statusTopic.name, messages: out });
-    for (const { key, value } of out) published.set(key, value);
+    await sendStatuses(out);
   };
 
   /**
@@ -253,10 +275,8 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   const runsHere = (key: string): boolean =>
     assignment.connectors.some((c) => key === `status-connector-${c}`) || assignment.tasks.some((t) => key === `status-task-${t.connector}-${t.task}`);
   const publishUnassigned = async (keep: (key: string) => boolean): Promise<void> => {
-    const out = [...published].filter(([key, json]) => !keep(key) && (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => ({ key, value: JSON.stringify({ state: 'UNASSIGNED', worker_id: worker.workerId }) }));
-    if (out.length === 0) return;
-    await producer.send({ topic: settings.statusTopic.name, messages: out });
-    for (const { key, value } of out) published.set(key, value);
+    const unassigned: StateInfo = { state: 'UNASSIGNED', worker_id: worker.workerId };
+    await sendStatuses([...published].filter(([key, json]) => !keep(key) && (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => [key, unassigned] as const));
   };
 
   await configLog.readToEnd();
@@ -346,6 +366,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
           await publishUnassigned(() => false);
         }
         const joined = await member.join(protocol, abort.signal);
+        generation = joined.generationId;
         leaderMemory = pendingMemory?.generation === joined.generationId ? pendingMemory : undefined;
         pendingMemory = undefined;
         const wire = decodeAssignment(joined.assignment);
@@ -485,7 +506,7 @@ class DistributedHerder implements Herder {
     private readonly worker: Worker,
     private readonly config: ConfigState,
     private readonly statuses: Map<string, StateInfo>,
-    private readonly write: (key: string, value: unknown) => Promise<void>,
+    private readonly write: (...records: { key: string; value: string | null }[]) => Promise<void>,
     private readonly assignment: () => ConnectAssignment,
   ) {}
 
@@ -508,7 +529,7 @@ class DistributedHerder implements Herder {
 
   async putConnector(name: string, props: Props, allowReplace: boolean): ReturnType<Worker['putConnector']> {
     const { created } = await this.worker.checkConnector(name, props, allowReplace);
-    await this.write(`connector-${name}`, { properties: { ...props, name } });
+    await this.write({ key: configKeys.connector(name), value: encodeConnectorConfig({ ...props, name }) });
     await this.applied(() => this.worker.connectorNames().includes(name));
     return { created, info: this.worker.info(name) };
   }
@@ -532,13 +553,14 @@ class DistributedHerder implements Herder {
 
   async deleteConnector(name: string): Promise<void> {
     if (!this.config.connectors.has(name)) throw notFound(name);
-    await this.write(`connector-${name}`, null);
+    // Kafka's removeConnectorConfig: both tombstones, so compaction leaves nothing of the connector.
+    await this.write({ key: configKeys.connector(name), value: null }, { key: configKeys.targetState(name), value: null });
     await this.applied(() => !this.worker.connectorNames().includes(name));
   }
 
   async setTarget(name: string, target: TargetState): Promise<void> {
     if (!this.config.connectors.has(name)) throw notFound(name);
-    await this.write(`target-state-${name}`, { state: target });
+    await this.write({ key: configKeys.targetState(name), value: encodeTargetState(target) });
   }
 
   status(name: string): ConnectorStatusInfo {
