@@ -6,7 +6,7 @@
  * too), and Kafka's other keys left alone.
  */
 import fc from 'fast-check';
-import { configKeys, decodeConfigRecord, decodeStatus, encodeConnectorConfig, encodeStatus, encodeTargetState, encodeTaskCommit, encodeTaskConfig } from '@gregor/connect';
+import { configKeys, decodeConfigRecord, decodeStatus, encodeConnectorConfig, encodeSessionKey, encodeStatus, encodeTargetState, encodeTaskCommit, encodeTaskConfig } from '@gregor/connect';
 
 const buf = (s: string): Buffer => Buffer.from(s, 'utf8');
 
@@ -37,8 +37,16 @@ describe("config topic records (Kafka's KafkaConfigBackingStore)", () => {
     expect(decodeConfigRecord('commit-a', buf('{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"tasks"}],"optional":false},"payload":{"tasks":1}}'))).toEqual({ kind: 'commit', name: 'a', tasks: 1 });
   });
 
+  it('writes and reads the session key as SESSION_KEY_V0 (KIP-507)', () => {
+    const key = { key: Buffer.from('0123456789abcdef0123456789abcdef'), algorithm: 'HmacSHA256', creationTimestampMs: 1700000000000 };
+    const text = encodeSessionKey(key);
+    expect(text).toBe('{"key":"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=","algorithm":"HmacSHA256","creation-timestamp":1700000000000}');
+    expect(decodeConfigRecord('session-key', buf(text))).toEqual({ kind: 'session-key', key });
+    expect(decodeConfigRecord('session-key', buf('{"key":"AA=="}'))).toEqual({ kind: 'invalid', key: 'session-key', reason: 'a session key needs "key", "algorithm" and "creation-timestamp"' });
+  });
+
   it("leaves Kafka's other records alone and names what is not a record of the format", () => {
-    for (const key of ['session-key', 'tasks-fencing-a', 'restart-connector-a', 'logger-cluster-org.apache']) {
+    for (const key of ['tasks-fencing-a', 'restart-connector-a', 'logger-cluster-org.apache']) {
       expect(decodeConfigRecord(key, buf('{"x":1}'))).toEqual({ kind: 'other', key });
     }
     expect(decodeConfigRecord('connector-a', buf('not json'))).toEqual({ kind: 'invalid', key: 'connector-a', reason: 'not JSON' });

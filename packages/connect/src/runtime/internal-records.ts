@@ -1,4 +1,5 @@
 import type { Props } from '../api/connector';
+import type { SessionKey } from './session-key';
 import type { ConnectorState, StateInfo, TargetState } from './status';
 
 /**
@@ -17,7 +18,8 @@ import type { ConnectorState, StateInfo, TargetState } from './status';
  *   commit-<c>         {"tasks": N}
  *   target-state-<c>   {"state": …, "state.v2": …}    TARGET_STATE_V1: STOPPED is written as
  *                                                      state PAUSED (older workers) + state.v2 STOPPED
- * Kafka's other keys (session-key, tasks-fencing-<c>, restart-connector-<c>,
+ *   session-key        {"key": base64, "algorithm": …, "creation-timestamp": ms}   SESSION_KEY_V0 (KIP-507)
+ * Kafka's other keys (tasks-fencing-<c>, restart-connector-<c>,
  * logger-cluster-<ns>) are recognised and not acted on here.
  * Status topic (STATUS_SCHEMA_V0): status-connector-<c>, status-task-<c>-<n> →
  *   {"state": …, "trace": …|null, "worker_id": …, "generation": N}.
@@ -27,6 +29,7 @@ export type ConfigRecord =
   | { kind: 'task'; name: string; task: number; props: Props }
   | { kind: 'commit'; name: string; tasks: number }
   | { kind: 'target'; name: string; state: TargetState | null }
+  | { kind: 'session-key'; key: SessionKey }
   /** One of Kafka's records this runtime does not act on (session keys, fencing counts, restart requests, logger levels). */
   | { kind: 'other'; key: string }
   /** Not a record of Kafka's format: named in a log line and skipped, as Kafka does. */
@@ -37,12 +40,13 @@ export const configKeys = {
   task: (name: string, task: number): string => `task-${name}-${task}`,
   commit: (name: string): string => `commit-${name}`,
   targetState: (name: string): string => `target-state-${name}`,
+  sessionKey: 'session-key',
 };
 
 const TARGET_STATES: readonly TargetState[] = ['STARTED', 'PAUSED', 'STOPPED'];
 const CONNECTOR_STATES: readonly ConnectorState[] = ['UNASSIGNED', 'RUNNING', 'PAUSED', 'FAILED', 'RESTARTING', 'STOPPED'];
 /** Kafka's config keys this runtime leaves alone. */
-const OTHER_KEYS = /^(session-key$|tasks-fencing-|restart-connector-|logger-cluster-)/;
+const OTHER_KEYS = /^(tasks-fencing-|restart-connector-|logger-cluster-)/;
 
 export function encodeConnectorConfig(props: Props): string {
   return JSON.stringify({ properties: props });
@@ -57,6 +61,10 @@ export function encodeTaskCommit(tasks: number): string {
 /** TARGET_STATE_V1: workers older than STOPPED (Kafka < 3.5) read `state`, so STOPPED goes there as PAUSED. */
 export function encodeTargetState(state: TargetState): string {
   return JSON.stringify({ state: state === 'STOPPED' ? 'PAUSED' : state, 'state.v2': state });
+}
+
+export function encodeSessionKey(k: SessionKey): string {
+  return JSON.stringify({ key: k.key.toString('base64'), algorithm: k.algorithm, 'creation-timestamp': k.creationTimestampMs });
 }
 
 export function encodeStatus(info: StateInfo, generation: number): string {
@@ -98,6 +106,12 @@ export function decodeConfigRecord(key: string, value: Buffer | null): ConfigRec
   let m: RegExpExecArray | null;
   const doc = value === null ? null : jsonObject(value);
   if (typeof doc === 'string') return invalid(doc);
+  if (key === configKeys.sessionKey) {
+    if (doc === null) return { kind: 'other', key };
+    const { key: k, algorithm, 'creation-timestamp': created } = doc;
+    if (typeof k !== 'string' || typeof algorithm !== 'string' || typeof created !== 'number') return invalid('a session key needs "key", "algorithm" and "creation-timestamp"');
+    return { kind: 'session-key', key: { key: Buffer.from(k, 'base64'), algorithm, creationTimestampMs: created } };
+  }
   if ((m = /^connector-(.+)$/s.exec(key)) !== null) {
     if (doc === null) return { kind: 'connector', name: m[1]!, props: null };
     const props = properties(doc);
