@@ -1,4 +1,4 @@
-import { LOG_LEVELS, type LogLevel } from '@gregor/common';
+import { ConfigError, LOG_LEVELS, type LogLevel } from '@gregor/common';
 import { ConfigDef, cfg } from '../api/config-def';
 import type { Props } from '../api/connector';
 import type { RestartPolicy } from './restart-policy';
@@ -137,6 +137,11 @@ export interface InternalTopic {
 export function parseDistributedConfig(props: Props): DistributedSettings {
   const base = parseWorkerConfig({ ...props, 'offset.storage.file.filename': '' });
   const v = DISTRIBUTED_CONFIG.parse(props);
+  // Kafka's check: a worker must accept the signatures it makes itself.
+  const signature = cfg.str(v, 'inter.worker.signature.algorithm');
+  if (!cfg.list(v, 'inter.worker.verification.algorithms').includes(signature)) {
+    throw new ConfigError('inter.worker.verification.algorithms', `must include the signature algorithm ${signature} (inter.worker.signature.algorithm)`);
+  }
   return {
     ...base,
     groupId: cfg.str(v, 'group.id'),
