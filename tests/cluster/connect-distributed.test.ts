@@ -5,7 +5,9 @@
  * kill -9 of the worker running the source task, its work moves to the
  * others once the session times out, and every line reaches the sink file
  * (at least once, as Kafka's); stop/resume and a delete through a survivor
- * reach every worker. A worker whose group.id names a live consumer group
+ * reach every worker. Workers run Kafka's default protocol, sessioned
+ * (KIP-507): an unsigned or wrongly signed internal request is refused. A
+ * worker whose group.id names a live consumer group
  * exits 2 naming INCONSISTENT_GROUP_PROTOCOL. Needs the built dist (`pnpm build`).
  */
 import { appendFileSync, copyFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -35,13 +37,12 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  // CONNECT_PROTOCOL=eager runs the same test with eager rebalancing (default: compatible).
+  // Kafka's default protocol, sessioned (KIP-507: task configs reach the leader in signed internal requests);
+  // CONNECT_PROTOCOL=eager|compatible runs the same test with those (the other Connect tests use compatible).
+  const protocol = process.env['CONNECT_PROTOCOL'] ?? 'sessioned';
   // A 3 s scheduled rebalance delay: the killed worker's units are held, then move when nobody comes back.
   const startWorker = (i: number): Promise<ConnectProcess> =>
-    startDistributedWorker(dir, i, cluster.bootstrap(), [
-      'scheduled.rebalance.max.delay.ms=3000',
-      ...(process.env['CONNECT_PROTOCOL'] !== undefined ? [`connect.protocol=${process.env['CONNECT_PROTOCOL']}`] : []),
-    ]);
+    startDistributedWorker(dir, i, cluster.bootstrap(), ['scheduled.rebalance.max.delay.ms=3000', `connect.protocol=${protocol}`]);
 
   const allRunning = (s: Status | undefined, tasks: number): boolean =>
     s !== undefined && s.connector.state === 'RUNNING' && s.tasks.length === tasks && s.tasks.every((t) => t.state === 'RUNNING');
@@ -58,6 +59,17 @@ describe('gregor-connect distributed: 3 workers, file → topic → file, kill -
     expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'dist-lines', 'tasks.max': '1' } })).toBe(201);
     expect(await post({ name: 'sink', config: { 'connector.class': 'FileStreamSink', file: output, topics: 'dist-lines', 'tasks.max': '2' } })).toBe(201);
     expect(await post({ name: 'src', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'x' } })).toBe(409);
+    if (protocol === 'sessioned') {
+      // The internal request writing task configs (forwarded to the leader) needs the session key's signature.
+      const internal = async (headers: Record<string, string>): Promise<{ status: number; message: string }> => {
+        const res = await fetch(`${workers[2]!.url}/connectors/src/tasks`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[{"file":"/etc/passwd"}]' });
+        return { status: res.status, message: ((await res.json()) as { message: string }).message };
+      };
+      const answer = (headers: Record<string, string>): Promise<{ status: number; message: string }> =>
+        pollUntil(async () => { const a = await internal(headers); return a.status === 409 ? undefined : a; }, { timeoutMs: 30_000, what: 'an answer outside a rebalance' });
+      expect(await answer({})).toEqual({ status: 400, message: 'Internal request missing required signature' });
+      expect(await answer({ 'X-Connect-Authorization': Buffer.alloc(32).toString('base64'), 'X-Connect-Request-Signature-Algorithm': 'HmacSHA256' })).toEqual({ status: 403, message: 'Internal request contained invalid signature.' });
+    }
 
     // Every worker answers from its copy of the config and status topics, and all agree.
     const [src, sink] = await pollUntil(

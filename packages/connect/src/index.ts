@@ -19,6 +19,8 @@ export { HerderError } from './runtime/herder-error';
 export type * from './runtime/status';
 export { startStandalone, readConnectorFile, type StandaloneWorker } from './runtime/standalone';
 export { startDistributed, TopicOffsetStore, type DistributedWorker } from './runtime/distributed';
+export { checkSignature, newSessionKey, sessionKeyDue, signatureHeaders, SIGNATURE_HEADER, SIGNATURE_ALGORITHM_HEADER, type SessionKey, type InterWorkerSettings } from './runtime/session-key';
+export { configKeys, decodeConfigRecord, decodeStatus, encodeConnectorConfig, encodeSessionKey, encodeStatus, encodeTargetState, encodeTaskCommit, encodeTaskConfig, type ConfigRecord } from './runtime/internal-records';
 export { assignRoundRobin, type ConnectAssignment } from './runtime/connect-assignment';
 export { parseDistributedConfig, type DistributedSettings } from './runtime/worker-config';
 export { RestServer, RestError } from './rest/server';
@@ -33,6 +35,7 @@ export { PostgresSinkConnector, PostgresSinkTask } from './connectors/postgres/p
 export { planWrites, type RowWrite, type TablePlan } from './connectors/postgres/pg-sink-plan';
 export { changeRecords, envelopeSchema, type Change, type TableShape } from './connectors/postgres/cdc-envelope';
 export { fromPgText, parseLsn, formatLsn } from './connectors/postgres/pg-values';
+export { CdcResumeFilter, type ResumePoint } from './connectors/postgres/cdc-resume';
 export { buildTransformChain, validateTransforms, type TransformChain } from './transforms/chain';
 export { BUILTIN_TRANSFORMS, BUILTIN_PREDICATES, castValue, formatTimestamp } from './transforms/builtin';
 export type { Transform, Predicate, TransformPlugin, TransformableRecord } from './transforms/transform';

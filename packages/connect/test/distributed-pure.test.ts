@@ -71,6 +71,15 @@ describe('distributed worker config', () => {
     expect(() => parseDistributedConfig({ 'group.id': 'g', 'exactly.once.source.support': 'yes' })).toThrow(/exactly\.once\.source\.support/);
   });
 
+  test('connect.protocol=sessioned and the inter.worker.* keys (Kafka\'s defaults; bad ones named)', () => {
+    const s = parseDistributedConfig({ 'group.id': 'g', 'connect.protocol': 'sessioned' });
+    expect(s.connectProtocol).toBe('sessioned');
+    expect(s.interWorker).toEqual({ keyAlgorithm: 'HmacSHA256', keySizeBits: 256, keyTtlMs: 3600000, signatureAlgorithm: 'HmacSHA256', verificationAlgorithms: ['HmacSHA256'] });
+    expect(() => parseDistributedConfig({ 'group.id': 'g', 'inter.worker.key.size': '100' })).toThrow(/inter\.worker\.key\.size/);
+    expect(() => parseDistributedConfig({ 'group.id': 'g', 'inter.worker.verification.algorithms': 'HmacSHA256,HmacMD9' })).toThrow(/inter\.worker\.verification\.algorithms.*HmacMD9/);
+    expect(() => parseDistributedConfig({ 'group.id': 'g', 'inter.worker.signature.algorithm': 'HmacSHA512' })).toThrow('invalid config "inter.worker.verification.algorithms": must include the signature algorithm HmacSHA512 (inter.worker.signature.algorithm)');
+  });
+
   test('a source connector names an unsupported transaction.boundary', async () => {
     const plugin = BUILTIN_CONNECTORS.find((p) => p.className.endsWith('FileStreamSourceConnector'))!;
     const base = { name: 'f', 'connector.class': 'FileStreamSource', file: '/tmp/x', topic: 't' };

@@ -287,6 +287,8 @@ describe('REST API (standalone worker, in-process node)', () => {
   test('unknown paths are 404 and wrong methods 405, as JSON errors', async () => {
     expect(await call('GET', '/nope')).toEqual({ status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } });
     expect(await call('DELETE', '/connector-plugins')).toEqual({ status: 405, body: { error_code: 405, message: 'HTTP 405 Method Not Allowed' } });
+    // The internal request of distributed mode (task configs to the leader), as Kafka's standalone herder answers it.
+    expect(await call('POST', '/connectors/x/tasks', [])).toEqual({ status: 500, body: { error_code: 500, message: 'Kafka Connect in standalone mode does not support externally setting task configurations.' } });
   });
 
   test('a failed task restarts by itself with backoff; one that keeps failing stays FAILED with its trace', async () => {

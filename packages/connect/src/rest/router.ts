@@ -10,6 +10,8 @@ export interface RestRequest {
   readonly query: URLSearchParams;
   /** The parsed JSON body (undefined when empty). */
   readonly body: unknown;
+  /** The body's bytes as received (signed internal requests are checked against them). */
+  readonly rawBody: Buffer;
   readonly raw: IncomingMessage;
 }
 

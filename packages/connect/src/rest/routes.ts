@@ -16,7 +16,13 @@ export type Herder = Pick<
   Worker,
   | 'plugins' | 'connectorNames' | 'validate' | 'putConnector' | 'patchConnector' | 'info' | 'taskConfigs' | 'deleteConnector' | 'setTarget' | 'status'
   | 'taskStatus' | 'restartConnector' | 'restartTask' | 'topics' | 'resetTopics' | 'getOffsets' | 'alterOffsets' | 'resetOffsets'
->;
+> & {
+  /**
+   * Kafka's internal request (a worker running a connector hands its task
+   * configs to the leader, signed under `sessioned`); distributed mode only.
+   */
+  putTaskConfigs?(name: string, configs: Props[], req: { rawBody: Buffer; headers: RestRequest['raw']['headers'] }): Promise<void>;
+};
 
 /** Kafka Connect's REST API (paths, bodies and status codes) over a herder. */
 export function connectRoutes(worker: Herder, clusterId: () => string): Router {
@@ -93,6 +99,13 @@ export function connectRoutes(worker: Herder, clusterId: () => string): Router {
   }
 
   r.add('GET', '/connectors/:c/tasks', (req) => ({ status: 200, body: worker.taskConfigs(req.params['c']!) }));
+  r.add('POST', '/connectors/:c/tasks', async (req) => {
+    if (worker.putTaskConfigs === undefined) throw new RestError(500, 'Kafka Connect in standalone mode does not support externally setting task configurations.');
+    if (!Array.isArray(req.body)) throw new RestError(400, 'The body must be a JSON array of task configs');
+    const configs = (req.body as unknown[]).map((c) => stringMap(c, 'task config'));
+    await worker.putTaskConfigs(req.params['c']!, configs, { rawBody: req.rawBody, headers: req.raw.headers });
+    return { status: 204 };
+  });
   r.add('GET', '/connectors/:c/tasks/:t/status', (req) => ({ status: 200, body: worker.taskStatus(req.params['c']!, taskId(req)) }));
   r.add('POST', '/connectors/:c/tasks/:t/restart', async (req) => {
     await worker.restartTask(req.params['c']!, taskId(req));

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@gregor/common';
 import { HerderError } from '../runtime/herder-error';
+import { SIGNATURE_ALGORITHM_HEADER, SIGNATURE_HEADER } from '../runtime/session-key';
 import { Router, type RestRequest } from './router';
 
 /** Bodies larger than this are refused with 413 (configs are small; this bounds memory per request). */
@@ -60,13 +61,13 @@ export class RestServer {
       const match = this.router.match(method, url.pathname);
       if (match === undefined) throw new RestError(404, 'HTTP 404 Not Found');
       if (match === 'method') throw new RestError(405, 'HTTP 405 Method Not Allowed');
-      const body = await readJsonBody(req);
+      const { body, rawBody } = await readJsonBody(req);
       const target = this.forward !== undefined && req.headers[FORWARDED_HEADER] === undefined ? this.forward(method, url.pathname) : undefined;
       if (target !== undefined) {
-        status = await this.forwardTo(target, method, req.url ?? '/', body, res);
+        status = await this.forwardTo(target, method, req.url ?? '/', rawBody, req, res);
         return;
       }
-      const request: RestRequest = { method, params: match.params, query: url.searchParams, body, raw: req };
+      const request: RestRequest = { method, params: match.params, query: url.searchParams, body, rawBody, raw: req };
       const answer = await match.handler(request);
       status = answer.status;
       send(res, answer.status, answer.body);
@@ -81,14 +82,15 @@ export class RestServer {
   }
 
   /** Kafka's forwarding: the same request to the worker that must answer it; its answer goes back as it is. */
-  private async forwardTo(target: string, method: string, pathAndQuery: string, body: unknown, res: ServerResponse): Promise<number> {
+  private async forwardTo(target: string, method: string, pathAndQuery: string, rawBody: Buffer, req: IncomingMessage, res: ServerResponse): Promise<number> {
     this.logger.debug('forwarding REST request', { method, path: pathAndQuery, to: target });
     let answer: Response;
     try {
       answer = await fetch(`${target}${pathAndQuery}`, {
         method,
-        headers: { 'content-type': 'application/json', [FORWARDED_HEADER]: '1' },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        // The body's bytes and a signed internal request's headers as received: the signature covers those bytes.
+        headers: { 'content-type': 'application/json', [FORWARDED_HEADER]: '1', ...signatureHeadersOf(req) },
+        ...(rawBody.length > 0 ? { body: rawBody } : {}),
         signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
       });
     } catch (err) {
@@ -99,6 +101,15 @@ export class RestServer {
     res.end(text);
     return answer.status;
   }
+}
+
+function signatureHeadersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of [SIGNATURE_HEADER, SIGNATURE_ALGORITHM_HEADER]) {
+    const v = req.headers[name.toLowerCase()];
+    if (typeof v === 'string') out[name] = v;
+  }
+  return out;
 }
 
 export class RestError extends Error {
@@ -127,7 +138,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+async function readJsonBody(req: IncomingMessage): Promise<{ body: unknown; rawBody: Buffer }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -135,10 +146,11 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new RestError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return undefined;
+  const rawBody = Buffer.concat(chunks);
+  const text = rawBody.toString('utf8').trim();
+  if (text === '') return { body: undefined, rawBody };
   try {
-    return JSON.parse(text) as unknown;
+    return { body: JSON.parse(text) as unknown, rawBody };
   } catch (err) {
     throw new RestError(400, `Invalid JSON in the request body: ${(err as Error).message}`);
   }

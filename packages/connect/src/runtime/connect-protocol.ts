@@ -17,7 +17,7 @@ import type { ConnectAssignment, IncrementalAssignment, OwnedUnits } from './con
  * Task id -1 stands for the connector itself. In v1 `assignment` holds only
  * what is NEW for the worker and `revoked` what it must stop (KIP-415);
  * `toWire`/`fromWire` convert from and to the complete sets the runtime
- * works with. Newer versions (v2 `sessioned` has v1's layout) are read as
+ * works with. v2 (`sessioned`) has v1's layout; newer versions are read as
  * v1, as Kafka does.
  */
 export const CONNECTOR_TASK = -1;
@@ -25,7 +25,8 @@ export const CONNECTOR_TASK = -1;
 export const CONFIG_MISMATCH = 1;
 const MALFORMED = 'INCONSISTENT_GROUP_PROTOCOL';
 
-export type ConnectProtocolVersion = 0 | 1;
+/** 0 `default` (eager), 1 `compatible`, 2 `sessioned` (v1's layout; KIP-507's session key lives in the config topic). */
+export type ConnectProtocolVersion = 0 | 1 | 2;
 
 export interface WorkerState {
   url: string;
@@ -91,7 +92,7 @@ function readUnits(r: KafkaReader): OwnedUnits {
 }
 
 export function encodeMetadata(version: ConnectProtocolVersion, s: WorkerState): Buffer {
-  const allocation = version === 0 || isEmpty(s.owned) ? null : encodeAssignment({ version: 1, error: 0, leader: '', leaderUrl: '', configOffset: -1n, assigned: s.owned, revoked: EMPTY, delay: 0 });
+  const allocation = version === 0 || isEmpty(s.owned) ? null : encodeAssignment({ version, error: 0, leader: '', leaderUrl: '', configOffset: -1n, assigned: s.owned, revoked: EMPTY, delay: 0 });
   const size = 2 + KafkaWriter.stringSize(s.url) + 8 + (version === 0 ? 0 : KafkaWriter.bytesSize(allocation));
   const w = new KafkaWriter(size).int16(version).string(s.url).int64(s.configOffset);
   if (version !== 0) w.bytes(allocation);
@@ -113,7 +114,7 @@ export function encodeAssignment(a: WireAssignment): Buffer {
   const revoked = byConnector(a.revoked);
   const v1 = a.version >= 1;
   const size = 2 + 2 + KafkaWriter.stringSize(a.leader) + KafkaWriter.stringSize(a.leaderUrl) + 8 + unitsSize(assigned) + (v1 ? unitsSize(revoked) + 4 : 0);
-  const w = new KafkaWriter(size).int16(v1 ? 1 : 0).int16(a.error).string(a.leader).string(a.leaderUrl).int64(a.configOffset);
+  const w = new KafkaWriter(size).int16(a.version).int16(a.error).string(a.leader).string(a.leaderUrl).int64(a.configOffset);
   writeUnits(w, assigned);
   if (v1) {
     writeUnits(w, revoked);

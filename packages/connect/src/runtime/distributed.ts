@@ -1,5 +1,5 @@
 import { createClient, type Gregor, type IsolationLevel, type Producer, type ProtocolGroupMember } from '@gregor/client';
-import { backoffMs, createLogger, isGregorError, pollUntil, sleep, type Logger } from '@gregor/common';
+import { backoffMs, createLogger, isGregorError, pollUntil, sleep, withRetry, type Logger } from '@gregor/common';
 import type { ConnectorPlugin, JsonMap, Props } from '../api/connector';
 import { BUILTIN_CONNECTORS } from '../connectors';
 import { RestServer } from '../rest/server';
@@ -7,6 +7,8 @@ import { connectRoutes, type Herder } from '../rest/routes';
 import { assignRoundRobin, assignWithDelay, type ConnectAssignment, type DelayMemory, type IncrementalAssignment, type OwnedUnits } from './connect-assignment';
 import { decodeAssignment, decodeMetadata, encodeAssignment, encodeMetadata, fromWire, toWire, type WorkerState } from './connect-protocol';
 import { HerderError, notFound } from './herder-error';
+import { configKeys, decodeConfigRecord, decodeStatus, encodeConnectorConfig, encodeSessionKey, encodeStatus, encodeTargetState, encodeTaskCommit, encodeTaskConfig } from './internal-records';
+import { checkSignature, newSessionKey, sessionKeyDue, signatureHeaders, type SessionKey } from './session-key';
 import { MemoryOffsetStore, offsetKey, type OffsetEntry, type OffsetStore } from './offset-store';
 import type { ConnectorStatusInfo, StateInfo, TargetState } from './status';
 import { Worker } from './worker';
@@ -16,6 +18,19 @@ import { parseDistributedConfig, type DistributedSettings } from './worker-confi
 const LOG_POLL_MS = 500;
 /** How often a worker publishes the states of what it runs to the status topic (only changes are written). */
 const STATUS_PUBLISH_MS = 1000;
+/** An internal request the leader refused (its HTTP status), or could not be sent yet (409). */
+class InternalRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InternalRequestError';
+  }
+}
+
+/** Bound on one internal request to the leader (task configs). */
+const INTERNAL_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * One compacted internal topic read from the start into memory and then
@@ -105,39 +120,58 @@ class ConfigState {
   readonly connectors = new Map<string, Props>();
   readonly tasks = new Map<string, Props[]>();
   readonly targets = new Map<string, TargetState>();
+  /** The latest session key (connect.protocol=sessioned). */
+  sessionKey: SessionKey | undefined;
   private readonly pendingTasks = new Map<string, Props>();
 
   /** `placementChanged`: what the leader assigns changed (a connector, its tasks, or a move to or from STOPPED, which has no tasks). */
-  constructor(private readonly onChange: (kind: 'connector' | 'tasks' | 'target' | 'deleted', name: string, placementChanged: boolean) => void) {}
+  constructor(
+    private readonly onChange: (kind: 'connector' | 'tasks' | 'target' | 'deleted', name: string, placementChanged: boolean) => void,
+    private readonly logger: Logger,
+  ) {}
 
   apply(key: string, value: Buffer | null): void {
-    const doc = value === null ? null : (JSON.parse(value.toString('utf8')) as Record<string, unknown>);
-    let m: RegExpExecArray | null;
-    if ((m = /^connector-(.+)$/.exec(key)) !== null) {
-      const name = m[1]!;
-      if (doc === null) {
-        this.connectors.delete(name);
-        this.tasks.delete(name);
-        this.targets.delete(name);
-        this.onChange('deleted', name, true);
-      } else {
-        this.connectors.set(name, doc['properties'] as Props);
-        this.onChange('connector', name, true);
+    const r = decodeConfigRecord(key, value);
+    switch (r.kind) {
+      case 'connector':
+        if (r.props === null) {
+          this.connectors.delete(r.name);
+          this.tasks.delete(r.name);
+          this.targets.delete(r.name);
+          this.onChange('deleted', r.name, true);
+        } else {
+          this.connectors.set(r.name, r.props);
+          this.onChange('connector', r.name, true);
+        }
+        return;
+      case 'task':
+        this.pendingTasks.set(`${r.name}\u0000${r.task}`, r.props);
+        return;
+      case 'commit': {
+        const configs: Props[] = [];
+        for (let i = 0; i < r.tasks; i++) configs.push(this.pendingTasks.get(`${r.name}\u0000${i}`) ?? {});
+        this.tasks.set(r.name, configs);
+        this.onChange('tasks', r.name, true);
+        return;
       }
-    } else if ((m = /^task-(.+)-(\d+)$/.exec(key)) !== null) {
-      if (doc !== null) this.pendingTasks.set(`${m[1]}\u0000${m[2]}`, doc['properties'] as Props);
-    } else if ((m = /^commit-(.+)$/.exec(key)) !== null && doc !== null) {
-      const name = m[1]!;
-      const n = Number(doc['tasks']);
-      const configs: Props[] = [];
-      for (let i = 0; i < n; i++) configs.push(this.pendingTasks.get(`${name}\u0000${i}`) ?? {});
-      this.tasks.set(name, configs);
-      this.onChange('tasks', name, true);
-    } else if ((m = /^target-state-(.+)$/.exec(key)) !== null && doc !== null) {
-      const before = this.targets.get(m[1]!) ?? 'STARTED';
-      const after = doc['state'] as TargetState;
-      this.targets.set(m[1]!, after);
-      this.onChange('target', m[1]!, before !== after && (before === 'STOPPED' || after === 'STOPPED'));
+      case 'target': {
+        if (r.state === null) {
+          this.targets.delete(r.name); // written with the connector's deletion
+          return;
+        }
+        const before = this.targets.get(r.name) ?? 'STARTED';
+        this.targets.set(r.name, r.state);
+        this.onChange('target', r.name, before !== r.state && (before === 'STOPPED' || r.state === 'STOPPED'));
+        return;
+      }
+      case 'session-key':
+        this.sessionKey = r.key;
+        return;
+      case 'invalid':
+        this.logger.error('skipping a config topic record that is not in Kafka Connect\'s format', { key, reason: r.reason });
+        return;
+      case 'other':
+        return;
     }
   }
 }
@@ -184,23 +218,59 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   // Exactly-once source: offsets are written in the tasks' transactions, so only committed ones count.
   const offsets = new TopicOffsetStore(client, producer, settings.offsetTopic.name, settings.offsetTopic.partitions, settings.exactlyOnceSource !== undefined ? 'read_committed' : 'read_uncommitted');
 
-  const writeConfig = async (key: string, value: unknown): Promise<void> => {
-    await producer.send({ topic: settings.configTopic.name, key, value: value === null ? null : JSON.stringify(value) });
+  /** Records for the config topic, in Kafka Connect's format (internal-records.ts), sent in order in one request. */
+  const writeConfig = async (...messages: { key: string; value: string | null }[]): Promise<void> => {
+    await producer.send({ topic: settings.configTopic.name, messages });
   };
   const worker = new Worker(settings, client, offsets, opts.plugins ?? BUILTIN_CONNECTORS, logger, {
     ownsConnector: (name) => assignment.connectors.includes(name),
     ownsTask: (name, id) => assignment.tasks.some((t) => t.connector === name && t.task === id),
-    publishTaskConfigs: async (name, configs) => {
-      // Exactly-once source (KIP-618's zombie fencing): producers of the previous task configs may still run on a
-      // worker cut off from the group; bumping their transactional epochs first means none of them commits again.
-      const eos = settings.exactlyOnceSource;
-      const previous = config.tasks.get(name)?.length ?? 0;
-      if (eos !== undefined && previous > 0 && worker.info(name).type === 'source') await fenceTaskProducers(client, eos.transactionalIdPrefix, name, previous, logger);
-      logger.info('publishing task configs to the config topic', { connector: name, tasks: configs.length });
-      for (let i = 0; i < configs.length; i++) await writeConfig(`task-${name}-${i}`, { properties: configs[i] });
-      await writeConfig(`commit-${name}`, { tasks: configs.length });
-    },
+    // sessioned: only the leader writes task configs; the others hand them over in a signed internal request.
+    publishTaskConfigs: (name, configs) => (sessioned && !isLeader() ? sendTaskConfigsToLeader(name, configs) : writeTaskConfigs(name, configs)),
   });
+  const writeTaskConfigs = async (name: string, configs: readonly Props[]): Promise<void> => {
+    // Exactly-once source (KIP-618's zombie fencing): producers of the previous task configs may still run on a
+    // worker cut off from the group; bumping their transactional epochs first means none of them commits again.
+    const eos = settings.exactlyOnceSource;
+    const previous = config.tasks.get(name)?.length ?? 0;
+    if (eos !== undefined && previous > 0 && worker.info(name).type === 'source') await fenceTaskProducers(client, eos.transactionalIdPrefix, name, previous, logger);
+    logger.info('publishing task configs to the config topic', { connector: name, tasks: configs.length });
+    // The commit only after every task config is stored (Kafka's order): a reader applies a commit's configs at once.
+    await writeConfig(...configs.map((c, i) => ({ key: configKeys.task(name, i), value: encodeTaskConfig(c) })));
+    await writeConfig({ key: configKeys.commit(name), value: encodeTaskCommit(configs.length) });
+  };
+  /**
+   * Kafka's internal request POST /connectors/{c}/tasks to the leader, signed
+   * with the session key (KIP-507). Retried with backoff, bounded: in a
+   * rebalance the leader may be unknown or moving (409), and a new worker may
+   * not have read the session key yet.
+   */
+  const sendTaskConfigsToLeader = (name: string, configs: readonly Props[]): Promise<void> =>
+    withRetry(
+      async () => {
+        const key = config.sessionKey;
+        if (key === undefined) throw new InternalRequestError(409, 'no session key read from the config topic yet');
+        if (isLeader()) return writeTaskConfigs(name, configs); // became the leader meanwhile
+        if (assignment.leaderUrl === '') throw new InternalRequestError(409, 'no known leader');
+        const body = Buffer.from(JSON.stringify(configs));
+        const res = await fetch(`${assignment.leaderUrl}/connectors/${encodeURIComponent(name)}/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signatureHeaders(key, settings.interWorker.signatureAlgorithm, body) },
+          body,
+          signal: AbortSignal.timeout(INTERNAL_REQUEST_TIMEOUT_MS),
+        });
+        if (res.status >= 300) throw new InternalRequestError(res.status, `the leader answered ${res.status} to the task configs of ${name}: ${await res.text()}`);
+        logger.info('task configs handed to the leader (signed internal request)', { connector: name, tasks: configs.length, leader: assignment.leaderUrl });
+      },
+      {
+        retries: 8,
+        initialBackoffMs: 250,
+        maxBackoffMs: 5000,
+        // 403: the key rotated between signing and checking, or this worker has not read the new one yet.
+        isRetriable: (err) => !closed && (!(err instanceof InternalRequestError) || err.status === 409 || err.status === 403 || err.status >= 500),
+        onRetry: (err, attempt) => void logger.warn('handing task configs to the leader failed; retrying', { connector: name, attempt, error: String(err) }),
+      },
+    );
 
   const config = new ConfigState((kind, name, placementChanged) => {
     const apply =
@@ -216,31 +286,51 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     apply.catch((err: unknown) => logger.error('applying the config topic failed', { connector: name, error: String(err) }));
     // A new or deleted connector, or a new set of tasks, has to be placed: ask the leader to assign again.
     if (placementChanged) member?.requestRejoin(`config topic: ${kind} ${name}`);
-  });
+  }, logger);
+  const sessioned = settings.connectProtocol === 'sessioned';
+  const isLeader = (): boolean => member !== undefined && assignment.leader !== '' && assignment.leader === member.memberId;
+  let writingSessionKey = false;
+  /** The leader writes a new session key when there is none or it expired (KIP-507); every worker reads it from the config topic. */
+  const maybeRotateSessionKey = async (): Promise<void> => {
+    if (!sessioned || !isLeader() || writingSessionKey || !sessionKeyDue(config.sessionKey, settings.interWorker.keyTtlMs, Date.now())) return;
+    writingSessionKey = true;
+    try {
+      await writeConfig({ key: configKeys.sessionKey, value: encodeSessionKey(newSessionKey(settings.interWorker, Date.now())) });
+      await configLog.readToEnd();
+      logger.info('wrote a new session key to the config topic (connect.protocol=sessioned)', { algorithm: settings.interWorker.keyAlgorithm, ttlMs: settings.interWorker.keyTtlMs });
+    } finally {
+      writingSessionKey = false;
+    }
+  };
   const configLog = new TopicLog(client, settings.configTopic.name, 1, 'read_uncommitted', (k, v) => config.apply(k, v));
 
   const statuses = new Map<string, StateInfo>();
   const statusLog = new TopicLog(client, settings.statusTopic.name, settings.statusTopic.partitions, 'read_uncommitted', (key, value) => {
-    if (value === null) statuses.delete(key);
-    else statuses.set(key, JSON.parse(value.toString('utf8')) as StateInfo);
+    const info = decodeStatus(key, value);
+    if (info === undefined) return;
+    if (info === null) statuses.delete(key);
+    else if (typeof info === 'string') logger.error("skipping a status topic record that is not in Kafka Connect's format", { key, reason: info });
+    else statuses.set(key, info);
   });
+  /** The states this worker last wrote (JSON of the StateInfo, to write only changes), and the generation to write them with. */
   const published = new Map<string, string>();
+  let generation = -1;
+  const sendStatuses = async (entries: readonly (readonly [string, StateInfo])[]): Promise<void> => {
+    if (entries.length === 0) return;
+    await producer.send({ topic: settings.statusTopic.name, messages: entries.map(([key, info]) => ({ key, value: encodeStatus(info, generation) })) });
+    for (const [key, info] of entries) published.set(key, JSON.stringify(info));
+  };
   const publishStatuses = async (): Promise<void> => {
-    const out: { key: string; value: string }[] = [];
+    const out: [string, StateInfo][] = [];
     for (const name of worker.connectorNames()) {
       const placed = worker.placed(name);
       const local = worker.status(name);
       const mine: [string, StateInfo][] = [];
       if (assignment.connectors.includes(name)) mine.push([`status-connector-${name}`, local.connector]);
       for (const t of local.tasks) if (placed.tasks.includes(t.id)) mine.push([`status-task-${name}-${t.id}`, { state: t.state, worker_id: t.worker_id, ...(t.trace !== undefined ? { trace: t.trace } : {}) }]);
-      for (const [key, info] of mine) {
-        const json = JSON.stringify(info);
-        if (published.get(key) !== json) out.push({ key, value: json });
-      }
+      for (const entry of mine) if (published.get(entry[0]) !== JSON.stringify(entry[1])) out.push(entry);
     }
-    if (out.length === 0) return;
-    await producer.send({ topic: settings.statusTopic.name, messages: out });
-    for (const { key, value } of out) published.set(key, value);
+    await sendStatuses(out);
   };
 
   /**
@@ -253,17 +343,25 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   const runsHere = (key: string): boolean =>
     assignment.connectors.some((c) => key === `status-connector-${c}`) || assignment.tasks.some((t) => key === `status-task-${t.connector}-${t.task}`);
   const publishUnassigned = async (keep: (key: string) => boolean): Promise<void> => {
-    const out = [...published].filter(([key, json]) => !keep(key) && (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => ({ key, value: JSON.stringify({ state: 'UNASSIGNED', worker_id: worker.workerId }) }));
-    if (out.length === 0) return;
-    await producer.send({ topic: settings.statusTopic.name, messages: out });
-    for (const { key, value } of out) published.set(key, value);
+    const unassigned: StateInfo = { state: 'UNASSIGNED', worker_id: worker.workerId };
+    await sendStatuses([...published].filter(([key, json]) => !keep(key) && (JSON.parse(json) as StateInfo).state !== 'UNASSIGNED').map(([key]) => [key, unassigned] as const));
   };
 
   await configLog.readToEnd();
   await offsets.log.readToEnd();
   await statusLog.readToEnd();
 
-  const herder = new DistributedHerder(worker, config, statuses, writeConfig, () => assignment);
+  const herder = new DistributedHerder(worker, config, statuses, writeConfig, () => assignment, {
+    putTaskConfigs: async (name, configs, req) => {
+      if (sessioned) {
+        const bad = checkSignature(req.headers, req.rawBody, config.sessionKey, settings.interWorker.verificationAlgorithms);
+        if (bad !== undefined) throw new HerderError(bad.status, bad.message);
+      }
+      if (!isLeader()) throw new HerderError(409, `Only the leader may write task configurations. Leader: ${assignment.leaderUrl}`);
+      if (!config.connectors.has(name)) throw notFound(name);
+      await writeTaskConfigs(name, configs);
+    },
+  });
   let clusterId = '';
   const rest = new RestServer(connectRoutes(herder, () => clusterId), logger, (method, path) => forwardTarget(method, path, assignment, member?.memberId ?? '', statuses, worker.workerId));
   const address = await rest.listen(settings.listener.host, settings.listener.port);
@@ -281,12 +379,12 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
   });
   const abort = new AbortController();
   const eager = settings.connectProtocol === 'eager';
-  const version = eager ? 0 : 1; // Kafka's ConnectProtocol v0 (eager) or IncrementalCooperativeConnectProtocol v1
+  const version = eager ? 0 : sessioned ? 2 : 1; // Kafka's ConnectProtocol v0 (eager) or IncrementalCooperativeConnectProtocol v1/v2
   const owned = (): OwnedUnits => ({ connectors: assignment.connectors, tasks: assignment.tasks });
   const protocol = {
     protocolType: 'connect',
-    // Kafka's protocol names: `default` is eager, `compatible` incremental cooperative.
-    protocols: () => [{ name: eager ? 'default' : 'compatible', metadata: encodeMetadata(version, { url, configOffset: configLog.offset, owned: owned() }) }],
+    // Kafka's protocol names: `default` is eager, `compatible` incremental cooperative, `sessioned` the same with KIP-507.
+    protocols: () => [{ name: eager ? 'default' : sessioned ? 'sessioned' : 'compatible', metadata: encodeMetadata(version, { url, configOffset: configLog.offset, owned: owned() }) }],
     assign: async (_name: string, members: { memberId: string; metadata: Buffer }[], generation: number): Promise<Map<string, Buffer>> => {
       await configLog.readToEnd(); // the leader assigns from the whole config topic
       const placed = [...config.connectors.keys()].map((name) => ({ name, tasks: config.targets.get(name) === 'STOPPED' ? 0 : (config.tasks.get(name)?.length ?? 0) }));
@@ -335,6 +433,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
           wake.add(done);
         });
         await publishStatuses().catch((err: unknown) => logger.warn('publishing statuses failed', { error: String(err) }));
+        await maybeRotateSessionKey().catch((err: unknown) => logger.warn('writing a new session key failed', { error: String(err) }));
         continue;
       }
       try {
@@ -346,6 +445,7 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
           await publishUnassigned(() => false);
         }
         const joined = await member.join(protocol, abort.signal);
+        generation = joined.generationId;
         leaderMemory = pendingMemory?.generation === joined.generationId ? pendingMemory : undefined;
         pendingMemory = undefined;
         const wire = decodeAssignment(joined.assignment);
@@ -354,12 +454,13 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
         logger.info('joined the connect group', { generation: joined.generationId, leader: joined.leaderId === joined.memberId, connectors: assignment.connectors, tasks: assignment.tasks.map((t) => `${t.connector}-${t.task}`) });
         await configLog.readToEnd();
         await offsets.log.readToEnd(); // tasks moved here resume from the last offsets any worker stored
+        await maybeRotateSessionKey(); // before connectors start: their task configs are signed with it
         await worker.reassign();
         if (!eager) await publishUnassigned(runsHere); // what moved away (revoked, deleted)
         if ('rejoin' in assignment && assignment.rejoin) member.requestRejoin('gave connectors or tasks up for the next generation to place');
         clearTimeout(delayedRejoin);
         const delay = (assignment as Partial<IncrementalAssignment>).delay ?? 0;
-        if (delay > 0) {
+        if (delay > 0 && !closed) {
           logger.info("a departed worker's connectors and tasks are held; rebalancing when the delay ends", { delayMs: delay });
           delayedRejoin = setTimeout(() => member?.requestRejoin('scheduled rebalance delay ended'), delay);
         }
@@ -394,12 +495,15 @@ export async function startDistributed(opts: { workerProps: Props; plugins?: rea
     clearTimeout(delayedRejoin);
     abort.abort();
     notify();
+    logger.info('stopping the worker: REST API, connectors and tasks, group membership, internal topics');
     await rest.close();
     await worker.close();
+    logger.info('connectors and tasks stopped; leaving the group');
     await member?.close();
     await Promise.allSettled([groupLoop, followLoop]);
     await producer.close();
     await client.close();
+    logger.info('worker stopped');
   };
   // Ready once in the group: before that, every write would be answered 409 (no leader).
   try {
@@ -485,9 +589,14 @@ class DistributedHerder implements Herder {
     private readonly worker: Worker,
     private readonly config: ConfigState,
     private readonly statuses: Map<string, StateInfo>,
-    private readonly write: (key: string, value: unknown) => Promise<void>,
+    private readonly write: (...records: { key: string; value: string | null }[]) => Promise<void>,
     private readonly assignment: () => ConnectAssignment,
+    private readonly internal: Required<Pick<Herder, 'putTaskConfigs'>>,
   ) {}
+
+  putTaskConfigs(...args: Parameters<Required<Herder>['putTaskConfigs']>): Promise<void> {
+    return this.internal.putTaskConfigs(...args);
+  }
 
   get plugins(): readonly ConnectorPlugin[] {
     return this.worker.plugins;
@@ -508,7 +617,7 @@ class DistributedHerder implements Herder {
 
   async putConnector(name: string, props: Props, allowReplace: boolean): ReturnType<Worker['putConnector']> {
     const { created } = await this.worker.checkConnector(name, props, allowReplace);
-    await this.write(`connector-${name}`, { properties: { ...props, name } });
+    await this.write({ key: configKeys.connector(name), value: encodeConnectorConfig({ ...props, name }) });
     await this.applied(() => this.worker.connectorNames().includes(name));
     return { created, info: this.worker.info(name) };
   }
@@ -532,13 +641,14 @@ class DistributedHerder implements Herder {
 
   async deleteConnector(name: string): Promise<void> {
     if (!this.config.connectors.has(name)) throw notFound(name);
-    await this.write(`connector-${name}`, null);
+    // Kafka's removeConnectorConfig: both tombstones, so compaction leaves nothing of the connector.
+    await this.write({ key: configKeys.connector(name), value: null }, { key: configKeys.targetState(name), value: null });
     await this.applied(() => !this.worker.connectorNames().includes(name));
   }
 
   async setTarget(name: string, target: TargetState): Promise<void> {
     if (!this.config.connectors.has(name)) throw notFound(name);
-    await this.write(`target-state-${name}`, { state: target });
+    await this.write({ key: configKeys.targetState(name), value: encodeTargetState(target) });
   }
 
   status(name: string): ConnectorStatusInfo {

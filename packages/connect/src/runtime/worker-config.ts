@@ -1,7 +1,8 @@
-import { LOG_LEVELS, type LogLevel } from '@gregor/common';
+import { ConfigError, LOG_LEVELS, type LogLevel } from '@gregor/common';
 import { ConfigDef, cfg } from '../api/config-def';
 import type { Props } from '../api/connector';
 import type { RestartPolicy } from './restart-policy';
+import { HMAC_ALGORITHMS, type HmacAlgorithm, type InterWorkerSettings } from './session-key';
 
 /**
  * The worker's own settings, with Kafka Connect's key names where one exists
@@ -86,8 +87,19 @@ export const DISTRIBUTED_CONFIG = new ConfigDef({
   'session.timeout.ms': { type: 'int', default: 10000, min: 1, importance: 'HIGH', doc: "A worker that does not heartbeat for this long leaves the group and its connectors and tasks move." },
   'heartbeat.interval.ms': { type: 'int', default: 3000, min: 1, importance: 'HIGH', doc: 'How often a worker heartbeats to the group coordinator.' },
   'connect.protocol': {
-    type: 'string', default: 'compatible', oneOf: ['eager', 'compatible'], importance: 'LOW',
-    doc: "compatible: incremental cooperative rebalancing (a rebalance moves only what must move); eager: every rebalance stops every connector and task first (Kafka's names).",
+    type: 'string', default: 'compatible', oneOf: ['eager', 'compatible', 'sessioned'], importance: 'LOW',
+    doc: "compatible: incremental cooperative rebalancing (a rebalance moves only what must move); sessioned: the same, plus KIP-507's session key (config topic) signing the internal requests that carry task configs to the leader; eager: every rebalance stops every connector and task first (Kafka's names).",
+  },
+  'inter.worker.key.generation.algorithm': { type: 'string', default: 'HmacSHA256', oneOf: HMAC_ALGORITHMS, importance: 'LOW', doc: 'sessioned: the algorithm of the session keys the leader generates.' },
+  'inter.worker.key.size': { type: 'int', default: 256, min: 8, max: 4096, importance: 'LOW', doc: 'sessioned: session key size in bits (a multiple of 8).', check: (v) => (Number(v) % 8 === 0 ? undefined : 'must be a multiple of 8') },
+  'inter.worker.key.ttl.ms': { type: 'int', default: 3600000, min: 0, importance: 'LOW', doc: 'sessioned: how long a session key is used before the leader writes a new one.' },
+  'inter.worker.signature.algorithm': { type: 'string', default: 'HmacSHA256', oneOf: HMAC_ALGORITHMS, importance: 'LOW', doc: 'sessioned: the algorithm that signs internal requests.' },
+  'inter.worker.verification.algorithms': {
+    type: 'list', default: ['HmacSHA256'], importance: 'LOW', doc: 'sessioned: the algorithms accepted on signed internal requests.',
+    check: (v) => {
+      const bad = (v as string[]).filter((a) => !(HMAC_ALGORITHMS as readonly string[]).includes(a));
+      return bad.length === 0 ? undefined : `unknown algorithm ${bad.join(', ')} (expected ${HMAC_ALGORITHMS.join(', ')})`;
+    },
   },
   'exactly.once.source.support': {
     type: 'string', default: 'disabled', oneOf: ['disabled', 'preparing', 'enabled'], importance: 'HIGH',
@@ -108,7 +120,9 @@ export interface DistributedSettings extends WorkerSettings {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly rebalanceTimeoutMs: number;
-  readonly connectProtocol: 'eager' | 'compatible';
+  readonly connectProtocol: 'eager' | 'compatible' | 'sessioned';
+  /** sessioned (KIP-507): session keys and request signatures. */
+  readonly interWorker: InterWorkerSettings;
   readonly scheduledRebalanceMaxDelayMs: number;
 }
 
@@ -123,6 +137,11 @@ export interface InternalTopic {
 export function parseDistributedConfig(props: Props): DistributedSettings {
   const base = parseWorkerConfig({ ...props, 'offset.storage.file.filename': '' });
   const v = DISTRIBUTED_CONFIG.parse(props);
+  // Kafka's check: a worker must accept the signatures it makes itself.
+  const signature = cfg.str(v, 'inter.worker.signature.algorithm');
+  if (!cfg.list(v, 'inter.worker.verification.algorithms').includes(signature)) {
+    throw new ConfigError('inter.worker.verification.algorithms', `must include the signature algorithm ${signature} (inter.worker.signature.algorithm)`);
+  }
   return {
     ...base,
     groupId: cfg.str(v, 'group.id'),
@@ -134,6 +153,13 @@ export function parseDistributedConfig(props: Props): DistributedSettings {
     rebalanceTimeoutMs: cfg.int(v, 'rebalance.timeout.ms'),
     connectProtocol: cfg.str(v, 'connect.protocol') as DistributedSettings['connectProtocol'],
     scheduledRebalanceMaxDelayMs: cfg.int(v, 'scheduled.rebalance.max.delay.ms'),
+    interWorker: {
+      keyAlgorithm: cfg.str(v, 'inter.worker.key.generation.algorithm') as HmacAlgorithm,
+      keySizeBits: cfg.int(v, 'inter.worker.key.size'),
+      keyTtlMs: cfg.int(v, 'inter.worker.key.ttl.ms'),
+      signatureAlgorithm: cfg.str(v, 'inter.worker.signature.algorithm') as HmacAlgorithm,
+      verificationAlgorithms: cfg.list(v, 'inter.worker.verification.algorithms') as HmacAlgorithm[],
+    },
     ...(cfg.str(v, 'exactly.once.source.support') === 'enabled' ? { exactlyOnceSource: { transactionalIdPrefix: `${cfg.str(v, 'group.id')}-` } } : {}),
   };
 }

@@ -332,6 +332,7 @@ export class Worker {
   /** Starts the connector instance; its tasks are (re)started only when their configs changed. */
   private async startConnector(e: Entry): Promise<void> {
     this.clearTimer(e, CONNECTOR_SLOT);
+    if (this.closed) return; // a rebalance or config record handled after close() must not start anything again
     if (e.target === 'STOPPED') {
       e.state = 'STOPPED';
       return;
@@ -381,6 +382,7 @@ export class Worker {
 
   private startTask(e: Entry, id: number): void {
     this.clearTimer(e, id);
+    if (this.closed) return; // see startConnector
     const deps = {
       connector: e.name,
       taskId: id,

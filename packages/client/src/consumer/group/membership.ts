@@ -186,6 +186,8 @@ export class GroupMembership {
           if (assignment === 'backoff') {
             retryAfterBackoff = true;
           } else {
+            // Closed while the SyncGroup was in flight: no heartbeats (they would keep a stopped process alive).
+            if (this.closed) throw new GregorError('REBALANCE_IN_PROGRESS', 'consumer closed during a rebalance');
             this.state = 'stable';
             this.lastHeartbeatOkMs = this.config.now();
             this.startHeartbeats();
@@ -337,6 +339,7 @@ export class GroupMembership {
 
   private startHeartbeats(): void {
     this.stopHeartbeats();
+    if (this.closed) return;
     const tick = (): void => {
       this.heartbeatTimer = setTimeout(() => {
         void this.heartbeatOnce().finally(() => {

@@ -6,6 +6,7 @@ import type { ConnectorPlugin, JsonMap, Props, SourceConnector, SourceRecord, So
 import { ConnectError } from '../../api/errors';
 import { Signal } from '../../runtime/signal';
 import { changeRecords, type Change, type ChangeContext, type RawRow, type TableShape } from './cdc-envelope';
+import { CdcResumeFilter, type ResumePoint } from './cdc-resume';
 import { PG_CONNECTION_KEYS, pgClientConfig, validateConnection } from './pg-connection';
 import { formatLsn, parseLsn, quoteIdent } from './pg-values';
 
@@ -47,8 +48,9 @@ const CONFIG = new ConfigDef({
  * PostgreSQL may free WAL) only in commit(), which the worker calls once every
  * record poll() returned is acknowledged by Gregor and its offset stored. A
  * restart streams from the stored LSN (PostgreSQL resumes at the later of that
- * and the slot's confirmed position): a transaction may come again, none is
- * lost. A snapshot interrupted by a crash is redone from a new slot.
+ * and the slot's confirmed position) and skips what PostgreSQL resends but was
+ * handed out before (cdc-resume.ts): nothing is lost or sent twice. A
+ * snapshot interrupted by a crash is redone from a new slot.
  */
 export class PostgresCdcSourceConnector implements SourceConnector {
   readonly type = 'source' as const;
@@ -147,12 +149,10 @@ export class PostgresCdcSourceTask implements SourceTask {
   private nextLagCheckMs = 0;
   /** poll() returned records (or consumed a commit marker) that commit() has not confirmed durable yet. */
   private polledSinceCommit = false;
-  /**
-   * After a restart inside a transaction: its changes up to `lsnChange` were
-   * stored already (the stream resends the whole transaction from the last
-   * completed commit), so they are skipped. Cleared at the first commit.
-   */
-  private resumeInside: { txId: number; lsnChange: bigint } | undefined;
+  /** After a restart inside a transaction: its changes up to `lsnChange` were stored already (cdc-resume.ts). */
+  private resumeInside: ResumePoint['inside'];
+  /** Skips what the restarted stream resends but was handed out before (cdc-resume.ts). */
+  private resume: CdcResumeFilter | undefined;
 
   version(): string {
     return PG_VERSION;
@@ -176,7 +176,7 @@ export class PostgresCdcSourceTask implements SourceTask {
     if (stored?.['snapshot_completed'] === true && slotExists) {
       this.startLsn = String(stored['lsn']);
       this.ackedLsn = this.startLsn;
-      if (typeof stored['txId'] === 'number' && typeof stored['lsn_change'] === 'string') this.resumeInside = { txId: stored['txId'], lsnChange: parseLsn(stored['lsn_change']) };
+      if (typeof stored['txId'] === 'number' && typeof stored['lsn_change'] === 'string') this.resumeInside = { txId: stored['txId'], lsnChange: stored['lsn_change'] };
       this.logger.info('resuming change stream', { slot: this.slot, lsn: this.startLsn, ...(this.resumeInside !== undefined ? { skippingTransaction: this.resumeInside.txId, upTo: stored['lsn_change'] } : {}) });
       await this.startStreaming();
     } else if (cfg.str(this.v, 'snapshot.mode') === 'never') {
@@ -305,6 +305,7 @@ export class PostgresCdcSourceTask implements SourceTask {
   private async startStreaming(): Promise<void> {
     const service = new LogicalReplicationService(pgClientConfig(this.v), { acknowledge: { auto: false, timeoutSeconds: 0 }, flowControl: { enabled: true } });
     this.service = service;
+    this.resume = new CdcResumeFilter({ startLsn: this.startLsn, inside: this.resumeInside });
     service.on('data', (lsn: string, msg: Pgoutput.Message) => this.handle(lsn, msg));
     service.on('heartbeat', (lsn: string, _ts: number, shouldRespond: boolean) => {
       if (this.maybeAdvanceIdle(lsn)) return;
@@ -323,6 +324,7 @@ export class PostgresCdcSourceTask implements SourceTask {
 
   /** One pgoutput message; awaited by the stream (flow control), so a full queue pauses it. */
   private async handle(lsn: string, msg: Pgoutput.Message): Promise<void> {
+    if (this.resume?.accept(lsn, msg) === false) return; // handed out before the restart
     switch (msg.tag) {
       case 'begin':
         this.txn = { xid: msg.xid, commitLsn: msg.commitLsn ?? lsn };
@@ -331,9 +333,6 @@ export class PostgresCdcSourceTask implements SourceTask {
         const commitLsn = msg.commitLsn ?? this.txn?.commitLsn ?? lsn;
         await this.enqueue({ kind: 'commit', lsn: commitLsn });
         this.txn = undefined;
-        // Only the partly sent transaction's commit ends the skipping: the one
-        // that commits at the start point itself comes again first (below).
-        if (parseLsn(commitLsn) > parseLsn(this.startLsn)) this.resumeInside = undefined;
         return;
       }
       case 'insert':
@@ -348,24 +347,18 @@ export class PostgresCdcSourceTask implements SourceTask {
           return;
         }
         // One queue item for every table of the statement: they share the LSN, so a poll must not split them.
-        return this.enqueueRecords(lsn, msg.relations.flatMap((relation) => this.changeRecordsOf(lsn, relation, { op: 't' })));
+        return this.enqueueRecords(msg.relations.flatMap((relation) => this.changeRecordsOf(lsn, relation, { op: 't' })));
       default:
         return;
     }
   }
 
   private enqueueChange(lsn: string, relation: Pgoutput.MessageRelation, change: Change): Promise<void> {
-    return this.enqueueRecords(lsn, this.changeRecordsOf(lsn, relation, change));
+    return this.enqueueRecords(this.changeRecordsOf(lsn, relation, change));
   }
 
-  private async enqueueRecords(lsn: string, records: SourceRecord[]): Promise<void> {
+  private async enqueueRecords(records: SourceRecord[]): Promise<void> {
     if (records.length === 0) return;
-    // PostgreSQL sends again the transaction whose commit LSN is the start
-    // point (it skips only commits before it); its records were all handed
-    // out before the restart.
-    if (this.txn !== undefined && parseLsn(this.txn.commitLsn) <= parseLsn(this.startLsn)) return;
-    const r = this.resumeInside;
-    if (r !== undefined && this.txn?.xid === r.txId && parseLsn(lsn) <= r.lsnChange) return; // stored before the restart
     await this.enqueue({ kind: 'records', records });
   }
 
