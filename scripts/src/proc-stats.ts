@@ -22,3 +22,19 @@ export function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
+
+/**
+ * Bytes a process has read and written through system calls so far
+ * (/proc/PID/io rchar + wchar: sockets and files alike, page cache or not).
+ * An idle node does little file I/O, so over an idle spell this is mostly
+ * what its connections carry.
+ */
+export function processIoBytes(pid: number): number | undefined {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string): number => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? NaN);
+    return field('rchar') + field('wchar');
+  } catch {
+    return undefined;
+  }
+}

@@ -15,7 +15,8 @@ import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
 import { gregorService } from './grpc/client-service';
-import { FETCH_SESSION_EVICTION_MS } from './kafka/fetch-sessions';
+import { FETCH_SESSION_EVICTION_MS } from './fetch-sessions';
+import { ReplicaFetchSessions } from './replica/replica-fetch-sessions';
 import { requestBytesInterceptor } from './grpc/request-bytes-interceptor';
 import { RequestBytesBudget } from './request-bytes-budget';
 import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
@@ -199,6 +200,7 @@ export class Broker {
       logger,
       observer: opts.observer ?? NOOP_OBSERVER,
       topicConfigs: new TopicConfigCache(topicDefaults),
+      replicaFetchSessions: new ReplicaFetchSessions({ maxSessions: config.fetchSessionCacheSlots, evictionMs: FETCH_SESSION_EVICTION_MS }, clock),
       produceTrace: opts.produceTrace,
       isStopping: () => this.stopping,
       track: (work) => this.track(work),

@@ -13,3 +13,4 @@ export * from './grpc-options';
 export * from './tcp-fault-proxy';
 export * from './failure-detection';
 export * from './process-memory';
+export * from './fetch-session-epoch';

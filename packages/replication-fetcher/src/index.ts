@@ -13,6 +13,7 @@ export {
   type ReplicationClientFactory,
 } from './replication-client';
 export { buildFetchRequest, fetchWaitMs, rotate } from './fetch-request';
+export { FollowerFetchSession, type FetchSessionFields, type SessionFetch } from './fetch-session';
 export {
   UNDEFINED_EPOCH,
   UNDEFINED_EPOCH_END_OFFSET,

@@ -28,12 +28,14 @@ export function decodeReplicaFetch(req: wire.ReplicaFetchRequest__Output): Repli
         logStartOffset: int64(p.logStartOffset, 'log_start_offset'),
       })),
     })),
+    ...(req.session === null ? {} : { session: { id: req.session.id, epoch: req.session.epoch, forgotten: req.session.forgotten.map((t) => ({ topic: t.name, partitions: t.partitions })) } }),
   };
 }
 
 export function encodeReplicaFetch(res: ReplicaFetchResponse): wire.ReplicaFetchResponse {
   return {
     error: null,
+    sessionId: res.sessionId ?? 0,
     topics: res.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => ({
