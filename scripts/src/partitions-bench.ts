@@ -191,6 +191,8 @@ async function main(): Promise<void> {
       full_isr_ms: Math.round(fullIsrMs),
       isr_shrinks: shrinks,
       isr_expands: expands,
+      // ISR changes while idle: a cluster that churns (leaders stepping back under load) is not idle, and its idle figures say so.
+      idle_isr_changes: total(idleAfter, 'gregor_isr_shrinks_total') + total(idleAfter, 'gregor_isr_expands_total') - total(idleBefore, 'gregor_isr_shrinks_total') - total(idleBefore, 'gregor_isr_expands_total'),
       per_node: perNode,
       records,
       produce_rps: produceRps,

@@ -15,7 +15,7 @@ import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
 import { gregorService } from './grpc/client-service';
-import { FETCH_SESSION_EVICTION_MS } from './fetch-sessions';
+import { FETCH_SESSION_EVICTION_MS, type FetchSessionStats } from './fetch-sessions';
 import { ReplicaFetchSessions } from './replica/replica-fetch-sessions';
 import { requestBytesInterceptor } from './grpc/request-bytes-interceptor';
 import { RequestBytesBudget } from './request-bytes-budget';
@@ -73,6 +73,12 @@ export interface BrokerStatus {
   kafka?: KafkaListenerStatus;
   /** Client request bytes in flight against `queued.max.request.bytes` (<= 0: unbounded), readers waiting for room, waits since start. */
   requestBytes: { used: number; max: number; waitingReaders: number; pausedTotal: number };
+  /** Followers' incremental fetch sessions (KIP-227) this leader holds, and the partitions in them. */
+  replicaFetchSessions: { sessions: number; partitions: number };
+}
+
+function replicaSessionStatus(s: FetchSessionStats): BrokerStatus['replicaFetchSessions'] {
+  return { sessions: s.sessions, partitions: s.partitions };
 }
 
 function hostPort(host: string, port: number): string {
@@ -409,6 +415,7 @@ export class Broker {
       waitingProduces: this.ctx.producePurgatory.size,
       ...(this.kafka !== undefined ? { kafka: this.kafka.status() } : {}),
       requestBytes: { used: this.requestBytes.usedBytes, max: this.requestBytes.maxBytes, waitingReaders: this.requestBytes.waiting, pausedTotal: this.requestBytes.pausedCount },
+      replicaFetchSessions: replicaSessionStatus(this.ctx.replicaFetchSessions.stats()),
     };
   }
 

@@ -88,5 +88,7 @@ export function registerBrokerGauges(registry: Registry, status: () => BrokerSta
   gauge('gregor_request_reads_paused', 'Times since start a connection or call waited for room under queued.max.request.bytes', (x) => x.status.requestBytes.pausedTotal);
   gauge('gregor_kafka_fetch_sessions', 'Incremental fetch sessions (KIP-227) the KAFKA listener holds (bound: max.incremental.fetch.session.cache.slots)', (x) => x.status.kafka?.fetchSessions ?? 0);
   gauge('gregor_kafka_fetch_session_partitions', 'Partitions held by the KAFKA listener\'s incremental fetch sessions', (x) => x.status.kafka?.fetchSessionPartitions ?? 0);
+  gauge('gregor_replica_fetch_sessions', 'Followers\' incremental fetch sessions (KIP-227) this leader holds (at most one per follower)', (x) => x.status.replicaFetchSessions.sessions);
+  gauge('gregor_replica_fetch_session_partitions', 'Partitions held by followers\' incremental fetch sessions on this leader', (x) => x.status.replicaFetchSessions.partitions);
   gauge('gregor_kafka_fetch_sessions_evicted', 'Idle incremental fetch sessions evicted since start to make room for a new one', (x) => x.status.kafka?.fetchSessionsEvicted ?? 0);
 }
