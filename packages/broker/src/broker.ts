@@ -29,7 +29,8 @@ import { PartitionManager } from './partition-manager';
 import { ProducerIdManager } from './producer-id-manager';
 import { ProducePurgatory } from './replica/produce-purgatory';
 import type { ProduceTrace } from './produce-trace';
-import { ReplicaManager, type FollowerFetcher, type LedPartitionStatus, type ReplicaRoleSnapshot } from './replica/replica-manager';
+import type { LedPartitionCounts } from './replica/led-partition-counts';
+import { ReplicaManager, type FollowerFetcher, type ReplicaRoleSnapshot } from './replica/replica-manager';
 import { applyCompactionOnce, applyRetentionOnce, PeriodicTask } from './retention';
 import type { LogStorePort, PartitionLogPort } from './storage-port';
 import { checkTopicDefaults } from './topic-config';
@@ -66,7 +67,8 @@ export interface ExtraGrpcService {
 /** What metrics read on each scrape: hosted and led partitions, waiting requests. */
 export interface BrokerStatus {
   hostedPartitions: number;
-  led: readonly (LedPartitionStatus & { minInsyncReplicas: number })[];
+  /** Kafka's ReplicaManager gauges over the partitions led here. */
+  led: LedPartitionCounts;
   waitingFetches: number;
   waitingProduces: number;
   /** The KAFKA listener's connections; absent when it is not configured. */
@@ -403,14 +405,13 @@ export class Broker {
 
   /** A snapshot for metrics: cheap (no I/O), safe to call on every scrape. */
   status(): BrokerStatus {
-    const { hostedPartitions, led } = this.replicas.status();
+    const { hostedPartitions, led } = this.replicas.status((topic) => {
+      const view = this.ctx.metadata.topic(topic);
+      return view === undefined ? 1 : this.ctx.topicConfigs.get(view).minInsyncReplicas;
+    });
     return {
       hostedPartitions,
-      led: led.map((p) => {
-        const view = this.ctx.metadata.topic(p.topic);
-        const minInsyncReplicas = view === undefined ? 1 : this.ctx.topicConfigs.get(view).minInsyncReplicas;
-        return { ...p, minInsyncReplicas };
-      }),
+      led,
       waitingFetches: this.ctx.purgatory.size,
       waitingProduces: this.ctx.producePurgatory.size,
       ...(this.kafka !== undefined ? { kafka: this.kafka.status() } : {}),

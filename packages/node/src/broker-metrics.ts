@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { BrokerStatus } from '@gregor/broker';
 
-/** Kafka's ReplicaManager gauges, computed from one status snapshot. */
+/** Kafka's ReplicaManager gauges, from one status snapshot (the broker counts the led partitions: countLedPartition). */
 export interface BrokerPartitionCounts {
   /** Replicas hosted here in any role (Kafka: PartitionCount). */
   partitions: number;
@@ -16,15 +16,7 @@ export interface BrokerPartitionCounts {
 }
 
 export function brokerPartitionCounts(status: BrokerStatus): BrokerPartitionCounts {
-  let underReplicated = 0;
-  let underMinIsr = 0;
-  let atMinIsr = 0;
-  for (const p of status.led) {
-    if (p.isr.length < p.replicas.length) underReplicated++;
-    if (p.isr.length < p.minInsyncReplicas) underMinIsr++;
-    else if (p.isr.length === p.minInsyncReplicas) atMinIsr++;
-  }
-  return { partitions: status.hostedPartitions, leaders: status.led.length, underReplicated, underMinIsr, atMinIsr };
+  return { partitions: status.hostedPartitions, ...status.led };
 }
 
 /**
