@@ -28,7 +28,8 @@ export function decodeReplicaFetch(req: wire.ReplicaFetchRequest__Output): Repli
         logStartOffset: int64(p.logStartOffset, 'log_start_offset'),
       })),
     })),
-    ...(req.session === null ? {} : { session: { id: req.session.id, epoch: req.session.epoch, forgotten: req.session.forgotten.map((t) => ({ topic: t.name, partitions: t.partitions })) } }),
+    // Absent (null from the loader; undefined from hand-built messages): a follower that predates sessions.
+    ...(req.session === null || req.session === undefined ? {} : { session: { id: req.session.id, epoch: req.session.epoch, forgotten: req.session.forgotten.map((t) => ({ topic: t.name, partitions: t.partitions })) } }),
   };
 }
 
