@@ -144,6 +144,8 @@ async function main(): Promise<void> {
         idle_cpu_share: c0 === undefined || c1 === undefined ? null : Number(((c1 - c0) / idleSeconds).toFixed(3)),
         idle_io_kb_per_s: io0[i] === undefined || io1[i] === undefined ? null : Math.round((io1[i]! - io0[i]!) / idleSeconds / 1024),
         idle_fetches_per_s: fetchesPerS(i),
+        // Followers' KIP-227 sessions on this leader and their partitions after the idle spell (0 with the cache slots at 0).
+        replica_fetch_session_partitions: metricSum(idleAfter[i]!, 'gregor_replica_fetch_session_partitions'),
       };
     });
 
