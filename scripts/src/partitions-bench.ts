@@ -14,7 +14,10 @@
  *   of those waits; a stall near the broker session timeout fences the node;
  * - per node, anonymous memory before and after, and the idle cost of a
  *   replica: anonymous bytes per hosted replica, and CPU share of one core
- *   over --idle-s seconds with nothing produced;
+ *   over --idle-s seconds with nothing produced, and meanwhile the bytes
+ *   it read and wrote through system calls (/proc/PID/io: mostly its
+ *   connections — follower fetches, Raft, the scrapes) and the follower
+ *   fetches it answered per second;
  * - produce_rps / consume_rps: --records keyed records (murmur2 spreads them
  *   over every partition) produced with acks=all, then read back from all
  *   partitions by one consumer.
@@ -29,7 +32,7 @@ import { clusterDown, clusterUp, findFreeBasePort, type ClusterNode } from '@gre
 import { configFlag, intFlag, nodeArgsFlag, parseFlags } from './args';
 import { THROUGHPUT_PRODUCER } from './bench-workload';
 import { metricSum, scrapeNode, type MetricSample } from './node-metrics';
-import { processCpuSeconds, readProcessMemory } from './proc-stats';
+import { processCpuSeconds, processIoBytes, readProcessMemory } from './proc-stats';
 
 const flags = parseFlags({
   partitions: { type: 'string', default: '10000' },
@@ -113,9 +116,19 @@ async function main(): Promise<void> {
     const expands = total(afterCreate, 'gregor_isr_expands_total') - total(before, 'gregor_isr_expands_total');
 
     log(`idle for ${idleSeconds} s`);
+    // Scrapes outside the CPU and I/O window: a scrape of 10,000 partitions is work and bytes of its own.
+    const idleBefore = await scrapeAll(cluster.nodes);
     const cpu0 = cluster.nodes.map((n) => processCpuSeconds(n.pid));
+    const io0 = cluster.nodes.map((n) => processIoBytes(n.pid));
     await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
     const cpu1 = cluster.nodes.map((n) => processCpuSeconds(n.pid));
+    const io1 = cluster.nodes.map((n) => processIoBytes(n.pid));
+    const idleAfter = await scrapeAll(cluster.nodes);
+    /** Follower fetches a node answered per second while idle (each one long-polls up to replica.fetch.wait.max.ms). */
+    const fetchesPerS = (i: number): number => {
+      const count = (s: MetricSample[]) => metricSum(s, 'gregor_requests_total', { service: 'replication', api: 'FetchFromLeader' });
+      return Number(((count(idleAfter[i]!) - count(idleBefore[i]!)) / idleSeconds).toFixed(1));
+    };
     const perNode = cluster.nodes.map((n, i) => {
       const anon = readProcessMemory(n.pid)?.anonymousBytes ?? 0;
       const hosted = metricSum(afterCreate[i]!, 'gregor_partitions') - hostedBefore[i]!;
@@ -129,6 +142,10 @@ async function main(): Promise<void> {
         anonymous_mb_after: Math.round(anon / MB),
         bytes_per_replica: hosted > 0 ? Math.round((anon - anonBefore[i]!) / hosted) : null,
         idle_cpu_share: c0 === undefined || c1 === undefined ? null : Number(((c1 - c0) / idleSeconds).toFixed(3)),
+        idle_io_kb_per_s: io0[i] === undefined || io1[i] === undefined ? null : Math.round((io1[i]! - io0[i]!) / idleSeconds / 1024),
+        idle_fetches_per_s: fetchesPerS(i),
+        // Followers' KIP-227 sessions on this leader and their partitions after the idle spell (0 with the cache slots at 0).
+        replica_fetch_session_partitions: metricSum(idleAfter[i]!, 'gregor_replica_fetch_session_partitions'),
       };
     });
 
@@ -176,6 +193,8 @@ async function main(): Promise<void> {
       full_isr_ms: Math.round(fullIsrMs),
       isr_shrinks: shrinks,
       isr_expands: expands,
+      // ISR changes while idle: a cluster that churns (leaders stepping back under load) is not idle, and its idle figures say so.
+      idle_isr_changes: total(idleAfter, 'gregor_isr_shrinks_total') + total(idleAfter, 'gregor_isr_expands_total') - total(idleBefore, 'gregor_isr_shrinks_total') - total(idleBefore, 'gregor_isr_expands_total'),
       per_node: perNode,
       records,
       produce_rps: produceRps,

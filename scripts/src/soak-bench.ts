@@ -6,7 +6,9 @@
  * retention.bytes is R GB spread over its partitions, retention checked every
  * few seconds), and prints one JSON line on stdout per S GB written: the
  * interval's throughput, produce-acknowledgement latency (p50/p99 of the
- * 1,000-record sends, under full load), and for every node its anonymous
+ * 1,000-record sends, under full load), the nodes' CPU seconds (and of
+ * those their main threads': JavaScript; the rest is LevelDB compaction,
+ * reads and writes and GC threads), and for every node its anonymous
  * memory, RSS and file-backed memory (from /proc/PID/smaps_rollup), its data
  * directory's size on disk, and the node's own memory breakdown
  * (gregor_memory_bytes from /metrics). A last line summarises the curve
@@ -26,7 +28,7 @@ import { configFlag, intFlag, nodeArgsFlag, parseFlags } from './args';
 import { seriesShape } from './bench-summary';
 import { THROUGHPUT_PRODUCER } from './bench-workload';
 import { scrapeNode } from './node-metrics';
-import { processCpuSeconds, readProcessMemory } from './proc-stats';
+import { mainThreadCpuSeconds, processCpuSeconds, readProcessMemory } from './proc-stats';
 
 const flags = parseFlags({
   gb: { type: 'string', default: '1' },
@@ -120,6 +122,8 @@ interface Sample {
   lat_p50_ms: number | null;
   lat_p99_ms: number | null;
   nodes_cpu_s: number | null;
+  /** Of nodes_cpu_s, the nodes' main threads (JavaScript); the rest is LevelDB (compaction, reads, writes) and GC threads. */
+  nodes_main_thread_cpu_s: number | null;
   nodes: {
     id: number;
     anonymous_mb: number | null;
@@ -179,14 +183,16 @@ async function main(): Promise<void> {
     const totalRecords = Math.ceil((gigabytes * GB) / recordSize);
     const recordsPerSample = Math.max(CHUNK_RECORDS, Math.round((sampleGb * GB) / recordSize / CHUNK_RECORDS) * CHUNK_RECORDS);
     const pids = cluster.nodes.map((n) => n.pid);
-    const cpuOf = (): number | undefined => pids.reduce<number | undefined>((sum, pid) => {
-      const s = processCpuSeconds(pid);
+    const cpuOf = (of: (pid: number) => number | undefined = processCpuSeconds): number | undefined => pids.reduce<number | undefined>((sum, pid) => {
+      const s = of(pid);
       return sum === undefined || s === undefined ? undefined : sum + s;
     }, 0);
+    const mainCpuOf = (): number | undefined => cpuOf(mainThreadCpuSeconds);
     log(`producing ${totalRecords} records of ${recordSize} B (${gigabytes} GB), retention.bytes ${retentionBytesPerPartition} per partition × ${partitions}`);
     let acked = 0;
     let intervalStart = performance.now();
     let intervalCpu = cpuOf();
+    let intervalMainCpu = mainCpuOf();
     let intervalAcked = 0;
     let latencies: number[] = [];
     const inflight = new Set<Promise<void>>();
@@ -194,6 +200,7 @@ async function main(): Promise<void> {
     const takeSample = async (): Promise<void> => {
       const now = performance.now();
       const cpu = cpuOf();
+      const mainCpu = mainCpuOf();
       const seconds = (now - intervalStart) / 1000;
       const count = acked - intervalAcked;
       latencies.sort((a, b) => a - b);
@@ -205,12 +212,14 @@ async function main(): Promise<void> {
         lat_p50_ms: percentile(latencies, 50),
         lat_p99_ms: percentile(latencies, 99),
         nodes_cpu_s: cpu === undefined || intervalCpu === undefined ? null : Number((cpu - intervalCpu).toFixed(1)),
+        nodes_main_thread_cpu_s: mainCpu === undefined || intervalMainCpu === undefined ? null : Number((mainCpu - intervalMainCpu).toFixed(1)),
         nodes: await sampleNodes(cluster.nodes),
       };
       samples.push(sample);
       process.stdout.write(`${JSON.stringify(sample)}\n`);
       intervalStart = performance.now();
       intervalCpu = cpuOf();
+      intervalMainCpu = mainCpuOf();
       intervalAcked = acked;
       latencies = [];
     };

@@ -9,6 +9,7 @@ import type { BrokerObserver } from './observer';
 import type { ProducerIdManager } from './producer-id-manager';
 import type { ProduceTrace } from './produce-trace';
 import type { ProducePurgatory } from './replica/produce-purgatory';
+import type { ReplicaFetchSessions } from './replica/replica-fetch-sessions';
 import type { ReplicaManager } from './replica/replica-manager';
 import type { LogStorePort } from './storage-port';
 import { effectiveTopicConfig, type TopicConfig } from './topic-config';
@@ -37,6 +38,8 @@ export interface BrokerContext {
   readonly logger: Logger;
   readonly observer: BrokerObserver;
   readonly topicConfigs: TopicConfigCache;
+  /** Incremental fetch sessions (KIP-227) of the followers fetching from this leader. */
+  readonly replicaFetchSessions: ReplicaFetchSessions;
   /** Per-stage produce timings, when the node traces latency (else undefined: one check per produce). */
   readonly produceTrace: ProduceTrace | undefined;
   isStopping(): boolean;

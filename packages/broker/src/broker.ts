@@ -15,7 +15,8 @@ import { RemoteHighWatermarks } from './coordinator/remote-high-watermarks';
 import { BrokerCore } from './broker-core';
 import { FetchPurgatory } from './fetch-purgatory';
 import { gregorService } from './grpc/client-service';
-import { FETCH_SESSION_EVICTION_MS } from './kafka/fetch-sessions';
+import { FETCH_SESSION_EVICTION_MS, type FetchSessionStats } from './fetch-sessions';
+import { ReplicaFetchSessions } from './replica/replica-fetch-sessions';
 import { requestBytesInterceptor } from './grpc/request-bytes-interceptor';
 import { RequestBytesBudget } from './request-bytes-budget';
 import { KafkaServer, type KafkaListenerStatus } from './kafka/kafka-server';
@@ -28,7 +29,8 @@ import { PartitionManager } from './partition-manager';
 import { ProducerIdManager } from './producer-id-manager';
 import { ProducePurgatory } from './replica/produce-purgatory';
 import type { ProduceTrace } from './produce-trace';
-import { ReplicaManager, type FollowerFetcher, type LedPartitionStatus, type ReplicaRoleSnapshot } from './replica/replica-manager';
+import type { LedPartitionCounts } from './replica/led-partition-counts';
+import { ReplicaManager, type FollowerFetcher, type ReplicaRoleSnapshot } from './replica/replica-manager';
 import { applyCompactionOnce, applyRetentionOnce, PeriodicTask } from './retention';
 import type { LogStorePort, PartitionLogPort } from './storage-port';
 import { checkTopicDefaults } from './topic-config';
@@ -65,13 +67,20 @@ export interface ExtraGrpcService {
 /** What metrics read on each scrape: hosted and led partitions, waiting requests. */
 export interface BrokerStatus {
   hostedPartitions: number;
-  led: readonly (LedPartitionStatus & { minInsyncReplicas: number })[];
+  /** Kafka's ReplicaManager gauges over the partitions led here. */
+  led: LedPartitionCounts;
   waitingFetches: number;
   waitingProduces: number;
   /** The KAFKA listener's connections; absent when it is not configured. */
   kafka?: KafkaListenerStatus;
   /** Client request bytes in flight against `queued.max.request.bytes` (<= 0: unbounded), readers waiting for room, waits since start. */
   requestBytes: { used: number; max: number; waitingReaders: number; pausedTotal: number };
+  /** Followers' incremental fetch sessions (KIP-227) this leader holds, and the partitions in them. */
+  replicaFetchSessions: { sessions: number; partitions: number };
+}
+
+function replicaSessionStatus(s: FetchSessionStats): BrokerStatus['replicaFetchSessions'] {
+  return { sessions: s.sessions, partitions: s.partitions };
 }
 
 function hostPort(host: string, port: number): string {
@@ -201,6 +210,7 @@ export class Broker {
       logger,
       observer: opts.observer ?? NOOP_OBSERVER,
       topicConfigs: new TopicConfigCache(topicDefaults),
+      replicaFetchSessions: new ReplicaFetchSessions({ maxSessions: config.fetchSessionCacheSlots, evictionMs: FETCH_SESSION_EVICTION_MS }, clock),
       produceTrace: opts.produceTrace,
       isStopping: () => this.stopping,
       track: (work) => this.track(work),
@@ -398,18 +408,18 @@ export class Broker {
 
   /** A snapshot for metrics: cheap (no I/O), safe to call on every scrape. */
   status(): BrokerStatus {
-    const { hostedPartitions, led } = this.replicas.status();
+    const { hostedPartitions, led } = this.replicas.status((topic) => {
+      const view = this.ctx.metadata.topic(topic);
+      return view === undefined ? 1 : this.ctx.topicConfigs.get(view).minInsyncReplicas;
+    });
     return {
       hostedPartitions,
-      led: led.map((p) => {
-        const view = this.ctx.metadata.topic(p.topic);
-        const minInsyncReplicas = view === undefined ? 1 : this.ctx.topicConfigs.get(view).minInsyncReplicas;
-        return { ...p, minInsyncReplicas };
-      }),
+      led,
       waitingFetches: this.ctx.purgatory.size,
       waitingProduces: this.ctx.producePurgatory.size,
       ...(this.kafka !== undefined ? { kafka: this.kafka.status() } : {}),
       requestBytes: { used: this.requestBytes.usedBytes, max: this.requestBytes.maxBytes, waitingReaders: this.requestBytes.waiting, pausedTotal: this.requestBytes.pausedCount },
+      replicaFetchSessions: replicaSessionStatus(this.ctx.replicaFetchSessions.stats()),
     };
   }
 

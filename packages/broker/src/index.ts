@@ -55,7 +55,8 @@ export {
   type QuorumContactTiming,
 } from './replica/quorum-contact';
 export { FRESH, observeFreshness, type FreshnessEvent, type FreshnessSample, type FreshnessState } from './replica/metadata-freshness';
-export type { FollowerFetcher, LedPartitionStatus, ReplicaRoleSnapshot } from './replica/replica-manager';
+export type { FollowerFetcher, ReplicaRoleSnapshot } from './replica/replica-manager';
+export { countLedPartition, emptyLedPartitionCounts, type LedPartitionCounts } from './replica/led-partition-counts';
 export { NOOP_OBSERVER, type ApiName, type BrokerObserver } from './observer';
 export type { AppendOutcome, AppendRequest, AppendResult, LogStorePort, PartitionLogPort, ReadResult, RetentionLimits } from './storage-port';
 export { ProducerIdManager } from './producer-id-manager';

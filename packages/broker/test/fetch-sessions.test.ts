@@ -1,6 +1,6 @@
 import { GregorError, ManualClock } from '@gregor/common';
 import type { FetchPartitionResponse, FetchResponse, FetchTopicData } from '../src/api/fetch';
-import { FetchSessionCache, MAX_PARTITIONS_PER_SESSION, nextFetchSessionEpoch, type FetchSessionPlan } from '../src/kafka/fetch-sessions';
+import { CONSUMER_FETCH_ANSWERS, FetchSessionCache, MAX_PARTITIONS_PER_SESSION, nextFetchSessionEpoch, type FetchSessionPlan } from '../src/fetch-sessions';
 
 const want = (partition: number, fetchOffset = 0n) => ({ partition, fetchOffset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 });
 const topic = (name: string, ...partitions: number[]): FetchTopicData => ({ name, partitions: partitions.map((p) => want(p)) });
@@ -29,7 +29,7 @@ function ok(plan: FetchSessionPlan): Exclude<FetchSessionPlan, { kind: 'error' }
 describe('FetchSessionCache (KIP-227)', () => {
   let clock: ManualClock;
   let ids: number;
-  const cache = (maxSessions = 10) => new FetchSessionCache({ maxSessions, evictionMs: 1000 }, clock, () => ++ids);
+  const cache = (maxSessions = 10) => new FetchSessionCache(CONSUMER_FETCH_ANSWERS, { maxSessions, evictionMs: 1000 }, clock, () => ++ids);
   beforeEach(() => {
     clock = new ManualClock();
     ids = 100;

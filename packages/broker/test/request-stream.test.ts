@@ -53,7 +53,7 @@ class FakeCall<Res = ReplicaFetchResponse> extends EventEmitter {
   }
 
   send(replicaId: number, brokerEpoch = '1'): void {
-    const msg: ReplicaFetchRequest__Output = { replicaId, brokerEpoch, maxWaitMs: 500, minBytes: 1, maxBytes: 1024, topics: [] };
+    const msg: ReplicaFetchRequest__Output = { replicaId, brokerEpoch, maxWaitMs: 500, minBytes: 1, maxBytes: 1024, topics: [], session: null };
     this.emit('data', msg);
   }
 }

@@ -14,3 +14,4 @@ export * from './tcp-fault-proxy';
 export * from './failure-detection';
 export * from './process-memory';
 export * from './debug-timeline';
+export * from './fetch-session-epoch';

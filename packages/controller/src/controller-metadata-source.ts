@@ -239,9 +239,9 @@ export class ControllerMetadataSource {
     this.opts.client
       .fetchMetadata(controller, from, CATCH_UP_MAX_BYTES, catchUpLagMs(this.sessionTimeoutMs))
       .then(
-        (fetched) => {
+        async (fetched) => {
           if (this.closed) return;
-          const applied = this.opts.source.applyFetched(fetched);
+          const applied = await this.opts.source.applyFetched(fetched);
           const after = afterCatchUpFetch(this.catchUp, applied, this.opts.source.image.offset);
           this.catchUp = after.state;
           this.logCatchUp(after.event, `fetched ${applied} entries from controller ${controller} past offset ${from - 1}; the controller was at ${reportedOffset}`);

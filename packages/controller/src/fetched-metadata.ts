@@ -2,7 +2,7 @@ import { assert } from '@gregor/common';
 import { MetadataImage } from './image';
 import { diffImages } from './image-diff';
 import type { AppliedEvent } from './quorum-controller';
-import { decodeRecordBatch } from './records';
+import { afterEntry, applyEntry } from './apply-entry';
 
 /**
  * One FetchMetadata answer: committed metadata from a voter's log (entries
@@ -18,23 +18,35 @@ export interface FetchedMetadata {
 }
 
 /**
- * Applies fetched committed metadata past `image`'s offset, telling `emit`
- * about each step: a newer snapshot replaces the image (its changes are the
- * difference), then each entry beyond the image is applied in order; what
- * the image already holds is skipped, so the same entries may arrive by two
- * paths. Returns the image (a new one after a snapshot) and how many steps
- * applied something new (a snapshot counts as one).
+ * Applies fetched committed metadata past the image's offset, telling
+ * `emit` about each step: a newer snapshot replaces the image (its changes
+ * are the difference), then each entry beyond the image is applied in
+ * order; what the image already holds is skipped, so the same entries may
+ * arrive by two paths. A large entry (a topic of thousands of partitions)
+ * is sliced as a voter slices it (applyEntry, afterEntry): decoded in one
+ * event-loop turn, applied in the next, and a turn left to the listeners'
+ * work before the next entry — a broker-only node applied a fetched
+ * 10,000-partition entry in one task before. Since other work (the other
+ * path) may apply entries between those turns, the image is read through
+ * `image` after each one. Returns how many steps applied something new (a
+ * snapshot counts as one).
  */
-export function applyFetchedMetadata(image: MetadataImage, fetched: FetchedMetadata, emit: (e: AppliedEvent) => void): { image: MetadataImage; applied: number } {
-  let current = image;
+export async function applyFetchedMetadata(
+  image: () => MetadataImage,
+  replaceImage: (next: MetadataImage) => void,
+  fetched: FetchedMetadata,
+  emit: (e: AppliedEvent) => void,
+): Promise<number> {
   let applied = 0;
-  if (fetched.snapshot !== undefined && fetched.snapshot.offset > current.offset) {
-    const before = current;
-    current = MetadataImage.fromSnapshot(fetched.snapshot.data);
-    emit({ offset: current.offset, changes: diffImages(before, current) });
+  if (fetched.snapshot !== undefined && fetched.snapshot.offset > image().offset) {
+    const before = image();
+    const next = MetadataImage.fromSnapshot(fetched.snapshot.data);
+    replaceImage(next);
+    emit({ offset: next.offset, changes: diffImages(before, next) });
     applied++;
   }
   for (const e of fetched.entries) {
+    const current = image();
     if (e.offset <= current.offset) continue;
     // A gap would skip committed records: the image would be wrong from then on.
     assert(e.offset === current.offset + 1, `fetched metadata entry ${e.offset} does not follow the image's offset ${current.offset}`);
@@ -42,9 +54,12 @@ export function applyFetchedMetadata(image: MetadataImage, fetched: FetchedMetad
       current.advanceTo(e.offset);
       emit({ offset: e.offset, changes: [] });
     } else {
-      emit({ offset: e.offset, changes: current.apply(decodeRecordBatch(e.data), e.offset) });
+      const changes = await applyEntry(image, e.data, e.offset);
+      if (changes === undefined) continue; // the other path applied it meanwhile
+      emit({ offset: e.offset, changes });
+      await afterEntry(e.data);
     }
     applied++;
   }
-  return { image: current, applied };
+  return applied;
 }

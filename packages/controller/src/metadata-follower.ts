@@ -92,14 +92,17 @@ export class MetadataFollower implements MetadataImageSource {
       throw err;
     }
     this.lastAnswerMs = this.clock.monotonicMs();
-    return { applied: this.applyFetched(res), commitIndex: res.commitIndex };
+    return { applied: await this.applyFetched(res), commitIndex: res.commitIndex };
   }
 
   /** Applies committed metadata fetched from any voter (the broker's own catch-up too); returns how many steps were new. */
-  applyFetched(fetched: FetchedMetadata): number {
-    const { image, applied } = applyFetchedMetadata(this.current, fetched, (e) => this.emit(e));
-    this.current = image;
-    return applied;
+  applyFetched(fetched: FetchedMetadata): Promise<number> {
+    return applyFetchedMetadata(
+      () => this.current,
+      (next) => (this.current = next),
+      fetched,
+      (e) => this.emit(e),
+    );
   }
 
   /**

@@ -72,9 +72,10 @@ export interface MetadataImageSource {
   leaderId(): number;
   /**
    * Applies committed metadata the broker fetched itself (its usual path
-   * fell behind: metadata-catch-up); returns how many steps were new.
+   * fell behind: metadata-catch-up); resolves to how many steps were new.
+   * Large entries take several event-loop turns (applyFetchedMetadata).
    */
-  applyFetched(fetched: FetchedMetadata): number;
+  applyFetched(fetched: FetchedMetadata): Promise<number>;
 }
 
 export function topicView(image: MetadataImage, t: TopicImage): TopicMetadataView {

@@ -269,11 +269,14 @@ export class QuorumController {
    * Never on the active controller (its image is the source). Returns how
    * many steps were new.
    */
-  applyFetched(fetched: FetchedMetadata): number {
+  async applyFetched(fetched: FetchedMetadata): Promise<number> {
     if (this.active) return 0;
-    const { image, applied } = applyFetchedMetadata(this.currentImage, fetched, (e) => this.emit(e));
-    this.currentImage = image;
-    return applied;
+    return applyFetchedMetadata(
+      () => this.currentImage,
+      (next) => (this.currentImage = next),
+      fetched,
+      (e) => this.emit(e),
+    );
   }
 
   private emit(e: AppliedEvent): void {

@@ -22,8 +22,8 @@ class FakeImageSource implements MetadataImageSource {
     return this.image.lastLeaderChange?.leaderId ?? -1;
   }
 
-  applyFetched(): number {
-    return 0;
+  applyFetched(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   /** Applies `records` as the next committed batch and tells the listeners. */

@@ -1,7 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { BrokerStatus } from '@gregor/broker';
 
-/** Kafka's ReplicaManager gauges, computed from one status snapshot. */
+/** Kafka's ReplicaManager gauges, from one status snapshot (the broker counts the led partitions: countLedPartition). */
 export interface BrokerPartitionCounts {
   /** Replicas hosted here in any role (Kafka: PartitionCount). */
   partitions: number;
@@ -16,15 +16,7 @@ export interface BrokerPartitionCounts {
 }
 
 export function brokerPartitionCounts(status: BrokerStatus): BrokerPartitionCounts {
-  let underReplicated = 0;
-  let underMinIsr = 0;
-  let atMinIsr = 0;
-  for (const p of status.led) {
-    if (p.isr.length < p.replicas.length) underReplicated++;
-    if (p.isr.length < p.minInsyncReplicas) underMinIsr++;
-    else if (p.isr.length === p.minInsyncReplicas) atMinIsr++;
-  }
-  return { partitions: status.hostedPartitions, leaders: status.led.length, underReplicated, underMinIsr, atMinIsr };
+  return { partitions: status.hostedPartitions, ...status.led };
 }
 
 /**
@@ -88,5 +80,7 @@ export function registerBrokerGauges(registry: Registry, status: () => BrokerSta
   gauge('gregor_request_reads_paused', 'Times since start a connection or call waited for room under queued.max.request.bytes', (x) => x.status.requestBytes.pausedTotal);
   gauge('gregor_kafka_fetch_sessions', 'Incremental fetch sessions (KIP-227) the KAFKA listener holds (bound: max.incremental.fetch.session.cache.slots)', (x) => x.status.kafka?.fetchSessions ?? 0);
   gauge('gregor_kafka_fetch_session_partitions', 'Partitions held by the KAFKA listener\'s incremental fetch sessions', (x) => x.status.kafka?.fetchSessionPartitions ?? 0);
+  gauge('gregor_replica_fetch_sessions', 'Followers\' incremental fetch sessions (KIP-227) this leader holds (at most one per follower)', (x) => x.status.replicaFetchSessions.sessions);
+  gauge('gregor_replica_fetch_session_partitions', 'Partitions held by followers\' incremental fetch sessions on this leader', (x) => x.status.replicaFetchSessions.partitions);
   gauge('gregor_kafka_fetch_sessions_evicted', 'Idle incremental fetch sessions evicted since start to make room for a new one', (x) => x.status.kafka?.fetchSessionsEvicted ?? 0);
 }

@@ -4,7 +4,7 @@ export { parseListeners, parseQuorumVoters, LISTENER_NAMES, type Listener, type 
 export { parseNodeArgs, USAGE, type ParsedArgs } from './args';
 export { NodeMetrics, type RpcService } from './metrics';
 export { brokerPartitionCounts, type BrokerPartitionCounts } from './broker-metrics';
-export { countElections, imageCounts, type ElectionCounts } from './controller-metrics';
+export { countElections, imageCounts, imageCountsByOffset, type ElectionCounts } from './controller-metrics';
 export type { ConsumerGroupLag, ConsumerGroupLagSource } from './consumer-lag';
 export { decideReadiness, type Readiness, type ReadinessInput } from './readiness';
 export { GrpcHealth, HEALTH_SERVICE_NAMES } from './grpc-health';

@@ -1,7 +1,7 @@
-import type { BrokerStatus } from '@gregor/broker';
+import { countLedPartition, emptyLedPartitionCounts, type BrokerStatus } from '@gregor/broker';
 import type { MetadataChange } from '@gregor/controller';
 import { MetadataImage } from '@gregor/controller';
-import { brokerPartitionCounts, countElections, decideReadiness, imageCounts, memorySnapshot, NodeMetrics, type ReadinessInput } from '@gregor/node';
+import { brokerPartitionCounts, countElections, decideReadiness, imageCounts, imageCountsByOffset, memorySnapshot, NodeMetrics, type ReadinessInput } from '@gregor/node';
 import type { LogStoreMemory } from '@gregor/storage';
 
 const quorum = (over: Partial<NonNullable<ReadinessInput['quorum']>> = {}): ReadinessInput['quorum'] => ({
@@ -50,17 +50,19 @@ describe('decideReadiness', () => {
 
 describe('brokerPartitionCounts', () => {
   test('counts led partitions under-replicated, under and at min ISR', () => {
+    const led = emptyLedPartitionCounts();
+    // replicas, ISR size, min.insync.replicas
+    countLedPartition(led, 3, 3, 2);
+    countLedPartition(led, 3, 2, 2);
+    countLedPartition(led, 3, 1, 2);
+    countLedPartition(led, 1, 1, 1);
     const status: BrokerStatus = {
       hostedPartitions: 5,
       waitingFetches: 0,
       waitingProduces: 0,
       requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 },
-      led: [
-        { topic: 'a', partition: 0, replicas: [1, 2, 3], isr: [1, 2, 3], minInsyncReplicas: 2 },
-        { topic: 'a', partition: 1, replicas: [1, 2, 3], isr: [1, 2], minInsyncReplicas: 2 },
-        { topic: 'b', partition: 0, replicas: [1, 2, 3], isr: [1], minInsyncReplicas: 2 },
-        { topic: 'c', partition: 0, replicas: [1], isr: [1], minInsyncReplicas: 1 },
-      ],
+      replicaFetchSessions: { sessions: 0, partitions: 0 },
+      led,
     };
     expect(brokerPartitionCounts(status)).toEqual({ partitions: 5, leaders: 4, underReplicated: 2, underMinIsr: 1, atMinIsr: 2 });
   });
@@ -84,6 +86,18 @@ describe('controller counts', () => {
 
   test('an empty image has no brokers, topics or offline partitions', () => {
     expect(imageCounts(new MetadataImage())).toEqual({ fenced: 0, active: 0, topics: 0, partitions: 0, offline: 0 });
+  });
+
+  test('scrapes between metadata changes walk the image once; an applied entry makes the next one walk again', () => {
+    const image = new MetadataImage();
+    const counts = imageCountsByOffset();
+    const walks = jest.spyOn(image, 'topics');
+    expect(counts(image)).toEqual({ fenced: 0, active: 0, topics: 0, partitions: 0, offline: 0 });
+    expect(walks).toHaveBeenCalledTimes(1);
+    image.apply({ origin: null, records: [{ type: 'register-broker', brokerId: 1, incarnationId: 'i', listeners: [], rack: null }] }, image.offset + 1);
+    expect(counts(image)).toEqual({ fenced: 1, active: 0, topics: 0, partitions: 0, offline: 0 });
+    expect(counts(image).fenced).toBe(1);
+    expect(walks).toHaveBeenCalledTimes(2);
   });
 });
 
@@ -130,7 +144,7 @@ describe('NodeMetrics', () => {
     let storeReads = 0;
     m.attachBroker(() => {
       statusReads++;
-      return { hostedPartitions: 0, led: [], waitingFetches: 0, waitingProduces: 0, requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 } };
+      return { hostedPartitions: 0, led: emptyLedPartitionCounts(), waitingFetches: 0, waitingProduces: 0, requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 }, replicaFetchSessions: { sessions: 0, partitions: 0 } };
     });
     m.attachStore(() => {
       storeReads++;
@@ -146,9 +160,16 @@ describe('NodeMetrics', () => {
     const m = new NodeMetrics(1);
     expect(await value(m, 'gregor_under_replicated_partitions')).toBe(0); // no broker attached (controller-only node)
     let isr = [1, 2];
-    m.attachBroker(() => ({ hostedPartitions: 1, led: [{ topic: 't', partition: 0, replicas: [1, 2], isr, minInsyncReplicas: 1 }], waitingFetches: 3, waitingProduces: 0, requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 } }));
+    const ledOne = (isrSize: number) => {
+      const led = emptyLedPartitionCounts();
+      countLedPartition(led, 2, isrSize, 1);
+      return led;
+    };
+    m.attachBroker(() => ({ hostedPartitions: 1, led: ledOne(isr.length), waitingFetches: 3, waitingProduces: 0, requestBytes: { used: 0, max: 1, waitingReaders: 0, pausedTotal: 0 }, replicaFetchSessions: { sessions: 2, partitions: 7 } }));
     expect(await value(m, 'gregor_under_replicated_partitions')).toBe(0);
     expect(await value(m, 'gregor_fetch_waiting_requests')).toBe(3);
+    expect(await value(m, 'gregor_replica_fetch_sessions')).toBe(2);
+    expect(await value(m, 'gregor_replica_fetch_session_partitions')).toBe(7);
     isr = [1];
     expect(await value(m, 'gregor_under_replicated_partitions')).toBe(1);
 

@@ -22,6 +22,7 @@ export {
   type KafkaReplicationClientOptions,
 } from './kafka-replication-client';
 export { buildFetchRequest, fetchWaitMs, rotate } from './fetch-request';
+export { FollowerFetchSession, type FetchSessionFields, type SessionFetch } from './fetch-session';
 export {
   UNDEFINED_EPOCH,
   UNDEFINED_EPOCH_END_OFFSET,

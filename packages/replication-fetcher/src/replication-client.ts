@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { GregorError, errorNameForCode, grpcChannelOptions, INTER_NODE_KEEPALIVE } from '@gregor/common';
+import { GregorError, errorCode, errorNameForCode, grpcChannelOptions, INTER_NODE_KEEPALIVE } from '@gregor/common';
 import {
   loadReplicationProto,
   type GregorReplicationClient,
@@ -9,6 +9,7 @@ import {
   type ReplicationError__Output,
 } from '@gregor/proto';
 import type { EpochEndOffset } from './epochs';
+import { FollowerFetchSession, type SessionFetch } from './fetch-session';
 import { FetchStream, transportError } from './fetch-stream';
 
 /** One partition of a follower fetch, in domain types (the wire stops in this file). */
@@ -79,6 +80,9 @@ function errorOf(wire: ReplicationError__Output | null, context: { topic?: strin
   return GregorError.withoutStack(errorNameForCode(wire.code), wire.message.replace(/^[A-Z_]+: /, ''), { ...context, ...leaderHint });
 }
 
+/** Request-level answers that mean the leader has no such session (it restarted, or evicted it): fetch in full and go on. */
+const SESSION_ERRORS: ReadonlySet<number> = new Set([errorCode('FETCH_SESSION_ID_NOT_FOUND'), errorCode('INVALID_FETCH_SESSION_EPOCH')]);
+
 export function decodeFetchResponse(res: ReplicaFetchResponse__Output): ReplicaFetchPartitionResponse[] {
   const requestError = errorOf(res.error, {});
   if (requestError !== undefined) throw requestError;
@@ -127,6 +131,28 @@ function byTopic<T extends { topic: string }, W>(items: readonly T[], toWire: (i
   return [...topics].map(([name, partitions]) => ({ name, partitions }));
 }
 
+/** The wire request: `partitions` (all, or the session's changes) and the session fields (none: sessionless, for the unary fallback). */
+function toWire(request: ReplicaFetchRequest, partitions: readonly ReplicaFetchPartitionRequest[], planned: SessionFetch | undefined): WireFetchRequest {
+  return {
+    replicaId: request.replicaId,
+    brokerEpoch: request.brokerEpoch.toString(),
+    maxWaitMs: request.maxWaitMs,
+    minBytes: request.minBytes,
+    maxBytes: request.maxBytes,
+    topics: byTopic(partitions, (p) => ({
+      partition: p.partition,
+      fetchOffset: p.fetchOffset.toString(),
+      lastFetchedEpoch: p.lastFetchedEpoch,
+      currentLeaderEpoch: p.currentLeaderEpoch,
+      partitionMaxBytes: p.partitionMaxBytes,
+      logStartOffset: p.logStartOffset.toString(),
+    })),
+    ...(planned === undefined
+      ? {}
+      : { session: { id: planned.session.id, epoch: planned.session.epoch, forgotten: planned.session.forgotten.map((t) => ({ name: t.topic, partitions: [...t.partitions] })) } }),
+  };
+}
+
 /** The real client: gregor.v1.GregorReplication over one gRPC channel; fetches go over FetchStream (fetch-stream.ts). */
 export function grpcReplicationClient(address: string): ReplicationClient {
   const Ctor = loadReplicationProto().gregor.v1.GregorReplication;
@@ -138,6 +164,8 @@ export function grpcReplicationClient(address: string): ReplicationClient {
     grpcChannelOptions(INTER_NODE_KEEPALIVE, { 'grpc.max_receive_message_length': -1 }),
   );
   const stream = new FetchStream(client, address);
+  // One session per client: its fetcher loop sends one fetch at a time to this leader.
+  const session = new FollowerFetchSession();
   /** FetchFromLeader: with a leader that does not know FetchStream. */
   const unaryFetch = (wire: WireFetchRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<ReplicaFetchResponse__Output> =>
     new Promise((resolve, reject) => {
@@ -150,32 +178,34 @@ export function grpcReplicationClient(address: string): ReplicationClient {
       if (signal?.aborted === true) call.cancel();
       else signal?.addEventListener('abort', onAbort, { once: true });
     });
+  /** One fetch over the stream within the incremental session (fetch-session.ts); any failure makes the next one full. */
+  const sessionFetch = async (request: ReplicaFetchRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<ReplicaFetchResponse__Output> => {
+    const planned = session.next(request.partitions);
+    let res: ReplicaFetchResponse__Output;
+    try {
+      res = await stream.fetch(toWire(request, planned.partitions, planned), timeoutMs, signal);
+    } catch (err) {
+      session.failed();
+      throw err;
+    }
+    if (res.error !== null && res.error.code !== 0) session.failed();
+    else session.answered(res.sessionId);
+    return res;
+  };
   return {
     async fetch(request, timeoutMs, signal) {
-      const wire: WireFetchRequest = {
-        replicaId: request.replicaId,
-        brokerEpoch: request.brokerEpoch.toString(),
-        maxWaitMs: request.maxWaitMs,
-        minBytes: request.minBytes,
-        maxBytes: request.maxBytes,
-        topics: byTopic(request.partitions, (p) => ({
-          partition: p.partition,
-          fetchOffset: p.fetchOffset.toString(),
-          lastFetchedEpoch: p.lastFetchedEpoch,
-          currentLeaderEpoch: p.currentLeaderEpoch,
-          partitionMaxBytes: p.partitionMaxBytes,
-          logStartOffset: p.logStartOffset.toString(),
-        })),
-      };
       if (!stream.unsupported) {
         try {
-          return decodeFetchResponse(await stream.fetch(wire, timeoutMs, signal));
+          let res = await sessionFetch(request, timeoutMs, signal);
+          // The leader lost our session: one full fetch at once rather than a loop backoff for every partition.
+          if (res.error !== null && SESSION_ERRORS.has(res.error.code)) res = await sessionFetch(request, timeoutMs, signal);
+          return decodeFetchResponse(res);
         } catch (err) {
           // UNIMPLEMENTED: nothing was fetched; ask again the old way.
           if (!stream.unsupported) throw err;
         }
       }
-      return decodeFetchResponse(await unaryFetch(wire, timeoutMs, signal));
+      return decodeFetchResponse(await unaryFetch(toWire(request, request.partitions, undefined), timeoutMs, signal));
     },
     offsetsForLeaderEpoch(replicaId, queries, timeoutMs, signal) {
       return new Promise((resolve, reject) => {

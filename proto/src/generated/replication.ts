@@ -13,8 +13,10 @@ import type { ReplicaFetchPartition as _gregor_v1_ReplicaFetchPartition, Replica
 import type { ReplicaFetchPartitionResult as _gregor_v1_ReplicaFetchPartitionResult, ReplicaFetchPartitionResult__Output as _gregor_v1_ReplicaFetchPartitionResult__Output } from './gregor/v1/ReplicaFetchPartitionResult';
 import type { ReplicaFetchRequest as _gregor_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _gregor_v1_ReplicaFetchRequest__Output } from './gregor/v1/ReplicaFetchRequest';
 import type { ReplicaFetchResponse as _gregor_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _gregor_v1_ReplicaFetchResponse__Output } from './gregor/v1/ReplicaFetchResponse';
+import type { ReplicaFetchSession as _gregor_v1_ReplicaFetchSession, ReplicaFetchSession__Output as _gregor_v1_ReplicaFetchSession__Output } from './gregor/v1/ReplicaFetchSession';
 import type { ReplicaFetchTopic as _gregor_v1_ReplicaFetchTopic, ReplicaFetchTopic__Output as _gregor_v1_ReplicaFetchTopic__Output } from './gregor/v1/ReplicaFetchTopic';
 import type { ReplicaFetchTopicResult as _gregor_v1_ReplicaFetchTopicResult, ReplicaFetchTopicResult__Output as _gregor_v1_ReplicaFetchTopicResult__Output } from './gregor/v1/ReplicaFetchTopicResult';
+import type { ReplicaForgottenTopic as _gregor_v1_ReplicaForgottenTopic, ReplicaForgottenTopic__Output as _gregor_v1_ReplicaForgottenTopic__Output } from './gregor/v1/ReplicaForgottenTopic';
 import type { ReplicationError as _gregor_v1_ReplicationError, ReplicationError__Output as _gregor_v1_ReplicationError__Output } from './gregor/v1/ReplicationError';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -36,8 +38,10 @@ export interface ProtoGrpcType {
       ReplicaFetchPartitionResult: MessageTypeDefinition<_gregor_v1_ReplicaFetchPartitionResult, _gregor_v1_ReplicaFetchPartitionResult__Output>
       ReplicaFetchRequest: MessageTypeDefinition<_gregor_v1_ReplicaFetchRequest, _gregor_v1_ReplicaFetchRequest__Output>
       ReplicaFetchResponse: MessageTypeDefinition<_gregor_v1_ReplicaFetchResponse, _gregor_v1_ReplicaFetchResponse__Output>
+      ReplicaFetchSession: MessageTypeDefinition<_gregor_v1_ReplicaFetchSession, _gregor_v1_ReplicaFetchSession__Output>
       ReplicaFetchTopic: MessageTypeDefinition<_gregor_v1_ReplicaFetchTopic, _gregor_v1_ReplicaFetchTopic__Output>
       ReplicaFetchTopicResult: MessageTypeDefinition<_gregor_v1_ReplicaFetchTopicResult, _gregor_v1_ReplicaFetchTopicResult__Output>
+      ReplicaForgottenTopic: MessageTypeDefinition<_gregor_v1_ReplicaForgottenTopic, _gregor_v1_ReplicaForgottenTopic__Output>
       ReplicationError: MessageTypeDefinition<_gregor_v1_ReplicationError, _gregor_v1_ReplicationError__Output>
     }
   }

@@ -12,10 +12,20 @@ export interface ReplicaFetchRequest {
   readonly maxWaitMs: number;
   readonly minBytes: number;
   readonly maxBytes: number;
+  /** Every partition (a full fetch), or only those that changed (an incremental one: the session holds the rest). */
   readonly topics: readonly {
     readonly name: string;
     readonly partitions: readonly ReplicaFetchPartitionData[];
   }[];
+  /** KIP-227 incremental fetch session (replication.proto ReplicaFetchSession); absent: a sessionless full fetch. */
+  readonly session?: ReplicaFetchSessionFields;
+}
+
+/** Kafka's Fetch session fields: id 0 = none; epoch 0 opens a session, -1 fetches without one, n > 0 is the n-th incremental fetch. */
+export interface ReplicaFetchSessionFields {
+  readonly id: number;
+  readonly epoch: number;
+  readonly forgotten: readonly { readonly topic: string; readonly partitions: readonly number[] }[];
 }
 
 export interface ReplicaFetchPartitionData {
@@ -29,7 +39,10 @@ export interface ReplicaFetchPartitionData {
 }
 
 export interface ReplicaFetchResponse {
+  /** Every partition of a full fetch; only those with news for an incremental one. */
   readonly topics: ReplicaFetchTopicResponse[];
+  /** The session later requests may use; 0 or absent: none. */
+  readonly sessionId?: number;
 }
 
 export interface ReplicaFetchTopicResponse {

@@ -28,12 +28,15 @@ export function decodeReplicaFetch(req: wire.ReplicaFetchRequest__Output): Repli
         logStartOffset: int64(p.logStartOffset, 'log_start_offset'),
       })),
     })),
+    // Absent (null from the loader; undefined from hand-built messages): a follower that predates sessions.
+    ...(req.session === null || req.session === undefined ? {} : { session: { id: req.session.id, epoch: req.session.epoch, forgotten: req.session.forgotten.map((t) => ({ topic: t.name, partitions: t.partitions })) } }),
   };
 }
 
 export function encodeReplicaFetch(res: ReplicaFetchResponse): wire.ReplicaFetchResponse {
   return {
     error: null,
+    sessionId: res.sessionId ?? 0,
     topics: res.topics.map((t) => ({
       name: t.name,
       partitions: t.partitions.map((p) => ({

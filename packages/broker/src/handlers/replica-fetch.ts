@@ -109,16 +109,26 @@ async function readForFollower(
   return { response: { topics: [...byTopic.values()] }, bytes, anyError };
 }
 
-/** FetchFromLeader: the follower long-poll (see answerWhenReady). */
+/**
+ * FetchFromLeader: the follower long-poll (see answerWhenReady), over the
+ * follower's incremental fetch session when it has one (KIP-227,
+ * ReplicaFetchSessions): the request names only changed partitions, every
+ * partition of the session is read (each fetch still tells the leader the
+ * follower's position for all of them), and the answer carries only those
+ * with news. A session error fails the whole request: the follower starts
+ * over with a full fetch.
+ */
 export async function handleReplicaFetch(
   ctx: BrokerContext,
   req: ReplicaFetchRequest,
   outcome: RequestOutcome,
   signal?: AbortSignal,
 ): Promise<ReplicaFetchResponse> {
+  const plan = ctx.replicaFetchSessions.begin(req);
+  if (plan.kind === 'error') throw GregorError.withoutStack(plan.error, `follower ${req.replicaId}: fetch session ${req.session?.id} at epoch ${req.session?.epoch}`);
   const shape = normalizeFetchShape({ maxWaitMs: req.maxWaitMs, minBytes: req.minBytes, maxBytes: req.maxBytes });
-  const targets: ReplicaTarget[] = fetchTargets(req.topics, (target, p) => ({ ...target, lastFetchedEpoch: p.lastFetchedEpoch, logStartOffset: p.logStartOffset }));
-  return answerWhenReady(
+  const targets: ReplicaTarget[] = fetchTargets(plan.topics, (target, p) => ({ ...target, lastFetchedEpoch: p.lastFetchedEpoch, logStartOffset: p.logStartOffset }));
+  const res = await answerWhenReady(
     ctx,
     shape,
     targets,
@@ -126,4 +136,7 @@ export async function handleReplicaFetch(
     signal,
     { topics: [] },
   );
+  // The follower went away or cut the fetch: nobody reads the answer, and it starts over with a full fetch.
+  if (signal?.aborted === true) return res;
+  return ctx.replicaFetchSessions.finish(req.replicaId, plan, res);
 }

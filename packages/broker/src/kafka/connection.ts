@@ -11,7 +11,7 @@ import {
   type RequestHeaderInfo,
 } from '@gregor/kafka-protocol';
 import type { BrokerApi } from '../api/broker-api';
-import type { FetchSessionCache } from './fetch-sessions';
+import type { FetchSessionCache } from '../fetch-sessions';
 import { isFollowerFetchFrame, type ReplicaFetchCall } from './replica-fetch-adapter';
 import type { RequestBytesBudget } from '../request-bytes-budget';
 import { reportRequestFailed } from '../broker-core';

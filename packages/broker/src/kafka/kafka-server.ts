@@ -3,7 +3,7 @@ import type { Clock, Logger } from '@gregor/common';
 import type { BrokerApi } from '../api/broker-api';
 import type { BrokerObserver } from '../observer';
 import { KafkaConnection, type KafkaConnectionDeps, type KafkaConnectionLimits } from './connection';
-import { FetchSessionCache, type FetchSessionLimits } from './fetch-sessions';
+import { CONSUMER_FETCH_ANSWERS, FetchSessionCache, type FetchSessionLimits } from '../fetch-sessions';
 import type { RequestBytesBudget } from '../request-bytes-budget';
 import type { ReplicaFetchCall } from './replica-fetch-adapter';
 
@@ -66,7 +66,7 @@ export class KafkaServer {
     private readonly server: net.Server,
     private readonly opts: KafkaServerOptions,
   ) {
-    this.fetchSessions = new FetchSessionCache(opts.fetchSessions, opts.clock);
+    this.fetchSessions = new FetchSessionCache(CONSUMER_FETCH_ANSWERS, opts.fetchSessions, opts.clock);
     this.deps = { api: opts.api, logger: opts.logger, observer: opts.observer, clock: opts.clock, limits: opts.limits, fetchSessions: this.fetchSessions, requestBytes: opts.requestBytes, ...(opts.replicaFetch !== undefined ? { replicaFetch: opts.replicaFetch } : {}) };
   }
 

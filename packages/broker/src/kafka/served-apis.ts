@@ -38,7 +38,7 @@ import {
 import type { BrokerApi } from '../api/broker-api';
 import type { RequestContext } from '../api/context';
 import type { ApiName } from '../observer';
-import type { FetchSessionCache } from './fetch-sessions';
+import type { FetchSessionCache } from '../fetch-sessions';
 import type { ReplicaFetchCall } from './replica-fetch-adapter';
 import * as admin from './admin-adapter';
 import * as data from './data-adapter';

@@ -1,3 +1,4 @@
+import { countLedPartition, emptyLedPartitionCounts, type LedPartitionCounts } from './led-partition-counts';
 import { GregorError, backoffMs, debugTimeline, isGregorError, tpKey, type Clock, type Logger } from '@gregor/common';
 import type { FollowedPartition } from '@gregor/replication-fetcher';
 import type { BrokerConfig } from '../broker-config';
@@ -44,15 +45,6 @@ export type ReplicaRoleSnapshot =
       leaderEpochStartOffset: bigint;
     }
   | { role: 'follower'; leaderId: number; leaderEpoch: number; logEndOffset: bigint; highWatermark: bigint };
-
-/** A partition this broker leads, as metrics see it (Kafka's UnderReplicatedPartitions and friends). */
-export interface LedPartitionStatus {
-  topic: string;
-  partition: number;
-  replicas: readonly number[];
-  /** The committed ISR. */
-  isr: readonly number[];
-}
 
 export interface ReplicaManagerDeps {
   config: BrokerConfig;
@@ -337,10 +329,18 @@ export class ReplicaManager {
   }
 
   /** Partitions this broker leads now, and how many it hosts in any role (metrics, on scrape). */
-  status(): { hostedPartitions: number; led: LedPartitionStatus[] } {
-    const led: LedPartitionStatus[] = [];
+  /** Hosted replicas and the led partitions' ISR counts; `minInsyncReplicasOf` is asked once per run of one topic (one pass, nothing allocated per partition). */
+  status(minInsyncReplicasOf: (topic: string) => number): { hostedPartitions: number; led: LedPartitionCounts } {
+    const led = emptyLedPartitionCounts();
+    let topic: string | undefined;
+    let minIsr = 1;
     for (const l of this.leaders.values()) {
-      if (!l.deposed && this.claims(l)) led.push({ topic: l.topic, partition: l.partition, replicas: l.replicas, isr: l.isr });
+      if (l.deposed || !this.claims(l)) continue;
+      if (l.topic !== topic) {
+        topic = l.topic;
+        minIsr = minInsyncReplicasOf(topic);
+      }
+      countLedPartition(led, l.replicas.length, l.isr.length, minIsr);
     }
     return { hostedPartitions: this.leaders.size + this.following.size, led };
   }

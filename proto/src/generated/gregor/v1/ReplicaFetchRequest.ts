@@ -1,6 +1,7 @@
 // Original file: gregor/v1/replication.proto
 
 import type { ReplicaFetchTopic as _gregor_v1_ReplicaFetchTopic, ReplicaFetchTopic__Output as _gregor_v1_ReplicaFetchTopic__Output } from '../../gregor/v1/ReplicaFetchTopic';
+import type { ReplicaFetchSession as _gregor_v1_ReplicaFetchSession, ReplicaFetchSession__Output as _gregor_v1_ReplicaFetchSession__Output } from '../../gregor/v1/ReplicaFetchSession';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ReplicaFetchRequest {
@@ -10,6 +11,7 @@ export interface ReplicaFetchRequest {
   'minBytes'?: (number);
   'maxBytes'?: (number);
   'topics'?: (_gregor_v1_ReplicaFetchTopic)[];
+  'session'?: (_gregor_v1_ReplicaFetchSession | null);
 }
 
 export interface ReplicaFetchRequest__Output {
@@ -19,4 +21,5 @@ export interface ReplicaFetchRequest__Output {
   'minBytes': (number);
   'maxBytes': (number);
   'topics': (_gregor_v1_ReplicaFetchTopic__Output)[];
+  'session': (_gregor_v1_ReplicaFetchSession__Output | null);
 }

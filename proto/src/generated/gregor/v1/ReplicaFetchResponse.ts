@@ -6,9 +6,11 @@ import type { ReplicaFetchTopicResult as _gregor_v1_ReplicaFetchTopicResult, Rep
 export interface ReplicaFetchResponse {
   'error'?: (_gregor_v1_ReplicationError | null);
   'topics'?: (_gregor_v1_ReplicaFetchTopicResult)[];
+  'sessionId'?: (number);
 }
 
 export interface ReplicaFetchResponse__Output {
   'error': (_gregor_v1_ReplicationError__Output | null);
   'topics': (_gregor_v1_ReplicaFetchTopicResult__Output)[];
+  'sessionId': (number);
 }

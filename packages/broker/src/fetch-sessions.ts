@@ -1,17 +1,21 @@
 import { randomInt } from 'node:crypto';
-import { tpKey, type Clock } from '@gregor/common';
-import type { FetchPartitionData, FetchPartitionResponse, FetchResponse, FetchTopicData, FetchTopicResponse } from '../api/fetch';
+import { FETCH_SESSION_FINAL_EPOCH, FETCH_SESSION_INITIAL_EPOCH, nextFetchSessionEpoch, tpKey, type Clock } from '@gregor/common';
+import type { FetchPartitionData, FetchPartitionResponse } from './api/fetch';
 
 /**
- * Incremental fetch sessions (KIP-227) for the KAFKA listener's Fetch
- * (v7+). A consumer that fetches many partitions names them all once (a
- * full request, session epoch 0); the broker keeps them — offsets, limits
- * and what it last told the client about each — under a session id. Later
- * requests (epoch 1, 2, …) name only the partitions whose position changed
- * and those to forget, and the answer holds only partitions with news:
- * records, a moved high watermark, last stable offset or log start offset,
- * or an error. The request and response of an idle consumer of 10,000
- * partitions are then a few bytes instead of ~200 KB.
+ * Incremental fetch sessions (KIP-227), one piece of logic for both
+ * fetches that name many partitions: the KAFKA listener's Fetch (v7+) and
+ * the follower's FetchFromLeader/FetchStream between brokers (each with
+ * its own cache). A fetcher that fetches many partitions names them all
+ * once (a full request, session epoch 0); the broker keeps them — offsets,
+ * limits and what it last told the fetcher about each — under a session
+ * id. Later requests (epoch 1, 2, …) name only the partitions whose
+ * position changed and those to forget, and the answer holds only
+ * partitions with news (`FetchSessionAnswers`: records, an error, a moved
+ * offset). The request and response of an idle consumer of 10,000
+ * partitions are then a few bytes instead of ~200 KB; an idle follower's
+ * likewise, while the leader still reads every session partition each
+ * fetch (its position counts towards the ISR, as in Kafka).
  *
  * Kafka's rules (FetchManager.newContext):
  * - epoch -1 (FINAL): a sessionless full fetch; a session named is closed.
@@ -31,11 +35,35 @@ import type { FetchPartitionData, FetchPartitionResponse, FetchResponse, FetchTo
  * request that names more gets no session.
  */
 
-export const FETCH_SESSION_FINAL_EPOCH = -1;
-export const FETCH_SESSION_INITIAL_EPOCH = 0;
+export { FETCH_SESSION_FINAL_EPOCH, FETCH_SESSION_INITIAL_EPOCH, nextFetchSessionEpoch };
 /** Kafka's min.incremental.fetch.session.eviction.ms (an internal constant there too). */
 export const FETCH_SESSION_EVICTION_MS = 120_000;
 export const MAX_PARTITIONS_PER_SESSION = 100_000;
+
+/** What makes a partition's answer news: the fetch kind's own rule (Kafka's CachedPartition.maybeUpdateResponseData). */
+export interface FetchSessionAnswers<R> {
+  /** Whether an incremental answer must carry the partition whatever it said before (records, an error). */
+  urgent(r: R): boolean;
+  /** The offsets the answer tells, in a fixed order: a change of any since the last answer is news. */
+  offsets(r: R): readonly bigint[];
+}
+
+/** The least a session needs of one partition of a request. */
+export interface SessionPartitionData {
+  readonly partition: number;
+}
+
+/** The least a session needs of one partition of an answer. */
+export interface SessionPartitionAnswer {
+  readonly partition: number;
+  readonly records: Buffer;
+}
+
+/** A consumer Fetch's answer (KAFKA listener): records, an error, or a moved high watermark, last stable or log start offset. */
+export const CONSUMER_FETCH_ANSWERS: FetchSessionAnswers<FetchPartitionResponse> = {
+  urgent: (p) => p.records.length > 0 || p.error !== null,
+  offsets: (p) => [p.highWatermark, p.lastStableOffset, p.logStartOffset],
+};
 
 export interface FetchSessionLimits {
   /** max.incremental.fetch.session.cache.slots; 0 turns sessions off (every answer has session id 0). */
@@ -45,28 +73,32 @@ export interface FetchSessionLimits {
 }
 
 /** The session fields of a Fetch request (v7+; older versions are sessionless: id 0, epoch -1). */
-export interface FetchSessionRequest {
+export interface FetchSessionRequest<D extends SessionPartitionData = FetchPartitionData> {
   readonly sessionId: number;
   readonly sessionEpoch: number;
-  readonly topics: readonly FetchTopicData[];
+  readonly topics: readonly SessionTopic<D>[];
   readonly forgotten: readonly { readonly topic: string; readonly partitions: readonly number[] }[];
 }
 
-interface CachedPartition {
-  readonly topic: string;
-  readonly data: FetchPartitionData;
-  /** What the last answer said (-1: nothing yet, so the next answer includes the partition). */
-  highWatermark: bigint;
-  lastStableOffset: bigint;
-  logStartOffset: bigint;
+/** A topic's partitions in a request or an answer. */
+export interface SessionTopic<P> {
+  readonly name: string;
+  readonly partitions: readonly P[];
 }
 
-interface FetchSession {
+interface CachedPartition<D> {
+  readonly topic: string;
+  readonly data: D;
+  /** The offsets the last answer told (undefined: none yet, so the next answer includes the partition). */
+  told: readonly bigint[] | undefined;
+}
+
+interface FetchSession<D> {
   readonly id: number;
   /** The epoch the next request must carry. */
   epoch: number;
   /** Fetch order; a partition that returned records moves to the end (each gets its turn at maxBytes). */
-  readonly partitions: Map<string, CachedPartition>;
+  readonly partitions: Map<string, CachedPartition<D>>;
   lastUsedMs: number;
 }
 
@@ -75,11 +107,11 @@ interface FetchSession {
  * an error for the whole request, a sessionless or full fetch (every
  * partition answered), or an incremental one (only partitions with news).
  */
-export type FetchSessionPlan =
+export type FetchSessionPlan<D extends SessionPartitionData = FetchPartitionData> =
   | { readonly kind: 'error'; readonly error: 'FETCH_SESSION_ID_NOT_FOUND' | 'INVALID_FETCH_SESSION_EPOCH' }
-  | { readonly kind: 'sessionless'; readonly topics: readonly FetchTopicData[] }
-  | { readonly kind: 'full'; readonly topics: readonly FetchTopicData[] }
-  | { readonly kind: 'incremental'; readonly topics: readonly FetchTopicData[]; readonly session: FetchSession };
+  | { readonly kind: 'sessionless'; readonly topics: readonly SessionTopic<D>[] }
+  | { readonly kind: 'full'; readonly topics: readonly SessionTopic<D>[] }
+  | { readonly kind: 'incremental'; readonly topics: readonly SessionTopic<D>[]; readonly session: FetchSession<D> };
 
 /** The counts an operator sees (gregor_kafka_fetch_sessions…). */
 export interface FetchSessionStats {
@@ -88,17 +120,18 @@ export interface FetchSessionStats {
   evicted: number;
 }
 
-/** Kafka's nextEpoch: epochs run 1 … 2^31-1, then 1 again. */
-export function nextFetchSessionEpoch(epoch: number): number {
-  return epoch >= 0x7fffffff ? 1 : epoch + 1;
-}
-
-export class FetchSessionCache {
+/**
+ * The sessions of one kind of fetch: D is what a request says of a
+ * partition, R what an answer says (`answers` tells news from repeats).
+ * Defaults: the consumer Fetch.
+ */
+export class FetchSessionCache<D extends SessionPartitionData = FetchPartitionData, R extends SessionPartitionAnswer = FetchPartitionResponse> {
   /** Least recently used first (a used session moves to the end). */
-  private readonly sessions = new Map<number, FetchSession>();
+  private readonly sessions = new Map<number, FetchSession<D>>();
   private evicted = 0;
 
   constructor(
+    private readonly answers: FetchSessionAnswers<R>,
     private readonly limits: FetchSessionLimits,
     private readonly clock: Clock,
     /** A candidate session id (1 … 2^31-1); tests make it deterministic. */
@@ -111,8 +144,13 @@ export class FetchSessionCache {
     return { sessions: this.sessions.size, partitions, evicted: this.evicted };
   }
 
+  /** Drops a session (a follower that opened a newer one); unknown ids are ignored. */
+  close(id: number): void {
+    this.sessions.delete(id);
+  }
+
   /** Decides which session a request belongs to and what it reads (Kafka's FetchManager.newContext). */
-  begin(req: FetchSessionRequest): FetchSessionPlan {
+  begin(req: FetchSessionRequest<D>): FetchSessionPlan<D> {
     const full = req.sessionEpoch === FETCH_SESSION_INITIAL_EPOCH || req.sessionEpoch === FETCH_SESSION_FINAL_EPOCH;
     if (full) {
       if (req.sessionId !== 0) this.sessions.delete(req.sessionId);
@@ -126,7 +164,7 @@ export class FetchSessionCache {
       for (const p of t.partitions) {
         const key = tpKey(t.name, p.partition);
         const cached = session.partitions.get(key);
-        session.partitions.set(key, { topic: t.name, data: p, highWatermark: cached?.highWatermark ?? -1n, lastStableOffset: cached?.lastStableOffset ?? -1n, logStartOffset: cached?.logStartOffset ?? -1n });
+        session.partitions.set(key, { topic: t.name, data: p, told: cached?.told });
       }
     }
     if (session.partitions.size > MAX_PARTITIONS_PER_SESSION) {
@@ -144,14 +182,14 @@ export class FetchSessionCache {
    * incremental one keeps only the partitions with news. Not called for a
    * request whose client went away (the caller drops that answer).
    */
-  finish(plan: Exclude<FetchSessionPlan, { kind: 'error' }>, res: FetchResponse): { sessionId: number; topics: FetchTopicResponse[] } {
-    if (plan.kind === 'sessionless') return { sessionId: 0, topics: res.topics };
+  finish<T extends SessionTopic<R>>(plan: Exclude<FetchSessionPlan<D>, { kind: 'error' }>, res: { readonly topics: readonly T[] }): { sessionId: number; topics: T[] } {
+    if (plan.kind === 'sessionless') return { sessionId: 0, topics: [...res.topics] };
     if (plan.kind === 'full') {
       const session = this.maybeCreate(plan.topics, res);
-      return { sessionId: session?.id ?? 0, topics: res.topics };
+      return { sessionId: session?.id ?? 0, topics: [...res.topics] };
     }
     const session = plan.session;
-    const topics: FetchTopicResponse[] = [];
+    const topics: T[] = [];
     const served: string[] = [];
     for (const t of res.topics) {
       const partitions = t.partitions.filter((p) => {
@@ -159,9 +197,9 @@ export class FetchSessionCache {
         const cached = session.partitions.get(key);
         if (cached === undefined) return true; // forgotten by a later request meanwhile: answer it anyway
         if (p.records.length > 0) served.push(key);
-        return hasNews(cached, p);
+        return this.hasNews(cached, p);
       });
-      if (partitions.length > 0) topics.push({ name: t.name, partitions });
+      if (partitions.length > 0) topics.push({ ...t, partitions });
     }
     for (const key of served) {
       const cached = session.partitions.get(key)!;
@@ -171,7 +209,7 @@ export class FetchSessionCache {
     return { sessionId: session.id, topics };
   }
 
-  private maybeCreate(topics: readonly FetchTopicData[], res: FetchResponse): FetchSession | undefined {
+  private maybeCreate(topics: readonly SessionTopic<D>[], res: { readonly topics: readonly SessionTopic<R>[] }): FetchSession<D> | undefined {
     if (this.limits.maxSessions <= 0) return undefined;
     let count = 0;
     for (const t of topics) count += t.partitions.length;
@@ -188,48 +226,46 @@ export class FetchSessionCache {
       if (tries >= 16) return undefined; // ids come from 2^31: only a broken generator gets here
       id = this.newId();
     }
-    const partitions = new Map<string, CachedPartition>();
+    const partitions = new Map<string, CachedPartition<D>>();
     for (const t of topics) {
-      for (const p of t.partitions) partitions.set(tpKey(t.name, p.partition), { topic: t.name, data: p, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n });
+      for (const p of t.partitions) partitions.set(tpKey(t.name, p.partition), { topic: t.name, data: p, told: undefined });
     }
     for (const t of res.topics) {
       for (const p of t.partitions) {
         const cached = partitions.get(tpKey(t.name, p.partition));
-        if (cached !== undefined) hasNews(cached, p);
+        if (cached !== undefined) this.hasNews(cached, p);
       }
     }
-    const session: FetchSession = { id, epoch: nextFetchSessionEpoch(FETCH_SESSION_INITIAL_EPOCH), partitions, lastUsedMs: now };
+    const session: FetchSession<D> = { id, epoch: nextFetchSessionEpoch(FETCH_SESSION_INITIAL_EPOCH), partitions, lastUsedMs: now };
     this.sessions.set(id, session);
     return session;
   }
 
-  private touch(session: FetchSession): void {
+  private touch(session: FetchSession<D>): void {
     session.lastUsedMs = this.clock.monotonicMs();
     this.sessions.delete(session.id);
     this.sessions.set(session.id, session);
   }
-}
 
-/**
- * Whether an incremental answer must carry this partition (Kafka's
- * CachedPartition.maybeUpdateResponseData), remembering what it says. An
- * error answers -1 offsets, so the partition is answered again once it
- * recovers.
- */
-function hasNews(cached: CachedPartition, p: FetchPartitionResponse): boolean {
-  let news = p.records.length > 0 || p.error !== null;
-  if (cached.highWatermark !== p.highWatermark) news = true;
-  if (cached.lastStableOffset !== p.lastStableOffset) news = true;
-  if (cached.logStartOffset !== p.logStartOffset) news = true;
-  cached.highWatermark = p.highWatermark;
-  cached.lastStableOffset = p.lastStableOffset;
-  cached.logStartOffset = p.logStartOffset;
-  return news;
+  /**
+   * Whether an incremental answer must carry this partition (Kafka's
+   * CachedPartition.maybeUpdateResponseData), remembering what it says. An
+   * error answers -1 offsets, so the partition is answered again once it
+   * recovers.
+   */
+  private hasNews(cached: CachedPartition<D>, p: R): boolean {
+    const offsets = this.answers.offsets(p);
+    const told = cached.told;
+    cached.told = offsets;
+    if (this.answers.urgent(p) || told === undefined) return true;
+    for (let i = 0; i < offsets.length; i++) if (offsets[i] !== told[i]) return true;
+    return false;
+  }
 }
 
 /** The session's partitions as fetch topics, in session order (consecutive partitions of one topic share an entry). */
-function topicRuns(partitions: Iterable<CachedPartition>): FetchTopicData[] {
-  const out: { name: string; partitions: FetchPartitionData[] }[] = [];
+function topicRuns<D>(partitions: Iterable<CachedPartition<D>>): SessionTopic<D>[] {
+  const out: { name: string; partitions: D[] }[] = [];
   for (const c of partitions) {
     const last = out[out.length - 1];
     if (last !== undefined && last.name === c.topic) last.partitions.push(c.data);
