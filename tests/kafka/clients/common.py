@@ -53,3 +53,18 @@ def _text(b):
 def record_json(partition, offset, key, value, headers):
     return {"p": partition, "o": offset, "k": _text(key), "v": _text(value),
             "h": {k: _text(v) for k, v in (headers or [])}}
+
+
+def until(probe, timeout_s=15.0, interval_s=0.1):
+    """probe() until it returns something truthy or the deadline passes; its last answer.
+
+    A topic just created is visible to the broker that answered CreateTopics'
+    controller write, not yet to every broker a client asks next (as in
+    Kafka: metadata propagates), so a step that needs it waits for it."""
+    import time
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = probe()
+        if got or time.monotonic() >= deadline:
+            return got
+        time.sleep(interval_s)

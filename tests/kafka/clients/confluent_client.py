@@ -8,7 +8,7 @@ import time
 from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
-from common import args, emit, value_of, record_json, stop_requested
+from common import args, emit, value_of, record_json, stop_requested, until
 
 
 def metadata(a):
@@ -31,7 +31,7 @@ def admin(a):
         return out
 
     emit({"step": "create", "errors": errors(ad.create_topics([NewTopic(a.topic, 3, 3, config={"min.insync.replicas": "2"})]))})
-    emit({"step": "partitions", "count": len(ad.list_topics(a.topic, timeout=15).topics[a.topic].partitions)})
+    emit({"step": "partitions", "count": len(until(lambda: ad.list_topics(a.topic, timeout=15).topics[a.topic].partitions))})
 
     def describe():
         [f] = ad.describe_configs([ConfigResource("topic", a.topic)]).values()

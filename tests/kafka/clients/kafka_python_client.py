@@ -10,7 +10,7 @@ import time
 from kafka import ConsumerRebalanceListener, KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 
-from common import args, emit, value_of, record_json, stop_requested
+from common import args, emit, value_of, record_json, stop_requested, until
 
 
 def metadata(a):
@@ -27,7 +27,7 @@ def admin(a):
     r = ad.create_topics([NewTopic(a.topic, 3, 3, topic_configs={"min.insync.replicas": "2"})])
     emit({"step": "create", "errors": [e[1] for e in r.topic_errors]})
     probe = KafkaConsumer(bootstrap_servers=a.bootstrap)
-    emit({"step": "partitions", "count": len(probe.partitions_for_topic(a.topic) or [])})
+    emit({"step": "partitions", "count": len(until(lambda: probe.partitions_for_topic(a.topic)) or [])})
     probe.close()
 
     def describe():
