@@ -92,7 +92,9 @@ describe('streams word count on a real 3-node cluster', () => {
       throw new Error(`${err.message}\n${logs()}`);
     });
     expect([...final.keys()].sort()).toEqual([...expected.keys()].sort());
-    expect(a.log() + c.log()).toContain('restoring state store');
+    // No assertion on a "restoring state store" line: with KIP-441 warm-up replicas (session 7) the survivor
+    // taking the dead instance's counting task may already hold its state (a warm-up or standby) and restore
+    // nothing. The counts above, which continue from the dead instance's, are what prove the state moved.
 
     for (const survivor of [a, c]) {
       const code = await terminate(survivor);
