@@ -10,7 +10,8 @@
  * arrives in three parts, one before the workers start and one right after
  * each node is killed, so that each "a commit with node X down" has records
  * left to copy (two workers can copy all of them while a killed node
- * restarts, and then wait for input forever). A worker that dies is started again with the same transactional id, which fences its
+ * restarts, and then wait for input forever). A worker that dies is
+ * started again with the same transactional id, which fences its
  * predecessor and aborts what it left open. Afterwards the SDK's
  * read_committed consumer finds every input record exactly once, and a
  * read_uncommitted one sees the aborted copies too. Needs Debian's
