@@ -27,6 +27,8 @@ const N = 300;
 const STAGES = 3;
 const PARTITIONS = 3;
 const GROUP = 'eos-ck';
+/** Input offsets [from, to) of one partition copied by one committed transaction, and by whom. */
+type Copy = [partition: number, from: number, to: number, who: string];
 
 // One worker. Prints "open" once a transaction's records are flushed and
 // waits for a line on stdin before it sends the offsets and commits (so the
@@ -70,8 +72,8 @@ class PythonWorker {
   private child: ChildProcess | undefined;
   private stopping = false;
   committed = 0;
-  /** The input offsets each committed transaction copied: [partition, from, to). */
-  readonly copied: [number, number, number][] = [];
+  /** The input offsets each committed transaction copied: [partition, from, to), by whom (transactional id, start). */
+  readonly copied: Copy[] = [];
   starts = 0;
   errors: string[] = [];
   /** Armed: the next "open" transaction (records flushed, not committed) is killed -9 instead of let go on. */
@@ -96,7 +98,7 @@ class PythonWorker {
         if (line.startsWith('committed ')) {
           this.committed++;
           for (const [partition, [from, to]] of Object.entries(JSON.parse(line.slice('committed '.length)) as Record<string, [number, number]>)) {
-            this.copied.push([Number(partition), from, to]);
+            this.copied.push([Number(partition), from, to, `${this.transactionalId}#${this.starts}`]);
           }
         } else if (line === 'open') this.opened(child);
       }
@@ -151,14 +153,14 @@ async function readAll(client: Gregor, isolationLevel: 'read_committed' | 'read_
   return values;
 }
 
-/** Pairs of committed copies that share an input offset, as "p:from-to & p:from-to". */
-function overlappingCopies(copies: [number, number, number][]): string[] {
+/** Pairs of committed copies that share an input offset, as "p:from-to by who & p:from-to by who". */
+function overlappingCopies(copies: Copy[]): string[] {
   const sorted = [...copies].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const out: string[] = [];
   for (let i = 1; i < sorted.length; i++) {
-    const [p, from, to] = sorted[i]!;
-    const [q, qFrom, qTo] = sorted[i - 1]!;
-    if (p === q && from < qTo) out.push(`${q}:${qFrom}-${qTo} & ${p}:${from}-${to}`);
+    const [p, from, to, who] = sorted[i]!;
+    const [q, qFrom, qTo, qWho] = sorted[i - 1]!;
+    if (p === q && from < qTo) out.push(`${q}:${qFrom}-${qTo} by ${qWho} & ${p}:${from}-${to} by ${who}`);
   }
   return out;
 }
