@@ -6,8 +6,12 @@
  * consumer's group metadata, KIP-447), while the node leading
  * `__transaction_state` and then the one leading `__consumer_offsets` are
  * killed -9 and restarted, and a worker is killed -9 with a transaction
- * open (after its records were flushed, before the commit). A worker that
- * dies is started again with the same transactional id, which fences its
+ * open (after its records were flushed, before the commit). The input
+ * arrives in three parts, one before the workers start and one right after
+ * each node is killed, so that each "a commit with node X down" has records
+ * left to copy (two workers can copy all of them while a killed node
+ * restarts, and then wait for input forever). A worker that dies is
+ * started again with the same transactional id, which fences its
  * predecessor and aborts what it left open. Afterwards the SDK's
  * read_committed consumer finds every input record exactly once, and a
  * read_uncommitted one sees the aborted copies too. Needs Debian's
@@ -19,15 +23,20 @@ import type { Gregor } from '@gregor/client';
 import { FAST_FAILOVER, TestCluster } from '../cluster/harness';
 
 const N = 300;
+/** The input arrives in STAGES parts of N / STAGES records (see the top comment). */
+const STAGES = 3;
 const PARTITIONS = 3;
 const GROUP = 'eos-ck';
+/** Input offsets [from, to) of one partition copied by one committed transaction, and by whom. */
+type Copy = [partition: number, from: number, to: number, who: string];
 
 // One worker. Prints "open" once a transaction's records are flushed and
 // waits for a line on stdin before it sends the offsets and commits (so the
-// test can kill it right there), then prints "committed"; any error ends
-// the process (exit 3) and the test starts it again, as a supervisor would.
+// test can kill it right there), then prints "committed" and the input
+// offsets it copied ({partition: [from, to)}); any error ends the process
+// (exit 3) and the test starts it again, as a supervisor would.
 const WORKER = String.raw`
-import sys
+import json, sys
 from confluent_kafka import Consumer, Producer, TopicPartition
 bootstrap, txn_id = sys.argv[1], sys.argv[2]
 p = Producer({'bootstrap.servers': bootstrap, 'transactional.id': txn_id, 'transaction.timeout.ms': 10000, 'linger.ms': 2})
@@ -42,9 +51,10 @@ try:
         if not msgs:
             continue
         p.begin_transaction()
-        nxt = {}
+        first, nxt = {}, {}
         for m in msgs:
             p.produce('eos-ck-out', key=m.key(), value=m.value())
+            first.setdefault(m.partition(), m.offset())
             nxt[m.partition()] = m.offset() + 1
         p.flush(60)
         print('open', flush=True)
@@ -52,7 +62,7 @@ try:
             sys.exit(0)
         p.send_offsets_to_transaction([TopicPartition('eos-ck-in', part, off) for part, off in nxt.items()], c.consumer_group_metadata(), 60)
         p.commit_transaction(60)
-        print('committed', flush=True)
+        print('committed ' + json.dumps({part: [first[part], nxt[part]] for part in nxt}), flush=True)
 except Exception as e:
     print('worker error: %s' % e, file=sys.stderr, flush=True)
     sys.exit(3)
@@ -62,6 +72,8 @@ class PythonWorker {
   private child: ChildProcess | undefined;
   private stopping = false;
   committed = 0;
+  /** The input offsets each committed transaction copied: [partition, from, to), by whom (transactional id, start). */
+  readonly copied: Copy[] = [];
   starts = 0;
   errors: string[] = [];
   /** Armed: the next "open" transaction (records flushed, not committed) is killed -9 instead of let go on. */
@@ -83,8 +95,12 @@ class PythonWorker {
       for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
         const line = out.slice(0, nl);
         out = out.slice(nl + 1);
-        if (line === 'committed') this.committed++;
-        else if (line === 'open') this.opened(child);
+        if (line.startsWith('committed ')) {
+          this.committed++;
+          for (const [partition, [from, to]] of Object.entries(JSON.parse(line.slice('committed '.length)) as Record<string, [number, number]>)) {
+            this.copied.push([Number(partition), from, to, `${this.transactionalId}#${this.starts}`]);
+          }
+        } else if (line === 'open') this.opened(child);
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -137,6 +153,18 @@ async function readAll(client: Gregor, isolationLevel: 'read_committed' | 'read_
   return values;
 }
 
+/** Pairs of committed copies that share an input offset, as "p:from-to by who & p:from-to by who". */
+function overlappingCopies(copies: Copy[]): string[] {
+  const sorted = [...copies].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: string[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const [p, from, to, who] = sorted[i]!;
+    const [q, qFrom, qTo, qWho] = sorted[i - 1]!;
+    if (p === q && from < qTo) out.push(`${q}:${qFrom}-${qTo} by ${qWho} & ${p}:${from}-${to} by ${who}`);
+  }
+  return out;
+}
+
 describe('exactly-once copy by confluent-kafka workers with kill -9 (KAFKA listener)', () => {
   let cluster: TestCluster;
   const workers: PythonWorker[] = [];
@@ -165,20 +193,27 @@ describe('exactly-once copy by confluent-kafka workers with kill -9 (KAFKA liste
     await cluster.waitForFullIsr('eos-ck-in');
     await cluster.waitForFullIsr('eos-ck-out');
     const input = cluster.client.producer({ lingerMs: 5 });
-    await input.send({ topic: 'eos-ck-in', messages: Array.from({ length: N }, (_, i) => ({ key: String(i), value: String(i) })) });
-    await input.close();
+    let produced = 0;
+    const produceStage = async (): Promise<void> => {
+      const from = produced;
+      await input.send({ topic: 'eos-ck-in', messages: Array.from({ length: N / STAGES }, (_, i) => ({ key: String(from + i), value: String(from + i) })) });
+      produced += N / STAGES;
+    };
+    await produceStage();
 
     const bootstrap = cluster.cluster.nodes.map((n) => n.kafka).join(',');
     workers.push(new PythonWorker(bootstrap, 'eos-ck-0'), new PythonWorker(bootstrap, 'eos-ck-1'));
     for (const w of workers) w.start();
     const progress = (): number => workers.reduce((n, w) => n + w.committed, 0);
     const schedule: string[] = [];
-    const why = (): string => `schedule: ${schedule.join('; ')}; worker errors: ${workers.flatMap((w) => w.errors).join(' | ')}`;
+    const why = (): string =>
+      `schedule: ${schedule.join('; ')}; input ${produced}/${N}; commits ${workers.map((w) => w.committed).join('+')}; worker errors: ${workers.flatMap((w) => w.errors).join(' | ')}`;
 
     await pollUntil(() => progress() >= 2 || undefined, { timeoutMs: 90_000, what: `the first commits (${why()})` });
     const txnCoordinator = (await admin.describeTopics(['__transaction_state']))[0]!.partitions.map((p) => p.leader).find((l) => l !== null)!;
-    schedule.push(`kill -9 node ${txnCoordinator} (leads __transaction_state)`);
+    schedule.push(`kill -9 node ${txnCoordinator} (leads __transaction_state) after ${progress()} commits`);
     await cluster.kill(txnCoordinator);
+    await produceStage();
     // Worker 0 dies with its next transaction open: records flushed, offsets and commit not sent.
     const victim = workers[0]!;
     let killed = false;
@@ -191,9 +226,11 @@ describe('exactly-once copy by confluent-kafka workers with kill -9 (KAFKA liste
 
     const offsetsPartitions = (await admin.describeTopics(['__consumer_offsets']))[0]!.partitions;
     const groupCoordinator = offsetsPartitions.map((p) => p.leader).find((l) => l !== null && l !== txnCoordinator) ?? 1;
-    schedule.push(`kill -9 node ${groupCoordinator} (leads __consumer_offsets)`);
+    schedule.push(`kill -9 node ${groupCoordinator} (leads __consumer_offsets) after ${progress()} commits`);
     await cluster.kill(groupCoordinator);
     before = progress();
+    await produceStage();
+    await input.close();
     await pollUntil(() => progress() > before || undefined, { timeoutMs: 90_000, what: `a commit with node ${groupCoordinator} down (${why()})` });
     await cluster.restart(groupCoordinator);
 
@@ -215,6 +252,9 @@ describe('exactly-once copy by confluent-kafka workers with kill -9 (KAFKA liste
     for (const w of workers) await w.stop();
     console.log(`${schedule.join('; ')}; commits ${workers.map((w) => w.committed).join('+')}, worker starts ${workers.map((w) => w.starts).join('+')}`);
 
+    // No input offset is copied by two committed transactions (else the
+    // group's offsets or its fencing failed, not the read side).
+    expect(overlappingCopies(workers.flatMap((w) => w.copied))).toEqual([]);
     const committed = await readAll(cluster.client, 'read_committed', N);
     const counts = new Map<string, number>();
     for (const v of committed) counts.set(v, (counts.get(v) ?? 0) + 1);
