@@ -230,7 +230,7 @@ export function defaultBrokerConfig(overrides: Partial<BrokerConfig> = {}): Brok
     replicaFetchMinBytes: 1,
     replicaFetchBackoffMs: 50,
     replicaSocketTimeoutMs: 10_000,
-    replicaFetchTransport: 'kafka',
+    replicaFetchTransport: 'grpc',
     produceMaxWaitingPartitions: 10_000,
     defaultProduceTimeoutMs: 30_000,
     brokerSessionTimeoutMs: FAILURE_DETECTION_DEFAULTS.brokerSessionTimeoutMs,

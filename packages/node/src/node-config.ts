@@ -221,7 +221,9 @@ export const NODE_CONFIG_SCHEMA: ConfigSchema = {
   'replica.fetch.transport': {
     type: 'string',
     oneOf: ['grpc', 'kafka'],
-    default: 'kafka',
+    // gRPC by default: 'kafka' fetches from the address the KAFKA listener advertises to clients, which
+    // need not be reachable between brokers (docker compose maps it to host ports) — see docs/DESIGN.md §7.
+    default: 'grpc',
     doc: "How followers fetch: 'grpc' (FetchStream on the inter-broker listener) or 'kafka' (Fetch with replica_id on the leader's KAFKA listener over raw TCP, as Kafka does; gRPC where the leader has none).",
   },
   'replica.socket.timeout.ms': { type: 'int', min: 1, default: 10_000, doc: 'A follower fetch unanswered this long past its wait is retried.' },
