@@ -13,7 +13,7 @@
  */
 import { pollUntil, sleep } from '@gregor/common';
 import type { Consumer, ConsumerRecord, Gregor, Producer } from '@gregor/client';
-import { FAST_FAILOVER, TestCluster, seededRandom } from './harness';
+import { FAST_FAILOVER, readAllValues, TestCluster, seededRandom } from './harness';
 
 const SEED = Number(process.env.SEED ?? Date.now() % 1_000_000);
 const N = Number(process.env.EOS_RECORDS ?? 600);
@@ -110,27 +110,6 @@ class Worker {
   }
 }
 
-async function readAll(client: Gregor, isolationLevel: 'read_committed' | 'read_uncommitted', atLeast: number): Promise<string[]> {
-  const consumer = client.consumer({ isolationLevel, maxWaitMs: 100 });
-  consumer.assign(Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: 'eos-out', partition })));
-  for (let partition = 0; partition < PARTITIONS; partition++) consumer.seek({ topic: 'eos-out', partition }, 'earliest');
-  const values: string[] = [];
-  try {
-    await pollUntil(
-      async () => {
-        for (const r of await consumer.poll({ timeoutMs: 300 })) values.push(r.value!.toString());
-        return values.length >= atLeast || undefined;
-      },
-      { timeoutMs: 60_000, what: `${atLeast} output records (${isolationLevel})` },
-    );
-    // Anything beyond (a duplicate) would arrive with the next polls.
-    for (let i = 0; i < 3; i++) for (const r of await consumer.poll({ timeoutMs: 300 })) values.push(r.value!.toString());
-  } finally {
-    await consumer.close();
-  }
-  return values;
-}
-
 describe('exactly-once copy between topics with kill -9 (transactions, read_committed)', () => {
   let cluster: TestCluster;
 
@@ -209,7 +188,7 @@ describe('exactly-once copy between topics with kill -9 (transactions, read_comm
     }
     console.log(`transactions committed ${workers.map((w) => w.committedTxns).join('+')}, worker restarts ${workers.map((w) => w.restarts).join('+')}`);
 
-    const committed = await readAll(cluster.client, 'read_committed', N);
+    const committed = await readAllValues(cluster.client, 'eos-out', PARTITIONS, 'read_committed', N);
     const counts = new Map<string, number>();
     for (const v of committed) counts.set(v, (counts.get(v) ?? 0) + 1);
     const duplicated = [...counts].filter(([, c]) => c > 1).map(([v]) => v);
@@ -218,7 +197,7 @@ describe('exactly-once copy between topics with kill -9 (transactions, read_comm
     expect(missing).toEqual([]);
     expect(committed).toHaveLength(N);
     // The crashed worker's open transaction was aborted: read_uncommitted sees its copies too.
-    const uncommitted = await readAll(cluster.client, 'read_uncommitted', N);
+    const uncommitted = await readAllValues(cluster.client, 'eos-out', PARTITIONS, 'read_uncommitted', N);
     expect(uncommitted.length).toBeGreaterThan(N);
   });
 });

@@ -96,6 +96,31 @@ function keepLogsForReporter(dir: string): void {
 /** The file naming the test file that ran a kept cluster (read by tests/cluster-log-reporter.js). */
 const SUITE_FILE = '.test-path';
 
+/**
+ * Every value in `topic`'s partitions 0..partitions-1 from the earliest offset, at the given isolation
+ * level: polls until at least `atLeast` arrived, then three more polls, so that anything beyond (a
+ * duplicate) shows up too. The exactly-once tests compare it with what they wrote.
+ */
+export async function readAllValues(client: Gregor, topic: string, partitions: number, isolationLevel: 'read_committed' | 'read_uncommitted', atLeast: number): Promise<string[]> {
+  const consumer = client.consumer({ isolationLevel, maxWaitMs: 100 });
+  consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
+  for (let partition = 0; partition < partitions; partition++) consumer.seek({ topic, partition }, 'earliest');
+  const values: string[] = [];
+  try {
+    await pollUntil(
+      async () => {
+        for (const r of await consumer.poll({ timeoutMs: 300 })) values.push(r.value!.toString());
+        return values.length >= atLeast || undefined;
+      },
+      { timeoutMs: 60_000, what: `${atLeast} output records of ${topic} (${isolationLevel})` },
+    );
+    for (let i = 0; i < 3; i++) for (const r of await consumer.poll({ timeoutMs: 300 })) values.push(r.value!.toString());
+  } finally {
+    await consumer.close();
+  }
+  return values;
+}
+
 /** mulberry32: a small seeded PRNG so a failing schedule can be replayed with SEED=n. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

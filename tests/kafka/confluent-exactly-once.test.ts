@@ -19,8 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pollUntil } from '@gregor/common';
-import type { Gregor } from '@gregor/client';
-import { FAST_FAILOVER, TestCluster } from '../cluster/harness';
+import { FAST_FAILOVER, readAllValues, TestCluster } from '../cluster/harness';
 
 const N = 300;
 /** The input arrives in STAGES parts of N / STAGES records (see the top comment). */
@@ -133,26 +132,6 @@ class PythonWorker {
   }
 }
 
-async function readAll(client: Gregor, isolationLevel: 'read_committed' | 'read_uncommitted', atLeast: number): Promise<string[]> {
-  const consumer = client.consumer({ isolationLevel, maxWaitMs: 100 });
-  consumer.assign(Array.from({ length: PARTITIONS }, (_, partition) => ({ topic: 'eos-ck-out', partition })));
-  for (let partition = 0; partition < PARTITIONS; partition++) consumer.seek({ topic: 'eos-ck-out', partition }, 'earliest');
-  const values: string[] = [];
-  try {
-    await pollUntil(
-      async () => {
-        for (const r of await consumer.poll({ timeoutMs: 300 })) values.push(r.value!.toString());
-        return values.length >= atLeast || undefined;
-      },
-      { timeoutMs: 60_000, what: `${atLeast} output records (${isolationLevel})` },
-    );
-    for (let i = 0; i < 3; i++) for (const r of await consumer.poll({ timeoutMs: 300 })) values.push(r.value!.toString());
-  } finally {
-    await consumer.close();
-  }
-  return values;
-}
-
 /** Pairs of committed copies that share an input offset, as "p:from-to by who & p:from-to by who". */
 function overlappingCopies(copies: Copy[]): string[] {
   const sorted = [...copies].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -255,14 +234,14 @@ describe('exactly-once copy by confluent-kafka workers with kill -9 (KAFKA liste
     // No input offset is copied by two committed transactions (else the
     // group's offsets or its fencing failed, not the read side).
     expect(overlappingCopies(workers.flatMap((w) => w.copied))).toEqual([]);
-    const committed = await readAll(cluster.client, 'read_committed', N);
+    const committed = await readAllValues(cluster.client, 'eos-ck-out', PARTITIONS, 'read_committed', N);
     const counts = new Map<string, number>();
     for (const v of committed) counts.set(v, (counts.get(v) ?? 0) + 1);
     expect([...counts].filter(([, c]) => c > 1).map(([v]) => v)).toEqual([]);
     expect(Array.from({ length: N }, (_, i) => String(i)).filter((v) => !counts.has(v))).toEqual([]);
     expect(committed).toHaveLength(N);
     // The killed worker's flushed records were aborted by its successor: only read_uncommitted sees them.
-    const uncommitted = await readAll(cluster.client, 'read_uncommitted', N + 1);
+    const uncommitted = await readAllValues(cluster.client, 'eos-ck-out', PARTITIONS, 'read_uncommitted', N + 1);
     expect(uncommitted.length).toBeGreaterThan(N);
   });
 });
